@@ -1,0 +1,1 @@
+"""The Qt desktop application: windows and views that observe one session."""

@@ -1,0 +1,1 @@
+"""Data shipped with gradviz: presets, lessons, icons."""
