@@ -1,0 +1,638 @@
+"""Gradient descent and its torch.optim relatives, run step by step on any objective.
+
+Every optimizer follows the update rule and the default hyper-parameters of the matching
+``torch.optim`` class (SGD, Adagrad, RMSprop, Adam), so a run agrees with PyTorch to rounding.
+Newton's method is added for comparison. The wrong update sign (``w ← w + η∇f``) feeds the negated
+gradient into the optimizer's rule, exactly as torch's ``maximize=True`` does.
+
+A run records one Step per point visited, numbered from 0 (the start point). The update of a step is
+the vector added to its point to reach the next one; the final step has ``update=None``, since no
+update was applied from it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from gradviz.core.errors import DescentError
+
+OPTIMIZER_NAMES: tuple[str, ...] = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton")
+SIGNS: tuple[str, ...] = ("correct", "wrong")
+STOP_REASONS: tuple[str, ...] = ("converged", "max_steps", "diverged", "singular_hessian")
+
+# The hyper-parameters each optimizer reads; the others in OptimizerSettings are ignored by it.
+OPTIMIZER_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "gd": ("lr", "weight_decay"),
+    "momentum": ("lr", "momentum", "dampening", "weight_decay"),
+    "nesterov": ("lr", "momentum", "weight_decay"),
+    "adagrad": ("lr", "lr_decay", "initial_accumulator_value", "eps", "weight_decay"),
+    "rmsprop": ("lr", "alpha", "eps", "momentum", "centered", "weight_decay"),
+    "adam": ("lr", "betas", "eps", "weight_decay", "amsgrad"),
+    "newton": ("lr", "weight_decay"),
+}
+
+# torch's defaults where they differ between optimizers (used when the setting is left as None).
+DEFAULT_MOMENTUM: dict[str, float] = {"momentum": 0.9, "nesterov": 0.9}
+DEFAULT_EPS: dict[str, float] = {"adagrad": 1e-10}
+FALLBACK_MOMENTUM = 0.0
+FALLBACK_EPS = 1e-8
+
+MAX_STEP_BUDGET = 100_000
+VALUE_BOUND = 1e100  # |f| beyond this counts as divergence
+SINGULAR_RATIO = 1e-12  # a Hessian whose smallest |eigenvalue| is below this times the largest is singular
+
+
+class Objective(Protocol):
+    """A function of several variables as descent sees it: value, gradient and Hessian at a point."""
+
+    variables: tuple[str, ...]
+
+    def value_and_gradient(self, point: np.ndarray) -> tuple[float, np.ndarray]:
+        """f and ∇f at the point."""
+        ...
+
+    def hessian(self, point: np.ndarray) -> np.ndarray:
+        """The matrix of second partial derivatives at the point."""
+        ...
+
+
+_SETTING_LABELS = {"lr": "the learning rate", "start": "the start point"}
+
+
+def _as_number(name: str, value: object) -> float:
+    """The value as a finite float, or a DescentError naming the setting."""
+    name = _SETTING_LABELS.get(name, name)
+    if isinstance(value, bool):
+        raise DescentError(f"{name} must be a number, got {value!r}")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise DescentError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise DescentError(f"{name} must be a finite number, got {number}")
+    return number
+
+
+def _require_fraction(name: str, value: float, *, include_one: bool = False) -> None:
+    """Raise unless value lies in [0, 1), or [0, 1] with include_one."""
+    if value < 0.0 or value > 1.0 or (value == 1.0 and not include_one):
+        interval = "[0, 1]" if include_one else "[0, 1)"
+        raise DescentError(f"{name} must be in {interval}, got {value:g}")
+
+
+def _require_flag(name: str, value: object) -> None:
+    """Raise unless value is a bool."""
+    if not isinstance(value, bool):
+        raise DescentError(f"{name} must be True or False, got {value!r}")
+
+
+def _format_number(value: float) -> str:
+    """A short human form of a number: 3 significant digits, exponent without padding (1e-6, 2.5e8)."""
+    text = f"{value:.3g}"
+    mantissa, has_exponent, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}" if has_exponent else text
+
+
+@dataclass(frozen=True)
+class OptimizerSettings:
+    """Which optimizer to use and its hyper-parameters, named and defaulted as in torch.optim.
+
+    ``momentum`` and ``eps`` left as None take the matching torch class's default: momentum 0.9 for
+    'momentum' and 'nesterov', 0 for 'rmsprop'; eps 1e-10 for 'adagrad', 1e-8 for 'rmsprop' and 'adam'.
+    ``sign='wrong'`` climbs instead of descending (torch's ``maximize=True``).
+    """
+
+    name: str = "gd"
+    lr: float = 0.1
+    sign: str = "correct"
+    momentum: float | None = None
+    dampening: float = 0.0
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float | None = None
+    alpha: float = 0.99
+    centered: bool = False
+    lr_decay: float = 0.0
+    initial_accumulator_value: float = 0.0
+    weight_decay: float = 0.0
+    amsgrad: bool = False
+
+    def __post_init__(self) -> None:
+        """Validate every setting and normalise numbers to floats."""
+        if self.name not in OPTIMIZER_NAMES:
+            raise DescentError(f"unknown optimizer {self.name!r}: choose one of {', '.join(OPTIMIZER_NAMES)}")
+        if self.sign not in SIGNS:
+            raise DescentError(f"unknown update sign {self.sign!r}: choose one of {', '.join(SIGNS)}")
+        for name in ("lr", "dampening", "alpha", "lr_decay", "initial_accumulator_value", "weight_decay"):
+            object.__setattr__(self, name, _as_number(name, getattr(self, name)))
+        for name in ("momentum", "eps"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, _as_number(name, getattr(self, name)))
+        self._validate_betas()
+        for name in ("centered", "amsgrad"):
+            _require_flag(name, getattr(self, name))
+        self._validate_ranges()
+
+    def _validate_betas(self) -> None:
+        """Normalise betas to a pair of floats, each in [0, 1)."""
+        try:
+            beta1, beta2 = self.betas
+        except (TypeError, ValueError):
+            raise DescentError(f"betas must be a pair of numbers, got {self.betas!r}") from None
+        betas = (_as_number("beta1", beta1), _as_number("beta2", beta2))
+        for name, beta in zip(("beta1", "beta2"), betas, strict=True):
+            _require_fraction(name, beta)
+        object.__setattr__(self, "betas", betas)
+
+    def _validate_ranges(self) -> None:
+        """Raise for numbers outside the range the optimizers accept."""
+        if self.lr <= 0.0:
+            raise DescentError(f"the learning rate must be positive, got {self.lr:g}")
+        _require_fraction("momentum", self.effective_momentum)
+        _require_fraction("dampening", self.dampening, include_one=True)
+        _require_fraction("alpha", self.alpha)
+        if self.effective_eps <= 0.0:
+            raise DescentError(f"eps must be positive, got {self.effective_eps:g}")
+        for name in ("lr_decay", "initial_accumulator_value", "weight_decay"):
+            if getattr(self, name) < 0.0:
+                raise DescentError(f"{name} must not be negative, got {getattr(self, name):g}")
+        if self.name == "nesterov" and (self.effective_momentum == 0.0 or self.dampening != 0.0):
+            raise DescentError("Nesterov momentum needs a momentum above 0 and a dampening of 0")
+
+    @property
+    def effective_momentum(self) -> float:
+        """The momentum this optimizer uses: the given one, else torch's default for it."""
+        if self.momentum is not None:
+            return self.momentum
+        return DEFAULT_MOMENTUM.get(self.name, FALLBACK_MOMENTUM)
+
+    @property
+    def effective_eps(self) -> float:
+        """The eps this optimizer uses: the given one, else torch's default for it."""
+        if self.eps is not None:
+            return self.eps
+        return DEFAULT_EPS.get(self.name, FALLBACK_EPS)
+
+    def hyper_parameters(self) -> dict[str, float | bool | tuple[float, float]]:
+        """The hyper-parameters this optimizer reads, with defaults filled in, in display order."""
+        effective = {"momentum": self.effective_momentum, "eps": self.effective_eps}
+        return {name: effective.get(name, getattr(self, name)) for name in OPTIMIZER_PARAMETERS[self.name]}
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """One descent run: start point, optimizer, step budget and stopping thresholds.
+
+    The run stops as converged when |∇f| < tolerance at a point, and as diverged when the Euclidean norm
+    of a point exceeds divergence_bound (or a value, gradient or point is not finite, or |f| > 1e100).
+    """
+
+    start: tuple[float, ...]
+    optimizer: OptimizerSettings = field(default_factory=OptimizerSettings)
+    max_steps: int = 100
+    tolerance: float = 1e-6
+    divergence_bound: float = 1e8
+
+    def __post_init__(self) -> None:
+        """Validate the settings and normalise the start point to a tuple of floats."""
+        try:
+            coordinates = tuple(self.start)
+        except TypeError:
+            raise DescentError(f"the start point must be a sequence of numbers, got {self.start!r}") from None
+        if not coordinates:
+            raise DescentError("the start point needs at least one coordinate")
+        object.__setattr__(self, "start", tuple(_as_number("start", x) for x in coordinates))
+        if not isinstance(self.optimizer, OptimizerSettings):
+            raise DescentError(f"optimizer must be OptimizerSettings, got {type(self.optimizer).__name__}")
+        if isinstance(self.max_steps, bool) or not isinstance(self.max_steps, int | np.integer):
+            raise DescentError(f"the step budget must be a whole number, got {self.max_steps!r}")
+        if not 0 <= self.max_steps <= MAX_STEP_BUDGET:
+            raise DescentError(
+                f"the step budget must be between 0 and {MAX_STEP_BUDGET}, got {self.max_steps}"
+            )
+        object.__setattr__(self, "max_steps", int(self.max_steps))
+        object.__setattr__(self, "tolerance", _as_number("tolerance", self.tolerance))
+        object.__setattr__(self, "divergence_bound", _as_number("divergence_bound", self.divergence_bound))
+        if self.tolerance < 0.0:
+            raise DescentError(f"the tolerance must not be negative, got {self.tolerance:g}")
+        if self.divergence_bound <= 0.0:
+            raise DescentError(f"the divergence bound must be positive, got {self.divergence_bound:g}")
+        if math.hypot(*self.start) > self.divergence_bound:
+            raise DescentError(
+                f"the start point lies beyond the divergence bound {_format_number(self.divergence_bound)}"
+            )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One point of a run: its index k, coordinates, f, ∇f there, and the update applied (None if final)."""
+
+    k: int
+    point: tuple[float, ...]
+    value: float
+    gradient: tuple[float, ...]
+    update: tuple[float, ...] | None
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished run: every step from the start point on, why it stopped, and a message for people."""
+
+    settings: RunSettings
+    variables: tuple[str, ...]
+    steps: tuple[Step, ...]
+    stop_reason: str
+    message: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def final_step(self) -> Step:
+        """The last step recorded (always finite, also after divergence)."""
+        return self.steps[-1]
+
+    @property
+    def points(self) -> np.ndarray:
+        """The visited points as an array of shape (number of steps, number of variables)."""
+        return np.array([step.point for step in self.steps], dtype=float)
+
+    @property
+    def values(self) -> np.ndarray:
+        """f at each visited point."""
+        return np.array([step.value for step in self.steps], dtype=float)
+
+
+class _Stop(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Raised by an update rule that cannot take a step from the current point."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def _symmetric_eigenvalues(hessian: np.ndarray) -> np.ndarray | None:
+    """Ascending eigenvalues of the symmetric part of a square matrix, or None if it is not finite."""
+    matrix = np.asarray(hessian, dtype=float)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise DescentError(f"a Hessian must be a square matrix, got shape {matrix.shape}")
+    if not np.isfinite(matrix).all():
+        return None
+    return np.linalg.eigvalsh(0.5 * (matrix + matrix.T))
+
+
+def _is_singular(eigenvalues: np.ndarray) -> bool:
+    """True when the smallest |eigenvalue| is negligible next to the largest (or all are zero)."""
+    magnitudes = np.abs(eigenvalues)
+    return bool(magnitudes.min() <= SINGULAR_RATIO * magnitudes.max())
+
+
+def stability_limit(hessian: np.ndarray) -> float | None:
+    """2/λmax: plain GD diverges near a minimum with this Hessian when lr > 2/λmax; None unless H is PD."""
+    eigenvalues = _symmetric_eigenvalues(hessian)
+    if eigenvalues is None or eigenvalues[0] <= 0.0 or _is_singular(eigenvalues):
+        return None
+    return float(2.0 / eigenvalues[-1])
+
+
+class _UpdateRule:
+    """An optimizer's state and rule turning the fed gradient into the update of one step."""
+
+    def __init__(self, settings: OptimizerSettings, dim: int) -> None:
+        self._lr = settings.lr
+        self._momentum_buffer = np.zeros(dim)
+        self._scratch = np.empty(dim)
+
+    def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
+        """Write the update for this (signed, weight-decayed) gradient at this point into out."""
+        raise NotImplementedError
+
+    def notes(self) -> tuple[str, ...]:
+        """Remarks about the run for people; none unless the optimizer has some."""
+        return ()
+
+
+class _SgdRule(_UpdateRule):
+    """torch.optim.SGD: plain (momentum 0), heavy-ball momentum with dampening, or Nesterov."""
+
+    def __init__(self, settings: OptimizerSettings, dim: int) -> None:
+        super().__init__(settings, dim)
+        self._momentum = 0.0 if settings.name == "gd" else settings.effective_momentum
+        self._dampening = settings.dampening
+        self._nesterov = settings.name == "nesterov"
+        self._started = False
+
+    def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
+        """Write the update for this gradient into out."""
+        if self._momentum == 0.0:
+            np.multiply(grad, -self._lr, out=out)
+            return
+        buffer, scratch = self._momentum_buffer, self._scratch
+        if self._started:
+            buffer *= self._momentum
+            np.multiply(grad, 1.0 - self._dampening, out=scratch)
+            buffer += scratch
+        else:  # torch starts the buffer at the first gradient, undampened
+            buffer[:] = grad
+            self._started = True
+        if self._nesterov:
+            np.multiply(buffer, self._momentum, out=scratch)
+            scratch += grad
+            np.multiply(scratch, -self._lr, out=out)
+        else:
+            np.multiply(buffer, -self._lr, out=out)
+
+
+class _AdagradRule(_UpdateRule):
+    """torch.optim.Adagrad: per-coordinate steps shrinking with the accumulated squared gradients."""
+
+    def __init__(self, settings: OptimizerSettings, dim: int) -> None:
+        super().__init__(settings, dim)
+        self._lr_decay = settings.lr_decay
+        self._eps = settings.effective_eps
+        self._sum = np.full(dim, settings.initial_accumulator_value)
+        self._step = 0
+
+    def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
+        """Write the update for this gradient into out."""
+        self._step += 1
+        scaled_lr = self._lr / (1 + (self._step - 1) * self._lr_decay)
+        scratch = self._scratch
+        np.multiply(grad, grad, out=scratch)
+        self._sum += scratch
+        np.sqrt(self._sum, out=scratch)
+        scratch += self._eps
+        np.divide(grad, scratch, out=out)
+        out *= -scaled_lr
+
+
+def _lerp(target: np.ndarray, end: np.ndarray, weight: float, scratch: np.ndarray) -> None:
+    """target ← target + weight·(end − target), as torch's lerp_."""
+    np.subtract(end, target, out=scratch)
+    scratch *= weight
+    target += scratch
+
+
+def _decay_add_square(average: np.ndarray, grad: np.ndarray, decay: float, scratch: np.ndarray) -> None:
+    """average ← decay·average + (1 − decay)·grad², as torch's mul_(decay).addcmul_(grad, grad, 1 − decay)."""
+    average *= decay
+    np.multiply(grad, grad, out=scratch)
+    scratch *= 1.0 - decay
+    average += scratch
+
+
+class _RmspropRule(_UpdateRule):
+    """torch.optim.RMSprop: steps divided by a running root mean square of the gradient."""
+
+    def __init__(self, settings: OptimizerSettings, dim: int) -> None:
+        super().__init__(settings, dim)
+        self._alpha = settings.alpha
+        self._eps = settings.effective_eps
+        self._momentum = settings.effective_momentum
+        self._centered = settings.centered
+        self._square_average = np.zeros(dim)
+        self._grad_average = np.zeros(dim)
+        self._denominator = np.empty(dim)
+
+    def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
+        """Write the update for this gradient into out."""
+        scratch, denominator = self._scratch, self._denominator
+        _decay_add_square(self._square_average, grad, self._alpha, scratch)
+        if self._centered:
+            _lerp(self._grad_average, grad, 1.0 - self._alpha, scratch)
+            np.multiply(self._grad_average, self._grad_average, out=denominator)
+            np.subtract(self._square_average, denominator, out=denominator)
+            np.maximum(denominator, 0.0, out=denominator)  # rounding must not make a variance negative
+            np.sqrt(denominator, out=denominator)
+        else:
+            np.sqrt(self._square_average, out=denominator)
+        denominator += self._eps
+        if self._momentum > 0.0:
+            np.divide(grad, denominator, out=scratch)
+            self._momentum_buffer *= self._momentum
+            self._momentum_buffer += scratch
+            np.multiply(self._momentum_buffer, -self._lr, out=out)
+        else:
+            np.divide(grad, denominator, out=out)
+            out *= -self._lr
+
+
+class _AdamRule(_UpdateRule):
+    """torch.optim.Adam (L2 weight decay, optional AMSGrad), with torch's bias correction."""
+
+    def __init__(self, settings: OptimizerSettings, dim: int) -> None:
+        super().__init__(settings, dim)
+        self._beta1, self._beta2 = settings.betas
+        self._eps = settings.effective_eps
+        self._amsgrad = settings.amsgrad
+        self._first_moment = np.zeros(dim)
+        self._second_moment = np.zeros(dim)
+        self._max_second_moment = np.zeros(dim)
+        self._denominator = np.empty(dim)
+        self._step = 0
+
+    def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
+        """Write the update for this gradient into out."""
+        self._step += 1
+        scratch, denominator = self._scratch, self._denominator
+        _lerp(self._first_moment, grad, 1.0 - self._beta1, scratch)
+        _decay_add_square(self._second_moment, grad, self._beta2, scratch)
+        step_size = self._lr / (1.0 - self._beta1**self._step)
+        bias_correction2_sqrt = (1.0 - self._beta2**self._step) ** 0.5
+        second_moment = self._second_moment
+        if self._amsgrad:
+            np.maximum(self._max_second_moment, second_moment, out=self._max_second_moment)
+            second_moment = self._max_second_moment
+        np.sqrt(second_moment, out=denominator)
+        denominator /= bias_correction2_sqrt
+        denominator += self._eps
+        np.divide(self._first_moment, denominator, out=out)
+        out *= -step_size
+
+
+class _NewtonRule(_UpdateRule):
+    """Newton's method, damped by the learning rate: w ← w − η H⁻¹∇f (solving, never inverting H)."""
+
+    def __init__(self, settings: OptimizerSettings, dim: int, objective: Objective) -> None:
+        super().__init__(settings, dim)
+        self._objective = objective
+        self._weight_decay = settings.weight_decay
+        self._steps = 0
+        self._indefinite_steps: list[int] = []
+
+    def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
+        """Write the update for this gradient into out, or raise _Stop if H cannot be used."""
+        k = self._steps
+        self._steps += 1
+        try:
+            hessian = np.array(self._objective.hessian(point), dtype=float)
+        except ArithmeticError:
+            raise _Stop("diverged", "the Hessian could not be evaluated (overflow or undefined)") from None
+        if self._weight_decay:
+            hessian += self._weight_decay * np.eye(len(point))
+        eigenvalues = _symmetric_eigenvalues(hessian)
+        if eigenvalues is None:
+            raise _Stop("diverged", "the Hessian overflowed or became undefined")
+        if _is_singular(eigenvalues):
+            listed = ", ".join(_format_number(value) for value in eigenvalues)
+            raise _Stop(
+                "singular_hessian",
+                f"the Hessian is singular there (eigenvalues {listed}), so Newton's step H⁻¹∇f is undefined",
+            )
+        if eigenvalues[0] <= 0.0:
+            self._indefinite_steps.append(k)
+        try:
+            direction = np.linalg.solve(hessian, grad)
+        except np.linalg.LinAlgError:
+            raise _Stop(
+                "singular_hessian", "the Hessian is singular there, so Newton's step is undefined"
+            ) from None
+        np.multiply(direction, -self._lr, out=out)
+
+    def notes(self) -> tuple[str, ...]:
+        """A remark when the Hessian was not positive definite at some steps."""
+        if not self._indefinite_steps:
+            return ()
+        count = len(self._indefinite_steps)
+        return (
+            f"the Hessian was not positive definite at {count} of {self._steps} Newton steps "
+            f"(first at step {self._indefinite_steps[0]}): there Newton's step heads for a stationary point "
+            "that may be a saddle or a maximum, not a minimum",
+        )
+
+
+_RULES: dict[str, type[_UpdateRule]] = {
+    "gd": _SgdRule,
+    "momentum": _SgdRule,
+    "nesterov": _SgdRule,
+    "adagrad": _AdagradRule,
+    "rmsprop": _RmspropRule,
+    "adam": _AdamRule,
+}
+
+
+def _make_rule(settings: OptimizerSettings, dim: int, objective: Objective) -> _UpdateRule:
+    """A fresh update rule (with empty state) for these settings."""
+    if settings.name == "newton":
+        return _NewtonRule(settings, dim, objective)
+    return _RULES[settings.name](settings, dim)
+
+
+def _norm(vector: np.ndarray) -> float:
+    """Euclidean norm without overflow: inf if an entry is infinite, else NaN if an entry is NaN."""
+    return math.hypot(*vector.tolist())
+
+
+def _evaluate(objective: Objective, point: np.ndarray) -> tuple[float, np.ndarray, float] | str:
+    """f, ∇f and |∇f| at the point, or the reason they cannot be used."""
+    try:
+        value, gradient = objective.value_and_gradient(point)
+    except ArithmeticError:
+        return "f could not be evaluated there (overflow or undefined)"
+    value = float(value)
+    if not math.isfinite(value):
+        return "f overflowed or became undefined"
+    if abs(value) > VALUE_BOUND:
+        return f"|f| grew beyond {_format_number(VALUE_BOUND)}"
+    gradient = np.asarray(gradient, dtype=float)
+    if gradient.shape != point.shape:
+        raise DescentError(f"the gradient has shape {gradient.shape}, expected {point.shape}")
+    gradient_norm = _norm(gradient)
+    if not math.isfinite(gradient_norm):
+        return "the gradient overflowed or became undefined"
+    return value, gradient, gradient_norm
+
+
+def _point_problem(point: np.ndarray, bound: float) -> str | None:
+    """Why the point ends the run as diverged, or None if it is fine."""
+    size = _norm(point)
+    if size <= bound:
+        return None
+    if math.isnan(size):
+        return "the point became undefined (NaN)"
+    return f"the point ran off beyond {_format_number(bound)}"
+
+
+class _Trajectory:
+    """Preallocated arrays holding a run's points, values, gradients and updates as they are computed."""
+
+    def __init__(self, start: tuple[float, ...], budget: int) -> None:
+        dim = len(start)
+        self.points = np.empty((budget + 1, dim))
+        self.points[0] = start
+        self.values = np.empty(budget + 1)
+        self.gradients = np.empty((budget + 1, dim))
+        self.updates = np.empty((budget + 1, dim))
+
+    def steps(self, count: int) -> tuple[Step, ...]:
+        """The first count points as Steps; the last one gets update None."""
+        points = [tuple(row) for row in self.points[:count].tolist()]
+        gradients = [tuple(row) for row in self.gradients[:count].tolist()]
+        updates: list[tuple[float, ...] | None] = [tuple(row) for row in self.updates[: count - 1].tolist()]
+        updates.append(None)
+        values = self.values[:count].tolist()
+        return tuple(
+            Step(k, point, value, gradient, update)
+            for k, (point, value, gradient, update) in enumerate(
+                zip(points, values, gradients, updates, strict=True)
+            )
+        )
+
+
+def _descend(
+    objective: Objective, settings: RunSettings, trajectory: _Trajectory
+) -> tuple[int, str, str, _UpdateRule]:
+    """Fill the trajectory; return how many steps were kept, the stop reason, the message and the rule."""
+    optimizer = settings.optimizer
+    dim = len(settings.start)
+    rule = _make_rule(optimizer, dim, objective)
+    climbing = optimizer.sign == "wrong"
+    weight_decay = optimizer.weight_decay
+    budget, tolerance, bound = settings.max_steps, settings.tolerance, settings.divergence_bound
+    points, updates = trajectory.points, trajectory.updates
+    negated_gradient, decay_term, decayed_gradient = np.empty(dim), np.empty(dim), np.empty(dim)
+    k = 0
+    while True:
+        point = points[k]
+        problem = _point_problem(point, bound) if k else None
+        evaluation = _evaluate(objective, point) if problem is None else problem
+        if isinstance(evaluation, str):
+            if k == 0:
+                raise DescentError(f"cannot start from {settings.start}: {evaluation}")
+            return k, "diverged", f"diverged at step {k}: {evaluation}", rule
+        value, gradient, gradient_norm = evaluation
+        trajectory.values[k] = value
+        trajectory.gradients[k] = gradient
+        if gradient_norm < tolerance:
+            shown = f"|∇f| = {_format_number(gradient_norm)} < {_format_number(tolerance)}"
+            return k + 1, "converged", f"converged at step {k} ({shown})", rule
+        if k == budget:
+            plural = "" if budget == 1 else "s"
+            return k + 1, "max_steps", f"reached the step budget ({budget} step{plural})", rule
+        fed_gradient = np.negative(gradient, out=negated_gradient) if climbing else gradient
+        if weight_decay:  # torch: grad + weight_decay·w, after the sign
+            np.multiply(point, weight_decay, out=decay_term)
+            fed_gradient = np.add(fed_gradient, decay_term, out=decayed_gradient)
+        try:
+            rule.compute(fed_gradient, point, updates[k])
+        except _Stop as stop:
+            verb = "diverged" if stop.reason == "diverged" else "stopped"
+            return k + 1, stop.reason, f"{verb} at step {k}: {stop.detail}", rule
+        np.add(point, updates[k], out=points[k + 1])
+        k += 1
+
+
+def run_descent(objective: Objective, settings: RunSettings) -> Run:
+    """Run the optimizer from the start point until it converges, diverges, stalls or uses up its budget."""
+    variables = tuple(objective.variables)
+    if len(variables) != len(settings.start):
+        raise DescentError(
+            f"the start point has {len(settings.start)} coordinates but f has {len(variables)} variables "
+            f"({', '.join(variables)})"
+        )
+    trajectory = _Trajectory(settings.start, settings.max_steps)
+    with np.errstate(all="ignore"):
+        count, stop_reason, message, rule = _descend(objective, settings, trajectory)
+    return Run(settings, variables, trajectory.steps(count), stop_reason, message, rule.notes())

@@ -1,0 +1,442 @@
+"""The descent engine: seed examples, PyTorch agreement, Newton, stopping, divergence and validation."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gradviz.core.descent import (
+    OPTIMIZER_NAMES,
+    OPTIMIZER_PARAMETERS,
+    OptimizerSettings,
+    Run,
+    RunSettings,
+    Step,
+    run_descent,
+    stability_limit,
+)
+from gradviz.core.errors import DescentError
+
+REFERENCE_FILE = Path(__file__).parent / "data" / "torch_reference.json"
+TORCH_AGREEMENT = 1e-10  # relative to max(|coordinate|, 1)
+
+
+@dataclass(frozen=True)
+class HandObjective:
+    """A test objective from hand-written numpy formulas for f, ∇f and the Hessian."""
+
+    variables: tuple[str, ...]
+    value: Callable[[np.ndarray], float]
+    gradient: Callable[[np.ndarray], list[float]]
+    second_derivatives: Callable[[np.ndarray], list[list[float]]]
+
+    def value_and_gradient(self, point: np.ndarray) -> tuple[float, np.ndarray]:
+        """f and ∇f at the point."""
+        return float(self.value(point)), np.array(self.gradient(point), dtype=float)
+
+    def hessian(self, point: np.ndarray) -> np.ndarray:
+        """The Hessian at the point."""
+        return np.array(self.second_derivatives(point), dtype=float)
+
+
+def quadratic(matrix: list[list[float]], linear: list[float], constant: float = 0.0) -> HandObjective:
+    """f(w) = ½ wᵀAw + bᵀw + c in two or more variables."""
+    a, b = np.array(matrix, dtype=float), np.array(linear, dtype=float)
+    return HandObjective(
+        tuple(f"w{i + 1}" for i in range(len(b))),
+        lambda w: 0.5 * w @ a @ w + b @ w + constant,
+        lambda w: a @ w + b,
+        lambda w: a,
+    )
+
+
+def rosenbrock_gradient(w: np.ndarray) -> list[float]:
+    """∇ of (1 − x)² + 100(y − x²)²."""
+    x, y = w
+    return [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)]
+
+
+BOWL = HandObjective(
+    ("x", "y"),
+    lambda w: 0.5 * (w[0] ** 2 + 10 * w[1] ** 2),
+    lambda w: [w[0], 10 * w[1]],
+    lambda w: [[1.0, 0.0], [0.0, 10.0]],
+)
+ROSENBROCK = HandObjective(
+    ("x", "y"),
+    lambda w: (1 - w[0]) ** 2 + 100 * (w[1] - w[0] ** 2) ** 2,
+    rosenbrock_gradient,
+    lambda w: [[2 - 400 * w[1] + 1200 * w[0] ** 2, -400 * w[0]], [-400 * w[0], 200.0]],
+)
+RESIDUAL = HandObjective(  # (5 − w1 − 2·w2)²
+    ("w1", "w2"),
+    lambda w: (5 - w[0] - 2 * w[1]) ** 2,
+    lambda w: [-2 * (5 - w[0] - 2 * w[1]), -4 * (5 - w[0] - 2 * w[1])],
+    lambda w: [[2.0, 4.0], [4.0, 8.0]],
+)
+SHIFTED_PARABOLA = HandObjective(  # (w − 3)²
+    ("w",), lambda w: (w[0] - 3) ** 2, lambda w: [2 * (w[0] - 3)], lambda w: [[2.0]]
+)
+TWO_TARGETS = HandObjective(  # (w1 − 3)² + (w2 + 1)²
+    ("w1", "w2"),
+    lambda w: (w[0] - 3) ** 2 + (w[1] + 1) ** 2,
+    lambda w: [2 * (w[0] - 3), 2 * (w[1] + 1)],
+    lambda w: [[2.0, 0.0], [0.0, 2.0]],
+)
+REFERENCE_OBJECTIVES = {"bowl": BOWL, "rosenbrock": ROSENBROCK, "residual": RESIDUAL}
+
+
+def descend(objective: HandObjective, start: tuple[float, ...], **options: object) -> Run:
+    """Run with OptimizerSettings options; max_steps, tolerance and divergence_bound go to RunSettings."""
+    run_options = {
+        key: options.pop(key) for key in ("max_steps", "tolerance", "divergence_bound") if key in options
+    }
+    return run_descent(objective, RunSettings(start, OptimizerSettings(**options), **run_options))  # type: ignore[arg-type]
+
+
+def assert_all_finite(run: Run) -> None:
+    """No NaN or infinity anywhere in the run's records."""
+    for step in run.steps:
+        numbers = [*step.point, step.value, *step.gradient, *(step.update or ())]
+        assert all(math.isfinite(number) for number in numbers), step
+
+
+# --- the seeds' worked examples ---------------------------------------------------------------------
+
+
+def test_one_step_on_the_residual_lands_on_1_4_and_1_8() -> None:
+    run = descend(RESIDUAL, (1.0, 1.0), lr=0.1, max_steps=1)
+    assert run.steps[0].value == 4.0
+    assert run.steps[0].gradient == (-4.0, -8.0)
+    assert run.steps[0].update == pytest.approx((0.4, 0.8))
+    assert run.steps[1].point == pytest.approx((1.4, 1.8))
+
+
+@pytest.mark.parametrize(
+    ("sign", "points", "values"),
+    [
+        ("correct", [0.6, 1.08, 1.464], [9.0, 5.76, 3.6864, 2.359296]),
+        ("wrong", [-0.6, -1.32, -2.184], [9.0, 12.96, 18.6624, 26.873856]),
+    ],
+)
+def test_three_steps_on_w_minus_3_squared(sign: str, points: list[float], values: list[float]) -> None:
+    run = descend(SHIFTED_PARABOLA, (0.0,), lr=0.1, sign=sign, max_steps=3)
+    assert [step.point[0] for step in run.steps[1:]] == pytest.approx(points)
+    assert [step.value for step in run.steps] == pytest.approx(values)
+    assert run.stop_reason == "max_steps"
+    assert run.message == "reached the step budget (3 steps)"
+
+
+def test_wrong_sign_plain_gd_is_exactly_w_plus_lr_times_gradient() -> None:
+    run = descend(ROSENBROCK, (-1.5, 2.0), lr=1e-4, sign="wrong", max_steps=5)
+    for step, following in zip(run.steps, run.steps[1:], strict=False):
+        expected = np.array(step.point) + 1e-4 * np.array(step.gradient)
+        assert following.point == tuple(expected)
+
+
+def test_two_targets_follow_the_closed_form() -> None:
+    # Each coordinate closes 20 % of its gap per step: w_k = target · (1 − 0.8^k).
+    run = descend(TWO_TARGETS, (0.0, 0.0), lr=0.1, max_steps=10)
+    assert run.steps[1].point == pytest.approx((0.6, -0.2))
+    for step in run.steps:
+        assert step.point == pytest.approx((3 * (1 - 0.8**step.k), -(1 - 0.8**step.k)))
+
+
+# --- agreement with PyTorch ---------------------------------------------------------------------------
+
+
+def load_reference() -> dict:
+    """The recorded torch trajectories."""
+    with REFERENCE_FILE.open(encoding="utf-8") as file:
+        return json.load(file)
+
+
+REFERENCE = load_reference()
+
+
+def case_id(case: dict) -> str:
+    """A readable test id for a reference case."""
+    settings = case["optimizer"]
+    extras = ",".join(
+        f"{key}={value}" for key, value in settings.items() if key not in ("name", "lr", "sign")
+    )
+    return f"{case['function']}-{settings['name']}-{settings['sign']}-{extras or 'defaults'}"
+
+
+@pytest.mark.parametrize("case", REFERENCE["cases"], ids=case_id)
+def test_matches_torch(case: dict) -> None:
+    function = REFERENCE["functions"][case["function"]]
+    settings = RunSettings(
+        tuple(function["start"]),
+        OptimizerSettings(**case["optimizer"]),
+        max_steps=REFERENCE["steps"],
+        tolerance=0.0,
+        divergence_bound=REFERENCE["divergence_bound"],
+    )
+    run = run_descent(REFERENCE_OBJECTIVES[case["function"]], settings)
+    expected = np.array(case["points"])
+    assert run.points.shape == expected.shape
+    deviation = np.abs(run.points - expected) / np.maximum(np.abs(expected), 1.0)
+    assert deviation.max() < TORCH_AGREEMENT
+    if case["diverged_at"] is None:
+        assert run.stop_reason == "max_steps"
+    else:
+        assert run.stop_reason == "diverged"
+        assert run.message.startswith(f"diverged at step {case['diverged_at']}:")
+        assert_all_finite(run)
+
+
+def test_torch_reference_covers_every_torch_optimizer_with_both_signs() -> None:
+    covered = {(case["optimizer"]["name"], case["optimizer"]["sign"]) for case in REFERENCE["cases"]}
+    torch_optimizers = set(OPTIMIZER_NAMES) - {"newton"}
+    assert covered == {(name, sign) for name in torch_optimizers for sign in ("correct", "wrong")}
+    assert REFERENCE_FILE.stat().st_size < 200_000
+
+
+# --- Newton's method -----------------------------------------------------------------------------------
+
+
+def test_newton_reaches_a_quadratics_minimum_in_one_step() -> None:
+    objective = quadratic([[3.0, 1.0], [1.0, 2.0]], [-1.0, 4.0])
+    run = descend(objective, (5.0, -7.0), name="newton", lr=1.0)
+    minimum = np.linalg.solve([[3.0, 1.0], [1.0, 2.0]], [1.0, -4.0])  # A·w = −b
+    assert run.steps[1].point == pytest.approx(tuple(minimum))
+    assert run.stop_reason == "converged"
+    assert run.message.startswith("converged at step 1 (|∇f| = ")
+
+
+def test_newton_step_on_rosenbrock_matches_cramers_rule() -> None:
+    run = descend(ROSENBROCK, (-1.5, 2.0), name="newton", lr=0.5, max_steps=1)
+    x, y = -1.5, 2.0
+    (a, b), (c, d) = [[2 - 400 * y + 1200 * x * x, -400 * x], [-400 * x, 200.0]]
+    g1, g2 = rosenbrock_gradient(np.array([x, y]))
+    determinant = a * d - b * c
+    solved = ((d * g1 - b * g2) / determinant, (a * g2 - c * g1) / determinant)
+    assert run.steps[0].update == pytest.approx((-0.5 * solved[0], -0.5 * solved[1]))
+
+
+@pytest.mark.parametrize(
+    "objective",
+    [
+        HandObjective(
+            ("x", "y"), lambda w: w[0] ** 2, lambda w: [2 * w[0], 0.0], lambda w: [[2.0, 0.0], [0.0, 0.0]]
+        ),
+        quadratic([[2.0, 2.0], [2.0, 2.0]], [0.0, 0.0]),  # (x + y)²
+    ],
+    ids=["x_squared_plus_zero_y", "x_plus_y_squared"],
+)
+def test_newton_stops_on_a_singular_hessian(objective: HandObjective) -> None:
+    run = descend(objective, (1.0, 2.0), name="newton", lr=1.0)
+    assert run.stop_reason == "singular_hessian"
+    assert run.message.startswith("stopped at step 0: the Hessian is singular")
+    assert len(run.steps) == 1
+    assert run.final_step.update is None
+
+
+def test_newton_on_a_saddle_still_steps_and_says_so() -> None:
+    saddle = quadratic([[2.0, 0.0], [0.0, -2.0]], [0.0, 0.0])
+    run = descend(saddle, (1.0, 2.0), name="newton", lr=1.0)
+    assert run.steps[1].point == pytest.approx((0.0, 0.0))
+    assert run.stop_reason == "converged"
+    assert len(run.notes) == 1
+    assert "not positive definite" in run.notes[0]
+
+
+# --- stopping and divergence -----------------------------------------------------------------------------
+
+
+def test_converges_on_the_bowl_and_checks_before_stepping() -> None:
+    run = descend(BOWL, (3.0, 1.0), lr=0.1, max_steps=1000)
+    assert run.stop_reason == "converged"
+    last, before = run.steps[-1], run.steps[-2]
+    assert math.hypot(*last.gradient) < 1e-6 <= math.hypot(*before.gradient)
+    assert run.message.startswith(f"converged at step {last.k} (|∇f| = ")
+    assert run.message.endswith(" < 1e-6)")
+
+
+def test_starting_at_the_minimum_converges_at_step_0() -> None:
+    run = descend(BOWL, (0.0, 0.0), name="adam")
+    assert run.stop_reason == "converged"
+    assert run.steps == (Step(0, (0.0, 0.0), 0.0, (0.0, 0.0), None),)
+
+
+def test_steps_are_numbered_and_updates_lead_to_the_next_point() -> None:
+    run = descend(ROSENBROCK, (-1.5, 2.0), name="adam", lr=0.01, max_steps=30)
+    assert [step.k for step in run.steps] == list(range(31))
+    for step, following in zip(run.steps, run.steps[1:], strict=False):
+        assert np.add(step.point, step.update) == pytest.approx(following.point, rel=1e-15)
+    assert run.final_step.update is None
+
+
+def test_step_budget_of_zero_and_one() -> None:
+    assert len(descend(BOWL, (1.0, 1.0), max_steps=0).steps) == 1
+    assert descend(BOWL, (1.0, 1.0), max_steps=1).message == "reached the step budget (1 step)"
+
+
+def test_too_large_learning_rate_diverges_and_keeps_the_last_finite_point() -> None:
+    run = descend(BOWL, (1.0, 1.0), lr=0.25, max_steps=1000)  # 0.25 > 2/λmax = 0.2
+    assert run.stop_reason == "diverged"
+    assert run.message == f"diverged at step {len(run.steps)}: the point ran off beyond 1e8"
+    assert math.hypot(*run.final_step.point) <= 1e8
+    assert run.final_step.update is None
+    assert_all_finite(run)
+
+
+@pytest.mark.parametrize("name", [name for name in OPTIMIZER_NAMES if name != "newton"])
+def test_overflowing_exponential_diverges_cleanly(name: str) -> None:
+    exponential = HandObjective(
+        ("x",),
+        lambda w: np.exp(w[0] ** 2),
+        lambda w: [2 * w[0] * np.exp(w[0] ** 2)],
+        lambda w: [[(2 + 4 * w[0] ** 2) * np.exp(w[0] ** 2)]],
+    )
+    run = descend(exponential, (2.0,), name=name, lr=1.0, sign="wrong", max_steps=1000)
+    assert run.stop_reason == "diverged"
+    assert_all_finite(run)
+
+
+def test_objective_raising_overflow_error_diverges() -> None:
+    exponential = HandObjective(
+        ("x",), lambda w: math.exp(w[0]), lambda w: [math.exp(w[0])], lambda w: [[math.exp(w[0])]]
+    )
+    run = descend(exponential, (0.0,), lr=1.0, sign="wrong", max_steps=1000, divergence_bound=1e300)
+    assert run.stop_reason == "diverged"
+    assert "could not be evaluated" in run.message
+    assert_all_finite(run)
+
+
+def test_huge_values_count_as_divergence() -> None:
+    steep = HandObjective(
+        ("x",), lambda w: w[0] ** 20, lambda w: [20 * w[0] ** 19], lambda w: [[380 * w[0] ** 18]]
+    )
+    run = descend(steep, (2.0,), lr=1.0, sign="wrong", divergence_bound=1e300)
+    assert run.stop_reason == "diverged"
+    assert "|f| grew beyond 1e100" in run.message
+
+
+def test_start_where_f_is_undefined_is_an_error() -> None:
+    logarithm = HandObjective(
+        ("x",), lambda w: np.log(w[0]), lambda w: [1 / w[0]], lambda w: [[-1 / w[0] ** 2]]
+    )
+    with pytest.raises(DescentError, match="cannot start from"):
+        descend(logarithm, (-1.0,))
+
+
+def test_runs_are_deterministic() -> None:
+    for name in OPTIMIZER_NAMES:
+        first = descend(ROSENBROCK, (-1.5, 2.0), name=name, lr=1e-3, max_steps=50)
+        assert descend(ROSENBROCK, (-1.5, 2.0), name=name, lr=1e-3, max_steps=50) == first
+
+
+# --- the stability limit -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hessian", "limit"),
+    [
+        ([[1.0, 0.0], [0.0, 10.0]], 0.2),
+        ([[2.0, 1.0], [1.0, 2.0]], 2 / 3),
+        ([[4.0]], 0.5),
+        ([[2.0, 0.0], [0.0, 0.0]], None),
+        ([[2.0, 2.0], [2.0, 2.0]], None),
+        ([[2.0, 0.0], [0.0, -1.0]], None),
+        ([[math.inf, 0.0], [0.0, 1.0]], None),
+    ],
+)
+def test_stability_limit(hessian: list[list[float]], limit: float | None) -> None:
+    assert stability_limit(np.array(hessian)) == (pytest.approx(limit) if limit else None)
+
+
+def test_stability_limit_separates_convergence_from_divergence() -> None:
+    objective = quadratic([[3.0, 1.0], [1.0, 2.0]], [0.0, 0.0])
+    limit = stability_limit(objective.hessian(np.zeros(2)))
+    assert limit is not None
+    assert descend(objective, (1.0, 1.0), lr=0.98 * limit, max_steps=5000).stop_reason == "converged"
+    assert descend(objective, (1.0, 1.0), lr=1.02 * limit, max_steps=5000).stop_reason == "diverged"
+
+
+# --- settings ----------------------------------------------------------------------------------------------
+
+
+def test_defaults_follow_torch() -> None:
+    assert OptimizerSettings("adagrad").effective_eps == 1e-10
+    assert OptimizerSettings("rmsprop").effective_eps == 1e-8
+    assert OptimizerSettings("adam").effective_eps == 1e-8
+    assert OptimizerSettings("momentum").effective_momentum == 0.9
+    assert OptimizerSettings("nesterov").effective_momentum == 0.9
+    assert OptimizerSettings("rmsprop").effective_momentum == 0.0
+    assert OptimizerSettings("rmsprop").hyper_parameters() == {
+        "lr": 0.1, "alpha": 0.99, "eps": 1e-8, "momentum": 0.0, "centered": False, "weight_decay": 0.0,
+    }  # fmt: skip
+    for name in OPTIMIZER_NAMES:
+        assert tuple(OptimizerSettings(name).hyper_parameters()) == OPTIMIZER_PARAMETERS[name]
+
+
+def test_settings_are_normalised() -> None:
+    settings = OptimizerSettings("adam", lr=1, betas=[0.8, 0.9])  # type: ignore[arg-type]
+    assert settings.lr == 1.0 and isinstance(settings.lr, float)
+    assert settings.betas == (0.8, 0.9)
+    assert RunSettings([1, 2]).start == (1.0, 2.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"lr": 0.0}, "learning rate must be positive"),
+        ({"lr": -0.1}, "learning rate must be positive"),
+        ({"lr": math.nan}, "learning rate must be a finite number"),
+        ({"lr": "fast"}, "learning rate must be a number"),
+        (
+            {"name": "sgd"},
+            "unknown optimizer 'sgd': choose one of gd, momentum, nesterov, adagrad, rmsprop, adam",
+        ),
+        ({"sign": "up"}, "unknown update sign"),
+        ({"name": "momentum", "momentum": 1.0}, r"momentum must be in \[0, 1\)"),
+        ({"momentum": -0.1}, r"momentum must be in \[0, 1\)"),
+        ({"dampening": 1.5}, r"dampening must be in \[0, 1\]"),
+        ({"betas": (0.9, 1.0)}, r"beta2 must be in \[0, 1\)"),
+        ({"betas": (-0.1, 0.9)}, r"beta1 must be in \[0, 1\)"),
+        ({"betas": (0.9,)}, "betas must be a pair"),
+        ({"alpha": 1.0}, r"alpha must be in \[0, 1\)"),
+        ({"eps": 0.0}, "eps must be positive"),
+        ({"eps": math.inf}, "eps must be a finite number"),
+        ({"weight_decay": -1.0}, "weight_decay must not be negative"),
+        ({"lr_decay": -1.0}, "lr_decay must not be negative"),
+        ({"initial_accumulator_value": -1.0}, "initial_accumulator_value must not be negative"),
+        ({"amsgrad": "yes"}, "amsgrad must be True or False"),
+        ({"name": "nesterov", "dampening": 0.1}, "Nesterov momentum needs"),
+        ({"name": "nesterov", "momentum": 0.0}, "Nesterov momentum needs"),
+    ],
+)
+def test_invalid_optimizer_settings(options: dict, message: str) -> None:
+    with pytest.raises(DescentError, match=message):
+        OptimizerSettings(**options)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"start": ()}, "at least one coordinate"),
+        ({"start": (1.0, math.nan)}, "start point must be a finite number"),
+        ({"start": (1e9, 0.0)}, "beyond the divergence bound 1e8"),
+        ({"max_steps": -1}, "step budget must be between 0 and"),
+        ({"max_steps": 10.5}, "step budget must be a whole number"),
+        ({"tolerance": -1e-6}, "tolerance must not be negative"),
+        ({"divergence_bound": 0.0}, "divergence bound must be positive"),
+        ({"optimizer": "adam"}, "optimizer must be OptimizerSettings"),
+    ],
+)
+def test_invalid_run_settings(options: dict, message: str) -> None:
+    with pytest.raises(DescentError, match=message):
+        RunSettings(**{"start": (1.0, 2.0), **options})
+
+
+def test_start_point_must_match_the_variables() -> None:
+    with pytest.raises(DescentError, match=r"3 coordinates but f has 2 variables \(x, y\)"):
+        run_descent(BOWL, RunSettings((1.0, 2.0, 3.0)))
