@@ -1,0 +1,671 @@
+# SymPy printers dispatch on methods named _print_<ClassName>, so those names cannot be snake_case.
+# ruff: noqa: N802
+"""Math notation for people: expressions and labels as one-line Unicode, LaTeX and Qt rich text (HTML).
+
+Three printers share one set of choices so the same expression reads the same everywhere:
+
+* sums start with a positive term when there is one (``5 − w₁ − 2w₂``, not ``−w₁ − 2w₂ + 5``);
+* products are written by juxtaposition (``2xy``, ``2(x + 1)``) and a middle dot only where juxtaposition
+  would be ambiguous (``2·3``, ``x·sin(y)``);
+* variable names ``w1`` and ``x_1`` get subscripts, Greek names (``theta``) become letters (``θ``);
+* the minus sign is U+2212 and numbers use :func:`format_number`.
+
+Numbers that are not finite print as ``nan``, ``∞`` and ``−∞`` (``nan``, ``inf`` and ``-inf`` with
+``ascii_minus=True``, which Python's ``float`` reads back).
+
+Qt rich text has no MathML and tables are its only way to stack things, so :func:`html_math` writes a
+stacked fraction as a small two-row table whose numerator cell has a bottom border; an expression that
+contains one is laid out as a one-row table of cells. Anything without a fraction stays inline HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Literal, SupportsFloat
+
+import sympy
+from sympy.printing.conventions import split_super_sub
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.str import StrPrinter
+
+Style = Literal["unicode", "latex", "html"]
+UpdateSign = Literal["correct", "wrong"]
+
+MINUS = "\u2212"
+MIDDLE_DOT = "\u00b7"
+PARTIAL = "\u2202"
+NABLA = "\u2207"
+LEFT_ARROW = "\u2190"
+INFINITY = "\u221e"
+
+# The line of a stacked HTML fraction: a mid grey that shows on light and on dark backgrounds alike
+# (Qt draws cell borders in a fixed colour, not in the text colour).
+FRACTION_RULE_COLOR = "#808080"
+
+_GREEK_NAMES = (
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
+    "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
+)  # fmt: skip
+
+
+def _greek_letter(name: str) -> str:
+    """The Greek letter a spelled-out name stands for: 'theta' → 'θ', 'Theta' → 'Θ'."""
+    case = "CAPITAL" if name[0].isupper() else "SMALL"
+    return unicodedata.lookup(f"GREEK {case} LETTER {name.upper().replace('LAMBDA', 'LAMDA')}")
+
+
+_GREEK_LETTERS = {
+    spelled: _greek_letter(spelled) for name in _GREEK_NAMES for spelled in (name, name.capitalize())
+}
+_GREEK_NAMES_BY_LETTER = {letter: spelled for spelled, letter in _GREEK_LETTERS.items()}
+
+# Only digits and signs: the formula parser reads these back, and letters like ˣ or ₜ it would not.
+_SUPERSCRIPTS = dict(zip("0123456789+-\u2212", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻", strict=True))
+_SUBSCRIPTS = dict(zip("0123456789", "₀₁₂₃₄₅₆₇₈₉", strict=True))
+
+# Private-use characters that bracket a stacked fraction inside HTML under construction, so that the
+# text around it can be cut into table cells once the whole line is known.
+_BLOCK_START = "\ue000"
+_BLOCK_END = "\ue001"
+
+
+def _scripted(text: str, table: dict[str, str]) -> str | None:
+    """Text rewritten in Unicode super- or subscript characters, or None if one has no such form."""
+    if not all(char in table for char in text):
+        return None
+    return "".join(table[char] for char in text)
+
+
+def _superscript_digits(number: int) -> str:
+    """An integer in Unicode superscript digits: 2 → '²', −1 → '⁻¹'."""
+    return "".join(_SUPERSCRIPTS[char] for char in str(number))
+
+
+def _symbol_parts(name: str) -> tuple[str, list[str], list[str]]:
+    """A variable name split into its letter(s), superscripts and subscripts, Greek names as letters."""
+    base, supers, subs = split_super_sub(name)
+    return _GREEK_LETTERS.get(base, base), supers, subs
+
+
+def _is_single_letter(name: str) -> bool:
+    """Whether a variable prints as one letter (with any subscripts), so it can sit next to others."""
+    return len(_symbol_parts(name)[0]) == 1
+
+
+def _has_negative_coefficient(expr: sympy.Expr) -> bool:
+    """Whether a term's numeric coefficient is negative, so that it reads as 'minus something'."""
+    coefficient, _ = expr.as_coeff_Mul()
+    return bool(coefficient.is_negative)
+
+
+def format_number(value: SupportsFloat, digits: int = 6, ascii_minus: bool = False) -> str:
+    """A number for people: up to `digits` significant digits, no trailing '.0', a real minus sign."""
+    if digits < 1:
+        raise ValueError(f"digits must be at least 1, not {digits}")
+    number = float(value)
+    minus = "-" if ascii_minus else MINUS
+    if math.isnan(number):
+        return "nan"
+    if math.isinf(number):
+        return (minus if number < 0 else "") + ("inf" if ascii_minus else INFINITY)
+    text = f"{number:.{digits}g}"
+    if text == "-0":
+        text = "0"
+    return text.replace("-", minus)
+
+
+def _latex_number(value: SupportsFloat, digits: int = 6) -> str:
+    """A number in LaTeX: '1.4', '-0.6', '1.2 \\cdot 10^{-7}', '\\infty'."""
+    text = format_number(value, digits, ascii_minus=True)
+    if text == "nan":
+        return r"\mathrm{NaN}"
+    if text.endswith("inf"):
+        return text.replace("inf", r"\infty")
+    mantissa, _, exponent = text.partition("e")
+    if not exponent:
+        return mantissa
+    return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
+
+
+class _ReadableTermOrder:
+    """Printer mixin: a sum starts with its first positive term when its usual first term is negative."""
+
+    def _as_ordered_terms(self, expr: sympy.Expr, order: str | None = None) -> list[sympy.Expr]:
+        terms = list(super()._as_ordered_terms(expr, order=order))  # type: ignore[misc]
+        if terms and _has_negative_coefficient(terms[0]):
+            first_positive = next((term for term in terms if not _has_negative_coefficient(term)), None)
+            if first_positive is not None:
+                terms.remove(first_positive)
+                terms.insert(0, first_positive)
+        return terms
+
+
+class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
+    """One-line Unicode math; its markup methods are the hooks the HTML printer overrides."""
+
+    minus = MINUS
+    times = MIDDLE_DOT
+    partial = PARTIAL
+    nabla = NABLA
+    arrow = LEFT_ARROW
+    label_join = ""
+
+    # Markup shared with the label and update-equation helpers.
+
+    def symbol_markup(self, name: str) -> str:
+        """A variable name with Greek letters and Unicode sub/superscripts where they exist."""
+        base, supers, subs = _symbol_parts(name)
+        text = base
+        if subs:
+            joined = ",".join(subs)
+            text += _scripted(joined, _SUBSCRIPTS) or f"_{joined}"
+        if supers:
+            joined = ",".join(supers)
+            text += _scripted(joined, _SUPERSCRIPTS) or f"^{joined}"
+        return text
+
+    def power_markup(self, base_text: str, exponent: int) -> str:
+        """A base raised to an integer power."""
+        return base_text + _superscript_digits(exponent)
+
+    def fraction_markup(self, numerator_text: str, denominator_text: str) -> str:
+        """A fraction of two already printed, already grouped parts."""
+        return f"{numerator_text}/{denominator_text}"
+
+    def number_markup(self, value: SupportsFloat) -> str:
+        """A plain number."""
+        return format_number(value)
+
+    def escape(self, text: str) -> str:
+        """Text made safe for the output format."""
+        return text
+
+    # Atoms.
+
+    def _print_Symbol(self, expr: sympy.Symbol) -> str:
+        return self.symbol_markup(expr.name)
+
+    def _print_Integer(self, expr: sympy.Integer) -> str:
+        return self.minus + str(-int(expr)) if expr.is_negative else str(int(expr))
+
+    def _print_Rational(self, expr: sympy.Rational) -> str:
+        if expr.is_negative:
+            return self.minus + self._print(-expr)
+        return self._fraction([sympy.Integer(expr.p)], [sympy.Integer(expr.q)])
+
+    def _print_Float(self, expr: sympy.Float) -> str:
+        return self.number_markup(expr)
+
+    def _print_Exp1(self, expr: sympy.Expr) -> str:
+        return "e"
+
+    def _print_Pi(self, expr: sympy.Expr) -> str:
+        return "π"
+
+    def _print_ImaginaryUnit(self, expr: sympy.Expr) -> str:
+        return "i"
+
+    def _print_Infinity(self, expr: sympy.Expr) -> str:
+        return INFINITY
+
+    def _print_NegativeInfinity(self, expr: sympy.Expr) -> str:
+        return self.minus + INFINITY
+
+    def _print_NaN(self, expr: sympy.Expr) -> str:
+        return "nan"
+
+    # Sums and products.
+
+    def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
+        parts = []
+        for index, term in enumerate(self._as_ordered_terms(expr, order=order)):
+            negative, magnitude = self._signed_parts(term)
+            if index == 0:
+                parts.append(self.minus + magnitude if negative else magnitude)
+            else:
+                parts.append(f" {self.minus} {magnitude}" if negative else f" + {magnitude}")
+        return "".join(parts)
+
+    def _signed_parts(self, expr: sympy.Expr) -> tuple[bool, str]:
+        """Whether a term reads as negative, and the text of its magnitude."""
+        if expr.is_Mul:
+            factors = list(expr.as_ordered_factors())
+            negative = bool(factors[0].is_Number and factors[0].is_negative)
+            if negative:
+                factors[0] = -factors[0]
+                if factors[0] == 1:
+                    del factors[0]
+            return negative, self._product(factors)
+        if expr.is_Number and expr.is_negative:
+            return True, self._print(-expr)
+        return False, self._print(expr)
+
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        negative, magnitude = self._signed_parts(expr)
+        return self.minus + magnitude if negative else magnitude
+
+    def _product(self, factors: Sequence[sympy.Expr]) -> str:
+        """Positive factors written as a product, with any negative powers and rationals as a fraction."""
+        numerator: list[sympy.Expr] = []
+        denominator: list[sympy.Expr] = []
+        for factor in factors:
+            if factor.is_Rational and not factor.is_Integer:
+                if factor.p != 1:
+                    numerator.append(sympy.Integer(factor.p))
+                denominator.append(sympy.Integer(factor.q))
+            elif factor.is_Pow and factor.exp.is_Rational and factor.exp.is_negative:
+                denominator.append(factor.base ** (-factor.exp))
+            else:
+                numerator.append(factor)
+        if denominator:
+            return self._fraction(numerator, denominator)
+        return self._joined_factors(numerator)
+
+    def _joined_factors(self, factors: Sequence[sympy.Expr]) -> str:
+        """Factors side by side, with a middle dot only where juxtaposition would be ambiguous."""
+        if not factors:
+            return "1"
+        text = self.parenthesize(factors[0], PRECEDENCE["Mul"], strict=True)
+        for previous, factor in itertools.pairwise(factors):
+            separator = self.times if self._needs_dot(previous, factor) else ""
+            text += separator + self.parenthesize(factor, PRECEDENCE["Mul"], strict=True)
+        return text
+
+    @staticmethod
+    def _factor_kind(factor: sympy.Expr) -> str:
+        """How a factor starts and ends in print: 'number', 'letter', 'group' or 'named'."""
+        if factor.is_Number:
+            return "number"
+        if factor.is_Add:
+            return "group"
+        is_integer_power = factor.is_Pow and factor.exp.is_Integer
+        base = factor.base if is_integer_power else factor
+        if base.is_Add or base.is_Mul or (is_integer_power and base.is_Pow):
+            return "group"
+        if isinstance(base, sympy.Symbol) and _is_single_letter(base.name):
+            return "letter"
+        if isinstance(base, sympy.NumberSymbol) or base is sympy.I:
+            return "letter"
+        return "named"
+
+    def _needs_dot(self, previous: sympy.Expr, factor: sympy.Expr) -> bool:
+        """Whether two neighbouring factors need a middle dot between them."""
+        previous_kind, kind = self._factor_kind(previous), self._factor_kind(factor)
+        if kind == "number" or (factor.is_Pow and factor.base.is_Number):
+            return True
+        if previous.is_Float and "e" in format_number(previous):
+            return True  # 1.2e−07·x, not 1.2e−07x
+        if previous_kind == "number":
+            return False
+        return "named" in (previous_kind, kind)
+
+    def _fraction(self, numerator: Sequence[sympy.Expr], denominator: Sequence[sympy.Expr]) -> str:
+        """A fraction of two products; a denominator of several factors is grouped."""
+        denominator_text = self._joined_factors(denominator)
+        if len(denominator) > 1:
+            denominator_text = f"({denominator_text})"
+        return self.fraction_markup(self._joined_factors(numerator), denominator_text)
+
+    # Powers, roots, exponentials.
+
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        base, exponent = expr.base, expr.exp
+        if exponent is sympy.S.Half:
+            return self._root(base)
+        if exponent.is_Rational and exponent.is_negative:
+            return self._fraction([], [base ** (-exponent)])
+        base_text = self.parenthesize(base, PRECEDENCE["Pow"], strict=False)
+        if exponent.is_Integer:
+            return self.power_markup(base_text, int(exponent))
+        return self._general_power(base_text, exponent)
+
+    def _general_power(self, base_text: str, exponent: sympy.Expr) -> str:
+        """A base raised to a power that is not an integer: 'x^y', '2^(x + 1)'."""
+        return f"{base_text}^{self.parenthesize(exponent, PRECEDENCE['Pow'], strict=False)}"
+
+    def _root(self, radicand: sympy.Expr) -> str:
+        """A square root: '√x', '√(x² + y²)'."""
+        if radicand.is_Symbol or (radicand.is_Integer and radicand.is_positive):
+            return "√" + self._print(radicand)
+        return f"√({self._print(radicand)})"
+
+    def _print_exp(self, expr: sympy.Expr) -> str:
+        exponent = expr.args[0]
+        if exponent.is_Integer:
+            return "e" + _superscript_digits(int(exponent))
+        return f"exp({self._print(exponent)})"
+
+    # Functions and conditions.
+
+    def _print_Abs(self, expr: sympy.Expr) -> str:
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_MinMaxBase(self, expr: sympy.Expr) -> str:
+        return f"{type(expr).__name__.lower()}({self.stringify(expr.args, ', ')})"
+
+    def _print_log(self, expr: sympy.Expr) -> str:
+        return f"ln({self.stringify(expr.args, ', ')})"
+
+    def _print_Heaviside(self, expr: sympy.Expr) -> str:
+        return f"H({self._print(expr.args[0])})"
+
+    def _print_DiracDelta(self, expr: sympy.Expr) -> str:
+        return f"δ({self.stringify(expr.args, ', ')})"
+
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        pieces = []
+        for value, condition in expr.args:
+            if condition is sympy.true:
+                pieces.append(f"{self._print(value)} otherwise")
+            else:
+                pieces.append(f"{self._print(value)} if {self._print(condition)}")
+        return "{" + "; ".join(pieces) + "}"
+
+    def _print_Relational(self, expr: sympy.Expr) -> str:
+        operator = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥"}.get(expr.rel_op, expr.rel_op)
+        return f"{self._print(expr.lhs)} {self.escape(operator)} {self._print(expr.rhs)}"
+
+    def _print_And(self, expr: sympy.Expr) -> str:
+        return " and ".join(self._print(arg) for arg in expr.args)
+
+    def _print_Or(self, expr: sympy.Expr) -> str:
+        return " or ".join(self._print(arg) for arg in expr.args)
+
+    def _print_Not(self, expr: sympy.Expr) -> str:
+        return f"not ({self._print(expr.args[0])})"
+
+    def _print_BooleanTrue(self, expr: sympy.Expr) -> str:
+        return "true"
+
+    def _print_BooleanFalse(self, expr: sympy.Expr) -> str:
+        return "false"
+
+
+class _HtmlMathPrinter(_UnicodeMathPrinter):
+    """Qt rich text: italic variables, <sup>/<sub>, stacked fractions as small tables."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._inline_depth = 0
+
+    def symbol_markup(self, name: str) -> str:
+        """A variable name in italics with HTML sub- and superscripts."""
+        base, supers, subs = _symbol_parts(name)
+        text = f"<i>{html.escape(base)}</i>"
+        if subs:
+            text += f"<sub>{html.escape(','.join(subs))}</sub>"
+        if supers:
+            text += f"<sup>{html.escape(','.join(supers))}</sup>"
+        return text
+
+    def power_markup(self, base_text: str, exponent: int) -> str:
+        """A base raised to an integer power."""
+        return f"{base_text}<sup>{self.number_markup(exponent)}</sup>"
+
+    def fraction_markup(self, numerator_text: str, denominator_text: str) -> str:
+        """A stacked fraction (a bracketed block), or 'a/b' where blocks cannot go (inside a superscript)."""
+        if self._inline_depth:
+            return super().fraction_markup(numerator_text, denominator_text)
+        return _BLOCK_START + _stacked_fraction(numerator_text, denominator_text) + _BLOCK_END
+
+    def escape(self, text: str) -> str:
+        """Text made safe for HTML."""
+        return html.escape(text, quote=False)
+
+    @contextmanager
+    def _inline(self) -> Iterator[None]:
+        """Print where no table can go (in a superscript, under a root): fractions come out as 'a/b'."""
+        self._inline_depth += 1
+        try:
+            yield
+        finally:
+            self._inline_depth -= 1
+
+    def _inline_print(self, expr: sympy.Expr) -> str:
+        """An expression printed where no table can go."""
+        with self._inline():
+            return self._print(expr)
+
+    def _fraction(self, numerator: Sequence[sympy.Expr], denominator: Sequence[sympy.Expr]) -> str:
+        if self._inline_depth:
+            return super()._fraction(numerator, denominator)
+        # Stacked parts need no grouping parentheses of their own.
+        parts = [
+            self._print(factors[0]) if len(factors) == 1 else self._joined_factors(factors)
+            for factors in (numerator, denominator)
+        ]
+        return self.fraction_markup(*parts)
+
+    def _general_power(self, base_text: str, exponent: sympy.Expr) -> str:
+        superscript = self._inline_print(exponent)
+        if _has_scripts(superscript):
+            with self._inline():
+                return super()._general_power(base_text, exponent)
+        return f"{base_text}<sup>{superscript}</sup>"
+
+    def _root(self, radicand: sympy.Expr) -> str:
+        text = self._inline_print(radicand)
+        if _has_scripts(text):
+            # An overline jumps up over superscripts, so those radicands get parentheses instead.
+            return f"√({text})"
+        return f'√<span style="text-decoration: overline">{text}</span>'
+
+    def _print_exp(self, expr: sympy.Expr) -> str:
+        superscript = self._inline_print(expr.args[0])
+        if _has_scripts(superscript):
+            return f"exp({self._print(expr.args[0])})"
+        return f"e<sup>{superscript}</sup>"
+
+
+def _has_scripts(markup: str) -> bool:
+    """Whether HTML has sub- or superscripts: Qt does not raise a superscript within a superscript."""
+    return "<sup>" in markup or "<sub>" in markup
+
+
+def _stacked_fraction(numerator_html: str, denominator_html: str) -> str:
+    """A numerator over a denominator with a line between them, as a two-row Qt rich-text table."""
+    return (
+        '<table cellspacing="0" cellpadding="0" style="border-collapse: collapse">'
+        f'<tr><td align="center" style="border-bottom: 1px solid {FRACTION_RULE_COLOR};'
+        f' padding: 0px 2px 1px 2px">{_html_row(numerator_html)}</td></tr>'
+        f'<tr><td align="center" style="padding: 1px 2px 0px 2px">{_html_row(denominator_html)}</td></tr>'
+        "</table>"
+    )
+
+
+def _html_row(markup: str, as_line: bool = False) -> str:
+    """HTML with bracketed blocks laid out as one table row of cells; plain inline HTML is kept as is.
+
+    With `as_line` the result is always a table with a little space above and below, so that lines
+    made this way stack one under the other when simply put together.
+    """
+    pieces = markup.replace(_BLOCK_END, _BLOCK_START).split(_BLOCK_START)
+    if not as_line:
+        if len(pieces) == 1:
+            return markup
+        if len(pieces) == 3 and not pieces[0] and not pieces[2]:
+            return pieces[1]
+    # Pieces alternate: inline text, block, inline text, block, ..., inline text.
+    cells = []
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            cells.append(f'<td valign="middle">{piece}</td>')
+        elif piece:
+            cells.append(f'<td valign="middle" style="white-space: pre">{piece}</td>')
+    margin = ' style="margin-top: 3px; margin-bottom: 3px"' if as_line else ""
+    return f'<table cellspacing="0" cellpadding="0"{margin}><tr>' + "".join(cells) + "</tr></table>"
+
+
+def _as_block(markup: str) -> str:
+    """Finished HTML bracketed as a block if it is a table, so it can sit in a row beside other text."""
+    return _BLOCK_START + markup + _BLOCK_END if markup.startswith("<table") else markup
+
+
+class _LatexMathPrinter(_ReadableTermOrder, LatexPrinter):
+    """SymPy's LaTeX with Greek-letter names, 'H' for the step function and short floats."""
+
+    minus = "-"
+    times = r" \cdot "
+    partial = r"\partial"
+    nabla = r"\nabla"
+    arrow = r"\leftarrow"
+    label_join = " "
+
+    def __init__(self) -> None:
+        super().__init__({"ln_notation": True})
+
+    def symbol_markup(self, name: str) -> str:
+        """A variable name in LaTeX: 'w1' → 'w_{1}', 'θ' → '\\theta'."""
+        return self._print(sympy.Symbol(name))
+
+    def power_markup(self, base_text: str, exponent: int) -> str:
+        """A base raised to an integer power."""
+        return f"{base_text}^{{{exponent}}}"
+
+    def fraction_markup(self, numerator_text: str, denominator_text: str) -> str:
+        """A fraction."""
+        return rf"\frac{{{numerator_text}}}{{{denominator_text}}}"
+
+    def number_markup(self, value: SupportsFloat) -> str:
+        """A plain number."""
+        return _latex_number(value)
+
+    def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
+        base, supers, subs = split_super_sub(expr.name)
+        spelled = _GREEK_NAMES_BY_LETTER.get(base, base)
+        name = spelled + "".join(f"__{sup}" for sup in supers) + "".join(f"_{sub}" for sub in subs)
+        return self._deal_with_super_sub(name, style=style)
+
+    def _print_Float(self, expr: sympy.Float) -> str:
+        return _latex_number(expr)
+
+    def _print_Heaviside(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        tex = rf"H\left({self._print(expr.args[0])}\right)"
+        return rf"{tex}^{{{exp}}}" if exp else tex
+
+
+_PRINTERS: dict[str, type[_UnicodeMathPrinter] | type[_LatexMathPrinter]] = {
+    "unicode": _UnicodeMathPrinter,
+    "latex": _LatexMathPrinter,
+    "html": _HtmlMathPrinter,
+}
+
+
+def _printer(style: Style) -> _UnicodeMathPrinter | _LatexMathPrinter:
+    """A fresh printer for a notation style."""
+    try:
+        return _PRINTERS[style]()
+    except KeyError:
+        raise ValueError(f"unknown notation style {style!r}; use one of {', '.join(_PRINTERS)}") from None
+
+
+def _as_expr(expr: sympy.Expr | float) -> sympy.Expr:
+    """A SymPy expression or plain number as an expression; text is refused, never parsed here."""
+    try:
+        return sympy.sympify(expr, strict=True)
+    except sympy.SympifyError:
+        raise TypeError(f"expected a SymPy expression or a number, not {type(expr).__name__}") from None
+
+
+def unicode_math(expr: sympy.Expr) -> str:
+    """An expression as readable one-line Unicode math: '6x + 2y', '2x + 3y²', '5 − w₁ − 2w₂'."""
+    return _UnicodeMathPrinter().doprint(_as_expr(expr))
+
+
+def latex_math(expr: sympy.Expr) -> str:
+    """An expression as LaTeX: 'w_{1}', '\\theta', '\\frac{x}{2}', cases for piecewise functions."""
+    return _LatexMathPrinter().doprint(_as_expr(expr))
+
+
+def html_math(expr: sympy.Expr) -> str:
+    """An expression as Qt rich text: italic variables, <sup> powers, stacked fractions as tables."""
+    return _html_row(_HtmlMathPrinter().doprint(_as_expr(expr)))
+
+
+def html_equation(lhs_html: str, rhs_expr: sympy.Expr) -> str:
+    """'lhs = rhs' as a one-line Qt rich-text table; lhs is HTML (a label from here), rhs is math.
+
+    Equations stack one per line when simply concatenated (no <br> needed between them).
+    """
+    return _html_row(f"{_as_block(lhs_html)} = {_as_block(html_math(rhs_expr))}", as_line=True)
+
+
+def _runs(items: Sequence[str]) -> list[tuple[str, int]]:
+    """Consecutive repeats counted: ('x', 'x', 'y') → [('x', 2), ('y', 1)]."""
+    runs: list[tuple[str, int]] = []
+    for item in items:
+        if runs and runs[-1][0] == item:
+            runs[-1] = (item, runs[-1][1] + 1)
+        else:
+            runs.append((item, 1))
+    return runs
+
+
+def _power_if_repeated(printer: _UnicodeMathPrinter | _LatexMathPrinter, markup: str, count: int) -> str:
+    """Markup raised to the power `count`, or as it is when it occurs once."""
+    return printer.power_markup(markup, count) if count > 1 else markup
+
+
+def _derivative_label(function_name: str, variables: Sequence[str], style: Style) -> str:
+    """∂ⁿf/∂x∂y… for differentiating by each variable in turn, repeats written as powers."""
+    if not variables:
+        raise ValueError("a derivative needs at least one variable")
+    printer = _printer(style)
+    numerator = (
+        _power_if_repeated(printer, printer.partial, len(variables))
+        + printer.label_join
+        + printer.symbol_markup(function_name)
+    )
+    denominator = printer.label_join.join(
+        printer.partial
+        + printer.label_join
+        + _power_if_repeated(printer, printer.symbol_markup(variable), count)
+        for variable, count in _runs(variables)
+    )
+    return _html_row(printer.fraction_markup(numerator, denominator))
+
+
+def partial_label(function_name: str, variable: str, style: Style = "unicode") -> str:
+    """The partial derivative label ∂f/∂x (∂L/∂w₁, \\frac{\\partial f}{\\partial x}, or stacked HTML)."""
+    return _derivative_label(function_name, (variable,), style)
+
+
+def second_partial_label(function_name: str, first: str, second: str, style: Style = "unicode") -> str:
+    """The label ∂²f/∂x² (same variable twice) or ∂²f/∂x∂y, variables in the order given, left to right."""
+    return _derivative_label(function_name, (first, second), style)
+
+
+def gradient_label(function_name: str, style: Style = "unicode") -> str:
+    """The gradient label ∇f (\\nabla f in LaTeX)."""
+    printer = _printer(style)
+    return printer.nabla + printer.label_join + printer.symbol_markup(function_name)
+
+
+def substituted_update(
+    variable: str,
+    old_value: float,
+    learning_rate: float,
+    gradient: float,
+    sign: UpdateSign,
+    new_value: float,
+    style: Style = "unicode",
+) -> str:
+    """One descent step with its numbers: 'w₁ ← 1 − 0.1·(−4) = 1.4' ('+' for the wrong sign)."""
+    if sign not in ("correct", "wrong"):
+        raise ValueError(f"sign must be 'correct' or 'wrong', not {sign!r}")
+    printer = _printer(style)
+    operator = printer.minus if sign == "correct" else "+"
+    gradient_text = printer.number_markup(gradient)
+    if gradient < 0:
+        gradient_text = f"({gradient_text})"
+    return (
+        f"{printer.symbol_markup(variable)} {printer.arrow} {printer.number_markup(old_value)}"
+        f" {operator} {printer.number_markup(learning_rate)}{printer.times}{gradient_text}"
+        f" = {printer.number_markup(new_value)}"
+    )

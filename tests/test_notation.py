@@ -1,0 +1,373 @@
+"""Tests for the math notation printers: Unicode, LaTeX, Qt rich text, numbers and update equations."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gradviz.core.formula import parse_formula
+from gradviz.core.notation import (
+    format_number,
+    gradient_label,
+    html_equation,
+    html_math,
+    latex_math,
+    partial_label,
+    second_partial_label,
+    substituted_update,
+    unicode_math,
+)
+
+x, y, w, w1, w2 = sympy.symbols("x y w w1 w2", real=True)
+x_1 = sympy.Symbol("x_1", real=True)
+theta = sympy.Symbol("theta", real=True)
+theta_letter = sympy.Symbol("θ", real=True)
+
+SEED_F = 3 * x**2 + 2 * x * y + y**3
+SEED_G = x**2 * y + x * y**2
+SEED_LOSS = (5 - w1 - 2 * w2) ** 2
+RELU = sympy.Piecewise((0, x < 0), (x, True))
+
+SEED_EXAMPLES = [
+    (sympy.diff(SEED_F, x), "6x + 2y"),
+    (sympy.diff(SEED_F, y), "2x + 3y²"),
+    (sympy.diff(SEED_G, x), "2xy + y²"),
+    (sympy.diff(SEED_G, y), "x² + 2xy"),
+    (sympy.diff(SEED_LOSS, w1), "2w₁ + 4w₂ − 10"),
+    (sympy.diff(SEED_LOSS, w2), "4w₁ + 8w₂ − 20"),
+    (SEED_LOSS, "(5 − w₁ − 2w₂)²"),
+    (sympy.Mul(-2, 5 - w1 - 2 * w2, evaluate=False), "−2(5 − w₁ − 2w₂)"),
+]
+
+NOTATION_EXAMPLES = [
+    (5 - w1 - 2 * w2, "5 − w₁ − 2w₂"),
+    (y - x, "y − x"),
+    (-(x**2) - y**2, "−x² − y²"),
+    (-x, "−x"),
+    (sympy.Mul(-1, x + y, evaluate=False), "−(x + y)"),
+    (sympy.Mul(2, 3, evaluate=False), "2·3"),
+    (2 * x * sympy.sin(y), "2x·sin(y)"),
+    (2 * sympy.sin(x), "2sin(x)"),
+    (sympy.sin(x) * sympy.cos(y), "sin(x)·cos(y)"),
+    (x * (x + 1), "x(x + 1)"),
+    ((x + 1) * (y - 1), "(x + 1)(y − 1)"),
+    (x**3 * y**-1, "x³/y"),
+    (1 / x, "1/x"),
+    (1 / x**2, "1/x²"),
+    (x / (2 * y), "x/(2y)"),
+    ((x + 1) / y, "(x + 1)/y"),
+    (x / 2, "x/2"),
+    (3 * x / 2, "3x/2"),
+    (-x / 2, "−x/2"),
+    (sympy.Rational(1, 2), "1/2"),
+    (sympy.Rational(-3, 4), "−3/4"),
+    (sympy.sqrt(x**2 + y**2), "√(x² + y²)"),
+    (sympy.sqrt(x), "√x"),
+    (sympy.exp(-(x**2) - y**2), "exp(−x² − y²)"),
+    (sympy.exp(x), "exp(x)"),
+    (sympy.exp(-x), "exp(−x)"),
+    (sympy.exp(w1), "exp(w₁)"),
+    (sympy.exp(2), "e²"),
+    (sympy.pi * x**2, "πx²"),
+    (sympy.Abs(x), "|x|"),
+    (sympy.Max(0, x), "max(0, x)"),
+    (sympy.sign(x), "sign(x)"),
+    (sympy.log(x), "ln(x)"),
+    (sympy.sin(x) ** 2, "sin(x)²"),
+    (x**y, "x^y"),
+    (x ** sympy.Rational(1, 3), "x^(1/3)"),
+    (3 * 2**x, "3·2^x"),
+    (sympy.Float(0.1) * x + sympy.Float(2.0), "0.1x + 2"),
+    (sympy.Float(1.2e-7) * x, "1.2e−07·x"),
+    (x_1**2 + theta, "θ + x₁²"),
+    (theta_letter * w1, "w₁θ"),
+    (sympy.Symbol("alpha_t", real=True), "α_t"),
+    (sympy.Symbol("lr", real=True) * x, "lr·x"),
+    (sympy.Integer(-3), "−3"),
+    (sympy.oo, "∞"),
+    (sympy.diff(RELU, x), "{0 if x < 0; 1 otherwise}"),
+    (sympy.Piecewise((1, x > 0), (0, True)), "{1 if x > 0; 0 otherwise}"),
+    (sympy.Piecewise((x, (x >= 0) & (y <= 1)), (0, True)), "{x if x ≥ 0 and y ≤ 1; 0 otherwise}"),
+    (sympy.diff(sympy.Max(0, x), x), "H(x)"),
+]
+
+ALL_EXAMPLES = SEED_EXAMPLES + NOTATION_EXAMPLES
+
+ROUND_TRIP_EXAMPLES = [expr for expr, _ in SEED_EXAMPLES] + [
+    5 - w1 - 2 * w2,
+    y - x,
+    x / 2 + 3 * y,
+    2 * x * sympy.sin(y),
+    sympy.sin(x) * sympy.cos(y),
+    sympy.sin(x) ** 2 + sympy.cos(y) ** 3,
+    x * (x + 1),
+    x / (2 * y),
+    (x + 1) / y,
+    3 * x / 2,
+    sympy.sqrt(x**2 + y**2),
+    sympy.exp(-(x**2) - y**2),
+    sympy.exp(x) + sympy.exp(2) * y,
+    sympy.Max(0, x) + sympy.log(y),
+]
+
+
+@pytest.mark.parametrize(("expr", "expected"), ALL_EXAMPLES, ids=[text for _, text in ALL_EXAMPLES])
+def test_unicode_math_prints_readable_math(expr: sympy.Expr, expected: str) -> None:
+    text = unicode_math(expr)
+    assert text == expected
+    assert "-" not in text and "*" not in text
+
+
+def test_printers_take_numbers_but_never_text() -> None:
+    assert unicode_math(-2.5) == "−2.5"
+    assert latex_math(3) == "3"
+    with pytest.raises(TypeError, match="SymPy expression"):
+        html_math("x")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("expr", ROUND_TRIP_EXAMPLES, ids=str)
+def test_unicode_math_reads_back_through_parse_formula(expr: sympy.Expr) -> None:
+    text = unicode_math(expr)
+    try:
+        parsed = parse_formula(text).expr
+    except NotImplementedError:
+        pytest.skip("parse_formula is not implemented yet")
+    as_real = {symbol: sympy.Symbol(symbol.name, real=True) for symbol in parsed.free_symbols}
+    assert sympy.simplify(parsed.xreplace(as_real) - expr) == 0, text
+
+
+@given(st.lists(st.tuples(st.integers(-9, 9), st.integers(0, 3), st.integers(0, 3)), min_size=1, max_size=5))
+@settings(max_examples=40, deadline=None)
+def test_unicode_polynomials_have_no_python_syntax(terms: list[tuple[int, int, int]]) -> None:
+    polynomial = sum(coefficient * x**i * y**j for coefficient, i, j in terms)
+    text = unicode_math(polynomial)
+    assert not {"*", "-", "^"} & set(text)
+    if any(term.as_coeff_Mul()[0] > 0 for term in sympy.Add.make_args(polynomial)):
+        assert not text.startswith("−")
+
+
+LATEX_EXAMPLES = [
+    (sympy.diff(SEED_F, x), "6 x + 2 y"),
+    (sympy.diff(SEED_LOSS, w1), "2 w_{1} + 4 w_{2} - 10"),
+    (5 - w1 - 2 * w2, "5 - w_{1} - 2 w_{2}"),
+    (theta * x_1, r"\theta x_{1}"),
+    (theta_letter, r"\theta"),
+    (sympy.Symbol("θ1", real=True), r"\theta_{1}"),
+    (sympy.Max(0, x), r"\max\left(0, x\right)"),
+    (sympy.Float(0.1) * x + sympy.Float(2.0), "0.1 x + 2"),
+    (sympy.Float(1.2e-7) * x, r"1.2 \cdot 10^{-7} x"),
+    (sympy.diff(sympy.Max(0, x), x), r"H\left(x\right)"),
+    (x / 2, r"\frac{x}{2}"),
+]
+
+
+@pytest.mark.parametrize(("expr", "expected"), LATEX_EXAMPLES, ids=[text for _, text in LATEX_EXAMPLES])
+def test_latex_math_exact(expr: sympy.Expr, expected: str) -> None:
+    assert latex_math(expr) == expected
+
+
+def _assert_balanced_latex(tex: str) -> None:
+    """Braces, \\left/\\right and \\begin/\\end pair up as LaTeX needs."""
+    unescaped = tex.replace(r"\{", "").replace(r"\}", "")
+    depth = 0
+    for char in unescaped:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        assert depth >= 0, tex
+    assert depth == 0, tex
+    assert tex.count(r"\left") == tex.count(r"\right"), tex
+    assert tex.count(r"\begin{") == tex.count(r"\end{"), tex
+
+
+@pytest.mark.parametrize("expr", [expr for expr, _ in ALL_EXAMPLES], ids=[text for _, text in ALL_EXAMPLES])
+def test_latex_math_is_balanced(expr: sympy.Expr) -> None:
+    _assert_balanced_latex(latex_math(expr))
+
+
+def test_latex_piecewise_is_cases() -> None:
+    tex = latex_math(sympy.diff(RELU, x))
+    assert tex.startswith(r"\begin{cases}") and r"\text{otherwise}" in tex
+
+
+LABELS = [
+    (partial_label, ("f", "x"), "∂f/∂x", r"\frac{\partial f}{\partial x}"),
+    (partial_label, ("L", "w1"), "∂L/∂w₁", r"\frac{\partial L}{\partial w_{1}}"),
+    (partial_label, ("J", "theta"), "∂J/∂θ", r"\frac{\partial J}{\partial \theta}"),
+    (second_partial_label, ("f", "x", "x"), "∂²f/∂x²", r"\frac{\partial^{2} f}{\partial x^{2}}"),
+    (second_partial_label, ("f", "x", "y"), "∂²f/∂x∂y", r"\frac{\partial^{2} f}{\partial x \partial y}"),
+    (gradient_label, ("f",), "∇f", r"\nabla f"),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "args", "unicode_text", "latex_text"), LABELS, ids=[row[2] for row in LABELS]
+)
+def test_labels_in_unicode_and_latex(
+    label, args: tuple[str, ...], unicode_text: str, latex_text: str
+) -> None:
+    assert label(*args) == unicode_text
+    assert label(*args, style="latex") == latex_text
+    _assert_balanced_latex(latex_text)
+
+
+def test_html_labels_stack_the_partial_fraction() -> None:
+    stacked = partial_label("L", "w1", style="html")
+    assert stacked.startswith("<table") and "∂<i>L</i>" in stacked and "∂<i>w</i><sub>1</sub>" in stacked
+    assert "∂<sup>2</sup><i>f</i>" in second_partial_label("f", "y", "y", style="html")
+    assert gradient_label("f", style="html") == "∇<i>f</i>"
+
+
+def test_unknown_style_is_refused() -> None:
+    with pytest.raises(ValueError, match="style"):
+        partial_label("f", "x", style="mathml")  # type: ignore[arg-type]
+
+
+HTML_EXAMPLES = [
+    (sympy.diff(SEED_F, x), "6<i>x</i> + 2<i>y</i>"),
+    (sympy.diff(SEED_F, y), "2<i>x</i> + 3<i>y</i><sup>2</sup>"),
+    (sympy.diff(SEED_LOSS, w1), "2<i>w</i><sub>1</sub> + 4<i>w</i><sub>2</sub> − 10"),
+    (sympy.exp(-x), "e<sup>−<i>x</i></sup>"),
+    (sympy.exp(-(x**2) - y**2), "exp(−<i>x</i><sup>2</sup> − <i>y</i><sup>2</sup>)"),
+    (sympy.sqrt(x), '√<span style="text-decoration: overline"><i>x</i></span>'),
+    (sympy.Piecewise((1, x > 0), (0, True)), "{1 if <i>x</i> &gt; 0; 0 otherwise}"),
+    (theta_letter * w1, "<i>w</i><sub>1</sub><i>θ</i>"),
+]
+
+
+@pytest.mark.parametrize(("expr", "expected"), HTML_EXAMPLES, ids=[text for _, text in HTML_EXAMPLES])
+def test_html_math_inline(expr: sympy.Expr, expected: str) -> None:
+    assert html_math(expr) == expected
+
+
+def test_html_fractions_are_stacked_tables_with_inline_parts() -> None:
+    markup = html_math(x / 2 + y / (x**2 + 1) - 1)
+    assert markup.startswith("<table") and markup.count("border-bottom") == 2
+    assert not [char for char in markup if unicodedata.category(char) == "Co"]  # no private-use leftovers
+    # In an exponent a fraction stays on the line.
+    assert html_math(x ** (y / 2)) == "<i>x</i><sup><i>y</i>/2</sup>"
+
+
+@pytest.fixture
+def render_html(qtbot):
+    """Put HTML in a QLabel as rich text and return the label."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    def render(markup: str) -> QLabel:
+        label = QLabel()
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setText(markup)
+        qtbot.addWidget(label)
+        return label
+
+    return render
+
+
+def test_html_equations_render_in_qlabel(render_html, qtlog) -> None:
+    from PySide6.QtCore import QtMsgType
+
+    plain = render_html(html_math(sympy.diff(SEED_F, x))).sizeHint()
+    assert 0 < plain.width() < 400 and 0 < plain.height() < 100
+    for expr, _ in SEED_EXAMPLES:
+        variable = sorted(expr.free_symbols, key=str)[0].name
+        label = render_html(html_equation(partial_label("f", variable, style="html"), expr))
+        hint = label.sizeHint()
+        assert plain.height() * 1.5 < hint.height() < plain.height() * 4
+        assert 0 < hint.width() < 1000
+        assert not label.grab().isNull()
+    assert not [record.message for record in qtlog.records if record.type != QtMsgType.QtDebugMsg]
+
+
+def test_html_equation_layout_in_qt_document(qapp) -> None:
+    from PySide6.QtGui import QTextDocument, QTextTable
+
+    document = QTextDocument()
+    document.setHtml(html_equation(partial_label("f", "x", style="html"), sympy.diff(SEED_F, x)))
+    assert document.toPlainText().split() == ["∂f", "∂x", "=", "6x", "+", "2y"]
+    tables = [frame for frame in document.rootFrame().childFrames() if isinstance(frame, QTextTable)]
+    (row,) = tables
+    assert (row.rows(), row.columns()) == (1, 2)
+    fraction = next(frame for frame in row.childFrames() if isinstance(frame, QTextTable))
+    assert (fraction.rows(), fraction.columns()) == (2, 1)
+    assert fraction.cellAt(0, 0).format().toTableCellFormat().bottomBorder() > 0
+    assert fraction.cellAt(1, 0).format().toTableCellFormat().bottomBorder() == 0
+
+
+def test_html_equations_stack_when_concatenated(qapp) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    lines = [html_equation("<i>f</i>(<i>x</i>, <i>y</i>)", SEED_F), html_equation("<i>g</i>", x / 2)]
+    assert all(line.startswith("<table") for line in lines)
+    document = QTextDocument()
+    document.setHtml("".join(lines))
+    text_lines = [line.strip() for line in document.toPlainText().splitlines() if line.strip()]
+    assert text_lines == ["f(x, y) = 3x2 + 2xy + y3", "g =", "x", "2"]
+
+
+NUMBERS = [
+    (1.4, "1.4", "1.4"),
+    (-0.6, "−0.6", "-0.6"),
+    (-2.184, "−2.184", "-2.184"),
+    (1.2e-7, "1.2e−07", "1.2e-07"),
+    (10.0, "10", "10"),
+    (14, "14", "14"),
+    (0.1 + 0.2, "0.3", "0.3"),
+    (-0.0, "0", "0"),
+    (-4e-7, "−4e−07", "-4e-07"),
+    (123456789.0, "1.23457e+08", "1.23457e+08"),
+    (np.float64(-4.0), "−4", "-4"),
+    (math.nan, "nan", "nan"),
+    (math.inf, "∞", "inf"),
+    (-math.inf, "−∞", "-inf"),
+]
+
+
+@pytest.mark.parametrize(("value", "shown", "ascii_text"), NUMBERS, ids=[row[2] for row in NUMBERS])
+def test_format_number(value: float, shown: str, ascii_text: str) -> None:
+    assert format_number(value) == shown
+    assert format_number(value, ascii_minus=True) == ascii_text
+
+
+def test_format_number_digits() -> None:
+    assert format_number(math.pi, digits=3) == "3.14"
+    assert format_number(2 / 3) == "0.666667"
+    with pytest.raises(ValueError, match="digits"):
+        format_number(1.0, digits=0)
+
+
+@given(st.floats(allow_nan=False))
+@settings(max_examples=60, deadline=None)
+def test_ascii_numbers_read_back(value: float) -> None:
+    assert float(format_number(value, ascii_minus=True)) == pytest.approx(value, rel=1e-5)
+
+
+UPDATES = [
+    (("w1", 1, 0.1, -4, "correct", 1.4), "w₁ ← 1 − 0.1·(−4) = 1.4"),
+    (("w2", 1, 0.1, -8, "correct", 1.8), "w₂ ← 1 − 0.1·(−8) = 1.8"),
+    (("w", 0, 0.1, -6, "wrong", -0.6), "w ← 0 + 0.1·(−6) = −0.6"),
+    (("x", -2.5, 0.01, 3.0, "correct", -2.53), "x ← −2.5 − 0.01·3 = −2.53"),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), UPDATES, ids=[text for _, text in UPDATES])
+def test_substituted_update(args: tuple, expected: str) -> None:
+    assert substituted_update(*args) == expected
+
+
+def test_substituted_update_in_latex_and_html() -> None:
+    assert substituted_update("w1", 1, 0.1, -4, "correct", 1.4, style="latex") == (
+        r"w_{1} \leftarrow 1 - 0.1 \cdot (-4) = 1.4"
+    )
+    assert substituted_update("w", 0, 0.1, -6, "wrong", -0.6, style="latex") == (
+        r"w \leftarrow 0 + 0.1 \cdot (-6) = -0.6"
+    )
+    assert substituted_update("w1", 1, 0.1, -4, "correct", 1.4, style="html") == (
+        "<i>w</i><sub>1</sub> ← 1 − 0.1·(−4) = 1.4"
+    )
+    with pytest.raises(ValueError, match="sign"):
+        substituted_update("w", 0, 0.1, -6, "backwards", -0.6)  # type: ignore[arg-type]
