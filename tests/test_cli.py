@@ -1,0 +1,126 @@
+"""The command line: derive, descend, presets; JSON formats; bad input gives exit 2 and one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from gradviz.cli import main
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_derive_text_shows_the_seed_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "derive", "3x^2 + 2xy + y^3", "--at", "x=1,y=2")
+    assert code == 0
+    assert "∂f/∂x = 6x + 2y" in out
+    assert "∂f/∂y = 2x + 3y²" in out
+    assert "∂f/∂x = 10" in out and "∂f/∂y = 14" in out
+
+
+def test_derive_json_format(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "derive", "3x^2 + 2xy + y^3", "--at", "x=1,y=2", "--json")
+    assert code == 0
+    document = json.loads(out)
+    assert set(document) == {"formula", "variables", "partials", "at", "value", "gradient"}
+    assert document["variables"] == ["x", "y"]
+    assert document["at"] == {"x": 1.0, "y": 2.0}
+    assert document["value"] == pytest.approx(3 + 4 + 8)
+    assert document["gradient"] == {"x": pytest.approx(10), "y": pytest.approx(14)}
+    import sympy
+
+    x, y = sympy.symbols("x y", real=True)
+    assert sympy.simplify(sympy.sympify(document["partials"]["x"], locals={"x": x, "y": y}) - (6 * x + 2 * y)) == 0
+    assert sympy.simplify(sympy.sympify(document["partials"]["y"], locals={"x": x, "y": y}) - (2 * x + 3 * y**2)) == 0
+
+
+def test_derive_json_without_point_has_no_values(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "derive", "x^2 + 3y", "--json")
+    assert code == 0
+    assert set(json.loads(out)) == {"formula", "variables", "partials"}
+
+
+def test_descend_one_step_of_the_seed_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "descend", "(5 - w1 - 2w2)^2", "--start", "w1=1,w2=1", "--lr", "0.1",
+                           "--steps", "1", "--json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["variables"] == ["w1", "w2"]
+    assert document["steps"][0]["gradient"] == {"w1": pytest.approx(-4), "w2": pytest.approx(-8)}
+    assert document["steps"][1]["point"] == {"w1": pytest.approx(1.4), "w2": pytest.approx(1.8)}
+    assert [step["k"] for step in document["steps"]] == [0, 1]
+    assert document["steps"][1]["gradient"] == {"w1": pytest.approx(0), "w2": pytest.approx(0)}
+    assert document["stop_reason"] == "converged"  # (1.4, 1.8) lies on the valley floor 5 = w1 + 2 w2
+
+
+def test_descend_wrong_sign_walks_uphill(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "descend", "(w-3)^2", "--start", "w=0", "--lr", "0.1", "--steps", "3",
+                           "--sign", "wrong", "--json")
+    assert code == 0
+    steps = json.loads(out)["steps"]
+    assert [s["point"]["w"] for s in steps[1:]] == pytest.approx([-0.6, -1.32, -2.184])
+    losses = [s["value"] for s in steps]
+    assert losses == sorted(losses) and losses[-1] > losses[0]
+
+
+def test_descend_text_is_an_aligned_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "descend", "(w-3)^2", "--start", "w=0", "--steps", "3")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["k", "w"]
+    assert len({len(line) for line in lines[:5]}) == 1
+    assert "1.464" in out
+    assert lines[-1].startswith("stop:")
+
+
+def test_descend_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "descend", "(w-3)^2", "--start", "w=0", "--steps", "2", "--csv")
+    assert code == 0
+    rows = [line.split(",") for line in out.strip().splitlines()]
+    assert rows[0][:2] == ["k", "w"]
+    assert float(rows[3][1]) == pytest.approx(1.08)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["derive", "sinx"], "sin(x)"),
+        (["derive", "x^2 +"], "needs something after"),
+        (["derive", "__import__('os')"], ""),
+        (["derive", "x^2", "--at", "y=1"], "'y' is not a variable"),
+        (["derive", "x^2", "--at", "x=abc"], "not a number"),
+        (["descend", "(w-3)^2", "--start", "w=0", "--lr", "-1"], "learning rate"),
+        (["descend", "(w-3)^2", "--start", "q=0"], "'q' is not a variable"),
+        (["descend", "(w-3)^2"], "--start"),
+        (["descend", "x^2", "--start", "x=1", "--optimizer", "sgd"], "invalid choice"),
+        (["frobnicate"], ""),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], args: list[str], fragment: str) -> None:
+    code, out, err = run_cli(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    assert fragment.lower() in err.lower()
+
+
+def test_presets_lists_the_gallery(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "presets", "--json")
+    assert code == 0
+    ids = [entry["id"] for entry in json.loads(out)]
+    assert {"two-weight-loss", "rosenbrock", "wrong-sign", "double-well"} <= set(ids)
+
+
+def test_module_entry_point_runs() -> None:
+    result = subprocess.run([sys.executable, "-m", "gradviz", "derive", "x^2 + 3y", "--at", "x=2,y=1", "--json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["gradient"] == {"x": 4.0, "y": 3.0}
