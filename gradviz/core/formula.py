@@ -1,0 +1,1089 @@
+"""Formulas typed by people, parsed safely into SymPy expressions.
+
+Formula text is untrusted (a student's typing, a scenario file), so it is never handed to
+``eval``, ``exec``, ``sympify`` or ``parse_expr``. Instead:
+
+1. every character is normalised one-for-one (so positions in errors point into the text as typed):
+   ``·`` ``×`` ``∗`` ``⋅`` mean ``*``, ``÷`` means ``/``, ``−`` and dashes mean ``-``, full-width
+   and other compatibility characters are folded (NFKC), odd spaces become spaces;
+2. an allowlist tokenizer reads numbers, names, ``+ - * / ^ ** ( ) , = √`` and superscript powers
+   (``x²``, ``x⁻¹``); anything else is refused with a specific message;
+3. a recursive-descent parser builds a tiny tree of numbers, names, signs, ``+ - * / ^``, calls of
+   allowed functions and parentheses;
+4. the SymPy expression is built from that tree with explicit constructors, and every part that is
+   a plain number must evaluate to a finite real number of sensible size.
+
+Notation
+--------
+* ``^`` and ``**`` are powers, right-associative and tighter than a sign: ``-x^2`` is -(x²),
+  ``2^3^2`` is 2⁹. ``e^x`` is exp(x). ``sin^2(x)`` (or ``sin²(x)``) is sin(x)².
+* Multiplication may be implicit: ``2x``, ``3xy``, ``2(x+1)``, ``(x+1)(x-1)``, ``x sin(y)``, ``2 pi x``.
+  It has the same precedence as ``*`` and ``/`` (``1/2x`` is x/2). The factor on the right of an
+  implicit product may not start with a digit (``x 2`` and ``(x+1)2`` are refused).
+* ``√x`` applies to the following power (``√x²`` is √(x²), ``√2x`` is √2·x); ``√(…)`` applies
+  to the parenthesis only, like a function.
+* Numbers: ``3``, ``0.5``, ``.5``, ``1e-3``. Decimals with at most ``EXACT_DECIMAL_DIGITS``
+  significant digits become exact fractions (``0.1`` is 1/10); longer ones become SymPy floats.
+  Not accepted: ``5.``, ``1_000``, ``0x1F``, ``1j``.
+* An optional header names the function and fixes the variable order: ``f(x, y) = …``,
+  ``L(w1, w2) = …``. Header variables unused in the body are still variables; the body may use
+  no other variable.
+
+Names
+-----
+A *word* is a run of Latin or Greek letters, then optional digits (``₀``–``₉`` count as digits),
+then an optional ``_`` subscript of letters and digits. A word is read by the first rule that fits:
+
+1. a declared variable (from the header or the ``variables`` argument) is that variable, whole;
+2. a function name (see ``FUNCTION_NAMES``; ``ln`` is ``log``) must be followed by ``(``;
+3. ``pi`` / ``π`` and ``e`` are constants, so ``e`` is never a variable;
+4. one letter, ``_`` and a subscript (``x_1``) is one variable;
+5. a word that contains a function or constant name (``sinx``, ``xcos``, ``pix``) or is a
+   Greek letter's name (``theta``) is refused, with a suggestion (``sin(x)``, ``θ``);
+6. a word of two or more letters followed by ``(`` is refused as an unknown function
+   (``foo(x)``; ``x(y+1)`` with one letter is a product);
+7. a word of at most ``MAX_SPLIT_LETTERS`` letters is a product of one-letter variables, the
+   trailing digits belonging to the last letter: ``xy`` is x·y, ``xy2`` is x·y2, ``w1`` is one
+   variable, and a lone ``e`` or ``π`` among them is the constant (``xe^x`` is x·eˣ);
+   longer words are refused (``loss`` does not silently become l·o·s·s), and so are digits
+   after a constant (``e2``).
+
+Without a header the variables are ordered x, y, z first, then the rest in natural order
+(``b`` < ``w``, ``w2`` < ``w10``). A formula needs at least one variable (header ones count).
+
+Limits
+------
+At most ``MAX_TEXT_LENGTH`` characters, ``MAX_TOKENS`` tokens, ``MAX_NESTING`` levels of brackets,
+calls, signs and powers, and ``MAX_VARIABLES`` variables. Number literals are 0 or between
+1/``MAX_NUMBER`` and ``MAX_NUMBER`` in size, with at most ``MAX_SIGNIFICANT_DIGITS`` significant
+digits. A numeric exponent may be at most ``MAX_EXPONENT`` in size, checked before SymPy computes
+the power (``x^1000``, ``9^9^9``) and after SymPy merges powers (``(x^60)^2``). Every part that is a
+plain number must be a finite real of size at most ``MAX_MAGNITUDE`` (exact fractions also at least
+1/``MAX_MAGNITUDE``), so ``sqrt(-1)``, ``log(-2)``, ``asin(2)``, ``x/0`` and ``exp(1000)`` are refused.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import sympy
+
+from gradviz.core.errors import FormulaError
+
+MAX_TEXT_LENGTH = 500
+MAX_TOKENS = 300
+MAX_NESTING = 40
+MAX_VARIABLES = 8
+MAX_NUMBER = 10**15
+MAX_SIGNIFICANT_DIGITS = 15
+MAX_EXPONENT = 100
+MAX_MAGNITUDE = 1e300
+EXACT_DECIMAL_DIGITS = 6
+MAX_SPLIT_LETTERS = 3
+
+_MAX_EXPONENT_DIGITS = 4
+_EVAL_DIGITS = 15
+_IMAGINARY_TOLERANCE = 1e-9
+_SHOWN_TEXT_LENGTH = 40
+_NUMBER_LIMIT = f"1e{round(math.log10(MAX_NUMBER))}"
+_MAGNITUDE_LIMIT = f"1e{round(math.log10(MAX_MAGNITUDE))}"
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed formula: the text as typed, its SymPy expression and its variables in display order."""
+
+    text: str
+    expr: sympy.Expr
+    variables: tuple[str, ...]
+    name: str = "f"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def symbols(self) -> tuple[sympy.Symbol, ...]:
+        """The SymPy symbols of the variables, in display order."""
+        return tuple(sympy.Symbol(name, real=True) for name in self.variables)
+
+
+# ---------------------------------------------------------------------------------------------
+# Functions and constants
+
+
+def _sigmoid(argument: sympy.Expr) -> sympy.Expr:
+    return sympy.Pow(sympy.Add(sympy.S.One, sympy.exp(sympy.Mul(sympy.S.NegativeOne, argument))), -1)
+
+
+def _relu(argument: sympy.Expr) -> sympy.Expr:
+    return sympy.Max(sympy.S.Zero, argument)
+
+
+def _softplus(argument: sympy.Expr) -> sympy.Expr:
+    return sympy.log(sympy.Add(sympy.S.One, sympy.exp(argument)))
+
+
+@dataclass(frozen=True)
+class _Function:
+    build: Callable[..., sympy.Expr]
+    min_arguments: int = 1
+    max_arguments: int | None = 1
+
+
+_FUNCTIONS: dict[str, _Function] = {
+    "sin": _Function(sympy.sin),
+    "cos": _Function(sympy.cos),
+    "tan": _Function(sympy.tan),
+    "asin": _Function(sympy.asin),
+    "acos": _Function(sympy.acos),
+    "atan": _Function(sympy.atan),
+    "sinh": _Function(sympy.sinh),
+    "cosh": _Function(sympy.cosh),
+    "tanh": _Function(sympy.tanh),
+    "exp": _Function(sympy.exp),
+    "log": _Function(sympy.log),
+    "ln": _Function(sympy.log),
+    "sqrt": _Function(sympy.sqrt),
+    "abs": _Function(sympy.Abs),
+    "min": _Function(sympy.Min, 2, None),
+    "max": _Function(sympy.Max, 2, None),
+    "sigmoid": _Function(_sigmoid),
+    "relu": _Function(_relu),
+    "softplus": _Function(_softplus),
+}
+
+FUNCTION_NAMES: tuple[str, ...] = tuple(_FUNCTIONS)
+CONSTANT_NAMES: tuple[str, ...] = ("pi", "π", "e")
+
+_CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "π": sympy.pi, "e": sympy.E}
+
+# Names that may not appear inside a longer word: every function, and "pi" ("e" alone may).
+_EMBEDDABLE_NAMES = sorted((*FUNCTION_NAMES, "pi"), key=len, reverse=True)
+
+_GREEK_LETTERS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ",
+    "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν",
+    "xi": "ξ", "omicron": "ο", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ",
+    "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+}  # fmt: skip
+
+_KINK_NOTES = {
+    "abs": "abs is not differentiable at 0; gradviz uses slope 0 there.",
+    "relu": "relu is not differentiable at 0; gradviz uses slope 0 there, like PyTorch.",
+    "min": "min is not differentiable where its arguments are equal; gradviz uses slope 0 there.",
+    "max": "max is not differentiable where its arguments are equal; gradviz uses slope 0 there.",
+}
+
+_KINK_TYPES = {"abs": sympy.Abs, "relu": sympy.Max, "min": sympy.Min, "max": sympy.Max}
+
+_ALLOWED_NODE_TYPES: tuple[type, ...] = (
+    sympy.Symbol,
+    sympy.Rational,
+    sympy.Float,
+    type(sympy.pi),
+    type(sympy.E),
+    sympy.Add,
+    sympy.Mul,
+    sympy.Pow,
+    sympy.Abs,
+    sympy.Min,
+    sympy.Max,
+    sympy.exp,
+    sympy.log,
+    sympy.sin,
+    sympy.cos,
+    sympy.tan,
+    sympy.asin,
+    sympy.acos,
+    sympy.atan,
+    sympy.sinh,
+    sympy.cosh,
+    sympy.tanh,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Characters and tokens
+
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", strict=True))
+_SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
+_TO_ASCII_DIGITS = str.maketrans(_SUBSCRIPT_DIGITS, "0123456789")
+_LOOKALIKES = {
+    "·": "*", "×": "*", "∗": "*", "⋅": "*", "•": "*",
+    "÷": "/", "∕": "/", "⁄": "/",
+    "−": "-", "–": "-", "‐": "-", "‑": "-", "‒": "-", "﹣": "-",
+}  # fmt: skip
+
+_LETTER_CLASS = "A-Za-z\u0391-\u03a9\u03b1-\u03c9"
+_WORD_PATTERN = re.compile(rf"[{_LETTER_CLASS}]+[0-9{_SUBSCRIPT_DIGITS}]*(?:_[A-Za-z0-9]+)?")
+_LETTERS_PATTERN = re.compile(rf"[{_LETTER_CLASS}]+")
+_NAME_PATTERN = re.compile(rf"[{_LETTER_CLASS}]+[0-9]*(?:_[A-Za-z0-9]+)?")
+_NUMBER_PATTERN = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+_SUPERSCRIPT_POWER = re.compile("[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_ALPHANUMERIC_RUN = re.compile("[A-Za-z0-9]*")
+_DIGITS_AND_DOTS = re.compile("[0-9.]*")
+_ASCII_DIGITS = frozenset("0123456789")
+
+_COMPARISON = "comparisons are not allowed in a formula"
+_REFUSED_CHARACTERS = {
+    "<": _COMPARISON,
+    ">": _COMPARISON,
+    "!": "'!' is not allowed (no factorials or '!=')",
+    "%": "'%' (remainder) is not allowed",
+    "&": "'&' is not allowed: a formula is arithmetic only",
+    "|": "'|' is not allowed: write abs(x) for an absolute value",
+    "@": "'@' is not allowed",
+    "[": "brackets are not allowed: use ( and )",
+    "]": "brackets are not allowed: use ( and )",
+    "{": "braces are not allowed: use ( and )",
+    "}": "braces are not allowed: use ( and )",
+    ".": "'.' is only allowed inside a number like 0.5",
+    ":": "':' is not allowed",
+    ";": "';' is not allowed",
+    "'": "quotes are not allowed in a formula",
+    '"': "quotes are not allowed in a formula",
+    "`": "quotes are not allowed in a formula",
+    "\\": "a backslash is not allowed in a formula",
+    "_": "'_' is only allowed in a subscripted name like x_1",
+}
+
+
+class _Kind(enum.Enum):
+    NUMBER = enum.auto()
+    WORD = enum.auto()
+    OPERATOR = enum.auto()
+    OPEN = enum.auto()
+    CLOSE = enum.auto()
+    COMMA = enum.auto()
+    EQUALS = enum.auto()
+    ROOT = enum.auto()
+    END = enum.auto()
+
+
+_SINGLE_CHARACTER_TOKENS = {
+    "+": _Kind.OPERATOR,
+    "-": _Kind.OPERATOR,
+    "^": _Kind.OPERATOR,
+    "(": _Kind.OPEN,
+    ")": _Kind.CLOSE,
+    ",": _Kind.COMMA,
+    "√": _Kind.ROOT,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: _Kind
+    text: str  # normalised spelling: "^" for "**" and superscripts, "w1" for "w₁"
+    start: int
+    end: int
+
+
+def _normalise_character(character: str) -> str:
+    """One character folded to what the tokenizer reads; always exactly one character."""
+    if character.isascii():
+        return " " if character.isspace() else character
+    if character in _SUPERSCRIPTS or character in _SUBSCRIPT_DIGITS:
+        return character
+    if character in _LOOKALIKES:
+        return _LOOKALIKES[character]
+    if character.isspace() or unicodedata.category(character) == "Cf":
+        return " "
+    folded = unicodedata.normalize("NFKC", character)
+    return folded if len(folded) == 1 else character
+
+
+def _starts_number(source: str, position: int) -> bool:
+    """Whether an ASCII digit, or a '.' and an ASCII digit, starts at ``position``."""
+    if source[position] == ".":
+        position += 1
+    return source[position : position + 1] in _ASCII_DIGITS
+
+
+def _describe_character(character: str) -> str:
+    if character.isprintable():
+        return f"'{character}'"
+    return f"U+{ord(character):04X}"
+
+
+class _Tokenizer:
+    """Splits normalised text into allowlisted tokens, refusing anything else."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._source = "".join(_normalise_character(character) for character in text)
+        self._position = 0
+        self.tokens: list[_Token] = []
+
+    def run(self) -> list[_Token]:
+        source = self._source
+        while self._position < len(source):
+            character = source[self._position]
+            if character == " ":
+                self._position += 1
+            elif _starts_number(source, self._position):
+                self._number()
+            elif match := _WORD_PATTERN.match(source, self._position):
+                self._emit(_Kind.WORD, match.group().translate(_TO_ASCII_DIGITS), match.start(), match.end())
+            elif character in _SUPERSCRIPTS:
+                self._superscript()
+            else:
+                self._symbol(character)
+        self.tokens.append(_Token(_Kind.END, "", len(source), len(source)))
+        return self.tokens
+
+    def _emit(self, kind: _Kind, text: str, start: int, end: int) -> None:
+        if len(self.tokens) >= MAX_TOKENS:
+            raise FormulaError(f"the formula is too long (limit {MAX_TOKENS} symbols)", start, end)
+        self.tokens.append(_Token(kind, text, start, end))
+        self._position = end
+
+    def _number(self) -> None:
+        source, start = self._source, self._position
+        match = _NUMBER_PATTERN.match(source, start)
+        assert match is not None  # the caller saw a digit, or "." and a digit
+        end = match.end()
+        following = source[end : end + 1]
+        if following == ".":
+            stop = _DIGITS_AND_DOTS.match(source, end).end()
+            raise FormulaError(f"malformed number '{self._text[start:stop]}'", start, stop)
+        if following == "_":
+            raise FormulaError("'_' cannot separate digits: write the number without it", end, end + 1)
+        if match.group() == "0" and following in ("x", "X", "o", "O", "b", "B"):
+            digits_end = _ALPHANUMERIC_RUN.match(source, end + 1).end()
+            if digits_end > end + 1:
+                raise FormulaError("hexadecimal, octal and binary numbers are not supported", start, digits_end)
+        if following in ("j", "J") and not _ALPHANUMERIC_RUN.match(source, end + 1).group():
+            raise FormulaError("imaginary numbers like 1j are not supported", start, end + 1)
+        self._emit(_Kind.NUMBER, match.group(), start, end)
+
+    def _superscript(self) -> None:
+        run = _SUPERSCRIPT_RUN.match(self._source, self._position)
+        assert run is not None  # the caller saw a superscript character
+        start, end = run.span()
+        if not _SUPERSCRIPT_POWER.fullmatch(run.group()):
+            raise FormulaError("a superscript power is written like ² or ⁻¹", start, end)
+        plain = "".join(_SUPERSCRIPTS[character] for character in run.group())
+        sign = plain[0] if plain[0] in "+-" else ""
+        self._emit(_Kind.OPERATOR, "^", start, end)
+        self._emit(_Kind.OPEN, "(", start, end)
+        if sign:
+            self._emit(_Kind.OPERATOR, sign, start, start + 1)
+        self._emit(_Kind.NUMBER, plain[len(sign) :], start + len(sign), end)
+        self._emit(_Kind.CLOSE, ")", start, end)
+
+    def _symbol(self, character: str) -> None:
+        start = self._position
+        pair = self._source[start : start + 2]
+        if pair == "**":
+            self._emit(_Kind.OPERATOR, "^", start, start + 2)
+        elif pair == "//":
+            raise FormulaError("'//' (whole-number division) is not allowed", start, start + 2)
+        elif pair == "==":
+            raise FormulaError(_COMPARISON, start, start + 2)
+        elif character in ("*", "/"):
+            self._emit(_Kind.OPERATOR, character, start, start + 1)
+        elif character == "=":
+            self._emit(_Kind.EQUALS, "=", start, start + 1)
+        elif character in _SINGLE_CHARACTER_TOKENS:
+            self._emit(_SINGLE_CHARACTER_TOKENS[character], character, start, start + 1)
+        elif character in _REFUSED_CHARACTERS:
+            raise FormulaError(_REFUSED_CHARACTERS[character], start, start + 1)
+        else:
+            raise FormulaError(
+                f"{_describe_character(self._text[start])} is not allowed in a formula", start, start + 1
+            )
+
+
+def _check_parentheses(tokens: Sequence[_Token]) -> None:
+    """Refuse unbalanced parentheses, pointing at the one without a partner."""
+    unclosed: list[_Token] = []
+    for token in tokens:
+        if token.kind is _Kind.OPEN:
+            unclosed.append(token)
+        elif token.kind is _Kind.CLOSE:
+            if not unclosed:
+                raise FormulaError("unmatched ')': there is no '(' before it", token.start, token.end)
+            unclosed.pop()
+    if unclosed:
+        token = unclosed[-1]
+        raise FormulaError("unmatched '(': add a ')' to close it", token.start, token.end)
+
+
+# ---------------------------------------------------------------------------------------------
+# Header "f(x, y) = …"
+
+
+@dataclass(frozen=True)
+class _Header:
+    name: str
+    variables: tuple[str, ...] | None
+    body: Sequence[_Token]
+
+    def describe(self) -> str:
+        return f"{self.name}({', '.join(self.variables or ())})"
+
+
+_HEADER_EXAMPLE = "a header like f(x, y) ="
+
+
+def _check_variable_name(name: str, start: int | None = None, end: int | None = None) -> None:
+    """Refuse a declared variable name that could not be told apart from something else."""
+    if not _NAME_PATTERN.fullmatch(name):
+        raise FormulaError(f"'{name}' cannot be a variable name", start, end)
+    if name in _FUNCTIONS:
+        raise FormulaError(f"'{name}' is a function and cannot be a variable", start, end)
+    if name in _CONSTANTS:
+        raise FormulaError(f"'{name}' is a constant and cannot be a variable", start, end)
+
+
+def _read_header(tokens: Sequence[_Token]) -> _Header:
+    """Split off an optional "NAME(variables) =" header."""
+    equals = [index for index, token in enumerate(tokens) if token.kind is _Kind.EQUALS]
+    if not equals:
+        return _Header("f", None, tokens)
+    if len(equals) > 1:
+        extra = tokens[equals[1]]
+        raise FormulaError(f"only one '=' is allowed, after {_HEADER_EXAMPLE}", extra.start, extra.end)
+    sign = tokens[equals[0]]
+    head, body = tokens[: equals[0]], tokens[equals[0] + 1 :]
+    if len(head) == 1 and head[0].kind is _Kind.WORD:
+        raise FormulaError(
+            f"write the formula without '{head[0].text} =', or use {_HEADER_EXAMPLE}",
+            sign.start,
+            sign.end,
+        )
+    if (
+        len(head) < 3
+        or head[0].kind is not _Kind.WORD
+        or head[1].kind is not _Kind.OPEN
+        or head[-1].kind is not _Kind.CLOSE
+    ):
+        raise FormulaError(f"'=' is only allowed after {_HEADER_EXAMPLE}", sign.start, sign.end)
+    name = head[0]
+    if name.text in _FUNCTIONS or name.text in _CONSTANTS:
+        raise FormulaError(f"'{name.text}' is built in: choose another function name", name.start, name.end)
+    listed = head[2:-1]
+    if not listed:
+        raise FormulaError("the header needs at least one variable, like f(x) =", head[1].start, head[-1].end)
+    for index, token in enumerate((*listed, head[-1])):
+        expected = (_Kind.WORD,) if index % 2 == 0 else (_Kind.COMMA, _Kind.CLOSE)
+        if token.kind not in expected or (token.kind is _Kind.CLOSE and token is not head[-1]):
+            raise FormulaError(
+                "a header lists variable names separated by commas, like f(x, y) =", token.start, token.end
+            )
+    variables: list[str] = []
+    for token in listed[::2]:
+        _check_variable_name(token.text, token.start, token.end)
+        if token.text in variables:
+            raise FormulaError(f"'{token.text}' is listed twice in the header", token.start, token.end)
+        variables.append(token.text)
+        if len(variables) > MAX_VARIABLES:
+            raise FormulaError(f"too many variables (limit {MAX_VARIABLES})", token.start, token.end)
+    if body[0].kind is _Kind.END:
+        raise FormulaError("type a formula after '='", sign.start, sign.end)
+    return _Header(name.text, tuple(variables), body)
+
+
+# ---------------------------------------------------------------------------------------------
+# Syntax tree
+
+
+@dataclass(frozen=True, slots=True)
+class _Number:
+    value: sympy.Rational | sympy.Float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """A variable, or the constant pi or e."""
+
+    name: str
+    is_constant: bool
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Unary:
+    sign: str
+    operand: _Node
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Binary:
+    operator: str
+    left: _Node
+    right: _Node
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    function: str
+    arguments: tuple[_Node, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    inner: _Node
+    start: int
+    end: int
+
+
+_Node = _Number | _Name | _Unary | _Binary | _Call | _Group
+
+
+def _product(factors: Sequence[_Node]) -> _Node:
+    node = factors[0]
+    for factor in factors[1:]:
+        node = _Binary("*", node, factor, node.start, factor.end)
+    return node
+
+
+def _number_value(token: _Token, spelling: str) -> sympy.Rational | sympy.Float:
+    """The exact value of a number literal, within the size and precision limits."""
+    literal = token.text
+    mantissa, _, exponent = literal.lower().partition("e")
+    if len(exponent.lstrip("+-")) > _MAX_EXPONENT_DIGITS:
+        raise FormulaError(f"number {spelling} is out of range (limit {_NUMBER_LIMIT})", token.start, token.end)
+    significant = mantissa.replace(".", "").strip("0")
+    if len(significant) > MAX_SIGNIFICANT_DIGITS:
+        raise FormulaError(
+            f"number {spelling} has too many digits (limit {MAX_SIGNIFICANT_DIGITS} significant digits)",
+            token.start,
+            token.end,
+        )
+    value = Decimal(literal)
+    if value > MAX_NUMBER:
+        raise FormulaError(f"number {spelling} is too large (limit {_NUMBER_LIMIT})", token.start, token.end)
+    if value and value * MAX_NUMBER < 1:
+        raise FormulaError(f"number {spelling} is too small (limit 1/{_NUMBER_LIMIT})", token.start, token.end)
+    numerator, denominator = value.as_integer_ratio()
+    if denominator == 1 or len(significant) <= EXACT_DECIMAL_DIGITS:
+        return sympy.Rational(numerator, denominator)
+    return sympy.Float(literal, MAX_SIGNIFICANT_DIGITS)
+
+
+def _embedded_name(letters: str) -> tuple[str, int] | None:
+    """The longest function or constant name inside ``letters`` (any case), with its index."""
+    lowered = letters.lower()
+    for name in _EMBEDDABLE_NAMES:
+        index = lowered.find(name)
+        if index >= 0:
+            return name, index
+    return None
+
+
+def _suggest(letters: str, suffix: str, embedded: str, index: int) -> str:
+    before = "*".join(letters[:index])
+    after = letters[index + len(embedded) :] + suffix
+    if embedded in _FUNCTIONS:
+        core = f"{embedded}({after or '…'})"
+    else:
+        core = "*".join(part for part in (embedded, after) if part)
+    return f"{before}*{core}" if before else core
+
+
+# What may follow a factor to multiply it implicitly: "2x", "2(x+1)", "2√x" (never a digit).
+_IMPLICIT_FACTOR_STARTS = (_Kind.WORD, _Kind.OPEN, _Kind.ROOT)
+
+
+class _Parser:
+    """Recursive descent over the body tokens; records the variables and functions it meets."""
+
+    def __init__(
+        self,
+        tokens: Sequence[_Token],
+        text: str,
+        declared: frozenset[str],
+        allowed: frozenset[str] | None,
+        allowed_description: str,
+    ) -> None:
+        self._tokens = tokens
+        self._text = text
+        self._declared = declared
+        self._allowed = allowed
+        self._allowed_description = allowed_description
+        self._index = 0
+        self._depth = 0
+        self.variables_used: dict[str, int] = {}
+        self.functions_used: list[str] = []
+
+    # -- helpers
+
+    def _peek(self) -> _Token:
+        return self._tokens[self._index]
+
+    def _advance(self) -> _Token:
+        token = self._tokens[self._index]
+        self._index += 1
+        return token
+
+    def _spelling(self, token: _Token) -> str:
+        return self._text[token.start : token.end]
+
+    def _at_operator(self, *operators: str) -> bool:
+        token = self._peek()
+        return token.kind is _Kind.OPERATOR and token.text in operators
+
+    @contextmanager
+    def _nested(self, token: _Token) -> Iterator[None]:
+        self._depth += 1
+        if self._depth > MAX_NESTING:
+            raise FormulaError(
+                f"the formula is nested too deeply (limit {MAX_NESTING} levels of brackets, signs, powers)",
+                token.start,
+                token.end,
+            )
+        try:
+            yield
+        finally:
+            self._depth -= 1
+
+    def _unexpected(self, token: _Token) -> FormulaError:
+        spelling = self._spelling(token)
+        messages = {
+            _Kind.CLOSE: "unmatched ')'",
+            _Kind.COMMA: "',' is only allowed between the arguments of a function like max(x, y)",
+            _Kind.EQUALS: f"'=' is only allowed after {_HEADER_EXAMPLE}",
+            _Kind.NUMBER: f"missing operator before {spelling}",
+            _Kind.OPERATOR: f"'{spelling}' needs something before it",
+        }
+        return FormulaError(messages.get(token.kind, f"unexpected '{spelling}'"), token.start, token.end)
+
+    def _missing_operand(self, token: _Token) -> FormulaError:
+        previous = self._tokens[self._index - 1] if self._index else None
+        if previous is None:
+            return self._unexpected(token)
+        if token.kind is _Kind.CLOSE and previous.kind is _Kind.OPEN:
+            return FormulaError("empty parentheses", previous.start, token.end)
+        if token.kind in (_Kind.END, _Kind.CLOSE, _Kind.COMMA):
+            spelling = self._spelling(previous)
+            return FormulaError(f"'{spelling}' needs something after it", previous.start, previous.end)
+        return self._unexpected(token)
+
+    def _expect_close(self) -> _Token:
+        token = self._peek()
+        if token.kind is not _Kind.CLOSE:
+            raise self._unexpected(token)
+        return self._advance()
+
+    # -- grammar
+
+    def parse(self) -> _Node:
+        if self._peek().kind is _Kind.END:
+            raise FormulaError("type a formula")
+        node = self._sum()
+        if self._peek().kind is not _Kind.END:
+            raise self._unexpected(self._peek())
+        return node
+
+    def _sum(self) -> _Node:
+        node = self._term()
+        while self._at_operator("+", "-"):
+            operator = self._advance()
+            right = self._term()
+            node = _Binary(operator.text, node, right, node.start, right.end)
+        return node
+
+    def _term(self) -> _Node:
+        node = self._unary()
+        while True:
+            if self._at_operator("*", "/"):
+                operator = self._advance().text
+                right = self._unary()
+            elif self._peek().kind in _IMPLICIT_FACTOR_STARTS:
+                operator = "*"
+                right = self._power()
+            else:
+                return node
+            node = _Binary(operator, node, right, node.start, right.end)
+
+    def _unary(self) -> _Node:
+        if not self._at_operator("+", "-"):
+            return self._power()
+        sign = self._advance()
+        with self._nested(sign):
+            operand = self._unary()
+        return _Unary(sign.text, operand, sign.start, operand.end)
+
+    def _power(self) -> _Node:
+        factors = self._factors()
+        if self._at_operator("^"):
+            caret = self._advance()
+            with self._nested(caret):
+                exponent = self._unary()
+            base = factors[-1]
+            factors[-1] = _Binary("^", base, exponent, base.start, exponent.end)
+        return _product(factors)
+
+    def _factors(self) -> list[_Node]:
+        """One operand: usually one node, several for a word like ``xy`` that is a product."""
+        token = self._peek()
+        if token.kind is _Kind.NUMBER:
+            self._advance()
+            return [_Number(_number_value(token, self._spelling(token)), token.start, token.end)]
+        if token.kind is _Kind.WORD:
+            return self._word()
+        if token.kind is _Kind.OPEN:
+            return [self._group()]
+        if token.kind is _Kind.ROOT:
+            return [self._root()]
+        raise self._missing_operand(token)
+
+    def _group(self) -> _Group:
+        opening = self._advance()
+        if self._peek().kind is _Kind.CLOSE:
+            raise FormulaError("empty parentheses", opening.start, self._peek().end)
+        with self._nested(opening):
+            inner = self._sum()
+        closing = self._expect_close()
+        return _Group(inner, opening.start, closing.end)
+
+    def _root(self) -> _Call:
+        root = self._advance()
+        with self._nested(root):
+            operand = self._group() if self._peek().kind is _Kind.OPEN else self._unary()
+        self.functions_used.append("sqrt")
+        return _Call("sqrt", (operand,), root.start, operand.end)
+
+    def _word(self) -> list[_Node]:
+        token = self._advance()
+        name = token.text
+        if name in self._declared:
+            return [self._variable(name, token.start, token.end)]
+        if name in _FUNCTIONS:
+            return [self._call(token)]
+        if name in _CONSTANTS:
+            return [_Name(name, True, token.start, token.end)]
+        return [
+            _Name(piece, True, start, end) if piece in _CONSTANTS else self._variable(piece, start, end)
+            for piece, start, end in self._split_word(token)
+        ]
+
+    def _split_word(self, token: _Token) -> list[tuple[str, int, int]]:
+        """The variables (and lone constants) a word that is not a declared name stands for."""
+        name, spelling = token.text, self._spelling(token)
+        letters = _LETTERS_PATTERN.match(name).group()
+        suffix = name[len(letters) :]
+        if suffix.startswith("_") and len(letters) == 1 and letters not in _CONSTANTS:
+            return [(name, token.start, token.end)]
+        if "_" in suffix:
+            raise FormulaError(
+                f"unknown name '{spelling}': a subscripted name is one letter, '_', a subscript, like x_1",
+                token.start,
+                token.end,
+            )
+        if letters.lower() in _GREEK_LETTERS:
+            greek = _GREEK_LETTERS[letters.lower()]
+            raise FormulaError(f"unknown name '{spelling}': type {greek} for the Greek letter", token.start, token.end)
+        embedded = _embedded_name(letters)
+        if embedded is not None:
+            suggestion = _suggest(letters, suffix, *embedded)
+            raise FormulaError(f"unknown name '{spelling}' — did you mean {suggestion}?", token.start, token.end)
+        if len(letters) > 1 and self._peek().kind is _Kind.OPEN:
+            hint = f" (for a product write {'*'.join(letters)}*(…))" if len(letters) <= MAX_SPLIT_LETTERS else ""
+            raise FormulaError(f"unknown function '{spelling}'{hint}", token.start, token.end)
+        if len(letters) > MAX_SPLIT_LETTERS:
+            raise FormulaError(f"unknown name '{spelling}'", token.start, token.end)
+        if suffix and letters[-1] in _CONSTANTS:
+            raise FormulaError(
+                f"'{spelling}' is unclear: {letters[-1]} is a constant, write {letters[-1]}*{suffix}",
+                token.start,
+                token.end,
+            )
+        pieces = [(letter, token.start + index, token.start + index + 1) for index, letter in enumerate(letters)]
+        last_letter, last_start, _ = pieces[-1]
+        pieces[-1] = (last_letter + suffix, last_start, token.end)
+        return pieces
+
+    def _variable(self, name: str, start: int, end: int) -> _Name:
+        if self._allowed is not None and name not in self._allowed:
+            raise FormulaError(f"'{name}' is not one of the variables of {self._allowed_description}", start, end)
+        if name not in self.variables_used:
+            if len(self.variables_used) >= MAX_VARIABLES:
+                raise FormulaError(f"too many variables (limit {MAX_VARIABLES})", start, end)
+            self.variables_used[name] = start
+        return _Name(name, False, start, end)
+
+    def _call(self, name: _Token) -> _Node:
+        function = name.text
+        power: _Node | None = None
+        if self._at_operator("^"):
+            caret = self._advance()
+            with self._nested(caret):
+                power = self._unary()
+            exponent = power
+            while isinstance(exponent, _Group):
+                exponent = exponent.inner
+            if not (isinstance(exponent, _Number) and exponent.value.is_Integer and exponent.value > 0):
+                raise FormulaError(
+                    f"only a positive whole power can be written as {function}^2(…); "
+                    f"write 1/{function}(…) or {function}(…)^p instead",
+                    power.start,
+                    power.end,
+                )
+        opening = self._peek()
+        if opening.kind is not _Kind.OPEN:
+            raise FormulaError(
+                f"{function} needs parentheses around its argument, like {function}(x)", name.start, name.end
+            )
+        self._advance()
+        if self._peek().kind is _Kind.CLOSE:
+            raise FormulaError(f"{function}() needs {_arity(function)}", name.start, self._peek().end)
+        arguments: list[_Node] = []
+        with self._nested(opening):
+            arguments.append(self._sum())
+            while self._peek().kind is _Kind.COMMA:
+                self._advance()
+                arguments.append(self._sum())
+        closing = self._expect_close()
+        _check_arity(function, len(arguments), name.start, closing.end)
+        self.functions_used.append(function)
+        call = _Call(function, tuple(arguments), name.start, closing.end)
+        if power is None:
+            return call
+        return _Binary("^", call, power, name.start, closing.end)
+
+
+def _arity(function: str) -> str:
+    spec = _FUNCTIONS[function]
+    if spec.max_arguments is None:
+        return f"at least {spec.min_arguments} arguments"
+    plural = "" if spec.min_arguments == 1 else "s"
+    return f"{spec.min_arguments} argument{plural}"
+
+
+def _check_arity(function: str, count: int, start: int, end: int) -> None:
+    spec = _FUNCTIONS[function]
+    if count < spec.min_arguments or (spec.max_arguments is not None and count > spec.max_arguments):
+        verb = "takes" if spec.max_arguments is not None else "needs"
+        raise FormulaError(f"{function} {verb} {_arity(function)} (got {count})", start, end)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the SymPy expression
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    expr: sympy.Expr
+    value: float | None  # the numeric value when the expression is a plain number
+
+
+class _Builder:
+    """Turns the syntax tree into SymPy with explicit constructors, checking every number on the way."""
+
+    def __init__(self, text: str, symbols: dict[str, sympy.Symbol]) -> None:
+        self._text = text
+        self._symbols = symbols
+        self._values: dict[sympy.Expr, float] = {}
+
+    def _shown(self, node: _Node) -> str:
+        shown = self._text[node.start : node.end].strip()
+        if len(shown) > _SHOWN_TEXT_LENGTH:
+            return shown[: _SHOWN_TEXT_LENGTH - 1] + "…"
+        return shown
+
+    def build(self, node: _Node) -> _Built:
+        if isinstance(node, _Number):
+            return _Built(node.value, float(node.value))
+        if isinstance(node, _Name):
+            if node.is_constant:
+                constant = _CONSTANTS[node.name]
+                return _Built(constant, float(constant))
+            return _Built(self._symbols[node.name], None)
+        if isinstance(node, _Group):
+            return self.build(node.inner)
+        if isinstance(node, _Unary):
+            operand = self.build(node.operand)
+            if node.sign == "+":
+                return operand
+            return self._finish(sympy.Mul(sympy.S.NegativeOne, operand.expr), node)
+        if isinstance(node, _Binary):
+            return self._binary(node)
+        return self._call(node)
+
+    def _binary(self, node: _Binary) -> _Built:
+        left, right = self.build(node.left), self.build(node.right)
+        if node.operator == "+":
+            expr = sympy.Add(left.expr, right.expr)
+        elif node.operator == "-":
+            expr = sympy.Add(left.expr, sympy.Mul(sympy.S.NegativeOne, right.expr))
+        elif node.operator == "*":
+            expr = sympy.Mul(left.expr, right.expr)
+        elif node.operator == "/":
+            if right.expr is sympy.S.Zero:
+                raise FormulaError("division by zero", node.right.start, node.right.end)
+            reciprocal = self._finish(sympy.Pow(right.expr, sympy.S.NegativeOne), node)
+            expr = sympy.Mul(left.expr, reciprocal.expr)
+        else:
+            self._check_power(node, left, right)
+            expr = sympy.Pow(left.expr, right.expr)
+        return self._finish(expr, node)
+
+    def _check_power(self, node: _Binary, base: _Built, exponent: _Built) -> None:
+        """Refuse powers whose size would be absurd before SymPy computes them."""
+        if exponent.value is None:
+            return
+        if abs(exponent.value) > MAX_EXPONENT:
+            shown = str(exponent.expr) if exponent.expr.is_Integer else f"{exponent.value:.3g}"
+            raise FormulaError(
+                f"exponent {shown} is too large (limit {MAX_EXPONENT})", node.right.start, node.right.end
+            )
+        if base.value is None or (base.value == 0 and exponent.value >= 0):
+            return
+        if base.expr is sympy.S.Zero:
+            raise FormulaError("division by zero: 0 to a negative power", node.start, node.end)
+        if base.value == 0 or abs(exponent.value * math.log10(abs(base.value))) > math.log10(MAX_MAGNITUDE):
+            raise self._out_of_range(node)
+
+    def _call(self, node: _Call) -> _Built:
+        arguments = [self.build(argument).expr for argument in node.arguments]
+        return self._finish(_FUNCTIONS[node.function].build(*arguments), node)
+
+    def _finish(self, expr: sympy.Expr, node: _Node) -> _Built:
+        """Check a freshly built expression and the parts SymPy may just have merged into it."""
+        for part in (expr, *expr.args):
+            if part.is_Pow and part.exp.is_Number and abs(part.exp) > MAX_EXPONENT:
+                raise FormulaError(f"exponent {part.exp} is too large (limit {MAX_EXPONENT})", node.start, node.end)
+            if part is not expr and part.is_number:
+                self._value(part, node)  # e.g. the coefficient 10^400 of x*10^200*10^200
+        return _Built(expr, self._value(expr, node) if expr.is_number else None)
+
+    def _value(self, expr: sympy.Expr, node: _Node) -> float:
+        """The checked value of a plain-number expression, computed once per expression."""
+        value = self._values.get(expr)
+        if value is None:
+            value = self._values[expr] = self._real_value(expr, node)
+        return value
+
+    def _real_value(self, expr: sympy.Expr, node: _Node) -> float:
+        """The value of a plain-number expression: a finite real; exact fractions also not too tiny."""
+        shown = self._shown(node)
+        if expr.is_Rational:
+            magnitude = abs(expr)
+            if magnitude > MAX_MAGNITUDE or (magnitude and magnitude < 1 / MAX_MAGNITUDE):
+                raise self._out_of_range(node)
+            return float(expr)
+        if expr.has(sympy.zoo, sympy.nan, sympy.oo, sympy.S.NegativeInfinity):
+            raise FormulaError(f"{shown} is undefined", node.start, node.end)
+        try:
+            real, imaginary = expr.evalf(_EVAL_DIGITS).as_real_imag()
+            value, imaginary_value = float(real), float(imaginary)
+        except (ArithmeticError, TypeError, ValueError, RecursionError):
+            raise FormulaError(f"{shown} cannot be evaluated", node.start, node.end) from None
+        if abs(imaginary_value) > _IMAGINARY_TOLERANCE * max(1.0, abs(value)):
+            raise FormulaError(f"{shown} is not a real number", node.start, node.end)
+        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+            raise self._out_of_range(node)
+        return value  # tiny values may underflow to 0.0: they stay exact in the expression
+
+    def _out_of_range(self, node: _Node) -> FormulaError:
+        return FormulaError(
+            f"{self._shown(node)} is out of range (limits {_MAGNITUDE_LIMIT} and 1/{_MAGNITUDE_LIMIT})",
+            node.start,
+            node.end,
+        )
+
+
+def _check_result(expr: sympy.Expr, symbols: dict[str, sympy.Symbol]) -> None:
+    """Belt and braces: the expression holds only the variables, allowed functions and real numbers."""
+    for part in sympy.preorder_traversal(expr):
+        if not isinstance(part, _ALLOWED_NODE_TYPES):
+            raise FormulaError(f"the formula leads to {part}, which is not a real-valued expression")
+    unknown = expr.free_symbols - set(symbols.values())
+    if unknown:
+        raise FormulaError(f"unknown names: {', '.join(sorted(map(str, unknown)))}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Variables, notes and the public entry point
+
+
+def _variable_sort_key(name: str) -> tuple[int, list[str | int]]:
+    """x, y, z first; then natural order, so w2 comes before w10."""
+    if name in ("x", "y", "z"):
+        return ("x", "y", "z").index(name), [name]
+    parts: list[str | int] = [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+    return 3, parts
+
+
+def _checked_variables(variables: Sequence[str]) -> tuple[str, ...]:
+    """The ``variables`` argument, validated."""
+    if isinstance(variables, str):
+        raise FormulaError("variables must be a sequence of names, not one string")
+    names = tuple(variables)
+    for name in names:
+        if not isinstance(name, str):
+            raise FormulaError(f"variable names must be text, not {name!r}")
+        _check_variable_name(name)
+    if len(set(names)) != len(names):
+        raise FormulaError(f"variables {names} contain a name twice")
+    if len(names) > MAX_VARIABLES:
+        raise FormulaError(f"too many variables (limit {MAX_VARIABLES})")
+    return names
+
+
+def _notes(functions_used: Sequence[str], expr: sympy.Expr) -> tuple[str, ...]:
+    """Notes on the kinks of the non-differentiable functions that are still in the expression."""
+    kinds = [function for function in dict.fromkeys(functions_used) if function in _KINK_NOTES]
+    if "abs" not in kinds:
+        kinds.append("abs")  # sqrt(x^2) is |x| too
+    return tuple(_KINK_NOTES[function] for function in kinds if expr.has(_KINK_TYPES[function]))
+
+
+def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
+    """Parse untrusted formula text into a Formula, or raise FormulaError."""
+    if not isinstance(text, str):
+        raise FormulaError("a formula must be text")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise FormulaError(
+            f"the formula is too long ({len(text)} characters, limit {MAX_TEXT_LENGTH})",
+            MAX_TEXT_LENGTH,
+            len(text),
+        )
+    given = _checked_variables(variables) if variables is not None else None
+    tokens = _Tokenizer(text).run()
+    _check_parentheses(tokens)
+    header = _read_header(tokens)
+    if header.variables is not None:
+        allowed, description = frozenset(header.variables), header.describe()
+    elif given is not None:
+        allowed, description = frozenset(given), f"({', '.join(given)})"
+    else:
+        allowed, description = None, ""
+    declared = frozenset((*(header.variables or ()), *(given or ())))
+    parser = _Parser(header.body, text, declared, allowed, description)
+    tree = parser.parse()
+
+    if given is not None:
+        missing = [name for name in header.variables or () if name not in given]
+        if missing:
+            raise FormulaError(f"the header variable {missing[0]} is not one of {given}")
+        order = given
+    elif header.variables is not None:
+        order = header.variables
+    else:
+        order = tuple(sorted(parser.variables_used, key=_variable_sort_key))
+    if not order:
+        raise FormulaError("the formula has no variables: use letters like x and y")
+
+    symbols = {name: sympy.Symbol(name, real=True) for name in order}
+    expr = _Builder(text, symbols).build(tree).expr
+    _check_result(expr, symbols)
+    return Formula(text=text, expr=expr, variables=order, name=header.name, notes=_notes(parser.functions_used, expr))

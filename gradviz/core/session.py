@@ -1,0 +1,269 @@
+"""The session: the one state every view observes (formula, domain, runs, the current step, the probe, options)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from gradviz.core.analysis import Analysis
+from gradviz.core.errors import DescentError, FormulaError
+from gradviz.core.events import Signal
+from gradviz.core.grid import Domain, GridField, evaluate_grid
+from gradviz.core.runs import RunResult, compute_run
+from gradviz.core.scenario import PlotSettings, RunSpec, Scenario, ViewOptions
+
+DEFAULT_RANGE = (-3.0, 3.0)
+DEFAULT_RESOLUTION = 200
+
+
+@dataclass(frozen=True)
+class StepState:
+    """Where one run is at the session's current step."""
+
+    run_index: int
+    step_index: int
+    finished: bool
+
+
+class Session:
+    """Holds the state of one gradviz window and announces each change through its signals."""
+
+    def __init__(self) -> None:
+        self.formula_changed = Signal()
+        self.error_changed = Signal()
+        self.plot_changed = Signal()
+        self.field_changed = Signal()
+        self.runs_changed = Signal()
+        self.step_changed = Signal()
+        self.probe_changed = Signal()
+        self.view_changed = Signal()
+        self.notice = Signal()
+        self.analysis: Analysis | None = None
+        self.error: FormulaError | None = None
+        self.plot = PlotSettings(axes=("x", "y"), ranges={"x": DEFAULT_RANGE, "y": DEFAULT_RANGE},
+                                 resolution=DEFAULT_RESOLUTION)
+        self.fixed: dict[str, float] = {}
+        self.field: GridField | None = None
+        self.run_specs: tuple[RunSpec, ...] = ()
+        self.runs: tuple[RunResult, ...] = ()
+        self._runs_analysis: Analysis | None = None
+        self._runs_axes: tuple[str, ...] = ()
+        self.step = 0
+        self.probe: dict[str, float] | None = None
+        self.view = ViewOptions()
+        self.title = ""
+        self.description = ""
+
+    # ----- formula -----------------------------------------------------------------------------------------
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The current formula's variables (empty before the first formula)."""
+        return self.analysis.formula.variables if self.analysis else ()
+
+    def set_analysis(self, analysis: Analysis) -> None:
+        """Show a newly analysed formula, adapting plot, held values and runs to its variables."""
+        old_variables = self.variables
+        self.analysis = analysis
+        self.error = None
+        variables = analysis.formula.variables
+        if variables != old_variables:
+            self._adapt_to_variables(variables)
+        self.formula_changed.emit(analysis)
+        self.error_changed.emit(None)
+        self._recompute_field()
+        self._recompute_runs()
+
+    def set_error(self, error: FormulaError | None) -> None:
+        """Report a formula that could not be used; everything else stays as it was."""
+        self.error = error
+        self.error_changed.emit(error)
+
+    def _adapt_to_variables(self, variables: tuple[str, ...]) -> None:
+        kept_axes = [name for name in self.plot.axes if name in variables]
+        axes = tuple((kept_axes + [v for v in variables if v not in kept_axes])[: min(2, len(variables))])
+        ranges = {name: self.plot.ranges.get(name, DEFAULT_RANGE) for name in axes}
+        self.plot = PlotSettings(axes=axes, ranges=ranges, resolution=self.plot.resolution)
+        self.fixed = {name: self.fixed.get(name, 0.0) for name in variables if name not in axes}
+        self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in self.run_specs)
+        if not self.run_specs:
+            self.run_specs = (RunSpec(start=self._default_start()),)
+        self.probe = None if self.probe is None else self._complete_point(self.probe)
+        self.plot_changed.emit(self.plot)
+
+    def _default_start(self) -> dict[str, float]:
+        fractions = (0.8, 0.75)
+        start = {name: lo + fraction * (hi - lo)
+                 for (name, (lo, hi)), fraction in zip(self.plot.ranges.items(), fractions, strict=False)}
+        return self._complete_point(start)
+
+    def _complete_point(self, point: dict[str, float]) -> dict[str, float]:
+        completed = {}
+        for name in self.variables:
+            if name in point:
+                completed[name] = point[name]
+            elif name in self.fixed:
+                completed[name] = self.fixed[name]
+            else:
+                lo, hi = self.plot.ranges.get(name, DEFAULT_RANGE)
+                completed[name] = lo + 0.75 * (hi - lo)
+        return completed
+
+    # ----- domain ------------------------------------------------------------------------------------------
+    def domain(self) -> Domain:
+        """The grid the views draw: plotted axes, their ranges, resolution and held-fixed values."""
+        return Domain(variables=self.plot.axes, ranges=tuple(self.plot.ranges[name] for name in self.plot.axes),
+                      resolution=self.plot.resolution, fixed=dict(self.fixed))
+
+    def set_plot(self, plot: PlotSettings) -> None:
+        """Change which variables are plotted, their ranges or the resolution."""
+        if plot == self.plot:
+            return
+        axes_changed = plot.axes != self.plot.axes
+        self.plot = plot
+        if axes_changed:
+            every = self.variables
+            self.fixed = {name: self.fixed.get(name, self._probe_or_start(name)) for name in every
+                          if name not in plot.axes}
+        self.plot_changed.emit(plot)
+        self._recompute_field()
+        if axes_changed:
+            self._recompute_runs()
+
+    def _probe_or_start(self, name: str) -> float:
+        if self.run_specs and name in self.run_specs[0].start:
+            return self.run_specs[0].start[name]
+        return 0.0
+
+    def set_range(self, axis: str, low: float, high: float) -> None:
+        """Change the plotted range of one axis."""
+        if not low < high:
+            return
+        ranges = dict(self.plot.ranges)
+        ranges[axis] = (float(low), float(high))
+        self.set_plot(replace(self.plot, ranges=ranges))
+
+    def set_resolution(self, resolution: int) -> None:
+        """Change the number of grid points per axis."""
+        self.set_plot(replace(self.plot, resolution=int(resolution)))
+
+    def set_fixed(self, name: str, value: float) -> None:
+        """Change the value of a variable that is held fixed (not plotted)."""
+        if name not in self.fixed or self.fixed[name] == value:
+            return
+        self.fixed = {**self.fixed, name: float(value)}
+        self.run_specs = tuple(replace(spec, start={**spec.start, name: float(value)}) for spec in self.run_specs)
+        self._recompute_field()
+        self._recompute_runs()
+
+    def _recompute_field(self) -> None:
+        if self.analysis is None:
+            return
+        self.field = evaluate_grid(self.analysis.compiled, self.domain())
+        self.field_changed.emit(self.field)
+
+    # ----- runs --------------------------------------------------------------------------------------------
+    def set_runs(self, specs: Sequence[RunSpec]) -> None:
+        """Replace every run; settings that cannot run (say, a start where f is undefined) change nothing."""
+        previous = self.run_specs
+        self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in specs)
+        if not self._recompute_runs():
+            self.run_specs = previous
+
+    def update_run(self, index: int, **changes: object) -> None:
+        """Change settings of one run (lr, sign, optimizer, max_steps, params, start)."""
+        specs = list(self.run_specs)
+        specs[index] = replace(specs[index], **changes)  # type: ignore[arg-type]
+        self.set_runs(specs)
+
+    def set_start(self, point: dict[str, float], index: int = 0) -> None:
+        """Move the start point of a run (only the coordinates given change)."""
+        if not self.run_specs:
+            return
+        self.update_run(index, start={**self.run_specs[index].start, **point})
+
+    def _recompute_runs(self) -> bool:
+        if self.analysis is None:
+            return False
+        try:
+            runs = tuple(compute_run(self.analysis.compiled, spec, self.plot.axes) for spec in self.run_specs)
+        except DescentError as error:
+            self.notice.emit(f"The run cannot start: {error}")
+            if self._runs_analysis is self.analysis and self._runs_axes == self.plot.axes:
+                return False
+            runs = ()
+        self.runs = runs
+        self._runs_analysis, self._runs_axes = self.analysis, self.plot.axes
+        self.runs_changed.emit(self.runs)
+        self.set_step(min(self.step, self.last_step))
+        return True
+
+    # ----- the clock ---------------------------------------------------------------------------------------
+    @property
+    def last_step(self) -> int:
+        """The largest step index of any run."""
+        return max((len(result.run.steps) - 1 for result in self.runs), default=0)
+
+    def set_step(self, step: int) -> None:
+        """Show every run at this step (clamped to the longest run)."""
+        step = max(0, min(int(step), self.last_step))
+        self.step = step
+        self.step_changed.emit(step)
+
+    def step_by(self, delta: int) -> None:
+        """Move the clock forward (positive) or back (negative)."""
+        self.set_step(self.step + delta)
+
+    def reset(self) -> None:
+        """Back to step 0."""
+        self.set_step(0)
+
+    def step_state(self, run_index: int) -> StepState:
+        """Which step of run `run_index` is shown at the current clock."""
+        steps = self.runs[run_index].run.steps
+        index = min(self.step, len(steps) - 1)
+        return StepState(run_index=run_index, step_index=index, finished=index == len(steps) - 1)
+
+    # ----- probe and view ----------------------------------------------------------------------------------
+    def set_probe(self, point: dict[str, float] | None) -> None:
+        """Set the point whose partial derivatives are shown (None: follow the current descent point)."""
+        self.probe = None if point is None else self._complete_point(point)
+        self.probe_changed.emit(self.probe)
+
+    def set_view(self, **changes: object) -> None:
+        """Change view options such as arrows ('uphill'/'downhill') or log_height."""
+        view = replace(self.view, **changes)  # type: ignore[arg-type]
+        if view != self.view:
+            self.view = view
+            self.view_changed.emit(view)
+
+    # ----- scenarios ---------------------------------------------------------------------------------------
+    def scenario(self) -> Scenario:
+        """The session's state as a scenario."""
+        return Scenario(
+            formula=self.analysis.formula.text if self.analysis else "",
+            plot=self.plot, runs=self.run_specs, fixed=dict(self.fixed), view=self.view,
+            probe=None if self.probe is None else dict(self.probe), title=self.title, description=self.description,
+        )
+
+    def apply_scenario(self, scenario: Scenario, analysis: Analysis) -> None:
+        """Show a scenario whose formula has been analysed already."""
+        variables = analysis.formula.variables
+        unknown = [name for name in (*scenario.plot.axes, *scenario.fixed) if name not in variables]
+        if unknown:
+            raise FormulaError(f"the scenario names '{unknown[0]}', which is not a variable of its formula")
+        self.analysis = analysis
+        self.error = None
+        self.title, self.description = scenario.title, scenario.description
+        self.plot = scenario.plot
+        self.fixed = {name: scenario.fixed.get(name, 0.0) for name in variables if name not in scenario.plot.axes}
+        self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in scenario.runs)
+        self.probe = None if scenario.probe is None else self._complete_point(scenario.probe)
+        self.view = scenario.view
+        self.step = 0
+        self.formula_changed.emit(analysis)
+        self.error_changed.emit(None)
+        self.plot_changed.emit(self.plot)
+        self.view_changed.emit(self.view)
+        self._recompute_field()
+        self._recompute_runs()
+        self.probe_changed.emit(self.probe)

@@ -1,0 +1,714 @@
+"""The safe formula parser: forgiving notation, exact results, specific refusals, no eval anywhere."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sympy
+import sympy.parsing.sympy_parser
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from gradviz.core import formula as formula_module
+from gradviz.core.errors import FormulaError
+from gradviz.core.formula import (
+    MAX_EXPONENT,
+    MAX_NESTING,
+    MAX_TEXT_LENGTH,
+    MAX_TOKENS,
+    MAX_VARIABLES,
+    Formula,
+    parse_formula,
+)
+
+FORMULA_SOURCE = Path(formula_module.__file__)
+
+x, y, z, w, b, w1, w2 = sympy.symbols("x y z w b w1 w2", real=True)
+theta, alpha = sympy.symbols("θ α", real=True)
+
+
+def _forbidden(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("the formula parser must never evaluate text")
+
+
+@contextmanager
+def _evaluation_forbidden() -> Iterator[None]:
+    """Booby-trap eval, exec, sympify and parse_expr (only around parsing: Hypothesis itself uses exec)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(builtins, "eval", _forbidden)
+        patch.setattr(builtins, "exec", _forbidden)
+        patch.setattr(sympy, "sympify", _forbidden)
+        patch.setattr(sympy.parsing.sympy_parser, "parse_expr", _forbidden)
+        yield
+
+
+def parse(text: str, variables: Sequence[str] | None = None) -> Formula:
+    """parse_formula, with every way of evaluating text booby-trapped; every test here parses through it."""
+    with _evaluation_forbidden():
+        return parse_formula(text, variables)
+
+
+def test_the_booby_traps_are_armed() -> None:
+    with _evaluation_forbidden():
+        with pytest.raises(AssertionError):
+            eval("1")
+        with pytest.raises(AssertionError):
+            sympy.sympify("1")
+        with pytest.raises(AssertionError):
+            sympy.parsing.sympy_parser.parse_expr("1")
+    assert eval("1") == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Formulas that parse
+
+
+EXAMPLES: list[tuple[str, sympy.Expr, tuple[str, ...]]] = [
+    ("3x² + 2xy + y³", 3 * x**2 + 2 * x * y + y**3, ("x", "y")),
+    ("(5 - w1 - 2w2)^2", (5 - w1 - 2 * w2) ** 2, ("w1", "w2")),
+    ("(1-x)^2 + 100(y-x^2)^2", (1 - x) ** 2 + 100 * (y - x**2) ** 2, ("x", "y")),
+    ("sin(x) + cos(y)", sympy.sin(x) + sympy.cos(y), ("x", "y")),
+    ("e^(-x^2-y^2)", sympy.exp(-(x**2) - y**2), ("x", "y")),
+    ("x²y + xy²", x**2 * y + x * y**2, ("x", "y")),
+    ("x^2 + 2y^2 + 3z^2", x**2 + 2 * y**2 + 3 * z**2, ("x", "y", "z")),
+    ("(4 - 2w₁ - w₂)²", (4 - 2 * w1 - w2) ** 2, ("w1", "w2")),
+    ("x^2 + 3y", x**2 + 3 * y, ("x", "y")),
+    ("(3 - 2w - b)^2", (3 - 2 * w - b) ** 2, ("b", "w")),
+    ("(w-3)^2", (w - 3) ** 2, ("w",)),
+    ("x^4 - 3.5x^2 + 0.5x", x**4 - sympy.Rational(7, 2) * x**2 + x / 2, ("x",)),
+    ("sigmoid(x)", 1 / (1 + sympy.exp(-x)), ("x",)),
+    ("relu(x-1)", sympy.Max(0, x - 1), ("x",)),
+    ("max(x, y)", sympy.Max(x, y), ("x", "y")),
+    ("abs(x)", sympy.Abs(x), ("x",)),
+    ("ln(x)", sympy.log(x), ("x",)),
+    ("√(x²+y²)", sympy.sqrt(x**2 + y**2), ("x", "y")),
+    ("f(x,y) = x·y", x * y, ("x", "y")),
+    ("L(w, b) = (3 - 2w - b)^2", (3 - 2 * w - b) ** 2, ("w", "b")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "variables"), EXAMPLES, ids=[case[0] for case in EXAMPLES])
+def test_examples_parse_to_the_expected_expression(text: str, expected: sympy.Expr, variables: tuple[str, ...]) -> None:
+    parsed = parse(text)
+    assert isinstance(parsed, Formula)
+    assert parsed.text == text
+    assert parsed.expr == expected
+    assert parsed.variables == variables
+    assert parsed.expr.free_symbols <= set(parsed.symbols)
+
+
+NOTATION: list[tuple[str, sympy.Expr]] = [
+    ("x**2 + y^2", x**2 + y**2),
+    ("-x^2", -(x**2)),
+    ("2x^2", 2 * x**2),
+    ("x^-1", 1 / x),
+    ("x⁻¹ + y⁴", 1 / x + y**4),
+    ("x^2^3", x**8),
+    ("2^3^2 + x", 512 + x),
+    ("2(x+1)", 2 * (x + 1)),
+    ("100(y-x^2)^2", 100 * (y - x**2) ** 2),
+    ("(x+1)(x-1)", (x + 1) * (x - 1)),
+    ("x sin(y)", x * sympy.sin(y)),
+    ("2 pi x", 2 * sympy.pi * x),
+    ("2πx", 2 * sympy.pi * x),
+    ("3xy", 3 * x * y),
+    ("xyz", x * y * z),
+    ("x y", x * y),
+    ("xy^2", x * y**2),
+    ("xe^x", x * sympy.exp(x)),
+    ("e^x + e", sympy.exp(x) + sympy.E),
+    ("x × y ∗ z", x * y * z),
+    ("x ÷ 2 − y", x / 2 - y),
+    ("1/2x", x / 2),
+    ("√x", sympy.sqrt(x)),
+    ("√2x", sympy.sqrt(2) * x),
+    ("√(x+1)^2", (x + 1)),
+    ("sin²(x) + cos^2(x)", sympy.sin(x) ** 2 + sympy.cos(x) ** 2),
+    ("x_1 + x_2", sympy.Symbol("x_1", real=True) + sympy.Symbol("x_2", real=True)),
+    ("θ^2 + α", theta**2 + alpha),
+    ("ｘ＋１", x + 1),
+    ("x\u3000+\u00a0y\u200b", x + y),
+    (
+        "tanh(x) + atan(y) + sinh(x) + cosh(y) + asin(x) + acos(y) + tan(x)",
+        sympy.tanh(x) + sympy.atan(y) + sympy.sinh(x) + sympy.cosh(y) + sympy.asin(x) + sympy.acos(y) + sympy.tan(x),
+    ),
+    (
+        "exp(x) + log(y) + sqrt(x) + softplus(y)",
+        sympy.exp(x) + sympy.log(y) + sympy.sqrt(x) + sympy.log(1 + sympy.exp(y)),
+    ),
+    ("min(x, y, 1)", sympy.Min(x, y, 1)),
+    ("--x + +y", x + y),
+    ("x*-y", -x * y),
+    ("0.1x", x / 10),
+    ("2.5x", sympy.Rational(5, 2) * x),
+    (".5x", x / 2),
+    ("1e-3x + 2e3y", x / 1000 + 2000 * y),
+    ("2e-x", 2 * sympy.E - x),
+    ("1.234567891x", sympy.Float("1.234567891", 15) * x),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NOTATION, ids=[case[0] for case in NOTATION])
+def test_forgiving_notation(text: str, expected: sympy.Expr) -> None:
+    assert parse(text).expr == expected
+
+
+def test_short_decimals_are_exact_and_long_ones_are_floats() -> None:
+    assert parse("0.1 + x").expr == sympy.Rational(1, 10) + x
+    long_decimal = parse("3.14159265358979x").expr.as_coeff_Mul()[0]
+    assert isinstance(long_decimal, sympy.Float)
+
+
+PRESET_FORMULAS = [
+    "L(w) = (w - 3)^2",
+    "L(w1, w2) = (w1 - 3)^2 + (w2 + 1)^2",
+    "f(x) = x^4 - 3.4x^2 + 0.5x",
+    "f(x, y) = (1.5 - x + x y)^2 + (2.25 - x + x y^2)^2 + (2.625 - x + x y^3)^2",
+    "f(x, y) = (4 - 2.1x^2 + x^4/3) x^2 + x y + (-4 + 4y^2) y^2",
+    "f(x, y) = (x + 2y - 7)^2 + (2x + y - 5)^2",
+    "f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+    "f(x, y) = x^3 - 3x y^2",
+    "f(x, y, z) = x^2 + 2y^2 + 3z^2",
+]
+
+
+@pytest.mark.parametrize("text", PRESET_FORMULAS)
+def test_typical_lesson_formulas_parse(text: str) -> None:
+    parsed = parse(text)
+    assert parsed.variables == tuple(text[text.index("(") + 1 : text.index(")")].replace(" ", "").split(","))
+
+
+def test_six_hump_camel_reads_as_written() -> None:
+    parsed = parse("f(x, y) = (4 - 2.1x^2 + x^4/3) x^2 + x y + (-4 + 4y^2) y^2")
+    expected = (4 - sympy.Rational(21, 10) * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2
+    assert sympy.expand(parsed.expr - expected) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Header, variables and their order
+
+
+def test_header_names_the_function_and_fixes_the_order() -> None:
+    parsed = parse("L(w1, w2) = (5 - w1 - 2w2)^2")
+    assert parsed.name == "L"
+    assert parsed.variables == ("w1", "w2")
+    assert parse("g(y, x) = x + y").variables == ("y", "x")
+    assert parse("x + y").name == "f"
+
+
+def test_header_variables_unused_in_the_body_are_still_variables() -> None:
+    parsed = parse("f(x, y) = x^2")
+    assert parsed.variables == ("x", "y")
+    assert parse("f(x, y) = 3").expr == 3
+
+
+def test_header_may_declare_a_longer_name() -> None:
+    parsed = parse("f(speed) = speed^2 + 1")
+    assert parsed.variables == ("speed",)
+    assert parsed.expr == sympy.Symbol("speed", real=True) ** 2 + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "variables"),
+    [
+        ("w10 + w2 + w1", ("w1", "w2", "w10")),
+        ("b + z + y + x + a", ("x", "y", "z", "a", "b")),
+        ("θ + α", ("α", "θ")),
+        ("x_2 + x_10 + x_1", ("x_1", "x_2", "x_10")),
+    ],
+)
+def test_default_variable_order(text: str, variables: tuple[str, ...]) -> None:
+    assert parse(text).variables == variables
+
+
+def test_variables_argument_fixes_the_order_and_may_add_names() -> None:
+    assert parse("x + y", variables=("y", "x")).variables == ("y", "x")
+    assert parse("x^2", variables=("x", "y")).variables == ("x", "y")
+    assert parse("f(x, y) = x", variables=("y", "x")).variables == ("y", "x")
+
+
+def test_reparsing_with_the_known_order_gives_the_same_formula() -> None:
+    for text in ("(3 - 2w - b)^2", "f(speed) = speed^2", "3x² + 2xy + y³"):
+        first = parse(text)
+        again = parse(text, first.variables)
+        assert (again.expr, again.variables) == (first.expr, first.variables)
+    body_only = parse("speed^2", variables=("speed",))
+    assert body_only.variables == ("speed",)
+
+
+@pytest.mark.parametrize(
+    ("text", "variables", "message"),
+    [
+        ("x + z", ("x", "y"), "'z' is not one of the variables of (x, y)"),
+        ("f(x, y) = x", ("x",), "header variable y"),
+        ("x", ("sin",), "is a function"),
+        ("x", ("e", "x"), "is a constant"),
+        ("x", ("x", "x"), "twice"),
+        ("x", "xy", "not one string"),
+        ("x", ("x y",), "cannot be a variable name"),
+        ("x", tuple("abcdfghij"), f"limit {MAX_VARIABLES}"),
+    ],
+)
+def test_bad_variables_argument(text: str, variables: tuple[str, ...], message: str) -> None:
+    with pytest.raises(FormulaError) as caught:
+        parse(text, variables)
+    assert message in caught.value.message
+
+
+# ---------------------------------------------------------------------------------------------
+# Refusals, each with a specific message and the position in the text as typed
+
+REFUSALS: list[tuple[str, str, int | None]] = [
+    ("", "type a formula", None),
+    ("   ", "type a formula", None),
+    ("sinx", "unknown name 'sinx' — did you mean sin(x)?", 0),
+    ("2 + xcos(y)", "did you mean x*cos(…)?", 4),
+    ("2 + xcosy", "did you mean x*cos(y)?", 4),
+    ("pix", "did you mean pi*x?", 0),
+    ("foo(x)", "unknown function 'foo'", 0),
+    ("1 + Sin(x)", "did you mean sin", 4),
+    ("xy(x+1)", "unknown function 'xy' (for a product write x*y*(…))", 0),
+    ("loss", "unknown name 'loss'", 0),
+    ("x + speed", "unknown name 'speed'", 4),
+    ("theta^2", "type θ", 0),
+    ("ab_1", "subscripted name", 0),
+    ("e2 + x", "e is a constant", 0),
+    ("sin x", "sin needs parentheses", 0),
+    ("x < 1", "comparisons", 2),
+    ("x <= 1", "comparisons", 2),
+    ("x == 1", "comparisons", 2),
+    ("x != 1", "'!'", 2),
+    ("x % 2", "'%'", 2),
+    ("x & y", "'&'", 2),
+    ("x | y", "abs(x)", 2),
+    ("x @ y", "'@'", 2),
+    ("x[0]", "brackets", 1),
+    ("{x}", "braces", 0),
+    ("x.real", "'.' is only allowed inside a number", 1),
+    ("().__class__", "'.'", 2),
+    ("lambda: 1", "':'", 6),
+    ("x:y", "':'", 1),
+    ("'abc'", "quotes", 0),
+    ('x + "y"', "quotes", 4),
+    ("x;y", "';'", 1),
+    ("x = 1", "without 'x ='", 2),
+    ("y = x^2", "without 'y ='", 2),
+    ("x + y = 1", "'=' is only allowed after a header", 6),
+    ("f(x) = x = 1", "only one '='", 9),
+    ("x\\y", "backslash", 1),
+    ("3!", "'!'", 1),
+    ("x // 2", "'//'", 2),
+    ("x $ 2", "'$'", 2),
+    ("x² + ½", "'½'", 5),
+    ("0x1F", "hexadecimal", 0),
+    ("x + 0b101", "binary", 4),
+    ("1j", "imaginary", 0),
+    ("x + 2J", "imaginary", 4),
+    ("1e400", "number 1e400 is too large (limit 1e15)", 0),
+    ("1e99999999 + x", "out of range", 0),
+    ("1e-20 + x", "too small", 0),
+    ("1_000 x", "'_' cannot separate digits", 1),
+    ("_x", "'_'", 0),
+    ("5. + x", "malformed number '5.'", 0),
+    ("1.2.3 + x", "malformed number '1.2.3'", 0),
+    ("1234567890.1234567x", "15 significant digits", 0),
+    ("((x)", "unmatched '('", 0),
+    ("(x))", "unmatched ')'", 3),
+    ("x + (y", "unmatched '('", 4),
+    ("x +", "'+' needs something after it", 2),
+    ("x^", "'^' needs something after it", 1),
+    ("x ** ", "'**' needs something after it", 2),
+    ("* x", "'*' needs something before it", 0),
+    ("(x + ) * y", "'+' needs something after it", 3),
+    ("()", "empty parentheses", 0),
+    ("x + ()", "empty parentheses", 4),
+    ("x 2", "missing operator before 2", 2),
+    ("(x+1)2", "missing operator before 2", 5),
+    ("x, y", "','", 1),
+    ("max(x, )", "',' needs something after it", 5),
+    ("sin()", "sin() needs 1 argument", 0),
+    ("sin(x, y)", "sin takes 1 argument (got 2)", 0),
+    ("max(x)", "max needs at least 2 arguments (got 1)", 0),
+    ("sin^-1(x)", "positive whole power", 4),
+    ("x⁻ + 1", "superscript", 1),
+    ("5", "no variables", None),
+    ("f(x, y) =", "type a formula after '='", 8),
+    ("f(x, x) = x", "listed twice", 5),
+    ("f(x, 2) = x", "header lists variable names", 5),
+    ("sin(x) = x", "built in", 0),
+    ("f() = 3", "at least one variable", 1),
+    ("f(e) = e", "is a constant", 2),
+    ("f(x) = x + y", "'y' is not one of the variables of f(x)", 11),
+    ("sqrt(-1) + x", "sqrt(-1) is not a real number", 0),
+    ("x + log(-2)", "log(-2) is not a real number", 4),
+    ("asin(2) * x", "asin(2) is not a real number", 0),
+    ("x + √-4", "√-4 is not a real number", 4),
+    ("(-8)^(1/3) + x", "is not a real number", 0),
+    ("x/0", "division by zero", 2),
+    ("x/(x - x)", "division by zero", 2),
+    ("x/exp(-800)", "x/exp(-800) is out of range", 0),
+    ("0^-1 + x", "division by zero", 0),
+    ("log(0) + x", "log(0) is undefined", 0),
+    ("tan(pi/2) + x", "undefined", 0),
+]
+
+
+@pytest.mark.parametrize(("text", "message", "position"), REFUSALS, ids=[case[0] or "empty" for case in REFUSALS])
+def test_refusals_name_the_problem_and_its_place(text: str, message: str, position: int | None) -> None:
+    with pytest.raises(FormulaError) as caught:
+        parse(text)
+    assert message in caught.value.message
+    assert caught.value.position == position
+    if position is not None:
+        assert position < caught.value.end <= len(text)
+
+
+def test_error_positions_count_characters_as_typed() -> None:
+    with pytest.raises(FormulaError) as caught:
+        parse("ｘ² · ｙ₁ + θ # 2")
+    assert caught.value.position == 12
+    assert "'#'" in caught.value.message
+
+
+def test_formula_must_be_text() -> None:
+    with pytest.raises(FormulaError, match="text"):
+        parse(3)  # type: ignore[arg-type]
+
+
+SECURITY_PROBES = [
+    "__import__('os').system('echo hi')",
+    "__import__",
+    "().__class__.__base__.__subclasses__()",
+    "lambda: 1",
+    "lambda",
+    "x.evalf",
+    "x.evalf()",
+    "'abc'",
+    'eval("1")',
+    "eval(x)",
+    "exec",
+    "exec(x)",
+    "globals()",
+    "locals()",
+    "getattr(x, y)",
+    "open(x)",
+    "import os",
+    "Symbol(x)",
+    "Integer(1) + x",
+    "sympify(x)",
+    "x if y else z",
+    "[x for x in y]",
+    "{}",
+    "x; y",
+    "f(x) = exec(x)",
+    "sin(x).__class__",
+    "os.system",
+    "x.__dict__",
+    "Function('f')(x)",
+]
+
+
+@pytest.mark.parametrize("text", SECURITY_PROBES)
+def test_classic_sympify_exploits_are_refused(text: str) -> None:
+    with pytest.raises(FormulaError):
+        parse(text)
+
+
+def _real(name: str) -> sympy.Symbol:
+    return sympy.Symbol(name, real=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("E**x + I", _real("E") ** x + _real("I")),
+        ("oo + x", _real("o") ** 2 + x),
+        ("zoo * x", _real("o") ** 2 * x * z),
+        ("nan + x", _real("a") * _real("n") ** 2 + x),
+        ("x\ny", x * y),
+    ],
+)
+def test_sympy_names_are_only_letters_here(text: str, expected: sympy.Expr) -> None:
+    assert parse(text).expr == expected
+
+
+def test_python_names_are_never_functions() -> None:
+    for name in ("eval", "exec", "open", "getattr", "globals", "compile", "Symbol", "Function"):
+        with pytest.raises(FormulaError):
+            parse(f"{name}(x)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Bounds
+
+
+def test_text_length_limit() -> None:
+    assert parse("x" + " " * (MAX_TEXT_LENGTH - 1)).variables == ("x",)
+    with pytest.raises(FormulaError, match=f"limit {MAX_TEXT_LENGTH}"):
+        parse("x" + " " * MAX_TEXT_LENGTH)
+
+
+def test_token_limit() -> None:
+    with pytest.raises(FormulaError, match=f"limit {MAX_TOKENS}"):
+        parse("+".join(["x"] * (MAX_TOKENS // 2 + 1)))
+
+
+def test_nesting_limit() -> None:
+    assert parse("(" * MAX_NESTING + "x" + ")" * MAX_NESTING).expr == x
+    with pytest.raises(FormulaError, match=f"limit {MAX_NESTING}") as caught:
+        parse("(" * (MAX_NESTING + 1) + "x" + ")" * (MAX_NESTING + 1))
+    assert caught.value.position == MAX_NESTING
+    with pytest.raises(FormulaError, match=f"limit {MAX_NESTING}"):
+        parse("-" * (MAX_NESTING + 1) + "x")
+    with pytest.raises(FormulaError, match=f"limit {MAX_NESTING}"):
+        parse("sin(" * (MAX_NESTING + 1) + "x" + ")" * (MAX_NESTING + 1))
+
+
+def test_variable_limit() -> None:
+    assert len(parse("a+b+c+d+f+g+h+x").variables) == MAX_VARIABLES
+    with pytest.raises(FormulaError, match=f"limit {MAX_VARIABLES}") as caught:
+        parse("a+b+c+d+f+g+h+x+y")
+    assert caught.value.position == 16
+    with pytest.raises(FormulaError, match=f"limit {MAX_VARIABLES}"):
+        parse("f(a,b,c,d,g,h,x,y,z) = x")
+
+
+def test_number_limits() -> None:
+    assert parse("1e15 + x").expr == 10**15 + x
+    assert parse("123456789012345 + x").expr == 123456789012345 + x
+    with pytest.raises(FormulaError, match="limit 1e15"):
+        parse("1e16 + x")
+    with pytest.raises(FormulaError, match="15 significant digits"):
+        parse("1234567890123456 + x")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x^1000", f"exponent 1000 is too large (limit {MAX_EXPONENT})"),
+        ("x^-101", "exponent -101 is too large"),
+        ("x^(10*20)", "exponent 200 is too large"),
+        ("2^2^2^2^2 + x", "exponent 65536 is too large"),
+        ("9^9^9 + x", "exponent 387420489 is too large"),
+        ("(x^60)^2", "exponent 120 is too large"),
+        ("x^60 * x^60", "exponent 120 is too large"),
+        ("e^e^e^e + x", "too large"),
+        ("10^100 * 10^100 * 10^100 * 10 + x", "out of range (limits 1e300"),
+        ("x * 10^100 * 10^100 * 10^100 * 10", "out of range"),
+        ("x * exp(400) * exp(400)", "out of range"),
+        ("(10^15)^30 + x", "out of range"),
+        ("exp(1000) + x", "exp(1000) is out of range"),
+    ],
+)
+def test_huge_powers_are_refused_before_they_are_computed(text: str, message: str) -> None:
+    with pytest.raises(FormulaError) as caught:
+        parse(text)
+    assert message in caught.value.message
+
+
+def test_powers_within_the_limits_are_fine() -> None:
+    assert parse(f"x^{MAX_EXPONENT}").expr == x**MAX_EXPONENT
+    assert parse("10^100 + x").expr == 10**100 + x
+    assert parse("exp(-1000) + x").expr == sympy.exp(-1000) + x
+
+
+# ---------------------------------------------------------------------------------------------
+# Notes on non-differentiable functions
+
+
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        ("relu(x)", ["relu is not differentiable at 0; gradviz uses slope 0 there, like PyTorch"]),
+        ("abs(x) + max(x, y) + min(x, y)", ["abs is", "max is", "min is"]),
+        ("√(x^2)", ["abs is"]),
+        ("x^2 + y^2", []),
+        ("max(1, 2) + x", []),
+    ],
+)
+def test_notes_on_kinks(text: str, starts: list[str]) -> None:
+    notes = parse(text).notes
+    assert len(notes) == len(starts)
+    for note, start in zip(notes, starts, strict=True):
+        assert note.startswith(start)
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties: never anything but FormulaError, and generated formulas round-trip
+
+PROPERTY_SETTINGS = settings(
+    max_examples=200, deadline=2000, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+
+TOKEN_SOUP = st.lists(
+    st.sampled_from(
+        [
+            "x", "y", "z", "w1", "w₂", "x_1", "θ", "π", "e", "pi", "2", "0", "3.5", ".5", "1e3",
+            "1e400", "0x1F", "9", "10^15", "+", "-", "−", "*", "·", "/", "^", "**", "²", "⁻¹",
+            "(", ")", ",", "=", "√", "sin", "max", "log", "asin", "exp", "relu", "f(x, y) =",
+            "sinx", "xy", "abc", "loss", "_", ".", "!", "<", "|", "'", "lambda", ":", "\u200b",
+            "\u3000", "ｘ", "₁", "⁰", "j", " ", "  ",
+        ]
+    ),
+    max_size=30,
+).map("".join)  # fmt: skip
+
+
+def _check_outcome(text: str) -> None:
+    try:
+        parsed = parse(text)
+    except FormulaError as error:
+        assert error.message
+        if error.position is not None:
+            assert 0 <= error.position <= len(text)
+            assert error.end is not None and error.position <= error.end <= len(text)
+        return
+    assert isinstance(parsed.expr, sympy.Expr)
+    assert parsed.expr.free_symbols <= set(parsed.symbols)
+    assert 1 <= len(parsed.variables) <= MAX_VARIABLES
+    assert not parsed.expr.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo)
+
+
+@PROPERTY_SETTINGS
+@given(st.text(max_size=60))
+def test_any_text_gives_a_formula_or_a_formula_error(text: str) -> None:
+    _check_outcome(text)
+
+
+@PROPERTY_SETTINGS
+@given(TOKEN_SOUP)
+def test_any_token_soup_gives_a_formula_or_a_formula_error(text: str) -> None:
+    _check_outcome(text)
+
+
+# A generated formula: (text, the SymPy expression built directly, whether it names a variable).
+Generated = tuple[str, sympy.Expr, bool]
+
+LEAF_VARIABLES = {"x": x, "y": y, "z": z, "w1": w1, "b": b}
+SAFE_FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "atan": sympy.atan,
+    "tanh": sympy.tanh,
+    "abs": sympy.Abs,
+    "sqrt": sympy.sqrt,
+    "log": sympy.log,
+}
+SUPERSCRIPT_DIGITS = {1: "¹", 2: "²", 3: "³"}
+
+leaves = st.one_of(
+    st.sampled_from(sorted(LEAF_VARIABLES)).map(lambda name: (name, LEAF_VARIABLES[name], True)),
+    st.integers(1, 9).map(lambda number: (str(number), sympy.Integer(number), False)),
+)
+
+
+def _sum(pair: tuple[Generated, Generated], minus: str) -> Generated:
+    (left_text, left, left_named), (right_text, right, right_named) = pair
+    subtrahend = sympy.Mul(sympy.S.NegativeOne, right) if minus else right
+    expected = sympy.Add(left, subtrahend)
+    return f"({left_text} {minus or '+'} {right_text})", expected, left_named or right_named
+
+
+def _product(pair: tuple[Generated, Generated], times: str) -> Generated:
+    (left_text, left, left_named), (right_text, right, right_named) = pair
+    if times == "/":
+        expected = sympy.Mul(left, sympy.Pow(right, sympy.S.NegativeOne))
+    else:
+        expected = sympy.Mul(left, right)
+        if times == " " and not right_text[0].isalpha() and right_text[0] != "(":
+            times = "*"  # implicit: "x 2" is refused and "x -y" is a difference
+    return f"({left_text}{times}{right_text})", expected, left_named or right_named
+
+
+def _power(base: Generated, exponent: int, spelling: str) -> Generated:
+    base_text, base_expr, named = base
+    suffix = SUPERSCRIPT_DIGITS[exponent] if spelling == "superscript" else f"{spelling}{exponent}"
+    return f"({base_text}){suffix}", sympy.Pow(base_expr, exponent), named
+
+
+def _call(argument: Generated, function: str) -> Generated:
+    text, expr, named = argument
+    return f"{function}({text})", SAFE_FUNCTIONS[function](expr), named
+
+
+def _negate(operand: Generated) -> Generated:
+    text, expr, named = operand
+    return f"-({text})", sympy.Mul(sympy.S.NegativeOne, expr), named
+
+
+def _extend(children: st.SearchStrategy[Generated]) -> st.SearchStrategy[Generated]:
+    pairs = st.tuples(children, children)
+    return st.one_of(
+        st.builds(_sum, pairs, st.sampled_from(["", "-", "−"])),
+        st.builds(_product, pairs, st.sampled_from(["*", "·", "×", " ", "/"])),
+        st.builds(_power, children, st.integers(1, 3), st.sampled_from(["^", "**", "superscript"])),
+        st.builds(_call, children, st.sampled_from(sorted(SAFE_FUNCTIONS))),
+        st.builds(_negate, children),
+    )
+
+
+FORMULAS = st.recursive(leaves, _extend, max_leaves=8)
+
+
+def _is_real_and_finite(expr: sympy.Expr) -> bool:
+    return not expr.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo, sympy.S.NegativeInfinity)
+
+
+@PROPERTY_SETTINGS
+@given(FORMULAS)
+def test_generated_formulas_round_trip(generated: Generated) -> None:
+    text, expected, named = generated
+    assume(named and _is_real_and_finite(expected))
+    try:
+        parsed = parse(text)
+    except FormulaError as error:
+        # Only a plain-number part that is not a real number may be refused, e.g. log(1 - 2).
+        assert "real number" in error.message or "undefined" in error.message or "zero" in error.message, (
+            text,
+            error,
+        )
+        return
+    assert parsed.expr == expected, text
+
+
+# ---------------------------------------------------------------------------------------------
+# The module itself: no GUI, no evaluation, quick
+
+
+def _imported_modules(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_formula_module_imports_only_stdlib_numpy_sympy_and_the_core() -> None:
+    tree = ast.parse(FORMULA_SOURCE.read_text(encoding="utf-8"))
+    for module in _imported_modules(tree):
+        root = module.split(".")[0]
+        assert (
+            root in sys.stdlib_module_names
+            or root in ("numpy", "sympy", "__future__")
+            or (module.startswith("gradviz.core"))
+        ), module
+        assert root not in ("PySide6", "PyQt5", "PyQt6", "pyqtgraph", "OpenGL", "shiboken6"), module
+
+
+def test_formula_module_never_calls_evaluating_functions() -> None:
+    tree = ast.parse(FORMULA_SOURCE.read_text(encoding="utf-8"))
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            used.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            used.add(node.attr)
+    assert not used & {"eval", "exec", "sympify", "parse_expr", "__import__", "lambdify"}

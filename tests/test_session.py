@@ -1,0 +1,120 @@
+"""The session: one state, every change announced; runs follow the formula, the domain and held values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gradviz.core.analysis import analyze
+from gradviz.core.presets import all_presets, find_preset
+from gradviz.core.scenario import RunSpec
+from gradviz.core.session import Session
+
+
+def recorder(session: Session) -> list[str]:
+    events: list[str] = []
+    for name in ("formula_changed", "error_changed", "plot_changed", "field_changed", "runs_changed",
+                 "step_changed", "probe_changed", "view_changed", "notice"):
+        getattr(session, name).connect(lambda *_, n=name: events.append(n))
+    return events
+
+
+def session_with(preset_id: str) -> Session:
+    session = Session()
+    scenario = find_preset(preset_id).scenario
+    session.apply_scenario(scenario, analyze(scenario.formula))
+    return session
+
+
+def test_a_new_formula_recomputes_field_and_runs() -> None:
+    session = session_with("bowl")
+    events = recorder(session)
+    session.set_analysis(analyze("x^2 + 10y^2"))
+    assert events[:2] == ["formula_changed", "error_changed"]
+    assert "field_changed" in events and "runs_changed" in events
+    assert session.field is not None
+    xs, ys = session.field.xs, session.field.ys
+    assert session.field.values[len(ys) // 2, 0] == pytest.approx(xs[0] ** 2 + 10 * ys[len(ys) // 2] ** 2)
+    assert session.runs[0].run.steps[0].value == pytest.approx(2.5**2 + 10 * 1.5**2)
+
+
+def test_variables_change_adapts_plot_fixed_and_start() -> None:
+    session = session_with("bowl")
+    session.set_analysis(analyze("(5 - w1 - 2w2)^2"))
+    assert session.plot.axes == ("w1", "w2")
+    assert session.fixed == {}
+    assert set(session.run_specs[0].start) == {"w1", "w2"}
+    session.set_analysis(analyze("x^2 + 2y^2 + 3z^2"))
+    assert session.plot.axes == ("x", "y")
+    assert set(session.fixed) == {"z"}
+    session.set_analysis(analyze("(w - 3)^2"))
+    assert session.plot.axes == ("w",)
+    assert session.field is not None and session.field.ys is None
+
+
+def test_held_fixed_values_stay_fixed_in_runs_and_move_the_slice() -> None:
+    session = session_with("three-variables")
+    run = session.runs[0]
+    assert np.all(run.points[:, 2] == 1.0)
+    before = session.field.values.copy()
+    session.set_fixed("z", 0.0)
+    assert np.allclose(before - session.field.values, 3.0, equal_nan=False)
+    assert np.all(session.runs[0].points[:, 2] == 0.0)
+
+
+def test_error_keeps_everything_else() -> None:
+    session = session_with("bowl")
+    field, runs = session.field, session.runs
+    events = recorder(session)
+    from gradviz.core.errors import FormulaError
+
+    session.set_error(FormulaError("unknown name 'q'", 0))
+    assert events == ["error_changed"]
+    assert session.field is field and session.runs is runs
+
+
+def test_clock_is_shared_and_clamped() -> None:
+    session = session_with("wrong-sign")
+    assert len(session.runs) == 2
+    session.set_step(10**6)
+    assert session.step == session.last_step
+    session.step_by(-3)
+    states = [session.step_state(i) for i in range(2)]
+    assert all(state.step_index == session.step for state in states)
+    session.reset()
+    assert session.step == 0
+
+
+def test_start_point_where_f_is_undefined_changes_nothing() -> None:
+    session = Session()
+    session.set_analysis(analyze("log(x) + y^2"))
+    session.set_plot(type(session.plot)(axes=("x", "y"), ranges={"x": (-1.0, 3.0), "y": (-2.0, 2.0)}))
+    session.set_start({"x": 2.0, "y": 1.0})
+    good = session.runs
+    events = recorder(session)
+    session.set_start({"x": -1.0, "y": 1.0})
+    assert "notice" in events
+    assert session.runs is good
+    assert session.run_specs[0].start["x"] == 2.0
+
+
+def test_scenario_round_trip_through_the_session() -> None:
+    session = session_with("double-well")
+    session.update_run(0, lr=0.05, sign="wrong")
+    session.set_view(log_height=True, arrows="downhill")
+    scenario = session.scenario()
+    again = Session()
+    again.apply_scenario(scenario, analyze(scenario.formula))
+    assert again.scenario() == scenario
+    assert again.runs[0].spec == RunSpec(start={"x": 0.3}, lr=0.05, sign="wrong", max_steps=100)
+
+
+@pytest.mark.parametrize("preset", [p.id for p in all_presets()])
+def test_every_preset_opens_and_runs(preset: str) -> None:
+    session = session_with(preset)
+    assert session.field is not None
+    assert session.field.nonfinite_fraction < 0.5
+    assert session.runs, preset
+    for result in session.runs:
+        assert np.all(np.isfinite(result.points))
+        assert len(result.run.steps) >= 2
