@@ -1,0 +1,256 @@
+"""From formula text to drawable functions: parse, differentiate and generate code, with a time limit.
+
+SymPy cannot be interrupted, and some formulas make it work for minutes. So the symbolic work runs
+in a separate process, a :class:`SymbolicWorker`, which is killed when it overruns its time limit
+and replaced by a fresh one. The worker answers with the derivatives (SymPy expressions pickle)
+and the generated NumPy source; the calling process compiles that source into a
+:class:`~gradviz.core.compiled.CompiledFormula`.
+
+The worker process is started with the "spawn" method, never "fork": the application process has
+Qt loaded, which must not be forked.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import multiprocessing
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from gradviz.core.calculus import Derivatives, differentiate
+from gradviz.core.compiled import CompiledFormula, CompiledSource, generate_source
+from gradviz.core.errors import FormulaError, FormulaTimeout
+from gradviz.core.formula import Formula, parse_formula
+
+_log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 3.0
+# Starting a worker (a new Python process importing SymPy) is not counted against a formula's time.
+STARTUP_TIMEOUT = 60.0
+# How long a stopping worker gets to exit by itself before it is terminated, then killed.
+STOP_GRACE = 1.0
+
+_READY = "ready"
+_DONE = "done"
+_REFUSED = "refused"
+_FAILED = "failed"
+_ERROR_TYPES: dict[str, type[FormulaError]] = {cls.__name__: cls for cls in (FormulaError, FormulaTimeout)}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A parsed formula, its symbolic derivatives and its compiled numeric functions."""
+
+    formula: Formula
+    derivatives: Derivatives
+    compiled: CompiledFormula
+
+
+def analyze_in_process(text: str, variables: tuple[str, ...] | None = None) -> Analysis:
+    """Parse, differentiate and compile ``text`` in this process, with no time limit."""
+    return _assemble(*_symbolic_work(text, variables))
+
+
+def _symbolic_work(text: str, variables: tuple[str, ...] | None) -> tuple[Derivatives, CompiledSource]:
+    """The SymPy part of an analysis: parse, differentiate and generate the numeric source."""
+    derivatives = differentiate(parse_formula(text, variables))
+    return derivatives, generate_source(derivatives)
+
+
+def _assemble(derivatives: Derivatives, source: CompiledSource) -> Analysis:
+    """The Analysis for ``derivatives``, compiling ``source`` in this process."""
+    return Analysis(formula=derivatives.formula, derivatives=derivatives, compiled=CompiledFormula(source))
+
+
+def _prewarm() -> None:
+    """Import and exercise the parser, SymPy's differentiation and the printer: the first request is then fast."""
+    _symbolic_work("x^2 y + sin(x) / (1 + y^2) + max(0, y)", None)
+
+
+def _refusal(error: FormulaError) -> tuple[str, str, str, int | None, int | None]:
+    """The answer carrying ``error`` to the caller (FormulaError's own pickling would lose its position)."""
+    return (_REFUSED, type(error).__name__, error.message, error.position, error.end)
+
+
+def _serve(connection: Connection) -> None:
+    """The worker process: answer analysis requests until told to stop or the caller goes away."""
+    _prewarm()
+    connection.send((_READY,))
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        text, variables = request
+        try:
+            answer: tuple[Any, ...] = (_DONE, *_symbolic_work(text, variables))
+        except FormulaError as error:
+            answer = _refusal(error)
+        except RecursionError:
+            answer = _refusal(FormulaError("this formula is nested too deeply to work with"))
+        except MemoryError:
+            answer = _refusal(FormulaError("this formula needs too much memory to work with"))
+        except Exception as error:  # any other failure is a bug; the caller logs it
+            answer = (_FAILED, f"{type(error).__name__}: {error}")
+        try:
+            connection.send(answer)
+        except (EOFError, OSError):
+            return
+        except Exception as error:  # the answer could not be pickled (too deep, for instance)
+            connection.send((_FAILED, f"{type(error).__name__} while sending the answer: {error}"))
+
+
+class SymbolicWorker:
+    """A reusable, killable process doing the SymPy work of :func:`analyze`; one request at a time.
+
+    Thread-safe. The process starts on :meth:`start` (which returns at once; the child imports
+    SymPy meanwhile) or on the first request. A request that overruns its time limit kills the
+    process and raises FormulaTimeout; a process that dies raises FormulaError. Either way a fresh
+    process is started in the background, ready for the next request.
+    """
+
+    def __init__(self, startup_timeout: float = STARTUP_TIMEOUT) -> None:
+        self._context = multiprocessing.get_context("spawn")
+        self._startup_timeout = startup_timeout
+        self._lock = threading.Lock()
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._connection: Connection | None = None
+        self._ready = False
+        self._closed = False
+
+    def start(self) -> None:
+        """Start the worker process if it is not running (returns without waiting for it)."""
+        with self._lock:
+            self._closed = False
+            self._launch()
+
+    @property
+    def pid(self) -> int | None:
+        """The process id of the worker process, or None when none is running."""
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
+
+    def analyze(
+        self, text: str, variables: tuple[str, ...] | None = None, timeout: float = DEFAULT_TIMEOUT
+    ) -> Analysis:
+        """Parse, differentiate and compile ``text``; FormulaTimeout if the SymPy work overruns ``timeout`` s."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("this symbolic worker is closed")
+            self._launch()
+            self._await_ready()
+            answer = self._ask((text, variables), timeout)
+        if answer[0] == _DONE:
+            return _assemble(answer[1], answer[2])
+        if answer[0] == _REFUSED:
+            error_type, message, position, end = answer[1:]
+            raise _ERROR_TYPES[error_type](message, position, end)
+        _log.error("the symbolic worker failed on %r: %s", text, answer[1])
+        raise FormulaError(f"something went wrong while working on this formula ({answer[1]})")
+
+    def close(self) -> None:
+        """Stop the worker process (it may be started again with :meth:`start`)."""
+        with self._lock:
+            self._closed = True
+            if self._connection is not None and self._process is not None and self._process.is_alive():
+                with contextlib.suppress(OSError):  # already gone: _stop reaps it
+                    self._connection.send(None)
+                self._process.join(STOP_GRACE)
+            self._stop()
+
+    def __enter__(self) -> SymbolicWorker:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc_info: object) -> None:
+        self.close()
+
+    def _launch(self) -> None:
+        """Start a process unless one is running (the lock is held)."""
+        if self._process is not None and self._process.is_alive():
+            return
+        self._stop()
+        parent_end, child_end = self._context.Pipe(duplex=True)
+        process = self._context.Process(target=_serve, args=(child_end,), name="gradviz-symbolic", daemon=True)
+        process.start()
+        child_end.close()  # so that the parent's end reports end-of-file if the child dies
+        self._process, self._connection, self._ready = process, parent_end, False
+
+    def _await_ready(self) -> None:
+        """Wait until the process has imported SymPy and said so (the lock is held)."""
+        if self._ready:
+            return
+        assert self._connection is not None
+        try:
+            if not self._connection.poll(self._startup_timeout):
+                raise TimeoutError
+            self._connection.recv()
+        except (EOFError, OSError, TimeoutError):
+            self._stop()
+            raise FormulaError("the formula engine could not be started; please try again") from None
+        self._ready = True
+
+    def _ask(self, request: tuple[str, tuple[str, ...] | None], timeout: float) -> tuple[Any, ...]:
+        """Send one request and wait for its answer; kill and replace the process on failure."""
+        assert self._connection is not None
+        try:
+            self._connection.send(request)
+            answered = self._connection.poll(timeout)
+            answer = self._connection.recv() if answered else None
+        except (EOFError, OSError):
+            self._restart()
+            raise FormulaError(
+                "the formula engine stopped while working on this formula; it has been restarted"
+            ) from None
+        if answer is None:
+            self._restart()
+            raise FormulaTimeout(
+                f"this formula takes too long to differentiate (over {timeout:g} s); try a shorter or simpler one"
+            )
+        return answer
+
+    def _restart(self) -> None:
+        """Kill the process and start a fresh one in the background (the lock is held)."""
+        self._stop()
+        self._launch()
+
+    def _stop(self) -> None:
+        """Make sure no process is left: terminate it, then kill it if it will not go (the lock is held)."""
+        process, connection = self._process, self._connection
+        self._process, self._connection, self._ready = None, None, False
+        if connection is not None:
+            connection.close()
+        if process is None:
+            return
+        if process.is_alive():
+            process.terminate()
+            process.join(STOP_GRACE)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        process.close()
+
+
+_default_worker: SymbolicWorker | None = None
+_default_worker_lock = threading.Lock()
+
+
+def default_worker() -> SymbolicWorker:
+    """The worker shared by :func:`analyze`, created on first use and closed when Python exits."""
+    global _default_worker
+    with _default_worker_lock:
+        if _default_worker is None:
+            _default_worker = SymbolicWorker()
+            atexit.register(_default_worker.close)
+        return _default_worker
+
+
+def analyze(text: str, variables: tuple[str, ...] | None = None, timeout: float = DEFAULT_TIMEOUT) -> Analysis:
+    """Parse, differentiate and compile ``text`` on the shared worker, within ``timeout`` seconds."""
+    return default_worker().analyze(text, variables, timeout)

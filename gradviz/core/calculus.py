@@ -1,0 +1,180 @@
+"""Symbolic partial derivatives, gradients and Hessians of a formula, in a readable form.
+
+Non-differentiable building blocks get the conventions machine-learning libraries use, so
+every derivative can be evaluated everywhere:
+
+* ``max``/``min``/``relu``: SymPy gives ``Heaviside(u)``; it becomes ``1 if u > 0 else 0``, so the
+  derivative at the kink is 0 (as for PyTorch's ReLU).
+* ``abs``: the derivative ``sign(u)`` is kept; it is 0 at ``u = 0``.
+* ``DiracDelta`` (the "infinitely thin spike" second derivative at a kink) is taken as 0.
+
+The parser already notes each kink function the user typed (in ``Formula.notes``); the notes of
+:class:`Derivatives` add what differentiation itself decided: the second derivatives dropped at
+kinks, and the kink conventions for a formula that carries no notes of its own. No ``Heaviside``,
+``DiracDelta`` or unevaluated ``Derivative``/``Subs`` ever leaves this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sympy
+
+from gradviz.core.errors import FormulaError
+from gradviz.core.formula import Formula
+
+# Beyond this many operations a derivative is left as SymPy produced it: tidying is a nicety,
+# and its cost must stay bounded (SymPy's full ``simplify`` is never used, it can take seconds).
+TIDY_MAX_OPS = 150
+
+KINK_NOTE = (
+    "max, min and relu have a kink where their branches meet; there the derivative is taken as 0, "
+    "as PyTorch does for relu."
+)
+ABS_NOTE = "abs has a kink at 0; its derivative sign(u) is taken as 0 there."
+DELTA_NOTE = "At a kink the second derivative is an infinitely thin spike; gradviz takes it as 0 there."
+
+_UNEVALUATED = (sympy.Derivative, sympy.Subs)
+_FORBIDDEN = (sympy.Heaviside, sympy.DiracDelta, *_UNEVALUATED)
+
+
+@dataclass(frozen=True)
+class Derivatives:
+    """A formula with its first partial derivatives and its Hessian, in variable order."""
+
+    formula: Formula
+    partials: tuple[sympy.Expr, ...]
+    hessian: tuple[tuple[sympy.Expr, ...], ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The names of the variables, in display order."""
+        return self.formula.variables
+
+    def partial(self, name: str) -> sympy.Expr:
+        """The partial derivative with respect to the variable called ``name``."""
+        try:
+            return self.partials[self.variables.index(name)]
+        except ValueError:
+            raise KeyError(f"{name!r} is not a variable of {self.formula.text!r}") from None
+
+    def gradient_matrix(self) -> sympy.Matrix:
+        """The gradient as a SymPy column matrix (for display)."""
+        return sympy.Matrix(self.partials)
+
+    def hessian_matrix(self) -> sympy.Matrix:
+        """The Hessian as a SymPy matrix (for display)."""
+        return sympy.Matrix(self.hessian)
+
+
+def differentiate(formula: Formula) -> Derivatives:
+    """All first (tidied) and second partial derivatives of ``formula``, free of distributions."""
+    symbols = formula.symbols
+    unknown = formula.expr.free_symbols - set(symbols)
+    if unknown:
+        names = ", ".join(sorted(str(symbol) for symbol in unknown))
+        raise ValueError(f"the expression of {formula.text!r} uses symbols that are not its variables: {names}")
+    notes: list[str] = []
+    partials_with_steps = [_tidy(_drop_deltas(sympy.diff(formula.expr, symbol), notes), symbols) for symbol in symbols]
+    size = len(symbols)
+    hessian: list[list[sympy.Expr]] = [[sympy.S.Zero] * size for _ in range(size)]
+    for row in range(size):
+        for column in range(row, size):
+            # Hessian entries are not tidied: they are evaluated, seldom read, and tidying costs time.
+            entry = _drop_deltas(sympy.diff(partials_with_steps[row], symbols[column]), notes)
+            hessian[row][column] = hessian[column][row] = _finish(entry, notes)
+    partials = tuple(_finish(partial, notes) for partial in partials_with_steps)
+    if formula.notes:  # the parser has told about the kinks already, in the user's own words
+        notes = [note for note in notes if note not in (KINK_NOTE, ABS_NOTE)]
+    for derivative in (*partials, *(entry for row in hessian for entry in row)):
+        _check_clean(derivative)
+    return Derivatives(
+        formula=formula,
+        partials=partials,
+        hessian=tuple(tuple(row) for row in hessian),
+        notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+def gradient(formula: Formula) -> tuple[sympy.Expr, ...]:
+    """The gradient of ``formula``: its first partial derivatives in variable order."""
+    return differentiate(formula).partials
+
+
+def hessian(formula: Formula) -> tuple[tuple[sympy.Expr, ...], ...]:
+    """The (symmetric) Hessian of ``formula``: its second partial derivatives in variable order."""
+    return differentiate(formula).hessian
+
+
+def partials_at(derivatives: Derivatives, point: Mapping[str, float]) -> tuple[sympy.Expr, ...]:
+    """The exact partial derivatives at ``point`` (integers stay exact: 6x+2y at (1, 2) gives 10)."""
+    replacements = _point_replacements(derivatives.formula, point)
+    return tuple(partial.xreplace(replacements) for partial in derivatives.partials)
+
+
+def hessian_at(derivatives: Derivatives, point: Mapping[str, float]) -> tuple[tuple[sympy.Expr, ...], ...]:
+    """The exact Hessian at ``point``."""
+    replacements = _point_replacements(derivatives.formula, point)
+    return tuple(tuple(entry.xreplace(replacements) for entry in row) for row in derivatives.hessian)
+
+
+def _point_replacements(formula: Formula, point: Mapping[str, float]) -> dict[sympy.Symbol, sympy.Expr]:
+    """Map each symbol of ``formula`` to the exact number given for it in ``point``."""
+    missing = [name for name in formula.variables if name not in point]
+    if missing:
+        raise KeyError(f"no value given for {', '.join(missing)}")
+    pairs = zip(formula.variables, formula.symbols, strict=True)
+    return {symbol: sympy.sympify(point[name]) for name, symbol in pairs}
+
+
+def _drop_deltas(expr: sympy.Expr, notes: list[str]) -> sympy.Expr:
+    """Take DiracDelta spikes (second derivatives at kinks and jumps) as 0."""
+    if expr.has(sympy.DiracDelta):
+        notes.append(DELTA_NOTE)
+        expr = expr.replace(sympy.DiracDelta, _zero)
+    return expr
+
+
+def _finish(expr: sympy.Expr, notes: list[str]) -> sympy.Expr:
+    """Replace Heaviside by its 0-at-the-kink Piecewise and note the kink conventions used."""
+    if expr.has(sympy.Heaviside):
+        notes.append(KINK_NOTE)
+        expr = expr.replace(sympy.Heaviside, _step)
+    if expr.has(sympy.sign):
+        notes.append(ABS_NOTE)
+    return expr
+
+
+def _zero(*_args: sympy.Expr) -> sympy.Expr:
+    """SymPy's zero, whatever the arguments (used to drop DiracDelta terms)."""
+    return sympy.S.Zero
+
+
+def _step(argument: sympy.Expr, *_at_zero: sympy.Expr) -> sympy.Expr:
+    """The unit step with value 0 at the kink: 1 where ``argument > 0``, else 0."""
+    return sympy.Piecewise((sympy.S.One, argument > 0), (sympy.S.Zero, True))
+
+
+def _check_clean(expr: sympy.Expr) -> None:
+    """Raise FormulaError if an unevaluated derivative remains; assert no distribution does."""
+    if expr.has(*_UNEVALUATED):
+        culprits = {str(item.expr.func) for item in expr.atoms(sympy.Derivative)} or {"part"}
+        raise FormulaError(f"cannot differentiate the {', '.join(sorted(culprits))} in this formula")
+    assert not expr.has(*_FORBIDDEN), expr
+
+
+def _tidy(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]) -> sympy.Expr:
+    """A bounded, cheap simplification: combine fractions and pull out common factors if shorter.
+
+    Polynomials are kept as differentiation wrote them: expanded ones as a textbook writes them
+    (6x + 2y, 2xy + y²), others with the chain rule still visible (4x(x² + y - 11) + 2x + 2y² - 14).
+    """
+    if expr.is_number or expr.is_polynomial(*symbols):
+        return expr
+    size = sympy.count_ops(expr)
+    if size > TIDY_MAX_OPS:
+        return expr
+    candidate = sympy.factor_terms(sympy.together(expr))
+    return candidate if sympy.count_ops(candidate) < size else expr

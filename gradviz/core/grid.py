@@ -1,0 +1,193 @@
+"""Sampling a compiled formula and its gradient on a regular grid, ready to draw.
+
+A :class:`Domain` says which one or two variables are plotted, over which ranges, and at which
+values the other variables are held. :func:`evaluate_grid` computes the height and the gradient
+components of the plotted variables there in one pass, masks every non-finite cell as NaN, and
+chooses a robust height range for drawing (see :func:`robust_range`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gradviz.core.compiled import CompiledFormula
+
+# The share of cells at each end whose heights may be clipped off when they run away (poles, blow-ups).
+TAIL_PERCENT = 2.0
+# A true extreme is kept if it lies within this many robust spans beyond the percentile.
+TAIL_ALLOWANCE = 1.0
+# Otherwise the range stops this many robust spans beyond the percentile.
+CLIP_MARGIN = 0.1
+# A peak or pit is resolved if each neighbour lies within this share of its height above the median.
+RESOLVED_STEP = 0.1
+# Percentiles are taken on at most about this many evenly spread cells (exact min/max use all cells).
+PERCENTILE_SAMPLE = 40_000
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The plotted variables (one or two) with their ranges, the points per axis, and fixed values."""
+
+    variables: tuple[str, ...]
+    ranges: tuple[tuple[float, float], ...]
+    resolution: int = 200
+    fixed: Mapping[str, float] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        variables = tuple(self.variables)
+        ranges = tuple((float(lo), float(hi)) for lo, hi in self.ranges)
+        if len(variables) not in (1, 2) or len(set(variables)) != len(variables):
+            raise ValueError(f"a domain plots one or two distinct variables, not {variables!r}")
+        if len(ranges) != len(variables):
+            raise ValueError("a domain needs one range per plotted variable")
+        for name, (lo, hi) in zip(variables, ranges, strict=True):
+            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+                raise ValueError(f"the range of {name} must be finite and increasing, not ({lo}, {hi})")
+        if self.resolution < 2:
+            raise ValueError(f"a domain needs at least 2 points per axis, not {self.resolution}")
+        fixed = {name: float(value) for name, value in self.fixed.items()}
+        if set(fixed) & set(variables):
+            raise ValueError("a plotted variable cannot also be held fixed")
+        object.__setattr__(self, "variables", variables)
+        object.__setattr__(self, "ranges", ranges)
+        object.__setattr__(self, "fixed", fixed)
+
+    def axis(self, index: int) -> np.ndarray:
+        """The sample positions along plotted variable ``index`` (both ends included)."""
+        lo, hi = self.ranges[index]
+        return np.linspace(lo, hi, self.resolution)
+
+
+@dataclass(frozen=True, eq=False)
+class GridField:
+    """Heights and gradient components on a grid, NaN where undefined, with a range to draw them in.
+
+    ``values`` and each of ``gradient`` have shape (ny, nx) for two plotted variables (rows follow
+    ``ys``) and (nx,) for one. ``gradient`` holds the partial derivatives with respect to the plotted
+    variables, in the domain's order. ``nonfinite_fraction`` is the share of cells where the height
+    itself is undefined or infinite; the gradient is also NaN where only it is non-finite.
+    """
+
+    domain: Domain
+    xs: np.ndarray
+    ys: np.ndarray | None
+    values: np.ndarray
+    gradient: tuple[np.ndarray, ...]
+    nonfinite_fraction: float
+    display_range: tuple[float, float]
+
+
+def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:
+    """Evaluate the height and the plotted gradient components of ``compiled`` over ``domain``."""
+    missing = [name for name in compiled.variables if name not in domain.variables and name not in domain.fixed]
+    if missing:
+        raise ValueError(f"no fixed value given for {', '.join(missing)}")
+    unknown = [name for name in domain.variables if name not in compiled.variables]
+    if unknown:
+        raise ValueError(f"{', '.join(unknown)} is not a variable of this formula")
+    xs = domain.axis(0)
+    ys = domain.axis(1) if len(domain.variables) == 2 else None
+    # Broadcasting shapes (1, nx) and (ny, 1) computes terms of one variable only once per column/row.
+    plotted = {domain.variables[0]: xs if ys is None else xs[np.newaxis, :]}
+    if ys is not None:
+        plotted[domain.variables[1]] = ys[:, np.newaxis]
+    inputs = [plotted[name] if name in plotted else domain.fixed[name] for name in compiled.variables]
+    values, all_components = compiled.evaluate(inputs)
+    finite = np.isfinite(values)
+    all_finite = bool(finite.all())
+    if not all_finite:
+        values[~finite] = np.nan
+    gradient = tuple(all_components[compiled.variables.index(name)] for name in domain.variables)
+    for component in gradient:
+        invalid = ~np.isfinite(component)
+        if not all_finite:
+            invalid |= ~finite
+        if invalid.any():
+            component[invalid] = np.nan
+    nonfinite_fraction = 0.0 if all_finite else 1.0 - np.count_nonzero(finite) / finite.size
+    return GridField(
+        domain=domain,
+        xs=xs,
+        ys=ys,
+        values=values,
+        gradient=gradient,
+        nonfinite_fraction=float(nonfinite_fraction),
+        display_range=robust_range(values),
+    )
+
+
+def robust_range(values: np.ndarray) -> tuple[float, float]:
+    """A height range to draw ``values`` in (non-finite cells ignored) that run-away cells cannot flatten.
+
+    Let p_lo and p_hi be the 2nd and 98th percentiles and span = p_hi - p_lo. At each end the true
+    extreme is kept when it lies within one span beyond the percentile (bowls, saddles, waves and
+    other bounded surfaces keep their real minimum and maximum), or when the grid resolves it: it
+    is an interior cell whose neighbours all lie within a tenth of its distance from the median
+    (a tall narrow peak such as exp(-100(x² + y²))). Otherwise (near a pole of 1/x or tan x, or
+    where exp or x³ keeps climbing to the edge) the range stops a tenth of a span beyond the
+    percentile. A flat field gets a range of one unit (or 10%) around its height; no finite value
+    gives (-1, 1).
+    """
+    finite_mask = np.isfinite(values)
+    finite = values[finite_mask]
+    if finite.size == 0:
+        return (-1.0, 1.0)
+    field = values if finite.size == values.size else np.where(finite_mask, values, np.nan)
+    true_lo, true_hi = float(finite.min()), float(finite.max())
+    sample = finite[:: max(1, finite.size // PERCENTILE_SAMPLE)]
+    p_lo, p_hi = (float(value) for value in np.percentile(sample, [TAIL_PERCENT, 100.0 - TAIL_PERCENT]))
+    span = p_hi - p_lo
+    if span <= 1e-12 * max(1.0, abs(p_lo), abs(p_hi)):
+        lo, hi = true_lo, true_hi
+    else:
+        lo = true_lo
+        if true_lo < p_lo - TAIL_ALLOWANCE * span and not _is_resolved_extreme(field, int(np.nanargmin(field))):
+            lo = p_lo - CLIP_MARGIN * span
+        hi = true_hi
+        if true_hi > p_hi + TAIL_ALLOWANCE * span and not _is_resolved_extreme(field, int(np.nanargmax(field))):
+            hi = p_hi + CLIP_MARGIN * span
+    if hi - lo <= 1e-12 * max(1.0, abs(lo), abs(hi)):
+        half_width = 0.5 * max(1.0, 0.1 * abs(lo))
+        return (lo - half_width, hi + half_width)
+    return (lo, hi)
+
+
+def _is_resolved_extreme(field: np.ndarray, flat_index: int) -> bool:
+    """Whether the extreme at ``flat_index`` is an interior cell that its neighbours closely follow.
+
+    "Closely" means within RESOLVED_STEP of the way from the extreme to the median: the grid then
+    samples a smooth peak or pit, not a pole whose height jumps from one cell to the next.
+    """
+    index = np.unravel_index(flat_index, field.shape)
+    if any(position in (0, length - 1) for position, length in zip(index, field.shape, strict=True)):
+        return False
+    extreme = float(field[index])
+    tolerance = RESOLVED_STEP * abs(extreme - float(np.nanmedian(field)))
+    for axis in range(field.ndim):
+        for step in (-1, 1):
+            neighbour = list(index)
+            neighbour[axis] += step
+            if not abs(extreme - float(field[tuple(neighbour)])) <= tolerance:  # a NaN neighbour fails too
+                return False
+    return True
+
+
+def log_height(values: np.ndarray, reference: float | None = None) -> np.ndarray:
+    """Heights on a log scale: sign(v - reference) * log1p(|v - reference|), NaN kept.
+
+    With the default reference, the smallest finite value, every height is ≥ 0, the lowest point
+    sits at 0 and each unit up is a factor of about e in (value - minimum): a valley that drops
+    from 10⁶ to 0 stays visible. Pass a reference (for example 0) to keep values below it negative:
+    the sign is preserved and the map is symmetric and monotonic.
+    """
+    heights = np.asarray(values, dtype=float)
+    if reference is None:
+        finite = heights[np.isfinite(heights)]
+        reference = float(finite.min()) if finite.size else 0.0
+    with np.errstate(all="ignore"):
+        shifted = heights - reference
+        return np.sign(shifted) * np.log1p(np.abs(shifted))

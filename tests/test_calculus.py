@@ -1,0 +1,179 @@
+"""Symbolic derivatives: the seed examples, kink conventions, tidy forms and the clean-output guarantee."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from gradviz.core.calculus import (
+    ABS_NOTE,
+    DELTA_NOTE,
+    KINK_NOTE,
+    differentiate,
+    gradient,
+    hessian,
+    hessian_at,
+    partials_at,
+)
+from gradviz.core.errors import FormulaError
+from gradviz.core.formula import Formula
+
+x, y, z, w, b, w1, w2 = sympy.symbols("x y z w b w1 w2", real=True)
+
+
+def make_formula(expr: sympy.Expr, variables: tuple[str, ...] = ("x", "y"), name: str = "f") -> Formula:
+    """A Formula built directly from a SymPy expression over real symbols."""
+    return Formula(text=str(expr), expr=sympy.sympify(expr), variables=variables, name=name)
+
+
+def exact_partials(expr: sympy.Expr, variables: tuple[str, ...], point: tuple[float, ...]) -> tuple:
+    """The exact partial derivatives of ``expr`` at ``point``."""
+    derivatives = differentiate(make_formula(expr, variables))
+    return partials_at(derivatives, dict(zip(variables, point, strict=True)))
+
+
+def test_seed_polynomial_partials_are_textbook_forms() -> None:
+    derivatives = differentiate(make_formula(3 * x**2 + 2 * x * y + y**3))
+    assert derivatives.partials == (6 * x + 2 * y, 2 * x + 3 * y**2)
+    assert partials_at(derivatives, {"x": 1, "y": 2}) == (10, 14)
+    assert derivatives.partial("y") == 2 * x + 3 * y**2
+    assert derivatives.notes == ()
+
+
+def test_seed_squared_error_partials() -> None:
+    derivatives = differentiate(make_formula((5 - w1 - 2 * w2) ** 2, ("w1", "w2")))
+    assert sympy.expand(derivatives.partials[0] - (-2) * (5 - w1 - 2 * w2)) == 0
+    assert sympy.expand(derivatives.partials[1] - (-4) * (5 - w1 - 2 * w2)) == 0
+    assert partials_at(derivatives, {"w1": 1, "w2": 1}) == (-4, -8)
+
+
+@pytest.mark.parametrize(
+    ("expr", "variables", "point", "expected"),
+    [
+        ((4 - 2 * w1 - w2) ** 2, ("w1", "w2"), (1, 0), (-8, -4)),
+        (x**2 + 3 * y, ("x", "y"), (2, 1), (4, 3)),
+        ((3 - 2 * w - b) ** 2, ("w", "b"), (0, 0), (-12, -6)),
+        (x**2 * y + x * y**2, ("x", "y"), (2, 3), (21, 16)),
+        (x**2 + 2 * y**2 + 3 * z**2, ("x", "y", "z"), (1, 1, 1), (2, 4, 6)),
+    ],
+)
+def test_seed_examples(expr: sympy.Expr, variables: tuple[str, ...], point: tuple, expected: tuple) -> None:
+    assert exact_partials(expr, variables, point) == expected
+
+
+def test_product_rule_polynomial_stays_expanded() -> None:
+    derivatives = differentiate(make_formula(x**2 * y + x * y**2))
+    assert derivatives.partials == (2 * x * y + y**2, x**2 + 2 * x * y)
+
+
+def test_loss_keeps_its_name_and_variable_order() -> None:
+    derivatives = differentiate(make_formula((3 - 2 * w - b) ** 2, ("w", "b"), name="L"))
+    assert derivatives.formula.name == "L"
+    assert derivatives.variables == ("w", "b")
+    assert derivatives.hessian == ((8, 4), (4, 2))
+
+
+def test_hessian_of_three_variables_is_diagonal() -> None:
+    derivatives = differentiate(make_formula(x**2 + 2 * y**2 + 3 * z**2, ("x", "y", "z")))
+    assert derivatives.hessian == ((2, 0, 0), (0, 4, 0), (0, 0, 6))
+    assert hessian_at(derivatives, {"x": 5, "y": -1, "z": 0}) == derivatives.hessian
+
+
+def test_hessian_is_symmetric_entry_by_entry() -> None:
+    derivatives = differentiate(make_formula(sympy.sin(x * y) * sympy.exp(x - y**2) + x**3 * y, ("x", "y")))
+    first, second = derivatives.hessian
+    assert first[1] == second[0]
+    assert sympy.simplify(first[1] - sympy.diff(derivatives.formula.expr, x, y)) == 0
+
+
+def test_gradient_and_hessian_helpers_match_differentiate() -> None:
+    formula = make_formula(x**2 * y)
+    assert gradient(formula) == (2 * x * y, x**2)
+    assert hessian(formula) == ((2 * y, 2 * x), (2 * x, 0))
+    derivatives = differentiate(formula)
+    assert derivatives.gradient_matrix() == sympy.Matrix([2 * x * y, x**2])
+    assert derivatives.hessian_matrix().is_symmetric()
+
+
+def test_quotient_rule_result_is_tidied() -> None:
+    (partial,) = differentiate(make_formula(x / (x**2 + 1), ("x",))).partials
+    assert partial == (1 - x**2) / (x**2 + 1) ** 2
+
+
+def test_tidy_never_lengthens_a_derivative() -> None:
+    expr = sympy.log(1 + sympy.exp(-w * x)) + (x - 1) ** 2 / (w + 2)
+    derivatives = differentiate(make_formula(expr, ("w", "x")))
+    for symbol, partial in zip((w, x), derivatives.partials, strict=True):
+        raw = sympy.diff(expr, symbol)
+        assert sympy.count_ops(partial) <= sympy.count_ops(raw)
+        assert sympy.simplify(partial - raw) == 0
+
+
+def at(expr: sympy.Expr, **values: float) -> sympy.Expr:
+    """``expr`` with the named real symbols replaced by numbers."""
+    return expr.xreplace({sympy.Symbol(name, real=True): sympy.sympify(value) for name, value in values.items()})
+
+
+def test_relu_derivative_is_zero_at_the_kink() -> None:
+    derivatives = differentiate(make_formula(sympy.Max(0, x), ("x",)))
+    (partial,) = derivatives.partials
+    assert [at(partial, x=value) for value in (-1, 0, 2)] == [0, 0, 1]
+    assert derivatives.hessian == ((0,),)
+    assert KINK_NOTE in derivatives.notes
+    assert DELTA_NOTE in derivatives.notes
+
+
+def test_abs_derivative_is_sign_and_zero_at_the_kink() -> None:
+    derivatives = differentiate(make_formula(sympy.Abs(x) + y, ("x", "y")))
+    assert derivatives.partials == (sympy.sign(x), 1)
+    assert at(derivatives.partials[0], x=0) == 0
+    assert derivatives.hessian == ((0, 0), (0, 0))
+    assert ABS_NOTE in derivatives.notes
+
+
+@pytest.mark.parametrize("expr", [sympy.Max(x, y), sympy.Min(x, y)])
+def test_max_and_min_derivatives_are_zero_at_a_tie(expr: sympy.Expr) -> None:
+    derivatives = differentiate(make_formula(expr))
+    assert [at(partial, x=1, y=1) for partial in derivatives.partials] == [0, 0]
+    chosen = 0 if expr.func is sympy.Max else 1
+    assert [at(partial, x=2, y=1) for partial in derivatives.partials] == [1 - chosen, chosen]
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        sympy.Max(0, x) * y,
+        sympy.Max(0, x * y - 1) ** 2,
+        sympy.Abs(x - y) * sympy.Max(x, y),
+        x * sympy.sign(x) + sympy.Min(x, 0) ** 3,
+        sympy.Heaviside(x) * y,
+        sympy.sqrt(x**2 + 1) * sympy.Max(0, y - x),
+    ],
+)
+def test_no_distribution_or_unevaluated_derivative_leaves(expr: sympy.Expr) -> None:
+    derivatives = differentiate(make_formula(expr))
+    forbidden = (sympy.Heaviside, sympy.DiracDelta, sympy.Derivative, sympy.Subs)
+    for item in (*derivatives.partials, *(entry for row in derivatives.hessian for entry in row)):
+        assert not item.has(*forbidden), item
+
+
+def test_kink_notes_are_left_to_the_formula_when_it_has_its_own() -> None:
+    noted = Formula(text="relu(x)", expr=sympy.Max(0, x), variables=("x",), notes=("relu: slope 0 at 0",))
+    assert differentiate(noted).notes == (DELTA_NOTE,)
+
+
+def test_notes_are_not_repeated() -> None:
+    derivatives = differentiate(make_formula(sympy.Max(0, x) + sympy.Max(0, y) + sympy.Max(x, y)))
+    assert len(derivatives.notes) == len(set(derivatives.notes))
+
+
+def test_underivable_function_is_a_formula_error() -> None:
+    unknown = sympy.Function("g")
+    with pytest.raises(FormulaError, match="cannot differentiate"):
+        differentiate(make_formula(unknown(x) + y))
+
+
+def test_expression_with_foreign_symbols_is_rejected() -> None:
+    plain_x = sympy.Symbol("x")  # not real: a parser bug, not a user error
+    with pytest.raises(ValueError, match="not its variables"):
+        differentiate(Formula(text="x", expr=plain_x, variables=("x",)))

@@ -1,0 +1,231 @@
+"""Compiled numeric functions: seed values, finite differences, broadcasting, non-finite results, pickling."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gradviz.core.calculus import differentiate
+from gradviz.core.compiled import CompiledFormula, CompiledSource, compile_formula, generate_source
+from gradviz.core.errors import FormulaError
+from gradviz.core.formula import Formula
+
+
+def compiled_of(text: str, variables: tuple[str, ...] = ("x", "y")) -> CompiledFormula:
+    """Compile the formula written in SymPy syntax over real variables."""
+    symbols = {name: sympy.Symbol(name, real=True) for name in variables}
+    expr = sympy.sympify(text, locals=symbols)
+    return compile_formula(differentiate(Formula(text=text, expr=expr, variables=variables)))
+
+
+@pytest.mark.parametrize(
+    ("text", "variables", "point", "value", "gradient"),
+    [
+        ("3*x**2 + 2*x*y + y**3", ("x", "y"), (1, 2), 15, (10, 14)),
+        ("(5 - w1 - 2*w2)**2", ("w1", "w2"), (1, 1), 4, (-4, -8)),
+        ("(4 - 2*w1 - w2)**2", ("w1", "w2"), (1, 0), 4, (-8, -4)),
+        ("x**2 + 3*y", ("x", "y"), (2, 1), 7, (4, 3)),
+        ("(3 - 2*w - b)**2", ("w", "b"), (0, 0), 9, (-12, -6)),
+        ("x**2*y + x*y**2", ("x", "y"), (2, 3), 30, (21, 16)),
+        ("x**2 + 2*y**2 + 3*z**2", ("x", "y", "z"), (1, 1, 1), 6, (2, 4, 6)),
+    ],
+)
+def test_seed_values_and_gradients(
+    text: str, variables: tuple[str, ...], point: tuple, value: float, gradient: tuple
+) -> None:
+    found_value, found_gradient = compiled_of(text, variables).value_and_gradient(np.array(point, dtype=float))
+    assert isinstance(found_value, float)
+    assert found_value == pytest.approx(value)
+    assert found_gradient.dtype == float
+    np.testing.assert_allclose(found_gradient, gradient)
+
+
+@pytest.mark.parametrize(
+    ("text", "point", "gradient"),
+    [
+        ("Max(0, x) + y", (0.0, 0.0), (0.0, 1.0)),
+        ("Max(0, x) + y", (1e-9, 0.0), (1.0, 1.0)),
+        ("Abs(x)*y", (0.0, 3.0), (0.0, 0.0)),
+        ("Abs(x)*y", (-2.0, 3.0), (-3.0, 2.0)),
+        ("Max(x, y)", (1.0, 1.0), (0.0, 0.0)),
+        ("Min(x, y)", (1.0, 2.0), (1.0, 0.0)),
+    ],
+)
+def test_kinks_evaluate_with_their_conventions(text: str, point: tuple, gradient: tuple) -> None:
+    _, found = compiled_of(text).value_and_gradient(point)
+    np.testing.assert_array_equal(found, gradient)
+
+
+SMOOTH_FORMULAS = [
+    "3*x**2 + 2*x*y + y**3",
+    "(1 - x)**2 + 100*(y - x**2)**2",
+    "(x**2 + y - 11)**2 + (x + y**2 - 7)**2",
+    "sin(x)*cos(y) + exp(-x**2 - y**2)*x",
+    "log(1 + x**2 + y**2) + sqrt(1 + x**2)*y",
+    "x/(1 + y**2) + atan(x*y)",
+    "log(1 + exp(-x*y)) + tanh(x - y)",
+]
+coordinates = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(index=st.integers(0, len(SMOOTH_FORMULAS) - 1), point=st.tuples(coordinates, coordinates))
+def test_gradient_matches_central_differences(index: int, point: tuple[float, float]) -> None:
+    compiled = COMPILED_SMOOTH[index]
+    center = np.array(point)
+    _, found = compiled.value_and_gradient(center)
+    for axis in range(2):
+        step = np.zeros(2)
+        step[axis] = 1e-6 * max(1.0, abs(center[axis]))
+        ahead, _ = compiled.value_and_gradient(center + step)
+        behind, _ = compiled.value_and_gradient(center - step)
+        estimate = (ahead - behind) / (2 * step[axis])
+        assert found[axis] == pytest.approx(estimate, rel=1e-5, abs=1e-5 * max(1.0, abs(ahead)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(index=st.integers(0, len(SMOOTH_FORMULAS) - 1), point=st.tuples(coordinates, coordinates))
+def test_hessian_is_symmetric_and_matches_gradient_differences(index: int, point: tuple[float, float]) -> None:
+    compiled = COMPILED_SMOOTH[index]
+    center = np.array(point)
+    found = compiled.hessian(center)
+    assert found.shape == (2, 2)
+    assert found[0, 1] == found[1, 0]
+    for axis in range(2):
+        step = np.zeros(2)
+        step[axis] = 1e-6 * max(1.0, abs(center[axis]))
+        _, ahead = compiled.value_and_gradient(center + step)
+        _, behind = compiled.value_and_gradient(center - step)
+        estimate = (ahead - behind) / (2 * step[axis])
+        np.testing.assert_allclose(found[axis], estimate, rtol=1e-4, atol=1e-4 * max(1.0, np.abs(ahead).max()))
+
+
+COMPILED_SMOOTH = [compiled_of(text) for text in SMOOTH_FORMULAS]
+
+
+def test_evaluate_broadcasts_constants_to_full_arrays() -> None:
+    compiled = compiled_of("3*y + 2")
+    xs = np.linspace(-1, 1, 5)[np.newaxis, :]
+    ys = np.linspace(0, 2, 4)[:, np.newaxis]
+    value, (d_dx, d_dy) = compiled.evaluate([xs, ys])
+    assert value.shape == d_dx.shape == d_dy.shape == (4, 5)
+    np.testing.assert_array_equal(d_dx, np.zeros((4, 5)))
+    np.testing.assert_array_equal(d_dy, np.full((4, 5), 3.0))
+    np.testing.assert_allclose(value, np.broadcast_to(3 * ys + 2, (4, 5)))
+
+
+def test_evaluate_of_a_constant_formula() -> None:
+    value, gradient = compiled_of("3", ("x", "y")).evaluate([np.zeros(7), np.ones(7)])
+    np.testing.assert_array_equal(value, np.full(7, 3.0))
+    assert all(component.shape == (7,) and not component.any() for component in gradient)
+
+
+def test_evaluate_gives_every_output_its_own_array() -> None:
+    compiled = compiled_of("exp(x + y)")
+    xs = np.linspace(0, 1, 3)
+    value, (d_dx, d_dy) = compiled.evaluate([xs, xs])
+    assert len({id(value), id(d_dx), id(d_dy), id(xs)}) == 4
+    value[:] = 0
+    np.testing.assert_allclose(d_dx, np.exp(2 * xs))
+
+
+def test_evaluate_never_hands_back_an_input() -> None:
+    xs = np.linspace(0, 1, 3)
+    value, _ = compiled_of("x", ("x",)).evaluate([xs])
+    value[:] = -1
+    np.testing.assert_array_equal(xs, [0, 0.5, 1])
+
+
+def test_piecewise_and_max_broadcast_over_mixed_shapes() -> None:
+    compiled = compiled_of("Max(x, y) + Max(0, x - 1)")
+    xs = np.array([[-1.0, 0.0, 2.0]])
+    ys = np.array([[0.0], [1.0]])
+    value, (d_dx, d_dy) = compiled.evaluate([xs, ys])
+    np.testing.assert_array_equal(value, [[0, 0, 3], [1, 1, 3]])
+    np.testing.assert_array_equal(d_dx, [[0, 0, 2], [0, 0, 2]])
+    np.testing.assert_array_equal(d_dy, [[1, 0, 0], [1, 1, 0]])
+
+
+def test_domain_errors_give_nan_and_inf_without_warnings() -> None:
+    compiled = compiled_of("log(x) + 1/y + sqrt(x)")
+    value, gradient = compiled.value_and_gradient([-1.0, 0.0])
+    assert np.isnan(value)
+    assert np.isnan(gradient[0])
+    assert np.isinf(gradient[1])
+    value_grid, _ = compiled.evaluate([np.array([-1.0, 0.0, 1.0]), np.array([1.0, 1.0, 0.0])])
+    assert np.isnan(value_grid[0])
+    assert value_grid[1] == -np.inf
+    assert value_grid[2] == np.inf
+
+
+def test_overflow_gives_inf_without_warnings() -> None:
+    value, gradient = compiled_of("exp(x**2)", ("x",)).value_and_gradient([100.0])
+    assert value == np.inf
+    assert gradient[0] == np.inf
+
+
+def test_complex_results_count_as_undefined() -> None:
+    x = sympy.Symbol("x", real=True)
+    formula = Formula(text="x + i", expr=x + sympy.I * sympy.Max(0, x), variables=("x",))
+    compiled = compile_formula(differentiate(formula))
+    assert np.isnan(compiled.value_and_gradient([1.0])[0])
+    assert compiled.value_and_gradient([-1.0])[0] == -1.0
+    value, _ = compiled.evaluate([np.array([-1.0, 1.0])])
+    assert value[0] == -1.0 and np.isnan(value[1])
+
+
+def test_hessian_at_a_point() -> None:
+    hessian = compiled_of("x**2*y + y**3").hessian(np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(hessian, [[4.0, 2.0], [2.0, 12.0]])
+
+
+def test_point_of_the_wrong_size_is_rejected() -> None:
+    with pytest.raises(ValueError, match="2 coordinates"):
+        compiled_of("x + y").value_and_gradient([1.0])
+
+
+def test_pickles_as_source_and_rebuilds() -> None:
+    compiled = compiled_of("sin(x)*y**3")
+    copy = pickle.loads(pickle.dumps(compiled))
+    assert copy.source == compiled.source
+    assert copy.variables == ("x", "y")
+    assert copy.value_and_gradient([0.5, 2.0])[0] == compiled.value_and_gradient([0.5, 2.0])[0]
+    np.testing.assert_array_equal(copy.hessian([0.5, 2.0]), compiled.hessian([0.5, 2.0]))
+
+
+def test_generated_source_shares_terms_between_value_and_gradient() -> None:
+    x, y = sympy.symbols("x y", real=True)
+    formula = Formula(text="", expr=(1 - x) ** 2 + 100 * (y - x**2) ** 2, variables=("x", "y"))
+    source = generate_source(differentiate(formula))
+    assert source.value_and_gradient.startswith("def f_and_grad(x, y):")
+    assert "_t0 = x**2" in source.value_and_gradient
+    assert source.hessian.startswith("def hessian(x, y):")
+
+
+def test_awkward_variable_names_become_safe_parameters() -> None:
+    compiled = compiled_of("lambda_**2 + 3*numpy + _t0", ("lambda_", "numpy", "_t0"))
+    compiled_keyword = compile_formula(
+        differentiate(Formula(text="", expr=sympy.Symbol("lambda", real=True) ** 2, variables=("lambda",)))
+    )
+    assert compiled.value_and_gradient([1.0, 2.0, 3.0])[0] == 10.0
+    assert compiled_keyword.value_and_gradient([3.0])[0] == 9.0
+
+
+def test_functions_numpy_cannot_evaluate_are_a_formula_error() -> None:
+    with pytest.raises(FormulaError, match="cannot be computed"):
+        compiled_of("gamma(x) + y")
+
+
+def test_generated_code_runs_without_builtins() -> None:
+    source = CompiledSource(
+        variables=("x",),
+        value_and_gradient="def f_and_grad(x):\n    return open, (x,)\n",
+        hessian="def hessian(x):\n    return ((0,),)\n",
+    )
+    with pytest.raises(NameError):
+        CompiledFormula(source).value_and_gradient([1.0])

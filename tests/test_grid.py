@@ -1,0 +1,168 @@
+"""Grids: layout, fixed variables, masking of non-finite cells, the robust display range, log heights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy
+
+from gradviz.core.calculus import differentiate
+from gradviz.core.compiled import CompiledFormula, compile_formula
+from gradviz.core.formula import Formula
+from gradviz.core.grid import Domain, evaluate_grid, log_height, robust_range
+
+
+def compiled_of(text: str, variables: tuple[str, ...] = ("x", "y")) -> CompiledFormula:
+    """Compile the formula written in SymPy syntax over real variables."""
+    symbols = {name: sympy.Symbol(name, real=True) for name in variables}
+    expr = sympy.sympify(text, locals=symbols)
+    return compile_formula(differentiate(Formula(text=text, expr=expr, variables=variables)))
+
+
+def square(half_width: float, resolution: int = 201) -> Domain:
+    """The domain [-half_width, half_width]² in x and y."""
+    return Domain(("x", "y"), ((-half_width, half_width), (-half_width, half_width)), resolution)
+
+
+def test_rows_follow_y_and_columns_follow_x() -> None:
+    field = evaluate_grid(compiled_of("x + 10*y"), Domain(("x", "y"), ((0, 2), (0, 1)), 3))
+    np.testing.assert_array_equal(field.xs, [0, 1, 2])
+    np.testing.assert_array_equal(field.ys, [0, 0.5, 1])
+    np.testing.assert_array_equal(field.values, [[0, 1, 2], [5, 6, 7], [10, 11, 12]])
+    np.testing.assert_array_equal(field.gradient[0], np.ones((3, 3)))
+    np.testing.assert_array_equal(field.gradient[1], np.full((3, 3), 10.0))
+    assert field.nonfinite_fraction == 0.0
+
+
+def test_plotted_order_may_differ_from_the_formula_order() -> None:
+    field = evaluate_grid(compiled_of("x + 10*y"), Domain(("y", "x"), ((0, 1), (0, 2)), 3))
+    np.testing.assert_array_equal(field.values[:, 0], [0, 1, 2])  # first column: y = 0, x down the rows
+    np.testing.assert_array_equal(field.gradient[0], np.full((3, 3), 10.0))
+
+
+def test_one_dimensional_domain() -> None:
+    field = evaluate_grid(compiled_of("x**2", ("x",)), Domain(("x",), ((-1, 1),), 5))
+    assert field.ys is None
+    assert field.values.shape == field.gradient[0].shape == (5,)
+    np.testing.assert_allclose(field.gradient[0], [-2, -1, 0, 1, 2])
+
+
+def test_other_variables_are_held_at_their_fixed_values() -> None:
+    compiled = compiled_of("x**2 + 2*y**2 + 3*z**2", ("x", "y", "z"))
+    field = evaluate_grid(compiled, Domain(("x", "z"), ((0, 1), (0, 1)), 2, fixed={"y": 1.0}))
+    np.testing.assert_allclose(field.values, [[2, 3], [5, 6]])
+    assert len(field.gradient) == 2
+    np.testing.assert_allclose(field.gradient[1], [[0, 0], [6, 6]])
+
+
+def test_missing_fixed_value_and_unknown_variable_are_rejected() -> None:
+    compiled = compiled_of("x*y*z", ("x", "y", "z"))
+    with pytest.raises(ValueError, match="no fixed value given for z"):
+        evaluate_grid(compiled, Domain(("x", "y"), ((0, 1), (0, 1)), 3))
+    with pytest.raises(ValueError, match="w is not a variable"):
+        evaluate_grid(compiled_of("x"), Domain(("x", "w"), ((0, 1), (0, 1)), 3, fixed={"y": 0}))
+
+
+@pytest.mark.parametrize(
+    ("variables", "ranges", "resolution", "fixed", "message"),
+    [
+        ((), (), 10, {}, "one or two"),
+        (("x", "y", "z"), ((0, 1),) * 3, 10, {}, "one or two"),
+        (("x", "x"), ((0, 1),) * 2, 10, {}, "one or two"),
+        (("x",), ((0, 1), (0, 1)), 10, {}, "one range per"),
+        (("x",), ((1, 0),), 10, {}, "finite and increasing"),
+        (("x",), ((0, float("inf")),), 10, {}, "finite and increasing"),
+        (("x",), ((0, 1),), 1, {}, "at least 2"),
+        (("x",), ((0, 1),), 10, {"x": 1.0}, "also be held fixed"),
+    ],
+)
+def test_invalid_domains_are_rejected(
+    variables: tuple, ranges: tuple, resolution: int, fixed: dict, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        Domain(variables, ranges, resolution, fixed)
+
+
+def test_log_over_both_signs_masks_the_undefined_half() -> None:
+    field = evaluate_grid(compiled_of("log(x)", ("x",)), Domain(("x",), ((-1, 1),), 401))
+    assert field.nonfinite_fraction == pytest.approx(201 / 401)  # x < 0 is NaN and log(0) is -inf
+    assert np.isnan(field.values[:201]).all()
+    assert np.isfinite(field.values[201:]).all()
+    assert np.isnan(field.gradient[0][:201]).all()
+    assert field.display_range == (pytest.approx(np.log(0.005)), 0.0)
+
+
+def test_gradient_alone_may_be_masked() -> None:
+    field = evaluate_grid(compiled_of("sqrt(Abs(x)) + y"), square(1, 5))
+    assert field.nonfinite_fraction == 0.0
+    assert np.isnan(field.gradient[0][:, 2]).all()  # infinite slope at x = 0
+    assert np.isfinite(field.values).all()
+
+
+@pytest.mark.parametrize(
+    ("text", "half_width"),
+    [
+        ("x**2 + y**2", 3),
+        ("sin(x)*cos(y)", 3),
+        ("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", 5),
+        ("(1 - x)**2 + 100*(y - x**2)**2", 2),
+        ("x**3 + y", 3),
+        ("exp(x) + y", 5),
+        ("Max(0, x - 2.9)", 3),
+        ("exp(-100*(x**2 + y**2))", 3),  # a tall narrow peak the grid resolves
+        ("-1/(x**2 + y**2 + 0.01)", 3),  # a deep narrow pit
+    ],
+)
+def test_bounded_functions_keep_their_true_extremes(text: str, half_width: float) -> None:
+    field = evaluate_grid(compiled_of(text), square(half_width))
+    assert field.display_range == (np.nanmin(field.values), np.nanmax(field.values))
+
+
+@pytest.mark.parametrize(
+    ("text", "domain"),
+    [
+        ("1/x + 0*y", square(1, 200)),
+        ("1/(x**2 + y**2)", square(1, 201)),
+        ("tan(x) + y", square(5, 201)),
+        ("exp(x + y)", square(5, 201)),
+        ("1/x", Domain(("x",), ((-1, 1),), 400)),
+    ],
+)
+def test_run_away_functions_are_clipped_near_their_percentiles(text: str, domain: Domain) -> None:
+    field = evaluate_grid(compiled_of(text, ("x",) if len(domain.variables) == 1 else ("x", "y")), domain)
+    lo, hi = field.display_range
+    finite = field.values[np.isfinite(field.values)]
+    p_lo, p_hi = np.percentile(finite, [2, 98])
+    assert hi - lo < 0.5 * (finite.max() - finite.min())
+    assert lo <= p_lo and hi >= p_hi
+    assert hi - lo <= 1.5 * (p_hi - p_lo)
+
+
+def test_flat_and_empty_fields_get_a_usable_range() -> None:
+    assert robust_range(np.full((4, 4), 3.0)) == (2.5, 3.5)
+    assert robust_range(np.full(5, 100.0)) == (95.0, 105.0)
+    assert robust_range(np.full(5, np.nan)) == (-1.0, 1.0)
+    assert robust_range(np.array([np.inf, 1.0, -np.inf, 2.0])) == (1.0, 2.0)
+
+
+def test_constant_formula_fills_the_grid() -> None:
+    field = evaluate_grid(compiled_of("3"), square(1, 4))
+    np.testing.assert_array_equal(field.values, np.full((4, 4), 3.0))
+    lo, hi = field.display_range
+    assert lo < 3.0 < hi
+
+
+def test_log_height_starts_at_zero_and_keeps_order() -> None:
+    values = np.array([[1e6, 10.0], [np.nan, 0.0]])
+    heights = log_height(values)
+    assert heights[1, 1] == 0.0
+    assert np.isnan(heights[1, 0])
+    assert heights[0, 0] == pytest.approx(np.log1p(1e6))
+    assert heights[0, 1] == pytest.approx(np.log1p(10.0))
+
+
+def test_log_height_with_a_reference_preserves_sign() -> None:
+    heights = log_height(np.array([-10.0, -1.0, 0.0, 1.0, 10.0]), reference=0.0)
+    np.testing.assert_allclose(heights, np.log1p([10, 1, 0, 1, 10]) * [-1, -1, 0, 1, 1])
+    assert np.all(np.diff(heights) > 0)
+    assert np.isnan(log_height(np.full(3, np.nan))).all()
