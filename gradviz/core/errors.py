@@ -16,6 +16,10 @@ class FormulaError(GradvizError):
         self.position = position
         self.end = end if end is not None else (position + 1 if position is not None else None)
 
+    def __reduce__(self) -> tuple[type, tuple[str, int | None, int | None]]:
+        """Pickle with the position, so errors cross process boundaries whole."""
+        return (type(self), (self.message, self.position, self.end))
+
     def __str__(self) -> str:
         if self.position is None:
             return self.message

@@ -1,0 +1,62 @@
+"""How f values become drawn heights: as they are, or on a log scale with tick labels in real f values."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradviz.core.grid import GridField, log_height
+from gradviz.core.notation import format_number
+
+
+@dataclass(frozen=True)
+class HeightScale:
+    """A monotonic map from f values to drawn heights and back."""
+
+    log: bool = False
+    reference: float = 0.0
+
+    def forward(self, values: np.ndarray | float) -> np.ndarray:
+        """Drawn heights for f values."""
+        values = np.asarray(values, dtype=float)
+        return log_height(values, self.reference) if self.log else values
+
+    def inverse(self, heights: np.ndarray | float) -> np.ndarray:
+        """f values for drawn heights."""
+        heights = np.asarray(heights, dtype=float)
+        if not self.log:
+            return heights
+        with np.errstate(all="ignore"):
+            return self.reference + np.sign(heights) * np.expm1(np.abs(heights))
+
+    def display_range(self, value_range: tuple[float, float]) -> tuple[float, float]:
+        """The drawn height range for a range of f values."""
+        low, high = self.forward(np.array(value_range, dtype=float))
+        return float(low), float(high)
+
+    def ticks(self, value_range: tuple[float, float], count: int = 5) -> list[tuple[float, str]] | None:
+        """Height ticks labelled with real f values on the log scale (None: linear, the view picks its own)."""
+        if not self.log:
+            return None
+        low, high = value_range
+        span = max(high - self.reference, 0.0)
+        if span <= 0:
+            return [(0.0, format_number(self.reference, 3))]
+        offsets = [0.0] + [10.0**k for k in range(math.floor(math.log10(span)) - count + 2,
+                                                   math.floor(math.log10(span)) + 1)]
+        ticks = []
+        for offset in offsets:
+            value = self.reference + offset
+            if low - 1e-12 <= value <= high + 1e-12:
+                ticks.append((float(self.forward(value)), format_number(value, 4)))
+        return ticks
+
+
+def height_scale_for(field: GridField, log: bool) -> HeightScale:
+    """The height scale for a field: log heights measured from the field's lowest finite value."""
+    if not log:
+        return HeightScale()
+    finite = field.values[np.isfinite(field.values)]
+    return HeightScale(log=True, reference=float(finite.min()) if finite.size else 0.0)
