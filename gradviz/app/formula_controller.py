@@ -1,0 +1,114 @@
+"""Turns typed text into an analysed formula off the GUI thread, then hands it to the session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from gradviz.core.analysis import Analysis, analyze
+from gradviz.core.errors import FormulaError
+from gradviz.core.scenario import Scenario
+from gradviz.core.session import Session
+
+TYPING_PAUSE_MS = 300
+
+
+class _AnalysisJob(QRunnable):
+    """Analyses one formula text in a pool thread (the symbolic work itself runs in a killable process)."""
+
+    def __init__(self, text: str, generation: int, done: Callable[[object, int], None]) -> None:
+        super().__init__()
+        self._text, self._generation, self._done = text, generation, done
+
+    def run(self) -> None:
+        """Analyse and report the result or the error."""
+        try:
+            result: object = analyze(self._text)
+        except FormulaError as error:
+            result = error
+        except Exception as error:  # any failure becomes a message, never a crash
+            result = FormulaError(f"this formula could not be analysed ({type(error).__name__}: {error})")
+        self._done(result, self._generation)
+
+
+class FormulaController(QObject):
+    """Debounces typing, analyses the newest text in the background and applies only the newest result."""
+
+    finished = Signal(object, int)
+    busy_changed = Signal(bool)
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._generation = 0
+        self._pending_text = ""
+        self._applied_text: str | None = None
+        self._busy = False
+        self._scenario: Scenario | None = None
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(TYPING_PAUSE_MS)
+        self._timer.timeout.connect(self._start)
+        self.finished.connect(self._apply)
+
+    @property
+    def busy(self) -> bool:
+        """True while a formula is being analysed."""
+        return self._busy
+
+    def submit(self, text: str, immediately: bool = False) -> None:
+        """Analyse `text` once typing pauses (or now)."""
+        self._pending_text = text
+        if immediately:
+            self._timer.stop()
+            self._start()
+        else:
+            self._timer.start()
+
+    def submit_scenario(self, scenario: Scenario) -> None:
+        """Analyse a scenario's formula in the background, then show the whole scenario."""
+        self._timer.stop()
+        self._pending_text = scenario.formula
+        self._start(scenario)
+
+    def _start(self, scenario: Scenario | None = None) -> None:
+        text = self._pending_text
+        if scenario is None and text == self._applied_text and self._session.error is None:
+            return
+        self._scenario = scenario
+        self._generation += 1
+        self._set_busy(True)
+        self._pool.start(_AnalysisJob(text, self._generation, self.finished.emit))
+
+    def _apply(self, result: object, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._set_busy(False)
+        if isinstance(result, Analysis):
+            self._applied_text = result.formula.text
+            scenario, self._scenario = self._scenario, None
+            try:
+                if scenario is None:
+                    self._session.set_analysis(result)
+                else:
+                    self._session.apply_scenario(scenario, result)
+            except FormulaError as error:
+                self._session.set_error(error)
+        else:
+            self._session.set_error(result)  # type: ignore[arg-type]
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
+
+    def wait(self, timeout_ms: int = 10_000) -> bool:
+        """Block until queued analyses finish and their results are applied (for tests and the command line)."""
+        from PySide6.QtCore import QCoreApplication
+
+        done = self._pool.waitForDone(timeout_ms)
+        QCoreApplication.sendPostedEvents(self)
+        return done

@@ -1,0 +1,288 @@
+"""The formula editor: the formula box, inline errors, the derivatives in math notation, domain and presets."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradviz.app.formula_controller import FormulaController
+from gradviz.core.analysis import Analysis
+from gradviz.core.errors import FormulaError
+from gradviz.core.notation import html_equation, html_math, partial_label
+from gradviz.core.presets import Preset, all_presets
+from gradviz.core.scenario import PlotSettings
+from gradviz.core.session import Session
+
+RESOLUTIONS = (50, 100, 150, 200, 300, 400)
+FIXED_SLIDER_STEPS = 400
+
+
+class FormulaPanel(QWidget):
+    """Edits the session's formula and domain; shows f and its partial derivatives."""
+
+    preset_chosen = Signal(object)
+
+    def __init__(self, session: Session, controller: FormulaController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._controller = controller
+        self._updating = False
+
+        self.preset_box = QComboBox()
+        self.preset_box.addItem("Gallery…", None)
+        for preset in all_presets():
+            self.preset_box.addItem(preset.title, preset)
+            self.preset_box.setItemData(self.preset_box.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
+        self.preset_box.setMaximumWidth(300)
+        self.preset_box.activated.connect(self._preset_activated)
+
+        self.formula_edit = QLineEdit()
+        self.formula_edit.setPlaceholderText("Type a formula, e.g. 3x² + 2xy + y³  or  L(w1, w2) = (5 − w1 − 2w2)^2")
+        font = self.formula_edit.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        self.formula_edit.setFont(font)
+        self.formula_edit.setClearButtonEnabled(True)
+        self.formula_edit.textEdited.connect(controller.submit)
+        self.formula_edit.returnPressed.connect(lambda: controller.submit(self.formula_edit.text(), immediately=True))
+        self.status_label = QLabel()
+        self.status_label.setMinimumWidth(90)
+
+        self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.TextFormat.RichText)
+        self.error_label.setWordWrap(True)
+        self.error_label.setVisible(False)
+
+        self.derivatives_label = QLabel()
+        self.derivatives_label.setTextFormat(Qt.TextFormat.RichText)
+        self.derivatives_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.derivatives_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        math_font = QFont(self.derivatives_label.font())
+        math_font.setPointSizeF(math_font.pointSizeF() * 1.25)
+        self.derivatives_label.setFont(math_font)
+
+        self.axis_boxes = [QComboBox(), QComboBox()]
+        self.low_boxes = [self._range_box(), self._range_box()]
+        self.high_boxes = [self._range_box(), self._range_box()]
+        self.resolution_box = QComboBox()
+        for resolution in RESOLUTIONS:
+            self.resolution_box.addItem(f"{resolution} × {resolution}", resolution)
+        self.resolution_box.activated.connect(self._domain_edited)
+        for box in self.axis_boxes:
+            box.activated.connect(self._axes_edited)
+        domain_grid = QGridLayout()
+        domain_grid.setContentsMargins(0, 0, 0, 0)
+        for row in range(2):
+            domain_grid.addWidget(self.axis_boxes[row], row, 0)
+            domain_grid.addWidget(QLabel("from"), row, 1)
+            domain_grid.addWidget(self.low_boxes[row], row, 2)
+            domain_grid.addWidget(QLabel("to"), row, 3)
+            domain_grid.addWidget(self.high_boxes[row], row, 4)
+        domain_grid.addWidget(QLabel("grid"), 2, 0)
+        domain_grid.addWidget(self.resolution_box, 2, 2, 1, 3)
+        self.fixed_form = QFormLayout()
+        self.fixed_form.setContentsMargins(0, 0, 0, 0)
+        self._fixed_widgets: dict[str, tuple[QSlider, QDoubleSpinBox]] = {}
+        self._fixed_ranges: dict[str, tuple[float, float]] = {}
+
+        top = QHBoxLayout()
+        top.addWidget(self.preset_box)
+        top.addWidget(self.formula_edit, 1)
+        top.addWidget(self.status_label)
+        middle = QHBoxLayout()
+        middle.addWidget(self.derivatives_label, 1)
+        domain_column = QVBoxLayout()
+        domain_column.addLayout(domain_grid)
+        domain_column.addLayout(self.fixed_form)
+        domain_column.addStretch(1)
+        middle.addLayout(domain_column)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.error_label)
+        layout.addLayout(middle)
+
+        session.formula_changed.connect(self._show_formula)
+        session.error_changed.connect(self._show_error)
+        session.plot_changed.connect(self._show_plot)
+        controller.busy_changed.connect(self._show_busy)
+
+    def _range_box(self) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(-1e6, 1e6)
+        box.setDecimals(3)
+        box.setKeyboardTracking(False)
+        box.setMinimumWidth(80)
+        box.valueChanged.connect(self._domain_edited)
+        return box
+
+    # ----- from the session ----------------------------------------------------------------------------------
+    def _show_formula(self, analysis: Analysis) -> None:
+        formula, derivatives = analysis.formula, analysis.derivatives
+        if self.formula_edit.text() != formula.text and not self.formula_edit.hasFocus():
+            self.formula_edit.setText(formula.text)
+        signature = f"<i>{html.escape(formula.name)}</i>({', '.join(html_math_name(v) for v in formula.variables)})"
+        rows = [html_equation(signature, formula.expr)]
+        rows += [
+            html_equation(partial_label(formula.name, name, "html"), expr)
+            for name, expr in zip(formula.variables, derivatives.partials, strict=True)
+        ]
+        all_notes = (*formula.notes, *derivatives.notes)
+        notes = [f"<span style='color:#666'>{html.escape(note)}</span>" for note in all_notes]
+        self.derivatives_label.setText("".join(rows) + "<br>".join(notes))
+        self._rebuild_fixed(formula.variables)
+
+    def _show_error(self, error: FormulaError | None) -> None:
+        self.formula_edit.setStyleSheet("" if error is None else "QLineEdit { background: #fff0f0; }")
+        if error is None:
+            self.error_label.setVisible(False)
+            return
+        text = self.formula_edit.text()
+        message = f"<b style='color:#b00020'>⚠ {html.escape(error.message)}</b>"
+        if error.position is not None and text:
+            start = max(0, min(error.position, len(text)))
+            end = max(start + 1, min(error.end or start + 1, len(text)))
+            marked = (html.escape(text[:start]) + "<u style='color:#b00020; background:#ffd7d7'>"
+                      + (html.escape(text[start:end]) or "&nbsp;") + "</u>" + html.escape(text[end:]))
+            message += f"<br><span style='font-family:monospace'>{marked}</span>"
+            message += f" <span style='color:#666'>(column {error.position + 1})</span>"
+        if self._session.analysis is not None:
+            message += "<br><span style='color:#666'>The views keep showing the last formula that worked.</span>"
+        self.error_label.setText(message)
+        self.error_label.setVisible(True)
+
+    def _show_busy(self, busy: bool) -> None:
+        self.status_label.setText("working…" if busy else "")
+
+    def _show_plot(self, plot: PlotSettings) -> None:
+        self._updating = True
+        variables = self._session.variables
+        for row in range(2):
+            visible = row < len(plot.axes)
+            for widget in (self.axis_boxes[row], self.low_boxes[row], self.high_boxes[row]):
+                widget.setVisible(visible)
+            if not visible:
+                continue
+            name = plot.axes[row]
+            box = self.axis_boxes[row]
+            box.clear()
+            for variable in variables or (name,):
+                box.addItem(variable, variable)
+            box.setCurrentIndex(max(0, box.findData(name)))
+            box.setEnabled(len(variables) > len(plot.axes))
+            low, high = plot.ranges[name]
+            self.low_boxes[row].setValue(low)
+            self.high_boxes[row].setValue(high)
+        index = self.resolution_box.findData(plot.resolution)
+        if index < 0:
+            self.resolution_box.addItem(f"{plot.resolution} × {plot.resolution}", plot.resolution)
+            index = self.resolution_box.count() - 1
+        self.resolution_box.setCurrentIndex(index)
+        self._updating = False
+        self._rebuild_fixed(variables)
+
+    def _rebuild_fixed(self, variables: tuple[str, ...]) -> None:
+        wanted = [name for name in variables if name in self._session.fixed]
+        if list(self._fixed_widgets) == wanted:
+            for name, (slider, spin) in self._fixed_widgets.items():
+                self._set_fixed_widgets(name, slider, spin)
+            return
+        while self.fixed_form.rowCount():
+            self.fixed_form.removeRow(0)
+        self._fixed_widgets = {}
+        for name in wanted:
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setRange(0, FIXED_SLIDER_STEPS)
+            spin = QDoubleSpinBox()
+            spin.setRange(-1e6, 1e6)
+            spin.setDecimals(3)
+            spin.setSingleStep(0.1)
+            spin.setKeyboardTracking(False)
+            self._set_fixed_widgets(name, slider, spin)
+            slider.valueChanged.connect(lambda value, n=name: self._fixed_slider_moved(n, value))
+            spin.valueChanged.connect(lambda value, n=name: self._fixed_edited(n, value))
+            row = QHBoxLayout()
+            row.addWidget(slider, 1)
+            row.addWidget(spin)
+            label = QLabel(f"{name} held at")
+            label.setToolTip(f"{name} is not plotted: it is held fixed at this value in every view and run")
+            self.fixed_form.addRow(label, row)
+            self._fixed_widgets[name] = (slider, spin)
+
+    def _set_fixed_widgets(self, name: str, slider: QSlider, spin: QDoubleSpinBox) -> None:
+        self._updating = True
+        value = self._session.fixed.get(name, 0.0)
+        low, high = self._fixed_ranges.get(name, (float("inf"), float("-inf")))
+        if not low <= value <= high:
+            low, high = self._fixed_ranges[name] = fixed_slider_range(value)
+        slider.setValue(round((value - low) / (high - low) * FIXED_SLIDER_STEPS))
+        spin.setValue(value)
+        self._updating = False
+
+    # ----- to the session ------------------------------------------------------------------------------------
+    def _fixed_slider_moved(self, name: str, position: int) -> None:
+        if self._updating:
+            return
+        low, high = self._fixed_ranges[name]
+        self._session.set_fixed(name, round(low + (high - low) * position / FIXED_SLIDER_STEPS, 6))
+
+    def _fixed_edited(self, name: str, value: float) -> None:
+        if not self._updating:
+            self._session.set_fixed(name, value)
+
+    def _domain_edited(self) -> None:
+        if self._updating or self._session.analysis is None:
+            return
+        plot = self._session.plot
+        ranges = dict(plot.ranges)
+        for row, name in enumerate(plot.axes):
+            low, high = self.low_boxes[row].value(), self.high_boxes[row].value()
+            if low < high:
+                ranges[name] = (low, high)
+        self._session.set_plot(PlotSettings(axes=plot.axes, ranges=ranges,
+                                            resolution=int(self.resolution_box.currentData())))
+
+    def _axes_edited(self) -> None:
+        if self._updating:
+            return
+        plot = self._session.plot
+        axes = tuple(self.axis_boxes[row].currentData() for row in range(len(plot.axes)))
+        if len(set(axes)) != len(axes):
+            self._show_plot(plot)
+            return
+        ranges = {name: plot.ranges.get(name, (-3.0, 3.0)) for name in axes}
+        self._session.set_plot(PlotSettings(axes=axes, ranges=ranges, resolution=plot.resolution))
+
+    def _preset_activated(self, index: int) -> None:
+        preset: Preset | None = self.preset_box.itemData(index)
+        self.preset_box.setCurrentIndex(0)
+        if preset is not None:
+            self.formula_edit.setText(preset.scenario.formula)
+            self.preset_chosen.emit(preset)
+
+
+def html_math_name(name: str) -> str:
+    """A variable name in math style (italic, digits as subscripts)."""
+    import sympy
+
+    return html_math(sympy.Symbol(name, real=True))
+
+
+def fixed_slider_range(value: float) -> tuple[float, float]:
+    """The range a held-fixed slider covers around its value: a symmetric span that grows with the value."""
+    span = max(3.0, 2.0 * abs(value))
+    return -span, span

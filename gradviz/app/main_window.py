@@ -1,0 +1,291 @@
+"""The main window: formula editor above, 3D surface and contour panel side by side, stepper below."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter
+
+from gradviz import __version__
+from gradviz.app.contour_view import ContourView
+from gradviz.app.formula_controller import FormulaController
+from gradviz.app.formula_panel import FormulaPanel
+from gradviz.app.presenters import ContourPresenter, SurfacePresenter
+from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
+from gradviz.app.surface_view import SurfaceView
+from gradviz.core.errors import GradvizError
+from gradviz.core.notation import format_number
+from gradviz.core.presets import Preset
+from gradviz.core.scenario import Scenario, load_scenario, save_scenario
+from gradviz.core.session import Session
+
+SCENARIO_FILTER = "gradviz scenarios (*.gradviz.json *.json);;All files (*)"
+LR_KEY_STEP = 10  # slider positions per +/- key press (a tenth of a decade)
+RANGE_FOLLOW_MS = 150
+
+
+def app_settings() -> QSettings:
+    """Where window layout and preferences are remembered (GRADVIZ_CONFIG_DIR overrides the place)."""
+    folder = os.environ.get("GRADVIZ_CONFIG_DIR")
+    if folder:
+        return QSettings(str(Path(folder) / "gradviz.ini"), QSettings.Format.IniFormat)
+    return QSettings("gradviz", "gradviz")
+
+
+class MainWindow(QMainWindow):
+    """The gradviz main window; every panel observes one Session."""
+
+    def __init__(self, session: Session | None = None) -> None:
+        super().__init__()
+        self.session = session or Session()
+        self.controller = FormulaController(self.session, self)
+        self.current_path: Path | None = None
+        self.setWindowTitle("gradviz")
+
+        self.surface_view = SurfaceView()
+        self.contour_view = ContourView()
+        self.surface_presenter = SurfacePresenter(self.session, self.surface_view)
+        self.contour_presenter = ContourPresenter(self.session, self.contour_view)
+        self.formula_panel = FormulaPanel(self.session, self.controller)
+        self.stepper = StepperPanel(self.session)
+
+        self.view_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.view_splitter.setObjectName("view_splitter")
+        self.view_splitter.addWidget(self.surface_view)
+        self.view_splitter.addWidget(self.contour_view)
+        self.view_splitter.setChildrenCollapsible(True)
+        self.view_splitter.setStretchFactor(0, 1)
+        self.view_splitter.setStretchFactor(1, 1)
+        self.view_splitter.setSizes([800, 800])
+        self.main_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.main_splitter.setObjectName("main_splitter")
+        self.main_splitter.addWidget(self.formula_panel)
+        self.main_splitter.addWidget(self.view_splitter)
+        self.main_splitter.addWidget(self.stepper)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setCollapsible(1, False)
+        self.setCentralWidget(self.main_splitter)
+
+        self.hover_label = QLabel()
+        self.statusBar().addPermanentWidget(self.hover_label)
+        self._pending_range: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self._range_timer = QTimer(self)
+        self._range_timer.setSingleShot(True)
+        self._range_timer.setInterval(RANGE_FOLLOW_MS)
+        self._range_timer.timeout.connect(self._apply_pending_range)
+
+        self.contour_view.hovered.connect(self._show_hover)
+        self.contour_view.clicked.connect(self._set_start)
+        self.contour_view.start_dragged.connect(self._set_start)
+        self.contour_view.range_changed.connect(self._follow_range)
+        self.formula_panel.preset_chosen.connect(self.open_preset)
+        self.session.error_changed.connect(self._show_error_in_status)
+        self._build_actions()
+        self._restore_layout()
+
+    # ----- actions -------------------------------------------------------------------------------------------
+    def _action(self, text: str, slot: object, shortcut: str | QKeySequence.StandardKey | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self._action("&Open scenario…", self.open_file_dialog, QKeySequence.StandardKey.Open))
+        file_menu.addAction(self._action("&Save scenario", self.save, QKeySequence.StandardKey.Save))
+        file_menu.addAction(self._action("Save scenario &as…", self.save_as, QKeySequence.StandardKey.SaveAs))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        run_menu = menu.addMenu("&Run")
+        self.play_action = self._action("Play / pause", self.stepper.toggle_playing, "Space")
+        run_menu.addAction(self.play_action)
+        run_menu.addAction(self._action("Step forward", lambda: self.stepper.step_by(1), "Right"))
+        run_menu.addAction(self._action("Step back", lambda: self.stepper.step_by(-1), "Left"))
+        run_menu.addAction(self._action("Reset", self._reset, "R"))
+        run_menu.addAction(self._action("Flip update sign", self.stepper.flip_sign, "S",
+                                        "Switch between w − η∇f and w + η∇f"))
+        run_menu.addAction(self._action("Larger learning rate", lambda: self._nudge_lr(LR_KEY_STEP), "+"))
+        run_menu.addAction(self._action("Smaller learning rate", lambda: self._nudge_lr(-LR_KEY_STEP), "-"))
+
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self._action("Reset 3D view", self.surface_view.reset_view, "Ctrl+0"))
+        view_menu.addAction(self._action("Top view", self.surface_view.top_view, "T"))
+        self.arrows_action = self._action("Arrows show −∇f (descent direction)", self._toggle_arrows, "D")
+        self.arrows_action.setCheckable(True)
+        view_menu.addAction(self.arrows_action)
+        self.log_action = self._action("Log height", self._toggle_log_height, "L",
+                                       "Compress tall surfaces such as Rosenbrock's valley")
+        self.log_action.setCheckable(True)
+        view_menu.addAction(self.log_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self._action("Full screen", self._toggle_full_screen, "F11"))
+        self.session.view_changed.connect(self._show_view_options)
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self._action("Keyboard shortcuts", self._show_shortcuts, "F1"))
+        help_menu.addAction(self._action("About gradviz", self._show_about))
+
+    def _reset(self) -> None:
+        self.stepper.set_playing(False)
+        self.session.reset()
+
+    def _nudge_lr(self, positions: int) -> None:
+        if self.session.run_specs:
+            lr = self.session.run_specs[0].lr
+            self.session.update_run(0, lr=slider_to_lr(lr_to_slider(lr) + positions))
+
+    def _toggle_arrows(self) -> None:
+        self.session.set_view(arrows="downhill" if self.session.view.arrows == "uphill" else "uphill")
+
+    def _toggle_log_height(self) -> None:
+        self.session.set_view(log_height=not self.session.view.log_height)
+
+    def _show_view_options(self, view: object) -> None:
+        self.arrows_action.setChecked(self.session.view.arrows == "downhill")
+        self.log_action.setChecked(self.session.view.log_height)
+
+    def _toggle_full_screen(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def _show_shortcuts(self) -> None:
+        rows = [f"<tr><td><b>{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}</b></td>"
+                f"<td>{action.text().replace('&', '')}</td></tr>" for action in self.actions()
+                if not action.shortcut().isEmpty()]
+        QMessageBox.information(self, "Keyboard shortcuts", "<table cellspacing=6>" + "".join(rows) + "</table>")
+
+    def _show_about(self) -> None:
+        QMessageBox.about(self, "About gradviz", f"<b>gradviz {__version__}</b><br>"
+                          "See partial derivatives, gradients and gradient descent.")
+
+    # ----- scenarios -----------------------------------------------------------------------------------------
+    def open_scenario(self, scenario: Scenario, wait: bool = False) -> None:
+        """Show a scenario (its formula is analysed in the background unless `wait`)."""
+        self.stepper.set_playing(False)
+        self.formula_panel.formula_edit.setText(scenario.formula)
+        self.controller.submit_scenario(scenario)
+        if wait:
+            self.controller.wait()
+
+    def open_preset(self, preset: Preset) -> None:
+        """Show a preset from the gallery."""
+        self.current_path = None
+        self.open_scenario(preset.scenario)
+        self.statusBar().showMessage(preset.description, 8000)
+
+    def open_file(self, path: str | os.PathLike[str]) -> bool:
+        """Open a scenario file; a bad file leaves everything as it was and says why."""
+        try:
+            scenario = load_scenario(path)
+        except GradvizError as error:
+            QMessageBox.warning(self, "Cannot open scenario", str(error))
+            return False
+        self.current_path = Path(path)
+        self.open_scenario(scenario)
+        return True
+
+    def open_file_dialog(self) -> None:
+        """Ask for a scenario file and open it."""
+        path, _ = QFileDialog.getOpenFileName(self, "Open scenario", "", SCENARIO_FILTER)
+        if path:
+            self.open_file(path)
+
+    def save(self) -> bool:
+        """Save to the current file, or ask for one."""
+        if self.current_path is None:
+            return self.save_as()
+        return self._save_to(self.current_path)
+
+    def save_as(self) -> bool:
+        """Ask for a file name and save the scenario there."""
+        path, _ = QFileDialog.getSaveFileName(self, "Save scenario", "untitled.gradviz.json", SCENARIO_FILTER)
+        return bool(path) and self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            save_scenario(self.session.scenario(), path)
+        except GradvizError as error:
+            QMessageBox.warning(self, "Cannot save scenario", str(error))
+            return False
+        self.current_path = path
+        self.statusBar().showMessage(f"Saved {path.name}", 4000)
+        return True
+
+    # ----- the contour panel's pointer -----------------------------------------------------------------------
+    def _show_hover(self, x: float, y: float) -> None:
+        session = self.session
+        if session.analysis is None:
+            return
+        point = dict(session.fixed)
+        axes = session.plot.axes
+        point[axes[0]] = x
+        if len(axes) > 1:
+            point[axes[1]] = y
+        vector = np.array([point[name] for name in session.variables], dtype=float)
+        value, gradient = session.analysis.compiled.value_and_gradient(vector)
+        name = session.analysis.formula.name
+        coordinates = ", ".join(f"{axis} = {format_number(point[axis], 4)}" for axis in axes)
+        components = ", ".join(format_number(g, 4) for g in gradient)
+        self.hover_label.setText(f"{coordinates}   {name} = {format_number(value, 5)}   ∇{name} = ({components})")
+
+    def _set_start(self, x: float, y: float) -> None:
+        axes = self.session.plot.axes
+        self.session.set_start(dict(zip(axes, (x, y), strict=False)))
+
+    def _follow_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
+        self._pending_range = (x_range, y_range)
+        self._range_timer.start()
+
+    def _apply_pending_range(self) -> None:
+        if self._pending_range is None or self.session.analysis is None:
+            return
+        plot = self.session.plot
+        ranges = dict(plot.ranges)
+        for name, pair in zip(plot.axes, self._pending_range, strict=False):
+            ranges[name] = (float(pair[0]), float(pair[1]))
+        self._pending_range = None
+        self.session.set_plot(type(plot)(axes=plot.axes, ranges=ranges, resolution=plot.resolution))
+
+    def _show_error_in_status(self, error: object) -> None:
+        if error is not None:
+            self.statusBar().showMessage(f"Formula not used: {error}", 6000)
+
+    # ----- layout memory -------------------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        settings = app_settings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 1000)
+        for splitter in (self.main_splitter, self.view_splitter):
+            state = settings.value(f"window/{splitter.objectName()}")
+            if state is not None:
+                splitter.restoreState(state)
+
+    def save_layout(self) -> None:
+        """Remember window geometry and splitter positions."""
+        settings = app_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        for splitter in (self.main_splitter, self.view_splitter):
+            settings.setValue(f"window/{splitter.objectName()}", splitter.saveState())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the layout, stop playback, close."""
+        self.stepper.set_playing(False)
+        self.save_layout()
+        super().closeEvent(event)
+

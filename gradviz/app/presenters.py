@@ -1,0 +1,143 @@
+"""Presenters translate session changes into drawing calls on the views; the views hold no state of their own."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradviz.app.colormaps import RUN_COLOURS
+from gradviz.app.contour_view import ContourView
+from gradviz.app.surface_view import SurfaceView, TrajectoryData
+from gradviz.core.height_scale import HeightScale, height_scale_for
+from gradviz.core.notation import format_number
+from gradviz.core.runs import RunResult
+from gradviz.core.session import Session
+
+
+def run_colour(index: int) -> tuple[float, float, float, float]:
+    """The colour of run `index` in every view and the legend."""
+    return RUN_COLOURS[index % len(RUN_COLOURS)]
+
+
+class _Presenter:
+    """Shared wiring: follow the session, keep the current height scale, draw runs and the clock."""
+
+    def __init__(self, session: Session, view: SurfaceView | ContourView) -> None:
+        self.session = session
+        self.view = view
+        self.scale = HeightScale()
+        session.field_changed.connect(lambda _field: self.redraw())
+        session.view_changed.connect(lambda _options: self.redraw())
+        session.runs_changed.connect(lambda _runs: self.draw_runs())
+        session.step_changed.connect(lambda _step: self.show_step())
+        if session.field is not None:
+            self.redraw()
+
+    @property
+    def one_variable(self) -> bool:
+        """True when a single variable is plotted (a curve rather than a surface)."""
+        return len(self.session.plot.axes) == 1
+
+    def redraw(self) -> None:
+        """Draw the field, then the runs on top of it."""
+        field = self.session.field
+        if field is None:
+            return
+        self.scale = height_scale_for(field, self.session.view.log_height)
+        self.draw_field()
+        self.draw_runs()
+
+    def draw_field(self) -> None:
+        """Draw the surface or curve (each view its own way)."""
+        raise NotImplementedError
+
+    def trajectory(self, index: int, result: RunResult) -> TrajectoryData:
+        """A run in the view's data coordinates: the plotted variables and the drawn height."""
+        columns = [self.session.variables.index(name) for name in self.session.plot.axes]
+        heights = self.scale.forward(result.values)
+        points = np.column_stack([result.points[:, columns], heights])
+        return TrajectoryData(points=points, colour=run_colour(index),
+                              current_index=self.session.step_state(index).step_index)
+
+    def draw_runs(self) -> None:
+        """Draw every run's trajectory."""
+        if self.session.field is None:
+            return
+        self.view.set_trajectories([self.trajectory(i, r) for i, r in enumerate(self.session.runs)])
+        self.show_step()
+
+    def show_step(self) -> None:
+        """Move each run's current point to the session's clock."""
+        for index in range(len(self.session.runs)):
+            self.view.set_current_index(self.session.step_state(index).step_index, run=index)
+
+    def labels(self) -> tuple[str, ...]:
+        """Axis titles: the plotted variables and the function's name."""
+        name = self.session.analysis.formula.name if self.session.analysis else "f"
+        return (*self.session.plot.axes, name)
+
+
+class SurfacePresenter(_Presenter):
+    """Draws the session on the 3D surface view."""
+
+    view: SurfaceView
+
+    def draw_field(self) -> None:
+        """Upload the surface (or the curve) once per formula, domain or scale change."""
+        field = self.session.field
+        heights = self.scale.forward(field.values)
+        display_range = self.scale.display_range(field.display_range)
+        ticks = self.scale.ticks(field.display_range)
+        if self.one_variable:
+            self.view.set_curve(field.xs, heights, display_range, labels=self.labels(), z_ticks=ticks)
+        else:
+            self.view.set_surface(field.xs, field.ys, heights, display_range, labels=self.labels(), z_ticks=ticks)
+
+
+class ContourPresenter(_Presenter):
+    """Draws the session on the contour panel: filled contours, gradient arrows, runs, start and tangent."""
+
+    view: ContourView
+
+    def __init__(self, session: Session, view: ContourView) -> None:
+        super().__init__(session, view)
+        session.runs_changed.connect(lambda _runs: self.show_start())
+
+    def draw_field(self) -> None:
+        """Contours and arrows in the same height scale as the 3D view."""
+        field = self.session.field
+        heights = self.scale.forward(field.values)
+        self.view.set_arrow_direction(self.session.view.arrows)
+        if self.one_variable:
+            self.view.set_curve(field.xs, heights, labels=self.labels())
+            return
+        levels = None
+        level_labels = None
+        if self.scale.log:
+            from gradviz.app.contour_view import choose_levels
+
+            levels = choose_levels(heights)
+            level_labels = [format_number(float(v), 3) for v in self.scale.inverse(levels)]
+        self.view.set_field(field.xs, field.ys, heights, field.gradient[0], field.gradient[1], levels=levels,
+                            labels=self.labels(), level_labels=level_labels)
+        self.show_start()
+
+    def show_start(self) -> None:
+        """Place the draggable start marker at the first run's start."""
+        if self.one_variable or not self.session.run_specs:
+            self.view.hide_start_point()
+            return
+        start = self.session.run_specs[0].start
+        axes = self.session.plot.axes
+        self.view.set_start_point(start[axes[0]], start[axes[1]])
+
+    def show_step(self) -> None:
+        """Move the current points; on a curve also draw the tangent at the first run's point."""
+        super().show_step()
+        if not self.one_variable or not self.session.runs:
+            return
+        result = self.session.runs[0]
+        step = result.run.steps[self.session.step_state(0).step_index]
+        if self.scale.log:
+            self.view.hide_tangent()
+            return
+        self.view.set_tangent(float(step.point[0]), float(step.value), float(step.gradient[0]))

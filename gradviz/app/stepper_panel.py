@@ -1,0 +1,278 @@
+"""The stepper: play, step and reset the descent; learning rate, update sign, optimizer; a live readout."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QDoubleValidator
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSlider,
+    QSpinBox,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradviz.core.notation import format_number
+from gradviz.core.runs import RunResult
+from gradviz.core.session import Session
+
+LR_MIN_LOG, LR_MAX_LOG = -4.0, 1.0
+LR_SLIDER_STEPS = 500
+OPTIMIZERS = (
+    ("gd", "Gradient descent"),
+    ("momentum", "Momentum"),
+    ("nesterov", "Nesterov"),
+    ("adagrad", "AdaGrad"),
+    ("rmsprop", "RMSProp"),
+    ("adam", "Adam"),
+    ("newton", "Newton"),
+)
+HYPER_PARAMETERS: dict[str, tuple[tuple[str, str, float, float, float], ...]] = {
+    "momentum": (("momentum", "momentum", 0.9, 0.0, 0.999),),
+    "nesterov": (("momentum", "momentum", 0.9, 0.0, 0.999),),
+    "rmsprop": (("alpha", "α", 0.99, 0.0, 0.9999), ("momentum", "momentum", 0.0, 0.0, 0.999)),
+    "adam": (("beta1", "β₁", 0.9, 0.0, 0.9999), ("beta2", "β₂", 0.999, 0.0, 0.99999)),
+    "adagrad": (("lr_decay", "lr decay", 0.0, 0.0, 1.0),),
+}
+
+
+def lr_to_slider(lr: float) -> int:
+    """Slider position of a learning rate on the logarithmic scale."""
+    fraction = (math.log10(max(lr, 1e-12)) - LR_MIN_LOG) / (LR_MAX_LOG - LR_MIN_LOG)
+    return round(min(max(fraction, 0.0), 1.0) * LR_SLIDER_STEPS)
+
+
+def slider_to_lr(position: int) -> float:
+    """Learning rate at a slider position, rounded to 3 significant digits."""
+    exponent = LR_MIN_LOG + (LR_MAX_LOG - LR_MIN_LOG) * position / LR_SLIDER_STEPS
+    return float(f"{10 ** exponent:.3g}")
+
+
+class StepperPanel(QWidget):
+    """Controls the session's clock and the settings of its first run."""
+
+    playing_changed = Signal(bool)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._updating = False
+
+        style = self.style()
+        self.reset_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward), "Reset")
+        self.back_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekBackward), "Back")
+        self.play_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play")
+        self.play_button.setCheckable(True)
+        self.step_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward), "Step")
+        for button, tip in ((self.reset_button, "Back to the start (R)"), (self.back_button, "One step back (←)"),
+                            (self.play_button, "Play / pause (Space)"), (self.step_button, "One step forward (→)")):
+            button.setToolTip(tip)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.reset_button.clicked.connect(session.reset)
+        self.back_button.clicked.connect(lambda: self.step_by(-1))
+        self.step_button.clicked.connect(lambda: self.step_by(1))
+        self.play_button.toggled.connect(self.set_playing)
+
+        self.speed_box = QDoubleSpinBox()
+        self.speed_box.setRange(0.5, 120.0)
+        self.speed_box.setValue(8.0)
+        self.speed_box.setSuffix(" steps/s")
+        self.speed_box.valueChanged.connect(self._speed_changed)
+        self.budget_box = QSpinBox()
+        self.budget_box.setRange(1, 100_000)
+        self.budget_box.setPrefix("budget ")
+        self.budget_box.setSuffix(" steps")
+        self.budget_box.setKeyboardTracking(False)
+        self.budget_box.valueChanged.connect(lambda value: self._edit_run(max_steps=int(value)))
+
+        self.lr_slider = QSlider(Qt.Orientation.Horizontal)
+        self.lr_slider.setRange(0, LR_SLIDER_STEPS)
+        self.lr_slider.setToolTip("Learning rate η on a logarithmic scale, 0.0001 to 10")
+        self.lr_slider.valueChanged.connect(self._lr_slider_moved)
+        self.lr_edit = QLineEdit()
+        self.lr_edit.setValidator(QDoubleValidator(1e-12, 1e6, 12))
+        self.lr_edit.setMaximumWidth(90)
+        self.lr_edit.setToolTip("Exact learning rate η")
+        self.lr_edit.editingFinished.connect(self._lr_typed)
+
+        self.correct_button = QRadioButton("correct  w ← w − η∇f")
+        self.wrong_button = QRadioButton("wrong  w ← w + η∇f")
+        self.wrong_button.setStyleSheet("QRadioButton:checked { color: #b00020; font-weight: bold; }")
+        self.sign_group = QButtonGroup(self)
+        self.sign_group.addButton(self.correct_button)
+        self.sign_group.addButton(self.wrong_button)
+        self.correct_button.toggled.connect(self._sign_toggled)
+
+        self.optimizer_box = QComboBox()
+        for name, title in OPTIMIZERS:
+            self.optimizer_box.addItem(title, name)
+        self.optimizer_box.activated.connect(lambda _: self._edit_run(optimizer=self.optimizer_box.currentData(),
+                                                                      params={}))
+        self.parameter_row = QHBoxLayout()
+        self._parameter_boxes: dict[str, QDoubleSpinBox] = {}
+
+        self.readout = QLabel()
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        transport = QHBoxLayout()
+        for widget in (self.reset_button, self.back_button, self.play_button, self.step_button, self.speed_box,
+                       self.budget_box):
+            transport.addWidget(widget)
+        transport.addSpacing(16)
+        transport.addWidget(QLabel("η"))
+        transport.addWidget(self.lr_slider, 1)
+        transport.addWidget(self.lr_edit)
+        settings = QHBoxLayout()
+        settings.addWidget(QLabel("update:"))
+        settings.addWidget(self.correct_button)
+        settings.addWidget(self.wrong_button)
+        settings.addSpacing(16)
+        settings.addWidget(QLabel("optimizer:"))
+        settings.addWidget(self.optimizer_box)
+        settings.addLayout(self.parameter_row)
+        settings.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 6)
+        layout.addLayout(transport)
+        layout.addLayout(settings)
+        layout.addWidget(self.readout)
+
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+        self._speed_changed(self.speed_box.value())
+        session.runs_changed.connect(self._show_runs)
+        session.step_changed.connect(self._show_step)
+
+    # ----- the clock -----------------------------------------------------------------------------------------
+    def step_by(self, delta: int) -> None:
+        """Move the clock, pausing playback."""
+        self.set_playing(False)
+        self._session.step_by(delta)
+
+    def set_playing(self, playing: bool) -> None:
+        """Start or pause the animation (from the start again when it had finished)."""
+        if playing and self._session.step >= self._session.last_step:
+            self._session.reset()
+        if playing:
+            self.timer.start()
+        else:
+            self.timer.stop()
+        self._updating = True
+        self.play_button.setChecked(playing)
+        self.play_button.setText("Pause" if playing else "Play")
+        self.play_button.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay))
+        self._updating = False
+        self.playing_changed.emit(playing)
+
+    def toggle_playing(self) -> None:
+        """Play if paused, pause if playing."""
+        self.set_playing(not self.timer.isActive())
+
+    def _tick(self) -> None:
+        if self._session.step >= self._session.last_step:
+            self.set_playing(False)
+            return
+        self._session.step_by(1)
+
+    def _speed_changed(self, steps_per_second: float) -> None:
+        self.timer.setInterval(max(16, round(1000 / steps_per_second)))
+
+    # ----- run settings --------------------------------------------------------------------------------------
+    def _edit_run(self, **changes: object) -> None:
+        if self._updating or not self._session.run_specs:
+            return
+        self._session.update_run(0, **changes)
+
+    def _lr_slider_moved(self, position: int) -> None:
+        if not self._updating:
+            self._edit_run(lr=slider_to_lr(position))
+
+    def _lr_typed(self) -> None:
+        try:
+            lr = float(self.lr_edit.text())
+        except ValueError:
+            return
+        if lr > 0 and math.isfinite(lr):
+            self._edit_run(lr=lr)
+
+    def _sign_toggled(self) -> None:
+        self._edit_run(sign="correct" if self.correct_button.isChecked() else "wrong")
+
+    def flip_sign(self) -> None:
+        """Switch between the correct and the wrong update sign."""
+        (self.wrong_button if self.correct_button.isChecked() else self.correct_button).setChecked(True)
+
+    def _rebuild_parameters(self, optimizer: str, params: dict[str, float]) -> None:
+        while self.parameter_row.count():
+            item = self.parameter_row.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self._parameter_boxes = {}
+        for key, title, default, low, high in HYPER_PARAMETERS.get(optimizer, ()):
+            box = QDoubleSpinBox()
+            box.setRange(low, high)
+            box.setDecimals(4)
+            box.setSingleStep(0.01)
+            box.setValue(params.get(key, default))
+            box.setKeyboardTracking(False)
+            box.valueChanged.connect(lambda value, k=key: self._parameter_edited(k, value))
+            self.parameter_row.addWidget(QLabel(title))
+            self.parameter_row.addWidget(box)
+            self._parameter_boxes[key] = box
+
+    def _parameter_edited(self, key: str, value: float) -> None:
+        if self._updating or not self._session.run_specs:
+            return
+        self._edit_run(params={**self._session.run_specs[0].params, key: value})
+
+    # ----- from the session ----------------------------------------------------------------------------------
+    def _show_runs(self, runs: tuple[RunResult, ...]) -> None:
+        if not runs:
+            return
+        spec = runs[0].spec
+        self._updating = True
+        self.lr_slider.setValue(lr_to_slider(spec.lr))
+        if not self.lr_edit.hasFocus():
+            self.lr_edit.setText(f"{spec.lr:g}")
+        (self.correct_button if spec.sign == "correct" else self.wrong_button).setChecked(True)
+        self.optimizer_box.setCurrentIndex(max(0, self.optimizer_box.findData(spec.optimizer)))
+        self.budget_box.setValue(spec.max_steps)
+        if set(self._parameter_boxes) != {p[0] for p in HYPER_PARAMETERS.get(spec.optimizer, ())}:
+            self._rebuild_parameters(spec.optimizer, spec.params)
+        self._updating = False
+        self._show_step(self._session.step)
+
+    def _show_step(self, step: int) -> None:
+        session = self._session
+        if not session.runs or session.analysis is None:
+            self.readout.setText("")
+            return
+        name = session.analysis.formula.name
+        lines = []
+        for index, result in enumerate(session.runs):
+            state = session.step_state(index)
+            record = result.run.steps[state.step_index]
+            coordinates = ", ".join(format_number(v) for v in record.point)
+            gradient = ", ".join(format_number(g) for g in record.gradient)
+            norm = math.sqrt(sum(g * g for g in record.gradient))
+            status = result.run.message if state.finished else ""
+            sign = "−" if result.spec.sign == "correct" else "<b style='color:#b00020'>+</b>"
+            lines.append(
+                f"<b>step {state.step_index}</b> / {len(result.run.steps) - 1} &nbsp; "
+                f"({', '.join(result.free)}) = ({coordinates}) &nbsp; {name} = {format_number(record.value)} &nbsp; "
+                f"∇{name} = ({gradient}) &nbsp; |∇{name}| = {format_number(norm)} &nbsp; "
+                f"w {sign} η∇{name}, η = {format_number(result.spec.lr)} &nbsp; <i>{status}</i>"
+            )
+        self.readout.setText("<br>".join(lines))
