@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.contour_view.range_changed.connect(self._follow_range)
         self.formula_panel.preset_chosen.connect(self.open_preset)
         self.session.error_changed.connect(self._show_error_in_status)
+        self.session.notice.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self._build_actions()
         self._restore_layout()
 

@@ -25,8 +25,9 @@ class _Presenter:
         self.session = session
         self.view = view
         self.scale = HeightScale()
+        self.drawn_view = session.view
         session.field_changed.connect(lambda _field: self.redraw())
-        session.view_changed.connect(lambda _options: self.redraw())
+        session.view_changed.connect(self._view_changed)
         session.runs_changed.connect(lambda _runs: self.draw_runs())
         session.step_changed.connect(lambda _step: self.show_step())
         if session.field is not None:
@@ -37,11 +38,16 @@ class _Presenter:
         """True when a single variable is plotted (a curve rather than a surface)."""
         return len(self.session.plot.axes) == 1
 
+    def _view_changed(self, view: object) -> None:
+        if view != self.drawn_view:
+            self.redraw()
+
     def redraw(self) -> None:
         """Draw the field, then the runs on top of it."""
         field = self.session.field
-        if field is None:
+        if field is None or field.domain.variables != self.session.plot.axes:
             return
+        self.drawn_view = self.session.view
         self.scale = height_scale_for(field, self.session.view.log_height)
         self.draw_field()
         self.draw_runs()
@@ -60,7 +66,8 @@ class _Presenter:
 
     def draw_runs(self) -> None:
         """Draw every run's trajectory."""
-        if self.session.field is None:
+        field = self.session.field
+        if field is None or field.domain.variables != self.session.plot.axes:
             return
         self.view.set_trajectories([self.trajectory(i, r) for i, r in enumerate(self.session.runs)])
         self.show_step()

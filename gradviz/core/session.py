@@ -10,7 +10,7 @@ from gradviz.core.errors import DescentError, FormulaError
 from gradviz.core.events import Signal
 from gradviz.core.grid import Domain, GridField, evaluate_grid
 from gradviz.core.runs import RunResult, compute_run
-from gradviz.core.scenario import PlotSettings, RunSpec, Scenario, ViewOptions
+from gradviz.core.scenario import Camera, PlotSettings, RunSpec, Scenario, ViewOptions
 
 DEFAULT_RANGE = (-3.0, 3.0)
 DEFAULT_RESOLUTION = 200
@@ -51,6 +51,9 @@ class Session:
         self.step = 0
         self.probe: dict[str, float] | None = None
         self.view = ViewOptions()
+        self.camera = Camera()
+        self.theme = "default"
+        self.presentation_scale = 1.0
         self.title = ""
         self.description = ""
 
@@ -243,6 +246,7 @@ class Session:
             formula=self.analysis.formula.text if self.analysis else "",
             plot=self.plot, runs=self.run_specs, fixed=dict(self.fixed), view=self.view,
             probe=None if self.probe is None else dict(self.probe), title=self.title, description=self.description,
+            step=self.step, camera=self.camera, theme=self.theme, presentation_scale=self.presentation_scale,
         )
 
     def apply_scenario(self, scenario: Scenario, analysis: Analysis) -> None:
@@ -259,11 +263,12 @@ class Session:
         self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in scenario.runs)
         self.probe = None if scenario.probe is None else self._complete_point(scenario.probe)
         self.view = scenario.view
-        self.step = 0
+        self.camera, self.theme, self.presentation_scale = scenario.camera, scenario.theme, scenario.presentation_scale
+        self.step = scenario.step
         self.formula_changed.emit(analysis)
         self.error_changed.emit(None)
         self.plot_changed.emit(self.plot)
-        self.view_changed.emit(self.view)
         self._recompute_field()
+        self.view_changed.emit(self.view)
         self._recompute_runs()
         self.probe_changed.emit(self.probe)

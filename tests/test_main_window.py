@@ -1,0 +1,199 @@
+"""The desktop window, driven as a user would: type, pick presets, click, step, play; pixels of real renderings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from gradviz.app.presenters import run_colour
+from gradviz.core.presets import find_preset
+
+SHOT = (480, 360)
+
+
+def activate(window, qtbot) -> None:
+    """Make the window the active one, as it is when a person uses it (window shortcuts need that)."""
+    with qtbot.waitActive(window):
+        window.activateWindow()
+
+
+def type_formula(window, qtbot, text: str) -> None:
+    """Replace the formula box's text by typing, then wait for the analysis to be applied."""
+    box = window.formula_panel.formula_edit
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, text)
+    qtbot.waitUntil(lambda: not window.controller._timer.isActive(), timeout=3000)
+    window.controller.wait()
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=5000)
+
+
+def colour_distance(image: np.ndarray, colour: tuple[float, ...]) -> np.ndarray:
+    target = np.array(colour[:3]) * 255
+    return np.linalg.norm(image[..., :3].astype(float) - target, axis=-1)
+
+
+def test_typing_a_formula_changes_surface_contours_and_derivatives(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    before_3d = window.surface_view.render_to_array(*SHOT)
+    before_2d = window.contour_view.render_to_array(*SHOT)
+    type_formula(window, qtbot, "x^2 - y^2")
+    assert window.session.analysis.formula.text == "x^2 - y^2"
+    field = window.session.field
+    middle = len(field.xs) // 2
+    assert field.values[0, middle] == pytest.approx(field.xs[middle] ** 2 - field.ys[0] ** 2, abs=1e-9)
+    after_3d = window.surface_view.render_to_array(*SHOT)
+    after_2d = window.contour_view.render_to_array(*SHOT)
+    assert np.abs(after_3d.astype(int) - before_3d).mean() > 2
+    assert np.abs(after_2d.astype(int) - before_2d).mean() > 2
+    text = window.formula_panel.derivatives_label.text()
+    assert "2<i>x</i>" in text.replace(" ", "") or "2" in text
+
+
+def test_a_bad_formula_keeps_the_last_good_surface(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    field = window.session.field
+    window.surface_view.render_to_array(*SHOT)
+    uploads = window.surface_view.mesh_item.upload_count
+    type_formula(window, qtbot, "x^2 + sinx")
+    assert window.session.error is not None
+    assert "sin(x)" in window.session.error.message
+    assert window.formula_panel.error_label.isVisible()
+    assert "column" in window.formula_panel.error_label.text()
+    assert window.session.field is field
+    assert window.surface_view.mesh_item.upload_count == uploads
+    assert window.surface_view.render_to_array(*SHOT)[..., :3].std() > 10
+    assert window.formula_panel.formula_edit.text() == "x^2 + sinx"
+
+
+def test_picking_a_preset_shows_it_everywhere(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    box = window.formula_panel.preset_box
+    index = next(i for i in range(box.count()) if box.itemData(i) and box.itemData(i).id == "two-weight-loss")
+    box.activated.emit(index)
+    window.controller.wait()
+    qtbot.waitUntil(lambda: window.session.plot.axes == ("w1", "w2"), timeout=5000)
+    assert window.session.runs[0].spec.lr == 0.1
+    assert "<i>w</i><sub>1</sub>" in window.formula_panel.derivatives_label.text()
+
+
+def test_clicking_the_contour_panel_sets_the_start(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    view = window.contour_view
+    target = view.data_to_widget(-1.0, 2.0)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(round(target.x()), round(target.y())))
+    start = window.session.run_specs[0].start
+    assert start["x"] == pytest.approx(-1.0, abs=0.05)
+    assert start["y"] == pytest.approx(2.0, abs=0.05)
+    assert window.session.runs[0].points[0][0] == pytest.approx(start["x"])
+
+
+def test_keyboard_steps_and_plays(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    window.surface_view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.session.step == 2
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert window.session.step == 1
+    window.stepper.speed_box.setValue(60)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.stepper.timer.isActive()
+    qtbot.waitUntil(lambda: window.session.step >= 5, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not window.stepper.timer.isActive()
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert window.session.step == 0
+
+
+def test_sign_and_learning_rate_controls_change_the_run(make_main_window, qtbot) -> None:
+    window = make_main_window("wrong-sign")
+    activate(window, qtbot)
+    stepper = window.stepper
+    assert stepper.wrong_button.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_S)
+    assert window.session.run_specs[0].sign == "correct"
+    stepper.lr_edit.setText("0.25")
+    stepper.lr_edit.editingFinished.emit()
+    assert window.session.run_specs[0].lr == 0.25
+    values = window.session.runs[0].values
+    assert values[-1] < values[0]
+    qtbot.keyClick(window, Qt.Key.Key_Plus)
+    assert window.session.run_specs[0].lr == pytest.approx(0.25 * 10**0.1, rel=0.03)
+
+
+def test_trajectory_is_drawn_in_both_views(make_main_window) -> None:
+    window = make_main_window("bowl")
+    session = window.session
+    session.set_step(3)
+    colour = run_colour(0)
+    point = session.runs[0].points[3]
+    surface = window.surface_view
+    surface.top_view()  # nothing can hide the ball from straight above
+    width, height = surface.width(), surface.height()
+    scene = surface.scene_mapping.to_scene(np.array([[point[0], point[1], session.runs[0].values[3]]]))
+    pixel = surface.project_scene_points(scene, width, height)[0]
+    image = surface.render_to_array(width, height)
+    x, y = int(round(pixel[0])), int(round(pixel[1]))
+    near = colour_distance(image[max(0, y - 8): y + 9, max(0, x - 8): x + 9], colour)
+    assert near.min() < 60, "no pixel of the run's colour near the projected current point in 3D"
+    contour_image = window.contour_view.render_to_array(window.contour_view.width(), window.contour_view.height())
+    position = window.contour_view.data_to_widget(point[0], point[1])
+    cx, cy = int(round(position.x())), int(round(position.y()))
+    near2d = colour_distance(contour_image[max(0, cy - 8): cy + 9, max(0, cx - 8): cx + 9], colour)
+    assert near2d.min() < 60, "no pixel of the run's colour at the current point on the contour panel"
+
+
+def test_three_variables_get_a_held_fixed_slider(make_main_window, qtbot) -> None:
+    window = make_main_window("three-variables")
+    assert list(window.formula_panel._fixed_widgets) == ["z"]
+    slider, spin = window.formula_panel._fixed_widgets["z"]
+    before = window.session.field.values.copy()
+    spin.setValue(0.0)
+    assert window.session.fixed["z"] == 0.0
+    assert np.allclose(before - window.session.field.values, 3.0)
+    window.formula_panel.axis_boxes[1].setCurrentIndex(2)
+    window.formula_panel.axis_boxes[1].activated.emit(2)
+    assert window.session.plot.axes == ("x", "z")
+    assert set(window.session.fixed) == {"y"}
+
+
+def test_one_variable_shows_a_curve_with_its_tangent(make_main_window) -> None:
+    window = make_main_window("double-well")
+    assert window.session.plot.axes == ("x",)
+    assert window.contour_view.tangent.isVisible()
+    image = window.surface_view.render_to_array(*SHOT)
+    assert image[..., :3].std() > 10
+
+
+def test_layout_is_remembered(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    window.view_splitter.setSizes([900, 300])
+    sizes = window.view_splitter.sizes()
+    window.close()
+    again = make_main_window(None)
+    assert again.view_splitter.sizes() == pytest.approx(sizes, abs=3)
+
+
+def test_a_run_that_cannot_start_says_so(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    type_formula(window, qtbot, "log(x) + y^2")
+    assert window.session.analysis.formula.text == "log(x) + y^2"
+    window.session.set_start({"x": 1.0, "y": 1.0})
+    good = window.session.runs
+    window.session.set_start({"x": -1.0, "y": 1.0})
+    assert window.session.runs is good
+    assert "cannot start" in window.statusBar().currentMessage()
+
+
+def test_every_preset_renders_something(make_main_window) -> None:
+    window = make_main_window("bowl")
+    from gradviz.core.presets import all_presets
+
+    for preset in all_presets()[:6]:
+        window.open_scenario(preset.scenario, wait=True)
+        image = window.surface_view.render_to_array(240, 180)
+        assert image[..., :3].std() > 8, preset.id
+    assert find_preset("bowl")
