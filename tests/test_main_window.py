@@ -136,12 +136,12 @@ def test_trajectory_is_drawn_in_both_views(make_main_window) -> None:
     scene = surface.scene_mapping.to_scene(np.array([[point[0], point[1], session.runs[0].values[3]]]))
     pixel = surface.project_scene_points(scene, width, height)[0]
     image = surface.render_to_array(width, height)
-    x, y = int(round(pixel[0])), int(round(pixel[1]))
+    x, y = round(pixel[0]), round(pixel[1])
     near = colour_distance(image[max(0, y - 8): y + 9, max(0, x - 8): x + 9], colour)
     assert near.min() < 60, "no pixel of the run's colour near the projected current point in 3D"
     contour_image = window.contour_view.render_to_array(window.contour_view.width(), window.contour_view.height())
     position = window.contour_view.data_to_widget(point[0], point[1])
-    cx, cy = int(round(position.x())), int(round(position.y()))
+    cx, cy = round(position.x()), round(position.y())
     near2d = colour_distance(contour_image[max(0, cy - 8): cy + 9, max(0, cx - 8): cx + 9], colour)
     assert near2d.min() < 60, "no pixel of the run's colour at the current point on the contour panel"
 
@@ -149,7 +149,7 @@ def test_trajectory_is_drawn_in_both_views(make_main_window) -> None:
 def test_three_variables_get_a_held_fixed_slider(make_main_window, qtbot) -> None:
     window = make_main_window("three-variables")
     assert list(window.formula_panel._fixed_widgets) == ["z"]
-    slider, spin = window.formula_panel._fixed_widgets["z"]
+    _slider, spin = window.formula_panel._fixed_widgets["z"]
     before = window.session.field.values.copy()
     spin.setValue(0.0)
     assert window.session.fixed["z"] == 0.0
