@@ -8,11 +8,16 @@ gradient into the optimizer's rule, exactly as torch's ``maximize=True`` does.
 A run records one Step per point visited, numbered from 0 (the start point). The update of a step is
 the vector added to its point to reach the next one; the final step has ``update=None``, since no
 update was applied from it.
+
+A run keeps no optimizer state. :func:`replay_optimizer` recomputes it on demand (for explaining a
+step) by feeding recorded gradients through a fresh copy of the same update rule, so run_descent
+stays as fast as it is and the replayed updates are the run's own, bit for bit.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -21,6 +26,17 @@ import numpy as np
 from gradviz.core.errors import DescentError
 
 OPTIMIZER_NAMES: tuple[str, ...] = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton")
+OPTIMIZER_TITLES: dict[str, str] = {
+    "gd": "Gradient descent",
+    "momentum": "Momentum",
+    "nesterov": "Nesterov momentum",
+    "adagrad": "AdaGrad",
+    "rmsprop": "RMSProp",
+    "adam": "Adam",
+    "newton": "Newton's method",
+}
+# Optimizers whose update depends on the current point and gradient alone, not on earlier steps.
+MEMORYLESS_OPTIMIZERS: tuple[str, ...] = ("gd", "newton")
 SIGNS: tuple[str, ...] = ("correct", "wrong")
 STOP_REASONS: tuple[str, ...] = ("converged", "max_steps", "diverged", "singular_hessian")
 
@@ -264,7 +280,7 @@ class Run:
         return np.array([step.value for step in self.steps], dtype=float)
 
 
-class _Stop(Exception):  # noqa: N818 - a control-flow signal, not an error
+class _Stop(Exception):  # a control-flow signal, not an error
     """Raised by an update rule that cannot take a step from the current point."""
 
     def __init__(self, reason: str, detail: str) -> None:
@@ -313,6 +329,10 @@ class _UpdateRule:
         """Remarks about the run for people; none unless the optimizer has some."""
         return ()
 
+    def state(self) -> dict[str, np.ndarray]:
+        """Copies of the buffers the rule carries from step to step, by name (none for plain GD)."""
+        return {}
+
 
 class _SgdRule(_UpdateRule):
     """torch.optim.SGD: plain (momentum 0), heavy-ball momentum with dampening, or Nesterov."""
@@ -344,6 +364,10 @@ class _SgdRule(_UpdateRule):
         else:
             np.multiply(buffer, -self._lr, out=out)
 
+    def state(self) -> dict[str, np.ndarray]:
+        """The momentum buffer (zero before the first step), unless momentum is off."""
+        return {} if self._momentum == 0.0 else {"momentum_buffer": self._momentum_buffer.copy()}
+
 
 class _AdagradRule(_UpdateRule):
     """torch.optim.Adagrad: per-coordinate steps shrinking with the accumulated squared gradients."""
@@ -366,6 +390,10 @@ class _AdagradRule(_UpdateRule):
         scratch += self._eps
         np.divide(grad, scratch, out=out)
         out *= -scaled_lr
+
+    def state(self) -> dict[str, np.ndarray]:
+        """The running sum of squared gradients."""
+        return {"sum": self._sum.copy()}
 
 
 def _lerp(target: np.ndarray, end: np.ndarray, weight: float, scratch: np.ndarray) -> None:
@@ -418,6 +446,15 @@ class _RmspropRule(_UpdateRule):
             np.divide(grad, denominator, out=out)
             out *= -self._lr
 
+    def state(self) -> dict[str, np.ndarray]:
+        """The mean square, with the mean gradient if centered and the momentum buffer if momentum is on."""
+        buffers = {"square_average": self._square_average.copy()}
+        if self._centered:
+            buffers["grad_average"] = self._grad_average.copy()
+        if self._momentum > 0.0:
+            buffers["momentum_buffer"] = self._momentum_buffer.copy()
+        return buffers
+
 
 class _AdamRule(_UpdateRule):
     """torch.optim.Adam (L2 weight decay, optional AMSGrad), with torch's bias correction."""
@@ -451,6 +488,13 @@ class _AdamRule(_UpdateRule):
         np.divide(self._first_moment, denominator, out=out)
         out *= -step_size
 
+    def state(self) -> dict[str, np.ndarray]:
+        """The first and second moments, and their running maximum with AMSGrad."""
+        buffers = {"first_moment": self._first_moment.copy(), "second_moment": self._second_moment.copy()}
+        if self._amsgrad:
+            buffers["max_second_moment"] = self._max_second_moment.copy()
+        return buffers
+
 
 class _NewtonRule(_UpdateRule):
     """Newton's method, damped by the learning rate: w ← w − η H⁻¹∇f (solving, never inverting H)."""
@@ -461,6 +505,8 @@ class _NewtonRule(_UpdateRule):
         self._weight_decay = settings.weight_decay
         self._steps = 0
         self._indefinite_steps: list[int] = []
+        self._hessian = np.full((dim, dim), np.nan)
+        self._direction = np.full(dim, np.nan)
 
     def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
         """Write the update for this gradient into out, or raise _Stop if H cannot be used."""
@@ -489,7 +535,12 @@ class _NewtonRule(_UpdateRule):
             raise _Stop(
                 "singular_hessian", "the Hessian is singular there, so Newton's step is undefined"
             ) from None
+        self._hessian, self._direction = hessian, direction
         np.multiply(direction, -self._lr, out=out)
+
+    def state(self) -> dict[str, np.ndarray]:
+        """The Hessian of the latest step (weight decay added) and H⁻¹ times the gradient fed (NaN before)."""
+        return {"hessian": self._hessian.copy(), "direction": self._direction.copy()}
 
     def notes(self) -> tuple[str, ...]:
         """A remark when the Hessian was not positive definite at some steps."""
@@ -513,9 +564,11 @@ _RULES: dict[str, type[_UpdateRule]] = {
 }
 
 
-def _make_rule(settings: OptimizerSettings, dim: int, objective: Objective) -> _UpdateRule:
+def _make_rule(settings: OptimizerSettings, dim: int, objective: Objective | None) -> _UpdateRule:
     """A fresh update rule (with empty state) for these settings."""
     if settings.name == "newton":
+        if objective is None:
+            raise DescentError("Newton's method needs the objective, for its Hessian")
         return _NewtonRule(settings, dim, objective)
     return _RULES[settings.name](settings, dim)
 
@@ -636,3 +689,42 @@ def run_descent(objective: Objective, settings: RunSettings) -> Run:
     with np.errstate(all="ignore"):
         count, stop_reason, message, rule = _descend(objective, settings, trajectory)
     return Run(settings, variables, trajectory.steps(count), stop_reason, message, rule.notes())
+
+
+@dataclass(frozen=True, eq=False)
+class OptimizerState:
+    """One replayed step k: the optimizer's buffers just before and just after its update, and the update."""
+
+    k: int
+    update: np.ndarray
+    before: dict[str, np.ndarray]
+    after: dict[str, np.ndarray]
+
+
+def replay_optimizer(
+    optimizer: OptimizerSettings,
+    points: np.ndarray,
+    gradients: np.ndarray,
+    objective: Objective | None = None,
+) -> Iterator[OptimizerState]:
+    """Feed the gradients, one per point, through a fresh update rule, yielding its state at each step.
+
+    The gradients are fed exactly as given: the update sign and weight decay, which run_descent applies
+    before the rule (−∇f for the wrong sign, then + weight_decay·w), are the caller's to apply. The
+    optimizer's weight decay still enters Newton's Hessian. Only Newton's method needs the objective.
+    """
+    points = np.asarray(points, dtype=float)
+    gradients = np.asarray(gradients, dtype=float)
+    if points.ndim != 2 or gradients.shape != points.shape:
+        raise DescentError(f"expected points and gradients of one shape (steps, variables), got "
+                           f"{points.shape} and {gradients.shape}")
+    rule = _make_rule(optimizer, points.shape[1], objective)
+    for k, (point, gradient) in enumerate(zip(points, gradients, strict=True)):
+        before = rule.state()
+        update = np.empty(points.shape[1])
+        try:
+            with np.errstate(all="ignore"):
+                rule.compute(gradient, point, update)
+        except _Stop as stop:
+            raise DescentError(f"cannot replay step {k}: {stop.detail}") from None
+        yield OptimizerState(k, update, before, rule.state())

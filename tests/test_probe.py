@@ -1,0 +1,294 @@
+"""The probe: partials at a point, directions, the gradient check, slices, tangent lines and planes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from gradviz.core.analysis import analyze_in_process
+from gradviz.core.compiled import CompiledFormula
+from gradviz.core.probe import (
+    RELATIVE_STEP,
+    contour_tangent_direction,
+    probe_at,
+    slice_curves,
+    tangent_plane,
+)
+
+XY = ("x", "y")
+
+
+def compiled_formula(text: str) -> CompiledFormula:
+    """The compiled functions of a formula, analysed as the app does (without the worker process)."""
+    return analyze_in_process(text).compiled
+
+
+def value_at(compiled: CompiledFormula, point: np.ndarray) -> float:
+    """f at a point."""
+    return compiled.value_and_gradient(point)[0]
+
+
+# --- values at a point: the seeds' examples ------------------------------------------------------------
+
+
+def test_seed_example_x_squared_plus_3y_at_2_1() -> None:
+    probe = probe_at(compiled_formula("x^2 + 3*y"), {"x": 2.0, "y": 1.0}, XY)
+    assert probe.valid and probe.reason == ""
+    assert probe.value == 7.0
+    assert probe.gradient == {"x": 4.0, "y": 3.0}
+    assert probe.axis_partials == (4.0, 3.0)
+    assert probe.gradient_norm == 5.0
+    assert probe.ascent_direction == pytest.approx((0.8, 0.6))
+    assert probe.plane_ascent_direction == pytest.approx((0.8, 0.6))
+    assert probe.plane_point == (2.0, 1.0)
+
+
+def test_seed_exercise_x2y_plus_xy2_at_2_3() -> None:
+    probe = probe_at(compiled_formula("x^2*y + x*y^2"), {"x": 2.0, "y": 3.0}, XY)
+    assert probe.gradient == {"x": 21.0, "y": 16.0}  # 2xy + y², x² + 2xy
+
+
+def test_three_variables_plot_two_and_keep_the_full_gradient() -> None:
+    compiled = compiled_formula("x^2 + 2y^2 + 3z^2")
+    probe = probe_at(compiled, {"x": 1.0, "y": 1.0, "z": 1.0}, ("z", "x"))
+    assert probe.gradient == {"x": 2.0, "y": 4.0, "z": 6.0}
+    assert probe.axis_partials == (6.0, 2.0)
+    assert probe.gradient_norm == pytest.approx(math.sqrt(56))
+    assert probe.ascent_direction == pytest.approx(np.array([2, 4, 6]) / math.sqrt(56))
+    assert probe.plane_ascent_direction == pytest.approx(np.array([6, 2]) / math.sqrt(40))
+    assert probe.plane_point == (1.0, 1.0)
+
+
+def test_at_a_minimum_there_is_no_direction() -> None:
+    probe = probe_at(compiled_formula("x^2 + y^2"), {"x": 0.0, "y": 0.0}, XY)
+    assert probe.valid
+    assert probe.gradient_norm == 0.0
+    assert probe.ascent_direction is None and probe.plane_ascent_direction is None
+    assert contour_tangent_direction(probe) is None
+
+
+def test_the_plane_direction_can_vanish_while_the_full_one_does_not() -> None:
+    compiled = compiled_formula("x^2 + y^2 + z")
+    probe = probe_at(compiled, {"x": 0.0, "y": 0.0, "z": 5.0}, XY)
+    assert probe.plane_ascent_direction is None
+    assert probe.ascent_direction == (0.0, 0.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "point", "reason"),
+    [
+        ("log(x) + y", {"x": -1.0, "y": 0.0}, "f is undefined at this point"),
+        ("1/(x^2 + y^2)", {"x": 0.0, "y": 0.0}, "f is infinite at this point"),
+        ("sqrt(x^2 + y^2)", {"x": 0.0, "y": 0.0}, "∂f/∂x, ∂f/∂y are undefined or infinite"),
+        ("sqrt(x) + y", {"x": 0.0, "y": 1.0}, "∂f/∂x is undefined or infinite at this point"),
+    ],
+)
+def test_undefined_points_are_not_valid_and_say_why(text: str, point: dict[str, float], reason: str) -> None:
+    compiled = compiled_formula(text)
+    probe = probe_at(compiled, point, XY)
+    assert not probe.valid
+    assert probe.reason.startswith(reason)
+    assert math.isnan(probe.gradient_norm) and probe.checks == ()
+    assert probe.ascent_direction is None and contour_tangent_direction(probe) is None
+    assert tangent_plane(probe, 0.5) is None
+    along_x, _ = slice_curves(compiled, point, XY, {"x": (1, 2), "y": (1, 2)})
+    assert along_x.tangent is None
+
+
+def test_bad_points_and_axes_are_refused() -> None:
+    compiled = compiled_formula("x + y")
+    with pytest.raises(ValueError, match="no value for y"):
+        probe_at(compiled, {"x": 1.0}, XY)
+    with pytest.raises(ValueError, match="distinct variables"):
+        probe_at(compiled, {"x": 1.0, "y": 1.0}, ("x", "z"))
+    with pytest.raises(ValueError, match="distinct variables"):
+        probe_at(compiled, {"x": 1.0, "y": 1.0}, ("x", "x"))
+
+
+# --- the gradient check ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "point"),
+    [
+        ("x^2 + y^2", (1.0, 2.0)),
+        ("(1 - x)^2 + 100*(y - x^2)^2", (-1.5, 2.0)),
+        ("sin(x) + cos(y)", (0.5, 1.0)),
+        ("x^2*y + x*y^2", (2.0, 3.0)),
+        ("exp(x/100)*y", (250.0, -3.0)),
+    ],
+)
+def test_finite_differences_agree_with_the_exact_partials(text: str, point: tuple[float, float]) -> None:
+    probe = probe_at(compiled_formula(text), dict(zip(XY, point, strict=True)), XY)
+    for check, x in zip(probe.checks, point, strict=True):
+        assert check.agrees, check
+        assert check.exact == probe.gradient[check.variable]
+        assert check.step == pytest.approx(RELATIVE_STEP * max(1.0, abs(x)), rel=1e-6)
+        assert check.absolute_difference == abs(check.exact - check.estimate)
+        assert check.relative_difference < 1e-8
+
+
+def test_the_check_catches_a_kink() -> None:
+    probe = probe_at(compiled_formula("max(x, 0) + y"), {"x": 0.0, "y": 1.0}, XY)
+    kink, smooth = probe.checks
+    assert (kink.exact, kink.estimate) == (0.0, pytest.approx(0.5))  # the convention vs the average slope
+    assert not kink.agrees and kink.relative_difference == pytest.approx(1.0)
+    assert smooth.agrees
+
+
+def test_an_exact_zero_with_a_tiny_estimate_agrees() -> None:
+    check = probe_at(compiled_formula("x^2 + y^2"), {"x": 0.0, "y": 0.0}, XY).checks[0]
+    assert check.exact == 0.0 and check.agrees
+
+
+# --- the gradient is perpendicular to the contour --------------------------------------------------------
+
+
+def contour_point(compiled: CompiledFormula, near: np.ndarray, normal: np.ndarray, level: float,
+                  reach: float) -> np.ndarray:
+    """The point near + α·normal with f = level, found by bisection on f alone (no derivatives)."""
+    low, high = -reach, reach
+    sign_low = math.copysign(1.0, value_at(compiled, near + low * normal) - level)
+    assert sign_low != math.copysign(1.0, value_at(compiled, near + high * normal) - level), "no bracket"
+    for _ in range(200):
+        middle = 0.5 * (low + high)
+        if math.copysign(1.0, value_at(compiled, near + middle * normal) - level) == sign_low:
+            low = middle
+        else:
+            high = middle
+    return near + 0.5 * (low + high) * normal
+
+
+def angle_degrees(first: np.ndarray, second: np.ndarray) -> float:
+    """The angle between two vectors, in degrees."""
+    cosine = first @ second / (np.linalg.norm(first) * np.linalg.norm(second))
+    return math.degrees(math.acos(max(-1.0, min(1.0, cosine))))
+
+
+@pytest.mark.parametrize(
+    ("text", "point"),
+    [
+        ("x^2 + y^2", (1.0, 2.0)),
+        ("x^2 + 10*y^2", (2.4, 2.25)),
+        ("(1 - x)^2 + 100*(y - x^2)^2", (-1.5, 2.0)),
+        ("(1 - x)^2 + 100*(y - x^2)^2", (0.5, 0.1)),
+        ("sin(x) + cos(y)", (0.5, 1.0)),
+        ("sin(x) + cos(y)", (-2.0, 2.5)),
+        ("x^2*y + x*y^2", (2.0, 3.0)),
+        ("x^2*y + x*y^2", (-1.0, 0.5)),
+    ],
+)
+def test_gradient_is_perpendicular_to_the_contour_walked_numerically(
+    text: str, point: tuple[float, float]
+) -> None:
+    compiled = compiled_formula(text)
+    probe = probe_at(compiled, dict(zip(XY, point, strict=True)), XY)
+    gradient = np.array(probe.axis_partials)
+    normal = np.array(probe.plane_ascent_direction)
+    tangent = np.array(contour_tangent_direction(probe))
+    assert tangent @ normal == pytest.approx(0.0, abs=1e-15)
+    assert np.linalg.norm(tangent) == pytest.approx(1.0)
+    distance = 1e-3
+    here = np.array(point)
+    ahead, behind = (
+        contour_point(compiled, here + side * distance * tangent, normal, probe.value, distance)
+        for side in (1.0, -1.0)
+    )
+    chord = ahead - behind
+    assert np.linalg.norm(chord) == pytest.approx(2 * distance, rel=1e-2)
+    assert angle_degrees(chord, gradient) == pytest.approx(90.0, abs=0.5)
+    assert angle_degrees(chord, tangent) < 0.5
+
+
+def test_contour_tangent_needs_two_axes() -> None:
+    compiled = compiled_formula("x^2 + y^2")
+    assert contour_tangent_direction(probe_at(compiled, {"x": 1.0, "y": 2.0}, ("x",))) is None
+
+
+def test_contour_tangent_turns_the_gradient_counter_clockwise() -> None:
+    probe = probe_at(compiled_formula("f(x, y) = x"), {"x": 0.0, "y": 0.0}, XY)
+    assert contour_tangent_direction(probe) == (-0.0, 1.0)
+
+
+# --- slices and tangent lines ----------------------------------------------------------------------------
+
+
+def test_slices_hold_the_other_variables_at_the_point() -> None:
+    compiled = compiled_formula("x^2*y + x*y^2")
+    point = {"x": 2.0, "y": 3.0}
+    along_x, along_y = slice_curves(compiled, point, XY, {"x": (-3.0, 3.0), "y": (0.0, 4.0)}, samples=50)
+    assert along_x.axis == "x" and along_y.axis == "y"
+    assert along_x.coordinates == pytest.approx(np.linspace(-3.0, 3.0, 50))
+    assert along_x.values == pytest.approx(along_x.coordinates**2 * 3 + along_x.coordinates * 9)
+    assert along_y.values == pytest.approx(4 * along_y.coordinates + 2 * along_y.coordinates**2)
+    assert (along_x.x0, along_x.f0, along_x.slope) == (2.0, 30.0, 21.0)
+    assert (along_y.x0, along_y.f0, along_y.slope) == (3.0, 30.0, 16.0)
+
+
+def test_tangent_lines_touch_the_curve_with_the_partial_as_slope() -> None:
+    compiled = compiled_formula("sin(x) + cos(y)")
+    ranges = {"x": (-3.0, 3.0), "y": (-3.0, 3.0)}
+    for curve in slice_curves(compiled, {"x": 0.5, "y": 1.0}, XY, ranges):
+        (x_start, f_start), (x_end, f_end) = curve.tangent
+        assert (f_end - f_start) / (x_end - x_start) == pytest.approx(curve.slope)
+        assert f_start + curve.slope * (curve.x0 - x_start) == pytest.approx(curve.f0)
+        low, high = ranges[curve.axis]
+        assert low <= x_start < curve.x0 < x_end <= high
+        for f_tangent in (f_start, f_end):
+            assert curve.values.min() - 1e-12 <= f_tangent <= curve.values.max() + 1e-12
+
+
+def test_a_steep_tangent_is_clipped_to_the_height_of_the_curve() -> None:
+    compiled = compiled_formula("x^2 + y")
+    (curve,) = slice_curves(compiled, {"x": 1.0, "y": 0.0}, ("x",), {"x": (-1.0, 1.5)}, samples=11)
+    (x_start, f_start), (x_end, f_end) = curve.tangent  # f = x² on [−1, 1.5]: heights 0 to 2.25
+    assert (x_start, f_start) == pytest.approx((0.5, 0.0))
+    assert (x_end, f_end) == pytest.approx((1.5, 2.0))
+
+
+def test_a_flat_slice_keeps_its_whole_tangent() -> None:
+    (curve,) = slice_curves(compiled_formula("f(x, y) = x^2"), {"x": 1.0, "y": 0.5}, ("y",), {"y": (-2.0, 2.0)})
+    assert curve.tangent == ((-2.0, 1.0), (2.0, 1.0))
+
+
+def test_undefined_stretches_of_a_slice_are_nan() -> None:
+    (curve,) = slice_curves(compiled_formula("log(x) + y"), {"x": 1.0, "y": 0.0}, ("x",), {"x": (-1.5, 1.5)},
+                            samples=4)
+    assert np.isnan(curve.values[:2]).all() and np.isfinite(curve.values[2:]).all()
+    assert curve.tangent is not None
+
+
+def test_slices_need_two_samples() -> None:
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        slice_curves(compiled_formula("x + y"), {"x": 0, "y": 0}, XY, {"x": (0, 1), "y": (0, 1)}, samples=1)
+
+
+# --- the tangent plane -------------------------------------------------------------------------------------
+
+
+def test_tangent_plane_corners_lie_on_the_plane_around_the_point() -> None:
+    compiled = compiled_formula("x^2*y + x*y^2")
+    probe = probe_at(compiled, {"x": 2.0, "y": 3.0}, XY)
+    corners = tangent_plane(probe, (0.5, 0.25))
+    assert corners.shape == (4, 3)
+    assert corners[:, :2] == pytest.approx(np.array([[1.5, 2.75], [2.5, 2.75], [2.5, 3.25], [1.5, 3.25]]))
+    assert corners[:, 2] == pytest.approx(30.0 + 21.0 * (corners[:, 0] - 2.0) + 16.0 * (corners[:, 1] - 3.0))
+    assert corners.mean(axis=0) == pytest.approx((2.0, 3.0, 30.0))
+
+
+def test_tangent_plane_touches_the_surface_to_second_order() -> None:
+    compiled = compiled_formula("sin(x) + cos(y)")
+    probe = probe_at(compiled, {"x": 0.5, "y": 1.0}, XY)
+    gaps = []
+    for width in (1e-1, 1e-2):
+        corners = tangent_plane(probe, width)
+        gaps.append(max(abs(value_at(compiled, corner[:2]) - corner[2]) for corner in corners))
+    assert gaps[1] < gaps[0] / 50  # the gap shrinks with the square of the width
+
+
+def test_tangent_plane_needs_two_axes() -> None:
+    probe = probe_at(compiled_formula("x^2 + y^2"), {"x": 1.0, "y": 2.0}, ("x",))
+    with pytest.raises(ValueError, match="two plotted axes"):
+        tangent_plane(probe, 0.5)
