@@ -197,3 +197,18 @@ def test_every_preset_renders_something(make_main_window) -> None:
         image = window.surface_view.render_to_array(240, 180)
         assert image[..., :3].std() > 8, preset.id
     assert find_preset("bowl")
+
+
+def test_zooming_the_contour_panel_changes_the_domain_everywhere(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    uploads = window.surface_view.mesh_item.upload_count
+    window.contour_view.view_box.scaleBy((0.5, 0.5))
+    window.contour_view.view_box.sigRangeChangedManually.emit(window.contour_view.view_box.state["mouseEnabled"])
+    qtbot.waitUntil(lambda: window.session.plot.ranges["x"][1] < 2.5, timeout=3000)
+    low, high = window.session.plot.ranges["x"]
+    assert high - low == pytest.approx(3.0, rel=0.1)
+    assert window.session.field.xs[0] == pytest.approx(low)
+    window.surface_view.render_to_array(*SHOT)
+    assert window.surface_view.mesh_item.upload_count > uploads
+    qtbot.wait(400)
+    assert window.session.plot.ranges["x"] == (low, high), "the domain keeps changing by itself"

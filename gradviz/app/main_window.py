@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStyle
 
 from gradviz import __version__
 from gradviz.app.contour_view import ContourView
@@ -19,7 +19,7 @@ from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
 from gradviz.core.errors import GradvizError
 from gradviz.core.notation import format_number
-from gradviz.core.presets import Preset
+from gradviz.core.presets import Preset, all_presets
 from gradviz.core.scenario import Scenario, load_scenario, save_scenario
 from gradviz.core.session import Session
 
@@ -134,6 +134,29 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self._action("Full screen", self._toggle_full_screen, "F11"))
         self.session.view_changed.connect(self._show_view_options)
+
+        gallery_menu = menu.addMenu("&Gallery")
+        for preset in all_presets():
+            action = gallery_menu.addAction(preset.title)
+            action.setStatusTip(preset.description)
+            action.triggered.connect(lambda _checked=False, chosen=preset: self.open_preset(chosen))
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        style = self.style()
+        for action, icon in (
+            (file_menu.actions()[0], QStyle.StandardPixmap.SP_DialogOpenButton),
+            (file_menu.actions()[1], QStyle.StandardPixmap.SP_DialogSaveButton),
+            (self.play_action, QStyle.StandardPixmap.SP_MediaPlay),
+            (run_menu.actions()[1], QStyle.StandardPixmap.SP_MediaSeekForward),
+            (run_menu.actions()[3], QStyle.StandardPixmap.SP_MediaSkipBackward),
+        ):
+            action.setIcon(style.standardIcon(icon))
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        for action in (view_menu.actions()[0], view_menu.actions()[1], self.arrows_action, self.log_action):
+            toolbar.addAction(action)
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("Keyboard shortcuts", self._show_shortcuts, "F1"))
@@ -271,6 +294,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1600, 1000)
+        state = settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
         for splitter in (self.main_splitter, self.view_splitter):
             state = settings.value(f"window/{splitter.objectName()}")
             if state is not None:
@@ -280,6 +306,7 @@ class MainWindow(QMainWindow):
         """Remember window geometry and splitter positions."""
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
         for splitter in (self.main_splitter, self.view_splitter):
             settings.setValue(f"window/{splitter.objectName()}", splitter.saveState())
         settings.sync()
