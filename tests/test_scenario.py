@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,8 @@ import pytest
 from gradviz.core.errors import ScenarioError
 from gradviz.core.presets import all_presets
 from gradviz.core.scenario import (
+    SCENARIO_VERSION,
+    Camera,
     PlotSettings,
     RunSpec,
     Scenario,
@@ -31,10 +36,14 @@ def full_scenario() -> Scenario:
             RunSpec(start={"x": -1.0, "y": 0.5, "z": 0.2}),
         ),
         fixed={"y": 0.5},
-        view=ViewOptions(arrows="downhill", log_height=True),
+        view=ViewOptions(arrows="downhill", log_height=True, show_arrows=False, contour_fill=False),
         probe={"x": 0.3, "y": 0.5, "z": -0.2},
         title="Three variables",
         description="z held fixed",
+        step=17,
+        camera=Camera(distance=12.5, elevation=-12.25, azimuth=417.5, center=(0.25, -1.0, 1.5), field_of_view=5.0),
+        theme="projector",
+        presentation_scale=2.25,
     )
 
 
@@ -44,6 +53,72 @@ def test_every_field_round_trips_through_a_file(tmp_path: Path) -> None:
     save_scenario(scenario, path)
     assert load_scenario(path) == scenario
     assert scenario_from_dict(json.loads(path.read_text(encoding="utf-8"))) == scenario
+
+
+@pytest.mark.parametrize(
+    "camera",
+    [Camera(), Camera(elevation=90.0, azimuth=-90.0), Camera(distance=0.001, center=(0.0, 0.0, 0.0))],
+    ids=["default view", "angles only", "distance and center"],
+)
+def test_default_and_partial_cameras_round_trip(camera: Camera) -> None:
+    scenario = replace(full_scenario(), camera=camera)
+    assert scenario_from_dict(json.loads(json.dumps(scenario_to_dict(scenario)))) == scenario
+
+
+def test_new_files_are_written_in_the_newest_version() -> None:
+    data = scenario_to_dict(full_scenario())
+    assert data["version"] == SCENARIO_VERSION == 2
+    assert data["step"] == 17 and data["theme"] == "projector" and data["presentation_scale"] == 2.25
+    assert data["camera"] == {"distance": 12.5, "elevation": -12.25, "azimuth": 417.5, "center": [0.25, -1.0, 1.5],
+                              "field_of_view": 5.0}
+    assert data["view"] == {"arrows": "downhill", "log_height": True, "show_arrows": False, "contour_fill": False}
+
+
+VERSION_1_FILE = """{
+ "format": "gradviz-scenario",
+ "version": 1,
+ "title": "Old file",
+ "description": "",
+ "formula": "f(x, y) = x^2 + y^2",
+ "plot": {"axes": ["x", "y"], "ranges": {"x": [-3, 3], "y": [-2, 2]}, "resolution": 200},
+ "fixed": {},
+ "runs": [{"label": "", "start": {"x": 1, "y": 2}, "optimizer": "gd", "lr": 0.1, "sign": "correct",
+           "max_steps": 30, "params": {}}],
+ "view": {"arrows": "downhill", "log_height": true},
+ "probe": {"x": 1, "y": 2}
+}
+"""
+
+
+def test_version_1_files_still_load_with_the_new_fields_at_their_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "old.gradviz.json"
+    path.write_text(VERSION_1_FILE, encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.view == ViewOptions(arrows="downhill", log_height=True, show_arrows=True, contour_fill=True)
+    assert (scenario.step, scenario.camera, scenario.theme) == (0, Camera(), "default")
+    assert scenario.presentation_scale == 1.0
+    assert scenario.runs[0].start == {"x": 1.0, "y": 2.0} and scenario.probe == {"x": 1.0, "y": 2.0}
+    save_scenario(scenario, path)
+    assert json.loads(path.read_text(encoding="utf-8"))["version"] == 2
+    assert load_scenario(path) == scenario
+
+
+def test_the_version_1_presets_survive_a_save_in_version_2(tmp_path: Path) -> None:
+    path = tmp_path / "preset.json"
+    for preset in all_presets():
+        save_scenario(preset.scenario, path)
+        assert load_scenario(path) == preset.scenario
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_saved_files_are_readable_by_others_and_keep_an_existing_mode(tmp_path: Path) -> None:
+    fresh, private = tmp_path / "fresh.json", tmp_path / "private.json"
+    save_scenario(full_scenario(), fresh)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+    private.write_text("{}", encoding="utf-8")
+    private.chmod(0o600)
+    save_scenario(full_scenario(), private)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
 
 
 def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path: Path) -> None:
@@ -106,6 +181,25 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         (lambda d: d["runs"][0]["start"].update(x=float("nan")), "finite"),
         (lambda d: d.update(runs=[d["runs"][0]] * 50), "at most"),
         (lambda d: d["view"].update(log_height="yes"), "true or false"),
+        (lambda d: d["view"].update(show_arrows=1), "view.show_arrows: expected true or false"),
+        (lambda d: d["view"].update(contour_fill=None), "view.contour_fill: expected true or false"),
+        (lambda d: d.update(step=-1), "step: expected a whole number from 0"),
+        (lambda d: d.update(step=2.0), "step: expected a whole number"),
+        (lambda d: d.update(step=False), "step: expected a whole number"),
+        (lambda d: d.update(camera="far"), "camera: expected an object"),
+        (lambda d: d["camera"].update(distance=0), "camera.distance: expected 0.001 to"),
+        (lambda d: d["camera"].update(distance=-3.5), "camera.distance"),
+        (lambda d: d["camera"].update(elevation=91), "camera.elevation: expected -90 to 90°"),
+        (lambda d: d["camera"].update(azimuth="north"), "camera.azimuth: expected a number"),
+        (lambda d: d["camera"].update(azimuth=float("inf")), "camera.azimuth: expected a finite number"),
+        (lambda d: d["camera"].update(center=[1, 2]), r"camera.center: expected \[x, y, z\]"),
+        (lambda d: d["camera"].update(center=[1, 2, "z"]), "camera.center: expected a number"),
+        (lambda d: d["camera"].update(field_of_view=0.5), "camera.field_of_view: expected 1 to 120°"),
+        (lambda d: d.update(theme="dark"), "theme: 'dark' is not one of default, projector"),
+        (lambda d: d.update(theme=None), "theme: expected text"),
+        (lambda d: d.update(presentation_scale=0.5), "presentation_scale: expected 1 to 3, got 0.5"),
+        (lambda d: d.update(presentation_scale=3.01), "presentation_scale: expected 1 to 3"),
+        (lambda d: d.update(presentation_scale="2"), "presentation_scale: expected a number"),
     ],
 )
 def test_invalid_fields_name_the_field(change: object, message: str) -> None:

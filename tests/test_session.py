@@ -79,8 +79,10 @@ def test_clock_is_shared_and_clamped() -> None:
     session.set_step(10**6)
     assert session.step == session.last_step
     session.step_by(-3)
-    states = [session.step_state(i) for i in range(2)]
-    assert all(state.step_index == session.step for state in states)
+    for index, result in enumerate(session.runs):
+        state = session.step_state(index)
+        assert state.step_index == min(session.step, len(result.run.steps) - 1)
+        assert state.finished == (state.step_index == len(result.run.steps) - 1)
     session.reset()
     assert session.step == 0
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from gradviz.core.errors import ScenarioError
 from gradviz.core.scenario import Scenario, scenario_from_dict
+from gradviz.core.shipped import read_resource_text
 
 PRESETS_FORMAT = "gradviz-presets"
 DEFAULT_PRESET = "cubic-mixed"
@@ -25,14 +24,6 @@ class Preset:
     source: str
     description: str
     scenario: Scenario
-
-
-def read_resource_text(name: str) -> str:
-    """The text of a file shipped in gradviz's resources."""
-    try:
-        return resources.files("gradviz.resources").joinpath(name).read_text(encoding="utf-8")
-    except ModuleNotFoundError:
-        return (Path(__file__).resolve().parents[2] / "resources" / name).read_text(encoding="utf-8")
 
 
 def _preset_from_dict(data: dict[str, Any]) -> Preset:

@@ -1,10 +1,15 @@
-"""Scenarios: a formula, what is plotted, held-fixed values, runs and view options, as versioned JSON."""
+"""Scenarios: a formula, what is plotted, held values, runs, the clock, the camera and view options, as JSON.
+
+Version 2 added the current step, the 3D camera, the theme, the presentation scale and two view
+switches (show_arrows, contour_fill); version 1 files are still read, with those at their defaults.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -14,14 +19,19 @@ from typing import Any
 from gradviz.core.errors import ScenarioError
 
 SCENARIO_FORMAT = "gradviz-scenario"
-SCENARIO_VERSION = 1
+SCENARIO_VERSION = 2
 MAX_FILE_BYTES = 2_000_000
+NEW_FILE_MODE = 0o644
 MAX_RUNS = 12
 MAX_STEPS = 100_000
 MIN_RESOLUTION, MAX_RESOLUTION = 8, 1000
 OPTIMIZER_NAMES = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton")
 SIGNS = ("correct", "wrong")
 ARROW_DIRECTIONS = ("uphill", "downhill")
+THEMES = ("default", "projector")
+MIN_PRESENTATION_SCALE, MAX_PRESENTATION_SCALE = 1.0, 3.0
+MIN_CAMERA_DISTANCE, MAX_CAMERA_DISTANCE = 1e-3, 1e6
+MIN_FIELD_OF_VIEW, MAX_FIELD_OF_VIEW = 1.0, 120.0
 
 
 @dataclass(frozen=True)
@@ -48,10 +58,23 @@ class PlotSettings:
 
 @dataclass(frozen=True)
 class ViewOptions:
-    """How the views draw: arrow direction and log height."""
+    """How the views draw: arrow direction, log height, whether arrows show, filled or line-only contours."""
 
     arrows: str = "uphill"
     log_height: bool = False
+    show_arrows: bool = True
+    contour_fill: bool = True
+
+
+@dataclass(frozen=True)
+class Camera:
+    """Where the 3D view looks from (angles in degrees, lengths in scene units); None means the default."""
+
+    distance: float | None = None
+    elevation: float | None = None
+    azimuth: float | None = None
+    center: tuple[float, float, float] | None = None
+    field_of_view: float | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +89,10 @@ class Scenario:
     probe: dict[str, float] | None = None
     title: str = ""
     description: str = ""
+    step: int = 0
+    camera: Camera = field(default_factory=Camera)
+    theme: str = "default"
+    presentation_scale: float = 1.0
 
     def with_runs(self, runs: tuple[RunSpec, ...]) -> Scenario:
         """A copy with other runs."""
@@ -84,7 +111,27 @@ def _number(value: Any, where: str) -> float:
     return float(value)
 
 
-def _text(value: Any, where: str, limit: int = 2000) -> str:
+def _number_between(value: Any, where: str, low: float, high: float, unit: str = "") -> float:
+    number = _number(value, where)
+    if not low <= number <= high:
+        raise _fail(where, f"expected {low:g} to {high:g}{unit}, got {number:g}")
+    return number
+
+
+def _whole_number(value: Any, where: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _fail(where, f"expected a whole number from {low} to {high}")
+    return value
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(where, "expected true or false")
+    return value
+
+
+def checked_text(value: Any, where: str, limit: int = 2000) -> str:
+    """`value` if it is text of at most `limit` characters; else a ScenarioError naming the field `where`."""
     if not isinstance(value, str):
         raise _fail(where, f"expected text, got {type(value).__name__}")
     if len(value) > limit:
@@ -92,31 +139,29 @@ def _text(value: Any, where: str, limit: int = 2000) -> str:
     return value
 
 
-def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+def checked_object(value: Any, where: str) -> Mapping[str, Any]:
+    """`value` if it is a JSON object; else a ScenarioError naming the field `where`."""
     if not isinstance(value, dict):
         raise _fail(where, f"expected an object, got {type(value).__name__}")
     return value
 
 
 def _choice(value: Any, where: str, choices: tuple[str, ...]) -> str:
-    text = _text(value, where)
+    text = checked_text(value, where)
     if text not in choices:
         raise _fail(where, f"'{text}' is not one of {', '.join(choices)}")
     return text
 
 
 def _point(value: Any, where: str) -> dict[str, float]:
-    mapping = _mapping(value, where)
+    mapping = checked_object(value, where)
     if len(mapping) > 16:
         raise _fail(where, "too many variables")
-    return {_text(name, where, 40): _number(v, f"{where}.{name}") for name, v in mapping.items()}
+    return {checked_text(name, where, 40): _number(v, f"{where}.{name}") for name, v in mapping.items()}
 
 
 def _run_from_dict(data: Any, where: str) -> RunSpec:
-    data = _mapping(data, where)
-    max_steps = data.get("max_steps", 100)
-    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or not 0 <= max_steps <= MAX_STEPS:
-        raise _fail(f"{where}.max_steps", f"expected a whole number from 0 to {MAX_STEPS}")
+    data = checked_object(data, where)
     lr = _number(data.get("lr", 0.1), f"{where}.lr")
     if lr <= 0:
         raise _fail(f"{where}.lr", "the learning rate must be positive")
@@ -125,21 +170,21 @@ def _run_from_dict(data: Any, where: str) -> RunSpec:
         optimizer=_choice(data.get("optimizer", "gd"), f"{where}.optimizer", OPTIMIZER_NAMES),
         lr=lr,
         sign=_choice(data.get("sign", "correct"), f"{where}.sign", SIGNS),
-        max_steps=max_steps,
+        max_steps=_whole_number(data.get("max_steps", 100), f"{where}.max_steps", 0, MAX_STEPS),
         params=_point(data.get("params", {}), f"{where}.params"),
-        label=_text(data.get("label", ""), f"{where}.label", 200),
+        label=checked_text(data.get("label", ""), f"{where}.label", 200),
     )
 
 
 def _plot_from_dict(data: Any) -> PlotSettings:
-    data = _mapping(data, "plot")
+    data = checked_object(data, "plot")
     axes_data = data.get("axes")
     if not isinstance(axes_data, list) or not 1 <= len(axes_data) <= 2:
         raise _fail("plot.axes", "expected a list of one or two variable names")
-    axes = tuple(_text(name, "plot.axes", 40) for name in axes_data)
+    axes = tuple(checked_text(name, "plot.axes", 40) for name in axes_data)
     if len(set(axes)) != len(axes):
         raise _fail("plot.axes", "the plotted variables must differ")
-    ranges_data = _mapping(data.get("ranges"), "plot.ranges")
+    ranges_data = checked_object(data.get("ranges"), "plot.ranges")
     ranges: dict[str, tuple[float, float]] = {}
     for name in axes:
         pair = ranges_data.get(name)
@@ -149,52 +194,90 @@ def _plot_from_dict(data: Any) -> PlotSettings:
         if not low < high:
             raise _fail(f"plot.ranges.{name}", "low must be below high")
         ranges[name] = (low, high)
-    resolution = data.get("resolution", 200)
-    if isinstance(resolution, bool) or not isinstance(resolution, int):
-        raise _fail("plot.resolution", "expected a whole number")
-    if not MIN_RESOLUTION <= resolution <= MAX_RESOLUTION:
-        raise _fail("plot.resolution", f"expected {MIN_RESOLUTION} to {MAX_RESOLUTION}")
+    resolution = _whole_number(data.get("resolution", 200), "plot.resolution", MIN_RESOLUTION, MAX_RESOLUTION)
     return PlotSettings(axes=axes, ranges=ranges, resolution=resolution)
 
 
-def scenario_from_dict(data: Any) -> Scenario:
-    """Build a Scenario from parsed JSON, checking every field; raise ScenarioError on anything wrong."""
-    data = _mapping(data, "scenario")
-    if data.get("format") != SCENARIO_FORMAT:
-        raise ScenarioError("this is not a gradviz scenario (its 'format' field is missing or different)")
+def _view_from_dict(data: Any) -> ViewOptions:
+    data = checked_object(data, "view")
+    return ViewOptions(
+        arrows=_choice(data.get("arrows", "uphill"), "view.arrows", ARROW_DIRECTIONS),
+        log_height=_flag(data.get("log_height", False), "view.log_height"),
+        show_arrows=_flag(data.get("show_arrows", True), "view.show_arrows"),
+        contour_fill=_flag(data.get("contour_fill", True), "view.contour_fill"),
+    )
+
+
+def _optional_number_between(data: Mapping[str, Any], key: str, where: str, low: float, high: float,
+                             unit: str = "") -> float | None:
+    value = data.get(key)
+    return None if value is None else _number_between(value, where, low, high, unit)
+
+
+def _center_from_list(value: Any) -> tuple[float, float, float]:
+    if not isinstance(value, list) or len(value) != 3:
+        raise _fail("camera.center", "expected [x, y, z]")
+    x, y, z = (_number(coordinate, "camera.center") for coordinate in value)
+    return (x, y, z)
+
+
+def _camera_from_dict(data: Any) -> Camera:
+    data = checked_object({} if data is None else data, "camera")
+    azimuth, center = data.get("azimuth"), data.get("center")
+    return Camera(
+        distance=_optional_number_between(data, "distance", "camera.distance", MIN_CAMERA_DISTANCE,
+                                          MAX_CAMERA_DISTANCE),
+        elevation=_optional_number_between(data, "elevation", "camera.elevation", -90.0, 90.0, "°"),
+        azimuth=None if azimuth is None else _number(azimuth, "camera.azimuth"),
+        center=None if center is None else _center_from_list(center),
+        field_of_view=_optional_number_between(data, "field_of_view", "camera.field_of_view", MIN_FIELD_OF_VIEW,
+                                               MAX_FIELD_OF_VIEW, "°"),
+    )
+
+
+def check_format(data: Mapping[str, Any], format_name: str, newest_version: int, what: str) -> int:
+    """The format version of a parsed file; raise ScenarioError if it is foreign, unversioned or too new."""
+    if data.get("format") != format_name:
+        raise ScenarioError(f"this is not a gradviz {what} (its 'format' field is missing or different)")
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ScenarioError("the scenario has no valid format version")
-    if version > SCENARIO_VERSION:
+        raise ScenarioError(f"the {what} has no valid format version")
+    if version > newest_version:
         raise ScenarioError(
-            f"the scenario was written by a newer gradviz (format version {version}; "
-            f"this version reads up to {SCENARIO_VERSION})"
+            f"the {what} was written by a newer gradviz (format version {version}; "
+            f"this version reads up to {newest_version})"
         )
+    return version
+
+
+def scenario_from_dict(data: Any) -> Scenario:
+    """Build a Scenario from parsed JSON (format version 1 or 2), checking every field; raise ScenarioError."""
+    data = checked_object(data, "scenario")
+    check_format(data, SCENARIO_FORMAT, SCENARIO_VERSION, "scenario")
     runs_data = data.get("runs", [])
     if not isinstance(runs_data, list) or len(runs_data) > MAX_RUNS:
         raise _fail("runs", f"expected a list of at most {MAX_RUNS} runs")
-    view_data = _mapping(data.get("view", {}), "view")
-    log_height = view_data.get("log_height", False)
-    if not isinstance(log_height, bool):
-        raise _fail("view.log_height", "expected true or false")
     probe = data.get("probe")
     return Scenario(
-        formula=_text(data.get("formula"), "formula", 500),
+        formula=checked_text(data.get("formula"), "formula", 500),
         plot=_plot_from_dict(data.get("plot")),
         runs=tuple(_run_from_dict(run, f"runs[{i}]") for i, run in enumerate(runs_data)),
         fixed=_point(data.get("fixed", {}), "fixed"),
-        view=ViewOptions(
-            arrows=_choice(view_data.get("arrows", "uphill"), "view.arrows", ARROW_DIRECTIONS),
-            log_height=log_height,
-        ),
+        view=_view_from_dict(data.get("view", {})),
         probe=None if probe is None else _point(probe, "probe"),
-        title=_text(data.get("title", ""), "title", 300),
-        description=_text(data.get("description", ""), "description"),
+        title=checked_text(data.get("title", ""), "title", 300),
+        description=checked_text(data.get("description", ""), "description"),
+        step=_whole_number(data.get("step", 0), "step", 0, MAX_STEPS),
+        camera=_camera_from_dict(data.get("camera")),
+        theme=_choice(data.get("theme", "default"), "theme", THEMES),
+        presentation_scale=_number_between(data.get("presentation_scale", 1.0), "presentation_scale",
+                                           MIN_PRESENTATION_SCALE, MAX_PRESENTATION_SCALE),
     )
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     """The JSON-ready form of a scenario, newest format version."""
+    camera = scenario.camera
     return {
         "format": SCENARIO_FORMAT,
         "version": SCENARIO_VERSION,
@@ -219,36 +302,69 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
             }
             for run in scenario.runs
         ],
-        "view": {"arrows": scenario.view.arrows, "log_height": scenario.view.log_height},
+        "view": {
+            "arrows": scenario.view.arrows,
+            "log_height": scenario.view.log_height,
+            "show_arrows": scenario.view.show_arrows,
+            "contour_fill": scenario.view.contour_fill,
+        },
         "probe": None if scenario.probe is None else dict(scenario.probe),
+        "step": scenario.step,
+        "camera": {
+            "distance": camera.distance,
+            "elevation": camera.elevation,
+            "azimuth": camera.azimuth,
+            "center": None if camera.center is None else list(camera.center),
+            "field_of_view": camera.field_of_view,
+        },
+        "theme": scenario.theme,
+        "presentation_scale": scenario.presentation_scale,
     }
+
+
+def parse_json_bytes(raw: bytes, name: str, what: str) -> Any:
+    """Parse the bytes of a JSON file called `name`; raise ScenarioError if they are not JSON."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ScenarioError(f"{name} is not a valid {what} file (corrupt JSON: {error})") from None
+    except RecursionError:
+        raise ScenarioError(f"{name} is nested too deeply to be a {what}") from None
 
 
 def read_json_file(path: str | os.PathLike[str], what: str) -> Any:
     """Read a small JSON file written by people or other programs; raise ScenarioError with a clear reason."""
     path = Path(path)
+    too_large = f"{path.name} is too large for a {what} (limit {MAX_FILE_BYTES:,} bytes)"
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(f"{path.name} is too large for a {what} ({size:,} bytes; limit {MAX_FILE_BYTES:,})")
-        raw = path.read_bytes()
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ScenarioError(too_large)
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ScenarioError(f"{path} does not exist") from None
     except IsADirectoryError:
         raise ScenarioError(f"{path} is a folder, not a {what} file") from None
     except PermissionError:
         raise ScenarioError(f"{path} cannot be read (permission denied)") from None
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ScenarioError(f"{path.name} is not a valid {what} file (corrupt JSON: {error})") from None
-    except RecursionError:
-        raise ScenarioError(f"{path.name} is nested too deeply to be a {what}") from None
+    except OSError as error:
+        raise ScenarioError(f"{path} cannot be read ({error.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(too_large)
+    return parse_json_bytes(raw, path.name, what)
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read a scenario file; raise ScenarioError with a clear message if it is unusable."""
     return scenario_from_dict(read_json_file(path, "scenario"))
+
+
+def _permissions_for(path: Path) -> int:
+    """The file mode a save gives `path`: the old file's if it exists, else readable by all, writable by the owner."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return NEW_FILE_MODE
 
 
 def write_json_atomically(path: str | os.PathLike[str], data: Any) -> None:
@@ -264,6 +380,7 @@ def write_json_atomically(path: str | os.PathLike[str], data: Any) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, _permissions_for(path))
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)

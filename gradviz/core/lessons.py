@@ -1,0 +1,120 @@
+"""Lessons: scenes shown one after another, each a scenario with a short on-screen caption and speaker notes.
+
+A lesson file is untrusted JSON like a scenario file and is checked as strictly. The formulas in it
+are only text here; they are parsed later, by the safe parser, when a scene is shown.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from gradviz.core.errors import ScenarioError
+from gradviz.core.scenario import (
+    SCENARIO_FORMAT,
+    Scenario,
+    check_format,
+    checked_object,
+    checked_text,
+    parse_json_bytes,
+    read_json_file,
+    scenario_from_dict,
+    scenario_to_dict,
+    write_json_atomically,
+)
+from gradviz.core.shipped import shipped_resource
+
+LESSON_FORMAT = "gradviz-lesson"
+LESSON_VERSION = 1
+MAX_SCENES = 200
+MAX_TITLE_CHARS = 300
+MAX_CAPTION_CHARS = 200
+MAX_NOTES_CHARS = 10_000
+SHIPPED_LESSONS_FOLDER = "lessons"
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One step of a lesson: the scenario shown, a short caption on screen and notes for the speaker."""
+
+    caption: str
+    scenario: Scenario
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A titled sequence of scenes."""
+
+    title: str
+    scenes: tuple[Scene, ...]
+
+
+def _scene_from_dict(data: Any, where: str) -> Scene:
+    data = checked_object(data, where)
+    scenario_data = checked_object(data.get("scenario"), f"{where}.scenario")
+    try:
+        scenario = scenario_from_dict(scenario_data)
+    except ScenarioError as error:
+        raise ScenarioError(f"{where}.scenario: {error}") from None
+    return Scene(
+        caption=checked_text(data.get("caption"), f"{where}.caption", MAX_CAPTION_CHARS),
+        scenario=scenario,
+        notes=checked_text(data.get("notes", ""), f"{where}.notes", MAX_NOTES_CHARS),
+    )
+
+
+def lesson_from_dict(data: Any) -> Lesson:
+    """Build a Lesson from parsed JSON, checking every field and every scene; raise ScenarioError on anything wrong."""
+    data = checked_object(data, "lesson")
+    if data.get("format") == SCENARIO_FORMAT:
+        raise ScenarioError("this is a gradviz scenario, not a lesson: open it as a scenario")
+    check_format(data, LESSON_FORMAT, LESSON_VERSION, "lesson")
+    scenes_data = data.get("scenes")
+    if not isinstance(scenes_data, list) or not 1 <= len(scenes_data) <= MAX_SCENES:
+        raise ScenarioError(f"scenes: expected a list of 1 to {MAX_SCENES} scenes")
+    return Lesson(
+        title=checked_text(data.get("title", ""), "title", MAX_TITLE_CHARS),
+        scenes=tuple(_scene_from_dict(scene, f"scenes[{index}]") for index, scene in enumerate(scenes_data)),
+    )
+
+
+def lesson_to_dict(lesson: Lesson) -> dict[str, Any]:
+    """The JSON-ready form of a lesson; its scenarios in the newest scenario format."""
+    return {
+        "format": LESSON_FORMAT,
+        "version": LESSON_VERSION,
+        "title": lesson.title,
+        "scenes": [
+            {"caption": scene.caption, "notes": scene.notes, "scenario": scenario_to_dict(scene.scenario)}
+            for scene in lesson.scenes
+        ],
+    }
+
+
+def load_lesson(path: str | os.PathLike[str]) -> Lesson:
+    """Read a lesson file; raise ScenarioError with a clear message if it is unusable."""
+    return lesson_from_dict(read_json_file(path, "lesson"))
+
+
+def save_lesson(lesson: Lesson, path: str | os.PathLike[str]) -> None:
+    """Save a lesson atomically; refuse (ScenarioError) a lesson that could not be loaded again."""
+    data = lesson_to_dict(lesson)
+    lesson_from_dict(data)
+    write_json_atomically(path, data)
+
+
+@cache
+def shipped_lessons() -> tuple[Lesson, ...]:
+    """The lessons shipped with gradviz, in the order of their file names."""
+    folder = shipped_resource(SHIPPED_LESSONS_FOLDER)
+    files = sorted((entry for entry in folder.iterdir() if entry.name.endswith(".json")), key=lambda e: e.name)
+    lessons = []
+    for entry in files:
+        try:
+            lessons.append(lesson_from_dict(parse_json_bytes(entry.read_bytes(), entry.name, "lesson")))
+        except ScenarioError as error:
+            raise ScenarioError(f"shipped lesson {entry.name}: {error}") from None
+    return tuple(lessons)
