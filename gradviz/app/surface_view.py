@@ -1,0 +1,1360 @@
+"""3D surface view: the graph of f drawn with OpenGL, with axes, a colour bar and descent runs."""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pyqtgraph.opengl as pg_gl
+from OpenGL import GL
+from PySide6 import QtCore, QtGui, QtOpenGL
+
+from gradviz.app.colormaps import DEFAULT_COLORMAP, RgbaColour, colormap_lut, lut_to_uint8, sample_lut
+
+BOX_HALF_WIDTH = 1.0
+BOX_HEIGHT = 1.0
+CURVE_HALF_DEPTH = 0.14
+FIELD_OF_VIEW = 34.0
+TRAJECTORY_LIFT = 0.012 * BOX_HEIGHT
+FLOOR_Z = -0.02 * BOX_HEIGHT
+BACKGROUND = (1.0, 1.0, 1.0, 1.0)
+TEXT_COLOUR = QtGui.QColor(40, 40, 48)
+TickList = Sequence[tuple[float, str]]
+UNCLIPPED = (1e9, 1e9)
+
+
+@dataclass(frozen=True)
+class TrajectoryData:
+    """One descent run to draw: its points in data coordinates, its colour and its current step.
+
+    Points are (n, 3) rows of (x, y, height) over a surface, or (n, 2) rows of (w, height) over a
+    curve; heights are in the same units as the heights given to the view (already transformed by
+    the caller in log-height mode). A negative current_index counts from the end, like Python indexing.
+    """
+
+    points: np.ndarray
+    colour: RgbaColour
+    current_index: int = -1
+
+
+def resolve_index(index: int, count: int) -> int:
+    """A Python-style index clamped into 0..count-1."""
+    if index < 0:
+        index += count
+    return min(max(index, 0), max(count - 1, 0))
+
+
+def widened_range(lo: float, hi: float) -> tuple[float, float]:
+    """The range itself, or a small one around it when it is empty or not finite."""
+    lo, hi = float(lo), float(hi)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return (0.0, 1.0)
+    if hi < lo:
+        lo, hi = hi, lo
+    if hi - lo <= 1e-12 * max(1.0, abs(lo), abs(hi)):
+        pad = max(0.5, 0.1 * abs(lo))
+        return (lo - pad, hi + pad)
+    return (lo, hi)
+
+
+def nice_ticks(lo: float, hi: float, target_count: int = 5) -> np.ndarray:
+    """Round tick values (steps of 1, 2, 2.5 or 5 × 10^k) inside [lo, hi], about target_count of them."""
+    lo, hi = widened_range(lo, hi)
+    raw_step = (hi - lo) / max(target_count, 1)
+    magnitude = 10.0 ** math.floor(math.log10(raw_step))
+    step = next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw_step * 0.999)
+    first = math.ceil(lo / step - 1e-9)
+    last = math.floor(hi / step + 1e-9)
+    return np.arange(first, last + 1) * step
+
+
+def format_tick(value: float, step: float) -> str:
+    """Text for a tick value with as many decimals as the tick step needs."""
+    if abs(value) < 1e-12 * max(abs(step), 1e-300):
+        return "0"
+    if abs(value) >= 1e5 or abs(step) < 1e-4:
+        mantissa, exponent = f"{value:.3g}".partition("e")[::2]
+        return f"{mantissa}e{int(exponent)}" if exponent else mantissa
+    decimals = 0
+    while decimals < 8 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6 * step * 10**decimals:
+        decimals += 1
+    return f"{value:.{decimals}f}"
+
+
+def labelled_ticks(lo: float, hi: float, target_count: int = 5) -> list[tuple[float, str]]:
+    """Nice ticks inside [lo, hi] paired with their labels."""
+    ticks = nice_ticks(lo, hi, target_count)
+    step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else max(abs(hi - lo), 1.0)
+    return [(float(value), format_tick(float(value), step)) for value in ticks]
+
+
+def qimage_to_array(image: QtGui.QImage) -> np.ndarray:
+    """Copy a QImage into an (h, w, 4) uint8 RGBA array."""
+    rgba = image.convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
+    width, height = rgba.width(), rgba.height()
+    rows = np.frombuffer(rgba.constBits(), dtype=np.uint8).reshape(height, rgba.bytesPerLine())
+    return rows[:, : width * 4].reshape(height, width, 4).copy()
+
+
+def qmatrix_to_array(matrix: QtGui.QMatrix4x4) -> np.ndarray:
+    """A QMatrix4x4 as a row-major 4×4 numpy array (so that clip = M @ [x, y, z, 1])."""
+    return np.array(matrix.data(), dtype=np.float64).reshape(4, 4).T
+
+
+@dataclass(frozen=True)
+class SceneMapping:
+    """The affine map from data coordinates (x, y, height) into the drawn box; heights are clamped."""
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    z_range: tuple[float, float]
+    half_depth: float = BOX_HALF_WIDTH
+
+    @staticmethod
+    def _scaled(values: np.ndarray, span: tuple[float, float], half_size: float) -> np.ndarray:
+        """Map values from span onto [-half_size, half_size]."""
+        lo, hi = span
+        return (np.asarray(values, dtype=np.float64) - lo) / (hi - lo) * (2.0 * half_size) - half_size
+
+    def scene_x(self, xs: np.ndarray) -> np.ndarray:
+        """Scene x of data x."""
+        return self._scaled(xs, self.x_range, BOX_HALF_WIDTH)
+
+    def scene_y(self, ys: np.ndarray) -> np.ndarray:
+        """Scene y of data y."""
+        return self._scaled(ys, self.y_range, self.half_depth)
+
+    def scene_z(self, heights: np.ndarray) -> np.ndarray:
+        """Scene z of heights, clamped to the display range (NaN stays NaN)."""
+        lo, hi = self.z_range
+        with np.errstate(invalid="ignore"):
+            fraction = np.clip((np.asarray(heights, dtype=np.float64) - lo) / (hi - lo), 0.0, 1.0)
+        return fraction * BOX_HEIGHT
+
+    def to_scene(self, points: np.ndarray) -> np.ndarray:
+        """Map (n, 3) data points (x, y, height) to scene coordinates."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+        return np.column_stack([self.scene_x(points[:, 0]), self.scene_y(points[:, 1]), self.scene_z(points[:, 2])])
+
+
+# --------------------------------------------------------------------------------------------
+# OpenGL plumbing
+
+
+_LEGACY_HEADERS = (
+    "#version 120\n#define ATTRIBUTE attribute\n#define VARYING varying\n",
+    "#version 120\n#define VARYING varying\n#define FRAG_COLOUR gl_FragColor\n#define TEXTURE texture2D\n",
+)
+_MODERN_HEADERS = (
+    "#version 140\n#define ATTRIBUTE in\n#define VARYING out\n",
+    "#version 140\n#define VARYING in\nout vec4 frag_colour;\n#define FRAG_COLOUR frag_colour\n"
+    "#define TEXTURE texture\n",
+)
+
+
+def _is_core_profile() -> bool:
+    """Whether the current context is a core profile (no wide lines, no point-sprite switch)."""
+    fmt = QtGui.QOpenGLContext.currentContext().format()
+    return fmt.profile() == QtGui.QSurfaceFormat.OpenGLContextProfile.CoreProfile
+
+
+def _compile_shader(kind: int, source: str) -> int:
+    """Compile one shader stage or raise with the driver's log."""
+    shader = GL.glCreateShader(kind)
+    GL.glShaderSource(shader, source)
+    GL.glCompileShader(shader)
+    if not GL.glGetShaderiv(shader, GL.GL_COMPILE_STATUS):
+        log = GL.glGetShaderInfoLog(shader)
+        raise RuntimeError(f"shader compilation failed: {log!r}")
+    return shader
+
+
+class ShaderProgram:
+    """A linked GLSL program with its attribute slots fixed and its uniform locations cached."""
+
+    def __init__(self, vertex_body: str, fragment_body: str, attributes: Sequence[str]) -> None:
+        """Compile for the current context, choosing GLSL 1.40 or 1.20 by context version."""
+        modern = QtGui.QOpenGLContext.currentContext().format().version() >= (3, 1)
+        vertex_header, fragment_header = _MODERN_HEADERS if modern else _LEGACY_HEADERS
+        stages = [
+            _compile_shader(GL.GL_VERTEX_SHADER, vertex_header + vertex_body),
+            _compile_shader(GL.GL_FRAGMENT_SHADER, fragment_header + fragment_body),
+        ]
+        self.program_id = GL.glCreateProgram()
+        for stage in stages:
+            GL.glAttachShader(self.program_id, stage)
+        for slot, name in enumerate(attributes):
+            GL.glBindAttribLocation(self.program_id, slot, name)
+        GL.glLinkProgram(self.program_id)
+        for stage in stages:
+            GL.glDeleteShader(stage)
+        if not GL.glGetProgramiv(self.program_id, GL.GL_LINK_STATUS):
+            raise RuntimeError(f"shader link failed: {GL.glGetProgramInfoLog(self.program_id)!r}")
+        self._locations: dict[str, int] = {}
+
+    def location(self, name: str) -> int:
+        """The location of a uniform (cached)."""
+        if name not in self._locations:
+            self._locations[name] = GL.glGetUniformLocation(self.program_id, name)
+        return self._locations[name]
+
+    def set_matrix4(self, name: str, matrix: QtGui.QMatrix4x4) -> None:
+        """Set a mat4 uniform from a QMatrix4x4."""
+        GL.glUniformMatrix4fv(self.location(name), 1, GL.GL_FALSE, np.array(matrix.data(), dtype=np.float32))
+
+    def set_vector(self, name: str, values: Sequence[float]) -> None:
+        """Set a float, vec2, vec3 or vec4 uniform."""
+        setter = (GL.glUniform1f, GL.glUniform2f, GL.glUniform3f, GL.glUniform4f)[len(values) - 1]
+        setter(self.location(name), *(float(v) for v in values))
+
+
+class VertexBuffer:
+    """One OpenGL buffer object holding a float32 or uint32 array; counts its uploads."""
+
+    def __init__(self, target: int = GL.GL_ARRAY_BUFFER) -> None:
+        """Remember the target; the GL name is created on the first upload."""
+        self.target = target
+        self.buffer_id = 0
+        self.upload_count = 0
+
+    def upload(self, array: np.ndarray) -> None:
+        """Copy the array into the buffer (the current context must be the view's)."""
+        if not self.buffer_id:
+            self.buffer_id = int(GL.glGenBuffers(1))
+        GL.glBindBuffer(self.target, self.buffer_id)
+        GL.glBufferData(self.target, array.nbytes, np.ascontiguousarray(array), GL.GL_STATIC_DRAW)
+        GL.glBindBuffer(self.target, 0)
+        self.upload_count += 1
+
+    def bind_attributes(self, layout: Sequence[tuple[int, int]], stride_floats: int) -> None:
+        """Bind and enable float attributes given as (slot, component count), packed in order."""
+        GL.glBindBuffer(self.target, self.buffer_id)
+        offset = 0
+        for slot, components in layout:
+            GL.glEnableVertexAttribArray(slot)
+            GL.glVertexAttribPointer(
+                slot, components, GL.GL_FLOAT, GL.GL_FALSE, stride_floats * 4, ctypes.c_void_p(offset * 4)
+            )
+            offset += components
+
+    @staticmethod
+    def unbind_attributes(slots: Sequence[int]) -> None:
+        """Disable the attribute slots and unbind the array buffer."""
+        for slot in slots:
+            GL.glDisableVertexAttribArray(slot)
+        GL.glBindBuffer(GL.GL_ARRAY_BUFFER, 0)
+
+
+_FLAT_VERTEX = """
+ATTRIBUTE vec3 a_position;
+uniform mat4 u_mvp;
+VARYING vec2 v_plane;
+void main() {
+    gl_Position = u_mvp * vec4(a_position, 1.0);
+    v_plane = a_position.xy;
+}
+"""
+_FLAT_FRAGMENT = """
+uniform vec4 u_colour;
+uniform vec2 u_clip;  // half sizes of the box outside which nothing is drawn
+VARYING vec2 v_plane;
+void main() {
+    if (any(greaterThan(abs(v_plane), u_clip))) discard;
+    FRAG_COLOUR = u_colour;
+}
+"""
+
+_MESH_VERTEX = """
+ATTRIBUTE vec3 a_position;
+ATTRIBUTE vec3 a_normal;
+ATTRIBUTE float a_level;
+uniform mat4 u_mvp;
+uniform mat3 u_normal_matrix;
+uniform float u_height;
+VARYING vec3 v_normal;
+VARYING vec2 v_plane;
+VARYING float v_fraction;
+VARYING float v_level;
+void main() {
+    gl_Position = u_mvp * vec4(a_position, 1.0);
+    v_normal = u_normal_matrix * a_normal;
+    v_plane = a_position.xy;
+    v_fraction = a_position.z / u_height;
+    v_level = a_level;
+}
+"""
+_MESH_FRAGMENT = """
+uniform sampler2D u_lut;
+uniform vec4 u_grid;          // origin x, origin y, step x, step y (scene units)
+uniform vec2 u_line_strength; // grid lines, level lines
+VARYING vec3 v_normal;
+VARYING vec2 v_plane;
+VARYING float v_fraction;
+VARYING float v_level;
+float line_coverage(float coordinate) {
+    float distance_px = abs(fract(coordinate - 0.5) - 0.5) / max(fwidth(coordinate), 1e-6);
+    return 1.0 - clamp(distance_px - 0.25, 0.0, 1.0);
+}
+void main() {
+    vec3 base = TEXTURE(u_lut, vec2(clamp(v_fraction, 0.0, 1.0), 0.5)).rgb;
+    vec3 n = normalize(v_normal);
+    vec3 light = normalize(vec3(-0.35, 0.55, 1.0));
+    vec3 halfway = normalize(light + vec3(0.0, 0.0, 1.0));
+    float diffuse = abs(dot(n, light));
+    float specular = pow(abs(dot(n, halfway)), 40.0);
+    vec3 colour = base * (0.5 + 0.5 * diffuse) + vec3(0.18 * specular);
+    vec2 grid = (v_plane - u_grid.xy) / u_grid.zw;
+    float grid_line = max(line_coverage(grid.x), line_coverage(grid.y)) * u_line_strength.x;
+    float level_line = line_coverage(v_level) * u_line_strength.y * step(-0.25, v_level);
+    colour *= 1.0 - max(grid_line, level_line);
+    if (!gl_FrontFacing) {
+        colour = mix(colour, vec3(dot(colour, vec3(0.3, 0.5, 0.2))), 0.55) * 0.8;
+    }
+    FRAG_COLOUR = vec4(colour, 1.0);
+}
+"""
+
+_SPRITE_VERTEX = """
+ATTRIBUTE vec3 a_position;
+uniform mat4 u_mvp;
+uniform float u_size;
+VARYING vec2 v_plane;
+void main() {
+    gl_Position = u_mvp * vec4(a_position, 1.0);
+    gl_PointSize = u_size;
+    v_plane = a_position.xy;
+}
+"""
+_SPRITE_FRAGMENT = """
+uniform vec4 u_colour;
+uniform float u_size;
+uniform float u_style;  // 0 marker dot, 1 shaded ball, 2 start ring
+uniform vec2 u_clip;
+VARYING vec2 v_plane;
+void main() {
+    if (any(greaterThan(abs(v_plane), u_clip))) discard;
+    vec2 p = gl_PointCoord * 2.0 - 1.0;
+    float r = length(p);
+    float edge = 2.0 / u_size;
+    float alpha = 1.0 - smoothstep(1.0 - edge, 1.0, r);
+    if (alpha <= 0.0) discard;
+    vec3 outline = vec3(0.12);
+    vec3 colour;
+    if (u_style < 0.5) {
+        colour = mix(u_colour.rgb, outline, smoothstep(0.62 - edge, 0.62, r));
+    } else if (u_style < 1.5) {
+        vec3 n = vec3(p.x, -p.y, sqrt(max(1.0 - r * r, 0.0)));
+        float diffuse = max(dot(n, normalize(vec3(-0.4, 0.5, 0.8))), 0.0);
+        float shine = pow(max(dot(n, normalize(vec3(-0.3, 0.4, 1.0))), 0.0), 30.0);
+        colour = u_colour.rgb * (0.35 + 0.75 * diffuse) + vec3(0.5 * shine);
+        colour = mix(colour, outline, smoothstep(0.86 - edge, 0.86, r));
+    } else {
+        float ring = smoothstep(0.45 - edge, 0.45, r);
+        colour = mix(vec3(1.0), u_colour.rgb, ring);
+        colour = mix(colour, outline, smoothstep(0.8 - edge, 0.8, r));
+    }
+    FRAG_COLOUR = vec4(colour, alpha * u_colour.a);
+}
+"""
+
+
+class ShadedItem(pg_gl.GLGraphicsItem.GLGraphicsItem):
+    """A GL item that compiles its shader programs lazily inside its own view's context."""
+
+    program_sources: ClassVar[dict[str, tuple[str, str, tuple[str, ...]]]] = {}
+
+    def __init__(self) -> None:
+        """Start without compiled programs."""
+        super().__init__()
+        self._programs: dict[str, ShaderProgram] = {}
+
+    def program(self, name: str) -> ShaderProgram:
+        """The named program, compiled on first use."""
+        if name not in self._programs:
+            vertex, fragment, attributes = self.program_sources[name]
+            self._programs[name] = ShaderProgram(vertex, fragment, attributes)
+        return self._programs[name]
+
+    def pixel_scale(self) -> float:
+        """Device pixels per logical pixel of the frame being drawn (for line widths and sizes)."""
+        view = self.view()
+        return float(getattr(view, "pixel_scale", 1.0)) if view is not None else 1.0
+
+    def draw_lines(self, buffer: VertexBuffer, first: int, count: int, colour: Sequence[float], mode: int,
+                   clip: tuple[float, float] = UNCLIPPED) -> None:
+        """Draw count vertices of an (n, 3) position buffer in one colour, only inside the clip box."""
+        if count <= 0:
+            return
+        program = self.program("flat")
+        GL.glUseProgram(program.program_id)
+        program.set_matrix4("u_mvp", self.mvpMatrix())
+        program.set_vector("u_colour", colour)
+        program.set_vector("u_clip", clip)
+        buffer.bind_attributes([(0, 3)], 3)
+        GL.glDrawArrays(mode, first, count)
+        VertexBuffer.unbind_attributes([0])
+        GL.glUseProgram(0)
+
+    @staticmethod
+    def set_line_width(width: float) -> None:
+        """Set the line width where the profile allows wide lines."""
+        if not _is_core_profile():
+            GL.glLineWidth(width)
+
+
+class TriangleBuffer:
+    """An index buffer and the triangles waiting to go into it (re-sent only when they changed)."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.buffer = VertexBuffer(GL.GL_ELEMENT_ARRAY_BUFFER)
+        self.pending: np.ndarray | None = None
+        self.uploaded: np.ndarray | None = None
+        self.index_count = 0
+
+    def upload_pending(self) -> None:
+        """Send the pending triangles unless they are the very array already on the GPU."""
+        if self.pending is None:
+            return
+        if self.pending is not self.uploaded:
+            self.buffer.upload(self.pending)
+            self.uploaded = self.pending
+        self.index_count = int(self.pending.size)
+        self.pending = None
+
+
+class SurfaceMeshItem(ShadedItem):
+    """A height field drawn from vertex and index buffers uploaded once per surface change.
+
+    Colour comes from height through a colour-map texture; lighting uses normals computed once in
+    numpy; triangles touching NaN heights are left out of the index buffer. Large grids also get a
+    coarse triangulation (every other grid line) for quick frames while the picture is changing.
+    """
+
+    COARSE_ABOVE = 120 * 120
+
+    program_sources: ClassVar = {"mesh": (_MESH_VERTEX, _MESH_FRAGMENT, ("a_position", "a_normal", "a_level"))}
+
+    def __init__(self) -> None:
+        """Start empty with the default colour map."""
+        super().__init__()
+        self.vertex_buffer = VertexBuffer(GL.GL_ARRAY_BUFFER)
+        self.triangles = TriangleBuffer()
+        self.coarse_triangles = TriangleBuffer()
+        self.full_detail = True
+        self._vertices: np.ndarray | None = None
+        self._lut = lut_to_uint8(colormap_lut(DEFAULT_COLORMAP))
+        self._lut_dirty = True
+        self._texture_id = 0
+        self._grid = (0.0, 0.0, 1.0, 1.0)
+        self._line_strength = (0.16, 0.28)
+        self.draw_count = 0
+
+    @property
+    def upload_count(self) -> int:
+        """How many times the mesh geometry has been sent to the GPU."""
+        return self.vertex_buffer.upload_count
+
+    def _drawn_triangles(self) -> TriangleBuffer:
+        """The full triangulation, or the coarse one for quick frames when there is one."""
+        if self.full_detail or self.coarse_triangles.index_count == 0:
+            return self.triangles
+        return self.coarse_triangles
+
+    @property
+    def triangle_count(self) -> int:
+        """Triangles drawn at full detail."""
+        return self.triangles.index_count // 3
+
+    def set_mesh(
+        self, scene_xs: np.ndarray, scene_ys: np.ndarray, scene_zs: np.ndarray, level_coordinates: np.ndarray
+    ) -> None:
+        """Build the vertex and index arrays of a (ny, nx) height field given in scene units."""
+        finite = np.isfinite(scene_zs)
+        grid_x, grid_y = np.meshgrid(scene_xs, scene_ys)
+        normals = grid_normals(scene_xs, scene_ys, scene_zs)
+        vertices = np.empty((*scene_zs.shape, 7), dtype=np.float32)
+        vertices[..., 0] = grid_x
+        vertices[..., 1] = grid_y
+        vertices[..., 2] = np.where(finite, scene_zs, 0.0)
+        vertices[..., 3:6] = normals
+        vertices[..., 6] = np.where(finite, level_coordinates, -1.0)
+        self._vertices = vertices.reshape(-1, 7)
+        self.triangles.pending = grid_triangles(finite)
+        coarse = finite.size > self.COARSE_ABOVE
+        self.coarse_triangles.pending = coarse_grid_triangles(finite) if coarse else np.zeros(0, dtype=np.uint32)
+        self.update()
+
+    def set_colormap(self, lut: np.ndarray) -> None:
+        """Use a float (N, 4) lookup table for the height colours."""
+        self._lut = lut_to_uint8(lut)
+        self._lut_dirty = True
+        self.update()
+
+    def set_grid(self, origin: tuple[float, float], step: tuple[float, float]) -> None:
+        """Draw faint lines on the surface at origin + k·step (scene units), matching the floor grid."""
+        self._grid = (origin[0], origin[1], step[0], step[1])
+        self.update()
+
+    def set_line_strength(self, grid: float, levels: float) -> None:
+        """How dark the grid lines and the level lines on the surface are (0 hides them)."""
+        self._line_strength = (grid, levels)
+        self.update()
+
+    def _upload_pending(self) -> None:
+        """Send new geometry and colour table to the GPU (only when they changed)."""
+        if self._vertices is not None:
+            self.vertex_buffer.upload(self._vertices)
+            self._vertices = None
+            self.triangles.upload_pending()
+            self.coarse_triangles.upload_pending()
+        if self._lut_dirty:
+            if not self._texture_id:
+                self._texture_id = int(GL.glGenTextures(1))
+            GL.glBindTexture(GL.GL_TEXTURE_2D, self._texture_id)
+            for parameter, value in (
+                (GL.GL_TEXTURE_MIN_FILTER, GL.GL_LINEAR),
+                (GL.GL_TEXTURE_MAG_FILTER, GL.GL_LINEAR),
+                (GL.GL_TEXTURE_WRAP_S, GL.GL_CLAMP_TO_EDGE),
+                (GL.GL_TEXTURE_WRAP_T, GL.GL_CLAMP_TO_EDGE),
+            ):
+                GL.glTexParameteri(GL.GL_TEXTURE_2D, parameter, value)
+            GL.glTexImage2D(
+                GL.GL_TEXTURE_2D, 0, GL.GL_RGBA8, len(self._lut), 1, 0, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, self._lut
+            )
+            self._lut_dirty = False
+
+    def paint(self) -> None:
+        """Draw the mesh, pushed back slightly so lines and runs on it win the depth test."""
+        self._upload_pending()
+        triangles = self._drawn_triangles()
+        if triangles.index_count == 0:
+            return
+        self.draw_count += 1
+        program = self.program("mesh")
+        GL.glEnable(GL.GL_DEPTH_TEST)
+        GL.glDisable(GL.GL_BLEND)
+        GL.glDisable(GL.GL_CULL_FACE)
+        GL.glEnable(GL.GL_POLYGON_OFFSET_FILL)
+        GL.glPolygonOffset(1.0, 1.0)
+        GL.glUseProgram(program.program_id)
+        program.set_matrix4("u_mvp", self.mvpMatrix())
+        normal_matrix = np.array(self.modelViewMatrix().normalMatrix().data(), dtype=np.float32)
+        GL.glUniformMatrix3fv(program.location("u_normal_matrix"), 1, GL.GL_FALSE, normal_matrix)
+        program.set_vector("u_height", (BOX_HEIGHT,))
+        program.set_vector("u_grid", self._grid)
+        program.set_vector("u_line_strength", self._line_strength)
+        GL.glActiveTexture(GL.GL_TEXTURE0)
+        GL.glBindTexture(GL.GL_TEXTURE_2D, self._texture_id)
+        GL.glUniform1i(program.location("u_lut"), 0)
+        self.vertex_buffer.bind_attributes([(0, 3), (1, 3), (2, 1)], 7)
+        GL.glBindBuffer(GL.GL_ELEMENT_ARRAY_BUFFER, triangles.buffer.buffer_id)
+        GL.glDrawElements(GL.GL_TRIANGLES, triangles.index_count, GL.GL_UNSIGNED_INT, None)
+        GL.glBindBuffer(GL.GL_ELEMENT_ARRAY_BUFFER, 0)
+        VertexBuffer.unbind_attributes([0, 1, 2])
+        GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
+        GL.glUseProgram(0)
+        GL.glDisable(GL.GL_POLYGON_OFFSET_FILL)
+
+
+def one_sided_mean_derivative(values: np.ndarray, coordinates: np.ndarray, axis: int) -> np.ndarray:
+    """Derivative along an axis averaging the forward and backward differences that are finite (else 0)."""
+    step_shape = [1, 1]
+    step_shape[axis] = -1
+    slopes = np.diff(values, axis=axis) / np.diff(coordinates).reshape(step_shape)
+    pad_shape = list(values.shape)
+    pad_shape[axis] = 1
+    padding = np.full(pad_shape, np.nan)
+    backward = np.concatenate([padding, slopes], axis=axis)
+    forward = np.concatenate([slopes, padding], axis=axis)
+    backward_ok, forward_ok = np.isfinite(backward), np.isfinite(forward)
+    total = np.where(backward_ok, backward, 0.0) + np.where(forward_ok, forward, 0.0)
+    count = backward_ok.astype(np.float64) + forward_ok
+    return np.where(count > 0, total / np.maximum(count, 1.0), 0.0)
+
+
+def grid_normals(xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> np.ndarray:
+    """Unit normals (ny, nx, 3) of the height field zs[j, i] over xs[i], ys[j] (NaN points get upright ones)."""
+    if np.isfinite(zs).all():
+        dz_dy, dz_dx = np.gradient(zs, ys, xs)
+    else:
+        dz_dx = one_sided_mean_derivative(zs, xs, axis=1)
+        dz_dy = one_sided_mean_derivative(zs, ys, axis=0)
+    normals = np.stack([-dz_dx, -dz_dy, np.ones_like(dz_dx)], axis=-1)
+    return normals / np.linalg.norm(normals, axis=-1, keepdims=True)
+
+
+def grid_triangles(finite: np.ndarray) -> np.ndarray:
+    """uint32 triangle indices of a (ny, nx) grid, two per cell, leaving out those touching invalid points.
+
+    The two triangles of a cell are kept together, row by row, so the GPU reuses shared vertices.
+    """
+    ny, nx = finite.shape
+    triangles = _all_grid_triangles(ny, nx)
+    if finite.all():
+        return triangles
+    corner_a, corner_b = finite[:-1, :-1], finite[:-1, 1:]
+    corner_c, corner_d = finite[1:, :-1], finite[1:, 1:]
+    keep = np.stack([(corner_a & corner_b & corner_d).ravel(), (corner_a & corner_d & corner_c).ravel()], axis=1)
+    return triangles[keep.ravel()]
+
+
+def coarse_grid_triangles(finite: np.ndarray) -> np.ndarray:
+    """Triangles over every other grid line (and the last ones), as indices into the full (ny, nx) grid."""
+    ny, nx = finite.shape
+    rows = np.unique(np.append(np.arange(0, ny, 2), ny - 1))
+    columns = np.unique(np.append(np.arange(0, nx, 2), nx - 1))
+    full_index = (rows[:, None] * nx + columns[None, :]).ravel().astype(np.uint32)
+    return full_index[grid_triangles(finite[np.ix_(rows, columns)])]
+
+
+@functools.lru_cache(maxsize=4)
+def _all_grid_triangles(ny: int, nx: int) -> np.ndarray:
+    """Both triangles of every cell of a (ny, nx) grid (cached: grids keep their size while the domain moves)."""
+    index = np.arange(ny * nx, dtype=np.uint32).reshape(ny, nx)
+    triangles = np.empty((ny - 1, nx - 1, 2, 3), dtype=np.uint32)
+    triangles[..., 0, 0] = triangles[..., 1, 0] = index[:-1, :-1]
+    triangles[..., 0, 1] = index[:-1, 1:]
+    triangles[..., 0, 2] = triangles[..., 1, 1] = index[1:, 1:]
+    triangles[..., 1, 2] = index[1:, :-1]
+    triangles = triangles.reshape(-1, 3)
+    triangles.flags.writeable = False
+    return triangles
+
+
+def level_coordinates(heights: np.ndarray, levels: np.ndarray, fallback_step: float) -> np.ndarray:
+    """Fractional position of each height among ascending levels: integers on the levels, held between
+    -0.5 and n - 0.5 beyond the ends so that no line appears where there is no level."""
+    count = len(levels)
+    coordinates = np.interp(heights, levels, np.arange(count, dtype=np.float64))
+    step_below = levels[1] - levels[0] if count > 1 else fallback_step
+    step_above = levels[-1] - levels[-2] if count > 1 else fallback_step
+    with np.errstate(invalid="ignore"):
+        below = np.maximum((heights - levels[0]) / step_below, -0.5)
+        above = np.minimum(count - 1 + (heights - levels[-1]) / step_above, count - 0.5)
+        coordinates = np.where(heights < levels[0], below, coordinates)
+        return np.where(heights > levels[-1], above, coordinates)
+
+
+class SceneFrameItem(ShadedItem):
+    """The box around the plot: light back walls and floor with grid lines at the ticks."""
+
+    program_sources: ClassVar = {"flat": (_FLAT_VERTEX, _FLAT_FRAGMENT, ("a_position",))}
+    PANE_COLOUR = (0.955, 0.957, 0.965, 1.0)
+    GRID_COLOUR = (0.80, 0.81, 0.84, 1.0)
+    EDGE_COLOUR = (0.45, 0.46, 0.50, 1.0)
+
+    def __init__(self) -> None:
+        """Start with no ticks."""
+        super().__init__()
+        self.pane_buffer = VertexBuffer()
+        self.grid_buffer = VertexBuffer()
+        self.edge_buffer = VertexBuffer()
+        self._counts = (0, 0, 0)
+        self._ticks: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0), np.zeros(0))
+        self._half_depth = BOX_HALF_WIDTH
+        self._built_key: tuple | None = None
+
+    def set_frame(self, scene_x_ticks: np.ndarray, scene_y_ticks: np.ndarray, scene_z_ticks: np.ndarray,
+                  half_depth: float) -> None:
+        """Tick positions in scene units along each axis and the half depth of the box."""
+        self._ticks = (np.asarray(scene_x_ticks), np.asarray(scene_y_ticks), np.asarray(scene_z_ticks))
+        self._half_depth = half_depth
+        self._built_key = None
+        self.update()
+
+    def _build(self, back_x: float, back_y: float) -> None:
+        """Generate panes, grid and edges for walls on the back sides (signs of x and y)."""
+        w, d = BOX_HALF_WIDTH, self._half_depth
+        z0, z1 = FLOOR_Z, BOX_HEIGHT
+        wall_x, wall_y = back_x * w, back_y * d
+        xs, ys, zs = self._ticks
+
+        def quad(p0, p1, p2, p3):
+            return [p0, p1, p2, p0, p2, p3]
+
+        panes = (
+            quad((-w, -d, z0), (w, -d, z0), (w, d, z0), (-w, d, z0))
+            + quad((wall_x, -d, z0), (wall_x, d, z0), (wall_x, d, z1), (wall_x, -d, z1))
+            + quad((-w, wall_y, z0), (w, wall_y, z0), (w, wall_y, z1), (-w, wall_y, z1))
+        )
+        grid = []
+        for x in xs:
+            grid += [(x, -d, z0), (x, d, z0), (x, wall_y, z0), (x, wall_y, z1)]
+        for y in ys:
+            grid += [(-w, y, z0), (w, y, z0), (wall_x, y, z0), (wall_x, y, z1)]
+        for z in zs:
+            grid += [(-w, wall_y, z), (w, wall_y, z), (wall_x, -d, z), (wall_x, d, z)]
+        front_x, front_y = -wall_x, -wall_y
+        edges = [
+            (-w, front_y, z0), (w, front_y, z0), (front_x, -d, z0), (front_x, d, z0),
+            (-w, wall_y, z0), (w, wall_y, z0), (wall_x, -d, z0), (wall_x, d, z0),
+            (wall_x, wall_y, z0), (wall_x, wall_y, z1), (front_x, wall_y, z0), (front_x, wall_y, z1),
+            (wall_x, front_y, z0), (wall_x, front_y, z1),
+        ]
+        arrays = [np.asarray(part, dtype=np.float32).reshape(-1, 3) for part in (panes, grid, edges)]
+        for buffer, array in zip((self.pane_buffer, self.grid_buffer, self.edge_buffer), arrays, strict=True):
+            buffer.upload(array)
+        self._counts = tuple(len(array) for array in arrays)
+
+    def paint(self) -> None:
+        """Draw panes, then grid lines and edges on top of them."""
+        view = self.view()
+        camera = view.cameraPosition() - view.opts["center"]
+        back_x = -1.0 if camera.x() >= 0 else 1.0
+        back_y = -1.0 if camera.y() >= 0 else 1.0
+        key = (back_x, back_y)
+        if self._built_key != key:
+            self._build(back_x, back_y)
+            self._built_key = key
+        GL.glEnable(GL.GL_DEPTH_TEST)
+        GL.glDisable(GL.GL_BLEND)
+        GL.glEnable(GL.GL_POLYGON_OFFSET_FILL)
+        GL.glPolygonOffset(2.0, 2.0)
+        self.draw_lines(self.pane_buffer, 0, self._counts[0], self.PANE_COLOUR, GL.GL_TRIANGLES)
+        GL.glDisable(GL.GL_POLYGON_OFFSET_FILL)
+        self.set_line_width(1.0 * self.pixel_scale())
+        self.draw_lines(self.grid_buffer, 0, self._counts[1], self.GRID_COLOUR, GL.GL_LINES)
+        self.set_line_width(1.2 * self.pixel_scale())
+        self.draw_lines(self.edge_buffer, 0, self._counts[2], self.EDGE_COLOUR, GL.GL_LINES)
+        self.set_line_width(1.0)
+
+
+class TrajectoryItem(ShadedItem):
+    """Descent runs over the surface: path so far, point markers, start ring and current ball.
+
+    The path is drawn twice: faintly without depth test (visible through hills), then normally.
+    Changing the current index only changes how many vertices are drawn; nothing is uploaded.
+    """
+
+    program_sources: ClassVar = {
+        "flat": (_FLAT_VERTEX, _FLAT_FRAGMENT, ("a_position",)),
+        "sprite": (_SPRITE_VERTEX, _SPRITE_FRAGMENT, ("a_position",)),
+    }
+    LINE_WIDTH = 3.0
+    MARKER_SIZE = 7.0
+    START_SIZE = 15.0
+    BALL_SIZE = 20.0
+    MARKER_LIMIT = 250
+    HIDDEN_ALPHA = 0.3
+
+    def __init__(self) -> None:
+        """Start with no runs."""
+        super().__init__()
+        self.buffer = VertexBuffer()
+        self._pending: np.ndarray | None = None
+        self._runs: list[tuple[int, int, RgbaColour]] = []  # (first vertex, count, colour)
+        self._current: list[int] = []
+        self._clip = UNCLIPPED
+
+    def set_clip(self, half_width: float, half_depth: float) -> None:
+        """Hide the parts of runs that leave the box (half sizes in scene units)."""
+        self._clip = (half_width * 1.0001, half_depth * 1.0001)
+        self.update()
+
+    def set_runs(self, scene_points: list[np.ndarray], colours: list[RgbaColour], current: list[int]) -> None:
+        """Replace all runs: points in scene units (already lifted), colours and current indices."""
+        firsts = np.cumsum([0] + [len(points) for points in scene_points])
+        self._runs = [
+            (int(first), len(points), colour)
+            for first, points, colour in zip(firsts[:-1], scene_points, colours, strict=True)
+        ]
+        self._current = [resolve_index(index, len(points)) for index, points in zip(current, scene_points, strict=True)]
+        self._pending = (
+            np.concatenate(scene_points).astype(np.float32) if scene_points else np.zeros((0, 3), np.float32)
+        )
+        self.update()
+
+    def set_current(self, run: int, index: int) -> None:
+        """Move one run's current point (no upload)."""
+        self._current[run] = resolve_index(index, self._runs[run][1])
+        self.update()
+
+    @property
+    def upload_count(self) -> int:
+        """How many times run geometry has been uploaded."""
+        return self.buffer.upload_count
+
+    def _draw_sprites(self, first: int, count: int, colour: Sequence[float], size: float, style: float) -> None:
+        """Draw count point sprites of one style starting at vertex first."""
+        program = self.program("sprite")
+        GL.glUseProgram(program.program_id)
+        program.set_matrix4("u_mvp", self.mvpMatrix())
+        program.set_vector("u_colour", colour)
+        program.set_vector("u_size", (size * self.pixel_scale(),))
+        program.set_vector("u_style", (style,))
+        program.set_vector("u_clip", self._clip)
+        self.buffer.bind_attributes([(0, 3)], 3)
+        GL.glDrawArrays(GL.GL_POINTS, first, count)
+        VertexBuffer.unbind_attributes([0])
+        GL.glUseProgram(0)
+
+    def _draw_run(self, first: int, count: int, colour: RgbaColour, current: int, alpha: float) -> None:
+        """Draw one run's path up to its current point, its markers, start and ball."""
+        faded = (colour[0], colour[1], colour[2], colour[3] * alpha)
+        drawn = current + 1
+        self.set_line_width(self.LINE_WIDTH * self.pixel_scale())
+        smooth = not _is_core_profile()
+        if smooth:
+            GL.glEnable(GL.GL_LINE_SMOOTH)
+        self.draw_lines(self.buffer, first, drawn, faded, GL.GL_LINE_STRIP, self._clip)
+        if smooth:
+            GL.glDisable(GL.GL_LINE_SMOOTH)
+        self.set_line_width(1.0)
+        if count <= self.MARKER_LIMIT and drawn > 2:
+            self._draw_sprites(first + 1, drawn - 2, faded, self.MARKER_SIZE, 0.0)
+        self._draw_sprites(first, 1, faded, self.START_SIZE, 2.0)
+        self._draw_sprites(first + current, 1, faded, self.BALL_SIZE, 1.0)
+
+    def paint(self) -> None:
+        """Draw the hidden parts faintly, then the visible parts."""
+        if self._pending is not None:
+            self.buffer.upload(self._pending)
+            self._pending = None
+        if not self._runs:
+            return
+        if not _is_core_profile():
+            GL.glEnable(GL.GL_POINT_SPRITE)
+        GL.glEnable(GL.GL_PROGRAM_POINT_SIZE)
+        GL.glEnable(GL.GL_BLEND)
+        GL.glBlendFuncSeparate(GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA, GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)
+        for depth_test, alpha in ((False, self.HIDDEN_ALPHA), (True, 1.0)):
+            (GL.glEnable if depth_test else GL.glDisable)(GL.GL_DEPTH_TEST)
+            for (first, count, colour), current in zip(self._runs, self._current, strict=True):
+                self._draw_run(first, count, colour, current, alpha)
+        GL.glDisable(GL.GL_BLEND)
+        GL.glEnable(GL.GL_DEPTH_TEST)
+
+
+# --------------------------------------------------------------------------------------------
+# The widget
+
+
+class FramebufferPool:
+    """Multisampled framebuffers with depth, kept by purpose and size so repeated frames reuse them."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._buffers: dict[str, QtOpenGL.QOpenGLFramebufferObject] = {}
+
+    def clear(self) -> None:
+        """Drop every framebuffer (the context must be current)."""
+        self._buffers.clear()
+
+    def get(self, purpose: str, width: int, height: int, samples: int) -> QtOpenGL.QOpenGLFramebufferObject:
+        """The framebuffer for this purpose, recreated when the size changed (context must be current)."""
+        fbo = self._buffers.get(purpose)
+        if fbo is None or fbo.width() != width or fbo.height() != height:
+            fbo_format = QtOpenGL.QOpenGLFramebufferObjectFormat()
+            fbo_format.setAttachment(QtOpenGL.QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
+            fbo_format.setSamples(samples)
+            fbo = QtOpenGL.QOpenGLFramebufferObject(width, height, fbo_format)
+            self._buffers[purpose] = fbo
+        return fbo
+
+
+class TextPlacer:
+    """Draws short labels at pixel anchors, skipping any that would overlap a label already drawn."""
+
+    def __init__(self, painter: QtGui.QPainter) -> None:
+        """Draw with this painter (its pen is used for the text)."""
+        self.painter = painter
+        self.taken: list[QtCore.QRectF] = []
+
+    def draw(self, font: QtGui.QFont, x: float, y: float, text: str, right_aligned: bool = False,
+             left_aligned: bool = False) -> bool:
+        """Draw text vertically centred on y and centred on x (or ending / starting at x); False if skipped."""
+        metrics = QtGui.QFontMetricsF(font)
+        text_width, cap_height = metrics.horizontalAdvance(text), metrics.capHeight()
+        left = x - text_width if right_aligned else x if left_aligned else x - text_width / 2
+        rect = QtCore.QRectF(left - 2.0, y - cap_height / 2 - 3.0, text_width + 4.0, cap_height + 6.0)
+        if not text or any(rect.intersects(other) for other in self.taken):
+            return False
+        self.painter.setFont(font)
+        self.painter.drawText(QtCore.QPointF(left, y + cap_height / 2), text)
+        self.taken.append(rect)
+        return True
+
+
+@dataclass(frozen=True)
+class AxisLabels:
+    """Tick labels and titles of the three axes, with tick positions in data units."""
+
+    titles: tuple[str, str, str]
+    x_ticks: tuple[tuple[float, str], ...]
+    y_ticks: tuple[tuple[float, str], ...]
+    z_ticks: tuple[tuple[float, str], ...]
+
+
+class SurfaceView(pg_gl.GLViewWidget):
+    """The 3D view of f: a lit, colour-mapped surface in a box with ticks, a colour bar and descent runs.
+
+    Drag to orbit, Ctrl+drag or middle-drag to pan, wheel to zoom. Everything drawn, including the
+    text overlay, goes through the same code for the window and for render_to_array.
+    """
+
+    ELEVATION = 32.0
+    TOP_VIEW_FIELD_OF_VIEW = 5.0
+    AZIMUTH = -58.0
+    CURVE_ELEVATION = 12.0
+    STATIC_SAMPLES = 4
+    SETTLE_MS = 200
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        """Create an empty view; call set_surface or set_curve to show something."""
+        super().__init__(parent)
+        # The view antialiases its cached static layer itself; a multisampled window buffer would
+        # only cost time and would refuse the copy of that layer.
+        surface_format = QtGui.QSurfaceFormat(self.format())
+        surface_format.setSamples(0)
+        self.setFormat(surface_format)
+        self.setBackgroundColor(tuple(int(255 * c) for c in BACKGROUND))
+        self.pixel_scale = 1.0
+        self._lut = colormap_lut(DEFAULT_COLORMAP)
+        self._mapping = SceneMapping((0.0, 1.0), (0.0, 1.0), (0.0, 1.0))
+        self._axis_labels = AxisLabels(("x", "y", "f"), (), (), ())
+        self._curve_mode = False
+        self._runs: list[TrajectoryData] = []
+        self._framebuffers = FramebufferPool()
+        self._static_keys: dict[str, tuple] = {}
+        self._scene_revision = 0
+        self._use_static_cache = True
+        self._window_scene_key: tuple | None = None
+        self._settled = False
+        self._settle_timer = QtCore.QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(self.SETTLE_MS)
+        self._settle_timer.timeout.connect(self._settle)
+        self.frame_item = SceneFrameItem()
+        self.frame_item.setDepthValue(-10)
+        self.mesh_item = SurfaceMeshItem()
+        self.trajectory_item = TrajectoryItem()
+        self.trajectory_item.setDepthValue(10)
+        for item in (self.frame_item, self.mesh_item, self.trajectory_item):
+            self.addItem(item)
+        self.reset_view()
+
+    # ---------------------------------------------------------------- data
+    @property
+    def axis_labels(self) -> AxisLabels:
+        """The axis titles and the ticks currently drawn."""
+        return self._axis_labels
+
+    @property
+    def scene_mapping(self) -> SceneMapping:
+        """How data coordinates map into the drawn box (for placing things on the surface)."""
+        return self._mapping
+
+    def set_surface(
+        self,
+        xs: np.ndarray,
+        ys: np.ndarray,
+        heights: np.ndarray,
+        display_range: tuple[float, float],
+        labels: tuple[str, str, str] = ("x", "y", "f"),
+        z_ticks: TickList | None = None,
+        levels: np.ndarray | None = None,
+    ) -> None:
+        """Show heights[j, i] over (xs[i], ys[j]); NaN cells are left out, heights clamp to display_range.
+
+        z_ticks are (height, text) pairs in the units of heights (give them in log-height mode so the
+        labels show real f values); levels, if given, are drawn as lines on the surface.
+        """
+        xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+        heights = np.asarray(heights, dtype=np.float64)
+        if heights.shape != (len(ys), len(xs)):
+            raise ValueError(f"heights must have shape (len(ys), len(xs)) = {(len(ys), len(xs))}, got {heights.shape}")
+        self._curve_mode = False
+        mapping = SceneMapping(
+            widened_range(xs[0], xs[-1]), widened_range(ys[0], ys[-1]), widened_range(*display_range)
+        )
+        self._apply_surface(mapping, xs, ys, heights, labels, z_ticks, levels, show_y_axis=True)
+
+    def set_curve(
+        self,
+        ws: np.ndarray,
+        fs: np.ndarray,
+        display_range: tuple[float, float],
+        labels: tuple[str, str] = ("w", "f"),
+        z_ticks: TickList | None = None,
+    ) -> None:
+        """Show a one-variable f(w) as a coloured ribbon standing in the 3D box."""
+        ws = np.asarray(ws, dtype=np.float64)
+        ribbon = np.vstack([np.asarray(fs, dtype=np.float64)] * 2)
+        was_curve = self._curve_mode
+        self._curve_mode = True
+        mapping = SceneMapping(
+            widened_range(ws[0], ws[-1]), (-1.0, 1.0), widened_range(*display_range), CURVE_HALF_DEPTH
+        )
+        self._apply_surface(
+            mapping, ws, np.array([-1.0, 1.0]), ribbon, (labels[0], "", labels[1]), z_ticks, None, show_y_axis=False
+        )
+        if not was_curve:
+            self.reset_view()
+
+    def _apply_surface(
+        self,
+        mapping: SceneMapping,
+        xs: np.ndarray,
+        ys: np.ndarray,
+        heights: np.ndarray,
+        titles: tuple[str, str, str],
+        z_ticks: TickList | None,
+        levels: np.ndarray | None,
+        show_y_axis: bool,
+    ) -> None:
+        """Store the mapping, rebuild the mesh and the frame, and re-place the runs."""
+        self._mapping = mapping
+        self._scene_revision += 1
+        x_ticks = labelled_ticks(*mapping.x_range)
+        y_ticks = labelled_ticks(*mapping.y_range) if show_y_axis else []
+        z_list = list(z_ticks) if z_ticks is not None else labelled_ticks(*mapping.z_range)
+        lo, hi = mapping.z_range
+        z_list = [(value, text) for value, text in z_list if lo - 1e-9 * (hi - lo) <= value <= hi + 1e-9 * (hi - lo)]
+        self._axis_labels = AxisLabels(titles, tuple(x_ticks), tuple(y_ticks), tuple(z_list))
+        scene_zs = mapping.scene_z(heights)
+        if levels is not None and len(levels) > 0:
+            coordinates = level_coordinates(np.clip(heights, lo, hi), np.asarray(levels, dtype=np.float64), hi - lo)
+        else:
+            coordinates = np.full(heights.shape, -1.0)
+        self.mesh_item.set_mesh(mapping.scene_x(xs), mapping.scene_y(ys), scene_zs, coordinates)
+        self.trajectory_item.set_clip(BOX_HALF_WIDTH, mapping.half_depth)
+        scene_x_ticks = mapping.scene_x([v for v, _ in x_ticks])
+        scene_y_ticks = mapping.scene_y([v for v, _ in y_ticks])
+        self.frame_item.set_frame(scene_x_ticks, scene_y_ticks, mapping.scene_z([v for v, _ in z_list]),
+                                  mapping.half_depth)
+        self.mesh_item.set_grid(*self._grid_spacing(scene_x_ticks, scene_y_ticks))
+        self._upload_runs()
+
+    @staticmethod
+    def _grid_spacing(scene_x_ticks: np.ndarray, scene_y_ticks: np.ndarray) -> tuple[tuple[float, float], ...]:
+        """Origin and step of the surface grid lines, one line per tick (none without two ticks)."""
+        def origin_step(ticks: np.ndarray) -> tuple[float, float]:
+            if len(ticks) >= 2:
+                return float(ticks[0]), float(ticks[1] - ticks[0])
+            return -5e3, 1e4  # the box lies half-way between two lines far outside it
+
+        (x0, dx), (y0, dy) = origin_step(scene_x_ticks), origin_step(scene_y_ticks)
+        return (x0, y0), (dx, dy)
+
+    def set_colormap(self, lut: np.ndarray) -> None:
+        """Colour the surface and the colour bar with a float (N, 4) lookup table."""
+        self._lut = np.asarray(lut, dtype=np.float32)
+        self.mesh_item.set_colormap(self._lut)
+        self.mark_scene_changed()
+
+    def set_trajectories(self, runs: Sequence[TrajectoryData]) -> None:
+        """Draw these descent runs (replacing earlier ones)."""
+        self._runs = list(runs)
+        self._upload_runs()
+
+    def set_current_index(self, index: int, run: int | None = None) -> None:
+        """Move the current point of one run (or of all runs) without touching the mesh."""
+        targets = range(len(self._runs)) if run is None else [run]
+        for target in targets:
+            self.trajectory_item.set_current(target, index)
+
+    def _run_scene_points(self, run: TrajectoryData) -> np.ndarray:
+        """A run's points in scene units, lifted a little above the surface."""
+        points = np.asarray(run.points, dtype=np.float64)
+        if points.ndim != 2 or points.shape[1] not in (2, 3):
+            raise ValueError(f"trajectory points must be (n, 3) or (n, 2) in curve mode, got {points.shape}")
+        if points.shape[1] == 2:
+            points = np.column_stack([points[:, 0], np.zeros(len(points)), points[:, 1]])
+        scene = self._mapping.to_scene(points)
+        scene[:, 2] += TRAJECTORY_LIFT
+        if self._curve_mode:
+            scene[:, 1] = -CURVE_HALF_DEPTH if self._camera_in_front_of_ribbon() else CURVE_HALF_DEPTH
+        return scene
+
+    def _camera_in_front_of_ribbon(self) -> bool:
+        """Whether the camera looks at the ribbon from the -y side."""
+        return (self.cameraPosition() - self.opts["center"]).y() <= 0
+
+    def _upload_runs(self) -> None:
+        """Send the runs' scene points to the trajectory item."""
+        self.trajectory_item.set_runs(
+            [self._run_scene_points(run) for run in self._runs],
+            [run.colour for run in self._runs],
+            [run.current_index for run in self._runs],
+        )
+
+    # ---------------------------------------------------------------- camera
+    def reset_view(self) -> None:
+        """Return to the default oblique camera."""
+        elevation = self.CURVE_ELEVATION if self._curve_mode else self.ELEVATION
+        azimuth = -90.0 if self._curve_mode else self.AZIMUTH
+        self._set_camera(elevation, azimuth)
+
+    def top_view(self) -> None:
+        """Look straight down from far away (almost no perspective), x to the right and y up, like the map."""
+        self._set_camera(90.0, -90.0, self.TOP_VIEW_FIELD_OF_VIEW)
+
+    def _set_camera(self, elevation: float, azimuth: float, field_of_view: float = FIELD_OF_VIEW) -> None:
+        """Aim at the box centre from a distance that fits the box."""
+        self.opts["fov"] = field_of_view
+        radius = math.sqrt(BOX_HALF_WIDTH**2 + self._mapping.half_depth**2 + (BOX_HEIGHT / 2) ** 2)
+        distance = 0.98 * radius / math.sin(math.radians(field_of_view / 2))
+        center = QtGui.QVector3D(0.0, 0.0, BOX_HEIGHT * 0.36)
+        self.setCameraPosition(pos=center, distance=distance, elevation=elevation, azimuth=azimuth)
+
+    def projectionMatrix(self, region: tuple, viewport: tuple) -> QtGui.QMatrix4x4:
+        """Perspective whose field of view spans the shorter side, so any aspect ratio fits the box."""
+        x0, y0, width, height = viewport
+        distance = self.opts["distance"]
+        near, far = distance * 0.01, distance * 100.0
+        half = near * math.tan(0.5 * math.radians(self.opts["fov"]))
+        right_edge, top_edge = (half * width / height, half) if width >= height else (half, half * height / width)
+        left = right_edge * ((region[0] - x0) * (2.0 / width) - 1)
+        right = right_edge * ((region[0] + region[2] - x0) * (2.0 / width) - 1)
+        bottom = top_edge * ((region[1] - y0) * (2.0 / height) - 1)
+        top = top_edge * ((region[1] + region[3] - y0) * (2.0 / height) - 1)
+        matrix = QtGui.QMatrix4x4()
+        matrix.frustum(left, right, bottom, top, near, far)
+        return matrix
+
+    def project_scene_points(self, scene_points: np.ndarray, width: float, height: float) -> np.ndarray:
+        """Pixel positions (n, 2), origin top-left, of scene points in a frame of the given size."""
+        viewport = (0, 0, width, height)
+        mvp = qmatrix_to_array(self.projectionMatrix(viewport, viewport) * self.viewMatrix())
+        points = np.asarray(scene_points, dtype=np.float64).reshape(-1, 3)
+        clip = np.column_stack([points, np.ones(len(points))]) @ mvp.T
+        ndc = clip[:, :2] / clip[:, 3:4]
+        return np.column_stack([(ndc[:, 0] + 1.0) * 0.5 * width, (1.0 - ndc[:, 1]) * 0.5 * height])
+
+    # ---------------------------------------------------------------- drawing
+    def initializeGL(self) -> None:
+        """Set up the items and free the kept framebuffers before the context goes away."""
+        super().initializeGL()
+        self.context().aboutToBeDestroyed.connect(self._release_framebuffers)
+
+    def _release_framebuffers(self) -> None:
+        """Delete the kept framebuffers while their context still exists."""
+        self.makeCurrent()
+        self._framebuffers.clear()
+        self._static_keys.clear()
+        self.doneCurrent()
+
+    def paintGL(self) -> None:
+        """Draw a frame into the widget's framebuffer."""
+        self._render_frame("window", self.defaultFramebufferObject(), self.deviceWidth(), self.deviceHeight(),
+                           self.devicePixelRatioF())
+
+    def render_to_array(self, width: int, height: int) -> np.ndarray:
+        """Render what the window shows into an (height, width, 4) uint8 RGBA array, scaled to that size."""
+        width, height = int(width), int(height)
+        if not self.isValid():
+            self.grabFramebuffer()
+        scale = min(width / max(self.width(), 1), height / max(self.height(), 1))
+        self.makeCurrent()
+        try:
+            fbo = self._framebuffers.get("export", width, height, 0)
+            self._render_frame("export", fbo.handle(), width, height, scale)
+            image = fbo.toImage()
+            fbo.release()
+        finally:
+            self.doneCurrent()
+        return qimage_to_array(image)
+
+    def mark_scene_changed(self) -> None:
+        """Redraw the static layer on the next frame (call after changing items added from outside)."""
+        self._scene_revision += 1
+        self.update()
+
+    def _camera_key(self) -> tuple:
+        """Everything about the camera that changes the picture."""
+        opts = self.opts
+        center = opts["center"]
+        return (center.x(), center.y(), center.z(), opts["distance"], opts["elevation"], opts["azimuth"], opts["fov"])
+
+    def _render_frame(self, purpose: str, target: int, width: int, height: int, pixel_scale: float) -> None:
+        """Draw a frame into the target framebuffer: the cached static layer, then the runs on top.
+
+        The static layer (box, surface, text and colour bar) is kept and redrawn only when the
+        surface, the camera or the frame size changed, so an animation step costs one copy plus the
+        runs (whose lines and points smooth their own edges). In the window a changed layer is first
+        drawn quickly without multisampling and redrawn antialiased once the picture has settled;
+        exports are always antialiased.
+        """
+        self.pixel_scale = pixel_scale
+        scene_key = (width, height, pixel_scale, self._scene_revision, self._camera_key())
+        if purpose == "window" and scene_key != self._window_scene_key:
+            self._window_scene_key = scene_key
+            self._settled = False
+            self._settle_timer.start()
+        samples = self.STATIC_SAMPLES if purpose == "export" or self._settled else 0
+        if self._use_static_cache:
+            try:
+                layer = self._framebuffers.get(f"static {purpose}", width, height, 0)
+                if self._static_keys.get(purpose) != (scene_key, samples):
+                    self._static_keys.pop(purpose, None)
+                    self._draw_static_layer(purpose, layer.handle(), width, height, samples)
+                    self._static_keys[purpose] = (scene_key, samples)
+                self._copy_framebuffer(layer.handle(), target, width, height)
+            except GL.GLError:
+                self._use_static_cache = False
+        if not self._use_static_cache:
+            self._draw_static_layer(purpose, target, width, height, 0)
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
+        GL.glViewport(0, 0, width, height)
+        self._draw_items([self.trajectory_item], width, height)
+
+    def _settle(self) -> None:
+        """Redraw the window antialiased now that the picture stopped changing."""
+        self._settled = True
+        self.update()
+
+    def _draw_static_layer(self, purpose: str, target: int, width: int, height: int, samples: int) -> None:
+        """Draw every item except the runs, then the text overlay, into target (via a multisampled buffer)."""
+        canvas = target
+        if samples:
+            canvas = self._framebuffers.get(f"multisampled {purpose}", width, height, samples).handle()
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, canvas)
+        GL.glViewport(0, 0, width, height)
+        GL.glClearColor(*self.opts["bgcolor"])
+        GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
+        static_items = [item for item in self.items if item.parentItem() is None and item is not self.trajectory_item]
+        self.mesh_item.full_detail = samples > 0 or not self._use_static_cache
+        self._draw_items(static_items, width, height)
+        device = QtOpenGL.QOpenGLPaintDevice(width, height)
+        painter = QtGui.QPainter(device)
+        painter.scale(self.pixel_scale, self.pixel_scale)
+        self._paint_overlay(painter, width / self.pixel_scale, height / self.pixel_scale)
+        painter.end()
+        del device
+        if samples:
+            self._copy_framebuffer(canvas, target, width, height)
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
+
+    def _draw_items(self, items: list, width: int, height: int) -> None:
+        """Draw these top-level items (and their children) with the current camera."""
+        viewport = (0, 0, width, height)
+        self.setProjection(viewport, viewport)
+        self.setModelview()
+        for item in sorted(items, key=lambda item: item.depthValue()):
+            if item.visible():
+                self.drawItemTree(item)
+
+    @staticmethod
+    def _copy_framebuffer(source: int, target: int, width: int, height: int) -> None:
+        """Copy colour and depth from one framebuffer to another of the same size and sample count."""
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, source)
+        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
+        GL.glBlitFramebuffer(
+            0, 0, width, height, 0, 0, width, height,
+            GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT, GL.GL_NEAREST,
+        )
+
+    # ---------------------------------------------------------------- overlay
+    @staticmethod
+    def _fonts(width: float, height: float) -> tuple[QtGui.QFont, QtGui.QFont]:
+        """Tick and title fonts sized for a frame of this logical size."""
+        base = min(max(min(width, height) / 44.0, 11.0), 18.0)
+        tick_font = QtGui.QFont()
+        tick_font.setPixelSize(round(base))
+        title_font = QtGui.QFont()
+        title_font.setPixelSize(round(base * 1.25))
+        title_font.setItalic(True)
+        return tick_font, title_font
+
+    def _paint_overlay(self, painter: QtGui.QPainter, width: float, height: float) -> None:
+        """Draw tick labels, axis titles and the colour bar with QPainter in logical pixels."""
+        painter.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
+        painter.setPen(TEXT_COLOUR)
+        tick_font, title_font = self._fonts(width, height)
+        placer = TextPlacer(painter)
+
+        def to_pixels(points: Sequence[Sequence[float]]) -> np.ndarray:
+            return self.project_scene_points(np.asarray(points, dtype=np.float64), width, height)
+
+        self._paint_axis_labels(placer, to_pixels, tick_font, title_font)
+        bar_room = QtGui.QFontMetricsF(tick_font).height() * 6.0
+        w, d = BOX_HALF_WIDTH, self._mapping.half_depth
+        corners = [(x, y, z) for x in (-w, w) for y in (-d, d) for z in (FLOOR_Z, BOX_HEIGHT)]
+        bar_left = min(float(to_pixels(corners)[:, 0].max()) + bar_room * 0.4, width - bar_room)
+        self._paint_colour_bar(placer, bar_left, height, tick_font, title_font)
+
+    def _paint_axis_labels(self, placer: TextPlacer, to_pixels, tick_font: QtGui.QFont,
+                           title_font: QtGui.QFont) -> None:
+        """Tick labels along the front floor edges and a vertical edge, and the axis titles."""
+        labels, mapping = self._axis_labels, self._mapping
+        w, d = BOX_HALF_WIDTH, mapping.half_depth
+        z = FLOOR_Z
+        front = self._second_edge_in_front
+        sign_y = 1.0 if front(to_pixels, ((-w, -d, z), (w, -d, z)), ((-w, d, z), (w, d, z))) else -1.0
+        sign_x = 1.0 if front(to_pixels, ((-w, -d, z), (-w, d, z)), ((w, -d, z), (w, d, z))) else -1.0
+        gap_x, gap_y = 0.1, 0.1 * max(d, 0.5)
+        x_anchors = to_pixels([(mapping.scene_x(v), sign_y * (d + gap_y), z) for v, _ in labels.x_ticks])
+        for (px, py), (_, text) in zip(x_anchors, labels.x_ticks, strict=True):
+            placer.draw(tick_font, px, py, text)
+        y_anchors = to_pixels([(sign_x * (w + gap_x), mapping.scene_y(v), z) for v, _ in labels.y_ticks])
+        for (px, py), (_, text) in zip(y_anchors, labels.y_ticks, strict=True):
+            placer.draw(tick_font, px, py, text)
+        title_x, title_y, title_z = labels.titles
+        distance = QtGui.QFontMetricsF(tick_font).height() * 2.4
+        x_title = self._beyond_edge(to_pixels, (0.0, sign_y * d, z), (0.0, sign_y, 0.0), x_anchors, distance)
+        placer.draw(title_font, *x_title, title_x)
+        if title_y:
+            y_title = self._beyond_edge(to_pixels, (sign_x * w, 0.0, z), (sign_x, 0.0, 0.0), y_anchors, distance)
+            placer.draw(title_font, *y_title, title_y)
+        self._paint_z_axis(placer, to_pixels, tick_font, title_font, title_z)
+
+    @staticmethod
+    def _beyond_edge(to_pixels, edge_middle: tuple, outward: tuple, tick_anchors: np.ndarray,
+                     distance: float) -> np.ndarray:
+        """A title position past the tick labels of an edge, moving away from the box on screen."""
+        start, end = to_pixels([edge_middle, tuple(np.add(edge_middle, np.multiply(outward, 0.2)))])
+        direction = end - start
+        length = float(np.hypot(*direction))
+        direction = direction / length if length > 1.0 else np.array([0.0, 1.0])
+        base = tick_anchors.mean(axis=0) if len(tick_anchors) else start
+        return base + direction * distance
+
+    @staticmethod
+    def _second_edge_in_front(to_pixels, first_edge: tuple, second_edge: tuple) -> bool:
+        """Whether the second edge is the front one: lower on screen, or further left when level."""
+        first, second = to_pixels(first_edge).mean(axis=0), to_pixels(second_edge).mean(axis=0)
+        if abs(first[1] - second[1]) > 1.0:
+            return bool(second[1] > first[1])
+        return bool(second[0] < first[0])
+
+    def _paint_z_axis(self, placer: TextPlacer, to_pixels, tick_font: QtGui.QFont, title_font: QtGui.QFont,
+                      title: str) -> None:
+        """Height ticks left of the leftmost vertical edge of the box, unless it is seen end-on."""
+        w, d = BOX_HALF_WIDTH, self._mapping.half_depth
+        corners = [(sx * w, sy * d) for sx in (-1.0, 1.0) for sy in (-1.0, 1.0)]
+        corner = corners[int(np.argmin(to_pixels([(x, y, FLOOR_Z) for x, y in corners])[:, 0]))]
+        if self.opts["elevation"] > 75.0:
+            return
+        ticks = self._axis_labels.z_ticks
+        anchors = to_pixels([(corner[0], corner[1], float(self._mapping.scene_z(v))) for v, _ in ticks])
+        offset = QtGui.QFontMetricsF(tick_font).height() * 0.6
+        for (px, py), (_, text) in zip(anchors, ticks, strict=True):
+            placer.draw(tick_font, px - offset, py, text, right_aligned=True)
+        top = to_pixels([(corner[0], corner[1], BOX_HEIGHT * 1.09)])[0]
+        placer.draw(title_font, top[0] - offset, top[1], title, right_aligned=True)
+
+    def _paint_colour_bar(self, placer: TextPlacer, left: float, height: float, tick_font: QtGui.QFont,
+                          title_font: QtGui.QFont) -> None:
+        """A vertical colour bar with the height ticks, its left side at the given pixel column."""
+        painter = placer.painter
+        metrics = QtGui.QFontMetricsF(tick_font)
+        bar = QtCore.QRectF(left, height * 0.22, metrics.height() * 0.9, height * 0.56)
+        gradient = QtGui.QLinearGradient(bar.bottomLeft(), bar.topLeft())
+        fractions = np.linspace(0.0, 1.0, 33)
+        for fraction, colour in zip(fractions, sample_lut(self._lut, fractions), strict=True):
+            gradient.setColorAt(float(fraction), QtGui.QColor.fromRgbF(*(float(c) for c in colour)))
+        painter.fillRect(bar, gradient)
+        painter.setPen(QtGui.QPen(TEXT_COLOUR, 1.0))
+        painter.drawRect(bar)
+        lo, hi = self._mapping.z_range
+        for value, text in self._axis_labels.z_ticks:
+            y = bar.bottom() - (value - lo) / (hi - lo) * bar.height()
+            painter.drawLine(QtCore.QPointF(bar.right(), y), QtCore.QPointF(bar.right() + 4.0, y))
+            placer.draw(tick_font, bar.right() + 7.0, y, text, left_aligned=True)
+        placer.draw(title_font, bar.center().x(), bar.top() - metrics.height(), self._axis_labels.titles[2])

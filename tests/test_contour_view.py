@@ -1,0 +1,286 @@
+"""The 2D contour view, checked on real renderings and simulated mouse input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
+
+from gradviz.app.colormaps import colormap_lut, lut_to_uint8
+from gradviz.app.contour_view import (
+    ContourView,
+    choose_levels,
+    contour_polylines,
+    labelled_level_indices,
+    level_fractions,
+    level_texts,
+)
+from gradviz.app.surface_view import TrajectoryData
+
+WIDTH, HEIGHT = 640, 420
+LEFT = QtCore.Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def view(qtbot):
+    """A shown contour view of a fixed size."""
+    widget = ContourView()
+    qtbot.addWidget(widget)
+    widget.resize(WIDTH, HEIGHT)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def grid(count: int = 101) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A square grid over [-2, 2]² and its meshgrid x and y."""
+    xs = np.linspace(-2.0, 2.0, count)
+    grid_x, grid_y = np.meshgrid(xs, xs)
+    return xs, grid_x, grid_y
+
+
+def luminance(image: np.ndarray) -> np.ndarray:
+    """Per-pixel brightness."""
+    return image[..., :3].astype(float) @ np.array([0.3, 0.59, 0.11])
+
+
+def viewport_point(view: ContourView, x: float, y: float) -> QtCore.QPoint:
+    """Viewport pixel of a data point."""
+    return view.data_to_widget(x, y).toPoint()
+
+
+def send_mouse(view: ContourView, kind: QtCore.QEvent.Type, point: QtCore.QPoint, buttons) -> None:
+    """Deliver one mouse event with an explicit button state to the viewport."""
+    position = QtCore.QPointF(point)
+    global_position = QtCore.QPointF(view.viewport().mapToGlobal(point))
+    button = LEFT if kind != QtCore.QEvent.Type.MouseMove else QtCore.Qt.MouseButton.NoButton
+    event = QtGui.QMouseEvent(kind, position, global_position, button, buttons, QtCore.Qt.KeyboardModifier.NoModifier)
+    QtWidgets.QApplication.sendEvent(view.viewport(), event)
+
+
+def drag(qtbot, view: ContourView, start: QtCore.QPoint, end: QtCore.QPoint, steps: int = 8) -> None:
+    """Press at start, move in steps (at a human pace) to end with the left button held, release."""
+    send_mouse(view, QtCore.QEvent.Type.MouseButtonPress, start, LEFT)
+    for fraction in np.linspace(0.0, 1.0, steps + 1)[1:]:
+        qtbot.wait(25)
+        point = QtCore.QPoint(
+            round(start.x() + (end.x() - start.x()) * fraction), round(start.y() + (end.y() - start.y()) * fraction)
+        )
+        send_mouse(view, QtCore.QEvent.Type.MouseMove, point, LEFT)
+    send_mouse(view, QtCore.QEvent.Type.MouseButtonRelease, end, QtCore.Qt.MouseButton.NoButton)
+
+
+def pixel_size(view: ContourView) -> float:
+    """Data units per viewport pixel along x."""
+    return abs(view.data_to_widget(1.0, 0.0).x() - view.data_to_widget(0.0, 0.0).x()) ** -1
+
+
+def test_level_lines_are_drawn(view):
+    xs, grid_x, grid_y = grid()
+    heights = grid_x**2 + grid_y**2
+    view.set_field(xs, xs, heights, levels=np.array([2.0]))
+    with_line = luminance(view.render_to_array(WIDTH, HEIGHT))
+    view.level_lines.hide()
+    without_line = luminance(view.render_to_array(WIDTH, HEIGHT))
+    on_circle = view.data_to_widget(np.sqrt(2.0), 0.0)
+    inside = view.data_to_widget(0.5, 0.0)
+    x, y = round(on_circle.x()), round(on_circle.y())
+    darkening = without_line[y - 1 : y + 2, x - 2 : x + 3] - with_line[y - 1 : y + 2, x - 2 : x + 3]
+    assert darkening.max() > 25
+    x, y = round(inside.x()), round(inside.y())
+    assert abs(without_line[y, x] - with_line[y, x]) < 2
+    lines = contour_polylines(xs, xs, heights, np.array([2.0]))
+    points = lines[np.isfinite(lines).all(axis=1)]
+    assert np.allclose(np.hypot(points[:, 0], points[:, 1]), np.sqrt(2.0), atol=0.01)
+
+
+def ink_along(inked: np.ndarray, tails: np.ndarray, tips: np.ndarray, fraction: float) -> int:
+    """Darkened pixels in small windows this far along from tail to tip, over all arrows."""
+    centres = np.round(tails + fraction * (tips - tails)).astype(int)
+    return int(sum(inked[y - 2 : y + 3, x - 2 : x + 3].sum() for x, y in centres))
+
+
+def test_arrows_point_uphill_then_downhill(view):
+    xs, grid_x, _ = grid(41)
+    view.set_field(xs, xs, grid_x, np.ones_like(grid_x), np.zeros_like(grid_x))
+    view.set_arrows_visible(False)
+    plain = luminance(view.render_to_array(WIDTH, HEIGHT))
+    view.set_arrows_visible(True)
+    for direction, sign in (("uphill", 1.0), ("downhill", -1.0)):
+        view.set_arrow_direction(direction)
+        transform = view.arrows.deviceTransform(view.viewportTransform())
+        tails, tips = view.arrows.arrow_geometry(transform)
+        assert len(tips) > 100
+        assert np.all(np.sign(tips[:, 0] - tails[:, 0]) == sign)
+        assert np.allclose(tips[:, 1], tails[:, 1])
+        inked = (plain - luminance(view.render_to_array(WIDTH, HEIGHT))) > 40
+        assert ink_along(inked, tails, tips, 0.65) > 1.5 * ink_along(inked, tails, tips, 0.35)
+
+
+def test_click_reports_data_coordinates(view, qtbot):
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    with qtbot.waitSignal(view.clicked, timeout=2000) as blocker:
+        qtbot.mouseClick(view.viewport(), LEFT, pos=viewport_point(view, 0.5, -0.25))
+    x, y = blocker.args
+    tolerance = 1.5 * pixel_size(view)
+    assert abs(x - 0.5) < tolerance
+    assert abs(y + 0.25) < 2 * tolerance
+
+
+def test_hover_reports_data_coordinates(view, qtbot):
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x + grid_y)
+    with qtbot.waitSignal(view.hovered, timeout=2000) as blocker:
+        send_mouse(view, QtCore.QEvent.Type.MouseMove, viewport_point(view, -1.0, 1.0), QtCore.Qt.MouseButton.NoButton)
+    x, y = blocker.args
+    assert abs(x + 1.0) < 0.05 and abs(y - 1.0) < 0.05
+
+
+def test_dragging_the_start_marker_reports_positions_live(view, qtbot):
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    positions: list[tuple[float, float]] = []
+    clicks: list[tuple[float, float]] = []
+    view.start_dragged.connect(lambda x, y: positions.append((x, y)))
+    view.clicked.connect(lambda x, y: clicks.append((x, y)))
+    view.set_start_point(-1.0, -1.0)
+    assert positions == []
+    drag(qtbot, view, viewport_point(view, -1.0, -1.0), viewport_point(view, 1.0, 0.5))
+    assert len(positions) >= 3
+    assert abs(positions[-1][0] - 1.0) < 0.05 and abs(positions[-1][1] - 0.5) < 0.05
+    assert clicks == []
+
+
+def test_panning_reports_the_new_range(view, qtbot):
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    ranges: list[tuple] = []
+    view.range_changed.connect(lambda x_range, y_range: ranges.append((x_range, y_range)))
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    assert ranges == []
+    drag(qtbot, view, viewport_point(view, 0.0, 0.0), viewport_point(view, -1.0, 0.0))
+    assert ranges
+    (x_lo, x_hi), (y_lo, _) = ranges[-1]
+    assert x_lo == pytest.approx(-1.0, abs=0.05) and x_hi == pytest.approx(3.0, abs=0.05)
+    assert y_lo == pytest.approx(-2.0, abs=0.05)
+
+
+def test_changing_the_colour_map_recolours_the_fill(view):
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, levels=np.array([1.0, 2.0, 4.0]))
+    centre = view.data_to_widget(0.0, 0.0)
+    x, y = round(centre.x()), round(centre.y())
+    before = view.render_to_array(WIDTH, HEIGHT)[y, x, :3].astype(int)
+    diverging = colormap_lut("blue_white_red")
+    view.set_colormap(diverging)
+    after = view.render_to_array(WIDTH, HEIGHT)[y, x, :3].astype(int)
+    assert np.abs(after - lut_to_uint8(diverging)[0, :3]).max() <= 6
+    assert np.abs(after - before).max() > 40
+
+
+def test_nan_cells_stay_blank(view):
+    xs, grid_x, grid_y = grid()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        heights = np.log(grid_x) + grid_y**2
+    heights[~np.isfinite(heights)] = np.nan
+    with np.errstate(divide="ignore"):
+        view.set_field(xs, xs, heights, 1.0 / grid_x, 2.0 * grid_y)
+    image = view.render_to_array(WIDTH, HEIGHT)
+    blank = view.data_to_widget(-1.0, 0.3)
+    filled = view.data_to_widget(1.0, 0.3)
+    assert image[round(blank.y()), round(blank.x()), :3].min() >= 250
+    assert image[round(filled.y()), round(filled.x()), :3].min() < 200
+
+
+def test_runs_follow_the_current_index(view):
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    path = np.column_stack([np.linspace(-1.5, 0.0, 10), np.linspace(1.0, 0.0, 10), np.zeros(10)])
+    view.set_trajectories([TrajectoryData(path, (0.0, 0.5, 1.0, 1.0), 3)])
+    ball = view.run_items[0].ball
+    assert ball.data["x"].tolist() == [path[3, 0]]
+    view.set_current_index(7)
+    assert ball.data["x"].tolist() == [path[7, 0]]
+    assert len(view.run_items[0].line.xData) == 8
+    view.set_current_index(-1)
+    assert ball.data["y"].tolist() == [0.0]
+
+
+def test_curve_mode_with_tangent(view):
+    ws = np.linspace(-2.0, 2.0, 200)
+    view.set_curve(ws, ws**2, labels=("w", "f"))
+    view.set_tangent(1.0, 1.0, 2.0)
+    xs, ys = view.tangent.getData()
+    assert np.allclose(ys, 1.0 + 2.0 * (xs - 1.0))
+    assert xs[0] < 1.0 < xs[-1]
+    assert not view.fill_item.isVisible()
+    run = np.column_stack([[1.5, 1.0, 0.5], [2.25, 1.0, 0.25]])
+    view.set_trajectories([TrajectoryData(run, (1.0, 0.0, 0.0, 1.0), -1)])
+    assert view.run_items[0].ball.data["y"].tolist() == [0.25]
+    image = view.render_to_array(WIDTH, HEIGHT)
+    point = view.data_to_widget(0.0, 0.0)
+    near_curve = image[round(point.y()) - 3 : round(point.y()) + 4, round(point.x()) - 3 : round(point.x()) + 4, :3]
+    assert near_curve.min() < 120
+
+
+def test_export_is_the_window_picture_scaled(view, qtbot):
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, 2 * grid_x, 2 * grid_y)
+    qtbot.wait(50)
+    window = view.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
+    window_pixels = np.frombuffer(window.constBits(), dtype=np.uint8).reshape(window.height(), -1)
+    window_pixels = window_pixels[:, : window.width() * 4].reshape(window.height(), window.width(), 4)
+    small = view.render_to_array(window.width(), window.height()).astype(float)
+    assert np.abs(window_pixels.astype(float) - small).mean() < 4.0
+    large = view.render_to_array(2 * WIDTH, 2 * HEIGHT).astype(float)
+    halved = large.reshape(HEIGHT, 2, WIDTH, 2, 4).mean(axis=(1, 3))
+    assert np.abs(halved - small).mean() < 8.0
+    square = view.render_to_array(500, 500)
+    assert square.shape == (500, 500, 4)
+    assert view.ci.size().width() == pytest.approx(WIDTH)
+
+
+def test_the_same_painting_exports_to_svg(view):
+    xs, grid_x, grid_y = grid(41)
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, 2 * grid_x, 2 * grid_y, labels=("w1", "w2", "f"))
+    buffer = QtCore.QBuffer()
+    buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    generator = QtSvg.QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(QtCore.QSize(WIDTH, HEIGHT))
+    generator.setViewBox(QtCore.QRect(0, 0, WIDTH, HEIGHT))
+    painter = QtGui.QPainter(generator)
+    view.render_to_painter(painter, WIDTH, HEIGHT)
+    painter.end()
+    svg = bytes(buffer.data()).decode()
+    assert svg.count("<path") > 10
+    assert "<image" in svg
+    assert ">w1" in svg
+
+
+def test_choose_levels_even_for_bowls_and_growing_for_valleys():
+    xs, grid_x, grid_y = grid()
+    bowl_levels = choose_levels(grid_x**2 + grid_y**2)
+    assert np.allclose(np.diff(bowl_levels), np.diff(bowl_levels)[0])
+    assert 8 <= len(bowl_levels) <= 20
+    ys = np.linspace(-1.0, 3.0, 101)
+    valley_x, valley_y = np.meshgrid(xs, ys)
+    valley = choose_levels((1 - valley_x) ** 2 + 100 * (valley_y - valley_x**2) ** 2)
+    ratios = valley[1:] / valley[:-1]
+    assert valley[0] < 2.0 < 1000.0 < valley[-1]
+    assert np.all(ratios >= 1.9)
+    assert choose_levels(np.ones((5, 5))).size == 0
+    assert choose_levels(np.full((5, 5), np.nan)).size == 0
+
+
+def test_level_colours_give_each_band_an_equal_share():
+    levels = np.array([1.0, 10.0, 100.0])
+    fractions = level_fractions(np.array([0.0, 1.0, 10.0, 100.0, 1000.0]), levels, 0.0, 1000.0)
+    assert fractions.tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert level_texts(np.array([0.5, 1.0, 1.5]), 2.0) == ["0.5", "1.0", "1.5"]
+    assert level_texts(levels, 1000.0) == ["1", "10", "100"]
+    half_steps = np.arange(-3.5, 3.75, 0.5)
+    shown = labelled_level_indices(half_steps)
+    assert half_steps[shown].tolist() == [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0]
+    assert level_texts(half_steps[shown], 7.0) == ["-3", "-2", "-1", "0", "1", "2", "3"]

@@ -1,0 +1,256 @@
+"""The 3D surface view, checked on real renderings under the virtual display."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gradviz.app.colormaps import colormap_lut
+from gradviz.app.surface_view import (
+    BOX_HEIGHT,
+    TRAJECTORY_LIFT,
+    SceneMapping,
+    SurfaceView,
+    TrajectoryData,
+    coarse_grid_triangles,
+    format_tick,
+    grid_triangles,
+    level_coordinates,
+    nice_ticks,
+    qmatrix_to_array,
+)
+
+WIDTH, HEIGHT = 640, 400
+MAGENTA = (1.0, 0.0, 1.0, 1.0)
+
+
+@pytest.fixture
+def view(qtbot):
+    """A shown surface view of a fixed size."""
+    widget = SurfaceView()
+    qtbot.addWidget(widget)
+    widget.resize(WIDTH, HEIGHT)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def bowl(count: int = 101) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x² + y² over [-2, 2]²."""
+    xs = np.linspace(-2.0, 2.0, count)
+    grid_x, grid_y = np.meshgrid(xs, xs)
+    return xs, xs, grid_x**2 + grid_y**2
+
+
+def project(view: SurfaceView, data_points: np.ndarray, lift: float = 0.0) -> np.ndarray:
+    """Pixel positions of data points, computed with the view's own projection and model-view matrices."""
+    scene = view.scene_mapping.to_scene(np.asarray(data_points, dtype=float))
+    scene[:, 2] += lift
+    viewport = (0, 0, WIDTH, HEIGHT)
+    matrix = qmatrix_to_array(view.projectionMatrix(viewport, viewport) * view.viewMatrix())
+    clip = np.column_stack([scene, np.ones(len(scene))]) @ matrix.T
+    ndc = clip[:, :2] / clip[:, 3:]
+    return np.column_stack([(ndc[:, 0] + 1) / 2 * WIDTH, (1 - ndc[:, 1]) / 2 * HEIGHT])
+
+
+def colormap_position(pixel: np.ndarray, lut: np.ndarray) -> float:
+    """Where along the colour map a lit pixel lies, matching chromaticity (lighting scales brightness)."""
+    rgb = pixel[:3].astype(float) + 1.0
+    table = lut[:, :3].astype(float) * 255.0 + 1.0
+    distances = np.linalg.norm(table / table.sum(axis=1, keepdims=True) - rgb / rgb.sum(), axis=1)
+    return float(np.argmin(distances)) / (len(lut) - 1)
+
+
+def pixel_at(image: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """The pixel at a (x, y) position."""
+    return image[round(float(position[1])), round(float(position[0]))]
+
+
+def is_neutral_light(pixel: np.ndarray) -> bool:
+    """Whether a pixel is background or the pale grey of the box (not a colour-map colour)."""
+    rgb = pixel[:3].astype(int)
+    return bool(rgb.min() >= 225 and rgb.max() - rgb.min() <= 12)
+
+
+def test_bowl_rendering_is_coloured_by_height(view):
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0), labels=("w1", "w2", "f"))
+    view.top_view()
+    image = view.render_to_array(WIDTH, HEIGHT)
+    assert image.shape == (HEIGHT, WIDTH, 4)
+    assert image[..., :3].std() > 20
+    lut = colormap_lut("viridis")
+    centre, corner = project(view, np.array([[0.0, 0.0, 0.0], [1.9, 1.9, 7.22]]))
+    assert colormap_position(pixel_at(image, centre), lut) < 0.15
+    assert colormap_position(pixel_at(image, corner), lut) > 0.8
+
+
+def test_default_camera_shows_the_surface(view):
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    image = view.render_to_array(WIDTH, HEIGHT)
+    saturation = image[..., :3].max(axis=2).astype(int) - image[..., :3].min(axis=2)
+    assert (saturation > 60).mean() > 0.1
+
+
+def test_nan_cells_are_not_drawn(view):
+    xs = np.linspace(-2.0, 2.0, 81)
+    grid_x, grid_y = np.meshgrid(xs, xs)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        heights = np.log(grid_x) + grid_y**2
+    heights[~np.isfinite(heights)] = np.nan
+    view.set_surface(xs, xs, heights, (-3.0, 4.0))
+    view.top_view()
+    image = view.render_to_array(WIDTH, HEIGHT)
+    left, right = project(view, np.array([[-1.0, 0.5, -3.0], [1.0, 0.5, 0.25]]))
+    assert is_neutral_light(pixel_at(image, left))
+    assert not is_neutral_light(pixel_at(image, right))
+
+
+def test_display_range_clamps_heights(view):
+    xs = np.linspace(-2.0, 2.0, 81)
+    grid_x, _ = np.meshgrid(xs, xs)
+    view.set_surface(xs, xs, grid_x**3, (-1.0, 1.0))
+    assert view.scene_mapping.scene_z(np.array([-8.0, 8.0])).tolist() == [0.0, BOX_HEIGHT]
+    view.top_view()
+    image = view.render_to_array(WIDTH, HEIGHT)
+    lut = colormap_lut("viridis")
+    low, high, middle = project(view, np.array([[-1.9, 0.0, -1.0], [1.9, 0.0, 1.0], [0.0, 0.0, 0.0]]))
+    assert colormap_position(pixel_at(image, low), lut) < 0.1
+    assert colormap_position(pixel_at(image, high), lut) > 0.9
+    assert 0.3 < colormap_position(pixel_at(image, middle), lut) < 0.7
+
+
+def test_trajectory_ball_is_drawn_at_the_current_point(view):
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    path = np.array([[1.5 * 0.8**k, -1.2 * 0.8**k, 0.0] for k in range(12)])
+    path[:, 2] = path[:, 0] ** 2 + path[:, 1] ** 2
+    view.set_trajectories([TrajectoryData(path, MAGENTA, 6)])
+    image = view.render_to_array(WIDTH, HEIGHT)
+    x, y = project(view, path[6:7], lift=TRAJECTORY_LIFT)[0].round().astype(int)
+    window = image[y - 4 : y + 5, x - 4 : x + 5, :3].astype(int)
+    magenta = (window[..., 0] > 140) & (window[..., 2] > 140) & (window[..., 1] < 90)
+    assert magenta.sum() >= 10
+
+
+def test_animation_step_does_not_upload_or_redraw_the_mesh(view):
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    path = np.column_stack([np.linspace(-1, 1, 20), np.zeros(20), np.linspace(-1, 1, 20) ** 2])
+    view.set_trajectories([TrajectoryData(path, MAGENTA, 0)])
+    view.render_to_array(WIDTH, HEIGHT)
+    mesh_uploads = view.mesh_item.upload_count
+    run_uploads = view.trajectory_item.upload_count
+    mesh_draws = view.mesh_item.draw_count
+    first = view.render_to_array(WIDTH, HEIGHT)
+    for index in range(1, 6):
+        view.set_current_index(index)
+        moved = view.render_to_array(WIDTH, HEIGHT)
+    assert view.mesh_item.upload_count == mesh_uploads
+    assert view.trajectory_item.upload_count == run_uploads
+    assert view.mesh_item.draw_count == mesh_draws
+    assert np.abs(moved.astype(int) - first).sum() > 0
+    view.set_surface(xs, ys, heights + 1.0, (0.0, 9.0))
+    view.render_to_array(WIDTH, HEIGHT)
+    assert view.mesh_item.upload_count == mesh_uploads + 1
+
+
+def test_window_frames_reuse_the_static_layer(view, qtbot):
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    path = np.column_stack([np.linspace(-1, 1, 20), np.zeros(20), np.linspace(-1, 1, 20) ** 2])
+    view.set_trajectories([TrajectoryData(path, MAGENTA, 0)])
+    view.grabFramebuffer()
+    qtbot.wait(SurfaceView.SETTLE_MS + 200)
+    view.grabFramebuffer()
+    mesh_draws = view.mesh_item.draw_count
+    for index in range(1, 4):
+        view.set_current_index(index)
+        view.grabFramebuffer()
+    assert view.mesh_item.draw_count == mesh_draws
+    view.orbit(10.0, 0.0)
+    view.grabFramebuffer()
+    assert view.mesh_item.draw_count == mesh_draws + 1
+
+
+def test_export_is_the_window_picture_scaled(view, qtbot):
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    small = view.render_to_array(WIDTH, HEIGHT).astype(float)
+    large = view.render_to_array(2 * WIDTH, 2 * HEIGHT).astype(float)
+    halved = large.reshape(HEIGHT, 2, WIDTH, 2, 4).mean(axis=(1, 3))
+    assert np.abs(halved - small).mean() < 6.0
+    view.update()
+    qtbot.wait(400)
+    window = view.grabFramebuffer()
+    window_pixels = np.frombuffer(
+        window.convertToFormat(window.Format.Format_RGBA8888).constBits(), dtype=np.uint8
+    ).reshape(HEIGHT, -1)[:, : WIDTH * 4].reshape(HEIGHT, WIDTH, 4)
+    assert np.abs(window_pixels.astype(float) - small).mean() < 3.0
+
+
+def test_curve_mode_draws_a_ribbon(view):
+    ws = np.linspace(-2.0, 2.0, 200)
+    view.set_curve(ws, ws**2, (0.0, 4.0), labels=("w", "f"))
+    view.set_trajectories([TrajectoryData(np.column_stack([[1.5, 0.5], [2.25, 0.25]]), MAGENTA, -1)])
+    image = view.render_to_array(WIDTH, HEIGHT)
+    saturation = image[..., :3].max(axis=2).astype(int) - image[..., :3].min(axis=2)
+    assert (saturation > 60).mean() > 0.01
+    assert view.axis_labels.titles == ("w", "", "f")
+
+
+def test_log_height_ticks_show_given_labels_inside_the_range(view):
+    xs, ys, heights = bowl()
+    ticks = [(np.log1p(value), f"{value:g}") for value in (0, 1, 10, 100)]
+    view.set_surface(xs, ys, np.log1p(heights), (0.0, np.log1p(8.0)), z_ticks=ticks)
+    assert [text for _, text in view.axis_labels.z_ticks] == ["0", "1"]
+
+
+def test_scene_mapping_fits_any_ranges_into_the_box():
+    mapping = SceneMapping((-100.0, 100.0), (0.0, 1.0), (0.0, 1e6))
+    scene = mapping.to_scene(np.array([[-100.0, 0.0, 0.0], [100.0, 1.0, 1e6], [0.0, 0.5, 2e6]]))
+    assert scene[:, 0].tolist() == [-1.0, 1.0, 0.0]
+    assert scene[:, 1].tolist() == [-1.0, 1.0, 0.0]
+    assert scene[:, 2].tolist() == [0.0, BOX_HEIGHT, BOX_HEIGHT]
+
+
+def test_top_and_reset_view(view):
+    view.top_view()
+    assert view.opts["elevation"] == 90.0
+    view.reset_view()
+    assert view.opts["elevation"] == SurfaceView.ELEVATION
+
+
+def test_grid_triangles_skip_invalid_points():
+    finite = np.ones((3, 4), dtype=bool)
+    assert grid_triangles(finite).shape == (2 * 2 * 3, 3)
+    finite[1, 1] = False
+    triangles = grid_triangles(finite)
+    assert not np.isin(triangles, [1 * 4 + 1]).any()
+    assert len(triangles) == 12 - 6
+
+
+def test_coarse_triangles_use_every_other_grid_line():
+    finite = np.ones((5, 6), dtype=bool)
+    triangles = coarse_grid_triangles(finite)
+    rows, columns = np.divmod(triangles, 6)
+    assert set(rows.ravel().tolist()) == {0, 2, 4}
+    assert set(columns.ravel().tolist()) == {0, 2, 4, 5}
+    assert len(triangles) == 2 * 2 * 3
+    finite[2, 2] = False
+    assert not np.isin(coarse_grid_triangles(finite), [2 * 6 + 2]).any()
+
+
+def test_level_coordinates_are_integers_on_levels_and_held_beyond():
+    levels = np.array([1.0, 2.0, 4.0])
+    coordinates = level_coordinates(np.array([1.0, 3.0, 4.0, -10.0, 10.0]), levels, 1.0)
+    assert coordinates.tolist() == [0.0, 1.5, 2.0, -0.5, 2.5]
+
+
+def test_ticks_are_round_and_well_formatted():
+    assert nice_ticks(0.0, 8.0).tolist() == [0.0, 2.0, 4.0, 6.0, 8.0]
+    assert nice_ticks(-100.0, 100.0).tolist() == [-100.0, -50.0, 0.0, 50.0, 100.0]
+    assert format_tick(-1.75, 0.25) == "-1.75"
+    assert format_tick(1e6, 2e5) == "1e6"
+    assert format_tick(0.0, 0.5) == "0"
