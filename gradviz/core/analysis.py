@@ -19,12 +19,14 @@ import multiprocessing
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gradviz.core.calculus import Derivatives, differentiate
-from gradviz.core.compiled import CompiledFormula, CompiledSource, generate_source
 from gradviz.core.errors import FormulaError, FormulaTimeout
-from gradviz.core.formula import Formula, parse_formula
+
+if TYPE_CHECKING:  # SymPy is imported only where the symbolic work happens, so a worker can start first
+    from gradviz.core.calculus import Derivatives
+    from gradviz.core.compiled import CompiledFormula, CompiledSource
+    from gradviz.core.formula import Formula
 
 _log = logging.getLogger(__name__)
 
@@ -57,12 +59,18 @@ def analyze_in_process(text: str, variables: tuple[str, ...] | None = None) -> A
 
 def _symbolic_work(text: str, variables: tuple[str, ...] | None) -> tuple[Derivatives, CompiledSource]:
     """The SymPy part of an analysis: parse, differentiate and generate the numeric source."""
+    from gradviz.core.calculus import differentiate
+    from gradviz.core.compiled import generate_source
+    from gradviz.core.formula import parse_formula
+
     derivatives = differentiate(parse_formula(text, variables))
     return derivatives, generate_source(derivatives)
 
 
 def _assemble(derivatives: Derivatives, source: CompiledSource) -> Analysis:
     """The Analysis for ``derivatives``, compiling ``source`` in this process."""
+    from gradviz.core.compiled import CompiledFormula
+
     return Analysis(formula=derivatives.formula, derivatives=derivatives, compiled=CompiledFormula(source))
 
 
