@@ -15,7 +15,7 @@ system_packages=(
     xvfb xauth libgl1 libegl1 libgl1-mesa-dri libglx-mesa0 libglib2.0-0 libfontconfig1 libdbus-1-3
     libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
     libxcb-render-util0 libxcb-xinerama0 libxcb-randr0 libxcb-shape0 libxcb-xkb1 libxcb-xfixes0
-    libxrender1 libxi6 libsm6 libice6 fonts-dejavu-core
+    libxrender1 libxi6 libsm6 libice6 fonts-dejavu-core desktop-file-utils appstream
 )
 
 install_system_packages() {
