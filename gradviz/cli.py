@@ -7,14 +7,18 @@ import csv
 import io
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from gradviz import __version__
 from gradviz.core.errors import GradvizError
+from gradviz.core.scenario import OPTIMIZER_NAMES, SIGNS
 
-COMMANDS = ("derive", "descend", "presets")
+COMMANDS = ("derive", "descend", "export", "presets")
+# Qt platforms without OpenGL widgets: an export there would crash rather than fail cleanly.
+PLATFORMS_WITHOUT_GL = ("offscreen", "minimal", "minimalegl", "linuxfb", "vnc")
 
 
 class CommandLineError(GradvizError):
@@ -48,10 +52,23 @@ def parse_assignments(text: str, option: str) -> dict[str, float]:
     return values
 
 
-def _point_for(variables: Sequence[str], values: dict[str, float], option: str) -> tuple[float, ...]:
+def parse_size(text: str, option: str, low: int, high: int) -> tuple[int, int]:
+    """Parse 'WIDTHxHEIGHT' with both sides between low and high pixels."""
+    width, sep, height = text.lower().replace("×", "x").partition("x")
+    if not (sep and width.strip().isdigit() and height.strip().isdigit()
+            and low <= int(width) <= high and low <= int(height) <= high):
+        raise CommandLineError(f"{option} expects WIDTHxHEIGHT between {low} and {high}, like 1280x720; got '{text}'")
+    return int(width), int(height)
+
+
+def _check_known(variables: Sequence[str], values: dict[str, float], option: str) -> None:
     unknown = [name for name in values if name not in variables]
     if unknown:
         raise CommandLineError(f"{option}: '{unknown[0]}' is not a variable of the formula ({', '.join(variables)})")
+
+
+def _point_for(variables: Sequence[str], values: dict[str, float], option: str) -> tuple[float, ...]:
+    _check_known(variables, values, option)
     missing = [name for name in variables if name not in values]
     if missing:
         raise CommandLineError(f"{option}: give a value for {', '.join(missing)}")
@@ -112,14 +129,16 @@ def run_derive(args: argparse.Namespace) -> int:
     return 0
 
 
+def _optimizer_params(args: argparse.Namespace) -> dict[str, float]:
+    return {} if args.momentum is None else {"momentum": args.momentum}
+
+
 def _run_settings(args: argparse.Namespace, variables: Sequence[str]) -> Any:
     from gradviz.core.descent import OptimizerSettings, RunSettings
 
     start = _point_for(variables, parse_assignments(args.start, "--start"), "--start")
-    options: dict[str, Any] = {"name": args.optimizer, "lr": args.lr, "sign": args.sign}
-    if args.momentum is not None:
-        options["momentum"] = args.momentum
-    return RunSettings(start=start, optimizer=OptimizerSettings(**options), max_steps=args.steps)
+    optimizer = OptimizerSettings(name=args.optimizer, lr=args.lr, sign=args.sign, **_optimizer_params(args))
+    return RunSettings(start=start, optimizer=optimizer, max_steps=args.steps)
 
 
 def run_descend(args: argparse.Namespace) -> int:
@@ -171,6 +190,151 @@ def run_descend(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_spec(args: argparse.Namespace, base: Any, variables: Sequence[str]) -> Any:
+    """The first run of an export: the scenario's (or a new one) with the options given on the command line."""
+    from dataclasses import replace
+
+    start = parse_assignments(args.start, "--start") if args.start is not None else {}
+    _check_known(variables, start, "--start")
+    changes: dict[str, Any] = {"start": {**base.start, **start}}
+    for option, field in (("lr", "lr"), ("steps", "max_steps"), ("sign", "sign"), ("optimizer", "optimizer")):
+        if getattr(args, option) is not None:
+            changes[field] = getattr(args, option)
+    if args.momentum is not None:
+        changes["params"] = {**base.params, **_optimizer_params(args)}
+    return replace(base, **changes)
+
+
+def _formula_scenario(analysis: Any, args: argparse.Namespace) -> Any:
+    """A scenario for a bare formula: its first two variables plotted over ranges that hold the start point."""
+    from gradviz.core.scenario import PlotSettings, RunSpec, Scenario
+    from gradviz.core.session import DEFAULT_RANGE, DEFAULT_RESOLUTION
+
+    variables = analysis.formula.variables
+    if args.start is None:
+        example = ",".join(f"{name}=1" for name in variables)
+        raise CommandLineError(f"--start is needed with a formula, like --start {example}")
+    start = dict(zip(variables, _point_for(variables, parse_assignments(args.start, "--start"), "--start"),
+                     strict=True))
+    axes = variables[:2]
+    ranges = {name: (min(DEFAULT_RANGE[0], start[name] - 1.0), max(DEFAULT_RANGE[1], start[name] + 1.0))
+              for name in axes}
+    base = RunSpec(start=start, lr=0.1, max_steps=60)
+    return Scenario(formula=analysis.formula.text, plot=PlotSettings(axes=axes, ranges=ranges,
+                                                                     resolution=DEFAULT_RESOLUTION),
+                    runs=(_run_spec(args, base, variables),),
+                    fixed={name: value for name, value in start.items() if name not in axes})
+
+
+def _export_session(args: argparse.Namespace) -> Any:
+    """The session to export: a formula with --start, a scenario file or a preset, with the run options applied."""
+    from gradviz.core.analysis import analyze
+    from gradviz.core.runs import compute_run
+    from gradviz.core.scenario import RunSpec
+    from gradviz.core.session import Session
+
+    sources = [source for source in (args.formula, args.scenario, args.preset) if source is not None]
+    if len(sources) != 1:
+        raise CommandLineError("give one of: a formula (with --start), --scenario FILE or --preset NAME")
+    if args.formula is not None:
+        analysis = analyze(args.formula)
+        scenario = _formula_scenario(analysis, args)
+    else:
+        from gradviz.core.presets import find_preset
+        from gradviz.core.scenario import load_scenario
+
+        scenario = load_scenario(args.scenario) if args.scenario is not None else find_preset(args.preset).scenario
+        analysis = analyze(scenario.formula)
+        base = scenario.runs[0] if scenario.runs else RunSpec(start={})
+        scenario = scenario.with_runs((_run_spec(args, base, analysis.formula.variables), *scenario.runs[1:]))
+    session = Session()
+    session.apply_scenario(scenario, analysis)
+    for spec in session.run_specs:  # a run that cannot start is bad input, reported as such
+        compute_run(analysis.compiled, spec, session.plot.axes)
+    return session
+
+
+def _display_problem() -> str | None:
+    """Why Qt could not draw with OpenGL here, or None."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+    if platform in PLATFORMS_WITHOUT_GL:
+        return f"export draws with OpenGL, which the Qt platform '{platform}' does not offer; unset QT_QPA_PLATFORM"
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return ("export draws with OpenGL and needs a display, but none is set (no DISPLAY); "
+                "on a machine without a screen run it under a virtual one: xvfb-run -a gradviz export ...")
+    return None
+
+
+def _qt_application() -> Any:
+    """The running QApplication, or a new one set up for OpenGL (a CommandLineError if there is no display)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        problem = _display_problem()
+        if problem is not None:
+            raise CommandLineError(problem)
+        from gradviz.app.launch import configure_qt
+
+        configure_qt()
+        app = QApplication(sys.argv[:1])
+    return app
+
+
+class _ProgressLine:
+    """Export progress on stderr: one updating line on a terminal, a line every 10% otherwise."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if self.live:
+            end = "\n" if done == total else ""
+            self.stream.write(f"\rexporting: {percent:3d}% ({done}/{total} frames){end}")
+        elif percent // 10 > self.shown // 10 or done == total:
+            self.stream.write(f"exporting: {percent}% ({done}/{total} frames)\n")
+        self.shown = percent
+        self.stream.flush()
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Render a descent run to MP4, GIF, a folder of PNG frames, or one image (PNG, or SVG of the contour panel)."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QEvent
+
+    app = _qt_application()  # first: without a display nothing else is worth doing
+    from gradviz.app.exporter import IMAGE_SUFFIXES, ExportOptions, check_target, export_image, export_video
+    from gradviz.export.writers import WRITERS_BY_SUFFIX, is_folder_path
+
+    out = args.out
+    image = not is_folder_path(out) and Path(out).suffix.lower() in IMAGE_SUFFIXES
+    if not image and not is_folder_path(out) and Path(out).suffix.lower() not in WRITERS_BY_SUFFIX:
+        raise CommandLineError(f"--out {out}: use .mp4 or .gif for a video, a folder DIR/ for PNG frames, "
+                               ".png or .svg for one image")
+    panels = args.panels or ("contour" if Path(out).suffix.lower() == ".svg" else "both")
+    options = ExportOptions(kind="image" if image else "video", size=parse_size(args.size, "--size", 16, 8192),
+                            fps=args.fps, steps_per_frame=args.steps_per_frame, panels=panels, overlay=args.overlay,
+                            hold_seconds=args.hold, orbit_degrees=args.orbit)
+    check_target(out, options)
+    session = _export_session(args)
+    try:
+        if image:
+            step = session.last_step if args.step is None else args.step
+            path = export_image(session, options, out, step=step)
+            print(f"saved {path} ({options.size[0]}×{options.size[1]}, step {min(step, session.last_step)})",
+                  file=sys.stderr)
+        else:
+            path = export_video(session, options, out, _ProgressLine(sys.stderr))
+            print(f"saved {path}", file=sys.stderr)
+    finally:
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the export's hidden views, before Python exits
+    return 0
+
+
 def run_presets(args: argparse.Namespace) -> int:
     """List the preset gallery."""
     from gradviz.core.presets import all_presets
@@ -186,6 +350,22 @@ def run_presets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_run_options(parser: argparse.ArgumentParser, start_required: bool, defaults: dict[str, Any]) -> None:
+    """The options that set up a descent run; a default of None keeps the scenario's setting."""
+
+    def shown(name: str, formula_default: object) -> str:
+        value = defaults[name]
+        return f"default {value}" if value is not None else f"default: the scenario's, or {formula_default}"
+
+    parser.add_argument("--start", required=start_required, metavar="w1=1,w2=1", help="the start point")
+    parser.add_argument("--lr", type=float, default=defaults["lr"], help=f"learning rate η ({shown('lr', 0.1)})")
+    parser.add_argument("--steps", type=int, default=defaults["steps"], help=f"step budget ({shown('steps', 60)})")
+    parser.add_argument("--sign", choices=SIGNS, default=defaults["sign"],
+                        help="correct: w ← w − η∇f; wrong: w ← w + η∇f")
+    parser.add_argument("--optimizer", default=defaults["optimizer"], choices=OPTIMIZER_NAMES)
+    parser.add_argument("--momentum", type=float, help="momentum factor for momentum/nesterov (default 0.9)")
+
+
 def _command_parser() -> _Parser:
     parser = _Parser(prog="gradviz", description="See partial derivatives, gradients and gradient descent.")
     parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
@@ -199,18 +379,40 @@ def _command_parser() -> _Parser:
 
     descend = commands.add_parser("descend", help="run gradient descent and print each step")
     descend.add_argument("formula")
-    descend.add_argument("--start", required=True, metavar="w1=1,w2=1", help="the start point")
-    descend.add_argument("--lr", type=float, default=0.1, help="learning rate η (default 0.1)")
-    descend.add_argument("--steps", type=int, default=20, help="step budget (default 20)")
-    descend.add_argument("--sign", choices=("correct", "wrong"), default="correct",
-                         help="correct: w ← w − η∇f; wrong: w ← w + η∇f")
-    descend.add_argument("--optimizer", default="gd",
-                         choices=("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton"))
-    descend.add_argument("--momentum", type=float, help="momentum factor for momentum/nesterov (default 0.9)")
+    _add_run_options(descend, start_required=True, defaults={"lr": 0.1, "steps": 20, "sign": "correct",
+                                                                "optimizer": "gd"})
     output = descend.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON (a stable interface)")
     output.add_argument("--csv", action="store_true", help="print CSV")
     descend.set_defaults(handler=run_descend)
+
+    export = commands.add_parser(
+        "export", help="render a descent run to MP4, GIF, PNG frames or an image, without a window",
+        description="Render a descent run to a video or an image. Needs a display for OpenGL; on a machine "
+        "without a screen use xvfb-run -a gradviz export ...",
+    )
+    export.add_argument("formula", nargs="?", help="e.g. \"(1 - x)^2 + 100(y - x^2)^2\" (or --scenario / --preset)")
+    source = export.add_mutually_exclusive_group()
+    source.add_argument("--scenario", metavar="FILE", help="export this scenario file")
+    source.add_argument("--preset", metavar="NAME", help="export this preset (see 'gradviz presets')")
+    _add_run_options(export, start_required=False, defaults={"lr": None, "steps": None, "sign": None,
+                                                                "optimizer": None})
+    export.add_argument("--out", required=True, metavar="FILE",
+                        help="FILE.mp4, FILE.gif, a folder DIR/ for PNG frames, FILE.png or FILE.svg for one image")
+    export.add_argument("--size", default="1280x720", metavar="WxH", help="frame size in pixels (default 1280x720)")
+    export.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
+    export.add_argument("--steps-per-frame", type=int, default=1, metavar="N",
+                        help="show every N-th step (default 1; the last step is always shown)")
+    export.add_argument("--panels", choices=("both", "3d", "contour"),
+                        help="which panels (default both; contour for .svg)")
+    export.add_argument("--overlay", action=argparse.BooleanOptionalAction, default=True,
+                        help="caption with the formula, step, η, update rule and f (default on)")
+    export.add_argument("--hold", type=float, default=1.0, metavar="SECONDS",
+                        help="show the last frame this long at the end (default 1)")
+    export.add_argument("--orbit", type=float, default=0.0, metavar="DEGREES",
+                        help="turn the 3D camera by this many degrees over the video (default 0)")
+    export.add_argument("--step", type=int, metavar="K", help="for an image: the step to show (default the last)")
+    export.set_defaults(handler=run_export)
 
     presets = commands.add_parser("presets", help="list the preset gallery")
     presets.add_argument("--json", action="store_true")
@@ -225,7 +427,7 @@ def _app_parser() -> _Parser:
         f"Commands: {', '.join(COMMANDS)} (gradviz COMMAND --help).",
     )
     parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
-    parser.add_argument("file", nargs="?", help="a scenario file to open")
+    parser.add_argument("file", nargs="?", help="a scenario or lesson file to open")
     parser.add_argument("--preset", help="open this preset (see 'gradviz presets')")
     parser.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and quit")
     parser.add_argument("--size", default="1600x1000", metavar="WxH", help="window size for --screenshot")
@@ -240,6 +442,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = _command_parser().parse_args(argv)
             return args.handler(args)
         args = _app_parser().parse_args(argv)
+        from gradviz.core.analysis import default_worker
+
+        default_worker().start()  # the symbolic worker boots while the window is being built
         from gradviz.app.launch import launch_app
 
         return launch_app(args)

@@ -1,0 +1,404 @@
+"""Export from the window: a dialog for the options (remembered between uses), then saving with progress.
+
+Video frames are drawn on the GUI thread (OpenGL lives there) in short batches from a timer, so the window
+stays live and Cancel works; ffmpeg encodes in its own process, and the last step of a GIF (its palette
+passes) runs in a worker thread. Cancelling or a failure leaves nothing at the target name.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from gradviz.app.exporter import (
+    MAX_FPS,
+    MAX_HOLD_SECONDS,
+    MAX_ORBIT_DEGREES,
+    MAX_SIDE,
+    MIN_FPS,
+    MIN_SIDE,
+    ExportOptions,
+    VideoExport,
+    check_target,
+    export_image,
+    frame_count,
+)
+from gradviz.app.settings import app_settings
+from gradviz.core.errors import GradvizError
+from gradviz.core.session import Session
+
+SIZE_PRESETS = (("1280 × 720 (HD)", (1280, 720)), ("1920 × 1080 (Full HD)", (1920, 1080)),
+                ("3840 × 2160 (4K)", (3840, 2160)), ("Custom", None))
+PANEL_CHOICES = (("both", "3D and contour side by side"), ("3d", "3D surface"), ("contour", "Contour map"))
+# (key, title, suffix): a suffix of "/" means a folder.
+VIDEO_FORMATS = (("mp4", "MP4 video (H.264)", ".mp4"), ("gif", "GIF animation", ".gif"),
+                 ("png", "PNG frames in a new folder", "/"))
+IMAGE_FORMATS = (("png", "PNG image", ".png"), ("svg", "SVG drawing (contour map only)", ".svg"))
+BATCH_SECONDS = 0.05
+ENCODER_POLL_MS = 50
+DEFAULT_NAME = "gradviz-descent"
+
+
+def with_suffix(path: str, suffix: str) -> str:
+    """The path with its extension replaced; a suffix '/' makes it a folder path."""
+    stem = Path(path.rstrip("/" + os.sep))
+    if stem.suffix.lower() in {".mp4", ".gif", ".png", ".svg"}:
+        stem = stem.with_suffix("")
+    return str(stem) + ("/" if suffix == "/" else suffix)
+
+
+class ExportDialog(QDialog):
+    """The options of an image or video export and where to save it; remembers the last choices."""
+
+    def __init__(self, kind: str, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.session = session
+        self.formats = VIDEO_FORMATS if kind == "video" else IMAGE_FORMATS
+        self.setWindowTitle("Export video" if kind == "video" else "Export image")
+        self.path_edit = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(browse)
+        self.format_box = QComboBox()
+        for key, title, _suffix in self.formats:
+            self.format_box.addItem(title, key)
+        self.size_box = QComboBox()
+        for title, size in SIZE_PRESETS:
+            self.size_box.addItem(title, size)
+        self.width_box, self.height_box = self._spin_box(MIN_SIDE, MAX_SIDE), self._spin_box(MIN_SIDE, MAX_SIDE)
+        size_row = QHBoxLayout()
+        size_row.addWidget(self.size_box)
+        size_row.addWidget(self.width_box)
+        size_row.addWidget(QLabel("×"))
+        size_row.addWidget(self.height_box)
+        self.panels_box = QComboBox()
+        for key, title in PANEL_CHOICES:
+            self.panels_box.addItem(title, key)
+        self.overlay_check = QCheckBox("Caption: formula, step, η, update rule and f")
+        self.fps_box = self._spin_box(int(MIN_FPS), int(MAX_FPS), " fps")
+        self.steps_box = self._spin_box(1, 10_000, " step(s) per frame")
+        self.hold_box = self._double_box(0.0, MAX_HOLD_SECONDS, " s at the end")
+        self.orbit_box = self._double_box(-MAX_ORBIT_DEGREES, MAX_ORBIT_DEGREES, "° over the video")
+        self.summary = QLabel()
+
+        form = QFormLayout()
+        form.addRow("Save to", path_row)
+        form.addRow("Format", self.format_box)
+        form.addRow("Size", size_row)
+        form.addRow("Panels", self.panels_box)
+        form.addRow("", self.overlay_check)
+        if kind == "video":
+            form.addRow("Speed", self.fps_box)
+            form.addRow("Steps", self.steps_box)
+            form.addRow("Hold last frame", self.hold_box)
+            form.addRow("Orbit 3D camera", self.orbit_box)
+            form.addRow("", self.summary)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setLayout(form)
+
+        self._restore()
+        self.format_box.currentIndexChanged.connect(self._format_changed)
+        self.size_box.currentIndexChanged.connect(self._size_preset_chosen)
+        for box in (self.width_box, self.height_box):
+            box.valueChanged.connect(self._size_typed)
+        for box in (self.fps_box, self.steps_box, self.hold_box):
+            box.valueChanged.connect(self._show_summary)
+        self._format_changed()
+        self._size_typed()
+
+    @staticmethod
+    def _spin_box(low: int, high: int, suffix: str = "") -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(low, high)
+        box.setSuffix(suffix)
+        return box
+
+    @staticmethod
+    def _double_box(low: float, high: float, suffix: str) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(low, high)
+        box.setDecimals(1)
+        box.setSuffix(suffix)
+        return box
+
+    # ----- remembered choices ----------------------------------------------------------------------------------
+    def _key(self, name: str) -> str:
+        return f"export/{self.kind}/{name}"
+
+    def _restore(self) -> None:
+        settings = app_settings()
+        defaults = ExportOptions(kind=self.kind)
+        folder = settings.value("export/folder", str(Path.home()))
+        format_key = settings.value(self._key("format"), self.formats[0][0])
+        self.format_box.setCurrentIndex(max(0, self.format_box.findData(format_key)))
+        self.path_edit.setText(with_suffix(str(Path(folder) / DEFAULT_NAME), self.suffix()))
+        self.width_box.setValue(int(settings.value(self._key("width"), defaults.size[0])))
+        self.height_box.setValue(int(settings.value(self._key("height"), defaults.size[1])))
+        self.panels_box.setCurrentIndex(max(0, self.panels_box.findData(settings.value(self._key("panels"), "both"))))
+        self.overlay_check.setChecked(settings.value(self._key("overlay"), defaults.overlay, type=bool))
+        self.fps_box.setValue(round(float(settings.value(self._key("fps"), defaults.fps))))
+        self.steps_box.setValue(int(settings.value(self._key("steps_per_frame"), defaults.steps_per_frame)))
+        self.hold_box.setValue(float(settings.value(self._key("hold_seconds"), defaults.hold_seconds)))
+        self.orbit_box.setValue(float(settings.value(self._key("orbit_degrees"), defaults.orbit_degrees)))
+
+    def remember(self) -> None:
+        """Store the current choices for the next export of this kind."""
+        settings = app_settings()
+        options = self.options()
+        settings.setValue("export/folder", str(Path(self.target().rstrip("/" + os.sep)).parent))
+        settings.setValue(self._key("format"), self.format_box.currentData())
+        for name, value in (("width", options.size[0]), ("height", options.size[1]), ("panels", options.panels),
+                            ("overlay", options.overlay), ("fps", options.fps),
+                            ("steps_per_frame", options.steps_per_frame), ("hold_seconds", options.hold_seconds),
+                            ("orbit_degrees", options.orbit_degrees)):
+            settings.setValue(self._key(name), value)
+        settings.sync()
+
+    # ----- reactions -------------------------------------------------------------------------------------------
+    def suffix(self) -> str:
+        """The chosen format's file extension, or '/' for a folder of frames."""
+        return self.formats[self.format_box.currentIndex()][2]
+
+    def _format_changed(self) -> None:
+        self.path_edit.setText(with_suffix(self.path_edit.text() or DEFAULT_NAME, self.suffix()))
+        svg = self.suffix() == ".svg"
+        if svg:
+            self.panels_box.setCurrentIndex(self.panels_box.findData("contour"))
+        self.panels_box.setEnabled(not svg)
+
+    def _size_preset_chosen(self) -> None:
+        size = self.size_box.currentData()
+        if size is not None:
+            self.width_box.setValue(size[0])
+            self.height_box.setValue(size[1])
+
+    def _size_typed(self) -> None:
+        size = (self.width_box.value(), self.height_box.value())
+        index = next((i for i, (_title, preset) in enumerate(SIZE_PRESETS) if preset == size), len(SIZE_PRESETS) - 1)
+        self.size_box.blockSignals(True)
+        self.size_box.setCurrentIndex(index)
+        self.size_box.blockSignals(False)
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        try:
+            options = self.options()
+        except GradvizError as error:
+            self.summary.setText(str(error))
+            return
+        frames = frame_count(self.session, options)
+        self.summary.setText(f"{frames} frames, {frames / options.fps:.1f} s")
+
+    def _browse(self) -> None:
+        _key, title, suffix = self.formats[self.format_box.currentIndex()]
+        pattern = "*" if suffix == "/" else f"*{suffix}"
+        path, _ = QFileDialog.getSaveFileName(self, self.windowTitle(), self.path_edit.text().rstrip("/"),
+                                              f"{title} ({pattern})")
+        if path:
+            self.path_edit.setText(with_suffix(path, suffix))
+
+    # ----- results ---------------------------------------------------------------------------------------------
+    def options(self) -> ExportOptions:
+        """The chosen options (an ExportError if they cannot be used)."""
+        return ExportOptions(
+            kind=self.kind, size=(self.width_box.value(), self.height_box.value()), fps=float(self.fps_box.value()),
+            steps_per_frame=self.steps_box.value(), panels=self.panels_box.currentData(),
+            overlay=self.overlay_check.isChecked(), hold_seconds=self.hold_box.value(),
+            orbit_degrees=self.orbit_box.value(),
+        )
+
+    def target(self) -> str:
+        """Where to save: a file path, or a folder path ending in '/' for PNG frames."""
+        text = os.path.expanduser(self.path_edit.text().strip())
+        return with_suffix(text, "/") if self.suffix() == "/" else text
+
+    def accept(self) -> None:
+        """Close only with options and a target that can be used, and remember them."""
+        try:
+            check_target(self.target(), self.options())
+        except GradvizError as error:
+            QMessageBox.warning(self, self.windowTitle(), str(error))
+            return
+        self.remember()
+        super().accept()
+
+
+class VideoExportRun(QObject):
+    """Drives a VideoExport from a timer in short batches behind a progress dialog with Cancel.
+
+    finished(outcome, detail) reports 'saved' with the path, 'cancelled', or 'failed' with the reason.
+    """
+
+    finished = Signal(str, str)
+
+    def __init__(self, job: VideoExport, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.job = job
+        self.outcome = ""
+        self.detail = ""
+        self._encoder: threading.Thread | None = None
+        self._encoded: tuple[str, str] | None = None
+        self.progress = QProgressDialog("Drawing frames…", "Cancel", 0, job.total, parent)
+        self.progress.setWindowTitle("Exporting")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(self.cancel)
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._render_batch)
+        parent.destroyed.connect(lambda *_args: job.abort())  # a window closed mid-export leaves no partial file
+
+    @property
+    def running(self) -> bool:
+        """Whether the export has not ended yet."""
+        return not self.outcome
+
+    def start(self) -> None:
+        """Show the progress dialog and start drawing."""
+        self.progress.setValue(0)
+        self.progress.show()
+        self._timer.start()
+
+    def cancel(self) -> None:
+        """Stop drawing and delete the partial output (while the encoder finishes, Cancel waits for it)."""
+        if not self.running:
+            return
+        if self._encoder is not None:
+            self.progress.show()
+            return
+        self._timer.stop()
+        self.job.abort()
+        self._end("cancelled", "")
+
+    def _render_batch(self) -> None:
+        deadline = time.perf_counter() + BATCH_SECONDS
+        try:
+            while self.running and not self.job.complete and time.perf_counter() < deadline:
+                self.job.render_next()
+        except Exception as error:  # any failure ends the export with a message, never a crash
+            self._fail(error)
+            return
+        if not self.running:
+            return
+        self.progress.setValue(self.job.done)
+        if self.job.complete:
+            self._timer.stop()
+            self._start_encoder()
+
+    def _start_encoder(self) -> None:
+        self.job.close()
+        self.progress.setLabelText("Encoding…")
+        self.progress.setCancelButton(None)
+        self.progress.setRange(0, 0)
+        self._encoder = threading.Thread(target=self._finish_job, name="gradviz export encoder", daemon=True)
+        self._encoder.start()
+        self._timer.timeout.disconnect(self._render_batch)
+        self._timer.timeout.connect(self._poll_encoder)
+        self._timer.setInterval(ENCODER_POLL_MS)
+        self._timer.start()
+
+    def _finish_job(self) -> None:
+        try:
+            self._encoded = ("saved", str(self.job.finish()))
+        except Exception as error:  # reported on the GUI thread by _poll_encoder
+            self._encoded = ("failed", describe_error(error))
+
+    def _poll_encoder(self) -> None:
+        if self._encoded is None:
+            return
+        self._timer.stop()
+        self._end(*self._encoded)
+
+    def _fail(self, error: Exception) -> None:
+        self._timer.stop()
+        self.job.abort()
+        self._end("failed", describe_error(error))
+
+    def _end(self, outcome: str, detail: str) -> None:
+        self.outcome, self.detail = outcome, detail
+        self.progress.hide()
+        self.progress.deleteLater()
+        self.finished.emit(outcome, detail)
+
+
+def describe_error(error: Exception) -> str:
+    """A failure as a sentence for a user."""
+    return str(error) if isinstance(error, GradvizError) else f"{type(error).__name__}: {error}"
+
+
+def start_video_export(window: QMainWindow, options: ExportOptions, target: str) -> VideoExportRun:
+    """Start exporting the window's runs; the window reports the outcome in its status bar or a message box."""
+    job = VideoExport(window.session, options, target)
+    run = VideoExportRun(job, window)
+    run.finished.connect(lambda outcome, detail: report_outcome(window, outcome, detail, target))
+    run.start()
+    return run
+
+
+def report_outcome(window: QMainWindow, outcome: str, detail: str, target: str) -> None:
+    """Say how an export ended: saved or cancelled in the status bar, a failure in a message box."""
+    if outcome == "saved":
+        window.statusBar().showMessage(f"Saved {detail}", 8000)
+    elif outcome == "cancelled":
+        window.statusBar().showMessage("Export cancelled; nothing was saved.", 8000)
+    else:
+        QMessageBox.warning(window, "Export failed", f"{detail}\n\nNothing was saved at {target}.")
+
+
+def export_video_from(window: QMainWindow) -> None:
+    """Ask for video options and a target, then export with progress."""
+    dialog = ExportDialog("video", window.session, window)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    try:
+        start_video_export(window, dialog.options(), dialog.target())
+    except GradvizError as error:
+        report_outcome(window, "failed", describe_error(error), dialog.target())
+
+
+def export_image_from(window: QMainWindow) -> None:
+    """Ask for image options and a target, then save the current step."""
+    dialog = ExportDialog("image", window.session, window)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    target = dialog.target()
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        path = export_image(window.session, dialog.options(), target)
+    except Exception as error:  # any failure becomes a message, never a crash
+        report_outcome(window, "failed", describe_error(error), target)
+    else:
+        report_outcome(window, "saved", str(path), target)
+    finally:
+        QApplication.restoreOverrideCursor()

@@ -1,0 +1,580 @@
+"""Export descent runs as images and videos, drawn by the same views and presenters as the window.
+
+The exporter builds its own hidden SurfaceView and ContourView, wired by the window's presenters to an
+independent copy of the session (camera included), so the window can be used or changed while an export
+runs. A frame draws each shown panel at its pixel size with the views' own export rendering (the 3D view's
+``render_to_array``; the contour view's ``render_to_painter``, straight into the frame), side by side (3D
+left, contour right, as in the window), then paints the optional caption with QPainter.
+
+Panels are laid out at a logical height of LAYOUT_HEIGHT pixels whatever the frame size (half the frame
+height below 360), then scaled: a 4K frame is the 720p frame drawn sharper, not a wider picture with tiny
+text. The caption's font scales with the frame height in the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import sympy
+from PySide6 import QtCore, QtGui
+
+from gradviz.app.camera_link import camera_of, show_camera
+from gradviz.app.contour_view import ContourView
+from gradviz.app.presentation import scale_view
+from gradviz.app.presenters import ContourPresenter, SurfacePresenter, run_colour
+from gradviz.app.probe_presenter import ProbePresenter
+from gradviz.app.qt_workarounds import keep_singletons_alive
+from gradviz.app.stepper_panel import OPTIMIZERS
+from gradviz.app.surface_view import TEXT_COLOUR, SurfaceView
+from gradviz.app.themes import theme_named
+from gradviz.core.notation import format_number, unicode_math
+from gradviz.core.scenario import Camera
+from gradviz.core.session import Session
+from gradviz.export.writers import (
+    ExportError,
+    ProgressCallback,
+    check_writable_folder,
+    partial_path,
+    write_png,
+    writer_for,
+)
+
+KINDS = ("image", "video")
+IMAGE_SUFFIXES = (".png", ".svg")
+PANELS = ("both", "3d", "contour")
+LAYOUT_HEIGHT = 720
+MIN_LAYOUT_SCALE = 0.5
+MIN_SIDE, MAX_SIDE = 16, 8192
+MIN_FPS, MAX_FPS = 1.0, 120.0
+MAX_HOLD_SECONDS = 60.0
+MAX_ORBIT_DEGREES = 3600.0
+CAPTION_FONT_FRACTION = 0.026
+CAPTION_MIN_FONT_PIXELS = 9
+CAPTION_MAX_RUNS = 4
+CAPTION_BACKGROUND = QtGui.QColor(247, 247, 249)
+CAPTION_RULE = QtGui.QColor(40, 40, 48, 60)
+WRONG_SIGN_COLOUR = QtGui.QColor(176, 0, 32)
+OPTIMIZER_TITLES = dict(OPTIMIZERS)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export and how: frame size, panels, caption and, for videos, timing and camera orbit.
+
+    steps_per_frame > 1 skips steps (the last step is always shown); hold_seconds repeats the last frame;
+    orbit_degrees turns the 3D camera by that many degrees over the whole video (0: a still camera).
+    """
+
+    kind: str = "video"
+    size: tuple[int, int] = (1280, 720)
+    fps: float = 30.0
+    steps_per_frame: int = 1
+    panels: str = "both"
+    overlay: bool = True
+    hold_seconds: float = 1.0
+    orbit_degrees: float = 0.0
+
+    def __post_init__(self) -> None:
+        """Refuse options that cannot be exported, with a message fit for a user."""
+        if self.kind not in KINDS:
+            raise ExportError(f"the export kind must be one of {', '.join(KINDS)}, not '{self.kind}'")
+        if self.panels not in PANELS:
+            raise ExportError(f"panels must be one of {', '.join(PANELS)}, not '{self.panels}'")
+        width, height = self.size
+        least_width = 2 * MIN_SIDE if self.panels == "both" else MIN_SIDE
+        if not (least_width <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+            raise ExportError(f"the frame size must be {least_width} to {MAX_SIDE} pixels wide and {MIN_SIDE} to "
+                              f"{MAX_SIDE} high, not {width}×{height}")
+        if not MIN_FPS <= self.fps <= MAX_FPS:
+            raise ExportError(f"fps must be between {MIN_FPS:g} and {MAX_FPS:g}, not {self.fps:g}")
+        if self.steps_per_frame < 1:
+            raise ExportError(f"steps per frame must be at least 1, not {self.steps_per_frame}")
+        if not 0.0 <= self.hold_seconds <= MAX_HOLD_SECONDS:
+            raise ExportError(f"the hold must be 0 to {MAX_HOLD_SECONDS:g} seconds, not {self.hold_seconds:g}")
+        if not abs(self.orbit_degrees) <= MAX_ORBIT_DEGREES:
+            raise ExportError(f"the orbit must be within ±{MAX_ORBIT_DEGREES:g} degrees, not {self.orbit_degrees:g}")
+
+    @property
+    def hold_frames(self) -> int:
+        """How many extra frames show the last step."""
+        return round(self.hold_seconds * self.fps)
+
+
+@dataclass(frozen=True)
+class PanelSlot:
+    """Where one panel goes in the frame: its top-left corner and pixel size, and the widget size it is laid out at."""
+
+    name: str
+    left: int
+    top: int
+    size: tuple[int, int]
+    layout_size: tuple[int, int]
+
+
+def layout_scale(frame_height: int) -> float:
+    """Frame pixels per layout pixel: panels are laid out about LAYOUT_HEIGHT high, then scaled."""
+    return max(frame_height / LAYOUT_HEIGHT, MIN_LAYOUT_SCALE)
+
+
+def panel_slots(size: tuple[int, int], panels: str, top: int = 0) -> tuple[PanelSlot, ...]:
+    """The panels of a frame of this size below its top rows, left to right (3D left of contour, as in the window).
+
+    Every panel is laid out at the scale of the whole frame's height, so text is alike with or without a caption.
+    """
+    width, height = size
+    names = ("3d", "contour") if panels == "both" else (panels,)
+    scale = layout_scale(height)
+    edges = [round(width * i / len(names)) for i in range(len(names) + 1)]
+    panel_height = height - top
+    return tuple(
+        PanelSlot(name, left, top, (right - left, panel_height),
+                  (max(1, round((right - left) / scale)), max(1, round(panel_height / scale))))
+        for name, left, right in zip(names, edges[:-1], edges[1:], strict=True)
+    )
+
+
+def frame_steps(last_step: int, steps_per_frame: int) -> list[int]:
+    """The session steps shown by successive frames: every steps_per_frame-th step, always ending on the last."""
+    steps = list(range(0, last_step + 1, steps_per_frame))
+    if steps[-1] != last_step:
+        steps.append(last_step)
+    return steps
+
+
+def lay_out_hidden(view: ContourView, size: tuple[int, int]) -> None:
+    """Size a hidden contour view and lay it out as a shown window of that size would be.
+
+    A hidden widget gets its resize event only when shown: without it the plot layout keeps its default size
+    and every render lays the axes out anew at the frame's size and back (slow). pyqtgraph places an axis
+    title only when its axis is resized, so the titles are placed again for their current text.
+    """
+    view.resize(*size)
+    resize = QtGui.QResizeEvent(QtCore.QSize(*size), QtCore.QSize(*size))
+    QtCore.QCoreApplication.sendEvent(view.viewport(), resize)
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.LayoutRequest)
+    for axis in (view.plot_item.getAxis("left"), view.plot_item.getAxis("bottom"), view.colour_bar.getAxis("right")):
+        axis.resizeEvent()
+
+
+def copy_session(session: Session) -> Session:
+    """An independent session showing the same scenario with the same analysed formula."""
+    if session.analysis is None:
+        raise ExportError("there is nothing to export yet: no formula has been analysed")
+    copy = Session()
+    copy.apply_scenario(session.scenario(), session.analysis)
+    return copy
+
+
+def array_as_image(array: np.ndarray) -> QtGui.QImage:
+    """A QImage painting straight into a contiguous (height, width, 4) uint8 RGBA array (keep the array alive)."""
+    height, width = array.shape[:2]
+    return QtGui.QImage(array.data, width, height, array.strides[0], QtGui.QImage.Format.Format_RGBA8888)
+
+
+# --------------------------------------------------------------------------------------------
+# The caption
+
+
+def formula_title(session: Session) -> str:
+    """'f(x, y) = …' in Unicode math."""
+    formula = session.analysis.formula
+    names = ", ".join(unicode_math(symbol) for symbol in formula.symbols)
+    return f"{formula.name}({names}) = {unicode_math(formula.expr)}"
+
+
+@dataclass(frozen=True)
+class CaptionSegment:
+    """A piece of caption text in one colour."""
+
+    text: str
+    colour: QtGui.QColor
+
+
+class Caption:
+    """The caption strip across the top of a frame: the formula, then each run's step, η, update rule and f.
+
+    A strip above the panels rather than a box over them, so it never hides what the views draw in
+    their corners (legends, axis titles). The columns are measured once over every step of every run,
+    so the numbers do not shift as the video plays.
+    """
+
+    def __init__(self, session: Session, frame_size: tuple[int, int]) -> None:
+        """Lay out the caption for this session in a frame of this size (the formula is cut short to fit)."""
+        frame_width, frame_height = frame_size
+        pixels = max(round(frame_height * CAPTION_FONT_FRACTION), CAPTION_MIN_FONT_PIXELS)
+        self.font = QtGui.QFont()
+        self.font.setPixelSize(pixels)
+        self.title_font = QtGui.QFont(self.font)
+        self.title_font.setPixelSize(round(pixels * 1.12))
+        self.title_font.setWeight(QtGui.QFont.Weight.DemiBold)
+        self.metrics = QtGui.QFontMetricsF(self.font)
+        self.title_metrics = QtGui.QFontMetricsF(self.title_font)
+        self.gap = self.metrics.horizontalAdvance("   ")
+        self.padding = 0.55 * self.metrics.height()
+        self.margin = 0.8 * self.metrics.height()
+        self.title = self.title_metrics.elidedText(formula_title(session), QtCore.Qt.TextElideMode.ElideRight,
+                                                   frame_width - 2 * self.margin)
+        self.shown_runs = min(len(session.runs), CAPTION_MAX_RUNS)
+        self.more_runs = len(session.runs) - self.shown_runs
+        self.column_lefts = self._column_lefts(session)
+        lines = self.shown_runs + (1 if self.more_runs else 0)
+        self.line_height = 1.15 * self.metrics.height()
+        self.height = math.ceil(self.title_metrics.height() + lines * self.line_height + 2 * self.padding)
+        self.width = frame_width
+
+    @staticmethod
+    def _point_name(session: Session, index: int) -> str:
+        """How the moving point is written in the update rule: 'w' for one variable w, '(x, y)' for several."""
+        free = [unicode_math(sympy.Symbol(name, real=True)) for name in session.runs[index].free]
+        return free[0] if len(free) == 1 else f"({', '.join(free)})"
+
+    def run_line(self, session: Session, index: int, step_index: int | None = None) -> list[CaptionSegment]:
+        """The caption line of run `index` at its current step (or at step_index)."""
+        result = session.runs[index]
+        spec = result.spec
+        if step_index is None:
+            step_index = session.step_state(index).step_index
+        name = session.analysis.formula.name
+        last = len(result.run.steps) - 1
+        operator = "−" if spec.sign == "correct" else "+"
+        if spec.optimizer == "gd":
+            point = self._point_name(session, index)
+            rule = f"{point} ← {point} {operator} η∇{name}"
+        else:
+            rule = f"{OPTIMIZER_TITLES.get(spec.optimizer, spec.optimizer)}, {operator}∇{name}"
+        text = QtGui.QColor(TEXT_COLOUR)
+        segments = [CaptionSegment("●", QtGui.QColor.fromRgbF(*run_colour(index)))] if len(session.runs) > 1 else []
+        return [
+            *segments,
+            CaptionSegment(f"step {step_index} / {last}", text),
+            CaptionSegment(f"η = {format_number(spec.lr)}", text),
+            CaptionSegment(rule, text if spec.sign == "correct" else WRONG_SIGN_COLOUR),
+            CaptionSegment(f"{name} = {format_number(result.values[step_index], 5)}", text),
+        ]
+
+    def _column_lefts(self, session: Session) -> list[float]:
+        """Where each column starts, from the line's left edge, then where the widest line ends.
+
+        The run's colour marker (with several runs) is followed by a space, the other columns by a wider gap.
+        """
+        widths = self._column_widths(session)
+        marked = len(session.runs) > 1
+        gaps = [self.metrics.horizontalAdvance(" ") if marked and column == 0 else self.gap
+                for column in range(len(widths))]
+        lefts = [0.0]
+        for width, gap in zip(widths, gaps, strict=True):
+            lefts.append(lefts[-1] + width + gap)
+        if len(lefts) > 1:
+            lefts[-1] -= gaps[-1]
+        return lefts
+
+    def _column_widths(self, session: Session) -> list[float]:
+        """The widest text of each column over every step of the shown runs."""
+        widths: list[float] = []
+        name = session.analysis.formula.name
+        for index in range(self.shown_runs):
+            result = session.runs[index]
+            line = self.run_line(session, index, len(result.run.steps) - 1)
+            sizes = [self.metrics.horizontalAdvance(segment.text) for segment in line]
+            sizes[-1] = self._widest({f"{name} = {format_number(value, 5)}" for value in result.values})
+            widths = [max(pair) for pair in zip(sizes, widths, strict=False)] + sizes[len(widths):]
+        return widths
+
+    def _widest(self, texts: set[str]) -> float:
+        """The width of the widest text, measuring only the longest ones (digits have one width)."""
+        longest = max(len(text) for text in texts)
+        return max(self.metrics.horizontalAdvance(text) for text in texts if len(text) >= longest - 1)
+
+    def paint(self, painter: QtGui.QPainter, session: Session) -> None:
+        """Draw the strip, height pixels high across the frame's top, for the session's current step."""
+        painter.save()
+        painter.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
+        painter.fillRect(QtCore.QRectF(0, 0, self.width, self.height), CAPTION_BACKGROUND)
+        painter.setPen(QtGui.QPen(CAPTION_RULE, max(1.0, self.metrics.height() / 20)))
+        painter.drawLine(QtCore.QPointF(0, self.height - 0.5), QtCore.QPointF(self.width, self.height - 0.5))
+        left = self.margin
+        baseline = self.padding + self.title_metrics.ascent()
+        painter.setPen(TEXT_COLOUR)
+        painter.setFont(self.title_font)
+        painter.drawText(QtCore.QPointF(left, baseline), self.title)
+        painter.setFont(self.font)
+        baseline += self.title_metrics.descent() + 0.15 * self.metrics.height() + self.metrics.ascent()
+        for index in range(self.shown_runs):
+            for segment, column_left in zip(self.run_line(session, index), self.column_lefts, strict=False):
+                painter.setPen(segment.colour)
+                painter.drawText(QtCore.QPointF(left + column_left, baseline), segment.text)
+            baseline += self.line_height
+        if self.more_runs:
+            painter.setPen(TEXT_COLOUR)
+            painter.drawText(QtCore.QPointF(left, baseline), f"and {self.more_runs} more runs")
+        painter.restore()
+
+
+# --------------------------------------------------------------------------------------------
+# Frames
+
+
+class FrameRenderer:
+    """Renders a session's steps as export frames with hidden views wired to it as the window's are.
+
+    The same presenters draw the runs, the field and the partial derivatives at the probe point, in the
+    session's theme and presentation scale.
+
+    The session should be the renderer's own (see copy_session): rendering moves its clock.
+    """
+
+    def __init__(self, session: Session, size: tuple[int, int], panels: str = "both", overlay: bool = True) -> None:
+        """Build the views for the panels asked for, laid out for frames of size (width, height)."""
+        if session.analysis is None or session.field is None:
+            raise ExportError("there is nothing to export yet: no formula has been analysed")
+        keep_singletons_alive()
+        self.session = session
+        self.size = (int(size[0]), int(size[1]))
+        self.caption = Caption(session, self.size) if overlay else None
+        self.slots = panel_slots(self.size, panels, self.caption.height if self.caption is not None else 0)
+        names = [slot.name for slot in self.slots]
+        self.surface_view = SurfaceView() if "3d" in names else None
+        self.contour_view = ContourView() if "contour" in names else None
+        look = theme_named(session.theme)
+        self._presenters: list[object] = []
+        for view in (self.surface_view, self.contour_view):
+            if view is not None:
+                view.set_colormap(look.lut)
+                scale_view(view, session.presentation_scale)
+        if self.surface_view is not None:
+            self.surface_view.resize(*self.slot("3d").layout_size)
+            self._presenters.append(SurfacePresenter(session, self.surface_view))
+        if self.contour_view is not None:
+            self._presenters.append(ContourPresenter(session, self.contour_view))
+        self._presenters.append(ProbePresenter(session, self.surface_view, self.contour_view))
+        if self.contour_view is not None:
+            lay_out_hidden(self.contour_view, self.slot("contour").layout_size)
+        self._orbit = 0.0
+        self.camera: Camera | None = None
+        if self.surface_view is not None:
+            show_camera(self.surface_view, session.camera)
+            self.camera = camera_of(self.surface_view)
+
+    def show_step(self, step: int, orbit: float = 0.0) -> None:
+        """Move the session's clock to a step and turn the 3D camera by orbit degrees from its start."""
+        self.session.set_step(step)
+        if orbit != self._orbit and self.surface_view is not None and self.camera is not None:
+            show_camera(self.surface_view, replace(self.camera, azimuth=self.camera.azimuth + orbit))
+            self._orbit = orbit
+
+    def render_step(self, step: int, orbit: float = 0.0) -> np.ndarray:
+        """The frame for a step as a (height, width, 4) uint8 RGBA array.
+
+        The 3D panel is copied in from its render_to_array; the contour panel paints straight into the frame
+        through render_to_painter (what its render_to_array does into an image of its own), then the caption.
+        """
+        self.show_step(step, orbit)
+        width, height = self.size
+        frame = np.empty((height, width, 4), dtype=np.uint8)
+        if self.surface_view is not None:
+            slot = self.slot("3d")
+            frame[slot.top :, slot.left : slot.left + slot.size[0]] = self.surface_view.render_to_array(*slot.size)
+        image = array_as_image(frame)
+        painter = QtGui.QPainter(image)
+        if self.contour_view is not None:
+            self._paint_contour_panel(painter)
+        if self.caption is not None:
+            self.caption.paint(painter, self.session)
+        painter.end()
+        return frame
+
+    def _paint_contour_panel(self, painter: QtGui.QPainter) -> None:
+        """The contour view's export rendering, in its place in the frame."""
+        assert self.contour_view is not None
+        slot = self.slot("contour")
+        painter.save()
+        painter.translate(slot.left, slot.top)
+        painter.setClipRect(0, 0, *slot.size)
+        self.contour_view.render_to_painter(painter, *slot.size)
+        painter.restore()
+
+    def slot(self, name: str) -> PanelSlot:
+        """Where a panel goes in the frame."""
+        return next(slot for slot in self.slots if slot.name == name)
+
+    def paint_contour(self, painter: QtGui.QPainter) -> None:
+        """Paint the contour panel and the caption at the current step with a painter (for vector output)."""
+        if self.contour_view is None:
+            raise ExportError("this export has no contour panel")
+        self._paint_contour_panel(painter)
+        if self.caption is not None:
+            self.caption.paint(painter, self.session)
+
+    def close(self) -> None:
+        """Release the views (call on the GUI thread once rendering is over)."""
+        for view in (self.surface_view, self.contour_view):
+            if view is not None:
+                view.deleteLater()
+        self.surface_view = self.contour_view = None
+        self._presenters.clear()
+
+
+# --------------------------------------------------------------------------------------------
+# Exports
+
+
+class VideoExport:
+    """One video export, advanced a frame at a time so that a caller can keep its window live and stop it.
+
+    The target is checked when the export is made, before anything is drawn. Call render_next() until
+    complete, then close() (on the GUI thread) and finish() (on any thread: it waits for the encoder);
+    or abort() at any time, which deletes the partial output. draw_seconds and write_seconds add up the
+    time spent drawing frames and handing them to the encoder.
+    """
+
+    def __init__(self, session: Session, options: ExportOptions, path: str | os.PathLike[str]) -> None:
+        """Check the target, copy the session and build the renderer."""
+        self.writer = writer_for(path)
+        self.path = Path(path)
+        self.options = options
+        session_copy = copy_session(session)
+        self.steps = frame_steps(session_copy.last_step, options.steps_per_frame)
+        self.total = len(self.steps) + options.hold_frames
+        self.done = 0
+        self.draw_seconds = 0.0
+        self.write_seconds = 0.0
+        self._renderer: FrameRenderer | None = FrameRenderer(session_copy, options.size, options.panels,
+                                                             options.overlay)
+        self._last_frame: np.ndarray | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether every frame has been handed to the encoder."""
+        return self.done >= self.total
+
+    def render_next(self) -> None:
+        """Draw the next frame and hand it to the encoder (a held frame is drawn again only while orbiting)."""
+        started = time.perf_counter()
+        index = self.done
+        orbit = self.options.orbit_degrees * index / self.total
+        if index < len(self.steps) or orbit or self._last_frame is None:
+            assert self._renderer is not None
+            frame = self._renderer.render_step(self.steps[min(index, len(self.steps) - 1)], orbit)
+        else:
+            frame = self._last_frame
+        drawn = time.perf_counter()
+        if index == 0:
+            self.writer.setup(self.path, self.options.size, self.options.fps)
+        self.writer.grab_frame(frame)
+        self._last_frame = frame
+        self.done += 1
+        self.draw_seconds += drawn - started
+        self.write_seconds += time.perf_counter() - drawn
+
+    def close(self) -> None:
+        """Release the renderer's views and the last frame (GUI thread)."""
+        self._last_frame = None
+        if self._renderer is not None:
+            self._renderer.close()
+            self._renderer = None
+
+    def finish(self) -> Path:
+        """Complete the file and move it onto the target (for a GIF, this is when it is encoded)."""
+        return self.writer.finish()
+
+    def abort(self) -> None:
+        """Stop: kill the encoder, delete partial output, release the views."""
+        self.writer.abort()
+        self.close()
+
+
+def export_video(session: Session, options: ExportOptions, path: str | os.PathLike[str],
+                 progress_callback: ProgressCallback | None = None) -> Path:
+    """Export every step of the session's runs as an MP4, a GIF or a folder of PNG frames; returns the path.
+
+    progress_callback(done, total) is called after each frame; raising ExportCancelled from it stops the
+    export and deletes the partial output, as does any other failure.
+    """
+    job = VideoExport(session, options, path)
+    try:
+        while not job.complete:
+            job.render_next()
+            if progress_callback is not None:
+                progress_callback(job.done, job.total)
+        job.close()
+        return job.finish()
+    except BaseException:
+        job.abort()
+        raise
+
+
+def export_image(session: Session, options: ExportOptions, path: str | os.PathLike[str],
+                 step: int | None = None) -> Path:
+    """Save one step (default: the session's current step) as a PNG, or the contour panel as SVG for '.svg'."""
+    target = check_image_target(path, options)
+    if target.suffix.lower() == ".svg":
+        return export_contour_svg(session, options, target, step)
+    renderer = FrameRenderer(copy_session(session), options.size, options.panels, options.overlay)
+    try:
+        frame = renderer.render_step(session.step if step is None else step)
+    finally:
+        renderer.close()
+    return write_png(target, frame)
+
+
+def check_image_target(path: str | os.PathLike[str], options: ExportOptions) -> Path:
+    """The target of an image export as a Path, or an ExportError unless it is a .png or .svg that can be written."""
+    target = Path(path)
+    if target.suffix.lower() not in IMAGE_SUFFIXES:
+        raise ExportError(f"cannot save an image as {target.name}: use .png, or .svg for the contour panel")
+    if target.suffix.lower() == ".svg" and options.panels != "contour":
+        raise ExportError("an SVG holds the contour panel only; choose the contour panel")
+    if target.is_dir():
+        raise ExportError(f"{target} is a folder; give a file name")
+    check_writable_folder(target.parent)
+    return target
+
+
+def check_target(path: str | os.PathLike[str], options: ExportOptions) -> None:
+    """An ExportError unless the target suits the kind of export and can be written; call before drawing."""
+    if options.kind == "video":
+        writer_for(path)
+    else:
+        check_image_target(path, options)
+
+
+def export_contour_svg(session: Session, options: ExportOptions, path: str | os.PathLike[str],
+                       step: int | None = None) -> Path:
+    """Save the contour panel (and the caption) at a step as an SVG drawing of options.size."""
+    from PySide6.QtSvg import QSvgGenerator
+
+    target = check_image_target(path, options)
+    renderer = FrameRenderer(copy_session(session), options.size, "contour", options.overlay)
+    partial = partial_path(target, ".svg")
+    try:
+        renderer.show_step(session.step if step is None else step)
+        generator = QSvgGenerator()
+        generator.setFileName(str(partial))
+        generator.setSize(QtCore.QSize(*options.size))
+        generator.setViewBox(QtCore.QRect(0, 0, *options.size))
+        generator.setResolution(QtGui.QPicture().logicalDpiX())  # axes are cached as QPictures, scaled by DPI
+        generator.setTitle(formula_title(renderer.session))
+        painter = QtGui.QPainter(generator)
+        if not painter.isActive():
+            raise ExportError(f"cannot write {target}")
+        renderer.paint_contour(painter)
+        painter.end()
+        if not partial.is_file() or partial.stat().st_size == 0:
+            raise ExportError(f"cannot write {target}")
+        os.replace(partial, target)
+    except OSError as error:
+        raise ExportError(f"cannot write {target}: {error.strerror or error}") from error
+    finally:
+        partial.unlink(missing_ok=True)
+        renderer.close()
+    return target
+
+
+def frame_count(session: Session, options: ExportOptions) -> int:
+    """How many frames a video export of this session would have."""
+    return len(frame_steps(session.last_step, options.steps_per_frame)) + options.hold_frames

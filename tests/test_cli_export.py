@@ -1,0 +1,107 @@
+"""`gradviz export` on the command line: videos, frames and images read back; bad input is one line, exit 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+from gradviz.cli import main
+from gradviz.export import probe_video, read_video_frames
+
+SMALL = ["--size", "320x180"]
+
+
+@pytest.fixture(autouse=True)
+def application(qapp):
+    """In process, the export uses the QApplication pytest-qt made."""
+    return qapp
+
+
+def export(*args: str) -> int:
+    """Run `gradviz export ARGS` in this process."""
+    return main(["export", *args])
+
+
+def test_preset_to_mp4_with_progress_and_a_held_last_frame(tmp_path, capsys) -> None:
+    target = tmp_path / "bowl.mp4"
+    assert export("--preset", "bowl", "--steps", "20", *SMALL, "--fps", "10", "--out", str(target)) == 0
+    info = probe_video(target)
+    assert (info.frame_count, info.width, info.height, info.codec, info.fps) == (21 + 10, 320, 180, "h264", 10.0)
+    frames = read_video_frames(target)
+    assert np.abs(frames[0].astype(int) - frames[20]).max() > 100
+    assert np.abs(frames[-1].astype(int) - frames[-2]).mean() < 0.5  # the held last frame (up to the codec)
+    err = capsys.readouterr().err
+    assert "exporting: 100% (31/31 frames)" in err
+    assert f"saved {target}" in err
+
+
+def test_formula_to_gif_every_third_step(tmp_path) -> None:
+    target = tmp_path / "valley.gif"
+    code = export("(1 - x)^2 + 100(y - x^2)^2", "--start", "x=-1.5,y=2", "--lr", "0.001", "--steps", "30",
+                  "--steps-per-frame", "3", "--hold", "0", "--no-overlay", *SMALL, "--out", str(target))
+    assert code == 0
+    info = probe_video(target)
+    assert (info.frame_count, info.codec) == (11, "gif")
+
+
+def test_scenario_overrides_and_png_frames_of_one_panel(tmp_path) -> None:
+    folder = tmp_path / "frames"
+    code = export("--preset", "saddle", "--start", "y=0.5", "--sign", "wrong", "--steps", "5", "--hold", "0",
+                  "--panels", "contour", *SMALL, "--out", f"{folder}/")
+    assert code == 0
+    names = sorted(path.name for path in folder.iterdir())
+    assert names == [f"frame_{index:05d}.png" for index in range(6)]
+    image = QImage(str(folder / names[-1]))
+    assert (image.width(), image.height()) == (320, 180)
+
+
+def test_one_image_of_a_chosen_step(tmp_path, capsys) -> None:
+    target = tmp_path / "shot.png"
+    assert export("--preset", "wrong-sign", "--step", "4", "--size", "640x360", "--out", str(target)) == 0
+    assert (QImage(str(target)).width(), QImage(str(target)).height()) == (640, 360)
+    assert "step 4" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["x^2 + y^2", "--out", "a.mp4"], "--start is needed"),
+        (["x^2 + y^2", "--start", "x=1", "--out", "a.mp4"], "give a value for y"),
+        (["x^2 +", "--start", "x=1", "--out", "a.mp4"], "needs something after it"),
+        (["--preset", "bowl", "--start", "q=1", "--out", "a.mp4"], "'q' is not a variable"),
+        (["--preset", "nope", "--out", "a.mp4"], "no preset named 'nope'"),
+        (["x^2", "--preset", "bowl", "--out", "a.mp4"], "give one of"),
+        (["--preset", "bowl", "--size", "12x9000", "--out", "a.mp4"], "--size expects"),
+        (["--preset", "bowl", "--fps", "0", "--out", "a.mp4"], "fps must be between"),
+        (["--preset", "bowl", "--lr", "-1", "--out", "a.mp4"], "learning rate must be positive"),
+        (["--preset", "bowl", "--out", "a.avi"], "use .mp4 or .gif"),
+        (["--preset", "bowl", "--out", "missing/a.mp4"], "does not exist"),
+        (["--preset", "bowl", "--panels", "both", "--out", "a.svg"], "contour panel only"),
+        (["--preset", "bowl"], "required: --out"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, args, message) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert export(*args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gradviz: ") and err.count("\n") == 1
+    assert message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_display_it_says_to_use_xvfb_run(tmp_path) -> None:
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run(
+        [sys.executable, "-m", "gradviz", "export", "--preset", "bowl", "--out", str(tmp_path / "a.mp4")],
+        env=environment, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 2
+    assert "xvfb-run -a gradviz export" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,208 @@
+"""Exporting from the window: frames equal the window's own rendering, videos read back, cancel and errors clean."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from gradviz.app import exporter
+from gradviz.app.export_dialog import ExportDialog, start_video_export
+from gradviz.app.exporter import (
+    Caption,
+    ExportOptions,
+    FrameRenderer,
+    copy_session,
+    export_contour_svg,
+    export_image,
+    export_video,
+    frame_steps,
+)
+from gradviz.export import ExportCancelled, ExportError, probe_video, read_video_frames
+
+SMALL = (320, 180)
+FRAMES = 30
+
+
+@pytest.fixture
+def window(make_main_window):
+    """The main window showing the bowl preset with a 30-step run (step 0 to 29)."""
+    shown = make_main_window("bowl")
+    shown.session.update_run(0, max_steps=FRAMES - 1)
+    assert shown.session.last_step == FRAMES - 1
+    return shown
+
+
+def renderer_for(window, size=SMALL, overlay=False) -> FrameRenderer:
+    """A renderer on a copy of the window's session (whose camera is the window's)."""
+    return FrameRenderer(copy_session(window.session), size, "both", overlay)
+
+
+def window_frame(window, renderer: FrameRenderer, step: int) -> np.ndarray:
+    """The window's own panels at a step, each rendered with render_to_array at the exporter's panel size."""
+    window.session.set_step(step)
+    views = [window.surface_view if slot.name == "3d" else window.contour_view for slot in renderer.slots]
+    for view, slot in zip(views, renderer.slots, strict=True):
+        view.setFixedSize(*slot.layout_size)
+    QApplication.processEvents()  # the splitter lays the views out at that size, as on screen
+    assert [(view.width(), view.height()) for view in views] == [slot.layout_size for slot in renderer.slots]
+    return np.concatenate([view.render_to_array(*slot.size) for view, slot in zip(views, renderer.slots, strict=True)],
+                          axis=1)
+
+
+def difference(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Per-pixel absolute RGB difference."""
+    return np.abs(first[..., :3].astype(int) - second[..., :3].astype(int))
+
+
+def changed_pixels(first: np.ndarray, second: np.ndarray) -> int:
+    """How many pixels differ clearly (more than codec noise)."""
+    return int((difference(first, second).max(axis=2) > 60).sum())
+
+
+def test_a_frame_is_the_window_picture_of_that_step(window) -> None:
+    window.camera_link.orbit(2, 1)  # the lecturer turned the 3D view: the export looks from there too
+    renderer = renderer_for(window)
+    try:
+        for step in (0, 17):
+            frame = renderer.render_step(step)
+            assert frame.shape == (SMALL[1], SMALL[0], 4)
+            changed = difference(frame, window_frame(window, renderer, step)).max(axis=2)
+            assert (changed > 2).mean() < 0.002, "more than 0.2% of the pixels differ from the window's"
+            assert changed.max() <= 48
+    finally:
+        renderer.close()
+
+
+def test_orbit_turns_the_3d_panel_only(window) -> None:
+    renderer = renderer_for(window)
+    try:
+        still, turned = renderer.render_step(5), renderer.render_step(5, orbit=40.0)
+    finally:
+        renderer.close()
+    left, right = renderer.slots
+    assert difference(still, turned)[:, : left.size[0]].mean() > 5
+    assert difference(still, turned)[:, right.left :].max() == 0
+
+
+@pytest.mark.parametrize(("suffix", "codec", "tolerance"), [(".mp4", "h264", 4.0), (".gif", "gif", 3.0)])
+def test_video_of_the_window_run_reads_back(window, tmp_path, suffix, codec, tolerance) -> None:
+    options = ExportOptions(size=SMALL, fps=15, hold_seconds=0.0, overlay=False)
+    reported = []
+    path = export_video(window.session, options, tmp_path / f"run{suffix}",
+                        lambda done, total: reported.append((done, total)))
+    info = probe_video(path)
+    assert (info.frame_count, info.width, info.height, info.codec) == (FRAMES, *SMALL, codec)
+    assert reported[-1] == (FRAMES, FRAMES)
+    frames = read_video_frames(path)
+    assert len(frames) == FRAMES
+    for later in (frames[1], frames[FRAMES // 2], frames[-1]):
+        assert changed_pixels(frames[0], later) > 20
+    renderer = renderer_for(window)
+    try:
+        first = window_frame(window, renderer, 0)
+    finally:
+        renderer.close()
+    assert difference(frames[0], first).mean() < tolerance
+    assert np.percentile(difference(frames[0], first), 99) < 40
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"run{suffix}"]
+
+
+def test_export_from_the_window_keeps_it_live_and_saves(window, qtbot, tmp_path) -> None:
+    ticks = []
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: ticks.append(1))
+    heartbeat.start(10)
+    run = start_video_export(window, ExportOptions(size=SMALL, hold_seconds=0.5, fps=20), str(tmp_path / "a.gif"))
+    qtbot.waitUntil(lambda: not run.running, timeout=60_000)
+    heartbeat.stop()
+    assert (run.outcome, run.detail) == ("saved", str(tmp_path / "a.gif"))
+    assert probe_video(tmp_path / "a.gif").frame_count == FRAMES + 10
+    assert len(ticks) >= 5
+    assert "Saved" in window.statusBar().currentMessage()
+
+
+def test_cancel_halfway_leaves_nothing(window, qtbot, tmp_path) -> None:
+    def cancel_halfway(done: int, total: int) -> None:
+        if done == total // 2:
+            raise ExportCancelled()
+
+    with pytest.raises(ExportCancelled):
+        export_video(window.session, ExportOptions(size=SMALL), tmp_path / "a.mp4", cancel_halfway)
+    run = start_video_export(window, ExportOptions(size=SMALL), str(tmp_path / "b.mp4"))
+    render_next = run.job.render_next
+
+    def render_then_press_cancel() -> None:
+        render_next()
+        if run.job.done == 10:
+            run.progress.findChild(QPushButton).click()
+
+    run.job.render_next = render_then_press_cancel
+    qtbot.waitUntil(lambda: not run.running, timeout=30_000)
+    assert (run.outcome, run.job.done) == ("cancelled", 10)
+    assert list(tmp_path.iterdir()) == []
+    assert "cancelled" in window.statusBar().currentMessage()
+
+
+@pytest.mark.parametrize("where", ["missing/run.mp4", "file.txt/run.mp4", "run.avi"])
+def test_an_unusable_target_is_refused_before_drawing(window, tmp_path, monkeypatch, where) -> None:
+    (tmp_path / "file.txt").write_text("not a folder")
+    monkeypatch.setattr(exporter, "FrameRenderer", lambda *args, **kwargs: pytest.fail("drew before checking"))
+    with pytest.raises(ExportError, match=r"does not exist|not a folder|cannot export"):
+        export_video(window.session, ExportOptions(size=SMALL), tmp_path / where)
+
+
+def read_png(path) -> np.ndarray:
+    """A PNG file as an (height, width, 4) RGBA array."""
+    image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGBA8888)
+    return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)
+
+
+def test_png_image_at_full_hd_has_the_caption_above_both_panels(window, tmp_path) -> None:
+    window.session.set_step(12)
+    pixels = read_png(export_image(window.session, ExportOptions(kind="image", size=(1920, 1080)), tmp_path / "a.png"))
+    assert pixels.shape == (1080, 1920, 4)
+    strip = Caption(window.session, (1920, 1080)).height
+    assert 0.05 * 1080 < strip < 0.15 * 1080
+    darkness = pixels[..., :3].min(axis=2)
+    assert 0.01 < (darkness[:strip] < 100).mean() < 0.2  # text on a light strip
+    for half in (pixels[strip:, :960], pixels[strip:, 960:]):
+        assert half[..., :3].std() > 20
+        assert (half[..., :3].min(axis=2) < 200).mean() > 0.1
+
+
+def test_contour_panel_as_svg(window, tmp_path) -> None:
+    options = ExportOptions(kind="image", size=(800, 600), panels="contour")
+    path = export_contour_svg(window.session, options, tmp_path / "map.svg")
+    assert QSvgRenderer(str(path)).isValid()
+    assert "f(x, y) = x² + y²" in path.read_text(encoding="utf-8")
+    with pytest.raises(ExportError, match="contour panel only"):
+        export_contour_svg(window.session, ExportOptions(kind="image", panels="both"), tmp_path / "both.svg")
+
+
+def test_the_dialog_remembers_the_last_choices(window) -> None:
+    dialog = ExportDialog("video", window.session, window)
+    dialog.width_box.setValue(640)
+    dialog.height_box.setValue(360)
+    dialog.panels_box.setCurrentIndex(dialog.panels_box.findData("contour"))
+    dialog.orbit_box.setValue(90.0)
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("gif"))
+    assert dialog.target().endswith(".gif")
+    dialog.remember()
+    again = ExportDialog("video", window.session, window)
+    options = again.options()
+    assert (options.size, options.panels, options.orbit_degrees) == ((640, 360), "contour", 90.0)
+    assert again.target().endswith(".gif")
+    assert "frames" in again.summary.text()
+
+
+def test_options_are_checked_and_steps_planned() -> None:
+    for bad in ({"size": (8, 8)}, {"fps": 0}, {"panels": "side"}, {"steps_per_frame": 0}, {"hold_seconds": -1}):
+        with pytest.raises(ExportError):
+            ExportOptions(**bad)
+    assert frame_steps(10, 3) == [0, 3, 6, 9, 10]
+    assert frame_steps(0, 4) == [0]
+    assert ExportOptions(fps=24, hold_seconds=1.5).hold_frames == 36
