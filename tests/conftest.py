@@ -20,6 +20,11 @@ def isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     return folder
 
 
+def close_without_asking(window: object) -> None:
+    """A test's edits are not the user's: let the window close without asking to save them."""
+    window.document.forget_changes()  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def make_main_window(qtbot: object) -> Iterator[Callable[..., object]]:
     """Build shown main windows that open a preset; closed on teardown."""
@@ -30,7 +35,7 @@ def make_main_window(qtbot: object) -> Iterator[Callable[..., object]]:
 
     def make(preset: str | None = "bowl", size: tuple[int, int] = (1280, 800)) -> MainWindow:
         window = MainWindow()
-        qtbot.addWidget(window)  # type: ignore[attr-defined]
+        qtbot.addWidget(window, before_close_func=close_without_asking)  # type: ignore[attr-defined]
         window.resize(*size)
         window.show()
         qtbot.waitExposed(window)  # type: ignore[attr-defined]
@@ -43,3 +48,40 @@ def make_main_window(qtbot: object) -> Iterator[Callable[..., object]]:
     for window in windows:
         window.stepper.set_playing(False)
         window.close()
+
+
+@pytest.fixture
+def launched(qtbot: object) -> Callable[..., object]:
+    """Build windows the way the gradviz command does (a preset, or a scenario or lesson file); closed on teardown."""
+    from gradviz.app.launch import build_window
+
+    def launch(document: object, path: Path | None = None) -> object:
+        window = build_window(document, path)  # type: ignore[arg-type]
+        qtbot.addWidget(window, before_close_func=close_without_asking)  # type: ignore[attr-defined]
+        window.show()
+        return window
+
+    return launch
+
+
+@pytest.fixture
+def activate(qtbot: object) -> Callable[[object], None]:
+    """Make a window the active one, as it is when a person uses it (window shortcuts need that)."""
+
+    def make_active(window: object) -> None:
+        with qtbot.waitActive(window):  # type: ignore[attr-defined]
+            window.activateWindow()  # type: ignore[attr-defined]
+
+    return make_active
+
+
+@pytest.fixture
+def refuse_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail at once, instead of waiting for a click, if a question or warning box would open."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def refuse(_parent: object, title: str, text: str, *_args: object) -> None:
+        raise AssertionError(f"unexpected dialog '{title}': {text}")
+
+    for name in ("question", "warning"):
+        monkeypatch.setattr(QMessageBox, name, refuse)

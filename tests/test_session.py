@@ -120,3 +120,13 @@ def test_every_preset_opens_and_runs(preset: str) -> None:
     for result in session.runs:
         assert np.all(np.isfinite(result.points))
         assert len(result.run.steps) >= 2
+
+
+def test_views_never_see_runs_of_the_previous_formula() -> None:
+    session = session_with("wrong-sign")
+    seen: list[tuple[int, ...]] = []
+    session.field_changed.connect(lambda _field: seen.extend(r.points.shape[1] for r in session.runs))
+    scenario = find_preset("bowl").scenario
+    session.apply_scenario(scenario, analyze(scenario.formula))
+    session.set_analysis(analyze("f(x, y, z) = x^2 + y^2 + z^2"))
+    assert all(width == len(session.variables) for width in seen) and session.runs

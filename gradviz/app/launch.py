@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gradviz.cli import CommandLineError
 from gradviz.core.errors import GradvizError
-from gradviz.core.presets import DEFAULT_PRESET, find_preset
-from gradviz.core.scenario import Scenario, load_scenario
+from gradviz.core.lessons import Lesson, check_formulas, load_scenario_or_lesson
+from gradviz.core.presets import DEFAULT_PRESET, Preset, find_preset
+from gradviz.core.scenario import Scenario
+
+if TYPE_CHECKING:
+    from gradviz.app.main_window import MainWindow
 
 
 def _parse_size(text: str) -> tuple[int, int]:
@@ -20,10 +26,40 @@ def _parse_size(text: str) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def _scenario_to_open(args: argparse.Namespace) -> tuple[Scenario, str | None]:
+def document_to_open(args: argparse.Namespace) -> tuple[Scenario | Lesson | Preset, Path | None]:
+    """What the command line asks for: a scenario or lesson file (told apart by its format field), or a preset."""
     if args.file:
-        return load_scenario(args.file), args.file
-    return find_preset(args.preset or DEFAULT_PRESET).scenario, None
+        document = load_scenario_or_lesson(args.file)
+        check_formulas(document)
+        return document, Path(args.file)
+    return find_preset(args.preset or DEFAULT_PRESET), None
+
+
+def build_window(document: Scenario | Lesson | Preset, path: Path | None) -> MainWindow:
+    """The main window, showing a preset, or a scenario or lesson read from `path`."""
+    from gradviz.app.main_window import MainWindow
+
+    window = MainWindow()
+    if isinstance(document, Preset):
+        window.open_preset(document)
+    elif path is not None:
+        window.document.show_document(document, path)
+    window.controller.wait()
+    return window
+
+
+def app_icon() -> object:
+    """The gradviz icon in every shipped size."""
+    from PySide6.QtGui import QIcon, QPixmap
+
+    from gradviz.core.shipped import shipped_resource
+
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        pixmap = QPixmap()
+        pixmap.loadFromData(shipped_resource(f"icons/gradviz-{size}.png").read_bytes())
+        icon.addPixmap(pixmap)
+    return icon
 
 
 def configure_qt() -> None:
@@ -31,6 +67,9 @@ def configure_qt() -> None:
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtGui import QSurfaceFormat
 
+    from gradviz.app.qt_workarounds import keep_singletons_alive
+
+    keep_singletons_alive()
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     surface_format = QSurfaceFormat()
     surface_format.setDepthBufferSize(24)
@@ -40,7 +79,7 @@ def configure_qt() -> None:
 
 def launch_app(args: argparse.Namespace) -> int:
     """Open the main window; with --screenshot, render it to PNG and quit."""
-    scenario, path = _scenario_to_open(args)
+    document, path = document_to_open(args)
     size = _parse_size(args.size) if args.screenshot else None
 
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -52,21 +91,19 @@ def launch_app(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("gradviz")
     app.setOrganizationName("gradviz")
+    app.setDesktopFileName("gradviz")
+    app.setWindowIcon(app_icon())
     try:
-        from gradviz.app.main_window import MainWindow
-
-        window = MainWindow()
-        window.open_scenario(scenario, wait=True)
-        if path is not None:
-            from pathlib import Path
-
-            window.current_path = Path(path)
-    except Exception as error:  # a start-up failure becomes a dialog, not a silent exit
+        window = build_window(document, path)
+    except Exception as error:  # a start-up failure becomes a dialog (or, headless, a message), not a silent exit
+        if size is not None:
+            raise GradvizError(f"the window could not be built: {error}") from error
         QMessageBox.critical(None, "gradviz could not start", f"{error}\n\n{traceback.format_exc(limit=3)}")
         return 1
     if size is not None:
         return _save_screenshot(window, size, args.screenshot)
     window.show()
+    window.document.offer_recovery()
     return app.exec()
 
 

@@ -1,7 +1,7 @@
 """Lessons: scenes shown one after another, each a scenario with a short on-screen caption and speaker notes.
 
-A lesson file is untrusted JSON like a scenario file and is checked as strictly. The formulas in it
-are only text here; they are parsed later, by the safe parser, when a scene is shown.
+A lesson file is untrusted JSON like a scenario file and is checked as strictly. Reading keeps the
+formulas as text; check_formulas runs each through the safe parser before anything is shown.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from gradviz.core.errors import ScenarioError
+from gradviz.core.errors import FormulaError, ScenarioError
+from gradviz.core.formula import parse_formula
 from gradviz.core.scenario import (
     SCENARIO_FORMAT,
     Scenario,
@@ -24,6 +25,7 @@ from gradviz.core.scenario import (
     scenario_to_dict,
     write_json_atomically,
 )
+from gradviz.core.session import check_scenario_variables
 from gradviz.core.shipped import shipped_resource
 
 LESSON_FORMAT = "gradviz-lesson"
@@ -97,6 +99,27 @@ def lesson_to_dict(lesson: Lesson) -> dict[str, Any]:
 def load_lesson(path: str | os.PathLike[str]) -> Lesson:
     """Read a lesson file; raise ScenarioError with a clear message if it is unusable."""
     return lesson_from_dict(read_json_file(path, "lesson"))
+
+
+def load_scenario_or_lesson(path: str | os.PathLike[str]) -> Scenario | Lesson:
+    """Read a scenario or a lesson file, told apart by its format field; raise ScenarioError if it is unusable."""
+    data = read_json_file(path, "scenario or lesson")
+    if isinstance(data, dict) and data.get("format") == LESSON_FORMAT:
+        return lesson_from_dict(data)
+    return scenario_from_dict(data)
+
+
+def check_formulas(document: Scenario | Lesson) -> None:
+    """Parse every formula of a scenario or lesson; raise ScenarioError naming the first that cannot be used."""
+    if isinstance(document, Scenario):
+        named = [("formula", document)]
+    else:
+        named = [(f"scene {index + 1}", scene.scenario) for index, scene in enumerate(document.scenes)]
+    for where, scenario in named:
+        try:
+            check_scenario_variables(scenario, parse_formula(scenario.formula).variables)
+        except FormulaError as error:
+            raise ScenarioError(f"{where}: {error}") from None
 
 
 def save_lesson(lesson: Lesson, path: str | os.PathLike[str]) -> None:

@@ -10,7 +10,16 @@ from gradviz.core.errors import DescentError, FormulaError
 from gradviz.core.events import Signal
 from gradviz.core.grid import Domain, GridField, evaluate_grid
 from gradviz.core.runs import RunResult, compute_run
-from gradviz.core.scenario import Camera, PlotSettings, RunSpec, Scenario, ViewOptions
+from gradviz.core.scenario import (
+    MAX_PRESENTATION_SCALE,
+    MIN_PRESENTATION_SCALE,
+    THEMES,
+    Camera,
+    PlotSettings,
+    RunSpec,
+    Scenario,
+    ViewOptions,
+)
 
 DEFAULT_RANGE = (-3.0, 3.0)
 DEFAULT_RESOLUTION = 200
@@ -37,6 +46,10 @@ class Session:
         self.step_changed = Signal()
         self.probe_changed = Signal()
         self.view_changed = Signal()
+        self.theme_changed = Signal()
+        self.presentation_scale_changed = Signal()
+        self.camera_changed = Signal()
+        self.scenario_applied = Signal()
         self.notice = Signal()
         self.analysis: Analysis | None = None
         self.error: FormulaError | None = None
@@ -68,6 +81,7 @@ class Session:
         old_variables = self.variables
         self.analysis = analysis
         self.error = None
+        self.runs = ()  # computed for the old formula: no view may draw them on the new field
         variables = analysis.formula.variables
         if variables != old_variables:
             self._adapt_to_variables(variables)
@@ -239,6 +253,27 @@ class Session:
             self.view = view
             self.view_changed.emit(view)
 
+    def set_theme(self, theme: str) -> None:
+        """Draw with another colour theme ('default' or 'projector')."""
+        if theme not in THEMES:
+            raise ValueError(f"unknown theme {theme!r}; choose one of {', '.join(THEMES)}")
+        if theme != self.theme:
+            self.theme = theme
+            self.theme_changed.emit(theme)
+
+    def set_presentation_scale(self, scale: float) -> None:
+        """Enlarge lines, markers and text by this factor (kept between 1 and 3)."""
+        scale = min(max(float(scale), MIN_PRESENTATION_SCALE), MAX_PRESENTATION_SCALE)
+        if scale != self.presentation_scale:
+            self.presentation_scale = scale
+            self.presentation_scale_changed.emit(scale)
+
+    def set_camera(self, camera: Camera) -> None:
+        """Record where the 3D view looks from."""
+        if camera != self.camera:
+            self.camera = camera
+            self.camera_changed.emit(camera)
+
     # ----- scenarios ---------------------------------------------------------------------------------------
     def scenario(self) -> Scenario:
         """The session's state as a scenario."""
@@ -252,18 +287,16 @@ class Session:
     def apply_scenario(self, scenario: Scenario, analysis: Analysis) -> None:
         """Show a scenario whose formula has been analysed already."""
         variables = analysis.formula.variables
-        unknown = [name for name in (*scenario.plot.axes, *scenario.fixed) if name not in variables]
-        if unknown:
-            raise FormulaError(f"the scenario names '{unknown[0]}', which is not a variable of its formula")
+        check_scenario_variables(scenario, variables)
         self.analysis = analysis
         self.error = None
+        self.runs = ()  # computed for the old formula: no view may draw them on the new field
         self.title, self.description = scenario.title, scenario.description
         self.plot = scenario.plot
         self.fixed = {name: scenario.fixed.get(name, 0.0) for name in variables if name not in scenario.plot.axes}
         self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in scenario.runs)
         self.probe = None if scenario.probe is None else self._complete_point(scenario.probe)
         self.view = scenario.view
-        self.camera, self.theme, self.presentation_scale = scenario.camera, scenario.theme, scenario.presentation_scale
         self.step = scenario.step
         self.formula_changed.emit(analysis)
         self.error_changed.emit(None)
@@ -272,3 +305,14 @@ class Session:
         self.view_changed.emit(self.view)
         self._recompute_runs()
         self.probe_changed.emit(self.probe)
+        self.set_theme(scenario.theme)
+        self.set_presentation_scale(scenario.presentation_scale)
+        self.set_camera(scenario.camera)
+        self.scenario_applied.emit(scenario)
+
+
+def check_scenario_variables(scenario: Scenario, variables: tuple[str, ...]) -> None:
+    """Raise FormulaError if the scenario plots or holds a name that is not a variable of its formula."""
+    unknown = [name for name in (*scenario.plot.axes, *scenario.fixed) if name not in variables]
+    if unknown:
+        raise FormulaError(f"the scenario names '{unknown[0]}', which is not a variable of its formula")

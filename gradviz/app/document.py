@@ -1,0 +1,247 @@
+"""Nothing lost: opening files safely, unsaved-changes prompts, the title, recent files and crash recovery.
+
+The window counts as modified when what it computes (formula, domain, held values, runs, probe, view
+options, title) differs from what was last opened or saved. Moving the clock, the camera, the theme
+or the presentation scale is watching, not editing: those are saved and recovered, but do not ask
+to be saved on closing. Every state change is written to a recovery file a few seconds later.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from gradviz.app.recovery import RecoveryFile, orphaned_recoveries
+from gradviz.app.settings import app_settings, config_folder, remember
+from gradviz.core.errors import GradvizError
+from gradviz.core.lessons import Lesson, check_formulas, load_scenario_or_lesson
+from gradviz.core.scenario import Camera, Scenario
+
+if TYPE_CHECKING:
+    from gradviz.app.main_window import MainWindow
+
+LESSON_FILTER = "gradviz lessons (*.json);;All files (*)"
+AUTOSAVE_MS = 3000
+MAX_RECENT = 8
+RECENT_KEY = "recent/files"
+RECOVERY_FOLDER = "recovery"
+Choice = QMessageBox.StandardButton
+
+
+def edited_part(scenario: Scenario) -> Scenario:
+    """The scenario without what watching changes (clock, camera, theme, presentation scale)."""
+    return replace(scenario, step=0, camera=Camera(), theme="default", presentation_scale=1.0)
+
+
+def recent_files() -> list[Path]:
+    """Files opened or saved lately, newest first."""
+    return [Path(name) for name in app_settings().value(RECENT_KEY, [], type=list)][:MAX_RECENT]
+
+
+def _remember_recent(paths: list[Path]) -> None:
+    remember(RECENT_KEY, [str(path) for path in paths[:MAX_RECENT]])
+
+
+class DocumentKeeper(QObject):
+    """Opens and tracks what the window shows, so that nothing is lost by closing, opening or crashing."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._session = window.session
+        self._baseline: Scenario | None = edited_part(self._session.scenario())
+        self._restoring = False
+        self._autosaved: Scenario | None = None
+        self.recovery = RecoveryFile(config_folder() / RECOVERY_FOLDER)
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setSingleShot(True)
+        self._autosave_timer.setInterval(AUTOSAVE_MS)
+        self._autosave_timer.timeout.connect(self.autosave)
+        self.recent_menu = QMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        session = self._session
+        for signal in (session.formula_changed, session.plot_changed, session.field_changed, session.runs_changed,
+                       session.probe_changed, session.view_changed):
+            signal.connect(lambda *_: self._changed())
+        for signal in (session.step_changed, session.camera_changed, session.theme_changed,
+                       session.presentation_scale_changed):
+            signal.connect(lambda *_: self._schedule_autosave())
+        session.scenario_applied.connect(lambda _scenario: self._opened())
+        window.lesson_player.scene_changed.connect(self.show_title)
+        self.show_title()
+
+    # ----- modified ------------------------------------------------------------------------------------------
+    @property
+    def modified(self) -> bool:
+        """True when the window holds edits that were not saved."""
+        return self._baseline is None or edited_part(self._session.scenario()) != self._baseline
+
+    def forget_changes(self) -> None:
+        """Take what is shown as saved (after Discard, or for a window closed by a program)."""
+        self._baseline = edited_part(self._session.scenario())
+        self.show_title()
+
+    def _changed(self) -> None:
+        self.show_title()
+        self._schedule_autosave()
+
+    def _opened(self) -> None:
+        self._baseline = None if self._restoring else edited_part(self._session.scenario())
+        self._restoring = False
+        self._changed()
+
+    def saved(self, path: Path) -> None:
+        """The window's state was saved to `path`."""
+        self._baseline = edited_part(self._session.scenario())
+        self.add_recent(path)
+        self.show_title()
+
+    def show_title(self) -> None:
+        """'name[*] — gradviz': the file, the lesson scene or 'untitled', with Qt's mark when modified."""
+        window = self._window
+        name = window.lesson_player.scene_title() or (window.current_path.name if window.current_path else "untitled")
+        window.setWindowTitle(f"{name}[*] — gradviz")
+        window.setWindowModified(self.modified)
+
+    def confirm_discard(self) -> bool:
+        """Ask whether to save unsaved edits first; False means the user cancelled."""
+        if not self.modified:
+            return True
+        answer = QMessageBox.question(
+            self._window, "Unsaved changes", "The current scenario has changes that were not saved. Save them?",
+            Choice.Save | Choice.Discard | Choice.Cancel, Choice.Save,
+        )
+        if answer == Choice.Save:
+            return self._window.save()
+        return answer == Choice.Discard
+
+    # ----- opening -------------------------------------------------------------------------------------------
+    def open_file(self, path: str | os.PathLike[str]) -> bool:
+        """Open a scenario or a lesson file; a bad file changes nothing and says why."""
+        path = Path(path)
+        if not self.confirm_discard():
+            return False
+        try:
+            document = load_scenario_or_lesson(path)
+            check_formulas(document)
+        except GradvizError as error:
+            QMessageBox.warning(self._window, "Cannot open this file", f"{path.name} cannot be opened:\n\n{error}")
+            if not path.exists():
+                self.forget_recent(path)
+            return False
+        self.show_document(document, path)
+        return True
+
+    def show_document(self, document: Scenario | Lesson, path: Path) -> None:
+        """Show a loaded and checked scenario or lesson that came from `path`."""
+        window = self._window
+        if isinstance(document, Lesson):
+            window.current_path = None
+            window.lesson_player.open_lesson(document, path)
+        else:
+            window.current_path = path
+            window.open_scenario(document)
+        self.add_recent(path)
+
+    def open_lesson_dialog(self) -> None:
+        """Ask for a lesson file and open it."""
+        path, _ = QFileDialog.getOpenFileName(self._window, "Open lesson", "", LESSON_FILTER)
+        if path:
+            self.open_file(path)
+
+    def open_lesson(self, lesson: Lesson) -> None:
+        """Start a shipped lesson (after asking about unsaved edits)."""
+        if self.confirm_discard():
+            self._window.current_path = None
+            self._window.lesson_player.open_lesson(lesson)
+
+    # ----- recent files --------------------------------------------------------------------------------------
+    def add_recent(self, path: Path) -> None:
+        """Put a file at the top of File → Open recent."""
+        path = path.resolve()
+        _remember_recent([path, *(known for known in recent_files() if known != path)])
+
+    def forget_recent(self, path: Path) -> None:
+        """Take a file off the recent list."""
+        _remember_recent([known for known in recent_files() if known != path.resolve()])
+
+    def _fill_recent_menu(self) -> None:
+        """List the recent files that still exist; say which ones were dropped because they are gone."""
+        known = recent_files()
+        present = [path for path in known if path.is_file()]
+        if len(present) != len(known):
+            _remember_recent(present)
+            gone = ", ".join(path.name for path in known if path not in present)
+            self._window.statusBar().showMessage(f"No longer there, taken off the recent files: {gone}", 8000)
+        menu = self.recent_menu
+        menu.clear()
+        for number, path in enumerate(present, start=1):
+            action = menu.addAction(f"&{number}  {path.name}")
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _checked=False, chosen=path: self.open_file(chosen))
+        if not present:
+            menu.addAction("No recent files").setEnabled(False)
+        menu.addSeparator()
+        menu.addAction("Clear the list", lambda: _remember_recent([]))
+
+    # ----- crash recovery ------------------------------------------------------------------------------------
+    def _schedule_autosave(self) -> None:
+        if not self._autosave_timer.isActive():
+            self._autosave_timer.start()
+
+    def autosave(self) -> None:
+        """Write the state to the recovery file if it changed since the last write."""
+        if self._session.analysis is None:
+            return
+        self._window.camera_link.pull()
+        scenario = self._session.scenario()
+        if scenario == self._autosaved:
+            return
+        try:
+            self.recovery.write(scenario)
+        except GradvizError as error:
+            self._window.statusBar().showMessage(f"Crash recovery could not save: {error}", 8000)
+            return
+        self._autosaved = scenario
+
+    def closed_cleanly(self) -> None:
+        """The window closes normally: its recovery file is no longer needed."""
+        self._autosave_timer.stop()
+        self.recovery.remove()
+
+    def offer_recovery(self) -> bool:
+        """If an earlier gradviz ended without closing, offer its last state back; True if it was restored."""
+        orphans = orphaned_recoveries(config_folder() / RECOVERY_FOLDER)
+        if not orphans:
+            return False
+        newest = orphans[0]
+        try:
+            scenario = newest.load()
+            check_formulas(scenario)
+        except GradvizError as error:
+            QMessageBox.warning(self._window, "Cannot restore", f"The state kept from the last session is unusable:\n\n"
+                                f"{error}")
+            scenario = None
+        else:
+            answer = QMessageBox.question(
+                self._window, "Restore the last state?",
+                f"gradviz closed unexpectedly. Restore the last state?\n\n(kept at {newest.saved_at:%H:%M:%S})",
+                Choice.Yes | Choice.No, Choice.Yes,
+            )
+            if answer != Choice.Yes:
+                scenario = None
+        for orphan in orphans:
+            orphan.remove()
+        if scenario is None:
+            return False
+        self._window.lesson_player.close_lesson()
+        self._window.current_path = None
+        self._restoring = True
+        self._window.open_scenario(scenario)
+        return True

@@ -1,0 +1,253 @@
+"""Lessons in the window: a caption bar with the scene number, and keys that step, play and move between scenes.
+
+Moving through a lesson, as a presenter's clicker does it:
+
+* PageDown (clicker "next"): play the scene's run; while it plays, jump to its end; at its end, go to
+  the next scene.
+* PageUp (clicker "back"): while the run plays or is past its start, go back to its start; at the
+  start, go to the previous scene.
+* Right / Left: one step forward / back; past the end / before the start of the run, the next /
+  previous scene.
+* Ctrl+PageDown / Ctrl+PageUp: the next / previous scene at once; Home / End: the first / last scene.
+
+Without a lesson the same keys play and step the run. A scene is shown as its lesson describes it,
+in the window's current theme and presentation scale. Opening any other scenario ends the lesson.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+
+from gradviz.app.themes import keeping_look
+from gradviz.core.lessons import Lesson, shipped_lessons
+from gradviz.core.scenario import Scenario
+
+if TYPE_CHECKING:
+    from gradviz.app.main_window import MainWindow
+
+CAPTION_FONT_FACTOR = 1.75
+COUNTER_FONT_FACTOR = 1.2
+ActionFactory = Callable[..., QAction]
+
+
+def _enlarged(font: QFont, factor: float, bold: bool = False) -> QFont:
+    """A copy of the font, `factor` times as large."""
+    larger = QFont(font)
+    larger.setPointSizeF(font.pointSizeF() * factor)
+    larger.setBold(bold)
+    return larger
+
+
+class CaptionBar(QFrame):
+    """The current scene's caption above the views, with "scene 3 / 7" and buttons to move between scenes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.counter = QLabel()
+        self.counter.setFont(_enlarged(self.font(), COUNTER_FONT_FACTOR, bold=True))
+        self.counter.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.counter.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.caption = QLabel()
+        self.caption.setFont(_enlarged(self.font(), CAPTION_FONT_FACTOR))
+        self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.previous_button = self._button("◀", "Previous scene (Ctrl+PageUp)")
+        self.next_button = self._button("▶", "Next scene (Ctrl+PageDown)")
+        self.close_button = self._button("✕", "Close the lesson")
+        self.buttons = QWidget()
+        button_row = QHBoxLayout(self.buttons)
+        button_row.setContentsMargins(0, 0, 0, 0)
+        for button in (self.previous_button, self.next_button, self.close_button):
+            button_row.addWidget(button)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.addWidget(self.counter)
+        row.addSpacing(14)
+        row.addWidget(self.caption, 1)
+        row.addWidget(self.buttons, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def _button(self, text: str, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return button
+
+    def show_scene(self, lesson: Lesson, index: int) -> None:
+        """Show scene `index` of the lesson: its number and its caption (its speaker notes as the tooltip)."""
+        scene = lesson.scenes[index]
+        self.counter.setText(f"scene {index + 1} / {len(lesson.scenes)}")
+        self.counter.setToolTip(lesson.title)
+        self.caption.setText(scene.caption)
+        self.caption.setToolTip(scene.notes)
+        self.previous_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < len(lesson.scenes) - 1)
+        self.show()
+
+    def scaled_widgets(self) -> tuple[QWidget, ...]:
+        """The labels that grow with the presentation scale."""
+        return (self.counter, self.caption)
+
+
+class LessonPlayer(QObject):
+    """Shows a lesson's scenes one after another in the window and moves through them by key or clicker."""
+
+    scene_changed = Signal()
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._session = window.session
+        self._stepper = window.stepper
+        self.lesson: Lesson | None = None
+        self.path: Path | None = None
+        self.index = 0
+        self._requested: Scenario | None = None
+        self.caption_bar = CaptionBar()
+        self.caption_bar.previous_button.clicked.connect(self.previous_scene)
+        self.caption_bar.next_button.clicked.connect(self.next_scene)
+        self.caption_bar.close_button.clicked.connect(self.close_lesson)
+        self._place_caption_bar()
+        self._session.scenario_applied.connect(self._scenario_applied)
+
+    def _place_caption_bar(self) -> None:
+        """Put the caption bar above the window's central widget."""
+        window = self._window
+        central = window.takeCentralWidget()
+        container = QWidget()
+        layout = QVBoxLayout(container)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.caption_bar)
+        layout.addWidget(central, 1)
+        window.setCentralWidget(container)
+
+    def add_actions(self, menu: QMenu, make_action: ActionFactory) -> None:
+        """Fill the Lessons menu: the shipped lessons, then the keys that move through scenes."""
+        for lesson in shipped_lessons():
+            action = menu.addAction(lesson.title)
+            action.setStatusTip(f"{len(lesson.scenes)} scenes")
+            action.triggered.connect(lambda _checked=False, chosen=lesson: self._window.document.open_lesson(chosen))
+        menu.addSeparator()
+        for text, slot, key in (
+            ("Next: play, finish, next scene", self.advance, "PgDown"),
+            ("Back: to the start, previous scene", self.retreat, "PgUp"),
+            ("Next scene", self.next_scene, "Ctrl+PgDown"),
+            ("Previous scene", self.previous_scene, "Ctrl+PgUp"),
+            ("First scene", self.first_scene, "Home"),
+            ("Last scene", self.last_scene, "End"),
+        ):
+            menu.addAction(make_action(text, slot, key))
+
+    # ----- scenes --------------------------------------------------------------------------------------------
+    def open_lesson(self, lesson: Lesson, path: Path | None = None) -> None:
+        """Start a lesson at its first scene."""
+        self.lesson, self.path = lesson, path
+        self.show_scene(0)
+
+    def close_lesson(self) -> None:
+        """End the lesson; what is shown stays."""
+        if self.lesson is None:
+            return
+        self.lesson, self.path, self._requested = None, None, None
+        self.caption_bar.hide()
+        self.scene_changed.emit()
+
+    def show_scene(self, index: int) -> None:
+        """Show scene `index` as the lesson describes it."""
+        if self.lesson is None or not 0 <= index < len(self.lesson.scenes):
+            return
+        self.index = index
+        self._requested = keeping_look(self.lesson.scenes[index].scenario, self._session)
+        self._window.open_scenario(self._requested)
+        self.caption_bar.show_scene(self.lesson, index)
+        self.scene_changed.emit()
+
+    def next_scene(self) -> None:
+        """The next scene (at the last one, say so)."""
+        if self.lesson is not None and self.index == len(self.lesson.scenes) - 1:
+            self._window.statusBar().showMessage("This is the last scene of the lesson.", 4000)
+            return
+        self.show_scene(self.index + 1)
+
+    def previous_scene(self) -> None:
+        """The previous scene."""
+        self.show_scene(self.index - 1)
+
+    def first_scene(self) -> None:
+        """The first scene."""
+        self.show_scene(0)
+
+    def last_scene(self) -> None:
+        """The last scene."""
+        if self.lesson is not None:
+            self.show_scene(len(self.lesson.scenes) - 1)
+
+    def scene_title(self) -> str:
+        """'Lesson title — scene 3 / 7' while a lesson is open, else ''."""
+        if self.lesson is None:
+            return ""
+        return f"{self.lesson.title} — scene {self.index + 1} / {len(self.lesson.scenes)}"
+
+    def _scenario_applied(self, scenario: Scenario) -> None:
+        if scenario is self._requested:
+            self._requested = None
+        elif self.lesson is not None:
+            self.close_lesson()
+
+    # ----- keys and clicker ------------------------------------------------------------------------------------
+    @property
+    def _busy(self) -> bool:
+        """True while a scene is still being prepared (keys wait for it, so a double press skips nothing)."""
+        return self._requested is not None and self._window.controller.busy
+
+    def advance(self) -> None:
+        """PageDown: play the run; while it plays, show its end; at its end, the next scene."""
+        session, stepper = self._session, self._stepper
+        if self._busy:
+            return
+        if stepper.playing:
+            stepper.set_playing(False)
+            session.set_step(session.last_step)
+        elif session.step < session.last_step:
+            stepper.set_playing(True)
+        elif self.lesson is not None:
+            self.next_scene()
+
+    def retreat(self) -> None:
+        """PageUp: back to the start of the run; at its start, the previous scene."""
+        session, stepper = self._session, self._stepper
+        if self._busy:
+            return
+        if stepper.playing or session.step > 0:
+            stepper.set_playing(False)
+            session.reset()
+        elif self.lesson is not None:
+            self.previous_scene()
+
+    def step_forward(self) -> None:
+        """Right: one step forward; at the end of a lesson scene's run, the next scene."""
+        if self._busy:
+            return
+        if self.lesson is not None and self._session.step >= self._session.last_step:
+            self.next_scene()
+        else:
+            self._stepper.step_by(1)
+
+    def step_back(self) -> None:
+        """Left: one step back; at the start of a lesson scene's run, the previous scene."""
+        if self._busy:
+            return
+        if self.lesson is not None and self._session.step == 0:
+            self.previous_scene()
+        else:
+            self._stepper.step_by(-1)

@@ -1,0 +1,32 @@
+"""Where gradviz remembers things between launches: preferences, layout, recent files and recovery files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+
+def app_settings() -> QSettings:
+    """Where window layout and preferences are remembered (GRADVIZ_CONFIG_DIR overrides the place)."""
+    folder = os.environ.get("GRADVIZ_CONFIG_DIR")
+    if folder:
+        return QSettings(str(Path(folder) / "gradviz.ini"), QSettings.Format.IniFormat)
+    return QSettings("gradviz", "gradviz")
+
+
+def remember(key: str, value: object) -> None:
+    """Keep a setting for the next launch."""
+    settings = app_settings()
+    settings.setValue(key, value)
+    settings.sync()
+
+
+def config_folder() -> Path:
+    """The folder that holds gradviz's settings (and its recovery files)."""
+    folder = os.environ.get("GRADVIZ_CONFIG_DIR")
+    if folder:
+        return Path(folder)
+    settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "gradviz", "gradviz")
+    return Path(settings.fileName()).parent

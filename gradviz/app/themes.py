@@ -1,0 +1,53 @@
+"""Colour themes: the colour map, the run colours and the colours of the text around the views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from gradviz.app.colormaps import DEFAULT_COLORMAP, RUN_COLOURS, RgbaColour, colormap_lut
+from gradviz.core.scenario import Scenario
+from gradviz.core.session import Session
+
+PROJECTOR_RUN_COLOURS: tuple[RgbaColour, ...] = (
+    RUN_COLOURS[0], RUN_COLOURS[7], RUN_COLOURS[1], RUN_COLOURS[5], RUN_COLOURS[4], RUN_COLOURS[2]
+)  # Okabe–Ito without yellow and sky blue, which a projector washes out on white
+PROJECTOR_MAP_START = 0.3  # projectors crush viridis' darkest purples, so the projector map starts above them
+
+
+@dataclass(frozen=True)
+class Theme:
+    """How a theme colours things: heights, runs, and the text panels around the views."""
+
+    name: str
+    lut: np.ndarray
+    run_colours: tuple[RgbaColour, ...]
+    text_colour: str
+    panel_background: str
+
+
+def _projector_lut(size: int = 256) -> np.ndarray:
+    """Viridis without its darkest end: colour-blind safe, ordered by lightness, and readable when projected."""
+    full = colormap_lut(DEFAULT_COLORMAP, size)
+    positions = np.linspace(PROJECTOR_MAP_START, 1.0, size) * (size - 1)
+    lut = np.ones((size, 4), dtype=np.float32)
+    for channel in range(3):
+        lut[:, channel] = np.interp(positions, np.arange(size), full[:, channel])
+    return lut
+
+
+THEMES: dict[str, Theme] = {
+    "default": Theme("default", colormap_lut(DEFAULT_COLORMAP), RUN_COLOURS, "", ""),
+    "projector": Theme("projector", _projector_lut(), PROJECTOR_RUN_COLOURS, "#000000", "#ffffff"),
+}
+
+
+def theme_named(name: str) -> Theme:
+    """The theme of this name (the default theme for a name this version does not know)."""
+    return THEMES.get(name, THEMES["default"])
+
+
+def keeping_look(scenario: Scenario, session: Session) -> Scenario:
+    """The scenario drawn with the session's current theme and presentation scale (for presets and lesson scenes)."""
+    return replace(scenario, theme=session.theme, presentation_scale=session.presentation_scale)

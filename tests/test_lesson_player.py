@@ -1,0 +1,121 @@
+"""Lessons in the window: every shipped lesson plays through with the clicker's PageDown, the caption says where
+we are, other keys move between scenes, and lesson files open from the File menu and the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gradviz.app.launch import document_to_open
+from gradviz.core.lessons import Lesson, lesson_to_dict, shipped_lessons
+from gradviz.core.presets import find_preset
+
+MAX_PRESSES_PER_SCENE = 3  # play, show the end, next scene
+pytestmark = pytest.mark.usefixtures("refuse_dialogs")
+
+
+def press(window, qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    """Press a key and wait until the scene it may have opened is shown."""
+    qtbot.keyClick(window, key, modifier)
+    window.controller.wait()
+
+
+def shows_scene(window, lesson: Lesson, index: int) -> bool:
+    """Whether the window shows scene `index` of the lesson, with its caption."""
+    scene = lesson.scenes[index]
+    player = window.lesson_player
+    return (player.index == index and window.session.analysis.formula.text == scene.scenario.formula
+            and player.caption_bar.caption.text() == scene.caption
+            and player.caption_bar.counter.text() == f"scene {index + 1} / {len(lesson.scenes)}")
+
+
+def test_every_shipped_lesson_plays_through_with_page_down(make_main_window, activate, qtbot) -> None:
+    window = make_main_window(None)
+    activate(window)
+    lessons_menu = next(action.menu() for action in window.menuBar().actions() if action.text() == "&Lessons")
+    for lesson, action in zip(shipped_lessons(), lessons_menu.actions(), strict=False):
+        action.trigger()
+        window.controller.wait()
+        visited = [window.lesson_player.index]
+        assert shows_scene(window, lesson, 0) and window.lesson_player.caption_bar.isVisible()
+        for _ in range(MAX_PRESSES_PER_SCENE * len(lesson.scenes)):
+            press(window, qtbot, Qt.Key.Key_PageDown)
+            if window.lesson_player.index != visited[-1]:
+                visited.append(window.lesson_player.index)
+                assert shows_scene(window, lesson, visited[-1]), (lesson.title, visited[-1])
+                assert window.session.runs, (lesson.title, visited[-1])
+        assert visited == list(range(len(lesson.scenes))), lesson.title
+        assert window.session.step == window.session.last_step, f"{lesson.title} ends with its last run finished"
+        assert lesson.title in window.windowTitle()
+
+
+def test_keys_move_between_scenes(make_main_window, activate, qtbot) -> None:
+    window = make_main_window(None)
+    lesson = next(lesson for lesson in shipped_lessons() if lesson.title == "Gradient descent on a bowl")
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    activate(window)
+    player, session = window.lesson_player, window.session
+
+    press(window, qtbot, Qt.Key.Key_End)
+    assert shows_scene(window, lesson, 4) and session.step == lesson.scenes[4].scenario.step
+    press(window, qtbot, Qt.Key.Key_PageUp)
+    assert player.index == 4 and session.step == 0, "back to the start of the run first"
+    press(window, qtbot, Qt.Key.Key_PageUp)
+    assert shows_scene(window, lesson, 3), "then to the previous scene, as the lesson shows it"
+    assert session.step == lesson.scenes[3].scenario.step
+    press(window, qtbot, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert shows_scene(window, lesson, 4)
+    press(window, qtbot, Qt.Key.Key_Home)
+    assert shows_scene(window, lesson, 0)
+    press(window, qtbot, Qt.Key.Key_Left)
+    assert player.index == 0, "nothing before the first scene"
+    press(window, qtbot, Qt.Key.Key_Right)
+    press(window, qtbot, Qt.Key.Key_Right)
+    assert shows_scene(window, lesson, 1), "one step ends scene 1's run, the next Right opens scene 2"
+    press(window, qtbot, Qt.Key.Key_Left)
+    assert session.step == 0 and player.index == 1
+    press(window, qtbot, Qt.Key.Key_Left)
+    assert shows_scene(window, lesson, 0)
+    player.caption_bar.next_button.click()
+    window.controller.wait()
+    assert shows_scene(window, lesson, 1)
+
+
+def test_scenes_keep_the_window_look_and_another_scenario_ends_the_lesson(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    window.session.set_theme("projector")
+    window.session.set_presentation_scale(1.8)
+    window.document.open_lesson(shipped_lessons()[1])
+    window.controller.wait()
+    assert (window.session.theme, window.session.presentation_scale) == ("projector", 1.8)
+    assert not window.isWindowModified()
+    window.open_preset(find_preset("saddle"))
+    window.controller.wait()
+    assert window.lesson_player.lesson is None and not window.lesson_player.caption_bar.isVisible()
+    assert window.windowTitle().startswith("untitled")
+
+
+@pytest.fixture
+def lesson_file(tmp_path):
+    """A lesson file on disk: the shipped lesson on the gradient."""
+    path = tmp_path / "gradient.json"
+    path.write_text(json.dumps(lesson_to_dict(shipped_lessons()[1])), encoding="utf-8")
+    return path
+
+
+def test_a_lesson_file_opens_from_the_file_menu(make_main_window, lesson_file) -> None:
+    window = make_main_window("bowl")
+    assert window.open_file(lesson_file)
+    window.controller.wait()
+    assert window.lesson_player.lesson == shipped_lessons()[1] and window.lesson_player.path == lesson_file
+    assert window.current_path is None, "Save never writes a scenario over a lesson file"
+
+
+def test_a_lesson_file_opens_from_the_command_line(launched, lesson_file) -> None:
+    window = launched(*document_to_open(argparse.Namespace(file=str(lesson_file), preset=None)))
+    assert window.lesson_player.lesson == shipped_lessons()[1]
+    assert shows_scene(window, shipped_lessons()[1], 0)

@@ -1,0 +1,162 @@
+"""Presentation mode: F11 hides the chrome and enlarges everything, keys and a clicker drive the run, F11 or Esc
+brings back the window exactly as it was."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QToolBar
+
+from gradviz.app.camera_link import camera_of
+from gradviz.app.presentation import remembered_presentation_scale, remembered_theme
+from gradviz.core.presets import find_preset
+
+SHOT = (320, 240)
+pytestmark = pytest.mark.usefixtures("refuse_dialogs")
+
+
+def chrome(window) -> dict[str, object]:
+    """What presentation mode hides or rearranges, as it is now."""
+    toolbar = window.findChild(QToolBar, "main_toolbar")
+    return {
+        "menu bar": window.menuBar().isVisible(),
+        "status bar": window.statusBar().isVisible(),
+        "toolbar": toolbar.isVisible(),
+        "formula box": window.formula_panel.formula_edit.isVisible(),
+        "run settings": window.stepper.lr_slider.isVisible(),
+        "main splitter": window.main_splitter.sizes(),
+        "view splitter": window.view_splitter.sizes(),
+        "full screen": window.isFullScreen(),
+    }
+
+
+def test_presentation_mode_hides_the_chrome_and_gives_it_all_back(make_main_window, activate, qtbot) -> None:
+    window = make_main_window("wrong-sign")
+    window.view_splitter.setSizes([700, 500])
+    window.camera_link.orbit(1, 1)
+    activate(window)
+    before, camera, scenario = chrome(window), camera_of(window.surface_view), window.session.scenario()
+
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: window.main_splitter.sizes()[1] > before["main splitter"][1])
+    presenting = chrome(window)
+    assert presenting["full screen"]
+    assert not any(presenting[name] for name in ("menu bar", "status bar", "toolbar", "formula box", "run settings"))
+    assert window.formula_panel.derivatives_label.isVisible() and window.stepper.readout.isVisible()
+    assert (window.session.theme, window.session.presentation_scale) == ("projector", 1.6)
+    base_size = window.stepper.readout.font().pointSizeF()
+
+    qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.presentation_scale == pytest.approx(1.8)
+    assert window.stepper.readout.font().pointSizeF() == pytest.approx(base_size * 1.8 / 1.6)
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.presentation_scale == pytest.approx(1.4)
+
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert chrome(window) == before
+    assert camera_of(window.surface_view) == camera
+    assert window.session.scenario() == scenario
+    assert remembered_presentation_scale() == pytest.approx(1.4), "the lecturer's scale is kept for next time"
+
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.session.presentation_scale == pytest.approx(1.4)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert chrome(window) == before
+
+
+def test_keys_and_clicker_drive_the_run_while_presenting(make_main_window, activate, qtbot) -> None:
+    window = make_main_window("bowl")
+    session, stepper = window.session, window.stepper
+    stepper.speed_box.setValue(30)
+    activate(window)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert stepper.playing
+    qtbot.waitUntil(lambda: session.step >= 2, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not stepper.playing
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert session.step == 0
+
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert session.step == 1
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    assert stepper.playing, "the clicker's 'next' plays the run"
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    assert not stepper.playing and session.step == session.last_step, "pressed again, it shows the end"
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    assert session.step == 0, "the clicker's 'back' returns to the start"
+
+    qtbot.keyClick(window, Qt.Key.Key_S)
+    assert session.run_specs[0].sign == "wrong"
+    lr = session.run_specs[0].lr
+    qtbot.keyClick(window, Qt.Key.Key_Plus)
+    assert session.run_specs[0].lr == pytest.approx(lr * 10**0.1, rel=0.03)
+    qtbot.keyClick(window, Qt.Key.Key_Minus)
+    assert session.run_specs[0].lr == pytest.approx(lr, rel=0.03)
+
+    azimuth = camera_of(window.surface_view).azimuth
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert session.camera.azimuth == pytest.approx(azimuth + 15.0)
+    qtbot.keyClick(window, Qt.Key.Key_T)
+    assert session.camera.elevation == pytest.approx(90.0)
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert session.camera.elevation == pytest.approx(window.surface_view.ELEVATION)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.menuBar().isVisible()
+
+
+def test_the_projector_theme_recolours_the_views_and_is_remembered(make_main_window) -> None:
+    window = make_main_window("bowl")
+    surface, contour = window.surface_view.render_to_array(*SHOT), window.contour_view.render_to_array(*SHOT)
+    window.presentation.toggle_projector_theme()
+    assert window.session.theme == "projector" and remembered_theme() == "projector"
+    assert np.abs(window.surface_view.render_to_array(*SHOT).astype(int) - surface).mean() > 1
+    assert np.abs(window.contour_view.render_to_array(*SHOT).astype(int) - contour).mean() > 1
+    again = make_main_window(None)
+    assert again.session.theme == "projector", "the theme chosen last time"
+    again.open_preset(find_preset("saddle"))
+    again.controller.wait()
+    assert again.session.theme == "projector", "presets open in the current theme"
+    again.open_scenario(find_preset("bowl").scenario, wait=True)
+    assert again.session.theme == "default", "a scenario opens as it was saved"
+
+
+def test_help_lists_every_shortcut(make_main_window, monkeypatch) -> None:
+    window = make_main_window("bowl")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: shown.append(text))
+    next(action for action in window.actions() if action.text() == "Keyboard shortcuts").trigger()
+    for key in ("F11 / F5", "Esc", "B / .", "Ctrl++ / Ctrl+=", "Ctrl+-", "PgDown", "PgUp", "Ctrl+PgDown", "Home", "End",
+                "Shift+Left", "Space", "Right", "Ctrl+0"):
+        assert f"<b>{key}</b>" in shown[0], key
+
+
+def test_the_clicker_blank_key_blanks_and_brings_back_the_picture(make_main_window, activate, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window)
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    assert window.centralWidget().isVisible(), "blanking is for presenting only"
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.keyClick(window, Qt.Key.Key_Period)
+    assert not window.centralWidget().isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    assert window.centralWidget().isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.centralWidget().isVisible() and window.menuBar().isVisible()
+
+
+def test_no_two_actions_share_a_key(make_main_window) -> None:
+    window = make_main_window(None)
+    owners: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            assert key.toString() not in owners, f"{key.toString()}: {owners.get(key.toString())} and {action.text()}"
+            owners[key.toString()] = action.text()

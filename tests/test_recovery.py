@@ -1,0 +1,255 @@
+"""Nothing lost: the whole state round-trips through a file, unsaved edits ask first, bad files change nothing,
+recent files are remembered, and the state comes back after a crash."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from gradviz.app import document
+from gradviz.app.camera_link import camera_of
+from gradviz.core.lessons import lesson_to_dict, shipped_lessons
+from gradviz.core.presets import find_preset
+from gradviz.core.scenario import MAX_FILE_BYTES, RunSpec, load_scenario, save_scenario, scenario_to_dict
+
+Choice = QMessageBox.StandardButton
+
+
+class Dialogs:
+    """Stands in for the message boxes: answers questions with `answer` and records every message shown."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, answer: QMessageBox.StandardButton = Choice.Discard) -> None:
+        self.answer = answer
+        self.questions: list[str] = []
+        self.warnings: list[str] = []
+        monkeypatch.setattr(QMessageBox, "question", self._question)
+        monkeypatch.setattr(QMessageBox, "warning", self._warning)
+
+    def _question(self, _parent: object, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        self.questions.append(text)
+        return self.answer
+
+    def _warning(self, _parent: object, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        self.warnings.append(text)
+        return Choice.Ok
+
+
+def save_through_dialog(window, monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """Save As, with the file dialog answering `path`."""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(path), ""))
+    assert window.save_as()
+
+
+def edit_everything(window) -> None:
+    """Change every part of the state a scenario holds, as a user could."""
+    session = window.session
+    window.open_scenario(find_preset("three-variables").scenario, wait=True)
+    session.set_range("x", -2.5, 1.5)
+    session.set_resolution(120)
+    session.set_fixed("z", 0.75)
+    session.set_runs([
+        RunSpec(start={"x": 1.0, "y": 1.2}, optimizer="momentum", lr=0.05, max_steps=40, params={"momentum": 0.8},
+                label="slow"),
+        RunSpec(start={"x": -1.5, "y": 0.5}, optimizer="adam", lr=0.2, sign="wrong", max_steps=25,
+                params={"beta1": 0.85, "beta2": 0.99}),
+    ])
+    session.set_step(7)
+    session.set_probe({"x": 0.5, "y": -0.25})
+    session.set_view(arrows="downhill", log_height=True, show_arrows=False, contour_fill=False)
+    window.camera_link.orbit(2, -1)
+    session.set_theme("projector")
+    session.set_presentation_scale(2.2)
+
+
+def test_every_scenario_field_round_trips_through_the_window(make_main_window, monkeypatch, tmp_path) -> None:
+    window = make_main_window("bowl")
+    edit_everything(window)
+    window.surface_view.orbit(10.0, 5.0)  # as a mouse drag does, behind the session's back
+    target = tmp_path / "everything.gradviz.json"
+    save_through_dialog(window, monkeypatch, target)
+    saved = window.session.scenario()
+    assert saved.camera == camera_of(window.surface_view), "the live camera is saved"
+    assert saved.camera.azimuth is not None and saved.step == 7 and saved.fixed == {"z": 0.75}
+
+    again = make_main_window(None)
+    assert again.open_file(target)
+    again.controller.wait()
+    assert again.session.scenario() == saved
+    assert camera_of(again.surface_view) == camera_of(window.surface_view) == saved.camera
+    assert again.current_path == target
+    assert not again.isWindowModified() and "everything.gradviz.json" in again.windowTitle()
+
+
+def test_edits_are_tracked_and_closing_asks_first(make_main_window, monkeypatch, tmp_path) -> None:
+    window = make_main_window("bowl")
+    dialogs = Dialogs(monkeypatch, Choice.Cancel)
+    window.session.set_step(5)
+    window.camera_link.orbit(1, 0)
+    assert not window.isWindowModified(), "watching (clock, camera) is not editing"
+    window.session.update_run(0, lr=0.3)
+    assert window.isWindowModified() and window.windowTitle().startswith("untitled")
+
+    assert not window.close(), "Cancel keeps the window open"
+    assert window.isVisible() and len(dialogs.questions) == 1
+    dialogs.answer = Choice.Save
+    target = tmp_path / "kept.gradviz.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(target), ""))
+    assert window.close()
+    assert load_scenario(target).runs[0].lr == 0.3
+
+    other = make_main_window("bowl")
+    original = other.session.run_specs[0].lr
+    other.session.update_run(0, lr=0.3)
+    other.session.update_run(0, lr=original)
+    assert not other.isWindowModified(), "undoing an edit by hand leaves nothing to save"
+    other.session.update_run(0, lr=0.3)
+    dialogs.answer = Choice.Discard
+    assert other.close()
+
+
+def test_opening_another_file_asks_about_unsaved_edits(make_main_window, monkeypatch, tmp_path) -> None:
+    window = make_main_window("bowl")
+    dialogs = Dialogs(monkeypatch, Choice.Cancel)
+    path = tmp_path / "saddle.gradviz.json"
+    save_scenario(find_preset("saddle").scenario, path)
+    window.session.update_run(0, lr=0.3)
+    assert not window.open_file(path)
+    assert window.session.analysis.formula.text == find_preset("bowl").scenario.formula
+    dialogs.answer = Choice.Discard
+    assert window.open_file(path)
+    window.controller.wait()
+    assert window.session.analysis.formula.text == "f(x, y) = x^2 - y^2"
+    assert not window.isWindowModified()
+
+
+def bad_files(folder: Path) -> dict[str, Path]:
+    """One file for each way a file can be unusable."""
+    good = scenario_to_dict(find_preset("saddle").scenario)
+    contents = {
+        "corrupt": b'{"format": "gradviz-scenario", "version": 2, "formula": ',
+        "huge": b" " * (MAX_FILE_BYTES + 1),
+        "foreign": json.dumps({"format": "something-else", "version": 1}).encode(),
+        "newer": json.dumps({**good, "version": 99}).encode(),
+        "bad-formula": json.dumps({**good, "formula": "x^2 + import os"}).encode(),
+        "bad-lesson-scene": json.dumps(
+            {**lesson_to_dict(shipped_lessons()[0]), "scenes": [
+                {"caption": "ok", "scenario": {**good, "formula": "sin(x"}}]}).encode(),
+    }
+    paths = {}
+    for name, content in contents.items():
+        paths[name] = folder / f"{name}.json"
+        paths[name].write_bytes(content)
+    paths["missing"] = folder / "missing.json"
+    return paths
+
+
+def test_bad_files_say_why_and_change_nothing(make_main_window, monkeypatch, tmp_path) -> None:
+    window = make_main_window("bowl")
+    window.session.update_run(0, lr=0.2)
+    window.document.forget_changes()
+    dialogs = Dialogs(monkeypatch)
+    before, path_before = window.session.scenario(), window.current_path
+    for name, path in bad_files(tmp_path).items():
+        assert not window.open_file(path), name
+        window.controller.wait()
+        assert window.session.scenario() == before, name
+        assert window.current_path == path_before and window.lesson_player.lesson is None, name
+    expected = ["corrupt JSON", "too large", "not a gradviz scenario", "newer gradviz", "formula:", "scene 1:",
+                "does not exist"]
+    assert len(dialogs.warnings) == len(expected)
+    for message, words in zip(dialogs.warnings, expected, strict=True):
+        assert words in message
+
+
+def test_recent_files_keep_the_last_eight_and_drop_missing_ones(make_main_window, monkeypatch, tmp_path) -> None:
+    window = make_main_window("bowl")
+    dialogs = Dialogs(monkeypatch)
+    paths = [tmp_path / f"scenario{number}.gradviz.json" for number in range(10)]
+    for path in paths:
+        save_scenario(find_preset("bowl").scenario, path)
+        assert window.open_file(path)
+        window.controller.wait()
+    assert document.recent_files() == [path.resolve() for path in reversed(paths[2:])]
+
+    paths[9].unlink()
+    again = make_main_window(None)
+    again.document.recent_menu.aboutToShow.emit()
+    names = [action.text() for action in again.document.recent_menu.actions()]
+    assert names[0] == "&1  scenario8.gradviz.json" and len(names) == 7 + 2
+    assert "scenario9.gradviz.json" in again.statusBar().currentMessage()
+    paths[8].unlink()
+    again.document.recent_menu.actions()[0].trigger()
+    assert "does not exist" in dialogs.warnings[-1]
+    assert paths[8].resolve() not in document.recent_files()
+
+
+def test_changes_are_autosaved_and_a_clean_close_removes_them(make_main_window, monkeypatch, qtbot) -> None:
+    monkeypatch.setattr(document, "AUTOSAVE_MS", 20)
+    window = make_main_window("bowl")
+    recovery = window.document.recovery.path
+    window.session.update_run(0, lr=0.25)
+    window.session.set_step(4)
+    qtbot.waitUntil(lambda: recovery.exists() and load_scenario(recovery).step == 4, timeout=3000)
+    assert load_scenario(recovery) == window.session.scenario()
+    window.document.forget_changes()
+    window.close()
+    assert not recovery.exists()
+
+
+CRASHING_WINDOW = """
+import os
+from gradviz.app.launch import configure_qt
+configure_qt()
+from PySide6.QtWidgets import QApplication
+from gradviz.app.main_window import MainWindow
+from gradviz.core.presets import find_preset
+app = QApplication([])
+window = MainWindow()
+window.open_scenario(find_preset("rosenbrock").scenario, wait=True)
+window.session.update_run(0, lr=0.0015, max_steps=300)
+window.session.set_step(120)
+window.document.autosave()
+print(window.document.recovery.path, flush=True)
+os._exit(9)
+"""
+
+
+def crash_a_window() -> Path:
+    """Run a window in another process that keeps its state and then dies without closing; its recovery file."""
+    result = subprocess.run([sys.executable, "-c", CRASHING_WINDOW], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 9, result.stderr
+    return Path(result.stdout.strip())
+
+
+def test_the_state_comes_back_after_a_crash(launched, monkeypatch) -> None:
+    recovery = crash_a_window()
+    crashed = load_scenario(recovery)
+    dialogs = Dialogs(monkeypatch, Choice.Yes)
+    window = launched(find_preset("bowl"))
+    assert window.document.offer_recovery()
+    window.controller.wait()
+    assert "closed unexpectedly" in dialogs.questions[0]
+    assert window.session.scenario() == crashed
+    assert window.session.step == 120 and window.session.run_specs[0].lr == 0.0015
+    assert window.isWindowModified() and window.current_path is None
+    assert not recovery.exists()
+    assert not launched(find_preset("bowl")).document.offer_recovery(), "offered once only"
+
+
+def test_a_declined_or_unusable_recovery_changes_nothing(launched, monkeypatch) -> None:
+    dialogs = Dialogs(monkeypatch, Choice.No)
+    recovery = crash_a_window()
+    window = launched(find_preset("bowl"))
+    before = window.session.scenario()
+    assert not window.document.offer_recovery()
+    assert not recovery.exists() and window.session.scenario() == before
+
+    recovery = crash_a_window()
+    recovery.write_text('{"format": "gradviz-scenario", "version": 2, "formula": "x^2", "plot": {}}')
+    assert not window.document.offer_recovery()
+    assert "plot.axes" in dialogs.warnings[-1] and window.session.scenario() == before
