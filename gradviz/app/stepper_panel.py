@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QDoubleValidator
+from PySide6.QtGui import QColor, QDoubleValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.app.presenters import run_colour
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
@@ -124,6 +125,8 @@ class StepperPanel(QWidget):
         self.readout = QLabel()
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.readout.setWordWrap(True)
+        self.readout.setMinimumWidth(200)
 
         transport = QHBoxLayout()
         for widget in (self.reset_button, self.back_button, self.play_button, self.step_button, self.speed_box,
@@ -133,6 +136,7 @@ class StepperPanel(QWidget):
         transport.addWidget(QLabel("η"))
         transport.addWidget(self.lr_slider, 1)
         transport.addWidget(self.lr_edit)
+        self._learning_rate_row = transport
         settings = QHBoxLayout()
         settings.addWidget(QLabel("update:"))
         settings.addWidget(self.correct_button)
@@ -142,10 +146,14 @@ class StepperPanel(QWidget):
         settings.addWidget(self.optimizer_box)
         settings.addLayout(self.parameter_row)
         settings.addStretch(1)
+        self.controls = QWidget()
+        controls_layout = QVBoxLayout(self.controls)
+        controls_layout.setContentsMargins(0, 0, 0, 0)
+        controls_layout.addLayout(transport)
+        controls_layout.addLayout(settings)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 6)
-        layout.addLayout(transport)
-        layout.addLayout(settings)
+        layout.addWidget(self.controls)
         layout.addWidget(self.readout)
 
         self.timer = QTimer(self)
@@ -153,6 +161,10 @@ class StepperPanel(QWidget):
         self._speed_changed(self.speed_box.value())
         session.runs_changed.connect(self._show_runs)
         session.step_changed.connect(self._show_step)
+
+    def add_learning_rate_note(self, widget: QWidget) -> None:
+        """Show a widget right of the learning-rate box (such as the stability limit)."""
+        self._learning_rate_row.addWidget(widget)
 
     # ----- the clock -----------------------------------------------------------------------------------------
     def step_by(self, delta: int) -> None:
@@ -176,9 +188,14 @@ class StepperPanel(QWidget):
         self._updating = False
         self.playing_changed.emit(playing)
 
+    @property
+    def playing(self) -> bool:
+        """True while the animation runs."""
+        return self.timer.isActive()
+
     def toggle_playing(self) -> None:
         """Play if paused, pause if playing."""
-        self.set_playing(not self.timer.isActive())
+        self.set_playing(not self.playing)
 
     def _tick(self) -> None:
         if self._session.step >= self._session.last_step:
@@ -260,6 +277,7 @@ class StepperPanel(QWidget):
             self.readout.setText("")
             return
         name = session.analysis.formula.name
+        titles = dict(OPTIMIZERS)
         lines = []
         for index, result in enumerate(session.runs):
             state = session.step_state(index)
@@ -269,8 +287,12 @@ class StepperPanel(QWidget):
             norm = math.sqrt(sum(g * g for g in record.gradient))
             status = result.run.message if state.finished else ""
             sign = "−" if result.spec.sign == "correct" else "<b style='color:#b00020'>+</b>"
+            which = ""
+            if len(session.runs) > 1:  # say which run each line is, in the run's colour
+                which = (f"<span style='color:{QColor.fromRgbF(*run_colour(index)).name()}'>●</span> "
+                         f"<b>{result.spec.label or titles[result.spec.optimizer]}</b> &nbsp; ")
             lines.append(
-                f"<b>step {state.step_index}</b> / {len(result.run.steps) - 1} &nbsp; "
+                f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1} &nbsp; "
                 f"({', '.join(result.free)}) = ({coordinates}) &nbsp; {name} = {format_number(record.value)} &nbsp; "
                 f"∇{name} = ({gradient}) &nbsp; |∇{name}| = {format_number(norm)} &nbsp; "
                 f"w {sign} η∇{name}, η = {format_number(result.spec.lr)} &nbsp; <i>{status}</i>"

@@ -1,0 +1,187 @@
+"""What the teaching panels share: refreshing only what is seen, the selected run, run titles and swatches."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap, QShowEvent
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from gradviz.app.colormaps import RUN_COLOURS
+from gradviz.app.presenters import run_colour
+from gradviz.core.descent import OPTIMIZER_TITLES
+from gradviz.core.notation import format_number
+from gradviz.core.runs import RunResult
+from gradviz.core.scenario import RunSpec
+from gradviz.core.session import Session
+
+MAX_RUNS = len(RUN_COLOURS)  # one distinct colour per run
+SWATCH_SIZE = 14
+CHOOSER_CHARACTERS = 16  # the run drop-downs' narrowest width; longer titles show in full when opened
+WRONG_SIGN_COLOUR = "#b00020"
+MUTED_COLOUR = "#666670"
+
+
+def run_title(index: int, spec: RunSpec) -> str:
+    """How a run is named in lists and legends: '1. η = 0.01' from its label, else from its settings."""
+    if spec.label:
+        return f"{index + 1}. {spec.label}"
+    sign = ", wrong sign" if spec.sign == "wrong" else ""
+    return f"{index + 1}. {OPTIMIZER_TITLES[spec.optimizer]}, η = {format_number(spec.lr)}{sign}"
+
+
+def run_qcolour(index: int) -> QColor:
+    """Run `index`'s colour (the one every view uses) as a QColor."""
+    return QColor.fromRgbF(*run_colour(index))
+
+
+def run_swatch(index: int) -> QIcon:
+    """A small square of run `index`'s colour."""
+    pixmap = QPixmap(SWATCH_SIZE, SWATCH_SIZE)
+    pixmap.fill(run_qcolour(index))
+    return QIcon(pixmap)
+
+
+class RunSelection(QObject):
+    """Which run the update panel and the step table explain; follows the session's runs (default run 0)."""
+
+    changed = Signal(int)
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._index = 0
+        session.runs_changed.connect(self._runs_changed)
+
+    @property
+    def index(self) -> int:
+        """The selected run's index (0 when there are no runs)."""
+        return self._index
+
+    def select(self, index: int) -> None:
+        """Select run `index` (clamped to the runs there are)."""
+        index = max(0, min(int(index), len(self._session.runs) - 1))
+        if index != self._index:
+            self._index = index
+            self.changed.emit(index)
+
+    def result(self) -> RunResult | None:
+        """The selected run, or None when there are no runs."""
+        runs = self._session.runs
+        return runs[self._index] if self._index < len(runs) else None
+
+    def _runs_changed(self, runs: tuple[RunResult, ...]) -> None:
+        if self._index >= len(runs):
+            self.select(len(runs) - 1)
+
+
+class RunChooser(QComboBox):
+    """A drop-down of the session's runs bound to the shared selection."""
+
+    def __init__(self, session: Session, selection: RunSelection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._selection = selection
+        self._filling = False
+        self.setToolTip("The run this panel explains (also chosen in the Runs panel)")
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(CHOOSER_CHARACTERS)
+        self.activated.connect(selection.select)
+        session.runs_changed.connect(lambda _runs: self._fill())
+        selection.changed.connect(self._show_selection)
+        self._fill()
+
+    def _fill(self) -> None:
+        self._filling = True
+        self.clear()
+        for index, result in enumerate(self._session.runs):
+            self.addItem(run_swatch(index), run_title(index, result.spec))
+        self._filling = False
+        self._show_selection(self._selection.index)
+
+    def _show_selection(self, index: int) -> None:
+        if index < self.count():
+            self.setCurrentIndex(index)
+
+
+REFRESH_EVENT = QEvent.Type(QEvent.registerEventType())
+
+
+class LazyPanel(QWidget):
+    """A panel that redraws from the session at most once per event-loop pass, and only while it is seen.
+
+    A redraw is posted as an event, so it runs before the window repaints (Qt posts repaints at low
+    priority) and the step's changes in every view reach the screen in one repaint. Changes that arrive
+    while the panel is not seen (closed, or behind another tab: its dock says so through set_seen) mark
+    it stale; it catches up when it is seen again.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stale = True
+        self._seen = True
+        self._posted = False
+
+    def refresh(self) -> None:
+        """Redraw everything from the session (each panel its own way)."""
+        raise NotImplementedError
+
+    def schedule_refresh(self, *_: object) -> None:
+        """Ask for a redraw: soon if the panel is seen, else when it is next seen."""
+        self._stale = True
+        if self._seen and self.isVisible():
+            self._post_refresh()
+
+    def refresh_with_the_views(self, *_: object) -> None:
+        """Redraw at once if seen, so the panel reaches the screen in the same repaint as the views.
+
+        For the clock: step_changed is the last signal of every change, and playback sends it many
+        times a second.
+        """
+        self._stale = True
+        if self._seen and self.isVisible():
+            self._stale = False
+            self.refresh()
+
+    def is_current(self) -> bool:
+        """Whether the panel shows the session as it is now (no redraw pending)."""
+        return not self._stale and not self._posted
+
+    def set_seen(self, seen: bool) -> None:
+        """Whether the panel is on screen (its dock is open and its tab in front); catch up when it is."""
+        self._seen = seen
+        if seen and self._stale and self.isVisible():
+            self._post_refresh()
+
+    def _post_refresh(self) -> None:
+        if not self._posted:
+            self._posted = True
+            QCoreApplication.postEvent(self, QEvent(REFRESH_EVENT))
+
+    def event(self, event: QEvent) -> bool:
+        """Redraw when the posted refresh arrives."""
+        if event.type() != REFRESH_EVENT:
+            return super().event(event)
+        self._posted = False
+        if self._stale:
+            self._stale = False
+            self.refresh()
+        return True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Catch up with changes made while hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self._post_refresh()
+
+
+def muted(text: str) -> str:
+    """Rich text in the panels' quiet grey."""
+    return f"<span style='color:{MUTED_COLOUR}'>{text}</span>"
+
+
+def wrong_sign(text: str) -> str:
+    """Rich text in the wrong sign's red, bold."""
+    return f"<b style='color:{WRONG_SIGN_COLOUR}'>{text}</b>"
+
+
+ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

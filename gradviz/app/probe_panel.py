@@ -1,0 +1,328 @@
+"""The probe: where it is (the descent point, a pinned point, the mouse) and the panel of values and slices there."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+import sympy
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradviz.app.contour_view import ContourView
+from gradviz.app.panel_base import LazyPanel, muted, wrong_sign
+from gradviz.app.surface_view import TEXT_COLOUR
+from gradviz.core.notation import format_number, partial_label, unicode_math
+from gradviz.core.probe import RELATIVE_STEP, Probe, SliceCurve, probe_at, slice_curves
+from gradviz.core.session import Session
+
+PROBE_MODE_SHORTCUT = "P"
+CHECK_DIGITS = 10  # the estimate's digits, enough to see where it parts from the exact value
+DIFFERENCE_DIGITS = 2
+SLICE_HEIGHT = 120
+CURVE_PEN = pg.mkPen((40, 70, 160), width=2.2)
+TANGENT_PEN = pg.mkPen((200, 60, 40), width=2.2)
+POINT_BRUSH = pg.mkBrush(200, 60, 40)
+CLICK_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick)
+
+
+def current_probe_point(session: Session) -> dict[str, float] | None:
+    """The point the probe shows: the session's probe, else run 0's point at the clock, else run 0's start."""
+    if session.analysis is None:
+        return None
+    if session.probe is not None:
+        return dict(session.probe)
+    variables = session.variables
+    if session.runs and session.runs[0].points.shape[1] == len(variables):
+        row = session.runs[0].points[session.step_state(0).step_index]
+        return dict(zip(variables, row.tolist(), strict=True))
+    return dict(session.run_specs[0].start) if session.run_specs else None
+
+
+def symbol(name: str) -> str:
+    """A variable name as Unicode math: w1 → w₁."""
+    return unicode_math(sympy.Symbol(name))
+
+
+class ProbeControl(QObject):
+    """Chooses where the probe is: the descent point (default), a point pinned by Ctrl+click, or the mouse."""
+
+    def __init__(self, session: Session, contour_view: ContourView, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._session = session
+        self._view = contour_view
+        self._following_mouse = False
+        self.group = QActionGroup(self)
+        self.descent_action = self._mode_action(window, "Probe the descent point", "descent point",
+                                                self.follow_descent, "Show derivatives where run 1 is now")
+        self.pinned_action = self._mode_action(window, "Probe a pinned point", "pinned point", self.pin_here,
+                                               "Ctrl+click the contour map to pin the probe anywhere")
+        self.mouse_action = self._mode_action(window, "Probe under the mouse", "mouse", self._toggle_mouse,
+                                              f"The probe follows the mouse over the contour map "
+                                              f"({PROBE_MODE_SHORTCUT} switches it on and off)")
+        self.mouse_action.setShortcut(QKeySequence(PROBE_MODE_SHORTCUT))
+        self.mouse_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        contour_view.viewport().installEventFilter(self)
+        contour_view.hovered.connect(self._hovered)
+        session.probe_changed.connect(lambda _probe: self._show_mode())
+        self._show_mode()
+
+    @property
+    def actions(self) -> tuple[QAction, ...]:
+        """The three probe modes, for menus and buttons."""
+        return (self.descent_action, self.pinned_action, self.mouse_action)
+
+    def _mode_action(self, window: QMainWindow, text: str, short_text: str, slot: object, tip: str) -> QAction:
+        action = QAction(text, self.group)
+        action.setIconText(short_text)
+        action.setCheckable(True)
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.triggered.connect(slot)
+        window.addAction(action)
+        return action
+
+    def follow_descent(self) -> None:
+        """Probe wherever run 1 is at the current step."""
+        self._following_mouse = False
+        self._session.set_probe(None)
+
+    def pin_here(self) -> None:
+        """Keep the probe where it is now (Ctrl+click the contour map to move it)."""
+        self._following_mouse = False
+        self._session.set_probe(current_probe_point(self._session))
+
+    def pin_at(self, x: float, y: float) -> None:
+        """Pin the probe at a point of the contour map (x alone when one variable is plotted)."""
+        self._following_mouse = False
+        self._session.set_probe(dict(zip(self._session.plot.axes, (x, y), strict=False)))
+
+    def _toggle_mouse(self) -> None:
+        if self._following_mouse:
+            self.follow_descent()
+            return
+        self._following_mouse = True
+        self._session.set_probe(current_probe_point(self._session))
+
+    def _hovered(self, x: float, y: float) -> None:
+        if self._following_mouse and self._session.analysis is not None:
+            self._session.set_probe(dict(zip(self._session.plot.axes, (x, y), strict=False)))
+
+    def _show_mode(self) -> None:
+        if self._session.probe is None:
+            self._following_mouse = False
+        chosen = (self.descent_action if self._session.probe is None
+                  else self.mouse_action if self._following_mouse else self.pinned_action)
+        chosen.setChecked(True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+click on the contour map pins the probe there instead of moving the start."""
+        if event.type() not in CLICK_EVENTS or not isinstance(event, QMouseEvent):
+            return False
+        if event.button() != Qt.MouseButton.LeftButton or not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False
+        if event.type() == QEvent.Type.MouseButtonPress:
+            scene_position = self._view.mapToScene(event.position().toPoint())
+            if self._view.view_box.sceneBoundingRect().contains(scene_position):
+                point: QPointF = self._view.view_box.mapSceneToView(scene_position)
+                self.pin_at(point.x(), point.y())
+        return True
+
+
+class SlicePlot(QWidget):
+    """f along one axis through the probe, with the tangent line whose slope is the partial derivative."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setMinimumHeight(SLICE_HEIGHT)
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        item = self.plot.getPlotItem()
+        item.hideButtons()
+        item.setMenuEnabled(False)
+        item.setMouseEnabled(x=False, y=False)
+        item.showGrid(x=True, y=True, alpha=0.15)
+        for side in ("left", "bottom"):
+            item.getAxis(side).setPen(pg.mkPen(TEXT_COLOUR))
+            item.getAxis(side).setTextPen(pg.mkPen(TEXT_COLOUR))
+        self.curve = item.plot(pen=CURVE_PEN, connect="finite")
+        self.tangent = item.plot(pen=TANGENT_PEN)
+        self.point = item.plot(pen=None, symbol="o", symbolSize=9, symbolBrush=POINT_BRUSH, symbolPen=None)
+        self._axis = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.plot, 1)
+
+    def show_slice(self, curve: SliceCurve, title: str) -> None:
+        """Draw one slice and its tangent."""
+        self.title.setText(title)
+        item = self.plot.getPlotItem()
+        if curve.axis != self._axis:
+            self._axis = curve.axis
+            item.setLabel("bottom", symbol(curve.axis), color=TEXT_COLOUR.name())
+        finite = np.isfinite(curve.values)
+        self.curve.setData(curve.coordinates, np.where(finite, curve.values, np.nan))
+        if curve.tangent is None:
+            self.tangent.setData([], [])
+            self.point.setData([], [])
+            return
+        (x1, y1), (x2, y2) = curve.tangent
+        self.tangent.setData([x1, x2], [y1, y2])
+        self.point.setData([curve.x0], [curve.f0])
+        heights = curve.values[finite]
+        if heights.size:
+            item.setXRange(float(curve.coordinates[0]), float(curve.coordinates[-1]), padding=0.02)
+            item.setYRange(float(heights.min()), float(heights.max()), padding=0.06)
+
+
+class ProbePanel(LazyPanel):
+    """The values at the probe: f, its partials, |∇f|, the steepest ascent, a gradient check, and two slices."""
+
+    def __init__(self, session: Session, control: ProbeControl, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.probe: Probe | None = None
+        self.slices: tuple[SliceCurve, ...] = ()
+        self.rows: list[tuple[str, str]] = []
+
+        modes = QHBoxLayout()
+        modes.addWidget(QLabel("Probe at:"))
+        for action in control.actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            modes.addWidget(button)
+        modes.addStretch(1)
+        hint = QLabel(muted(f"Ctrl+click the contour map to pin the probe; {PROBE_MODE_SHORTCUT} follows the mouse."))
+        hint.setWordWrap(True)
+        self.values_label = QLabel()
+        self.values_label.setTextFormat(Qt.TextFormat.RichText)
+        self.values_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.values_label.setWordWrap(True)
+        self.check_label = QLabel()
+        self.check_label.setTextFormat(Qt.TextFormat.RichText)
+        self.check_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.check_label.setWordWrap(True)
+        self.slice_plots = (SlicePlot(), SlicePlot())
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addLayout(modes)
+        layout.addWidget(hint)
+        layout.addWidget(self.values_label)
+        layout.addWidget(self.check_label)
+        for plot in self.slice_plots:
+            layout.addWidget(plot, 1)
+
+        for signal in (session.probe_changed, session.runs_changed, session.field_changed):
+            signal.connect(self.schedule_refresh)
+        session.step_changed.connect(self._step_changed)
+
+    def _step_changed(self, _step: int) -> None:
+        if self._session.probe is None:  # following the descent point
+            self.refresh_with_the_views()
+
+    def refresh(self) -> None:
+        """Recompute the probe and the slices at the current probe point."""
+        session = self._session
+        point = current_probe_point(session)
+        if point is None or session.analysis is None:
+            self._show_nothing("Type a formula to probe it.")
+            return
+        compiled, axes = session.analysis.compiled, session.plot.axes
+        self.probe = probe_at(compiled, point, axes)
+        self.slices = slice_curves(compiled, point, axes, session.plot.ranges) if self.probe.valid else ()
+        name = session.analysis.formula.name
+        self.rows = probe_rows(self.probe, name)
+        self.values_label.setText(html_rows(self.rows))
+        self.check_label.setText(check_table(self.probe, name))
+        for index, plot in enumerate(self.slice_plots):
+            plot.setVisible(index < len(self.slices))
+            if index < len(self.slices):
+                plot.show_slice(self.slices[index], slice_title(self.probe, self.slices[index], name))
+
+    def _show_nothing(self, message: str) -> None:
+        self.probe, self.slices, self.rows = None, (), []
+        self.values_label.setText(muted(message))
+        self.check_label.setText("")
+        for plot in self.slice_plots:
+            plot.hide()
+
+
+def _point_text(probe: Probe, names: tuple[str, ...]) -> str:
+    """'(x, y) = (1, 2)' for these variables."""
+    listed = ", ".join(symbol(name) for name in names)
+    values = ", ".join(format_number(probe.point[name]) for name in names)
+    return f"({listed}) = ({values})" if len(names) > 1 else f"{listed} = {values}"
+
+
+def _ascent_text(probe: Probe) -> str:
+    """The unit vector of steepest ascent in the plotted plane and its angle from the first axis."""
+    direction = probe.plane_ascent_direction
+    if direction is None:
+        return "none: the gradient is zero here (a flat point)"
+    vector = "(" + ", ".join(format_number(component, 3) for component in direction) + ")"
+    if len(direction) == 1:
+        return f"{vector}: towards {'larger' if direction[0] > 0 else 'smaller'} {symbol(probe.axes[0])}"
+    angle = math.degrees(math.atan2(direction[1], direction[0]))
+    plane = f" in the ({', '.join(map(symbol, probe.axes))}) plane" if len(probe.variables) > len(probe.axes) else ""
+    return f"{vector}{plane}, {format_number(angle, 3)}° from the {symbol(probe.axes[0])} axis"
+
+
+def probe_rows(probe: Probe, name: str) -> list[tuple[str, str]]:
+    """The (label, value) rows the probe panel shows."""
+    held = tuple(variable for variable in probe.variables if variable not in probe.axes)
+    rows = [("at", _point_text(probe, probe.axes))]
+    if held:
+        rows.append(("held", _point_text(probe, held)))
+    if not probe.valid:
+        return [*rows, (name, probe.reason)]
+    rows.append((name, format_number(probe.value)))
+    rows += [(partial_label(name, variable), format_number(probe.gradient[variable])) for variable in probe.variables]
+    rows.append((f"|∇{name}|", format_number(probe.gradient_norm)))
+    rows.append(("steepest ascent", _ascent_text(probe)))
+    return rows
+
+
+def html_rows(rows: list[tuple[str, str]]) -> str:
+    """Rows as a two-column rich-text table, labels in grey."""
+    body = "".join(f"<tr><td align='right'>{muted(label)}</td><td><b>{value}</b></td></tr>" for label, value in rows)
+    return f"<table cellspacing='0' cellpadding='2'>{body}</table>"
+
+
+def check_table(probe: Probe, name: str) -> str:
+    """The gradient check: each exact partial beside its central difference, with their difference."""
+    if not probe.checks:
+        return ""
+    header = "".join(f"<th align='right'>{title}</th>" for title in ("", "exact", "estimate", "difference"))
+    body = "".join(
+        f"<tr><td>{partial_label(name, check.variable)}</td><td align='right'>{format_number(check.exact)}</td>"
+        f"<td align='right'>{format_number(check.estimate, CHECK_DIGITS)}</td>"
+        f"<td align='right'>{format_number(check.absolute_difference, DIFFERENCE_DIGITS)} "
+        f"{'✓' if check.agrees else wrong_sign('✗')}</td></tr>"
+        for check in probe.checks
+    )
+    formula = f"({name}(v + h) − {name}(v − h)) / 2h with h = {format_number(RELATIVE_STEP)}·max(1, |v|)"
+    return (f"<b>Gradient check</b>: the exact partial beside the central-difference estimate<br>{muted(formula)}"
+            f"<table cellspacing='0' cellpadding='3'><tr>{header}</tr>{body}</table>")
+
+
+def slice_title(probe: Probe, curve: SliceCurve, name: str) -> str:
+    """'f(x, 2): slope ∂f/∂x = 10' — f along one axis with every other variable held at the probe."""
+    arguments = ", ".join(symbol(variable) if variable == curve.axis else format_number(probe.point[variable], 4)
+                          for variable in probe.variables)
+    return f"{name}({arguments}): slope {partial_label(name, curve.axis)} = {format_number(curve.slope)}"

@@ -1,0 +1,226 @@
+"""The runs panel: every run side by side with its outcome, selection, removal, and quick comparisons."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradviz.app.lr_guidance import guidance_for
+from gradviz.app.panel_base import MAX_RUNS, MUTED_COLOUR, WRONG_SIGN_COLOUR, RunSelection, muted, run_swatch
+from gradviz.core.comparisons import (
+    around_stability_limit,
+    compare_learning_rates,
+    different_starts,
+    race_optimizers,
+    wrong_sign_twin,
+)
+from gradviz.core.compiled import CompiledFormula
+from gradviz.core.descent import OPTIMIZER_TITLES
+from gradviz.core.notation import format_number
+from gradviz.core.scenario import RunSpec
+from gradviz.core.session import Session
+
+LR_FACTORS = (1.0, 0.1, 10.0)  # the run itself first, so run 1 keeps the stepper's η
+PLANE_SPREAD = ((0.15, 0.15), (0.85, 0.15), (0.15, 0.85), (0.85, 0.85))  # fractions of the plotted ranges
+LINE_SPREAD = ((0.1,), (0.35,), (0.65,), (0.9,))
+SAME_LR = 0.02  # learning rates this close (relatively) would draw the same run twice
+COLUMNS = ("Run", "Optimizer", "η", "Sign")
+OUTCOME_COLOURS = {"converged": "#1b7f3b", "max_steps": MUTED_COLOUR, "diverged": WRONG_SIGN_COLOUR,
+                   "singular_hessian": WRONG_SIGN_COLOUR}
+
+
+def learning_rate_specs(session: Session, index: int) -> tuple[RunSpec, ...]:
+    """Run `index` at η, η/10 and 10η, and just below and above 2/λmax where the start has that limit."""
+    spec = session.runs[index].spec
+    specs = compare_learning_rates(spec, LR_FACTORS)
+    guidance = guidance_for(session, index)
+    if guidance is None or not guidance.available:
+        return specs
+    new = [extra for extra in around_stability_limit(spec, guidance)
+           if not any(math.isclose(extra.lr, other.lr, rel_tol=SAME_LR) for other in specs)]
+    return (*specs, *new)
+
+
+def _defined_at(compiled: CompiledFormula, point: dict[str, float]) -> bool:
+    """Whether f and its gradient are finite at a point."""
+    try:
+        value, gradient = compiled.value_and_gradient(np.array([point[name] for name in compiled.variables]))
+    except ArithmeticError:
+        return False
+    return math.isfinite(value) and bool(np.isfinite(gradient).all())
+
+
+def spread_starts(session: Session, spec: RunSpec) -> list[dict[str, float]]:
+    """The run's start and four more spread over the plotted ranges, keeping those where f is defined."""
+    if session.analysis is None:
+        return []
+    axes = session.plot.axes
+    ranges = [session.plot.ranges[axis] for axis in axes]
+    candidates = [{axis: spec.start[axis] for axis in axes}]
+    for fractions in PLANE_SPREAD if len(axes) == 2 else LINE_SPREAD:
+        candidates.append({axis: low + fraction * (high - low)
+                           for axis, fraction, (low, high) in zip(axes, fractions, ranges, strict=True)})
+    return [start for start in candidates if _defined_at(session.analysis.compiled, {**spec.start, **start})]
+
+
+def with_wrong_sign_twin(session: Session, index: int) -> tuple[RunSpec, ...]:
+    """Every run, then run `index` with the other update sign."""
+    return (*(result.spec for result in session.runs), wrong_sign_twin(session.runs[index].spec))
+
+
+def optimizer_race(session: Session, index: int) -> tuple[RunSpec, ...]:
+    """Run `index` with gradient descent, momentum and Adam, each at a learning rate that suits it."""
+    return race_optimizers(session.runs[index].spec)
+
+
+def start_point_specs(session: Session, index: int) -> tuple[RunSpec, ...]:
+    """Run `index` from its start and from points spread over the plotted ranges."""
+    spec = session.runs[index].spec
+    return different_starts(spec, spread_starts(session, spec))
+
+
+SpecsMaker = Callable[[Session, int], tuple[RunSpec, ...]]
+TWIN_ACTION = "Add the wrong-sign twin"
+QUICK_ACTIONS: tuple[tuple[str, str, SpecsMaker], ...] = (
+    (TWIN_ACTION, "Add the selected run with the other update sign (w + η∇f climbs)", with_wrong_sign_twin),
+    ("Compare learning rates", "The selected run at η, η/10 and 10η, and just below and above the stability limit",
+     learning_rate_specs),
+    ("Race optimizers", "Gradient descent, momentum and Adam from the same start, each with an η that suits it",
+     optimizer_race),
+    ("Different start points", "The selected run from its start and from four points spread over the map",
+     start_point_specs),
+)
+
+
+class RunsPanel(QWidget):
+    """Lists the runs (colour, label, optimizer, η, sign, outcome); select, remove, and compare quickly."""
+
+    def __init__(self, session: Session, selection: RunSelection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._selection = selection
+        self._filling = False
+
+        quick = QGridLayout()
+        self.quick_buttons: dict[str, QPushButton] = {}
+        for position, (text, tip, make_specs) in enumerate(QUICK_ACTIONS):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _checked=False, make=make_specs: self.apply(make))
+            quick.addWidget(button, position // 2, position % 2)
+            self.quick_buttons[text] = button
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(len(COLUMNS))
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setItemsExpandable(False)
+        self.tree.setIndentation(0)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.currentItemChanged.connect(self._current_item_changed)
+
+        self.remove_button = QPushButton("Remove run")
+        self.remove_button.setToolTip("Remove the selected run")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.keep_button = QPushButton("Keep only this run")
+        self.keep_button.setToolTip("Remove every run but the selected one")
+        self.keep_button.clicked.connect(self.keep_selected)
+        self.count_label = QLabel()
+        actions = QHBoxLayout()
+        actions.addWidget(self.count_label, 1)
+        actions.addWidget(self.remove_button)
+        actions.addWidget(self.keep_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        heading = QLabel("<b>Compare</b> (starting from the selected run; all runs share one clock):")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        layout.addLayout(quick)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(actions)
+
+        session.runs_changed.connect(lambda _runs: self.refresh())
+        selection.changed.connect(self._show_selection)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """List every run with its outcome."""
+        self._filling = True
+        self.tree.clear()
+        for index, result in enumerate(self._session.runs):
+            spec = result.spec
+            item = QTreeWidgetItem([spec.label or f"run {index + 1}", OPTIMIZER_TITLES[spec.optimizer],
+                                    format_number(spec.lr), spec.sign])
+            item.setIcon(0, run_swatch(index))
+            item.setToolTip(0, spec.label or f"run {index + 1}")
+            if spec.sign == "wrong":
+                item.setForeground(3, QColor(WRONG_SIGN_COLOUR))
+            outcome = QTreeWidgetItem(item, [f"    {result.run.message}"])
+            outcome.setForeground(0, QColor(OUTCOME_COLOURS.get(result.run.stop_reason, MUTED_COLOUR)))
+            outcome.setToolTip(0, result.run.message)
+            outcome.setFlags(Qt.ItemFlag.ItemIsEnabled)  # part of its run's entry, not a run to select
+            self.tree.addTopLevelItem(item)
+            outcome.setFirstColumnSpanned(True)
+            item.setExpanded(True)
+        self._filling = False
+        count = len(self._session.runs)
+        self.count_label.setText(muted(f"{count} of at most {MAX_RUNS} runs"))
+        self.remove_button.setEnabled(count > 1)
+        self.keep_button.setEnabled(count > 1)
+        for text, button in self.quick_buttons.items():
+            button.setEnabled(0 < count < MAX_RUNS if text == TWIN_ACTION else count > 0)
+        self._show_selection(self._selection.index)
+
+    def apply(self, make_specs: SpecsMaker) -> None:
+        """Replace the runs by those built from the selected run, select run 1 and start the clock again."""
+        if not self._session.runs:
+            return
+        specs = make_specs(self._session, self._selection.index)[:MAX_RUNS]
+        self._session.set_runs(specs)
+        self._selection.select(0)
+        self._session.reset()
+
+    def remove_selected(self) -> None:
+        """Remove the selected run (the last one cannot go)."""
+        specs = [result.spec for result in self._session.runs]
+        if len(specs) > 1:
+            del specs[self._selection.index]
+            self._session.set_runs(specs)
+
+    def keep_selected(self) -> None:
+        """Remove every run but the selected one, which becomes run 1 (the one the stepper controls)."""
+        if self._session.runs:
+            self._session.set_runs([replace(self._session.runs[self._selection.index].spec, label="")])
+            self._selection.select(0)
+
+    def _current_item_changed(self, item: QTreeWidgetItem | None) -> None:
+        if item is not None and not self._filling:
+            self._selection.select(self.tree.indexOfTopLevelItem(item))
+
+    def _show_selection(self, index: int) -> None:
+        item = self.tree.topLevelItem(index)
+        if item is not None and self.tree.currentItem() is not item:
+            self._filling = True
+            self.tree.setCurrentItem(item)
+            self._filling = False

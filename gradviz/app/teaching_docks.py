@@ -1,0 +1,179 @@
+"""The teaching tools as dock widgets of the main window: probe, update equation, step table, loss plot, runs.
+
+By default they sit on the right, the probe, update and step table tabbed above the loss plot and the
+runs; View → Panels shows, raises or hides each one (Ctrl+1 … Ctrl+5) and restores that layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
+
+from gradviz.app.loss_plot import LossPlot
+from gradviz.app.lr_guidance import LrGuidanceDisplay
+from gradviz.app.panel_base import LazyPanel, RunSelection
+from gradviz.app.probe_panel import ProbeControl, ProbePanel
+from gradviz.app.runs_panel import RunsPanel
+from gradviz.app.step_table_panel import StepTablePanel
+from gradviz.app.update_panel import UpdatePanel
+
+if TYPE_CHECKING:
+    from gradviz.app.main_window import MainWindow
+
+DOCK_AREA = Qt.DockWidgetArea.RightDockWidgetArea
+DOCK_WIDTH = 480
+UPPER_SHARE = 0.56  # of the dock column's height, for the probe, update and step table
+DOCK_ORDER = ("probe_dock", "update_dock", "step_table_dock", "loss_dock", "runs_dock")
+DOCK_TITLES = {
+    "probe_dock": "Probe",
+    "update_dock": "Update equation",
+    "step_table_dock": "Step table",
+    "loss_dock": "Loss",
+    "runs_dock": "Runs",
+}
+
+
+@dataclass(frozen=True)
+class TeachingDocks:
+    """The teaching panels, the docks that hold them (by object name) and the View → Panels menu."""
+
+    selection: RunSelection
+    probe_control: ProbeControl
+    probe_panel: ProbePanel
+    update_panel: UpdatePanel
+    step_table_panel: StepTablePanel
+    loss_plot: LossPlot
+    runs_panel: RunsPanel
+    lr_guidance: LrGuidanceDisplay
+    docks: dict[str, QDockWidget]
+    panels_menu: QMenu
+
+    def show_panel(self, object_name: str) -> None:
+        """Open a panel's dock and bring its tab to the front."""
+        show_dock(self.docks[object_name])
+
+
+def show_dock(dock: QDockWidget) -> None:
+    """Open a dock and bring its tab to the front."""
+    dock.show()
+    dock.raise_()
+
+
+def dock_on_screen(dock: QDockWidget) -> bool:
+    """Whether a dock can be seen: open, and not behind another tab."""
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
+def toggle_dock(dock: QDockWidget) -> None:
+    """Hide a dock that is in front; open or bring forward one that is closed or behind another tab."""
+    if dock_on_screen(dock):
+        dock.close()
+    else:
+        show_dock(dock)
+
+
+def _dock(window: QMainWindow, object_name: str, title: str, panel: QWidget) -> QDockWidget:
+    dock = QDockWidget(title, window)
+    dock.setObjectName(object_name)
+    dock.setWidget(panel)
+    if isinstance(panel, LazyPanel):
+        dock.visibilityChanged.connect(panel.set_seen)
+    return dock
+
+
+def arrange_docks(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
+    """The default layout: on the right, probe | update | step table tabbed above loss | runs."""
+    probe, update, steps, loss, runs = (docks[name] for name in DOCK_ORDER)
+    for dock in docks.values():
+        window.removeDockWidget(dock)
+        dock.setFloating(False)
+    window.addDockWidget(DOCK_AREA, probe)
+    window.splitDockWidget(probe, loss, Qt.Orientation.Vertical)
+    window.tabifyDockWidget(probe, update)
+    window.tabifyDockWidget(update, steps)
+    window.tabifyDockWidget(loss, runs)
+    for dock in docks.values():
+        dock.show()
+    probe.raise_()
+    loss.raise_()
+    height = max(window.height(), 600)
+    window.resizeDocks([probe], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+    window.resizeDocks([probe, loss], [round(height * UPPER_SHARE), round(height * (1 - UPPER_SHARE))],
+                       Qt.Orientation.Vertical)
+
+
+def _view_menu(window: QMainWindow) -> QMenu:
+    """The window's View menu (made if there is none)."""
+    for action in window.menuBar().actions():
+        if action.menu() is not None and action.text().replace("&", "") == "View":
+            return action.menu()
+    return window.menuBar().addMenu("&View")
+
+
+def _panel_action(window: QMainWindow, dock: QDockWidget, shortcut: str) -> QAction:
+    """A checked-while-open menu entry that hides the dock when in front, else brings it forward."""
+    action = QAction(dock.windowTitle(), window)
+    action.setCheckable(True)
+    action.setShortcut(QKeySequence(shortcut))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.setStatusTip(f"Show, bring forward or hide the {dock.windowTitle().lower()} panel")
+    dock.toggleViewAction().toggled.connect(action.setChecked)
+    action.setChecked(dock.toggleViewAction().isChecked())
+
+    def toggled() -> None:
+        toggle_dock(dock)
+        action.setChecked(dock.toggleViewAction().isChecked())
+
+    action.triggered.connect(toggled)
+    window.addAction(action)
+    return action
+
+
+def _build_menus(window: QMainWindow, docks: dict[str, QDockWidget], probe_control: ProbeControl) -> QMenu:
+    view_menu = _view_menu(window)
+    view_menu.addSeparator()
+    panels_menu = view_menu.addMenu("Panels")
+    for number, name in enumerate(DOCK_ORDER, start=1):
+        panels_menu.addAction(_panel_action(window, docks[name], f"Ctrl+{number}"))
+    panels_menu.addSeparator()
+    reset = panels_menu.addAction("Reset panel layout")
+    reset.triggered.connect(lambda: arrange_docks(window, docks))
+    probe_menu = view_menu.addMenu("Probe")
+    for action in probe_control.actions:
+        probe_menu.addAction(action)
+    return panels_menu
+
+
+def install_teaching_docks(window: MainWindow) -> TeachingDocks:
+    """Create the teaching panels in docks on the right of the window, with View → Panels and View → Probe."""
+    session = window.session
+    selection = RunSelection(session, window)
+    probe_control = ProbeControl(session, window.contour_view, window)
+    probe_panel = ProbePanel(session, probe_control)
+    update_panel = UpdatePanel(session, selection)
+    step_table_panel = StepTablePanel(session, selection)
+    loss_plot = LossPlot(session)
+    runs_panel = RunsPanel(session, selection)
+    panels = (probe_panel, update_panel, step_table_panel, loss_plot, runs_panel)
+    docks = {name: _dock(window, name, DOCK_TITLES[name], panel)
+             for name, panel in zip(DOCK_ORDER, panels, strict=True)}
+    window.setTabPosition(DOCK_AREA, QTabWidget.TabPosition.North)
+    arrange_docks(window, docks)
+    for dock in docks.values():
+        window.restoreDockWidget(dock)  # where the user left it, when the layout was saved before the docks existed
+    return TeachingDocks(
+        selection=selection,
+        probe_control=probe_control,
+        probe_panel=probe_panel,
+        update_panel=update_panel,
+        step_table_panel=step_table_panel,
+        loss_plot=loss_plot,
+        runs_panel=runs_panel,
+        lr_guidance=LrGuidanceDisplay(session, window.stepper),
+        docks=docks,
+        panels_menu=_build_menus(window, docks, probe_control),
+    )

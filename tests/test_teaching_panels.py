@@ -1,0 +1,156 @@
+"""The teaching panels in the window: probe, worked update, step table, loss plot, runs side by side, η guidance."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from gradviz.app.stepper_panel import lr_to_slider
+from gradviz.app.teaching_docks import DOCK_ORDER, TeachingDocks, install_teaching_docks
+from gradviz.core.errors import GradvizError
+from gradviz.core.notation import format_number
+from gradviz.core.step_table import from_csv, step_table
+
+
+@pytest.fixture
+def open_window(make_main_window):
+    """A 1600×1000 window showing a preset, with its teaching docks."""
+
+    def make(preset: str):
+        window = make_main_window(preset, size=(1600, 1000))
+        docks = window.teaching_docks if hasattr(window, "teaching_docks") else install_teaching_docks(window)
+        return window, docks
+
+    return make
+
+
+def seen(docks: TeachingDocks, dock_name: str, panel, qtbot) -> None:
+    """Bring a panel's dock to the front and wait until it shows the session as it is."""
+    docks.show_panel(dock_name)
+    qtbot.waitUntil(panel.is_current, timeout=3000)
+
+
+def test_probe_panel_shows_the_core_values_and_tangent_slopes(open_window, qtbot) -> None:
+    for preset, partials, labels in (("cubic-mixed", (10.0, 14.0), ("∂f/∂x", "∂f/∂y")),
+                                     ("two-weight-loss", (-4.0, -8.0), ("∂L/∂w₁", "∂L/∂w₂"))):
+        _window, docks = open_window(preset)
+        panel = docks.probe_panel
+        seen(docks, "probe_dock", panel, qtbot)
+        assert panel.probe.axis_partials == pytest.approx(partials)
+        rows = dict(panel.rows)
+        assert [rows[label] for label in labels] == [f"{value:g}".replace("-", "−") for value in partials]
+        assert all(check.agrees for check in panel.probe.checks)
+        for plot, slope in zip(panel.slice_plots, partials, strict=True):
+            xs, ys = plot.tangent.getData()
+            assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(slope)
+
+
+def test_ctrl_click_pins_the_probe_and_the_mouse_mode_follows_the_pointer(open_window, qtbot) -> None:
+    window, docks = open_window("bowl")
+    start = dict(window.session.run_specs[0].start)
+    view = window.contour_view
+    target = view.data_to_widget(-1.0, 2.0)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     QPoint(round(target.x()), round(target.y())))
+    assert window.session.probe == pytest.approx({"x": -1.0, "y": 2.0}, abs=0.05)
+    assert window.session.run_specs[0].start == start
+    control = docks.probe_control
+    assert control.pinned_action.isChecked()
+    control.mouse_action.trigger()
+    view.hovered.emit(0.5, -0.25)
+    assert window.session.probe == {"x": 0.5, "y": -0.25}
+    control.mouse_action.trigger()
+    assert window.session.probe is None
+    assert control.descent_action.isChecked()
+
+
+def test_update_panel_works_the_step_out_and_marks_the_wrong_sign(open_window, qtbot) -> None:
+    window, docks = open_window("two-weight-loss")
+    panel = docks.update_panel
+    seen(docks, "update_dock", panel, qtbot)
+    assert "w₁ ← 1 − 0.1·(−4) = 1.4" in panel.text().splitlines()
+    assert "<i>w</i><sub>1</sub> ← 1 − 0.1·(−4) = 1.4" in panel.equations.text()
+    window.session.update_run(0, sign="wrong")
+    qtbot.waitUntil(panel.is_current, timeout=3000)
+    assert "w₁ ← 1 + 0.1·(−4) = 0.6" in panel.text().splitlines()
+    assert "color:#b00020'>+</b> 0.1·(−4)" in panel.equations.text()
+
+
+def test_step_table_rows_highlight_copy_and_save(open_window, qtbot, tmp_path) -> None:
+    window, docks = open_window("elongated-bowl")
+    panel = docks.step_table_panel
+    window.session.set_step(7)
+    seen(docks, "step_table_dock", panel, qtbot)
+    run = window.session.runs[0].run
+    assert panel.model.rowCount() == len(run.steps)
+    assert panel.model.current_row == 7
+    assert panel.model.data(panel.model.index(7, 1)) == format_number(run.steps[7].point[0])
+    panel.view.selectRow(2)
+    panel.view.selectionModel().select(panel.model.index(3, 0), panel.view.selectionModel().SelectionFlag.Select
+                                       | panel.view.selectionModel().SelectionFlag.Rows)
+    panel.copy_action.trigger()
+    copied = from_csv(QApplication.clipboard().text())
+    assert copied.rows == step_table(window.session.runs[0]).rows[2:4]
+    panel.save(tmp_path / "steps.md")
+    assert (tmp_path / "steps.md").read_text(encoding="utf-8").startswith("| k | x | y | f |")
+    with pytest.raises(GradvizError, match="suffix"):
+        panel.save(tmp_path / "steps.txt")
+    with pytest.raises(GradvizError, match="cannot"):
+        panel.save(tmp_path / "missing" / "steps.csv")
+
+
+def test_loss_plot_draws_every_run_and_a_log_scale_that_copes_with_negative_f(open_window, qtbot) -> None:
+    window, docks = open_window("saddle")
+    docks.runs_panel.quick_buttons["Race optimizers"].click()
+    plot = docks.loss_plot
+    seen(docks, "loss_dock", plot, qtbot)
+    assert len(plot.curves) == len(window.session.runs) == 3
+    plot.log_box.setChecked(True)
+    qtbot.waitUntil(plot.is_current, timeout=3000)
+    assert "min f" in plot.caption.text()
+    heights = np.concatenate([curve.yData for curve in plot.curves])
+    assert heights.min() > 0
+    assert plot.clock_line.value() == window.session.step
+
+
+def test_quick_comparisons_run_in_lockstep(open_window, qtbot) -> None:
+    window, docks = open_window("elongated-bowl")
+    session, buttons = window.session, docks.runs_panel.quick_buttons
+    buttons["Add the wrong-sign twin"].click()
+    assert [spec.sign for spec in session.run_specs] == ["correct", "wrong"]
+    for text, count in (("Compare learning rates", 4), ("Race optimizers", 3), ("Different start points", 5)):
+        buttons[text].click()
+        assert len(session.runs) == count, text
+        for step in (0, 9, 10_000):
+            session.set_step(step)
+            assert [session.step_state(i).step_index for i in range(count)] == [
+                min(session.step, len(result.run.steps) - 1) for result in session.runs]
+    assert docks.runs_panel.tree.topLevelItemCount() == 5
+    docks.selection.select(2)
+    docks.runs_panel.remove_selected()
+    assert len(session.runs) == 4
+
+
+def test_learning_rate_guidance_marks_the_stability_limit(open_window) -> None:
+    window, docks = open_window("elongated-bowl")
+    guidance = docks.lr_guidance
+    assert guidance.guidance.limit == pytest.approx(0.1)
+    assert "stable below η = 0.1" in guidance.text()
+    assert guidance.tick.position == lr_to_slider(0.1)
+    window.session.update_run(0, lr=0.15)
+    assert "#b00020" in guidance.text()
+
+
+def test_each_panel_has_a_named_dock_and_a_menu_entry(open_window, qtbot) -> None:
+    _window, docks = open_window("bowl")
+    assert tuple(docks.docks) == DOCK_ORDER
+    titles = [action.text() for action in docks.panels_menu.actions() if action.shortcut().toString()]
+    assert titles == [docks.docks[name].windowTitle() for name in DOCK_ORDER]
+    assert all(dock.objectName() == name for name, dock in docks.docks.items())
+    step_table_entry = docks.panels_menu.actions()[2]
+    step_table_entry.trigger()
+    assert docks.docks["step_table_dock"].isVisible()
+    step_table_entry.trigger()
+    assert not docks.docks["step_table_dock"].isVisible()
