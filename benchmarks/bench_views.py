@@ -20,7 +20,8 @@ from PySide6 import QtCore, QtOpenGLWidgets, QtWidgets
 from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.contour_view import ContourView
 from gradviz.app.exporter import keep_singletons_alive
-from gradviz.app.surface_view import SurfaceView, TrajectoryData
+from gradviz.app.surface_view import SurfaceView
+from gradviz.app.view_common import TrajectoryData
 
 SIZES = (100, 200, 400)
 REPEATS = 7

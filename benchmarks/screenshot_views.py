@@ -17,7 +17,8 @@ from PySide6 import QtGui, QtWidgets
 from gradviz.app.colormaps import RUN_COLOURS, colormap_lut
 from gradviz.app.contour_view import ContourView, choose_levels
 from gradviz.app.exporter import keep_singletons_alive
-from gradviz.app.surface_view import SurfaceView, TrajectoryData
+from gradviz.app.surface_view import SurfaceView
+from gradviz.app.view_common import TrajectoryData
 
 SIZE = (1280, 720)
 Function = Callable[[np.ndarray, np.ndarray], np.ndarray]

@@ -50,6 +50,13 @@ RUN_COLOURS: tuple[RgbaColour, ...] = tuple(
     for code in ("#d55e00", "#cc79a7", "#e69f00", "#56b4e9", "#009e73", "#0072b2", "#f0e442", "#000000")
 )
 
+# The partial derivatives at the probe, alike in both views: ∂f/∂x crimson, ∂f/∂y blue (told apart by
+# lightness too), ∇f near-black; the level line through the point white. All are drawn with outlines or
+# halos, so they read on every colour of the map.
+PARTIAL_COLOURS: tuple[RgbaColour, RgbaColour] = (_hex_to_rgba("#d7263d"), _hex_to_rgba("#1f5fd6"))
+GRADIENT_COLOUR: RgbaColour = _hex_to_rgba("#17171d")
+LEVEL_COLOUR: RgbaColour = (1.0, 1.0, 1.0, 1.0)
+
 
 def colormap_lut(name: str = DEFAULT_COLORMAP, size: int = 256) -> np.ndarray:
     """Return the named colour map as a (size, 4) float32 RGBA lookup table in 0..1."""

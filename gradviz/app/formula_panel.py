@@ -99,20 +99,24 @@ class FormulaPanel(QWidget):
         self._fixed_widgets: dict[str, tuple[QSlider, QDoubleSpinBox]] = {}
         self._fixed_ranges: dict[str, tuple[float, float]] = {}
 
-        top = QHBoxLayout()
+        self.editor_row = QWidget()
+        top = QHBoxLayout(self.editor_row)
+        top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.preset_box)
         top.addWidget(self.formula_edit, 1)
         top.addWidget(self.status_label)
         middle = QHBoxLayout()
         middle.addWidget(self.derivatives_label, 1)
-        domain_column = QVBoxLayout()
+        self.domain_widget = QWidget()
+        domain_column = QVBoxLayout(self.domain_widget)
+        domain_column.setContentsMargins(0, 0, 0, 0)
         domain_column.addLayout(domain_grid)
         domain_column.addLayout(self.fixed_form)
         domain_column.addStretch(1)
-        middle.addLayout(domain_column)
+        middle.addWidget(self.domain_widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 2)
-        layout.addLayout(top)
+        layout.addWidget(self.editor_row)
         layout.addWidget(self.error_label)
         layout.addLayout(middle)
 
@@ -271,7 +275,6 @@ class FormulaPanel(QWidget):
         preset: Preset | None = self.preset_box.itemData(index)
         self.preset_box.setCurrentIndex(0)
         if preset is not None:
-            self.formula_edit.setText(preset.scenario.formula)
             self.preset_chosen.emit(preset)
 
 

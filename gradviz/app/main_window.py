@@ -6,34 +6,35 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStyle
 
 from gradviz import __version__
+from gradviz.app.camera_link import CameraLink
 from gradviz.app.contour_view import ContourView
+from gradviz.app.document import DocumentKeeper
+from gradviz.app.export_dialog import export_image_from, export_video_from
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.formula_panel import FormulaPanel
+from gradviz.app.lesson_player import LessonPlayer
+from gradviz.app.presentation import PresentationMode
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter
+from gradviz.app.probe_presenter import ProbePresenter
+from gradviz.app.settings import app_settings
 from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
+from gradviz.app.teaching_docks import install_teaching_docks
+from gradviz.app.themes import keeping_look
 from gradviz.core.errors import GradvizError
 from gradviz.core.notation import format_number
 from gradviz.core.presets import Preset, all_presets
-from gradviz.core.scenario import Scenario, load_scenario, save_scenario
+from gradviz.core.scenario import Scenario, save_scenario
 from gradviz.core.session import Session
 
-SCENARIO_FILTER = "gradviz scenarios (*.gradviz.json *.json);;All files (*)"
+SCENARIO_FILTER = "gradviz scenarios and lessons (*.gradviz.json *.json);;All files (*)"
 LR_KEY_STEP = 10  # slider positions per +/- key press (a tenth of a decade)
 RANGE_FOLLOW_MS = 150
-
-
-def app_settings() -> QSettings:
-    """Where window layout and preferences are remembered (GRADVIZ_CONFIG_DIR overrides the place)."""
-    folder = os.environ.get("GRADVIZ_CONFIG_DIR")
-    if folder:
-        return QSettings(str(Path(folder) / "gradviz.ini"), QSettings.Format.IniFormat)
-    return QSettings("gradviz", "gradviz")
 
 
 class MainWindow(QMainWindow):
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.contour_view = ContourView()
         self.surface_presenter = SurfacePresenter(self.session, self.surface_view)
         self.contour_presenter = ContourPresenter(self.session, self.contour_view)
+        self.probe_presenter = ProbePresenter(self.session, self.surface_view, self.contour_view)
         self.formula_panel = FormulaPanel(self.session, self.controller)
         self.stepper = StepperPanel(self.session)
 
@@ -85,7 +87,12 @@ class MainWindow(QMainWindow):
         self.formula_panel.preset_chosen.connect(self.open_preset)
         self.session.error_changed.connect(self._show_error_in_status)
         self.session.notice.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.camera_link = CameraLink(self.session, self.surface_view)
+        self.lesson_player = LessonPlayer(self)
+        self.presentation = PresentationMode(self)
+        self.document = DocumentKeeper(self)
         self._build_actions()
+        self.teaching_docks = install_teaching_docks(self)
         self._restore_layout()
 
     # ----- actions -------------------------------------------------------------------------------------------
@@ -105,16 +112,23 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self._action("&Open scenario…", self.open_file_dialog, QKeySequence.StandardKey.Open))
+        file_menu.addAction(self._action("Open &lesson…", self.document.open_lesson_dialog))
+        file_menu.addMenu(self.document.recent_menu)
         file_menu.addAction(self._action("&Save scenario", self.save, QKeySequence.StandardKey.Save))
         file_menu.addAction(self._action("Save scenario &as…", self.save_as, QKeySequence.StandardKey.SaveAs))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("Export &image…", lambda: export_image_from(self), "Ctrl+E",
+                                         "Save the views as PNG, or the contour map as SVG, at any size"))
+        file_menu.addAction(self._action("Export &video…", lambda: export_video_from(self), "Ctrl+Shift+E",
+                                         "Save the descent as MP4, GIF or PNG frames"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
         run_menu = menu.addMenu("&Run")
         self.play_action = self._action("Play / pause", self.stepper.toggle_playing, "Space")
         run_menu.addAction(self.play_action)
-        run_menu.addAction(self._action("Step forward", lambda: self.stepper.step_by(1), "Right"))
-        run_menu.addAction(self._action("Step back", lambda: self.stepper.step_by(-1), "Left"))
+        run_menu.addAction(self._action("Step forward", self.lesson_player.step_forward, "Right"))
+        run_menu.addAction(self._action("Step back", self.lesson_player.step_back, "Left"))
         run_menu.addAction(self._action("Reset", self._reset, "R"))
         run_menu.addAction(self._action("Flip update sign", self.stepper.flip_sign, "S",
                                         "Switch between w − η∇f and w + η∇f"))
@@ -122,8 +136,8 @@ class MainWindow(QMainWindow):
         run_menu.addAction(self._action("Smaller learning rate", lambda: self._nudge_lr(-LR_KEY_STEP), "-"))
 
         view_menu = menu.addMenu("&View")
-        view_menu.addAction(self._action("Reset 3D view", self.surface_view.reset_view, "Ctrl+0"))
-        view_menu.addAction(self._action("Top view", self.surface_view.top_view, "T"))
+        view_menu.addAction(self._action("Reset 3D view", self.camera_link.reset_view, "Ctrl+0"))
+        view_menu.addAction(self._action("Top view", self.camera_link.top_view, "T"))
         self.arrows_action = self._action("Arrows show −∇f (descent direction)", self._toggle_arrows, "D")
         self.arrows_action.setCheckable(True)
         view_menu.addAction(self.arrows_action)
@@ -131,8 +145,11 @@ class MainWindow(QMainWindow):
                                        "Compress tall surfaces such as Rosenbrock's valley")
         self.log_action.setCheckable(True)
         view_menu.addAction(self.log_action)
+        self.probe_presenter.add_actions(view_menu, self._action)
         view_menu.addSeparator()
-        view_menu.addAction(self._action("Full screen", self._toggle_full_screen, "F11"))
+        self.camera_link.add_actions(view_menu, self._action)
+        view_menu.addSeparator()
+        self.presentation.add_actions(view_menu, self._action)
         self.session.view_changed.connect(self._show_view_options)
 
         gallery_menu = menu.addMenu("&Gallery")
@@ -140,6 +157,7 @@ class MainWindow(QMainWindow):
             action = gallery_menu.addAction(preset.title)
             action.setStatusTip(preset.description)
             action.triggered.connect(lambda _checked=False, chosen=preset: self.open_preset(chosen))
+        self.lesson_player.add_actions(menu.addMenu("&Lessons"), self._action)
 
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
@@ -181,13 +199,11 @@ class MainWindow(QMainWindow):
         self.arrows_action.setChecked(self.session.view.arrows == "downhill")
         self.log_action.setChecked(self.session.view.log_height)
 
-    def _toggle_full_screen(self) -> None:
-        self.showNormal() if self.isFullScreen() else self.showFullScreen()
-
     def _show_shortcuts(self) -> None:
-        rows = [f"<tr><td><b>{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}</b></td>"
+        native = QKeySequence.SequenceFormat.NativeText
+        rows = [f"<tr><td><b>{' / '.join(key.toString(native) for key in action.shortcuts())}</b></td>"
                 f"<td>{action.text().replace('&', '')}</td></tr>" for action in self.actions()
-                if not action.shortcut().isEmpty()]
+                if action.shortcuts()]
         QMessageBox.information(self, "Keyboard shortcuts", "<table cellspacing=6>" + "".join(rows) + "</table>")
 
     def _show_about(self) -> None:
@@ -204,21 +220,16 @@ class MainWindow(QMainWindow):
             self.controller.wait()
 
     def open_preset(self, preset: Preset) -> None:
-        """Show a preset from the gallery."""
+        """Show a preset from the gallery (in the current theme)."""
+        if not self.document.confirm_discard():
+            return
         self.current_path = None
-        self.open_scenario(preset.scenario)
+        self.open_scenario(keeping_look(preset.scenario, self.session))
         self.statusBar().showMessage(preset.description, 8000)
 
     def open_file(self, path: str | os.PathLike[str]) -> bool:
-        """Open a scenario file; a bad file leaves everything as it was and says why."""
-        try:
-            scenario = load_scenario(path)
-        except GradvizError as error:
-            QMessageBox.warning(self, "Cannot open scenario", str(error))
-            return False
-        self.current_path = Path(path)
-        self.open_scenario(scenario)
-        return True
+        """Open a scenario or lesson file; a bad file leaves everything as it was and says why."""
+        return self.document.open_file(path)
 
     def open_file_dialog(self) -> None:
         """Ask for a scenario file and open it."""
@@ -238,12 +249,14 @@ class MainWindow(QMainWindow):
         return bool(path) and self._save_to(Path(path))
 
     def _save_to(self, path: Path) -> bool:
+        self.camera_link.pull()
         try:
             save_scenario(self.session.scenario(), path)
         except GradvizError as error:
             QMessageBox.warning(self, "Cannot save scenario", str(error))
             return False
         self.current_path = path
+        self.document.saved(path)
         self.statusBar().showMessage(f"Saved {path.name}", 4000)
         return True
 
@@ -312,8 +325,13 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember the layout, stop playback, close."""
+        """Offer to save unsaved edits, leave presentation mode, remember the layout, stop playback, close."""
+        if not self.document.confirm_discard():
+            event.ignore()
+            return
+        self.presentation.leave()
         self.stepper.set_playing(False)
         self.save_layout()
+        self.document.closed_cleanly()
         super().closeEvent(event)
 

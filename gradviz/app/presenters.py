@@ -6,7 +6,8 @@ import numpy as np
 
 from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.contour_view import ContourView
-from gradviz.app.surface_view import SurfaceView, TrajectoryData
+from gradviz.app.surface_view import SurfaceView
+from gradviz.app.view_common import TrajectoryData
 from gradviz.core.height_scale import HeightScale, height_scale_for
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult

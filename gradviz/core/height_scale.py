@@ -31,6 +31,11 @@ class HeightScale:
         with np.errstate(all="ignore"):
             return self.reference + np.sign(heights) * np.expm1(np.abs(heights))
 
+    def slope(self, values: np.ndarray | float) -> np.ndarray:
+        """d(height)/d(f) at f values: 1 as they are, 1 / (1 + |f − reference|) on the log scale."""
+        values = np.asarray(values, dtype=float)
+        return 1.0 / (1.0 + np.abs(values - self.reference)) if self.log else np.ones_like(values)
+
     def display_range(self, value_range: tuple[float, float]) -> tuple[float, float]:
         """The drawn height range for a range of f values."""
         low, high = self.forward(np.array(value_range, dtype=float))

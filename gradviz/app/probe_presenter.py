@@ -1,0 +1,369 @@
+"""The partial derivatives at the probe point, drawn as the tutorials draw them, on both views.
+
+On the 3D surface: the two slices through the point — f along the first axis with the second held,
+and the other way round — each with its tangent line, whose slope is that partial derivative, and
+optionally the tangent plane. On the contour panel: the ∂f/∂x arrow (horizontal), the ∂f/∂y arrow
+(vertical) and their vector sum ∇f, drawn from the point at one common scale with dashed lines
+completing the rectangle, at right angles to the highlighted level line through the point. Over one
+variable: the tangent of the curve at the point and its slope.
+
+Log height: the drawn surface is g(f) with g(v) = sign(v − r)·log(1 + |v − r|), so its slices are
+g(f(x, y₀)), whose tangents have slope g'(f₀)·∂f/∂x in drawn units. The lines drawn are these tangents
+of the drawn curves (they touch what is drawn, and their sign and their steepness relative to each
+other are the partials'); the labels keep the real ∂f/∂x and ∂f/∂y, and a note says so. The tangent
+plane is likewise the drawn surface's. The contour panel's arrows are ∇f itself in either scale.
+
+The views only draw: this module computes every point, segment and label from the core probe.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+import contourpy
+import numpy as np
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+
+from gradviz.app.colormaps import GRADIENT_COLOUR, LEVEL_COLOUR, PARTIAL_COLOURS, RgbaColour
+from gradviz.app.contour_view import ContourView
+from gradviz.app.presentation import remember
+from gradviz.app.probe_panel import current_probe_point, symbol
+from gradviz.app.settings import app_settings
+from gradviz.app.surface_view import SurfaceView
+from gradviz.app.view_common import (
+    ContourProbeOverlay,
+    LegendRow,
+    OverlayArrow,
+    OverlayGuide,
+    SliceLine,
+    SurfaceProbeOverlay,
+)
+from gradviz.core.compiled import CompiledFormula
+from gradviz.core.grid import GridField
+from gradviz.core.height_scale import HeightScale, height_scale_for
+from gradviz.core.notation import format_number, gradient_label, partial_label
+from gradviz.core.probe import Probe, SliceCurve, contour_tangent_direction, probe_at, slice_curves, tangent_plane
+from gradviz.core.session import Session
+
+PARTIALS_SHORTCUT = "G"  # P is the probe panel's "probe under the mouse"
+PLANE_SHORTCUT = "Shift+G"
+ASPECT_SHORTCUT = "E"
+PARTIALS_KEY = "view/partials"
+PLANE_KEY = "view/tangent_plane"
+ASPECT_KEY = "view/equal_aspect"
+SURFACE_TANGENT_SHARE = 0.28  # a tangent's half-length, as a share of the axis range (or height range if steeper)
+CURVE_TANGENT_SHARE = 0.16
+PLANE_SHARE = 0.2  # the tangent plane's half-width, as a share of each axis range
+ARROW_SHARE = 0.38  # the longest gradient arrow, as a share of the shorter axis range
+ARROW_FLOOR = 0.55  # gradient arrows never get shorter than this share of the longest
+ARROW_ROOM_FILL = 0.85  # arrows reach at most this share of the way to the edge of the ranges…
+ARROW_MIN_ROOM = 0.04  # …unless the point is closer to it than this share of the range
+REFERENCE_PERCENTILE = 90  # the gradient magnitude drawn at full length, among the grid's
+NEWTON_STEPS = 2
+DIGITS = 4
+ASPECT_NOTE = f"x and y drawn at different scales: the right angle looks skewed ({ASPECT_SHORTCUT}: equal aspect)"
+LOG_NOTE = "Log height: the lines touch the drawn curves; the labels give their slopes in f"
+PLANE_SWATCH: RgbaColour = (0.9, 0.9, 0.94, 1.0)
+
+
+# ----- geometry -------------------------------------------------------------------------------------------
+def tangent_segment(x0: float, h0: float, slope: float, x_span: float, h_span: float, share: float) -> np.ndarray:
+    """The ends (2, 2) of the tangent h0 + slope·(x − x0), as long as `share` of a box of these spans.
+
+    The half-length t makes (t/x_span, slope·t/h_span) a vector of length `share`, so gentle and steep
+    tangents look alike in length; the ends are ordered by x.
+    """
+    half = share / math.hypot(1.0 / x_span, slope / h_span) if h_span > 0 else share * x_span
+    return np.array([[x0 - half, h0 - slope * half], [x0 + half, h0 + slope * half]])
+
+
+def with_point(curve: SliceCurve) -> tuple[np.ndarray, np.ndarray]:
+    """A slice's coordinates and values with the point itself among them (so the curve passes through it)."""
+    index = int(np.searchsorted(curve.coordinates, curve.x0))
+    return np.insert(curve.coordinates, index, curve.x0), np.insert(curve.values, index, curve.f0)
+
+
+def gradient_reference(field: GridField) -> float:
+    """The magnitude of the plotted gradient that arrows draw at full length: a high percentile of the grid's."""
+    magnitude = np.sqrt(sum(component**2 for component in field.gradient))
+    finite = magnitude[np.isfinite(magnitude)]
+    return float(np.percentile(finite, REFERENCE_PERCENTILE)) if finite.size else 0.0
+
+
+def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[float, float],
+                ranges: tuple[tuple[float, float], tuple[float, float]]) -> float:
+    """Data units per unit of ∇f, one scale for all three arrows so the components add up to ∇f.
+
+    The gradient arrow grows with the square root of |∇f| up to ARROW_SHARE of the shorter axis range
+    (reached at the reference magnitude) and never drops below ARROW_FLOOR of that; it is shortened to
+    stay inside the ranges, unless the point is too close to their edge for an arrow to fit.
+    """
+    norm = math.hypot(*gradient)
+    if norm == 0.0:
+        return 0.0
+    spans = [high - low for low, high in ranges]
+    fraction = min(max(math.sqrt(norm / reference), ARROW_FLOOR), 1.0) if reference > 0 else 1.0
+    scale = ARROW_SHARE * min(spans) * fraction / norm
+    for component, start, (low, high), span in zip(gradient, point, ranges, spans, strict=True):
+        room = high - start if component > 0 else start - low
+        if component != 0.0 and room > ARROW_MIN_ROOM * span:
+            scale = min(scale, ARROW_ROOM_FILL * room / abs(component))
+    return scale
+
+
+def level_line(compiled: CompiledFormula, probe: Probe, field: GridField) -> np.ndarray:
+    """The level line of f through the probe point: (n, 2), empty if there is none on the grid.
+
+    The piece of the level f(point) traced on the field's grid nearest the point, each vertex then moved
+    onto the level set by Newton steps along ∇f (at most a grid cell each), so it passes through the
+    point and runs at right angles to ∇f there, however coarse the grid.
+    """
+    generator = contourpy.contour_generator(field.xs, field.ys, np.ma.masked_invalid(field.values),
+                                            line_type=contourpy.LineType.Separate)
+    x0, y0 = probe.plane_point
+    lines = [line for line in generator.lines(probe.value) if len(line) > 1]
+    if not lines:
+        return np.zeros((0, 2))
+    line = min(lines, key=lambda piece: float(np.min(np.hypot(piece[:, 0] - x0, piece[:, 1] - y0))))
+    cell = math.hypot(field.xs[1] - field.xs[0], field.ys[1] - field.ys[0])
+    indices = [compiled.variables.index(name) for name in probe.axes]
+    for _ in range(NEWTON_STEPS):
+        inputs: list[np.ndarray | float] = [probe.point[name] for name in compiled.variables]
+        inputs[indices[0]], inputs[indices[1]] = line[:, 0], line[:, 1]
+        values, gradient = compiled.evaluate(inputs)
+        plane = np.column_stack([gradient[indices[0]], gradient[indices[1]]])
+        squared = np.sum(plane**2, axis=1)
+        with np.errstate(all="ignore"):
+            step = ((values - probe.value) / squared)[:, None] * plane
+            shrink = np.minimum(1.0, cell / np.hypot(step[:, 0], step[:, 1]))
+        usable = np.isfinite(step).all(axis=1) & (squared > 0)
+        line = line - np.where(usable[:, None], step * shrink[:, None], 0.0)
+    return line
+
+
+# ----- overlays -------------------------------------------------------------------------------------------
+def value_row(probe: Probe, name: str) -> LegendRow:
+    """'f(1, 2) = 11': f at the point, every variable's value given."""
+    arguments = ", ".join(format_number(probe.point[variable], DIGITS) for variable in probe.variables)
+    return LegendRow(f"{name}({arguments}) = {format_number(probe.value, DIGITS)}")
+
+
+def offset_text(variable: str, value: float) -> str:
+    """'(x − 1)', '(x + 1.5)' or 'x': a variable minus a value, as read in a tangent-plane equation."""
+    if value == 0.0:
+        return symbol(variable)
+    sign = "−" if value > 0 else "+"
+    return f"({symbol(variable)} {sign} {format_number(abs(value), DIGITS)})"
+
+
+def plane_equation(probe: Probe, name: str) -> str:
+    """'f ≈ 15 + 10(x − 1) + 14(y − 2)': the tangent plane, the linear approximation of f at the point."""
+    terms = [format_number(probe.value, DIGITS)]
+    for axis, partial in zip(probe.axes, probe.axis_partials, strict=True):
+        if partial != 0.0:
+            terms.append(f"{'−' if partial < 0 else '+'} {format_number(abs(partial), DIGITS)}"
+                         f"{offset_text(axis, probe.point[axis])}")
+    return f"tangent plane: {name} ≈ {' '.join(terms)}"
+
+
+def partial_texts(probe: Probe, name: str) -> tuple[str, ...]:
+    """'∂f/∂x = 10' for each plotted axis."""
+    return tuple(f"{partial_label(name, axis)} = {format_number(partial, DIGITS)}"
+                 for axis, partial in zip(probe.axes, probe.axis_partials, strict=True))
+
+
+def surface_overlay(probe: Probe, slices: tuple[SliceCurve, ...], scale: HeightScale, field: GridField,
+                    ranges: Mapping[str, tuple[float, float]], name: str, plane: bool) -> SurfaceProbeOverlay:
+    """The 3D picture: slice curves through the point and their tangents in the drawn height scale, the plane."""
+    h0 = float(scale.forward(probe.value))
+    factor = float(scale.slope(probe.value))
+    low, high = scale.display_range(field.display_range)
+    h_span = max(high - low, 1e-300)
+    point = np.array([*probe.plane_point, h0])
+    lines = []
+    labels = partial_texts(probe, name)
+    for index, (curve, colour, label) in enumerate(zip(slices, PARTIAL_COLOURS, labels, strict=False)):
+        along, values = with_point(curve)
+        span = ranges[curve.axis][1] - ranges[curve.axis][0]
+        segment = tangent_segment(curve.x0, h0, factor * curve.slope, span, h_span, SURFACE_TANGENT_SHARE)
+        if len(slices) == 1:
+            lines.append(SliceLine(np.zeros((0, 2)), segment, colour, label))
+            continue
+        curve_points = np.repeat(point[None, :], len(along), axis=0)
+        curve_points[:, index], curve_points[:, 2] = along, scale.forward(values)
+        tangent = np.repeat(point[None, :], 2, axis=0)
+        tangent[:, index], tangent[:, 2] = segment[:, 0], segment[:, 1]
+        lines.append(SliceLine(curve_points, tangent, colour, label))
+    corners = None
+    if plane and len(probe.axes) == 2:
+        drawn = replace(probe, value=h0, axis_partials=tuple(factor * p for p in probe.axis_partials))
+        corners = tangent_plane(drawn, tuple(PLANE_SHARE * (ranges[a][1] - ranges[a][0]) for a in probe.axes))
+    legend: tuple[LegendRow, ...] = (value_row(probe, name),)
+    if corners is not None and not scale.log:
+        legend = (*legend, LegendRow(plane_equation(probe, name), PLANE_SWATCH))
+    if scale.log:
+        legend = (*legend, LegendRow(LOG_NOTE, note=True))
+    return SurfaceProbeOverlay(point=point, slices=tuple(lines), plane=corners, legend=legend)
+
+
+def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, ranges: Mapping[str, tuple[float, float]],
+                name: str, reference: float) -> ContourProbeOverlay:
+    """The map picture: ∂f/∂x, ∂f/∂y and ∇f arrows at one scale, dashed completions, the level line."""
+    x0, y0 = probe.plane_point
+    gx, gy = probe.axis_partials
+    scale = arrow_scale((gx, gy), reference, (x0, y0), tuple(ranges[axis] for axis in probe.axes))
+    along_x, along_y, tip = (x0 + scale * gx, y0), (x0, y0 + scale * gy), (x0 + scale * gx, y0 + scale * gy)
+    x_colour, y_colour = PARTIAL_COLOURS
+    x_label, y_label = partial_texts(probe, name)
+    components = ", ".join(format_number(p, DIGITS) for p in probe.axis_partials)
+    arrows = (OverlayArrow((x0, y0), along_x, x_colour, x_label),
+              OverlayArrow((x0, y0), along_y, y_colour, y_label),
+              OverlayArrow((x0, y0), tip, GRADIENT_COLOUR, f"{gradient_label(name)} = ({components})", weight=1.4))
+    guides = (OverlayGuide(along_x, tip, y_colour), OverlayGuide(along_y, tip, x_colour))
+    along = contour_tangent_direction(probe)
+    right_angle = None if along is None else (along, probe.plane_ascent_direction)
+    legend = [value_row(probe, name)]
+    if len(probe.variables) > len(probe.axes):
+        held = ", ".join(symbol(variable) for variable in probe.variables if variable not in probe.axes)
+        legend.append(LegendRow(f"{gradient_label(name)} here: its {', '.join(map(symbol, probe.axes))} part "
+                                f"({held} held)", note=True))
+    if right_angle is None:
+        legend.append(LegendRow(f"{gradient_label(name)} = 0 here: no way is uphill (a flat point)", note=True))
+    legend.append(LegendRow(f"level line {name} = {format_number(probe.value, DIGITS)}", LEVEL_COLOUR))
+    return ContourProbeOverlay(point=(x0, y0), colour=GRADIENT_COLOUR, arrows=arrows, guides=guides,
+                               level_line=level_line(compiled, probe, field), level_colour=LEVEL_COLOUR,
+                               right_angle=right_angle, legend=tuple(legend), aspect_note=ASPECT_NOTE)
+
+
+def curve_overlay(probe: Probe, scale: HeightScale, field: GridField, ranges: Mapping[str, tuple[float, float]],
+                  name: str) -> ContourProbeOverlay:
+    """The curve picture: the tangent at the point in the drawn height scale and its slope."""
+    (w0,), (slope,) = probe.plane_point, probe.axis_partials
+    h0 = float(scale.forward(probe.value))
+    heights = scale.forward(field.values)
+    finite = heights[np.isfinite(heights)]
+    h_span = float(finite.max() - finite.min()) if finite.size else 1.0
+    w_span = ranges[probe.axes[0]][1] - ranges[probe.axes[0]][0]
+    tangent = tangent_segment(w0, h0, float(scale.slope(probe.value)) * slope, w_span, h_span, CURVE_TANGENT_SHARE)
+    colour = PARTIAL_COLOURS[0]
+    label = f"slope {partial_texts(probe, name)[0]}"
+    legend = (value_row(probe, name), LegendRow(LOG_NOTE, note=True)) if scale.log else (value_row(probe, name),)
+    return ContourProbeOverlay(point=(w0, h0), colour=colour, tangent=tangent, tangent_label=label, legend=legend)
+
+
+# ----- the presenter --------------------------------------------------------------------------------------
+def _remembered(key: str, default: bool) -> bool:
+    """A remembered on/off choice."""
+    return bool(app_settings().value(key, default, type=bool))
+
+
+class ProbePresenter:
+    """Draws the partial derivatives at the probe point (or run 1's current point) on both views.
+
+    Follows the session's probe, its clock while the probe follows the descent, the field and the
+    height scale. Either view may be None (an export may draw one only).
+    """
+
+    def __init__(self, session: Session, surface_view: SurfaceView | None, contour_view: ContourView | None) -> None:
+        self.session = session
+        self.surface_view = surface_view
+        self.contour_view = contour_view
+        self.shown = _remembered(PARTIALS_KEY, True)
+        self.plane_shown = _remembered(PLANE_KEY, False)
+        self.surface_overlay: SurfaceProbeOverlay | None = None
+        self.contour_overlay: ContourProbeOverlay | None = None
+        self.actions: dict[str, QAction] = {}
+        self._reference: tuple[GridField | None, float] = (None, 0.0)
+        if contour_view is not None:
+            contour_view.set_equal_aspect(_remembered(ASPECT_KEY, False))
+        for signal in (session.probe_changed, session.field_changed, session.runs_changed, session.view_changed):
+            signal.connect(lambda _value: self.refresh())
+        session.step_changed.connect(self._step_changed)
+        self.refresh()
+
+    def _step_changed(self, _step: int) -> None:
+        if self.session.probe is None:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the overlays and hand them to the views."""
+        self.surface_overlay, self.contour_overlay = self.compute() if self.shown else (None, None)
+        if self.surface_view is not None:
+            self.surface_view.set_probe_overlay(self.surface_overlay)
+        if self.contour_view is not None:
+            self.contour_view.set_probe_overlay(self.contour_overlay)
+
+    def compute(self) -> tuple[SurfaceProbeOverlay | None, ContourProbeOverlay | None]:
+        """Both overlays at the current probe point, or None where there is nothing to draw."""
+        session, field = self.session, self.session.field
+        point = current_probe_point(session)
+        if point is None or field is None or field.domain.variables != session.plot.axes:
+            return None, None
+        compiled, axes, ranges = session.analysis.compiled, session.plot.axes, session.plot.ranges
+        probe = probe_at(compiled, point, axes)
+        if not probe.valid:
+            return None, None
+        name = session.analysis.formula.name
+        scale = height_scale_for(field, session.view.log_height)
+        slices = slice_curves(compiled, point, axes, ranges, samples=max(field.xs.size, 2))
+        surface = surface_overlay(probe, slices, scale, field, ranges, name, self.plane_shown)
+        if len(axes) == 1:
+            return surface, curve_overlay(probe, scale, field, ranges, name)
+        return surface, map_overlay(probe, compiled, field, ranges, name, self._gradient_reference(field))
+
+    def _gradient_reference(self, field: GridField) -> float:
+        """The field's reference gradient magnitude (computed once per field)."""
+        if self._reference[0] is not field:
+            self._reference = (field, gradient_reference(field))
+        return self._reference[1]
+
+    # ----- choices ------------------------------------------------------------------------------------------
+    def set_shown(self, shown: bool) -> None:
+        """Show or hide the partial derivatives on both views (remembered)."""
+        self.shown = bool(shown)
+        remember(PARTIALS_KEY, self.shown)
+        self._show_choices()
+        self.refresh()
+
+    def set_plane_shown(self, shown: bool) -> None:
+        """Show or hide the tangent plane on the 3D view (remembered)."""
+        self.plane_shown = bool(shown)
+        remember(PLANE_KEY, self.plane_shown)
+        self._show_choices()
+        self.refresh()
+
+    def set_equal_aspect(self, equal: bool) -> None:
+        """Draw the contour panel with equal aspect, so right angles look right (remembered)."""
+        if self.contour_view is not None:
+            self.contour_view.set_equal_aspect(equal)
+        remember(ASPECT_KEY, bool(equal))
+        self._show_choices()
+
+    def add_actions(self, menu: QMenu, make_action: Callable[..., QAction]) -> None:
+        """Put the three toggles in a menu (made with the window's action factory)."""
+        for key, text, slot, shortcut, tip in (
+            ("partials", "Show partial derivatives at the point", self.set_shown, PARTIALS_SHORTCUT,
+             "Slices and tangent lines in 3D; ∂f/∂x, ∂f/∂y and ∇f arrows on the contour map"),
+            ("plane", "Tangent plane", self.set_plane_shown, PLANE_SHORTCUT,
+             "The plane touching the surface at the point, on the 3D view"),
+            ("aspect", "Equal aspect", self.set_equal_aspect, ASPECT_SHORTCUT,
+             "Draw x and y at the same scale on the contour map, so right angles look right"),
+        ):
+            action = make_action(text, slot, shortcut, tip)
+            action.setCheckable(True)
+            menu.addAction(action)
+            self.actions[key] = action
+        self._show_choices()
+
+    def _show_choices(self) -> None:
+        """Tick the toggles as things are."""
+        equal = self.contour_view.equal_aspect if self.contour_view is not None else False
+        for key, checked in (("partials", self.shown), ("plane", self.plane_shown), ("aspect", equal)):
+            if key in self.actions:
+                self.actions[key].setChecked(checked)
+        if "plane" in self.actions:
+            self.actions["plane"].setEnabled(self.shown)
+

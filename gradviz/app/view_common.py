@@ -1,0 +1,309 @@
+"""What the 3D surface view and the contour panel share: the data they are given, ticks, colours, images."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6 import QtCore, QtGui
+
+from gradviz.app.colormaps import RgbaColour
+
+TEXT_COLOUR = QtGui.QColor(40, 40, 48)
+NOTE_COLOUR = QtGui.QColor(95, 95, 105)
+LINE_SPACING = 1.15  # legend rows, in font heights
+
+
+@dataclass(frozen=True)
+class TrajectoryData:
+    """One descent run to draw: its points in data coordinates, its colour and its current step.
+
+    Points are (n, 3) rows of (x, y, height) over a surface, or (n, 2) rows of (w, height) over a
+    curve; heights are in the same units as the heights given to the view (already transformed by
+    the caller in log-height mode). A negative current_index counts from the end, like Python indexing.
+    """
+
+    points: np.ndarray
+    colour: RgbaColour
+    current_index: int = -1
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    """One line of a probe legend: text, and the colour of the swatch before it (None: a plain or note line)."""
+
+    text: str
+    colour: RgbaColour | None = None
+    note: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class SliceLine:
+    """One partial derivative on the 3D view: f along one axis through the point and the tangent there.
+
+    Points are in data coordinates with heights in the drawn scale, (n, 3) rows of (x, y, height) over a
+    surface or (n, 2) rows of (w, height) over a curve. ``curve`` may be empty (over a curve the ribbon
+    is the slice already); ``tangent`` holds the two ends of the tangent segment, or is None.
+    """
+
+    curve: np.ndarray
+    tangent: np.ndarray | None
+    colour: RgbaColour
+    label: str
+
+
+@dataclass(frozen=True, eq=False)
+class SurfaceProbeOverlay:
+    """The partial derivatives at one point, ready for the 3D view: slices, tangents, tangent plane, legend.
+
+    ``plane`` holds the tangent plane's corners (k, 3) in drawing order (data coordinates, drawn heights),
+    or is None when the plane is not shown.
+    """
+
+    point: np.ndarray
+    slices: tuple[SliceLine, ...]
+    plane: np.ndarray | None = None
+    legend: tuple[LegendRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class OverlayArrow:
+    """An arrow on the contour panel in data coordinates, with the short label at its tip."""
+
+    tail: tuple[float, float]
+    tip: tuple[float, float]
+    colour: RgbaColour
+    label: str
+    weight: float = 1.0  # relative thickness
+
+
+@dataclass(frozen=True)
+class OverlayGuide:
+    """A dashed segment in data coordinates (the completion lines of the vector sum)."""
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+    colour: RgbaColour
+
+
+@dataclass(frozen=True, eq=False)
+class ContourProbeOverlay:
+    """The partial derivatives at one point, ready for the contour panel.
+
+    Over a map: the component arrows and the gradient arrow (``arrows``), dashed completion lines, the
+    level line through the point ((n, 2), NaN rows between pieces) and the two unit directions (along
+    the level line, along ∇f) of the right-angle mark. Over a curve: ``tangent``, the two ends of the
+    tangent segment, and ``tangent_label``, both in ``colour``. ``aspect_note`` is shown when the axes
+    are drawn at different scales (so right angles look skewed).
+    """
+
+    point: tuple[float, float]
+    colour: RgbaColour
+    arrows: tuple[OverlayArrow, ...] = ()
+    guides: tuple[OverlayGuide, ...] = ()
+    level_line: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    level_colour: RgbaColour = (1.0, 1.0, 1.0, 1.0)
+    right_angle: tuple[tuple[float, float], tuple[float, float]] | None = None
+    tangent: np.ndarray | None = None
+    tangent_label: str = ""
+    legend: tuple[LegendRow, ...] = ()
+    aspect_note: str = ""
+
+
+def qcolour(colour: RgbaColour, alpha: float = 1.0) -> QtGui.QColor:
+    """A QColor from an RGBA tuple in 0..1, its alpha multiplied by `alpha`."""
+    return QtGui.QColor.fromRgbF(colour[0], colour[1], colour[2], colour[3] * alpha)
+
+
+def resolve_index(index: int, count: int) -> int:
+    """A Python-style index clamped into 0..count-1."""
+    if index < 0:
+        index += count
+    return min(max(index, 0), max(count - 1, 0))
+
+
+def widened_range(lo: float, hi: float) -> tuple[float, float]:
+    """The range itself, or a small one around it when it is empty or not finite."""
+    lo, hi = float(lo), float(hi)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return (0.0, 1.0)
+    if hi < lo:
+        lo, hi = hi, lo
+    if hi - lo <= 1e-12 * max(1.0, abs(lo), abs(hi)):
+        pad = max(0.5, 0.1 * abs(lo))
+        return (lo - pad, hi + pad)
+    return (lo, hi)
+
+
+def nice_ticks(lo: float, hi: float, target_count: int = 5) -> np.ndarray:
+    """Round tick values (steps of 1, 2, 2.5 or 5 × 10^k) inside [lo, hi], about target_count of them."""
+    lo, hi = widened_range(lo, hi)
+    raw_step = (hi - lo) / max(target_count, 1)
+    magnitude = 10.0 ** math.floor(math.log10(raw_step))
+    step = next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw_step * 0.999)
+    first = math.ceil(lo / step - 1e-9)
+    last = math.floor(hi / step + 1e-9)
+    return np.arange(first, last + 1) * step
+
+
+def format_tick(value: float, step: float) -> str:
+    """Text for a tick value with as many decimals as the tick step needs."""
+    if abs(value) < 1e-12 * max(abs(step), 1e-300):
+        return "0"
+    if abs(value) >= 1e5 or abs(step) < 1e-4:
+        mantissa, exponent = f"{value:.3g}".partition("e")[::2]
+        return f"{mantissa}e{int(exponent)}" if exponent else mantissa
+    decimals = 0
+    while decimals < 8 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6 * step * 10**decimals:
+        decimals += 1
+    return f"{value:.{decimals}f}"
+
+
+def qimage_to_array(image: QtGui.QImage) -> np.ndarray:
+    """Copy a QImage into an (h, w, 4) uint8 RGBA array."""
+    rgba = image.convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
+    width, height = rgba.width(), rgba.height()
+    rows = np.frombuffer(rgba.constBits(), dtype=np.uint8).reshape(height, rgba.bytesPerLine())
+    return rows[:, : width * 4].reshape(height, width, 4).copy()
+
+
+def wrapped(metrics: QtGui.QFontMetricsF, text: str, width: float) -> list[str]:
+    """Text broken into lines at spaces so each fits the width (a single long word stays whole)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+class LegendLayout:
+    """Legend rows laid out in a box at most max_width wide.
+
+    A coloured stroke goes before each coloured row, long rows are wrapped (their further lines indented
+    alike) and notes are in italics.
+    """
+
+    def __init__(self, font: QtGui.QFont, rows: tuple[LegendRow, ...], swatch: float, max_width: float) -> None:
+        """Wrap the rows in this font, strokes `swatch` pixels long."""
+        self.font = font
+        self.note_font = QtGui.QFont(font)
+        self.note_font.setItalic(True)
+        self.swatch = swatch
+        metrics = QtGui.QFontMetricsF(font)
+        self.pad = metrics.height() * 0.45
+        self.line_height = metrics.height() * LINE_SPACING
+        self.lines: list[tuple[LegendRow, str, bool, float]] = []  # row, text, first line of its row, indent
+        width = 0.0
+        for row in rows:
+            row_metrics = QtGui.QFontMetricsF(self.note_font if row.note else font)
+            indent = swatch + self.pad if row.colour is not None else 0.0
+            for index, text in enumerate(wrapped(row_metrics, row.text, max_width - 2 * self.pad - indent)):
+                self.lines.append((row, text, index == 0, indent))
+                width = max(width, indent + row_metrics.horizontalAdvance(text))
+        self.size = QtCore.QSizeF(width + 2 * self.pad,
+                                  len(self.lines) * self.line_height + 2 * self.pad - metrics.height() * 0.15)
+
+    def paint(self, painter: QtGui.QPainter, top_left: QtCore.QPointF) -> None:
+        """Draw the box with its top-left corner here."""
+        if not self.lines:
+            return
+        metrics = QtGui.QFontMetricsF(self.font)
+        painter.save()
+        painter.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
+        painter.setPen(QtGui.QPen(QtGui.QColor(60, 60, 70, 90), 1.0))
+        painter.setBrush(QtGui.QColor(255, 255, 255, 230))
+        painter.drawRoundedRect(QtCore.QRectF(top_left, self.size), self.pad * 0.8, self.pad * 0.8)
+        for index, (row, text, first, indent) in enumerate(self.lines):
+            middle = top_left.y() + self.pad + index * self.line_height + metrics.height() / 2
+            x = top_left.x() + self.pad
+            if first and row.colour is not None:
+                stroke = (QtCore.QPointF(x, middle), QtCore.QPointF(x + self.swatch, middle))
+                painter.setPen(QtGui.QPen(QtGui.QColor(40, 40, 48, 170), self.swatch * 0.3 + 2.0))
+                painter.drawLine(*stroke)
+                painter.setPen(QtGui.QPen(qcolour(row.colour), self.swatch * 0.3))
+                painter.drawLine(*stroke)
+            painter.setFont(self.note_font if row.note else self.font)
+            painter.setPen(NOTE_COLOUR if row.note else TEXT_COLOUR)
+            painter.drawText(QtCore.QPointF(x + indent, middle + metrics.capHeight() / 2), text)
+        painter.restore()
+
+
+def tag_rect(font: QtGui.QFont, text: str, centre: np.ndarray) -> QtCore.QRectF:
+    """The box of a tag (bold text on a small patch) centred on a pixel position."""
+    metrics = QtGui.QFontMetricsF(bold(font))
+    pad = metrics.height() * 0.22
+    box = QtCore.QRectF(0.0, 0.0, metrics.horizontalAdvance(text) + 2 * pad, metrics.height() + pad)
+    box.moveCenter(QtCore.QPointF(float(centre[0]), float(centre[1])))
+    return box
+
+
+def bold(font: QtGui.QFont) -> QtGui.QFont:
+    """A bold copy of a font."""
+    heavy = QtGui.QFont(font)
+    heavy.setBold(True)
+    return heavy
+
+
+def paint_tag(painter: QtGui.QPainter, font: QtGui.QFont, text: str, box: QtCore.QRectF, colour: RgbaColour) -> None:
+    """A short bold label in its colour on a light rounded patch filling the box."""
+    radius = box.height() * 0.3
+    painter.save()
+    painter.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
+    painter.setPen(QtCore.Qt.PenStyle.NoPen)
+    painter.setBrush(QtGui.QColor(255, 255, 255, 220))
+    painter.drawRoundedRect(box, radius, radius)
+    painter.setFont(bold(font))
+    painter.setPen(qcolour(colour))
+    painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()
+
+
+class TagPlacer:
+    """Puts tags beside anchor points where they fit in the bounds and overlap no earlier tag.
+
+    Each tag is turned around its anchor, then moved further out, until it fits (failing that, it at least
+    stays in the bounds).
+    """
+
+    TURNS = (0.0, 35.0, -35.0, 70.0, -70.0, 110.0, -110.0, 145.0, -145.0, 180.0)  # degrees
+    REACHES = (1.0, 3.0, 6.0)  # gaps, in multiples of the first
+
+    def __init__(self, painter: QtGui.QPainter, font: QtGui.QFont, gap: float, bounds: QtCore.QRectF,
+                 avoid: tuple[QtCore.QRectF, ...] = ()) -> None:
+        """Draw with this painter and font, tags `gap` pixels clear of their anchors, off the boxes to avoid."""
+        self.painter = painter
+        self.font = font
+        self.gap = gap
+        self.bounds = bounds
+        self.taken: list[QtCore.QRectF] = list(avoid)
+
+    def place(self, text: str, anchor: np.ndarray, direction: np.ndarray, colour: RgbaColour) -> QtCore.QRectF:
+        """Draw a tag beyond anchor along the unit pixel direction (or turned from it) and return its box."""
+        boxes = []
+        for reach in self.REACHES:
+            for turn in np.radians(self.TURNS):
+                cos, sin = math.cos(turn), math.sin(turn)
+                turned = np.array([cos * direction[0] - sin * direction[1], sin * direction[0] + cos * direction[1]])
+                offset = tag_offset(self.font, text, turned, self.gap * reach)
+                boxes.append(tag_rect(self.font, text, anchor + offset))
+        inside = [box for box in boxes if self.bounds.contains(box)] or boxes
+        box = next((box for box in inside if not any(box.intersects(other) for other in self.taken)), inside[0])
+        paint_tag(self.painter, self.font, text, box, colour)
+        self.taken.append(box)
+        return box
+
+
+def square_around(centre: np.ndarray, half: float) -> QtCore.QRectF:
+    """The square of this half-size around a pixel position (a marker's box, for TagPlacer to avoid)."""
+    return QtCore.QRectF(float(centre[0]) - half, float(centre[1]) - half, 2 * half, 2 * half)
+
+
+def tag_offset(font: QtGui.QFont, text: str, direction: np.ndarray, gap: float) -> np.ndarray:
+    """How far from a point, along a unit pixel direction, a tag's centre goes so the tag clears the point by gap."""
+    metrics = QtGui.QFontMetricsF(bold(font))
+    half_width = (metrics.horizontalAdvance(text) + metrics.height() * 0.44) / 2
+    half_height = metrics.height() * 0.61
+    return direction * (gap + abs(direction[0]) * half_width + abs(direction[1]) * half_height)

@@ -1,0 +1,257 @@
+"""The partial derivatives at the probe: slices and tangents in 3D, component and gradient arrows on the map."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from OpenGL import GL
+from PySide6.QtWidgets import QApplication, QDockWidget
+
+from gradviz.app.colormaps import PARTIAL_COLOURS
+from gradviz.app.probe_presenter import ProbePresenter, plane_equation, tangent_segment
+from gradviz.app.surface_view import finite_runs
+from gradviz.core.analysis import analyze_in_process
+from gradviz.core.height_scale import HeightScale, height_scale_for
+from gradviz.core.presets import find_preset
+from gradviz.core.probe import probe_at
+from gradviz.core.session import Session
+
+# The seeds' and the issue's examples: (preset, its probe point, the partials there)
+EXAMPLES = (
+    ("bowl-at-1-2", (1.0, 2.0), (2.0, 4.0)),
+    ("elongated-bowl", (-2.5, 1.0), (-5.0, 20.0)),
+    ("x2y-plus-xy2", (2.0, 3.0), (21.0, 16.0)),
+    ("sin-plus-cos", (0.5, 0.5), (math.cos(0.5), -math.sin(0.5))),
+    ("rosenbrock", (-1.5, 2.0), (-155.0, -50.0)),
+    ("cubic-mixed", (1.0, 2.0), (10.0, 14.0)),
+)
+SHOT = (480, 360)
+
+
+def session_for(preset: str, log_height: bool = False) -> Session:
+    """A session showing a preset (probe pinned at the preset's point), analysed in this process."""
+    scenario = find_preset(preset).scenario
+    scenario = replace(scenario, view=replace(scenario.view, log_height=log_height))
+    session = Session()
+    session.apply_scenario(scenario, analyze_in_process(scenario.formula))
+    return session
+
+
+def slope_of(segment: np.ndarray, axis: int) -> float:
+    """Rise over run of a segment (2, k) along one column, the height being the last column."""
+    return float((segment[1, -1] - segment[0, -1]) / (segment[1, axis] - segment[0, axis]))
+
+
+def angle_between(first: np.ndarray, second: np.ndarray) -> float:
+    """The angle in degrees between two vectors."""
+    cosine = abs(float(first @ second)) / (np.linalg.norm(first) * np.linalg.norm(second))
+    return math.degrees(math.acos(min(cosine, 1.0)))
+
+
+def local_direction(polyline: np.ndarray, point: np.ndarray) -> tuple[np.ndarray, float]:
+    """The direction of a polyline at the vertex nearest a point (chord of its neighbours), and that distance."""
+    distances = np.hypot(*(polyline - point).T)
+    index = int(np.nanargmin(distances))
+    before, after = polyline[max(index - 1, 0)], polyline[min(index + 1, len(polyline) - 1)]
+    return after - before, float(distances[index])
+
+
+@pytest.mark.parametrize(("preset", "point", "partials"), EXAMPLES)
+def test_overlays_show_the_partials_perpendicular_gradient_and_level_line(preset, point, partials) -> None:
+    session = session_for(preset)
+    assert session.probe == pytest.approx(dict(zip(session.plot.axes, point, strict=True)))
+    surface, contour = ProbePresenter(session, None, None).compute()
+    assert surface.point[:2] == pytest.approx(point)
+    for axis, (line, partial) in enumerate(zip(surface.slices, partials, strict=True)):
+        assert slope_of(line.tangent, axis) == pytest.approx(partial, rel=1e-9)
+        assert line.colour == PARTIAL_COLOURS[axis]
+        assert np.any(np.all(line.curve == surface.point, axis=1)), "the slice passes through the point"
+    x_arrow, y_arrow, gradient = (np.subtract(arrow.tip, arrow.tail) for arrow in contour.arrows)
+    assert x_arrow[1] == 0.0 and y_arrow[0] == 0.0, "∂f/∂x is horizontal, ∂f/∂y vertical"
+    assert x_arrow + y_arrow == pytest.approx(gradient, rel=1e-12, abs=1e-15)
+    assert gradient / np.linalg.norm(gradient) == pytest.approx(np.divide(partials, np.hypot(*partials)), rel=1e-9)
+    direction, distance = local_direction(contour.level_line, np.array(point))
+    span = max(high - low for low, high in session.plot.ranges.values())
+    assert distance < 0.01 * span, "the highlighted level line runs through the point"
+    assert angle_between(direction, gradient) == pytest.approx(90.0, abs=1.0)
+    compiled = session.analysis.compiled
+    values = [compiled.value_and_gradient(vertex)[0] for vertex in contour.level_line[::25]]
+    assert values == pytest.approx([probe_at(compiled, session.probe, session.plot.axes).value] * len(values),
+                                   rel=1e-6, abs=1e-9), "every vertex of the level line lies on the level"
+
+
+def test_log_height_draws_the_tangents_of_the_drawn_curves() -> None:
+    session = session_for("rosenbrock", log_height=True)
+    surface, _ = ProbePresenter(session, None, None).compute()
+    scale = height_scale_for(session.field, log=True)
+    f0 = 12.5
+    assert surface.point[2] == pytest.approx(float(scale.forward(f0)))
+    for axis, (line, partial) in enumerate(zip(surface.slices, (-155.0, -50.0), strict=True)):
+        assert slope_of(line.tangent, axis) == pytest.approx(float(scale.slope(f0)) * partial, rel=1e-9)
+    assert "Log height" in surface.legend[-1].text and surface.legend[-1].note
+    log = HeightScale(log=True, reference=-2.0)
+    values, step = np.array([-5.0, -2.0, 0.5, 40.0]), 1e-6
+    estimate = (log.forward(values + step) - log.forward(values - step)) / (2 * step)
+    assert log.slope(values) == pytest.approx(estimate, rel=1e-6)
+    assert np.array_equal(HeightScale().slope(values), np.ones(4))
+
+
+def test_tangent_plane_and_its_equation() -> None:
+    session = session_for("cubic-mixed")
+    presenter = ProbePresenter(session, None, None)
+    presenter.set_plane_shown(True)
+    surface = presenter.surface_overlay
+    corners = surface.plane
+    assert corners.shape == (4, 3)
+    assert corners[:, 2] == pytest.approx(15 + 10 * (corners[:, 0] - 1) + 14 * (corners[:, 1] - 2), rel=1e-12)
+    assert surface.legend[-1].text == "tangent plane: f ≈ 15 + 10(x − 1) + 14(y − 2)"
+    loss = session_for("two-weight-loss").analysis.compiled
+    probe = probe_at(loss, {"w1": -1.5, "w2": 0.0}, ("w1", "w2"))
+    assert plane_equation(probe, "L") == "tangent plane: L ≈ 42.25 − 13(w₁ + 1.5) − 26w₂"
+    presenter.set_plane_shown(False)
+    assert presenter.surface_overlay.plane is None
+
+
+def test_tangent_segments_look_alike_whatever_their_slope() -> None:
+    for slope in (0.0, 0.5, -40.0):
+        ends = tangent_segment(1.0, 2.0, slope, x_span=4.0, h_span=10.0, share=0.25)
+        assert slope_of(ends, 0) == pytest.approx(slope, rel=1e-12, abs=1e-15)
+        assert math.hypot((ends[1, 0] - ends[0, 0]) / 4.0, (ends[1, 1] - ends[0, 1]) / 10.0) == pytest.approx(0.5)
+
+
+# ----- the views -------------------------------------------------------------------------------------------
+def test_views_draw_what_they_are_given(make_main_window) -> None:
+    window = make_main_window("cubic-mixed")
+    surface_view, contour_view = window.surface_view, window.contour_view
+    surface_view.render_to_array(*SHOT)
+    item = surface_view.probe_item
+    tangents = [stroke for stroke in item.strokes if stroke.mode == GL.GL_LINES]
+    assert [stroke.colour for stroke in tangents] == list(PARTIAL_COLOURS)
+    for axis, (stroke, partial) in enumerate(zip(tangents, (10.0, 14.0), strict=True)):
+        ends = surface_view.scene_mapping.to_data(item.scene_vertices[stroke.first: stroke.first + 2])
+        assert slope_of(ends, axis) == pytest.approx(partial, rel=1e-9)
+    surface_view.makeCurrent()
+    GL.glBindBuffer(GL.GL_ARRAY_BUFFER, item.buffer.buffer_id)
+    data = GL.glGetBufferSubData(GL.GL_ARRAY_BUFFER, 0, item.scene_vertices.size * 4)
+    GL.glBindBuffer(GL.GL_ARRAY_BUFFER, 0)
+    surface_view.doneCurrent()
+    uploaded = np.frombuffer(bytes(data), dtype=np.float32).reshape(-1, 3)
+    assert uploaded == pytest.approx(item.scene_vertices, abs=1e-6), "the GPU holds the overlay's vertices"
+    xs, ys = contour_view.probe_level.getData()
+    direction, distance = local_direction(np.column_stack([xs, ys]), np.array([1.0, 2.0]))
+    assert distance < 0.05
+    assert angle_between(direction, np.array([10.0, 14.0])) == pytest.approx(90.0, abs=1.0)
+    transform = contour_view.probe_arrows.deviceTransform(contour_view.viewportTransform())
+    (x_tail, x_tip), (y_tail, y_tip), (tail, tip) = contour_view.probe_arrows.arrow_pixels(transform)
+    assert x_tip[0] > x_tail[0] and x_tip[1] == pytest.approx(x_tail[1], abs=1e-9), "∂f/∂x points right"
+    assert y_tip[1] < y_tail[1] and y_tip[0] == pytest.approx(y_tail[0], abs=1e-9), "∂f/∂y points up"
+    assert (x_tip - x_tail) + (y_tip - y_tail) == pytest.approx(tip - tail)
+
+
+def test_the_partial_x_colour_runs_right_from_the_point_on_the_map(make_main_window) -> None:
+    window = make_main_window("cubic-mixed", size=(1800, 1000))
+    for dock in window.findChildren(QDockWidget):
+        dock.hide()  # give the map the room it has without the teaching panels
+    for _ in range(5):
+        QApplication.processEvents()
+    view = window.contour_view
+    image = view.render_to_array(view.width(), view.height()).astype(int)
+    start = view.data_to_widget(1.0, 2.0)
+    arrow = window.probe_presenter.contour_overlay.arrows[0]
+    end = view.data_to_widget(*arrow.tip)
+    row = round(start.y())
+    columns = range(round(start.x()) + 14, round(end.x()) - 18)  # past the run's ball, before the head
+    assert len(columns) > 10
+    red = np.array(PARTIAL_COLOURS[0][:3]) * 255
+
+    def is_partial_x_colour(pixel: np.ndarray) -> bool:
+        """The arrow's hue (shading may darken it): chromaticity close to the ∂f/∂x colour's."""
+        rgb = pixel[:3].astype(float) + 1.0
+        return bool(np.abs(rgb / rgb.sum() - (red + 1.0) / (red + 1.0).sum()).max() < 0.06 and rgb.max() > 80)
+
+    assert all(is_partial_x_colour(image[row, column]) for column in columns)
+    above = image[row - 30, columns[0]: columns[-1]]
+    assert not any(is_partial_x_colour(pixel) for pixel in above), "only along the arrow"
+
+
+def test_moving_the_clock_moves_the_overlay_without_resending_the_surface(make_main_window) -> None:
+    window = make_main_window("bowl")
+    session, view = window.session, window.surface_view
+    session.set_probe(None)  # follow the descent point
+    view.render_to_array(*SHOT)
+    mesh_uploads, overlay_uploads = view.mesh_item.upload_count, view.probe_item.upload_count
+    before = view.probe_overlay.point.copy()
+    for step in (1, 2, 3):
+        session.set_step(step)
+        view.render_to_array(*SHOT)
+    assert view.mesh_item.upload_count == mesh_uploads
+    assert view.probe_item.upload_count == overlay_uploads + 3
+    assert view.probe_overlay.point[:2] == pytest.approx(session.runs[0].points[3])
+    assert not np.allclose(view.probe_overlay.point, before)
+    contour = window.contour_view.probe_overlay
+    assert contour.point == pytest.approx(tuple(session.runs[0].points[3]))
+
+
+def test_one_variable_shows_the_probe_tangent_and_its_slope(make_main_window) -> None:
+    window = make_main_window("double-well")
+    view = window.contour_view
+    slope = 4 * 0.3**3 - 6.8 * 0.3 + 0.5
+    assert view.tangent.isVisible() and view.tangent_halo.isVisible()
+    xs, ys = view.tangent.getData()
+    assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(slope, rel=1e-9)
+    overlay = view.probe_overlay
+    assert overlay.tangent_label == "slope ∂f/∂x = −1.432"
+    window.session.set_probe({"x": -1.0})
+    xs, ys = view.tangent.getData()
+    assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(-4 + 6.8 + 0.5, rel=1e-9)
+    (line,) = window.surface_view.probe_overlay.slices
+    assert slope_of(line.tangent, 0) == pytest.approx(-4 + 6.8 + 0.5, rel=1e-9)
+    window.probe_presenter.set_shown(False)
+    assert view.tangent.isVisible() and not view.tangent_halo.isVisible(), "back to the descent point's tangent"
+
+
+def test_toggles_in_the_view_menu(make_main_window, qtbot) -> None:
+    window = make_main_window("two-weight-loss")
+    presenter, view = window.probe_presenter, window.contour_view
+    actions = presenter.actions
+    assert actions["partials"].isChecked() and not actions["plane"].isChecked()
+    assert [action.shortcut().toString() for action in actions.values()] == ["G", "Shift+G", "E"]
+    actions["partials"].trigger()
+    assert window.surface_view.probe_overlay is None and view.probe_overlay is None
+    assert not actions["plane"].isEnabled()
+    actions["partials"].trigger()
+    assert view.probe_overlay is not None
+    window.session.set_range("w1", -1.0, 9.0)  # twice as wide as tall: right angles look skewed
+    text = view.probe_text
+
+    def drawn_legend() -> tuple:
+        qtbot.wait(20)
+        transform = text.deviceTransform(view.viewportTransform())
+        return text.scales_differ(transform), text.legend_rows(transform)
+
+    differ, rows = drawn_legend()
+    assert differ and rows[-1].note, "the skewed right angle is pointed out"
+    actions["aspect"].trigger()
+    assert view.equal_aspect and view.view_box.state["aspectLocked"] == 1.0
+    differ, rows = drawn_legend()
+    assert not differ and not rows[-1].note
+    (x_low, x_high), (y_low, y_high) = view.view_box.viewRange()
+    assert x_low <= -1.0 and x_high >= 9.0 and y_low <= -1.0 and y_high >= 4.0, "the whole domain stays in view"
+    again = make_main_window(None)
+    assert again.contour_view.equal_aspect, "remembered"
+
+
+def test_undefined_stretches_of_a_slice_are_left_out() -> None:
+    heights = [1.0, np.nan, 1.0, 2.0, 3.0, np.nan, 5.0, 6.0]
+    assert finite_runs(np.column_stack([np.arange(8.0), np.zeros(8), heights])) == [(2, 5), (6, 8)]
+    session = Session()
+    session.set_analysis(analyze_in_process("log(x) + y^2"))
+    session.set_probe({"x": 1.0, "y": 0.5})
+    surface, contour = ProbePresenter(session, None, None).compute()
+    along_x = surface.slices[0].curve
+    assert np.isnan(along_x[:, 2]).any() and np.isfinite(along_x[along_x[:, 0] > 0, 2]).all()
+    assert len(finite_runs(along_x)) == 1
+    assert contour.arrows[0].tip[0] > 1.0, "∂f/∂x = 1/x > 0 points right"
