@@ -59,7 +59,14 @@ calls, signs and powers, and ``MAX_VARIABLES`` variables. Number literals are 0 
 digits. A numeric exponent may be at most ``MAX_EXPONENT`` in size, checked before SymPy computes
 the power (``x^1000``, ``9^9^9``) and after SymPy merges powers (``(x^60)^2``). Every part that is a
 plain number must be a finite real of size at most ``MAX_MAGNITUDE`` (exact fractions also at least
-1/``MAX_MAGNITUDE``), so ``sqrt(-1)``, ``log(-2)``, ``asin(2)``, ``x/0`` and ``exp(1000)`` are refused.
+1/``MAX_MAGNITUDE``), so ``sqrt(-1)``, ``log(-2)``, ``asin(2)``, ``x/0`` and ``exp(1000)`` are refused;
+an exact fraction may have at most ``MAX_EXACT_DIGITS`` digits above and below the line.
+
+SymPy finds exact roots of numbers by factoring, which can take hours (``63^(999982/999983)``). So a
+power with a fractional exponent stays exact only when the exponent's denominator is at most
+``MAX_EXACT_ROOT`` and the numbers in its base are plain fractions of literal size (``sqrt(2)``,
+``2^(1/3)``, ``(2x)^0.5``); otherwise its exponent becomes a decimal (``2^0.999``, ``sqrt(sqrt(2))``,
+``e^(log(3)/7)`` are computed as floating-point numbers).
 """
 
 from __future__ import annotations
@@ -87,6 +94,8 @@ MAX_EXPONENT = 100
 MAX_MAGNITUDE = 1e300
 EXACT_DECIMAL_DIGITS = 6
 MAX_SPLIT_LETTERS = 3
+MAX_EXACT_ROOT = 12
+MAX_EXACT_DIGITS = 1000
 
 _MAX_EXPONENT_DIGITS = 4
 _EVAL_DIGITS = 15
@@ -925,15 +934,15 @@ class _Builder:
         elif node.operator == "-":
             expr = sympy.Add(left.expr, sympy.Mul(sympy.S.NegativeOne, right.expr))
         elif node.operator == "*":
-            expr = sympy.Mul(left.expr, right.expr)
+            expr = sympy.Mul(left.expr, _safe_factor(left.expr, right.expr))
         elif node.operator == "/":
             if right.expr is sympy.S.Zero:
                 raise FormulaError("division by zero", node.right.start, node.right.end)
             reciprocal = self._finish(sympy.Pow(right.expr, sympy.S.NegativeOne), node)
-            expr = sympy.Mul(left.expr, reciprocal.expr)
+            expr = sympy.Mul(left.expr, _safe_factor(left.expr, reciprocal.expr))
         else:
             self._check_power(node, left, right)
-            expr = sympy.Pow(left.expr, right.expr)
+            expr = sympy.Pow(left.expr, _safe_exponent(left.expr, right.expr))
         return self._finish(expr, node)
 
     def _check_power(self, node: _Binary, base: _Built, exponent: _Built) -> None:
@@ -954,6 +963,10 @@ class _Builder:
 
     def _call(self, node: _Call) -> _Built:
         arguments = [self.build(argument).expr for argument in node.arguments]
+        if node.function == "sqrt":
+            return self._finish(sympy.Pow(arguments[0], _safe_exponent(arguments[0], sympy.S.Half)), node)
+        if node.function in _EXP_FUNCTIONS:
+            arguments = [_without_exact_logs(argument) for argument in arguments]
         return self._finish(_FUNCTIONS[node.function].build(*arguments), node)
 
     def _finish(self, expr: sympy.Expr, node: _Node) -> _Built:
@@ -975,6 +988,10 @@ class _Builder:
     def _real_value(self, expr: sympy.Expr, node: _Node) -> float:
         """The value of a plain-number expression: a finite real; exact fractions also not too tiny."""
         shown = self._shown(node)
+        if any(_too_many_digits(number) for number in expr.atoms(sympy.Rational)):
+            raise FormulaError(
+                f"{shown} has too many digits to compute exactly (limit {MAX_EXACT_DIGITS})", node.start, node.end
+            )
         if expr.is_Rational:
             magnitude = abs(expr)
             if magnitude > MAX_MAGNITUDE or (magnitude and magnitude < 1 / MAX_MAGNITUDE):
@@ -999,6 +1016,75 @@ class _Builder:
             node.start,
             node.end,
         )
+
+
+_EXP_FUNCTIONS = frozenset({"exp", "sigmoid", "softplus"})
+_MAX_EXACT_BITS = math.ceil(MAX_EXACT_DIGITS * math.log2(10))
+
+
+def _too_many_digits(number: sympy.Rational) -> bool:
+    return max(abs(number.p).bit_length(), number.q.bit_length()) > _MAX_EXACT_BITS
+
+
+def _is_tame_number(expr: sympy.Expr) -> bool:
+    """Whether SymPy can take exact roots of the number ``expr`` cheaply: literal-size fractions, pi, e."""
+    for part in sympy.preorder_traversal(expr):
+        if part.is_Rational and max(abs(part.p), part.q) > MAX_NUMBER:
+            return False
+        if (part.is_Pow and not part.exp.is_Integer) or isinstance(part, sympy.log):
+            return False
+    return True
+
+
+def _safe_exponent(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+    """``exponent``, or its decimal value when SymPy's exact evaluation of the power could take forever.
+
+    SymPy evaluates a number to a fractional power exactly by factoring, which may be endless
+    (``63^(999982/999983)``, ``(10^300+7)^0.9``); the base's numeric factors are taken to the power
+    too (``(63x)^r``), and ``e^(r*log(b))`` becomes ``b^r``.
+    """
+    if base is sympy.E and exponent.is_number and exponent.has(sympy.log):
+        return sympy.Float(exponent.evalf(_EVAL_DIGITS), _EVAL_DIGITS)
+    if not exponent.is_Rational or exponent.is_Integer:
+        return exponent
+    numbers = [factor for factor in sympy.Mul.make_args(base) if factor.is_number]
+    if exponent.q <= MAX_EXACT_ROOT and all(_is_tame_number(number) for number in numbers):
+        return exponent
+    return sympy.Float(exponent, _EVAL_DIGITS)
+
+
+def _roots(expr: sympy.Expr) -> list[sympy.Pow]:
+    """The factors of ``expr`` that are numbers to a fractional power, like ``2**(1/3)``."""
+    return [
+        factor
+        for factor in sympy.Mul.make_args(expr)
+        if factor.is_Pow and factor.is_number and factor.exp.is_Rational and not factor.exp.is_Integer
+    ]
+
+
+def _safe_factor(left: sympy.Expr, right: sympy.Expr) -> sympy.Expr:
+    """``right``, with the roots SymPy would merge with roots in ``left`` into costly ones as decimals.
+
+    ``b**r * b**s`` becomes ``b**(r+s)`` and ``a**r * b**r`` becomes ``(a*b)**r``, evaluated by factoring.
+    """
+    left_roots = _roots(left)
+    if not left_roots:
+        return right
+    costly = {
+        root: sympy.Float(root.evalf(_EVAL_DIGITS), _EVAL_DIGITS)
+        for root in _roots(right)
+        for other in left_roots
+        if (other.base == root.base and (other.exp + root.exp).q > MAX_EXACT_ROOT)
+        or (other.exp == root.exp and not _is_tame_number(other.base * root.base))
+    }
+    return right.xreplace(costly) if costly else right
+
+
+def _without_exact_logs(argument: sympy.Expr) -> sympy.Expr:
+    """A number holding a logarithm as a decimal, so that ``exp(r*log(b))`` is not taken as ``b^r``."""
+    if argument.is_number and argument.has(sympy.log):
+        return sympy.Float(argument.evalf(_EVAL_DIGITS), _EVAL_DIGITS)
+    return argument
 
 
 def _check_result(expr: sympy.Expr, symbols: dict[str, sympy.Symbol]) -> None:

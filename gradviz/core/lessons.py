@@ -12,7 +12,6 @@ from functools import cache
 from typing import Any
 
 from gradviz.core.errors import FormulaError, ScenarioError
-from gradviz.core.formula import parse_formula
 from gradviz.core.scenario import (
     SCENARIO_FORMAT,
     Scenario,
@@ -110,14 +109,20 @@ def load_scenario_or_lesson(path: str | os.PathLike[str]) -> Scenario | Lesson:
 
 
 def check_formulas(document: Scenario | Lesson) -> None:
-    """Parse every formula of a scenario or lesson; raise ScenarioError naming the first that cannot be used."""
+    """Check every formula of a scenario or lesson; raise ScenarioError naming the first that cannot be used.
+
+    The formulas come from files made elsewhere, so they are analysed in the killable worker, within its time
+    limit, never parsed in this process.
+    """
+    from gradviz.core.analysis import analyze
+
     if isinstance(document, Scenario):
         named = [("formula", document)]
     else:
         named = [(f"scene {index + 1}", scene.scenario) for index, scene in enumerate(document.scenes)]
     for where, scenario in named:
         try:
-            check_scenario_variables(scenario, parse_formula(scenario.formula).variables)
+            check_scenario_variables(scenario, analyze(scenario.formula).formula.variables)
         except FormulaError as error:
             raise ScenarioError(f"{where}: {error}") from None
 

@@ -106,9 +106,13 @@ def _fail(where: str, problem: str) -> ScenarioError:
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _fail(where, f"expected a number, got {type(value).__name__}")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond the float range
+        raise _fail(where, "expected a finite number") from None
+    if not math.isfinite(number):
         raise _fail(where, "expected a finite number")
-    return float(value)
+    return number
 
 
 def _number_between(value: Any, where: str, low: float, high: float, unit: str = "") -> float:
@@ -136,6 +140,10 @@ def checked_text(value: Any, where: str, limit: int = 2000) -> str:
         raise _fail(where, f"expected text, got {type(value).__name__}")
     if len(value) > limit:
         raise _fail(where, f"text longer than {limit} characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\\ud800" in JSON): it could never be saved again
+        raise _fail(where, "the text holds an invalid character") from None
     return value
 
 
@@ -326,7 +334,7 @@ def parse_json_bytes(raw: bytes, name: str, what: str) -> Any:
     """Parse the bytes of a JSON file called `name`; raise ScenarioError if they are not JSON."""
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except ValueError as error:  # UnicodeDecodeError, JSONDecodeError, an integer of over 4300 digits
         raise ScenarioError(f"{name} is not a valid {what} file (corrupt JSON: {error})") from None
     except RecursionError:
         raise ScenarioError(f"{name} is nested too deeply to be a {what}") from None
