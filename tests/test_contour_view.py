@@ -15,7 +15,7 @@ from gradviz.app.contour_view import (
     level_fractions,
     level_texts,
 )
-from gradviz.app.surface_view import TrajectoryData
+from gradviz.app.view_common import TrajectoryData
 
 WIDTH, HEIGHT = 640, 420
 LEFT = QtCore.Qt.MouseButton.LeftButton
@@ -284,3 +284,39 @@ def test_level_colours_give_each_band_an_equal_share():
     shown = labelled_level_indices(half_steps)
     assert half_steps[shown].tolist() == [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0]
     assert level_texts(half_steps[shown], 7.0) == ["-3", "-2", "-1", "0", "1", "2", "3"]
+
+
+def run_colour_pixels(image: np.ndarray) -> int:
+    """How many pixels are in the magenta of the test run."""
+    rgb = image[..., :3].astype(int)
+    return int(((rgb[..., 0] > 170) & (rgb[..., 2] > 170) & (rgb[..., 1] < 80)).sum())
+
+
+def dark_text_pixels(image: np.ndarray) -> int:
+    """How many pixels are as dark as the axis text, in the margins left of and below the plot."""
+    dark = luminance(image) < 110
+    return int(dark[:, :70].sum() + dark[-60:, :].sum())
+
+
+def test_presentation_scale_enlarges_runs_text_and_axes(view):
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, 2 * grid_x, 2 * grid_y, labels=("w1", "w2", "f"))
+    view.set_colormap(np.tile([[0.85, 0.9, 0.85, 1.0]], (16, 1)))  # pale, so dark pixels are text and lines
+    path = np.column_stack([np.linspace(-1.5, 0.0, 10), np.linspace(1.0, 0.0, 10), np.zeros(10)])
+    view.set_trajectories([TrajectoryData(path, (1.0, 0.0, 1.0, 1.0), 6)])
+    view.set_arrows_visible(False)
+    normal = view.render_to_array(WIDTH, HEIGHT)
+    view.set_presentation_scale(2.0)
+    large = view.render_to_array(WIDTH, HEIGHT)
+    assert run_colour_pixels(large) > 2.0 * run_colour_pixels(normal)
+    assert dark_text_pixels(large) > 1.8 * dark_text_pixels(normal)
+    axis = view.plot_item.getAxis("left")
+    assert axis.style["tickFont"].pixelSize() == 28
+    assert axis.label.font().pixelSize() == 34
+    assert axis.maximumWidth() == 128
+    # an export draws at the presentation scale and leaves it so
+    assert view.run_items[0].line.opts["pen"].widthF() == pytest.approx(2 * view.RUN_WIDTH)
+    assert view.run_items[0].ball.opts["size"] == pytest.approx(2 * view.BALL_SIZE)
+    view.set_presentation_scale(1.0)
+    again = view.render_to_array(WIDTH, HEIGHT)
+    assert np.abs(again.astype(int) - normal.astype(int)).mean() < 1.0

@@ -11,14 +11,12 @@ from gradviz.app.surface_view import (
     TRAJECTORY_LIFT,
     SceneMapping,
     SurfaceView,
-    TrajectoryData,
     coarse_grid_triangles,
-    format_tick,
     grid_triangles,
     level_coordinates,
-    nice_ticks,
     qmatrix_to_array,
 )
+from gradviz.app.view_common import TrajectoryData, format_tick, nice_ticks
 
 WIDTH, HEIGHT = 640, 400
 MAGENTA = (1.0, 0.0, 1.0, 1.0)
@@ -254,3 +252,46 @@ def test_ticks_are_round_and_well_formatted():
     assert format_tick(-1.75, 0.25) == "-1.75"
     assert format_tick(1e6, 2e5) == "1e6"
     assert format_tick(0.0, 0.5) == "0"
+
+
+def magenta_pixels(image: np.ndarray) -> int:
+    """How many pixels are in the run's colour."""
+    rgb = image[..., :3].astype(int)
+    return int(((rgb[..., 0] > 140) & (rgb[..., 2] > 140) & (rgb[..., 1] < 90)).sum())
+
+
+def dark_text_pixels(image: np.ndarray) -> int:
+    """How many pixels are dark grey, like the tick labels and titles (the colour map never is)."""
+    rgb = image[..., :3].astype(int)
+    return int(((rgb.max(axis=2) < 110) & (rgb.max(axis=2) - rgb.min(axis=2) < 25)).sum())
+
+
+def test_presentation_scale_enlarges_runs_and_text(view):
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0), labels=("w1", "w2", "f"))
+    path = np.array([[1.5 * 0.8**k, -1.2 * 0.8**k, 0.0] for k in range(12)])
+    path[:, 2] = path[:, 0] ** 2 + path[:, 1] ** 2
+    view.set_trajectories([TrajectoryData(path, MAGENTA, 6)])
+    normal = view.render_to_array(WIDTH, HEIGHT)
+    view.set_presentation_scale(2.0)
+    large = view.render_to_array(WIDTH, HEIGHT)
+    assert magenta_pixels(large) > 2.0 * magenta_pixels(normal)
+    assert dark_text_pixels(large) > 1.8 * dark_text_pixels(normal)
+    tick_font = view._fonts(WIDTH, HEIGHT, 2.0)[0]
+    assert tick_font.pixelSize() == 2 * view._fonts(WIDTH, HEIGHT)[0].pixelSize()
+    view.set_presentation_scale(1.0)
+    assert np.array_equal(view.render_to_array(WIDTH, HEIGHT), normal)
+    assert np.array_equal(view.render_to_array(WIDTH, HEIGHT, presentation_scale=2.0), large)
+
+
+def test_camera_changed_follows_the_wheel_not_a_click(view, qtbot):
+    from PySide6 import QtCore, QtGui
+
+    centre = QtCore.QPointF(WIDTH / 2, HEIGHT / 2)
+    with qtbot.assertNotEmitted(view.camera_changed):
+        qtbot.mouseClick(view, QtCore.Qt.MouseButton.LeftButton, pos=centre.toPoint())
+    wheel = QtGui.QWheelEvent(centre, view.mapToGlobal(centre), QtCore.QPoint(), QtCore.QPoint(0, 120),
+                              QtCore.Qt.MouseButton.NoButton, QtCore.Qt.KeyboardModifier.NoModifier,
+                              QtCore.Qt.ScrollPhase.NoScrollPhase, False)
+    with qtbot.waitSignal(view.camera_changed, timeout=1000):
+        QtCore.QCoreApplication.sendEvent(view, wheel)

@@ -11,13 +11,19 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.app.colormaps import DEFAULT_COLORMAP, colormap_lut, lut_to_uint8
-from gradviz.app.surface_view import (
+from gradviz.app.view_common import (
     TEXT_COLOUR,
+    ContourProbeOverlay,
+    LegendLayout,
+    LegendRow,
+    TagPlacer,
     TrajectoryData,
     format_tick,
     nice_ticks,
+    qcolour,
     qimage_to_array,
     resolve_index,
+    square_around,
 )
 
 SKEWED_MEDIAN_POSITION = 0.12
@@ -29,6 +35,11 @@ ARROW_COLOUR = QtGui.QColor(25, 25, 35, 235)
 HALO_COLOUR = QtGui.QColor(255, 255, 255, 150)
 CURVE_COLOUR = QtGui.QColor(40, 70, 160)
 TANGENT_COLOUR = QtGui.QColor(200, 60, 40)
+HALO_COLOUR_STRONG = QtGui.QColor(255, 255, 255, 225)
+EDGE_COLOUR = QtGui.QColor(20, 20, 28, 230)
+PROBE_FONT_PIXELS = 14
+POINT_CLEARANCE = 11.0  # labels keep this far (pixels) from the point, where a run's ball may sit
+ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
 
 
 def choose_levels(heights: np.ndarray, count: int = 16) -> np.ndarray:
@@ -110,6 +121,27 @@ def contour_polylines(xs: np.ndarray, ys: np.ndarray, heights: np.ndarray, level
     return np.concatenate(pieces) if pieces else np.zeros((0, 2))
 
 
+def arrow_outlines(tails: np.ndarray, tips: np.ndarray, head_length: float, head_half_width: float,
+                   shaft_half_width: float | np.ndarray) -> np.ndarray:
+    """Closed outlines (n, 7, 2) of arrows from tails to tips (pixels): a shaft and a triangular head each.
+
+    Heads never take more than 45% of an arrow; shaft_half_width may differ per arrow.
+    """
+    direction = tips - tails
+    lengths = np.linalg.norm(direction, axis=1, keepdims=True)
+    unit = direction / np.maximum(lengths, 1e-9)
+    normal = np.column_stack([-unit[:, 1], unit[:, 0]])
+    head = np.minimum(head_length, 0.45 * lengths)
+    head_base = tips - unit * head
+    head_half = normal * (head * head_half_width / head_length)
+    shaft_half = normal * np.reshape(shaft_half_width, (-1, 1))
+    corners = (
+        tails + shaft_half, head_base + shaft_half, head_base + head_half, tips,
+        head_base - head_half, head_base - shaft_half, tails - shaft_half,
+    )
+    return np.stack(corners, axis=1)
+
+
 def arrow_sample_indices(count: int, wanted: int = ARROW_GRID) -> np.ndarray:
     """About wanted evenly spread indices into an axis of count grid points, away from the edges."""
     if count <= wanted:
@@ -151,13 +183,23 @@ class GradientArrowItem(pg.GraphicsObject):
         self._cell = (1.0, 1.0)
         self._bounds = QtCore.QRectF()
         self._sign = 1.0
+        self._wanted = ARROW_GRID
+        self._field: tuple[np.ndarray, ...] | None = None
         self.pixel_scale = 1.0
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def set_density(self, wanted: int) -> None:
+        """Sample about wanted × wanted arrows (fewer for larger arrows in presentation mode)."""
+        if wanted != self._wanted:
+            self._wanted = wanted
+            if self._field is not None:
+                self.set_field(*self._field)
 
     def set_field(self, xs: np.ndarray, ys: np.ndarray, gx: np.ndarray, gy: np.ndarray) -> None:
         """Subsample the gradient (gx[j, i], gy[j, i] at xs[i], ys[j]) on an about 20×20 grid."""
         self.prepareGeometryChange()
-        columns, rows = arrow_sample_indices(len(xs)), arrow_sample_indices(len(ys))
+        self._field = (xs, ys, gx, gy)
+        columns, rows = arrow_sample_indices(len(xs), self._wanted), arrow_sample_indices(len(ys), self._wanted)
         grid_x, grid_y = np.meshgrid(xs[columns], ys[rows])
         vectors = np.column_stack([gx[np.ix_(rows, columns)].ravel(), gy[np.ix_(rows, columns)].ravel()])
         keep = np.isfinite(vectors).all(axis=1)
@@ -175,6 +217,7 @@ class GradientArrowItem(pg.GraphicsObject):
     def clear(self) -> None:
         """Show no arrows."""
         self.prepareGeometryChange()
+        self._field = None
         self._points = np.zeros((0, 2))
         self._vectors = np.zeros((0, 2))
         self.update()
@@ -212,19 +255,8 @@ class GradientArrowItem(pg.GraphicsObject):
         """Closed outlines (n, 7, 2) in device pixels: a thin shaft and a triangular head per arrow."""
         tails, tips = self.arrow_geometry(transform)
         scale = self.pixel_scale
-        direction = tips - tails
-        lengths = np.linalg.norm(direction, axis=1, keepdims=True)
-        unit = direction / np.maximum(lengths, 1e-9)
-        normal = np.column_stack([-unit[:, 1], unit[:, 0]])
-        head_length = np.minimum(self.HEAD_LENGTH * scale, 0.45 * lengths)
-        head_base = tips - unit * head_length
-        head_half = normal * (head_length * self.HEAD_HALF_WIDTH / self.HEAD_LENGTH)
-        shaft_half = normal * (self.SHAFT_HALF_WIDTH * scale)
-        corners = (
-            tails + shaft_half, head_base + shaft_half, head_base + head_half, tips,
-            head_base - head_half, head_base - shaft_half, tails - shaft_half,
-        )
-        return np.stack(corners, axis=1)
+        return arrow_outlines(tails, tips, self.HEAD_LENGTH * scale, self.HEAD_HALF_WIDTH * scale,
+                              self.SHAFT_HALF_WIDTH * scale)
 
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
         """Fill every arrow outline in device pixels with a thin light halo around it.
@@ -250,10 +282,210 @@ class GradientArrowItem(pg.GraphicsObject):
         painter.restore()
 
 
+class ViewOverlayItem(pg.GraphicsObject):
+    """Something drawn over the whole visible plot in device pixels: its bounds are the visible range."""
+
+    def __init__(self) -> None:
+        """Start with nothing to draw."""
+        super().__init__()
+        self.overlay: ContourProbeOverlay | None = None
+        self.pixel_scale = 1.0
+
+    def set_overlay(self, overlay: ContourProbeOverlay | None) -> None:
+        """Draw this overlay (None: nothing)."""
+        self.overlay = overlay
+        self.update()
+
+    def boundingRect(self) -> QtCore.QRectF:
+        """The visible data range (the item may draw anywhere in it)."""
+        view_box = self.getViewBox()
+        return QtCore.QRectF() if view_box is None else view_box.viewRect()
+
+    def viewRangeChanged(self) -> None:
+        """Follow the visible range."""
+        self.prepareGeometryChange()
+        super().viewRangeChanged()
+
+    def label_font(self) -> QtGui.QFont:
+        """The labels' font at the current pixel scale."""
+        font = QtGui.QFont()
+        font.setPixelSize(round(PROBE_FONT_PIXELS * self.pixel_scale))
+        return font
+
+
+def to_device(transform: QtGui.QTransform, points: np.ndarray) -> np.ndarray:
+    """Data points (n, 2) in device pixels through a data-to-device transform."""
+    linear = np.array([[transform.m11(), transform.m21()], [transform.m12(), transform.m22()]])
+    return np.asarray(points, dtype=np.float64).reshape(-1, 2) @ linear.T + np.array([transform.dx(), transform.dy()])
+
+
+class ProbeArrowsItem(ViewOverlayItem):
+    """The arrows of the partial derivatives and the gradient at the probe, the right-angle mark and the point.
+
+    Arrows are drawn in device pixels from their data-space ends, so their directions and the vector
+    sum are exact in the plot; heads and widths have fixed pixel sizes. The right-angle mark is the
+    image of a small data-space square between the level line and ∇f: square when both axes are drawn
+    at the same scale, skewed otherwise — as the angle itself looks.
+    """
+
+    HEAD_LENGTH = 15.0
+    HEAD_HALF_WIDTH = 6.5
+    SHAFT_HALF_WIDTH = 1.7
+    MARK_SIZE = 20.0
+    POINT_SIZE = 10.0
+    SHORTEST = 6.0  # arrows shorter than this (pixels) are left out
+
+    def arrow_pixels(self, transform: QtGui.QTransform) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Tail and tip in device pixels of each arrow, for a data-to-device transform."""
+        if self.overlay is None:
+            return []
+        return [tuple(to_device(transform, np.array([arrow.tail, arrow.tip]))) for arrow in self.overlay.arrows]
+
+    def paint(self, painter: QtGui.QPainter, *args: object) -> None:
+        """Right-angle mark, arrows (halo, fill, dark edge), then the point."""
+        overlay = self.overlay
+        if overlay is None:
+            return
+        transform = painter.transform()
+        scale = self.pixel_scale
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        centre = to_device(transform, np.array([overlay.point]))[0]
+        if overlay.right_angle is not None:
+            self._paint_right_angle(painter, transform, centre)
+        for arrow, (tail, tip) in zip(overlay.arrows, self.arrow_pixels(transform), strict=True):
+            if np.hypot(*(tip - tail)) < self.SHORTEST * scale:
+                continue
+            outline = arrow_outlines(tail[None, :], tip[None, :], self.HEAD_LENGTH * scale,
+                                     self.HEAD_HALF_WIDTH * scale, self.SHAFT_HALF_WIDTH * scale * arrow.weight)[0]
+            polygon = QtGui.QPolygonF([QtCore.QPointF(*corner) for corner in outline])
+            halo = QtGui.QPen(HALO_COLOUR_STRONG, 4.0 * scale)
+            halo.setJoinStyle(QtCore.Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(halo)
+            painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+            painter.drawPolygon(polygon)
+            painter.setPen(QtGui.QPen(EDGE_COLOUR, 1.0 * scale))
+            painter.setBrush(qcolour(arrow.colour))
+            painter.drawPolygon(polygon)
+        if overlay.tangent is None:  # over a curve the tangent's own point marks it
+            painter.setPen(QtGui.QPen(EDGE_COLOUR, 1.6 * scale))
+            painter.setBrush(QtGui.QColor(255, 255, 255))
+            radius = self.POINT_SIZE * scale / 2
+            painter.drawEllipse(QtCore.QPointF(*centre), radius, radius)
+        painter.restore()
+
+    def _paint_right_angle(self, painter: QtGui.QPainter, transform: QtGui.QTransform, centre: np.ndarray) -> None:
+        """The small square (or its skewed image) in the corner between the level line and ∇f."""
+        along, gradient = (np.asarray(direction, dtype=np.float64) for direction in self.overlay.right_angle)
+        linear = to_device(transform, np.array([along, gradient, (0.0, 0.0)]))
+        legs = linear[:2] - linear[2]
+        size = self.MARK_SIZE * self.pixel_scale / max(float(np.linalg.norm(legs, axis=1).max()), 1e-12)
+        first, second = legs * size
+        corner = [QtCore.QPointF(*(centre + first)), QtCore.QPointF(*(centre + first + second)),
+                  QtCore.QPointF(*(centre + second))]
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        painter.setPen(QtGui.QPen(EDGE_COLOUR, 4.0 * self.pixel_scale))
+        painter.drawPolyline(corner)
+        painter.setPen(QtGui.QPen(qcolour(self.overlay.level_colour), 2.0 * self.pixel_scale))
+        painter.drawPolyline(corner)
+
+
+class ProbeTextItem(ViewOverlayItem):
+    """The labels of the probe overlay (at the arrow tips, beside a curve's tangent) and its legend.
+
+    The legend goes in the corner of the plot farthest from the point; when the axes are drawn at
+    different scales it adds the overlay's note that right angles look skewed.
+    """
+
+    def __init__(self, arrows: ProbeArrowsItem) -> None:
+        """Label the arrows of this item."""
+        super().__init__()
+        self._arrows = arrows
+        self.legend_rect = QtCore.QRectF()
+
+    def scales_differ(self, transform: QtGui.QTransform) -> bool:
+        """Whether one unit of x and one unit of y are drawn at lengths more than ASPECT_TOLERANCE apart."""
+        x_scale, y_scale = math.hypot(transform.m11(), transform.m12()), math.hypot(transform.m21(), transform.m22())
+        return abs(x_scale / max(y_scale, 1e-300) - 1.0) > ASPECT_TOLERANCE
+
+    def legend_rows(self, transform: QtGui.QTransform) -> tuple[LegendRow, ...]:
+        """The legend as drawn: the overlay's rows, and the aspect note when it applies."""
+        overlay = self.overlay
+        if overlay is None:
+            return ()
+        if overlay.aspect_note and overlay.right_angle is not None and self.scales_differ(transform):
+            return (*overlay.legend, LegendRow(overlay.aspect_note, note=True))
+        return overlay.legend
+
+    def paint(self, painter: QtGui.QPainter, *args: object) -> None:
+        """Tip labels, the tangent's slope label, then the legend."""
+        overlay = self.overlay
+        if overlay is None:
+            return
+        transform = painter.transform()
+        scale = self.pixel_scale
+        font = self.label_font()
+        painter.save()
+        painter.resetTransform()
+        point = to_device(transform, np.array([overlay.point]))[0]
+        placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform),
+                           (square_around(point, POINT_CLEARANCE * scale),))
+        arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
+        for arrow, (tail, tip) in reversed(arrows):  # ∇f first: it gets the place it asks for
+            length = float(np.hypot(*(tip - tail)))
+            if length >= ProbeArrowsItem.SHORTEST * scale and arrow.label:
+                placer.place(arrow.label, tip, (tip - tail) / length, arrow.colour)
+        if overlay.tangent is not None and overlay.tangent_label:
+            self._place_tangent_label(placer, transform)
+        rows = self.legend_rows(transform)
+        self.legend_rect = QtCore.QRectF()
+        if rows:
+            swatch = QtGui.QFontMetricsF(font).height() * 1.2
+            legend = LegendLayout(font, rows, swatch, self.plot_rect(transform).width() - 16.0 * scale)
+            top_left = self._legend_corner(transform, legend.size.width(), legend.size.height())
+            legend.paint(painter, top_left)
+            self.legend_rect = QtCore.QRectF(top_left, legend.size)
+        painter.restore()
+
+    def _place_tangent_label(self, placer: TagPlacer, transform: QtGui.QTransform) -> None:
+        """The slope label above the middle of the tangent's right half."""
+        overlay = self.overlay
+        ends = to_device(transform, overlay.tangent)
+        centre = to_device(transform, np.array([overlay.point]))[0]
+        right = ends[int(np.argmax(ends[:, 0]))]
+        anchor = (centre + right) / 2
+        direction = right - centre
+        normal = np.array([direction[1], -direction[0]]) / max(float(np.hypot(*direction)), 1e-9)
+        if normal[1] > 0:
+            normal = -normal
+        placer.place(overlay.tangent_label, anchor, normal, overlay.colour)
+
+    def plot_rect(self, transform: QtGui.QTransform) -> QtCore.QRectF:
+        """The visible plot in device pixels."""
+        rect = self.getViewBox().viewRect()
+        corners = to_device(transform, np.array([[rect.left(), rect.top()], [rect.right(), rect.bottom()]]))
+        left, right = sorted(corners[:, 0])
+        top, bottom = sorted(corners[:, 1])
+        return QtCore.QRectF(left, top, right - left, bottom - top)
+
+    def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float) -> QtCore.QPointF:
+        """The top-left of the legend in the corner of the plot farthest from the point."""
+        plot = self.plot_rect(transform)
+        left, right, top, bottom = plot.left(), plot.right(), plot.top(), plot.bottom()
+        margin = 8.0 * self.pixel_scale
+        point = to_device(transform, np.array([self.overlay.point]))[0]
+        candidates = [(x, y) for x in (left + margin, right - margin - width)
+                      for y in (top + margin, bottom - margin - height)]
+        x, y = max(candidates, key=lambda c: math.hypot(c[0] + width / 2 - point[0], c[1] + height / 2 - point[1]))
+        return QtCore.QPointF(x, y)
+
+
 class ColourBar(pg.PlotItem):
     """A vertical, non-interactive colour bar whose axis shows the contour levels."""
 
     WIDTH = 20
+    AXIS_WIDTH = 58
 
     def __init__(self) -> None:
         """An empty bar; set_colours and set_ticks fill it."""
@@ -266,12 +498,17 @@ class ColourBar(pg.PlotItem):
         spacer = self.getAxis("bottom")
         spacer.setStyle(showValues=False, tickLength=0)
         spacer.setPen(pg.mkPen(None))
-        self.getAxis("right").setWidth(58)
+        self.getAxis("right").setWidth(self.AXIS_WIDTH)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.addItem(self.image)
         self.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0.0)
         self.layout.setColumnFixedWidth(1, self.WIDTH)
         self.vb.setBorder(pg.mkPen(TEXT_COLOUR))
+
+    def set_scale(self, scale: float) -> None:
+        """Widen the bar and its tick room by the presentation scale."""
+        self.getAxis("right").setWidth(round(self.AXIS_WIDTH * scale))
+        self.layout.setColumnFixedWidth(1, round(self.WIDTH * scale))
 
     def set_colours(self, lut: np.ndarray) -> None:
         """Show the lookup table from bottom (0) to top (1)."""
@@ -305,6 +542,8 @@ class ContourView(pg.GraphicsLayoutWidget):
     START_SIZE = 12.0
     BALL_SIZE = 17.0
     MARKER_LIMIT = 250
+    START_MARKER_SIZE = 22.0
+    TANGENT_POINT_SIZE = 11.0
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         """Create an empty view; call set_field or set_curve to show something."""
@@ -326,37 +565,53 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.run_items: list[RunItems] = []
         self._setting_start = False
         self._fill_arguments: tuple | None = None
+        self._probe_overlay: ContourProbeOverlay | None = None
+        self._descent_tangent: tuple[float, float, float] | None = None
+        self._equal_aspect = False
+        self._domain_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.pixel_scale = 1.0
+        self.presentation_scale = 1.0
         self._build_items()
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.view_box.sigRangeChangedManually.connect(self._on_range_changed_by_user)
 
-    def _style_axes(self) -> None:
-        """Readable tick fonts and dark axes for projection."""
+    def _style_axes(self, scale: float = 1.0) -> None:
+        """Readable tick fonts and dark axes for projection, fonts and axis room times the presentation scale."""
         tick_font = QtGui.QFont()
-        tick_font.setPixelSize(14)
+        tick_font.setPixelSize(round(14 * scale))
         for plot in (self.plot_item, self.colour_bar):
             for side in ("left", "bottom", "right"):
                 axis = plot.getAxis(side)
-                axis.setPen(pg.mkPen(TEXT_COLOUR))
+                axis.setPen(pg.mkPen(TEXT_COLOUR, width=scale))
                 axis.setTextPen(pg.mkPen(TEXT_COLOUR))
-                axis.setStyle(tickFont=tick_font, tickTextOffset=6)
-                axis.label.setFont(self._title_font())
+                axis.setStyle(tickFont=tick_font, tickTextOffset=round(6 * scale))
+                axis.label.setFont(self._title_font(scale))
         for plot in (self.plot_item, self.colour_bar):
-            plot.getAxis("bottom").setHeight(56)
-        self.plot_item.getAxis("left").setWidth(64)
+            plot.getAxis("bottom").setHeight(round(56 * scale))
+        self.plot_item.getAxis("left").setWidth(round(64 * scale))
+        self.colour_bar.set_scale(scale)
 
     @staticmethod
-    def _title_font() -> QtGui.QFont:
+    def _title_font(scale: float = 1.0) -> QtGui.QFont:
         """Italic font for axis titles (variable names)."""
         font = QtGui.QFont()
-        font.setPixelSize(17)
+        font.setPixelSize(round(17 * scale))
         font.setItalic(True)
         return font
 
+    def set_presentation_scale(self, scale: float) -> None:
+        """Draw lines, markers, arrows, the probe overlay and text this many times larger (1 to 3)."""
+        scale = min(max(float(scale), 1.0), 3.0)
+        if scale == self.presentation_scale:
+            return
+        self.presentation_scale = scale
+        self._style_axes(scale)
+        self.arrows.set_density(round(ARROW_GRID / scale))
+        self._apply_pen_widths(self.pixel_scale)
+
     def _build_items(self) -> None:
-        """Create the fill, level lines, arrows, curve, tangent and start marker."""
+        """Create the fill, level lines, arrows, curve, tangent, start marker and the probe overlay's items."""
         self.fill_item = SmoothImageItem(axisOrder="row-major")
         self.fill_item.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.level_lines = pg.PlotCurveItem(connect="finite", antialias=True)
@@ -364,11 +619,13 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.arrows = GradientArrowItem()
         self.curve = pg.PlotCurveItem(antialias=True)
         self.tangent = pg.PlotCurveItem(antialias=True)
-        self.tangent_point = pg.ScatterPlotItem(size=11, brush=TANGENT_COLOUR, pen=pg.mkPen("w", width=1.5))
+        self.tangent_point = pg.ScatterPlotItem(size=self.TANGENT_POINT_SIZE, brush=TANGENT_COLOUR,
+                                                pen=pg.mkPen("w", width=1.5))
         self.start_marker = pg.TargetItem(
-            pos=(0.0, 0.0), size=22, symbol="o", brush=pg.mkBrush(255, 255, 255, 90),
+            pos=(0.0, 0.0), size=self.START_MARKER_SIZE, symbol="o", brush=pg.mkBrush(255, 255, 255, 90),
             hoverBrush=pg.mkBrush(255, 255, 255, 160), movable=True,
         )
+        self._build_probe_items()
         self._apply_pen_widths(1.0)
         self.start_marker.sigPositionChanged.connect(self._on_start_moved)
         for z_value, item in enumerate(
@@ -382,18 +639,60 @@ class ContourView(pg.GraphicsLayoutWidget):
         for item in (self.curve, self.tangent, self.tangent_point):
             item.hide()
 
-    def _apply_pen_widths(self, scale: float) -> None:
-        """Give every line its width times scale (device pixels per window pixel)."""
-        self.pixel_scale = scale
+    def _build_probe_items(self) -> None:
+        """Create the probe overlay's items: level line, dashed guides, a halo for the tangent, arrows, text."""
+        self.probe_level_halo = pg.PlotCurveItem(connect="finite", antialias=True)
+        self.probe_level = pg.PlotCurveItem(connect="finite", antialias=True)
+        self.probe_guides = [pg.PlotCurveItem(antialias=True) for _ in range(2)]
+        self.tangent_halo = pg.PlotCurveItem(antialias=True)
+        self.tangent_halo.setZValue(3.5)
+        self.plot_item.addItem(self.tangent_halo, ignoreBounds=True)
+        self.probe_arrows = ProbeArrowsItem()
+        self.probe_text = ProbeTextItem(self.probe_arrows)
+        layers = (self.probe_level_halo, self.probe_level, *self.probe_guides, self.probe_arrows)
+        for z_value, item in enumerate(layers, start=10):
+            item.setZValue(z_value)
+        self.probe_text.setZValue(40)
+        for item in (*layers, self.probe_text):
+            self.plot_item.addItem(item, ignoreBounds=True)
+
+    def _apply_pen_widths(self, device_scale: float) -> None:
+        """Give every line its width times device_scale (device pixels per window pixel) and the presentation scale.
+
+        Markers drawn by size in pixels (runs, start point) take the presentation scale only; an export's
+        resolution scale enlarges them itself.
+        """
+        self.pixel_scale = device_scale
+        scale = device_scale * self.presentation_scale
+        self.start_marker.scale = self.START_MARKER_SIZE * self.presentation_scale
+        self.start_marker.update()
+        self.tangent_point.setSize(self.TANGENT_POINT_SIZE * self.presentation_scale)
+        self.tangent_point.setPen(pg.mkPen("w", width=1.5 * self.presentation_scale))
         self.level_lines.setPen(pg.mkPen(LINE_COLOUR, width=self.LINE_WIDTH * scale))
         self.curve.setPen(pg.mkPen(CURVE_COLOUR, width=self.CURVE_WIDTH * scale))
-        self.tangent.setPen(pg.mkPen(TANGENT_COLOUR, width=self.TANGENT_WIDTH * scale))
         self.start_marker.setPen(pg.mkPen(TEXT_COLOUR, width=2.0 * scale))
         self.start_marker.setHoverPen(pg.mkPen(TANGENT_COLOUR, width=2.5 * scale))
         self.arrows.pixel_scale = scale
         self.arrows.update()
         for items in self.run_items:
-            items.apply_pen_widths(scale)
+            items.apply_pen_widths(scale, self.presentation_scale)
+        self._apply_probe_pens(device_scale)
+        self._show_tangent()
+
+    def _apply_probe_pens(self, device_scale: float) -> None:
+        """The probe overlay's line widths and colours times device_scale and the presentation scale."""
+        scale = device_scale * self.presentation_scale
+        overlay = self._probe_overlay
+        self.probe_level_halo.setPen(pg.mkPen(EDGE_COLOUR, width=5.0 * scale))
+        level = overlay.level_colour if overlay is not None else (1.0, 1.0, 1.0, 1.0)
+        self.probe_level.setPen(pg.mkPen(qcolour(level), width=2.6 * scale))
+        guides = overlay.guides if overlay is not None else ()
+        for item, guide in zip(self.probe_guides, guides, strict=False):
+            item.setPen(pg.mkPen(qcolour(guide.colour), width=2.0 * scale, style=QtCore.Qt.PenStyle.DashLine))
+        self.tangent_halo.setPen(pg.mkPen(HALO_COLOUR_STRONG, width=(self.TANGENT_WIDTH + 3.0) * scale))
+        for item in (self.probe_arrows, self.probe_text):
+            item.pixel_scale = scale
+            item.update()
 
     # ---------------------------------------------------------------- data
     def set_field(
@@ -466,7 +765,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.plot_item.setLabel("left", y_title)
 
     def _set_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
-        """Show exactly these ranges (without emitting range_changed)."""
+        """Show exactly these ranges, or more of one with equal aspect (without emitting range_changed)."""
+        self._domain_range = (x_range, y_range)
         self.view_box.setRange(xRange=x_range, yRange=y_range, padding=0.0)
 
     def _show_field_items(self, field_mode: bool) -> None:
@@ -479,6 +779,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.curve.setVisible(not field_mode)
         if field_mode:
             self.hide_tangent()
+        self.view_box.setAspectLocked(self._equal_aspect and field_mode, ratio=1.0)
 
     def set_colormap(self, lut: np.ndarray) -> None:
         """Use a float (N, 4) lookup table for the fill and the colour bar."""
@@ -510,19 +811,82 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._redraw_runs()
 
     def set_tangent(self, w0: float, f0: float, slope: float) -> None:
-        """Draw the tangent line through (w0, f0) with this slope, across a third of the visible width."""
-        (x_lo, x_hi), _ = self.view_box.viewRange()
-        half = (x_hi - x_lo) / 6.0
-        ws = np.array([w0 - half, w0 + half])
-        self.tangent.setData(ws, f0 + slope * (ws - w0))
-        self.tangent_point.setData([w0], [f0])
-        self.tangent.show()
-        self.tangent_point.show()
+        """Draw the tangent line through (w0, f0) with this slope, across a third of the visible width.
+
+        While a probe overlay shows a curve's tangent, that one is drawn instead (in the probe's colour).
+        """
+        self._descent_tangent = (float(w0), float(f0), float(slope))
+        self._show_tangent()
 
     def hide_tangent(self) -> None:
-        """Remove the tangent line."""
-        self.tangent.hide()
-        self.tangent_point.hide()
+        """Remove the tangent line (a probe overlay's tangent stays)."""
+        self._descent_tangent = None
+        self._show_tangent()
+
+    def _show_tangent(self) -> None:
+        """Draw the probe's tangent over a curve if there is one, else the one set by set_tangent, else none."""
+        overlay = self._probe_overlay
+        scale = self.pixel_scale * self.presentation_scale
+        if self._curve_mode and overlay is not None and overlay.tangent is not None:
+            ends, point, colour, halo = overlay.tangent, overlay.point, qcolour(overlay.colour), True
+        elif self._descent_tangent is not None:
+            w0, f0, slope = self._descent_tangent
+            (x_lo, x_hi), _ = self.view_box.viewRange()
+            ws = np.array([w0 - (x_hi - x_lo) / 6.0, w0 + (x_hi - x_lo) / 6.0])
+            ends, point, colour, halo = np.column_stack([ws, f0 + slope * (ws - w0)]), (w0, f0), TANGENT_COLOUR, False
+        else:
+            for item in (self.tangent, self.tangent_point, self.tangent_halo):
+                item.hide()
+            return
+        self.tangent.setPen(pg.mkPen(colour, width=self.TANGENT_WIDTH * scale))
+        self.tangent_point.setBrush(pg.mkBrush(colour))
+        for item in (self.tangent, self.tangent_halo):
+            item.setData(ends[:, 0], ends[:, 1])
+            item.show()
+        self.tangent_halo.setVisible(halo)
+        self.tangent_point.setData([point[0]], [point[1]])
+        self.tangent_point.show()
+
+    # ---------------------------------------------------------------- probe
+    def set_probe_overlay(self, overlay: ContourProbeOverlay | None) -> None:
+        """Draw the partial derivatives at a point (None removes them): arrows, level line, labels, legend."""
+        self._probe_overlay = overlay
+        empty = np.zeros(0)
+        level = overlay.level_line if overlay is not None else np.zeros((0, 2))
+        for item in (self.probe_level_halo, self.probe_level):
+            item.setData(level[:, 0], level[:, 1], connect="finite")
+        guides = overlay.guides if overlay is not None else ()
+        for index, item in enumerate(self.probe_guides):
+            if index < len(guides):
+                (x1, y1), (x2, y2) = guides[index].start, guides[index].end
+                item.setData(np.array([x1, x2]), np.array([y1, y2]))
+            else:
+                item.setData(empty, empty)
+        self._apply_probe_pens(self.pixel_scale)
+        self._show_tangent()
+        self.probe_arrows.set_overlay(overlay)
+        self.probe_text.set_overlay(overlay)
+
+    @property
+    def probe_overlay(self) -> ContourProbeOverlay | None:
+        """The overlay drawn now."""
+        return self._probe_overlay
+
+    def set_equal_aspect(self, equal: bool) -> None:
+        """Draw a unit of x as long as a unit of y, so right angles look right (maps only, not curves)."""
+        self._equal_aspect = bool(equal)
+        self._apply_aspect()
+
+    @property
+    def equal_aspect(self) -> bool:
+        """Whether maps are drawn with equal aspect."""
+        return self._equal_aspect
+
+    def _apply_aspect(self) -> None:
+        """Lock or free the aspect ratio and show the whole domain again."""
+        self.view_box.setAspectLocked(self._equal_aspect and not self._curve_mode, ratio=1.0)
+        if self._domain_range is not None:
+            self.view_box.setRange(xRange=self._domain_range[0], yRange=self._domain_range[1], padding=0.0)
 
     def set_start_point(self, x: float, y: float) -> None:
         """Place the draggable start marker (does not emit start_dragged)."""
@@ -641,15 +1005,15 @@ class RunItems:
     def __init__(self, colour: tuple[float, float, float, float], view: ContourView) -> None:
         """Create the items in the view's plot."""
         qcolour = QtGui.QColor.fromRgbF(*colour)
-        outline = pg.mkPen(30, 30, 40, width=1.2)
         self.colour = qcolour
         self.width = view.RUN_WIDTH
+        self.sizes = (view.MARKER_SIZE, view.START_SIZE, view.BALL_SIZE)
         self.halo = pg.PlotCurveItem(antialias=True)
         self.line = pg.PlotCurveItem(antialias=True)
-        self.apply_pen_widths(view.pixel_scale)
-        self.markers = pg.ScatterPlotItem(size=view.MARKER_SIZE, brush=qcolour, pen=outline)
-        self.start = pg.ScatterPlotItem(size=view.START_SIZE, brush=pg.mkBrush("w"), pen=pg.mkPen(qcolour, width=3.0))
-        self.ball = pg.ScatterPlotItem(size=view.BALL_SIZE, brush=qcolour, pen=pg.mkPen(30, 30, 40, width=1.6))
+        self.markers = pg.ScatterPlotItem(brush=qcolour)
+        self.start = pg.ScatterPlotItem(brush=pg.mkBrush("w"))
+        self.ball = pg.ScatterPlotItem(brush=qcolour)
+        self.apply_pen_widths(view.pixel_scale * view.presentation_scale, view.presentation_scale)
         self.marker_limit = view.MARKER_LIMIT
         self.xs = np.zeros(0)
         self.ys = np.zeros(0)
@@ -657,10 +1021,17 @@ class RunItems:
             item.setZValue(z_value)
             view.plot_item.addItem(item)
 
-    def apply_pen_widths(self, scale: float) -> None:
-        """Line and halo widths times scale."""
+    def apply_pen_widths(self, scale: float, marker_scale: float = 1.0) -> None:
+        """Line and halo widths times scale; marker, start and ball sizes (and their outlines) times marker_scale."""
         self.halo.setPen(pg.mkPen(HALO_COLOUR, width=(self.width + 3.0) * scale))
         self.line.setPen(pg.mkPen(self.colour, width=self.width * scale))
+        marker_size, start_size, ball_size = (size * marker_scale for size in self.sizes)
+        self.markers.setSize(marker_size)
+        self.markers.setPen(pg.mkPen(30, 30, 40, width=1.2 * marker_scale))
+        self.start.setSize(start_size)
+        self.start.setPen(pg.mkPen(self.colour, width=3.0 * marker_scale))
+        self.ball.setSize(ball_size)
+        self.ball.setPen(pg.mkPen(30, 30, 40, width=1.6 * marker_scale))
 
     def items(self) -> tuple[pg.GraphicsObject, ...]:
         """All items, bottom to top."""

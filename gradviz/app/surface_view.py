@@ -15,6 +15,19 @@ from OpenGL import GL
 from PySide6 import QtCore, QtGui, QtOpenGL
 
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RgbaColour, colormap_lut, lut_to_uint8, sample_lut
+from gradviz.app.view_common import (
+    TEXT_COLOUR,
+    LegendLayout,
+    SurfaceProbeOverlay,
+    TagPlacer,
+    TrajectoryData,
+    format_tick,
+    nice_ticks,
+    qimage_to_array,
+    resolve_index,
+    square_around,
+    widened_range,
+)
 
 BOX_HALF_WIDTH = 1.0
 BOX_HEIGHT = 1.0
@@ -23,67 +36,17 @@ FIELD_OF_VIEW = 34.0
 TRAJECTORY_LIFT = 0.012 * BOX_HEIGHT
 FLOOR_Z = -0.02 * BOX_HEIGHT
 BACKGROUND = (1.0, 1.0, 1.0, 1.0)
-TEXT_COLOUR = QtGui.QColor(40, 40, 48)
 TickList = Sequence[tuple[float, str]]
 UNCLIPPED = (1e9, 1e9)
-
-
-@dataclass(frozen=True)
-class TrajectoryData:
-    """One descent run to draw: its points in data coordinates, its colour and its current step.
-
-    Points are (n, 3) rows of (x, y, height) over a surface, or (n, 2) rows of (w, height) over a
-    curve; heights are in the same units as the heights given to the view (already transformed by
-    the caller in log-height mode). A negative current_index counts from the end, like Python indexing.
-    """
-
-    points: np.ndarray
-    colour: RgbaColour
-    current_index: int = -1
-
-
-def resolve_index(index: int, count: int) -> int:
-    """A Python-style index clamped into 0..count-1."""
-    if index < 0:
-        index += count
-    return min(max(index, 0), max(count - 1, 0))
-
-
-def widened_range(lo: float, hi: float) -> tuple[float, float]:
-    """The range itself, or a small one around it when it is empty or not finite."""
-    lo, hi = float(lo), float(hi)
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        return (0.0, 1.0)
-    if hi < lo:
-        lo, hi = hi, lo
-    if hi - lo <= 1e-12 * max(1.0, abs(lo), abs(hi)):
-        pad = max(0.5, 0.1 * abs(lo))
-        return (lo - pad, hi + pad)
-    return (lo, hi)
-
-
-def nice_ticks(lo: float, hi: float, target_count: int = 5) -> np.ndarray:
-    """Round tick values (steps of 1, 2, 2.5 or 5 × 10^k) inside [lo, hi], about target_count of them."""
-    lo, hi = widened_range(lo, hi)
-    raw_step = (hi - lo) / max(target_count, 1)
-    magnitude = 10.0 ** math.floor(math.log10(raw_step))
-    step = next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw_step * 0.999)
-    first = math.ceil(lo / step - 1e-9)
-    last = math.floor(hi / step + 1e-9)
-    return np.arange(first, last + 1) * step
-
-
-def format_tick(value: float, step: float) -> str:
-    """Text for a tick value with as many decimals as the tick step needs."""
-    if abs(value) < 1e-12 * max(abs(step), 1e-300):
-        return "0"
-    if abs(value) >= 1e5 or abs(step) < 1e-4:
-        mantissa, exponent = f"{value:.3g}".partition("e")[::2]
-        return f"{mantissa}e{int(exponent)}" if exponent else mantissa
-    decimals = 0
-    while decimals < 8 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6 * step * 10**decimals:
-        decimals += 1
-    return f"{value:.{decimals}f}"
+COLOUR_BAR_SHARE = 0.12  # of the view's width, kept right of the picture for the colour bar…
+LABEL_SHARE = 0.06  # …and this much left of it for the height labels…
+WIDE_FRAME = 1.4  # …in frames narrower than this (width / height)
+SLICE_WIDTH = 4.0
+TANGENT_WIDTH = 3.0
+HALO: RgbaColour = (1.0, 1.0, 1.0, 1.0)
+TANGENT_HALO: RgbaColour = (0.08, 0.08, 0.1, 1.0)  # tangents: the slice's colour edged dark, curves edged white
+PLANE_FILL: RgbaColour = (0.96, 0.96, 1.0, 0.38)  # drawn in front of the surface, which it touches at the point
+PLANE_EDGE: RgbaColour = (0.2, 0.2, 0.26, 0.9)
 
 
 def labelled_ticks(lo: float, hi: float, target_count: int = 5) -> list[tuple[float, str]]:
@@ -91,14 +54,6 @@ def labelled_ticks(lo: float, hi: float, target_count: int = 5) -> list[tuple[fl
     ticks = nice_ticks(lo, hi, target_count)
     step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else max(abs(hi - lo), 1.0)
     return [(float(value), format_tick(float(value), step)) for value in ticks]
-
-
-def qimage_to_array(image: QtGui.QImage) -> np.ndarray:
-    """Copy a QImage into an (h, w, 4) uint8 RGBA array."""
-    rgba = image.convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
-    width, height = rgba.width(), rgba.height()
-    rows = np.frombuffer(rgba.constBits(), dtype=np.uint8).reshape(height, rgba.bytesPerLine())
-    return rows[:, : width * 4].reshape(height, width, 4).copy()
 
 
 def qmatrix_to_array(matrix: QtGui.QMatrix4x4) -> np.ndarray:
@@ -129,17 +84,29 @@ class SceneMapping:
         """Scene y of data y."""
         return self._scaled(ys, self.y_range, self.half_depth)
 
-    def scene_z(self, heights: np.ndarray) -> np.ndarray:
-        """Scene z of heights, clamped to the display range (NaN stays NaN)."""
+    def scene_z(self, heights: np.ndarray, clamp: bool = True) -> np.ndarray:
+        """Scene z of heights, clamped to the display range unless told not to (NaN stays NaN)."""
         lo, hi = self.z_range
-        with np.errstate(invalid="ignore"):
-            fraction = np.clip((np.asarray(heights, dtype=np.float64) - lo) / (hi - lo), 0.0, 1.0)
+        fraction = (np.asarray(heights, dtype=np.float64) - lo) / (hi - lo)
+        if clamp:
+            with np.errstate(invalid="ignore"):
+                fraction = np.clip(fraction, 0.0, 1.0)
         return fraction * BOX_HEIGHT
 
-    def to_scene(self, points: np.ndarray) -> np.ndarray:
-        """Map (n, 3) data points (x, y, height) to scene coordinates."""
+    def to_scene(self, points: np.ndarray, clamp: bool = True) -> np.ndarray:
+        """Map (n, 3) data points (x, y, height) to scene coordinates (heights clamped unless told not to)."""
         points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
-        return np.column_stack([self.scene_x(points[:, 0]), self.scene_y(points[:, 1]), self.scene_z(points[:, 2])])
+        return np.column_stack([self.scene_x(points[:, 0]), self.scene_y(points[:, 1]),
+                                self.scene_z(points[:, 2], clamp)])
+
+    def to_data(self, scene_points: np.ndarray) -> np.ndarray:
+        """Map (n, 3) scene points back to data coordinates (the inverse of to_scene without clamping)."""
+        scene = np.asarray(scene_points, dtype=np.float64).reshape(-1, 3)
+        half_sizes = (BOX_HALF_WIDTH, self.half_depth)
+        columns = [(scene[:, axis] + half) / (2.0 * half) * (hi - lo) + lo
+                   for axis, (half, (lo, hi)) in enumerate(zip(half_sizes, (self.x_range, self.y_range), strict=True))]
+        lo, hi = self.z_range
+        return np.column_stack([*columns, scene[:, 2] / BOX_HEIGHT * (hi - lo) + lo])
 
 
 # --------------------------------------------------------------------------------------------
@@ -292,13 +259,14 @@ _MESH_FRAGMENT = """
 uniform sampler2D u_lut;
 uniform vec4 u_grid;          // origin x, origin y, step x, step y (scene units)
 uniform vec2 u_line_strength; // grid lines, level lines
+uniform float u_line_scale;   // line width in pixels, relative to the usual
 VARYING vec3 v_normal;
 VARYING vec2 v_plane;
 VARYING float v_fraction;
 VARYING float v_level;
 float line_coverage(float coordinate) {
     float distance_px = abs(fract(coordinate - 0.5) - 0.5) / max(fwidth(coordinate), 1e-6);
-    return 1.0 - clamp(distance_px - 0.25, 0.0, 1.0);
+    return 1.0 - clamp(distance_px - (0.75 * u_line_scale - 0.5), 0.0, 1.0);
 }
 void main() {
     vec3 base = TEXTURE(u_lut, vec2(clamp(v_fraction, 0.0, 1.0), 0.5)).rgb;
@@ -363,6 +331,27 @@ void main() {
 """
 
 
+_BOXED_VERTEX = """
+ATTRIBUTE vec3 a_position;
+uniform mat4 u_mvp;
+VARYING vec3 v_position;
+void main() {
+    gl_Position = u_mvp * vec4(a_position, 1.0);
+    v_position = a_position;
+}
+"""
+_BOXED_FRAGMENT = """
+uniform vec4 u_colour;
+uniform vec3 u_low;   // the box: nothing outside it is drawn
+uniform vec3 u_high;
+VARYING vec3 v_position;
+void main() {
+    if (any(lessThan(v_position, u_low)) || any(greaterThan(v_position, u_high))) discard;
+    FRAG_COLOUR = u_colour;
+}
+"""
+
+
 class ShadedItem(pg_gl.GLGraphicsItem.GLGraphicsItem):
     """A GL item that compiles its shader programs lazily inside its own view's context."""
 
@@ -384,6 +373,11 @@ class ShadedItem(pg_gl.GLGraphicsItem.GLGraphicsItem):
         """Device pixels per logical pixel of the frame being drawn (for line widths and sizes)."""
         view = self.view()
         return float(getattr(view, "pixel_scale", 1.0)) if view is not None else 1.0
+
+    def size_scale(self) -> float:
+        """Device pixels per pixel of line widths and marker sizes: the pixel scale times the presentation scale."""
+        view = self.view()
+        return self.pixel_scale() * (float(getattr(view, "presentation_scale", 1.0)) if view is not None else 1.0)
 
     def draw_lines(self, buffer: VertexBuffer, first: int, count: int, colour: Sequence[float], mode: int,
                    clip: tuple[float, float] = UNCLIPPED) -> None:
@@ -549,6 +543,8 @@ class SurfaceMeshItem(ShadedItem):
         program.set_vector("u_height", (BOX_HEIGHT,))
         program.set_vector("u_grid", self._grid)
         program.set_vector("u_line_strength", self._line_strength)
+        view = self.view()
+        program.set_vector("u_line_scale", (float(getattr(view, "presentation_scale", 1.0)) if view else 1.0,))
         GL.glActiveTexture(GL.GL_TEXTURE0)
         GL.glBindTexture(GL.GL_TEXTURE_2D, self._texture_id)
         GL.glUniform1i(program.location("u_lut"), 0)
@@ -718,9 +714,9 @@ class SceneFrameItem(ShadedItem):
         GL.glPolygonOffset(2.0, 2.0)
         self.draw_lines(self.pane_buffer, 0, self._counts[0], self.PANE_COLOUR, GL.GL_TRIANGLES)
         GL.glDisable(GL.GL_POLYGON_OFFSET_FILL)
-        self.set_line_width(1.0 * self.pixel_scale())
+        self.set_line_width(1.0 * self.size_scale())
         self.draw_lines(self.grid_buffer, 0, self._counts[1], self.GRID_COLOUR, GL.GL_LINES)
-        self.set_line_width(1.2 * self.pixel_scale())
+        self.set_line_width(1.2 * self.size_scale())
         self.draw_lines(self.edge_buffer, 0, self._counts[2], self.EDGE_COLOUR, GL.GL_LINES)
         self.set_line_width(1.0)
 
@@ -786,7 +782,7 @@ class TrajectoryItem(ShadedItem):
         GL.glUseProgram(program.program_id)
         program.set_matrix4("u_mvp", self.mvpMatrix())
         program.set_vector("u_colour", colour)
-        program.set_vector("u_size", (size * self.pixel_scale(),))
+        program.set_vector("u_size", (size * self.size_scale(),))
         program.set_vector("u_style", (style,))
         program.set_vector("u_clip", self._clip)
         self.buffer.bind_attributes([(0, 3)], 3)
@@ -798,7 +794,7 @@ class TrajectoryItem(ShadedItem):
         """Draw one run's path up to its current point, its markers, start and ball."""
         faded = (colour[0], colour[1], colour[2], colour[3] * alpha)
         drawn = current + 1
-        self.set_line_width(self.LINE_WIDTH * self.pixel_scale())
+        self.set_line_width(self.LINE_WIDTH * self.size_scale())
         smooth = not _is_core_profile()
         if smooth:
             GL.glEnable(GL.GL_LINE_SMOOTH)
@@ -829,6 +825,180 @@ class TrajectoryItem(ShadedItem):
                 self._draw_run(first, count, colour, current, alpha)
         GL.glDisable(GL.GL_BLEND)
         GL.glEnable(GL.GL_DEPTH_TEST)
+
+
+@dataclass(frozen=True)
+class OverlayStroke:
+    """A run of vertices of the probe overlay's buffer, drawn as lines (width > 0) or as a translucent fill."""
+
+    first: int
+    count: int
+    mode: int
+    colour: RgbaColour
+    width: float = 0.0
+    halo: RgbaColour | None = None
+    in_front: bool = False  # drawn over everything, like a label; else faint where the surface hides it
+
+
+class ProbeOverlayItem(ShadedItem):
+    """The partial derivatives at the probe on the surface: slice curves, tangent lines and plane, a marker.
+
+    All of it sits in one small vertex buffer, re-sent when the probe moves (the mesh is not touched),
+    and is drawn in the per-frame layer on top of the cached surface. Curves and the plane are drawn
+    faintly where the surface hides them, fully where it does not; strokes marked in_front (the tangent
+    lines, which under a convex surface would be hidden almost entirely) are drawn over everything, like
+    labels. Nothing outside the box is drawn.
+    """
+
+    program_sources: ClassVar = {
+        "boxed": (_BOXED_VERTEX, _BOXED_FRAGMENT, ("a_position",)),
+        "sprite": (_SPRITE_VERTEX, _SPRITE_FRAGMENT, ("a_position",)),
+    }
+    MARKER_SIZE = 13.0
+    HIDDEN_ALPHA = 0.38
+    MARKER_COLOUR = (1.0, 1.0, 1.0, 1.0)
+
+    def __init__(self) -> None:
+        """Start empty."""
+        super().__init__()
+        self.buffer = VertexBuffer()
+        self.scene_vertices = np.zeros((0, 3))
+        self.strokes: tuple[OverlayStroke, ...] = ()
+        self.marker: int | None = None
+        self._pending: np.ndarray | None = None
+        self._low = (-BOX_HALF_WIDTH, -BOX_HALF_WIDTH, 0.0)
+        self._high = (BOX_HALF_WIDTH, BOX_HALF_WIDTH, BOX_HEIGHT)
+
+    @property
+    def upload_count(self) -> int:
+        """How many times overlay geometry has been sent to the GPU."""
+        return self.buffer.upload_count
+
+    @property
+    def box(self) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+        """The lowest and highest corners (scene units) of the box outside which nothing is drawn."""
+        return self._low, self._high
+
+    def set_box(self, low: tuple[float, float, float], high: tuple[float, float, float]) -> None:
+        """The box (scene units) outside which nothing is drawn."""
+        self._low, self._high = low, high
+        self.update()
+
+    def set_geometry(self, vertices: np.ndarray, strokes: Sequence[OverlayStroke], marker: int | None) -> None:
+        """Replace everything: scene vertices (n, 3), the strokes drawn from them and the marker's vertex."""
+        self.scene_vertices = np.asarray(vertices, dtype=np.float64).reshape(-1, 3)
+        self.strokes = tuple(strokes)
+        self.marker = marker
+        self._pending = self.scene_vertices.astype(np.float32)
+        self.update()
+
+    def _draw(self, stroke: OverlayStroke, colour: Sequence[float], width: float) -> None:
+        """Draw one stroke in one colour, lines at this width (logical pixels)."""
+        program = self.program("boxed")
+        GL.glUseProgram(program.program_id)
+        program.set_matrix4("u_mvp", self.mvpMatrix())
+        program.set_vector("u_colour", colour)
+        program.set_vector("u_low", self._low)
+        program.set_vector("u_high", self._high)
+        if width > 0.0:
+            self.set_line_width(width * self.size_scale())
+        self.buffer.bind_attributes([(0, 3)], 3)
+        GL.glDrawArrays(stroke.mode, stroke.first, stroke.count)
+        VertexBuffer.unbind_attributes([0])
+        GL.glUseProgram(0)
+
+    def _draw_line(self, stroke: OverlayStroke, colour: Sequence[float], width: float, smooth: bool) -> None:
+        """A stroke; an opaque wide line over an aliased core, so its joints let nothing beneath show through.
+
+        The antialiased segments of a wide strip do not quite cover each other at their joints. The core is
+        half as wide: aliased wide lines widen along x or y rather than across the line, so a
+        sloping core as wide as the line would poke out of it.
+        """
+        if smooth and width > 2.0 and colour[3] >= 1.0:
+            GL.glDisable(GL.GL_LINE_SMOOTH)
+            self._draw(stroke, colour, width * 0.5)
+            GL.glEnable(GL.GL_LINE_SMOOTH)
+        self._draw(stroke, colour, width)
+
+    def _draw_outlined(self, stroke: OverlayStroke, smooth: bool) -> None:
+        """A stroke over its halo, if it has one."""
+        if stroke.halo is not None:
+            self._draw_line(stroke, stroke.halo, stroke.width + 3.0, smooth)
+        self._draw_line(stroke, stroke.colour, stroke.width, smooth)
+
+    def _draw_marker(self) -> None:
+        """The probe point: a white dot with a dark rim, always in front."""
+        program = self.program("sprite")
+        GL.glUseProgram(program.program_id)
+        program.set_matrix4("u_mvp", self.mvpMatrix())
+        program.set_vector("u_colour", self.MARKER_COLOUR)
+        program.set_vector("u_size", (self.MARKER_SIZE * self.size_scale(),))
+        program.set_vector("u_style", (0.0,))
+        program.set_vector("u_clip", UNCLIPPED)
+        self.buffer.bind_attributes([(0, 3)], 3)
+        GL.glDrawArrays(GL.GL_POINTS, self.marker, 1)
+        VertexBuffer.unbind_attributes([0])
+        GL.glUseProgram(0)
+
+    def paint(self) -> None:
+        """Draw the hidden parts faintly, then the visible parts (lines over their halos), then the marker."""
+        if self._pending is not None:
+            self.buffer.upload(self._pending)
+            self._pending = None
+        if not self.strokes and self.marker is None:
+            return
+        smooth = not _is_core_profile()
+        if smooth:
+            GL.glEnable(GL.GL_LINE_SMOOTH)
+            GL.glEnable(GL.GL_POINT_SPRITE)
+        GL.glEnable(GL.GL_PROGRAM_POINT_SIZE)
+        GL.glEnable(GL.GL_BLEND)
+        GL.glBlendFuncSeparate(GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA, GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)
+        GL.glDepthMask(GL.GL_FALSE)
+        GL.glDisable(GL.GL_DEPTH_TEST)
+        behind = [stroke for stroke in self.strokes if not stroke.in_front]
+        for stroke in behind:
+            self._draw_line(stroke, (*stroke.colour[:3], stroke.colour[3] * self.HIDDEN_ALPHA), stroke.width, smooth)
+        GL.glEnable(GL.GL_DEPTH_TEST)
+        for stroke in behind:
+            self._draw_outlined(stroke, smooth)
+        GL.glDisable(GL.GL_DEPTH_TEST)
+        for stroke in self.strokes:
+            if stroke.in_front:
+                self._draw_outlined(stroke, smooth)
+        if self.marker is not None:
+            self._draw_marker()
+        self.set_line_width(1.0)
+        if smooth:
+            GL.glDisable(GL.GL_LINE_SMOOTH)
+        GL.glDepthMask(GL.GL_TRUE)
+        GL.glDisable(GL.GL_BLEND)
+        GL.glEnable(GL.GL_DEPTH_TEST)
+
+
+def finite_runs(points: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of at least two consecutive rows without NaN (where f is undefined)."""
+    finite = np.isfinite(points).all(axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], finite, [False]]).astype(np.int8)))
+    return [(int(start), int(stop)) for start, stop in zip(edges[::2], edges[1::2], strict=True) if stop - start > 1]
+
+
+def clip_segment(start: np.ndarray, end: np.ndarray, low: Sequence[float], high: Sequence[float]
+                 ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The part of the segment inside the box [low, high] (any dimension), or None if none of it is."""
+    start, end = np.asarray(start, dtype=np.float64), np.asarray(end, dtype=np.float64)
+    direction = end - start
+    t0, t1 = 0.0, 1.0
+    for axis, (lo, hi) in enumerate(zip(low, high, strict=True)):
+        if direction[axis] == 0.0:
+            if not lo <= start[axis] <= hi:
+                return None
+            continue
+        near, far = sorted(((lo - start[axis]) / direction[axis], (hi - start[axis]) / direction[axis]))
+        t0, t1 = max(t0, near), min(t1, far)
+        if t0 > t1:
+            return None
+    return start + t0 * direction, start + t1 * direction
 
 
 # --------------------------------------------------------------------------------------------
@@ -898,6 +1068,8 @@ class SurfaceView(pg_gl.GLViewWidget):
     text overlay, goes through the same code for the window and for render_to_array.
     """
 
+    camera_changed = QtCore.Signal()  # the user orbited, zoomed or panned (after the release, wheel or key)
+
     ELEVATION = 32.0
     TOP_VIEW_FIELD_OF_VIEW = 5.0
     AZIMUTH = -58.0
@@ -915,6 +1087,7 @@ class SurfaceView(pg_gl.GLViewWidget):
         self.setFormat(surface_format)
         self.setBackgroundColor(tuple(int(255 * c) for c in BACKGROUND))
         self.pixel_scale = 1.0
+        self.presentation_scale = 1.0
         self._lut = colormap_lut(DEFAULT_COLORMAP)
         self._mapping = SceneMapping((0.0, 1.0), (0.0, 1.0), (0.0, 1.0))
         self._axis_labels = AxisLabels(("x", "y", "f"), (), (), ())
@@ -933,9 +1106,15 @@ class SurfaceView(pg_gl.GLViewWidget):
         self.frame_item = SceneFrameItem()
         self.frame_item.setDepthValue(-10)
         self.mesh_item = SurfaceMeshItem()
+        self.probe_item = ProbeOverlayItem()
+        self.probe_item.setDepthValue(5)
         self.trajectory_item = TrajectoryItem()
         self.trajectory_item.setDepthValue(10)
-        for item in (self.frame_item, self.mesh_item, self.trajectory_item):
+        self._probe_overlay: SurfaceProbeOverlay | None = None
+        self._colour_bar_left = math.inf
+        self._dynamic_items = (self.probe_item, self.trajectory_item)
+        self._camera_before: tuple | None = None
+        for item in (self.frame_item, self.mesh_item, self.probe_item, self.trajectory_item):
             self.addItem(item)
         self.reset_view()
 
@@ -1024,12 +1203,15 @@ class SurfaceView(pg_gl.GLViewWidget):
             coordinates = np.full(heights.shape, -1.0)
         self.mesh_item.set_mesh(mapping.scene_x(xs), mapping.scene_y(ys), scene_zs, coordinates)
         self.trajectory_item.set_clip(BOX_HALF_WIDTH, mapping.half_depth)
+        self.probe_item.set_box((-BOX_HALF_WIDTH, -mapping.half_depth, 0.0),
+                                (BOX_HALF_WIDTH, mapping.half_depth, BOX_HEIGHT + TRAJECTORY_LIFT))
         scene_x_ticks = mapping.scene_x([v for v, _ in x_ticks])
         scene_y_ticks = mapping.scene_y([v for v, _ in y_ticks])
         self.frame_item.set_frame(scene_x_ticks, scene_y_ticks, mapping.scene_z([v for v, _ in z_list]),
                                   mapping.half_depth)
         self.mesh_item.set_grid(*self._grid_spacing(scene_x_ticks, scene_y_ticks))
         self._upload_runs()
+        self._upload_probe_overlay()
 
     @staticmethod
     def _grid_spacing(scene_x_ticks: np.ndarray, scene_y_ticks: np.ndarray) -> tuple[tuple[float, float], ...]:
@@ -1059,14 +1241,17 @@ class SurfaceView(pg_gl.GLViewWidget):
         for target in targets:
             self.trajectory_item.set_current(target, index)
 
-    def _run_scene_points(self, run: TrajectoryData) -> np.ndarray:
-        """A run's points in scene units, lifted a little above the surface."""
-        points = np.asarray(run.points, dtype=np.float64)
+    def _data_to_scene(self, points: np.ndarray, clamp: bool = True) -> np.ndarray:
+        """Data points in scene units, lifted a little above the surface; over a curve, on the ribbon's front edge.
+
+        Points are (n, 3) rows (x, y, height), or (n, 2) rows (w, height) over a curve.
+        """
+        points = np.asarray(points, dtype=np.float64)
         if points.ndim != 2 or points.shape[1] not in (2, 3):
-            raise ValueError(f"trajectory points must be (n, 3) or (n, 2) in curve mode, got {points.shape}")
+            raise ValueError(f"points must be (n, 3) or (n, 2) in curve mode, got {points.shape}")
         if points.shape[1] == 2:
             points = np.column_stack([points[:, 0], np.zeros(len(points)), points[:, 1]])
-        scene = self._mapping.to_scene(points)
+        scene = self._mapping.to_scene(points, clamp)
         scene[:, 2] += TRAJECTORY_LIFT
         if self._curve_mode:
             scene[:, 1] = -CURVE_HALF_DEPTH if self._camera_in_front_of_ribbon() else CURVE_HALF_DEPTH
@@ -1079,12 +1264,118 @@ class SurfaceView(pg_gl.GLViewWidget):
     def _upload_runs(self) -> None:
         """Send the runs' scene points to the trajectory item."""
         self.trajectory_item.set_runs(
-            [self._run_scene_points(run) for run in self._runs],
+            [self._data_to_scene(run.points) for run in self._runs],
             [run.colour for run in self._runs],
             [run.current_index for run in self._runs],
         )
 
+    # ---------------------------------------------------------------- probe
+    def set_probe_overlay(self, overlay: SurfaceProbeOverlay | None) -> None:
+        """Draw the partial derivatives at a point (None removes them); only a small buffer is re-sent."""
+        self._probe_overlay = overlay
+        self._upload_probe_overlay()
+
+    @property
+    def probe_overlay(self) -> SurfaceProbeOverlay | None:
+        """The overlay drawn now."""
+        return self._probe_overlay
+
+    def _upload_probe_overlay(self) -> None:
+        """Turn the overlay into scene vertices and strokes for the overlay item.
+
+        Slice curves follow the drawn surface (clamped like it); tangent lines and the tangent plane are
+        straight and are cut by the box instead.
+        """
+        overlay = self._probe_overlay
+        if overlay is None:
+            self.probe_item.set_geometry(np.zeros((0, 3)), (), None)
+            return
+        parts: list[np.ndarray] = []
+        strokes: list[OverlayStroke] = []
+
+        def add(scene: np.ndarray, mode: int, colour: RgbaColour, width: float = 0.0,
+                halo: RgbaColour | None = None, in_front: bool = False) -> None:
+            first = sum(len(part) for part in parts)
+            strokes.append(OverlayStroke(first, len(scene), mode, colour, width, halo, in_front))
+            parts.append(scene)
+
+        if overlay.plane is not None:
+            plane = self._data_to_scene(overlay.plane, clamp=False)
+            add(plane, GL.GL_TRIANGLE_FAN, PLANE_FILL, in_front=True)
+            add(plane, GL.GL_LINE_LOOP, PLANE_EDGE, 1.6, in_front=True)
+        for line in overlay.slices:
+            scene = self._data_to_scene(line.curve)
+            for start, stop in finite_runs(scene):
+                add(scene[start:stop], GL.GL_LINE_STRIP, line.colour, SLICE_WIDTH, HALO)
+        for line in overlay.slices:
+            if line.tangent is not None:
+                add(self._data_to_scene(line.tangent, clamp=False), GL.GL_LINES, line.colour, TANGENT_WIDTH,
+                    TANGENT_HALO, in_front=True)
+        parts.append(self._data_to_scene(np.asarray(overlay.point, dtype=np.float64)[None, :]))
+        self.probe_item.set_geometry(np.concatenate(parts), strokes, sum(len(part) for part in parts) - 1)
+
+    def _paint_probe_labels(self, painter: QtGui.QPainter, width: float, height: float) -> None:
+        """Name each tangent line at its visible end and put the overlay's legend in the top-left corner."""
+        overlay = self._probe_overlay
+        if overlay is None:
+            return
+        font = self._fonts(width, height, self.presentation_scale)[0]
+        point = self.project_scene_points(self._data_to_scene(np.asarray(overlay.point)[None, :]), width, height)[0]
+        left_of_bar = QtCore.QRectF(0.0, 0.0, min(self._colour_bar_left - 6.0, width), height)
+        scale = self.presentation_scale
+        placer = TagPlacer(painter, font, 5.0 * scale, left_of_bar,
+                           (square_around(point, ProbeOverlayItem.MARKER_SIZE * scale),))
+        for line in overlay.slices:
+            if line.tangent is None:
+                continue
+            centre, *ends = self._data_to_scene(np.vstack([overlay.point[None, :], line.tangent]), clamp=False)
+            halves = [clip_segment(centre, end, *self.probe_item.box) for end in ends]
+            pixels = [self.project_scene_points(np.array(half), width, height) for half in halves if half is not None]
+            if not pixels:
+                continue
+            start, end = max(pixels, key=lambda pair: float(np.hypot(*(pair[1] - pair[0]))))
+            length = float(np.hypot(*(end - start)))
+            direction = (end - start) / length if length >= 4.0 else np.array([0.0, -1.0])
+            placer.place(line.label, end, direction, line.colour)
+        line_height = QtGui.QFontMetricsF(font).height()
+        legend = LegendLayout(font, overlay.legend, line_height * 1.2, left_of_bar.width() - line_height * 1.2)
+        legend.paint(painter, QtCore.QPointF(line_height * 0.6, line_height * 0.6))
+
     # ---------------------------------------------------------------- camera
+    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
+        """Remember the camera when a drag starts."""
+        self._camera_before = self._camera_key()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
+        """Report a camera the user dragged to."""
+        super().mouseReleaseEvent(event)
+        self._report_camera()
+
+    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:
+        """Zoom, and report it."""
+        self._camera_before = self._camera_key()
+        super().wheelEvent(event)
+        self._report_camera()
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        """Remember the camera before arrow keys turn it."""
+        if not event.isAutoRepeat() and not self.keysPressed:
+            self._camera_before = self._camera_key()
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QtGui.QKeyEvent) -> None:
+        """Report a camera the user turned with the keys."""
+        super().keyReleaseEvent(event)
+        if not event.isAutoRepeat():
+            self._report_camera()
+
+    def _report_camera(self) -> None:
+        """Emit camera_changed if the camera moved since the user began."""
+        if self._camera_key() != self._camera_before:
+            self._camera_before = self._camera_key()
+            self.camera_changed.emit()
+
     def reset_view(self) -> None:
         """Return to the default oblique camera."""
         elevation = self.CURVE_ELEVATION if self._curve_mode else self.ELEVATION
@@ -1104,14 +1395,23 @@ class SurfaceView(pg_gl.GLViewWidget):
         self.setCameraPosition(pos=center, distance=distance, elevation=elevation, azimuth=azimuth)
 
     def projectionMatrix(self, region: tuple, viewport: tuple) -> QtGui.QMatrix4x4:
-        """Perspective whose field of view spans the shorter side, so any aspect ratio fits the box."""
-        x0, y0, width, height = viewport
+        """Perspective whose field of view spans the shorter side, so any aspect ratio fits the box.
+
+        In frames that are not wide, the picture keeps clear of a strip on the right for the colour bar and
+        of a narrower one on the left for the height labels (up to COLOUR_BAR_SHARE and LABEL_SHARE of the
+        width in square and tall frames, none from WIDE_FRAME on, in between in proportion, so resizing
+        never makes the picture jump).
+        """
+        x0, y0, frame_width, height = viewport
+        narrowness = min(max((WIDE_FRAME - frame_width / height) / (WIDE_FRAME - 1.0), 0.0), 1.0)
+        margin = frame_width * LABEL_SHARE * narrowness
+        width = frame_width * (1.0 - (COLOUR_BAR_SHARE + LABEL_SHARE) * narrowness)
         distance = self.opts["distance"]
         near, far = distance * 0.01, distance * 100.0
         half = near * math.tan(0.5 * math.radians(self.opts["fov"]))
         right_edge, top_edge = (half * width / height, half) if width >= height else (half, half * height / width)
-        left = right_edge * ((region[0] - x0) * (2.0 / width) - 1)
-        right = right_edge * ((region[0] + region[2] - x0) * (2.0 / width) - 1)
+        left = right_edge * ((region[0] - x0 - margin) * (2.0 / width) - 1)
+        right = right_edge * ((region[0] + region[2] - x0 - margin) * (2.0 / width) - 1)
         bottom = top_edge * ((region[1] - y0) * (2.0 / height) - 1)
         top = top_edge * ((region[1] + region[3] - y0) * (2.0 / height) - 1)
         matrix = QtGui.QMatrix4x4()
@@ -1145,8 +1445,25 @@ class SurfaceView(pg_gl.GLViewWidget):
         self._render_frame("window", self.defaultFramebufferObject(), self.deviceWidth(), self.deviceHeight(),
                            self.devicePixelRatioF())
 
-    def render_to_array(self, width: int, height: int) -> np.ndarray:
-        """Render what the window shows into an (height, width, 4) uint8 RGBA array, scaled to that size."""
+    def set_presentation_scale(self, scale: float) -> None:
+        """Draw lines, markers, the probe overlay and text this many times larger (1 to 3)."""
+        scale = min(max(float(scale), 1.0), 3.0)
+        if scale != self.presentation_scale:
+            self.presentation_scale = scale
+            self.update()
+
+    def render_to_array(self, width: int, height: int, presentation_scale: float | None = None) -> np.ndarray:
+        """Render what the window shows into an (height, width, 4) uint8 RGBA array, scaled to that size.
+
+        Lines, markers and text are drawn at the view's presentation scale, or at the one given.
+        """
+        if presentation_scale is not None and presentation_scale != self.presentation_scale:
+            kept = self.presentation_scale
+            self.presentation_scale = min(max(float(presentation_scale), 1.0), 3.0)
+            try:
+                return self.render_to_array(width, height)
+            finally:
+                self.presentation_scale = kept
         width, height = int(width), int(height)
         if not self.isValid():
             self.grabFramebuffer()
@@ -1182,7 +1499,7 @@ class SurfaceView(pg_gl.GLViewWidget):
         exports are always antialiased.
         """
         self.pixel_scale = pixel_scale
-        scene_key = (width, height, pixel_scale, self._scene_revision, self._camera_key())
+        scene_key = (width, height, pixel_scale, self.presentation_scale, self._scene_revision, self._camera_key())
         if purpose == "window" and scene_key != self._window_scene_key:
             self._window_scene_key = scene_key
             self._settled = False
@@ -1202,7 +1519,16 @@ class SurfaceView(pg_gl.GLViewWidget):
             self._draw_static_layer(purpose, target, width, height, 0)
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
         GL.glViewport(0, 0, width, height)
-        self._draw_items([self.trajectory_item], width, height)
+        self._draw_items(list(self._dynamic_items), width, height)
+        if self._probe_overlay is not None:
+            device = QtOpenGL.QOpenGLPaintDevice(width, height)
+            painter = QtGui.QPainter(device)
+            try:
+                painter.scale(pixel_scale, pixel_scale)
+                self._paint_probe_labels(painter, width / pixel_scale, height / pixel_scale)
+            finally:
+                painter.end()
+            del device
 
     def _settle(self) -> None:
         """Redraw the window antialiased now that the picture stopped changing."""
@@ -1218,7 +1544,7 @@ class SurfaceView(pg_gl.GLViewWidget):
         GL.glViewport(0, 0, width, height)
         GL.glClearColor(*self.opts["bgcolor"])
         GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
-        static_items = [item for item in self.items if item.parentItem() is None and item is not self.trajectory_item]
+        static_items = [item for item in self.items if item.parentItem() is None and item not in self._dynamic_items]
         self.mesh_item.full_detail = samples > 0 or not self._use_static_cache
         self._draw_items(static_items, width, height)
         device = QtOpenGL.QOpenGLPaintDevice(width, height)
@@ -1252,9 +1578,9 @@ class SurfaceView(pg_gl.GLViewWidget):
 
     # ---------------------------------------------------------------- overlay
     @staticmethod
-    def _fonts(width: float, height: float) -> tuple[QtGui.QFont, QtGui.QFont]:
-        """Tick and title fonts sized for a frame of this logical size."""
-        base = min(max(min(width, height) / 44.0, 11.0), 18.0)
+    def _fonts(width: float, height: float, scale: float = 1.0) -> tuple[QtGui.QFont, QtGui.QFont]:
+        """Tick and title fonts sized for a frame of this logical size, times the presentation scale."""
+        base = min(max(min(width, height) / 44.0, 11.0), 18.0) * scale
         tick_font = QtGui.QFont()
         tick_font.setPixelSize(round(base))
         title_font = QtGui.QFont()
@@ -1266,7 +1592,7 @@ class SurfaceView(pg_gl.GLViewWidget):
         """Draw tick labels, axis titles and the colour bar with QPainter in logical pixels."""
         painter.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
         painter.setPen(TEXT_COLOUR)
-        tick_font, title_font = self._fonts(width, height)
+        tick_font, title_font = self._fonts(width, height, self.presentation_scale)
         placer = TextPlacer(painter)
 
         def to_pixels(points: Sequence[Sequence[float]]) -> np.ndarray:
@@ -1277,6 +1603,7 @@ class SurfaceView(pg_gl.GLViewWidget):
         w, d = BOX_HALF_WIDTH, self._mapping.half_depth
         corners = [(x, y, z) for x in (-w, w) for y in (-d, d) for z in (FLOOR_Z, BOX_HEIGHT)]
         bar_left = min(float(to_pixels(corners)[:, 0].max()) + bar_room * 0.4, width - bar_room)
+        self._colour_bar_left = bar_left
         self._paint_colour_bar(placer, bar_left, height, tick_font, title_font)
 
     def _paint_axis_labels(self, placer: TextPlacer, to_pixels, tick_font: QtGui.QFont,
@@ -1350,11 +1677,12 @@ class SurfaceView(pg_gl.GLViewWidget):
         for fraction, colour in zip(fractions, sample_lut(self._lut, fractions), strict=True):
             gradient.setColorAt(float(fraction), QtGui.QColor.fromRgbF(*(float(c) for c in colour)))
         painter.fillRect(bar, gradient)
-        painter.setPen(QtGui.QPen(TEXT_COLOUR, 1.0))
+        scale = self.presentation_scale
+        painter.setPen(QtGui.QPen(TEXT_COLOUR, 1.0 * scale))
         painter.drawRect(bar)
         lo, hi = self._mapping.z_range
         for value, text in self._axis_labels.z_ticks:
             y = bar.bottom() - (value - lo) / (hi - lo) * bar.height()
-            painter.drawLine(QtCore.QPointF(bar.right(), y), QtCore.QPointF(bar.right() + 4.0, y))
-            placer.draw(tick_font, bar.right() + 7.0, y, text, left_aligned=True)
+            painter.drawLine(QtCore.QPointF(bar.right(), y), QtCore.QPointF(bar.right() + 4.0 * scale, y))
+            placer.draw(tick_font, bar.right() + 7.0 * scale, y, text, left_aligned=True)
         placer.draw(title_font, bar.center().x(), bar.top() - metrics.height(), self._axis_labels.titles[2])

@@ -1,0 +1,261 @@
+"""Presentation mode: full screen without menus or editing controls, everything enlarged, in the projector theme.
+
+The session's theme and presentation scale are what the window is drawn with. Entering presentation
+mode sets them to the projector theme and the lecturer's remembered scale (1.6 at first, Ctrl+Plus and
+Ctrl+Minus change it); leaving puts back the theme, the scale, the window, its bars, docks and splitter
+positions exactly as they were. Nothing else in the session changes. B or the period key (a clicker's
+"blank screen" button) blanks the screen while presenting, and brings the picture back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QToolBar, QWidget
+
+from gradviz.app.settings import app_settings, remember
+from gradviz.app.themes import theme_named
+from gradviz.core.scenario import MAX_PRESENTATION_SCALE, MIN_PRESENTATION_SCALE, THEMES
+
+if TYPE_CHECKING:
+    from gradviz.app.contour_view import ContourView
+    from gradviz.app.main_window import MainWindow
+    from gradviz.app.surface_view import SurfaceView
+
+DEFAULT_PRESENTATION_SCALE = 1.6
+SCALE_STEP = 0.2
+PRESENTATION_THEME = "projector"
+BLANK_COLOUR = "#000000"
+THEME_KEY = "view/theme"
+SCALE_KEY = "presentation/scale"
+
+ActionFactory = Callable[..., QAction]
+
+LAYOUT_SETTLE_DELAYS_MS = (50, 150, 400)
+
+
+def remembered_presentation_scale() -> float:
+    """The presentation scale the lecturer chose last time (1.6 at first)."""
+    value = app_settings().value(SCALE_KEY, DEFAULT_PRESENTATION_SCALE)
+    try:
+        scale = float(value)
+    except (TypeError, ValueError):
+        return DEFAULT_PRESENTATION_SCALE
+    return min(max(scale, MIN_PRESENTATION_SCALE), MAX_PRESENTATION_SCALE)
+
+
+def remembered_theme() -> str:
+    """The theme chosen last time in the View menu."""
+    theme = str(app_settings().value(THEME_KEY, "default"))
+    return theme if theme in THEMES else "default"
+
+
+def scale_view(view: SurfaceView | ContourView, scale: float) -> None:
+    """Enlarge a view's lines, markers and text."""
+    view.set_presentation_scale(scale)
+
+
+class LookPresenter:
+    """Draws the window in the session's theme and presentation scale: colour map, text panels, fonts."""
+
+    def __init__(self, window: MainWindow, scaled_widgets: Sequence[QWidget]) -> None:
+        self._window = window
+        self._base_fonts = [(widget, QFont(widget.font())) for widget in scaled_widgets]
+        session = window.session
+        session.theme_changed.connect(lambda _theme: self.show_theme())
+        session.presentation_scale_changed.connect(lambda _scale: self.show_scale())
+        self.show_theme()
+        self.show_scale()
+
+    def show_theme(self) -> None:
+        """Colour the views and the panels around them in the session's theme."""
+        window = self._window
+        theme = theme_named(window.session.theme)
+        window.surface_view.set_colormap(theme.lut)
+        window.contour_view.set_colormap(theme.lut)
+        window.contour_presenter.redraw()  # the contour fill takes a new colour map on its next drawing
+        palette = QPalette(QApplication.palette())
+        if theme.panel_background:
+            for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+                palette.setColor(role, QColor(theme.panel_background))
+            for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+                palette.setColor(role, QColor(theme.text_colour))
+        window.centralWidget().setPalette(palette)
+        window.centralWidget().setAutoFillBackground(bool(theme.panel_background))
+
+    def show_scale(self) -> None:
+        """Enlarge the text panels and the views by the session's presentation scale."""
+        scale = self._window.session.presentation_scale
+        for widget, base in self._base_fonts:
+            font = QFont(base)
+            font.setPointSizeF(base.pointSizeF() * scale)
+            widget.setFont(font)
+        for view in (self._window.surface_view, self._window.contour_view):
+            scale_view(view, scale)
+
+
+@dataclass(frozen=True)
+class _WindowLayout:
+    """Everything presentation mode changes, as it was before."""
+
+    window_state: Qt.WindowState
+    geometry: QByteArray
+    bars_and_docks: QByteArray
+    splitters: tuple[QByteArray, ...]
+    menu_bar_visible: bool
+    status_bar_visible: bool
+    theme: str
+    scale: float
+
+
+class PresentationMode(QObject):
+    """F11: the window full screen for a lecture hall; F11 or Esc: back to the editing window as it was."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._saved: _WindowLayout | None = None
+        window.session.set_theme(remembered_theme())
+        scaled = (window.formula_panel.derivatives_label, window.stepper.readout,
+                  *window.lesson_player.caption_bar.scaled_widgets())
+        self.look = LookPresenter(window, scaled)
+
+    @property
+    def active(self) -> bool:
+        """True while presenting."""
+        return self._saved is not None
+
+    def add_actions(self, menu: QMenu, make_action: ActionFactory) -> None:
+        """Put presentation mode, the projector theme and the scale keys in the View menu."""
+        presenting = make_action("Presentation mode", self.toggle, "F11",
+                                 "Full screen, large and high-contrast, without editing controls")
+        presenting.setShortcuts(["F11", "F5"])
+        menu.addAction(presenting)
+        menu.addAction(make_action("Leave presentation mode", self.leave, "Esc"))
+        blank = make_action("Blank the screen while presenting", self.toggle_blank, "B")
+        blank.setShortcuts(["B", "."])
+        menu.addAction(blank)
+        larger = make_action("Larger for presenting", lambda: self.change_scale(SCALE_STEP), "Ctrl++")
+        larger.setShortcuts(["Ctrl++", "Ctrl+="])
+        menu.addAction(larger)
+        menu.addAction(make_action("Smaller for presenting", lambda: self.change_scale(-SCALE_STEP), "Ctrl+-"))
+        projector = make_action("Projector theme", self.toggle_projector_theme, None,
+                                "Light, high-contrast colours that survive a projector")
+        projector.setCheckable(True)
+        projector.setChecked(self._window.session.theme == PRESENTATION_THEME)
+        self._window.session.theme_changed.connect(lambda theme: projector.setChecked(theme == PRESENTATION_THEME))
+        menu.addAction(projector)
+
+    def toggle(self) -> None:
+        """Enter presentation mode, or leave it."""
+        if self.active:
+            self.leave()
+        else:
+            self.enter()
+
+    def enter(self) -> None:
+        """Go full screen with only the caption, the equations, the views and the readout, all enlarged."""
+        if self.active:
+            return
+        window, session = self._window, self._window.session
+        self._saved = _WindowLayout(
+            window_state=window.windowState(),
+            geometry=window.saveGeometry(),
+            bars_and_docks=window.saveState(),
+            splitters=tuple(splitter.saveState() for splitter in self._splitters()),
+            menu_bar_visible=window.menuBar().isVisibleTo(window),
+            status_bar_visible=window.statusBar().isVisibleTo(window),
+            theme=session.theme,
+            scale=session.presentation_scale,
+        )
+        for widget in self._chrome():
+            widget.hide()
+        session.set_theme(PRESENTATION_THEME)
+        session.set_presentation_scale(remembered_presentation_scale())
+        window.showFullScreen()
+        QTimer.singleShot(0, self._fit_panels)
+
+    def leave(self) -> None:
+        """Back to the editing window exactly as it was before presenting."""
+        saved, self._saved = self._saved, None
+        if saved is None:
+            return
+        window, session = self._window, self._window.session
+        self._show_blank(False)
+        remember(SCALE_KEY, session.presentation_scale)
+        session.set_theme(saved.theme)
+        session.set_presentation_scale(saved.scale)
+        for widget in self._editing_controls():
+            widget.show()
+        window.menuBar().setVisible(saved.menu_bar_visible)
+        window.statusBar().setVisible(saved.status_bar_visible)
+        window.setWindowState(saved.window_state)
+        window.restoreGeometry(saved.geometry)
+        self._restore_layout(saved)
+        # the window system resizes the window back a little later, which would share its width out anew
+        for delay in LAYOUT_SETTLE_DELAYS_MS:
+            QTimer.singleShot(delay, lambda: self._restore_layout(saved))
+
+    def _restore_layout(self, saved: object) -> None:
+        """Put docks, toolbars and splitters back as they were before presenting (unless presenting again)."""
+        if self.active:
+            return
+        self._window.restoreState(saved.bars_and_docks)  # type: ignore[attr-defined]
+        for splitter, state in zip(self._splitters(), saved.splitters, strict=True):  # type: ignore[attr-defined]
+            splitter.restoreState(state)
+
+    def toggle_blank(self) -> None:
+        """While presenting, black out the screen, or bring the picture back."""
+        if self.active:
+            self._show_blank(self._window.centralWidget().isVisible())
+
+    def _show_blank(self, blank: bool) -> None:
+        window = self._window
+        window.centralWidget().setVisible(not blank)
+        palette = QPalette()
+        if blank:
+            palette = QPalette(window.palette())
+            palette.setColor(QPalette.ColorRole.Window, QColor(BLANK_COLOUR))
+        window.setPalette(palette)
+
+    def change_scale(self, step: float) -> None:
+        """Make everything larger (positive step) or smaller."""
+        session = self._window.session
+        session.set_presentation_scale(round(session.presentation_scale + step, 2))
+        if self.active:
+            remember(SCALE_KEY, session.presentation_scale)
+
+    def toggle_projector_theme(self) -> None:
+        """Switch between the default and the projector theme, and remember the choice."""
+        session = self._window.session
+        session.set_theme("default" if session.theme == PRESENTATION_THEME else PRESENTATION_THEME)
+        remember(THEME_KEY, session.theme)
+
+    def _splitters(self) -> tuple[QWidget, ...]:
+        return (self._window.main_splitter, self._window.view_splitter)
+
+    def _editing_controls(self) -> tuple[QWidget, ...]:
+        """The formula box, domain, run settings and scene buttons: hidden while presenting."""
+        window = self._window
+        return (window.formula_panel.editor_row, window.formula_panel.domain_widget, window.stepper.controls,
+                window.lesson_player.caption_bar.buttons)
+
+    def _chrome(self) -> list[QWidget]:
+        """What presenting hides: menus, bars, docks and the editing controls."""
+        window = self._window
+        bars = [bar for bar in window.findChildren(QToolBar) if bar.parent() is window]
+        docks = [dock for dock in window.findChildren(QDockWidget) if dock.parent() is window]
+        return [window.menuBar(), window.statusBar(), *bars, *docks, *self._editing_controls()]
+
+    def _fit_panels(self) -> None:
+        """Give the equations and the readout the room their large text needs, the views the rest."""
+        if not self.active:
+            return
+        window = self._window
+        splitter = window.main_splitter
+        top, bottom = window.formula_panel.sizeHint().height(), window.stepper.sizeHint().height()
+        splitter.setSizes([top, max(splitter.height() - top - bottom, 1), bottom])
