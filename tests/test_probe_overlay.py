@@ -32,9 +32,9 @@ SHOT = (480, 360)
 
 
 def session_for(preset: str, log_height: bool = False) -> Session:
-    """A session showing a preset (probe pinned at the preset's point), analysed in this process."""
+    """A session showing a preset (probe pinned at the preset's worked point, its start), analysed in this process."""
     scenario = find_preset(preset).scenario
-    scenario = replace(scenario, view=replace(scenario.view, log_height=log_height))
+    scenario = replace(scenario, view=replace(scenario.view, log_height=log_height), probe=dict(scenario.runs[0].start))
     session = Session()
     session.apply_scenario(scenario, analyze_in_process(scenario.formula))
     return session

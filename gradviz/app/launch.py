@@ -115,6 +115,12 @@ def _save_screenshot(window: object, size: tuple[int, int], target: str) -> int:
     for _ in range(5):
         QApplication.processEvents()
     image = window.grab().toImage()  # type: ignore[attr-defined]
+    if (image.width(), image.height()) != size:
+        from PySide6.QtCore import Qt
+
+        print(f"gradviz: the window cannot be made {size[0]}×{size[1]} (its panels need "
+              f"{image.width()}×{image.height()}); the picture is scaled to the size asked for", file=sys.stderr)
+        image = image.scaled(*size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
     if not image.save(target):
         raise GradvizError(f"cannot write the screenshot to {target}")
     window.close()  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStyle
 
 from gradviz import __version__
@@ -307,13 +307,18 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1600, 1000)
-        state = settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        self._pending_dock_state = settings.value("window/state")
         for splitter in (self.main_splitter, self.view_splitter):
             state = settings.value(f"window/{splitter.objectName()}")
             if state is not None:
                 splitter.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Restore toolbars and docks once the window exists on screen (tabbed docks misplace their tabs before)."""
+        super().showEvent(event)
+        state, self._pending_dock_state = getattr(self, "_pending_dock_state", None), None
+        if state is not None:
+            self.restoreState(state)
 
     def save_layout(self) -> None:
         """Remember window geometry and splitter positions."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QStyle,
@@ -99,6 +100,7 @@ class StepperPanel(QWidget):
         self.lr_slider = QSlider(Qt.Orientation.Horizontal)
         self.lr_slider.setRange(0, LR_SLIDER_STEPS)
         self.lr_slider.setToolTip("Learning rate η on a logarithmic scale, 0.0001 to 10")
+        self.lr_slider.setMinimumWidth(140)
         self.lr_slider.valueChanged.connect(self._lr_slider_moved)
         self.lr_edit = QLineEdit()
         self.lr_edit.setValidator(QDoubleValidator(1e-12, 1e6, 12))
@@ -125,8 +127,8 @@ class StepperPanel(QWidget):
         self.readout = QLabel()
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.readout.setWordWrap(True)
-        self.readout.setMinimumWidth(200)
+        # long readouts (several runs) are clipped rather than widening the whole window
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         transport = QHBoxLayout()
         for widget in (self.reset_button, self.back_button, self.play_button, self.step_button, self.speed_box,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMenu, QScrollArea, QTabWidget, QWidget
 
 from gradviz.app.loss_plot import LossPlot
 from gradviz.app.lr_guidance import LrGuidanceDisplay
@@ -79,7 +79,11 @@ def toggle_dock(dock: QDockWidget) -> None:
 def _dock(window: QMainWindow, object_name: str, title: str, panel: QWidget) -> QDockWidget:
     dock = QDockWidget(title, window)
     dock.setObjectName(object_name)
-    dock.setWidget(panel)
+    scroller = QScrollArea()  # a panel may be shorter than its contents: small screens scroll instead of growing
+    scroller.setWidgetResizable(True)
+    scroller.setFrameShape(QFrame.Shape.NoFrame)
+    scroller.setWidget(panel)
+    dock.setWidget(scroller)
     if isinstance(panel, LazyPanel):
         dock.visibilityChanged.connect(panel.set_seen)
     return dock
