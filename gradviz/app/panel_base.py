@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import QComboBox, QWidget
 
@@ -104,6 +104,7 @@ class RunChooser(QComboBox):
 
 
 REFRESH_EVENT = QEvent.Type(QEvent.registerEventType())
+PLAYBACK_REFRESH_MS = 200  # while the run plays, panels catch up five times a second; the views draw every step
 
 
 class LazyPanel(QWidget):
@@ -120,6 +121,11 @@ class LazyPanel(QWidget):
         self._stale = True
         self._seen = True
         self._posted = False
+        self._playing = False
+        self._playback_timer = QTimer(self)
+        self._playback_timer.setSingleShot(True)
+        self._playback_timer.setInterval(PLAYBACK_REFRESH_MS)
+        self._playback_timer.timeout.connect(self._catch_up)
 
     def refresh(self) -> None:
         """Redraw everything from the session (each panel its own way)."""
@@ -138,7 +144,24 @@ class LazyPanel(QWidget):
         times a second.
         """
         self._stale = True
-        if self._seen and self.isVisible():
+        if not (self._seen and self.isVisible()):
+            return
+        if self._playing:
+            if not self._playback_timer.isActive():
+                self._playback_timer.start()
+            return
+        self._stale = False
+        self.refresh()
+
+    def set_playing(self, playing: bool) -> None:
+        """While the run plays, redraw a few times a second instead of on every step; catch up on pause."""
+        self._playing = playing
+        if not playing:
+            self._playback_timer.stop()
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        if self._stale and self._seen and self.isVisible():
             self._stale = False
             self.refresh()
 

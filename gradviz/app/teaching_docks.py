@@ -86,6 +86,9 @@ def _dock(window: QMainWindow, object_name: str, title: str, panel: QWidget) -> 
     dock.setWidget(scroller)
     if isinstance(panel, LazyPanel):
         dock.visibilityChanged.connect(panel.set_seen)
+        stepper = getattr(window, "stepper", None)
+        if stepper is not None:
+            stepper.playing_changed.connect(panel.set_playing)
     return dock
 
 
