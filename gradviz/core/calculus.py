@@ -126,7 +126,7 @@ def _point_replacements(formula: Formula, point: Mapping[str, float]) -> dict[sy
     if missing:
         raise KeyError(f"no value given for {', '.join(missing)}")
     pairs = zip(formula.variables, formula.symbols, strict=True)
-    return {symbol: sympy.sympify(point[name]) for name, symbol in pairs}
+    return {symbol: sympy.sympify(point[name], strict=True) for name, symbol in pairs}  # numbers only, never text
 
 
 def _drop_deltas(expr: sympy.Expr, notes: list[str]) -> sympy.Expr:
