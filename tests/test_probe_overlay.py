@@ -133,11 +133,11 @@ def test_views_draw_what_they_are_given(make_main_window) -> None:
     for axis, (stroke, partial) in enumerate(zip(tangents, (10.0, 14.0), strict=True)):
         ends = surface_view.scene_mapping.to_data(item.scene_vertices[stroke.first: stroke.first + 2])
         assert slope_of(ends, axis) == pytest.approx(partial, rel=1e-9)
-    surface_view.makeCurrent()
+    surface_view.make_current()
     GL.glBindBuffer(GL.GL_ARRAY_BUFFER, item.buffer.buffer_id)
     data = GL.glGetBufferSubData(GL.GL_ARRAY_BUFFER, 0, item.scene_vertices.size * 4)
     GL.glBindBuffer(GL.GL_ARRAY_BUFFER, 0)
-    surface_view.doneCurrent()
+    surface_view.done_current()
     uploaded = np.frombuffer(bytes(data), dtype=np.float32).reshape(-1, 3)
     assert uploaded == pytest.approx(item.scene_vertices, abs=1e-6), "the GPU holds the overlay's vertices"
     xs, ys = contour_view.probe_level.getData()

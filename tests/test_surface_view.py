@@ -159,16 +159,16 @@ def test_window_frames_reuse_the_static_layer(view, qtbot):
     view.set_surface(xs, ys, heights, (0.0, 8.0))
     path = np.column_stack([np.linspace(-1, 1, 20), np.zeros(20), np.linspace(-1, 1, 20) ** 2])
     view.set_trajectories([TrajectoryData(path, MAGENTA, 0)])
-    view.grabFramebuffer()
+    view.grab()
     qtbot.wait(SurfaceView.SETTLE_MS + 200)
-    view.grabFramebuffer()
+    view.grab()
     mesh_draws = view.mesh_item.draw_count
     for index in range(1, 4):
         view.set_current_index(index)
-        view.grabFramebuffer()
+        view.grab()
     assert view.mesh_item.draw_count == mesh_draws
     view.orbit(10.0, 0.0)
-    view.grabFramebuffer()
+    view.grab()
     assert view.mesh_item.draw_count == mesh_draws + 1
 
 
@@ -181,7 +181,7 @@ def test_export_is_the_window_picture_scaled(view, qtbot):
     assert np.abs(halved - small).mean() < 6.0
     view.update()
     qtbot.wait(400)
-    window = view.grabFramebuffer()
+    window = view.grab().toImage()
     window_pixels = np.frombuffer(
         window.convertToFormat(window.Format.Format_RGBA8888).constBits(), dtype=np.uint8
     ).reshape(HEIGHT, -1)[:, : WIDTH * 4].reshape(HEIGHT, WIDTH, 4)

@@ -177,7 +177,7 @@ class PresentationMode(QObject):
         session.set_theme(PRESENTATION_THEME)
         session.set_presentation_scale(remembered_presentation_scale())
         window.showFullScreen()
-        QTimer.singleShot(0, self._fit_panels)
+        QTimer.singleShot(0, self._window, self._fit_panels)
 
     def leave(self) -> None:
         """Back to the editing window exactly as it was before presenting."""
@@ -198,7 +198,7 @@ class PresentationMode(QObject):
         self._restore_layout(saved)
         # the window system resizes the window back a little later, which would share its width out anew
         for delay in LAYOUT_SETTLE_DELAYS_MS:
-            QTimer.singleShot(delay, lambda: self._restore_layout(saved))
+            QTimer.singleShot(delay, self._window, lambda: self._restore_layout(saved))
 
     def _restore_layout(self, saved: object) -> None:
         """Put docks, toolbars and splitters back as they were before presenting (unless presenting again)."""

@@ -12,7 +12,8 @@ from typing import ClassVar
 import numpy as np
 import pyqtgraph.opengl as pg_gl
 from OpenGL import GL
-from PySide6 import QtCore, QtGui, QtOpenGL
+from pyqtgraph.opengl.GLViewWidget import GLViewMixin
+from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RgbaColour, colormap_lut, lut_to_uint8, sample_lut
 from gradviz.app.view_common import (
@@ -1061,11 +1062,16 @@ class AxisLabels:
     z_ticks: tuple[tuple[float, str], ...]
 
 
-class SurfaceView(pg_gl.GLViewWidget):
+class SurfaceView(GLViewMixin, QtWidgets.QWidget):
     """The 3D view of f: a lit, colour-mapped surface in a box with ticks, a colour bar and descent runs.
 
     Drag to orbit, Ctrl+drag or middle-drag to pan, wheel to zoom. Everything drawn, including the
     text overlay, goes through the same code for the window and for render_to_array.
+
+    OpenGL draws into framebuffer objects of an offscreen context and the widget paints the finished
+    frame as an image. The window therefore stays an ordinary raster window: a QOpenGLWidget would make
+    Qt compose the whole window through OpenGL on every update, which with software OpenGL costs tens
+    of milliseconds per frame once docks and plots share the window.
     """
 
     camera_changed = QtCore.Signal()  # the user orbited, zoomed or panned (after the release, wheel or key)
@@ -1079,12 +1085,11 @@ class SurfaceView(pg_gl.GLViewWidget):
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         """Create an empty view; call set_surface or set_curve to show something."""
+        self._gl_context: QtGui.QOpenGLContext | None = None
+        self._gl_surface: QtGui.QOffscreenSurface | None = None
         super().__init__(parent)
-        # The view antialiases its cached static layer itself; a multisampled window buffer would
-        # only cost time and would refuse the copy of that layer.
-        surface_format = QtGui.QSurfaceFormat(self.format())
-        surface_format.setSamples(0)
-        self.setFormat(surface_format)
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setBackgroundColor(tuple(int(255 * c) for c in BACKGROUND))
         self.pixel_scale = 1.0
         self.presentation_scale = 1.0
@@ -1428,22 +1433,68 @@ class SurfaceView(pg_gl.GLViewWidget):
         return np.column_stack([(ndc[:, 0] + 1.0) * 0.5 * width, (1.0 - ndc[:, 1]) * 0.5 * height])
 
     # ---------------------------------------------------------------- drawing
-    def initializeGL(self) -> None:
-        """Set up the items and free the kept framebuffers before the context goes away."""
-        super().initializeGL()
-        self.context().aboutToBeDestroyed.connect(self._release_framebuffers)
+    def context(self) -> QtGui.QOpenGLContext | None:
+        """The view's OpenGL context, once created."""
+        return self._gl_context
+
+    def isValid(self) -> bool:
+        """Whether the OpenGL context exists (items are initialised in it when added)."""
+        return self._gl_context is not None
+
+    def make_current(self) -> None:
+        """Make the view's offscreen context current, creating it and initialising the items on first use."""
+        if self._gl_context is not None:
+            self._gl_context.makeCurrent(self._gl_surface)
+            return
+        context = QtGui.QOpenGLContext(self)
+        # The framebuffers choose their own sample counts; a multisampled context format would make
+        # QPainter switch GL_MULTISAMPLE off behind the view's back.
+        context_format = QtGui.QSurfaceFormat.defaultFormat()
+        context_format.setSamples(0)
+        context.setFormat(context_format)
+        context.setShareContext(QtGui.QOpenGLContext.globalShareContext())
+        if not context.create():
+            raise RuntimeError("OpenGL is not available: the 3D view needs an OpenGL 2.1 context")
+        surface = QtGui.QOffscreenSurface(self.screen())
+        surface.setFormat(context.format())
+        surface.create()
+        if not context.makeCurrent(surface):
+            raise RuntimeError("OpenGL is not available: the 3D view's context cannot be made current")
+        self._gl_context, self._gl_surface = context, surface
+        context.aboutToBeDestroyed.connect(self._release_framebuffers, QtCore.Qt.ConnectionType.DirectConnection)
+        self.initializeGL()
+
+    def done_current(self) -> None:
+        """Release the view's context from this thread."""
+        if self._gl_context is not None:
+            self._gl_context.doneCurrent()
 
     def _release_framebuffers(self) -> None:
         """Delete the kept framebuffers while their context still exists."""
-        self.makeCurrent()
-        self._framebuffers.clear()
+        if self._gl_context is not None and self._gl_context.makeCurrent(self._gl_surface):
+            self._framebuffers.clear()
+            self._gl_context.doneCurrent()
         self._static_keys.clear()
-        self.doneCurrent()
 
-    def paintGL(self) -> None:
-        """Draw a frame into the widget's framebuffer."""
-        self._render_frame("window", self.defaultFramebufferObject(), self.deviceWidth(), self.deviceHeight(),
-                           self.devicePixelRatioF())
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        """Draw a frame offscreen and paint it into the widget."""
+        image = self.render_window_image()
+        painter = QtGui.QPainter(self)
+        painter.drawImage(QtCore.QPointF(0.0, 0.0), image)
+        painter.end()
+
+    def render_window_image(self) -> QtGui.QImage:
+        """The frame the window shows, at the widget's device-pixel size."""
+        width, height = max(self.deviceWidth(), 1), max(self.deviceHeight(), 1)
+        self.make_current()
+        try:
+            fbo = self._framebuffers.get("window", width, height, 0)
+            self._render_frame("window", fbo.handle(), width, height, self.devicePixelRatioF())
+            image = fbo.toImage()
+        finally:
+            self.done_current()
+        image.setDevicePixelRatio(self.devicePixelRatioF())
+        return image
 
     def set_presentation_scale(self, scale: float) -> None:
         """Draw lines, markers, the probe overlay and text this many times larger (1 to 3)."""
@@ -1465,17 +1516,15 @@ class SurfaceView(pg_gl.GLViewWidget):
             finally:
                 self.presentation_scale = kept
         width, height = int(width), int(height)
-        if not self.isValid():
-            self.grabFramebuffer()
         scale = min(width / max(self.width(), 1), height / max(self.height(), 1))
-        self.makeCurrent()
+        self.make_current()
         try:
             fbo = self._framebuffers.get("export", width, height, 0)
             self._render_frame("export", fbo.handle(), width, height, scale)
             image = fbo.toImage()
             fbo.release()
         finally:
-            self.doneCurrent()
+            self.done_current()
         return qimage_to_array(image)
 
     def mark_scene_changed(self) -> None:
@@ -1529,6 +1578,17 @@ class SurfaceView(pg_gl.GLViewWidget):
             finally:
                 painter.end()
             del device
+        self._make_opaque(target)
+
+    @staticmethod
+    def _make_opaque(target: int) -> None:
+        """Set every pixel's alpha to one: blending leaves partial alpha that images would otherwise keep."""
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
+        GL.glDisable(GL.GL_SCISSOR_TEST)
+        GL.glColorMask(GL.GL_FALSE, GL.GL_FALSE, GL.GL_FALSE, GL.GL_TRUE)
+        GL.glClearColor(0.0, 0.0, 0.0, 1.0)
+        GL.glClear(GL.GL_COLOR_BUFFER_BIT)
+        GL.glColorMask(GL.GL_TRUE, GL.GL_TRUE, GL.GL_TRUE, GL.GL_TRUE)
 
     def _settle(self) -> None:
         """Redraw the window antialiased now that the picture stopped changing."""
@@ -1542,6 +1602,7 @@ class SurfaceView(pg_gl.GLViewWidget):
             canvas = self._framebuffers.get(f"multisampled {purpose}", width, height, samples).handle()
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, canvas)
         GL.glViewport(0, 0, width, height)
+        GL.glEnable(GL.GL_MULTISAMPLE)  # QPainter switches it off when it starts drawing the text
         GL.glClearColor(*self.opts["bgcolor"])
         GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
         static_items = [item for item in self.items if item.parentItem() is None and item not in self._dynamic_items]
