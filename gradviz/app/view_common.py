@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -231,13 +233,25 @@ class LegendLayout:
         painter.restore()
 
 
+@functools.lru_cache(maxsize=1024)
+def _tag_extent(font_description: str, text: str) -> tuple[float, float, float]:
+    """Text advance, line height and padding of a tag in the bold form of the described font."""
+    font = QtGui.QFont()
+    font.fromString(font_description)
+    metrics = QtGui.QFontMetricsF(bold(font))
+    return metrics.horizontalAdvance(text), metrics.height(), metrics.height() * 0.22
+
+
+def tag_extent(font: QtGui.QFont, text: str) -> tuple[float, float, float]:
+    """Text advance, line height and padding of a tag (measured once per font and text)."""
+    return _tag_extent(font.toString(), text)
+
+
 def tag_rect(font: QtGui.QFont, text: str, centre: np.ndarray) -> QtCore.QRectF:
     """The box of a tag (bold text on a small patch) centred on a pixel position."""
-    metrics = QtGui.QFontMetricsF(bold(font))
-    pad = metrics.height() * 0.22
-    box = QtCore.QRectF(0.0, 0.0, metrics.horizontalAdvance(text) + 2 * pad, metrics.height() + pad)
-    box.moveCenter(QtCore.QPointF(float(centre[0]), float(centre[1])))
-    return box
+    advance, height, pad = tag_extent(font, text)
+    return QtCore.QRectF(float(centre[0]) - advance / 2 - pad, float(centre[1]) - (height + pad) / 2,
+                         advance + 2 * pad, height + pad)
 
 
 def bold(font: QtGui.QFont) -> QtGui.QFont:
@@ -270,6 +284,7 @@ class TagPlacer:
 
     TURNS = (0.0, 35.0, -35.0, 70.0, -70.0, 110.0, -110.0, 145.0, -145.0, 180.0)  # degrees
     REACHES = (1.0, 3.0, 6.0)  # gaps, in multiples of the first
+    _TURN_COS_SIN = tuple((math.cos(math.radians(turn)), math.sin(math.radians(turn))) for turn in TURNS)
 
     def __init__(self, painter: QtGui.QPainter, font: QtGui.QFont, gap: float, bounds: QtCore.QRectF,
                  avoid: tuple[QtCore.QRectF, ...] = ()) -> None:
@@ -281,19 +296,37 @@ class TagPlacer:
         self.taken: list[QtCore.QRectF] = list(avoid)
 
     def place(self, text: str, anchor: np.ndarray, direction: np.ndarray, colour: RgbaColour) -> QtCore.QRectF:
-        """Draw a tag beyond anchor along the unit pixel direction (or turned from it) and return its box."""
-        boxes = []
-        for reach in self.REACHES:
-            for turn in np.radians(self.TURNS):
-                cos, sin = math.cos(turn), math.sin(turn)
-                turned = np.array([cos * direction[0] - sin * direction[1], sin * direction[0] + cos * direction[1]])
-                offset = tag_offset(self.font, text, turned, self.gap * reach)
-                boxes.append(tag_rect(self.font, text, anchor + offset))
-        inside = [box for box in boxes if self.bounds.contains(box)] or boxes
-        box = next((box for box in inside if not any(box.intersects(other) for other in self.taken)), inside[0])
+        """Draw a tag beyond anchor along the unit pixel direction (or turned from it) and return its box.
+
+        The first position (by reach, then turn) inside the bounds and clear of earlier tags wins; failing
+        that the first inside the bounds, failing that the first clear one, failing that the first.
+        """
+        first = first_inside = first_clear = None
+        for box in self._candidates(text, anchor, direction):
+            first = first or box
+            clear = not any(box.intersects(other) for other in self.taken)
+            if self.bounds.contains(box):
+                if clear:
+                    break
+                first_inside = first_inside or box
+            elif clear:
+                first_clear = first_clear or box
+        else:
+            box = first_inside or first_clear or first
         paint_tag(self.painter, self.font, text, box, colour)
         self.taken.append(box)
         return box
+
+    def _candidates(self, text: str, anchor: np.ndarray, direction: np.ndarray) -> Iterator[QtCore.QRectF]:
+        """The tag's boxes at each reach and turn, nearest first."""
+        advance, height, pad = tag_extent(self.font, text)
+        half_width, half_height = (advance + 2 * pad) / 2, height * 0.61
+        dx, dy = float(direction[0]), float(direction[1])
+        for reach in self.REACHES:
+            for cos, sin in self._TURN_COS_SIN:
+                tx, ty = cos * dx - sin * dy, sin * dx + cos * dy
+                distance = self.gap * reach + abs(tx) * half_width + abs(ty) * half_height
+                yield tag_rect(self.font, text, (anchor[0] + tx * distance, anchor[1] + ty * distance))
 
 
 def square_around(centre: np.ndarray, half: float) -> QtCore.QRectF:
@@ -301,9 +334,3 @@ def square_around(centre: np.ndarray, half: float) -> QtCore.QRectF:
     return QtCore.QRectF(float(centre[0]) - half, float(centre[1]) - half, 2 * half, 2 * half)
 
 
-def tag_offset(font: QtGui.QFont, text: str, direction: np.ndarray, gap: float) -> np.ndarray:
-    """How far from a point, along a unit pixel direction, a tag's centre goes so the tag clears the point by gap."""
-    metrics = QtGui.QFontMetricsF(bold(font))
-    half_width = (metrics.horizontalAdvance(text) + metrics.height() * 0.44) / 2
-    half_height = metrics.height() * 0.61
-    return direction * (gap + abs(direction[0]) * half_width + abs(direction[1]) * half_height)
