@@ -19,6 +19,7 @@ The views only draw: this module computes every point, segment and label from th
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
@@ -114,6 +115,19 @@ def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[fl
     return scale
 
 
+_CONTOUR_GENERATORS: weakref.WeakKeyDictionary[GridField, contourpy.ContourGenerator] = weakref.WeakKeyDictionary()
+
+
+def contour_generator(field: GridField) -> contourpy.ContourGenerator:
+    """A contour generator for the field's heights, built once per field (the probe asks for a level each step)."""
+    generator = _CONTOUR_GENERATORS.get(field)
+    if generator is None:
+        generator = contourpy.contour_generator(field.xs, field.ys, np.ma.masked_invalid(field.values),
+                                                line_type=contourpy.LineType.Separate)
+        _CONTOUR_GENERATORS[field] = generator
+    return generator
+
+
 def level_line(compiled: CompiledFormula, probe: Probe, field: GridField) -> np.ndarray:
     """The level line of f through the probe point: (n, 2), empty if there is none on the grid.
 
@@ -121,10 +135,8 @@ def level_line(compiled: CompiledFormula, probe: Probe, field: GridField) -> np.
     onto the level set by Newton steps along ∇f (at most a grid cell each), so it passes through the
     point and runs at right angles to ∇f there, however coarse the grid.
     """
-    generator = contourpy.contour_generator(field.xs, field.ys, np.ma.masked_invalid(field.values),
-                                            line_type=contourpy.LineType.Separate)
     x0, y0 = probe.plane_point
-    lines = [line for line in generator.lines(probe.value) if len(line) > 1]
+    lines = [line for line in contour_generator(field).lines(probe.value) if len(line) > 1]
     if not lines:
         return np.zeros((0, 2))
     line = min(lines, key=lambda piece: float(np.min(np.hypot(piece[:, 0] - x0, piece[:, 1] - y0))))

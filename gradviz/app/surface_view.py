@@ -867,6 +867,7 @@ class ProbeOverlayItem(ShadedItem):
         self.strokes: tuple[OverlayStroke, ...] = ()
         self.marker: int | None = None
         self._pending: np.ndarray | None = None
+        self._colour_location = -1
         self._low = (-BOX_HALF_WIDTH, -BOX_HALF_WIDTH, 0.0)
         self._high = (BOX_HALF_WIDTH, BOX_HALF_WIDTH, BOX_HEIGHT)
 
@@ -894,19 +895,21 @@ class ProbeOverlayItem(ShadedItem):
         self.update()
 
     def _draw(self, stroke: OverlayStroke, colour: Sequence[float], width: float) -> None:
-        """Draw one stroke in one colour, lines at this width (logical pixels)."""
+        """Draw one stroke in one colour, lines at this width (logical pixels), with the boxed program bound."""
+        GL.glUniform4f(self._colour_location, *colour)
+        if width > 0.0:
+            self.set_line_width(width * self.size_scale())
+        GL.glDrawArrays(stroke.mode, stroke.first, stroke.count)
+
+    def _bind_boxed_program(self) -> None:
+        """Bind the strokes' program and buffer and set what all strokes share (camera and box)."""
         program = self.program("boxed")
         GL.glUseProgram(program.program_id)
         program.set_matrix4("u_mvp", self.mvpMatrix())
-        program.set_vector("u_colour", colour)
         program.set_vector("u_low", self._low)
         program.set_vector("u_high", self._high)
-        if width > 0.0:
-            self.set_line_width(width * self.size_scale())
+        self._colour_location = program.location("u_colour")
         self.buffer.bind_attributes([(0, 3)], 3)
-        GL.glDrawArrays(stroke.mode, stroke.first, stroke.count)
-        VertexBuffer.unbind_attributes([0])
-        GL.glUseProgram(0)
 
     def _draw_line(self, stroke: OverlayStroke, colour: Sequence[float], width: float, smooth: bool) -> None:
         """A stroke; an opaque wide line over an aliased core, so its joints let nothing beneath show through.
@@ -958,6 +961,7 @@ class ProbeOverlayItem(ShadedItem):
         GL.glDepthMask(GL.GL_FALSE)
         GL.glDisable(GL.GL_DEPTH_TEST)
         behind = [stroke for stroke in self.strokes if not stroke.in_front]
+        self._bind_boxed_program()
         for stroke in behind:
             self._draw_line(stroke, (*stroke.colour[:3], stroke.colour[3] * self.HIDDEN_ALPHA), stroke.width, smooth)
         GL.glEnable(GL.GL_DEPTH_TEST)
@@ -967,6 +971,8 @@ class ProbeOverlayItem(ShadedItem):
         for stroke in self.strokes:
             if stroke.in_front:
                 self._draw_outlined(stroke, smooth)
+        VertexBuffer.unbind_attributes([0])
+        GL.glUseProgram(0)
         if self.marker is not None:
             self._draw_marker()
         self.set_line_width(1.0)
