@@ -1492,13 +1492,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
     def render_window_image(self) -> QtGui.QImage:
         """The frame the window shows, at the widget's device-pixel size."""
         width, height = max(self.deviceWidth(), 1), max(self.deviceHeight(), 1)
-        self.make_current()
-        try:
-            fbo = self._framebuffers.get("window", width, height, 0)
-            self._render_frame("window", fbo.handle(), width, height, self.devicePixelRatioF())
-            image = fbo.toImage()
-        finally:
-            self.done_current()
+        image = self._frame_image("window", width, height, self.devicePixelRatioF())
         image.setDevicePixelRatio(self.devicePixelRatioF())
         return image
 
@@ -1523,15 +1517,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
                 self.presentation_scale = kept
         width, height = int(width), int(height)
         scale = min(width / max(self.width(), 1), height / max(self.height(), 1))
-        self.make_current()
-        try:
-            fbo = self._framebuffers.get("export", width, height, 0)
-            self._render_frame("export", fbo.handle(), width, height, scale)
-            image = fbo.toImage()
-            fbo.release()
-        finally:
-            self.done_current()
-        return qimage_to_array(image)
+        return qimage_to_array(self._frame_image("export", width, height, scale))
 
     def mark_scene_changed(self) -> None:
         """Redraw the static layer on the next frame (call after changing items added from outside)."""
@@ -1575,16 +1561,28 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
         GL.glViewport(0, 0, width, height)
         self._draw_items(list(self._dynamic_items), width, height)
-        if self._probe_overlay is not None:
-            device = QtOpenGL.QOpenGLPaintDevice(width, height)
-            painter = QtGui.QPainter(device)
-            try:
-                painter.scale(pixel_scale, pixel_scale)
-                self._paint_probe_labels(painter, width / pixel_scale, height / pixel_scale)
-            finally:
-                painter.end()
-            del device
         self._make_opaque(target)
+
+    def _frame_image(self, purpose: str, width: int, height: int, pixel_scale: float) -> QtGui.QImage:
+        """A frame drawn with OpenGL and read back, with the probe's labels painted on the image.
+
+        The labels change with every step; painting them on the read-back image costs less than
+        starting QPainter's OpenGL engine for each frame.
+        """
+        self.make_current()
+        try:
+            fbo = self._framebuffers.get(purpose, width, height, 0)
+            self._render_frame(purpose, fbo.handle(), width, height, pixel_scale)
+            image = fbo.toImage()
+            fbo.release()
+        finally:
+            self.done_current()
+        if self._probe_overlay is not None:
+            painter = QtGui.QPainter(image)
+            painter.scale(pixel_scale, pixel_scale)
+            self._paint_probe_labels(painter, width / pixel_scale, height / pixel_scale)
+            painter.end()
+        return image
 
     @staticmethod
     def _make_opaque(target: int) -> None:
