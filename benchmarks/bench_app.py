@@ -6,6 +6,7 @@ Prints medians; nothing is asserted (timings on shared machines vary).
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import subprocess
 import sys
@@ -19,36 +20,55 @@ def _median_ms(samples: list[float]) -> float:
     return 1e3 * statistics.median(samples)
 
 
+def _p90_ms(samples: list[float]) -> float:
+    return 1e3 * sorted(samples)[int(0.9 * len(samples))]
+
+
 def startup_child() -> None:
-    """Build the window, open the default preset, paint once, report."""
-    from gradviz.app.launch import configure_qt
+    """Start as `gradviz` does: worker first, then the window shown at once and filled when the analysis arrives."""
+    from gradviz.core.analysis import default_worker
+
+    default_worker().start()
+    from gradviz.app.launch import build_window, configure_qt
 
     configure_qt()
     from PySide6.QtWidgets import QApplication
 
-    from gradviz.app.main_window import MainWindow
-    from gradviz.core.analysis import default_worker
     from gradviz.core.presets import DEFAULT_PRESET, find_preset
 
-    default_worker().start()
     app = QApplication([])
-    window = MainWindow()
+    window = build_window(find_preset(DEFAULT_PRESET), None, wait=False)
     window.resize(1600, 1000)
-    window.open_scenario(find_preset(DEFAULT_PRESET).scenario, wait=True)
     window.show()
-    window.surface_view.repaint()
-    window.contour_view.repaint()
     app.processEvents()
-    print("painted", flush=True)
+    print(f"painted {time.perf_counter()}", flush=True)
+    window.controller.wait()
+    app.processEvents()
+    print(f"filled {time.perf_counter()}", flush=True)
 
 
-def measure_startup() -> float:
-    """Seconds from starting a Python process to the first painted window."""
+def measure_startup() -> tuple[float, float]:
+    """Seconds from starting a Python process to the first painted window, and to the preset drawn in it."""
     start = time.perf_counter()
     output = subprocess.run([sys.executable, __file__, "--startup-child"], capture_output=True, text=True,
                             check=True).stdout
-    assert "painted" in output
-    return time.perf_counter() - start
+    stamps = dict(line.split() for line in output.splitlines() if line.startswith(("painted", "filled")))
+    return float(stamps["painted"]) - start, float(stamps["filled"]) - start
+
+
+def measure_playback(window: object, app: object, seconds: float = 3.0) -> list[float]:
+    """Seconds between the steps of a run played as fast as the window can draw (the timer never waits)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    stamps: list[float] = []
+    window.session.step_changed.connect(lambda *_: stamps.append(time.perf_counter()))
+    window.stepper.set_playing(True)
+    window.stepper.timer.setInterval(0)
+    loop = QEventLoop()
+    QTimer.singleShot(round(1000 * seconds), loop.quit)
+    loop.exec()
+    window.stepper.set_playing(False)
+    return [later - earlier for earlier, later in itertools.pairwise(stamps)]
 
 
 def main() -> None:
@@ -104,11 +124,21 @@ def main() -> None:
         window.session.step_by(1)
         repaint_all()
         frames.append(time.perf_counter() - start)
-    print(f"animation frame at 200² in a 1280×720 window: {_median_ms(frames):.1f} ms "
-          f"(p90 {1e3 * sorted(frames)[int(0.9 * len(frames))]:.1f} ms)")
+    print(f"one step, every view and open panel redrawn, 200² in a 1280×720 window: {_median_ms(frames):.1f} ms "
+          f"(p90 {_p90_ms(frames):.1f} ms)")
+    for docks_open in (True, False):
+        for dock in window.teaching_docks.docks.values():
+            dock.setVisible(docks_open)
+        window.open_scenario(find_preset("rosenbrock").scenario, wait=True)
+        repaint_all()
+        gaps = measure_playback(window, app)
+        panels = "teaching panels open" if docks_open else "teaching panels closed"
+        print(f"playback frame (step + repaint), {panels}: {_median_ms(gaps):.1f} ms "
+              f"(p90 {_p90_ms(gaps):.1f} ms, {len(gaps) + 1} steps in 3 s)")
     window.close()
-    startups = [measure_startup() for _ in range(3)]
-    print(f"start-up to first painted window: {statistics.median(startups):.2f} s")
+    startups = [measure_startup() for _ in range(5)]
+    print(f"start-up to first painted window: {statistics.median(times[0] for times in startups):.2f} s; "
+          f"to the default preset drawn in it: {statistics.median(times[1] for times in startups):.2f} s")
 
 
 if __name__ == "__main__":

@@ -35,8 +35,12 @@ def document_to_open(args: argparse.Namespace) -> tuple[Scenario | Lesson | Pres
     return find_preset(args.preset or DEFAULT_PRESET), None
 
 
-def build_window(document: Scenario | Lesson | Preset, path: Path | None) -> MainWindow:
-    """The main window, showing a preset, or a scenario or lesson read from `path`."""
+def build_window(document: Scenario | Lesson | Preset, path: Path | None, wait: bool = True) -> MainWindow:
+    """The main window, showing a preset, or a scenario or lesson read from `path`.
+
+    With wait, the formula's analysis has arrived and every view shows it; without, the window can be
+    shown at once and fills in when the analysis arrives (a moment later, from the worker process).
+    """
     from gradviz.app.main_window import MainWindow
 
     window = MainWindow()
@@ -44,7 +48,8 @@ def build_window(document: Scenario | Lesson | Preset, path: Path | None) -> Mai
         window.open_preset(document)
     elif path is not None:
         window.document.show_document(document, path)
-    window.controller.wait()
+    if wait:
+        window.controller.wait()
     return window
 
 
@@ -94,7 +99,7 @@ def launch_app(args: argparse.Namespace) -> int:
     app.setDesktopFileName("gradviz")
     app.setWindowIcon(app_icon())
     try:
-        window = build_window(document, path)
+        window = build_window(document, path, wait=size is not None)
     except Exception as error:  # a start-up failure becomes a dialog (or, headless, a message), not a silent exit
         if size is not None:
             raise GradvizError(f"the window could not be built: {error}") from error
