@@ -1106,6 +1106,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._runs: list[TrajectoryData] = []
         self._framebuffers = FramebufferPool()
         self._static_keys: dict[str, tuple] = {}
+        self._static_text: dict[str, QtGui.QImage] = {}
         self._scene_revision = 0
         self._use_static_cache = True
         self._window_scene_key: tuple | None = None
@@ -1564,10 +1565,9 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._make_opaque(target)
 
     def _frame_image(self, purpose: str, width: int, height: int, pixel_scale: float) -> QtGui.QImage:
-        """A frame drawn with OpenGL and read back, with the probe's labels painted on the image.
+        """A frame drawn with OpenGL and read back, with the text and the probe's labels painted on the image.
 
-        The labels change with every step; painting them on the read-back image costs less than
-        starting QPainter's OpenGL engine for each frame.
+        Painting text on the read-back image costs far less than QPainter's OpenGL engine.
         """
         self.make_current()
         try:
@@ -1577,11 +1577,14 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             fbo.release()
         finally:
             self.done_current()
+        painter = QtGui.QPainter(image)
+        text = self._static_text.get(purpose)
+        if text is not None:
+            painter.drawImage(0, 0, text)
         if self._probe_overlay is not None:
-            painter = QtGui.QPainter(image)
             painter.scale(pixel_scale, pixel_scale)
             self._paint_probe_labels(painter, width / pixel_scale, height / pixel_scale)
-            painter.end()
+        painter.end()
         return image
 
     @staticmethod
@@ -1600,24 +1603,29 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self.update()
 
     def _draw_static_layer(self, purpose: str, target: int, width: int, height: int, samples: int) -> None:
-        """Draw every item except the runs, then the text overlay, into target (via a multisampled buffer)."""
+        """Draw every item except the runs into target (via a multisampled buffer); paint the text on an image.
+
+        The text (ticks, titles, colour bar) is painted with QPainter's raster engine on a transparent image
+        that each frame lays over the read-back picture: far quicker than QPainter's OpenGL engine.
+        """
         canvas = target
         if samples:
             canvas = self._framebuffers.get(f"multisampled {purpose}", width, height, samples).handle()
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, canvas)
         GL.glViewport(0, 0, width, height)
-        GL.glEnable(GL.GL_MULTISAMPLE)  # QPainter switches it off when it starts drawing the text
+        GL.glEnable(GL.GL_MULTISAMPLE)  # on by default; said here so no earlier state can leave it off
         GL.glClearColor(*self.opts["bgcolor"])
         GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
         static_items = [item for item in self.items if item.parentItem() is None and item not in self._dynamic_items]
         self.mesh_item.full_detail = samples > 0 or not self._use_static_cache
         self._draw_items(static_items, width, height)
-        device = QtOpenGL.QOpenGLPaintDevice(width, height)
-        painter = QtGui.QPainter(device)
+        text = QtGui.QImage(width, height, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        text.fill(QtCore.Qt.GlobalColor.transparent)
+        painter = QtGui.QPainter(text)
         painter.scale(self.pixel_scale, self.pixel_scale)
         self._paint_overlay(painter, width / self.pixel_scale, height / self.pixel_scale)
         painter.end()
-        del device
+        self._static_text[purpose] = text
         if samples:
             self._copy_framebuffer(canvas, target, width, height)
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
