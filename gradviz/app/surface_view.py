@@ -43,6 +43,7 @@ COLOUR_BAR_SHARE = 0.12  # of the view's width, kept right of the picture for th
 LABEL_SHARE = 0.06  # …and this much left of it for the height labels…
 WIDE_FRAME = 1.4  # …in frames narrower than this (width / height)
 SLICE_WIDTH = 4.0
+EDGE_ROOM = 3.0  # pixels kept clear between the frame's left edge and the height labels
 TANGENT_WIDTH = 3.0
 HALO: RgbaColour = (1.0, 1.0, 1.0, 1.0)
 TANGENT_HALO: RgbaColour = (0.08, 0.08, 0.1, 1.0)  # tangents: the slice's colour edged dark, curves edged white
@@ -1733,11 +1734,14 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             return
         ticks = self._axis_labels.z_ticks
         anchors = to_pixels([(corner[0], corner[1], float(self._mapping.scene_z(v))) for v, _ in ticks])
-        offset = QtGui.QFontMetricsF(tick_font).height() * 0.6
-        for (px, py), (_, text) in zip(anchors, ticks, strict=True):
-            placer.draw(tick_font, px - offset, py, text, right_aligned=True)
+        metrics = QtGui.QFontMetricsF(tick_font)
+        offset = metrics.height() * 0.6
+        widest = max((metrics.horizontalAdvance(text) for _, text in ticks), default=0.0)
+        for (px, py), (_, text) in zip(anchors, ticks, strict=True):  # kept whole inside the frame
+            placer.draw(tick_font, max(px - offset, widest + EDGE_ROOM), py, text, right_aligned=True)
         top = to_pixels([(corner[0], corner[1], BOX_HEIGHT * 1.09)])[0]
-        placer.draw(title_font, top[0] - offset, top[1], title, right_aligned=True)
+        title_width = QtGui.QFontMetricsF(title_font).horizontalAdvance(title)
+        placer.draw(title_font, max(top[0] - offset, title_width + EDGE_ROOM), top[1], title, right_aligned=True)
 
     def _paint_colour_bar(self, placer: TextPlacer, left: float, height: float, tick_font: QtGui.QFont,
                           title_font: QtGui.QFont) -> None:
