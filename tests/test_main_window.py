@@ -108,6 +108,20 @@ def test_keyboard_steps_and_plays(make_main_window, qtbot) -> None:
     assert window.session.step == 0
 
 
+def test_playback_keeps_to_the_speed_asked_for(make_main_window, qtbot) -> None:
+    window = make_main_window("rosenbrock")
+    stepper, session = window.stepper, window.session
+    stepper.speed_box.setValue(50)
+    stepper.set_playing(True)
+    qtbot.wait(1000)
+    reached = session.step
+    assert 35 <= reached <= 60, "about 50 steps in a second, however long each frame takes to draw"
+    session.set_step(3)  # a jump while playing (say, from the step table): the clock goes on from there
+    qtbot.waitUntil(lambda: session.step != 3, timeout=2000)
+    assert 4 <= session.step <= 10
+    stepper.set_playing(False)
+
+
 def test_sign_and_learning_rate_controls_change_the_run(make_main_window, qtbot) -> None:
     window = make_main_window("wrong-sign")
     activate(window, qtbot)

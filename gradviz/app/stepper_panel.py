@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QDoubleValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -159,7 +159,11 @@ class StepperPanel(QWidget):
         layout.addWidget(self.readout)
 
         self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self._tick)
+        self._play_clock = QElapsedTimer()
+        self._clock_origin = 0  # the step at which the play clock was (re)started
+        self._played_step = -1  # the step playback last showed
         self._speed_changed(self.speed_box.value())
         session.runs_changed.connect(self._show_runs)
         session.step_changed.connect(self._show_step)
@@ -179,6 +183,7 @@ class StepperPanel(QWidget):
         if playing and self._session.step >= self._session.last_step:
             self._session.reset()
         if playing:
+            self._restart_play_clock()
             self.timer.start()
         else:
             self.timer.stop()
@@ -199,14 +204,30 @@ class StepperPanel(QWidget):
         """Play if paused, pause if playing."""
         self.set_playing(not self.playing)
 
+    def _restart_play_clock(self) -> None:
+        self._play_clock.start()
+        self._clock_origin = self._played_step = self._session.step
+
     def _tick(self) -> None:
-        if self._session.step >= self._session.last_step:
+        """Show the step the clock has reached: the speed holds even when frames take longer than a step's time.
+
+        Every tick moves on at least one step; when the window draws slower than the speed asks for, steps
+        in between are passed over. A jump made meanwhile (the step table, a key) restarts the clock there.
+        """
+        session = self._session
+        if session.step >= session.last_step:
             self.set_playing(False)
             return
-        self._session.step_by(1)
+        if session.step != self._played_step:
+            self._restart_play_clock()
+        due = self._clock_origin + int(self._play_clock.elapsed() * self.speed_box.value() / 1000.0)
+        self._played_step = min(max(due, session.step + 1), session.last_step)
+        session.set_step(self._played_step)
 
     def _speed_changed(self, steps_per_second: float) -> None:
         self.timer.setInterval(max(16, round(1000 / steps_per_second)))
+        if self.playing:
+            self._restart_play_clock()
 
     # ----- run settings --------------------------------------------------------------------------------------
     def _edit_run(self, **changes: object) -> None:
