@@ -108,6 +108,18 @@ def test_keyboard_steps_and_plays(make_main_window, qtbot) -> None:
     assert window.session.step == 0
 
 
+def test_turning_the_3d_view_with_the_mouse_reaches_the_session(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    view, session = window.surface_view, window.session
+    before = session.camera
+    centre = QPoint(view.width() // 2, view.height() // 2)
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseMove(view, centre + QPoint(60, 0))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=centre + QPoint(60, 0))
+    assert session.camera != before
+    assert session.camera.azimuth == pytest.approx(view.cameraParams()["azimuth"])
+
+
 def test_playback_keeps_to_the_speed_asked_for(make_main_window, qtbot) -> None:
     window = make_main_window("rosenbrock")
     stepper, session = window.stepper, window.session

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QVector3D
 from PySide6.QtWidgets import QMenu
 
@@ -14,7 +14,6 @@ from gradviz.core.session import Session
 
 ORBIT_AZIMUTH_STEP = 15.0  # degrees per key press
 ORBIT_ELEVATION_STEP = 10.0
-USER_CAMERA_EVENTS = (QEvent.Type.MouseButtonRelease, QEvent.Type.Wheel, QEvent.Type.KeyRelease)
 
 
 def camera_of(view: SurfaceView) -> Camera:
@@ -50,15 +49,9 @@ class CameraLink(QObject):
         super().__init__(view)
         self._session = session
         self._view = view
-        view.installEventFilter(self)
+        view.camera_changed.connect(self.pull)
         session.camera_changed.connect(self._show)
         session.scenario_applied.connect(lambda scenario: self._show(scenario.camera))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """After the user moves the camera with the mouse or the keyboard, record it (once the view has moved)."""
-        if event.type() in USER_CAMERA_EVENTS:
-            QTimer.singleShot(0, self.pull)
-        return False
 
     def pull(self) -> None:
         """Record the view's live camera in the session."""
