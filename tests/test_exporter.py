@@ -156,9 +156,9 @@ def test_an_unusable_target_is_refused_before_drawing(window, tmp_path, monkeypa
 
 
 def read_png(path) -> np.ndarray:
-    """A PNG file as an (height, width, 4) RGBA array."""
+    """A PNG file as an (height, width, 4) RGBA array (a copy: the image's pixels go with it)."""
     image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGBA8888)
-    return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)
+    return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4).copy()
 
 
 def test_png_image_at_full_hd_has_the_caption_above_both_panels(window, tmp_path) -> None:
