@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import contourpy
 import numpy as np
@@ -571,6 +572,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._domain_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.pixel_scale = 1.0
         self.presentation_scale = 1.0
+        self.static_revision = 0  # counts changes to what the clock does not move (see ContourExport)
+        self._export: ContourExport | None = None
         self._build_items()
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
@@ -606,6 +609,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         if scale == self.presentation_scale:
             return
         self.presentation_scale = scale
+        self._static_changed()
         self._style_axes(scale)
         self.arrows.set_density(round(ARROW_GRID / scale))
         self._apply_pen_widths(self.pixel_scale)
@@ -716,6 +720,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         if heights.shape != (len(ys), len(xs)):
             raise ValueError(f"heights must have shape (len(ys), len(xs)) = {(len(ys), len(xs))}, got {heights.shape}")
         levels = choose_levels(heights) if levels is None else np.asarray(levels, dtype=np.float64)
+        self._static_changed()
         self._show_field_items(True)
         finite = np.isfinite(heights)
         lo, hi = (float(heights[finite].min()), float(heights[finite].max())) if finite.any() else (0.0, 1.0)
@@ -784,6 +789,7 @@ class ContourView(pg.GraphicsLayoutWidget):
     def set_colormap(self, lut: np.ndarray) -> None:
         """Use a float (N, 4) lookup table for the fill and the colour bar."""
         self._lut = np.asarray(lut, dtype=np.float32)
+        self._static_changed()
         self.colour_bar.set_colours(self._lut)
         if self._fill_arguments is not None:
             self._set_fill(*self._fill_arguments)
@@ -792,15 +798,18 @@ class ContourView(pg.GraphicsLayoutWidget):
         """'uphill' shows ∇f, 'downhill' shows −∇f."""
         if direction not in ("uphill", "downhill"):
             raise ValueError(f"direction must be 'uphill' or 'downhill', got {direction!r}")
+        self._static_changed()
         self.arrows.set_direction(direction == "uphill")
 
     def set_arrows_visible(self, visible: bool) -> None:
         """Show or hide the gradient arrows."""
+        self._static_changed()
         self.arrows.setVisible(visible and not self._curve_mode)
 
     def set_curve(self, ws: np.ndarray, fs: np.ndarray, labels: tuple[str, str] = ("w", "f")) -> None:
         """Plot a one-variable f(w) instead of the map."""
         ws, fs = np.asarray(ws, dtype=np.float64), np.asarray(fs, dtype=np.float64)
+        self._static_changed()
         self._show_field_items(False)
         self.curve.setData(ws, fs, connect="finite")
         self._set_axis_titles(labels[0], labels[1])
@@ -875,6 +884,7 @@ class ContourView(pg.GraphicsLayoutWidget):
     def set_equal_aspect(self, equal: bool) -> None:
         """Draw a unit of x as long as a unit of y, so right angles look right (maps only, not curves)."""
         self._equal_aspect = bool(equal)
+        self._static_changed()
         self._apply_aspect()
 
     @property
@@ -957,38 +967,58 @@ class ContourView(pg.GraphicsLayoutWidget):
         return QtCore.QPointF(self.mapFromScene(scene_pos))
 
     # ---------------------------------------------------------------- export
-    def render_to_painter(self, painter: QtGui.QPainter, width: int, height: int) -> None:
-        """Paint the view's picture into a painter's device of this pixel size (also for SVG export).
+    @contextlib.contextmanager
+    def exporting(self, width: int, height: int) -> Iterator[ContourExport]:
+        """Lay the view out and style it for pictures of this pixel size while the context lasts.
 
         The layout is that of a window with the target's aspect ratio and the window's height, then
-        scaled, so an export at the window's aspect ratio is the window's picture, scaled.
+        scaled, so an export at the window's aspect ratio is the window's picture, scaled. Entering it
+        again at the same size (e.g. render_to_painter within it) reuses the export.
         """
-        scale = height / max(self.height(), 1)
-        logical = QtCore.QSizeF(width / scale, height / scale)
+        size = (int(width), int(height))
+        if self._export is not None:
+            if self._export.size != size:
+                raise RuntimeError(f"already exporting at {self._export.size}, not {size}")
+            yield self._export
+            return
+        scale = size[1] / max(self.height(), 1)
+        logical = QtCore.QSizeF(size[0] / scale, size[1] / scale)
         original = self.ci.size()
         resized = abs(logical.width() - original.width()) > 0.5 or abs(logical.height() - original.height()) > 0.5
-        if resized:
-            self.ci.resize(logical)
-        exporting = [item for item in self.scene().items() if hasattr(item, "setExportMode")]
-        options = {"antialias": True, "background": BACKGROUND, "painter": painter, "resolutionScale": scale}
-        for item in exporting:
-            item.setExportMode(True, options)
-        self._apply_pen_widths(scale)
+        self._export = ContourExport(self, size, scale, logical)
         try:
-            painter.fillRect(QtCore.QRectF(0, 0, width, height), BACKGROUND)
-            painter.setRenderHints(
-                QtGui.QPainter.RenderHint.Antialiasing
-                | QtGui.QPainter.RenderHint.TextAntialiasing
-                | QtGui.QPainter.RenderHint.SmoothPixmapTransform
-            )
-            source = QtCore.QRectF(QtCore.QPointF(0.0, 0.0), logical)
-            self.scene().render(painter, QtCore.QRectF(0, 0, width, height), source)
+            if resized:
+                self.ci.resize(logical)
+            self._export.enter_export_mode()
+            self._apply_pen_widths(scale)
+            yield self._export
         finally:
-            for item in exporting:
-                item.setExportMode(False)
+            self._export = None
+            for item in self.scene().items():
+                if hasattr(item, "setExportMode"):
+                    item.setExportMode(False)
             self._apply_pen_widths(1.0)
             if resized:
                 self.ci.resize(original)
+
+    def step_items(self) -> list[QtWidgets.QGraphicsItem]:
+        """The items that a step of the clock may change, all in the plot: runs, probe overlay, tangent, start marker.
+
+        An export caches the picture of every other item (see ContourExport): an item that follows the clock must be
+        listed here.
+        """
+        runs = [item for items in self.run_items for item in items.items()]
+        probe = [self.probe_level_halo, self.probe_level, *self.probe_guides, self.probe_arrows, self.probe_text]
+        return [*runs, *probe, self.tangent_halo, self.tangent, self.tangent_point, self.start_marker]
+
+    def _static_changed(self) -> None:
+        """Note a change to something the clock does not move: an export draws its static layer again."""
+        self.static_revision += 1
+
+    def render_to_painter(self, painter: QtGui.QPainter, width: int, height: int) -> None:
+        """Paint the view's picture into a painter's device of this pixel size (also for SVG export); see exporting."""
+        with self.exporting(width, height) as export:
+            export.paint(painter)
 
     def render_to_array(self, width: int, height: int) -> np.ndarray:
         """Render what the window shows into an (height, width, 4) uint8 RGBA array, scaled to that size."""
@@ -1060,3 +1090,214 @@ class RunItems:
             visible = np.arange(1, len(self.xs) - 1) < index
             self.markers.setPointsVisible(visible)
         self.ball.setData(self.xs[index : index + 1], self.ys[index : index + 1])
+
+
+def transparency_plan(item: QtWidgets.QGraphicsItem, shown: set[QtWidgets.QGraphicsItem],
+                      transparent: list[QtWidgets.QGraphicsItem], independent: list[QtWidgets.QGraphicsItem]) -> bool:
+    """Add the items under item (itself included) to make transparent so that only the shown ones paint.
+
+    An item with nothing shown under it hides its whole subtree; one with something shown under it hides only
+    itself, its children going independent of its opacity (Qt skips the children of a transparent item unless
+    they ignore its opacity). Returns whether anything under item is shown.
+    """
+    below: tuple[list[QtWidgets.QGraphicsItem], list[QtWidgets.QGraphicsItem]] = ([], [])
+    shown_below = False
+    for child in item.childItems():
+        shown_below |= transparency_plan(child, shown, *below)
+    if item in shown or shown_below:
+        if item not in shown:
+            transparent.append(item)
+            independent.extend(item.childItems())
+        transparent.extend(below[0])
+        independent.extend(below[1])
+        return True
+    transparent.append(item)
+    return False
+
+
+@contextlib.contextmanager
+def painting_only(items: Iterable[QtWidgets.QGraphicsItem], shown: set[QtWidgets.QGraphicsItem]) -> Iterator[None]:
+    """While the context lasts, of these top-level items and their children only the shown ones paint.
+
+    The others are made fully transparent (which Qt skips) rather than hidden: hiding a widget would change the
+    layout. A shown item under a transparent one keeps its own opacity only (all items here are opaque).
+    """
+    transparent: list[QtWidgets.QGraphicsItem] = []
+    independent: list[QtWidgets.QGraphicsItem] = []
+    for item in items:
+        transparency_plan(item, shown, transparent, independent)
+    saved = [(item, item.opacity(), item.flags()) for item in (*transparent, *independent)]
+    try:
+        for item in independent:
+            item.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIgnoresParentOpacity, True)
+        for item in transparent:
+            item.setOpacity(0.0)
+        yield
+    finally:
+        for item, opacity, flags in saved:
+            item.setOpacity(opacity)
+            if item.flags() != flags:
+                item.setFlags(flags)
+
+
+def draws_whole_pixels(painter: QtGui.QPainter) -> bool:
+    """Whether a painter draws on an image, moved by whole pixels at most (so an image is copied in one to one)."""
+    transform = painter.combinedTransform()
+    return (isinstance(painter.device(), QtGui.QImage)
+            and transform.type().value <= QtGui.QTransform.TransformationType.TxTranslate.value
+            and float(transform.dx()).is_integer() and float(transform.dy()).is_integer())
+
+
+def clipping_items(item: QtWidgets.QGraphicsItem) -> list[QtWidgets.QGraphicsItem]:
+    """The items whose shapes clip an item's painting, outermost first: ancestors clipping children, then itself."""
+    flags = QtWidgets.QGraphicsItem.GraphicsItemFlag
+    clippers = [item] if item.flags() & flags.ItemClipsToShape else []
+    parent = item.parentItem()
+    while parent is not None:
+        if parent.flags() & flags.ItemClipsChildrenToShape:
+            clippers.append(parent)
+        parent = parent.parentItem()
+    return clippers[::-1]
+
+
+class ContourExport:
+    """A contour view laid out and styled for pictures of one pixel size (made by ContourView.exporting).
+
+    paint() draws the whole picture, or, cached, the same picture for a frame of an animation: a copy of the
+    picture of everything the clock does not move (the static layer, drawn again whenever the view's static
+    revision, its ranges, its layout or its set of shown items changed), with the dynamic layer painted over it: the
+    items a step may change (step_items) and whatever is stacked above the lowest of them within the plot, such
+    as the axes' ticks.
+    """
+
+    HINTS = (QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing
+             | QtGui.QPainter.RenderHint.SmoothPixmapTransform)
+    FORMAT = QtGui.QImage.Format.Format_ARGB32_Premultiplied  # Qt draws into it several times faster than RGBA
+
+    def __init__(self, view: ContourView, size: tuple[int, int], scale: float, logical: QtCore.QSizeF) -> None:
+        """Draw the view's logical area onto size pixels, scale device pixels per layout pixel."""
+        self.view = view
+        self.size = size
+        self.target = QtCore.QRectF(0.0, 0.0, *size)
+        self.source = QtCore.QRectF(QtCore.QPointF(0.0, 0.0), logical)
+        self.options = {"antialias": True, "background": BACKGROUND, "resolutionScale": scale}
+        self.static_draws = 0  # how many times the static layer was drawn
+        self._static_layer: QtGui.QImage | None = None
+        self._static_state: tuple | None = None
+        self._picture = QtGui.QImage(*size, self.FORMAT)
+
+    def enter_export_mode(self) -> None:
+        """Switch every item to drawing for this export (items added since the last picture too)."""
+        for item in self.view.scene().items():
+            if hasattr(item, "setExportMode") and getattr(item, "_exportOpts", False) is not self.options:
+                item.setExportMode(True, self.options)
+
+    def paint(self, painter: QtGui.QPainter, cached: bool = False) -> None:
+        """Draw the picture into the painter's device (an image, an SVG, ...), from the static layer if cached.
+
+        On an image at whole pixels the picture is drawn in an image of Qt's fastest format, then copied in one to
+        one; elsewhere, or if an item has a graphics effect (which only the scene's render applies), drawn whole.
+        """
+        self.enter_export_mode()
+        if not draws_whole_pixels(painter):
+            self._render(painter)
+            return
+        layers = self.layers() if cached else None
+        if layers is not None and any(item.graphicsEffect() is not None for layer in layers for item in layer):
+            layers = None
+        static = self.static_layer(layers[0]) if layers is not None else None
+        picture = QtGui.QPainter(self._picture)
+        try:
+            if layers is None:
+                self._render(picture)
+            else:
+                picture.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_Source)
+                picture.drawImage(QtCore.QPointF(0.0, 0.0), static)
+                picture.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_SourceOver)
+                self._paint_items(picture, layers[1])
+        finally:
+            picture.end()
+        painter.save()
+        painter.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_Source)
+        painter.drawImage(QtCore.QPointF(0.0, 0.0), self._picture)
+        painter.restore()
+
+    def layers(self) -> tuple[list[QtWidgets.QGraphicsItem], list[QtWidgets.QGraphicsItem]]:
+        """The scene's items as the static layer and the dynamic one drawn over it every frame, each bottom to top.
+
+        The dynamic layer holds the step items with their children and every other shown item stacked above the
+        lowest of them that reaches into the plot (which clips the step items), so layering keeps the stacking order.
+        """
+        view = self.view
+        moving: set[QtWidgets.QGraphicsItem] = set()
+        pending = list(view.step_items())
+        while pending:
+            item = pending.pop()
+            moving.add(item)
+            pending.extend(item.childItems())
+        stacked = view.scene().items(QtCore.Qt.SortOrder.AscendingOrder)
+        lowest = next((index for index, item in enumerate(stacked) if item in moving), len(stacked))
+        margin = self.source.width() / self.target.width()  # a device pixel
+        plot = view.view_box.sceneBoundingRect().adjusted(-margin, -margin, margin, margin)
+        dynamic = [item for item in stacked[lowest:]
+                   if item in moving or (item.isVisible() and item.sceneBoundingRect().intersects(plot))]
+        ids = {id(item) for item in dynamic}
+        return [item for item in stacked if id(item) not in ids], dynamic
+
+    def static_layer(self, static: Sequence[QtWidgets.QGraphicsItem]) -> QtGui.QImage:
+        """The picture of the static layer, drawn again if anything it depends on changed since it was last drawn."""
+        view = self.view
+        (x_lo, x_hi), (y_lo, y_hi) = view.view_box.viewRange()
+        state = (view.static_revision, (x_lo, x_hi, y_lo, y_hi), view.view_box.sceneBoundingRect().getRect(),
+                 view.ci.geometry().getRect(), tuple((id(item), item.isVisible()) for item in static))
+        if self._static_layer is None or state != self._static_state:
+            self._static_layer = QtGui.QImage(*self.size, self.FORMAT)
+            painter = QtGui.QPainter(self._static_layer)
+            try:
+                self._render(painter, set(static))
+            finally:
+                painter.end()
+            self._static_state = state
+            self.static_draws += 1
+        return self._static_layer
+
+    def _render(self, painter: QtGui.QPainter, shown: set[QtWidgets.QGraphicsItem] | None = None) -> None:
+        """Fill the background and render the scene (only the shown items, if given) onto the target."""
+        painter.fillRect(self.target, BACKGROUND)
+        painter.setRenderHints(self.HINTS)
+        scene = self.view.scene()
+        if shown is None:
+            scene.render(painter, self.target, self.source)
+            return
+        with painting_only([item for item in scene.items() if item.parentItem() is None], shown):
+            scene.render(painter, self.target, self.source)
+
+    def _paint_items(self, painter: QtGui.QPainter, items: Sequence[QtWidgets.QGraphicsItem]) -> None:
+        """Paint these items, bottom to top, as the scene's render would, without visiting the others.
+
+        Each item paints itself at its device transform and opacity within the shapes that clip it, as in
+        QGraphicsScene::render (which keeps the aspect ratio), protected by save and restore. Qt's own items are told
+        their bounding rect is exposed, as there; pyqtgraph's ignore the style option (and their bounding rects cost).
+        """
+        ratio = min(self.target.width() / self.source.width(), self.target.height() / self.source.height())
+        base = (QtGui.QTransform().translate(self.target.left(), self.target.top()).scale(ratio, ratio)
+                .translate(-self.source.left(), -self.source.top()))
+        option = QtWidgets.QStyleOptionGraphicsItem()
+        painter.setRenderHints(self.HINTS)
+        painter.setClipRect(self.target, QtCore.Qt.ClipOperation.IntersectClip)
+        for item in items:
+            opacity = item.effectiveOpacity()
+            if (not item.isVisible() or opacity < 0.001
+                    or item.flags() & QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemHasNoContents):
+                continue
+            painter.save()
+            for clipper in clipping_items(item):
+                painter.setWorldTransform(clipper.deviceTransform(base))
+                painter.setClipPath(clipper.shape(), QtCore.Qt.ClipOperation.IntersectClip)
+            painter.setWorldTransform(item.deviceTransform(base))
+            painter.setOpacity(opacity)
+            if not isinstance(item, pg.GraphicsItem):
+                option.exposedRect = item.boundingRect()
+                option.rect = option.exposedRect.toRect()
+            item.paint(painter, option, None)
+            painter.restore()

@@ -3,8 +3,9 @@
 The exporter builds its own hidden SurfaceView and ContourView, wired by the window's presenters to an
 independent copy of the session (camera included), so the window can be used or changed while an export
 runs. A frame draws each shown panel at its pixel size with the views' own export rendering (the 3D view's
-``render_to_array``; the contour view's ``render_to_painter``, straight into the frame), side by side (3D
-left, contour right, as in the window), then paints the optional caption with QPainter.
+``render_to_array``; the contour view's ``exporting`` context, held for the whole export, straight into the
+frame over a cached picture of what the clock does not move), side by side (3D left, contour right, as in the
+window), then paints the optional caption with QPainter.
 
 Panels are laid out at a logical height of LAYOUT_HEIGHT pixels whatever the frame size (half the frame
 height below 360), then scaled: a 4K frame is the 720p frame drawn sharper, not a wider picture with tiny
@@ -13,6 +14,7 @@ text. The caption's font scales with the frame height in the same way.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
@@ -24,7 +26,7 @@ import sympy
 from PySide6 import QtCore, QtGui
 
 from gradviz.app.camera_link import camera_of, show_camera
-from gradviz.app.contour_view import ContourView
+from gradviz.app.contour_view import ContourExport, ContourView
 from gradviz.app.presentation import scale_view
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter, run_colour
 from gradviz.app.probe_presenter import ProbePresenter
@@ -352,8 +354,11 @@ class FrameRenderer:
         if self.contour_view is not None:
             self._presenters.append(ContourPresenter(session, self.contour_view))
         self._presenters.append(ProbePresenter(session, self.surface_view, self.contour_view))
+        self._exports = contextlib.ExitStack()
+        self.contour_export: ContourExport | None = None
         if self.contour_view is not None:
             lay_out_hidden(self.contour_view, self.slot("contour").layout_size)
+            self.contour_export = self._exports.enter_context(self.contour_view.exporting(*self.slot("contour").size))
         self._orbit = 0.0
         self.camera: Camera | None = None
         if self.surface_view is not None:
@@ -371,7 +376,7 @@ class FrameRenderer:
         """The frame for a step as a (height, width, 4) uint8 RGBA array.
 
         The 3D panel is copied in from its render_to_array; the contour panel paints straight into the frame
-        through render_to_painter (what its render_to_array does into an image of its own), then the caption.
+        (what its render_to_array does into an image of its own, but from its cached static layer), then the caption.
         """
         self.show_step(step, orbit)
         width, height = self.size
@@ -382,20 +387,20 @@ class FrameRenderer:
         image = array_as_image(frame)
         painter = QtGui.QPainter(image)
         if self.contour_view is not None:
-            self._paint_contour_panel(painter)
+            self.paint_contour_panel(painter)
         if self.caption is not None:
             self.caption.paint(painter, self.session)
         painter.end()
         return frame
 
-    def _paint_contour_panel(self, painter: QtGui.QPainter) -> None:
-        """The contour view's export rendering, in its place in the frame."""
-        assert self.contour_view is not None
+    def paint_contour_panel(self, painter: QtGui.QPainter, cached: bool = True) -> None:
+        """The contour view's export rendering in its place in the frame, drawn whole or over its static layer."""
+        assert self.contour_export is not None
         slot = self.slot("contour")
         painter.save()
         painter.translate(slot.left, slot.top)
         painter.setClipRect(0, 0, *slot.size)
-        self.contour_view.render_to_painter(painter, *slot.size)
+        self.contour_export.paint(painter, cached)
         painter.restore()
 
     def slot(self, name: str) -> PanelSlot:
@@ -406,12 +411,14 @@ class FrameRenderer:
         """Paint the contour panel and the caption at the current step with a painter (for vector output)."""
         if self.contour_view is None:
             raise ExportError("this export has no contour panel")
-        self._paint_contour_panel(painter)
+        self.paint_contour_panel(painter, cached=False)
         if self.caption is not None:
             self.caption.paint(painter, self.session)
 
     def close(self) -> None:
         """Release the views (call on the GUI thread once rendering is over)."""
+        self._exports.close()
+        self.contour_export = None
         for view in (self.surface_view, self.contour_view):
             if view is not None:
                 view.deleteLater()
