@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from gradviz.app.colormaps import colormap_lut, lut_to_uint8
 from gradviz.app.contour_view import (
+    ContourExport,
     ContourView,
     choose_levels,
     contour_polylines,
@@ -15,7 +16,7 @@ from gradviz.app.contour_view import (
     level_fractions,
     level_texts,
 )
-from gradviz.app.view_common import TrajectoryData
+from gradviz.app.view_common import TrajectoryData, qimage_to_array
 
 WIDTH, HEIGHT = 640, 420
 LEFT = QtCore.Qt.MouseButton.LeftButton
@@ -320,3 +321,84 @@ def test_presentation_scale_enlarges_runs_text_and_axes(view):
     view.set_presentation_scale(1.0)
     again = view.render_to_array(WIDTH, HEIGHT)
     assert np.abs(again.astype(int) - normal.astype(int)).mean() < 1.0
+
+
+def export_pictures(export: ContourExport) -> tuple[np.ndarray, np.ndarray]:
+    """An export's picture drawn over its cached static layer, then drawn whole."""
+    pictures = []
+    for cached in (True, False):
+        image = QtGui.QImage(*export.size, QtGui.QImage.Format.Format_RGBA8888)
+        painter = QtGui.QPainter(image)
+        export.paint(painter, cached)
+        painter.end()
+        pictures.append(qimage_to_array(image))
+    return pictures[0], pictures[1]
+
+
+def field_with_a_run(view: ContourView) -> None:
+    """A bowl with arrows and a run that starts outside the plot, crossing the left axis's ticks."""
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, 2 * grid_x, 2 * grid_y)
+    path = np.column_stack([np.linspace(-2.2, 1.5, 12), np.linspace(-1.9, 1.0, 12), np.zeros(12)])
+    view.set_trajectories([TrajectoryData(path, (1.0, 0.0, 1.0, 1.0), 0)])
+    view.set_start_point(-1.8, -1.8)
+
+
+def test_export_frames_over_the_cached_static_layer_are_the_whole_picture(view):
+    field_with_a_run(view)
+    frames = []
+    with view.exporting(2 * WIDTH, 2 * HEIGHT) as export:
+        for index in (0, 1, 5, 11):
+            view.set_current_index(index)
+            cached, whole = export_pictures(export)
+            assert np.array_equal(cached, whole)
+            frames.append(cached)
+        assert export.static_draws == 1
+    assert (frames[0] != frames[-1]).any()
+
+
+def test_a_static_change_between_export_frames_draws_the_static_layer_again(view):
+    field_with_a_run(view)
+    xs, grid_x, grid_y = grid()
+    changes = [
+        lambda: view.set_colormap(colormap_lut("blue_white_red")),
+        lambda: view.set_field(xs, xs, (grid_x - 1.0) ** 2 + grid_y**2, 2 * (grid_x - 1.0), 2 * grid_y),
+        lambda: view.set_arrow_direction("downhill"),
+        lambda: view.set_arrows_visible(False),
+        lambda: view.view_box.setRange(xRange=(-1.0, 1.0), padding=0.0),
+        lambda: view.set_presentation_scale(1.5),
+    ]
+    with view.exporting(WIDTH, HEIGHT) as export:
+        before, _ = export_pictures(export)
+        for draws, change in enumerate(changes, start=2):
+            change()
+            cached, whole = export_pictures(export)
+            assert export.static_draws == draws
+            assert np.array_equal(cached, whole)
+            assert (cached != before).any()
+            before = cached
+
+
+def test_an_item_with_a_graphics_effect_is_drawn_whole(view):
+    field_with_a_run(view)
+    view.run_items[0].ball.setGraphicsEffect(QtWidgets.QGraphicsColorizeEffect())
+    with view.exporting(WIDTH, HEIGHT) as export:
+        cached, whole = export_pictures(export)
+        assert export.static_draws == 0
+    assert np.array_equal(cached, whole)
+
+
+def test_exporting_leaves_the_view_as_it_was(view):
+    field_with_a_run(view)
+    before = view.render_to_array(WIDTH, HEIGHT)
+    layout_size = view.ci.size()
+    with view.exporting(3 * WIDTH, 3 * HEIGHT):
+        assert view.pixel_scale == pytest.approx(3 * HEIGHT / view.height())
+        with view.exporting(3 * WIDTH, 3 * HEIGHT) as again:
+            assert again.size == (3 * WIDTH, 3 * HEIGHT)
+        with pytest.raises(RuntimeError, match="already exporting"), view.exporting(WIDTH, HEIGHT):
+            pass
+    assert view.pixel_scale == 1.0
+    assert view.ci.size() == layout_size
+    assert all(getattr(item, "_exportOpts", False) is False for item in view.scene().items())
+    assert np.array_equal(view.render_to_array(WIDTH, HEIGHT), before)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from gradviz.app import exporter
+from gradviz.app.colormaps import colormap_lut
 from gradviz.app.export_dialog import ExportDialog, start_video_export
 from gradviz.app.exporter import (
     Caption,
     ExportOptions,
     FrameRenderer,
+    array_as_image,
     copy_session,
     export_contour_svg,
     export_image,
@@ -73,6 +75,54 @@ def test_a_frame_is_the_window_picture_of_that_step(window) -> None:
             changed = difference(frame, window_frame(window, renderer, step)).max(axis=2)
             assert (changed > 2).mean() < 0.002, "more than 0.2% of the pixels differ from the window's"
             assert changed.max() <= 48
+    finally:
+        renderer.close()
+
+
+def contour_panel(renderer: FrameRenderer, step: int, cached: bool = True) -> np.ndarray:
+    """The contour panel of a frame at a step, drawn over its cached static layer or drawn whole."""
+    renderer.show_step(step)
+    frame = np.zeros((renderer.size[1], renderer.size[0], 4), dtype=np.uint8)
+    image = array_as_image(frame)
+    painter = QPainter(image)
+    renderer.paint_contour_panel(painter, cached)
+    painter.end()
+    slot = renderer.slot("contour")
+    return frame[slot.top :, slot.left : slot.left + slot.size[0]]
+
+
+@pytest.mark.parametrize("preset", ["bowl", "double-well"])
+def test_frames_through_the_static_layer_cache_are_the_panel_drawn_whole(make_main_window, preset) -> None:
+    window = make_main_window(preset)
+    renderer = renderer_for(window, overlay=True)
+    try:
+        assert renderer.contour_view.probe_overlay is not None  # the partial derivatives are drawn too
+        last = renderer.session.last_step
+        panels = []
+        for step in (0, 1, last // 2, last):
+            panels.append(contour_panel(renderer, step))
+            assert np.array_equal(panels[-1], contour_panel(renderer, step, cached=False))
+        assert renderer.contour_export.static_draws == 1
+        assert changed_pixels(panels[0], panels[-1]) > 20
+    finally:
+        renderer.close()
+
+
+@pytest.mark.parametrize("change", ["colour map", "range", "arrows"])
+def test_a_change_between_frames_draws_the_static_layer_again(window, change) -> None:
+    renderer = renderer_for(window, size=(640, 360))
+    try:
+        before = contour_panel(renderer, 5)
+        if change == "colour map":
+            renderer.contour_view.set_colormap(colormap_lut("blue_white_red"))
+        elif change == "range":
+            renderer.session.set_range("x", -1.0, 4.0)
+        else:
+            renderer.session.set_view(arrows="downhill")
+        after = contour_panel(renderer, 5)
+        assert renderer.contour_export.static_draws == 2
+        assert np.array_equal(after, contour_panel(renderer, 5, cached=False))
+        assert changed_pixels(before, after) > 100
     finally:
         renderer.close()
 
