@@ -11,7 +11,7 @@ from OpenGL import GL
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from gradviz.app.colormaps import PARTIAL_COLOURS
-from gradviz.app.probe_presenter import ProbePresenter, plane_equation, tangent_segment
+from gradviz.app.probe_presenter import ProbePresenter, level_line, plane_equation, tangent_segment
 from gradviz.app.surface_view import finite_runs
 from gradviz.core.analysis import analyze_in_process
 from gradviz.core.height_scale import HeightScale, height_scale_for
@@ -81,6 +81,17 @@ def test_overlays_show_the_partials_perpendicular_gradient_and_level_line(preset
     values = [compiled.value_and_gradient(vertex)[0] for vertex in contour.level_line[::25]]
     assert values == pytest.approx([probe_at(compiled, session.probe, session.plot.axes).value] * len(values),
                                    rel=1e-6, abs=1e-9), "every vertex of the level line lies on the level"
+
+
+def test_level_line_near_a_narrow_valley_tip_is_the_whole_line_not_a_scrap() -> None:
+    # Rosenbrock's level f(−1.4178, 1.9995) turns round within a grid cell of this point; the grid also
+    # traces a five-point scrap of it beside the point
+    session = session_for("rosenbrock")
+    point = (-1.41782452, 1.999492)
+    probe = probe_at(session.analysis.compiled, dict(zip(("x", "y"), point, strict=True)), ("x", "y"))
+    line = level_line(session.analysis.compiled, probe, session.field)
+    assert len(line) > 100
+    assert local_direction(line, np.array(point))[1] < 0.05
 
 
 def test_log_height_draws_the_tangents_of_the_drawn_curves() -> None:

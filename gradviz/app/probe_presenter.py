@@ -139,8 +139,12 @@ def level_line(compiled: CompiledFormula, probe: Probe, field: GridField) -> np.
     lines = [line for line in contour_generator(field).lines(probe.value) if len(line) > 1]
     if not lines:
         return np.zeros((0, 2))
-    line = min(lines, key=lambda piece: float(np.min(np.hypot(piece[:, 0] - x0, piece[:, 1] - y0))))
     cell = math.hypot(field.xs[1] - field.xs[0], field.ys[1] - field.ys[0])
+    distances = [float(np.min(np.hypot(piece[:, 0] - x0, piece[:, 1] - y0))) for piece in lines]
+    # Where the level set is thinner than a grid cell (the tip of a narrow valley) the grid also traces
+    # scraps of it beside the point: of the pieces passing within two cells, the longest is the level line.
+    near = [piece for piece, distance in zip(lines, distances, strict=True) if distance <= 2.0 * cell]
+    line = max(near, key=len) if near else lines[int(np.argmin(distances))]
     indices = [compiled.variables.index(name) for name in probe.axes]
     for _ in range(NEWTON_STEPS):
         inputs: list[np.ndarray | float] = [probe.point[name] for name in compiled.variables]
