@@ -100,7 +100,7 @@ def test_nan_cells_are_not_drawn(view):
     view.set_surface(xs, xs, heights, (-3.0, 4.0))
     view.top_view()
     image = view.render_to_array(WIDTH, HEIGHT)
-    left, right = project(view, np.array([[-1.0, 0.5, -3.0], [1.0, 0.5, 0.25]]))
+    left, right = project(view, np.array([[-1.5, 0.5, -3.0], [1.0, 0.5, 0.25]]))
     assert is_neutral_light(pixel_at(image, left))
     assert not is_neutral_light(pixel_at(image, right))
 
