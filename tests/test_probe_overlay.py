@@ -151,7 +151,7 @@ def test_views_draw_what_they_are_given(make_main_window) -> None:
     surface_view.done_current()
     uploaded = np.frombuffer(bytes(data), dtype=np.float32).reshape(-1, 3)
     assert uploaded == pytest.approx(item.scene_vertices, abs=1e-6), "the GPU holds the overlay's vertices"
-    xs, ys = contour_view.probe_level.points().T
+    xs, ys = contour_view.probe_level.getData()
     direction, distance = local_direction(np.column_stack([xs, ys]), np.array([1.0, 2.0]))
     assert distance < 0.05
     assert angle_between(direction, np.array([10.0, 14.0])) == pytest.approx(90.0, abs=1.0)

@@ -320,43 +320,6 @@ def to_device(transform: QtGui.QTransform, points: np.ndarray) -> np.ndarray:
     return np.asarray(points, dtype=np.float64).reshape(-1, 2) @ linear.T + np.array([transform.dx(), transform.dy()])
 
 
-class ProbeLevelItem(ViewOverlayItem):
-    """The level line through the probe point: a line in the level's colour over a dark edge, drawn in device pixels.
-
-    Stroking in device pixels, both passes from one polygon, costs far less than two curve items stroked
-    through the plot's scaling.
-    """
-
-    HALO_WIDTH = 5.0
-    LINE_WIDTH = 2.6
-
-    def points(self) -> np.ndarray:
-        """The level line drawn now, (n, 2) in data units (NaN rows split it)."""
-        return self.overlay.level_line if self.overlay is not None else np.zeros((0, 2))
-
-    def paint(self, painter: QtGui.QPainter, *args: object) -> None:
-        """The dark edge, then the line, along each finite piece of the level line."""
-        line = self.points()
-        if len(line) < 2:
-            return
-        device = to_device(painter.transform(), line)
-        finite = np.isfinite(device).all(axis=1)
-        breaks = np.flatnonzero(np.diff(finite.astype(np.int8))) + 1
-        pieces = [piece for piece in np.split(device, breaks) if len(piece) > 1 and np.isfinite(piece).all()]
-        polygons = [QtGui.QPolygonF([QtCore.QPointF(x, y) for x, y in piece.tolist()]) for piece in pieces]
-        painter.save()
-        painter.resetTransform()
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
-        for colour, width in ((EDGE_COLOUR, self.HALO_WIDTH), (qcolour(self.overlay.level_colour), self.LINE_WIDTH)):
-            pen = QtGui.QPen(colour, width * self.pixel_scale)
-            pen.setCapStyle(QtCore.Qt.PenCapStyle.RoundCap)
-            pen.setJoinStyle(QtCore.Qt.PenJoinStyle.RoundJoin)
-            painter.setPen(pen)
-            for polygon in polygons:
-                painter.drawPolyline(polygon)
-        painter.restore()
-
-
 class ProbeArrowsItem(ViewOverlayItem):
     """The arrows of the partial derivatives and the gradient at the probe, the right-angle mark and the point.
 
@@ -682,14 +645,15 @@ class ContourView(pg.GraphicsLayoutWidget):
 
     def _build_probe_items(self) -> None:
         """Create the probe overlay's items: level line, dashed guides, a halo for the tangent, arrows, text."""
-        self.probe_level = ProbeLevelItem()
+        self.probe_level_halo = pg.PlotCurveItem(connect="finite", antialias=True)
+        self.probe_level = pg.PlotCurveItem(connect="finite", antialias=True)
         self.probe_guides = [pg.PlotCurveItem(antialias=True) for _ in range(2)]
         self.tangent_halo = pg.PlotCurveItem(antialias=True)
         self.tangent_halo.setZValue(3.5)
         self.plot_item.addItem(self.tangent_halo, ignoreBounds=True)
         self.probe_arrows = ProbeArrowsItem()
         self.probe_text = ProbeTextItem(self.probe_arrows)
-        layers = (self.probe_level, *self.probe_guides, self.probe_arrows)
+        layers = (self.probe_level_halo, self.probe_level, *self.probe_guides, self.probe_arrows)
         for z_value, item in enumerate(layers, start=10):
             item.setZValue(z_value)
         self.probe_text.setZValue(40)
@@ -723,11 +687,14 @@ class ContourView(pg.GraphicsLayoutWidget):
         """The probe overlay's line widths and colours times device_scale and the presentation scale."""
         scale = device_scale * self.presentation_scale
         overlay = self._probe_overlay
+        self.probe_level_halo.setPen(pg.mkPen(EDGE_COLOUR, width=5.0 * scale))
+        level = overlay.level_colour if overlay is not None else (1.0, 1.0, 1.0, 1.0)
+        self.probe_level.setPen(pg.mkPen(qcolour(level), width=2.6 * scale))
         guides = overlay.guides if overlay is not None else ()
         for item, guide in zip(self.probe_guides, guides, strict=False):
             item.setPen(pg.mkPen(qcolour(guide.colour), width=2.0 * scale, style=QtCore.Qt.PenStyle.DashLine))
         self.tangent_halo.setPen(pg.mkPen(HALO_COLOUR_STRONG, width=(self.TANGENT_WIDTH + 3.0) * scale))
-        for item in (self.probe_level, self.probe_arrows, self.probe_text):
+        for item in (self.probe_arrows, self.probe_text):
             item.pixel_scale = scale
             item.update()
 
@@ -894,7 +861,9 @@ class ContourView(pg.GraphicsLayoutWidget):
         """Draw the partial derivatives at a point (None removes them): arrows, level line, labels, legend."""
         self._probe_overlay = overlay
         empty = np.zeros(0)
-        self.probe_level.set_overlay(overlay)
+        level = overlay.level_line if overlay is not None else np.zeros((0, 2))
+        for item in (self.probe_level_halo, self.probe_level):
+            item.setData(level[:, 0], level[:, 1], connect="finite")
         guides = overlay.guides if overlay is not None else ()
         for index, item in enumerate(self.probe_guides):
             if index < len(guides):
@@ -1039,7 +1008,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         listed here.
         """
         runs = [item for items in self.run_items for item in items.items()]
-        probe = [self.probe_level, *self.probe_guides, self.probe_arrows, self.probe_text]
+        probe = [self.probe_level_halo, self.probe_level, *self.probe_guides, self.probe_arrows, self.probe_text]
         return [*runs, *probe, self.tangent_halo, self.tangent, self.tangent_point, self.start_marker]
 
     def _static_changed(self) -> None:
