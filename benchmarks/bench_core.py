@@ -1,4 +1,4 @@
-"""Benchmarks of the math core: formula analysis, point evaluation and grid evaluation.
+"""Benchmarks of the math core: formula analysis, point evaluation, descent runs and grid evaluation.
 
 Run with ``python benchmarks/bench_core.py``. Prints median times; nothing is asserted.
 """
@@ -16,6 +16,8 @@ from gradviz.core.calculus import differentiate
 from gradviz.core.compiled import CompiledFormula, generate_source
 from gradviz.core.formula import parse_formula
 from gradviz.core.grid import Domain, evaluate_grid
+from gradviz.core.runs import compute_run
+from gradviz.core.scenario import RunSpec
 
 # Each template gets a different constant k per repeat, so that SymPy's cache never hands back
 # a finished answer: this is what editing a formula looks like.
@@ -38,6 +40,16 @@ GRID_FORMULAS = {
     "sin(x) + cos(y)": ("sin(x) + cos(y)", ((-6.0, 6.0), (-6.0, 6.0)), {}),
     "3 variables, z = 0.5": ("x^2 + 2y^2 + 3z^2 + x y z", ((-2.0, 2.0), (-2.0, 2.0)), {"z": 0.5}),
 }
+RUN_FORMULAS = {
+    "Rosenbrock": ("(1 - x)^2 + 100(y - x^2)^2", {"x": -1.5, "y": 2.0}),
+    "Himmelblau": ("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", {"x": 0.5, "y": -0.3}),
+    "sin(x) + cos(y)": ("sin(x) + cos(y)", {"x": 1.0, "y": 2.0}),
+    "3 variables, z held": ("x^2 + 2y^2 + 3z^2 + x y z", {"x": 1.0, "y": -1.0, "z": 0.5}),
+    "x^1.5 + y^2 (NumPy scalars)": ("x^1.5 + y^2", {"x": 2.0, "y": 1.0}),
+}
+RUN_OPTIMIZERS = {"gd": 0.001, "momentum": 0.0001, "adam": 0.001}  # learning rates small enough for 2000 steps
+RUN_STEPS = 2000
+RUN_REPEATS = 31
 GRID_SIZES = (200, 400, 800)
 GRID_REPEATS = 15
 POINT_CALLS = 20_000
@@ -115,19 +127,56 @@ def bench_symbolic() -> None:
 
 
 def bench_points() -> None:
-    """Microseconds per call of value_and_gradient and hessian at one point."""
+    """Microseconds per call of value_and_gradient (on an array and on floats) and hessian at one point."""
     rows = []
     for label, (text, _, fixed) in GRID_FORMULAS.items():
         compiled = analyze_in_process(text).compiled
         point = np.array([0.3, -0.7, *fixed.values()])
+        calls = (
+            (compiled.value_and_gradient, point),
+            (compiled.value_and_gradient_floats, point.tolist()),
+            (compiled.hessian, point),
+        )
         per_call = []
-        for method in (compiled.value_and_gradient, compiled.hessian):
-            started = time.perf_counter()
-            for _ in range(POINT_CALLS):
-                method(point)
-            per_call.append(1e6 * (time.perf_counter() - started) / POINT_CALLS)
+        with np.errstate(all="ignore"):  # as descent calls value_and_gradient_floats
+            for method, argument in calls:
+                started = time.perf_counter()
+                for _ in range(POINT_CALLS):
+                    method(argument)
+                per_call.append(1e6 * (time.perf_counter() - started) / POINT_CALLS)
         rows.append((label, *(f"{value:.2f}" for value in per_call)))
-    print_table("Evaluation at one point, µs per call", ("formula", "value_and_gradient", "hessian"), rows)
+    print_table(
+        "Evaluation at one point, µs per call",
+        ("formula", "value_and_gradient", "value_and_gradient_floats", "hessian"),
+        rows,
+    )
+
+
+def bench_runs() -> None:
+    """Milliseconds for compute_run: the whole descent run a session recomputes when a formula is typed."""
+    rows = []
+    for label, (text, start) in RUN_FORMULAS.items():
+        compiled = analyze_in_process(text).compiled
+        timings = []
+        for optimizer, lr in RUN_OPTIMIZERS.items():
+            spec = RunSpec(start=start, optimizer=optimizer, lr=lr, max_steps=RUN_STEPS)
+            steps = len(compute_run(compiled, spec, ("x", "y")).run.steps)
+            timings.append(f"{run_median_ms(compiled, spec):.2f} ({steps})")
+        rows.append((label, *timings))
+    print_table(
+        f"compute_run, {RUN_STEPS}-step budget: median ms (steps recorded)",
+        ("formula", *RUN_OPTIMIZERS),
+        rows,
+    )
+    text, start = RUN_FORMULAS["Rosenbrock"]
+    spec = RunSpec(start=start, optimizer="gd", lr=0.001, max_steps=RUN_STEPS)
+    rosenbrock_ms = run_median_ms(analyze_in_process(text).compiled, spec)
+    print(f"\ncompute_run, Rosenbrock, {RUN_STEPS} steps (plain GD, lr 0.001): median {rosenbrock_ms:.2f} ms")
+
+
+def run_median_ms(compiled: CompiledFormula, spec: RunSpec) -> float:
+    """The median time of compute_run over x and y, in milliseconds."""
+    return median_ms(lambda: compute_run(compiled, spec, ("x", "y")), RUN_REPEATS)
 
 
 def bench_grids() -> None:
@@ -154,6 +203,7 @@ def main() -> None:
     """Run every benchmark and print its table."""
     bench_symbolic()
     bench_points()
+    bench_runs()
     bench_grids()
 
 

@@ -1,8 +1,10 @@
-"""Compiled numeric functions: seed values, finite differences, broadcasting, non-finite results, pickling."""
+"""Compiled numeric functions: seed values, finite differences, broadcasting, non-finite results, pickling, floats."""
 
 from __future__ import annotations
 
+import itertools
 import pickle
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -173,6 +175,7 @@ def test_complex_results_count_as_undefined() -> None:
     x = sympy.Symbol("x", real=True)
     formula = Formula(text="x + i", expr=x + sympy.I * sympy.Max(0, x), variables=("x",))
     compiled = compile_formula(differentiate(formula))
+    assert not compiled.source.float_safe  # Python's complex arithmetic is not NumPy's
     assert np.isnan(compiled.value_and_gradient([1.0])[0])
     assert compiled.value_and_gradient([-1.0])[0] == -1.0
     value, _ = compiled.evaluate([np.array([-1.0, 1.0])])
@@ -229,3 +232,86 @@ def test_generated_code_runs_without_builtins() -> None:
     )
     with pytest.raises(NameError):
         CompiledFormula(source).value_and_gradient([1.0])
+
+
+# --- evaluation on Python floats -------------------------------------------------------------------------
+
+FLOAT_PATH_FORMULAS = [
+    *SMOOTH_FORMULAS,
+    "Max(0, x - 1) + Abs(y)",
+    "Max(x, y, 2) + Min(x, y)",
+    "log(x) + 1/y + sqrt(x)",
+    "exp(x**2) + y**(-3)",
+    "x**100 + 1/(x*y)",
+    "asin(x) + acos(y) + sqrt(1 - x**2)",
+    "sinh(x)*cosh(y) + tan(x*y)",
+    "2**x + pi**y + sqrt(2)**(x*y)",
+]
+AWKWARD_COORDINATES = (0.0, -0.0, 1.0, -1.0, 1e-310, -1e-160, 1e155, -1e200, 700.0, -750.0, np.inf, -np.inf, np.nan)
+
+
+def on_numpy_scalars(compiled: CompiledFormula) -> CompiledFormula:
+    """The same formula with the float path switched off: always evaluated on NumPy scalars."""
+    return CompiledFormula(replace(compiled.source, float_safe=False))
+
+
+def bits(numbers: list[float]) -> list[str]:
+    """The numbers exactly, as hex (every NaN reads 'nan')."""
+    return [float(number).hex() for number in numbers]
+
+
+@pytest.mark.parametrize("text", FLOAT_PATH_FORMULAS)
+def test_python_floats_give_the_numbers_of_numpy_scalars(text: str) -> None:
+    compiled = compiled_of(text)
+    assert compiled.source.float_safe
+    reference = on_numpy_scalars(compiled)
+    randoms = np.random.default_rng(7).normal(size=(100, 2)) * np.repeat([0.01, 1.0, 30.0, 1e3], 25)[:, np.newaxis]
+    for point in [*itertools.product(AWKWARD_COORDINATES, repeat=2), *randoms.tolist()]:
+        with np.errstate(all="ignore"):
+            value, gradient = compiled.value_and_gradient_floats(list(point))
+            expected_value, expected_gradient = reference.value_and_gradient_floats(list(point))
+        assert type(value) is float and {type(component) for component in gradient} == {float}
+        assert bits([value, *gradient]) == bits([expected_value, *expected_gradient]), point
+        found_value, found_gradient = compiled.value_and_gradient(point)  # sets the error state itself
+        assert bits([found_value, *found_gradient]) == bits([value, *gradient])
+
+
+@pytest.mark.parametrize(
+    ("text", "float_safe"),
+    [
+        ("x**2 + y**3 + x**(-3)", True),
+        ("sqrt(x) + sqrt(x**2 + y)", True),
+        ("2**x + y", True),
+        ("x**(1/3) + y", False),  # complex on a negative Python float, NaN on a NumPy scalar
+        ("x*sqrt(x) + y", False),  # x**(3/2)
+        ("1/sqrt(y) + x", False),  # its partial has y**(3/2)
+        ("x**1.5 + y", False),
+        ("x**y", False),
+    ],
+)
+def test_formulas_with_fractional_powers_are_evaluated_on_numpy_scalars(text: str, float_safe: bool) -> None:
+    compiled = compiled_of(text)
+    assert compiled.source.float_safe is float_safe
+    with np.errstate(all="ignore"):
+        found = compiled.value_and_gradient_floats([-8.0, 2.0])
+        expected = on_numpy_scalars(compiled).value_and_gradient_floats([-8.0, 2.0])
+    assert bits([found[0], *found[1]]) == bits([expected[0], *expected[1]])
+
+
+def test_where_python_raises_numpy_scalars_give_inf() -> None:
+    compiled = compiled_of("1/x + y**100")
+    assert compiled.source.float_safe
+    value, gradient = compiled.value_and_gradient_floats([0.0, 1e10])  # Python: 1/0 and an overflowing power
+    assert value == np.inf and gradient == (-np.inf, np.inf)
+
+
+def test_float_path_refuses_a_point_of_the_wrong_size() -> None:
+    with pytest.raises(ValueError, match="2 coordinates"):
+        compiled_of("x + y").value_and_gradient_floats([1.0, 2.0, 3.0])
+
+
+def test_hand_made_source_is_evaluated_on_numpy_scalars() -> None:
+    source = CompiledSource(variables=("x",), value_and_gradient="def f_and_grad(x):\n    return 1/x, (x,)\n",
+                            hessian="def hessian(x):\n    return ((0,),)\n")
+    assert not source.float_safe
+    assert CompiledFormula(source).value_and_gradient_floats([0.0]) == (np.inf, (0.0,))

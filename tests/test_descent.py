@@ -1,7 +1,8 @@
-"""The descent engine: seed examples, PyTorch agreement, Newton, stopping, divergence and validation."""
+"""The descent engine: seed examples, PyTorch agreement, Newton, stopping, divergence, validation, exact numbers."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Callable
@@ -11,9 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gradviz.core.analysis import analyze_in_process
 from gradviz.core.descent import (
     OPTIMIZER_NAMES,
     OPTIMIZER_PARAMETERS,
+    Objective,
     OptimizerSettings,
     Run,
     RunSettings,
@@ -22,6 +25,8 @@ from gradviz.core.descent import (
     stability_limit,
 )
 from gradviz.core.errors import DescentError
+from gradviz.core.runs import SliceObjective, compute_run
+from gradviz.core.scenario import RunSpec
 
 REFERENCE_FILE = Path(__file__).parent / "data" / "torch_reference.json"
 TORCH_AGREEMENT = 1e-10  # relative to max(|coordinate|, 1)
@@ -440,3 +445,102 @@ def test_invalid_run_settings(options: dict, message: str) -> None:
 def test_start_point_must_match_the_variables() -> None:
     with pytest.raises(DescentError, match=r"3 coordinates but f has 2 variables \(x, y\)"):
         run_descent(BOWL, RunSettings((1.0, 2.0, 3.0)))
+
+
+# --- bit for bit ----------------------------------------------------------------------------------------------
+
+PINNED_RUNS: dict[str, tuple[HandObjective, tuple[float, ...], dict]] = {
+    "rosenbrock-gd": (ROSENBROCK, (-1.5, 2.0), {"lr": 1e-3}),
+    "rosenbrock-gd-wrong": (ROSENBROCK, (-1.5, 2.0), {"lr": 1e-3, "sign": "wrong"}),
+    "rosenbrock-momentum-dampened-decayed": (
+        ROSENBROCK, (-1.5, 2.0), {"name": "momentum", "lr": 1e-4, "dampening": 0.2, "weight_decay": 0.01}
+    ),
+    "rosenbrock-nesterov": (ROSENBROCK, (-1.5, 2.0), {"name": "nesterov", "lr": 1e-4}),
+    "rosenbrock-adagrad": (
+        ROSENBROCK, (-1.5, 2.0), {"name": "adagrad", "lr": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.1}
+    ),
+    "rosenbrock-rmsprop": (ROSENBROCK, (-1.5, 2.0), {"name": "rmsprop", "lr": 1e-3}),
+    "rosenbrock-rmsprop-centered-momentum": (
+        ROSENBROCK, (-1.5, 2.0), {"name": "rmsprop", "lr": 1e-3, "centered": True, "momentum": 0.5}
+    ),
+    "rosenbrock-adam": (ROSENBROCK, (-1.5, 2.0), {"name": "adam", "lr": 1e-2}),
+    "rosenbrock-amsgrad-wrong-decayed": (
+        ROSENBROCK, (-1.5, 2.0), {"name": "adam", "lr": 1e-2, "amsgrad": True, "weight_decay": 0.01, "sign": "wrong"}
+    ),
+    "bowl-gd-converges": (BOWL, (3.0, 1.0), {"lr": 0.1, "max_steps": 1000}),
+    "bowl-gd-diverges": (BOWL, (1.0, 1.0), {"lr": 0.25, "max_steps": 1000}),
+    "residual-momentum-wrong": (RESIDUAL, (1.0, 1.0), {"name": "momentum", "lr": 0.01, "sign": "wrong"}),
+}  # fmt: skip
+PINNED_DIGESTS = {  # recorded with the NumPy-array rules
+    "bowl-gd-converges": "0841cc6e75b755c5",  # converged, 143 steps
+    "bowl-gd-diverges": "c600ae5d81195ddf",  # diverged, 46 steps
+    "residual-momentum-wrong": "f54974b19f955f12",  # diverged, 69 steps
+    "rosenbrock-adagrad": "9f6d88c5957c5351",  # max_steps, 301 steps
+    "rosenbrock-adam": "0ffc2c02effd4a0b",  # max_steps, 301 steps
+    "rosenbrock-amsgrad-wrong-decayed": "d181062fcedc4190",  # max_steps, 301 steps
+    "rosenbrock-gd": "258a60ae8c0a5fd7",  # max_steps, 301 steps
+    "rosenbrock-gd-wrong": "e2c86244cf35ae4b",  # diverged, 6 steps
+    "rosenbrock-momentum-dampened-decayed": "42cd7f671b876a3c",  # max_steps, 301 steps
+    "rosenbrock-nesterov": "32f7c492adca0df6",  # max_steps, 301 steps
+    "rosenbrock-rmsprop": "12f2eee0b3f4a10a",  # max_steps, 301 steps
+    "rosenbrock-rmsprop-centered-momentum": "bd83085acc85ebcf",  # max_steps, 301 steps
+}
+
+
+def run_digest(run: Run) -> str:
+    """A fingerprint of every number of a run, bit for bit, with its stop reason and message."""
+    numbers = [
+        [step.k, *step.point, step.value, *step.gradient, *(step.update or ("none",))] for step in run.steps
+    ]
+    text = repr([[number.hex() if isinstance(number, float) else number for number in row] for row in numbers])
+    return hashlib.sha256(f"{text} {run.stop_reason} {run.message}".encode()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("case", sorted(PINNED_RUNS))
+def test_runs_keep_their_numbers_bit_for_bit(case: str) -> None:
+    """Fingerprints of runs made when the rules ran on NumPy arrays: faster code must give the same bits."""
+    objective, start, options = PINNED_RUNS[case]
+    assert run_digest(descend(objective, start, **{"max_steps": 300, **options})) == PINNED_DIGESTS[case]
+
+
+class ArraysOnly:
+    """An objective seen through value_and_gradient and hessian on arrays alone, without the float fast path."""
+
+    def __init__(self, objective: Objective) -> None:
+        self.variables = objective.variables
+        self.value_and_gradient = objective.value_and_gradient
+        self.hessian = objective.hessian
+
+
+FLOAT_PATH_FORMULAS = {  # formula, start
+    "rosenbrock": ("(1 - x)^2 + 100(y - x^2)^2", (-1.5, 2.0)),
+    "waves": ("sin(3x) cos(y) + exp(-x^2 - y^2) x", (0.4, -0.9)),
+    "kinks": ("relu(x - 1) + abs(y) + max(x, y, 2)", (2.5, -1.5)),
+    "undefined beyond a pole": ("log(x) + 1/y + y^2", (0.5, 0.3)),
+    "overflowing": ("x^100 + exp(y^2) + y^-3", (1.5, 0.5)),  # Python raises where NumPy gives inf
+    "fractional powers": ("x^1.5 + y^(1/3) + 2^x", (1.0, 1.0)),  # on NumPy scalars all along
+}
+
+
+@pytest.mark.parametrize("formula", sorted(FLOAT_PATH_FORMULAS))
+@pytest.mark.parametrize("name", OPTIMIZER_NAMES)
+def test_float_evaluation_gives_the_runs_of_array_evaluation(formula: str, name: str) -> None:
+    text, start = FLOAT_PATH_FORMULAS[formula]
+    compiled = analyze_in_process(text).compiled
+    for lr, sign, weight_decay in [(1e-3, "correct", 0.0), (0.3, "correct", 0.01), (0.05, "wrong", 0.0)]:
+        optimizer = OptimizerSettings(name, lr=lr, sign=sign, weight_decay=weight_decay)
+        settings = RunSettings(start, optimizer, max_steps=200, divergence_bound=1e300)  # let f overflow
+        fast = run_descent(compiled, settings)
+        assert run_digest(fast) == run_digest(run_descent(ArraysOnly(compiled), settings)), (lr, sign)
+        assert fast.notes == run_descent(ArraysOnly(compiled), settings).notes
+
+
+def test_held_fixed_variables_give_the_runs_of_array_evaluation() -> None:
+    compiled = analyze_in_process("x^2 + 2y^2 + 3z^2 + x y z + sin(z x)").compiled
+    spec = RunSpec(start={"x": 1.0, "y": -1.0, "z": 0.5}, optimizer="adam", lr=0.05, max_steps=300)
+    for free in [("x", "y"), ("z", "x"), ("y",), ("x", "y", "z")]:
+        result = compute_run(compiled, spec, free)
+        objective = SliceObjective(compiled, free, spec.start)
+        expected = run_descent(ArraysOnly(objective), result.run.settings)
+        assert run_digest(result.run) == run_digest(expected)
+        np.testing.assert_array_equal(result.points, [objective.embed(step.point) for step in expected.steps])

@@ -10,6 +10,13 @@ of two plain functions (it runs in the symbolic worker process, see :mod:`gradvi
 :class:`CompiledFormula` turns that source into functions and evaluates them at one point (fast,
 for descent runs) or on broadcast arrays (for grids). Floating-point trouble (log of a negative,
 overflow, 0/0) never warns: it gives NaN or ±inf for the caller to mask.
+
+At one point, ``f_and_grad`` runs on Python floats, several times faster than on NumPy scalars and
+with the same numbers: ``+ - * /`` and integer powers round alike on both (powers call the C library's
+``pow`` in both), and a ``numpy`` function returns the same NumPy scalar for a Python float. Where
+Python raises instead of giving ±inf or NaN (1/0, an overflowing power), the point is evaluated again
+on NumPy scalars. A negative number to a fractional power is complex in Python but NaN in NumPy, so a
+formula printed with such a power (or with the imaginary unit) is always evaluated on NumPy scalars.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ class CompiledSource:
     variables: tuple[str, ...]
     value_and_gradient: str
     hessian: str
+    float_safe: bool = False  # value_and_gradient gives NumPy's numbers on Python floats (or raises)
 
 
 class _FormulaPrinter(NumPyPrinter):
@@ -49,6 +57,11 @@ class _FormulaPrinter(NumPyPrinter):
 
     def __init__(self) -> None:
         super().__init__({"fully_qualified_modules": True, "strict": True})
+        self.float_safe = True  # nothing printed so far computes differently on Python floats
+
+    def _print_ImaginaryUnit(self, expr: sympy.Expr) -> str:  # noqa: N802 (SymPy's printer naming)
+        self.float_safe = False  # Python's complex arithmetic is not NumPy's
+        return super()._print_ImaginaryUnit(expr)
 
     def _print_Max(self, expr: sympy.Max) -> str:  # noqa: N802 (SymPy's printer naming)
         return self._nest("numpy.maximum", expr.args)
@@ -93,7 +106,18 @@ class _FormulaPrinter(NumPyPrinter):
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:  # noqa: N802 (SymPy's printer naming)
         if expr.base.is_Symbol and expr.exp.is_Integer and int(expr.exp) in _UNROLLED_POWERS:
             return "(" + _UNROLLED_POWERS[int(expr.exp)].format(self._print(expr.base)) + ")"
+        if not _power_takes_floats(expr, rational):
+            self.float_safe = False
         return super()._print_Pow(expr, rational=rational)
+
+
+def _power_takes_floats(expr: sympy.Pow, rational: bool) -> bool:
+    """Whether the power as printed never turns complex on Python floats (a negative base to a fractional power).
+
+    The square roots that SymPy's printer writes as ``numpy.sqrt`` are safe like integer powers.
+    """
+    square_root = not rational and (expr.exp == sympy.S.Half or (expr.is_commutative and expr.exp == -sympy.S.Half))
+    return bool(expr.exp.is_Integer or square_root or (expr.base.is_number and expr.base.is_positive))
 
 
 def generate_source(derivatives: Derivatives) -> CompiledSource:
@@ -107,10 +131,10 @@ def generate_source(derivatives: Derivatives) -> CompiledSource:
     upper = [(row, column) for row in range(size) for column in range(row, size)]
     upper_entries = [derivatives.hessian[row][column].xreplace(renamed) for row, column in upper]
     signature = f"({', '.join(arguments)})"
-    value_opening, (value_code, *partial_codes) = _print_with_shared_terms(
+    value_opening, (value_code, *partial_codes), float_safe = _print_with_shared_terms(
         [value, *partials], VALUE_AND_GRADIENT_NAME + signature
     )
-    hessian_opening, entry_codes = _print_with_shared_terms(upper_entries, HESSIAN_NAME + signature)
+    hessian_opening, entry_codes, _ = _print_with_shared_terms(upper_entries, HESSIAN_NAME + signature)
     entry_code = dict(zip(upper, entry_codes, strict=True))
     rows = [
         "(" + ", ".join(entry_code[min(row, column), max(row, column)] for column in range(size)) + ",)"
@@ -120,6 +144,7 @@ def generate_source(derivatives: Derivatives) -> CompiledSource:
         variables=formula.variables,
         value_and_gradient=f"{value_opening}    return {value_code}, ({', '.join(partial_codes)},)\n",
         hessian=f"{hessian_opening}    return ({', '.join(rows)},)\n",
+        float_safe=float_safe,
     )
 
 
@@ -133,8 +158,8 @@ def _argument_names(variables: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
-def _print_with_shared_terms(exprs: list[sympy.Expr], signature: str) -> tuple[str, list[str]]:
-    """A function's opening (``def`` line, shared-term assignments) and each of ``exprs`` printed."""
+def _print_with_shared_terms(exprs: list[sympy.Expr], signature: str) -> tuple[str, list[str], bool]:
+    """A function's opening (``def`` line, shared-term assignments), each of ``exprs`` printed, and float safety."""
     printer = _FormulaPrinter()
     replacements, reduced = sympy.cse(exprs, symbols=sympy.numbered_symbols("_t"), order="none")
     try:
@@ -147,7 +172,7 @@ def _print_with_shared_terms(exprs: list[sympy.Expr], signature: str) -> tuple[s
         raise FormulaError(
             f"this formula uses functions that cannot be computed on grids ({', '.join(sorted(foreign))})"
         )
-    return "\n".join(lines) + "\n", printed
+    return "\n".join(lines) + "\n", printed, printer.float_safe
 
 
 def _build_function(source: str, name: str) -> Callable[..., Any]:
@@ -173,6 +198,8 @@ class CompiledFormula:
         self.variables = source.variables
         self._value_and_gradient = _build_function(source.value_and_gradient, VALUE_AND_GRADIENT_NAME)
         self._hessian = _build_function(source.hessian, HESSIAN_NAME)
+        # How many coordinates value_and_gradient_floats evaluates on Python floats (-1: never, not float safe).
+        self._float_arity = len(self.variables) if source.float_safe else -1
 
     def __reduce__(self) -> tuple[type[CompiledFormula], tuple[CompiledSource]]:
         return (CompiledFormula, (self.source,))
@@ -182,10 +209,31 @@ class CompiledFormula:
 
     def value_and_gradient(self, point: Sequence[float] | np.ndarray) -> tuple[float, np.ndarray]:
         """The value and the gradient at one point (NaN or ±inf where undefined)."""
-        coordinates = self._point(point)
+        coordinates = self._point(point).tolist()
         with np.errstate(all="ignore"):
-            value, gradient = self._value_and_gradient(*coordinates)
-        return _real_float(value), _real_array(gradient)
+            value, gradient = self.value_and_gradient_floats(coordinates)
+        return value, np.array(gradient)
+
+    def value_and_gradient_floats(self, coordinates: Sequence[float]) -> tuple[float, tuple[float, ...]]:
+        """The value and the gradient at a point of Python floats, as Python floats (for descent's inner loop).
+
+        The numbers are value_and_gradient's. NumPy's error state is left alone: call it inside
+        ``np.errstate(all="ignore")`` where f may be undefined, or NumPy warns.
+        """
+        if len(coordinates) == self._float_arity:
+            try:
+                value, gradient = self._value_and_gradient(*coordinates)
+            except ArithmeticError:  # Python's 1/0 or overflowing power: NumPy scalars give ±inf or NaN
+                pass
+            else:
+                return float(value), tuple(map(float, gradient))
+        return self._value_and_gradient_on_numpy_scalars(coordinates)
+
+    def _value_and_gradient_on_numpy_scalars(self, coordinates: Sequence[float]) -> tuple[float, tuple[float, ...]]:
+        """value_and_gradient_floats, computed on NumPy scalars (which never raise on 1/0)."""
+        with np.errstate(all="ignore"):
+            value, gradient = self._value_and_gradient(*self._point(coordinates))
+        return _real_float(value), tuple(_real_array(gradient).tolist())
 
     def hessian(self, point: Sequence[float] | np.ndarray) -> np.ndarray:
         """The Hessian at one point, shape (n, n) for n variables."""
@@ -209,7 +257,7 @@ class CompiledFormula:
         )
 
     def _point(self, point: Sequence[float] | np.ndarray) -> np.ndarray:
-        """The point as a 1-D float array (its items are NumPy scalars, which never raise on 1/0)."""
+        """The point as a 1-D float array, checked to have one coordinate per variable."""
         coordinates = np.asarray(point, dtype=float)
         if coordinates.shape != (len(self.variables),):
             raise ValueError(f"expected a point with {len(self.variables)} coordinates, got shape {coordinates.shape}")

@@ -16,8 +16,10 @@ stays as fast as it is and the replayed updates are the run's own, bit for bit.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -63,7 +65,12 @@ SINGULAR_RATIO = 1e-12  # a Hessian whose smallest |eigenvalue| is below this ti
 
 
 class Objective(Protocol):
-    """A function of several variables as descent sees it: value, gradient and Hessian at a point."""
+    """A function of several variables as descent sees it: value, gradient and Hessian at a point.
+
+    An objective may also have ``value_and_gradient_floats(point)``, taking a sequence of Python floats and
+    giving f as a float and ∇f as a tuple of floats: the numbers value_and_gradient gives, only faster.
+    Descent then calls that instead (inside ``np.errstate(all="ignore")``).
+    """
 
     variables: tuple[str, ...]
 
@@ -75,6 +82,9 @@ class Objective(Protocol):
         """The matrix of second partial derivatives at the point."""
         ...
 
+
+# An Objective's optional value_and_gradient_floats.
+_FloatEvaluator = Callable[[Sequence[float]], tuple[float, tuple[float, ...]]]
 
 _SETTING_LABELS = {"lr": "the learning rate", "start": "the start point"}
 
@@ -272,7 +282,9 @@ class Run:
     @property
     def points(self) -> np.ndarray:
         """The visited points as an array of shape (number of steps, number of variables)."""
-        return np.array([step.point for step in self.steps], dtype=float)
+        shape = (len(self.steps), len(self.variables))
+        coordinates = itertools.chain.from_iterable([step.point for step in self.steps])
+        return np.fromiter(coordinates, dtype=float, count=shape[0] * shape[1]).reshape(shape)
 
     @property
     def values(self) -> np.ndarray:
@@ -314,15 +326,19 @@ def stability_limit(hessian: np.ndarray) -> float | None:
 
 
 class _UpdateRule:
-    """An optimizer's state and rule turning the fed gradient into the update of one step."""
+    """An optimizer's state and rule turning the fed gradient into the update of one step.
+
+    Rules work on Python floats, coordinate by coordinate: each in-place tensor operation of torch's
+    update is one rounded operation per coordinate, in the same order, so the numbers are those of
+    NumPy float64 arrays, without NumPy's overhead on a handful of coordinates.
+    """
 
     def __init__(self, settings: OptimizerSettings, dim: int) -> None:
         self._lr = settings.lr
-        self._momentum_buffer = np.zeros(dim)
-        self._scratch = np.empty(dim)
+        self._momentum_buffer = [0.0] * dim
 
-    def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
-        """Write the update for this (signed, weight-decayed) gradient at this point into out."""
+    def compute(self, grad: Sequence[float], point: Sequence[float]) -> list[float]:
+        """The update for this (signed, weight-decayed) gradient at this point."""
         raise NotImplementedError
 
     def notes(self) -> tuple[str, ...]:
@@ -344,29 +360,26 @@ class _SgdRule(_UpdateRule):
         self._nesterov = settings.name == "nesterov"
         self._started = False
 
-    def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
-        """Write the update for this gradient into out."""
-        if self._momentum == 0.0:
-            np.multiply(grad, -self._lr, out=out)
-            return
-        buffer, scratch = self._momentum_buffer, self._scratch
+    def compute(self, grad: Sequence[float], point: Sequence[float]) -> list[float]:
+        """The update for this gradient."""
+        lr, momentum = self._lr, self._momentum
+        if momentum == 0.0:
+            return [g * -lr for g in grad]
         if self._started:
-            buffer *= self._momentum
-            np.multiply(grad, 1.0 - self._dampening, out=scratch)
-            buffer += scratch
+            undamped = 1.0 - self._dampening
+            self._momentum_buffer = [
+                v * momentum + g * undamped for v, g in zip(self._momentum_buffer, grad, strict=True)
+            ]
         else:  # torch starts the buffer at the first gradient, undampened
-            buffer[:] = grad
+            self._momentum_buffer = list(grad)
             self._started = True
         if self._nesterov:
-            np.multiply(buffer, self._momentum, out=scratch)
-            scratch += grad
-            np.multiply(scratch, -self._lr, out=out)
-        else:
-            np.multiply(buffer, -self._lr, out=out)
+            return [(v * momentum + g) * -lr for v, g in zip(self._momentum_buffer, grad, strict=True)]
+        return [v * -lr for v in self._momentum_buffer]
 
     def state(self) -> dict[str, np.ndarray]:
         """The momentum buffer (zero before the first step), unless momentum is off."""
-        return {} if self._momentum == 0.0 else {"momentum_buffer": self._momentum_buffer.copy()}
+        return {} if self._momentum == 0.0 else {"momentum_buffer": np.array(self._momentum_buffer)}
 
 
 class _AdagradRule(_UpdateRule):
@@ -376,39 +389,36 @@ class _AdagradRule(_UpdateRule):
         super().__init__(settings, dim)
         self._lr_decay = settings.lr_decay
         self._eps = settings.effective_eps
-        self._sum = np.full(dim, settings.initial_accumulator_value)
+        self._sum = [settings.initial_accumulator_value] * dim
         self._step = 0
 
-    def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
-        """Write the update for this gradient into out."""
+    def compute(self, grad: Sequence[float], point: Sequence[float]) -> list[float]:
+        """The update for this gradient."""
         self._step += 1
         scaled_lr = self._lr / (1 + (self._step - 1) * self._lr_decay)
-        scratch = self._scratch
-        np.multiply(grad, grad, out=scratch)
-        self._sum += scratch
-        np.sqrt(self._sum, out=scratch)
-        scratch += self._eps
-        np.divide(grad, scratch, out=out)
-        out *= -scaled_lr
+        eps = self._eps
+        self._sum = [total + g * g for total, g in zip(self._sum, grad, strict=True)]
+        return [g / (math.sqrt(total) + eps) * -scaled_lr for g, total in zip(grad, self._sum, strict=True)]
 
     def state(self) -> dict[str, np.ndarray]:
         """The running sum of squared gradients."""
-        return {"sum": self._sum.copy()}
+        return {"sum": np.array(self._sum)}
 
 
-def _lerp(target: np.ndarray, end: np.ndarray, weight: float, scratch: np.ndarray) -> None:
-    """target ← target + weight·(end − target), as torch's lerp_."""
-    np.subtract(end, target, out=scratch)
-    scratch *= weight
-    target += scratch
+def _lerp(start: Sequence[float], end: Sequence[float], weight: float) -> list[float]:
+    """start + weight·(end − start), as torch's lerp_."""
+    return [a + (b - a) * weight for a, b in zip(start, end, strict=True)]
 
 
-def _decay_add_square(average: np.ndarray, grad: np.ndarray, decay: float, scratch: np.ndarray) -> None:
-    """average ← decay·average + (1 − decay)·grad², as torch's mul_(decay).addcmul_(grad, grad, 1 − decay)."""
-    average *= decay
-    np.multiply(grad, grad, out=scratch)
-    scratch *= 1.0 - decay
-    average += scratch
+def _decay_add_square(average: Sequence[float], grad: Sequence[float], decay: float) -> list[float]:
+    """decay·average + (1 − decay)·grad², as torch's mul_(decay).addcmul_(grad, grad, 1 − decay)."""
+    weight = 1.0 - decay
+    return [a * decay + g * g * weight for a, g in zip(average, grad, strict=True)]
+
+
+def _maximum(a: float, b: float) -> float:
+    """The larger of two floats, NaN if either is NaN, as numpy.maximum."""
+    return a if a >= b or a != a else b
 
 
 class _RmspropRule(_UpdateRule):
@@ -420,39 +430,35 @@ class _RmspropRule(_UpdateRule):
         self._eps = settings.effective_eps
         self._momentum = settings.effective_momentum
         self._centered = settings.centered
-        self._square_average = np.zeros(dim)
-        self._grad_average = np.zeros(dim)
-        self._denominator = np.empty(dim)
+        self._square_average = [0.0] * dim
+        self._grad_average = [0.0] * dim
 
-    def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
-        """Write the update for this gradient into out."""
-        scratch, denominator = self._scratch, self._denominator
-        _decay_add_square(self._square_average, grad, self._alpha, scratch)
+    def compute(self, grad: Sequence[float], point: Sequence[float]) -> list[float]:
+        """The update for this gradient."""
+        self._square_average = _decay_add_square(self._square_average, grad, self._alpha)
         if self._centered:
-            _lerp(self._grad_average, grad, 1.0 - self._alpha, scratch)
-            np.multiply(self._grad_average, self._grad_average, out=denominator)
-            np.subtract(self._square_average, denominator, out=denominator)
-            np.maximum(denominator, 0.0, out=denominator)  # rounding must not make a variance negative
-            np.sqrt(denominator, out=denominator)
+            self._grad_average = _lerp(self._grad_average, grad, 1.0 - self._alpha)
+            roots = [  # rounding must not make a variance negative
+                math.sqrt(_maximum(square - mean * mean, 0.0))
+                for square, mean in zip(self._square_average, self._grad_average, strict=True)
+            ]
         else:
-            np.sqrt(self._square_average, out=denominator)
-        denominator += self._eps
-        if self._momentum > 0.0:
-            np.divide(grad, denominator, out=scratch)
-            self._momentum_buffer *= self._momentum
-            self._momentum_buffer += scratch
-            np.multiply(self._momentum_buffer, -self._lr, out=out)
-        else:
-            np.divide(grad, denominator, out=out)
-            out *= -self._lr
+            roots = [math.sqrt(square) for square in self._square_average]
+        lr, eps, momentum = self._lr, self._eps, self._momentum
+        if momentum > 0.0:
+            self._momentum_buffer = [
+                v * momentum + g / (root + eps) for v, g, root in zip(self._momentum_buffer, grad, roots, strict=True)
+            ]
+            return [v * -lr for v in self._momentum_buffer]
+        return [g / (root + eps) * -lr for g, root in zip(grad, roots, strict=True)]
 
     def state(self) -> dict[str, np.ndarray]:
         """The mean square, with the mean gradient if centered and the momentum buffer if momentum is on."""
-        buffers = {"square_average": self._square_average.copy()}
+        buffers = {"square_average": np.array(self._square_average)}
         if self._centered:
-            buffers["grad_average"] = self._grad_average.copy()
+            buffers["grad_average"] = np.array(self._grad_average)
         if self._momentum > 0.0:
-            buffers["momentum_buffer"] = self._momentum_buffer.copy()
+            buffers["momentum_buffer"] = np.array(self._momentum_buffer)
         return buffers
 
 
@@ -464,35 +470,34 @@ class _AdamRule(_UpdateRule):
         self._beta1, self._beta2 = settings.betas
         self._eps = settings.effective_eps
         self._amsgrad = settings.amsgrad
-        self._first_moment = np.zeros(dim)
-        self._second_moment = np.zeros(dim)
-        self._max_second_moment = np.zeros(dim)
-        self._denominator = np.empty(dim)
+        self._first_moment = [0.0] * dim
+        self._second_moment = [0.0] * dim
+        self._max_second_moment = [0.0] * dim
         self._step = 0
 
-    def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
-        """Write the update for this gradient into out."""
+    def compute(self, grad: Sequence[float], point: Sequence[float]) -> list[float]:
+        """The update for this gradient."""
         self._step += 1
-        scratch, denominator = self._scratch, self._denominator
-        _lerp(self._first_moment, grad, 1.0 - self._beta1, scratch)
-        _decay_add_square(self._second_moment, grad, self._beta2, scratch)
+        self._first_moment = _lerp(self._first_moment, grad, 1.0 - self._beta1)
+        self._second_moment = _decay_add_square(self._second_moment, grad, self._beta2)
         step_size = self._lr / (1.0 - self._beta1**self._step)
         bias_correction2_sqrt = (1.0 - self._beta2**self._step) ** 0.5
         second_moment = self._second_moment
         if self._amsgrad:
-            np.maximum(self._max_second_moment, second_moment, out=self._max_second_moment)
-            second_moment = self._max_second_moment
-        np.sqrt(second_moment, out=denominator)
-        denominator /= bias_correction2_sqrt
-        denominator += self._eps
-        np.divide(self._first_moment, denominator, out=out)
-        out *= -step_size
+            second_moment = self._max_second_moment = [
+                _maximum(most, square) for most, square in zip(self._max_second_moment, second_moment, strict=True)
+            ]
+        eps = self._eps
+        return [
+            mean / (math.sqrt(square) / bias_correction2_sqrt + eps) * -step_size
+            for mean, square in zip(self._first_moment, second_moment, strict=True)
+        ]
 
     def state(self) -> dict[str, np.ndarray]:
         """The first and second moments, and their running maximum with AMSGrad."""
-        buffers = {"first_moment": self._first_moment.copy(), "second_moment": self._second_moment.copy()}
+        buffers = {"first_moment": np.array(self._first_moment), "second_moment": np.array(self._second_moment)}
         if self._amsgrad:
-            buffers["max_second_moment"] = self._max_second_moment.copy()
+            buffers["max_second_moment"] = np.array(self._max_second_moment)
         return buffers
 
 
@@ -508,12 +513,12 @@ class _NewtonRule(_UpdateRule):
         self._hessian = np.full((dim, dim), np.nan)
         self._direction = np.full(dim, np.nan)
 
-    def compute(self, grad: np.ndarray, point: np.ndarray, out: np.ndarray) -> None:
-        """Write the update for this gradient into out, or raise _Stop if H cannot be used."""
+    def compute(self, grad: Sequence[float], point: Sequence[float]) -> list[float]:
+        """The update for this gradient, or raise _Stop if H cannot be used."""
         k = self._steps
         self._steps += 1
         try:
-            hessian = np.array(self._objective.hessian(point), dtype=float)
+            hessian = np.array(self._objective.hessian(np.array(point)), dtype=float)
         except ArithmeticError:
             raise _Stop("diverged", "the Hessian could not be evaluated (overflow or undefined)") from None
         if self._weight_decay:
@@ -530,13 +535,13 @@ class _NewtonRule(_UpdateRule):
         if eigenvalues[0] <= 0.0:
             self._indefinite_steps.append(k)
         try:
-            direction = np.linalg.solve(hessian, grad)
+            direction = np.linalg.solve(hessian, np.array(grad))
         except np.linalg.LinAlgError:
             raise _Stop(
                 "singular_hessian", "the Hessian is singular there, so Newton's step is undefined"
             ) from None
         self._hessian, self._direction = hessian, direction
-        np.multiply(direction, -self._lr, out=out)
+        return (direction * -self._lr).tolist()
 
     def state(self) -> dict[str, np.ndarray]:
         """The Hessian of the latest step (weight decay added) and H⁻¹ times the gradient fed (NaN before)."""
@@ -573,15 +578,15 @@ def _make_rule(settings: OptimizerSettings, dim: int, objective: Objective | Non
     return _RULES[settings.name](settings, dim)
 
 
-def _norm(vector: np.ndarray) -> float:
-    """Euclidean norm without overflow: inf if an entry is infinite, else NaN if an entry is NaN."""
-    return math.hypot(*vector.tolist())
-
-
-def _evaluate(objective: Objective, point: np.ndarray) -> tuple[float, np.ndarray, float] | str:
+def _evaluate(
+    objective: Objective, value_and_gradient_floats: _FloatEvaluator | None, point: tuple[float, ...]
+) -> tuple[float, tuple[float, ...], float] | str:
     """f, ∇f and |∇f| at the point, or the reason they cannot be used."""
     try:
-        value, gradient = objective.value_and_gradient(point)
+        if value_and_gradient_floats is None:
+            value, gradient = objective.value_and_gradient(np.array(point))
+        else:
+            value, gradient = value_and_gradient_floats(point)
     except ArithmeticError:
         return "f could not be evaluated there (overflow or undefined)"
     value = float(value)
@@ -589,91 +594,94 @@ def _evaluate(objective: Objective, point: np.ndarray) -> tuple[float, np.ndarra
         return "f overflowed or became undefined"
     if abs(value) > VALUE_BOUND:
         return f"|f| grew beyond {_format_number(VALUE_BOUND)}"
-    gradient = np.asarray(gradient, dtype=float)
-    if gradient.shape != point.shape:
-        raise DescentError(f"the gradient has shape {gradient.shape}, expected {point.shape}")
-    gradient_norm = _norm(gradient)
+    if value_and_gradient_floats is None:
+        gradient = _gradient_floats(gradient, len(point))
+    gradient_norm = math.hypot(*gradient)  # no overflow: inf if an entry is infinite, else NaN if one is NaN
     if not math.isfinite(gradient_norm):
         return "the gradient overflowed or became undefined"
     return value, gradient, gradient_norm
 
 
-def _point_problem(point: np.ndarray, bound: float) -> str | None:
-    """Why the point ends the run as diverged, or None if it is fine."""
-    size = _norm(point)
-    if size <= bound:
-        return None
-    if math.isnan(size):
+def _gradient_floats(gradient: object, dim: int) -> tuple[float, ...]:
+    """An objective's gradient as a tuple of Python floats, checked to have one entry per variable."""
+    array = np.asarray(gradient, dtype=float)
+    if array.shape != (dim,):
+        raise DescentError(f"the gradient has shape {array.shape}, expected {(dim,)}")
+    return tuple(array.tolist())
+
+
+def _point_problem(point: tuple[float, ...], bound: float) -> str:
+    """Why a point whose norm is not within the bound ends the run as diverged."""
+    if math.isnan(math.hypot(*point)):
         return "the point became undefined (NaN)"
     return f"the point ran off beyond {_format_number(bound)}"
 
 
 class _Trajectory:
-    """Preallocated arrays holding a run's points, values, gradients and updates as they are computed."""
+    """A run's points, values, gradients and updates as they are computed, as Python floats."""
 
-    def __init__(self, start: tuple[float, ...], budget: int) -> None:
-        dim = len(start)
-        self.points = np.empty((budget + 1, dim))
-        self.points[0] = start
-        self.values = np.empty(budget + 1)
-        self.gradients = np.empty((budget + 1, dim))
-        self.updates = np.empty((budget + 1, dim))
+    def __init__(self) -> None:
+        self.points: list[tuple[float, ...]] = []
+        self.values: list[float] = []
+        self.gradients: list[tuple[float, ...]] = []
+        self.updates: list[tuple[float, ...]] = []
 
-    def steps(self, count: int) -> tuple[Step, ...]:
-        """The first count points as Steps; the last one gets update None."""
-        points = [tuple(row) for row in self.points[:count].tolist()]
-        gradients = [tuple(row) for row in self.gradients[:count].tolist()]
-        updates: list[tuple[float, ...] | None] = [tuple(row) for row in self.updates[: count - 1].tolist()]
-        updates.append(None)
-        values = self.values[:count].tolist()
-        return tuple(
-            Step(k, point, value, gradient, update)
-            for k, (point, value, gradient, update) in enumerate(
-                zip(points, values, gradients, updates, strict=True)
+    def steps(self) -> tuple[Step, ...]:
+        """The kept points as Steps; the last one gets update None."""
+        updates: list[tuple[float, ...] | None] = [*self.updates[: len(self.points) - 1], None]
+        steps = []
+        for k, (point, value, gradient, update) in enumerate(
+            zip(self.points, self.values, self.gradients, updates, strict=True)
+        ):
+            # The Step that Step(k, point, value, gradient, update) makes, without the five calls of
+            # object.__setattr__ in a frozen dataclass's __init__: three times faster.
+            step = object.__new__(Step)
+            fields = step.__dict__
+            fields["k"], fields["point"], fields["value"], fields["gradient"], fields["update"] = (
+                k, point, value, gradient, update
             )
-        )
+            steps.append(step)
+        return tuple(steps)
 
 
-def _descend(
-    objective: Objective, settings: RunSettings, trajectory: _Trajectory
-) -> tuple[int, str, str, _UpdateRule]:
-    """Fill the trajectory; return how many steps were kept, the stop reason, the message and the rule."""
+def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajectory) -> tuple[str, str, _UpdateRule]:
+    """Fill the trajectory; return the stop reason, the message and the rule."""
     optimizer = settings.optimizer
-    dim = len(settings.start)
-    rule = _make_rule(optimizer, dim, objective)
+    rule = _make_rule(optimizer, len(settings.start), objective)
+    value_and_gradient_floats = getattr(objective, "value_and_gradient_floats", None)
     climbing = optimizer.sign == "wrong"
     weight_decay = optimizer.weight_decay
     budget, tolerance, bound = settings.max_steps, settings.tolerance, settings.divergence_bound
-    points, updates = trajectory.points, trajectory.updates
-    negated_gradient, decay_term, decayed_gradient = np.empty(dim), np.empty(dim), np.empty(dim)
+    points, values, gradients, updates = trajectory.points, trajectory.values, trajectory.gradients, trajectory.updates
+    point = settings.start
     k = 0
     while True:
-        point = points[k]
-        problem = _point_problem(point, bound) if k else None
-        evaluation = _evaluate(objective, point) if problem is None else problem
+        beyond = k and not math.hypot(*point) <= bound  # a NaN coordinate is beyond too
+        evaluation = _point_problem(point, bound) if beyond else _evaluate(objective, value_and_gradient_floats, point)
         if isinstance(evaluation, str):
             if k == 0:
                 raise DescentError(f"cannot start from {settings.start}: {evaluation}")
-            return k, "diverged", f"diverged at step {k}: {evaluation}", rule
+            return "diverged", f"diverged at step {k}: {evaluation}", rule
         value, gradient, gradient_norm = evaluation
-        trajectory.values[k] = value
-        trajectory.gradients[k] = gradient
+        points.append(point)
+        values.append(value)
+        gradients.append(gradient)
         if gradient_norm < tolerance:
             shown = f"|∇f| = {_format_number(gradient_norm)} < {_format_number(tolerance)}"
-            return k + 1, "converged", f"converged at step {k} ({shown})", rule
+            return "converged", f"converged at step {k} ({shown})", rule
         if k == budget:
             plural = "" if budget == 1 else "s"
-            return k + 1, "max_steps", f"reached the step budget ({budget} step{plural})", rule
-        fed_gradient = np.negative(gradient, out=negated_gradient) if climbing else gradient
+            return "max_steps", f"reached the step budget ({budget} step{plural})", rule
+        fed_gradient = [-g for g in gradient] if climbing else gradient
         if weight_decay:  # torch: grad + weight_decay·w, after the sign
-            np.multiply(point, weight_decay, out=decay_term)
-            fed_gradient = np.add(fed_gradient, decay_term, out=decayed_gradient)
+            fed_gradient = [g + w * weight_decay for g, w in zip(fed_gradient, point, strict=True)]
         try:
-            rule.compute(fed_gradient, point, updates[k])
+            update = rule.compute(fed_gradient, point)
         except _Stop as stop:
             verb = "diverged" if stop.reason == "diverged" else "stopped"
-            return k + 1, stop.reason, f"{verb} at step {k}: {stop.detail}", rule
-        np.add(point, updates[k], out=points[k + 1])
+            return stop.reason, f"{verb} at step {k}: {stop.detail}", rule
+        updates.append(tuple(update))
+        point = tuple(map(operator.add, point, update))
         k += 1
 
 
@@ -685,10 +693,10 @@ def run_descent(objective: Objective, settings: RunSettings) -> Run:
             f"the start point has {len(settings.start)} coordinates but f has {len(variables)} variables "
             f"({', '.join(variables)})"
         )
-    trajectory = _Trajectory(settings.start, settings.max_steps)
+    trajectory = _Trajectory()
     with np.errstate(all="ignore"):
-        count, stop_reason, message, rule = _descend(objective, settings, trajectory)
-    return Run(settings, variables, trajectory.steps(count), stop_reason, message, rule.notes())
+        stop_reason, message, rule = _descend(objective, settings, trajectory)
+    return Run(settings, variables, trajectory.steps(), stop_reason, message, rule.notes())
 
 
 @dataclass(frozen=True, eq=False)
@@ -719,12 +727,11 @@ def replay_optimizer(
         raise DescentError(f"expected points and gradients of one shape (steps, variables), got "
                            f"{points.shape} and {gradients.shape}")
     rule = _make_rule(optimizer, points.shape[1], objective)
-    for k, (point, gradient) in enumerate(zip(points, gradients, strict=True)):
+    for k, (point, gradient) in enumerate(zip(points.tolist(), gradients.tolist(), strict=True)):
         before = rule.state()
-        update = np.empty(points.shape[1])
         try:
             with np.errstate(all="ignore"):
-                rule.compute(gradient, point, update)
+                update = np.array(rule.compute(gradient, point))
         except _Stop as stop:
             raise DescentError(f"cannot replay step {k}: {stop.detail}") from None
         yield OptimizerState(k, update, before, rule.state())

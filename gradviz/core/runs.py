@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,15 @@ class SliceObjective:
         self._full = np.array([point[name] for name in compiled.variables], dtype=float)
         self._free_index = np.array([compiled.variables.index(name) for name in free], dtype=int)
         self._compiled = compiled
+        self._all_free = self.variables == compiled.variables
+        # The float path picks the formula's coordinates out of (*free point, *start values), and the
+        # free variables' partials out of its gradient.
+        self._start_floats = self._full.tolist()
+        in_free = {name: index for index, name in enumerate(free)}
+        self._pick_coordinates = _picker([
+            in_free.get(name, len(free) + index) for index, name in enumerate(compiled.variables)
+        ])
+        self._pick_free = _picker(self._free_index.tolist())
 
     def embed(self, free_point: np.ndarray) -> np.ndarray:
         """The full point for these free coordinates."""
@@ -28,14 +38,38 @@ class SliceObjective:
         full[self._free_index] = free_point
         return full
 
+    def embed_all(self, free_points: np.ndarray) -> np.ndarray:
+        """The full points for rows of free coordinates (shape (steps, free variables))."""
+        full = np.tile(self._full, (len(free_points), 1))
+        full[:, self._free_index] = free_points
+        return full
+
     def value_and_gradient(self, point: np.ndarray) -> tuple[float, np.ndarray]:
         """f and its gradient with respect to the free variables."""
         value, gradient = self._compiled.value_and_gradient(self.embed(point))
         return value, gradient[self._free_index]
 
+    @property
+    def value_and_gradient_floats(self) -> Callable[[Sequence[float]], tuple[float, tuple[float, ...]]]:
+        """value_and_gradient at a point of Python floats, as Python floats (see CompiledFormula's)."""
+        return self._compiled.value_and_gradient_floats if self._all_free else self._embedded_floats
+
+    def _embedded_floats(self, point: Sequence[float]) -> tuple[float, tuple[float, ...]]:
+        """value_and_gradient_floats with held-fixed variables put in and their partials left out."""
+        coordinates = self._pick_coordinates((*point, *self._start_floats))
+        value, gradient = self._compiled.value_and_gradient_floats(coordinates)
+        return value, self._pick_free(gradient)
+
     def hessian(self, point: np.ndarray) -> np.ndarray:
         """The Hessian block of the free variables."""
         return self._compiled.hessian(self.embed(point))[np.ix_(self._free_index, self._free_index)]
+
+
+def _picker(indices: list[int]) -> Callable[[Sequence[float]], tuple[float, ...]]:
+    """A fast function taking the items at these indices out of a sequence, as a tuple."""
+    if len(indices) > 1:
+        return operator.itemgetter(*indices)
+    return lambda items: tuple([items[index] for index in indices])  # itemgetter gives a lone item bare
 
 
 @dataclass(frozen=True)
@@ -67,6 +101,6 @@ def compute_run(compiled: CompiledFormula, spec: RunSpec, free: Sequence[str]) -
     settings = RunSettings(start=tuple(spec.start[name] for name in free), optimizer=optimizer_settings(spec),
                            max_steps=spec.max_steps)
     run = run_descent(objective, settings)
-    points = np.array([objective.embed(step.point) for step in run.steps], dtype=float)
-    values = np.array([step.value for step in run.steps], dtype=float)
+    points = objective.embed_all(run.points)
+    values = run.values
     return RunResult(spec=spec, run=run, free=free, points=points, values=values)
