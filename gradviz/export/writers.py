@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import queue
 import re
 import secrets
 import shutil
 import struct
 import subprocess
 import tempfile
+import threading
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sized
@@ -111,7 +113,13 @@ def run_ffmpeg(args: list[str], what: str) -> subprocess.CompletedProcess[bytes]
 
 
 class FfmpegPipe:
-    """A running ffmpeg that reads raw frames on stdin; its stderr goes to a temporary file for error messages."""
+    """A running ffmpeg that reads raw frames on stdin; its stderr goes to a temporary file for error messages.
+
+    Frames are handed to a feeding thread and written from there, so drawing the next frame goes on while
+    ffmpeg, busy encoding, is not yet reading (a frame is far larger than the pipe's buffer).
+    """
+
+    QUEUED_FRAMES = 2
 
     def __init__(self, args: list[str], what: str) -> None:
         self.what = what
@@ -127,23 +135,37 @@ class FfmpegPipe:
         except OSError as error:
             self._log.close()
             raise ExportError(f"{what} failed: ffmpeg could not be started ({error.strerror})") from error
+        self._frames: queue.Queue[memoryview | None] = queue.Queue(maxsize=self.QUEUED_FRAMES)
+        self._broken = threading.Event()
+        self._feeder = threading.Thread(target=self._feed, name="ffmpeg feeder", daemon=True)
+        self._feeder.start()
 
-    def write(self, data: memoryview) -> None:
-        """Send one frame's bytes; an ExportError with ffmpeg's last words if it has stopped."""
+    def _feed(self) -> None:
+        """Write queued frames to ffmpeg until the end marker (after a failed write, only drain the queue)."""
         stdin = self._process.stdin
         assert stdin is not None
-        try:
-            stdin.write(data)
-        except OSError:
-            raise self._failure() from None
+        while (data := self._frames.get()) is not None:
+            if self._broken.is_set():
+                continue
+            try:
+                stdin.write(data)
+            except (OSError, ValueError):
+                self._broken.set()
+
+    def write(self, data: memoryview) -> None:
+        """Queue one frame's bytes (which must not change afterwards); an ExportError if ffmpeg has stopped."""
+        if self._broken.is_set():
+            raise self._failure()
+        self._frames.put(data)
 
     def close(self) -> None:
         """Signal the end of the frames and wait for ffmpeg; an ExportError unless it exited 0."""
+        self._stop_feeding()
         stdin = self._process.stdin
         assert stdin is not None
         with suppress(OSError):
             stdin.close()
-        if self._process.wait() != 0:
+        if self._broken.is_set() or self._process.wait() != 0:
             raise self._failure()
         self._log.close()
 
@@ -151,11 +173,18 @@ class FfmpegPipe:
         """Stop ffmpeg at once and reap it."""
         if self._process.poll() is None:
             self._process.kill()
+        self._stop_feeding()
         self._process.wait()
         for stream in (self._process.stdin, self._log):
             if stream is not None:
                 with suppress(OSError):
                     stream.close()
+
+    def _stop_feeding(self) -> None:
+        """Let the feeding thread write (or drain) what is queued, and end."""
+        if self._feeder.is_alive():
+            self._frames.put(None)
+            self._feeder.join()
 
     def _failure(self) -> ExportError:
         returncode = self._process.wait()
