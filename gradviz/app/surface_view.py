@@ -1058,6 +1058,30 @@ class TextPlacer:
         return True
 
 
+class TextLayer:
+    """Text painted on a transparent image, laid over frames one tile at a time where there is any."""
+
+    TILE = 64
+
+    def __init__(self, image: QtGui.QImage) -> None:
+        """Keep the image and find its tiles holding any paint."""
+        self.image = image
+        width, height = image.width(), image.height()
+        rows = np.frombuffer(image.constBits(), dtype=np.uint32).reshape(height, image.bytesPerLine() // 4)
+        painted = rows[:, :width] != 0
+        tile = self.TILE
+        padded = np.zeros((-(-height // tile) * tile, -(-width // tile) * tile), dtype=bool)
+        padded[:height, :width] = painted
+        used = padded.reshape(padded.shape[0] // tile, tile, padded.shape[1] // tile, tile).any(axis=(1, 3))
+        self.tiles = [QtCore.QRect(column * tile, row * tile, tile, tile).intersected(image.rect())
+                      for row, column in zip(*np.nonzero(used), strict=True)]
+
+    def paint(self, painter: QtGui.QPainter) -> None:
+        """Draw the painted tiles at their places (the painter in device pixels)."""
+        for tile in self.tiles:
+            painter.drawImage(tile, self.image, tile)
+
+
 @dataclass(frozen=True)
 class AxisLabels:
     """Tick labels and titles of the three axes, with tick positions in data units."""
@@ -1107,7 +1131,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._runs: list[TrajectoryData] = []
         self._framebuffers = FramebufferPool()
         self._static_keys: dict[str, tuple] = {}
-        self._static_text: dict[str, QtGui.QImage] = {}
+        self._static_text: dict[str, TextLayer] = {}
         self._scene_revision = 0
         self._use_static_cache = True
         self._window_scene_key: tuple | None = None
@@ -1581,7 +1605,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         painter = QtGui.QPainter(image)
         text = self._static_text.get(purpose)
         if text is not None:
-            painter.drawImage(0, 0, text)
+            text.paint(painter)
         if self._probe_overlay is not None:
             painter.scale(pixel_scale, pixel_scale)
             self._paint_probe_labels(painter, width / pixel_scale, height / pixel_scale)
@@ -1634,7 +1658,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         painter.scale(pixel_scale, pixel_scale)
         self._paint_overlay(painter, width / pixel_scale, height / pixel_scale)
         painter.end()
-        self._static_text[purpose] = text
+        self._static_text[purpose] = TextLayer(text)
         if factor > 1:
             self._reduce_framebuffer(canvas, target, width, height, factor)
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
