@@ -295,3 +295,19 @@ def test_camera_changed_follows_the_wheel_not_a_click(view, qtbot):
                               QtCore.Qt.ScrollPhase.NoScrollPhase, False)
     with qtbot.waitSignal(view.camera_changed, timeout=1000):
         QtCore.QCoreApplication.sendEvent(view, wheel)
+
+
+def test_views_share_one_context_and_an_export_view_gives_its_buffers_back(view, qtbot):
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    before = view.render_to_array(WIDTH, HEIGHT)
+    export_view = SurfaceView()
+    qtbot.addWidget(export_view)
+    export_view.resize(WIDTH, HEIGHT)
+    export_view.set_surface(xs, ys, heights + 1.0, (0.0, 9.0))
+    export_view.render_to_array(WIDTH, HEIGHT)
+    assert export_view.context() is view.context()
+    assert export_view.mesh_item.vertex_buffer.buffer_id != 0
+    export_view.release_gl()
+    assert export_view.mesh_item.vertex_buffer.buffer_id == 0
+    assert np.array_equal(view.render_to_array(WIDTH, HEIGHT), before), "the other view's picture is untouched"

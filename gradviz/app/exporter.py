@@ -419,6 +419,8 @@ class FrameRenderer:
         """Release the views (call on the GUI thread once rendering is over)."""
         self._exports.close()
         self.contour_export = None
+        if self.surface_view is not None:
+            self.surface_view.release_gl()
         for view in (self.surface_view, self.contour_view):
             if view is not None:
                 view.deleteLater()

@@ -200,6 +200,12 @@ class VertexBuffer:
         GL.glBindBuffer(self.target, 0)
         self.upload_count += 1
 
+    def release(self) -> None:
+        """Delete the GL buffer (the view's context must be current); the next upload makes a new one."""
+        if self.buffer_id:
+            GL.glDeleteBuffers(1, [self.buffer_id])
+            self.buffer_id = 0
+
     def bind_attributes(self, layout: Sequence[tuple[int, int]], stride_floats: int) -> None:
         """Bind and enable float attributes given as (slot, component count), packed in order."""
         GL.glBindBuffer(self.target, self.buffer_id)
@@ -371,6 +377,14 @@ class ShadedItem(pg_gl.GLGraphicsItem.GLGraphicsItem):
             self._programs[name] = ShaderProgram(vertex, fragment, attributes)
         return self._programs[name]
 
+    def release_gl(self) -> None:
+        """Delete the item's GL buffers (the context must be current)."""
+        for value in vars(self).values():
+            if isinstance(value, VertexBuffer):
+                value.release()
+            elif isinstance(value, TriangleBuffer):
+                value.buffer.release()
+
     def pixel_scale(self) -> float:
         """Device pixels per logical pixel of the frame being drawn (for line widths and sizes)."""
         view = self.view()
@@ -501,6 +515,13 @@ class SurfaceMeshItem(ShadedItem):
         """How dark the grid lines and the level lines on the surface are (0 hides them)."""
         self._line_strength = (grid, levels)
         self.update()
+
+    def release_gl(self) -> None:
+        """Delete the buffers and the colour table's texture (the context must be current)."""
+        super().release_gl()
+        if self._texture_id:
+            GL.glDeleteTextures(1, [self._texture_id])
+            self._texture_id = 0
 
     def _upload_pending(self) -> None:
         """Send new geometry and colour table to the GPU (only when they changed)."""
@@ -1035,6 +1056,33 @@ class FramebufferPool:
         return fbo
 
 
+_OFFSCREEN: dict[int, tuple[QtGui.QOpenGLContext, QtGui.QOffscreenSurface]] = {}  # by the application's id
+
+
+def offscreen_context() -> tuple[QtGui.QOpenGLContext, QtGui.QOffscreenSurface]:
+    """The one offscreen OpenGL context every 3D view draws with (created on first use, kept by the application).
+
+    One context for the window's view and every export's: software OpenGL generates machine code for each
+    shader and state per context, so an export's first frame reuses what the window has already made.
+    """
+    application = QtCore.QCoreApplication.instance()
+    if id(application) not in _OFFSCREEN:
+        _OFFSCREEN.clear()
+        context = QtGui.QOpenGLContext(application)
+        # The framebuffers choose their own sample counts; a multisampled context gains nothing.
+        context_format = QtGui.QSurfaceFormat.defaultFormat()
+        context_format.setSamples(0)
+        context.setFormat(context_format)
+        context.setShareContext(QtGui.QOpenGLContext.globalShareContext())
+        if not context.create():
+            raise RuntimeError("OpenGL is not available: the 3D view needs an OpenGL 2.1 context")
+        surface = QtGui.QOffscreenSurface(None, application)
+        surface.setFormat(context.format())
+        surface.create()
+        _OFFSCREEN[id(application)] = (context, surface)
+    return _OFFSCREEN[id(application)]
+
+
 class TextPlacer:
     """Draws short labels at pixel anchors, skipping any that would overlap a label already drawn."""
 
@@ -1474,39 +1522,31 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         return self._gl_context is not None
 
     def make_current(self) -> None:
-        """Make the view's offscreen context current, creating it and initialising the items on first use."""
-        if self._gl_context is not None:
-            self._gl_context.makeCurrent(self._gl_surface)
-            return
-        context = QtGui.QOpenGLContext(self)
-        # The framebuffers choose their own sample counts; a multisampled context format would make
-        # QPainter switch GL_MULTISAMPLE off behind the view's back.
-        context_format = QtGui.QSurfaceFormat.defaultFormat()
-        context_format.setSamples(0)
-        context.setFormat(context_format)
-        context.setShareContext(QtGui.QOpenGLContext.globalShareContext())
-        if not context.create():
-            raise RuntimeError("OpenGL is not available: the 3D view needs an OpenGL 2.1 context")
-        surface = QtGui.QOffscreenSurface(self.screen())
-        surface.setFormat(context.format())
-        surface.create()
+        """Make the offscreen context current, initialising the view's items in it on first use."""
+        context, surface = offscreen_context()
         if not context.makeCurrent(surface):
             raise RuntimeError("OpenGL is not available: the 3D view's context cannot be made current")
-        self._gl_context, self._gl_surface = context, surface
-        context.aboutToBeDestroyed.connect(self._release_framebuffers, QtCore.Qt.ConnectionType.DirectConnection)
-        self.initializeGL()
+        if self._gl_context is None:
+            self._gl_context, self._gl_surface = context, surface
+            self.initializeGL()
 
     def done_current(self) -> None:
-        """Release the view's context from this thread."""
+        """Release the context from this thread."""
         if self._gl_context is not None:
             self._gl_context.doneCurrent()
 
-    def _release_framebuffers(self) -> None:
-        """Delete the kept framebuffers while their context still exists."""
-        if self._gl_context is not None and self._gl_context.makeCurrent(self._gl_surface):
-            self._framebuffers.clear()
-            self._gl_context.doneCurrent()
+    def release_gl(self) -> None:
+        """Delete the view's framebuffers and GPU buffers (for a view that draws no more, such as an export's)."""
+        if self._gl_context is None:
+            return
+        self.make_current()
+        self._framebuffers.clear()
+        for item in self.items:
+            if isinstance(item, ShadedItem):
+                item.release_gl()
+        self.done_current()
         self._static_keys.clear()
+        self._static_text.clear()
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         """Draw a frame offscreen and paint it into the widget."""
