@@ -154,3 +154,14 @@ def test_each_panel_has_a_named_dock_and_a_menu_entry(open_window, qtbot) -> Non
     assert docks.docks["step_table_dock"].isVisible()
     step_table_entry.trigger()
     assert not docks.docks["step_table_dock"].isVisible()
+
+
+def test_default_layout_shows_the_probe_panels_plots_whole(make_main_window, qtbot) -> None:
+    window = make_main_window("himmelblau", size=(1600, 1000))
+    qtbot.wait(100)
+    panel = window.teaching_docks.probe_panel
+    viewport = panel.parentWidget()
+    assert panel.height() <= viewport.height() + 60, "the panel fits its dock, give or take an axis title"
+    for plot in panel.slice_plots:
+        assert plot.isVisible()
+        assert 100 <= plot.plot.height() <= 300

@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from gradviz.app.panel_base import LazyPanel, muted, run_qcolour, run_title
+from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, run_qcolour, run_title
 from gradviz.app.surface_view import TEXT_COLOUR
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
@@ -61,7 +61,7 @@ class LossPlot(LazyPanel):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = PanelPlot()
         item = self.plot.getPlotItem()
         item.hideButtons()
         item.setMenuEnabled(False)

@@ -24,7 +24,7 @@ from gradviz.app.probe_presenter import ProbePresenter
 from gradviz.app.settings import app_settings
 from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
-from gradviz.app.teaching_docks import install_teaching_docks
+from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
 from gradviz.app.themes import keeping_look
 from gradviz.core.errors import GradvizError
 from gradviz.core.notation import format_number
@@ -319,6 +319,9 @@ class MainWindow(QMainWindow):
         state, self._pending_dock_state = getattr(self, "_pending_dock_state", None), None
         if state is not None:
             self.restoreState(state)
+        elif not getattr(self, "_dock_column_shared", False):  # first launch: split the docks at the real height
+            share_dock_column(self, self.teaching_docks.docks)
+        self._dock_column_shared = True
 
     def save_layout(self) -> None:
         """Remember window geometry and splitter positions."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import QComboBox, QWidget
 
@@ -208,3 +209,20 @@ def wrong_sign(text: str) -> str:
 
 
 ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class PanelPlot(pg.PlotWidget):
+    """A white plot for a dock panel that asks for little room, so a panel's plots share what the dock has.
+
+    pyqtgraph's plots ask for 640×480; in a dock that scrolls, that would make the panel taller than the
+    dock and show only part of each plot.
+    """
+
+    PREFERRED = QSize(300, 140)
+
+    def __init__(self) -> None:
+        super().__init__(background="w")
+
+    def sizeHint(self) -> QSize:
+        """A small preferred size; the layout gives the plot whatever room is left."""
+        return self.PREFERRED

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.app.contour_view import ContourView
-from gradviz.app.panel_base import LazyPanel, muted, wrong_sign
+from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, wrong_sign
 from gradviz.app.surface_view import TEXT_COLOUR
 from gradviz.core.notation import format_number, partial_label, unicode_math
 from gradviz.core.probe import RELATIVE_STEP, Probe, SliceCurve, probe_at, slice_curves
@@ -146,7 +146,7 @@ class SlicePlot(QWidget):
         super().__init__(parent)
         self.title = QLabel()
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = PanelPlot()
         self.plot.setMinimumHeight(SLICE_HEIGHT)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         item = self.plot.getPlotItem()

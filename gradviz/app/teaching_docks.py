@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 DOCK_AREA = Qt.DockWidgetArea.RightDockWidgetArea
 DOCK_WIDTH = 480
-UPPER_SHARE = 0.56  # of the dock column's height, for the probe, update and step table
+UPPER_SHARE = 0.66  # of the dock column's height, for the probe, update and step table
 DOCK_ORDER = ("probe_dock", "update_dock", "step_table_dock", "loss_dock", "runs_dock")
 DOCK_TITLES = {
     "probe_dock": "Probe",
@@ -107,9 +107,15 @@ def arrange_docks(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
         dock.show()
     probe.raise_()
     loss.raise_()
-    height = max(window.height(), 600)
     window.resizeDocks([probe], [DOCK_WIDTH], Qt.Orientation.Horizontal)
-    window.resizeDocks([probe, loss], [round(height * UPPER_SHARE), round(height * (1 - UPPER_SHARE))],
+    share_dock_column(window, docks)
+
+
+def share_dock_column(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
+    """Split the dock column's height between the probe's group and the loss plot's at UPPER_SHARE."""
+    height = max(window.height(), 600)
+    upper, lower = docks[DOCK_ORDER[0]], docks[DOCK_ORDER[3]]
+    window.resizeDocks([upper, lower], [round(height * UPPER_SHARE), round(height * (1 - UPPER_SHARE))],
                        Qt.Orientation.Vertical)
 
 
