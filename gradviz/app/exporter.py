@@ -375,22 +375,26 @@ class FrameRenderer:
     def render_step(self, step: int, orbit: float = 0.0) -> np.ndarray:
         """The frame for a step as a (height, width, 4) uint8 RGBA array.
 
-        The 3D panel is copied in from its render_to_array; the contour panel paints straight into the frame
-        (what its render_to_array does into an image of its own, but from its cached static layer), then the caption.
+        The 3D panel is copied in from its rendering (started first, so OpenGL draws it while the contour panel
+        paints straight into the frame from its cached static layer), then the caption.
         """
         self.show_step(step, orbit)
         width, height = self.size
         frame = np.empty((height, width, 4), dtype=np.uint8)
-        if self.surface_view is not None:
-            slot = self.slot("3d")
-            frame[slot.top :, slot.left : slot.left + slot.size[0]] = self.surface_view.render_to_array(*slot.size)
         image = array_as_image(frame)
-        painter = QtGui.QPainter(image)
+        # OpenGL draws the 3D panel on its own threads while the contour panel is painted here
+        pending = self.surface_view.start_render(*self.slot("3d").size) if self.surface_view is not None else None
         if self.contour_view is not None:
+            painter = QtGui.QPainter(image)
             self.paint_contour_panel(painter)
+            painter.end()
+        if pending is not None:
+            slot = self.slot("3d")
+            frame[slot.top :, slot.left : slot.left + slot.size[0]] = self.surface_view.finish_render(pending)
         if self.caption is not None:
+            painter = QtGui.QPainter(image)
             self.caption.paint(painter, self.session)
-        painter.end()
+            painter.end()
         return frame
 
     def paint_contour_panel(self, painter: QtGui.QPainter, cached: bool = True) -> None:

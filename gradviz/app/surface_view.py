@@ -1106,6 +1106,17 @@ class TextPlacer:
         return True
 
 
+@dataclass(frozen=True)
+class PendingFrame:
+    """A frame handed to OpenGL and not yet read back: where it is drawn, its size and its pixel scale."""
+
+    purpose: str
+    framebuffer: QtOpenGL.QOpenGLFramebufferObject
+    width: int
+    height: int
+    pixel_scale: float
+
+
 class TextLayer:
     """Text painted on a transparent image, laid over frames one tile at a time where there is any."""
 
@@ -1581,9 +1592,17 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
                 return self.render_to_array(width, height)
             finally:
                 self.presentation_scale = kept
+        return self.finish_render(self.start_render(width, height))
+
+    def start_render(self, width: int, height: int) -> PendingFrame:
+        """Start drawing what the window shows at this size; other work can go on until finish_render."""
         width, height = int(width), int(height)
         scale = min(width / max(self.width(), 1), height / max(self.height(), 1))
-        return qimage_to_array(self._frame_image("export", width, height, scale))
+        return self._start_frame("export", width, height, scale)
+
+    def finish_render(self, pending: PendingFrame) -> np.ndarray:
+        """The started frame as an (height, width, 4) uint8 RGBA array."""
+        return qimage_to_array(self._finish_frame(pending))
 
     def mark_scene_changed(self) -> None:
         """Redraw the static layer on the next frame (call after changing items added from outside)."""
@@ -1630,25 +1649,39 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._make_opaque(target)
 
     def _frame_image(self, purpose: str, width: int, height: int, pixel_scale: float) -> QtGui.QImage:
-        """A frame drawn with OpenGL and read back, with the text and the probe's labels painted on the image.
+        """A frame drawn with OpenGL and read back, with the text and the probe's labels painted on the image."""
+        return self._finish_frame(self._start_frame(purpose, width, height, pixel_scale))
+
+    def _start_frame(self, purpose: str, width: int, height: int, pixel_scale: float) -> PendingFrame:
+        """Hand a frame's drawing to OpenGL, which (in software) draws it on its own threads meanwhile."""
+        self.make_current()
+        try:
+            fbo = self._framebuffers.get(purpose, width, height, 0)
+            self._render_frame(purpose, fbo.handle(), width, height, pixel_scale)
+            GL.glFlush()
+        finally:
+            self.done_current()
+        return PendingFrame(purpose, fbo, width, height, pixel_scale)
+
+    def _finish_frame(self, pending: PendingFrame) -> QtGui.QImage:
+        """Read a started frame back and paint its text and the probe's labels on it.
 
         Painting text on the read-back image costs far less than QPainter's OpenGL engine.
         """
         self.make_current()
         try:
-            fbo = self._framebuffers.get(purpose, width, height, 0)
-            self._render_frame(purpose, fbo.handle(), width, height, pixel_scale)
-            image = fbo.toImage()
-            fbo.release()
+            image = pending.framebuffer.toImage()
+            pending.framebuffer.release()
         finally:
             self.done_current()
         painter = QtGui.QPainter(image)
-        text = self._static_text.get(purpose)
+        text = self._static_text.get(pending.purpose)
         if text is not None:
             text.paint(painter)
         if self._probe_overlay is not None:
-            painter.scale(pixel_scale, pixel_scale)
-            self._paint_probe_labels(painter, width / pixel_scale, height / pixel_scale)
+            scale = pending.pixel_scale
+            painter.scale(scale, scale)
+            self._paint_probe_labels(painter, pending.width / scale, pending.height / scale)
         painter.end()
         return image
 
