@@ -165,3 +165,15 @@ def test_default_layout_shows_the_probe_panels_plots_whole(make_main_window, qtb
     for plot in panel.slice_plots:
         assert plot.isVisible()
         assert 100 <= plot.plot.height() <= 300
+
+
+def test_loss_plot_clock_follows_playback_and_is_exact_on_pause(open_window, qtbot) -> None:
+    window, docks = open_window("rosenbrock")
+    clock = docks.loss_plot.clock_line
+    window.stepper.speed_box.setValue(60)
+    window.stepper.set_playing(True)
+    qtbot.waitUntil(lambda: clock.value() >= 10, timeout=3000)  # it moves while the run plays
+    window.stepper.set_playing(False)
+    assert clock.value() == window.session.step
+    window.session.set_step(3)
+    assert clock.value() == 3

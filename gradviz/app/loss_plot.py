@@ -117,4 +117,12 @@ class LossPlot(LazyPanel):
         self._move_clock(session.step)
 
     def _move_clock(self, step: int) -> None:
+        """Put the clock line at the step; while a run plays, a few times a second (each move redraws the plot)."""
+        if self.is_playing:
+            self.defer_while_playing()
+            return
         self.clock_line.setValue(step)
+
+    def _catch_up(self) -> None:
+        super()._catch_up()
+        self.clock_line.setValue(self._session.step)

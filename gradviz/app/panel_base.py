@@ -148,11 +148,20 @@ class LazyPanel(QWidget):
         if not (self._seen and self.isVisible()):
             return
         if self._playing:
-            if not self._playback_timer.isActive():
-                self._playback_timer.start()
+            self.defer_while_playing()
             return
         self._stale = False
         self.refresh()
+
+    @property
+    def is_playing(self) -> bool:
+        """Whether a run is playing (the panel then redraws a few times a second)."""
+        return self._playing
+
+    def defer_while_playing(self) -> None:
+        """Catch up at the next of the few redraws a second made while a run plays."""
+        if not self._playback_timer.isActive():
+            self._playback_timer.start()
 
     def set_playing(self, playing: bool) -> None:
         """While the run plays, redraw a few times a second instead of on every step; catch up on pause."""
