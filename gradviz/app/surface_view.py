@@ -30,6 +30,7 @@ from gradviz.app.view_common import (
     widened_range,
 )
 
+PRERENDER_EVENT = QtCore.QEvent.Type(QtCore.QEvent.registerEventType())
 BOX_HALF_WIDTH = 1.0
 BOX_HEIGHT = 1.0
 CURVE_HALF_DEPTH = 0.14
@@ -1177,6 +1178,9 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         """Create an empty view; call set_surface or set_curve to show something."""
         self._gl_context: QtGui.QOpenGLContext | None = None
         self._gl_surface: QtGui.QOffscreenSurface | None = None
+        self._frame_revision = 0
+        self._prerender_posted = False
+        self._prerendered: tuple[int, PendingFrame] | None = None
         super().__init__(parent)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -1566,11 +1570,44 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         painter.drawImage(QtCore.QPointF(0.0, 0.0), image)
         painter.end()
 
+    def update(self) -> None:
+        """Schedule a repaint, and start drawing the frame as soon as this round of changes is over.
+
+        The frame is handed to OpenGL in a posted event, which Qt delivers before its repaint; software OpenGL
+        draws it on its own threads while the window paints its other widgets (this view paints last), and
+        paintEvent only reads it back.
+        """
+        super().update()
+        self._frame_revision += 1
+        if not self._prerender_posted:
+            self._prerender_posted = True
+            QtCore.QCoreApplication.postEvent(self, QtCore.QEvent(PRERENDER_EVENT))
+
+    def event(self, event: QtCore.QEvent) -> bool:
+        """Start the posted frame early (see update)."""
+        if event.type() != PRERENDER_EVENT:
+            return super().event(event)
+        self._prerender_posted = False
+        if self.isVisible() and self.width() > 0 and self.height() > 0:
+            self._prerendered = (self._frame_revision, self._start_frame(*self._window_frame_size()))
+        return True
+
+    def _window_frame_size(self) -> tuple[str, int, int, float]:
+        """The purpose, device-pixel size and pixel scale of the window's frame."""
+        return "window", max(self.deviceWidth(), 1), max(self.deviceHeight(), 1), self.devicePixelRatioF()
+
     def render_window_image(self) -> QtGui.QImage:
-        """The frame the window shows, at the widget's device-pixel size."""
-        width, height = max(self.deviceWidth(), 1), max(self.deviceHeight(), 1)
-        image = self._frame_image("window", width, height, self.devicePixelRatioF())
-        image.setDevicePixelRatio(self.devicePixelRatioF())
+        """The frame the window shows, at the widget's device-pixel size (started early if nothing changed since)."""
+        prerendered, self._prerendered = self._prerendered, None
+        _, width, height, pixel_scale = self._window_frame_size()
+        if prerendered is not None:
+            revision, pending = prerendered
+            if revision == self._frame_revision and (pending.width, pending.height) == (width, height):
+                image = self._finish_frame(pending)
+                image.setDevicePixelRatio(pixel_scale)
+                return image
+        image = self._frame_image(*self._window_frame_size())
+        image.setDevicePixelRatio(pixel_scale)
         return image
 
     def set_presentation_scale(self, scale: float) -> None:
