@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.view_splitter.setObjectName("view_splitter")
         self.view_splitter.addWidget(self.surface_view)
         self.view_splitter.addWidget(self.contour_view)
+        self.surface_view.raise_()  # painted after the map, while OpenGL has been drawing it meanwhile
         self.view_splitter.setChildrenCollapsible(True)
         self.view_splitter.setStretchFactor(0, 1)
         self.view_splitter.setStretchFactor(1, 1)
@@ -94,6 +95,14 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.teaching_docks = install_teaching_docks(self)
         self._restore_layout()
+        self._enable_controls_with_a_formula()
+        self.session.formula_changed.connect(self._enable_controls_with_a_formula)
+
+    def _enable_controls_with_a_formula(self, *_: object) -> None:
+        """The domain and run controls wait (greyed) until a formula has been analysed: until then they hold nothing."""
+        ready = self.session.analysis is not None
+        for widget in (self.formula_panel.domain_widget, self.stepper.controls):
+            widget.setEnabled(ready)
 
     # ----- actions -------------------------------------------------------------------------------------------
     def _action(self, text: str, slot: object, shortcut: str | QKeySequence.StandardKey | None = None,
