@@ -16,7 +16,7 @@ from gradviz.app.surface_view import (
     level_coordinates,
     qmatrix_to_array,
 )
-from gradviz.app.view_common import TrajectoryData, format_tick, nice_ticks
+from gradviz.app.view_common import TrajectoryData, format_tick, nice_ticks, qimage_to_array
 
 WIDTH, HEIGHT = 640, 400
 MAGENTA = (1.0, 0.0, 1.0, 1.0)
@@ -311,3 +311,28 @@ def test_views_share_one_context_and_an_export_view_gives_its_buffers_back(view,
     export_view.release_gl()
     assert export_view.mesh_item.vertex_buffer.buffer_id == 0
     assert np.array_equal(view.render_to_array(WIDTH, HEIGHT), before), "the other view's picture is untouched"
+
+
+def test_a_frame_started_early_is_the_picture_of_the_latest_change(view, qtbot):
+    from PySide6.QtCore import QCoreApplication
+
+    from gradviz.app.surface_view import PRERENDER_EVENT
+
+    def pixels(image) -> np.ndarray:
+        return qimage_to_array(image)[..., :3].astype(int)
+
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    path = np.column_stack([np.linspace(-1, 1, 20), np.zeros(20), np.linspace(-1, 1, 20) ** 2])
+    view.set_trajectories([TrajectoryData(path, MAGENTA, 0)])
+    view.render_window_image()
+    view.set_current_index(5)
+    QCoreApplication.sendPostedEvents(view, PRERENDER_EVENT)
+    assert view._prerendered is not None, "the frame was handed to OpenGL before the repaint"
+    early = pixels(view.render_window_image())
+    assert np.array_equal(early, pixels(view.render_window_image()))
+    view.set_current_index(6)
+    QCoreApplication.sendPostedEvents(view, PRERENDER_EVENT)
+    view.set_current_index(12)  # a change after the early start: that frame is not used
+    assert np.array_equal(pixels(view.render_window_image()), pixels(view.render_window_image()))
+    assert not np.array_equal(early, pixels(view.render_window_image()))
