@@ -1179,6 +1179,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._gl_context: QtGui.QOpenGLContext | None = None
         self._gl_surface: QtGui.QOffscreenSurface | None = None
         self._frame_revision = 0
+        self._painted_revision = -1
         self._prerender_posted = False
         self._prerendered: tuple[int, PendingFrame] | None = None
         super().__init__(parent)
@@ -1588,7 +1589,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         if event.type() != PRERENDER_EVENT:
             return super().event(event)
         self._prerender_posted = False
-        if self.isVisible() and self.width() > 0 and self.height() > 0:
+        if self._frame_revision != self._painted_revision and self.isVisible() and self.width() and self.height():
             self._prerendered = (self._frame_revision, self._start_frame(*self._window_frame_size()))
         return True
 
@@ -1599,6 +1600,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
     def render_window_image(self) -> QtGui.QImage:
         """The frame the window shows, at the widget's device-pixel size (started early if nothing changed since)."""
         prerendered, self._prerendered = self._prerendered, None
+        self._painted_revision = self._frame_revision
         _, width, height, pixel_scale = self._window_frame_size()
         if prerendered is not None:
             revision, pending = prerendered
