@@ -271,3 +271,18 @@ def test_only_steps_with_an_update_can_be_explained() -> None:
 def test_replay_refuses_mismatched_shapes() -> None:
     with pytest.raises(DescentError, match="one shape"):
         list(replay_optimizer(OptimizerSettings(), np.zeros((3, 2)), np.zeros((2, 2))))
+
+
+@pytest.mark.parametrize("variant", [v for v in OPTIMIZER_VARIANTS if v["name"] != "newton"], ids=variant_id)
+def test_steps_explained_in_any_order_match_a_fresh_explanation(variant: dict[str, object]) -> None:
+    import gradviz.core.explain as explain
+
+    run = descend(BOWL, (2.0, 1.0), max_steps=40, **variant)
+    last = len(run.steps) - 2
+    assert last > 10
+    in_order = {k: explain_step(run, k) for k in (last, 3, last // 2, 0)}  # the replay is kept between calls
+    for k, explanation in in_order.items():
+        reached = [variable.new_value for variable in explanation.variables]
+        assert reached == pytest.approx(run.steps[k + 1].point, rel=1e-12, abs=1e-300), "the step the run took"
+        explain._REPLAYS.clear()
+        assert explain_step(run, k) == explanation

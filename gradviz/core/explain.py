@@ -17,6 +17,7 @@ added instead of subtracted.
 from __future__ import annotations
 
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -562,6 +563,52 @@ def _notes(numbers: _StepNumbers) -> tuple[str, ...]:
     return tuple(notes)
 
 
+class _FedSteps:
+    """Steps first to stop − 1 of a run: their points, partials, and the gradients the optimizer was fed."""
+
+    def __init__(self, run: Run, first: int, stop: int) -> None:
+        settings = run.settings.optimizer
+        steps = run.steps[first:stop]
+        self.points = np.array([step.point for step in steps], dtype=float)
+        self.partials = np.array([step.gradient for step in steps], dtype=float)
+        self.fed = self.partials
+        if settings.weight_decay:
+            decay = self.points * settings.weight_decay
+            self.fed = self.partials + decay if settings.sign == "correct" else self.partials - decay
+
+
+class _ReplayedRun(_FedSteps):
+    """A run's optimizer states, replayed once as far as asked: explaining step k late in a long run is quick."""
+
+    def __init__(self, run: Run) -> None:
+        super().__init__(run, 0, len(run.steps) - 1)
+        self._replay = replay_optimizer(run.settings.optimizer, self.points, self.fed)
+        self._states: list[OptimizerState] = []
+
+    def state(self, k: int) -> OptimizerState:
+        """The optimizer's state around step k."""
+        while len(self._states) <= k:
+            self._states.append(next(self._replay))
+        return self._states[k]
+
+
+_REPLAYS: OrderedDict[int, tuple[Run, _ReplayedRun]] = OrderedDict()
+REPLAYS_KEPT = 8
+
+
+def _replay_of(run: Run) -> _ReplayedRun:
+    """The replay of this run (the runs explained last are kept, each held so its id stays its own)."""
+    kept = _REPLAYS.get(id(run))
+    if kept is not None and kept[0] is run:
+        _REPLAYS.move_to_end(id(run))
+        return kept[1]
+    replay = _ReplayedRun(run)
+    _REPLAYS[id(run)] = (run, replay)
+    while len(_REPLAYS) > REPLAYS_KEPT:
+        _REPLAYS.popitem(last=False)
+    return replay
+
+
 def explain_step(
     source: RunResult | Run,
     k: int,
@@ -578,19 +625,18 @@ def explain_step(
         applied = f"at steps 0 to {len(run.steps) - 2}" if len(run.steps) > 1 else "none"
         raise ValueError(f"no update was applied from step {k} (updates of this run: {applied})")
     settings = run.settings.optimizer
-    first = k if settings.name in MEMORYLESS_OPTIMIZERS else 0  # no state to rebuild from earlier steps
-    replayed = run.steps[first : k + 1]
-    points = np.array([step.point for step in replayed], dtype=float)
-    partials = np.array([step.gradient for step in replayed], dtype=float)
-    fed = partials
-    if settings.weight_decay:
-        decay = points * settings.weight_decay
-        fed = partials + decay if settings.sign == "correct" else partials - decay
-    *_, state = replay_optimizer(settings, points, fed, _hessian_objective(source, objective))
-    old = points[-1]
+    if settings.name in MEMORYLESS_OPTIMIZERS:  # no state to rebuild from earlier steps
+        steps = _FedSteps(run, k, k + 1)
+        *_, state = replay_optimizer(settings, steps.points, steps.fed, _hessian_objective(source, objective))
+        row = 0
+    else:
+        steps = _replay_of(run)
+        state, row = steps.state(k), k
+    old = steps.points[row]
     # The rules are odd in g, so feeding −g (the engine's wrong sign) gives exactly the negated update.
     new = old + state.update if settings.sign == "correct" else old - state.update
-    numbers = _StepNumbers(settings, function_name, run.variables, k, old, partials[-1], fed[-1], state, new)
+    numbers = _StepNumbers(settings, function_name, run.variables, k, old, steps.partials[row], steps.fed[row], state,
+                           new)
     written = {style: _EXPLAINERS[settings.name](_Writer(style), numbers) for style in STYLES}
     return StepExplanation(
         k=k,
@@ -606,7 +652,7 @@ def explain_step(
             VariableExplanation(
                 variable=name,
                 old_value=float(old[index]),
-                partial=float(partials[-1][index]),
+                partial=float(steps.partials[row][index]),
                 new_value=float(new[index]),
                 lines_unicode=tuple(written["unicode"].per_variable[index]),
                 lines_latex=tuple(written["latex"].per_variable[index]),
