@@ -266,3 +266,20 @@ def test_undefined_stretches_of_a_slice_are_left_out() -> None:
     assert np.isnan(along_x[:, 2]).any() and np.isfinite(along_x[along_x[:, 0] > 0, 2]).all()
     assert len(finite_runs(along_x)) == 1
     assert contour.arrows[0].tip[0] > 1.0, "∂f/∂x = 1/x > 0 points right"
+
+
+def test_one_change_computes_the_overlays_once_for_what_they_show(make_main_window, monkeypatch) -> None:
+    window = make_main_window("rosenbrock")
+    presenter = window.probe_presenter
+    calls = []
+    compute = presenter.compute
+    monkeypatch.setattr(presenter, "compute", lambda: calls.append(1) or compute())
+    window.session.set_step(window.session.step)  # nothing changed: nothing computed
+    assert calls == []
+    window.session.set_step(window.session.step + 1)
+    assert len(calls) == 1
+    window.session.set_analysis(analyze_in_process("(1 - x)^2 + 50(y - x^2)^2"))  # field, runs and clock signals
+    assert len(calls) <= 3, "the field's signal computes; the runs' and the clock's only if the point moved"
+    surface_overlay, contour_overlay = presenter.surface_overlay, presenter.contour_overlay
+    assert contour_overlay is not None and surface_overlay is not None
+    assert contour_overlay.point == pytest.approx(window.session.runs[0].points[window.session.step][:2])

@@ -276,6 +276,11 @@ def _remembered(key: str, default: bool) -> bool:
     return bool(app_settings().value(key, default, type=bool))
 
 
+def _same_inputs(first: tuple, second: tuple) -> bool:
+    """Whether two overlay inputs are the same: formula and field the very same objects, the rest equal."""
+    return first[0] is second[0] and first[1] is second[1] and first[2:] == second[2:]
+
+
 class ProbePresenter:
     """Draws the partial derivatives at the probe point (or run 1's current point) on both views.
 
@@ -293,6 +298,7 @@ class ProbePresenter:
         self.contour_overlay: ContourProbeOverlay | None = None
         self.actions: dict[str, QAction] = {}
         self._reference: tuple[GridField | None, float] = (None, 0.0)
+        self._drawn_from: tuple | None = None
         if contour_view is not None:
             contour_view.set_equal_aspect(_remembered(ASPECT_KEY, False))
         for signal in (session.probe_changed, session.field_changed, session.runs_changed, session.view_changed):
@@ -305,12 +311,26 @@ class ProbePresenter:
             self.refresh()
 
     def refresh(self) -> None:
-        """Recompute the overlays and hand them to the views."""
+        """Recompute the overlays and hand them to the views, unless nothing they are drawn from has changed.
+
+        One change often arrives as several signals (a new formula: the field, then the runs, then the clock);
+        the overlays are computed once for what they show.
+        """
+        inputs = self._inputs()
+        if self._drawn_from is not None and _same_inputs(inputs, self._drawn_from):
+            return
+        self._drawn_from = inputs
         self.surface_overlay, self.contour_overlay = self.compute() if self.shown else (None, None)
         if self.surface_view is not None:
             self.surface_view.set_probe_overlay(self.surface_overlay)
         if self.contour_view is not None:
             self.contour_view.set_probe_overlay(self.contour_overlay)
+
+    def _inputs(self) -> tuple:
+        """Everything the overlays are drawn from: formula and field (as objects), point, plot, view, choices."""
+        session = self.session
+        return (session.analysis, session.field, current_probe_point(session), session.plot, session.view,
+                self.shown, self.plane_shown)
 
     def compute(self) -> tuple[SurfaceProbeOverlay | None, ContourProbeOverlay | None]:
         """Both overlays at the current probe point, or None where there is nothing to draw."""
