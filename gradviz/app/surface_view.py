@@ -1571,14 +1571,14 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         painter.drawImage(QtCore.QPointF(0.0, 0.0), image)
         painter.end()
 
-    def update(self) -> None:
+    def update(self, *area: object) -> None:
         """Schedule a repaint, and start drawing the frame as soon as this round of changes is over.
 
         The frame is handed to OpenGL in a posted event, which Qt delivers before its repaint; software OpenGL
         draws it on its own threads while the window paints its other widgets (this view paints last), and
         paintEvent only reads it back.
         """
-        super().update()
+        super().update(*area)
         self._frame_revision += 1
         if not self._prerender_posted:
             self._prerender_posted = True
