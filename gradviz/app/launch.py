@@ -68,18 +68,10 @@ def app_icon() -> object:
 
 
 def configure_qt() -> None:
-    """Settings that must be made before the QApplication exists: shared GL contexts and a multisampled format."""
-    from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtGui import QSurfaceFormat
-
+    """Settings that must be made before the QApplication exists (the 3D views make their one context themselves)."""
     from gradviz.app.qt_workarounds import keep_singletons_alive
 
     keep_singletons_alive()
-    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    surface_format = QSurfaceFormat()
-    surface_format.setDepthBufferSize(24)
-    surface_format.setSamples(4)
-    QSurfaceFormat.setDefaultFormat(surface_format)
 
 
 def launch_app(args: argparse.Namespace) -> int:

@@ -1070,11 +1070,8 @@ def offscreen_context() -> tuple[QtGui.QOpenGLContext, QtGui.QOffscreenSurface]:
     if id(application) not in _OFFSCREEN:
         _OFFSCREEN.clear()
         context = QtGui.QOpenGLContext(application)
-        # The framebuffers choose their own sample counts; a multisampled context gains nothing.
-        context_format = QtGui.QSurfaceFormat.defaultFormat()
-        context_format.setSamples(0)
-        context.setFormat(context_format)
-        context.setShareContext(QtGui.QOpenGLContext.globalShareContext())
+        # The framebuffers have their own depth buffers and sample counts; the context needs neither.
+        context.setFormat(QtGui.QSurfaceFormat())
         if not context.create():
             raise RuntimeError("OpenGL is not available: the 3D view needs an OpenGL 2.1 context")
         surface = QtGui.QOffscreenSurface(None, application)
@@ -1589,7 +1586,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         if event.type() != PRERENDER_EVENT:
             return super().event(event)
         self._prerender_posted = False
-        if self._frame_revision != self._painted_revision and self.isVisible() and self.width() and self.height():
+        first_paint = self._painted_revision < 0  # the window is still being laid out: its size may change yet
+        if not first_paint and self._frame_revision != self._painted_revision and self.isVisible():
             self._prerendered = (self._frame_revision, self._start_frame(*self._window_frame_size()))
         return True
 
