@@ -239,3 +239,11 @@ def test_zooming_the_contour_panel_changes_the_domain_everywhere(make_main_windo
     assert window.surface_view.mesh_item.upload_count > uploads
     qtbot.wait(400)
     assert window.session.plot.ranges["x"] == (low, high), "the domain keeps changing by itself"
+
+
+def test_one_variable_shows_one_range_row(make_main_window) -> None:
+    window = make_main_window("double-well")
+    panel = window.formula_panel
+    shown = [[widget.isVisible() for widget in (panel.axis_boxes[row], panel.low_boxes[row], *panel._range_words[row])]
+             for row in range(2)]
+    assert shown == [[True] * 4, [False] * 4]

@@ -86,11 +86,12 @@ class FormulaPanel(QWidget):
             box.activated.connect(self._axes_edited)
         domain_grid = QGridLayout()
         domain_grid.setContentsMargins(0, 0, 0, 0)
-        for row in range(2):
+        self._range_words = [(QLabel("from"), QLabel("to")) for _ in range(2)]
+        for row, (from_word, to_word) in enumerate(self._range_words):
             domain_grid.addWidget(self.axis_boxes[row], row, 0)
-            domain_grid.addWidget(QLabel("from"), row, 1)
+            domain_grid.addWidget(from_word, row, 1)
             domain_grid.addWidget(self.low_boxes[row], row, 2)
-            domain_grid.addWidget(QLabel("to"), row, 3)
+            domain_grid.addWidget(to_word, row, 3)
             domain_grid.addWidget(self.high_boxes[row], row, 4)
         domain_grid.addWidget(QLabel("grid"), 2, 0)
         domain_grid.addWidget(self.resolution_box, 2, 2, 1, 3)
@@ -177,7 +178,7 @@ class FormulaPanel(QWidget):
         variables = self._session.variables
         for row in range(2):
             visible = row < len(plot.axes)
-            for widget in (self.axis_boxes[row], self.low_boxes[row], self.high_boxes[row]):
+            for widget in (self.axis_boxes[row], self.low_boxes[row], self.high_boxes[row], *self._range_words[row]):
                 widget.setVisible(visible)
             if not visible:
                 continue
