@@ -1035,7 +1035,7 @@ def clip_segment(start: np.ndarray, end: np.ndarray, low: Sequence[float], high:
 
 
 class FramebufferPool:
-    """Multisampled framebuffers with depth, kept by purpose and size so repeated frames reuse them."""
+    """Framebuffers with depth, kept by purpose and size so repeated frames reuse them."""
 
     def __init__(self) -> None:
         """Start empty."""
@@ -1045,13 +1045,12 @@ class FramebufferPool:
         """Drop every framebuffer (the context must be current)."""
         self._buffers.clear()
 
-    def get(self, purpose: str, width: int, height: int, samples: int) -> QtOpenGL.QOpenGLFramebufferObject:
+    def get(self, purpose: str, width: int, height: int) -> QtOpenGL.QOpenGLFramebufferObject:
         """The framebuffer for this purpose, recreated when the size changed (context must be current)."""
         fbo = self._buffers.get(purpose)
         if fbo is None or fbo.width() != width or fbo.height() != height:
             fbo_format = QtOpenGL.QOpenGLFramebufferObjectFormat()
             fbo_format.setAttachment(QtOpenGL.QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
-            fbo_format.setSamples(samples)
             fbo = QtOpenGL.QOpenGLFramebufferObject(width, height, fbo_format)
             self._buffers[purpose] = fbo
         return fbo
@@ -1658,7 +1657,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         The static layer (box, surface, text and colour bar) is kept and redrawn only when the
         surface, the camera or the frame size changed, so an animation step costs one copy plus the
         runs (whose lines and points smooth their own edges). In the window a changed layer is first
-        drawn quickly without multisampling and redrawn antialiased once the picture has settled;
+        drawn quickly without supersampling and redrawn antialiased once the picture has settled;
         exports are always antialiased.
         """
         self.pixel_scale = pixel_scale
@@ -1670,7 +1669,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         smooth = purpose == "export" or self._settled
         if self._use_static_cache:
             try:
-                layer = self._framebuffers.get(f"static {purpose}", width, height, 0)
+                layer = self._framebuffers.get(f"static {purpose}", width, height)
                 if self._static_keys.get(purpose) != (scene_key, smooth):
                     self._static_keys.pop(purpose, None)
                     self._draw_static_layer(purpose, layer.handle(), width, height, smooth)
@@ -1693,7 +1692,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         """Hand a frame's drawing to OpenGL, which (in software) draws it on its own threads meanwhile."""
         self.make_current()
         try:
-            fbo = self._framebuffers.get(purpose, width, height, 0)
+            fbo = self._framebuffers.get(purpose, width, height)
             self._render_frame(purpose, fbo.handle(), width, height, pixel_scale)
             GL.glFlush()
         finally:
@@ -1741,7 +1740,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         """Draw every item except the runs into target; paint the text on an image.
 
         Smooth, the items are drawn supersampled (twice as wide and high, lines twice as thick) and reduced
-        by averaging each 2×2 block: with software OpenGL that costs a quarter of 4× multisampling. The text
+        by averaging each 2×2 block: with software OpenGL that takes about half as long as 4× multisampling. The text
         (ticks, titles, colour bar) is painted with QPainter's raster engine on a transparent image that each
         frame lays over the read-back picture: far quicker than QPainter's OpenGL engine.
         """
@@ -1749,7 +1748,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         factor = self.SUPERSAMPLING if smooth and fits else 1
         canvas = target
         if factor > 1:
-            canvas = self._framebuffers.get(f"supersampled {purpose}", width * factor, height * factor, 0).handle()
+            canvas = self._framebuffers.get(f"supersampled {purpose}", width * factor, height * factor).handle()
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, canvas)
         GL.glViewport(0, 0, width * factor, height * factor)
         GL.glClearColor(*self.opts["bgcolor"])
