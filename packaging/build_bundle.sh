@@ -38,5 +38,6 @@ fi
 echo "build_bundle: built $bundle in $((SECONDS - start)) s"
 echo "size: $(du -sh "$bundle" | cut -f1)"
 echo "largest parts:"
-du -s -B1 "$bundle/gradviz" "$bundle"/_internal/* | sort -rn | head -n 10 \
+# sed reads to the end (head would stop early, and pipefail would turn sort's SIGPIPE into the script's failure).
+du -s -B1 "$bundle/gradviz" "$bundle"/_internal/* | sort -rn | sed -n '1,10p' \
     | while read -r bytes path; do printf '  %8s  %s\n' "$(numfmt --to=iec "$bytes")" "${path#"$bundle"/}"; done

@@ -21,7 +21,7 @@ system_packages=(
 install_system_packages() {
     local missing=()
     for package in "${system_packages[@]}"; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+        [[ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" == *"install ok installed"* ]] || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     echo "gradviz: installing system packages: ${missing[*]}" >&2
