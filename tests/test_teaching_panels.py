@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from gradviz.app.stepper_panel import lr_to_slider
 from gradviz.app.teaching_docks import DOCK_ORDER, TeachingDocks, install_teaching_docks
 from gradviz.core.errors import GradvizError
+from gradviz.core.lessons import shipped_lessons
 from gradviz.core.notation import format_number
 from gradviz.core.step_table import from_csv, step_table
 
@@ -177,3 +178,43 @@ def test_loss_plot_clock_follows_playback_and_is_exact_on_pause(open_window, qtb
     assert clock.value() == window.session.step
     window.session.set_step(3)
     assert clock.value() == 3
+
+
+def test_loss_plot_frames_every_run_and_holds_still(make_main_window, qtbot) -> None:
+    """Long runs on Beale's function, one diverging: the view shows them whole and stays put until something changes.
+
+    pyqtgraph's own auto-range measured the thinned curve, which can lose the diverged last step; the range
+    then flipped between two values on every repaint, and the plot never stopped repainting.
+    """
+    window = make_main_window(None)
+    docks = window.teaching_docks
+    window.open_scenario(shipped_lessons()[-1].scenes[-1].scenario, wait=True)
+    window.session.set_step(window.session.last_step)
+    plot = docks.loss_plot
+    seen(docks, "loss_dock", plot, qtbot)
+    qtbot.wait(200)
+    view = plot.plot.getPlotItem().getViewBox()
+    (x_low, x_high), (y_low, y_high) = view.viewRange()
+    for result in window.session.runs:
+        finite = result.values[np.isfinite(result.values)]
+        assert y_low <= finite.min() and finite.max() <= y_high
+        assert x_low <= 0 and len(result.values) - 1 <= x_high
+    paints = []
+    plot.plot.viewport().installEventFilter(watcher := PaintCounter(paints))
+    qtbot.wait(500)
+    plot.plot.viewport().removeEventFilter(watcher)
+    assert len(paints) <= 1, "the plot keeps repainting by itself"
+
+
+class PaintCounter(QObject):
+    """Append to a list at every paint of the watched widget."""
+
+    def __init__(self, paints: list[int]) -> None:
+        super().__init__()
+        self.paints = paints
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Count and let the paint go on."""
+        if event.type() == QEvent.Type.Paint:
+            self.paints.append(1)
+        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from gradviz.core.session import Session
 
 LOG_FLOOR = 1e-12  # relative to the largest |f| shown: what f − min f is lifted by so the minimum can be drawn
 CURVE_WIDTH = 2.4
+RANGE_PADDING = 0.04  # of each axis's span, on either side
 CLOCK_PEN = pg.mkPen((60, 60, 70), width=1.5, style=Qt.PenStyle.DashLine)
 
 
@@ -113,8 +115,29 @@ class LossPlot(LazyPanel):
         ]
         self.legend.setText(legend_html(session.runs))
         self.caption.setText(muted(shown.caption))
-        item.enableAutoRange()
+        self._fit_view(shown)
         self._move_clock(session.step)
+
+    def _fit_view(self, shown: LossCurves) -> None:
+        """Show every step and every finite height, measured on the data rather than on what the plot draws.
+
+        pyqtgraph's auto-range measures the drawn curve, which is clipped to the view and thinned to its
+        width; the thinning can drop a run's last, diverged step, so the range, the axis width and with it the
+        thinning flipped back and forth on every repaint.
+        """
+        heights = [values[np.isfinite(values) & ((values > 0) if shown.log else True)] for values in shown.heights]
+        finite = np.concatenate(heights) if heights else np.zeros(0)
+        item = self.plot.getPlotItem()
+        item.disableAutoRange()
+        longest = max((len(values) for values in shown.heights), default=1)
+        item.setXRange(0, max(longest - 1, 1), padding=RANGE_PADDING)
+        if finite.size:
+            low, high = float(finite.min()), float(finite.max())
+            if shown.log:
+                low, high = math.log10(low), math.log10(high)
+            if high - low <= 1e-12 * max(1.0, abs(high)):
+                low, high = low - 0.5, high + 0.5
+            item.setYRange(low, high, padding=RANGE_PADDING)
 
     def _move_clock(self, step: int) -> None:
         """Put the clock line at the step; while a run plays, a few times a second (each move redraws the plot)."""
