@@ -22,6 +22,7 @@ from gradviz.app.presentation import PresentationMode
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter
 from gradviz.app.probe_presenter import ProbePresenter
 from gradviz.app.settings import app_settings
+from gradviz.app.single_repaint import SingleRepaint
 from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self.controller = FormulaController(self.session, self)
         self.current_path: Path | None = None
         self.setWindowTitle("gradviz")
+        self.single_repaint = SingleRepaint(self)
 
         self.surface_view = SurfaceView()
         self.contour_view = ContourView()

@@ -1,0 +1,45 @@
+"""One repaint per change: the work Qt would leave for after the window's repaint is done just before it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtWidgets import QGraphicsView, QWidget
+
+from gradviz.app.panel_base import REFRESH_EVENT
+from gradviz.app.surface_view import PRERENDER_EVENT
+
+CATCH_UP_ROUNDS = 2  # a panel's redraw can change a plot's layout, whose new geometry changes its scene once more
+
+
+class SingleRepaint(QObject):
+    """Before a window repaints, run the panels' posted redraws, pending layouts and graphics-scene updates.
+
+    Qt delivers posted events in the order they were posted, whatever their priority says, once anything has
+    flushed a single kind of event. A window's repaint request is posted by the first widget a change touches, so
+    a panel redraw, a layout or a plot's scene update posted later in the same change reached the screen only in
+    a second, third… repaint of the window (five were counted for one new formula), each repainting much of the
+    window and showing the change half done. Watching the window's repaint request and delivering those events
+    first puts the whole change on the screen in one repaint.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Catch up just before the window's repaint; the repaint itself goes on as usual."""
+        if watched is self._window and event.type() == QEvent.Type.UpdateRequest:
+            self.catch_up()
+        return False
+
+    def catch_up(self) -> None:
+        """Deliver the posted work that changes what the window shows."""
+        for _ in range(CATCH_UP_ROUNDS):
+            QCoreApplication.sendPostedEvents(None, REFRESH_EVENT)
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            for view in self._window.findChildren(QGraphicsView):
+                scene = view.scene()
+                if scene is not None and view.isVisible():
+                    QCoreApplication.sendPostedEvents(scene, QEvent.Type.MetaCall)
+        QCoreApplication.sendPostedEvents(None, PRERENDER_EVENT)
