@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QDoubleValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -60,6 +60,24 @@ def slider_to_lr(position: int) -> float:
     return float(f"{10 ** exponent:.3g}")
 
 
+class NumberEdit(QLineEdit):
+    """A line edit as wide as a sample number in its current font (presentation mode enlarges the font)."""
+
+    def __init__(self, sample: str) -> None:
+        super().__init__()
+        self._sample = sample
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        """Room for the sample, the frame and the text margins."""
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._sample) + 2 * hint.height() // 3, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        """Never squeezed below the sample's width."""
+        return self.sizeHint()
+
+
 class StepperPanel(QWidget):
     """Controls the session's clock and the settings of its first run."""
 
@@ -100,11 +118,10 @@ class StepperPanel(QWidget):
         self.lr_slider = QSlider(Qt.Orientation.Horizontal)
         self.lr_slider.setRange(0, LR_SLIDER_STEPS)
         self.lr_slider.setToolTip("Learning rate η on a logarithmic scale, 0.0001 to 10")
-        self.lr_slider.setMinimumWidth(140)
+        self.lr_slider.setMinimumWidth(100)
         self.lr_slider.valueChanged.connect(self._lr_slider_moved)
-        self.lr_edit = QLineEdit()
+        self.lr_edit = NumberEdit("0.000125")
         self.lr_edit.setValidator(QDoubleValidator(1e-12, 1e6, 12))
-        self.lr_edit.setMaximumWidth(90)
         self.lr_edit.setToolTip("Exact learning rate η")
         self.lr_edit.editingFinished.connect(self._lr_typed)
 
