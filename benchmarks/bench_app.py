@@ -13,7 +13,7 @@ import sys
 import time
 
 FORMULAS = ("(1 - x)^2 + 100(y - x^2)^2", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "sin(x) + cos(y)", "x^2 + 10y^2")
-REPEATS = 9
+REPEATS = 15
 
 
 def _median_ms(samples: list[float]) -> float:
@@ -56,6 +56,49 @@ def measure_startup() -> tuple[float, float]:
     return float(stamps["painted"]) - start, float(stamps["filled"]) - start
 
 
+class PaintLatency:
+    """Time from a change made inside the event loop (as the app makes them) until the window has painted all of it."""
+
+    def __init__(self, app: object) -> None:
+        from PySide6.QtCore import QAbstractEventDispatcher, QEvent, QEventLoop, QObject
+
+        self._paints: list[float] = []
+        self._idle: list[float] = []
+        paints = self._paints
+
+        class PaintStamps(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    paints.append(time.perf_counter())
+                return False
+
+        self._filter = PaintStamps()
+        app.installEventFilter(self._filter)  # type: ignore[attr-defined]
+        QAbstractEventDispatcher.instance().aboutToBlock.connect(lambda: self._idle.append(time.perf_counter()))
+        self._loop = QEventLoop()
+
+    def measure(self, change: object, wait_ms: int) -> float:
+        """Seconds from the change until the loop first idles after the last paint that follows it within wait_ms.
+
+        The 3D view's antialiased redraw, 200 ms after the picture stops changing, is not waited for.
+        """
+        from PySide6.QtCore import QTimer
+
+        self._paints.clear()
+        self._idle.clear()
+        started: list[float] = []
+
+        def make_change() -> None:
+            started.append(time.perf_counter())
+            change()  # type: ignore[operator]
+
+        QTimer.singleShot(0, make_change)
+        QTimer.singleShot(wait_ms, self._loop.quit)
+        self._loop.exec()
+        last_paint = max(self._paints, default=started[0])
+        return min((idle for idle in self._idle if idle >= last_paint), default=last_paint) - started[0]
+
+
 def measure_playback(window: object, app: object, seconds: float = 3.0) -> list[float]:
     """Seconds between the steps of a run played as fast as the window can draw (the timer never waits)."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -90,47 +133,33 @@ def main() -> None:
     for _ in range(5):
         app.processEvents()
 
-    def repaint_all() -> None:
-        window.surface_view.repaint()
-        window.contour_view.repaint()
-        app.processEvents()
-
+    latency = PaintLatency(app)
     print("gradviz window benchmarks (software OpenGL), medians")
     print(f"{'grid':>8}  {'analyze (warm)':>15}  {'views: new formula':>19}  {'total':>8}")
     for resolution in (100, 200, 400):
-        window.session.set_resolution(resolution)
-        repaint_all()
+        latency.measure(lambda resolution=resolution: window.session.set_resolution(resolution), 400)
         analyze_times, draw_times = [], []
         for i in range(REPEATS):
             text = f"{FORMULAS[i % len(FORMULAS)]} + {i}"
             start = time.perf_counter()
             analysis = analyze(text)
-            analysed = time.perf_counter()
-            window.session.set_analysis(analysis)
-            repaint_all()
-            done = time.perf_counter()
-            analyze_times.append(analysed - start)
-            draw_times.append(done - analysed)
+            analyze_times.append(time.perf_counter() - start)
+            draw_times.append(latency.measure(lambda analysis=analysis: window.session.set_analysis(analysis), 150))
         total = [a + d for a, d in zip(analyze_times, draw_times, strict=True)]
         print(f"{resolution:>5}²  {_median_ms(analyze_times):>12.1f} ms  {_median_ms(draw_times):>16.1f} ms"
               f"  {_median_ms(total):>5.1f} ms")
 
     window.session.set_resolution(200)
     window.open_scenario(find_preset("rosenbrock").scenario, wait=True)
-    repaint_all()
-    frames = []
-    for _ in range(60):
-        start = time.perf_counter()
-        window.session.step_by(1)
-        repaint_all()
-        frames.append(time.perf_counter() - start)
+    latency.measure(lambda: None, 400)
+    frames = [latency.measure(lambda: window.session.step_by(1), 40) for _ in range(60)]
     print(f"one step, every view and open panel redrawn, 200² in a 1280×720 window: {_median_ms(frames):.1f} ms "
           f"(p90 {_p90_ms(frames):.1f} ms)")
     for docks_open in (True, False):
         for dock in window.teaching_docks.docks.values():
             dock.setVisible(docks_open)
         window.open_scenario(find_preset("rosenbrock").scenario, wait=True)
-        repaint_all()
+        latency.measure(lambda: None, 400)
         gaps = measure_playback(window, app)
         panels = "teaching panels open" if docks_open else "teaching panels closed"
         print(f"playback frame (step + repaint), {panels}: {_median_ms(gaps):.1f} ms "

@@ -38,7 +38,7 @@ class PaintCounter(QtCore.QObject):
         self.count = 0
         widget.installEventFilter(self)
 
-    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         """Count, never consume."""
         if event.type() == QtCore.QEvent.Type.Paint:
             self.count += 1
@@ -242,7 +242,7 @@ def bench_animation(app: QtWidgets.QApplication) -> None:
 class EmptyGlWidget(QtOpenGLWidgets.QOpenGLWidget):
     """A GL widget that only clears: what Qt itself costs per frame."""
 
-    def paintGL(self) -> None:  # noqa: N802 (Qt override)
+    def paintGL(self) -> None:
         """Clear to white."""
         GL.glClearColor(1.0, 1.0, 1.0, 1.0)
         GL.glClear(GL.GL_COLOR_BUFFER_BIT)
