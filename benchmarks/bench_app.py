@@ -7,9 +7,11 @@ Prints medians; nothing is asserted (timings on shared machines vary).
 from __future__ import annotations
 
 import itertools
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 FORMULAS = ("(1 - x)^2 + 100(y - x^2)^2", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "sin(x) + cos(y)", "x^2 + 10y^2")
@@ -115,7 +117,8 @@ def measure_playback(window: object, app: object, seconds: float = 3.0) -> list[
 
 
 def main() -> None:
-    """Print the figures."""
+    """Print the figures (with default settings: the window's remembered layout is kept in a fresh folder)."""
+    os.environ["GRADVIZ_CONFIG_DIR"] = tempfile.mkdtemp(prefix="gradviz-bench-")
     from gradviz.app.launch import configure_qt
 
     configure_qt()
