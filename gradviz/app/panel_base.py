@@ -111,8 +111,8 @@ PLAYBACK_REFRESH_MS = 200  # while the run plays, panels catch up five times a s
 class LazyPanel(QWidget):
     """A panel that redraws from the session at most once per event-loop pass, and only while it is seen.
 
-    A redraw is posted as an event, so it runs before the window repaints (Qt posts repaints at low
-    priority) and the step's changes in every view reach the screen in one repaint. Changes that arrive
+    A redraw is posted as an event, which the window delivers just before it repaints (see single_repaint),
+    so the step's changes in every view reach the screen in the same repaint. Changes that arrive
     while the panel is not seen (closed, or behind another tab: its dock says so through set_seen) mark
     it stale; it catches up when it is seen again.
     """

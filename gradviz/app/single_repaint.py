@@ -19,7 +19,8 @@ class SingleRepaint(QObject):
     a panel redraw, a layout or a plot's scene update posted later in the same change reached the screen only in
     a second, third… repaint of the window (five were counted for one new formula), each repainting much of the
     window and showing the change half done. Watching the window's repaint request and delivering those events
-    first puts the whole change on the screen in one repaint.
+    first puts the whole change on the screen in its first repaint. (Layouts that painting itself asks for, such
+    as a plot whose tick labels grew wider, can still cost a small repaint after it.)
     """
 
     def __init__(self, window: QWidget) -> None:
