@@ -11,8 +11,10 @@ from OpenGL import GL
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from gradviz.app.colormaps import PARTIAL_COLOURS
+from gradviz.app.contour_view import LevelLineItem, to_device
 from gradviz.app.probe_presenter import ProbePresenter, level_line, plane_equation, tangent_segment
 from gradviz.app.surface_view import finite_runs
+from gradviz.app.view_common import simplify_polyline
 from gradviz.core.analysis import analyze_in_process
 from gradviz.core.height_scale import HeightScale, height_scale_for
 from gradviz.core.presets import find_preset
@@ -57,6 +59,15 @@ def local_direction(polyline: np.ndarray, point: np.ndarray) -> tuple[np.ndarray
     index = int(np.nanargmin(distances))
     before, after = polyline[max(index - 1, 0)], polyline[min(index + 1, len(polyline) - 1)]
     return after - before, float(distances[index])
+
+
+def distances_to_polyline(points: np.ndarray, polyline: np.ndarray) -> np.ndarray:
+    """The distance of each point (n, 2) to the nearest segment of a polyline (m, 2)."""
+    starts, ends = polyline[:-1], polyline[1:]
+    along = ends - starts
+    offset = points[:, None, :] - starts[None, :, :]
+    share = np.clip(np.sum(offset * along, axis=2) / np.maximum(np.sum(along * along, axis=1), 1e-300), 0.0, 1.0)
+    return np.min(np.hypot(*np.moveaxis(offset - share[..., None] * along, 2, 0)), axis=1)
 
 
 @pytest.mark.parametrize(("preset", "point", "partials"), EXAMPLES)
@@ -151,11 +162,15 @@ def test_views_draw_what_they_are_given(make_main_window) -> None:
     surface_view.done_current()
     uploaded = np.frombuffer(bytes(data), dtype=np.float32).reshape(-1, 3)
     assert uploaded == pytest.approx(item.scene_vertices, abs=1e-6), "the GPU holds the overlay's vertices"
-    xs, ys = contour_view.probe_level.getData()
-    direction, distance = local_direction(np.column_stack([xs, ys]), np.array([1.0, 2.0]))
+    level = contour_view.probe_level.overlay.level_line
+    direction, distance = local_direction(level, np.array([1.0, 2.0]))
     assert distance < 0.05
     assert angle_between(direction, np.array([10.0, 14.0])) == pytest.approx(90.0, abs=1.0)
     transform = contour_view.probe_arrows.deviceTransform(contour_view.viewportTransform())
+    drawn = contour_view.probe_level.device_polyline(transform)
+    full = to_device(transform, level)
+    assert 2 <= len(drawn) < len(full) / 2, "the drawn level line is thinned"
+    assert distances_to_polyline(full, drawn).max() <= LevelLineItem.TOLERANCE + 1e-9, "and looks the same"
     (x_tail, x_tip), (y_tail, y_tip), (tail, tip) = contour_view.probe_arrows.arrow_pixels(transform)
     assert x_tip[0] > x_tail[0] and x_tip[1] == pytest.approx(x_tail[1], abs=1e-9), "∂f/∂x points right"
     assert y_tip[1] < y_tail[1] and y_tip[0] == pytest.approx(y_tail[0], abs=1e-9), "∂f/∂y points up"
@@ -283,3 +298,18 @@ def test_one_change_computes_the_overlays_once_for_what_they_show(make_main_wind
     surface_overlay, contour_overlay = presenter.surface_overlay, presenter.contour_overlay
     assert contour_overlay is not None and surface_overlay is not None
     assert contour_overlay.point == pytest.approx(window.session.runs[0].points[window.session.step][:2])
+
+
+def test_thinning_a_polyline_keeps_it_within_tolerance_and_keeps_its_ends() -> None:
+    turns = np.linspace(0.0, 2 * np.pi, 800)
+    ellipse = np.column_stack([300 + 200 * np.cos(turns), 300 + 80 * np.sin(turns)])
+    for tolerance in (0.1, 1.0):
+        thinned = simplify_polyline(ellipse, tolerance)
+        assert len(thinned) < len(ellipse) / 4
+        assert np.array_equal(thinned[[0, -1]], ellipse[[0, -1]])
+        assert distances_to_polyline(ellipse, thinned).max() <= tolerance
+    straight = np.column_stack([np.linspace(0, 10, 50), np.linspace(0, 5, 50)])
+    assert np.array_equal(simplify_polyline(straight, 0.1), straight[[0, -1]])
+    spike = np.array([[0.0, 0.0], [5.0, 0.0], [-3.0, 0.0], [10.0, 0.0]])  # doubles back along its own chord
+    assert np.array_equal(simplify_polyline(spike, 0.1), spike)
+    assert np.array_equal(simplify_polyline(spike[:2], 0.1), spike[:2])

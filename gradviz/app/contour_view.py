@@ -24,6 +24,7 @@ from gradviz.app.view_common import (
     qcolour,
     qimage_to_array,
     resolve_index,
+    simplify_polyline,
     square_around,
 )
 
@@ -37,7 +38,7 @@ HALO_COLOUR = QtGui.QColor(255, 255, 255, 150)
 CURVE_COLOUR = QtGui.QColor(40, 70, 160)
 TANGENT_COLOUR = QtGui.QColor(200, 60, 40)
 HALO_COLOUR_STRONG = QtGui.QColor(255, 255, 255, 225)
-EDGE_COLOUR = QtGui.QColor(20, 20, 28, 230)
+EDGE_COLOUR = QtGui.QColor(20, 20, 28)  # opaque: a translucent wide stroke costs Qt four times as much
 PROBE_FONT_PIXELS = 14
 POINT_CLEARANCE = 11.0  # labels keep this far (pixels) from the point, where a run's ball may sit
 ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
@@ -318,6 +319,57 @@ def to_device(transform: QtGui.QTransform, points: np.ndarray) -> np.ndarray:
     """Data points (n, 2) in device pixels through a data-to-device transform."""
     linear = np.array([[transform.m11(), transform.m21()], [transform.m12(), transform.m22()]])
     return np.asarray(points, dtype=np.float64).reshape(-1, 2) @ linear.T + np.array([transform.dx(), transform.dy()])
+
+
+class LevelLineItem(ViewOverlayItem):
+    """The level line through the probe point, drawn in device pixels over a darker halo.
+
+    The line is thinned to the vertices that keep it within a tenth of a pixel of itself before it is
+    stroked: a level line traced on a fine grid has hundreds of vertices a few pixels apart, and stroking
+    wide antialiased lines costs per vertex. The thinned line is kept until the overlay or the view changes.
+    """
+
+    TOLERANCE = 0.1  # device pixels
+    HALO_WIDTH = 5.0
+    LINE_WIDTH = 2.6
+
+    def __init__(self) -> None:
+        """Start with nothing to draw."""
+        super().__init__()
+        self._drawn: tuple[tuple, QtGui.QPainterPath] | None = None
+
+    def device_polyline(self, transform: QtGui.QTransform) -> np.ndarray:
+        """The thinned level line (n, 2) in device pixels for a data-to-device transform."""
+        if self.overlay is None or len(self.overlay.level_line) < 2:
+            return np.zeros((0, 2))
+        points = to_device(transform, self.overlay.level_line)
+        return simplify_polyline(points[np.isfinite(points).all(axis=1)], self.TOLERANCE)
+
+    def _path(self, transform: QtGui.QTransform) -> QtGui.QPainterPath:
+        """The thinned line as a path, made again only when the overlay or the transform has changed."""
+        key = (id(self.overlay), transform.m11(), transform.m12(), transform.m21(), transform.m22(), transform.dx(),
+               transform.dy())
+        if self._drawn is None or self._drawn[0] != key:
+            points = self.device_polyline(transform)
+            self._drawn = (key, pg.functions.arrayToQPath(points[:, 0], points[:, 1], connect="all"))
+        return self._drawn[1]
+
+    def paint(self, painter: QtGui.QPainter, *args: object) -> None:
+        """The halo, then the line in the overlay's level colour."""
+        overlay = self.overlay
+        if overlay is None or len(overlay.level_line) < 2:
+            return
+        path = self._path(painter.transform())
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        for colour, width in ((EDGE_COLOUR, self.HALO_WIDTH), (qcolour(overlay.level_colour), self.LINE_WIDTH)):
+            pen = QtGui.QPen(colour, width * self.pixel_scale)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.drawPath(path)
+        painter.restore()
 
 
 class ProbeArrowsItem(ViewOverlayItem):
@@ -645,15 +697,14 @@ class ContourView(pg.GraphicsLayoutWidget):
 
     def _build_probe_items(self) -> None:
         """Create the probe overlay's items: level line, dashed guides, a halo for the tangent, arrows, text."""
-        self.probe_level_halo = pg.PlotCurveItem(connect="finite", antialias=True)
-        self.probe_level = pg.PlotCurveItem(connect="finite", antialias=True)
+        self.probe_level = LevelLineItem()
         self.probe_guides = [pg.PlotCurveItem(antialias=True) for _ in range(2)]
         self.tangent_halo = pg.PlotCurveItem(antialias=True)
         self.tangent_halo.setZValue(3.5)
         self.plot_item.addItem(self.tangent_halo, ignoreBounds=True)
         self.probe_arrows = ProbeArrowsItem()
         self.probe_text = ProbeTextItem(self.probe_arrows)
-        layers = (self.probe_level_halo, self.probe_level, *self.probe_guides, self.probe_arrows)
+        layers = (self.probe_level, *self.probe_guides, self.probe_arrows)
         for z_value, item in enumerate(layers, start=10):
             item.setZValue(z_value)
         self.probe_text.setZValue(40)
@@ -687,14 +738,11 @@ class ContourView(pg.GraphicsLayoutWidget):
         """The probe overlay's line widths and colours times device_scale and the presentation scale."""
         scale = device_scale * self.presentation_scale
         overlay = self._probe_overlay
-        self.probe_level_halo.setPen(pg.mkPen(EDGE_COLOUR, width=5.0 * scale))
-        level = overlay.level_colour if overlay is not None else (1.0, 1.0, 1.0, 1.0)
-        self.probe_level.setPen(pg.mkPen(qcolour(level), width=2.6 * scale))
         guides = overlay.guides if overlay is not None else ()
         for item, guide in zip(self.probe_guides, guides, strict=False):
             item.setPen(pg.mkPen(qcolour(guide.colour), width=2.0 * scale, style=QtCore.Qt.PenStyle.DashLine))
         self.tangent_halo.setPen(pg.mkPen(HALO_COLOUR_STRONG, width=(self.TANGENT_WIDTH + 3.0) * scale))
-        for item in (self.probe_arrows, self.probe_text):
+        for item in (self.probe_level, self.probe_arrows, self.probe_text):
             item.pixel_scale = scale
             item.update()
 
@@ -861,9 +909,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         """Draw the partial derivatives at a point (None removes them): arrows, level line, labels, legend."""
         self._probe_overlay = overlay
         empty = np.zeros(0)
-        level = overlay.level_line if overlay is not None else np.zeros((0, 2))
-        for item in (self.probe_level_halo, self.probe_level):
-            item.setData(level[:, 0], level[:, 1], connect="finite")
+        self.probe_level.set_overlay(overlay)
         guides = overlay.guides if overlay is not None else ()
         for index, item in enumerate(self.probe_guides):
             if index < len(guides):
@@ -1008,7 +1054,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         listed here.
         """
         runs = [item for items in self.run_items for item in items.items()]
-        probe = [self.probe_level_halo, self.probe_level, *self.probe_guides, self.probe_arrows, self.probe_text]
+        probe = [self.probe_level, *self.probe_guides, self.probe_arrows, self.probe_text]
         return [*runs, *probe, self.tangent_halo, self.tangent, self.tangent_point, self.start_marker]
 
     def _static_changed(self) -> None:

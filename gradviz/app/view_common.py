@@ -138,6 +138,40 @@ def widened_range(lo: float, hi: float) -> tuple[float, float]:
     return (lo, hi)
 
 
+def simplify_polyline(points: np.ndarray, tolerance: float) -> np.ndarray:
+    """The vertices of a polyline (n, 2) that keep it within tolerance of itself (Douglas–Peucker, ends kept).
+
+    Distances are to the kept chord as a segment, so no spike is lost; every round adds, for each chord still
+    farther than tolerance from a vertex it skips, the farthest such vertex.
+    """
+    count = len(points)
+    if count < 3:
+        return points
+    keep = np.zeros(count, dtype=bool)
+    keep[[0, -1]] = True
+    indices = np.arange(count)
+    while True:
+        kept = np.flatnonzero(keep)
+        chord = np.minimum(np.searchsorted(kept, indices, side="right") - 1, len(kept) - 2)
+        start, end = points[kept[chord]], points[kept[chord + 1]]
+        along = end - start
+        length_squared = np.einsum("ij,ij->i", along, along)
+        offset = points - start
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.clip(np.einsum("ij,ij->i", offset, along) / length_squared, 0.0, 1.0)
+        share[length_squared == 0] = 0.0
+        gap = offset - share[:, None] * along
+        distance = np.einsum("ij,ij->i", gap, gap)
+        distance[keep] = 0.0
+        farthest = np.maximum.reduceat(distance, kept[:-1])
+        too_far = farthest > tolerance * tolerance
+        if not too_far.any():
+            return points[keep]
+        candidates = np.flatnonzero(too_far[chord] & (distance == farthest[chord]))
+        _, first = np.unique(chord[candidates], return_index=True)
+        keep[candidates[first]] = True
+
+
 def nice_ticks(lo: float, hi: float, target_count: int = 5) -> np.ndarray:
     """Round tick values (steps of 1, 2, 2.5 or 5 × 10^k) inside [lo, hi], about target_count of them."""
     lo, hi = widened_range(lo, hi)
