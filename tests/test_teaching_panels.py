@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QApplication
 
+from gradviz.app.panel_base import OpaqueGridAxis, PanelPlot, opaque_over
 from gradviz.app.stepper_panel import lr_to_slider
 from gradviz.app.teaching_docks import DOCK_ORDER, TeachingDocks, install_teaching_docks
 from gradviz.core.errors import GradvizError
@@ -218,3 +220,25 @@ class PaintCounter(QObject):
         if event.type() == QEvent.Type.Paint:
             self.paints.append(1)
         return False
+
+
+def test_panel_plot_grids_are_opaque_look_the_same_and_lie_under_the_curves(qtbot) -> None:
+    plot = PanelPlot()
+    qtbot.addWidget(plot)
+    plot.resize(300, 160)
+    item = plot.getPlotItem()
+    item.showGrid(x=True, y=True, alpha=0.15)
+    item.plot([0.0, 1.0, 2.0], [0.0, 4.0, 1.0])
+    half_black = QPen(QColor(0, 0, 0, 128))
+    assert opaque_over(half_black, QColor(255, 255, 255)).color().getRgb() == pytest.approx((127, 127, 127, 255), abs=1)
+    for side in ("left", "bottom"):
+        axis = item.getAxis(side)
+        assert isinstance(axis, OpaqueGridAxis)
+        assert axis.zValue() < item.getViewBox().zValue()
+        painter = QPainter(QImage(300, 160, QImage.Format.Format_ARGB32_Premultiplied))
+        _, tick_specs, _ = axis.generateDrawSpecs(painter)
+        painter.end()
+        assert len(tick_specs) > 4
+        assert all(pen.color().alpha() == 255 for pen, *_ in tick_specs)
+        assert {pen.color().getRgb() for pen, *_ in tick_specs} != {(40, 40, 48, 255)}, "grid lines are light"
+    assert not item.getAxis("right").isVisible() and not item.getAxis("top").isVisible()
