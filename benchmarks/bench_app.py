@@ -31,7 +31,7 @@ def startup_child() -> None:
     from gradviz.core.analysis import default_worker
 
     default_worker().start()
-    from gradviz.app.launch import build_window, configure_qt
+    from gradviz.app.launch import build_window, configure_qt, freeze_start_up_objects
 
     configure_qt()
     from PySide6.QtWidgets import QApplication
@@ -40,6 +40,7 @@ def startup_child() -> None:
 
     app = QApplication([])
     window = build_window(find_preset(DEFAULT_PRESET), None, wait=False)
+    freeze_start_up_objects()
     window.resize(1600, 1000)
     window.show()
     app.processEvents()
@@ -119,7 +120,7 @@ def measure_playback(window: object, app: object, seconds: float = 3.0) -> list[
 def main() -> None:
     """Print the figures (with default settings: the window's remembered layout is kept in a fresh folder)."""
     os.environ["GRADVIZ_CONFIG_DIR"] = tempfile.mkdtemp(prefix="gradviz-bench-")
-    from gradviz.app.launch import configure_qt
+    from gradviz.app.launch import configure_qt, freeze_start_up_objects
 
     configure_qt()
     from PySide6.QtWidgets import QApplication
@@ -130,6 +131,7 @@ def main() -> None:
 
     app = QApplication([])
     window = MainWindow()
+    freeze_start_up_objects()  # as the app does once its window is built
     window.resize(1280, 720)
     window.show()
     window.open_scenario(find_preset("rosenbrock").scenario, wait=True)

@@ -402,3 +402,20 @@ def test_exporting_leaves_the_view_as_it_was(view):
     assert view.ci.size() == layout_size
     assert all(getattr(item, "_exportOpts", False) is False for item in view.scene().items())
     assert np.array_equal(view.render_to_array(WIDTH, HEIGHT), before)
+
+
+def test_runs_reuse_their_plot_items_across_changes(qtbot) -> None:
+    view = ContourView()
+    qtbot.addWidget(view)
+    red, blue, green = (0.9, 0.1, 0.1, 1.0), (0.1, 0.1, 0.9, 1.0), (0.1, 0.8, 0.1, 1.0)
+    path = np.array([[0.0, 0.0, 1.0], [0.5, 0.5, 0.5], [1.0, 0.2, 0.1]])
+    view.set_trajectories([TrajectoryData(path, red), TrajectoryData(path, blue)])
+    first, second = view.run_items
+    view.set_trajectories([])
+    assert view.run_items == [] and not first.line.isVisible() and not second.ball.isVisible()
+    view.set_trajectories([TrajectoryData(path[:2], red), TrajectoryData(np.zeros((0, 3)), green)])
+    assert view.run_items == [first, second] and first.line.isVisible() and second.ball.isVisible()
+    assert first.line.xData.tolist() == [0.0, 0.5] and first.ball.data["x"].tolist() == [0.5]
+    assert len(second.line.xData) == 0, "an empty run draws nothing"
+    assert second.colour == QtGui.QColor.fromRgbF(*green) and second.ball.opts["brush"].color() == second.colour
+    assert second.line.opts["pen"].color() == second.colour

@@ -247,3 +247,18 @@ def test_one_variable_shows_one_range_row(make_main_window) -> None:
     shown = [[widget.isVisible() for widget in (panel.axis_boxes[row], panel.low_boxes[row], *panel._range_words[row])]
              for row in range(2)]
     assert shown == [[True] * 4, [False] * 4]
+
+
+def test_start_up_objects_are_kept_out_of_later_collections() -> None:
+    import gc
+
+    from gradviz.app.launch import freeze_start_up_objects
+
+    kept = []
+    try:
+        freeze_start_up_objects()
+        kept.append(gc.get_freeze_count())
+    finally:
+        gc.unfreeze()
+    assert kept[0] > 10_000, "the modules and objects alive now are frozen"
+    assert gc.get_freeze_count() == 0

@@ -615,7 +615,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.colour_bar.set_colours(self._lut)
         self._curve_mode = False
         self._runs: list[TrajectoryData] = []
-        self.run_items: list[RunItems] = []
+        self.run_items: list[RunItems] = []  # the shown runs' items: the first of the pool
+        self._run_pool: list[RunItems] = []
         self._setting_start = False
         self._fill_arguments: tuple | None = None
         self._probe_overlay: ContourProbeOverlay | None = None
@@ -729,7 +730,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.start_marker.setHoverPen(pg.mkPen(TANGENT_COLOUR, width=2.5 * scale))
         self.arrows.pixel_scale = scale
         self.arrows.update()
-        for items in self.run_items:
+        for items in self._run_pool:
             items.apply_pen_widths(scale, self.presentation_scale)
         self._apply_probe_pens(device_scale)
         self._show_tangent()
@@ -960,10 +961,15 @@ class ContourView(pg.GraphicsLayoutWidget):
     # ---------------------------------------------------------------- runs
     def set_trajectories(self, runs: Sequence[TrajectoryData]) -> None:
         """Draw these descent runs (x, y columns; in curve mode w and the last column)."""
-        for items in self.run_items:
-            items.remove_from(self.plot_item)
         self._runs = list(runs)
-        self.run_items = [RunItems(run.colour, self) for run in self._runs]
+        while len(self._run_pool) < len(self._runs):  # items are made once per run index, then reused
+            self._run_pool.append(RunItems(self._runs[len(self._run_pool)].colour, self))
+        for index, items in enumerate(self._run_pool):
+            shown = index < len(self._runs)
+            if shown:
+                items.set_colour(self._runs[index].colour)
+            items.set_visible(shown)
+        self.run_items = self._run_pool[: len(self._runs)]
         self._redraw_runs()
 
     def set_current_index(self, index: int, run: int | None = None) -> None:
@@ -1080,16 +1086,16 @@ class RunItems:
 
     def __init__(self, colour: tuple[float, float, float, float], view: ContourView) -> None:
         """Create the items in the view's plot."""
-        qcolour = QtGui.QColor.fromRgbF(*colour)
-        self.colour = qcolour
+        self.colour = QtGui.QColor.fromRgbF(*colour)
         self.width = view.RUN_WIDTH
         self.sizes = (view.MARKER_SIZE, view.START_SIZE, view.BALL_SIZE)
         self.halo = pg.PlotCurveItem(antialias=True)
         self.line = pg.PlotCurveItem(antialias=True)
-        self.markers = pg.ScatterPlotItem(brush=qcolour)
+        self.markers = pg.ScatterPlotItem(brush=self.colour)
         self.start = pg.ScatterPlotItem(brush=pg.mkBrush("w"))
-        self.ball = pg.ScatterPlotItem(brush=qcolour)
-        self.apply_pen_widths(view.pixel_scale * view.presentation_scale, view.presentation_scale)
+        self.ball = pg.ScatterPlotItem(brush=self.colour)
+        self.scales = (view.pixel_scale * view.presentation_scale, view.presentation_scale)
+        self.apply_pen_widths(*self.scales)
         self.marker_limit = view.MARKER_LIMIT
         self.xs = np.zeros(0)
         self.ys = np.zeros(0)
@@ -1099,6 +1105,7 @@ class RunItems:
 
     def apply_pen_widths(self, scale: float, marker_scale: float = 1.0) -> None:
         """Line and halo widths times scale; marker, start and ball sizes (and their outlines) times marker_scale."""
+        self.scales = (scale, marker_scale)
         self.halo.setPen(pg.mkPen(HALO_COLOUR, width=(self.width + 3.0) * scale))
         self.line.setPen(pg.mkPen(self.colour, width=self.width * scale))
         marker_size, start_size, ball_size = (size * marker_scale for size in self.sizes)
@@ -1113,10 +1120,20 @@ class RunItems:
         """All items, bottom to top."""
         return (self.halo, self.line, self.markers, self.start, self.ball)
 
-    def remove_from(self, plot_item: pg.PlotItem) -> None:
-        """Take the items out of the plot."""
+    def set_colour(self, colour: tuple[float, float, float, float]) -> None:
+        """Draw the run in this colour."""
+        qcolour = QtGui.QColor.fromRgbF(*colour)
+        if qcolour == self.colour:
+            return
+        self.colour = qcolour
+        self.markers.setBrush(qcolour)
+        self.ball.setBrush(qcolour)
+        self.apply_pen_widths(*self.scales)
+
+    def set_visible(self, visible: bool) -> None:
+        """Show or hide every item of the run."""
         for item in self.items():
-            plot_item.removeItem(item)
+            item.setVisible(visible)
 
     def set_points(self, xs: np.ndarray, ys: np.ndarray) -> None:
         """Store the run's points in plot coordinates."""
@@ -1128,6 +1145,8 @@ class RunItems:
     def show_up_to(self, index: int) -> None:
         """Show the path up to and including point index, with the ball there."""
         if len(self.xs) == 0:
+            for item in (self.halo, self.line, self.ball):
+                item.setData([], [])
             return
         end = index + 1
         for curve in (self.halo, self.line):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import traceback
 from pathlib import Path
@@ -74,6 +75,17 @@ def configure_qt() -> None:
     keep_singletons_alive()
 
 
+def freeze_start_up_objects() -> None:
+    """Keep every object alive now out of later garbage collections (the ones made later are still collected).
+
+    Start-up leaves some 140,000 long-lived objects (modules, SymPy, the window's widgets). Python's full
+    collections, which a descent run's allocations trigger now and then, walked all of them: 15–25 ms in
+    the middle of a formula change. Frozen, they are skipped. No collection first: it would take 80 ms
+    before the first paint to free about a hundred objects.
+    """
+    gc.freeze()
+
+
 def launch_app(args: argparse.Namespace) -> int:
     """Open the main window; with --screenshot, render it to PNG and quit."""
     document, path = document_to_open(args)
@@ -99,6 +111,7 @@ def launch_app(args: argparse.Namespace) -> int:
         return 1
     if size is not None:
         return _save_screenshot(window, size, args.screenshot)
+    freeze_start_up_objects()
     window.show()
     window.document.offer_recovery()
     return app.exec()
