@@ -262,3 +262,16 @@ def test_start_up_objects_are_kept_out_of_later_collections() -> None:
         gc.unfreeze()
     assert kept[0] > 10_000, "the modules and objects alive now are frozen"
     assert gc.get_freeze_count() == 0
+
+
+def test_an_analysis_finishing_after_its_window_closed_is_dropped_quietly() -> None:
+    from gradviz.app.formula_controller import _AnalysisJob
+
+    delivered = []
+
+    def deleted_signal(result: object, generation: int) -> None:
+        delivered.append((result, generation))
+        raise RuntimeError("Signal source has been deleted")
+
+    _AnalysisJob("x^2 + y^2", 7, deleted_signal).run()
+    assert len(delivered) == 1 and delivered[0][1] == 7 and delivered[0][0].formula.text == "x^2 + y^2"

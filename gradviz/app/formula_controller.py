@@ -29,7 +29,10 @@ class _AnalysisJob(QRunnable):
             result = error
         except Exception as error:  # any failure becomes a message, never a crash
             result = FormulaError(f"this formula could not be analysed ({type(error).__name__}: {error})")
-        self._done(result, self._generation)
+        try:
+            self._done(result, self._generation)
+        except RuntimeError:  # the window closed while this formula was analysed: nobody waits for it
+            pass
 
 
 class FormulaController(QObject):
