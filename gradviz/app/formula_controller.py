@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -29,10 +30,8 @@ class _AnalysisJob(QRunnable):
             result = error
         except Exception as error:  # any failure becomes a message, never a crash
             result = FormulaError(f"this formula could not be analysed ({type(error).__name__}: {error})")
-        try:
+        with contextlib.suppress(RuntimeError):  # the window closed while this was analysed: nobody waits for it
             self._done(result, self._generation)
-        except RuntimeError:  # the window closed while this formula was analysed: nobody waits for it
-            pass
 
 
 class FormulaController(QObject):
