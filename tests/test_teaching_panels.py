@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from gradviz.app.panel_base import OpaqueGridAxis, PanelPlot, opaque_over
 from gradviz.app.stepper_panel import lr_to_slider
-from gradviz.app.teaching_docks import DOCK_ORDER, TeachingDocks, install_teaching_docks
+from gradviz.app.teaching_docks import DOCK_ORDER, TeachingDocks, dock_column_width, install_teaching_docks
 from gradviz.core.errors import GradvizError
 from gradviz.core.lessons import shipped_lessons
 from gradviz.core.notation import format_number
@@ -242,3 +242,13 @@ def test_panel_plot_grids_are_opaque_look_the_same_and_lie_under_the_curves(qtbo
         assert all(pen.color().alpha() == 255 for pen, *_ in tick_specs)
         assert {pen.color().getRgb() for pen, *_ in tick_specs} != {(40, 40, 48, 255)}, "grid lines are light"
     assert not item.getAxis("right").isVisible() and not item.getAxis("top").isVisible()
+
+
+def test_a_1280_by_720_window_leaves_the_probe_panel_room_for_its_values(make_main_window, qtbot) -> None:
+    window = make_main_window("rosenbrock", size=(1280, 720))
+    probe_dock = window.teaching_docks.docks["probe_dock"]
+    qtbot.waitUntil(lambda: probe_dock.width() >= dock_column_width(1280) - 8)
+    assert dock_column_width(1280) == 384 and dock_column_width(1920) == 480 and dock_column_width(900) == 340
+    scroller = probe_dock.widget()
+    assert not scroller.horizontalScrollBar().isVisible(), "the probe's values and gradient check fit across"
+    assert window.centralWidget().width() >= 2 * 400, "and the two views keep most of the window"

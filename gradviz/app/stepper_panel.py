@@ -147,9 +147,9 @@ class StepperPanel(QWidget):
         # long readouts (several runs) are clipped rather than widening the whole window
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
+        # two short rows rather than one long one, so that a 1280-pixel window leaves the teaching panels room
         transport = QHBoxLayout()
-        for widget in (self.reset_button, self.back_button, self.play_button, self.step_button, self.speed_box,
-                       self.budget_box):
+        for widget in (self.reset_button, self.back_button, self.play_button, self.step_button):
             transport.addWidget(widget)
         transport.addSpacing(16)
         transport.addWidget(QLabel("η"))
@@ -157,6 +157,9 @@ class StepperPanel(QWidget):
         transport.addWidget(self.lr_edit)
         self._learning_rate_row = transport
         settings = QHBoxLayout()
+        settings.addWidget(self.speed_box)
+        settings.addWidget(self.budget_box)
+        settings.addSpacing(16)
         settings.addWidget(QLabel("update:"))
         settings.addWidget(self.correct_button)
         settings.addWidget(self.wrong_button)

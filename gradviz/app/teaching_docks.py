@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from gradviz.app.main_window import MainWindow
 
 DOCK_AREA = Qt.DockWidgetArea.RightDockWidgetArea
-DOCK_WIDTH = 480
+DOCK_WIDTH = 480  # at most; a narrower window gives the column DOCK_SHARE of its width, but not below DOCK_LEAST
+DOCK_SHARE = 0.3
+DOCK_LEAST = 340
 UPPER_SHARE = 0.66  # of the dock column's height, for the probe, update and step table
 DOCK_ORDER = ("probe_dock", "update_dock", "step_table_dock", "loss_dock", "runs_dock")
 DOCK_TITLES = {
@@ -107,14 +109,19 @@ def arrange_docks(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
         dock.show()
     probe.raise_()
     loss.raise_()
-    window.resizeDocks([probe], [DOCK_WIDTH], Qt.Orientation.Horizontal)
     share_dock_column(window, docks)
 
 
+def dock_column_width(window_width: int) -> int:
+    """How wide the dock column starts in a window this wide: wide enough for the probe's values and table."""
+    return min(DOCK_WIDTH, max(DOCK_LEAST, round(window_width * DOCK_SHARE)))
+
+
 def share_dock_column(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
-    """Split the dock column's height between the probe's group and the loss plot's at UPPER_SHARE."""
+    """Size the dock column for the window's width; split its height between the probe's and the loss plot's groups."""
     height = max(window.height(), 600)
     upper, lower = docks[DOCK_ORDER[0]], docks[DOCK_ORDER[3]]
+    window.resizeDocks([upper], [dock_column_width(window.width())], Qt.Orientation.Horizontal)
     window.resizeDocks([upper, lower], [round(height * UPPER_SHARE), round(height * (1 - UPPER_SHARE))],
                        Qt.Orientation.Vertical)
 
