@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.app.formula_controller import FormulaController
+from gradviz.app.rich_text import RichTextLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
 from gradviz.core.notation import html_equation, html_math, partial_label
@@ -67,9 +68,7 @@ class FormulaPanel(QWidget):
         self.error_label.setWordWrap(True)
         self.error_label.setVisible(False)
 
-        self.derivatives_label = QLabel()
-        self.derivatives_label.setTextFormat(Qt.TextFormat.RichText)
-        self.derivatives_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.derivatives_label = RichTextLabel()
         self.derivatives_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         math_font = QFont(self.derivatives_label.font())
         math_font.setPointSizeF(math_font.pointSizeF() * 1.25)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.app.contour_view import ContourView
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, wrong_sign
+from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.surface_view import TEXT_COLOUR
 from gradviz.core.notation import format_number, partial_label, unicode_math
 from gradviz.core.probe import RELATIVE_STEP, Probe, SliceCurve, probe_at, slice_curves
@@ -209,14 +210,8 @@ class ProbePanel(LazyPanel):
         modes.addStretch(1)
         hint = QLabel(muted(f"Ctrl+click the contour map to pin the probe; {PROBE_MODE_SHORTCUT} follows the mouse."))
         hint.setWordWrap(True)
-        self.values_label = QLabel()
-        self.values_label.setTextFormat(Qt.TextFormat.RichText)
-        self.values_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.values_label.setWordWrap(True)
-        self.check_label = QLabel()
-        self.check_label.setTextFormat(Qt.TextFormat.RichText)
-        self.check_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.check_label.setWordWrap(True)
+        self.values_label = RichTextLabel(word_wrap=True)
+        self.check_label = RichTextLabel(word_wrap=True)
         self.slice_plots = (SlicePlot(), SlicePlot())
 
         layout = QVBoxLayout(self)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.app.presenters import run_colour
+from gradviz.app.rich_text import RichTextLabel
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
@@ -141,9 +142,7 @@ class StepperPanel(QWidget):
         self.parameter_row = QHBoxLayout()
         self._parameter_boxes: dict[str, QDoubleSpinBox] = {}
 
-        self.readout = QLabel()
-        self.readout.setTextFormat(Qt.TextFormat.RichText)
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.readout = RichTextLabel()
         # long readouts (several runs) are clipped rather than widening the whole window
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 

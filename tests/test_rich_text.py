@@ -1,0 +1,98 @@
+"""The rich-text label: QLabel's look and sizing, laid out once per text and width."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QPalette
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+from gradviz.app.rich_text import RichTextLabel
+
+PARAGRAPH = "<b>Gradient check</b>: " + "the exact partial beside the central-difference estimate " * 3
+
+
+def dark_pixels(widget: QWidget) -> int:
+    """How many pixels of the widget's rendering are dark (text)."""
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    rgb = pixels[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[..., :3]
+    return int((rgb.max(axis=2) < 100).sum())
+
+
+def test_wrapped_text_is_taller_when_narrower_and_paints_every_line(qtbot):
+    host = QWidget()
+    qtbot.addWidget(host)
+    label = RichTextLabel(PARAGRAPH, word_wrap=True)
+    QVBoxLayout(host).addWidget(label)
+    assert label.hasHeightForWidth()
+    assert label.heightForWidth(150) > 2 * label.heightForWidth(600)
+    assert label.minimumSizeHint().width() < 150  # a narrow dock wraps it rather than scrolling sideways
+    host.resize(200, 400)
+    host.show()
+    qtbot.waitExposed(host)
+    assert label.height() >= label.heightForWidth(label.width())
+    narrow_ink = dark_pixels(label)
+    host.resize(700, 400)
+    qtbot.wait(20)
+    assert abs(dark_pixels(label) - narrow_ink) < 0.25 * narrow_ink  # the same words, on fewer lines
+    assert narrow_ink > 200
+
+
+def test_unwrapped_text_asks_for_its_whole_width():
+    label = RichTextLabel("<b>step 3</b> / 40 &nbsp; f = 1.25")
+    assert not label.hasHeightForWidth()
+    assert label.sizeHint().width() > label.fontMetrics().horizontalAdvance("step 3 / 40")
+    assert label.minimumSizeHint() == label.sizeHint()
+
+
+def test_text_is_laid_out_again_only_when_it_changes(qtbot):
+    label = RichTextLabel("<i>x</i><sup>2</sup>", word_wrap=True)
+    qtbot.addWidget(label)
+    label.heightForWidth(300)
+    document = label.findChild(type(label._document))
+    revisions = document.revision()
+    label.setText("<i>x</i><sup>2</sup>")
+    assert document.revision() == revisions and label.text() == "<i>x</i><sup>2</sup>"
+    label.setText("<i>y</i><sup>2</sup>")
+    assert label.plain_text() == "y2"
+
+
+def test_follows_font_and_palette_changes(qtbot):
+    label = RichTextLabel("<b>f = 170</b>")
+    qtbot.addWidget(label)
+    small = label.sizeHint()
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    label.setFont(font)
+    assert label.sizeHint().height() > 1.5 * small.height()
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("black"))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("white"))
+    label.setPalette(palette)
+    label.setAutoFillBackground(True)
+    label.resize(label.sizeHint())
+    image = label.grab().toImage()
+    colours = {image.pixelColor(x, y).lightness() for x in range(image.width()) for y in range(image.height())}
+    assert max(colours) > 200  # the text drawn in the window-text colour, as QLabel draws it
+
+
+def test_copy_puts_the_text_without_markup_on_the_clipboard(qtbot):
+    label = RichTextLabel("<table><tr><td>∂f/∂x</td><td><b>−14</b></td></tr></table>")
+    qtbot.addWidget(label)
+    label.show()
+    offered: list[str] = []
+
+    def choose_copy() -> None:
+        menu = QApplication.activePopupWidget()
+        offered.extend(action.text() for action in menu.actions())
+        menu.actions()[0].trigger()
+        menu.close()
+
+    QApplication.clipboard().clear()
+    QTimer.singleShot(50, choose_copy)
+    corner = QPoint(3, 3)
+    label.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Mouse, corner, label.mapToGlobal(corner)))
+    assert offered == ["Copy"]
+    copied = QApplication.clipboard().text()
+    assert "∂f/∂x" in copied and "−14" in copied and "<" not in copied
