@@ -419,3 +419,26 @@ def test_runs_reuse_their_plot_items_across_changes(qtbot) -> None:
     assert len(second.line.xData) == 0, "an empty run draws nothing"
     assert second.colour == QtGui.QColor.fromRgbF(*green) and second.ball.opts["brush"].color() == second.colour
     assert second.line.opts["pen"].color() == second.colour
+
+
+def test_axes_redraw_their_ticks_only_when_the_range_or_title_changes(view, qtbot, monkeypatch):
+    xs, grid_x, grid_y = grid()
+    regenerated: list[str] = []
+    for side in ("left", "bottom"):
+        axis = view.plot_item.getAxis(side)
+        original = axis.generateDrawSpecs
+        monkeypatch.setattr(axis, "generateDrawSpecs",
+                            lambda painter, side=side, original=original: regenerated.append(side) or original(painter))
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, labels=("x", "y", "f"))
+    view.grab()
+    regenerated.clear()
+    view.set_field(xs, xs, np.sin(grid_x) + grid_y, labels=("x", "y", "g"))  # a new formula, same domain
+    view.grab()
+    assert regenerated == []
+    view.set_field(xs, xs, np.sin(grid_x) + grid_y, labels=("u", "y", "g"))
+    view.grab()
+    assert regenerated == ["bottom"]
+    assert view.plot_item.getAxis("bottom").labelText == "u"
+    view.set_field(xs * 2.0, xs, np.sin(grid_x) + grid_y, labels=("u", "y", "g"))
+    view.grab()
+    assert "bottom" in regenerated[1:]

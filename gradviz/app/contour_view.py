@@ -17,6 +17,7 @@ from gradviz.app.view_common import (
     ContourProbeOverlay,
     LegendLayout,
     LegendRow,
+    SteadyLabelAxis,
     TagPlacer,
     TrajectoryData,
     format_tick,
@@ -542,7 +543,7 @@ class ColourBar(pg.PlotItem):
 
     def __init__(self) -> None:
         """An empty bar; set_colours and set_ticks fill it."""
-        super().__init__()
+        super().__init__(axisItems={side: SteadyLabelAxis(side) for side in ("right", "bottom")})
         self.setMouseEnabled(x=False, y=False)
         self.setMenuEnabled(False)
         self.hideButtons()
@@ -604,7 +605,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.setBackground(BACKGROUND)
         self.setAntialiasing(True)
         self.ci.setContentsMargins(8, 18, 8, 8)
-        self.plot_item = self.addPlot(row=0, col=0)
+        axes = {side: SteadyLabelAxis(side) for side in ("left", "bottom")}
+        self.plot_item = self.addPlot(row=0, col=0, axisItems=axes)
         self.colour_bar = ColourBar()
         self.addItem(self.colour_bar, row=0, col=1)
         self.view_box = self.plot_item.getViewBox()
@@ -814,9 +816,11 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.colour_bar.set_ticks(level_fractions(levels, levels, lo, hi)[shown], texts, title)
 
     def _set_axis_titles(self, x_title: str, y_title: str) -> None:
-        """Name the axes after the plotted variables."""
-        self.plot_item.setLabel("bottom", x_title)
-        self.plot_item.setLabel("left", y_title)
+        """Name the axes after the plotted variables (setting an unchanged title would redraw the axis)."""
+        for side, title in (("bottom", x_title), ("left", y_title)):
+            axis = self.plot_item.getAxis(side)
+            if axis.labelText != title or not axis.label.isVisible():
+                self.plot_item.setLabel(side, title)
 
     def _set_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
         """Show exactly these ranges, or more of one with equal aspect (without emitting range_changed)."""

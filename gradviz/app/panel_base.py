@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.presenters import run_colour
+from gradviz.app.view_common import SteadyLabelAxis
 from gradviz.core.descent import OPTIMIZER_TITLES
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
@@ -220,7 +221,7 @@ def wrong_sign(text: str) -> str:
 ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-class OpaqueGridAxis(pg.AxisItem):
+class OpaqueGridAxis(SteadyLabelAxis):
     """An axis whose grid lines are drawn under the plot's curves in opaque colours that look like pyqtgraph's.
 
     pyqtgraph fades grid lines with a translucent pen, and Qt draws translucent lines a pixel at a time: the
