@@ -146,6 +146,18 @@ def test_learning_rate_guidance_marks_the_stability_limit(open_window) -> None:
     assert "#b00020" in guidance.text()
 
 
+def test_a_new_stability_limit_leaves_the_learning_rate_slider_in_place(open_window, qtbot) -> None:
+    window, docks = open_window("elongated-bowl")
+    slider = window.stepper.lr_slider
+    qtbot.wait(20)
+    where = slider.geometry()
+    for lr in (0.0001234, 0.15):  # a long limit note, then the red one in bold
+        window.session.update_run(0, lr=lr)
+        window.session.update_run(0, start={"x": 0.00123, "y": 1.5})
+        qtbot.wait(20)
+        assert slider.geometry() == where, docks.lr_guidance.text()
+
+
 def test_each_panel_has_a_named_dock_and_a_menu_entry(open_window, qtbot) -> None:
     _window, docks = open_window("bowl")
     assert tuple(docks.docks) == DOCK_ORDER

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QSlider, QStyle, QStyleOptionSlider, QWidget
 
 from gradviz.app.panel_base import WRONG_SIGN_COLOUR, muted, wrong_sign
@@ -14,6 +16,7 @@ from gradviz.core.session import Session
 
 LIMIT_COLOUR = QColor(WRONG_SIGN_COLOUR)
 TICK_WIDTH = 3.0
+WIDEST_NOTE = "GD stable below η = 0.000123"  # the note's longest usual text, as wide as it gets
 EXPLANATION = ("Gradient descent settles near this start only while η < 2/λmax, λmax being the largest "
                "eigenvalue of the Hessian there (the steepest curvature); above it every step overshoots "
                "further along that direction.")
@@ -84,10 +87,17 @@ class LrGuidanceDisplay(QLabel):
         self._session = session
         self.guidance: LrGuidance | None = None
         self.setTextFormat(Qt.TextFormat.RichText)
+        self.setMinimumWidth(self.widest_text_width())
         self.tick = LimitTick(stepper.lr_slider)
         stepper.add_learning_rate_note(self)
         session.runs_changed.connect(lambda _runs: self.refresh())
         self.refresh()
+
+    def widest_text_width(self) -> int:
+        """Room for the longest usual note, in bold: a new limit then leaves the slider where it is."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        return math.ceil(QFontMetricsF(bold).horizontalAdvance(WIDEST_NOTE))
 
     def refresh(self) -> None:
         """Recompute the limit at run 1's start and show it."""
