@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QApplication
 
+from gradviz.app.loss_plot import loss_curves
 from gradviz.app.panel_base import OpaqueGridAxis, PanelPlot, opaque_over
 from gradviz.app.stepper_panel import lr_to_slider
 from gradviz.app.teaching_docks import DOCK_ORDER, TeachingDocks, dock_column_width, install_teaching_docks
@@ -116,6 +117,10 @@ def test_loss_plot_draws_every_run_and_a_log_scale_that_copes_with_negative_f(op
     heights = np.concatenate([curve.yData for curve in plot.curves])
     assert heights.min() > 0
     assert plot.clock_line.value() == window.session.step
+    window.session.set_runs(window.session.run_specs[:1])
+    qtbot.waitUntil(plot.is_current, timeout=3000)
+    drawn = [curve for curve in plot.curves if curve.isVisible()]
+    assert len(drawn) == 1 and np.array_equal(drawn[0].yData, loss_curves(window.session.runs, "f", True).heights[0])
 
 
 def test_quick_comparisons_run_in_lockstep(open_window, qtbot) -> None:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, run_qcolour, run_title
-from gradviz.app.surface_view import TEXT_COLOUR
+from gradviz.app.rich_text import RichTextLabel
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
@@ -65,28 +65,19 @@ class LossPlot(LazyPanel):
         self._session = session
         self.plot = PanelPlot()
         item = self.plot.getPlotItem()
-        item.hideButtons()
-        item.setMenuEnabled(False)
-        item.showGrid(x=True, y=True, alpha=0.15)
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")  # long runs redraw fast as the clock line moves
-        for side in ("left", "bottom"):
-            item.getAxis(side).setPen(pg.mkPen(TEXT_COLOUR))
-            item.getAxis(side).setTextPen(pg.mkPen(TEXT_COLOUR))
-        item.setLabel("bottom", "step", color=TEXT_COLOUR.name())
+        self.plot.set_axis_title("bottom", "step")
         item.getAxis("left").enableAutoSIPrefix(False)
         self.clock_line = pg.InfiniteLine(angle=90, pen=CLOCK_PEN, movable=False)
         item.addItem(self.clock_line, ignoreBounds=True)
-        self.curves: list[pg.PlotDataItem] = []
+        self.curves: list[pg.PlotDataItem] = []  # one per run, kept and refilled: making one costs a millisecond
 
         self.log_box = QCheckBox("log scale")
         self.log_box.setToolTip("Show f on a logarithmic axis: convergence at a steady rate becomes a straight line")
         self.log_box.toggled.connect(self.schedule_refresh)
-        self.caption = QLabel()
-        self.caption.setWordWrap(True)
-        self.legend = QLabel()
-        self.legend.setWordWrap(True)
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.caption = RichTextLabel(word_wrap=True)
+        self.legend = RichTextLabel(word_wrap=True)
         top = QHBoxLayout()
         top.addWidget(self.caption, 1)
         top.addWidget(self.log_box)
@@ -103,16 +94,17 @@ class LossPlot(LazyPanel):
         """Draw one curve per run."""
         session = self._session
         item = self.plot.getPlotItem()
-        for curve in self.curves:
-            item.removeItem(curve)
         name = session.analysis.formula.name if session.analysis else "f"
         shown = loss_curves(session.runs, name, self.log_box.isChecked())
-        item.setLogMode(y=shown.log)
-        item.setLabel("left", shown.axis_title, color=TEXT_COLOUR.name())
-        self.curves = [
-            item.plot(np.arange(len(heights)), heights, pen=pg.mkPen(run_qcolour(index), width=CURVE_WIDTH))
-            for index, heights in enumerate(shown.heights)
-        ]
+        if item.ctrl.logYCheck.isChecked() != shown.log:
+            item.setLogMode(y=shown.log)
+        self.plot.set_axis_title("left", shown.axis_title)
+        while len(self.curves) < len(shown.heights):
+            self.curves.append(item.plot(pen=pg.mkPen(run_qcolour(len(self.curves)), width=CURVE_WIDTH)))
+        for index, curve in enumerate(self.curves):
+            curve.setVisible(index < len(shown.heights))
+            if index < len(shown.heights):
+                curve.setData(np.arange(len(shown.heights[index])), shown.heights[index])
         self.legend.setText(legend_html(session.runs))
         self.caption.setText(muted(shown.caption))
         self._fit_view(shown)
@@ -130,14 +122,16 @@ class LossPlot(LazyPanel):
         item = self.plot.getPlotItem()
         item.disableAutoRange()
         longest = max((len(values) for values in shown.heights), default=1)
-        item.setXRange(0, max(longest - 1, 1), padding=RANGE_PADDING)
-        if finite.size:
-            low, high = float(finite.min()), float(finite.max())
-            if shown.log:
-                low, high = math.log10(low), math.log10(high)
-            if high - low <= 1e-12 * max(1.0, abs(high)):
-                low, high = low - 0.5, high + 0.5
-            item.setYRange(low, high, padding=RANGE_PADDING)
+        steps = (0.0, float(max(longest - 1, 1)))
+        if not finite.size:
+            item.setXRange(*steps, padding=RANGE_PADDING)
+            return
+        low, high = float(finite.min()), float(finite.max())
+        if shown.log:
+            low, high = math.log10(low), math.log10(high)
+        if high - low <= 1e-12 * max(1.0, abs(high)):
+            low, high = low - 0.5, high + 0.5
+        self.plot.show_range(steps, (low, high), RANGE_PADDING, RANGE_PADDING)
 
     def _move_clock(self, step: int) -> None:
         """Put the clock line at the step; while a run plays, a few times a second (each move redraws the plot)."""

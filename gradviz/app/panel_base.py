@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.presenters import run_colour
-from gradviz.app.view_common import SteadyLabelAxis
+from gradviz.app.view_common import TEXT_COLOUR, SteadyLabelAxis
 from gradviz.core.descent import OPTIMIZER_TITLES
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
@@ -269,9 +269,33 @@ class PanelPlot(pg.PlotWidget):
     PREFERRED = QSize(300, 140)
 
     def __init__(self) -> None:
-        """A white plot whose axes draw their grids opaque."""
+        """A white plot with a faint grid, dark axes and no menu, whose axes draw their grids opaque."""
         super().__init__(background="w", axisItems={side: OpaqueGridAxis(side) for side in ("left", "bottom")})
+        item = self.getPlotItem()
+        item.hideButtons()
+        item.setMenuEnabled(False)
+        item.showGrid(x=True, y=True, alpha=0.15)
+        for side in ("left", "bottom"):
+            item.getAxis(side).setPen(pg.mkPen(TEXT_COLOUR))
+            item.getAxis(side).setTextPen(pg.mkPen(TEXT_COLOUR))
 
     def sizeHint(self) -> QSize:
         """A small preferred size; the layout gives the plot whatever room is left."""
         return self.PREFERRED
+
+    def show_range(self, x_range: tuple[float, float], y_range: tuple[float, float], x_padding: float,
+                   y_padding: float) -> None:
+        """Show these ranges, each widened by its padding (a share of its span) on either side, in one update.
+
+        Setting x and y apart moves the view twice, and each move updates the axes and every item.
+        """
+        (x_low, x_high), (y_low, y_high) = x_range, y_range
+        x_pad, y_pad = x_padding * (x_high - x_low), y_padding * (y_high - y_low)
+        self.getPlotItem().setRange(xRange=(x_low - x_pad, x_high + x_pad), yRange=(y_low - y_pad, y_high + y_pad),
+                                    padding=0.0)
+
+    def set_axis_title(self, side: str, title: str) -> None:
+        """Name an axis in the panels' text colour (an unchanged title is left alone: setting it redraws the axis)."""
+        axis = self.getPlotItem().getAxis(side)
+        if axis.labelText != title or not axis.label.isVisible():
+            self.getPlotItem().setLabel(side, title, color=TEXT_COLOUR.name())

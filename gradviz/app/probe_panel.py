@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from gradviz.app.contour_view import ContourView
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, wrong_sign
 from gradviz.app.rich_text import RichTextLabel
-from gradviz.app.surface_view import TEXT_COLOUR
 from gradviz.core.notation import format_number, partial_label, unicode_math
 from gradviz.core.probe import RELATIVE_STEP, Probe, SliceCurve, probe_at, slice_curves
 from gradviz.core.session import Session
@@ -151,17 +150,14 @@ class SlicePlot(QWidget):
         self.plot.setMinimumHeight(SLICE_HEIGHT)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         item = self.plot.getPlotItem()
-        item.hideButtons()
-        item.setMenuEnabled(False)
         item.setMouseEnabled(x=False, y=False)
-        item.showGrid(x=True, y=True, alpha=0.15)
-        for side in ("left", "bottom"):
-            item.getAxis(side).setPen(pg.mkPen(TEXT_COLOUR))
-            item.getAxis(side).setTextPen(pg.mkPen(TEXT_COLOUR))
-        self.curve = item.plot(pen=CURVE_PEN, connect="finite")
-        self.tangent = item.plot(pen=TANGENT_PEN)
-        self.point = item.plot(pen=None, symbol="o", symbolSize=9, symbolBrush=POINT_BRUSH, symbolPen=None)
-        self._axis = ""
+        item.disableAutoRange()  # show_slice sets the range from the data
+        # plain curve and scatter items: a PlotDataItem would add its own bookkeeping to every update
+        self.curve = pg.PlotCurveItem(pen=CURVE_PEN, connect="finite")
+        self.tangent = pg.PlotCurveItem(pen=TANGENT_PEN)
+        self.point = pg.ScatterPlotItem(symbol="o", size=9, brush=POINT_BRUSH, pen=None)
+        for shown in (self.curve, self.tangent, self.point):
+            item.addItem(shown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(0)
@@ -171,12 +167,13 @@ class SlicePlot(QWidget):
     def show_slice(self, curve: SliceCurve, title: str) -> None:
         """Draw one slice and its tangent."""
         self.title.setText(title)
-        item = self.plot.getPlotItem()
-        if curve.axis != self._axis:
-            self._axis = curve.axis
-            item.setLabel("bottom", symbol(curve.axis), color=TEXT_COLOUR.name())
+        self.plot.set_axis_title("bottom", symbol(curve.axis))
         finite = np.isfinite(curve.values)
         self.curve.setData(curve.coordinates, np.where(finite, curve.values, np.nan))
+        heights = curve.values[finite]
+        if heights.size:
+            self.plot.show_range((float(curve.coordinates[0]), float(curve.coordinates[-1])),
+                                 (float(heights.min()), float(heights.max())), 0.02, 0.06)
         if curve.tangent is None:
             self.tangent.setData([], [])
             self.point.setData([], [])
@@ -184,10 +181,6 @@ class SlicePlot(QWidget):
         (x1, y1), (x2, y2) = curve.tangent
         self.tangent.setData([x1, x2], [y1, y2])
         self.point.setData([curve.x0], [curve.f0])
-        heights = curve.values[finite]
-        if heights.size:
-            item.setXRange(float(curve.coordinates[0]), float(curve.coordinates[-1]), padding=0.02)
-            item.setYRange(float(heights.min()), float(heights.max()), padding=0.06)
 
 
 class ProbePanel(LazyPanel):
