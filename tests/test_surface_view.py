@@ -12,6 +12,7 @@ from gradviz.app.surface_view import (
     SceneMapping,
     SurfaceView,
     coarse_grid_triangles,
+    grid_normals,
     grid_triangles,
     level_coordinates,
     qmatrix_to_array,
@@ -336,3 +337,16 @@ def test_a_frame_started_early_is_the_picture_of_the_latest_change(view, qtbot):
     view.set_current_index(12)  # a change after the early start: that frame is not used
     assert np.array_equal(pixels(view.render_window_image()), pixels(view.render_window_image()))
     assert not np.array_equal(early, pixels(view.render_window_image()))
+
+
+@pytest.mark.parametrize("xs", [np.linspace(-2.0, 3.0, 40), np.geomspace(0.1, 10.0, 40)], ids=["even", "uneven"])
+def test_normals_of_a_plane_are_its_unit_normal(xs):
+    ys = np.linspace(-1.0, 1.0, 30)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    heights = 0.5 * grid_x - 2.0 * grid_y
+    expected = np.array([-0.5, 2.0, 1.0]) / np.sqrt(0.25 + 4.0 + 1.0)
+    assert np.allclose(grid_normals(xs, ys, heights), expected, atol=1e-9)
+    heights[5, 7] = np.nan  # its neighbours use the slopes on their other side; the point itself stands upright
+    normals = grid_normals(xs, ys, heights)
+    assert np.allclose(normals[5, 7], (0.0, 0.0, 1.0)) and np.allclose(normals[5, 8], expected)
+    assert np.allclose(np.linalg.norm(normals, axis=-1), 1.0)
