@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
 from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
@@ -96,3 +96,30 @@ def test_copy_puts_the_text_without_markup_on_the_clipboard(qtbot):
     assert offered == ["Copy"]
     copied = QApplication.clipboard().text()
     assert "∂f/∂x" in copied and "−14" in copied and "<" not in copied
+
+
+def test_a_text_needing_the_same_room_does_not_lay_the_window_out_again(qtbot):
+    host = QWidget()
+    qtbot.addWidget(host)
+    label = RichTextLabel("<b>step 1</b> f = 0.25")
+    QVBoxLayout(host).addWidget(label)
+    host.show()
+    qtbot.waitExposed(host)
+    requests: list[int] = []
+
+    class LayoutRequests(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.LayoutRequest:
+                requests.append(1)
+            return False
+
+    QApplication.processEvents()  # the layout requests of showing the window
+    counter = LayoutRequests()
+    host.installEventFilter(counter)
+    label.setText("<b>step 2</b> f = 0.25")  # digits are equally wide: the same room
+    QApplication.processEvents()
+    assert requests == []
+    label.setText("<b>step 3</b> f = 0.25, and a much longer note after it")
+    QApplication.processEvents()
+    assert requests
+    assert label.width() >= label.sizeHint().width()

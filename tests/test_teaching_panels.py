@@ -51,6 +51,27 @@ def test_probe_panel_shows_the_core_values_and_tangent_slopes(open_window, qtbot
             assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(slope)
 
 
+def test_probe_tables_keep_their_height_while_stepping_and_shrink_for_a_new_formula(make_main_window, qtbot) -> None:
+    window = make_main_window("rosenbrock", size=(1280, 720))  # a narrow dock: a row wraps on some steps only
+    panel = window.teaching_docks.probe_panel
+    seen(window.teaching_docks, "probe_dock", panel, qtbot)
+    heights, plot_sizes = set(), set()
+    for _ in range(6):
+        window.session.step_by(1)
+        qtbot.waitUntil(panel.is_current, timeout=3000)
+        qtbot.wait(10)
+        heights.add(panel.values_label.height())
+        plot_sizes.add(tuple(plot.plot.size().toTuple() for plot in panel.slice_plots))
+    assert len(heights) == 1 and len(plot_sizes) == 1, "the panel and its plots stay put as the numbers change"
+    tall = heights.pop()
+    window.formula_panel.formula_edit.setText("x^2")
+    window.controller.submit("x^2", immediately=True)
+    window.controller.wait()
+    qtbot.waitUntil(lambda: panel.is_current() and window.session.variables == ("x",), timeout=3000)
+    qtbot.wait(10)
+    assert panel.values_label.height() < tall  # fewer rows for one variable
+
+
 def test_ctrl_click_pins_the_probe_and_the_mouse_mode_follows_the_pointer(open_window, qtbot) -> None:
     window, docks = open_window("bowl")
     start = dict(window.session.run_specs[0].start)

@@ -192,6 +192,7 @@ class ProbePanel(LazyPanel):
         self.probe: Probe | None = None
         self.slices: tuple[SliceCurve, ...] = ()
         self.rows: list[tuple[str, str]] = []
+        self._tables_for: tuple[object, tuple[str, ...]] | None = None
 
         modes = QHBoxLayout()
         modes.addWidget(QLabel("Probe at:"))
@@ -203,8 +204,8 @@ class ProbePanel(LazyPanel):
         modes.addStretch(1)
         hint = QLabel(muted(f"Ctrl+click the contour map to pin the probe; {PROBE_MODE_SHORTCUT} follows the mouse."))
         hint.setWordWrap(True)
-        self.values_label = RichTextLabel(word_wrap=True)
-        self.check_label = RichTextLabel(word_wrap=True)
+        self.values_label = RichTextLabel(word_wrap=True, steady=True)
+        self.check_label = RichTextLabel(word_wrap=True, steady=True)
         self.slice_plots = (SlicePlot(), SlicePlot())
 
         layout = QVBoxLayout(self)
@@ -232,6 +233,10 @@ class ProbePanel(LazyPanel):
             self._show_nothing("Type a formula to probe it.")
             return
         compiled, axes = session.analysis.compiled, session.plot.axes
+        if (session.analysis, axes) != self._tables_for:  # the tables keep their tallest height until then
+            self._tables_for = (session.analysis, axes)
+            self.values_label.forget_tallest()
+            self.check_label.forget_tallest()
         self.probe = probe_at(compiled, point, axes)
         self.slices = slice_curves(compiled, point, axes, session.plot.ranges) if self.probe.valid else ()
         name = session.analysis.formula.name

@@ -19,19 +19,28 @@ from PySide6.QtGui import (
     QPalette,
     QTextDocument,
 )
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 NO_WRAP = -1.0  # QTextDocument's text width for a layout without wrapping
 LEAST_WIDTH = 0.0  # the text width whose layout is as narrow as the text allows
 
 
 class RichTextLabel(QWidget):
-    """Read-only rich text with QLabel's setText, text and wordWrap, its look, and Copy on right-click."""
+    """Read-only rich text with QLabel's setText, text and wordWrap, its look, and Copy on right-click.
 
-    def __init__(self, text: str = "", parent: QWidget | None = None, word_wrap: bool = False) -> None:
+    Steady, wrapped text keeps the height of its tallest text until forget_tallest: as the numbers in a table
+    change, a row that wraps on one step and not on the next would otherwise resize the label, and the panel
+    with its plots, on every step.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, word_wrap: bool = False,
+                 steady: bool = False) -> None:
+        """A label showing text, wrapped at its width if word_wrap, and keeping its tallest height if steady."""
         super().__init__(parent)
         self._text = ""
         self._word_wrap = word_wrap
+        self._steady = steady
+        self._tallest: dict[int, int] = {}  # steady: the tallest wrapped height asked for at each width
         self._document = QTextDocument(self)
         self._document.setDocumentMargin(0.0)
         self._document.setUndoRedoEnabled(False)
@@ -45,12 +54,23 @@ class RichTextLabel(QWidget):
         return self._text
 
     def setText(self, text: str) -> None:
-        """Show this HTML (nothing is laid out again when it is the text already shown)."""
+        """Show this HTML: repainted, and the window laid out again only if the text needs other room."""
         if text == self._text:
             return
+        room = self._room_needed() if self.isVisible() else None
         self._text = text
         self._document.setHtml(text)
-        self._text_changed()
+        self._sizes.clear()
+        if room is None or self._room_needed() != room:
+            self.updateGeometry()  # a layout pass of the whole window (the readout changes on every step)
+        self.update()
+
+    def _room_needed(self) -> tuple[QSize, int]:
+        """What layouts ask of the label: its size hint (less an ignored width) and, wrapped, its height here."""
+        hint = self.sizeHint()
+        if self.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Ignored:
+            hint = QSize(0, hint.height())
+        return hint, self._wrapped_height(self.width()) if self._word_wrap else -1
 
     def plain_text(self) -> str:
         """The text without its markup, as Copy puts it on the clipboard."""
@@ -104,10 +124,24 @@ class RichTextLabel(QWidget):
         return self._word_wrap
 
     def heightForWidth(self, width: int) -> int:
-        """The height of the text laid out at this width."""
+        """The height of the text laid out at this width (steady: the tallest since forget_tallest)."""
         if not self._word_wrap:
             return super().heightForWidth(width)
-        return self._cached_or_laid_out(float(width)).height() if self._text else 0
+        height = self._wrapped_height(width)
+        if self._steady:
+            self._tallest[width] = height
+        return height
+
+    def _wrapped_height(self, width: int) -> int:
+        """The wrapped text's height at this width, or steady, the tallest given at this width."""
+        height = self._cached_or_laid_out(float(width)).height() if self._text else 0
+        return max(height, self._tallest.get(width, 0)) if self._steady else height
+
+    def forget_tallest(self) -> None:
+        """Steady, start over: let the label shrink to its text (say, for a new formula)."""
+        if self._tallest:
+            self._tallest.clear()
+            self.updateGeometry()
 
     def _cached_or_laid_out(self, width: float) -> QSize:
         cached = self._sizes.get(width)
@@ -121,7 +155,7 @@ class RichTextLabel(QWidget):
         super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Draw the text in the palette's window-text colour, vertically centred as QLabel does."""
+        """Draw the text in the palette's window-text colour, vertically centred as QLabel does (steady: at the top)."""
         if not self._text:
             return
         size = self._laid_out(float(self.width()) if self._word_wrap else NO_WRAP)
@@ -130,7 +164,8 @@ class RichTextLabel(QWidget):
         palette.setColor(QPalette.ColorRole.Text, palette.color(QPalette.ColorRole.WindowText))
         context.palette = palette
         painter = QPainter(self)
-        painter.translate(0.0, max(0.0, (self.height() - size.height()) / 2.0))
+        if not self._steady:
+            painter.translate(0.0, max(0.0, (self.height() - size.height()) / 2.0))
         self._document.documentLayout().draw(painter, context)
         painter.end()
 
