@@ -290,3 +290,21 @@ def test_a_1280_by_720_window_leaves_the_probe_panel_room_for_its_values(make_ma
     scroller = probe_dock.widget()
     assert not scroller.horizontalScrollBar().isVisible(), "the probe's values and gradient check fit across"
     assert window.centralWidget().width() >= 2 * 400, "and the two views keep most of the window"
+
+
+def test_panel_plot_axes_only_grow_so_the_plot_stays_put(qtbot) -> None:
+    plot = PanelPlot()
+    qtbot.addWidget(plot)
+    plot.resize(320, 200)
+    plot.show()
+    qtbot.waitExposed(plot)
+    left = plot.getPlotItem().getAxis("left")
+    widths = []
+    for high in (1.0, 123456.0, 2.0):
+        plot.show_range((0.0, 1.0), (0.0, high), 0.0, 0.0)
+        for _ in range(2):  # painting measures the labels; the next layout pass gives the axis its width
+            plot.grab()
+            qtbot.wait(10)
+        widths.append(left.width())
+    assert widths[1] > widths[0]  # room for the long labels
+    assert widths[2] == widths[1]  # kept for the short ones that follow

@@ -278,6 +278,8 @@ class PanelPlot(pg.PlotWidget):
         for side in ("left", "bottom"):
             item.getAxis(side).setPen(pg.mkPen(TEXT_COLOUR))
             item.getAxis(side).setTextPen(pg.mkPen(TEXT_COLOUR))
+        # the tick labels' room only grows: a narrower axis for the next formula would move the plot and redraw it all
+        item.getAxis("left").setStyle(autoReduceTextSpace=False)
 
     def sizeHint(self) -> QSize:
         """A small preferred size; the layout gives the plot whatever room is left."""
