@@ -16,6 +16,7 @@ from gradviz.app.colormaps import RgbaColour
 TEXT_COLOUR = QtGui.QColor(40, 40, 48)
 NOTE_COLOUR = QtGui.QColor(95, 95, 105)
 LINE_SPACING = 1.15  # legend rows, in font heights
+TAG_PATCH_COLOUR = QtGui.QColor(255, 255, 255, 220)
 
 
 class SteadyLabelAxis(pg.AxisItem):
@@ -307,18 +308,6 @@ def _tag_extent(font_description: str, text: str) -> tuple[float, float, float]:
     return metrics.horizontalAdvance(text), metrics.height(), metrics.height() * 0.22
 
 
-def tag_extent(font: QtGui.QFont, text: str) -> tuple[float, float, float]:
-    """Text advance, line height and padding of a tag (measured once per font and text)."""
-    return _tag_extent(font.toString(), text)
-
-
-def tag_rect(font: QtGui.QFont, text: str, centre: np.ndarray) -> QtCore.QRectF:
-    """The box of a tag (bold text on a small patch) centred on a pixel position."""
-    advance, height, pad = tag_extent(font, text)
-    return QtCore.QRectF(float(centre[0]) - advance / 2 - pad, float(centre[1]) - (height + pad) / 2,
-                         advance + 2 * pad, height + pad)
-
-
 def bold(font: QtGui.QFont) -> QtGui.QFont:
     """A bold copy of a font."""
     heavy = QtGui.QFont(font)
@@ -326,15 +315,16 @@ def bold(font: QtGui.QFont) -> QtGui.QFont:
     return heavy
 
 
-def paint_tag(painter: QtGui.QPainter, font: QtGui.QFont, text: str, box: QtCore.QRectF, colour: RgbaColour) -> None:
-    """A short bold label in its colour on a light rounded patch filling the box."""
+def paint_tag(painter: QtGui.QPainter, bold_font: QtGui.QFont, text: str, box: QtCore.QRectF,
+              colour: RgbaColour) -> None:
+    """A short label in its colour and the bold font on a light rounded patch filling the box."""
     radius = box.height() * 0.3
     painter.save()
     painter.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
     painter.setPen(QtCore.Qt.PenStyle.NoPen)
-    painter.setBrush(QtGui.QColor(255, 255, 255, 220))
+    painter.setBrush(TAG_PATCH_COLOUR)
     painter.drawRoundedRect(box, radius, radius)
-    painter.setFont(bold(font))
+    painter.setFont(bold_font)
     painter.setPen(qcolour(colour))
     painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, text)
     painter.restore()
@@ -356,6 +346,8 @@ class TagPlacer:
         """Draw with this painter and font, tags `gap` pixels clear of their anchors, off the boxes to avoid."""
         self.painter = painter
         self.font = font
+        self._bold_font = bold(font)
+        self._font_description = font.toString()  # measuring looks tags up by it: made once, not per candidate
         self.gap = gap
         self.bounds = bounds
         self.taken: list[QtCore.QRectF] = list(avoid)
@@ -378,20 +370,23 @@ class TagPlacer:
                 first_clear = first_clear or box
         else:
             box = first_inside or first_clear or first
-        paint_tag(self.painter, self.font, text, box, colour)
+        paint_tag(self.painter, self._bold_font, text, box, colour)
         self.taken.append(box)
         return box
 
     def _candidates(self, text: str, anchor: np.ndarray, direction: np.ndarray) -> Iterator[QtCore.QRectF]:
         """The tag's boxes at each reach and turn, nearest first."""
-        advance, height, pad = tag_extent(self.font, text)
-        half_width, half_height = (advance + 2 * pad) / 2, height * 0.61
+        advance, height, pad = _tag_extent(self._font_description, text)
+        width, box_height = advance + 2 * pad, height + pad  # a tag's box: bold text on a small patch
+        half_width, half_height = width / 2, height * 0.61
         dx, dy = float(direction[0]), float(direction[1])
+        x, y = float(anchor[0]), float(anchor[1])
         for reach in self.REACHES:
             for cos, sin in self._TURN_COS_SIN:
                 tx, ty = cos * dx - sin * dy, sin * dx + cos * dy
                 distance = self.gap * reach + abs(tx) * half_width + abs(ty) * half_height
-                yield tag_rect(self.font, text, (anchor[0] + tx * distance, anchor[1] + ty * distance))
+                yield QtCore.QRectF(x + tx * distance - width / 2, y + ty * distance - box_height / 2, width,
+                                    box_height)
 
 
 def square_around(centre: np.ndarray, half: float) -> QtCore.QRectF:
