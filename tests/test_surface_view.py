@@ -350,3 +350,23 @@ def test_normals_of_a_plane_are_its_unit_normal(xs):
     normals = grid_normals(xs, ys, heights)
     assert np.allclose(normals[5, 7], (0.0, 0.0, 1.0)) and np.allclose(normals[5, 8], expected)
     assert np.allclose(np.linalg.norm(normals, axis=-1), 1.0)
+
+
+def test_an_opengl_error_in_the_cached_copy_falls_back_to_drawing_every_layer(view, monkeypatch):
+    from OpenGL import GL
+
+    from gradviz.app.surface_view import gl_failed
+
+    view.make_current()
+    GL.glEnable(0x7FFF)  # no such capability: OpenGL records an error (PyOpenGL no longer raises one)
+    assert gl_failed() and not gl_failed()
+    view.done_current()
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    cached = view.render_to_array(WIDTH, HEIGHT)
+    monkeypatch.setattr(view, "_copy_framebuffer", lambda *args: GL.glEnable(0x7FFF))
+    view.mark_scene_changed()
+    fallen_back = view.render_to_array(WIDTH, HEIGHT)
+    assert not view._use_static_cache
+    difference = np.abs(fallen_back[..., :3].astype(int) - cached[..., :3].astype(int))
+    assert np.percentile(difference, 99) < 60  # the same picture, drawn straight into the frame

@@ -581,6 +581,16 @@ class SurfaceMeshItem(ShadedItem):
         GL.glDisable(GL.GL_POLYGON_OFFSET_FILL)
 
 
+def gl_failed() -> bool:
+    """Whether OpenGL recorded an error since this was last asked (PyOpenGL's check after every call is off)."""
+    failed = False
+    for _ in range(16):  # one recorded error per call
+        if GL.glGetError() == GL.GL_NO_ERROR:
+            break
+        failed = True
+    return failed
+
+
 def one_sided_mean_derivative(values: np.ndarray, coordinates: np.ndarray, axis: int) -> np.ndarray:
     """Derivative along an axis averaging the forward and backward differences that are finite (else 0)."""
     step_shape = [1, 1]
@@ -1683,16 +1693,15 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         smooth = purpose == "export" or self._settled
         cached = False
         if self._use_static_cache and smooth:
-            try:
-                layer = self._framebuffers.get(f"static {purpose}", width, height)
-                if self._static_keys.get(purpose) != scene_key:
-                    self._static_keys.pop(purpose, None)
-                    self._draw_static_layer(purpose, layer.handle(), width, height, True)
-                    self._static_keys[purpose] = scene_key
-                self._copy_framebuffer(layer.handle(), target, width, height)
-                cached = True
-            except GL.GLError:
-                self._use_static_cache = False
+            gl_failed()  # forget errors from before
+            layer = self._framebuffers.get(f"static {purpose}", width, height)
+            if self._static_keys.get(purpose) != scene_key:
+                self._static_keys.pop(purpose, None)
+                self._draw_static_layer(purpose, layer.handle(), width, height, True)
+                self._static_keys[purpose] = scene_key
+            self._copy_framebuffer(layer.handle(), target, width, height)
+            cached = not gl_failed()
+            self._use_static_cache = cached  # a driver that cannot copy framebuffers gets every layer drawn
         if not cached:
             self._static_keys.pop(purpose, None)  # the text layer now belongs to this frame, not the cached one
             self._draw_static_layer(purpose, target, width, height, False)
