@@ -818,8 +818,7 @@ class ContourView(pg.GraphicsLayoutWidget):
     def _set_axis_titles(self, x_title: str, y_title: str) -> None:
         """Name the axes after the plotted variables (setting an unchanged title would redraw the axis)."""
         for side, title in (("bottom", x_title), ("left", y_title)):
-            axis = self.plot_item.getAxis(side)
-            if axis.labelText != title or not axis.label.isVisible():
+            if not self.plot_item.getAxis(side).shows_title(title):
                 self.plot_item.setLabel(side, title)
 
     def _set_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:

@@ -298,6 +298,5 @@ class PanelPlot(pg.PlotWidget):
 
     def set_axis_title(self, side: str, title: str) -> None:
         """Name an axis in the panels' text colour (an unchanged title is left alone: setting it redraws the axis)."""
-        axis = self.getPlotItem().getAxis(side)
-        if axis.labelText != title or not axis.label.isVisible():
+        if not self.getPlotItem().getAxis(side).shows_title(title):
             self.getPlotItem().setLabel(side, title, color=TEXT_COLOUR.name())

@@ -37,6 +37,10 @@ class SteadyLabelAxis(pg.AxisItem):
         self.picture = None
         self.update()
 
+    def shows_title(self, title: str) -> bool:
+        """Whether this title is shown already (setting it again would redraw the axis)."""
+        return self.labelText == title and self.label.isVisible()
+
     def _updateLabel(self) -> None:
         """pyqtgraph's title update, skipped when neither the title nor the tick labels' scale changed."""
         shown = (self.labelString(), self.autoSIPrefixScale, self.scale)
