@@ -15,6 +15,7 @@ from gradviz.app.contour_view import (
     labelled_level_indices,
     level_fractions,
     level_texts,
+    log_scale_levels,
 )
 from gradviz.app.view_common import TrajectoryData, qimage_to_array
 
@@ -273,6 +274,17 @@ def test_choose_levels_even_for_bowls_and_growing_for_valleys():
     assert np.all(ratios >= 1.9)
     assert choose_levels(np.ones((5, 5))).size == 0
     assert choose_levels(np.full((5, 5), np.nan)).size == 0
+
+
+def test_log_scale_levels_are_round_values_growing_from_the_lowest():
+    values = np.array([[0.007495, 3.0], [40.0, 2509.0]])
+    levels = log_scale_levels(values)
+    assert list(levels) == [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
+    below_zero = log_scale_levels(np.array([-3.2, 120.0]))
+    assert below_zero[0] > -3.2 and np.all(np.diff(below_zero) > 0)
+    assert list(below_zero[-4:]) == [10, 20, 50, 100]
+    assert log_scale_levels(np.ones((5, 5))).size == 0
+    assert log_scale_levels(np.full((5, 5), np.nan)).size == 0
 
 
 def test_level_colours_give_each_band_an_equal_share():

@@ -28,3 +28,13 @@ def test_log_ticks_are_labelled_with_real_values() -> None:
     assert labels == ["0", "1", "10", "100", "1000"]
     for height, label in ticks:
         assert float(scale.inverse(height)) == pytest.approx(float(label))
+
+
+def test_log_ticks_above_a_lowest_value_that_is_not_round_are_round() -> None:
+    scale = HeightScale(log=True, reference=0.007495)
+    ticks = scale.ticks((0.007495, 300.0))
+    labels = [label for _, label in ticks]
+    assert labels == ["0.007495", "0.1", "1", "10", "100"]  # not 0.1075, 1.007, 10.01, 100
+    assert all(np.diff([height for height, _ in ticks]) > 0)
+    for height, label in ticks:
+        assert float(scale.inverse(height)) == pytest.approx(float(label))

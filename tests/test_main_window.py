@@ -194,6 +194,17 @@ def test_one_variable_shows_a_curve_with_its_tangent(make_main_window) -> None:
     assert image[..., :3].std() > 10
 
 
+def test_log_height_labels_the_colour_bars_with_round_values(make_main_window) -> None:
+    window = make_main_window("himmelblau")  # log height, lowest value on the grid 0.007495
+    assert window.session.view.log_height
+    contour_labels = window.contour_view.colour_bar.tick_labels()
+    assert len(contour_labels) >= 4
+    assert all(float(label) == float(f"{float(label):.1g}") for label in contour_labels)  # 200, 50, 10, 2, 0.5…
+    surface_labels = [label for _, label in window.surface_view.axis_labels.z_ticks]
+    assert surface_labels[0] == "0.007495"
+    assert surface_labels[1:] == ["0.1", "1", "10", "100"]
+
+
 def test_layout_is_remembered(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     window.view_splitter.setSizes([900, 300])

@@ -62,13 +62,38 @@ def choose_levels(heights: np.ndarray, count: int = 16) -> np.ndarray:
         return np.zeros(0)
     if (float(np.median(finite)) - lo) / span >= SKEWED_MEDIAN_POSITION:
         levels = nice_ticks(lo, hi, count)
-    else:
-        smallest = span * LOG_LEVEL_SPAN
-        exponents = range(math.floor(math.log10(smallest)), math.ceil(math.log10(span)) + 1)
-        offsets = np.array(sorted(m * 10.0**e for e in exponents for m in (1.0, 2.0, 5.0)))
-        offsets = offsets[(offsets >= smallest) & (offsets < span)][-count:]
-        decimals = 1 - np.floor(np.log10(offsets)).astype(int)
-        levels = np.array([round(lo + offset, int(d)) for offset, d in zip(offsets, decimals, strict=True)])
+        return np.unique(levels[(levels > lo) & (levels < hi)])
+    return offset_levels(lo, hi, count, significant=2)
+
+
+def log_scale_levels(values: np.ndarray, count: int = 16) -> np.ndarray:
+    """Contour levels in f for a log height scale: round values at 1-2-5 offsets from the lowest one (pure numpy).
+
+    Levels evenly spaced in log height would be labelled 1.72, 6.39, 19.1, 53.6…; these read 1, 2, 5, 10, 20…
+    """
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return np.zeros(0)
+    lo, hi = float(finite.min()), float(finite.max())
+    if hi - lo <= 1e-12 * max(1.0, abs(lo), abs(hi)):
+        return np.zeros(0)
+    return offset_levels(lo, hi, count, significant=1)
+
+
+def offset_levels(lo: float, hi: float, count: int, significant: int) -> np.ndarray:
+    """At most count levels between lo and hi at 1-2-5 offsets from lo, growing tenfold every three levels.
+
+    Each level is lo plus its offset, rounded to that many significant digits of the offset, so the levels
+    are round numbers even where lo is not (with one digit, 0.0075 + 10 gives 10).
+    """
+    span = hi - lo
+    smallest = span * LOG_LEVEL_SPAN
+    exponents = range(math.floor(math.log10(smallest)), math.ceil(math.log10(span)) + 1)
+    offsets = np.array(sorted(m * 10.0**e for e in exponents for m in (1.0, 2.0, 5.0)))
+    offsets = offsets[(offsets >= smallest) & (offsets < span)][-count:]
+    decimals = significant - 1 - np.floor(np.log10(offsets)).astype(int)
+    levels = np.array([round(lo + offset, int(d)) for offset, d in zip(offsets, decimals, strict=True)])
     return np.unique(levels[(levels > lo) & (levels < hi)])
 
 
@@ -558,6 +583,7 @@ class ColourBar(pg.PlotItem):
         self.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0.0)
         self.layout.setColumnFixedWidth(1, self.WIDTH)
         self.vb.setBorder(pg.mkPen(TEXT_COLOUR))
+        self._labels: tuple[str, ...] = ()
 
     def set_scale(self, scale: float) -> None:
         """Widen the bar and its tick room by the presentation scale."""
@@ -574,6 +600,11 @@ class ColourBar(pg.PlotItem):
         axis = self.getAxis("right")
         axis.setTicks([list(zip((float(f) for f in fractions), labels, strict=True)), []])
         axis.setLabel(title)
+        self._labels = tuple(labels)
+
+    def tick_labels(self) -> tuple[str, ...]:
+        """The labels along the bar, as last set."""
+        return self._labels
 
 
 class ContourView(pg.GraphicsLayoutWidget):

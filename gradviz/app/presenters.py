@@ -5,13 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from gradviz.app.colormaps import RUN_COLOURS
-from gradviz.app.contour_view import ContourView
+from gradviz.app.contour_view import ContourView, log_scale_levels
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.view_common import TrajectoryData
 from gradviz.core.height_scale import HeightScale, height_scale_for
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
+
+LEVEL_DIGITS = 6  # round levels need few digits; six write 20000 out, not as 2e+04
 
 
 def run_colour(index: int) -> tuple[float, float, float, float]:
@@ -121,10 +123,9 @@ class ContourPresenter(_Presenter):
         levels = None
         level_labels = None
         if self.scale.log:
-            from gradviz.app.contour_view import choose_levels
-
-            levels = choose_levels(heights)
-            level_labels = [format_number(float(v), 3) for v in self.scale.inverse(levels)]
+            values = log_scale_levels(field.values)
+            levels = self.scale.forward(values)
+            level_labels = [format_number(float(value), LEVEL_DIGITS) for value in values]
         self.view.set_field(field.xs, field.ys, heights, field.gradient[0], field.gradient[1], levels=levels,
                             labels=self.labels(), level_labels=level_labels)
         self.show_start()

@@ -10,6 +10,8 @@ import numpy as np
 from gradviz.core.grid import GridField, log_height
 from gradviz.core.notation import format_number
 
+ROUND_TICK_DIGITS = 6  # a round tick value needs one digit; six write 20000 out, not as 2e+04
+
 
 @dataclass(frozen=True)
 class HeightScale:
@@ -42,20 +44,25 @@ class HeightScale:
         return float(low), float(high)
 
     def ticks(self, value_range: tuple[float, float], count: int = 5) -> list[tuple[float, str]] | None:
-        """Height ticks labelled with real f values on the log scale (None: linear, the view picks its own)."""
+        """Height ticks labelled with real f values on the log scale (None: linear, the view picks its own).
+
+        The lowest tick is the reference; above it, one round value per power of ten of the distance from it
+        (the reference plus 10ᵏ, rounded to a multiple of 10ᵏ: 10, not 10.0075).
+        """
         if not self.log:
             return None
         low, high = value_range
         span = max(high - self.reference, 0.0)
         if span <= 0:
             return [(0.0, format_number(self.reference, 3))]
-        offsets = [0.0] + [10.0**k for k in range(math.floor(math.log10(span)) - count + 2,
-                                                   math.floor(math.log10(span)) + 1)]
         ticks = []
-        for offset in offsets:
-            value = self.reference + offset
+        if low - 1e-12 <= self.reference <= high + 1e-12:
+            ticks.append((float(self.forward(self.reference)), format_number(self.reference, 4)))
+        top = math.floor(math.log10(span))
+        for exponent in range(top - count + 2, top + 1):
+            value = round(self.reference + 10.0**exponent, -exponent)
             if low - 1e-12 <= value <= high + 1e-12:
-                ticks.append((float(self.forward(value)), format_number(value, 4)))
+                ticks.append((float(self.forward(value)), format_number(value, ROUND_TICK_DIGITS)))
         return ticks
 
 
