@@ -205,6 +205,16 @@ def test_log_height_labels_the_colour_bars_with_round_values(make_main_window) -
     assert surface_labels[1:] == ["0.1", "1", "10", "100"]
 
 
+def test_the_probe_tags_in_3d_keep_off_the_axis_labels(make_main_window) -> None:
+    window = make_main_window("rosenbrock")
+    window.session.set_step(window.session.last_step)  # the tags once covered a tick label and the x axis title
+    view = window.surface_view
+    view.render_to_array(1280 // 2, 720 - 74)
+    label_boxes, tags = view.drawn_labels
+    assert len(tags) == 2 and len(label_boxes) > 10
+    assert not any(tag.intersects(box) for tag in tags for box in label_boxes)
+
+
 def test_layout_is_remembered(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     window.view_splitter.setSizes([900, 300])

@@ -1137,13 +1137,17 @@ class PendingFrame:
 
 
 class TextLayer:
-    """Text painted on a transparent image, laid over frames one tile at a time where there is any."""
+    """Text painted on a transparent image, laid over frames one tile at a time where there is any.
+
+    It keeps the boxes of its labels (in logical pixels), for the probe's tags to keep off.
+    """
 
     TILE = 64
 
-    def __init__(self, image: QtGui.QImage) -> None:
-        """Keep the image and find its tiles holding any paint."""
+    def __init__(self, image: QtGui.QImage, label_boxes: Sequence[QtCore.QRectF] = ()) -> None:
+        """Keep the image and its labels' boxes, and find its tiles holding any paint."""
         self.image = image
+        self.label_boxes = tuple(label_boxes)
         width, height = image.width(), image.height()
         rows = np.frombuffer(image.constBits(), dtype=np.uint32).reshape(height, image.bytesPerLine() // 4)
         painted = rows[:, :width] != 0
@@ -1214,6 +1218,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._framebuffers = FramebufferPool()
         self._static_keys: dict[str, tuple] = {}
         self._static_text: dict[str, TextLayer] = {}
+        # the last frame's axis and colour bar label boxes, and the probe's tags, in logical pixels
+        self.drawn_labels: tuple[tuple[QtCore.QRectF, ...], tuple[QtCore.QRectF, ...]] = ((), ())
         self._scene_revision = 0
         self._use_static_cache = True
         self._window_scene_key: tuple | None = None
@@ -1433,8 +1439,9 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         parts.append(self._data_to_scene(np.asarray(overlay.point, dtype=np.float64)[None, :]))
         self.probe_item.set_geometry(np.concatenate(parts), strokes, sum(len(part) for part in parts) - 1)
 
-    def _paint_probe_labels(self, painter: QtGui.QPainter, width: float, height: float) -> None:
-        """Name each tangent line at its visible end and put the overlay's legend in the top-left corner."""
+    def _paint_probe_labels(self, painter: QtGui.QPainter, width: float, height: float,
+                            label_boxes: Sequence[QtCore.QRectF] = ()) -> None:
+        """Name each tangent line at its visible end, off the axes' labels; the legend goes in the top-left corner."""
         overlay = self._probe_overlay
         if overlay is None:
             return
@@ -1443,7 +1450,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         left_of_bar = QtCore.QRectF(0.0, 0.0, min(self._colour_bar_left - 6.0, width), height)
         scale = self.presentation_scale
         placer = TagPlacer(painter, font, 5.0 * scale, left_of_bar,
-                           (square_around(point, ProbeOverlayItem.MARKER_SIZE * scale),))
+                           (square_around(point, ProbeOverlayItem.MARKER_SIZE * scale), *label_boxes))
+        tags = []
         for line in overlay.slices:
             if line.tangent is None:
                 continue
@@ -1455,7 +1463,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             start, end = max(pixels, key=lambda pair: float(np.hypot(*(pair[1] - pair[0]))))
             length = float(np.hypot(*(end - start)))
             direction = (end - start) / length if length >= 4.0 else np.array([0.0, -1.0])
-            placer.place(line.label, end, direction, line.colour)
+            tags.append(placer.place(line.label, end, direction, line.colour))
+        self.drawn_labels = (tuple(label_boxes), tuple(tags))
         line_height = QtGui.QFontMetricsF(font).height()
         legend = LegendLayout(font, overlay.legend, line_height * 1.2, left_of_bar.width() - line_height * 1.2)
         legend.paint(painter, QtCore.QPointF(line_height * 0.6, line_height * 0.6))
@@ -1743,7 +1752,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         if self._probe_overlay is not None:
             scale = pending.pixel_scale
             painter.scale(scale, scale)
-            self._paint_probe_labels(painter, pending.width / scale, pending.height / scale)
+            self._paint_probe_labels(painter, pending.width / scale, pending.height / scale,
+                                     text.label_boxes if text is not None else ())
         painter.end()
         return image
 
@@ -1791,9 +1801,9 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         text.fill(QtCore.Qt.GlobalColor.transparent)
         painter = QtGui.QPainter(text)
         painter.scale(pixel_scale, pixel_scale)
-        self._paint_overlay(painter, width / pixel_scale, height / pixel_scale)
+        label_boxes = self._paint_overlay(painter, width / pixel_scale, height / pixel_scale)
         painter.end()
-        self._static_text[purpose] = TextLayer(text)
+        self._static_text[purpose] = TextLayer(text, label_boxes)
         if factor > 1:
             self._reduce_framebuffer(canvas, target, width, height, factor)
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
@@ -1838,8 +1848,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         title_font.setItalic(True)
         return tick_font, title_font
 
-    def _paint_overlay(self, painter: QtGui.QPainter, width: float, height: float) -> None:
-        """Draw tick labels, axis titles and the colour bar with QPainter in logical pixels."""
+    def _paint_overlay(self, painter: QtGui.QPainter, width: float, height: float) -> list[QtCore.QRectF]:
+        """Draw tick labels, axis titles and the colour bar in logical pixels; return the labels' boxes."""
         painter.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
         painter.setPen(TEXT_COLOUR)
         tick_font, title_font = self._fonts(width, height, self.presentation_scale)
@@ -1855,6 +1865,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         bar_left = min(float(to_pixels(corners)[:, 0].max()) + bar_room * 0.4, width - bar_room)
         self._colour_bar_left = bar_left
         self._paint_colour_bar(placer, bar_left, height, tick_font, title_font)
+        return placer.taken
 
     def _paint_axis_labels(self, placer: TextPlacer, to_pixels, tick_font: QtGui.QFont,
                            title_font: QtGui.QFont) -> None:
