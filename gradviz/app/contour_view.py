@@ -52,15 +52,11 @@ def choose_levels(heights: np.ndarray, count: int = 16) -> np.ndarray:
     narrow valley like Rosenbrock's, or an exponential), round 1-2-5 offsets from the minimum that
     grow tenfold every three levels, so the valley floor gets lines too. Empty for flat or empty data.
     """
-    finite = np.asarray(heights, dtype=np.float64)
-    finite = finite[np.isfinite(finite)]
-    if finite.size == 0:
+    finite = finite_values(heights)
+    if not is_spread(finite):
         return np.zeros(0)
     lo, hi = float(finite.min()), float(finite.max())
-    span = hi - lo
-    if span <= 1e-12 * max(1.0, abs(lo), abs(hi)):
-        return np.zeros(0)
-    if (float(np.median(finite)) - lo) / span >= SKEWED_MEDIAN_POSITION:
+    if (float(np.median(finite)) - lo) / (hi - lo) >= SKEWED_MEDIAN_POSITION:
         levels = nice_ticks(lo, hi, count)
         return np.unique(levels[(levels > lo) & (levels < hi)])
     return offset_levels(lo, hi, count, significant=2)
@@ -71,14 +67,24 @@ def log_scale_levels(values: np.ndarray, count: int = 16) -> np.ndarray:
 
     Levels evenly spaced in log height would be labelled 1.72, 6.39, 19.1, 53.6…; these read 1, 2, 5, 10, 20…
     """
-    finite = np.asarray(values, dtype=np.float64)
-    finite = finite[np.isfinite(finite)]
+    finite = finite_values(values)
+    if not is_spread(finite):
+        return np.zeros(0)
+    return offset_levels(float(finite.min()), float(finite.max()), count, significant=1)
+
+
+def finite_values(values: np.ndarray) -> np.ndarray:
+    """The finite entries of an array, flattened, as floats."""
+    values = np.asarray(values, dtype=np.float64)
+    return values[np.isfinite(values)]
+
+
+def is_spread(finite: np.ndarray) -> bool:
+    """Whether finite values differ by more than rounding (not empty, not flat): worth contour levels."""
     if finite.size == 0:
-        return np.zeros(0)
+        return False
     lo, hi = float(finite.min()), float(finite.max())
-    if hi - lo <= 1e-12 * max(1.0, abs(lo), abs(hi)):
-        return np.zeros(0)
-    return offset_levels(lo, hi, count, significant=1)
+    return hi - lo > 1e-12 * max(1.0, abs(lo), abs(hi))
 
 
 def offset_levels(lo: float, hi: float, count: int, significant: int) -> np.ndarray:

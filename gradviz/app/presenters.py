@@ -8,12 +8,10 @@ from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.contour_view import ContourView, log_scale_levels
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.view_common import TrajectoryData
-from gradviz.core.height_scale import HeightScale, height_scale_for
+from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
-
-LEVEL_DIGITS = 6  # round levels need few digits; six write 20000 out, not as 2e+04
 
 
 def run_colour(index: int) -> tuple[float, float, float, float]:
@@ -125,7 +123,7 @@ class ContourPresenter(_Presenter):
         if self.scale.log:
             values = log_scale_levels(field.values)
             levels = self.scale.forward(values)
-            level_labels = [format_number(float(value), LEVEL_DIGITS) for value in values]
+            level_labels = [format_number(float(value), ROUND_VALUE_DIGITS) for value in values]
         self.view.set_field(field.xs, field.ys, heights, field.gradient[0], field.gradient[1], levels=levels,
                             labels=self.labels(), level_labels=level_labels)
         self.show_start()

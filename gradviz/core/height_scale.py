@@ -10,7 +10,7 @@ import numpy as np
 from gradviz.core.grid import GridField, log_height
 from gradviz.core.notation import format_number
 
-ROUND_TICK_DIGITS = 6  # a round tick value needs one digit; six write 20000 out, not as 2e+04
+ROUND_VALUE_DIGITS = 6  # round ticks and levels need a digit or two; six write 20000 out, not as 2e+04
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class HeightScale:
         for exponent in range(top - count + 2, top + 1):
             value = round(self.reference + 10.0**exponent, -exponent)
             if low - 1e-12 <= value <= high + 1e-12:
-                ticks.append((float(self.forward(value)), format_number(value, ROUND_TICK_DIGITS)))
+                ticks.append((float(self.forward(value)), format_number(value, ROUND_VALUE_DIGITS)))
         return ticks
 
 
