@@ -19,8 +19,8 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -60,6 +60,7 @@ FALLBACK_MOMENTUM = 0.0
 FALLBACK_EPS = 1e-8
 
 MAX_STEP_BUDGET = 100_000
+PIECE_STEPS = 1024  # a run computed piece by piece pauses after this many steps
 VALUE_BOUND = 1e100  # |f| beyond this counts as divergence
 SINGULAR_RATIO = 1e-12  # a Hessian whose smallest |eigenvalue| is below this times the largest is singular
 
@@ -644,8 +645,13 @@ class _Trajectory:
         return tuple(steps)
 
 
-def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajectory) -> tuple[str, str, _UpdateRule]:
-    """Fill the trajectory; return the stop reason, the message and the rule."""
+# Pauses after every PIECE_STEPS steps, yielding the steps taken; sent True there, it ends the run at that step.
+# Returns the stop reason, the message and the rule.
+_Descent = Generator[int, bool | None, tuple[str, str, _UpdateRule]]
+
+
+def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajectory) -> _Descent:
+    """Fill the trajectory piece by piece (see _Descent)."""
     optimizer = settings.optimizer
     rule = _make_rule(optimizer, len(settings.start), objective)
     value_and_gradient_floats = getattr(objective, "value_and_gradient_floats", None)
@@ -655,6 +661,7 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
     points, values, gradients, updates = trajectory.points, trajectory.values, trajectory.gradients, trajectory.updates
     point = settings.start
     k = 0
+    pause_at = PIECE_STEPS
     while True:
         beyond = k and not math.hypot(*point) <= bound  # a NaN coordinate is beyond too
         evaluation = _point_problem(point, bound) if beyond else _evaluate(objective, value_and_gradient_floats, point)
@@ -669,6 +676,10 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
         if gradient_norm < tolerance:
             shown = f"|∇f| = {_format_number(gradient_norm)} < {_format_number(tolerance)}"
             return "converged", f"converged at step {k} ({shown})", rule
+        if k == pause_at:
+            pause_at += PIECE_STEPS
+            if (yield k):  # stopped here: the run ends as one whose budget is k
+                budget = k
         if k == budget:
             plural = "" if budget == 1 else "s"
             return "max_steps", f"reached the step budget ({budget} step{plural})", rule
@@ -685,18 +696,47 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
         k += 1
 
 
+class DescentInProgress:
+    """A run computed piece by piece: each advance() takes up to PIECE_STEPS more steps, and may end it there."""
+
+    def __init__(self, objective: Objective, settings: RunSettings) -> None:
+        self.variables = tuple(objective.variables)
+        if len(self.variables) != len(settings.start):
+            raise DescentError(
+                f"the start point has {len(settings.start)} coordinates but f has {len(self.variables)} variables "
+                f"({', '.join(self.variables)})"
+            )
+        self._settings = settings
+        self._trajectory = _Trajectory()
+        self._descent = _descend(objective, settings, self._trajectory)
+        self._started = False
+        self.steps_taken = 0
+
+    def advance(self, stop: bool = False) -> Run | None:
+        """Take the next piece of steps (with stop, end the run where it is instead); the Run once it ended."""
+        try:
+            with np.errstate(all="ignore"):
+                self.steps_taken = self._descent.send(stop if self._started else None)
+        except StopIteration as ended:
+            return self._finish(*ended.value)
+        finally:
+            self._started = True
+        return None
+
+    def _finish(self, stop_reason: str, message: str, rule: _UpdateRule) -> Run:
+        settings = self._settings
+        steps = self._trajectory.steps()
+        if stop_reason == "max_steps" and len(steps) - 1 != settings.max_steps:  # stopped early
+            settings = replace(settings, max_steps=len(steps) - 1)
+        return Run(settings, self.variables, steps, stop_reason, message, rule.notes())
+
+
 def run_descent(objective: Objective, settings: RunSettings) -> Run:
     """Run the optimizer from the start point until it converges, diverges, stalls or uses up its budget."""
-    variables = tuple(objective.variables)
-    if len(variables) != len(settings.start):
-        raise DescentError(
-            f"the start point has {len(settings.start)} coordinates but f has {len(variables)} variables "
-            f"({', '.join(variables)})"
-        )
-    trajectory = _Trajectory()
-    with np.errstate(all="ignore"):
-        stop_reason, message, rule = _descend(objective, settings, trajectory)
-    return Run(settings, variables, trajectory.steps(), stop_reason, message, rule.notes())
+    descent = DescentInProgress(objective, settings)
+    while (run := descent.advance()) is None:
+        pass
+    return run
 
 
 @dataclass(frozen=True, eq=False)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import operator
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from gradviz.core.compiled import CompiledFormula
-from gradviz.core.descent import OptimizerSettings, Run, RunSettings, run_descent
+from gradviz.core.descent import DescentInProgress, OptimizerSettings, Run, RunSettings
 from gradviz.core.errors import DescentError
 from gradviz.core.scenario import RunSpec
 
@@ -94,13 +96,80 @@ def optimizer_settings(spec: RunSpec) -> OptimizerSettings:
     return OptimizerSettings(name=spec.optimizer, lr=spec.lr, sign=spec.sign, **params)  # type: ignore[arg-type]
 
 
+class _RunInProgress:
+    """One run of a batch being computed: descent over the free variables, the others held at their start values."""
+
+    def __init__(self, compiled: CompiledFormula, spec: RunSpec, free: Sequence[str]) -> None:
+        self.spec = spec
+        self.free = tuple(name for name in free if name in compiled.variables) or compiled.variables
+        self.objective = SliceObjective(compiled, self.free, spec.start)
+        settings = RunSettings(start=tuple(spec.start[name] for name in self.free),
+                               optimizer=optimizer_settings(spec), max_steps=spec.max_steps)
+        self.descent = DescentInProgress(self.objective, settings)
+
+    def advance(self, stop: bool) -> RunResult | None:
+        """The next piece of steps (see DescentInProgress.advance); the result once the run ended."""
+        run = self.descent.advance(stop)
+        if run is None:
+            return None
+        spec = self.spec
+        if run.settings.max_steps != spec.max_steps:  # stopped early: the spec says where it ended
+            spec = replace(spec, max_steps=run.settings.max_steps)
+        return RunResult(spec=spec, run=run, free=self.free, points=self.objective.embed_all(run.points),
+                         values=run.values)
+
+
+class RunBatch:
+    """Runs computed one after another in pieces that fit a time limit, counting the steps done; stoppable.
+
+    Stopping keeps what has been computed: the run being computed ends where it is, and the runs after it at
+    their start point, each with its step budget lowered to the steps it took, so its spec still describes it.
+    """
+
+    def __init__(self, compiled: CompiledFormula, specs: Sequence[RunSpec], free: Sequence[str]) -> None:
+        self.compiled = compiled
+        self.specs = tuple(specs)
+        self.free = tuple(free)
+        self.total_steps = sum(spec.max_steps for spec in self.specs)
+        self.done_steps = 0
+        self.stopped = False
+        self._results: list[RunResult] = []
+        self._current: _RunInProgress | None = None
+        self._finished_steps = 0  # the budgets of the runs done
+
+    def stop(self) -> None:
+        """End the computation at the next advance, keeping the steps computed so far."""
+        self.stopped = True
+
+    def advance(self, deadline: float) -> tuple[RunResult, ...] | None:
+        """Compute until time.perf_counter() passes the deadline or every run is done; then every run's result.
+
+        Raises DescentError for a run that cannot start.
+        """
+        while len(self._results) < len(self.specs):
+            if self._current is None:
+                spec = self.specs[len(self._results)]
+                self._current = _RunInProgress(self.compiled, replace(spec, max_steps=0) if self.stopped else spec,
+                                               self.free)
+            result = self._current.advance(self.stopped)
+            if result is None:
+                self.done_steps = self._finished_steps + self._current.descent.steps_taken
+                if time.perf_counter() >= deadline:
+                    return None
+                continue
+            self._results.append(result)
+            self._current = None
+            self._finished_steps += self.specs[len(self._results) - 1].max_steps
+            self.done_steps = self._finished_steps
+        return tuple(self._results)
+
+    def compute(self) -> tuple[RunResult, ...]:
+        """Every run of the batch, computed now."""
+        runs = self.advance(math.inf)
+        assert runs is not None  # no deadline passes
+        return runs
+
+
 def compute_run(compiled: CompiledFormula, spec: RunSpec, free: Sequence[str]) -> RunResult:
     """Run descent over the free variables from the spec's start, holding the others at their start values."""
-    free = tuple(name for name in free if name in compiled.variables) or compiled.variables
-    objective = SliceObjective(compiled, free, spec.start)
-    settings = RunSettings(start=tuple(spec.start[name] for name in free), optimizer=optimizer_settings(spec),
-                           max_steps=spec.max_steps)
-    run = run_descent(objective, settings)
-    points = objective.embed_all(run.points)
-    values = run.values
-    return RunResult(spec=spec, run=run, free=free, points=points, values=values)
+    return RunBatch(compiled, (spec,), free).compute()[0]

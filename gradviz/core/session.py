@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import DescentError, FormulaError
 from gradviz.core.events import Signal
 from gradviz.core.grid import Domain, GridField, evaluate_grid
-from gradviz.core.runs import RunResult, compute_run
+from gradviz.core.runs import RunBatch, RunResult
 from gradviz.core.scenario import (
     MAX_PRESENTATION_SCALE,
     MIN_PRESENTATION_SCALE,
@@ -25,6 +26,51 @@ DEFAULT_RANGE = (-3.0, 3.0)
 DEFAULT_RESOLUTION = 200
 
 
+RunOutcome = tuple[RunResult, ...] | DescentError
+DeliverRuns = Callable[[RunBatch, RunOutcome], None]
+
+
+class RunScheduler(Protocol):
+    """Computes a session's runs, at once or in the background, handing the outcome back on the session's thread."""
+
+    def submit(self, batch: RunBatch, deliver: DeliverRuns) -> None:
+        """Compute the batch and call deliver(batch, runs or the DescentError raised), now or later."""
+        ...
+
+    def wait(self) -> None:
+        """Block until every batch submitted so far has been delivered."""
+        ...
+
+
+class ComputeNow:
+    """The plain scheduler: computes runs on the spot (the command line and exports use it)."""
+
+    def submit(self, batch: RunBatch, deliver: DeliverRuns) -> None:
+        """Compute the batch, then deliver it."""
+        deliver(batch, compute_batch(batch))
+
+    def wait(self) -> None:
+        """Nothing is ever left to wait for."""
+
+
+def compute_batch(batch: RunBatch) -> RunOutcome:
+    """The batch's runs, or the DescentError that stopped them."""
+    try:
+        return batch.compute()
+    except DescentError as error:
+        return error
+
+
+@dataclass(frozen=True)
+class _RunRequest:
+    """A batch the session waits for, with what it was computed for and the specs to go back to if it fails."""
+
+    batch: RunBatch
+    analysis: Analysis
+    axes: tuple[str, ...]
+    fallback_specs: tuple[RunSpec, ...] | None
+
+
 @dataclass(frozen=True)
 class StepState:
     """Where one run is at the session's current step."""
@@ -37,12 +83,14 @@ class StepState:
 class Session:
     """Holds the state of one gradviz window and announces each change through its signals."""
 
-    def __init__(self) -> None:
+    def __init__(self, run_scheduler: RunScheduler | None = None) -> None:
+        self.run_scheduler: RunScheduler = run_scheduler or ComputeNow()
         self.formula_changed = Signal()
         self.error_changed = Signal()
         self.plot_changed = Signal()
         self.field_changed = Signal()
         self.runs_changed = Signal()
+        self.computing_changed = Signal()  # the RunBatch being computed, or None once its runs are in
         self.step_changed = Signal()
         self.probe_changed = Signal()
         self.view_changed = Signal()
@@ -61,6 +109,7 @@ class Session:
         self.runs: tuple[RunResult, ...] = ()
         self._runs_analysis: Analysis | None = None
         self._runs_axes: tuple[str, ...] = ()
+        self._run_request: _RunRequest | None = None
         self.step = 0
         self.probe: dict[str, float] | None = None
         self.view = ViewOptions()
@@ -183,8 +232,7 @@ class Session:
         """Replace every run; settings that cannot run (say, a start where f is undefined) change nothing."""
         previous = self.run_specs
         self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in specs)
-        if not self._recompute_runs():
-            self.run_specs = previous
+        self._recompute_runs(fallback_specs=previous)
 
     def update_run(self, index: int, **changes: object) -> None:
         """Change settings of one run (lr, sign, optimizer, max_steps, params, start)."""
@@ -198,21 +246,68 @@ class Session:
             return
         self.update_run(index, start={**self.run_specs[index].start, **point})
 
-    def _recompute_runs(self) -> bool:
+    @property
+    def computing(self) -> RunBatch | None:
+        """The batch of runs being computed for the current settings, if any."""
+        return None if self._run_request is None else self._run_request.batch
+
+    def stop_computing(self) -> None:
+        """Stop computing the runs, keeping the steps computed so far (their step budgets shrink to match)."""
+        if self._run_request is not None:
+            self._run_request.batch.stop()
+
+    def wait_for_runs(self) -> None:
+        """Block until the runs being computed are in."""
+        self.run_scheduler.wait()
+
+    def _recompute_runs(self, fallback_specs: tuple[RunSpec, ...] | None = None) -> None:
+        """Have the runs computed for the current settings (any batch still computing is dropped)."""
         if self.analysis is None:
-            return False
-        try:
-            runs = tuple(compute_run(self.analysis.compiled, spec, self.plot.axes) for spec in self.run_specs)
-        except DescentError as error:
-            self.notice.emit(f"The run cannot start: {error}")
-            if self._runs_analysis is self.analysis and self._runs_axes == self.plot.axes:
-                return False
-            runs = ()
-        self.runs = runs
-        self._runs_analysis, self._runs_axes = self.analysis, self.plot.axes
+            return
+        superseded = self._run_request
+        if superseded is not None:
+            superseded.batch.stop()
+            if fallback_specs is not None:
+                fallback_specs = superseded.fallback_specs or fallback_specs
+        batch = RunBatch(self.analysis.compiled, self.run_specs, self.plot.axes)
+        self._run_request = _RunRequest(batch, self.analysis, self.plot.axes, fallback_specs)
+        self.computing_changed.emit(batch)
+        self.run_scheduler.submit(batch, self._deliver_runs)
+
+    def _deliver_runs(self, batch: RunBatch, outcome: RunOutcome) -> None:
+        """Show the runs of the batch computed for the current settings; drop those of superseded ones."""
+        request = self._run_request
+        if request is None or request.batch is not batch:
+            return
+        self._run_request = None
+        current = self._runs_analysis is request.analysis and self._runs_axes == request.axes
+        if isinstance(outcome, DescentError):
+            self.notice.emit(f"The run cannot start: {outcome}")
+            if current:  # keep the runs shown, and the settings they were computed with
+                if request.fallback_specs is not None:
+                    self.run_specs = request.fallback_specs
+                self.computing_changed.emit(None)
+                return
+            outcome = ()
+        else:
+            self.run_specs = tuple(result.spec for result in outcome)
+            self._report_stop(batch, outcome)
+        self.runs = outcome
+        self._runs_analysis, self._runs_axes = request.analysis, request.axes
+        self.computing_changed.emit(None)
         self.runs_changed.emit(self.runs)
         self.set_step(min(self.step, self.last_step))
-        return True
+
+    def _report_stop(self, batch: RunBatch, runs: tuple[RunResult, ...]) -> None:
+        """Say where the runs ended when computing them was stopped."""
+        shortened = [(index, result) for index, (spec, result) in enumerate(zip(batch.specs, runs, strict=True))
+                     if result.spec.max_steps != spec.max_steps]
+        if not shortened:
+            return
+        index, result = shortened[0]
+        which = f"run {index + 1}" if len(runs) > 1 else "the run"
+        self.notice.emit(f"Stopped computing at step {result.spec.max_steps} of {which}: "
+                         f"its step budget is now {result.spec.max_steps}.")
 
     # ----- the clock ---------------------------------------------------------------------------------------
     @property
