@@ -20,6 +20,14 @@ def isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     return folder
 
 
+@pytest.fixture(autouse=True)
+def runs_in_the_same_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows wait for their runs however busy the machine is (tests of background runs lower the wait)."""
+    from gradviz.app.run_scheduler import SlicedRunScheduler
+
+    monkeypatch.setattr(SlicedRunScheduler, "quick_wait_seconds", 30.0)
+
+
 def close_without_asking(window: object) -> None:
     """A test's edits are not the user's: let the window close without asking to save them."""
     window.document.forget_changes()  # type: ignore[attr-defined]

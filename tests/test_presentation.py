@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QMessageBox, QToolBar
 
 from gradviz.app.camera_link import camera_of
 from gradviz.app.presentation import remembered_presentation_scale, remembered_theme
+from gradviz.app.run_scheduler import SlicedRunScheduler
+from gradviz.core.descent import MAX_STEP_BUDGET
 from gradviz.core.presets import find_preset
 
 SHOT = (320, 240)
@@ -159,10 +161,30 @@ def test_the_clicker_blank_key_blanks_and_brings_back_the_picture(make_main_wind
     assert window.centralWidget().isVisible() and window.menuBar().isVisible()
 
 
-def test_no_two_actions_share_a_key(make_main_window) -> None:
-    window = make_main_window(None)
+def _assert_no_key_held_twice(window) -> None:
+    """No key is the shortcut of two enabled actions (Qt would then run neither)."""
     owners: dict[str, str] = {}
     for action in window.findChildren(QAction):
+        if not action.isEnabled():
+            continue
         for key in action.shortcuts():
             assert key.toString() not in owners, f"{key.toString()}: {owners.get(key.toString())} and {action.text()}"
             owners[key.toString()] = action.text()
+
+
+def test_no_two_enabled_actions_share_a_key(make_main_window, monkeypatch) -> None:
+    monkeypatch.setattr(SlicedRunScheduler, "quick_wait_seconds", 0.0)
+    window = make_main_window("rosenbrock")
+    _assert_no_key_held_twice(window)
+    window.session.update_run(0, max_steps=MAX_STEP_BUDGET)  # long: computed in the background
+    assert window.session.computing is not None and window.stop_computing_action.isEnabled()
+    _assert_no_key_held_twice(window)
+    window.presentation.enter()
+    assert not window.stop_computing_action.isEnabled()  # Esc leaves presentation mode first
+    _assert_no_key_held_twice(window)
+    window.presentation.leave()
+    assert window.stop_computing_action.isEnabled()
+    _assert_no_key_held_twice(window)
+    window.session.stop_computing()
+    window.session.wait_for_runs()
+    assert window.session.computing is None and not window.stop_computing_action.isEnabled()

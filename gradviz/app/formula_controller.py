@@ -113,4 +113,5 @@ class FormulaController(QObject):
 
         done = self._pool.waitForDone(timeout_ms)
         QCoreApplication.sendPostedEvents(self)
+        self._session.wait_for_runs()
         return done

@@ -21,6 +21,8 @@ from gradviz.app.lesson_player import LessonPlayer
 from gradviz.app.presentation import PresentationMode
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter
 from gradviz.app.probe_presenter import ProbePresenter
+from gradviz.app.run_progress import RunProgress
+from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.app.settings import app_settings
 from gradviz.app.single_repaint import SingleRepaint
 from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
@@ -44,6 +46,8 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session | None = None) -> None:
         super().__init__()
         self.session = session or Session()
+        self.run_scheduler = SlicedRunScheduler(self)
+        self.session.run_scheduler = self.run_scheduler
         self.controller = FormulaController(self.session, self)
         self.current_path: Path | None = None
         self.setWindowTitle("gradviz")
@@ -77,6 +81,8 @@ class MainWindow(QMainWindow):
 
         self.hover_label = QLabel()
         self.statusBar().addPermanentWidget(self.hover_label)
+        self.run_progress = RunProgress(self.session)
+        self.statusBar().addPermanentWidget(self.run_progress)
         self._pending_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._range_timer = QTimer(self)
         self._range_timer.setSingleShot(True)
@@ -145,6 +151,12 @@ class MainWindow(QMainWindow):
                                         "Switch between w − η∇f and w + η∇f"))
         run_menu.addAction(self._action("Larger learning rate", lambda: self._nudge_lr(LR_KEY_STEP), "+"))
         run_menu.addAction(self._action("Smaller learning rate", lambda: self._nudge_lr(-LR_KEY_STEP), "-"))
+        run_menu.addSeparator()
+        self.stop_computing_action = self._action("Stop computing the runs", self.session.stop_computing, "Esc",
+                                                  "Keep the steps computed so far; the step budget shrinks to match")
+        self.stop_computing_action.setEnabled(False)
+        self.session.computing_changed.connect(self.update_stop_action)
+        run_menu.addAction(self.stop_computing_action)
 
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self._action("Reset 3D view", self.camera_link.reset_view, "Ctrl+0"))
@@ -190,6 +202,10 @@ class MainWindow(QMainWindow):
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("Keyboard shortcuts", self._show_shortcuts, "F1"))
         help_menu.addAction(self._action("About gradviz", self._show_about))
+
+    def update_stop_action(self, *_: object) -> None:
+        """Esc stops long runs; while presenting it leaves presentation mode instead (one key, one action)."""
+        self.stop_computing_action.setEnabled(self.session.computing is not None and not self.presentation.active)
 
     def _reset(self) -> None:
         self.stepper.set_playing(False)
@@ -350,6 +366,7 @@ class MainWindow(QMainWindow):
             return
         self.presentation.leave()
         self.stepper.set_playing(False)
+        self.run_scheduler.drop()
         self.save_layout()
         self.document.closed_cleanly()
         super().closeEvent(event)

@@ -135,7 +135,9 @@ class PresentationMode(QObject):
                                  "Full screen, large and high-contrast, without editing controls")
         presenting.setShortcuts(["F11", "F5"])
         menu.addAction(presenting)
-        menu.addAction(make_action("Leave presentation mode", self.leave, "Esc"))
+        self._leave_action = make_action("Leave presentation mode", self.leave, "Esc")
+        self._leave_action.setEnabled(self.active)  # Esc also stops long runs: only one may hold it at a time
+        menu.addAction(self._leave_action)
         blank = make_action("Blank the screen while presenting", self.toggle_blank, "B")
         blank.setShortcuts(["B", "."])
         menu.addAction(blank)
@@ -172,6 +174,8 @@ class PresentationMode(QObject):
             theme=session.theme,
             scale=session.presentation_scale,
         )
+        self._leave_action.setEnabled(True)
+        window.update_stop_action()
         for widget in self._chrome():
             widget.hide()
         session.set_theme(PRESENTATION_THEME)
@@ -184,6 +188,8 @@ class PresentationMode(QObject):
         saved, self._saved = self._saved, None
         if saved is None:
             return
+        self._leave_action.setEnabled(False)
+        self._window.update_stop_action()
         window, session = self._window, self._window.session
         self._show_blank(False)
         remember(SCALE_KEY, session.presentation_scale)

@@ -108,7 +108,7 @@ class ContourPresenter(_Presenter):
 
     def __init__(self, session: Session, view: ContourView) -> None:
         super().__init__(session, view)
-        session.runs_changed.connect(lambda _runs: self.show_start())
+        session.computing_changed.connect(lambda _batch: self.show_start())  # asked for, and in (or refused)
 
     def draw_field(self) -> None:
         """Contours and arrows in the same height scale as the 3D view."""

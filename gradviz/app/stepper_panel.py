@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from gradviz.app.presenters import run_colour
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.core.notation import format_number
-from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
 
 LR_MIN_LOG, LR_MAX_LOG = -4.0, 1.0
@@ -184,7 +183,8 @@ class StepperPanel(QWidget):
         self._clock_origin = 0  # the step at which the play clock was (re)started
         self._played_step = -1  # the step playback last showed
         self._speed_changed(self.speed_box.value())
-        session.runs_changed.connect(self._show_runs)
+        # when runs are asked for (a long run's settings show before it is in) and when they are in
+        session.computing_changed.connect(self._show_settings)
         session.step_changed.connect(self._show_step)
 
     def add_learning_rate_note(self, widget: QWidget) -> None:
@@ -297,10 +297,10 @@ class StepperPanel(QWidget):
         self._edit_run(params={**self._session.run_specs[0].params, key: value})
 
     # ----- from the session ----------------------------------------------------------------------------------
-    def _show_runs(self, runs: tuple[RunResult, ...]) -> None:
-        if not runs:
+    def _show_settings(self, *_: object) -> None:
+        if not self._session.run_specs:
             return
-        spec = runs[0].spec
+        spec = self._session.run_specs[0]
         self._updating = True
         self.lr_slider.setValue(lr_to_slider(spec.lr))
         if not self.lr_edit.hasFocus():
@@ -311,7 +311,6 @@ class StepperPanel(QWidget):
         if set(self._parameter_boxes) != {p[0] for p in HYPER_PARAMETERS.get(spec.optimizer, ())}:
             self._rebuild_parameters(spec.optimizer, spec.params)
         self._updating = False
-        self._show_step(self._session.step)
 
     def _show_step(self, step: int) -> None:
         session = self._session
