@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from gradviz.app.run_progress import PROGRESS_REFRESH_MS
 from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.core.descent import MAX_STEP_BUDGET, PIECE_STEPS
+from gradviz.core.lessons import shipped_lessons
 
 SLOW_START = {"x": -1.5, "y": 2.0}
 SLOW_LR = 1e-5  # from SLOW_START on Rosenbrock's valley, GD is far from converged after 100,000 steps
@@ -84,3 +85,20 @@ def test_dragging_the_start_while_computing_shows_the_run_from_where_it_ended(wi
     qtbot.waitUntil(lambda: session.computing is None, timeout=20_000)
     assert session.runs[0].spec.start == {"x": -1.2, "y": 2.0}
     assert session.runs[0].run.steps[0].point == (-1.2, 2.0)
+
+
+def test_lesson_keys_wait_for_a_scene_whose_run_is_still_computed(window, qtbot, activate) -> None:
+    activate(window)
+    lesson = shipped_lessons()[0]
+    window.lesson_player.open_lesson(lesson)
+    window.controller.wait()
+    scene = window.lesson_player.index
+    window.session.update_run(0, lr=SLOW_LR, max_steps=MAX_STEP_BUDGET)
+    assert window.session.computing is not None and window.session.step == 0
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.lesson_player.index == scene and not window.stepper.playing  # nothing skipped or played
+    window.session.stop_computing()
+    window.session.wait_for_runs()
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    assert window.stepper.playing

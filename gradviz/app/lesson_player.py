@@ -207,8 +207,8 @@ class LessonPlayer(QObject):
     # ----- keys and clicker ------------------------------------------------------------------------------------
     @property
     def _busy(self) -> bool:
-        """True while a scene is still being prepared (keys wait for it, so a double press skips nothing)."""
-        return self._requested is not None and self._window.controller.busy
+        """True while a scene or its runs are still being prepared (keys wait, so a double press skips nothing)."""
+        return (self._requested is not None and self._window.controller.busy) or self._session.computing is not None
 
     def advance(self) -> None:
         """PageDown: play the run; while it plays, show its end; at its end, the next scene."""
