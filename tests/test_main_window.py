@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from gradviz.app.presenters import run_colour
+from gradviz.core.notation import format_number
 from gradviz.core.presets import find_preset
 
 SHOT = (480, 360)
@@ -184,6 +187,16 @@ def test_three_variables_get_a_held_fixed_slider(make_main_window, qtbot) -> Non
     window.formula_panel.axis_boxes[1].activated.emit(2)
     assert window.session.plot.axes == ("x", "z")
     assert set(window.session.fixed) == {"y"}
+
+
+def test_the_readout_names_the_partials_a_run_with_held_variables_follows(make_main_window) -> None:
+    window = make_main_window("three-variables")  # f = x² + 2y² + 3z², z held at 1
+    window.session.set_step(0)
+    x, y = window.session.runs[0].run.steps[0].point
+    text = window.stepper.readout.text()
+    length = format_number(math.hypot(2 * x, 4 * y))
+    assert f"(∂f/∂x, ∂f/∂y) = ({format_number(2 * x)}, {format_number(4 * y)}), length {length} (z = 1 held)" in text
+    assert "|∇f|" not in text  # ∇f has a z part too (6z): its length is not this one
 
 
 def test_one_variable_shows_a_curve_with_its_tangent(make_main_window) -> None:

@@ -312,6 +312,15 @@ class StepperPanel(QWidget):
             self._rebuild_parameters(spec.optimizer, spec.params)
         self._updating = False
 
+    def _gradient_text(self, name: str, free: tuple[str, ...], gradient: str, norm: float) -> str:
+        """∇f and |∇f|; with variables held fixed, the partials of the run's variables, named as such."""
+        held = [variable for variable in self._session.variables if variable not in free]
+        if not held:
+            return f"∇{name} = ({gradient}) &nbsp; |∇{name}| = {format_number(norm)}"
+        partials = ", ".join(f"∂{name}/∂{variable}" for variable in free)
+        fixed = ", ".join(f"{variable} = {format_number(self._session.fixed.get(variable, 0.0))}" for variable in held)
+        return f"({partials}) = ({gradient}), length {format_number(norm)} ({fixed} held)"
+
     def _show_step(self, step: int) -> None:
         session = self._session
         if not session.runs or session.analysis is None:
@@ -335,7 +344,7 @@ class StepperPanel(QWidget):
             lines.append(
                 f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1} &nbsp; "
                 f"({', '.join(result.free)}) = ({coordinates}) &nbsp; {name} = {format_number(record.value)} &nbsp; "
-                f"∇{name} = ({gradient}) &nbsp; |∇{name}| = {format_number(norm)} &nbsp; "
+                f"{self._gradient_text(name, result.free, gradient, norm)} &nbsp; "
                 f"w {sign} η∇{name}, η = {format_number(result.spec.lr)} &nbsp; <i>{status}</i>"
             )
         self.readout.setText("<br>".join(lines))
