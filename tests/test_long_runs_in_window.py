@@ -102,3 +102,16 @@ def test_lesson_keys_wait_for_a_scene_whose_run_is_still_computed(window, qtbot,
     window.session.wait_for_runs()
     qtbot.keyClick(window, Qt.Key.Key_PageDown)
     assert window.stepper.playing
+
+
+def test_while_presenting_the_progress_comes_back_with_the_status_bar(window, qtbot) -> None:
+    window.presentation.enter()
+    assert not window.statusBar().isVisible()
+    window.session.update_run(0, max_steps=MAX_STEP_BUDGET)
+    qtbot.waitUntil(window.run_progress.isVisible, timeout=5000)
+    assert window.statusBar().isVisible()
+    window.session.stop_computing()
+    qtbot.waitUntil(lambda: window.session.computing is None)
+    assert not window.statusBar().isVisible() and not window.run_progress.isVisible()
+    window.presentation.leave()
+    assert window.statusBar().isVisible()

@@ -123,6 +123,7 @@ class PresentationMode(QObject):
         scaled = (window.formula_panel.derivatives_label, window.stepper.readout,
                   *window.lesson_player.caption_bar.scaled_widgets())
         self.look = LookPresenter(window, scaled)
+        window.run_progress.visibility_changed.connect(self._show_run_progress)
 
     @property
     def active(self) -> bool:
@@ -152,6 +153,11 @@ class PresentationMode(QObject):
         self._window.session.theme_changed.connect(lambda theme: projector.setChecked(theme == PRESENTATION_THEME))
         menu.addAction(projector)
 
+    def _show_run_progress(self, visible: bool) -> None:
+        """While presenting, the status bar comes back for as long as a long run's progress shows (with Stop)."""
+        if self.active:
+            self._window.statusBar().setVisible(visible)
+
     def toggle(self) -> None:
         """Enter presentation mode, or leave it."""
         if self.active:
@@ -178,6 +184,7 @@ class PresentationMode(QObject):
         window.update_stop_action()
         for widget in self._chrome():
             widget.hide()
+        self._show_run_progress(window.run_progress.shown)
         session.set_theme(PRESENTATION_THEME)
         session.set_presentation_scale(remembered_presentation_scale())
         window.showFullScreen()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from gradviz.core.runs import RunBatch
@@ -14,10 +14,13 @@ PROGRESS_REFRESH_MS = 100  # also how long a computation runs before its progres
 class RunProgress(QWidget):
     """'Computing the runs: 12,288 of 100,000 steps [Stop]', shown while runs take longer than a moment."""
 
+    visibility_changed = Signal(bool)
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
         self._batch: RunBatch | None = None
+        self._shown = False
         self.label = QLabel()
         self.bar = QProgressBar()
         self.bar.setTextVisible(False)
@@ -40,7 +43,7 @@ class RunProgress(QWidget):
         self._batch = batch
         if batch is None:
             self._timer.stop()
-            self.hide()
+            self._set_shown(False)
         elif not self._timer.isActive():
             self._timer.start()
 
@@ -54,4 +57,15 @@ class RunProgress(QWidget):
         state = "Stopping" if batch.stopped else "Computing"
         self.label.setText(f"{state} the {runs}: {batch.done_steps:,} of {batch.total_steps:,} steps")
         self.stop_button.setEnabled(not batch.stopped)
-        self.show()
+        self._set_shown(True)
+
+    @property
+    def shown(self) -> bool:
+        """True while the progress is on show (even where the status bar holding it is hidden)."""
+        return self._shown
+
+    def _set_shown(self, shown: bool) -> None:
+        if shown != self._shown:
+            self._shown = shown
+            self.setVisible(shown)
+            self.visibility_changed.emit(shown)
