@@ -619,30 +619,38 @@ def _point_problem(point: tuple[float, ...], bound: float) -> str:
 
 
 class _Trajectory:
-    """A run's points, values, gradients and updates as they are computed, as Python floats."""
+    """A run's points, values, gradients and updates as they are computed, as Python floats, and its Steps."""
 
     def __init__(self) -> None:
         self.points: list[tuple[float, ...]] = []
         self.values: list[float] = []
         self.gradients: list[tuple[float, ...]] = []
         self.updates: list[tuple[float, ...]] = []
+        self._steps: list[Step] = []
+
+    def settle(self) -> None:
+        """Make the Steps of every point whose update is known (all but the newest): a long run's last piece
+        then has only its own steps left to make."""
+        self._make_steps(len(self.points) - 1)
 
     def steps(self) -> tuple[Step, ...]:
         """The kept points as Steps; the last one gets update None."""
-        updates: list[tuple[float, ...] | None] = [*self.updates[: len(self.points) - 1], None]
-        steps = []
-        for k, (point, value, gradient, update) in enumerate(
-            zip(self.points, self.values, self.gradients, updates, strict=True)
-        ):
+        self._make_steps(len(self.points))
+        return tuple(self._steps)
+
+    def _make_steps(self, count: int) -> None:
+        """Make the Steps up to point `count` (exclusive) that are not made yet."""
+        steps, points, updates = self._steps, self.points, self.updates
+        last = len(points) - 1  # no update was applied from the newest point (the final one, if the run ended)
+        for k in range(len(steps), count):
             # The Step that Step(k, point, value, gradient, update) makes, without the five calls of
             # object.__setattr__ in a frozen dataclass's __init__: three times faster.
             step = object.__new__(Step)
             fields = step.__dict__
             fields["k"], fields["point"], fields["value"], fields["gradient"], fields["update"] = (
-                k, point, value, gradient, update
+                k, points[k], self.values[k], self.gradients[k], updates[k] if k < last else None
             )
             steps.append(step)
-        return tuple(steps)
 
 
 # Pauses after every PIECE_STEPS steps, yielding the steps taken; sent True there, it ends the run at that step.
@@ -717,6 +725,7 @@ class DescentInProgress:
         try:
             with np.errstate(all="ignore"):
                 self.steps_taken = self._descent.send(stop if self._started else None)
+            self._trajectory.settle()
         except StopIteration as ended:
             return self._finish(*ended.value)
         finally:
