@@ -71,13 +71,8 @@ class SlicedRunScheduler(QObject):
         self._batch = self._deliver = None
         deliver(batch, outcome)
 
-    @property
-    def busy(self) -> bool:
-        """True while a batch is being computed in slices."""
-        return self._batch is not None
-
     def wait(self) -> None:
-        """Compute the batch in slices to its end now, and deliver it."""
+        """Finish the batch being computed now, in one go, and deliver it."""
         self._timer.stop()
         self._compute_slice(float("inf"))
 
