@@ -38,7 +38,7 @@ class RunScheduler(Protocol):
         ...
 
     def wait(self) -> None:
-        """Block until every batch submitted so far has been delivered."""
+        """Block until the newest batch has been delivered (older ones, superseded, may be dropped undelivered)."""
         ...
 
 
