@@ -629,8 +629,7 @@ class _Trajectory:
         self._steps: list[Step] = []
 
     def settle(self) -> None:
-        """Make the Steps of every point whose update is known (all but the newest): a long run's last piece
-        then has only its own steps left to make."""
+        """Make the Steps of every point whose update is known (all but the newest), spreading the work over pieces."""
         self._make_steps(len(self.points) - 1)
 
     def steps(self) -> tuple[Step, ...]:
