@@ -18,7 +18,6 @@ class RunProgress(QWidget):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._session = session
         self._batch: RunBatch | None = None
         self._shown = False
         self.label = QLabel()
