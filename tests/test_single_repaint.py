@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pyqtgraph import GraphicsView
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 from gradviz.app.panel_base import LazyPanel
@@ -49,3 +50,37 @@ def test_a_step_reaches_every_panel_in_the_same_repaint(make_main_window: Callab
     window = make_main_window("bowl")
     window.session.set_probe({"x": 0.5, "y": -0.5})
     assert watch_first_paint(window, lambda: window.session.step_by(1), qtbot) == []
+
+
+class PaintCount(QObject):
+    """Count the paints of some widgets."""
+
+    def __init__(self, widgets: list[QObject]) -> None:
+        super().__init__()
+        self.counts = dict.fromkeys(widgets, 0)
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Count a paint."""
+        if event.type() == QEvent.Type.Paint and watched in self.counts:
+            self.counts[watched] += 1
+        return False
+
+
+def test_a_new_formula_paints_each_plot_once(make_main_window: Callable, qtbot: object) -> None:
+    """The plots' new view ranges are applied before the repaint, so no plot is painted a second time after it.
+
+    (A plot whose tick labels grow wider still is: its axis learns their width while painting. The two formulas
+    have values of the same size, so no label grows.)
+    """
+    window = make_main_window("bowl")
+    window.session.set_analysis(analyze("(x - 1)^2 + 40y^2 + 7"))
+    qtbot.wait(300)
+    plots = [view.viewport() for view in window.findChildren(GraphicsView) if view.isVisible()]
+    shown = [plot for plot in plots if not plot.visibleRegion().isEmpty()]
+    assert len(shown) >= 3, "the map, a slice plot and the loss plot"
+    count = PaintCount(shown)
+    QTimer.singleShot(0, lambda: window.session.set_analysis(analyze("(x - 2)^2 + 30y^2 + 9")))
+    qtbot.wait(300)
+    assert list(count.counts.values()) == [1] * len(shown)

@@ -19,8 +19,10 @@ class SingleRepaint(QObject):
     a panel redraw, a layout or a plot's scene update posted later in the same change reached the screen only in
     a second, third… repaint of the window (five were counted for one new formula), each repainting much of the
     window and showing the change half done. Watching the window's repaint request and delivering those events
-    first puts the whole change on the screen in its first repaint. (Layouts that painting itself asks for, such
-    as a plot whose tick labels grew wider, can still cost a small repaint after it.)
+    first puts the whole change on the screen in its first repaint. A plot's new view range is applied at the
+    start of its paint too (pyqtgraph's prepareForPaint), and its curves then ask for a second paint of the plot:
+    applying it before the repaint spares that. (Layouts that painting itself asks for, such as a plot whose tick
+    labels grew wider, can still cost a small repaint after it.)
     """
 
     def __init__(self, window: QWidget) -> None:
@@ -35,12 +37,15 @@ class SingleRepaint(QObject):
         return False
 
     def catch_up(self) -> None:
-        """Deliver the posted work that changes what the window shows."""
+        """Deliver the posted work that changes what the window shows, and apply the plots' new view ranges."""
         for _ in range(CATCH_UP_ROUNDS):
             QCoreApplication.sendPostedEvents(None, REFRESH_EVENT)
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             for view in self._window.findChildren(QGraphicsView):
                 scene = view.scene()
                 if scene is not None and view.isVisible():
+                    prepare_for_paint = getattr(scene, "prepareForPaint", None)  # a pyqtgraph scene's
+                    if prepare_for_paint is not None:
+                        prepare_for_paint()
                     QCoreApplication.sendPostedEvents(scene, QEvent.Type.MetaCall)
         QCoreApplication.sendPostedEvents(None, PRERENDER_EVENT)
