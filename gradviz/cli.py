@@ -115,9 +115,10 @@ def run_derive(args: argparse.Namespace) -> int:
 
     names = ", ".join(unicode_math(sympy.Symbol(name, real=True)) for name in formula.variables)
     signature = f"{formula.name}({names})"
-    lines = [f"{signature} = {unicode_math(formula.expr)}"]
+    lines = [f"{signature} = {unicode_math(formula.expr, formula.spelling)}"]
     labels = [partial_label(formula.name, name, "unicode") for name in formula.variables]
-    lines += [f"{label} = {unicode_math(expr)}" for label, expr in zip(labels, derivatives.partials, strict=True)]
+    lines += [f"{label} = {unicode_math(expr, derivatives.partial_spelling(index))}"
+              for index, (label, expr) in enumerate(zip(labels, derivatives.partials, strict=True))]
     if point is not None:
         coordinates = ", ".join(format_number(v) for v in point)
         lines.append(f"at ({names}) = ({coordinates}):")

@@ -54,6 +54,14 @@ def test_typing_a_formula_changes_surface_contours_and_derivatives(make_main_win
     assert "2<i>x</i>" in text.replace(" ", "") or "2" in text
 
 
+def test_the_formula_panel_shows_f_as_typed(make_main_window, qtbot) -> None:
+    """Terms in the typed order and decimals as typed: 0.3y + 1.5sin(x) would not read as what was typed."""
+    window = make_main_window("bowl")
+    type_formula(window, qtbot, "1.5*sin(x) + 0.3y")
+    text = window.formula_panel.derivatives_label.plain_text()
+    assert "1.5sin(x) + 0.3y" in text and "1.5cos(x)" in text and "/10" not in text
+
+
 def test_a_bad_formula_keeps_the_last_good_surface(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     field = window.session.field

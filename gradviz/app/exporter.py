@@ -186,7 +186,7 @@ def formula_title(session: Session) -> str:
     """'f(x, y) = …' in Unicode math."""
     formula = session.analysis.formula
     names = ", ".join(unicode_math(symbol) for symbol in formula.symbols)
-    return f"{formula.name}({names}) = {unicode_math(formula.expr)}"
+    return f"{formula.name}({names}) = {unicode_math(formula.expr, formula.spelling)}"
 
 
 @dataclass(frozen=True)

@@ -140,10 +140,10 @@ class FormulaPanel(QWidget):
         if self.formula_edit.text() != formula.text and not self.formula_edit.hasFocus():
             self.formula_edit.setText(formula.text)
         signature = f"<i>{html.escape(formula.name)}</i>({', '.join(html_math_name(v) for v in formula.variables)})"
-        rows = [html_equation(signature, formula.expr)]
+        rows = [html_equation(signature, formula.expr, formula.spelling)]
         rows += [
-            html_equation(partial_label(formula.name, name, "html"), expr)
-            for name, expr in zip(formula.variables, derivatives.partials, strict=True)
+            html_equation(partial_label(formula.name, name, "html"), expr, derivatives.partial_spelling(index))
+            for index, (name, expr) in enumerate(zip(formula.variables, derivatives.partials, strict=True))
         ]
         all_notes = (*formula.notes, *derivatives.notes)
         notes = [f"<span style='color:#666'>{html.escape(note)}</span>" for note in all_notes]

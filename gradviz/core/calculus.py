@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import sympy
 
 from gradviz.core.errors import FormulaError
-from gradviz.core.formula import Formula
+from gradviz.core.formula import Formula, ordered_terms
+from gradviz.core.notation import Spelling
 
 # Beyond this many operations a derivative is left as SymPy produced it: tidying is a nicety,
 # and its cost must stay bounded (SymPy's full ``simplify`` is never used, it can take seconds).
@@ -47,6 +48,8 @@ class Derivatives:
     partials: tuple[sympy.Expr, ...]
     hessian: tuple[tuple[sympy.Expr, ...], ...]
     notes: tuple[str, ...] = ()
+    # For each partial: the derivatives of f's terms in the order they were typed (the order to print its terms in)
+    typed_term_orders: tuple[tuple[sympy.Expr, ...], ...] = ()
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -59,6 +62,11 @@ class Derivatives:
             return self.partials[self.variables.index(name)]
         except ValueError:
             raise KeyError(f"{name!r} is not a variable of {self.formula.text!r}") from None
+
+    def partial_spelling(self, index: int) -> Spelling:
+        """How to print the partial by the index-th variable as f was typed (see Formula.spelling)."""
+        order = self.typed_term_orders[index] if self.typed_term_orders else ()
+        return Spelling(order, self.formula.typed_sums, self.formula.typed_decimals)
 
     def gradient_matrix(self) -> sympy.Matrix:
         """The gradient as a SymPy column matrix (for display)."""
@@ -77,7 +85,11 @@ def differentiate(formula: Formula) -> Derivatives:
         names = ", ".join(sorted(str(symbol) for symbol in unknown))
         raise ValueError(f"the expression of {formula.text!r} uses symbols that are not its variables: {names}")
     notes: list[str] = []
-    partials_with_steps = [_tidy(_drop_deltas(sympy.diff(formula.expr, symbol), notes), symbols) for symbol in symbols]
+    by_term = _partials_by_typed_term(formula)
+    partials_with_steps = [
+        _tidy(_drop_deltas(sympy.Add(*terms) if by_term else sympy.diff(formula.expr, symbol), notes), symbols)
+        for symbol, terms in zip(symbols, by_term or [()] * len(symbols), strict=True)
+    ]
     size = len(symbols)
     hessian: list[list[sympy.Expr]] = [[sympy.S.Zero] * size for _ in range(size)]
     for row in range(size):
@@ -95,7 +107,22 @@ def differentiate(formula: Formula) -> Derivatives:
         partials=partials,
         hessian=tuple(tuple(row) for row in hessian),
         notes=tuple(dict.fromkeys(notes)),
+        typed_term_orders=tuple(
+            tuple(part for term in terms for part in ordered_terms(term) if part != 0) for terms in by_term
+        ),
     )
+
+
+def _partials_by_typed_term(formula: Formula) -> list[tuple[sympy.Expr, ...]]:
+    """For each variable, the derivative of each term of f in the typed order (x² + 3xy, by x: 2x, 3y).
+
+    Their sum is the partial derivative (SymPy differentiates a sum term by term too). Empty when the typed
+    terms do not add up to f's expression as it is.
+    """
+    terms = formula.typed_terms
+    if not terms or sympy.Add(*terms) != formula.expr:
+        return []
+    return [tuple(sympy.diff(term, symbol) for term in terms) for symbol in formula.symbols]
 
 
 def gradient(formula: Formula) -> tuple[sympy.Expr, ...]:

@@ -83,6 +83,7 @@ from decimal import Decimal
 import sympy
 
 from gradviz.core.errors import FormulaError
+from gradviz.core.notation import Spelling
 
 MAX_TEXT_LENGTH = 500
 MAX_TOKENS = 300
@@ -114,11 +115,19 @@ class Formula:
     variables: tuple[str, ...]
     name: str = "f"
     notes: tuple[str, ...] = field(default=())
+    typed_terms: tuple[sympy.Expr, ...] = ()  # the terms of the sum in the order they were typed
+    typed_sums: tuple[tuple[sympy.Expr, ...], ...] = ()  # the terms of every sum inside it, likewise
+    typed_decimals: bool = False  # a number was typed as a decimal (2.1, 0.5, 1e-3)
 
     @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:
         """The SymPy symbols of the variables, in display order."""
         return tuple(sympy.Symbol(name, real=True) for name in self.variables)
+
+    @property
+    def spelling(self) -> Spelling:
+        """How to print f as it was typed: its terms in the typed order, decimals if numbers were typed so."""
+        return Spelling(self.typed_terms, self.typed_sums, self.typed_decimals)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -888,6 +897,40 @@ def _check_arity(function: str, count: int, start: int, end: int) -> None:
 # Building the SymPy expression
 
 
+def ordered_terms(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
+    """The terms of a sum in the order they print in (a term that is no sum is its one term)."""
+    return tuple(expr.as_ordered_terms()) if expr.is_Add else (expr,)
+
+
+def _operands(node: _Node) -> tuple[_Node, ...]:
+    """The nodes a node is built from."""
+    if isinstance(node, _Unary):
+        return (node.operand,)
+    if isinstance(node, _Binary):
+        return node.left, node.right
+    if isinstance(node, _Call):
+        return node.arguments
+    if isinstance(node, _Group):
+        return (node.inner,)
+    return ()
+
+
+def _typed_summands(tree: _Node) -> list[tuple[bool, _Node]]:
+    """The summands of a sum from left to right, each with whether it is subtracted ('a - (b + c)': a, −b, −c)."""
+    summands: list[tuple[bool, _Node]] = []
+    pending: list[tuple[bool, _Node]] = [(False, tree)]
+    while pending:
+        negated, node = pending.pop()
+        if isinstance(node, _Group):
+            pending.append((negated, node.inner))
+        elif isinstance(node, _Binary) and node.operator in ("+", "-"):
+            pending.append((negated != (node.operator == "-"), node.right))
+            pending.append((negated, node.left))
+        else:
+            summands.append((negated, node))
+    return summands
+
+
 @dataclass(frozen=True, slots=True)
 class _Built:
     expr: sympy.Expr
@@ -901,6 +944,7 @@ class _Builder:
         self._text = text
         self._symbols = symbols
         self._values: dict[sympy.Expr, float] = {}
+        self._built: dict[int, sympy.Expr] = {}  # each node's expression, by the node's id
 
     def _shown(self, node: _Node) -> str:
         shown = self._text[node.start : node.end].strip()
@@ -909,6 +953,32 @@ class _Builder:
         return shown
 
     def build(self, node: _Node) -> _Built:
+        built = self._build(node)
+        self._built[id(node)] = built.expr
+        return built
+
+    def typed_terms(self, tree: _Node) -> tuple[sympy.Expr, ...]:
+        """The terms of the built sum in the order they were typed (call after build)."""
+        terms: list[sympy.Expr] = []
+        for negated, node in _typed_summands(tree):
+            expr = self._built[id(node)]
+            terms.extend(ordered_terms(sympy.Mul(sympy.S.NegativeOne, expr) if negated else expr))
+        return tuple(terms)
+
+    def typed_sums(self, tree: _Node) -> tuple[tuple[sympy.Expr, ...], ...]:
+        """The terms of every sum in the tree, each sum's in the order they were typed (call after build)."""
+        sums: list[tuple[sympy.Expr, ...]] = []
+        pending = [tree]
+        while pending:
+            node = pending.pop()
+            summands = _typed_summands(node)
+            if len(summands) > 1:
+                sums.append(self.typed_terms(node))
+            for _, summand in summands:
+                pending.extend(_operands(summand))
+        return tuple(sums)
+
+    def _build(self, node: _Node) -> _Built:
         if isinstance(node, _Number):
             return _Built(node.value, float(node.value))
         if isinstance(node, _Name):
@@ -1170,6 +1240,9 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
         raise FormulaError("the formula has no variables: use letters like x and y")
 
     symbols = {name: sympy.Symbol(name, real=True) for name in order}
-    expr = _Builder(text, symbols).build(tree).expr
+    builder = _Builder(text, symbols)
+    expr = builder.build(tree).expr
     _check_result(expr, symbols)
-    return Formula(text=text, expr=expr, variables=order, name=header.name, notes=_notes(parser.functions_used, expr))
+    decimals = any(token.kind is _Kind.NUMBER and not token.text.isdigit() for token in tokens)
+    return Formula(text=text, expr=expr, variables=order, name=header.name, notes=_notes(parser.functions_used, expr),
+                   typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals)

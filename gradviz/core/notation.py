@@ -8,7 +8,9 @@ Three printers share one set of choices so the same expression reads the same ev
 * products are written by juxtaposition (``2xy``, ``2(x + 1)``) and a middle dot only where juxtaposition
   would be ambiguous (``2·3``, ``x·sin(y)``);
 * variable names ``w1`` and ``x_1`` get subscripts, Greek names (``theta``) become letters (``θ``);
-* the minus sign is U+2212 and numbers use :func:`format_number`.
+* the minus sign is U+2212 and numbers use :func:`format_number`;
+* given a :class:`Spelling`, a formula reads as it was typed: its terms in the typed order, and fractions as
+  decimals (``2.1x² + 0.5y²``, not ``21x²/10 + y²/2``) when its numbers were typed as decimals.
 
 Numbers that are not finite print as ``nan``, ``∞`` and ``−∞`` (``nan``, ``inf`` and ``-inf`` with
 ``ascii_minus=True``, which Python's ``float`` reads back).
@@ -26,6 +28,8 @@ import math
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal, SupportsFloat
 
 import sympy
@@ -133,11 +137,68 @@ def _latex_number(value: SupportsFloat, digits: int = 6) -> str:
     return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
 
 
+@dataclass(frozen=True)
+class Spelling:
+    """How to print an expression the way its formula was typed.
+
+    The terms of the whole sum come in term_order (terms not in it follow, in the usual order); a sum inside it
+    with the terms of one of sums comes in that one's order; with decimals, fractions that are short decimals
+    print as decimals (21/10 as 2.1).
+    """
+
+    term_order: tuple[sympy.Expr, ...] = ()
+    sums: tuple[tuple[sympy.Expr, ...], ...] = ()
+    decimals: bool = False
+
+    def order_of(self, expr: sympy.Expr, whole: bool) -> tuple[sympy.Expr, ...]:
+        """The typed order for the terms of this sum (whole: the whole expression), or () if none is known."""
+        if whole and self.term_order:
+            return self.term_order
+        terms = set(expr.args)
+        return next((typed for typed in self.sums if len(typed) == len(terms) and set(typed) == terms), ())
+
+
+AS_COMPUTED = Spelling()
+
+DECIMAL_DIGITS = 6  # a fraction prints as a decimal only if that has at most this many significant digits
+
+
+def short_decimal(value: sympy.Rational) -> str | None:
+    """A positive fraction as an exact decimal of at most DECIMAL_DIGITS significant digits ('2.1'), else None."""
+    denominator = value.q
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1 or value.is_Integer or not value.is_positive:
+        return None
+    text = format(Decimal(value.p) / Decimal(value.q), "f")
+    return text if len(text.replace(".", "").strip("0")) <= DECIMAL_DIGITS else None
+
+
+def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) -> list[sympy.Expr]:
+    """The terms sorted by where they come in typed; the others after them, in their order."""
+    position: dict[sympy.Expr, int] = {}
+    for index, term in enumerate(typed):
+        position.setdefault(term, index)
+    return sorted(terms, key=lambda term: position.get(term, len(typed)))
+
+
 class _ReadableTermOrder:
-    """Printer mixin: a sum starts with its first positive term when its usual first term is negative."""
+    """Printer mixin: the whole sum in its Spelling's order; a sum starts with a positive term when it has one."""
+
+    spelling = AS_COMPUTED
+    _whole: sympy.Expr | None = None
+
+    def doprint(self, expr: sympy.Expr) -> str:
+        """Print the expression (the whole one, whose terms the spelling orders)."""
+        self._whole = expr
+        return super().doprint(expr)  # type: ignore[misc]
 
     def _as_ordered_terms(self, expr: sympy.Expr, order: str | None = None) -> list[sympy.Expr]:
         terms = list(super()._as_ordered_terms(expr, order=order))  # type: ignore[misc]
+        typed = self.spelling.order_of(expr, whole=expr is self._whole)
+        if typed:
+            terms = _in_typed_order(terms, typed)
         if terms and _has_negative_coefficient(terms[0]):
             first_positive = next((term for term in terms if not _has_negative_coefficient(term)), None)
             if first_positive is not None:
@@ -197,6 +258,9 @@ class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
     def _print_Rational(self, expr: sympy.Rational) -> str:
         if expr.is_negative:
             return self.minus + self._print(-expr)
+        decimal = short_decimal(expr) if self.spelling.decimals else None
+        if decimal is not None:
+            return decimal
         return self._fraction([sympy.Integer(expr.p)], [sympy.Integer(expr.q)])
 
     def _print_Float(self, expr: sympy.Float) -> str:
@@ -255,7 +319,7 @@ class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
         numerator: list[sympy.Expr] = []
         denominator: list[sympy.Expr] = []
         for factor in factors:
-            if factor.is_Rational and not factor.is_Integer:
+            if factor.is_Rational and not factor.is_Integer and not self._as_decimal(factor):
                 if factor.p != 1:
                     numerator.append(sympy.Integer(factor.p))
                 denominator.append(sympy.Integer(factor.q))
@@ -266,6 +330,16 @@ class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
         if denominator:
             return self._fraction(numerator, denominator)
         return self._joined_factors(numerator)
+
+    def _as_decimal(self, number: sympy.Rational) -> bool:
+        """Whether this fraction prints as a decimal."""
+        return self.spelling.decimals and short_decimal(abs(number)) is not None
+
+    def parenthesize(self, item: sympy.Expr, level: int, strict: bool = False) -> str:
+        """The item, in brackets if its precedence is below level; a fraction printed as a decimal never is."""
+        if item.is_Rational and item.is_positive and self._as_decimal(item):
+            return self._print(item)
+        return super().parenthesize(item, level, strict)
 
     def _joined_factors(self, factors: Sequence[sympy.Expr]) -> str:
         """Factors side by side, with a middle dot only where juxtaposition would be ambiguous."""
@@ -573,9 +647,15 @@ def _as_expr(expr: sympy.Expr | float) -> sympy.Expr:
         raise TypeError(f"expected a SymPy expression or a number, not {type(expr).__name__}") from None
 
 
-def unicode_math(expr: sympy.Expr) -> str:
+def _spelled(printer: _UnicodeMathPrinter, spelling: Spelling) -> _UnicodeMathPrinter:
+    """The printer, printing with this spelling."""
+    printer.spelling = spelling
+    return printer
+
+
+def unicode_math(expr: sympy.Expr, spelling: Spelling = AS_COMPUTED) -> str:
     """An expression as readable one-line Unicode math: '6x + 2y', '2x + 3y²', '5 − w₁ − 2w₂'."""
-    return _UnicodeMathPrinter().doprint(_as_expr(expr))
+    return _spelled(_UnicodeMathPrinter(), spelling).doprint(_as_expr(expr))
 
 
 def latex_math(expr: sympy.Expr) -> str:
@@ -583,17 +663,17 @@ def latex_math(expr: sympy.Expr) -> str:
     return _LatexMathPrinter().doprint(_as_expr(expr))
 
 
-def html_math(expr: sympy.Expr) -> str:
+def html_math(expr: sympy.Expr, spelling: Spelling = AS_COMPUTED) -> str:
     """An expression as Qt rich text: italic variables, <sup> powers, stacked fractions as tables."""
-    return _html_row(_HtmlMathPrinter().doprint(_as_expr(expr)))
+    return _html_row(_spelled(_HtmlMathPrinter(), spelling).doprint(_as_expr(expr)))
 
 
-def html_equation(lhs_html: str, rhs_expr: sympy.Expr) -> str:
+def html_equation(lhs_html: str, rhs_expr: sympy.Expr, spelling: Spelling = AS_COMPUTED) -> str:
     """'lhs = rhs' as a one-line Qt rich-text table; lhs is HTML (a label from here), rhs is math.
 
     Equations stack one per line when simply concatenated (no <br> needed between them).
     """
-    return _html_row(f"{_as_block(lhs_html)} = {_as_block(html_math(rhs_expr))}", as_line=True)
+    return _html_row(f"{_as_block(lhs_html)} = {_as_block(html_math(rhs_expr, spelling))}", as_line=True)
 
 
 def _runs(items: Sequence[str]) -> list[tuple[str, int]]:

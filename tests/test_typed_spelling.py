@@ -1,0 +1,81 @@
+"""f and its partials read as the formula was typed: its terms in the typed order, decimals if typed so."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from gradviz.core.analysis import analyze_in_process
+from gradviz.core.formula import parse_formula
+from gradviz.core.notation import AS_COMPUTED, Spelling, html_math, short_decimal, unicode_math
+
+x, y = sympy.symbols("x y", real=True)
+
+
+def shown(text: str) -> list[str]:
+    """f and each partial of the typed formula, as the formula panel and `gradviz derive` print them."""
+    analysis = analyze_in_process(text)
+    formula, derivatives = analysis.formula, analysis.derivatives
+    partials = [unicode_math(partial, derivatives.partial_spelling(index))
+                for index, partial in enumerate(derivatives.partials)]
+    return [unicode_math(formula.expr, formula.spelling), *partials]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2.1x^2 + 0.5y^2", ["2.1x² + 0.5y²", "4.2x", "y"]),
+    ("1.5*sin(x) + 0.3y", ["1.5sin(x) + 0.3y", "1.5cos(x)", "0.3"]),
+    ("y^3 + 2xy + 3x^2", ["y³ + 2xy + 3x²", "2y + 6x", "3y² + 2x"]),
+    ("(1 - x)^2 + 100(y - x^2)^2", ["(1 − x)² + 100(y − x²)²", "2x − 2 − 400x(y − x²)", "200y − 200x²"]),
+    ("(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+     ["(x² + y − 11)² + (x + y² − 7)²", "4x(x² + y − 11) + 2x + 2y² − 14", "2x² + 2y − 22 + 4y(x + y² − 7)"]),
+    ("x^1.5 + 2.5^y", ["x^1.5 + 2.5^y", "1.5√x", "2.5^y·ln(2.5)"]),
+    ("(1.5 - x + x y)^2 + y", ["(1.5 − x + xy)² + y", "(2y − 2)(1.5 − x + xy)", "2x(1.5 − x + xy) + 1"]),
+    ("x/3 + y^2/2", ["x/3 + y²/2", "1/3", "y"]),  # typed as fractions: fractions
+    ("0.001x^2 + y^2/1024", ["0.001x² + y²/1024", "0.002x", "y/512"]),  # 1/1024 = 0.0009765625: too long
+])
+def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
+    assert shown(text) == expected
+
+
+def test_typed_terms_follow_the_sum_from_left_to_right() -> None:
+    a, b, c = sympy.symbols("a b c", real=True)
+    assert parse_formula("a - (b + c)").typed_terms == (a, -b, -c)
+    assert parse_formula("f(x, y) = y^2 - 0.5x").typed_terms == (y**2, -x / 2)
+    assert parse_formula("sin(x + y)").typed_terms == (sympy.sin(x + y),)
+    sums = parse_formula("(2 - x)^2 + 3(y + 1)").typed_sums
+    assert sorted(sums, key=len) == [(y, 1), (2, -x), ((2 - x) ** 2, 3 * y, 3)]
+
+
+@pytest.mark.parametrize(
+    ("text", "decimals"), [("2.1x", True), ("1e-3x + y", True), (".5x", True), ("2x + y/4", False)]
+)
+def test_decimals_are_noted_as_typed(text: str, decimals: bool) -> None:
+    assert parse_formula(text).typed_decimals is decimals
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (sympy.Rational(21, 10), "2.1"), (sympy.Rational(1, 8), "0.125"), (sympy.Rational(3, 200), "0.015"),
+    (sympy.Rational(1, 3), None), (sympy.Rational(1, 1024), None), (sympy.Integer(4), None),
+    (sympy.Rational(-1, 2), None),
+])
+def test_short_decimal(value: sympy.Rational, expected: str | None) -> None:
+    assert short_decimal(value) == expected
+
+
+def test_only_the_whole_sum_is_reordered() -> None:
+    expr = y**3 + 3 * x**2 * (x + y + 1)
+    typed = Spelling(term_order=(y**3, 3 * x**2 * (x + y + 1)))
+    assert unicode_math(expr, typed) == "y³ + 3x²(x + y + 1)"
+    assert unicode_math(expr, AS_COMPUTED) == "3x²(x + y + 1) + y³"
+
+
+def test_html_prints_decimals_inline() -> None:
+    html = html_math(sympy.Rational(21, 10) * x**2, Spelling(decimals=True))
+    assert "2.1<i>x</i><sup>2</sup>" in html and "<table" not in html
+
+
+@pytest.mark.parametrize("text", ["2.1x^2 + 0.5y^2", "1.5*sin(x) - 0.25y^3", "x^1.5 + 0.2(x - y)^2", "y - 0.75x/x^2"])
+def test_spelled_formulas_read_back_as_the_same_formula(text: str) -> None:
+    formula = parse_formula(text)
+    again = parse_formula(unicode_math(formula.expr, formula.spelling)).expr
+    assert sympy.simplify(again - formula.expr) == 0
