@@ -62,6 +62,13 @@ def test_the_formula_panel_shows_f_as_typed(make_main_window, qtbot) -> None:
     assert "1.5sin(x) + 0.3y" in text and "1.5cos(x)" in text and "/10" not in text
 
 
+def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:
+    window = make_main_window("six-hump-camel", size=(1000, 700))
+    box = window.formula_panel.formula_edit
+    assert box.fontMetrics().horizontalAdvance(box.text()) > box.width(), "the formula is longer than the box"
+    assert box.cursorPosition() == 0
+
+
 def test_a_bad_formula_keeps_the_last_good_surface(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     field = window.session.field

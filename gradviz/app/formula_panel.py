@@ -134,11 +134,16 @@ class FormulaPanel(QWidget):
         box.valueChanged.connect(self._domain_edited)
         return box
 
+    def show_formula_text(self, text: str) -> None:
+        """Put a formula in the box, as typed text; a long one shows from its start, not its end."""
+        self.formula_edit.setText(text)
+        self.formula_edit.setCursorPosition(0)
+
     # ----- from the session ----------------------------------------------------------------------------------
     def _show_formula(self, analysis: Analysis) -> None:
         formula, derivatives = analysis.formula, analysis.derivatives
         if self.formula_edit.text() != formula.text and not self.formula_edit.hasFocus():
-            self.formula_edit.setText(formula.text)
+            self.show_formula_text(formula.text)
         signature = f"<i>{html.escape(formula.name)}</i>({', '.join(html_math_name(v) for v in formula.variables)})"
         rows = [html_equation(signature, formula.expr, formula.spelling)]
         rows += [

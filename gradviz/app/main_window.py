@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
     def open_scenario(self, scenario: Scenario, wait: bool = False) -> None:
         """Show a scenario (its formula is analysed in the background unless `wait`)."""
         self.stepper.set_playing(False)
-        self.formula_panel.formula_edit.setText(scenario.formula)
+        self.formula_panel.show_formula_text(scenario.formula)
         self.controller.submit_scenario(scenario)
         if wait:
             self.controller.wait()
