@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6 import QtCore, QtGui
 
 from gradviz.app.colormaps import colormap_lut
 from gradviz.app.surface_view import (
+    BOX_HALF_WIDTH,
     BOX_HEIGHT,
+    FLOOR_Z,
     TRAJECTORY_LIFT,
     SceneMapping,
     SurfaceView,
@@ -286,7 +289,6 @@ def test_presentation_scale_enlarges_runs_and_text(view):
 
 
 def test_camera_changed_follows_the_wheel_not_a_click(view, qtbot):
-    from PySide6 import QtCore, QtGui
 
     centre = QtCore.QPointF(WIDTH / 2, HEIGHT / 2)
     with qtbot.assertNotEmitted(view.camera_changed):
@@ -370,3 +372,27 @@ def test_an_opengl_error_in_the_cached_copy_falls_back_to_drawing_every_layer(vi
     assert not view._use_static_cache
     difference = np.abs(fallen_back[..., :3].astype(int) - cached[..., :3].astype(int))
     assert np.percentile(difference, 99) < 60  # the same picture, drawn straight into the frame
+
+
+@pytest.mark.parametrize(
+    ("presentation_scale", "size"), [(1.0, (WIDTH, HEIGHT)), (2.0, (WIDTH, 480)), (2.0, (900, 400))]
+)
+def test_the_colour_bar_and_height_labels_keep_clear_of_the_box(view, presentation_scale, size):
+    """In any frame, at any text size and whichever way the box is turned, every label lies inside the frame,
+    the height labels have their room left of the box and the colour bar is right of it."""
+    view.resize(*size)
+    xs, ys, heights = bowl()
+    ticks = [(np.log1p(value - 2.532e-05), text) for value, text in ((2.532e-05, "2.532e−05"), (1, "1"), (10, "10"))]
+    view.set_surface(xs, ys, np.log1p(heights), (0.0, np.log1p(8.0)), z_ticks=ticks)
+    view.set_presentation_scale(presentation_scale)
+    w, d = BOX_HALF_WIDTH, view.scene_mapping.half_depth
+    box = np.array([(x, y, z) for x in (-w, w) for y in (-d, d) for z in (FLOOR_Z, BOX_HEIGHT)])
+    for azimuth in (-60.0, 30.0, 135.0):
+        view.setCameraPosition(azimuth=azimuth)
+        view.render_to_array(*size)
+        corners = view.project_scene_points(box, *size)
+        labels = view._static_text["export"].label_boxes
+        assert all(label.left() >= 0.0 and label.right() <= size[0] for label in labels)
+        # (the box's corners may reach past the picture by a hair: it is fitted by its bounding sphere)
+        assert corners[:, 0].min() >= view.text_room(*size)[1] - 0.01 * size[0], "the height labels fit left of it"
+        assert view._colour_bar_left > corners[:, 0].max()

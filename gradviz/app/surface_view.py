@@ -42,7 +42,12 @@ TickList = Sequence[tuple[float, str]]
 UNCLIPPED = (1e9, 1e9)
 COLOUR_BAR_SHARE = 0.16  # of the view's width, kept right of the picture for the colour bar…
 LABEL_SHARE = 0.06  # …and this much left of it for the height labels…
-WIDE_FRAME = 1.4  # …in frames narrower than this (width / height)
+WIDE_FRAME = 1.4  # …in frames narrower than this (width / height); the colour bar's labels always get their room
+BAR_GAP = 0.8  # font heights between the picture and the colour bar…
+BAR_WIDTH = 0.9  # …and its width…
+BAR_TICK_ROOM = 7.0  # …and pixels from it to its labels (times the presentation scale)
+Z_LABEL_OFFSET = 0.6  # font heights between the box's vertical edge and the height labels
+MOST_TEXT_ROOM = 0.5  # of the frame's width, at most, kept clear for the colour bar and the height labels
 SLICE_WIDTH = 4.0
 EDGE_ROOM = 3.0  # pixels kept clear between the frame's left edge and the height labels
 TANGENT_WIDTH = 3.0
@@ -1525,15 +1530,19 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
     def projectionMatrix(self, region: tuple, viewport: tuple) -> QtGui.QMatrix4x4:
         """Perspective whose field of view spans the shorter side, so any aspect ratio fits the box.
 
-        In frames that are not wide, the picture keeps clear of a strip on the right for the colour bar and
-        of a narrower one on the left for the height labels (up to COLOUR_BAR_SHARE and LABEL_SHARE of the
-        width in square and tall frames, none from WIDE_FRAME on, in between in proportion, so resizing
-        never makes the picture jump).
+        The picture keeps clear of a strip on the right for the colour bar and of a narrower one on the left
+        for the height labels: at least the room their text takes, and in frames that are not wide up to
+        COLOUR_BAR_SHARE and LABEL_SHARE of the width (in square and tall frames; none from WIDE_FRAME on, in
+        between in proportion, so resizing never makes the picture jump).
         """
         x0, y0, frame_width, height = viewport
         narrowness = min(max((WIDE_FRAME - frame_width / height) / (WIDE_FRAME - 1.0), 0.0), 1.0)
-        margin = frame_width * LABEL_SHARE * narrowness
-        width = frame_width * (1.0 - (COLOUR_BAR_SHARE + LABEL_SHARE) * narrowness)
+        scale = self.frame_scale(frame_width, height)
+        bar_room, label_room = self.text_room(frame_width / scale, height / scale)
+        margin = max(label_room * scale, LABEL_SHARE * narrowness * frame_width)
+        right = max(bar_room * scale, COLOUR_BAR_SHARE * narrowness * frame_width)
+        fit = min(1.0, MOST_TEXT_ROOM * frame_width / (margin + right))  # a tiny frame keeps a picture
+        margin, width = margin * fit, frame_width - (margin + right) * fit
         distance = self.opts["distance"]
         near, far = distance * 0.01, distance * 100.0
         half = near * math.tan(0.5 * math.radians(self.opts["fov"]))
@@ -1664,8 +1673,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
     def start_render(self, width: int, height: int) -> PendingFrame:
         """Start drawing what the window shows at this size; other work can go on until finish_render."""
         width, height = int(width), int(height)
-        scale = min(width / max(self.width(), 1), height / max(self.height(), 1))
-        return self._start_frame("export", width, height, scale)
+        return self._start_frame("export", width, height, self.frame_scale(width, height))
 
     def finish_render(self, pending: PendingFrame) -> np.ndarray:
         """The started frame as an (height, width, 4) uint8 RGBA array."""
@@ -1848,6 +1856,20 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         title_font.setItalic(True)
         return tick_font, title_font
 
+    def frame_scale(self, width: float, height: float) -> float:
+        """Pixels of a frame of this size per logical pixel (its text is laid out as in the window's view)."""
+        return min(width / max(self.width(), 1), height / max(self.height(), 1))
+
+    def text_room(self, width: float, height: float) -> tuple[float, float]:
+        """Logical pixels the colour bar takes right of the picture and the height labels left of it.
+
+        For a frame of this logical size: both are as wide as their widest height label needs.
+        """
+        metrics = QtGui.QFontMetricsF(self._fonts(width, height, self.presentation_scale)[0])
+        widest = max((metrics.horizontalAdvance(text) for _, text in self._axis_labels.z_ticks), default=0.0)
+        bar = (BAR_GAP + BAR_WIDTH) * metrics.height() + BAR_TICK_ROOM * self.presentation_scale + widest + EDGE_ROOM
+        return bar, widest + Z_LABEL_OFFSET * metrics.height() + EDGE_ROOM
+
     def _paint_overlay(self, painter: QtGui.QPainter, width: float, height: float) -> list[QtCore.QRectF]:
         """Draw tick labels, axis titles and the colour bar in logical pixels; return the labels' boxes."""
         painter.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
@@ -1859,10 +1881,10 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             return self.project_scene_points(np.asarray(points, dtype=np.float64), width, height)
 
         self._paint_axis_labels(placer, to_pixels, tick_font, title_font)
-        bar_room = QtGui.QFontMetricsF(tick_font).height() * 6.0
+        gap = BAR_GAP * QtGui.QFontMetricsF(tick_font).height()
         w, d = BOX_HALF_WIDTH, self._mapping.half_depth
         corners = [(x, y, z) for x in (-w, w) for y in (-d, d) for z in (FLOOR_Z, BOX_HEIGHT)]
-        bar_left = min(float(to_pixels(corners)[:, 0].max()) + bar_room * 0.4, width - bar_room)
+        bar_left = min(float(to_pixels(corners)[:, 0].max()) + gap, width - self.text_room(width, height)[0] + gap)
         self._colour_bar_left = bar_left
         self._paint_colour_bar(placer, bar_left, height, tick_font, title_font)
         return placer.taken
@@ -1922,7 +1944,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         ticks = self._axis_labels.z_ticks
         anchors = to_pixels([(corner[0], corner[1], float(self._mapping.scene_z(v))) for v, _ in ticks])
         metrics = QtGui.QFontMetricsF(tick_font)
-        offset = metrics.height() * 0.6
+        offset = metrics.height() * Z_LABEL_OFFSET
         widest = max((metrics.horizontalAdvance(text) for _, text in ticks), default=0.0)
         for (px, py), (_, text) in zip(anchors, ticks, strict=True):  # kept whole inside the frame
             placer.draw(tick_font, max(px - offset, widest + EDGE_ROOM), py, text, right_aligned=True)
@@ -1935,7 +1957,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         """A vertical colour bar with the height ticks, its left side at the given pixel column."""
         painter = placer.painter
         metrics = QtGui.QFontMetricsF(tick_font)
-        bar = QtCore.QRectF(left, height * 0.22, metrics.height() * 0.9, height * 0.56)
+        bar = QtCore.QRectF(left, height * 0.22, metrics.height() * BAR_WIDTH, height * 0.56)
         gradient = QtGui.QLinearGradient(bar.bottomLeft(), bar.topLeft())
         fractions = np.linspace(0.0, 1.0, 33)
         for fraction, colour in zip(fractions, sample_lut(self._lut, fractions), strict=True):
@@ -1948,5 +1970,5 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         for value, text in self._axis_labels.z_ticks:
             y = bar.bottom() - (value - lo) / (hi - lo) * bar.height()
             painter.drawLine(QtCore.QPointF(bar.right(), y), QtCore.QPointF(bar.right() + 4.0 * scale, y))
-            placer.draw(tick_font, bar.right() + 7.0 * scale, y, text, left_aligned=True)
+            placer.draw(tick_font, bar.right() + BAR_TICK_ROOM * scale, y, text, left_aligned=True)
         placer.draw(title_font, bar.center().x(), bar.top() - metrics.height(), self._axis_labels.titles[2])
