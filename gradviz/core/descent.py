@@ -21,7 +21,7 @@ import math
 import operator
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -253,9 +253,11 @@ class RunSettings:
             )
 
 
-@dataclass(frozen=True)
-class Step:
-    """One point of a run: its index k, coordinates, f, ∇f there, and the update applied (None if final)."""
+class Step(NamedTuple):
+    """One point of a run: its index k, coordinates, f, ∇f there, and the update applied (None if final).
+
+    A named tuple: a run makes one per step, and tuples are made several times faster than dataclasses.
+    """
 
     k: int
     point: tuple[float, ...]
@@ -639,17 +641,15 @@ class _Trajectory:
 
     def _make_steps(self, count: int) -> None:
         """Make the Steps up to point `count` (exclusive) that are not made yet."""
-        steps, points, updates = self._steps, self.points, self.updates
-        last = len(points) - 1  # no update was applied from the newest point (the final one, if the run ended)
-        for k in range(len(steps), count):
-            # The Step that Step(k, point, value, gradient, update) makes, without the five calls of
-            # object.__setattr__ in a frozen dataclass's __init__: three times faster.
-            step = object.__new__(Step)
-            fields = step.__dict__
-            fields["k"], fields["point"], fields["value"], fields["gradient"], fields["update"] = (
-                k, points[k], self.values[k], self.gradients[k], updates[k] if k < last else None
-            )
-            steps.append(step)
+        steps, first = self._steps, len(self._steps)
+        last = len(self.points) - 1  # no update was applied from the newest point (the final one, if the run ended)
+        with_update = min(count, last)
+        if with_update > first:
+            rows = zip(range(first, with_update), self.points[first:with_update], self.values[first:with_update],
+                       self.gradients[first:with_update], self.updates[first:with_update], strict=True)
+            steps.extend(map(tuple.__new__, itertools.repeat(Step), rows))  # Step(*row), made in C
+        for k in range(max(first, with_update), count):
+            steps.append(Step(k, self.points[k], self.values[k], self.gradients[k], None))
 
 
 # Pauses after every PIECE_STEPS steps, yielding the steps taken; sent True there, it ends the run at that step.
@@ -666,17 +666,26 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
     weight_decay = optimizer.weight_decay
     budget, tolerance, bound = settings.max_steps, settings.tolerance, settings.divergence_bound
     points, values, gradients, updates = trajectory.points, trajectory.values, trajectory.gradients, trajectory.updates
+    hypot, isfinite = math.hypot, math.isfinite
     point = settings.start
     k = 0
     pause_at = PIECE_STEPS
     while True:
-        beyond = k and not math.hypot(*point) <= bound  # a NaN coordinate is beyond too
-        evaluation = _point_problem(point, bound) if beyond else _evaluate(objective, value_and_gradient_floats, point)
-        if isinstance(evaluation, str):
-            if k == 0:
-                raise DescentError(f"cannot start from {settings.start}: {evaluation}")
-            return "diverged", f"diverged at step {k}: {evaluation}", rule
-        value, gradient, gradient_norm = evaluation
+        if k and not hypot(*point) <= bound:  # a NaN coordinate is beyond too
+            return "diverged", f"diverged at step {k}: {_point_problem(point, bound)}", rule
+        try:  # the usual case first, without a call of _evaluate: a third of the time of a step
+            value, gradient = value_and_gradient_floats(point)  # type: ignore[misc]
+            gradient_norm = hypot(*gradient)
+            usable = abs(value) <= VALUE_BOUND and isfinite(gradient_norm)  # False for NaN
+        except (ArithmeticError, TypeError):  # TypeError: the objective has no float evaluation
+            usable = False
+        if not usable:  # _evaluate says why (or evaluates the objective that has no float evaluation)
+            evaluation = _evaluate(objective, value_and_gradient_floats, point)
+            if isinstance(evaluation, str):
+                if k == 0:
+                    raise DescentError(f"cannot start from {settings.start}: {evaluation}")
+                return "diverged", f"diverged at step {k}: {evaluation}", rule
+            value, gradient, gradient_norm = evaluation
         points.append(point)
         values.append(value)
         gradients.append(gradient)
