@@ -50,6 +50,22 @@ def startup_child() -> None:
     print(f"filled {time.perf_counter()}", flush=True)
 
 
+def reference_work_ms(repeats: int = 7) -> float:
+    """Median milliseconds of a fixed piece of Python work: the machine's speed, to set beside the figures.
+
+    Shared machines run at different speeds through the day; figures taken at different times compare only
+    relative to this.
+    """
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        total = 0.0
+        for k in range(200_000):
+            total += (k % 7) * 0.5
+        samples.append(time.perf_counter() - start)
+    return _median_ms(samples)
+
+
 def installed_like_environment(bytecode_folder: str) -> dict[str, str]:
     """The environment with Python's compiled bytecode kept (in this folder), as an installed app has it.
 
@@ -151,6 +167,7 @@ def main() -> None:
 
     latency = PaintLatency(app)
     print("gradviz window benchmarks (software OpenGL), medians")
+    print(f"machine speed: a fixed piece of Python work takes {reference_work_ms():.1f} ms")
     print(f"{'grid':>8}  {'analyze (warm)':>15}  {'views: new formula':>19}  {'total':>8}")
     for resolution, panels_open in ((100, True), (200, True), (400, True), (200, False)):
         for dock in window.teaching_docks.docks.values():
@@ -192,6 +209,7 @@ def main() -> None:
     print(f"start-up to first painted window: {statistics.median(times[0] for times in startups):.2f} s; "
           f"to the default preset drawn in it: {statistics.median(times[1] for times in startups):.2f} s "
           "(bytecode compiled, as installed)")
+    print(f"machine speed at the end: {reference_work_ms():.1f} ms")
 
 
 if __name__ == "__main__":
