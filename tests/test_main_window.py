@@ -243,6 +243,15 @@ def test_the_probe_tags_in_3d_keep_off_the_axis_labels(make_main_window) -> None
     assert not any(tag.intersects(box) for tag in tags for box in label_boxes)
 
 
+def test_the_probe_tags_on_the_map_never_cover_one_another(make_main_window) -> None:
+    """At (1, 1), near the top of a short map, the ∂f/∂y tag found no room near its arrow and covered the ∇f tag."""
+    window = make_main_window("three-variables", size=(1280, 624))
+    window.contour_view.grab()
+    tags = window.contour_view.probe_text.tag_boxes
+    assert len(tags) == 3
+    assert not any(first.intersects(second) for index, first in enumerate(tags) for second in tags[index + 1:])
+
+
 def test_layout_is_remembered(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     window.view_splitter.setSizes([900, 300])

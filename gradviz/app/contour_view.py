@@ -488,6 +488,7 @@ class ProbeTextItem(ViewOverlayItem):
         super().__init__()
         self._arrows = arrows
         self.legend_rect = QtCore.QRectF()
+        self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels
 
     def scales_differ(self, transform: QtGui.QTransform) -> bool:
         """Whether one unit of x and one unit of y are drawn at lengths more than ASPECT_TOLERANCE apart."""
@@ -523,6 +524,7 @@ class ProbeTextItem(ViewOverlayItem):
                 placer.place(arrow.label, tip, (tip - tail) / length, arrow.colour)
         if overlay.tangent is not None and overlay.tangent_label:
             self._place_tangent_label(placer, transform)
+        self.tag_boxes = tuple(placer.taken[1:])  # after the point's own box
         rows = self.legend_rows(transform)
         self.legend_rect = QtCore.QRectF()
         if rows:

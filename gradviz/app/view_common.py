@@ -341,8 +341,8 @@ class TagPlacer:
     stays in the bounds).
     """
 
-    TURNS = (0.0, 35.0, -35.0, 70.0, -70.0, 110.0, -110.0, 145.0, -145.0, 180.0)  # degrees
-    REACHES = (1.0, 3.0, 6.0)  # gaps, in multiples of the first
+    TURNS = (0.0, 35.0, -35.0, 70.0, -70.0, 90.0, -90.0, 110.0, -110.0, 145.0, -145.0, 180.0)  # degrees
+    REACHES = (1.0, 3.0, 6.0, 10.0, 15.0)  # gaps, in multiples of the first
     _TURN_COS_SIN = tuple((math.cos(math.radians(turn)), math.sin(math.radians(turn))) for turn in TURNS)
 
     def __init__(self, painter: QtGui.QPainter, font: QtGui.QFont, gap: float, bounds: QtCore.QRectF,
