@@ -121,6 +121,13 @@ def test_log_height_draws_the_tangents_of_the_drawn_curves() -> None:
     assert np.array_equal(HeightScale().slope(values), np.ones(4))
 
 
+def test_the_notes_name_the_function_and_the_plotted_variables() -> None:
+    session = session_for("shifted-bowl", log_height=True)  # L(w1, w2)
+    surface, contour = ProbePresenter(session, None, None).compute()
+    assert surface.legend[-1].text.endswith("their slopes in L")
+    assert contour.aspect_note.startswith("w₁ and w₂ drawn at different scales")
+
+
 def test_tangent_plane_and_its_equation() -> None:
     session = session_for("cubic-mixed")
     presenter = ProbePresenter(session, None, None)

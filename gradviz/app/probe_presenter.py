@@ -65,8 +65,8 @@ ARROW_MIN_ROOM = 0.04  # …unless the point is closer to it than this share of 
 REFERENCE_PERCENTILE = 90  # the gradient magnitude drawn at full length, among the grid's
 NEWTON_STEPS = 2
 DIGITS = 4
-ASPECT_NOTE = f"x and y drawn at different scales: the right angle looks skewed ({ASPECT_SHORTCUT}: equal aspect)"
-LOG_NOTE = "Log height: the lines touch the drawn curves; the labels give their slopes in f"
+ASPECT_NOTE = "{} and {} drawn at different scales: the right angle looks skewed ({}: equal aspect)"
+LOG_NOTE = "Log height: the lines touch the drawn curves; the labels give their slopes in {}"
 PLANE_SWATCH: RgbaColour = (0.9, 0.9, 0.94, 1.0)
 
 
@@ -221,7 +221,7 @@ def surface_overlay(probe: Probe, slices: tuple[SliceCurve, ...], scale: HeightS
     if corners is not None and not scale.log:
         legend = (*legend, LegendRow(plane_equation(probe, name), PLANE_SWATCH))
     if scale.log:
-        legend = (*legend, LegendRow(LOG_NOTE, note=True))
+        legend = (*legend, LegendRow(LOG_NOTE.format(name), note=True))
     return SurfaceProbeOverlay(point=point, slices=tuple(lines), plane=corners, legend=legend)
 
 
@@ -251,7 +251,8 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
     legend.append(LegendRow(f"level line {name} = {format_number(probe.value, DIGITS)}", LEVEL_COLOUR))
     return ContourProbeOverlay(point=(x0, y0), colour=GRADIENT_COLOUR, arrows=arrows, guides=guides,
                                level_line=level_line(compiled, probe, field), level_colour=LEVEL_COLOUR,
-                               right_angle=right_angle, legend=tuple(legend), aspect_note=ASPECT_NOTE)
+                               right_angle=right_angle, legend=tuple(legend),
+                               aspect_note=ASPECT_NOTE.format(*map(symbol, probe.axes), ASPECT_SHORTCUT))
 
 
 def curve_overlay(probe: Probe, scale: HeightScale, field: GridField, ranges: Mapping[str, tuple[float, float]],
@@ -266,7 +267,7 @@ def curve_overlay(probe: Probe, scale: HeightScale, field: GridField, ranges: Ma
     tangent = tangent_segment(w0, h0, float(scale.slope(probe.value)) * slope, w_span, h_span, CURVE_TANGENT_SHARE)
     colour = PARTIAL_COLOURS[0]
     label = f"slope {partial_texts(probe, name)[0]}"
-    legend = (value_row(probe, name), LegendRow(LOG_NOTE, note=True)) if scale.log else (value_row(probe, name),)
+    legend = (value_row(probe, name), *((LegendRow(LOG_NOTE.format(name), note=True),) if scale.log else ()))
     return ContourProbeOverlay(point=(w0, h0), colour=colour, tangent=tangent, tangent_label=label, legend=legend)
 
 
