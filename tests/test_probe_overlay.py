@@ -184,6 +184,18 @@ def test_views_draw_what_they_are_given(make_main_window) -> None:
     assert (x_tip - x_tail) + (y_tip - y_tail) == pytest.approx(tip - tail)
 
 
+def test_the_lines_over_a_curve_lie_inside_their_clipping_box(make_main_window) -> None:
+    """Over a curve the probe's lines lie on the ribbon's front face, at the box's edge: with the clipping box
+    exactly the box, rounding dropped every other fragment and a tangent came out as scattered dots."""
+    window = make_main_window("double-well")
+    view = window.surface_view
+    view.render_to_array(*SHOT)
+    item = view.probe_item
+    low, high = item.box
+    assert item.strokes and (np.abs(item.scene_vertices[:, 1]) == view.scene_mapping.half_depth).all()
+    assert (item.scene_vertices[:, :2] > np.array(low[:2])).all() and (item.scene_vertices[:, :2] < high[:2]).all()
+
+
 def test_the_partial_x_colour_runs_right_from_the_point_on_the_map(make_main_window) -> None:
     window = make_main_window("cubic-mixed", size=(1800, 1000))
     for dock in window.findChildren(QDockWidget):

@@ -40,6 +40,9 @@ FLOOR_Z = -0.02 * BOX_HEIGHT
 BACKGROUND = (1.0, 1.0, 1.0, 1.0)
 TickList = Sequence[tuple[float, str]]
 UNCLIPPED = (1e9, 1e9)
+# Clipping boxes are this much larger than the box: over a curve, runs and the probe's lines lie on the ribbon's
+# front face, exactly at the box's edge, where rounding would otherwise drop every other fragment.
+CLIP_SLACK = 1.0001
 COLOUR_BAR_SHARE = 0.16  # of the view's width, kept right of the picture for the colour bar…
 LABEL_SHARE = 0.06  # …and this much left of it for the height labels…
 WIDE_FRAME = 1.4  # …in frames narrower than this (width / height); the colour bar's labels always get their room
@@ -800,7 +803,7 @@ class TrajectoryItem(ShadedItem):
 
     def set_clip(self, half_width: float, half_depth: float) -> None:
         """Hide the parts of runs that leave the box (half sizes in scene units)."""
-        self._clip = (half_width * 1.0001, half_depth * 1.0001)
+        self._clip = (half_width * CLIP_SLACK, half_depth * CLIP_SLACK)
         self.update()
 
     def set_runs(self, scene_points: list[np.ndarray], colours: list[RgbaColour], current: list[int]) -> None:
@@ -1333,8 +1336,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             coordinates = np.full(heights.shape, -1.0)
         self.mesh_item.set_mesh(mapping.scene_x(xs), mapping.scene_y(ys), scene_zs, coordinates)
         self.trajectory_item.set_clip(BOX_HALF_WIDTH, mapping.half_depth)
-        self.probe_item.set_box((-BOX_HALF_WIDTH, -mapping.half_depth, 0.0),
-                                (BOX_HALF_WIDTH, mapping.half_depth, BOX_HEIGHT + TRAJECTORY_LIFT))
+        half_width, half_depth = BOX_HALF_WIDTH * CLIP_SLACK, mapping.half_depth * CLIP_SLACK
+        self.probe_item.set_box((-half_width, -half_depth, 0.0), (half_width, half_depth, BOX_HEIGHT + TRAJECTORY_LIFT))
         scene_x_ticks = mapping.scene_x([v for v, _ in x_ticks])
         scene_y_ticks = mapping.scene_y([v for v, _ in y_ticks])
         self.frame_item.set_frame(scene_x_ticks, scene_y_ticks, mapping.scene_z([v for v, _ in z_list]),
