@@ -188,3 +188,25 @@ def test_no_two_enabled_actions_share_a_key(make_main_window, monkeypatch) -> No
     window.session.stop_computing()
     window.session.wait_for_runs()
     assert window.session.computing is None and not window.stop_computing_action.isEnabled()
+
+
+def test_the_probe_legend_leaves_the_map_and_its_tags_readable_when_projected(make_main_window, qtbot) -> None:
+    """Projected, the legend (with its note on skewed right angles) covered half the small map and a tag."""
+    from gradviz.app.contour_view import LEGEND_SHARE
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window(None, size=(1280, 720))
+    lesson = next(lesson for lesson in shipped_lessons() if "learning rate" in lesson.title.lower())
+    window.lesson_player.open_lesson(lesson)
+    window.lesson_player.next_scene()
+    window.controller.wait()
+    window.presentation.enter()
+    qtbot.wait(100)
+    window.contour_view.grab()
+    text = window.contour_view.probe_text
+    plot = text.plot_rect(text.deviceTransform(window.contour_view.viewportTransform()))
+    legend = text.legend_rect
+    assert not legend.isEmpty() and len(text.tag_boxes) == 3
+    assert legend.width() * legend.height() <= LEGEND_SHARE * plot.width() * plot.height()
+    assert not any(tag.intersects(legend) for tag in text.tag_boxes)
+    window.presentation.leave()

@@ -43,6 +43,7 @@ EDGE_COLOUR = QtGui.QColor(20, 20, 28)  # opaque: a translucent wide stroke cost
 PROBE_FONT_PIXELS = 14
 POINT_CLEARANCE = 11.0  # labels keep this far (pixels) from the point, where a run's ball may sit
 ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
+LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
 
 
 def choose_levels(heights: np.ndarray, count: int = 16) -> np.ndarray:
@@ -505,7 +506,7 @@ class ProbeTextItem(ViewOverlayItem):
         return overlay.legend
 
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
-        """Tip labels, the tangent's slope label, then the legend."""
+        """The legend, then the tip labels and the tangent's slope label around it."""
         overlay = self.overlay
         if overlay is None:
             return
@@ -515,8 +516,14 @@ class ProbeTextItem(ViewOverlayItem):
         painter.save()
         painter.resetTransform()
         point = to_device(transform, np.array([overlay.point]))[0]
-        placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform),
-                           (square_around(point, POINT_CLEARANCE * scale),))
+        legend = self._legend(transform, font)
+        self.legend_rect = QtCore.QRectF()
+        if legend is not None:
+            self.legend_rect = QtCore.QRectF(self._legend_corner(transform, legend.size.width(),
+                                                                 legend.size.height()), legend.size)
+            legend.paint(painter, self.legend_rect.topLeft())
+        avoid = (square_around(point, POINT_CLEARANCE * scale), *((self.legend_rect,) if legend else ()))
+        placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
         arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
         for arrow, (tail, tip) in reversed(arrows):  # ∇f first: it gets the place it asks for
             length = float(np.hypot(*(tip - tail)))
@@ -524,16 +531,21 @@ class ProbeTextItem(ViewOverlayItem):
                 placer.place(arrow.label, tip, (tip - tail) / length, arrow.colour)
         if overlay.tangent is not None and overlay.tangent_label:
             self._place_tangent_label(placer, transform)
-        self.tag_boxes = tuple(placer.taken[1:])  # after the point's own box
-        rows = self.legend_rows(transform)
-        self.legend_rect = QtCore.QRectF()
-        if rows:
-            swatch = QtGui.QFontMetricsF(font).height() * 1.2
-            legend = LegendLayout(font, rows, swatch, self.plot_rect(transform).width() - 16.0 * scale)
-            top_left = self._legend_corner(transform, legend.size.width(), legend.size.height())
-            legend.paint(painter, top_left)
-            self.legend_rect = QtCore.QRectF(top_left, legend.size)
+        self.tag_boxes = tuple(placer.taken[len(avoid):])
         painter.restore()
+
+    def _legend(self, transform: QtGui.QTransform, font: QtGui.QFont) -> LegendLayout | None:
+        """The legend laid out, its notes left out while it would cover more than LEGEND_SHARE of the map."""
+        rows = self.legend_rows(transform)
+        plot = self.plot_rect(transform)
+        swatch = QtGui.QFontMetricsF(font).height() * 1.2
+        while True:
+            legend = LegendLayout(font, rows, swatch, plot.width() - 16.0 * self.pixel_scale)
+            too_big = legend.size.width() * legend.size.height() > LEGEND_SHARE * plot.width() * plot.height()
+            if not too_big or not any(row.note for row in rows):
+                return legend if rows else None
+            last_note = max(index for index, row in enumerate(rows) if row.note)
+            rows = rows[:last_note] + rows[last_note + 1:]
 
     def _place_tangent_label(self, placer: TagPlacer, transform: QtGui.QTransform) -> None:
         """The slope label above the middle of the tangent's right half."""
