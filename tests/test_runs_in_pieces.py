@@ -68,15 +68,24 @@ def test_a_batch_counts_its_steps_and_ends_as_computed_at_once(rosenbrock: Analy
 
 
 def test_stopping_a_batch_lowers_the_budgets_to_the_steps_computed(rosenbrock: Analysis) -> None:
+    """The runs are computed side by side, a piece of each in turn: stopped, they have come about equally far."""
     specs = (long_spec(), long_spec(label="second"))
     batch = RunBatch(rosenbrock.compiled, specs, ("x", "y"))
-    for _ in range(3):
+    for _ in range(3):  # pieces of the first, the second, the first run
         assert batch.advance(deadline=0.0) is None
+    assert batch.done_steps == 3 * PIECE_STEPS
     batch.stop()
     first, second = batch.advance(deadline=0.0)
-    assert first.spec == replace(specs[0], max_steps=3 * PIECE_STEPS) and len(first.run.steps) == 3 * PIECE_STEPS + 1
-    assert second.spec == replace(specs[1], max_steps=0) and len(second.run.steps) == 1
-    assert first.run.steps == compute_run(rosenbrock.compiled, first.spec, ("x", "y")).run.steps
+    assert first.spec == replace(specs[0], max_steps=2 * PIECE_STEPS) and len(first.run.steps) == 2 * PIECE_STEPS + 1
+    assert second.spec == replace(specs[1], max_steps=PIECE_STEPS) and len(second.run.steps) == PIECE_STEPS + 1
+    for result in (first, second):
+        assert result.run.steps == compute_run(rosenbrock.compiled, result.spec, ("x", "y")).run.steps
+
+
+def test_a_batch_stopped_before_it_starts_keeps_every_run_at_its_start(rosenbrock: Analysis) -> None:
+    batch = RunBatch(rosenbrock.compiled, (long_spec(), long_spec(label="second")), ("x", "y"))
+    batch.stop()
+    assert [len(result.run.steps) for result in batch.advance(deadline=0.0)] == [1, 1]
 
 
 def test_a_run_that_cannot_start_raises_from_its_batch() -> None:
@@ -139,6 +148,20 @@ def test_stopping_keeps_the_steps_computed_and_says_so(rosenbrock: Analysis) -> 
     scheduler.deliver()
     assert session.run_specs[0].max_steps == PIECE_STEPS == len(session.runs[0].run.steps) - 1
     assert notices == [f"Stopped computing at step {PIECE_STEPS} of the run: its step budget is now {PIECE_STEPS}."]
+
+
+def test_stopping_several_runs_says_where_each_ended(rosenbrock: Analysis) -> None:
+    session, scheduler = held_back_session(rosenbrock)
+    notices: list[str] = []
+    session.notice.connect(notices.append)
+    session.set_runs([long_spec(), long_spec(label="second", lr=0.0005)])
+    for _ in range(3):
+        session.computing.advance(deadline=0.0)
+    session.stop_computing()
+    scheduler.deliver()
+    assert [spec.max_steps for spec in session.run_specs] == [2 * PIECE_STEPS, PIECE_STEPS]
+    assert notices == [f"Stopped computing: run 1 at step {2 * PIECE_STEPS}, run 2 at step {PIECE_STEPS} "
+                       "(now their step budgets)."]
 
 
 def test_settings_that_cannot_run_fall_back_to_the_last_that_could() -> None:

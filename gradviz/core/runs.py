@@ -120,10 +120,11 @@ class _RunInProgress:
 
 
 class RunBatch:
-    """Runs computed one after another in pieces that fit a time limit, counting the steps done; stoppable.
+    """Runs computed side by side, a piece of each in turn, in slices that fit a time limit; stoppable.
 
-    Stopping keeps what has been computed: the run being computed ends where it is, and the runs after it at
-    their start point, each with its step budget lowered to the steps it took, so its spec still describes it.
+    The batch counts the steps done. Stopping keeps what has been computed: every run ends where it is, with its
+    step budget lowered to the steps it took, so its spec still describes it. Computed side by side, the runs
+    have come about equally far when stopped.
     """
 
     def __init__(self, compiled: CompiledFormula, specs: Sequence[RunSpec], free: Sequence[str]) -> None:
@@ -133,9 +134,9 @@ class RunBatch:
         self.total_steps = sum(spec.max_steps for spec in self.specs)
         self.done_steps = 0
         self.stopped = False
-        self._results: list[RunResult] = []
-        self._current: _RunInProgress | None = None
-        self._finished_steps = 0  # the budgets of the runs done
+        self._runs: list[_RunInProgress] = []  # made at the first advance (stopped before it: with budget 0)
+        self._results: list[RunResult | None] = [None] * len(self.specs)
+        self._next = 0  # the run whose piece comes next
 
     def stop(self) -> None:
         """End the computation at the next advance, keeping the steps computed so far."""
@@ -146,22 +147,19 @@ class RunBatch:
 
         Raises DescentError for a run that cannot start.
         """
-        while len(self._results) < len(self.specs):
-            if self._current is None:
-                spec = self.specs[len(self._results)]
-                self._current = _RunInProgress(self.compiled, replace(spec, max_steps=0) if self.stopped else spec,
-                                               self.free)
-            result = self._current.advance(self.stopped)
-            if result is None:
-                self.done_steps = self._finished_steps + self._current.descent.steps_taken
-                if time.perf_counter() >= deadline:
-                    return None
+        if not self._runs:
+            self._runs = [_RunInProgress(self.compiled, replace(spec, max_steps=0) if self.stopped else spec, self.free)
+                          for spec in self.specs]
+        while None in self._results:
+            index, self._next = self._next, (self._next + 1) % len(self._runs)
+            if self._results[index] is not None:
                 continue
-            self._results.append(result)
-            self._current = None
-            self._finished_steps += self.specs[len(self._results) - 1].max_steps
-            self.done_steps = self._finished_steps
-        return tuple(self._results)
+            self._results[index] = self._runs[index].advance(self.stopped)
+            self.done_steps = sum(spec.max_steps if result is not None else run.descent.steps_taken
+                                  for spec, run, result in zip(self.specs, self._runs, self._results, strict=True))
+            if None in self._results and not self.stopped and time.perf_counter() >= deadline:
+                return None
+        return tuple(result for result in self._results if result is not None)
 
     def compute(self) -> tuple[RunResult, ...]:
         """Every run of the batch, computed now."""

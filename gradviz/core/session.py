@@ -304,10 +304,12 @@ class Session:
                      if result.spec.max_steps != spec.max_steps]
         if not shortened:
             return
-        index, result = shortened[0]
-        which = f"run {index + 1}" if len(runs) > 1 else "the run"
-        self.notice.emit(f"Stopped computing at step {result.spec.max_steps} of {which}: "
-                         f"its step budget is now {result.spec.max_steps}.")
+        if len(runs) == 1:
+            steps = runs[0].spec.max_steps
+            self.notice.emit(f"Stopped computing at step {steps} of the run: its step budget is now {steps}.")
+            return
+        ends = ", ".join(f"run {index + 1} at step {result.spec.max_steps}" for index, result in shortened)
+        self.notice.emit(f"Stopped computing: {ends} (now their step budgets).")
 
     # ----- the clock ---------------------------------------------------------------------------------------
     @property
