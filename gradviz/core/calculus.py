@@ -86,10 +86,11 @@ def differentiate(formula: Formula) -> Derivatives:
         raise ValueError(f"the expression of {formula.text!r} uses symbols that are not its variables: {names}")
     notes: list[str] = []
     by_term = _partials_by_typed_term(formula)
-    partials_with_steps = [
-        _tidy(_drop_deltas(sympy.Add(*terms) if by_term else sympy.diff(formula.expr, symbol), notes), symbols)
-        for symbol, terms in zip(symbols, by_term or [()] * len(symbols), strict=True)
-    ]
+    if by_term:
+        raw_partials = [sympy.Add(*terms) for terms in by_term]
+    else:
+        raw_partials = [sympy.diff(formula.expr, symbol) for symbol in symbols]
+    partials_with_steps = [_tidy(_drop_deltas(partial, notes), symbols) for partial in raw_partials]
     size = len(symbols)
     hessian: list[list[sympy.Expr]] = [[sympy.S.Zero] * size for _ in range(size)]
     for row in range(size):
