@@ -13,7 +13,16 @@ from gradviz.core.analysis import analyze_in_process
 from gradviz.core.descent import OptimizerSettings, RunSettings, run_descent
 from gradviz.core.runs import compute_run
 from gradviz.core.scenario import RunSpec
-from gradviz.core.step_table import StepRow, StepTable, from_csv, step_table, to_csv, to_latex, to_markdown
+from gradviz.core.step_table import (
+    StepRow,
+    StepTable,
+    from_csv,
+    step_numbers,
+    step_table,
+    to_csv,
+    to_latex,
+    to_markdown,
+)
 
 RESIDUAL = analyze_in_process("L(w1, w2) = (5 - w1 - 2w2)^2")
 ROSENBROCK = analyze_in_process("(1 - x)^2 + 100(y - x^2)^2").compiled
@@ -61,6 +70,17 @@ def test_a_run_result_is_tabled_in_its_free_variables() -> None:
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("optimizer, lr, max_steps", [("adam", 0.1, 30), ("gd", 0.01, 40), ("gd", 0.01, 0)])
+def test_step_numbers_are_the_rows_numbers_in_column_order(optimizer: str, lr: float, max_steps: int) -> None:
+    compiled = analyze_in_process("x^2 + 10y^2 + x z").compiled
+    spec = RunSpec(start={"x": 1.0, "y": 1.0, "z": 3.0}, optimizer=optimizer, lr=lr, max_steps=max_steps)
+    result = compute_run(compiled, spec, ("x", "y"))
+    blank = (np.nan, np.nan)
+    expected = [[row.k, *row.point, row.value, *row.gradient, *(row.update or blank), *(row.next_point or blank)]
+                for row in step_table(result).rows]
+    np.testing.assert_array_equal(step_numbers(result), np.array(expected))
 
 
 def test_csv_reads_back_exactly() -> None:

@@ -126,6 +126,18 @@ def test_step_table_rows_highlight_copy_and_save(open_window, qtbot, tmp_path) -
         panel.save(tmp_path / "missing" / "steps.csv")
 
 
+def test_step_table_columns_fit_every_cell_of_a_long_run(open_window, qtbot) -> None:
+    window, docks = open_window("rosenbrock")
+    panel = docks.step_table_panel
+    seen(docks, "step_table_dock", panel, qtbot)
+    assert panel.model.rowCount() == len(window.session.runs[0].run.steps) > 1000
+    header = panel.view.horizontalHeader()
+    header.setResizeContentsPrecision(-1)  # Qt measures every row: slow, but the reference
+    for column in range(panel.model.columnCount()):
+        needed = max(panel.view.sizeHintForColumn(column), header.sectionSizeHint(column))
+        assert needed <= panel.view.columnWidth(column) <= 1.15 * needed + 2  # room for bold text, no more
+
+
 def test_loss_plot_draws_every_run_and_a_log_scale_that_copes_with_negative_f(open_window, qtbot) -> None:
     window, docks = open_window("saddle")
     docks.runs_panel.quick_buttons["Race optimizers"].click()

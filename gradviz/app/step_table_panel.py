@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import sympy
 from PySide6.QtCore import QAbstractTableModel, QIODevice, QModelIndex, QPersistentModelIndex, QSaveFile, Qt
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -27,7 +28,7 @@ from gradviz.core.errors import GradvizError
 from gradviz.core.notation import format_number, partial_label, unicode_math
 from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
-from gradviz.core.step_table import StepRow, StepTable, step_table, to_csv, to_latex, to_markdown
+from gradviz.core.step_table import StepTable, step_numbers, step_table, to_csv, to_latex, to_markdown
 
 EXPORTS: dict[str, tuple[str, Callable[[StepTable], str]]] = {
     ".csv": ("CSV", to_csv),
@@ -36,7 +37,10 @@ EXPORTS: dict[str, tuple[str, Callable[[StepTable], str]]] = {
 }
 EXPORT_FILTERS = {f"{title} (*{suffix})": suffix for suffix, (title, _write) in EXPORTS.items()}
 CURRENT_ROW_COLOUR = QColor(255, 226, 140)
-MEASURED_ROWS = 200  # rows measured when sizing columns: enough for the widths, cheap for 10 000 rows
+# Rows measured when sizing the columns (besides each column's extremes): enough for the widths, cheap for
+# 10 000 rows.
+SAMPLED_FIRST_ROWS = 30
+SAMPLED_LAST_ROWS = 10
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -45,17 +49,29 @@ def _symbol(name: str) -> str:
     return unicode_math(sympy.Symbol(name))
 
 
-def column_headings(table: StepTable) -> list[str]:
+def column_headings(variables: tuple[str, ...], function: str) -> list[str]:
     """k, the variables, f, ∂f/∂ each, Δ each, next each."""
-    names, function = table.variables, table.function_name
-    return ["k", *map(_symbol, names), function, *(partial_label(function, name) for name in names),
-            *("Δ" + _symbol(name) for name in names), *("next " + _symbol(name) for name in names)]
+    return ["k", *map(_symbol, variables), function, *(partial_label(function, name) for name in variables),
+            *("Δ" + _symbol(name) for name in variables), *("next " + _symbol(name) for name in variables)]
 
 
-def _row_numbers(row: StepRow, count: int) -> list[float]:
-    """A row's numbers in column order, NaN where the last row has no update and no next point."""
-    blank = [np.nan] * count
-    return [row.k, *row.point, row.value, *row.gradient, *(row.update or blank), *(row.next_point or blank)]
+def sampled_rows(numbers: np.ndarray) -> np.ndarray:
+    """Rows likely to hold each column's widest text: the first and last ones, and each column's extremes.
+
+    The extremes: the lowest and highest value, the smallest magnitude and the negative value nearest zero
+    (tiny numbers print with an exponent, negative ones with a minus sign).
+    """
+    if len(numbers) <= SAMPLED_FIRST_ROWS + SAMPLED_LAST_ROWS:
+        return np.arange(len(numbers))
+    missing = np.isnan(numbers)
+    extremes = (
+        np.where(missing, np.inf, numbers).argmin(axis=0),
+        np.where(missing, -np.inf, numbers).argmax(axis=0),
+        np.where(missing | (numbers == 0), np.inf, np.abs(numbers)).argmin(axis=0),
+        np.where(missing | (numbers >= 0), -np.inf, numbers).argmax(axis=0),
+    )
+    ends = (np.arange(SAMPLED_FIRST_ROWS), np.arange(len(numbers) - SAMPLED_LAST_ROWS, len(numbers)))
+    return np.unique(np.concatenate([*ends, *extremes]))
 
 
 def write_text_atomically(path: Path, text: str) -> None:
@@ -69,24 +85,36 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 
 class StepTableModel(QAbstractTableModel):
-    """A step table for a QTableView, cells formatted only when drawn (fast for long runs)."""
+    """A run's step table for a QTableView, cells formatted only when drawn (fast for long runs)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.table = StepTable((), ())
-        self._numbers = np.zeros((0, 0))
+        self.numbers = np.zeros((0, 0))
+        self._run: RunResult | None = None
+        self._function_name = "f"
+        self._table: StepTable | None = StepTable((), ())
         self._headings: list[str] = []
         self.current_row = -1
+        self.current_row_font = QFont()
+        self.current_row_font.setBold(True)
 
-    def set_table(self, table: StepTable) -> None:
-        """Show another table."""
+    def set_run(self, run: RunResult | None, function_name: str) -> None:
+        """Show another run's steps (None: an empty table)."""
         self.beginResetModel()
-        self.table = table
-        count = len(table.variables)
-        self._numbers = np.array([_row_numbers(row, count) for row in table.rows], dtype=float)
-        self._headings = column_headings(table)
+        self._run, self._function_name = run, function_name
+        self._table = None if run is not None else StepTable((), ())  # made when first asked for
+        self.numbers = step_numbers(run) if run is not None else np.zeros((0, 0))
+        self._headings = column_headings(run.run.variables, function_name) if run is not None else []
         self.current_row = -1
         self.endResetModel()
+
+    @property
+    def table(self) -> StepTable:
+        """The shown steps as a StepTable (for copying and saving)."""
+        if self._table is None:
+            assert self._run is not None
+            self._table = step_table(self._run, self._function_name)
+        return self._table
 
     def set_current_row(self, row: int) -> None:
         """Highlight the row of the current step."""
@@ -97,7 +125,7 @@ class StepTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         """One row per step."""
-        return 0 if parent.isValid() else len(self.table.rows)
+        return 0 if parent.isValid() else len(self.numbers)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         """k, point, f, gradient, update, next point."""
@@ -108,17 +136,19 @@ class StepTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            value = self._numbers[index.row(), index.column()]
-            return "" if np.isnan(value) else str(int(value)) if index.column() == 0 else format_number(value)
+            return self.cell_text(index.row(), index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return ALIGN_RIGHT
         if role == Qt.ItemDataRole.BackgroundRole and index.row() == self.current_row:
             return CURRENT_ROW_COLOUR
         if role == Qt.ItemDataRole.FontRole and index.row() == self.current_row:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self.current_row_font
         return None
+
+    def cell_text(self, row: int, column: int) -> str:
+        """A cell's text: k as a whole number, the others to 6 significant digits, empty where none."""
+        value = self.numbers[row, column]
+        return "" if np.isnan(value) else str(int(value)) if column == 0 else format_number(value)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         """Column titles in math notation."""
@@ -147,7 +177,6 @@ class StepTablePanel(LazyPanel):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
-        self.view.horizontalHeader().setResizeContentsPrecision(MEASURED_ROWS)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
 
@@ -187,9 +216,8 @@ class StepTablePanel(LazyPanel):
         result, session = self._selection.result(), self._session
         if result is not self._shown_run:
             self._shown_run = result
-            name = session.analysis.formula.name if session.analysis else "f"
-            self.model.set_table(step_table(result, name) if result is not None else StepTable((), ()))
-            self.view.resizeColumnsToContents()
+            self.model.set_run(result, session.analysis.formula.name if session.analysis else "f")
+            self.fit_columns()
         if result is None:
             self.summary.setText("")
             return
@@ -197,6 +225,23 @@ class StepTablePanel(LazyPanel):
         self.model.set_current_row(row)
         self.view.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
         self.summary.setText(f"{self.model.rowCount()} rows; step {row} highlighted")
+
+    def fit_columns(self) -> None:
+        """Make each column as wide as its heading and its widest text in the sampled rows, measured in bold.
+
+        Qt's own measuring (resizeColumnsToContents) asks the model for each cell's data a dozen times over;
+        with the table showing, it took most of the time a new formula needs to appear.
+        """
+        header, model = self.view.horizontalHeader(), self.model
+        rows = sampled_rows(model.numbers).tolist()
+        metrics = QFontMetrics(model.current_row_font)
+        margins = 2 * (self.view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.view) + 1)
+        grid_line = 1 if self.view.showGrid() else 0
+        for column in range(model.columnCount()):
+            texts = {model.cell_text(row, column) for row in rows}
+            longest = max(map(len, texts), default=0)  # a text two characters shorter is never wider
+            widest = max((metrics.horizontalAdvance(text) for text in texts if len(text) >= longest - 2), default=0)
+            header.resizeSection(column, max(widest + margins + grid_line, header.sectionSizeHint(column)))
 
     def copied_table(self) -> StepTable:
         """What Copy puts on the clipboard: the selected rows, or the whole table when none are selected."""

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import sympy
 
 from gradviz.core.descent import Run
@@ -55,6 +57,31 @@ def step_table(source: RunResult | Run, function_name: str = "f") -> StepTable:
         for step in run.steps
     )
     return StepTable(run.variables, rows, function_name)
+
+
+def step_numbers(source: RunResult | Run) -> np.ndarray:
+    """The table's numbers in one array: a row per step, columns as in the table; NaN where a row has none.
+
+    Columns: k, the point, f, ∇f, the update and the next point (each vector one column per variable).
+    Made from the run's steps in bulk, without a StepRow each: a window shows a long run's table at once.
+    """
+    run = source.run if isinstance(source, RunResult) else source
+    steps, count = run.steps, len(run.variables)
+    numbers = np.full((len(steps), 2 + 4 * count), np.nan)
+    numbers[:, 0] = [step.k for step in steps]
+    numbers[:, 1 : count + 1] = _rows_of([step.point for step in steps], count)
+    numbers[:, count + 1] = [step.value for step in steps]
+    numbers[:, count + 2 : 2 * count + 2] = _rows_of([step.gradient for step in steps], count)
+    updated = np.flatnonzero([step.update is not None for step in steps])
+    numbers[updated, 2 * count + 2 : 3 * count + 2] = _rows_of([steps[index].update for index in updated], count)
+    numbers[updated, 3 * count + 2 :] = numbers[updated + 1, 1 : count + 1]
+    return numbers
+
+
+def _rows_of(vectors: Sequence[tuple[float, ...] | None], count: int) -> np.ndarray:
+    """Equal-length tuples of floats as the rows of an array (shape (len(vectors), count))."""
+    flat = np.fromiter(itertools.chain.from_iterable(vectors), dtype=float, count=len(vectors) * count)  # type: ignore[arg-type]
+    return flat.reshape(len(vectors), count)
 
 
 def _csv_header(table: StepTable) -> list[str]:
