@@ -128,6 +128,7 @@ def test_step_table_rows_highlight_copy_and_save(open_window, qtbot, tmp_path) -
 
 def test_step_table_columns_fit_every_cell_of_a_long_run(open_window, qtbot) -> None:
     window, docks = open_window("rosenbrock")
+    window.session.set_step(1200)  # the current row, in bold, has a four-digit k
     panel = docks.step_table_panel
     seen(docks, "step_table_dock", panel, qtbot)
     assert panel.model.rowCount() == len(window.session.runs[0].run.steps) > 1000

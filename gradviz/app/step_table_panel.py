@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import sympy
 from PySide6.QtCore import QAbstractTableModel, QIODevice, QModelIndex, QPersistentModelIndex, QSaveFile, Qt
-from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetricsF, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -234,13 +235,14 @@ class StepTablePanel(LazyPanel):
         """
         header, model = self.view.horizontalHeader(), self.model
         rows = sampled_rows(model.numbers).tolist()
-        metrics = QFontMetrics(model.current_row_font)
+        metrics = QFontMetricsF(model.current_row_font)  # Qt lays text out at fractional widths
         margins = 2 * (self.view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.view) + 1)
         grid_line = 1 if self.view.showGrid() else 0
         for column in range(model.columnCount()):
             texts = {model.cell_text(row, column) for row in rows}
             longest = max(map(len, texts), default=0)  # a text two characters shorter is never wider
-            widest = max((metrics.horizontalAdvance(text) for text in texts if len(text) >= longest - 2), default=0)
+            widest = math.ceil(max((metrics.horizontalAdvance(text) for text in texts if len(text) >= longest - 2),
+                                   default=0.0))
             header.resizeSection(column, max(widest + margins + grid_line, header.sectionSizeHint(column)))
 
     def copied_table(self) -> StepTable:
