@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt
 
 from gradviz.app.presenters import run_colour
 from gradviz.core.notation import format_number
@@ -250,6 +250,20 @@ def test_the_probe_tags_on_the_map_never_cover_one_another(make_main_window) -> 
     tags = window.contour_view.probe_text.tag_boxes
     assert len(tags) == 3
     assert not any(first.intersects(second) for index, first in enumerate(tags) for second in tags[index + 1:])
+
+
+def test_the_probe_tags_on_the_map_keep_off_the_start_marker(make_main_window) -> None:
+    """Three variables at step 5: the ∇f tag lay over the start marker, which a lecturer drags."""
+    window = make_main_window("three-variables", size=(1280, 720))
+    window.session.set_step(5)
+    view = window.contour_view
+    view.grab()
+    marker = view.start_marker
+    centre, half = view.mapFromScene(marker.scenePos()), marker.scale / 2
+    marker_box = QRectF(centre.x() - half, centre.y() - half, 2 * half, 2 * half)
+    tags = view.probe_text.tag_boxes
+    assert len(tags) == 3
+    assert not any(tag.intersects(marker_box) for tag in tags)
 
 
 def test_layout_is_remembered(make_main_window, qtbot) -> None:

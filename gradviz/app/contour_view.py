@@ -484,10 +484,11 @@ class ProbeTextItem(ViewOverlayItem):
     different scales it adds the overlay's note that right angles look skewed.
     """
 
-    def __init__(self, arrows: ProbeArrowsItem) -> None:
-        """Label the arrows of this item."""
+    def __init__(self, arrows: ProbeArrowsItem, start_marker: pg.TargetItem) -> None:
+        """Label the arrows of this item; keep the labels off the draggable start marker."""
         super().__init__()
         self._arrows = arrows
+        self._start_marker = start_marker
         self.legend_rect = QtCore.QRectF()
         self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels
 
@@ -522,7 +523,8 @@ class ProbeTextItem(ViewOverlayItem):
             self.legend_rect = QtCore.QRectF(self._legend_corner(transform, legend.size.width(),
                                                                  legend.size.height()), legend.size)
             legend.paint(painter, self.legend_rect.topLeft())
-        avoid = (square_around(point, POINT_CLEARANCE * scale), *((self.legend_rect,) if legend else ()))
+        avoid = (square_around(point, POINT_CLEARANCE * scale), *((self.legend_rect,) if legend else ()),
+                 *self._start_marker_box(transform))
         placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
         arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
         for arrow, (tail, tip) in reversed(arrows):  # ∇f first: it gets the place it asks for
@@ -533,6 +535,15 @@ class ProbeTextItem(ViewOverlayItem):
             self._place_tangent_label(placer, transform)
         self.tag_boxes = tuple(placer.taken[len(avoid):])
         painter.restore()
+
+    def _start_marker_box(self, transform: QtGui.QTransform) -> tuple[QtCore.QRectF, ...]:
+        """The start marker's box in device pixels, while it shows (none otherwise)."""
+        marker = self._start_marker
+        if not marker.isVisible():
+            return ()
+        position = marker.pos()
+        centre = to_device(transform, np.array([[position.x(), position.y()]]))[0]
+        return (square_around(centre, marker.scale / 2),)
 
     def _legend(self, transform: QtGui.QTransform, font: QtGui.QFont) -> LegendLayout | None:
         """The legend laid out, its notes left out while it would cover more than LEGEND_SHARE of the map."""
@@ -757,7 +768,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.tangent_halo.setZValue(3.5)
         self.plot_item.addItem(self.tangent_halo, ignoreBounds=True)
         self.probe_arrows = ProbeArrowsItem()
-        self.probe_text = ProbeTextItem(self.probe_arrows)
+        self.probe_text = ProbeTextItem(self.probe_arrows, self.start_marker)
         layers = (self.probe_level, *self.probe_guides, self.probe_arrows)
         for z_value, item in enumerate(layers, start=10):
             item.setZValue(z_value)
@@ -1007,10 +1018,12 @@ class ContourView(pg.GraphicsLayoutWidget):
         finally:
             self._setting_start = False
         self.start_marker.show()
+        self.probe_text.update()  # its tags keep off the marker
 
     def hide_start_point(self) -> None:
         """Remove the start marker."""
         self.start_marker.hide()
+        self.probe_text.update()
 
     # ---------------------------------------------------------------- runs
     def set_trajectories(self, runs: Sequence[TrajectoryData]) -> None:
