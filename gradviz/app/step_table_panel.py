@@ -43,6 +43,11 @@ CURRENT_ROW_COLOUR = QColor(255, 226, 140)
 SAMPLED_FIRST_ROWS = 30
 SAMPLED_LAST_ROWS = 10
 AnyIndex = QModelIndex | QPersistentModelIndex
+DISPLAY_ROLE, ALIGNMENT_ROLE, BACKGROUND_ROLE, FONT_ROLE = (
+    int(role) for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
+                           Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole)
+)
+ANSWERED_ROLES = frozenset((DISPLAY_ROLE, ALIGNMENT_ROLE, BACKGROUND_ROLE, FONT_ROLE))
 
 
 def _symbol(name: str) -> str:
@@ -132,19 +137,20 @@ class StepTableModel(QAbstractTableModel):
         """k, point, f, gradient, update, next point."""
         return 0 if parent.isValid() else len(self._headings)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """A cell's text (6 significant digits), alignment and the current row's highlight."""
-        if not index.isValid():
+    def data(self, index: AnyIndex, role: int = DISPLAY_ROLE) -> object:
+        """A cell's text (6 significant digits), alignment and the current row's highlight.
+
+        Drawing a cell asks for about ten roles; the ones not answered return at the first test.
+        """
+        if role not in ANSWERED_ROLES or not index.isValid():
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return self.cell_text(index.row(), index.column())
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == ALIGNMENT_ROLE:
             return ALIGN_RIGHT
-        if role == Qt.ItemDataRole.BackgroundRole and index.row() == self.current_row:
-            return CURRENT_ROW_COLOUR
-        if role == Qt.ItemDataRole.FontRole and index.row() == self.current_row:
-            return self.current_row_font
-        return None
+        if index.row() != self.current_row:
+            return None
+        return CURRENT_ROW_COLOUR if role == BACKGROUND_ROLE else self.current_row_font
 
     def cell_text(self, row: int, column: int) -> str:
         """A cell's text: k as a whole number, the others to 6 significant digits, empty where none."""
