@@ -96,6 +96,29 @@ def test_level_lines_are_drawn(view):
     assert np.allclose(np.hypot(points[:, 0], points[:, 1]), np.sqrt(2.0), atol=0.01)
 
 
+def test_level_lines_stay_translucent_when_widened_for_presenting(view):
+    """At the presentation scale the lines are 1.6 pixels wide; drawn as translucent paths, Qt took 100 ms a repaint.
+
+    They are drawn as opaque segments into the item's cache, which is laid over the map translucently: the map's
+    colour still shows through them, as before.
+    """
+    xs, grid_x, grid_y = grid()
+    view.set_presentation_scale(1.6)
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, levels=np.array([2.0]))
+    pen = view.level_lines.opts["pen"]
+    assert pen.widthF() == pytest.approx(1.6) and pen.color().alpha() == 255
+    assert view.level_lines.opts["segmentedLineMode"] == "on" and view.level_lines.opacity() < 0.5
+    with_line = luminance(view.render_to_array(WIDTH, HEIGHT))
+    view.level_lines.hide()
+    without_line = luminance(view.render_to_array(WIDTH, HEIGHT))
+    on_circle = view.data_to_widget(np.sqrt(2.0), 0.0)
+    x, y = round(on_circle.x()), round(on_circle.y())
+    near = (slice(y - 2, y + 3), slice(x - 3, x + 4))
+    darkest = np.unravel_index(np.argmin(with_line[near] - without_line[near]), with_line[near].shape)
+    assert without_line[near][darkest] - with_line[near][darkest] > 25  # a line is drawn
+    assert with_line[near][darkest] > 0.45 * without_line[near][darkest]  # and the map shows through it
+
+
 def ink_along(inked: np.ndarray, tails: np.ndarray, tips: np.ndarray, fraction: float) -> int:
     """Darkened pixels in small windows this far along from tail to tip, over all arrows."""
     centres = np.round(tails + fraction * (tips - tails)).astype(int)

@@ -33,7 +33,11 @@ SKEWED_MEDIAN_POSITION = 0.12
 LOG_LEVEL_SPAN = 1e-4
 ARROW_GRID = 20
 BACKGROUND = QtGui.QColor(255, 255, 255)
-LINE_COLOUR = QtGui.QColor(20, 20, 30, 115)
+# Level lines are stroked opaque into the item's cache, which is then laid over the map at this opacity: the
+# look of translucent lines, at the cost of opaque ones (Qt strokes wide translucent lines a pixel at a time:
+# 100 ms for the lines of a 200² map at the presentation scale's 1.6 pixels, against 1 ms opaque).
+LINE_COLOUR = QtGui.QColor(20, 20, 30)
+LINE_OPACITY = 115 / 255
 ARROW_COLOUR = QtGui.QColor(25, 25, 35, 235)
 HALO_COLOUR = QtGui.QColor(255, 255, 255, 150)
 CURVE_COLOUR = QtGui.QColor(40, 70, 160)
@@ -737,6 +741,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.fill_item.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.level_lines = pg.PlotCurveItem(connect="finite", antialias=True)
         self.level_lines.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.level_lines.setOpacity(LINE_OPACITY)
+        self.level_lines.setSegmentedLineMode("on")
         self.arrows = GradientArrowItem()
         self.curve = pg.PlotCurveItem(antialias=True)
         self.tangent = pg.PlotCurveItem(antialias=True)
