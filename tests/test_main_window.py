@@ -266,6 +266,27 @@ def test_the_probe_tags_on_the_map_keep_off_the_start_marker(make_main_window) -
     assert not any(tag.intersects(marker_box) for tag in tags)
 
 
+def test_a_crowded_probe_legend_keeps_a_short_hint_of_unequal_scales(make_main_window) -> None:
+    """In a 1280×720 window the note on skewed right angles made the legend too big, and it was left out."""
+    from gradviz.app.contour_view import LEGEND_SHARE
+
+    window = make_main_window("exercise-loss", size=(1280, 720))
+    axis = window.session.plot.axes[0]
+    low, high = window.session.plot.ranges[axis]
+    window.session.set_range(axis, low, high + (high - low))  # twice as wide: right angles look skewed
+    view, text = window.contour_view, window.contour_view.probe_text
+
+    def drawn_legend() -> tuple[str, ...]:
+        view.grab()
+        plot = text.plot_rect(text.deviceTransform(view.viewportTransform()))
+        assert text.legend_rect.width() * text.legend_rect.height() <= LEGEND_SHARE * plot.width() * plot.height()
+        return text.legend_texts
+
+    assert drawn_legend()[-1] == "scales differ (E: equal aspect)"
+    view.resize(1000, 900)  # room for the whole note
+    assert "the right angle looks skewed" in " ".join(drawn_legend())
+
+
 def test_layout_is_remembered(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     window.view_splitter.setSizes([900, 300])

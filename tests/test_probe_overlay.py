@@ -125,7 +125,8 @@ def test_the_notes_name_the_function_and_the_plotted_variables() -> None:
     session = session_for("shifted-bowl", log_height=True)  # L(w1, w2)
     surface, contour = ProbePresenter(session, None, None).compute()
     assert surface.legend[-1].text.endswith("their slopes in L")
-    assert contour.aspect_note.startswith("w₁ and w₂ drawn at different scales")
+    assert contour.aspect_note.text.startswith("w₁ and w₂ drawn at different scales")
+    assert contour.aspect_note.short == "scales differ (E: equal aspect)"
 
 
 def test_tangent_plane_and_its_equation() -> None:

@@ -494,6 +494,7 @@ class ProbeTextItem(ViewOverlayItem):
         self._arrows = arrows
         self._start_marker = start_marker
         self.legend_rect = QtCore.QRectF()
+        self.legend_texts: tuple[str, ...] = ()  # the lines of the legend last drawn
         self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels
 
     def scales_differ(self, transform: QtGui.QTransform) -> bool:
@@ -507,7 +508,7 @@ class ProbeTextItem(ViewOverlayItem):
         if overlay is None:
             return ()
         if overlay.aspect_note and overlay.right_angle is not None and self.scales_differ(transform):
-            return (*overlay.legend, LegendRow(overlay.aspect_note, note=True))
+            return (*overlay.legend, overlay.aspect_note)
         return overlay.legend
 
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
@@ -523,6 +524,7 @@ class ProbeTextItem(ViewOverlayItem):
         point = to_device(transform, np.array([overlay.point]))[0]
         legend = self._legend(transform, font)
         self.legend_rect = QtCore.QRectF()
+        self.legend_texts = () if legend is None else tuple(text for _row, text, *_ in legend.lines)
         if legend is not None:
             self.legend_rect = QtCore.QRectF(self._legend_corner(transform, legend.size.width(),
                                                                  legend.size.height()), legend.size)
@@ -550,7 +552,11 @@ class ProbeTextItem(ViewOverlayItem):
         return (square_around(centre, marker.scale / 2),)
 
     def _legend(self, transform: QtGui.QTransform, font: QtGui.QFont) -> LegendLayout | None:
-        """The legend laid out, its notes left out while it would cover more than LEGEND_SHARE of the map."""
+        """The legend laid out to cover at most LEGEND_SHARE of the map.
+
+        While it would cover more, its notes are shortened (those that have a short form), then left out, the
+        last first.
+        """
         rows = self.legend_rows(transform)
         plot = self.plot_rect(transform)
         swatch = QtGui.QFontMetricsF(font).height() * 1.2
@@ -559,8 +565,9 @@ class ProbeTextItem(ViewOverlayItem):
             too_big = legend.size.width() * legend.size.height() > LEGEND_SHARE * plot.width() * plot.height()
             if not too_big or not any(row.note for row in rows):
                 return legend if rows else None
-            last_note = max(index for index, row in enumerate(rows) if row.note)
-            rows = rows[:last_note] + rows[last_note + 1:]
+            shortened = [index for index, row in enumerate(rows) if row.note and row.short]
+            last = shortened[-1] if shortened else max(index for index, row in enumerate(rows) if row.note)
+            rows = rows[:last] + ((LegendRow(rows[last].short, note=True),) if shortened else ()) + rows[last + 1:]
 
     def _place_tangent_label(self, placer: TagPlacer, transform: QtGui.QTransform) -> None:
         """The slope label above the middle of the tangent's right half."""

@@ -66,6 +66,7 @@ REFERENCE_PERCENTILE = 90  # the gradient magnitude drawn at full length, among 
 NEWTON_STEPS = 2
 DIGITS = 4
 ASPECT_NOTE = "{} and {} drawn at different scales: the right angle looks skewed ({}: equal aspect)"
+ASPECT_NOTE_SHORT = "scales differ ({}: equal aspect)"
 LOG_NOTE = "Log height: the lines touch the drawn curves; the labels give their slopes in {}"
 PLANE_SWATCH: RgbaColour = (0.9, 0.9, 0.94, 1.0)
 
@@ -252,7 +253,13 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
     return ContourProbeOverlay(point=(x0, y0), colour=GRADIENT_COLOUR, arrows=arrows, guides=guides,
                                level_line=level_line(compiled, probe, field), level_colour=LEVEL_COLOUR,
                                right_angle=right_angle, legend=tuple(legend),
-                               aspect_note=ASPECT_NOTE.format(*map(symbol, probe.axes), ASPECT_SHORTCUT))
+                               aspect_note=aspect_note(probe.axes))
+
+
+def aspect_note(axes: tuple[str, ...]) -> LegendRow:
+    """The note that the right angle looks skewed, with its short form for a crowded legend."""
+    return LegendRow(ASPECT_NOTE.format(*map(symbol, axes), ASPECT_SHORTCUT), note=True,
+                     short=ASPECT_NOTE_SHORT.format(ASPECT_SHORTCUT))
 
 
 def curve_overlay(probe: Probe, scale: HeightScale, field: GridField, ranges: Mapping[str, tuple[float, float]],

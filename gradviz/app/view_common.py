@@ -74,6 +74,7 @@ class LegendRow:
     text: str
     colour: RgbaColour | None = None
     note: bool = False
+    short: str = ""  # a shorter text for the line, used when the legend has little room
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,8 +133,8 @@ class ContourProbeOverlay:
     Over a map: the component arrows and the gradient arrow (``arrows``), dashed completion lines, the
     level line through the point ((n, 2), NaN rows between pieces) and the two unit directions (along
     the level line, along ∇f) of the right-angle mark. Over a curve: ``tangent``, the two ends of the
-    tangent segment, and ``tangent_label``, both in ``colour``. ``aspect_note`` is shown when the axes
-    are drawn at different scales (so right angles look skewed).
+    tangent segment, and ``tangent_label``, both in ``colour``. ``aspect_note`` is added to the legend when
+    the axes are drawn at different scales (so right angles look skewed).
     """
 
     point: tuple[float, float]
@@ -146,7 +147,7 @@ class ContourProbeOverlay:
     tangent: np.ndarray | None = None
     tangent_label: str = ""
     legend: tuple[LegendRow, ...] = ()
-    aspect_note: str = ""
+    aspect_note: LegendRow | None = None
 
 
 def qcolour(colour: RgbaColour, alpha: float = 1.0) -> QtGui.QColor:
