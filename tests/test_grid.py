@@ -90,6 +90,9 @@ def test_log_over_both_signs_masks_the_undefined_half() -> None:
     assert np.isfinite(field.values[201:]).all()
     assert np.isnan(field.gradient[0][:201]).all()
     assert field.display_range == (pytest.approx(np.log(0.005)), 0.0)
+    assert field.lowest == pytest.approx(np.log(0.005))  # the lowest finite height: -inf and NaN left out
+    undefined = evaluate_grid(compiled_of("log(x)", ("x",)), Domain(("x",), ((-2, -1),), 11))
+    assert undefined.lowest is None
 
 
 def test_gradient_alone_may_be_masked() -> None:

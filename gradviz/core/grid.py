@@ -8,6 +8,7 @@ chooses a robust height range for drawing (see :func:`robust_range`).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -79,6 +80,12 @@ class GridField:
     gradient: tuple[np.ndarray, ...]
     nonfinite_fraction: float
     display_range: tuple[float, float]
+
+    @functools.cached_property
+    def lowest(self) -> float | None:
+        """The lowest finite height, None if no height is finite (found once: the probe asks on every step)."""
+        finite = self.values[np.isfinite(self.values)]
+        return float(finite.min()) if finite.size else None
 
 
 def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:

@@ -70,5 +70,4 @@ def height_scale_for(field: GridField, log: bool) -> HeightScale:
     """The height scale for a field: log heights measured from the field's lowest finite value."""
     if not log:
         return HeightScale()
-    finite = field.values[np.isfinite(field.values)]
-    return HeightScale(log=True, reference=float(finite.min()) if finite.size else 0.0)
+    return HeightScale(log=True, reference=0.0 if field.lowest is None else field.lowest)
