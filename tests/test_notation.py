@@ -22,6 +22,7 @@ from gradviz.core.notation import (
     second_partial_label,
     substituted_update,
     unicode_math,
+    unicode_name,
 )
 
 x, y, w, w1, w2 = sympy.symbols("x y w w1 w2", real=True)
@@ -371,3 +372,7 @@ def test_substituted_update_in_latex_and_html() -> None:
     )
     with pytest.raises(ValueError, match="sign"):
         substituted_update("w", 0, 0.1, -6, "backwards", -0.6)  # type: ignore[arg-type]
+
+
+def test_names_print_as_unicode_math() -> None:
+    assert [unicode_name(name) for name in ("w1", "theta", "x_2", "f")] == ["w₁", "θ", "x₂", "f"]

@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-import sympy
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 from gradviz.app.contour_view import ContourView
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, wrong_sign
 from gradviz.app.rich_text import RichTextLabel
-from gradviz.core.notation import format_number, partial_label, unicode_math
+from gradviz.core.notation import format_number, partial_label, unicode_name
 from gradviz.core.probe import RELATIVE_STEP, Probe, SliceCurve, probe_at, slice_curves
 from gradviz.core.session import Session
 
@@ -47,11 +46,6 @@ def current_probe_point(session: Session) -> dict[str, float] | None:
         row = session.runs[0].points[session.step_state(0).step_index]
         return dict(zip(variables, row.tolist(), strict=True))
     return dict(session.run_specs[0].start) if session.run_specs else None
-
-
-def symbol(name: str) -> str:
-    """A variable name as Unicode math: w1 → w₁."""
-    return unicode_math(sympy.Symbol(name))
 
 
 class ProbeControl(QObject):
@@ -167,7 +161,7 @@ class SlicePlot(QWidget):
     def show_slice(self, curve: SliceCurve, title: str) -> None:
         """Draw one slice and its tangent."""
         self.title.setText(title)
-        self.plot.set_axis_title("bottom", symbol(curve.axis))
+        self.plot.set_axis_title("bottom", unicode_name(curve.axis))
         finite = np.isfinite(curve.values)
         self.curve.setData(curve.coordinates, np.where(finite, curve.values, np.nan))
         heights = curve.values[finite]
@@ -258,7 +252,7 @@ class ProbePanel(LazyPanel):
 
 def _point_text(probe: Probe, names: tuple[str, ...]) -> str:
     """'(x, y) = (1, 2)' for these variables."""
-    listed = ", ".join(symbol(name) for name in names)
+    listed = ", ".join(unicode_name(name) for name in names)
     values = ", ".join(format_number(probe.point[name]) for name in names)
     return f"({listed}) = ({values})" if len(names) > 1 else f"{listed} = {values}"
 
@@ -270,10 +264,11 @@ def _ascent_text(probe: Probe) -> str:
         return "none: the gradient is zero here (a flat point)"
     vector = "(" + ", ".join(format_number(component, 3) for component in direction) + ")"
     if len(direction) == 1:
-        return f"{vector}: towards {'larger' if direction[0] > 0 else 'smaller'} {symbol(probe.axes[0])}"
+        return f"{vector}: towards {'larger' if direction[0] > 0 else 'smaller'} {unicode_name(probe.axes[0])}"
     angle = math.degrees(math.atan2(direction[1], direction[0]))
-    plane = f" in the ({', '.join(map(symbol, probe.axes))}) plane" if len(probe.variables) > len(probe.axes) else ""
-    return f"{vector}{plane}, {format_number(angle, 3)}° from the {symbol(probe.axes[0])} axis"
+    plane = (f" in the ({', '.join(map(unicode_name, probe.axes))}) plane"
+             if len(probe.variables) > len(probe.axes) else "")
+    return f"{vector}{plane}, {format_number(angle, 3)}° from the {unicode_name(probe.axes[0])} axis"
 
 
 def probe_rows(probe: Probe, name: str) -> list[tuple[str, str]]:
@@ -316,6 +311,6 @@ def check_table(probe: Probe, name: str) -> str:
 
 def slice_title(probe: Probe, curve: SliceCurve, name: str) -> str:
     """'f(x, 2): slope ∂f/∂x = 10' — f along one axis with every other variable held at the probe."""
-    arguments = ", ".join(symbol(variable) if variable == curve.axis else format_number(probe.point[variable], 4)
+    arguments = ", ".join(unicode_name(variable) if variable == curve.axis else format_number(probe.point[variable], 4)
                           for variable in probe.variables)
     return f"{name}({arguments}): slope {partial_label(name, curve.axis)} = {format_number(curve.slope)}"

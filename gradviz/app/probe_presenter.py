@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QMenu
 from gradviz.app.colormaps import GRADIENT_COLOUR, LEVEL_COLOUR, PARTIAL_COLOURS, RgbaColour
 from gradviz.app.contour_view import ContourView
 from gradviz.app.presentation import remember
-from gradviz.app.probe_panel import current_probe_point, symbol
+from gradviz.app.probe_panel import current_probe_point
 from gradviz.app.settings import app_settings
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.view_common import (
@@ -45,7 +45,7 @@ from gradviz.app.view_common import (
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.grid import GridField
 from gradviz.core.height_scale import HeightScale, height_scale_for
-from gradviz.core.notation import format_number, gradient_label, partial_label
+from gradviz.core.notation import format_number, gradient_label, partial_label, unicode_name
 from gradviz.core.probe import Probe, SliceCurve, contour_tangent_direction, probe_at, slice_curves, tangent_plane
 from gradviz.core.session import Session
 
@@ -171,9 +171,9 @@ def value_row(probe: Probe, name: str) -> LegendRow:
 def offset_text(variable: str, value: float) -> str:
     """'(x − 1)', '(x + 1.5)' or 'x': a variable minus a value, as read in a tangent-plane equation."""
     if value == 0.0:
-        return symbol(variable)
+        return unicode_name(variable)
     sign = "−" if value > 0 else "+"
-    return f"({symbol(variable)} {sign} {format_number(abs(value), DIGITS)})"
+    return f"({unicode_name(variable)} {sign} {format_number(abs(value), DIGITS)})"
 
 
 def plane_equation(probe: Probe, name: str) -> str:
@@ -244,8 +244,8 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
     right_angle = None if along is None else (along, probe.plane_ascent_direction)
     legend = [value_row(probe, name)]
     if len(probe.variables) > len(probe.axes):
-        held = ", ".join(symbol(variable) for variable in probe.variables if variable not in probe.axes)
-        legend.append(LegendRow(f"{gradient_label(name)} here: its {', '.join(map(symbol, probe.axes))} part "
+        held = ", ".join(unicode_name(variable) for variable in probe.variables if variable not in probe.axes)
+        legend.append(LegendRow(f"{gradient_label(name)} here: its {', '.join(map(unicode_name, probe.axes))} part "
                                 f"({held} held)", note=True))
     if right_angle is None:
         legend.append(LegendRow(f"{gradient_label(name)} = 0 here: no way is uphill (a flat point)", note=True))
@@ -258,7 +258,7 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
 
 def aspect_note(axes: tuple[str, ...]) -> LegendRow:
     """The note that the right angle looks skewed, with its short form for a crowded legend."""
-    return LegendRow(ASPECT_NOTE.format(*map(symbol, axes), ASPECT_SHORTCUT), note=True,
+    return LegendRow(ASPECT_NOTE.format(*map(unicode_name, axes), ASPECT_SHORTCUT), note=True,
                      short=ASPECT_NOTE_SHORT.format(ASPECT_SHORTCUT))
 
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import sympy
 from PySide6.QtCore import QAbstractTableModel, QIODevice, QModelIndex, QPersistentModelIndex, QSaveFile, Qt
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetricsF, QKeySequence
 from PySide6.QtWidgets import (
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.app.panel_base import ALIGN_RIGHT, LazyPanel, RunChooser, RunSelection
 from gradviz.core.errors import GradvizError
-from gradviz.core.notation import format_number, partial_label, unicode_math
+from gradviz.core.notation import format_number, partial_label, unicode_name
 from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
 from gradviz.core.step_table import StepTable, step_numbers, step_table, to_csv, to_latex, to_markdown
@@ -50,15 +49,11 @@ DISPLAY_ROLE, ALIGNMENT_ROLE, BACKGROUND_ROLE, FONT_ROLE = (
 ANSWERED_ROLES = frozenset((DISPLAY_ROLE, ALIGNMENT_ROLE, BACKGROUND_ROLE, FONT_ROLE))
 
 
-def _symbol(name: str) -> str:
-    """A variable name as Unicode math: w1 → w₁."""
-    return unicode_math(sympy.Symbol(name))
-
-
 def column_headings(variables: tuple[str, ...], function: str) -> list[str]:
     """k, the variables, f, ∂f/∂ each, Δ each, next each."""
-    return ["k", *map(_symbol, variables), function, *(partial_label(function, name) for name in variables),
-            *("Δ" + _symbol(name) for name in variables), *("next " + _symbol(name) for name in variables)]
+    return ["k", *map(unicode_name, variables), function, *(partial_label(function, name) for name in variables),
+            *("Δ" + unicode_name(name) for name in variables),
+            *("next " + unicode_name(name) for name in variables)]
 
 
 def sampled_rows(numbers: np.ndarray) -> np.ndarray:

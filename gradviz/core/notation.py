@@ -22,6 +22,7 @@ contains one is laid out as a one-row table of cells. Anything without a fractio
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import math
@@ -656,6 +657,12 @@ def _spelled(printer: _UnicodeMathPrinter, spelling: Spelling) -> _UnicodeMathPr
 def unicode_math(expr: sympy.Expr, spelling: Spelling = AS_COMPUTED) -> str:
     """An expression as readable one-line Unicode math: '6x + 2y', '2x + 3y²', '5 − w₁ − 2w₂'."""
     return _spelled(_UnicodeMathPrinter(), spelling).doprint(_as_expr(expr))
+
+
+@functools.lru_cache(maxsize=256)
+def unicode_name(name: str) -> str:
+    """A variable or function name as Unicode math: w1 → w₁, theta → θ (remembered: the views name them often)."""
+    return unicode_math(sympy.Symbol(name))
 
 
 def latex_math(expr: sympy.Expr) -> str:

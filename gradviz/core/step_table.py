@@ -20,7 +20,7 @@ import numpy as np
 import sympy
 
 from gradviz.core.descent import Run
-from gradviz.core.notation import format_number, latex_math, partial_label, unicode_math
+from gradviz.core.notation import format_number, latex_math, partial_label, unicode_name
 from gradviz.core.runs import RunResult
 
 CSV_GROUPS = ("", "d{name}/d", "delta_", "next_")  # column prefixes after k: point, gradient, update, next
@@ -162,16 +162,11 @@ def _headings(table: StepTable, symbol: Callable[[str], str], partial: Callable[
             *map(change, names), *map(following, names)]
 
 
-def _unicode_symbol(name: str) -> str:
-    """A name as Unicode math: w1 → w₁."""
-    return unicode_math(sympy.Symbol(name))
-
-
 def to_markdown(table: StepTable) -> str:
     """The table in Markdown, numbers to 6 significant digits with real minus signs."""
     count = len(table.variables)
-    headings = _headings(table, _unicode_symbol, lambda name: partial_label(table.function_name, name),
-                         lambda name: "Δ" + _unicode_symbol(name), lambda name: "next " + _unicode_symbol(name))
+    headings = _headings(table, unicode_name, lambda name: partial_label(table.function_name, name),
+                         lambda name: "Δ" + unicode_name(name), lambda name: "next " + unicode_name(name))
     lines = ["| " + " | ".join(headings) + " |", "|" + "---:|" * len(headings)]
     lines += ["| " + " | ".join([str(row.k), *_cells(row, count, format_number)]) + " |" for row in table.rows]
     return "\n".join(lines) + "\n"
