@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QMessageBox, QToolBar
 
 from gradviz.app.camera_link import camera_of
@@ -209,4 +209,34 @@ def test_the_probe_legend_leaves_the_map_and_its_tags_readable_when_projected(ma
     assert not legend.isEmpty() and len(text.tag_boxes) == 3
     assert legend.width() * legend.height() <= LEGEND_SHARE * plot.width() * plot.height()
     assert not any(tag.intersects(legend) for tag in text.tag_boxes)
+    window.presentation.leave()
+
+
+def test_a_tag_placed_far_from_its_arrow_is_joined_to_it_by_a_line(make_main_window, qtbot) -> None:
+    """Projected, the probe at the top of a small map pushed the ∂f/∂x tag far below its arrow, with nothing to
+    say which arrow it named."""
+    from gradviz.app.view_common import qimage_to_array
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window(None, size=(1280, 720))
+    lesson = next(lesson for lesson in shipped_lessons() if lesson.title.startswith("The gradient"))
+    window.lesson_player.open_lesson(lesson)
+    window.lesson_player.next_scene()
+    window.lesson_player.next_scene()
+    window.controller.wait()
+    window.presentation.enter()
+    qtbot.wait(100)
+    view = window.contour_view
+    image = qimage_to_array(view.grab().toImage().convertToFormat(QImage.Format.Format_RGBA8888))
+    text = view.probe_text
+    assert text.leaders, "a displaced tag gets a leader"
+    for line, colour in text.leaders:
+        tag = next(box for box in text.tag_boxes if box.adjusted(-1, -1, 1, 1).contains(line.p2()))
+        assert not tag.contains(line.p1()), "the line starts at the arrow, off the tag"
+        assert line.length() > text.label_font().pixelSize()
+        middle = line.pointAt(0.3)
+        x, y = round(middle.x()), round(middle.y())
+        around = image[y - 1 : y + 2, x - 1 : x + 2, :3].reshape(-1, 3).astype(float)
+        distance = np.min(np.linalg.norm(around - 255 * np.array(colour[:3]), axis=1))
+        assert distance < 60, f"the line is drawn in its tag's colour {colour}: nearest pixel {distance:.0f} away"
     window.presentation.leave()

@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gradviz.app.colormaps import DEFAULT_COLORMAP, colormap_lut, lut_to_uint8
+from gradviz.app.colormaps import DEFAULT_COLORMAP, RgbaColour, colormap_lut, lut_to_uint8
 from gradviz.app.view_common import (
     TEXT_COLOUR,
     ContourProbeOverlay,
@@ -496,6 +496,7 @@ class ProbeTextItem(ViewOverlayItem):
         self.legend_rect = QtCore.QRectF()
         self.legend_texts: tuple[str, ...] = ()  # the lines of the legend last drawn
         self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels
+        self.leaders: tuple[tuple[QtCore.QLineF, RgbaColour], ...] = ()  # lines from far-off tags to their anchors
 
     def scales_differ(self, transform: QtGui.QTransform) -> bool:
         """Whether one unit of x and one unit of y are drawn at lengths more than ASPECT_TOLERANCE apart."""
@@ -539,7 +540,9 @@ class ProbeTextItem(ViewOverlayItem):
                 placer.place(arrow.label, tip, (tip - tail) / length, arrow.colour)
         if overlay.tangent is not None and overlay.tangent_label:
             self._place_tangent_label(placer, transform)
+        placer.draw()
         self.tag_boxes = tuple(placer.taken[len(avoid):])
+        self.leaders = tuple(placer.leaders)
         painter.restore()
 
     def _start_marker_box(self, transform: QtGui.QTransform) -> tuple[QtCore.QRectF, ...]:

@@ -1472,6 +1472,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             length = float(np.hypot(*(end - start)))
             direction = (end - start) / length if length >= 4.0 else np.array([0.0, -1.0])
             tags.append(placer.place(line.label, end, direction, line.colour))
+        placer.draw()
         self.drawn_labels = (tuple(label_boxes), tuple(tags))
         line_height = QtGui.QFontMetricsF(font).height()
         legend = LegendLayout(font, overlay.legend, line_height * 1.2, left_of_bar.width() - line_height * 1.2)

@@ -344,6 +344,7 @@ class TagPlacer:
 
     TURNS = (0.0, 35.0, -35.0, 70.0, -70.0, 90.0, -90.0, 110.0, -110.0, 145.0, -145.0, 180.0)  # degrees
     REACHES = (1.0, 3.0, 6.0, 10.0, 15.0)  # gaps, in multiples of the first
+    LEADER_GAPS = 4.0  # a tag farther than this many gaps from its anchor gets a thin line back to it
     _TURN_COS_SIN = tuple((math.cos(math.radians(turn)), math.sin(math.radians(turn))) for turn in TURNS)
 
     def __init__(self, painter: QtGui.QPainter, font: QtGui.QFont, gap: float, bounds: QtCore.QRectF,
@@ -356,9 +357,13 @@ class TagPlacer:
         self.gap = gap
         self.bounds = bounds
         self.taken: list[QtCore.QRectF] = list(avoid)
+        self.leaders: list[tuple[QtCore.QLineF, RgbaColour]] = []  # lines from displaced tags to their anchors
+        self._tags: list[tuple[str, QtCore.QRectF, RgbaColour]] = []
 
     def place(self, text: str, anchor: np.ndarray, direction: np.ndarray, colour: RgbaColour) -> QtCore.QRectF:
-        """Draw a tag beyond anchor along the unit pixel direction (or turned from it) and return its box.
+        """Place a tag beyond anchor along the unit pixel direction (or turned from it) and return its box.
+
+        The tags are drawn by draw, once all are placed: their leader lines first, so no line crosses a tag.
 
         The first position (by reach, then turn) inside the bounds and clear of earlier tags wins; failing
         that the first inside the bounds, failing that the first clear one, failing that the first.
@@ -375,9 +380,25 @@ class TagPlacer:
                 first_clear = first_clear or box
         else:
             box = first_inside or first_clear or first
-        paint_tag(self.painter, self._bold_font, text, box, colour)
+        start = QtCore.QPointF(float(anchor[0]), float(anchor[1]))
+        end = QtCore.QPointF(min(max(start.x(), box.left()), box.right()), min(max(start.y(), box.top()), box.bottom()))
+        if QtCore.QLineF(start, end).length() > self.LEADER_GAPS * self.gap:
+            self.leaders.append((QtCore.QLineF(start, end), colour))
+        self._tags.append((text, box, colour))
         self.taken.append(box)
         return box
+
+    def draw(self) -> None:
+        """Draw the placed tags: thin lines in their colours from far-off tags to their anchors, then the tags."""
+        painter = self.painter
+        painter.save()
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        for line, colour in self.leaders:
+            painter.setPen(QtGui.QPen(qcolour(colour), max(1.0, self.gap / 3.0)))
+            painter.drawLine(line)
+        painter.restore()
+        for text, box, colour in self._tags:
+            paint_tag(painter, self._bold_font, text, box, colour)
 
     def _candidates(self, text: str, anchor: np.ndarray, direction: np.ndarray) -> Iterator[QtCore.QRectF]:
         """The tag's boxes at each reach and turn, nearest first."""
