@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from gradviz.app.loss_plot import loss_curves
 from gradviz.app.panel_base import OpaqueGridAxis, PanelPlot, opaque_over
@@ -137,6 +137,22 @@ def test_step_table_columns_fit_every_cell_of_a_long_run(open_window, qtbot) -> 
     for column in range(panel.model.columnCount()):
         needed = max(panel.view.sizeHintForColumn(column), header.sectionSizeHint(column))
         assert needed <= panel.view.columnWidth(column) <= 1.15 * needed + 2  # room for bold text, no more
+
+
+def test_the_loss_panel_fits_a_small_window_without_scrolling(make_main_window, qtbot) -> None:
+    """At 1280×720 the panel asked for a 140-pixel plot, so its dock scrolled and hid the step axis's labels."""
+    window = make_main_window("double-well", size=(1280, 720))  # two runs: a two-line legend
+    docks = window.teaching_docks
+    seen(docks, "loss_dock", docks.loss_plot, qtbot)
+    scroll_area = docks.loss_plot.parentWidget()
+    while not isinstance(scroll_area, QScrollArea):
+        scroll_area = scroll_area.parentWidget()
+    qtbot.waitUntil(lambda: scroll_area.widget().height() == scroll_area.viewport().height(), timeout=2000)
+    assert scroll_area.verticalScrollBar().maximum() == 0
+    plot = docks.loss_plot.plot
+    bottom_axis = plot.getPlotItem().getAxis("bottom")
+    axis_bottom = plot.mapTo(scroll_area.widget(), plot.mapFromScene(bottom_axis.sceneBoundingRect().bottomLeft()))
+    assert axis_bottom.y() <= scroll_area.viewport().height()
 
 
 def test_loss_plot_draws_every_run_and_a_log_scale_that_copes_with_negative_f(open_window, qtbot) -> None:

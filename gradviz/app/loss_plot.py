@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, run_qcolour, run_title
@@ -20,6 +20,7 @@ from gradviz.core.session import Session
 LOG_FLOOR = 1e-12  # relative to the largest |f| shown: what f − min f is lifted by so the minimum can be drawn
 CURVE_WIDTH = 2.4
 RANGE_PADDING = 0.04  # of each axis's span, on either side
+PREFERRED_PLOT_HEIGHT = 80
 CLOCK_PEN = pg.mkPen((60, 60, 70), width=1.5, style=Qt.PenStyle.DashLine)
 
 
@@ -63,7 +64,9 @@ class LossPlot(LazyPanel):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
-        self.plot = PanelPlot()
+        # A dock lays the panel out at its preferred height and scrolls what is taller: asking for little keeps the
+        # plot's step axis in view in a small window, and the plot takes all the height the dock has.
+        self.plot = PanelPlot(preferred=QSize(300, PREFERRED_PLOT_HEIGHT))
         item = self.plot.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")  # long runs redraw fast as the clock line moves

@@ -268,9 +268,10 @@ class PanelPlot(pg.PlotWidget):
 
     PREFERRED = QSize(300, 140)
 
-    def __init__(self) -> None:
+    def __init__(self, preferred: QSize = PREFERRED) -> None:
         """A white plot with a faint grid, dark axes and no menu, whose axes draw their grids opaque."""
         super().__init__(background="w", axisItems={side: OpaqueGridAxis(side) for side in ("left", "bottom")})
+        self._preferred = preferred
         item = self.getPlotItem()
         item.hideButtons()
         item.setMenuEnabled(False)
@@ -283,7 +284,7 @@ class PanelPlot(pg.PlotWidget):
 
     def sizeHint(self) -> QSize:
         """A small preferred size; the layout gives the plot whatever room is left."""
-        return self.PREFERRED
+        return self._preferred
 
     def show_range(self, x_range: tuple[float, float], y_range: tuple[float, float], x_padding: float,
                    y_padding: float) -> None:
