@@ -176,6 +176,41 @@ def test_window_frames_reuse_the_static_layer(view, qtbot):
     assert view.mesh_item.draw_count == mesh_draws + 1
 
 
+def test_a_repaint_the_view_did_not_ask_for_shows_the_last_frame_again(view, qtbot):
+    """Moved or uncovered by the window, the view drew its whole frame anew: 10–15 ms for the same picture."""
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    view.repaint()
+    frames = []
+    original = view._start_frame
+    view._start_frame = lambda *args: frames.append(args) or original(*args)
+    before = view.grab().toImage()
+    view.repaint()  # a repaint without a change (update() was not called)
+    assert frames == [] and view.grab().toImage() == before
+    view.orbit(10.0, 0.0)  # a change: drawn anew
+    view.repaint()
+    assert len(frames) == 1
+
+
+def test_a_change_that_resizes_the_3d_view_draws_its_frame_once(make_main_window, qtbot):
+    """A third variable makes the equations taller and the views shorter. The frame started early, at the old size,
+    was drawn again at the new one."""
+    from gradviz.core.presets import find_preset
+
+    window = make_main_window("himmelblau", size=(1280, 720))
+    view = window.surface_view
+    qtbot.wait(SurfaceView.SETTLE_MS + 200)
+    height = view.height()
+    sizes = []
+    original = view._start_frame
+    view._start_frame = lambda purpose, *rest: sizes.append((purpose, *rest[:2])) or original(purpose, *rest)
+    window.open_preset(find_preset("three-variables"))  # analysed in the worker, shown when it arrives
+    qtbot.waitUntil(lambda: window.session.variables == ("x", "y", "z"), timeout=10000)
+    qtbot.waitUntil(lambda: view._painted_revision == view._frame_revision, timeout=3000)
+    assert view.height() < height
+    assert sizes == [("window", view.deviceWidth(), view.deviceHeight())]
+
+
 def test_export_is_the_window_picture_scaled(view, qtbot):
     xs, ys, heights = bowl()
     view.set_surface(xs, ys, heights, (0.0, 8.0))

@@ -31,6 +31,7 @@ from gradviz.app.view_common import (
 )
 
 PRERENDER_EVENT = QtCore.QEvent.Type(QtCore.QEvent.registerEventType())
+LAYOUT_ROUNDS = 2  # a layout can ask for another (a label wraps to the width it was given)
 BOX_HALF_WIDTH = 1.0
 BOX_HEIGHT = 1.0
 CURVE_HALF_DEPTH = 0.14
@@ -1212,6 +1213,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._painted_revision = -1
         self._prerender_posted = False
         self._prerendered: tuple[int, PendingFrame] | None = None
+        self._shown_image: tuple[tuple, QtGui.QImage] | None = None  # the window's last frame, with its key
         super().__init__(parent)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -1631,6 +1633,10 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._prerender_posted = False
         first_paint = self._painted_revision < 0  # the window is still being laid out: its size may change yet
         if not first_paint and self._frame_revision != self._painted_revision and self.isVisible():
+            # The change may have resized the view too (the equations above it grew a line): lay the window out
+            # first, or the frame is drawn at the old size and again at the new one.
+            for _ in range(LAYOUT_ROUNDS):
+                QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.LayoutRequest)
             self._prerendered = (self._frame_revision, self._start_frame(*self._window_frame_size()))
         return True
 
@@ -1639,18 +1645,24 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         return "window", max(self.deviceWidth(), 1), max(self.deviceHeight(), 1), self.devicePixelRatioF()
 
     def render_window_image(self) -> QtGui.QImage:
-        """The frame the window shows, at the widget's device-pixel size (started early if nothing changed since)."""
+        """The frame the window shows, at the widget's device-pixel size (started early if nothing changed since).
+
+        A repaint the view did not ask for (the window moved it, or uncovered it) shows the last frame again:
+        drawing it anew took 10–15 ms of the main thread.
+        """
         prerendered, self._prerendered = self._prerendered, None
         self._painted_revision = self._frame_revision
         _, width, height, pixel_scale = self._window_frame_size()
-        if prerendered is not None:
-            revision, pending = prerendered
-            if revision == self._frame_revision and (pending.width, pending.height) == (width, height):
-                image = self._finish_frame(pending)
-                image.setDevicePixelRatio(pixel_scale)
-                return image
-        image = self._frame_image(*self._window_frame_size())
+        key = (self._frame_revision, width, height, pixel_scale)
+        if self._shown_image is not None and self._shown_image[0] == key:
+            return self._shown_image[1]
+        if prerendered is not None and prerendered[0] == self._frame_revision and (
+                prerendered[1].width, prerendered[1].height) == (width, height):
+            image = self._finish_frame(prerendered[1])
+        else:
+            image = self._frame_image(*self._window_frame_size())
         image.setDevicePixelRatio(pixel_scale)
+        self._shown_image = (key, image)
         return image
 
     def set_presentation_scale(self, scale: float) -> None:
