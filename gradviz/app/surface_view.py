@@ -1632,7 +1632,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             return super().event(event)
         self._prerender_posted = False
         first_paint = self._painted_revision < 0  # the window is still being laid out: its size may change yet
-        if not first_paint and self._frame_revision != self._painted_revision and self.isVisible():
+        started = self._prerendered is not None and self._prerendered[0] == self._frame_revision
+        if not first_paint and not started and self._frame_revision != self._painted_revision and self.isVisible():
             # The change may have resized the view too (the equations above it grew a line): lay the window out
             # first, or the frame is drawn at the old size and again at the new one.
             for _ in range(LAYOUT_ROUNDS):
