@@ -237,7 +237,11 @@ class OpaqueGridAxis(SteadyLabelAxis):
         if specs is None:
             return None
         axis_spec, tick_specs, text_specs = specs
-        return axis_spec, [(opaque_over(pen, self.BACKGROUND), *ends) for pen, *ends in tick_specs], text_specs
+        opaque: dict[int, QPen] = {}  # pyqtgraph shares one pen among the lines of a tick level
+        for pen, *_ in tick_specs:
+            if id(pen) not in opaque:
+                opaque[id(pen)] = opaque_over(pen, self.BACKGROUND)
+        return axis_spec, [(opaque[id(pen)], *ends) for pen, *ends in tick_specs], text_specs
 
     def setGrid(self, grid: bool | float) -> None:
         """Show the grid (alpha) or not; a shown grid goes under the plot's curves."""
