@@ -155,6 +155,26 @@ def test_the_loss_panel_fits_a_small_window_without_scrolling(make_main_window, 
     assert axis_bottom.y() <= scroll_area.viewport().height()
 
 
+def test_the_runs_panel_shows_its_buttons_in_a_small_window(make_main_window, qtbot) -> None:
+    """At 1280×720 the panel's dock scrolled, with Remove run and Keep only this run below its fold."""
+    window = make_main_window("double-well", size=(1280, 720))  # two runs, each with its outcome line
+    docks = window.teaching_docks
+    panel = docks.runs_panel
+    docks.show_panel("runs_dock")
+    qtbot.waitUntil(panel.isVisible, timeout=2000)
+    scroll_area = panel.parentWidget()
+    while not isinstance(scroll_area, QScrollArea):
+        scroll_area = scroll_area.parentWidget()
+    qtbot.waitUntil(lambda: panel.height() == scroll_area.viewport().height(), timeout=2000)
+    assert scroll_area.verticalScrollBar().maximum() == 0
+    for button in (*panel.quick_buttons.values(), panel.remove_button, panel.keep_button):
+        bottom = button.mapTo(panel, button.rect().bottomLeft()).y()
+        assert button.isVisible() and bottom < scroll_area.viewport().height(), button.text()
+    tree = panel.tree
+    assert tree.visualItemRect(tree.topLevelItem(0).child(0)).bottom() < tree.viewport().height(), (
+        "the first run's outcome line is in view")
+
+
 def test_loss_plot_draws_every_run_and_a_log_scale_that_copes_with_negative_f(open_window, qtbot) -> None:
     window, docks = open_window("saddle")
     docks.runs_panel.quick_buttons["Race optimizers"].click()

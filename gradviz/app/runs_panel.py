@@ -42,6 +42,9 @@ PLANE_SPREAD = ((0.15, 0.15), (0.85, 0.15), (0.15, 0.85), (0.85, 0.85))  # fract
 LINE_SPREAD = ((0.1,), (0.35,), (0.65,), (0.9,))
 SAME_LR = 0.02  # learning rates this close (relatively) would draw the same run twice
 COLUMNS = ("Run", "Optimizer", "η", "Sign")
+CLOCK_NOTE = ("All runs share one clock: each step moves every run one update; a run that has ended stays at its "
+              "last point.")
+COMPACT_SPACING = 4
 OUTCOME_COLOURS = {"converged": "#1b7f3b", "max_steps": MUTED_COLOUR, "diverged": WRONG_SIGN_COLOUR,
                    "singular_hessian": WRONG_SIGN_COLOUR}
 
@@ -102,8 +105,8 @@ QUICK_ACTIONS: tuple[tuple[str, str, SpecsMaker], ...] = (
     (TWIN_ACTION, "Add the selected run with the other update sign (w + η∇f climbs)", with_wrong_sign_twin),
     ("Compare learning rates", "The selected run at η, η/10 and 10η, and just below and above the stability limit",
      learning_rate_specs),
-    ("Race optimizers", "Gradient descent, momentum and Adam from the same start, each with an η that suits it",
-     optimizer_race),
+    ("Race optimizers",
+     "Gradient descent, momentum and Adam from the selected run's start, each with an η that suits it", optimizer_race),
     ("Different start points", "The selected run from its start and from four points spread over the map",
      start_point_specs),
 )
@@ -138,6 +141,8 @@ class RunsPanel(QWidget):
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.currentItemChanged.connect(self._current_item_changed)
+        self.tree.setToolTip(CLOCK_NOTE)
+        self.tree.setMinimumHeight(self._one_run_height())
 
         self.remove_button = QPushButton("Remove run")
         self.remove_button.setToolTip("Remove the selected run")
@@ -146,16 +151,18 @@ class RunsPanel(QWidget):
         self.keep_button.setToolTip("Remove every run but the selected one")
         self.keep_button.clicked.connect(self.keep_selected)
         self.count_label = QLabel()
+        self.count_label.setToolTip(CLOCK_NOTE)
         actions = QHBoxLayout()
         actions.addWidget(self.count_label, 1)
         actions.addWidget(self.remove_button)
         actions.addWidget(self.keep_button)
 
+        # No heading and tight spacing: at 1280×720 the dock shares its column with the probe and has about
+        # 165 pixels, which must hold the comparisons, one run with its outcome, and the remove buttons.
+        quick.setSpacing(COMPACT_SPACING)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
-        heading = QLabel("<b>Compare</b> (starting from the selected run; all runs share one clock):")
-        heading.setWordWrap(True)
-        layout.addWidget(heading)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(COMPACT_SPACING)
         layout.addLayout(quick)
         layout.addWidget(self.tree, 1)
         layout.addLayout(actions)
@@ -163,6 +170,11 @@ class RunsPanel(QWidget):
         session.runs_changed.connect(lambda _runs: self.refresh())
         selection.changed.connect(self._show_selection)
         self.refresh()
+
+    def _one_run_height(self) -> int:
+        """The list's height showing its header and one run with its outcome line."""
+        row = max(self.tree.fontMetrics().height(), self.tree.iconSize().height()) + 4
+        return self.tree.header().sizeHint().height() + 2 * row + 2 * self.tree.frameWidth()
 
     def refresh(self) -> None:
         """List every run with its outcome."""
