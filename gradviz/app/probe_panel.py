@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,7 +28,7 @@ from gradviz.core.session import Session
 PROBE_MODE_SHORTCUT = "P"
 CHECK_DIGITS = 10  # the estimate's digits, enough to see where it parts from the exact value
 DIFFERENCE_DIGITS = 2
-SLICE_HEIGHT = 120
+SLICE_HEIGHT = 100
 CURVE_PEN = pg.mkPen((40, 70, 160), width=2.2)
 TANGENT_PEN = pg.mkPen((200, 60, 40), width=2.2)
 POINT_BRUSH = pg.mkBrush(200, 60, 40)
@@ -140,7 +140,7 @@ class SlicePlot(QWidget):
         super().__init__(parent)
         self.title = QLabel()
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.plot = PanelPlot()
+        self.plot = PanelPlot(preferred=QSize(PanelPlot.PREFERRED.width(), SLICE_HEIGHT))
         self.plot.setMinimumHeight(SLICE_HEIGHT)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         item = self.plot.getPlotItem()
