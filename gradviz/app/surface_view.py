@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -1456,7 +1456,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         if overlay is None:
             return
         font = self._fonts(width, height, self.presentation_scale)[0]
-        point = self.project_scene_points(self._data_to_scene(np.asarray(overlay.point)[None, :]), width, height)[0]
+        to_pixels = self.scene_projector(width, height)
+        point = to_pixels(self._data_to_scene(np.asarray(overlay.point)[None, :]))[0]
         left_of_bar = QtCore.QRectF(0.0, 0.0, min(self._colour_bar_left - 6.0, width), height)
         scale = self.presentation_scale
         placer = TagPlacer(painter, font, 5.0 * scale, left_of_bar,
@@ -1467,7 +1468,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
                 continue
             centre, *ends = self._data_to_scene(np.vstack([overlay.point[None, :], line.tangent]), clamp=False)
             halves = [clip_segment(centre, end, *self.probe_item.box) for end in ends]
-            pixels = [self.project_scene_points(np.array(half), width, height) for half in halves if half is not None]
+            pixels = [to_pixels(half) for half in halves if half is not None]
             if not pixels:
                 continue
             start, end = max(pixels, key=lambda pair: float(np.hypot(*(pair[1] - pair[0]))))
@@ -1563,12 +1564,24 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
 
     def project_scene_points(self, scene_points: np.ndarray, width: float, height: float) -> np.ndarray:
         """Pixel positions (n, 2), origin top-left, of scene points in a frame of the given size."""
+        return self.scene_projector(width, height)(scene_points)
+
+    def scene_projector(self, width: float, height: float) -> Callable[[object], np.ndarray]:
+        """project_scene_points for a frame of this size and the current camera, its matrix worked out once.
+
+        pyqtgraph builds the camera's matrices in Python: the frame's labels, projected a few points at a time,
+        spent over a millisecond rebuilding them.
+        """
         viewport = (0, 0, width, height)
-        mvp = qmatrix_to_array(self.projectionMatrix(viewport, viewport) * self.viewMatrix())
-        points = np.asarray(scene_points, dtype=np.float64).reshape(-1, 3)
-        clip = np.column_stack([points, np.ones(len(points))]) @ mvp.T
-        ndc = clip[:, :2] / clip[:, 3:4]
-        return np.column_stack([(ndc[:, 0] + 1.0) * 0.5 * width, (1.0 - ndc[:, 1]) * 0.5 * height])
+        transposed = qmatrix_to_array(self.projectionMatrix(viewport, viewport) * self.viewMatrix()).T
+
+        def to_pixels(scene_points: object) -> np.ndarray:
+            points = np.asarray(scene_points, dtype=np.float64).reshape(-1, 3)
+            clip = points @ transposed[:3] + transposed[3]
+            ndc = clip[:, :2] / clip[:, 3:4]
+            return np.column_stack([(ndc[:, 0] + 1.0) * 0.5 * width, (1.0 - ndc[:, 1]) * 0.5 * height])
+
+        return to_pixels
 
     # ---------------------------------------------------------------- drawing
     def context(self) -> QtGui.QOpenGLContext | None:
@@ -1894,9 +1907,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         tick_font, title_font = self._fonts(width, height, self.presentation_scale)
         placer = TextPlacer(painter)
 
-        def to_pixels(points: Sequence[Sequence[float]]) -> np.ndarray:
-            return self.project_scene_points(np.asarray(points, dtype=np.float64), width, height)
-
+        to_pixels = self.scene_projector(width, height)
         self._paint_axis_labels(placer, to_pixels, tick_font, title_font)
         gap = BAR_GAP * QtGui.QFontMetricsF(tick_font).height()
         w, d = BOX_HALF_WIDTH, self._mapping.half_depth
