@@ -283,6 +283,9 @@ class PanelPlot(pg.PlotWidget):
         for side in ("left", "bottom"):
             item.getAxis(side).setPen(pg.mkPen(TEXT_COLOUR))
             item.getAxis(side).setTextPen(pg.mkPen(TEXT_COLOUR))
+            # major and minor ticks only: pyqtgraph's third level (a tenth of the major spacing) is all but
+            # invisible in a small plot, and it costs a quarter of the axis's drawing when the range changes
+            item.getAxis(side).setStyle(maxTickLevel=1)
         # the tick labels' room only grows: a narrower axis for the next formula would move the plot and redraw it all
         item.getAxis("left").setStyle(autoReduceTextSpace=False)
 
