@@ -322,7 +322,8 @@ def test_panel_plot_grids_are_opaque_look_the_same_and_lie_under_the_curves(qtbo
         axis = item.getAxis(side)
         assert isinstance(axis, OpaqueGridAxis)
         assert axis.zValue() < item.getViewBox().zValue()
-        painter = QPainter(QImage(300, 160, QImage.Format.Format_ARGB32_Premultiplied))
+        image = QImage(300, 160, QImage.Format.Format_ARGB32_Premultiplied)  # kept: a painter outliving it crashes
+        painter = QPainter(image)
         _, tick_specs, _ = axis.generateDrawSpecs(painter)
         painter.end()
         assert len(tick_specs) > 4
