@@ -84,3 +84,16 @@ def test_a_new_formula_paints_each_plot_once(make_main_window: Callable, qtbot: 
     QTimer.singleShot(0, lambda: window.session.set_analysis(analyze("(x - 2)^2 + 30y^2 + 9")))
     qtbot.wait(300)
     assert list(count.counts.values()) == [1] * len(shown)
+
+
+def test_the_repaint_catches_up_every_plot_of_the_window(make_main_window: Callable, qtbot: object) -> None:
+    """The plots looked up once, at the first repaint, are all the window has (docks and hidden tabs too)."""
+    window = make_main_window("bowl")
+    qtbot.wait(50)
+    for dock in window.teaching_docks.docks.values():
+        dock.show()
+        dock.raise_()
+    qtbot.wait(50)
+    caught_up = window.single_repaint.scene_views()
+    assert set(caught_up) == set(window.findChildren(GraphicsView))
+    assert window.contour_view in caught_up and len(caught_up) >= 4, "the map, two slice plots and the loss plot"

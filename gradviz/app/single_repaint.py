@@ -28,7 +28,14 @@ class SingleRepaint(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window = window
+        self._scene_views: list[QGraphicsView] | None = None
         window.installEventFilter(self)
+
+    def scene_views(self) -> list[QGraphicsView]:
+        """The window's plots, looked up at its first repaint (after it is built): searching every time cost 1–2 ms."""
+        if self._scene_views is None:
+            self._scene_views = self._window.findChildren(QGraphicsView)
+        return self._scene_views
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Catch up just before the window's repaint; the repaint itself goes on as usual."""
@@ -41,7 +48,7 @@ class SingleRepaint(QObject):
         for _ in range(CATCH_UP_ROUNDS):
             QCoreApplication.sendPostedEvents(None, REFRESH_EVENT)
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-            for view in self._window.findChildren(QGraphicsView):
+            for view in self.scene_views():
                 scene = view.scene()
                 if scene is not None and view.isVisible():
                     prepare_for_paint = getattr(scene, "prepareForPaint", None)  # a pyqtgraph scene's
