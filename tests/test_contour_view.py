@@ -232,6 +232,22 @@ def test_runs_follow_the_current_index(view):
     assert ball.data["y"].tolist() == [0.0]
 
 
+def test_runs_move_with_the_mode_and_stay_put_on_a_new_field(view):
+    """A run shows its (x, y) on the map and its (w, f) on the curve; a new map leaves it where it is."""
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    path = np.column_stack([[1.0, 0.5, 0.25], [-1.0, -0.5, -0.25], [2.0, 0.5, 0.125]])
+    view.set_trajectories([TrajectoryData(path, (0.0, 0.5, 1.0, 1.0), 1)])
+    assert view.run_items[0].ys.tolist() == [-1.0, -0.5, -0.25]
+    view.set_curve(xs, xs**2)
+    assert view.run_items[0].ys.tolist() == [2.0, 0.5, 0.125], "the curve shows f, the last column"
+    view.set_field(xs, xs, grid_x**2 - grid_y)
+    assert view.run_items[0].ys.tolist() == [-1.0, -0.5, -0.25]
+    view.set_field(xs, xs, grid_x + grid_y)
+    assert view.run_items[0].ys.tolist() == [-1.0, -0.5, -0.25]
+    assert view.run_items[0].ball.data["x"].tolist() == [0.5]
+
+
 def test_curve_mode_with_tangent(view):
     ws = np.linspace(-2.0, 2.0, 200)
     view.set_curve(ws, ws**2, labels=("w", "f"))

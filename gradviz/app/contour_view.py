@@ -851,7 +851,7 @@ class ContourView(pg.GraphicsLayoutWidget):
             raise ValueError(f"heights must have shape (len(ys), len(xs)) = {(len(ys), len(xs))}, got {heights.shape}")
         levels = choose_levels(heights) if levels is None else np.asarray(levels, dtype=np.float64)
         self._static_changed()
-        self._show_field_items(True)
+        mode_changed = self._show_field_items(True)
         finite = np.isfinite(heights)
         lo, hi = (float(heights[finite].min()), float(heights[finite].max())) if finite.any() else (0.0, 1.0)
         self._set_fill(xs, ys, heights, levels, lo, hi)
@@ -867,7 +867,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._set_colour_bar_ticks(levels, lo, hi, level_labels, labels[2])
         self._set_axis_titles(labels[0], labels[1])
         self._set_range((xs[0], xs[-1]), (ys[0], ys[-1]))
-        self._redraw_runs()
+        if mode_changed:  # the runs' points are the view's (x, y), the same on any field: only the mode moves them
+            self._redraw_runs()
 
     def _set_fill(self, xs: np.ndarray, ys: np.ndarray, heights: np.ndarray, levels: np.ndarray,
                   lo: float, hi: float) -> None:
@@ -905,9 +906,10 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._domain_range = (x_range, y_range)
         self.view_box.setRange(xRange=x_range, yRange=y_range, padding=0.0)
 
-    def _show_field_items(self, field_mode: bool) -> None:
-        """Switch between the contour map and the curve plot (a mode change hides the start marker)."""
-        if self._curve_mode == field_mode:
+    def _show_field_items(self, field_mode: bool) -> bool:
+        """Switch between the contour map and the curve plot (a mode change hides the start marker); True if it did."""
+        mode_changed = self._curve_mode == field_mode
+        if mode_changed:
             self.hide_start_point()
         self._curve_mode = not field_mode
         for item in (self.fill_item, self.level_lines, self.arrows, self.colour_bar):
@@ -916,6 +918,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         if field_mode:
             self.hide_tangent()
         self.view_box.setAspectLocked(self._equal_aspect and field_mode, ratio=1.0)
+        return mode_changed
 
     def set_colormap(self, lut: np.ndarray) -> None:
         """Use a float (N, 4) lookup table for the fill and the colour bar."""
@@ -941,14 +944,15 @@ class ContourView(pg.GraphicsLayoutWidget):
         """Plot a one-variable f(w) instead of the map."""
         ws, fs = np.asarray(ws, dtype=np.float64), np.asarray(fs, dtype=np.float64)
         self._static_changed()
-        self._show_field_items(False)
+        mode_changed = self._show_field_items(False)
         self.curve.setData(ws, fs, connect="finite")
         self._set_axis_titles(labels[0], labels[1])
         finite = fs[np.isfinite(fs)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         pad = 0.06 * max(hi - lo, 1e-9)
         self._set_range((ws[0], ws[-1]), (lo - pad, hi + pad))
-        self._redraw_runs()
+        if mode_changed:
+            self._redraw_runs()
 
     def set_tangent(self, w0: float, f0: float, slope: float) -> None:
         """Draw the tangent line through (w0, f0) with this slope, across a third of the visible width.
