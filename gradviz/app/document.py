@@ -106,7 +106,9 @@ class DocumentKeeper(QObject):
         window = self._window
         name = window.lesson_player.scene_title() or (window.current_path.name if window.current_path else "untitled")
         window.setWindowTitle(f"{name}[*] — gradviz")
-        window.setWindowModified(self.modified)
+        modified = self.modified
+        if window.isWindowModified() != modified:  # setting it sets the title again, a quarter millisecond each time
+            window.setWindowModified(modified)
 
     def confirm_discard(self) -> bool:
         """Ask whether to save unsaved edits first; False means the user cancelled."""
