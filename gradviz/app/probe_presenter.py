@@ -29,7 +29,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from gradviz.app.colormaps import GRADIENT_COLOUR, LEVEL_COLOUR, PARTIAL_COLOURS, RgbaColour
-from gradviz.app.contour_view import ContourView
+from gradviz.app.contour_view import ContourView, contour_heights
 from gradviz.app.presentation import remember
 from gradviz.app.probe_panel import current_probe_point
 from gradviz.app.settings import app_settings
@@ -123,7 +123,7 @@ def contour_generator(field: GridField) -> contourpy.ContourGenerator:
     """A contour generator for the field's heights, built once per field (the probe asks for a level each step)."""
     generator = _CONTOUR_GENERATORS.get(field)
     if generator is None:
-        generator = contourpy.contour_generator(field.xs, field.ys, np.ma.masked_invalid(field.values),
+        generator = contourpy.contour_generator(field.xs, field.ys, contour_heights(field.values),
                                                 line_type=contourpy.LineType.Separate)
         _CONTOUR_GENERATORS[field] = generator
     return generator
