@@ -9,9 +9,11 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from gradviz.app.loss_plot import loss_curves
-from gradviz.app.panel_base import OpaqueGridAxis, PanelPlot, opaque_over
+from gradviz.app.panel_base import WRONG_SIGN_COLOUR, OpaqueGridAxis, PanelPlot, opaque_over
 from gradviz.app.stepper_panel import lr_to_slider
 from gradviz.app.teaching_docks import DOCK_ORDER, TeachingDocks, dock_column_width, install_teaching_docks
+from gradviz.app.view_common import qimage_to_array
+from gradviz.core.analysis import analyze
 from gradviz.core.errors import GradvizError
 from gradviz.core.lessons import shipped_lessons
 from gradviz.core.notation import format_number
@@ -219,6 +221,25 @@ def test_learning_rate_guidance_marks_the_stability_limit(open_window) -> None:
     assert guidance.tick.position == lr_to_slider(0.1)
     window.session.update_run(0, lr=0.15)
     assert "#b00020" in guidance.text()
+
+
+def limit_tick_pixels(slider) -> int:
+    """How many pixels of the slider, as drawn, are the stability limit's red."""
+    pixels = qimage_to_array(slider.grab().toImage())[..., :3].astype(int)
+    red = QColor(WRONG_SIGN_COLOUR)
+    return int(np.all(np.abs(pixels - [red.red(), red.green(), red.blue()]) <= 40, axis=2).sum())
+
+
+def test_the_limit_tick_is_drawn_only_where_there_is_a_limit(open_window, qtbot) -> None:
+    window, docks = open_window("elongated-bowl")
+    slider = window.stepper.lr_slider
+    assert limit_tick_pixels(slider) >= slider.height() // 2
+    window.session.set_analysis(analyze("-x^2 - y^2"))  # curving down everywhere: no limit
+    qtbot.waitUntil(lambda: docks.lr_guidance.tick.position is None)
+    assert limit_tick_pixels(slider) == 0
+    window.session.set_analysis(analyze("x^2 + 5y^2"))
+    qtbot.waitUntil(lambda: docks.lr_guidance.tick.position is not None)
+    assert limit_tick_pixels(slider) >= slider.height() // 2
 
 
 def test_a_new_stability_limit_leaves_the_learning_rate_slider_in_place(open_window, qtbot) -> None:

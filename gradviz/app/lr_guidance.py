@@ -42,10 +42,14 @@ class LimitTick(QWidget):
         slider.installEventFilter(self)
 
     def set_position(self, position: int | None) -> None:
-        """Put the tick at a slider position (None hides it)."""
-        self.position = position
-        self.setVisible(position is not None)
-        self.update()
+        """Put the tick at a slider position (None: no tick).
+
+        The widget stays shown, drawing nothing without a position: showing and hiding a child lays out its
+        parent again, and the window repainted the slider's row a second time after a new formula.
+        """
+        if position != self.position:
+            self.position = position
+            self.update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Cover the slider whenever it is resized."""
