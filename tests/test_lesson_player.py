@@ -7,7 +7,7 @@ import argparse
 import json
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt
 
 from gradviz.app.launch import document_to_open
 from gradviz.core.lessons import Lesson, lesson_to_dict, shipped_lessons
@@ -97,6 +97,23 @@ def test_scenes_keep_the_window_look_and_another_scenario_ends_the_lesson(make_m
     window.controller.wait()
     assert window.lesson_player.lesson is None and not window.lesson_player.caption_bar.isVisible()
     assert window.windowTitle().startswith("untitled")
+
+
+def test_the_caption_bar_sits_above_the_panels_and_the_window_makes_room_for_it(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    central, content, bar = window.centralWidget(), window.main_splitter, window.lesson_player.caption_bar
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    least_without = window.minimumSizeHint().height()
+    assert content.geometry() == central.rect()
+    window.document.open_lesson(shipped_lessons()[1])
+    window.controller.wait()
+    qtbot.waitUntil(lambda: content.y() > 0)
+    assert bar.geometry() == QRect(0, 0, central.width(), bar.heightForWidth(central.width()))
+    assert content.geometry() == QRect(0, bar.height(), central.width(), central.height() - bar.height())
+    assert window.minimumSizeHint().height() >= least_without + bar.minimumSizeHint().height()
+    window.lesson_player.close_lesson()
+    qtbot.waitUntil(lambda: content.geometry() == central.rect())
+    assert window.minimumSizeHint().height() == least_without
 
 
 @pytest.fixture

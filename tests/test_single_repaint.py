@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from pyqtgraph import GraphicsView
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 from gradviz.app.panel_base import LazyPanel
+from gradviz.app.surface_view import SurfaceView
 from gradviz.core.analysis import analyze
 
 
@@ -97,3 +99,47 @@ def test_the_repaint_catches_up_every_plot_of_the_window(make_main_window: Calla
     caught_up = window.single_repaint.scene_views()
     assert set(caught_up) == set(window.findChildren(GraphicsView))
     assert window.contour_view in caught_up and len(caught_up) >= 4, "the map, two slice plots and the loss plot"
+
+
+class WindowEvents(QObject):
+    """Count the window's own repaints and layouts."""
+
+    def __init__(self, window: QObject) -> None:
+        super().__init__()
+        self.window = window
+        self.counts = {QEvent.Type.UpdateRequest: 0, QEvent.Type.LayoutRequest: 0}
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Count a repaint or a layout of the window."""
+        if watched is self.window and event.type() in self.counts:
+            self.counts[event.type()] += 1
+        return False
+
+
+def test_new_formulas_repaint_the_window_once_and_never_lay_it_out(make_main_window: Callable, qtbot: object,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Equations of new widths and a stability limit that comes and goes stay inside the central area.
+
+    Laid out by its window, such a change went on to the docks and toolbars, and the dock column was painted a
+    second time after the repaint. (The 3D view's antialiased redraw, once the picture settles, is held off. A
+    formula that changes the least height of the central area, say with a fraction, does lay the window out.)
+    """
+    monkeypatch.setattr(SurfaceView, "SETTLE_MS", 60_000)
+    window = make_main_window("bowl")
+    formulas = ("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "sin(x) + cos(y)", "x^3 - 3x y^2 + 4", "x^2 + 10y^2")
+    analyses = [analyze(text) for text in formulas]
+    qtbot.wait(300)
+    events = WindowEvents(window)
+    limits_shown = set()
+    for lap in range(2):  # in the first, plots whose tick labels grow wider are painted again (see above)
+        for analysis in analyses:
+            before = dict(events.counts)
+            QTimer.singleShot(0, lambda analysis=analysis: window.session.set_analysis(analysis))
+            qtbot.wait(250)
+            repaints = events.counts[QEvent.Type.UpdateRequest] - before[QEvent.Type.UpdateRequest]
+            layouts = events.counts[QEvent.Type.LayoutRequest] - before[QEvent.Type.LayoutRequest]
+            if lap:
+                assert (repaints, layouts) == (1, 0), analysis.formula.text
+            limits_shown.add(window.teaching_docks.lr_guidance.tick.position is not None)
+    assert limits_shown == {True, False}, "the formulas show the limit tick and hide it"

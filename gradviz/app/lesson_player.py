@@ -20,9 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QFont
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QResizeEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QWidget
 
 from gradviz.app.themes import keeping_look
 from gradviz.core.lessons import Lesson, shipped_lessons
@@ -98,6 +98,73 @@ class CaptionBar(QFrame):
         return (self.counter, self.caption)
 
 
+class CentralArea(QWidget):
+    """The window's central widget: the caption bar above the content (the panels and views), placed by hand.
+
+    With a layout, every change of a panel's preferred size inside (a new formula's equations, a new limit
+    beside the learning rate) went on up to the window, which laid out its docks and toolbars again and
+    repainted the dock column a second time. Here such a change only places the two children again; the
+    window hears of it only when the least size of the area changes.
+    """
+
+    def __init__(self, caption_bar: QWidget, content: QWidget) -> None:
+        super().__init__()
+        self.caption_bar = caption_bar
+        self.content = content
+        caption_bar.setParent(self)
+        content.setParent(self)
+        self._least = self.minimumSizeHint()
+
+    def _caption_height(self, width: int) -> int:
+        """The caption bar's height at this width (0 while it is hidden)."""
+        if self.caption_bar.isHidden():
+            return 0
+        height = self.caption_bar.heightForWidth(width)
+        return height if height >= 0 else self.caption_bar.sizeHint().height()
+
+    def _stacked(self, caption: QSize, content: QSize) -> QSize:
+        """The size of the caption bar (if shown) above the content."""
+        if self.caption_bar.isHidden():
+            return content
+        return QSize(max(caption.width(), content.width()), caption.height() + content.height())
+
+    def sizeHint(self) -> QSize:
+        """The content's preferred size, with the caption bar's above it."""
+        return self._stacked(self.caption_bar.sizeHint(), self.content.sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        """The content's least size, with the caption bar's above it."""
+        content = self.content.minimumSizeHint().expandedTo(self.content.minimumSize())
+        return self._stacked(self.caption_bar.minimumSizeHint(), content)
+
+    def place_children(self) -> None:
+        """The caption bar across the top at the height its width needs, the content below it."""
+        width, height = self.width(), self.height()
+        caption_height = min(self._caption_height(width), height)
+        if not self.caption_bar.isHidden():
+            self.caption_bar.setGeometry(0, 0, width, caption_height)
+        self.content.setGeometry(0, caption_height, width, height - caption_height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Place the children in the new size."""
+        super().resizeEvent(event)
+        self.place_children()
+
+    def event(self, event: QEvent) -> bool:
+        """A child's size or visibility changed: place the children again; tell the window only of a new least size.
+
+        Shown, the area checks its least size too: changes made while it was hidden sent it no layout request.
+        """
+        if event.type() not in (QEvent.Type.LayoutRequest, QEvent.Type.Show):
+            return super().event(event)
+        self.place_children()
+        least = self.minimumSizeHint()
+        if least != self._least:
+            self._least = least
+            self.updateGeometry()
+        return event.type() == QEvent.Type.LayoutRequest or super().event(event)
+
+
 class LessonPlayer(QObject):
     """Shows a lesson's scenes one after another in the window and moves through them by key or clicker."""
 
@@ -122,14 +189,7 @@ class LessonPlayer(QObject):
     def _place_caption_bar(self) -> None:
         """Put the caption bar above the window's central widget."""
         window = self._window
-        central = window.takeCentralWidget()
-        container = QWidget()
-        layout = QVBoxLayout(container)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.caption_bar)
-        layout.addWidget(central, 1)
-        window.setCentralWidget(container)
+        window.setCentralWidget(CentralArea(self.caption_bar, window.takeCentralWidget()))
 
     def add_actions(self, menu: QMenu, make_action: ActionFactory) -> None:
         """Fill the Lessons menu: the shipped lessons, then the keys that move through scenes."""
