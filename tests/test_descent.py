@@ -21,6 +21,7 @@ from gradviz.core.descent import (
     Run,
     RunSettings,
     Step,
+    replay_optimizer,
     run_descent,
     stability_limit,
 )
@@ -143,6 +144,18 @@ def test_wrong_sign_plain_gd_is_exactly_w_plus_lr_times_gradient() -> None:
     for step, following in zip(run.steps, run.steps[1:], strict=False):
         expected = np.array(step.point) + 1e-4 * np.array(step.gradient)
         assert following.point == tuple(expected)
+
+
+@pytest.mark.parametrize("sign", ["correct", "wrong"])
+def test_plain_gd_updates_are_exactly_those_of_its_update_rule(sign: str) -> None:
+    """Plain gradient descent takes its updates without the update rule; they are the rule's, bit for bit."""
+    run = descend(ROSENBROCK, (-1.5, 2.0), lr=1e-3, sign=sign, max_steps=200)
+    points = np.array([step.point for step in run.steps[:-1]])
+    fed = np.array([step.gradient for step in run.steps[:-1]]) * (-1.0 if sign == "wrong" else 1.0)
+    replayed = [state.update for state in replay_optimizer(OptimizerSettings(lr=1e-3), points, fed)]
+    assert len(replayed) == len(run.steps) - 1 >= 5
+    taken = [np.array(step.update) for step in run.steps[:-1]]
+    assert all(mine.tobytes() == theirs.tobytes() for mine, theirs in zip(taken, replayed, strict=True))
 
 
 def test_two_targets_follow_the_closed_form() -> None:

@@ -664,6 +664,9 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
     value_and_gradient_floats = getattr(objective, "value_and_gradient_floats", None)
     climbing = optimizer.sign == "wrong"
     weight_decay = optimizer.weight_decay
+    # plain gradient descent needs no update rule (a tenth of a step's time): the update is the gradient times ∓η
+    plain = optimizer.name == "gd" and not weight_decay
+    plain_scale = (optimizer.lr if climbing else -optimizer.lr) if plain else None
     budget, tolerance, bound = settings.max_steps, settings.tolerance, settings.divergence_bound
     points, values, gradients, updates = trajectory.points, trajectory.values, trajectory.gradients, trajectory.updates
     hypot, isfinite = math.hypot, math.isfinite
@@ -699,15 +702,18 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
         if k == budget:
             plural = "" if budget == 1 else "s"
             return "max_steps", f"reached the step budget ({budget} step{plural})", rule
-        fed_gradient = [-g for g in gradient] if climbing else gradient
-        if weight_decay:  # torch: grad + weight_decay·w, after the sign
-            fed_gradient = [g + w * weight_decay for g, w in zip(fed_gradient, point, strict=True)]
-        try:
-            update = rule.compute(fed_gradient, point)
-        except _Stop as stop:
-            verb = "diverged" if stop.reason == "diverged" else "stopped"
-            return stop.reason, f"{verb} at step {k}: {stop.detail}", rule
-        updates.append(tuple(update))
+        if plain_scale is not None:  # (±g)·(−η) is ∓η·g exactly: the plain rule's numbers, without its overhead
+            update = tuple(map(plain_scale.__mul__, gradient))
+        else:
+            fed_gradient = [-g for g in gradient] if climbing else gradient
+            if weight_decay:  # torch: grad + weight_decay·w, after the sign
+                fed_gradient = [g + w * weight_decay for g, w in zip(fed_gradient, point, strict=True)]
+            try:
+                update = tuple(rule.compute(fed_gradient, point))
+            except _Stop as stop:
+                verb = "diverged" if stop.reason == "diverged" else "stopped"
+                return stop.reason, f"{verb} at step {k}: {stop.detail}", rule
+        updates.append(update)
         point = tuple(map(operator.add, point, update))
         k += 1
 
