@@ -143,3 +143,23 @@ def test_new_formulas_repaint_the_window_once_and_never_lay_it_out(make_main_win
                 assert (repaints, layouts) == (1, 0), analysis.formula.text
             limits_shown.add(window.teaching_docks.lr_guidance.tick.position is not None)
     assert limits_shown == {True, False}, "the formulas show the limit tick and hide it"
+
+
+def test_the_3d_frame_is_drawn_once_per_change_though_started_before_the_panels(make_main_window: Callable,
+                                                                              qtbot: object,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Started ahead of the panels' redraws and layouts, the frame is still the one the view shows: drawn once.
+
+    (The antialiased redraw once the picture settles is held off.)
+    """
+    monkeypatch.setattr(SurfaceView, "SETTLE_MS", 60_000)
+    window = make_main_window("bowl")
+    mesh = window.surface_view.mesh_item
+    for text in ("(x - 1)^2 + 4y^2 + x y", "sin(x) + cos(y)", "x^2 + 10y^2"):
+        analysis = analyze(text)
+        qtbot.wait(200)
+        draws = mesh.draw_count
+        QTimer.singleShot(0, lambda analysis=analysis: window.session.set_analysis(analysis))
+        qtbot.waitUntil(lambda draws=draws: mesh.draw_count > draws)
+        qtbot.wait(200)
+        assert mesh.draw_count == draws + 1, text

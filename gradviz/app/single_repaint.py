@@ -44,7 +44,14 @@ class SingleRepaint(QObject):
         return False
 
     def catch_up(self) -> None:
-        """Deliver the posted work that changes what the window shows, and apply the plots' new view ranges."""
+        """Deliver the posted work that changes what the window shows, and apply the plots' new view ranges.
+
+        The 3D view's frame is started first: software OpenGL rasterises it on its own threads while this
+        thread lays out and redraws the panels, and the view reads the finished frame back when it paints. (The
+        panels sit in docks and the scene updates in other plots, so neither changes the 3D view's size or
+        picture; a frame posted by what follows is started at the end.)
+        """
+        QCoreApplication.sendPostedEvents(None, PRERENDER_EVENT)
         for _ in range(CATCH_UP_ROUNDS):
             QCoreApplication.sendPostedEvents(None, REFRESH_EVENT)
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
