@@ -163,3 +163,30 @@ def test_the_3d_frame_is_drawn_once_per_change_though_started_before_the_panels(
         qtbot.waitUntil(lambda draws=draws: mesh.draw_count > draws)
         qtbot.wait(200)
         assert mesh.draw_count == draws + 1, text
+
+
+class PaintOrder(QObject):
+    """Note which of some widgets paint, in order."""
+
+    def __init__(self, widgets: dict[QObject, str]) -> None:
+        super().__init__()
+        self.widgets, self.order = widgets, []
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Note a paint."""
+        if event.type() == QEvent.Type.Paint and watched in self.widgets:
+            self.order.append(self.widgets[watched])
+        return False
+
+
+def test_the_3d_view_reads_its_frame_back_after_the_map_is_painted(make_main_window: Callable, qtbot: object) -> None:
+    """OpenGL draws the frame while the map paints: the 3D view, painted after it, then finds the frame done."""
+    window = make_main_window("bowl")
+    analysis = analyze("(x - 1)^2 + 3y^2 + x y")
+    qtbot.wait(300)
+    paints = PaintOrder({window.contour_view.viewport(): "map", window.surface_view: "3D"})
+    QTimer.singleShot(0, lambda: window.session.set_analysis(analysis))
+    qtbot.waitUntil(lambda: "3D" in paints.order)
+    assert paints.order[:2] == ["map", "3D"]

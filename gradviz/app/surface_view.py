@@ -1216,7 +1216,9 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._shown_image: tuple[tuple, QtGui.QImage] | None = None  # the window's last frame, with its key
         super().__init__(parent)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)
-        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        # Not marked opaque, though the frame covers the view: Qt paints dirty opaque widgets before all others,
+        # and this view then read its frame back first, waiting for OpenGL to finish it. Painted in its place among
+        # its siblings (last, see the main window), it reads the frame back once the map has been painted.
         self.setBackgroundColor(tuple(int(255 * c) for c in BACKGROUND))
         self.pixel_scale = 1.0
         self.presentation_scale = 1.0
