@@ -702,8 +702,8 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
         if k == budget:
             plural = "" if budget == 1 else "s"
             return "max_steps", f"reached the step budget ({budget} step{plural})", rule
-        if plain_scale is not None:  # (±g)·(−η) is ∓η·g exactly: the plain rule's numbers, without its overhead
-            update = tuple(map(plain_scale.__mul__, gradient))
+        if plain_scale is not None:  # (±g)·(−η) is g·(∓η) exactly: the plain rule's numbers, without its overhead
+            update = tuple(map(operator.mul, gradient, itertools.repeat(plain_scale)))
         else:
             fed_gradient = [-g for g in gradient] if climbing else gradient
             if weight_decay:  # torch: grad + weight_decay·w, after the sign
