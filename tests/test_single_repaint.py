@@ -117,16 +117,20 @@ class WindowEvents(QObject):
         return False
 
 
+@pytest.mark.parametrize("panel_in_front", ["probe_dock", "step_table_dock"])
 def test_new_formulas_repaint_the_window_once_and_never_lay_it_out(make_main_window: Callable, qtbot: object,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    panel_in_front: str) -> None:
     """Equations of new widths and a stability limit that comes and goes stay inside the central area.
 
     Laid out by its window, such a change went on to the docks and toolbars, and the dock column was painted a
-    second time after the repaint. (The 3D view's antialiased redraw, once the picture settles, is held off. A
-    formula that changes the least height of the central area, say with a fraction, does lay the window out.)
+    second time after the repaint. The step table's new column widths and scroll bars are in the same repaint too.
+    (The 3D view's antialiased redraw, once the picture settles, is held off. A formula that changes the least
+    height of the central area, say with a fraction, does lay the window out.)
     """
     monkeypatch.setattr(SurfaceView, "SETTLE_MS", 60_000)
     window = make_main_window("bowl")
+    window.teaching_docks.show_panel(panel_in_front)
     formulas = ("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "sin(x) + cos(y)", "x^3 - 3x y^2 + 4", "x^2 + 10y^2")
     analyses = [analyze(text) for text in formulas]
     qtbot.wait(300)

@@ -55,6 +55,7 @@ class SingleRepaint(QObject):
         for _ in range(CATCH_UP_ROUNDS):
             QCoreApplication.sendPostedEvents(None, REFRESH_EVENT)
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateLater)  # a widget just shown, say a scroll bar
             for view in self.scene_views():
                 scene = view.scene()
                 if scene is not None and view.isVisible():

@@ -7,7 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QIODevice, QModelIndex, QPersistentModelIndex, QSaveFile, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QIODevice,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSaveFile,
+    Qt,
+)
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetricsF, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -239,12 +248,19 @@ class StepTablePanel(LazyPanel):
         metrics = QFontMetricsF(model.current_row_font)  # Qt lays text out at fractional widths
         margins = 2 * (self.view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.view) + 1)
         grid_line = 1 if self.view.showGrid() else 0
-        for column in range(model.columnCount()):
-            texts = {model.cell_text(row, column) for row in rows}
-            longest = max(map(len, texts), default=0)  # a text two characters shorter is never wider
-            widest = math.ceil(max((metrics.horizontalAdvance(text) for text in texts if len(text) >= longest - 2),
-                                   default=0.0))
-            header.resizeSection(column, max(widest + margins + grid_line, header.sectionSizeHint(column)))
+        was_blocked = header.blockSignals(True)  # the view would repaint the resized columns once more, later
+        try:
+            for column in range(model.columnCount()):
+                texts = {model.cell_text(row, column) for row in rows}
+                longest = max(map(len, texts), default=0)  # a text two characters shorter is never wider
+                widest = math.ceil(max((metrics.horizontalAdvance(text) for text in texts
+                                        if len(text) >= longest - 2), default=0.0))
+                header.resizeSection(column, max(widest + margins + grid_line, header.sectionSizeHint(column)))
+        finally:
+            header.blockSignals(was_blocked)
+        self.view.doItemsLayout()  # the scroll ranges for the new widths, and one repaint of the table
+        # Qt shows or hides the scroll bars for the new ranges in a queued call; made now, it is in the same repaint
+        QCoreApplication.sendPostedEvents(self.view, QEvent.Type.MetaCall)
 
     def copied_table(self) -> StepTable:
         """What Copy puts on the clipboard: the selected rows, or the whole table when none are selected."""
