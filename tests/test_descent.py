@@ -16,6 +16,7 @@ from gradviz.core.analysis import analyze_in_process
 from gradviz.core.descent import (
     OPTIMIZER_NAMES,
     OPTIMIZER_PARAMETERS,
+    DescentInProgress,
     Objective,
     OptimizerSettings,
     Run,
@@ -156,6 +157,58 @@ def test_plain_gd_updates_are_exactly_those_of_its_update_rule(sign: str) -> Non
     assert len(replayed) == len(run.steps) - 1 >= 5
     taken = [np.array(step.update) for step in run.steps[:-1]]
     assert all(mine.tobytes() == theirs.tobytes() for mine, theirs in zip(taken, replayed, strict=True))
+
+
+class WithoutPlaneFunction:
+    """A compiled formula seen without its float_function: descent then takes every step in its general loop."""
+
+    def __init__(self, compiled: object) -> None:
+        self._compiled = compiled
+        self.variables = compiled.variables  # type: ignore[attr-defined]
+        self.value_and_gradient = compiled.value_and_gradient  # type: ignore[attr-defined]
+        self.value_and_gradient_floats = compiled.value_and_gradient_floats  # type: ignore[attr-defined]
+        self.hessian = compiled.hessian  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "options"),
+    [
+        ("(1 - x)^2 + 100(y - x^2)^2", (-1.5, 2.0), {"lr": 1e-3, "max_steps": 2500}),  # pauses at 1024 and 2048
+        ("x^2 + 10y^2", (2.0, 1.0), {"lr": 0.05, "max_steps": 5000}),  # converges
+        ("x^2 + 10y^2", (2.0, 1.0), {"lr": 0.05, "sign": "wrong", "max_steps": 5000}),  # runs off beyond the bound
+        ("x^2 + 10y^2", (2.0, 1.0), {"lr": 0.25, "max_steps": 5000}),  # too large a rate: diverges
+        ("x + 2y", (0.0, 0.0), {"lr": 0.5, "max_steps": 30}),  # integer partials
+        ("2^x + y^2", (1.0, 1.0), {"lr": 0.5, "sign": "wrong", "max_steps": 500,
+                                   "divergence_bound": 1e300}),  # Python's power overflows: NumPy's inf
+        ("log(x) + y^2", (0.5, 1.0), {"lr": 0.05, "max_steps": 100}),  # steps to x < 0, where f is undefined
+        ("sin(x) cos(y)", (0.3, 0.2), {"lr": 0.1, "max_steps": 1100, "tolerance": 0.0}),  # NumPy's sin on floats
+    ],
+)
+def test_plain_steps_in_a_plane_are_those_of_the_general_loop(formula: str, start: tuple[float, float],
+                                                              options: dict) -> None:
+    """Plain descent in two variables takes its usual steps in a faster loop: the same steps, bit for bit."""
+    compiled = analyze_in_process(formula).compiled
+    assert compiled.float_function is not None
+    fast = descend(compiled, start, **dict(options))  # type: ignore[arg-type]
+    general = descend(WithoutPlaneFunction(compiled), start, **dict(options))  # type: ignore[arg-type]
+    assert (fast.stop_reason, fast.message) == (general.stop_reason, general.message)
+    assert len(fast.steps) == len(general.steps) >= 3
+    for mine, theirs in zip(fast.steps, general.steps, strict=True):
+        assert repr(mine) == repr(theirs)  # repr tells 0.0 from -0.0 and shows every digit
+        assert all(type(number) is float for number in (*mine.point, mine.value, *mine.gradient))
+
+
+def test_plain_steps_in_a_plane_keep_the_steps_of_a_stopped_run() -> None:
+    """A run stopped at a pause keeps the steps taken, as the general loop does."""
+    compiled = analyze_in_process("(1 - x)^2 + 100(y - x^2)^2").compiled
+    settings = RunSettings((-1.5, 2.0), OptimizerSettings(lr=1e-3), max_steps=5000)
+    runs = []
+    for objective in (compiled, WithoutPlaneFunction(compiled)):
+        descent = DescentInProgress(objective, settings)  # type: ignore[arg-type]
+        assert descent.advance() is None
+        runs.append(descent.advance(stop=True))
+    assert runs[0] == runs[1]
+    assert len(runs[0].steps) == 1025 and runs[0].stop_reason == "max_steps"
 
 
 def test_two_targets_follow_the_closed_form() -> None:

@@ -229,6 +229,16 @@ class CompiledFormula:
                 return float(value), tuple(map(float, gradient))
         return self._value_and_gradient_on_numpy_scalars(coordinates)
 
+    @property
+    def float_function(self) -> Callable[..., tuple[Any, tuple[Any, ...]]] | None:
+        """The generated f_and_grad when it computes on Python floats as on NumPy's (it may raise ArithmeticError).
+
+        It takes the coordinates as arguments and gives value_and_gradient_floats' numbers once float() is
+        applied to each; where it raises, value_and_gradient_floats evaluates on NumPy scalars. None when the
+        formula is not float safe.
+        """
+        return self._value_and_gradient if self._float_arity >= 0 else None
+
     def _value_and_gradient_on_numpy_scalars(self, coordinates: Sequence[float]) -> tuple[float, tuple[float, ...]]:
         """value_and_gradient_floats, computed on NumPy scalars (which never raise on 1/0)."""
         with np.errstate(all="ignore"):

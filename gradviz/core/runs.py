@@ -7,6 +7,7 @@ import operator
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -55,6 +56,11 @@ class SliceObjective:
     def value_and_gradient_floats(self) -> Callable[[Sequence[float]], tuple[float, tuple[float, ...]]]:
         """value_and_gradient at a point of Python floats, as Python floats (see CompiledFormula's)."""
         return self._compiled.value_and_gradient_floats if self._all_free else self._embedded_floats
+
+    @property
+    def float_function(self) -> Callable[..., tuple[Any, tuple[Any, ...]]] | None:
+        """The formula's float_function when every variable is free (see CompiledFormula's), else None."""
+        return self._compiled.float_function if self._all_free else None
 
     def _embedded_floats(self, point: Sequence[float]) -> tuple[float, tuple[float, ...]]:
         """value_and_gradient_floats with held-fixed variables put in and their partials left out."""
