@@ -218,6 +218,52 @@ def test_nan_cells_stay_blank(view):
     assert image[round(filled.y()), round(filled.x()), :3].min() < 200
 
 
+def pole_field() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """1/x + y² on a grid that straddles x = 0: the pole's cells dwarf every other height."""
+    xs = np.linspace(-2.0, 2.0, 100)
+    grid_x, grid_y = np.meshgrid(xs, xs)
+    return xs, 1.0 / grid_x + grid_y**2, -1.0 / grid_x**2, 2.0 * grid_y
+
+
+def pixel(view: ContourView, image: np.ndarray, x: float, y: float) -> np.ndarray:
+    """The rendered colour at a data point."""
+    point = view.data_to_widget(x, y)
+    return image[round(point.y()), round(point.x()), :3].astype(int)
+
+
+def test_a_height_range_keeps_a_pole_from_flattening_the_map(view):
+    """Colours and levels span the range given (the 3D view's); heights beyond it take the end colours."""
+    xs, heights, gx, gy = pole_field()
+    view.set_field(xs, xs, heights, gx, gy)
+    flat = view.render_to_array(WIDTH, HEIGHT)
+    near, far = pixel(view, flat, 1.0, 0.0), pixel(view, flat, 1.0, 1.8)  # f = 1 and f = 4.24
+    assert np.abs(near - far).max() < 25, "without a range, the pole's heights take almost every colour"
+    view.set_field(xs, xs, heights, gx, gy, height_range=(-6.0, 8.0))
+    image = view.render_to_array(WIDTH, HEIGHT)
+    assert np.abs(pixel(view, image, 1.0, 0.0) - pixel(view, image, 1.0, 1.8)).max() > 60
+    top, bottom = lut_to_uint8(view._lut)[-1, :3].astype(int), lut_to_uint8(view._lut)[0, :3].astype(int)
+    assert np.abs(pixel(view, image, 0.03, 0.0) - top).max() <= 6, "beyond the range: the top colour"
+    assert np.abs(pixel(view, image, -0.03, 0.0) - bottom).max() <= 6
+    labels = [float(text.replace("−", "-")) for text in view.colour_bar.tick_labels()]
+    assert len(labels) >= 4 and -6.0 <= min(labels) and max(labels) <= 8.0
+
+
+def test_levels_given_outside_the_height_range_are_left_out_with_their_labels(view):
+    xs, heights, gx, gy = pole_field()
+    view.set_field(xs, xs, heights, gx, gy, levels=np.array([-20.0, -1.0, 1.0, 2.0, 20.0]),
+                   level_labels=["a", "b", "c", "d", "e"], height_range=(-6.0, 8.0))
+    assert view.colour_bar.tick_labels() == ("b", "c", "d")
+
+
+def test_a_curve_shows_its_height_range(view):
+    ws = np.linspace(-3.0, 3.0, 200)
+    view.set_curve(ws, 1.0 / ws, height_range=(-9.0, 9.0))
+    low, high = view.view_box.viewRange()[1]
+    assert -10.5 < low < -9.0 and 9.0 < high < 10.5
+    view.set_curve(ws, 1.0 / ws)
+    assert view.view_box.viewRange()[1][1] > 60.0, "without a range, all of f"
+
+
 def test_runs_follow_the_current_index(view):
     xs, grid_x, grid_y = grid()
     view.set_field(xs, xs, grid_x**2 + grid_y**2)

@@ -53,6 +53,19 @@ def test_probe_panel_shows_the_core_values_and_tangent_slopes(open_window, qtbot
             assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(slope)
 
 
+def test_a_slice_across_a_pole_is_drawn_in_a_range_that_shows_the_rest(open_window, qtbot) -> None:
+    """f(x, y0) of 1/x + y² runs off near x = 0; the plot's heights stay in a range where the point shows."""
+    window, docks = open_window("bowl")
+    window.session.set_analysis(analyze("1/x + y^2"))
+    window.session.set_probe({"x": 1.5, "y": 0.5})
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    low, high = panel.slice_plots[0].plot.getPlotItem().viewRange()[1]
+    values = panel.slices[0].values
+    assert np.nanmax(np.abs(values)) > 50, "the slice passes the pole"
+    assert -10 < low < 0 < 1 / 1.5 + 0.25 < high < 15
+
+
 def test_probe_tables_keep_their_height_while_stepping_and_shrink_for_a_new_formula(make_main_window, qtbot) -> None:
     window = make_main_window("rosenbrock", size=(1280, 720))  # a narrow dock: a row wraps on some steps only
     panel = window.teaching_docks.probe_panel

@@ -843,21 +843,33 @@ class ContourView(pg.GraphicsLayoutWidget):
         levels: np.ndarray | None = None,
         labels: tuple[str, str, str] = ("x", "y", "f"),
         level_labels: Sequence[str] | None = None,
+        height_range: tuple[float, float] | None = None,
     ) -> None:
         """Show heights[j, i] over (xs[i], ys[j]) as filled contours with level lines and gradient arrows.
 
         NaN cells stay blank. Levels default to choose_levels(heights); level_labels (one per level)
         replace the numbers on the colour bar, e.g. real f values when heights are log-transformed.
+        With a height_range (the 3D view's, say), the colours and levels span only that range and heights
+        beyond it take the end colours: near a pole of 1/x the rest of the map keeps its colours and lines.
         """
         xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
         heights = np.asarray(heights, dtype=np.float64)
         if heights.shape != (len(ys), len(xs)):
             raise ValueError(f"heights must have shape (len(ys), len(xs)) = {(len(ys), len(xs))}, got {heights.shape}")
-        levels = choose_levels(heights) if levels is None else np.asarray(levels, dtype=np.float64)
-        self._static_changed()
-        mode_changed = self._show_field_items(True)
         finite = np.isfinite(heights)
         lo, hi = (float(heights[finite].min()), float(heights[finite].max())) if finite.any() else (0.0, 1.0)
+        if height_range is not None and max(lo, height_range[0]) < min(hi, height_range[1]):
+            lo, hi = max(lo, float(height_range[0])), min(hi, float(height_range[1]))
+        if levels is None:
+            levels = choose_levels(np.clip(heights, lo, hi))
+        else:
+            levels = np.asarray(levels, dtype=np.float64)
+            inside = (levels >= lo) & (levels <= hi)
+            if level_labels is not None:
+                level_labels = [label for label, kept in zip(level_labels, inside, strict=True) if kept]
+            levels = levels[inside]
+        self._static_changed()
+        mode_changed = self._show_field_items(True)
         self._set_fill(xs, ys, heights, levels, lo, hi)
         lines = contour_polylines(xs, ys, heights, levels)
         self.level_lines.setData(lines[:, 0], lines[:, 1], connect="finite")
@@ -944,8 +956,9 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._static_changed()
         self.arrows.setVisible(visible and not self._curve_mode)
 
-    def set_curve(self, ws: np.ndarray, fs: np.ndarray, labels: tuple[str, str] = ("w", "f")) -> None:
-        """Plot a one-variable f(w) instead of the map."""
+    def set_curve(self, ws: np.ndarray, fs: np.ndarray, labels: tuple[str, str] = ("w", "f"),
+                  height_range: tuple[float, float] | None = None) -> None:
+        """Plot a one-variable f(w) instead of the map, showing the height_range if given (else all of f)."""
         ws, fs = np.asarray(ws, dtype=np.float64), np.asarray(fs, dtype=np.float64)
         self._static_changed()
         mode_changed = self._show_field_items(False)
@@ -953,6 +966,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._set_axis_titles(labels[0], labels[1])
         finite = fs[np.isfinite(fs)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        if height_range is not None and max(lo, height_range[0]) < min(hi, height_range[1]):
+            lo, hi = max(lo, float(height_range[0])), min(hi, float(height_range[1]))
         pad = 0.06 * max(hi - lo, 1e-9)
         self._set_range((ws[0], ws[-1]), (lo - pad, hi + pad))
         if mode_changed:

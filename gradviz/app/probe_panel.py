@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from gradviz.app.contour_view import ContourView
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, wrong_sign
 from gradviz.app.rich_text import RichTextLabel
+from gradviz.core.grid import robust_range
 from gradviz.core.notation import format_number, partial_label, unicode_name
 from gradviz.core.probe import RELATIVE_STEP, Probe, SliceCurve, probe_at, slice_curves
 from gradviz.core.session import Session
@@ -164,10 +165,12 @@ class SlicePlot(QWidget):
         self.plot.set_axis_title("bottom", unicode_name(curve.axis))
         finite = np.isfinite(curve.values)
         self.curve.setData(curve.coordinates, np.where(finite, curve.values, np.nan))
-        heights = curve.values[finite]
-        if heights.size:
+        if finite.any():  # the range the 3D view would draw (a pole does not flatten the rest), and the point
+            low, high = robust_range(curve.values)
+            if curve.tangent is not None and math.isfinite(curve.f0):
+                low, high = min(low, curve.f0), max(high, curve.f0)
             self.plot.show_range((float(curve.coordinates[0]), float(curve.coordinates[-1])),
-                                 (float(heights.min()), float(heights.max())), 0.02, 0.06)
+                                 (float(low), float(high)), 0.02, 0.06)
         if curve.tangent is None:
             self.tangent.setData([], [])
             self.point.setData([], [])
