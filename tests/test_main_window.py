@@ -62,6 +62,28 @@ def test_the_formula_panel_shows_f_as_typed(make_main_window, qtbot) -> None:
     assert "1.5sin(x) + 0.3y" in text and "1.5cos(x)" in text and "/10" not in text
 
 
+def test_long_notes_wrap_under_the_equations_and_leave_the_docks_their_width(make_main_window, qtbot) -> None:
+    """Unwrapped, abs's two notes widened the formula panel; the window took the room from the docks for good."""
+    window = make_main_window("bowl", size=(1280, 720))
+    dock = window.teaching_docks.docks["probe_dock"]
+    qtbot.wait(50)
+    width = dock.width()
+    type_formula(window, qtbot, "abs(x) + abs(y)")
+    notes = window.formula_panel.notes_label
+    qtbot.waitUntil(notes.isVisible, timeout=3000)
+    qtbot.wait(50)
+    assert "not differentiable" in notes.plain_text()
+    assert dock.width() == width
+    line = notes.fontMetrics().height()
+    needed = notes.heightForWidth(notes.width())
+    assert needed > 2.5 * line, "two notes, one of them wrapped"
+    assert notes.height() >= needed, "nothing cut off at the bottom"
+    assert notes.geometry().top() >= window.formula_panel.derivatives_label.geometry().bottom()
+    type_formula(window, qtbot, "x^2 + y^2")
+    qtbot.waitUntil(lambda: not notes.isVisible(), timeout=3000)
+    assert dock.width() == width
+
+
 def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:
     window = make_main_window("six-hump-camel", size=(1000, 700))
     box = window.formula_panel.formula_edit

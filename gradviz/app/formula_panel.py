@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.app.formula_controller import FormulaController
-from gradviz.app.rich_text import RichTextLabel
+from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
 from gradviz.core.notation import html_equation, html_math, partial_label
@@ -73,6 +73,10 @@ class FormulaPanel(QWidget):
         math_font = QFont(self.derivatives_label.font())
         math_font.setPointSizeF(math_font.pointSizeF() * 1.25)
         self.derivatives_label.setFont(math_font)
+        # Notes (abs has no slope at 0…) wrap at the panel's width: unwrapped, a long one widened the panel, and
+        # the window took the room from the docks and kept it.
+        self.notes_label = WrappedNoteLabel()
+        self.notes_label.setVisible(False)
 
         self.axis_boxes = [QComboBox(), QComboBox()]
         self.low_boxes = [self._range_box(), self._range_box()]
@@ -106,7 +110,10 @@ class FormulaPanel(QWidget):
         top.addWidget(self.formula_edit, 1)
         top.addWidget(self.status_label)
         middle = QHBoxLayout()
-        middle.addWidget(self.derivatives_label, 1)
+        equations_column = QVBoxLayout()
+        equations_column.addWidget(self.derivatives_label)
+        equations_column.addWidget(self.notes_label)
+        middle.addLayout(equations_column, 1)
         self.domain_widget = QWidget()
         domain_column = QVBoxLayout(self.domain_widget)
         domain_column.setContentsMargins(0, 0, 0, 0)
@@ -151,8 +158,10 @@ class FormulaPanel(QWidget):
             for index, (name, expr) in enumerate(zip(formula.variables, derivatives.partials, strict=True))
         ]
         all_notes = (*formula.notes, *derivatives.notes)
-        notes = [f"<span style='color:#666'>{html.escape(note)}</span>" for note in all_notes]
-        self.derivatives_label.setText("".join(rows) + "<br>".join(notes))
+        self.derivatives_label.setText("".join(rows))
+        self.notes_label.setText("<br>".join(f"<span style='color:#666'>{html.escape(note)}</span>"
+                                             for note in all_notes))
+        self.notes_label.setVisible(bool(all_notes))
         self._rebuild_fixed(formula.variables)
 
     def _show_error(self, error: FormulaError | None) -> None:

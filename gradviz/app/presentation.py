@@ -120,7 +120,7 @@ class PresentationMode(QObject):
         self._window = window
         self._saved: _WindowLayout | None = None
         window.session.set_theme(remembered_theme())
-        scaled = (window.formula_panel.derivatives_label, window.stepper.readout,
+        scaled = (window.formula_panel.derivatives_label, window.formula_panel.notes_label, window.stepper.readout,
                   *window.lesson_player.caption_bar.scaled_widgets())
         self.look = LookPresenter(window, scaled)
         window.run_progress.visibility_changed.connect(self._show_run_progress)

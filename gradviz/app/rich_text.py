@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
     QTextDocument,
 )
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
@@ -177,3 +178,33 @@ class RichTextLabel(QWidget):
         menu.addAction("Copy", lambda: QGuiApplication.clipboard().setText(self.plain_text()))
         menu.exec(event.globalPos())
 
+
+
+class WrappedNoteLabel(RichTextLabel):
+    """Wrapped text that asks for the height its current width needs, for parents that never ask heightForWidth.
+
+    A splitter sizes its panels by their size hints alone: a wrapped label there would get one line's height.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        """An empty, wrapped label."""
+        self._asked_height = 0
+        super().__init__(parent=parent, word_wrap=True)
+
+    def _height_at_current_width(self) -> int:
+        return self.heightForWidth(max(self.width(), 1)) if self.text() else 0
+
+    def sizeHint(self) -> QSize:
+        """The narrowest width the text allows, and its height wrapped at the label's width now."""
+        self._asked_height = self._height_at_current_width()
+        return QSize(super().sizeHint().width(), self._asked_height)
+
+    def minimumSizeHint(self) -> QSize:
+        """As the size hint: the text is never cut off at the bottom."""
+        return self.sizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """At a new width, ask for the height it needs if that changed."""
+        super().resizeEvent(event)
+        if self._height_at_current_width() != self._asked_height:
+            self.updateGeometry()
