@@ -84,6 +84,26 @@ def test_long_notes_wrap_under_the_equations_and_leave_the_docks_their_width(mak
     assert dock.width() == width
 
 
+def test_long_equations_scroll_sideways_and_leave_the_docks_their_width(make_main_window, qtbot) -> None:
+    """A long formula's equations get a scroll bar under them instead of the docks' room."""
+    window = make_main_window("bowl", size=(1280, 720))
+    dock = window.teaching_docks.docks["probe_dock"]
+    area = window.formula_panel.equations_area
+    qtbot.wait(50)
+    width = dock.width()
+    assert not area.horizontalScrollBar().isVisible()
+    type_formula(window, qtbot, "(4 - 2.1x^2 + x^4/3)x^2 + x y + (-4 + 4y^2)y^2 + sin(3x) cos(2y) exp(-x^2)")
+    qtbot.waitUntil(lambda: area.horizontalScrollBar().isVisible(), timeout=3000)
+    qtbot.wait(50)
+    assert dock.width() == width
+    label = window.formula_panel.derivatives_label
+    assert label.width() > area.viewport().width(), "the equations are wider than the panel"
+    assert area.viewport().height() >= label.sizeHint().height(), "and not cut off at the bottom"
+    type_formula(window, qtbot, "x^2 + y^2")
+    qtbot.waitUntil(lambda: not area.horizontalScrollBar().isVisible(), timeout=3000)
+    assert dock.width() == width
+
+
 def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:
     window = make_main_window("six-hump-camel", size=(1000, 700))
     box = window.formula_panel.formula_edit

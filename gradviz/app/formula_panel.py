@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSizePolicy,
     QSlider,
     QVBoxLayout,
@@ -31,6 +33,56 @@ from gradviz.core.session import Session
 
 RESOLUTIONS = (50, 100, 150, 200, 300, 400)
 FIXED_SLIDER_STEPS = 400
+
+
+class EquationsArea(QScrollArea):
+    """The equations, scrolled sideways when they are wider than the panel, never widening the window.
+
+    A long formula's equations otherwise widened the formula panel; the window took the room from the docks
+    and kept it. The area asks for the equations' height, and a scroll bar's more when it shows one.
+    """
+
+    LEAST_WIDTH = 160
+
+    def __init__(self, label: QWidget) -> None:
+        """Hold this label, following the size it asks for as its text and font change."""
+        super().__init__()
+        self.setWidget(label)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.viewport().setAutoFillBackground(False)
+        label.setAutoFillBackground(False)
+        self._asked_with_bar = False
+        self.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The label asked for another size (its updateGeometry reaches the viewport): ask the panel in turn."""
+        if watched is self.viewport() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+    def _needs_bar(self) -> bool:
+        return self.widget().minimumSizeHint().width() > self.width()
+
+    def sizeHint(self) -> QSize:
+        """The equations' size, with a scroll bar's height when they are wider than the area."""
+        label = self.widget().sizeHint()
+        self._asked_with_bar = self._needs_bar()
+        bar = self.horizontalScrollBar().sizeHint().height() if self._asked_with_bar else 0
+        return QSize(label.width(), label.height() + bar)
+
+    def minimumSizeHint(self) -> QSize:
+        """Narrow, as tall as the size hint."""
+        return QSize(self.LEAST_WIDTH, self.sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Ask for the scroll bar's room when a new width makes it appear or go."""
+        super().resizeEvent(event)
+        if self._needs_bar() != self._asked_with_bar:
+            self.updateGeometry()
 
 
 class FormulaPanel(QWidget):
@@ -111,7 +163,8 @@ class FormulaPanel(QWidget):
         top.addWidget(self.status_label)
         middle = QHBoxLayout()
         equations_column = QVBoxLayout()
-        equations_column.addWidget(self.derivatives_label)
+        self.equations_area = EquationsArea(self.derivatives_label)
+        equations_column.addWidget(self.equations_area)
         equations_column.addWidget(self.notes_label)
         middle.addLayout(equations_column, 1)
         self.domain_widget = QWidget()
@@ -159,6 +212,7 @@ class FormulaPanel(QWidget):
         ]
         all_notes = (*formula.notes, *derivatives.notes)
         self.derivatives_label.setText("".join(rows))
+        self.equations_area.updateGeometry()  # now, not a posted event later (the area hears of the label's)
         self.notes_label.setText("<br>".join(f"<span style='color:#666'>{html.escape(note)}</span>"
                                              for note in all_notes))
         self.notes_label.setVisible(bool(all_notes))
