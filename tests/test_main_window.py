@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRectF, Qt
 
 from gradviz.app.presenters import run_colour
+from gradviz.core.descent import OPTIMIZER_NAMES
 from gradviz.core.notation import format_number
 from gradviz.core.presets import find_preset
 
@@ -102,6 +103,22 @@ def test_long_equations_scroll_sideways_and_leave_the_docks_their_width(make_mai
     type_formula(window, qtbot, "x^2 + y^2")
     qtbot.waitUntil(lambda: not area.horizontalScrollBar().isVisible(), timeout=3000)
     assert dock.width() == width
+
+
+def test_every_optimizer_leaves_the_docks_their_width(make_main_window, qtbot) -> None:
+    """An optimizer's settings get a row of their own: beside the others, Adam's took the docks' room for good."""
+    window = make_main_window("bowl", size=(1280, 720))
+    dock = window.teaching_docks.docks["probe_dock"]
+    stepper = window.stepper
+    qtbot.wait(50)
+    width = dock.width()
+    for optimizer in OPTIMIZER_NAMES:
+        window.session.update_run(0, optimizer=optimizer)
+        window.session.wait_for_runs()
+        qtbot.wait(30)
+        assert dock.width() == width, optimizer
+        assert stepper.parameter_widget.isVisible() == bool(stepper._parameter_boxes), optimizer
+    assert window.session.run_specs[0].optimizer == OPTIMIZER_NAMES[-1]
 
 
 def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:

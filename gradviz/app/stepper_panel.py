@@ -138,7 +138,12 @@ class StepperPanel(QWidget):
             self.optimizer_box.addItem(title, name)
         self.optimizer_box.activated.connect(lambda _: self._edit_run(optimizer=self.optimizer_box.currentData(),
                                                                       params={}))
-        self.parameter_row = QHBoxLayout()
+        # the optimizer's settings get a row of their own, shown when it has some: beside the others, they
+        # widened the window and squeezed the teaching panels
+        self.parameter_widget = QWidget()
+        self.parameter_row = QHBoxLayout(self.parameter_widget)
+        self.parameter_row.setContentsMargins(0, 0, 0, 0)
+        self.parameter_widget.setVisible(False)
         self._parameter_boxes: dict[str, QDoubleSpinBox] = {}
 
         self.readout = RichTextLabel()
@@ -164,13 +169,13 @@ class StepperPanel(QWidget):
         settings.addSpacing(16)
         settings.addWidget(QLabel("optimizer:"))
         settings.addWidget(self.optimizer_box)
-        settings.addLayout(self.parameter_row)
         settings.addStretch(1)
         self.controls = QWidget()
         controls_layout = QVBoxLayout(self.controls)
         controls_layout.setContentsMargins(0, 0, 0, 0)
         controls_layout.addLayout(transport)
         controls_layout.addLayout(settings)
+        controls_layout.addWidget(self.parameter_widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 6)
         layout.addWidget(self.controls)
@@ -290,6 +295,9 @@ class StepperPanel(QWidget):
             self.parameter_row.addWidget(QLabel(title))
             self.parameter_row.addWidget(box)
             self._parameter_boxes[key] = box
+        if self._parameter_boxes:
+            self.parameter_row.addStretch(1)
+        self.parameter_widget.setVisible(bool(self._parameter_boxes))
 
     def _parameter_edited(self, key: str, value: float) -> None:
         if self._updating or not self._session.run_specs:
