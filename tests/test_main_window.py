@@ -273,6 +273,22 @@ def test_the_readout_names_the_partials_a_run_with_held_variables_follows(make_m
     assert "|∇f|" not in text  # ∇f has a z part too (6z): its length is not this one
 
 
+@pytest.mark.parametrize(("optimizer", "sign", "shown"), [
+    ("gd", "correct", "w − η∇f, η = 0.1"),
+    ("gd", "wrong", "w <b style='color:#b00020'>+</b> η∇f, η = 0.1"),
+    ("newton", "correct", "w − ηH⁻¹∇f, η = 0.1"),
+    ("adam", "correct", "Adam step on ∇f, η = 0.1"),
+    ("momentum", "wrong", "Momentum step on <b style='color:#b00020'>−∇f</b>, η = 0.1"),
+])
+def test_the_readout_names_the_update_each_optimizer_takes(make_main_window, optimizer: str, sign: str,
+                                                           shown: str) -> None:
+    """Adam's update is not w − η∇f: the readout names the optimizer's step, and what it is fed."""
+    window = make_main_window("bowl")
+    window.session.update_run(0, optimizer=optimizer, sign=sign, lr=0.1)
+    window.session.wait_for_runs()
+    assert shown in window.stepper.readout.text()
+
+
 def test_one_variable_shows_a_curve_with_its_tangent(make_main_window) -> None:
     window = make_main_window("double-well")
     assert window.session.plot.axes == ("x",)

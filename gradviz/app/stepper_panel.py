@@ -329,6 +329,16 @@ class StepperPanel(QWidget):
         fixed = ", ".join(f"{variable} = {format_number(self._session.fixed.get(variable, 0.0))}" for variable in held)
         return f"({partials}) = ({gradient}), length {format_number(norm)} ({fixed} held)"
 
+    @staticmethod
+    def _update_text(optimizer: str, correct: bool, name: str) -> str:
+        """The update the run takes: w − η∇f for plain descent, the optimizer's step on ∇f (or on −∇f) for others."""
+        wrong = "<b style='color:#b00020'>{}</b>"
+        if optimizer in ("gd", "newton"):
+            sign = "−" if correct else wrong.format("+")
+            return f"w {sign} η{'H⁻¹' if optimizer == 'newton' else ''}∇{name}"
+        fed = f"∇{name}" if correct else wrong.format(f"−∇{name}")
+        return f"{dict(OPTIMIZERS)[optimizer]} step on {fed}"
+
     def _show_step(self, step: int) -> None:
         session = self._session
         if not session.runs or session.analysis is None:
@@ -344,7 +354,7 @@ class StepperPanel(QWidget):
             gradient = ", ".join(format_number(g) for g in record.gradient)
             norm = math.sqrt(sum(g * g for g in record.gradient))
             status = result.run.message if state.finished else ""
-            sign = "−" if result.spec.sign == "correct" else "<b style='color:#b00020'>+</b>"
+            update = self._update_text(result.spec.optimizer, result.spec.sign == "correct", name)
             which = ""
             if len(session.runs) > 1:  # say which run each line is, in the run's colour
                 which = (f"<span style='color:{QColor.fromRgbF(*run_colour(index)).name()}'>●</span> "
@@ -353,6 +363,6 @@ class StepperPanel(QWidget):
                 f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1} &nbsp; "
                 f"({', '.join(result.free)}) = ({coordinates}) &nbsp; {name} = {format_number(record.value)} &nbsp; "
                 f"{self._gradient_text(name, result.free, gradient, norm)} &nbsp; "
-                f"w {sign} η∇{name}, η = {format_number(result.spec.lr)} &nbsp; <i>{status}</i>"
+                f"{update}, η = {format_number(result.spec.lr)} &nbsp; <i>{status}</i>"
             )
         self.readout.setText("<br>".join(lines))
