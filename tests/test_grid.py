@@ -9,7 +9,7 @@ import sympy
 from gradviz.core.calculus import differentiate
 from gradviz.core.compiled import CompiledFormula, compile_formula
 from gradviz.core.formula import Formula
-from gradviz.core.grid import Domain, evaluate_grid, log_height, robust_range
+from gradviz.core.grid import Domain, broken_at_poles, evaluate_grid, log_height, robust_range
 
 
 def compiled_of(text: str, variables: tuple[str, ...] = ("x", "y")) -> CompiledFormula:
@@ -169,3 +169,25 @@ def test_log_height_with_a_reference_preserves_sign() -> None:
     np.testing.assert_allclose(heights, np.log1p([10, 1, 0, 1, 10]) * [-1, -1, 0, 1, 1])
     assert np.all(np.diff(heights) > 0)
     assert np.isnan(log_height(np.full(3, np.nan))).all()
+
+
+def test_a_curve_is_broken_where_it_leaps_past_a_pole() -> None:
+    """1/x leaps from far below the range to far above it between two samples: no line is drawn there."""
+    xs = np.linspace(-3.0, 3.0, 200)
+    values = 1.0 / xs
+    low, high = robust_range(values)
+    broken_xs, broken = broken_at_poles(xs, values, low, high)
+    gap = np.flatnonzero(np.isnan(broken))
+    assert len(gap) == 1 and len(broken) == len(xs) + 1
+    assert broken[gap[0] - 1] < low and broken[gap[0] + 1] > high
+    assert broken_xs[gap[0] - 1] < broken_xs[gap[0]] < broken_xs[gap[0] + 1], "halfway, still rising"
+    assert broken_xs[gap[0]] == pytest.approx(0.0, abs=1e-12)
+    assert np.array_equal(np.delete(broken, gap), values)
+
+
+def test_a_steep_bounded_curve_is_never_broken() -> None:
+    xs = np.linspace(-3.0, 3.0, 200)
+    for values in (np.tanh(80 * xs), np.sign(xs), xs**3, np.exp(xs)):
+        low, high = robust_range(values)
+        broken_xs, broken = broken_at_poles(xs, values, low, high)
+        assert broken_xs is xs and broken is values

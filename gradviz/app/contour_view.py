@@ -28,6 +28,7 @@ from gradviz.app.view_common import (
     simplify_polyline,
     square_around,
 )
+from gradviz.core.grid import broken_at_poles
 
 SKEWED_MEDIAN_POSITION = 0.12
 LOG_LEVEL_SPAN = 1e-4
@@ -962,12 +963,13 @@ class ContourView(pg.GraphicsLayoutWidget):
         ws, fs = np.asarray(ws, dtype=np.float64), np.asarray(fs, dtype=np.float64)
         self._static_changed()
         mode_changed = self._show_field_items(False)
-        self.curve.setData(ws, fs, connect="finite")
         self._set_axis_titles(labels[0], labels[1])
         finite = fs[np.isfinite(fs)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         if height_range is not None and max(lo, height_range[0]) < min(hi, height_range[1]):
             lo, hi = max(lo, float(height_range[0])), min(hi, float(height_range[1]))
+            ws, fs = broken_at_poles(ws, fs, lo, hi)
+        self.curve.setData(ws, fs, connect="finite")
         pad = 0.06 * max(hi - lo, 1e-9)
         self._set_range((ws[0], ws[-1]), (lo - pad, hi + pad))
         if mode_changed:

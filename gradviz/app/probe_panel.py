@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from gradviz.app.contour_view import ContourView
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, wrong_sign
 from gradviz.app.rich_text import RichTextLabel
-from gradviz.core.grid import robust_range
+from gradviz.core.grid import broken_at_poles, robust_range
 from gradviz.core.notation import format_number, partial_label, unicode_name
 from gradviz.core.probe import RELATIVE_STEP, Probe, SliceCurve, probe_at, slice_curves
 from gradviz.core.session import Session
@@ -163,14 +163,16 @@ class SlicePlot(QWidget):
         """Draw one slice and its tangent."""
         self.title.setText(title)
         self.plot.set_axis_title("bottom", unicode_name(curve.axis))
-        finite = np.isfinite(curve.values)
-        self.curve.setData(curve.coordinates, np.where(finite, curve.values, np.nan))
-        if finite.any():  # the range the 3D view would draw (a pole does not flatten the rest), and the point
-            low, high = robust_range(curve.values)
+        values = np.where(np.isfinite(curve.values), curve.values, np.nan)
+        if np.isfinite(values).any():  # the range the 3D view would draw (a pole does not flatten the rest)
+            low, high = robust_range(values)
             if curve.tangent is not None and math.isfinite(curve.f0):
-                low, high = min(low, curve.f0), max(high, curve.f0)
+                low, high = min(low, curve.f0), max(high, curve.f0)  # and the point
             self.plot.show_range((float(curve.coordinates[0]), float(curve.coordinates[-1])),
                                  (float(low), float(high)), 0.02, 0.06)
+            self.curve.setData(*broken_at_poles(curve.coordinates, values, low, high))
+        else:
+            self.curve.setData(curve.coordinates, values)
         if curve.tangent is None:
             self.tangent.setData([], [])
             self.point.setData([], [])

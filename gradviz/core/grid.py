@@ -163,6 +163,22 @@ def robust_range(values: np.ndarray) -> tuple[float, float]:
     return (lo, hi)
 
 
+def broken_at_poles(coordinates: np.ndarray, values: np.ndarray, low: float,
+                    high: float) -> tuple[np.ndarray, np.ndarray]:
+    """A sampled curve with a NaN put between neighbours that leap from beyond one end of [low, high] to the other.
+
+    Such a leap is a pole between two samples (1/x at 0): drawn, it would be a vertical line the function
+    never takes. A bounded curve keeps its true extremes in robust_range's range, so it never leaps across it.
+    The NaN sits halfway between its neighbours' coordinates, so the coordinates still rise.
+    """
+    above, below = values > high, values < low
+    gaps = np.flatnonzero((above[:-1] & below[1:]) | (below[:-1] & above[1:])) + 1
+    if gaps.size == 0:
+        return coordinates, values
+    halfway = (coordinates[gaps - 1] + coordinates[gaps]) / 2.0
+    return np.insert(coordinates, gaps, halfway), np.insert(values.astype(float), gaps, np.nan)
+
+
 def _is_resolved_extreme(field: np.ndarray, flat_index: int) -> bool:
     """Whether the extreme at ``flat_index`` is an interior cell that its neighbours closely follow.
 
