@@ -248,6 +248,17 @@ def test_a_height_range_keeps_a_pole_from_flattening_the_map(view):
     assert len(labels) >= 4 and min(labels) >= -6.0 and max(labels) <= 8.0
 
 
+def test_no_stack_of_level_lines_runs_along_a_pole(view):
+    xs, heights, gx, gy = pole_field()  # the pole runs between the columns at x = ±0.0202
+    view.set_field(xs, xs, heights, gx, gy)
+    near_the_pole = np.abs(np.asarray(view.level_lines.xData)) < 0.01
+    assert near_the_pole.sum() > 100, "every level f leaps past gets a line along the pole"
+    view.set_field(xs, xs, heights, gx, gy, height_range=(-6.0, 8.0))
+    line_xs = np.asarray(view.level_lines.xData)
+    assert not (np.abs(line_xs) < 0.01).any()
+    assert np.isfinite(line_xs).sum() > 100, "the other lines stay"
+
+
 def test_levels_given_outside_the_height_range_are_left_out_with_their_labels(view):
     xs, heights, gx, gy = pole_field()
     view.set_field(xs, xs, heights, gx, gy, levels=np.array([-20.0, -1.0, 1.0, 2.0, 20.0]),

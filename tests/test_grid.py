@@ -9,7 +9,7 @@ import sympy
 from gradviz.core.calculus import differentiate
 from gradviz.core.compiled import CompiledFormula, compile_formula
 from gradviz.core.formula import Formula
-from gradviz.core.grid import Domain, broken_at_poles, evaluate_grid, log_height, robust_range
+from gradviz.core.grid import Domain, broken_at_poles, evaluate_grid, log_height, pole_neighbours, robust_range
 
 
 def compiled_of(text: str, variables: tuple[str, ...] = ("x", "y")) -> CompiledFormula:
@@ -191,3 +191,11 @@ def test_a_steep_bounded_curve_is_never_broken() -> None:
         low, high = robust_range(values)
         broken_xs, broken = broken_at_poles(xs, values, low, high)
         assert broken_xs is xs and broken is values
+
+
+def test_the_points_beside_a_pole_are_found_along_either_axis() -> None:
+    values = np.array([[1.0, 50.0, -50.0, 1.0], [1.0, 2.0, 3.0, 4.0], [80.0, 1.0, 1.0, 1.0], [-80.0, 1.0, 1.0, 1.0]])
+    beside = pole_neighbours(values, -10.0, 10.0)
+    assert sorted(zip(*np.nonzero(beside), strict=True)) == [(0, 1), (0, 2), (2, 0), (3, 0)]
+    assert not pole_neighbours(values, -100.0, 100.0).any()
+    assert not pole_neighbours(np.abs(values), -10.0, 10.0).any(), "beyond one end only: no pole"

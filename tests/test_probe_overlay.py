@@ -333,3 +333,14 @@ def test_thinning_a_polyline_keeps_it_within_tolerance_and_keeps_its_ends() -> N
     spike = np.array([[0.0, 0.0], [5.0, 0.0], [-3.0, 0.0], [10.0, 0.0]])  # doubles back along its own chord
     assert np.array_equal(simplify_polyline(spike, 0.1), spike)
     assert np.array_equal(simplify_polyline(spike[:2], 0.1), spike[:2])
+
+
+def test_a_slice_on_the_surface_breaks_where_it_leaps_past_a_pole() -> None:
+    """f(x, y0) of 1/x + y² runs from the floor to the top of the box between two samples: no line there."""
+    session = session_for("bowl")
+    session.set_analysis(analyze_in_process("1/x + y^2"))
+    session.set_probe({"x": 1.5, "y": 0.5})
+    surface, _ = ProbePresenter(session, None, None).compute()
+    along_x = surface.slices[0].curve
+    assert np.isnan(along_x[:, 2]).sum() == 1
+    assert not np.isnan(surface.slices[1].curve[:, 2]).any(), "along y, f is a parabola"

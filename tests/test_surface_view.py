@@ -281,6 +281,31 @@ def test_coarse_triangles_use_every_other_grid_line():
     assert not np.isin(coarse_grid_triangles(finite), [2 * 6 + 2]).any()
 
 
+def test_no_wall_is_drawn_where_the_surface_leaps_past_a_pole(view):
+    """1/x + y²: the triangles between x < 0 and x > 0 next to the pole would stand from the floor to the top."""
+    xs = np.linspace(-3.0, 3.0, 122)  # no sample at 0: the pole lies between two columns
+    grid_x, grid_y = np.meshgrid(xs, xs)
+    heights = 1.0 / grid_x + grid_y**2
+    view.set_surface(xs, xs, heights, (-6.0, 12.0))
+    for triangles in (view.mesh_item.triangles.pending, view.mesh_item.coarse_triangles.pending):
+        corners = heights.ravel()[triangles]
+        assert len(triangles) > 0
+        assert not ((corners > 12.0).any(axis=1) & (corners < -6.0).any(axis=1)).any()
+    kept = view.mesh_item.triangles.pending
+    assert len(kept) == 2 * 121 * 121 - 2 * 121, "one column of cells, at the pole, is left out"
+    view.set_surface(xs, xs, heights, (-1e6, 1e6))
+    assert len(view.mesh_item.triangles.pending) == 2 * 121 * 121, "inside the range, nothing is left out"
+
+
+def test_grid_triangles_leave_out_leaps_between_the_ends_only():
+    finite = np.ones((2, 3), dtype=bool)
+    above = np.array([[True, False, False], [True, False, False]])
+    below = np.array([[False, True, False], [False, True, False]])
+    triangles = grid_triangles(finite, above, below)
+    assert len(triangles) == 2, "the cell between the ends is left out, the next one kept"
+    assert len(grid_triangles(finite, above, np.zeros_like(below))) == 4
+
+
 def test_level_coordinates_are_integers_on_levels_and_held_beyond():
     levels = np.array([1.0, 2.0, 4.0])
     coordinates = level_coordinates(np.array([1.0, 3.0, 4.0, -10.0, 10.0]), levels, 1.0)

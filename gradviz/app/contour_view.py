@@ -28,7 +28,7 @@ from gradviz.app.view_common import (
     simplify_polyline,
     square_around,
 )
-from gradviz.core.grid import broken_at_poles
+from gradviz.core.grid import broken_at_poles, pole_neighbours
 
 SKEWED_MEDIAN_POSITION = 0.12
 LOG_LEVEL_SPAN = 1e-4
@@ -872,7 +872,10 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._static_changed()
         mode_changed = self._show_field_items(True)
         self._set_fill(xs, ys, heights, levels, lo, hi)
-        lines = contour_polylines(xs, ys, heights, levels)
+        contoured = heights
+        if height_range is not None:  # no stack of level lines along a pole
+            contoured = np.where(pole_neighbours(heights, lo, hi), np.nan, heights)
+        lines = contour_polylines(xs, ys, contoured, levels)
         self.level_lines.setData(lines[:, 0], lines[:, 1], connect="finite")
         if gx is not None and gy is not None:
             blank = ~np.isfinite(heights)

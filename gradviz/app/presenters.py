@@ -8,7 +8,6 @@ from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.contour_view import ContourView, log_scale_levels
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.view_common import TrajectoryData
-from gradviz.core.grid import broken_at_poles
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
@@ -97,8 +96,7 @@ class SurfacePresenter(_Presenter):
         display_range = self.scale.display_range(field.display_range)
         ticks = self.scale.ticks(field.display_range)
         if self.one_variable:
-            ws, heights = broken_at_poles(field.xs, heights, *display_range)  # no wall where f leaps past a pole
-            self.view.set_curve(ws, heights, display_range, labels=self.labels(), z_ticks=ticks)
+            self.view.set_curve(field.xs, heights, display_range, labels=self.labels(), z_ticks=ticks)
         else:
             self.view.set_surface(field.xs, field.ys, heights, display_range, labels=self.labels(), z_ticks=ticks)
 

@@ -43,7 +43,7 @@ from gradviz.app.view_common import (
     SurfaceProbeOverlay,
 )
 from gradviz.core.compiled import CompiledFormula
-from gradviz.core.grid import GridField
+from gradviz.core.grid import GridField, broken_at_poles
 from gradviz.core.height_scale import HeightScale, height_scale_for
 from gradviz.core.notation import format_number, gradient_label, partial_label, unicode_name
 from gradviz.core.probe import Probe, SliceCurve, contour_tangent_direction, probe_at, slice_curves, tangent_plane
@@ -209,8 +209,9 @@ def surface_overlay(probe: Probe, slices: tuple[SliceCurve, ...], scale: HeightS
         if len(slices) == 1:
             lines.append(SliceLine(np.zeros((0, 2)), segment, colour, label))
             continue
+        along, heights = broken_at_poles(along, scale.forward(values), low, high)  # no line up a pole
         curve_points = np.repeat(point[None, :], len(along), axis=0)
-        curve_points[:, index], curve_points[:, 2] = along, scale.forward(values)
+        curve_points[:, index], curve_points[:, 2] = along, heights
         tangent = np.repeat(point[None, :], 2, axis=0)
         tangent[:, index], tangent[:, 2] = segment[:, 0], segment[:, 1]
         lines.append(SliceLine(curve_points, tangent, colour, label))

@@ -492,9 +492,14 @@ class SurfaceMeshItem(ShadedItem):
         return self.triangles.index_count // 3
 
     def set_mesh(
-        self, scene_xs: np.ndarray, scene_ys: np.ndarray, scene_zs: np.ndarray, level_coordinates: np.ndarray
+        self, scene_xs: np.ndarray, scene_ys: np.ndarray, scene_zs: np.ndarray, level_coordinates: np.ndarray,
+        above: np.ndarray | None = None, below: np.ndarray | None = None,
     ) -> None:
-        """Build the vertex and index arrays of a (ny, nx) height field given in scene units."""
+        """Build the vertex and index arrays of a (ny, nx) height field given in scene units.
+
+        above and below mark the points whose heights were clamped to the top and bottom of the box: see
+        grid_triangles.
+        """
         finite = np.isfinite(scene_zs)
         grid_x, grid_y = np.meshgrid(scene_xs, scene_ys)
         normals = grid_normals(scene_xs, scene_ys, scene_zs)
@@ -505,9 +510,10 @@ class SurfaceMeshItem(ShadedItem):
         vertices[..., 3:6] = normals
         vertices[..., 6] = np.where(finite, level_coordinates, -1.0)
         self._vertices = vertices.reshape(-1, 7)
-        self.triangles.pending = grid_triangles(finite)
+        self.triangles.pending = grid_triangles(finite, above, below)
         coarse = finite.size > self.COARSE_ABOVE
-        self.coarse_triangles.pending = coarse_grid_triangles(finite) if coarse else np.zeros(0, dtype=np.uint32)
+        self.coarse_triangles.pending = (coarse_grid_triangles(finite, above, below) if coarse
+                                         else np.zeros(0, dtype=np.uint32))
         self.update()
 
     def set_colormap(self, lut: np.ndarray) -> None:
@@ -639,28 +645,42 @@ def grid_normals(xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> np.ndarray:
     return normals
 
 
-def grid_triangles(finite: np.ndarray) -> np.ndarray:
+def _per_triangle(points: np.ndarray, combine: Callable[..., np.ndarray]) -> np.ndarray:
+    """A point mask combined over the corners of each triangle of the grid, in grid_triangles' order."""
+    corner_a, corner_b = points[:-1, :-1], points[:-1, 1:]
+    corner_c, corner_d = points[1:, :-1], points[1:, 1:]
+    return np.stack([combine(combine(corner_a, corner_b), corner_d).ravel(),
+                     combine(combine(corner_a, corner_d), corner_c).ravel()], axis=1).ravel()
+
+
+def grid_triangles(finite: np.ndarray, above: np.ndarray | None = None, below: np.ndarray | None = None) -> np.ndarray:
     """uint32 triangle indices of a (ny, nx) grid, two per cell, leaving out those touching invalid points.
 
+    With the points above and below the drawn height range, triangles with corners beyond both ends are
+    left out too: f leaps past a pole there (1/x at 0), and drawn they would make a wall it never takes.
     The two triangles of a cell are kept together, row by row, so the GPU reuses shared vertices.
     """
     ny, nx = finite.shape
     triangles = _all_grid_triangles(ny, nx)
-    if finite.all():
+    leaps = above is not None and below is not None and bool(above.any()) and bool(below.any())
+    if finite.all() and not leaps:
         return triangles
-    corner_a, corner_b = finite[:-1, :-1], finite[:-1, 1:]
-    corner_c, corner_d = finite[1:, :-1], finite[1:, 1:]
-    keep = np.stack([(corner_a & corner_b & corner_d).ravel(), (corner_a & corner_d & corner_c).ravel()], axis=1)
-    return triangles[keep.ravel()]
+    keep = _per_triangle(finite, np.logical_and)
+    if leaps:
+        keep &= ~(_per_triangle(above, np.logical_or) & _per_triangle(below, np.logical_or))
+    return triangles[keep]
 
 
-def coarse_grid_triangles(finite: np.ndarray) -> np.ndarray:
+def coarse_grid_triangles(finite: np.ndarray, above: np.ndarray | None = None,
+                          below: np.ndarray | None = None) -> np.ndarray:
     """Triangles over every other grid line (and the last ones), as indices into the full (ny, nx) grid."""
     ny, nx = finite.shape
     rows = np.unique(np.append(np.arange(0, ny, 2), ny - 1))
     columns = np.unique(np.append(np.arange(0, nx, 2), nx - 1))
     full_index = (rows[:, None] * nx + columns[None, :]).ravel().astype(np.uint32)
-    return full_index[grid_triangles(finite[np.ix_(rows, columns)])]
+    subgrid = np.ix_(rows, columns)
+    beyond = (None, None) if above is None or below is None else (above[subgrid], below[subgrid])
+    return full_index[grid_triangles(finite[subgrid], *beyond)]
 
 
 @functools.lru_cache(maxsize=4)
@@ -1338,7 +1358,9 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             coordinates = level_coordinates(np.clip(heights, lo, hi), np.asarray(levels, dtype=np.float64), hi - lo)
         else:
             coordinates = np.full(heights.shape, -1.0)
-        self.mesh_item.set_mesh(mapping.scene_x(xs), mapping.scene_y(ys), scene_zs, coordinates)
+        with np.errstate(invalid="ignore"):
+            above, below = heights > hi, heights < lo
+        self.mesh_item.set_mesh(mapping.scene_x(xs), mapping.scene_y(ys), scene_zs, coordinates, above, below)
         self.trajectory_item.set_clip(BOX_HALF_WIDTH, mapping.half_depth)
         half_width, half_depth = BOX_HALF_WIDTH * CLIP_SLACK, mapping.half_depth * CLIP_SLACK
         self.probe_item.set_box((-half_width, -half_depth, 0.0), (half_width, half_depth, BOX_HEIGHT + TRAJECTORY_LIFT))

@@ -179,6 +179,25 @@ def broken_at_poles(coordinates: np.ndarray, values: np.ndarray, low: float,
     return np.insert(coordinates, gaps, halfway), np.insert(values.astype(float), gaps, np.nan)
 
 
+def pole_neighbours(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """The grid points next to a neighbour on the far side of [low, high]: a pole runs between them.
+
+    Level lines drawn there would stack up along the pole, one for every level f leaps past.
+    """
+    above, below = values > high, values < low
+    beside = np.zeros(values.shape, dtype=bool)
+    if not (above.any() and below.any()):
+        return beside
+    for axis in range(values.ndim):
+        first = [slice(None)] * values.ndim
+        second = [slice(None)] * values.ndim
+        first[axis], second[axis] = slice(None, -1), slice(1, None)
+        leaps = (above[tuple(first)] & below[tuple(second)]) | (below[tuple(first)] & above[tuple(second)])
+        beside[tuple(first)] |= leaps
+        beside[tuple(second)] |= leaps
+    return beside
+
+
 def _is_resolved_extreme(field: np.ndarray, flat_index: int) -> bool:
     """Whether the extreme at ``flat_index`` is an interior cell that its neighbours closely follow.
 
