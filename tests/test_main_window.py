@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtWidgets import QWidget
 
 from gradviz.app.presenters import run_colour
 from gradviz.core.descent import OPTIMIZER_NAMES
@@ -119,6 +121,25 @@ def test_every_optimizer_leaves_the_docks_their_width(make_main_window, qtbot) -
         assert dock.width() == width, optimizer
         assert stepper.parameter_widget.isVisible() == bool(stepper._parameter_boxes), optimizer
     assert window.session.run_specs[0].optimizer == OPTIMIZER_NAMES[-1]
+
+
+def test_the_stepper_settings_wrap_in_a_narrow_window(make_main_window, qtbot) -> None:
+    """At 1024 pixels the settings take a second line, leaving the docks room; wide, they take one."""
+    window = make_main_window("bowl", size=(1024, 768))
+    row = window.stepper.settings_row
+    qtbot.wait(50)
+    groups = [group for group in row.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+              if group.isVisible()]
+    def lines() -> int:
+        centres = sorted(group.geometry().center().y() for group in groups)
+        return 1 + sum(later - earlier > 8 for earlier, later in itertools.pairwise(centres))
+
+    assert len(groups) == 3 and lines() == 2
+    assert all(row.rect().contains(group.geometry()) for group in groups), "every control shows whole"
+    assert window.teaching_docks.docks["probe_dock"].width() >= 230
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: lines() == 1, timeout=3000)
+    assert all(row.rect().contains(group.geometry()) for group in groups)
 
 
 def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:

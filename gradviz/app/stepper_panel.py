@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.app.presenters import run_colour
 from gradviz.app.rich_text import RichTextLabel
+from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.notation import format_number
 from gradviz.core.session import Session
 
@@ -138,12 +139,6 @@ class StepperPanel(QWidget):
             self.optimizer_box.addItem(title, name)
         self.optimizer_box.activated.connect(lambda _: self._edit_run(optimizer=self.optimizer_box.currentData(),
                                                                       params={}))
-        # the optimizer's settings get a row of their own, shown when it has some: beside the others, they
-        # widened the window and squeezed the teaching panels
-        self.parameter_widget = QWidget()
-        self.parameter_row = QHBoxLayout(self.parameter_widget)
-        self.parameter_row.setContentsMargins(0, 0, 0, 0)
-        self.parameter_widget.setVisible(False)
         self._parameter_boxes: dict[str, QDoubleSpinBox] = {}
 
         self.readout = RichTextLabel()
@@ -159,23 +154,19 @@ class StepperPanel(QWidget):
         transport.addWidget(self.lr_slider, 1)
         transport.addWidget(self.lr_edit)
         self._learning_rate_row = transport
-        settings = QHBoxLayout()
-        settings.addWidget(self.speed_box)
-        settings.addWidget(self.budget_box)
-        settings.addSpacing(16)
-        settings.addWidget(QLabel("update:"))
-        settings.addWidget(self.correct_button)
-        settings.addWidget(self.wrong_button)
-        settings.addSpacing(16)
-        settings.addWidget(QLabel("optimizer:"))
-        settings.addWidget(self.optimizer_box)
-        settings.addStretch(1)
+        # the settings wrap onto a second line in a narrow window rather than squeezing the teaching panels
+        self.settings_row = WrappingRow()
+        self.settings_row.add_group(self.speed_box, self.budget_box)
+        self.settings_row.add_group(QLabel("update:"), self.correct_button, self.wrong_button)
+        self.settings_row.add_group(QLabel("optimizer:"), self.optimizer_box)
+        self.parameter_widget = self.settings_row.add_group()  # the optimizer's own settings, when it has some
+        self.parameter_row = self.parameter_widget.layout()
+        self.parameter_widget.setVisible(False)
         self.controls = QWidget()
         controls_layout = QVBoxLayout(self.controls)
         controls_layout.setContentsMargins(0, 0, 0, 0)
         controls_layout.addLayout(transport)
-        controls_layout.addLayout(settings)
-        controls_layout.addWidget(self.parameter_widget)
+        controls_layout.addWidget(self.settings_row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 6)
         layout.addWidget(self.controls)
@@ -295,9 +286,8 @@ class StepperPanel(QWidget):
             self.parameter_row.addWidget(QLabel(title))
             self.parameter_row.addWidget(box)
             self._parameter_boxes[key] = box
-        if self._parameter_boxes:
-            self.parameter_row.addStretch(1)
         self.parameter_widget.setVisible(bool(self._parameter_boxes))
+        self.settings_row.updateGeometry()
 
     def _parameter_edited(self, key: str, value: float) -> None:
         if self._updating or not self._session.run_specs:

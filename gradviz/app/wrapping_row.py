@@ -1,0 +1,101 @@
+"""A row of control groups that wraps onto more lines when the window is narrow, so the docks keep their room."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
+
+GROUP_SPACING = 16  # between groups on a line, as the stepper's rows space theirs
+LINE_SPACING = 4
+
+
+class WrappingRow(QWidget):
+    """Groups of controls laid out left to right, starting a new line where the next group would not fit.
+
+    Each group keeps its preferred size and stays whole. The row asks for the height its current width needs:
+    splitters and box layouts ask a widget for its size hints only, never for a height at a width. A one-line
+    row at 1280 pixels thus wraps at 1024 instead of holding the window wide and squeezing the docks.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        """An empty row."""
+        super().__init__(parent)
+        self._groups: list[QWidget] = []
+        self._asked_height = 0
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def add_group(self, *widgets: QWidget) -> QWidget:
+        """Add these widgets as one group (never split across lines); returns the group."""
+        group = QWidget(self)
+        layout = QHBoxLayout(group)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in widgets:
+            layout.addWidget(widget)
+        self._groups.append(group)
+        self.updateGeometry()
+        return group
+
+    def _shown_groups(self) -> list[QWidget]:
+        return [group for group in self._groups if not group.isHidden()]
+
+    def _lines(self, width: int) -> list[list[QWidget]]:
+        """The groups on each line at this width (a group wider than the width gets a line of its own)."""
+        lines: list[list[QWidget]] = []
+        used = 0
+        for group in self._shown_groups():
+            group_width = group.sizeHint().width()
+            if lines and used + GROUP_SPACING + group_width <= width:
+                lines[-1].append(group)
+                used += GROUP_SPACING + group_width
+            else:
+                lines.append([group])
+                used = group_width
+        return lines
+
+    def _height_of(self, lines: list[list[QWidget]]) -> int:
+        heights = [max(group.sizeHint().height() for group in line) for line in lines]
+        return sum(heights) + LINE_SPACING * max(len(heights) - 1, 0)
+
+    def _height_at_current_width(self) -> int:
+        return self._height_of(self._lines(max(self.width(), 1)))
+
+    def sizeHint(self) -> QSize:
+        """Every group on one line, at the height the current width needs."""
+        groups = self._shown_groups()
+        width = sum(group.sizeHint().width() for group in groups) + GROUP_SPACING * max(len(groups) - 1, 0)
+        self._asked_height = self._height_at_current_width()
+        return QSize(width, self._asked_height)
+
+    def minimumSizeHint(self) -> QSize:
+        """As wide as the widest group, at the height the current width needs."""
+        width = max((group.sizeHint().width() for group in self._shown_groups()), default=0)
+        self._asked_height = self._height_at_current_width()
+        return QSize(width, self._asked_height)
+
+    def place_groups(self) -> None:
+        """Put each group at its preferred size on its line, lines top to bottom."""
+        top = 0
+        for line in self._lines(max(self.width(), 1)):
+            left = 0
+            line_height = max(group.sizeHint().height() for group in line)
+            for group in line:
+                hint = group.sizeHint()
+                group.setGeometry(left, top + (line_height - hint.height()) // 2, hint.width(), hint.height())
+                left += hint.width() + GROUP_SPACING
+            top += line_height + LINE_SPACING
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Place the groups at the new width; ask for another height if it needs one."""
+        super().resizeEvent(event)
+        self.place_groups()
+        if self._height_at_current_width() != self._asked_height:
+            self.updateGeometry()
+
+    def event(self, event: QEvent) -> bool:
+        """A group's size or visibility changed: place the groups again and ask for the room they now need."""
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.place_groups()
+            self.updateGeometry()
+            return True
+        return super().event(event)
