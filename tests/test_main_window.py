@@ -123,23 +123,30 @@ def test_every_optimizer_leaves_the_docks_their_width(make_main_window, qtbot) -
     assert window.session.run_specs[0].optimizer == OPTIMIZER_NAMES[-1]
 
 
-def test_the_stepper_settings_wrap_in_a_narrow_window(make_main_window, qtbot) -> None:
-    """At 1024 pixels the settings take a second line, leaving the docks room; wide, they take one."""
+def test_the_stepper_rows_wrap_in_a_narrow_window(make_main_window, qtbot) -> None:
+    """At 1024 pixels the stepper's rows take two lines each, leaving the docks room; wide, they take one."""
     window = make_main_window("bowl", size=(1024, 768))
-    row = window.stepper.settings_row
+    stepper = window.stepper
     qtbot.wait(50)
-    groups = [group for group in row.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
-              if group.isVisible()]
-    def lines() -> int:
-        centres = sorted(group.geometry().center().y() for group in groups)
+
+    def groups(row: QWidget) -> list[QWidget]:
+        return [group for group in row.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                if group.isVisible()]
+
+    def lines(row: QWidget) -> int:
+        centres = sorted(group.geometry().center().y() for group in groups(row))
         return 1 + sum(later - earlier > 8 for earlier, later in itertools.pairwise(centres))
 
-    assert len(groups) == 3 and lines() == 2
-    assert all(row.rect().contains(group.geometry()) for group in groups), "every control shows whole"
-    assert window.teaching_docks.docks["probe_dock"].width() >= 230
+    rows = (stepper.transport_row, stepper.settings_row)
+    assert [len(groups(row)) for row in rows] == [2, 3] and [lines(row) for row in rows] == [2, 2]
+    for row in rows:
+        assert all(row.rect().contains(group.geometry()) for group in groups(row)), "every control shows whole"
+    assert window.teaching_docks.docks["probe_dock"].width() >= 300
+    assert stepper.lr_slider.width() > 0.5 * stepper.transport_row.width(), "the slider fills its line"
     window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: lines() == 1, timeout=3000)
-    assert all(row.rect().contains(group.geometry()) for group in groups)
+    qtbot.waitUntil(lambda: [lines(row) for row in rows] == [1, 1], timeout=3000)
+    for row in rows:
+        assert all(row.rect().contains(group.geometry()) for group in groups(row))
 
 
 def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:

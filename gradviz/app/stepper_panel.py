@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -146,14 +145,10 @@ class StepperPanel(QWidget):
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         # two short rows rather than one long one, so that a 1280-pixel window leaves the teaching panels room
-        transport = QHBoxLayout()
-        for widget in (self.reset_button, self.back_button, self.play_button, self.step_button):
-            transport.addWidget(widget)
-        transport.addSpacing(16)
-        transport.addWidget(QLabel("η"))
-        transport.addWidget(self.lr_slider, 1)
-        transport.addWidget(self.lr_edit)
-        self._learning_rate_row = transport
+        self.transport_row = WrappingRow()
+        self.transport_row.add_group(self.reset_button, self.back_button, self.play_button, self.step_button)
+        learning_rate = self.transport_row.add_group(QLabel("η"), self.lr_slider, self.lr_edit, stretch=self.lr_slider)
+        self._learning_rate_row = learning_rate.layout()
         # the settings wrap onto a second line in a narrow window rather than squeezing the teaching panels
         self.settings_row = WrappingRow()
         self.settings_row.add_group(self.speed_box, self.budget_box)
@@ -165,7 +160,7 @@ class StepperPanel(QWidget):
         self.controls = QWidget()
         controls_layout = QVBoxLayout(self.controls)
         controls_layout.setContentsMargins(0, 0, 0, 0)
-        controls_layout.addLayout(transport)
+        controls_layout.addWidget(self.transport_row)
         controls_layout.addWidget(self.settings_row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 6)

@@ -22,16 +22,22 @@ class WrappingRow(QWidget):
         """An empty row."""
         super().__init__(parent)
         self._groups: list[QWidget] = []
+        self._stretching: set[QWidget] = set()
         self._asked_height = 0
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
-    def add_group(self, *widgets: QWidget) -> QWidget:
-        """Add these widgets as one group (never split across lines); returns the group."""
+    def add_group(self, *widgets: QWidget, stretch: QWidget | None = None) -> QWidget:
+        """Add these widgets as one group (never split across lines); returns the group.
+
+        With a stretch widget (one of them), the group fills the rest of its line, that widget taking the room.
+        """
         group = QWidget(self)
         layout = QHBoxLayout(group)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in widgets:
-            layout.addWidget(widget)
+            layout.addWidget(widget, 1 if widget is stretch else 0)
+        if stretch is not None:
+            self._stretching.add(group)
         self._groups.append(group)
         self.updateGeometry()
         return group
@@ -81,8 +87,9 @@ class WrappingRow(QWidget):
             line_height = max(group.sizeHint().height() for group in line)
             for group in line:
                 hint = group.sizeHint()
-                group.setGeometry(left, top + (line_height - hint.height()) // 2, hint.width(), hint.height())
-                left += hint.width() + GROUP_SPACING
+                width = max(hint.width(), self.width() - left) if group in self._stretching else hint.width()
+                group.setGeometry(left, top + (line_height - hint.height()) // 2, width, hint.height())
+                left += width + GROUP_SPACING
             top += line_height + LINE_SPACING
 
     def resizeEvent(self, event: QResizeEvent) -> None:
