@@ -149,6 +149,23 @@ def test_the_stepper_rows_wrap_in_a_narrow_window(make_main_window, qtbot) -> No
         assert all(row.rect().contains(group.geometry()) for group in groups(row))
 
 
+def test_the_status_bar_takes_back_a_refusal_that_no_longer_holds(make_main_window, qtbot) -> None:
+    """A run that could not start, or a formula not used, is no longer reported once the next one works."""
+    window = make_main_window("bowl")
+    status = window.statusBar()
+    type_formula(window, qtbot, "sqrt(-x^2 - y^2)")
+    window.session.wait_for_runs()
+    assert status.currentMessage().startswith("The run cannot start")
+    type_formula(window, qtbot, "log(x) + y")
+    window.session.wait_for_runs()
+    assert window.session.runs and status.currentMessage() == ""
+    type_formula(window, qtbot, "x^2 + (")
+    qtbot.waitUntil(lambda: status.currentMessage().startswith("Formula not used"), timeout=3000)
+    type_formula(window, qtbot, "x^2 + y^2")
+    qtbot.waitUntil(lambda: window.session.error is None, timeout=3000)
+    assert status.currentMessage() == ""
+
+
 def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:
     window = make_main_window("six-hump-camel", size=(1000, 700))
     box = window.formula_panel.formula_edit

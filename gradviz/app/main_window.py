@@ -33,11 +33,12 @@ from gradviz.core.errors import GradvizError
 from gradviz.core.notation import format_number
 from gradviz.core.presets import Preset, all_presets
 from gradviz.core.scenario import Scenario, save_scenario
-from gradviz.core.session import Session
+from gradviz.core.session import RUN_REFUSED, Session
 
 SCENARIO_FILTER = "gradviz scenarios and lessons (*.gradviz.json *.json);;All files (*)"
 LR_KEY_STEP = 10  # slider positions per +/- key press (a tenth of a decade)
 RANGE_FOLLOW_MS = 150
+FORMULA_REFUSED = "Formula not used"  # how the status bar says a typed formula was not taken
 
 
 class MainWindow(QMainWindow):
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.formula_panel.preset_chosen.connect(self.open_preset)
         self.session.error_changed.connect(self._show_error_in_status)
         self.session.notice.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.session.runs_changed.connect(self._forget_refused_run)
         self.camera_link = CameraLink(self.session, self.surface_view)
         self.lesson_player = LessonPlayer(self)
         self.presentation = PresentationMode(self)
@@ -323,8 +325,16 @@ class MainWindow(QMainWindow):
         self.session.set_plot(type(plot)(axes=plot.axes, ranges=ranges, resolution=plot.resolution))
 
     def _show_error_in_status(self, error: object) -> None:
+        """Say why a formula was not used; once one is, take that message away (it no longer holds)."""
         if error is not None:
-            self.statusBar().showMessage(f"Formula not used: {error}", 6000)
+            self.statusBar().showMessage(f"{FORMULA_REFUSED}: {error}", 6000)
+        elif self.statusBar().currentMessage().startswith(FORMULA_REFUSED):
+            self.statusBar().clearMessage()
+
+    def _forget_refused_run(self, runs: tuple) -> None:
+        """Runs are in: a message that the run could not start no longer holds."""
+        if runs and self.statusBar().currentMessage().startswith(RUN_REFUSED):
+            self.statusBar().clearMessage()
 
     # ----- layout memory -------------------------------------------------------------------------------------
     def _restore_layout(self) -> None:

@@ -30,6 +30,9 @@ RunOutcome = tuple[RunResult, ...] | DescentError
 DeliverRuns = Callable[[RunBatch, RunOutcome], None]
 
 
+RUN_REFUSED = "The run cannot start"  # how a notice of runs that could not start begins
+
+
 class RunScheduler(Protocol):
     """Computes a session's runs, at once or in the background, handing the outcome back on the session's thread."""
 
@@ -282,7 +285,7 @@ class Session:
         self._run_request = None
         current = self._runs_analysis is request.analysis and self._runs_axes == request.axes
         if isinstance(outcome, DescentError):
-            self.notice.emit(f"The run cannot start: {outcome}")
+            self.notice.emit(f"{RUN_REFUSED}: {outcome}")
             if current:  # keep the runs shown, and the settings they were computed with
                 if request.fallback_specs is not None:
                     self.run_specs = request.fallback_specs
