@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QScrollArea
 
@@ -75,6 +75,22 @@ def test_no_panel_draws_a_line_up_a_pole(open_window, qtbot) -> None:
     seen(docks, "probe_dock", panel, qtbot)
     for heights in (window.contour_view.curve.yData, panel.slice_plots[0].curve.yData):
         assert np.isnan(heights).sum() == 2, "one break at each pole in (−3, 3)"
+
+
+def test_the_first_slice_shows_whole_under_the_values_in_a_1280_by_720_window(make_main_window, qtbot) -> None:
+    """The slope's picture comes right under its numbers; the gradient check follows (scrolled to, if need be)."""
+    window = make_main_window("rosenbrock", size=(1280, 720))
+    panel = window.teaching_docks.probe_panel
+    seen(window.teaching_docks, "probe_dock", panel, qtbot)
+    qtbot.wait(50)
+    scroll_area = panel.parentWidget()
+    while not isinstance(scroll_area, QScrollArea):
+        scroll_area = scroll_area.parentWidget()
+    viewport = scroll_area.viewport()
+    plot = panel.slice_plots[0]
+    shown = QRect(plot.mapTo(viewport, QPoint(0, 0)), plot.size())
+    assert viewport.rect().contains(shown)
+    assert panel.values_label.y() < plot.y() < panel.check_label.y()
 
 
 def test_probe_tables_keep_their_height_while_stepping_and_shrink_for_a_new_formula(make_main_window, qtbot) -> None:

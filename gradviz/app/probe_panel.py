@@ -212,9 +212,9 @@ class ProbePanel(LazyPanel):
         layout.addLayout(modes)
         layout.addWidget(hint)
         layout.addWidget(self.values_label)
-        layout.addWidget(self.check_label)
-        for plot in self.slice_plots:
+        for plot in self.slice_plots:  # the slopes' pictures right under their numbers, the check after them
             layout.addWidget(plot, 1)
+        layout.addWidget(self.check_label)
 
         for signal in (session.probe_changed, session.runs_changed, session.field_changed):
             signal.connect(self.schedule_refresh)
