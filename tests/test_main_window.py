@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QRectF, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QScrollArea, QWidget
 
 from gradviz.app.presenters import run_colour
 from gradviz.core.descent import OPTIMIZER_NAMES
@@ -143,6 +143,8 @@ def test_the_stepper_rows_wrap_in_a_narrow_window(make_main_window, qtbot) -> No
         assert all(row.rect().contains(group.geometry()) for group in groups(row)), "every control shows whole"
     assert window.teaching_docks.docks["probe_dock"].width() >= 300
     assert stepper.lr_slider.width() > 0.5 * stepper.transport_row.width(), "the slider fills its line"
+    probe_area = window.teaching_docks.docks["probe_dock"].findChild(QScrollArea)
+    assert not probe_area.horizontalScrollBar().isVisible(), "the probe's buttons wrap in the narrow dock"
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: [lines(row) for row in rows] == [1, 1], timeout=3000)
     for row in rows:

@@ -9,7 +9,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QSizePolicy,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from gradviz.app.contour_view import ContourView
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, wrong_sign
 from gradviz.app.rich_text import RichTextLabel
+from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.grid import broken_at_poles, robust_range
 from gradviz.core.notation import format_number, partial_label, unicode_name
 from gradviz.core.probe import RELATIVE_STEP, Probe, SliceCurve, probe_at, slice_curves
@@ -193,14 +193,13 @@ class ProbePanel(LazyPanel):
         self.rows: list[tuple[str, str]] = []
         self._tables_for: tuple[object, tuple[str, ...]] | None = None
 
-        modes = QHBoxLayout()
-        modes.addWidget(QLabel("Probe at:"))
+        modes = WrappingRow(spacing=6)  # in a narrow dock the buttons wrap rather than run off its edge
+        modes.add_group(QLabel("Probe at:"))
         for action in control.actions:
             button = QToolButton()
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            modes.addWidget(button)
-        modes.addStretch(1)
+            modes.add_group(button)
         hint = QLabel(muted(f"Ctrl+click the contour map to pin the probe; {PROBE_MODE_SHORTCUT} follows the mouse."))
         hint.setWordWrap(True)
         self.values_label = RichTextLabel(word_wrap=True, steady=True)
@@ -209,7 +208,7 @@ class ProbePanel(LazyPanel):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        layout.addLayout(modes)
+        layout.addWidget(modes)
         layout.addWidget(hint)
         layout.addWidget(self.values_label)
         for plot in self.slice_plots:  # the slopes' pictures right under their numbers, the check after them

@@ -18,9 +18,10 @@ class WrappingRow(QWidget):
     row at 1280 pixels thus wraps at 1024 instead of holding the window wide and squeezing the docks.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        """An empty row."""
+    def __init__(self, parent: QWidget | None = None, spacing: int = GROUP_SPACING) -> None:
+        """An empty row whose groups stand this far apart on a line."""
         super().__init__(parent)
+        self._spacing = spacing
         self._groups: list[QWidget] = []
         self._stretching: set[QWidget] = set()
         self._asked_height = 0
@@ -51,9 +52,9 @@ class WrappingRow(QWidget):
         used = 0
         for group in self._shown_groups():
             group_width = group.sizeHint().width()
-            if lines and used + GROUP_SPACING + group_width <= width:
+            if lines and used + self._spacing + group_width <= width:
                 lines[-1].append(group)
-                used += GROUP_SPACING + group_width
+                used += self._spacing + group_width
             else:
                 lines.append([group])
                 used = group_width
@@ -69,7 +70,7 @@ class WrappingRow(QWidget):
     def sizeHint(self) -> QSize:
         """Every group on one line, at the height the current width needs."""
         groups = self._shown_groups()
-        width = sum(group.sizeHint().width() for group in groups) + GROUP_SPACING * max(len(groups) - 1, 0)
+        width = sum(group.sizeHint().width() for group in groups) + self._spacing * max(len(groups) - 1, 0)
         self._asked_height = self._height_at_current_width()
         return QSize(width, self._asked_height)
 
@@ -89,7 +90,7 @@ class WrappingRow(QWidget):
                 hint = group.sizeHint()
                 width = max(hint.width(), self.width() - left) if group in self._stretching else hint.width()
                 group.setGeometry(left, top + (line_height - hint.height()) // 2, width, hint.height())
-                left += width + GROUP_SPACING
+                left += width + self._spacing
             top += line_height + LINE_SPACING
 
     def resizeEvent(self, event: QResizeEvent) -> None:
