@@ -168,6 +168,16 @@ def test_the_status_bar_takes_back_a_refusal_that_no_longer_holds(make_main_wind
     assert status.currentMessage() == ""
 
 
+def test_the_gallery_box_leaves_the_formula_box_the_room(make_main_window) -> None:
+    """The box is as wide as its label; its list opens as wide as the longest title."""
+    window = make_main_window("rosenbrock", size=(1024, 768))
+    panel = window.formula_panel
+    box, edit = panel.preset_box, panel.formula_edit
+    assert box.width() < 0.3 * edit.width()
+    assert edit.fontMetrics().horizontalAdvance(edit.text()) < edit.width(), "Rosenbrock's formula shows whole"
+    assert box.view().minimumWidth() > box.view().sizeHintForColumn(0)
+
+
 def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:
     window = make_main_window("six-hump-camel", size=(1000, 700))
     box = window.formula_panel.formula_edit

@@ -101,7 +101,10 @@ class FormulaPanel(QWidget):
         for preset in all_presets():
             self.preset_box.addItem(preset.title, preset)
             self.preset_box.setItemData(self.preset_box.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
-        self.preset_box.setMaximumWidth(300)
+        # the box as wide as its label, its list as wide as the longest title: the formula box gets the room
+        self.preset_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_box.setMinimumContentsLength(len("Gallery…") + 2)
+        self.preset_box.view().setMinimumWidth(self.preset_box.view().sizeHintForColumn(0) + 24)
         self.preset_box.activated.connect(self._preset_activated)
 
         self.formula_edit = QLineEdit()
