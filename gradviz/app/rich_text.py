@@ -179,7 +179,6 @@ class RichTextLabel(QWidget):
         menu.exec(event.globalPos())
 
 
-
 class WrappedNoteLabel(RichTextLabel):
     """Wrapped text that asks for the height its current width needs, for parents that never ask heightForWidth.
 
