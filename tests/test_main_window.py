@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QRectF, Qt
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtWidgets import QScrollArea, QToolBar, QWidget
 
 from gradviz.app.presenters import run_colour
 from gradviz.core.descent import OPTIMIZER_NAMES
@@ -176,6 +176,15 @@ def test_the_gallery_box_leaves_the_formula_box_the_room(make_main_window) -> No
     assert box.width() < 0.3 * edit.width()
     assert edit.fontMetrics().horizontalAdvance(edit.text()) < edit.width(), "Rosenbrock's formula shows whole"
     assert box.view().minimumWidth() > box.view().sizeHintForColumn(0)
+
+
+def test_the_toolbar_buttons_are_the_actions_their_icons_show(make_main_window) -> None:
+    """The save icon saves: counted by position in the File menu, it had become Open lesson."""
+    window = make_main_window("bowl")
+    toolbar = window.findChild(QToolBar)
+    texts = [action.text().replace("&", "") for action in toolbar.actions() if not action.isSeparator()]
+    assert texts == ["Open scenario…", "Save scenario", "Play / pause", "Step forward", "Reset", "Reset 3D view",
+                     "Top view", "Arrows show −∇f (descent direction)", "Log height"]
 
 
 def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:

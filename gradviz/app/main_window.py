@@ -130,10 +130,12 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        file_menu.addAction(self._action("&Open scenario…", self.open_file_dialog, QKeySequence.StandardKey.Open))
+        open_action = self._action("&Open scenario…", self.open_file_dialog, QKeySequence.StandardKey.Open)
+        file_menu.addAction(open_action)
         file_menu.addAction(self._action("Open &lesson…", self.document.open_lesson_dialog))
         file_menu.addMenu(self.document.recent_menu)
-        file_menu.addAction(self._action("&Save scenario", self.save, QKeySequence.StandardKey.Save))
+        save_action = self._action("&Save scenario", self.save, QKeySequence.StandardKey.Save)
+        file_menu.addAction(save_action)
         file_menu.addAction(self._action("Save scenario &as…", self.save_as, QKeySequence.StandardKey.SaveAs))
         file_menu.addSeparator()
         file_menu.addAction(self._action("Export &image…", lambda: export_image_from(self), "Ctrl+E",
@@ -146,9 +148,11 @@ class MainWindow(QMainWindow):
         run_menu = menu.addMenu("&Run")
         self.play_action = self._action("Play / pause", self.stepper.toggle_playing, "Space")
         run_menu.addAction(self.play_action)
-        run_menu.addAction(self._action("Step forward", self.lesson_player.step_forward, "Right"))
+        step_action = self._action("Step forward", self.lesson_player.step_forward, "Right")
+        run_menu.addAction(step_action)
         run_menu.addAction(self._action("Step back", self.lesson_player.step_back, "Left"))
-        run_menu.addAction(self._action("Reset", self._reset, "R"))
+        reset_action = self._action("Reset", self._reset, "R")
+        run_menu.addAction(reset_action)
         run_menu.addAction(self._action("Flip update sign", self.stepper.flip_sign, "S",
                                         "Switch between w − η∇f and w + η∇f"))
         run_menu.addAction(self._action("Larger learning rate", lambda: self._nudge_lr(LR_KEY_STEP), "+"))
@@ -161,8 +165,10 @@ class MainWindow(QMainWindow):
         run_menu.addAction(self.stop_computing_action)
 
         view_menu = menu.addMenu("&View")
-        view_menu.addAction(self._action("Reset 3D view", self.camera_link.reset_view, "Ctrl+0"))
-        view_menu.addAction(self._action("Top view", self.camera_link.top_view, "T"))
+        reset_view_action = self._action("Reset 3D view", self.camera_link.reset_view, "Ctrl+0")
+        top_view_action = self._action("Top view", self.camera_link.top_view, "T")
+        view_menu.addAction(reset_view_action)
+        view_menu.addAction(top_view_action)
         self.arrows_action = self._action("Arrows show −∇f (descent direction)", self._toggle_arrows, "D")
         self.arrows_action.setCheckable(True)
         view_menu.addAction(self.arrows_action)
@@ -189,16 +195,16 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         style = self.style()
         for action, icon in (
-            (file_menu.actions()[0], QStyle.StandardPixmap.SP_DialogOpenButton),
-            (file_menu.actions()[1], QStyle.StandardPixmap.SP_DialogSaveButton),
+            (open_action, QStyle.StandardPixmap.SP_DialogOpenButton),
+            (save_action, QStyle.StandardPixmap.SP_DialogSaveButton),
             (self.play_action, QStyle.StandardPixmap.SP_MediaPlay),
-            (run_menu.actions()[1], QStyle.StandardPixmap.SP_MediaSeekForward),
-            (run_menu.actions()[3], QStyle.StandardPixmap.SP_MediaSkipBackward),
+            (step_action, QStyle.StandardPixmap.SP_MediaSeekForward),
+            (reset_action, QStyle.StandardPixmap.SP_MediaSkipBackward),
         ):
             action.setIcon(style.standardIcon(icon))
             toolbar.addAction(action)
         toolbar.addSeparator()
-        for action in (view_menu.actions()[0], view_menu.actions()[1], self.arrows_action, self.log_action):
+        for action in (reset_view_action, top_view_action, self.arrows_action, self.log_action):
             toolbar.addAction(action)
 
         help_menu = menu.addMenu("&Help")
