@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QRectF, Qt
-from PySide6.QtWidgets import QScrollArea, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
 
 from gradviz.app.presenters import run_colour
 from gradviz.core.descent import OPTIMIZER_NAMES
@@ -353,6 +353,29 @@ def test_the_readout_names_the_update_each_optimizer_takes(make_main_window, opt
     window.session.update_run(0, optimizer=optimizer, sign=sign, lr=0.1)
     window.session.wait_for_runs()
     assert shown in window.stepper.readout.text()
+
+
+def test_enter_in_the_formula_box_hands_the_keys_back_to_the_window(make_main_window, qtbot) -> None:
+    """Ctrl+L to type a formula, Enter to use it: then → steps and Space plays, as a clicker expects."""
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    box = window.formula_panel.formula_edit
+    assert box.hasFocus() and box.selectedText() == box.text()
+    qtbot.keyClicks(box, "x^2 + 3y^2")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    window.controller.wait()
+    qtbot.waitUntil(lambda: window.session.analysis.formula.text == "x^2 + 3y^2", timeout=3000)
+    assert not box.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Right)  # where a key press goes
+    assert window.session.step == 1 and box.text() == "x^2 + 3y^2"
+    rate = window.stepper.lr_edit
+    rate.setFocus()
+    rate.selectAll()
+    qtbot.keyClicks(rate, "0.05")
+    qtbot.keyClick(rate, Qt.Key.Key_Return)
+    window.session.wait_for_runs()
+    assert not rate.hasFocus() and window.session.run_specs[0].lr == 0.05
 
 
 def test_one_variable_shows_a_curve_with_its_tangent(make_main_window) -> None:

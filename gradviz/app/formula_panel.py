@@ -114,7 +114,7 @@ class FormulaPanel(QWidget):
         self.formula_edit.setFont(font)
         self.formula_edit.setClearButtonEnabled(True)
         self.formula_edit.textEdited.connect(controller.submit)
-        self.formula_edit.returnPressed.connect(lambda: controller.submit(self.formula_edit.text(), immediately=True))
+        self.formula_edit.returnPressed.connect(self._formula_entered)
         self.status_label = QLabel()
         self.status_label.setMinimumWidth(90)
 
@@ -196,6 +196,16 @@ class FormulaPanel(QWidget):
         box.setMinimumWidth(80)
         box.valueChanged.connect(self._domain_edited)
         return box
+
+    def edit_formula(self) -> None:
+        """Put the cursor in the formula box, its text selected to type over."""
+        self.formula_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.formula_edit.selectAll()
+
+    def _formula_entered(self) -> None:
+        """Use the formula now, and hand the keys back to the window: Space plays again, a clicker steps."""
+        self._controller.submit(self.formula_edit.text(), immediately=True)
+        self.formula_edit.clearFocus()
 
     def show_formula_text(self, text: str) -> None:
         """Put a formula in the box, as typed text; a long one shows from its start, not its end."""

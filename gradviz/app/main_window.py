@@ -137,6 +137,9 @@ class MainWindow(QMainWindow):
         save_action = self._action("&Save scenario", self.save, QKeySequence.StandardKey.Save)
         file_menu.addAction(save_action)
         file_menu.addAction(self._action("Save scenario &as…", self.save_as, QKeySequence.StandardKey.SaveAs))
+        file_menu.addAction(self._action("Type a &formula", self.formula_panel.edit_formula, "Ctrl+L",
+                                         "Put the cursor in the formula box; Enter uses the formula and hands the "
+                                         "keys back to the window"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("Export &image…", lambda: export_image_from(self), "Ctrl+E",
                                          "Save the views as PNG, or the contour map as SVG, at any size"))

@@ -124,6 +124,7 @@ class StepperPanel(QWidget):
         self.lr_edit.setValidator(QDoubleValidator(1e-12, 1e6, 12))
         self.lr_edit.setToolTip("Exact learning rate η")
         self.lr_edit.editingFinished.connect(self._lr_typed)
+        self.lr_edit.returnPressed.connect(self.lr_edit.clearFocus)  # Space plays again, a clicker steps
 
         self.correct_button = QRadioButton("correct  w ← w − η∇f")
         self.wrong_button = QRadioButton("wrong  w ← w + η∇f")
