@@ -355,8 +355,9 @@ def test_the_readout_names_the_update_each_optimizer_takes(make_main_window, opt
     assert shown in window.stepper.readout.text()
 
 
-def test_enter_in_the_formula_box_hands_the_keys_back_to_the_window(make_main_window, qtbot) -> None:
-    """Ctrl+L to type a formula, Enter to use it: then → steps and Space plays, as a clicker expects."""
+def test_enter_in_a_field_hands_the_keys_back_to_the_window(make_main_window, qtbot) -> None:
+    """Ctrl+L to type a formula, Enter to use it: then → steps and Space plays, as a clicker expects; so too after
+    the learning rate, the budget or a range is typed."""
     window = make_main_window("bowl")
     activate(window, qtbot)
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
@@ -376,6 +377,12 @@ def test_enter_in_the_formula_box_hands_the_keys_back_to_the_window(make_main_wi
     qtbot.keyClick(rate, Qt.Key.Key_Return)
     window.session.wait_for_runs()
     assert not rate.hasFocus() and window.session.run_specs[0].lr == 0.05
+    for box, typed in ((window.stepper.budget_box, "80"), (window.formula_panel.low_boxes[0], "-2")):
+        box.setFocus()
+        box.selectAll()
+        qtbot.keyClicks(box, typed)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+        assert not box.hasFocus() and box.value() == float(typed)
 
 
 def test_one_variable_shows_a_curve_with_its_tangent(make_main_window) -> None:

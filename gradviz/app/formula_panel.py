@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.app.entry_keys import hands_keys_back
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
@@ -189,7 +190,7 @@ class FormulaPanel(QWidget):
         controller.busy_changed.connect(self._show_busy)
 
     def _range_box(self) -> QDoubleSpinBox:
-        box = QDoubleSpinBox()
+        box = hands_keys_back(QDoubleSpinBox())
         box.setRange(-1e6, 1e6)
         box.setDecimals(3)
         box.setKeyboardTracking(False)
@@ -292,7 +293,7 @@ class FormulaPanel(QWidget):
         for name in wanted:
             slider = QSlider(Qt.Orientation.Horizontal)
             slider.setRange(0, FIXED_SLIDER_STEPS)
-            spin = QDoubleSpinBox()
+            spin = hands_keys_back(QDoubleSpinBox())
             spin.setRange(-1e6, 1e6)
             spin.setDecimals(3)
             spin.setSingleStep(0.1)

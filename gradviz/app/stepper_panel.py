@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.app.entry_keys import hands_keys_back
 from gradviz.app.presenters import run_colour
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
@@ -103,12 +104,12 @@ class StepperPanel(QWidget):
         self.step_button.clicked.connect(lambda: self.step_by(1))
         self.play_button.toggled.connect(self.set_playing)
 
-        self.speed_box = QDoubleSpinBox()
+        self.speed_box = hands_keys_back(QDoubleSpinBox())
         self.speed_box.setRange(0.5, 120.0)
         self.speed_box.setValue(8.0)
         self.speed_box.setSuffix(" steps/s")
         self.speed_box.valueChanged.connect(self._speed_changed)
-        self.budget_box = QSpinBox()
+        self.budget_box = hands_keys_back(QSpinBox())
         self.budget_box.setRange(1, 100_000)
         self.budget_box.setPrefix("budget ")
         self.budget_box.setSuffix(" steps")
@@ -124,7 +125,7 @@ class StepperPanel(QWidget):
         self.lr_edit.setValidator(QDoubleValidator(1e-12, 1e6, 12))
         self.lr_edit.setToolTip("Exact learning rate η")
         self.lr_edit.editingFinished.connect(self._lr_typed)
-        self.lr_edit.returnPressed.connect(self.lr_edit.clearFocus)  # Space plays again, a clicker steps
+        hands_keys_back(self.lr_edit)
 
         self.correct_button = QRadioButton("correct  w ← w − η∇f")
         self.wrong_button = QRadioButton("wrong  w ← w + η∇f")
@@ -272,7 +273,7 @@ class StepperPanel(QWidget):
                 item.widget().deleteLater()
         self._parameter_boxes = {}
         for key, title, default, low, high in HYPER_PARAMETERS.get(optimizer, ()):
-            box = QDoubleSpinBox()
+            box = hands_keys_back(QDoubleSpinBox())
             box.setRange(low, high)
             box.setDecimals(4)
             box.setSingleStep(0.01)
