@@ -249,6 +249,14 @@ def test_the_dialog_remembers_the_last_choices(window) -> None:
     assert "frames" in again.summary.text()
 
 
+def test_the_steps_per_frame_read_as_english(window) -> None:
+    dialog = ExportDialog("video", window.session, window)
+    dialog.steps_box.setValue(1)
+    assert dialog.steps_box.text() == "1 step per frame"
+    dialog.steps_box.setValue(3)
+    assert dialog.steps_box.text() == "3 steps per frame"
+
+
 def test_options_are_checked_and_steps_planned() -> None:
     for bad in ({"size": (8, 8)}, {"fps": 0}, {"panels": "side"}, {"steps_per_frame": 0}, {"hold_seconds": -1}):
         with pytest.raises(ExportError):

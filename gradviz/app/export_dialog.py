@@ -102,7 +102,9 @@ class ExportDialog(QDialog):
             self.panels_box.addItem(title, key)
         self.overlay_check = QCheckBox("Caption: formula, step, η, update rule and f")
         self.fps_box = self._spin_box(int(MIN_FPS), int(MAX_FPS), " fps")
-        self.steps_box = self._spin_box(1, 10_000, " step(s) per frame")
+        self.steps_box = self._spin_box(1, 10_000, " step per frame")
+        self.steps_box.valueChanged.connect(
+            lambda count: self.steps_box.setSuffix(" step per frame" if count == 1 else " steps per frame"))
         self.hold_box = self._double_box(0.0, MAX_HOLD_SECONDS, " s at the end")
         self.orbit_box = self._double_box(-MAX_ORBIT_DEGREES, MAX_ORBIT_DEGREES, "° over the video")
         self.summary = QLabel()
