@@ -385,6 +385,15 @@ def test_enter_in_a_field_hands_the_keys_back_to_the_window(make_main_window, qt
         assert not box.hasFocus() and box.value() == float(typed)
 
 
+def test_the_readout_writes_one_variable_plainly(make_main_window) -> None:
+    window = make_main_window("double-well")
+    window.session.set_step(0)
+    (w,) = window.session.runs[0].run.steps[0].point
+    name = window.session.variables[0]
+    text = window.stepper.readout.text()
+    assert f"{name} = {format_number(w)} " in text and f"({name})" not in text
+
+
 def test_one_variable_shows_a_curve_with_its_tangent(make_main_window) -> None:
     window = make_main_window("double-well")
     assert window.session.plot.axes == ("x",)

@@ -311,10 +311,16 @@ class StepperPanel(QWidget):
         """∇f and |∇f|; with variables held fixed, the partials of the run's variables, named as such."""
         held = [variable for variable in self._session.variables if variable not in free]
         if not held:
-            return f"∇{name} = ({gradient}) &nbsp; |∇{name}| = {format_number(norm)}"
+            vector = f"({gradient})" if len(free) > 1 else gradient
+            return f"∇{name} = {vector} &nbsp; |∇{name}| = {format_number(norm)}"
         partials = ", ".join(f"∂{name}/∂{variable}" for variable in free)
         fixed = ", ".join(f"{variable} = {format_number(self._session.fixed.get(variable, 0.0))}" for variable in held)
         return f"({partials}) = ({gradient}), length {format_number(norm)} ({fixed} held)"
+
+    @staticmethod
+    def _point_text(names: tuple[str, ...], coordinates: str) -> str:
+        """'(x, y) = (1, 2)', or 'w = 1' for one variable."""
+        return f"({', '.join(names)}) = ({coordinates})" if len(names) > 1 else f"{names[0]} = {coordinates}"
 
     @staticmethod
     def _update_text(optimizer: str, correct: bool, name: str) -> str:
@@ -348,7 +354,7 @@ class StepperPanel(QWidget):
                          f"<b>{result.spec.label or titles[result.spec.optimizer]}</b> &nbsp; ")
             lines.append(
                 f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1} &nbsp; "
-                f"({', '.join(result.free)}) = ({coordinates}) &nbsp; {name} = {format_number(record.value)} &nbsp; "
+                f"{self._point_text(result.free, coordinates)} &nbsp; {name} = {format_number(record.value)} &nbsp; "
                 f"{self._gradient_text(name, result.free, gradient, norm)} &nbsp; "
                 f"{update}, η = {format_number(result.spec.lr)} &nbsp; <i>{status}</i>"
             )
