@@ -145,6 +145,10 @@ def test_the_stepper_rows_wrap_in_a_narrow_window(make_main_window, qtbot) -> No
     assert stepper.lr_slider.width() > 0.5 * stepper.transport_row.width(), "the slider fills its line"
     probe_area = window.teaching_docks.docks["probe_dock"].findChild(QScrollArea)
     assert not probe_area.horizontalScrollBar().isVisible(), "the probe's buttons wrap in the narrow dock"
+    window.teaching_docks.show_panel("runs_dock")
+    qtbot.wait(50)
+    runs_area = window.teaching_docks.docks["runs_dock"].findChild(QScrollArea)
+    assert not runs_area.horizontalScrollBar().isVisible(), "the runs panel fits the narrow dock"
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: [lines(row) for row in rows] == [1, 1], timeout=3000)
     for row in rows:

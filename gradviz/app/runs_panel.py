@@ -151,7 +151,7 @@ class RunsPanel(QWidget):
         self.keep_button.setToolTip("Remove every run but the selected one")
         self.keep_button.clicked.connect(self.keep_selected)
         self.count_label = QLabel()
-        self.count_label.setToolTip(CLOCK_NOTE)
+        self.count_label.setToolTip(f"At most {MAX_RUNS} runs side by side. {CLOCK_NOTE}")
         actions = QHBoxLayout()
         actions.addWidget(self.count_label, 1)
         actions.addWidget(self.remove_button)
@@ -197,7 +197,7 @@ class RunsPanel(QWidget):
             item.setExpanded(True)
         self._filling = False
         count = len(self._session.runs)
-        self.count_label.setText(muted(f"{count} of at most {MAX_RUNS} runs"))
+        self.count_label.setText(muted(f"{count} / {MAX_RUNS} runs"))  # short: the dock may be narrow
         self.remove_button.setEnabled(count > 1)
         self.keep_button.setEnabled(count > 1)
         for text, button in self.quick_buttons.items():
