@@ -146,12 +146,11 @@ class StepperPanel(QWidget):
         # long readouts (several runs) are clipped rather than widening the whole window
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-        # two short rows rather than one long one, so that a 1280-pixel window leaves the teaching panels room
+        # two short rows rather than one long one, each wrapping in a narrow window: the teaching panels keep room
         self.transport_row = WrappingRow()
         self.transport_row.add_group(self.reset_button, self.back_button, self.play_button, self.step_button)
         learning_rate = self.transport_row.add_group(QLabel("η"), self.lr_slider, self.lr_edit, stretch=self.lr_slider)
         self._learning_rate_row = learning_rate.layout()
-        # the settings wrap onto a second line in a narrow window rather than squeezing the teaching panels
         self.settings_row = WrappingRow()
         self.settings_row.add_group(self.speed_box, self.budget_box)
         self.settings_row.add_group(QLabel("update:"), self.correct_button, self.wrong_button)
