@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from gradviz.core.height_scale import HeightScale
+from gradviz.core.analysis import analyze_in_process
+from gradviz.core.grid import Domain, evaluate_grid
+from gradviz.core.height_scale import HeightScale, height_scale_for
 
 
 def test_linear_scale_is_identity_and_leaves_ticks_to_the_view() -> None:
@@ -38,3 +40,17 @@ def test_log_ticks_above_a_lowest_value_that_is_not_round_are_round() -> None:
     assert all(np.diff([height for height, _ in ticks]) > 0)
     for height, label in ticks:
         assert float(scale.inverse(height)) == pytest.approx(float(label))
+
+
+def test_log_heights_of_a_pole_are_measured_from_the_drawn_range() -> None:
+    """1/x + y² reaches −66 beside its pole: measured from there, the drawn surface had no labelled height."""
+    compiled = analyze_in_process("1/x + y^2").compiled
+    field = evaluate_grid(compiled, Domain(("x", "y"), ((-3.0, 3.0), (-3.0, 3.0)), 200))
+    low, high = field.display_range
+    assert field.lowest < low - 50
+    scale = height_scale_for(field, log=True)
+    assert scale.reference == low
+    ticks = scale.ticks(field.display_range)
+    assert len(ticks) >= 3 and all(scale.display_range((low, high))[0] <= height for height, _ in ticks)
+    bowl = evaluate_grid(analyze_in_process("x^2 + y^2").compiled, field.domain)
+    assert height_scale_for(bowl, log=True).reference == bowl.lowest, "a field without a pole: its lowest value"

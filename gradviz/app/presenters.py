@@ -115,15 +115,14 @@ class ContourPresenter(_Presenter):
         field = self.session.field
         heights = self.scale.forward(field.values)
         self.view.set_arrow_direction(self.session.view.arrows)
-        # The 3D view's range, so that a pole does not flatten the map (log height already tames it)
-        height_range = None if self.scale.log else self.scale.display_range(field.display_range)
+        height_range = self.scale.display_range(field.display_range)  # the 3D view's: a pole does not flatten the map
         if self.one_variable:
             self.view.set_curve(field.xs, heights, labels=self.labels(), height_range=height_range)
             return
         levels = None
         level_labels = None
         if self.scale.log:
-            values = log_scale_levels(field.values)
+            values = log_scale_levels(np.clip(field.values, *field.display_range))
             levels = self.scale.forward(values)
             level_labels = [format_number(float(value), ROUND_VALUE_DIGITS) for value in values]
         self.view.set_field(field.xs, field.ys, heights, field.gradient[0], field.gradient[1], levels=levels,

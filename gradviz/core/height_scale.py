@@ -67,7 +67,13 @@ class HeightScale:
 
 
 def height_scale_for(field: GridField, log: bool) -> HeightScale:
-    """The height scale for a field: log heights measured from the field's lowest finite value."""
+    """The height scale for a field: log heights measured from the lowest value drawn.
+
+    That is the field's lowest finite value, or where the drawn range stops above it: measured from a pole's
+    −66 (1/x + y² on a 200² grid), every height the surface shows sits within a few per cent of the others.
+    """
     if not log:
         return HeightScale()
-    return HeightScale(log=True, reference=0.0 if field.lowest is None else field.lowest)
+    if field.lowest is None:
+        return HeightScale(log=True)
+    return HeightScale(log=True, reference=max(field.lowest, field.display_range[0]))
