@@ -471,6 +471,24 @@ def test_a_crowded_probe_legend_keeps_a_short_hint_of_unequal_scales(make_main_w
     assert "the right angle looks skewed" in " ".join(drawn_legend())
 
 
+def test_a_small_map_keeps_only_the_level_line_in_its_legend(make_main_window) -> None:
+    """In a 1024-pixel window f at the point, with three coordinates, covered a third of the map; the level line's
+    row gives f too."""
+    from gradviz.app.contour_view import LEGEND_SHARE
+
+    window = make_main_window("three-variables", size=(1024, 768))
+    window.session.set_step(5)  # f(0.3277, 0.07776, 1) = 3.119: a long row
+    view, text = window.contour_view, window.contour_view.probe_text
+    view.grab()
+    plot = text.plot_rect(text.deviceTransform(view.viewportTransform()))
+    assert " ".join(text.legend_texts) == "level line f = 3.119"  # its lines, as wrapped
+    assert text.legend_rect.width() * text.legend_rect.height() <= LEGEND_SHARE * plot.width() * plot.height()
+    view.resize(900, 800)
+    view.grab()
+    shown = " ".join(text.legend_texts)
+    assert shown.startswith("f(0.3277, 0.07776, 1) = 3.119 ") and shown.endswith(" level line f = 3.119")
+
+
 def test_layout_is_remembered(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     window.view_splitter.setSizes([900, 300])

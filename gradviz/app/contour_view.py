@@ -564,7 +564,8 @@ class ProbeTextItem(ViewOverlayItem):
         """The legend laid out to cover at most LEGEND_SHARE of the map.
 
         While it would cover more, its notes are shortened (those that have a short form), then left out, the
-        last first.
+        last first; then its plain rows (f at the point), as long as a row with a swatch is left: the level
+        line's row gives f too.
         """
         rows = self.legend_rows(transform)
         plot = self.plot_rect(transform)
@@ -572,8 +573,13 @@ class ProbeTextItem(ViewOverlayItem):
         while True:
             legend = LegendLayout(font, rows, swatch, plot.width() - 16.0 * self.pixel_scale)
             too_big = legend.size.width() * legend.size.height() > LEGEND_SHARE * plot.width() * plot.height()
-            if not too_big or not any(row.note for row in rows):
+            plain = [index for index, row in enumerate(rows) if row.colour is None and not row.note]
+            can_drop_plain = bool(plain) and any(row.colour is not None for row in rows)
+            if not too_big or not (any(row.note for row in rows) or can_drop_plain):
                 return legend if rows else None
+            if not any(row.note for row in rows):
+                rows = rows[:plain[0]] + rows[plain[0] + 1:]
+                continue
             shortened = [index for index, row in enumerate(rows) if row.note and row.short]
             last = shortened[-1] if shortened else max(index for index, row in enumerate(rows) if row.note)
             rows = rows[:last] + ((LegendRow(rows[last].short, note=True),) if shortened else ()) + rows[last + 1:]
