@@ -25,6 +25,7 @@ class WrappingRow(QWidget):
         self._groups: list[QWidget] = []
         self._stretching: set[QWidget] = set()
         self._asked_height = 0
+        self._asked_hints = (QSize(), QSize())  # the size hint and least size the layouts last heard of
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def add_group(self, *widgets: QWidget, stretch: QWidget | None = None) -> QWidget:
@@ -72,13 +73,17 @@ class WrappingRow(QWidget):
         groups = self._shown_groups()
         width = sum(group.sizeHint().width() for group in groups) + self._spacing * max(len(groups) - 1, 0)
         self._asked_height = self._height_at_current_width()
-        return QSize(width, self._asked_height)
+        hint = QSize(width, self._asked_height)
+        self._asked_hints = (hint, self._asked_hints[1])
+        return hint
 
     def minimumSizeHint(self) -> QSize:
         """As wide as the widest group, at the height the current width needs."""
         width = max((group.sizeHint().width() for group in self._shown_groups()), default=0)
         self._asked_height = self._height_at_current_width()
-        return QSize(width, self._asked_height)
+        least = QSize(width, self._asked_height)
+        self._asked_hints = (self._asked_hints[0], least)
+        return least
 
     def place_groups(self) -> None:
         """Put each group at its preferred size on its line, lines top to bottom."""
@@ -101,9 +106,15 @@ class WrappingRow(QWidget):
             self.updateGeometry()
 
     def event(self, event: QEvent) -> bool:
-        """A group's size or visibility changed: place the groups again and ask for the room they now need."""
+        """A group's size or visibility changed: place the groups again, and ask for other room if they need it.
+
+        A group that only changed its own width within its line (the stability note, at every new formula)
+        lays out nothing else.
+        """
         if event.type() == QEvent.Type.LayoutRequest:
+            asked = self._asked_hints
             self.place_groups()
-            self.updateGeometry()
+            if (self.sizeHint(), self.minimumSizeHint()) != asked:
+                self.updateGeometry()
             return True
         return super().event(event)
