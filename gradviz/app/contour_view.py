@@ -143,6 +143,15 @@ def level_fractions(heights: np.ndarray, levels: np.ndarray, lo: float, hi: floa
     return np.interp(heights, anchors, np.linspace(0.0, 1.0, len(anchors)))
 
 
+def drawn_range(heights: np.ndarray, height_range: tuple[float, float] | None) -> tuple[float, float]:
+    """The finite heights' extent, cut to height_range where they overlap ((0, 1) for no finite height)."""
+    finite = heights[np.isfinite(heights)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if height_range is not None and max(lo, height_range[0]) < min(hi, height_range[1]):
+        lo, hi = max(lo, float(height_range[0])), min(hi, float(height_range[1]))
+    return lo, hi
+
+
 def contour_heights(heights: np.ndarray) -> np.ndarray:
     """Heights for contourpy: masked where undefined, as they are without gaps (a mask slows it by a sixth)."""
     return heights if bool(np.isfinite(heights).all()) else np.ma.masked_invalid(heights)
@@ -573,15 +582,16 @@ class ProbeTextItem(ViewOverlayItem):
         while True:
             legend = LegendLayout(font, rows, swatch, plot.width() - 16.0 * self.pixel_scale)
             too_big = legend.size.width() * legend.size.height() > LEGEND_SHARE * plot.width() * plot.height()
+            notes = [index for index, row in enumerate(rows) if row.note]
             plain = [index for index, row in enumerate(rows) if row.colour is None and not row.note]
-            can_drop_plain = bool(plain) and any(row.colour is not None for row in rows)
-            if not too_big or not (any(row.note for row in rows) or can_drop_plain):
+            droppable = plain if any(row.colour is not None for row in rows) else []
+            if not too_big or not (notes or droppable):
                 return legend if rows else None
-            if not any(row.note for row in rows):
-                rows = rows[:plain[0]] + rows[plain[0] + 1:]
+            if not notes:
+                rows = rows[:droppable[0]] + rows[droppable[0] + 1:]
                 continue
-            shortened = [index for index, row in enumerate(rows) if row.note and row.short]
-            last = shortened[-1] if shortened else max(index for index, row in enumerate(rows) if row.note)
+            shortened = [index for index in notes if rows[index].short]
+            last = shortened[-1] if shortened else notes[-1]
             rows = rows[:last] + ((LegendRow(rows[last].short, note=True),) if shortened else ()) + rows[last + 1:]
 
     def _place_tangent_label(self, placer: TagPlacer, transform: QtGui.QTransform) -> None:
@@ -863,10 +873,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         heights = np.asarray(heights, dtype=np.float64)
         if heights.shape != (len(ys), len(xs)):
             raise ValueError(f"heights must have shape (len(ys), len(xs)) = {(len(ys), len(xs))}, got {heights.shape}")
-        finite = np.isfinite(heights)
-        lo, hi = (float(heights[finite].min()), float(heights[finite].max())) if finite.any() else (0.0, 1.0)
-        if height_range is not None and max(lo, height_range[0]) < min(hi, height_range[1]):
-            lo, hi = max(lo, float(height_range[0])), min(hi, float(height_range[1]))
+        lo, hi = drawn_range(heights, height_range)
         if levels is None:
             levels = choose_levels(np.clip(heights, lo, hi))
         else:
@@ -973,10 +980,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._static_changed()
         mode_changed = self._show_field_items(False)
         self._set_axis_titles(labels[0], labels[1])
-        finite = fs[np.isfinite(fs)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        if height_range is not None and max(lo, height_range[0]) < min(hi, height_range[1]):
-            lo, hi = max(lo, float(height_range[0])), min(hi, float(height_range[1]))
+        lo, hi = drawn_range(fs, height_range)
+        if height_range is not None:
             ws, fs = broken_at_poles(ws, fs, lo, hi)
         self.curve.setData(ws, fs, connect="finite")
         pad = 0.06 * max(hi - lo, 1e-9)

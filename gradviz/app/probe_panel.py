@@ -22,7 +22,7 @@ from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, wrong_sign
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.grid import broken_at_poles, robust_range
-from gradviz.core.notation import format_number, partial_label, unicode_name
+from gradviz.core.notation import format_number, partial_label, point_text, unicode_name
 from gradviz.core.probe import RELATIVE_STEP, Probe, SliceCurve, probe_at, slice_curves
 from gradviz.core.session import Session
 
@@ -256,9 +256,7 @@ class ProbePanel(LazyPanel):
 
 def _point_text(probe: Probe, names: tuple[str, ...]) -> str:
     """'(x, y) = (1, 2)' for these variables."""
-    listed = ", ".join(unicode_name(name) for name in names)
-    values = ", ".join(format_number(probe.point[name]) for name in names)
-    return f"({listed}) = ({values})" if len(names) > 1 else f"{listed} = {values}"
+    return point_text([unicode_name(name) for name in names], [probe.point[name] for name in names])
 
 
 def _ascent_text(probe: Probe) -> str:

@@ -26,7 +26,7 @@ from gradviz.app.entry_keys import hands_keys_back
 from gradviz.app.presenters import run_colour
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
-from gradviz.core.notation import format_number
+from gradviz.core.notation import format_number, point_text
 from gradviz.core.session import Session
 
 LR_MIN_LOG, LR_MAX_LOG = -4.0, 1.0
@@ -317,11 +317,6 @@ class StepperPanel(QWidget):
         return f"({partials}) = ({gradient}), length {format_number(norm)} ({fixed} held)"
 
     @staticmethod
-    def _point_text(names: tuple[str, ...], coordinates: str) -> str:
-        """'(x, y) = (1, 2)', or 'w = 1' for one variable."""
-        return f"({', '.join(names)}) = ({coordinates})" if len(names) > 1 else f"{names[0]} = {coordinates}"
-
-    @staticmethod
     def _update_text(optimizer: str, correct: bool, name: str) -> str:
         """The update the run takes: w − η∇f for plain descent, the optimizer's step on ∇f (or on −∇f) for others."""
         wrong = "<b style='color:#b00020'>{}</b>"
@@ -342,7 +337,6 @@ class StepperPanel(QWidget):
         for index, result in enumerate(session.runs):
             state = session.step_state(index)
             record = result.run.steps[state.step_index]
-            coordinates = ", ".join(format_number(v) for v in record.point)
             gradient = ", ".join(format_number(g) for g in record.gradient)
             norm = math.sqrt(sum(g * g for g in record.gradient))
             status = result.run.message if state.finished else ""
@@ -353,7 +347,7 @@ class StepperPanel(QWidget):
                          f"<b>{result.spec.label or titles[result.spec.optimizer]}</b> &nbsp; ")
             lines.append(
                 f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1} &nbsp; "
-                f"{self._point_text(result.free, coordinates)} &nbsp; {name} = {format_number(record.value)} &nbsp; "
+                f"{point_text(result.free, record.point)} &nbsp; {name} = {format_number(record.value)} &nbsp; "
                 f"{self._gradient_text(name, result.free, gradient, norm)} &nbsp; "
                 f"{update}, η = {format_number(result.spec.lr)} &nbsp; <i>{status}</i>"
             )

@@ -125,6 +125,12 @@ def format_number(value: SupportsFloat, digits: int = 6, ascii_minus: bool = Fal
     return text.replace("-", minus)
 
 
+def point_text(names: Sequence[str], values: Sequence[SupportsFloat]) -> str:
+    """'(x, y) = (1, 2)' for several variables, 'w = 1' for one: names as given, values as format_number writes."""
+    listed, numbers = ", ".join(names), ", ".join(format_number(value) for value in values)
+    return f"({listed}) = ({numbers})" if len(names) > 1 else f"{listed} = {numbers}"
+
+
 def _latex_number(value: SupportsFloat, digits: int = 6) -> str:
     """A number in LaTeX: '1.4', '-0.6', '1.2 \\cdot 10^{-7}', '\\infty'."""
     text = format_number(value, digits, ascii_minus=True)
