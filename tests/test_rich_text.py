@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
 from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from gradviz.app.rich_text import RichTextLabel
+from gradviz.app.rich_text import OneLineLabel, RichTextLabel
 
 PARAGRAPH = "<b>Gradient check</b>: " + "the exact partial beside the central-difference estimate " * 3
 
@@ -98,24 +98,38 @@ def test_copy_puts_the_text_without_markup_on_the_clipboard(qtbot):
     assert "∂f/∂x" in copied and "−14" in copied and "<" not in copied
 
 
-def test_a_text_needing_the_same_room_does_not_lay_the_window_out_again(qtbot):
+class LayoutRequests(QObject):
+    """Counts the layout requests a widget receives."""
+
+    def __init__(self, watched: QWidget) -> None:
+        super().__init__()
+        self.requests: list[int] = []
+        QApplication.processEvents()  # the layout requests of showing the window
+        watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.requests.append(1)
+        return False
+
+
+def shown_in_a_host(qtbot, label: QWidget, width: int = 0) -> QWidget:
+    """The label alone in a shown window (of this width, if given)."""
     host = QWidget()
     qtbot.addWidget(host)
-    label = RichTextLabel("<b>step 1</b> f = 0.25")
     QVBoxLayout(host).addWidget(label)
+    if width:
+        host.resize(width, 200)
     host.show()
     qtbot.waitExposed(host)
-    requests: list[int] = []
+    return host
 
-    class LayoutRequests(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.LayoutRequest:
-                requests.append(1)
-            return False
 
-    QApplication.processEvents()  # the layout requests of showing the window
-    counter = LayoutRequests()
-    host.installEventFilter(counter)
+def test_a_text_needing_the_same_room_does_not_lay_the_window_out_again(qtbot):
+    label = RichTextLabel("<b>step 1</b> f = 0.25")
+    host = shown_in_a_host(qtbot, label)
+    counter = LayoutRequests(host)
+    requests = counter.requests
     label.setText("<b>step 2</b> f = 0.25")  # digits are equally wide: the same room
     QApplication.processEvents()
     assert requests == []
@@ -123,3 +137,44 @@ def test_a_text_needing_the_same_room_does_not_lay_the_window_out_again(qtbot):
     QApplication.processEvents()
     assert requests
     assert label.width() >= label.sizeHint().width()
+
+
+def test_a_steady_table_keeps_its_room_until_told_to_forget_it(qtbot):
+    def row(value: str) -> str:
+        return f"<p style='white-space:pre'>f = <b>{value}</b></p>"  # unbroken: as wide as its number
+
+    label = RichTextLabel(row("1.5"), word_wrap=True, steady=True)
+    host = shown_in_a_host(qtbot, label, 300)
+    counter = LayoutRequests(host)
+    requests = counter.requests
+    narrow = label.sizeHint().width()
+    label.setText(row("1.52345678"))  # a longer number, once
+    QApplication.processEvents()
+    assert len(requests) == 1 and label.sizeHint().width() > narrow
+    requests.clear()
+    label.setText(row("1.6"))  # shorter again: the room is kept
+    QApplication.processEvents()
+    assert requests == []
+    label.forget_tallest()  # a new formula: the next text gets the room it needs, no more
+    label.setText(row("1.7"))
+    QApplication.processEvents()
+    assert requests and label.sizeHint().width() == narrow
+
+
+def test_a_one_line_label_repaints_a_new_text_without_a_layout_and_cuts_a_long_one_short(qtbot):
+    label = OneLineLabel()
+    label.setText("f(x, 2): slope ∂f/∂x = 31.5")
+    host = shown_in_a_host(qtbot, label, 400)
+    counter = LayoutRequests(host)
+    requests = counter.requests
+    assert label.height() >= label.fontMetrics().height()
+    ink = dark_pixels(label)
+    assert ink > 50 and label.toolTip() == ""
+    label.setText("f(x, 2.25): slope ∂f/∂x = −1234.56789")
+    QApplication.processEvents()
+    assert requests == [] and dark_pixels(label) > ink
+    host.resize(90, 200)
+    qtbot.waitUntil(lambda: label.width() <= 90)
+    assert host.width() == 90
+    assert label.toolTip() == "f(x, 2.25): slope ∂f/∂x = −1234.56789"  # cut short: the whole text in its tooltip
+    assert label.minimumSizeHint().width() < 90  # a long title never widens its panel

@@ -194,3 +194,22 @@ def test_the_3d_view_reads_its_frame_back_after_the_map_is_painted(make_main_win
     QTimer.singleShot(0, lambda: window.session.set_analysis(analysis))
     qtbot.waitUntil(lambda: "3D" in paints.order)
     assert paints.order[:2] == ["map", "3D"]
+
+
+def test_steps_lay_out_nothing_in_the_probe_panel(make_main_window: Callable, qtbot: object) -> None:
+    """The probe's values, gradient check and slice titles change at every step without a layout of its panel.
+
+    A layout there (QLabel asks for one at every setText; a table a digit wider asks for another width) cost
+    about a millisecond of every step and every animation frame.
+    """
+    window = make_main_window("himmelblau")
+    window.teaching_docks.show_panel("probe_dock")
+    panel = window.teaching_docks.probe_panel
+    qtbot.wait(300)
+    layouts = WindowEvents(panel)
+    titles = [plot.title.text() for plot in panel.slice_plots]
+    for _ in range(6):
+        QTimer.singleShot(0, lambda: window.session.step_by(1))
+        qtbot.wait(60)
+    assert [plot.title.text() for plot in panel.slice_plots] != titles  # the step moved the point
+    assert layouts.counts[QEvent.Type.LayoutRequest] == 0

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.app.contour_view import ContourView
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, wrong_sign
-from gradviz.app.rich_text import RichTextLabel
+from gradviz.app.rich_text import OneLineLabel, RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.grid import broken_at_poles, robust_range
 from gradviz.core.notation import format_number, partial_label, point_text, unicode_name
@@ -139,8 +139,7 @@ class SlicePlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel()
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = OneLineLabel()  # a new title at every step repaints it without laying out the panel
         self.plot = PanelPlot(preferred=QSize(PanelPlot.PREFERRED.width(), SLICE_HEIGHT))
         self.plot.setMinimumHeight(SLICE_HEIGHT)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QSize
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QContextMenuEvent,
@@ -29,9 +29,9 @@ LEAST_WIDTH = 0.0  # the text width whose layout is as narrow as the text allows
 class RichTextLabel(QWidget):
     """Read-only rich text with QLabel's setText, text and wordWrap, its look, and Copy on right-click.
 
-    Steady, wrapped text keeps the height of its tallest text until forget_tallest: as the numbers in a table
-    change, a row that wraps on one step and not on the next would otherwise resize the label, and the panel
-    with its plots, on every step.
+    Steady, wrapped text keeps the height of its tallest text, and the width asked of its widest, until
+    forget_tallest: as the numbers in a table change, a row that wraps on one step and not on the next, or a
+    number one digit longer, would otherwise resize the label, or lay out the panel with its plots, on every step.
     """
 
     def __init__(self, text: str = "", parent: QWidget | None = None, word_wrap: bool = False,
@@ -42,6 +42,8 @@ class RichTextLabel(QWidget):
         self._word_wrap = word_wrap
         self._steady = steady
         self._tallest: dict[int, int] = {}  # steady: the tallest wrapped height asked for at each width
+        self._widest = 0  # steady: the widest size hint given
+        self._forget_sizes = False  # steady: forget the tallest and widest at the next text
         self._document = QTextDocument(self)
         self._document.setDocumentMargin(0.0)
         self._document.setUndoRedoEnabled(False)
@@ -59,6 +61,10 @@ class RichTextLabel(QWidget):
         if text == self._text:
             return
         room = self._room_needed() if self.isVisible() else None
+        if self._forget_sizes:
+            self._forget_sizes = False
+            self._tallest.clear()
+            self._widest = 0
         self._text = text
         self._document.setHtml(text)
         self._sizes.clear()
@@ -109,12 +115,20 @@ class RichTextLabel(QWidget):
         return size
 
     def sizeHint(self) -> QSize:
-        """Unwrapped, the text's size; wrapped, its narrowest width and one line (layouts ask heightForWidth)."""
+        """Unwrapped, the text's size; wrapped, its narrowest width and one line (layouts ask heightForWidth).
+
+        Steady, the width is the widest given since forget_tallest.
+        """
         if not self._text:
-            return QSize(0, 0)
-        if not self._word_wrap:
-            return self._cached_or_laid_out(NO_WRAP)
-        return QSize(self._cached_or_laid_out(LEAST_WIDTH).width(), self.fontMetrics().height())
+            hint = QSize(0, 0)
+        elif not self._word_wrap:
+            hint = self._cached_or_laid_out(NO_WRAP)
+        else:
+            hint = QSize(self._cached_or_laid_out(LEAST_WIDTH).width(), self.fontMetrics().height())
+        if self._steady:
+            self._widest = max(self._widest, hint.width())
+            hint = QSize(self._widest, hint.height())
+        return hint
 
     def minimumSizeHint(self) -> QSize:
         """As narrow as the text can be laid out (unwrapped: its whole width)."""
@@ -139,10 +153,11 @@ class RichTextLabel(QWidget):
         return max(height, self._tallest.get(width, 0)) if self._steady else height
 
     def forget_tallest(self) -> None:
-        """Steady, start over: let the label shrink to its text (say, for a new formula)."""
-        if self._tallest:
-            self._tallest.clear()
-            self.updateGeometry()
+        """Steady, start over with the next text: let the label shrink to it (say, for a new formula).
+
+        The window is laid out again only if that text needs other room than the label had.
+        """
+        self._forget_sizes = True
 
     def _cached_or_laid_out(self, width: float) -> QSize:
         cached = self._sizes.get(width)
@@ -207,3 +222,63 @@ class WrappedNoteLabel(RichTextLabel):
         super().resizeEvent(event)
         if self._height_at_current_width() != self._asked_height:
             self.updateGeometry()
+
+
+class OneLineLabel(QWidget):
+    """One line of plain text, centred, cut short with "…" (and whole in its tooltip) when the label is narrower.
+
+    Its size never depends on its text, so a new text only repaints it: QLabel asks the window for a new
+    layout at every setText, and the probe's slice titles change at every step.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        """An empty label one line of the font high."""
+        super().__init__(parent)
+        self._text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        """The whole text."""
+        return self._text
+
+    def setText(self, text: str) -> None:
+        """Show this text (repainted; the layout is left alone)."""
+        if text != self._text:
+            self._text = text
+            self._update_tooltip()
+            self.update()
+
+    def _update_tooltip(self) -> None:
+        """The whole text as a tooltip while it is cut short."""
+        cut = self.fontMetrics().horizontalAdvance(self._text) > self.width()
+        self.setToolTip(self._text if cut else "")
+
+    def sizeHint(self) -> QSize:
+        """One line high; the width of a short title (the panel gives it its own width)."""
+        metrics = self.fontMetrics()
+        return QSize(metrics.averageCharWidth() * 12, metrics.height())
+
+    def minimumSizeHint(self) -> QSize:
+        """As the size hint."""
+        return self.sizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """At a new width the text may be cut short, or no longer be."""
+        super().resizeEvent(event)
+        self._update_tooltip()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new font (presentation mode) needs another height."""
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()
+        super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the text centred, elided on the right if it is too long."""
+        if not self._text:
+            return
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter), shown)
+        painter.end()
