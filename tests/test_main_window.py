@@ -267,6 +267,36 @@ def test_turning_the_3d_view_with_the_mouse_reaches_the_session(make_main_window
     assert session.camera.azimuth == pytest.approx(view.cameraParams()["azimuth"])
 
 
+def test_a_surface_after_a_curve_is_seen_from_the_surface_camera(make_main_window, qtbot) -> None:
+    """Typing a two-variable formula after a one-variable one shows the whole surface, not the curve's close side view.
+
+    The curve's camera stands lower and nearer (its box is shallow); kept for a surface, it cut the box off at the
+    view's sides. The camera shown is the session's, so a saved file holds it.
+    """
+    from gradviz.app.surface_view import SurfaceView
+    from gradviz.core.analysis import analyze
+
+    window = make_main_window("bowl")
+    view, session = window.surface_view, window.session
+    surface_camera = dict(view.cameraParams())
+    width, height = view.width(), view.height()
+
+    def edge_ink() -> float:
+        """The share of pixels in the outer tenth of the frame's sides that differ from the background."""
+        image = view.render_to_array(width, height)[..., :3].astype(int)
+        background = image[2, width // 2]  # the top middle is clear of the box
+        edges = np.concatenate([image[:, : width // 10], image[:, -width // 10:]], axis=1)
+        return float((np.abs(edges - background).sum(axis=2) > 60).mean())
+
+    for text, elevation in (("x^3 - 3x", SurfaceView.CURVE_ELEVATION), ("sin(x)/x + y^2/10", SurfaceView.ELEVATION)):
+        session.set_analysis(analyze(text))
+        session.wait_for_runs()
+        assert view.cameraParams()["elevation"] == elevation, text
+        assert session.camera.elevation == pytest.approx(elevation), text
+    assert view.cameraParams()["distance"] == pytest.approx(surface_camera["distance"])
+    assert edge_ink() < 0.06  # the box, labels and colour bar keep inside the frame (0.16 with the curve's camera)
+
+
 def test_playback_keeps_to_the_speed_asked_for(make_main_window, qtbot) -> None:
     window = make_main_window("rosenbrock")
     stepper, session = window.stepper, window.session

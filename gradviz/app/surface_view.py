@@ -1215,7 +1215,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
     of milliseconds per frame once docks and plots share the window.
     """
 
-    camera_changed = QtCore.Signal()  # the user orbited, zoomed or panned (after the release, wheel or key)
+    camera_changed = QtCore.Signal()  # the user orbited, zoomed or panned (after the release), or a new shape reset it
 
     ELEVATION = 32.0
     TOP_VIEW_FIELD_OF_VIEW = 5.0
@@ -1305,11 +1305,14 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         heights = np.asarray(heights, dtype=np.float64)
         if heights.shape != (len(ys), len(xs)):
             raise ValueError(f"heights must have shape (len(ys), len(xs)) = {(len(ys), len(xs))}, got {heights.shape}")
+        was_curve = self._curve_mode
         self._curve_mode = False
         mapping = SceneMapping(
             widened_range(xs[0], xs[-1]), widened_range(ys[0], ys[-1]), widened_range(*display_range)
         )
         self._apply_surface(mapping, xs, ys, heights, labels, z_ticks, levels, show_y_axis=True)
+        if was_curve:
+            self._reset_for_new_shape()
 
     def set_curve(
         self,
@@ -1331,7 +1334,15 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             mapping, ws, np.array([-1.0, 1.0]), ribbon, (labels[0], "", labels[1]), z_ticks, None, show_y_axis=False
         )
         if not was_curve:
-            self.reset_view()
+            self._reset_for_new_shape()
+
+    def _reset_for_new_shape(self) -> None:
+        """The default camera of a surface, or of a curve, after the other: the old one would cut the new shape off.
+
+        Reported as a camera change, so the session (and a saved file) holds the camera shown.
+        """
+        self.reset_view()
+        self.camera_changed.emit()
 
     def _apply_surface(
         self,
