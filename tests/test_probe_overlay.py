@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 from gradviz.app.colormaps import PARTIAL_COLOURS
 from gradviz.app.contour_view import LevelLineItem, to_device
 from gradviz.app.probe_presenter import ProbePresenter, level_line, plane_equation, tangent_segment
-from gradviz.app.surface_view import finite_runs
+from gradviz.app.surface_view import CURVE_FRONT, finite_runs
 from gradviz.app.view_common import simplify_polyline
 from gradviz.core.analysis import analyze_in_process
 from gradviz.core.height_scale import HeightScale, height_scale_for
@@ -186,14 +186,14 @@ def test_views_draw_what_they_are_given(make_main_window) -> None:
 
 
 def test_the_lines_over_a_curve_lie_inside_their_clipping_box(make_main_window) -> None:
-    """Over a curve the probe's lines lie on the ribbon's front face, at the box's edge: with the clipping box
-    exactly the box, rounding dropped every other fragment and a tangent came out as scattered dots."""
+    """Over a curve the probe's lines lie just in front of its tube, well inside the clipping box (lines at the
+    box's very edge had every other fragment dropped by rounding, and a tangent came out as scattered dots)."""
     window = make_main_window("double-well")
     view = window.surface_view
     view.render_to_array(*SHOT)
     item = view.probe_item
     low, high = item.box
-    assert item.strokes and (np.abs(item.scene_vertices[:, 1]) == view.scene_mapping.half_depth).all()
+    assert item.strokes and (item.scene_vertices[:, 1] == -CURVE_FRONT).all()  # the camera stands at −y
     assert (item.scene_vertices[:, :2] > np.array(low[:2])).all() and (item.scene_vertices[:, :2] < high[:2]).all()
 
 

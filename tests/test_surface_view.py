@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
@@ -237,6 +239,22 @@ def test_curve_mode_draws_a_ribbon(view):
     saturation = image[..., :3].max(axis=2).astype(int) - image[..., :3].min(axis=2)
     assert (saturation > 60).mean() > 0.01
     assert view.axis_labels.titles == ("w", "", "f")
+
+
+def test_a_curve_shows_where_it_is_steep(view):
+    """The tube along a curve is as thick from any side: a steep stretch shows as well as a flat one.
+
+    (Drawn as a flat strip lying along y, the curve was seen edge-on wherever it was steep, and vanished there.)
+    """
+    ws = np.linspace(-2.0, 2.0, 200)
+    view.set_curve(ws, 0.8 * np.tanh(4.0 * ws), (-1.0, 1.0))
+    image = view.render_to_array(WIDTH, HEIGHT)
+    coloured = image[..., :3].min(axis=2) < 150  # every colour of the map has a dark channel; the box is light grey
+    steep = np.linspace(-0.15, 0.15, 7)
+    flat = np.array([-1.5, 1.5])
+    for w in (*steep, *flat):
+        column, row = np.rint(project(view, [[w, 0.0, 0.8 * math.tanh(4.0 * w)]])[0]).astype(int)
+        assert coloured[row - 2:row + 3, column - 2:column + 3].all(), w  # the tube covers the point around
 
 
 def test_log_height_ticks_show_given_labels_inside_the_range(view):

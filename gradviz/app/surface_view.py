@@ -35,14 +35,15 @@ LAYOUT_ROUNDS = 2  # a layout can ask for another (a label wraps to the width it
 BOX_HALF_WIDTH = 1.0
 BOX_HEIGHT = 1.0
 CURVE_HALF_DEPTH = 0.14
+CURVE_HALF_THICKNESS = 0.03  # scene units: the radius of the tube drawn along a one-variable curve…
+CURVE_FRONT = 0.06  # …and how far in front of its axis runs and the probe's lines are drawn
 FIELD_OF_VIEW = 34.0
 TRAJECTORY_LIFT = 0.012 * BOX_HEIGHT
 FLOOR_Z = -0.02 * BOX_HEIGHT
 BACKGROUND = (1.0, 1.0, 1.0, 1.0)
 TickList = Sequence[tuple[float, str]]
 UNCLIPPED = (1e9, 1e9)
-# Clipping boxes are this much larger than the box: over a curve, runs and the probe's lines lie on the ribbon's
-# front face, exactly at the box's edge, where rounding would otherwise drop every other fragment.
+# Clipping boxes are this much larger than the box: lines drawn exactly at its edge keep every fragment.
 CLIP_SLACK = 1.0001
 COLOUR_BAR_SHARE = 0.16  # of the view's width, kept right of the picture for the colour bar…
 LABEL_SHARE = 0.06  # …and this much left of it for the height labels…
@@ -500,13 +501,22 @@ class SurfaceMeshItem(ShadedItem):
         above and below mark the points whose heights were clamped to the top and bottom of the box: see
         grid_triangles.
         """
-        finite = np.isfinite(scene_zs)
         grid_x, grid_y = np.meshgrid(scene_xs, scene_ys)
-        normals = grid_normals(scene_xs, scene_ys, scene_zs)
-        vertices = np.empty((*scene_zs.shape, 7), dtype=np.float32)
-        vertices[..., 0] = grid_x
-        vertices[..., 1] = grid_y
-        vertices[..., 2] = np.where(finite, scene_zs, 0.0)
+        points = np.stack([grid_x, grid_y, scene_zs], axis=-1)
+        self.set_grid_points(points, grid_normals(scene_xs, scene_ys, scene_zs), level_coordinates, above, below)
+
+    def set_grid_points(
+        self, points: np.ndarray, normals: np.ndarray, level_coordinates: np.ndarray,
+        above: np.ndarray | None = None, below: np.ndarray | None = None,
+    ) -> None:
+        """Build the mesh of a (ny, nx) grid of scene points (ny, nx, 3) and their normals, in any shape.
+
+        Triangles join neighbouring points as over a height field; those touching a point with a NaN
+        coordinate are left out (above and below: see grid_triangles).
+        """
+        finite = np.isfinite(points).all(axis=-1)
+        vertices = np.empty((*finite.shape, 7), dtype=np.float32)
+        vertices[..., 0:3] = np.where(finite[..., None], points, 0.0)
         vertices[..., 3:6] = normals
         vertices[..., 6] = np.where(finite, level_coordinates, -1.0)
         self._vertices = vertices.reshape(-1, 7)
@@ -643,6 +653,25 @@ def grid_normals(xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> np.ndarray:
     np.multiply(dz_dy, -upright, out=normals[..., 1])
     normals[..., 2] = upright
     return normals
+
+
+def curve_tube(scene_ws: np.ndarray, scene_zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points and normals (5, n, 3) of a thin tube along the curve (w, z) in the plane y = 0, as a grid of 5 rows.
+
+    Its cross-section is a diamond: below, in front (−y), above and behind the curve, then below again, so
+    the grid's triangles face outwards all round, and the normals of the corners make it look round. It is
+    as thick seen from any side: a flat strip lying along y was seen edge-on, from the front, wherever the
+    curve was steep, and vanished there.
+    """
+    slopes = one_sided_mean_derivative(scene_zs[None, :], scene_ws, axis=1)[0]
+    length = np.sqrt(1.0 + slopes * slopes)
+    up = np.stack([-slopes / length, np.zeros_like(slopes), 1.0 / length], axis=-1)  # the curve's upward normal
+    front = np.broadcast_to(np.array([0.0, -1.0, 0.0]), up.shape)
+    normals = np.stack([-up, front, up, -front, -up])
+    centre = np.stack([scene_ws, np.zeros_like(scene_ws), scene_zs], axis=-1)
+    points = centre + CURVE_HALF_THICKNESS * normals
+    points[..., 2] = np.clip(points[..., 2], 0.0, BOX_HEIGHT)
+    return points, normals
 
 
 def _per_triangle(points: np.ndarray, combine: Callable[..., np.ndarray]) -> np.ndarray:
@@ -1322,7 +1351,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         labels: tuple[str, str] = ("w", "f"),
         z_ticks: TickList | None = None,
     ) -> None:
-        """Show a one-variable f(w) as a coloured ribbon standing in the 3D box."""
+        """Show a one-variable f(w) as a coloured tube standing in the 3D box (see curve_tube)."""
         ws = np.asarray(ws, dtype=np.float64)
         ribbon = np.vstack([np.asarray(fs, dtype=np.float64)] * 2)
         was_curve = self._curve_mode
@@ -1371,7 +1400,13 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             coordinates = np.full(heights.shape, -1.0)
         with np.errstate(invalid="ignore"):
             above, below = heights > hi, heights < lo
-        self.mesh_item.set_mesh(mapping.scene_x(xs), mapping.scene_y(ys), scene_zs, coordinates, above, below)
+        if self._curve_mode:  # both rows hold the curve: it becomes a tube standing in the box
+            points, normals = curve_tube(mapping.scene_x(xs), scene_zs[0])
+            rows = points.shape[:2]
+            self.mesh_item.set_grid_points(points, normals, np.full(rows, -1.0),
+                                           np.broadcast_to(above[0], rows), np.broadcast_to(below[0], rows))
+        else:
+            self.mesh_item.set_mesh(mapping.scene_x(xs), mapping.scene_y(ys), scene_zs, coordinates, above, below)
         self.trajectory_item.set_clip(BOX_HALF_WIDTH, mapping.half_depth)
         half_width, half_depth = BOX_HALF_WIDTH * CLIP_SLACK, mapping.half_depth * CLIP_SLACK
         self.probe_item.set_box((-half_width, -half_depth, 0.0), (half_width, half_depth, BOX_HEIGHT + TRAJECTORY_LIFT))
@@ -1412,7 +1447,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             self.trajectory_item.set_current(target, index)
 
     def _data_to_scene(self, points: np.ndarray, clamp: bool = True) -> np.ndarray:
-        """Data points in scene units, lifted a little above the surface; over a curve, on the ribbon's front edge.
+        """Data points in scene units, lifted a little above the surface; over a curve, just in front of its tube.
 
         Points are (n, 3) rows (x, y, height), or (n, 2) rows (w, height) over a curve.
         """
@@ -1424,11 +1459,11 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         scene = self._mapping.to_scene(points, clamp)
         scene[:, 2] += TRAJECTORY_LIFT
         if self._curve_mode:
-            scene[:, 1] = -CURVE_HALF_DEPTH if self._camera_in_front_of_ribbon() else CURVE_HALF_DEPTH
+            scene[:, 1] = -CURVE_FRONT if self._camera_in_front_of_curve() else CURVE_FRONT
         return scene
 
-    def _camera_in_front_of_ribbon(self) -> bool:
-        """Whether the camera looks at the ribbon from the -y side."""
+    def _camera_in_front_of_curve(self) -> bool:
+        """Whether the camera looks at the curve from the -y side."""
         return (self.cameraPosition() - self.opts["center"]).y() <= 0
 
     def _upload_runs(self) -> None:
