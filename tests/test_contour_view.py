@@ -16,6 +16,7 @@ from gradviz.app.contour_view import (
     level_fractions,
     level_texts,
     log_scale_levels,
+    spaced_ticks,
 )
 from gradviz.app.view_common import TrajectoryData, qimage_to_array
 
@@ -273,6 +274,32 @@ def test_a_curve_shows_its_height_range(view):
     assert -10.5 < low < -9.0 and 9.0 < high < 10.5
     view.set_curve(ws, 1.0 / ws)
     assert view.view_box.viewRange()[1][1] > 60.0, "without a range, all of f"
+
+
+def drawn_tick_texts(axis: object) -> list[str]:
+    """The tick labels an axis draws now."""
+    image = QtGui.QImage(400, 400, QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    try:
+        return [text for _rect, _flags, text in axis.generateDrawSpecs(painter)[2]]
+    finally:
+        painter.end()
+
+
+def test_a_curve_in_log_height_labels_its_height_axis_with_values_of_f(view):
+    """Given the log-height ticks, the curve's axis shows f (−2.25, −1, 10), not log heights; a tick too close to
+    the one below it is left out (its label would overlap); the map's y axis gets its own ticks back."""
+    ws = np.linspace(-3.0, 3.0, 200)
+    log_heights = np.log1p(ws**4 - 3 * ws**2 + 2.25)
+    ticks = [(float(np.log1p(f + 2.25)), text) for f, text in ((-2.25, "−2.25"), (-2.1, "−2.1"), (-1.0, "−1"),
+                                                                (10.0, "10"))]
+    view.set_curve(ws, log_heights, height_ticks=ticks)
+    assert drawn_tick_texts(view.plot_item.getAxis("left")) == ["−2.25", "−1", "10"]
+    assert spaced_ticks(ticks, 0.5) == [ticks[0], ticks[2], ticks[3]]
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    assert "−2.25" not in drawn_tick_texts(view.plot_item.getAxis("left"))
+    assert len(drawn_tick_texts(view.plot_item.getAxis("left"))) >= 3
 
 
 def test_runs_follow_the_current_index(view):

@@ -33,6 +33,7 @@ from gradviz.core.grid import broken_at_poles, pole_neighbours
 SKEWED_MEDIAN_POSITION = 0.12
 LOG_LEVEL_SPAN = 1e-4
 ARROW_GRID = 20
+TICK_GAP = 0.08  # of the height range: fixed height ticks closer than this to the one below are left out
 BACKGROUND = QtGui.QColor(255, 255, 255)
 # Level lines are stroked opaque into the item's cache, which is then laid over the map at this opacity: the
 # look of translucent lines, at the cost of opaque ones (Qt strokes wide translucent lines a pixel at a time:
@@ -201,6 +202,15 @@ def arrow_sample_indices(count: int, wanted: int = ARROW_GRID) -> np.ndarray:
     if count <= wanted:
         return np.arange(count)
     return np.unique(np.rint(np.linspace(0, count - 1, wanted + 2)[1:-1]).astype(int))
+
+
+def spaced_ticks(ticks: Sequence[tuple[float, str]], gap: float) -> list[tuple[float, str]]:
+    """The ticks from the lowest up, leaving out each closer than gap to the one kept below it (labels overlap)."""
+    kept: list[tuple[float, str]] = []
+    for height, text in sorted(ticks, key=lambda tick: tick[0]):
+        if not kept or height - kept[-1][0] >= gap:
+            kept.append((height, text))
+    return kept
 
 
 class SmoothImageItem(pg.ImageItem):
@@ -721,6 +731,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._fill_arguments: tuple | None = None
         self._probe_overlay: ContourProbeOverlay | None = None
         self._descent_tangent: tuple[float, float, float] | None = None
+        self._height_ticks: list[tuple[float, str]] | None = None  # the curve's height axis ticks, when not its own
         self._equal_aspect = False
         self._domain_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.pixel_scale = 1.0
@@ -899,6 +910,7 @@ class ContourView(pg.GraphicsLayoutWidget):
             self.arrows.clear()
         self._set_colour_bar_ticks(levels, lo, hi, level_labels, labels[2])
         self._set_axis_titles(labels[0], labels[1])
+        self._set_height_ticks(None)  # the left axis is y again
         self._set_range((xs[0], xs[-1]), (ys[0], ys[-1]))
         if mode_changed:  # the runs' points are the view's (x, y), the same on any field: only the mode moves them
             self._redraw_runs()
@@ -974,13 +986,18 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.arrows.setVisible(visible and not self._curve_mode)
 
     def set_curve(self, ws: np.ndarray, fs: np.ndarray, labels: tuple[str, str] = ("w", "f"),
-                  height_range: tuple[float, float] | None = None) -> None:
-        """Plot a one-variable f(w) instead of the map, showing the height_range if given (else all of f)."""
+                  height_range: tuple[float, float] | None = None,
+                  height_ticks: Sequence[tuple[float, str]] | None = None) -> None:
+        """Plot a one-variable f(w) instead of the map, showing the height_range if given (else all of f).
+
+        height_ticks, if given, are the height axis's (height, text) ticks: in log height, real f values.
+        """
         ws, fs = np.asarray(ws, dtype=np.float64), np.asarray(fs, dtype=np.float64)
         self._static_changed()
         mode_changed = self._show_field_items(False)
         self._set_axis_titles(labels[0], labels[1])
         lo, hi = drawn_range(fs, height_range)
+        self._set_height_ticks(None if height_ticks is None else spaced_ticks(height_ticks, TICK_GAP * (hi - lo)))
         if height_range is not None:
             ws, fs = broken_at_poles(ws, fs, lo, hi)
         self.curve.setData(ws, fs, connect="finite")
@@ -988,6 +1005,13 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._set_range((ws[0], ws[-1]), (lo - pad, hi + pad))
         if mode_changed:
             self._redraw_runs()
+
+    def _set_height_ticks(self, ticks: Sequence[tuple[float, str]] | None) -> None:
+        """Label the left axis with these ticks, or (None) with the axis's own."""
+        ticks = None if ticks is None else [(float(height), text) for height, text in ticks]
+        if ticks != self._height_ticks:
+            self._height_ticks = ticks
+            self.plot_item.getAxis("left").setTicks(None if ticks is None else [ticks, []])
 
     def set_tangent(self, w0: float, f0: float, slope: float) -> None:
         """Draw the tangent line through (w0, f0) with this slope, across a third of the visible width.

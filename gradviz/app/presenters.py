@@ -117,7 +117,8 @@ class ContourPresenter(_Presenter):
         self.view.set_arrow_direction(self.session.view.arrows)
         height_range = self.scale.display_range(field.display_range)  # the 3D view's: a pole does not flatten the map
         if self.one_variable:
-            self.view.set_curve(field.xs, heights, labels=self.labels(), height_range=height_range)
+            self.view.set_curve(field.xs, heights, labels=self.labels(), height_range=height_range,
+                                height_ticks=self.scale.ticks(field.display_range))
             return
         levels = None
         level_labels = None
