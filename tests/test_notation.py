@@ -337,6 +337,10 @@ def test_format_number(value: float, shown: str, ascii_text: str) -> None:
 def test_format_number_digits() -> None:
     assert format_number(math.pi, digits=3) == "3.14"
     assert format_number(2 / 3) == "0.666667"
+    assert format_number(100008.53, digits=4) == "100009"  # whole, not 1e+05: that reads as another value
+    assert format_number(9999.7, digits=4) == "10000"
+    assert format_number(-1234567.0, digits=3) == "−1234567"
+    assert format_number(123456789.0, digits=4) == "1.235e+08"
     with pytest.raises(ValueError, match="digits"):
         format_number(1.0, digits=0)
 

@@ -19,6 +19,7 @@ from gradviz.app.surface_view import (
     coarse_grid_triangles,
     grid_normals,
     grid_triangles,
+    labelled_ticks,
     level_coordinates,
     qmatrix_to_array,
 )
@@ -336,6 +337,16 @@ def test_ticks_are_round_and_well_formatted():
     assert format_tick(-1.75, 0.25) == "-1.75"
     assert format_tick(1e6, 2e5) == "1e6"
     assert format_tick(0.0, 0.5) == "0"
+
+
+def test_ticks_of_a_large_value_that_varies_little_tell_each_other_apart():
+    """f = x² + y² + 100000 has ticks 100000, 100005, …: each label says which (they all read 1e5)."""
+    for low, high in ((100000.0, 100018.0), (1e6, 1e6 + 1.0), (1.0, 1.00001)):
+        ticks = labelled_ticks(low, high)
+        texts = [text for _, text in ticks]
+        assert len(ticks) >= 3 and len(set(texts)) == len(texts), texts
+        for value, text in ticks:
+            assert float(text) == pytest.approx(value, rel=1e-12)
 
 
 def magenta_pixels(image: np.ndarray) -> int:

@@ -221,11 +221,16 @@ def nice_ticks(lo: float, hi: float, target_count: int = 5) -> np.ndarray:
 
 
 def format_tick(value: float, step: float) -> str:
-    """Text for a tick value with as many decimals as the tick step needs."""
+    """Text for a tick value with as many decimals as the tick step needs.
+
+    Large or tiny values get an exponent, and as many significant digits as tell one tick from the next
+    (ticks 100000, 100005, 100010: not 1e5 three times).
+    """
     if abs(value) < 1e-12 * max(abs(step), 1e-300):
         return "0"
     if abs(value) >= 1e5 or abs(step) < 1e-4:
-        mantissa, exponent = f"{value:.3g}".partition("e")[::2]
+        resolved = math.floor(math.log10(abs(value))) - math.floor(math.log10(max(abs(step), 1e-300))) + 1
+        mantissa, exponent = f"{value:.{min(max(resolved, 3), 12)}g}".partition("e")[::2]
         return f"{mantissa}e{int(exponent)}" if exponent else mantissa
     decimals = 0
     while decimals < 8 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6 * step * 10**decimals:

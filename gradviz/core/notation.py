@@ -48,6 +48,7 @@ PARTIAL = "\u2202"
 NABLA = "\u2207"
 LEFT_ARROW = "\u2190"
 INFINITY = "\u221e"
+WHOLE_NUMBER_LIMIT = 1e7  # numbers below this are never written with an exponent (see format_number)
 
 # The line of a stacked HTML fraction: a mid grey that shows on light and on dark backgrounds alike
 # (Qt draws cell borders in a fixed colour, not in the text colour).
@@ -110,7 +111,10 @@ def _has_negative_coefficient(expr: sympy.Expr) -> bool:
 
 
 def format_number(value: SupportsFloat, digits: int = 6, ascii_minus: bool = False) -> str:
-    """A number for people: up to `digits` significant digits, no trailing '.0', a real minus sign."""
+    """A number for people: up to `digits` significant digits, no trailing '.0', a real minus sign.
+
+    Whole numbers below WHOLE_NUMBER_LIMIT with more digits than that are written out whole, rounded to an integer.
+    """
     if digits < 1:
         raise ValueError(f"digits must be at least 1, not {digits}")
     number = float(value)
@@ -120,6 +124,8 @@ def format_number(value: SupportsFloat, digits: int = 6, ascii_minus: bool = Fal
     if math.isinf(number):
         return (minus if number < 0 else "") + ("inf" if ascii_minus else INFINITY)
     text = f"{number:.{digits}g}"
+    if "e+" in text and abs(number) < WHOLE_NUMBER_LIMIT:  # 100009, not 1e+05: the short form reads as another value
+        text = str(round(number))
     if text == "-0":
         text = "0"
     return text.replace("-", minus)
