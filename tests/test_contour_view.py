@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from gradviz.app.colormaps import colormap_lut, lut_to_uint8
 from gradviz.app.contour_view import (
+    ColourBar,
     ContourExport,
     ContourView,
     choose_levels,
@@ -300,6 +301,17 @@ def test_a_curve_in_log_height_labels_its_height_axis_with_values_of_f(view):
     view.set_field(xs, xs, grid_x**2 + grid_y**2)
     assert "−2.25" not in drawn_tick_texts(view.plot_item.getAxis("left"))
     assert len(drawn_tick_texts(view.plot_item.getAxis("left"))) >= 3
+
+
+def test_the_colour_bar_makes_room_for_long_level_labels(view, qtbot):
+    """Six-digit levels (f = x² + y² + 100000) are all drawn: pyqtgraph leaves out labels that do not fit the axis."""
+    xs, grid_x, grid_y = grid()
+    axis = view.colour_bar.getAxis("right")
+    for offset in (0.0, 100000.0, 0.0):
+        view.set_field(xs, xs, grid_x**2 + grid_y**2 + offset)
+        qtbot.wait(50)  # the layout gives the axis its new width
+        assert drawn_tick_texts(axis) == list(view.colour_bar.tick_labels()), offset
+    assert axis.width() == ColourBar.AXIS_WIDTH  # short labels: back to the usual width
 
 
 def test_runs_follow_the_current_index(view):

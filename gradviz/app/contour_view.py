@@ -661,11 +661,30 @@ class ColourBar(pg.PlotItem):
         self.layout.setColumnFixedWidth(1, self.WIDTH)
         self.vb.setBorder(pg.mkPen(TEXT_COLOUR))
         self._labels: tuple[str, ...] = ()
+        self._scale = 1.0
 
     def set_scale(self, scale: float) -> None:
         """Widen the bar and its tick room by the presentation scale."""
-        self.getAxis("right").setWidth(round(self.AXIS_WIDTH * scale))
+        self._scale = scale
+        self._fit_axis()
         self.layout.setColumnFixedWidth(1, round(self.WIDTH * scale))
+
+    def _fit_axis(self) -> None:
+        """Give the labels their room: the usual width, or more for labels that would not fit in it.
+
+        pyqtgraph leaves out every label that does not fit: with six-digit levels (100002, 100004, …) the bar
+        had no labels at all.
+        """
+        axis = self.getAxis("right")
+        usual = round(self.AXIS_WIDTH * self._scale)
+        metrics = QtGui.QFontMetricsF(axis.style["tickFont"] or QtGui.QFont())
+        widest = max((metrics.horizontalAdvance(label) for label in self._labels), default=0.0)
+        needed = math.ceil(max(axis.style["tickLength"], 0) + axis.style["tickTextOffset"][0] + widest + 2)
+        if needed > usual:  # the title, drawn along the axis's outer edge, needs its room beside them too
+            needed += math.ceil(QtGui.QFontMetricsF(axis.label.font()).height())
+        width = max(usual, needed)
+        if width != axis.fixedWidth:
+            axis.setWidth(width)
 
     def set_colours(self, lut: np.ndarray) -> None:
         """Show the lookup table from bottom (0) to top (1)."""
@@ -678,6 +697,7 @@ class ColourBar(pg.PlotItem):
         axis.setTicks([list(zip((float(f) for f in fractions), labels, strict=True)), []])
         axis.setLabel(title)
         self._labels = tuple(labels)
+        self._fit_axis()
 
     def tick_labels(self) -> tuple[str, ...]:
         """The labels along the bar, as last set."""
