@@ -428,6 +428,23 @@ def test_the_readout_writes_one_variable_plainly(make_main_window) -> None:
     assert f"{name} = {format_number(w)} " in text and f"({name})" not in text
 
 
+def test_the_readout_wraps_a_long_stop_reason_and_keeps_its_height_while_stepping(make_main_window, qtbot) -> None:
+    """At 1280 wide, 'diverged at step 26: the point ran off…' was cut off at the window's edge."""
+    window = make_main_window("saddle", size=(1280, 720))
+    session, readout = window.session, window.stepper.readout
+    session.update_run(0, sign="wrong", lr=0.5, max_steps=60)
+    session.wait_for_runs()
+    session.set_step(session.last_step)
+    qtbot.waitUntil(lambda: readout.height() >= readout.heightForWidth(readout.width()))
+    assert "diverged at step" in readout.plain_text()
+    one_line = readout.fontMetrics().height()
+    assert readout.height() >= 2 * one_line  # the reason wrapped onto a line of its own, shown whole
+    tall = readout.height()
+    session.set_step(2)  # a short line again: the readout keeps its room, the views do not jump
+    qtbot.wait(50)
+    assert readout.height() == tall and "diverged" not in readout.plain_text()
+
+
 def test_one_variable_shows_a_curve_with_its_tangent(make_main_window) -> None:
     window = make_main_window("double-well")
     assert window.session.plot.axes == ("x",)

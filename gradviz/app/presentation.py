@@ -270,5 +270,8 @@ class PresentationMode(QObject):
             return
         window = self._window
         splitter = window.main_splitter
-        top, bottom = window.formula_panel.sizeHint().height(), window.stepper.sizeHint().height()
+        stepper = window.stepper  # its readout wraps: the height it needs at the splitter's width, not at its own now
+        top, bottom = window.formula_panel.sizeHint().height(), stepper.heightForWidth(splitter.width())
+        if bottom < 0:  # nothing in it wraps
+            bottom = stepper.sizeHint().height()
         splitter.setSizes([top, max(splitter.height() - top - bottom, 1), bottom])

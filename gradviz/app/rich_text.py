@@ -164,9 +164,11 @@ class RichTextLabel(QWidget):
         return cached if cached is not None else self._laid_out(width)
 
     def changeEvent(self, event: QEvent) -> None:
-        """Follow font changes (presentation mode enlarges the text)."""
+        """Follow font changes (presentation mode enlarges the text); steady sizes start over in the new font."""
         if event.type() == QEvent.Type.FontChange:
             self._document.setDefaultFont(self.font())
+            self._tallest.clear()
+            self._widest = 0
             self._text_changed()
         super().changeEvent(event)
 
@@ -200,10 +202,10 @@ class WrappedNoteLabel(RichTextLabel):
     A splitter sizes its panels by their size hints alone: a wrapped label there would get one line's height.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        """An empty, wrapped label."""
+    def __init__(self, parent: QWidget | None = None, steady: bool = False) -> None:
+        """An empty, wrapped label (steady: keeping its tallest height, see RichTextLabel)."""
         self._asked_height = 0
-        super().__init__(parent=parent, word_wrap=True)
+        super().__init__(parent=parent, word_wrap=True, steady=steady)
 
     def _height_at_current_width(self) -> int:
         return self.heightForWidth(max(self.width(), 1)) if self.text() else 0

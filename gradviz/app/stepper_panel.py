@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.app.entry_keys import hands_keys_back
 from gradviz.app.presenters import run_colour
-from gradviz.app.rich_text import RichTextLabel
+from gradviz.app.rich_text import WrappedNoteLabel
 from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.notation import format_number, point_text
 from gradviz.core.session import Session
@@ -142,9 +142,13 @@ class StepperPanel(QWidget):
                                                                       params={}))
         self._parameter_boxes: dict[str, QDoubleSpinBox] = {}
 
-        self.readout = RichTextLabel()
-        # long readouts (several runs) are clipped rather than widening the whole window
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # A long readout (a stop reason, several runs) wraps rather than widening the whole window or being cut off;
+        # it keeps the height of its longest, so that stepping does not move the panels up and down.
+        self.readout = WrappedNoteLabel(steady=True)
+        self._readout_runs = 0  # the runs the readout has a line for
+        policy = self.readout.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.readout.setSizePolicy(policy)
 
         # two short rows rather than one long one, each wrapping in a narrow window: the teaching panels keep room
         self.transport_row = WrappingRow()
@@ -328,6 +332,9 @@ class StepperPanel(QWidget):
 
     def _show_step(self, step: int) -> None:
         session = self._session
+        if len(session.runs) != self._readout_runs:  # a line per run: the readout's height starts over
+            self._readout_runs = len(session.runs)
+            self.readout.forget_tallest()
         if not session.runs or session.analysis is None:
             self.readout.setText("")
             return
