@@ -202,10 +202,10 @@ class WrappedNoteLabel(RichTextLabel):
     A splitter sizes its panels by their size hints alone: a wrapped label there would get one line's height.
     """
 
-    def __init__(self, parent: QWidget | None = None, steady: bool = False) -> None:
-        """An empty, wrapped label (steady: keeping its tallest height, see RichTextLabel)."""
+    def __init__(self, parent: QWidget | None = None) -> None:
+        """An empty, wrapped label."""
         self._asked_height = 0
-        super().__init__(parent=parent, word_wrap=True, steady=steady)
+        super().__init__(parent=parent, word_wrap=True)
 
     def _height_at_current_width(self) -> int:
         return self.heightForWidth(max(self.width(), 1)) if self.text() else 0

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.app.entry_keys import hands_keys_back
 from gradviz.app.presenters import run_colour
-from gradviz.app.rich_text import WrappedNoteLabel
+from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.notation import format_number, point_text
 from gradviz.core.session import Session
@@ -142,13 +142,10 @@ class StepperPanel(QWidget):
                                                                       params={}))
         self._parameter_boxes: dict[str, QDoubleSpinBox] = {}
 
-        # A long readout (a stop reason, several runs) wraps rather than widening the whole window or being cut off;
-        # it keeps the height of its longest, so that stepping does not move the panels up and down.
-        self.readout = WrappedNoteLabel(steady=True)
-        self._readout_runs = 0  # the runs the readout has a line for
-        policy = self.readout.sizePolicy()
-        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
-        self.readout.setSizePolicy(policy)
+        self.readout = RichTextLabel()
+        # A long readout (several runs) is cut off at the panel's edge rather than widening the whole window or
+        # taking the views' height: each line puts the stop reason right after the step, and the tooltip has it all.
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         # two short rows rather than one long one, each wrapping in a narrow window: the teaching panels keep room
         self.transport_row = WrappingRow()
@@ -332,11 +329,9 @@ class StepperPanel(QWidget):
 
     def _show_step(self, step: int) -> None:
         session = self._session
-        if len(session.runs) != self._readout_runs:  # a line per run: the readout's height starts over
-            self._readout_runs = len(session.runs)
-            self.readout.forget_tallest()
         if not session.runs or session.analysis is None:
             self.readout.setText("")
+            self.readout.setToolTip("")
             return
         name = session.analysis.formula.name
         titles = dict(OPTIMIZERS)
@@ -354,8 +349,10 @@ class StepperPanel(QWidget):
                          f"<b>{result.spec.label or titles[result.spec.optimizer]}</b> &nbsp; ")
             lines.append(
                 f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1} &nbsp; "
-                f"{point_text(result.free, record.point)} &nbsp; {name} = {format_number(record.value)} &nbsp; "
+                + (f"<i>{status}</i> &nbsp; " if status else "")
+                + f"{point_text(result.free, record.point)} &nbsp; {name} = {format_number(record.value)} &nbsp; "
                 f"{self._gradient_text(name, result.free, gradient, norm)} &nbsp; "
-                f"{update}, η = {format_number(result.spec.lr)} &nbsp; <i>{status}</i>"
+                f"{update}, η = {format_number(result.spec.lr)}"
             )
         self.readout.setText("<br>".join(lines))
+        self.readout.setToolTip(self.readout.plain_text())  # whole, where a long line is cut off
