@@ -67,7 +67,7 @@ def test_the_formula_panel_shows_f_as_typed(make_main_window, qtbot) -> None:
 
 def test_long_notes_wrap_under_the_equations_and_leave_the_docks_their_width(make_main_window, qtbot) -> None:
     """Unwrapped, abs's two notes widened the formula panel; the window took the room from the docks for good."""
-    window = make_main_window("bowl", size=(1280, 720))
+    window = make_main_window("bowl", size=(1180, 720))
     dock = window.teaching_docks.docks["probe_dock"]
     qtbot.wait(50)
     width = dock.width()
@@ -582,6 +582,28 @@ def test_zooming_the_contour_panel_changes_the_domain_everywhere(make_main_windo
     assert window.surface_view.mesh_item.upload_count > uploads
     qtbot.wait(400)
     assert window.session.plot.ranges["x"] == (low, high), "the domain keeps changing by itself"
+
+
+def test_a_zoomed_domain_reads_right_in_the_range_boxes_and_survives_other_edits(make_main_window, qtbot) -> None:
+    """Zoomed to x in [0.12345, 0.12367], the boxes read 0.123 and 0.124, and a new grid resolution (or an edit of y's
+    range) put those rounded values back into the domain: the map jumped."""
+    window = make_main_window("bowl")
+    session, panel = window.session, window.formula_panel
+    session.set_range("x", 0.12345, 0.12367)
+    session.set_range("y", -1e-6, 1e-6)
+    assert (panel.low_boxes[0].text(), panel.high_boxes[0].text()) == ("0.12345", "0.12367")
+    assert (panel.low_boxes[1].text(), panel.high_boxes[1].text()) == ("-1e-06", "1e-06")
+    index = panel.resolution_box.findData(100)
+    panel.resolution_box.setCurrentIndex(index)
+    panel.resolution_box.activated.emit(index)
+    assert session.plot.resolution == 100
+    assert session.plot.ranges == {"x": (0.12345, 0.12367), "y": (-1e-6, 1e-6)}
+    box = panel.high_boxes[1]
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "2.5e-6")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert session.plot.ranges == {"x": (0.12345, 0.12367), "y": (-1e-6, 2.5e-6)}
 
 
 def test_one_variable_shows_one_range_row(make_main_window) -> None:

@@ -8,7 +8,6 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.app.entry_keys import hands_keys_back
 from gradviz.app.formula_controller import FormulaController
+from gradviz.app.number_box import NumberBox
 from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
@@ -135,12 +135,12 @@ class FormulaPanel(QWidget):
         self.notes_label.setVisible(False)
 
         self.axis_boxes = [QComboBox(), QComboBox()]
-        self.low_boxes = [self._range_box(), self._range_box()]
-        self.high_boxes = [self._range_box(), self._range_box()]
+        self.low_boxes = [self._range_box(row) for row in range(2)]
+        self.high_boxes = [self._range_box(row) for row in range(2)]
         self.resolution_box = QComboBox()
         for resolution in RESOLUTIONS:
             self.resolution_box.addItem(f"{resolution} × {resolution}", resolution)
-        self.resolution_box.activated.connect(self._domain_edited)
+        self.resolution_box.activated.connect(self._resolution_chosen)
         for box in self.axis_boxes:
             box.activated.connect(self._axes_edited)
         domain_grid = QGridLayout()
@@ -156,7 +156,7 @@ class FormulaPanel(QWidget):
         domain_grid.addWidget(self.resolution_box, 2, 2, 1, 3)
         self.fixed_form = QFormLayout()
         self.fixed_form.setContentsMargins(0, 0, 0, 0)
-        self._fixed_widgets: dict[str, tuple[QSlider, QDoubleSpinBox]] = {}
+        self._fixed_widgets: dict[str, tuple[QSlider, NumberBox]] = {}
         self._fixed_ranges: dict[str, tuple[float, float]] = {}
 
         self.editor_row = QWidget()
@@ -189,13 +189,11 @@ class FormulaPanel(QWidget):
         session.plot_changed.connect(self._show_plot)
         controller.busy_changed.connect(self._show_busy)
 
-    def _range_box(self) -> QDoubleSpinBox:
-        box = hands_keys_back(QDoubleSpinBox())
-        box.setRange(-1e6, 1e6)
-        box.setDecimals(3)
+    def _range_box(self, row: int) -> NumberBox:
+        box = hands_keys_back(NumberBox())
         box.setKeyboardTracking(False)
         box.setMinimumWidth(80)
-        box.valueChanged.connect(self._domain_edited)
+        box.valueChanged.connect(lambda _value: self._range_edited(row))
         return box
 
     def edit_formula(self) -> None:
@@ -293,9 +291,7 @@ class FormulaPanel(QWidget):
         for name in wanted:
             slider = QSlider(Qt.Orientation.Horizontal)
             slider.setRange(0, FIXED_SLIDER_STEPS)
-            spin = hands_keys_back(QDoubleSpinBox())
-            spin.setRange(-1e6, 1e6)
-            spin.setDecimals(3)
+            spin = hands_keys_back(NumberBox())
             spin.setSingleStep(0.1)
             spin.setKeyboardTracking(False)
             self._set_fixed_widgets(name, slider, spin)
@@ -309,7 +305,7 @@ class FormulaPanel(QWidget):
             self.fixed_form.addRow(label, row)
             self._fixed_widgets[name] = (slider, spin)
 
-    def _set_fixed_widgets(self, name: str, slider: QSlider, spin: QDoubleSpinBox) -> None:
+    def _set_fixed_widgets(self, name: str, slider: QSlider, spin: NumberBox) -> None:
         self._updating = True
         value = self._session.fixed.get(name, 0.0)
         low, high = self._fixed_ranges.get(name, (float("inf"), float("-inf")))
@@ -330,17 +326,16 @@ class FormulaPanel(QWidget):
         if not self._updating:
             self._session.set_fixed(name, value)
 
-    def _domain_edited(self) -> None:
-        if self._updating or self._session.analysis is None:
+    def _range_edited(self, row: int) -> None:
+        """The range of this row's axis only: the other axis keeps its range exactly (say, as the map was zoomed)."""
+        if self._updating or self._session.analysis is None or row >= len(self._session.plot.axes):
             return
-        plot = self._session.plot
-        ranges = dict(plot.ranges)
-        for row, name in enumerate(plot.axes):
-            low, high = self.low_boxes[row].value(), self.high_boxes[row].value()
-            if low < high:
-                ranges[name] = (low, high)
-        self._session.set_plot(PlotSettings(axes=plot.axes, ranges=ranges,
-                                            resolution=int(self.resolution_box.currentData())))
+        self._session.set_range(self._session.plot.axes[row], self.low_boxes[row].value(),
+                                self.high_boxes[row].value())
+
+    def _resolution_chosen(self) -> None:
+        if not self._updating and self._session.analysis is not None:
+            self._session.set_resolution(int(self.resolution_box.currentData()))
 
     def _axes_edited(self) -> None:
         if self._updating:

@@ -1,0 +1,34 @@
+"""The number box: significant digits shown, any typed number taken, anything else refused."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QValidator
+
+from gradviz.app.number_box import NumberBox
+
+
+@pytest.mark.parametrize(("value", "shown"), [(-2.0, "-2"), (0.000125, "0.000125"), (1e-6, "1e-06"),
+                                              (1000001.0, "1000001"), (0.123456789, "0.1234568")])
+def test_shows_significant_digits_not_fixed_decimals(qtbot, value: float, shown: str) -> None:
+    box = NumberBox()
+    qtbot.addWidget(box)
+    box.setValue(value)
+    assert box.text() == shown and box.value() == pytest.approx(value, abs=1e-12)
+
+
+def test_takes_numbers_as_typed_and_refuses_other_text(qtbot) -> None:
+    box = NumberBox(-10.0, 10.0)
+    qtbot.addWidget(box)
+    states = {text: box.validate(text, len(text))[0] for text in ("2.5e-3", "-", "1e", ".", "abc", "1x", "11")}
+    assert states == {"2.5e-3": QValidator.State.Acceptable, "-": QValidator.State.Intermediate,
+                      "1e": QValidator.State.Intermediate, ".": QValidator.State.Intermediate,
+                      "abc": QValidator.State.Invalid, "1x": QValidator.State.Invalid,
+                      "11": QValidator.State.Intermediate}  # out of range: not yet a value
+    box.show()
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "2.5e-3")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.value() == 0.0025 and box.text() == "0.0025"
