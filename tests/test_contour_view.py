@@ -314,6 +314,26 @@ def test_the_colour_bar_makes_room_for_long_level_labels(view, qtbot):
     assert axis.width() == ColourBar.AXIS_WIDTH  # short labels: back to the usual width
 
 
+def test_axes_over_an_offset_range_label_each_tick_apart_without_overlap(view, qtbot):
+    """x from 1000000 to 1000001: pyqtgraph wrote 1e+06 under every tick; written whole, the labels overlapped."""
+    xs = np.linspace(1e6, 1e6 + 1.0, 101)
+    ys = np.linspace(-1.0, 1.0, 101)
+    grid_x, grid_y = np.meshgrid(xs - 1e6, ys)
+    view.set_field(xs, ys, grid_x**2 + grid_y**2)
+    qtbot.wait(50)
+    image = QtGui.QImage(400, 400, QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    try:
+        specs = view.plot_item.getAxis("bottom").generateDrawSpecs(painter)[2]
+    finally:
+        painter.end()
+    texts = [text for _rect, _flags, text in specs]
+    assert len(texts) >= 2 and len(set(texts)) == len(texts), texts
+    assert all(abs(float(text) - 1e6) <= 1.0 for text in texts)
+    rects = [rect for rect, _flags, _text in specs]
+    assert not any(first.intersects(second) for index, first in enumerate(rects) for second in rects[index + 1:])
+
+
 def test_runs_follow_the_current_index(view):
     xs, grid_x, grid_y = grid()
     view.set_field(xs, xs, grid_x**2 + grid_y**2)

@@ -17,6 +17,7 @@ TEXT_COLOUR = QtGui.QColor(40, 40, 48)
 NOTE_COLOUR = QtGui.QColor(95, 95, 105)
 LINE_SPACING = 1.15  # legend rows, in font heights
 TAG_PATCH_COLOUR = QtGui.QColor(255, 255, 255, 220)
+TICK_WIDENINGS = (1, 2, 5, 10, 20, 50, 100)  # how far a horizontal axis may widen its tick spacing for long labels
 
 
 class SteadyLabelAxis(pg.AxisItem):
@@ -36,6 +37,32 @@ class SteadyLabelAxis(pg.AxisItem):
         super().setRange(mn, mx)
         self.picture = None
         self.update()
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:  # noqa: N803
+        """pyqtgraph's tick spacing, widened along a horizontal axis until the labels fit side by side.
+
+        pyqtgraph spaces ticks by pixels alone and always labels the first level: long labels (1000000.2) overlapped.
+        """
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not levels or self.orientation not in ("top", "bottom") or size <= 0 or not self.style["showValues"]:
+            return levels
+        major, offset = levels[0]
+        prefix = self.autoSIPrefixScale
+        metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
+        labels = (format_tick(value * prefix, major * prefix) for value in (minVal, maxVal))
+        room = max(metrics.horizontalAdvance(label) for label in labels) + 2.0 * metrics.averageCharWidth()
+        span = abs(maxVal - minVal)
+        fitting = (factor for factor in TICK_WIDENINGS if span / (major * factor) * room <= size)
+        factor = next(fitting, TICK_WIDENINGS[-1])
+        if factor == 1:
+            return levels
+        return [(major * factor, offset), levels[0]]  # the usual spacing stays, as unlabelled minor ticks
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        """Tick labels as the 3D view writes them, with the digits that tell neighbours apart (not 1e+06 thrice)."""
+        if self.logMode:
+            return super().tickStrings(values, scale, spacing)
+        return [format_tick(value * scale, spacing * scale) for value in values]
 
     def shows_title(self, title: str) -> bool:
         """Whether this title is shown already (setting it again would redraw the axis)."""
