@@ -307,10 +307,16 @@ def test_the_colour_bar_makes_room_for_long_level_labels(view, qtbot):
     """Six-digit levels (f = x² + y² + 100000) are all drawn: pyqtgraph leaves out labels that do not fit the axis."""
     xs, grid_x, grid_y = grid()
     axis = view.colour_bar.getAxis("right")
-    for offset in (0.0, 100000.0, 0.0):
-        view.set_field(xs, xs, grid_x**2 + grid_y**2 + offset)
+    for offset, scale in ((0.0, 1.0), (100000.0, 1.0), (0.0, 10000.0), (0.0, 1.0)):
+        view.set_field(xs, xs, scale * (grid_x**2 + grid_y**2) + offset)
         qtbot.wait(50)  # the layout gives the axis its new width
         assert drawn_tick_texts(axis) == list(view.colour_bar.tick_labels()), offset
+        image = QtGui.QImage(400, 400, QtGui.QImage.Format.Format_ARGB32)
+        painter = QtGui.QPainter(image)
+        rights = [rect.right() for rect, _flags, _text in axis.generateDrawSpecs(painter)[2]]
+        painter.end()
+        margin = axis.label.document().documentMargin()  # around the title's text, inside its box
+        assert max(rights) <= axis.label.pos().x() + margin, "the labels keep clear of the title"
     assert axis.width() == ColourBar.AXIS_WIDTH  # short labels: back to the usual width
 
 
@@ -448,6 +454,7 @@ def test_level_colours_give_each_band_an_equal_share():
     assert fractions.tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
     assert level_texts(np.array([0.5, 1.0, 1.5]), 2.0) == ["0.5", "1.0", "1.5"]
     assert level_texts(levels, 1000.0) == ["1", "10", "100"]
+    assert level_texts(np.array([10.0, 1000.0, 20000.0, -1e7]), 1.0) == ["10", "1000", "20000", "-1e+07"]
     half_steps = np.arange(-3.5, 3.75, 0.5)
     shown = labelled_level_indices(half_steps)
     assert half_steps[shown].tolist() == [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0]

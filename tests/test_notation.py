@@ -341,6 +341,7 @@ def test_format_number_digits() -> None:
     assert format_number(9999.7, digits=4) == "10000"
     assert format_number(-1234567.0, digits=3) == "−1234567"
     assert format_number(123456789.0, digits=4) == "1.235e+08"
+    assert format_number(1000001.0, whole=False) == "1e+06"  # exported tables keep to the significant digits
     with pytest.raises(ValueError, match="digits"):
         format_number(1.0, digits=0)
 

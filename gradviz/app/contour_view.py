@@ -29,11 +29,14 @@ from gradviz.app.view_common import (
     square_around,
 )
 from gradviz.core.grid import broken_at_poles, pole_neighbours
+from gradviz.core.notation import format_number
 
 SKEWED_MEDIAN_POSITION = 0.12
 LOG_LEVEL_SPAN = 1e-4
 ARROW_GRID = 20
 TICK_GAP = 0.08  # of the height range: fixed height ticks closer than this to the one below are left out
+TITLE_NUDGE = 5  # pixels pyqtgraph moves a right axis's title out past the axis's edge
+TITLE_GAP = 3  # pixels between the colour bar's longest label and its title
 BACKGROUND = QtGui.QColor(255, 255, 255)
 # Level lines are stroked opaque into the item's cache, which is then laid over the map at this opacity: the
 # look of translucent lines, at the cost of opaque ones (Qt strokes wide translucent lines a pixel at a time:
@@ -114,7 +117,7 @@ def level_texts(levels: np.ndarray, span: float) -> list[str]:
     """Labels for levels: with the decimals of their common step, or compact when the spacing varies."""
     steps = np.diff(levels)
     if len(steps) and not np.allclose(steps, steps[0], rtol=1e-6):
-        return [f"{level:.4g}" for level in levels]
+        return [format_number(float(level), 4, ascii_minus=True) for level in levels]
     step = float(steps[0]) if len(steps) else max(span, 1e-12)
     return [format_tick(float(level), step) for level in levels]
 
@@ -670,19 +673,18 @@ class ColourBar(pg.PlotItem):
         self.layout.setColumnFixedWidth(1, round(self.WIDTH * scale))
 
     def _fit_axis(self) -> None:
-        """Give the labels their room: the usual width, or more for labels that would not fit in it.
+        """Give the labels and the title their room: the usual width, or more for long labels.
 
         pyqtgraph leaves out every label that does not fit: with six-digit levels (100002, 100004, …) the bar
-        had no labels at all.
+        had no labels at all, and five-digit ones ran into the title.
         """
         axis = self.getAxis("right")
         usual = round(self.AXIS_WIDTH * self._scale)
         metrics = QtGui.QFontMetricsF(axis.style["tickFont"] or QtGui.QFont())
         widest = max((metrics.horizontalAdvance(label) for label in self._labels), default=0.0)
-        needed = math.ceil(max(axis.style["tickLength"], 0) + axis.style["tickTextOffset"][0] + widest + 2)
-        if needed > usual:  # the title, drawn along the axis's outer edge, needs its room beside them too
-            needed += math.ceil(QtGui.QFontMetricsF(axis.label.font()).height())
-        width = max(usual, needed)
+        title = axis.label.boundingRect().height() - TITLE_NUDGE  # pyqtgraph sets the title this far in
+        labels = max(axis.style["tickLength"], 0) + axis.style["tickTextOffset"][0] + widest
+        width = max(usual, math.ceil(labels + TITLE_GAP + title))  # the title, along the outer edge, clear of them
         if width != axis.fixedWidth:
             axis.setWidth(width)
 

@@ -110,10 +110,11 @@ def _has_negative_coefficient(expr: sympy.Expr) -> bool:
     return bool(coefficient.is_negative)
 
 
-def format_number(value: SupportsFloat, digits: int = 6, ascii_minus: bool = False) -> str:
+def format_number(value: SupportsFloat, digits: int = 6, ascii_minus: bool = False, whole: bool = True) -> str:
     """A number for people: up to `digits` significant digits, no trailing '.0', a real minus sign.
 
-    Whole numbers below WHOLE_NUMBER_LIMIT with more digits than that are written out whole, rounded to an integer.
+    With whole, numbers below WHOLE_NUMBER_LIMIT with more digits than that are written out whole, rounded to an
+    integer (100009, not 1e+05); without it, they keep to the significant digits (tables for export).
     """
     if digits < 1:
         raise ValueError(f"digits must be at least 1, not {digits}")
@@ -124,7 +125,7 @@ def format_number(value: SupportsFloat, digits: int = 6, ascii_minus: bool = Fal
     if math.isinf(number):
         return (minus if number < 0 else "") + ("inf" if ascii_minus else INFINITY)
     text = f"{number:.{digits}g}"
-    if "e+" in text and abs(number) < WHOLE_NUMBER_LIMIT:  # 100009, not 1e+05: the short form reads as another value
+    if whole and "e+" in text and abs(number) < WHOLE_NUMBER_LIMIT:  # 100009, not 1e+05, which reads as 100000
         text = str(round(number))
     if text == "-0":
         text = "0"
@@ -138,8 +139,8 @@ def point_text(names: Sequence[str], values: Sequence[SupportsFloat]) -> str:
 
 
 def _latex_number(value: SupportsFloat, digits: int = 6) -> str:
-    """A number in LaTeX: '1.4', '-0.6', '1.2 \\cdot 10^{-7}', '\\infty'."""
-    text = format_number(value, digits, ascii_minus=True)
+    """A number in LaTeX: '1.4', '-0.6', '1.2 \\cdot 10^{-7}', '\\infty' (to `digits` significant digits)."""
+    text = format_number(value, digits, ascii_minus=True, whole=False)
     if text == "nan":
         return r"\mathrm{NaN}"
     if text.endswith("inf"):

@@ -162,13 +162,18 @@ def _headings(table: StepTable, symbol: Callable[[str], str], partial: Callable[
             *map(change, names), *map(following, names)]
 
 
+def _markdown_cell(value: float) -> str:
+    """A number to 6 significant digits, large ones with an exponent (1e+06) as the other exports write them."""
+    return format_number(value, whole=False)
+
+
 def to_markdown(table: StepTable) -> str:
     """The table in Markdown, numbers to 6 significant digits with real minus signs."""
     count = len(table.variables)
     headings = _headings(table, unicode_name, lambda name: partial_label(table.function_name, name),
                          lambda name: "Δ" + unicode_name(name), lambda name: "next " + unicode_name(name))
     lines = ["| " + " | ".join(headings) + " |", "|" + "---:|" * len(headings)]
-    lines += ["| " + " | ".join([str(row.k), *_cells(row, count, format_number)]) + " |" for row in table.rows]
+    lines += ["| " + " | ".join([str(row.k), *_cells(row, count, _markdown_cell)]) + " |" for row in table.rows]
     return "\n".join(lines) + "\n"
 
 
