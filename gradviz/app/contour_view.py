@@ -37,6 +37,7 @@ ARROW_GRID = 20
 TICK_GAP = 0.08  # of the height range: fixed height ticks closer than this to the one below are left out
 TITLE_NUDGE = 5  # pixels pyqtgraph moves a right axis's title out past the axis's edge
 TITLE_GAP = 3  # pixels between the colour bar's longest label and its title
+WIDTH_SLACK = 16  # pixels of room the colour bar keeps beyond what its labels need, rather than shrink
 BACKGROUND = QtGui.QColor(255, 255, 255)
 # Level lines are stroked opaque into the item's cache, which is then laid over the map at this opacity: the
 # look of translucent lines, at the cost of opaque ones (Qt strokes wide translucent lines a pixel at a time:
@@ -685,8 +686,10 @@ class ColourBar(pg.PlotItem):
         title = axis.label.boundingRect().height() - TITLE_NUDGE  # pyqtgraph sets the title this far in
         labels = max(axis.style["tickLength"], 0) + axis.style["tickTextOffset"][0] + widest
         width = max(usual, math.ceil(labels + TITLE_GAP + title))  # the title, along the outer edge, clear of them
-        if width != axis.fixedWidth:
-            axis.setWidth(width)
+        kept = axis.fixedWidth or usual
+        if width <= kept <= width + WIDTH_SLACK * self._scale:
+            return  # a little more room than needed stays: a new width lays the map out again (1–3 ms)
+        axis.setWidth(width)
 
     def set_colours(self, lut: np.ndarray) -> None:
         """Show the lookup table from bottom (0) to top (1)."""
