@@ -270,7 +270,7 @@ class PresentationMode(QObject):
             return
         window = self._window
         splitter = window.main_splitter
-        stepper = window.stepper  # its readout wraps: the height it needs at the splitter's width, not at its own now
+        stepper = window.stepper  # rows that wrap need their height at the splitter's width, not at the panel's now
         top, bottom = window.formula_panel.sizeHint().height(), stepper.heightForWidth(splitter.width())
         if bottom < 0:  # nothing in it wraps
             bottom = stepper.sizeHint().height()

@@ -56,7 +56,7 @@ class SteadyLabelAxis(pg.AxisItem):
         factor = next(fitting, TICK_WIDENINGS[-1])
         if factor == 1:
             return levels
-        return [(major * factor, offset), levels[0]]  # the usual spacing stays, as unlabelled minor ticks
+        return [(major * factor, offset), levels[0]]  # the usual spacing stays, as minor ticks
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         """Tick labels as the 3D view writes them, with the digits that tell neighbours apart (not 1e+06 thrice)."""
