@@ -277,14 +277,19 @@ def test_a_curve_shows_its_height_range(view):
     assert view.view_box.viewRange()[1][1] > 60.0, "without a range, all of f"
 
 
-def drawn_tick_texts(axis: object) -> list[str]:
-    """The tick labels an axis draws now."""
+def drawn_tick_labels(axis: object) -> list[tuple[QtCore.QRectF, str]]:
+    """The tick labels an axis draws now, with their boxes (in the axis's coordinates)."""
     image = QtGui.QImage(400, 400, QtGui.QImage.Format.Format_ARGB32)
     painter = QtGui.QPainter(image)
     try:
-        return [text for _rect, _flags, text in axis.generateDrawSpecs(painter)[2]]
+        return [(rect, text) for rect, _flags, text in axis.generateDrawSpecs(painter)[2]]
     finally:
         painter.end()
+
+
+def drawn_tick_texts(axis: object) -> list[str]:
+    """The tick labels an axis draws now."""
+    return [text for _rect, text in drawn_tick_labels(axis)]
 
 
 def test_a_curve_in_log_height_labels_its_height_axis_with_values_of_f(view):
@@ -311,10 +316,7 @@ def test_the_colour_bar_makes_room_for_long_level_labels(view, qtbot):
         view.set_field(xs, xs, scale * (grid_x**2 + grid_y**2) + offset)
         qtbot.wait(50)  # the layout gives the axis its new width
         assert drawn_tick_texts(axis) == list(view.colour_bar.tick_labels()), offset
-        image = QtGui.QImage(400, 400, QtGui.QImage.Format.Format_ARGB32)
-        painter = QtGui.QPainter(image)
-        rights = [rect.right() for rect, _flags, _text in axis.generateDrawSpecs(painter)[2]]
-        painter.end()
+        rights = [rect.right() for rect, _text in drawn_tick_labels(axis)]
         margin = axis.label.document().documentMargin()  # around the title's text, inside its box
         assert max(rights) <= axis.label.pos().x() + margin, "the labels keep clear of the title"
     assert axis.width() == ColourBar.AXIS_WIDTH  # short labels: back to the usual width
@@ -327,16 +329,11 @@ def test_axes_over_an_offset_range_label_each_tick_apart_without_overlap(view, q
     grid_x, grid_y = np.meshgrid(xs - 1e6, ys)
     view.set_field(xs, ys, grid_x**2 + grid_y**2)
     qtbot.wait(50)
-    image = QtGui.QImage(400, 400, QtGui.QImage.Format.Format_ARGB32)
-    painter = QtGui.QPainter(image)
-    try:
-        specs = view.plot_item.getAxis("bottom").generateDrawSpecs(painter)[2]
-    finally:
-        painter.end()
-    texts = [text for _rect, _flags, text in specs]
+    labels = drawn_tick_labels(view.plot_item.getAxis("bottom"))
+    texts = [text for _rect, text in labels]
     assert len(texts) >= 2 and len(set(texts)) == len(texts), texts
     assert all(abs(float(text) - 1e6) <= 1.0 for text in texts)
-    rects = [rect for rect, _flags, _text in specs]
+    rects = [rect for rect, _text in labels]
     assert not any(first.intersects(second) for index, first in enumerate(rects) for second in rects[index + 1:])
 
 
