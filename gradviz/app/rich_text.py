@@ -62,9 +62,7 @@ class RichTextLabel(QWidget):
             return
         room = self._room_needed() if self.isVisible() else None
         if self._forget_sizes:
-            self._forget_sizes = False
-            self._tallest.clear()
-            self._widest = 0
+            self._clear_steady_sizes()
         self._text = text
         self._document.setHtml(text)
         self._sizes.clear()
@@ -159,6 +157,12 @@ class RichTextLabel(QWidget):
         """
         self._forget_sizes = True
 
+    def _clear_steady_sizes(self) -> None:
+        """Forget the tallest heights and the widest width kept so far."""
+        self._forget_sizes = False
+        self._tallest.clear()
+        self._widest = 0
+
     def _cached_or_laid_out(self, width: float) -> QSize:
         cached = self._sizes.get(width)
         return cached if cached is not None else self._laid_out(width)
@@ -167,8 +171,7 @@ class RichTextLabel(QWidget):
         """Follow font changes (presentation mode enlarges the text); steady sizes start over in the new font."""
         if event.type() == QEvent.Type.FontChange:
             self._document.setDefaultFont(self.font())
-            self._tallest.clear()
-            self._widest = 0
+            self._clear_steady_sizes()
             self._text_changed()
         super().changeEvent(event)
 
