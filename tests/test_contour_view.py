@@ -322,6 +322,22 @@ def test_the_colour_bar_makes_room_for_long_level_labels(view, qtbot):
     assert axis.width() == ColourBar.AXIS_WIDTH  # short labels: back to the usual width
 
 
+def test_a_curve_with_long_values_widens_its_axis_to_show_them(view, qtbot):
+    """f = w² − 1000000: labels like −999992 did not fit the axis's usual room, and pyqtgraph left them all out."""
+    ws = np.linspace(-3.0, 3.0, 200)
+    axis = view.plot_item.getAxis("left")
+    usual = axis.width()
+    view.set_curve(ws, ws**2 - 1e6)
+    qtbot.wait(50)
+    texts = drawn_tick_texts(axis)
+    assert len(texts) >= 3 and all(-1e6 - 1 <= float(text) <= -1e6 + 10 for text in texts), texts
+    assert axis.width() > usual
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    qtbot.wait(50)
+    assert axis.width() == usual and drawn_tick_texts(axis)
+
+
 def test_axes_over_an_offset_range_label_each_tick_apart_without_overlap(view, qtbot):
     """x from 1000000 to 1000001: pyqtgraph wrote 1e+06 under every tick; written whole, the labels overlapped."""
     xs = np.linspace(1e6, 1e6 + 1.0, 101)

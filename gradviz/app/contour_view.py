@@ -35,9 +35,6 @@ SKEWED_MEDIAN_POSITION = 0.12
 LOG_LEVEL_SPAN = 1e-4
 ARROW_GRID = 20
 TICK_GAP = 0.08  # of the height range: fixed height ticks closer than this to the one below are left out
-TITLE_NUDGE = 5  # pixels pyqtgraph moves a right axis's title out past the axis's edge
-TITLE_GAP = 3  # pixels between the colour bar's longest label and its title
-WIDTH_SLACK = 16  # pixels of room the colour bar keeps beyond what its labels need, rather than shrink
 BACKGROUND = QtGui.QColor(255, 255, 255)
 # Level lines are stroked opaque into the item's cache, which is then laid over the map at this opacity: the
 # look of translucent lines, at the cost of opaque ones (Qt strokes wide translucent lines a pixel at a time:
@@ -658,38 +655,18 @@ class ColourBar(pg.PlotItem):
         spacer = self.getAxis("bottom")
         spacer.setStyle(showValues=False, tickLength=0)
         spacer.setPen(pg.mkPen(None))
-        self.getAxis("right").setWidth(self.AXIS_WIDTH)
+        self.getAxis("right").set_least_width(self.AXIS_WIDTH)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.addItem(self.image)
         self.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0.0)
         self.layout.setColumnFixedWidth(1, self.WIDTH)
         self.vb.setBorder(pg.mkPen(TEXT_COLOUR))
         self._labels: tuple[str, ...] = ()
-        self._scale = 1.0
 
     def set_scale(self, scale: float) -> None:
-        """Widen the bar and its tick room by the presentation scale."""
-        self._scale = scale
-        self._fit_axis()
+        """Widen the bar and its tick room by the presentation scale (more room if the labels need it)."""
+        self.getAxis("right").set_least_width(round(self.AXIS_WIDTH * scale))
         self.layout.setColumnFixedWidth(1, round(self.WIDTH * scale))
-
-    def _fit_axis(self) -> None:
-        """Give the labels and the title their room: the usual width, or more for long labels.
-
-        pyqtgraph leaves out every label that does not fit: with six-digit levels (100002, 100004, …) the bar
-        had no labels at all, and five-digit ones ran into the title.
-        """
-        axis = self.getAxis("right")
-        usual = round(self.AXIS_WIDTH * self._scale)
-        metrics = QtGui.QFontMetricsF(axis.style["tickFont"] or QtGui.QFont())
-        widest = max((metrics.horizontalAdvance(label) for label in self._labels), default=0.0)
-        title = axis.label.boundingRect().height() - TITLE_NUDGE  # pyqtgraph sets the title this far in
-        labels = max(axis.style["tickLength"], 0) + axis.style["tickTextOffset"][0] + widest
-        width = max(usual, math.ceil(labels + TITLE_GAP + title))  # the title, along the outer edge, clear of them
-        kept = axis.fixedWidth or usual
-        if width <= kept <= width + WIDTH_SLACK * self._scale:
-            return  # a little more room than needed stays: a new width lays the map out again (1–3 ms)
-        axis.setWidth(width)
 
     def set_colours(self, lut: np.ndarray) -> None:
         """Show the lookup table from bottom (0) to top (1)."""
@@ -699,10 +676,9 @@ class ColourBar(pg.PlotItem):
     def set_ticks(self, fractions: Sequence[float], labels: Sequence[str], title: str) -> None:
         """Label positions 0..1 along the bar, and its title."""
         axis = self.getAxis("right")
+        axis.setLabel(title)  # first: the labels' room leaves the title its own
         axis.setTicks([list(zip((float(f) for f in fractions), labels, strict=True)), []])
-        axis.setLabel(title)
         self._labels = tuple(labels)
-        self._fit_axis()
 
     def tick_labels(self) -> tuple[str, ...]:
         """The labels along the bar, as last set."""
@@ -781,7 +757,7 @@ class ContourView(pg.GraphicsLayoutWidget):
                 axis.label.setFont(self._title_font(scale))
         for plot in (self.plot_item, self.colour_bar):
             plot.getAxis("bottom").setHeight(round(56 * scale))
-        self.plot_item.getAxis("left").setWidth(round(64 * scale))
+        self.plot_item.getAxis("left").set_least_width(round(64 * scale))
         self.colour_bar.set_scale(scale)
 
     @staticmethod

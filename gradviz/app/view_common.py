@@ -18,6 +18,9 @@ NOTE_COLOUR = QtGui.QColor(95, 95, 105)
 LINE_SPACING = 1.15  # legend rows, in font heights
 TAG_PATCH_COLOUR = QtGui.QColor(255, 255, 255, 220)
 TICK_WIDENINGS = (1, 2, 5, 10, 20, 50, 100)  # how far a horizontal axis may widen its tick spacing for long labels
+TITLE_NUDGE = 5  # pixels pyqtgraph moves a vertical axis's title out past the axis's outer edge
+TITLE_GAP = 3  # pixels between an axis's longest tick label and its title
+WIDTH_SLACK = 16  # pixels of room a widened axis keeps beyond what its labels need, rather than narrow at once
 
 
 class SteadyLabelAxis(pg.AxisItem):
@@ -29,6 +32,7 @@ class SteadyLabelAxis(pg.AxisItem):
     """
 
     _shown_label: tuple | None = None  # the title's text and the scales the drawn tick labels used
+    _least_width: int | None = None  # see set_least_width
 
     def setRange(self, mn: float, mx: float) -> None:
         """Show this range of values (an unchanged range keeps the drawn ticks)."""
@@ -36,7 +40,47 @@ class SteadyLabelAxis(pg.AxisItem):
             return
         super().setRange(mn, mx)
         self.picture = None
+        self._fit_width()
         self.update()
+
+    def setTicks(self, ticks: list | None) -> None:
+        """Label these ticks (None: the axis's own), with the room they need."""
+        super().setTicks(ticks)
+        self._fit_width()
+
+    def set_least_width(self, width: int) -> None:
+        """A vertical axis this wide, or wider where its labels need it: pyqtgraph leaves out labels that do not fit.
+
+        (A one-variable curve's f labels, −999992, left its axis bare.)
+        """
+        self._least_width = int(width)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Widen (or narrow back) a vertical axis of set_least_width to fit its labels and, at its edge, its title."""
+        if self._least_width is None or self.orientation not in ("left", "right"):
+            return
+        metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
+        widest = max((metrics.horizontalAdvance(text) for text in self._label_texts()), default=0.0)
+        title = self.label.boundingRect().height() - TITLE_NUDGE if self.label.isVisible() else 0.0
+        needed = max(self.style["tickLength"], 0) + self.style["tickTextOffset"][0] + widest + TITLE_GAP + title
+        width = max(self._least_width, math.ceil(needed))
+        kept = self.fixedWidth or self._least_width
+        if kept != self._least_width and width <= kept <= width + WIDTH_SLACK:
+            return  # a little more room than needed stays: a new width lays the plot out again
+        if width != self.fixedWidth:
+            self.setWidth(width)
+
+    def _label_texts(self) -> list[str]:
+        """The labels of the first tick level, as they would be drawn at the axis's present length."""
+        if self._tickLevels is not None:
+            return [text for _value, text in self._tickLevels[0]] if self._tickLevels else []
+        low, high = sorted(self.range)
+        levels = self.tickValues(low, high, max(self.geometry().height(), 1.0))
+        if not levels or not levels[0][1]:
+            return []
+        spacing, values = levels[0]
+        return self.tickStrings(values, self.autoSIPrefixScale * self.scale, spacing)
 
     def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:  # noqa: N803
         """pyqtgraph's tick spacing, widened along a horizontal axis until the labels fit side by side.
