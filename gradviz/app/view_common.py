@@ -60,7 +60,7 @@ class SteadyLabelAxis(pg.AxisItem):
         """Widen (or narrow back) a vertical axis of set_least_width to fit its labels and, at its edge, its title."""
         if self._least_width is None or self.orientation not in ("left", "right"):
             return
-        metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
+        metrics = self._tick_metrics()
         widest = max((metrics.horizontalAdvance(text) for text in self._label_texts()), default=0.0)
         title = self.label.boundingRect().height() - TITLE_NUDGE if self.label.isVisible() else 0.0
         needed = max(self.style["tickLength"], 0) + self.style["tickTextOffset"][0] + widest + TITLE_GAP + title
@@ -70,6 +70,10 @@ class SteadyLabelAxis(pg.AxisItem):
             return  # a little more room than needed stays: a new width lays the plot out again
         if width != self.fixedWidth:
             self.setWidth(width)
+
+    def _tick_metrics(self) -> QtGui.QFontMetricsF:
+        """The metrics of the tick labels' font (the application's unless the axis has its own)."""
+        return QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
 
     def _label_texts(self) -> list[str]:
         """The labels of the first tick level, as they would be drawn at the axis's present length."""
@@ -92,7 +96,7 @@ class SteadyLabelAxis(pg.AxisItem):
             return levels
         major, offset = levels[0]
         prefix = self.autoSIPrefixScale
-        metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
+        metrics = self._tick_metrics()
         labels = (format_tick(value * prefix, major * prefix) for value in (minVal, maxVal))
         room = max(metrics.horizontalAdvance(label) for label in labels) + 2.0 * metrics.averageCharWidth()
         span = abs(maxVal - minVal)
