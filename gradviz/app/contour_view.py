@@ -639,10 +639,16 @@ class ProbeTextItem(ViewOverlayItem):
 
 
 class ColourBar(pg.PlotItem):
-    """A vertical, non-interactive colour bar whose axis shows the contour levels."""
+    """A vertical, non-interactive colour bar whose axis shows the contour levels, its title above it.
+
+    Above the bar (as in the 3D view), the title leaves the labels the axis's whole room: levels up to
+    five characters wide fit its usual width, so a new formula seldom changes it (a new width lays the map out).
+    """
 
     WIDTH = 20
-    AXIS_WIDTH = 58
+    AXIS_WIDTH = 64
+    TITLE_HEIGHT = 26
+    TITLE_SIZE = 17  # pixels, as the map's axis titles
 
     def __init__(self) -> None:
         """An empty bar; set_colours and set_ticks fill it."""
@@ -662,11 +668,23 @@ class ColourBar(pg.PlotItem):
         self.layout.setColumnFixedWidth(1, self.WIDTH)
         self.vb.setBorder(pg.mkPen(TEXT_COLOUR))
         self._labels: tuple[str, ...] = ()
+        self._title = ""
+        self._scale = 1.0
+        self._show_title()
 
     def set_scale(self, scale: float) -> None:
-        """Widen the bar and its tick room by the presentation scale (more room if the labels need it)."""
+        """Widen the bar, its tick room and its title by the presentation scale (more room if the labels need it)."""
+        self._scale = scale
         self.getAxis("right").set_least_width(round(self.AXIS_WIDTH * scale))
         self.layout.setColumnFixedWidth(1, round(self.WIDTH * scale))
+        self._show_title()
+
+    def _show_title(self) -> None:
+        """Write the title above the bar in the axis titles' italic, in a row of its own."""
+        height = round(self.TITLE_HEIGHT * self._scale)
+        self.setTitle(self._title, size=f"{round(self.TITLE_SIZE * self._scale)}px", italic=True, color=TEXT_COLOUR)
+        self.titleLabel.setMaximumHeight(height)
+        self.layout.setRowFixedHeight(0, height)
 
     def set_colours(self, lut: np.ndarray) -> None:
         """Show the lookup table from bottom (0) to top (1)."""
@@ -675,10 +693,15 @@ class ColourBar(pg.PlotItem):
 
     def set_ticks(self, fractions: Sequence[float], labels: Sequence[str], title: str) -> None:
         """Label positions 0..1 along the bar, and its title."""
-        axis = self.getAxis("right")
-        axis.setLabel(title)  # first: the labels' room leaves the title its own
-        axis.setTicks([list(zip((float(f) for f in fractions), labels, strict=True)), []])
+        if title != self._title:
+            self._title = title
+            self._show_title()
+        self.getAxis("right").setTicks([list(zip((float(f) for f in fractions), labels, strict=True)), []])
         self._labels = tuple(labels)
+
+    def title(self) -> str:
+        """The title above the bar, as last set."""
+        return self._title
 
     def tick_labels(self) -> tuple[str, ...]:
         """The labels along the bar, as last set."""

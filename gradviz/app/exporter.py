@@ -159,7 +159,7 @@ def lay_out_hidden(view: ContourView, size: tuple[int, int]) -> None:
     resize = QtGui.QResizeEvent(QtCore.QSize(*size), QtCore.QSize(*size))
     QtCore.QCoreApplication.sendEvent(view.viewport(), resize)
     QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.LayoutRequest)
-    for axis in (view.plot_item.getAxis("left"), view.plot_item.getAxis("bottom"), view.colour_bar.getAxis("right")):
+    for axis in (view.plot_item.getAxis("left"), view.plot_item.getAxis("bottom")):
         axis.resizeEvent()
 
 
