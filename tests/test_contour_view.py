@@ -263,6 +263,23 @@ def test_no_stack_of_level_lines_runs_along_a_pole(view):
     assert np.isfinite(line_xs).sum() > 100, "the other lines stay"
 
 
+def test_level_lines_and_the_curve_stop_at_a_jump(view):
+    """atan(y/x) leaps from −π/2 to π/2 across x = 0: each level it leaps past had a line stacked along x = 0."""
+    xs = np.linspace(-3.0, 3.0, 60)  # x = ±0.05 either side of the jump
+    grid_x, grid_y = np.meshgrid(xs, xs)
+    heights = np.arctan(grid_y / grid_x)
+    view.set_field(xs, xs, heights)
+    assert (np.abs(np.asarray(view.level_lines.xData)) < 0.04).sum() > 50
+    between_columns = np.zeros((60, 59), dtype=bool)
+    between_columns[:, 29] = True
+    view.set_field(xs, xs, heights, jumps=(np.zeros((59, 60), dtype=bool), between_columns))
+    line_xs = np.asarray(view.level_lines.xData)
+    assert not (np.abs(line_xs) < 0.04).any() and np.isfinite(line_xs).sum() > 100, "the other lines stay"
+    view.set_curve(xs, np.arctan(1.0 / xs), jumps=between_columns[0])
+    curve_xs, curve_fs = view.curve.getData()
+    assert np.isnan(curve_fs).sum() == 1 and abs(curve_xs[np.isnan(curve_fs)][0]) < 1e-12
+
+
 def test_levels_given_outside_the_height_range_are_left_out_with_their_labels(view):
     xs, heights, gx, gy = pole_field()
     view.set_field(xs, xs, heights, gx, gy, levels=np.array([-20.0, -1.0, 1.0, 2.0, 20.0]),

@@ -9,7 +9,15 @@ import sympy
 from gradviz.core.calculus import differentiate
 from gradviz.core.compiled import CompiledFormula, compile_formula
 from gradviz.core.formula import Formula
-from gradviz.core.grid import Domain, broken_at_poles, evaluate_grid, log_height, pole_neighbours, robust_range
+from gradviz.core.grid import (
+    Domain,
+    broken_curve,
+    evaluate_grid,
+    jump_edges,
+    log_height,
+    robust_range,
+    unjoined_neighbours,
+)
 
 
 def compiled_of(text: str, variables: tuple[str, ...] = ("x", "y")) -> CompiledFormula:
@@ -176,7 +184,7 @@ def test_a_curve_is_broken_where_it_leaps_past_a_pole() -> None:
     xs = np.linspace(-3.0, 3.0, 200)
     values = 1.0 / xs
     low, high = robust_range(values)
-    broken_xs, broken = broken_at_poles(xs, values, low, high)
+    broken_xs, broken = broken_curve(xs, values, low, high)
     gap = np.flatnonzero(np.isnan(broken))
     assert len(gap) == 1 and len(broken) == len(xs) + 1
     assert broken[gap[0] - 1] < low and broken[gap[0] + 1] > high
@@ -189,13 +197,54 @@ def test_a_steep_bounded_curve_is_never_broken() -> None:
     xs = np.linspace(-3.0, 3.0, 200)
     for values in (np.tanh(80 * xs), np.sign(xs), xs**3, np.exp(xs)):
         low, high = robust_range(values)
-        broken_xs, broken = broken_at_poles(xs, values, low, high)
+        broken_xs, broken = broken_curve(xs, values, low, high)
         assert broken_xs is xs and broken is values
 
 
 def test_the_points_beside_a_pole_are_found_along_either_axis() -> None:
     values = np.array([[1.0, 50.0, -50.0, 1.0], [1.0, 2.0, 3.0, 4.0], [80.0, 1.0, 1.0, 1.0], [-80.0, 1.0, 1.0, 1.0]])
-    beside = pole_neighbours(values, -10.0, 10.0)
+    beside = unjoined_neighbours(values, -10.0, 10.0)
     assert sorted(zip(*np.nonzero(beside), strict=True)) == [(0, 1), (0, 2), (2, 0), (3, 0)]
-    assert not pole_neighbours(values, -100.0, 100.0).any()
-    assert not pole_neighbours(np.abs(values), -10.0, 10.0).any(), "beyond one end only: no pole"
+    assert not unjoined_neighbours(values, -100.0, 100.0).any()
+    assert not unjoined_neighbours(np.abs(values), -10.0, 10.0).any(), "beyond one end only: no pole"
+
+
+def test_a_jump_between_neighbours_is_found_and_a_steep_stretch_is_not() -> None:
+    """atan(y/x) leaps from −π/2 to π/2 across x = 0, a step of f; tanh(200x) only climbs steeply there."""
+    field = evaluate_grid(compiled_of("atan(y/x)"), square(3.0, 200))
+    across_x, across_y = field.jumps[1], field.jumps[0]  # rows follow y: axis 1 runs along x
+    assert across_x.shape == (200, 199) and across_y.shape == (199, 200)
+    assert not across_y.any()
+    rows, columns = np.nonzero(across_x)
+    assert set(columns) == {99}, "between the two columns either side of x = 0"
+    assert len(rows) >= 190, "every row but those nearest the origin, where atan(y/x) turns steeply all round"
+    for text in ("tanh(200*x) + y", "tanh(20*x) + y**2", "sin(50*x*y)", "(1 - x)**2 + 100*(y - x**2)**2",
+                 "sqrt(x) + y", "sin(x)/x + y"):
+        assert not any(edges.any() for edges in evaluate_grid(compiled_of(text), square(3.0, 200)).jumps), text
+
+
+def test_jumps_are_found_along_one_variable_and_across_the_plotted_order() -> None:
+    curve = evaluate_grid(compiled_of("atan(1/x)", ("x",)), Domain(("x",), ((-3.0, 3.0),), 200))
+    assert np.flatnonzero(curve.jumps[0]).tolist() == [99]
+    swapped = evaluate_grid(compiled_of("x/Abs(x) + y"), Domain(("y", "x"), ((-1.0, 1.0), (-3.0, 3.0)), 100))
+    assert not swapped.jumps[1].any() and set(np.nonzero(swapped.jumps[0])[0]) == {49}  # x runs down the rows
+
+
+def test_jump_edges_halve_towards_the_leap_until_it_stays_or_shrinks() -> None:
+    """The leap of a step stays at any width; a pole met halfway counts as a jump too."""
+    compiled = compiled_of("x/Abs(x) + 1/(x - 1)", ("x",))
+    xs = np.array([-0.5, 0.5, 0.8, 1.2])
+    values = compiled.evaluate([xs])[0]
+    jumps = jump_edges(compiled, [xs], values, [np.zeros(4)], [0], span=10.0)
+    assert jumps[0].tolist() == [True, False, True]
+
+
+def test_a_curve_is_broken_and_level_lines_stop_at_a_jump() -> None:
+    xs = np.linspace(-1.0, 1.0, 6)
+    values = np.sign(xs)
+    jumps = np.array([False, False, True, False, False])
+    broken_xs, broken = broken_curve(xs, values, -1.0, 1.0, jumps)
+    assert np.isnan(broken[3]) and broken_xs[3] == pytest.approx(0.0, abs=1e-12)
+    grid_values = np.tile(values, (3, 1))
+    beside = unjoined_neighbours(grid_values, -1.0, 1.0, (np.zeros((2, 6), dtype=bool), np.tile(jumps, (3, 1))))
+    assert beside[:, 2:4].all() and not beside[:, [0, 1, 4, 5]].any()

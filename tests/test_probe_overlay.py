@@ -344,3 +344,19 @@ def test_a_slice_on_the_surface_breaks_where_it_leaps_past_a_pole() -> None:
     along_x = surface.slices[0].curve
     assert np.isnan(along_x[:, 2]).sum() == 1
     assert not np.isnan(surface.slices[1].curve[:, 2]).any(), "along y, f is a parabola"
+
+
+def test_a_slice_breaks_where_f_jumps_on_either_side_of_the_point() -> None:
+    """atan(y/x) jumps across x = 0: the slice along x breaks there, wherever the probe point lies."""
+    session = session_for("bowl")
+    session.set_analysis(analyze_in_process("atan(y/x)"))
+    for x0 in (1.5, -1.5, 0.001):
+        session.set_probe({"x": x0, "y": 0.5})
+        surface, _ = ProbePresenter(session, None, None).compute()
+        along_x = surface.slices[0].curve
+        gap = np.flatnonzero(np.isnan(along_x[:, 2]))
+        assert len(gap) == 1 and abs(along_x[gap[0], 0]) < 0.05, x0
+        joined = np.delete(along_x, gap, axis=0)
+        steps = np.abs(np.diff(joined[:, 2]))
+        assert steps[gap[0] - 1] > 2.0 and np.delete(steps, gap[0] - 1).max() < 0.5, "the jump only at the gap"
+        assert not np.isnan(surface.slices[1].curve[:, 2]).any(), "along y, atan(y/x) has no jump"

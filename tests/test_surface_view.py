@@ -14,8 +14,10 @@ from gradviz.app.surface_view import (
     BOX_HEIGHT,
     FLOOR_Z,
     TRAJECTORY_LIFT,
+    MeshBreaks,
     SceneMapping,
     SurfaceView,
+    cells_across_jumps,
     coarse_grid_triangles,
     grid_normals,
     grid_triangles,
@@ -320,9 +322,41 @@ def test_grid_triangles_leave_out_leaps_between_the_ends_only():
     finite = np.ones((2, 3), dtype=bool)
     above = np.array([[True, False, False], [True, False, False]])
     below = np.array([[False, True, False], [False, True, False]])
-    triangles = grid_triangles(finite, above, below)
+    triangles = grid_triangles(finite, MeshBreaks(above, below))
     assert len(triangles) == 2, "the cell between the ends is left out, the next one kept"
-    assert len(grid_triangles(finite, above, np.zeros_like(below))) == 4
+    assert len(grid_triangles(finite, MeshBreaks(above, np.zeros_like(below)))) == 4
+
+
+def test_cells_with_a_jump_along_a_side_are_left_open_in_both_meshes():
+    between_rows = np.zeros((4, 6), dtype=bool)
+    between_columns = np.zeros((5, 5), dtype=bool)
+    between_columns[:, 2] = True  # f jumps between columns 2 and 3 on every row
+    cells = cells_across_jumps((between_rows, between_columns), (5, 6))
+    assert cells.shape == (4, 5) and cells[:, 2].all() and not np.delete(cells, 2, axis=1).any()
+    finite = np.ones((5, 6), dtype=bool)
+    triangles = grid_triangles(finite, MeshBreaks(cells=cells))
+    columns = np.sort(triangles % 6, axis=1)
+    assert len(triangles) == 2 * 4 * 4 and not ((columns[:, 0] <= 2) & (columns[:, -1] >= 3)).any()
+    coarse = coarse_grid_triangles(finite, MeshBreaks(cells=cells))
+    coarse_columns = np.sort(coarse % 6, axis=1)
+    assert len(coarse) == 2 * 2 * 2, "the coarse cell over columns 2 to 4 holds the jump"
+    assert not ((coarse_columns[:, 0] <= 2) & (coarse_columns[:, -1] >= 3)).any()
+    assert cells_across_jumps((between_rows, np.zeros_like(between_columns)), (5, 6)) is None
+    curve = cells_across_jumps((np.array([False, True, False]),), (5, 4))
+    assert curve.shape == (4, 3) and curve[:, 1].all() and not curve[:, [0, 2]].any()
+
+
+def test_no_wall_is_drawn_where_f_jumps(view):
+    """atan(y/x) leaps from −π/2 to π/2 across x = 0: the cells there stay open, in the surface and in the tube."""
+    xs = np.linspace(-3.0, 3.0, 40)
+    grid_x, grid_y = np.meshgrid(xs, xs)
+    between_columns = np.zeros((40, 39), dtype=bool)
+    between_columns[:, 19] = True
+    view.set_surface(xs, xs, np.arctan(grid_y / grid_x), (-1.6, 1.6), jumps=(np.zeros((39, 40), bool), between_columns))
+    assert len(view.mesh_item.triangles.pending) == 2 * 39 * 38
+    view.set_curve(xs, np.arctan(1.0 / xs), (-1.6, 1.6), jumps=between_columns[0])
+    tube = view.mesh_item.triangles.pending
+    assert len(tube) == 2 * 4 * 38, "every row of the tube is open between the two samples"
 
 
 def test_level_coordinates_are_integers_on_levels_and_held_beyond():

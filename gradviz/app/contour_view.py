@@ -28,7 +28,7 @@ from gradviz.app.view_common import (
     simplify_polyline,
     square_around,
 )
-from gradviz.core.grid import broken_at_poles, pole_neighbours
+from gradviz.core.grid import broken_curve, unjoined_neighbours
 from gradviz.core.notation import format_number
 
 SKEWED_MEDIAN_POSITION = 0.12
@@ -896,6 +896,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         labels: tuple[str, str, str] = ("x", "y", "f"),
         level_labels: Sequence[str] | None = None,
         height_range: tuple[float, float] | None = None,
+        jumps: Sequence[np.ndarray] = (),
     ) -> None:
         """Show heights[j, i] over (xs[i], ys[j]) as filled contours with level lines and gradient arrows.
 
@@ -903,6 +904,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         replace the numbers on the colour bar, e.g. real f values when heights are log-transformed.
         With a height_range (the 3D view's, say), the colours and levels span only that range and heights
         beyond it take the end colours: near a pole of 1/x the rest of the map keeps its colours and lines.
+        Level lines stop short of a pole and of a jump of f (jumps between rows and between columns: see
+        jump_edges), where they would stack up.
         """
         xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
         heights = np.asarray(heights, dtype=np.float64)
@@ -921,8 +924,9 @@ class ContourView(pg.GraphicsLayoutWidget):
         mode_changed = self._show_field_items(True)
         self._set_fill(xs, ys, heights, levels, lo, hi)
         contoured = heights
-        if height_range is not None:  # no stack of level lines along a pole
-            contoured = np.where(pole_neighbours(heights, lo, hi), np.nan, heights)
+        unjoined = unjoined_neighbours(heights, lo, hi, jumps)
+        if unjoined.any():
+            contoured = np.where(unjoined, np.nan, heights)
         lines = contour_polylines(xs, ys, contoured, levels)
         self.level_lines.setData(lines[:, 0], lines[:, 1], connect="finite")
         if gx is not None and gy is not None:
@@ -1011,10 +1015,11 @@ class ContourView(pg.GraphicsLayoutWidget):
 
     def set_curve(self, ws: np.ndarray, fs: np.ndarray, labels: tuple[str, str] = ("w", "f"),
                   height_range: tuple[float, float] | None = None,
-                  height_ticks: Sequence[tuple[float, str]] | None = None) -> None:
+                  height_ticks: Sequence[tuple[float, str]] | None = None, jumps: np.ndarray | None = None) -> None:
         """Plot a one-variable f(w) instead of the map, showing the height_range if given (else all of f).
 
         height_ticks, if given, are the height axis's (height, text) ticks: in log height, real f values.
+        The curve breaks at a pole and at a jump of f (jumps, one per gap between samples: see jump_edges).
         """
         ws, fs = np.asarray(ws, dtype=np.float64), np.asarray(fs, dtype=np.float64)
         self._static_changed()
@@ -1022,8 +1027,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._set_axis_titles(labels[0], labels[1])
         lo, hi = drawn_range(fs, height_range)
         self._set_height_ticks(None if height_ticks is None else spaced_ticks(height_ticks, TICK_GAP * (hi - lo)))
-        if height_range is not None:
-            ws, fs = broken_at_poles(ws, fs, lo, hi)
+        ws, fs = broken_curve(ws, fs, lo, hi, jumps)
         self.curve.setData(ws, fs, connect="finite")
         pad = 0.06 * max(hi - lo, 1e-9)
         self._set_range((ws[0], ws[-1]), (lo - pad, hi + pad))

@@ -96,9 +96,11 @@ class SurfacePresenter(_Presenter):
         display_range = self.scale.display_range(field.display_range)
         ticks = self.scale.ticks(field.display_range)
         if self.one_variable:
-            self.view.set_curve(field.xs, heights, display_range, labels=self.labels(), z_ticks=ticks)
+            self.view.set_curve(field.xs, heights, display_range, labels=self.labels(), z_ticks=ticks,
+                                jumps=field.jumps[0])
         else:
-            self.view.set_surface(field.xs, field.ys, heights, display_range, labels=self.labels(), z_ticks=ticks)
+            self.view.set_surface(field.xs, field.ys, heights, display_range, labels=self.labels(), z_ticks=ticks,
+                                  jumps=field.jumps)
 
 
 class ContourPresenter(_Presenter):
@@ -118,7 +120,7 @@ class ContourPresenter(_Presenter):
         height_range = self.scale.display_range(field.display_range)  # the 3D view's: a pole does not flatten the map
         if self.one_variable:
             self.view.set_curve(field.xs, heights, labels=self.labels(), height_range=height_range,
-                                height_ticks=self.scale.ticks(field.display_range))
+                                height_ticks=self.scale.ticks(field.display_range), jumps=field.jumps[0])
             return
         levels = None
         level_labels = None
@@ -127,7 +129,8 @@ class ContourPresenter(_Presenter):
             levels = self.scale.forward(values)
             level_labels = [format_number(float(value), ROUND_VALUE_DIGITS) for value in values]
         self.view.set_field(field.xs, field.ys, heights, field.gradient[0], field.gradient[1], levels=levels,
-                            labels=self.labels(), level_labels=level_labels, height_range=height_range)
+                            labels=self.labels(), level_labels=level_labels, height_range=height_range,
+                            jumps=field.jumps)
         self.show_start()
 
     def show_start(self) -> None:

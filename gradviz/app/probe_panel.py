@@ -21,7 +21,7 @@ from gradviz.app.contour_view import ContourView
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, wrong_sign
 from gradviz.app.rich_text import OneLineLabel, RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
-from gradviz.core.grid import broken_at_poles, robust_range
+from gradviz.core.grid import broken_curve, robust_range
 from gradviz.core.notation import format_number, partial_label, point_text, unicode_name
 from gradviz.core.probe import RELATIVE_STEP, Probe, SliceCurve, probe_at, slice_curves
 from gradviz.core.session import Session
@@ -169,7 +169,7 @@ class SlicePlot(QWidget):
                 low, high = min(low, curve.f0), max(high, curve.f0)  # and the point
             self.plot.show_range((float(curve.coordinates[0]), float(curve.coordinates[-1])),
                                  (float(low), float(high)), 0.02, 0.06)
-            self.curve.setData(*broken_at_poles(curve.coordinates, values, low, high))
+            self.curve.setData(*broken_curve(curve.coordinates, values, low, high, curve.jumps))
         else:
             self.curve.setData(curve.coordinates, values)
         if curve.tangent is None:

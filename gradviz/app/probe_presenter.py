@@ -43,7 +43,7 @@ from gradviz.app.view_common import (
     SurfaceProbeOverlay,
 )
 from gradviz.core.compiled import CompiledFormula
-from gradviz.core.grid import GridField, broken_at_poles
+from gradviz.core.grid import GridField, broken_curve
 from gradviz.core.height_scale import HeightScale, height_scale_for
 from gradviz.core.notation import format_number, gradient_label, partial_label, unicode_name
 from gradviz.core.probe import Probe, SliceCurve, contour_tangent_direction, probe_at, slice_curves, tangent_plane
@@ -82,10 +82,19 @@ def tangent_segment(x0: float, h0: float, slope: float, x_span: float, h_span: f
     return np.array([[x0 - half, h0 - slope * half], [x0 + half, h0 + slope * half]])
 
 
-def with_point(curve: SliceCurve) -> tuple[np.ndarray, np.ndarray]:
-    """A slice's coordinates and values with the point itself among them (so the curve passes through it)."""
+def with_point(curve: SliceCurve) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A slice's coordinates, values and jumps with the point itself among them (so the curve passes through it).
+
+    In a gap with a jump, the point's value lies on one side of it: the jump stays on the other.
+    """
     index = int(np.searchsorted(curve.coordinates, curve.x0))
-    return np.insert(curve.coordinates, index, curve.x0), np.insert(curve.values, index, curve.f0)
+    coordinates = np.insert(curve.coordinates, index, curve.x0)
+    values = np.insert(curve.values, index, curve.f0)
+    jumps = np.insert(curve.jumps, min(index, len(curve.jumps)), False)
+    if 0 < index < len(curve.coordinates) and curve.jumps[index - 1]:
+        towards_before = abs(curve.f0 - values[index - 1]) > abs(values[index + 1] - curve.f0)
+        jumps[index - 1], jumps[index] = towards_before, not towards_before
+    return coordinates, values, jumps
 
 
 def gradient_reference(field: GridField) -> float:
@@ -203,13 +212,13 @@ def surface_overlay(probe: Probe, slices: tuple[SliceCurve, ...], scale: HeightS
     lines = []
     labels = partial_texts(probe, name)
     for index, (curve, colour, label) in enumerate(zip(slices, PARTIAL_COLOURS, labels, strict=False)):
-        along, values = with_point(curve)
+        along, values, jumps = with_point(curve)
         span = ranges[curve.axis][1] - ranges[curve.axis][0]
         segment = tangent_segment(curve.x0, h0, factor * curve.slope, span, h_span, SURFACE_TANGENT_SHARE)
         if len(slices) == 1:
             lines.append(SliceLine(np.zeros((0, 2)), segment, colour, label))
             continue
-        along, heights = broken_at_poles(along, scale.forward(values), low, high)  # no line up a pole
+        along, heights = broken_curve(along, scale.forward(values), low, high, jumps)  # no line up a pole or jump
         curve_points = np.repeat(point[None, :], len(along), axis=0)
         curve_points[:, index], curve_points[:, 2] = along, heights
         tangent = np.repeat(point[None, :], 2, axis=0)

@@ -428,6 +428,34 @@ class ShadedItem(pg_gl.GLGraphicsItem.GLGraphicsItem):
             GL.glLineWidth(width)
 
 
+@dataclass(frozen=True)
+class MeshBreaks:
+    """Where a (ny, nx) mesh must not join its points: drawn there, it would be a wall f never takes.
+
+    ``above`` and ``below`` mark the points clamped to the top and bottom of the box (a triangle with corners
+    beyond both ends spans a pole: 1/x at 0); ``cells`` the (ny - 1, nx - 1) cells with a jump of f along one
+    of their sides (atan(y/x) across x = 0: see jump_edges).
+    """
+
+    above: np.ndarray | None = None
+    below: np.ndarray | None = None
+    cells: np.ndarray | None = None
+
+    def leaps(self) -> bool:
+        """Whether some points lie beyond both ends of the box (a pole may run between them)."""
+        return self.above is not None and self.below is not None and bool(self.above.any()) and bool(self.below.any())
+
+    def subgrid(self, rows: np.ndarray, columns: np.ndarray) -> MeshBreaks:
+        """The breaks of the mesh over these rows and columns only: a coarse cell is open if a fine one in it is."""
+        points = np.ix_(rows, columns)
+        cells = None
+        if self.cells is not None:
+            cells = np.logical_or.reduceat(np.logical_or.reduceat(self.cells, rows[:-1], axis=0), columns[:-1], axis=1)
+        if not self.leaps():
+            return MeshBreaks(cells=cells)
+        return MeshBreaks(self.above[points], self.below[points], cells)
+
+
 class TriangleBuffer:
     """An index buffer and the triangles waiting to go into it (re-sent only when they changed)."""
 
@@ -494,25 +522,21 @@ class SurfaceMeshItem(ShadedItem):
 
     def set_mesh(
         self, scene_xs: np.ndarray, scene_ys: np.ndarray, scene_zs: np.ndarray, level_coordinates: np.ndarray,
-        above: np.ndarray | None = None, below: np.ndarray | None = None,
+        breaks: MeshBreaks = MeshBreaks(),
     ) -> None:
-        """Build the vertex and index arrays of a (ny, nx) height field given in scene units.
-
-        above and below mark the points whose heights were clamped to the top and bottom of the box: see
-        grid_triangles.
-        """
+        """Build the vertex and index arrays of a (ny, nx) height field given in scene units, open at its breaks."""
         grid_x, grid_y = np.meshgrid(scene_xs, scene_ys)
         points = np.stack([grid_x, grid_y, scene_zs], axis=-1)
-        self.set_grid_points(points, grid_normals(scene_xs, scene_ys, scene_zs), level_coordinates, above, below)
+        self.set_grid_points(points, grid_normals(scene_xs, scene_ys, scene_zs), level_coordinates, breaks)
 
     def set_grid_points(
         self, points: np.ndarray, normals: np.ndarray, level_coordinates: np.ndarray,
-        above: np.ndarray | None = None, below: np.ndarray | None = None,
+        breaks: MeshBreaks = MeshBreaks(),
     ) -> None:
         """Build the mesh of a (ny, nx) grid of scene points (ny, nx, 3) and their normals, in any shape.
 
         Triangles join neighbouring points as over a height field; those touching a point with a NaN
-        coordinate are left out (above and below: see grid_triangles).
+        coordinate are left out, and those across the breaks (see grid_triangles).
         """
         finite = np.isfinite(points).all(axis=-1)
         vertices = np.empty((*finite.shape, 7), dtype=np.float32)
@@ -520,9 +544,9 @@ class SurfaceMeshItem(ShadedItem):
         vertices[..., 3:6] = normals
         vertices[..., 6] = np.where(finite, level_coordinates, -1.0)
         self._vertices = vertices.reshape(-1, 7)
-        self.triangles.pending = grid_triangles(finite, above, below)
+        self.triangles.pending = grid_triangles(finite, breaks)
         coarse = finite.size > self.COARSE_ABOVE
-        self.coarse_triangles.pending = (coarse_grid_triangles(finite, above, below) if coarse
+        self.coarse_triangles.pending = (coarse_grid_triangles(finite, breaks) if coarse
                                          else np.zeros(0, dtype=np.uint32))
         self.update()
 
@@ -682,34 +706,46 @@ def _per_triangle(points: np.ndarray, combine: Callable[..., np.ndarray]) -> np.
                      combine(combine(corner_a, corner_d), corner_c).ravel()], axis=1).ravel()
 
 
-def grid_triangles(finite: np.ndarray, above: np.ndarray | None = None, below: np.ndarray | None = None) -> np.ndarray:
+def cells_across_jumps(jumps: Sequence[np.ndarray], shape: tuple[int, int]) -> np.ndarray | None:
+    """The cells of a grid of this shape with a jump along a side (jumps between rows, between columns); None if none.
+
+    One-variable jumps (between samples along the columns) open every cell between those columns.
+    """
+    if not any(edges.any() for edges in jumps):
+        return None
+    if len(jumps) == 1:
+        return np.broadcast_to(jumps[0], (shape[0] - 1, shape[1] - 1))
+    between_rows, between_columns = jumps
+    return between_rows[:, :-1] | between_rows[:, 1:] | between_columns[:-1, :] | between_columns[1:, :]
+
+
+def grid_triangles(finite: np.ndarray, breaks: MeshBreaks = MeshBreaks()) -> np.ndarray:
     """uint32 triangle indices of a (ny, nx) grid, two per cell, leaving out those touching invalid points.
 
-    With the points above and below the drawn height range, triangles with corners beyond both ends are
-    left out too: f leaps past a pole there (1/x at 0), and drawn they would make a wall it never takes.
+    Triangles across the breaks are left out too: with corners beyond both ends of the box (f leaps past a pole
+    there), or in a cell with a jump along a side.
     The two triangles of a cell are kept together, row by row, so the GPU reuses shared vertices.
     """
     ny, nx = finite.shape
     triangles = _all_grid_triangles(ny, nx)
-    leaps = above is not None and below is not None and bool(above.any()) and bool(below.any())
-    if finite.all() and not leaps:
+    leaps = breaks.leaps()
+    if finite.all() and not leaps and breaks.cells is None:
         return triangles
     keep = _per_triangle(finite, np.logical_and)
     if leaps:
-        keep &= ~(_per_triangle(above, np.logical_or) & _per_triangle(below, np.logical_or))
+        keep &= ~(_per_triangle(breaks.above, np.logical_or) & _per_triangle(breaks.below, np.logical_or))
+    if breaks.cells is not None:
+        keep &= ~np.repeat(breaks.cells.ravel(), 2)
     return triangles[keep]
 
 
-def coarse_grid_triangles(finite: np.ndarray, above: np.ndarray | None = None,
-                          below: np.ndarray | None = None) -> np.ndarray:
+def coarse_grid_triangles(finite: np.ndarray, breaks: MeshBreaks = MeshBreaks()) -> np.ndarray:
     """Triangles over every other grid line (and the last ones), as indices into the full (ny, nx) grid."""
     ny, nx = finite.shape
     rows = np.unique(np.append(np.arange(0, ny, 2), ny - 1))
     columns = np.unique(np.append(np.arange(0, nx, 2), nx - 1))
     full_index = (rows[:, None] * nx + columns[None, :]).ravel().astype(np.uint32)
-    subgrid = np.ix_(rows, columns)
-    beyond = (None, None) if above is None or below is None else (above[subgrid], below[subgrid])
-    return full_index[grid_triangles(finite[subgrid], *beyond)]
+    return full_index[grid_triangles(finite[np.ix_(rows, columns)], breaks.subgrid(rows, columns))]
 
 
 @functools.lru_cache(maxsize=4)
@@ -1324,11 +1360,13 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         labels: tuple[str, str, str] = ("x", "y", "f"),
         z_ticks: TickList | None = None,
         levels: np.ndarray | None = None,
+        jumps: Sequence[np.ndarray] = (),
     ) -> None:
         """Show heights[j, i] over (xs[i], ys[j]); NaN cells are left out, heights clamp to display_range.
 
         z_ticks are (height, text) pairs in the units of heights (give them in log-height mode so the
-        labels show real f values); levels, if given, are drawn as lines on the surface.
+        labels show real f values); levels, if given, are drawn as lines on the surface; cells with a jump
+        of f along a side (jumps between rows and between columns: see jump_edges) are left open.
         """
         xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
         heights = np.asarray(heights, dtype=np.float64)
@@ -1339,7 +1377,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         mapping = SceneMapping(
             widened_range(xs[0], xs[-1]), widened_range(ys[0], ys[-1]), widened_range(*display_range)
         )
-        self._apply_surface(mapping, xs, ys, heights, labels, z_ticks, levels, show_y_axis=True)
+        self._apply_surface(mapping, xs, ys, heights, labels, z_ticks, levels, jumps, show_y_axis=True)
         if was_curve:
             self._reset_for_new_shape()
 
@@ -1350,8 +1388,9 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         display_range: tuple[float, float],
         labels: tuple[str, str] = ("w", "f"),
         z_ticks: TickList | None = None,
+        jumps: np.ndarray | None = None,
     ) -> None:
-        """Show a one-variable f(w) as a coloured tube standing in the 3D box (see curve_tube)."""
+        """Show a one-variable f(w) as a coloured tube standing in the 3D box (see curve_tube), broken at jumps."""
         ws = np.asarray(ws, dtype=np.float64)
         ribbon = np.vstack([np.asarray(fs, dtype=np.float64)] * 2)
         was_curve = self._curve_mode
@@ -1360,7 +1399,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             widened_range(ws[0], ws[-1]), (-1.0, 1.0), widened_range(*display_range), CURVE_HALF_DEPTH
         )
         self._apply_surface(
-            mapping, ws, np.array([-1.0, 1.0]), ribbon, (labels[0], "", labels[1]), z_ticks, None, show_y_axis=False
+            mapping, ws, np.array([-1.0, 1.0]), ribbon, (labels[0], "", labels[1]), z_ticks, None,
+            () if jumps is None else (jumps,), show_y_axis=False,
         )
         if not was_curve:
             self._reset_for_new_shape()
@@ -1382,6 +1422,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         titles: tuple[str, str, str],
         z_ticks: TickList | None,
         levels: np.ndarray | None,
+        jumps: Sequence[np.ndarray],
         show_y_axis: bool,
     ) -> None:
         """Store the mapping, rebuild the mesh and the frame, and re-place the runs."""
@@ -1403,10 +1444,12 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         if self._curve_mode:  # both rows hold the curve: it becomes a tube standing in the box
             points, normals = curve_tube(mapping.scene_x(xs), scene_zs[0])
             rows = points.shape[:2]
-            self.mesh_item.set_grid_points(points, normals, np.full(rows, -1.0),
-                                           np.broadcast_to(above[0], rows), np.broadcast_to(below[0], rows))
+            breaks = MeshBreaks(np.broadcast_to(above[0], rows), np.broadcast_to(below[0], rows),
+                                cells_across_jumps(jumps, rows))
+            self.mesh_item.set_grid_points(points, normals, np.full(rows, -1.0), breaks)
         else:
-            self.mesh_item.set_mesh(mapping.scene_x(xs), mapping.scene_y(ys), scene_zs, coordinates, above, below)
+            breaks = MeshBreaks(above, below, cells_across_jumps(jumps, heights.shape))
+            self.mesh_item.set_mesh(mapping.scene_x(xs), mapping.scene_y(ys), scene_zs, coordinates, breaks)
         self.trajectory_item.set_clip(BOX_HALF_WIDTH, mapping.half_depth)
         half_width, half_depth = BOX_HALF_WIDTH * CLIP_SLACK, mapping.half_depth * CLIP_SLACK
         self.probe_item.set_box((-half_width, -half_depth, 0.0), (half_width, half_depth, BOX_HEIGHT + TRAJECTORY_LIFT))

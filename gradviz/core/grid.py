@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +27,13 @@ CLIP_MARGIN = 0.1
 RESOLVED_STEP = 0.1
 # Percentiles are taken on at most about this many evenly spread cells (exact min/max use all cells).
 PERCENTILE_SAMPLE = 40_000
+# Neighbours may straddle a jump if f changes between them by this share of the drawn height range
+JUMP_SHARE = 0.05
+# and by this many times what the slopes at the two samples account for;
+JUMP_SLOPE_RATIO = 3.0
+# they do if, halved this many times towards the leap, the interval still holds this share of it.
+JUMP_HALVINGS = 20
+JUMP_KEPT_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,7 @@ class GridField:
     gradient: tuple[np.ndarray, ...]
     nonfinite_fraction: float
     display_range: tuple[float, float]
+    jumps: tuple[np.ndarray, ...]  # per axis of values: where f jumps between neighbours (see jump_edges)
 
     @functools.cached_property
     def lowest(self) -> float | None:
@@ -116,6 +124,12 @@ def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:
         if invalid.any():
             component[invalid] = np.nan
     nonfinite_fraction = 0.0 if all_finite else 1.0 - np.count_nonzero(finite) / finite.size
+    display_range = robust_range(values)
+    varying = [compiled.variables.index(name) for name in domain.variables]
+    if ys is not None:
+        varying.reverse()  # rows follow y: axis 0 of the values is y
+    slopes = [all_components[index] for index in varying]
+    span = display_range[1] - display_range[0]
     return GridField(
         domain=domain,
         xs=xs,
@@ -123,8 +137,76 @@ def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:
         values=values,
         gradient=gradient,
         nonfinite_fraction=float(nonfinite_fraction),
-        display_range=robust_range(values),
+        display_range=display_range,
+        jumps=jump_edges(compiled, inputs, values, slopes, varying, span),
     )
+
+
+def jump_edges(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], values: np.ndarray,
+               slopes: Sequence[np.ndarray], varying: Sequence[int], span: float) -> tuple[np.ndarray, ...]:
+    """Per axis of ``values``: True between neighbours along it where f jumps (a step, or a pole met on the way).
+
+    Drawn joined, such neighbours make a wall (atan(y/x) across x = 0) or a vertical line f never takes.
+    ``inputs`` are the compiled formula's arguments that gave ``values`` (broadcast to them), ``varying[axis]``
+    the argument that changes along an axis and ``slopes[axis]`` f's derivative along it. A leap much larger
+    than the slopes account for may still be a steep stretch (tanh(200x)): the interval is halved towards the
+    leap, and only a leap that stays at the finest width (or meets a pole) is a jump.
+    """
+    edges = []
+    for axis, (slope, variable) in enumerate(zip(slopes, varying, strict=True)):
+        lower = tuple(slice(None, -1) if index == axis else slice(None) for index in range(values.ndim))
+        upper = tuple(slice(1, None) if index == axis else slice(None) for index in range(values.ndim))
+        with np.errstate(invalid="ignore"):
+            leap = np.abs(np.diff(values, axis=axis))
+        jumps = np.zeros(leap.shape, dtype=bool)
+        edges.append(jumps)
+        if not leap.size or not np.fmax.reduce(leap, axis=None) > JUMP_SHARE * span:  # NaN leaps left out
+            continue  # no leap is large enough to show as a wall
+        coordinate = np.asarray(inputs[variable], dtype=float)  # unbroadcast: one step per column (or row)
+        with np.errstate(invalid="ignore"):
+            size = np.abs(slope)
+            allowed = (JUMP_SLOPE_RATIO * np.abs(np.diff(coordinate, axis=axis))) * np.fmax(size[lower], size[upper])
+            candidates = leap > np.maximum(allowed, JUMP_SHARE * span)
+        if candidates.any():
+            where = np.nonzero(candidates)
+            full = [np.broadcast_to(np.asarray(argument, dtype=float), values.shape) for argument in inputs]
+            starts = [argument[lower][where] for argument in full]
+            jumps[where] = _leaps_stay(compiled, starts, variable, full[variable][upper][where],
+                                       values[lower][where], values[upper][where])
+    return tuple(edges)
+
+
+def _leaps_stay(compiled: CompiledFormula, starts: list[np.ndarray], variable: int, ends: np.ndarray,
+                start_values: np.ndarray, end_values: np.ndarray) -> np.ndarray:
+    """Whether each leap from a start to its end (along argument ``variable``) stays when its interval is halved.
+
+    Each halving keeps the half holding more of the leap; a leap that shrinks below JUMP_KEPT_SHARE of itself
+    was a steep stretch, one that meets an undefined or infinite value a pole.
+    """
+    low, high = starts[variable].copy(), ends.copy()
+    low_values, high_values = start_values.copy(), end_values.copy()
+    first = np.abs(high_values - low_values)
+    open_leaps = np.arange(first.size)
+    jumps = np.zeros(first.size, dtype=bool)
+    for _ in range(JUMP_HALVINGS):
+        middle = (low[open_leaps] + high[open_leaps]) / 2.0
+        arguments = [argument[open_leaps] for argument in starts]
+        arguments[variable] = middle
+        middle_values = compiled.evaluate(arguments)[0]
+        pole = ~np.isfinite(middle_values)
+        jumps[open_leaps[pole]] = True
+        with np.errstate(invalid="ignore"):
+            below, above = middle_values - low_values[open_leaps], high_values[open_leaps] - middle_values
+            towards_low = np.abs(below) >= np.abs(above)
+        moved_high, moved_low = open_leaps[towards_low], open_leaps[~towards_low]
+        high[moved_high], high_values[moved_high] = middle[towards_low], middle_values[towards_low]
+        low[moved_low], low_values[moved_low] = middle[~towards_low], middle_values[~towards_low]
+        left = np.abs(high_values[open_leaps] - low_values[open_leaps])
+        open_leaps = open_leaps[~pole & (left >= JUMP_KEPT_SHARE * first[open_leaps])]
+        if open_leaps.size == 0:
+            break
+    jumps[open_leaps] = True
+    return jumps
 
 
 def robust_range(values: np.ndarray) -> tuple[float, float]:
@@ -163,38 +245,50 @@ def robust_range(values: np.ndarray) -> tuple[float, float]:
     return (lo, hi)
 
 
-def broken_at_poles(coordinates: np.ndarray, values: np.ndarray, low: float,
-                    high: float) -> tuple[np.ndarray, np.ndarray]:
-    """A sampled curve with a NaN put between neighbours that leap from beyond one end of [low, high] to the other.
+def broken_curve(coordinates: np.ndarray, values: np.ndarray, low: float, high: float,
+                 jumps: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A sampled curve with a NaN put between neighbours that f does not join (drawn, a line f never takes).
 
-    Such a leap is a pole between two samples (1/x at 0): drawn, it would be a vertical line the function
-    never takes. A bounded curve keeps its true extremes in robust_range's range, so it never leaps across it.
-    The NaN sits halfway between its neighbours' coordinates, so the coordinates still rise.
+    Those are neighbours that leap from beyond one end of [low, high] to the other (a pole lies between them:
+    1/x at 0; a bounded curve keeps its true extremes in robust_range's range, so it never leaps across it),
+    and those across a jump (``jumps``, one per gap: see jump_edges). The NaN sits halfway between its
+    neighbours' coordinates, so the coordinates still rise.
     """
     above, below = values > high, values < low
-    gaps = np.flatnonzero((above[:-1] & below[1:]) | (below[:-1] & above[1:])) + 1
+    unjoined = (above[:-1] & below[1:]) | (below[:-1] & above[1:])
+    if jumps is not None and len(jumps):
+        unjoined |= jumps
+    gaps = np.flatnonzero(unjoined) + 1
     if gaps.size == 0:
         return coordinates, values
     halfway = (coordinates[gaps - 1] + coordinates[gaps]) / 2.0
     return np.insert(coordinates, gaps, halfway), np.insert(values.astype(float), gaps, np.nan)
 
 
-def pole_neighbours(values: np.ndarray, low: float, high: float) -> np.ndarray:
-    """The grid points next to a neighbour on the far side of [low, high]: a pole runs between them.
+def unjoined_neighbours(values: np.ndarray, low: float, high: float,
+                        jumps: Sequence[np.ndarray] = ()) -> np.ndarray:
+    """The grid points next to a neighbour that f does not join: across a pole or a jump.
 
-    Level lines drawn there would stack up along the pole, one for every level f leaps past.
+    The neighbour lies on the far side of [low, high] (a pole runs between them), or across a jump (``jumps``,
+    per axis: see jump_edges). Level lines drawn there would stack up along the pole or the jump, one for
+    every level f leaps past.
     """
     above, below = values > high, values < low
+    poles = bool(above.any() and below.any())
     beside = np.zeros(values.shape, dtype=bool)
-    if not (above.any() and below.any()):
+    if not poles and not any(edges.any() for edges in jumps):
         return beside
     for axis in range(values.ndim):
         first = [slice(None)] * values.ndim
         second = [slice(None)] * values.ndim
         first[axis], second[axis] = slice(None, -1), slice(1, None)
-        leaps = (above[tuple(first)] & below[tuple(second)]) | (below[tuple(first)] & above[tuple(second)])
-        beside[tuple(first)] |= leaps
-        beside[tuple(second)] |= leaps
+        unjoined = np.zeros(np.diff(values, axis=axis).shape, dtype=bool)
+        if poles:
+            unjoined |= (above[tuple(first)] & below[tuple(second)]) | (below[tuple(first)] & above[tuple(second)])
+        if jumps:
+            unjoined |= jumps[axis]
+        beside[tuple(first)] |= unjoined
+        beside[tuple(second)] |= unjoined
     return beside
 
 

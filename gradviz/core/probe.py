@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradviz.core.compiled import CompiledFormula
+from gradviz.core.grid import jump_edges
 from gradviz.core.notation import partial_label
 
 RELATIVE_STEP = 1e-5  # h = RELATIVE_STEP·max(1, |x|)
@@ -73,7 +74,8 @@ class SliceCurve:
 
     ``tangent`` is the segment of the line through ``(x0, f0)`` with slope ``∂f/∂axis``, clipped to the
     axis range and to the height range of the curve (so it never stretches a view); None if nothing
-    of it is left or f is undefined at the point.
+    of it is left or f is undefined at the point. ``jumps`` marks the gaps between samples where f jumps
+    (see jump_edges): the curve breaks there.
     """
 
     axis: str
@@ -83,6 +85,7 @@ class SliceCurve:
     f0: float
     slope: float
     tangent: tuple[tuple[float, float], tuple[float, float]] | None
+    jumps: np.ndarray
 
 
 def _full_point(compiled: CompiledFormula, point: Mapping[str, float]) -> np.ndarray:
@@ -238,12 +241,14 @@ def slice_curves(
         along = np.linspace(low, high, samples)
         inputs: list[np.ndarray | float] = list(coordinates)
         inputs[index] = along
-        values = compiled.evaluate(inputs)[0]
+        values, slopes = compiled.evaluate(inputs)
+        finite = values[np.isfinite(values)]
+        span = float(np.ptp(finite)) if finite.size else 0.0  # a pole's leaps make it huge: broken_curve finds those
+        (jumps,) = jump_edges(compiled, inputs, values, [slopes[index]], [index], span)
         slope = float(gradient[index])
         tangent = None
         if defined and math.isfinite(slope):
-            finite = values[np.isfinite(values)]
             heights = (float(np.min(finite, initial=value)), float(np.max(finite, initial=value)))
             tangent = _clipped_tangent(float(coordinates[index]), value, slope, (low, high), heights)
-        curves.append(SliceCurve(axis, along, values, float(coordinates[index]), value, slope, tangent))
+        curves.append(SliceCurve(axis, along, values, float(coordinates[index]), value, slope, tangent, jumps))
     return tuple(curves)
