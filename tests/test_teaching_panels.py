@@ -53,6 +53,20 @@ def test_probe_panel_shows_the_core_values_and_tangent_slopes(open_window, qtbot
             assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(slope)
 
 
+def test_where_f_is_undefined_the_probe_says_so_under_its_point_without_gaps(open_window, qtbot) -> None:
+    """sqrt(1 − x² − y²) at (2.5, −1.5): no slices to draw; the reason stays under the point, not spread apart."""
+    window, docks = open_window("bowl")
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    window.session.set_analysis(analyze("sqrt(1 - x^2 - y^2)"))
+    qtbot.waitUntil(lambda: panel.is_current() and panel.probe is not None and not panel.probe.valid, timeout=3000)
+    qtbot.wait(20)
+    assert panel.rows[-1] == ("", "f is undefined at this point")
+    assert not any(plot.isVisible() for plot in panel.slice_plots)
+    label = panel.values_label
+    assert label.y() + label.height() < 0.4 * panel.height(), "the rows sit under the modes and the hint"
+
+
 def test_a_slice_across_a_pole_is_drawn_in_a_range_that_shows_the_rest(open_window, qtbot) -> None:
     """f(x, y0) of 1/x + y² runs off near x = 0; the plot's heights stay in a range where the point shows."""
     window, docks = open_window("bowl")

@@ -213,6 +213,7 @@ class ProbePanel(LazyPanel):
         for plot in self.slice_plots:  # the slopes' pictures right under their numbers, the check after them
             layout.addWidget(plot, 1)
         layout.addWidget(self.check_label)
+        layout.addStretch(0)  # takes the room the plots leave when hidden (f undefined at the point), or nothing
 
         for signal in (session.probe_changed, session.runs_changed, session.field_changed):
             signal.connect(self.schedule_refresh)
@@ -279,7 +280,7 @@ def probe_rows(probe: Probe, name: str) -> list[tuple[str, str]]:
     if held:
         rows.append(("held", _point_text(probe, held)))
     if not probe.valid:
-        return [*rows, (name, probe.reason)]
+        return [*rows, ("", probe.reason)]  # the reason names f itself
     rows.append((name, format_number(probe.value)))
     rows += [(partial_label(name, variable), format_number(probe.gradient[variable])) for variable in probe.variables]
     rows.append((f"|∇{name}|", format_number(probe.gradient_norm)))
