@@ -248,3 +248,26 @@ def test_a_curve_is_broken_and_level_lines_stop_at_a_jump() -> None:
     grid_values = np.tile(values, (3, 1))
     beside = unjoined_neighbours(grid_values, -1.0, 1.0, (np.zeros((2, 6), dtype=bool), np.tile(jumps, (3, 1))))
     assert beside[:, 2:4].all() and not beside[:, [0, 1, 4, 5]].any()
+
+
+def test_the_rim_is_where_f_stops_being_defined_beside_each_undefined_grid_point() -> None:
+    """sqrt(1 − x² − y²): each undefined point beside the disk gets the nearest point of its circle, where f ≈ 0."""
+    field = evaluate_grid(compiled_of("sqrt(1 - x**2 - y**2)"), square(1.5, 61))
+    rim = field.rim
+    defined = np.isfinite(field.values)
+    beside = ~defined & (np.roll(defined, 1, 0) | np.roll(defined, -1, 0) | np.roll(defined, 1, 1)
+                         | np.roll(defined, -1, 1))
+    assert sorted(rim.points.tolist()) == np.flatnonzero(beside).tolist()
+    x, y = rim.coordinates
+    assert np.allclose(np.hypot(x, y), 1.0, atol=1e-6) and np.all(rim.values < 1e-3)
+    assert np.all(np.isfinite(field.values.flat[rim.sources]))
+    rows, columns = np.unravel_index(rim.points, field.values.shape)
+    assert np.all(np.hypot(field.xs[columns] - x, field.ys[rows] - y) < 0.05 + 1e-9), "within a step of its point"
+    assert evaluate_grid(compiled_of("x**2 + y**2"), square(1.5, 61)).rim is None
+
+
+def test_a_rim_is_found_along_one_variable_and_with_the_plotted_order_swapped() -> None:
+    curve = evaluate_grid(compiled_of("sqrt(x)", ("x",)), Domain(("x",), ((-1.0, 1.0),), 20))
+    assert curve.rim.points.tolist() == [9] and abs(curve.rim.coordinates[0][0]) < 1e-6
+    swapped = evaluate_grid(compiled_of("log(x) + y"), Domain(("y", "x"), ((-1.0, 1.0), (-1.0, 1.0)), 20))
+    assert np.all(np.abs(swapped.rim.coordinates[1]) < 1e-6), "x, the second plotted variable, reaches 0"

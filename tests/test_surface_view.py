@@ -26,6 +26,8 @@ from gradviz.app.surface_view import (
     qmatrix_to_array,
 )
 from gradviz.app.view_common import TrajectoryData, format_tick, nice_ticks, qimage_to_array
+from gradviz.core.analysis import analyze_in_process
+from gradviz.core.grid import Domain, evaluate_grid
 
 WIDTH, HEIGHT = 640, 400
 MAGENTA = (1.0, 0.0, 1.0, 1.0)
@@ -112,6 +114,23 @@ def test_nan_cells_are_not_drawn(view):
     left, right = project(view, np.array([[-1.5, 0.5, -3.0], [1.0, 0.5, 0.25]]))
     assert is_neutral_light(pixel_at(image, left))
     assert not is_neutral_light(pixel_at(image, right))
+
+
+def test_a_surface_reaches_the_rim_of_its_domain(view):
+    """sqrt(1 − x² − y²) on a coarse grid: the hemisphere stopped a ragged grid step short of its circle."""
+    field = evaluate_grid(analyze_in_process("sqrt(1 - x^2 - y^2)").compiled,
+                          Domain(("x", "y"), ((-1.5, 1.5), (-1.5, 1.5)), 21))
+    angles = np.radians(np.arange(8) * 45.0 + 20.0)
+    near_the_rim = np.column_stack([0.93 * np.cos(angles), 0.93 * np.sin(angles), np.full(8, 0.1)])
+
+    def covered(rim: object) -> int:
+        view.set_surface(field.xs, field.ys, field.values, (0.0, 1.0), rim=rim)
+        view.top_view()
+        image = view.render_to_array(WIDTH, HEIGHT)
+        return sum(not is_neutral_light(pixel_at(image, point)) for point in project(view, near_the_rim))
+
+    assert covered(None) <= 4, "a ragged step short of the circle"
+    assert covered(field.rim) == 8
 
 
 def test_display_range_clamps_heights(view):
@@ -521,3 +540,12 @@ def test_the_colour_bar_and_height_labels_keep_clear_of_the_box(view, presentati
         # (the box's corners may reach past the picture by a hair: it is fitted by its bounding sphere)
         assert corners[:, 0].min() >= view.text_room(*size)[1] - 0.01 * size[0], "the height labels fit left of it"
         assert view._colour_bar_left > corners[:, 0].max()
+
+
+def test_cells_with_every_corner_moved_onto_the_rim_are_left_out():
+    """Moved corners all round a cell would bridge a gap of f's domain; one corner on the grid keeps the cell."""
+    finite = np.ones((3, 3), dtype=bool)
+    moved = np.array([[True, True, False], [True, True, True], [False, True, True]])
+    triangles = grid_triangles(finite, MeshBreaks(moved=moved))
+    assert len(triangles) == 2 * 2, "the top-left and bottom-right cells, all moved, are left out"
+    assert not np.isin(triangles, [0]).any() and not np.isin(triangles, [8]).any()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from gradviz.app.colormaps import RUN_COLOURS
@@ -99,8 +101,9 @@ class SurfacePresenter(_Presenter):
             self.view.set_curve(field.xs, heights, display_range, labels=self.labels(), z_ticks=ticks,
                                 jumps=field.jumps[0])
         else:
+            rim = None if field.rim is None else replace(field.rim, values=self.scale.forward(field.rim.values))
             self.view.set_surface(field.xs, field.ys, heights, display_range, labels=self.labels(), z_ticks=ticks,
-                                  jumps=field.jumps)
+                                  jumps=field.jumps, rim=rim)
 
 
 class ContourPresenter(_Presenter):

@@ -29,6 +29,7 @@ from gradviz.app.view_common import (
     square_around,
     widened_range,
 )
+from gradviz.core.grid import Rim
 
 PRERENDER_EVENT = QtCore.QEvent.Type(QtCore.QEvent.registerEventType())
 LAYOUT_ROUNDS = 2  # a layout can ask for another (a label wraps to the width it was given)
@@ -434,12 +435,14 @@ class MeshBreaks:
 
     ``above`` and ``below`` mark the points clamped to the top and bottom of the box (a triangle with corners
     beyond both ends spans a pole: 1/x at 0); ``cells`` the (ny - 1, nx - 1) cells with a jump of f along one
-    of their sides (atan(y/x) across x = 0: see jump_edges).
+    of their sides (atan(y/x) across x = 0: see jump_edges). A cell whose corners were all ``moved`` onto the
+    rim of f's domain would span a gap in it.
     """
 
     above: np.ndarray | None = None
     below: np.ndarray | None = None
     cells: np.ndarray | None = None
+    moved: np.ndarray | None = None  # points moved off the grid onto the rim of f's domain (see Rim)
 
     def leaps(self) -> bool:
         """Whether some points lie beyond both ends of the box (a pole may run between them)."""
@@ -451,9 +454,10 @@ class MeshBreaks:
         cells = None
         if self.cells is not None:
             cells = np.logical_or.reduceat(np.logical_or.reduceat(self.cells, rows[:-1], axis=0), columns[:-1], axis=1)
+        moved = None if self.moved is None else self.moved[points]
         if not self.leaps():
-            return MeshBreaks(cells=cells)
-        return MeshBreaks(self.above[points], self.below[points], cells)
+            return MeshBreaks(cells=cells, moved=moved)
+        return MeshBreaks(self.above[points], self.below[points], cells, moved)
 
 
 class TriangleBuffer:
@@ -723,19 +727,22 @@ def grid_triangles(finite: np.ndarray, breaks: MeshBreaks = MeshBreaks()) -> np.
     """uint32 triangle indices of a (ny, nx) grid, two per cell, leaving out those touching invalid points.
 
     Triangles across the breaks are left out too: with corners beyond both ends of the box (f leaps past a pole
-    there), or in a cell with a jump along a side.
+    there), in a cell with a jump along a side, or in a cell with every corner moved onto the rim of f's domain.
     The two triangles of a cell are kept together, row by row, so the GPU reuses shared vertices.
     """
     ny, nx = finite.shape
     triangles = _all_grid_triangles(ny, nx)
     leaps = breaks.leaps()
-    if finite.all() and not leaps and breaks.cells is None:
+    if finite.all() and not leaps and breaks.cells is None and breaks.moved is None:
         return triangles
     keep = _per_triangle(finite, np.logical_and)
     if leaps:
         keep &= ~(_per_triangle(breaks.above, np.logical_or) & _per_triangle(breaks.below, np.logical_or))
     if breaks.cells is not None:
         keep &= ~np.repeat(breaks.cells.ravel(), 2)
+    if breaks.moved is not None:  # a cell with some corner on the grid lies (mostly) where f is defined
+        moved = breaks.moved
+        keep &= ~np.repeat((moved[:-1, :-1] & moved[:-1, 1:] & moved[1:, :-1] & moved[1:, 1:]).ravel(), 2)
     return triangles[keep]
 
 
@@ -1361,12 +1368,14 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         z_ticks: TickList | None = None,
         levels: np.ndarray | None = None,
         jumps: Sequence[np.ndarray] = (),
+        rim: Rim | None = None,
     ) -> None:
         """Show heights[j, i] over (xs[i], ys[j]); NaN cells are left out, heights clamp to display_range.
 
         z_ticks are (height, text) pairs in the units of heights (give them in log-height mode so the
         labels show real f values); levels, if given, are drawn as lines on the surface; cells with a jump
-        of f along a side (jumps between rows and between columns: see jump_edges) are left open.
+        of f along a side (jumps between rows and between columns: see jump_edges) are left open. With a rim
+        (its values in the units of heights), the surface reaches where f stops being defined.
         """
         xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
         heights = np.asarray(heights, dtype=np.float64)
@@ -1377,7 +1386,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         mapping = SceneMapping(
             widened_range(xs[0], xs[-1]), widened_range(ys[0], ys[-1]), widened_range(*display_range)
         )
-        self._apply_surface(mapping, xs, ys, heights, labels, z_ticks, levels, jumps, show_y_axis=True)
+        self._apply_surface(mapping, labels, z_ticks, True,
+                            lambda: self._build_surface_mesh(mapping, xs, ys, heights, levels, jumps, rim))
         if was_curve:
             self._reset_for_new_shape()
 
@@ -1391,19 +1401,54 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         jumps: np.ndarray | None = None,
     ) -> None:
         """Show a one-variable f(w) as a coloured tube standing in the 3D box (see curve_tube), broken at jumps."""
-        ws = np.asarray(ws, dtype=np.float64)
-        ribbon = np.vstack([np.asarray(fs, dtype=np.float64)] * 2)
+        ws, fs = np.asarray(ws, dtype=np.float64), np.asarray(fs, dtype=np.float64)
         was_curve = self._curve_mode
         self._curve_mode = True
         mapping = SceneMapping(
             widened_range(ws[0], ws[-1]), (-1.0, 1.0), widened_range(*display_range), CURVE_HALF_DEPTH
         )
-        self._apply_surface(
-            mapping, ws, np.array([-1.0, 1.0]), ribbon, (labels[0], "", labels[1]), z_ticks, None,
-            () if jumps is None else (jumps,), show_y_axis=False,
-        )
+        self._apply_surface(mapping, (labels[0], "", labels[1]), z_ticks, False,
+                            lambda: self._build_tube_mesh(mapping, ws, fs, jumps))
         if not was_curve:
             self._reset_for_new_shape()
+
+    def _build_surface_mesh(self, mapping: SceneMapping, xs: np.ndarray, ys: np.ndarray, heights: np.ndarray,
+                            levels: np.ndarray | None, jumps: Sequence[np.ndarray], rim: Rim | None) -> None:
+        """The surface's mesh: clamped to the box, open across poles and jumps, out to the rim of f's domain."""
+        lo, hi = mapping.z_range
+        scene_xs, scene_ys = mapping.scene_x(xs), mapping.scene_y(ys)
+        moved = None
+        if rim is not None:  # the undefined points beside defined ones move to where f stops, with its value there
+            normals = grid_normals(scene_xs, scene_ys, mapping.scene_z(heights))
+            normals.reshape(-1, 3)[rim.points] = normals.reshape(-1, 3)[rim.sources]
+            heights = heights.copy()
+            heights.flat[rim.points] = rim.values
+            moved = np.zeros(heights.shape, dtype=bool)
+            moved.flat[rim.points] = True
+        scene_zs = mapping.scene_z(heights)
+        if levels is not None and len(levels) > 0:
+            coordinates = level_coordinates(np.clip(heights, lo, hi), np.asarray(levels, dtype=np.float64), hi - lo)
+        else:
+            coordinates = np.full(heights.shape, -1.0)
+        with np.errstate(invalid="ignore"):
+            breaks = MeshBreaks(heights > hi, heights < lo, cells_across_jumps(jumps, heights.shape), moved)
+        if rim is None:
+            self.mesh_item.set_mesh(scene_xs, scene_ys, scene_zs, coordinates, breaks)
+            return
+        grid_x, grid_y = np.meshgrid(scene_xs, scene_ys)
+        grid_x.flat[rim.points] = mapping.scene_x(rim.coordinates[0])
+        grid_y.flat[rim.points] = mapping.scene_y(rim.coordinates[1])
+        self.mesh_item.set_grid_points(np.stack([grid_x, grid_y, scene_zs], axis=-1), normals, coordinates, breaks)
+
+    def _build_tube_mesh(self, mapping: SceneMapping, ws: np.ndarray, fs: np.ndarray, jumps: np.ndarray | None) -> None:
+        """The curve's tube standing in the box: clamped to it, open across poles and jumps (see curve_tube)."""
+        lo, hi = mapping.z_range
+        points, normals = curve_tube(mapping.scene_x(ws), mapping.scene_z(fs))
+        rows = points.shape[:2]
+        with np.errstate(invalid="ignore"):
+            above, below = np.broadcast_to(fs > hi, rows), np.broadcast_to(fs < lo, rows)
+        breaks = MeshBreaks(above, below, cells_across_jumps(() if jumps is None else (jumps,), rows))
+        self.mesh_item.set_grid_points(points, normals, np.full(rows, -1.0), breaks)
 
     def _reset_for_new_shape(self) -> None:
         """The default camera of a surface, or of a curve, after the other: the old one would cut the new shape off.
@@ -1413,19 +1458,9 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self.reset_view()
         self.camera_changed.emit()
 
-    def _apply_surface(
-        self,
-        mapping: SceneMapping,
-        xs: np.ndarray,
-        ys: np.ndarray,
-        heights: np.ndarray,
-        titles: tuple[str, str, str],
-        z_ticks: TickList | None,
-        levels: np.ndarray | None,
-        jumps: Sequence[np.ndarray],
-        show_y_axis: bool,
-    ) -> None:
-        """Store the mapping, rebuild the mesh and the frame, and re-place the runs."""
+    def _apply_surface(self, mapping: SceneMapping, titles: tuple[str, str, str], z_ticks: TickList | None,
+                       show_y_axis: bool, build_mesh: Callable[[], None]) -> None:
+        """Store the mapping, rebuild the mesh (build_mesh does, in the mapping) and the frame, re-place the runs."""
         self._mapping = mapping
         self._scene_revision += 1
         x_ticks = labelled_ticks(*mapping.x_range)
@@ -1434,22 +1469,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         lo, hi = mapping.z_range
         z_list = [(value, text) for value, text in z_list if lo - 1e-9 * (hi - lo) <= value <= hi + 1e-9 * (hi - lo)]
         self._axis_labels = AxisLabels(titles, tuple(x_ticks), tuple(y_ticks), tuple(z_list))
-        scene_zs = mapping.scene_z(heights)
-        if levels is not None and len(levels) > 0:
-            coordinates = level_coordinates(np.clip(heights, lo, hi), np.asarray(levels, dtype=np.float64), hi - lo)
-        else:
-            coordinates = np.full(heights.shape, -1.0)
-        with np.errstate(invalid="ignore"):
-            above, below = heights > hi, heights < lo
-        if self._curve_mode:  # both rows hold the curve: it becomes a tube standing in the box
-            points, normals = curve_tube(mapping.scene_x(xs), scene_zs[0])
-            rows = points.shape[:2]
-            breaks = MeshBreaks(np.broadcast_to(above[0], rows), np.broadcast_to(below[0], rows),
-                                cells_across_jumps(jumps, rows))
-            self.mesh_item.set_grid_points(points, normals, np.full(rows, -1.0), breaks)
-        else:
-            breaks = MeshBreaks(above, below, cells_across_jumps(jumps, heights.shape))
-            self.mesh_item.set_mesh(mapping.scene_x(xs), mapping.scene_y(ys), scene_zs, coordinates, breaks)
+        build_mesh()
         self.trajectory_item.set_clip(BOX_HALF_WIDTH, mapping.half_depth)
         half_width, half_depth = BOX_HALF_WIDTH * CLIP_SLACK, mapping.half_depth * CLIP_SLACK
         self.probe_item.set_box((-half_width, -half_depth, 0.0), (half_width, half_depth, BOX_HEIGHT + TRAJECTORY_LIFT))

@@ -34,6 +34,8 @@ JUMP_SLOPE_RATIO = 3.0
 # they do if, halved this many times towards the leap, the interval still holds this share of it.
 JUMP_HALVINGS = 20
 JUMP_KEPT_SHARE = 0.5
+# Halvings of the step from a defined grid point towards an undefined neighbour, to find where f stops.
+RIM_HALVINGS = 20
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,23 @@ class Domain:
 
 
 @dataclass(frozen=True, eq=False)
+class Rim:
+    """Where f stops being defined, reached from the grid: one point for each undefined grid point beside a defined one.
+
+    ``points`` are flat indices of those undefined grid points into the values; ``coordinates`` (one array per
+    plotted variable, in the domain's order) and ``values`` the point on the way from a defined neighbour
+    (``sources``, flat indices) where f stops: the nearest to the undefined point of those its neighbours reach.
+    Drawn there, a surface reaches the edge of its domain (sqrt(1 − x² − y²) is a whole hemisphere) instead of
+    stopping a ragged grid step short of it.
+    """
+
+    points: np.ndarray
+    coordinates: tuple[np.ndarray, ...]
+    values: np.ndarray
+    sources: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class GridField:
     """Heights and gradient components on a grid, NaN where undefined, with a range to draw them in.
 
@@ -88,6 +107,7 @@ class GridField:
     nonfinite_fraction: float
     display_range: tuple[float, float]
     jumps: tuple[np.ndarray, ...]  # per axis of values: where f jumps between neighbours (see jump_edges)
+    rim: Rim | None = None  # where f stops being defined, beside the undefined grid points (see domain_rim)
 
     @functools.cached_property
     def lowest(self) -> float | None:
@@ -139,7 +159,49 @@ def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:
         nonfinite_fraction=float(nonfinite_fraction),
         display_range=display_range,
         jumps=jump_edges(compiled, inputs, values, slopes, varying, span),
+        rim=None if all_finite else domain_rim(compiled, inputs, values, domain),
     )
+
+
+def domain_rim(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], values: np.ndarray,
+               domain: Domain) -> Rim | None:
+    """Where f stops being defined between each undefined grid point and its defined neighbours (None: nowhere).
+
+    ``inputs`` are the compiled formula's arguments that gave ``values`` over ``domain``. The step from the
+    defined neighbour is halved RIM_HALVINGS times; the last defined point is kept, so its value is finite.
+    """
+    defined = np.isfinite(values)
+    if defined.all() or not defined.any():
+        return None
+    index = np.arange(values.size).reshape(values.shape)
+    undefined, sources = [], []
+    for axis in range(values.ndim):
+        lower = tuple(slice(None, -1) if other == axis else slice(None) for other in range(values.ndim))
+        upper = tuple(slice(1, None) if other == axis else slice(None) for other in range(values.ndim))
+        for here, there in ((lower, upper), (upper, lower)):
+            pairs = ~defined[here] & defined[there]
+            undefined.append(index[here][pairs])
+            sources.append(index[there][pairs])
+    points, sources_flat = np.concatenate(undefined), np.concatenate(sources)
+    if points.size == 0:
+        return None
+    full = [np.broadcast_to(np.asarray(argument, dtype=float), values.shape).ravel() for argument in inputs]
+    starts = [argument[sources_flat] for argument in full]
+    steps = [argument[points] - start for argument, start in zip(full, starts, strict=True)]
+    reached, beyond = np.zeros(points.size), np.ones(points.size)
+    for _ in range(RIM_HALVINGS):
+        middle = (reached + beyond) / 2.0
+        inside = np.isfinite(compiled.evaluate([s + middle * d for s, d in zip(starts, steps, strict=True)])[0])
+        reached, beyond = np.where(inside, middle, reached), np.where(inside, beyond, middle)
+    at = [start + reached * step for start, step in zip(starts, steps, strict=True)]
+    rim_values = compiled.evaluate(at)[0]
+    order = np.lexsort((-reached, points))  # per undefined point, the neighbour that reaches nearest to it first
+    _, first = np.unique(points[order], return_index=True)
+    chosen = order[first]
+    chosen = chosen[np.isfinite(rim_values[chosen])]
+    plotted = [compiled.variables.index(name) for name in domain.variables]
+    return Rim(points[chosen], tuple(at[argument][chosen] for argument in plotted), rim_values[chosen],
+               sources_flat[chosen])
 
 
 def jump_edges(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], values: np.ndarray,
