@@ -292,3 +292,11 @@ def test_tangent_plane_needs_two_axes() -> None:
     probe = probe_at(compiled_formula("x^2 + y^2"), {"x": 1.0, "y": 2.0}, ("x",))
     with pytest.raises(ValueError, match="two plotted axes"):
         tangent_plane(probe, 0.5)
+
+
+def test_the_reason_names_the_function_as_the_formula_does() -> None:
+    """L(w1, w2) = ...: the probe says L is undefined, and names ∂L/∂x, not f."""
+    assert probe_at(compiled_formula("log(x) + y"), {"x": -1.0, "y": 0.0}, XY, "L").reason == (
+        "L is undefined at this point")
+    assert probe_at(compiled_formula("sqrt(x) + y"), {"x": 0.0, "y": 1.0}, XY, "L").reason.startswith(
+        "∂L/∂x is undefined")

@@ -235,9 +235,9 @@ class ProbePanel(LazyPanel):
             self._tables_for = (session.analysis, axes)
             self.values_label.forget_tallest()
             self.check_label.forget_tallest()
-        self.probe = probe_at(compiled, point, axes)
-        self.slices = slice_curves(compiled, point, axes, session.plot.ranges) if self.probe.valid else ()
         name = session.analysis.formula.name
+        self.probe = probe_at(compiled, point, axes, name)
+        self.slices = slice_curves(compiled, point, axes, session.plot.ranges) if self.probe.valid else ()
         self.rows = probe_rows(self.probe, name)
         self.values_label.setText(html_rows(self.rows))
         self.check_label.setText(check_table(self.probe, name))
@@ -280,7 +280,7 @@ def probe_rows(probe: Probe, name: str) -> list[tuple[str, str]]:
     if held:
         rows.append(("held", _point_text(probe, held)))
     if not probe.valid:
-        return [*rows, ("", probe.reason)]  # the reason names f itself
+        return [*rows, ("", probe.reason)]  # the reason names the function itself
     rows.append((name, format_number(probe.value)))
     rows += [(partial_label(name, variable), format_number(probe.gradient[variable])) for variable in probe.variables]
     rows.append((f"|∇{name}|", format_number(probe.gradient_norm)))

@@ -135,22 +135,22 @@ def gradient_check(compiled: CompiledFormula, point: np.ndarray, value: float, g
     return tuple(checks)
 
 
-def _problem(compiled: CompiledFormula, value: float, gradient: np.ndarray) -> str:
-    """Why f or its gradient cannot be used at the point, or '' if they can."""
+def _problem(compiled: CompiledFormula, value: float, gradient: np.ndarray, name: str) -> str:
+    """Why the function (called name) or its gradient cannot be used at the point, or '' if they can."""
     if math.isnan(value):
-        return "f is undefined at this point"
+        return f"{name} is undefined at this point"
     if math.isinf(value):
-        return "f is infinite at this point"
-    bad = [name for name, component in zip(compiled.variables, gradient.tolist(), strict=True)
+        return f"{name} is infinite at this point"
+    bad = [variable for variable, component in zip(compiled.variables, gradient.tolist(), strict=True)
            if not math.isfinite(component)]
     if bad:
-        verb = "is" if len(bad) == 1 else "are"
-        return f"{', '.join(partial_label('f', name) for name in bad)} {verb} undefined or infinite at this point"
+        partials = ", ".join(partial_label(name, variable) for variable in bad)
+        return f"{partials} {'is' if len(bad) == 1 else 'are'} undefined or infinite at this point"
     return ""
 
 
-def probe_at(compiled: CompiledFormula, point: Mapping[str, float], axes: tuple[str, ...]) -> Probe:
-    """f, ∇f, |∇f|, the steepest-ascent directions and a gradient check at a point."""
+def probe_at(compiled: CompiledFormula, point: Mapping[str, float], axes: tuple[str, ...], name: str = "f") -> Probe:
+    """f, ∇f, |∇f|, the steepest-ascent directions and a gradient check at a point (the reason names f as name)."""
     coordinates = _full_point(compiled, point)
     indices = _axis_indices(compiled, axes)
     full_point = dict(zip(compiled.variables, coordinates.tolist(), strict=True))
@@ -158,7 +158,7 @@ def probe_at(compiled: CompiledFormula, point: Mapping[str, float], axes: tuple[
         value, gradient = compiled.value_and_gradient(coordinates)
     except ArithmeticError:
         value, gradient = math.nan, np.full(len(coordinates), np.nan)
-    reason = _problem(compiled, value, gradient)
+    reason = _problem(compiled, value, gradient, name)
     if reason:
         nan = math.nan
         return Probe(compiled.variables, tuple(axes), full_point, nan,
