@@ -12,6 +12,7 @@ from gradviz.core.formula import Formula
 from gradviz.core.grid import (
     Domain,
     broken_curve,
+    curve_to_rim,
     evaluate_grid,
     jump_edges,
     log_height,
@@ -269,5 +270,8 @@ def test_the_rim_is_where_f_stops_being_defined_beside_each_undefined_grid_point
 def test_a_rim_is_found_along_one_variable_and_with_the_plotted_order_swapped() -> None:
     curve = evaluate_grid(compiled_of("sqrt(x)", ("x",)), Domain(("x",), ((-1.0, 1.0),), 20))
     assert curve.rim.points.tolist() == [9] and abs(curve.rim.coordinates[0][0]) < 1e-6
+    ws, values = curve_to_rim(curve)
+    assert abs(ws[9]) < 1e-6 and 0.0 <= values[9] < 1e-3 and np.all(np.diff(ws) > 0), "sqrt(x) drawn from 0"
+    assert np.isnan(values[:9]).all() and ws is not curve.xs and np.isnan(curve.values[9])
     swapped = evaluate_grid(compiled_of("log(x) + y"), Domain(("y", "x"), ((-1.0, 1.0), (-1.0, 1.0)), 20))
     assert np.all(np.abs(swapped.rim.coordinates[1]) < 1e-6), "x, the second plotted variable, reaches 0"

@@ -10,6 +10,7 @@ from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.contour_view import ContourView, log_scale_levels
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.view_common import TrajectoryData
+from gradviz.core.grid import curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
@@ -94,13 +95,14 @@ class SurfacePresenter(_Presenter):
     def draw_field(self) -> None:
         """Upload the surface (or the curve) once per formula, domain or scale change."""
         field = self.session.field
-        heights = self.scale.forward(field.values)
         display_range = self.scale.display_range(field.display_range)
         ticks = self.scale.ticks(field.display_range)
         if self.one_variable:
-            self.view.set_curve(field.xs, heights, display_range, labels=self.labels(), z_ticks=ticks,
+            ws, values = curve_to_rim(field)
+            self.view.set_curve(ws, self.scale.forward(values), display_range, labels=self.labels(), z_ticks=ticks,
                                 jumps=field.jumps[0])
         else:
+            heights = self.scale.forward(field.values)
             rim = None if field.rim is None else replace(field.rim, values=self.scale.forward(field.rim.values))
             self.view.set_surface(field.xs, field.ys, heights, display_range, labels=self.labels(), z_ticks=ticks,
                                   jumps=field.jumps, rim=rim)
@@ -118,13 +120,14 @@ class ContourPresenter(_Presenter):
     def draw_field(self) -> None:
         """Contours and arrows in the same height scale as the 3D view."""
         field = self.session.field
-        heights = self.scale.forward(field.values)
         self.view.set_arrow_direction(self.session.view.arrows)
         height_range = self.scale.display_range(field.display_range)  # the 3D view's: a pole does not flatten the map
         if self.one_variable:
-            self.view.set_curve(field.xs, heights, labels=self.labels(), height_range=height_range,
+            ws, values = curve_to_rim(field)
+            self.view.set_curve(ws, self.scale.forward(values), labels=self.labels(), height_range=height_range,
                                 height_ticks=self.scale.ticks(field.display_range), jumps=field.jumps[0])
             return
+        heights = self.scale.forward(field.values)
         levels = None
         level_labels = None
         if self.scale.log:

@@ -204,6 +204,19 @@ def domain_rim(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], 
                sources_flat[chosen])
 
 
+def curve_to_rim(field: GridField) -> tuple[np.ndarray, np.ndarray]:
+    """A one-variable field's samples, each undefined one beside a defined one moved to where f stops (see Rim).
+
+    Drawn, the curve then reaches the edge of its domain (sqrt(x) starts at 0, not a sample after it).
+    """
+    if field.rim is None:
+        return field.xs, field.values
+    coordinates, values = field.xs.copy(), field.values.copy()
+    coordinates[field.rim.points] = field.rim.coordinates[0]
+    values[field.rim.points] = field.rim.values
+    return coordinates, values
+
+
 def jump_edges(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], values: np.ndarray,
                slopes: Sequence[np.ndarray], varying: Sequence[int], span: float) -> tuple[np.ndarray, ...]:
     """Per axis of ``values``: True between neighbours along it where f jumps (a step, or a pole met on the way).
