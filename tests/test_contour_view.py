@@ -345,6 +345,18 @@ def test_the_colour_bar_makes_room_for_long_level_labels(view, qtbot):
     assert widths[0.0, 1.0] == ColourBar.AXIS_WIDTH  # short labels: back to the usual width
 
 
+def test_axes_write_small_values_as_they_are(view, qtbot):
+    """sqrt(w) − w/2 between 0.1 and 0.5: pyqtgraph labelled the f axis 100 to 500 under "f (x0.001)"."""
+    ws = np.linspace(0.1, 0.9, 100)
+    view.set_curve(ws, np.sqrt(ws) - ws / 2, labels=("w", "f"))
+    qtbot.wait(20)
+    axis = view.plot_item.getAxis("left")
+    assert "(x" not in axis.labelString()
+    values = [float(text) for text in drawn_tick_texts(axis)]
+    assert values and all(0.2 <= value <= 0.5 for value in values), values
+    assert all(0.1 <= float(text) <= 0.9 for text in drawn_tick_texts(view.plot_item.getAxis("bottom")))
+
+
 def test_a_curve_with_long_values_widens_its_axis_to_show_them(view, qtbot):
     """f = w² − 1000000: labels like −999992 did not fit the axis's usual room, and pyqtgraph left them all out."""
     ws = np.linspace(-3.0, 3.0, 200)

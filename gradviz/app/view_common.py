@@ -34,6 +34,15 @@ class SteadyLabelAxis(pg.AxisItem):
     _shown_label: tuple | None = None  # the title's text and the scales the drawn tick labels used
     _least_width: int | None = None  # see set_least_width
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        """pyqtgraph's axis, its values written as they are (format_tick gives them the digits they need).
+
+        pyqtgraph scales values of at most 1 by an SI prefix when the axis has a title: f from 0.1 to 0.5 read
+        100 to 500 under "f (x0.001)".
+        """
+        super().__init__(*args, **kwargs)
+        self.enableAutoSIPrefix(False)
+
     def setRange(self, mn: float, mx: float) -> None:
         """Show this range of values (an unchanged range keeps the drawn ticks)."""
         if self.picture is not None and [mn, mx] == list(self.range):
