@@ -275,3 +275,11 @@ def test_a_rim_is_found_along_one_variable_and_with_the_plotted_order_swapped() 
     assert np.isnan(values[:9]).all() and ws is not curve.xs and np.isnan(curve.values[9])
     swapped = evaluate_grid(compiled_of("log(x) + y"), Domain(("y", "x"), ((-1.0, 1.0), (-1.0, 1.0)), 20))
     assert np.all(np.abs(swapped.rim.coordinates[1]) < 1e-6), "x, the second plotted variable, reaches 0"
+
+
+def test_a_line_where_f_is_undefined_between_defined_sides_keeps_no_rim() -> None:
+    """x/|x| is undefined on x = 0 only: moved to one side, the line's points would join −1 to 1 with a wall."""
+    field = evaluate_grid(compiled_of("x/Abs(x) + y"), square(3.0, 41))  # a column of samples at x = 0
+    assert np.isnan(field.values[:, 20]).all() and field.rim is None
+    corner = evaluate_grid(compiled_of("sqrt(x) + sqrt(y)"), square(3.0, 41))
+    assert corner.rim is not None and np.all(np.isfinite(corner.rim.values))

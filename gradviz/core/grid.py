@@ -174,14 +174,23 @@ def domain_rim(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], 
     if defined.all() or not defined.any():
         return None
     index = np.arange(values.size).reshape(values.shape)
-    undefined, sources = [], []
+    sides = []
     for axis in range(values.ndim):
         lower = tuple(slice(None, -1) if other == axis else slice(None) for other in range(values.ndim))
         upper = tuple(slice(1, None) if other == axis else slice(None) for other in range(values.ndim))
-        for here, there in ((lower, upper), (upper, lower)):
-            pairs = ~defined[here] & defined[there]
-            undefined.append(index[here][pairs])
-            sources.append(index[there][pairs])
+        sides += [(lower, upper), (upper, lower)]
+    # Between defined neighbours on opposite sides (a line where f is undefined: x/abs(x) at x = 0) a point stays
+    # undefined: moved to one side, it would join that side to the other across the line.
+    between = np.zeros(values.shape, dtype=bool)
+    for lower, upper in sides[::2]:
+        after, before = np.zeros(values.shape, dtype=bool), np.zeros(values.shape, dtype=bool)
+        after[lower], before[upper] = defined[upper], defined[lower]
+        between |= after & before
+    undefined, sources = [], []
+    for here, there in sides:
+        pairs = ~defined[here] & defined[there] & ~between[here]
+        undefined.append(index[here][pairs])
+        sources.append(index[there][pairs])
     points, sources_flat = np.concatenate(undefined), np.concatenate(sources)
     if points.size == 0:
         return None
