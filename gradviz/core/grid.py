@@ -78,7 +78,8 @@ class Rim:
 
     ``points`` are flat indices of those undefined grid points into the values; ``coordinates`` (one array per
     plotted variable, in the domain's order) and ``values`` the point on the way from a defined neighbour
-    (``sources``, flat indices) where f stops: the nearest to the undefined point of those its neighbours reach.
+    (``sources``, flat indices; along a grid line, or diagonally for a point with no other) where f stops: the
+    nearest to the undefined point of those its neighbours reach.
     Drawn there, a surface reaches the edge of its domain (sqrt(1 − x² − y²) is a whole hemisphere) instead of
     stopping a ragged grid step short of it.
     """
@@ -187,10 +188,19 @@ def domain_rim(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], 
         after[lower], before[upper] = defined[upper], defined[lower]
         between |= after & before
     undefined, sources = [], []
+    reached = np.zeros(values.shape, dtype=bool)
     for here, there in sides:
         pairs = ~defined[here] & defined[there] & ~between[here]
         undefined.append(index[here][pairs])
         sources.append(index[there][pairs])
+        reached[here] |= pairs
+    if values.ndim == 2:  # a staircase's outer corner, defined only diagonally, would leave a notch in the rim
+        for rows, columns in ((slice(None, -1), slice(None, -1)), (slice(None, -1), slice(1, None))):
+            opposite = (_opposite(rows), _opposite(columns))
+            for here, there in (((rows, columns), opposite), (opposite, (rows, columns))):
+                pairs = ~defined[here] & defined[there] & ~reached[here] & ~between[here]
+                undefined.append(index[here][pairs])
+                sources.append(index[there][pairs])
     points, sources_flat = np.concatenate(undefined), np.concatenate(sources)
     if points.size == 0:
         return None
@@ -224,6 +234,11 @@ def curve_to_rim(field: GridField) -> tuple[np.ndarray, np.ndarray]:
     coordinates[field.rim.points] = field.rim.coordinates[0]
     values[field.rim.points] = field.rim.values
     return coordinates, values
+
+
+def _opposite(part: slice) -> slice:
+    """The other of the two overlapping slices [:-1] and [1:] (its neighbours one step along)."""
+    return slice(1, None) if part.start is None else slice(None, -1)
 
 
 def jump_edges(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], values: np.ndarray,
