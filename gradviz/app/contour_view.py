@@ -17,7 +17,6 @@ from gradviz.app.view_common import (
     ContourProbeOverlay,
     LegendLayout,
     LegendRow,
-    SteadyLabelAxis,
     TagPlacer,
     TrajectoryData,
     format_tick,
@@ -25,8 +24,10 @@ from gradviz.app.view_common import (
     qcolour,
     qimage_to_array,
     resolve_index,
+    show_axes,
     simplify_polyline,
     square_around,
+    steady_axes,
 )
 from gradviz.core.grid import broken_curve, unjoined_neighbours
 from gradviz.core.notation import format_number
@@ -652,12 +653,11 @@ class ColourBar(pg.PlotItem):
 
     def __init__(self) -> None:
         """An empty bar; set_colours and set_ticks fill it."""
-        super().__init__(axisItems={side: SteadyLabelAxis(side) for side in ("right", "bottom")})
+        super().__init__(axisItems=steady_axes())
         self.setMouseEnabled(x=False, y=False)
         self.setMenuEnabled(False)
         self.hideButtons()
-        self.hideAxis("left")
-        self.showAxis("right")
+        show_axes(self, "right", "bottom")
         spacer = self.getAxis("bottom")
         spacer.setStyle(showValues=False, tickLength=0)
         spacer.setPen(pg.mkPen(None))
@@ -737,8 +737,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.setBackground(BACKGROUND)
         self.setAntialiasing(True)
         self.ci.setContentsMargins(8, 18, 8, 8)
-        axes = {side: SteadyLabelAxis(side) for side in ("left", "bottom")}
-        self.plot_item = self.addPlot(row=0, col=0, axisItems=axes)
+        self.plot_item = self.addPlot(row=0, col=0, axisItems=steady_axes())
+        show_axes(self.plot_item, "left", "bottom")
         self.colour_bar = ColourBar()
         self.addItem(self.colour_bar, row=0, col=1)
         self.view_box = self.plot_item.getViewBox()

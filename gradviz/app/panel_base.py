@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.presenters import run_colour
-from gradviz.app.view_common import TEXT_COLOUR, SteadyLabelAxis
+from gradviz.app.view_common import TEXT_COLOUR, SteadyLabelAxis, show_axes, steady_axes
 from gradviz.core.descent import OPTIMIZER_TITLES
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
@@ -274,9 +274,10 @@ class PanelPlot(pg.PlotWidget):
 
     def __init__(self, preferred: QSize = PREFERRED) -> None:
         """A white plot with a faint grid, dark axes and no menu, whose axes draw their grids opaque."""
-        super().__init__(background="w", axisItems={side: OpaqueGridAxis(side) for side in ("left", "bottom")})
+        super().__init__(background="w", axisItems=steady_axes(OpaqueGridAxis))
         self._preferred = preferred
         item = self.getPlotItem()
+        show_axes(item, "left", "bottom")
         item.hideButtons()
         item.setMenuEnabled(False)
         item.showGrid(x=True, y=True, alpha=0.15)

@@ -234,6 +234,20 @@ class ContourProbeOverlay:
     aspect_note: LegendRow | None = None
 
 
+def steady_axes(axis_class: type[SteadyLabelAxis] = SteadyLabelAxis) -> dict[str, SteadyLabelAxis]:
+    """Axes for all four sides of a pyqtgraph plot, the hidden ones too.
+
+    pyqtgraph's own hidden axes set their empty title again (a text layout each) at every change of the range.
+    """
+    return {side: axis_class(side) for side in ("left", "bottom", "right", "top")}
+
+
+def show_axes(plot: pg.PlotItem, *sides: str) -> None:
+    """Show these axes of a plot and hide the others (pyqtgraph shows every axis it is given)."""
+    for side in ("left", "bottom", "right", "top"):
+        plot.showAxis(side, side in sides)
+
+
 def qcolour(colour: RgbaColour, alpha: float = 1.0) -> QtGui.QColor:
     """A QColor from an RGBA tuple in 0..1, its alpha multiplied by `alpha`."""
     return QtGui.QColor.fromRgbF(colour[0], colour[1], colour[2], colour[3] * alpha)
