@@ -360,3 +360,16 @@ def test_a_slice_breaks_where_f_jumps_on_either_side_of_the_point() -> None:
         steps = np.abs(np.diff(joined[:, 2]))
         assert steps[gap[0] - 1] > 2.0 and np.delete(steps, gap[0] - 1).max() < 0.5, "the jump only at the gap"
         assert not np.isnan(surface.slices[1].curve[:, 2]).any(), "along y, atan(y/x) has no jump"
+
+
+def test_the_level_line_through_the_point_stops_at_a_jump() -> None:
+    """atan(y/x) = c is the ray through the point, not also the jump along x = 0, which leaps past every level."""
+    session = session_for("bowl")
+    session.set_analysis(analyze_in_process("atan(y/x)"))
+    session.set_probe({"x": 2.5, "y": -1.5})
+    _, contour = ProbePresenter(session, None, None).compute()
+    line = contour.level_line
+    assert len(line) > 10
+    along_the_jump = (np.abs(line[:, 0]) < 0.1) & (np.abs(line[:, 1]) > 0.5)
+    assert not along_the_jump.any()
+    assert np.allclose(line[:, 1] / line[:, 0], -1.5 / 2.5, atol=0.02), "on the ray y = −0.6x"

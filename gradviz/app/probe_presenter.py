@@ -43,7 +43,7 @@ from gradviz.app.view_common import (
     SurfaceProbeOverlay,
 )
 from gradviz.core.compiled import CompiledFormula
-from gradviz.core.grid import GridField, broken_curve
+from gradviz.core.grid import GridField, broken_curve, unjoined_neighbours
 from gradviz.core.height_scale import HeightScale, height_scale_for
 from gradviz.core.notation import format_number, gradient_label, partial_label, unicode_name
 from gradviz.core.probe import Probe, SliceCurve, contour_tangent_direction, probe_at, slice_curves, tangent_plane
@@ -129,10 +129,18 @@ _CONTOUR_GENERATORS: weakref.WeakKeyDictionary[GridField, contourpy.ContourGener
 
 
 def contour_generator(field: GridField) -> contourpy.ContourGenerator:
-    """A contour generator for the field's heights, built once per field (the probe asks for a level each step)."""
+    """A contour generator for the field's heights, built once per field (the probe asks for a level each step).
+
+    Heights beside a pole or a jump are left out, as the map leaves them out of its level lines: there every level
+    f leaps past would run along the pole or the jump (atan(y/x)'s level lines along x = 0).
+    """
     generator = _CONTOUR_GENERATORS.get(field)
     if generator is None:
-        generator = contourpy.contour_generator(field.xs, field.ys, contour_heights(field.values),
+        heights = field.values
+        unjoined = unjoined_neighbours(heights, *field.display_range, field.jumps)
+        if unjoined.any():
+            heights = np.where(unjoined, np.nan, heights)
+        generator = contourpy.contour_generator(field.xs, field.ys, contour_heights(heights),
                                                 line_type=contourpy.LineType.Separate)
         _CONTOUR_GENERATORS[field] = generator
     return generator
