@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
@@ -355,6 +357,20 @@ def test_axes_write_small_values_as_they_are(view, qtbot):
     values = [float(text) for text in drawn_tick_texts(axis)]
     assert values and all(0.2 <= value <= 0.5 for value in values), values
     assert all(0.1 <= float(text) <= 0.9 for text in drawn_tick_texts(view.plot_item.getAxis("bottom")))
+
+
+def test_a_short_colour_bar_leaves_out_labels_that_would_run_into_one_another(view, qtbot):
+    """In a map 150 px tall, eight level labels (about 17 px each) do not fit along the bar: every other one shows."""
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    axis = view.colour_bar.getAxis("right")
+    assert drawn_tick_texts(axis) == list(view.colour_bar.tick_labels())
+    view.resize(WIDTH, 150)
+    qtbot.wait(50)
+    labels = drawn_tick_labels(axis)
+    assert 2 <= len(labels) < len(view.colour_bar.tick_labels())
+    assert not any(first.intersects(second) for (first, _), (second, _) in itertools.pairwise(labels))
+    assert {text for _, text in labels} <= set(view.colour_bar.tick_labels())
 
 
 def test_a_curve_with_long_values_widens_its_axis_to_show_them(view, qtbot):

@@ -484,6 +484,16 @@ def test_the_probe_tags_on_the_map_never_cover_one_another(make_main_window) -> 
     assert not any(first.intersects(second) for index, first in enumerate(tags) for second in tags[index + 1:])
 
 
+def test_a_small_map_leaves_out_the_partials_tags_rather_than_pile_them_up(make_main_window) -> None:
+    """At 1024×640 with three variables the map is about 190 px tall: ∇f keeps its tag, the partials' tags only
+    show where they fit, and no two tags cover each other."""
+    window = make_main_window("three-variables", size=(1024, 640))
+    window.contour_view.grab()
+    tags = window.contour_view.probe_text.tag_boxes
+    assert 1 <= len(tags) <= 3
+    assert not any(first.intersects(second) for index, first in enumerate(tags) for second in tags[index + 1:])
+
+
 def test_the_probe_tags_on_the_map_keep_off_the_start_marker(make_main_window) -> None:
     """Three variables at step 5: the ∇f tag lay over the start marker, which a lecturer drags."""
     window = make_main_window("three-variables", size=(1280, 720))

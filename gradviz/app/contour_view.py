@@ -561,10 +561,10 @@ class ProbeTextItem(ViewOverlayItem):
                  *self._start_marker_box(transform))
         placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
         arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
-        for arrow, (tail, tip) in reversed(arrows):  # ∇f first: it gets the place it asks for
+        for index, (arrow, (tail, tip)) in enumerate(reversed(arrows)):  # ∇f first: it gets the place it asks for
             length = float(np.hypot(*(tip - tail)))
-            if length >= ProbeArrowsItem.SHORTEST * scale and arrow.label:
-                placer.place(arrow.label, tip, (tip - tail) / length, arrow.colour)
+            if length >= ProbeArrowsItem.SHORTEST * scale and arrow.label:  # the partials' tags only where they fit
+                placer.place(arrow.label, tip, (tip - tail) / length, arrow.colour, optional=index > 0)
         if overlay.tangent is not None and overlay.tangent_label:
             self._place_tangent_label(placer, transform)
         placer.draw()

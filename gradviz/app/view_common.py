@@ -115,6 +115,14 @@ class SteadyLabelAxis(pg.AxisItem):
             return levels
         return [(major * factor, offset), levels[0]]  # the usual spacing stays, as minor ticks
 
+    def generateDrawSpecs(self, p: QtGui.QPainter) -> tuple | None:
+        """pyqtgraph's lines and labels, less labels that would overlap the one before (a short colour bar's)."""
+        specs = super().generateDrawSpecs(p)
+        if specs is None:
+            return None
+        axis_spec, tick_specs, text_specs = specs
+        return axis_spec, tick_specs, apart(text_specs, vertical=self.orientation in ("left", "right"))
+
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         """Tick labels as the 3D view writes them, with the digits that tell neighbours apart (not 1e+06 thrice)."""
         if self.logMode:
@@ -232,6 +240,19 @@ class ContourProbeOverlay:
     tangent_label: str = ""
     legend: tuple[LegendRow, ...] = ()
     aspect_note: LegendRow | None = None
+
+
+def apart(text_specs: list[tuple], vertical: bool) -> list[tuple]:
+    """pyqtgraph's (rect, flags, text) label specs along an axis, each overlapping the one kept before it left out.
+
+    pyqtgraph draws every label it is given: the colour bar's levels, thinned to about eight, ran into one another
+    in a short map.
+    """
+    kept: list[tuple] = []
+    for spec in sorted(text_specs, key=lambda spec: spec[0].center().y() if vertical else spec[0].center().x()):
+        if not kept or not spec[0].intersects(kept[-1][0]):
+            kept.append(spec)
+    return [spec for spec in text_specs if any(spec is other for other in kept)]  # in pyqtgraph's order
 
 
 def steady_axes(axis_class: type[SteadyLabelAxis] = SteadyLabelAxis) -> dict[str, SteadyLabelAxis]:
@@ -463,13 +484,15 @@ class TagPlacer:
         self.leaders: list[tuple[QtCore.QLineF, RgbaColour]] = []  # lines from displaced tags to their anchors
         self._tags: list[tuple[str, QtCore.QRectF, RgbaColour]] = []
 
-    def place(self, text: str, anchor: np.ndarray, direction: np.ndarray, colour: RgbaColour) -> QtCore.QRectF:
+    def place(self, text: str, anchor: np.ndarray, direction: np.ndarray, colour: RgbaColour,
+              optional: bool = False) -> QtCore.QRectF | None:
         """Place a tag beyond anchor along the unit pixel direction (or turned from it) and return its box.
 
         The tags are drawn by draw, once all are placed: their leader lines first, so no line crosses a tag.
 
         The first position (by reach, then turn) inside the bounds and clear of earlier tags wins; failing
-        that the first inside the bounds, failing that the first clear one, failing that the first.
+        that the first inside the bounds, failing that the first clear one, failing that the first. An optional
+        tag is left out (None) rather than cover another or stray out of the bounds (a small map has no room).
         """
         first = first_inside = first_clear = None
         for box in self._candidates(text, anchor, direction):
@@ -482,6 +505,8 @@ class TagPlacer:
             elif clear:
                 first_clear = first_clear or box
         else:
+            if optional:
+                return None
             box = first_inside or first_clear or first
         start = QtCore.QPointF(float(anchor[0]), float(anchor[1]))
         end = QtCore.QPointF(min(max(start.x(), box.left()), box.right()), min(max(start.y(), box.top()), box.bottom()))
