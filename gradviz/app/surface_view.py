@@ -529,9 +529,12 @@ class SurfaceMeshItem(ShadedItem):
         breaks: MeshBreaks = MeshBreaks(),
     ) -> None:
         """Build the vertex and index arrays of a (ny, nx) height field given in scene units, open at its breaks."""
-        grid_x, grid_y = np.meshgrid(scene_xs, scene_ys)
-        points = np.stack([grid_x, grid_y, scene_zs], axis=-1)
-        self.set_grid_points(points, grid_normals(scene_xs, scene_ys, scene_zs), level_coordinates, breaks)
+        finite = np.isfinite(scene_zs)
+        vertices = np.empty((*scene_zs.shape, 7), dtype=np.float32)
+        vertices[..., 0] = scene_xs[np.newaxis, :]
+        vertices[..., 1] = scene_ys[:, np.newaxis]
+        vertices[..., 3:6] = grid_normals(scene_xs, scene_ys, scene_zs)
+        self._set_vertices(vertices, scene_zs, level_coordinates, finite, breaks)
 
     def set_grid_points(
         self, points: np.ndarray, normals: np.ndarray, level_coordinates: np.ndarray,
@@ -544,9 +547,23 @@ class SurfaceMeshItem(ShadedItem):
         """
         finite = np.isfinite(points).all(axis=-1)
         vertices = np.empty((*finite.shape, 7), dtype=np.float32)
-        vertices[..., 0:3] = np.where(finite[..., None], points, 0.0)
+        vertices[..., 0:2] = points[..., 0:2]
         vertices[..., 3:6] = normals
-        vertices[..., 6] = np.where(finite, level_coordinates, -1.0)
+        self._set_vertices(vertices, points[..., 2], level_coordinates, finite, breaks)
+
+    def _set_vertices(self, vertices: np.ndarray, heights: np.ndarray, level_coordinates: np.ndarray,
+                      finite: np.ndarray, breaks: MeshBreaks) -> None:
+        """Fill in the vertices' heights and level coordinates, and make the triangles.
+
+        A point that is not finite gets 0 and −1 (it joins no triangle).
+        """
+        if finite.all():
+            vertices[..., 2] = heights
+            vertices[..., 6] = level_coordinates
+        else:
+            vertices[..., 0:3] = np.where(finite[..., None], vertices[..., 0:3], 0.0)
+            vertices[..., 2] = np.where(finite, heights, 0.0)
+            vertices[..., 6] = np.where(finite, level_coordinates, -1.0)
         self._vertices = vertices.reshape(-1, 7)
         self.triangles.pending = grid_triangles(finite, breaks)
         coarse = finite.size > self.COARSE_ABOVE
