@@ -174,53 +174,61 @@ def domain_rim(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], 
     defined = np.isfinite(values)
     if defined.all() or not defined.any():
         return None
-    index = np.arange(values.size).reshape(values.shape)
-    sides = []
-    for axis in range(values.ndim):
-        lower = tuple(slice(None, -1) if other == axis else slice(None) for other in range(values.ndim))
-        upper = tuple(slice(1, None) if other == axis else slice(None) for other in range(values.ndim))
-        sides += [(lower, upper), (upper, lower)]
-    # Between defined neighbours on opposite sides (a line where f is undefined: x/abs(x) at x = 0) a point stays
-    # undefined: moved to one side, it would join that side to the other across the line.
-    between = np.zeros(values.shape, dtype=bool)
-    for lower, upper in sides[::2]:
-        after, before = np.zeros(values.shape, dtype=bool), np.zeros(values.shape, dtype=bool)
-        after[lower], before[upper] = defined[upper], defined[lower]
-        between |= after & before
-    undefined, sources = [], []
-    reached = np.zeros(values.shape, dtype=bool)
-    for here, there in sides:
-        pairs = ~defined[here] & defined[there] & ~between[here]
-        undefined.append(index[here][pairs])
-        sources.append(index[there][pairs])
-        reached[here] |= pairs
-    if values.ndim == 2:  # a staircase's outer corner, defined only diagonally, would leave a notch in the rim
-        for rows, columns in ((slice(None, -1), slice(None, -1)), (slice(None, -1), slice(1, None))):
-            opposite = (_opposite(rows), _opposite(columns))
-            for here, there in (((rows, columns), opposite), (opposite, (rows, columns))):
-                pairs = ~defined[here] & defined[there] & ~reached[here] & ~between[here]
-                undefined.append(index[here][pairs])
-                sources.append(index[there][pairs])
-    points, sources_flat = np.concatenate(undefined), np.concatenate(sources)
+    points, sources = _rim_neighbours(defined)
     if points.size == 0:
         return None
     full = [np.broadcast_to(np.asarray(argument, dtype=float), values.shape).ravel() for argument in inputs]
-    starts = [argument[sources_flat] for argument in full]
+    starts = [argument[sources] for argument in full]
     steps = [argument[points] - start for argument, start in zip(full, starts, strict=True)]
-    reached, beyond = np.zeros(points.size), np.ones(points.size)
+    reach, beyond = np.zeros(points.size), np.ones(points.size)  # shares of each step: defined, undefined
     for _ in range(RIM_HALVINGS):
-        middle = (reached + beyond) / 2.0
+        middle = (reach + beyond) / 2.0
         inside = np.isfinite(compiled.evaluate([s + middle * d for s, d in zip(starts, steps, strict=True)])[0])
-        reached, beyond = np.where(inside, middle, reached), np.where(inside, beyond, middle)
-    at = [start + reached * step for start, step in zip(starts, steps, strict=True)]
+        reach, beyond = np.where(inside, middle, reach), np.where(inside, beyond, middle)
+    at = [start + reach * step for start, step in zip(starts, steps, strict=True)]
     rim_values = compiled.evaluate(at)[0]
-    order = np.lexsort((-reached, points))  # per undefined point, the neighbour that reaches nearest to it first
+    order = np.lexsort((-reach, points))  # per undefined point, the neighbour that reaches nearest to it first
     _, first = np.unique(points[order], return_index=True)
     chosen = order[first]
     chosen = chosen[np.isfinite(rim_values[chosen])]
     plotted = [compiled.variables.index(name) for name in domain.variables]
     return Rim(points[chosen], tuple(at[argument][chosen] for argument in plotted), rim_values[chosen],
-               sources_flat[chosen])
+               sources[chosen])
+
+
+def _rim_neighbours(defined: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of flat indices: an undefined grid point and a defined neighbour of it, to reach the rim from.
+
+    Neighbours along the grid lines come first; a point with none gets its diagonal ones (a staircase's outer
+    corner would otherwise leave a notch in the rim). A point between defined neighbours on opposite sides (a line
+    where f is undefined: x/abs(x) at x = 0) gets none: moved to one side, it would join that side to the other.
+    """
+    index = np.arange(defined.size).reshape(defined.shape)
+    sides = []
+    for axis in range(defined.ndim):
+        lower = tuple(slice(None, -1) if other == axis else slice(None) for other in range(defined.ndim))
+        upper = tuple(slice(1, None) if other == axis else slice(None) for other in range(defined.ndim))
+        sides += [(lower, upper), (upper, lower)]
+    between = np.zeros(defined.shape, dtype=bool)
+    for lower, upper in sides[::2]:
+        after, before = np.zeros(defined.shape, dtype=bool), np.zeros(defined.shape, dtype=bool)
+        after[lower], before[upper] = defined[upper], defined[lower]
+        between |= after & before
+    points, sources = [], []
+    has_source = np.zeros(defined.shape, dtype=bool)
+    for here, there in sides:
+        pairs = ~defined[here] & defined[there] & ~between[here]
+        points.append(index[here][pairs])
+        sources.append(index[there][pairs])
+        has_source[here] |= pairs
+    if defined.ndim == 2:
+        for rows, columns in ((slice(None, -1), slice(None, -1)), (slice(None, -1), slice(1, None))):
+            opposite = (_opposite(rows), _opposite(columns))
+            for here, there in (((rows, columns), opposite), (opposite, (rows, columns))):
+                pairs = ~defined[here] & defined[there] & ~between[here] & ~has_source[here]
+                points.append(index[here][pairs])
+                sources.append(index[there][pairs])
+    return np.concatenate(points), np.concatenate(sources)
 
 
 def curve_to_rim(field: GridField) -> tuple[np.ndarray, np.ndarray]:
