@@ -249,6 +249,20 @@ def test_loss_plot_draws_every_run_and_a_log_scale_that_copes_with_negative_f(op
     assert len(drawn) == 1 and np.array_equal(drawn[0].yData, loss_curves(window.session.runs, "f", True).heights[0])
 
 
+def test_loss_plot_says_when_no_run_has_a_step_and_keeps_no_old_heights(open_window, qtbot) -> None:
+    """sqrt(1 − x² − y²) from (2.5, −1.5): the run cannot start; the axis showed the previous formula's heights."""
+    window, docks = open_window("rosenbrock")
+    plot = docks.loss_plot
+    seen(docks, "loss_dock", plot, qtbot)
+    assert plot.plot.getPlotItem().viewRange()[1][1] > 5
+    window.session.set_analysis(analyze("sqrt(1 - x^2 - y^2)"))
+    window.session.set_start({"x": 2.5, "y": -1.5})
+    window.session.wait_for_runs()
+    qtbot.waitUntil(lambda: plot.is_current() and "no run" in plot.caption.text(), timeout=3000)
+    low, high = plot.plot.getPlotItem().viewRange()[1]
+    assert -0.1 < low < 0.0 and 1.0 < high < 1.1
+
+
 def test_quick_comparisons_run_in_lockstep(open_window, qtbot) -> None:
     window, docks = open_window("elongated-bowl")
     session, buttons = window.session, docks.runs_panel.quick_buttons

@@ -37,6 +37,8 @@ class LossCurves:
 def loss_curves(runs: tuple[RunResult, ...], name: str, log: bool) -> LossCurves:
     """f per run; on the log scale f itself when it is positive throughout, else f − min f + a tiny lift."""
     values = tuple(result.values for result in runs)
+    if not any(np.isfinite(value).any() for value in values):
+        return LossCurves(values, name, f"{name} at each step: no run has a step to show", log=False)
     if not log:
         return LossCurves(values, name, f"{name} at each step", log=False)
     joined = np.concatenate(values) if values else np.zeros(1)
@@ -126,8 +128,8 @@ class LossPlot(LazyPanel):
         item.disableAutoRange()
         longest = max((len(values) for values in shown.heights), default=1)
         steps = (0.0, float(max(longest - 1, 1)))
-        if not finite.size:
-            item.setXRange(*steps, padding=RANGE_PADDING)
+        if not finite.size:  # no old heights stay on the axis
+            self.plot.show_range(steps, (0.0, 1.0), RANGE_PADDING, RANGE_PADDING)
             return
         low, high = float(finite.min()), float(finite.max())
         if shown.log:
