@@ -249,7 +249,7 @@ def test_loss_plot_draws_every_run_and_a_log_scale_that_copes_with_negative_f(op
     assert len(drawn) == 1 and np.array_equal(drawn[0].yData, loss_curves(window.session.runs, "f", True).heights[0])
 
 
-def test_loss_plot_says_when_no_run_has_a_step_and_keeps_no_old_heights(open_window, qtbot) -> None:
+def test_the_panels_say_why_no_run_could_start_and_the_loss_plot_keeps_no_old_heights(open_window, qtbot) -> None:
     """sqrt(1 − x² − y²) from (2.5, −1.5): the run cannot start; the axis showed the previous formula's heights."""
     window, docks = open_window("rosenbrock")
     plot = docks.loss_plot
@@ -261,6 +261,17 @@ def test_loss_plot_says_when_no_run_has_a_step_and_keeps_no_old_heights(open_win
     qtbot.waitUntil(lambda: plot.is_current() and "no run" in plot.caption.text(), timeout=3000)
     low, high = plot.plot.getPlotItem().viewRange()[1]
     assert -0.1 < low < 0.0 and 1.0 < high < 1.1
+    for dock, panel, label in (("update_dock", docks.update_panel, docks.update_panel.heading),
+                               ("step_table_dock", docks.step_table_panel, docks.step_table_panel.summary)):
+        seen(docks, dock, panel, qtbot)
+        text = label.text()
+        assert "No run" in text and "cannot start from" in text and "Click the contour map" in text, dock
+    assert not any(button.isEnabled() for button in docks.update_panel.copy_buttons)
+    assert not any(control.isEnabled() for control in docks.step_table_panel.export_controls)
+    window.session.set_start({"x": 0.5, "y": 0.25})
+    window.session.wait_for_runs()
+    qtbot.waitUntil(docks.step_table_panel.is_current, timeout=3000)
+    assert window.session.run_refusal == "" and all(c.isEnabled() for c in docks.step_table_panel.export_controls)
 
 
 def test_quick_comparisons_run_in_lockstep(open_window, qtbot) -> None:

@@ -208,6 +208,13 @@ class LazyPanel(QWidget):
             self._post_refresh()
 
 
+def no_run_text(session: Session, missing: str) -> str:
+    """'No run to explain.', or why the run asked for could not start and what to do about it."""
+    if not session.run_refusal:
+        return f"No run {missing}."
+    return f"No run {missing}: it {session.run_refusal}. Click the contour map to start it elsewhere."
+
+
 def muted(text: str) -> str:
     """Rich text in the panels' quiet grey."""
     return f"<span style='color:{MUTED_COLOUR}'>{text}</span>"

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.app.panel_base import ALIGN_RIGHT, LazyPanel, RunChooser, RunSelection
+from gradviz.app.panel_base import ALIGN_RIGHT, LazyPanel, RunChooser, RunSelection, muted, no_run_text
 from gradviz.core.errors import GradvizError
 from gradviz.core.notation import format_number, partial_label, unicode_name
 from gradviz.core.runs import RunResult
@@ -199,6 +199,7 @@ class StepTablePanel(LazyPanel):
         self.addAction(self.copy_action)
 
         self.summary = QLabel()
+        self.summary.setWordWrap(True)  # the reason a run could not start is long
         top = QHBoxLayout()
         top.addWidget(QLabel("Run:"))
         top.addWidget(RunChooser(session, selection), 1)
@@ -212,6 +213,7 @@ class StepTablePanel(LazyPanel):
         save_button.clicked.connect(self.save_dialog)
         bottom.addWidget(copy_button)
         bottom.addWidget(save_button)
+        self.export_controls = (self.copy_action, copy_button, save_button)  # enabled while there is a table
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(top)
@@ -229,8 +231,10 @@ class StepTablePanel(LazyPanel):
             self._shown_run = result
             self.model.set_run(result, session.analysis.formula.name if session.analysis else "f")
             self.fit_columns()
+        for control in self.export_controls:
+            control.setEnabled(result is not None)
         if result is None:
-            self.summary.setText("")
+            self.summary.setText(muted(no_run_text(session, "to tabulate")))
             return
         row = session.step_state(self._selection.index).step_index
         self.model.set_current_row(row)

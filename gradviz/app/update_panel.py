@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from gradviz.app.panel_base import LazyPanel, RunChooser, RunSelection, muted, wrong_sign
+from gradviz.app.panel_base import LazyPanel, RunChooser, RunSelection, muted, no_run_text, wrong_sign
 from gradviz.core.explain import StepExplanation, explain_step
 from gradviz.core.notation import LEFT_ARROW, Style
 from gradviz.core.session import Session
@@ -48,6 +48,7 @@ class UpdatePanel(LazyPanel):
         self.explanation: StepExplanation | None = None
 
         self.heading = QLabel()
+        self.heading.setWordWrap(True)  # a stop reason, or why no run could start, is long
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.equations = QLabel()
         self.equations.setTextFormat(Qt.TextFormat.RichText)
@@ -75,12 +76,14 @@ class UpdatePanel(LazyPanel):
         top.addWidget(RunChooser(session, selection), 1)
         copy_buttons = QHBoxLayout()
         copy_buttons.addStretch(1)
+        self.copy_buttons: list[QPushButton] = []  # enabled while there is an update to copy
         for text, style, tip in (("Copy", "unicode", "Copy the lines as plain text"),
                                  ("Copy LaTeX", "latex", "Copy the lines as LaTeX, one per line")):
             button = QPushButton(text)
             button.setToolTip(tip)
             button.clicked.connect(lambda _checked=False, chosen=style: self.copy(chosen))
             copy_buttons.addWidget(button)
+            self.copy_buttons.append(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(top)
@@ -96,8 +99,9 @@ class UpdatePanel(LazyPanel):
         """Explain the selected run's update at the current step (the last update when the run has stopped)."""
         result, session = self._selection.result(), self._session
         self.explanation = None
+        self._enable_copying(False)
         if result is None or session.analysis is None:
-            self.heading.setText(muted("No run to explain."))
+            self.heading.setText(muted(no_run_text(session, "to explain")))
             self.equations.setText("")
             self.notes.setText("")
             return
@@ -115,8 +119,14 @@ class UpdatePanel(LazyPanel):
             self.notes.setText("")
             return
         self.explanation = explain_step(result, k, session.analysis.compiled, session.analysis.formula.name)
+        self._enable_copying(True)
         self.equations.setText("".join(map(_paragraph, _html_block(self.explanation))))
         self.notes.setText("<br>".join(muted(note) for note in (*self.explanation.notes, *result.run.notes)))
+
+    def _enable_copying(self, enabled: bool) -> None:
+        """Let the copy buttons work only while an update is shown."""
+        for button in self.copy_buttons:
+            button.setEnabled(enabled)
 
     def text(self, style: Style = "unicode") -> str:
         """The rule and the worked lines of the update shown, in one notation style."""

@@ -110,6 +110,7 @@ class Session:
         self.field: GridField | None = None
         self.run_specs: tuple[RunSpec, ...] = ()
         self.runs: tuple[RunResult, ...] = ()
+        self.run_refusal = ""  # why the runs asked for could not start, while none is shown ("" otherwise)
         self._runs_analysis: Analysis | None = None
         self._runs_axes: tuple[str, ...] = ()
         self._run_request: _RunRequest | None = None
@@ -291,8 +292,10 @@ class Session:
                     self.run_specs = request.fallback_specs
                 self.computing_changed.emit(None)
                 return
+            self.run_refusal = str(outcome)
             outcome = ()
         else:
+            self.run_refusal = ""
             self.run_specs = tuple(result.spec for result in outcome)
             self._report_stop(batch, outcome)
         self.runs = outcome
