@@ -165,3 +165,10 @@ def test_module_level_analyze_uses_one_shared_worker() -> None:
     assert default_worker() is default_worker()
     analysis = analyze("x^2 + y^2", timeout=SAFE_TIMEOUT)
     assert analysis.compiled.value_and_gradient([3.0, 4.0])[0] == 25.0
+
+
+def test_the_worker_writes_the_equations_the_formula_panel_shows() -> None:
+    """SymPy's printing of f and its partials runs in the worker, off the window's thread."""
+    remote = analyze("L(w1, w2) = (w1 - 2w2)^2")
+    assert remote.equations == analyze_in_process("L(w1, w2) = (w1 - 2w2)^2").equations
+    assert len(remote.equations) == 3 and "<i>L</i>" in remote.equations[0] and "∂" in remote.equations[1]

@@ -27,7 +27,6 @@ from gradviz.app.number_box import NumberBox
 from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
-from gradviz.core.notation import html_equation, html_math, partial_label
 from gradviz.core.presets import Preset, all_presets
 from gradviz.core.scenario import PlotSettings
 from gradviz.core.session import Session
@@ -216,14 +215,8 @@ class FormulaPanel(QWidget):
         formula, derivatives = analysis.formula, analysis.derivatives
         if self.formula_edit.text() != formula.text and not self.formula_edit.hasFocus():
             self.show_formula_text(formula.text)
-        signature = f"<i>{html.escape(formula.name)}</i>({', '.join(html_math_name(v) for v in formula.variables)})"
-        rows = [html_equation(signature, formula.expr, formula.spelling)]
-        rows += [
-            html_equation(partial_label(formula.name, name, "html"), expr, derivatives.partial_spelling(index))
-            for index, (name, expr) in enumerate(zip(formula.variables, derivatives.partials, strict=True))
-        ]
         all_notes = (*formula.notes, *derivatives.notes)
-        self.derivatives_label.setText("".join(rows))
+        self.derivatives_label.setText("".join(analysis.equations))
         self.equations_area.updateGeometry()  # now, not a posted event later (the area hears of the label's)
         self.notes_label.setText("<br>".join(f"<span style='color:#666'>{html.escape(note)}</span>"
                                              for note in all_notes))
@@ -353,13 +346,6 @@ class FormulaPanel(QWidget):
         self.preset_box.setCurrentIndex(0)
         if preset is not None:
             self.preset_chosen.emit(preset)
-
-
-def html_math_name(name: str) -> str:
-    """A variable name in math style (italic, digits as subscripts)."""
-    import sympy
-
-    return html_math(sympy.Symbol(name, real=True))
 
 
 def fixed_slider_range(value: float) -> tuple[float, float]:

@@ -50,6 +50,7 @@ class Analysis:
     formula: Formula
     derivatives: Derivatives
     compiled: CompiledFormula
+    equations: tuple[str, ...]  # f and each partial as rich-text rows, written by the worker (see equation_rows)
 
 
 def analyze_in_process(text: str, variables: tuple[str, ...] | None = None) -> Analysis:
@@ -57,21 +58,23 @@ def analyze_in_process(text: str, variables: tuple[str, ...] | None = None) -> A
     return _assemble(*_symbolic_work(text, variables))
 
 
-def _symbolic_work(text: str, variables: tuple[str, ...] | None) -> tuple[Derivatives, CompiledSource]:
-    """The SymPy part of an analysis: parse, differentiate and generate the numeric source."""
+def _symbolic_work(text: str, variables: tuple[str, ...] | None) -> tuple[Derivatives, CompiledSource, tuple[str, ...]]:
+    """The SymPy part of an analysis: parse, differentiate, generate the numeric source and write the equations."""
     from gradviz.core.calculus import differentiate
     from gradviz.core.compiled import generate_source
     from gradviz.core.formula import parse_formula
+    from gradviz.core.notation import equation_rows
 
     derivatives = differentiate(parse_formula(text, variables))
-    return derivatives, generate_source(derivatives)
+    return derivatives, generate_source(derivatives), equation_rows(derivatives)
 
 
-def _assemble(derivatives: Derivatives, source: CompiledSource) -> Analysis:
+def _assemble(derivatives: Derivatives, source: CompiledSource, equations: tuple[str, ...]) -> Analysis:
     """The Analysis for ``derivatives``, compiling ``source`` in this process."""
     from gradviz.core.compiled import CompiledFormula
 
-    return Analysis(formula=derivatives.formula, derivatives=derivatives, compiled=CompiledFormula(source))
+    return Analysis(formula=derivatives.formula, derivatives=derivatives, compiled=CompiledFormula(source),
+                    equations=equations)
 
 
 def _prewarm() -> None:
@@ -155,7 +158,7 @@ class SymbolicWorker:
             self._await_ready()
             answer = self._ask((text, variables), timeout)
         if answer[0] == _DONE:
-            return _assemble(answer[1], answer[2])
+            return _assemble(*answer[1:])
         if answer[0] == _REFUSED:
             error_type, message, position, end = answer[1:]
             raise _ERROR_TYPES[error_type](message, position, end)

@@ -31,13 +31,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, SupportsFloat
+from typing import TYPE_CHECKING, Literal, SupportsFloat
 
 import sympy
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
+
+if TYPE_CHECKING:  # the derivatives are spelled here: calculus imports this module
+    from gradviz.core.calculus import Derivatives
 
 Style = Literal["unicode", "latex", "html"]
 UpdateSign = Literal["correct", "wrong"]
@@ -694,6 +697,20 @@ def html_equation(lhs_html: str, rhs_expr: sympy.Expr, spelling: Spelling = AS_C
     Equations stack one per line when simply concatenated (no <br> needed between them).
     """
     return _html_row(f"{_as_block(lhs_html)} = {_as_block(html_math(rhs_expr, spelling))}", as_line=True)
+
+
+def equation_rows(derivatives: Derivatives) -> tuple[str, ...]:
+    """f(x, y) = … and each partial ∂f/∂x = … as Qt rich-text rows, in the formula's spelling.
+
+    Written where the symbolic work is done (the analysis worker): SymPy's printing of a long formula and its
+    partials takes milliseconds the window's thread has better use for.
+    """
+    formula = derivatives.formula
+    arguments = ", ".join(html_math(sympy.Symbol(name, real=True)) for name in formula.variables)
+    rows = [html_equation(f"<i>{html.escape(formula.name)}</i>({arguments})", formula.expr, formula.spelling)]
+    rows += [html_equation(partial_label(formula.name, name, "html"), expr, derivatives.partial_spelling(index))
+             for index, (name, expr) in enumerate(zip(formula.variables, derivatives.partials, strict=True))]
+    return tuple(rows)
 
 
 def _runs(items: Sequence[str]) -> list[tuple[str, int]]:
