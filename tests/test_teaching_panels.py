@@ -266,6 +266,7 @@ def test_the_panels_say_why_no_run_could_start_and_the_loss_plot_keeps_no_old_he
         seen(docks, dock, panel, qtbot)
         text = label.text()
         assert "No run" in text and "cannot start from" in text and "Click the contour map" in text, dock
+    assert "cannot start from" in docks.runs_panel.count_label.toolTip()
     assert not any(button.isEnabled() for button in docks.update_panel.copy_buttons)
     assert not any(control.isEnabled() for control in docks.step_table_panel.export_controls)
     window.session.set_start({"x": 0.5, "y": 0.25})

@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.app.lr_guidance import guidance_for
-from gradviz.app.panel_base import MAX_RUNS, MUTED_COLOUR, WRONG_SIGN_COLOUR, RunSelection, muted, run_swatch
+from gradviz.app.panel_base import (
+    MAX_RUNS,
+    MUTED_COLOUR,
+    WRONG_SIGN_COLOUR,
+    RunSelection,
+    muted,
+    no_run_text,
+    run_swatch,
+)
 from gradviz.core.comparisons import (
     around_stability_limit,
     compare_learning_rates,
@@ -151,7 +159,8 @@ class RunsPanel(QWidget):
         self.keep_button.setToolTip("Remove every run but the selected one")
         self.keep_button.clicked.connect(self.keep_selected)
         self.count_label = QLabel()
-        self.count_label.setToolTip(f"At most {MAX_RUNS} runs side by side. {CLOCK_NOTE}")
+        self._count_tip = f"At most {MAX_RUNS} runs side by side. {CLOCK_NOTE}"
+        self.count_label.setToolTip(self._count_tip)
         actions = QHBoxLayout()
         actions.addWidget(self.count_label, 1)
         actions.addWidget(self.remove_button)
@@ -198,6 +207,7 @@ class RunsPanel(QWidget):
         self._filling = False
         count = len(self._session.runs)
         self.count_label.setText(muted(f"{count} / {MAX_RUNS} runs"))  # short: the dock may be narrow
+        self.count_label.setToolTip(no_run_text(self._session, "to list") if count == 0 else self._count_tip)
         self.remove_button.setEnabled(count > 1)
         self.keep_button.setEnabled(count > 1)
         for text, button in self.quick_buttons.items():
