@@ -643,7 +643,7 @@ class ColourBar(pg.PlotItem):
     """A vertical, non-interactive colour bar whose axis shows the contour levels, its title above it.
 
     Above the bar (as in the 3D view), the title leaves the labels the axis's whole room: levels up to
-    five characters wide fit its usual width, so a new formula seldom changes it (a new width lays the map out).
+    six digits wide (100016) fit its usual width, so a new formula seldom changes it (a new width lays the map out).
     """
 
     WIDTH = 20
