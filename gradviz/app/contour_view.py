@@ -29,7 +29,7 @@ from gradviz.app.view_common import (
     square_around,
     steady_axes,
 )
-from gradviz.core.grid import broken_curve, unjoined_neighbours
+from gradviz.core.grid import broken_curve, contourable
 from gradviz.core.notation import format_number
 
 SKEWED_MEDIAN_POSITION = 0.12
@@ -923,11 +923,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._static_changed()
         mode_changed = self._show_field_items(True)
         self._set_fill(xs, ys, heights, levels, lo, hi)
-        contoured = heights
-        unjoined = unjoined_neighbours(heights, lo, hi, jumps)
-        if unjoined.any():
-            contoured = np.where(unjoined, np.nan, heights)
-        lines = contour_polylines(xs, ys, contoured, levels)
+        lines = contour_polylines(xs, ys, contourable(heights, lo, hi, jumps), levels)
         self.level_lines.setData(lines[:, 0], lines[:, 1], connect="finite")
         if gx is not None and gy is not None:
             blank = ~np.isfinite(heights)

@@ -43,7 +43,7 @@ from gradviz.app.view_common import (
     SurfaceProbeOverlay,
 )
 from gradviz.core.compiled import CompiledFormula
-from gradviz.core.grid import GridField, broken_curve, unjoined_neighbours
+from gradviz.core.grid import GridField, broken_curve, contourable
 from gradviz.core.height_scale import HeightScale, height_scale_for
 from gradviz.core.notation import format_number, gradient_label, partial_label, unicode_name
 from gradviz.core.probe import Probe, SliceCurve, contour_tangent_direction, probe_at, slice_curves, tangent_plane
@@ -136,10 +136,7 @@ def contour_generator(field: GridField) -> contourpy.ContourGenerator:
     """
     generator = _CONTOUR_GENERATORS.get(field)
     if generator is None:
-        heights = field.values
-        unjoined = unjoined_neighbours(heights, *field.display_range, field.jumps)
-        if unjoined.any():
-            heights = np.where(unjoined, np.nan, heights)
+        heights = contourable(field.values, *field.display_range, field.jumps)
         generator = contourpy.contour_generator(field.xs, field.ys, contour_heights(heights),
                                                 line_type=contourpy.LineType.Separate)
         _CONTOUR_GENERATORS[field] = generator

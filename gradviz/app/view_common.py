@@ -252,7 +252,8 @@ def apart(text_specs: list[tuple], vertical: bool) -> list[tuple]:
     for spec in sorted(text_specs, key=lambda spec: spec[0].center().y() if vertical else spec[0].center().x()):
         if not kept or not spec[0].intersects(kept[-1][0]):
             kept.append(spec)
-    return [spec for spec in text_specs if any(spec is other for other in kept)]  # in pyqtgraph's order
+    kept_ids = {id(spec) for spec in kept}
+    return [spec for spec in text_specs if id(spec) in kept_ids]  # in pyqtgraph's order
 
 
 def steady_axes(axis_class: type[SteadyLabelAxis] = SteadyLabelAxis) -> dict[str, SteadyLabelAxis]:

@@ -399,6 +399,15 @@ def unjoined_neighbours(values: np.ndarray, low: float, high: float,
     return beside
 
 
+def contourable(values: np.ndarray, low: float, high: float, jumps: Sequence[np.ndarray] = ()) -> np.ndarray:
+    """The values, NaN at the points next to a neighbour f does not join (see unjoined_neighbours).
+
+    Traced as they are, level lines stack up along a pole or a jump, one for every level f leaps past.
+    """
+    unjoined = unjoined_neighbours(values, low, high, jumps)
+    return np.where(unjoined, np.nan, values) if unjoined.any() else values
+
+
 def _is_resolved_extreme(field: np.ndarray, flat_index: int) -> bool:
     """Whether the extreme at ``flat_index`` is an interior cell that its neighbours closely follow.
 
