@@ -23,6 +23,7 @@ from gradviz.app.exporter import (
     export_video,
     frame_steps,
 )
+from gradviz.app.panel_base import OUTCOME_COLOURS
 from gradviz.export import ExportCancelled, ExportError, probe_video, read_video_frames
 
 SMALL = (320, 180)
@@ -222,6 +223,26 @@ def test_png_image_at_full_hd_has_the_caption_above_both_panels(window, tmp_path
     for half in (pixels[strip:, :960], pixels[strip:, 960:]):
         assert half[..., :3].std() > 20
         assert (half[..., :3].min(axis=2) < 200).mean() > 0.1
+
+
+def test_the_caption_says_why_the_run_stopped_once_it_has(window, tmp_path) -> None:
+    window.session.update_run(0, max_steps=500)
+    result = window.session.runs[0]
+    last = len(result.run.steps) - 1
+    assert result.run.stop_reason == "converged" and last < 500
+    caption = Caption(window.session, (1280, 720))
+    assert [segment.text for segment in caption.run_line(window.session, 0, last - 1)][-1].startswith("f = ")
+    outcome = caption.run_line(window.session, 0, last)[-1]
+    assert (outcome.text, outcome.colour.name()) == ("converged", OUTCOME_COLOURS["converged"])
+    assert len(caption.column_lefts) == 6  # the outcome's column is laid out with the others
+
+    def green_in_caption(step: int) -> int:
+        pixels = read_png(export_image(window.session, ExportOptions(kind="image", size=(1280, 720)),
+                                       tmp_path / f"{step}.png", step))[:caption.height, :, :3].astype(int)
+        return int((np.abs(pixels - (27, 127, 59)).max(axis=2) < 30).sum())
+
+    assert green_in_caption(last - 1) == 0
+    assert green_in_caption(last) > 50
 
 
 def test_contour_panel_as_svg(window, tmp_path) -> None:

@@ -27,6 +27,7 @@ from PySide6 import QtCore, QtGui
 
 from gradviz.app.camera_link import camera_of, show_camera
 from gradviz.app.contour_view import ContourExport, ContourView
+from gradviz.app.panel_base import MUTED_COLOUR, OUTCOME_COLOURS, WRONG_SIGN_COLOUR
 from gradviz.app.presentation import scale_view
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter, run_colour
 from gradviz.app.probe_presenter import ProbePresenter
@@ -60,7 +61,6 @@ CAPTION_MIN_FONT_PIXELS = 9
 CAPTION_MAX_RUNS = 4
 CAPTION_BACKGROUND = QtGui.QColor(247, 247, 249)
 CAPTION_RULE = QtGui.QColor(40, 40, 48, 60)
-WRONG_SIGN_COLOUR = QtGui.QColor(176, 0, 32)
 OPTIMIZER_TITLES = dict(OPTIMIZERS)
 
 
@@ -236,7 +236,7 @@ class Caption:
         return free[0] if len(free) == 1 else f"({', '.join(free)})"
 
     def run_line(self, session: Session, index: int, step_index: int | None = None) -> list[CaptionSegment]:
-        """The caption line of run `index` at its current step (or at step_index)."""
+        """The caption line of run `index` at its current step (or at step_index); at its last, why it stopped."""
         result = session.runs[index]
         spec = result.spec
         if step_index is None:
@@ -251,13 +251,16 @@ class Caption:
             rule = f"{OPTIMIZER_TITLES.get(spec.optimizer, spec.optimizer)}, {operator}∇{name}"
         text = QtGui.QColor(TEXT_COLOUR)
         segments = [CaptionSegment("●", QtGui.QColor.fromRgbF(*run_colour(index)))] if len(session.runs) > 1 else []
-        return [
-            *segments,
+        segments += [
             CaptionSegment(f"step {step_index} / {last}", text),
             CaptionSegment(f"η = {format_number(spec.lr)}", text),
-            CaptionSegment(rule, text if spec.sign == "correct" else WRONG_SIGN_COLOUR),
+            CaptionSegment(rule, text if spec.sign == "correct" else QtGui.QColor(WRONG_SIGN_COLOUR)),
             CaptionSegment(f"{name} = {format_number(result.values[step_index], 5)}", text),
         ]
+        if step_index == last:
+            colour = OUTCOME_COLOURS.get(result.run.stop_reason, MUTED_COLOUR)
+            segments.append(CaptionSegment(result.run.outcome, QtGui.QColor(colour)))
+        return segments
 
     def _column_lefts(self, session: Session) -> list[float]:
         """Where each column starts, from the line's left edge, then where the widest line ends.
@@ -276,14 +279,14 @@ class Caption:
         return lefts
 
     def _column_widths(self, session: Session) -> list[float]:
-        """The widest text of each column over every step of the shown runs."""
+        """The widest text of each column over every step of the shown runs (the last step has every column)."""
         widths: list[float] = []
         name = session.analysis.formula.name
         for index in range(self.shown_runs):
             result = session.runs[index]
             line = self.run_line(session, index, len(result.run.steps) - 1)
             sizes = [self.metrics.horizontalAdvance(segment.text) for segment in line]
-            sizes[-1] = self._widest({f"{name} = {format_number(value, 5)}" for value in result.values})
+            sizes[-2] = self._widest({f"{name} = {format_number(value, 5)}" for value in result.values})
             widths = [max(pair) for pair in zip(sizes, widths, strict=False)] + sizes[len(widths):]
         return widths
 

@@ -21,6 +21,8 @@ SWATCH_SIZE = 14
 CHOOSER_CHARACTERS = 16  # the run drop-downs' narrowest width; longer titles show in full when opened
 WRONG_SIGN_COLOUR = "#b00020"
 MUTED_COLOUR = "#666670"
+OUTCOME_COLOURS = {"converged": "#1b7f3b", "max_steps": MUTED_COLOUR, "diverged": WRONG_SIGN_COLOUR,
+                   "singular_hessian": WRONG_SIGN_COLOUR}
 
 
 def run_title(index: int, spec: RunSpec) -> str:

@@ -26,6 +26,7 @@ from gradviz.app.lr_guidance import guidance_for
 from gradviz.app.panel_base import (
     MAX_RUNS,
     MUTED_COLOUR,
+    OUTCOME_COLOURS,
     WRONG_SIGN_COLOUR,
     RunSelection,
     muted,
@@ -53,8 +54,6 @@ COLUMNS = ("Run", "Optimizer", "η", "Sign")
 CLOCK_NOTE = ("All runs share one clock: each step moves every run one update; a run that has ended stays at its "
               "last point.")
 COMPACT_SPACING = 4
-OUTCOME_COLOURS = {"converged": "#1b7f3b", "max_steps": MUTED_COLOUR, "diverged": WRONG_SIGN_COLOUR,
-                   "singular_hessian": WRONG_SIGN_COLOUR}
 
 
 def learning_rate_specs(session: Session, index: int) -> tuple[RunSpec, ...]:

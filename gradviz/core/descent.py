@@ -37,6 +37,13 @@ OPTIMIZER_TITLES: dict[str, str] = {
     "adam": "Adam",
     "newton": "Newton's method",
 }
+# A run's stop reason in a few words, for captions (Run.message says it in full).
+OUTCOME_WORDS: dict[str, str] = {
+    "converged": "converged",
+    "diverged": "diverged",
+    "max_steps": "step budget reached",
+    "singular_hessian": "Hessian singular",
+}
 # Optimizers whose update depends on the current point and gradient alone, not on earlier steps.
 MEMORYLESS_OPTIMIZERS: tuple[str, ...] = ("gd", "newton")
 SIGNS: tuple[str, ...] = ("correct", "wrong")
@@ -281,6 +288,11 @@ class Run:
     stop_reason: str
     message: str
     notes: tuple[str, ...] = ()
+
+    @property
+    def outcome(self) -> str:
+        """Why the run stopped, in a few words ("converged", "diverged", "step budget reached")."""
+        return OUTCOME_WORDS.get(self.stop_reason, self.stop_reason.replace("_", " "))
 
     @property
     def final_step(self) -> Step:
