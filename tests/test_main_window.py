@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
 
 from gradviz.app.presenters import run_colour
@@ -650,3 +650,50 @@ def test_an_analysis_finishing_after_its_window_closed_is_dropped_quietly() -> N
 
     _AnalysisJob("x^2 + y^2", 7, deleted_signal).run()
     assert len(delivered) == 1 and delivered[0][1] == 7 and delivered[0][0].formula.text == "x^2 + y^2"
+
+
+def ball_box(centre: tuple[float, float], size: float) -> QRectF:
+    """The square a run's ball of this size covers around its centre."""
+    return QRectF(centre[0] - size / 2, centre[1] - size / 2, size, size)
+
+
+def test_the_probe_tags_on_the_map_keep_off_the_balls_of_other_runs(make_main_window) -> None:
+    """A second run's ball where the first run's ∇f tag would go: the tag moves off it."""
+    from gradviz.core.scenario import RunSpec
+
+    window = make_main_window("bowl", size=(1280, 720))
+    view = window.contour_view
+    view.grab()
+    tag = view.probe_text.tag_boxes[0]
+    point = view.plot_item.vb.mapSceneToView(view.mapToScene(tag.center().toPoint()))
+    window.session.set_runs([window.session.run_specs[0], RunSpec(start={"x": point.x(), "y": point.y()})])
+    window.session.wait_for_runs()
+    view.grab()
+    ball = view.mapFromScene(view.plot_item.vb.mapViewToScene(point))
+    assert tag.contains(QPointF(ball))  # it would have covered the ball
+    box = ball_box((ball.x(), ball.y()), view.BALL_SIZE)
+    assert not any(tag.intersects(box) for tag in view.probe_text.tag_boxes)
+
+
+def test_the_probe_tags_in_3d_keep_off_the_balls_of_other_runs(make_main_window) -> None:
+    """A second run's ball where the first run's ∂f/∂x tag would go: the tag moves off it."""
+    from gradviz.core.scenario import RunSpec
+
+    window = make_main_window("bowl", size=(1280, 720))
+    session, view = window.session, window.surface_view
+    size = (view.width(), view.height())
+    view.render_to_array(*size)
+    tag = view.drawn_labels[1][0]
+    field = session.field
+    xs, ys = np.meshgrid(field.xs, field.ys)
+    grid = np.column_stack([xs.ravel(), ys.ravel(), field.values.ravel()])
+    pixels = view.scene_projector(*size)(view._data_to_scene(grid))
+    nearest = int(np.argmin(np.hypot(*(pixels - (tag.center().x(), tag.center().y())).T)))
+    start = {"x": float(grid[nearest, 0]), "y": float(grid[nearest, 1])}
+    session.set_runs([session.run_specs[0], RunSpec(start=start, max_steps=0)])
+    session.wait_for_runs()
+    view.render_to_array(*size)
+    boxes = [ball_box(ball, view.trajectory_item.BALL_SIZE)
+             for ball in view.scene_projector(*size)(view.trajectory_item.ball_points())]
+    assert tag.intersects(boxes[1])  # it would have covered the ball
+    assert not any(tag.intersects(box) for tag in view.drawn_labels[1] for box in boxes)

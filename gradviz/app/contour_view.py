@@ -516,10 +516,12 @@ class ProbeTextItem(ViewOverlayItem):
     """
 
     def __init__(self, arrows: ProbeArrowsItem, start_marker: pg.TargetItem) -> None:
-        """Label the arrows of this item; keep the labels off the draggable start marker."""
+        """Label the arrows of this item; keep the labels off the draggable start marker and the runs' balls."""
         super().__init__()
         self._arrows = arrows
         self._start_marker = start_marker
+        self._balls = np.zeros((0, 2))  # where the runs' current points are, in plot coordinates
+        self._ball_half = 0.0  # half a ball's size in pixels
         self.legend_rect = QtCore.QRectF()
         self.legend_texts: tuple[str, ...] = ()  # the lines of the legend last drawn
         self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels
@@ -558,7 +560,7 @@ class ProbeTextItem(ViewOverlayItem):
                                                                  legend.size.height()), legend.size)
             legend.paint(painter, self.legend_rect.topLeft())
         avoid = (square_around(point, POINT_CLEARANCE * scale), *((self.legend_rect,) if legend else ()),
-                 *self._start_marker_box(transform))
+                 *self._start_marker_box(transform), *self._ball_boxes(transform))
         placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
         arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
         for index, (arrow, (tail, tip)) in enumerate(reversed(arrows)):  # ∇f first: it gets the place it asks for
@@ -571,6 +573,20 @@ class ProbeTextItem(ViewOverlayItem):
         self.tag_boxes = tuple(placer.taken[len(avoid):])
         self.leaders = tuple(placer.leaders)
         painter.restore()
+
+    def set_balls(self, points: np.ndarray, half: float) -> None:
+        """Keep the tags off balls at these plot points, half pixels each way (a run's current points)."""
+        if half == self._ball_half and np.array_equal(points, self._balls):
+            return
+        self._balls, self._ball_half = points, half
+        if self.overlay is not None:
+            self.update()
+
+    def _ball_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
+        """The runs' balls' boxes in device pixels."""
+        if not len(self._balls):
+            return []
+        return [square_around(centre, self._ball_half) for centre in to_device(transform, self._balls)]
 
     def _start_marker_box(self, transform: QtGui.QTransform) -> tuple[QtCore.QRectF, ...]:
         """The start marker's box in device pixels, while it shows (none otherwise)."""
@@ -801,6 +817,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._style_axes(scale)
         self.arrows.set_density(round(ARROW_GRID / scale))
         self._apply_pen_widths(self.pixel_scale)
+        self._show_balls_to_probe()
 
     def _build_items(self) -> None:
         """Create the fill, level lines, arrows, curve, tangent, start marker and the probe overlay's items."""
@@ -1148,6 +1165,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         targets = range(len(self._runs)) if run is None else [run]
         for target in targets:
             self.run_items[target].show_up_to(resolve_index(index, len(self.run_items[target].xs)))
+        self._show_balls_to_probe()
 
     def _redraw_runs(self) -> None:
         """Give every run its points in the current mode and show them up to their current index."""
@@ -1156,6 +1174,12 @@ class ContourView(pg.GraphicsLayoutWidget):
             y_column = points[:, -1] if self._curve_mode else points[:, 1]
             items.set_points(points[:, 0], y_column)
             items.show_up_to(resolve_index(run.current_index, len(points)))
+        self._show_balls_to_probe()
+
+    def _show_balls_to_probe(self) -> None:
+        """Tell the probe's tags where the runs' balls are now."""
+        balls = [items.ball_point for items in self.run_items if items.ball_point is not None]
+        self.probe_text.set_balls(np.array(balls).reshape(-1, 2), self.BALL_SIZE * self.presentation_scale / 2)
 
     # ---------------------------------------------------------------- mouse
     def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
@@ -1270,6 +1294,7 @@ class RunItems:
         self.marker_limit = view.MARKER_LIMIT
         self.xs = np.zeros(0)
         self.ys = np.zeros(0)
+        self.ball_point: tuple[float, float] | None = None  # where the ball is (None: no ball)
         for z_value, item in enumerate(self.items(), start=20):
             item.setZValue(z_value)
             view.plot_item.addItem(item)
@@ -1318,6 +1343,7 @@ class RunItems:
         if len(self.xs) == 0:
             for item in (self.halo, self.line, self.ball):
                 item.setData([], [])
+            self.ball_point = None
             return
         end = index + 1
         for curve in (self.halo, self.line):
@@ -1326,6 +1352,7 @@ class RunItems:
             visible = np.arange(1, len(self.xs) - 1) < index
             self.markers.setPointsVisible(visible)
         self.ball.setData(self.xs[index : index + 1], self.ys[index : index + 1])
+        self.ball_point = (float(self.xs[index]), float(self.ys[index]))
 
 
 def transparency_plan(item: QtWidgets.QGraphicsItem, shown: set[QtWidgets.QGraphicsItem],

@@ -907,6 +907,7 @@ class TrajectoryItem(ShadedItem):
         super().__init__()
         self.buffer = VertexBuffer()
         self._pending: np.ndarray | None = None
+        self._points = np.zeros((0, 3), np.float32)  # every run's points, one after the other
         self._runs: list[tuple[int, int, RgbaColour]] = []  # (first vertex, count, colour)
         self._current: list[int] = []
         self._clip = UNCLIPPED
@@ -924,7 +925,7 @@ class TrajectoryItem(ShadedItem):
             for first, points, colour in zip(firsts[:-1], scene_points, colours, strict=True)
         ]
         self._current = [resolve_index(index, len(points)) for index, points in zip(current, scene_points, strict=True)]
-        self._pending = (
+        self._points = self._pending = (
             np.concatenate(scene_points).astype(np.float32) if scene_points else np.zeros((0, 3), np.float32)
         )
         self.update()
@@ -933,6 +934,11 @@ class TrajectoryItem(ShadedItem):
         """Move one run's current point (no upload)."""
         self._current[run] = resolve_index(index, self._runs[run][1])
         self.update()
+
+    def ball_points(self) -> np.ndarray:
+        """Where the runs' balls are, in scene units: shape (runs, 3)."""
+        indices = [first + current for (first, _, _), current in zip(self._runs, self._current, strict=True)]
+        return self._points[indices].reshape(-1, 3)
 
     @property
     def upload_count(self) -> int:
@@ -1610,8 +1616,10 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         point = to_pixels(self._data_to_scene(np.asarray(overlay.point)[None, :]))[0]
         left_of_bar = QtCore.QRectF(0.0, 0.0, min(self._colour_bar_left - 6.0, width), height)
         scale = self.presentation_scale
+        balls = [square_around(ball, TrajectoryItem.BALL_SIZE * scale / 2)
+                 for ball in to_pixels(self.trajectory_item.ball_points())]
         placer = TagPlacer(painter, font, 5.0 * scale, left_of_bar,
-                           (square_around(point, ProbeOverlayItem.MARKER_SIZE * scale), *label_boxes))
+                           (square_around(point, ProbeOverlayItem.MARKER_SIZE * scale), *balls, *label_boxes))
         tags = []
         for line in overlay.slices:
             if line.tangent is None:
