@@ -501,6 +501,16 @@ def test_choose_levels_even_for_bowls_and_growing_for_valleys():
     assert choose_levels(np.full((5, 5), np.nan)).size == 0
 
 
+def test_levels_growing_from_a_lowest_value_that_is_not_round_are_round():
+    """exp(−x²) over [−3, 3] is lowest at 0.000123: the levels above it once read 0.00022, 0.00062, 0.0021."""
+    _, grid_x, _ = grid()
+    heights = np.exp(-(1.5 * grid_x) ** 2)
+    levels = choose_levels(heights)
+    assert levels[0] > heights.min() and levels.size >= 8
+    assert all(float(f"{level:.1g}") == level for level in levels if level > 2 * heights.min())
+    assert {0.001, 0.002, 0.01, 0.05} <= set(levels.tolist())
+
+
 def test_log_scale_levels_are_round_values_growing_from_the_lowest():
     values = np.array([[0.007495, 3.0], [40.0, 2509.0]])
     levels = log_scale_levels(values)

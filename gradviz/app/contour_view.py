@@ -68,7 +68,7 @@ def choose_levels(heights: np.ndarray, count: int = 16) -> np.ndarray:
     if (float(np.median(finite)) - lo) / (hi - lo) >= SKEWED_MEDIAN_POSITION:
         levels = nice_ticks(lo, hi, count)
         return np.unique(levels[(levels > lo) & (levels < hi)])
-    return offset_levels(lo, hi, count, significant=2)
+    return offset_levels(lo, hi, count)
 
 
 def log_scale_levels(values: np.ndarray, count: int = 16) -> np.ndarray:
@@ -79,7 +79,7 @@ def log_scale_levels(values: np.ndarray, count: int = 16) -> np.ndarray:
     finite = finite_values(values)
     if not is_spread(finite):
         return np.zeros(0)
-    return offset_levels(float(finite.min()), float(finite.max()), count, significant=1)
+    return offset_levels(float(finite.min()), float(finite.max()), count)
 
 
 def finite_values(values: np.ndarray) -> np.ndarray:
@@ -96,18 +96,18 @@ def is_spread(finite: np.ndarray) -> bool:
     return hi - lo > 1e-12 * max(1.0, abs(lo), abs(hi))
 
 
-def offset_levels(lo: float, hi: float, count: int, significant: int) -> np.ndarray:
+def offset_levels(lo: float, hi: float, count: int) -> np.ndarray:
     """At most count levels between lo and hi at 1-2-5 offsets from lo, growing tenfold every three levels.
 
-    Each level is lo plus its offset, rounded to that many significant digits of the offset, so the levels
-    are round numbers even where lo is not (with one digit, 0.0075 + 10 gives 10).
+    Each level is lo plus its offset, rounded to the offset's leading digit, so the levels are round numbers
+    even where lo is not (0.0075 + 10 gives 10; 0.000123 + 0.002 gives 0.002, not 0.0021) and always above lo.
     """
     span = hi - lo
     smallest = span * LOG_LEVEL_SPAN
     exponents = range(math.floor(math.log10(smallest)), math.ceil(math.log10(span)) + 1)
     offsets = np.array(sorted(m * 10.0**e for e in exponents for m in (1.0, 2.0, 5.0)))
     offsets = offsets[(offsets >= smallest) & (offsets < span)][-count:]
-    decimals = significant - 1 - np.floor(np.log10(offsets)).astype(int)
+    decimals = -np.floor(np.log10(offsets)).astype(int)
     levels = np.array([round(lo + offset, int(d)) for offset, d in zip(offsets, decimals, strict=True)])
     return np.unique(levels[(levels > lo) & (levels < hi)])
 
