@@ -136,6 +136,26 @@ def test_the_projector_theme_recolours_the_views_and_is_remembered(make_main_win
     assert again.session.theme == "default", "a scenario opens as it was saved"
 
 
+def test_a_scene_still_being_prepared_keeps_the_look_of_the_moment_it_arrives(make_main_window) -> None:
+    """A lesson opened, then F11 pressed before its first scene arrived: the scene put back the default look."""
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window("bowl")
+    session = window.session
+    lesson = shipped_lessons()[0]
+    window.lesson_player.open_lesson(lesson)
+    window.presentation.enter()
+    window.controller.wait()
+    assert window.lesson_player.lesson is lesson and window.lesson_player.index == 0
+    assert (session.theme, session.presentation_scale) == ("projector", remembered_presentation_scale())
+    window.lesson_player.next_scene()
+    window.presentation.leave()
+    window.controller.wait()
+    assert window.lesson_player.index == 1
+    assert (session.theme, session.presentation_scale) == ("default", 1.0)
+    window.lesson_player.close_lesson()
+
+
 def test_help_lists_every_shortcut(make_main_window, monkeypatch) -> None:
     window = make_main_window("bowl")
     shown: list[str] = []

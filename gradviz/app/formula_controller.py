@@ -48,6 +48,7 @@ class FormulaController(QObject):
         self._applied_text: str | None = None
         self._busy = False
         self._scenario: Scenario | None = None
+        self._keep_look = False  # the scenario is shown in the theme and scale of the moment it arrives
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._timer = QTimer(self)
@@ -70,10 +71,15 @@ class FormulaController(QObject):
         else:
             self._timer.start()
 
-    def submit_scenario(self, scenario: Scenario) -> None:
-        """Analyse a scenario's formula in the background, then show the whole scenario."""
+    def submit_scenario(self, scenario: Scenario, keep_look: bool = False) -> None:
+        """Analyse a scenario's formula in the background, then show the whole scenario.
+
+        keep_look: in the theme and presentation scale shown when it arrives (a preset or a lesson's scene, which
+        must not undo presentation mode entered or left meanwhile).
+        """
         self._timer.stop()
         self._pending_text = scenario.formula
+        self._keep_look = keep_look
         self._start(scenario)
 
     def _start(self, scenario: Scenario | None = None) -> None:
@@ -96,7 +102,7 @@ class FormulaController(QObject):
                 if scenario is None:
                     self._session.set_analysis(result)
                 else:
-                    self._session.apply_scenario(scenario, result)
+                    self._session.apply_scenario(scenario, result, self._keep_look)
             except FormulaError as error:
                 self._session.set_error(error)
         else:

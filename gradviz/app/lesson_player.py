@@ -24,7 +24,6 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QWidget
 
-from gradviz.app.themes import keeping_look
 from gradviz.core.lessons import Lesson, shipped_lessons
 from gradviz.core.scenario import Scenario
 
@@ -227,8 +226,8 @@ class LessonPlayer(QObject):
         if self.lesson is None or not 0 <= index < len(self.lesson.scenes):
             return
         self.index = index
-        self._requested = keeping_look(self.lesson.scenes[index].scenario, self._session)
-        self._window.open_scenario(self._requested)
+        self._requested = self.lesson.scenes[index].scenario
+        self._window.open_scenario(self._requested, keep_look=True)
         self.caption_bar.show_scene(self.lesson, index)
         self.scene_changed.emit()
 

@@ -28,7 +28,6 @@ from gradviz.app.single_repaint import SingleRepaint
 from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
-from gradviz.app.themes import keeping_look
 from gradviz.core.errors import GradvizError
 from gradviz.core.notation import format_number
 from gradviz.core.presets import Preset, all_presets
@@ -249,11 +248,11 @@ class MainWindow(QMainWindow):
                           "See partial derivatives, gradients and gradient descent.")
 
     # ----- scenarios -----------------------------------------------------------------------------------------
-    def open_scenario(self, scenario: Scenario, wait: bool = False) -> None:
-        """Show a scenario (its formula is analysed in the background unless `wait`)."""
+    def open_scenario(self, scenario: Scenario, wait: bool = False, keep_look: bool = False) -> None:
+        """Show a scenario (analysed in the background unless `wait`; keep_look: in the current theme and scale)."""
         self.stepper.set_playing(False)
         self.formula_panel.show_formula_text(scenario.formula)
-        self.controller.submit_scenario(scenario)
+        self.controller.submit_scenario(scenario, keep_look)
         if wait:
             self.controller.wait()
 
@@ -262,7 +261,7 @@ class MainWindow(QMainWindow):
         if not self.document.confirm_discard():
             return
         self.current_path = None
-        self.open_scenario(keeping_look(preset.scenario, self.session))
+        self.open_scenario(preset.scenario, keep_look=True)
         self.statusBar().showMessage(preset.description, 8000)
 
     def open_file(self, path: str | os.PathLike[str]) -> bool:

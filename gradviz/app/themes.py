@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RUN_COLOURS, RgbaColour, colormap_lut
-from gradviz.core.scenario import Scenario
-from gradviz.core.session import Session
 
 PROJECTOR_RUN_COLOURS: tuple[RgbaColour, ...] = (
     RUN_COLOURS[0], RUN_COLOURS[7], RUN_COLOURS[1], RUN_COLOURS[5], RUN_COLOURS[4], RUN_COLOURS[2]
@@ -47,7 +45,3 @@ def theme_named(name: str) -> Theme:
     """The theme of this name (the default theme for a name this version does not know)."""
     return THEMES.get(name, THEMES["default"])
 
-
-def keeping_look(scenario: Scenario, session: Session) -> Scenario:
-    """The scenario drawn with the session's current theme and presentation scale (for presets and lesson scenes)."""
-    return replace(scenario, theme=session.theme, presentation_scale=session.presentation_scale)

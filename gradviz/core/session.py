@@ -387,8 +387,8 @@ class Session:
             step=self.step, camera=self.camera, theme=self.theme, presentation_scale=self.presentation_scale,
         )
 
-    def apply_scenario(self, scenario: Scenario, analysis: Analysis) -> None:
-        """Show a scenario whose formula has been analysed already."""
+    def apply_scenario(self, scenario: Scenario, analysis: Analysis, keep_look: bool = False) -> None:
+        """Show a scenario whose formula has been analysed already (keep_look: in the theme and scale shown now)."""
         variables = analysis.formula.variables
         check_scenario_variables(scenario, variables)
         self.analysis = analysis
@@ -408,8 +408,9 @@ class Session:
         self.view_changed.emit(self.view)
         self._recompute_runs()
         self.probe_changed.emit(self.probe)
-        self.set_theme(scenario.theme)
-        self.set_presentation_scale(scenario.presentation_scale)
+        if not keep_look:
+            self.set_theme(scenario.theme)
+            self.set_presentation_scale(scenario.presentation_scale)
         self.set_camera(scenario.camera)
         self.scenario_applied.emit(scenario)
 
