@@ -36,10 +36,18 @@ def test_log_ticks_above_a_lowest_value_that_is_not_round_are_round() -> None:
     scale = HeightScale(log=True, reference=0.007495)
     ticks = scale.ticks((0.007495, 300.0))
     labels = [label for _, label in ticks]
-    assert labels == ["0.007495", "0.1", "1", "10", "100"]  # not 0.1075, 1.007, 10.01, 100
+    assert labels == ["0.007", "0.1", "1", "10", "100"]  # not 0.1075, 1.007, 10.01, 100; nor 0.007495
     assert all(np.diff([height for height, _ in ticks]) > 0)
-    for height, label in ticks:
+    for height, label in ticks[1:]:
         assert float(scale.inverse(height)) == pytest.approx(float(label))
+
+
+def test_the_lowest_log_tick_is_written_to_the_precision_of_the_ticks_above_it() -> None:
+    """A grid's lowest Rosenbrock value, 2.532e−05, under ticks 1, 10, 100, 1000: written as 0."""
+    labels = [label for _, label in HeightScale(log=True, reference=2.532e-05).ticks((2.532e-05, 2509.0))]
+    assert labels == ["0", "1", "10", "100", "1000"]
+    labels = [label for _, label in HeightScale(log=True, reference=-3.4567).ticks((-3.4567, 50.0))]
+    assert labels[0] == "−3.457"
 
 
 def test_log_heights_of_a_pole_are_measured_from_the_drawn_range() -> None:

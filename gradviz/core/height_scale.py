@@ -46,8 +46,9 @@ class HeightScale:
     def ticks(self, value_range: tuple[float, float], count: int = 5) -> list[tuple[float, str]] | None:
         """Height ticks labelled with real f values on the log scale (None: linear, the view picks its own).
 
-        The lowest tick is the reference; above it, one round value per power of ten of the distance from it
-        (the reference plus 10ᵏ, rounded to a multiple of 10ᵏ: 10, not 10.0075).
+        The lowest tick is the reference, written to a hundredth of the smallest round tick (a grid's lowest
+        Rosenbrock value, 2.5e−05 under ticks 1, 10, 100…, reads 0); above it, one round value per power of ten
+        of the distance from it (the reference plus 10ᵏ, rounded to a multiple of 10ᵏ: 10, not 10.0075).
         """
         if not self.log:
             return None
@@ -55,11 +56,13 @@ class HeightScale:
         span = max(high - self.reference, 0.0)
         if span <= 0:
             return [(0.0, format_number(self.reference, 3))]
+        top = math.floor(math.log10(span))
+        exponents = range(top - count + 2, top + 1)
         ticks = []
         if low - 1e-12 <= self.reference <= high + 1e-12:
-            ticks.append((float(self.forward(self.reference)), format_number(self.reference, 4)))
-        top = math.floor(math.log10(span))
-        for exponent in range(top - count + 2, top + 1):
+            shown = round(self.reference, 2 - exponents[0]) + 0.0  # + 0.0: never "−0"
+            ticks.append((float(self.forward(self.reference)), format_number(shown, 4)))
+        for exponent in exponents:
             value = round(self.reference + 10.0**exponent, -exponent)
             if low - 1e-12 <= value <= high + 1e-12:
                 ticks.append((float(self.forward(value)), format_number(value, ROUND_VALUE_DIGITS)))
