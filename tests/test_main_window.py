@@ -697,3 +697,52 @@ def test_the_probe_tags_in_3d_keep_off_the_balls_of_other_runs(make_main_window)
              for ball in view.scene_projector(*size)(view.trajectory_item.ball_points())]
     assert tag.intersects(boxes[1])  # it would have covered the ball
     assert not any(tag.intersects(box) for tag in view.drawn_labels[1] for box in boxes)
+
+
+def test_a_ball_that_leaves_the_map_is_pointed_at_from_its_edge(make_main_window) -> None:
+    """The wrong sign climbs out of the map within a few steps: a pointer in the run's colour shows which way."""
+    window = make_main_window("two-weight-loss", size=(1280, 720))
+    session, view, surface = window.session, window.contour_view, window.surface_view
+    session.update_run(0, sign="wrong", max_steps=8)
+    view.grab()
+    surface.render_to_array(surface.width(), surface.height())
+    assert view.off_map.pointers == [] and surface.exit_pointers == []
+    session.set_step(4)
+    surface_pixels = surface.render_to_array(surface.width(), surface.height())
+    assert len(surface.exit_pointers) == 1  # where the path leaves the box, pointing on along it
+    corners = surface.exit_pointers[0]
+    middle = (corners.at(0) + corners.at(1) + corners.at(2)) / 3
+    run_rgb = np.array(run_colour(0)[:3]) * 255
+    assert np.abs(surface_pixels[round(middle.y()), round(middle.x()), :3] - run_rgb).max() < 40
+    image = view.grab().toImage()
+    assert len(view.off_map.pointers) == 1
+    pointer = view.off_map.pointers[0].boundingRect()
+    ball = view.run_items[0].ball_point
+    (low_x, high_x), (low_y, high_y) = view.view_box.viewRange()
+    assert not (low_x <= ball[0] <= high_x and low_y <= ball[1] <= high_y)
+    plot = view.off_map.plot_rect(view.off_map.deviceTransform(view.viewportTransform()))
+    assert plot.contains(pointer) and pointer.bottom() > plot.bottom() - 40  # at the bottom: the run left there
+    colour = view.run_items[0].colour
+    centre = image.pixelColor(pointer.center().toPoint())
+    assert max(abs(centre.red() - colour.red()), abs(centre.green() - colour.green()),
+               abs(centre.blue() - colour.blue())) < 40
+    session.set_step(0)
+    view.grab()
+    assert view.off_map.pointers == []
+
+
+def test_the_probe_legend_leaves_the_balls_of_the_runs_uncovered(make_main_window) -> None:
+    """A second run oscillating across the valley had its ball under the legend, in the corner farthest from
+    the probe point."""
+    from dataclasses import replace
+
+    window = make_main_window("two-weight-loss", size=(1600, 1000))
+    session, view = window.session, window.contour_view
+    first = session.run_specs[0]
+    session.set_runs([first, replace(first, start={"w1": 3.0, "w2": 3.5}, lr=0.2, max_steps=30)])
+    session.wait_for_runs()
+    session.set_step(5)
+    view.grab()
+    ball = view.mapFromScene(view.view_box.mapViewToScene(QPointF(*view.run_items[1].ball_point)))
+    assert not view.probe_text.legend_rect.isEmpty()
+    assert not view.probe_text.legend_rect.intersects(ball_box((ball.x(), ball.y()), view.BALL_SIZE))

@@ -13,12 +13,14 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RgbaColour, colormap_lut, lut_to_uint8
 from gradviz.app.view_common import (
+    POINTER_SIZE,
     TEXT_COLOUR,
     ContourProbeOverlay,
     LegendLayout,
     LegendRow,
     TagPlacer,
     TrajectoryData,
+    draw_pointer,
     format_tick,
     nice_ticks,
     qcolour,
@@ -378,6 +380,74 @@ class ViewOverlayItem(pg.GraphicsObject):
         font.setPixelSize(round(PROBE_FONT_PIXELS * self.pixel_scale))
         return font
 
+    def plot_rect(self, transform: QtGui.QTransform) -> QtCore.QRectF:
+        """The visible plot in device pixels."""
+        rect = self.getViewBox().viewRect()
+        corners = to_device(transform, np.array([[rect.left(), rect.top()], [rect.right(), rect.bottom()]]))
+        left, right = sorted(corners[:, 0])
+        top, bottom = sorted(corners[:, 1])
+        return QtCore.QRectF(left, top, right - left, bottom - top)
+
+
+class OffMapItem(ViewOverlayItem):
+    """A run's ball that has left the visible plot (a wrong sign, too large a step) as a pointer at the edge.
+
+    The pointer sits where the line from the plot's centre to the ball leaves the plot, points along it and
+    has the run's colour.
+    """
+
+    def __init__(self) -> None:
+        """Start with no balls."""
+        super().__init__()
+        self.balls = np.zeros((0, 2))
+        self.colours: list[QtGui.QColor] = []
+        self.pointers: list[QtGui.QPolygonF] = []  # the pointers last drawn, in device pixels
+
+    def set_balls(self, points: np.ndarray, colours: list[QtGui.QColor]) -> None:
+        """Point at the balls (plot coordinates, one colour each) that lie outside the visible plot.
+
+        Repainted only while a ball is outside (the item spans the plot: a repaint is the whole map's).
+        """
+        if np.array_equal(points, self.balls) and colours == self.colours:
+            return
+        was_outside = self._any_outside()
+        self.balls, self.colours = points, colours
+        if was_outside or self._any_outside():
+            self.update()
+
+    def _any_outside(self) -> bool:
+        """Whether a ball lies outside the visible range."""
+        view_box = self.getViewBox()
+        if view_box is None or not len(self.balls):
+            return False
+        (low_x, high_x), (low_y, high_y) = view_box.viewRange()
+        xs, ys = self.balls[:, 0], self.balls[:, 1]
+        return not bool(np.all((low_x <= xs) & (xs <= high_x) & (low_y <= ys) & (ys <= high_y)))
+
+    def paint(self, painter: QtGui.QPainter, *args: object) -> None:
+        """A pointer at the edge towards each ball outside the plot."""
+        self.pointers = []
+        if not len(self.balls):
+            return
+        transform = painter.transform()
+        plot = self.plot_rect(transform)
+        size = POINTER_SIZE * self.pixel_scale
+        inner = plot.adjusted(size, size, -size, -size)
+        if inner.width() <= 0 or inner.height() <= 0:
+            return
+        centre = np.array([plot.center().x(), plot.center().y()])
+        painter.save()
+        painter.resetTransform()
+        for ball, colour in zip(to_device(transform, self.balls), self.colours, strict=True):
+            if plot.contains(QtCore.QPointF(*ball)) or not np.all(np.isfinite(ball)):
+                continue
+            offset = ball - centre
+            reach = min(abs(half / component) for half, component in
+                        ((inner.width() / 2, offset[0]), (inner.height() / 2, offset[1])) if component)
+            direction = offset / float(np.hypot(*offset))
+            tip = centre + offset * reach + direction * size * 0.9
+            self.pointers.append(draw_pointer(painter, tip, direction, size, colour))
+        painter.restore()
 
 def to_device(transform: QtGui.QTransform, points: np.ndarray) -> np.ndarray:
     """Data points (n, 2) in device pixels through a data-to-device transform."""
@@ -635,24 +705,22 @@ class ProbeTextItem(ViewOverlayItem):
             normal = -normal
         placer.place(overlay.tangent_label, anchor, normal, overlay.colour)
 
-    def plot_rect(self, transform: QtGui.QTransform) -> QtCore.QRectF:
-        """The visible plot in device pixels."""
-        rect = self.getViewBox().viewRect()
-        corners = to_device(transform, np.array([[rect.left(), rect.top()], [rect.right(), rect.bottom()]]))
-        left, right = sorted(corners[:, 0])
-        top, bottom = sorted(corners[:, 1])
-        return QtCore.QRectF(left, top, right - left, bottom - top)
-
     def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float) -> QtCore.QPointF:
-        """The top-left of the legend in the corner of the plot farthest from the point."""
+        """The top-left of the legend in the corner of the plot farthest from the point, covering the fewest balls."""
         plot = self.plot_rect(transform)
         left, right, top, bottom = plot.left(), plot.right(), plot.top(), plot.bottom()
         margin = 8.0 * self.pixel_scale
         point = to_device(transform, np.array([self.overlay.point]))[0]
+        balls = self._ball_boxes(transform)
+
+        def preference(corner: tuple[float, float]) -> tuple[int, float]:
+            x, y = corner
+            covered = sum(QtCore.QRectF(x, y, width, height).intersects(ball) for ball in balls)
+            return -covered, math.hypot(x + width / 2 - point[0], y + height / 2 - point[1])
+
         candidates = [(x, y) for x in (left + margin, right - margin - width)
                       for y in (top + margin, bottom - margin - height)]
-        x, y = max(candidates, key=lambda c: math.hypot(c[0] + width / 2 - point[0], c[1] + height / 2 - point[1]))
-        return QtCore.QPointF(x, y)
+        return QtCore.QPointF(*max(candidates, key=preference))
 
 
 class ColourBar(pg.PlotItem):
@@ -817,7 +885,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._style_axes(scale)
         self.arrows.set_density(round(ARROW_GRID / scale))
         self._apply_pen_widths(self.pixel_scale)
-        self._show_balls_to_probe()
+        self._show_balls()
 
     def _build_items(self) -> None:
         """Create the fill, level lines, arrows, curve, tangent, start marker and the probe overlay's items."""
@@ -863,6 +931,9 @@ class ContourView(pg.GraphicsLayoutWidget):
         for z_value, item in enumerate(layers, start=10):
             item.setZValue(z_value)
         self.probe_text.setZValue(40)
+        self.off_map = OffMapItem()
+        self.off_map.setZValue(39)
+        self.plot_item.addItem(self.off_map, ignoreBounds=True)
         for item in (*layers, self.probe_text):
             self.plot_item.addItem(item, ignoreBounds=True)
 
@@ -897,7 +968,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         for item, guide in zip(self.probe_guides, guides, strict=False):
             item.setPen(pg.mkPen(qcolour(guide.colour), width=2.0 * scale, style=QtCore.Qt.PenStyle.DashLine))
         self.tangent_halo.setPen(pg.mkPen(HALO_COLOUR_STRONG, width=(self.TANGENT_WIDTH + 3.0) * scale))
-        for item in (self.probe_level, self.probe_arrows, self.probe_text):
+        for item in (self.probe_level, self.probe_arrows, self.probe_text, self.off_map):
             item.pixel_scale = scale
             item.update()
 
@@ -1165,7 +1236,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         targets = range(len(self._runs)) if run is None else [run]
         for target in targets:
             self.run_items[target].show_up_to(resolve_index(index, len(self.run_items[target].xs)))
-        self._show_balls_to_probe()
+        self._show_balls()
 
     def _redraw_runs(self) -> None:
         """Give every run its points in the current mode and show them up to their current index."""
@@ -1174,12 +1245,14 @@ class ContourView(pg.GraphicsLayoutWidget):
             y_column = points[:, -1] if self._curve_mode else points[:, 1]
             items.set_points(points[:, 0], y_column)
             items.show_up_to(resolve_index(run.current_index, len(points)))
-        self._show_balls_to_probe()
+        self._show_balls()
 
-    def _show_balls_to_probe(self) -> None:
-        """Tell the probe's tags where the runs' balls are now."""
-        balls = [items.ball_point for items in self.run_items if items.ball_point is not None]
-        self.probe_text.set_balls(np.array(balls).reshape(-1, 2), self.BALL_SIZE * self.presentation_scale / 2)
+    def _show_balls(self) -> None:
+        """Tell the probe's tags where the runs' balls are now, and point at those off the plot."""
+        shown = [items for items in self.run_items if items.ball_point is not None]
+        balls = np.array([items.ball_point for items in shown]).reshape(-1, 2)
+        self.probe_text.set_balls(balls, self.BALL_SIZE * self.presentation_scale / 2)
+        self.off_map.set_balls(balls, [items.colour for items in shown])
 
     # ---------------------------------------------------------------- mouse
     def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:

@@ -17,11 +17,13 @@ from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RgbaColour, colormap_lut, lut_to_uint8, sample_lut
 from gradviz.app.view_common import (
+    POINTER_SIZE,
     TEXT_COLOUR,
     LegendLayout,
     SurfaceProbeOverlay,
     TagPlacer,
     TrajectoryData,
+    draw_pointer,
     format_tick,
     nice_ticks,
     qimage_to_array,
@@ -935,6 +937,24 @@ class TrajectoryItem(ShadedItem):
         self._current[run] = resolve_index(index, self._runs[run][1])
         self.update()
 
+    def exits(self) -> list[tuple[np.ndarray, np.ndarray, RgbaColour]]:
+        """For each run whose ball has left the box: where its path last left it, the way it went, its colour.
+
+        Points and directions are in scene units; a run that starts outside the box has none.
+        """
+        half = np.array(self._clip)
+        found = []
+        for (first, _count, colour), current in zip(self._runs, self._current, strict=True):
+            path = self._points[first : first + current + 1, :].astype(np.float64)
+            inside = np.all(np.abs(path[:, :2]) <= half, axis=1)
+            if inside[-1] or not inside[0]:
+                continue
+            last = int(np.flatnonzero(inside)[-1])
+            start, step = path[last], path[last + 1] - path[last]
+            leaving = [(math.copysign(half[k], step[k]) - start[k]) / step[k] for k in (0, 1) if step[k]]
+            found.append((start + min(t for t in leaving if t >= 0) * step, step, colour))
+        return found
+
     def ball_points(self) -> np.ndarray:
         """Where the runs' balls are, in scene units: shape (runs, 3)."""
         indices = [first + current for (first, _, _), current in zip(self._runs, self._current, strict=True)]
@@ -1347,6 +1367,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._static_text: dict[str, TextLayer] = {}
         # the last frame's axis and colour bar label boxes, and the probe's tags, in logical pixels
         self.drawn_labels: tuple[tuple[QtCore.QRectF, ...], tuple[QtCore.QRectF, ...]] = ((), ())
+        self.exit_pointers: list[QtGui.QPolygonF] = []  # the pointers at runs that left the box, last drawn
         self._scene_revision = 0
         self._use_static_cache = True
         self._window_scene_key: tuple | None = None
@@ -1945,13 +1966,32 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         text = self._static_text.get(pending.purpose)
         if text is not None:
             text.paint(painter)
+        scale = pending.pixel_scale
+        painter.scale(scale, scale)
+        self._paint_exit_pointers(painter, pending.width / scale, pending.height / scale)
         if self._probe_overlay is not None:
-            scale = pending.pixel_scale
-            painter.scale(scale, scale)
             self._paint_probe_labels(painter, pending.width / scale, pending.height / scale,
                                      text.label_boxes if text is not None else ())
         painter.end()
         return image
+
+    def _paint_exit_pointers(self, painter: QtGui.QPainter, width: float, height: float) -> None:
+        """Where a run's ball has left the box, a pointer in its colour where its path leaves, pointing on."""
+        self.exit_pointers = []
+        exits = self.trajectory_item.exits()
+        if not exits:
+            return
+        to_pixels = self.scene_projector(width, height)
+        size = POINTER_SIZE * self.presentation_scale
+        for point, step, colour in exits:
+            start, ahead = to_pixels(np.array([point, point + step * 1e-3]))
+            direction = ahead - start
+            length = float(np.hypot(*direction))
+            if length == 0.0 or not np.all(np.isfinite(start)):
+                continue
+            direction = direction / length
+            pointer = draw_pointer(painter, start + direction * size, direction, size, QtGui.QColor.fromRgbF(*colour))
+            self.exit_pointers.append(pointer)
 
     @staticmethod
     def _make_opaque(target: int) -> None:

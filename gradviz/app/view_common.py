@@ -544,6 +544,29 @@ class TagPlacer:
                                     box_height)
 
 
+POINTER_OUTLINE = QtGui.QColor(30, 30, 40)
+POINTER_SIZE = 15.0  # pixels from the tip of a pointer at a ball that left the picture to its base
+
+
+def draw_pointer(painter: QtGui.QPainter, tip: np.ndarray, direction: np.ndarray, size: float,
+                 colour: QtGui.QColor) -> QtGui.QPolygonF:
+    """Draw a triangle size pixels long with its tip at tip, pointing along the unit direction; return it.
+
+    It points at a run's ball that has left the picture, in the run's colour.
+    """
+    across = np.array([-direction[1], direction[0]]) * size * 0.55
+    base = tip - direction * size
+    pointer = QtGui.QPolygonF([QtCore.QPointF(*tip), QtCore.QPointF(*(base + across)),
+                               QtCore.QPointF(*(base - across))])
+    painter.save()
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    painter.setPen(QtGui.QPen(POINTER_OUTLINE, max(1.0, size / 9.0)))
+    painter.setBrush(colour)
+    painter.drawPolygon(pointer)
+    painter.restore()
+    return pointer
+
+
 def square_around(centre: np.ndarray, half: float) -> QtCore.QRectF:
     """The square of this half-size around a pixel position (a marker's box, for TagPlacer to avoid)."""
     return QtCore.QRectF(float(centre[0]) - half, float(centre[1]) - half, 2 * half, 2 * half)
