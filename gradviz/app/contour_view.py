@@ -23,6 +23,7 @@ from gradviz.app.view_common import (
     draw_pointer,
     format_tick,
     nice_ticks,
+    path_exit,
     qcolour,
     qimage_to_array,
     resolve_index,
@@ -390,64 +391,55 @@ class ViewOverlayItem(pg.GraphicsObject):
 
 
 class OffMapItem(ViewOverlayItem):
-    """A run's ball that has left the visible plot (a wrong sign, too large a step) as a pointer at the edge.
+    """Where a run's ball has left the visible plot (a wrong sign, too large a step), a pointer in the run's colour.
 
-    The pointer sits where the line from the plot's centre to the ball leaves the plot, points along it and
-    has the run's colour.
+    The pointer's tip is where the run's path last left the plot, and it points the way the path went on.
     """
 
     def __init__(self) -> None:
-        """Start with no balls."""
+        """Start with no runs."""
         super().__init__()
-        self.balls = np.zeros((0, 2))
+        self.paths: list[np.ndarray] = []
         self.colours: list[QtGui.QColor] = []
         self.pointers: list[QtGui.QPolygonF] = []  # the pointers last drawn, in device pixels
 
-    def set_balls(self, points: np.ndarray, colours: list[QtGui.QColor]) -> None:
-        """Point at the balls (plot coordinates, one colour each) that lie outside the visible plot.
+    def set_paths(self, paths: list[np.ndarray], colours: list[QtGui.QColor]) -> None:
+        """Each run's path up to its ball, in plot coordinates, and its colour.
 
         Repainted only while a ball is outside (the item spans the plot: a repaint is the whole map's).
         """
-        if np.array_equal(points, self.balls) and colours == self.colours:
-            return
         was_outside = self._any_outside()
-        self.balls, self.colours = points, colours
+        self.paths, self.colours = paths, colours
         if was_outside or self._any_outside():
             self.update()
 
     def _any_outside(self) -> bool:
         """Whether a ball lies outside the visible range."""
         view_box = self.getViewBox()
-        if view_box is None or not len(self.balls):
+        if view_box is None or not self.paths:
             return False
         (low_x, high_x), (low_y, high_y) = view_box.viewRange()
-        xs, ys = self.balls[:, 0], self.balls[:, 1]
-        return not bool(np.all((low_x <= xs) & (xs <= high_x) & (low_y <= ys) & (ys <= high_y)))
+        return not all(low_x <= path[-1, 0] <= high_x and low_y <= path[-1, 1] <= high_y for path in self.paths)
 
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
-        """A pointer at the edge towards each ball outside the plot."""
+        """A pointer where each run whose ball is outside the plot left it."""
         self.pointers = []
-        if not len(self.balls):
+        if not self.paths:
             return
         transform = painter.transform()
         plot = self.plot_rect(transform)
+        low, high = np.array([plot.left(), plot.top()]), np.array([plot.right(), plot.bottom()])
         size = POINTER_SIZE * self.pixel_scale
-        inner = plot.adjusted(size, size, -size, -size)
-        if inner.width() <= 0 or inner.height() <= 0:
-            return
-        centre = np.array([plot.center().x(), plot.center().y()])
         painter.save()
         painter.resetTransform()
-        for ball, colour in zip(to_device(transform, self.balls), self.colours, strict=True):
-            if plot.contains(QtCore.QPointF(*ball)) or not np.all(np.isfinite(ball)):
+        for path, colour in zip(self.paths, self.colours, strict=True):
+            leaving = path_exit(to_device(transform, path), low, high)
+            if leaving is None:
                 continue
-            offset = ball - centre
-            reach = min(abs(half / component) for half, component in
-                        ((inner.width() / 2, offset[0]), (inner.height() / 2, offset[1])) if component)
-            direction = offset / float(np.hypot(*offset))
-            tip = centre + offset * reach + direction * size * 0.9
-            self.pointers.append(draw_pointer(painter, tip, direction, size, colour))
+            tip, step = leaving
+            self.pointers.append(draw_pointer(painter, tip, step / float(np.hypot(*step)), size, colour))
         painter.restore()
+
 
 def to_device(transform: QtGui.QTransform, points: np.ndarray) -> np.ndarray:
     """Data points (n, 2) in device pixels through a data-to-device transform."""
@@ -1252,7 +1244,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         shown = [items for items in self.run_items if items.ball_point is not None]
         balls = np.array([items.ball_point for items in shown]).reshape(-1, 2)
         self.probe_text.set_balls(balls, self.BALL_SIZE * self.presentation_scale / 2)
-        self.off_map.set_balls(balls, [items.colour for items in shown])
+        self.off_map.set_paths([items.path() for items in shown], [items.colour for items in shown])
 
     # ---------------------------------------------------------------- mouse
     def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
@@ -1368,6 +1360,7 @@ class RunItems:
         self.xs = np.zeros(0)
         self.ys = np.zeros(0)
         self.ball_point: tuple[float, float] | None = None  # where the ball is (None: no ball)
+        self.current = 0  # the index of the point with the ball
         for z_value, item in enumerate(self.items(), start=20):
             item.setZValue(z_value)
             view.plot_item.addItem(item)
@@ -1426,6 +1419,11 @@ class RunItems:
             self.markers.setPointsVisible(visible)
         self.ball.setData(self.xs[index : index + 1], self.ys[index : index + 1])
         self.ball_point = (float(self.xs[index]), float(self.ys[index]))
+        self.current = index
+
+    def path(self) -> np.ndarray:
+        """The points up to the ball, as rows (x, y)."""
+        return np.column_stack([self.xs[: self.current + 1], self.ys[: self.current + 1]])
 
 
 def transparency_plan(item: QtWidgets.QGraphicsItem, shown: set[QtWidgets.QGraphicsItem],

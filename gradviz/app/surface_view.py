@@ -26,6 +26,7 @@ from gradviz.app.view_common import (
     draw_pointer,
     format_tick,
     nice_ticks,
+    path_exit,
     qimage_to_array,
     resolve_index,
     square_around,
@@ -945,14 +946,9 @@ class TrajectoryItem(ShadedItem):
         half = np.array(self._clip)
         found = []
         for (first, _count, colour), current in zip(self._runs, self._current, strict=True):
-            path = self._points[first : first + current + 1, :].astype(np.float64)
-            inside = np.all(np.abs(path[:, :2]) <= half, axis=1)
-            if inside[-1] or not inside[0]:
-                continue
-            last = int(np.flatnonzero(inside)[-1])
-            start, step = path[last], path[last + 1] - path[last]
-            leaving = [(math.copysign(half[k], step[k]) - start[k]) / step[k] for k in (0, 1) if step[k]]
-            found.append((start + min(t for t in leaving if t >= 0) * step, step, colour))
+            leaving = path_exit(self._points[first : first + current + 1].astype(np.float64), -half, half)
+            if leaving is not None:
+                found.append((*leaving, colour))
         return found
 
     def ball_points(self) -> np.ndarray:

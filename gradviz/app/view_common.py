@@ -545,22 +545,38 @@ class TagPlacer:
 
 
 POINTER_OUTLINE = QtGui.QColor(30, 30, 40)
-POINTER_SIZE = 15.0  # pixels from the tip of a pointer at a ball that left the picture to its base
+POINTER_SIZE = 22.0  # pixels from the tip of the arrow at a ball that left the picture to its tail
+
+
+def path_exit(path: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where a path whose end lies outside a box last left it, and the step it left by (None: it ends inside, or
+    never was inside). Rows of path are points; the box bounds their first two coordinates."""
+    corner = path[:, :2]
+    inside = np.all((low <= corner) & (corner <= high), axis=1)
+    if not len(path) or inside[-1] or not inside.any():
+        return None
+    last = int(np.flatnonzero(inside)[-1])
+    start, step = path[last], path[last + 1] - path[last]
+    leaving = [(max(bound - start[k], 0.0) if step[k] > 0 else min(other - start[k], 0.0)) / step[k]
+               for k, (bound, other) in enumerate(zip(high, low, strict=True)) if step[k]]
+    return start + min(leaving) * step, step
 
 
 def draw_pointer(painter: QtGui.QPainter, tip: np.ndarray, direction: np.ndarray, size: float,
                  colour: QtGui.QColor) -> QtGui.QPolygonF:
-    """Draw a triangle size pixels long with its tip at tip, pointing along the unit direction; return it.
+    """Draw an arrow size pixels long ending at tip, pointing along the unit direction; return its outline.
 
     It points at a run's ball that has left the picture, in the run's colour.
     """
-    across = np.array([-direction[1], direction[0]]) * size * 0.55
-    base = tip - direction * size
-    pointer = QtGui.QPolygonF([QtCore.QPointF(*tip), QtCore.QPointF(*(base + across)),
-                               QtCore.QPointF(*(base - across))])
+    across = np.array([-direction[1], direction[0]]) * size
+    neck = tip - direction * size * 0.55
+    tail = tip - direction * size
+    corners = (tip, neck + across * 0.32, neck + across * 0.11, tail + across * 0.11, tail - across * 0.11,
+               neck - across * 0.11, neck - across * 0.32)
+    pointer = QtGui.QPolygonF([QtCore.QPointF(*corner) for corner in corners])
     painter.save()
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-    painter.setPen(QtGui.QPen(POINTER_OUTLINE, max(1.0, size / 9.0)))
+    painter.setPen(QtGui.QPen(POINTER_OUTLINE, max(1.0, size / 16.0)))
     painter.setBrush(colour)
     painter.drawPolygon(pointer)
     painter.restore()
