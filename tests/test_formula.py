@@ -438,6 +438,15 @@ def test_sympy_names_are_only_letters_here(text: str, expected: sympy.Expr) -> N
     assert parse(text).expr == expected
 
 
+def test_the_textbook_names_of_the_inverse_functions_are_understood() -> None:
+    """arctan(y/x) was read as a·r·c·tan(…)."""
+    assert parse("arctan(y/x)").expr == sympy.atan(y / x)
+    assert parse("arcsin(x) + arccos(y)").expr == sympy.asin(x) + sympy.acos(y)
+    assert parse("2arctan(x)").expr == 2 * sympy.atan(x)
+    with pytest.raises(FormulaError, match="is a function"):
+        parse("f(arctan) = arctan")
+
+
 def test_python_names_are_never_functions() -> None:
     for name in ("eval", "exec", "open", "getattr", "globals", "compile", "Symbol", "Function"):
         with pytest.raises(FormulaError):
