@@ -286,7 +286,9 @@ REFUSALS: list[tuple[str, str, int | None]] = [
     ("x != 1", "'!'", 2),
     ("x % 2", "'%'", 2),
     ("x & y", "'&'", 2),
-    ("x | y", "abs(x)", 2),
+    ("x | y", "unmatched '|'", 2),
+    ("|x", "unmatched '|'", 0),
+    ("| |", "empty", 0),
     ("x @ y", "'@'", 2),
     ("x[0]", "brackets", 1),
     ("{x}", "braces", 0),
@@ -436,6 +438,15 @@ def _real(name: str) -> sympy.Symbol:
 )
 def test_sympy_names_are_only_letters_here(text: str, expected: sympy.Expr) -> None:
     assert parse(text).expr == expected
+
+
+def test_bars_are_absolute_values() -> None:
+    """|w1| + |w2|, the L1 penalty, as written on a blackboard."""
+    assert parse("|x| + |y|").expr == sympy.Abs(x) + sympy.Abs(y)
+    assert parse("2|x||y|").expr == 2 * sympy.Abs(x) * sympy.Abs(y)
+    assert parse("||x| - 1|").expr == sympy.Abs(sympy.Abs(x) - 1)
+    assert parse("max(|x|, |y - 1|)").expr == sympy.Max(sympy.Abs(x), sympy.Abs(y - 1))
+    assert parse("√|x| + |-y|^3").expr == sympy.sqrt(sympy.Abs(x)) + sympy.Abs(y) ** 3
 
 
 def test_the_textbook_names_of_the_inverse_functions_are_understood() -> None:

@@ -6,7 +6,7 @@ Formula text is untrusted (a student's typing, a scenario file), so it is never 
 1. every character is normalised one-for-one (so positions in errors point into the text as typed):
    ``·`` ``×`` ``∗`` ``⋅`` mean ``*``, ``÷`` means ``/``, ``−`` and dashes mean ``-``, full-width
    and other compatibility characters are folded (NFKC), odd spaces become spaces;
-2. an allowlist tokenizer reads numbers, names, ``+ - * / ^ ** ( ) , = √`` and superscript powers
+2. an allowlist tokenizer reads numbers, names, ``+ - * / ^ ** ( ) , = √ |`` and superscript powers
    (``x²``, ``x⁻¹``); anything else is refused with a specific message;
 3. a recursive-descent parser builds a tiny tree of numbers, names, signs, ``+ - * / ^``, calls of
    allowed functions and parentheses;
@@ -20,6 +20,8 @@ Notation
 * Multiplication may be implicit: ``2x``, ``3xy``, ``2(x+1)``, ``(x+1)(x-1)``, ``x sin(y)``, ``2 pi x``.
   It has the same precedence as ``*`` and ``/`` (``1/2x`` is x/2). The factor on the right of an
   implicit product may not start with a digit (``x 2`` and ``(x+1)2`` are refused).
+* ``|x|`` is abs(x); inside bars a ``|`` closes them, so ``||x| - 1|`` nests; outside, ``2|x|`` and
+  ``|x||y|`` are products.
 * ``√x`` applies to the following power (``√x²`` is √(x²), ``√2x`` is √2·x); ``√(…)`` applies
   to the parenthesis only, like a function.
 * Numbers: ``3``, ``0.5``, ``.5``, ``1e-3``. Decimals with at most ``EXACT_DECIMAL_DIGITS``
@@ -258,7 +260,6 @@ _REFUSED_CHARACTERS = {
     "!": "'!' is not allowed (no factorials or '!=')",
     "%": "'%' (remainder) is not allowed",
     "&": "'&' is not allowed: a formula is arithmetic only",
-    "|": "'|' is not allowed: write abs(x) for an absolute value",
     "@": "'@' is not allowed",
     "[": "brackets are not allowed: use ( and )",
     "]": "brackets are not allowed: use ( and )",
@@ -284,6 +285,7 @@ class _Kind(enum.Enum):
     COMMA = enum.auto()
     EQUALS = enum.auto()
     ROOT = enum.auto()
+    BAR = enum.auto()
     END = enum.auto()
 
 
@@ -295,6 +297,7 @@ _SINGLE_CHARACTER_TOKENS = {
     ")": _Kind.CLOSE,
     ",": _Kind.COMMA,
     "√": _Kind.ROOT,
+    "|": _Kind.BAR,
 }
 
 
@@ -641,6 +644,7 @@ class _Parser:
         self._allowed_description = allowed_description
         self._index = 0
         self._depth = 0
+        self._open_bars = 0  # inside |…|, a '|' closes rather than starts a factor
         self.variables_used: dict[str, int] = {}
         self.functions_used: list[str] = []
 
@@ -683,6 +687,7 @@ class _Parser:
             _Kind.EQUALS: f"'=' is only allowed after {_HEADER_EXAMPLE}",
             _Kind.NUMBER: f"missing operator before {spelling}",
             _Kind.OPERATOR: f"'{spelling}' needs something before it",
+            _Kind.BAR: "unmatched '|'",
         }
         return FormulaError(messages.get(token.kind, f"unexpected '{spelling}'"), token.start, token.end)
 
@@ -727,7 +732,8 @@ class _Parser:
             if self._at_operator("*", "/"):
                 operator = self._advance().text
                 right = self._unary()
-            elif self._peek().kind in _IMPLICIT_FACTOR_STARTS:
+            elif self._peek().kind in _IMPLICIT_FACTOR_STARTS or (
+                    self._peek().kind is _Kind.BAR and not self._open_bars):  # 2|x|, |x||y|
                 operator = "*"
                 right = self._power()
             else:
@@ -764,6 +770,8 @@ class _Parser:
             return [self._group()]
         if token.kind is _Kind.ROOT:
             return [self._root()]
+        if token.kind is _Kind.BAR:
+            return [self._absolute()]
         raise self._missing_operand(token)
 
     def _group(self) -> _Group:
@@ -774,6 +782,35 @@ class _Parser:
             inner = self._sum()
         closing = self._expect_close()
         return _Group(inner, opening.start, closing.end)
+
+    def _absolute(self) -> _Call:
+        """|…|: the absolute value, as abs(…)."""
+        opening = self._advance()
+        following = self._peek()
+        if following.kind is _Kind.END:
+            raise FormulaError("unmatched '|': add a '|' to close it", opening.start, opening.end)
+        if following.kind is _Kind.BAR and not self._starts_operand(self._tokens[self._index + 1]):  # ||x| − 1| nests
+            raise FormulaError("empty '| |': write |x| for an absolute value", opening.start, following.end)
+        self._open_bars += 1
+        try:
+            with self._nested(opening):
+                inner = self._sum()
+        finally:
+            self._open_bars -= 1
+        closing = self._peek()
+        if closing.kind is not _Kind.BAR:
+            if closing.kind in (_Kind.END, _Kind.CLOSE, _Kind.COMMA):
+                raise FormulaError("unmatched '|': add a '|' to close it", opening.start, opening.end)
+            raise self._unexpected(closing)
+        self._advance()
+        self.functions_used.append("abs")
+        return _Call("abs", (inner,), opening.start, closing.end)
+
+    @staticmethod
+    def _starts_operand(token: _Token) -> bool:
+        """Whether an operand may begin with this token."""
+        return token.kind in (*_IMPLICIT_FACTOR_STARTS, _Kind.NUMBER, _Kind.BAR) or (
+            token.kind is _Kind.OPERATOR and token.text in ("+", "-"))
 
     def _root(self) -> _Call:
         root = self._advance()
