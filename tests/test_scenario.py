@@ -217,6 +217,6 @@ def test_presets_cover_the_seed_examples_and_the_classics() -> None:
                      "100(y - x^2)^2", "x^4 - 3.4x^2 + 0.5x"):
         assert fragment in formulas, fragment
     for classic in ("bowl", "elongated-bowl", "saddle", "rosenbrock", "himmelblau", "beale", "booth",
-                    "six-hump-camel", "double-well", "sin-plus-cos", "monkey-saddle"):
+                    "six-hump-camel", "double-well", "sin-plus-cos", "monkey-saddle", "l1-penalty"):
         assert classic in presets
     assert len(presets) == len(all_presets())
