@@ -711,7 +711,7 @@ def test_a_ball_that_leaves_the_map_is_pointed_at_from_its_edge(make_main_window
     surface_pixels = surface.render_to_array(surface.width(), surface.height())
     assert len(surface.exit_pointers) == 1  # where the path leaves the box, pointing on along it
     corners = surface.exit_pointers[0]
-    middle = (corners.at(0) + corners.at(1) + corners.at(6)) / 3
+    middle = (corners.at(2) + corners.at(3) + corners.at(4)) / 3
     run_rgb = np.array(run_colour(0)[:3]) * 255
     assert np.abs(surface_pixels[round(middle.y()), round(middle.x()), :3] - run_rgb).max() < 40
     image = view.grab().toImage()
@@ -724,7 +724,7 @@ def test_a_ball_that_leaves_the_map_is_pointed_at_from_its_edge(make_main_window
     assert plot.contains(pointer) and pointer.bottom() > plot.bottom() - 40  # at the bottom: the run left there
     colour = view.run_items[0].colour
     corners = view.off_map.pointers[0]
-    centre = image.pixelColor(((corners.at(0) + corners.at(1) + corners.at(6)) / 3).toPoint())
+    centre = image.pixelColor(((corners.at(2) + corners.at(3) + corners.at(4)) / 3).toPoint())
     assert max(abs(centre.red() - colour.red()), abs(centre.green() - colour.green()),
                abs(centre.blue() - colour.blue())) < 40
     session.set_step(0)

@@ -20,6 +20,7 @@ from gradviz.app.view_common import (
     LegendRow,
     TagPlacer,
     TrajectoryData,
+    arrow_outlines,
     draw_pointer,
     format_tick,
     nice_ticks,
@@ -179,27 +180,6 @@ def contour_polylines(xs: np.ndarray, ys: np.ndarray, heights: np.ndarray, level
         for part in (chunk, gap)
     ]
     return np.concatenate(pieces) if pieces else np.zeros((0, 2))
-
-
-def arrow_outlines(tails: np.ndarray, tips: np.ndarray, head_length: float, head_half_width: float,
-                   shaft_half_width: float | np.ndarray) -> np.ndarray:
-    """Closed outlines (n, 7, 2) of arrows from tails to tips (pixels): a shaft and a triangular head each.
-
-    Heads never take more than 45% of an arrow; shaft_half_width may differ per arrow.
-    """
-    direction = tips - tails
-    lengths = np.linalg.norm(direction, axis=1, keepdims=True)
-    unit = direction / np.maximum(lengths, 1e-9)
-    normal = np.column_stack([-unit[:, 1], unit[:, 0]])
-    head = np.minimum(head_length, 0.45 * lengths)
-    head_base = tips - unit * head
-    head_half = normal * (head * head_half_width / head_length)
-    shaft_half = normal * np.reshape(shaft_half_width, (-1, 1))
-    corners = (
-        tails + shaft_half, head_base + shaft_half, head_base + head_half, tips,
-        head_base - head_half, head_base - shaft_half, tails - shaft_half,
-    )
-    return np.stack(corners, axis=1)
 
 
 def arrow_sample_indices(count: int, wanted: int = ARROW_GRID) -> np.ndarray:

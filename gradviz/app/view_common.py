@@ -562,18 +562,35 @@ def path_exit(path: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.n
     return start + min(leaving) * step, step
 
 
+def arrow_outlines(tails: np.ndarray, tips: np.ndarray, head_length: float, head_half_width: float,
+                   shaft_half_width: float | np.ndarray) -> np.ndarray:
+    """Closed outlines (n, 7, 2) of arrows from tails to tips (pixels): a shaft and a triangular head each.
+
+    Heads never take more than 45% of an arrow; shaft_half_width may differ per arrow.
+    """
+    direction = tips - tails
+    lengths = np.linalg.norm(direction, axis=1, keepdims=True)
+    unit = direction / np.maximum(lengths, 1e-9)
+    normal = np.column_stack([-unit[:, 1], unit[:, 0]])
+    head = np.minimum(head_length, 0.45 * lengths)
+    head_base = tips - unit * head
+    head_half = normal * (head * head_half_width / head_length)
+    shaft_half = normal * np.reshape(shaft_half_width, (-1, 1))
+    corners = (
+        tails + shaft_half, head_base + shaft_half, head_base + head_half, tips,
+        head_base - head_half, head_base - shaft_half, tails - shaft_half,
+    )
+    return np.stack(corners, axis=1)
+
+
 def draw_pointer(painter: QtGui.QPainter, tip: np.ndarray, direction: np.ndarray, size: float,
                  colour: QtGui.QColor) -> QtGui.QPolygonF:
     """Draw an arrow size pixels long ending at tip, pointing along the unit direction; return its outline.
 
     It points at a run's ball that has left the picture, in the run's colour.
     """
-    across = np.array([-direction[1], direction[0]]) * size
-    neck = tip - direction * size * 0.55
-    tail = tip - direction * size
-    corners = (tip, neck + across * 0.32, neck + across * 0.11, tail + across * 0.11, tail - across * 0.11,
-               neck - across * 0.11, neck - across * 0.32)
-    pointer = QtGui.QPolygonF([QtCore.QPointF(*corner) for corner in corners])
+    outline = arrow_outlines((tip - direction * size)[None, :], tip[None, :], 0.45 * size, 0.32 * size, 0.11 * size)
+    pointer = QtGui.QPolygonF([QtCore.QPointF(*corner) for corner in outline[0]])
     painter.save()
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
     painter.setPen(QtGui.QPen(POINTER_OUTLINE, max(1.0, size / 16.0)))
