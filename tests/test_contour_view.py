@@ -690,3 +690,31 @@ def test_axes_redraw_their_ticks_only_when_the_range_or_title_changes(view, qtbo
     view.set_field(xs * 2.0, xs, np.sin(grid_x) + grid_y, labels=("u", "y", "g"))
     view.grab()
     assert "bottom" in regenerated[1:]
+
+
+def test_the_fill_reaches_the_rim_of_the_domain_along_a_smooth_edge(view):
+    """sqrt(1 − x² − y²) on a coarse grid: the fill ended in a staircase of cells short of and beyond its circle."""
+    from gradviz.core.analysis import analyze_in_process
+    from gradviz.core.grid import Domain, evaluate_grid
+
+    field = evaluate_grid(analyze_in_process("sqrt(1 - x^2 - y^2)").compiled,
+                          Domain(("x", "y"), ((-1.5, 1.5), (-1.5, 1.5)), 25))
+    view.set_equal_aspect(True)
+
+    def edge_errors(rim: object) -> np.ndarray:
+        """How far (pixels) the coloured disk's edge lies from the circle, along rays at many angles."""
+        view.set_field(field.xs, field.ys, field.values, rim=rim)
+        image = qimage_to_array(view.grab().toImage())
+        centre = view.data_to_widget(0.0, 0.0)
+        unit = view.data_to_widget(1.0, 0.0).x() - centre.x()
+        errors = []
+        for angle in np.radians(np.arange(0.0, 360.0, 9.0) + 4.0):
+            radii = np.arange(0.6, 1.4, 0.5 / unit)
+            points = [(round(centre.x() + unit * r * np.cos(angle)), round(centre.y() - unit * r * np.sin(angle)))
+                      for r in radii]
+            blank = [bool(np.all(image[y, x, :3] > 245)) for x, y in points]
+            errors.append(unit * abs(radii[blank.index(True)] - 1.0))
+        return np.array(errors)
+
+    assert edge_errors(None).max() > 4.0, "a staircase of cells"
+    assert edge_errors(field.rim).max() < 3.0

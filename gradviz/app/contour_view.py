@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -33,7 +34,7 @@ from gradviz.app.view_common import (
     square_around,
     steady_axes,
 )
-from gradviz.core.grid import broken_curve, contourable
+from gradviz.core.grid import Rim, broken_curve, contourable
 from gradviz.core.notation import format_number
 
 SKEWED_MEDIAN_POSITION = 0.12
@@ -56,6 +57,7 @@ PROBE_FONT_PIXELS = 14
 POINT_CLEARANCE = 11.0  # labels keep this far (pixels) from the point, where a run's ball may sit
 ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
+RIM_LEAST_FRACTION = 0.02  # of a grid step: a rim closer to the defined point is taken as this far
 
 
 def choose_levels(heights: np.ndarray, count: int = 16) -> np.ndarray:
@@ -198,13 +200,52 @@ def spaced_ticks(ticks: Sequence[tuple[float, str]], gap: float) -> list[tuple[f
     return kept
 
 
+def defined_side(xs: np.ndarray, ys: np.ndarray, heights: np.ndarray, rim: Rim) -> np.ndarray:
+    """A field positive where f is defined and negative where not that, linear between grid points, is zero at the
+    rim: where f stops on the way to each undefined grid point from its defined neighbour (pure numpy)."""
+    side = np.where(np.isnan(heights), -1.0, 1.0)
+    columns = len(xs)
+    rows, cols = np.divmod(rim.points, columns)
+    source_rows, source_cols = np.divmod(rim.sources, columns)
+    reached_cols = (rim.coordinates[0] - xs[0]) / (xs[1] - xs[0])
+    reached_rows = (rim.coordinates[1] - ys[0]) / (ys[1] - ys[0])
+    fraction = np.hypot(reached_cols - source_cols, reached_rows - source_rows) / np.hypot(
+        cols - source_cols, rows - source_rows)
+    fraction = np.clip(fraction, RIM_LEAST_FRACTION, 1.0)
+    side.flat[rim.points] = (fraction - 1.0) / fraction  # from +1 at the source, zero at the fraction
+    return side
+
+
+def positive_region(side: np.ndarray) -> QtGui.QPainterPath:
+    """Where side > 0, as a path in image pixels (grid point (i, j) at the centre of pixel i of row j)."""
+    rows, columns = side.shape
+    generator = contourpy.contour_generator(np.arange(columns) + 0.5, np.arange(rows) + 0.5, side,
+                                            fill_type=contourpy.FillType.OuterOffset)
+    path = QtGui.QPainterPath()
+    path.setFillRule(QtCore.Qt.FillRule.OddEvenFill)
+    for points, offsets in zip(*generator.filled(0.0, 2.0), strict=True):
+        for start, end in itertools.pairwise(offsets):
+            path.addPolygon(QtGui.QPolygonF([QtCore.QPointF(x, y) for x, y in points[start:end]]))
+            path.closeSubpath()
+    return path
+
+
 class SmoothImageItem(pg.ImageItem):
-    """An ImageItem whose pixels are interpolated when scaled, so the fill looks smooth when projected."""
+    """An ImageItem whose pixels are interpolated when scaled, so the fill looks smooth when projected.
+
+    Clipped to a path (in image pixels), its edge is that path's rather than its pixels' staircase.
+    """
+
+    clip: QtGui.QPainterPath | None = None
 
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
-        """Paint with smooth pixmap scaling."""
+        """Paint with smooth pixmap scaling, inside the clip path if there is one."""
+        painter.save()
         painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
+        if self.clip is not None:
+            painter.setClipPath(self.clip, QtCore.Qt.ClipOperation.IntersectClip)
         super().paint(painter, *args)
+        painter.restore()
 
 
 class GradientArrowItem(pg.GraphicsObject):
@@ -957,11 +998,14 @@ class ContourView(pg.GraphicsLayoutWidget):
         level_labels: Sequence[str] | None = None,
         height_range: tuple[float, float] | None = None,
         jumps: Sequence[np.ndarray] = (),
+        rim: Rim | None = None,
     ) -> None:
         """Show heights[j, i] over (xs[i], ys[j]) as filled contours with level lines and gradient arrows.
 
-        NaN cells stay blank. Levels default to choose_levels(heights); level_labels (one per level)
-        replace the numbers on the colour bar, e.g. real f values when heights are log-transformed.
+        NaN cells stay blank; with the rim of the domain (its values in the heights' scale) the fill reaches it,
+        its edge a line through the rim's points rather than a staircase of cells. Levels default to
+        choose_levels(heights); level_labels (one per level) replace the numbers on the colour bar, e.g. real f
+        values when heights are log-transformed.
         With a height_range (the 3D view's, say), the colours and levels span only that range and heights
         beyond it take the end colours: near a pole of 1/x the rest of the map keeps its colours and lines.
         Level lines stop short of a pole and of a jump of f (jumps between rows and between columns: see
@@ -982,7 +1026,13 @@ class ContourView(pg.GraphicsLayoutWidget):
             levels = levels[inside]
         self._static_changed()
         mode_changed = self._show_field_items(True)
-        self._set_fill(xs, ys, heights, levels, lo, hi)
+        fill_heights = heights
+        self.fill_item.clip = None
+        if rim is not None and len(xs) > 1 and len(ys) > 1:
+            fill_heights = heights.copy()
+            fill_heights.flat[rim.points] = rim.values
+            self.fill_item.clip = positive_region(defined_side(xs, ys, heights, rim))
+        self._set_fill(xs, ys, fill_heights, levels, lo, hi)
         lines = contour_polylines(xs, ys, contourable(heights, lo, hi, jumps), levels)
         self.level_lines.setData(lines[:, 0], lines[:, 1], connect="finite")
         if gx is not None and gy is not None:

@@ -10,7 +10,7 @@ from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.contour_view import ContourView, log_scale_levels
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.view_common import TrajectoryData
-from gradviz.core.grid import curve_to_rim
+from gradviz.core.grid import Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
@@ -60,6 +60,11 @@ class _Presenter:
         """Draw the surface or curve (each view its own way)."""
         raise NotImplementedError
 
+    def scaled_rim(self) -> Rim | None:
+        """The field's rim (where f stops being defined) with its values in the height scale."""
+        rim = self.session.field.rim
+        return None if rim is None else replace(rim, values=self.scale.forward(rim.values))
+
     def trajectory(self, index: int, result: RunResult) -> TrajectoryData:
         """A run in the view's data coordinates: the plotted variables and the drawn height."""
         columns = [self.session.variables.index(name) for name in self.session.plot.axes]
@@ -103,9 +108,8 @@ class SurfacePresenter(_Presenter):
                                 jumps=field.jumps[0])
         else:
             heights = self.scale.forward(field.values)
-            rim = None if field.rim is None else replace(field.rim, values=self.scale.forward(field.rim.values))
             self.view.set_surface(field.xs, field.ys, heights, display_range, labels=self.labels(), z_ticks=ticks,
-                                  jumps=field.jumps, rim=rim)
+                                  jumps=field.jumps, rim=self.scaled_rim())
 
 
 class ContourPresenter(_Presenter):
@@ -136,7 +140,7 @@ class ContourPresenter(_Presenter):
             level_labels = [format_number(float(value), ROUND_VALUE_DIGITS) for value in values]
         self.view.set_field(field.xs, field.ys, heights, field.gradient[0], field.gradient[1], levels=levels,
                             labels=self.labels(), level_labels=level_labels, height_range=height_range,
-                            jumps=field.jumps)
+                            jumps=field.jumps, rim=self.scaled_rim())
         self.show_start()
 
     def show_start(self) -> None:
