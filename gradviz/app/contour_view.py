@@ -55,6 +55,7 @@ HALO_COLOUR_STRONG = QtGui.QColor(255, 255, 255)  # opaque, as translucent wide 
 EDGE_COLOUR = QtGui.QColor(20, 20, 28)  # opaque: a translucent wide stroke costs Qt four times as much
 PROBE_FONT_PIXELS = 14
 POINT_CLEARANCE = 11.0  # labels keep this far (pixels) from the point, where a run's ball may sit
+TAGS_ROOM = 70.0  # pixels each way from the point that its arrows' tags usually take
 ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
 RIM_LEAST_FRACTION = 0.02  # of a grid step: a rim closer to the defined point is taken as this far
@@ -719,17 +720,20 @@ class ProbeTextItem(ViewOverlayItem):
         placer.place(overlay.tangent_label, anchor, normal, overlay.colour)
 
     def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float) -> QtCore.QPointF:
-        """The top-left of the legend in the corner of the plot farthest from the point, covering the fewest balls."""
+        """The top-left of the legend in the corner of the plot farthest from the point, of those that cover least:
+        the room the point's tags take counts twice, each of the runs' balls and the start marker (which a lecturer
+        drags) once."""
         plot = self.plot_rect(transform)
         left, right, top, bottom = plot.left(), plot.right(), plot.top(), plot.bottom()
         margin = 8.0 * self.pixel_scale
         point = to_device(transform, np.array([self.overlay.point]))[0]
-        balls = self._ball_boxes(transform)
+        markers = [*self._ball_boxes(transform), *self._start_marker_box(transform)]
+        tags_room = square_around(point, TAGS_ROOM * self.pixel_scale)
 
         def preference(corner: tuple[float, float]) -> tuple[int, float]:
-            x, y = corner
-            covered = sum(QtCore.QRectF(x, y, width, height).intersects(ball) for ball in balls)
-            return -covered, math.hypot(x + width / 2 - point[0], y + height / 2 - point[1])
+            box = QtCore.QRectF(corner[0], corner[1], width, height)
+            covered = 2 * box.intersects(tags_room) + sum(box.intersects(marker) for marker in markers)
+            return -covered, math.hypot(box.center().x() - point[0], box.center().y() - point[1])
 
         candidates = [(x, y) for x in (left + margin, right - margin - width)
                       for y in (top + margin, bottom - margin - height)]
