@@ -732,6 +732,24 @@ def test_a_ball_that_leaves_the_map_is_pointed_at_from_its_edge(make_main_window
     assert view.off_map.pointers == []
 
 
+def test_z_zooms_out_to_show_a_run_that_left_the_map(make_main_window, qtbot) -> None:
+    window = make_main_window("two-weight-loss", size=(1280, 720))
+    activate(window, qtbot)
+    session, view = window.session, window.contour_view
+    session.update_run(0, sign="wrong", max_steps=8)
+    session.set_step(4)
+    view.grab()
+    assert len(view.off_map.pointers) == 1
+    qtbot.keyClick(window, Qt.Key.Key_Z)
+    assert session.plot.ranges["w2"][0] < session.runs[0].run.points[4][1]
+    view.grab()
+    assert view.off_map.pointers == []
+    assert len(view.probe_text.tag_boxes) == 3, "the legend leaves the point's tags their room"
+    assert window.formula_panel.low_boxes[1].value() == session.plot.ranges["w2"][0]
+    qtbot.keyClick(window, Qt.Key.Key_Z)
+    assert "inside the plotted ranges already" in window.statusBar().currentMessage()
+
+
 def test_the_probe_legend_leaves_the_balls_of_the_runs_uncovered(make_main_window) -> None:
     """A second run oscillating across the valley had its ball under the legend, in the corner farthest from
     the probe point."""

@@ -130,3 +130,22 @@ def test_views_never_see_runs_of_the_previous_formula() -> None:
     session.apply_scenario(scenario, analyze(scenario.formula))
     session.set_analysis(analyze("f(x, y, z) = x^2 + y^2 + z^2"))
     assert all(width == len(session.variables) for width in seen) and session.runs
+
+
+def test_zooming_out_to_the_runs_widens_the_ranges_to_round_values() -> None:
+    """The wrong sign leaves the map within a few steps: the ranges grow to hold the run up to the current step."""
+    from gradviz.core.session import widened_to_round_ends
+
+    session = session_with("two-weight-loss")
+    session.update_run(0, sign="wrong", max_steps=8)
+    fields: list[object] = []
+    session.field_changed.connect(fields.append)
+    assert not session.show_runs(), "at step 0 the run is inside"
+    session.set_step(4)  # at (−5, −11)
+    assert session.show_runs()
+    assert session.plot.ranges == {"w1": (-6.0, 4.0), "w2": (-13.0, 4.0)}  # the high ends were not passed: kept
+    assert len(fields) == 1 and not session.show_runs()
+    point = session.runs[0].run.points[4]
+    assert all(low < value < high for value, (low, high) in zip(point, session.plot.ranges.values(), strict=True))
+    assert widened_to_round_ends((-1.0, 4.0), (-1.0, 1234.5)) == (-1.0, 1400.0)
+    assert widened_to_round_ends((-1.0, 1.0), (-3e13, 1.0))[0] == -1e12  # no further than the range boxes go

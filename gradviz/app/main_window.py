@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
         top_view_action = self._action("Top view", self.camera_link.top_view, "T")
         view_menu.addAction(reset_view_action)
         view_menu.addAction(top_view_action)
+        view_menu.addAction(self._action("Zoom out to the runs", self._show_runs, "Z",
+                                         "Widen the plotted ranges to hold every run up to the current step"))
         self.arrows_action = self._action("Arrows show −∇f (descent direction)", self._toggle_arrows, "D")
         self.arrows_action.setCheckable(True)
         view_menu.addAction(self.arrows_action)
@@ -225,6 +227,11 @@ class MainWindow(QMainWindow):
         if self.session.run_specs:
             lr = self.session.run_specs[0].lr
             self.session.update_run(0, lr=slider_to_lr(lr_to_slider(lr) + positions))
+
+    def _show_runs(self) -> None:
+        """Widen the plotted ranges to the runs, or say that they fit already."""
+        if not self.session.show_runs():
+            self.statusBar().showMessage("Every run is inside the plotted ranges already.", 4000)
 
     def _toggle_arrows(self) -> None:
         self.session.set_view(arrows="downhill" if self.session.view.arrows == "uphill" else "uphill")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -23,6 +24,7 @@ from gradviz.core.scenario import (
 )
 
 DEFAULT_RANGE = (-3.0, 3.0)
+LARGEST_RANGE_END = 1e12  # the largest range end the window's boxes take
 DEFAULT_RESOLUTION = 200
 
 
@@ -211,6 +213,27 @@ class Session:
         ranges = dict(self.plot.ranges)
         ranges[axis] = (float(low), float(high))
         self.set_plot(replace(self.plot, ranges=ranges))
+
+    def ranges_showing_runs(self) -> dict[str, tuple[float, float]]:
+        """The plotted ranges, each widened to round values where a run has gone beyond it by the current step."""
+        ranges = dict(self.plot.ranges)
+        for result in self.runs:
+            points = result.run.points[: self.step + 1]
+            for axis in self.plot.axes:
+                column = points[:, result.run.variables.index(axis)]
+                low, high = ranges[axis]
+                ranges[axis] = (min(low, float(column.min())), max(high, float(column.max())))
+        old = self.plot.ranges
+        return {axis: bounds if bounds == old[axis] else widened_to_round_ends(old[axis], bounds)
+                for axis, bounds in ranges.items()}
+
+    def show_runs(self) -> bool:
+        """Widen the plotted ranges to hold every run up to the current step; False if they did already."""
+        ranges = self.ranges_showing_runs()
+        if ranges == self.plot.ranges:
+            return False
+        self.set_plot(replace(self.plot, ranges=ranges))
+        return True
 
     def set_resolution(self, resolution: int) -> None:
         """Change the number of grid points per axis."""
@@ -413,6 +436,20 @@ class Session:
             self.set_presentation_scale(scenario.presentation_scale)
         self.set_camera(scenario.camera)
         self.scenario_applied.emit(scenario)
+
+
+def widened_to_round_ends(old: tuple[float, float], needed: tuple[float, float]) -> tuple[float, float]:
+    """needed, each end beyond old moved out by a twelfth of the span, on to a round value (−11 in −11…4 → −13)."""
+    low, high = needed
+    span = high - low
+    margin = span / 12.0
+    magnitude = 10.0 ** math.floor(math.log10(span / 20.0))
+    step = next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= span / 20.0)
+    if low < old[0]:
+        low = max(math.floor((low - margin) / step) * step, -LARGEST_RANGE_END)
+    if high > old[1]:
+        high = min(math.ceil((high + margin) / step) * step, LARGEST_RANGE_END)
+    return float(low), float(high)
 
 
 def check_scenario_variables(scenario: Scenario, variables: tuple[str, ...]) -> None:
