@@ -21,7 +21,7 @@ from gradviz.app.contour_view import (
     log_scale_levels,
     spaced_ticks,
 )
-from gradviz.app.view_common import TrajectoryData, qimage_to_array
+from gradviz.app.view_common import TrajectoryData, path_exit, qimage_to_array
 
 WIDTH, HEIGHT = 640, 420
 LEFT = QtCore.Qt.MouseButton.LeftButton
@@ -718,3 +718,14 @@ def test_the_fill_reaches_the_rim_of_the_domain_along_a_smooth_edge(view):
 
     assert edge_errors(None).max() > 4.0, "a staircase of cells"
     assert edge_errors(field.rim).max() < 3.0
+
+
+def test_a_path_leaves_a_box_where_its_last_step_out_crosses_the_side():
+    low, high = np.array([0.0, 0.0]), np.array([4.0, 2.0])
+    path = np.array([[1.0, 1.0], [5.0, 1.0], [3.0, 1.0], [3.0, 3.0]])  # out through x = 4, back, out through y = 2
+    point, step = path_exit(path, low, high)
+    assert np.allclose(point, [3.0, 2.0]) and np.allclose(step, [0.0, 2.0])
+    point, _ = path_exit(np.array([[1.0, 1.0], [-1.0, -3.0]]), low, high)  # the corner: y = 0 comes first
+    assert np.allclose(point, [0.5, 0.0])
+    assert path_exit(path[:3], low, high) is None, "it ends inside"
+    assert path_exit(np.array([[5.0, 5.0], [6.0, 6.0]]), low, high) is None, "it never was inside"
