@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from gradviz.app.loss_plot import loss_curves
@@ -157,6 +157,21 @@ def test_update_panel_works_the_step_out_and_marks_the_wrong_sign(open_window, q
     qtbot.waitUntil(panel.is_current, timeout=3000)
     assert "w₁ ← 1 + 0.1·(−4) = 0.6" in panel.text().splitlines()
     assert "color:#b00020'>+</b> 0.1·(−4)" in panel.equations.text()
+
+
+def test_a_converged_run_is_said_so_whole_in_the_readout_and_the_update_panel(open_window, qtbot) -> None:
+    """'converged at step 58 (|∇f| = 8.6e−7 < 1e−6)' lost its '< 1e−6)': rich text took '<' for a tag."""
+    window, docks = open_window("bowl")
+    session, panel = window.session, docks.update_panel
+    session.update_run(0, max_steps=500)
+    session.set_step(session.last_step)
+    message = session.runs[0].run.message
+    assert message.startswith("converged at step") and "<" in message
+    assert message in window.stepper.readout.plain_text()
+    seen(docks, "update_dock", panel, qtbot)
+    shown = QTextDocument()
+    shown.setHtml(panel.heading.text())
+    assert message in shown.toPlainText()
 
 
 def test_step_table_rows_highlight_copy_and_save(open_window, qtbot, tmp_path) -> None:

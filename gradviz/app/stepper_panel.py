@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer, Signal
@@ -349,7 +350,7 @@ class StepperPanel(QWidget):
                          f"<b>{result.spec.label or titles[result.spec.optimizer]}</b> &nbsp; ")
             lines.append(
                 f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1} &nbsp; "
-                + (f"<i>{status}</i> &nbsp; " if status else "")
+                + (f"<i>{html.escape(status)}</i> &nbsp; " if status else "")
                 + f"{point_text(result.free, record.point)} &nbsp; {name} = {format_number(record.value)} &nbsp; "
                 f"{self._gradient_text(name, result.free, gradient, norm)} &nbsp; "
                 f"{update}, η = {format_number(result.spec.lr)}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -109,7 +111,7 @@ class UpdatePanel(LazyPanel):
         last = len(result.run.steps) - 1
         k = min(state.step_index, last - 1)
         if state.finished:
-            stopped = f"Step {state.step_index}: the run stopped here — {result.run.message}."
+            stopped = f"Step {state.step_index}: the run stopped here — {html.escape(result.run.message)}."
             heading = stopped + (f" The last update, step {k} → {k + 1}:" if k >= 0 else "")
         else:
             heading = f"Step {k} → {k + 1}"
