@@ -446,6 +446,22 @@ def test_the_readout_shows_a_stop_reason_whole_in_a_narrow_window(make_main_wind
     assert "diverged" not in readout.plain_text()
 
 
+def test_with_several_runs_the_readout_says_in_a_word_why_each_stopped(make_main_window) -> None:
+    """Five runs over Himmelblau: each line's 'converged at step 17 (|∇f| = 3.74e−07 < 1e−06)' ran past the panel."""
+    from gradviz.app.runs_panel import start_point_specs
+
+    window = make_main_window("himmelblau", size=(1600, 1000))
+    session, readout = window.session, window.stepper.readout
+    session.set_runs(start_point_specs(session, 0))
+    session.wait_for_runs()
+    session.set_step(session.last_step)
+    lines = readout.plain_text().splitlines()
+    assert len(lines) == len(session.runs) == 5
+    assert all(result.run.outcome in line and f"{result.run.outcome} at step" not in line
+               for line, result in zip(lines, session.runs, strict=True))
+    assert max(readout.fontMetrics().horizontalAdvance(line) for line in lines) < readout.width()
+
+
 def test_one_variable_shows_a_curve_with_its_tangent(make_main_window) -> None:
     window = make_main_window("double-well")
     assert window.session.plot.axes == ("x",)

@@ -342,7 +342,9 @@ class StepperPanel(QWidget):
             record = result.run.steps[state.step_index]
             gradient = ", ".join(format_number(g) for g in record.gradient)
             norm = math.sqrt(sum(g * g for g in record.gradient))
-            status = result.run.message if state.finished else ""
+            status = ""  # why it stopped, once it has: in full for one run, in a word for several (the Runs panel
+            if state.finished:  # gives each in full), whose lines would run past the panel
+                status = result.run.message if len(session.runs) == 1 else result.run.outcome
             update = self._update_text(result.spec.optimizer, result.spec.sign == "correct", name)
             which = ""
             if len(session.runs) > 1:  # say which run each line is, in the run's colour
