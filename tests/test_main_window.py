@@ -460,6 +460,9 @@ def test_with_several_runs_the_readout_says_in_a_word_why_each_stopped(make_main
     assert all(result.run.outcome in line and f"{result.run.outcome} at step" not in line
                for line, result in zip(lines, session.runs, strict=True))
     assert max(readout.fontMetrics().horizontalAdvance(line) for line in lines) < readout.width()
+    session.update_run(0, label="η < 0.1 & <b>bold</b>")  # a label from a scenario file is text, not markup
+    session.wait_for_runs()
+    assert readout.plain_text().splitlines()[0].startswith("● η < 0.1 & <b>bold</b>")
 
 
 def test_one_variable_shows_a_curve_with_its_tangent(make_main_window) -> None:

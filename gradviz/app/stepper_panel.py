@@ -349,7 +349,7 @@ class StepperPanel(QWidget):
             which = ""
             if len(session.runs) > 1:  # say which run each line is, in the run's colour
                 which = (f"<span style='color:{QColor.fromRgbF(*run_colour(index)).name()}'>●</span> "
-                         f"<b>{result.spec.label or titles[result.spec.optimizer]}</b> &nbsp; ")
+                         f"<b>{html.escape(result.spec.label or titles[result.spec.optimizer])}</b> &nbsp; ")
             lines.append(
                 f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1} &nbsp; "
                 + (f"<i>{html.escape(status)}</i> &nbsp; " if status else "")
