@@ -784,3 +784,18 @@ def test_the_probe_legend_leaves_the_balls_of_the_runs_uncovered(make_main_windo
     ball = view.mapFromScene(view.view_box.mapViewToScene(QPointF(*view.run_items[1].ball_point)))
     assert not view.probe_text.legend_rect.isEmpty()
     assert not view.probe_text.legend_rect.intersects(ball_box((ball.x(), ball.y()), view.BALL_SIZE))
+
+
+def test_the_3d_tangent_tag_of_a_curve_keeps_off_its_other_valley(make_main_window) -> None:
+    """Double well at the shallow minimum: the tag lay along the tangent, over the deep valley at x ≈ −1.35."""
+    window = make_main_window("double-well", size=(1920, 1080))
+    session, view = window.session, window.surface_view
+    session.set_step(session.last_step)
+    session.set_presentation_scale(1.6)
+    size = (view.width(), view.height())
+    view.render_to_array(*size)
+    (tag,) = view.drawn_labels[1]
+    ws = np.linspace(-2.2, 0.0, 60)
+    valley = view.scene_projector(*size)(view._data_to_scene(np.column_stack([ws, ws**4 - 3.4 * ws**2 + 0.5 * ws])))
+    assert not any(tag.contains(QPointF(*point)) for point in valley)
+    assert tag.top() < view.scene_projector(*size)(view._data_to_scene(np.array([[1.265, -2.248]])))[0][1]

@@ -1649,6 +1649,11 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             start, end = max(pixels, key=lambda pair: float(np.hypot(*(pair[1] - pair[0]))))
             length = float(np.hypot(*(end - start)))
             direction = (end - start) / length if length >= 4.0 else np.array([0.0, -1.0])
+            if self._curve_mode:  # above the middle of the longer half, as on the map: along it, the tag lay over
+                anchor = (start + end) / 2  # the curve's other valley
+                direction = np.array([direction[1], -direction[0]]) * (1.0 if direction[0] >= 0 else -1.0)
+                tags.append(placer.place(line.label, anchor, direction, line.colour))
+                continue
             tags.append(placer.place(line.label, end, direction, line.colour))
         placer.draw()
         self.drawn_labels = (tuple(label_boxes), tuple(tags))
