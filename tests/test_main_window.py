@@ -765,6 +765,12 @@ def test_z_zooms_out_to_show_a_run_that_left_the_map(make_main_window, qtbot) ->
     assert view.off_map.pointers == []
     assert len(view.probe_text.tag_boxes) == 3, "the legend leaves the point's tags their room"
     assert window.formula_panel.low_boxes[1].value() == session.plot.ranges["w2"][0]
+    qtbot.keyClick(window, Qt.Key.Key_Z)  # again: back, and the arrow with it
+    assert session.plot.ranges == find_preset("two-weight-loss").scenario.plot.ranges
+    assert "Back to the ranges before" in window.statusBar().currentMessage()
+    view.grab()
+    assert len(view.off_map.pointers) == 1
+    session.set_step(0)
     qtbot.keyClick(window, Qt.Key.Key_Z)
     assert "inside the plotted ranges already" in window.statusBar().currentMessage()
 

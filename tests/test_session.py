@@ -145,6 +145,14 @@ def test_zooming_out_to_the_runs_widens_the_ranges_to_round_values() -> None:
     assert session.show_runs()
     assert session.plot.ranges == {"w1": (-6.0, 4.0), "w2": (-13.0, 4.0)}  # the high ends were not passed: kept
     assert len(fields) == 1 and not session.show_runs()
+    session.set_step(6)  # further out: widened again, and back goes back to the ranges before either
+    assert session.show_runs() and session.plot.ranges["w2"][0] < -13.0
+    assert session.zoom_back() and session.plot.ranges == find_preset("two-weight-loss").scenario.plot.ranges
+    assert not session.zoom_back(), "once"
+    session.set_step(4)
+    assert session.show_runs()
+    session.set_range("w1", -7.0, 5.0)
+    assert not session.zoom_back(), "the ranges were changed since: they stay"
     point = session.runs[0].run.points[4]
     assert all(low < value < high for value, (low, high) in zip(point, session.plot.ranges.values(), strict=True))
     assert widened_to_round_ends((-1.0, 4.0), (-1.0, 1234.5)) == (-1.0, 1400.0)

@@ -171,8 +171,9 @@ class MainWindow(QMainWindow):
         top_view_action = self._action("Top view", self.camera_link.top_view, "T")
         view_menu.addAction(reset_view_action)
         view_menu.addAction(top_view_action)
-        view_menu.addAction(self._action("Zoom out to the runs", self._show_runs, "Z",
-                                         "Widen the plotted ranges to hold every run up to the current step"))
+        view_menu.addAction(self._action("Zoom out to the runs / back", self._show_runs, "Z",
+                                         "Widen the plotted ranges to hold every run up to the current step; "
+                                         "pressed again, back to the ranges before"))
         self.arrows_action = self._action("Arrows show −∇f (descent direction)", self._toggle_arrows, "D")
         self.arrows_action.setCheckable(True)
         view_menu.addAction(self.arrows_action)
@@ -229,8 +230,12 @@ class MainWindow(QMainWindow):
             self.session.update_run(0, lr=slider_to_lr(lr_to_slider(lr) + positions))
 
     def _show_runs(self) -> None:
-        """Widen the plotted ranges to the runs, or say that they fit already."""
-        if not self.session.show_runs():
+        """Widen the plotted ranges to the runs; when they fit, go back to the ranges before (or say they fit)."""
+        if self.session.show_runs():
+            self.statusBar().showMessage("Zoomed out to the runs: Z again goes back.", 4000)
+        elif self.session.zoom_back():
+            self.statusBar().showMessage("Back to the ranges before zooming out.", 4000)
+        else:
             self.statusBar().showMessage("Every run is inside the plotted ranges already.", 4000)
 
     def _toggle_arrows(self) -> None:

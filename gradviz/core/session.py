@@ -122,6 +122,7 @@ class Session:
         self.camera = Camera()
         self.theme = "default"
         self.presentation_scale = 1.0
+        self._zoomed_out: tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]] | None = None
         self.title = ""
         self.description = ""
 
@@ -232,7 +233,18 @@ class Session:
         ranges = self.ranges_showing_runs()
         if ranges == self.plot.ranges:
             return False
+        zoomed = self._zoomed_out
+        before = zoomed[0] if zoomed is not None and zoomed[1] == self.plot.ranges else self.plot.ranges
         self.set_plot(replace(self.plot, ranges=ranges))
+        self._zoomed_out = (before, ranges)
+        return True
+
+    def zoom_back(self) -> bool:
+        """Back to the ranges before show_runs widened them, if nothing changed them since; False otherwise."""
+        zoomed, self._zoomed_out = self._zoomed_out, None
+        if zoomed is None or zoomed[1] != self.plot.ranges:
+            return False
+        self.set_plot(replace(self.plot, ranges=zoomed[0]))
         return True
 
     def set_resolution(self, resolution: int) -> None:
