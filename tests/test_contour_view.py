@@ -692,8 +692,9 @@ def test_axes_redraw_their_ticks_only_when_the_range_or_title_changes(view, qtbo
     assert "bottom" in regenerated[1:]
 
 
-def test_the_fill_reaches_the_rim_of_the_domain_along_a_smooth_edge(view):
-    """sqrt(1 − x² − y²) on a coarse grid: the fill ended in a staircase of cells short of and beyond its circle."""
+def test_the_fill_and_the_level_lines_reach_the_rim_of_the_domain(view):
+    """sqrt(1 − x² − y²) on a coarse grid: the fill ended in a staircase of cells short of and beyond its circle,
+    and a level line within the last cell was mostly missing."""
     from gradviz.core.analysis import analyze_in_process
     from gradviz.core.grid import Domain, evaluate_grid
 
@@ -718,6 +719,16 @@ def test_the_fill_reaches_the_rim_of_the_domain_along_a_smooth_edge(view):
 
     assert edge_errors(None).max() > 4.0, "a staircase of cells"
     assert edge_errors(field.rim).max() < 3.0
+
+    def level_line_length(rim: object) -> float:
+        """How long the level line f = 0.2 is drawn (a circle of radius 0.98, inside the last cells)."""
+        view.set_field(field.xs, field.ys, field.values, levels=np.array([0.2]), rim=rim)
+        points = np.column_stack(view.level_lines.getData())
+        return float(np.nansum(np.hypot(*np.diff(points, axis=0).T)))
+
+    circle = 2 * np.pi * np.sqrt(0.96)
+    assert level_line_length(None) < 0.5 * circle, "the line was traced on the defined cells only"
+    assert level_line_length(field.rim) > 0.95 * circle
 
 
 def test_a_path_leaves_a_box_where_its_last_step_out_crosses_the_side():

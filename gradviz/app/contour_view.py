@@ -201,10 +201,13 @@ def spaced_ticks(ticks: Sequence[tuple[float, str]], gap: float) -> list[tuple[f
     return kept
 
 
-def defined_side(xs: np.ndarray, ys: np.ndarray, heights: np.ndarray, rim: Rim) -> np.ndarray:
-    """A field positive where f is defined and negative where not that, linear between grid points, is zero at the
-    rim: where f stops on the way to each undefined grid point from its defined neighbour (pure numpy)."""
-    side = np.where(np.isnan(heights), -1.0, 1.0)
+def past_the_rim(xs: np.ndarray, ys: np.ndarray, heights: np.ndarray, rim: Rim) -> tuple[np.ndarray, np.ndarray]:
+    """Heights carried one grid step past the rim, and a field positive where f is defined, negative where not.
+
+    At each undefined grid point beside the domain the height goes on in a straight line from its defined neighbour
+    through f's value where f stops, and the field goes from +1 there to 0 where f stops: interpolated between grid
+    points, both put the rim where it is (pure numpy).
+    """
     columns = len(xs)
     rows, cols = np.divmod(rim.points, columns)
     source_rows, source_cols = np.divmod(rim.sources, columns)
@@ -213,8 +216,12 @@ def defined_side(xs: np.ndarray, ys: np.ndarray, heights: np.ndarray, rim: Rim) 
     fraction = np.hypot(reached_cols - source_cols, reached_rows - source_rows) / np.hypot(
         cols - source_cols, rows - source_rows)
     fraction = np.clip(fraction, RIM_LEAST_FRACTION, 1.0)
-    side.flat[rim.points] = (fraction - 1.0) / fraction  # from +1 at the source, zero at the fraction
-    return side
+    carried = heights.copy()
+    source_heights = heights.flat[rim.sources]
+    carried.flat[rim.points] = source_heights + (rim.values - source_heights) / fraction
+    side = np.where(np.isnan(heights), -1.0, 1.0)
+    side.flat[rim.points] = (fraction - 1.0) / fraction
+    return carried, side
 
 
 def positive_region(side: np.ndarray) -> QtGui.QPainterPath:
@@ -229,6 +236,20 @@ def positive_region(side: np.ndarray) -> QtGui.QPainterPath:
             path.addPolygon(QtGui.QPolygonF([QtCore.QPointF(x, y) for x, y in points[start:end]]))
             path.closeSubpath()
     return path
+
+
+class ClippedCurveItem(pg.PlotCurveItem):
+    """A PlotCurveItem drawn only inside a clip path (in plot coordinates), when it has one."""
+
+    clip: QtGui.QPainterPath | None = None
+
+    def paint(self, painter: QtGui.QPainter, *args: object) -> None:
+        """Paint inside the clip path, if there is one."""
+        painter.save()
+        if self.clip is not None:
+            painter.setClipPath(self.clip, QtCore.Qt.ClipOperation.IntersectClip)
+        super().paint(painter, *args)
+        painter.restore()
 
 
 class SmoothImageItem(pg.ImageItem):
@@ -908,7 +929,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         """Create the fill, level lines, arrows, curve, tangent, start marker and the probe overlay's items."""
         self.fill_item = SmoothImageItem(axisOrder="row-major")
         self.fill_item.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.level_lines = pg.PlotCurveItem(connect="finite", antialias=True)
+        self.level_lines = ClippedCurveItem(connect="finite", antialias=True)
         self.level_lines.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.level_lines.setOpacity(LINE_OPACITY)
         self.level_lines.setSegmentedLineMode("on")
@@ -1030,14 +1051,16 @@ class ContourView(pg.GraphicsLayoutWidget):
             levels = levels[inside]
         self._static_changed()
         mode_changed = self._show_field_items(True)
-        fill_heights = heights
-        self.fill_item.clip = None
-        if rim is not None and len(xs) > 1 and len(ys) > 1:
-            fill_heights = heights.copy()
-            fill_heights.flat[rim.points] = rim.values
-            self.fill_item.clip = positive_region(defined_side(xs, ys, heights, rim))
-        self._set_fill(xs, ys, fill_heights, levels, lo, hi)
-        lines = contour_polylines(xs, ys, contourable(heights, lo, hi, jumps), levels)
+        drawn = heights  # the fill and the lines reach the rim, not a cell short of it:
+        self.fill_item.clip = self.level_lines.clip = None
+        if rim is not None and len(xs) > 1 and len(ys) > 1:  # carried a cell past it, clipped to it
+            drawn, side = past_the_rim(xs, ys, heights, rim)
+            region = positive_region(side)
+            self.fill_item.clip = region
+            dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+            self.level_lines.clip = QtGui.QTransform(dx, 0.0, 0.0, dy, xs[0] - dx / 2, ys[0] - dy / 2).map(region)
+        self._set_fill(xs, ys, drawn, levels, lo, hi)
+        lines = contour_polylines(xs, ys, contourable(drawn, lo, hi, jumps), levels)
         self.level_lines.setData(lines[:, 0], lines[:, 1], connect="finite")
         if gx is not None and gy is not None:
             blank = ~np.isfinite(heights)
