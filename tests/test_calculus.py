@@ -131,6 +131,14 @@ def test_abs_derivative_is_sign_and_zero_at_the_kink() -> None:
     assert ABS_NOTE in derivatives.notes
 
 
+def test_a_sign_times_a_power_of_its_argument_is_written_with_abs() -> None:
+    """x/|x| had ∂f/∂x = 1/|x| − sign(x)/x, which is 0; |x|³ had x²·sign(x) + 2x·|x|, which is 3x·|x|."""
+    assert differentiate(make_formula(x / sympy.Abs(x) + y)).partials == (0, 1)
+    assert differentiate(make_formula(sympy.Abs(x) ** 3 + y)).partials[0] == 3 * x * sympy.Abs(x)
+    assert differentiate(make_formula(x * sympy.Abs(x) + y)).partials[0] == 2 * sympy.Abs(x)
+    assert differentiate(make_formula(sympy.Abs(x - y))).partials == (sympy.sign(x - y), -sympy.sign(x - y))
+
+
 @pytest.mark.parametrize("expr", [sympy.Max(x, y), sympy.Min(x, y)])
 def test_max_and_min_derivatives_are_zero_at_a_tie(expr: sympy.Expr) -> None:
     derivatives = differentiate(make_formula(expr))

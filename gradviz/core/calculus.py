@@ -89,7 +89,7 @@ def differentiate(formula: Formula) -> Derivatives:
     if by_term:
         raw_partials = [sympy.Add(*terms) for terms in by_term]
     else:
-        raw_partials = [sympy.diff(formula.expr, symbol) for symbol in symbols]
+        raw_partials = [_merged_signs(sympy.diff(formula.expr, symbol)) for symbol in symbols]
     partials_with_steps = [_tidy(_drop_deltas(partial, notes), symbols) for partial in raw_partials]
     size = len(symbols)
     hessian: list[list[sympy.Expr]] = [[sympy.S.Zero] * size for _ in range(size)]
@@ -123,7 +123,7 @@ def _partials_by_typed_term(formula: Formula) -> list[tuple[sympy.Expr, ...]]:
     terms = formula.typed_terms
     if not terms or sympy.Add(*terms) != formula.expr:
         return []
-    return [tuple(sympy.diff(term, symbol) for term in terms) for symbol in formula.symbols]
+    return [tuple(_merged_signs(sympy.diff(term, symbol)) for term in terms) for symbol in formula.symbols]
 
 
 def gradient(formula: Formula) -> tuple[sympy.Expr, ...]:
@@ -191,6 +191,33 @@ def _check_clean(expr: sympy.Expr) -> None:
         culprits = {str(item.expr.func) for item in expr.atoms(sympy.Derivative)} or {"part"}
         raise FormulaError(f"cannot differentiate the {', '.join(sorted(culprits))} in this formula")
     assert not expr.has(*_FORBIDDEN), expr
+
+
+def _merged_signs(expr: sympy.Expr) -> sympy.Expr:
+    """expr with each product sign(u)·uⁿ written as |u|·uⁿ⁻¹ (see _sign_times_power)."""
+    return expr.replace(_has_sign_factor, _sign_times_power) if expr.has(sympy.sign) else expr
+
+
+def _has_sign_factor(expr: sympy.Expr) -> bool:
+    """Whether expr is a product with a sign(u) factor."""
+    return expr.is_Mul and any(isinstance(factor, sympy.sign) for factor in expr.args)
+
+
+def _sign_times_power(product: sympy.Mul) -> sympy.Expr:
+    """sign(u)·uⁿ written as |u|·uⁿ⁻¹ (u·sign(u) = |u|, sign(u)/u = 1/|u|): equal wherever u ≠ 0.
+
+    The derivative of x/|x| is then 0, not 1/|x| − sign(x)/x, and that of |x|³ is 3x·|x|.
+    """
+    factors = list(product.args)
+    for sign in (factor for factor in factors if isinstance(factor, sympy.sign)):
+        argument = sign.args[0]
+        for power in factors:
+            base, exponent = power.as_base_exp()
+            if power is not sign and base == argument and exponent.is_Integer and exponent != 0:
+                rest = [factor for factor in factors if factor is not sign and factor is not power]
+                merged = 1 / sympy.Abs(argument) if exponent == -1 else sympy.Abs(argument) * argument ** (exponent - 1)
+                return sympy.Mul(*rest, merged)
+    return product
 
 
 def _tidy(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]) -> sympy.Expr:
