@@ -219,9 +219,9 @@ class Session:
         """The plotted ranges, each widened to round values where a run has gone beyond it by the current step."""
         ranges = dict(self.plot.ranges)
         for result in self.runs:
-            points = result.run.points[: self.step + 1]
+            points = result.points[: self.step + 1]
             for axis in self.plot.axes:
-                column = points[:, result.run.variables.index(axis)]
+                column = points[:, self.variables.index(axis)]
                 low, high = ranges[axis]
                 ranges[axis] = (min(low, float(column.min())), max(high, float(column.max())))
         old = self.plot.ranges
