@@ -442,32 +442,32 @@ class OffMapItem(ViewOverlayItem):
     def __init__(self) -> None:
         """Start with no runs."""
         super().__init__()
-        self.paths: list[np.ndarray] = []
-        self.colours: list[QtGui.QColor] = []
+        self.runs: list[RunItems] = []
         self.pointers: list[QtGui.QPolygonF] = []  # the pointers last drawn, in device pixels
 
-    def set_paths(self, paths: list[np.ndarray], colours: list[QtGui.QColor]) -> None:
-        """Each run's path up to its ball, in plot coordinates, and its colour.
+    def set_runs(self, runs: list[RunItems]) -> None:
+        """Point at these runs' balls when they are outside the plot.
 
         Repainted only while a ball is outside (the item spans the plot: a repaint is the whole map's).
         """
         was_outside = self._any_outside()
-        self.paths, self.colours = paths, colours
+        self.runs = runs
         if was_outside or self._any_outside():
             self.update()
 
     def _any_outside(self) -> bool:
         """Whether a ball lies outside the visible range."""
         view_box = self.getViewBox()
-        if view_box is None or not self.paths:
+        if view_box is None:
             return False
         (low_x, high_x), (low_y, high_y) = view_box.viewRange()
-        return not all(low_x <= path[-1, 0] <= high_x and low_y <= path[-1, 1] <= high_y for path in self.paths)
+        return not all(low_x <= x <= high_x and low_y <= y <= high_y
+                       for x, y in (items.ball_point for items in self.runs if items.ball_point is not None))
 
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
         """A pointer where each run whose ball is outside the plot left it."""
         self.pointers = []
-        if not self.paths:
+        if not self.runs:
             return
         transform = painter.transform()
         plot = self.plot_rect(transform)
@@ -475,12 +475,14 @@ class OffMapItem(ViewOverlayItem):
         size = POINTER_SIZE * self.pixel_scale
         painter.save()
         painter.resetTransform()
-        for path, colour in zip(self.paths, self.colours, strict=True):
-            leaving = path_exit(to_device(transform, path), low, high)
-            if leaving is None:
+        for items in self.runs:
+            ball = items.ball_point
+            if ball is None or plot.contains(QtCore.QPointF(*to_device(transform, np.array([ball]))[0])):
                 continue
-            tip, step = leaving
-            self.pointers.append(draw_pointer(painter, tip, step / float(np.hypot(*step)), size, colour))
+            leaving = path_exit(to_device(transform, items.path()), low, high)
+            if leaving is not None:
+                tip, step = leaving
+                self.pointers.append(draw_pointer(painter, tip, step / float(np.hypot(*step)), size, items.colour))
         painter.restore()
 
 
@@ -1301,7 +1303,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         shown = [items for items in self.run_items if items.ball_point is not None]
         balls = np.array([items.ball_point for items in shown]).reshape(-1, 2)
         self.probe_text.set_balls(balls, self.BALL_SIZE * self.presentation_scale / 2)
-        self.off_map.set_paths([items.path() for items in shown], [items.colour for items in shown])
+        self.off_map.set_runs(shown)
 
     # ---------------------------------------------------------------- mouse
     def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:

@@ -946,6 +946,8 @@ class TrajectoryItem(ShadedItem):
         half = np.array(self._clip)
         found = []
         for (first, _count, colour), current in zip(self._runs, self._current, strict=True):
+            if np.all(np.abs(self._points[first + current, :2]) <= half):  # the usual case: the ball is inside
+                continue
             leaving = path_exit(self._points[first : first + current + 1].astype(np.float64), -half, half)
             if leaving is not None:
                 found.append((*leaving, colour))
