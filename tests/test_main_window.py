@@ -352,11 +352,13 @@ def test_trajectory_is_drawn_in_both_views(make_main_window) -> None:
 def test_three_variables_get_a_held_fixed_slider(make_main_window, qtbot) -> None:
     window = make_main_window("three-variables")
     assert list(window.formula_panel._fixed_widgets) == ["z"]
-    _slider, spin = window.formula_panel._fixed_widgets["z"]
+    slider, spin = window.formula_panel._fixed_widgets["z"]
     before = window.session.field.values.copy()
     spin.setValue(0.0)
     assert window.session.fixed["z"] == 0.0
     assert np.allclose(before - window.session.field.values, 3.0)
+    slider.setValue(slider.value() + 40)  # the box follows the slider (it kept the value typed before)
+    assert window.session.fixed["z"] > 0.0 and spin.value() == window.session.fixed["z"]
     window.formula_panel.axis_boxes[1].setCurrentIndex(2)
     window.formula_panel.axis_boxes[1].activated.emit(2)
     assert window.session.plot.axes == ("x", "z")

@@ -186,6 +186,7 @@ class FormulaPanel(QWidget):
         session.formula_changed.connect(self._show_formula)
         session.error_changed.connect(self._show_error)
         session.plot_changed.connect(self._show_plot)
+        session.field_changed.connect(lambda _field: self._show_fixed_values())  # a held value moved (its slider)
         controller.busy_changed.connect(self._show_busy)
 
     def _range_box(self, row: int) -> NumberBox:
@@ -275,8 +276,7 @@ class FormulaPanel(QWidget):
     def _rebuild_fixed(self, variables: tuple[str, ...]) -> None:
         wanted = [name for name in variables if name in self._session.fixed]
         if list(self._fixed_widgets) == wanted:
-            for name, (slider, spin) in self._fixed_widgets.items():
-                self._set_fixed_widgets(name, slider, spin)
+            self._show_fixed_values()
             return
         while self.fixed_form.rowCount():
             self.fixed_form.removeRow(0)
@@ -297,6 +297,11 @@ class FormulaPanel(QWidget):
             label.setToolTip(f"{name} is not plotted: it is held fixed at this value in every view and run")
             self.fixed_form.addRow(label, row)
             self._fixed_widgets[name] = (slider, spin)
+
+    def _show_fixed_values(self) -> None:
+        """Show the session's held values in their sliders and boxes (moving a slider changes its box too)."""
+        for name, (slider, spin) in self._fixed_widgets.items():
+            self._set_fixed_widgets(name, slider, spin)
 
     def _set_fixed_widgets(self, name: str, slider: QSlider, spin: NumberBox) -> None:
         self._updating = True
