@@ -775,6 +775,9 @@ def test_z_zooms_out_to_show_a_run_that_left_the_map(make_main_window, qtbot) ->
     session.set_step(0)
     qtbot.keyClick(window, Qt.Key.Key_Z)
     assert "inside the plotted ranges already" in window.statusBar().currentMessage()
+    session.set_runs([])
+    qtbot.keyClick(window, Qt.Key.Key_Z)
+    assert window.statusBar().currentMessage() == "No run to zoom out to."
 
 
 def test_the_probe_legend_leaves_the_balls_of_the_runs_uncovered(make_main_window) -> None:

@@ -235,6 +235,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Zoomed out to the runs: Z again goes back.", 4000)
         elif self.session.zoom_back():
             self.statusBar().showMessage("Back to the ranges before zooming out.", 4000)
+        elif not self.session.runs:
+            self.statusBar().showMessage("No run to zoom out to.", 4000)
         else:
             self.statusBar().showMessage("Every run is inside the plotted ranges already.", 4000)
 
