@@ -77,6 +77,9 @@ NOTATION_EXAMPLES = [
     (sympy.exp(2), "e²"),
     (sympy.pi * x**2, "πx²"),
     (sympy.Abs(x), "|x|"),
+    (sympy.Abs(x) ** 3, "|x|³"),  # SymPy holds it as x²·|x|
+    (x * sympy.Abs(x), "x·|x|"),
+    (3 * sympy.Abs(x - y) ** 5 + y, "y + 3|x − y|⁵"),
     (sympy.Max(0, x), "max(0, x)"),
     (sympy.sign(x), "sign(x)"),
     (sympy.log(x), "ln(x)"),

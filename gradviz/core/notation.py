@@ -224,6 +224,20 @@ class _ReadableTermOrder:
         return terms
 
 
+def _abs_powers_rejoined(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
+    """The factors with each pair u^k · |u| (k even, as SymPy writes |u|^(k+1) for real u) as |u|^(k+1) again."""
+    factors = list(factors)
+    for absolute in [factor for factor in factors if isinstance(factor, sympy.Abs)]:
+        argument = absolute.args[0]
+        power = next((factor for factor in factors if factor.is_Pow and factor.base == argument
+                      and factor.exp.is_Integer and factor.exp > 0 and factor.exp % 2 == 0), None)
+        if power is not None:
+            index = factors.index(power)
+            factors[index] = sympy.Pow(absolute, power.exp + 1, evaluate=False)
+            factors.remove(absolute)
+    return factors
+
+
 class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
     """One-line Unicode math; its markup methods are the hooks the HTML printer overrides."""
 
@@ -335,7 +349,7 @@ class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
         """Positive factors written as a product, with any negative powers and rationals as a fraction."""
         numerator: list[sympy.Expr] = []
         denominator: list[sympy.Expr] = []
-        for factor in factors:
+        for factor in _abs_powers_rejoined(factors):
             if factor.is_Rational and not factor.is_Integer and not self._as_decimal(factor):
                 if factor.p != 1:
                     numerator.append(sympy.Integer(factor.p))
