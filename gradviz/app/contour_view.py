@@ -743,9 +743,11 @@ class ProbeTextItem(ViewOverlayItem):
         placer.place(overlay.tangent_label, anchor, normal, overlay.colour)
 
     def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float) -> QtCore.QPointF:
-        """The top-left of the legend in the corner of the plot farthest from the point, of those that cover least:
-        the room the point's tags take counts twice, each of the runs' balls and the start marker (which a lecturer
-        drags) once."""
+        """The top-left of the legend in the corner of the plot that covers least, the farthest from the point of those.
+
+        Covered, the room the point's tags take counts twice, each of the runs' balls and the start marker (which a
+        lecturer drags) once.
+        """
         plot = self.plot_rect(transform)
         left, right, top, bottom = plot.left(), plot.right(), plot.top(), plot.bottom()
         margin = 8.0 * self.pixel_scale
