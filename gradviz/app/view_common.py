@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from gradviz.app.colormaps import RgbaColour
+from gradviz.core.height_scale import round_step
 
 TEXT_COLOUR = QtGui.QColor(40, 40, 48)
 NOTE_COLOUR = QtGui.QColor(95, 95, 105)
@@ -332,9 +333,7 @@ def simplify_polyline(points: np.ndarray, tolerance: float) -> np.ndarray:
 def nice_ticks(lo: float, hi: float, target_count: int = 5) -> np.ndarray:
     """Round tick values (steps of 1, 2, 2.5 or 5 × 10^k) inside [lo, hi], about target_count of them."""
     lo, hi = widened_range(lo, hi)
-    raw_step = (hi - lo) / max(target_count, 1)
-    magnitude = 10.0 ** math.floor(math.log10(raw_step))
-    step = next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw_step * 0.999)
+    step = round_step((hi - lo) / max(target_count, 1))
     first = math.ceil(lo / step - 1e-9)
     last = math.floor(hi / step + 1e-9)
     return np.arange(first, last + 1) * step

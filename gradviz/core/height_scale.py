@@ -13,6 +13,12 @@ from gradviz.core.notation import format_number
 ROUND_VALUE_DIGITS = 6  # round ticks and levels need a digit or two; six write 20000 out, not as 2e+04
 
 
+def round_step(least: float) -> float:
+    """The smallest round step (1, 2, 2.5 or 5 × 10^k) at least this large, for ticks and ranges."""
+    magnitude = 10.0 ** math.floor(math.log10(least))
+    return next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= least * 0.999)
+
+
 @dataclass(frozen=True)
 class HeightScale:
     """A monotonic map from f values to drawn heights and back."""

@@ -11,6 +11,7 @@ from gradviz.core.analysis import Analysis
 from gradviz.core.errors import DescentError, FormulaError
 from gradviz.core.events import Signal
 from gradviz.core.grid import Domain, GridField, evaluate_grid
+from gradviz.core.height_scale import round_step
 from gradviz.core.runs import RunBatch, RunResult
 from gradviz.core.scenario import (
     MAX_PRESENTATION_SCALE,
@@ -455,8 +456,7 @@ def widened_to_round_ends(old: tuple[float, float], needed: tuple[float, float])
     low, high = needed
     span = high - low
     margin = span / 12.0
-    magnitude = 10.0 ** math.floor(math.log10(span / 20.0))
-    step = next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= span / 20.0)
+    step = round_step(span / 20.0)
     if low < old[0]:
         low = max(math.floor((low - margin) / step) * step, -LARGEST_RANGE_END)
     if high > old[1]:
