@@ -9,7 +9,6 @@ to be saved on closing. Every state change is written to a recovery file a few s
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,8 +18,9 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from gradviz.app.recovery import RecoveryFile, orphaned_recoveries
 from gradviz.app.settings import app_settings, config_folder, remember
 from gradviz.core.errors import GradvizError
+from gradviz.core.history import edited_part
 from gradviz.core.lessons import Lesson, check_formulas, load_scenario_or_lesson
-from gradviz.core.scenario import Camera, Scenario
+from gradviz.core.scenario import Scenario
 
 if TYPE_CHECKING:
     from gradviz.app.main_window import MainWindow
@@ -31,11 +31,6 @@ MAX_RECENT = 8
 RECENT_KEY = "recent/files"
 RECOVERY_FOLDER = "recovery"
 Choice = QMessageBox.StandardButton
-
-
-def edited_part(scenario: Scenario) -> Scenario:
-    """The scenario without what watching changes (clock, camera, theme, presentation scale)."""
-    return replace(scenario, step=0, camera=Camera(), theme="default", presentation_scale=1.0)
 
 
 def recent_files() -> list[Path]:

@@ -49,6 +49,7 @@ class FormulaController(QObject):
         self._busy = False
         self._scenario: Scenario | None = None
         self._keep_look = False  # the scenario is shown in the theme and scale of the moment it arrives
+        self._restore = False  # the scenario is an undo's: only its edits are shown (Session.restore_edits)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._timer = QTimer(self)
@@ -71,15 +72,15 @@ class FormulaController(QObject):
         else:
             self._timer.start()
 
-    def submit_scenario(self, scenario: Scenario, keep_look: bool = False) -> None:
+    def submit_scenario(self, scenario: Scenario, keep_look: bool = False, restore: bool = False) -> None:
         """Analyse a scenario's formula in the background, then show the whole scenario.
 
         keep_look: in the theme and presentation scale shown when it arrives (a preset or a lesson's scene, which
-        must not undo presentation mode entered or left meanwhile).
+        must not undo presentation mode entered or left meanwhile). restore: show only its edits, as an undo does.
         """
         self._timer.stop()
         self._pending_text = scenario.formula
-        self._keep_look = keep_look
+        self._keep_look, self._restore = keep_look, restore
         self._start(scenario)
 
     def _start(self, scenario: Scenario | None = None) -> None:
@@ -101,6 +102,8 @@ class FormulaController(QObject):
             try:
                 if scenario is None:
                     self._session.set_analysis(result)
+                elif self._restore:
+                    self._session.restore_edits(scenario, result)
                 else:
                     self._session.apply_scenario(scenario, result, self._keep_look)
             except FormulaError as error:

@@ -14,6 +14,7 @@ from gradviz import __version__
 from gradviz.app.camera_link import CameraLink
 from gradviz.app.contour_view import ContourView
 from gradviz.app.document import DocumentKeeper
+from gradviz.app.edit_history import UndoKeeper
 from gradviz.app.export_dialog import export_image_from, export_video_from
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.formula_panel import FormulaPanel
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.lesson_player = LessonPlayer(self)
         self.presentation = PresentationMode(self)
         self.document = DocumentKeeper(self)
+        self.edit_history = UndoKeeper(self)
         self._build_actions()
         self.teaching_docks = install_teaching_docks(self)
         self._restore_layout()
@@ -146,6 +148,11 @@ class MainWindow(QMainWindow):
                                          "Save the descent as MP4, GIF or PNG frames"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addAction(self.edit_history.undo_action)
+        edit_menu.addAction(self.edit_history.redo_action)
+        edit_menu.aboutToShow.connect(self.edit_history.record)  # names the edit just made
 
         run_menu = menu.addMenu("&Run")
         self.play_action = self._action("Play / pause", self.stepper.toggle_playing, "Space")

@@ -425,6 +425,19 @@ class Session:
 
     def apply_scenario(self, scenario: Scenario, analysis: Analysis, keep_look: bool = False) -> None:
         """Show a scenario whose formula has been analysed already (keep_look: in the theme and scale shown now)."""
+        self._show_edits(scenario, analysis, scenario.step)
+        if not keep_look:
+            self.set_theme(scenario.theme)
+            self.set_presentation_scale(scenario.presentation_scale)
+        self.set_camera(scenario.camera)
+        self.scenario_applied.emit(scenario)
+
+    def restore_edits(self, scenario: Scenario, analysis: Analysis) -> None:
+        """Go back (or forward) to a scenario's edits, an undo: the clock, camera and look stay; nothing is opened."""
+        self._show_edits(scenario, analysis, self.step)
+
+    def _show_edits(self, scenario: Scenario, analysis: Analysis, step: int) -> None:
+        """Show the formula, plot, held values, runs, view options, probe and title of a scenario, at this step."""
         variables = analysis.formula.variables
         check_scenario_variables(scenario, variables)
         self.analysis = analysis
@@ -436,7 +449,7 @@ class Session:
         self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in scenario.runs)
         self.probe = None if scenario.probe is None else self._complete_point(scenario.probe)
         self.view = scenario.view
-        self.step = scenario.step
+        self.step = step
         self.formula_changed.emit(analysis)
         self.error_changed.emit(None)
         self.plot_changed.emit(self.plot)
@@ -444,11 +457,6 @@ class Session:
         self.view_changed.emit(self.view)
         self._recompute_runs()
         self.probe_changed.emit(self.probe)
-        if not keep_look:
-            self.set_theme(scenario.theme)
-            self.set_presentation_scale(scenario.presentation_scale)
-        self.set_camera(scenario.camera)
-        self.scenario_applied.emit(scenario)
 
 
 def widened_to_round_ends(old: tuple[float, float], needed: tuple[float, float]) -> tuple[float, float]:

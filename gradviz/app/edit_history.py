@@ -1,0 +1,106 @@
+"""Edit → Undo and Redo: every edit of the session, once it settles, can be taken back and made again."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+
+from gradviz.core.history import EditHistory, change_name, edited_part
+from gradviz.core.scenario import Scenario
+
+if TYPE_CHECKING:
+    from gradviz.app.main_window import MainWindow
+
+SETTLE_MS = 500  # an edit is recorded once the session has been still this long: a slider's drag is one edit
+
+
+class UndoKeeper(QObject):
+    """Records the session's edits (formula, domain, held values, runs, view options, probe) and goes back and forth.
+
+    The clock, the camera and the look are watching, not editing: undo leaves them as they are.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._session = window.session
+        self.history: EditHistory[Scenario] = EditHistory()
+        self._awaiting: Scenario | None = None  # what an undo or redo is bringing back, until it has arrived
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SETTLE_MS)
+        self._timer.timeout.connect(self.record)
+        self.undo_action = self._action("&Undo", QKeySequence.StandardKey.Undo, self.undo)
+        self.redo_action = self._action("&Redo", QKeySequence.StandardKey.Redo, self.redo)
+        session = self._session
+        for signal in (session.formula_changed, session.plot_changed, session.field_changed, session.runs_changed,
+                       session.probe_changed, session.view_changed):
+            signal.connect(lambda *_: self._changed())
+        session.scenario_applied.connect(lambda _scenario: self.record())  # opened whole: an edit at once
+        self._show_actions()
+
+    def _action(self, text: str, shortcut: QKeySequence.StandardKey, slot: object) -> QAction:
+        action = QAction(text, self._window)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self._window.addAction(action)
+        return action
+
+    def _changed(self) -> None:
+        """Something may have been edited: record it once the session is still, and let Undo take it back now."""
+        self._timer.start()
+        if self.history.current is not None:
+            self.undo_action.setEnabled(True)
+
+    def record(self) -> None:
+        """Take what the session shows now as the newest edit, unless it is the last one recorded."""
+        self._timer.stop()
+        if self._awaiting is not None:
+            if self._window.controller.busy:  # the formula of an undone state is being analysed again
+                self._timer.start()
+                return
+            self._awaiting = None
+        if self._session.analysis is not None:
+            self.history.record(edited_part(self._session.scenario()))
+        self._show_actions()
+
+    def undo(self) -> None:
+        """Go back to the state before the last edit (an edit not yet recorded is the one taken back)."""
+        self.record()
+        current, previous = self.history.current, self.history.previous
+        if current is None or previous is None:
+            self._window.statusBar().showMessage("Nothing to undo.", 4000)
+            return
+        self._bring_back(self.history.undo(), f"Undone: {change_name(previous, current)}")
+
+    def redo(self) -> None:
+        """Make the last undone edit again."""
+        self.record()
+        current, following = self.history.current, self.history.next
+        if current is None or following is None:
+            self._window.statusBar().showMessage("Nothing to redo.", 4000)
+            return
+        self._bring_back(self.history.redo(), f"Redone: {change_name(current, following)}")
+
+    def _bring_back(self, state: Scenario | None, message: str) -> None:
+        """Show a recorded state's edits (its formula analysed again in the background)."""
+        assert state is not None  # undo and redo return one when previous or next is there
+        self._awaiting = state
+        self._window.formula_panel.show_formula_text(state.formula)
+        self._window.controller.submit_scenario(state, restore=True)
+        self._show_actions()
+        self._window.statusBar().showMessage(message, 4000)
+
+    def _show_actions(self) -> None:
+        """Name what Undo and Redo would change, and enable only what can be done."""
+        history = self.history
+        current, previous, following = history.current, history.previous, history.next
+        can_undo = current is not None and previous is not None
+        can_redo = current is not None and following is not None
+        self.undo_action.setEnabled(can_undo or (current is not None and self._timer.isActive()))
+        self.undo_action.setText(f"&Undo {change_name(previous, current)}" if can_undo else "&Undo")
+        self.redo_action.setEnabled(can_redo)
+        self.redo_action.setText(f"&Redo {change_name(current, following)}" if can_redo else "&Redo")

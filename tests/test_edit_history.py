@@ -1,0 +1,148 @@
+"""Edit → Undo and Redo in the window: every edit comes back with Ctrl+Z, and goes again with Ctrl+Shift+Z."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from test_main_window import SHOT, activate, type_formula
+
+from gradviz.core.lessons import shipped_lessons
+from gradviz.core.presets import find_preset
+
+
+def settle(window, qtbot) -> None:
+    """Finish what an edit or an undo started, then let the window record it (as a pause of the user's does)."""
+    window.controller.wait()
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=5000)
+    window.session.wait_for_runs()
+    window.edit_history.record()
+
+
+def press(window, qtbot, key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:
+    """A key pressed with the keys on the window (not in a text box), then the work it starts finished."""
+    window.setFocus()
+    qtbot.keyClick(window, key, modifiers)
+    settle(window, qtbot)
+
+
+def undo(window, qtbot) -> None:
+    press(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+
+def redo(window, qtbot) -> None:
+    press(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+
+def test_a_formula_replaced_by_a_preset_comes_back(make_main_window, monkeypatch, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Discard)
+    assert not window.edit_history.undo_action.isEnabled(), "nothing was edited yet"
+    type_formula(window, qtbot, "sin(x) * y^2")
+    settle(window, qtbot)
+    mine = window.surface_view.render_to_array(*SHOT)
+    window.open_preset(find_preset("himmelblau"))
+    settle(window, qtbot)
+    assert window.edit_history.undo_action.text() == "&Undo formula"
+
+    undo(window, qtbot)
+    assert window.session.analysis.formula.text == "sin(x) * y^2"
+    assert window.formula_panel.formula_edit.text() == "sin(x) * y^2"
+    assert np.abs(window.surface_view.render_to_array(*SHOT).astype(int) - mine).mean() < 1
+    assert window.statusBar().currentMessage().startswith("Undone: formula")
+    assert window.edit_history.redo_action.text() == "&Redo formula"
+
+    redo(window, qtbot)
+    assert window.session.analysis.formula.text == find_preset("himmelblau").scenario.formula
+    undo(window, qtbot)
+    undo(window, qtbot)
+    assert window.session.analysis.formula.text == find_preset("bowl").scenario.formula
+    assert not window.edit_history.undo_action.isEnabled()
+
+
+def test_run_settings_come_back_one_edit_at_a_time_and_the_clock_stays(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    session, stepper = window.session, window.stepper
+    first = session.run_specs[0]
+    stepper.lr_edit.setText("0.25")
+    stepper.lr_edit.editingFinished.emit()
+    settle(window, qtbot)
+    stepper.flip_sign()
+    window.contour_view.start_dragged.emit(-1.0, 2.0)  # a drag of the start marker: many moves, one edit
+    window.contour_view.start_dragged.emit(-1.5, 2.5)
+    settle(window, qtbot)
+    session.set_step(4)
+    assert window.edit_history.undo_action.text() == "&Undo start point and update sign"
+
+    undo(window, qtbot)
+    assert session.run_specs[0].lr == 0.25 and session.run_specs[0].sign == first.sign
+    assert session.run_specs[0].start == first.start
+    assert session.step == 4, "undo edits; the clock is watching"
+    assert stepper.lr_edit.text() == "0.25"
+    undo(window, qtbot)
+    assert session.run_specs[0] == first
+    assert float(stepper.lr_edit.text()) == first.lr
+    redo(window, qtbot)
+    redo(window, qtbot)
+    assert session.run_specs[0].start == {"x": -1.5, "y": 2.5} and session.run_specs[0].sign != first.sign
+    assert window.statusBar().currentMessage() == "Redone: start point and update sign"
+    assert not window.edit_history.redo_action.isEnabled()
+
+
+def test_an_edit_not_yet_settled_is_the_one_undone(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    settle(window, qtbot)
+    window.session.set_view(log_height=True)
+    assert window.edit_history.undo_action.isEnabled()
+    undo(window, qtbot)
+    assert not window.session.view.log_height
+    assert window.log_action.isChecked() is False
+
+
+@pytest.mark.parametrize("what", ["camera", "presentation"])
+def test_undo_leaves_what_is_watched_and_how_as_it_is(make_main_window, qtbot, what: str) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    window.session.update_run(0, lr=0.3)
+    settle(window, qtbot)
+    if what == "camera":
+        window.camera_link.orbit(3, 1)
+    else:
+        window.presentation.toggle()
+    camera = window.session.camera
+    undo(window, qtbot)
+    assert window.session.run_specs[0].lr != 0.3
+    assert window.session.camera == camera
+    assert window.presentation.active is (what == "presentation")
+    if window.presentation.active:
+        window.presentation.toggle()
+
+
+def test_undo_in_a_lesson_keeps_the_lesson_open(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    lesson = shipped_lessons()[0]
+    window.lesson_player.open_lesson(lesson)
+    settle(window, qtbot)
+    scene_lr = window.session.run_specs[0].lr
+    window.session.update_run(0, lr=scene_lr * 2)
+    undo(window, qtbot)
+    assert window.session.run_specs[0].lr == scene_lr
+    assert window.lesson_player.lesson is lesson and window.lesson_player.caption_bar.isVisible()
+
+
+def test_undo_keeps_an_edit_unsaved(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    window.session.update_run(0, lr=0.3)
+    settle(window, qtbot)
+    window.session.update_run(0, sign="wrong")
+    assert window.isWindowModified()
+    undo(window, qtbot)
+    assert window.isWindowModified(), "the learning rate is still not the one saved"
+    undo(window, qtbot)
+    assert not window.isWindowModified(), "back to what was opened"
