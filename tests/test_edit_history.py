@@ -146,3 +146,17 @@ def test_undo_keeps_an_edit_unsaved(make_main_window, qtbot) -> None:
     assert window.isWindowModified(), "the learning rate is still not the one saved"
     undo(window, qtbot)
     assert not window.isWindowModified(), "back to what was opened"
+
+
+def test_the_probe_following_the_mouse_is_no_edit_and_stays_where_it_is(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    window.session.update_run(0, lr=0.3)
+    settle(window, qtbot)
+    for x in (0.5, 1.0, 1.5):
+        window.session.set_probe({"x": x, "y": 1.0})
+        settle(window, qtbot)
+    assert window.edit_history.undo_action.text() == "&Undo learning rate"
+    undo(window, qtbot)
+    assert window.session.run_specs[0].lr != 0.3
+    assert window.session.probe == {"x": 1.5, "y": 1.0}

@@ -64,8 +64,8 @@ def test_an_edit_is_named_by_the_parts_it_changed() -> None:
         "plotted ranges")
     assert change_name(before, replace(before, view=ViewOptions(arrows="downhill", log_height=True))) == (
         "arrow direction and log height")
-    many = replace(before, probe={"x": 1.0, "y": 1.0}, view=ViewOptions(contour_fill=False), fixed={"z": 1.0},
+    many = replace(before, view=ViewOptions(contour_fill=False), fixed={"z": 1.0}, runs=(replace(run, max_steps=9),),
                    plot=replace(before.plot, resolution=100))
-    assert changed_parts(before, many) == ["grid", "held values", "contour fill", "probe"]
+    assert changed_parts(before, many) == ["grid", "held values", "step budget", "contour fill"]
     assert change_name(before, many) == "4 settings"
     assert change_name(before, before) == "nothing"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -17,9 +18,10 @@ SETTLE_MS = 500  # an edit is recorded once the session has been still this long
 
 
 class UndoKeeper(QObject):
-    """Records the session's edits (formula, domain, held values, runs, view options, probe) and goes back and forth.
+    """Records the session's edits (formula, domain, held values, runs, view options) and goes back and forth.
 
-    The clock, the camera and the look are watching, not editing: undo leaves them as they are.
+    The clock, the camera, the look and the probe (which follows the mouse, if asked) are watching, not editing:
+    undo leaves them as they are.
     """
 
     def __init__(self, window: MainWindow) -> None:
@@ -36,7 +38,7 @@ class UndoKeeper(QObject):
         self.redo_action = self._action("&Redo", QKeySequence.StandardKey.Redo, self.redo)
         session = self._session
         for signal in (session.formula_changed, session.plot_changed, session.field_changed, session.runs_changed,
-                       session.probe_changed, session.view_changed):
+                       session.view_changed):
             signal.connect(lambda *_: self._changed())
         session.scenario_applied.connect(lambda _scenario: self.record())  # opened whole: an edit at once
         self._show_actions()
@@ -64,7 +66,7 @@ class UndoKeeper(QObject):
                 return
             self._awaiting = None
         if self._session.analysis is not None:
-            self.history.record(edited_part(self._session.scenario()))
+            self.history.record(replace(edited_part(self._session.scenario()), probe=None))
         self._show_actions()
 
     def undo(self) -> None:
@@ -90,7 +92,8 @@ class UndoKeeper(QObject):
         assert state is not None  # undo and redo return one when previous or next is there
         self._awaiting = state
         self._window.formula_panel.show_formula_text(state.formula)
-        self._window.controller.submit_scenario(state, restore=True)
+        probe = None if self._session.probe is None else dict(self._session.probe)
+        self._window.controller.submit_scenario(replace(state, probe=probe), restore=True)
         self._show_actions()
         self._window.statusBar().showMessage(message, 4000)
 

@@ -109,8 +109,6 @@ def changed_parts(before: Scenario, after: Scenario) -> list[str]:
     parts += _run_parts(before.runs, after.runs)
     parts += [VIEW_PARTS[item.name] for item in fields(before.view)
               if getattr(before.view, item.name) != getattr(after.view, item.name)]
-    if before.probe != after.probe:
-        parts.append("probe")
     return parts
 
 
