@@ -91,8 +91,15 @@ def run_derive(args: argparse.Namespace) -> int:
     from gradviz.core.analysis import analyze
     from gradviz.core.notation import format_number, partial_label, unicode_math
 
+    if args.latex and args.at is not None:
+        raise CommandLineError("--latex prints the equations only; leave out --at, or use --json for the values")
     analysis = analyze(args.formula)
     formula, derivatives = analysis.formula, analysis.derivatives
+    if args.latex:
+        from gradviz.core.notation import latex_equations
+
+        print("\n".join(latex_equations(derivatives)))
+        return 0
     point = None
     if args.at is not None:
         point = np.array(_point_for(formula.variables, parse_assignments(args.at, "--at"), "--at"), dtype=float)
@@ -375,7 +382,10 @@ def _command_parser() -> _Parser:
     derive = commands.add_parser("derive", help="partial derivatives of a formula, optionally at a point")
     derive.add_argument("formula", help="e.g. \"3x^2 + 2xy + y^3\"")
     derive.add_argument("--at", metavar="x=1,y=2", help="evaluate f and its gradient at this point")
-    derive.add_argument("--json", action="store_true", help="print JSON (a stable interface)")
+    derive_format = derive.add_mutually_exclusive_group()
+    derive_format.add_argument("--json", action="store_true", help="print JSON (a stable interface)")
+    derive_format.add_argument("--latex", action="store_true",
+                               help="print f and its partials as LaTeX, one per line, as typed (not with --at)")
     derive.set_defaults(handler=run_derive)
 
     descend = commands.add_parser("descend", help="run gradient descent and print each step")

@@ -47,6 +47,13 @@ def test_derive_json_without_point_has_no_values(capsys: pytest.CaptureFixture[s
     assert set(json.loads(out)) == {"formula", "variables", "partials"}
 
 
+def test_derive_latex_prints_the_equations_as_typed(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "derive", "L(w1, w2) = 0.5w1^2 + 2w2", "--latex")
+    assert code == 0
+    assert out.splitlines() == [r"L(w_{1}, w_{2}) = 0.5 w_{1}^{2} + 2 w_{2}",
+                                r"\frac{\partial L}{\partial w_{1}} = w_{1}", r"\frac{\partial L}{\partial w_{2}} = 2"]
+
+
 def test_descend_one_step_of_the_seed_example(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "descend", "(5 - w1 - 2w2)^2", "--start", "w1=1,w2=1", "--lr", "0.1",
                            "--steps", "1", "--json")
@@ -96,6 +103,8 @@ def test_descend_csv(capsys: pytest.CaptureFixture[str]) -> None:
         (["derive", "__import__('os')"], ""),
         (["derive", "x^2", "--at", "y=1"], "'y' is not a variable"),
         (["derive", "x^2", "--at", "x=abc"], "not a number"),
+        (["derive", "x^2", "--at", "x=1", "--latex"], "leave out --at"),
+        (["derive", "x^2", "--json", "--latex"], "not allowed with"),
         (["descend", "(w-3)^2", "--start", "w=0", "--lr", "-1"], "learning rate"),
         (["descend", "(w-3)^2", "--start", "q=0"], "'q' is not a variable"),
         (["descend", "(w-3)^2"], "--start"),

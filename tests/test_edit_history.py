@@ -1,11 +1,11 @@
-"""Edit → Undo and Redo in the window: every edit comes back with Ctrl+Z, and goes again with Ctrl+Shift+Z."""
+"""The Edit menu: an edit comes back with Ctrl+Z, goes again with Ctrl+Shift+Z; f and its partials copy as LaTeX."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from test_main_window import SHOT, activate, type_formula
 
 from gradviz.core.lessons import shipped_lessons
@@ -160,3 +160,17 @@ def test_the_probe_following_the_mouse_is_no_edit_and_stays_where_it_is(make_mai
     undo(window, qtbot)
     assert window.session.run_specs[0].lr != 0.3
     assert window.session.probe == {"x": 1.5, "y": 1.0}
+
+
+def test_f_and_its_partials_are_copied_as_latex_as_typed(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    type_formula(window, qtbot, "2.1x^2 + 0.5|y|^3")
+    press(window, qtbot, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.clipboard().text().splitlines() == [
+        r"f(x, y) = 2.1 x^{2} + 0.5 \left|{y}\right|^{3}",
+        r"\frac{\partial f}{\partial x} = 4.2 x",
+        r"\frac{\partial f}{\partial y} = 1.5 y \left|{y}\right|",
+    ]
+    assert window.statusBar().currentMessage() == "Copied f and its 2 partials as LaTeX, one per line."
+    assert window.copy_latex_action in window.formula_panel.derivatives_label._copy_actions

@@ -7,7 +7,7 @@ import sympy
 
 from gradviz.core.analysis import analyze_in_process
 from gradviz.core.formula import parse_formula
-from gradviz.core.notation import AS_COMPUTED, Spelling, html_math, short_decimal, unicode_math
+from gradviz.core.notation import AS_COMPUTED, Spelling, html_math, latex_equations, short_decimal, unicode_math
 
 x, y = sympy.symbols("x y", real=True)
 
@@ -79,3 +79,18 @@ def test_spelled_formulas_read_back_as_the_same_formula(text: str) -> None:
     formula = parse_formula(text)
     again = parse_formula(unicode_math(formula.expr, formula.spelling)).expr
     assert sympy.simplify(again - formula.expr) == 0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2.1x^2 + 0.5y^2", [r"f(x, y) = 2.1 x^{2} + 0.5 y^{2}", r"\frac{\partial f}{\partial x} = 4.2 x",
+                         r"\frac{\partial f}{\partial y} = y"]),
+    ("y^3 + 2xy + 3x^2", [r"f(x, y) = y^{3} + 2 x y + 3 x^{2}", r"\frac{\partial f}{\partial x} = 2 y + 6 x",
+                          r"\frac{\partial f}{\partial y} = 3 y^{2} + 2 x"]),
+    ("0.5(x - 1)^2 - 0.25y", [r"f(x, y) = 0.5 \left(x - 1\right)^{2} - 0.25 y",
+                              r"\frac{\partial f}{\partial x} = x - 1", r"\frac{\partial f}{\partial y} = -0.25"]),
+    ("x/3 + |y|^3", [r"f(x, y) = \frac{x}{3} + \left|{y}\right|^{3}", r"\frac{\partial f}{\partial x} = \frac{1}{3}",
+                     r"\frac{\partial f}{\partial y} = 3 y \left|{y}\right|"]),
+    ("L(w1) = 1.5 w1^2", [r"L(w_{1}) = 1.5 w_{1}^{2}", r"\frac{\partial L}{\partial w_{1}} = 3 w_{1}"]),
+])
+def test_latex_equations_read_as_typed(text: str, expected: list[str]) -> None:
+    assert list(latex_equations(analyze_in_process(text).derivatives)) == expected

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStyle
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStyle
 
 from gradviz import __version__
 from gradviz.app.camera_link import CameraLink
@@ -30,7 +30,7 @@ from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
 from gradviz.core.errors import GradvizError
-from gradviz.core.notation import format_number
+from gradviz.core.notation import format_number, latex_equations
 from gradviz.core.presets import Preset, all_presets
 from gradviz.core.scenario import Scenario, save_scenario
 from gradviz.core.session import RUN_REFUSED, Session
@@ -152,6 +152,11 @@ class MainWindow(QMainWindow):
         edit_menu = menu.addMenu("&Edit")
         edit_menu.addAction(self.edit_history.undo_action)
         edit_menu.addAction(self.edit_history.redo_action)
+        edit_menu.addSeparator()
+        self.copy_latex_action = self._action("Copy f and its partials as &LaTeX", self._copy_equations_as_latex,
+                                              "Ctrl+Shift+C", "One line each: f(x, y) = … and ∂f/∂x = …, as typed")
+        edit_menu.addAction(self.copy_latex_action)
+        self.formula_panel.derivatives_label.add_copy_action(self.copy_latex_action)
         edit_menu.aboutToShow.connect(self.edit_history.record)  # names the edit just made
 
         run_menu = menu.addMenu("&Run")
@@ -246,6 +251,16 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("No run to zoom out to.", 4000)
         else:
             self.statusBar().showMessage("Every run is inside the plotted ranges already.", 4000)
+
+    def _copy_equations_as_latex(self) -> None:
+        """Put f and its partial derivatives on the clipboard as LaTeX, one equation per line."""
+        if self.session.analysis is None:
+            self.statusBar().showMessage("No formula to copy yet.", 4000)
+            return
+        lines = latex_equations(self.session.analysis.derivatives)
+        QApplication.clipboard().setText("\n".join(lines))
+        partials = "its partial" if len(lines) == 2 else f"its {len(lines) - 1} partials"
+        self.statusBar().showMessage(f"Copied f and {partials} as LaTeX, one per line.", 4000)
 
     def _toggle_arrows(self) -> None:
         self.session.set_view(arrows="downhill" if self.session.view.arrows == "uphill" else "uphill")

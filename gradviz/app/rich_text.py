@@ -12,6 +12,7 @@ import math
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
+    QAction,
     QContextMenuEvent,
     QGuiApplication,
     QPainter,
@@ -49,6 +50,7 @@ class RichTextLabel(QWidget):
         self._document.setUndoRedoEnabled(False)
         self._document.setDefaultFont(self.font())
         self._sizes: dict[float, QSize] = {}  # layout size by text width, for the current text and font
+        self._copy_actions: list[QAction] = []  # other ways to copy, offered under Copy
         self._apply_size_policy()
         self.setText(text)
 
@@ -190,12 +192,18 @@ class RichTextLabel(QWidget):
         self._document.documentLayout().draw(painter, context)
         painter.end()
 
+    def add_copy_action(self, action: QAction) -> None:
+        """Offer this action on right-click too, under Copy (say, Copy as LaTeX)."""
+        self._copy_actions.append(action)
+
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        """Offer to copy the text (without markup)."""
+        """Offer to copy the text (without markup), and any other ways added."""
         if not self._text:
             return
         menu = QMenu(self)
         menu.addAction("Copy", lambda: QGuiApplication.clipboard().setText(self.plain_text()))
+        for action in self._copy_actions:
+            menu.addAction(action)
         menu.exec(event.globalPos())
 
 

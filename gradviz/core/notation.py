@@ -31,7 +31,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, SupportsFloat
+from typing import TYPE_CHECKING, Literal, SupportsFloat, TypeVar
 
 import sympy
 from sympy.printing.conventions import split_super_sub
@@ -236,6 +236,9 @@ def _abs_powers_rejoined(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
             factors[index] = sympy.Pow(absolute, power.exp + 1, evaluate=False)
             factors.remove(absolute)
     return factors
+
+
+SpelledPrinter = TypeVar("SpelledPrinter", bound=_ReadableTermOrder)
 
 
 class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
@@ -650,6 +653,27 @@ class _LatexMathPrinter(_ReadableTermOrder, LatexPrinter):
     def _print_Float(self, expr: sympy.Float) -> str:
         return _latex_number(expr)
 
+    def _decimal(self, value: sympy.Expr) -> str | None:
+        """A fraction as the decimal typed ('2.1', '-0.5'), when the formula was typed with decimals; else None."""
+        if not (self.spelling.decimals and value.is_Rational and not value.is_Integer):
+            return None
+        decimal = short_decimal(abs(value))
+        return None if decimal is None else ("-" if value.is_negative else "") + decimal
+
+    def _print_Rational(self, expr: sympy.Rational) -> str:
+        return self._decimal(expr) or super()._print_Rational(expr)
+
+    def _print_Mul(self, expr: sympy.Expr) -> str:
+        coefficient, rest = expr.as_coeff_Mul()
+        decimal = self._decimal(coefficient)
+        if decimal is not None and rest != 1:  # SymPy would fold 21/10 into a fraction with the rest: 2.1x as typed
+            return f"{decimal} {self.parenthesize(rest, PRECEDENCE['Mul'], strict=True)}"
+        factors = sympy.Mul.make_args(expr)
+        rejoined = _abs_powers_rejoined(factors)
+        if len(rejoined) != len(factors):  # |x|³ as typed, not x²·|x|
+            return super()._print_Mul(sympy.Mul(*rejoined, evaluate=False))
+        return super()._print_Mul(expr)
+
     def _print_Heaviside(self, expr: sympy.Expr, exp: str | None = None) -> str:
         tex = rf"H\left({self._print(expr.args[0])}\right)"
         return rf"{tex}^{{{exp}}}" if exp else tex
@@ -678,7 +702,7 @@ def _as_expr(expr: sympy.Expr | float) -> sympy.Expr:
         raise TypeError(f"expected a SymPy expression or a number, not {type(expr).__name__}") from None
 
 
-def _spelled(printer: _UnicodeMathPrinter, spelling: Spelling) -> _UnicodeMathPrinter:
+def _spelled(printer: SpelledPrinter, spelling: Spelling) -> SpelledPrinter:
     """The printer, printing with this spelling."""
     printer.spelling = spelling
     return printer
@@ -695,9 +719,9 @@ def unicode_name(name: str) -> str:
     return unicode_math(sympy.Symbol(name))
 
 
-def latex_math(expr: sympy.Expr) -> str:
+def latex_math(expr: sympy.Expr, spelling: Spelling = AS_COMPUTED) -> str:
     """An expression as LaTeX: 'w_{1}', '\\theta', '\\frac{x}{2}', cases for piecewise functions."""
-    return _LatexMathPrinter().doprint(_as_expr(expr))
+    return _spelled(_LatexMathPrinter(), spelling).doprint(_as_expr(expr))
 
 
 def html_math(expr: sympy.Expr, spelling: Spelling = AS_COMPUTED) -> str:
@@ -711,6 +735,18 @@ def html_equation(lhs_html: str, rhs_expr: sympy.Expr, spelling: Spelling = AS_C
     Equations stack one per line when simply concatenated (no <br> needed between them).
     """
     return _html_row(f"{_as_block(lhs_html)} = {_as_block(html_math(rhs_expr, spelling))}", as_line=True)
+
+
+def latex_equations(derivatives: Derivatives) -> tuple[str, ...]:
+    """f(x, y) = … and each partial as LaTeX lines, in the formula's spelling (for pasting into notes or slides)."""
+    formula = derivatives.formula
+    arguments = ", ".join(latex_math(sympy.Symbol(name, real=True)) for name in formula.variables)
+    name = _LatexMathPrinter().symbol_markup(formula.name)
+    lines = [f"{name}({arguments}) = {latex_math(formula.expr, formula.spelling)}"]
+    for index, (variable, expr) in enumerate(zip(formula.variables, derivatives.partials, strict=True)):
+        lines.append(f"{partial_label(formula.name, variable, 'latex')} = "
+                     f"{latex_math(expr, derivatives.partial_spelling(index))}")
+    return tuple(lines)
 
 
 def equation_rows(derivatives: Derivatives) -> tuple[str, ...]:
