@@ -790,8 +790,10 @@ def _all_grid_triangles(ny: int, nx: int) -> np.ndarray:
 
 
 def level_coordinates(heights: np.ndarray, levels: np.ndarray, fallback_step: float) -> np.ndarray:
-    """Fractional position of each height among ascending levels: integers on the levels, held between
-    -0.5 and n - 0.5 beyond the ends so that no line appears where there is no level."""
+    """Fractional position of each height among ascending levels: integers on the levels.
+
+    Held between -0.5 and n - 0.5 beyond the ends, so that no line appears where there is no level.
+    """
     count = len(levels)
     coordinates = np.interp(heights, levels, np.arange(count, dtype=np.float64))
     step_below = levels[1] - levels[0] if count > 1 else fallback_step
