@@ -1,5 +1,5 @@
 """Nothing lost: the whole state round-trips through a file, unsaved edits ask first, bad files change nothing,
-recent files are remembered, and the state comes back after a crash."""
+recent files are remembered, files dropped on the window open, and the state comes back after a crash."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from gradviz.app import document
 from gradviz.app.camera_link import camera_of
@@ -253,3 +255,42 @@ def test_a_declined_or_unusable_recovery_changes_nothing(launched, monkeypatch) 
     recovery.write_text('{"format": "gradviz-scenario", "version": 2, "formula": "x^2", "plot": {}}')
     assert not window.document.offer_recovery()
     assert "plot.axes" in dialogs.warnings[-1] and window.session.scenario() == before
+
+
+def drag_event(kind: type, urls: list[QUrl], kept: list[QMimeData]) -> object:
+    """A drag-enter or drop event over the window, carrying URLs as a file manager's would (its data kept alive)."""
+    kept.append(QMimeData())
+    kept[-1].setUrls(urls)
+    return kind(QPointF(400, 300), Qt.DropAction.CopyAction, kept[-1], Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier)
+
+
+def drag_and_drop(window, path: Path, kept: list[QMimeData]) -> None:
+    """Drag a file over the window (Qt delivers a drop only to where the drag's entry was taken) and drop it."""
+    QApplication.sendEvent(window, drag_event(QDragEnterEvent, [QUrl.fromLocalFile(str(path))], kept))
+    QApplication.sendEvent(window, drag_event(QDropEvent, [QUrl.fromLocalFile(str(path))], kept))
+
+
+def test_a_file_dropped_on_the_window_opens(make_main_window, monkeypatch, tmp_path) -> None:
+    window = make_main_window("bowl")
+    dialogs = Dialogs(monkeypatch)
+    path = tmp_path / "saddle.gradviz.json"
+    save_scenario(find_preset("saddle").scenario, path)
+    other = tmp_path / "other.json"
+    other.write_text("{}")
+    assert window.acceptDrops()
+    kept: list[QMimeData] = []  # an event holds its data by a bare pointer
+    for urls in ([QUrl.fromLocalFile(str(path)), QUrl.fromLocalFile(str(other))], [QUrl("https://example.org/a")]):
+        enter = drag_event(QDragEnterEvent, urls, kept)
+        QApplication.sendEvent(window, enter)
+        assert not enter.isAccepted(), "one local file, or nothing"
+    enter = drag_event(QDragEnterEvent, [QUrl.fromLocalFile(str(path))], kept)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drag_and_drop(window, path, kept)
+    window.controller.wait()
+    assert window.session.analysis.formula.text == "f(x, y) = x^2 - y^2"
+    assert window.current_path == path
+    drag_and_drop(window, other, kept)
+    assert "other.json cannot be opened" in dialogs.warnings[-1]
+    assert window.session.analysis.formula.text == "f(x, y) = x^2 - y^2"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStyle
 
 from gradviz import __version__
@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.controller = FormulaController(self.session, self)
         self.current_path: Path | None = None
         self.setWindowTitle("gradviz")
+        self.setAcceptDrops(True)  # a scenario or lesson file dropped on the window opens
         self.single_repaint = SingleRepaint(self)
 
         self.surface_view = SurfaceView()
@@ -413,6 +414,18 @@ class MainWindow(QMainWindow):
             settings.setValue(f"window/{splitter.objectName()}", splitter.saveState())
         settings.sync()
 
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Take a scenario or lesson file dragged from a file manager."""
+        if dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Open the scenario or lesson file dropped on the window (a bad file changes nothing and says why)."""
+        path = dropped_file(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_file(path)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Offer to save unsaved edits, leave presentation mode, remember the layout, stop playback, close."""
         if not self.document.confirm_discard():
@@ -425,3 +438,9 @@ class MainWindow(QMainWindow):
         self.document.closed_cleanly()
         super().closeEvent(event)
 
+
+def dropped_file(event: QDropEvent) -> Path | None:
+    """The one local file a drag carries, if it carries exactly one."""
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    files = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+    return files[0] if len(files) == 1 and len(urls) == 1 else None
