@@ -238,8 +238,8 @@ class FormulaPanel(QWidget):
                       + (html.escape(text[start:end]) or "&nbsp;") + "</u>" + html.escape(text[end:]))
             message += f"<br><span style='font-family:monospace'>{marked}</span>"
             message += f" <span style='color:#666'>(column {error.position + 1})</span>"
-        if self._session.analysis is not None:
-            message += "<br><span style='color:#666'>The views keep showing the last formula that worked.</span>"
+        kept = "The views keep showing the last formula that worked. " if self._session.analysis is not None else ""
+        message += f"<br><span style='color:#666'>{kept}Shift+F1: what can be typed.</span>"
         self.error_label.setText(message)
         self.error_label.setVisible(True)
 

@@ -28,6 +28,7 @@ from gradviz.app.settings import app_settings
 from gradviz.app.single_repaint import SingleRepaint
 from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
+from gradviz.app.syntax_help_dialog import SyntaxHelpDialog
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
 from gradviz.core.errors import GradvizError
 from gradviz.core.notation import format_number, latex_equations
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.current_path: Path | None = None
         self.setWindowTitle("gradviz")
         self.setAcceptDrops(True)  # a scenario or lesson file dropped on the window opens
+        self.syntax_help: SyntaxHelpDialog | None = None
         self.single_repaint = SingleRepaint(self)
 
         self.surface_view = SurfaceView()
@@ -227,6 +229,8 @@ class MainWindow(QMainWindow):
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("Keyboard shortcuts", self._show_shortcuts, "F1"))
+        help_menu.addAction(self._action("Writing formulas…", self._show_syntax_help, "Shift+F1",
+                                         "What the formula box understands, with examples to try"))
         help_menu.addAction(self._action("About gradviz", self._show_about))
 
     def update_stop_action(self, *_: object) -> None:
@@ -279,6 +283,20 @@ class MainWindow(QMainWindow):
                 f"<td>{action.text().replace('&', '')}</td></tr>" for action in self.actions()
                 if action.shortcuts()]
         QMessageBox.information(self, "Keyboard shortcuts", "<table cellspacing=6>" + "".join(rows) + "</table>")
+
+    def _show_syntax_help(self) -> None:
+        """Show the formula help beside the window (made once, kept while the window lives)."""
+        if self.syntax_help is None:
+            self.syntax_help = SyntaxHelpDialog(self)
+            self.syntax_help.example_chosen.connect(self.try_formula)
+        self.syntax_help.show()
+        self.syntax_help.raise_()
+        self.syntax_help.activateWindow()
+
+    def try_formula(self, text: str) -> None:
+        """Put a formula in the box and use it, as if it had been typed."""
+        self.formula_panel.show_formula_text(text)
+        self.controller.submit(text, immediately=True)
 
     def _show_about(self) -> None:
         QMessageBox.about(self, "About gradviz", f"<b>gradviz {__version__}</b><br>"
