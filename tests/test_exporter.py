@@ -270,6 +270,24 @@ def test_the_dialog_remembers_the_last_choices(window) -> None:
     assert "frames" in again.summary.text()
 
 
+def test_copy_picture_puts_the_image_export_of_the_step_on_the_clipboard(window, tmp_path) -> None:
+    dialog = ExportDialog("image", window.session, window)
+    dialog.width_box.setValue(480)
+    dialog.height_box.setValue(270)
+    dialog.remember()
+    window.session.set_step(12)
+    copy_action = next(action for action in window.actions() if action.text() == "Copy &picture")
+    copy_action.trigger()
+    copied = QApplication.clipboard().image()
+    assert (copied.width(), copied.height()) == (480, 270)
+    saved = export_image(window.session, ExportOptions(kind="image", size=(480, 270)), tmp_path / "step.png")
+    expected = QImage(str(saved)).convertToFormat(QImage.Format.Format_RGBA8888)
+    pixels = np.frombuffer(copied.convertToFormat(QImage.Format.Format_RGBA8888).constBits(), np.uint8)
+    assert difference(pixels.reshape(270, 480, 4), np.frombuffer(expected.constBits(), np.uint8).reshape(270, 480, 4)
+                      ).mean() < 1
+    assert window.statusBar().currentMessage().startswith("Copied step 12 as a 480×270 picture")
+
+
 def test_the_steps_per_frame_read_as_english(window) -> None:
     dialog = ExportDialog("video", window.session, window)
     dialog.steps_box.setValue(1)

@@ -42,9 +42,11 @@ from gradviz.app.exporter import (
     MIN_SIDE,
     ExportOptions,
     VideoExport,
+    array_as_image,
     check_target,
     export_image,
     frame_count,
+    render_image,
 )
 from gradviz.app.settings import app_settings
 from gradviz.core.errors import GradvizError
@@ -158,19 +160,19 @@ class ExportDialog(QDialog):
 
     def _restore(self) -> None:
         settings = app_settings()
-        defaults = ExportOptions(kind=self.kind)
+        remembered = remembered_options(self.kind)
         folder = settings.value("export/folder", str(Path.home()))
         format_key = settings.value(self._key("format"), self.formats[0][0])
         self.format_box.setCurrentIndex(max(0, self.format_box.findData(format_key)))
         self.path_edit.setText(with_suffix(str(Path(folder) / DEFAULT_NAME), self.suffix()))
-        self.width_box.setValue(int(settings.value(self._key("width"), defaults.size[0])))
-        self.height_box.setValue(int(settings.value(self._key("height"), defaults.size[1])))
-        self.panels_box.setCurrentIndex(max(0, self.panels_box.findData(settings.value(self._key("panels"), "both"))))
-        self.overlay_check.setChecked(settings.value(self._key("overlay"), defaults.overlay, type=bool))
-        self.fps_box.setValue(round(float(settings.value(self._key("fps"), defaults.fps))))
-        self.steps_box.setValue(int(settings.value(self._key("steps_per_frame"), defaults.steps_per_frame)))
-        self.hold_box.setValue(float(settings.value(self._key("hold_seconds"), defaults.hold_seconds)))
-        self.orbit_box.setValue(float(settings.value(self._key("orbit_degrees"), defaults.orbit_degrees)))
+        self.width_box.setValue(remembered.size[0])
+        self.height_box.setValue(remembered.size[1])
+        self.panels_box.setCurrentIndex(max(0, self.panels_box.findData(remembered.panels)))
+        self.overlay_check.setChecked(remembered.overlay)
+        self.fps_box.setValue(round(remembered.fps))
+        self.steps_box.setValue(remembered.steps_per_frame)
+        self.hold_box.setValue(remembered.hold_seconds)
+        self.orbit_box.setValue(remembered.orbit_degrees)
 
     def remember(self) -> None:
         """Store the current choices for the next export of this kind."""
@@ -252,6 +254,44 @@ class ExportDialog(QDialog):
             return
         self.remember()
         super().accept()
+
+
+def remembered_options(kind: str) -> ExportOptions:
+    """The options of the last export of this kind ('image' or 'video'), or the defaults if none can be used."""
+    settings = app_settings()
+    defaults = ExportOptions(kind=kind)
+
+    def value(name: str, default: object, kind_of: type) -> object:
+        return settings.value(f"export/{kind}/{name}", default, type=kind_of)
+
+    try:
+        return ExportOptions(
+            kind=kind, size=(int(value("width", defaults.size[0], int)), int(value("height", defaults.size[1], int))),
+            fps=float(value("fps", defaults.fps, float)),
+            steps_per_frame=int(value("steps_per_frame", defaults.steps_per_frame, int)),
+            panels=str(value("panels", defaults.panels, str)), overlay=bool(value("overlay", defaults.overlay, bool)),
+            hold_seconds=float(value("hold_seconds", defaults.hold_seconds, float)),
+            orbit_degrees=float(value("orbit_degrees", defaults.orbit_degrees, float)),
+        )
+    except (GradvizError, ValueError, TypeError):
+        return defaults
+
+
+def copy_picture_from(window: QMainWindow) -> None:
+    """Put the current step on the clipboard as a picture, drawn as Export image would draw it (its size and panels)."""
+    options = remembered_options("image")
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        frame = render_image(window.session, options)
+    except Exception as error:  # any failure becomes a message, never a crash
+        window.statusBar().showMessage(f"Could not copy the picture: {describe_error(error)}", 8000)
+        return
+    finally:
+        QApplication.restoreOverrideCursor()
+    QApplication.clipboard().setImage(array_as_image(frame).copy())
+    width, height = options.size
+    window.statusBar().showMessage(f"Copied step {window.session.step} as a {width}×{height} picture, "
+                                   "drawn as File → Export image draws it.", 6000)
 
 
 class VideoExportRun(QObject):

@@ -530,12 +530,16 @@ def export_image(session: Session, options: ExportOptions, path: str | os.PathLi
     target = check_image_target(path, options)
     if target.suffix.lower() == ".svg":
         return export_contour_svg(session, options, target, step)
+    return write_png(target, render_image(session, options, step))
+
+
+def render_image(session: Session, options: ExportOptions, step: int | None = None) -> np.ndarray:
+    """One step (default: the session's current step) as an export frame, a (height, width, 4) RGBA array."""
     renderer = FrameRenderer(copy_session(session), options.size, options.panels, options.overlay)
     try:
-        frame = renderer.render_step(session.step if step is None else step)
+        return renderer.render_step(session.step if step is None else step)
     finally:
         renderer.close()
-    return write_png(target, frame)
 
 
 def check_image_target(path: str | os.PathLike[str], options: ExportOptions) -> Path:

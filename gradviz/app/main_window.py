@@ -15,7 +15,7 @@ from gradviz.app.camera_link import CameraLink
 from gradviz.app.contour_view import ContourView
 from gradviz.app.document import DocumentKeeper
 from gradviz.app.edit_history import UndoKeeper
-from gradviz.app.export_dialog import export_image_from, export_video_from
+from gradviz.app.export_dialog import copy_picture_from, export_image_from, export_video_from
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.formula_panel import FormulaPanel
 from gradviz.app.lesson_player import LessonPlayer
@@ -159,6 +159,8 @@ class MainWindow(QMainWindow):
         self.copy_latex_action = self._action("Copy f and its partials as &LaTeX", self._copy_equations_as_latex,
                                               "Ctrl+Shift+C", "One line each: f(x, y) = … and ∂f/∂x = …, as typed")
         edit_menu.addAction(self.copy_latex_action)
+        edit_menu.addAction(self._action("Copy &picture", lambda: copy_picture_from(self), "Ctrl+Alt+C",
+                                         "The current step as a picture for slides, drawn as Export image draws it"))
         self.formula_panel.derivatives_label.add_copy_action(self.copy_latex_action)
         edit_menu.aboutToShow.connect(self.edit_history.record)  # names the edit just made
 
