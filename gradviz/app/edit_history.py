@@ -71,31 +71,29 @@ class UndoKeeper(QObject):
 
     def undo(self) -> None:
         """Go back to the state before the last edit (an edit not yet recorded is the one taken back)."""
-        self.record()
-        current, previous = self.history.current, self.history.previous
-        if current is None or previous is None:
-            self._window.statusBar().showMessage("Nothing to undo.", 4000)
-            return
-        self._bring_back(self.history.undo(), f"Undone: {change_name(previous, current)}")
+        self._go(forward=False)
 
     def redo(self) -> None:
         """Make the last undone edit again."""
-        self.record()
-        current, following = self.history.current, self.history.next
-        if current is None or following is None:
-            self._window.statusBar().showMessage("Nothing to redo.", 4000)
-            return
-        self._bring_back(self.history.redo(), f"Redone: {change_name(current, following)}")
+        self._go(forward=True)
 
-    def _bring_back(self, state: Scenario | None, message: str) -> None:
-        """Show a recorded state's edits (its formula analysed again in the background)."""
-        assert state is not None  # undo and redo return one when previous or next is there
+    def _go(self, forward: bool) -> None:
+        """Undo or redo: show the state before (or after) the current one, and say what changed."""
+        self.record()
+        history = self.history
+        current, other = history.current, history.next if forward else history.previous
+        if current is None or other is None:
+            self._window.statusBar().showMessage(f"Nothing to {'redo' if forward else 'undo'}.", 4000)
+            return
+        state = history.redo() if forward else history.undo()
+        assert state is not None  # there was one to go to
         self._awaiting = state
         self._window.formula_panel.show_formula_text(state.formula)
         probe = None if self._session.probe is None else dict(self._session.probe)
         self._window.controller.submit_scenario(replace(state, probe=probe), restore=True)
         self._show_actions()
-        self._window.statusBar().showMessage(message, 4000)
+        change = change_name(current, other) if forward else change_name(other, current)
+        self._window.statusBar().showMessage(f"{'Redone' if forward else 'Undone'}: {change}", 4000)
 
     def _show_actions(self) -> None:
         """Name what Undo and Redo would change, and enable only what can be done."""

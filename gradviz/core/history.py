@@ -61,20 +61,19 @@ class EditHistory(Generic[State]):
 
     def undo(self) -> State | None:
         """Go back one state and return it (None, and nothing changes, when there is none)."""
-        if not self._past:
-            return None
-        if self.current is not None:
-            self._future.append(self.current)
-        self.current = self._past.pop()
-        return self.current
+        return self._move(self._past, self._future)
 
     def redo(self) -> State | None:
         """Go forward to the state last undone and return it (None when there is none)."""
-        if not self._future:
+        return self._move(self._future, self._past)
+
+    def _move(self, source: list[State], target: list[State]) -> State | None:
+        """Make the last state of source the current one, the current one going to target."""
+        if not source:
             return None
         if self.current is not None:
-            self._past.append(self.current)
-        self.current = self._future.pop()
+            target.append(self.current)
+        self.current = source.pop()
         return self.current
 
 
