@@ -122,17 +122,25 @@ def test_undo_leaves_what_is_watched_and_how_as_it_is(make_main_window, qtbot, w
         window.presentation.toggle()
 
 
-def test_undo_in_a_lesson_keeps_the_lesson_open(make_main_window, qtbot) -> None:
+def test_undo_in_a_lesson_stays_within_the_scene_and_keeps_the_lesson_open(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     activate(window, qtbot)
     lesson = shipped_lessons()[0]
     window.lesson_player.open_lesson(lesson)
     settle(window, qtbot)
+    window.session.update_run(0, lr=window.session.run_specs[0].lr * 2)
+    settle(window, qtbot)
+    window.lesson_player.next_scene()
+    settle(window, qtbot)
+    assert not window.edit_history.undo_action.isEnabled(), "the scene is where undo starts (PageUp goes back)"
     scene_lr = window.session.run_specs[0].lr
     window.session.update_run(0, lr=scene_lr * 2)
     undo(window, qtbot)
     assert window.session.run_specs[0].lr == scene_lr
     assert window.lesson_player.lesson is lesson and window.lesson_player.caption_bar.isVisible()
+    assert window.lesson_player.index == 1
+    assert window.session.analysis.formula.text == lesson.scenes[1].scenario.formula
+    assert not window.edit_history.undo_action.isEnabled()
 
 
 def test_undo_keeps_an_edit_unsaved(make_main_window, qtbot) -> None:

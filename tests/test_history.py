@@ -69,3 +69,13 @@ def test_an_edit_is_named_by_the_parts_it_changed() -> None:
     assert changed_parts(before, many) == ["grid", "held values", "step budget", "contour fill"]
     assert change_name(before, many) == "4 settings"
     assert change_name(before, before) == "nothing"
+
+
+def test_starting_over_forgets_before_and_after() -> None:
+    history: EditHistory[str] = EditHistory()
+    for state in ("a", "b", "c"):
+        history.record(state)
+    history.undo()
+    history.start_over("scene")
+    assert history.current == "scene" and history.previous is None and history.next is None
+    assert history.undo() is None

@@ -40,7 +40,7 @@ class UndoKeeper(QObject):
         for signal in (session.formula_changed, session.plot_changed, session.field_changed, session.runs_changed,
                        session.view_changed):
             signal.connect(lambda *_: self._changed())
-        session.scenario_applied.connect(lambda _scenario: self.record())  # opened whole: an edit at once
+        session.scenario_applied.connect(lambda _scenario: self._opened())
         self._show_actions()
 
     def _action(self, text: str, shortcut: QKeySequence.StandardKey, slot: object) -> QAction:
@@ -57,6 +57,23 @@ class UndoKeeper(QObject):
         if self.history.current is not None:
             self.undo_action.setEnabled(True)
 
+    def _opened(self) -> None:
+        """A whole scenario was opened: an edit at once; a lesson's scene starts the history over.
+
+        Undo stays within a scene: the caption belongs to it, and PageUp goes back to the scene before.
+        """
+        if self._window.lesson_player.lesson is None:  # the player has closed a lesson whose scene this is not
+            self.record()
+            return
+        self._timer.stop()
+        self._awaiting = None
+        self.history.start_over(self._state())
+        self._show_actions()
+
+    def _state(self) -> Scenario:
+        """What the session shows, as undo records it."""
+        return replace(edited_part(self._session.scenario()), probe=None)
+
     def record(self) -> None:
         """Take what the session shows now as the newest edit, unless it is the last one recorded."""
         self._timer.stop()
@@ -66,7 +83,7 @@ class UndoKeeper(QObject):
                 return
             self._awaiting = None
         if self._session.analysis is not None:
-            self.history.record(replace(edited_part(self._session.scenario()), probe=None))
+            self.history.record(self._state())
         self._show_actions()
 
     def undo(self) -> None:

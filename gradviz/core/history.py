@@ -59,6 +59,12 @@ class EditHistory(Generic[State]):
         self.current = state
         return True
 
+    def start_over(self, state: State) -> None:
+        """Forget the states before and after: `state` is the current one and the first there is."""
+        self._past.clear()
+        self._future.clear()
+        self.current = state
+
     def undo(self) -> State | None:
         """Go back one state and return it (None, and nothing changes, when there is none)."""
         return self._move(self._past, self._future)
