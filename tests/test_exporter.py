@@ -245,6 +245,21 @@ def test_the_caption_says_why_the_run_stopped_once_it_has(window, tmp_path) -> N
     assert green_in_caption(last) > 50
 
 
+def test_an_exported_legend_names_no_keys(make_main_window) -> None:
+    shown = make_main_window("exercise-loss")
+    axis = shown.session.plot.axes[0]
+    low, high = shown.session.plot.ranges[axis]
+    shown.session.set_range(axis, low, high + 3 * (high - low))  # x drawn at a quarter of y's scale
+    renderer = FrameRenderer(copy_session(shown.session), (1280, 720), "contour", overlay=False)
+    try:
+        renderer.render_step(0)
+        legend = " ".join(renderer.contour_view.probe_text.legend_texts)
+    finally:
+        renderer.close()
+    assert "scales differ" in legend or "right angle looks skewed" in legend
+    assert "equal aspect" not in legend, "a picture for slides has no keys to press"
+
+
 def test_contour_panel_as_svg(window, tmp_path) -> None:
     options = ExportOptions(kind="image", size=(800, 600), panels="contour")
     path = export_contour_svg(window.session, options, tmp_path / "map.svg")

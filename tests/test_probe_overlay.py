@@ -127,6 +127,9 @@ def test_the_notes_name_the_function_and_the_plotted_variables() -> None:
     assert surface.legend[-1].text.endswith("their slopes in L")
     assert contour.aspect_note.text.startswith("w₁ and w₂ drawn at different scales")
     assert contour.aspect_note.short == "scales differ (E: equal aspect)"
+    _, exported = ProbePresenter(session, None, None, key_hints=False).compute()
+    assert exported.aspect_note.text.endswith("the right angle looks skewed"), "a picture for slides has no keys"
+    assert exported.aspect_note.short == "scales differ"
 
 
 def test_tangent_plane_and_its_equation() -> None:

@@ -356,7 +356,7 @@ class FrameRenderer:
             self._presenters.append(SurfacePresenter(session, self.surface_view))
         if self.contour_view is not None:
             self._presenters.append(ContourPresenter(session, self.contour_view))
-        self._presenters.append(ProbePresenter(session, self.surface_view, self.contour_view))
+        self._presenters.append(ProbePresenter(session, self.surface_view, self.contour_view, key_hints=False))
         self._exports = contextlib.ExitStack()
         self.contour_export: ContourExport | None = None
         if self.contour_view is not None:

@@ -65,8 +65,9 @@ ARROW_MIN_ROOM = 0.04  # …unless the point is closer to it than this share of 
 REFERENCE_PERCENTILE = 90  # the gradient magnitude drawn at full length, among the grid's
 NEWTON_STEPS = 2
 DIGITS = 4
-ASPECT_NOTE = "{} and {} drawn at different scales: the right angle looks skewed ({}: equal aspect)"
-ASPECT_NOTE_SHORT = "scales differ ({}: equal aspect)"
+ASPECT_NOTE = "{} and {} drawn at different scales: the right angle looks skewed"
+ASPECT_NOTE_SHORT = "scales differ"
+ASPECT_KEY_HINT = " ({}: equal aspect)"  # in the window only: a picture for slides has no keys
 LOG_NOTE = "Log height: the lines touch the drawn curves; the labels give their slopes in {}"
 PLANE_SWATCH: RgbaColour = (0.9, 0.9, 0.94, 1.0)
 
@@ -271,10 +272,10 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
                                aspect_note=aspect_note(probe.axes))
 
 
-def aspect_note(axes: tuple[str, ...]) -> LegendRow:
-    """The note that the right angle looks skewed, with its short form for a crowded legend."""
-    return LegendRow(ASPECT_NOTE.format(*map(unicode_name, axes), ASPECT_SHORTCUT), note=True,
-                     short=ASPECT_NOTE_SHORT.format(ASPECT_SHORTCUT))
+def aspect_note(axes: tuple[str, ...], shortcut: str | None = ASPECT_SHORTCUT) -> LegendRow:
+    """The note that the right angle looks skewed, with its short form for a crowded legend, and the key if any."""
+    hint = "" if shortcut is None else ASPECT_KEY_HINT.format(shortcut)
+    return LegendRow(ASPECT_NOTE.format(*map(unicode_name, axes)) + hint, note=True, short=ASPECT_NOTE_SHORT + hint)
 
 
 def curve_overlay(probe: Probe, scale: HeightScale, field: GridField, ranges: Mapping[str, tuple[float, float]],
@@ -311,8 +312,11 @@ class ProbePresenter:
     height scale. Either view may be None (an export may draw one only).
     """
 
-    def __init__(self, session: Session, surface_view: SurfaceView | None, contour_view: ContourView | None) -> None:
+    def __init__(self, session: Session, surface_view: SurfaceView | None, contour_view: ContourView | None,
+                 key_hints: bool = True) -> None:
+        """Draw on these views (key_hints: name the keys that change the picture, as the window does)."""
         self.session = session
+        self.key_hints = key_hints
         self.surface_view = surface_view
         self.contour_view = contour_view
         self.shown = _remembered(PARTIALS_KEY, True)
@@ -371,7 +375,8 @@ class ProbePresenter:
         surface = surface_overlay(probe, slices, scale, field, ranges, name, self.plane_shown)
         if len(axes) == 1:
             return surface, curve_overlay(probe, scale, field, ranges, name)
-        return surface, map_overlay(probe, compiled, field, ranges, name, self._gradient_reference(field))
+        overlay = map_overlay(probe, compiled, field, ranges, name, self._gradient_reference(field))
+        return surface, overlay if self.key_hints else replace(overlay, aspect_note=aspect_note(axes, None))
 
     def _gradient_reference(self, field: GridField) -> float:
         """The field's reference gradient magnitude (computed once per field)."""
