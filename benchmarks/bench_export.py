@@ -77,9 +77,9 @@ def frame_breakdown(session: object, options: object) -> dict[str, float]:
 
     from gradviz.app.exporter import FrameRenderer, array_as_image, copy_session
 
-    renderer = FrameRenderer(copy_session(session), options.size, options.panels, options.overlay)
+    renderer = FrameRenderer(copy_session(session), options.size, options.panels, options.overlay, options.loss)
     parts: dict[str, list[float]] = {"clock": [], "3D panel": [], "contour panel": [], "caption": [],
-                                     "contour panel drawn whole": []}
+                                     "contour panel drawn whole": [], **({"loss strip": []} if options.loss else {})}
     frame = renderer.render_step(0)
     image = array_as_image(frame)
     surface_slot = renderer.slot("3d")
@@ -93,8 +93,11 @@ def frame_breakdown(session: object, options: object) -> dict[str, float]:
         renderer.paint_contour_panel(painter)
         contoured = time.perf_counter()
         renderer.caption.paint(painter, renderer.session)
-        painter.end()
         captioned = time.perf_counter()
+        if options.loss:
+            renderer.paint_loss_strip(painter)
+            parts["loss strip"].append(time.perf_counter() - captioned)
+        painter.end()
         for name, seconds in zip(("clock", "3D panel", "contour panel", "caption"),
                                  (clocked - started, surfaced - clocked, contoured - surfaced, captioned - contoured),
                                  strict=True):
@@ -183,11 +186,13 @@ def main() -> int:
         print(f"export: {SIZE[0]}×{SIZE[1]} MP4, Rosenbrock from (−1.5, 2), lr 0.001, {STEPS} steps = {STEPS + 1} "
               "frames, both panels, caption on")
         rates = {}
-        for shown, title in ((True, "with the partial derivatives at the probe drawn (the app's default)"),
-                             (False, "without them (view option 'partials' off)")):
+        for shown, loss, title in (
+                (True, False, "with the partial derivatives at the probe drawn (the app's default)"),
+                (False, False, "without them (view option 'partials' off)"),
+                (True, True, "with the partial derivatives and the loss curve under the panels (--loss)")):
             app_settings().setValue(PARTIALS_KEY, shown)
             print(f"  {title}:")
-            rates[shown] = report_exports(session, options, folder, args.runs)
+            rates[(shown, loss)] = report_exports(session, replace(options, loss=loss), folder, args.runs)
         if args.baseline is None:
             print("  matplotlib baseline: not run (give --baseline SCRIPT and --baseline-python PYTHON)")
         elif not args.baseline.is_file():

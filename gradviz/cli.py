@@ -326,7 +326,7 @@ def run_export(args: argparse.Namespace) -> int:
     panels = args.panels or ("contour" if Path(out).suffix.lower() == ".svg" else "both")
     options = ExportOptions(kind="image" if image else "video", size=parse_size(args.size, "--size", 16, 8192),
                             fps=args.fps, steps_per_frame=args.steps_per_frame, panels=panels, overlay=args.overlay,
-                            hold_seconds=args.hold, orbit_degrees=args.orbit)
+                            loss=args.loss, hold_seconds=args.hold, orbit_degrees=args.orbit)
     check_target(out, options)
     session = _export_session(args)
     try:
@@ -418,6 +418,8 @@ def _command_parser() -> _Parser:
                         help="which panels (default both; contour for .svg)")
     export.add_argument("--overlay", action=argparse.BooleanOptionalAction, default=True,
                         help="caption with the formula, step, η, update rule and f (default on)")
+    export.add_argument("--loss", action="store_true",
+                        help="the loss curve (f at each step, every run) in a strip under the panels")
     export.add_argument("--hold", type=float, default=1.0, metavar="SECONDS",
                         help="show the last frame this long at the end (default 1)")
     export.add_argument("--orbit", type=float, default=0.0, metavar="DEGREES",

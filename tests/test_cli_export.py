@@ -67,6 +67,16 @@ def test_one_image_of_a_chosen_step(tmp_path, capsys) -> None:
     assert "step 4" in capsys.readouterr().err
 
 
+def test_one_image_with_the_loss_curve_under_the_panels(tmp_path) -> None:
+    plain, with_loss = tmp_path / "plain.png", tmp_path / "loss.png"
+    for target, extra in ((plain, []), (with_loss, ["--loss"])):
+        assert export("--preset", "bowl", "--size", "640x360", "--out", str(target), *extra) == 0
+    pixels = [np.frombuffer(QImage(str(path)).convertToFormat(QImage.Format.Format_RGB888).constBits(), np.uint8)
+              .reshape(360, 640, 3).astype(int) for path in (plain, with_loss)]
+    bottom = slice(300, 360)
+    assert np.abs(pixels[0][bottom] - pixels[1][bottom]).mean() > 5, "the strip has taken the panels' bottom"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -82,6 +92,8 @@ def test_one_image_of_a_chosen_step(tmp_path, capsys) -> None:
         (["--preset", "bowl", "--out", "a.avi"], "use .mp4 or .gif"),
         (["--preset", "bowl", "--out", "missing/a.mp4"], "does not exist"),
         (["--preset", "bowl", "--panels", "both", "--out", "a.svg"], "contour panel only"),
+        (["--preset", "bowl", "--loss", "--out", "a.svg"], "leave out the loss curve"),
+        (["--preset", "bowl", "--loss", "--size", "640x200", "--out", "a.png"], "at least 240 pixels high"),
         (["--preset", "bowl"], "required: --out"),
     ],
 )

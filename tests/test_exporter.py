@@ -24,6 +24,7 @@ from gradviz.app.exporter import (
     frame_steps,
 )
 from gradviz.app.panel_base import OUTCOME_COLOURS
+from gradviz.app.presenters import run_colour
 from gradviz.export import ExportCancelled, ExportError, probe_video, read_video_frames
 
 SMALL = (320, 180)
@@ -225,6 +226,35 @@ def test_png_image_at_full_hd_has_the_caption_above_both_panels(window, tmp_path
         assert (half[..., :3].min(axis=2) < 200).mean() > 0.1
 
 
+def test_the_loss_curve_runs_under_the_panels_with_the_clock_at_the_step(window) -> None:
+    options = ExportOptions(kind="image", size=(1280, 720), loss=True)
+    renderer = FrameRenderer(copy_session(window.session), options.size, options.panels, options.overlay, options.loss)
+    try:
+        strip = renderer.slot("loss")
+        assert (strip.left, strip.size[0], strip.top + strip.size[1]) == (0, 1280, 720)
+        assert all(slot.top + slot.size[1] == strip.top for slot in renderer.slots if slot.name != "loss")
+        frames = {step: renderer.render_step(step)[strip.top:, :, :3].astype(int) for step in (5, 25)}
+    finally:
+        renderer.close()
+    orange = np.array(run_colour(0)[:3]) * 255
+    for pixels in frames.values():
+        assert (np.abs(pixels - orange).max(axis=2) < 40).sum() > 300, "run 1's f, in its colour"
+
+    def clock_column(pixels: np.ndarray) -> int:
+        """The darkest dashed column right of the step axis's labels (at about 52 pixels)."""
+        dark = (np.abs(pixels - (60, 60, 70)).max(axis=2) < 30).sum(axis=0)
+        return 100 + int(np.argmax(dark[100:]))
+
+    assert clock_column(frames[25]) - clock_column(frames[5]) > 0.5 * 1280 * 20 / 29, "the clock moves along the steps"
+
+
+def test_the_loss_curve_needs_room_and_a_picture(tmp_path) -> None:
+    with pytest.raises(ExportError, match="at least 240 pixels high"):
+        ExportOptions(size=(1280, 200), loss=True)
+    with pytest.raises(ExportError, match="leave out the loss curve"):
+        exporter.check_image_target(tmp_path / "map.svg", ExportOptions(kind="image", panels="contour", loss=True))
+
+
 def test_the_caption_says_why_the_run_stopped_once_it_has(window, tmp_path) -> None:
     window.session.update_run(0, max_steps=500)
     result = window.session.runs[0]
@@ -275,12 +305,13 @@ def test_the_dialog_remembers_the_last_choices(window) -> None:
     dialog.height_box.setValue(360)
     dialog.panels_box.setCurrentIndex(dialog.panels_box.findData("contour"))
     dialog.orbit_box.setValue(90.0)
+    dialog.loss_check.setChecked(True)
     dialog.format_box.setCurrentIndex(dialog.format_box.findData("gif"))
     assert dialog.target().endswith(".gif")
     dialog.remember()
     again = ExportDialog("video", window.session, window)
     options = again.options()
-    assert (options.size, options.panels, options.orbit_degrees) == ((640, 360), "contour", 90.0)
+    assert (options.size, options.panels, options.orbit_degrees, options.loss) == ((640, 360), "contour", 90.0, True)
     assert again.target().endswith(".gif")
     assert "frames" in again.summary.text()
 

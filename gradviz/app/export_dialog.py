@@ -103,6 +103,7 @@ class ExportDialog(QDialog):
         for key, title in PANEL_CHOICES:
             self.panels_box.addItem(title, key)
         self.overlay_check = QCheckBox("Caption: formula, step, η, update rule and f")
+        self.loss_check = QCheckBox("Loss curve: f at each step, under the panels")
         self.fps_box = self._spin_box(int(MIN_FPS), int(MAX_FPS), " fps")
         self.steps_box = self._spin_box(1, 10_000, " step per frame")
         self.steps_box.valueChanged.connect(
@@ -117,6 +118,7 @@ class ExportDialog(QDialog):
         form.addRow("Size", size_row)
         form.addRow("Panels", self.panels_box)
         form.addRow("", self.overlay_check)
+        form.addRow("", self.loss_check)
         if kind == "video":
             form.addRow("Speed", self.fps_box)
             form.addRow("Steps", self.steps_box)
@@ -169,6 +171,7 @@ class ExportDialog(QDialog):
         self.height_box.setValue(remembered.size[1])
         self.panels_box.setCurrentIndex(max(0, self.panels_box.findData(remembered.panels)))
         self.overlay_check.setChecked(remembered.overlay)
+        self.loss_check.setChecked(remembered.loss)
         self.fps_box.setValue(round(remembered.fps))
         self.steps_box.setValue(remembered.steps_per_frame)
         self.hold_box.setValue(remembered.hold_seconds)
@@ -181,7 +184,7 @@ class ExportDialog(QDialog):
         settings.setValue("export/folder", str(Path(self.target().rstrip("/" + os.sep)).parent))
         settings.setValue(self._key("format"), self.format_box.currentData())
         for name, value in (("width", options.size[0]), ("height", options.size[1]), ("panels", options.panels),
-                            ("overlay", options.overlay), ("fps", options.fps),
+                            ("overlay", options.overlay), ("loss", options.loss), ("fps", options.fps),
                             ("steps_per_frame", options.steps_per_frame), ("hold_seconds", options.hold_seconds),
                             ("orbit_degrees", options.orbit_degrees)):
             settings.setValue(self._key(name), value)
@@ -198,6 +201,7 @@ class ExportDialog(QDialog):
         if svg:
             self.panels_box.setCurrentIndex(self.panels_box.findData("contour"))
         self.panels_box.setEnabled(not svg)
+        self.loss_check.setEnabled(not svg)  # a drawing of the contour panel alone
 
     def _size_preset_chosen(self) -> None:
         size = self.size_box.currentData()
@@ -236,7 +240,8 @@ class ExportDialog(QDialog):
         return ExportOptions(
             kind=self.kind, size=(self.width_box.value(), self.height_box.value()), fps=float(self.fps_box.value()),
             steps_per_frame=self.steps_box.value(), panels=self.panels_box.currentData(),
-            overlay=self.overlay_check.isChecked(), hold_seconds=self.hold_box.value(),
+            overlay=self.overlay_check.isChecked(), loss=self.loss_check.isChecked() and self.suffix() != ".svg",
+            hold_seconds=self.hold_box.value(),
             orbit_degrees=self.orbit_box.value(),
         )
 
@@ -270,6 +275,7 @@ def remembered_options(kind: str) -> ExportOptions:
             fps=float(value("fps", defaults.fps, float)),
             steps_per_frame=int(value("steps_per_frame", defaults.steps_per_frame, int)),
             panels=str(value("panels", defaults.panels, str)), overlay=bool(value("overlay", defaults.overlay, bool)),
+            loss=bool(value("loss", defaults.loss, bool)),
             hold_seconds=float(value("hold_seconds", defaults.hold_seconds, float)),
             orbit_degrees=float(value("orbit_degrees", defaults.orbit_degrees, float)),
         )

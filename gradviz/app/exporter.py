@@ -22,11 +22,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 import sympy
 from PySide6 import QtCore, QtGui
 
 from gradviz.app.camera_link import camera_of, show_camera
 from gradviz.app.contour_view import ContourExport, ContourView
+from gradviz.app.loss_plot import LossPlot
 from gradviz.app.panel_base import MUTED_COLOUR, OUTCOME_COLOURS, WRONG_SIGN_COLOUR
 from gradviz.app.presentation import scale_view
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter, run_colour
@@ -56,6 +58,9 @@ MIN_SIDE, MAX_SIDE = 16, 8192
 MIN_FPS, MAX_FPS = 1.0, 120.0
 MAX_HOLD_SECONDS = 60.0
 MAX_ORBIT_DEGREES = 3600.0
+LOSS_SHARE = 0.24  # of the frame's height under the caption, for the loss strip
+LOSS_LEAST = 110  # layout pixels: room for the plot's axes and a curve
+LOSS_LEAST_FRAME_HEIGHT = 240
 CAPTION_FONT_FRACTION = 0.026
 CAPTION_MIN_FONT_PIXELS = 9
 CAPTION_MAX_RUNS = 4
@@ -78,6 +83,7 @@ class ExportOptions:
     steps_per_frame: int = 1
     panels: str = "both"
     overlay: bool = True
+    loss: bool = False  # f against the step for every run, in a strip under the panels
     hold_seconds: float = 1.0
     orbit_degrees: float = 0.0
 
@@ -92,6 +98,9 @@ class ExportOptions:
         if not (least_width <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
             raise ExportError(f"the frame size must be {least_width} to {MAX_SIDE} pixels wide and {MIN_SIDE} to "
                               f"{MAX_SIDE} high, not {width}×{height}")
+        if self.loss and height < LOSS_LEAST_FRAME_HEIGHT:
+            raise ExportError(f"the loss curve needs a frame at least {LOSS_LEAST_FRAME_HEIGHT} pixels high, "
+                              f"not {height}")
         if not MIN_FPS <= self.fps <= MAX_FPS:
             raise ExportError(f"fps must be between {MIN_FPS:g} and {MAX_FPS:g}, not {self.fps:g}")
         if self.steps_per_frame < 1:
@@ -123,21 +132,28 @@ def layout_scale(frame_height: int) -> float:
     return max(frame_height / LAYOUT_HEIGHT, MIN_LAYOUT_SCALE)
 
 
-def panel_slots(size: tuple[int, int], panels: str, top: int = 0) -> tuple[PanelSlot, ...]:
+def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = False) -> tuple[PanelSlot, ...]:
     """The panels of a frame of this size below its top rows, left to right (3D left of contour, as in the window).
 
-    Every panel is laid out at the scale of the whole frame's height, so text is alike with or without a caption.
+    With loss, the loss plot takes a strip of the whole width under them. Every panel is laid out at the scale of
+    the whole frame's height, so text is alike with or without a caption.
     """
     width, height = size
     names = ("3d", "contour") if panels == "both" else (panels,)
     scale = layout_scale(height)
     edges = [round(width * i / len(names)) for i in range(len(names) + 1)]
-    panel_height = height - top
-    return tuple(
-        PanelSlot(name, left, top, (right - left, panel_height),
-                  (max(1, round((right - left) / scale)), max(1, round(panel_height / scale))))
-        for name, left, right in zip(names, edges[:-1], edges[1:], strict=True)
-    )
+    strip = max(round((height - top) * LOSS_SHARE), min(round(LOSS_LEAST * scale), height - top - 1)) if loss else 0
+    panel_height = height - top - strip
+
+    def slot(name: str, left: int, slot_top: int, slot_width: int, slot_height: int) -> PanelSlot:
+        layout = (max(1, round(slot_width / scale)), max(1, round(slot_height / scale)))
+        return PanelSlot(name, left, slot_top, (slot_width, slot_height), layout)
+
+    slots = [slot(name, left, top, right - left, panel_height)
+             for name, left, right in zip(names, edges[:-1], edges[1:], strict=True)]
+    if loss:
+        slots.append(slot("loss", 0, top + panel_height, width, strip))
+    return tuple(slots)
 
 
 def frame_steps(last_step: int, steps_per_frame: int) -> list[int]:
@@ -148,8 +164,8 @@ def frame_steps(last_step: int, steps_per_frame: int) -> list[int]:
     return steps
 
 
-def lay_out_hidden(view: ContourView, size: tuple[int, int]) -> None:
-    """Size a hidden contour view and lay it out as a shown window of that size would be.
+def lay_out_hidden(view: pg.GraphicsView, plot_item: pg.PlotItem, size: tuple[int, int]) -> None:
+    """Size a hidden plot (the contour view, the loss plot) and lay it out as a shown window of that size would be.
 
     A hidden widget gets its resize event only when shown: without it the plot layout keeps its default size
     and every render lays the axes out anew at the frame's size and back (slow). pyqtgraph places an axis
@@ -159,7 +175,7 @@ def lay_out_hidden(view: ContourView, size: tuple[int, int]) -> None:
     resize = QtGui.QResizeEvent(QtCore.QSize(*size), QtCore.QSize(*size))
     QtCore.QCoreApplication.sendEvent(view.viewport(), resize)
     QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.LayoutRequest)
-    for axis in (view.plot_item.getAxis("left"), view.plot_item.getAxis("bottom")):
+    for axis in (plot_item.getAxis("left"), plot_item.getAxis("bottom")):
         axis.resizeEvent()
 
 
@@ -333,15 +349,16 @@ class FrameRenderer:
     The session should be the renderer's own (see copy_session): rendering moves its clock.
     """
 
-    def __init__(self, session: Session, size: tuple[int, int], panels: str = "both", overlay: bool = True) -> None:
-        """Build the views for the panels asked for, laid out for frames of size (width, height)."""
+    def __init__(self, session: Session, size: tuple[int, int], panels: str = "both", overlay: bool = True,
+                 loss: bool = False) -> None:
+        """Build the views for the panels asked for (and the loss plot under them), laid out for frames of size."""
         if session.analysis is None or session.field is None:
             raise ExportError("there is nothing to export yet: no formula has been analysed")
         keep_singletons_alive()
         self.session = session
         self.size = (int(size[0]), int(size[1]))
         self.caption = Caption(session, self.size) if overlay else None
-        self.slots = panel_slots(self.size, panels, self.caption.height if self.caption is not None else 0)
+        self.slots = panel_slots(self.size, panels, self.caption.height if self.caption is not None else 0, loss)
         names = [slot.name for slot in self.slots]
         self.surface_view = SurfaceView() if "3d" in names else None
         self.contour_view = ContourView() if "contour" in names else None
@@ -360,8 +377,14 @@ class FrameRenderer:
         self._exports = contextlib.ExitStack()
         self.contour_export: ContourExport | None = None
         if self.contour_view is not None:
-            lay_out_hidden(self.contour_view, self.slot("contour").layout_size)
+            lay_out_hidden(self.contour_view, self.contour_view.plot_item, self.slot("contour").layout_size)
             self.contour_export = self._exports.enter_context(self.contour_view.exporting(*self.slot("contour").size))
+        self.loss_plot: LossPlot | None = None
+        if loss:  # the window's loss panel; its plot is drawn into the strip
+            self.loss_plot = LossPlot(session)
+            self.loss_plot.refresh()
+            plot = self.loss_plot.plot
+            lay_out_hidden(plot, plot.getPlotItem(), self.slot("loss").layout_size)
         self._orbit = 0.0
         self.camera: Camera | None = None
         if self.surface_view is not None:
@@ -387,13 +410,17 @@ class FrameRenderer:
         image = array_as_image(frame)
         # OpenGL draws the 3D panel on its own threads while the contour panel is painted here
         pending = self.surface_view.start_render(*self.slot("3d").size) if self.surface_view is not None else None
-        if self.contour_view is not None:
+        if self.contour_view is not None or self.loss_plot is not None:
             painter = QtGui.QPainter(image)
-            self.paint_contour_panel(painter)
+            if self.contour_view is not None:
+                self.paint_contour_panel(painter)
+            if self.loss_plot is not None:
+                self.paint_loss_strip(painter)
             painter.end()
         if pending is not None:
             slot = self.slot("3d")
-            frame[slot.top :, slot.left : slot.left + slot.size[0]] = self.surface_view.finish_render(pending)
+            frame[slot.top : slot.top + slot.size[1], slot.left : slot.left + slot.size[0]] = (
+                self.surface_view.finish_render(pending))
         if self.caption is not None:
             painter = QtGui.QPainter(image)
             self.caption.paint(painter, self.session)
@@ -408,6 +435,17 @@ class FrameRenderer:
         painter.translate(slot.left, slot.top)
         painter.setClipRect(0, 0, *slot.size)
         self.contour_export.paint(painter, cached)
+        painter.restore()
+
+    def paint_loss_strip(self, painter: QtGui.QPainter) -> None:
+        """The loss plot, its clock line at the current step, scaled into its strip under the panels."""
+        assert self.loss_plot is not None
+        slot = self.slot("loss")
+        layout_width, layout_height = slot.layout_size
+        painter.save()
+        painter.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
+        self.loss_plot.plot.render(painter, QtCore.QRectF(slot.left, slot.top, *slot.size),
+                                   QtCore.QRect(0, 0, layout_width, layout_height))
         painter.restore()
 
     def slot(self, name: str) -> PanelSlot:
@@ -428,10 +466,10 @@ class FrameRenderer:
         self.contour_export = None
         if self.surface_view is not None:
             self.surface_view.release_gl()
-        for view in (self.surface_view, self.contour_view):
-            if view is not None:
-                view.deleteLater()
-        self.surface_view = self.contour_view = None
+        for widget in (self.surface_view, self.contour_view, self.loss_plot):
+            if widget is not None:
+                widget.deleteLater()
+        self.surface_view = self.contour_view = self.loss_plot = None
         self._presenters.clear()
 
 
@@ -460,7 +498,7 @@ class VideoExport:
         self.draw_seconds = 0.0
         self.write_seconds = 0.0
         self._renderer: FrameRenderer | None = FrameRenderer(session_copy, options.size, options.panels,
-                                                             options.overlay)
+                                                             options.overlay, options.loss)
         self._last_frame: np.ndarray | None = None
 
     @property
@@ -535,7 +573,7 @@ def export_image(session: Session, options: ExportOptions, path: str | os.PathLi
 
 def render_image(session: Session, options: ExportOptions, step: int | None = None) -> np.ndarray:
     """One step (default: the session's current step) as an export frame, a (height, width, 4) RGBA array."""
-    renderer = FrameRenderer(copy_session(session), options.size, options.panels, options.overlay)
+    renderer = FrameRenderer(copy_session(session), options.size, options.panels, options.overlay, options.loss)
     try:
         return renderer.render_step(session.step if step is None else step)
     finally:
@@ -549,6 +587,8 @@ def check_image_target(path: str | os.PathLike[str], options: ExportOptions) -> 
         raise ExportError(f"cannot save an image as {target.name}: use .png, or .svg for the contour panel")
     if target.suffix.lower() == ".svg" and options.panels != "contour":
         raise ExportError("an SVG holds the contour panel only; choose the contour panel")
+    if target.suffix.lower() == ".svg" and options.loss:
+        raise ExportError("an SVG holds the contour panel only; leave out the loss curve, or save a PNG")
     if target.is_dir():
         raise ExportError(f"{target} is a folder; give a file name")
     check_writable_folder(target.parent)
