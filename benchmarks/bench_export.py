@@ -77,7 +77,8 @@ def frame_breakdown(session: object, options: object) -> dict[str, float]:
 
     from gradviz.app.exporter import FrameRenderer, array_as_image, copy_session
 
-    renderer = FrameRenderer(copy_session(session), options.size, options.panels, options.overlay, options.loss)
+    renderer = FrameRenderer(copy_session(session), options.size, options.panels, options.overlay,
+                             options.loss_scale)
     parts: dict[str, list[float]] = {"clock": [], "3D panel": [], "contour panel": [], "caption": [],
                                      "contour panel drawn whole": [], **({"loss strip": []} if options.loss else {})}
     frame = renderer.render_step(0)

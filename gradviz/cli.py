@@ -326,7 +326,8 @@ def run_export(args: argparse.Namespace) -> int:
     panels = args.panels or ("contour" if Path(out).suffix.lower() == ".svg" else "both")
     options = ExportOptions(kind="image" if image else "video", size=parse_size(args.size, "--size", 16, 8192),
                             fps=args.fps, steps_per_frame=args.steps_per_frame, panels=panels, overlay=args.overlay,
-                            loss=args.loss, hold_seconds=args.hold, orbit_degrees=args.orbit)
+                            loss=args.loss or args.loss_log, loss_log=args.loss_log, hold_seconds=args.hold,
+                            orbit_degrees=args.orbit)
     check_target(out, options)
     session = _export_session(args)
     try:
@@ -420,6 +421,7 @@ def _command_parser() -> _Parser:
                         help="caption with the formula, step, η, update rule and f (default on)")
     export.add_argument("--loss", action="store_true",
                         help="the loss curve (f at each step, every run) in a strip under the panels")
+    export.add_argument("--loss-log", action="store_true", help="the loss curve on a logarithmic scale")
     export.add_argument("--hold", type=float, default=1.0, metavar="SECONDS",
                         help="show the last frame this long at the end (default 1)")
     export.add_argument("--orbit", type=float, default=0.0, metavar="DEGREES",

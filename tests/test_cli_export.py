@@ -77,6 +77,20 @@ def test_one_image_with_the_loss_curve_under_the_panels(tmp_path) -> None:
     assert np.abs(pixels[0][bottom] - pixels[1][bottom]).mean() > 5, "the strip has taken the panels' bottom"
 
 
+def test_the_loss_curve_on_a_log_scale_shows_the_late_steps(tmp_path) -> None:
+    """Rosenbrock's f falls from about 100 to near 0 at once: linear, the rest is a flat line on the axis."""
+    heights = {}
+    for scale, extra in (("linear", ["--loss"]), ("log", ["--loss-log"])):
+        target = tmp_path / f"{scale}.png"
+        assert export("--preset", "rosenbrock", "--size", "640x360", "--no-overlay", "--out", str(target), *extra) == 0
+        image = QImage(str(target)).convertToFormat(QImage.Format.Format_RGB888)
+        pixels = np.frombuffer(image.constBits(), np.uint8).reshape(360, 640, 3).astype(int)[270:, 320:]
+        orange = np.array((213, 94, 0))
+        rows = np.nonzero((np.abs(pixels - orange).max(axis=2) < 60).any(axis=1))[0]
+        heights[scale] = rows.max() - rows.min() if rows.size else 0
+    assert heights["log"] > heights["linear"] + 10, heights
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

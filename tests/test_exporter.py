@@ -228,7 +228,8 @@ def test_png_image_at_full_hd_has_the_caption_above_both_panels(window, tmp_path
 
 def test_the_loss_curve_runs_under_the_panels_with_the_clock_at_the_step(window) -> None:
     options = ExportOptions(kind="image", size=(1280, 720), loss=True)
-    renderer = FrameRenderer(copy_session(window.session), options.size, options.panels, options.overlay, options.loss)
+    renderer = FrameRenderer(copy_session(window.session), options.size, options.panels, options.overlay,
+                             options.loss_scale)
     try:
         strip = renderer.slot("loss")
         assert (strip.left, strip.size[0], strip.top + strip.size[1]) == (0, 1280, 720)
@@ -305,13 +306,14 @@ def test_the_dialog_remembers_the_last_choices(window) -> None:
     dialog.height_box.setValue(360)
     dialog.panels_box.setCurrentIndex(dialog.panels_box.findData("contour"))
     dialog.orbit_box.setValue(90.0)
-    dialog.loss_check.setChecked(True)
+    dialog.loss_box.setCurrentIndex(dialog.loss_box.findData("log"))
     dialog.format_box.setCurrentIndex(dialog.format_box.findData("gif"))
     assert dialog.target().endswith(".gif")
     dialog.remember()
     again = ExportDialog("video", window.session, window)
     options = again.options()
-    assert (options.size, options.panels, options.orbit_degrees, options.loss) == ((640, 360), "contour", 90.0, True)
+    assert (options.size, options.panels, options.orbit_degrees, options.loss_scale) == ((640, 360), "contour", 90.0,
+                                                                                         "log")
     assert again.target().endswith(".gif")
     assert "frames" in again.summary.text()
 

@@ -55,6 +55,7 @@ from gradviz.core.session import Session
 SIZE_PRESETS = (("1280 × 720 (HD)", (1280, 720)), ("1920 × 1080 (Full HD)", (1920, 1080)),
                 ("3840 × 2160 (4K)", (3840, 2160)), ("Custom", None))
 PANEL_CHOICES = (("both", "3D and contour side by side"), ("3d", "3D surface"), ("contour", "Contour map"))
+LOSS_CHOICES = (("none", ""), ("under the panels", "linear"), ("under the panels, logarithmic scale", "log"))
 # (key, title, suffix): a suffix of "/" means a folder.
 VIDEO_FORMATS = (("mp4", "MP4 video (H.264)", ".mp4"), ("gif", "GIF animation", ".gif"),
                  ("png", "PNG frames in a new folder", "/"))
@@ -103,7 +104,9 @@ class ExportDialog(QDialog):
         for key, title in PANEL_CHOICES:
             self.panels_box.addItem(title, key)
         self.overlay_check = QCheckBox("Caption: formula, step, η, update rule and f")
-        self.loss_check = QCheckBox("Loss curve: f at each step, under the panels")
+        self.loss_box = QComboBox()  # f at each step for every run, in a strip under the panels
+        for title, scale in LOSS_CHOICES:
+            self.loss_box.addItem(title, scale)
         self.fps_box = self._spin_box(int(MIN_FPS), int(MAX_FPS), " fps")
         self.steps_box = self._spin_box(1, 10_000, " step per frame")
         self.steps_box.valueChanged.connect(
@@ -118,7 +121,7 @@ class ExportDialog(QDialog):
         form.addRow("Size", size_row)
         form.addRow("Panels", self.panels_box)
         form.addRow("", self.overlay_check)
-        form.addRow("", self.loss_check)
+        form.addRow("Loss curve", self.loss_box)
         if kind == "video":
             form.addRow("Speed", self.fps_box)
             form.addRow("Steps", self.steps_box)
@@ -171,7 +174,7 @@ class ExportDialog(QDialog):
         self.height_box.setValue(remembered.size[1])
         self.panels_box.setCurrentIndex(max(0, self.panels_box.findData(remembered.panels)))
         self.overlay_check.setChecked(remembered.overlay)
-        self.loss_check.setChecked(remembered.loss)
+        self.loss_box.setCurrentIndex(max(0, self.loss_box.findData(remembered.loss_scale)))
         self.fps_box.setValue(round(remembered.fps))
         self.steps_box.setValue(remembered.steps_per_frame)
         self.hold_box.setValue(remembered.hold_seconds)
@@ -184,7 +187,8 @@ class ExportDialog(QDialog):
         settings.setValue("export/folder", str(Path(self.target().rstrip("/" + os.sep)).parent))
         settings.setValue(self._key("format"), self.format_box.currentData())
         for name, value in (("width", options.size[0]), ("height", options.size[1]), ("panels", options.panels),
-                            ("overlay", options.overlay), ("loss", options.loss), ("fps", options.fps),
+                            ("overlay", options.overlay), ("loss", options.loss), ("loss_log", options.loss_log),
+                            ("fps", options.fps),
                             ("steps_per_frame", options.steps_per_frame), ("hold_seconds", options.hold_seconds),
                             ("orbit_degrees", options.orbit_degrees)):
             settings.setValue(self._key(name), value)
@@ -201,7 +205,7 @@ class ExportDialog(QDialog):
         if svg:
             self.panels_box.setCurrentIndex(self.panels_box.findData("contour"))
         self.panels_box.setEnabled(not svg)
-        self.loss_check.setEnabled(not svg)  # a drawing of the contour panel alone
+        self.loss_box.setEnabled(not svg)  # a drawing of the contour panel alone
 
     def _size_preset_chosen(self) -> None:
         size = self.size_box.currentData()
@@ -240,7 +244,8 @@ class ExportDialog(QDialog):
         return ExportOptions(
             kind=self.kind, size=(self.width_box.value(), self.height_box.value()), fps=float(self.fps_box.value()),
             steps_per_frame=self.steps_box.value(), panels=self.panels_box.currentData(),
-            overlay=self.overlay_check.isChecked(), loss=self.loss_check.isChecked() and self.suffix() != ".svg",
+            overlay=self.overlay_check.isChecked(), loss=bool(self.loss_box.currentData()) and self.suffix() != ".svg",
+            loss_log=self.loss_box.currentData() == "log",
             hold_seconds=self.hold_box.value(),
             orbit_degrees=self.orbit_box.value(),
         )
@@ -275,7 +280,7 @@ def remembered_options(kind: str) -> ExportOptions:
             fps=float(value("fps", defaults.fps, float)),
             steps_per_frame=int(value("steps_per_frame", defaults.steps_per_frame, int)),
             panels=str(value("panels", defaults.panels, str)), overlay=bool(value("overlay", defaults.overlay, bool)),
-            loss=bool(value("loss", defaults.loss, bool)),
+            loss=bool(value("loss", defaults.loss, bool)), loss_log=bool(value("loss_log", defaults.loss_log, bool)),
             hold_seconds=float(value("hold_seconds", defaults.hold_seconds, float)),
             orbit_degrees=float(value("orbit_degrees", defaults.orbit_degrees, float)),
         )

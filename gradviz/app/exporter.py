@@ -84,6 +84,7 @@ class ExportOptions:
     panels: str = "both"
     overlay: bool = True
     loss: bool = False  # f against the step for every run, in a strip under the panels
+    loss_log: bool = False  # that strip on a logarithmic scale
     hold_seconds: float = 1.0
     orbit_degrees: float = 0.0
 
@@ -109,6 +110,11 @@ class ExportOptions:
             raise ExportError(f"the hold must be 0 to {MAX_HOLD_SECONDS:g} seconds, not {self.hold_seconds:g}")
         if not abs(self.orbit_degrees) <= MAX_ORBIT_DEGREES:
             raise ExportError(f"the orbit must be within ±{MAX_ORBIT_DEGREES:g} degrees, not {self.orbit_degrees:g}")
+
+    @property
+    def loss_scale(self) -> str:
+        """'' for no loss strip, else its scale: 'linear' or 'log'."""
+        return ("log" if self.loss_log else "linear") if self.loss else ""
 
     @property
     def hold_frames(self) -> int:
@@ -350,15 +356,18 @@ class FrameRenderer:
     """
 
     def __init__(self, session: Session, size: tuple[int, int], panels: str = "both", overlay: bool = True,
-                 loss: bool = False) -> None:
-        """Build the views for the panels asked for (and the loss plot under them), laid out for frames of size."""
+                 loss: str = "") -> None:
+        """Build the views for the panels asked for, laid out for frames of size (width, height).
+
+        loss: '' for none, else the scale ('linear' or 'log') of the loss plot in a strip under the panels.
+        """
         if session.analysis is None or session.field is None:
             raise ExportError("there is nothing to export yet: no formula has been analysed")
         keep_singletons_alive()
         self.session = session
         self.size = (int(size[0]), int(size[1]))
         self.caption = Caption(session, self.size) if overlay else None
-        self.slots = panel_slots(self.size, panels, self.caption.height if self.caption is not None else 0, loss)
+        self.slots = panel_slots(self.size, panels, self.caption.height if self.caption is not None else 0, bool(loss))
         names = [slot.name for slot in self.slots]
         self.surface_view = SurfaceView() if "3d" in names else None
         self.contour_view = ContourView() if "contour" in names else None
@@ -382,6 +391,7 @@ class FrameRenderer:
         self.loss_plot: LossPlot | None = None
         if loss:  # the window's loss panel; its plot is drawn into the strip
             self.loss_plot = LossPlot(session)
+            self.loss_plot.log_box.setChecked(loss == "log")
             self.loss_plot.refresh()
             plot = self.loss_plot.plot
             lay_out_hidden(plot, plot.getPlotItem(), self.slot("loss").layout_size)
@@ -498,7 +508,7 @@ class VideoExport:
         self.draw_seconds = 0.0
         self.write_seconds = 0.0
         self._renderer: FrameRenderer | None = FrameRenderer(session_copy, options.size, options.panels,
-                                                             options.overlay, options.loss)
+                                                             options.overlay, options.loss_scale)
         self._last_frame: np.ndarray | None = None
 
     @property
@@ -573,7 +583,7 @@ def export_image(session: Session, options: ExportOptions, path: str | os.PathLi
 
 def render_image(session: Session, options: ExportOptions, step: int | None = None) -> np.ndarray:
     """One step (default: the session's current step) as an export frame, a (height, width, 4) RGBA array."""
-    renderer = FrameRenderer(copy_session(session), options.size, options.panels, options.overlay, options.loss)
+    renderer = FrameRenderer(copy_session(session), options.size, options.panels, options.overlay, options.loss_scale)
     try:
         return renderer.render_step(session.step if step is None else step)
     finally:
