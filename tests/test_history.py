@@ -27,11 +27,17 @@ def test_undo_and_redo_walk_the_recorded_states() -> None:
     assert history.next == "c" and history.previous == "a"
 
 
-def test_a_new_edit_drops_the_states_undone() -> None:
+def abc_with_c_undone() -> EditHistory[str]:
+    """A history that recorded a, b and c, with c undone."""
     history: EditHistory[str] = EditHistory()
     for state in ("a", "b", "c"):
         history.record(state)
     history.undo()
+    return history
+
+
+def test_a_new_edit_drops_the_states_undone() -> None:
+    history = abc_with_c_undone()
     history.record("d")
     assert history.next is None and history.redo() is None
     assert history.undo() == "b"
@@ -72,10 +78,7 @@ def test_an_edit_is_named_by_the_parts_it_changed() -> None:
 
 
 def test_starting_over_forgets_before_and_after() -> None:
-    history: EditHistory[str] = EditHistory()
-    for state in ("a", "b", "c"):
-        history.record(state)
-    history.undo()
+    history = abc_with_c_undone()
     history.start_over("scene")
     assert history.current == "scene" and history.previous is None and history.next is None
     assert history.undo() is None
