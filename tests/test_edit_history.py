@@ -182,3 +182,22 @@ def test_f_and_its_partials_are_copied_as_latex_as_typed(make_main_window, qtbot
     ]
     assert window.statusBar().currentMessage() == "Copied f and its 2 partials as LaTeX, one per line."
     assert window.copy_latex_action in window.formula_panel.derivatives_label._copy_actions
+
+
+def test_ctrl_z_in_a_text_box_undoes_its_typing_then_the_windows_edits(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    window.session.update_run(0, lr=0.3)
+    settle(window, qtbot)
+    box = window.formula_panel.formula_edit
+    box.setFocus()
+    qtbot.keyClicks(box, " + 1")
+    typed = box.text()
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert box.text() != typed, "the box's own typing first"
+    assert window.session.run_specs[0].lr == 0.3
+    while box.isUndoAvailable():
+        qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(window, qtbot)
+    assert window.session.run_specs[0].lr != 0.3, "then, with nothing left to undo in the box, the window's edit"
