@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QImage
-from PySide6.QtWidgets import QMessageBox, QToolBar
+from PySide6.QtWidgets import QToolBar
 
 from gradviz.app.camera_link import camera_of
 from gradviz.app.presentation import remembered_presentation_scale, remembered_theme
@@ -156,14 +156,21 @@ def test_a_scene_still_being_prepared_keeps_the_look_of_the_moment_it_arrives(ma
     window.lesson_player.close_lesson()
 
 
-def test_help_lists_every_shortcut(make_main_window, monkeypatch) -> None:
+def test_help_lists_every_shortcut_once_by_menu_on_a_small_screen(make_main_window) -> None:
     window = make_main_window("bowl")
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: shown.append(text))
     next(action for action in window.actions() if action.text() == "Keyboard shortcuts").trigger()
+    dialog = window.shortcuts_dialog
+    assert dialog is not None and dialog.isVisible()
+    shown = dialog.label.text()
     for key in ("F11 / F5", "Esc", "B / .", "Ctrl++ / Ctrl+=", "Ctrl+-", "PgDown", "PgUp", "Ctrl+PgDown", "Home", "End",
-                "Shift+Left", "Space", "Right", "Ctrl+0"):
-        assert f"<b>{key}</b>" in shown[0], key
+                "Shift+Left", "Space", "Right", "Ctrl+0", "Ctrl+Z", "Shift+F1"):
+        assert f"<b>{key}</b>" in shown, key
+    for menu in ("File", "Edit", "Run", "View", "Lessons", "Help"):
+        assert f"<b>{menu}</b>" in shown, menu
+    keyed = [action for action in window.actions() if action.shortcuts()]
+    assert sum(shown.count(f"<td style='white-space:nowrap'>{action.text().replace('&', '')}</td>")
+               for action in keyed) == len(keyed), "each once"
+    assert dialog.sizeHint().height() < 700 and dialog.sizeHint().width() < 1280, "it fits a 1280×720 projector"
 
 
 def test_the_clicker_blank_key_blanks_and_brings_back_the_picture(make_main_window, activate, qtbot) -> None:

@@ -25,6 +25,7 @@ from gradviz.app.probe_presenter import ProbePresenter
 from gradviz.app.run_progress import RunProgress
 from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.app.settings import app_settings
+from gradviz.app.shortcuts_help import ShortcutsDialog
 from gradviz.app.single_repaint import SingleRepaint
 from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("gradviz")
         self.setAcceptDrops(True)  # a scenario or lesson file dropped on the window opens
         self.syntax_help: SyntaxHelpDialog | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
         self.single_repaint = SingleRepaint(self)
 
         self.surface_view = SurfaceView()
@@ -281,11 +283,11 @@ class MainWindow(QMainWindow):
         self.log_action.setChecked(self.session.view.log_height)
 
     def _show_shortcuts(self) -> None:
-        native = QKeySequence.SequenceFormat.NativeText
-        rows = [f"<tr><td><b>{' / '.join(key.toString(native) for key in action.shortcuts())}</b></td>"
-                f"<td>{action.text().replace('&', '')}</td></tr>" for action in self.actions()
-                if action.shortcuts()]
-        QMessageBox.information(self, "Keyboard shortcuts", "<table cellspacing=6>" + "".join(rows) + "</table>")
+        """Show the keys beside the window (made anew: the keys of the panels' menus may have changed)."""
+        if self.shortcuts_dialog is not None:
+            self.shortcuts_dialog.deleteLater()
+        self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.show()
 
     def _show_syntax_help(self) -> None:
         """Show the formula help beside the window (made once, kept while the window lives)."""
