@@ -201,3 +201,18 @@ def test_ctrl_z_in_a_text_box_undoes_its_typing_then_the_windows_edits(make_main
     qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     settle(window, qtbot)
     assert window.session.run_specs[0].lr != 0.3, "then, with nothing left to undo in the box, the window's edit"
+
+
+def test_ctrl_z_in_a_number_box_with_nothing_typed_undoes_the_windows_edit(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    window.stepper.flip_sign()
+    settle(window, qtbot)
+    for box in (window.stepper.budget_box, window.formula_panel.low_boxes[0]):
+        box.setFocus()
+        qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        settle(window, qtbot)
+        qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        settle(window, qtbot)
+    assert window.session.run_specs[0].sign == "wrong"
+    assert window.statusBar().currentMessage() == "Redone: update sign"

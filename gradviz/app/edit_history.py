@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 
 from gradviz.core.history import EditHistory, change_name, edited_part
 from gradviz.core.scenario import Scenario
@@ -16,21 +15,6 @@ if TYPE_CHECKING:
     from gradviz.app.main_window import MainWindow
 
 SETTLE_MS = 500  # an edit is recorded once the session has been still this long: a slider's drag is one edit
-
-
-class TextBoxUndo(QObject):
-    """Lets Ctrl+Z reach the window's undo from a text box that has no typing of its own to undo (or redo)."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Leave undo and redo to the window where the box could do nothing with them."""
-        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(watched, QLineEdit):
-            return False
-        assert isinstance(event, QKeyEvent)
-        idle = ((event.matches(QKeySequence.StandardKey.Undo) and not watched.isUndoAvailable())
-                or (event.matches(QKeySequence.StandardKey.Redo) and not watched.isRedoAvailable()))
-        if idle:
-            event.ignore()  # not taken by the box: the window's shortcut runs
-        return idle
 
 
 class UndoKeeper(QObject):
@@ -45,7 +29,6 @@ class UndoKeeper(QObject):
         self._window = window
         self._session = window.session
         self.history: EditHistory[Scenario] = EditHistory()
-        self._text_boxes = TextBoxUndo(self)
         self._awaiting: Scenario | None = None  # what an undo or redo is bringing back, until it has arrived
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -59,11 +42,6 @@ class UndoKeeper(QObject):
             signal.connect(lambda *_: self._changed())
         session.scenario_applied.connect(lambda _scenario: self._opened())
         self._show_actions()
-
-    def watch_text_boxes(self, root: QWidget) -> None:
-        """Let undo and redo through from the text boxes under root when they have nothing of their own to undo."""
-        for box in root.findChildren(QLineEdit):
-            box.installEventFilter(self._text_boxes)
 
     def _action(self, text: str, shortcut: QKeySequence.StandardKey, slot: object) -> QAction:
         action = QAction(text, self._window)

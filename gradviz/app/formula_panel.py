@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.app.entry_keys import hands_keys_back
+from gradviz.app.entry_keys import hands_keys_back, lets_undo_through
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.number_box import NumberBox
 from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
@@ -107,7 +107,7 @@ class FormulaPanel(QWidget):
         self.preset_box.view().setMinimumWidth(self.preset_box.view().sizeHintForColumn(0) + 24)
         self.preset_box.activated.connect(self._preset_activated)
 
-        self.formula_edit = QLineEdit()
+        self.formula_edit = lets_undo_through(QLineEdit())
         self.formula_edit.setPlaceholderText("Type a formula, e.g. 3x² + 2xy + y³  or  L(w1, w2) = (5 − w1 − 2w2)^2")
         font = self.formula_edit.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)

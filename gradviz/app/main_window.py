@@ -113,7 +113,6 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._enable_controls_with_a_formula()
         self.session.formula_changed.connect(self._enable_controls_with_a_formula)
-        self.edit_history.watch_text_boxes(self)
 
     def _enable_controls_with_a_formula(self, *_: object) -> None:
         """The domain and run controls wait (greyed) until a formula has been analysed: until then they hold nothing."""
