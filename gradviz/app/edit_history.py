@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 
 from gradviz.core.history import EditHistory, change_name, edited_part
@@ -24,7 +25,8 @@ class UndoKeeper(QObject):
     undo leaves them as they are.
     """
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, make_action: Callable[..., QAction]) -> None:
+        """Follow the window's session; make_action(text, slot, shortcut) makes the window's Undo and Redo."""
         super().__init__(window)
         self._window = window
         self._session = window.session
@@ -34,22 +36,14 @@ class UndoKeeper(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SETTLE_MS)
         self._timer.timeout.connect(self.record)
-        self.undo_action = self._action("&Undo", QKeySequence.StandardKey.Undo, self.undo)
-        self.redo_action = self._action("&Redo", QKeySequence.StandardKey.Redo, self.redo)
+        self.undo_action = make_action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = make_action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
         session = self._session
         for signal in (session.formula_changed, session.plot_changed, session.field_changed, session.runs_changed,
                        session.view_changed):
             signal.connect(lambda *_: self._changed())
         session.scenario_applied.connect(lambda _scenario: self._opened())
         self._show_actions()
-
-    def _action(self, text: str, shortcut: QKeySequence.StandardKey, slot: object) -> QAction:
-        action = QAction(text, self._window)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        self._window.addAction(action)
-        return action
 
     def _changed(self) -> None:
         """Something may have been edited: record it once the session is still, and let Undo take it back now."""
@@ -105,9 +99,8 @@ class UndoKeeper(QObject):
         state = history.redo() if forward else history.undo()
         assert state is not None  # there was one to go to
         self._awaiting = state
-        self._window.formula_panel.show_formula_text(state.formula)
         probe = None if self._session.probe is None else dict(self._session.probe)
-        self._window.controller.submit_scenario(replace(state, probe=probe), restore=True)
+        self._window.open_scenario(replace(state, probe=probe), restore=True)
         self._show_actions()
         change = change_name(current, other) if forward else change_name(other, current)
         self._window.statusBar().showMessage(f"{'Redone' if forward else 'Undone'}: {change}", 4000)

@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self.lesson_player = LessonPlayer(self)
         self.presentation = PresentationMode(self)
         self.document = DocumentKeeper(self)
-        self.edit_history = UndoKeeper(self)
+        self.edit_history = UndoKeeper(self, self._action)
         self._build_actions()
         self.teaching_docks = install_teaching_docks(self)
         self._restore_layout()
@@ -307,11 +307,15 @@ class MainWindow(QMainWindow):
                           "See partial derivatives, gradients and gradient descent.")
 
     # ----- scenarios -----------------------------------------------------------------------------------------
-    def open_scenario(self, scenario: Scenario, wait: bool = False, keep_look: bool = False) -> None:
-        """Show a scenario (analysed in the background unless `wait`; keep_look: in the current theme and scale)."""
+    def open_scenario(self, scenario: Scenario, wait: bool = False, keep_look: bool = False,
+                      restore: bool = False) -> None:
+        """Show a scenario (analysed in the background unless `wait`; keep_look: in the current theme and scale).
+
+        restore: only its edits, as an undo brings them back (the clock, camera and look stay; nothing is opened).
+        """
         self.stepper.set_playing(False)
         self.formula_panel.show_formula_text(scenario.formula)
-        self.controller.submit_scenario(scenario, keep_look)
+        self.controller.submit_scenario(scenario, keep_look, restore)
         if wait:
             self.controller.wait()
 
