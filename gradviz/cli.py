@@ -89,15 +89,13 @@ def run_derive(args: argparse.Namespace) -> int:
     import numpy as np
 
     from gradviz.core.analysis import analyze
-    from gradviz.core.notation import format_number, partial_label, unicode_math
+    from gradviz.core.notation import format_number, latex_equations, partial_label, unicode_math
 
     if args.latex and args.at is not None:
         raise CommandLineError("--latex prints the equations only; leave out --at, or use --json for the values")
     analysis = analyze(args.formula)
     formula, derivatives = analysis.formula, analysis.derivatives
     if args.latex:
-        from gradviz.core.notation import latex_equations
-
         print("\n".join(latex_equations(derivatives)))
         return 0
     point = None
