@@ -630,11 +630,21 @@ def _gradient_floats(gradient: object, dim: int) -> tuple[float, ...]:
     return tuple(array.tolist())
 
 
-def _point_problem(point: tuple[float, ...], bound: float) -> str:
-    """Why a point whose norm is not within the bound ends the run as diverged."""
+def _point_problem(point: tuple[float, ...], bound: float, values: Sequence[float], climbing: bool) -> str:
+    """Why a point whose norm is not within the bound ends the run as diverged, and what f did meanwhile.
+
+    f falling all the way is descent doing its job on an f with no lowest point that way; f growing is the steps
+    overshooting (η too large) or, with the wrong sign, climbing.
+    """
     if math.isnan(math.hypot(*point)):
         return "the point became undefined (NaN)"
-    return f"the point ran off beyond {_format_number(bound)}"
+    ran_off = f"the point ran off beyond {_format_number(bound)}"
+    if len(values) < 2 or values[-1] == values[0]:
+        return ran_off
+    if values[-1] < values[0]:
+        return f"{ran_off}; f fell to {_format_number(values[-1])} (no lowest point that way)"
+    cause = "the wrong sign climbs" if climbing else "steps overshoot: η too large"
+    return f"{ran_off}; f grew to {_format_number(values[-1])} ({cause})"
 
 
 class _Trajectory:
@@ -732,7 +742,7 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
             k, point = _plain_steps_in_a_plane(plane_function, point, k, min(pause_at, budget), plain_scale,
                                                tolerance, bound, trajectory)
         if k and not hypot(*point) <= bound:  # a NaN coordinate is beyond too
-            return "diverged", f"diverged at step {k}: {_point_problem(point, bound)}", rule
+            return "diverged", f"diverged at step {k}: {_point_problem(point, bound, values, climbing)}", rule
         try:  # the usual case first, without a call of _evaluate: a third of the time of a step
             value, gradient = value_and_gradient_floats(point)  # type: ignore[misc]
             gradient_norm = hypot(*gradient)
