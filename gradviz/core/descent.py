@@ -631,20 +631,21 @@ def _gradient_floats(gradient: object, dim: int) -> tuple[float, ...]:
 
 
 def _point_problem(point: tuple[float, ...], bound: float, values: Sequence[float], climbing: bool) -> str:
-    """Why a point whose norm is not within the bound ends the run as diverged, and what f did meanwhile.
+    """Why a point whose norm is not within the bound ends the run as diverged: first what f did meanwhile.
 
     f falling all the way is descent doing its job on an f with no lowest point that way; f growing is the steps
     overshooting (η too large) or, with the wrong sign, climbing.
     """
     if math.isnan(math.hypot(*point)):
         return "the point became undefined (NaN)"
-    ran_off = f"the point ran off beyond {_format_number(bound)}"
+    ran_off = f"the point ran past {_format_number(bound)}"
     if len(values) < 2 or values[-1] == values[0]:
         return ran_off
+    reached = f"to {_format_number(values[-1])} ({ran_off})"
     if values[-1] < values[0]:
-        return f"{ran_off}; f fell to {_format_number(values[-1])} (no lowest point that way)"
-    cause = "the wrong sign climbs" if climbing else "steps overshoot: η too large"
-    return f"{ran_off}; f grew to {_format_number(values[-1])} ({cause})"
+        return f"f fell without end, {reached}"
+    cause = "as the wrong sign climbed" if climbing else "as each step overshot (η too large)"
+    return f"f grew {cause}, {reached}"
 
 
 class _Trajectory:
