@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RgbaColour, colormap_lut, lut_to_uint8
 from gradviz.app.view_common import (
     POINTER_SIZE,
+    PROBE_FONT_PIXELS,
     TEXT_COLOUR,
     ContourProbeOverlay,
     LegendLayout,
@@ -53,7 +54,6 @@ CURVE_COLOUR = QtGui.QColor(40, 70, 160)
 TANGENT_COLOUR = QtGui.QColor(200, 60, 40)
 HALO_COLOUR_STRONG = QtGui.QColor(255, 255, 255)  # opaque, as translucent wide strokes cost Qt far more
 EDGE_COLOUR = QtGui.QColor(20, 20, 28)  # opaque: a translucent wide stroke costs Qt four times as much
-PROBE_FONT_PIXELS = 14
 POINT_CLEARANCE = 11.0  # labels keep this far (pixels) from the point, where a run's ball may sit
 TAGS_ROOM = 70.0  # pixels each way from the point that its arrows' tags usually take
 ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°

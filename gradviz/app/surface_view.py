@@ -18,6 +18,7 @@ from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RgbaColour, colormap_lut, lut_to_uint8, sample_lut
 from gradviz.app.view_common import (
     POINTER_SIZE,
+    PROBE_FONT_PIXELS,
     TEXT_COLOUR,
     LegendLayout,
     SurfaceProbeOverlay,
@@ -1633,6 +1634,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         if overlay is None:
             return
         font = self._fonts(width, height, self.presentation_scale)[0]
+        # as large as the map's tags at least: a small 3D view's tick size made them smaller than the map's beside it
+        font.setPixelSize(max(font.pixelSize(), round(PROBE_FONT_PIXELS * self.presentation_scale)))
         to_pixels = self.scene_projector(width, height)
         point = to_pixels(self._data_to_scene(np.asarray(overlay.point)[None, :]))[0]
         left_of_bar = QtCore.QRectF(0.0, 0.0, min(self._colour_bar_left - 6.0, width), height)

@@ -18,6 +18,7 @@ TEXT_COLOUR = QtGui.QColor(40, 40, 48)
 NOTE_COLOUR = QtGui.QColor(95, 95, 105)
 LINE_SPACING = 1.15  # legend rows, in font heights
 TAG_PATCH_COLOUR = QtGui.QColor(255, 255, 255, 220)
+PROBE_FONT_PIXELS = 14  # the probe's tags and legend, at the least, in both views (times the presentation scale)
 TICK_WIDENINGS = (1, 2, 5, 10, 20, 50, 100)  # how far a horizontal axis may widen its tick spacing for long labels
 TITLE_NUDGE = 5  # pixels pyqtgraph moves a vertical axis's title out past the axis's outer edge
 TITLE_GAP = 3  # pixels between an axis's longest tick label and its title
