@@ -45,6 +45,8 @@ def test_help_lists_every_function_and_an_example_clicked_is_used(make_main_wind
 
 def test_a_formula_error_says_where_to_read_what_can_be_typed(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
+    box = window.formula_panel.formula_edit
+    assert "Shift+F1" in box.placeholderText() and "Shift+F1" in box.toolTip(), "so does the empty box"
     window.controller.submit("floor(x) + y", immediately=True)
     window.controller.wait()
     assert "unknown function &#x27;floor&#x27;" in window.formula_panel.error_label.text()

@@ -108,7 +108,10 @@ class FormulaPanel(QWidget):
         self.preset_box.activated.connect(self._preset_activated)
 
         self.formula_edit = lets_undo_through(QLineEdit())
-        self.formula_edit.setPlaceholderText("Type a formula, e.g. 3x² + 2xy + y³  or  L(w1, w2) = (5 − w1 − 2w2)^2")
+        self.formula_edit.setPlaceholderText("Type a formula (Shift+F1: how), e.g. 3x² + 2xy + y³  or  "
+                                             "L(w1, w2) = (5 − w1 − 2w2)^2")
+        self.formula_edit.setToolTip("The formula, used when typing pauses. Help → Writing formulas (Shift+F1) lists "
+                                     "the notation and the functions, with examples to try.")
         font = self.formula_edit.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
         self.formula_edit.setFont(font)
