@@ -216,3 +216,51 @@ def test_ctrl_z_in_a_number_box_with_nothing_typed_undoes_the_windows_edit(make_
         settle(window, qtbot)
     assert window.session.run_specs[0].sign == "wrong"
     assert window.statusBar().currentMessage() == "Redone: update sign"
+
+
+def test_a_formula_typed_in_pauses_is_one_edit_while_the_box_has_the_keys(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    before = window.session.analysis.formula.text
+    type_formula(window, qtbot, "x^2 + y")
+    settle(window, qtbot)  # a pause: recorded
+    box = window.formula_panel.formula_edit
+    box.end(False)
+    qtbot.keyClicks(box, "^2 + 1")
+    qtbot.waitUntil(lambda: not window.controller._timer.isActive(), timeout=3000)
+    settle(window, qtbot)
+    assert window.session.analysis.formula.text == "x^2 + y^2 + 1"
+    assert window.edit_history.undo_action.text() == "&Undo formula"
+    window.edit_history.undo()
+    settle(window, qtbot)
+    assert window.session.analysis.formula.text == before, "the whole typing at once"
+    type_formula(window, qtbot, "x*y")
+    settle(window, qtbot)
+    window.setFocus()  # the keys back to the window: the next typing is another edit
+    type_formula(window, qtbot, "x*y + 1")
+    settle(window, qtbot)
+    window.edit_history.undo()
+    settle(window, qtbot)
+    assert window.session.analysis.formula.text == "x*y"
+
+
+def test_typing_on_after_a_preset_opened_is_another_edit(make_main_window, monkeypatch, qtbot) -> None:
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Discard)
+    type_formula(window, qtbot, "x*y")
+    settle(window, qtbot)
+    window.open_preset(find_preset("saddle"))  # the formula box keeps the keys
+    settle(window, qtbot)
+    box = window.formula_panel.formula_edit
+    assert box.hasFocus()
+    box.end(False)
+    qtbot.keyClicks(box, " + 1")
+    qtbot.waitUntil(lambda: not window.controller._timer.isActive(), timeout=3000)
+    settle(window, qtbot)
+    window.edit_history.undo()
+    settle(window, qtbot)
+    assert window.session.analysis.formula.text == find_preset("saddle").scenario.formula
+    window.edit_history.undo()
+    settle(window, qtbot)
+    assert window.session.analysis.formula.text == "x*y"

@@ -82,3 +82,12 @@ def test_starting_over_forgets_before_and_after() -> None:
     history.start_over("scene")
     assert history.current == "scene" and history.previous is None and history.next is None
     assert history.undo() is None
+
+
+def test_an_edit_carried_on_replaces_the_current_state() -> None:
+    history = abc_with_c_undone()
+    history.amend("b2")
+    assert (history.previous, history.current, history.next) == ("a", "b2", None)
+    empty: EditHistory[str] = EditHistory()
+    empty.amend("x")
+    assert empty.current == "x" and empty.previous is None

@@ -32,6 +32,7 @@ class UndoKeeper(QObject):
         self._session = window.session
         self.history: EditHistory[Scenario] = EditHistory()
         self._awaiting: Scenario | None = None  # what an undo or redo is bringing back, until it has arrived
+        self._typing = False  # the last edit recorded was a formula typed in the box, which still has the keys
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SETTLE_MS)
@@ -43,6 +44,7 @@ class UndoKeeper(QObject):
                        session.view_changed):
             signal.connect(lambda *_: self._changed())
         session.scenario_applied.connect(lambda _scenario: self._opened())
+        window.formula_panel.formula_edit.editingFinished.connect(self._typing_ended)  # Enter, or the keys elsewhere
         self._show_actions()
 
     def _changed(self) -> None:
@@ -51,18 +53,24 @@ class UndoKeeper(QObject):
         if self.history.current is not None:
             self.undo_action.setEnabled(True)
 
+    def _typing_ended(self) -> None:
+        """The formula box gave the keys back: a formula typed next is another edit."""
+        self._typing = False
+
     def _opened(self) -> None:
         """A whole scenario was opened: an edit at once; a lesson's scene starts the history over.
 
         Undo stays within a scene: the caption belongs to it, and PageUp goes back to the scene before.
         """
+        self._typing = False  # opened, not typed: no typing carries on into it
         if self._window.lesson_player.lesson is None:  # the player has closed a lesson whose scene this is not
             self.record()
-            return
-        self._timer.stop()
-        self._awaiting = None
-        self.history.start_over(self._state())
-        self._show_actions()
+        else:
+            self._timer.stop()
+            self._awaiting = None
+            self.history.start_over(self._state())
+            self._show_actions()
+        self._typing = False  # nor out of it, though the formula box may have the keys
 
     def _state(self) -> Scenario:
         """What the session shows, as undo records it."""
@@ -77,7 +85,12 @@ class UndoKeeper(QObject):
                 return
             self._awaiting = None
         if self._session.analysis is not None:
-            self.history.record(self._state())
+            state, current = self._state(), self.history.current
+            typing = self._window.formula_panel.formula_edit.hasFocus()
+            if typing and self._typing and current is not None and state.formula != current.formula:
+                self.history.amend(state)  # the same formula still being typed: one edit, undone at once
+            elif self.history.record(state):
+                self._typing = typing and current is not None and state.formula != current.formula
         self._show_actions()
 
     def undo(self) -> None:
@@ -99,6 +112,7 @@ class UndoKeeper(QObject):
         state = history.redo() if forward else history.undo()
         assert state is not None  # there was one to go to
         self._awaiting = state
+        self._typing = False  # typing after an undo is a new edit
         probe = None if self._session.probe is None else dict(self._session.probe)
         self._window.open_scenario(replace(state, probe=probe), restore=True)
         self._show_actions()

@@ -59,6 +59,14 @@ class EditHistory(Generic[State]):
         self.current = state
         return True
 
+    def amend(self, state: State) -> None:
+        """Replace the current state by this one, as the same edit carried on (the states undone are dropped)."""
+        if self.current is None:
+            self.record(state)
+            return
+        self._future.clear()
+        self.current = state
+
     def start_over(self, state: State) -> None:
         """Forget the states before and after: `state` is the current one and the first there is."""
         self._past.clear()
