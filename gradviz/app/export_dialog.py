@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from dataclasses import fields
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -55,6 +56,8 @@ from gradviz.core.session import Session
 SIZE_PRESETS = (("1280 × 720 (HD)", (1280, 720)), ("1920 × 1080 (Full HD)", (1920, 1080)),
                 ("3840 × 2160 (4K)", (3840, 2160)), ("Custom", None))
 PANEL_CHOICES = (("both", "3D and contour side by side"), ("3d", "3D surface"), ("contour", "Contour map"))
+# the options remembered between exports as they are (the size is kept as width and height)
+REMEMBERED_OPTIONS = tuple(field.name for field in fields(ExportOptions) if field.name not in ("kind", "size"))
 LOSS_CHOICES = (("none", ""), ("under the panels", "linear"), ("under the panels, logarithmic scale", "log"))
 # (key, title, suffix): a suffix of "/" means a folder.
 VIDEO_FORMATS = (("mp4", "MP4 video (H.264)", ".mp4"), ("gif", "GIF animation", ".gif"),
@@ -186,11 +189,9 @@ class ExportDialog(QDialog):
         options = self.options()
         settings.setValue("export/folder", str(Path(self.target().rstrip("/" + os.sep)).parent))
         settings.setValue(self._key("format"), self.format_box.currentData())
-        for name, value in (("width", options.size[0]), ("height", options.size[1]), ("panels", options.panels),
-                            ("overlay", options.overlay), ("loss", options.loss), ("loss_log", options.loss_log),
-                            ("fps", options.fps),
-                            ("steps_per_frame", options.steps_per_frame), ("hold_seconds", options.hold_seconds),
-                            ("orbit_degrees", options.orbit_degrees)):
+        width, height = options.size
+        for name, value in (("width", width), ("height", height),
+                            *((name, getattr(options, name)) for name in REMEMBERED_OPTIONS)):
             settings.setValue(self._key(name), value)
         settings.sync()
 
@@ -271,19 +272,13 @@ def remembered_options(kind: str) -> ExportOptions:
     settings = app_settings()
     defaults = ExportOptions(kind=kind)
 
-    def value(name: str, default: object, kind_of: type) -> object:
-        return settings.value(f"export/{kind}/{name}", default, type=kind_of)
+    def value(name: str, default: object) -> object:
+        """The stored value, read as the type of the default."""
+        return type(default)(settings.value(f"export/{kind}/{name}", default, type=type(default)))
 
     try:
-        return ExportOptions(
-            kind=kind, size=(int(value("width", defaults.size[0], int)), int(value("height", defaults.size[1], int))),
-            fps=float(value("fps", defaults.fps, float)),
-            steps_per_frame=int(value("steps_per_frame", defaults.steps_per_frame, int)),
-            panels=str(value("panels", defaults.panels, str)), overlay=bool(value("overlay", defaults.overlay, bool)),
-            loss=bool(value("loss", defaults.loss, bool)), loss_log=bool(value("loss_log", defaults.loss_log, bool)),
-            hold_seconds=float(value("hold_seconds", defaults.hold_seconds, float)),
-            orbit_degrees=float(value("orbit_degrees", defaults.orbit_degrees, float)),
-        )
+        return ExportOptions(kind=kind, size=(value("width", defaults.size[0]), value("height", defaults.size[1])),
+                             **{name: value(name, getattr(defaults, name)) for name in REMEMBERED_OPTIONS})
     except (GradvizError, ValueError, TypeError):
         return defaults
 
