@@ -232,6 +232,18 @@ def _formula_scenario(analysis: Any, args: argparse.Namespace) -> Any:
                     fixed={name: value for name, value in start.items() if name not in axes})
 
 
+def _with_map_options(scenario: Any, args: argparse.Namespace) -> Any:
+    """The scenario with the contour map's switches given on the command line (--arrows, --contours)."""
+    from dataclasses import replace
+
+    changes: dict[str, bool] = {}
+    if args.arrows is not None:
+        changes["show_arrows"] = args.arrows
+    if args.contours is not None:
+        changes["contour_fill"] = args.contours == "filled"
+    return replace(scenario, view=replace(scenario.view, **changes)) if changes else scenario
+
+
 def _export_session(args: argparse.Namespace) -> Any:
     """The session to export: a formula with --start, a scenario file or a preset, with the run options applied."""
     from gradviz.core.analysis import analyze
@@ -254,7 +266,7 @@ def _export_session(args: argparse.Namespace) -> Any:
         base = scenario.runs[0] if scenario.runs else RunSpec(start={})
         scenario = scenario.with_runs((_run_spec(args, base, analysis.formula.variables), *scenario.runs[1:]))
     session = Session()
-    session.apply_scenario(scenario, analysis)
+    session.apply_scenario(_with_map_options(scenario, args), analysis)
     for spec in session.run_specs:  # a run that cannot start is bad input, reported as such
         compute_run(analysis.compiled, spec, session.plot.axes)
     return session
@@ -417,6 +429,10 @@ def _command_parser() -> _Parser:
                         help="which panels (default both; contour for .svg)")
     export.add_argument("--overlay", action=argparse.BooleanOptionalAction, default=True,
                         help="caption with the formula, step, η, update rule and f (default on)")
+    export.add_argument("--arrows", action=argparse.BooleanOptionalAction,
+                        help="the gradient arrows on the contour map (default: the scenario's; on)")
+    export.add_argument("--contours", choices=("filled", "lines"),
+                        help="a filled map, or its level lines alone in colour (default: the scenario's; filled)")
     export.add_argument("--loss", action="store_true",
                         help="the loss curve (f at each step, every run) in a strip under the panels")
     export.add_argument("--loss-log", action="store_true", help="the loss curve on a logarithmic scale")

@@ -77,6 +77,19 @@ def test_one_image_with_the_loss_curve_under_the_panels(tmp_path) -> None:
     assert np.abs(pixels[0][bottom] - pixels[1][bottom]).mean() > 5, "the strip has taken the panels' bottom"
 
 
+def test_the_map_as_lines_without_arrows(tmp_path) -> None:
+    """--contours lines --no-arrows: the map's cells are white but for its coloured level lines and the run."""
+    shares = {}
+    for name, extra in (("filled", []), ("lines", ["--contours", "lines", "--no-arrows"])):
+        target = tmp_path / f"{name}.png"
+        assert export("--preset", "himmelblau", "--panels", "contour", "--no-overlay", "--size", "640x480",
+                      "--out", str(target), *extra) == 0
+        image = QImage(str(target)).convertToFormat(QImage.Format.Format_RGB888)
+        pixels = np.frombuffer(image.constBits(), np.uint8).reshape(480, 640, 3)[100:380, 150:450]
+        shares[name] = float((pixels.min(axis=-1) > 245).mean())
+    assert shares["filled"] < 0.05 < 0.7 < shares["lines"], shares
+
+
 def test_the_loss_curve_on_a_log_scale_shows_the_late_steps(tmp_path) -> None:
     """Rosenbrock's f falls from about 100 to near 0 at once: linear, the rest is a flat line on the axis."""
     heights = {}

@@ -18,6 +18,7 @@ from gradviz.app.contour_view import (
     labelled_level_indices,
     level_fractions,
     level_texts,
+    line_colours,
     log_scale_levels,
     spaced_ticks,
 )
@@ -98,6 +99,52 @@ def test_level_lines_are_drawn(view):
     lines = contour_polylines(xs, xs, heights, np.array([2.0]))
     points = lines[np.isfinite(lines).all(axis=1)]
     assert np.allclose(np.hypot(points[:, 0], points[:, 1]), np.sqrt(2.0), atol=0.01)
+
+
+def test_line_contours_draw_each_level_in_its_colour_on_white(view):
+    """Without the fill the map is white, each level line in its colour-map colour (darkened to show on white)."""
+    xs, grid_x, grid_y = grid()
+    view.set_arrows_visible(False)
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, levels=np.array([1.0, 4.0]))
+    filled = view.render_to_array(WIDTH, HEIGHT)
+    view.set_contour_fill(False)
+    assert not view.fill_item.isVisible() and not view.level_lines.isVisible() and view.coloured_lines.isVisible()
+    lines = view.render_to_array(WIDTH, HEIGHT)
+    inside = view.data_to_widget(0.5, 0.0)
+    x, y = round(inside.x()), round(inside.y())
+    assert luminance(filled)[y, x] < 200 and luminance(lines)[y, x] > 250  # the fill was there, now white
+    colours = line_colours(view._lut, level_fractions(np.array([1.0, 4.0]), np.array([1.0, 4.0]), 0.0, 8.0))
+    for radius, colour in zip((1.0, 2.0), colours, strict=True):
+        on_circle = view.data_to_widget(radius / np.sqrt(2.0), radius / np.sqrt(2.0))
+        x, y = round(on_circle.x()), round(on_circle.y())
+        patch = lines[y - 2 : y + 3, x - 2 : x + 3, :3].reshape(-1, 3).astype(float)
+        nearest = patch[np.argmin(np.abs(patch - 255.0 * colour[:3]).sum(axis=1))]
+        assert np.abs(nearest - 255.0 * colour[:3]).max() < 40, (radius, nearest, colour)
+    assert not np.allclose(colours[0], colours[1], atol=0.1)  # two levels, two colours
+    view.set_contour_fill(True)
+    assert np.array_equal(view.render_to_array(WIDTH, HEIGHT), filled)
+
+
+def test_line_colours_keep_the_hue_and_darken_only_light_colours():
+    lut = np.array([[0.1, 0.0, 0.3, 1.0], [1.0, 0.95, 0.1, 1.0]])
+    dark, light = line_colours(lut, np.array([0.0, 1.0]))
+    assert np.allclose(dark, lut[0])
+    assert light[:3] @ np.array([0.2126, 0.7152, 0.0722]) == pytest.approx(0.55)
+    assert np.allclose(light[:3] / light[0], lut[1, :3] / lut[1, 0])
+
+
+def test_hidden_arrows_and_line_contours_stay_so_through_a_curve(view):
+    xs, grid_x, grid_y = grid(41)
+    view.set_arrows_visible(False)
+    view.set_contour_fill(False)
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, 2 * grid_x, 2 * grid_y)
+    view.set_curve(xs, xs**2)
+    assert not any(item.isVisible() for item in (view.arrows, view.coloured_lines, view.fill_item))
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, 2 * grid_x, 2 * grid_y)
+    assert not view.arrows.isVisible() and not view.fill_item.isVisible() and view.coloured_lines.isVisible()
+    view.set_arrows_visible(True)
+    view.set_contour_fill(True)
+    assert view.arrows.isVisible() and view.fill_item.isVisible() and not view.coloured_lines.isVisible()
 
 
 def test_level_lines_stay_translucent_when_widened_for_presenting(view):
@@ -613,6 +660,8 @@ def test_a_static_change_between_export_frames_draws_the_static_layer_again(view
         lambda: view.set_field(xs, xs, (grid_x - 1.0) ** 2 + grid_y**2, 2 * (grid_x - 1.0), 2 * grid_y),
         lambda: view.set_arrow_direction("downhill"),
         lambda: view.set_arrows_visible(False),
+        lambda: view.set_contour_fill(False),
+        lambda: view.set_colormap(colormap_lut("viridis")),
         lambda: view.view_box.setRange(xRange=(-1.0, 1.0), padding=0.0),
         lambda: view.set_presentation_scale(1.5),
     ]

@@ -810,3 +810,38 @@ def test_the_3d_tangent_tag_of_a_curve_keeps_off_its_other_valley(make_main_wind
     valley = view.scene_projector(*size)(view._data_to_scene(np.column_stack([ws, ws**4 - 3.4 * ws**2 + 0.5 * ws])))
     assert not any(tag.contains(QPointF(*point)) for point in valley)
     assert tag.top() < view.scene_projector(*size)(view._data_to_scene(np.array([[1.265, -2.248]])))[0][1]
+
+
+def white_share(image: np.ndarray) -> float:
+    """The share of an image's pixels that are white, or nearly."""
+    return float((image[..., :3].min(axis=-1) > 245).mean())
+
+
+def test_the_map_is_filled_or_drawn_in_lines_with_or_without_arrows_as_switched(make_main_window, qtbot,
+                                                                                  monkeypatch) -> None:
+    """F and A switch the map's fill and arrows, without drawing the 3D surface again; a scenario's switches show."""
+    window = make_main_window("himmelblau")
+    activate(window, qtbot)
+    surfaces_drawn = []
+    monkeypatch.setattr(window.surface_view, "set_surface", lambda *args, **kwargs: surfaces_drawn.append(args))
+    contour = window.contour_view
+    filled = contour.render_to_array(*SHOT)
+    assert contour.arrows.isVisible() and window.show_arrows_action.isChecked() and window.fill_action.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_A)
+    assert not window.session.view.show_arrows and not window.show_arrows_action.isChecked()
+    assert not contour.arrows.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_F)
+    assert not window.session.view.contour_fill and not window.fill_action.isChecked()
+    lines = contour.render_to_array(*SHOT)
+    assert white_share(lines) > white_share(filled) + 0.3
+    qtbot.keyClick(window, Qt.Key.Key_D)  # the arrows' direction: the map's too
+    assert surfaces_drawn == []
+    qtbot.keyClick(window, Qt.Key.Key_L)  # a new height scale is drawn everywhere
+    assert len(surfaces_drawn) == 1
+
+    window.open_scenario(find_preset("saddle").scenario, wait=True)  # a scenario brings its own switches
+    assert contour.arrows.isVisible() and contour.fill_item.isVisible() and window.fill_action.isChecked()
+    type_formula(window, qtbot, "x^4 - 3x^2")  # a curve: no map to switch
+    assert not window.fill_action.isEnabled() and not window.show_arrows_action.isEnabled()
+    type_formula(window, qtbot, "x^2 + y^2")
+    assert window.fill_action.isEnabled() and window.show_arrows_action.isEnabled()

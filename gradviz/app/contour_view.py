@@ -48,6 +48,7 @@ BACKGROUND = QtGui.QColor(255, 255, 255)
 # 100 ms for the lines of a 200² map at the presentation scale's 1.6 pixels, against 1 ms opaque).
 LINE_COLOUR = QtGui.QColor(20, 20, 30)
 LINE_OPACITY = 115 / 255
+LINE_LEAST_CONTRAST_LUMINANCE = 0.55  # a map drawn with lines only: lighter level colours are darkened to this
 ARROW_COLOUR = QtGui.QColor(25, 25, 35, 235)
 HALO_COLOUR = QtGui.QColor(255, 255, 255, 150)
 CURVE_COLOUR = QtGui.QColor(40, 70, 160)
@@ -167,22 +168,26 @@ def contour_heights(heights: np.ndarray) -> np.ndarray:
     return heights if bool(np.isfinite(heights).all()) else np.ma.masked_invalid(heights)
 
 
-def contour_polylines(xs: np.ndarray, ys: np.ndarray, heights: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """All contour lines of all levels as one (n, 2) array of points, separate lines split by NaN rows."""
+def contour_polylines_by_level(xs: np.ndarray, ys: np.ndarray, heights: np.ndarray,
+                               levels: np.ndarray) -> list[np.ndarray]:
+    """The contour lines of each level as an (n, 2) array of points, separate lines ended by a NaN row."""
     if len(levels) == 0 or len(xs) < 2 or len(ys) < 2:
-        return np.zeros((0, 2))
+        return [np.zeros((0, 2)) for _ in levels]
     generator = contourpy.contour_generator(
         xs, ys, contour_heights(heights), line_type=contourpy.LineType.ChunkCombinedNan
     )
     gap = np.full((1, 2), np.nan)
-    pieces = [
-        part
-        for (chunks,) in generator.multi_lines(np.asarray(levels, dtype=np.float64))
-        for chunk in chunks
-        if chunk is not None
-        for part in (chunk, gap)
-    ]
-    return np.concatenate(pieces) if pieces else np.zeros((0, 2))
+    by_level = []
+    for (chunks,) in generator.multi_lines(np.asarray(levels, dtype=np.float64)):
+        pieces = [part for chunk in chunks if chunk is not None for part in (chunk, gap)]
+        by_level.append(np.concatenate(pieces) if pieces else np.zeros((0, 2)))
+    return by_level
+
+
+def contour_polylines(xs: np.ndarray, ys: np.ndarray, heights: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """All contour lines of all levels as one (n, 2) array of points, separate lines split by NaN rows."""
+    by_level = contour_polylines_by_level(xs, ys, heights, levels)
+    return np.concatenate(by_level) if by_level else np.zeros((0, 2))
 
 
 def arrow_sample_indices(count: int, wanted: int = ARROW_GRID) -> np.ndarray:
@@ -249,6 +254,72 @@ class ClippedCurveItem(pg.PlotCurveItem):
         if self.clip is not None:
             painter.setClipPath(self.clip, QtCore.Qt.ClipOperation.IntersectClip)
         super().paint(painter, *args)
+        painter.restore()
+
+
+def line_colours(lut: np.ndarray, fractions: np.ndarray) -> np.ndarray:
+    """Colours (k, 4) in 0..1 for level lines at these colour-map positions, light ones darkened to show on white.
+
+    A colour's luminance is brought down to LINE_LEAST_CONTRAST_LUMINANCE at most, keeping its hue (pure numpy).
+    """
+    colours = np.asarray(lut, dtype=np.float64)[np.rint(np.asarray(fractions) * (len(lut) - 1)).astype(np.intp)].copy()
+    luminance = colours[:, :3] @ np.array([0.2126, 0.7152, 0.0722])
+    colours[:, :3] *= np.minimum(1.0, LINE_LEAST_CONTRAST_LUMINANCE / np.maximum(luminance, 1e-9))[:, np.newaxis]
+    colours[:, 3] = 1.0
+    return colours
+
+
+class ColouredLinesItem(pg.GraphicsObject):
+    """Level lines each in its level's colour (the map drawn with lines only), inside a clip path if given.
+
+    The lines' paths are made when first painted: a map drawn filled never pays for them.
+    """
+
+    clip: QtGui.QPainterPath | None = None
+
+    def __init__(self) -> None:
+        """An item with no lines yet."""
+        super().__init__()
+        self._lines: list[np.ndarray] = []
+        self._colours: list[QtGui.QColor] = []
+        self._paths: list[QtGui.QPainterPath] | None = []
+        self._bounds = QtCore.QRectF()
+        self.width = 1.0
+
+    def set_lines(self, lines: Sequence[np.ndarray], colours: np.ndarray, bounds: QtCore.QRectF) -> None:
+        """Show each (n, 2) array of points (lines split by NaN rows) in its colour (0..1 RGBA), all within bounds."""
+        self.prepareGeometryChange()
+        self._lines = list(lines)
+        self._paths = None
+        self._bounds = QtCore.QRectF(bounds)
+        self.set_colours(colours)
+
+    def set_colours(self, colours: np.ndarray) -> None:
+        """Give the lines these colours (0..1 RGBA, one per line)."""
+        self._colours = [QtGui.QColor.fromRgbF(*map(float, colour)) for colour in colours]
+        self.update()
+
+    def set_width(self, width: float) -> None:
+        """Stroke the lines this many device pixels wide."""
+        self.width = width
+        self.update()
+
+    def boundingRect(self) -> QtCore.QRectF:
+        """The field's extent, which holds every line."""
+        return self._bounds
+
+    def paint(self, painter: QtGui.QPainter, *_args: object) -> None:
+        """Stroke each level's lines with a cosmetic pen of its colour."""
+        if self._paths is None:
+            self._paths = [pg.arrayToQPath(line[:, 0], line[:, 1], connect="finite") for line in self._lines]
+        painter.save()
+        if self.clip is not None:
+            painter.setClipPath(self.clip, QtCore.Qt.ClipOperation.IntersectClip)
+        for path, colour in zip(self._paths, self._colours, strict=True):
+            pen = QtGui.QPen(colour, self.width)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.drawPath(path)
         painter.restore()
 
 
@@ -847,6 +918,7 @@ class ContourView(pg.GraphicsLayoutWidget):
     range_changed = QtCore.Signal(tuple, tuple)
 
     LINE_WIDTH = 1.0  # exactly one pixel keeps antialiased level lines fast to draw
+    COLOURED_LINE_WIDTH = 1.6  # lines alone carry the map: wider, and opaque
     CURVE_WIDTH = 3.0
     TANGENT_WIDTH = 2.4
     RUN_WIDTH = 2.6
@@ -879,6 +951,9 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._run_pool: list[RunItems] = []
         self._setting_start = False
         self._fill_arguments: tuple | None = None
+        self._filled = True
+        self._arrows_shown = True
+        self._line_fractions = np.zeros(0)
         self._probe_overlay: ContourProbeOverlay | None = None
         self._descent_tangent: tuple[float, float, float] | None = None
         self._height_ticks: list[tuple[float, str]] | None = None  # the curve's height axis ticks, when not its own
@@ -937,6 +1012,11 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.level_lines.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.level_lines.setOpacity(LINE_OPACITY)
         self.level_lines.setSegmentedLineMode("on")
+        self.coloured_lines = ColouredLinesItem()
+        self.coloured_lines.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.coloured_lines.setZValue(1)
+        self.coloured_lines.hide()
+        self.plot_item.addItem(self.coloured_lines)
         self.arrows = GradientArrowItem()
         self.curve = pg.PlotCurveItem(antialias=True)
         self.tangent = pg.PlotCurveItem(antialias=True)
@@ -992,6 +1072,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.tangent_point.setSize(self.TANGENT_POINT_SIZE * self.presentation_scale)
         self.tangent_point.setPen(pg.mkPen("w", width=1.5 * self.presentation_scale))
         self.level_lines.setPen(pg.mkPen(LINE_COLOUR, width=self.LINE_WIDTH * scale))
+        self.coloured_lines.set_width(self.COLOURED_LINE_WIDTH * scale)
         self.curve.setPen(pg.mkPen(CURVE_COLOUR, width=self.CURVE_WIDTH * scale))
         self.start_marker.setPen(pg.mkPen(TEXT_COLOUR, width=2.0 * scale))
         self.start_marker.setHoverPen(pg.mkPen(TANGENT_COLOUR, width=2.5 * scale))
@@ -1056,16 +1137,21 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._static_changed()
         mode_changed = self._show_field_items(True)
         drawn = heights  # the fill and the lines reach the rim, not a cell short of it:
-        self.fill_item.clip = self.level_lines.clip = None
+        self.fill_item.clip = self.level_lines.clip = self.coloured_lines.clip = None
         if rim is not None and len(xs) > 1 and len(ys) > 1:  # carried a cell past it, clipped to it
             drawn, side = past_the_rim(xs, ys, heights, rim)
             region = positive_region(side)
             self.fill_item.clip = region
             dx, dy = xs[1] - xs[0], ys[1] - ys[0]
             self.level_lines.clip = QtGui.QTransform(dx, 0.0, 0.0, dy, xs[0] - dx / 2, ys[0] - dy / 2).map(region)
+            self.coloured_lines.clip = self.level_lines.clip
         self._set_fill(xs, ys, drawn, levels, lo, hi)
-        lines = contour_polylines(xs, ys, contourable(drawn, lo, hi, jumps), levels)
+        by_level = contour_polylines_by_level(xs, ys, contourable(drawn, lo, hi, jumps), levels)
+        lines = np.concatenate(by_level) if by_level else np.zeros((0, 2))
         self.level_lines.setData(lines[:, 0], lines[:, 1], connect="finite")
+        self._line_fractions = level_fractions(levels, levels, lo, hi)
+        self.coloured_lines.set_lines(by_level, line_colours(self._lut, self._line_fractions),
+                                      QtCore.QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0]))
         if gx is not None and gy is not None:
             blank = ~np.isfinite(heights)
             self.arrows.set_field(
@@ -1122,19 +1208,35 @@ class ContourView(pg.GraphicsLayoutWidget):
         if mode_changed:
             self.hide_start_point()
         self._curve_mode = not field_mode
-        for item in (self.fill_item, self.level_lines, self.arrows, self.colour_bar):
-            item.setVisible(field_mode)
+        self._show_map_layers()
+        self.colour_bar.setVisible(field_mode)
         self.curve.setVisible(not field_mode)
         if field_mode:
             self.hide_tangent()
         self.view_box.setAspectLocked(self._equal_aspect and field_mode, ratio=1.0)
         return mode_changed
 
+    def _show_map_layers(self) -> None:
+        """Show the fill and its dark level lines or the coloured lines alone, and the arrows if wanted (maps only)."""
+        field_mode = not self._curve_mode
+        for item in (self.fill_item, self.level_lines):
+            item.setVisible(field_mode and self._filled)
+        self.coloured_lines.setVisible(field_mode and not self._filled)
+        self.arrows.setVisible(field_mode and self._arrows_shown)
+
+    def set_contour_fill(self, filled: bool) -> None:
+        """Draw the map as filled contours with dark level lines, or (False) as level lines in their colours alone."""
+        if filled != self._filled:
+            self._filled = filled
+            self._static_changed()
+            self._show_map_layers()
+
     def set_colormap(self, lut: np.ndarray) -> None:
-        """Use a float (N, 4) lookup table for the fill and the colour bar."""
+        """Use a float (N, 4) lookup table for the fill, the coloured level lines and the colour bar."""
         self._lut = np.asarray(lut, dtype=np.float32)
         self._static_changed()
         self.colour_bar.set_colours(self._lut)
+        self.coloured_lines.set_colours(line_colours(self._lut, self._line_fractions))
         if self._fill_arguments is not None:
             self._set_fill(*self._fill_arguments)
 
@@ -1146,9 +1248,11 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.arrows.set_direction(direction == "uphill")
 
     def set_arrows_visible(self, visible: bool) -> None:
-        """Show or hide the gradient arrows."""
-        self._static_changed()
-        self.arrows.setVisible(visible and not self._curve_mode)
+        """Show or hide the gradient arrows (a curve has none)."""
+        if visible != self._arrows_shown:
+            self._arrows_shown = visible
+            self._static_changed()
+            self._show_map_layers()
 
     def set_curve(self, ws: np.ndarray, fs: np.ndarray, labels: tuple[str, str] = ("w", "f"),
                   height_range: tuple[float, float] | None = None,

@@ -196,16 +196,24 @@ class MainWindow(QMainWindow):
         self.arrows_action = self._action("Arrows show −∇f (descent direction)", self._toggle_arrows, "D")
         self.arrows_action.setCheckable(True)
         view_menu.addAction(self.arrows_action)
-        self.log_action = self._action("Log height", self._toggle_log_height, "L",
+        self.log_action = self._action("Log height", lambda: self._flip_view_option("log_height"), "L",
                                        "Compress tall surfaces such as Rosenbrock's valley")
-        self.log_action.setCheckable(True)
-        view_menu.addAction(self.log_action)
+        self.show_arrows_action = self._action("Gradient arrows on the map", lambda: self._flip_view_option(
+            "show_arrows"), "A", "Show or hide the field of gradient arrows on the contour map")
+        self.fill_action = self._action("Filled contours", lambda: self._flip_view_option("contour_fill"), "F",
+                                        "Colour the map between its level lines, or draw the lines alone, "
+                                        "each in its level's colour")
+        for action in (self.log_action, self.show_arrows_action, self.fill_action):
+            action.setCheckable(True)
+            view_menu.addAction(action)
         self.probe_presenter.add_actions(view_menu, self._action)
         view_menu.addSeparator()
         self.camera_link.add_actions(view_menu, self._action)
         view_menu.addSeparator()
         self.presentation.add_actions(view_menu, self._action)
         self.session.view_changed.connect(self._show_view_options)
+        self.session.plot_changed.connect(self._show_view_options)
+        self._show_view_options()
 
         gallery_menu = menu.addMenu("&Gallery")
         for preset in all_presets():
@@ -274,12 +282,20 @@ class MainWindow(QMainWindow):
     def _toggle_arrows(self) -> None:
         self.session.set_view(arrows="downhill" if self.session.view.arrows == "uphill" else "uphill")
 
-    def _toggle_log_height(self) -> None:
-        self.session.set_view(log_height=not self.session.view.log_height)
+    def _flip_view_option(self, name: str) -> None:
+        """Switch one of the session's on/off view options."""
+        self.session.set_view(**{name: not getattr(self.session.view, name)})
 
-    def _show_view_options(self, view: object) -> None:
-        self.arrows_action.setChecked(self.session.view.arrows == "downhill")
-        self.log_action.setChecked(self.session.view.log_height)
+    def _show_view_options(self, _changed: object = None) -> None:
+        """Tick the view options the session has; the map's own are for a map, not a curve."""
+        view = self.session.view
+        self.arrows_action.setChecked(view.arrows == "downhill")
+        self.log_action.setChecked(view.log_height)
+        self.show_arrows_action.setChecked(view.show_arrows)
+        self.fill_action.setChecked(view.contour_fill)
+        on_a_map = len(self.session.plot.axes) == 2
+        for action in (self.show_arrows_action, self.fill_action):
+            action.setEnabled(on_a_map)
 
     def _show_shortcuts(self) -> None:
         """Show the keys beside the window (made anew: the keys of the panels' menus may have changed)."""

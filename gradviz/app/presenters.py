@@ -14,6 +14,7 @@ from gradviz.core.grid import Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
+from gradviz.core.scenario import ViewOptions
 from gradviz.core.session import Session
 
 
@@ -42,9 +43,16 @@ class _Presenter:
         """True when a single variable is plotted (a curve rather than a surface)."""
         return len(self.session.plot.axes) == 1
 
-    def _view_changed(self, view: object) -> None:
-        if view != self.drawn_view:
+    def _view_changed(self, view: ViewOptions) -> None:
+        """Draw everything again for a new height scale; the other options are the views' own (see show_options)."""
+        if view.log_height != self.drawn_view.log_height:
             self.redraw()
+        else:
+            self.drawn_view = view
+            self.show_options()
+
+    def show_options(self) -> None:
+        """Show the session's view options that need no redrawing (the 3D view has none)."""
 
     def redraw(self) -> None:
         """Draw the field, then the runs on top of it."""
@@ -113,7 +121,7 @@ class SurfacePresenter(_Presenter):
 
 
 class ContourPresenter(_Presenter):
-    """Draws the session on the contour panel: filled contours, gradient arrows, runs, start and tangent."""
+    """Draws the session on the contour panel: filled or line contours, gradient arrows, runs, start and tangent."""
 
     view: ContourView
 
@@ -124,7 +132,7 @@ class ContourPresenter(_Presenter):
     def draw_field(self) -> None:
         """Contours and arrows in the same height scale as the 3D view."""
         field = self.session.field
-        self.view.set_arrow_direction(self.session.view.arrows)
+        self.show_options()
         height_range = self.scale.display_range(field.display_range)  # the 3D view's: a pole does not flatten the map
         if self.one_variable:
             ws, values = curve_to_rim(field)
@@ -142,6 +150,13 @@ class ContourPresenter(_Presenter):
                             labels=self.labels(), level_labels=level_labels, height_range=height_range,
                             jumps=field.jumps, rim=self.scaled_rim())
         self.show_start()
+
+    def show_options(self) -> None:
+        """Point the arrows along ∇f or −∇f, show or hide them, and fill the map or draw its lines alone."""
+        options = self.session.view
+        self.view.set_arrow_direction(options.arrows)
+        self.view.set_arrows_visible(options.show_arrows)
+        self.view.set_contour_fill(options.contour_fill)
 
     def show_start(self) -> None:
         """Place the draggable start marker at the first run's start."""
