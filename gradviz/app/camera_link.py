@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QVector3D
+from PySide6.QtGui import QVector3D
 from PySide6.QtWidgets import QMenu
 
+from gradviz.app.actions import ActionFactory
 from gradviz.app.surface_view import SurfaceView
 from gradviz.core.scenario import MAX_CAMERA_DISTANCE, MIN_CAMERA_DISTANCE, Camera
 from gradviz.core.session import Session
@@ -71,7 +72,7 @@ class CameraLink(QObject):
         self._view.top_view()
         self.pull()
 
-    def add_actions(self, menu: QMenu, make_action: Callable[..., QAction]) -> None:
+    def add_actions(self, menu: QMenu, make_action: ActionFactory) -> None:
         """Put the orbit keys in the View menu."""
         for text, azimuth_steps, elevation_steps, key in (
             ("Orbit left", -1, 0, "Shift+Left"),

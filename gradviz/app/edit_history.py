@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 
+from gradviz.app.actions import ActionFactory
 from gradviz.core.history import EditHistory, change_name, edited_part
 from gradviz.core.scenario import Scenario
 
@@ -25,7 +25,7 @@ class UndoKeeper(QObject):
     undo leaves them as they are.
     """
 
-    def __init__(self, window: MainWindow, make_action: Callable[..., QAction]) -> None:
+    def __init__(self, window: MainWindow, make_action: ActionFactory) -> None:
         """Follow the window's session; make_action(text, slot, shortcut) makes the window's Undo and Redo."""
         super().__init__(window)
         self._window = window

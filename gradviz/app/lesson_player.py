@@ -16,14 +16,14 @@ in the window's current theme and presentation scale. Opening any other scenario
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QResizeEvent
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QWidget
 
+from gradviz.app.actions import ActionFactory
 from gradviz.core.lessons import Lesson, shipped_lessons
 from gradviz.core.scenario import Scenario
 
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 CAPTION_FONT_FACTOR = 1.75
 COUNTER_FONT_FACTOR = 1.2
-ActionFactory = Callable[..., QAction]
 
 
 def _enlarged(font: QFont, factor: float, bold: bool = False) -> QFont:

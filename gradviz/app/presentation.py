@@ -9,14 +9,15 @@ positions exactly as they were. Nothing else in the session changes. B or the pe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QToolBar, QWidget
 
+from gradviz.app.actions import ActionFactory
 from gradviz.app.settings import app_settings, remember
 from gradviz.app.themes import theme_named
 from gradviz.core.scenario import MAX_PRESENTATION_SCALE, MIN_PRESENTATION_SCALE, THEMES
@@ -33,7 +34,6 @@ BLANK_COLOUR = "#000000"
 THEME_KEY = "view/theme"
 SCALE_KEY = "presentation/scale"
 
-ActionFactory = Callable[..., QAction]
 
 LAYOUT_SETTLE_DELAYS_MS = (50, 150, 400)
 

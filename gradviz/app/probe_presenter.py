@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 
 import contourpy
@@ -28,6 +28,7 @@ import numpy as np
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
+from gradviz.app.actions import ActionFactory
 from gradviz.app.colormaps import GRADIENT_COLOUR, LEVEL_COLOUR, PARTIAL_COLOURS, RgbaColour
 from gradviz.app.contour_view import ContourView, contour_heights
 from gradviz.app.presentation import remember
@@ -406,7 +407,7 @@ class ProbePresenter:
         remember(ASPECT_KEY, bool(equal))
         self._show_choices()
 
-    def add_actions(self, menu: QMenu, make_action: Callable[..., QAction]) -> None:
+    def add_actions(self, menu: QMenu, make_action: ActionFactory) -> None:
         """Put the three toggles in a menu (made with the window's action factory)."""
         for key, text, slot, shortcut, tip in (
             ("partials", "Show partial derivatives at the point", self.set_shown, PARTIALS_SHORTCUT,
