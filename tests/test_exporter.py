@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from gradviz.app import exporter
 from gradviz.app.colormaps import colormap_lut
-from gradviz.app.export_dialog import ExportDialog, start_video_export
+from gradviz.app.export_dialog import ExportDialog, remembered_options, shown_loss_log, start_video_export
 from gradviz.app.exporter import (
     Caption,
     ExportOptions,
@@ -316,6 +316,23 @@ def test_the_dialog_remembers_the_last_choices(window) -> None:
                                                                                          "log")
     assert again.target().endswith(".gif")
     assert "frames" in again.summary.text()
+
+
+def test_a_loss_strip_takes_the_scale_the_window_shows(window) -> None:
+    """Ticking "log scale" in the loss panel makes the next export's loss strip logarithmic, and unticking linear."""
+    dialog = ExportDialog("image", window.session, window)
+    dialog.loss_box.setCurrentIndex(dialog.loss_box.findData("linear"))
+    dialog.remember()
+    log_box = window.teaching_docks.loss_plot.log_box
+    for shown, scale in ((True, "log"), (False, "linear")):
+        log_box.setChecked(shown)
+        assert shown_loss_log(window) is shown
+        assert ExportDialog("image", window.session, window, shown_loss_log(window)).options().loss_scale == scale
+        assert remembered_options("image", shown_loss_log(window)).loss_scale == scale
+    dialog.loss_box.setCurrentIndex(dialog.loss_box.findData(""))
+    dialog.remember()
+    log_box.setChecked(True)
+    assert remembered_options("image", shown_loss_log(window)).loss_scale == ""  # no strip asked for: none
 
 
 def test_copy_picture_puts_the_image_export_of_the_step_on_the_clipboard(window, tmp_path) -> None:

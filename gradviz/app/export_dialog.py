@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -79,10 +79,13 @@ def with_suffix(path: str, suffix: str) -> str:
 class ExportDialog(QDialog):
     """The options of an image or video export and where to save it; remembers the last choices."""
 
-    def __init__(self, kind: str, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, kind: str, session: Session, parent: QWidget | None = None,
+                 loss_log: bool | None = None) -> None:
+        """A dialog for an 'image' or 'video'; a loss strip takes the scale loss_log gives (the window's), if given."""
         super().__init__(parent)
         self.kind = kind
         self.session = session
+        self.loss_log = loss_log
         self.formats = VIDEO_FORMATS if kind == "video" else IMAGE_FORMATS
         self.setWindowTitle("Export video" if kind == "video" else "Export image")
         self.path_edit = QLineEdit()
@@ -168,7 +171,7 @@ class ExportDialog(QDialog):
 
     def _restore(self) -> None:
         settings = app_settings()
-        remembered = remembered_options(self.kind)
+        remembered = remembered_options(self.kind, self.loss_log)
         folder = settings.value("export/folder", str(Path.home()))
         format_key = settings.value(self._key("format"), self.formats[0][0])
         self.format_box.setCurrentIndex(max(0, self.format_box.findData(format_key)))
@@ -267,8 +270,16 @@ class ExportDialog(QDialog):
         super().accept()
 
 
-def remembered_options(kind: str) -> ExportOptions:
-    """The options of the last export of this kind ('image' or 'video'), or the defaults if none can be used."""
+def shown_loss_log(window: QMainWindow) -> bool:
+    """Whether the window's loss panel shows f on a logarithmic scale."""
+    return window.teaching_docks.loss_plot.log_box.isChecked()
+
+
+def remembered_options(kind: str, loss_log: bool | None = None) -> ExportOptions:
+    """The options of the last export of this kind ('image' or 'video'), or the defaults if none can be used.
+
+    With loss_log given (the window's loss panel's scale), a loss strip takes that scale, not the remembered one.
+    """
     settings = app_settings()
     defaults = ExportOptions(kind=kind)
 
@@ -277,15 +288,16 @@ def remembered_options(kind: str) -> ExportOptions:
         return type(default)(settings.value(f"export/{kind}/{name}", default, type=type(default)))
 
     try:
-        return ExportOptions(kind=kind, size=(value("width", defaults.size[0]), value("height", defaults.size[1])),
-                             **{name: value(name, getattr(defaults, name)) for name in REMEMBERED_OPTIONS})
+        options = ExportOptions(kind=kind, size=(value("width", defaults.size[0]), value("height", defaults.size[1])),
+                                **{name: value(name, getattr(defaults, name)) for name in REMEMBERED_OPTIONS})
     except (GradvizError, ValueError, TypeError):
         return defaults
+    return options if loss_log is None else replace(options, loss_log=loss_log)
 
 
 def copy_picture_from(window: QMainWindow) -> None:
     """Put the current step on the clipboard as a picture, drawn as Export image would draw it (its size and panels)."""
-    options = remembered_options("image")
+    options = remembered_options("image", shown_loss_log(window))
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         frame = render_image(window.session, options)
@@ -426,7 +438,7 @@ def report_outcome(window: QMainWindow, outcome: str, detail: str, target: str) 
 
 def export_video_from(window: QMainWindow) -> None:
     """Ask for video options and a target, then export with progress."""
-    dialog = ExportDialog("video", window.session, window)
+    dialog = ExportDialog("video", window.session, window, shown_loss_log(window))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     try:
@@ -437,7 +449,7 @@ def export_video_from(window: QMainWindow) -> None:
 
 def export_image_from(window: QMainWindow) -> None:
     """Ask for image options and a target, then save the current step."""
-    dialog = ExportDialog("image", window.session, window)
+    dialog = ExportDialog("image", window.session, window, shown_loss_log(window))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     target = dialog.target()
