@@ -1,0 +1,199 @@
+"""Critical points: where the plotted partial derivatives are all zero, found from the grid and made exact by Newton.
+
+Each grid point where |∇f| is smaller than at its neighbours is a guess; Newton's method on ∇f = 0, with the
+Hessian, takes it to the point itself. The points are then told apart: a minimum (f rises every way), a maximum
+(f falls every way), a saddle (both) or, for a curve, an inflection (f rises one way and falls the other). With the
+Hessian's eigenvalues where they decide it, and otherwise (x⁴, the monkey saddle x³ − 3xy²) by f on a small ring
+around the point.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradviz.core.compiled import CompiledFormula
+from gradviz.core.grid import GridField
+
+MOST_GUESSES = 150  # grid points tried (a fraction of a millisecond of Newton each); more: too many points to mark
+TIME_LIMIT = 0.25  # seconds of Newton at most; then the points are not all found
+NEWTON_STEPS = 40  # enough for the slow (linear) approach to a degenerate point such as x⁴'s
+SETTLED = 1e-12  # a Newton step this small, in grid cells, ends the search
+EDGE = 1e-6  # of a grid cell: a point found this far beyond a range's end is on it (rounding)
+GRADIENT_TOLERANCE = 1e-7  # of the grid's typical |∇f|: what is left of ∇f at a point found
+RING_POINTS = 16  # around a point whose Hessian cannot tell its kind, one grid cell away
+LEVEL_TOLERANCE = 1e-13  # of |f| plus f's span over the grid: a change of f smaller than this is none
+KINDS = ("minimum", "maximum", "saddle", "inflection")
+LINE = "line"  # a critical point on a line of them
+
+
+@dataclass(frozen=True)
+class CriticalPoints:
+    """The critical points found in the plotted ranges, whether they are all (False: too many to look for), and
+    whether ∇f = 0 also along a line (a valley floor or a ridge: critical points not one by one, not marked)."""
+
+    points: tuple[CriticalPoint, ...]
+    complete: bool
+    on_lines: bool = False
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    """A point of the plotted variables where their partial derivatives are zero, its f and what kind it is."""
+
+    point: tuple[float, ...]  # in the order of the plotted variables
+    value: float
+    kind: str  # one of KINDS
+
+
+def critical_points(compiled: CompiledFormula, field: GridField) -> CriticalPoints:
+    """The critical points of f inside the field's plotted ranges (held variables kept at their values).
+
+    Not complete where the grid suggests more than MOST_GUESSES of them, or they take over TIME_LIMIT to find.
+    """
+    started = time.perf_counter()
+    domain = field.domain
+    plotted = [compiled.variables.index(name) for name in domain.variables]
+    base = np.array([domain.fixed.get(name, 0.0) for name in compiled.variables], dtype=np.float64)
+    cells = np.array([(high - low) / (domain.resolution - 1) for low, high in domain.ranges])
+    squares = sum(np.square(component) for component in field.gradient)
+    typical = float(np.sqrt(np.nanmedian(squares))) if np.isfinite(squares).any() else 0.0
+    tolerance = GRADIENT_TOLERANCE * max(typical, 1e-12)
+    span = field.display_range[1] - field.display_range[0]
+    found: list[CriticalPoint] = []
+    guesses = _guesses(field, squares)
+    on_lines = False
+    complete = len(guesses) <= MOST_GUESSES
+    for guess in guesses[:MOST_GUESSES]:
+        if time.perf_counter() - started > TIME_LIMIT:
+            complete = False
+            break
+        point = _newton(compiled, base, plotted, guess, cells, tolerance, domain.ranges)
+        if point is None or any(np.all(np.abs(np.array(known.point) - point) < cells) for known in found):
+            continue
+        full = base.copy()
+        full[plotted] = point
+        kind = _kind(compiled, full, plotted, float(np.min(cells)), span, tolerance)
+        on_lines |= kind == LINE
+        if kind in KINDS:
+            found.append(CriticalPoint(tuple(point.tolist()), _value(compiled, full), kind))
+    return CriticalPoints(tuple(sorted(found, key=lambda critical: critical.point)), complete, on_lines)
+
+
+def _guesses(field: GridField, squares: np.ndarray) -> list[np.ndarray]:
+    """Points inside the grid whose |∇f|² is at most each neighbour's and below one's: smallest first."""
+    inner = tuple(slice(1, -1) for _ in range(squares.ndim))
+    centre = squares[inner]
+    lowest = np.isfinite(centre)
+    below_one = np.zeros_like(lowest)
+    for offsets in np.ndindex(*(3,) * squares.ndim):
+        if all(offset == 1 for offset in offsets):
+            continue
+        neighbour = squares[tuple(slice(offset, length - 2 + offset)
+                                  for offset, length in zip(offsets, squares.shape, strict=True))]
+        with np.errstate(invalid="ignore"):
+            lowest &= ~(neighbour < centre)  # a NaN neighbour does not count against it
+            below_one |= centre < neighbour
+    indices = np.argwhere(lowest & below_one) + 1
+    order = np.argsort(squares[tuple(indices.T)], kind="stable")
+    axes = [field.xs] if field.ys is None else [field.xs, field.ys]
+    # values are indexed [row (y), column (x)] for a surface; points are (x, y)
+    return [np.array([axes[axis][index] for axis, index in enumerate(reversed(row) if field.ys is not None else row)])
+            for row in indices[order]]
+
+
+def _plotted_gradient(compiled: CompiledFormula, full: np.ndarray, plotted: list[int]) -> np.ndarray:
+    """∇f's plotted components at a full point."""
+    return compiled.value_and_gradient(full)[1][plotted]
+
+
+def _newton(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], guess: np.ndarray, cells: np.ndarray,
+            tolerance: float, ranges: tuple[tuple[float, float], ...]) -> np.ndarray | None:
+    """Where Newton's method on the plotted ∇f = 0 goes from the guess, if it gets there inside the ranges."""
+    full = base.copy()
+    point = guess.astype(np.float64)
+    for _ in range(NEWTON_STEPS):
+        full[plotted] = point
+        gradient = _plotted_gradient(compiled, full, plotted)
+        hessian = compiled.hessian(full)[np.ix_(plotted, plotted)]
+        if not (np.isfinite(gradient).all() and np.isfinite(hessian).all()):
+            return None
+        step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+        point = point - step
+        if not all(low - cell <= value <= high + cell
+                   for value, (low, high), cell in zip(point, ranges, cells, strict=True)):
+            return None
+        if np.all(np.abs(step) <= SETTLED * cells):
+            break
+    full[plotted] = point
+    gradient = _plotted_gradient(compiled, full, plotted)
+    inside = all(low - EDGE * cell <= value <= high + EDGE * cell
+                 for value, (low, high), cell in zip(point, ranges, cells, strict=True))
+    return point if inside and float(np.max(np.abs(gradient))) <= tolerance else None
+
+
+def _value(compiled: CompiledFormula, full: np.ndarray) -> float:
+    """f at a full point."""
+    return float(compiled.value_and_gradient(full)[0])
+
+
+def _kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], radius: float, span: float,
+          tolerance: float) -> str | None:
+    """Minimum, maximum, saddle or inflection at a critical point; LINE if it is one of a line of them, else None.
+
+    The Hessian's eigenvalues decide where each changes f measurably over the radius; otherwise f on a ring of
+    that radius around the point does. Where ∇f stays zero (within the tolerance) a radius away along an
+    eigenvector (the floor of (5 − w₁ − 2w₂)², a valley of minima), the point is one of a line of critical points,
+    not a point to mark.
+    """
+    point = full[plotted]
+    eigenvalues, eigenvectors = np.linalg.eigh(compiled.hessian(full)[np.ix_(plotted, plotted)])
+    centre = _value(compiled, full)
+    level = LEVEL_TOLERANCE * (abs(centre) + span)
+
+    def moved(direction: np.ndarray) -> np.ndarray:
+        """The full point a radius away in this direction of the plotted variables."""
+        shifted = full.copy()
+        shifted[plotted] = point + radius * direction
+        return shifted
+
+    def change(direction: np.ndarray) -> float:
+        """f's change from the point to a point the radius away in this direction (NaN where undefined)."""
+        return _value(compiled, moved(direction)) - centre
+
+    decisive = np.abs(eigenvalues) * radius**2 > level
+    angles = np.linspace(0.0, 2.0 * math.pi, RING_POINTS if len(plotted) == 2 else 2, endpoint=False)
+    ring = [np.array([math.cos(angle), math.sin(angle)][: len(plotted)]) for angle in angles]
+    # A line of critical points runs along a flat eigenvector, or any way at all where no eigenvalue decides.
+    for vector in [*eigenvectors.T[~decisive], *(ring if not decisive.any() else [])]:
+        if all(np.max(np.abs(_plotted_gradient(compiled, moved(sign * vector), plotted))) <= tolerance
+               for sign in (1.0, -1.0)):
+            return LINE
+    if np.all(decisive):
+        return "minimum" if np.all(eigenvalues > 0) else "maximum" if np.all(eigenvalues < 0) else "saddle"
+    changes = np.array([change(direction) for direction in ring])
+    if not np.isfinite(changes).all():
+        return None
+    rises, falls = bool((changes > level).any()), bool((changes < -level).any())
+    if rises and falls:
+        return "saddle" if len(plotted) == 2 else "inflection"
+    return "minimum" if rises else "maximum" if falls else None
+
+
+def critical_count(critical: CriticalPoints) -> str:
+    """What is marked, in words: "Marked 2 minima and a saddle point: where ∇f = 0." """
+    points = critical.points
+    along = "∇f = 0 along a whole line here (a valley floor or a ridge), not at single points"
+    if not points:
+        return f"{along}." if critical.on_lines else "No critical points in the plotted ranges: ∇f = 0 nowhere here."
+    names = {"minimum": ("a minimum", "minima"), "maximum": ("a maximum", "maxima"),
+             "saddle": ("a saddle point", "saddle points"), "inflection": ("an inflection", "inflections")}
+    counts = Counter(point.kind for point in points)
+    parts = [one if counts[kind] == 1 else f"{counts[kind]} {many}" for kind, (one, many) in names.items()
+             if counts[kind]]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" and {parts[-1]}"
+    return f"Marked {listed}: where ∇f = 0." + (f" And {along}." if critical.on_lines else "")

@@ -1,0 +1,93 @@
+"""Critical points found from the grid, made exact by Newton's method, and told apart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gradviz.core.analysis import analyze_in_process
+from gradviz.core.critical import CriticalPoints, critical_count, critical_points
+from gradviz.core.grid import Domain, evaluate_grid
+
+
+def found(text: str, half_width: float = 3.0, resolution: int = 200, fixed: dict[str, float] | None = None,
+          axes: tuple[str, ...] | None = None) -> CriticalPoints:
+    """The critical points of a formula over [-half_width, half_width] in each plotted variable."""
+    analysis = analyze_in_process(text)
+    axes = axes or analysis.formula.variables[:2]
+    domain = Domain(axes, tuple((-half_width, half_width) for _ in axes), resolution, fixed or {})
+    return critical_points(analysis.compiled, evaluate_grid(analysis.compiled, domain))
+
+
+def by_kind(critical: CriticalPoints) -> dict[str, list[tuple[float, ...]]]:
+    """The points of each kind."""
+    kinds: dict[str, list[tuple[float, ...]]] = {}
+    for point in critical.points:
+        kinds.setdefault(point.kind, []).append(point.point)
+    return kinds
+
+
+def test_himmelblau_has_four_minima_a_maximum_and_four_saddles() -> None:
+    critical = found("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", 5.0)
+    kinds = by_kind(critical)
+    assert critical.complete and not critical.on_lines
+    assert sorted(len(points) for points in kinds.values()) == [1, 4, 4]
+    expected_minima = [(-3.779310, -3.283186), (-2.805118, 3.131312), (3.0, 2.0), (3.584428, -1.848126)]
+    assert np.allclose(sorted(kinds["minimum"]), expected_minima, atol=1e-6)
+    assert np.allclose(kinds["maximum"], [(-0.270845, -0.923039)], atol=1e-6)
+    assert all(abs(point.value) < 1e-12 for point in critical.points if point.kind == "minimum")
+    assert critical_count(critical) == "Marked 4 minima, a maximum and 4 saddle points: where ∇f = 0."
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("x^2 + y^2", "minimum"),
+        ("-x^2 - 3y^2", "maximum"),
+        ("x^2 - y^2", "saddle"),
+        ("x^4 + y^4", "minimum"),  # the Hessian is zero there: f on a ring around the point tells
+        ("x^3 - 3x y^2", "saddle"),  # the monkey saddle: three ways down
+        ("x^2 y + x y^2", "saddle"),
+    ],
+)
+def test_one_critical_point_at_the_origin_of_its_kind(text: str, kind: str) -> None:
+    critical = found(text)
+    assert [(point.kind, *np.round(point.point, 6)) for point in critical.points] == [(kind, 0.0, 0.0)]
+
+
+def test_a_curve_has_minima_maxima_and_inflections() -> None:
+    critical = found("x^4 - 3.4x^2 + 0.5x")
+    roots = np.sort(np.roots([4.0, 0.0, -6.8, 0.5]).real)
+    assert [point.kind for point in critical.points] == ["minimum", "maximum", "minimum"]
+    assert np.allclose([point.point[0] for point in critical.points], roots, atol=1e-9)
+    assert [point.kind for point in found("x^3").points] == ["inflection"]
+
+
+def test_no_point_is_marked_where_there_is_none_or_a_whole_line_of_them() -> None:
+    for text in ("x + 2y", "exp(x) + y^2", "abs(x) + abs(y)", "1/(x^2 + y^2)"):  # a kink's ∇f is never 0
+        critical = found(text)
+        assert (critical.points, critical.complete, critical.on_lines) == ((), True, False), text
+    assert critical_count(found("x + 2y")) == "No critical points in the plotted ranges: ∇f = 0 nowhere here."
+    for text in ("(5 - w1 - 2w2)^2", "x^2 (y^2 - 1)^2", "(x - y)^2"):  # valley floors: every point on a line
+        critical = found(text)
+        assert critical.on_lines and critical.points == (), text
+    assert critical_count(found("(5 - w1 - 2w2)^2")).startswith("∇f = 0 along a whole line here")
+
+
+def test_held_variables_stay_at_their_values() -> None:
+    critical = found("(x - z)^2 + (y + 2z)^2 + z", fixed={"z": 0.5}, axes=("x", "y"))
+    assert [(point.kind, *np.round(point.point, 9), point.value) for point in critical.points] == [
+        ("minimum", 0.5, -1.0, 0.5)]
+
+
+def test_points_in_a_rim_bounded_domain_and_past_the_ranges() -> None:
+    assert [point.kind for point in found("sqrt(1 - x^2 - y^2)", 1.2).points] == ["maximum"]
+    assert found("(x - 5)^2 + y^2").points == ()  # the minimum is outside the ranges
+
+
+def test_a_field_of_many_is_not_complete_and_a_regular_one_is_found_whole() -> None:
+    assert not found("sin(10x) sin(10y)").complete
+    regular = found("sin(3x) sin(3y)")
+    kinds = by_kind(regular)
+    assert regular.complete
+    assert (len(kinds["minimum"]), len(kinds["maximum"]), len(kinds["saddle"])) == (18, 18, 25)
