@@ -233,7 +233,7 @@ def _formula_scenario(analysis: Any, args: argparse.Namespace) -> Any:
 
 
 def _with_map_options(scenario: Any, args: argparse.Namespace) -> Any:
-    """The scenario with the contour map's switches given on the command line (--arrows, --contours)."""
+    """The scenario with the map's switches given on the command line (--arrows, --contours, --critical-points)."""
     from dataclasses import replace
 
     changes: dict[str, bool] = {}
@@ -241,6 +241,8 @@ def _with_map_options(scenario: Any, args: argparse.Namespace) -> Any:
         changes["show_arrows"] = args.arrows
     if args.contours is not None:
         changes["contour_fill"] = args.contours == "filled"
+    if args.critical_points is not None:
+        changes["critical_points"] = args.critical_points
     return replace(scenario, view=replace(scenario.view, **changes)) if changes else scenario
 
 
@@ -433,6 +435,8 @@ def _command_parser() -> _Parser:
                         help="the gradient arrows on the contour map (default: the scenario's; on)")
     export.add_argument("--contours", choices=("filled", "lines"),
                         help="a filled map, or its level lines alone in colour (default: the scenario's; filled)")
+    export.add_argument("--critical-points", action=argparse.BooleanOptionalAction,
+                        help="mark where ∇f = 0: minima, maxima, saddle points (default: the scenario's; off)")
     export.add_argument("--loss", action="store_true",
                         help="the loss curve (f at each step, every run) in a strip under the panels")
     export.add_argument("--loss-log", action="store_true", help="the loss curve on a logarithmic scale")

@@ -90,6 +90,19 @@ def test_the_map_as_lines_without_arrows(tmp_path) -> None:
     assert shares["filled"] < 0.05 < 0.7 < shares["lines"], shares
 
 
+def test_the_critical_points_marked_in_an_export(tmp_path) -> None:
+    pictures = []
+    for extra in ([], ["--critical-points"]):
+        target = tmp_path / f"saddle{len(extra)}.png"
+        assert export("--preset", "saddle", "--panels", "contour", "--no-overlay", "--size", "480x360",
+                      "--out", str(target), *extra) == 0
+        image = QImage(str(target)).convertToFormat(QImage.Format.Format_RGB888)
+        pictures.append(np.frombuffer(image.constBits(), np.uint8).reshape(360, 480, 3).astype(int))
+    changed = np.nonzero(np.abs(pictures[1] - pictures[0]).max(axis=2) > 60)
+    assert len(changed[0]) > 40  # the mark and its name, "saddle", at the origin: the middle of the map
+    assert 100 < np.median(changed[0]) < 260 and 100 < np.median(changed[1]) < 380
+
+
 def test_the_loss_curve_on_a_log_scale_shows_the_late_steps(tmp_path) -> None:
     """Rosenbrock's f falls from about 100 to near 0 at once: linear, the rest is a flat line on the axis."""
     heights = {}

@@ -147,6 +147,31 @@ def test_hidden_arrows_and_line_contours_stay_so_through_a_curve(view):
     assert view.arrows.isVisible() and view.fill_item.isVisible() and not view.coloured_lines.isVisible()
 
 
+def test_critical_points_are_marked_and_named_clear_of_each_other(view):
+    xs, grid_x, grid_y = grid()
+    view.set_arrows_visible(False)
+    view.set_field(xs, xs, grid_x**2 - grid_y**2)
+    plain = luminance(view.render_to_array(WIDTH, HEIGHT))
+    points = [(0.0, 0.0, "saddle"), (1.0, 1.0, "minimum"), (1.15, 1.0, "maximum"), (1.9, -1.0, "inflection")]
+    view.set_critical_points(points)
+    marked = luminance(view.render_to_array(WIDTH, HEIGHT))
+    for x, y, _kind in points:
+        centre = view.data_to_widget(x, y)
+        column, row = round(centre.x()), round(centre.y())
+        patch = (slice(row - 6, row + 7), slice(column - 6, column + 7))
+        assert (marked[patch] < 60).any() and (np.abs(marked[patch] - plain[patch]) > 40).any()  # a dark edge
+    transform = view.critical_points.deviceTransform(view.viewportTransform())
+    marks = view.critical_points.mark_boxes(transform)
+    tags = view.critical_points.label_placer(transform).taken[len(marks):]
+    assert len(tags) == len(points)
+    plot = view.critical_points.plot_rect(transform)
+    for index, tag in enumerate(tags):
+        assert plot.contains(tag)  # the one at the right edge is named on its left
+        assert not any(tag.intersects(other) for other in [*marks, *tags[:index], *tags[index + 1:]])
+    view.set_critical_points([])
+    assert np.array_equal(luminance(view.render_to_array(WIDTH, HEIGHT)), plain)
+
+
 def test_level_lines_stay_translucent_when_widened_for_presenting(view):
     """At the presentation scale the lines are 1.6 pixels wide; drawn as translucent paths, Qt took 100 ms a repaint.
 
@@ -661,6 +686,7 @@ def test_a_static_change_between_export_frames_draws_the_static_layer_again(view
         lambda: view.set_arrow_direction("downhill"),
         lambda: view.set_arrows_visible(False),
         lambda: view.set_contour_fill(False),
+        lambda: view.set_critical_points([(0.0, 0.0, "minimum")]),
         lambda: view.set_colormap(colormap_lut("viridis")),
         lambda: view.view_box.setRange(xRange=(-1.0, 1.0), padding=0.0),
         lambda: view.set_presentation_scale(1.5),

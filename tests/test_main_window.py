@@ -845,3 +845,35 @@ def test_the_map_is_filled_or_drawn_in_lines_with_or_without_arrows_as_switched(
     assert not window.fill_action.isEnabled() and not window.show_arrows_action.isEnabled()
     type_formula(window, qtbot, "x^2 + y^2")
     assert window.fill_action.isEnabled() and window.show_arrows_action.isEnabled()
+
+
+def test_critical_points_are_marked_counted_and_drawn_in_exports(make_main_window, qtbot) -> None:
+    """C marks where ∇f = 0 on the map and the curve, says what it marked, and the image export draws them too."""
+    from gradviz.app.exporter import ExportOptions, render_image
+
+    window = make_main_window("himmelblau")
+    activate(window, qtbot)
+    options = ExportOptions(kind="image", size=(480, 360), panels="contour", overlay=False)
+    unmarked = render_image(window.session, options)
+    qtbot.keyClick(window, Qt.Key.Key_C)
+    assert window.session.view.critical_points and window.critical_action.isChecked()
+    assert window.statusBar().currentMessage() == "Marked 4 minima, a maximum and 4 saddle points: where ∇f = 0."
+    marks = window.contour_view.critical_points.points
+    assert sorted(kind for _x, _y, kind in marks) == ["maximum", *["minimum"] * 4, *["saddle"] * 4]
+    assert np.abs(render_image(window.session, options).astype(int) - unmarked).mean() > 0.5
+
+    type_formula(window, qtbot, "x^4 - 3.4x^2 + 0.5x")  # a curve: its points at their drawn heights
+    presenter = window.contour_presenter
+    points = presenter.critical_points().points
+    assert [kind for _w, _height, kind in window.contour_view.critical_points.points] == ["minimum", "maximum",
+                                                                                         "minimum"]
+    drawn = presenter.scale.forward(np.array([point.value for point in points]))
+    assert np.allclose([height for _w, height, _kind in window.contour_view.critical_points.points], drawn)
+
+    type_formula(window, qtbot, "sin(10x) sin(10y)")  # too many to mark: none, and the status bar says so
+    assert window.contour_view.critical_points.points == []
+    assert window.statusBar().currentMessage().startswith("Too many critical points here to mark them")
+    type_formula(window, qtbot, "x^2 - y^2")
+    assert window.contour_view.critical_points.points == [(0.0, 0.0, "saddle")]
+    window.critical_action.trigger()
+    assert window.contour_view.critical_points.points == [] and not window.critical_action.isChecked()

@@ -59,6 +59,13 @@ POINT_CLEARANCE = 11.0  # labels keep this far (pixels) from the point, where a 
 TAGS_ROOM = 70.0  # pixels each way from the point that its arrows' tags usually take
 ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
+CRITICAL_MARKER_PIXELS = 13.0  # a critical point's mark, times the presentation scale
+CRITICAL_FILL = QtGui.QColor(255, 255, 255)
+CRITICAL_TEXT = (0.16, 0.16, 0.19, 1.0)
+CRITICAL_NAMES = {"minimum": "min", "maximum": "max", "saddle": "saddle", "inflection": "inflection"}
+# Where a name goes first, in device pixels (y down): above a peak and below a pit, where a curve leaves room.
+CRITICAL_TAG_DIRECTIONS = {"minimum": np.array([0.0, 1.0]), "maximum": np.array([0.0, -1.0]),
+                           "saddle": np.array([1.0, 0.0]), "inflection": np.array([1.0, 0.0])}
 RIM_LEAST_FRACTION = 0.02  # of a grid step: a rim closer to the defined point is taken as this far
 
 
@@ -557,6 +564,87 @@ class OffMapItem(ViewOverlayItem):
         painter.restore()
 
 
+def critical_marker(kind: str, centre: QtCore.QPointF, size: float) -> QtGui.QPainterPath:
+    """The mark of a critical point of this kind, size pixels across: ▼ minimum, ▲ maximum, ✕ saddle, ◆ inflection."""
+    half = size / 2
+    if kind == "saddle":
+        arm = half * 0.32
+        outline = [(-half, -half + arm), (-half + arm, -half), (0, -arm), (half - arm, -half), (half, -half + arm),
+                   (arm, 0), (half, half - arm), (half - arm, half), (0, arm), (-half + arm, half), (-half, half - arm),
+                   (-arm, 0)]
+    elif kind == "inflection":
+        outline = [(0, -half), (half, 0), (0, half), (-half, 0)]
+    else:
+        tip = half if kind == "minimum" else -half  # device y grows downwards: ▼ points down
+        outline = [(-half, -tip * 0.8), (half, -tip * 0.8), (0, tip)]
+    path = QtGui.QPainterPath()
+    path.addPolygon(QtGui.QPolygonF([centre + QtCore.QPointF(x, y) for x, y in outline]))
+    path.closeSubpath()
+    return path
+
+
+class NearTagPlacer(TagPlacer):
+    """A TagPlacer that keeps each tag beside its anchor: with no room there, a tag is left out (if optional)."""
+
+    REACHES = (1.0, 1.8)
+
+
+class CriticalPointsItem(ViewOverlayItem):
+    """Marks where the gradient is zero, each point with its kind's mark and name ("min", "max", "saddle", ...)."""
+
+    def __init__(self) -> None:
+        """Start with no points."""
+        super().__init__()
+        self.points: list[tuple[float, float, str]] = []
+
+    def set_points(self, points: Sequence[tuple[float, float, str]]) -> None:
+        """Mark these (x, y, kind) points, in data coordinates."""
+        self.points = list(points)
+        self.update()
+
+    def centres(self, transform: QtGui.QTransform) -> np.ndarray:
+        """The points in device pixels, shape (n, 2)."""
+        return to_device(transform, np.array([point[:2] for point in self.points]).reshape(-1, 2))
+
+    def mark_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
+        """Each point's mark in device pixels."""
+        half = CRITICAL_MARKER_PIXELS * self.pixel_scale / 2
+        return [square_around(centre, half) for centre in self.centres(transform)]
+
+    def label_placer(self, transform: QtGui.QTransform, painter: QtGui.QPainter | None = None) -> TagPlacer:
+        """The points' names placed beside their marks (see CRITICAL_TAG_DIRECTIONS), or turned to where they fit.
+
+        A name with no room beside its mark is left out (the mark stays).
+        """
+        placer = NearTagPlacer(painter, self.label_font(), CRITICAL_MARKER_PIXELS * self.pixel_scale * 0.6,
+                           self.plot_rect(transform), tuple(self.mark_boxes(transform)))
+        for centre, (_, _, kind) in zip(self.centres(transform), self.points, strict=True):
+            placer.place(CRITICAL_NAMES[kind], centre, CRITICAL_TAG_DIRECTIONS[kind], CRITICAL_TEXT, optional=True)
+        return placer
+
+    def boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
+        """What the points take in device pixels: each mark and its name tag (the probe's tags keep off them)."""
+        if not self.points or not self.isVisible():
+            return []
+        return self.label_placer(transform).taken
+
+    def paint(self, painter: QtGui.QPainter, *_args: object) -> None:
+        """Each point's mark, white with a dark edge, and its name on a light patch beside it."""
+        if not self.points:
+            return
+        transform = painter.transform()
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        pen = QtGui.QPen(EDGE_COLOUR, 1.5 * self.pixel_scale)
+        for (x, y), (_, _, kind) in zip(self.centres(transform), self.points, strict=True):
+            painter.setPen(pen)
+            painter.setBrush(CRITICAL_FILL)
+            painter.drawPath(critical_marker(kind, QtCore.QPointF(x, y), CRITICAL_MARKER_PIXELS * self.pixel_scale))
+        self.label_placer(transform, painter).draw()
+        painter.restore()
+
+
 def to_device(transform: QtGui.QTransform, points: np.ndarray) -> np.ndarray:
     """Data points (n, 2) in device pixels through a data-to-device transform."""
     linear = np.array([[transform.m11(), transform.m21()], [transform.m12(), transform.m22()]])
@@ -693,11 +781,13 @@ class ProbeTextItem(ViewOverlayItem):
     different scales it adds the overlay's note that right angles look skewed.
     """
 
-    def __init__(self, arrows: ProbeArrowsItem, start_marker: pg.TargetItem) -> None:
-        """Label the arrows of this item; keep the labels off the draggable start marker and the runs' balls."""
+    def __init__(self, arrows: ProbeArrowsItem, start_marker: pg.TargetItem, critical_points: CriticalPointsItem
+                 ) -> None:
+        """Label the arrows of this item; keep the labels off the start marker, the balls and the critical points."""
         super().__init__()
         self._arrows = arrows
         self._start_marker = start_marker
+        self._critical_points = critical_points
         self._balls = np.zeros((0, 2))  # where the runs' current points are, in plot coordinates
         self._ball_half = 0.0  # half a ball's size in pixels
         self.legend_rect = QtCore.QRectF()
@@ -738,7 +828,8 @@ class ProbeTextItem(ViewOverlayItem):
                                                                  legend.size.height()), legend.size)
             legend.paint(painter, self.legend_rect.topLeft())
         avoid = (square_around(point, POINT_CLEARANCE * scale), *((self.legend_rect,) if legend else ()),
-                 *self._start_marker_box(transform), *self._ball_boxes(transform))
+                 *self._start_marker_box(transform), *self._ball_boxes(transform),
+                 *self._critical_points.boxes(transform))
         placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
         arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
         for index, (arrow, (tail, tip)) in enumerate(reversed(arrows)):  # ∇f first: it gets the place it asks for
@@ -816,14 +907,15 @@ class ProbeTextItem(ViewOverlayItem):
     def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float) -> QtCore.QPointF:
         """The top-left of the legend in the corner of the plot that covers least, the farthest from the point of those.
 
-        Covered, the room the point's tags take counts twice, each of the runs' balls and the start marker (which a
-        lecturer drags) once.
+        Covered, the room the point's tags take counts twice, each of the runs' balls, the start marker (which a
+        lecturer drags) and the marked critical points once.
         """
         plot = self.plot_rect(transform)
         left, right, top, bottom = plot.left(), plot.right(), plot.top(), plot.bottom()
         margin = 8.0 * self.pixel_scale
         point = to_device(transform, np.array([self.overlay.point]))[0]
-        markers = [*self._ball_boxes(transform), *self._start_marker_box(transform)]
+        markers = [*self._ball_boxes(transform), *self._start_marker_box(transform),
+                   *self._critical_points.mark_boxes(transform)]
         tags_room = square_around(point, TAGS_ROOM * self.pixel_scale)
 
         def preference(corner: tuple[float, float]) -> tuple[int, float]:
@@ -1048,7 +1140,10 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.tangent_halo.setZValue(3.5)
         self.plot_item.addItem(self.tangent_halo, ignoreBounds=True)
         self.probe_arrows = ProbeArrowsItem()
-        self.probe_text = ProbeTextItem(self.probe_arrows, self.start_marker)
+        self.critical_points = CriticalPointsItem()  # over the map and the curve, under the probe and the runs
+        self.critical_points.setZValue(6)
+        self.plot_item.addItem(self.critical_points, ignoreBounds=True)
+        self.probe_text = ProbeTextItem(self.probe_arrows, self.start_marker, self.critical_points)
         layers = (self.probe_level, *self.probe_guides, self.probe_arrows)
         for z_value, item in enumerate(layers, start=10):
             item.setZValue(z_value)
@@ -1091,7 +1186,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         for item, guide in zip(self.probe_guides, guides, strict=False):
             item.setPen(pg.mkPen(qcolour(guide.colour), width=2.0 * scale, style=QtCore.Qt.PenStyle.DashLine))
         self.tangent_halo.setPen(pg.mkPen(HALO_COLOUR_STRONG, width=(self.TANGENT_WIDTH + 3.0) * scale))
-        for item in (self.probe_level, self.probe_arrows, self.probe_text, self.off_map):
+        for item in (self.probe_level, self.probe_arrows, self.probe_text, self.off_map, self.critical_points):
             item.pixel_scale = scale
             item.update()
 
@@ -1223,6 +1318,13 @@ class ContourView(pg.GraphicsLayoutWidget):
             item.setVisible(field_mode and self._filled)
         self.coloured_lines.setVisible(field_mode and not self._filled)
         self.arrows.setVisible(field_mode and self._arrows_shown)
+
+    def set_critical_points(self, points: Sequence[tuple[float, float, str]]) -> None:
+        """Mark these critical points: (x, y, kind) on a map, (w, drawn height, kind) on a curve (see core.critical)."""
+        points = [(float(x), float(y), kind) for x, y, kind in points]
+        if points != self.critical_points.points:
+            self._static_changed()
+            self.critical_points.set_points(points)
 
     def set_contour_fill(self, filled: bool) -> None:
         """Draw the map as filled contours with dark level lines, or (False) as level lines in their colours alone."""

@@ -31,6 +31,7 @@ from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.syntax_help_dialog import SyntaxHelpDialog
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
+from gradviz.core.critical import critical_count
 from gradviz.core.errors import GradvizError
 from gradviz.core.notation import format_number, latex_equations
 from gradviz.core.presets import Preset, all_presets
@@ -203,7 +204,9 @@ class MainWindow(QMainWindow):
         self.fill_action = self._action("Filled contours", lambda: self._flip_view_option("contour_fill"), "F",
                                         "Colour the map between its level lines, or draw the lines alone, "
                                         "each in its level's colour")
-        for action in (self.log_action, self.show_arrows_action, self.fill_action):
+        self.critical_action = self._action("Critical points (∇f = 0)", self._flip_critical_points, "C",
+                                            "Mark where the gradient is zero: minima, maxima and saddle points, named")
+        for action in (self.log_action, self.show_arrows_action, self.fill_action, self.critical_action):
             action.setCheckable(True)
             view_menu.addAction(action)
         self.probe_presenter.add_actions(view_menu, self._action)
@@ -214,6 +217,8 @@ class MainWindow(QMainWindow):
         self.session.view_changed.connect(self._show_view_options)
         self.session.plot_changed.connect(self._show_view_options)
         self._show_view_options()
+        for signal in (self.session.field_changed, self.session.view_changed):  # after the map's presenter drew
+            signal.connect(self._tell_critical_points)
 
         gallery_menu = menu.addMenu("&Gallery")
         for preset in all_presets():
@@ -282,6 +287,20 @@ class MainWindow(QMainWindow):
     def _toggle_arrows(self) -> None:
         self.session.set_view(arrows="downhill" if self.session.view.arrows == "uphill" else "uphill")
 
+    def _tell_critical_points(self, _changed: object = None) -> None:
+        """Say so in the status bar when critical points are asked for but too many to mark."""
+        critical = self.contour_presenter.critical_points() if self.session.view.critical_points else None
+        if critical is not None and not critical.complete:
+            self.statusBar().showMessage("Too many critical points here to mark them: narrow the plotted ranges.",
+                                         8000)
+
+    def _flip_critical_points(self) -> None:
+        """Mark the critical points, or stop; once marked, count them in the status bar."""
+        self._flip_view_option("critical_points")
+        critical = self.contour_presenter.critical_points() if self.session.view.critical_points else None
+        if critical is not None and critical.complete:
+            self.statusBar().showMessage(critical_count(critical), 8000)
+
     def _flip_view_option(self, name: str) -> None:
         """Switch one of the session's on/off view options."""
         self.session.set_view(**{name: not getattr(self.session.view, name)})
@@ -293,6 +312,7 @@ class MainWindow(QMainWindow):
         self.log_action.setChecked(view.log_height)
         self.show_arrows_action.setChecked(view.show_arrows)
         self.fill_action.setChecked(view.contour_fill)
+        self.critical_action.setChecked(view.critical_points)
         on_a_map = len(self.session.plot.axes) == 2
         for action in (self.show_arrows_action, self.fill_action):
             action.setEnabled(on_a_map)

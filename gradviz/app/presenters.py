@@ -10,7 +10,8 @@ from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.contour_view import ContourView, log_scale_levels
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.view_common import TrajectoryData
-from gradviz.core.grid import Rim, curve_to_rim
+from gradviz.core.critical import CriticalPoints, critical_points
+from gradviz.core.grid import GridField, Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
@@ -126,6 +127,7 @@ class ContourPresenter(_Presenter):
     view: ContourView
 
     def __init__(self, session: Session, view: ContourView) -> None:
+        self._critical: tuple[GridField, CriticalPoints] | None = None  # the last field's, found when first asked for
         super().__init__(session, view)
         session.computing_changed.connect(lambda _batch: self.show_start())  # asked for, and in (or refused)
 
@@ -152,11 +154,35 @@ class ContourPresenter(_Presenter):
         self.show_start()
 
     def show_options(self) -> None:
-        """Point the arrows along ∇f or −∇f, show or hide them, and fill the map or draw its lines alone."""
+        """Point the arrows along ∇f or −∇f, show or hide them, fill the map or draw its lines alone, mark ∇f = 0."""
         options = self.session.view
         self.view.set_arrow_direction(options.arrows)
         self.view.set_arrows_visible(options.show_arrows)
         self.view.set_contour_fill(options.contour_fill)
+        self.show_critical_points()
+
+    def show_critical_points(self) -> None:
+        """Mark the field's critical points, if asked for: where the map or the curve is drawn, in its height scale."""
+        critical = self.critical_points() if self.session.view.critical_points else None
+        if critical is None or not critical.complete:  # a few of many would mislead: none (the window says why)
+            self.view.set_critical_points([])
+            return
+        if self.one_variable:
+            heights = self.scale.forward(np.array([point.value for point in critical.points]))
+            marks = [(point.point[0], height, point.kind)
+                     for point, height in zip(critical.points, heights, strict=True)]
+        else:
+            marks = [(*point.point, point.kind) for point in critical.points]
+        self.view.set_critical_points(marks)
+
+    def critical_points(self) -> CriticalPoints | None:
+        """The critical points of the field drawn (found once for each field), None while none is drawn."""
+        field, analysis = self.session.field, self.session.analysis
+        if field is None or analysis is None or field.domain.variables != self.session.plot.axes:
+            return None
+        if self._critical is None or self._critical[0] is not field:
+            self._critical = (field, critical_points(analysis.compiled, field))
+        return self._critical[1]
 
     def show_start(self) -> None:
         """Place the draggable start marker at the first run's start."""

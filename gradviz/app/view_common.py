@@ -472,9 +472,9 @@ class TagPlacer:
     LEADER_GAPS = 4.0  # a tag farther than this many gaps from its anchor gets a thin line back to it
     _TURN_COS_SIN = tuple((math.cos(math.radians(turn)), math.sin(math.radians(turn))) for turn in TURNS)
 
-    def __init__(self, painter: QtGui.QPainter, font: QtGui.QFont, gap: float, bounds: QtCore.QRectF,
+    def __init__(self, painter: QtGui.QPainter | None, font: QtGui.QFont, gap: float, bounds: QtCore.QRectF,
                  avoid: tuple[QtCore.QRectF, ...] = ()) -> None:
-        """Draw with this painter and font, tags `gap` pixels clear of their anchors, off the boxes to avoid."""
+        """Tags in this font `gap` pixels clear of their anchors, off the boxes to avoid; the painter (if any) draws."""
         self.painter = painter
         self.font = font
         self._bold_font = bold(font)

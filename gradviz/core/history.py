@@ -26,6 +26,7 @@ VIEW_PARTS = {
     "log_height": "log height",
     "show_arrows": "gradient arrows",
     "contour_fill": "contour fill",
+    "critical_points": "critical points",
 }
 
 

@@ -1,7 +1,8 @@
 """Scenarios: a formula, what is plotted, held values, runs, the clock, the camera and view options, as JSON.
 
 Version 2 added the current step, the 3D camera, the theme, the presentation scale and two view
-switches (show_arrows, contour_fill); version 1 files are still read, with those at their defaults.
+switches (show_arrows, contour_fill); version 1 files are still read, with those at their defaults. The view's
+critical_points switch came later within version 2: files without it have it off.
 """
 
 from __future__ import annotations
@@ -58,12 +59,13 @@ class PlotSettings:
 
 @dataclass(frozen=True)
 class ViewOptions:
-    """How the views draw: arrow direction, log height, whether arrows show, filled or line-only contours."""
+    """How the views draw: the arrows' direction and presence, log height, the map's fill, critical points marked."""
 
     arrows: str = "uphill"
     log_height: bool = False
     show_arrows: bool = True
     contour_fill: bool = True
+    critical_points: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,7 @@ def _view_from_dict(data: Any) -> ViewOptions:
         log_height=_flag(data.get("log_height", False), "view.log_height"),
         show_arrows=_flag(data.get("show_arrows", True), "view.show_arrows"),
         contour_fill=_flag(data.get("contour_fill", True), "view.contour_fill"),
+        critical_points=_flag(data.get("critical_points", False), "view.critical_points"),
     )
 
 
@@ -315,6 +318,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
             "log_height": scenario.view.log_height,
             "show_arrows": scenario.view.show_arrows,
             "contour_fill": scenario.view.contour_fill,
+            "critical_points": scenario.view.critical_points,
         },
         "probe": None if scenario.probe is None else dict(scenario.probe),
         "step": scenario.step,
