@@ -16,7 +16,7 @@ from gradviz import __version__
 from gradviz.core.errors import GradvizError
 from gradviz.core.scenario import OPTIMIZER_NAMES, SIGNS
 
-COMMANDS = ("derive", "descend", "export", "presets")
+COMMANDS = ("derive", "critical", "descend", "export", "presets")
 # Qt platforms without OpenGL widgets: an export there would crash rather than fail cleanly.
 PLATFORMS_WITHOUT_GL = ("offscreen", "minimal", "minimalegl", "linuxfb", "vnc")
 
@@ -131,6 +131,52 @@ def run_derive(args: argparse.Namespace) -> int:
         lines += [f"  {label} = {format_number(g)}" for label, g in zip(labels, gradient, strict=True)]
         lines.append(f"  |∇{formula.name}| = {format_number(float(np.linalg.norm(gradient)))}")
     lines += [f"note: {note}" for note in (*formula.notes, *derivatives.notes)]
+    print("\n".join(lines))
+    return 0
+
+
+def run_critical(args: argparse.Namespace) -> int:
+    """Print the critical points of a formula over ranges of its first two variables (the rest held)."""
+    from gradviz.core.analysis import analyze
+    from gradviz.core.critical import critical_count, critical_points
+    from gradviz.core.grid import Domain, evaluate_grid
+    from gradviz.core.notation import format_number
+
+    if not (math.isfinite(args.within) and args.within > 0):
+        raise CommandLineError(f"--within must be a positive number, not {args.within}")
+    if not 20 <= args.grid <= 1000:
+        raise CommandLineError(f"--grid must be between 20 and 1000, not {args.grid}")
+    analysis = analyze(args.formula)
+    variables = analysis.formula.variables
+    held = parse_assignments(args.hold, "--hold") if args.hold is not None else {}
+    _check_known(variables, held, "--hold")
+    axes = tuple(name for name in variables if name not in held)[:2]
+    if not axes:
+        raise CommandLineError("--hold holds every variable: leave one or two free to search")
+    fixed = {name: held.get(name, 0.0) for name in variables if name not in axes}
+    domain = Domain(axes, tuple((-args.within, args.within) for _ in axes), args.grid, fixed)
+    critical = critical_points(analysis.compiled, evaluate_grid(analysis.compiled, domain))
+    if args.json:
+        print(json.dumps({
+            "formula": analysis.formula.text, "ranges": {name: [-args.within, args.within] for name in axes},
+            "held": fixed, "complete": critical.complete, "on_lines": critical.on_lines,
+            "points": [{"kind": point.kind, "at": dict(zip(axes, point.point, strict=True)),
+                        "value": _json_number(point.value)} for point in critical.points],
+        }, ensure_ascii=False))
+        return 0
+    names = ", ".join(axes)
+    held_text = "".join(f", {name} = {format_number(value)}" for name, value in fixed.items())
+    lines = [f"critical points of {analysis.formula.text} for {names} in [−{format_number(args.within)}, "
+             f"{format_number(args.within)}]{held_text}:"]
+    if not critical.complete:
+        lines.append("  more than can be found one by one here: give a smaller --within")
+        print("\n".join(lines))
+        return 0
+    for point in critical.points:
+        coordinates = ", ".join(format_number(value) for value in point.point)
+        where = f"{names} = {coordinates}" if len(axes) == 1 else f"({names}) = ({coordinates})"
+        lines.append(f"  {point.kind:<10} {where}   {analysis.formula.name} = {format_number(point.value)}")
+    lines.append(critical_count(critical, "Found"))
     print("\n".join(lines))
     return 0
 
@@ -400,6 +446,17 @@ def _command_parser() -> _Parser:
     derive_format.add_argument("--latex", action="store_true",
                                help="print f and its partials as LaTeX, one per line, as typed (not with --at)")
     derive.set_defaults(handler=run_derive)
+
+    critical = commands.add_parser("critical", help="where ∇f = 0: minima, maxima and saddle points in a range")
+    critical.add_argument("formula", help="e.g. \"(x^2 + y - 11)^2 + (x + y^2 - 7)^2\"")
+    critical.add_argument("--within", type=float, default=3.0, metavar="W",
+                          help="search each free variable from −W to W (default 3)")
+    critical.add_argument("--hold", metavar="z=1", help="hold these variables at these values (others beyond the "
+                          "first two free ones are held at 0)")
+    critical.add_argument("--grid", type=int, default=200, metavar="N",
+                          help="grid points per axis for the first guesses, 20 to 1000 (default 200)")
+    critical.add_argument("--json", action="store_true", help="print JSON (a stable interface)")
+    critical.set_defaults(handler=run_critical)
 
     descend = commands.add_parser("descend", help="run gradient descent and print each step")
     descend.add_argument("formula")

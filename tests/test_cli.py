@@ -1,4 +1,4 @@
-"""The command line: derive, descend, presets; JSON formats; bad input gives exit 2 and one line."""
+"""The command line: derive, critical, descend, presets; JSON formats; bad input gives exit 2 and one line."""
 
 from __future__ import annotations
 
@@ -52,6 +52,24 @@ def test_derive_latex_prints_the_equations_as_typed(capsys: pytest.CaptureFixtur
     assert code == 0
     assert out.splitlines() == [r"L(w_{1}, w_{2}) = 0.5 w_{1}^{2} + 2 w_{2}",
                                 r"\frac{\partial L}{\partial w_{1}} = w_{1}", r"\frac{\partial L}{\partial w_{2}} = 2"]
+
+
+def test_critical_lists_each_point_with_its_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "critical", "x^4 - 3.4x^2 + 0.5x")
+    assert code == 0
+    assert out.splitlines() == [
+        "critical points of x^4 - 3.4x^2 + 0.5x for x in [−3, 3]:",
+        "  minimum    x = −1.33916   f = −3.55087",
+        "  maximum    x = 0.0737655   f = 0.0184118",
+        "  minimum    x = 1.26539   f = −2.24755",
+        "Found 2 minima and a maximum: where ∇f = 0.",
+    ]
+    code, out, _ = run_cli(capsys, "critical", "x^2 + 2y^2 + 3z^2 - 4z", "--hold", "z=1", "--json")
+    document = json.loads(out)
+    assert (document["held"], document["complete"], document["on_lines"]) == ({"z": 1.0}, True, False)
+    assert document["points"] == [{"kind": "minimum", "at": {"x": 0.0, "y": 0.0}, "value": -1.0}]
+    code, out, _ = run_cli(capsys, "critical", "sin(10x) sin(10y)")
+    assert out.splitlines()[-1] == "  more than can be found one by one here: give a smaller --within"
 
 
 def test_descend_one_step_of_the_seed_example(capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,6 +127,10 @@ def test_descend_csv(capsys: pytest.CaptureFixture[str]) -> None:
         (["descend", "(w-3)^2", "--start", "q=0"], "'q' is not a variable"),
         (["descend", "(w-3)^2"], "--start"),
         (["descend", "x^2", "--start", "x=1", "--optimizer", "sgd"], "invalid choice"),
+        (["critical", "x^2", "--within", "0"], "--within must be a positive number"),
+        (["critical", "x^2", "--grid", "5"], "between 20 and 1000"),
+        (["critical", "x + y", "--hold", "x=1,y=2"], "leave one or two free"),
+        (["critical", "x + y", "--hold", "z=1"], "'z' is not a variable"),
         (["frobnicate"], ""),
     ],
 )

@@ -81,7 +81,12 @@ def critical_points(compiled: CompiledFormula, field: GridField) -> CriticalPoin
         on_lines |= kind == LINE
         if kind in KINDS:
             found.append(CriticalPoint(tuple(point.tolist()), _value(compiled, full), kind))
-    return CriticalPoints(tuple(sorted(found, key=lambda critical: critical.point)), complete, on_lines)
+
+    def grid_place(critical: CriticalPoint) -> tuple[float, ...]:
+        """The point in whole grid cells: points in one column sort by their row, not by rounding noise."""
+        return tuple(np.rint(np.array(critical.point) / cells).tolist())
+
+    return CriticalPoints(tuple(sorted(found, key=grid_place)), complete, on_lines)
 
 
 def _guesses(field: GridField, squares: np.ndarray) -> list[np.ndarray]:
@@ -184,8 +189,8 @@ def _kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], radiu
     return "minimum" if rises else "maximum" if falls else None
 
 
-def critical_count(critical: CriticalPoints) -> str:
-    """What is marked, in words: "Marked 2 minima and a saddle point: where ∇f = 0." """
+def critical_count(critical: CriticalPoints, verb: str = "Marked") -> str:
+    """What is marked (or found: the verb), in words: "Marked 2 minima and a saddle point: where ∇f = 0." """
     points = critical.points
     along = "∇f = 0 along a whole line here (a valley floor or a ridge), not at single points"
     if not points:
@@ -196,4 +201,4 @@ def critical_count(critical: CriticalPoints) -> str:
     parts = [one if counts[kind] == 1 else f"{counts[kind]} {many}" for kind, (one, many) in names.items()
              if counts[kind]]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" and {parts[-1]}"
-    return f"Marked {listed}: where ∇f = 0." + (f" And {along}." if critical.on_lines else "")
+    return f"{verb} {listed}: where ∇f = 0." + (f" And {along}." if critical.on_lines else "")
