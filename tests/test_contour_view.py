@@ -153,7 +153,7 @@ def test_critical_points_are_marked_and_named_clear_of_each_other(view):
     view.set_field(xs, xs, grid_x**2 - grid_y**2)
     plain = luminance(view.render_to_array(WIDTH, HEIGHT))
     points = [(0.0, 0.0, "saddle"), (1.0, 1.0, "minimum"), (1.15, 1.0, "maximum"), (1.9, -1.0, "inflection")]
-    view.set_critical_points(points)
+    view.set_critical_points(np.array([point[:2] for point in points]), [point[2] for point in points])
     marked = luminance(view.render_to_array(WIDTH, HEIGHT))
     for x, y, _kind in points:
         centre = view.data_to_widget(x, y)
@@ -168,7 +168,7 @@ def test_critical_points_are_marked_and_named_clear_of_each_other(view):
     for index, tag in enumerate(tags):
         assert plot.contains(tag)  # the one at the right edge is named on its left
         assert not any(tag.intersects(other) for other in [*marks, *tags[:index], *tags[index + 1:]])
-    view.set_critical_points([])
+    view.set_critical_points(np.zeros((0, 2)), ())
     assert np.array_equal(luminance(view.render_to_array(WIDTH, HEIGHT)), plain)
 
 
@@ -686,7 +686,7 @@ def test_a_static_change_between_export_frames_draws_the_static_layer_again(view
         lambda: view.set_arrow_direction("downhill"),
         lambda: view.set_arrows_visible(False),
         lambda: view.set_contour_fill(False),
-        lambda: view.set_critical_points([(0.0, 0.0, "minimum")]),
+        lambda: view.set_critical_points(np.zeros((1, 2)), ["minimum"]),
         lambda: view.set_colormap(colormap_lut("viridis")),
         lambda: view.view_box.setRange(xRange=(-1.0, 1.0), padding=0.0),
         lambda: view.set_presentation_scale(1.5),

@@ -848,7 +848,7 @@ def test_the_map_is_filled_or_drawn_in_lines_with_or_without_arrows_as_switched(
 
 
 def test_critical_points_are_marked_counted_and_drawn_in_exports(make_main_window, qtbot) -> None:
-    """C marks where ∇f = 0 on the map and the curve, says what it marked, and the image export draws them too."""
+    """C marks where ∇f = 0 in both views, on maps and curves, says what it marked; the image export draws them."""
     from gradviz.app.exporter import ExportOptions, render_image
 
     window = make_main_window("himmelblau")
@@ -864,7 +864,7 @@ def test_critical_points_are_marked_counted_and_drawn_in_exports(make_main_windo
 
     type_formula(window, qtbot, "x^4 - 3.4x^2 + 0.5x")  # a curve: its points at their drawn heights
     presenter = window.contour_presenter
-    points = presenter.critical_points().points
+    points = window.session.critical_points().points
     assert [kind for _w, _height, kind in window.contour_view.critical_points.points] == ["minimum", "maximum",
                                                                                          "minimum"]
     drawn = presenter.scale.forward(np.array([point.value for point in points]))
@@ -875,5 +875,7 @@ def test_critical_points_are_marked_counted_and_drawn_in_exports(make_main_windo
     assert window.statusBar().currentMessage().startswith("Too many critical points here to mark them")
     type_formula(window, qtbot, "x^2 - y^2")
     assert window.contour_view.critical_points.points == [(0.0, 0.0, "saddle")]
+    window.surface_view.render_to_array(*SHOT)  # the 3D view marks it too, on the surface
+    assert len(window.surface_view.drawn_critical_points) == 1
     window.critical_action.trigger()
     assert window.contour_view.critical_points.points == [] and not window.critical_action.isChecked()

@@ -549,3 +549,35 @@ def test_cells_with_every_corner_moved_onto_the_rim_are_left_out():
     triangles = grid_triangles(finite, MeshBreaks(moved=moved))
     assert len(triangles) == 2 * 2, "the top-left and bottom-right cells, all moved, are left out"
     assert not np.isin(triangles, [0]).any() and not np.isin(triangles, [8]).any()
+
+
+def test_critical_points_are_marked_where_the_camera_sees_them(view):
+    """A hill's top is marked; a point at its far foot is hidden behind it, and seen again from above or below."""
+    xs = np.linspace(-2.0, 2.0, 101)
+    grid_x, grid_y = np.meshgrid(xs, xs)
+    view.set_surface(xs, xs, 8.0 * np.exp(-(grid_x**2 + grid_y**2)), (0.0, 8.0))
+    camera = view.cameraPosition()
+    away = -np.array([camera.x(), camera.y()]) / math.hypot(camera.x(), camera.y())
+    foot = 1.8 * away
+    points = np.array([[0.0, 0.0, 8.0], [*foot, 8.0 * math.exp(-float(foot @ foot))]])
+    plain = view.render_to_array(WIDTH, HEIGHT)
+    view.set_critical_points(points, ["maximum", "minimum"])
+    scene = view.scene_mapping.to_scene(points)
+    assert view.hidden_by_surface(scene).tolist() == [False, True]
+    marked = view.render_to_array(WIDTH, HEIGHT)
+    assert len(view.drawn_critical_points) == 1
+    top = view.drawn_critical_points[0]
+    patch = (slice(round(top.y()) - 6, round(top.y()) + 7), slice(round(top.x()) - 6, round(top.x()) + 7))
+    assert (marked[patch][..., :3].max(axis=-1) < 60).any()  # the mark's dark edge
+    assert (np.abs(marked[patch].astype(int) - plain[patch]).max(axis=-1) > 60).any()
+    view.top_view()
+    assert view.hidden_by_surface(scene).tolist() == [False, False]
+    view.set_critical_points(np.zeros((0, 3)), ())
+    view.reset_view()
+    assert np.array_equal(view.render_to_array(WIDTH, HEIGHT), plain)
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    bottom = view.scene_mapping.to_scene(np.array([[0.0, 0.0, 0.0]]))
+    for elevation in (32.0, -30.0):  # from below, the bowl's underside: its bottom is in sight
+        view.setCameraPosition(elevation=elevation)
+        assert not view.hidden_by_surface(bottom)[0]

@@ -14,19 +14,23 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RgbaColour, colormap_lut, lut_to_uint8
 from gradviz.app.view_common import (
+    CRITICAL_MARKER_PIXELS,
     POINTER_SIZE,
     PROBE_FONT_PIXELS,
     TEXT_COLOUR,
     ContourProbeOverlay,
     LegendLayout,
     LegendRow,
+    NearTagPlacer,
     TagPlacer,
     TrajectoryData,
     arrow_outlines,
     draw_pointer,
     format_tick,
     nice_ticks,
+    paint_critical_points,
     path_exit,
+    place_critical_tags,
     qcolour,
     qimage_to_array,
     resolve_index,
@@ -59,13 +63,6 @@ POINT_CLEARANCE = 11.0  # labels keep this far (pixels) from the point, where a 
 TAGS_ROOM = 70.0  # pixels each way from the point that its arrows' tags usually take
 ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
-CRITICAL_MARKER_PIXELS = 13.0  # a critical point's mark, times the presentation scale
-CRITICAL_FILL = QtGui.QColor(255, 255, 255)
-CRITICAL_TEXT = (0.16, 0.16, 0.19, 1.0)
-CRITICAL_NAMES = {"minimum": "min", "maximum": "max", "saddle": "saddle", "inflection": "inflection"}
-# Where a name goes first, in device pixels (y down): above a peak and below a pit, where a curve leaves room.
-CRITICAL_TAG_DIRECTIONS = {"minimum": np.array([0.0, 1.0]), "maximum": np.array([0.0, -1.0]),
-                           "saddle": np.array([1.0, 0.0]), "inflection": np.array([1.0, 0.0])}
 RIM_LEAST_FRACTION = 0.02  # of a grid step: a rim closer to the defined point is taken as this far
 
 
@@ -564,31 +561,6 @@ class OffMapItem(ViewOverlayItem):
         painter.restore()
 
 
-def critical_marker(kind: str, centre: QtCore.QPointF, size: float) -> QtGui.QPainterPath:
-    """The mark of a critical point of this kind, size pixels across: ▼ minimum, ▲ maximum, ✕ saddle, ◆ inflection."""
-    half = size / 2
-    if kind == "saddle":
-        arm = half * 0.32
-        outline = [(-half, -half + arm), (-half + arm, -half), (0, -arm), (half - arm, -half), (half, -half + arm),
-                   (arm, 0), (half, half - arm), (half - arm, half), (0, arm), (-half + arm, half), (-half, half - arm),
-                   (-arm, 0)]
-    elif kind == "inflection":
-        outline = [(0, -half), (half, 0), (0, half), (-half, 0)]
-    else:
-        tip = half if kind == "minimum" else -half  # device y grows downwards: ▼ points down
-        outline = [(-half, -tip * 0.8), (half, -tip * 0.8), (0, tip)]
-    path = QtGui.QPainterPath()
-    path.addPolygon(QtGui.QPolygonF([centre + QtCore.QPointF(x, y) for x, y in outline]))
-    path.closeSubpath()
-    return path
-
-
-class NearTagPlacer(TagPlacer):
-    """A TagPlacer that keeps each tag beside its anchor: with no room there, a tag is left out (if optional)."""
-
-    REACHES = (1.0, 1.8)
-
-
 class CriticalPointsItem(ViewOverlayItem):
     """Marks where the gradient is zero, each point with its kind's mark and name ("min", "max", "saddle", ...)."""
 
@@ -606,21 +578,19 @@ class CriticalPointsItem(ViewOverlayItem):
         """The points in device pixels, shape (n, 2)."""
         return to_device(transform, np.array([point[:2] for point in self.points]).reshape(-1, 2))
 
+    def kinds(self) -> list[str]:
+        """Each point's kind."""
+        return [kind for _x, _y, kind in self.points]
+
     def mark_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """Each point's mark in device pixels."""
         half = CRITICAL_MARKER_PIXELS * self.pixel_scale / 2
         return [square_around(centre, half) for centre in self.centres(transform)]
 
-    def label_placer(self, transform: QtGui.QTransform, painter: QtGui.QPainter | None = None) -> TagPlacer:
-        """The points' names placed beside their marks (see CRITICAL_TAG_DIRECTIONS), or turned to where they fit.
-
-        A name with no room beside its mark is left out (the mark stays).
-        """
-        placer = NearTagPlacer(painter, self.label_font(), CRITICAL_MARKER_PIXELS * self.pixel_scale * 0.6,
-                           self.plot_rect(transform), tuple(self.mark_boxes(transform)))
-        for centre, (_, _, kind) in zip(self.centres(transform), self.points, strict=True):
-            placer.place(CRITICAL_NAMES[kind], centre, CRITICAL_TAG_DIRECTIONS[kind], CRITICAL_TEXT, optional=True)
-        return placer
+    def label_placer(self, transform: QtGui.QTransform) -> NearTagPlacer:
+        """The points' names placed beside their marks, where they fit (see place_critical_tags)."""
+        return place_critical_tags(None, self.centres(transform), self.kinds(), self.pixel_scale, self.label_font(),
+                                   self.plot_rect(transform))
 
     def boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """What the points take in device pixels: each mark and its name tag (the probe's tags keep off them)."""
@@ -635,13 +605,8 @@ class CriticalPointsItem(ViewOverlayItem):
         transform = painter.transform()
         painter.save()
         painter.resetTransform()
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
-        pen = QtGui.QPen(EDGE_COLOUR, 1.5 * self.pixel_scale)
-        for (x, y), (_, _, kind) in zip(self.centres(transform), self.points, strict=True):
-            painter.setPen(pen)
-            painter.setBrush(CRITICAL_FILL)
-            painter.drawPath(critical_marker(kind, QtCore.QPointF(x, y), CRITICAL_MARKER_PIXELS * self.pixel_scale))
-        self.label_placer(transform, painter).draw()
+        paint_critical_points(painter, self.centres(transform), self.kinds(), self.pixel_scale, self.label_font(),
+                              self.plot_rect(transform))
         painter.restore()
 
 
@@ -1319,9 +1284,9 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.coloured_lines.setVisible(field_mode and not self._filled)
         self.arrows.setVisible(field_mode and self._arrows_shown)
 
-    def set_critical_points(self, points: Sequence[tuple[float, float, str]]) -> None:
-        """Mark these critical points: (x, y, kind) on a map, (w, drawn height, kind) on a curve (see core.critical)."""
-        points = [(float(x), float(y), kind) for x, y, kind in points]
+    def set_critical_points(self, points: np.ndarray, kinds: Sequence[str]) -> None:
+        """Mark critical points of these kinds at (n, 2) points: (x, y), or (w, height) on a curve."""
+        points = [(float(x), float(y), kind) for (x, y), kind in zip(np.reshape(points, (-1, 2)), kinds, strict=True)]
         if points != self.critical_points.points:
             self._static_changed()
             self.critical_points.set_points(points)

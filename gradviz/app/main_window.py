@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
 
     def _tell_critical_points(self, _changed: object = None) -> None:
         """Say so in the status bar when critical points are asked for but too many to mark."""
-        critical = self.contour_presenter.critical_points() if self.session.view.critical_points else None
+        critical = self.session.critical_points() if self.session.view.critical_points else None
         if critical is not None and not critical.complete:
             self.statusBar().showMessage("Too many critical points here to mark them: narrow the plotted ranges.",
                                          8000)
@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
     def _flip_critical_points(self) -> None:
         """Mark the critical points, or stop; once marked, count them in the status bar."""
         self._flip_view_option("critical_points")
-        critical = self.contour_presenter.critical_points() if self.session.view.critical_points else None
+        critical = self.session.critical_points() if self.session.view.critical_points else None
         if critical is not None and critical.complete:
             self.statusBar().showMessage(critical_count(critical), 8000)
 

@@ -10,8 +10,7 @@ from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.contour_view import ContourView, log_scale_levels
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.view_common import TrajectoryData
-from gradviz.core.critical import CriticalPoints, critical_points
-from gradviz.core.grid import GridField, Rim, curve_to_rim
+from gradviz.core.grid import Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
@@ -53,7 +52,24 @@ class _Presenter:
             self.show_options()
 
     def show_options(self) -> None:
-        """Show the session's view options that need no redrawing (the 3D view has none)."""
+        """Show the session's view options that need no redrawing: here, the critical points."""
+        self.show_critical_points()
+
+    def show_critical_points(self) -> None:
+        """Mark the critical points, if asked for, in the view's coordinates and height scale."""
+        critical = self.session.critical_points() if self.session.view.critical_points else None
+        if critical is None or not critical.complete:  # a few of many would mislead: none (the window says why)
+            self.view.set_critical_points(np.zeros((0, 2)), ())
+            return
+        points = np.array([point.point for point in critical.points], dtype=np.float64)
+        points = points.reshape(len(critical.points), len(self.session.plot.axes))
+        heights = self.scale.forward(np.array([point.value for point in critical.points], dtype=np.float64))
+        self.view.set_critical_points(self.critical_coordinates(points, heights),
+                                      tuple(point.kind for point in critical.points))
+
+    def critical_coordinates(self, points: np.ndarray, heights: np.ndarray) -> np.ndarray:
+        """The view's coordinates of points of the plotted variables with these drawn heights: (x, y, h) or (w, h)."""
+        return np.column_stack([points, heights])
 
     def redraw(self) -> None:
         """Draw the field, then the runs on top of it."""
@@ -63,6 +79,7 @@ class _Presenter:
         self.drawn_view = self.session.view
         self.scale = height_scale_for(field, self.session.view.log_height)
         self.draw_field()
+        self.show_options()
         self.draw_runs()
 
     def draw_field(self) -> None:
@@ -127,14 +144,12 @@ class ContourPresenter(_Presenter):
     view: ContourView
 
     def __init__(self, session: Session, view: ContourView) -> None:
-        self._critical: tuple[GridField, CriticalPoints] | None = None  # the last field's, found when first asked for
         super().__init__(session, view)
         session.computing_changed.connect(lambda _batch: self.show_start())  # asked for, and in (or refused)
 
     def draw_field(self) -> None:
         """Contours and arrows in the same height scale as the 3D view."""
         field = self.session.field
-        self.show_options()
         height_range = self.scale.display_range(field.display_range)  # the 3D view's: a pole does not flatten the map
         if self.one_variable:
             ws, values = curve_to_rim(field)
@@ -159,30 +174,11 @@ class ContourPresenter(_Presenter):
         self.view.set_arrow_direction(options.arrows)
         self.view.set_arrows_visible(options.show_arrows)
         self.view.set_contour_fill(options.contour_fill)
-        self.show_critical_points()
+        super().show_options()
 
-    def show_critical_points(self) -> None:
-        """Mark the field's critical points, if asked for: where the map or the curve is drawn, in its height scale."""
-        critical = self.critical_points() if self.session.view.critical_points else None
-        if critical is None or not critical.complete:  # a few of many would mislead: none (the window says why)
-            self.view.set_critical_points([])
-            return
-        if self.one_variable:
-            heights = self.scale.forward(np.array([point.value for point in critical.points]))
-            marks = [(point.point[0], height, point.kind)
-                     for point, height in zip(critical.points, heights, strict=True)]
-        else:
-            marks = [(*point.point, point.kind) for point in critical.points]
-        self.view.set_critical_points(marks)
-
-    def critical_points(self) -> CriticalPoints | None:
-        """The critical points of the field drawn (found once for each field), None while none is drawn."""
-        field, analysis = self.session.field, self.session.analysis
-        if field is None or analysis is None or field.domain.variables != self.session.plot.axes:
-            return None
-        if self._critical is None or self._critical[0] is not field:
-            self._critical = (field, critical_points(analysis.compiled, field))
-        return self._critical[1]
+    def critical_coordinates(self, points: np.ndarray, heights: np.ndarray) -> np.ndarray:
+        """Where the map marks points: (x, y); on a curve at their drawn heights, (w, height)."""
+        return np.column_stack([points[:, 0], heights]) if self.one_variable else points
 
     def show_start(self) -> None:
         """Place the draggable start marker at the first run's start."""

@@ -27,6 +27,7 @@ from gradviz.app.view_common import (
     draw_pointer,
     format_tick,
     nice_ticks,
+    paint_critical_points,
     path_exit,
     qimage_to_array,
     resolve_index,
@@ -45,6 +46,8 @@ CURVE_FRONT = 0.06  # …and how far in front of its axis runs and the probe's l
 FIELD_OF_VIEW = 34.0
 TRAJECTORY_LIFT = 0.012 * BOX_HEIGHT
 FLOOR_Z = -0.02 * BOX_HEIGHT
+SIGHT_SAMPLES = 240  # along the way from a critical point to the camera, to find whether the surface hides it
+SIGHT_CLEARANCE = 0.05 * BOX_HEIGHT  # the way starts this far from the point: the mesh near it is not in the way
 BACKGROUND = (1.0, 1.0, 1.0, 1.0)
 TickList = Sequence[tuple[float, str]]
 UNCLIPPED = (1e9, 1e9)
@@ -1362,6 +1365,9 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._mapping = SceneMapping((0.0, 1.0), (0.0, 1.0), (0.0, 1.0))
         self._axis_labels = AxisLabels(("x", "y", "f"), (), (), ())
         self._curve_mode = False
+        self._surface_heights: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # as given to set_surface
+        self._critical_points: tuple[np.ndarray, tuple[str, ...]] = (np.zeros((0, 3)), ())
+        self.drawn_critical_points: tuple[QtCore.QPointF, ...] = ()  # where the last frame marked them (logical px)
         self._runs: list[TrajectoryData] = []
         self._framebuffers = FramebufferPool()
         self._static_keys: dict[str, tuple] = {}
@@ -1428,6 +1434,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             raise ValueError(f"heights must have shape (len(ys), len(xs)) = {(len(ys), len(xs))}, got {heights.shape}")
         was_curve = self._curve_mode
         self._curve_mode = False
+        self._surface_heights = (xs, ys, heights)
         mapping = SceneMapping(
             widened_range(xs[0], xs[-1]), widened_range(ys[0], ys[-1]), widened_range(*display_range)
         )
@@ -1449,6 +1456,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         ws, fs = np.asarray(ws, dtype=np.float64), np.asarray(fs, dtype=np.float64)
         was_curve = self._curve_mode
         self._curve_mode = True
+        self._surface_heights = None
         mapping = SceneMapping(
             widened_range(ws[0], ws[-1]), (-1.0, 1.0), widened_range(*display_range), CURVE_HALF_DEPTH
         )
@@ -1581,6 +1589,71 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             [run.colour for run in self._runs],
             [run.current_index for run in self._runs],
         )
+
+    # ---------------------------------------------------------------- critical points
+    def set_critical_points(self, points: np.ndarray, kinds: Sequence[str]) -> None:
+        """Mark critical points of these kinds at (n, 3) data points (x, y, height), or (n, 2) (w, height) on a curve.
+
+        They are drawn with the text over the picture, those the surface hides from the camera left out.
+        """
+        points = np.asarray(points, dtype=np.float64)
+        shown, shown_kinds = self._critical_points
+        if tuple(kinds) == shown_kinds and points.shape == shown.shape and np.array_equal(points, shown):
+            return
+        self._critical_points = (points, tuple(kinds))
+        self.mark_scene_changed()
+
+    def hidden_by_surface(self, scene_points: np.ndarray) -> np.ndarray:
+        """Whether the surface lies between the camera and each scene point (a curve's thin tube hides nothing).
+
+        The way from just off each point to the camera is sampled: if it passes from one side of the surface drawn
+        there (interpolated between its grid points) to the other, the surface hides the point. A point on the
+        surface seen from below is seen, as the surface is drawn from both sides.
+        """
+        hidden = np.zeros(len(scene_points), dtype=bool)
+        if self._curve_mode or self._surface_heights is None or not len(scene_points):
+            return hidden
+        xs, ys, heights = self._surface_heights
+        mapping = self._mapping
+        scene_xs, scene_ys, scene_zs = mapping.scene_x(xs), mapping.scene_y(ys), mapping.scene_z(heights)
+        camera = self.cameraPosition()
+        eye = np.array([camera.x(), camera.y(), camera.z()])
+        fractions = np.linspace(0.0, 1.0, SIGHT_SAMPLES)[1:, np.newaxis]
+        for index, point in enumerate(scene_points):
+            way = eye - point
+            start = SIGHT_CLEARANCE / max(float(np.linalg.norm(way)), 1e-12)
+            samples = point + (start + (1.0 - start) * fractions) * way
+            columns = (samples[:, 0] - scene_xs[0]) / (scene_xs[1] - scene_xs[0])
+            rows = (samples[:, 1] - scene_ys[0]) / (scene_ys[1] - scene_ys[0])
+            over = (columns >= 0) & (columns <= len(xs) - 1) & (rows >= 0) & (rows <= len(ys) - 1)
+            if not over.any():
+                continue
+            column, row = np.minimum(columns[over], len(xs) - 1.001), np.minimum(rows[over], len(ys) - 1.001)
+            left, bottom = column.astype(int), row.astype(int)
+            across, up = column - left, row - bottom
+            surface = ((scene_zs[bottom, left] * (1 - across) + scene_zs[bottom, left + 1] * across) * (1 - up)
+                       + (scene_zs[bottom + 1, left] * (1 - across) + scene_zs[bottom + 1, left + 1] * across) * up)
+            drawn = np.isfinite(surface)  # where f is undefined no surface is in the way
+            above = samples[over, 2][drawn] > surface[drawn]
+            hidden[index] = bool(above.any() and not above.all())  # the way passes through the surface
+        return hidden
+
+    def _paint_critical_points(self, painter: QtGui.QPainter, to_pixels: Callable[[object], np.ndarray],
+                               width: float, height: float, taken: Sequence[QtCore.QRectF]) -> list[QtCore.QRectF]:
+        """Mark the critical points the camera sees, in logical pixels, named clear of the labels taken."""
+        points, kinds = self._critical_points
+        self.drawn_critical_points = ()
+        if not len(points):
+            return []
+        scene = self._data_to_scene(points)
+        seen = ~self.hidden_by_surface(scene)
+        pixels = to_pixels(scene[seen])
+        self.drawn_critical_points = tuple(QtCore.QPointF(x, y) for x, y in pixels)
+        font = QtGui.QFont()
+        font.setPixelSize(round(PROBE_FONT_PIXELS * self.presentation_scale))
+        bounds = QtCore.QRectF(0.0, 0.0, min(self._colour_bar_left - 6.0, width), height)
+        seen_kinds = [kind for kind, shown in zip(kinds, seen, strict=True) if shown]
+        return paint_critical_points(painter, pixels, seen_kinds, self.presentation_scale, font, bounds, taken)
 
     # ---------------------------------------------------------------- probe
     def set_probe_overlay(self, overlay: SurfaceProbeOverlay | None) -> None:
@@ -2121,7 +2194,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         bar_left = min(float(to_pixels(corners)[:, 0].max()) + gap, width - self.text_room(width, height)[0] + gap)
         self._colour_bar_left = bar_left
         self._paint_colour_bar(placer, bar_left, height, tick_font, title_font)
-        return placer.taken
+        return [*placer.taken, *self._paint_critical_points(painter, to_pixels, width, height, placer.taken)]
 
     def _paint_axis_labels(self, placer: TextPlacer, to_pixels, tick_font: QtGui.QFont,
                            title_font: QtGui.QFont) -> None:

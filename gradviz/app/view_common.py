@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -542,6 +542,76 @@ class TagPlacer:
                 distance = self.gap * reach + abs(tx) * half_width + abs(ty) * half_height
                 yield QtCore.QRectF(x + tx * distance - width / 2, y + ty * distance - box_height / 2, width,
                                     box_height)
+
+
+CRITICAL_MARKER_PIXELS = 13.0  # a critical point's mark, times the presentation scale
+CRITICAL_FILL = QtGui.QColor(255, 255, 255)
+CRITICAL_EDGE = QtGui.QColor(20, 20, 28)
+CRITICAL_TEXT = (0.16, 0.16, 0.19, 1.0)
+CRITICAL_NAMES = {"minimum": "min", "maximum": "max", "saddle": "saddle", "inflection": "inflection"}
+# Where a name goes first, in device pixels (y down): above a peak and below a pit, where a curve leaves room.
+CRITICAL_TAG_DIRECTIONS = {"minimum": np.array([0.0, 1.0]), "maximum": np.array([0.0, -1.0]),
+                           "saddle": np.array([1.0, 0.0]), "inflection": np.array([1.0, 0.0])}
+
+
+def critical_marker(kind: str, centre: QtCore.QPointF, size: float) -> QtGui.QPainterPath:
+    """The mark of a critical point of this kind, size pixels across: ▼ minimum, ▲ maximum, ✕ saddle, ◆ inflection."""
+    half = size / 2
+    if kind == "saddle":
+        arm = half * 0.32
+        outline = [(-half, -half + arm), (-half + arm, -half), (0, -arm), (half - arm, -half), (half, -half + arm),
+                   (arm, 0), (half, half - arm), (half - arm, half), (0, arm), (-half + arm, half), (-half, half - arm),
+                   (-arm, 0)]
+    elif kind == "inflection":
+        outline = [(0, -half), (half, 0), (0, half), (-half, 0)]
+    else:
+        tip = half if kind == "minimum" else -half  # device y grows downwards: ▼ points down
+        outline = [(-half, -tip * 0.8), (half, -tip * 0.8), (0, tip)]
+    path = QtGui.QPainterPath()
+    path.addPolygon(QtGui.QPolygonF([centre + QtCore.QPointF(x, y) for x, y in outline]))
+    path.closeSubpath()
+    return path
+
+
+class NearTagPlacer(TagPlacer):
+    """A TagPlacer that keeps each tag beside its anchor: with no room there, a tag is left out (if optional)."""
+
+    REACHES = (1.0, 1.8)
+
+
+def place_critical_tags(painter: QtGui.QPainter | None, centres: np.ndarray, kinds: Sequence[str], scale: float,
+                        font: QtGui.QFont, bounds: QtCore.QRectF,
+                        avoid: Sequence[QtCore.QRectF] = ()) -> NearTagPlacer:
+    """Critical points' names placed beside their marks (centres in device pixels), clear of the marks and of avoid.
+
+    Each name goes first where CRITICAL_TAG_DIRECTIONS says, then turned round its mark; with no room, it is left
+    out (the mark stays).
+    """
+    half = CRITICAL_MARKER_PIXELS * scale / 2
+    marks = [square_around(centre, half) for centre in centres]
+    placer = NearTagPlacer(painter, font, CRITICAL_MARKER_PIXELS * scale * 0.6, bounds, (*avoid, *marks))
+    for centre, kind in zip(centres, kinds, strict=True):
+        placer.place(CRITICAL_NAMES[kind], centre, CRITICAL_TAG_DIRECTIONS[kind], CRITICAL_TEXT, optional=True)
+    return placer
+
+
+def paint_critical_points(painter: QtGui.QPainter, centres: np.ndarray, kinds: Sequence[str], scale: float,
+                          font: QtGui.QFont, bounds: QtCore.QRectF,
+                          avoid: Sequence[QtCore.QRectF] = ()) -> list[QtCore.QRectF]:
+    """Each critical point's mark, white with a dark edge, and its name beside it; the boxes taken, marks and names.
+
+    The painter draws in device pixels; scale is the marks' and lines' (the presentation scale, times an export's).
+    """
+    painter.save()
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(QtGui.QPen(CRITICAL_EDGE, 1.5 * scale))
+    painter.setBrush(CRITICAL_FILL)
+    for (x, y), kind in zip(centres, kinds, strict=True):
+        painter.drawPath(critical_marker(kind, QtCore.QPointF(x, y), CRITICAL_MARKER_PIXELS * scale))
+    placer = place_critical_tags(painter, centres, kinds, scale, font, bounds, avoid)
+    placer.draw()
+    painter.restore()
+    return placer.taken[len(avoid):]
 
 
 POINTER_OUTLINE = QtGui.QColor(30, 30, 40)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from gradviz.core.analysis import Analysis
+from gradviz.core.critical import CriticalPoints, critical_points
 from gradviz.core.errors import DescentError, FormulaError
 from gradviz.core.events import Signal
 from gradviz.core.grid import Domain, GridField, evaluate_grid
@@ -111,6 +112,7 @@ class Session:
                                  resolution=DEFAULT_RESOLUTION)
         self.fixed: dict[str, float] = {}
         self.field: GridField | None = None
+        self._critical: tuple[GridField, CriticalPoints] | None = None  # the field's, found when first asked for
         self.run_specs: tuple[RunSpec, ...] = ()
         self.runs: tuple[RunResult, ...] = ()
         self.run_refusal = ""  # why the runs asked for could not start, while none is shown ("" otherwise)
@@ -266,6 +268,15 @@ class Session:
             return
         self.field = evaluate_grid(self.analysis.compiled, self.domain())
         self.field_changed.emit(self.field)
+
+    def critical_points(self) -> CriticalPoints | None:
+        """The critical points in the plotted ranges (found once for each field), None before a field is drawn."""
+        field = self.field
+        if field is None or self.analysis is None or field.domain.variables != self.plot.axes:
+            return None
+        if self._critical is None or self._critical[0] is not field:
+            self._critical = (field, critical_points(self.analysis.compiled, field))
+        return self._critical[1]
 
     # ----- runs --------------------------------------------------------------------------------------------
     def set_runs(self, specs: Sequence[RunSpec]) -> None:
