@@ -288,7 +288,7 @@ class ColouredLinesItem(pg.GraphicsObject):
         self._colours: list[QtGui.QColor] = []
         self._paths: list[QtGui.QPainterPath] | None = []
         self._bounds = QtCore.QRectF()
-        self.width = 1.0
+        self.line_width = 1.0
 
     def set_lines(self, lines: Sequence[np.ndarray], colours: np.ndarray, bounds: QtCore.QRectF) -> None:
         """Show each (n, 2) array of points (lines split by NaN rows) in its colour (0..1 RGBA), all within bounds."""
@@ -305,7 +305,7 @@ class ColouredLinesItem(pg.GraphicsObject):
 
     def set_width(self, width: float) -> None:
         """Stroke the lines this many device pixels wide."""
-        self.width = width
+        self.line_width = width
         self.update()
 
     def boundingRect(self) -> QtCore.QRectF:
@@ -320,7 +320,7 @@ class ColouredLinesItem(pg.GraphicsObject):
         if self.clip is not None:
             painter.setClipPath(self.clip, QtCore.Qt.ClipOperation.IntersectClip)
         for path, colour in zip(self._paths, self._colours, strict=True):
-            pen = QtGui.QPen(colour, self.width)
+            pen = QtGui.QPen(colour, self.line_width)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.drawPath(path)
