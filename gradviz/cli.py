@@ -135,6 +135,9 @@ def run_derive(args: argparse.Namespace) -> int:
     return 0
 
 
+CLI_TIME_LIMIT = 30.0  # seconds for the critical points: no window waits on the command line
+
+
 def run_critical(args: argparse.Namespace) -> int:
     """Print the critical points of a formula over ranges of its first two variables (the rest held)."""
     from gradviz.core.analysis import analyze
@@ -155,11 +158,11 @@ def run_critical(args: argparse.Namespace) -> int:
         raise CommandLineError("--hold holds every variable: leave one or two free to search")
     fixed = {name: held.get(name, 0.0) for name in variables if name not in axes}
     domain = Domain(axes, tuple((-args.within, args.within) for _ in axes), args.grid, fixed)
-    critical = critical_points(analysis.compiled, evaluate_grid(analysis.compiled, domain))
+    critical = critical_points(analysis.compiled, evaluate_grid(analysis.compiled, domain), CLI_TIME_LIMIT)
     if args.json:
         print(json.dumps({
             "formula": analysis.formula.text, "ranges": {name: [-args.within, args.within] for name in axes},
-            "held": fixed, "complete": critical.complete, "on_lines": critical.on_lines,
+            "held": fixed, "complete": critical.complete, "left_out": critical.left_out, "on_lines": critical.on_lines,
             "points": [{"kind": point.kind, "at": dict(zip(axes, point.point, strict=True)),
                         "value": _json_number(point.value)} for point in critical.points],
         }, ensure_ascii=False))
@@ -169,7 +172,7 @@ def run_critical(args: argparse.Namespace) -> int:
     lines = [f"critical points of {analysis.formula.text} for {names} in [−{format_number(args.within)}, "
              f"{format_number(args.within)}]{held_text}:"]
     if not critical.complete:
-        lines.append("  more than can be found one by one here: give a smaller --within")
+        lines.append(f"  not listed: {critical.left_out}; give a smaller --within")
         print("\n".join(lines))
         return 0
     for point in critical.points:

@@ -69,7 +69,7 @@ def test_critical_lists_each_point_with_its_kind(capsys: pytest.CaptureFixture[s
     assert (document["held"], document["complete"], document["on_lines"]) == ({"z": 1.0}, True, False)
     assert document["points"] == [{"kind": "minimum", "at": {"x": 0.0, "y": 0.0}, "value": -1.0}]
     code, out, _ = run_cli(capsys, "critical", "sin(10x) sin(10y)")
-    assert out.splitlines()[-1] == "  more than can be found one by one here: give a smaller --within"
+    assert out.splitlines()[-1] == "  not listed: there are too many here to find one by one; give a smaller --within"
 
 
 def test_descend_one_step_of_the_seed_example(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gradviz.core.analysis import analyze_in_process
-from gradviz.core.critical import CriticalPoints, critical_count, critical_points
+from gradviz.core.critical import TOO_MANY, TOO_SLOW, CriticalPoints, critical_count, critical_points
 from gradviz.core.grid import Domain, evaluate_grid
 
 
@@ -91,3 +91,11 @@ def test_a_field_of_many_is_not_complete_and_a_regular_one_is_found_whole() -> N
     kinds = by_kind(regular)
     assert regular.complete
     assert (len(kinds["minimum"]), len(kinds["maximum"]), len(kinds["saddle"])) == (18, 18, 25)
+
+
+def test_a_search_past_its_time_limit_says_so() -> None:
+    analysis = analyze_in_process("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
+    field = evaluate_grid(analysis.compiled, Domain(("x", "y"), ((-5.0, 5.0), (-5.0, 5.0)), 200))
+    hurried = critical_points(analysis.compiled, field, time_limit=0.0)
+    assert (hurried.complete, hurried.left_out, hurried.points) == (False, TOO_SLOW, ())
+    assert found("sin(10x) sin(10y)").left_out == TOO_MANY

@@ -288,10 +288,10 @@ class MainWindow(QMainWindow):
         self.session.set_view(arrows="downhill" if self.session.view.arrows == "uphill" else "uphill")
 
     def _tell_critical_points(self, _changed: object = None) -> None:
-        """Say so in the status bar when critical points are asked for but too many to mark."""
+        """Say why in the status bar when critical points are asked for but cannot all be found."""
         critical = self.session.critical_points() if self.session.view.critical_points else None
         if critical is not None and not critical.complete:
-            self.statusBar().showMessage("Too many critical points here to mark them: narrow the plotted ranges.",
+            self.statusBar().showMessage(f"Critical points not marked: {critical.left_out}. Narrow the plotted ranges.",
                                          8000)
 
     def _flip_critical_points(self) -> None:

@@ -20,7 +20,9 @@ from gradviz.core.compiled import CompiledFormula
 from gradviz.core.grid import GridField
 
 MOST_GUESSES = 150  # grid points tried (a fraction of a millisecond of Newton each); more: too many points to mark
-TIME_LIMIT = 0.25  # seconds of Newton at most; then the points are not all found
+TIME_LIMIT = 0.1  # seconds of Newton at most (the window waits for them); then they are not all found
+TOO_MANY = "there are too many here to find one by one"
+TOO_SLOW = "finding them all takes too long here"
 NEWTON_STEPS = 40  # enough for the slow (linear) approach to a degenerate point such as x⁴'s
 SETTLED = 1e-12  # a Newton step this small, in grid cells, ends the search
 EDGE = 1e-6  # of a grid cell: a point found this far beyond a range's end is on it (rounding)
@@ -33,12 +35,16 @@ LINE = "line"  # a critical point on a line of them
 
 @dataclass(frozen=True)
 class CriticalPoints:
-    """The critical points found in the plotted ranges, whether they are all (False: too many to look for), and
-    whether ∇f = 0 also along a line (a valley floor or a ridge: critical points not one by one, not marked)."""
+    """The critical points found in the plotted ranges, why some may not be, and whether ∇f = 0 along lines too."""
 
     points: tuple[CriticalPoint, ...]
-    complete: bool
-    on_lines: bool = False
+    left_out: str = ""  # why not every one was looked for (TOO_MANY, TOO_SLOW), "" if every one was
+    on_lines: bool = False  # ∇f = 0 all along a line too (a valley floor, a ridge): those are not points to mark
+
+    @property
+    def complete(self) -> bool:
+        """Whether every critical point in the ranges was looked for."""
+        return not self.left_out
 
 
 @dataclass(frozen=True)
@@ -50,10 +56,10 @@ class CriticalPoint:
     kind: str  # one of KINDS
 
 
-def critical_points(compiled: CompiledFormula, field: GridField) -> CriticalPoints:
+def critical_points(compiled: CompiledFormula, field: GridField, time_limit: float = TIME_LIMIT) -> CriticalPoints:
     """The critical points of f inside the field's plotted ranges (held variables kept at their values).
 
-    Not complete where the grid suggests more than MOST_GUESSES of them, or they take over TIME_LIMIT to find.
+    Not complete where the grid suggests more than MOST_GUESSES of them, or they take over time_limit seconds to find.
     """
     started = time.perf_counter()
     domain = field.domain
@@ -67,10 +73,10 @@ def critical_points(compiled: CompiledFormula, field: GridField) -> CriticalPoin
     found: list[CriticalPoint] = []
     guesses = _guesses(field, squares)
     on_lines = False
-    complete = len(guesses) <= MOST_GUESSES
+    left_out = "" if len(guesses) <= MOST_GUESSES else TOO_MANY
     for guess in guesses[:MOST_GUESSES]:
-        if time.perf_counter() - started > TIME_LIMIT:
-            complete = False
+        if time.perf_counter() - started > time_limit:
+            left_out = left_out or TOO_SLOW
             break
         point = _newton(compiled, base, plotted, guess, cells, tolerance, domain.ranges)
         if point is None or any(np.all(np.abs(np.array(known.point) - point) < cells) for known in found):
@@ -86,7 +92,7 @@ def critical_points(compiled: CompiledFormula, field: GridField) -> CriticalPoin
         """The point in whole grid cells: points in one column sort by their row, not by rounding noise."""
         return tuple(np.rint(np.array(critical.point) / cells).tolist())
 
-    return CriticalPoints(tuple(sorted(found, key=grid_place)), complete, on_lines)
+    return CriticalPoints(tuple(sorted(found, key=grid_place)), left_out, on_lines)
 
 
 def _guesses(field: GridField, squares: np.ndarray) -> list[np.ndarray]:
