@@ -22,6 +22,7 @@ from gradviz.core.descent import (
     Run,
     RunSettings,
     Step,
+    converged_kind,
     replay_optimizer,
     run_descent,
     stability_limit,
@@ -328,7 +329,31 @@ def test_converges_on_the_bowl_and_checks_before_stepping() -> None:
     last, before = run.steps[-1], run.steps[-2]
     assert math.hypot(*last.gradient) < 1e-6 <= math.hypot(*before.gradient)
     assert run.message.startswith(f"converged at step {last.k} (|∇f| = ")
-    assert run.message.endswith(" < 1e-6)")
+    assert run.message.endswith(" < 1e-6): a minimum")
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "options", "found"),
+    [
+        ("x^2 - y^2", (1.0, 0.0), {}, ": a saddle point, not a minimum"),  # along the one way down that leads in
+        ("-(x^2 + y^2)", (1.0, 1.0), {"sign": "wrong"}, ": a maximum"),  # the wrong sign climbs to the top
+        ("x^3", (1.0,), {"max_steps": 100_000}, ")"),  # an inflection: its curvature vanishes, nothing is claimed
+        ("(5 - w1 - 2w2)^2", (1.0, 1.0), {"lr": 0.02}, ")"),  # a valley floor of minima: flat one way
+    ],
+)
+def test_a_converged_run_says_what_it_found_when_the_hessian_tells(formula: str, start: tuple[float, ...],
+                                                                    options: dict, found: str) -> None:
+    run = descend(analyze_in_process(formula).compiled, start, **{"lr": 0.1, **options})
+    assert run.stop_reason == "converged"
+    assert run.message.endswith(found), run.message
+
+
+def test_converged_kind_weighs_curvature_against_the_gradient_left() -> None:
+    assert converged_kind(np.diag([2.0, 3.0]), 1e-6) == "a minimum"
+    assert converged_kind(np.diag([2.0, -3.0]), 1e-6) == "a saddle point, not a minimum"
+    assert converged_kind(np.diag([-2.0, -3.0]), 1e-6) == "a maximum"
+    assert converged_kind(np.diag([2.0, 0.005]), 1e-6) == ""  # within 10·√(1e-6) = 0.01 of flat: cannot tell
+    assert converged_kind(np.array([[np.nan]]), 1e-6) == ""
 
 
 def test_starting_at_the_minimum_converges_at_step_0() -> None:
@@ -549,7 +574,7 @@ PINNED_RUNS: dict[str, tuple[HandObjective, tuple[float, ...], dict]] = {
     "residual-momentum-wrong": (RESIDUAL, (1.0, 1.0), {"name": "momentum", "lr": 0.01, "sign": "wrong"}),
 }  # fmt: skip
 PINNED_DIGESTS = {  # recorded with the NumPy-array rules
-    "bowl-gd-converges": "0841cc6e75b755c5",  # converged, 143 steps
+    "bowl-gd-converges": "67843acf9ae27a69",  # converged, 143 steps (": a minimum" added to the message)
     "bowl-gd-diverges": "67f17851a61330bb",  # diverged, 46 steps (message saying f grew)
     "residual-momentum-wrong": "06f664cede590852",  # diverged, 69 steps (f grew)
     "rosenbrock-adagrad": "9f6d88c5957c5351",  # max_steps, 301 steps

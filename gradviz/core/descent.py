@@ -70,6 +70,7 @@ MAX_STEP_BUDGET = 100_000
 PIECE_STEPS = 1024  # a run computed piece by piece pauses after this many steps
 VALUE_BOUND = 1e100  # |f| beyond this counts as divergence
 SINGULAR_RATIO = 1e-12  # a Hessian whose smallest |eigenvalue| is below this times the largest is singular
+HESSIAN_DECIDES = 10.0  # a curvature tells what a run converged to when larger than this times √|∇f| there
 
 
 class Objective(Protocol):
@@ -630,6 +631,33 @@ def _gradient_floats(gradient: object, dim: int) -> tuple[float, ...]:
     return tuple(array.tolist())
 
 
+def converged_kind(hessian: np.ndarray, gradient_norm: float) -> str:
+    """What a run converged to, told by the Hessian there: a minimum, a maximum, a saddle point; "" if it cannot tell.
+
+    Where |∇f| = g is nearly zero, a quadratic's curvatures (the Hessian's eigenvalues) stay as they are, while a
+    flatter point's shrink like √g or faster (x³'s inflection, x⁴'s minimum): only curvatures beyond
+    HESSIAN_DECIDES·√g tell.
+    """
+    hessian = np.asarray(hessian, dtype=np.float64)
+    if hessian.size == 0 or not np.isfinite(hessian).all():
+        return ""
+    eigenvalues = np.linalg.eigvalsh((hessian + hessian.T) / 2)
+    if not np.all(np.abs(eigenvalues) > HESSIAN_DECIDES * math.sqrt(gradient_norm)):
+        return ""
+    if np.all(eigenvalues > 0):
+        return "a minimum"
+    return "a maximum" if np.all(eigenvalues < 0) else "a saddle point, not a minimum"
+
+
+def _converged_message(objective: Objective, point: tuple[float, ...], k: int, gradient_norm: float,
+                       tolerance: float) -> str:
+    """Why a run stopped where |∇f| fell below the tolerance, and what it found there if the Hessian tells."""
+    shown = f"|∇f| = {_format_number(gradient_norm)} < {_format_number(tolerance)}"
+    with np.errstate(all="ignore"):
+        kind = converged_kind(objective.hessian(np.array(point)), gradient_norm)
+    return f"converged at step {k} ({shown})" + (f": {kind}" if kind else "")
+
+
 def _point_problem(point: tuple[float, ...], bound: float, values: Sequence[float], climbing: bool) -> str:
     """Why a point whose norm is not within the bound ends the run as diverged: first what f did meanwhile.
 
@@ -761,8 +789,7 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
         values.append(value)
         gradients.append(gradient)
         if gradient_norm < tolerance:
-            shown = f"|∇f| = {_format_number(gradient_norm)} < {_format_number(tolerance)}"
-            return "converged", f"converged at step {k} ({shown})", rule
+            return "converged", _converged_message(objective, point, k, gradient_norm, tolerance), rule
         if k == pause_at:
             pause_at += PIECE_STEPS
             if (yield k):  # stopped here: the run ends as one whose budget is k
