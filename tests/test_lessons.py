@@ -68,7 +68,7 @@ def end(result: RunResult) -> np.ndarray:
 # ----- the shipped lessons load and play ---------------------------------------------------------------------
 def test_every_shipped_lesson_file_loads_in_file_order() -> None:
     files = sorted(LESSONS_FOLDER.glob("*.json"))
-    assert len(files) == len(shipped_lessons()) == 8
+    assert len(files) == len(shipped_lessons()) == 9
     for path, shipped in zip(files, shipped_lessons(), strict=True):
         assert load_lesson(path) == shipped
         assert shipped.title and shipped.scenes
@@ -206,6 +206,26 @@ def test_the_start_decides_the_minimum() -> None:
     assert end(careful)[0] == pytest.approx(end(right)[0], abs=1e-5)
     assert round(bold.points[1, 0], 2) == -0.27
     assert end(bold)[0] == pytest.approx(end(left)[0], abs=1e-5) and bold.run.stop_reason == "converged"
+
+
+def test_where_the_gradient_is_zero() -> None:
+    title = "Where the gradient is zero"
+    scenes = lesson(title).scenes
+    session = shown(scenes[0])
+    critical = session.critical_points()
+    kinds = [point.kind for point in critical.points]
+    assert critical.complete and (kinds.count("minimum"), kinds.count("maximum"), kinds.count("saddle")) == (4, 1, 4)
+    (rolled,) = session.runs
+    assert np.allclose(end(rolled), (3.0, 2.0), atol=1e-6) and len(rolled.points) - 1 == 62
+    assert rolled.run.message.endswith(": a minimum")
+    (trapped,) = runs_of(title, 1)
+    assert np.allclose(end(trapped), 0.0, atol=1e-6) and np.all(trapped.points[:, 1] == 0.0)
+    assert trapped.run.message.endswith(": a saddle point, not a minimum")
+    (escaping,) = runs_of(title, 2)
+    assert np.allclose(escaping.points[1:, 1] / escaping.points[:-1, 1], 1.2)
+    (newton,) = runs_of(title, 3)
+    assert len(newton.points) == 2 and np.array_equal(newton.points[1], (0.0, 0.0))
+    assert newton.run.message == "converged at step 1 (|∇f| = 0 < 1e-6): a saddle point, not a minimum"
 
 
 def test_optimizer_race_results() -> None:
