@@ -346,6 +346,9 @@ def test_a_converged_run_says_what_it_found_when_the_hessian_tells(formula: str,
     run = descend(analyze_in_process(formula).compiled, start, **{"lr": 0.1, **options})
     assert run.stop_reason == "converged"
     assert run.message.endswith(found), run.message
+    in_few_words = {": a saddle point, not a minimum": "converged to a saddle point", ": a maximum": "converged to a "
+                    "maximum"}
+    assert run.outcome == in_few_words.get(found, "converged")
 
 
 def test_converged_kind_weighs_curvature_against_the_gradient_left() -> None:

@@ -44,6 +44,12 @@ OUTCOME_WORDS: dict[str, str] = {
     "max_steps": "step budget reached",
     "singular_hessian": "Hessian singular",
 }
+# What a converged run found (see converged_kind), as its message ends, and in a few words for captions.
+CONVERGED_KINDS: dict[str, str] = {
+    "a minimum": "a minimum",
+    "a maximum": "a maximum",
+    "a saddle point, not a minimum": "a saddle point",
+}
 # Optimizers whose update depends on the current point and gradient alone, not on earlier steps.
 MEMORYLESS_OPTIMIZERS: tuple[str, ...] = ("gd", "newton")
 SIGNS: tuple[str, ...] = ("correct", "wrong")
@@ -292,8 +298,12 @@ class Run:
 
     @property
     def outcome(self) -> str:
-        """Why the run stopped, in a few words ("converged", "diverged", "step budget reached")."""
-        return OUTCOME_WORDS.get(self.stop_reason, self.stop_reason.replace("_", " "))
+        """Why the run stopped, in a few words ("converged", "diverged", "converged to a saddle point")."""
+        words = OUTCOME_WORDS.get(self.stop_reason, self.stop_reason.replace("_", " "))
+        if self.stop_reason == "converged":
+            found = next((short for kind, short in CONVERGED_KINDS.items() if self.message.endswith(f": {kind}")), "")
+            return f"{words} to {found}" if found else words
+        return words
 
     @property
     def final_step(self) -> Step:
@@ -644,9 +654,10 @@ def converged_kind(hessian: np.ndarray, gradient_norm: float) -> str:
     eigenvalues = np.linalg.eigvalsh((hessian + hessian.T) / 2)
     if not np.all(np.abs(eigenvalues) > HESSIAN_DECIDES * math.sqrt(gradient_norm)):
         return ""
+    minimum, maximum, saddle = CONVERGED_KINDS
     if np.all(eigenvalues > 0):
-        return "a minimum"
-    return "a maximum" if np.all(eigenvalues < 0) else "a saddle point, not a minimum"
+        return minimum
+    return maximum if np.all(eigenvalues < 0) else saddle
 
 
 def _converged_message(objective: Objective, point: tuple[float, ...], k: int, gradient_norm: float,
