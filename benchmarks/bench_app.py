@@ -169,9 +169,11 @@ def main() -> None:
     print("gradviz window benchmarks (software OpenGL), medians")
     print(f"machine speed: a fixed piece of Python work takes {reference_work_ms():.1f} ms")
     print(f"{'grid':>8}  {'analyze (warm)':>15}  {'views: new formula':>19}  {'total':>8}")
-    for resolution, panels in ((100, "open"), (200, "open"), (400, "open"), (200, "closed"), (200, "step table")):
+    for resolution, panels in ((100, "open"), (200, "open"), (400, "open"), (200, "closed"), (200, "step table"),
+                               (200, "critical points")):
         for dock in window.teaching_docks.docks.values():
             dock.setVisible(panels != "closed")
+        window.session.set_view(critical_points=panels == "critical points")
         if panels != "closed":
             window.teaching_docks.show_panel("step_table_dock" if panels == "step table" else "probe_dock")
         latency.measure(lambda resolution=resolution: window.session.set_resolution(resolution), 400)
@@ -183,10 +185,12 @@ def main() -> None:
             analyze_times.append(time.perf_counter() - start)
             draw_times.append(latency.measure(lambda analysis=analysis: window.session.set_analysis(analysis), 150))
         total = [a + d for a, d in zip(analyze_times, draw_times, strict=True)]
-        note = {"open": "", "closed": "  (teaching panels closed)", "step table": "  (step table in front)"}[panels]
+        note = {"open": "", "closed": "  (teaching panels closed)", "step table": "  (step table in front)",
+                "critical points": "  (critical points marked, both views)"}[panels]
         print(f"{resolution:>5}²  {_median_ms(analyze_times):>12.1f} ms  {_median_ms(draw_times):>16.1f} ms"
               f"  {_median_ms(total):>5.1f} ms{note}")
     window.teaching_docks.show_panel("probe_dock")
+    window.session.set_view(critical_points=False)
 
     window.session.set_resolution(200)
     window.open_scenario(find_preset("rosenbrock").scenario, wait=True)
