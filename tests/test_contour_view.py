@@ -697,7 +697,7 @@ def test_a_static_change_between_export_frames_draws_the_static_layer_again(view
             change()
             cached, whole = export_pictures(export)
             assert export.static_draws == draws
-            assert np.array_equal(cached, whole)
+            assert np.array_equal(cached, whole), draws
             assert (cached != before).any()
             before = cached
 

@@ -25,10 +25,10 @@ from gradviz.app.view_common import (
     TagPlacer,
     TrajectoryData,
     arrow_outlines,
+    draw_critical_points,
     draw_pointer,
     format_tick,
     nice_ticks,
-    paint_critical_points,
     path_exit,
     place_critical_tags,
     qcolour,
@@ -568,10 +568,20 @@ class CriticalPointsItem(ViewOverlayItem):
         """Start with no points."""
         super().__init__()
         self.points: list[tuple[float, float, str]] = []
+        # The last placement of the names, with what it was for: placing sixty names takes 20 ms, and the item is
+        # painted again whenever anything in the plot changes (an item cache would draw exports off by a subpixel).
+        self._placed: tuple[tuple, NearTagPlacer] | None = None
+
+    def set_pixel_scale(self, scale: float) -> None:
+        """Draw the marks and names this many times larger (device pixels per window pixel, times presentation)."""
+        if scale != self.pixel_scale:
+            self.pixel_scale = scale
+            self.update()
 
     def set_points(self, points: Sequence[tuple[float, float, str]]) -> None:
         """Mark these (x, y, kind) points, in data coordinates."""
         self.points = list(points)
+        self._placed = None
         self.update()
 
     def centres(self, transform: QtGui.QTransform) -> np.ndarray:
@@ -588,9 +598,17 @@ class CriticalPointsItem(ViewOverlayItem):
         return [square_around(centre, half) for centre in self.centres(transform)]
 
     def label_placer(self, transform: QtGui.QTransform) -> NearTagPlacer:
-        """The points' names placed beside their marks, where they fit (see place_critical_tags)."""
-        return place_critical_tags(None, self.centres(transform), self.kinds(), self.pixel_scale, self.label_font(),
-                                   self.plot_rect(transform))
+        """The points' names placed beside their marks, where they fit (see place_critical_tags).
+
+        Kept until the points, the view's transform or the pixel scale change: the probe's tags ask at every step.
+        """
+        key = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), transform.dx(), transform.dy(),
+               self.pixel_scale)
+        if self._placed is None or self._placed[0] != key:
+            placer = place_critical_tags(None, self.centres(transform), self.kinds(), self.pixel_scale,
+                                         self.label_font(), self.plot_rect(transform))
+            self._placed = (key, placer)
+        return self._placed[1]
 
     def boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """What the points take in device pixels: each mark and its name tag (the probe's tags keep off them)."""
@@ -605,8 +623,8 @@ class CriticalPointsItem(ViewOverlayItem):
         transform = painter.transform()
         painter.save()
         painter.resetTransform()
-        paint_critical_points(painter, self.centres(transform), self.kinds(), self.pixel_scale, self.label_font(),
-                              self.plot_rect(transform))
+        draw_critical_points(painter, self.centres(transform), self.kinds(), self.pixel_scale,
+                             self.label_placer(transform))
         painter.restore()
 
 
@@ -1138,6 +1156,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.start_marker.setHoverPen(pg.mkPen(TANGENT_COLOUR, width=2.5 * scale))
         self.arrows.pixel_scale = scale
         self.arrows.update()
+        self.critical_points.set_pixel_scale(scale)  # not with the probe's pens: those change at every step
         for items in self._run_pool:
             items.apply_pen_widths(scale, self.presentation_scale)
         self._apply_probe_pens(device_scale)
@@ -1151,7 +1170,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         for item, guide in zip(self.probe_guides, guides, strict=False):
             item.setPen(pg.mkPen(qcolour(guide.colour), width=2.0 * scale, style=QtCore.Qt.PenStyle.DashLine))
         self.tangent_halo.setPen(pg.mkPen(HALO_COLOUR_STRONG, width=(self.TANGENT_WIDTH + 3.0) * scale))
-        for item in (self.probe_level, self.probe_arrows, self.probe_text, self.off_map, self.critical_points):
+        for item in (self.probe_level, self.probe_arrows, self.probe_text, self.off_map):
             item.pixel_scale = scale
             item.update()
 

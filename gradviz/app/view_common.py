@@ -602,16 +602,23 @@ def paint_critical_points(painter: QtGui.QPainter, centres: np.ndarray, kinds: S
 
     The painter draws in device pixels; scale is the marks' and lines' (the presentation scale, times an export's).
     """
+    placer = place_critical_tags(painter, centres, kinds, scale, font, bounds, avoid)
+    draw_critical_points(painter, centres, kinds, scale, placer)
+    return placer.taken[len(avoid):]
+
+
+def draw_critical_points(painter: QtGui.QPainter, centres: np.ndarray, kinds: Sequence[str], scale: float,
+                         placer: TagPlacer) -> None:
+    """Each critical point's mark, white with a dark edge, then the names the placer placed (in device pixels)."""
     painter.save()
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
     painter.setPen(QtGui.QPen(CRITICAL_EDGE, 1.5 * scale))
     painter.setBrush(CRITICAL_FILL)
     for (x, y), kind in zip(centres, kinds, strict=True):
         painter.drawPath(critical_marker(kind, QtCore.QPointF(x, y), CRITICAL_MARKER_PIXELS * scale))
-    placer = place_critical_tags(painter, centres, kinds, scale, font, bounds, avoid)
-    placer.draw()
     painter.restore()
-    return placer.taken[len(avoid):]
+    placer.painter = painter
+    placer.draw()
 
 
 POINTER_OUTLINE = QtGui.QColor(30, 30, 40)

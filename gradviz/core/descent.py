@@ -44,9 +44,10 @@ OUTCOME_WORDS: dict[str, str] = {
     "max_steps": "step budget reached",
     "singular_hessian": "Hessian singular",
 }
-# What a converged run found (see converged_kind), as its message ends, and in a few words for captions.
+# What a converged run found (see converged_kind), as its message ends, and in a few words for captions: a minimum
+# is what descent is for, and "converged" says it; the others are named.
 CONVERGED_KINDS: dict[str, str] = {
-    "a minimum": "a minimum",
+    "a minimum": "",
     "a maximum": "a maximum",
     "a saddle point, not a minimum": "a saddle point",
 }
