@@ -69,6 +69,22 @@ def test_at_a_minimum_there_is_no_direction() -> None:
     assert contour_tangent_direction(probe) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("x^2 + y^2", "a minimum"),
+        ("-(x^2 + y^2)", "a maximum"),
+        ("x^2 - y^2", "a saddle point, not a minimum"),
+        ("x^3 - 3x y^2", ""),  # the monkey saddle: no curvature there to tell by
+        ("(x + 2y)^2", ""),  # a valley floor: one curvature is zero (rounded to about 1e-16 of the other)
+    ],
+)
+def test_where_the_gradient_vanishes_the_hessian_names_the_point(text: str, kind: str) -> None:
+    probe = probe_at(compiled_formula(text), {"x": 0.0, "y": 0.0}, XY)
+    assert probe.plane_ascent_direction is None and probe.flat_kind == kind
+    assert probe_at(compiled_formula(text), {"x": 0.5, "y": 0.25}, XY).flat_kind == ""  # a slope: no kind asked
+
+
 def test_the_plane_direction_can_vanish_while_the_full_one_does_not() -> None:
     compiled = compiled_formula("x^2 + y^2 + z")
     probe = probe_at(compiled, {"x": 0.0, "y": 0.0, "z": 5.0}, XY)

@@ -263,7 +263,7 @@ def _ascent_text(probe: Probe) -> str:
     """The unit vector of steepest ascent in the plotted plane and its angle from the first axis."""
     direction = probe.plane_ascent_direction
     if direction is None:
-        return "none: the gradient is zero here (a flat point)"
+        return f"none: the gradient is zero here ({probe.flat_kind or 'a flat point'})"
     vector = "(" + ", ".join(format_number(component, 3) for component in direction) + ")"
     if len(direction) == 1:
         return f"{vector}: towards {'larger' if direction[0] > 0 else 'smaller'} {unicode_name(probe.axes[0])}"

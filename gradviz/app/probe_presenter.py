@@ -265,7 +265,8 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
         legend.append(LegendRow(f"{gradient_label(name)} here: its {', '.join(map(unicode_name, probe.axes))} part "
                                 f"({held} held)", note=True))
     if right_angle is None:
-        legend.append(LegendRow(f"{gradient_label(name)} = 0 here: no way is uphill (a flat point)", note=True))
+        legend.append(LegendRow(f"{gradient_label(name)} = 0 here, pointing no way: "
+                                f"{probe.flat_kind or 'a flat point'}", note=True))
     legend.append(LegendRow(f"level line {name} = {format_number(probe.value, DIGITS)}", LEVEL_COLOUR))
     return ContourProbeOverlay(point=(x0, y0), colour=GRADIENT_COLOUR, arrows=arrows, guides=guides,
                                level_line=level_line(compiled, probe, field), level_colour=LEVEL_COLOUR,

@@ -77,6 +77,7 @@ MAX_STEP_BUDGET = 100_000
 PIECE_STEPS = 1024  # a run computed piece by piece pauses after this many steps
 VALUE_BOUND = 1e100  # |f| beyond this counts as divergence
 SINGULAR_RATIO = 1e-12  # a Hessian whose smallest |eigenvalue| is below this times the largest is singular
+EIGENVALUE_ROUNDING = 1e-9  # of the largest curvature: a smaller one counts as zero
 HESSIAN_DECIDES = 10.0  # a curvature tells what a run converged to when larger than this times √|∇f| there
 
 
@@ -653,7 +654,9 @@ def converged_kind(hessian: np.ndarray, gradient_norm: float) -> str:
     if hessian.size == 0 or not np.isfinite(hessian).all():
         return ""
     eigenvalues = np.linalg.eigvalsh((hessian + hessian.T) / 2)
-    if not np.all(np.abs(eigenvalues) > HESSIAN_DECIDES * math.sqrt(gradient_norm)):
+    # rounding leaves a zero curvature (a valley floor's) at about 1e-16 of the others: that decides nothing either
+    least = max(HESSIAN_DECIDES * math.sqrt(gradient_norm), EIGENVALUE_ROUNDING * float(np.max(np.abs(eigenvalues))))
+    if not np.all(np.abs(eigenvalues) > least):
         return ""
     minimum, maximum, saddle = CONVERGED_KINDS
     if np.all(eigenvalues > 0):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradviz.core.compiled import CompiledFormula
+from gradviz.core.descent import converged_kind
 from gradviz.core.grid import jump_edges
 from gradviz.core.notation import partial_label
 
@@ -61,6 +62,7 @@ class Probe:
     checks: tuple[GradientCheck, ...]
     valid: bool = True
     reason: str = ""
+    flat_kind: str = ""  # where the plotted gradient is zero: "a minimum", "a saddle point, …" if the Hessian tells
 
     @property
     def plane_point(self) -> tuple[float, ...]:
@@ -165,6 +167,10 @@ def probe_at(compiled: CompiledFormula, point: Mapping[str, float], axes: tuple[
                      dict.fromkeys(compiled.variables, nan), (nan,) * len(axes), nan, None, None, (),
                      valid=False, reason=reason)
     plane_gradient = gradient[indices]
+    flat_kind = ""
+    if _unit(plane_gradient) is None:  # a critical point of the plotted slice: what kind, if its curvatures tell
+        with np.errstate(all="ignore"):
+            flat_kind = converged_kind(compiled.hessian(coordinates)[np.ix_(indices, indices)], 0.0)
     return Probe(
         variables=compiled.variables,
         axes=tuple(axes),
@@ -176,6 +182,7 @@ def probe_at(compiled: CompiledFormula, point: Mapping[str, float], axes: tuple[
         ascent_direction=_unit(gradient),
         plane_ascent_direction=_unit(plane_gradient),
         checks=gradient_check(compiled, coordinates, value, gradient),
+        flat_kind=flat_kind,
     )
 
 
