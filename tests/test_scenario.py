@@ -37,7 +37,7 @@ def full_scenario() -> Scenario:
         ),
         fixed={"y": 0.5},
         view=ViewOptions(arrows="downhill", log_height=True, show_arrows=False, contour_fill=False,
-                         critical_points=True),
+                         critical_points=True, basins=True),
         probe={"x": 0.3, "y": 0.5, "z": -0.2},
         title="Three variables",
         description="z held fixed",
@@ -73,7 +73,7 @@ def test_new_files_are_written_in_the_newest_version() -> None:
     assert data["camera"] == {"distance": 12.5, "elevation": -12.25, "azimuth": 417.5, "center": [0.25, -1.0, 1.5],
                               "field_of_view": 5.0}
     assert data["view"] == {"arrows": "downhill", "log_height": True, "show_arrows": False, "contour_fill": False,
-                            "critical_points": True}
+                            "critical_points": True, "basins": True}
 
 
 VERSION_1_FILE = """{
@@ -186,6 +186,7 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         (lambda d: d["view"].update(show_arrows=1), "view.show_arrows: expected true or false"),
         (lambda d: d["view"].update(contour_fill=None), "view.contour_fill: expected true or false"),
         (lambda d: d["view"].update(critical_points="yes"), "view.critical_points: expected true or false"),
+        (lambda d: d["view"].update(basins=0), "view.basins: expected true or false"),
         (lambda d: d.update(step=-1), "step: expected a whole number from 0"),
         (lambda d: d.update(step=2.0), "step: expected a whole number"),
         (lambda d: d.update(step=False), "step: expected a whole number"),

@@ -51,6 +51,8 @@ CONVERGED_KINDS: dict[str, str] = {
     "a maximum": "a maximum",
     "a saddle point, not a minimum": "a saddle point",
 }
+# Optimizers whose rule takes many runs at once, a coordinate's array for all of them (see many_starts_update).
+MANY_STARTS_OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "nesterov")
 # Optimizers whose update depends on the current point and gradient alone, not on earlier steps.
 MEMORYLESS_OPTIMIZERS: tuple[str, ...] = ("gd", "newton")
 SIGNS: tuple[str, ...] = ("correct", "wrong")
@@ -600,6 +602,28 @@ _RULES: dict[str, type[_UpdateRule]] = {
     "rmsprop": _RmspropRule,
     "adam": _AdamRule,
 }
+
+
+def many_starts_update(settings: OptimizerSettings, dim: int) -> Callable[[list[np.ndarray], list[np.ndarray]],
+                                                                          list[np.ndarray]]:
+    """One step's update for many runs at once, each coordinate an array over the runs (the SGD family only).
+
+    It is the runs' own rule (torch's SGD, coordinate by coordinate, with the sign and weight decay fed as a run
+    feeds them), so each start takes the steps its own run would.
+    """
+    if settings.name not in MANY_STARTS_OPTIMIZERS:
+        names = ", ".join(OPTIMIZER_TITLES[name] for name in MANY_STARTS_OPTIMIZERS)
+        raise DescentError(f"many runs at once are taken with {names} only, not {OPTIMIZER_TITLES[settings.name]}")
+    rule = _SgdRule(settings, dim)
+    climbing, weight_decay = settings.sign == "wrong", settings.weight_decay
+
+    def update(gradient: list[np.ndarray], point: list[np.ndarray]) -> list[np.ndarray]:
+        fed = [-g for g in gradient] if climbing else list(gradient)
+        if weight_decay:
+            fed = [g + w * weight_decay for g, w in zip(fed, point, strict=True)]
+        return rule.compute(fed, point)
+
+    return update
 
 
 def _make_rule(settings: OptimizerSettings, dim: int, objective: Objective | None) -> _UpdateRule:

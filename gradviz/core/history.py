@@ -27,6 +27,7 @@ VIEW_PARTS = {
     "show_arrows": "gradient arrows",
     "contour_fill": "contour fill",
     "critical_points": "critical points",
+    "basins": "basins",
 }
 
 

@@ -2,7 +2,7 @@
 
 Version 2 added the current step, the 3D camera, the theme, the presentation scale and two view
 switches (show_arrows, contour_fill); version 1 files are still read, with those at their defaults. The view's
-critical_points switch came later within version 2: files without it have it off.
+critical_points and basins switches came later within version 2: files without them have them off.
 """
 
 from __future__ import annotations
@@ -59,13 +59,14 @@ class PlotSettings:
 
 @dataclass(frozen=True)
 class ViewOptions:
-    """How the views draw: the arrows' direction and presence, log height, the map's fill, critical points marked."""
+    """How the views draw: arrows (direction, shown), log height, the map's fill, critical points and basins shown."""
 
     arrows: str = "uphill"
     log_height: bool = False
     show_arrows: bool = True
     contour_fill: bool = True
     critical_points: bool = False
+    basins: bool = False
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ def _view_from_dict(data: Any) -> ViewOptions:
         show_arrows=_flag(data.get("show_arrows", True), "view.show_arrows"),
         contour_fill=_flag(data.get("contour_fill", True), "view.contour_fill"),
         critical_points=_flag(data.get("critical_points", False), "view.critical_points"),
+        basins=_flag(data.get("basins", False), "view.basins"),
     )
 
 
@@ -319,6 +321,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
             "show_arrows": scenario.view.show_arrows,
             "contour_fill": scenario.view.contour_fill,
             "critical_points": scenario.view.critical_points,
+            "basins": scenario.view.basins,
         },
         "probe": None if scenario.probe is None else dict(scenario.probe),
         "step": scenario.step,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from gradviz.core.analysis import Analysis
+from gradviz.core.basins import Basins
 from gradviz.core.critical import CriticalPoints, critical_points
 from gradviz.core.errors import DescentError, FormulaError
 from gradviz.core.events import Signal
@@ -78,6 +79,19 @@ class _RunRequest:
     fallback_specs: tuple[RunSpec, ...] | None
 
 
+@dataclass(frozen=True, eq=False)
+class BasinsKey:
+    """What basins are computed for: an analysed formula (itself, not an equal one), a domain and a run's spec."""
+
+    analysis: Analysis
+    domain: Domain
+    spec: RunSpec
+
+    def same(self, other: BasinsKey) -> bool:
+        """Whether both keys ask for the same basins."""
+        return self.analysis is other.analysis and self.domain == other.domain and self.spec == other.spec
+
+
 @dataclass(frozen=True)
 class StepState:
     """Where one run is at the session's current step."""
@@ -105,6 +119,7 @@ class Session:
         self.presentation_scale_changed = Signal()
         self.camera_changed = Signal()
         self.scenario_applied = Signal()
+        self.basins_changed = Signal()  # the basins to show (or None) changed
         self.notice = Signal()
         self.analysis: Analysis | None = None
         self.error: FormulaError | None = None
@@ -113,6 +128,7 @@ class Session:
         self.fixed: dict[str, float] = {}
         self.field: GridField | None = None
         self._critical: tuple[GridField, CriticalPoints] | None = None  # the field's, found when first asked for
+        self._basins: tuple[BasinsKey, Basins] | None = None  # the latest basins given, with what they are for
         self.run_specs: tuple[RunSpec, ...] = ()
         self.runs: tuple[RunResult, ...] = ()
         self.run_refusal = ""  # why the runs asked for could not start, while none is shown ("" otherwise)
@@ -268,6 +284,27 @@ class Session:
             return
         self.field = evaluate_grid(self.analysis.compiled, self.domain())
         self.field_changed.emit(self.field)
+
+    def basins_wanted(self) -> BasinsKey | None:
+        """What basins are to be shown for, if they are: the formula, the plotted domain and the first run's spec."""
+        field = self.field
+        if not self.view.basins or field is None or self.analysis is None or not self.run_specs:
+            return None
+        if field.domain.variables != self.plot.axes:
+            return None
+        return BasinsKey(self.analysis, field.domain, self.run_specs[0])
+
+    def basins(self) -> Basins | None:
+        """The basins to show now: those given for what is shown (see set_basins), None if none are."""
+        wanted = self.basins_wanted()
+        if wanted is None or self._basins is None or not self._basins[0].same(wanted):
+            return None
+        return self._basins[1]
+
+    def set_basins(self, key: BasinsKey, basins: Basins) -> None:
+        """Keep basins computed for this key (they show while it is what basins_wanted gives)."""
+        self._basins = (key, basins)
+        self.basins_changed.emit(self.basins())
 
     def critical_points(self) -> CriticalPoints | None:
         """The critical points in the plotted ranges (found once for each field), None before a field is drawn."""
