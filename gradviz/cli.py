@@ -282,7 +282,7 @@ def _formula_scenario(analysis: Any, args: argparse.Namespace) -> Any:
 
 
 def _with_map_options(scenario: Any, args: argparse.Namespace) -> Any:
-    """The scenario with the map's switches given on the command line (--arrows, --contours, --critical-points)."""
+    """The scenario with the map's switches given on the command line (--arrows, --contours, --critical-points, …)."""
     from dataclasses import replace
 
     changes: dict[str, bool] = {}
@@ -292,6 +292,8 @@ def _with_map_options(scenario: Any, args: argparse.Namespace) -> Any:
         changes["contour_fill"] = args.contours == "filled"
     if args.critical_points is not None:
         changes["critical_points"] = args.critical_points
+    if args.basins is not None:
+        changes["basins"] = args.basins
     return replace(scenario, view=replace(scenario.view, **changes)) if changes else scenario
 
 
@@ -497,6 +499,8 @@ def _command_parser() -> _Parser:
                         help="a filled map, or its level lines alone in colour (default: the scenario's; filled)")
     export.add_argument("--critical-points", action=argparse.BooleanOptionalAction,
                         help="mark where ∇f = 0: minima, maxima, saddle points (default: the scenario's; off)")
+    export.add_argument("--basins", action=argparse.BooleanOptionalAction,
+                        help="colour each start by where run 1's descent ends (default: the scenario's; off)")
     export.add_argument("--loss", action="store_true",
                         help="the loss curve (f at each step, every run) in a strip under the panels")
     export.add_argument("--loss-log", action="store_true", help="the loss curve on a logarithmic scale")

@@ -103,6 +103,19 @@ def test_the_critical_points_marked_in_an_export(tmp_path) -> None:
     assert 100 < np.median(changed[0]) < 260 and 100 < np.median(changed[1]) < 380
 
 
+def test_the_basins_in_an_export(tmp_path) -> None:
+    """--basins: the band under the two-minima curve, coloured by where descent from each start ends."""
+    pictures = []
+    for extra in ([], ["--basins"]):
+        target = tmp_path / f"well{len(extra)}.png"
+        assert export("--preset", "double-well", "--panels", "contour", "--no-overlay", "--size", "480x360",
+                      "--out", str(target), *extra) == 0
+        image = QImage(str(target)).convertToFormat(QImage.Format.Format_RGB888)
+        pictures.append(np.frombuffer(image.constBits(), np.uint8).reshape(360, 480, 3).astype(int))
+    changed = (np.abs(pictures[1] - pictures[0]).max(axis=2) > 60).any(axis=1)
+    assert changed[300:].sum() > 5  # along the bottom of the plot, under the curve (and its legend, top right)
+
+
 def test_the_loss_curve_on_a_log_scale_shows_the_late_steps(tmp_path) -> None:
     """Rosenbrock's f falls from about 100 to near 0 at once: linear, the rest is a flat line on the axis."""
     heights = {}

@@ -22,7 +22,7 @@ from gradviz.app.contour_view import (
     log_scale_levels,
     spaced_ticks,
 )
-from gradviz.app.view_common import TrajectoryData, path_exit, qimage_to_array
+from gradviz.app.view_common import LegendRow, TrajectoryData, path_exit, qimage_to_array
 
 WIDTH, HEIGHT = 640, 420
 LEFT = QtCore.Qt.MouseButton.LeftButton
@@ -687,6 +687,8 @@ def test_a_static_change_between_export_frames_draws_the_static_layer_again(view
         lambda: view.set_arrows_visible(False),
         lambda: view.set_contour_fill(False),
         lambda: view.set_critical_points(np.zeros((1, 2)), ["minimum"]),
+        lambda: view.set_basins(np.full((4, 4, 4), 200, dtype=np.uint8), (-2.0, 2.0), (-2.0, 2.0),
+                                [LegendRow("ends at min (0, 0)", (0.5, 0.7, 0.9, 1.0))]),
         lambda: view.set_colormap(colormap_lut("viridis")),
         lambda: view.view_box.setRange(xRange=(-1.0, 1.0), padding=0.0),
         lambda: view.set_presentation_scale(1.5),

@@ -880,3 +880,41 @@ def test_critical_points_are_marked_counted_and_drawn_in_exports(make_main_windo
     assert len(window.surface_view.drawn_critical_points) == 1
     window.critical_action.trigger()
     assert window.contour_view.critical_points.points == [] and not window.critical_action.isChecked()
+
+
+def test_basins_colour_each_start_by_where_descent_ends(make_main_window, qtbot) -> None:
+    """W colours the starts by where run 1's descent ends, computed between the window's events; a new η or
+    optimizer finds them again; the image export draws them."""
+    from dataclasses import replace
+
+    from gradviz.app.colormaps import BASIN_COLOURS
+    from gradviz.app.exporter import ExportOptions, render_image
+
+    window = make_main_window("double-well")
+    activate(window, qtbot)
+    session, view = window.session, window.contour_view
+    options = ExportOptions(kind="image", size=(480, 360), panels="contour", overlay=False)
+    plain = render_image(session, options)
+    qtbot.keyClick(window, Qt.Key.Key_W)
+    assert session.view.basins and window.basins_action.isChecked() and window.basins_keeper.busy
+    window.basins_keeper.wait()
+    assert window.statusBar().currentMessage() == "Where descent from each start ends: 2 minima (52%, 48%)."
+    assert view.basins_image.isVisible() and len(view.basins_legend.rows) == 3
+    image = view.render_to_array(view.width(), view.height())
+    for x, colour in ((-1.5, BASIN_COLOURS[0]), (1.5, BASIN_COLOURS[1])):  # the band under the curve, each side
+        low = view._domain_range[1][0]
+        point = view.data_to_widget(x, low + 0.02 * (view._domain_range[1][1] - low))
+        patch = image[round(point.y()) - 1:round(point.y()) + 2, round(point.x()) - 1:round(point.x()) + 2]
+        assert colour_distance(patch, colour).min() < 40
+    assert np.abs(render_image(session, options).astype(int) - plain).mean() > 0.3
+
+    session.set_runs([replace(spec, lr=0.12) for spec in session.run_specs])  # the band shown was η = 0.02's
+    assert not view.basins_image.isVisible() and window.basins_keeper.busy
+    window.basins_keeper.wait()
+    assert view.basins_image.isVisible() and view.basins_legend.rows[0].text == "each start's end, η = 0.12"
+    session.set_runs([replace(spec, optimizer="adam") for spec in session.run_specs])
+    window.basins_keeper.wait()
+    assert not view.basins_image.isVisible()
+    assert window.statusBar().currentMessage().startswith("No basins: basins are drawn for Gradient descent")
+    window.basins_action.trigger()
+    assert not session.view.basins and session.basins() is None and not window.basins_keeper.busy

@@ -57,6 +57,17 @@ PARTIAL_COLOURS: tuple[RgbaColour, RgbaColour] = (_hex_to_rgba("#d7263d"), _hex_
 GRADIENT_COLOUR: RgbaColour = _hex_to_rgba("#17171d")
 LEVEL_COLOUR: RgbaColour = (1.0, 1.0, 1.0, 1.0)
 
+# Basins, one light colour per place where descent ends (deepest first; ColorBrewer's Set3, the paler of its
+# kind), over which the map's level lines, arrows and runs stay readable; a start whose run diverges is grey, one
+# still moving at the end white.
+BASIN_COLOURS: tuple[RgbaColour, ...] = tuple(
+    _hex_to_rgba(code)
+    for code in ("#80b1d3", "#fdb462", "#b3de69", "#bc80bd", "#fb8072", "#8dd3c7", "#ffed6f", "#bebada", "#fccde5",
+                 "#ccebc5", "#d9d9d9", "#ffffb3", "#e5c494")
+)
+DIVERGED_COLOUR: RgbaColour = _hex_to_rgba("#6e6e78")
+UNSETTLED_COLOUR: RgbaColour = (1.0, 1.0, 1.0, 1.0)
+
 
 def colormap_lut(name: str = DEFAULT_COLORMAP, size: int = 256) -> np.ndarray:
     """Return the named colour map as a (size, 4) float32 RGBA lookup table in 0..1."""

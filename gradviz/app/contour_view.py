@@ -52,6 +52,8 @@ BACKGROUND = QtGui.QColor(255, 255, 255)
 # 100 ms for the lines of a 200² map at the presentation scale's 1.6 pixels, against 1 ms opaque).
 LINE_COLOUR = QtGui.QColor(20, 20, 30)
 LINE_OPACITY = 115 / 255
+CURVE_BAND = 0.05  # of a curve plot's height: its basins' band along the bottom, under the curve's lowest point
+BASINS_OPACITY = 0.85  # the basins' colours over the map: its level lines and arrows are drawn above them
 LINE_LEAST_CONTRAST_LUMINANCE = 0.55  # a map drawn with lines only: lighter level colours are darkened to this
 ARROW_COLOUR = QtGui.QColor(25, 25, 35, 235)
 HALO_COLOUR = QtGui.QColor(255, 255, 255, 150)
@@ -483,6 +485,12 @@ class ViewOverlayItem(pg.GraphicsObject):
         self.overlay = overlay
         self.update()
 
+    def set_pixel_scale(self, scale: float) -> None:
+        """Draw this many times larger (device pixels per window pixel, times the presentation scale)."""
+        if scale != self.pixel_scale:
+            self.pixel_scale = scale
+            self.update()
+
     def boundingRect(self) -> QtCore.QRectF:
         """The visible data range (the item may draw anywhere in it)."""
         view_box = self.getViewBox()
@@ -561,6 +569,46 @@ class OffMapItem(ViewOverlayItem):
         painter.restore()
 
 
+class BasinsLegendItem(ViewOverlayItem):
+    """What the basins' colours mean, in the plot's top right corner (nothing while no basins are shown)."""
+
+    def __init__(self) -> None:
+        """Start with no rows."""
+        super().__init__()
+        self.rows: tuple[LegendRow, ...] = ()
+
+    def set_rows(self, rows: Sequence[LegendRow]) -> None:
+        """Show these rows (none: no legend)."""
+        self.rows = tuple(rows)
+        self.update()
+
+    def legend_box(self, transform: QtGui.QTransform) -> tuple[LegendLayout, QtCore.QRectF] | None:
+        """The legend laid out, and its box in device pixels (None without rows)."""
+        if not self.rows:
+            return None
+        plot = self.plot_rect(transform)
+        font = self.label_font()
+        margin = 8.0 * self.pixel_scale
+        legend = LegendLayout(font, self.rows, QtGui.QFontMetricsF(font).height() * 1.2, plot.width() * 0.7)
+        top_left = QtCore.QPointF(plot.right() - margin - legend.size.width(), plot.top() + margin)
+        return legend, QtCore.QRectF(top_left, legend.size)
+
+    def boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
+        """The legend's box in device pixels, if shown (the probe's legend and tags keep off it)."""
+        laid_out = self.legend_box(transform) if self.isVisible() else None
+        return [] if laid_out is None else [laid_out[1]]
+
+    def paint(self, painter: QtGui.QPainter, *_args: object) -> None:
+        """The legend box, top right."""
+        laid_out = self.legend_box(painter.transform())
+        if laid_out is None:
+            return
+        painter.save()
+        painter.resetTransform()
+        laid_out[0].paint(painter, laid_out[1].topLeft())
+        painter.restore()
+
+
 class CriticalPointsItem(ViewOverlayItem):
     """Marks where the gradient is zero, each point with its kind's mark and name ("min", "max", "saddle", ...)."""
 
@@ -571,12 +619,6 @@ class CriticalPointsItem(ViewOverlayItem):
         # The last placement of the names, with what it was for: placing sixty names takes 20 ms, and the item is
         # painted again whenever anything in the plot changes (an item cache would draw exports off by a subpixel).
         self._placed: tuple[tuple, NearTagPlacer] | None = None
-
-    def set_pixel_scale(self, scale: float) -> None:
-        """Draw the marks and names this many times larger (device pixels per window pixel, times presentation)."""
-        if scale != self.pixel_scale:
-            self.pixel_scale = scale
-            self.update()
 
     def set_points(self, points: Sequence[tuple[float, float, str]]) -> None:
         """Mark these (x, y, kind) points, in data coordinates."""
@@ -764,13 +806,14 @@ class ProbeTextItem(ViewOverlayItem):
     different scales it adds the overlay's note that right angles look skewed.
     """
 
-    def __init__(self, arrows: ProbeArrowsItem, start_marker: pg.TargetItem, critical_points: CriticalPointsItem
-                 ) -> None:
-        """Label the arrows of this item; keep the labels off the start marker, the balls and the critical points."""
+    def __init__(self, arrows: ProbeArrowsItem, start_marker: pg.TargetItem, critical_points: CriticalPointsItem,
+                 basins_legend: BasinsLegendItem) -> None:
+        """Label the arrows; keep the labels off the start marker, the balls, the critical points and basins' legend."""
         super().__init__()
         self._arrows = arrows
         self._start_marker = start_marker
         self._critical_points = critical_points
+        self._basins_legend = basins_legend
         self._balls = np.zeros((0, 2))  # where the runs' current points are, in plot coordinates
         self._ball_half = 0.0  # half a ball's size in pixels
         self.legend_rect = QtCore.QRectF()
@@ -812,7 +855,7 @@ class ProbeTextItem(ViewOverlayItem):
             legend.paint(painter, self.legend_rect.topLeft())
         avoid = (square_around(point, POINT_CLEARANCE * scale), *((self.legend_rect,) if legend else ()),
                  *self._start_marker_box(transform), *self._ball_boxes(transform),
-                 *self._critical_points.boxes(transform))
+                 *self._critical_points.boxes(transform), *self._basins_legend.boxes(transform))
         placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
         arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
         for index, (arrow, (tail, tip)) in enumerate(reversed(arrows)):  # ∇f first: it gets the place it asks for
@@ -898,7 +941,7 @@ class ProbeTextItem(ViewOverlayItem):
         margin = 8.0 * self.pixel_scale
         point = to_device(transform, np.array([self.overlay.point]))[0]
         markers = [*self._ball_boxes(transform), *self._start_marker_box(transform),
-                   *self._critical_points.mark_boxes(transform)]
+                   *self._critical_points.mark_boxes(transform), *self._basins_legend.boxes(transform)]
         tags_room = square_around(point, TAGS_ROOM * self.pixel_scale)
 
         def preference(corner: tuple[float, float]) -> tuple[int, float]:
@@ -1087,6 +1130,11 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.level_lines.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.level_lines.setOpacity(LINE_OPACITY)
         self.level_lines.setSegmentedLineMode("on")
+        self.basins_image = pg.ImageItem(axisOrder="row-major")  # over the fill, under the lines: see set_basins
+        self.basins_image.setZValue(0.5)
+        self.basins_image.setOpacity(BASINS_OPACITY)
+        self.basins_image.hide()
+        self.plot_item.addItem(self.basins_image)
         self.coloured_lines = ColouredLinesItem()
         self.coloured_lines.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.coloured_lines.setZValue(1)
@@ -1126,7 +1174,10 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.critical_points = CriticalPointsItem()  # over the map and the curve, under the probe and the runs
         self.critical_points.setZValue(6)
         self.plot_item.addItem(self.critical_points, ignoreBounds=True)
-        self.probe_text = ProbeTextItem(self.probe_arrows, self.start_marker, self.critical_points)
+        self.basins_legend = BasinsLegendItem()
+        self.basins_legend.setZValue(38)
+        self.plot_item.addItem(self.basins_legend, ignoreBounds=True)
+        self.probe_text = ProbeTextItem(self.probe_arrows, self.start_marker, self.critical_points, self.basins_legend)
         layers = (self.probe_level, *self.probe_guides, self.probe_arrows)
         for z_value, item in enumerate(layers, start=10):
             item.setZValue(z_value)
@@ -1156,7 +1207,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.start_marker.setHoverPen(pg.mkPen(TANGENT_COLOUR, width=2.5 * scale))
         self.arrows.pixel_scale = scale
         self.arrows.update()
-        self.critical_points.set_pixel_scale(scale)  # not with the probe's pens: those change at every step
+        for overlay in (self.critical_points, self.basins_legend):  # not with the probe's pens: those change at steps
+            overlay.set_pixel_scale(scale)
         for items in self._run_pool:
             items.apply_pen_widths(scale, self.presentation_scale)
         self._apply_probe_pens(device_scale)
@@ -1309,6 +1361,25 @@ class ContourView(pg.GraphicsLayoutWidget):
         if points != self.critical_points.points:
             self._static_changed()
             self.critical_points.set_points(points)
+
+    def set_basins(self, image: np.ndarray | None, x_range: tuple[float, float],
+                   y_range: tuple[float, float] | None = None, legend: Sequence[LegendRow] = ()) -> None:
+        """Colour the starts by where descent from them ends: an RGBA image (row 0 at the bottom) over these ranges.
+
+        Over a curve (y_range None) it is a band along the bottom of the plot. None removes the basins.
+        """
+        self._static_changed()
+        self.basins_legend.set_rows(legend if image is not None else ())
+        if image is None:
+            self.basins_image.hide()
+            return
+        if y_range is None:  # a band under a curve, in the room left below its lowest point (see set_curve)
+            _, (low, high) = self._domain_range or ((0.0, 1.0), (0.0, 1.0))
+            y_range = (low, low + CURVE_BAND * (high - low))
+        self.basins_image.setImage(image, autoLevels=False)
+        self.basins_image.setRect(QtCore.QRectF(x_range[0], y_range[0], x_range[1] - x_range[0],
+                                                y_range[1] - y_range[0]))
+        self.basins_image.show()
 
     def set_contour_fill(self, filled: bool) -> None:
         """Draw the map as filled contours with dark level lines, or (False) as level lines in their colours alone."""

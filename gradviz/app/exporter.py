@@ -37,6 +37,7 @@ from gradviz.app.qt_workarounds import keep_singletons_alive
 from gradviz.app.stepper_panel import OPTIMIZERS
 from gradviz.app.surface_view import TEXT_COLOUR, SurfaceView
 from gradviz.app.themes import theme_named
+from gradviz.core.basins import basins
 from gradviz.core.notation import format_number, unicode_math
 from gradviz.core.scenario import Camera
 from gradviz.core.session import Session
@@ -185,12 +186,20 @@ def lay_out_hidden(view: pg.GraphicsView, plot_item: pg.PlotItem, size: tuple[in
         axis.resizeEvent()
 
 
+EXPORT_BASINS_SECONDS = 30.0  # an export waits this long for basins it has to find itself
+
+
 def copy_session(session: Session) -> Session:
     """An independent session showing the same scenario with the same analysed formula."""
     if session.analysis is None:
         raise ExportError("there is nothing to export yet: no formula has been analysed")
     copy = Session()
     copy.apply_scenario(session.scenario(), session.analysis)
+    wanted = copy.basins_wanted()
+    if wanted is not None:  # the window's, if it has them; else found now, as a picture needs them
+        shown = session.basins()
+        copy.set_basins(wanted, shown if shown is not None else basins(wanted.analysis.compiled, wanted.domain,
+                                                                       wanted.spec, EXPORT_BASINS_SECONDS))
     return copy
 
 

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStyle
 
 from gradviz import __version__
+from gradviz.app.basins_keeper import BasinsKeeper
 from gradviz.app.camera_link import CameraLink
 from gradviz.app.contour_view import ContourView
 from gradviz.app.document import DocumentKeeper
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.contour_view = ContourView()
         self.surface_presenter = SurfacePresenter(self.session, self.surface_view)
         self.contour_presenter = ContourPresenter(self.session, self.contour_view)
+        self.basins_keeper = BasinsKeeper(self.session, lambda message: self.statusBar().showMessage(message, 8000))
         self.probe_presenter = ProbePresenter(self.session, self.surface_view, self.contour_view)
         self.formula_panel = FormulaPanel(self.session, self.controller)
         self.stepper = StepperPanel(self.session)
@@ -206,7 +208,11 @@ class MainWindow(QMainWindow):
                                         "each in its level's colour")
         self.critical_action = self._action("Critical points (∇f = 0)", self._flip_critical_points, "C",
                                             "Mark where the gradient is zero: minima, maxima and saddle points, named")
-        for action in (self.log_action, self.show_arrows_action, self.fill_action, self.critical_action):
+        self.basins_action = self._action("Basins: where descent from each start ends", lambda: self._flip_view_option(
+            "basins"), "W", "Colour the map by where run 1's descent, started there, would end (gradient descent, "
+                           "momentum, Nesterov)")
+        for action in (self.log_action, self.show_arrows_action, self.fill_action, self.critical_action,
+                       self.basins_action):
             action.setCheckable(True)
             view_menu.addAction(action)
         self.probe_presenter.add_actions(view_menu, self._action)
@@ -313,6 +319,7 @@ class MainWindow(QMainWindow):
         self.show_arrows_action.setChecked(view.show_arrows)
         self.fill_action.setChecked(view.contour_fill)
         self.critical_action.setChecked(view.critical_points)
+        self.basins_action.setChecked(view.basins)
         on_a_map = len(self.session.plot.axes) == 2
         for action in (self.show_arrows_action, self.fill_action):
             action.setEnabled(on_a_map)

@@ -6,16 +6,48 @@ from dataclasses import replace
 
 import numpy as np
 
-from gradviz.app.colormaps import RUN_COLOURS
+from gradviz.app.colormaps import BASIN_COLOURS, DIVERGED_COLOUR, RUN_COLOURS, UNSETTLED_COLOUR
 from gradviz.app.contour_view import ContourView, log_scale_levels
 from gradviz.app.surface_view import SurfaceView
-from gradviz.app.view_common import TrajectoryData
+from gradviz.app.view_common import LegendRow, TrajectoryData
+from gradviz.core.basins import DIVERGED, UNSETTLED, Basins
 from gradviz.core.grid import Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
-from gradviz.core.notation import format_number
+from gradviz.core.notation import format_number, unicode_name
 from gradviz.core.runs import RunResult
-from gradviz.core.scenario import ViewOptions
+from gradviz.core.scenario import RunSpec, ViewOptions
 from gradviz.core.session import Session
+
+LEGEND_DIGITS = 3  # significant digits of a place in the basins' legend
+# What a place where runs converge is, in a legend's few words (see descent.converged_kind).
+KIND_WORDS = {"a minimum": "min", "a maximum": "max", "a saddle point, not a minimum": "saddle"}
+
+
+def basins_image(basins: Basins) -> np.ndarray:
+    """The basins as RGBA pixels (uint8), one per start: its attractor's colour, else grey, white or clear.
+
+    Grey: the run diverges; white: it is still moving after the steps allowed; clear: f is undefined at the start.
+    """
+    palette = np.array([*BASIN_COLOURS, DIVERGED_COLOUR, UNSETTLED_COLOUR, (0.0, 0.0, 0.0, 0.0)])
+    last = len(BASIN_COLOURS)
+    slots = np.where(basins.ends >= 0, basins.ends % last, np.select(
+        [basins.ends == DIVERGED, basins.ends == UNSETTLED], [last, last + 1], last + 2))
+    return np.rint(palette[slots] * 255).astype(np.uint8)
+
+
+def basins_legend(basins: Basins, axes: tuple[str, ...], spec: RunSpec) -> tuple[LegendRow, ...]:
+    """What each colour of the basins means: the place runs reach, or diverge, or are still moving."""
+    rows = [LegendRow(f"each start's end, η = {format_number(spec.lr)}", note=True)]
+    for index, attractor in enumerate(basins.attractors):
+        place = ", ".join(format_number(value, LEGEND_DIGITS) for value in attractor.point)
+        place = f"({place})" if len(axes) > 1 else f"{unicode_name(axes[0])} = {place}"
+        what = KIND_WORDS.get(attractor.kind, "∇f = 0")
+        rows.append(LegendRow(f"{what} {place}", BASIN_COLOURS[index % len(BASIN_COLOURS)]))
+    for end, words, colour in ((DIVERGED, "diverges", DIVERGED_COLOUR),
+                               (UNSETTLED, f"moving after {basins.steps} steps", UNSETTLED_COLOUR)):
+        if basins.share(end):
+            rows.append(LegendRow(words, colour))
+    return tuple(rows)
 
 
 def run_colour(index: int) -> tuple[float, float, float, float]:
@@ -146,6 +178,8 @@ class ContourPresenter(_Presenter):
     def __init__(self, session: Session, view: ContourView) -> None:
         super().__init__(session, view)
         session.computing_changed.connect(lambda _batch: self.show_start())  # asked for, and in (or refused)
+        session.basins_changed.connect(lambda _basins: self.show_basins())
+        session.runs_changed.connect(lambda _runs: self.show_basins())  # a new η: the basins shown are not its
 
     def draw_field(self) -> None:
         """Contours and arrows in the same height scale as the 3D view."""
@@ -174,7 +208,23 @@ class ContourPresenter(_Presenter):
         self.view.set_arrow_direction(options.arrows)
         self.view.set_arrows_visible(options.show_arrows)
         self.view.set_contour_fill(options.contour_fill)
+        self.show_basins()
         super().show_options()
+
+    def show_basins(self) -> None:
+        """Colour each start by where descent from it ends, if the basins are shown and computed for this picture."""
+        basins = self.session.basins()
+        field = self.session.field
+        if basins is None or basins.refusal or field is None:
+            self.view.set_basins(None, (0.0, 1.0))
+            return
+        image = basins_image(basins)
+        legend = basins_legend(basins, self.session.plot.axes, self.session.run_specs[0])
+        ranges = field.domain.ranges
+        if self.one_variable:
+            self.view.set_basins(image[np.newaxis], ranges[0], None, legend)
+        else:
+            self.view.set_basins(image, ranges[0], ranges[1], legend)
 
     def critical_coordinates(self, points: np.ndarray, heights: np.ndarray) -> np.ndarray:
         """Where the map marks points: (x, y); on a curve at their drawn heights, (w, height)."""
