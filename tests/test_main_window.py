@@ -188,7 +188,8 @@ def test_the_toolbar_buttons_are_the_actions_their_icons_show(make_main_window) 
     toolbar = window.findChild(QToolBar)
     texts = [action.text().replace("&", "") for action in toolbar.actions() if not action.isSeparator()]
     assert texts == ["Open scenario…", "Save scenario", "Play / pause", "Step forward", "Reset", "Reset 3D view",
-                     "Top view", "Arrows show −∇f (descent direction)", "Log height", "Critical points (∇f = 0)"]
+                     "Top view", "Arrows show −∇f (descent direction)", "Log height", "Critical points (∇f = 0)",
+                     "Basins: where descent from each start ends"]
 
 
 def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:

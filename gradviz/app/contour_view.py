@@ -6,6 +6,7 @@ import contextlib
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 
 import contourpy
 import numpy as np
@@ -583,15 +584,24 @@ class BasinsLegendItem(ViewOverlayItem):
         self.update()
 
     def legend_box(self, transform: QtGui.QTransform) -> tuple[LegendLayout, QtCore.QRectF] | None:
-        """The legend laid out, and its box in device pixels (None without rows)."""
+        """The legend laid out, and its box in device pixels (None without rows, or on a map too small for it).
+
+        Where the whole legend would cover more than LEGEND_SHARE of the map, its rows are shortened (the places
+        and the title left out); if even those would, there is none.
+        """
         if not self.rows:
             return None
         plot = self.plot_rect(transform)
         font = self.label_font()
         margin = 8.0 * self.pixel_scale
-        legend = LegendLayout(font, self.rows, QtGui.QFontMetricsF(font).height() * 1.2, plot.width() * 0.7)
-        top_left = QtCore.QPointF(plot.right() - margin - legend.size.width(), plot.top() + margin)
-        return legend, QtCore.QRectF(top_left, legend.size)
+        swatch = QtGui.QFontMetricsF(font).height() * 1.2
+        short = tuple(replace(row, text=row.short) for row in self.rows if row.short)
+        for rows in (self.rows, short):
+            legend = LegendLayout(font, rows, swatch, plot.width() * 0.7)
+            if rows and legend.size.width() * legend.size.height() <= LEGEND_SHARE * plot.width() * plot.height():
+                top_left = QtCore.QPointF(plot.right() - margin - legend.size.width(), plot.top() + margin)
+                return legend, QtCore.QRectF(top_left, legend.size)
+        return None
 
     def boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """The legend's box in device pixels, if shown (the probe's legend and tags keep off it)."""

@@ -247,7 +247,9 @@ class MainWindow(QMainWindow):
             action.setIcon(style.standardIcon(icon))
             toolbar.addAction(action)
         toolbar.addSeparator()
-        for action in (reset_view_action, top_view_action, self.arrows_action, self.log_action, self.critical_action):
+        self.basins_action.setIconText("Basins")  # on the toolbar
+        for action in (reset_view_action, top_view_action, self.arrows_action, self.log_action, self.critical_action,
+                       self.basins_action):
             toolbar.addAction(action)
 
         help_menu = menu.addMenu("&Help")

@@ -42,11 +42,11 @@ def basins_legend(basins: Basins, axes: tuple[str, ...], spec: RunSpec) -> tuple
         place = ", ".join(format_number(value, LEGEND_DIGITS) for value in attractor.point)
         place = f"({place})" if len(axes) > 1 else f"{unicode_name(axes[0])} = {place}"
         what = KIND_WORDS.get(attractor.kind, "∇f = 0")
-        rows.append(LegendRow(f"{what} {place}", BASIN_COLOURS[index % len(BASIN_COLOURS)]))
+        rows.append(LegendRow(f"{what} {place}", BASIN_COLOURS[index % len(BASIN_COLOURS)], short=what))
     for end, words, colour in ((DIVERGED, "diverges", DIVERGED_COLOUR),
                                (UNSETTLED, f"moving after {basins.steps} steps", UNSETTLED_COLOUR)):
         if basins.share(end):
-            rows.append(LegendRow(words, colour))
+            rows.append(LegendRow(words, colour, short=words.split()[0]))
     return tuple(rows)
 
 
