@@ -90,29 +90,29 @@ def test_the_map_as_lines_without_arrows(tmp_path) -> None:
     assert shares["filled"] < 0.05 < 0.7 < shares["lines"], shares
 
 
-def test_the_critical_points_marked_in_an_export(tmp_path) -> None:
+def map_without_and_with(tmp_path, preset: str, option: str) -> tuple[np.ndarray, np.ndarray]:
+    """The preset's contour panel exported at 480×360 without the option, then with it, as RGB arrays."""
     pictures = []
-    for extra in ([], ["--critical-points"]):
-        target = tmp_path / f"saddle{len(extra)}.png"
-        assert export("--preset", "saddle", "--panels", "contour", "--no-overlay", "--size", "480x360",
+    for extra in ([], [option]):
+        target = tmp_path / f"{preset}{len(extra)}.png"
+        assert export("--preset", preset, "--panels", "contour", "--no-overlay", "--size", "480x360",
                       "--out", str(target), *extra) == 0
         image = QImage(str(target)).convertToFormat(QImage.Format.Format_RGB888)
         pictures.append(np.frombuffer(image.constBits(), np.uint8).reshape(360, 480, 3).astype(int))
-    changed = np.nonzero(np.abs(pictures[1] - pictures[0]).max(axis=2) > 60)
+    return pictures[0], pictures[1]
+
+
+def test_the_critical_points_marked_in_an_export(tmp_path) -> None:
+    plain, marked = map_without_and_with(tmp_path, "saddle", "--critical-points")
+    changed = np.nonzero(np.abs(marked - plain).max(axis=2) > 60)
     assert len(changed[0]) > 40  # the mark and its name, "saddle", at the origin: the middle of the map
     assert 100 < np.median(changed[0]) < 260 and 100 < np.median(changed[1]) < 380
 
 
 def test_the_basins_in_an_export(tmp_path) -> None:
     """--basins: the band under the two-minima curve, coloured by where descent from each start ends."""
-    pictures = []
-    for extra in ([], ["--basins"]):
-        target = tmp_path / f"well{len(extra)}.png"
-        assert export("--preset", "double-well", "--panels", "contour", "--no-overlay", "--size", "480x360",
-                      "--out", str(target), *extra) == 0
-        image = QImage(str(target)).convertToFormat(QImage.Format.Format_RGB888)
-        pictures.append(np.frombuffer(image.constBits(), np.uint8).reshape(360, 480, 3).astype(int))
-    changed = (np.abs(pictures[1] - pictures[0]).max(axis=2) > 60).any(axis=1)
+    plain, coloured = map_without_and_with(tmp_path, "double-well", "--basins")
+    changed = (np.abs(coloured - plain).max(axis=2) > 60).any(axis=1)
     assert changed[300:].sum() > 5  # along the bottom of the plot, under the curve (and its legend, top right)
 
 
