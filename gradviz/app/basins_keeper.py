@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
+from gradviz.app.timers import single_shot
 from gradviz.core.basins import TOO_SLOW, BasinsInProgress, basins_summary, refused
 from gradviz.core.session import BasinsKey, Session
 
@@ -23,10 +24,7 @@ class BasinsKeeper(QObject):
         self._tell = tell
         self._key: BasinsKey | None = None
         self._progress: BasinsInProgress | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._advance)
+        self._timer = single_shot(self, 0, self._advance)
         for signal in (session.field_changed, session.runs_changed, session.view_changed):
             signal.connect(lambda _changed: self.follow())
 

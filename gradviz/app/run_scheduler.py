@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
+from gradviz.app.timers import single_shot
 from gradviz.core.errors import DescentError
 from gradviz.core.runs import RunBatch
 from gradviz.core.session import DeliverRuns, RunOutcome
@@ -45,10 +46,7 @@ class SlicedRunScheduler(QObject):
         super().__init__(parent)
         self._batch: RunBatch | None = None
         self._deliver: DeliverRuns | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._compute_slice)
+        self._timer = single_shot(self, 0, self._compute_slice)
 
     def submit(self, batch: RunBatch, deliver: DeliverRuns) -> None:
         """Compute at once for a moment; if that does not finish it, go on in slices (dropping earlier batches)."""
