@@ -577,10 +577,12 @@ class BasinsLegendItem(ViewOverlayItem):
         """Start with no rows."""
         super().__init__()
         self.rows: tuple[LegendRow, ...] = ()
+        self._laid_out: tuple[tuple, tuple[LegendLayout, QtCore.QRectF] | None] | None = None  # with what it was for
 
     def set_rows(self, rows: Sequence[LegendRow]) -> None:
         """Show these rows (none: no legend)."""
         self.rows = tuple(rows)
+        self._laid_out = None
         self.update()
 
     def legend_box(self, transform: QtGui.QTransform) -> tuple[LegendLayout, QtCore.QRectF] | None:
@@ -591,6 +593,13 @@ class BasinsLegendItem(ViewOverlayItem):
         """
         if not self.rows:
             return None
+        key = (transform.m11(), transform.m22(), transform.dx(), transform.dy(), self.pixel_scale)
+        if self._laid_out is None or self._laid_out[0] != key:  # the probe's legend asks at every step
+            self._laid_out = (key, self._lay_out(transform))
+        return self._laid_out[1]
+
+    def _lay_out(self, transform: QtGui.QTransform) -> tuple[LegendLayout, QtCore.QRectF] | None:
+        """The legend laid out in the plot's top right corner, shortened or left out as legend_box says."""
         plot = self.plot_rect(transform)
         font = self.label_font()
         margin = 8.0 * self.pixel_scale
@@ -1378,6 +1387,8 @@ class ContourView(pg.GraphicsLayoutWidget):
 
         Over a curve (y_range None) it is a band along the bottom of the plot. None removes the basins.
         """
+        if image is None and not self.basins_image.isVisible():
+            return
         self._static_changed()
         self.basins_legend.set_rows(legend if image is not None else ())
         if image is None:

@@ -9,8 +9,9 @@ import numpy as np
 from gradviz.app.colormaps import BASIN_COLOURS, DIVERGED_COLOUR, RUN_COLOURS, UNSETTLED_COLOUR
 from gradviz.app.contour_view import ContourView, log_scale_levels
 from gradviz.app.surface_view import SurfaceView
-from gradviz.app.view_common import LegendRow, TrajectoryData
+from gradviz.app.view_common import CRITICAL_NAMES, LegendRow, TrajectoryData
 from gradviz.core.basins import DIVERGED, UNSETTLED, Basins
+from gradviz.core.descent import CONVERGED_KINDS
 from gradviz.core.grid import Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
 from gradviz.core.notation import format_number, unicode_name
@@ -19,8 +20,9 @@ from gradviz.core.scenario import RunSpec, ViewOptions
 from gradviz.core.session import Session
 
 LEGEND_DIGITS = 3  # significant digits of a place in the basins' legend
-# What a place where runs converge is, in a legend's few words (see descent.converged_kind).
-KIND_WORDS = {"a minimum": "min", "a maximum": "max", "a saddle point, not a minimum": "saddle"}
+# What a place where runs converge is (see descent.converged_kind), named as the critical points' tags name it.
+KIND_WORDS = dict(zip(CONVERGED_KINDS, (CRITICAL_NAMES[kind] for kind in ("minimum", "maximum", "saddle")),
+                      strict=True))
 
 
 def basins_image(basins: Basins) -> np.ndarray:
