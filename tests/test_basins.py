@@ -72,8 +72,8 @@ def test_starts_where_f_is_undefined_and_starts_still_moving() -> None:
 @pytest.mark.parametrize(
     ("text", "spec", "reason"),
     [
-        ("x^2 + y^2", {"optimizer": "adam"},
-         "basins are drawn for Gradient descent, Momentum and Nesterov momentum, not Adam"),
+        ("x^2 + y^2", {"optimizer": "newton"},
+         "Newton's method solves each step with its point's own Hessian, not for many starts at once"),
         ("(5 - x - 2y)^2", {"lr": 0.02}, "runs end all along a line here (a valley floor), not in basins"),
     ],
 )
@@ -83,11 +83,21 @@ def test_basins_that_cannot_be_drawn_say_why(text: str, spec: dict, reason: str)
     assert basins_summary(found) == f"No basins: {reason}."
 
 
-@pytest.mark.parametrize("name", ["gd", "momentum", "nesterov"])
-def test_many_starts_take_each_run_s_own_steps_bit_for_bit(name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("gd", {}),
+        ("momentum", {}),
+        ("nesterov", {"weight_decay": 0.01}),
+        ("adagrad", {"lr_decay": 0.01}),
+        ("rmsprop", {"centered": True, "momentum": 0.5}),
+        ("adam", {"amsgrad": True}),
+    ],
+)
+def test_many_starts_take_each_run_s_own_steps_bit_for_bit(name: str, options: dict) -> None:
     """Stepped together as arrays, two starts follow exactly the points their own runs take."""
     compiled = analyze_in_process("(x^2 + y - 11)^2 + (x + y^2 - 7)^2").compiled
-    settings = OptimizerSettings(name=name, lr=0.005, weight_decay=0.01 if name == "nesterov" else 0.0)
+    settings = OptimizerSettings(name=name, lr=0.005, **options)
     starts = [(0.5, -1.0), (-2.0, 2.5)]
     runs = [run_descent(compiled, RunSettings(start, settings, max_steps=30)) for start in starts]
     update = many_starts_update(settings, 2)

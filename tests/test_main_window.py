@@ -913,9 +913,10 @@ def test_basins_colour_each_start_by_where_descent_ends(make_main_window, qtbot)
     assert not view.basins_image.isVisible() and window.basins_keeper.busy
     window.basins_keeper.wait()
     assert view.basins_image.isVisible() and view.basins_legend.rows[0].text == "each start's end, η = 0.12"
-    session.set_runs([replace(spec, optimizer="adam") for spec in session.run_specs])
+    session.set_runs([replace(spec, optimizer="newton") for spec in session.run_specs])
     window.basins_keeper.wait()
     assert not view.basins_image.isVisible()
-    assert window.statusBar().currentMessage().startswith("No basins: basins are drawn for Gradient descent")
+    assert window.statusBar().currentMessage() == ("No basins: Newton's method solves each step with its point's own "
+                                                   "Hessian, not for many starts at once.")
     window.basins_action.trigger()
     assert not session.view.basins and session.basins() is None and not window.basins_keeper.busy

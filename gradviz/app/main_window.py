@@ -209,8 +209,8 @@ class MainWindow(QMainWindow):
         self.critical_action = self._action("Critical points (∇f = 0)", self._flip_critical_points, "C",
                                             "Mark where the gradient is zero: minima, maxima and saddle points, named")
         self.basins_action = self._action("Basins: where descent from each start ends", lambda: self._flip_view_option(
-            "basins"), "W", "Colour the map by where run 1's descent, started there, would end (gradient descent, "
-                           "momentum, Nesterov)")
+            "basins"), "W", "Colour the map by where run 1's descent, started there, would end (any optimizer but "
+                           "Newton's method)")
         for action in (self.log_action, self.show_arrows_action, self.fill_action, self.critical_action,
                        self.basins_action):
             action.setCheckable(True)

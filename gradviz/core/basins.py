@@ -1,9 +1,10 @@
 """Basins: where descent from each start of a grid ends, with a run's own settings, all starts stepped at once.
 
-Each start takes the steps its own run would (the SGD family's rule works on arrays coordinate by coordinate, see
-descent.many_starts_update), until it converges or diverges: however long that takes, up to MOST_STEPS, not the
-run's own step budget (a basin is where descent heads, not where one budget leaves it). The points where runs
-converge are grouped into attractors (a minimum, or a saddle a start happened to lead into), deepest first.
+Each start takes the steps its own run would (the optimizers' rules work on arrays coordinate by coordinate, see
+descent.many_starts_update; Newton's method is refused), until it converges or diverges: however long that takes,
+up to MOST_STEPS, not the run's own step budget (a basin is where descent heads, not where one budget leaves it).
+The points where runs converge are grouped into attractors (a minimum, or a saddle a start happened to lead into),
+deepest first.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import numpy as np
 
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.descent import (
-    MANY_STARTS_OPTIMIZERS,
-    OPTIMIZER_TITLES,
     VALUE_BOUND,
     converged_kind,
     many_starts_update,
@@ -77,14 +76,9 @@ class BasinsInProgress:
         self.compiled, self.domain = compiled, domain
         self.result: Basins | None = None  # set once finished (or refused)
         self.elapsed = 0.0  # seconds spent so far
-        if spec.optimizer not in MANY_STARTS_OPTIMIZERS:
-            titles = [OPTIMIZER_TITLES[name] for name in MANY_STARTS_OPTIMIZERS]
-            names = ", ".join(titles[:-1]) + f" and {titles[-1]}"
-            self.result = refused(domain, f"basins are drawn for {names}, not {OPTIMIZER_TITLES[spec.optimizer]}")
-            return
         try:
             self._update = many_starts_update(optimizer_settings(spec), len(domain.variables))
-        except DescentError as error:  # settings a run would refuse too
+        except DescentError as error:  # Newton's method, or settings a run would refuse too
             self.result = refused(domain, str(error))
             return
         count = MAP_STARTS if len(domain.variables) == 2 else CURVE_STARTS

@@ -52,7 +52,7 @@ CONVERGED_KINDS: dict[str, str] = {
     "a saddle point, not a minimum": "a saddle point",
 }
 # Optimizers whose rule takes many runs at once, a coordinate's array for all of them (see many_starts_update).
-MANY_STARTS_OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "nesterov")
+MANY_STARTS_OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 # Optimizers whose update depends on the current point and gradient alone, not on earlier steps.
 MEMORYLESS_OPTIMIZERS: tuple[str, ...] = ("gd", "newton")
 SIGNS: tuple[str, ...] = ("correct", "wrong")
@@ -360,13 +360,22 @@ def stability_limit(hessian: np.ndarray) -> float | None:
     return float(2.0 / eigenvalues[-1])
 
 
+def _maximum(a: float, b: float) -> float:
+    """The larger of two floats, NaN if either is NaN, as numpy.maximum."""
+    return a if a >= b or a != a else b
+
+
 class _UpdateRule:
     """An optimizer's state and rule turning the fed gradient into the update of one step.
 
     Rules work on Python floats, coordinate by coordinate: each in-place tensor operation of torch's
     update is one rounded operation per coordinate, in the same order, so the numbers are those of
-    NumPy float64 arrays, without NumPy's overhead on a handful of coordinates.
+    NumPy float64 arrays, without NumPy's overhead on a handful of coordinates. Given NumPy's square root and
+    maximum (see many_starts_update), the same rules take an array per coordinate: many runs at once.
     """
+
+    _sqrt: Callable[[float], float] = staticmethod(math.sqrt)
+    _larger: Callable[[float, float], float] = staticmethod(_maximum)
 
     def __init__(self, settings: OptimizerSettings, dim: int) -> None:
         self._lr = settings.lr
@@ -433,7 +442,8 @@ class _AdagradRule(_UpdateRule):
         scaled_lr = self._lr / (1 + (self._step - 1) * self._lr_decay)
         eps = self._eps
         self._sum = [total + g * g for total, g in zip(self._sum, grad, strict=True)]
-        return [g / (math.sqrt(total) + eps) * -scaled_lr for g, total in zip(grad, self._sum, strict=True)]
+        sqrt = self._sqrt
+        return [g / (sqrt(total) + eps) * -scaled_lr for g, total in zip(grad, self._sum, strict=True)]
 
     def state(self) -> dict[str, np.ndarray]:
         """The running sum of squared gradients."""
@@ -449,11 +459,6 @@ def _decay_add_square(average: Sequence[float], grad: Sequence[float], decay: fl
     """decay·average + (1 − decay)·grad², as torch's mul_(decay).addcmul_(grad, grad, 1 − decay)."""
     weight = 1.0 - decay
     return [a * decay + g * g * weight for a, g in zip(average, grad, strict=True)]
-
-
-def _maximum(a: float, b: float) -> float:
-    """The larger of two floats, NaN if either is NaN, as numpy.maximum."""
-    return a if a >= b or a != a else b
 
 
 class _RmspropRule(_UpdateRule):
@@ -474,11 +479,11 @@ class _RmspropRule(_UpdateRule):
         if self._centered:
             self._grad_average = _lerp(self._grad_average, grad, 1.0 - self._alpha)
             roots = [  # rounding must not make a variance negative
-                math.sqrt(_maximum(square - mean * mean, 0.0))
+                self._sqrt(self._larger(square - mean * mean, 0.0))
                 for square, mean in zip(self._square_average, self._grad_average, strict=True)
             ]
         else:
-            roots = [math.sqrt(square) for square in self._square_average]
+            roots = [self._sqrt(square) for square in self._square_average]
         lr, eps, momentum = self._lr, self._eps, self._momentum
         if momentum > 0.0:
             self._momentum_buffer = [
@@ -520,11 +525,11 @@ class _AdamRule(_UpdateRule):
         second_moment = self._second_moment
         if self._amsgrad:
             second_moment = self._max_second_moment = [
-                _maximum(most, square) for most, square in zip(self._max_second_moment, second_moment, strict=True)
+                self._larger(most, square) for most, square in zip(self._max_second_moment, second_moment, strict=True)
             ]
-        eps = self._eps
+        eps, sqrt = self._eps, self._sqrt
         return [
-            mean / (math.sqrt(square) / bias_correction2_sqrt + eps) * -step_size
+            mean / (sqrt(square) / bias_correction2_sqrt + eps) * -step_size
             for mean, square in zip(self._first_moment, second_moment, strict=True)
         ]
 
@@ -606,15 +611,16 @@ _RULES: dict[str, type[_UpdateRule]] = {
 
 def many_starts_update(settings: OptimizerSettings, dim: int) -> Callable[[list[np.ndarray], list[np.ndarray]],
                                                                           list[np.ndarray]]:
-    """One step's update for many runs at once, each coordinate an array over the runs (the SGD family only).
+    """One step's update for many runs at once, each coordinate an array over the runs (not Newton's method).
 
-    It is the runs' own rule (torch's SGD, coordinate by coordinate, with the sign and weight decay fed as a run
-    feeds them), so each start takes the steps its own run would.
+    It is the runs' own rule (coordinate by coordinate, with NumPy's square root and maximum, and the sign and weight
+    decay fed as a run feeds them), so each start takes the steps its own run would.
     """
     if settings.name not in MANY_STARTS_OPTIMIZERS:
-        names = ", ".join(OPTIMIZER_TITLES[name] for name in MANY_STARTS_OPTIMIZERS)
-        raise DescentError(f"many runs at once are taken with {names} only, not {OPTIMIZER_TITLES[settings.name]}")
-    rule = _SgdRule(settings, dim)
+        raise DescentError(f"{OPTIMIZER_TITLES[settings.name]} solves each step with its point's own Hessian, "
+                           "not for many starts at once")
+    rule = _RULES[settings.name](settings, dim)
+    rule._sqrt, rule._larger = np.sqrt, np.maximum  # the arrays' own (both round as the floats' do)
     climbing, weight_decay = settings.sign == "wrong", settings.weight_decay
 
     def update(gradient: list[np.ndarray], point: list[np.ndarray]) -> list[np.ndarray]:
