@@ -11,7 +11,7 @@ from gradviz.app.contour_view import ContourView, log_scale_levels
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.view_common import CRITICAL_NAMES, LegendRow, TrajectoryData
 from gradviz.core.basins import DIVERGED, UNSETTLED, Basins
-from gradviz.core.descent import CONVERGED_KINDS
+from gradviz.core.descent import CONVERGED_KINDS, OPTIMIZER_TITLES
 from gradviz.core.grid import Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
 from gradviz.core.notation import format_number, unicode_name
@@ -39,7 +39,9 @@ def basins_image(basins: Basins) -> np.ndarray:
 
 def basins_legend(basins: Basins, axes: tuple[str, ...], spec: RunSpec) -> tuple[LegendRow, ...]:
     """What each colour of the basins means: the place runs reach, or diverge, or are still moving."""
-    rows = [LegendRow(f"each start's end, η = {format_number(spec.lr)}", note=True)]
+    optimizer = "" if spec.optimizer == "gd" else f"{OPTIMIZER_TITLES[spec.optimizer]}, "
+    sign = ", wrong sign" if spec.sign == "wrong" else ""
+    rows = [LegendRow(f"each start's end, {optimizer}η = {format_number(spec.lr)}{sign}", note=True)]
     for index, attractor in enumerate(basins.attractors):
         place = ", ".join(format_number(value, LEGEND_DIGITS) for value in attractor.point)
         place = f"({place})" if len(axes) > 1 else f"{unicode_name(axes[0])} = {place}"
