@@ -8,6 +8,7 @@ import pytest
 from gradviz.core.analysis import analyze_in_process
 from gradviz.core.basins import (
     DIVERGED,
+    MAP_STARTS,
     MOST_STEPS,
     UNDEFINED,
     UNSETTLED,
@@ -49,7 +50,7 @@ def test_a_large_step_leaps_the_hump() -> None:
 
 def test_himmelblau_has_four_basins_of_about_a_quarter_each() -> None:
     found = basins_of("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", 5.0, lr=0.01)
-    assert found.ends.shape == (64, 64) and not found.refusal
+    assert found.ends.shape == (MAP_STARTS, MAP_STARTS) and not found.refusal
     assert len(found.attractors) == 4 and all(attractor.kind == "a minimum" for attractor in found.attractors)
     assert all(0.2 < attractor.share < 0.3 for attractor in found.attractors)
     assert sorted(np.round(attractor.point, 3).tolist() for attractor in found.attractors)[-2] == [3.0, 2.0]

@@ -26,7 +26,7 @@ from gradviz.core.grid import Domain
 from gradviz.core.runs import optimizer_settings
 from gradviz.core.scenario import RunSpec
 
-MAP_STARTS = 64  # starts along each axis of a map
+MAP_STARTS = 96  # starts along each axis of a map
 CURVE_STARTS = 400  # starts along a curve's axis
 MOST_STEPS = 5000  # a start still moving after this many steps is "unsettled"
 TIME_LIMIT = 0.3  # seconds basins() takes at most unless told (the window gives slices: see BasinsInProgress)
