@@ -299,15 +299,14 @@ class Run:
     stop_reason: str
     message: str
     notes: tuple[str, ...] = ()
+    found: str = ""  # what a converged run reached, in converged_kind's words ("" if the Hessian cannot tell)
 
     @property
     def outcome(self) -> str:
         """Why the run stopped, in a few words ("converged", "diverged", "converged to a saddle point")."""
         words = OUTCOME_WORDS.get(self.stop_reason, self.stop_reason.replace("_", " "))
-        if self.stop_reason == "converged":
-            found = next((short for kind, short in CONVERGED_KINDS.items() if self.message.endswith(f": {kind}")), "")
-            return f"{words} to {found}" if found else words
-        return words
+        found = CONVERGED_KINDS.get(self.found, "")
+        return f"{words} to {found}" if found else words
 
     @property
     def final_step(self) -> Step:
@@ -694,13 +693,17 @@ def converged_kind(hessian: np.ndarray, gradient_norm: float) -> str:
     return maximum if np.all(eigenvalues < 0) else saddle
 
 
-def _converged_message(objective: Objective, point: tuple[float, ...], k: int, gradient_norm: float,
-                       tolerance: float) -> str:
-    """Why a run stopped where |∇f| fell below the tolerance, and what it found there if the Hessian tells."""
+# How a run ended: the stop reason, the message, the rule (for its notes) and what a converged run found.
+_Ending = tuple[str, str, _UpdateRule, str]
+
+
+def _converged(objective: Objective, point: tuple[float, ...], k: int, gradient_norm: float, tolerance: float,
+               rule: _UpdateRule) -> _Ending:
+    """The ending of a run whose |∇f| fell below the tolerance, naming what it found there if the Hessian tells."""
     shown = f"|∇f| = {_format_number(gradient_norm)} < {_format_number(tolerance)}"
     with np.errstate(all="ignore"):
         kind = converged_kind(objective.hessian(np.array(point)), gradient_norm)
-    return f"converged at step {k} ({shown})" + (f": {kind}" if kind else "")
+    return "converged", f"converged at step {k} ({shown})" + (f": {kind}" if kind else ""), rule, kind
 
 
 def _point_problem(point: tuple[float, ...], bound: float, values: Sequence[float], climbing: bool) -> str:
@@ -790,8 +793,8 @@ def _plain_steps_in_a_plane(
 
 
 # Pauses after every PIECE_STEPS steps, yielding the steps taken; sent True there, it ends the run at that step.
-# Returns the stop reason, the message and the rule.
-_Descent = Generator[int, bool | None, tuple[str, str, _UpdateRule]]
+# Returns the run's ending (see _Ending).
+_Descent = Generator[int, bool | None, _Ending]
 
 
 def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajectory) -> _Descent:
@@ -816,7 +819,7 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
             k, point = _plain_steps_in_a_plane(plane_function, point, k, min(pause_at, budget), plain_scale,
                                                tolerance, bound, trajectory)
         if k and not hypot(*point) <= bound:  # a NaN coordinate is beyond too
-            return "diverged", f"diverged at step {k}: {_point_problem(point, bound, values, climbing)}", rule
+            return "diverged", f"diverged at step {k}: {_point_problem(point, bound, values, climbing)}", rule, ""
         try:  # the usual case first, without a call of _evaluate: a third of the time of a step
             value, gradient = value_and_gradient_floats(point)  # type: ignore[misc]
             gradient_norm = hypot(*gradient)
@@ -828,20 +831,20 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
             if isinstance(evaluation, str):
                 if k == 0:
                     raise DescentError(f"cannot start from {settings.start}: {evaluation}")
-                return "diverged", f"diverged at step {k}: {evaluation}", rule
+                return "diverged", f"diverged at step {k}: {evaluation}", rule, ""
             value, gradient, gradient_norm = evaluation
         points.append(point)
         values.append(value)
         gradients.append(gradient)
         if gradient_norm < tolerance:
-            return "converged", _converged_message(objective, point, k, gradient_norm, tolerance), rule
+            return _converged(objective, point, k, gradient_norm, tolerance, rule)
         if k == pause_at:
             pause_at += PIECE_STEPS
             if (yield k):  # stopped here: the run ends as one whose budget is k
                 budget = k
         if k == budget:
             plural = "" if budget == 1 else "s"
-            return "max_steps", f"reached the step budget ({budget} step{plural})", rule
+            return "max_steps", f"reached the step budget ({budget} step{plural})", rule, ""
         if plain_scale is not None:  # (±g)·(−η) is g·(∓η) exactly: the plain rule's numbers, without its overhead
             update = tuple(map(operator.mul, gradient, itertools.repeat(plain_scale)))
         else:
@@ -852,7 +855,7 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
                 update = tuple(rule.compute(fed_gradient, point))
             except _Stop as stop:
                 verb = "diverged" if stop.reason == "diverged" else "stopped"
-                return stop.reason, f"{verb} at step {k}: {stop.detail}", rule
+                return stop.reason, f"{verb} at step {k}: {stop.detail}", rule, ""
         updates.append(update)
         point = tuple(map(operator.add, point, update))
         k += 1
@@ -886,12 +889,12 @@ class DescentInProgress:
             self._started = True
         return None
 
-    def _finish(self, stop_reason: str, message: str, rule: _UpdateRule) -> Run:
+    def _finish(self, stop_reason: str, message: str, rule: _UpdateRule, found: str) -> Run:
         settings = self._settings
         steps = self._trajectory.steps()
         if stop_reason == "max_steps" and len(steps) - 1 != settings.max_steps:  # stopped early
             settings = replace(settings, max_steps=len(steps) - 1)
-        return Run(settings, self.variables, steps, stop_reason, message, rule.notes())
+        return Run(settings, self.variables, steps, stop_reason, message, rule.notes(), found)
 
 
 def run_descent(objective: Objective, settings: RunSettings) -> Run:
