@@ -64,7 +64,7 @@ def test_a_curve_has_minima_maxima_and_inflections() -> None:
 
 
 def test_no_point_is_marked_where_there_is_none_or_a_whole_line_of_them() -> None:
-    for text in ("x + 2y", "exp(x) + y^2", "abs(x) + abs(y)", "1/(x^2 + y^2)"):  # a kink's ∇f is never 0
+    for text in ("x + 2y", "x^2 + 3y", "exp(x) + y^2", "abs(x) + abs(y)", "1/(x^2 + y^2)"):  # a kink's ∇f is never 0
         critical = found(text)
         assert (critical.points, critical.complete, critical.on_lines) == ((), True, False), text
     assert critical_count(found("x + 2y")) == "No critical points in the plotted ranges: ∇f = 0 nowhere here."
@@ -83,6 +83,14 @@ def test_held_variables_stay_at_their_values() -> None:
 def test_points_in_a_rim_bounded_domain_and_past_the_ranges() -> None:
     assert [point.kind for point in found("sqrt(1 - x^2 - y^2)", 1.2).points] == ["maximum"]
     assert found("(x - 5)^2 + y^2").points == ()  # the minimum is outside the ranges
+
+
+@pytest.mark.parametrize(("text", "point"), [("(x - 3)^2 + y^2", (3.0, 0.0)), ("(x - 3)^2 + (y + 3)^2", (3.0, -3.0)),
+                                             ("(x + 3)^2", (-3.0,)), ("(x - 3)^2 + (y - 0.01)^2", (3.0, 0.01))])
+def test_a_minimum_on_the_ranges_edge_or_corner_is_found(text: str, point: tuple[float, ...]) -> None:
+    critical = found(text)
+    assert [point.kind for point in critical.points] == ["minimum"]
+    assert np.allclose(critical.points[0].point, point, atol=1e-9)
 
 
 def test_a_field_of_many_is_not_complete_and_a_regular_one_is_found_whole() -> None:

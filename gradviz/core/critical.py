@@ -29,6 +29,7 @@ EDGE = 1e-6  # of a grid cell: a point found this far beyond a range's end is on
 GRADIENT_TOLERANCE = 1e-7  # of the grid's typical |∇f|: what is left of ∇f at a point found
 RING_POINTS = 16  # around a point whose Hessian cannot tell its kind, one grid cell away
 LEVEL_TOLERANCE = 1e-13  # of |f| plus f's span over the grid: a change of f smaller than this is none
+NEAR_ZERO = 2.0  # a guess's |∇f| is at most this many times ∇f's change to a neighbour (a zero within a cell: < 0.8)
 KINDS = ("minimum", "maximum", "saddle", "inflection")
 LINE = "line"  # a critical point on a line of them
 
@@ -96,20 +97,31 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
 
 
 def _guesses(field: GridField, squares: np.ndarray) -> list[np.ndarray]:
-    """Points inside the grid whose |∇f|² is at most each neighbour's and below one's: smallest first."""
-    inner = tuple(slice(1, -1) for _ in range(squares.ndim))
-    centre = squares[inner]
-    lowest = np.isfinite(centre)
+    """Grid points where ∇f may be zero nearby: |∇f|² at most each neighbour's and below one's, smallest first.
+
+    Points on the grid's edges count too, against the neighbours they have: a minimum on a range's end (the
+    bowl (x − 3)² + y² plotted up to x = 3) is found there. A point's |∇f| must also be within NEAR_ZERO times
+    the change of ∇f to a neighbour: where ∇f is zero within a cell, ∇f at the grid point is less than that
+    change, while the smallest |∇f| along a line where it never vanishes (x² + 3y: 3 at x = 0) is far more.
+    """
+    padded_squares = np.pad(squares, 1, constant_values=np.nan)  # no neighbour beyond the edges
+    padded_components = [np.pad(component, 1, constant_values=np.nan) for component in field.gradient]
+    lowest = np.isfinite(squares)
     below_one = np.zeros_like(lowest)
+    largest_change = np.zeros_like(squares)
     for offsets in np.ndindex(*(3,) * squares.ndim):
         if all(offset == 1 for offset in offsets):
             continue
-        neighbour = squares[tuple(slice(offset, length - 2 + offset)
-                                  for offset, length in zip(offsets, squares.shape, strict=True))]
+        shifted = tuple(slice(offset, offset + length) for offset, length in zip(offsets, squares.shape, strict=True))
+        neighbour = padded_squares[shifted]
+        change = sum(np.square(padded[shifted] - component)
+                     for padded, component in zip(padded_components, field.gradient, strict=True))
         with np.errstate(invalid="ignore"):
-            lowest &= ~(neighbour < centre)  # a NaN neighbour does not count against it
-            below_one |= centre < neighbour
-    indices = np.argwhere(lowest & below_one) + 1
+            lowest &= ~(neighbour < squares)  # a NaN neighbour (or none) does not count against it
+            below_one |= squares < neighbour
+        largest_change = np.fmax(largest_change, change)
+    near_zero = squares <= NEAR_ZERO**2 * largest_change
+    indices = np.argwhere(lowest & below_one & near_zero)
     order = np.argsort(squares[tuple(indices.T)], kind="stable")
     axes = [field.xs] if field.ys is None else [field.xs, field.ys]
     # values are indexed [row (y), column (x)] for a surface; points are (x, y)
