@@ -15,6 +15,7 @@ from gradviz.core.basins import (
     Basins,
     basins,
     basins_summary,
+    finer_ends,
 )
 from gradviz.core.descent import OptimizerSettings, RunSettings, many_starts_update, run_descent
 from gradviz.core.grid import Domain
@@ -108,3 +109,17 @@ def test_many_starts_take_each_run_s_own_steps_bit_for_bit(name: str, options: d
             assert (point[0][index], point[1][index]) == run.steps[k].point
         _, gradient = compiled.evaluate(point)
         point = [coordinate + move for coordinate, move in zip(point, update(list(gradient), point), strict=True)]
+
+
+def test_finer_ends_keep_every_start_and_smooth_a_diagonal_border() -> None:
+    rng = np.random.default_rng(3)
+    ends = rng.integers(-3, 5, size=(12, 17))
+    finer = finer_ends(ends, 4)
+    assert finer.shape == (48, 68)
+    assert np.array_equal(finer[1::4, 1::4], ends) and np.array_equal(finer[2::4, 2::4], ends)  # around each start
+
+    rows, columns = np.indices((40, 40))
+    below = np.where(rows > columns, 0, 1)  # a diagonal border, as a staircase of whole cells
+    for fine, most_jump in ((finer_ends(below, 4), 2), (np.kron(below, np.ones((4, 4), dtype=int)), 4)):
+        border = np.argmax(fine[8:-8] == 1, axis=1)  # along each fine row: where it turns from 0 to 1
+        assert np.max(np.diff(border)) == most_jump  # about one fine cell a row, not a step of four every fourth

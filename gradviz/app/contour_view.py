@@ -1149,7 +1149,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.level_lines.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.level_lines.setOpacity(LINE_OPACITY)
         self.level_lines.setSegmentedLineMode("on")
-        self.basins_image = pg.ImageItem(axisOrder="row-major")  # over the fill, under the lines: see set_basins
+        self.basins_image = SmoothImageItem(axisOrder="row-major")  # over the fill, under the lines: see set_basins
         self.basins_image.setZValue(0.5)
         self.basins_image.setOpacity(BASINS_OPACITY)
         self.basins_image.hide()

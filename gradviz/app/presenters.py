@@ -10,7 +10,7 @@ from gradviz.app.colormaps import BASIN_COLOURS, DIVERGED_COLOUR, RUN_COLOURS, U
 from gradviz.app.contour_view import ContourView, log_scale_levels
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.view_common import CRITICAL_NAMES, LegendRow, TrajectoryData
-from gradviz.core.basins import DIVERGED, UNSETTLED, Basins
+from gradviz.core.basins import DIVERGED, UNSETTLED, Basins, finer_ends
 from gradviz.core.descent import CONVERGED_KINDS, OPTIMIZER_TITLES
 from gradviz.core.grid import Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
@@ -19,6 +19,7 @@ from gradviz.core.runs import RunResult
 from gradviz.core.scenario import RunSpec, ViewOptions
 from gradviz.core.session import Session
 
+BASINS_FINER = 4  # a map's basins are drawn on a grid this many times finer than its starts (borders smoothed)
 LEGEND_DIGITS = 3  # significant digits of a place in the basins' legend
 # What a place where runs converge is (see descent.converged_kind), named as the critical points' tags name it.
 KIND_WORDS = dict(zip(CONVERGED_KINDS, (CRITICAL_NAMES[kind] for kind in ("minimum", "maximum", "saddle")),
@@ -26,14 +27,16 @@ KIND_WORDS = dict(zip(CONVERGED_KINDS, (CRITICAL_NAMES[kind] for kind in ("minim
 
 
 def basins_image(basins: Basins) -> np.ndarray:
-    """The basins as RGBA pixels (uint8), one per start: its attractor's colour, else grey, white or clear.
+    """The basins as RGBA pixels (uint8): each start's attractor's colour, else grey, white or clear.
 
     Grey: the run diverges; white: it is still moving after the steps allowed; clear: f is undefined at the start.
+    A map's are BASINS_FINER times finer than its starts, their borders smoothed (see finer_ends).
     """
+    ends = finer_ends(basins.ends, BASINS_FINER) if basins.ends.ndim == 2 else basins.ends
     palette = np.array([*BASIN_COLOURS, DIVERGED_COLOUR, UNSETTLED_COLOUR, (0.0, 0.0, 0.0, 0.0)])
     last = len(BASIN_COLOURS)
-    slots = np.where(basins.ends >= 0, basins.ends % last, np.select(
-        [basins.ends == DIVERGED, basins.ends == UNSETTLED], [last, last + 1], last + 2))
+    slots = np.where(ends >= 0, ends % last,
+                     np.select([ends == DIVERGED, ends == UNSETTLED], [last, last + 1], last + 2))
     return np.rint(palette[slots] * 255).astype(np.uint8)
 
 
