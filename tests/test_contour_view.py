@@ -172,6 +172,22 @@ def test_critical_points_are_marked_and_named_clear_of_each_other(view):
     assert np.array_equal(luminance(view.render_to_array(WIDTH, HEIGHT)), plain)
 
 
+def test_critical_points_names_keep_off_the_basins_legend(view):
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 - grid_y**2)
+    legend = (LegendRow("each start's end, η = 0.1", note=True), LegendRow("min (1.85, 1.35)", (0.5, 0.7, 0.9, 1.0)))
+    view.set_basins(np.full((4, 4, 4), 200, dtype=np.uint8), (-2.0, 2.0), (-2.0, 2.0), legend)
+    transform = view.critical_points.deviceTransform(view.viewportTransform())
+    (box,) = view.basins_legend.boxes(transform)
+    beside = transform.inverted()[0].map(QtCore.QPointF(box.left() - 12.0, box.center().y()))
+    view.set_critical_points(np.array([[beside.x(), beside.y()]]), ["saddle"])  # its name goes right: into the box
+    (tag,) = view.critical_points.label_placer(transform).taken[2:]  # after the legend's box and the mark
+    assert not tag.intersects(box)
+    view.set_basins(None, (0.0, 1.0))
+    (tag,) = view.critical_points.label_placer(transform).taken[1:]
+    assert tag.intersects(box)  # where it goes without the legend
+
+
 def test_level_lines_stay_translucent_when_widened_for_presenting(view):
     """At the presentation scale the lines are 1.6 pixels wide; drawn as translucent paths, Qt took 100 ms a repaint.
 

@@ -631,10 +631,11 @@ class BasinsLegendItem(ViewOverlayItem):
 class CriticalPointsItem(ViewOverlayItem):
     """Marks where the gradient is zero, each point with its kind's mark and name ("min", "max", "saddle", ...)."""
 
-    def __init__(self) -> None:
-        """Start with no points."""
+    def __init__(self, legend: BasinsLegendItem | None = None) -> None:
+        """Start with no points; their names will keep off the legend."""
         super().__init__()
         self.points: list[tuple[float, float, str]] = []
+        self.legend = legend
         # The last placement of the names, with what it was for: placing sixty names takes 20 ms, and the item is
         # painted again whenever anything in the plot changes (an item cache would draw exports off by a subpixel).
         self._placed: tuple[tuple, NearTagPlacer] | None = None
@@ -661,13 +662,15 @@ class CriticalPointsItem(ViewOverlayItem):
     def label_placer(self, transform: QtGui.QTransform) -> NearTagPlacer:
         """The points' names placed beside their marks, where they fit (see place_critical_tags).
 
-        Kept until the points, the view's transform or the pixel scale change: the probe's tags ask at every step.
+        Kept until the points, the view's transform, the pixel scale or the legend change: the probe's tags ask at
+        every step. Names keep off the basins' legend (a name that finds no room is left out; its mark stays).
         """
+        legend = self.legend.boxes(transform) if self.legend is not None else []
         key = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), transform.dx(), transform.dy(),
-               self.pixel_scale)
+               self.pixel_scale, tuple(box.getRect() for box in legend))
         if self._placed is None or self._placed[0] != key:
             placer = place_critical_tags(None, self.centres(transform), self.kinds(), self.pixel_scale,
-                                         self.label_font(), self.plot_rect(transform))
+                                         self.label_font(), self.plot_rect(transform), legend)
             self._placed = (key, placer)
         return self._placed[1]
 
@@ -1190,12 +1193,12 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.tangent_halo.setZValue(3.5)
         self.plot_item.addItem(self.tangent_halo, ignoreBounds=True)
         self.probe_arrows = ProbeArrowsItem()
-        self.critical_points = CriticalPointsItem()  # over the map and the curve, under the probe and the runs
-        self.critical_points.setZValue(6)
-        self.plot_item.addItem(self.critical_points, ignoreBounds=True)
         self.basins_legend = BasinsLegendItem()
         self.basins_legend.setZValue(38)
         self.plot_item.addItem(self.basins_legend, ignoreBounds=True)
+        self.critical_points = CriticalPointsItem(self.basins_legend)  # over the map, under the probe and the runs
+        self.critical_points.setZValue(6)
+        self.plot_item.addItem(self.critical_points, ignoreBounds=True)
         self.probe_text = ProbeTextItem(self.probe_arrows, self.start_marker, self.critical_points, self.basins_legend)
         layers = (self.probe_level, *self.probe_guides, self.probe_arrows)
         for z_value, item in enumerate(layers, start=10):
