@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import replace
 
@@ -119,6 +120,24 @@ def test_log_height_draws_the_tangents_of_the_drawn_curves() -> None:
     estimate = (log.forward(values + step) - log.forward(values - step)) / (2 * step)
     assert log.slope(values) == pytest.approx(estimate, rel=1e-6)
     assert np.array_equal(HeightScale().slope(values), np.ones(4))
+
+
+def test_arrows_fade_away_as_a_run_converges_and_none_point_where_the_gradient_is_negligible() -> None:
+    session = session_for("himmelblau")
+    session.set_probe(None)  # at run 1's current point
+    lengths, notes = [], []
+    for step in range(session.last_step + 1):
+        session.set_step(step)
+        _surface, contour = ProbePresenter(session, None, None).compute()
+        lengths.append(float(np.hypot(*np.subtract(contour.arrows[-1].tip, contour.arrows[-1].tail))))
+        notes.append([row.text for row in contour.legend if row.note])
+    result = session.runs[0].run
+    assert result.stop_reason == "converged" and math.hypot(*result.steps[-1].gradient) < 1e-6
+    assert lengths[0] > 1.0 and lengths[-1] == 0.0  # a long arrow at the start; none at (3, 2), where |∇f| < 1e-6
+    assert all(later <= earlier * 1.2 for earlier, later in itertools.pairwise(lengths[5:]))  # shrinking as it nears
+    assert notes[-1] == ["∇f ≈ 0 here (|∇f| = 8.628e−07), too short to draw: a minimum"]
+    assert notes[0] == []
+    assert contour.right_angle is None  # at the end: no direction for the level line to be at right angles to
 
 
 def test_the_notes_name_the_function_and_the_plotted_variables() -> None:

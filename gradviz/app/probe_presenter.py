@@ -44,6 +44,7 @@ from gradviz.app.view_common import (
     SurfaceProbeOverlay,
 )
 from gradviz.core.compiled import CompiledFormula
+from gradviz.core.descent import converged_kind
 from gradviz.core.grid import GridField, broken_curve, contourable
 from gradviz.core.height_scale import HeightScale, height_scale_for
 from gradviz.core.notation import format_number, gradient_label, partial_label, unicode_name
@@ -60,7 +61,9 @@ SURFACE_TANGENT_SHARE = 0.28  # a tangent's half-length, as a share of the axis 
 CURVE_TANGENT_SHARE = 0.16
 PLANE_SHARE = 0.2  # the tangent plane's half-width, as a share of each axis range
 ARROW_SHARE = 0.38  # the longest gradient arrow, as a share of the shorter axis range
-ARROW_FLOOR = 0.55  # gradient arrows never get shorter than this share of the longest
+ARROW_FLOOR = 0.55  # gradient arrows never get shorter than this share of the longest…
+FLOOR_FADES_BELOW = 1e-5  # …while |∇f| is at least this share of the reference; below it the floor shrinks with it
+NEGLIGIBLE_GRADIENT = 1e-7  # |∇f| below this share of the reference has no arrows: ∇f ≈ 0 here (a run converged)
 ARROW_ROOM_FILL = 0.85  # arrows reach at most this share of the way to the edge of the ranges…
 ARROW_MIN_ROOM = 0.04  # …unless the point is closer to it than this share of the range
 REFERENCE_PERCENTILE = 90  # the gradient magnitude drawn at full length, among the grid's
@@ -111,20 +114,33 @@ def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[fl
     """Data units per unit of ∇f, one scale for all three arrows so the components add up to ∇f.
 
     The gradient arrow grows with the square root of |∇f| up to ARROW_SHARE of the shorter axis range
-    (reached at the reference magnitude) and never drops below ARROW_FLOOR of that; it is shortened to
-    stay inside the ranges, unless the point is too close to their edge for an arrow to fit.
+    (reached at the reference magnitude) and does not drop below ARROW_FLOOR of that, so a gentle slope's
+    direction still shows; only where |∇f| falls below FLOOR_FADES_BELOW of the reference does that floor
+    shrink in proportion, so the arrows fade away as a run closes in on a critical point (none at all below
+    NEGLIGIBLE_GRADIENT: see negligible_gradient). The arrow is shortened to stay inside the ranges, unless
+    the point is too close to their edge for an arrow to fit.
     """
     norm = math.hypot(*gradient)
-    if norm == 0.0:
+    if norm == 0.0 or negligible_gradient(norm, reference):
         return 0.0
     spans = [high - low for low, high in ranges]
-    fraction = min(max(math.sqrt(norm / reference), ARROW_FLOOR), 1.0) if reference > 0 else 1.0
+    if reference > 0:
+        relative = norm / reference
+        floor = ARROW_FLOOR * min(relative / FLOOR_FADES_BELOW, 1.0)
+        fraction = min(max(math.sqrt(relative), floor), 1.0)
+    else:
+        fraction = 1.0
     scale = ARROW_SHARE * min(spans) * fraction / norm
     for component, start, (low, high), span in zip(gradient, point, ranges, spans, strict=True):
         room = high - start if component > 0 else start - low
         if component != 0.0 and room > ARROW_MIN_ROOM * span:
             scale = min(scale, ARROW_ROOM_FILL * room / abs(component))
     return scale
+
+
+def negligible_gradient(norm: float, reference: float) -> bool:
+    """Whether |∇f| is too small beside the field's reference to point any way worth drawing (zero included)."""
+    return norm == 0.0 or norm < NEGLIGIBLE_GRADIENT * reference
 
 
 _CONTOUR_GENERATORS: weakref.WeakKeyDictionary[GridField, contourpy.ContourGenerator] = weakref.WeakKeyDictionary()
@@ -257,7 +273,9 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
               OverlayArrow((x0, y0), along_y, y_colour, y_label),
               OverlayArrow((x0, y0), tip, GRADIENT_COLOUR, f"{gradient_label(name)} = ({components})", weight=1.4))
     guides = (OverlayGuide(along_x, tip, y_colour), OverlayGuide(along_y, tip, x_colour))
-    along = contour_tangent_direction(probe)
+    norm = math.hypot(gx, gy)
+    flat = negligible_gradient(norm, reference)
+    along = None if flat else contour_tangent_direction(probe)
     right_angle = None if along is None else (along, probe.plane_ascent_direction)
     legend = [value_row(probe, name)]
     if len(probe.variables) > len(probe.axes):
@@ -265,13 +283,24 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
         legend.append(LegendRow(f"{gradient_label(name)} here: its {', '.join(map(unicode_name, probe.axes))} part "
                                 f"({held} held)", note=True))
     if right_angle is None:
-        legend.append(LegendRow(f"{gradient_label(name)} = 0 here, pointing no way: "
-                                f"{probe.flat_kind or 'a flat point'}", note=True))
+        legend.append(LegendRow(flat_note(probe, compiled, name, norm), note=True))
     legend.append(LegendRow(f"level line {name} = {format_number(probe.value, DIGITS)}", LEVEL_COLOUR))
     return ContourProbeOverlay(point=(x0, y0), colour=GRADIENT_COLOUR, arrows=arrows, guides=guides,
                                level_line=level_line(compiled, probe, field), level_colour=LEVEL_COLOUR,
                                right_angle=right_angle, legend=tuple(legend),
                                aspect_note=aspect_note(probe.axes))
+
+
+def flat_note(probe: Probe, compiled: CompiledFormula, name: str, norm: float) -> str:
+    """'∇f = 0 here, pointing no way: a minimum', or '∇f ≈ 0 here (|∇f| = 8.6e−07) …' where it is negligible."""
+    if norm == 0.0:
+        return f"{gradient_label(name)} = 0 here, pointing no way: {probe.flat_kind or 'a flat point'}"
+    indices = [compiled.variables.index(axis) for axis in probe.axes]
+    with np.errstate(all="ignore"):
+        hessian = compiled.hessian(np.array([probe.point[variable] for variable in compiled.variables]))
+    kind = converged_kind(hessian[np.ix_(indices, indices)], norm)
+    return (f"{gradient_label(name)} ≈ 0 here (|{gradient_label(name)}| = {format_number(norm, DIGITS)}), "
+            f"too short to draw: {kind or 'a flat point'}")
 
 
 def aspect_note(axes: tuple[str, ...], shortcut: str | None = ASPECT_SHORTCUT) -> LegendRow:
