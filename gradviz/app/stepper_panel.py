@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QDoubleValidator
+from PySide6.QtGui import QColor, QDoubleValidator, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -80,6 +81,35 @@ class NumberEdit(QLineEdit):
         return self.sizeHint()
 
 
+READOUT_GAP = " &nbsp; "  # between the parts of a readout line
+BOLD_ALLOWANCE = 1.06  # a part's width measured in the plain font, times this: some words are bold
+MARKUP = re.compile(r"<[^>]+>")
+
+
+def plain_text(markup: str) -> str:
+    """Rich text's words without their markup, as a label's plain text has them (line breaks kept)."""
+    return html.unescape(MARKUP.sub("", markup.replace("<br>", "\n"))).replace("\xa0", " ")
+
+
+def fitted(parts: list[str], metrics: QFontMetricsF, width: float) -> str:
+    """A readout line of these parts (rich text): all if they fit in width, else those that fit with ' …' after them.
+
+    The first part (the step) always shows. A line is cut only between parts, never in the middle of a number,
+    which would show a wrong one (η = 0.00 for 0.001).
+    """
+    gap = metrics.horizontalAdvance(plain_text(READOUT_GAP))
+    widths = [metrics.horizontalAdvance(plain_text(part)) * BOLD_ALLOWANCE for part in parts]
+    if width <= 0 or sum(widths) + gap * (len(parts) - 1) <= width:
+        return READOUT_GAP.join(parts)
+    room = width - metrics.horizontalAdvance(" …")
+    used = widths[0]
+    count = 1
+    while count < len(parts) and used + gap + widths[count] <= room:
+        used += gap + widths[count]
+        count += 1
+    return READOUT_GAP.join(parts[:count]) + " …"
+
+
 class StepperPanel(QWidget):
     """Controls the session's clock and the settings of its first run."""
 
@@ -144,8 +174,10 @@ class StepperPanel(QWidget):
         self._parameter_boxes: dict[str, QDoubleSpinBox] = {}
 
         self.readout = RichTextLabel()
-        # A long readout (several runs) is cut off at the panel's edge rather than widening the whole window or
-        # taking the views' height: each line puts the stop reason right after the step, and the tooltip has it all.
+        self._readout_lines: list[list[str]] = []  # each line's parts, fitted to the width as it changes
+        # A long readout (several runs) is cut short to the panel's width rather than widening the whole window or
+        # taking the views' height: each line puts the stop reason right after the step, drops its last parts whole
+        # where they do not fit (see fitted), and the tooltip has it all.
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         # two short rows rather than one long one, each wrapping in a narrow window: the teaching panels keep room
@@ -331,6 +363,7 @@ class StepperPanel(QWidget):
     def _show_step(self, step: int) -> None:
         session = self._session
         if not session.runs or session.analysis is None:
+            self._readout_lines = []
             self.readout.setText("")
             self.readout.setToolTip("")
             return
@@ -350,12 +383,26 @@ class StepperPanel(QWidget):
             if len(session.runs) > 1:  # say which run each line is, in the run's colour
                 which = (f"<span style='color:{QColor.fromRgbF(*run_colour(index)).name()}'>●</span> "
                          f"<b>{html.escape(result.spec.label or titles[result.spec.optimizer])}</b> &nbsp; ")
-            lines.append(
-                f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1} &nbsp; "
-                + (f"<i>{html.escape(status)}</i> &nbsp; " if status else "")
-                + f"{point_text(result.free, record.point)} &nbsp; {name} = {format_number(record.value)} &nbsp; "
-                f"{self._gradient_text(name, result.free, gradient, norm)} &nbsp; "
-                f"{update}, η = {format_number(result.spec.lr)}"
-            )
-        self.readout.setText("<br>".join(lines))
-        self.readout.setToolTip(self.readout.plain_text())  # whole, where a long line is cut off
+            lines.append([
+                f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1}",
+                *([f"<i>{html.escape(status)}</i>"] if status else []),
+                point_text(result.free, record.point),
+                f"{name} = {format_number(record.value)}",
+                self._gradient_text(name, result.free, gradient, norm),
+                f"{update}, η = {format_number(result.spec.lr)}",
+            ])
+        self._readout_lines = lines
+        self.readout.setToolTip(plain_text("<br>".join(READOUT_GAP.join(line) for line in lines)))  # all of it
+        self._fit_readout()
+
+    def _fit_readout(self) -> None:
+        """Show the readout's lines, each cut after the last of its parts that fits the panel's width (see fitted)."""
+        width = self.readout.contentsRect().width()
+        metrics = QFontMetricsF(self.readout.font())
+        self.readout.setText("<br>".join(fitted(line, metrics, width) for line in self._readout_lines))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the readout's lines to the new width."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_readout()
