@@ -922,3 +922,21 @@ def test_basins_colour_each_start_by_where_descent_ends(make_main_window, qtbot)
                                                    "Hessian, not for many starts at once.")
     window.basins_action.trigger()
     assert not session.view.basins and session.basins() is None and not window.basins_keeper.busy
+
+
+def test_a_long_status_message_ends_at_a_whole_word_and_its_tooltip_has_it_all(make_main_window) -> None:
+    """The l1-penalty preset's description ran past the window's edge and was cut mid-word ("without cor")."""
+    from gradviz.core.presets import find_preset
+
+    window = make_main_window(None, size=(1280, 720))
+    window.open_preset(find_preset("l1-penalty"))
+    bar = window.statusBar()
+    description = find_preset("l1-penalty").description
+    shown = bar.currentMessage()
+    assert shown.endswith(" …") and description.startswith(shown.removesuffix(" …") + " ")
+    assert bar.fontMetrics().horizontalAdvance(shown) <= bar.message_width() and bar.toolTip() == description
+    window.resize(3000, 720)  # room for it all
+    QApplication.processEvents()
+    assert bar.currentMessage() == description and bar.toolTip() == ""
+    bar.showMessage("Short.", 4000)
+    assert bar.currentMessage() == "Short." and bar.toolTip() == ""

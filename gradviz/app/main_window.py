@@ -28,6 +28,7 @@ from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.app.settings import app_settings
 from gradviz.app.shortcuts_help import ShortcutsDialog
 from gradviz.app.single_repaint import SingleRepaint
+from gradviz.app.status_bar import ElidingStatusBar
 from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.syntax_help_dialog import SyntaxHelpDialog
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, session: Session | None = None) -> None:
         super().__init__()
+        self.setStatusBar(ElidingStatusBar(self))
         self.session = session or Session()
         self.run_scheduler = SlicedRunScheduler(self)
         self.session.run_scheduler = self.run_scheduler

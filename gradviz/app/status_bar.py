@@ -1,0 +1,76 @@
+"""A status bar whose long messages end at a whole word with '…' instead of being cut off mid-word at its edge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QElapsedTimer
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QSizeGrip, QStatusBar, QWidget
+
+MESSAGE_LEFT = 6  # where QStatusBar starts its message, and how far before its first permanent widget it ends…
+MESSAGE_GAP = 2
+MESSAGE_RIGHT_MARGIN = 12  # …or before its right edge, with none
+
+
+class ElidingStatusBar(QStatusBar):
+    """Shows a message too long for it up to its last whole word that fits, then '…'; the tooltip has all of it.
+
+    A preset's description ran past the window's edge and was cut in the middle of a word ("without cor").
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._message = ""
+        self._timeout = 0
+        self._shown = QElapsedTimer()
+        self.messageChanged.connect(self._message_changed)
+
+    def showMessage(self, message: str, timeout: int = 0) -> None:
+        """Show the message (for timeout milliseconds, 0: until the next), shortened to fit if it must be."""
+        self._message, self._timeout = message, timeout
+        self._shown.start()
+        self._show_fitted(timeout)
+
+    def full_message(self) -> str:
+        """The message being shown, whole."""
+        return self._message
+
+    def _show_fitted(self, timeout: int) -> None:
+        fitted = fitted_message(self._message, self.fontMetrics().horizontalAdvance, self.message_width())
+        super().showMessage(fitted, timeout)
+        self.setToolTip(self._message if fitted != self._message else "")
+
+    def _message_changed(self, text: str) -> None:
+        if not text:  # its time ran out, or it was cleared
+            self._message = ""
+            self.setToolTip("")
+
+    def message_width(self) -> int:
+        """The pixels the message has: from the left to the first permanent widget shown (as QStatusBar lays it)."""
+        permanent = [child.x() for child in self.findChildren(QWidget) if child.parent() is self
+                     and child.isVisible() and not isinstance(child, QSizeGrip) and child.x() > MESSAGE_LEFT]
+        right = min(permanent) - MESSAGE_GAP if permanent else self.width() - MESSAGE_RIGHT_MARGIN
+        return right - MESSAGE_LEFT
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the message to the new width, for the rest of its time."""
+        super().resizeEvent(event)
+        if self._message and event.size().width() != event.oldSize().width():
+            remaining = max(self._timeout - self._shown.elapsed(), 1) if self._timeout else 0
+            self._show_fitted(remaining)
+
+
+def fitted_message(message: str, advance: Callable[[str], float], width: int) -> str:
+    """The message if advance(message) fits in width, else as many of its first words as fit with ' …' after them."""
+    if width <= 0 or advance(message) <= width:
+        return message
+    words = message.split(" ")
+    low, high = 1, len(words)  # the most words that fit (at least one, whatever its width)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if advance(" ".join(words[:middle]) + " …") <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return " ".join(words[:low]) + " …"
