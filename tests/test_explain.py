@@ -105,6 +105,15 @@ def test_momentum_shows_its_buffer() -> None:
     assert third.variables[1].lines_latex[1] == r"v \leftarrow 0.9 \cdot (-11.2) + 1.6 = -8.48"
 
 
+def test_momentum_zero_keeps_no_buffer_and_is_explained_as_plain_steps() -> None:
+    run = descend(RESIDUAL, (1.0, 1.0), name="momentum", lr=0.05, momentum=0.0)
+    for k in (0, 2):
+        explanation = explain_step(run, k)
+        assert explanation.rule_unicode == ("g = ∇f", "w ← w − ηg")
+        assert explanation.notes == ("Momentum 0 keeps no buffer: each step is −ηg, plain gradient descent's.",)
+    assert explain_step(run, 0).variables[0].lines_unicode == ("g = ∂f/∂w₁ = −4", "w₁ ← 1 − 0.05·(−4) = 1.2")
+
+
 def test_nesterov_shows_the_look_ahead() -> None:
     explanation = explain_step(descend(RESIDUAL, (1.0, 1.0), name="nesterov", lr=0.05), 0)
     assert explanation.rule_unicode[-1] == "w ← w − η(g + μv)"

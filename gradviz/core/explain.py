@@ -341,6 +341,8 @@ def _momentum_lines(writer: _Writer, numbers: _StepNumbers) -> _Lines:
     """Heavy-ball and Nesterov momentum (torch.optim.SGD): v ← μv + g, then w ← w − ηv or w − η(g + μv)."""
     settings = numbers.settings
     nesterov = settings.name == "nesterov"
+    if settings.effective_momentum == 0.0:  # no buffer: torch's SGD then steps −ηg, as plain descent does
+        return _gd_lines(writer, numbers)
     mu, tau, eta = settings.effective_momentum, settings.dampening, writer.symbol("eta")
     g, v, mu_symbol = writer.symbol("g"), writer.symbol("v"), writer.symbol("mu")
     damped_g = writer.product(f"(1 {writer.minus} {writer.symbol('tau')})", g) if tau else g
@@ -556,7 +558,9 @@ def _hessian_objective(
 def _notes(numbers: _StepNumbers) -> tuple[str, ...]:
     """Remarks for people about this step."""
     notes = []
-    if numbers.settings.name in ("momentum", "nesterov") and numbers.k == 0:
+    if numbers.settings.name in ("momentum", "nesterov") and numbers.settings.effective_momentum == 0.0:
+        notes.append("Momentum 0 keeps no buffer: each step is −ηg, plain gradient descent's.")
+    elif numbers.settings.name in ("momentum", "nesterov") and numbers.k == 0:
         notes.append("At the first step v starts at g itself, as in torch.optim.SGD.")
     if numbers.sign == "wrong":
         notes.append("Wrong sign: the step is added instead of subtracted, so w moves uphill.")
