@@ -474,3 +474,20 @@ def test_panel_plot_axes_only_grow_so_the_plot_stays_put(qtbot) -> None:
         widths.append(left.width())
     assert widths[1] > widths[0]  # room for the long labels
     assert widths[2] == widths[1]  # kept for the short ones that follow
+
+
+@pytest.mark.parametrize("undocked", ["floating", "closed"])
+def test_reset_panel_layout_docks_every_panel_again(open_window, qtbot, undocked) -> None:
+    """A floating dock, taken out of the layout before it was docked again, ended up nowhere."""
+    window, docks = open_window("bowl")
+    probe = docks.docks["probe_dock"]
+    if undocked == "floating":
+        probe.setFloating(True)
+    else:
+        probe.close()
+    reset = next(action for action in docks.panels_menu.actions() if action.text() == "Reset panel layout")
+    reset.trigger()
+    QApplication.processEvents()
+    for dock in docks.docks.values():
+        assert not dock.isFloating() and window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert [dock.objectName() for dock in window.tabifiedDockWidgets(probe)] == ["update_dock", "step_table_dock"]

@@ -97,9 +97,9 @@ def _dock(window: QMainWindow, object_name: str, title: str, panel: QWidget) -> 
 def arrange_docks(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
     """The default layout: on the right, probe | update | step table tabbed above loss | runs."""
     probe, update, steps, loss, runs = (docks[name] for name in DOCK_ORDER)
-    for dock in docks.values():
-        window.removeDockWidget(dock)
+    for dock in docks.values():  # docked again first: a floating dock taken out and then docked is nowhere
         dock.setFloating(False)
+        window.removeDockWidget(dock)
     window.addDockWidget(DOCK_AREA, probe)
     window.splitDockWidget(probe, loss, Qt.Orientation.Vertical)
     window.tabifyDockWidget(probe, update)
