@@ -7,7 +7,8 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
 
 from gradviz.app.presenters import run_colour
@@ -940,3 +941,44 @@ def test_a_long_status_message_ends_at_a_whole_word_and_its_tooltip_has_it_all(m
     assert bar.currentMessage() == description and bar.toolTip() == ""
     bar.showMessage("Short.", 4000)
     assert bar.currentMessage() == "Short." and bar.toolTip() == ""
+
+
+def test_a_range_whose_start_is_not_below_its_end_is_refused_and_marked_until_put_right(make_main_window) -> None:
+    window = make_main_window("bowl")
+    panel, session = window.formula_panel, window.session
+    low, high = session.plot.ranges["x"]
+    panel.low_boxes[0].setValue(high + 1.0)  # typed first, before the end: not a range yet
+    assert session.plot.ranges["x"] == (low, high)
+    assert window.statusBar().full_message().startswith(f"x from {format_number(high + 1.0)} to")
+    assert "stays from" in window.statusBar().full_message()
+    assert all(box.styleSheet() and box.toolTip() for box in (panel.low_boxes[0], panel.high_boxes[0]))
+    panel.high_boxes[0].setValue(high + 5.0)  # the end put right: the range the two boxes say
+    assert session.plot.ranges["x"] == (high + 1.0, high + 5.0)
+    assert not any(box.styleSheet() or box.toolTip() for box in (panel.low_boxes[0], panel.high_boxes[0]))
+
+
+def test_an_eta_the_box_cannot_take_is_put_back_and_said_why(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    edit, lr = window.stepper.lr_edit, window.session.run_specs[0].lr
+    for typed, leave in (("1e-13", "enter"), ("1e", "focus")):
+        edit.setFocus()
+        edit.selectAll()
+        qtbot.keyClicks(edit, typed)
+        if leave == "enter":
+            qtbot.keyClick(edit, Qt.Key.Key_Return)
+        else:  # moving away (sent: a window without a window manager is not active, and gets no focus events)
+            QApplication.sendEvent(edit, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason))
+        assert edit.text() == f"{lr:g}" and window.session.run_specs[0].lr == lr, typed
+        assert window.statusBar().full_message().startswith(f"η = {typed} was not used: η is a number from 1e-12")
+
+
+def test_the_budget_box_shows_a_budget_of_none_or_one_step_as_it_is(make_main_window) -> None:
+    window = make_main_window("bowl")
+    box, session = window.stepper.budget_box, window.session
+    for budget, text in ((0, "budget 0 steps"), (1, "budget 1 step"), (25, "budget 25 steps")):
+        session.update_run(0, max_steps=budget)
+        session.wait_for_runs()
+        assert (box.value(), box.text(), session.last_step) == (budget, text, budget)
+    box.setValue(0)  # typed: the start alone
+    session.wait_for_runs()
+    assert session.run_specs[0].max_steps == 0 and session.last_step == 0

@@ -33,6 +33,7 @@ from gradviz.core.session import Session
 
 RESOLUTIONS = (50, 100, 150, 200, 300, 400)
 FIXED_SLIDER_STEPS = 400
+ERROR_BACKGROUND = "#ffd7d7"  # behind what is wrong: the part of a formula, range boxes that are not a range
 
 
 class EquationsArea(QScrollArea):
@@ -237,7 +238,7 @@ class FormulaPanel(QWidget):
         if error.position is not None and text:
             start = max(0, min(error.position, len(text)))
             end = max(start + 1, min(error.end or start + 1, len(text)))
-            marked = (html.escape(text[:start]) + "<u style='color:#b00020; background:#ffd7d7'>"
+            marked = (html.escape(text[:start]) + f"<u style='color:#b00020; background:{ERROR_BACKGROUND}'>"
                       + (html.escape(text[start:end]) or "&nbsp;") + "</u>" + html.escape(text[end:]))
             message += f"<br><span style='font-family:monospace'>{marked}</span>"
             message += f" <span style='color:#666'>(column {error.position + 1})</span>"
@@ -268,6 +269,7 @@ class FormulaPanel(QWidget):
             low, high = plot.ranges[name]
             self.low_boxes[row].setValue(low)
             self.high_boxes[row].setValue(high)
+            self._mark_range(row, "")
         index = self.resolution_box.findData(plot.resolution)
         if index < 0:
             self.resolution_box.addItem(f"{plot.resolution} × {plot.resolution}", plot.resolution)
@@ -331,8 +333,16 @@ class FormulaPanel(QWidget):
         """The range of this row's axis only: the other axis keeps its range exactly (say, as the map was zoomed)."""
         if self._updating or self._session.analysis is None or row >= len(self._session.plot.axes):
             return
-        self._session.set_range(self._session.plot.axes[row], self.low_boxes[row].value(),
-                                self.high_boxes[row].value())
+        low, high = self.low_boxes[row].value(), self.high_boxes[row].value()
+        self._session.set_range(self._session.plot.axes[row], low, high)
+        if not low < high:  # refused (the status bar says why); the typed ends stay to be put right, marked
+            self._mark_range(row, "The start must be below the end: the views keep the range they show until it is.")
+
+    def _mark_range(self, row: int, problem: str) -> None:
+        """Mark a row's range boxes as not a range (problem says why), or ('') as the one shown."""
+        for box in (self.low_boxes[row], self.high_boxes[row]):
+            box.setStyleSheet(f"background: {ERROR_BACKGROUND}" if problem else "")
+            box.setToolTip(problem)
 
     def _resolution_chosen(self) -> None:
         if not self._updating and self._session.analysis is not None:

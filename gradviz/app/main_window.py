@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.formula_panel.preset_chosen.connect(self.open_preset)
         self.session.error_changed.connect(self._show_error_in_status)
         self.session.notice.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.stepper.message.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.session.runs_changed.connect(self._forget_refused_run)
         self.camera_link = CameraLink(self.session, self.surface_view)
         self.lesson_player = LessonPlayer(self)

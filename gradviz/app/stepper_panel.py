@@ -7,7 +7,7 @@ import math
 import re
 
 from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QDoubleValidator, QFontMetricsF, QResizeEvent
+from PySide6.QtGui import QColor, QDoubleValidator, QFocusEvent, QFontMetricsF, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -29,6 +29,7 @@ from gradviz.app.presenters import run_colour
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.notation import format_number, point_text
+from gradviz.core.scenario import MAX_STEPS
 from gradviz.core.session import Session
 
 LR_MIN_LOG, LR_MAX_LOG = -4.0, 1.0
@@ -64,12 +65,30 @@ def slider_to_lr(position: int) -> float:
 
 
 class NumberEdit(QLineEdit):
-    """A line edit as wide as a sample number in its current font (presentation mode enlarges the font)."""
+    """A line edit as wide as a sample number in its current font (presentation mode enlarges the font).
+
+    Text its validator does not accept, left with Enter or by moving away, is refused (a signal with the text):
+    QLineEdit would keep showing it, though nothing uses it.
+    """
+
+    refused = Signal(str)
 
     def __init__(self, sample: str) -> None:
         super().__init__()
         self._sample = sample
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter on text that is not acceptable refuses it (QLineEdit ignores it)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.hasAcceptableInput():
+            self.refused.emit(self.text())
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        """Moving away from text that is not acceptable refuses it."""
+        if not self.hasAcceptableInput():
+            self.refused.emit(self.text())
+        super().focusOutEvent(event)
 
     def sizeHint(self) -> QSize:
         """Room for the sample, the frame and the text margins."""
@@ -81,6 +100,7 @@ class NumberEdit(QLineEdit):
         return self.sizeHint()
 
 
+LR_TYPED_RANGE = (1e-12, 1e6)  # the η the exact entry takes
 READOUT_GAP = " &nbsp; "  # between the parts of a readout line
 BOLD_ALLOWANCE = 1.06  # a part's width measured in the plain font, times this: some words are bold
 MARKUP = re.compile(r"<[^>]+>")
@@ -114,6 +134,7 @@ class StepperPanel(QWidget):
     """Controls the session's clock and the settings of its first run."""
 
     playing_changed = Signal(bool)
+    message = Signal(str)  # for the status bar: why something typed was not used
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,11 +162,11 @@ class StepperPanel(QWidget):
         self.speed_box.setSuffix(" steps/s")
         self.speed_box.valueChanged.connect(self._speed_changed)
         self.budget_box = hands_keys_back(QSpinBox())
-        self.budget_box.setRange(1, 100_000)
+        self.budget_box.setRange(0, MAX_STEPS)  # 0: the start alone, as a lesson's first look at a slope has it
         self.budget_box.setPrefix("budget ")
-        self.budget_box.setSuffix(" steps")
         self.budget_box.setKeyboardTracking(False)
-        self.budget_box.valueChanged.connect(lambda value: self._edit_run(max_steps=int(value)))
+        self.budget_box.setSuffix(" steps")
+        self.budget_box.valueChanged.connect(self._budget_changed)
 
         self.lr_slider = QSlider(Qt.Orientation.Horizontal)
         self.lr_slider.setRange(0, LR_SLIDER_STEPS)
@@ -153,9 +174,10 @@ class StepperPanel(QWidget):
         self.lr_slider.setMinimumWidth(100)
         self.lr_slider.valueChanged.connect(self._lr_slider_moved)
         self.lr_edit = NumberEdit("0.000125")
-        self.lr_edit.setValidator(QDoubleValidator(1e-12, 1e6, 12))
+        self.lr_edit.setValidator(QDoubleValidator(*LR_TYPED_RANGE, 12))
         self.lr_edit.setToolTip("Exact learning rate η")
         self.lr_edit.editingFinished.connect(self._lr_typed)
+        self.lr_edit.refused.connect(self._lr_refused)
         hands_keys_back(self.lr_edit)
 
         self.correct_button = QRadioButton("correct  w ← w − η∇f")
@@ -291,6 +313,22 @@ class StepperPanel(QWidget):
             return
         if lr > 0 and math.isfinite(lr):
             self._edit_run(lr=lr)
+
+    def _budget_changed(self, budget: int) -> None:
+        """Say 'step' or 'steps' after the budget, and give the run the new one."""
+        self.budget_box.setSuffix(" step" if budget == 1 else " steps")
+        self._edit_run(max_steps=int(budget))
+
+    def _lr_refused(self, text: str) -> None:
+        """Put the run's η back in the box, and say why the typed one was not used."""
+        if not self._session.run_specs:
+            return
+        lr = self._session.run_specs[0].lr
+        if text == f"{lr:g}":  # the run's own η (a file's may lie outside what can be typed)
+            return
+        self.lr_edit.setText(f"{lr:g}")
+        self.message.emit(f"η = {text or '(nothing)'} was not used: η is a number from {LR_TYPED_RANGE[0]:g} to "
+                          f"{LR_TYPED_RANGE[1]:g} (it stays {format_number(lr)}).")
 
     def _sign_toggled(self) -> None:
         self._edit_run(sign="correct" if self.correct_button.isChecked() else "wrong")

@@ -14,6 +14,7 @@ from gradviz.core.errors import DescentError, FormulaError
 from gradviz.core.events import Signal
 from gradviz.core.grid import Domain, GridField, evaluate_grid
 from gradviz.core.height_scale import round_step
+from gradviz.core.notation import format_number
 from gradviz.core.runs import RunBatch, RunResult
 from gradviz.core.scenario import (
     MAX_PRESENTATION_SCALE,
@@ -227,8 +228,12 @@ class Session:
         return 0.0
 
     def set_range(self, axis: str, low: float, high: float) -> None:
-        """Change the plotted range of one axis."""
+        """Change the plotted range of one axis (refused, with a notice why, unless low < high)."""
         if not low < high:
+            kept_low, kept_high = self.plot.ranges.get(axis, (math.nan, math.nan))
+            self.notice.emit(f"{axis} from {format_number(low)} to {format_number(high)} is not a range: its start "
+                             f"must be below its end ({axis} stays from {format_number(kept_low)} to "
+                             f"{format_number(kept_high)}).")
             return
         ranges = dict(self.plot.ranges)
         ranges[axis] = (float(low), float(high))
