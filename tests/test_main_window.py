@@ -982,3 +982,27 @@ def test_the_budget_box_shows_a_budget_of_none_or_one_step_as_it_is(make_main_wi
     box.setValue(0)  # typed: the start alone
     session.wait_for_runs()
     assert session.run_specs[0].max_steps == 0 and session.last_step == 0
+
+
+def test_copying_a_picture_waits_for_the_basins_behind_a_dialog_that_can_cancel(make_main_window, monkeypatch) -> None:
+    """Copy picture found the basins at once when the window had not yet: the window froze for seconds."""
+    from PySide6.QtWidgets import QProgressDialog
+
+    from gradviz.app.export_dialog import copy_picture_from
+    from gradviz.app.exporter import ExportOptions
+
+    window = make_main_window("himmelblau")
+    session, keeper = window.session, window.basins_keeper
+    monkeypatch.setattr("gradviz.app.export_dialog.remembered_options", lambda kind, log: ExportOptions(
+        kind="image", size=(320, 240), panels="contour", overlay=False))
+    session.set_view(basins=True)
+    assert keeper.busy and session.basins() is None
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
+    QApplication.clipboard().clear()
+    copy_picture_from(window)
+    assert window.statusBar().currentMessage() == "Cancelled copying the picture: the basins were still being found."
+    assert QApplication.clipboard().image().isNull() and keeper.busy  # still on their way, in the window's slices
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: False)
+    copy_picture_from(window)
+    assert not keeper.busy and session.basins() is not None and not session.basins().refusal
+    assert QApplication.clipboard().image().size().toTuple() == (320, 240)

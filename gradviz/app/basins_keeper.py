@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from gradviz.app.timers import single_shot
 from gradviz.core.basins import TOO_SLOW, BasinsInProgress, basins_summary, refused
@@ -12,6 +13,7 @@ from gradviz.core.session import BasinsKey, Session
 
 SLICE_SECONDS = 0.012  # of the event loop's time at a go: the window keeps answering
 MOST_SECONDS = 8.0  # in all; then the basins are refused as too slow to find
+DIALOG_AFTER_MS = 300  # a picture waiting for basins shows its progress dialog after this long
 
 
 class BasinsKeeper(QObject):
@@ -47,9 +49,31 @@ class BasinsKeeper(QObject):
         self._timer.start()
 
     def wait(self) -> None:
-        """Compute the basins on their way to the end now (tests, and pictures that need them)."""
+        """Compute the basins on their way to the end now (tests)."""
         while self._progress is not None:
             self._advance()
+
+    def finish(self, parent: QWidget, why: str) -> bool:
+        """Compute the basins on their way to the end, behind a progress dialog with Cancel; False if cancelled.
+
+        A picture drawn now needs them (why says what for): without this the window froze while they were found
+        at once, for seconds with a slow optimizer. The dialog shows only if they take a moment.
+        """
+        if self._progress is None:
+            return True
+        dialog = QProgressDialog(f"Finding where descent from each start ends, {why}…", "Cancel", 0, 0, parent)
+        dialog.setWindowTitle("Basins")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(DIALOG_AFTER_MS)
+        try:
+            while self._progress is not None:
+                self._advance()
+                QApplication.processEvents()
+                if dialog.wasCanceled():
+                    return False
+        finally:
+            dialog.close()
+        return True
 
     def _advance(self) -> None:
         """Compute a slice; hand the basins over when they are done, or refuse them when they take too long."""

@@ -295,8 +295,19 @@ def remembered_options(kind: str, loss_log: bool | None = None) -> ExportOptions
     return options if loss_log is None else replace(options, loss_log=loss_log)
 
 
+def basins_ready(window: QMainWindow, why: str) -> bool:
+    """Whether the basins a picture will show are found (waiting for the window's, with Cancel); says if cancelled."""
+    keeper = getattr(window, "basins_keeper", None)
+    if keeper is None or keeper.finish(window, why):
+        return True
+    window.statusBar().showMessage(f"Cancelled {why}: the basins were still being found.", 8000)
+    return False
+
+
 def copy_picture_from(window: QMainWindow) -> None:
     """Put the current step on the clipboard as a picture, drawn as Export image would draw it (its size and panels)."""
+    if not basins_ready(window, "copying the picture"):
+        return
     options = remembered_options("image", shown_loss_log(window))
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
@@ -439,7 +450,7 @@ def report_outcome(window: QMainWindow, outcome: str, detail: str, target: str) 
 def export_video_from(window: QMainWindow) -> None:
     """Ask for video options and a target, then export with progress."""
     dialog = ExportDialog("video", window.session, window, shown_loss_log(window))
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if dialog.exec() != QDialog.DialogCode.Accepted or not basins_ready(window, "exporting the video"):
         return
     try:
         start_video_export(window, dialog.options(), dialog.target())
@@ -450,7 +461,7 @@ def export_video_from(window: QMainWindow) -> None:
 def export_image_from(window: QMainWindow) -> None:
     """Ask for image options and a target, then save the current step."""
     dialog = ExportDialog("image", window.session, window, shown_loss_log(window))
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if dialog.exec() != QDialog.DialogCode.Accepted or not basins_ready(window, "exporting the image"):
         return
     target = dialog.target()
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
