@@ -94,6 +94,30 @@ def test_bowl_rendering_is_coloured_by_height(view):
     assert colormap_position(pixel_at(image, corner), lut) > 0.8
 
 
+def test_given_the_maps_colour_levels_a_colour_means_the_same_height_as_on_the_map(view):
+    """Booth's function: the map's levels crowd near the minimum (0.5, 1, 2, 5, 10, 20, 50…), and the 3D view
+    coloured evenly up to 2600 showed nearly all of it in the colour map's darkest tenth."""
+    from gradviz.app.contour_view import map_colour_levels
+
+    xs = np.linspace(-10.0, 10.0, 101)
+    grid_x, grid_y = np.meshgrid(xs, xs)
+    heights = (grid_x + 2 * grid_y - 7) ** 2 + (2 * grid_x + grid_y - 5) ** 2
+    colour_levels = map_colour_levels(heights)
+    lut = colormap_lut("viridis")
+    points = np.array([[1.0, 3.0], [2.0, 3.5], [0.0, 0.0], [-4.0, 6.0]])  # f = 0, 2.5, 74, 50
+    values = (points[:, 0] + 2 * points[:, 1] - 7) ** 2 + (2 * points[:, 0] + points[:, 1] - 5) ** 2
+    for given, expected in ((None, (values - values.min()) / (heights.max() - heights.min())),
+                            (colour_levels, colour_levels.fractions(values))):
+        view.set_surface(xs, xs, heights, (float(heights.min()), float(heights.max())), colour_levels=given)
+        view.top_view()
+        image = view.render_to_array(WIDTH, HEIGHT)
+        pixels = project(view, np.column_stack([points, values]))
+        measured = [colormap_position(pixel_at(image, pixel), lut) for pixel in pixels]
+        assert measured == pytest.approx(expected, abs=0.08)
+    assert colour_levels.fractions(values)[2] > 0.5  # f = 74: above the middle of the colours, as on the map
+    assert [text for _, text in view.colour_bar_ticks()] == [text for _, text in colour_levels.ticks]
+
+
 def test_default_camera_shows_the_surface(view):
     xs, ys, heights = bowl()
     view.set_surface(xs, ys, heights, (0.0, 8.0))

@@ -19,6 +19,7 @@ from gradviz.app.view_common import (
     POINTER_SIZE,
     PROBE_FONT_PIXELS,
     TEXT_COLOUR,
+    ColourLevels,
     ContourProbeOverlay,
     LegendLayout,
     LegendRow,
@@ -29,6 +30,7 @@ from gradviz.app.view_common import (
     draw_critical_points,
     draw_pointer,
     format_tick,
+    level_fractions,
     nice_ticks,
     path_exit,
     place_critical_tags,
@@ -148,19 +150,6 @@ def labelled_level_indices(levels: np.ndarray, most: int = 8) -> np.ndarray:
     return np.arange(offset, len(levels), stride)
 
 
-def level_fractions(heights: np.ndarray, levels: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Colour-map position 0..1 of each height, giving every band between levels an equal share.
-
-    The anchors are lo, the levels and hi; with evenly spaced levels this is a linear map from
-    [lo, hi], with log-spaced levels it is logarithmic-like, so each band gets a distinct colour.
-    """
-    anchors = np.unique(np.concatenate([[lo], np.asarray(levels, dtype=np.float64), [hi]]))
-    anchors = anchors[(anchors >= lo) & (anchors <= hi)]
-    if len(anchors) < 2:
-        return np.full(np.shape(heights), 0.5)
-    return np.interp(heights, anchors, np.linspace(0.0, 1.0, len(anchors)))
-
-
 def drawn_range(heights: np.ndarray, height_range: tuple[float, float] | None) -> tuple[float, float]:
     """The finite heights' extent, cut to height_range where they overlap ((0, 1) for no finite height)."""
     finite = heights[np.isfinite(heights)]
@@ -168,6 +157,27 @@ def drawn_range(heights: np.ndarray, height_range: tuple[float, float] | None) -
     if height_range is not None and max(lo, height_range[0]) < min(hi, height_range[1]):
         lo, hi = max(lo, float(height_range[0])), min(hi, float(height_range[1]))
     return lo, hi
+
+
+def map_colour_levels(heights: np.ndarray, height_range: tuple[float, float] | None = None,
+                      levels: np.ndarray | None = None, level_labels: Sequence[str] | None = None) -> ColourLevels:
+    """The map's levels and colours for these heights: choose_levels(heights) unless given, within height_range.
+
+    level_labels (one per level) label the colour bar instead of the levels' numbers (real f in log height).
+    """
+    lo, hi = drawn_range(heights, height_range)
+    if levels is None:
+        levels = choose_levels(np.clip(heights, lo, hi))
+    else:
+        levels = np.asarray(levels, dtype=np.float64)
+        inside = (levels >= lo) & (levels <= hi)
+        if level_labels is not None:
+            level_labels = [label for label, kept in zip(level_labels, inside, strict=True) if kept]
+        levels = levels[inside]
+    shown = labelled_level_indices(levels)
+    texts = level_texts(levels[shown], hi - lo) if level_labels is None else [level_labels[i] for i in shown]
+    fractions = level_fractions(levels, levels, lo, hi)[shown]
+    return ColourLevels(levels, lo, hi, tuple(zip(fractions.tolist(), texts, strict=True)))
 
 
 def contour_heights(heights: np.ndarray) -> np.ndarray:
@@ -1262,6 +1272,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         height_range: tuple[float, float] | None = None,
         jumps: Sequence[np.ndarray] = (),
         rim: Rim | None = None,
+        colour_levels: ColourLevels | None = None,
     ) -> None:
         """Show heights[j, i] over (xs[i], ys[j]) as filled contours with level lines and gradient arrows.
 
@@ -1271,6 +1282,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         values when heights are log-transformed.
         With a height_range (the 3D view's, say), the colours and levels span only that range and heights
         beyond it take the end colours: near a pole of 1/x the rest of the map keeps its colours and lines.
+        colour_levels, if given, are all of that at once (see map_colour_levels: the 3D view takes the same).
         Level lines stop short of a pole and of a jump of f (jumps between rows and between columns: see
         jump_edges), where they would stack up.
         """
@@ -1278,15 +1290,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         heights = np.asarray(heights, dtype=np.float64)
         if heights.shape != (len(ys), len(xs)):
             raise ValueError(f"heights must have shape (len(ys), len(xs)) = {(len(ys), len(xs))}, got {heights.shape}")
-        lo, hi = drawn_range(heights, height_range)
-        if levels is None:
-            levels = choose_levels(np.clip(heights, lo, hi))
-        else:
-            levels = np.asarray(levels, dtype=np.float64)
-            inside = (levels >= lo) & (levels <= hi)
-            if level_labels is not None:
-                level_labels = [label for label, kept in zip(level_labels, inside, strict=True) if kept]
-            levels = levels[inside]
+        colour = colour_levels or map_colour_levels(heights, height_range, levels, level_labels)
+        levels, lo, hi = colour.levels, colour.lo, colour.hi
         self._static_changed()
         mode_changed = self._show_field_items(True)
         drawn = heights  # the fill and the lines reach the rim, not a cell short of it:
@@ -1312,7 +1317,8 @@ class ContourView(pg.GraphicsLayoutWidget):
             )
         else:
             self.arrows.clear()
-        self._set_colour_bar_ticks(levels, lo, hi, level_labels, labels[2])
+        self.colour_bar.set_ticks([fraction for fraction, _ in colour.ticks], [text for _, text in colour.ticks],
+                                  labels[2])
         self._set_axis_titles(labels[0], labels[1])
         self._set_height_ticks(None)  # the left axis is y again
         self._set_range((xs[0], xs[-1]), (ys[0], ys[-1]))
@@ -1333,16 +1339,6 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.fill_item.setRect(
             QtCore.QRectF(xs[0] - dx / 2, ys[0] - dy / 2, (xs[-1] - xs[0]) + dx, (ys[-1] - ys[0]) + dy)
         )
-
-    def _set_colour_bar_ticks(self, levels: np.ndarray, lo: float, hi: float, level_labels: Sequence[str] | None,
-                              title: str) -> None:
-        """Put every level (thinned to about 8 labels) on the colour bar at its colour position."""
-        shown = labelled_level_indices(levels)
-        if level_labels is None:
-            texts = level_texts(levels[shown], hi - lo)
-        else:
-            texts = [list(level_labels)[index] for index in shown]
-        self.colour_bar.set_ticks(level_fractions(levels, levels, lo, hi)[shown], texts, title)
 
     def _set_axis_titles(self, x_title: str, y_title: str) -> None:
         """Name the axes after the plotted variables (setting an unchanged title would redraw the axis)."""

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 
 import numpy as np
 
 from gradviz.app.colormaps import BASIN_COLOURS, DIVERGED_COLOUR, RUN_COLOURS, UNSETTLED_COLOUR
-from gradviz.app.contour_view import ContourView, log_scale_levels
+from gradviz.app.contour_view import ContourView, log_scale_levels, map_colour_levels
 from gradviz.app.surface_view import SurfaceView
-from gradviz.app.view_common import CRITICAL_NAMES, LegendRow, TrajectoryData
+from gradviz.app.view_common import CRITICAL_NAMES, ColourLevels, LegendRow, TrajectoryData
 from gradviz.core.basins import DIVERGED, UNSETTLED, Basins, finer_ends
 from gradviz.core.descent import CONVERGED_KINDS, OPTIMIZER_TITLES
-from gradviz.core.grid import Rim, curve_to_rim
+from gradviz.core.grid import GridField, Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
 from gradviz.core.notation import format_number, unicode_name
 from gradviz.core.runs import RunResult
@@ -55,6 +56,29 @@ def basins_legend(basins: Basins, axes: tuple[str, ...], spec: RunSpec) -> tuple
         if basins.share(end):
             rows.append(LegendRow(words, colour, short=words.split()[0]))
     return tuple(rows)
+
+
+_DRAWN_HEIGHTS: weakref.WeakKeyDictionary[GridField, dict[bool, tuple[np.ndarray, ColourLevels]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def drawn_heights(field: GridField, scale: HeightScale) -> tuple[np.ndarray, ColourLevels]:
+    """A surface's heights in the height scale, and the map's levels and colours for them, which both views take.
+
+    Computed once per field and scale for both presenters. In log height the levels are round values of f
+    (1, 2, 5, 10…), labelled with f rather than its logarithm.
+    """
+    kept = _DRAWN_HEIGHTS.setdefault(field, {})
+    if scale.log not in kept:
+        heights = scale.forward(field.values)
+        levels = level_labels = None
+        if scale.log:
+            values = log_scale_levels(np.clip(field.values, *field.display_range))
+            levels = scale.forward(values)
+            level_labels = [format_number(float(value), ROUND_VALUE_DIGITS) for value in values]
+        colour_levels = map_colour_levels(heights, scale.display_range(field.display_range), levels, level_labels)
+        kept[scale.log] = (heights, colour_levels)
+    return kept[scale.log]
 
 
 def run_colour(index: int) -> tuple[float, float, float, float]:
@@ -172,9 +196,9 @@ class SurfacePresenter(_Presenter):
             self.view.set_curve(ws, self.scale.forward(values), display_range, labels=self.labels(), z_ticks=ticks,
                                 jumps=field.jumps[0])
         else:
-            heights = self.scale.forward(field.values)
+            heights, colour_levels = drawn_heights(field, self.scale)
             self.view.set_surface(field.xs, field.ys, heights, display_range, labels=self.labels(), z_ticks=ticks,
-                                  jumps=field.jumps, rim=self.scaled_rim())
+                                  jumps=field.jumps, rim=self.scaled_rim(), colour_levels=colour_levels)
 
 
 class ContourPresenter(_Presenter):
@@ -197,16 +221,10 @@ class ContourPresenter(_Presenter):
             self.view.set_curve(ws, self.scale.forward(values), labels=self.labels(), height_range=height_range,
                                 height_ticks=self.scale.ticks(field.display_range), jumps=field.jumps[0])
             return
-        heights = self.scale.forward(field.values)
-        levels = None
-        level_labels = None
-        if self.scale.log:
-            values = log_scale_levels(np.clip(field.values, *field.display_range))
-            levels = self.scale.forward(values)
-            level_labels = [format_number(float(value), ROUND_VALUE_DIGITS) for value in values]
-        self.view.set_field(field.xs, field.ys, heights, field.gradient[0], field.gradient[1], levels=levels,
-                            labels=self.labels(), level_labels=level_labels, height_range=height_range,
-                            jumps=field.jumps, rim=self.scaled_rim())
+        heights, colour_levels = drawn_heights(field, self.scale)
+        self.view.set_field(field.xs, field.ys, heights, field.gradient[0], field.gradient[1], labels=self.labels(),
+                            height_range=height_range, jumps=field.jumps, rim=self.scaled_rim(),
+                            colour_levels=colour_levels)
         self.show_start()
 
     def show_options(self) -> None:

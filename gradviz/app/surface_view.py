@@ -20,6 +20,7 @@ from gradviz.app.view_common import (
     POINTER_SIZE,
     PROBE_FONT_PIXELS,
     TEXT_COLOUR,
+    ColourLevels,
     LegendLayout,
     SurfaceProbeOverlay,
     TagPlacer,
@@ -56,6 +57,7 @@ CLIP_SLACK = 1.0001
 COLOUR_BAR_SHARE = 0.16  # of the view's width, kept right of the picture for the colour bar…
 LABEL_SHARE = 0.06  # …and this much left of it for the height labels…
 WIDE_FRAME = 1.4  # …in frames narrower than this (width / height); the colour bar's labels always get their room
+COLOUR_TABLE_SIZE = 8192  # entries of the surface's colour table when it follows the map's levels (see _colour_mesh)
 BAR_GAP = 0.8  # font heights between the picture and the colour bar…
 BAR_WIDTH = 0.9  # …and its width…
 BAR_TICK_ROOM = 7.0  # …and pixels from it to its labels (times the presentation scale)
@@ -619,9 +621,11 @@ class SurfaceMeshItem(ShadedItem):
                 (GL.GL_TEXTURE_WRAP_T, GL.GL_CLAMP_TO_EDGE),
             ):
                 GL.glTexParameteri(GL.GL_TEXTURE_2D, parameter, value)
-            GL.glTexImage2D(
-                GL.GL_TEXTURE_2D, 0, GL.GL_RGBA8, len(self._lut), 1, 0, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, self._lut
-            )
+            table = self._lut
+            most = int(GL.glGetIntegerv(GL.GL_MAX_TEXTURE_SIZE))
+            if len(table) > most:  # a driver with smaller textures gets every k-th entry
+                table = np.ascontiguousarray(table[:: math.ceil(len(table) / most)])
+            GL.glTexImage2D(GL.GL_TEXTURE_2D, 0, GL.GL_RGBA8, len(table), 1, 0, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, table)
             self._lut_dirty = False
 
     def paint(self) -> None:
@@ -1362,6 +1366,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self.pixel_scale = 1.0
         self.presentation_scale = 1.0
         self._lut = colormap_lut(DEFAULT_COLORMAP)
+        self._colour_levels: ColourLevels | None = None  # the map's colouring, shared (None: linear in height)
         self._mapping = SceneMapping((0.0, 1.0), (0.0, 1.0), (0.0, 1.0))
         self._axis_labels = AxisLabels(("x", "y", "f"), (), (), ())
         self._curve_mode = False
@@ -1420,13 +1425,16 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         levels: np.ndarray | None = None,
         jumps: Sequence[np.ndarray] = (),
         rim: Rim | None = None,
+        colour_levels: ColourLevels | None = None,
     ) -> None:
         """Show heights[j, i] over (xs[i], ys[j]); NaN cells are left out, heights clamp to display_range.
 
         z_ticks are (height, text) pairs in the units of heights (give them in log-height mode so the
         labels show real f values); levels, if given, are drawn as lines on the surface; cells with a jump
         of f along a side (jumps between rows and between columns: see jump_edges) are left open. With a rim
-        (its values in the units of heights), the surface reaches where f stops being defined.
+        (its values in the units of heights), the surface reaches where f stops being defined. With
+        colour_levels (the contour map's) the surface and the colour bar take its colours as the map does, so
+        a colour means the same f in both views; without, colours run evenly from the lowest height to the top.
         """
         xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
         heights = np.asarray(heights, dtype=np.float64)
@@ -1435,6 +1443,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         was_curve = self._curve_mode
         self._curve_mode = False
         self._surface_heights = (xs, ys, heights)
+        self._colour_levels = colour_levels
         mapping = SceneMapping(
             widened_range(xs[0], xs[-1]), widened_range(ys[0], ys[-1]), widened_range(*display_range)
         )
@@ -1522,6 +1531,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         lo, hi = mapping.z_range
         z_list = [(value, text) for value, text in z_list if lo - 1e-9 * (hi - lo) <= value <= hi + 1e-9 * (hi - lo)]
         self._axis_labels = AxisLabels(titles, tuple(x_ticks), tuple(y_ticks), tuple(z_list))
+        self._colour_mesh()
         build_mesh()
         self.trajectory_item.set_clip(BOX_HALF_WIDTH, mapping.half_depth)
         half_width, half_depth = BOX_HALF_WIDTH * CLIP_SLACK, mapping.half_depth * CLIP_SLACK
@@ -1548,8 +1558,29 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
     def set_colormap(self, lut: np.ndarray) -> None:
         """Colour the surface and the colour bar with a float (N, 4) lookup table."""
         self._lut = np.asarray(lut, dtype=np.float32)
-        self.mesh_item.set_colormap(self._lut)
+        self._colour_mesh()
         self.mark_scene_changed()
+
+    def _colour_mesh(self) -> None:
+        """Give the mesh its colours by height: the colour map itself, or through the map's colour levels.
+
+        The mesh looks its colour up by its height in the box; with colour levels, the table it looks in is
+        the colour map taken through them (as the contour map's fill takes it), finely sampled over the box.
+        """
+        if self._colour_levels is None or self._curve_mode:
+            self.mesh_item.set_colormap(self._lut)
+            return
+        lo, hi = self._mapping.z_range
+        heights = lo + (hi - lo) * (np.arange(COLOUR_TABLE_SIZE) + 0.5) / COLOUR_TABLE_SIZE
+        fractions = self._colour_levels.fractions(heights)
+        self.mesh_item.set_colormap(self._lut[np.rint(fractions * (len(self._lut) - 1)).astype(np.intp)])
+
+    def colour_bar_ticks(self) -> list[tuple[float, str]]:
+        """The colour bar's ticks as (colour-map position, text): the map's labelled levels, or the height ticks."""
+        if self._colour_levels is not None and not self._curve_mode:
+            return list(self._colour_levels.ticks)
+        lo, hi = self._mapping.z_range
+        return [((value - lo) / (hi - lo), text) for value, text in self._axis_labels.z_ticks]
 
     def set_trajectories(self, runs: Sequence[TrajectoryData]) -> None:
         """Draw these descent runs (replacing earlier ones)."""
@@ -2176,8 +2207,9 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         """
         metrics = QtGui.QFontMetricsF(self._fonts(width, height, self.presentation_scale)[0])
         widest = max((metrics.horizontalAdvance(text) for _, text in self._axis_labels.z_ticks), default=0.0)
-        bar = (BAR_GAP + BAR_WIDTH) * metrics.height() + BAR_TICK_ROOM * self.presentation_scale + widest + EDGE_ROOM
-        return bar, widest + Z_LABEL_OFFSET * metrics.height() + EDGE_ROOM
+        widest_bar = max((metrics.horizontalAdvance(text) for _, text in self.colour_bar_ticks()), default=0.0)
+        bar = (BAR_GAP + BAR_WIDTH) * metrics.height() + BAR_TICK_ROOM * self.presentation_scale + widest_bar
+        return bar + EDGE_ROOM, widest + Z_LABEL_OFFSET * metrics.height() + EDGE_ROOM
 
     def _paint_overlay(self, painter: QtGui.QPainter, width: float, height: float) -> list[QtCore.QRectF]:
         """Draw tick labels, axis titles and the colour bar in logical pixels; return the labels' boxes."""
@@ -2273,9 +2305,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         scale = self.presentation_scale
         painter.setPen(QtGui.QPen(TEXT_COLOUR, 1.0 * scale))
         painter.drawRect(bar)
-        lo, hi = self._mapping.z_range
-        for value, text in self._axis_labels.z_ticks:
-            y = bar.bottom() - (value - lo) / (hi - lo) * bar.height()
+        for fraction, text in self.colour_bar_ticks():
+            y = bar.bottom() - fraction * bar.height()
             painter.drawLine(QtCore.QPointF(bar.right(), y), QtCore.QPointF(bar.right() + 4.0 * scale, y))
             placer.draw(tick_font, bar.right() + BAR_TICK_ROOM * scale, y, text, left_aligned=True)
         placer.draw(title_font, bar.center().x(), bar.top() - metrics.height(), self._axis_labels.titles[2])

@@ -161,6 +161,37 @@ class TrajectoryData:
     current_index: int = -1
 
 
+def level_fractions(heights: np.ndarray, levels: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Colour-map position 0..1 of each height, giving every band between levels an equal share.
+
+    The anchors are lo, the levels and hi; with evenly spaced levels this is a linear map from
+    [lo, hi], with log-spaced levels it is logarithmic-like, so each band gets a distinct colour.
+    """
+    anchors = np.unique(np.concatenate([[lo], np.asarray(levels, dtype=np.float64), [hi]]))
+    anchors = anchors[(anchors >= lo) & (anchors <= hi)]
+    if len(anchors) < 2:
+        return np.full(np.shape(heights), 0.5)
+    return np.interp(heights, anchors, np.linspace(0.0, 1.0, len(anchors)))
+
+
+@dataclass(frozen=True, eq=False)
+class ColourLevels:
+    """How heights take the colour map, the same in both views.
+
+    Each band between lo, the levels and hi gets an equal share of it (see level_fractions); ticks are the
+    colour bar's labelled levels as (colour-map position, text).
+    """
+
+    levels: np.ndarray
+    lo: float
+    hi: float
+    ticks: tuple[tuple[float, str], ...]
+
+    def fractions(self, heights: np.ndarray) -> np.ndarray:
+        """Each height's colour-map position (heights beyond lo and hi take the end colours)."""
+        return level_fractions(heights, self.levels, self.lo, self.hi)
+
+
 @dataclass(frozen=True)
 class LegendRow:
     """One line of a probe legend: text, and the colour of the swatch before it (None: a plain or note line)."""
