@@ -36,7 +36,8 @@ def test_log_ticks_above_a_lowest_value_that_is_not_round_are_round() -> None:
     scale = HeightScale(log=True, reference=0.007495)
     ticks = scale.ticks((0.007495, 300.0))
     labels = [label for _, label in ticks]
-    assert labels == ["0.007", "0.1", "1", "10", "100"]  # not 0.1075, 1.007, 10.01, 100; nor 0.007495
+    assert labels == ["0.007", "1", "10", "100"]  # not 1.007, 10.01, 100; nor 0.007495
+    # (0.1 would be drawn a sixtieth of the height above 0.007: the two labels would overlap)
     assert all(np.diff([height for height, _ in ticks]) > 0)
     for height, label in ticks[1:]:
         assert float(scale.inverse(height)) == pytest.approx(float(label))
@@ -62,3 +63,13 @@ def test_log_heights_of_a_pole_are_measured_from_the_drawn_range() -> None:
     assert len(ticks) >= 3 and all(scale.display_range((low, high))[0] <= height for height, _ in ticks)
     bowl = evaluate_grid(analyze_in_process("x^2 + y^2").compiled, field.domain)
     assert height_scale_for(bowl, log=True).reference == bowl.lowest, "a field without a pole: its lowest value"
+
+
+def test_log_ticks_leave_no_tick_on_another_and_fill_a_range_only_a_decade_high() -> None:
+    """The two-minima curve in log height: its axis read −3.551, −3.54, −3.5, −3, all at the bottom."""
+    scale = HeightScale(log=True, reference=-3.550850007123626)
+    ticks = scale.ticks((-3.550850007123626, 8.0696))
+    assert [label for _, label in ticks] == ["−3.551", "−3", "−2", "1"]
+    heights = [height for height, _ in ticks]
+    top = float(scale.forward(8.0696))
+    assert min(np.diff(heights)) >= 0.12 * top and top - heights[-1] < 0.4 * top

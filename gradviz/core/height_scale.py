@@ -11,6 +11,9 @@ from gradviz.core.grid import GridField, log_height
 from gradviz.core.notation import format_number
 
 ROUND_VALUE_DIGITS = 6  # round ticks and levels need a digit or two; six write 20000 out, not as 2e+04
+TICK_CROWDING = 0.05  # of the drawn height: a log-scale tick closer than this above the one below is left out
+BARE_SHARE = 0.4  # a stretch of the drawn height this large without a tick is filled with 2·10ᵏ and 5·10ᵏ ticks…
+FILL_SEPARATION = 0.12  # …each at least this far from the others
 
 
 def round_step(least: float) -> float:
@@ -54,7 +57,10 @@ class HeightScale:
 
         The lowest tick is the reference, written to a hundredth of the smallest round tick (a grid's lowest
         Rosenbrock value, 2.5e−05 under ticks 1, 10, 100…, reads 0); above it, one round value per power of ten
-        of the distance from it (the reference plus 10ᵏ, rounded to a multiple of 10ᵏ: 10, not 10.0075).
+        of the distance from it (the reference plus 10ᵏ, rounded to a multiple of 10ᵏ: 10, not 10.0075). A tick
+        drawn too close above the one below it is left out; where the ticks leave much of the height bare (a
+        range reaching only a decade above its lowest value: the two-minima curve's −3.551 to 8.07), the
+        reference plus 2·10ᵏ and 5·10ᵏ fill it (−3.551, −3, −2, 1).
         """
         if not self.log:
             return None
@@ -64,15 +70,30 @@ class HeightScale:
             return [(0.0, format_number(self.reference, 3))]
         top = math.floor(math.log10(span))
         exponents = range(top - count + 2, top + 1)
-        ticks = []
+        bottom, ceiling = (float(self.forward(value)) for value in (max(low, self.reference), high))
+        drawn_span = max(ceiling - bottom, 1e-300)
+        ticks: list[tuple[float, str]] = []
         if low - 1e-12 <= self.reference <= high + 1e-12:
             shown = round(self.reference, 2 - exponents[0]) + 0.0  # + 0.0: never "−0"
             ticks.append((float(self.forward(self.reference)), format_number(shown, 4)))
-        for exponent in exponents:
-            value = round(self.reference + 10.0**exponent, -exponent)
-            if low - 1e-12 <= value <= high + 1e-12:
-                ticks.append((float(self.forward(value)), format_number(value, ROUND_VALUE_DIGITS)))
-        return ticks
+        for value in self._round_values(exponents, (1.0,), low, high):
+            height = float(self.forward(value))
+            if not ticks or height - ticks[-1][0] >= TICK_CROWDING * drawn_span:
+                ticks.append((height, format_number(value, ROUND_VALUE_DIGITS)))
+        heights = [height for height, _ in ticks]
+        if max(np.diff([bottom, *heights, ceiling]), default=0.0) > BARE_SHARE * drawn_span:
+            for value in reversed(self._round_values(exponents, (2.0, 5.0), low, high)):
+                height = float(self.forward(value))
+                if all(abs(height - other) >= FILL_SEPARATION * drawn_span for other, _ in ticks):
+                    ticks.append((height, format_number(value, ROUND_VALUE_DIGITS)))
+        return sorted(ticks)
+
+    def _round_values(self, exponents: range, multiples: tuple[float, ...], low: float,
+                      high: float) -> list[float]:
+        """The reference plus m·10ᵏ for these k and m, rounded to multiples of 10ᵏ, within the range, ascending."""
+        values = {round(self.reference + multiple * 10.0**exponent, -exponent) + 0.0
+                  for exponent in exponents for multiple in multiples}
+        return sorted(value for value in values if low - 1e-12 <= value <= high + 1e-12 and value > self.reference)
 
 
 def height_scale_for(field: GridField, log: bool) -> HeightScale:
