@@ -395,3 +395,18 @@ def test_the_level_line_through_the_point_stops_at_a_jump() -> None:
     along_the_jump = (np.abs(line[:, 0]) < 0.1) & (np.abs(line[:, 1]) > 0.5)
     assert not along_the_jump.any()
     assert np.allclose(line[:, 1] / line[:, 0], -1.5 / 2.5, atol=0.02), "on the ray y = −0.6x"
+
+
+def test_over_a_curve_the_probe_legend_keeps_off_the_curve(make_main_window) -> None:
+    """The two-minima curve in log height: the legend's corner, chosen for the point alone, hid the deeper minimum."""
+    window = make_main_window("double-well")
+    window.session.set_view(log_height=True)
+    view = window.contour_view
+    view.grab()
+    transform = view.probe_text.deviceTransform(view.viewportTransform())
+    curve = to_device(transform, np.column_stack([view.curve.xData, view.curve.yData]))
+    legend = view.probe_text.legend_rect
+    assert not legend.isEmpty()
+    inside = ((curve[:, 0] >= legend.left()) & (curve[:, 0] <= legend.right()) & (curve[:, 1] >= legend.top())
+              & (curve[:, 1] <= legend.bottom()))
+    assert np.count_nonzero(inside) < 0.02 * len(curve)

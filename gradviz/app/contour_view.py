@@ -55,6 +55,8 @@ BACKGROUND = QtGui.QColor(255, 255, 255)
 # 100 ms for the lines of a 200² map at the presentation scale's 1.6 pixels, against 1 ms opaque).
 LINE_COLOUR = QtGui.QColor(20, 20, 30)
 LINE_OPACITY = 115 / 255
+CURVE_SAMPLES = 200  # points of a curve the probe's legend counts when choosing its corner…
+CURVE_SHARE_OF_A_MARK = 0.05  # …each this share of them counting as much as covering a ball or a mark
 CURVE_BAND = 0.05  # of a curve plot's height: its basins' band along the bottom, under the curve's lowest point
 BASINS_OPACITY = 0.85  # the basins' colours over the map: its level lines and arrows are drawn above them
 LINE_LEAST_CONTRAST_LUMINANCE = 0.55  # a map drawn with lines only: lighter level colours are darkened to this
@@ -839,10 +841,14 @@ class ProbeTextItem(ViewOverlayItem):
     """
 
     def __init__(self, arrows: ProbeArrowsItem, start_marker: pg.TargetItem, critical_points: CriticalPointsItem,
-                 basins_legend: BasinsLegendItem) -> None:
-        """Label the arrows; keep the labels off the start marker, the balls, the critical points and basins' legend."""
+                 basins_legend: BasinsLegendItem, curve: pg.PlotCurveItem) -> None:
+        """Label the arrows; keep the labels off the start marker, the balls, the critical points and basins' legend.
+
+        Over a one-variable curve (drawn by curve) the legend also keeps off as much of the curve as it can.
+        """
         super().__init__()
         self._arrows = arrows
+        self._curve = curve
         self._start_marker = start_marker
         self._critical_points = critical_points
         self._basins_legend = basins_legend
@@ -900,6 +906,14 @@ class ProbeTextItem(ViewOverlayItem):
         self.tag_boxes = tuple(placer.taken[len(avoid):])
         self.leaders = tuple(placer.leaders)
         painter.restore()
+
+    def _curve_pixels(self, transform: QtGui.QTransform) -> np.ndarray:
+        """About CURVE_SAMPLES points of the one-variable curve in device pixels (none over a map)."""
+        if not self._curve.isVisible() or self._curve.xData is None or len(self._curve.xData) == 0:
+            return np.zeros((0, 2))
+        stride = max(len(self._curve.xData) // CURVE_SAMPLES, 1)
+        points = np.column_stack([self._curve.xData[::stride], self._curve.yData[::stride]])
+        return to_device(transform, points[np.isfinite(points).all(axis=1)])
 
     def set_balls(self, points: np.ndarray, half: float) -> None:
         """Keep the tags off balls at these plot points, half pixels each way (a run's current points)."""
@@ -966,7 +980,8 @@ class ProbeTextItem(ViewOverlayItem):
         """The top-left of the legend in the corner of the plot that covers least, the farthest from the point of those.
 
         Covered, the room the point's tags take counts twice, each of the runs' balls, the start marker (which a
-        lecturer drags) and the marked critical points once.
+        lecturer drags) and the marked critical points once, and over a curve each CURVE_SHARE_OF_A_MARK of its
+        drawn points once (the two-minima curve's deeper minimum was under the legend).
         """
         plot = self.plot_rect(transform)
         left, right, top, bottom = plot.left(), plot.right(), plot.top(), plot.bottom()
@@ -975,10 +990,14 @@ class ProbeTextItem(ViewOverlayItem):
         markers = [*self._ball_boxes(transform), *self._start_marker_box(transform),
                    *self._critical_points.mark_boxes(transform), *self._basins_legend.boxes(transform)]
         tags_room = square_around(point, TAGS_ROOM * self.pixel_scale)
+        curve = self._curve_pixels(transform)
 
-        def preference(corner: tuple[float, float]) -> tuple[int, float]:
+        def preference(corner: tuple[float, float]) -> tuple[float, float]:
             box = QtCore.QRectF(corner[0], corner[1], width, height)
             covered = 2 * box.intersects(tags_room) + sum(box.intersects(marker) for marker in markers)
+            inside = ((curve[:, 0] >= box.left()) & (curve[:, 0] <= box.right()) & (curve[:, 1] >= box.top())
+                      & (curve[:, 1] <= box.bottom()))
+            covered += float(np.count_nonzero(inside)) / max(len(curve), 1) / CURVE_SHARE_OF_A_MARK
             return -covered, math.hypot(box.center().x() - point[0], box.center().y() - point[1])
 
         candidates = [(x, y) for x in (left + margin, right - margin - width)
@@ -1209,7 +1228,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.critical_points = CriticalPointsItem(self.basins_legend)  # over the map, under the probe and the runs
         self.critical_points.setZValue(6)
         self.plot_item.addItem(self.critical_points, ignoreBounds=True)
-        self.probe_text = ProbeTextItem(self.probe_arrows, self.start_marker, self.critical_points, self.basins_legend)
+        self.probe_text = ProbeTextItem(self.probe_arrows, self.start_marker, self.critical_points, self.basins_legend,
+                                        self.curve)
         layers = (self.probe_level, *self.probe_guides, self.probe_arrows)
         for z_value, item in enumerate(layers, start=10):
             item.setZValue(z_value)
