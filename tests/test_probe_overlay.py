@@ -410,3 +410,21 @@ def test_over_a_curve_the_probe_legend_keeps_off_the_curve(make_main_window) -> 
     inside = ((curve[:, 0] >= legend.left()) & (curve[:, 0] <= legend.right()) & (curve[:, 1] >= legend.top())
               & (curve[:, 1] <= legend.bottom()))
     assert np.count_nonzero(inside) < 0.02 * len(curve)
+
+
+def test_at_a_saddle_the_level_line_is_the_whole_cross_and_no_arrow_points_anywhere() -> None:
+    """The saddle trap's run stops at x² − y²'s saddle with |∇f| = 9e−07: the map showed half the ✕ (a '<')."""
+    session = session_for("saddle-trap")
+    session.set_probe(None)
+    session.set_step(session.last_step)
+    _surface, contour = ProbePresenter(session, None, None).compute()
+    assert all(arrow.tip == arrow.tail for arrow in contour.arrows) and contour.right_angle is None
+    assert [row.text for row in contour.legend if row.note] == [
+        "∇f ≈ 0 here (|∇f| = 9.256e−07), too short to draw: a saddle point, not a minimum"]
+    line = contour.level_line
+    pieces = np.split(line, np.flatnonzero(~np.isfinite(line).all(axis=1)))
+    finite = line[np.isfinite(line).all(axis=1)]
+    assert len(pieces) >= 2 and np.allclose(np.abs(finite[:, 0]), np.abs(finite[:, 1]), atol=0.05)  # on y = ±x
+    for sign_x, sign_y in itertools.product((-1, 1), repeat=2):  # all four arms, out to the map's corners
+        arm = finite[(np.sign(finite[:, 0]) == sign_x) & (np.sign(finite[:, 1]) == sign_y)]
+        assert len(arm) and np.abs(arm).max() > 1.5

@@ -728,11 +728,16 @@ class LevelLineItem(ViewOverlayItem):
         self._drawn: tuple[tuple, QtGui.QPainterPath] | None = None
 
     def device_polyline(self, transform: QtGui.QTransform) -> np.ndarray:
-        """The thinned level line (n, 2) in device pixels for a data-to-device transform."""
+        """The thinned level line (n, 2) in device pixels for a data-to-device transform; pieces apart by NaN rows."""
         if self.overlay is None or len(self.overlay.level_line) < 2:
             return np.zeros((0, 2))
         points = to_device(transform, self.overlay.level_line)
-        return simplify_polyline(points[np.isfinite(points).all(axis=1)], self.TOLERANCE)
+        finite = np.isfinite(points).all(axis=1)
+        starts = np.flatnonzero(finite & ~np.concatenate([[False], finite[:-1]]))
+        ends = np.flatnonzero(finite & ~np.concatenate([finite[1:], [False]])) + 1
+        pieces = [simplify_polyline(points[start:end], self.TOLERANCE) for start, end in zip(starts, ends, strict=True)]
+        gap = np.full((1, 2), np.nan)
+        return np.concatenate([part for piece in pieces for part in (piece, gap)][:-1]) if pieces else points[:0]
 
     def _path(self, transform: QtGui.QTransform) -> QtGui.QPainterPath:
         """The thinned line as a path, made again only when the overlay or the transform has changed."""
@@ -740,7 +745,7 @@ class LevelLineItem(ViewOverlayItem):
                transform.dy())
         if self._drawn is None or self._drawn[0] != key:
             points = self.device_polyline(transform)
-            self._drawn = (key, pg.functions.arrayToQPath(points[:, 0], points[:, 1], connect="all"))
+            self._drawn = (key, pg.functions.arrayToQPath(points[:, 0], points[:, 1], connect="finite"))
         return self._drawn[1]
 
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:

@@ -44,7 +44,7 @@ from gradviz.app.view_common import (
     SurfaceProbeOverlay,
 )
 from gradviz.core.compiled import CompiledFormula
-from gradviz.core.descent import converged_kind
+from gradviz.core.descent import RunSettings, converged_kind
 from gradviz.core.grid import GridField, broken_curve, contourable
 from gradviz.core.height_scale import HeightScale, height_scale_for
 from gradviz.core.notation import format_number, gradient_label, partial_label, unicode_name
@@ -64,6 +64,7 @@ ARROW_SHARE = 0.38  # the longest gradient arrow, as a share of the shorter axis
 ARROW_FLOOR = 0.55  # gradient arrows never get shorter than this share of the longest…
 FLOOR_FADES_BELOW = 1e-5  # …while |∇f| is at least this share of the reference; below it the floor shrinks with it
 NEGLIGIBLE_GRADIENT = 1e-7  # |∇f| below this share of the reference has no arrows: ∇f ≈ 0 here (a run converged)
+CONVERGED_BELOW = RunSettings.tolerance  # nor below the |∇f| at which runs stop as converged
 ARROW_ROOM_FILL = 0.85  # arrows reach at most this share of the way to the edge of the ranges…
 ARROW_MIN_ROOM = 0.04  # …unless the point is closer to it than this share of the range
 REFERENCE_PERCENTILE = 90  # the gradient magnitude drawn at full length, among the grid's
@@ -139,8 +140,12 @@ def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[fl
 
 
 def negligible_gradient(norm: float, reference: float) -> bool:
-    """Whether |∇f| is too small beside the field's reference to point any way worth drawing (zero included)."""
-    return norm == 0.0 or norm < NEGLIGIBLE_GRADIENT * reference
+    """Whether |∇f| is too small to point any way worth drawing (zero included).
+
+    Too small beside the field's reference, or below the |∇f| at which a run stops as converged (x² − y²'s
+    saddle, where a run stopped with |∇f| = 9e−07, a fifth of a millionth of the field's reference).
+    """
+    return norm < max(NEGLIGIBLE_GRADIENT * reference, CONVERGED_BELOW)
 
 
 _CONTOUR_GENERATORS: weakref.WeakKeyDictionary[GridField, contourpy.ContourGenerator] = weakref.WeakKeyDictionary()
@@ -161,12 +166,14 @@ def contour_generator(field: GridField) -> contourpy.ContourGenerator:
     return generator
 
 
-def level_line(compiled: CompiledFormula, probe: Probe, field: GridField) -> np.ndarray:
+def level_line(compiled: CompiledFormula, probe: Probe, field: GridField, crossing: bool = False) -> np.ndarray:
     """The level line of f through the probe point: (n, 2), empty if there is none on the grid.
 
     The piece of the level f(point) traced on the field's grid nearest the point, each vertex then moved
     onto the level set by Newton steps along ∇f (at most a grid cell each), so it passes through the
-    point and runs at right angles to ∇f there, however coarse the grid.
+    point and runs at right angles to ∇f there, however coarse the grid. Where ∇f is zero at the point
+    (crossing), the level set may cross itself there (a saddle's ✕, traced as pieces meeting at the point):
+    every piece passing within two cells is kept, the pieces apart by rows of NaN.
     """
     x0, y0 = probe.plane_point
     lines = [line for line in contour_generator(field).lines(probe.value) if len(line) > 1]
@@ -177,7 +184,11 @@ def level_line(compiled: CompiledFormula, probe: Probe, field: GridField) -> np.
     # Where the level set is thinner than a grid cell (the tip of a narrow valley) the grid also traces
     # scraps of it beside the point: of the pieces passing within two cells, the longest is the level line.
     near = [piece for piece, distance in zip(lines, distances, strict=True) if distance <= 2.0 * cell]
-    line = max(near, key=len) if near else lines[int(np.argmin(distances))]
+    if crossing and len(near) > 1:
+        gap = np.full((1, 2), np.nan)
+        line = np.concatenate([part for piece in near for part in (piece, gap)][:-1])
+    else:
+        line = max(near, key=len) if near else lines[int(np.argmin(distances))]
     indices = [compiled.variables.index(name) for name in probe.axes]
     for _ in range(NEWTON_STEPS):
         inputs: list[np.ndarray | float] = [probe.point[name] for name in compiled.variables]
@@ -286,7 +297,7 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
         legend.append(LegendRow(flat_note(probe, compiled, name, norm), note=True))
     legend.append(LegendRow(f"level line {name} = {format_number(probe.value, DIGITS)}", LEVEL_COLOUR))
     return ContourProbeOverlay(point=(x0, y0), colour=GRADIENT_COLOUR, arrows=arrows, guides=guides,
-                               level_line=level_line(compiled, probe, field), level_colour=LEVEL_COLOUR,
+                               level_line=level_line(compiled, probe, field, flat), level_colour=LEVEL_COLOUR,
                                right_angle=right_angle, legend=tuple(legend),
                                aspect_note=aspect_note(probe.axes))
 
