@@ -428,3 +428,18 @@ def test_at_a_saddle_the_level_line_is_the_whole_cross_and_no_arrow_points_anywh
     for sign_x, sign_y in itertools.product((-1, 1), repeat=2):  # all four arms, out to the map's corners
         arm = finite[(np.sign(finite[:, 0]) == sign_x) & (np.sign(finite[:, 1]) == sign_y)]
         assert len(arm) and np.abs(arm).max() > 1.5
+
+
+@pytest.mark.parametrize("preset", ["himmelblau", "shifted-bowl", "x2y-plus-xy2"])
+def test_the_probe_tags_on_the_map_keep_off_the_arrows(make_main_window, preset) -> None:
+    """At 1280 × 720 Himmelblau's ∂f/∂y tag covered the ∇f arrow beside it."""
+    from gradviz.app.view_common import segment_boxes
+
+    window = make_main_window(preset, size=(1280, 720))
+    view = window.contour_view
+    view.grab()
+    transform = view.probe_text.deviceTransform(view.viewportTransform())
+    shafts = [box for tail, tip in view.probe_arrows.arrow_pixels(transform)
+              for box in segment_boxes(tail, tail + 0.9 * (tip - tail), 6.0, 0.0)]  # short of the tip, its tag's place
+    tags = view.probe_text.tag_boxes
+    assert len(tags) == 3 and not any(tag.intersects(shaft) for tag in tags for shaft in shafts)

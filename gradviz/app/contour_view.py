@@ -37,6 +37,7 @@ from gradviz.app.view_common import (
     qcolour,
     qimage_to_array,
     resolve_index,
+    segment_boxes,
     show_axes,
     simplify_polyline,
     square_around,
@@ -55,6 +56,8 @@ BACKGROUND = QtGui.QColor(255, 255, 255)
 # 100 ms for the lines of a 200² map at the presentation scale's 1.6 pixels, against 1 ms opaque).
 LINE_COLOUR = QtGui.QColor(20, 20, 30)
 LINE_OPACITY = 115 / 255
+ARROW_CHUNK = 24.0  # pixels of a probe arrow each box the tags keep off covers…
+ARROW_PAD = 2.0  # …padded this much (less than the tags' gap, so a tag still sits right at its own arrow's tip)
 CURVE_SAMPLES = 200  # points of a curve the probe's legend counts when choosing its corner…
 CURVE_SHARE_OF_A_MARK = 0.05  # …each this share of them counting as much as covering a ball or a mark
 CURVE_BAND = 0.05  # of a curve plot's height: its basins' band along the bottom, under the curve's lowest point
@@ -896,11 +899,13 @@ class ProbeTextItem(ViewOverlayItem):
             self.legend_rect = QtCore.QRectF(self._legend_corner(transform, legend.size.width(),
                                                                  legend.size.height()), legend.size)
             legend.paint(painter, self.legend_rect.topLeft())
+        arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
+        shafts = [box for _arrow, (tail, tip) in arrows if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale
+                  for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale)]
         avoid = (square_around(point, POINT_CLEARANCE * scale), *((self.legend_rect,) if legend else ()),
                  *self._start_marker_box(transform), *self._ball_boxes(transform),
-                 *self._critical_points.boxes(transform), *self._basins_legend.boxes(transform))
+                 *self._critical_points.boxes(transform), *self._basins_legend.boxes(transform), *shafts)
         placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
-        arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
         for index, (arrow, (tail, tip)) in enumerate(reversed(arrows)):  # ∇f first: it gets the place it asks for
             length = float(np.hypot(*(tip - tail)))
             if length >= ProbeArrowsItem.SHORTEST * scale and arrow.label:  # the partials' tags only where they fit

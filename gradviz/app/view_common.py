@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -714,5 +715,14 @@ def draw_pointer(painter: QtGui.QPainter, tip: np.ndarray, direction: np.ndarray
 def square_around(centre: np.ndarray, half: float) -> QtCore.QRectF:
     """The square of this half-size around a pixel position (a marker's box, for TagPlacer to avoid)."""
     return QtCore.QRectF(float(centre[0]) - half, float(centre[1]) - half, 2 * half, 2 * half)
+
+
+def segment_boxes(start: np.ndarray, end: np.ndarray, chunk: float, pad: float) -> list[QtCore.QRectF]:
+    """Boxes covering a line in pixels, a chunk of it each, padded (an arrow's shaft, for TagPlacer to avoid)."""
+    length = float(np.hypot(*(end - start)))
+    count = max(1, math.ceil(length / chunk))
+    ends = start + (end - start) * np.linspace(0.0, 1.0, count + 1)[:, None]
+    return [QtCore.QRectF(QtCore.QPointF(*np.minimum(a, b)), QtCore.QPointF(*np.maximum(a, b))).adjusted(
+        -pad, -pad, pad, pad) for a, b in itertools.pairwise(ends)]
 
 
