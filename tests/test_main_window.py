@@ -1007,3 +1007,28 @@ def test_copying_a_picture_waits_for_the_basins_behind_a_dialog_that_can_cancel(
     copy_picture_from(window)
     assert not keeper.busy and session.basins() is not None and not session.basins().refusal
     assert QApplication.clipboard().image().size().toTuple() == (320, 240)
+
+
+def test_no_floor_tick_label_sits_at_the_foot_of_the_height_axis(make_main_window, monkeypatch) -> None:
+    """Two-weight-loss: w₁'s "−1" stood right under L's 20, 40, 60, reading as a height of −1."""
+    from gradviz.app import surface_view
+
+    drawn: list[tuple[str, float, float]] = []
+    original = surface_view.TextPlacer.draw
+
+    def recording(self, font, x, y, text, right_aligned=False, left_aligned=False):
+        shown = original(self, font, x, y, text, right_aligned, left_aligned)
+        if shown:
+            drawn.append((text, x, y))
+        return shown
+
+    monkeypatch.setattr(surface_view.TextPlacer, "draw", recording)
+    window = make_main_window("two-weight-loss")
+    view = window.surface_view
+    view.render_to_array(view.width(), view.height())
+    heights = [(x, y) for text, x, y in drawn if text in {t for _, t in view.axis_labels.z_ticks}]
+    floor_ticks = {text for _, text in (*view.axis_labels.x_ticks, *view.axis_labels.y_ticks)}
+    floor = [(x, y) for text, x, y in drawn if text in floor_ticks]
+    assert heights and floor
+    lowest = max(heights, key=lambda point: point[1])  # the height label nearest the floor
+    assert min(math.hypot(x - lowest[0], y - lowest[1]) for x, y in floor) > 45.0  # "−1" was 39 pixels from "20"

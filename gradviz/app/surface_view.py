@@ -57,6 +57,8 @@ CLIP_SLACK = 1.0001
 COLOUR_BAR_SHARE = 0.16  # of the view's width, kept right of the picture for the colour bar…
 LABEL_SHARE = 0.06  # …and this much left of it for the height labels…
 WIDE_FRAME = 1.4  # …in frames narrower than this (width / height); the colour bar's labels always get their room
+HEIGHT_AXIS_CLEARANCE = 1.6  # font heights: a floor tick label this near the height axis's foot is left out (it read
+# as a height: "−1" under L's 20, 40, 60)
 COLOUR_TABLE_SIZE = 8192  # entries of the surface's colour table when it follows the map's levels (see _colour_mesh)
 BAR_GAP = 0.8  # font heights between the picture and the colour bar…
 BAR_WIDTH = 0.9  # …and its width…
@@ -2238,12 +2240,15 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         sign_y = 1.0 if front(to_pixels, ((-w, -d, z), (w, -d, z)), ((-w, d, z), (w, d, z))) else -1.0
         sign_x = 1.0 if front(to_pixels, ((-w, -d, z), (-w, d, z)), ((w, -d, z), (w, d, z))) else -1.0
         gap_x, gap_y = 0.1, 0.1 * max(d, 0.5)
+        corner = self._height_axis_corner(to_pixels)
+        clear_of = None if corner is None else to_pixels([(*corner, z)])[0]
+        room = QtGui.QFontMetricsF(tick_font).height() * HEIGHT_AXIS_CLEARANCE
         x_anchors = to_pixels([(mapping.scene_x(v), sign_y * (d + gap_y), z) for v, _ in labels.x_ticks])
-        for (px, py), (_, text) in zip(x_anchors, labels.x_ticks, strict=True):
-            placer.draw(tick_font, px, py, text)
         y_anchors = to_pixels([(sign_x * (w + gap_x), mapping.scene_y(v), z) for v, _ in labels.y_ticks])
-        for (px, py), (_, text) in zip(y_anchors, labels.y_ticks, strict=True):
-            placer.draw(tick_font, px, py, text)
+        for anchors, ticks in ((x_anchors, labels.x_ticks), (y_anchors, labels.y_ticks)):
+            for (px, py), (_, text) in zip(anchors, ticks, strict=True):
+                if clear_of is None or math.hypot(px - clear_of[0], py - clear_of[1]) > room:  # else read as a height
+                    placer.draw(tick_font, px, py, text)
         title_x, title_y, title_z = labels.titles
         distance = QtGui.QFontMetricsF(tick_font).height() * 2.4
         x_title = self._beyond_edge(to_pixels, (0.0, sign_y * d, z), (0.0, sign_y, 0.0), x_anchors, distance)
@@ -2272,13 +2277,19 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             return bool(second[1] > first[1])
         return bool(second[0] < first[0])
 
+    def _height_axis_corner(self, to_pixels) -> tuple[float, float] | None:
+        """The floor corner (scene x, y) under the height axis: the box's leftmost; None when seen from above."""
+        if self.opts["elevation"] > 75.0:
+            return None
+        w, d = BOX_HALF_WIDTH, self._mapping.half_depth
+        corners = [(sx * w, sy * d) for sx in (-1.0, 1.0) for sy in (-1.0, 1.0)]
+        return corners[int(np.argmin(to_pixels([(x, y, FLOOR_Z) for x, y in corners])[:, 0]))]
+
     def _paint_z_axis(self, placer: TextPlacer, to_pixels, tick_font: QtGui.QFont, title_font: QtGui.QFont,
                       title: str) -> None:
         """Height ticks left of the leftmost vertical edge of the box, unless it is seen end-on."""
-        w, d = BOX_HALF_WIDTH, self._mapping.half_depth
-        corners = [(sx * w, sy * d) for sx in (-1.0, 1.0) for sy in (-1.0, 1.0)]
-        corner = corners[int(np.argmin(to_pixels([(x, y, FLOOR_Z) for x, y in corners])[:, 0]))]
-        if self.opts["elevation"] > 75.0:
+        corner = self._height_axis_corner(to_pixels)
+        if corner is None:
             return
         ticks = self._axis_labels.z_ticks
         anchors = to_pixels([(corner[0], corner[1], float(self._mapping.scene_z(v))) for v, _ in ticks])
