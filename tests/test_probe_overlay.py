@@ -443,3 +443,18 @@ def test_the_probe_tags_on_the_map_keep_off_the_arrows(make_main_window, preset)
               for box in segment_boxes(tail, tail + 0.9 * (tip - tail), 6.0, 0.0)]  # short of the tip, its tag's place
     tags = view.probe_text.tag_boxes
     assert len(tags) == 3 and not any(tag.intersects(shaft) for tag in tags for shaft in shafts)
+
+
+def test_a_level_that_crosses_none_of_the_map_is_not_named_in_the_legend() -> None:
+    """The bowl climbed with the wrong sign: its legend named 'level line f = 325.9', a level nowhere on the map."""
+    session = session_for("bowl")
+    session.update_run(0, sign="wrong", lr=0.3, max_steps=12)
+    session.wait_for_runs()
+    session.set_probe(None)
+    session.set_step(session.last_step)
+    _surface, contour = ProbePresenter(session, None, None).compute()
+    assert len(contour.level_line) == 0 and session.runs[0].run.steps[-1].value > session.field.values.max()
+    assert not any(row.text.startswith("level line") for row in contour.legend)
+    session.set_step(0)
+    _surface, contour = ProbePresenter(session, None, None).compute()
+    assert len(contour.level_line) > 1 and any(row.text.startswith("level line") for row in contour.legend)

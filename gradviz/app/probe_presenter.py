@@ -295,9 +295,11 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
                                 f"({held} held)", note=True))
     if right_angle is None:
         legend.append(LegendRow(flat_note(probe, compiled, name, norm), note=True))
-    legend.append(LegendRow(f"level line {name} = {format_number(probe.value, DIGITS)}", LEVEL_COLOUR))
+    line = level_line(compiled, probe, field, flat)
+    if len(line) > 1:  # f's level at a point far off the map may cross none of it: no line, nothing to name
+        legend.append(LegendRow(f"level line {name} = {format_number(probe.value, DIGITS)}", LEVEL_COLOUR))
     return ContourProbeOverlay(point=(x0, y0), colour=GRADIENT_COLOUR, arrows=arrows, guides=guides,
-                               level_line=level_line(compiled, probe, field, flat), level_colour=LEVEL_COLOUR,
+                               level_line=line, level_colour=LEVEL_COLOUR,
                                right_angle=right_angle, legend=tuple(legend),
                                aspect_note=aspect_note(probe.axes))
 
