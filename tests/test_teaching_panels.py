@@ -491,3 +491,17 @@ def test_reset_panel_layout_docks_every_panel_again(open_window, qtbot, undocked
     for dock in docks.docks.values():
         assert not dock.isFloating() and window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
     assert [dock.objectName() for dock in window.tabifiedDockWidgets(probe)] == ["update_dock", "step_table_dock"]
+
+
+@pytest.mark.parametrize("budget", [1, 3, 200])
+def test_the_loss_plot_marks_whole_steps_only(open_window, qtbot, budget) -> None:
+    """A lesson's one-step run had its step axis ticked 0, 0.2, 0.4 … 1.0."""
+    window, docks = open_window("bowl")
+    window.session.update_run(0, max_steps=budget)
+    window.session.wait_for_runs()
+    plot = docks.loss_plot
+    seen(docks, "loss_dock", plot, qtbot)
+    axis = plot.plot.getPlotItem().getAxis("bottom")
+    low, high = plot.plot.getPlotItem().getViewBox().viewRange()[0]
+    ticks = [value for _spacing, values in axis.tickValues(low, high, axis.width()) for value in values]
+    assert len(ticks) >= 2 and all(float(value).is_integer() for value in ticks)

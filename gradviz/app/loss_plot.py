@@ -73,6 +73,7 @@ class LossPlot(LazyPanel):
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")  # long runs redraw fast as the clock line moves
         self.plot.set_axis_title("bottom", "step")
+        item.getAxis("bottom").whole_numbers = True  # a run of one step: ticks 0 and 1, not 0, 0.2, 0.4…
         item.getAxis("left").enableAutoSIPrefix(False)
         self.clock_line = pg.InfiniteLine(angle=90, pen=CLOCK_PEN, movable=False)
         item.addItem(self.clock_line, ignoreBounds=True)

@@ -239,6 +239,14 @@ class OpaqueGridAxis(SteadyLabelAxis):
     """
 
     BACKGROUND = QColor(255, 255, 255)
+    whole_numbers = False  # ticks at whole numbers only (steps), never 0.2, 0.4…
+
+    def tickSpacing(self, low: float, high: float, size: float) -> list[tuple[float, float]]:
+        """pyqtgraph's tick spacings; with whole_numbers, none finer than 1."""
+        levels = super().tickSpacing(low, high, size)
+        if not self.whole_numbers:
+            return levels
+        return [(spacing, offset) for spacing, offset in levels if spacing >= 1.0] or [(1.0, 0.0)]
 
     def generateDrawSpecs(self, p: QPainter) -> tuple | None:
         """pyqtgraph's tick and grid lines, their pens made opaque over the background."""
