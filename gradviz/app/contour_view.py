@@ -29,7 +29,9 @@ from gradviz.app.view_common import (
     arrow_outlines,
     draw_critical_points,
     draw_pointer,
+    finite_runs,
     format_tick,
+    joined_by_gaps,
     level_fractions,
     nice_ticks,
     path_exit,
@@ -735,12 +737,8 @@ class LevelLineItem(ViewOverlayItem):
         if self.overlay is None or len(self.overlay.level_line) < 2:
             return np.zeros((0, 2))
         points = to_device(transform, self.overlay.level_line)
-        finite = np.isfinite(points).all(axis=1)
-        starts = np.flatnonzero(finite & ~np.concatenate([[False], finite[:-1]]))
-        ends = np.flatnonzero(finite & ~np.concatenate([finite[1:], [False]])) + 1
-        pieces = [simplify_polyline(points[start:end], self.TOLERANCE) for start, end in zip(starts, ends, strict=True)]
-        gap = np.full((1, 2), np.nan)
-        return np.concatenate([part for piece in pieces for part in (piece, gap)][:-1]) if pieces else points[:0]
+        return joined_by_gaps([simplify_polyline(points[start:stop], self.TOLERANCE)
+                               for start, stop in finite_runs(points)])
 
     def _path(self, transform: QtGui.QTransform) -> QtGui.QPainterPath:
         """The thinned line as a path, made again only when the overlay or the transform has changed."""

@@ -42,6 +42,7 @@ from gradviz.app.view_common import (
     OverlayGuide,
     SliceLine,
     SurfaceProbeOverlay,
+    joined_by_gaps,
 )
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.descent import RunSettings, converged_kind
@@ -185,8 +186,7 @@ def level_line(compiled: CompiledFormula, probe: Probe, field: GridField, crossi
     # scraps of it beside the point: of the pieces passing within two cells, the longest is the level line.
     near = [piece for piece, distance in zip(lines, distances, strict=True) if distance <= 2.0 * cell]
     if crossing and len(near) > 1:
-        gap = np.full((1, 2), np.nan)
-        line = np.concatenate([part for piece in near for part in (piece, gap)][:-1])
+        line = joined_by_gaps(near)
     else:
         line = max(near, key=len) if near else lines[int(np.argmin(distances))]
     indices = [compiled.variables.index(name) for name in probe.axes]

@@ -26,6 +26,7 @@ from gradviz.app.view_common import (
     TagPlacer,
     TrajectoryData,
     draw_pointer,
+    finite_runs,
     format_tick,
     nice_ticks,
     paint_critical_points,
@@ -1179,13 +1180,6 @@ class ProbeOverlayItem(ShadedItem):
         GL.glDepthMask(GL.GL_TRUE)
         GL.glDisable(GL.GL_BLEND)
         GL.glEnable(GL.GL_DEPTH_TEST)
-
-
-def finite_runs(points: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of each run of at least two consecutive rows without NaN (where f is undefined)."""
-    finite = np.isfinite(points).all(axis=1)
-    edges = np.flatnonzero(np.diff(np.concatenate([[False], finite, [False]]).astype(np.int8)))
-    return [(int(start), int(stop)) for start, stop in zip(edges[::2], edges[1::2], strict=True) if stop - start > 1]
 
 
 def clip_segment(start: np.ndarray, end: np.ndarray, low: Sequence[float], high: Sequence[float]

@@ -712,6 +712,21 @@ def draw_pointer(painter: QtGui.QPainter, tip: np.ndarray, direction: np.ndarray
     return pointer
 
 
+def finite_runs(points: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of at least two consecutive rows without NaN (where f is undefined)."""
+    finite = np.isfinite(points).all(axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], finite, [False]]).astype(np.int8)))
+    return [(int(start), int(stop)) for start, stop in zip(edges[::2], edges[1::2], strict=True) if stop - start > 1]
+
+
+def joined_by_gaps(pieces: Sequence[np.ndarray]) -> np.ndarray:
+    """Polylines (each (n, 2)) as one array, each apart from the next by a row of NaN; (0, 2) for none."""
+    if not pieces:
+        return np.zeros((0, 2))
+    gap = np.full((1, 2), np.nan)
+    return np.concatenate([part for piece in pieces for part in (piece, gap)][:-1])
+
+
 def square_around(centre: np.ndarray, half: float) -> QtCore.QRectF:
     """The square of this half-size around a pixel position (a marker's box, for TagPlacer to avoid)."""
     return QtCore.QRectF(float(centre[0]) - half, float(centre[1]) - half, 2 * half, 2 * half)
