@@ -12,10 +12,10 @@ from OpenGL import GL
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from gradviz.app.colormaps import PARTIAL_COLOURS
-from gradviz.app.contour_view import LevelLineItem, to_device
+from gradviz.app.contour_view import ContourView, LevelLineItem, to_device
 from gradviz.app.probe_presenter import ProbePresenter, level_line, plane_equation, tangent_segment
 from gradviz.app.surface_view import CURVE_FRONT, finite_runs
-from gradviz.app.view_common import simplify_polyline
+from gradviz.app.view_common import qimage_to_array, simplify_polyline
 from gradviz.core.analysis import analyze_in_process
 from gradviz.core.height_scale import HeightScale, height_scale_for
 from gradviz.core.presets import find_preset
@@ -458,3 +458,31 @@ def test_a_level_that_crosses_none_of_the_map_is_not_named_in_the_legend() -> No
     session.set_step(0)
     _surface, contour = ProbePresenter(session, None, None).compute()
     assert len(contour.level_line) > 1 and any(row.text.startswith("level line") for row in contour.legend)
+
+
+def test_at_the_presentation_scale_the_probe_arrows_show_over_the_ball(make_main_window) -> None:
+    """Presenting at 1280 × 720, the ball (enlarged) hid ∂f/∂x's short arrow, which starts at its centre."""
+    window = make_main_window("plane-x-2y", size=(1280, 720))
+    window.session.set_presentation_scale(1.6)
+    view = window.contour_view
+    image = qimage_to_array(view.grab().toImage())
+    transform = view.probe_arrows.deviceTransform(view.viewportTransform())
+    (tail, tip), *_ = view.probe_arrows.arrow_pixels(transform)  # ∂f/∂x: along +x from the ball's centre
+    ball_radius = ContourView.BALL_SIZE * 1.6 / 2  # the ball's, in pixels, presenting
+    inside = tail + (tip - tail) / np.hypot(*(tip - tail)) * 0.85 * ball_radius  # past the point's white dot
+    veil = view.start_marker.brush.color().alphaF()  # at step 0 the start marker's translucent white lies over both
+    red = np.array([255 * c for c in PARTIAL_COLOURS[0][:3]]) * (1 - veil) + 255 * veil
+    row, column = round(float(inside[1])), round(float(inside[0]))
+    patch = image[row - 2:row + 3, column - 2:column + 3, :3].astype(float)
+    assert np.abs(patch - red).max(axis=2).min() < 25  # the arrow's red over the ball (the ball's orange before)
+
+
+def test_the_3d_probe_tags_keep_off_the_legend(make_main_window) -> None:
+    """Presenting at 1280 × 720, the 3D legend ('Log height: …') hid Rosenbrock's ∂f/∂x tag."""
+    window = make_main_window("rosenbrock", size=(1280, 720))
+    window.session.set_presentation_scale(1.6)
+    view = window.surface_view
+    view.render_to_array(view.width(), view.height())
+    _labels, tags = view.drawn_labels
+    assert len(tags) == 2 and not view.drawn_legend.isEmpty()
+    assert not any(tag.intersects(view.drawn_legend) for tag in tags)

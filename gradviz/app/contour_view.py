@@ -58,6 +58,7 @@ BACKGROUND = QtGui.QColor(255, 255, 255)
 # 100 ms for the lines of a 200² map at the presentation scale's 1.6 pixels, against 1 ms opaque).
 LINE_COLOUR = QtGui.QColor(20, 20, 30)
 LINE_OPACITY = 115 / 255
+PROBE_ARROWS_Z = 30  # above the runs' items (20 and up), below the probe's tags (40) and the start marker (50)
 ARROW_CHUNK = 24.0  # pixels of a probe arrow each box the tags keep off covers…
 ARROW_PAD = 2.0  # …padded this much (less than the tags' gap, so a tag still sits right at its own arrow's tip)
 CURVE_SAMPLES = 200  # points of a curve the probe's legend counts when choosing its corner…
@@ -1241,6 +1242,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         layers = (self.probe_level, *self.probe_guides, self.probe_arrows)
         for z_value, item in enumerate(layers, start=10):
             item.setZValue(z_value)
+        self.probe_arrows.setZValue(PROBE_ARROWS_Z)  # over the runs: the arrows start at the ball, which hid them
         self.probe_text.setZValue(40)
         self.off_map = OffMapItem()
         self.off_map.setZValue(39)

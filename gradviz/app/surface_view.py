@@ -1375,6 +1375,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._static_text: dict[str, TextLayer] = {}
         # the last frame's axis and colour bar label boxes, and the probe's tags, in logical pixels
         self.drawn_labels: tuple[tuple[QtCore.QRectF, ...], tuple[QtCore.QRectF, ...]] = ((), ())
+        self.drawn_legend = QtCore.QRectF()  # the probe's legend, as last drawn (logical pixels)
         self.exit_pointers: list[QtGui.QPolygonF] = []  # the pointers at runs that left the box, last drawn
         self._scene_revision = 0
         self._use_static_cache = True
@@ -1742,8 +1743,12 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         scale = self.presentation_scale
         balls = [square_around(ball, TrajectoryItem.BALL_SIZE * scale / 2)
                  for ball in to_pixels(self.trajectory_item.ball_points())]
-        placer = TagPlacer(painter, font, 5.0 * scale, left_of_bar,
-                           (square_around(point, ProbeOverlayItem.MARKER_SIZE * scale), *balls, *label_boxes))
+        line_height = QtGui.QFontMetricsF(font).height()
+        legend = LegendLayout(font, overlay.legend, line_height * 1.2, left_of_bar.width() - line_height * 1.2)
+        legend_box = QtCore.QRectF(QtCore.QPointF(line_height * 0.6, line_height * 0.6), legend.size)
+        placer = TagPlacer(painter, font, 5.0 * scale, left_of_bar,  # the tags keep off the legend (it hid one)
+                           (square_around(point, ProbeOverlayItem.MARKER_SIZE * scale), *balls, *label_boxes,
+                            legend_box))
         tags = []
         for line in overlay.slices:
             if line.tangent is None:
@@ -1764,9 +1769,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             tags.append(placer.place(line.label, end, direction, line.colour))
         placer.draw()
         self.drawn_labels = (tuple(label_boxes), tuple(tags))
-        line_height = QtGui.QFontMetricsF(font).height()
-        legend = LegendLayout(font, overlay.legend, line_height * 1.2, left_of_bar.width() - line_height * 1.2)
-        legend.paint(painter, QtCore.QPointF(line_height * 0.6, line_height * 0.6))
+        self.drawn_legend = legend_box
+        legend.paint(painter, legend_box.topLeft())
 
     # ---------------------------------------------------------------- camera
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
