@@ -1032,3 +1032,18 @@ def test_no_floor_tick_label_sits_at_the_foot_of_the_height_axis(make_main_windo
     assert heights and floor
     lowest = max(heights, key=lambda point: point[1])  # the height label nearest the floor
     assert min(math.hypot(x - lowest[0], y - lowest[1]) for x, y in floor) > 45.0  # "−1" was 39 pixels from "20"
+
+
+def test_a_presets_description_leaves_the_status_bar_when_another_formula_is_shown(make_main_window) -> None:
+    """A lesson opened right after start-up showed x² + 3y under the start-up example's description."""
+    from gradviz.core.presets import find_preset
+
+    window = make_main_window(None)
+    window.open_preset(find_preset("cubic-mixed"))
+    window.controller.wait()
+    assert window.statusBar().full_message() == find_preset("cubic-mixed").description  # its own formula: kept
+    window.open_scenario(find_preset("plane-x2-3y").scenario, wait=True)
+    assert window.statusBar().currentMessage() == ""
+    window.statusBar().showMessage("Something else.", 4000)
+    window.open_scenario(find_preset("bowl").scenario, wait=True)
+    assert window.statusBar().currentMessage() == "Something else."  # other messages stay their time

@@ -33,6 +33,7 @@ from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.syntax_help_dialog import SyntaxHelpDialog
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
+from gradviz.core.analysis import Analysis
 from gradviz.core.critical import critical_count
 from gradviz.core.errors import GradvizError
 from gradviz.core.notation import format_number, latex_equations
@@ -119,6 +120,8 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._enable_controls_with_a_formula()
         self.session.formula_changed.connect(self._enable_controls_with_a_formula)
+        self._described_formula = ""  # the formula of the preset whose description the status bar was given
+        self.session.formula_changed.connect(self._forget_description)
 
     def _enable_controls_with_a_formula(self, *_: object) -> None:
         """The domain and run controls wait (greyed) until a formula has been analysed: until then they hold nothing."""
@@ -374,6 +377,19 @@ class MainWindow(QMainWindow):
         self.current_path = None
         self.open_scenario(preset.scenario, keep_look=True)
         self.statusBar().showMessage(preset.description, 8000)
+        self._described_formula = preset.scenario.formula
+
+    def _forget_description(self, analysis: Analysis) -> None:
+        """Clear a preset's description from the status bar once another formula is shown (a lesson opened at once)."""
+        shown = self.statusBar().full_message()
+        if analysis.formula.text != self._described_formula and shown and shown in self._preset_descriptions():
+            self.statusBar().clearMessage()
+        self._described_formula = analysis.formula.text
+
+    @staticmethod
+    def _preset_descriptions() -> set[str]:
+        """Every preset's description."""
+        return {preset.description for preset in all_presets()}
 
     def open_file(self, path: str | os.PathLike[str]) -> bool:
         """Open a scenario or lesson file; a bad file leaves everything as it was and says why."""
