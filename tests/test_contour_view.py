@@ -833,3 +833,23 @@ def test_a_path_leaves_a_box_where_its_last_step_out_crosses_the_side():
     assert np.allclose(point, [0.5, 0.0])
     assert path_exit(path[:3], low, high) is None, "it ends inside"
     assert path_exit(np.array([[5.0, 5.0], [6.0, 6.0]]), low, high) is None, "it never was inside"
+
+
+def test_the_basins_legend_drops_its_title_before_the_places_its_colours_name(view, qtbot):
+    """Presenting at 1280 × 720 the two-minima legend read 'min', 'min': which colour was which minimum?"""
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    rows = (LegendRow("each start's end, η = 0.12", note=True),
+            LegendRow("min x = −1.34", (0.5, 0.7, 0.9, 1.0), short="min"),
+            LegendRow("min x = 1.27", (0.9, 0.6, 0.3, 1.0), short="min"))
+    view.set_basins(np.full((4, 4, 4), 200, dtype=np.uint8), (-2.0, 2.0), (-2.0, 2.0), rows)
+    seen = []
+    for width, height in ((900, 700), (520, 340), (420, 280), (330, 230), (260, 180), (160, 120)):
+        view.resize(width, height)
+        QtWidgets.QApplication.processEvents()
+        laid_out = view.basins_legend.legend_box(view.basins_legend.deviceTransform(view.viewportTransform()))
+        texts = () if laid_out is None else tuple(text for _row, text, *_ in laid_out[0].lines)
+        if not seen or seen[-1] != texts:
+            seen.append(texts)
+    full = ("each start's end, η = 0.12", "min x = −1.34", "min x = 1.27")
+    assert seen == [full, full[1:], ("min", "min"), ()]  # the places stay after the title goes, while they fit

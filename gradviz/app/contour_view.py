@@ -606,8 +606,8 @@ class BasinsLegendItem(ViewOverlayItem):
     def legend_box(self, transform: QtGui.QTransform) -> tuple[LegendLayout, QtCore.QRectF] | None:
         """The legend laid out, and its box in device pixels (None without rows, or on a map too small for it).
 
-        Where the whole legend would cover more than LEGEND_SHARE of the map, its rows are shortened (the places
-        and the title left out); if even those would, there is none.
+        Where the whole legend would cover more than LEGEND_SHARE of the map, its title is left out, then its
+        rows are shortened (their places left out too); if even those would, there is none.
         """
         if not self.rows:
             return None
@@ -622,8 +622,9 @@ class BasinsLegendItem(ViewOverlayItem):
         font = self.label_font()
         margin = 8.0 * self.pixel_scale
         swatch = QtGui.QFontMetricsF(font).height() * 1.2
+        untitled = tuple(row for row in self.rows if not row.note)  # each colour still names its place
         short = tuple(replace(row, text=row.short) for row in self.rows if row.short)
-        for rows in (self.rows, short):
+        for rows in (self.rows, untitled, short):
             legend = LegendLayout(font, rows, swatch, plot.width() * 0.7)
             if rows and legend.size.width() * legend.size.height() <= LEGEND_SHARE * plot.width() * plot.height():
                 top_left = QtCore.QPointF(plot.right() - margin - legend.size.width(), plot.top() + margin)
