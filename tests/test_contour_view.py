@@ -853,3 +853,16 @@ def test_the_basins_legend_drops_its_title_before_the_places_its_colours_name(vi
             seen.append(texts)
     full = ("each start's end, η = 0.12", "min x = −1.34", "min x = 1.27")
     assert seen == [full, full[1:], ("min", "min"), ()]  # the places stay after the title goes, while they fit
+
+
+def test_critical_points_names_keep_off_the_start_marker(view):
+    """Lesson nine's start sat on Himmelblau's maximum's name, which read 'ax'."""
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 - grid_y**2)
+    view.set_critical_points(np.array([[0.0, 0.0]]), ["maximum"])  # named above its mark first
+    transform = view.critical_points.deviceTransform(view.viewportTransform())
+    (name,) = view.critical_points.label_placer(transform).taken[1:]
+    above = transform.inverted()[0].map(name.center())
+    view.set_start_point(above.x(), above.y())  # the start where the name was
+    marker, _mark, moved = view.critical_points.label_placer(transform).taken
+    assert name.intersects(marker) and not moved.intersects(marker)

@@ -650,11 +650,12 @@ class BasinsLegendItem(ViewOverlayItem):
 class CriticalPointsItem(ViewOverlayItem):
     """Marks where the gradient is zero, each point with its kind's mark and name ("min", "max", "saddle", ...)."""
 
-    def __init__(self, legend: BasinsLegendItem | None = None) -> None:
-        """Start with no points; their names will keep off the legend."""
+    def __init__(self, legend: BasinsLegendItem | None = None, start_marker: pg.TargetItem | None = None) -> None:
+        """Start with no points; their names will keep off the legend and the start marker."""
         super().__init__()
         self.points: list[tuple[float, float, str]] = []
         self.legend = legend
+        self.start_marker = start_marker
         # The last placement of the names, with what it was for: placing sixty names takes 20 ms, and the item is
         # painted again whenever anything in the plot changes (an item cache would draw exports off by a subpixel).
         self._placed: tuple[tuple, NearTagPlacer] | None = None
@@ -681,15 +682,17 @@ class CriticalPointsItem(ViewOverlayItem):
     def label_placer(self, transform: QtGui.QTransform) -> NearTagPlacer:
         """The points' names placed beside their marks, where they fit (see place_critical_tags).
 
-        Kept until the points, the view's transform, the pixel scale or the legend change: the probe's tags ask at
-        every step. Names keep off the basins' legend (a name that finds no room is left out; its mark stays).
+        Kept until the points, the view's transform, the pixel scale, the legend or the start marker change: the
+        probe's tags ask at every step. Names keep off the basins' legend and the start marker (a name that finds no
+        room is left out; its mark stays).
         """
-        legend = self.legend.boxes(transform) if self.legend is not None else []
+        avoid = [*(self.legend.boxes(transform) if self.legend is not None else ()),
+                 *(marker_box(self.start_marker, transform) if self.start_marker is not None else ())]
         key = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), transform.dx(), transform.dy(),
-               self.pixel_scale, tuple(box.getRect() for box in legend))
+               self.pixel_scale, tuple(box.getRect() for box in avoid))
         if self._placed is None or self._placed[0] != key:
             placer = place_critical_tags(None, self.centres(transform), self.kinds(), self.pixel_scale,
-                                         self.label_font(), self.plot_rect(transform), legend)
+                                         self.label_font(), self.plot_rect(transform), avoid)
             self._placed = (key, placer)
         return self._placed[1]
 
@@ -709,6 +712,15 @@ class CriticalPointsItem(ViewOverlayItem):
         draw_critical_points(painter, self.centres(transform), self.kinds(), self.pixel_scale,
                              self.label_placer(transform))
         painter.restore()
+
+
+def marker_box(marker: pg.TargetItem, transform: QtGui.QTransform) -> tuple[QtCore.QRectF, ...]:
+    """A target marker's box in device pixels, while it shows (none otherwise)."""
+    if not marker.isVisible():
+        return ()
+    position = marker.pos()
+    centre = to_device(transform, np.array([[position.x(), position.y()]]))[0]
+    return (square_around(centre, marker.scale / 2),)
 
 
 def to_device(transform: QtGui.QTransform, points: np.ndarray) -> np.ndarray:
@@ -941,12 +953,7 @@ class ProbeTextItem(ViewOverlayItem):
 
     def _start_marker_box(self, transform: QtGui.QTransform) -> tuple[QtCore.QRectF, ...]:
         """The start marker's box in device pixels, while it shows (none otherwise)."""
-        marker = self._start_marker
-        if not marker.isVisible():
-            return ()
-        position = marker.pos()
-        centre = to_device(transform, np.array([[position.x(), position.y()]]))[0]
-        return (square_around(centre, marker.scale / 2),)
+        return marker_box(self._start_marker, transform)
 
     def _legend(self, transform: QtGui.QTransform, font: QtGui.QFont) -> LegendLayout | None:
         """The legend laid out to cover at most LEGEND_SHARE of the map.
@@ -1235,7 +1242,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.basins_legend = BasinsLegendItem()
         self.basins_legend.setZValue(38)
         self.plot_item.addItem(self.basins_legend, ignoreBounds=True)
-        self.critical_points = CriticalPointsItem(self.basins_legend)  # over the map, under the probe and the runs
+        self.critical_points = CriticalPointsItem(self.basins_legend, self.start_marker)  # under the probe, the runs
         self.critical_points.setZValue(6)
         self.plot_item.addItem(self.critical_points, ignoreBounds=True)
         self.probe_text = ProbeTextItem(self.probe_arrows, self.start_marker, self.critical_points, self.basins_legend,
@@ -1575,12 +1582,18 @@ class ContourView(pg.GraphicsLayoutWidget):
         finally:
             self._setting_start = False
         self.start_marker.show()
-        self.probe_text.update()  # its tags keep off the marker
+        self._start_marker_moved()
 
     def hide_start_point(self) -> None:
         """Remove the start marker."""
         self.start_marker.hide()
+        self._start_marker_moved()
+
+    def _start_marker_moved(self) -> None:
+        """The probe's tags and the critical points' names keep off the marker: have them placed again."""
         self.probe_text.update()
+        if self.critical_points.points:
+            self.critical_points.update()
 
     # ---------------------------------------------------------------- runs
     def set_trajectories(self, runs: Sequence[TrajectoryData]) -> None:
