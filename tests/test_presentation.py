@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QToolBar
 from gradviz.app.camera_link import camera_of
 from gradviz.app.presentation import remembered_presentation_scale, remembered_theme
 from gradviz.app.run_scheduler import SlicedRunScheduler
+from gradviz.app.shortcuts_help import action_help_text
 from gradviz.core.descent import MAX_STEP_BUDGET
 from gradviz.core.presets import find_preset
 
@@ -168,8 +169,14 @@ def test_help_lists_every_shortcut_once_by_menu_on_a_small_screen(make_main_wind
     for menu in ("File", "Edit", "Run", "View", "Lessons", "Help"):
         assert f"<b>{menu}</b>" in shown, menu
     keyed = [action for action in window.actions() if action.shortcuts()]
-    assert sum(shown.count(f"<td style='white-space:nowrap'>{action.text().replace('&', '')}</td>")
+    assert sum(shown.count(f"<td style='white-space:nowrap'>{action_help_text(action)}</td>")
                for action in keyed) == len(keyed), "each once"
+    window.session.update_run(0, lr=0.05)  # an edit: Undo's text names it, the list does not
+    window.edit_history.record()
+    assert window.edit_history.undo_action.text().startswith("&Undo ")
+    dialog.close()
+    next(action for action in window.actions() if action.text() == "Keyboard shortcuts").trigger()
+    assert "<td style='white-space:nowrap'>Undo the last edit</td>" in window.shortcuts_dialog.label.text()
     assert dialog.sizeHint().height() < 700 and dialog.sizeHint().width() < 1280, "it fits a 1280×720 projector"
 
 

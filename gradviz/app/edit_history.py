@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QKeySequence
 
 from gradviz.app.actions import ActionFactory
+from gradviz.app.shortcuts_help import HELP_NAME
 from gradviz.core.history import EditHistory, change_name, edited_part
 from gradviz.core.scenario import Scenario
 
@@ -39,6 +40,8 @@ class UndoKeeper(QObject):
         self._timer.timeout.connect(self.record)
         self.undo_action = make_action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = make_action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        for action, name in ((self.undo_action, "Undo the last edit"), (self.redo_action, "Redo what was undone")):
+            action.setProperty(HELP_NAME, name)  # their texts name the edit at hand ("Undo 5 settings")
         session = self._session
         for signal in (session.formula_changed, session.plot_changed, session.field_changed, session.runs_changed,
                        session.view_changed):

@@ -18,6 +18,14 @@ def _keys(action: QAction) -> str:
     return " / ".join(key.toString(QKeySequence.SequenceFormat.NativeText) for key in action.shortcuts())
 
 
+HELP_NAME = "help_name"  # an action's property: what the keys list calls it, where its text changes (Undo 5 settings)
+
+
+def action_help_text(action: QAction) -> str:
+    """What an action does, for the keys list: its help name if it has one, else its text."""
+    return str(action.property(HELP_NAME) or action.text()).replace("&", "")
+
+
 def _menu_actions(menu: QMenu) -> Iterable[QAction]:
     """The actions of a menu and of its submenus, in menu order."""
     for action in menu.actions():
@@ -38,10 +46,10 @@ def shortcut_groups(menu_bar: QMenuBar, window: QWidget) -> list[tuple[str, list
         for action in _menu_actions(top.menu()):
             if action.shortcuts() and id(action) not in listed:
                 listed.add(id(action))
-                rows.append((_keys(action), action.text().replace("&", "")))
+                rows.append((_keys(action), action_help_text(action)))
         if rows:
             groups.append((top.text().replace("&", ""), rows))
-    others = [(_keys(action), action.text().replace("&", "")) for action in window.actions()
+    others = [(_keys(action), action_help_text(action)) for action in window.actions()
               if action.shortcuts() and id(action) not in listed]
     return [*groups, (OTHER_GROUP, others)] if others else groups
 
