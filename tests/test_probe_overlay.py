@@ -486,3 +486,20 @@ def test_the_3d_probe_tags_keep_off_the_legend(make_main_window) -> None:
     _labels, tags = view.drawn_labels
     assert len(tags) == 2 and not view.drawn_legend.isEmpty()
     assert not any(tag.intersects(view.drawn_legend) for tag in tags)
+
+
+def test_no_right_angle_mark_is_left_beside_an_arrow_too_short_to_draw(make_main_window) -> None:
+    """Near the end of a run the ∇f arrow was too short to draw, but its right-angle mark still floated there."""
+    window = make_main_window("himmelblau", size=(1280, 720))
+    session, arrows = window.session, window.contour_view.probe_arrows
+    session.set_presentation_scale(1.6)  # a small map, presenting: arrows fall below the shortest drawn sooner
+    session.set_probe(None)  # following the ball
+    transform = arrows.deviceTransform(window.contour_view.viewportTransform())
+    shown = []
+    for step in range(session.last_step + 1):
+        session.set_step(step)
+        tail, tip = arrows.arrow_pixels(transform)[-1]
+        long_enough = float(np.hypot(*(tip - tail))) >= arrows.SHORTEST * arrows.pixel_scale
+        shown.append((arrows.overlay.right_angle is not None, long_enough, arrows.right_angle_shown(transform)))
+    assert (True, True, True) in shown and (True, False, False) in shown  # a mark only beside an arrow drawn
+    assert all(drawn == (has_mark and long_enough) for has_mark, long_enough, drawn in shown)

@@ -803,6 +803,13 @@ class ProbeArrowsItem(ViewOverlayItem):
             return []
         return [tuple(to_device(transform, np.array([arrow.tail, arrow.tip]))) for arrow in self.overlay.arrows]
 
+    def right_angle_shown(self, transform: QtGui.QTransform) -> bool:
+        """Whether the right-angle mark is drawn: there is one, beside a ∇f arrow long enough to be drawn."""
+        if self.overlay is None or self.overlay.right_angle is None:
+            return False
+        tail, tip = self.arrow_pixels(transform)[-1]
+        return float(np.hypot(*(tip - tail))) >= self.SHORTEST * self.pixel_scale
+
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
         """Right-angle mark, arrows (halo, fill, dark edge), then the point."""
         overlay = self.overlay
@@ -814,7 +821,7 @@ class ProbeArrowsItem(ViewOverlayItem):
         painter.resetTransform()
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         centre = to_device(transform, np.array([overlay.point]))[0]
-        if overlay.right_angle is not None:
+        if self.right_angle_shown(transform):
             self._paint_right_angle(painter, transform, centre)
         for arrow, (tail, tip) in zip(overlay.arrows, self.arrow_pixels(transform), strict=True):
             if np.hypot(*(tip - tail)) < self.SHORTEST * scale:
