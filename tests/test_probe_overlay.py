@@ -503,3 +503,24 @@ def test_no_right_angle_mark_is_left_beside_an_arrow_too_short_to_draw(make_main
         shown.append((arrows.overlay.right_angle is not None, long_enough, arrows.right_angle_shown(transform)))
     assert (True, True, True) in shown and (True, False, False) in shown  # a mark only beside an arrow drawn
     assert all(drawn == (has_mark and long_enough) for has_mark, long_enough, drawn in shown)
+
+
+@pytest.mark.parametrize("lesson", range(3))
+def test_presenting_the_probe_legend_keeps_off_the_arrows(make_main_window, lesson) -> None:
+    """Presenting at 1280 × 720, the map's legend lay on ∂f/∂y's head and the ∇f arrow (lesson two's first scene)."""
+    from gradviz.app.view_common import segment_boxes
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window(None, size=(1280, 720))
+    window.presentation.enter()
+    window.resize(1280, 720)  # no window manager here: full screen does not resize the window
+    window.lesson_player.open_lesson(shipped_lessons()[lesson])
+    window.controller.wait()
+    QApplication.processEvents()
+    view = window.contour_view
+    view.grab()
+    transform = view.probe_text.deviceTransform(view.viewportTransform())
+    shafts = [box for tail, tip in view.probe_arrows.arrow_pixels(transform)
+              for box in segment_boxes(tail, tip, 6.0, 0.0)]
+    assert not view.probe_text.legend_rect.isEmpty()
+    assert not any(view.probe_text.legend_rect.intersects(shaft) for shaft in shafts)

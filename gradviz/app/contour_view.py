@@ -918,13 +918,12 @@ class ProbeTextItem(ViewOverlayItem):
             self.legend_rect = QtCore.QRectF(self._legend_corner(transform, legend.size.width(),
                                                                  legend.size.height()), legend.size)
             legend.paint(painter, self.legend_rect.topLeft())
-        arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
-        shafts = [box for _arrow, (tail, tip) in arrows if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale
-                  for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale)]
         avoid = (square_around(point, POINT_CLEARANCE * scale), *((self.legend_rect,) if legend else ()),
                  *self._start_marker_box(transform), *self._ball_boxes(transform),
-                 *self._critical_points.boxes(transform), *self._basins_legend.boxes(transform), *shafts)
+                 *self._critical_points.boxes(transform), *self._basins_legend.boxes(transform),
+                 *self._shaft_boxes(transform))
         placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
+        arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
         for index, (arrow, (tail, tip)) in enumerate(reversed(arrows)):  # ∇f first: it gets the place it asks for
             length = float(np.hypot(*(tip - tail)))
             if length >= ProbeArrowsItem.SHORTEST * scale and arrow.label:  # the partials' tags only where they fit
@@ -1000,19 +999,28 @@ class ProbeTextItem(ViewOverlayItem):
             normal = -normal
         placer.place(overlay.tangent_label, anchor, normal, overlay.colour)
 
+    def _shaft_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
+        """Boxes along each probe arrow that is drawn, in device pixels (tags and the legend keep off them)."""
+        scale = self.pixel_scale
+        return [box for tail, tip in self._arrows.arrow_pixels(transform)
+                if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale
+                for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale)]
+
     def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float) -> QtCore.QPointF:
         """The top-left of the legend in the corner of the plot that covers least, the farthest from the point of those.
 
         Covered, the room the point's tags take counts twice, each of the runs' balls, the start marker (which a
-        lecturer drags) and the marked critical points once, and over a curve each CURVE_SHARE_OF_A_MARK of its
-        drawn points once (the two-minima curve's deeper minimum was under the legend).
+        lecturer drags), the marked critical points and each stretch of the probe's arrows once, and over a curve
+        each CURVE_SHARE_OF_A_MARK of its drawn points once (the two-minima curve's deeper minimum was under the
+        legend).
         """
         plot = self.plot_rect(transform)
         left, right, top, bottom = plot.left(), plot.right(), plot.top(), plot.bottom()
         margin = 8.0 * self.pixel_scale
         point = to_device(transform, np.array([self.overlay.point]))[0]
         markers = [*self._ball_boxes(transform), *self._start_marker_box(transform),
-                   *self._critical_points.mark_boxes(transform), *self._basins_legend.boxes(transform)]
+                   *self._critical_points.mark_boxes(transform), *self._basins_legend.boxes(transform),
+                   *self._shaft_boxes(transform)]
         tags_room = square_around(point, TAGS_ROOM * self.pixel_scale)
         curve = self._curve_pixels(transform)
 
