@@ -200,7 +200,7 @@ def run_descend(args: argparse.Namespace) -> int:
     """Run gradient descent from a start point and print every step."""
     from gradviz.core.analysis import analyze
     from gradviz.core.descent import run_descent
-    from gradviz.core.notation import format_number, partial_label
+    from gradviz.core.notation import for_function, format_number, partial_label
 
     analysis = analyze(args.formula)
     formula = analysis.formula
@@ -241,7 +241,7 @@ def run_descend(args: argparse.Namespace) -> int:
         rows.append([str(step.k), *(format_number(v) for v in step.point), format_number(step.value),
                      *(format_number(g) for g in step.gradient)])
     print(_table(rows))
-    print(f"stop: {run.message}")
+    print(f"stop: {for_function(run.message, formula.name)}")
     return 0
 
 

@@ -1047,3 +1047,14 @@ def test_a_presets_description_leaves_the_status_bar_when_another_formula_is_sho
     window.statusBar().showMessage("Something else.", 4000)
     window.open_scenario(find_preset("bowl").scenario, wait=True)
     assert window.statusBar().currentMessage() == "Something else."  # other messages stay their time
+
+
+def test_the_readout_and_runs_panel_call_the_function_by_its_name(make_main_window) -> None:
+    """L(w₁, w₂): the readout said 'converged at step 1 (|∇f| = 0 …)' beside ∇L and |∇L|."""
+    window = make_main_window("shifted-bowl")  # L(w1, w2) = (w1 − 3)² + (w2 + 1)²
+    session = window.session
+    session.update_run(0, max_steps=500)
+    session.wait_for_runs()
+    session.set_step(session.last_step)
+    assert session.runs[0].run.stop_reason == "converged" and "|∇f|" in session.runs[0].run.message
+    assert "|∇L| = " in window.stepper.readout.plain_text() and "∇f" not in window.stepper.readout.plain_text()

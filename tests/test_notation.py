@@ -384,3 +384,14 @@ def test_substituted_update_in_latex_and_html() -> None:
 
 def test_names_print_as_unicode_math() -> None:
     assert [unicode_name(name) for name in ("w1", "theta", "x_2", "f")] == ["w₁", "θ", "x₂", "f"]
+
+
+def test_a_runs_message_calls_the_function_by_its_name() -> None:
+    from gradviz.core.notation import for_function
+
+    assert for_function("converged at step 1 (|∇f| = 0 < 1e-06): a minimum", "L") == (
+        "converged at step 1 (|∇L| = 0 < 1e-06): a minimum")
+    assert for_function("diverged at step 6: f grew as the wrong sign climbed, to 3.65e15", "loss") == (
+        "diverged at step 6: loss grew as the wrong sign climbed, to 3.65e15")
+    assert for_function("f overflowed", "L") == "L overflowed"  # not 'Loverflowed' nor 'overLlowed'
+    assert for_function("Newton's step H⁻¹∇f is undefined (inf)", "g") == "Newton's step H⁻¹∇g is undefined (inf)"

@@ -42,7 +42,7 @@ from gradviz.core.comparisons import (
 )
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.descent import OPTIMIZER_TITLES
-from gradviz.core.notation import format_number
+from gradviz.core.notation import for_function, format_number
 from gradviz.core.scenario import RunSpec
 from gradviz.core.session import Session
 
@@ -188,6 +188,7 @@ class RunsPanel(QWidget):
         """List every run with its outcome."""
         self._filling = True
         self.tree.clear()
+        name = self._session.analysis.formula.name if self._session.analysis is not None else "f"
         for index, result in enumerate(self._session.runs):
             spec = result.spec
             item = QTreeWidgetItem([spec.label or f"run {index + 1}", OPTIMIZER_TITLES[spec.optimizer],
@@ -196,9 +197,10 @@ class RunsPanel(QWidget):
             item.setToolTip(0, spec.label or f"run {index + 1}")
             if spec.sign == "wrong":
                 item.setForeground(3, QColor(WRONG_SIGN_COLOUR))
-            outcome = QTreeWidgetItem(item, [f"    {result.run.message}"])
+            message = for_function(result.run.message, name)
+            outcome = QTreeWidgetItem(item, [f"    {message}"])
             outcome.setForeground(0, QColor(OUTCOME_COLOURS.get(result.run.stop_reason, MUTED_COLOUR)))
-            outcome.setToolTip(0, result.run.message)
+            outcome.setToolTip(0, message)
             outcome.setFlags(Qt.ItemFlag.ItemIsEnabled)  # part of its run's entry, not a run to select
             self.tree.addTopLevelItem(item)
             outcome.setFirstColumnSpanned(True)

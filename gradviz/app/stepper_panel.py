@@ -28,7 +28,7 @@ from gradviz.app.entry_keys import hands_keys_back
 from gradviz.app.presenters import run_colour
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
-from gradviz.core.notation import format_number, point_text
+from gradviz.core.notation import for_function, format_number, point_text
 from gradviz.core.scenario import MAX_STEPS
 from gradviz.core.session import Session
 
@@ -415,7 +415,7 @@ class StepperPanel(QWidget):
             norm = math.sqrt(sum(g * g for g in record.gradient))
             status = ""  # why it stopped, once it has: in full for one run, in a word for several (the Runs panel
             if state.finished:  # gives each in full), whose lines would run past the panel
-                status = result.run.message if len(session.runs) == 1 else result.run.outcome
+                status = for_function(result.run.message, name) if len(session.runs) == 1 else result.run.outcome
             update = self._update_text(result.spec.optimizer, result.spec.sign == "correct", name)
             which = ""
             if len(session.runs) > 1:  # say which run each line is, in the run's colour

@@ -26,6 +26,7 @@ import functools
 import html
 import itertools
 import math
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -812,6 +813,14 @@ def gradient_label(function_name: str, style: Style = "unicode") -> str:
     """The gradient label ∇f (\\nabla f in LaTeX)."""
     printer = _printer(style)
     return printer.nabla + printer.label_join + printer.symbol_markup(function_name)
+
+
+FUNCTION_IN_MESSAGES = re.compile(r"(?<![A-Za-z_])f(?![A-Za-z_(])")  # the runs' messages call the function f
+
+
+def for_function(message: str, function_name: str) -> str:
+    """A run's message with its function called by its name: 'L fell without end', '|∇L| = 3e−07 < 1e−06'."""
+    return message if function_name == "f" else FUNCTION_IN_MESSAGES.sub(function_name, message)
 
 
 def substituted_update(

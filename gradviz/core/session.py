@@ -14,7 +14,7 @@ from gradviz.core.errors import DescentError, FormulaError
 from gradviz.core.events import Signal
 from gradviz.core.grid import Domain, GridField, evaluate_grid
 from gradviz.core.height_scale import round_step
-from gradviz.core.notation import format_number
+from gradviz.core.notation import for_function, format_number
 from gradviz.core.runs import RunBatch, RunResult
 from gradviz.core.scenario import (
     MAX_PRESENTATION_SCALE,
@@ -375,7 +375,7 @@ class Session:
         self._run_request = None
         current = self._runs_analysis is request.analysis and self._runs_axes == request.axes
         if isinstance(outcome, DescentError):
-            self.notice.emit(f"{RUN_REFUSED}: {outcome}")
+            self.notice.emit(f"{RUN_REFUSED}: {for_function(str(outcome), request.analysis.formula.name)}")
             if current:  # keep the runs shown, and the settings they were computed with
                 if request.fallback_specs is not None:
                     self.run_specs = request.fallback_specs
