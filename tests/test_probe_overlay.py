@@ -524,3 +524,17 @@ def test_presenting_the_probe_legend_keeps_off_the_arrows(make_main_window, less
               for box in segment_boxes(tail, tip, 6.0, 0.0)]
     assert not view.probe_text.legend_rect.isEmpty()
     assert not any(view.probe_text.legend_rect.intersects(shaft) for shaft in shafts)
+
+
+def test_the_3d_probe_marker_is_not_drawn_once_the_point_leaves_the_box(make_main_window) -> None:
+    """The saddle's escape run left the plot (y = 11.9): its probe ring floated above the colour bar."""
+    window = make_main_window("saddle", size=(1280, 720))
+    session = window.session
+    session.update_run(0, start={"x": 0.0, "y": 0.5}, lr=0.2, max_steps=12)
+    session.wait_for_runs()
+    session.set_probe(None)
+    item = window.surface_view.probe_item
+    session.set_step(0)
+    assert item.marker_shown()
+    session.set_step(session.last_step)
+    assert abs(session.runs[0].run.steps[-1].point[1]) > 3.0 and not item.marker_shown()

@@ -1093,6 +1093,13 @@ class ProbeOverlayItem(ShadedItem):
         self._pending = self.scene_vertices.astype(np.float32)
         self.update()
 
+    def marker_shown(self) -> bool:
+        """Whether the probe point's marker is drawn: there is one, inside the box (a run gone off it floated one)."""
+        if self.marker is None:
+            return False
+        position = self.scene_vertices[self.marker]
+        return bool(np.all(position >= np.array(self._low)) and np.all(position <= np.array(self._high)))
+
     def _draw(self, stroke: OverlayStroke, colour: Sequence[float], width: float) -> None:
         """Draw one stroke in one colour, lines at this width (logical pixels), with the boxed program bound."""
         GL.glUniform4f(self._colour_location, *colour)
@@ -1172,7 +1179,7 @@ class ProbeOverlayItem(ShadedItem):
                 self._draw_outlined(stroke, smooth)
         VertexBuffer.unbind_attributes([0])
         GL.glUseProgram(0)
-        if self.marker is not None:
+        if self.marker_shown():
             self._draw_marker()
         self.set_line_width(1.0)
         if smooth:
