@@ -276,6 +276,23 @@ def test_the_caption_says_why_the_run_stopped_once_it_has(window, tmp_path) -> N
     assert green_in_caption(last) > 50
 
 
+def test_the_caption_names_labelled_runs_as_the_readout_does(window) -> None:
+    """A lesson's runs ('small η', 'large η') were told apart in the caption by their colours alone."""
+    from dataclasses import replace
+
+    session = window.session
+    session.set_runs([replace(session.run_specs[0], label="small η"), replace(session.run_specs[0], lr=0.3)])
+    session.wait_for_runs()
+    caption = Caption(session, (1280, 720))
+    first, second = ([segment.text for segment in caption.run_line(session, index)] for index in (0, 1))
+    assert first[:3] == ["●", "small η", "step 0 / 29"]
+    assert second[1:3] == ["", f"step 0 / {len(session.runs[1].run.steps) - 1}"]
+    assert len({len(first), len(second)}) == 1  # the name's column is kept for both, aligned
+    session.set_runs([replace(spec, label="") for spec in session.run_specs])
+    session.wait_for_runs()
+    assert [segment.text for segment in Caption(session, (1280, 720)).run_line(session, 0)][1].startswith("step")
+
+
 def test_an_exported_legend_names_no_keys(make_main_window) -> None:
     shown = make_main_window("exercise-loss")
     axis = shown.session.plot.axes[0]

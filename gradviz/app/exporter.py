@@ -267,7 +267,10 @@ class Caption:
         return free[0] if len(free) == 1 else f"({', '.join(free)})"
 
     def run_line(self, session: Session, index: int, step_index: int | None = None) -> list[CaptionSegment]:
-        """The caption line of run `index` at its current step (or at step_index); at its last, why it stopped."""
+        """The caption line of run `index` at its current step (or at step_index); at its last, why it stopped.
+
+        Where any run has a label (a lesson's "small η"), each line gives its run's, as the window's readout does.
+        """
         result = session.runs[index]
         spec = result.spec
         if step_index is None:
@@ -282,6 +285,8 @@ class Caption:
             rule = f"{OPTIMIZER_TITLES.get(spec.optimizer, spec.optimizer)}, {operator}∇{name}"
         text = QtGui.QColor(TEXT_COLOUR)
         segments = [CaptionSegment("●", QtGui.QColor.fromRgbF(*run_colour(index)))] if len(session.runs) > 1 else []
+        if any(other.spec.label for other in session.runs):  # the runs' names, as the window's readout gives them
+            segments.append(CaptionSegment(spec.label, text))
         segments += [
             CaptionSegment(f"step {step_index} / {last}", text),
             CaptionSegment(f"η = {format_number(spec.lr)}", text),
