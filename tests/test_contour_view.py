@@ -866,3 +866,21 @@ def test_critical_points_names_keep_off_the_start_marker(view):
     view.set_start_point(above.x(), above.y())  # the start where the name was
     marker, _mark, moved = view.critical_points.label_placer(transform).taken
     assert name.intersects(marker) and not moved.intersects(marker)
+
+
+def test_critical_points_names_keep_off_the_runs_paths(view):
+    """The saddle trap's run ends on x² − y²'s saddle along y = 0, right where the name 'saddle' went."""
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 - grid_y**2)
+    view.set_critical_points(np.array([[0.0, 0.0]]), ["saddle"])  # named to the right of its mark first
+    transform = view.critical_points.deviceTransform(view.viewportTransform())
+    (alone,) = view.critical_points.label_placer(transform).taken[1:]
+    path = np.column_stack([np.linspace(1.8, 0.0, 12), np.zeros(12), np.zeros(12)])
+    view.set_trajectories([TrajectoryData(points=path, colour=(0.9, 0.4, 0.1, 1.0), current_index=0)])
+    placer = view.critical_points.label_placer(transform)
+    (name,) = placer.taken[-1:]
+    line = QtCore.QRectF(view.data_to_widget(0.0, 0.0), view.data_to_widget(1.8, 0.0)).normalized().adjusted(
+        0.0, -1.0, 0.0, 1.0)
+    assert alone.intersects(line) and not name.intersects(line)
+    view.set_current_index(11)  # playing the run does not move the name
+    assert view.critical_points.label_placer(transform) is placer

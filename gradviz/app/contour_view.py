@@ -58,6 +58,10 @@ BACKGROUND = QtGui.QColor(255, 255, 255)
 # 100 ms for the lines of a 200² map at the presentation scale's 1.6 pixels, against 1 ms opaque).
 LINE_COLOUR = QtGui.QColor(20, 20, 30)
 LINE_OPACITY = 115 / 255
+PATH_REACH = 4.0  # marks' sizes: a run's path this near a critical point's mark is kept clear of its name…
+PATH_CHUNK = 10.0  # …in boxes along it this many pixels long…
+PATH_PAD = 2.0  # …padded this much…
+MOST_PATH_BOXES = 400  # …at most this many in all (each name tries two dozen places against every one)
 PROBE_ARROWS_Z = 30  # above the runs' items (20 and up), below the probe's tags (40) and the start marker (50)
 ARROW_CHUNK = 24.0  # pixels of a probe arrow each box the tags keep off covers…
 ARROW_PAD = 2.0  # …padded this much (less than the tags' gap, so a tag still sits right at its own arrow's tip)
@@ -656,6 +660,8 @@ class CriticalPointsItem(ViewOverlayItem):
         self.points: list[tuple[float, float, str]] = []
         self.legend = legend
         self.start_marker = start_marker
+        self._paths: tuple[np.ndarray, ...] = ()  # the runs' whole paths (n, 2), in data coordinates
+        self._paths_revision = 0
         # The last placement of the names, with what it was for: placing sixty names takes 20 ms, and the item is
         # painted again whenever anything in the plot changes (an item cache would draw exports off by a subpixel).
         self._placed: tuple[tuple, NearTagPlacer] | None = None
@@ -665,6 +671,28 @@ class CriticalPointsItem(ViewOverlayItem):
         self.points = list(points)
         self._placed = None
         self.update()
+
+    def set_paths(self, paths: Sequence[np.ndarray]) -> None:
+        """Keep the names off these runs' paths ((n, 2) each, data coordinates): the whole of each, not only up to
+        the current step, so that playing a run does not move them."""
+        self._paths = tuple(paths)
+        self._paths_revision += 1
+        if self.points:
+            self.update()
+
+    def path_boxes(self, transform: QtGui.QTransform, centres: np.ndarray) -> list[QtCore.QRectF]:
+        """Boxes along the runs' paths where they pass near a mark, in device pixels (the names keep off them)."""
+        reach = PATH_REACH * CRITICAL_MARKER_PIXELS * self.pixel_scale
+        boxes: list[QtCore.QRectF] = []
+        for path in self._paths:
+            pixels = to_device(transform, path)
+            if len(pixels) < 2 or len(centres) == 0:
+                continue
+            near = np.min(np.hypot(*(pixels[:, None, :] - centres[None, :, :]).transpose(2, 0, 1)), axis=1) < reach
+            for index in np.flatnonzero(near[:-1] | near[1:]):
+                boxes += segment_boxes(pixels[index], pixels[index + 1], PATH_CHUNK * self.pixel_scale,
+                                       PATH_PAD * self.pixel_scale)
+        return boxes[:MOST_PATH_BOXES]
 
     def centres(self, transform: QtGui.QTransform) -> np.ndarray:
         """The points in device pixels, shape (n, 2)."""
@@ -689,10 +717,11 @@ class CriticalPointsItem(ViewOverlayItem):
         avoid = [*(self.legend.boxes(transform) if self.legend is not None else ()),
                  *(marker_box(self.start_marker, transform) if self.start_marker is not None else ())]
         key = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), transform.dx(), transform.dy(),
-               self.pixel_scale, tuple(box.getRect() for box in avoid))
+               self.pixel_scale, tuple(box.getRect() for box in avoid), self._paths_revision)
         if self._placed is None or self._placed[0] != key:
-            placer = place_critical_tags(None, self.centres(transform), self.kinds(), self.pixel_scale,
-                                         self.label_font(), self.plot_rect(transform), avoid)
+            centres = self.centres(transform)
+            placer = place_critical_tags(None, centres, self.kinds(), self.pixel_scale, self.label_font(),
+                                         self.plot_rect(transform), [*avoid, *self.path_boxes(transform, centres)])
             self._placed = (key, placer)
         return self._placed[1]
 
@@ -1633,11 +1662,14 @@ class ContourView(pg.GraphicsLayoutWidget):
 
     def _redraw_runs(self) -> None:
         """Give every run its points in the current mode and show them up to their current index."""
+        paths = []
         for run, items in zip(self._runs, self.run_items, strict=True):
             points = np.asarray(run.points, dtype=np.float64)
             y_column = points[:, -1] if self._curve_mode else points[:, 1]
             items.set_points(points[:, 0], y_column)
             items.show_up_to(resolve_index(run.current_index, len(points)))
+            paths.append(np.column_stack([points[:, 0], y_column]))
+        self.critical_points.set_paths(paths)
         self._show_balls()
 
     def _show_balls(self) -> None:
