@@ -58,10 +58,10 @@ BACKGROUND = QtGui.QColor(255, 255, 255)
 # 100 ms for the lines of a 200² map at the presentation scale's 1.6 pixels, against 1 ms opaque).
 LINE_COLOUR = QtGui.QColor(20, 20, 30)
 LINE_OPACITY = 115 / 255
-PATH_REACH = 4.0  # marks' sizes: a run's path this near a critical point's mark is kept clear of its name…
-PATH_CHUNK = 10.0  # …in boxes along it this many pixels long…
+PATH_REACH = 3.5  # marks' sizes: a run's path this near a critical point's mark is kept clear of its name…
+PATH_CHUNK = 16.0  # …in boxes along it this many pixels long…
 PATH_PAD = 2.0  # …padded this much…
-MOST_PATH_BOXES = 400  # …at most this many in all (each name tries two dozen places against every one)
+MOST_PATH_BOXES = 200  # …at most this many in all (each name tries two dozen places against every one)
 PROBE_ARROWS_Z = 30  # above the runs' items (20 and up), below the probe's tags (40) and the start marker (50)
 ARROW_CHUNK = 24.0  # pixels of a probe arrow each box the tags keep off covers…
 ARROW_PAD = 2.0  # …padded this much (less than the tags' gap, so a tag still sits right at its own arrow's tip)
@@ -686,13 +686,17 @@ class CriticalPointsItem(ViewOverlayItem):
         boxes: list[QtCore.QRectF] = []
         for path in self._paths:
             pixels = to_device(transform, path)
+            pixels = pixels[np.isfinite(pixels).all(axis=1)]
             if len(pixels) < 2 or len(centres) == 0:
                 continue
+            pixels = simplify_polyline(pixels, PATH_PAD * self.pixel_scale)  # a run's many small steps: a few lines
             near = np.min(np.hypot(*(pixels[:, None, :] - centres[None, :, :]).transpose(2, 0, 1)), axis=1) < reach
             for index in np.flatnonzero(near[:-1] | near[1:]):
                 boxes += segment_boxes(pixels[index], pixels[index + 1], PATH_CHUNK * self.pixel_scale,
                                        PATH_PAD * self.pixel_scale)
-        return boxes[:MOST_PATH_BOXES]
+                if len(boxes) >= MOST_PATH_BOXES:
+                    return boxes[:MOST_PATH_BOXES]
+        return boxes
 
     def centres(self, transform: QtGui.QTransform) -> np.ndarray:
         """The points in device pixels, shape (n, 2)."""

@@ -528,9 +528,11 @@ class TagPlacer:
         tag is left out (None) rather than cover another or stray out of the bounds (a small map has no room).
         """
         first = first_inside = first_clear = None
+        area = self._reach(text, anchor)  # every candidate lies in it: only what is taken there can be in the way
+        nearby = [other for other in self.taken if other.intersects(area)]
         for box in self._candidates(text, anchor, direction):
             first = first or box
-            clear = not any(box.intersects(other) for other in self.taken)
+            clear = not any(box.intersects(other) for other in nearby)
             if self.bounds.contains(box):
                 if clear:
                     break
@@ -561,11 +563,22 @@ class TagPlacer:
         for text, box, colour in self._tags:
             paint_tag(painter, self._bold_font, text, box, colour)
 
+    def _reach(self, text: str, anchor: np.ndarray) -> QtCore.QRectF:
+        """The box holding every place _candidates offers the tag around this anchor."""
+        width, box_height, half_width, half_height = self._tag_sizes(text)
+        farthest = self.gap * max(self.REACHES) + half_width + half_height
+        across, down = farthest + width / 2, farthest + box_height / 2
+        return QtCore.QRectF(float(anchor[0]) - across, float(anchor[1]) - down, 2 * across, 2 * down)
+
+    def _tag_sizes(self, text: str) -> tuple[float, float, float, float]:
+        """A tag's box (bold text on a small patch): its width and height, and the half sizes its distance uses."""
+        advance, height, pad = _tag_extent(self._font_description, text)
+        width, box_height = advance + 2 * pad, height + pad
+        return width, box_height, width / 2, height * 0.61
+
     def _candidates(self, text: str, anchor: np.ndarray, direction: np.ndarray) -> Iterator[QtCore.QRectF]:
         """The tag's boxes at each reach and turn, nearest first."""
-        advance, height, pad = _tag_extent(self._font_description, text)
-        width, box_height = advance + 2 * pad, height + pad  # a tag's box: bold text on a small patch
-        half_width, half_height = width / 2, height * 0.61
+        width, box_height, half_width, half_height = self._tag_sizes(text)
         dx, dy = float(direction[0]), float(direction[1])
         x, y = float(anchor[0]), float(anchor[1])
         for reach in self.REACHES:
