@@ -538,3 +538,20 @@ def test_the_3d_probe_marker_is_not_drawn_once_the_point_leaves_the_box(make_mai
     assert item.marker_shown()
     session.set_step(session.last_step)
     assert abs(session.runs[0].run.steps[-1].point[1]) > 3.0 and not item.marker_shown()
+
+
+def test_no_probe_dot_is_drawn_over_the_ball_it_follows(make_main_window) -> None:
+    """With the arrows over the ball, the probe's white dot sat on it too: the ball marks the point already."""
+    from gradviz.app.presenters import run_colour
+
+    window = make_main_window("himmelblau")
+    window.session.set_probe(None)
+    window.session.set_step(5)
+    view = window.contour_view
+    image = qimage_to_array(view.grab().toImage())
+    transform = view.probe_arrows.deviceTransform(view.viewportTransform())
+    centre = to_device(transform, np.array([view.probe_arrows.overlay.point]))[0]
+    up_right = centre + np.array([1.0, -1.0]) * 0.3 * ContourView.BALL_SIZE / 2  # away from the arrows, inside the dot
+    pixel = image[round(float(up_right[1])), round(float(up_right[0])), :3].astype(float)
+    ball = 255 * np.array(run_colour(0)[:3])
+    assert np.abs(pixel - ball).max() < 90 and pixel.min() < 150, pixel  # the ball's (shaded) orange, not the white dot
