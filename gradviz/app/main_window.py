@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._enable_controls_with_a_formula()
         self.session.formula_changed.connect(self._enable_controls_with_a_formula)
-        self._described_formula = ""  # the formula of the preset whose description the status bar was given
+        self._described = ("", "")  # the formula of the preset last opened, and its description while shown
         self.session.formula_changed.connect(self._forget_description)
 
     def _enable_controls_with_a_formula(self, *_: object) -> None:
@@ -377,19 +377,15 @@ class MainWindow(QMainWindow):
         self.current_path = None
         self.open_scenario(preset.scenario, keep_look=True)
         self.statusBar().showMessage(preset.description, 8000)
-        self._described_formula = preset.scenario.formula
+        self._described = (preset.scenario.formula, preset.description)
 
     def _forget_description(self, analysis: Analysis) -> None:
         """Clear a preset's description from the status bar once another formula is shown (a lesson opened at once)."""
-        shown = self.statusBar().full_message()
-        if analysis.formula.text != self._described_formula and shown and shown in self._preset_descriptions():
-            self.statusBar().clearMessage()
-        self._described_formula = analysis.formula.text
-
-    @staticmethod
-    def _preset_descriptions() -> set[str]:
-        """Every preset's description."""
-        return {preset.description for preset in all_presets()}
+        formula, description = self._described
+        if analysis.formula.text != formula:
+            if description and self.statusBar().full_message() == description:
+                self.statusBar().clearMessage()
+            self._described = (analysis.formula.text, "")
 
     def open_file(self, path: str | os.PathLike[str]) -> bool:
         """Open a scenario or lesson file; a bad file leaves everything as it was and says why."""
