@@ -947,17 +947,17 @@ class ProbeTextItem(ViewOverlayItem):
         painter.save()
         painter.resetTransform()
         point = to_device(transform, np.array([overlay.point]))[0]
+        shafts = self._shaft_boxes(transform)
         legend = self._legend(transform, font)
         self.legend_rect = QtCore.QRectF()
         self.legend_texts = () if legend is None else tuple(text for _row, text, *_ in legend.lines)
         if legend is not None:
-            self.legend_rect = QtCore.QRectF(self._legend_corner(transform, legend.size.width(),
-                                                                 legend.size.height()), legend.size)
+            self.legend_rect = QtCore.QRectF(self._legend_corner(transform, legend.size.width(), legend.size.height(),
+                                                                 shafts), legend.size)
             legend.paint(painter, self.legend_rect.topLeft())
         avoid = (square_around(point, POINT_CLEARANCE * scale), *((self.legend_rect,) if legend else ()),
                  *self._start_marker_box(transform), *self._ball_boxes(transform),
-                 *self._critical_points.boxes(transform), *self._basins_legend.boxes(transform),
-                 *self._shaft_boxes(transform))
+                 *self._critical_points.boxes(transform), *self._basins_legend.boxes(transform), *shafts)
         placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
         arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
         for index, (arrow, (tail, tip)) in enumerate(reversed(arrows)):  # ∇f first: it gets the place it asks for
@@ -1042,11 +1042,12 @@ class ProbeTextItem(ViewOverlayItem):
                 if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale
                 for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale)]
 
-    def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float) -> QtCore.QPointF:
+    def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float,
+                       shafts: Sequence[QtCore.QRectF]) -> QtCore.QPointF:
         """The top-left of the legend in the corner of the plot that covers least, the farthest from the point of those.
 
         Covered, the room the point's tags take counts twice, each of the runs' balls, the start marker (which a
-        lecturer drags), the marked critical points and each stretch of the probe's arrows once, and over a curve
+        lecturer drags), the marked critical points and each of the arrows' shafts boxes once, and over a curve
         each CURVE_SHARE_OF_A_MARK of its drawn points once (the two-minima curve's deeper minimum was under the
         legend).
         """
@@ -1055,8 +1056,7 @@ class ProbeTextItem(ViewOverlayItem):
         margin = 8.0 * self.pixel_scale
         point = to_device(transform, np.array([self.overlay.point]))[0]
         markers = [*self._ball_boxes(transform), *self._start_marker_box(transform),
-                   *self._critical_points.mark_boxes(transform), *self._basins_legend.boxes(transform),
-                   *self._shaft_boxes(transform)]
+                   *self._critical_points.mark_boxes(transform), *self._basins_legend.boxes(transform), *shafts]
         tags_room = square_around(point, TAGS_ROOM * self.pixel_scale)
         curve = self._curve_pixels(transform)
 
