@@ -838,6 +838,19 @@ class ProbeArrowsItem(ViewOverlayItem):
 
     balls = np.zeros((0, 2))  # where the runs' balls are (plot coordinates): a ball marks the point it sits on
 
+    def at_a_ball(self) -> bool:
+        """Whether a run's ball sits on the probe point."""
+        if self.overlay is None or not len(self.balls):
+            return False
+        return bool(np.any(np.all(np.isclose(self.balls, self.overlay.point), axis=1)))
+
+    def set_balls(self, balls: np.ndarray) -> None:
+        """Where the runs' balls are now; repainted only if whether one sits on the point changes."""
+        before = self.at_a_ball()
+        self.balls = balls
+        if self.at_a_ball() != before:
+            self.update()
+
     def right_angle_shown(self, transform: QtGui.QTransform) -> bool:
         """Whether the right-angle mark is drawn: there is one, beside a ∇f arrow long enough to be drawn."""
         if self.overlay is None or self.overlay.right_angle is None:
@@ -872,8 +885,7 @@ class ProbeArrowsItem(ViewOverlayItem):
             painter.setPen(QtGui.QPen(EDGE_COLOUR, 1.0 * scale))
             painter.setBrush(qcolour(arrow.colour))
             painter.drawPolygon(polygon)
-        at_a_ball = bool(len(self.balls)) and bool(np.any(np.all(np.isclose(self.balls, overlay.point), axis=1)))
-        if overlay.tangent is None and not at_a_ball:  # a curve's tangent point, or a run's ball, marks it already
+        if overlay.tangent is None and not self.at_a_ball():  # a curve's tangent point, or a run's ball, marks it
             painter.setPen(QtGui.QPen(EDGE_COLOUR, 1.6 * scale))
             painter.setBrush(QtGui.QColor(255, 255, 255))
             radius = self.POINT_SIZE * scale / 2
@@ -1684,9 +1696,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         shown = [items for items in self.run_items if items.ball_point is not None]
         balls = np.array([items.ball_point for items in shown]).reshape(-1, 2)
         self.probe_text.set_balls(balls, self.BALL_SIZE * self.presentation_scale / 2)
-        if not np.array_equal(balls, self.probe_arrows.balls):
-            self.probe_arrows.balls = balls
-            self.probe_arrows.update()
+        self.probe_arrows.set_balls(balls)
         self.off_map.set_runs(shown)
 
     # ---------------------------------------------------------------- mouse
