@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
@@ -11,6 +12,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMainWindow, QM
 
 OTHER_GROUP = "Other keys"
 COLUMNS = 3
+ROWS_UNDER_A_TITLE = 3  # a group split between columns starts with at least this many of its keys
+CONTINUED = "(continued)"  # after a group's title at the top of the column it goes on in
 
 
 def _keys(action: QAction) -> str:
@@ -54,16 +57,31 @@ def shortcut_groups(menu_bar: QMenuBar, window: QWidget) -> list[tuple[str, list
     return [*groups, (OTHER_GROUP, others)] if others else groups
 
 
-def shortcuts_html(groups: list[tuple[str, list[tuple[str, str]]]], column_count: int = COLUMNS) -> str:
-    """The groups as rich text side by side, each group going to the shortest column so far."""
-    columns: list[list[str]] = [[] for _ in range(column_count)]
-    lengths = [0] * column_count
+def _title_row(title: str) -> str:
+    return f"<tr><td colspan='2' style='padding-top:8px'><b>{html.escape(title)}</b></td></tr>"
+
+
+def _packed(groups: list[tuple[str, list[tuple[str, str]]]], height: int) -> list[list[str]]:
+    """Table rows in columns of at most height rows: a group that fits a column is kept whole, a longer one split."""
+    columns: list[list[str]] = [[]]
     for title, rows in groups:
-        shortest = lengths.index(min(lengths))
-        columns[shortest].append(f"<tr><td colspan='2' style='padding-top:8px'><b>{html.escape(title)}</b></td></tr>")
-        columns[shortest] += [f"<tr><td style='white-space:nowrap'><b>{html.escape(keys)}</b></td>"
-                              f"<td style='white-space:nowrap'>{html.escape(text)}</td></tr>" for keys, text in rows]
-        lengths[shortest] += len(rows) + 1
+        whole, start = len(rows) + 1, min(len(rows), ROWS_UNDER_A_TITLE) + 1
+        if columns[-1] and len(columns[-1]) + (whole if whole <= height else start) > height:
+            columns.append([])
+        columns[-1].append(_title_row(title))
+        for keys, text in rows:
+            if len(columns[-1]) >= height:
+                columns.append([_title_row(f"{title} {CONTINUED}")])
+            columns[-1].append(f"<tr><td style='white-space:nowrap'><b>{html.escape(keys)}</b></td>"
+                               f"<td style='white-space:nowrap'>{html.escape(text)}</td></tr>")
+    return columns
+
+
+def shortcuts_html(groups: list[tuple[str, list[tuple[str, str]]]], column_count: int = COLUMNS) -> str:
+    """The groups in menu order as rich text in column_count columns as short as they can be."""
+    height = math.ceil(sum(len(rows) + 1 for _, rows in groups) / column_count)
+    while len(columns := _packed(groups, height)) > column_count:
+        height += 1
     tables = "".join(f"<td valign='top'><table cellspacing='3'>{''.join(column)}</table></td>" for column in columns)
     return f"<table cellspacing='10'><tr>{tables}</tr></table>"
 
