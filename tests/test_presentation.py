@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QImage
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QApplication, QToolBar
 
 from gradviz.app.camera_link import camera_of
 from gradviz.app.presentation import remembered_presentation_scale, remembered_theme
 from gradviz.app.run_scheduler import SlicedRunScheduler
-from gradviz.app.shortcuts_help import action_help_text
+from gradviz.app.shortcuts_help import action_help_text, shortcuts_html
 from gradviz.core.descent import MAX_STEP_BUDGET
 from gradviz.core.presets import find_preset
 
@@ -180,6 +180,31 @@ def test_help_lists_every_shortcut_once_by_menu_on_a_small_screen(make_main_wind
     assert dialog.sizeHint().height() < 700 and dialog.sizeHint().width() < 1280, "it fits a 1280×720 projector"
 
 
+def test_the_help_dialogs_are_enlarged_while_presenting_and_still_fit_the_screen(make_main_window) -> None:
+    window = make_main_window("bowl")
+    trigger = {action.text(): action for action in window.actions()}
+    trigger["Keyboard shortcuts"].trigger()
+    normal_keys = window.shortcuts_dialog.size()
+    trigger["Writing formulas…"].trigger()
+    normal_help = (window.syntax_help.size(), window.syntax_help.browser.font().pointSizeF())
+    window.shortcuts_dialog.close()
+    window.syntax_help.close()
+    window.presentation.enter()
+    trigger["Keyboard shortcuts"].trigger()
+    trigger["Writing formulas…"].trigger()
+    room = window.screen().availableGeometry().size()
+    keys, help_dialog = window.shortcuts_dialog, window.syntax_help
+    assert keys.label.font().pointSizeF() > 1.3 * QApplication.font().pointSizeF()
+    assert keys.width() > 1.3 * normal_keys.width() and keys.height() > 1.3 * normal_keys.height()
+    assert keys.sizeHint().width() <= room.width() and keys.sizeHint().height() <= room.height(), "it all shows"
+    assert help_dialog.browser.font().pointSizeF() > 1.3 * normal_help[1]
+    assert help_dialog.width() > 1.3 * normal_help[0].width() and help_dialog.height() <= room.height()
+    window.presentation.leave()
+    keys.close()
+    trigger["Keyboard shortcuts"].trigger()
+    assert window.shortcuts_dialog.label.font().pointSizeF() == QApplication.font().pointSizeF(), "back to normal"
+
+
 def test_the_clicker_blank_key_blanks_and_brings_back_the_picture(make_main_window, activate, qtbot) -> None:
     window = make_main_window("bowl")
     activate(window)
@@ -274,3 +299,20 @@ def test_a_tag_placed_far_from_its_arrow_is_joined_to_it_by_a_line(make_main_win
         distance = np.min(np.linalg.norm(around - 255 * np.array(colour[:3]), axis=1))
         assert distance < 60, f"the line is drawn in its tag's colour {colour}: nearest pixel {distance:.0f} away"
     window.presentation.leave()
+
+
+def test_the_keys_list_keeps_short_groups_whole_and_splits_a_long_one_under_its_title() -> None:
+    def group(title: str, count: int) -> tuple[str, list[tuple[str, str]]]:
+        return title, [(f"{title}{index}", f"does {title} {index}") for index in range(count)]
+
+    page = shortcuts_html([group("File", 7), group("Edit", 4), group("Run", 7), group("View", 27), group("Help", 2)])
+    columns = page.split("<td valign='top'>")[1:]
+    assert len(columns) == 3
+    heights = [column.count("<tr>") for column in columns]
+    assert max(heights) <= 20, heights  # 52 rows in three columns: none as tall as the View group alone (28)
+    holding_run = [column for column in columns if "<b>Run</b>" in column]
+    assert len(holding_run) == 1 and all(f"<b>Run{index}</b>" in holding_run[0] for index in range(7)), "kept whole"
+    assert "(continued)" not in page.replace("<b>View (continued)</b>", ""), "only View is split"
+    assert "<b>View</b>" in columns[1] and "<b>View (continued)</b>" in columns[2]
+    assert all(page.count(f"<b>View{index}</b>") == 1 for index in range(27))
+    assert not columns[0].endswith("<b>View</b></td></tr></table></td>"), "no title alone at a column's foot"

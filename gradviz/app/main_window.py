@@ -20,7 +20,7 @@ from gradviz.app.export_dialog import copy_picture_from, export_image_from, expo
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.formula_panel import FormulaPanel
 from gradviz.app.lesson_player import LessonPlayer
-from gradviz.app.presentation import PresentationMode
+from gradviz.app.presentation import PresentationMode, enlarge_dialog
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter
 from gradviz.app.probe_presenter import ProbePresenter
 from gradviz.app.run_progress import RunProgress
@@ -31,7 +31,7 @@ from gradviz.app.single_repaint import SingleRepaint
 from gradviz.app.status_bar import ElidingStatusBar
 from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
-from gradviz.app.syntax_help_dialog import SyntaxHelpDialog
+from gradviz.app.syntax_help_dialog import SYNTAX_HELP_SIZE, SyntaxHelpDialog
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
 from gradviz.core.analysis import Analysis
 from gradviz.core.critical import critical_count
@@ -337,6 +337,7 @@ class MainWindow(QMainWindow):
         if self.shortcuts_dialog is not None:
             self.shortcuts_dialog.deleteLater()
         self.shortcuts_dialog = ShortcutsDialog(self)
+        enlarge_dialog(self.shortcuts_dialog, self.session.presentation_scale)
         self.shortcuts_dialog.show()
 
     def _show_syntax_help(self) -> None:
@@ -344,6 +345,7 @@ class MainWindow(QMainWindow):
         if self.syntax_help is None:
             self.syntax_help = SyntaxHelpDialog(self)
             self.syntax_help.example_chosen.connect(self.try_formula)
+        enlarge_dialog(self.syntax_help, self.session.presentation_scale, SYNTAX_HELP_SIZE)
         self.syntax_help.show()
         self.syntax_help.raise_()
         self.syntax_help.activateWindow()

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QMenu, QToolBar, QWidget
 
 from gradviz.app.actions import ActionFactory
 from gradviz.app.settings import app_settings, remember
@@ -36,6 +36,10 @@ SCALE_KEY = "presentation/scale"
 
 
 LAYOUT_SETTLE_DELAYS_MS = (50, 150, 400)
+# The share of the screen an enlarged dialog may take at most.
+DIALOG_SCREEN_SHARE = 0.95
+# How much smaller an enlarged dialog's text is tried each time it does not fit.
+DIALOG_SCALE_STEP = 0.05
 
 
 def remembered_presentation_scale() -> float:
@@ -52,6 +56,24 @@ def remembered_theme() -> str:
     """The theme chosen last time in the View menu."""
     theme = str(app_settings().value(THEME_KEY, "default"))
     return theme if theme in THEMES else "default"
+
+
+def enlarge_dialog(dialog: QDialog, scale: float, natural: QSize | None = None) -> None:
+    """Draw a dialog's text scale times larger, at a size grown to match: less if it would not fit its screen.
+
+    natural: the dialog's size at the normal text size (None: what its layout asks for at each text size).
+    """
+    room = dialog.screen().availableGeometry().size() * DIALOG_SCREEN_SHARE
+    fitting = max(1.0, scale)
+    while True:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(font.pointSizeF() * fitting)
+        dialog.setFont(font)
+        wanted = dialog.sizeHint() if natural is None else natural * fitting
+        if fitting <= 1.0 or (wanted.width() <= room.width() and wanted.height() <= room.height()):
+            break
+        fitting = max(1.0, fitting - DIALOG_SCALE_STEP)
+    dialog.resize(wanted.boundedTo(room) if natural is not None else wanted)
 
 
 def scale_view(view: SurfaceView | ContourView, scale: float) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QSize, QUrl, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from gradviz.core.syntax_help import EXAMPLES, NOTATION, function_rows, limits_text
 
 EXAMPLE_SCHEME = "example"
+SYNTAX_HELP_SIZE = QSize(560, 640)  # the dialog's size at the normal text size
 
 
 def _table(rows: tuple[tuple[str, str], ...], code_first: bool) -> str:
@@ -52,7 +53,7 @@ class SyntaxHelpDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         layout.addWidget(buttons)
-        self.resize(560, 640)
+        self.resize(SYNTAX_HELP_SIZE)
 
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == EXAMPLE_SCHEME and url.path().isdigit() and int(url.path()) < len(EXAMPLES):
