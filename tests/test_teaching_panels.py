@@ -53,6 +53,20 @@ def test_probe_panel_shows_the_core_values_and_tangent_slopes(open_window, qtbot
             assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(slope)
 
 
+def test_both_slices_show_without_scrolling_in_a_1280_by_720_window(make_main_window, qtbot) -> None:
+    window = make_main_window("himmelblau", size=(1280, 720))
+    docks = window.teaching_docks
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    window.session.set_step(5)
+    qtbot.waitUntil(panel.is_current, timeout=3000)
+    scroller = next(area for area in window.findChildren(QScrollArea) if area.widget() is panel)
+    for plot in panel.slice_plots:
+        bottom = plot.mapTo(scroller.viewport(), QPoint(0, plot.height())).y()
+        assert plot.isVisible() and bottom <= scroller.viewport().height()
+        assert plot.plot.height() >= 60
+
+
 def test_where_f_is_undefined_the_probe_says_so_under_its_point_without_gaps(open_window, qtbot) -> None:
     """sqrt(1 − x² − y²) at (2.5, −1.5): no slices to draw; the reason stays under the point, not spread apart."""
     window, docks = open_window("bowl")

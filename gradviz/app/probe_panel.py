@@ -30,6 +30,8 @@ PROBE_MODE_SHORTCUT = "P"
 CHECK_DIGITS = 10  # the estimate's digits, enough to see where it parts from the exact value
 DIFFERENCE_DIGITS = 2
 SLICE_HEIGHT = 100
+# How low a slice plot may get in a short dock (both slopes still show at 1280 × 720, above the check).
+SLICE_MIN_HEIGHT = 64
 CURVE_PEN = pg.mkPen((40, 70, 160), width=2.2)
 TANGENT_PEN = pg.mkPen((200, 60, 40), width=2.2)
 POINT_BRUSH = pg.mkBrush(200, 60, 40)
@@ -140,8 +142,8 @@ class SlicePlot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = OneLineLabel()  # a new title at every step repaints it without laying out the panel
-        self.plot = PanelPlot(preferred=QSize(PanelPlot.PREFERRED.width(), SLICE_HEIGHT))
-        self.plot.setMinimumHeight(SLICE_HEIGHT)
+        self.plot = PanelPlot(preferred=QSize(PanelPlot.PREFERRED.width(), SLICE_MIN_HEIGHT))
+        self.plot.setMinimumHeight(SLICE_MIN_HEIGHT)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         item = self.plot.getPlotItem()
         item.setMouseEnabled(x=False, y=False)
