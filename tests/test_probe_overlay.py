@@ -140,6 +140,21 @@ def test_arrows_fade_away_as_a_run_converges_and_none_point_where_the_gradient_i
     assert contour.right_angle is None  # at the end: no direction for the level line to be at right angles to
 
 
+@pytest.mark.parametrize("corner", [4.0, 4.6, 4.95, 5.0])
+def test_near_the_edge_the_arrows_stay_on_the_map_and_a_note_says_when_they_are_cut_short(corner) -> None:
+    """Himmelblau's ∇f at (c, −c) points out of the map's corner: the arrows end inside it, shorter nearer the edge."""
+    session = session_for("himmelblau")
+    session.set_probe({"x": corner, "y": -corner})
+    _surface, contour = ProbePresenter(session, None, None).compute()
+    for arrow in contour.arrows:
+        assert all(-5.0 <= value <= 5.0 for value in arrow.tip)
+    gradient_length = float(np.hypot(*np.subtract(contour.arrows[-1].tip, contour.arrows[-1].tail)))
+    notes = [row.text for row in contour.legend if row.note]
+    cut_short = "arrows cut short by the edge of the map (the tags give their values)" in notes
+    assert cut_short == (gradient_length < 0.5), (gradient_length, notes)  # 5 % of the range, 10
+    assert (corner == 4.0) == (gradient_length > 0.8)
+
+
 def test_the_notes_name_the_function_and_the_plotted_variables() -> None:
     session = session_for("shifted-bowl", log_height=True)  # L(w1, w2)
     surface, contour = ProbePresenter(session, None, None).compute()

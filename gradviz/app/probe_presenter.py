@@ -66,8 +66,10 @@ ARROW_FLOOR = 0.55  # gradient arrows never get shorter than this share of the l
 FLOOR_FADES_BELOW = 1e-5  # …while |∇f| is at least this share of the reference; below it the floor shrinks with it
 NEGLIGIBLE_GRADIENT = 1e-7  # |∇f| below this share of the reference has no arrows: ∇f ≈ 0 here (a run converged)
 CONVERGED_BELOW = RunSettings.tolerance  # nor below the |∇f| at which runs stop as converged
-ARROW_ROOM_FILL = 0.85  # arrows reach at most this share of the way to the edge of the ranges…
-ARROW_MIN_ROOM = 0.04  # …unless the point is closer to it than this share of the range
+ARROW_ROOM_FILL = 0.85  # arrows reach at most this share of the way to the edge of the ranges
+CRAMPED_BELOW = 0.05  # a ∇f arrow the edge cuts shorter than this share of the shorter range gets a note
+CRAMPED_NOTE = "arrows cut short by the edge of the map (the tags give their values)"
+CRAMPED_NOTE_SHORT = "cut short by the edge"
 REFERENCE_PERCENTILE = 90  # the gradient magnitude drawn at full length, among the grid's
 NEWTON_STEPS = 2
 DIGITS = 4
@@ -119,8 +121,8 @@ def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[fl
     (reached at the reference magnitude) and does not drop below ARROW_FLOOR of that, so a gentle slope's
     direction still shows; only where |∇f| falls below FLOOR_FADES_BELOW of the reference does that floor
     shrink in proportion, so the arrows fade away as a run closes in on a critical point (none at all below
-    NEGLIGIBLE_GRADIENT: see negligible_gradient). The arrow is shortened to stay inside the ranges, unless
-    the point is too close to their edge for an arrow to fit.
+    NEGLIGIBLE_GRADIENT: see negligible_gradient). The arrows are shortened to stay inside the ranges (a point
+    on their edge, pointing out, gets none: see cramped); from a point outside them they are not.
     """
     norm = math.hypot(*gradient)
     if norm == 0.0 or negligible_gradient(norm, reference):
@@ -133,11 +135,20 @@ def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[fl
     else:
         fraction = 1.0
     scale = ARROW_SHARE * min(spans) * fraction / norm
-    for component, start, (low, high), span in zip(gradient, point, ranges, spans, strict=True):
+    for component, start, (low, high) in zip(gradient, point, ranges, strict=True):
         room = high - start if component > 0 else start - low
-        if component != 0.0 and room > ARROW_MIN_ROOM * span:
+        if component != 0.0 and low <= start <= high:
             scale = min(scale, ARROW_ROOM_FILL * room / abs(component))
     return scale
+
+
+def cramped(gradient: tuple[float, float], scale: float, ranges: tuple[tuple[float, float], tuple[float, float]],
+            reference: float) -> bool:
+    """Whether the edge of the ranges cut the ∇f arrow too short to read (a point near it, ∇f pointing out)."""
+    norm = math.hypot(*gradient)
+    if negligible_gradient(norm, reference):
+        return False
+    return scale * norm < CRAMPED_BELOW * min(high - low for low, high in ranges)
 
 
 def negligible_gradient(norm: float, reference: float) -> bool:
@@ -275,7 +286,8 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
     """The map picture: ∂f/∂x, ∂f/∂y and ∇f arrows at one scale, dashed completions, the level line."""
     x0, y0 = probe.plane_point
     gx, gy = probe.axis_partials
-    scale = arrow_scale((gx, gy), reference, (x0, y0), tuple(ranges[axis] for axis in probe.axes))
+    plotted = tuple(ranges[axis] for axis in probe.axes)
+    scale = arrow_scale((gx, gy), reference, (x0, y0), plotted)
     along_x, along_y, tip = (x0 + scale * gx, y0), (x0, y0 + scale * gy), (x0 + scale * gx, y0 + scale * gy)
     x_colour, y_colour = PARTIAL_COLOURS
     x_label, y_label = partial_texts(probe, name)
@@ -295,6 +307,8 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
                                 f"({held} held)", note=True))
     if right_angle is None:
         legend.append(LegendRow(flat_note(probe, compiled, name, norm), note=True))
+    elif cramped((gx, gy), scale, plotted, reference):
+        legend.append(LegendRow(CRAMPED_NOTE, note=True, short=CRAMPED_NOTE_SHORT))
     line = level_line(compiled, probe, field, flat)
     if len(line) > 1:  # f's level at a point far off the map may cross none of it: no line, nothing to name
         legend.append(LegendRow(f"level line {name} = {format_number(probe.value, DIGITS)}", LEVEL_COLOUR))
