@@ -62,6 +62,13 @@ def difference(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return np.abs(first[..., :3].astype(int) - second[..., :3].astype(int))
 
 
+def eight_pixel_means(image: np.ndarray) -> np.ndarray:
+    """The image's RGB averaged over blocks of 8 × 8 pixels: dithering averages out, bands of colour stay."""
+    height, width = image.shape[0] // 8 * 8, image.shape[1] // 8 * 8
+    blocks = image[:height, :width, :3].astype(float).reshape(height // 8, 8, width // 8, 8, 3)
+    return blocks.mean(axis=(1, 3))
+
+
 def changed_pixels(first: np.ndarray, second: np.ndarray) -> int:
     """How many pixels differ clearly (more than codec noise)."""
     return int((difference(first, second).max(axis=2) > 60).sum())
@@ -160,6 +167,8 @@ def test_video_of_the_window_run_reads_back(window, tmp_path, suffix, codec, tol
         renderer.close()
     assert difference(frames[0], first).mean() < tolerance
     assert np.percentile(difference(frames[0], first), 99) < 40
+    blurred = difference(eight_pixel_means(frames[0]), eight_pixel_means(first))
+    assert np.percentile(blurred, 99) < 7, "no bands where the window's colours run smoothly"
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"run{suffix}"]
 
 

@@ -502,9 +502,10 @@ class _PartialFolderWriter(FrameWriter):
 class GifWriter(_PartialFolderWriter):
     """Looping GIF with a palette made for the whole animation (two ffmpeg passes over the collected frames).
 
-    Frames are collected raw in the working folder; finish() computes one 256-colour palette weighted towards
-    what moves (palettegen stats_mode=diff), then maps the frames onto it with ordered dithering, redrawing
-    only the changed rectangle of each frame so still parts do not shimmer. Browsers play GIF frames no
+    Frames are collected raw in the working folder; finish() computes one 256-colour palette from every pixel of
+    every frame (palettegen stats_mode=full: one weighted towards what moves banded the 3D surface's smooth
+    colours), then maps the frames onto it with fine ordered dithering (the same pattern in every frame),
+    redrawing only the changed rectangle of each frame so still parts do not shimmer. Browsers play GIF frames no
     faster than 50 per second, so at a higher fps frames are dropped to keep the playback speed right.
     """
 
@@ -532,11 +533,11 @@ class GifWriter(_PartialFolderWriter):
         frames = raw_input_args(self.width, self.height, self.channels, self.fps, str(self._folder / self.frames_name))
         palette = str(self._folder / self.palette_name)
         output = self._folder / self.output_name
-        mapping = "paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle"
+        mapping = "paletteuse=dither=bayer:bayer_scale=3:diff_mode=rectangle"
         if self.fps > GIF_MAX_FPS:
             mapping = f"[0:v]fps={GIF_MAX_FPS:g}[frames];[frames][1:v]{mapping}"
         run_ffmpeg(
-            ["-y", *frames, "-vf", "palettegen=stats_mode=diff", "-frames:v", "1", "-update", "1", palette],
+            ["-y", *frames, "-vf", "palettegen=stats_mode=full", "-frames:v", "1", "-update", "1", palette],
             f"making the colour palette for {target.name}",
         )
         run_ffmpeg(
