@@ -67,6 +67,18 @@ def test_both_slices_show_without_scrolling_in_a_1280_by_720_window(make_main_wi
         assert plot.plot.height() >= 60
 
 
+def test_with_a_variable_held_the_probe_gives_the_whole_length_and_the_plotted_part(open_window, qtbot) -> None:
+    """x² + 2y² + 3z² at (1, 1) with z = 1: |∇f| = |(2, 4, 6)|; its x, y part |(2, 4)|, the readout's length."""
+    window, docks = open_window("three-variables")
+    window.session.set_probe({"x": 1.0, "y": 1.0})
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    rows = dict(panel.rows)
+    assert rows["held"] == "z = 1"
+    assert rows["|∇f|"] == format_number(float(np.sqrt(4 + 16 + 36)))
+    assert rows["its x, y part"] == format_number(float(np.sqrt(4 + 16)))
+
+
 def test_where_f_is_undefined_the_probe_says_so_under_its_point_without_gaps(open_window, qtbot) -> None:
     """sqrt(1 − x² − y²) at (2.5, −1.5): no slices to draw; the reason stays under the point, not spread apart."""
     window, docks = open_window("bowl")

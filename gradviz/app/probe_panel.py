@@ -286,6 +286,9 @@ def probe_rows(probe: Probe, name: str) -> list[tuple[str, str]]:
     rows.append((name, format_number(probe.value)))
     rows += [(partial_label(name, variable), format_number(probe.gradient[variable])) for variable in probe.variables]
     rows.append((f"|∇{name}|", format_number(probe.gradient_norm)))
+    if held:  # the length a run in the plotted variables sees (the stepper's readout gives it too)
+        plotted = ", ".join(map(unicode_name, probe.axes))
+        rows.append((f"its {plotted} part", format_number(math.hypot(*probe.axis_partials))))
     rows.append(("steepest ascent", _ascent_text(probe)))
     return rows
 
