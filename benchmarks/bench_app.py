@@ -144,6 +144,25 @@ def measure_playback(window: object, app: object, seconds: float = 3.0) -> list[
     return [later - earlier for earlier, later in itertools.pairwise(stamps)]
 
 
+def longest_stall_after(change: object, after_seconds: float, seconds: float) -> float:
+    """The longest time the event loop did not run a 1 ms heartbeat, from after_seconds past the change on."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    beats: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(1)
+    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
+    heartbeat.start()
+    started = time.perf_counter()
+    QTimer.singleShot(0, change)  # type: ignore[arg-type]
+    loop = QEventLoop()
+    QTimer.singleShot(round(1000 * seconds), loop.quit)
+    loop.exec()
+    heartbeat.stop()
+    return max((later - earlier for earlier, later in itertools.pairwise(beats)
+                if earlier - started >= after_seconds), default=0.0)
+
+
 def main() -> None:
     """Print the figures (with default settings: the window's remembered layout is kept in a fresh folder)."""
     os.environ["GRADVIZ_CONFIG_DIR"] = tempfile.mkdtemp(prefix="gradviz-bench-")
@@ -191,6 +210,10 @@ def main() -> None:
               f"  {_median_ms(total):>5.1f} ms{note}")
     window.teaching_docks.show_panel("probe_dock")
     window.session.set_view(critical_points=False)
+    stalls = [longest_stall_after(lambda text=text: window.session.set_analysis(analyze(text)), 0.15, 0.7)
+              for text in (f"{FORMULAS[i % len(FORMULAS)]} + {i}" for i in range(8))]
+    print(f"the 3D view's antialiased redraw, {window.surface_view.SETTLE_MS} ms after a new formula: longest stall "
+          f"of the event loop {_median_ms(stalls):.1f} ms")
 
     window.session.set_resolution(200)
     window.open_scenario(find_preset("rosenbrock").scenario, wait=True)

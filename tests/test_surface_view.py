@@ -224,6 +224,41 @@ def test_window_frames_reuse_the_static_layer(view, qtbot):
     assert view.mesh_item.draw_count == mesh_draws + 1
 
 
+def test_the_settled_frame_is_antialiased_in_the_background_and_shows_once_finished(view, qtbot):
+    """The supersampled layer is handed to OpenGL and reduced once drawn: the window no longer waits ~45 ms for it."""
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    path = np.column_stack([np.linspace(-1, 1, 20), np.zeros(20), np.linspace(-1, 1, 20) ** 2])
+    view.set_trajectories([TrajectoryData(path, MAGENTA, 0)])
+    quick = qimage_to_array(view.grab().toImage())
+    view._settle_timer.stop()
+    view._settle()
+    assert view._smoothing is not None and not view._settled, "handed to OpenGL, not waited for"
+    qtbot.waitUntil(lambda: view._settled, timeout=3000)
+    assert view._smoothing is None
+    smooth = qimage_to_array(view.grab().toImage())
+    exported = view.render_to_array(WIDTH, HEIGHT)  # an export is always drawn antialiased, in one go
+    assert np.abs(smooth[..., :3].astype(int) - exported[..., :3]).max() <= 1
+    assert np.abs(smooth[..., :3].astype(int) - quick[..., :3]).mean() > 0.05, "smoother than the quick frame"
+
+
+def test_an_antialiased_layer_the_picture_changed_under_is_dropped(view, qtbot):
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    view.grab()
+    view._settle_timer.stop()
+    view._settle()
+    reductions = []
+    original = view._reduce_framebuffer
+    view._reduce_framebuffer = lambda *args: reductions.append(args) or original(*args)
+    view.orbit(10.0, 0.0)
+    view.grab()
+    qtbot.waitUntil(lambda: view._smoothing is None, timeout=3000)
+    assert reductions == [] and not view._settled
+    qtbot.waitUntil(lambda: view._settled, timeout=3000)  # its own wait draws the turned picture antialiased
+    assert len(reductions) == 1
+
+
 def test_a_repaint_the_view_did_not_ask_for_shows_the_last_frame_again(view, qtbot):
     """Moved or uncovered by the window, the view drew its whole frame anew: 10–15 ms for the same picture."""
     xs, ys, heights = bowl()

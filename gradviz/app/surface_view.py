@@ -1291,6 +1291,19 @@ class PendingFrame:
     pixel_scale: float
 
 
+@dataclass(frozen=True)
+class SmoothLayer:
+    """The window's antialiased static layer handed to OpenGL, drawn (supersampled) on its threads meanwhile."""
+
+    scene_key: tuple
+    fence: object  # an OpenGL sync object, signalled once the layer is drawn
+    canvas: int  # the supersampled framebuffer it is drawn in (the layer's own when it is drawn unreduced)
+    layer: QtOpenGL.QOpenGLFramebufferObject
+    width: int
+    height: int
+    factor: int
+
+
 class TextLayer:
     """Text painted on a transparent image, laid over frames one tile at a time where there is any.
 
@@ -1350,6 +1363,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
     SUPERSAMPLING = 2  # the antialiased static layer is drawn this many times wider and higher, then reduced
     SUPERSAMPLED_LIMIT = 4096  # pixels: frames wider or higher than this are drawn once, without supersampling
     SETTLE_MS = 200
+    SMOOTH_POLL_MS = 4  # how often the window asks whether OpenGL has finished its antialiased layer
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         """Create an empty view; call set_surface or set_curve to show something."""
@@ -1392,6 +1406,11 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._settle_timer.setSingleShot(True)
         self._settle_timer.setInterval(self.SETTLE_MS)
         self._settle_timer.timeout.connect(self._settle)
+        self._smoothing: SmoothLayer | None = None
+        self._smoothing_timer = QtCore.QTimer(self)
+        self._smoothing_timer.setSingleShot(True)
+        self._smoothing_timer.setInterval(self.SMOOTH_POLL_MS)
+        self._smoothing_timer.timeout.connect(self._poll_smooth_layer)
         self.frame_item = SceneFrameItem()
         self.frame_item.setDepthValue(-10)
         self.mesh_item = SurfaceMeshItem()
@@ -1909,6 +1928,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         if self._gl_context is None:
             return
         self.make_current()
+        self._drop_smooth_layer()
         self._framebuffers.clear()
         for item in self.items:
             if isinstance(item, ShadedItem):
@@ -2018,6 +2038,10 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         center = opts["center"]
         return (center.x(), center.y(), center.z(), opts["distance"], opts["elevation"], opts["azimuth"], opts["fov"])
 
+    def _scene_key(self, width: int, height: int, pixel_scale: float) -> tuple:
+        """Everything the static layer's picture depends on."""
+        return (width, height, pixel_scale, self.presentation_scale, self._scene_revision, self._camera_key())
+
     def _render_frame(self, purpose: str, target: int, width: int, height: int, pixel_scale: float) -> None:
         """Draw a frame into the target framebuffer: the static layer (cached once antialiased), then the runs on top.
 
@@ -2030,9 +2054,10 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         rest of the window for about 6 ms after every change.
         """
         self.pixel_scale = pixel_scale
-        scene_key = (width, height, pixel_scale, self.presentation_scale, self._scene_revision, self._camera_key())
+        scene_key = self._scene_key(width, height, pixel_scale)
         if purpose == "window" and scene_key != self._window_scene_key:
             self._window_scene_key = scene_key
+            self._drop_smooth_layer()  # an antialiased layer of the picture before
             self._settled = False
             self._settle_timer.start()
         smooth = purpose == "export" or self._settled
@@ -2123,9 +2148,71 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         GL.glColorMask(GL.GL_TRUE, GL.GL_TRUE, GL.GL_TRUE, GL.GL_TRUE)
 
     def _settle(self) -> None:
-        """Redraw the window antialiased now that the picture stopped changing."""
+        """Draw the window's antialiased static layer now that the picture stopped changing, in the background.
+
+        Software OpenGL draws the supersampled layer on its own threads; the window goes on handling events
+        and shows the layer once it is finished (see _poll_smooth_layer). Reducing it at once made the window
+        wait for it: a stall of about 45 ms, 200 ms after every change. Without OpenGL sync objects, or where
+        the layer is not cached, the next frame is drawn antialiased instead.
+        """
+        self._drop_smooth_layer()
+        _, width, height, pixel_scale = self._window_frame_size()
+        scene_key = self._scene_key(width, height, pixel_scale)
+        if scene_key != self._window_scene_key:
+            return  # a change is on its way to the screen; its frame starts the wait again
+        if self._use_static_cache:
+            self.make_current()
+            try:
+                self.pixel_scale = pixel_scale
+                layer = self._framebuffers.get("static window", width, height)
+                canvas, factor = self._draw_static_items("window", layer.handle(), width, height, True)
+                fence = GL.glFenceSync(GL.GL_SYNC_GPU_COMMANDS_COMPLETE, 0)
+                GL.glFlush()
+            except GL.GLError:
+                fence = None
+            finally:
+                self.done_current()
+            if fence:
+                self._smoothing = SmoothLayer(scene_key, fence, canvas, layer, width, height, factor)
+                self._smoothing_timer.start()
+                return
         self._settled = True
         self.update()
+
+    def _poll_smooth_layer(self) -> None:
+        """Show the antialiased layer once OpenGL has drawn it (reduced to the frame's size), if still current."""
+        pending = self._smoothing
+        if pending is None:
+            return
+        self.make_current()
+        try:
+            if GL.glClientWaitSync(pending.fence, 0, 0) == GL.GL_TIMEOUT_EXPIRED:
+                self._smoothing_timer.start()
+                return
+            self._drop_smooth_layer()
+            if pending.scene_key != self._scene_key(pending.width, pending.height, self.pixel_scale):
+                return  # the picture changed meanwhile: its own wait draws it antialiased
+            if pending.factor > 1:
+                self._reduce_framebuffer(pending.canvas, pending.layer.handle(), pending.width, pending.height,
+                                         pending.factor)
+            self._static_keys["window"] = pending.scene_key
+        finally:
+            self.done_current()
+        self._settled = True
+        self.update()
+
+    def _drop_smooth_layer(self) -> None:
+        """Forget the antialiased layer being drawn, if any (the context must be current, or made so here)."""
+        pending, self._smoothing = self._smoothing, None
+        self._smoothing_timer.stop()
+        if pending is None or self._gl_context is None:
+            return
+        current = QtGui.QOpenGLContext.currentContext() is self._gl_context
+        if not current:
+            self.make_current()
+        GL.glDeleteSync(pending.fence)
+        if not current:
+            self.done_current()
 
     def _draw_static_layer(self, purpose: str, target: int, width: int, height: int, smooth: bool) -> None:
         """Draw every item except the runs into target; paint the text on an image.
@@ -2134,6 +2221,16 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         by averaging each 2×2 block: with software OpenGL that takes about half as long as 4× multisampling. The text
         (ticks, titles, colour bar) is painted with QPainter's raster engine on a transparent image that each
         frame lays over the read-back picture: far quicker than QPainter's OpenGL engine.
+        """
+        canvas, factor = self._draw_static_items(purpose, target, width, height, smooth)
+        if factor > 1:
+            self._reduce_framebuffer(canvas, target, width, height, factor)
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
+
+    def _draw_static_items(self, purpose: str, target: int, width: int, height: int, smooth: bool) -> tuple[int, int]:
+        """Draw the static items (supersampled when smooth and not too large) and paint the text layer.
+
+        Returns the framebuffer drawn in and the factor by which it is larger than target (1: target itself).
         """
         fits = max(width, height) * self.SUPERSAMPLING <= self.SUPERSAMPLED_LIMIT
         factor = self.SUPERSAMPLING if smooth and fits else 1
@@ -2159,9 +2256,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         label_boxes = self._paint_overlay(painter, width / pixel_scale, height / pixel_scale)
         painter.end()
         self._static_text[purpose] = TextLayer(text, label_boxes)
-        if factor > 1:
-            self._reduce_framebuffer(canvas, target, width, height, factor)
-        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
+        return canvas, factor
 
     def _draw_items(self, items: list, width: int, height: int) -> None:
         """Draw these top-level items (and their children) with the current camera."""
