@@ -22,7 +22,14 @@ from gradviz.app.contour_view import (
     log_scale_levels,
     spaced_ticks,
 )
-from gradviz.app.view_common import LegendRow, TrajectoryData, path_exit, qimage_to_array
+from gradviz.app.view_common import (
+    LegendRow,
+    TrajectoryData,
+    clipped_segment,
+    path_exit,
+    qimage_to_array,
+    segment_boxes,
+)
 
 WIDTH, HEIGHT = 640, 420
 LEFT = QtCore.Qt.MouseButton.LeftButton
@@ -884,3 +891,15 @@ def test_critical_points_names_keep_off_the_runs_paths(view):
     assert alone.intersects(line) and not name.intersects(line)
     view.set_current_index(11)  # playing the run does not move the name
     assert view.critical_points.label_placer(transform) is placer
+
+
+def test_a_segment_is_clipped_to_a_rectangle_and_boxes_cover_only_that_part() -> None:
+    rect = QtCore.QRectF(0.0, 0.0, 100.0, 50.0)
+    start, end = np.array([50.0, 25.0]), np.array([50.0 + 3e9, 25.0])
+    inside = clipped_segment(start, end, rect)
+    assert inside is not None and np.allclose(inside[0], start) and np.allclose(inside[1], [100.0, 25.0])
+    assert clipped_segment(np.array([-10.0, -10.0]), np.array([-5.0, 80.0]), rect) is None
+    through = clipped_segment(np.array([-50.0, 25.0]), np.array([150.0, 25.0]), rect)
+    assert through is not None and np.allclose(through, [[0.0, 25.0], [100.0, 25.0]])
+    assert len(segment_boxes(start, end, 16.0, 2.0, rect)) == 4  # 50 px inside: four chunks, not 190 million
+    assert segment_boxes(np.array([200.0, 0.0]), np.array([300.0, 0.0]), 16.0, 2.0, rect) == []

@@ -12,6 +12,7 @@ from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
 
 from gradviz.app.presenters import run_colour
+from gradviz.app.view_common import segment_boxes
 from gradviz.core.descent import OPTIMIZER_NAMES
 from gradviz.core.notation import format_number
 from gradviz.core.presets import find_preset
@@ -885,6 +886,30 @@ def test_critical_points_are_marked_counted_and_drawn_in_exports(make_main_windo
     assert len(window.surface_view.drawn_critical_points) == 1
     window.critical_action.trigger()
     assert window.contour_view.critical_points.points == [] and not window.critical_action.isChecked()
+
+
+def test_a_diverged_run_past_a_critical_point_keeps_its_names_placed_quickly(make_main_window, monkeypatch,
+                                                                           qtbot) -> None:
+    """A wrong-sign run from beside x² − y²'s saddle leaves in steps billions of pixels long: the names' placement
+    covered each whole step with boxes (up to most of a minute, or out of memory), now only what is on the map."""
+    import gradviz.app.contour_view as contour_module
+
+    window = make_main_window("saddle-trap")
+    session, view = window.session, window.contour_view
+    session.set_view(critical_points=True)
+    session.set_start({"x": 0.2, "y": 0.0})
+    session.update_run(0, lr=1e5, sign="wrong", max_steps=2)
+    session.wait_for_runs()
+    assert abs(session.runs[0].run.steps[-1].point[0]) > 1e4  # millions of pixels off the map
+    session.set_step(session.last_step)
+    qtbot.wait(20)
+    made: list[int] = []
+    monkeypatch.setattr(contour_module, "segment_boxes",
+                        lambda *args: made.append(len(boxes := segment_boxes(*args))) or boxes)
+    view.critical_points._placed = None  # as a zoom, a pan or a resize makes it place the names again
+    view.critical_points.update()
+    view.viewport().repaint()
+    assert made and sum(made) <= 200
 
 
 def test_basins_colour_each_start_by_where_descent_ends(make_main_window, qtbot) -> None:

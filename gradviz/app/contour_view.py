@@ -683,17 +683,18 @@ class CriticalPointsItem(ViewOverlayItem):
     def path_boxes(self, transform: QtGui.QTransform, centres: np.ndarray) -> list[QtCore.QRectF]:
         """Boxes along the runs' paths where they pass near a mark, in device pixels (the names keep off them)."""
         reach = PATH_REACH * CRITICAL_MARKER_PIXELS * self.pixel_scale
+        pad = PATH_PAD * self.pixel_scale
+        plot = self.plot_rect(transform).adjusted(-pad, -pad, pad, pad)
         boxes: list[QtCore.QRectF] = []
         for path in self._paths:
             pixels = to_device(transform, path)
             pixels = pixels[np.isfinite(pixels).all(axis=1)]
             if len(pixels) < 2 or len(centres) == 0:
                 continue
-            pixels = simplify_polyline(pixels, PATH_PAD * self.pixel_scale)  # a run's many small steps: a few lines
+            pixels = simplify_polyline(pixels, pad)  # a run's many small steps: a few lines
             near = np.min(np.hypot(*(pixels[:, None, :] - centres[None, :, :]).transpose(2, 0, 1)), axis=1) < reach
             for index in np.flatnonzero(near[:-1] | near[1:]):
-                boxes += segment_boxes(pixels[index], pixels[index + 1], PATH_CHUNK * self.pixel_scale,
-                                       PATH_PAD * self.pixel_scale)
+                boxes += segment_boxes(pixels[index], pixels[index + 1], PATH_CHUNK * self.pixel_scale, pad, plot)
                 if len(boxes) >= MOST_PATH_BOXES:
                     return boxes[:MOST_PATH_BOXES]
         return boxes
@@ -1050,9 +1051,10 @@ class ProbeTextItem(ViewOverlayItem):
     def _shaft_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """Boxes along each probe arrow that is drawn, in device pixels (tags and the legend keep off them)."""
         scale = self.pixel_scale
+        plot = self.plot_rect(transform)  # zoomed far in, an arrow can run millions of pixels past it
         return [box for tail, tip in self._arrows.arrow_pixels(transform)
                 if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale
-                for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale)]
+                for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale, plot)]
 
     def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float,
                        shafts: Sequence[QtCore.QRectF]) -> QtCore.QPointF:

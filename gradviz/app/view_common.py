@@ -745,8 +745,38 @@ def square_around(centre: np.ndarray, half: float) -> QtCore.QRectF:
     return QtCore.QRectF(float(centre[0]) - half, float(centre[1]) - half, 2 * half, 2 * half)
 
 
-def segment_boxes(start: np.ndarray, end: np.ndarray, chunk: float, pad: float) -> list[QtCore.QRectF]:
-    """Boxes covering a line in pixels, a chunk of it each, padded (an arrow's shaft, for TagPlacer to avoid)."""
+def clipped_segment(start: np.ndarray, end: np.ndarray, rect: QtCore.QRectF) -> tuple[np.ndarray, np.ndarray] | None:
+    """The part of a line inside a rectangle (Liang–Barsky), None if none of it is."""
+    delta = end - start
+    low, high = 0.0, 1.0
+    for move, room in ((-delta[0], start[0] - rect.left()), (delta[0], rect.right() - start[0]),
+                       (-delta[1], start[1] - rect.top()), (delta[1], rect.bottom() - start[1])):
+        if move == 0.0:
+            if room < 0.0:
+                return None
+            continue
+        share = float(room / move)
+        if move < 0.0:
+            low = max(low, share)
+        else:
+            high = min(high, share)
+        if low > high:
+            return None
+    return start + delta * low, start + delta * high
+
+
+def segment_boxes(start: np.ndarray, end: np.ndarray, chunk: float, pad: float,
+                  within: QtCore.QRectF | None = None) -> list[QtCore.QRectF]:
+    """Boxes covering a line in pixels, a chunk of it each, padded (an arrow's shaft, for TagPlacer to avoid).
+
+    Given within, only the part of the line inside it is covered: a diverged run's step can be billions of
+    pixels long, and covering all of it froze the window for most of a minute.
+    """
+    if within is not None:
+        inside = clipped_segment(start, end, within)
+        if inside is None:
+            return []
+        start, end = inside
     length = float(np.hypot(*(end - start)))
     count = max(1, math.ceil(length / chunk))
     ends = start + (end - start) * np.linspace(0.0, 1.0, count + 1)[:, None]
