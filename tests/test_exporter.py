@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
@@ -263,6 +265,18 @@ def test_the_loss_curve_needs_room_and_a_picture(tmp_path) -> None:
         ExportOptions(size=(1280, 200), loss=True)
     with pytest.raises(ExportError, match="leave out the loss curve"):
         exporter.check_image_target(tmp_path / "map.svg", ExportOptions(kind="image", panels="contour", loss=True))
+
+
+def test_a_frame_too_low_for_its_caption_is_refused_and_the_caption_can_be_left_out(window, tmp_path) -> None:
+    """A 64×32 video with its caption failed with a TypeError and a thousand QPainter warnings."""
+    options = ExportOptions(size=(64, 32), fps=15, hold_seconds=0.0, steps_per_frame=100)
+    with pytest.raises(ExportError, match=r"too low for its caption \(\d+ pixels\).*at least \d+ pixels") as refusal:
+        export_video(window.session, options, tmp_path / "small.mp4")
+    assert list(tmp_path.iterdir()) == []
+    bare = export_video(window.session, replace(options, overlay=False), tmp_path / "bare.mp4")
+    assert probe_video(bare).height == 32
+    least = int(str(refusal.value).split("at least ")[1].split()[0])
+    assert probe_video(export_video(window.session, replace(options, size=(64, least)), tmp_path / "ok.mp4")).height
 
 
 def test_the_caption_says_why_the_run_stopped_once_it_has(window, tmp_path) -> None:

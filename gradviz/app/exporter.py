@@ -381,7 +381,12 @@ class FrameRenderer:
         self.session = session
         self.size = (int(size[0]), int(size[1]))
         self.caption = Caption(session, self.size) if overlay else None
-        self.slots = panel_slots(self.size, panels, self.caption.height if self.caption is not None else 0, bool(loss))
+        top = self.caption.height if self.caption is not None else 0
+        self.slots = panel_slots(self.size, panels, top, bool(loss))
+        if min(slot.size[1] for slot in self.slots) < MIN_SIDE:
+            raise ExportError(f"a frame {self.size[1]} pixels high is too low for its caption ({top} pixels) and "
+                              f"the panels: make it at least {top + MIN_SIDE * (2 if loss else 1)} pixels high, or "
+                              "leave the caption out")
         names = [slot.name for slot in self.slots]
         self.surface_view = SurfaceView() if "3d" in names else None
         self.contour_view = ContourView() if "contour" in names else None
