@@ -74,6 +74,12 @@ def test_no_point_is_marked_where_there_is_none_or_a_whole_line_of_them() -> Non
     assert critical_count(found("(5 - w1 - 2w2)^2")).startswith("∇f = 0 along a whole line here")
 
 
+@pytest.mark.parametrize("text", ["exp(exp(exp(x))) + y", "exp(1000x) + y", "exp(x^2 + y^2)^100"])
+def test_a_gradient_too_large_to_square_is_no_guess_and_raises_no_warning(text: str) -> None:
+    """|∇f|² past the largest float (warnings are errors here): none of these has a critical point."""
+    assert found(text).points == ()
+
+
 def test_held_variables_stay_at_their_values() -> None:
     critical = found("(x - z)^2 + (y + 2z)^2 + z", fixed={"z": 0.5}, axes=("x", "y"))
     assert [(point.kind, *np.round(point.point, 9), point.value) for point in critical.points] == [

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
 
 from gradviz.app.presenters import run_colour
 from gradviz.app.view_common import segment_boxes
+from gradviz.core.analysis import analyze
 from gradviz.core.descent import OPTIMIZER_NAMES
 from gradviz.core.notation import format_number
 from gradviz.core.presets import find_preset
@@ -910,6 +911,20 @@ def test_a_diverged_run_past_a_critical_point_keeps_its_names_placed_quickly(mak
     view.critical_points.update()
     view.viewport().repaint()
     assert made and sum(made) <= 200
+
+
+def test_a_formula_that_overflows_at_the_rim_and_a_probe_far_off_draw_without_warnings(make_main_window,
+                                                                                           qtbot) -> None:
+    """exp(1000x) runs past the largest float beside the map's finite part; a probe pinned 1e100 away puts the 3D
+    overlay's vertices past single precision. Both printed overflow warnings (errors in this suite)."""
+    window = make_main_window("bowl")
+    window.session.set_analysis(analyze("exp(1000x) + y"))
+    window.repaint()
+    window.session.set_analysis(analyze("x^2 + y^2"))
+    window.session.set_probe({"x": 1e100, "y": 0.0})
+    window.surface_view.render_to_array(*SHOT)
+    window.repaint()
+    assert not window.surface_view.probe_item.marker_shown()
 
 
 def test_basins_colour_each_start_by_where_descent_ends(make_main_window, qtbot) -> None:

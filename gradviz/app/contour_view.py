@@ -252,7 +252,8 @@ def past_the_rim(xs: np.ndarray, ys: np.ndarray, heights: np.ndarray, rim: Rim) 
     fraction = np.clip(fraction, RIM_LEAST_FRACTION, 1.0)
     carried = heights.copy()
     source_heights = heights.flat[rim.sources]
-    carried.flat[rim.points] = source_heights + (rim.values - source_heights) / fraction
+    with np.errstate(over="ignore", invalid="ignore"):  # a rim of exp(1000x) runs past the largest float: inf
+        carried.flat[rim.points] = source_heights + (rim.values - source_heights) / fraction
     side = np.where(np.isnan(heights), -1.0, 1.0)
     side.flat[rim.points] = (fraction - 1.0) / fraction
     return carried, side

@@ -1090,7 +1090,8 @@ class ProbeOverlayItem(ShadedItem):
         self.scene_vertices = np.asarray(vertices, dtype=np.float64).reshape(-1, 3)
         self.strokes = tuple(strokes)
         self.marker = marker
-        self._pending = self.scene_vertices.astype(np.float32)
+        with np.errstate(over="ignore"):  # a run gone past 3e38 is drawn at infinity (off the box) either way
+            self._pending = self.scene_vertices.astype(np.float32)
         self.update()
 
     def marker_shown(self) -> bool:

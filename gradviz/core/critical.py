@@ -67,12 +67,13 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
     plotted = [compiled.variables.index(name) for name in domain.variables]
     base = np.array([domain.fixed.get(name, 0.0) for name in compiled.variables], dtype=np.float64)
     cells = np.array([(high - low) / (domain.resolution - 1) for low, high in domain.ranges])
-    squares = sum(np.square(component) for component in field.gradient)
+    with np.errstate(over="ignore"):  # |∇f|² past the largest float is inf: never a guess
+        squares = sum(np.square(component) for component in field.gradient)
+        guesses = _guesses(field, squares)
     typical = float(np.sqrt(np.nanmedian(squares))) if np.isfinite(squares).any() else 0.0
     tolerance = GRADIENT_TOLERANCE * max(typical, 1e-12)
     span = field.display_range[1] - field.display_range[0]
     found: list[CriticalPoint] = []
-    guesses = _guesses(field, squares)
     on_lines = False
     left_out = "" if len(guesses) <= MOST_GUESSES else TOO_MANY
     for guess in guesses[:MOST_GUESSES]:
@@ -114,8 +115,9 @@ def _guesses(field: GridField, squares: np.ndarray) -> list[np.ndarray]:
             continue
         shifted = tuple(slice(offset, offset + length) for offset, length in zip(offsets, squares.shape, strict=True))
         neighbour = padded_squares[shifted]
-        change = sum(np.square(padded[shifted] - component)
-                     for padded, component in zip(padded_components, field.gradient, strict=True))
+        with np.errstate(invalid="ignore"):
+            change = sum(np.square(padded[shifted] - component)
+                         for padded, component in zip(padded_components, field.gradient, strict=True))
         with np.errstate(invalid="ignore"):
             lowest &= ~(neighbour < squares)  # a NaN neighbour (or none) does not count against it
             below_one |= squares < neighbour
