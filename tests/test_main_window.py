@@ -927,6 +927,30 @@ def test_a_formula_that_overflows_at_the_rim_and_a_probe_far_off_draw_without_wa
     assert not window.surface_view.probe_item.marker_shown()
 
 
+def test_a_slider_reached_with_tab_moves_by_its_keys_and_a_dragged_one_leaves_them_to_the_run(make_main_window,
+                                                                                               qtbot) -> None:
+    """→ on a focused η slider stepped the run instead (the window's shortcut won); PgUp went back a step."""
+    window = make_main_window("three-variables")
+    activate(window, qtbot)
+    session, slider = window.session, window.stepper.lr_slider
+    held_slider = window.formula_panel._fixed_widgets["z"][0]
+    for moved in (slider, held_slider):
+        moved.setFocus(Qt.FocusReason.TabFocusReason)
+        value, step = moved.value(), session.step
+        qtbot.keyClick(moved, Qt.Key.Key_Right)
+        qtbot.keyClick(moved, Qt.Key.Key_PageUp)
+        assert moved.value() > value and session.step == step
+        qtbot.keyClick(moved, Qt.Key.Key_Home)
+        assert moved.value() == moved.minimum()
+    assert session.runs[0].spec.lr == pytest.approx(1e-4)  # the η slider's left end
+    window.setFocus()
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=slider.rect().center())
+    assert not slider.hasFocus(), "a click leaves the keys to the window"
+    step = session.step
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # a clicker's next
+    assert session.step == step + 1
+
+
 def test_basins_colour_each_start_by_where_descent_ends(make_main_window, qtbot) -> None:
     """W colours the starts by where run 1's descent ends, computed between the window's events; a new η or
     optimizer finds them again; the image export draws them."""

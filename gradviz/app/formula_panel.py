@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.app.entry_keys import hands_keys_back, lets_undo_through
+from gradviz.app.entry_keys import hands_keys_back, lets_undo_through, takes_keys_when_tabbed_to
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.number_box import NumberBox
 from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
@@ -287,7 +287,7 @@ class FormulaPanel(QWidget):
             self.fixed_form.removeRow(0)
         self._fixed_widgets = {}
         for name in wanted:
-            slider = QSlider(Qt.Orientation.Horizontal)
+            slider = takes_keys_when_tabbed_to(QSlider(Qt.Orientation.Horizontal))
             slider.setRange(0, FIXED_SLIDER_STEPS)
             spin = hands_keys_back(NumberBox())
             spin.setSingleStep(0.1)

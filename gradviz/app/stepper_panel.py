@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.app.entry_keys import hands_keys_back
+from gradviz.app.entry_keys import hands_keys_back, takes_keys_when_tabbed_to
 from gradviz.app.presenters import run_colour
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
@@ -168,7 +168,7 @@ class StepperPanel(QWidget):
         self.budget_box.setSuffix(" steps")
         self.budget_box.valueChanged.connect(self._budget_changed)
 
-        self.lr_slider = QSlider(Qt.Orientation.Horizontal)
+        self.lr_slider = takes_keys_when_tabbed_to(QSlider(Qt.Orientation.Horizontal))
         self.lr_slider.setRange(0, LR_SLIDER_STEPS)
         self.lr_slider.setToolTip("Learning rate η on a logarithmic scale, 0.0001 to 10")
         self.lr_slider.setMinimumWidth(100)
