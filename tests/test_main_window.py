@@ -1035,6 +1035,20 @@ def test_an_eta_the_box_cannot_take_is_put_back_and_said_why(make_main_window, q
             QApplication.sendEvent(edit, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason))
         assert edit.text() == f"{lr:g}" and window.session.run_specs[0].lr == lr, typed
         assert window.statusBar().full_message().startswith(f"η = {typed} was not used: η is a number from 1e-12")
+    for typed, why in (("-0.1", "η is positive: to step uphill, choose the wrong update sign (S) instead"),
+                       ("0,05", "write the decimal point as a point (0.05)")):
+        edit.setFocus()
+        edit.selectAll()
+        qtbot.keyClicks(edit, typed)
+        assert edit.text() == typed, "the minus sign and the comma are not swallowed"
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+        assert edit.text() == f"{lr:g}" and window.session.run_specs[0].lr == lr, typed
+        assert window.statusBar().full_message() == f"η = {typed} was not used: {why} (it stays {lr:g})."
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "2.5e-3")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert window.session.run_specs[0].lr == 0.0025, "a negative exponent is fine"
 
 
 def test_the_budget_box_shows_a_budget_of_none_or_one_step_as_it_is(make_main_window) -> None:

@@ -6,8 +6,16 @@ import html
 import math
 import re
 
-from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QDoubleValidator, QFocusEvent, QFontMetricsF, QKeyEvent, QResizeEvent
+from PySide6.QtCore import QElapsedTimer, QLocale, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDoubleValidator,
+    QFocusEvent,
+    QFontMetricsF,
+    QKeyEvent,
+    QResizeEvent,
+    QValidator,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -101,6 +109,32 @@ class NumberEdit(QLineEdit):
 
 
 LR_TYPED_RANGE = (1e-12, 1e6)  # the η the exact entry takes
+
+
+class LearningRateValidator(QDoubleValidator):
+    """η from LR_TYPED_RANGE; a minus sign or a decimal comma can be typed too, to be refused with a reason.
+
+    QDoubleValidator swallowed the keystroke: "-0.1" became η = 0.1 without a word.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(*LR_TYPED_RANGE, 12)
+        self.setLocale(QLocale.c())  # a decimal point, whatever the machine's language
+
+    def validate(self, text: str, position: int) -> object:
+        """Intermediate (shown, not usable) for text with a leading minus or a comma; else as QDoubleValidator."""
+        if (text.lstrip().startswith("-") or "," in text) and len(text) <= 32:
+            return QValidator.State.Intermediate, text, position
+        return super().validate(text, position)
+
+
+def lr_refusal(text: str) -> str:
+    """Why typed text is no η: '… η is positive: …', '… write the decimal point as a point …', or its range."""
+    if text.lstrip().startswith(("-", "−")):
+        return "η is positive: to step uphill, choose the wrong update sign (S) instead"
+    if "," in text:
+        return f"write the decimal point as a point ({text.replace(',', '.')})"
+    return f"η is a number from {LR_TYPED_RANGE[0]:g} to {LR_TYPED_RANGE[1]:g}"
 READOUT_GAP = " &nbsp; "  # between the parts of a readout line
 BOLD_ALLOWANCE = 1.06  # a part's width measured in the plain font, times this: some words are bold
 MARKUP = re.compile(r"<[^>]+>")
@@ -174,7 +208,7 @@ class StepperPanel(QWidget):
         self.lr_slider.setMinimumWidth(100)
         self.lr_slider.valueChanged.connect(self._lr_slider_moved)
         self.lr_edit = NumberEdit("0.000125")
-        self.lr_edit.setValidator(QDoubleValidator(*LR_TYPED_RANGE, 12))
+        self.lr_edit.setValidator(LearningRateValidator())
         self.lr_edit.setToolTip("Exact learning rate η")
         self.lr_edit.editingFinished.connect(self._lr_typed)
         self.lr_edit.refused.connect(self._lr_refused)
@@ -327,8 +361,7 @@ class StepperPanel(QWidget):
         if text == f"{lr:g}":  # the run's own η (a file's may lie outside what can be typed)
             return
         self.lr_edit.setText(f"{lr:g}")
-        self.message.emit(f"η = {text or '(nothing)'} was not used: η is a number from {LR_TYPED_RANGE[0]:g} to "
-                          f"{LR_TYPED_RANGE[1]:g} (it stays {format_number(lr)}).")
+        self.message.emit(f"η = {text or '(nothing)'} was not used: {lr_refusal(text)} (it stays {format_number(lr)}).")
 
     def _sign_toggled(self) -> None:
         self._edit_run(sign="correct" if self.correct_button.isChecked() else "wrong")
