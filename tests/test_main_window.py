@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
 
 from gradviz.app.presenters import run_colour
@@ -216,6 +216,37 @@ def test_a_bad_formula_keeps_the_last_good_surface(make_main_window, qtbot) -> N
     assert window.surface_view.mesh_item.upload_count == uploads
     assert window.surface_view.render_to_array(*SHOT)[..., :3].std() > 10
     assert window.formula_panel.formula_edit.text() == "x^2 + sinx"
+
+
+def test_an_error_in_a_very_long_formula_shows_the_text_around_it_and_keeps_the_equations_in_view(
+        make_main_window, qtbot) -> None:
+    """A 1945-character formula was echoed whole under the box, hiding the equations and the hint."""
+    window = make_main_window("bowl")
+    panel = window.formula_panel
+    equations_height = panel.equations_area.height()
+    text = " + ".join(f"sin({k}*x)*cos({k}*y)/{k}" for k in range(1, 80))
+    window.try_formula(text)
+    window.controller.wait()
+    qtbot.wait(20)
+    shown = QTextDocument()
+    shown.setHtml(panel.error_label.text())
+    plain = shown.toPlainText()
+    assert "the formula is too long" in plain and f"of {len(text)})" in plain
+    assert len(plain) < 400 and "…" in plain
+    assert "The views keep showing the last formula that worked." in plain
+    assert panel.equations_area.height() >= 0.9 * equations_height
+    assert panel.formula_edit.text() == text
+
+
+def test_the_marked_excerpt_cuts_long_text_around_the_fault() -> None:
+    from gradviz.app.formula_panel import marked_excerpt
+
+    short = marked_excerpt("x^2 + sinx", 6, 10)
+    assert "<u" in short and "sinx</u>" in short and "…" not in short and "(column 7)" in short
+    long = "1" * 100 + "BAD" + "2" * 100
+    excerpt = marked_excerpt(long, 100, 103)
+    assert "…" + "1" * 30 + "<u" in excerpt and "</u>" + "2" * 30 + "…</span>" in excerpt
+    assert "BAD</u>" in excerpt and "(column 101 of 203)" in excerpt
 
 
 def test_picking_a_preset_shows_it_everywhere(make_main_window, qtbot) -> None:

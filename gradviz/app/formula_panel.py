@@ -86,6 +86,27 @@ class EquationsArea(QScrollArea):
             self.updateGeometry()
 
 
+EXCERPT_CONTEXT = 30  # characters shown on each side of the part an error marks…
+EXCERPT_MARK = 40  # …and of that part, at most (a formula of 1945 characters filled the panel)
+
+
+def marked_excerpt(text: str, position: int, end: int | None) -> str:
+    """The formula around an error as rich text, the part at fault underlined, cut short with … where long."""
+    start = max(0, min(position, len(text)))
+    stop = max(start + 1, min(end or start + 1, len(text)))
+    fault = text[start:stop]
+    if len(fault) > EXCERPT_MARK:
+        fault = fault[: EXCERPT_MARK // 2] + "…" + fault[-(EXCERPT_MARK // 2):]
+    before = text[max(0, start - EXCERPT_CONTEXT):start]
+    after = text[stop:stop + EXCERPT_CONTEXT]
+    before = ("…" if start > EXCERPT_CONTEXT else "") + before
+    after += "…" if stop + EXCERPT_CONTEXT < len(text) else ""
+    marked = (html.escape(before) + f"<u style='color:#b00020; background:{ERROR_BACKGROUND}'>"
+              + (html.escape(fault) or "&nbsp;") + "</u>" + html.escape(after))
+    where = f"column {start + 1}" + (f" of {len(text)}" if len(text) > 2 * EXCERPT_CONTEXT else "")
+    return f"<span style='font-family:monospace'>{marked}</span> <span style='color:#666'>({where})</span>"
+
+
 class FormulaPanel(QWidget):
     """Edits the session's formula and domain; shows f and its partial derivatives."""
 
@@ -236,12 +257,7 @@ class FormulaPanel(QWidget):
         text = self.formula_edit.text()
         message = f"<b style='color:#b00020'>⚠ {html.escape(error.message)}</b>"
         if error.position is not None and text:
-            start = max(0, min(error.position, len(text)))
-            end = max(start + 1, min(error.end or start + 1, len(text)))
-            marked = (html.escape(text[:start]) + f"<u style='color:#b00020; background:{ERROR_BACKGROUND}'>"
-                      + (html.escape(text[start:end]) or "&nbsp;") + "</u>" + html.escape(text[end:]))
-            message += f"<br><span style='font-family:monospace'>{marked}</span>"
-            message += f" <span style='color:#666'>(column {error.position + 1})</span>"
+            message += f"<br>{marked_excerpt(text, error.position, error.end)}"
         kept = "The views keep showing the last formula that worked. " if self._session.analysis is not None else ""
         message += f"<br><span style='color:#666'>{kept}Shift+F1: what can be typed.</span>"
         self.error_label.setText(message)
