@@ -272,6 +272,8 @@ REFUSALS: list[tuple[str, str, int | None]] = [
     ("2 + xcosy", "did you mean x*cos(y)?", 4),
     ("pix", "did you mean pi*x?", 0),
     ("foo(x)", "unknown function 'foo'", 0),
+    ("atan2(y, x)", "unknown function 'atan2': write atan(y/x) for atan2(y, x)", 0),
+    ("1 + expm1(x)", "unknown function 'expm1': write exp(x) - 1", 4),
     ("1 + Sin(x)", "did you mean sin", 4),
     ("xy(x+1)", "unknown function 'xy' (for a product write x*y*(…))", 0),
     ("loss", "unknown name 'loss'", 0),
@@ -456,6 +458,12 @@ def test_the_textbook_names_of_the_inverse_functions_are_understood() -> None:
     assert parse("2arctan(x)").expr == 2 * sympy.atan(x)
     with pytest.raises(FormulaError, match="is a function"):
         parse("f(arctan) = arctan")
+
+
+def test_logarithms_to_base_10_and_2_are_the_natural_one_divided() -> None:
+    """log10(x) was refused with 'did you mean log(10)?'."""
+    assert parse("log10(x) + log2(y)").expr == sympy.log(x) / sympy.log(10) + sympy.log(y) / sympy.log(2)
+    assert parse("2log10(x y)").expr == 2 * sympy.log(x * y) / sympy.log(10)
 
 
 def test_python_names_are_never_functions() -> None:

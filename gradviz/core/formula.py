@@ -171,6 +171,8 @@ _FUNCTIONS: dict[str, _Function] = {
     "exp": _Function(sympy.exp),
     "log": _Function(sympy.log),
     "ln": _Function(sympy.log),
+    "log10": _Function(lambda argument: sympy.log(argument, 10)),
+    "log2": _Function(lambda argument: sympy.log(argument, 2)),
     "sqrt": _Function(sympy.sqrt),
     "abs": _Function(sympy.Abs),
     "min": _Function(sympy.Min, 2, None),
@@ -181,6 +183,14 @@ _FUNCTIONS: dict[str, _Function] = {
 }
 
 FUNCTION_NAMES: tuple[str, ...] = tuple(_FUNCTIONS)
+# Functions students type that are not here, with what to write instead (their letters and digits read otherwise
+# as a function times a number: "did you mean atan(2)?")
+_INSTEAD: dict[str, str] = {
+    "atan2": "write atan(y/x) for atan2(y, x) (the same angle where x > 0)",
+    "arctan2": "write atan(y/x) for arctan2(y, x) (the same angle where x > 0)",
+    "exp2": "write 2^x for exp2(x)",
+    "expm1": "write exp(x) - 1 for expm1(x)",
+}
 CONSTANT_NAMES: tuple[str, ...] = ("pi", "π", "e")
 
 _CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "π": sympy.pi, "e": sympy.E}
@@ -828,6 +838,8 @@ class _Parser:
             return [self._call(token)]
         if name in _CONSTANTS:
             return [_Name(name, True, token.start, token.end)]
+        if name in _INSTEAD:
+            raise FormulaError(f"unknown function '{self._spelling(token)}': {_INSTEAD[name]}", token.start, token.end)
         return [
             _Name(piece, True, start, end) if piece in _CONSTANTS else self._variable(piece, start, end)
             for piece, start, end in self._split_word(token)

@@ -20,6 +20,8 @@ FUNCTION_MEANINGS: dict[str, str] = {
     "exp": "e to the power (also e^x)",
     "log": "natural logarithm",
     "ln": "natural logarithm",
+    "log10": "logarithm to base 10: ln(x) / ln(10)",
+    "log2": "logarithm to base 2: ln(x) / ln(2)",
     "sqrt": "square root (also √x)",
     "abs": "absolute value (also |x|)",
     "min": "the smallest of two or more",
