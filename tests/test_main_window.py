@@ -249,6 +249,25 @@ def test_the_marked_excerpt_cuts_long_text_around_the_fault() -> None:
     assert "BAD</u>" in excerpt and "(column 101 of 203)" in excerpt
 
 
+def test_a_formula_with_no_finite_value_in_the_ranges_says_so_under_the_equations(make_main_window, qtbot) -> None:
+    """ln(−x² − 1) left both views empty with only a status message, gone after 8 seconds, to say why."""
+    window = make_main_window("bowl")
+    notes = window.formula_panel.notes_label
+    for text, why in (("ln(-x^2-1)+y", "f is undefined (a logarithm or a root of negative numbers"),
+                      ("exp(1000x^2 + 1000) + y", "f is too large for the computer&#x27;s numbers"),
+                      ("x^2 + y^2", None)):
+        type_formula(window, qtbot, text)
+        if why is None:
+            assert "Nothing to draw" not in notes.text()
+            continue
+        assert notes.isVisible() and why in notes.text() and "everywhere for x from −3 to 3, y from −3 to 3" in (
+            notes.text()), text
+    window.session.set_analysis(analyze("sqrt(x - 10) + y"))  # defined past x = 10 only
+    assert "Nothing to draw" in notes.text()
+    window.session.set_range("x", 0.0, 20.0)
+    assert "Nothing to draw" not in notes.text(), "other ranges draw it"
+
+
 def test_picking_a_preset_shows_it_everywhere(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     box = window.formula_panel.preset_box

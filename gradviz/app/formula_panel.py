@@ -27,6 +27,7 @@ from gradviz.app.number_box import NumberBox
 from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
+from gradviz.core.grid import GridField, nothing_to_draw
 from gradviz.core.presets import Preset, all_presets
 from gradviz.core.scenario import PlotSettings
 from gradviz.core.session import Session
@@ -157,6 +158,8 @@ class FormulaPanel(QWidget):
         # the window took the room from the docks and kept it.
         self.notes_label = WrappedNoteLabel()
         self.notes_label.setVisible(False)
+        self._formula_notes: tuple[str, ...] = ()
+        self._field_note = ""  # why nothing is drawn, when f has no finite value in the plotted ranges
 
         self.axis_boxes = [QComboBox(), QComboBox()]
         self.low_boxes = [self._range_box(row) for row in range(2)]
@@ -211,7 +214,7 @@ class FormulaPanel(QWidget):
         session.formula_changed.connect(self._show_formula)
         session.error_changed.connect(self._show_error)
         session.plot_changed.connect(self._show_plot)
-        session.field_changed.connect(lambda _field: self._show_fixed_values())  # a held value moved (its slider)
+        session.field_changed.connect(self._field_changed)
         controller.busy_changed.connect(self._show_busy)
 
     def _range_box(self, row: int) -> NumberBox:
@@ -241,13 +244,28 @@ class FormulaPanel(QWidget):
         formula, derivatives = analysis.formula, analysis.derivatives
         if self.formula_edit.text() != formula.text and not self.formula_edit.hasFocus():
             self.show_formula_text(formula.text)
-        all_notes = (*formula.notes, *derivatives.notes)
+        self._formula_notes = (*formula.notes, *derivatives.notes)
         self.derivatives_label.setText("".join(analysis.equations))
         self.equations_area.updateGeometry()  # now, not a posted event later (the area hears of the label's)
-        self.notes_label.setText("<br>".join(f"<span style='color:#666'>{html.escape(note)}</span>"
-                                             for note in all_notes))
-        self.notes_label.setVisible(bool(all_notes))
+        self._show_notes()
         self._rebuild_fixed(formula.variables)
+
+    def _field_changed(self, field: GridField) -> None:
+        """Say so under the equations when there is nothing to draw; follow a held value moved by its slider."""
+        analysis = self._session.analysis
+        note = nothing_to_draw(field, analysis.formula.name) if analysis is not None else ""
+        if note != self._field_note:
+            self._field_note = note
+            self._show_notes()
+        self._show_fixed_values()
+
+    def _show_notes(self) -> None:
+        """The formula's notes in grey, then why nothing is drawn (if so) in the error colour."""
+        rows = [f"<span style='color:#666'>{html.escape(note)}</span>" for note in self._formula_notes]
+        if self._field_note:
+            rows.append(f"<b style='color:#b00020'>⚠ {html.escape(self._field_note)}</b>")
+        self.notes_label.setText("<br>".join(rows))
+        self.notes_label.setVisible(bool(rows))
 
     def _show_error(self, error: FormulaError | None) -> None:
         self.formula_edit.setStyleSheet("" if error is None else "QLineEdit { background: #fff0f0; }")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gradviz.core.compiled import CompiledFormula
+from gradviz.core.notation import format_number, unicode_name
 
 # The share of cells at each end whose heights may be clipped off when they run away (poles, blow-ups).
 TAIL_PERCENT = 2.0
@@ -109,6 +110,7 @@ class GridField:
     display_range: tuple[float, float]
     jumps: tuple[np.ndarray, ...]  # per axis of values: where f jumps between neighbours (see jump_edges)
     rim: Rim | None = None  # where f stops being defined, beside the undefined grid points (see domain_rim)
+    overflowed: bool = False  # some height was too large for a float (±inf), not merely undefined
 
     @functools.cached_property
     def lowest(self) -> float | None:
@@ -135,7 +137,9 @@ def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:
     values, all_components = compiled.evaluate(inputs)
     finite = np.isfinite(values)
     all_finite = bool(finite.all())
+    overflowed = False
     if not all_finite:
+        overflowed = bool(np.isinf(values).any())
         values[~finite] = np.nan
     gradient = tuple(all_components[compiled.variables.index(name)] for name in domain.variables)
     for component in gradient:
@@ -161,7 +165,21 @@ def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:
         display_range=display_range,
         jumps=jump_edges(compiled, inputs, values, slopes, varying, span),
         rim=None if all_finite else domain_rim(compiled, inputs, values, domain),
+        overflowed=overflowed,
     )
+
+
+def nothing_to_draw(field: GridField, name: str = "f") -> str:
+    """Why there is no picture: f has no finite value anywhere in the plotted ranges; '' when it has some."""
+    if field.lowest is not None:
+        return ""
+    ranges = ", ".join(f"{unicode_name(variable)} from {format_number(low)} to {format_number(high)}"
+                       for variable, (low, high) in zip(field.domain.variables, field.domain.ranges, strict=True))
+    if field.overflowed:
+        why = "too large for the computer's numbers (over 1.8e308) or undefined"
+    else:
+        why = "undefined (a logarithm or a root of negative numbers, a division by zero…)"
+    return f"Nothing to draw: {name} is {why} everywhere for {ranges}. Try other ranges."
 
 
 def domain_rim(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], values: np.ndarray,
