@@ -460,6 +460,16 @@ def test_the_textbook_names_of_the_inverse_functions_are_understood() -> None:
         parse("f(arctan) = arctan")
 
 
+def test_a_product_after_a_division_is_read_left_to_right_with_a_note_saying_so() -> None:
+    """x/2y is (x/2)·y, as Python and most calculators read it; a student often means x/(2y)."""
+    formula = parse("x/2y")
+    assert formula.expr == x * y / 2
+    assert formula.notes == ("x/2y is read as (x/2)·y, left to right: for x/(2y) write the parentheses",)
+    assert parse("1/2x + y").notes == ("1/2x is read as (1/2)·x, left to right: for 1/(2x) write the parentheses",)
+    for plain in ("x/(2y)", "x y / 2", "x/2*y", "(x/2) y", "2x/3"):
+        assert parse(plain).notes == (), plain
+
+
 def test_logarithms_to_base_10_and_2_are_the_natural_one_divided() -> None:
     """log10(x) was refused with 'did you mean log(10)?'."""
     assert parse("log10(x) + log2(y)").expr == sympy.log(x) / sympy.log(10) + sympy.log(y) / sympy.log(2)

@@ -657,6 +657,9 @@ class _Parser:
         self._open_bars = 0  # inside |…|, a '|' closes rather than starts a factor
         self.variables_used: dict[str, int] = {}
         self.functions_used: list[str] = []
+        # The first division a product follows without a sign ("x/2y", read (x/2)·y): the spans of its numerator,
+        # its denominator and the factor after it, for a note
+        self.division_then_product: tuple[tuple[int, int], tuple[int, int], tuple[int, int]] | None = None
 
     # -- helpers
 
@@ -746,6 +749,9 @@ class _Parser:
                     self._peek().kind is _Kind.BAR and not self._open_bars):  # 2|x|, |x||y|
                 operator = "*"
                 right = self._power()
+                if isinstance(node, _Binary) and node.operator == "/" and self.division_then_product is None:
+                    self.division_then_product = ((node.left.start, node.left.end), (node.right.start, node.right.end),
+                                                  (right.start, right.end))
             else:
                 return node
             node = _Binary(operator, node, right, node.start, right.end)
@@ -1255,6 +1261,18 @@ def _notes(functions_used: Sequence[str], expr: sympy.Expr) -> tuple[str, ...]:
     return tuple(_KINK_NOTES[function] for function in kinds if expr.has(_KINK_TYPES[function]))
 
 
+def _division_note(text: str, numerator: tuple[int, int], denominator: tuple[int, int],
+                   factor: tuple[int, int]) -> str:
+    """'x/2y is read as (x/2)·y, left to right: for x/(2y) write the parentheses'."""
+    def typed(span: tuple[int, int]) -> str:
+        return text[span[0]:span[1]].strip()
+
+    above, below, after = typed(numerator), typed(denominator), typed(factor)
+    written = text[numerator[0]:factor[1]].strip()
+    return (f"{written} is read as ({above}/{below})·{after}, left to right: for {above}/({below}{after}) "
+            "write the parentheses")
+
+
 def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     """Parse untrusted formula text into a Formula, or raise FormulaError."""
     if not isinstance(text, str):
@@ -1296,5 +1314,8 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     expr = builder.build(tree).expr
     _check_result(expr, symbols)
     decimals = any(token.kind is _Kind.NUMBER and not token.text.isdigit() for token in tokens)
-    return Formula(text=text, expr=expr, variables=order, name=header.name, notes=_notes(parser.functions_used, expr),
+    notes = _notes(parser.functions_used, expr)
+    if parser.division_then_product is not None:
+        notes += (_division_note(text, *parser.division_then_product),)
+    return Formula(text=text, expr=expr, variables=order, name=header.name, notes=notes,
                    typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals)
