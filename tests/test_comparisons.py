@@ -126,11 +126,23 @@ def test_the_limit_follows_the_curvature_at_the_point() -> None:
     assert guidance.limit == pytest.approx(2 / 1001.6, rel=1e-4)
 
 
+def test_a_valley_has_the_limit_of_its_curved_direction_and_a_saddle_of_its_upward_one() -> None:
+    """(5 − w1 − 2w2)², a seed's loss, said 'no η limit here' though GD diverges above η = 0.2."""
+    valley = learning_rate_guidance(analyze_in_process("L(w1, w2) = (5 - w1 - 2w2)^2").compiled,
+                                    {"w1": 0.0, "w2": 0.0}, ("w1", "w2"))
+    assert valley.limit == pytest.approx(0.2) and not valley.saddle and valley.reason == ""
+    assert learning_rate_guidance(analyze_in_process("f(x, y) = x^2").compiled, {"x": 1.0, "y": 1.0},
+                                  ("x", "y")).limit == pytest.approx(1.0)
+    saddle = learning_rate_guidance(analyze_in_process("x^2 - 3y^2").compiled, {"x": 1.0, "y": 1.0}, ("x", "y"))
+    assert saddle.saddle and saddle.limit == pytest.approx(1.0)
+    assert saddle.reason.startswith("f curves downward along some direction here (Hessian eigenvalues −6, 2)")
+
+
 @pytest.mark.parametrize(
     ("text", "point", "reason"),
     [
-        ("x^2 - y^2", {"x": 1.0, "y": 1.0}, "f curves downward along some direction here (Hessian eigenvalues −2, 2)"),
-        ("f(x, y) = x^2", {"x": 1.0, "y": 1.0}, "f is flat along some direction here (Hessian eigenvalues 0, 2)"),
+        ("-x^2 - y^2", {"x": 1.0, "y": 1.0}, "f curves upward along no direction here (Hessian eigenvalues −2, −2)"),
+        ("x + y", {"x": 1.0, "y": 1.0}, "f curves upward along no direction here (Hessian eigenvalues 0, 0)"),
         ("sqrt(x^2 + y^2)", {"x": 0.0, "y": 0.0}, "the Hessian is undefined at this point"),
     ],
 )

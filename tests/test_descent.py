@@ -453,14 +453,29 @@ def test_runs_are_deterministic() -> None:
         ([[1.0, 0.0], [0.0, 10.0]], 0.2),
         ([[2.0, 1.0], [1.0, 2.0]], 2 / 3),
         ([[4.0]], 0.5),
-        ([[2.0, 0.0], [0.0, 0.0]], None),
-        ([[2.0, 2.0], [2.0, 2.0]], None),
+        ([[2.0, 0.0], [0.0, 0.0]], 1.0),  # a valley's flat direction does not move: the curved one limits η
+        ([[2.0, 2.0], [2.0, 2.0]], 0.5),
         ([[2.0, 0.0], [0.0, -1.0]], None),
+        ([[-2.0, 0.0], [0.0, 0.0]], None),
         ([[math.inf, 0.0], [0.0, 1.0]], None),
     ],
 )
 def test_stability_limit(hessian: list[list[float]], limit: float | None) -> None:
     assert stability_limit(np.array(hessian)) == (pytest.approx(limit) if limit else None)
+
+
+def test_a_saddle_has_a_limit_along_its_upward_direction_only_when_asked() -> None:
+    assert stability_limit(np.array([[2.0, 0.0], [0.0, -1.0]]), bowl_only=False) == pytest.approx(1.0)
+    assert stability_limit(np.array([[-2.0, 0.0], [0.0, -1.0]]), bowl_only=False) is None
+
+
+def test_the_valley_loss_of_the_seeds_diverges_just_above_two_over_lambda_max() -> None:
+    """L(w1, w2) = (5 − w1 − 2w2)²: H = [[2, 4], [4, 8]], eigenvalues 0 and 10, so GD needs η < 0.2."""
+    objective = quadratic([[2.0, 4.0], [4.0, 8.0]], [-10.0, -20.0], 25.0)
+    limit = stability_limit(objective.hessian(np.zeros(2)))
+    assert limit == pytest.approx(0.2)
+    assert descend(objective, (0.0, 0.0), lr=0.98 * limit, max_steps=5000).stop_reason == "converged"
+    assert descend(objective, (0.0, 0.0), lr=1.02 * limit, max_steps=5000).stop_reason == "diverged"
 
 
 def test_stability_limit_separates_convergence_from_divergence() -> None:

@@ -16,7 +16,7 @@ from gradviz.core.session import Session
 
 LIMIT_COLOUR = QColor(WRONG_SIGN_COLOUR)
 TICK_WIDTH = 3.0
-WIDEST_NOTE = "GD stable below η = 0.000123"  # the note's longest usual text, as wide as it gets
+WIDEST_NOTE = "overshoots above η = 0.000123"  # the note's longest usual text, as wide as it gets
 EXPLANATION = ("Gradient descent settles near this start only while η < 2/λmax, λmax being the largest "
                "eigenvalue of the Hessian there (the steepest curvature); above it every step overshoots "
                "further along that direction.")
@@ -117,9 +117,11 @@ class LrGuidanceDisplay(QLabel):
             return
         spec = self._session.runs[0].spec
         limit = format_number(self.guidance.limit, 3)
-        text = f"stable below η = {limit}" if spec.optimizer == "gd" else f"GD stable below η = {limit}"
+        text = f"overshoots above η = {limit}" if self.guidance.saddle else f"stable below η = {limit}"
+        text = text if spec.optimizer == "gd" else f"GD {text}"
         self.setText(wrong_sign(text) if spec.optimizer == "gd" and spec.lr >= self.guidance.limit else text)
-        self.setToolTip(f"{EXPLANATION}\nHere λmax = {format_number(self.guidance.lambda_max)}, so 2/λmax = "
+        saddle = f"\nNot near a minimum: {self.guidance.reason}." if self.guidance.saddle else ""
+        self.setToolTip(f"{EXPLANATION}{saddle}\nHere λmax = {format_number(self.guidance.lambda_max)}, so 2/λmax = "
                         f"{format_number(self.guidance.limit)}. The red tick on the slider marks it.")
         on_slider = 10**LR_MIN_LOG <= self.guidance.limit <= 10**LR_MAX_LOG
         self.tick.set_position(lr_to_slider(self.guidance.limit) if on_slider else None)

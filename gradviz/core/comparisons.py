@@ -103,10 +103,11 @@ class LrGuidance:
     eigenvalues: tuple[float, ...]
     limit: float | None
     reason: str = ""
+    saddle: bool = False  # f curves downward too: the limit holds along the upward-curving directions only
 
     @property
     def available(self) -> bool:
-        """Whether there is a limit (the Hessian over the free variables is positive definite)."""
+        """Whether there is a limit (some direction curves upward)."""
         return self.limit is not None
 
     @property
@@ -137,16 +138,17 @@ def learning_rate_guidance(
     if not np.isfinite(hessian).all():
         return LrGuidance((), None, "the Hessian is undefined at this point")
     eigenvalues = tuple(np.linalg.eigvalsh(0.5 * (hessian + hessian.T)).tolist())
+    listed = ", ".join(format_number(value) for value in eigenvalues)
     limit = stability_limit(hessian)
     if limit is not None:
         return LrGuidance(eigenvalues, limit)
-    listed = ", ".join(format_number(value) for value in eigenvalues)
-    if eigenvalues[0] < 0.0:
-        reason = (f"f curves downward along some direction here (Hessian eigenvalues {listed}): "
-                  "no minimum is near for a stability limit to refer to")
-    else:
-        reason = (f"f is flat along some direction here (Hessian eigenvalues {listed}): "
-                  "the Hessian is not positive definite, so 2/λmax gives no limit")
+    limit = stability_limit(hessian, bowl_only=False)
+    if limit is not None:
+        return LrGuidance(eigenvalues, limit, f"f curves downward along some direction here (Hessian eigenvalues "
+                          f"{listed}): GD leaves along it whatever η is, and overshoots along the upward-curving "
+                          "ones above 2/λmax", saddle=True)
+    reason = (f"f curves upward along no direction here (Hessian eigenvalues {listed}): "
+              "no step overshoots, so 2/λmax gives no limit")
     return LrGuidance(eigenvalues, None, reason)
 
 

@@ -351,10 +351,18 @@ def _is_singular(eigenvalues: np.ndarray) -> bool:
     return bool(magnitudes.min() <= SINGULAR_RATIO * magnitudes.max())
 
 
-def stability_limit(hessian: np.ndarray) -> float | None:
-    """2/λmax: plain GD diverges near a minimum with this Hessian when lr > 2/λmax; None unless H is PD."""
+def stability_limit(hessian: np.ndarray, bowl_only: bool = True) -> float | None:
+    """2/λmax: with lr above it, plain GD's steps overshoot further each time along the steepest-curving direction.
+
+    Near a minimum (H positive semi-definite) that is where GD stops converging: a valley's flat directions
+    (λ = 0, as in (5 − w1 − 2w2)²) do not move and change nothing. Where f also curves downward (a saddle) GD
+    leaves along those directions anyway, and the limit holds only along the upward ones: None unless bowl_only is
+    False. None where no direction curves upward.
+    """
     eigenvalues = _symmetric_eigenvalues(hessian)
-    if eigenvalues is None or eigenvalues[0] <= 0.0 or _is_singular(eigenvalues):
+    if eigenvalues is None or eigenvalues[-1] <= 0.0:
+        return None
+    if bowl_only and eigenvalues[0] < -SINGULAR_RATIO * eigenvalues[-1]:
         return None
     return float(2.0 / eigenvalues[-1])
 
