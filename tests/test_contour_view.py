@@ -623,7 +623,7 @@ def test_level_colours_give_each_band_an_equal_share():
     assert fractions.tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
     assert level_texts(np.array([0.5, 1.0, 1.5]), 2.0) == ["0.5", "1.0", "1.5"]
     assert level_texts(levels, 1000.0) == ["1", "10", "100"]
-    assert level_texts(np.array([10.0, 1000.0, 20000.0, -1e7]), 1.0) == ["10", "1000", "20000", "-1e+07"]
+    assert level_texts(np.array([10.0, 1000.0, 20000.0, -1e7]), 1.0) == ["10", "1000", "20000", "-1e7"]
     half_steps = np.arange(-3.5, 3.75, 0.5)
     shown = labelled_level_indices(half_steps)
     assert half_steps[shown].tolist() == [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0]

@@ -141,7 +141,7 @@ def test_rmsprop_shows_the_mean_square() -> None:
     explanation = explain_step(descend(RESIDUAL, (1.0, 1.0), name="rmsprop", lr=0.05), 0)
     assert explanation.rule_unicode == ("g = ∇f", "s ← αs + (1 − α)g²", "w ← w − η·g/(√s + ε)")
     assert explanation.variables[0].lines_unicode == (
-        "g = ∂f/∂w₁ = −4", "s ← 0.99·0 + 0.01·(−4)² = 0.16", "g/(√s + ε) = −4/(√0.16 + 1e−08) = −10",
+        "g = ∂f/∂w₁ = −4", "s ← 0.99·0 + 0.01·(−4)² = 0.16", "g/(√s + ε) = −4/(√0.16 + 1e−8) = −10",
         "w₁ ← 1 − 0.05·(−10) = 1.5",
     )
 
@@ -153,7 +153,7 @@ def test_centered_rmsprop_with_momentum_shows_every_buffer() -> None:
     )
     assert explanation.variables[0].lines_unicode[2:] == (
         "ḡ ← 0.99·0 + 0.01·(−4) = −0.04",
-        "g/(√(s − ḡ²) + ε) = −4/(√(0.16 − (−0.04)²) + 1e−08) = −10.0504",
+        "g/(√(s − ḡ²) + ε) = −4/(√(0.16 − (−0.04)²) + 1e−8) = −10.0504",
         "b ← 0.5·0 + (−10.0504) = −10.0504",
         "w₁ ← 1 − 0.05·(−10.0504) = 1.50252",
     )
@@ -172,7 +172,7 @@ def test_adam_shows_moments_and_their_bias_correction() -> None:
         "v ← 0.999·0 + 0.001·(−4)² = 0.016",
         "m̂ = −0.4/(1 − 0.9¹) = −4",
         "v̂ = 0.016/(1 − 0.999¹) = 16",
-        "m̂/(√v̂ + ε) = −4/(√16 + 1e−08) = −1",
+        "m̂/(√v̂ + ε) = −4/(√16 + 1e−8) = −1",
         "w₁ ← 1 − 0.05·(−1) = 1.05",
     )
     assert explanation.variables[0].lines_latex[3] == r"\hat{m} = \frac{-0.4}{1 - 0.9^{1}} = -4"

@@ -680,7 +680,7 @@ def test_a_zoomed_domain_reads_right_in_the_range_boxes_and_survives_other_edits
     session.set_range("x", 0.12345, 0.12367)
     session.set_range("y", -1e-6, 1e-6)
     assert (panel.low_boxes[0].text(), panel.high_boxes[0].text()) == ("0.12345", "0.12367")
-    assert (panel.low_boxes[1].text(), panel.high_boxes[1].text()) == ("-1e-06", "1e-06")
+    assert (panel.low_boxes[1].text(), panel.high_boxes[1].text()) == ("-1e-6", "1e-6")
     index = panel.resolution_box.findData(100)
     panel.resolution_box.setCurrentIndex(index)
     panel.resolution_box.activated.emit(index)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QValidator
 from gradviz.app.number_box import NumberBox
 
 
-@pytest.mark.parametrize(("value", "shown"), [(-2.0, "-2"), (0.000125, "0.000125"), (1e-6, "1e-06"),
+@pytest.mark.parametrize(("value", "shown"), [(-2.0, "-2"), (0.000125, "0.000125"), (1e-6, "1e-6"),
                                               (1000001.0, "1000001"), (0.123456789, "0.1234568")])
 def test_shows_significant_digits_not_fixed_decimals(qtbot, value: float, shown: str) -> None:
     box = NumberBox()

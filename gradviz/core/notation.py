@@ -115,7 +115,7 @@ def _has_negative_coefficient(expr: sympy.Expr) -> bool:
 
 
 def format_number(value: SupportsFloat, digits: int = 6, ascii_minus: bool = False, whole: bool = True) -> str:
-    """A number for people: up to `digits` significant digits, no trailing '.0', a real minus sign.
+    """A number for people: up to `digits` significant digits, no trailing '.0', a real minus sign, a short exponent.
 
     With whole, numbers below WHOLE_NUMBER_LIMIT with more digits than that are written out whole, rounded to an
     integer (100009, not 1e+05); without it, they keep to the significant digits (tables for export).
@@ -131,6 +131,9 @@ def format_number(value: SupportsFloat, digits: int = 6, ascii_minus: bool = Fal
     text = f"{number:.{digits}g}"
     if whole and "e+" in text and abs(number) < WHOLE_NUMBER_LIMIT:  # 100009, not 1e+05, which reads as 100000
         text = str(round(number))
+    mantissa, exponent_sign, exponent = text.partition("e")
+    if exponent_sign:  # 3e281 and 1.2e−7, as the axes' ticks write them (not 1e+281, 1.2e−07)
+        text = f"{mantissa}e{int(exponent)}"
     if text == "-0":
         text = "0"
     return text.replace("-", minus)
