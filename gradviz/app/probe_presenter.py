@@ -319,7 +319,7 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
 
 
 def flat_note(probe: Probe, compiled: CompiledFormula, name: str, norm: float) -> str:
-    """'∇f = 0 here, pointing no way: a minimum', or '∇f ≈ 0 here (|∇f| = 8.6e−07) …' where it is negligible."""
+    """'∇f = 0 here, pointing no way: a minimum', or '∇f ≈ 0 here (|∇f| = 8.6e−7) …' where it is negligible."""
     if norm == 0.0:
         return f"{gradient_label(name)} = 0 here, pointing no way: {probe.flat_kind or 'a flat point'}"
     indices = [compiled.variables.index(axis) for axis in probe.axes]

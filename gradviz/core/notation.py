@@ -412,7 +412,7 @@ class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
         if kind == "number" or (factor.is_Pow and factor.base.is_Number):
             return True
         if previous.is_Float and "e" in format_number(previous):
-            return True  # 1.2e−07·x, not 1.2e−07x
+            return True  # 1.2e−7·x, not 1.2e−7x
         if previous_kind == "number":
             return False
         return "named" in (previous_kind, kind)
@@ -822,7 +822,7 @@ FUNCTION_IN_MESSAGES = re.compile(r"(?<![A-Za-z_])f(?![A-Za-z_(])")  # the runs'
 
 
 def for_function(message: str, function_name: str) -> str:
-    """A run's message with its function called by its name: 'L fell without end', '|∇L| = 3e−07 < 1e−06'."""
+    """A run's message with its function called by its name: 'L fell without end', '|∇L| = 3e−7 < 1e−6'."""
     return message if function_name == "f" else FUNCTION_IN_MESSAGES.sub(function_name, message)
 
 
