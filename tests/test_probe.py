@@ -243,6 +243,16 @@ def test_slices_hold_the_other_variables_at_the_point() -> None:
     assert (along_y.x0, along_y.f0, along_y.slope) == (3.0, 30.0, 16.0)
 
 
+def test_a_slice_through_a_point_off_the_ranges_is_centred_on_it() -> None:
+    """After a divergence the probe's point was at x = 8601 while its slices spanned −3…3: the point was off them."""
+    compiled = compiled_formula("x^2 + y^2")
+    along_x, along_y = slice_curves(compiled, {"x": 8601.0, "y": 1.0}, XY, {"x": (-3.0, 3.0), "y": (0.0, 4.0)},
+                                    samples=51)
+    assert (along_x.coordinates[0], along_x.coordinates[-1]) == (8598.0, 8604.0)
+    assert (along_y.coordinates[0], along_y.coordinates[-1]) == (0.0, 4.0), "a point inside keeps the range"
+    assert along_x.tangent is not None and along_x.slope == 17202.0
+
+
 def test_tangent_lines_touch_the_curve_with_the_partial_as_slope() -> None:
     compiled = compiled_formula("sin(x) + cos(y)")
     ranges = {"x": (-3.0, 3.0), "y": (-3.0, 3.0)}

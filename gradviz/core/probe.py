@@ -235,7 +235,11 @@ def slice_curves(
     ranges: Mapping[str, tuple[float, float]],
     samples: int = DEFAULT_SAMPLES,
 ) -> tuple[SliceCurve, ...]:
-    """For each plotted axis: f along it through the point, the others held there, and the tangent line."""
+    """For each plotted axis: f along it through the point, the others held there, and the tangent line.
+
+    Each slice spans the axis's plotted range; for a point outside it (a run that diverged), a range as wide
+    centred on the point, so the point and its tangent are in the picture.
+    """
     if samples < 2:
         raise ValueError(f"a slice needs at least 2 samples, got {samples}")
     coordinates = _full_point(compiled, point)
@@ -245,6 +249,9 @@ def slice_curves(
     curves = []
     for axis, index in zip(axes, indices, strict=True):
         low, high = (float(bound) for bound in ranges[axis])
+        at = float(coordinates[index])
+        if math.isfinite(at) and not low <= at <= high:
+            low, high = at - (high - low) / 2, at + (high - low) / 2
         along = np.linspace(low, high, samples)
         inputs: list[np.ndarray | float] = list(coordinates)
         inputs[index] = along
