@@ -253,6 +253,18 @@ def test_a_slice_through_a_point_off_the_ranges_is_centred_on_it() -> None:
     assert along_x.tangent is not None and along_x.slope == 17202.0
 
 
+def test_a_partial_that_is_rounding_beside_the_typical_slope_is_zero() -> None:
+    """sin(πx) + cos(πy) at (1, 2): ∂f/∂y = −π sin(2π) computes as 7.7e−16, shown as if real."""
+    compiled = compiled_formula("sin(pi x) + cos(pi y)")
+    raw = probe_at(compiled, {"x": 1.0, "y": 2.0}, XY)
+    assert 0.0 < abs(raw.gradient["y"]) < 1e-14
+    probe = probe_at(compiled, {"x": 1.0, "y": 2.0}, XY, rounding_below=3.0)  # |∇f| of about 3 across the map
+    assert probe.gradient["y"] == 0.0 and probe.gradient["x"] == pytest.approx(-math.pi)
+    assert probe.plane_ascent_direction == (-1.0, 0.0)
+    small = probe_at(compiled_formula("1e-9 x + y"), {"x": 0.0, "y": 0.0}, XY, rounding_below=1.0)
+    assert small.gradient["x"] == pytest.approx(1e-9), "a small slope that is real stays"
+
+
 def test_tangent_lines_touch_the_curve_with_the_partial_as_slope() -> None:
     compiled = compiled_formula("sin(x) + cos(y)")
     ranges = {"x": (-3.0, 3.0), "y": (-3.0, 3.0)}

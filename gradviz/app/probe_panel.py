@@ -238,7 +238,8 @@ class ProbePanel(LazyPanel):
             self.values_label.forget_tallest()
             self.check_label.forget_tallest()
         name = session.analysis.formula.name
-        self.probe = probe_at(compiled, point, axes, name)
+        field = session.field
+        self.probe = probe_at(compiled, point, axes, name, field.gradient_reference if field is not None else 0.0)
         self.slices = slice_curves(compiled, point, axes, session.plot.ranges) if self.probe.valid else ()
         self.rows = probe_rows(self.probe, name)
         self.values_label.setText(html_rows(self.rows))

@@ -70,7 +70,6 @@ ARROW_ROOM_FILL = 0.85  # arrows reach at most this share of the way to the edge
 CRAMPED_BELOW = 0.05  # a ∇f arrow the edge cuts shorter than this share of the shorter range gets a note
 CRAMPED_NOTE = "arrows cut short by the edge of the map (the tags give their values)"
 CRAMPED_NOTE_SHORT = "cut short by the edge"
-REFERENCE_PERCENTILE = 90  # the gradient magnitude drawn at full length, among the grid's
 NEWTON_STEPS = 2
 DIGITS = 4
 ASPECT_NOTE = "{} and {} drawn at different scales: the right angle looks skewed"
@@ -104,13 +103,6 @@ def with_point(curve: SliceCurve) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         towards_before = abs(curve.f0 - values[index - 1]) > abs(values[index + 1] - curve.f0)
         jumps[index - 1], jumps[index] = towards_before, not towards_before
     return coordinates, values, jumps
-
-
-def gradient_reference(field: GridField) -> float:
-    """The magnitude of the plotted gradient that arrows draw at full length: a high percentile of the grid's."""
-    magnitude = np.sqrt(sum(component**2 for component in field.gradient))
-    finite = magnitude[np.isfinite(magnitude)]
-    return float(np.percentile(finite, REFERENCE_PERCENTILE)) if finite.size else 0.0
 
 
 def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[float, float],
@@ -385,7 +377,6 @@ class ProbePresenter:
         self.surface_overlay: SurfaceProbeOverlay | None = None
         self.contour_overlay: ContourProbeOverlay | None = None
         self.actions: dict[str, QAction] = {}
-        self._reference: tuple[GridField | None, float] = (None, 0.0)
         self._drawn_from: tuple | None = None
         if contour_view is not None:
             contour_view.set_equal_aspect(_remembered(ASPECT_KEY, False))
@@ -427,7 +418,7 @@ class ProbePresenter:
         if point is None or field is None or field.domain.variables != session.plot.axes:
             return None, None
         compiled, axes, ranges = session.analysis.compiled, session.plot.axes, session.plot.ranges
-        probe = probe_at(compiled, point, axes)
+        probe = probe_at(compiled, point, axes, rounding_below=field.gradient_reference)
         if not probe.valid:
             return None, None
         name = session.analysis.formula.name
@@ -436,14 +427,8 @@ class ProbePresenter:
         surface = surface_overlay(probe, slices, scale, field, ranges, name, self.plane_shown)
         if len(axes) == 1:
             return surface, curve_overlay(probe, scale, field, ranges, name)
-        overlay = map_overlay(probe, compiled, field, ranges, name, self._gradient_reference(field))
+        overlay = map_overlay(probe, compiled, field, ranges, name, field.gradient_reference)
         return surface, overlay if self.key_hints else replace(overlay, aspect_note=aspect_note(axes, None))
-
-    def _gradient_reference(self, field: GridField) -> float:
-        """The field's reference gradient magnitude (computed once per field)."""
-        if self._reference[0] is not field:
-            self._reference = (field, gradient_reference(field))
-        return self._reference[1]
 
     # ----- choices ------------------------------------------------------------------------------------------
     def set_shown(self, shown: bool) -> None:

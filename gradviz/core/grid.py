@@ -91,6 +91,9 @@ class Rim:
     sources: np.ndarray
 
 
+REFERENCE_PERCENTILE = 90  # the gradient magnitude GridField.gradient_reference takes, among the grid's
+
+
 @dataclass(frozen=True, eq=False)
 class GridField:
     """Heights and gradient components on a grid, NaN where undefined, with a range to draw them in.
@@ -111,6 +114,17 @@ class GridField:
     jumps: tuple[np.ndarray, ...]  # per axis of values: where f jumps between neighbours (see jump_edges)
     rim: Rim | None = None  # where f stops being defined, beside the undefined grid points (see domain_rim)
     overflowed: bool = False  # some height was too large for a float (±inf), not merely undefined
+
+    @functools.cached_property
+    def gradient_reference(self) -> float:
+        """A typical size of the plotted gradient: the 90th percentile of |∇f| over the grid (0 if none is finite).
+
+        Arrows are drawn at full length at this size; a partial below a trillionth of it is rounding (see probe_at).
+        """
+        with np.errstate(over="ignore"):
+            magnitude = np.sqrt(sum(np.square(component) for component in self.gradient))
+        finite = magnitude[np.isfinite(magnitude)]
+        return float(np.percentile(finite, REFERENCE_PERCENTILE)) if finite.size else 0.0
 
     @functools.cached_property
     def lowest(self) -> float | None:
