@@ -79,6 +79,16 @@ def test_with_a_variable_held_the_probe_gives_the_whole_length_and_the_plotted_p
     assert rows["its x, y part"] == format_number(float(np.sqrt(4 + 16)))
 
 
+def test_the_steepest_ascent_angle_wraps_as_a_whole_phrase() -> None:
+    """At 1280 × 720 the row wrapped as '… −144° from the x' over a lone 'axis'."""
+    from gradviz.app.probe_panel import probe_rows
+    from gradviz.core.analysis import analyze_in_process
+    from gradviz.core.probe import probe_at
+
+    probe = probe_at(analyze_in_process("x^2 + y^2").compiled, {"x": 1.0, "y": 1.0}, ("x", "y"))
+    assert dict(probe_rows(probe, "f"))["steepest ascent"] == "(0.707, 0.707), 45° from\u00a0the\u00a0x\u00a0axis"
+
+
 def test_where_f_is_undefined_the_probe_says_so_under_its_point_without_gaps(open_window, qtbot) -> None:
     """sqrt(1 − x² − y²) at (2.5, −1.5): no slices to draw; the reason stays under the point, not spread apart."""
     window, docks = open_window("bowl")

@@ -30,6 +30,7 @@ PROBE_MODE_SHORTCUT = "P"
 CHECK_DIGITS = 10  # the estimate's digits, enough to see where it parts from the exact value
 DIFFERENCE_DIGITS = 2
 SLICE_HEIGHT = 100
+NO_BREAK = "\u00a0"  # a space a wrapped line does not break at
 # How low a slice plot may get in a short dock (both slopes still show at 1280 × 720, above the check).
 SLICE_MIN_HEIGHT = 64
 CURVE_PEN = pg.mkPen((40, 70, 160), width=2.2)
@@ -273,7 +274,8 @@ def _ascent_text(probe: Probe) -> str:
     angle = math.degrees(math.atan2(direction[1], direction[0]))
     plane = (f" in the ({', '.join(map(unicode_name, probe.axes))}) plane"
              if len(probe.variables) > len(probe.axes) else "")
-    return f"{vector}{plane}, {format_number(angle, 3)}° from the {unicode_name(probe.axes[0])} axis"
+    axis = f"from the {unicode_name(probe.axes[0])} axis".replace(" ", NO_BREAK)  # wrapped whole, never "… x" / "axis"
+    return f"{vector}{plane}, {format_number(angle, 3)}° {axis}"
 
 
 def probe_rows(probe: Probe, name: str) -> list[tuple[str, str]]:
