@@ -375,7 +375,13 @@ def test_a_loss_strip_takes_the_scale_the_window_shows(window) -> None:
     assert remembered_options("image", shown_loss_log(window)).loss_scale == ""  # no strip asked for: none
 
 
-def test_copy_picture_puts_the_image_export_of_the_step_on_the_clipboard(window, tmp_path) -> None:
+def test_copy_picture_puts_the_image_export_of_the_step_on_the_clipboard(window, tmp_path, monkeypatch) -> None:
+    import gradviz.app.export_dialog as dialog_module
+
+    while_drawn: list[str] = []
+    original = dialog_module.render_image
+    monkeypatch.setattr(dialog_module, "render_image", lambda *args: while_drawn.append(
+        window.statusBar().currentMessage()) or original(*args))
     dialog = ExportDialog("image", window.session, window)
     dialog.width_box.setValue(480)
     dialog.height_box.setValue(270)
@@ -391,6 +397,7 @@ def test_copy_picture_puts_the_image_export_of_the_step_on_the_clipboard(window,
     assert difference(pixels.reshape(270, 480, 4), np.frombuffer(expected.constBits(), np.uint8).reshape(270, 480, 4)
                       ).mean() < 1
     assert window.statusBar().currentMessage().startswith("Copied step 12 as a 480×270 picture")
+    assert while_drawn == ["Drawing the 480×270 picture…"], "a large picture takes seconds: the window says why"
 
 
 def test_the_steps_per_frame_read_as_english(window) -> None:

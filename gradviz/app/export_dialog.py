@@ -7,9 +7,11 @@ passes) runs in a worker thread. Cancelling or a failure leaves nothing at the t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -304,19 +306,31 @@ def basins_ready(window: QMainWindow, why: str) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def drawing_picture(window: QMainWindow, options: ExportOptions) -> Iterator[None]:
+    """While a picture is drawn (seconds for a large one): a wait cursor and 'Drawing the 3840×2160 picture…'."""
+    width, height = options.size
+    window.statusBar().showMessage(f"Drawing the {width}×{height} picture…")
+    window.statusBar().repaint()  # shown now: the window's events wait until the picture is drawn
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+        window.statusBar().clearMessage()
+
+
 def copy_picture_from(window: QMainWindow) -> None:
     """Put the current step on the clipboard as a picture, drawn as Export image would draw it (its size and panels)."""
     if not basins_ready(window, "copying the picture"):
         return
     options = remembered_options("image", shown_loss_log(window))
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        frame = render_image(window.session, options)
+        with drawing_picture(window, options):
+            frame = render_image(window.session, options)
     except Exception as error:  # any failure becomes a message, never a crash
         window.statusBar().showMessage(f"Could not copy the picture: {describe_error(error)}", 8000)
         return
-    finally:
-        QApplication.restoreOverrideCursor()
     QApplication.clipboard().setImage(array_as_image(frame).copy())
     width, height = options.size
     window.statusBar().showMessage(f"Copied step {window.session.step} as a {width}×{height} picture, "
@@ -463,13 +477,11 @@ def export_image_from(window: QMainWindow) -> None:
     dialog = ExportDialog("image", window.session, window, shown_loss_log(window))
     if dialog.exec() != QDialog.DialogCode.Accepted or not basins_ready(window, "exporting the image"):
         return
-    target = dialog.target()
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    target, options = dialog.target(), dialog.options()
     try:
-        path = export_image(window.session, dialog.options(), target)
+        with drawing_picture(window, options):
+            path = export_image(window.session, options, target)
     except Exception as error:  # any failure becomes a message, never a crash
         report_outcome(window, "failed", describe_error(error), target)
     else:
         report_outcome(window, "saved", str(path), target)
-    finally:
-        QApplication.restoreOverrideCursor()
