@@ -1177,6 +1177,23 @@ def test_a_presets_description_leaves_the_status_bar_when_another_formula_is_sho
     assert window.statusBar().currentMessage() == "Something else."  # other messages stay their time
 
 
+def test_a_larger_presentation_scale_fits_the_readout_again_without_cutting_a_number(make_main_window, qtbot) -> None:
+    """After Ctrl+= the readout kept its lines fitted to the smaller font: the label cut them at 'η = 0.0' (0.01)."""
+    from gradviz.app.runs_panel import start_point_specs
+
+    window = make_main_window("himmelblau", size=(1280, 720))
+    session, readout = window.session, window.stepper.readout
+    session.set_runs(start_point_specs(session, 0)[:3])
+    session.wait_for_runs()
+    for scale in (1.6, 2.0, 2.4):
+        session.set_presentation_scale(scale)
+        qtbot.wait(10)
+        lines = readout.plain_text().splitlines()
+        assert max(readout.fontMetrics().horizontalAdvance(line) for line in lines) < readout.width(), scale
+        assert all(line.endswith((" …", f"η = {format_number(result.spec.lr)}"))
+                   for line, result in zip(lines, session.runs, strict=True)), lines
+
+
 def test_the_readout_and_runs_panel_call_the_function_by_its_name(make_main_window) -> None:
     """L(w₁, w₂): the readout said 'converged at step 1 (|∇f| = 0 …)' beside ∇L and |∇L|."""
     window = make_main_window("shifted-bowl")  # L(w1, w2) = (w1 − 3)² + (w2 + 1)²

@@ -6,7 +6,7 @@ import html
 import math
 import re
 
-from PySide6.QtCore import QElapsedTimer, QLocale, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QLocale, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QDoubleValidator,
@@ -235,6 +235,7 @@ class StepperPanel(QWidget):
         # taking the views' height: each line puts the stop reason right after the step, drops its last parts whole
         # where they do not fit (see fitted), and the tooltip has it all.
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.readout.installEventFilter(self)  # a new font (presenting larger) fits the lines again
 
         # two short rows rather than one long one, each wrapping in a narrow window: the teaching panels keep room
         self.transport_row = WrappingRow()
@@ -471,6 +472,12 @@ class StepperPanel(QWidget):
         width = self.readout.contentsRect().width()
         metrics = QFontMetricsF(self.readout.font())
         self.readout.setText("<br>".join(fitted(line, metrics, width) for line in self._readout_lines))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Fit the readout's lines again in its new font: they were cut mid-number (η = 0.0 for 0.01) after Ctrl+=."""
+        if watched is self.readout and event.type() == QEvent.Type.FontChange:
+            self._fit_readout()
+        return False
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Fit the readout's lines to the new width."""
