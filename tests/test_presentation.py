@@ -220,6 +220,25 @@ def test_the_clicker_blank_key_blanks_and_brings_back_the_picture(make_main_wind
     assert window.centralWidget().isVisible() and window.menuBar().isVisible()
 
 
+def test_a_clicker_key_on_the_blank_screen_brings_the_picture_back_and_nothing_else(make_main_window, activate,
+                                                                                   qtbot) -> None:
+    """PgDown on a blank screen played the run out of sight."""
+    window = make_main_window("bowl")
+    activate(window)
+    session = window.session
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    for key in (Qt.Key.Key_PageDown, Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_PageUp):
+        step = session.step
+        qtbot.keyClick(window, Qt.Key.Key_B)
+        assert not window.centralWidget().isVisible()
+        qtbot.keyClick(window, key)
+        assert window.centralWidget().isVisible(), key
+        assert session.step == step and not window.stepper.playing, key
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # with the picture back, the key steps again
+    assert session.step == 1
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+
+
 def _assert_no_key_held_twice(window) -> None:
     """No key is the shortcut of two enabled actions (Qt would then run neither)."""
     owners: dict[str, str] = {}

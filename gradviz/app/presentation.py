@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QMenu, QToolBar, QWidget
 
 from gradviz.app.actions import ActionFactory
@@ -36,6 +36,9 @@ SCALE_KEY = "presentation/scale"
 
 
 LAYOUT_SETTLE_DELAYS_MS = (50, 150, 400)
+# The keys a presentation clicker sends for next and back (and play): while the screen is blank, they bring it back.
+CLICKER_KEYS = frozenset({Qt.Key.Key_PageDown, Qt.Key.Key_PageUp, Qt.Key.Key_Right, Qt.Key.Key_Left,
+                          Qt.Key.Key_Space})
 # The share of the screen an enlarged dialog may take at most.
 DIALOG_SCREEN_SHARE = 0.95
 # How much smaller an enlarged dialog's text is tried each time it does not fit.
@@ -248,8 +251,25 @@ class PresentationMode(QObject):
         if self.active:
             self._show_blank(self._window.centralWidget().isVisible())
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """While blank, a clicker's key brings the picture back and does nothing else (PgDown played the run unseen)."""
+        if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not isinstance(event, QKeyEvent):
+            return False
+        if event.key() not in CLICKER_KEYS or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        event.accept()  # the override taken: no shortcut runs, and the key press comes here
+        if event.type() == QEvent.Type.KeyPress:
+            self._show_blank(False)
+        return True
+
     def _show_blank(self, blank: bool) -> None:
         window = self._window
+        if blank != (not window.centralWidget().isVisible()):
+            application = QApplication.instance()
+            if blank:
+                application.installEventFilter(self)
+            else:
+                application.removeEventFilter(self)
         window.centralWidget().setVisible(not blank)
         palette = QPalette()
         if blank:
