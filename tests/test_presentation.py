@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QApplication, QToolBar
 
 from gradviz.app.camera_link import camera_of
-from gradviz.app.presentation import remembered_presentation_scale, remembered_theme
+from gradviz.app.presentation import largest_presentation_scale, remembered_presentation_scale, remembered_theme
 from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.app.shortcuts_help import action_help_text, shortcuts_html
 from gradviz.core.descent import MAX_STEP_BUDGET
@@ -72,6 +72,13 @@ def test_presentation_mode_hides_the_chrome_and_gives_it_all_back(make_main_wind
 
     qtbot.keyClick(window, Qt.Key.Key_F11)
     assert window.session.presentation_scale == pytest.approx(1.4)
+    for _ in range(10):
+        qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    largest = largest_presentation_scale(window.screen().availableGeometry().height())
+    assert window.session.presentation_scale == pytest.approx(largest), "as large as the screen has room for"
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: chrome(window) == before, timeout=3000)
 
@@ -285,7 +292,9 @@ def test_the_probe_legend_leaves_the_map_and_its_tags_readable_when_projected(ma
     plot = text.plot_rect(text.deviceTransform(window.contour_view.viewportTransform()))
     legend = text.legend_rect
     assert not legend.isEmpty() and len(text.tag_boxes) == 3
-    assert legend.width() * legend.height() <= LEGEND_SHARE * plot.width() * plot.height()
+    assert text.legend_texts[-1] == "scales differ (E: equal aspect)", "shortened, but kept: the right angle is skewed"
+    line = legend.height() / len(text.legend_texts)
+    assert legend.width() * (legend.height() - line) <= LEGEND_SHARE * plot.width() * plot.height()
     assert not any(tag.intersects(legend) for tag in text.tag_boxes)
     window.presentation.leave()
 
@@ -335,3 +344,11 @@ def test_the_keys_list_keeps_short_groups_whole_and_splits_a_long_one_under_its_
     assert "<b>View</b>" in columns[1] and "<b>View (continued)</b>" in columns[2]
     assert all(page.count(f"<b>View{index}</b>") == 1 for index in range(27))
     assert not columns[0].endswith("<b>View</b></td></tr></table></td>"), "no title alone at a column's foot"
+
+
+def test_the_largest_presentation_scale_leaves_the_views_room_on_the_screen() -> None:
+    """At 1280 × 720 a scale of 3 left the views about 120 pixels high."""
+    assert largest_presentation_scale(720) == pytest.approx(1.8)
+    assert largest_presentation_scale(1080) == pytest.approx(2.7)
+    assert largest_presentation_scale(2160) == pytest.approx(3.0)
+    assert largest_presentation_scale(300) == pytest.approx(1.0)

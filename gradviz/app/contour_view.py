@@ -1015,9 +1015,9 @@ class ProbeTextItem(ViewOverlayItem):
         """The legend laid out to cover at most LEGEND_SHARE of the map.
 
         While it would cover more, its notes are shortened (those that have a short form), then left out, the
-        last first (a kept note only shortened: at 1280 × 720 the note that the right angle looks skewed was the
-        first to go, over a skewed right angle); then its plain rows (f at the point), as long as a row with a
-        swatch is left: the level line's row gives f too.
+        last first; then its plain rows (f at the point), as long as a row with a swatch is left: the level
+        line's row gives f too. A kept note is only shortened, even past that share: at 1280 × 720 the note that
+        the right angle looks skewed was the first to go, over a skewed right angle.
         """
         rows = self.legend_rows(transform)
         plot = self.plot_rect(transform)
@@ -1034,10 +1034,9 @@ class ProbeTextItem(ViewOverlayItem):
             if shortened:
                 last = shortened[-1]
                 rows = (*rows[:last], replace(rows[last], text=rows[last].short, short=""), *rows[last + 1:])
-            elif notes:
-                rows = rows[:notes[-1]] + rows[notes[-1] + 1:]
-            else:
-                rows = rows[:droppable[0]] + rows[droppable[0] + 1:]
+                continue
+            dropped = notes[-1] if notes else droppable[0]
+            rows = rows[:dropped] + rows[dropped + 1:]
 
     def _place_tangent_label(self, placer: TagPlacer, transform: QtGui.QTransform) -> None:
         """The slope label above the middle of the tangent's right half."""
