@@ -1016,8 +1016,7 @@ class ProbeTextItem(ViewOverlayItem):
 
         While it would cover more, its notes are shortened (those that have a short form), then left out, the
         last first; then its plain rows (f at the point), as long as a row with a swatch is left: the level
-        line's row gives f too. A kept note is only shortened, even past that share: at 1280 × 720 the note that
-        the right angle looks skewed was the first to go, over a skewed right angle.
+        line's row gives f too.
         """
         rows = self.legend_rows(transform)
         plot = self.plot_rect(transform)
@@ -1025,18 +1024,17 @@ class ProbeTextItem(ViewOverlayItem):
         while True:
             legend = LegendLayout(font, rows, swatch, plot.width() - 16.0 * self.pixel_scale)
             too_big = legend.size.width() * legend.size.height() > LEGEND_SHARE * plot.width() * plot.height()
-            shortened = [index for index, row in enumerate(rows) if row.note and row.short]
-            notes = [index for index, row in enumerate(rows) if row.note and not row.kept]
+            notes = [index for index, row in enumerate(rows) if row.note]
             plain = [index for index, row in enumerate(rows) if row.colour is None and not row.note]
             droppable = plain if any(row.colour is not None for row in rows) else []
-            if not too_big or not (shortened or notes or droppable):
+            if not too_big or not (notes or droppable):
                 return legend if rows else None
-            if shortened:
-                last = shortened[-1]
-                rows = (*rows[:last], replace(rows[last], text=rows[last].short, short=""), *rows[last + 1:])
+            if not notes:
+                rows = rows[:droppable[0]] + rows[droppable[0] + 1:]
                 continue
-            dropped = notes[-1] if notes else droppable[0]
-            rows = rows[:dropped] + rows[dropped + 1:]
+            shortened = [index for index in notes if rows[index].short]
+            last = shortened[-1] if shortened else notes[-1]
+            rows = rows[:last] + ((LegendRow(rows[last].short, note=True),) if shortened else ()) + rows[last + 1:]
 
     def _place_tangent_label(self, placer: TagPlacer, transform: QtGui.QTransform) -> None:
         """The slope label above the middle of the tangent's right half."""

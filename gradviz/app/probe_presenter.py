@@ -328,8 +328,7 @@ def flat_note(probe: Probe, compiled: CompiledFormula, name: str, norm: float) -
 def aspect_note(axes: tuple[str, ...], shortcut: str | None = ASPECT_SHORTCUT) -> LegendRow:
     """The note that the right angle looks skewed, with its short form for a crowded legend, and the key if any."""
     hint = "" if shortcut is None else ASPECT_KEY_HINT.format(shortcut)
-    return LegendRow(ASPECT_NOTE.format(*map(unicode_name, axes)) + hint, note=True, short=ASPECT_NOTE_SHORT + hint,
-                     kept=True)
+    return LegendRow(ASPECT_NOTE.format(*map(unicode_name, axes)) + hint, note=True, short=ASPECT_NOTE_SHORT + hint)
 
 
 def curve_overlay(probe: Probe, scale: HeightScale, field: GridField, ranges: Mapping[str, tuple[float, float]],

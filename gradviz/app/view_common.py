@@ -201,7 +201,6 @@ class LegendRow:
     colour: RgbaColour | None = None
     note: bool = False
     short: str = ""  # a shorter text for the line, used when the legend has little room
-    kept: bool = False  # a note shortened, never left out, for want of room (the map's scales differ)
 
 
 @dataclass(frozen=True, eq=False)
