@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
 
 from gradviz.app import exporter
 from gradviz.app.colormaps import colormap_lut
@@ -356,6 +356,22 @@ def test_the_dialog_remembers_the_last_choices(window) -> None:
                                                                                          "log")
     assert again.target().endswith(".gif")
     assert "frames" in again.summary.text()
+
+
+def test_the_dialog_stays_open_for_a_frame_too_low_for_its_caption(window, tmp_path, monkeypatch) -> None:
+    """100 × 60 passed the dialog in a lesson, then failed once it had closed: its settings had to be entered again."""
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_rest: warnings.append(text))
+    dialog = ExportDialog("video", window.session, window)
+    dialog.path_edit.setText(str(tmp_path / "tiny.mp4"))
+    dialog.width_box.setValue(100)
+    dialog.height_box.setValue(40)
+    dialog.accept()
+    assert len(warnings) == 1 and dialog.result() != QDialog.DialogCode.Accepted
+    assert "too low for its caption" in warnings[0] and "pixels high, or leave the caption out" in warnings[0]
+    dialog.height_box.setValue(240)
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and len(warnings) == 1
 
 
 def test_a_loss_strip_takes_the_scale_the_window_shows(window) -> None:

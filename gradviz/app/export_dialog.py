@@ -49,6 +49,7 @@ from gradviz.app.exporter import (
     check_target,
     export_image,
     frame_count,
+    frame_layout,
     render_image,
 )
 from gradviz.app.settings import app_settings
@@ -264,7 +265,9 @@ class ExportDialog(QDialog):
     def accept(self) -> None:
         """Close only with options and a target that can be used, and remember them."""
         try:
-            check_target(self.target(), self.options())
+            options = self.options()
+            check_target(self.target(), options)
+            frame_layout(self.session, options.size, options.panels, options.overlay, options.loss)
         except GradvizError as error:
             QMessageBox.warning(self, self.windowTitle(), str(error))
             return

@@ -163,6 +163,19 @@ def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = F
     return tuple(slots)
 
 
+def frame_layout(session: Session, size: tuple[int, int], panels: str, overlay: bool,
+                 loss: bool) -> tuple[Caption | None, tuple[PanelSlot, ...]]:
+    """The caption (None without the overlay) and the panels' slots of a frame, or ExportError if they do not fit."""
+    caption = Caption(session, size) if overlay else None
+    top = caption.height if caption is not None else 0
+    slots = panel_slots(size, panels, top, loss)
+    if min(slot.size[1] for slot in slots) < MIN_SIDE:
+        least = top + MIN_SIDE * (2 if loss else 1)
+        raise ExportError(f"a frame {size[1]} pixels high is too low for its caption ({top} pixels) and the panels: "
+                          f"make it at least {least} pixels high, or leave the caption out")
+    return caption, slots
+
+
 def frame_steps(last_step: int, steps_per_frame: int) -> list[int]:
     """The session steps shown by successive frames: every steps_per_frame-th step, always ending on the last."""
     steps = list(range(0, last_step + 1, steps_per_frame))
@@ -380,13 +393,7 @@ class FrameRenderer:
         keep_singletons_alive()
         self.session = session
         self.size = (int(size[0]), int(size[1]))
-        self.caption = Caption(session, self.size) if overlay else None
-        top = self.caption.height if self.caption is not None else 0
-        self.slots = panel_slots(self.size, panels, top, bool(loss))
-        if min(slot.size[1] for slot in self.slots) < MIN_SIDE:
-            raise ExportError(f"a frame {self.size[1]} pixels high is too low for its caption ({top} pixels) and "
-                              f"the panels: make it at least {top + MIN_SIDE * (2 if loss else 1)} pixels high, or "
-                              "leave the caption out")
+        self.caption, self.slots = frame_layout(session, self.size, panels, overlay, bool(loss))
         names = [slot.name for slot in self.slots]
         self.surface_view = SurfaceView() if "3d" in names else None
         self.contour_view = ContourView() if "contour" in names else None
