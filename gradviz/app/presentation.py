@@ -76,15 +76,22 @@ def enlarge_dialog(dialog: QDialog, scale: float, natural: QSize | None = None) 
     natural: the dialog's size at the normal text size (None: what its layout asks for at each text size).
     """
     room = dialog.screen().availableGeometry().size() * DIALOG_SCREEN_SHARE
-    fitting = max(1.0, scale)
-    while True:
+
+    def wanted_at(fitting: float) -> QSize:
         font = QFont(QApplication.font())
         font.setPointSizeF(font.pointSizeF() * fitting)
         dialog.setFont(font)
-        wanted = dialog.sizeHint() if natural is None else natural * fitting
-        if fitting <= 1.0 or (wanted.width() <= room.width() and wanted.height() <= room.height()):
-            break
-        fitting = max(1.0, fitting - DIALOG_SCALE_STEP)
+        return dialog.sizeHint() if natural is None else natural * fitting
+
+    fitting = max(1.0, scale)
+    wanted = wanted_at(fitting)
+    overflow = max(wanted.width() / room.width(), wanted.height() / room.height())
+    if overflow > 1.0:  # its size grows about as its text: one guess, then small steps (each a layout of all of it)
+        fitting = max(1.0, fitting / overflow)
+        wanted = wanted_at(fitting)
+        while fitting > 1.0 and (wanted.width() > room.width() or wanted.height() > room.height()):
+            fitting = max(1.0, fitting - DIALOG_SCALE_STEP)
+            wanted = wanted_at(fitting)
     dialog.resize(wanted.boundedTo(room) if natural is not None else wanted)
 
 

@@ -72,7 +72,7 @@ def _packed(groups: list[tuple[str, list[tuple[str, str]]]], height: int) -> lis
         for keys, text in rows:
             if len(columns[-1]) >= height:
                 columns.append([_title_row(f"{title} {CONTINUED}")])
-            columns[-1].append(f"<tr><td style='white-space:nowrap'><b>{html.escape(keys)}</b></td>"
+            columns[-1].append(f"<tr><td style='white-space:nowrap; padding-right:8px'><b>{html.escape(keys)}</b></td>"
                                f"<td style='white-space:nowrap'>{html.escape(text)}</td></tr>")
     return columns
 
