@@ -300,13 +300,14 @@ class Caption:
         segments = [CaptionSegment("●", QtGui.QColor.fromRgbF(*run_colour(index)))] if len(session.runs) > 1 else []
         if any(other.spec.label for other in session.runs):  # the runs' names, as the window's readout gives them
             segments.append(CaptionSegment(spec.label, text))
+        learning_rate = f"η = {format_number(spec.lr)}"
         segments += [
             CaptionSegment(f"step {step_index} / {last}", text),
-            CaptionSegment(f"η = {format_number(spec.lr)}", text),
+            *([] if learning_rate in spec.label else [CaptionSegment(learning_rate, text)]),  # the label gives it
             CaptionSegment(rule, text if spec.sign == "correct" else QtGui.QColor(WRONG_SIGN_COLOUR)),
             CaptionSegment(f"{name} = {format_number(result.values[step_index], 5)}", text),
         ]
-        if step_index == last:
+        if step_index == last and spec.max_steps > 0:  # a budget of no steps has nothing to say why
             colour = OUTCOME_COLOURS.get(result.run.stop_reason, MUTED_COLOUR)
             segments.append(CaptionSegment(result.run.outcome, QtGui.QColor(colour)))
         return segments

@@ -448,7 +448,8 @@ class StepperPanel(QWidget):
             gradient = ", ".join(format_number(g) for g in record.gradient)
             norm = math.sqrt(sum(g * g for g in record.gradient))
             status = ""  # why it stopped, once it has: in full for one run, in a word for several (the Runs panel
-            if state.finished:  # gives each in full), whose lines would run past the panel
+            if state.finished and result.spec.max_steps > 0:  # gives each in full), whose lines would run past the
+                # panel; a budget of no steps (a lesson's first look at a slope) has nothing to say why
                 status = for_function(result.run.message, name) if len(session.runs) == 1 else result.run.outcome
             update = self._update_text(result.spec.optimizer, result.spec.sign == "correct", name)
             which = ""
