@@ -1072,6 +1072,23 @@ def test_a_range_whose_start_is_not_below_its_end_is_refused_and_marked_until_pu
     assert not any(box.styleSheet() or box.toolTip() for box in (panel.low_boxes[0], panel.high_boxes[0]))
 
 
+def test_a_hyper_parameter_box_shows_its_whole_range_and_the_run_s_own_value(make_main_window, qtbot) -> None:
+    """One ▲ on Adam's β₂ (0.999) showed 1.0000, the run was refused (β₂ < 1) and the box kept showing 1.0000."""
+    window = make_main_window("bowl")
+    session, stepper = window.session, window.stepper
+    session.update_run(0, optimizer="adam")
+    session.wait_for_runs()
+    box = stepper._parameter_boxes["beta2"]
+    assert box.text() == "0.999"
+    box.stepUp()  # as far as the box goes: 0.99999, which a run takes
+    session.wait_for_runs()
+    assert box.text() == "0.99999" and session.runs[0].spec.params["beta2"] == pytest.approx(0.99999)
+    assert session.runs[0].run.steps, "the run ran"
+    session.update_run(0, params={**session.runs[0].spec.params, "beta2": 0.95})
+    session.wait_for_runs()
+    assert box.text() == "0.95", "the box follows the run's value"
+
+
 def test_an_eta_the_box_cannot_take_is_put_back_and_said_why(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     edit, lr = window.stepper.lr_edit, window.session.run_specs[0].lr

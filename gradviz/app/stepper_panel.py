@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.app.entry_keys import hands_keys_back, takes_keys_when_tabbed_to
+from gradviz.app.number_box import NumberBox
 from gradviz.app.presenters import run_colour
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
@@ -378,9 +379,7 @@ class StepperPanel(QWidget):
                 item.widget().deleteLater()
         self._parameter_boxes = {}
         for key, title, default, low, high in HYPER_PARAMETERS.get(optimizer, ()):
-            box = hands_keys_back(QDoubleSpinBox())
-            box.setRange(low, high)
-            box.setDecimals(4)
+            box = hands_keys_back(NumberBox(low, high))  # 0.99999 as it is: four decimals showed it as 1.0000
             box.setSingleStep(0.01)
             box.setValue(params.get(key, default))
             box.setKeyboardTracking(False)
@@ -410,6 +409,10 @@ class StepperPanel(QWidget):
         self.budget_box.setValue(spec.max_steps)
         if set(self._parameter_boxes) != {p[0] for p in HYPER_PARAMETERS.get(spec.optimizer, ())}:
             self._rebuild_parameters(spec.optimizer, spec.params)
+        defaults = {key: default for key, _title, default, _low, _high in HYPER_PARAMETERS.get(spec.optimizer, ())}
+        for key, box in self._parameter_boxes.items():  # the run's own, also after a value it refused
+            if not box.hasFocus():
+                box.setValue(spec.params.get(key, defaults[key]))
         self._updating = False
 
     def _gradient_text(self, name: str, free: tuple[str, ...], gradient: str, norm: float) -> str:
