@@ -356,6 +356,21 @@ def test_learning_rate_guidance_marks_the_stability_limit(open_window) -> None:
                        ("(5 - x - 2y)^2", "stable below η = 0.2")):
         window.session.set_analysis(analyze(text))
         assert note in guidance.text(), text
+    window.session.update_run(0, sign="wrong")
+    assert "wrong sign: uphill at any η" in guidance.text() and guidance.tick.position is None
+
+
+def test_learning_rates_are_compared_about_the_limit_only_where_it_applies(open_window) -> None:
+    """Adam's runs were labelled "just below/above the limit 0.1", GD's limit, and all ran out of steps alike."""
+    from gradviz.app.runs_panel import learning_rate_specs
+
+    window, _docks = open_window("elongated-bowl")
+    session = window.session
+    for changes, about_the_limit in (({}, True), ({"optimizer": "adam"}, False), ({"sign": "wrong"}, False)):
+        session.update_run(0, **{"optimizer": "gd", "sign": "correct", **changes})
+        session.wait_for_runs()
+        labels = [spec.label for spec in learning_rate_specs(session, 0)]
+        assert any("the limit" in label for label in labels) == about_the_limit, (changes, labels)
 
 
 def limit_tick_pixels(slider) -> int:

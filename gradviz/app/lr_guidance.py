@@ -110,6 +110,11 @@ class LrGuidanceDisplay(QLabel):
             self.clear()
             self.tick.set_position(None)
             return
+        if self._session.runs[0].spec.sign != "correct":
+            self.setText(muted("wrong sign: uphill at any η"))
+            self.setToolTip("With the wrong sign every step climbs, whatever η is: no η keeps the run down.")
+            self.tick.set_position(None)
+            return
         if self.guidance.limit is None:
             self.setText(muted("no η limit here"))
             self.setToolTip(f"No stability limit at the start: {self.guidance.reason}.")

@@ -57,9 +57,15 @@ COMPACT_SPACING = 4
 
 
 def learning_rate_specs(session: Session, index: int) -> tuple[RunSpec, ...]:
-    """Run `index` at η, η/10 and 10η, and just below and above 2/λmax where the start has that limit."""
+    """Run `index` at η, η/10 and 10η, and just below and above 2/λmax where the start has that limit.
+
+    The limit is plain gradient descent's with the correct sign: for another optimizer, or uphill, there is none
+    to show either side of.
+    """
     spec = session.runs[index].spec
     specs = compare_learning_rates(spec, LR_FACTORS)
+    if spec.optimizer != "gd" or spec.sign != "correct":
+        return specs
     guidance = guidance_for(session, index)
     if guidance is None or not guidance.available:
         return specs
