@@ -560,3 +560,20 @@ def test_the_loss_plot_marks_whole_steps_only(open_window, qtbot, budget) -> Non
     low, high = plot.plot.getPlotItem().getViewBox().viewRange()[0]
     ticks = [value for _spacing, values in axis.tickValues(low, high, axis.width()) for value in values]
     assert len(ticks) >= 2 and all(float(value).is_integer() for value in ticks)
+
+
+def test_a_run_that_converges_to_a_maximum_is_not_written_in_the_colour_of_success() -> None:
+    """Newton's method on the two-minima curve from its hump converges to the maximum: it was green, as a minimum."""
+    from gradviz.app.panel_base import NOT_A_MINIMUM_COLOUR, OUTCOME_COLOURS, outcome_colour
+    from gradviz.core.analysis import analyze_in_process
+    from gradviz.core.runs import RunBatch
+    from gradviz.core.scenario import RunSpec
+
+    compiled = analyze_in_process("x^4 - 3.4x^2 + 0.5x").compiled
+    specs = (RunSpec(start={"x": 0.1}, optimizer="newton", lr=1.0, max_steps=50),
+             RunSpec(start={"x": 1.5}, optimizer="gd", lr=0.01, max_steps=2000))
+    batch = RunBatch(compiled, specs, ("x",))
+    hump, valley = batch.advance(float("inf"))
+    assert hump.run.outcome == "converged to a maximum" and valley.run.outcome == "converged"
+    assert outcome_colour(hump.run) == NOT_A_MINIMUM_COLOUR
+    assert outcome_colour(valley.run) == OUTCOME_COLOURS["converged"]

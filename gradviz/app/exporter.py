@@ -29,7 +29,7 @@ from PySide6 import QtCore, QtGui
 from gradviz.app.camera_link import camera_of, show_camera
 from gradviz.app.contour_view import ContourExport, ContourView
 from gradviz.app.loss_plot import LossPlot
-from gradviz.app.panel_base import MUTED_COLOUR, OUTCOME_COLOURS, WRONG_SIGN_COLOUR
+from gradviz.app.panel_base import WRONG_SIGN_COLOUR, outcome_colour
 from gradviz.app.presentation import scale_view
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter, run_colour
 from gradviz.app.probe_presenter import ProbePresenter
@@ -308,7 +308,7 @@ class Caption:
             CaptionSegment(f"{name} = {format_number(result.values[step_index], 5)}", text),
         ]
         if step_index == last and spec.max_steps > 0:  # a budget of no steps has nothing to say why
-            colour = OUTCOME_COLOURS.get(result.run.stop_reason, MUTED_COLOUR)
+            colour = outcome_colour(result.run)
             segments.append(CaptionSegment(result.run.outcome, QtGui.QColor(colour)))
         return segments
 

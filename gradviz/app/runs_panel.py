@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
 from gradviz.app.lr_guidance import guidance_for
 from gradviz.app.panel_base import (
     MAX_RUNS,
-    MUTED_COLOUR,
-    OUTCOME_COLOURS,
     WRONG_SIGN_COLOUR,
     RunSelection,
     muted,
     no_run_text,
+    outcome_colour,
     run_swatch,
 )
 from gradviz.core.comparisons import (
@@ -205,7 +204,7 @@ class RunsPanel(QWidget):
                 item.setForeground(3, QColor(WRONG_SIGN_COLOUR))
             message = for_function(result.run.message, name)
             outcome = QTreeWidgetItem(item, [f"    {message}"])
-            outcome.setForeground(0, QColor(OUTCOME_COLOURS.get(result.run.stop_reason, MUTED_COLOUR)))
+            outcome.setForeground(0, QColor(outcome_colour(result.run)))
             outcome.setToolTip(0, message)
             outcome.setFlags(Qt.ItemFlag.ItemIsEnabled)  # part of its run's entry, not a run to select
             self.tree.addTopLevelItem(item)
