@@ -163,6 +163,7 @@ def run_critical(args: argparse.Namespace) -> int:
         print(json.dumps({
             "formula": analysis.formula.text, "ranges": {name: [-args.within, args.within] for name in axes},
             "held": fixed, "complete": critical.complete, "left_out": critical.left_out, "on_lines": critical.on_lines,
+            "everywhere": critical.everywhere,
             "points": [{"kind": point.kind, "at": dict(zip(axes, point.point, strict=True)),
                         "value": _json_number(point.value)} for point in critical.points],
         }, ensure_ascii=False))

@@ -66,7 +66,8 @@ def test_critical_lists_each_point_with_its_kind(capsys: pytest.CaptureFixture[s
     ]
     code, out, _ = run_cli(capsys, "critical", "x^2 + 2y^2 + 3z^2 - 4z", "--hold", "z=1", "--json")
     document = json.loads(out)
-    assert (document["held"], document["complete"], document["on_lines"]) == ({"z": 1.0}, True, False)
+    assert (document["held"], document["complete"], document["on_lines"], document["everywhere"]) == ({"z": 1.0}, True,
+                                                                                          False, False)
     assert document["points"] == [{"kind": "minimum", "at": {"x": 0.0, "y": 0.0}, "value": -1.0}]
     code, out, _ = run_cli(capsys, "critical", "sin(10x) sin(10y)")
     assert out.splitlines()[-1] == "  not listed: there are too many here to find one by one; give a smaller --within"

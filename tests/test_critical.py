@@ -80,6 +80,14 @@ def test_a_gradient_too_large_to_square_is_no_guess_and_raises_no_warning(text: 
     assert found(text).points == ()
 
 
+def test_a_field_that_does_not_change_says_nabla_f_is_zero_everywhere() -> None:
+    """x·y·z with z held at 0 said "∇f = 0 nowhere here"."""
+    for critical in (found("0*x + 0*y"), found("x*y*z", fixed={"z": 0.0}, axes=("x", "y"))):
+        assert critical.everywhere and critical.points == ()
+        assert critical_count(critical).startswith("∇f = 0 everywhere here")
+    assert not found("x*y*z", fixed={"z": 1.0}, axes=("x", "y")).everywhere
+
+
 def test_held_variables_stay_at_their_values() -> None:
     critical = found("(x - z)^2 + (y + 2z)^2 + z", fixed={"z": 0.5}, axes=("x", "y"))
     assert [(point.kind, *np.round(point.point, 9), point.value) for point in critical.points] == [

@@ -41,6 +41,7 @@ class CriticalPoints:
     points: tuple[CriticalPoint, ...]
     left_out: str = ""  # why not every one was looked for (TOO_MANY, TOO_SLOW), "" if every one was
     on_lines: bool = False  # ∇f = 0 all along a line too (a valley floor, a ridge): those are not points to mark
+    everywhere: bool = False  # ∇f = 0 at every grid point: f does not change in the plotted ranges
 
     @property
     def complete(self) -> bool:
@@ -69,6 +70,9 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
     cells = np.array([(high - low) / (domain.resolution - 1) for low, high in domain.ranges])
     with np.errstate(over="ignore"):  # |∇f|² past the largest float is inf: never a guess
         squares = sum(np.square(component) for component in field.gradient)
+        finite = squares[np.isfinite(squares)]
+        if finite.size and not finite.any():  # 0x + 0y, or x·y·z with z held at 0: no point is special
+            return CriticalPoints((), everywhere=True)
         guesses = _guesses(field, squares)
     typical = float(np.sqrt(np.nanmedian(squares))) if np.isfinite(squares).any() else 0.0
     tolerance = GRADIENT_TOLERANCE * max(typical, 1e-12)
@@ -213,6 +217,8 @@ def critical_count(critical: CriticalPoints, verb: str = "Marked") -> str:
     """What is marked (or found: the verb), in words: "Marked 2 minima and a saddle point: where ∇f = 0." """
     points = critical.points
     along = "∇f = 0 along a whole line here (a valley floor or a ridge), not at single points"
+    if critical.everywhere:
+        return "∇f = 0 everywhere here: f does not change in the plotted ranges, so no point stands out."
     if not points:
         return f"{along}." if critical.on_lines else "No critical points in the plotted ranges: ∇f = 0 nowhere here."
     names = {"minimum": ("a minimum", "minima"), "maximum": ("a maximum", "maxima"),
