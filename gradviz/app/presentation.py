@@ -280,12 +280,10 @@ class PresentationMode(QObject):
 
     def _show_blank(self, blank: bool) -> None:
         window = self._window
-        if blank != (not window.centralWidget().isVisible()):
-            application = QApplication.instance()
-            if blank:
-                application.installEventFilter(self)
-            else:
-                application.removeEventFilter(self)
+        if blank:  # installing it again only moves it to the front; removing one not installed does nothing
+            QApplication.instance().installEventFilter(self)
+        else:
+            QApplication.instance().removeEventFilter(self)
         window.centralWidget().setVisible(not blank)
         palette = QPalette()
         if blank:

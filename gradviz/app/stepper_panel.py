@@ -372,16 +372,16 @@ class StepperPanel(QWidget):
         """Switch between the correct and the wrong update sign."""
         (self.wrong_button if self.correct_button.isChecked() else self.correct_button).setChecked(True)
 
-    def _rebuild_parameters(self, optimizer: str, params: dict[str, float]) -> None:
+    def _rebuild_parameters(self, optimizer: str) -> None:
+        """A box for each of the optimizer's hyper-parameters (their values are the run's: see _show_settings)."""
         while self.parameter_row.count():
             item = self.parameter_row.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
         self._parameter_boxes = {}
-        for key, title, default, low, high in HYPER_PARAMETERS.get(optimizer, ()):
+        for key, title, _default, low, high in HYPER_PARAMETERS.get(optimizer, ()):
             box = hands_keys_back(NumberBox(low, high))  # 0.99999 as it is: four decimals showed it as 1.0000
             box.setSingleStep(0.01)
-            box.setValue(params.get(key, default))
             box.setKeyboardTracking(False)
             box.valueChanged.connect(lambda value, k=key: self._parameter_edited(k, value))
             self.parameter_row.addWidget(QLabel(title))
@@ -408,7 +408,7 @@ class StepperPanel(QWidget):
         self.optimizer_box.setCurrentIndex(max(0, self.optimizer_box.findData(spec.optimizer)))
         self.budget_box.setValue(spec.max_steps)
         if set(self._parameter_boxes) != {p[0] for p in HYPER_PARAMETERS.get(spec.optimizer, ())}:
-            self._rebuild_parameters(spec.optimizer, spec.params)
+            self._rebuild_parameters(spec.optimizer)
         defaults = {key: default for key, _title, default, _low, _high in HYPER_PARAMETERS.get(spec.optimizer, ())}
         for key, box in self._parameter_boxes.items():  # the run's own, also after a value it refused
             if not box.hasFocus():
