@@ -327,6 +327,57 @@ def test_toggles_in_the_view_menu(make_main_window, qtbot) -> None:
     assert again.contour_view.equal_aspect, "remembered"
 
 
+def test_scenes_about_right_angles_are_drawn_with_equal_aspect(make_main_window, qtbot) -> None:
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window("two-weight-loss", size=(1280, 720))
+    view, session = window.contour_view, window.session
+
+    def units_per_pixel() -> tuple[float, float]:
+        qtbot.wait(20)
+        return view.view_box.viewPixelSize()
+
+    across, up = units_per_pixel()
+    assert not view.equal_aspect and abs(across / up - 1.0) > 0.05, "a 1280 × 720 window skews a square domain"
+    gradient_lesson = next(lesson for lesson in shipped_lessons() if lesson.title.startswith("The gradient"))
+    window.open_scenario(gradient_lesson.scenes[1].scenario, wait=True)  # ∇f = (2, 4), perpendicular to the circle
+    across, up = units_per_pixel()
+    assert view.equal_aspect and window.probe_presenter.actions["aspect"].isChecked()
+    assert across == pytest.approx(up, rel=1e-6), "∇f crosses the circle at a right angle on the screen"
+    (x_low, x_high), (y_low, y_high) = view.view_box.viewRange()
+    assert x_low <= -3.0 and x_high >= 3.0 and y_low <= -3.0 and y_high >= 3.0, "the whole domain stays in view"
+    window.open_scenario(find_preset("bowl").scenario, wait=True)  # says nothing: the viewer's choice (unequal)
+    assert not view.equal_aspect and not window.probe_presenter.actions["aspect"].isChecked()
+    window.probe_presenter.actions["aspect"].trigger()
+    assert view.equal_aspect and session.view.equal_aspect
+    window.edit_history.undo()
+    qtbot.waitUntil(lambda: not view.equal_aspect)  # an edit like any other view option
+    assert window.statusBar().currentMessage() == "Undone: equal aspect"
+    window.open_scenario(find_preset("bowl").scenario, wait=True)
+    assert view.equal_aspect, "the remembered choice, for scenarios that make none"
+
+
+def test_an_export_draws_the_aspect_its_scenario_asks_for(tmp_path) -> None:
+    from gradviz.app.exporter import FrameRenderer
+    from gradviz.core.scenario import scenario_from_dict, scenario_to_dict
+
+    scenario = find_preset("bowl-at-1-2").scenario
+    assert scenario.view.equal_aspect
+    assert scenario_from_dict(scenario_to_dict(scenario)) == scenario
+    data = scenario_to_dict(replace(scenario, view=replace(scenario.view, equal_aspect=None)))
+    assert "equal_aspect" not in data["view"], "a scenario that leaves it open says nothing"
+    for equal in (True, False):
+        session = Session()
+        session.apply_scenario(replace(scenario, view=replace(scenario.view, equal_aspect=equal)),
+                               analyze_in_process(scenario.formula))
+        exporter = FrameRenderer(session, (1280, 720))
+        try:
+            across, up = exporter.contour_view.view_box.viewPixelSize()
+            assert (abs(across / up - 1.0) < 1e-6) == equal
+        finally:
+            exporter.close()
+
+
 def test_undefined_stretches_of_a_slice_are_left_out() -> None:
     heights = [1.0, np.nan, 1.0, 2.0, 3.0, np.nan, 5.0, 6.0]
     assert finite_runs(np.column_stack([np.arange(8.0), np.zeros(8), heights])) == [(2, 5), (6, 8)]

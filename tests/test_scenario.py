@@ -187,6 +187,7 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         (lambda d: d["view"].update(contour_fill=None), "view.contour_fill: expected true or false"),
         (lambda d: d["view"].update(critical_points="yes"), "view.critical_points: expected true or false"),
         (lambda d: d["view"].update(basins=0), "view.basins: expected true or false"),
+        (lambda d: d["view"].update(equal_aspect="yes"), "view.equal_aspect: expected true or false"),
         (lambda d: d.update(step=-1), "step: expected a whole number from 0"),
         (lambda d: d.update(step=2.0), "step: expected a whole number"),
         (lambda d: d.update(step=False), "step: expected a whole number"),

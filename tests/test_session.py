@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from gradviz.core.analysis import analyze
+from gradviz.core.analysis import analyze, analyze_in_process
 from gradviz.core.presets import all_presets, find_preset
 from gradviz.core.scenario import RunSpec
 from gradviz.core.session import Session
@@ -157,3 +159,15 @@ def test_zooming_out_to_the_runs_widens_the_ranges_to_round_values() -> None:
     assert all(low < value < high for value, (low, high) in zip(point, session.plot.ranges.values(), strict=True))
     assert widened_to_round_ends((-1.0, 4.0), (-1.0, 1234.5)) == (-1.0, 1400.0)
     assert widened_to_round_ends((-1.0, 1.0), (-3e13, 1.0))[0] == -1e12  # no further than the range boxes go
+
+
+def test_a_scenario_that_leaves_the_aspect_open_gets_the_viewers_choice() -> None:
+    scenario = find_preset("bowl").scenario
+    assert scenario.view.equal_aspect is None
+    session = Session()
+    session.preferred_equal_aspect = True
+    session.apply_scenario(scenario, analyze_in_process(scenario.formula))
+    assert session.view.equal_aspect is True
+    asked = replace(scenario, view=replace(scenario.view, equal_aspect=False))
+    session.apply_scenario(asked, analyze_in_process(scenario.formula))
+    assert session.view.equal_aspect is False and session.scenario().view == asked.view

@@ -1625,6 +1625,8 @@ class ContourView(pg.GraphicsLayoutWidget):
 
     def set_equal_aspect(self, equal: bool) -> None:
         """Draw a unit of x as long as a unit of y, so right angles look right (maps only, not curves)."""
+        if bool(equal) == self._equal_aspect:
+            return
         self._equal_aspect = bool(equal)
         self._static_changed()
         self._apply_aspect()

@@ -228,8 +228,9 @@ class ContourPresenter(_Presenter):
         self.show_start()
 
     def show_options(self) -> None:
-        """Point the arrows along ∇f or −∇f, show or hide them, fill the map or draw its lines alone, mark ∇f = 0."""
+        """Point the arrows along ∇f or −∇f, show or hide them, fill the map or its lines alone, aspect, ∇f = 0."""
         options = self.session.view
+        self.view.set_equal_aspect(bool(options.equal_aspect))
         self.view.set_arrow_direction(options.arrows)
         self.view.set_arrows_visible(options.show_arrows)
         self.view.set_contour_fill(options.contour_fill)

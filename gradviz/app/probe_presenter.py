@@ -378,8 +378,10 @@ class ProbePresenter:
         self.contour_overlay: ContourProbeOverlay | None = None
         self.actions: dict[str, QAction] = {}
         self._drawn_from: tuple | None = None
-        if contour_view is not None:
-            contour_view.set_equal_aspect(_remembered(ASPECT_KEY, False))
+        if key_hints:  # the window: the viewer's remembered aspect (an export draws its scenario's)
+            session.preferred_equal_aspect = _remembered(ASPECT_KEY, False)
+            session.set_view(equal_aspect=session.preferred_equal_aspect)
+        session.view_changed.connect(lambda _view: self._show_choices())
         for signal in (session.probe_changed, session.field_changed, session.runs_changed, session.view_changed):
             signal.connect(lambda _value: self.refresh())
         session.step_changed.connect(self._step_changed)
@@ -446,11 +448,10 @@ class ProbePresenter:
         self.refresh()
 
     def set_equal_aspect(self, equal: bool) -> None:
-        """Draw the contour panel with equal aspect, so right angles look right (remembered)."""
-        if self.contour_view is not None:
-            self.contour_view.set_equal_aspect(equal)
+        """Draw the contour panel with equal aspect, so right angles look right (remembered for other scenarios)."""
+        self.session.preferred_equal_aspect = bool(equal)
         remember(ASPECT_KEY, bool(equal))
-        self._show_choices()
+        self.session.set_view(equal_aspect=bool(equal))
 
     def add_actions(self, menu: QMenu, make_action: ActionFactory) -> None:
         """Put the three toggles in a menu (made with the window's action factory)."""
@@ -470,7 +471,7 @@ class ProbePresenter:
 
     def _show_choices(self) -> None:
         """Tick the toggles as things are."""
-        equal = self.contour_view.equal_aspect if self.contour_view is not None else False
+        equal = bool(self.session.view.equal_aspect)
         for key, checked in (("partials", self.shown), ("plane", self.plane_shown), ("aspect", equal)):
             if key in self.actions:
                 self.actions[key].setChecked(checked)

@@ -28,6 +28,7 @@ VIEW_PARTS = {
     "contour_fill": "contour fill",
     "critical_points": "critical points",
     "basins": "basins",
+    "equal_aspect": "equal aspect",
 }
 
 

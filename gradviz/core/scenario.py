@@ -59,7 +59,11 @@ class PlotSettings:
 
 @dataclass(frozen=True)
 class ViewOptions:
-    """How the views draw: arrows (direction, shown), log height, the map's fill, critical points and basins shown."""
+    """How the views draw: arrows (direction, shown), log height, the map's fill, critical points, basins, aspect.
+
+    equal_aspect None (a scenario that does not say) means the viewer's own choice; a session always has True or
+    False.
+    """
 
     arrows: str = "uphill"
     log_height: bool = False
@@ -67,6 +71,7 @@ class ViewOptions:
     contour_fill: bool = True
     critical_points: bool = False
     basins: bool = False
+    equal_aspect: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,7 @@ def _view_from_dict(data: Any) -> ViewOptions:
         contour_fill=_flag(data.get("contour_fill", True), "view.contour_fill"),
         critical_points=_flag(data.get("critical_points", False), "view.critical_points"),
         basins=_flag(data.get("basins", False), "view.basins"),
+        equal_aspect=None if data.get("equal_aspect") is None else _flag(data["equal_aspect"], "view.equal_aspect"),
     )
 
 
@@ -322,6 +328,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
             "contour_fill": scenario.view.contour_fill,
             "critical_points": scenario.view.critical_points,
             "basins": scenario.view.basins,
+            **({} if scenario.view.equal_aspect is None else {"equal_aspect": scenario.view.equal_aspect}),
         },
         "probe": None if scenario.probe is None else dict(scenario.probe),
         "step": scenario.step,

@@ -138,7 +138,8 @@ class Session:
         self._run_request: _RunRequest | None = None
         self.step = 0
         self.probe: dict[str, float] | None = None
-        self.view = ViewOptions()
+        self.preferred_equal_aspect = False  # the viewer's choice, for scenarios that do not make one
+        self.view = ViewOptions(equal_aspect=False)
         self.camera = Camera()
         self.theme = "default"
         self.presentation_scale = 1.0
@@ -501,7 +502,8 @@ class Session:
         self.fixed = {name: scenario.fixed.get(name, 0.0) for name in variables if name not in scenario.plot.axes}
         self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in scenario.runs)
         self.probe = None if scenario.probe is None else self._complete_point(scenario.probe)
-        self.view = scenario.view
+        aspect = scenario.view.equal_aspect
+        self.view = replace(scenario.view, equal_aspect=self.preferred_equal_aspect if aspect is None else aspect)
         self.step = step
         self.formula_changed.emit(analysis)
         self.error_changed.emit(None)
