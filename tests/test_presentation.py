@@ -246,6 +246,39 @@ def test_a_clicker_key_on_the_blank_screen_brings_the_picture_back_and_nothing_e
     qtbot.keyClick(window, Qt.Key.Key_Escape)
 
 
+def test_messages_show_over_the_picture_while_presenting_hides_the_status_bar(make_main_window, activate,
+                                                                              qtbot) -> None:
+    """'This is the last scene of the lesson.' and 'Saved lecture.mp4' went to a hidden status bar."""
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window("bowl")
+    activate(window)
+    message = window.presentation.message
+    window.statusBar().showMessage("Saved lecture.mp4", 8000)
+    assert not message.isVisible(), "the status bar shows it"
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    window.lesson_player.open_lesson(shipped_lessons()[1])
+    window.controller.wait()
+    for _ in window.lesson_player.lesson.scenes:
+        qtbot.keyClick(window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)  # the next scene
+        window.controller.wait()
+    qtbot.waitUntil(message.isVisible)
+    assert message.text() == "This is the last scene of the lesson." and not window.statusBar().isVisible()
+    area, box = window.rect(), message.geometry()
+    assert area.contains(box) and box.top() > area.height() // 2, "over the foot of the picture"
+    assert message.font().pointSizeF() > QApplication.font().pointSizeF(), "enlarged as the rest"
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    assert not message.isVisible(), "the blank screen stays blank"
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    assert message.isVisible()
+    window.statusBar().clearMessage()
+    assert not message.isVisible(), "gone with the message"
+    window.statusBar().showMessage("Saved lecture.mp4", 8000)
+    assert message.isVisible() and message.text() == "Saved lecture.mp4"
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not message.isVisible() and window.statusBar().currentMessage() == "Saved lecture.mp4"
+
+
 def _assert_no_key_held_twice(window) -> None:
     """No key is the shortcut of two enabled actions (Qt would then run neither)."""
     owners: dict[str, str] = {}

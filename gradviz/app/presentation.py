@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
-from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QLabel, QMenu, QToolBar, QWidget
 
 from gradviz.app.actions import ActionFactory
 from gradviz.app.settings import app_settings, remember
@@ -40,6 +40,10 @@ LAYOUT_SETTLE_DELAYS_MS = (50, 150, 400)
 # The keys a presentation clicker sends for next and back (and play): while the screen is blank, they bring it back.
 CLICKER_KEYS = frozenset({Qt.Key.Key_PageDown, Qt.Key.Key_PageUp, Qt.Key.Key_Right, Qt.Key.Key_Left,
                           Qt.Key.Key_Space})
+# A status message while presenting: shown over the picture's foot, at most this share of the window wide.
+MESSAGE_WIDTH_SHARE = 0.7
+MESSAGE_STYLE = ("QLabel { background: rgba(20, 20, 20, 215); color: white; border-radius: 6px; "
+                 "padding: 6px 12px; }")
 # The share of the screen an enlarged dialog may take at most.
 DIALOG_SCREEN_SHARE = 0.95
 # How much smaller an enlarged dialog's text is tried each time it does not fit.
@@ -139,6 +143,41 @@ class LookPresenter:
             scale_view(view, scale)
 
 
+class PresentingMessage(QLabel):
+    """The status bar's message while presenting hides the bar: a label over the foot of the picture.
+
+    "Saved lecture.mp4", "This is the last scene of the lesson." and a refused run were not seen at all.
+    It takes no room in the layout (the picture does not move) and goes when the message does.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setObjectName("presenting_message")
+        self.setStyleSheet(MESSAGE_STYLE)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+
+    def show_message(self, text: str, scale: float) -> None:
+        """Show this text (an empty one: hide), its font enlarged by the presentation scale."""
+        if not text:
+            self.hide()
+            return
+        window = self.parentWidget()
+        font = QFont(QApplication.font())
+        font.setPointSizeF(font.pointSizeF() * max(scale, 1.0))
+        self.setFont(font)
+        self.setText(text)
+        self.setWordWrap(False)  # on one line if it fits (a wrapping label's size hint wraps early)
+        width = min(self.sizeHint().width(), round(window.width() * MESSAGE_WIDTH_SHARE))
+        self.setWordWrap(True)
+        height = self.heightForWidth(width)
+        self.setGeometry((window.width() - width) // 2, window.height() - height - round(24 * scale), width, height)
+        self.show()
+        self.raise_()
+
+
 @dataclass(frozen=True)
 class _WindowLayout:
     """Everything presentation mode changes, as it was before."""
@@ -165,6 +204,8 @@ class PresentationMode(QObject):
                   *window.lesson_player.caption_bar.scaled_widgets())
         self.look = LookPresenter(window, scaled)
         window.run_progress.visibility_changed.connect(self._show_run_progress)
+        self.message = PresentingMessage(window)
+        window.statusBar().messageChanged.connect(lambda _text: self._show_message())
 
     @property
     def active(self) -> bool:
@@ -198,6 +239,14 @@ class PresentationMode(QObject):
         """While presenting, the status bar comes back for as long as a long run's progress shows (with Stop)."""
         if self.active:
             self._window.statusBar().setVisible(visible)
+
+    def _show_message(self) -> None:
+        """While presenting with the status bar hidden (and the screen not blank), its message over the picture."""
+        window = self._window
+        status_bar = window.statusBar()
+        shown = self.active and not status_bar.isVisible() and window.centralWidget().isVisible()
+        text = status_bar.full_message() if shown and status_bar.currentMessage() else ""
+        self.message.show_message(text, window.session.presentation_scale)
 
     def toggle(self) -> None:
         """Enter presentation mode, or leave it."""
@@ -240,6 +289,7 @@ class PresentationMode(QObject):
         self._window.update_stop_action()
         window, session = self._window, self._window.session
         self._show_blank(False)
+        self.message.hide()
         remember(SCALE_KEY, session.presentation_scale)
         session.set_theme(saved.theme)
         session.set_presentation_scale(saved.scale)
@@ -285,6 +335,7 @@ class PresentationMode(QObject):
         else:
             QApplication.instance().removeEventFilter(self)
         window.centralWidget().setVisible(not blank)
+        self._show_message()
         palette = QPalette()
         if blank:
             palette = QPalette(window.palette())
