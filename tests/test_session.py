@@ -171,3 +171,35 @@ def test_a_scenario_that_leaves_the_aspect_open_gets_the_viewers_choice() -> Non
     asked = replace(scenario, view=replace(scenario.view, equal_aspect=False))
     session.apply_scenario(asked, analyze_in_process(scenario.formula))
     assert session.view.equal_aspect is False and session.scenario().view == asked.view
+
+
+def test_a_pinned_probe_takes_the_held_values_and_stays_on_the_surface() -> None:
+    """Moving a held slider left the pinned probe's tangent at the old value (f = 7 under a curve at 8.365)."""
+    session = Session()
+    session.set_analysis(analyze_in_process("x^2 + y^2 + z^2"))
+    session.set_probe({"x": 1.0, "y": 2.0, "z": 0.0})
+    probes: list[dict[str, float] | None] = []
+    session.probe_changed.connect(probes.append)
+    session.set_fixed("z", 1.5)
+    assert session.probe == {"x": 1.0, "y": 2.0, "z": 1.5} and probes == [session.probe]
+    session.set_plot(replace(session.plot, axes=("x", "z"), ranges={"x": (-3.0, 3.0), "z": (-3.0, 3.0)}))
+    held_y = session.fixed["y"]
+    assert session.probe["y"] == held_y and session.probe["z"] == 1.5, "the newly held y is the probe's too"
+    assert probes[-1] == session.probe
+
+
+def test_a_runs_label_goes_when_what_it_describes_changes() -> None:
+    """'η = 0.45, just below the limit 0.5' stayed on a run that diverged under the next formula."""
+    session = Session()
+    session.set_analysis(analyze_in_process("x^2 + y^2"))
+    start = {"x": 1.5, "y": 1.0}
+    session.set_runs([RunSpec(start=start, lr=0.45, label="η = 0.45, just below the limit"),
+                      RunSpec(start=start, lr=0.1, label="start (1.5, 1)")])
+    session.update_run(0, max_steps=30)
+    assert session.run_specs[0].label == "η = 0.45, just below the limit", "the budget is not what it says"
+    session.update_run(1, start={"x": -1.0, "y": 1.0})
+    assert session.run_specs[1].label == "" and session.run_specs[0].label
+    session.update_run(0, lr=0.45)
+    assert session.run_specs[0].label, "no change"
+    session.set_analysis(analyze_in_process("x^4 + y^2"))
+    assert [spec.label for spec in session.run_specs] == ["", ""]

@@ -155,10 +155,13 @@ class Session:
 
     def set_analysis(self, analysis: Analysis) -> None:
         """Show a newly analysed formula, adapting plot, held values and runs to its variables."""
-        old_variables = self.variables
+        old_variables, old_analysis = self.variables, self.analysis
         self.analysis = analysis
         self.error = None
         self.runs = ()  # computed for the old formula: no view may draw them on the new field
+        if old_analysis is not None and analysis.formula.text != old_analysis.formula.text:
+            # labels speak of the old formula ("η = 0.45, just below the limit 0.5" where it now diverges)
+            self.run_specs = tuple(replace(spec, label="") for spec in self.run_specs)
         variables = analysis.formula.variables
         if variables != old_variables:
             self._adapt_to_variables(variables)
@@ -218,10 +221,13 @@ class Session:
             every = self.variables
             self.fixed = {name: self.fixed.get(name, self._probe_or_start(name)) for name in every
                           if name not in plot.axes}
+            self._hold_probe()
         self.plot_changed.emit(plot)
         self._recompute_field()
         if axes_changed:
             self._recompute_runs()
+            if self.probe is not None:
+                self.probe_changed.emit(self.probe)
 
     def _probe_or_start(self, name: str) -> float:
         if self.run_specs and name in self.run_specs[0].start:
@@ -282,8 +288,16 @@ class Session:
             return
         self.fixed = {**self.fixed, name: float(value)}
         self.run_specs = tuple(replace(spec, start={**spec.start, name: float(value)}) for spec in self.run_specs)
+        self._hold_probe()
         self._recompute_field()
         self._recompute_runs()
+        if self.probe is not None:
+            self.probe_changed.emit(self.probe)
+
+    def _hold_probe(self) -> None:
+        """A pinned probe takes the held values: it stays on the surface drawn (its tangents touched the old one)."""
+        if self.probe is not None:
+            self.probe = {**self.probe, **self.fixed}
 
     def _recompute_field(self) -> None:
         if self.analysis is None:
@@ -329,9 +343,15 @@ class Session:
         self._recompute_runs(fallback_specs=previous)
 
     def update_run(self, index: int, **changes: object) -> None:
-        """Change settings of one run (lr, sign, optimizer, max_steps, params, start)."""
+        """Change settings of one run (lr, sign, optimizer, max_steps, params, start).
+
+        A label says what made the run (η = 0.45, start (1.5)): a change of what it describes drops it.
+        """
         specs = list(self.run_specs)
-        specs[index] = replace(specs[index], **changes)  # type: ignore[arg-type]
+        old = specs[index]
+        specs[index] = replace(old, **changes)  # type: ignore[arg-type]
+        if "label" not in changes and replace(specs[index], label=old.label, max_steps=old.max_steps) != old:
+            specs[index] = replace(specs[index], label="")
         self.set_runs(specs)
 
     def set_start(self, point: dict[str, float], index: int = 0) -> None:
