@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -84,7 +86,7 @@ def test_a_field_that_does_not_change_says_nabla_f_is_zero_everywhere() -> None:
     """x·y·z with z held at 0 said "∇f = 0 nowhere here"."""
     for critical in (found("0*x + 0*y"), found("x*y*z", fixed={"z": 0.0}, axes=("x", "y"))):
         assert critical.everywhere and critical.points == ()
-        assert critical_count(critical).startswith("∇f = 0 everywhere here")
+        assert critical_count(critical).startswith(("∇f = 0 everywhere here", "∂f/∂x = ∂f/∂y = 0 everywhere here"))
     assert not found("x*y*z", fixed={"z": 1.0}, axes=("x", "y")).everywhere
 
 
@@ -121,3 +123,15 @@ def test_a_search_past_its_time_limit_says_so() -> None:
     hurried = critical_points(analysis.compiled, field, time_limit=0.0)
     assert (hurried.complete, hurried.left_out, hurried.points) == (False, TOO_SLOW, ())
     assert found("sin(10x) sin(10y)").left_out == TOO_MANY
+
+
+def test_with_a_variable_held_the_points_are_named_as_the_slices() -> None:
+    """'Marked a minimum: where ∇f = 0' at (0, 0) with z held at 1, where ∇f = (0, 0, 6)."""
+    analysis = analyze_in_process("x^2 + y^2 + 3z^2")
+    domain = Domain(variables=("x", "y"), ranges=((-3.0, 3.0), (-3.0, 3.0)), resolution=100, fixed={"z": 1.0})
+    critical = critical_points(analysis.compiled, evaluate_grid(analysis.compiled, domain))
+    assert critical_count(critical) == "Marked a minimum of the slice z = 1: where ∂f/∂x = ∂f/∂y = 0."
+    flat = analyze_in_process("x*y*z")
+    domain = replace(domain, fixed={"z": 0.0})
+    critical = critical_points(flat.compiled, evaluate_grid(flat.compiled, domain))
+    assert critical_count(critical).startswith("∂f/∂x = ∂f/∂y = 0 everywhere here")

@@ -18,6 +18,7 @@ import numpy as np
 
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.grid import GridField
+from gradviz.core.notation import format_number
 
 MOST_GUESSES = 150  # grid points tried (a fraction of a millisecond of Newton each); more: too many points to mark
 TIME_LIMIT = 0.1  # seconds of Newton at most (the window waits for them); then they are not all found
@@ -42,6 +43,20 @@ class CriticalPoints:
     left_out: str = ""  # why not every one was looked for (TOO_MANY, TOO_SLOW), "" if every one was
     on_lines: bool = False  # ∇f = 0 all along a line too (a valley floor, a ridge): those are not points to mark
     everywhere: bool = False  # ∇f = 0 at every grid point: f does not change in the plotted ranges
+    axes: tuple[str, ...] = ()  # the plotted variables, along which the partials are 0
+    held: tuple[tuple[str, float], ...] = ()  # the held variables and their values: the points are the slice's
+
+    def zero_condition(self) -> str:
+        """What is 0 at these points: ∇f, or with variables held, the partials along the plotted ones."""
+        if not self.held or not self.axes:
+            return "∇f = 0"
+        return " = ".join(f"∂f/∂{name}" for name in self.axes) + " = 0"
+
+    def of_the_slice(self) -> str:
+        """' of the slice z = 1' with variables held, '' without."""
+        if not self.held:
+            return ""
+        return " of the slice " + ", ".join(f"{name} = {format_number(value)}" for name, value in self.held)
 
     @property
     def complete(self) -> bool:
@@ -65,6 +80,7 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
     """
     started = time.perf_counter()
     domain = field.domain
+    held = tuple(domain.fixed.items())
     plotted = [compiled.variables.index(name) for name in domain.variables]
     base = np.array([domain.fixed.get(name, 0.0) for name in compiled.variables], dtype=np.float64)
     cells = np.array([(high - low) / (domain.resolution - 1) for low, high in domain.ranges])
@@ -72,7 +88,7 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
         squares = sum(np.square(component) for component in field.gradient)
         finite = squares[np.isfinite(squares)]
         if finite.size and not finite.any():  # 0x + 0y, or x·y·z with z held at 0: no point is special
-            return CriticalPoints((), everywhere=True)
+            return CriticalPoints((), everywhere=True, axes=domain.variables, held=held)
         guesses = _guesses(field, squares)
     typical = float(np.sqrt(np.nanmedian(squares))) if np.isfinite(squares).any() else 0.0
     tolerance = GRADIENT_TOLERANCE * max(typical, 1e-12)
@@ -98,7 +114,7 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
         """The point in whole grid cells: points in one column sort by their row, not by rounding noise."""
         return tuple(np.rint(np.array(critical.point) / cells).tolist())
 
-    return CriticalPoints(tuple(sorted(found, key=grid_place)), left_out, on_lines)
+    return CriticalPoints(tuple(sorted(found, key=grid_place)), left_out, on_lines, axes=domain.variables, held=held)
 
 
 def _guesses(field: GridField, squares: np.ndarray) -> list[np.ndarray]:
@@ -215,16 +231,16 @@ def _kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], radiu
 
 def critical_count(critical: CriticalPoints, verb: str = "Marked") -> str:
     """What is marked (or found: the verb), in words: "Marked 2 minima and a saddle point: where ∇f = 0." """
-    points = critical.points
-    along = "∇f = 0 along a whole line here (a valley floor or a ridge), not at single points"
+    points, zero, of_the_slice = critical.points, critical.zero_condition(), critical.of_the_slice()
+    along = f"{zero} along a whole line here (a valley floor or a ridge), not at single points"
     if critical.everywhere:
-        return "∇f = 0 everywhere here: f does not change in the plotted ranges, so no point stands out."
+        return f"{zero} everywhere here: f does not change in the plotted ranges, so no point stands out."
     if not points:
-        return f"{along}." if critical.on_lines else "No critical points in the plotted ranges: ∇f = 0 nowhere here."
+        return f"{along}." if critical.on_lines else f"No critical points in the plotted ranges: {zero} nowhere here."
     names = {"minimum": ("a minimum", "minima"), "maximum": ("a maximum", "maxima"),
              "saddle": ("a saddle point", "saddle points"), "inflection": ("an inflection", "inflections")}
     counts = Counter(point.kind for point in points)
     parts = [one if counts[kind] == 1 else f"{counts[kind]} {many}" for kind, (one, many) in names.items()
              if counts[kind]]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" and {parts[-1]}"
-    return f"{verb} {listed}: where ∇f = 0." + (f" And {along}." if critical.on_lines else "")
+    return f"{verb} {listed}{of_the_slice}: where {zero}." + (f" And {along}." if critical.on_lines else "")
