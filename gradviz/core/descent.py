@@ -26,6 +26,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from gradviz.core.errors import DescentError
+from gradviz.core.notation import point_text
 
 OPTIMIZER_NAMES: tuple[str, ...] = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton")
 OPTIMIZER_TITLES: dict[str, str] = {
@@ -838,7 +839,8 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
             evaluation = _evaluate(objective, value_and_gradient_floats, point)
             if isinstance(evaluation, str):
                 if k == 0:
-                    raise DescentError(f"cannot start from {settings.start}: {evaluation}")
+                    start = point_text(tuple(objective.variables), settings.start)
+                    raise DescentError(f"cannot start from {start}: {evaluation}")
                 return "diverged", f"diverged at step {k}: {evaluation}", rule, ""
             value, gradient, gradient_norm = evaluation
         points.append(point)
