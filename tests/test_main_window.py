@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -427,6 +428,11 @@ def test_the_readout_names_the_partials_a_run_with_held_variables_follows(make_m
     length = format_number(math.hypot(2 * x, 4 * y))
     assert f"(∂f/∂x, ∂f/∂y) = ({format_number(2 * x)}, {format_number(4 * y)}), length {length} (z = 1 held)" in text
     assert "|∇f|" not in text  # ∇f has a z part too (6z): its length is not this one
+    window.session.set_plot(replace(window.session.plot, axes=("x",), ranges={"x": (-3.0, 3.0)}))
+    window.session.set_step(0)
+    (x,) = window.session.runs[0].run.steps[0].point
+    held = ", ".join(f"{name} = {format_number(window.session.fixed[name])}" for name in ("y", "z"))
+    assert f"∂f/∂x = {format_number(2 * x)} &nbsp; ({held} held)" in window.stepper.readout.text()  # not (∂f/∂x) = (4)
 
 
 @pytest.mark.parametrize(("optimizer", "sign", "shown"), [

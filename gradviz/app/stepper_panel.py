@@ -423,6 +423,8 @@ class StepperPanel(QWidget):
             return f"∇{name} = {vector} &nbsp; |∇{name}| = {format_number(norm)}"
         partials = ", ".join(f"∂{name}/∂{variable}" for variable in free)
         fixed = ", ".join(f"{variable} = {format_number(self._session.fixed.get(variable, 0.0))}" for variable in held)
+        if len(free) == 1:  # one partial: no vector, and its length is its size
+            return f"{partials} = {gradient} &nbsp; ({fixed} held)"
         return f"({partials}) = ({gradient}), length {format_number(norm)} ({fixed} held)"
 
     @staticmethod
