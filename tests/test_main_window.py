@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
 
+from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour
 from gradviz.app.view_common import segment_boxes
 from gradviz.core.analysis import analyze
@@ -267,6 +268,11 @@ def test_a_formula_with_no_finite_value_in_the_ranges_says_so_under_the_equation
     assert "Nothing to draw" in notes.text()
     window.session.set_range("x", 0.0, 20.0)
     assert "Nothing to draw" not in notes.text(), "other ranges draw it"
+    window.session.set_analysis(analyze("x*y*z + ln(z)"))  # z held at 0: no range helps, another z does
+    assert "Try other held values (z = 0 now) or other ranges." in notes.text()
+    assert "or change the held values (z = 0)." in no_run_text(window.session, "to explain")
+    window.session.set_fixed("z", 1.0)
+    assert "Nothing to draw" not in notes.text() and window.session.runs
 
 
 def test_picking_a_preset_shows_it_everywhere(make_main_window, qtbot) -> None:

@@ -193,7 +193,10 @@ def nothing_to_draw(field: GridField, name: str = "f") -> str:
         why = "too large for the computer's numbers (over 1.8e308) or undefined"
     else:
         why = "undefined (a logarithm or a root of negative numbers, a division by zero…)"
-    return f"Nothing to draw: {name} is {why} everywhere for {ranges}. Try other ranges."
+    held = ", ".join(f"{unicode_name(variable)} = {format_number(value)}"
+                     for variable, value in field.domain.fixed.items())
+    advice = f"Try other held values ({held} now) or other ranges." if held else "Try other ranges."
+    return f"Nothing to draw: {name} is {why} everywhere for {ranges}. {advice}"
 
 
 def domain_rim(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], values: np.ndarray,
