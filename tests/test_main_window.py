@@ -420,10 +420,38 @@ def test_three_variables_get_a_held_fixed_slider(make_main_window, qtbot) -> Non
     assert np.allclose(before - window.session.field.values, 3.0)
     slider.setValue(slider.value() + 40)  # the box follows the slider (it kept the value typed before)
     assert window.session.fixed["z"] > 0.0 and spin.value() == window.session.fixed["z"]
+    spin.setValue(10.0)
+    assert slider.value() == slider.maximum() // 2 + slider.maximum() // 4, "the slider spans ±20 around 10"
+    spin.setValue(0.5)
+    assert slider.value() == round(slider.maximum() * 3.5 / 6), "typed back near 0: ±3 again, not ±20"
+    slider.setValue(slider.value() + 40)
+    assert window.session.fixed["z"] == pytest.approx(-3.0 + 6.0 * slider.value() / slider.maximum())
     window.formula_panel.axis_boxes[1].setCurrentIndex(2)
     window.formula_panel.axis_boxes[1].activated.emit(2)
     assert window.session.plot.axes == ("x", "z")
     assert set(window.session.fixed) == {"y"}
+
+
+def test_choosing_the_other_boxs_variable_swaps_the_axes_and_ranges_come_back(make_main_window) -> None:
+    """Choosing y for the first axis of (x, y) jumped back to x without a word; y came back over −3…3."""
+    window = make_main_window("three-variables")
+    session, boxes = window.session, window.formula_panel.axis_boxes
+    y_range = session.plot.ranges["y"]
+    assert y_range != (-3.0, 3.0)
+
+    def choose(row: int, name: str) -> None:
+        index = boxes[row].findData(name)
+        boxes[row].setCurrentIndex(index)
+        boxes[row].activated.emit(index)
+
+    choose(0, "y")
+    assert session.plot.axes == ("y", "x") and [box.currentData() for box in boxes] == ["y", "x"]
+    assert session.plot.ranges["y"] == y_range
+    choose(0, "z")
+    choose(1, "x")
+    assert session.plot.axes == ("z", "x") and "y" in session.fixed
+    choose(0, "y")
+    assert session.plot.axes == ("y", "x") and session.plot.ranges["y"] == y_range, "y over the preset's range"
 
 
 def test_the_readout_names_the_partials_a_run_with_held_variables_follows(make_main_window) -> None:

@@ -203,3 +203,12 @@ def test_a_runs_label_goes_when_what_it_describes_changes() -> None:
     assert session.run_specs[0].label, "no change"
     session.set_analysis(analyze_in_process("x^4 + y^2"))
     assert [spec.label for spec in session.run_specs] == ["", ""]
+
+
+def test_a_variable_plotted_again_comes_back_over_its_range() -> None:
+    session = Session()
+    session.set_analysis(analyze_in_process("x^2 + y^2 + z^2"))
+    session.set_range("y", -2.0, 2.0)
+    session.set_analysis(analyze_in_process("x^2 + z^2"))  # y is gone, then typed again
+    session.set_analysis(analyze_in_process("x^2 + y^2"))
+    assert session.plot.ranges == {"x": (-3.0, 3.0), "y": (-2.0, 2.0)}

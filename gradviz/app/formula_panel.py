@@ -360,8 +360,12 @@ class FormulaPanel(QWidget):
         self._session.set_fixed(name, round(low + (high - low) * position / FIXED_SLIDER_STEPS, 6))
 
     def _fixed_edited(self, name: str, value: float) -> None:
-        if not self._updating:
-            self._session.set_fixed(name, value)
+        if self._updating:
+            return
+        if fixed_slider_range(value)[1] < self._fixed_ranges.get(name, (0.0, 0.0))[1]:
+            self._fixed_ranges[name] = fixed_slider_range(value)  # typed: the slider spans it again (±20 at 0.001)
+        self._session.set_fixed(name, value)
+        self._set_fixed_widgets(name, *self._fixed_widgets[name])
 
     def _range_edited(self, row: int) -> None:
         """The range of this row's axis only: the other axis keeps its range exactly (say, as the map was zoomed)."""
@@ -387,10 +391,17 @@ class FormulaPanel(QWidget):
             return
         plot = self._session.plot
         axes = tuple(self.axis_boxes[row].currentData() for row in range(len(plot.axes)))
+        changed = [row for row, name in enumerate(axes) if name != plot.axes[row]]
+        if len(set(axes)) != len(axes) and len(changed) == 1:  # the other box's variable: the two swap
+            row = changed[0]
+            other = plot.axes.index(axes[row])
+            swapped = list(plot.axes)
+            swapped[row], swapped[other] = plot.axes[other], plot.axes[row]
+            axes = tuple(swapped)
         if len(set(axes)) != len(axes):
             self._show_plot(plot)
             return
-        ranges = {name: plot.ranges.get(name, (-3.0, 3.0)) for name in axes}
+        ranges = {name: self._session.range_of(name) for name in axes}
         self._session.set_plot(PlotSettings(axes=axes, ranges=ranges, resolution=plot.resolution))
 
     def _preset_activated(self, index: int) -> None:

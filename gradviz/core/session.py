@@ -127,6 +127,7 @@ class Session:
         self.plot = PlotSettings(axes=("x", "y"), ranges={"x": DEFAULT_RANGE, "y": DEFAULT_RANGE},
                                  resolution=DEFAULT_RESOLUTION)
         self.fixed: dict[str, float] = {}
+        self._earlier_ranges: dict[str, tuple[float, float]] = {}  # of variables plotted before (see range_of)
         self.field: GridField | None = None
         self._critical: tuple[GridField, CriticalPoints] | None = None  # the field's, found when first asked for
         self._basins: tuple[BasinsKey, Basins] | None = None  # the latest basins given, with what they are for
@@ -178,7 +179,8 @@ class Session:
     def _adapt_to_variables(self, variables: tuple[str, ...]) -> None:
         kept_axes = [name for name in self.plot.axes if name in variables]
         axes = tuple((kept_axes + [v for v in variables if v not in kept_axes])[: min(2, len(variables))])
-        ranges = {name: self.plot.ranges.get(name, DEFAULT_RANGE) for name in axes}
+        ranges = {name: self.range_of(name) for name in axes}
+        self._earlier_ranges.update(self.plot.ranges)
         self.plot = PlotSettings(axes=axes, ranges=ranges, resolution=self.plot.resolution)
         self.fixed = {name: self.fixed.get(name, 0.0) for name in variables if name not in axes}
         self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in self.run_specs)
@@ -216,6 +218,7 @@ class Session:
         if plot == self.plot:
             return
         axes_changed = plot.axes != self.plot.axes
+        self._earlier_ranges.update(self.plot.ranges)
         self.plot = plot
         if axes_changed:
             every = self.variables
@@ -228,6 +231,10 @@ class Session:
             self._recompute_runs()
             if self.probe is not None:
                 self.probe_changed.emit(self.probe)
+
+    def range_of(self, name: str) -> tuple[float, float]:
+        """The range a variable is plotted over: now, or last time it was (since the scenario was opened)."""
+        return self.plot.ranges.get(name) or self._earlier_ranges.get(name, DEFAULT_RANGE)
 
     def _probe_or_start(self, name: str) -> float:
         if self.run_specs and name in self.run_specs[0].start:
@@ -519,6 +526,7 @@ class Session:
         self.runs = ()  # computed for the old formula: no view may draw them on the new field
         self.title, self.description = scenario.title, scenario.description
         self.plot = scenario.plot
+        self._earlier_ranges = {}
         self.fixed = {name: scenario.fixed.get(name, 0.0) for name in variables if name not in scenario.plot.axes}
         self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in scenario.runs)
         self.probe = None if scenario.probe is None else self._complete_point(scenario.probe)
