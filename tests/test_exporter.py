@@ -374,6 +374,31 @@ def test_the_dialog_stays_open_for_a_frame_too_low_for_its_caption(window, tmp_p
     assert dialog.result() == QDialog.DialogCode.Accepted and len(warnings) == 1
 
 
+def test_the_dialog_asks_before_replacing_a_file(window, tmp_path, monkeypatch) -> None:
+    """Accepting the proposed name again replaced the last export without a word."""
+    answers: list[QMessageBox.StandardButton] = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_rest) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    existing = tmp_path / "lecture.mp4"
+    dialog = ExportDialog("video", window.session, window)
+    dialog.path_edit.setText(str(tmp_path / "new.mp4"))
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and asked == [], "nothing there: nothing to ask"
+    existing.write_bytes(b"last week's export")
+    dialog = ExportDialog("video", window.session, window)
+    dialog.path_edit.setText(str(existing))
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted and asked == [f"lecture.mp4 exists already in {tmp_path}. "
+                                                                         "Replace it?"]
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and len(asked) == 2
+
+
 def test_a_loss_strip_takes_the_scale_the_window_shows(window) -> None:
     """Ticking "log scale" in the loss panel makes the next export's loss strip logarithmic, and unticking linear."""
     dialog = ExportDialog("image", window.session, window)

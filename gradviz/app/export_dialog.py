@@ -89,6 +89,7 @@ class ExportDialog(QDialog):
         self.kind = kind
         self.session = session
         self.loss_log = loss_log
+        self._replace_agreed = ""  # a file the file dialog has asked about replacing
         self.formats = VIDEO_FORMATS if kind == "video" else IMAGE_FORMATS
         self.setWindowTitle("Export video" if kind == "video" else "Export image")
         self.path_edit = QLineEdit()
@@ -244,6 +245,7 @@ class ExportDialog(QDialog):
                                               f"{title} ({pattern})")
         if path:
             self.path_edit.setText(with_suffix(path, suffix))
+            self._replace_agreed = self.target()  # the file dialog asked before choosing an existing file
 
     # ----- results ---------------------------------------------------------------------------------------------
     def options(self) -> ExportOptions:
@@ -271,8 +273,23 @@ class ExportDialog(QDialog):
         except GradvizError as error:
             QMessageBox.warning(self, self.windowTitle(), str(error))
             return
+        if not self._may_replace(self.target()):
+            return
         self.remember()
         super().accept()
+
+    def _may_replace(self, target: str) -> bool:
+        """Whether to go on: no file is there, the file dialog asked already, or the user agrees to replace it.
+
+        The proposed name is the same each time: accepting it again replaced the last export without a word.
+        """
+        if not os.path.isfile(target) or target == self._replace_agreed:
+            return True
+        answer = QMessageBox.question(
+            self, self.windowTitle(), f"{os.path.basename(target)} exists already in {os.path.dirname(target)}. "
+            "Replace it?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
 
 def shown_loss_log(window: QMainWindow) -> bool:
