@@ -875,11 +875,12 @@ def test_critical_points_names_keep_off_the_start_marker(view):
     assert name.intersects(marker) and not moved.intersects(marker)
 
 
-def test_critical_points_names_keep_off_the_runs_paths(view):
+def test_critical_points_names_keep_off_the_runs_paths(view, qtbot):
     """The saddle trap's run ends on x² − y²'s saddle along y = 0, right where the name 'saddle' went."""
     xs, grid_x, grid_y = grid()
     view.set_field(xs, xs, grid_x**2 - grid_y**2)
     view.set_critical_points(np.array([[0.0, 0.0]]), ["saddle"])  # named to the right of its mark first
+    qtbot.wait(20)  # laid out for the new field before its transform is taken
     transform = view.critical_points.deviceTransform(view.viewportTransform())
     (alone,) = view.critical_points.label_placer(transform).taken[1:]
     path = np.column_stack([np.linspace(1.8, 0.0, 12), np.zeros(12), np.zeros(12)])
