@@ -1260,3 +1260,16 @@ def test_the_readout_and_runs_panel_call_the_function_by_its_name(make_main_wind
     session.set_step(session.last_step)
     assert session.runs[0].run.stop_reason == "converged" and "|∇f|" in session.runs[0].run.message
     assert "|∇L| = " in window.stepper.readout.plain_text() and "∇f" not in window.stepper.readout.plain_text()
+
+
+def test_many_partials_go_into_columns_and_leave_the_views_their_room(make_main_window, qtbot) -> None:
+    """Seven variables stacked eight equations high: the views kept 195 of 768 pixels."""
+    window = make_main_window("bowl", size=(1366, 768))
+    area = window.formula_panel.equations_area
+    type_formula(window, qtbot, "x^2 + y^2 + z^2")  # three partials: stacked
+    stacked = area.sizeHint().height()
+    type_formula(window, qtbot, "a*x + b*y + c*z + x^2 + d*y^2")
+    text = window.formula_panel.derivatives_label.text()
+    assert text.count("<tr><td style") == 3, "seven partials in three rows"
+    assert area.sizeHint().height() <= stacked * 1.1
+    assert text.count("∂") == 2 * 7, "every partial, once"

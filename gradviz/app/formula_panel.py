@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import math
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QResizeEvent
@@ -34,6 +36,8 @@ from gradviz.core.session import Session
 
 RESOLUTIONS = (50, 100, 150, 200, 300, 400)
 FIXED_SLIDER_STEPS = 400
+PARTIALS_STACKED = 3  # partial derivatives shown one under another; more go into columns beside them
+EQUATION_COLUMN_GAP = 28  # pixels between columns of partials
 ERROR_BACKGROUND = "#ffd7d7"  # behind what is wrong: the part of a formula, range boxes that are not a range
 
 
@@ -245,7 +249,7 @@ class FormulaPanel(QWidget):
         if self.formula_edit.text() != formula.text and not self.formula_edit.hasFocus():
             self.show_formula_text(formula.text)
         self._formula_notes = (*formula.notes, *derivatives.notes)
-        self.derivatives_label.setText("".join(analysis.equations))
+        self.derivatives_label.setText(laid_out_equations(analysis.equations))
         self.equations_area.updateGeometry()  # now, not a posted event later (the area hears of the label's)
         self._show_notes()
         self._rebuild_fixed(formula.variables)
@@ -409,6 +413,21 @@ class FormulaPanel(QWidget):
         self.preset_box.setCurrentIndex(0)
         if preset is not None:
             self.preset_chosen.emit(preset)
+
+
+def laid_out_equations(equations: Sequence[str]) -> str:
+    """f's equation, then its partials stacked, in columns side by side when there are more than a few.
+
+    Seven variables stacked eight equations high and left the views a third of the window.
+    """
+    first, partials = equations[0], list(equations[1:])
+    if len(partials) <= PARTIALS_STACKED:
+        return "".join(equations)
+    columns = math.ceil(len(partials) / PARTIALS_STACKED)
+    depth = math.ceil(len(partials) / columns)
+    cells = ["".join(f"<td style='padding-right:{EQUATION_COLUMN_GAP}px'>{partial}</td>"
+                     for partial in partials[row::depth]) for row in range(depth)]
+    return first + "<table cellspacing='0' cellpadding='0'>" + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
 
 
 def fixed_slider_range(value: float) -> tuple[float, float]:
