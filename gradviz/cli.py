@@ -8,8 +8,10 @@ import io
 import json
 import math
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType, TracebackType
 from typing import Any, NoReturn
 
 from gradviz import __version__
@@ -372,6 +374,66 @@ class _ProgressLine:
         self.stream.flush()
 
 
+class _Interruption:
+    """SIGINT and SIGTERM while exporting: the handlers only note the signal, and the export stops between frames."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.signal_number: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _Interruption:
+        self._previous = {number: signal.signal(number, self._note) for number in self.SIGNALS}
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+
+    def _note(self, number: int, frame: FrameType | None) -> None:
+        """Note the signal; never raise here, as it may arrive while Qt is painting."""
+        self.signal_number = number
+
+    def check(self) -> None:
+        """Raise ExportCancelled if a signal has come."""
+        from gradviz.export.writers import ExportCancelled
+
+        if self.signal_number is not None:
+            raise ExportCancelled("export interrupted; nothing was saved")
+
+    @property
+    def exit_status(self) -> int:
+        """The shell's status for a process stopped by the signal: 128 + its number (130 for SIGINT)."""
+        assert self.signal_number is not None
+        return 128 + self.signal_number
+
+
+def _export_video_interruptibly(session: Any, options: Any, out: str) -> int:
+    """Export a video, stopping at the next frame on SIGINT or SIGTERM with its partial output removed."""
+    from gradviz.app.exporter import export_video
+
+    progress = _ProgressLine(sys.stderr)
+
+    def report(done: int, total: int) -> None:
+        progress(done, total)
+        interruption.check()
+
+    with _Interruption() as interruption:
+        try:
+            path = export_video(session, options, out, report)
+        except GradvizError:
+            if interruption.signal_number is None:
+                raise
+            # a Ctrl+C in a terminal reaches ffmpeg too, so the encoder's failure is the interruption's
+            end = "\n" if progress.live and progress.shown < 100 else ""
+            print(f"{end}gradviz: export interrupted; nothing was saved", file=sys.stderr)
+            return interruption.exit_status
+    print(f"saved {path}", file=sys.stderr)
+    return 0
+
+
 def run_export(args: argparse.Namespace) -> int:
     """Render a descent run to MP4, GIF, a folder of PNG frames, or one image (PNG, or SVG of the contour panel)."""
     from pathlib import Path
@@ -379,7 +441,7 @@ def run_export(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QEvent
 
     app = _qt_application()  # first: without a display nothing else is worth doing
-    from gradviz.app.exporter import IMAGE_SUFFIXES, ExportOptions, check_target, export_image, export_video
+    from gradviz.app.exporter import IMAGE_SUFFIXES, ExportOptions, check_target, export_image
     from gradviz.export.writers import WRITERS_BY_SUFFIX, is_folder_path
 
     out = args.out
@@ -401,8 +463,7 @@ def run_export(args: argparse.Namespace) -> int:
             print(f"saved {path} ({options.size[0]}×{options.size[1]}, step {min(step, session.last_step)})",
                   file=sys.stderr)
         else:
-            path = export_video(session, options, out, _ProgressLine(sys.stderr))
-            print(f"saved {path}", file=sys.stderr)
+            return _export_video_interruptibly(session, options, out)
     finally:
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the export's hidden views, before Python exits
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -169,4 +170,21 @@ def test_without_a_display_it_says_to_use_xvfb_run(tmp_path) -> None:
     assert result.returncode == 2
     assert "xvfb-run -a gradviz export" in result.stderr
     assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("number", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_the_export_between_frames_and_leaves_nothing(tmp_path, number, status) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-m", "gradviz", "export", "--preset", "bowl", "--steps", "2000", *SMALL,
+         "--out", str(tmp_path / "long.mp4")],
+        stderr=subprocess.PIPE, text=True,
+    ) as process:
+        assert process.stderr is not None
+        first = process.stderr.readline()  # 'exporting: 10% …' once frames are being drawn
+        process.send_signal(number)
+        rest = process.stderr.read()
+        assert process.wait(timeout=60) == status, first + rest
+    assert first.startswith("exporting:")
+    assert rest == "gradviz: export interrupted; nothing was saved\n"
     assert list(tmp_path.iterdir()) == []
