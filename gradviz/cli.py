@@ -30,6 +30,8 @@ class CommandLineError(GradvizError):
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, raised rather than printed."""
 
+    commands: dict[str, argparse.ArgumentParser]  # the subcommands' parsers, by name
+
     def error(self, message: str) -> NoReturn:
         raise CommandLineError(message)
 
@@ -576,7 +578,29 @@ def _command_parser() -> _Parser:
     presets = commands.add_parser("presets", help="list the preset gallery")
     presets.add_argument("--json", action="store_true")
     presets.set_defaults(handler=run_presets)
+    parser.commands = commands.choices
     return parser
+
+
+def _protect_formula(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """argv with a space before a formula starting with '-' (like -x^2), which argparse would take for an option.
+
+    main() takes the space off again. Options, negative numbers, option values and all after '--' are kept.
+    """
+    options = parser._option_string_actions  # argparse lists its options nowhere public
+    protected: list[str] = []
+    for index, token in enumerate(argv):
+        if token == "--":
+            return [*protected, *argv[index:]]
+        previous = options.get(argv[index - 1]) if index else None
+        takes_value = previous is not None and previous.nargs != 0
+        if token.startswith("-") and not token.startswith("--") and not takes_value and token not in options:
+            try:
+                float(token)
+            except ValueError:
+                token = f" {token}"
+        protected.append(token)
+    return protected
 
 
 def _app_parser() -> _Parser:
@@ -598,7 +622,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in COMMANDS:
-            args = _command_parser().parse_args(argv)
+            parser = _command_parser()
+            args = parser.parse_args([argv[0], *_protect_formula(parser.commands[argv[0]], argv[1:])])
+            if getattr(args, "formula", None) is not None:
+                args.formula = args.formula.lstrip()
             return args.handler(args)
         args = _app_parser().parse_args(argv)
         from gradviz.core.analysis import default_worker

@@ -156,3 +156,11 @@ def test_module_entry_point_runs() -> None:
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["gradient"] == {"x": 4.0, "y": 3.0}
+
+
+@pytest.mark.parametrize("args", [["derive", "-x^2"], ["derive", "--", "-x^2"], ["derive", "-x^2", "--at", "x=-1"],
+                                  ["critical", "-x^2-y^2", "--within", "2"]])
+def test_a_formula_may_start_with_a_minus(capsys, args) -> None:
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "−x²" in out or "of -x^2-y^2 for" in out

@@ -188,3 +188,9 @@ def test_a_signal_stops_the_export_between_frames_and_leaves_nothing(tmp_path, n
     assert first.startswith("exporting:")
     assert rest == "gradviz: export interrupted; nothing was saved\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_formula_starting_with_a_minus_exports(tmp_path) -> None:
+    target = tmp_path / "cap.png"
+    assert export("-x^2 - y^2", "--start", "x=1,y=-1", "--step", "2", *SMALL, "--out", str(target)) == 0
+    assert QImage(str(target)).width() == 320
