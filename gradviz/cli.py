@@ -451,6 +451,10 @@ def run_export(args: argparse.Namespace) -> int:
     if not image and not is_folder_path(out) and Path(out).suffix.lower() not in WRITERS_BY_SUFFIX:
         raise CommandLineError(f"--out {out}: use .mp4 or .gif for a video, a folder DIR/ for PNG frames, "
                                ".png or .svg for one image")
+    if args.step is not None and not image:
+        raise CommandLineError("--step is for one image (.png or .svg); a video, GIF or frames show every step")
+    if args.step is not None and args.step < 0:
+        raise CommandLineError(f"--step must be 0 or more (0 is the start), not {args.step}")
     panels = args.panels or ("contour" if Path(out).suffix.lower() == ".svg" else "both")
     options = ExportOptions(kind="image" if image else "video", size=parse_size(args.size, "--size", 16, 8192),
                             fps=args.fps, steps_per_frame=args.steps_per_frame, panels=panels, overlay=args.overlay,
@@ -460,10 +464,10 @@ def run_export(args: argparse.Namespace) -> int:
     session = _export_session(args)
     try:
         if image:
-            step = session.last_step if args.step is None else args.step
+            step = session.last_step if args.step is None else min(args.step, session.last_step)
             path = export_image(session, options, out, step=step)
-            print(f"saved {path} ({options.size[0]}×{options.size[1]}, step {min(step, session.last_step)})",
-                  file=sys.stderr)
+            cut = "" if args.step is None or args.step == step else f"; the runs end there, before step {args.step}"
+            print(f"saved {path} ({options.size[0]}×{options.size[1]}, step {step}{cut})", file=sys.stderr)
         else:
             return _export_video_interruptibly(session, options, out)
     finally:

@@ -149,6 +149,9 @@ def test_the_loss_curve_on_a_log_scale_shows_the_late_steps(tmp_path) -> None:
         (["--preset", "bowl", "--loss", "--out", "a.svg"], "leave out the loss curve"),
         (["--preset", "bowl", "--loss", "--size", "640x200", "--out", "a.png"], "at least 240 pixels high"),
         (["--preset", "bowl"], "required: --out"),
+        (["--preset", "bowl", "--step", "-1", "--out", "a.png"], "--step must be 0 or more"),
+        (["--preset", "bowl", "--step", "3", "--out", "a.mp4"], "--step is for one image"),
+        (["--preset", "bowl", "--step", "3", "--out", "frames/"], "--step is for one image"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, args, message) -> None:
@@ -194,3 +197,9 @@ def test_a_formula_starting_with_a_minus_exports(tmp_path) -> None:
     target = tmp_path / "cap.png"
     assert export("-x^2 - y^2", "--start", "x=1,y=-1", "--step", "2", *SMALL, "--out", str(target)) == 0
     assert QImage(str(target)).width() == 320
+
+
+def test_a_step_past_the_end_says_it_shows_the_last(tmp_path, capsys) -> None:
+    target = tmp_path / "end.png"
+    assert export("--preset", "bowl", "--steps", "20", "--step", "5000", *SMALL, "--out", str(target)) == 0
+    assert "step 20; the runs end there, before step 5000)" in capsys.readouterr().err
