@@ -149,6 +149,7 @@ def test_the_loss_curve_on_a_log_scale_shows_the_late_steps(tmp_path) -> None:
         (["--preset", "bowl", "--loss", "--out", "a.svg"], "leave out the loss curve"),
         (["--preset", "bowl", "--loss", "--size", "640x200", "--out", "a.png"], "at least 240 pixels high"),
         (["--preset", "bowl"], "required: --out"),
+        (["--preset", "bowl", "--size", "101x77", "--out", "a.mp4"], "an MP4 needs an even width and height"),
         (["--preset", "bowl", "--step", "-1", "--out", "a.png"], "--step must be 0 or more"),
         (["--preset", "bowl", "--step", "3", "--out", "a.mp4"], "--step is for one image"),
         (["--preset", "bowl", "--step", "3", "--out", "frames/"], "--step is for one image"),

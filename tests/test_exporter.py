@@ -399,6 +399,20 @@ def test_the_dialog_asks_before_replacing_a_file(window, tmp_path, monkeypatch) 
     assert dialog.result() == QDialog.DialogCode.Accepted and len(asked) == 2
 
 
+def test_the_dialog_refuses_an_odd_size_for_an_mp4(window, tmp_path, monkeypatch) -> None:
+    """101 × 77 was saved as a 102 × 78 MP4 without a word."""
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_rest: warnings.append(text))
+    dialog = ExportDialog("video", window.session, window)
+    dialog.path_edit.setText(str(tmp_path / "odd.mp4"))
+    dialog.width_box.setValue(401)
+    dialog.height_box.setValue(301)
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert warnings == ["an MP4 needs an even width and height (H.264 stores colour per 2×2 pixels); 401×301 would "
+                        "come out as 402×302, so choose 400×300 or 402×302"]
+
+
 def test_a_loss_strip_takes_the_scale_the_window_shows(window) -> None:
     """Ticking "log scale" in the loss panel makes the next export's loss strip logarithmic, and unticking linear."""
     dialog = ExportDialog("image", window.session, window)

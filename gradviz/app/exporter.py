@@ -43,6 +43,7 @@ from gradviz.core.scenario import Camera
 from gradviz.core.session import Session
 from gradviz.export.writers import (
     ExportError,
+    Mp4Writer,
     ProgressCallback,
     check_writable_folder,
     partial_path,
@@ -635,7 +636,12 @@ def check_image_target(path: str | os.PathLike[str], options: ExportOptions) -> 
 def check_target(path: str | os.PathLike[str], options: ExportOptions) -> None:
     """An ExportError unless the target suits the kind of export and can be written; call before drawing."""
     if options.kind == "video":
-        writer_for(path)
+        if isinstance(writer_for(path), Mp4Writer) and (options.size[0] % 2 or options.size[1] % 2):
+            width, height = options.size
+            raise ExportError(f"an MP4 needs an even width and height (H.264 stores colour per 2×2 pixels); "
+                              f"{width}×{height} would come out as {width + width % 2}×{height + height % 2}, "
+                              f"so choose {width - width % 2}×{height - height % 2} or "
+                              f"{width + width % 2}×{height + height % 2}")
     else:
         check_image_target(path, options)
 
