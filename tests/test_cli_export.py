@@ -204,3 +204,12 @@ def test_a_step_past_the_end_says_it_shows_the_last(tmp_path, capsys) -> None:
     target = tmp_path / "end.png"
     assert export("--preset", "bowl", "--steps", "20", "--step", "5000", *SMALL, "--out", str(target)) == 0
     assert "step 20; the runs end there, before step 5000)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["clip.mp4", "clip.gif", "shot.png"])
+def test_an_existing_folder_named_like_a_file_is_refused(tmp_path, capsys, name) -> None:
+    folder = tmp_path / name
+    folder.mkdir()
+    assert export("--preset", "bowl", "--steps", "2", *SMALL, "--out", str(folder)) == 2
+    assert f"{folder} is a folder; give a file name" in capsys.readouterr().err
+    assert list(folder.iterdir()) == []

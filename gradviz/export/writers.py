@@ -593,10 +593,16 @@ class PngSequenceWriter(_PartialFolderWriter):
 WRITERS_BY_SUFFIX: dict[str, type[FrameWriter]] = {".mp4": Mp4Writer, ".gif": GifWriter}
 
 
+FILE_SUFFIXES = (*WRITERS_BY_SUFFIX, ".png", ".svg")  # an existing folder named so is a mistake, not a target
+
+
 def is_folder_path(path: str | os.PathLike[str]) -> bool:
-    """Whether the path names a folder: it ends with a path separator or is an existing folder."""
+    """Whether the path names a folder: it ends with a path separator, or is an existing folder not named like a file.
+
+    A folder called NAME.mp4 (or .gif, .png, .svg) is not taken for a folder of frames: the export is refused there.
+    """
     text = os.fspath(path)
-    return text.endswith(("/", os.sep)) or Path(text).is_dir()
+    return text.endswith(("/", os.sep)) or (Path(text).is_dir() and Path(text).suffix.lower() not in FILE_SUFFIXES)
 
 
 def writer_for(path: str | os.PathLike[str]) -> FrameWriter:
