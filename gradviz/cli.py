@@ -140,6 +140,7 @@ def run_derive(args: argparse.Namespace) -> int:
 
 
 CLI_TIME_LIMIT = 30.0  # seconds for the critical points: no window waits on the command line
+MIN_WITHIN, MAX_WITHIN = 1e-3, 1e6  # critical --within: the search's half-width
 
 
 def run_critical(args: argparse.Namespace) -> int:
@@ -149,8 +150,9 @@ def run_critical(args: argparse.Namespace) -> int:
     from gradviz.core.grid import Domain, evaluate_grid
     from gradviz.core.notation import format_number
 
-    if not (math.isfinite(args.within) and args.within > 0):
-        raise CommandLineError(f"--within must be a positive number, not {args.within}")
+    if not MIN_WITHIN <= args.within <= MAX_WITHIN:  # beyond these the grid's cells are too small or too large
+        raise CommandLineError(f"--within must be between {format_number(MIN_WITHIN)} and {format_number(MAX_WITHIN)}, "
+                               f"not {format_number(args.within)}")
     if not 20 <= args.grid <= 1000:
         raise CommandLineError(f"--grid must be between 20 and 1000, not {args.grid}")
     analysis = analyze(args.formula)
@@ -523,7 +525,8 @@ def _command_parser() -> _Parser:
     critical = commands.add_parser("critical", help="where ∇f = 0: minima, maxima and saddle points in a range")
     critical.add_argument("formula", help="e.g. \"(x^2 + y - 11)^2 + (x + y^2 - 7)^2\"")
     critical.add_argument("--within", type=float, default=3.0, metavar="W",
-                          help="search each free variable from −W to W (default 3)")
+                          help=f"search each free variable from −W to W, {MIN_WITHIN:g} to {MAX_WITHIN:.0f} "
+                          "(default 3)")
     critical.add_argument("--hold", metavar="z=1", help="hold these variables at these values (others beyond the "
                           "first two free ones are held at 0)")
     critical.add_argument("--grid", type=int, default=200, metavar="N",
