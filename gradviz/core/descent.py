@@ -141,11 +141,18 @@ def _require_flag(name: str, value: object) -> None:
         raise DescentError(f"{name} must be True or False, got {value!r}")
 
 
-def _format_number(value: float) -> str:
+def _format_number(value: float, digits: int = 3) -> str:
     """A short human form of a number: 3 significant digits, exponent without padding (1e-6, 2.5e8)."""
-    text = f"{value:.3g}"
+    text = f"{value:.{digits}g}"
     mantissa, has_exponent, exponent = text.partition("e")
     return f"{mantissa}e{int(exponent)}" if has_exponent else text
+
+
+def _below_text(value: float, bound: float) -> str:
+    """'value < bound', value given the digits it needs to read below bound (9.9996e-7 < 1e-6, not 1e-6 < 1e-6)."""
+    digits = next((digits for digits in range(3, 17) if _format_number(value, digits) != _format_number(bound, digits)),
+                  17)
+    return f"{_format_number(value, digits)} < {_format_number(bound)}"
 
 
 @dataclass(frozen=True)
@@ -709,7 +716,7 @@ _Ending = tuple[str, str, _UpdateRule, str]
 def _converged(objective: Objective, point: tuple[float, ...], k: int, gradient_norm: float, tolerance: float,
                rule: _UpdateRule) -> _Ending:
     """The ending of a run whose |∇f| fell below the tolerance, naming what it found there if the Hessian tells."""
-    shown = f"|∇f| = {_format_number(gradient_norm)} < {_format_number(tolerance)}"
+    shown = f"|∇f| = {_below_text(gradient_norm, tolerance)}"
     with np.errstate(all="ignore"):
         kind = converged_kind(objective.hessian(np.array(point)), gradient_norm)
     return "converged", f"converged at step {k} ({shown})" + (f": {kind}" if kind else ""), rule, kind
