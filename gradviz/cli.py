@@ -304,6 +304,23 @@ def _with_map_options(scenario: Any, args: argparse.Namespace) -> Any:
     return replace(scenario, view=replace(scenario.view, **changes)) if changes else scenario
 
 
+def _file_scenario(args: argparse.Namespace) -> Any:
+    """The scenario of the file given with --scenario: the file's own, or a lesson's scene chosen with --scene."""
+    from gradviz.core.lessons import Lesson, load_scenario_or_lesson
+
+    document = load_scenario_or_lesson(args.scenario)
+    if not isinstance(document, Lesson):
+        if args.scene is not None:
+            raise CommandLineError(f"--scene is for a lesson, and {args.scenario} is a scenario; leave --scene out")
+        return document
+    count = len(document.scenes)
+    if args.scene is None or not 1 <= args.scene <= count:
+        wrong = "" if args.scene is None else f", not {args.scene}"
+        raise CommandLineError(f"{args.scenario} is a lesson of {count} scenes: choose the scene to export with "
+                               f"--scene N, 1 to {count}{wrong}")
+    return document.scenes[args.scene - 1].scenario
+
+
 def _export_session(args: argparse.Namespace) -> Any:
     """The session to export: a formula with --start, a scenario file or a preset, with the run options applied."""
     from gradviz.core.analysis import analyze
@@ -314,14 +331,15 @@ def _export_session(args: argparse.Namespace) -> Any:
     sources = [source for source in (args.formula, args.scenario, args.preset) if source is not None]
     if len(sources) != 1:
         raise CommandLineError("give one of: a formula (with --start), --scenario FILE or --preset NAME")
+    if args.scene is not None and args.scenario is None:
+        raise CommandLineError("--scene picks a scene of a lesson file given with --scenario FILE")
     if args.formula is not None:
         analysis = analyze(args.formula)
         scenario = _formula_scenario(analysis, args)
     else:
         from gradviz.core.presets import find_preset
-        from gradviz.core.scenario import load_scenario
 
-        scenario = load_scenario(args.scenario) if args.scenario is not None else find_preset(args.preset).scenario
+        scenario = _file_scenario(args) if args.scenario is not None else find_preset(args.preset).scenario
         analysis = analyze(scenario.formula)
         base = scenario.runs[0] if scenario.runs else RunSpec(start={})
         scenario = scenario.with_runs((_run_spec(args, base, analysis.formula.variables), *scenario.runs[1:]))
@@ -552,6 +570,8 @@ def _command_parser() -> _Parser:
     source = export.add_mutually_exclusive_group()
     source.add_argument("--scenario", metavar="FILE", help="export this scenario file")
     source.add_argument("--preset", metavar="NAME", help="export this preset (see 'gradviz presets')")
+    export.add_argument("--scene", type=int, metavar="N",
+                        help="with --scenario LESSON_FILE: export the lesson's scene N (from 1)")
     _add_run_options(export, start_required=False, defaults={"lr": None, "steps": None, "sign": None,
                                                                 "optimizer": None})
     export.add_argument("--out", required=True, metavar="FILE",

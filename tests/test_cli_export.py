@@ -213,3 +213,24 @@ def test_an_existing_folder_named_like_a_file_is_refused(tmp_path, capsys, name)
     assert export("--preset", "bowl", "--steps", "2", *SMALL, "--out", str(folder)) == 2
     assert f"{folder} is a folder; give a file name" in capsys.readouterr().err
     assert list(folder.iterdir()) == []
+
+
+LESSON = os.path.join(os.path.dirname(__file__), os.pardir, "resources", "lessons", "03-descent-on-a-bowl.json")
+
+
+def test_a_lesson_scene_exports_with_scene(tmp_path) -> None:
+    target = tmp_path / "scene.png"
+    assert export("--scenario", LESSON, "--scene", "2", *SMALL, "--out", str(target)) == 0
+    assert QImage(str(target)).width() == 320
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--scenario", LESSON], "is a lesson of 5 scenes: choose the scene to export with --scene N, 1 to 5"),
+    (["--scenario", LESSON, "--scene", "6"], "--scene N, 1 to 5, not 6"),
+    (["--preset", "bowl", "--scene", "1"], "--scene picks a scene of a lesson file given with --scenario FILE"),
+])
+def test_a_lesson_without_a_fitting_scene_is_refused(tmp_path, capsys, args, message) -> None:
+    assert export(*args, "--out", str(tmp_path / "a.png")) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
