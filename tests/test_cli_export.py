@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -177,20 +178,32 @@ def test_without_a_display_it_says_to_use_xvfb_run(tmp_path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize(("number", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_signal_stops_the_export_between_frames_and_leaves_nothing(tmp_path, number, status) -> None:
+def interrupted_export(tmp_path, send: Callable[[subprocess.Popen], None]) -> tuple[int, str, str]:
+    """Start a long export in a process of its own session, send it a signal once it draws: status, first line, rest."""
     with subprocess.Popen(
         [sys.executable, "-m", "gradviz", "export", "--preset", "bowl", "--steps", "2000", *SMALL,
          "--out", str(tmp_path / "long.mp4")],
-        stderr=subprocess.PIPE, text=True,
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
     ) as process:
         assert process.stderr is not None
         first = process.stderr.readline()  # 'exporting: 10% …' once frames are being drawn
-        process.send_signal(number)
+        send(process)
         rest = process.stderr.read()
-        assert process.wait(timeout=60) == status, first + rest
+        return process.wait(timeout=60), first, rest
+
+
+@pytest.mark.parametrize(("number", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_the_export_between_frames_and_leaves_nothing(tmp_path, number, status) -> None:
+    code, first, rest = interrupted_export(tmp_path, lambda process: process.send_signal(number))
+    assert (code, rest) == (status, "gradviz: export interrupted; nothing was saved\n"), first + rest
     assert first.startswith("exporting:")
-    assert rest == "gradviz: export interrupted; nothing was saved\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_in_a_terminal_is_one_line_though_it_reaches_every_process(tmp_path) -> None:
+    """The terminal signals the whole group: the symbolic worker printed a KeyboardInterrupt traceback."""
+    code, first, rest = interrupted_export(tmp_path, lambda process: os.killpg(process.pid, signal.SIGINT))
+    assert (code, rest) == (130, "gradviz: export interrupted; nothing was saved\n"), first + rest
     assert list(tmp_path.iterdir()) == []
 
 

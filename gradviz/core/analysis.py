@@ -16,6 +16,7 @@ import atexit
 import contextlib
 import logging
 import multiprocessing
+import signal
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -89,6 +90,7 @@ def _refusal(error: FormulaError) -> tuple[str, str, str, int | None, int | None
 
 def _serve(connection: Connection) -> None:
     """The worker process: answer analysis requests until told to stop or the caller goes away."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl+C reaches us too: the caller decides, and stops us
     _prewarm()
     connection.send((_READY,))
     while True:
