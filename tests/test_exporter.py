@@ -358,15 +358,21 @@ def test_the_dialog_remembers_the_last_choices(window) -> None:
     assert "frames" in again.summary.text()
 
 
-def test_the_dialog_stays_open_for_a_frame_too_low_for_its_caption(window, tmp_path, monkeypatch) -> None:
-    """100 × 60 passed the dialog in a lesson, then failed once it had closed: its settings had to be entered again."""
+def accepted_with_size(window, monkeypatch, path, width: int, height: int) -> tuple[ExportDialog, list[str]]:
+    """A video dialog given a target and a size, then OK pressed: the dialog and the warnings it gave."""
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_rest: warnings.append(text))
     dialog = ExportDialog("video", window.session, window)
-    dialog.path_edit.setText(str(tmp_path / "tiny.mp4"))
-    dialog.width_box.setValue(100)
-    dialog.height_box.setValue(40)
+    dialog.path_edit.setText(str(path))
+    dialog.width_box.setValue(width)
+    dialog.height_box.setValue(height)
     dialog.accept()
+    return dialog, warnings
+
+
+def test_the_dialog_stays_open_for_a_frame_too_low_for_its_caption(window, tmp_path, monkeypatch) -> None:
+    """100 × 60 passed the dialog in a lesson, then failed once it had closed: its settings had to be entered again."""
+    dialog, warnings = accepted_with_size(window, monkeypatch, tmp_path / "tiny.mp4", 100, 40)
     assert len(warnings) == 1 and dialog.result() != QDialog.DialogCode.Accepted
     assert "too low for its caption" in warnings[0] and "pixels high, or leave the caption out" in warnings[0]
     dialog.height_box.setValue(240)
@@ -401,13 +407,7 @@ def test_the_dialog_asks_before_replacing_a_file(window, tmp_path, monkeypatch) 
 
 def test_the_dialog_refuses_an_odd_size_for_an_mp4(window, tmp_path, monkeypatch) -> None:
     """101 × 77 was saved as a 102 × 78 MP4 without a word."""
-    warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_rest: warnings.append(text))
-    dialog = ExportDialog("video", window.session, window)
-    dialog.path_edit.setText(str(tmp_path / "odd.mp4"))
-    dialog.width_box.setValue(401)
-    dialog.height_box.setValue(301)
-    dialog.accept()
+    dialog, warnings = accepted_with_size(window, monkeypatch, tmp_path / "odd.mp4", 401, 301)
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert warnings == ["an MP4 needs an even width and height (H.264 stores colour per 2×2 pixels); 401×301 would "
                         "come out as 402×302, so choose 400×300 or 402×302"]
