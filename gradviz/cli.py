@@ -195,28 +195,47 @@ def _optimizer_params(args: argparse.Namespace) -> dict[str, float]:
     return {} if args.momentum is None else {"momentum": args.momentum}
 
 
-def _run_settings(args: argparse.Namespace, variables: Sequence[str]) -> Any:
-    from gradviz.core.descent import OptimizerSettings, RunSettings
+def _held_values(args: argparse.Namespace, variables: Sequence[str]) -> dict[str, float]:
+    """The values --hold gives, checked: known variables, at least one left free."""
+    held = parse_assignments(args.hold, "--hold") if args.hold is not None else {}
+    _check_known(variables, held, "--hold")
+    if held and all(name in held for name in variables):
+        raise CommandLineError("--hold holds every variable: leave at least one free to move")
+    return held
 
-    start = _point_for(variables, parse_assignments(args.start, "--start"), "--start")
-    optimizer = OptimizerSettings(name=args.optimizer, lr=args.lr, sign=args.sign, **_optimizer_params(args))
-    return RunSettings(start=start, optimizer=optimizer, max_steps=args.steps)
+
+def _descent_spec(args: argparse.Namespace, variables: Sequence[str], held: dict[str, float]) -> Any:
+    """The run descend computes: a start for every free variable, the held ones at their --hold values."""
+    from gradviz.core.scenario import RunSpec
+
+    free = [name for name in variables if name not in held]
+    given = parse_assignments(args.start, "--start")
+    _check_known(variables, given, "--start")
+    both = [name for name in given if name in held]
+    if both:
+        raise CommandLineError(f"--start: {both[0]} is held by --hold; give its value there only")
+    start = dict(zip(free, _point_for(free, given, "--start"), strict=True))
+    return RunSpec(start={**start, **held}, optimizer=args.optimizer, lr=args.lr, sign=args.sign,
+                   max_steps=args.steps, params=_optimizer_params(args))
 
 
 def run_descend(args: argparse.Namespace) -> int:
-    """Run gradient descent from a start point and print every step."""
+    """Run gradient descent from a start point and print every step (the variables given to --hold stay put)."""
     from gradviz.core.analysis import analyze
-    from gradviz.core.descent import run_descent
     from gradviz.core.notation import for_function, format_number, partial_label
+    from gradviz.core.runs import compute_run
 
     analysis = analyze(args.formula)
     formula = analysis.formula
-    run = run_descent(analysis.compiled, _run_settings(args, formula.variables))
-    names = formula.variables
+    held = _held_values(args, formula.variables)
+    result = compute_run(analysis.compiled, _descent_spec(args, formula.variables, held),
+                         [name for name in formula.variables if name not in held])
+    run, names = result.run, result.free
     if args.json:
         document = {
             "formula": str(formula.expr),
             "variables": list(names),
+            "held": held,
             "optimizer": args.optimizer,
             "sign": args.sign,
             "lr": args.lr,
@@ -237,16 +256,18 @@ def run_descend(args: argparse.Namespace) -> int:
     if args.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["k", *names, formula.name, *(f"d{formula.name}/d{name}" for name in names)])
+        writer.writerow(["k", *names, *held, formula.name, *(f"d{formula.name}/d{name}" for name in names)])
         for step in run.steps:
-            writer.writerow([step.k, *map(repr, map(float, step.point)), repr(float(step.value)),
-                             *map(repr, map(float, step.gradient))])
+            writer.writerow([step.k, *map(repr, map(float, step.point)), *map(repr, held.values()),
+                             repr(float(step.value)), *map(repr, map(float, step.gradient))])
         sys.stdout.write(buffer.getvalue())
         return 0
     rows = [["k", *names, formula.name, *gradient_labels]]
     for step in run.steps:
         rows.append([str(step.k), *(format_number(v) for v in step.point), format_number(step.value),
                      *(format_number(g) for g in step.gradient)])
+    if held:
+        print(", ".join(f"{name} = {format_number(value)}" for name, value in held.items()) + " held")
     print(_table(rows))
     print(f"stop: {for_function(run.message, formula.name)}")
     return 0
@@ -556,6 +577,8 @@ def _command_parser() -> _Parser:
     descend.add_argument("formula")
     _add_run_options(descend, start_required=True, defaults={"lr": 0.1, "steps": 20, "sign": "correct",
                                                                 "optimizer": "gd"})
+    descend.add_argument("--hold", metavar="z=1", help="hold these variables at these values: the run moves the "
+                         "others (as the app, which moves the plotted two); without it every variable moves")
     output = descend.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON (a stable interface)")
     output.add_argument("--csv", action="store_true", help="print CSV")
@@ -563,8 +586,9 @@ def _command_parser() -> _Parser:
 
     export = commands.add_parser(
         "export", help="render a descent run to MP4, GIF, PNG frames or an image, without a window",
-        description="Render a descent run to a video or an image. Needs a display for OpenGL; on a machine "
-        "without a screen use xvfb-run -a gradviz export ...",
+        description="Render a descent run to a video or an image. A formula is drawn over its first two variables, "
+        "the others held at their --start values; with a preset or scenario, the run options change its first run. "
+        "Needs a display for OpenGL; on a machine without a screen use xvfb-run -a gradviz export ...",
     )
     export.add_argument("formula", nargs="?", help="e.g. \"(1 - x)^2 + 100(y - x^2)^2\" (or --scenario / --preset)")
     source = export.add_mutually_exclusive_group()

@@ -114,6 +114,39 @@ def test_descend_csv(capsys: pytest.CaptureFixture[str]) -> None:
     assert float(rows[3][1]) == pytest.approx(1.08)
 
 
+def test_descend_holds_the_variables_given_to_hold_as_the_app_does(capsys: pytest.CaptureFixture[str]) -> None:
+    formula = "x^2 + 2y^2 + 3z^2 - 4z + xz"
+    code, out, _ = run_cli(capsys, "descend", formula, "--start", "x=1,y=2", "--hold", "z=1", "--steps", "1",
+                           "--json")
+    document = json.loads(out)
+    assert (document["variables"], document["held"]) == (["x", "y"], {"z": 1.0})
+    # ∂f/∂x = 2x + z = 3 and ∂f/∂y = 4y = 8 at (1, 2, 1): one step of η = 0.1 to (0.7, 1.2), z still 1
+    assert document["steps"][0]["gradient"] == {"x": pytest.approx(3), "y": pytest.approx(8)}
+    assert document["steps"][1]["point"] == {"x": pytest.approx(0.7), "y": pytest.approx(1.2)}
+    assert document["steps"][1]["value"] == pytest.approx(0.49 + 2 * 1.44 + 3 - 4 + 0.7)
+    code, out, _ = run_cli(capsys, "descend", formula, "--start", "x=1,y=2", "--hold", "z=1", "--steps", "1")
+    assert out.splitlines()[0] == "z = 1 held" and out.splitlines()[1].split() == ["k", "x", "y", "f", "∂f/∂x",
+                                                                                    "∂f/∂y"]
+    code, out, _ = run_cli(capsys, "descend", formula, "--start", "x=1,y=2", "--hold", "z=1", "--steps", "1", "--csv")
+    assert out.splitlines()[:2] == ["k,x,y,z,f,df/dx,df/dy", "0,1.0,2.0,1.0,9.0,3.0,8.0"]
+    code, out, _ = run_cli(capsys, "descend", formula, "--start", "x=1,y=2,z=1", "--steps", "1", "--json")
+    assert code == 0 and json.loads(out)["steps"][1]["point"]["z"] == pytest.approx(0.7)  # without --hold z moves
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["descend", "x y z", "--start", "x=1,y=1,z=1", "--hold", "z=2"], "z is held by --hold; give its value there"),
+        (["descend", "x y z", "--start", "x=1", "--hold", "z=2"], "give a value for y"),
+        (["descend", "x y", "--start", "x=1", "--hold", "x=1,y=1"], "holds every variable"),
+        (["descend", "x y", "--start", "x=1", "--hold", "q=1"], "--hold: 'q' is not a variable"),
+    ],
+)
+def test_descend_hold_is_checked(capsys: pytest.CaptureFixture[str], args: list[str], fragment: str) -> None:
+    code, _, err = run_cli(capsys, *args)
+    assert code == 2 and fragment in err
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
