@@ -316,6 +316,14 @@ def test_the_caption_names_labelled_runs_as_the_readout_does(window) -> None:
     assert [segment.text for segment in Caption(session, (1280, 720)).run_line(session, 0)][1].startswith("step")
 
 
+def test_the_caption_names_the_held_values_after_a_formula_cut_short(make_main_window) -> None:
+    session = make_main_window("three-variables").session
+    assert Caption(session, (1280, 720)).title == "f(x, y, z) = x² + 2y² + 3z²   (z = 1 held)"
+    session.set_fixed("z", -0.25)
+    long_title = Caption(session, (240, 180)).title
+    assert long_title.endswith("…   (z = −0.25 held)")  # the formula gives way, the held value stays
+
+
 def test_an_exported_legend_names_no_keys(make_main_window) -> None:
     shown = make_main_window("exercise-loss")
     axis = shown.session.plot.axes[0]

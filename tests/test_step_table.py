@@ -65,8 +65,21 @@ def test_a_run_result_is_tabled_in_its_free_variables() -> None:
     compiled = analyze_in_process("x^2 + 10y^2 + x z").compiled
     result = compute_run(compiled, RunSpec(start={"x": 1.0, "y": 1.0, "z": 3.0}, lr=0.05, max_steps=4), ("x", "y"))
     table = step_table(result)
-    assert table.variables == ("x", "y")
+    assert table.variables == ("x", "y") and table.held == (("z", 3.0),)
     assert [row.point for row in table.rows] == [step.point for step in result.run.steps]
+
+
+def test_every_export_names_the_held_values() -> None:
+    """A row of a three-variable run can be checked from the table alone: z's value is in each export."""
+    compiled = analyze_in_process("x^2 + 10y^2 + x z").compiled
+    table = step_table(compute_run(compiled, RunSpec(start={"x": 1.0, "y": 1.0, "z": -2.5}, max_steps=2), ("x", "y")))
+    lines = to_csv(table).splitlines()
+    assert lines[0] == "k,x,y,f,df/dx,df/dy,delta_x,delta_y,next_x,next_y,held_z"
+    assert all(line.endswith(",-2.5") for line in lines[1:])
+    assert from_csv(to_csv(table)) == table
+    assert to_markdown(table).startswith("z = −2.5 held\n\n| k | x | y | f |")
+    assert to_latex(table).startswith("$z = -2.5$ held\n\n\\begin{tabular}")
+    assert to_csv(table.with_rows(table.rows[1:2])).splitlines()[1].endswith(",-2.5")  # a copied selection too
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
@@ -110,6 +123,8 @@ def test_csv_keeps_extreme_numbers() -> None:
         ("k,x,f,df/dx,delta_x,next_x\n0,1.0,2.0,3.0,four,5.0\n", "line 2: expected numbers"),
         ("k,x,f,df/dx,delta_x,next_x\n0,,2.0,3.0,,\n", "line 2: the point and the gradient must be given"),
         ("k,x,f,df/dx,delta_x,next_x\nzero,1.0,2.0,3.0,,\n", "line 2: k must be a whole number"),
+        ("k,x,f,df/dx,delta_x,next_x,held_z\n0,1.0,2.0,3.0,,,one\n", "line 2: a held variable's value must be"),
+        ("k,x,f,df/dx,delta_x,next_x,held_z\n0,1.0,2.0,3.0,,\n", "line 2: expected 7 cells, got 6"),
     ],
 )
 def test_csv_that_is_no_step_table_is_refused(text: str, message: str) -> None:
@@ -141,6 +156,9 @@ def expected_cells(table: StepTable) -> list[list[float | None]]:
 def markdown_numbers(text: str) -> tuple[list[str], list[int], list[list[float | None]]]:
     """Headings, k and the numbers of a Markdown table."""
     lines = text.strip().split("\n")
+    if not lines[0].startswith("|"):  # the held values' line and a blank one
+        assert lines[0].endswith(" held") and lines[1] == ""
+        lines = lines[2:]
     split = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines]
     assert all(cell == "---:" for cell in split[1])
     rows = split[2:]
@@ -164,6 +182,9 @@ def latex_number(cell: str) -> float | None:
 def latex_numbers(text: str) -> tuple[list[str], list[int], list[list[float | None]]]:
     """Headings, k and the numbers of a LaTeX tabular."""
     lines = text.strip().split("\n")
+    if lines[0].endswith(" held"):  # the held values' line and a blank one
+        assert lines[1] == ""
+        lines = lines[2:]
     assert lines[0].startswith(r"\begin{tabular}") and lines[-1] == r"\end{tabular}"
     assert lines[1] == lines[3] == lines[-2] == r"\hline"
     header, *rows = (
@@ -208,7 +229,8 @@ def tables(draw: st.DrawFn) -> StepTable:
                                                                  (draw(vectors), draw(vectors))))
         for k in range(count)
     )
-    return StepTable(variables, rows, draw(st.sampled_from(["f", "L"])))
+    held = tuple((name, draw(FINITE)) for name in ("z", "t")[: draw(st.integers(0, 2))])
+    return StepTable(variables, rows, draw(st.sampled_from(["f", "L"])), held)
 
 
 @settings(deadline=None, max_examples=60)

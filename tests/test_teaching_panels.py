@@ -233,6 +233,18 @@ def test_step_table_rows_highlight_copy_and_save(open_window, qtbot, tmp_path) -
         panel.save(tmp_path / "missing" / "steps.csv")
 
 
+def test_step_table_names_the_held_values(open_window, qtbot, tmp_path) -> None:
+    window, docks = open_window("three-variables")
+    panel = docks.step_table_panel
+    seen(docks, "step_table_dock", panel, qtbot)
+    assert panel.summary.text().endswith("; z = 1 held")
+    window.session.set_fixed("z", -0.5)
+    qtbot.waitUntil(lambda: panel.summary.text().endswith("; z = −0.5 held"), timeout=3000)
+    panel.save(tmp_path / "steps.csv")
+    saved = from_csv((tmp_path / "steps.csv").read_text(encoding="utf-8"))
+    assert saved.held == (("z", -0.5),) and saved.rows == step_table(window.session.runs[0]).rows
+
+
 def test_step_table_columns_fit_every_cell_of_a_long_run(open_window, qtbot) -> None:
     window, docks = open_window("rosenbrock")
     window.session.set_step(1200)  # the current row, in bold, has a four-digit k

@@ -38,7 +38,7 @@ from gradviz.app.stepper_panel import OPTIMIZERS
 from gradviz.app.surface_view import TEXT_COLOUR, SurfaceView
 from gradviz.app.themes import theme_named
 from gradviz.core.basins import basins
-from gradviz.core.notation import format_number, unicode_math
+from gradviz.core.notation import format_number, held_text, unicode_math
 from gradviz.core.scenario import Camera
 from gradviz.core.session import Session
 from gradviz.export.writers import (
@@ -264,8 +264,7 @@ class Caption:
         self.gap = self.metrics.horizontalAdvance("   ")
         self.padding = 0.55 * self.metrics.height()
         self.margin = 0.8 * self.metrics.height()
-        self.title = self.title_metrics.elidedText(formula_title(session), QtCore.Qt.TextElideMode.ElideRight,
-                                                   frame_width - 2 * self.margin)
+        self.title = self._title(session, frame_width - 2 * self.margin)
         self.shown_runs = min(len(session.runs), CAPTION_MAX_RUNS)
         self.more_runs = len(session.runs) - self.shown_runs
         self.column_lefts = self._column_lefts(session)
@@ -273,6 +272,16 @@ class Caption:
         self.line_height = 1.15 * self.metrics.height()
         self.height = math.ceil(self.title_metrics.height() + lines * self.line_height + 2 * self.padding)
         self.width = frame_width
+
+    def _title(self, session: Session, width: float) -> str:
+        """The formula, cut short to fit the width, then the values of the variables held fixed (never cut)."""
+        held = held_text(tuple(session.fixed.items()))
+        suffix = f"   ({held})" if held else ""
+        room = width - self.title_metrics.horizontalAdvance(suffix)
+        if room < width / 2:  # so many held values that the formula would be lost: cut the whole line instead
+            return self.title_metrics.elidedText(formula_title(session) + suffix, QtCore.Qt.TextElideMode.ElideRight,
+                                                 width)
+        return self.title_metrics.elidedText(formula_title(session), QtCore.Qt.TextElideMode.ElideRight, room) + suffix
 
     @staticmethod
     def _point_name(session: Session, index: int) -> str:

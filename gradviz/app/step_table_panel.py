@@ -34,10 +34,18 @@ from PySide6.QtWidgets import (
 
 from gradviz.app.panel_base import ALIGN_RIGHT, LazyPanel, RunChooser, RunSelection, muted, no_run_text
 from gradviz.core.errors import GradvizError
-from gradviz.core.notation import format_number, partial_label, unicode_name
+from gradviz.core.notation import format_number, held_text, partial_label, unicode_name
 from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
-from gradviz.core.step_table import StepTable, step_numbers, step_table, to_csv, to_latex, to_markdown
+from gradviz.core.step_table import (
+    StepTable,
+    held_values,
+    step_numbers,
+    step_table,
+    to_csv,
+    to_latex,
+    to_markdown,
+)
 
 EXPORTS: dict[str, tuple[str, Callable[[StepTable], str]]] = {
     ".csv": ("CSV", to_csv),
@@ -169,8 +177,7 @@ class StepTableModel(QAbstractTableModel):
 
     def rows_table(self, rows: list[int]) -> StepTable:
         """The table restricted to some rows (in table order)."""
-        return StepTable(self.table.variables, tuple(self.table.rows[row] for row in sorted(rows)),
-                         self.table.function_name)
+        return self.table.with_rows([self.table.rows[row] for row in sorted(rows)])
 
 
 class StepTablePanel(LazyPanel):
@@ -239,7 +246,8 @@ class StepTablePanel(LazyPanel):
         row = session.step_state(self._selection.index).step_index
         self.model.set_current_row(row)
         self.view.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
-        self.summary.setText(f"{self.model.rowCount()} rows; step {row} highlighted")
+        held = held_text(held_values(result))
+        self.summary.setText(f"{self.model.rowCount()} rows; step {row} highlighted" + (f"; {held}" if held else ""))
 
     def fit_columns(self) -> None:
         """Make each column as wide as its heading and its widest text in the sampled rows, measured in bold.

@@ -28,7 +28,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -848,3 +848,13 @@ def substituted_update(
         f" {operator} {printer.number_markup(learning_rate)}{printer.times}{gradient_text}"
         f" = {printer.number_markup(new_value)}"
     )
+
+
+def _unicode_pair(name: str, value: float) -> str:
+    """A held variable and its value: z = 1."""
+    return f"{unicode_name(name)} = {format_number(value)}"
+
+
+def held_text(held: Sequence[tuple[str, float]], pair: Callable[[str, float], str] = _unicode_pair) -> str:
+    """The held values in words: "z = 1, t = 0.5 held"; empty when none are held."""
+    return ", ".join(pair(name, value) for name, value in held) + " held" if held else ""

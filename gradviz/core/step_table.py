@@ -6,6 +6,7 @@ it has no update and no next point.
 
 Exports: CSV with every number at full precision (repr), which :func:`from_csv` reads back exactly;
 Markdown and a LaTeX tabular for people, with numbers to 6 significant digits as everywhere in the app.
+A run with variables held fixed names them: CSV in a last column each (held_z), the others in a line above.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import numpy as np
 import sympy
 
 from gradviz.core.descent import Run
-from gradviz.core.notation import format_number, latex_math, partial_label, unicode_name
+from gradviz.core.notation import format_number, held_text, latex_math, partial_label, unicode_name
 from gradviz.core.runs import RunResult
 
 CSV_GROUPS = ("", "d{name}/d", "delta_", "next_")  # column prefixes after k: point, gradient, update, next
+HELD_PREFIX = "held_"  # the held variables' columns, after the next point's
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,16 @@ class StepRow:
 
 @dataclass(frozen=True)
 class StepTable:
-    """The rows of a run's steps over its (free) variables."""
+    """The rows of a run's steps over its (free) variables, and the values the other variables are held at."""
 
     variables: tuple[str, ...]
     rows: tuple[StepRow, ...]
     function_name: str = "f"
+    held: tuple[tuple[str, float], ...] = ()
+
+    def with_rows(self, rows: Sequence[StepRow]) -> StepTable:
+        """The same table with other rows (a selection of its own)."""
+        return StepTable(self.variables, tuple(rows), self.function_name, self.held)
 
 
 def step_table(source: RunResult | Run, function_name: str = "f") -> StepTable:
@@ -56,7 +63,14 @@ def step_table(source: RunResult | Run, function_name: str = "f") -> StepTable:
                 following[step.k] if step.update is not None else None)
         for step in run.steps
     )
-    return StepTable(run.variables, rows, function_name)
+    return StepTable(run.variables, rows, function_name, held_values(source))
+
+
+def held_values(source: RunResult | Run) -> tuple[tuple[str, float], ...]:
+    """The variables a run holds fixed, with their values, in the order of its start point."""
+    if not isinstance(source, RunResult):
+        return ()
+    return tuple((name, float(value)) for name, value in source.spec.start.items() if name not in source.free)
 
 
 def step_numbers(source: RunResult | Run) -> np.ndarray:
@@ -90,7 +104,8 @@ def _csv_header(table: StepTable) -> list[str]:
     point, gradient, update, following = (
         [prefix.format(name=table.function_name) + variable for variable in names] for prefix in CSV_GROUPS
     )
-    return ["k", *point, table.function_name, *gradient, *update, *following]
+    return ["k", *point, table.function_name, *gradient, *update, *following,
+            *(HELD_PREFIX + name for name, _value in table.held)]
 
 
 def to_csv(table: StepTable) -> str:
@@ -98,7 +113,8 @@ def to_csv(table: StepTable) -> str:
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(_csv_header(table))
-    writer.writerows([row.k, *_cells(row, len(table.variables), repr)] for row in table.rows)
+    held = [repr(value) for _name, value in table.held]
+    writer.writerows([row.k, *_cells(row, len(table.variables), repr), *held] for row in table.rows)
     return stream.getvalue()
 
 
@@ -132,16 +148,27 @@ def from_csv(text: str) -> StepTable:
     """Read a step table back from the CSV that to_csv writes; ValueError if it is not one."""
     records = list(csv.reader(io.StringIO(text)))
     header = records[0] if records else []
-    count = (len(header) - 2) // 4
+    held_names = list(itertools.takewhile(lambda heading: heading.startswith(HELD_PREFIX), reversed(header)))[::-1]
+    count = (len(header) - len(held_names) - 2) // 4
     variables, function_name = tuple(header[1 : count + 1]), header[count + 1] if count > 0 else ""
-    if count < 1 or header != _csv_header(StepTable(variables, (), function_name)):
+    names = tuple(heading.removeprefix(HELD_PREFIX) for heading in held_names)
+    if count < 1 or header != _csv_header(StepTable(variables, (), function_name, tuple((n, 0.0) for n in names))):
         raise ValueError(f"this is not a step table: unexpected header {header}")
-    rows = []
+    rows, held = [], tuple((name, 0.0) for name in names)
     for line, cells in enumerate(records[1:], start=2):
         if len(cells) != len(header):
             raise ValueError(f"line {line}: expected {len(header)} cells, got {len(cells)}")
         rows.append(_row_from_cells(cells, count, f"line {line}"))
-    return StepTable(variables, tuple(rows), function_name)
+        held = _held_from_cells(names, cells[len(cells) - len(names) :], f"line {line}")
+    return StepTable(variables, tuple(rows), function_name, held)
+
+
+def _held_from_cells(names: Sequence[str], cells: Sequence[str], where: str) -> tuple[tuple[str, float], ...]:
+    """The held variables' values from a row's last cells."""
+    try:
+        return tuple(zip(names, map(float, cells), strict=True))
+    except ValueError:
+        raise ValueError(f"{where}: a held variable's value must be a number") from None
 
 
 def _cells(row: StepRow, count: int, number: Callable[[float], str]) -> list[str]:
@@ -172,7 +199,8 @@ def to_markdown(table: StepTable) -> str:
     count = len(table.variables)
     headings = _headings(table, unicode_name, lambda name: partial_label(table.function_name, name),
                          lambda name: "Δ" + unicode_name(name), lambda name: "next " + unicode_name(name))
-    lines = ["| " + " | ".join(headings) + " |", "|" + "---:|" * len(headings)]
+    lines = [f"{held_text(table.held)}", ""] if table.held else []
+    lines += ["| " + " | ".join(headings) + " |", "|" + "---:|" * len(headings)]
     lines += ["| " + " | ".join([str(row.k), *_cells(row, count, _markdown_cell)]) + " |" for row in table.rows]
     return "\n".join(lines) + "\n"
 
@@ -187,9 +215,14 @@ def _latex_symbol(name: str) -> str:
     return latex_math(sympy.Symbol(name))
 
 
+def _latex_number(value: float) -> str:
+    """A number in LaTeX math, to 6 significant digits: -1.2 \\cdot 10^{-7}."""
+    return latex_math(sympy.Float(value))
+
+
 def _latex_cell(value: float) -> str:
     """A number as inline LaTeX math, to 6 significant digits: $-1.2 \\cdot 10^{-7}$."""
-    return _inline_latex(latex_math(sympy.Float(value)))
+    return _inline_latex(_latex_number(value))
 
 
 def to_latex(table: StepTable) -> str:
@@ -203,7 +236,9 @@ def to_latex(table: StepTable) -> str:
         lambda name: "next " + _inline_latex(_latex_symbol(name)),
     )
     group = "r" * count
-    lines = [rf"\begin{{tabular}}{{r|{group}|r|{group}|{group}|{group}}}", r"\hline",
+    held = held_text(table.held, lambda name, value: _inline_latex(f"{_latex_symbol(name)} = {_latex_number(value)}"))
+    lines = [held, ""] if table.held else []
+    lines += [rf"\begin{{tabular}}{{r|{group}|r|{group}|{group}|{group}}}", r"\hline",
              " & ".join(headings) + r" \\", r"\hline"]
     lines += [" & ".join([str(row.k), *_cells(row, count, _latex_cell)]) + r" \\" for row in table.rows]
     lines += [r"\hline", r"\end{tabular}"]
