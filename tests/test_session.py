@@ -54,6 +54,26 @@ def test_variables_change_adapts_plot_fixed_and_start() -> None:
     assert session.field is not None and session.field.ys is None
 
 
+@pytest.mark.parametrize(
+    ("formula", "held"),
+    [
+        ("x y z", {"z": 1.0}),  # at 0 the slice is flat and the run stops at once
+        ("x + y + ln(z)", {"z": 1.0}),  # undefined at 0
+        ("sqrt(1 - x^2 - y^2 - z^2)", {"z": 0.0}),  # undefined at 1
+        ("x^2 + y^2 + z w", {"z": 1.0, "w": 1.0}),
+    ],
+)
+def test_a_variable_the_formula_gains_is_held_where_the_slice_has_a_shape(formula: str, held: dict) -> None:
+    session = session_with("bowl")
+    session.set_analysis(analyze(formula))
+    assert session.fixed == held
+    finite = session.field.values[np.isfinite(session.field.values)]
+    assert finite.size and np.ptp(finite) > 0
+    session.set_fixed("z", 0.25)
+    session.set_analysis(analyze(formula + " + 1"))
+    assert session.fixed["z"] == 0.25  # a value the user chose stays
+
+
 def test_held_fixed_values_stay_fixed_in_runs_and_move_the_slice() -> None:
     session = session_with("three-variables")
     run = session.runs[0]

@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+import numpy as np
+
 from gradviz.core.analysis import Analysis
 from gradviz.core.basins import Basins
 from gradviz.core.critical import CriticalPoints, critical_points
@@ -30,6 +32,10 @@ from gradviz.core.scenario import (
 DEFAULT_RANGE = (-3.0, 3.0)
 LARGEST_RANGE_END = 1e12  # the largest range end the window's boxes take
 DEFAULT_RESOLUTION = 200
+# A variable the formula gains is held at the first of these where f's slice is defined and not flat: 0 would make
+# x·y·z flat and leave ln z undefined; sqrt(1 - x² - y² - z²) has nothing at 1.
+NEW_HELD_VALUES = (1.0, 0.0, 0.5, -1.0, 2.0)
+SHAPE_SAMPLES = 12  # per plotted axis, to see whether a slice has a shape
 
 
 RunOutcome = tuple[RunResult, ...] | DescentError
@@ -177,17 +183,37 @@ class Session:
         self.error_changed.emit(error)
 
     def _adapt_to_variables(self, variables: tuple[str, ...]) -> None:
+        old_fixed = self.fixed
         kept_axes = [name for name in self.plot.axes if name in variables]
         axes = tuple((kept_axes + [v for v in variables if v not in kept_axes])[: min(2, len(variables))])
         ranges = {name: self.range_of(name) for name in axes}
         self._earlier_ranges.update(self.plot.ranges)
         self.plot = PlotSettings(axes=axes, ranges=ranges, resolution=self.plot.resolution)
-        self.fixed = {name: self.fixed.get(name, 0.0) for name in variables if name not in axes}
+        held = [name for name in variables if name not in axes]
+        self.fixed = {name: self.fixed.get(name, NEW_HELD_VALUES[0]) for name in held}
+        for name in held:
+            if name not in old_fixed:
+                self.fixed[name] = self._new_held_value(name)
         self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in self.run_specs)
         if not self.run_specs:
             self.run_specs = (RunSpec(start=self._default_start()),)
         self.probe = None if self.probe is None else self._complete_point(self.probe)
         self.plot_changed.emit(self.plot)
+
+    def _new_held_value(self, name: str) -> float:
+        """The held value for a variable the formula just gained: the first where f's slice has a shape."""
+        assert self.analysis is not None
+        compiled, axes = self.analysis.compiled, self.plot.axes
+        samples = [np.linspace(*self.plot.ranges[axis], SHAPE_SAMPLES) for axis in axes]
+        plotted = dict(zip(axes, np.meshgrid(*samples) if samples else (), strict=True))
+        for value in NEW_HELD_VALUES:
+            held = {**self.fixed, name: value}
+            inputs = [plotted[variable] if variable in plotted else held[variable] for variable in compiled.variables]
+            heights, _gradient = compiled.evaluate(inputs)
+            finite = heights[np.isfinite(heights)]
+            if finite.size and np.ptp(finite) > 0:
+                return value
+        return NEW_HELD_VALUES[0]
 
     def _default_start(self) -> dict[str, float]:
         fractions = (0.8, 0.75)
