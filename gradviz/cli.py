@@ -83,6 +83,13 @@ def _json_number(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+def _finite_text(value: float) -> str:
+    """A value as text, 'undefined' where it is not a finite number (1/x at 0: JSON's null)."""
+    from gradviz.core.notation import format_number
+
+    return format_number(value) if math.isfinite(value) else "undefined"
+
+
 def _table(rows: list[list[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)) for row in rows)
@@ -130,10 +137,11 @@ def run_derive(args: argparse.Namespace) -> int:
               for index, (label, expr) in enumerate(zip(labels, derivatives.partials, strict=True))]
     if point is not None:
         coordinates = ", ".join(format_number(v) for v in point)
-        lines.append(f"at ({names}) = ({coordinates}):")
-        lines.append(f"  {formula.name} = {format_number(value)}")
-        lines += [f"  {label} = {format_number(g)}" for label, g in zip(labels, gradient, strict=True)]
-        lines.append(f"  |∇{formula.name}| = {format_number(float(np.linalg.norm(gradient)))}")
+        where = f"{names} = {coordinates}" if len(point) == 1 else f"({names}) = ({coordinates})"
+        lines.append(f"at {where}:")
+        lines.append(f"  {formula.name} = {_finite_text(value)}")
+        lines += [f"  {label} = {_finite_text(g)}" for label, g in zip(labels, gradient, strict=True)]
+        lines.append(f"  |∇{formula.name}| = {_finite_text(float(np.linalg.norm(gradient)))}")
     lines += [f"note: {note}" for note in (*formula.notes, *derivatives.notes)]
     print("\n".join(lines))
     return 0

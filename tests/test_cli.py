@@ -25,6 +25,15 @@ def test_derive_text_shows_the_seed_answer(capsys: pytest.CaptureFixture[str]) -
     assert "∂f/∂x = 10" in out and "∂f/∂y = 14" in out
 
 
+def test_derive_at_a_point_where_f_is_undefined_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """1/x at 0 printed f = ∞ (it has no value there; the JSON says null)."""
+    code, out, _ = run_cli(capsys, "derive", "1/x + y", "--at", "x=0,y=1")
+    assert code == 0 and out.splitlines()[3:] == ["at (x, y) = (0, 1):", "  f = undefined", "  ∂f/∂x = undefined",
+                                                  "  ∂f/∂y = 1", "  |∇f| = undefined"]
+    code, out, _ = run_cli(capsys, "derive", "sqrt(x)", "--at", "x=4")
+    assert out.splitlines()[2:4] == ["at x = 4:", "  f = 2"]  # one variable: no brackets
+
+
 def test_derive_json_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "derive", "3x^2 + 2xy + y^3", "--at", "x=1,y=2", "--json")
     assert code == 0
