@@ -175,7 +175,7 @@ def run_critical(args: argparse.Namespace) -> int:
     critical = critical_points(analysis.compiled, evaluate_grid(analysis.compiled, domain), CLI_TIME_LIMIT)
     if args.json:
         print(json.dumps({
-            "formula": analysis.formula.text, "ranges": {name: [-args.within, args.within] for name in axes},
+            "formula": str(analysis.formula.expr), "ranges": {name: [-args.within, args.within] for name in axes},
             "held": fixed, "complete": critical.complete, "left_out": critical.left_out, "on_lines": critical.on_lines,
             "everywhere": critical.everywhere,
             "points": [{"kind": point.kind, "at": dict(zip(axes, point.point, strict=True)),

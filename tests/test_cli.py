@@ -78,6 +78,7 @@ def test_critical_lists_each_point_with_its_kind(capsys: pytest.CaptureFixture[s
     assert (document["held"], document["complete"], document["on_lines"], document["everywhere"]) == ({"z": 1.0}, True,
                                                                                           False, False)
     assert document["points"] == [{"kind": "minimum", "at": {"x": 0.0, "y": 0.0}, "value": -1.0}]
+    assert document["formula"] == "x**2 + 2*y**2 + 3*z**2 - 4*z"  # in SymPy's syntax, as derive and descend give it
     code, out, _ = run_cli(capsys, "critical", "sin(10x) sin(10y)")
     assert out.splitlines()[-1] == "  not listed: there are too many here to find one by one; give a smaller --within"
 
