@@ -74,6 +74,21 @@ def test_a_variable_the_formula_gains_is_held_where_the_slice_has_a_shape(formul
     assert session.fixed["z"] == 0.25  # a value the user chose stays
 
 
+def test_a_held_value_where_the_run_cannot_start_leaves_no_run_of_another_slice() -> None:
+    """The run of z = 0 stayed on screen over the slice z = 0.9, where its start has no value."""
+    session = session_with("bowl")
+    session.set_analysis(analyze("sqrt(1 - x^2 - y^2 - z^2)"))
+    session.set_runs([RunSpec(start={"x": 0.5, "y": 0.5, "z": 0.0})])
+    session.wait_for_runs()
+    assert session.runs and session.fixed == {"z": 0.0}
+    session.set_fixed("z", 0.9)
+    session.wait_for_runs()
+    assert session.runs == () and "cannot start from (x, y) = (0.5, 0.5)" in session.run_refusal
+    session.set_fixed("z", 0.5)
+    session.wait_for_runs()
+    assert session.runs[0].points[0].tolist() == [0.5, 0.5, 0.5] and session.run_refusal == ""
+
+
 def test_held_fixed_values_stay_fixed_in_runs_and_move_the_slice() -> None:
     session = session_with("three-variables")
     run = session.runs[0]

@@ -83,6 +83,7 @@ class _RunRequest:
     batch: RunBatch
     analysis: Analysis
     axes: tuple[str, ...]
+    fixed: dict[str, float]
     fallback_specs: tuple[RunSpec, ...] | None
 
 
@@ -142,6 +143,7 @@ class Session:
         self.run_refusal = ""  # why the runs asked for could not start, while none is shown ("" otherwise)
         self._runs_analysis: Analysis | None = None
         self._runs_axes: tuple[str, ...] = ()
+        self._runs_fixed: dict[str, float] = {}
         self._run_request: _RunRequest | None = None
         self.step = 0
         self.probe: dict[str, float] | None = None
@@ -417,7 +419,7 @@ class Session:
             if fallback_specs is not None:
                 fallback_specs = superseded.fallback_specs or fallback_specs
         batch = RunBatch(self.analysis.compiled, self.run_specs, self.plot.axes)
-        self._run_request = _RunRequest(batch, self.analysis, self.plot.axes, fallback_specs)
+        self._run_request = _RunRequest(batch, self.analysis, self.plot.axes, dict(self.fixed), fallback_specs)
         self.computing_changed.emit(batch)
         self.run_scheduler.submit(batch, self._deliver_runs)
 
@@ -427,7 +429,9 @@ class Session:
         if request is None or request.batch is not batch:
             return
         self._run_request = None
-        current = self._runs_analysis is request.analysis and self._runs_axes == request.axes
+        # the runs shown are of the slice drawn: after a new formula, axes or held value they are not
+        current = (self._runs_analysis is request.analysis and self._runs_axes == request.axes
+                   and self._runs_fixed == request.fixed)
         if isinstance(outcome, DescentError):
             self.notice.emit(f"{RUN_REFUSED}: {for_function(str(outcome), request.analysis.formula.name)}")
             if current:  # keep the runs shown, and the settings they were computed with
@@ -442,7 +446,7 @@ class Session:
             self.run_specs = tuple(result.spec for result in outcome)
             self._report_stop(batch, outcome)
         self.runs = outcome
-        self._runs_analysis, self._runs_axes = request.analysis, request.axes
+        self._runs_analysis, self._runs_axes, self._runs_fixed = request.analysis, request.axes, request.fixed
         self.computing_changed.emit(None)
         self.runs_changed.emit(self.runs)
         self.set_step(min(self.step, self.last_step))
