@@ -351,7 +351,12 @@ def _file_scenario(args: argparse.Namespace) -> Any:
 
 
 def _export_session(args: argparse.Namespace) -> Any:
-    """The session to export: a formula with --start, a scenario file or a preset, with the run options applied."""
+    """The session to export: a formula with --start, a scenario file or a preset, with the run options applied.
+
+    A held variable given in --start (z=2) is held there in every view and run, not only in the first run.
+    """
+    from dataclasses import replace
+
     from gradviz.core.analysis import analyze
     from gradviz.core.runs import compute_run
     from gradviz.core.scenario import RunSpec
@@ -371,7 +376,9 @@ def _export_session(args: argparse.Namespace) -> Any:
         scenario = _file_scenario(args) if args.scenario is not None else find_preset(args.preset).scenario
         analysis = analyze(scenario.formula)
         base = scenario.runs[0] if scenario.runs else RunSpec(start={})
-        scenario = scenario.with_runs((_run_spec(args, base, analysis.formula.variables), *scenario.runs[1:]))
+        first = _run_spec(args, base, analysis.formula.variables)
+        held = {name: value for name, value in first.start.items() if name not in scenario.plot.axes}
+        scenario = replace(scenario.with_runs((first, *scenario.runs[1:])), fixed={**scenario.fixed, **held})
     session = Session()
     session.apply_scenario(_with_map_options(scenario, args), analysis)
     for spec in session.run_specs:  # a run that cannot start is bad input, reported as such

@@ -62,6 +62,17 @@ def test_scenario_overrides_and_png_frames_of_one_panel(tmp_path) -> None:
     assert (image.width(), image.height()) == (320, 180)
 
 
+def test_a_held_variable_in_start_is_held_there_in_every_view() -> None:
+    """--start z=2 ran at z = 2 while the views drew, and the caption named, the preset's z = 1."""
+    from gradviz.cli import _command_parser, _export_session
+
+    for source in (["--preset", "three-variables", "--start", "z=2"], ["x^2 + 2y^2 + 3z^2", "--start", "x=1,y=1,z=2"]):
+        session = _export_session(_command_parser().parse_args(["export", *source, "--out", "x.png"]))
+        session.wait_for_runs()
+        assert session.fixed == {"z": 2.0} and session.domain().fixed == {"z": 2.0}
+        assert session.runs[0].points[0].tolist() == [1.0, 1.0, 2.0] and session.runs[0].values[0] == 15.0
+
+
 def test_one_image_of_a_chosen_step(tmp_path, capsys) -> None:
     target = tmp_path / "shot.png"
     assert export("--preset", "wrong-sign", "--step", "4", "--size", "640x360", "--out", str(target)) == 0

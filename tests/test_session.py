@@ -89,6 +89,19 @@ def test_a_held_value_where_the_run_cannot_start_leaves_no_run_of_another_slice(
     assert session.runs[0].points[0].tolist() == [0.5, 0.5, 0.5] and session.run_refusal == ""
 
 
+def test_a_scenario_holds_each_variable_at_one_value_for_views_and_runs() -> None:
+    """A file whose run started at z = 2 with z held at 1 drew the run 9 above the surface."""
+    scenario = find_preset("three-variables").scenario
+    start = {"x": 1.0, "y": 1.0, "z": 2.0}
+    for fixed, held in (({"z": 1.0}, 1.0), ({}, 2.0)):  # the scenario's held value, else where run 1 starts
+        session = Session()
+        session.apply_scenario(replace(scenario, fixed=fixed, runs=(replace(scenario.runs[0], start=start),),
+                                       probe={"x": 0.0, "y": 0.0, "z": 5.0}), analyze(scenario.formula))
+        session.wait_for_runs()
+        assert session.fixed == {"z": held} and session.probe == {"x": 0.0, "y": 0.0, "z": held}
+        assert session.runs[0].points[0].tolist() == [1.0, 1.0, held]
+
+
 def test_held_fixed_values_stay_fixed_in_runs_and_move_the_slice() -> None:
     session = session_with("three-variables")
     run = session.runs[0]

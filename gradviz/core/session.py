@@ -557,9 +557,14 @@ class Session:
         self.title, self.description = scenario.title, scenario.description
         self.plot = scenario.plot
         self._earlier_ranges = {}
-        self.fixed = {name: scenario.fixed.get(name, 0.0) for name in variables if name not in scenario.plot.axes}
-        self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in scenario.runs)
+        # one held value for every view and run: the scenario's, or else where its first run starts
+        first_start = scenario.runs[0].start if scenario.runs else {}
+        self.fixed = {name: scenario.fixed.get(name, first_start.get(name, 0.0)) for name in variables
+                      if name not in scenario.plot.axes}
+        self.run_specs = tuple(replace(spec, start={**self._complete_point(spec.start), **self.fixed})
+                               for spec in scenario.runs)
         self.probe = None if scenario.probe is None else self._complete_point(scenario.probe)
+        self._hold_probe()
         aspect = scenario.view.equal_aspect
         self.view = replace(scenario.view, equal_aspect=self.preferred_equal_aspect if aspect is None else aspect)
         self.step = step
