@@ -8,17 +8,17 @@ import numpy as np
 import pytest
 
 from gradviz.core.analysis import analyze_in_process
-from gradviz.core.critical import TOO_MANY, TOO_SLOW, CriticalPoints, critical_count, critical_points
+from gradviz.core.critical import TIME_LIMIT, TOO_MANY, TOO_SLOW, CriticalPoints, critical_count, critical_points
 from gradviz.core.grid import Domain, evaluate_grid
 
 
 def found(text: str, half_width: float = 3.0, resolution: int = 200, fixed: dict[str, float] | None = None,
-          axes: tuple[str, ...] | None = None) -> CriticalPoints:
+          axes: tuple[str, ...] | None = None, time_limit: float = TIME_LIMIT) -> CriticalPoints:
     """The critical points of a formula over [-half_width, half_width] in each plotted variable."""
     analysis = analyze_in_process(text)
     axes = axes or analysis.formula.variables[:2]
     domain = Domain(axes, tuple((-half_width, half_width) for _ in axes), resolution, fixed or {})
-    return critical_points(analysis.compiled, evaluate_grid(analysis.compiled, domain))
+    return critical_points(analysis.compiled, evaluate_grid(analysis.compiled, domain), time_limit)
 
 
 def by_kind(critical: CriticalPoints) -> dict[str, list[tuple[float, ...]]]:
@@ -74,6 +74,39 @@ def test_no_point_is_marked_where_there_is_none_or_a_whole_line_of_them() -> Non
         critical = found(text)
         assert critical.on_lines and critical.points == (), text
     assert critical_count(found("(5 - w1 - 2w2)^2")).startswith("∇f = 0 along a whole line here")
+
+
+@pytest.mark.parametrize(
+    ("text", "half_width", "resolution", "kinds"),
+    [
+        ("x^6", 3.0, 200, ["minimum"]),
+        ("x^6 + y^2", 3.0, 200, ["minimum"]),
+        ("x^6 - y^2", 3.0, 200, ["saddle"]),
+        ("x^8 + y^8", 3.0, 200, ["minimum"]),  # f changes too little a cell away to tell: a wider ring tells
+        ("x^4 + y^4", 1.0, 1000, ["minimum"]),
+        ("x^4 + y^2", 1.0, 1000, ["minimum"]),
+    ],
+)
+def test_a_flat_but_single_point_is_no_line(text: str, half_width: float, resolution: int, kinds: list[str]) -> None:
+    """x⁶'s ∇f a grid cell from 0 is as small as along a valley floor: it was called a whole line of them."""
+    critical = found(text, half_width, resolution, time_limit=30.0)  # a million grid points take a while
+    assert [point.kind for point in critical.points] == kinds and not critical.on_lines, text
+    assert np.allclose(critical.points[0].point, 0.0, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed", "kinds"),
+    [
+        ("(x - y)^2", {}, []),  # a diagonal of tied guesses, more than are tried: it said "too many"
+        ("x z + (y - 1)^2", {"z": 0.0}, []),  # with z held at 0 f does not change along x
+        ("cos(x) + y^2 z", {"z": 0.0}, []),
+        ("(x^2 + y^2 - 1)^2", {}, ["maximum"]),  # a circle of minima is a line too, and the maximum inside it
+        ("sin(x^2 + y^2)", {}, ["minimum"]),
+    ],
+)
+def test_lines_of_critical_points_straight_or_curved_are_found_whole(text: str, fixed: dict, kinds: list[str]) -> None:
+    critical = found(text, fixed=fixed, axes=("x", "y"))
+    assert critical.complete and critical.on_lines and [point.kind for point in critical.points] == kinds, text
 
 
 @pytest.mark.parametrize("text", ["exp(exp(exp(x))) + y", "exp(1000x) + y", "exp(x^2 + y^2)^100"])

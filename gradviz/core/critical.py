@@ -29,6 +29,9 @@ SETTLED = 1e-12  # a Newton step this small, in grid cells, ends the search
 EDGE = 1e-6  # of a grid cell: a point found this far beyond a range's end is on it (rounding)
 GRADIENT_TOLERANCE = 1e-7  # of the grid's typical |∇f|: what is left of ∇f at a point found
 RING_POINTS = 16  # around a point whose Hessian cannot tell its kind, one grid cell away
+RING_SCALES = (1.0, 4.0, 16.0)  # radii of the rings tried in turn, in grid cells, until f changes measurably
+LINE_WIDTH = 1.5  # grid cells either side of a line of critical points found, in which grid points are not tried
+LINE_REACH = 8  # grid cells along a flat direction from which Newton's method must find another critical point
 LEVEL_TOLERANCE = 1e-13  # of |f| plus f's span over the grid: a change of f smaller than this is none
 NEAR_ZERO = 2.0  # a guess's |∇f| is at most this many times ∇f's change to a neighbour (a zero within a cell: < 0.8)
 KINDS = ("minimum", "maximum", "saddle", "inflection")
@@ -95,19 +98,29 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
     span = field.display_range[1] - field.display_range[0]
     found: list[CriticalPoint] = []
     on_lines = False
-    left_out = "" if len(guesses) <= MOST_GUESSES else TOO_MANY
-    for guess in guesses[:MOST_GUESSES]:
-        if time.perf_counter() - started > time_limit:
-            left_out = left_out or TOO_SLOW
+    along_a_line = np.zeros(len(guesses), dtype=bool)  # grid points along a line of critical points found: not tried
+    left_out, tried = "", 0
+    for index, guess in enumerate(guesses):
+        if along_a_line[index]:
+            continue
+        if tried == MOST_GUESSES:
+            left_out = TOO_MANY
             break
+        if time.perf_counter() - started > time_limit:  # too many to try in any time, or too slow to find
+            untried = int(np.count_nonzero(~along_a_line[index:]))
+            left_out = TOO_MANY if tried + untried > MOST_GUESSES else TOO_SLOW
+            break
+        tried += 1
         point = _newton(compiled, base, plotted, guess, cells, tolerance, domain.ranges)
         if point is None or any(np.all(np.abs(np.array(known.point) - point) < cells) for known in found):
             continue
         full = base.copy()
         full[plotted] = point
-        kind = _kind(compiled, full, plotted, float(np.min(cells)), span, tolerance)
-        on_lines |= kind == LINE
-        if kind in KINDS:
+        kind, direction = _kind(compiled, full, plotted, cells, span, tolerance, domain.ranges)
+        if kind == LINE:
+            on_lines = True
+            along_a_line |= _off_line(np.array(guesses), point, direction, cells) < LINE_WIDTH
+        elif kind in KINDS:
             found.append(CriticalPoint(tuple(point.tolist()), _value(compiled, full), kind))
 
     def grid_place(critical: CriticalPoint) -> tuple[float, ...]:
@@ -181,52 +194,89 @@ def _newton(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], gue
     return point if inside and float(np.max(np.abs(gradient))) <= tolerance else None
 
 
+def _off_line(points: np.ndarray, through: np.ndarray, direction: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """How far points (rows) are from the straight line through a point along a unit direction, in grid cells."""
+    offsets = points - through
+    return np.linalg.norm((offsets - np.outer(offsets @ direction, direction)) / cells, axis=1)
+
+
 def _value(compiled: CompiledFormula, full: np.ndarray) -> float:
     """f at a full point."""
     return float(compiled.value_and_gradient(full)[0])
 
 
-def _kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], radius: float, span: float,
-          tolerance: float) -> str | None:
+def _kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], cells: np.ndarray, span: float,
+          tolerance: float, ranges: tuple[tuple[float, float], ...]) -> tuple[str | None, np.ndarray]:
     """Minimum, maximum, saddle or inflection at a critical point; LINE if it is one of a line of them, else None.
 
-    The Hessian's eigenvalues decide where each changes f measurably over the radius; otherwise f on a ring of
-    that radius around the point does. Where ∇f stays zero (within the tolerance) a radius away along an
-    eigenvector (the floor of (5 − w₁ − 2w₂)², a valley of minima), the point is one of a line of critical points,
-    not a point to mark.
+    With the kind, the direction of the line (for the others, of no use).
+
+    The Hessian's eigenvalues decide where each changes f measurably over a grid cell (the radius); otherwise f on
+    a ring of that radius around the point does. Where ∇f stays zero (within the tolerance) a radius away along an
+    eigenvector (the floor of (5 − w₁ − 2w₂)², a valley of minima), and Newton's method from further along finds
+    another critical point there rather than coming back, the point is one of a line of them, not a point to mark
+    (x⁶'s gradient is as small a cell away, but Newton comes back to 0). Where f changes by less than can be
+    measured on the ring (x⁸ + y⁸ a cell from 0), wider rings are tried.
     """
-    point = full[plotted]
+    point, radius = full[plotted], float(np.min(cells))
     eigenvalues, eigenvectors = np.linalg.eigh(compiled.hessian(full)[np.ix_(plotted, plotted)])
     centre = _value(compiled, full)
     level = LEVEL_TOLERANCE * (abs(centre) + span)
 
-    def moved(direction: np.ndarray) -> np.ndarray:
-        """The full point a radius away in this direction of the plotted variables."""
+    def moved(direction: np.ndarray, scale: float = 1.0) -> np.ndarray:
+        """The full point scale radii away in this direction of the plotted variables."""
         shifted = full.copy()
-        shifted[plotted] = point + radius * direction
+        shifted[plotted] = point + scale * radius * direction
         return shifted
 
-    def change(direction: np.ndarray) -> float:
-        """f's change from the point to a point the radius away in this direction (NaN where undefined)."""
-        return _value(compiled, moved(direction)) - centre
+    def change(direction: np.ndarray, scale: float) -> float:
+        """f's change from the point to a point scale radii away in this direction (NaN where undefined)."""
+        return _value(compiled, moved(direction, scale)) - centre
 
     decisive = np.abs(eigenvalues) * radius**2 > level
     angles = np.linspace(0.0, 2.0 * math.pi, RING_POINTS if len(plotted) == 2 else 2, endpoint=False)
     ring = [np.array([math.cos(angle), math.sin(angle)][: len(plotted)]) for angle in angles]
-    # A line of critical points runs along a flat eigenvector, or any way at all where no eigenvalue decides.
-    for vector in [*eigenvectors.T[~decisive], *(ring if not decisive.any() else [])]:
-        if all(np.max(np.abs(_plotted_gradient(compiled, moved(sign * vector), plotted))) <= tolerance
-               for sign in (1.0, -1.0)):
-            return LINE
+    # A line of critical points runs along a flat eigenvector (curving away from it: a circle of minima), or, where
+    # no eigenvalue decides, any way at all: there the way along which ∇f is smallest a radius away, if it is zero.
+    if decisive.any():
+        candidates = list(eigenvectors.T[~decisive])
+    else:
+        residues = [max(np.max(np.abs(_plotted_gradient(compiled, moved(sign * vector), plotted))) for sign in (1, -1))
+                    for vector in ring]
+        best = int(np.argmin(residues))
+        candidates = [ring[best]] if residues[best] <= tolerance else []
+    for vector in candidates:
+        if _line_goes_on(compiled, full, plotted, vector, cells, tolerance, ranges):
+            return LINE, vector
     if np.all(decisive):
-        return "minimum" if np.all(eigenvalues > 0) else "maximum" if np.all(eigenvalues < 0) else "saddle"
-    changes = np.array([change(direction) for direction in ring])
-    if not np.isfinite(changes).all():
-        return None
-    rises, falls = bool((changes > level).any()), bool((changes < -level).any())
-    if rises and falls:
-        return "saddle" if len(plotted) == 2 else "inflection"
-    return "minimum" if rises else "maximum" if falls else None
+        kind = "minimum" if np.all(eigenvalues > 0) else "maximum" if np.all(eigenvalues < 0) else "saddle"
+        return kind, eigenvectors[:, 0]
+    for scale in RING_SCALES:
+        changes = np.array([change(direction, scale) for direction in ring])
+        if not np.isfinite(changes).all():
+            return None, ring[0]
+        rises, falls = bool((changes > level).any()), bool((changes < -level).any())
+        if rises and falls:
+            return ("saddle" if len(plotted) == 2 else "inflection"), ring[0]
+        if rises or falls:
+            return ("minimum" if rises else "maximum"), ring[0]
+    return None, ring[0]
+
+
+def _line_goes_on(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], direction: np.ndarray,
+                  cells: np.ndarray, tolerance: float, ranges: tuple[tuple[float, float], ...]) -> bool:
+    """Whether Newton's method, from some cells along the direction (either way), finds a critical point that far out.
+
+    It tries LINE_REACH cells first, and fewer where those lead out of the ranges (a line ending at their edge).
+    """
+    point = full[plotted]
+    for reach in (LINE_REACH, LINE_REACH / 4):
+        for sign in (1.0, -1.0):
+            away = point + sign * reach * float(np.min(cells)) * direction
+            found = _newton(compiled, full, plotted, away, cells, tolerance, ranges)
+            if found is not None:
+                return bool(np.linalg.norm((found - point) / cells) > reach / 2)
+    return False
 
 
 def critical_count(critical: CriticalPoints, verb: str = "Marked") -> str:
