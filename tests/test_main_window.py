@@ -647,7 +647,7 @@ def test_a_crowded_probe_legend_keeps_a_short_hint_of_unequal_scales(make_main_w
     assert "the right angle looks skewed" in " ".join(drawn_legend())
 
 
-def test_a_small_map_keeps_only_the_level_line_in_its_legend(make_main_window) -> None:
+def test_a_small_map_leaves_f_at_the_point_to_the_level_line_in_its_legend(make_main_window) -> None:
     """In a 1024-pixel window f at the point, with three coordinates, covered a third of the map; the level line's
     row gives f too."""
     from gradviz.app.contour_view import LEGEND_SHARE
@@ -657,12 +657,24 @@ def test_a_small_map_keeps_only_the_level_line_in_its_legend(make_main_window) -
     view, text = window.contour_view, window.contour_view.probe_text
     view.grab()
     plot = text.plot_rect(text.deviceTransform(view.viewportTransform()))
-    assert " ".join(text.legend_texts) == "level line f = 3.119"  # its lines, as wrapped
+    shown = " ".join(text.legend_texts).replace("\u00a0", " ")  # its lines, as wrapped
+    assert shown == "∇f here: its x, y part (z held) level line f = 3.119"
     assert text.legend_rect.width() * text.legend_rect.height() <= LEGEND_SHARE * plot.width() * plot.height()
+    assert text.legend_texts[-1] == "f\u00a0=\u00a03.119"  # the equation is not broken: "f =" / "3.119"
     view.resize(900, 800)
     view.grab()
-    shown = " ".join(text.legend_texts)
+    shown = " ".join(text.legend_texts).replace("\u00a0", " ")
     assert shown.startswith("f(0.3277, 0.07776, 1) = 3.119 ") and shown.endswith(" level line f = 3.119")
+
+
+@pytest.mark.parametrize(("size", "noted"), [((1024, 768), True), ((1600, 1000), False)])
+def test_arrows_the_edge_cut_too_short_to_see_are_noted_however_small_the_map(make_main_window, size, noted) -> None:
+    """Rosenbrock's start by the map's left edge: at 1024 pixels its ∇f arrow, cut by the edge, hid under the ball
+    with no note (the rule measured the arrow against the ranges, not the pixels it is drawn in)."""
+    window = make_main_window("rosenbrock", size=size)
+    view, text = window.contour_view, window.contour_view.probe_text
+    view.grab()
+    assert ("cut short by the edge" in " ".join(text.legend_texts)) == noted, text.legend_texts
 
 
 def test_layout_is_remembered(make_main_window, qtbot) -> None:

@@ -79,6 +79,7 @@ EDGE_COLOUR = QtGui.QColor(20, 20, 28)  # opaque: a translucent wide stroke cost
 POINT_CLEARANCE = 11.0  # labels keep this far (pixels) from the point, where a run's ball may sit
 TAGS_ROOM = 70.0  # pixels each way from the point that its arrows' tags usually take
 ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
+CRAMPED_PIXELS = 24  # a ∇f arrow the edge cut reaching less than this past a ball's edge gets a note
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
 RIM_LEAST_FRACTION = 0.02  # of a grid step: a rim closer to the defined point is taken as this far
 
@@ -941,14 +942,27 @@ class ProbeTextItem(ViewOverlayItem):
         x_scale, y_scale = math.hypot(transform.m11(), transform.m12()), math.hypot(transform.m21(), transform.m22())
         return abs(x_scale / max(y_scale, 1e-300) - 1.0) > ASPECT_TOLERANCE
 
+    def arrow_too_short(self, transform: QtGui.QTransform) -> bool:
+        """Whether the ∇f arrow, drawn, reaches less than CRAMPED_PIXELS past a ball's edge."""
+        overlay = self.overlay
+        if overlay is None or not overlay.arrows:
+            return False
+        gradient = overlay.arrows[-1]
+        tail, tip = (transform.map(QtCore.QPointF(*end)) for end in (gradient.tail, gradient.tip))
+        drawn = QtCore.QLineF(tail, tip)
+        return drawn.length() < self._ball_half + CRAMPED_PIXELS * self.pixel_scale
+
     def legend_rows(self, transform: QtGui.QTransform) -> tuple[LegendRow, ...]:
-        """The legend as drawn: the overlay's rows, and the aspect note when it applies."""
+        """The legend as drawn: the overlay's rows, and the edge and aspect notes where they apply."""
         overlay = self.overlay
         if overlay is None:
             return ()
+        rows = overlay.legend
+        if overlay.edge_note and self.arrow_too_short(transform):
+            rows = (*rows, overlay.edge_note)
         if overlay.aspect_note and overlay.right_angle is not None and self.scales_differ(transform):
-            return (*overlay.legend, overlay.aspect_note)
-        return overlay.legend
+            rows = (*rows, overlay.aspect_note)
+        return rows
 
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
         """The legend, then the tip labels and the tangent's slope label around it."""
@@ -1014,27 +1028,31 @@ class ProbeTextItem(ViewOverlayItem):
     def _legend(self, transform: QtGui.QTransform, font: QtGui.QFont) -> LegendLayout | None:
         """The legend laid out to cover at most LEGEND_SHARE of the map.
 
-        While it would cover more, its notes are shortened (those that have a short form), then left out, the
-        last first; then its plain rows (f at the point), as long as a row with a swatch is left: the level
-        line's row gives f too.
+        While it would cover more, its notes are shortened (those that have a short form), the last first; then
+        its plain rows (f at the point) are left out, as long as a row with a swatch is left (the level line's row
+        gives f too); then its notes, the last first, but for a note to keep (arrows the edge cut too short to
+        see: the picture cannot say so).
         """
         rows = self.legend_rows(transform)
+        shorts = {row.short for row in rows if row.short}
         plot = self.plot_rect(transform)
         swatch = QtGui.QFontMetricsF(font).height() * 1.2
         while True:
             legend = LegendLayout(font, rows, swatch, plot.width() - 16.0 * self.pixel_scale)
             too_big = legend.size.width() * legend.size.height() > LEGEND_SHARE * plot.width() * plot.height()
-            notes = [index for index, row in enumerate(rows) if row.note]
+            notes = [index for index, row in enumerate(rows) if row.note and not (row.kept and row.text in shorts)]
+            shortened = [index for index in notes if rows[index].short and rows[index].text not in shorts]
             plain = [index for index, row in enumerate(rows) if row.colour is None and not row.note]
             droppable = plain if any(row.colour is not None for row in rows) else []
             if not too_big or not (notes or droppable):
                 return legend if rows else None
-            if not notes:
+            if shortened:
+                last = shortened[-1]
+                rows = (*rows[:last], replace(rows[last], text=rows[last].short), *rows[last + 1:])
+            elif droppable:
                 rows = rows[:droppable[0]] + rows[droppable[0] + 1:]
-                continue
-            shortened = [index for index in notes if rows[index].short]
-            last = shortened[-1] if shortened else notes[-1]
-            rows = rows[:last] + ((LegendRow(rows[last].short, note=True),) if shortened else ()) + rows[last + 1:]
+            else:
+                rows = rows[:notes[-1]] + rows[notes[-1] + 1:]
 
     def _place_tangent_label(self, placer: TagPlacer, transform: QtGui.QTransform) -> None:
         """The slope label above the middle of the tangent's right half."""

@@ -67,7 +67,6 @@ FLOOR_FADES_BELOW = 1e-5  # …while |∇f| is at least this share of the refere
 NEGLIGIBLE_GRADIENT = 1e-7  # |∇f| below this share of the reference has no arrows: ∇f ≈ 0 here (a run converged)
 CONVERGED_BELOW = RunSettings.tolerance  # nor below the |∇f| at which runs stop as converged
 ARROW_ROOM_FILL = 0.85  # arrows reach at most this share of the way to the edge of the ranges
-CRAMPED_BELOW = 0.05  # a ∇f arrow the edge cuts shorter than this share of the shorter range gets a note
 CRAMPED_NOTE = "arrows cut short by the edge of the map (the tags give their values)"
 CRAMPED_NOTE_SHORT = "cut short by the edge"
 NEWTON_STEPS = 2
@@ -106,7 +105,7 @@ def with_point(curve: SliceCurve) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[float, float],
-                ranges: tuple[tuple[float, float], tuple[float, float]]) -> float:
+                ranges: tuple[tuple[float, float], tuple[float, float]], within: bool = True) -> float:
     """Data units per unit of ∇f, one scale for all three arrows so the components add up to ∇f.
 
     The gradient arrow grows with the square root of |∇f| up to ARROW_SHARE of the shorter axis range
@@ -114,7 +113,8 @@ def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[fl
     direction still shows; only where |∇f| falls below FLOOR_FADES_BELOW of the reference does that floor
     shrink in proportion, so the arrows fade away as a run closes in on a critical point (none at all below
     NEGLIGIBLE_GRADIENT: see negligible_gradient). The arrows are shortened to stay inside the ranges (a point
-    on their edge, pointing out, gets none: see cramped); from a point outside them they are not.
+    on their edge, pointing out, gets none: see edge_cut) unless within is False; from a point outside them they
+    are not.
     """
     norm = math.hypot(*gradient)
     if norm == 0.0 or negligible_gradient(norm, reference):
@@ -127,6 +127,8 @@ def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[fl
     else:
         fraction = 1.0
     scale = ARROW_SHARE * min(spans) * fraction / norm
+    if not within:
+        return scale
     for component, start, (low, high) in zip(gradient, point, ranges, strict=True):
         room = high - start if component > 0 else start - low
         if component != 0.0 and low <= start <= high:
@@ -134,13 +136,16 @@ def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[fl
     return scale
 
 
-def cramped(gradient: tuple[float, float], scale: float, ranges: tuple[tuple[float, float], tuple[float, float]],
-            reference: float) -> bool:
-    """Whether the edge of the ranges cut the ∇f arrow too short to read (a point near it, ∇f pointing out)."""
-    norm = math.hypot(*gradient)
-    if negligible_gradient(norm, reference):
+def edge_cut(gradient: tuple[float, float], scale: float, point: tuple[float, float],
+             ranges: tuple[tuple[float, float], tuple[float, float]], reference: float) -> bool:
+    """Whether the edge of the ranges cut the ∇f arrow shorter (a point near it, ∇f pointing out).
+
+    Whether it is then too short to read depends on the pixels it is drawn in: the view decides (see
+    ContourProbeOverlay.edge_note).
+    """
+    if negligible_gradient(math.hypot(*gradient), reference):
         return False
-    return scale * norm < CRAMPED_BELOW * min(high - low for low, high in ranges)
+    return scale < 0.999 * arrow_scale(gradient, reference, point, ranges, within=False)
 
 
 def negligible_gradient(norm: float, reference: float) -> bool:
@@ -302,15 +307,15 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
                                 f"({held} held)", note=True))
     if right_angle is None:
         legend.append(LegendRow(flat_note(probe, compiled, name, norm), note=True))
-    elif cramped((gx, gy), scale, plotted, reference):
-        legend.append(LegendRow(CRAMPED_NOTE, note=True, short=CRAMPED_NOTE_SHORT))
+    edge_note = (LegendRow(CRAMPED_NOTE, note=True, short=CRAMPED_NOTE_SHORT, kept=True)
+                 if right_angle is not None and edge_cut((gx, gy), scale, (x0, y0), plotted, reference) else None)
     line = level_line(compiled, probe, field, flat)
     if len(line) > 1:  # f's level at a point far off the map may cross none of it: no line, nothing to name
-        legend.append(LegendRow(f"level line {name} = {format_number(probe.value, DIGITS)}", LEVEL_COLOUR))
+        legend.append(LegendRow(f"level line {name}\u00a0=\u00a0{format_number(probe.value, DIGITS)}", LEVEL_COLOUR))
     return ContourProbeOverlay(point=(x0, y0), colour=GRADIENT_COLOUR, arrows=arrows, guides=guides,
                                level_line=line, level_colour=LEVEL_COLOUR,
                                right_angle=right_angle, legend=tuple(legend),
-                               aspect_note=aspect_note(probe.axes))
+                               aspect_note=aspect_note(probe.axes), edge_note=edge_note)
 
 
 def flat_note(probe: Probe, compiled: CompiledFormula, name: str, norm: float) -> str:

@@ -201,6 +201,7 @@ class LegendRow:
     colour: RgbaColour | None = None
     note: bool = False
     short: str = ""  # a shorter text for the line, used when the legend has little room
+    kept: bool = False  # a note the legend keeps (shortened) however little room it has: the picture cannot say it
 
 
 @dataclass(frozen=True, eq=False)
@@ -260,7 +261,8 @@ class ContourProbeOverlay:
     level line through the point ((n, 2), NaN rows between pieces) and the two unit directions (along
     the level line, along ∇f) of the right-angle mark. Over a curve: ``tangent``, the two ends of the
     tangent segment, and ``tangent_label``, both in ``colour``. ``aspect_note`` is added to the legend when
-    the axes are drawn at different scales (so right angles look skewed).
+    the axes are drawn at different scales (so right angles look skewed); ``edge_note`` when the edge of the map
+    cut the ∇f arrow (the last arrow) so short that, drawn, it hardly reaches past the ball.
     """
 
     point: tuple[float, float]
@@ -274,6 +276,7 @@ class ContourProbeOverlay:
     tangent_label: str = ""
     legend: tuple[LegendRow, ...] = ()
     aspect_note: LegendRow | None = None
+    edge_note: LegendRow | None = None
 
 
 def apart(text_specs: list[tuple], vertical: bool) -> list[tuple]:
