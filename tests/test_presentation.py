@@ -187,6 +187,20 @@ def test_help_lists_every_shortcut_once_by_menu_on_a_small_screen(make_main_wind
     assert dialog.sizeHint().height() < 700 and dialog.sizeHint().width() < 1280, "it fits a 1280×720 projector"
 
 
+def test_the_shortcuts_take_fewer_columns_on_a_narrow_screen(make_main_window, monkeypatch) -> None:
+    """Three columns were 1046 pixels wide: on a 1024-pixel screen the Close button was off its edge."""
+    import gradviz.app.shortcuts_help as shortcuts_help
+
+    window = make_main_window("bowl")
+    width = window.screen().availableGeometry().width()
+    monkeypatch.setattr(shortcuts_help, "DIALOG_SCREEN_SHARE", 1000 / width)  # as if the screen were 1000 wide
+    dialog = shortcuts_help.ShortcutsDialog(window)
+    assert dialog.label.text().count("<td valign='top'>") == 2 and dialog.sizeHint().width() <= 1000
+    monkeypatch.setattr(shortcuts_help, "DIALOG_SCREEN_SHARE", 1.0)
+    dialog.fit_columns()
+    assert dialog.label.text().count("<td valign='top'>") == 3
+
+
 def test_the_help_dialogs_are_enlarged_while_presenting_and_still_fit_the_screen(make_main_window) -> None:
     window = make_main_window("bowl")
     trigger = {action.text(): action for action in window.actions()}

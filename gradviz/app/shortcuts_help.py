@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMainWindow, QMenu, QMenuBar, QVBoxLayout, QWidget
 
+from gradviz.app.presentation import DIALOG_SCREEN_SHARE
+
 OTHER_GROUP = "Other keys"
 COLUMNS = 3
 ROWS_UNDER_A_TITLE = 3  # a group split between columns starts with at least this many of its keys
@@ -92,7 +94,8 @@ class ShortcutsDialog(QDialog):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.setWindowTitle("Keyboard shortcuts — gradviz")
-        self.label = QLabel(shortcuts_html(shortcut_groups(window.menuBar(), window)))
+        self.groups = shortcut_groups(window.menuBar(), window)
+        self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -100,3 +103,12 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)
         layout.addWidget(buttons)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """As many columns (up to COLUMNS) as the screen is wide enough for: three were too wide for 1024 pixels."""
+        room = self.screen().availableGeometry().width() * DIALOG_SCREEN_SHARE
+        for count in range(COLUMNS, 0, -1):
+            self.label.setText(shortcuts_html(self.groups, count))
+            if self.sizeHint().width() <= room:
+                return
