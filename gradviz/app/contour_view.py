@@ -1080,16 +1080,16 @@ class ProbeTextItem(ViewOverlayItem):
         """The top-left of the legend in the corner of the plot that covers least, the farthest from the point of those.
 
         Covered, the room the point's tags take counts twice, each of the runs' balls, the start marker (which a
-        lecturer drags), the marked critical points and each of the arrows' shafts boxes once, and over a curve
-        each CURVE_SHARE_OF_A_MARK of its drawn points once (the two-minima curve's deeper minimum was under the
-        legend).
+        lecturer drags), the marked critical points and their names and each of the arrows' shafts boxes once, and
+        over a curve each CURVE_SHARE_OF_A_MARK of its drawn points once (the two-minima curve's deeper minimum was
+        under the legend).
         """
         plot = self.plot_rect(transform)
         left, right, top, bottom = plot.left(), plot.right(), plot.top(), plot.bottom()
         margin = 8.0 * self.pixel_scale
         point = to_device(transform, np.array([self.overlay.point]))[0]
         markers = [*self._ball_boxes(transform), *self._start_marker_box(transform),
-                   *self._critical_points.mark_boxes(transform), *self._basins_legend.boxes(transform), *shafts]
+                   *self._critical_points.boxes(transform), *self._basins_legend.boxes(transform), *shafts]
         tags_room = square_around(point, TAGS_ROOM * self.pixel_scale)
         curve = self._curve_pixels(transform)
 
