@@ -260,3 +260,18 @@ def test_a_variable_plotted_again_comes_back_over_its_range() -> None:
     session.set_analysis(analyze_in_process("x^2 + z^2"))  # y is gone, then typed again
     session.set_analysis(analyze_in_process("x^2 + y^2"))
     assert session.plot.ranges == {"x": (-3.0, 3.0), "y": (-2.0, 2.0)}
+
+
+def test_the_default_presets_description_gives_its_runs_numbers() -> None:
+    """It said descent 'settles near (−0.07, 0.22)'; its 60 steps end at (−0.13, 0.35), on the way there."""
+    from gradviz.core.critical import critical_points
+
+    session = session_with("cubic-mixed")
+    session.wait_for_runs()
+    description = find_preset("cubic-mixed").description
+    end = session.runs[0].points[-1]
+    assert session.runs[0].run.stop_reason == "max_steps" and len(session.runs[0].points) == 61
+    assert f"end at ({end[0]:.2f}, {end[1]:.2f})".replace("-", "−") in description
+    minima = [point.point for point in critical_points(session.analysis.compiled, session.field).points
+              if point.kind == "minimum"]
+    assert np.allclose(minima, [(-2 / 27, 2 / 9)]) and "(−2/27, 2/9) ≈ (−0.074, 0.222)" in description
