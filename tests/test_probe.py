@@ -154,6 +154,15 @@ def test_the_check_catches_a_kink() -> None:
     assert smooth.agrees
 
 
+def test_the_check_cannot_tell_where_rounding_hides_the_slope() -> None:
+    """10⁸ + x² at x = 0.001: the estimate 0.00149 against the exact 0.002 was said to agree (within 10⁻⁶·|f|)."""
+    slope, other = probe_at(compiled_formula("1e8 + x^2 + y"), {"x": 0.001, "y": 0.0}, XY).checks
+    assert slope.exact == pytest.approx(0.002) and slope.agrees is None
+    assert other.agrees is True  # a slope of 1 stands well above the same rounding
+    wrong = probe_at(compiled_formula("max(x, 0) + 1e8"), {"x": 0.0}, ("x",)).checks[0]
+    assert wrong.agrees is False  # the kink's 0 against 0.5 is a disagreement, whatever the rounding
+
+
 def test_an_exact_zero_with_a_tiny_estimate_agrees() -> None:
     check = probe_at(compiled_formula("x^2 + y^2"), {"x": 0.0, "y": 0.0}, XY).checks[0]
     assert check.exact == 0.0 and check.agrees

@@ -302,6 +302,11 @@ def html_rows(rows: list[tuple[str, str]]) -> str:
     return f"<table cellspacing='0' cellpadding='2'>{body}</table>"
 
 
+CHECK_MARKS = {True: "✓", False: wrong_sign("✗"), None: muted("?")}
+CANNOT_TELL_NOTE = ("?: {name} is so large beside its change over 2h that the estimate's rounding could be a tenth "
+                    "of the slope: it cannot check it here")
+
+
 def check_table(probe: Probe, name: str) -> str:
     """The gradient check: each exact partial beside its central difference, with their difference."""
     if not probe.checks:
@@ -311,12 +316,13 @@ def check_table(probe: Probe, name: str) -> str:
         f"<tr><td>{partial_label(name, check.variable)}</td><td align='right'>{format_number(check.exact)}</td>"
         f"<td align='right'>{format_number(check.estimate, CHECK_DIGITS)}</td>"
         f"<td align='right'>{format_number(check.absolute_difference, DIFFERENCE_DIGITS)} "
-        f"{'✓' if check.agrees else wrong_sign('✗')}</td></tr>"
+        f"{CHECK_MARKS[check.agrees]}</td></tr>"
         for check in probe.checks
     )
     formula = f"({name}(v + h) − {name}(v − h)) / 2h with h = {format_number(RELATIVE_STEP)}·max(1, |v|)"
+    untold = muted(CANNOT_TELL_NOTE.format(name=name)) if any(check.agrees is None for check in probe.checks) else ""
     return (f"<b>Gradient check</b>: the exact partial beside the central-difference estimate<br>{muted(formula)}"
-            f"<table cellspacing='0' cellpadding='3'><tr>{header}</tr>{body}</table>")
+            f"<table cellspacing='0' cellpadding='3'><tr>{header}</tr>{body}</table>{untold}")
 
 
 def slice_title(probe: Probe, curve: SliceCurve, name: str) -> str:

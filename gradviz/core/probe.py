@@ -7,7 +7,9 @@ the two balance near h ≈ ε^(1/3)·scale ≈ 6e-6·scale, so this h gives abou
 functions — far better than the forward difference's 8, yet still not the exact value, which is why
 the check is a sanity check and not a way to compute gradients. h follows the size of the coordinate,
 not how fast f varies: where f changes on a much shorter scale than max(1, |x|) (exp(300y) near y = 0),
-the estimate loses digits and the check may report a disagreement that is the estimate's fault.
+the estimate loses digits and the check may report a disagreement that is the estimate's fault. Where f is
+so large beside its change over 2h that rounding alone (about ε·|f|/h) could make up a tenth of the slope
+(10⁸ + x² at x = 0.001), the estimate cannot tell, and the check says so rather than that they agree.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from gradviz.core.grid import jump_edges
 from gradviz.core.notation import partial_label
 
 RELATIVE_STEP = 1e-5  # h = RELATIVE_STEP·max(1, |x|)
-CHECK_TOLERANCE = 1e-6  # an estimate agrees within this, relatively, or absolutely times max(1, |f|)
+CHECK_TOLERANCE = 1e-6  # an estimate agrees within this, relatively or absolutely (or within its rounding)
+ROUNDING_MARGIN = 4.0  # the estimate's rounding error is taken as this many times ε·(|f(x + h)| + |f(x − h)|)/2h
+CANNOT_TELL_SHARE = 0.1  # a rounding error this share of the slope or more: the estimate cannot check it
 DEFAULT_SAMPLES = 200
 ROUNDING_SHARE = 1e-12  # a partial below this share of the typical |∇f| is rounding: 0 (see probe_at)
 
@@ -39,7 +43,7 @@ class GradientCheck:
     step: float
     absolute_difference: float
     relative_difference: float
-    agrees: bool
+    agrees: bool | None  # None: the estimate's rounding error is too large beside the slope to tell
 
 
 @dataclass(frozen=True)
@@ -128,12 +132,16 @@ def gradient_check(compiled: CompiledFormula, point: np.ndarray, value: float, g
         ahead[index] = x + RELATIVE_STEP * max(1.0, abs(x))
         behind[index] = x - RELATIVE_STEP * max(1.0, abs(x))
         span = float(ahead[index] - behind[index])  # the step as represented, not as intended
-        estimate = (_value_at(compiled, ahead) - _value_at(compiled, behind)) / span
+        above, below = _value_at(compiled, ahead), _value_at(compiled, behind)
+        estimate = (above - below) / span
         exact = float(gradient[index])
         absolute = abs(exact - estimate)
         largest = max(abs(exact), abs(estimate))
         relative = absolute / largest if largest > 0.0 else 0.0
-        agrees = absolute <= CHECK_TOLERANCE * max(1.0, abs(value)) or relative <= CHECK_TOLERANCE
+        rounding = ROUNDING_MARGIN * np.finfo(float).eps * (abs(above) + abs(below)) / span
+        agrees: bool | None = bool(absolute <= max(CHECK_TOLERANCE, rounding) or relative <= CHECK_TOLERANCE)
+        if rounding >= CANNOT_TELL_SHARE * largest and largest > CHECK_TOLERANCE:
+            agrees = None
         checks.append(GradientCheck(name, exact, estimate, span / 2, absolute, relative, agrees))
     return tuple(checks)
 
