@@ -534,7 +534,7 @@ def test_the_readout_shows_a_stop_reason_whole_in_a_narrow_window(make_main_wind
     session.set_step(session.last_step)
     text = readout.plain_text()
     reason = session.runs[0].run.message
-    assert reason.startswith("diverged at step") and reason in text
+    assert reason.startswith("diverged after step") and reason in text
     shown_up_to_reason = text[: text.index(reason) + len(reason)]
     assert readout.fontMetrics().horizontalAdvance(shown_up_to_reason) < readout.width()
     whole = readout.toolTip()

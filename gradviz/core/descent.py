@@ -722,15 +722,15 @@ def _converged(objective: Objective, point: tuple[float, ...], k: int, gradient_
     return "converged", f"converged at step {k} ({shown})" + (f": {kind}" if kind else ""), rule, kind
 
 
-def _point_problem(point: tuple[float, ...], bound: float, values: Sequence[float], climbing: bool) -> str:
-    """Why a point whose norm is not within the bound ends the run as diverged: first what f did meanwhile.
+def _point_problem(point: tuple[float, ...], bound: float, values: Sequence[float], climbing: bool, k: int) -> str:
+    """Why step k's point, not within the bound, ends the run as diverged: first what f did until then.
 
     f falling all the way is descent doing its job on an f with no lowest point that way; f growing is the steps
-    overshooting (η too large) or, with the wrong sign, climbing.
+    overshooting (η too large) or, with the wrong sign, climbing. Step k is not kept: the run ends a step before.
     """
     if math.isnan(math.hypot(*point)):
-        return "the point became undefined (NaN)"
-    ran_off = f"the point ran past {_format_number(bound)}"
+        return f"step {k}'s point was undefined (NaN)"
+    ran_off = f"step {k} ran past {_format_number(bound)}"
     if len(values) < 2 or values[-1] == values[0]:
         return ran_off
     reached = f"to {_format_number(values[-1])} ({ran_off})"
@@ -835,7 +835,8 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
             k, point = _plain_steps_in_a_plane(plane_function, point, k, min(pause_at, budget), plain_scale,
                                                tolerance, bound, trajectory)
         if k and not hypot(*point) <= bound:  # a NaN coordinate is beyond too
-            return "diverged", f"diverged at step {k}: {_point_problem(point, bound, values, climbing)}", rule, ""
+            problem = _point_problem(point, bound, values, climbing, k)
+            return "diverged", f"diverged after step {k - 1}: {problem}", rule, ""
         try:  # the usual case first, without a call of _evaluate: a third of the time of a step
             value, gradient = value_and_gradient_floats(point)  # type: ignore[misc]
             gradient_norm = hypot(*gradient)
@@ -848,7 +849,7 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
                 if k == 0:
                     start = point_text(tuple(objective.variables), settings.start)
                     raise DescentError(f"cannot start from {start}: {evaluation}")
-                return "diverged", f"diverged at step {k}: {evaluation}", rule, ""
+                return "diverged", f"diverged after step {k - 1}: at step {k}, {evaluation}", rule, ""
             value, gradient, gradient_norm = evaluation
         points.append(point)
         values.append(value)
