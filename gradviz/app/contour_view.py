@@ -30,6 +30,7 @@ from gradviz.app.view_common import (
     draw_critical_points,
     draw_pointer,
     finite_runs,
+    fitted_legend,
     format_tick,
     joined_by_gaps,
     level_fractions,
@@ -1026,33 +1027,11 @@ class ProbeTextItem(ViewOverlayItem):
         return marker_box(self._start_marker, transform)
 
     def _legend(self, transform: QtGui.QTransform, font: QtGui.QFont) -> LegendLayout | None:
-        """The legend laid out to cover at most LEGEND_SHARE of the map.
-
-        While it would cover more, its notes are shortened (those that have a short form), the last first; then
-        its plain rows (f at the point) are left out, as long as a row with a swatch is left (the level line's row
-        gives f too); then its notes, the last first, but for a note to keep (arrows the edge cut too short to
-        see: the picture cannot say so).
-        """
-        rows = self.legend_rows(transform)
-        shorts = {row.short for row in rows if row.short}
+        """The legend laid out to cover at most LEGEND_SHARE of the map (see fitted_legend)."""
         plot = self.plot_rect(transform)
         swatch = QtGui.QFontMetricsF(font).height() * 1.2
-        while True:
-            legend = LegendLayout(font, rows, swatch, plot.width() - 16.0 * self.pixel_scale)
-            too_big = legend.size.width() * legend.size.height() > LEGEND_SHARE * plot.width() * plot.height()
-            notes = [index for index, row in enumerate(rows) if row.note and not (row.kept and row.text in shorts)]
-            shortened = [index for index in notes if rows[index].short and rows[index].text not in shorts]
-            plain = [index for index, row in enumerate(rows) if row.colour is None and not row.note]
-            droppable = plain if any(row.colour is not None for row in rows) else []
-            if not too_big or not (notes or droppable):
-                return legend if rows else None
-            if shortened:
-                last = shortened[-1]
-                rows = (*rows[:last], replace(rows[last], text=rows[last].short), *rows[last + 1:])
-            elif droppable:
-                rows = rows[:droppable[0]] + rows[droppable[0] + 1:]
-            else:
-                rows = rows[:notes[-1]] + rows[notes[-1] + 1:]
+        return fitted_legend(font, self.legend_rows(transform), swatch, plot.width() - 16.0 * self.pixel_scale,
+                             LEGEND_SHARE * plot.width() * plot.height())
 
     def _place_tangent_label(self, placer: TagPlacer, transform: QtGui.QTransform) -> None:
         """The slope label above the middle of the tangent's right half."""

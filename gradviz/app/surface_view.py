@@ -21,12 +21,12 @@ from gradviz.app.view_common import (
     PROBE_FONT_PIXELS,
     TEXT_COLOUR,
     ColourLevels,
-    LegendLayout,
     SurfaceProbeOverlay,
     TagPlacer,
     TrajectoryData,
     draw_pointer,
     finite_runs,
+    fitted_legend,
     format_tick,
     nice_ticks,
     paint_critical_points,
@@ -50,6 +50,7 @@ TRAJECTORY_LIFT = 0.012 * BOX_HEIGHT
 FLOOR_Z = -0.02 * BOX_HEIGHT
 SIGHT_SAMPLES = 240  # along the way from a critical point to the camera, to find whether the surface hides it
 SIGHT_CLEARANCE = 0.05 * BOX_HEIGHT  # the way starts this far from the point: the mesh near it is not in the way
+LEGEND_SHARE = 0.15  # of the view beside the colour bar, at most, that the probe's legend covers (its notes go first)
 BACKGROUND = (1.0, 1.0, 1.0, 1.0)
 TickList = Sequence[tuple[float, str]]
 UNCLIPPED = (1e9, 1e9)
@@ -1771,8 +1772,10 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         balls = [square_around(ball, TrajectoryItem.BALL_SIZE * scale / 2)
                  for ball in to_pixels(self.trajectory_item.ball_points())]
         line_height = QtGui.QFontMetricsF(font).height()
-        legend = LegendLayout(font, overlay.legend, line_height * 1.2, left_of_bar.width() - line_height * 1.2)
-        legend_box = QtCore.QRectF(QtCore.QPointF(line_height * 0.6, line_height * 0.6), legend.size)
+        legend = fitted_legend(font, overlay.legend, line_height * 1.2, left_of_bar.width() - line_height * 1.2,
+                               LEGEND_SHARE * left_of_bar.width() * left_of_bar.height())
+        size = legend.size if legend is not None else QtCore.QSizeF()
+        legend_box = QtCore.QRectF(QtCore.QPointF(line_height * 0.6, line_height * 0.6), size)
         placer = TagPlacer(painter, font, 5.0 * scale, left_of_bar,  # the tags keep off the legend (it hid one)
                            (square_around(point, ProbeOverlayItem.MARKER_SIZE * scale), *balls, *label_boxes,
                             legend_box))
@@ -1797,7 +1800,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         placer.draw()
         self.drawn_labels = (tuple(label_boxes), tuple(tags))
         self.drawn_legend = legend_box
-        legend.paint(painter, legend_box.topLeft())
+        if legend is not None:
+            legend.paint(painter, legend_box.topLeft())
 
     # ---------------------------------------------------------------- camera
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:

@@ -6,7 +6,7 @@ import functools
 import itertools
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyqtgraph as pg
@@ -462,6 +462,34 @@ class LegendLayout:
             painter.setPen(NOTE_COLOUR if row.note else TEXT_COLOUR)
             painter.drawText(QtCore.QPointF(x + indent, middle + metrics.capHeight() / 2), text)
         painter.restore()
+
+
+def fitted_legend(font: QtGui.QFont, rows: tuple[LegendRow, ...], swatch: float, max_width: float,
+                  most_area: float) -> LegendLayout | None:
+    """The legend laid out to cover at most most_area square pixels, or None without rows.
+
+    While it would cover more, its notes are shortened (those that have a short form), the last first; then its
+    plain rows (f at the point) are left out, as long as a row with a swatch is left (the level line's row gives f
+    too); then its notes, the last first, but for a note to keep (arrows the edge cut too short to see: the
+    picture cannot say so).
+    """
+    shorts = {row.short for row in rows if row.short}
+    while True:
+        legend = LegendLayout(font, rows, swatch, max_width)
+        too_big = legend.size.width() * legend.size.height() > most_area
+        notes = [index for index, row in enumerate(rows) if row.note and not (row.kept and row.text in shorts)]
+        shortened = [index for index in notes if rows[index].short and rows[index].text not in shorts]
+        plain = [index for index, row in enumerate(rows) if row.colour is None and not row.note]
+        droppable = plain if any(row.colour is not None for row in rows) else []
+        if not too_big or not (notes or droppable):
+            return legend if rows else None
+        if shortened:
+            last = shortened[-1]
+            rows = (*rows[:last], replace(rows[last], text=rows[last].short), *rows[last + 1:])
+        elif droppable:
+            rows = rows[:droppable[0]] + rows[droppable[0] + 1:]
+        else:
+            rows = rows[:notes[-1]] + rows[notes[-1] + 1:]
 
 
 @functools.lru_cache(maxsize=1024)
