@@ -372,6 +372,19 @@ def test_learning_rate_guidance_marks_the_stability_limit(open_window) -> None:
     assert "wrong sign: uphill at any η" in guidance.text() and guidance.tick.position is None
 
 
+def test_a_learning_rate_past_the_starts_limit_is_not_red_where_the_run_holds(open_window) -> None:
+    """The Rosenbrock preset's own η = 0.001, past its start's 0.000956, showed in red while the run went down."""
+    window, docks = open_window("rosenbrock")
+    guidance = docks.lr_guidance
+    assert window.session.runs[0].run.stop_reason != "diverged" and window.session.runs[0].spec.lr == 0.001
+    assert "past the start's limit 0.000956" in guidance.text() and "#b00020" not in guidance.text()
+    assert "yet this run does not diverge" in guidance.toolTip()
+    window.session.update_run(0, lr=0.003)  # lesson 6: this one diverges
+    window.session.wait_for_runs()
+    assert window.session.runs[0].run.stop_reason == "diverged"
+    assert "#b00020" in guidance.text() and "stable below η = 0.000956" in guidance.text()
+
+
 def test_learning_rates_are_compared_about_the_limit_only_where_it_applies(open_window) -> None:
     """Adam's runs were labelled "just below/above the limit 0.1", GD's limit, and all ran out of steps alike."""
     from gradviz.app.runs_panel import learning_rate_specs

@@ -124,9 +124,15 @@ class LrGuidanceDisplay(QLabel):
         limit = format_number(self.guidance.limit, 3)
         text = f"overshoots above η = {limit}" if self.guidance.saddle else f"stable below η = {limit}"
         text = text if spec.optimizer == "gd" else f"GD {text}"
-        self.setText(wrong_sign(text) if spec.optimizer == "gd" and spec.lr >= self.guidance.limit else text)
+        past = spec.optimizer == "gd" and spec.lr >= self.guidance.limit
+        holds = past and not self.guidance.saddle and self._session.runs[0].run.stop_reason != "diverged"
+        if holds:  # Rosenbrock's gallery run at η = 0.001, past the start's 0.000956, goes on down the valley
+            text = muted(f"past the start's limit {limit}")
+        self.setText(wrong_sign(text) if past and not holds else text)
         saddle = f"\nNot near a minimum: {self.guidance.reason}." if self.guidance.saddle else ""
+        held = (f"\nη = {format_number(spec.lr)} is past it, yet this run does not diverge: where it goes the "
+                "steepest curvature is gentler than at its start.") if holds else ""
         self.setToolTip(f"{EXPLANATION}{saddle}\nHere λmax = {format_number(self.guidance.lambda_max)}, so 2/λmax = "
-                        f"{format_number(self.guidance.limit)}. The red tick on the slider marks it.")
+                        f"{format_number(self.guidance.limit)}. The red tick on the slider marks it.{held}")
         on_slider = 10**LR_MIN_LOG <= self.guidance.limit <= 10**LR_MAX_LOG
         self.tick.set_position(lr_to_slider(self.guidance.limit) if on_slider else None)
