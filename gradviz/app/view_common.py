@@ -471,7 +471,7 @@ def fitted_legend(font: QtGui.QFont, rows: tuple[LegendRow, ...], swatch: float,
     While it would cover more, its notes are shortened (those that have a short form), the last first; then its
     plain rows (f at the point) are left out, as long as a row with a swatch is left (the level line's row gives f
     too); then its notes, the last first, but for a note to keep (arrows the edge cut too short to see: the
-    picture cannot say so).
+    picture cannot say so). A legend that still covers twice the area is left out: the picture is too small for it.
     """
     shorts = {row.short for row in rows if row.short}
     while True:
@@ -482,7 +482,7 @@ def fitted_legend(font: QtGui.QFont, rows: tuple[LegendRow, ...], swatch: float,
         plain = [index for index, row in enumerate(rows) if row.colour is None and not row.note]
         droppable = plain if any(row.colour is not None for row in rows) else []
         if not too_big or not (notes or droppable):
-            return legend if rows else None
+            return legend if rows and legend.size.width() * legend.size.height() <= 2 * most_area else None
         if shortened:
             last = shortened[-1]
             rows = (*rows[:last], replace(rows[last], text=rows[last].short), *rows[last + 1:])
