@@ -635,7 +635,8 @@ def _command_parser() -> _Parser:
                         help="the loss curve (f at each step, every run) in a strip under the panels")
     export.add_argument("--loss-log", action="store_true", help="the loss curve on a logarithmic scale")
     export.add_argument("--hold", type=float, default=1.0, metavar="SECONDS",
-                        help="show the last frame this long at the end (default 1)")
+                        help="show the last frame this long at the end of a video (default 1; PNG frames: one per "
+                        "step shown, no copies, unless --orbit turns the camera meanwhile)")
     export.add_argument("--orbit", type=float, default=0.0, metavar="DEGREES",
                         help="turn the 3D camera by this many degrees over the video (default 0)")
     export.add_argument("--step", type=int, metavar="K", help="for an image: the step to show (default the last)")

@@ -53,7 +53,7 @@ def test_formula_to_gif_every_third_step(tmp_path) -> None:
 
 def test_scenario_overrides_and_png_frames_of_one_panel(tmp_path) -> None:
     folder = tmp_path / "frames"
-    code = export("--preset", "saddle", "--start", "y=0.5", "--sign", "wrong", "--steps", "5", "--hold", "0",
+    code = export("--preset", "saddle", "--start", "y=0.5", "--sign", "wrong", "--steps", "5",  # held 1 s: no copies
                   "--panels", "contour", *SMALL, "--out", f"{folder}/")
     assert code == 0
     names = sorted(path.name for path in folder.iterdir())

@@ -366,6 +366,21 @@ def test_the_dialog_remembers_the_last_choices(window) -> None:
     assert "frames" in again.summary.text()
 
 
+def test_numbered_frames_hold_no_copies_of_the_last(window, tmp_path) -> None:
+    """A folder of PNG frames got 30 copies of the last frame for the video's one-second hold."""
+    dialog = ExportDialog("video", window.session, window)
+    dialog.orbit_box.setValue(0.0)
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("mp4"))
+    assert dialog.summary.text().startswith(f"{FRAMES + 30} frames")
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("png"))
+    assert dialog.summary.text().startswith(f"{FRAMES} frames")
+    folder = export_video(window.session, ExportOptions(size=SMALL, overlay=False), f"{tmp_path / 'frames'}/")
+    assert len(list(folder.iterdir())) == FRAMES
+    turning = export_video(window.session, ExportOptions(size=SMALL, overlay=False, orbit_degrees=30.0, fps=10.0),
+                           f"{tmp_path / 'turning'}/")
+    assert len(list(turning.iterdir())) == FRAMES + 10  # while the camera turns, each held frame differs
+
+
 def accepted_with_size(window, monkeypatch, path, width: int, height: int) -> tuple[ExportDialog, list[str]]:
     """A video dialog given a target and a size, then OK pressed: the dialog and the warnings it gave."""
     warnings: list[str] = []

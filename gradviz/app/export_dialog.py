@@ -214,6 +214,7 @@ class ExportDialog(QDialog):
             self.panels_box.setCurrentIndex(self.panels_box.findData("contour"))
         self.panels_box.setEnabled(not svg)
         self.loss_box.setEnabled(not svg)  # a drawing of the contour panel alone
+        self._show_summary()  # numbered frames hold no last frame
 
     def _size_preset_chosen(self) -> None:
         size = self.size_box.currentData()
@@ -235,7 +236,7 @@ class ExportDialog(QDialog):
         except GradvizError as error:
             self.summary.setText(str(error))
             return
-        frames = frame_count(self.session, options)
+        frames = frame_count(self.session, options, plays=self.formats[self.format_box.currentIndex()][2] != "/")
         self.summary.setText(f"{frames} frames, {frames / options.fps:.1f} s")
 
     def _browse(self) -> None:

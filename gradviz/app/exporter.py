@@ -540,7 +540,7 @@ class VideoExport:
         self.options = options
         session_copy = copy_session(session)
         self.steps = frame_steps(session_copy.last_step, options.steps_per_frame)
-        self.total = len(self.steps) + options.hold_frames
+        self.total = len(self.steps) + held_frames(options, self.writer.plays)
         self.done = 0
         self.draw_seconds = 0.0
         self.write_seconds = 0.0
@@ -687,6 +687,11 @@ def export_contour_svg(session: Session, options: ExportOptions, path: str | os.
     return target
 
 
-def frame_count(session: Session, options: ExportOptions) -> int:
-    """How many frames a video export of this session would have."""
-    return len(frame_steps(session.last_step, options.steps_per_frame)) + options.hold_frames
+def held_frames(options: ExportOptions, plays: bool) -> int:
+    """The frames that hold the last step: a video's, or numbered frames' only while the camera turns (each differs)."""
+    return options.hold_frames if plays or options.orbit_degrees else 0
+
+
+def frame_count(session: Session, options: ExportOptions, plays: bool = True) -> int:
+    """How many frames a video export of this session would have (plays: a video, not numbered frames)."""
+    return len(frame_steps(session.last_step, options.steps_per_frame)) + held_frames(options, plays)

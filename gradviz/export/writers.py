@@ -298,6 +298,7 @@ class FrameWriter(ABC):
     """Base of the writers: checks targets and frames, keeps output partial until finish(), cleans up on failure."""
 
     description: ClassVar[str]
+    plays: ClassVar[bool] = True  # a video, which holds its last frame; numbered frames are one per picture
 
     def __init__(self) -> None:
         self._target: Path | None = None
@@ -566,6 +567,7 @@ class PngSequenceWriter(_PartialFolderWriter):
     """
 
     description = "a folder path ending in '/'"
+    plays = False
 
     def check_target(self, path: str | os.PathLike[str]) -> Path:
         target = Path(path)
