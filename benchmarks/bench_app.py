@@ -11,8 +11,9 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+
+from scratch import scratch_folder
 
 FORMULAS = ("(1 - x)^2 + 100(y - x^2)^2", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "sin(x) + cos(y)", "x^2 + 10y^2")
 REPEATS = 15
@@ -165,7 +166,7 @@ def longest_stall_after(change: object, after_seconds: float, seconds: float) ->
 
 def main() -> None:
     """Print the figures (with default settings: the window's remembered layout is kept in a fresh folder)."""
-    os.environ["GRADVIZ_CONFIG_DIR"] = tempfile.mkdtemp(prefix="gradviz-bench-")
+    os.environ["GRADVIZ_CONFIG_DIR"] = scratch_folder("gradviz-bench-")
     from gradviz.app.launch import configure_qt, freeze_start_up_objects
 
     configure_qt()
@@ -231,7 +232,7 @@ def main() -> None:
         print(f"playback frame (step + repaint), {panels}: {_median_ms(gaps):.1f} ms "
               f"(p90 {_p90_ms(gaps):.1f} ms, {len(gaps) + 1} steps in 3 s)")
     window.close()
-    environment = installed_like_environment(tempfile.mkdtemp(prefix="gradviz-bytecode-"))
+    environment = installed_like_environment(scratch_folder("gradviz-bytecode-"))
     measure_startup(environment)  # compiles and keeps the bytecode
     startups = [measure_startup(environment) for _ in range(5)]
     print(f"start-up to first painted window: {statistics.median(times[0] for times in startups):.2f} s; "

@@ -12,9 +12,10 @@ import gc
 import itertools
 import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
+
+from scratch import scratch_folder
 
 ROUNDS = 3
 DRAG_MOVES = 30
@@ -77,7 +78,7 @@ def measure(window: object, app: object, watch: LoopWatch) -> tuple[float, float
 
 def main() -> None:
     """Print the figures for both ways of computing, alternating them round by round."""
-    os.environ["GRADVIZ_CONFIG_DIR"] = tempfile.mkdtemp(prefix="gradviz-bench-")
+    os.environ["GRADVIZ_CONFIG_DIR"] = scratch_folder("gradviz-bench-")
     from gradviz.app.launch import configure_qt
 
     configure_qt()
