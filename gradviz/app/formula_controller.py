@@ -90,6 +90,7 @@ class FormulaController(QObject):
         self._scenario = scenario
         self._generation += 1
         self._set_busy(True)
+        self._pool.clear()  # texts queued behind a slow one are stale now: only the newest is analysed
         self._pool.start(_AnalysisJob(text, self._generation, self.finished.emit))
 
     def _apply(self, result: object, generation: int) -> None:
