@@ -310,6 +310,9 @@ REFUSALS: list[tuple[str, str, int | None]] = [
     ("x // 2", "'//'", 2),
     ("x $ 2", "'$'", 2),
     ("x² + ½", "'½'", 5),
+    ("\u202ex - y", "U+202E, a mark that changes the order text is shown in", 0),  # shown as "y - x"
+    ("x\u2067 + 2y", "the box would show another formula than the one used", 1),
+    ("e\u0301 + x", "U+0301, a mark that combines with the character before it, is not allowed", 1),
     ("0x1F", "hexadecimal", 0),
     ("x + 0b101", "binary", 4),
     ("1j", "imaginary", 0),

@@ -284,6 +284,13 @@ _REFUSED_CHARACTERS = {
     "\\": "a backslash is not allowed in a formula",
     "_": "'_' is only allowed in a subscripted name like x_1",
 }
+# Characters that change the order text is shown in: the box would show one formula and compute another.
+_BIDI_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_REFUSED_CHARACTERS.update({
+    control: f"U+{ord(control):04X}, a mark that changes the order text is shown in, is not allowed in a formula "
+             "(the box would show another formula than the one used)"
+    for control in _BIDI_CONTROLS
+})
 
 
 class _Kind(enum.Enum):
@@ -327,6 +334,8 @@ def _normalise_character(character: str) -> str:
         return character
     if character in _LOOKALIKES:
         return _LOOKALIKES[character]
+    if character in _BIDI_CONTROLS:
+        return character  # refused by the tokenizer, with its position
     if character.isspace() or unicodedata.category(character) == "Cf":
         return " "
     folded = unicodedata.normalize("NFKC", character)
@@ -341,6 +350,8 @@ def _starts_number(source: str, position: int) -> bool:
 
 
 def _describe_character(character: str) -> str:
+    if unicodedata.combining(character):  # shown alone, it would sit on the quote mark
+        return f"U+{ord(character):04X}, a mark that combines with the character before it,"
     if character.isprintable():
         return f"'{character}'"
     return f"U+{ord(character):04X}"
