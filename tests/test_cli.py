@@ -216,3 +216,16 @@ def test_the_gradient_shown_on_converging_reads_below_the_tolerance(capsys) -> N
     """|∇f| = 9.9996e-7 at step 1 was shown as '1e-6 < 1e-6'."""
     assert main(["descend", "x^2", "--start", "x=9.9996e-7", "--lr", "0.25"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "stop: converged at step 1 (|∇f| = 9.9996e-7 < 1e-6): a minimum"
+
+
+def test_output_read_only_in_part_ends_quietly() -> None:
+    """`gradviz descend … | head -1` printed a BrokenPipeError traceback."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "gradviz", "descend", "x^2", "--start", "x=1", "--lr", "1e-4", "--steps", "5000"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline().split()[:2] == [b"k", b"x"]
+    process.stdout.close()  # the reader goes, as head does, while 5000 rows are still to come
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 141 and b"Traceback" not in err, err
