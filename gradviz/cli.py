@@ -113,6 +113,8 @@ def run_derive(args: argparse.Namespace) -> int:
     if args.at is not None:
         point = np.array(_point_for(formula.variables, parse_assignments(args.at, "--at"), "--at"), dtype=float)
         value, gradient = analysis.compiled.value_and_gradient(point)
+        if not math.isfinite(value):  # no value, no slope: ln(−1 − x²)'s formal 2x/(x² + 1) is no derivative of it
+            gradient = np.full_like(gradient, np.nan)
     if args.json:
         document: dict[str, Any] = {
             "formula": str(formula.expr),
@@ -177,7 +179,7 @@ def run_critical(args: argparse.Namespace) -> int:
         print(json.dumps({
             "formula": str(analysis.formula.expr), "ranges": {name: [-args.within, args.within] for name in axes},
             "held": fixed, "complete": critical.complete, "left_out": critical.left_out, "on_lines": critical.on_lines,
-            "everywhere": critical.everywhere,
+            "everywhere": critical.everywhere, "undefined": critical.undefined,
             "points": [{"kind": point.kind, "at": dict(zip(axes, point.point, strict=True)),
                         "value": _json_number(point.value)} for point in critical.points],
         }, ensure_ascii=False))

@@ -29,7 +29,9 @@ def test_derive_at_a_point_where_f_is_undefined_says_so(capsys: pytest.CaptureFi
     """1/x at 0 printed f = ∞ (it has no value there; the JSON says null)."""
     code, out, _ = run_cli(capsys, "derive", "1/x + y", "--at", "x=0,y=1")
     assert code == 0 and out.splitlines()[3:] == ["at (x, y) = (0, 1):", "  f = undefined", "  ∂f/∂x = undefined",
-                                                  "  ∂f/∂y = 1", "  |∇f| = undefined"]
+                                                  "  ∂f/∂y = undefined", "  |∇f| = undefined"]
+    code, out, _ = run_cli(capsys, "derive", "ln(-1 - x^2)", "--at", "x=1")  # no value, so no slope either
+    assert out.splitlines()[3:] == ["  f = undefined", "  ∂f/∂x = undefined", "  |∇f| = undefined"]
     code, out, _ = run_cli(capsys, "derive", "sqrt(x)", "--at", "x=4")
     assert out.splitlines()[2:4] == ["at x = 4:", "  f = 2"]  # one variable: no brackets
 

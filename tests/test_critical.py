@@ -123,6 +123,15 @@ def test_a_field_that_does_not_change_says_nabla_f_is_zero_everywhere() -> None:
     assert not found("x*y*z", fixed={"z": 1.0}, axes=("x", "y")).everywhere
 
 
+def test_where_f_is_undefined_everywhere_there_is_nothing_to_find() -> None:
+    """ln(−1 − x²) said "∇f = 0 nowhere here", though its formal derivative 2x/(x² + 1) is 0 at x = 0."""
+    for text in ("ln(-1 - x^2)", "log(x) + log(-x) + y"):
+        critical = found(text)
+        assert critical.undefined and critical.points == () and critical.complete, text
+        assert critical_count(critical) == ("f is undefined everywhere in the plotted ranges: there are no critical "
+                                             "points to find.")
+
+
 def test_held_variables_stay_at_their_values() -> None:
     critical = found("(x - z)^2 + (y + 2z)^2 + z", fixed={"z": 0.5}, axes=("x", "y"))
     assert [(point.kind, *np.round(point.point, 9), point.value) for point in critical.points] == [

@@ -46,6 +46,7 @@ class CriticalPoints:
     left_out: str = ""  # why not every one was looked for (TOO_MANY, TOO_SLOW), "" if every one was
     on_lines: bool = False  # ∇f = 0 all along a line too (a valley floor, a ridge): those are not points to mark
     everywhere: bool = False  # ∇f = 0 at every grid point: f does not change in the plotted ranges
+    undefined: bool = False  # f has no finite value at any grid point: there is nothing to look for
     axes: tuple[str, ...] = ()  # the plotted variables, along which the partials are 0
     held: tuple[tuple[str, float], ...] = ()  # the held variables and their values: the points are the slice's
 
@@ -87,6 +88,8 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
     plotted = [compiled.variables.index(name) for name in domain.variables]
     base = np.array([domain.fixed.get(name, 0.0) for name in compiled.variables], dtype=np.float64)
     cells = np.array([(high - low) / (domain.resolution - 1) for low, high in domain.ranges])
+    if not np.isfinite(field.values).any():  # ln(−1 − x²): no value, so no slope, anywhere
+        return CriticalPoints((), undefined=True, axes=domain.variables, held=held)
     with np.errstate(over="ignore"):  # |∇f|² past the largest float is inf: never a guess
         squares = sum(np.square(component) for component in field.gradient)
         finite = squares[np.isfinite(squares)]
@@ -283,6 +286,8 @@ def critical_count(critical: CriticalPoints, verb: str = "Marked") -> str:
     """What is marked (or found: the verb), in words: "Marked 2 minima and a saddle point: where ∇f = 0." """
     points, zero, of_the_slice = critical.points, critical.zero_condition(), critical.of_the_slice()
     along = f"{zero} along a whole line here (a valley floor or a ridge), not at single points"
+    if critical.undefined:
+        return "f is undefined everywhere in the plotted ranges: there are no critical points to find."
     if critical.everywhere:
         return f"{zero} everywhere here: f does not change in the plotted ranges, so no point stands out."
     if not points:
