@@ -185,3 +185,19 @@ def test_expression_with_foreign_symbols_is_rejected() -> None:
     plain_x = sympy.Symbol("x")  # not real: a parser bug, not a user error
     with pytest.raises(ValueError, match="not its variables"):
         differentiate(Formula(text="x", expr=plain_x, variables=("x",)))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("sqrt(-1 - x^2)", "∂f/∂x is not a real number (it has i in it)"),  # it showed ∂f/∂x = ix/√(x² + 1)
+        ("(-1)^x + y", "∂f/∂x is not a real number"),  # (−1)^x·iπ
+        ("0^x + y^2", "∂f/∂x has no value anywhere"),  # ∂f/∂x = nan: no run could start anywhere
+    ],
+)
+def test_a_formula_whose_slope_is_no_real_number_is_refused(text: str, message: str) -> None:
+    from gradviz.core.analysis import analyze_in_process
+
+    with pytest.raises(FormulaError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        analyze_in_process(text)
+    assert analyze_in_process("sqrt(-x) + y").derivatives.partials  # undefined for x > 0 only: kept

@@ -16,14 +16,14 @@ kinks, and the kink conventions for a formula that carries no notes of its own. 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy
 
 from gradviz.core.errors import FormulaError
 from gradviz.core.formula import Formula, ordered_terms
-from gradviz.core.notation import Spelling
+from gradviz.core.notation import Spelling, partial_label
 
 # Beyond this many operations a derivative is left as SymPy produced it: tidying is a nicety,
 # and its cost must stay bounded (SymPy's full ``simplify`` is never used, it can take seconds).
@@ -103,6 +103,7 @@ def differentiate(formula: Formula) -> Derivatives:
         notes = [note for note in notes if note not in (KINK_NOTE, ABS_NOTE)]
     for derivative in (*partials, *(entry for row in hessian for entry in row)):
         _check_clean(derivative)
+    _check_real(formula, partials)
     return Derivatives(
         formula=formula,
         partials=partials,
@@ -155,6 +156,22 @@ def _point_replacements(formula: Formula, point: Mapping[str, float]) -> dict[sy
         raise KeyError(f"no value given for {', '.join(missing)}")
     pairs = zip(formula.variables, formula.symbols, strict=True)
     return {symbol: sympy.sympify(point[name], strict=True) for name, symbol in pairs}  # numbers only, never text
+
+
+def _check_real(formula: Formula, partials: Sequence[sympy.Expr]) -> None:
+    """Refuse f, or a partial of it, that is no real number anywhere: i or NaN would be shown in its equation."""
+    name = formula.name
+    if formula.expr.has(sympy.I):
+        raise FormulaError(f"{name} is not a real number anywhere: it is i times a real number (a square root or "
+                           "power of a number that is negative everywhere)")
+    for symbol, partial in zip(formula.symbols, partials, strict=True):
+        label = partial_label(name, str(symbol))
+        if partial.has(sympy.I):
+            raise FormulaError(f"{label} is not a real number (it has i in it): {name} is real only at separate "
+                               "points, as (−1)^x is at whole numbers, or nowhere, as √(−1 − x²)")
+        if partial.has(sympy.nan, sympy.zoo):
+            raise FormulaError(f"{label} has no value anywhere (as for 0^x, whose slope cannot be worked out): write "
+                               f"{name} another way")
 
 
 def _drop_deltas(expr: sympy.Expr, notes: list[str]) -> sympy.Expr:
