@@ -363,6 +363,8 @@ REFUSALS: list[tuple[str, str, int | None]] = [
     ("0^-1 + x", "division by zero", 0),
     ("log(0) + x", "log(0) is undefined", 0),
     ("tan(pi/2) + x", "undefined", 0),
+    ("(w_1 - 1)^2 + (w₁ - 2)^2", "w1 and w_1 are two variables written alike, w₁", None),  # shown as f(w₁, w₁)
+    ("f(beta, β) = beta - β", "beta and β are two variables written alike, β", None),  # shown as β − β
 ]
 
 

@@ -85,7 +85,7 @@ from decimal import Decimal
 import sympy
 
 from gradviz.core.errors import FormulaError
-from gradviz.core.notation import Spelling
+from gradviz.core.notation import Spelling, unicode_name
 
 MAX_TEXT_LENGTH = 500
 MAX_TOKENS = 300
@@ -1284,6 +1284,17 @@ def _division_note(text: str, numerator: tuple[int, int], denominator: tuple[int
             "write the parentheses")
 
 
+def _check_distinct_names(variables: Sequence[str]) -> None:
+    """Refuse two variables that are written alike (w_1 and w1 are both w₁; beta and β are both β)."""
+    written: dict[str, str] = {}
+    for name in variables:
+        shown = unicode_name(name)
+        if shown in written:
+            raise FormulaError(f"{written[shown]} and {name} are two variables written alike, {shown}: "
+                               "spell them the same to mean one, or name them apart")
+        written[shown] = name
+
+
 def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     """Parse untrusted formula text into a Formula, or raise FormulaError."""
     if not isinstance(text, str):
@@ -1319,6 +1330,7 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
         order = tuple(sorted(parser.variables_used, key=_variable_sort_key))
     if not order:
         raise FormulaError("the formula has no variables: use letters like x and y")
+    _check_distinct_names(order)
 
     symbols = {name: sympy.Symbol(name, real=True) for name in order}
     builder = _Builder(text, symbols)
