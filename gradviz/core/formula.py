@@ -83,9 +83,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sympy
+from sympy.printing.pretty.pretty_symbology import pretty_symbol
 
 from gradviz.core.errors import FormulaError
-from gradviz.core.notation import Spelling, unicode_name
+from gradviz.core.notation import Spelling
 
 MAX_TEXT_LENGTH = 500
 MAX_TOKENS = 300
@@ -1288,7 +1289,7 @@ def _check_distinct_names(variables: Sequence[str]) -> None:
     """Refuse two variables that are written alike (w_1 and w1 are both w₁; beta and β are both β)."""
     written: dict[str, str] = {}
     for name in variables:
-        shown = unicode_name(name)
+        shown = pretty_symbol(name)  # as the printers write it, from the name alone (no expression is made)
         if shown in written:
             raise FormulaError(f"{written[shown]} and {name} are two variables written alike, {shown}: "
                                "spell them the same to mean one, or name them apart")
