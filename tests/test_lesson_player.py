@@ -132,6 +132,58 @@ def test_a_lesson_file_opens_from_the_file_menu(make_main_window, lesson_file) -
     assert window.current_path is None, "Save never writes a scenario over a lesson file"
 
 
+def slow_analyses(monkeypatch, seconds: float) -> None:
+    """Make each formula the worker analyses take this long (a lesson of heavy formulas)."""
+    import time
+
+    from gradviz.core import analysis
+
+    real = analysis.analyze
+
+    def slow(text: str, *args: object, **kwargs: object):
+        time.sleep(seconds)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(analysis, "analyze", slow)
+
+
+def test_a_lesson_of_slow_formulas_is_checked_with_the_window_answering(make_main_window, lesson_file, qtbot,
+                                                                          monkeypatch) -> None:
+    """A lesson of 30 scenes whose formulas took 1.3 s each froze the window for 40 s while they were checked."""
+    from PySide6.QtCore import QTimer
+
+    window = make_main_window("bowl")
+    slow_analyses(monkeypatch, 0.15)
+    ticks: list[int] = []
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: ticks.append(1))
+    ticker.start(20)
+    assert window.open_file(lesson_file)
+    ticker.stop()
+    assert len(ticks) >= 10  # the window's events went on while its four scenes were checked
+    window.controller.wait()
+    assert window.lesson_player.lesson == shipped_lessons()[1]
+
+
+def test_checking_a_lesson_can_be_cancelled(make_main_window, lesson_file, monkeypatch) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    window = make_main_window("bowl")
+    slow_analyses(monkeypatch, 0.3)
+
+    def cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QProgressDialog):
+            dialog.cancel()
+        else:
+            QTimer.singleShot(50, cancel)
+
+    QTimer.singleShot(50, cancel)
+    assert not window.open_file(lesson_file)
+    assert window.lesson_player.lesson is None and window.session.analysis.formula.text == "f(x, y) = x^2 + y^2"
+
+
 def test_a_lesson_file_opens_from_the_command_line(launched, lesson_file) -> None:
     window = launched(*document_to_open(argparse.Namespace(file=str(lesson_file), preset=None)))
     assert window.lesson_player.lesson == shipped_lessons()[1]

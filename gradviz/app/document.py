@@ -9,11 +9,12 @@ to be saved on closing. Every state change is written to a recovery file a few s
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QProgressDialog
 
 from gradviz.app.recovery import RecoveryFile, orphaned_recoveries
 from gradviz.app.settings import app_settings, config_folder, remember
@@ -30,6 +31,8 @@ AUTOSAVE_MS = 3000
 MAX_RECENT = 8
 RECENT_KEY = "recent/files"
 RECOVERY_FOLDER = "recovery"
+CHECK_DIALOG_AFTER_MS = 400  # a file's formulas checked this quickly open without a progress dialog
+CHECK_POLL_SECONDS = 0.02  # how long the window waits for the check between two rounds of its events
 Choice = QMessageBox.StandardButton
 
 
@@ -125,7 +128,8 @@ class DocumentKeeper(QObject):
             return False
         try:
             document = load_scenario_or_lesson(path)
-            check_formulas(document)
+            if not self.check_formulas_answering(document, path.name):
+                return False  # cancelled: nothing changes
         except GradvizError as error:
             QMessageBox.warning(self._window, "Cannot open this file", f"{path.name} cannot be opened:\n\n{error}")
             if not path.exists():
@@ -133,6 +137,46 @@ class DocumentKeeper(QObject):
             return False
         self.show_document(document, path)
         return True
+
+    def check_formulas_answering(self, document: Scenario | Lesson, name: str) -> bool:
+        """check_formulas in a thread, the window answering, behind a progress dialog with Cancel; False if cancelled.
+
+        Each formula may take the worker's time limit: a lesson of 30 slow scenes froze the window for 40 s.
+        The dialog shows only if the check takes a moment; its error, if any, is raised here.
+        """
+        count = len(document.scenes) if isinstance(document, Lesson) else 1
+        checked, cancelled = [0], threading.Event()
+        outcome: list[bool | BaseException] = []
+
+        def going_on(done: int, _count: int) -> bool:
+            checked[0] = done
+            return not cancelled.is_set()
+
+        def check() -> None:
+            try:
+                outcome.append(check_formulas(document, going_on))
+            except BaseException as error:  # raised again on the window's thread
+                outcome.append(error)
+
+        thread = threading.Thread(target=check, name="check formulas", daemon=True)
+        thread.start()
+        dialog = QProgressDialog(f"Checking the formulas of {name}…", "Cancel", 0, count, self._window)
+        dialog.setWindowTitle("Opening")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(CHECK_DIALOG_AFTER_MS)
+        try:
+            while thread.is_alive():
+                thread.join(CHECK_POLL_SECONDS)
+                QApplication.processEvents()
+                dialog.setValue(checked[0])
+                if dialog.wasCanceled():
+                    cancelled.set()  # the thread ends after the formula it is on; its outcome is not wanted
+                    return False
+        finally:
+            dialog.close()
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
 
     def show_document(self, document: Scenario | Lesson, path: Path) -> None:
         """Show a loaded and checked scenario or lesson that came from `path`."""

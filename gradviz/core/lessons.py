@@ -7,6 +7,7 @@ formulas as text; check_formulas runs each through the safe parser before anythi
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -108,11 +109,12 @@ def load_scenario_or_lesson(path: str | os.PathLike[str]) -> Scenario | Lesson:
     return scenario_from_dict(data)
 
 
-def check_formulas(document: Scenario | Lesson) -> None:
+def check_formulas(document: Scenario | Lesson, going_on: Callable[[int, int], bool] | None = None) -> bool:
     """Check every formula of a scenario or lesson; raise ScenarioError naming the first that cannot be used.
 
     The formulas come from files made elsewhere, so they are analysed in the killable worker, within its time
-    limit, never parsed in this process.
+    limit, never parsed in this process. going_on(checked, count) is asked before each; if it says no, the check
+    stops there and returns False (a window's Cancel), else it returns True once every formula is checked.
     """
     from gradviz.core.analysis import analyze
 
@@ -120,11 +122,14 @@ def check_formulas(document: Scenario | Lesson) -> None:
         named = [("formula", document)]
     else:
         named = [(f"scene {index + 1}", scene.scenario) for index, scene in enumerate(document.scenes)]
-    for where, scenario in named:
+    for checked, (where, scenario) in enumerate(named):
+        if going_on is not None and not going_on(checked, len(named)):
+            return False
         try:
             check_scenario_variables(scenario, analyze(scenario.formula).formula.variables)
         except FormulaError as error:
             raise ScenarioError(f"{where}: {error}") from None
+    return True
 
 
 def save_lesson(lesson: Lesson, path: str | os.PathLike[str]) -> None:
