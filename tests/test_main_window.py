@@ -1285,3 +1285,14 @@ def test_many_partials_go_into_columns_and_leave_the_views_their_room(make_main_
     assert text.count("<tr><td style") == 3, "seven partials in three rows"
     assert area.sizeHint().height() <= stacked * 1.1
     assert text.count("∂") == 2 * 7, "every partial, once"
+
+
+def test_values_near_the_largest_float_are_drawn_without_overflowing(make_main_window) -> None:
+    """Heights and slopes about 1e304 overflowed in the colour table, the arrows' lengths and the level lines' check
+    (warnings here are errors): a product of fourteen 20th powers reaches them."""
+    window = make_main_window("bowl")
+    formula = "*".join(f"(x + {i}y + {i})^20" for i in range(1, 15))
+    window.session.set_analysis(analyze(formula, timeout=30.0))
+    assert np.nanmax(window.session.field.values) > 1e300
+    for view in (window.surface_view, window.contour_view):
+        assert view.grab().width() > 0

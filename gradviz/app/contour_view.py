@@ -453,9 +453,10 @@ class GradientArrowItem(pg.GraphicsObject):
         linear = np.array([[transform.m11(), transform.m21()], [transform.m12(), transform.m22()]])
         offset = np.array([transform.dx(), transform.dy()])
         centres = self._points @ linear.T + offset
-        screen_vectors = (self._sign * self._vectors) @ linear.T
+        vectors = self._vectors / largest_finite(self._vectors)  # ∇f near 1e300 would overflow: only ratios count
+        screen_vectors = (self._sign * vectors) @ linear.T
         screen_lengths = np.linalg.norm(screen_vectors, axis=1)
-        magnitudes = np.linalg.norm(self._vectors, axis=1)
+        magnitudes = np.linalg.norm(vectors, axis=1)
         reference = float(np.percentile(magnitudes, 90)) if magnitudes.size else 0.0
         cell_pixels = np.linalg.norm(np.array(self._cell) * np.abs(np.diag(linear))) / math.sqrt(2.0)
         relative = magnitudes / max(reference, 1e-300)
@@ -1083,6 +1084,13 @@ class ProbeTextItem(ViewOverlayItem):
         candidates = [(x, y) for x in (left + margin, right - margin - width)
                       for y in (top + margin, bottom - margin - height)]
         return QtCore.QPointF(*max(candidates, key=preference))
+
+
+def largest_finite(values: np.ndarray) -> float:
+    """The largest finite |value| (1 if there is none, or it is 0): a scale that keeps arithmetic on them finite."""
+    finite = np.abs(values[np.isfinite(values)])
+    largest = float(finite.max()) if finite.size else 0.0
+    return largest if largest > 0.0 else 1.0
 
 
 class ColourBar(pg.PlotItem):

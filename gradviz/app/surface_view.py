@@ -1596,7 +1596,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             self.mesh_item.set_colormap(self._lut)
             return
         lo, hi = self._mapping.z_range
-        heights = lo + (hi - lo) * (np.arange(COLOUR_TABLE_SIZE) + 0.5) / COLOUR_TABLE_SIZE
+        shares = (np.arange(COLOUR_TABLE_SIZE) + 0.5) / COLOUR_TABLE_SIZE
+        heights = lo * (1.0 - shares) + hi * shares  # hi − lo may be past the largest float
         fractions = self._colour_levels.fractions(heights)
         self.mesh_item.set_colormap(self._lut[np.rint(fractions * (len(self._lut) - 1)).astype(np.intp)])
 

@@ -424,7 +424,9 @@ def unjoined_neighbours(values: np.ndarray, low: float, high: float,
         first = [slice(None)] * values.ndim
         second = [slice(None)] * values.ndim
         first[axis], second[axis] = slice(None, -1), slice(1, None)
-        unjoined = np.zeros(np.diff(values, axis=axis).shape, dtype=bool)
+        pairs = list(values.shape)
+        pairs[axis] -= 1  # one per pair of neighbours along the axis (np.diff's shape, without subtracting inf)
+        unjoined = np.zeros(pairs, dtype=bool)
         if poles:
             unjoined |= (above[tuple(first)] & below[tuple(second)]) | (below[tuple(first)] & above[tuple(second)])
         if jumps:
