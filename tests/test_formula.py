@@ -475,6 +475,27 @@ def test_a_product_after_a_division_is_read_left_to_right_with_a_note_saying_so(
         assert parse(plain).notes == (), plain
 
 
+@pytest.mark.parametrize(
+    ("text", "expr", "note"),
+    [
+        ("e^2x", x * sympy.exp(2), "e^2x is read as (e^2)·x: for e^(2x) write the parentheses"),
+        ("2^-2x + y", x / 4 + y, "2^-2x is read as (2^-2)·x: for 2^(-2x) write the parentheses"),
+        ("x^1/2", x / 2, "x^1/2 is read as (x^1)/2: for x^(1/2) write the parentheses"),
+        ("x^-1/2", 1 / (2 * x), "x^-1/2 is read as (x^-1)/2: for x^(-1/2) write the parentheses"),
+    ],
+)
+def test_a_power_that_is_likely_meant_to_take_in_what_follows_gets_a_note(text: str, expr: sympy.Expr,
+                                                                          note: str) -> None:
+    """e^2x was read as x·e² and x^1/2 as x/2 without a word: students mean e^(2x) and √x."""
+    formula = parse(text)
+    assert formula.expr == expr and formula.notes == (note,)
+
+
+def test_a_power_followed_as_usual_gets_no_note() -> None:
+    for plain in ("x^2y + xy^2", "x^2/2", "e^(2x)", "e^2 x", "x^1.5/2", "3x^2 + 2xy + y^3", "2^x y"):
+        assert parse(plain).notes == (), plain
+
+
 def test_logarithms_to_base_10_and_2_are_the_natural_one_divided() -> None:
     """log10(x) was refused with 'did you mean log(10)?'."""
     assert parse("log10(x) + log2(y)").expr == sympy.log(x) / sympy.log(10) + sympy.log(y) / sympy.log(2)

@@ -672,6 +672,9 @@ class _Parser:
         # The first division a product follows without a sign ("x/2y", read (x/2)·y): the spans of its numerator,
         # its denominator and the factor after it, for a note
         self.division_then_product: tuple[tuple[int, int], tuple[int, int], tuple[int, int]] | None = None
+        # The first power of a number a factor or a division follows without a space ("e^2x", read (e^2)·x; "x^1/2",
+        # read (x^1)/2): the spans of its base, its exponent and what follows, and that operator, for a note
+        self.power_then_factor: tuple[tuple[int, int], tuple[int, int], tuple[int, int], str] | None = None
 
     # -- helpers
 
@@ -757,16 +760,36 @@ class _Parser:
             if self._at_operator("*", "/"):
                 operator = self._advance().text
                 right = self._unary()
+                shown = operator
             elif self._peek().kind in _IMPLICIT_FACTOR_STARTS or (
                     self._peek().kind is _Kind.BAR and not self._open_bars):  # 2|x|, |x||y|
-                operator = "*"
+                operator, shown = "*", "·"
                 right = self._power()
                 if isinstance(node, _Binary) and node.operator == "/" and self.division_then_product is None:
                     self.division_then_product = ((node.left.start, node.left.end), (node.right.start, node.right.end),
                                                   (right.start, right.end))
             else:
                 return node
+            self._note_power_then_factor(node, right, shown)
             node = _Binary(operator, node, right, node.start, right.end)
+
+    def _note_power_then_factor(self, left: _Node, right: _Node, operator: str) -> None:
+        """Keep the first unspaced power that is likely meant to take in what follows: e^2x, 2^-2x, x^1/2.
+
+        A constant raised to a number and a factor after it (e^2x: e^(2x) is the usual meaning), or a power of 1 or
+        −1 divided (x^1/2: √x is); not x^2y (x²y) or x^2/2 (x²/2), which mean what they are read as.
+        """
+        if self.power_then_factor is not None or operator == "*" or not isinstance(left, _Binary):
+            return
+        between = self._text[left.end:right.start]
+        exponent = left.right.operand if isinstance(left.right, _Unary) else left.right
+        if left.operator != "^" or not isinstance(exponent, _Number) or " " in between:
+            return
+        constant_base = isinstance(left.left, _Number) or (isinstance(left.left, _Name) and left.left.is_constant)
+        unit_power = exponent.value == 1
+        if (operator == "·" and constant_base) or (operator == "/" and unit_power):
+            self.power_then_factor = ((left.left.start, left.left.end), (left.right.start, left.right.end),
+                                      (right.start, right.end), operator)
 
     def _unary(self) -> _Node:
         if not self._at_operator("+", "-"):
@@ -1285,6 +1308,19 @@ def _division_note(text: str, numerator: tuple[int, int], denominator: tuple[int
             "write the parentheses")
 
 
+def _power_note(text: str, base: tuple[int, int], exponent: tuple[int, int], after: tuple[int, int],
+                operator: str) -> str:
+    """'e^2x is read as (e^2)·x: for e^(2x) write the parentheses' (or x^1/2, read (x^1)/2)."""
+    def typed(span: tuple[int, int]) -> str:
+        return text[span[0]:span[1]].strip()
+
+    lower, power, following = typed(base), typed(exponent), typed(after)
+    written = text[base[0]:after[1]].strip()
+    meant = f"{power}{following}" if operator == "·" else f"{power}/{following}"
+    return (f"{written} is read as ({lower}^{power}){operator}{following}: for {lower}^({meant}) write the "
+            "parentheses")
+
+
 def _check_distinct_names(variables: Sequence[str]) -> None:
     """Refuse two variables that are written alike (w_1 and w1 are both w₁; beta and β are both β)."""
     written: dict[str, str] = {}
@@ -1341,5 +1377,7 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     notes = _notes(parser.functions_used, expr)
     if parser.division_then_product is not None:
         notes += (_division_note(text, *parser.division_then_product),)
+    if parser.power_then_factor is not None:
+        notes += (_power_note(text, *parser.power_then_factor),)
     return Formula(text=text, expr=expr, variables=order, name=header.name, notes=notes,
                    typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals)
