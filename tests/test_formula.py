@@ -364,6 +364,8 @@ REFUSALS: list[tuple[str, str, int | None]] = [
     ("log(0) + x", "log(0) is undefined", 0),
     ("tan(pi/2) + x", "undefined", 0),
     ("(w_1 - 1)^2 + (w₁ - 2)^2", "w1 and w_1 are two variables written alike, w₁", None),  # shown as f(w₁, w₁)
+    ("x + oo", "'oo' (infinity) cannot be in a formula", 4),  # it was read as o·o
+    ("x*nan", "'nan' (not a number) cannot be in a formula", 2),  # and n·a·n
     ("f(beta, β) = beta - β", "beta and β are two variables written alike, β", None),  # shown as β − β
 ]
 
@@ -489,6 +491,13 @@ def test_a_power_that_is_likely_meant_to_take_in_what_follows_gets_a_note(text: 
     """e^2x was read as x·e² and x^1/2 as x/2 without a word: students mean e^(2x) and √x."""
     formula = parse(text)
     assert formula.expr == expr and formula.notes == (note,)
+
+
+def test_other_programs_constants_are_variables_here_and_a_note_says_so() -> None:
+    """E^x made E a variable without a word: ∂f/∂x = E^x·ln(E)."""
+    assert parse("E^x").notes == ("E is a variable here: Euler's number is e",)
+    assert parse("I x + y").notes == ("I is a variable here: a formula has no imaginary numbers",)
+    assert parse("f(E, x) = E x").notes == ()  # named in the header: meant as a variable
 
 
 def test_a_power_followed_as_usual_gets_no_note() -> None:

@@ -193,6 +193,16 @@ _INSTEAD: dict[str, str] = {
     "expm1": "write exp(x) - 1 for expm1(x)",
 }
 CONSTANT_NAMES: tuple[str, ...] = ("pi", "π", "e")
+# Other programs' names for numbers a formula cannot hold: read as products of letters they would mislead
+_NOT_NUMBERS: dict[str, str] = {
+    "oo": "infinity", "inf": "infinity", "Inf": "infinity", "nan": "not a number", "NaN": "not a number",
+    "zoo": "complex infinity",
+}
+# Other programs' names for constants, which are variables here: a note says so
+_LOOKALIKE_CONSTANTS: dict[str, str] = {
+    "E": "E is a variable here: Euler's number is e",
+    "I": "I is a variable here: a formula has no imaginary numbers",
+}
 
 _CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "π": sympy.pi, "e": sympy.E}
 
@@ -675,6 +685,7 @@ class _Parser:
         # The first power of a number a factor or a division follows without a space ("e^2x", read (e^2)·x; "x^1/2",
         # read (x^1)/2): the spans of its base, its exponent and what follows, and that operator, for a note
         self.power_then_factor: tuple[tuple[int, int], tuple[int, int], tuple[int, int], str] | None = None
+        self.lookalike_notes: list[str] = []  # "E is a variable here: Euler's number is e"
 
     # -- helpers
 
@@ -881,6 +892,11 @@ class _Parser:
             return [_Name(name, True, token.start, token.end)]
         if name in _INSTEAD:
             raise FormulaError(f"unknown function '{self._spelling(token)}': {_INSTEAD[name]}", token.start, token.end)
+        if name in _NOT_NUMBERS:
+            raise FormulaError(f"'{self._spelling(token)}' ({_NOT_NUMBERS[name]}) cannot be in a formula: f must have "
+                               "finite values", token.start, token.end)
+        if name in _LOOKALIKE_CONSTANTS and _LOOKALIKE_CONSTANTS[name] not in self.lookalike_notes:
+            self.lookalike_notes.append(_LOOKALIKE_CONSTANTS[name])
         return [
             _Name(piece, True, start, end) if piece in _CONSTANTS else self._variable(piece, start, end)
             for piece, start, end in self._split_word(token)
@@ -1379,5 +1395,6 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
         notes += (_division_note(text, *parser.division_then_product),)
     if parser.power_then_factor is not None:
         notes += (_power_note(text, *parser.power_then_factor),)
+    notes += tuple(parser.lookalike_notes)
     return Formula(text=text, expr=expr, variables=order, name=header.name, notes=notes,
                    typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals)
