@@ -365,6 +365,13 @@ REFUSALS: list[tuple[str, str, int | None]] = [
     ("tan(pi/2) + x", "undefined", 0),
     ("(w_1 - 1)^2 + (w₁ - 2)^2", "w1 and w_1 are two variables written alike, w₁", None),  # shown as f(w₁, w₁)
     ("x + oo", "'oo' (infinity) cannot be in a formula", 4),  # it was read as o·o
+    ("asinh(x)", "unknown function 'asinh': write ln(x + sqrt(x^2 + 1))", 0),  # it said "did you mean asin(h)?"
+    ("logistic(x)", "write sigmoid(x) for the logistic function", 0),  # "log(istic)?"
+    ("tanh2(x)", "unknown function 'tanh2'", 0),  # "tanh(2)?"
+    ("expand((x + y)^2)", "unknown function 'expand'", 0),  # "exp(and)?"
+    ("sin2x", "did you mean sin(2x)?", 0),  # "sin(2)?"
+    ("sin⁻¹(x)", "for the inverse function write asin(…)", 3),
+    ("cos^-1(x)", "for the inverse function write acos(…)", 4),
     ("x*nan", "'nan' (not a number) cannot be in a formula", 2),  # and n·a·n
     ("f(beta, β) = beta - β", "beta and β are two variables written alike, β", None),  # shown as β − β
 ]

@@ -191,6 +191,21 @@ _INSTEAD: dict[str, str] = {
     "arctan2": "write atan(y/x) for arctan2(y, x) (the same angle where x > 0)",
     "exp2": "write 2^x for exp2(x)",
     "expm1": "write exp(x) - 1 for expm1(x)",
+    "exp10": "write 10^x for exp10(x)",
+    "asinh": "write ln(x + sqrt(x^2 + 1)) for asinh(x)",
+    "arsinh": "write ln(x + sqrt(x^2 + 1)) for arsinh(x)",
+    "arcsinh": "write ln(x + sqrt(x^2 + 1)) for arcsinh(x)",
+    "acosh": "write ln(x + sqrt(x^2 - 1)) for acosh(x)",
+    "arcosh": "write ln(x + sqrt(x^2 - 1)) for arcosh(x)",
+    "arccosh": "write ln(x + sqrt(x^2 - 1)) for arccosh(x)",
+    "atanh": "write ln((1 + x)/(1 - x))/2 for atanh(x)",
+    "artanh": "write ln((1 + x)/(1 - x))/2 for artanh(x)",
+    "arctanh": "write ln((1 + x)/(1 - x))/2 for arctanh(x)",
+    "sinc": "write sin(x)/x for sinc(x)",
+    "sine": "write sin(x)",
+    "cosine": "write cos(x)",
+    "tangent": "write tan(x)",
+    "logistic": "write sigmoid(x) for the logistic function",
 }
 CONSTANT_NAMES: tuple[str, ...] = ("pi", "π", "e")
 # Other programs' names for numbers a formula cannot hold: read as products of letters they would mislead
@@ -634,6 +649,13 @@ def _number_value(token: _Token, spelling: str) -> sympy.Rational | sympy.Float:
     return sympy.Float(literal, MAX_SIGNIFICANT_DIGITS)
 
 
+def _is_minus_one(node: _Node) -> bool:
+    """Whether a node is −1, written -1 or ⁻¹ (sin⁻¹, the inverse function's notation)."""
+    if isinstance(node, _Unary) and node.sign == "-":
+        return isinstance(node.operand, _Number) and node.operand.value == 1
+    return isinstance(node, _Number) and node.value == -1
+
+
 def _embedded_name(letters: str) -> tuple[str, int] | None:
     """The longest function or constant name inside ``letters`` (any case), with its index."""
     lowered = letters.lower()
@@ -919,7 +941,14 @@ class _Parser:
             greek = _GREEK_LETTERS[letters.lower()]
             raise FormulaError(f"unknown name '{spelling}': type {greek} for the Greek letter", token.start, token.end)
         embedded = _embedded_name(letters)
+        following = self._peek()
         if embedded is not None:
+            name_in_it, index = embedded
+            if following.kind is _Kind.OPEN and (suffix or index + len(name_in_it) < len(letters)):
+                # tanh2(x), expand(…): a call of a function gradviz does not have, not tanh(2) or exp(and)
+                raise FormulaError(f"unknown function '{spelling}'", token.start, token.end)
+            if following.kind is _Kind.WORD and following.start == token.end and suffix.isdigit():
+                suffix += following.text  # sin2x: sin(2x), not sin(2)
             suggestion = _suggest(letters, suffix, *embedded)
             raise FormulaError(f"unknown name '{spelling}' — did you mean {suggestion}?", token.start, token.end)
         if len(letters) > 1 and self._peek().kind is _Kind.OPEN:
@@ -958,9 +987,11 @@ class _Parser:
             while isinstance(exponent, _Group):
                 exponent = exponent.inner
             if not (isinstance(exponent, _Number) and exponent.value.is_Integer and exponent.value > 0):
+                inverse = f"a{function}" if f"a{function}" in _FUNCTIONS else None
+                hint = f" (for the inverse function write {inverse}(…))" if inverse and _is_minus_one(exponent) else ""
                 raise FormulaError(
                     f"only a positive whole power can be written as {function}^2(…); "
-                    f"write 1/{function}(…) or {function}(…)^p instead",
+                    f"write 1/{function}(…) or {function}(…)^p instead{hint}",
                     power.start,
                     power.end,
                 )
