@@ -38,13 +38,17 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_assignments(text: str, option: str) -> dict[str, float]:
     """Parse 'x=1,y=2' into {'x': 1.0, 'y': 2.0}."""
+    from gradviz.core.formula import variable_name
+
     values: dict[str, float] = {}
     for part in text.split(","):
         name, sep, value = part.partition("=")
-        name = name.strip()
+        name = variable_name(name.strip())  # w₁ as the formula reads it: w1
         if not sep or not name:
             raise CommandLineError(f"{option} expects name=value pairs separated by commas, like x=1,y=2; got '{text}'")
         try:
+            if "_" in value:  # Python reads 1_000, a formula does not
+                raise ValueError(value)
             number = float(value.strip().replace("−", "-"))
         except ValueError:
             raise CommandLineError(f"{option}: '{value.strip()}' is not a number (for {name})") from None

@@ -36,6 +36,12 @@ def test_derive_at_a_point_where_f_is_undefined_says_so(capsys: pytest.CaptureFi
     assert out.splitlines()[2:4] == ["at x = 4:", "  f = 2"]  # one variable: no brackets
 
 
+def test_a_point_names_its_variables_as_the_formula_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """--at w₁=3 was refused: "'w₁' is not a variable of the formula (w1)"."""
+    code, out, _ = run_cli(capsys, "derive", "w₁^2 + w2", "--at", "w₁=3,w₂=1")
+    assert code == 0 and "  f = 10" in out.splitlines()
+
+
 def test_derive_json_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "derive", "3x^2 + 2xy + y^3", "--at", "x=1,y=2", "--json")
     assert code == 0
@@ -171,6 +177,7 @@ def test_descend_hold_is_checked(capsys: pytest.CaptureFixture[str], args: list[
         (["derive", "x^2", "--json", "--latex"], "not allowed with"),
         (["descend", "(w-3)^2", "--start", "w=0", "--lr", "-1"], "learning rate"),
         (["descend", "(w-3)^2", "--start", "q=0"], "'q' is not a variable"),
+        (["derive", "x^2", "--at", "x=1_000"], "'1_000' is not a number"),  # Python's float took it, a formula not
         (["descend", "(w-3)^2"], "--start"),
         (["descend", "x^2", "--start", "x=1", "--optimizer", "sgd"], "invalid choice"),
         (["critical", "x^2", "--within", "0"], "--within must be between 0.001 and 1000000, not 0"),

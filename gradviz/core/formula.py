@@ -1368,6 +1368,15 @@ def _power_note(text: str, base: tuple[int, int], exponent: tuple[int, int], aft
             "parentheses")
 
 
+def variable_name(text: str) -> str:
+    """The variable a name typed outside a formula stands for, read as a formula reads it (w₁ is w1); else the text."""
+    try:
+        tokens = _Tokenizer(text).run()
+    except FormulaError:
+        return text
+    return tokens[0].text if len(tokens) == 2 and tokens[0].kind is _Kind.WORD else text
+
+
 def _check_distinct_names(variables: Sequence[str]) -> None:
     """Refuse two variables that are written alike (w_1 and w1 are both w₁; beta and β are both β)."""
     written: dict[str, str] = {}
