@@ -171,9 +171,15 @@ def test_overflow_gives_inf_without_warnings() -> None:
     assert gradient[0] == np.inf
 
 
-def test_complex_results_count_as_undefined() -> None:
+def test_complex_results_count_as_undefined(monkeypatch) -> None:
+    """The compiled code's own guard: differentiate refuses such a formula before it gets here."""
+    from gradviz.core import calculus
+
     x = sympy.Symbol("x", real=True)
     formula = Formula(text="x + i", expr=x + sympy.I * sympy.Max(0, x), variables=("x",))
+    with pytest.raises(FormulaError, match="not a real number"):
+        differentiate(formula)
+    monkeypatch.setattr(calculus, "_check_real", lambda *_args: None)
     compiled = compile_formula(differentiate(formula))
     assert not compiled.source.float_safe  # Python's complex arithmetic is not NumPy's
     assert np.isnan(compiled.value_and_gradient([1.0])[0])

@@ -164,7 +164,7 @@ def test_the_status_bar_takes_back_a_refusal_that_no_longer_holds(make_main_wind
     """A run that could not start, or a formula not used, is no longer reported once the next one works."""
     window = make_main_window("bowl")
     status = window.statusBar()
-    type_formula(window, qtbot, "sqrt(-x^2 - y^2)")
+    type_formula(window, qtbot, "sqrt(1 - x^2 - y^2)")  # the run's start lies outside the disk
     window.session.wait_for_runs()
     assert status.currentMessage().startswith("The run cannot start")
     type_formula(window, qtbot, "log(x) + y")
