@@ -155,6 +155,7 @@ def run_derive(args: argparse.Namespace) -> int:
 
 CLI_TIME_LIMIT = 30.0  # seconds for the critical points: no window waits on the command line
 MIN_WITHIN, MAX_WITHIN = 1e-3, 1e6  # critical --within: the search's half-width
+LONG_VIDEO_SECONDS = 300.0  # an export longer than this says so before it starts, and how to shorten it
 
 
 def run_critical(args: argparse.Namespace) -> int:
@@ -474,10 +475,34 @@ class _Interruption:
         return 128 + self.signal_number
 
 
+def _warn_if_long(session: Any, options: Any, out: str) -> None:
+    """Say up front what a long video will be, and how to shorten it (100,000 steps made an 18-minute MP4 unasked)."""
+    from dataclasses import replace
+
+    from gradviz.app.exporter import frame_count
+    from gradviz.export.writers import is_folder_path
+
+    plays = not is_folder_path(out)
+    frames = frame_count(session, options, plays)
+    seconds = frames / options.fps
+    if seconds <= LONG_VIDEO_SECONDS:
+        return
+    steps = session.last_step
+    fitting = max(2, math.ceil(steps / (LONG_VIDEO_SECONDS * options.fps)))
+    fewer = frame_count(session, replace(options, steps_per_frame=fitting), plays)
+
+    def told(count: int) -> str:
+        return f"{count:,} frames, {count / options.fps / 60:.1f} minutes" if plays else f"{count:,} PNG files"
+
+    print(f"gradviz: {steps:,} steps make {told(frames)}; --steps-per-frame {fitting} shows one step in {fitting}: "
+          f"{told(fewer)}", file=sys.stderr)
+
+
 def _export_video_interruptibly(session: Any, options: Any, out: str) -> int:
     """Export a video, stopping at the next frame on SIGINT or SIGTERM with its partial output removed."""
     from gradviz.app.exporter import export_video
 
+    _warn_if_long(session, options, out)
     progress = _ProgressLine(sys.stderr)
 
     def report(done: int, total: int) -> None:

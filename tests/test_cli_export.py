@@ -258,3 +258,17 @@ def test_a_lesson_without_a_fitting_scene_is_refused(tmp_path, capsys, args, mes
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_long_video_says_so_before_it_starts(tmp_path, capsys, monkeypatch) -> None:
+    """100,000 steps made an 18-minute MP4 without a word; now the length and how to shorten it come first."""
+    import gradviz.cli as cli
+
+    monkeypatch.setattr(cli, "LONG_VIDEO_SECONDS", 1.0)  # as if 30 frames were long: the test stays quick
+    assert export("--preset", "bowl", "--steps", "40", *SMALL, "--fps", "10", "--hold", "0",
+                  "--out", str(tmp_path / "long.mp4")) == 0
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first == "gradviz: 40 steps make 41 frames, 0.1 minutes; --steps-per-frame 4 shows one step in 4: 11 frames, " \
+                    "0.0 minutes"
+    assert export("--preset", "bowl", "--steps", "5", *SMALL, "--hold", "0", "--out", str(tmp_path / "short.mp4")) == 0
+    assert "--steps-per-frame" not in capsys.readouterr().err
