@@ -268,7 +268,7 @@ def test_a_long_video_says_so_before_it_starts(tmp_path, capsys, monkeypatch) ->
     assert export("--preset", "bowl", "--steps", "40", *SMALL, "--fps", "10", "--hold", "0",
                   "--out", str(tmp_path / "long.mp4")) == 0
     first = capsys.readouterr().err.splitlines()[0]
-    assert first == "gradviz: 40 steps make 41 frames, 0.1 minutes; --steps-per-frame 4 shows one step in 4: 11 frames, " \
-                    "0.0 minutes"
+    assert first == ("gradviz: 40 steps make 41 frames, 0.1 minutes; --steps-per-frame 4 shows one step in 4: "
+                     "11 frames, 0.0 minutes")
     assert export("--preset", "bowl", "--steps", "5", *SMALL, "--hold", "0", "--out", str(tmp_path / "short.mp4")) == 0
     assert "--steps-per-frame" not in capsys.readouterr().err
