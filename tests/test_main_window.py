@@ -687,6 +687,21 @@ def test_layout_is_remembered(make_main_window, qtbot) -> None:
     assert again_sizes[0] / sum(again_sizes) == pytest.approx(sizes[0] / sum(sizes), abs=0.01)
 
 
+@pytest.mark.parametrize("damage", [{"window/state": "abc"}, {"window/state": ""}, {"window/geometry": "12"},
+                                    {"window/main_splitter": "12", "window/view_splitter": 7}])
+def test_a_damaged_layout_in_the_settings_is_ignored(make_main_window, damage) -> None:
+    """state=abc in gradviz.ini crashed the app at every launch (a str given to restoreState in showEvent)."""
+    from gradviz.app.settings import app_settings
+
+    make_main_window("bowl").close()  # a real layout saved first
+    settings = app_settings()
+    for key, value in damage.items():
+        settings.setValue(key, value)
+    settings.sync()
+    window = make_main_window(None)
+    assert window.isVisible() and window.width() > 0 and window.view_splitter.sizes()[0] > 0
+
+
 def test_a_run_that_cannot_start_says_so(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     type_formula(window, qtbot, "log(x) + y^2")

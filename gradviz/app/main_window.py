@@ -25,7 +25,7 @@ from gradviz.app.presenters import ContourPresenter, SurfacePresenter
 from gradviz.app.probe_presenter import ProbePresenter
 from gradviz.app.run_progress import RunProgress
 from gradviz.app.run_scheduler import SlicedRunScheduler
-from gradviz.app.settings import app_settings
+from gradviz.app.settings import app_settings, saved_bytes
 from gradviz.app.shortcuts_help import ShortcutsDialog
 from gradviz.app.single_repaint import SingleRepaint
 from gradviz.app.status_bar import ElidingStatusBar
@@ -471,15 +471,13 @@ class MainWindow(QMainWindow):
 
     # ----- layout memory -------------------------------------------------------------------------------------
     def _restore_layout(self) -> None:
-        settings = app_settings()
-        geometry = settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
+        """The window's remembered size and splitters; what the settings file holds that Qt cannot read is ignored."""
+        geometry = saved_bytes("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1600, 1000)
-        self._pending_dock_state = settings.value("window/state")
+        self._pending_dock_state = saved_bytes("window/state")
         for splitter in (self.main_splitter, self.view_splitter):
-            state = settings.value(f"window/{splitter.objectName()}")
+            state = saved_bytes(f"window/{splitter.objectName()}")
             if state is not None:
                 splitter.restoreState(state)
 
@@ -487,9 +485,8 @@ class MainWindow(QMainWindow):
         """Restore toolbars and docks once the window exists on screen (tabbed docks misplace their tabs before)."""
         super().showEvent(event)
         state, self._pending_dock_state = getattr(self, "_pending_dock_state", None), None
-        if state is not None:
-            self.restoreState(state)
-        elif not getattr(self, "_dock_column_shared", False):  # first launch: split the docks at the real height
+        restored = state is not None and self.restoreState(state)
+        if not restored and not getattr(self, "_dock_column_shared", False):  # first launch: split the docks
             share_dock_column(self, self.teaching_docks.docks)
         self._dock_column_shared = True
 

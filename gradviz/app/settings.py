@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 
 def app_settings() -> QSettings:
@@ -30,3 +30,13 @@ def config_folder() -> Path:
         return Path(folder)
     settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "gradviz", "gradviz")
     return Path(settings.fileName()).parent
+
+
+def saved_bytes(key: str) -> QByteArray | None:
+    """A saved window layout (QByteArray), or None where the settings file holds none or something else.
+
+    A damaged settings file (state=abc) gave restoreState a str: a TypeError in showEvent, and a crash at every
+    launch until the file was found and deleted.
+    """
+    value = app_settings().value(key)
+    return value if isinstance(value, QByteArray) and not value.isEmpty() else None
