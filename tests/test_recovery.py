@@ -294,3 +294,29 @@ def test_a_file_dropped_on_the_window_opens(make_main_window, monkeypatch, tmp_p
     drag_and_drop(window, other, kept)
     assert "other.json cannot be opened" in dialogs.warnings[-1]
     assert window.session.analysis.formula.text == "f(x, y) = x^2 - y^2"
+
+
+def test_a_value_typed_without_enter_is_saved_and_asked_about(make_main_window, monkeypatch, qtbot, tmp_path) -> None:
+    """η typed and saved with Ctrl+S kept the old η in the file (the title said nothing was unsaved), and Ctrl+Q
+    quit without asking, the typed value lost: a value is taken in when saving or closing, as Enter would."""
+    from PySide6.QtTest import QTest
+
+    window = make_main_window("bowl")
+    dialogs = Dialogs(monkeypatch, Choice.Cancel)
+    path = tmp_path / "typed.gradviz.json"
+    window.current_path = path
+    assert window.save()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    box = window.stepper.lr_edit
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    box.selectAll()
+    QTest.keyClicks(box, "0.045")
+    assert window.save()
+    assert load_scenario(path).runs[0].lr == 0.045 and not window.isWindowModified()
+    box.setFocus()
+    box.selectAll()
+    QTest.keyClicks(box, "0.02")
+    window.close()  # Cancel: the window stays, and the typed η with it
+    assert dialogs.questions and window.isVisible() and window.session.run_specs[0].lr == 0.02

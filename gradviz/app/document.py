@@ -109,7 +109,8 @@ class DocumentKeeper(QObject):
             window.setWindowModified(modified)
 
     def confirm_discard(self) -> bool:
-        """Ask whether to save unsaved edits first; False means the user cancelled."""
+        """Ask whether to save unsaved edits first (a value typed without Enter among them); False: cancelled."""
+        self._window.commit_typing()
         if not self.modified:
             return True
         answer = QMessageBox.question(

@@ -117,6 +117,14 @@ class FormulaController(QObject):
             self._busy = busy
             self.busy_changed.emit(busy)
 
+    def settle(self) -> None:
+        """Analyse typing still within its pause now, and wait for the newest result to be shown (Save, Close)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._start()
+        if self._busy:
+            self.wait()
+
     def wait(self, timeout_ms: int = 10_000) -> bool:
         """Block until queued analyses finish and their results are applied (for tests and the command line)."""
         from PySide6.QtCore import QCoreApplication

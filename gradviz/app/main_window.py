@@ -8,7 +8,17 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStyle
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStyle,
+)
 
 from gradviz import __version__
 from gradviz.app.basins_keeper import BasinsKeeper
@@ -410,7 +420,24 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save scenario", "untitled.gradviz.json", SCENARIO_FILTER)
         return bool(path) and self._save_to(Path(path))
 
+    def commit_typing(self) -> None:
+        """Take in what is typed but not entered: a value without Enter, a formula within its typing pause.
+
+        Save and Close come after it: a learning rate typed and saved with Ctrl+S kept the old one in the file, and
+        Ctrl+Q quit without asking, the typed value lost.
+        """
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            box = focused.parent() if isinstance(focused.parent(), QAbstractSpinBox) else focused
+            if isinstance(box, QAbstractSpinBox):
+                box.interpretText()
+                box.editingFinished.emit()
+            elif isinstance(box, QLineEdit) and box.hasAcceptableInput():
+                box.editingFinished.emit()
+        self.controller.settle()
+
     def _save_to(self, path: Path) -> bool:
+        self.commit_typing()
         self.camera_link.pull()
         try:
             save_scenario(self.session.scenario(), path)
