@@ -264,3 +264,26 @@ def test_typing_on_after_a_preset_opened_is_another_edit(make_main_window, monke
     window.edit_history.undo()
     settle(window, qtbot)
     assert window.session.analysis.formula.text == "x*y"
+
+
+def test_undo_stops_at_a_file_opened(make_main_window, qtbot, tmp_path) -> None:
+    """Undone past File → Open, the window showed the earlier formula under the file's name, and Ctrl+S wrote it
+    into the file."""
+    from gradviz.core.scenario import save_scenario
+
+    window = make_main_window("himmelblau")
+    activate(window, qtbot)
+    window.session.update_run(0, lr=0.02)
+    settle(window, qtbot)
+    path = tmp_path / "bowl.gradviz.json"
+    save_scenario(find_preset("bowl").scenario, path)
+    window.document.forget_changes()
+    assert window.open_file(path)
+    window.controller.wait()
+    settle(window, qtbot)
+    assert not window.edit_history.undo_action.isEnabled()
+    window.session.update_run(0, lr=0.3)
+    settle(window, qtbot)
+    undo(window, qtbot)
+    assert window.session.run_specs[0].lr == find_preset("bowl").scenario.runs[0].lr  # back to the file, no further
+    assert not window.edit_history.undo_action.isEnabled()

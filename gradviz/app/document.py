@@ -187,6 +187,7 @@ class DocumentKeeper(QObject):
             window.lesson_player.open_lesson(document, path)
         else:
             window.current_path = path
+            window.edit_history.file_opening()
             window.open_scenario(document)
         self.add_recent(path)
 

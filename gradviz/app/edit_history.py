@@ -34,6 +34,7 @@ class UndoKeeper(QObject):
         self.history: EditHistory[Scenario] = EditHistory()
         self._awaiting: Scenario | None = None  # what an undo or redo is bringing back, until it has arrived
         self._typing = False  # the last edit recorded was a formula typed in the box, which still has the keys
+        self._file_opening = False  # the next scenario shown is a file's: the history starts over with it
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SETTLE_MS)
@@ -60,13 +61,22 @@ class UndoKeeper(QObject):
         """The formula box gave the keys back: a formula typed next is another edit."""
         self._typing = False
 
+    def file_opening(self) -> None:
+        """The next scenario shown is a file's: undo starts over with it.
+
+        Undone past File → Open, the window showed the earlier document under the file's name, and Ctrl+S wrote it
+        into the file.
+        """
+        self._file_opening = True
+
     def _opened(self) -> None:
-        """A whole scenario was opened: an edit at once; a lesson's scene starts the history over.
+        """A whole scenario was opened: an edit at once; a lesson's scene or a file starts the history over.
 
         Undo stays within a scene: the caption belongs to it, and PageUp goes back to the scene before.
         """
         self._typing = False  # opened, not typed: no typing carries on into it
-        if self._window.lesson_player.lesson is None:  # the player has closed a lesson whose scene this is not
+        from_file, self._file_opening = self._file_opening, False
+        if self._window.lesson_player.lesson is None and not from_file:  # a preset (its opening can be undone)
             self.record()
         else:
             self._timer.stop()
