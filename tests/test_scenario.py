@@ -131,6 +131,25 @@ def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path: Path) -> None:
     assert json.loads(path.read_text(encoding="utf-8"))["format"] == "gradviz-scenario"
 
 
+def test_saving_through_a_link_writes_the_file_it_names(tmp_path: Path) -> None:
+    """The link was replaced by a new file, and the file it named kept the old content."""
+    target = tmp_path / "target.json"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    save_scenario(full_scenario(), link)
+    assert link.is_symlink() and load_scenario(target) == full_scenario()
+
+
+def test_a_read_only_file_is_refused_not_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "kept.json"
+    path.write_text("old", encoding="utf-8")
+    path.chmod(0o444)
+    with pytest.raises(ScenarioError, match=r"kept\.json is read-only: save it under another name"):
+        save_scenario(full_scenario(), path)
+    assert path.read_text(encoding="utf-8") == "old"
+
+
 def test_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="cannot"):
         save_scenario(full_scenario(), tmp_path / "missing-folder" / "a.json")

@@ -390,8 +390,14 @@ def _permissions_for(path: Path) -> int:
 
 
 def write_json_atomically(path: str | os.PathLike[str], data: Any) -> None:
-    """Write JSON so that the target is either the old file or the complete new one, never half of it."""
-    path = Path(path)
+    """Write JSON so that the target is either the old file or the complete new one, never half of it.
+
+    A link is followed, so the file it names is the one written (replacing the link left that file stale); a file
+    made read-only is refused, not replaced (a new file in its folder would have taken its place).
+    """
+    path = Path(path).resolve() if Path(path).is_symlink() else Path(path)
+    if path.exists() and not path.stat().st_mode & stat.S_IWUSR:
+        raise ScenarioError(f"{path.name} is read-only: save it under another name")
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
