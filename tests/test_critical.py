@@ -85,6 +85,7 @@ def test_no_point_is_marked_where_there_is_none_or_a_whole_line_of_them() -> Non
         ("x^8 + y^8", 3.0, 200, ["minimum"]),  # f changes too little a cell away to tell: a wider ring tells
         ("x^4 + y^4", 1.0, 1000, ["minimum"]),
         ("x^4 + y^2", 1.0, 1000, ["minimum"]),
+        ("x^6", 3.0, 1000, ["minimum"]),
     ],
 )
 def test_a_flat_but_single_point_is_no_line(text: str, half_width: float, resolution: int, kinds: list[str]) -> None:
@@ -102,6 +103,9 @@ def test_a_flat_but_single_point_is_no_line(text: str, half_width: float, resolu
         ("cos(x) + y^2 z", {"z": 0.0}, []),
         ("(x^2 + y^2 - 1)^2", {}, ["maximum"]),  # a circle of minima is a line too, and the maximum inside it
         ("sin(x^2 + y^2)", {}, ["minimum"]),
+        ("x^4 y^4", {}, []),  # both axes: Newton's method from along one heads back to 0, as for any x^a·y^b
+        ("x^4 y^2", {}, []),
+        ("(y - x^2)^4", {}, []),  # a parabola of them, leaving the map at its top: it listed two made-up minima
     ],
 )
 def test_lines_of_critical_points_straight_or_curved_are_found_whole(text: str, fixed: dict, kinds: list[str]) -> None:
@@ -130,6 +134,13 @@ def test_where_f_is_undefined_everywhere_there_is_nothing_to_find() -> None:
         assert critical.undefined and critical.points == () and critical.complete, text
         assert critical_count(critical) == ("f is undefined everywhere in the plotted ranges: there are no critical "
                                              "points to find.")
+
+
+def test_a_kink_where_the_slope_is_0_by_convention_is_no_critical_point() -> None:
+    """max(x, y) listed 21 saddle points along its diagonal, where its derivatives are 0 by the kinks' convention."""
+    for text in ("max(x, y)", "min(x, y)"):
+        critical = found(text)
+        assert critical.points == () and critical.complete and not critical.on_lines, text
 
 
 def test_held_variables_stay_at_their_values() -> None:

@@ -31,11 +31,14 @@ GRADIENT_TOLERANCE = 1e-7  # of the grid's typical |∇f|: what is left of ∇f 
 RING_POINTS = 16  # around a point whose Hessian cannot tell its kind, one grid cell away
 RING_SCALES = (1.0, 4.0, 16.0)  # radii of the rings tried in turn, in grid cells, until f changes measurably
 LINE_WIDTH = 1.5  # grid cells either side of a line of critical points found, in which grid points are not tried
+KINK_SCALE = 1 / 16  # of a cell: ∇f there is at most half its size a cell away, unless the point is on a kink
+LINE_CONTRAST = 1e-3  # along a straight line of critical points ∇f is this far below its size the other ways
 LINE_REACH = 8  # grid cells along a flat direction from which Newton's method must find another critical point
 LEVEL_TOLERANCE = 1e-13  # of |f| plus f's span over the grid: a change of f smaller than this is none
 NEAR_ZERO = 2.0  # a guess's |∇f| is at most this many times ∇f's change to a neighbour (a zero within a cell: < 0.8)
 KINDS = ("minimum", "maximum", "saddle", "inflection")
 LINE = "line"  # a critical point on a line of them
+KINK = "kink"  # a point on a kink of f where ∇f is 0 by convention alone (max(x, y) where x = y)
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,8 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
         full = base.copy()
         full[plotted] = point
         kind, direction = _kind(compiled, full, plotted, cells, span, tolerance, domain.ranges)
-        if kind == LINE:
-            on_lines = True
+        if kind in (LINE, KINK):
+            on_lines |= kind == LINE
             along_a_line |= _off_line(np.array(guesses), point, direction, cells) < LINE_WIDTH
         elif kind in KINDS:
             found.append(CriticalPoint(tuple(point.tolist()), _value(compiled, full), kind))
@@ -236,18 +239,33 @@ def _kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], cells
         """f's change from the point to a point scale radii away in this direction (NaN where undefined)."""
         return _value(compiled, moved(direction, scale)) - centre
 
+    ring = _ring(len(plotted))
+
+    def steepness(way: np.ndarray, scale: float = 1.0) -> float:
+        """The largest |∂f| scale radii away this way."""
+        return float(np.max(np.abs(_plotted_gradient(compiled, moved(way, scale), plotted))))
+
+    compass = ring[:: max(len(ring) // 4, 1)]  # four ways are enough to see whether ∇f shrinks
+    far = max(steepness(way) for way in compass)
+    if far > 0 and max(steepness(way, KINK_SCALE) for way in compass) >= far / 2:  # ∇f does not shrink: a kink
+        # where ∇f is 0 by the kinks' convention only (max(x, y)'s diagonal): no critical point, and the grid
+        # points along the way ∇f stays 0 are no more
+        return KINK, min(ring, key=steepness)
     decisive = np.abs(eigenvalues) * radius**2 > level
-    angles = np.linspace(0.0, 2.0 * math.pi, RING_POINTS if len(plotted) == 2 else 2, endpoint=False)
-    ring = [np.array([math.cos(angle), math.sin(angle)][: len(plotted)]) for angle in angles]
     # A line of critical points runs along a flat eigenvector (curving away from it: a circle of minima), or, where
     # no eigenvalue decides, any way at all: there the way along which ∇f is smallest a radius away, if it is zero.
     if decisive.any():
         candidates = list(eigenvectors.T[~decisive])
     else:
-        residues = [max(np.max(np.abs(_plotted_gradient(compiled, moved(sign * vector), plotted))) for sign in (1, -1))
-                    for vector in ring]
+        slopes = [_plotted_gradient(compiled, moved(vector), plotted) for vector in ring]
+        residues = [max(np.max(np.abs(slope)), np.max(np.abs(other)))
+                    for slope, other in zip(slopes, slopes[len(ring) // 2:] + slopes[:len(ring) // 2], strict=True)]
         best = int(np.argmin(residues))
         candidates = [ring[best]] if residues[best] <= tolerance else []
+        steepest = slopes[int(np.nanargmax([np.linalg.norm(slope) for slope in slopes]))]
+        if len(plotted) == 2 and np.isfinite(steepest).all() and np.linalg.norm(steepest) > 0:
+            # beside a line of them ∇f points across it: the way along it, finer than the ring's 16 (a parabola)
+            candidates.append(np.array([-steepest[1], steepest[0]]) / np.linalg.norm(steepest))
     for vector in candidates:
         if _line_goes_on(compiled, full, plotted, vector, cells, tolerance, ranges):
             return LINE, vector
@@ -266,19 +284,44 @@ def _kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], cells
     return None, ring[0]
 
 
+def _ring(dimensions: int) -> list[np.ndarray]:
+    """Unit directions around a point: RING_POINTS of them in a plane, the two ways along a line."""
+    angles = np.linspace(0.0, 2.0 * math.pi, RING_POINTS if dimensions == 2 else 2, endpoint=False)
+    return [np.array([math.cos(angle), math.sin(angle)][:dimensions]) for angle in angles]
+
+
 def _line_goes_on(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], direction: np.ndarray,
                   cells: np.ndarray, tolerance: float, ranges: tuple[tuple[float, float], ...]) -> bool:
-    """Whether Newton's method, from some cells along the direction (either way), finds a critical point that far out.
+    """Whether critical points go on LINE_REACH cells along the direction, straight or curving away from it.
 
-    It tries LINE_REACH cells first, and fewer where those lead out of the ranges (a line ending at their edge).
+    Straight: ∇f is still zero there (x⁴y⁴ along an axis; Newton's method would head back to 0, as it does for
+    any power of x and y). Curving: Newton's method from there finds another critical point that far out (a
+    circle of minima), rather than coming back (x⁶, whose ∇f is small but not zero there). Newton may go past the
+    ranges' edges by the reach: a line that leaves the map there is a line all the same.
     """
-    point = full[plotted]
-    for reach in (LINE_REACH, LINE_REACH / 4):
+    point, distance = full[plotted], LINE_REACH * float(np.min(cells))
+    step = distance * direction
+
+    def slope_towards(way: np.ndarray) -> float:
+        """The largest |∂f| at the reach's distance, this way and the opposite."""
+        largest = 0.0
         for sign in (1.0, -1.0):
-            away = point + sign * reach * float(np.min(cells)) * direction
-            found = _newton(compiled, full, plotted, away, cells, tolerance, ranges)
-            if found is not None:
-                return bool(np.linalg.norm((found - point) / cells) > reach / 2)
+            beyond = full.copy()
+            beyond[plotted] = point + sign * distance * way
+            largest = max(largest, float(np.max(np.abs(_plotted_gradient(compiled, beyond, plotted)))))
+        return largest
+
+    along = slope_towards(direction)
+    # and far below the tolerance, or (in a plane) below the slope the other ways: x⁸ + y⁸ is as flat every way
+    if along <= LINE_CONTRAST * tolerance or (along <= tolerance and len(plotted) == 2 and along <= LINE_CONTRAST * max(
+            slope_towards(way) for way in _ring(len(plotted)))):
+        return True
+    reach = LINE_REACH * cells
+    wider = tuple((low - margin, high + margin) for (low, high), margin in zip(ranges, reach, strict=True))
+    for sign in (1.0, -1.0):
+        found = _newton(compiled, full, plotted, point + sign * step, cells, tolerance, wider)
+        if found is not None:
+            return bool(np.linalg.norm((found - point) / cells) > LINE_REACH / 2)
     return False
 
 
