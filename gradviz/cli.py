@@ -384,7 +384,8 @@ def _export_session(args: argparse.Namespace) -> Any:
         analysis = analyze(scenario.formula)
         base = scenario.runs[0] if scenario.runs else RunSpec(start={})
         first = _run_spec(args, base, analysis.formula.variables)
-        held = {name: value for name, value in first.start.items() if name not in scenario.plot.axes}
+        given = parse_assignments(args.start, "--start") if args.start is not None else {}
+        held = {name: value for name, value in given.items() if name not in scenario.plot.axes}
         scenario = replace(scenario.with_runs((first, *scenario.runs[1:])), fixed={**scenario.fixed, **held})
     session = Session()
     session.apply_scenario(_with_map_options(scenario, args), analysis)

@@ -73,6 +73,24 @@ def test_a_held_variable_in_start_is_held_there_in_every_view() -> None:
         assert session.runs[0].points[0].tolist() == [1.0, 1.0, 2.0] and session.runs[0].values[0] == 15.0
 
 
+
+def test_a_scenario_file_is_held_as_the_app_holds_it(tmp_path) -> None:
+    """A file holding z at 1 whose run starts at z = 2 was drawn at z = 2 by export, at z = 1 by the app."""
+    from dataclasses import replace
+
+    from gradviz.cli import _command_parser, _export_session
+    from gradviz.core.presets import find_preset
+    from gradviz.core.scenario import save_scenario
+
+    scenario = find_preset("three-variables").scenario
+    path = tmp_path / "held.gradviz.json"
+    save_scenario(replace(scenario, fixed={"z": 1.0}, runs=(replace(scenario.runs[0], start={"x": 1.0, "y": 1.0,
+                                                                                               "z": 2.0}),)), path)
+    session = _export_session(_command_parser().parse_args(["export", "--scenario", str(path), "--out", "x.png"]))
+    session.wait_for_runs()
+    assert session.fixed == {"z": 1.0} and session.runs[0].points[0].tolist() == [1.0, 1.0, 1.0]
+
+
 def test_one_image_of_a_chosen_step(tmp_path, capsys) -> None:
     target = tmp_path / "shot.png"
     assert export("--preset", "wrong-sign", "--step", "4", "--size", "640x360", "--out", str(target)) == 0
