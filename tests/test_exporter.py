@@ -373,7 +373,9 @@ def test_numbered_frames_hold_no_copies_of_the_last(window, tmp_path) -> None:
     dialog.format_box.setCurrentIndex(dialog.format_box.findData("mp4"))
     assert dialog.summary.text().startswith(f"{FRAMES + 30} frames")
     dialog.format_box.setCurrentIndex(dialog.format_box.findData("png"))
-    assert dialog.summary.text().startswith(f"{FRAMES} frames")
+    assert dialog.summary.text().startswith(f"{FRAMES} frames") and not dialog.hold_box.isEnabled()
+    dialog.orbit_box.setValue(90.0)  # the count followed the other boxes only
+    assert dialog.summary.text().startswith(f"{FRAMES + 30} frames") and dialog.hold_box.isEnabled()
     folder = export_video(window.session, ExportOptions(size=SMALL, overlay=False), f"{tmp_path / 'frames'}/")
     assert len(list(folder.iterdir())) == FRAMES
     turning = export_video(window.session, ExportOptions(size=SMALL, overlay=False, orbit_degrees=30.0, fps=10.0),

@@ -149,7 +149,7 @@ class ExportDialog(QDialog):
         self.size_box.currentIndexChanged.connect(self._size_preset_chosen)
         for box in (self.width_box, self.height_box):
             box.valueChanged.connect(self._size_typed)
-        for box in (self.fps_box, self.steps_box, self.hold_box):
+        for box in (self.fps_box, self.steps_box, self.hold_box, self.orbit_box):
             box.valueChanged.connect(self._show_summary)
         self._format_changed()
         self._size_typed()
@@ -236,8 +236,10 @@ class ExportDialog(QDialog):
         except GradvizError as error:
             self.summary.setText(str(error))
             return
-        frames = frame_count(self.session, options, plays=self.formats[self.format_box.currentIndex()][2] != "/")
+        plays = self.formats[self.format_box.currentIndex()][2] != "/"
+        frames = frame_count(self.session, options, plays=plays)
         self.summary.setText(f"{frames} frames, {frames / options.fps:.1f} s")
+        self.hold_box.setEnabled(plays or options.orbit_degrees != 0)  # numbered frames hold only a turning camera
 
     def _browse(self) -> None:
         _key, title, suffix = self.formats[self.format_box.currentIndex()]
