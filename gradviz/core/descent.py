@@ -730,7 +730,7 @@ def _point_problem(point: tuple[float, ...], bound: float, values: Sequence[floa
     """
     if math.isnan(math.hypot(*point)):
         return f"step {k}'s point was undefined (NaN)"
-    ran_off = f"step {k} ran past {_format_number(bound)}"
+    ran_off = f"at step {k} the point ran past {_format_number(bound)} from 0"
     if len(values) < 2 or values[-1] == values[0]:
         return ran_off
     reached = f"to {_format_number(values[-1])} ({ran_off})"
