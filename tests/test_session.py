@@ -83,7 +83,7 @@ def test_a_held_value_where_the_run_cannot_start_leaves_no_run_of_another_slice(
     assert session.runs and session.fixed == {"z": 0.0}
     session.set_fixed("z", 0.9)
     session.wait_for_runs()
-    assert session.runs == () and "cannot start from (x, y) = (0.5, 0.5)" in session.run_refusal
+    assert session.runs == () and "cannot start from (x, y) = (0.5, 0.5) with z = 0.9 held" in session.run_refusal
     session.set_fixed("z", 0.5)
     session.wait_for_runs()
     assert session.runs[0].points[0].tolist() == [0.5, 0.5, 0.5] and session.run_refusal == ""

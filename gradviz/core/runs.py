@@ -14,6 +14,7 @@ import numpy as np
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.descent import DescentInProgress, OptimizerSettings, Run, RunSettings
 from gradviz.core.errors import DescentError
+from gradviz.core.notation import held_text
 from gradviz.core.scenario import RunSpec
 
 
@@ -115,7 +116,14 @@ class _RunInProgress:
 
     def advance(self, stop: bool) -> RunResult | None:
         """The next piece of steps (see DescentInProgress.advance); the result once the run ended."""
-        run = self.descent.advance(stop)
+        try:
+            run = self.descent.advance(stop)
+        except DescentError as error:  # the held values may be why: they are named with the start
+            held = [(name, value) for name, value in self.spec.start.items() if name not in self.free]
+            where, colon, why = str(error).partition(": ")
+            if not held or not colon or not where.startswith("cannot start from"):
+                raise
+            raise DescentError(f"{where} with {held_text(held)}: {why}") from None
         if run is None:
             return None
         spec = self.spec
