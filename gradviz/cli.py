@@ -164,6 +164,7 @@ def run_critical(args: argparse.Namespace) -> int:
     from gradviz.core.critical import critical_count, critical_points
     from gradviz.core.grid import Domain, evaluate_grid
     from gradviz.core.notation import format_number
+    from gradviz.core.session import shaped_held_value
 
     if not MIN_WITHIN <= args.within <= MAX_WITHIN:  # beyond these the grid's cells are too small or too large
         raise CommandLineError(f"--within must be between {format_number(MIN_WITHIN)} and {format_number(MAX_WITHIN)}, "
@@ -177,8 +178,13 @@ def run_critical(args: argparse.Namespace) -> int:
     axes = tuple(name for name in variables if name not in held)[:2]
     if not axes:
         raise CommandLineError("--hold holds every variable: leave one or two free to search")
-    fixed = {name: held.get(name, 0.0) for name in variables if name not in axes}
-    domain = Domain(axes, tuple((-args.within, args.within) for _ in axes), args.grid, fixed)
+    ranges = {name: (-args.within, args.within) for name in axes}
+    fixed = dict(held)
+    for name in variables:  # the others are held as the app holds a variable it gains: 1 unless f is flat there
+        if name not in axes and name not in fixed:
+            fixed[name] = shaped_held_value(analysis.compiled, ranges, fixed, name)
+    fixed = {name: fixed[name] for name in variables if name not in axes}
+    domain = Domain(axes, tuple(ranges.values()), args.grid, fixed)
     critical = critical_points(analysis.compiled, evaluate_grid(analysis.compiled, domain), CLI_TIME_LIMIT)
     if args.json:
         print(json.dumps({
@@ -614,7 +620,8 @@ def _command_parser() -> _Parser:
                           help=f"search each free variable from −W to W, {MIN_WITHIN:g} to {MAX_WITHIN:.0f} "
                           "(default 3)")
     critical.add_argument("--hold", metavar="z=1", help="hold these variables at these values (others beyond the "
-                          "first two free ones are held at 0)")
+                          "first two free ones are held as the app holds them: at 1, or 0, 0.5, −1, 2 where f is "
+                          "flat or undefined at 1)")
     critical.add_argument("--grid", type=int, default=200, metavar="N",
                           help="grid points per axis for the first guesses, 20 to 1000 (default 200)")
     critical.add_argument("--json", action="store_true", help="print JSON (a stable interface)")

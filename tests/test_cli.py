@@ -87,6 +87,8 @@ def test_critical_lists_each_point_with_its_kind(capsys: pytest.CaptureFixture[s
                                                                                           False, False)
     assert document["points"] == [{"kind": "minimum", "at": {"x": 0.0, "y": 0.0}, "value": -1.0}]
     assert document["formula"] == "x**2 + 2*y**2 + 3*z**2 - 4*z"  # in SymPy's syntax, as derive and descend give it
+    code, out, _ = run_cli(capsys, "critical", "x y z")  # z held as the app holds it: at 1 (at 0 f was flat)
+    assert out.splitlines()[0].endswith("z = 1:") and out.splitlines()[-1].startswith("Found a saddle point")
     code, out, _ = run_cli(capsys, "critical", "sin(10x) sin(10y)")
     assert out.splitlines()[-1] == "  not listed: there are too many here to find one by one; give a smaller --within"
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from gradviz.core.analysis import Analysis
 from gradviz.core.basins import Basins
+from gradviz.core.compiled import CompiledFormula
 from gradviz.core.critical import CriticalPoints, critical_points
 from gradviz.core.errors import DescentError, FormulaError
 from gradviz.core.events import Signal
@@ -205,17 +206,7 @@ class Session:
     def _new_held_value(self, name: str) -> float:
         """The held value for a variable the formula just gained: the first where f's slice has a shape."""
         assert self.analysis is not None
-        compiled, axes = self.analysis.compiled, self.plot.axes
-        samples = [np.linspace(*self.plot.ranges[axis], SHAPE_SAMPLES) for axis in axes]
-        plotted = dict(zip(axes, np.meshgrid(*samples) if samples else (), strict=True))
-        for value in NEW_HELD_VALUES:
-            held = {**self.fixed, name: value}
-            inputs = [plotted[variable] if variable in plotted else held[variable] for variable in compiled.variables]
-            heights, _gradient = compiled.evaluate(inputs)
-            finite = heights[np.isfinite(heights)]
-            if finite.size and np.ptp(finite) > 0:
-                return value
-        return NEW_HELD_VALUES[0]
+        return shaped_held_value(self.analysis.compiled, self.plot.ranges, self.fixed, name)
 
     def _default_start(self) -> dict[str, float]:
         fractions = (0.8, 0.75)
@@ -575,6 +566,26 @@ class Session:
         self.view_changed.emit(self.view)
         self._recompute_runs()
         self.probe_changed.emit(self.probe)
+
+
+def shaped_held_value(compiled: CompiledFormula, ranges: dict[str, tuple[float, float]], fixed: dict[str, float],
+                      name: str) -> float:
+    """A value to hold `name` at: the first of NEW_HELD_VALUES where f over the ranges is defined and not flat.
+
+    The plotted variables are those in `ranges`; the other held ones keep their values in `fixed`.
+    """
+    axes = tuple(ranges)
+    samples = [np.linspace(*ranges[axis], SHAPE_SAMPLES) for axis in axes]
+    plotted = dict(zip(axes, np.meshgrid(*samples) if samples else (), strict=True))
+    for value in NEW_HELD_VALUES:
+        held = {**fixed, name: value}
+        inputs = [plotted[variable] if variable in plotted else held.get(variable, NEW_HELD_VALUES[0])
+                  for variable in compiled.variables]
+        heights, _gradient = compiled.evaluate(inputs)
+        finite = heights[np.isfinite(heights)]
+        if finite.size and np.ptp(finite) > 0:
+            return value
+    return NEW_HELD_VALUES[0]
 
 
 def widened_to_round_ends(old: tuple[float, float], needed: tuple[float, float]) -> tuple[float, float]:
