@@ -257,6 +257,29 @@ def test_a_declined_or_unusable_recovery_changes_nothing(launched, monkeypatch) 
     assert "plot.axes" in dialogs.warnings[-1] and window.session.scenario() == before
 
 
+def test_every_crashed_window_is_offered_and_a_newer_ones_state_is_kept(launched, monkeypatch) -> None:
+    """Two windows killed at once left two states: one was offered, the other deleted unseen; an unusable newest one
+    took the good older one with it, and a newer gradviz's was deleted."""
+    import os
+    import time
+
+    older, newer = crash_a_window(), crash_a_window()
+    os.utime(older, (time.time() - 60, time.time() - 60))
+    newer.write_text(newer.read_text(encoding="utf-8").replace('"version": 2', '"version": 99', 1), encoding="utf-8")
+    dialogs = Dialogs(monkeypatch, Choice.Yes)
+    window = launched(find_preset("bowl"))
+    assert window.document.offer_recovery()
+    assert dialogs.warnings == [] and len(dialogs.questions) == 1
+    assert newer.exists() and not older.exists()  # the newer gradviz's state waits for it; the older came back
+    third, fourth = crash_a_window(), crash_a_window()
+    os.utime(third, (time.time() - 60, time.time() - 60))
+    dialogs.answer = Choice.No
+    assert not launched(find_preset("bowl")).document.offer_recovery()
+    assert len(dialogs.questions) == 3 and "more kept from then" in dialogs.questions[1]  # each offered in turn
+    assert not third.exists() and not fourth.exists()
+    newer.unlink()
+
+
 def drag_event(kind: type, urls: list[QUrl], kept: list[QMimeData]) -> object:
     """A drag-enter or drop event over the window, carrying URLs as a file manager's would (its data kept alive)."""
     kept.append(QMimeData())

@@ -21,7 +21,7 @@ from gradviz.app.settings import app_settings, config_folder, remember
 from gradviz.core.errors import GradvizError
 from gradviz.core.history import edited_part
 from gradviz.core.lessons import Lesson, check_formulas, load_scenario_or_lesson
-from gradviz.core.scenario import Scenario
+from gradviz.core.scenario import NEWER_FORMAT, Scenario
 
 if TYPE_CHECKING:
     from gradviz.app.main_window import MainWindow
@@ -259,28 +259,40 @@ class DocumentKeeper(QObject):
         self.recovery.remove()
 
     def offer_recovery(self) -> bool:
-        """If an earlier gradviz ended without closing, offer its last state back; True if it was restored."""
+        """If earlier gradviz windows ended without closing, offer their last states back; True if one was restored.
+
+        Newest first, one question each: the first accepted is restored and those after it are kept for the next
+        launch (two windows killed at once left two; the older was deleted unseen). A file a newer gradviz wrote is
+        left for it, unsaid; an unusable one is said so and removed, and the next is offered.
+        """
+        scenario = None
         orphans = orphaned_recoveries(config_folder() / RECOVERY_FOLDER)
-        if not orphans:
-            return False
-        newest = orphans[0]
-        try:
-            scenario = newest.load()
-            check_formulas(scenario)
-        except GradvizError as error:
-            QMessageBox.warning(self._window, "Cannot restore", f"The state kept from the last session is unusable:\n\n"
-                                f"{error}")
-            scenario = None
-        else:
+        for index, orphan in enumerate(orphans):
+            if scenario is not None:
+                orphan.keep()
+                continue
+            try:
+                candidate = orphan.load()
+                check_formulas(candidate)
+            except GradvizError as error:
+                if NEWER_FORMAT in str(error):
+                    orphan.keep()  # the newer gradviz that wrote it will offer it
+                    continue
+                QMessageBox.warning(self._window, "Cannot restore",
+                                    f"A state kept from an earlier session is unusable:\n\n{error}")
+                orphan.remove()
+                continue
+            others = len(orphans) - index - 1
+            more = (f"\n\n{others} more kept from then: offered next, or at the next start if this one is restored."
+                    if others else "")
             answer = QMessageBox.question(
                 self._window, "Restore the last state?",
-                f"gradviz closed unexpectedly. Restore the last state?\n\n(kept at {newest.saved_at:%H:%M:%S})",
-                Choice.Yes | Choice.No, Choice.Yes,
+                f"gradviz closed unexpectedly. Restore the last state?\n\n"
+                f"(kept on {orphan.saved_at:%Y-%m-%d at %H:%M:%S}){more}", Choice.Yes | Choice.No, Choice.Yes,
             )
-            if answer != Choice.Yes:
-                scenario = None
-        for orphan in orphans:
             orphan.remove()
+            if answer == Choice.Yes:
+                scenario = candidate
         if scenario is None:
             return False
         self._window.lesson_player.close_lesson()

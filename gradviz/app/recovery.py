@@ -76,6 +76,10 @@ class OrphanedRecovery:
         self.path.unlink(missing_ok=True)
         self.lock.unlock()
 
+    def keep(self) -> None:
+        """Leave the file for a later launch (another window's state, or a newer gradviz's), freeing its lock."""
+        self.lock.unlock()
+
 
 def orphaned_recoveries(folder: Path) -> list[OrphanedRecovery]:
     """Recovery files in `folder` whose gradviz is gone, newest first (their locks now held by the caller)."""

@@ -263,7 +263,7 @@ def check_format(data: Mapping[str, Any], format_name: str, newest_version: int,
         raise ScenarioError(f"the {what} has no valid format version")
     if version > newest_version:
         raise ScenarioError(
-            f"the {what} was written by a newer gradviz (format version {version}; "
+            f"the {what} was {NEWER_FORMAT} (format version {version}; "
             f"this version reads up to {newest_version})"
         )
     return version
@@ -387,6 +387,9 @@ def _permissions_for(path: Path) -> int:
         return stat.S_IMODE(path.stat().st_mode)
     except OSError:
         return NEW_FILE_MODE
+
+
+NEWER_FORMAT = "written by a newer gradviz"  # in the message refusing such a file (a recovery file is kept for it)
 
 
 def write_json_atomically(path: str | os.PathLike[str], data: Any) -> None:
