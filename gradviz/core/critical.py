@@ -213,16 +213,15 @@ def _value(compiled: CompiledFormula, full: np.ndarray) -> float:
 
 def _kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], cells: np.ndarray, span: float,
           tolerance: float, ranges: tuple[tuple[float, float], ...]) -> tuple[str | None, np.ndarray]:
-    """Minimum, maximum, saddle or inflection at a critical point; LINE if it is one of a line of them, else None.
+    """Minimum, maximum, saddle or inflection at a critical point; LINE or KINK (see below), else None.
 
-    With the kind, the direction of the line (for the others, of no use).
+    With the kind, the direction of the line or the kink (for the others, of no use).
 
-    The Hessian's eigenvalues decide where each changes f measurably over a grid cell (the radius); otherwise f on
-    a ring of that radius around the point does. Where ∇f stays zero (within the tolerance) a radius away along an
-    eigenvector (the floor of (5 − w₁ − 2w₂)², a valley of minima), and Newton's method from further along finds
-    another critical point there rather than coming back, the point is one of a line of them, not a point to mark
-    (x⁶'s gradient is as small a cell away, but Newton comes back to 0). Where f changes by less than can be
-    measured on the ring (x⁸ + y⁸ a cell from 0), wider rings are tried.
+    Where ∇f does not shrink towards the point it is 0 there by the kinks' convention only: a KINK, no critical
+    point. The Hessian's eigenvalues decide where each changes f measurably over a grid cell (the radius);
+    otherwise f on rings of that radius and wider around the point does. Along a flat eigenvector (or, where no
+    eigenvalue decides, the way ∇f is smallest, or across ∇f beside the point) a line of critical points may go on:
+    see _line_goes_on. A point of such a line is not one to mark.
     """
     point, radius = full[plotted], float(np.min(cells))
     eigenvalues, eigenvectors = np.linalg.eigh(compiled.hessian(full)[np.ix_(plotted, plotted)])
