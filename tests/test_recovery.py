@@ -343,3 +343,29 @@ def test_a_value_typed_without_enter_is_saved_and_asked_about(make_main_window, 
     QTest.keyClicks(box, "0.02")
     window.close()  # Cancel: the window stays, and the typed η with it
     assert dialogs.questions and window.isVisible() and window.session.run_specs[0].lr == 0.02
+
+
+def test_a_failed_save_offers_another_name_and_a_bare_name_gets_the_suffix(make_main_window, monkeypatch,
+                                                                          tmp_path) -> None:
+    window = make_main_window("bowl")
+    kept = tmp_path / "kept.gradviz.json"
+    save_through_dialog(window, monkeypatch, kept)
+    kept.chmod(0o444)
+    window.session.update_run(0, lr=0.3)
+    dialogs = Dialogs(monkeypatch, Choice.No)
+    assert not window.save()
+    assert "read-only" in dialogs.questions[-1] and "another name" in dialogs.questions[-1]
+    assert window.isWindowModified() and window.current_path == kept
+
+    dialogs.answer = Choice.Yes
+    offered: list[str] = []
+
+    def save_dialog(_parent: object, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
+        offered.append(suggested)
+        return str(tmp_path / "lecture"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    assert window.save()
+    assert offered == [str(kept)], "Save As starts from the file's own name"
+    assert window.current_path == tmp_path / "lecture.gradviz.json"
+    assert load_scenario(window.current_path).runs[0].lr == 0.3 and not window.isWindowModified()

@@ -51,6 +51,7 @@ from gradviz.core.presets import Preset, all_presets
 from gradviz.core.scenario import Scenario, save_scenario
 from gradviz.core.session import RUN_REFUSED, Session
 
+SCENARIO_SUFFIX = ".gradviz.json"
 SCENARIO_FILTER = "gradviz scenarios and lessons (*.gradviz.json *.json);;All files (*)"
 LR_KEY_STEP = 10  # slider positions per +/- key press (a tenth of a decade)
 RANGE_FOLLOW_MS = 150
@@ -416,9 +417,10 @@ class MainWindow(QMainWindow):
         return self._save_to(self.current_path)
 
     def save_as(self) -> bool:
-        """Ask for a file name and save the scenario there."""
-        path, _ = QFileDialog.getSaveFileName(self, "Save scenario", "untitled.gradviz.json", SCENARIO_FILTER)
-        return bool(path) and self._save_to(Path(path))
+        """Ask for a file name and save the scenario there (a name typed without a suffix gets .gradviz.json)."""
+        suggested = str(self.current_path) if self.current_path is not None else "untitled.gradviz.json"
+        path, _ = QFileDialog.getSaveFileName(self, "Save scenario", suggested, SCENARIO_FILTER)
+        return bool(path) and self._save_to(with_scenario_suffix(Path(path)))
 
     def commit_typing(self) -> None:
         """Take in what is typed but not entered: a value without Enter, a formula within its typing pause.
@@ -442,8 +444,11 @@ class MainWindow(QMainWindow):
         try:
             save_scenario(self.session.scenario(), path)
         except GradvizError as error:
-            QMessageBox.warning(self, "Cannot save scenario", str(error))
-            return False
+            answer = QMessageBox.question(self, "Cannot save scenario",
+                                          f"{error}\n\nSave it under another name or in another folder?",
+                                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                          QMessageBox.StandardButton.Yes)
+            return answer == QMessageBox.StandardButton.Yes and self.save_as()
         self.current_path = path
         self.document.saved(path)
         self.statusBar().showMessage(f"Saved {path.name}", 4000)
@@ -549,6 +554,11 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.document.closed_cleanly()
         super().closeEvent(event)
+
+
+def with_scenario_suffix(path: Path) -> Path:
+    """The path, with .gradviz.json added if it has no suffix (the Open dialog would not list it otherwise)."""
+    return path if path.suffix else path.with_name(path.name + SCENARIO_SUFFIX)
 
 
 def dropped_file(event: QDropEvent) -> Path | None:
