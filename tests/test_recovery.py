@@ -13,7 +13,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from gradviz.app import document
+from gradviz.app import document, main_window
 from gradviz.app.camera_link import camera_of
 from gradviz.core.lessons import lesson_to_dict, shipped_lessons
 from gradviz.core.presets import find_preset
@@ -369,3 +369,21 @@ def test_a_failed_save_offers_another_name_and_a_bare_name_gets_the_suffix(make_
     assert offered == [str(kept)], "Save As starts from the file's own name"
     assert window.current_path == tmp_path / "lecture.gradviz.json"
     assert load_scenario(window.current_path).runs[0].lr == 0.3 and not window.isWindowModified()
+
+
+def test_file_new_starts_again_untitled_after_asking(make_main_window, monkeypatch, tmp_path) -> None:
+    window = make_main_window("saddle")
+    kept = tmp_path / "saddle.gradviz.json"
+    save_through_dialog(window, monkeypatch, kept)
+    window.session.update_run(0, lr=0.3)
+    dialogs = Dialogs(monkeypatch, Choice.Cancel)
+    window.new_scenario()
+    assert dialogs.questions and window.current_path == kept, "Cancel keeps the edited file"
+
+    dialogs.answer = Choice.Discard
+    window.new_scenario()
+    window.controller.wait()
+    assert window.session.analysis.formula.text == find_preset(main_window.DEFAULT_PRESET).scenario.formula
+    assert window.current_path is None and window.windowTitle().startswith("untitled")
+    assert not window.isWindowModified() and not window.edit_history.undo_action.isEnabled(), "undo starts over"
+    assert "New scenario" in window.statusBar().currentMessage()

@@ -47,7 +47,7 @@ from gradviz.core.analysis import Analysis
 from gradviz.core.critical import critical_count
 from gradviz.core.errors import GradvizError
 from gradviz.core.notation import format_number, latex_equations
-from gradviz.core.presets import Preset, all_presets
+from gradviz.core.presets import DEFAULT_PRESET, Preset, all_presets, find_preset
 from gradviz.core.scenario import Scenario, save_scenario
 from gradviz.core.session import RUN_REFUSED, Session
 
@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        file_menu.addAction(self._action("&New scenario", self.new_scenario, QKeySequence.StandardKey.New,
+                                         "Start again, untitled, from the first example (asks about unsaved edits)"))
         open_action = self._action("&Open scenario…", self.open_file_dialog, QKeySequence.StandardKey.Open)
         file_menu.addAction(open_action)
         file_menu.addAction(self._action("Open &lesson…", self.document.open_lesson_dialog))
@@ -399,6 +401,16 @@ class MainWindow(QMainWindow):
             if description and self.statusBar().full_message() == description:
                 self.statusBar().clearMessage()
             self._described = (analysis.formula.text, "")
+
+    def new_scenario(self) -> None:
+        """Start again, untitled, from the default example; the lesson (if any) ends and undo starts over."""
+        if not self.document.confirm_discard():
+            return
+        self.lesson_player.close_lesson()
+        self.current_path = None
+        self.edit_history.file_opening()
+        self.open_scenario(find_preset(DEFAULT_PRESET).scenario, keep_look=True)
+        self.statusBar().showMessage("New scenario: type a formula, or pick one from the gallery", 8000)
 
     def open_file(self, path: str | os.PathLike[str]) -> bool:
         """Open a scenario or lesson file; a bad file leaves everything as it was and says why."""
