@@ -205,6 +205,7 @@ def test_changes_are_autosaved_and_a_clean_close_removes_them(make_main_window, 
 
 CRASHING_WINDOW = """
 import os
+import sys
 from gradviz.app.launch import configure_qt
 configure_qt()
 from PySide6.QtWidgets import QApplication
@@ -212,8 +213,14 @@ from gradviz.app.main_window import MainWindow
 from gradviz.core.presets import find_preset
 app = QApplication([])
 window = MainWindow()
-window.open_scenario(find_preset("rosenbrock").scenario, wait=True)
-window.session.update_run(0, lr=0.0015, max_steps=300)
+if len(sys.argv) > 1:  # a file, and whether to edit it
+    window.open_file(sys.argv[1])
+    window.controller.wait()
+    if sys.argv[2] == "edit":
+        window.session.update_run(0, lr=0.0015)
+else:
+    window.open_scenario(find_preset("rosenbrock").scenario, wait=True)
+    window.session.update_run(0, lr=0.0015, max_steps=300)
 window.session.set_step(120)
 window.document.autosave()
 print(window.document.recovery.path, flush=True)
@@ -221,9 +228,13 @@ os._exit(9)
 """
 
 
-def crash_a_window() -> Path:
-    """Run a window in another process that keeps its state and then dies without closing; its recovery file."""
-    result = subprocess.run([sys.executable, "-c", CRASHING_WINDOW], capture_output=True, text=True, timeout=120)
+def crash_a_window(*file_and_edit: str) -> Path:
+    """Run a window in another process that keeps its state and then dies without closing; its recovery file.
+
+    Given a scenario file and "edit" or "watch", the window shows that file, edited or only watched.
+    """
+    result = subprocess.run([sys.executable, "-c", CRASHING_WINDOW, *file_and_edit], capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode == 9, result.stderr
     return Path(result.stdout.strip())
 
@@ -241,6 +252,25 @@ def test_the_state_comes_back_after_a_crash(launched, monkeypatch) -> None:
     assert window.isWindowModified() and window.current_path is None
     assert not recovery.exists()
     assert not launched(find_preset("bowl")).document.offer_recovery(), "offered once only"
+
+
+def test_a_files_state_comes_back_as_that_files_and_watching_is_not_offered(launched, monkeypatch,
+                                                                             tmp_path) -> None:
+    path = tmp_path / "valley.gradviz.json"
+    save_scenario(find_preset("rosenbrock").scenario, path)
+    dialogs = Dialogs(monkeypatch, Choice.Yes)
+    watched = crash_a_window(str(path), "watch")
+    assert not launched(find_preset("bowl")).document.offer_recovery()
+    assert dialogs.questions == [] and not watched.exists(), "only the clock had moved: nothing to offer"
+
+    crash_a_window(str(path), "edit")
+    window = launched(find_preset("bowl"))
+    assert window.document.offer_recovery()
+    window.controller.wait()
+    assert "unsaved changes to valley.gradviz.json" in dialogs.questions[0]
+    assert window.current_path == path and window.isWindowModified()
+    assert window.windowTitle().startswith("valley.gradviz.json")
+    assert window.save() and load_scenario(path).runs[0].lr == 0.0015, "Ctrl+S writes to the file, no dialog"
 
 
 def test_a_declined_or_unusable_recovery_changes_nothing(launched, monkeypatch) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from gradviz.app.settings import app_settings, config_folder, remember
 from gradviz.core.errors import GradvizError
 from gradviz.core.history import edited_part
 from gradviz.core.lessons import Lesson, check_formulas, load_scenario_or_lesson
-from gradviz.core.scenario import NEWER_FORMAT, Scenario
+from gradviz.core.scenario import NEWER_FORMAT, Scenario, load_scenario
 
 if TYPE_CHECKING:
     from gradviz.app.main_window import MainWindow
@@ -45,6 +46,22 @@ def _remember_recent(paths: list[Path]) -> None:
     remember(RECENT_KEY, [str(path) for path in paths[:MAX_RECENT]])
 
 
+def _edits_in_file(path: Path | None, shown: Scenario) -> Scenario | None:
+    """The edits of the scenario file at `path` as a window showing `shown` had it (None if no readable scenario).
+
+    A file that leaves the aspect to the viewer had the viewer's: the one `shown` has.
+    """
+    if path is None:
+        return None
+    try:
+        saved = edited_part(load_scenario(path))
+    except GradvizError:
+        return None
+    if saved.view.equal_aspect is None:
+        saved = replace(saved, view=replace(saved.view, equal_aspect=shown.view.equal_aspect))
+    return saved
+
+
 class DocumentKeeper(QObject):
     """Opens and tracks what the window shows, so that nothing is lost by closing, opening or crashing."""
 
@@ -54,7 +71,8 @@ class DocumentKeeper(QObject):
         self._session = window.session
         self._baseline: Scenario | None = edited_part(self._session.scenario())
         self._restoring = False
-        self._autosaved: Scenario | None = None
+        self._restored_from: Scenario | None = None  # the edits of the file a restored state was shown from
+        self._autosaved: tuple[Scenario, Path | None] | None = None
         self.recovery = RecoveryFile(config_folder() / RECOVERY_FOLDER)
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setSingleShot(True)
@@ -89,8 +107,8 @@ class DocumentKeeper(QObject):
         self._schedule_autosave()
 
     def _opened(self) -> None:
-        self._baseline = None if self._restoring else edited_part(self._session.scenario())
-        self._restoring = False
+        self._baseline = self._restored_from if self._restoring else edited_part(self._session.scenario())
+        self._restoring, self._restored_from = False, None
         self._changed()
 
     def saved(self, path: Path) -> None:
@@ -243,15 +261,15 @@ class DocumentKeeper(QObject):
         if self._session.analysis is None:
             return
         self._window.camera_link.pull()
-        scenario = self._session.scenario()
-        if scenario == self._autosaved:
+        kept = (self._session.scenario(), self._window.current_path)
+        if kept == self._autosaved:
             return
         try:
-            self.recovery.write(scenario)
+            self.recovery.write(*kept)
         except GradvizError as error:
             self._window.statusBar().showMessage(f"Crash recovery could not save: {error}", 8000)
             return
-        self._autosaved = scenario
+        self._autosaved = kept
 
     def closed_cleanly(self) -> None:
         """The window closes normally: its recovery file is no longer needed."""
@@ -263,9 +281,11 @@ class DocumentKeeper(QObject):
 
         Newest first, one question each: the first accepted is restored and those after it are kept for the next
         launch (two windows killed at once left two; the older was deleted unseen). A file a newer gradviz wrote is
-        left for it, unsaid; an unusable one is said so and removed, and the next is offered.
+        left for it, unsaid; an unusable one is said so and removed, and the next is offered. A state whose edits
+        are its file's own (only the clock or the camera had moved) is not offered; one that is comes back as that
+        file's, its edits marked unsaved.
         """
-        scenario = None
+        scenario, source, saved = None, None, None
         orphans = orphaned_recoveries(config_folder() / RECOVERY_FOLDER)
         for index, orphan in enumerate(orphans):
             if scenario is not None:
@@ -273,6 +293,11 @@ class DocumentKeeper(QObject):
                 continue
             try:
                 candidate = orphan.load()
+                candidate_source = orphan.source
+                candidate_saved = _edits_in_file(candidate_source, candidate)
+                if candidate_saved is not None and candidate_saved == edited_part(candidate):
+                    orphan.remove()  # nothing but watching since the file was opened or saved
+                    continue
                 check_formulas(candidate)
             except GradvizError as error:
                 if NEWER_FORMAT in str(error):
@@ -285,18 +310,20 @@ class DocumentKeeper(QObject):
             others = len(orphans) - index - 1
             more = (f"\n\n{others} more kept from then: offered next, or at the next start if this one is restored."
                     if others else "")
+            what = (f"the unsaved changes to {candidate_source.name}" if candidate_saved is not None
+                    else "the last state")
             answer = QMessageBox.question(
                 self._window, "Restore the last state?",
-                f"gradviz closed unexpectedly. Restore the last state?\n\n"
+                f"gradviz closed unexpectedly. Restore {what}?\n\n"
                 f"(kept on {orphan.saved_at:%Y-%m-%d at %H:%M:%S}){more}", Choice.Yes | Choice.No, Choice.Yes,
             )
             orphan.remove()
             if answer == Choice.Yes:
-                scenario = candidate
+                scenario, source, saved = candidate, candidate_source, candidate_saved
         if scenario is None:
             return False
         self._window.lesson_player.close_lesson()
-        self._window.current_path = None
-        self._restoring = True
+        self._window.current_path = source if saved is not None else None
+        self._restoring, self._restored_from = True, saved
         self._window.open_scenario(scenario)
         return True
