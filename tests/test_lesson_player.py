@@ -188,3 +188,64 @@ def test_a_lesson_file_opens_from_the_command_line(launched, lesson_file) -> Non
     window = launched(*document_to_open(argparse.Namespace(file=str(lesson_file), preset=None)))
     assert window.lesson_player.lesson == shipped_lessons()[1]
     assert shows_scene(window, shipped_lessons()[1], 0)
+
+
+def test_a_scenes_edits_stay_with_the_lesson_and_save_into_its_file(make_main_window, lesson_file, qtbot,
+                                                                     monkeypatch) -> None:
+    """Scene edits were dropped unasked on moving to another scene, though the title said modified."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from gradviz.core.lessons import load_lesson
+
+    window = make_main_window("bowl")
+    assert window.open_file(lesson_file)
+    window.controller.wait()
+    player, session = window.lesson_player, window.session
+    original = shipped_lessons()[1]
+    assert window.save_action.text() == "&Save lesson" and not window.isWindowModified()
+    player.show_scene(2)
+    window.controller.wait()
+    session.update_run(0, lr=0.03)
+    assert window.isWindowModified()
+    player.next_scene()
+    window.controller.wait()
+    assert window.isWindowModified(), "the edit stays with the lesson"
+    player.previous_scene()
+    window.controller.wait()
+    assert session.run_specs[0].lr == 0.03, "back to the scene, as it was left"
+    assert session.step == original.scenes[2].scenario.step, "its clock as the lesson has it"
+
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *_args: asked.append(text)
+                        or QMessageBox.StandardButton.Save)
+    window.open_preset(find_preset("saddle"))
+    window.controller.wait()
+    assert "current lesson has changes" in asked[0]
+    saved = load_lesson(lesson_file)
+    assert saved.scenes[2].scenario.runs[0].lr == 0.03 and saved.scenes[1] == original.scenes[1]
+    assert window.lesson_player.lesson is None and window.save_action.text() == "&Save scenario"
+
+
+def test_a_shipped_lessons_edits_are_saved_as_a_new_file_and_the_close_button_asks(make_main_window, monkeypatch,
+                                                                                   tmp_path) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from gradviz.core.lessons import load_lesson
+
+    window = make_main_window("bowl")
+    window.document.open_lesson(shipped_lessons()[1])
+    window.controller.wait()
+    window.session.update_run(0, lr=0.07)
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *_args: asked.append(text)
+                        or QMessageBox.StandardButton.Cancel)
+    window.lesson_player.caption_bar.close_button.click()
+    assert asked and window.lesson_player.lesson is not None, "Cancel keeps the lesson open"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(tmp_path / "mine"), ""))
+    assert window.save()
+    assert load_lesson(tmp_path / "mine.json").scenes[0].scenario.runs[0].lr == 0.07
+    assert window.lesson_player.path == tmp_path / "mine.json" and not window.isWindowModified()
+    window.lesson_player.caption_bar.close_button.click()
+    assert len(asked) == 1, "nothing left to ask about"
+    assert window.lesson_player.lesson is None and not window.isWindowModified()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QProgressDialog
 
 from gradviz.app.recovery import RecoveryFile, orphaned_recoveries
@@ -22,12 +23,15 @@ from gradviz.app.settings import app_settings, config_folder, remember
 from gradviz.core.errors import GradvizError
 from gradviz.core.history import edited_part
 from gradviz.core.lessons import Lesson, check_formulas, load_scenario_or_lesson
-from gradviz.core.scenario import NEWER_FORMAT, Scenario, load_scenario
+from gradviz.core.scenario import NEWER_FORMAT, Scenario, load_scenario, save_scenario
 
 if TYPE_CHECKING:
     from gradviz.app.main_window import MainWindow
 
 LESSON_FILTER = "gradviz lessons (*.json);;All files (*)"
+SCENARIO_SAVE_FILTER = "gradviz scenarios (*.gradviz.json);;All files (*)"
+SCENARIO_SUFFIX = ".gradviz.json"
+LESSON_SUFFIX = ".json"
 AUTOSAVE_MS = 3000
 MAX_RECENT = 8
 RECENT_KEY = "recent/files"
@@ -44,6 +48,11 @@ def recent_files() -> list[Path]:
 
 def _remember_recent(paths: list[Path]) -> None:
     remember(RECENT_KEY, [str(path) for path in paths[:MAX_RECENT]])
+
+
+def with_suffix_if_bare(path: Path, suffix: str) -> Path:
+    """The path, with `suffix` added if it has none (the Open dialog would not list it otherwise)."""
+    return path if path.suffix else path.with_name(path.name + suffix)
 
 
 def _edits_in_file(path: Path | None, shown: Scenario) -> Scenario | None:
@@ -89,17 +98,21 @@ class DocumentKeeper(QObject):
             signal.connect(lambda *_: self._schedule_autosave())
         session.scenario_applied.connect(lambda _scenario: self._opened())
         window.lesson_player.scene_changed.connect(self.show_title)
+        self._save_actions: tuple[QAction, QAction] | None = None
         self.show_title()
 
     # ----- modified ------------------------------------------------------------------------------------------
     @property
     def modified(self) -> bool:
-        """True when the window holds edits that were not saved."""
+        """True when the window (or, in a lesson, one of its scenes) holds edits that were not saved."""
+        if self._window.lesson_player.lesson is not None:
+            return self._window.lesson_player.modified
         return self._baseline is None or edited_part(self._session.scenario()) != self._baseline
 
     def forget_changes(self) -> None:
-        """Take what is shown as saved (after Discard, or for a window closed by a program)."""
+        """Take what is shown (and a lesson's edits) as saved (after Discard, or for a window closed by a program)."""
         self._baseline = edited_part(self._session.scenario())
+        self._window.lesson_player.forget_changes()
         self.show_title()
 
     def _changed(self) -> None:
@@ -111,17 +124,12 @@ class DocumentKeeper(QObject):
         self._restoring, self._restored_from = False, None
         self._changed()
 
-    def saved(self, path: Path) -> None:
-        """The window's state was saved to `path`."""
-        self._baseline = edited_part(self._session.scenario())
-        self.add_recent(path)
-        self.show_title()
-
     def show_title(self) -> None:
         """'name[*] — gradviz': the file, the lesson scene or 'untitled', with Qt's mark when modified."""
         window = self._window
         name = window.lesson_player.scene_title() or (window.current_path.name if window.current_path else "untitled")
         window.setWindowTitle(f"{name}[*] — gradviz")
+        self._name_save_actions()
         modified = self.modified
         if window.isWindowModified() != modified:  # setting it sets the title again, a quarter millisecond each time
             window.setWindowModified(modified)
@@ -131,13 +139,61 @@ class DocumentKeeper(QObject):
         self._window.commit_typing()
         if not self.modified:
             return True
+        what = "lesson" if self._window.lesson_player.lesson is not None else "scenario"
         answer = QMessageBox.question(
-            self._window, "Unsaved changes", "The current scenario has changes that were not saved. Save them?",
+            self._window, "Unsaved changes", f"The current {what} has changes that were not saved. Save them?",
             Choice.Save | Choice.Discard | Choice.Cancel, Choice.Save,
         )
         if answer == Choice.Save:
-            return self._window.save()
+            return self.save()
         return answer == Choice.Discard
+
+    # ----- saving --------------------------------------------------------------------------------------------
+    def name_save_actions(self, save: QAction, save_as: QAction) -> None:
+        """The File menu's Save and Save As, named after what they save (the scenario, or the lesson)."""
+        self._save_actions = (save, save_as)
+        self._name_save_actions()
+
+    def _name_save_actions(self) -> None:
+        if self._save_actions is not None:
+            what = "lesson" if self._window.lesson_player.lesson is not None else "scenario"
+            self._save_actions[0].setText(f"&Save {what}")
+            self._save_actions[1].setText(f"Save {what} &as…")
+
+    def save(self, ask: bool = False) -> bool:
+        """Save the scenario (in a lesson, the lesson with its scenes' edits) to its file; ask for one if it has none.
+
+        A name chosen without a suffix gets the usual one; a file that cannot be written offers another name.
+        """
+        window = self._window
+        window.commit_typing()
+        player = window.lesson_player
+        lesson = player.lesson is not None
+        path = player.path if lesson else window.current_path
+        if ask or path is None:
+            suggested = str(path) if path is not None else ("lesson.json" if lesson else "untitled.gradviz.json")
+            chosen, _ = QFileDialog.getSaveFileName(window, f"Save {'lesson' if lesson else 'scenario'}", suggested,
+                                                    LESSON_FILTER if lesson else SCENARIO_SAVE_FILTER)
+            if not chosen:
+                return False
+            path = with_suffix_if_bare(Path(chosen), LESSON_SUFFIX if lesson else SCENARIO_SUFFIX)
+        try:
+            if lesson:
+                player.save(path)
+            else:
+                window.camera_link.pull()
+                save_scenario(self._session.scenario(), path)
+        except GradvizError as error:
+            answer = QMessageBox.question(window, "Cannot save", f"{error}\n\nSave it under another name or in "
+                                          "another folder?", Choice.Yes | Choice.No, Choice.Yes)
+            return answer == Choice.Yes and self.save(ask=True)
+        if not lesson:
+            window.current_path = path
+            self._baseline = edited_part(self._session.scenario())
+        self.add_recent(path)
+        self.show_title()
+        window.statusBar().showMessage(f"Saved {path.name}", 4000)
+        return True
 
     # ----- opening -------------------------------------------------------------------------------------------
     def open_file(self, path: str | os.PathLike[str]) -> bool:

@@ -12,10 +12,15 @@ Moving through a lesson, as a presenter's clicker does it:
 
 Without a lesson the same keys play and step the run. A scene is shown as its lesson describes it,
 in the window's current theme and presentation scale. Opening any other scenario ends the lesson.
+
+A scene's edits (a learning rate changed in class, a run added) stay with the lesson when another
+scene is shown: going back shows the scene as it was left, the title is marked as modified, and
+File → Save writes the lesson with them.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +29,8 @@ from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QWidget
 
 from gradviz.app.actions import ActionFactory
-from gradviz.core.lessons import Lesson, shipped_lessons
+from gradviz.core.history import edited_part
+from gradviz.core.lessons import Lesson, save_lesson, shipped_lessons
 from gradviz.core.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -173,14 +179,16 @@ class LessonPlayer(QObject):
         self._window = window
         self._session = window.session
         self._stepper = window.stepper
-        self.lesson: Lesson | None = None
+        self.lesson: Lesson | None = None  # with the edits of scenes left behind
+        self._saved: Lesson | None = None  # as opened or last saved
         self.path: Path | None = None
         self.index = 0
         self._requested: Scenario | None = None
+        self._arrived: Scenario | None = None  # the edits of the current scene as it was shown
         self.caption_bar = CaptionBar()
         self.caption_bar.previous_button.clicked.connect(self.previous_scene)
         self.caption_bar.next_button.clicked.connect(self.next_scene)
-        self.caption_bar.close_button.clicked.connect(self.close_lesson)
+        self.caption_bar.close_button.clicked.connect(self.close_asking)
         self._place_caption_bar()
         self._session.scenario_applied.connect(self._scenario_applied)
 
@@ -209,22 +217,67 @@ class LessonPlayer(QObject):
     # ----- scenes --------------------------------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, path: Path | None = None) -> None:
         """Start a lesson at its first scene."""
-        self.lesson, self.path = lesson, path
+        self.lesson, self._saved, self.path, self._arrived = lesson, lesson, path, None
         self.show_scene(0)
 
     def close_lesson(self) -> None:
         """End the lesson; what is shown stays."""
         if self.lesson is None:
             return
-        self.lesson, self.path, self._requested = None, None, None
+        self.lesson, self._saved, self.path, self._requested, self._arrived = None, None, None, None, None
         self.caption_bar.hide()
         self.scene_changed.emit()
 
+    def close_asking(self) -> None:
+        """The caption bar's ✕: end the lesson, after asking about its unsaved edits."""
+        document = self._window.document
+        if document.confirm_discard():
+            self.close_lesson()
+            document.forget_changes()  # saved or discarded: what stays on screen is a new, untitled scenario
+
+    def edited_lesson(self) -> Lesson | None:
+        """The lesson with every scene as last shown: the current scene's edits too, once it has arrived."""
+        lesson = self.lesson
+        if lesson is None or self._arrived is None or self._requested is not None:
+            return lesson
+        shown = self._session.scenario()
+        if edited_part(shown) == self._arrived:
+            return lesson
+        scene = lesson.scenes[self.index]
+        watched = scene.scenario  # the clock, camera and look stay the lesson's
+        edited = replace(shown, step=watched.step, camera=watched.camera, theme=watched.theme,
+                         presentation_scale=watched.presentation_scale)
+        scenes = (*lesson.scenes[:self.index], replace(scene, scenario=edited), *lesson.scenes[self.index + 1:])
+        return replace(lesson, scenes=scenes)
+
+    @property
+    def modified(self) -> bool:
+        """True when a scene of the open lesson holds edits that were not saved."""
+        return self.lesson is not None and self.edited_lesson() != self._saved
+
+    def forget_changes(self) -> None:
+        """Take the lesson's scenes as they are now as saved."""
+        self.lesson = self._saved = self.edited_lesson()
+        if self._arrived is not None:
+            self._arrived = edited_part(self._session.scenario())
+
+    def save(self, path: Path) -> None:
+        """Save the lesson with its scenes' edits to `path` (GradvizError if it cannot be)."""
+        lesson = self.edited_lesson()
+        if lesson is None:
+            return
+        save_lesson(lesson, path)
+        self.path = path
+        self.forget_changes()
+        self.scene_changed.emit()
+
     def show_scene(self, index: int) -> None:
-        """Show scene `index` as the lesson describes it."""
+        """Show scene `index` as the lesson describes it, or as it was left."""
         if self.lesson is None or not 0 <= index < len(self.lesson.scenes):
             return
+        self.lesson = self.edited_lesson()
         self.index = index
+        self._arrived = None
         self._requested = self.lesson.scenes[index].scenario
         self._window.open_scenario(self._requested, keep_look=True)
         self.caption_bar.show_scene(self.lesson, index)
@@ -259,6 +312,7 @@ class LessonPlayer(QObject):
     def _scenario_applied(self, scenario: Scenario) -> None:
         if scenario is self._requested:
             self._requested = None
+            self._arrived = edited_part(self._session.scenario())
         elif self.lesson is not None:
             self.close_lesson()
 

@@ -45,13 +45,11 @@ from gradviz.app.syntax_help_dialog import SYNTAX_HELP_SIZE, SyntaxHelpDialog
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
 from gradviz.core.analysis import Analysis
 from gradviz.core.critical import critical_count
-from gradviz.core.errors import GradvizError
 from gradviz.core.notation import format_number, latex_equations
 from gradviz.core.presets import DEFAULT_PRESET, Preset, all_presets, find_preset
-from gradviz.core.scenario import Scenario, save_scenario
+from gradviz.core.scenario import Scenario
 from gradviz.core.session import RUN_REFUSED, Session
 
-SCENARIO_SUFFIX = ".gradviz.json"
 SCENARIO_FILTER = "gradviz scenarios and lessons (*.gradviz.json *.json);;All files (*)"
 LR_KEY_STEP = 10  # slider positions per +/- key press (a tenth of a decade)
 RANGE_FOLLOW_MS = 150
@@ -162,9 +160,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(open_action)
         file_menu.addAction(self._action("Open &lesson…", self.document.open_lesson_dialog))
         file_menu.addMenu(self.document.recent_menu)
-        save_action = self._action("&Save scenario", self.save, QKeySequence.StandardKey.Save)
+        save_action = self.save_action = self._action("&Save scenario", self.save, QKeySequence.StandardKey.Save)
         file_menu.addAction(save_action)
-        file_menu.addAction(self._action("Save scenario &as…", self.save_as, QKeySequence.StandardKey.SaveAs))
+        save_as_action = self._action("Save scenario &as…", self.save_as, QKeySequence.StandardKey.SaveAs)
+        file_menu.addAction(save_as_action)
+        self.document.name_save_actions(save_action, save_as_action)
         file_menu.addAction(self._action("Type a &formula", self.formula_panel.edit_formula, "Ctrl+L",
                                          "Put the cursor in the formula box; Enter uses the formula and hands the "
                                          "keys back to the window"))
@@ -423,16 +423,12 @@ class MainWindow(QMainWindow):
             self.open_file(path)
 
     def save(self) -> bool:
-        """Save to the current file, or ask for one."""
-        if self.current_path is None:
-            return self.save_as()
-        return self._save_to(self.current_path)
+        """Save to the current file (the lesson's, in a lesson), or ask for one."""
+        return self.document.save()
 
     def save_as(self) -> bool:
-        """Ask for a file name and save the scenario there (a name typed without a suffix gets .gradviz.json)."""
-        suggested = str(self.current_path) if self.current_path is not None else "untitled.gradviz.json"
-        path, _ = QFileDialog.getSaveFileName(self, "Save scenario", suggested, SCENARIO_FILTER)
-        return bool(path) and self._save_to(with_scenario_suffix(Path(path)))
+        """Ask for a file name and save the scenario (in a lesson, the lesson) there."""
+        return self.document.save(ask=True)
 
     def commit_typing(self) -> None:
         """Take in what is typed but not entered: a value without Enter, a formula within its typing pause.
@@ -449,22 +445,6 @@ class MainWindow(QMainWindow):
             elif isinstance(box, QLineEdit) and box.hasAcceptableInput():
                 box.editingFinished.emit()
         self.controller.settle()
-
-    def _save_to(self, path: Path) -> bool:
-        self.commit_typing()
-        self.camera_link.pull()
-        try:
-            save_scenario(self.session.scenario(), path)
-        except GradvizError as error:
-            answer = QMessageBox.question(self, "Cannot save scenario",
-                                          f"{error}\n\nSave it under another name or in another folder?",
-                                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                          QMessageBox.StandardButton.Yes)
-            return answer == QMessageBox.StandardButton.Yes and self.save_as()
-        self.current_path = path
-        self.document.saved(path)
-        self.statusBar().showMessage(f"Saved {path.name}", 4000)
-        return True
 
     # ----- the contour panel's pointer -----------------------------------------------------------------------
     def _show_hover(self, x: float, y: float) -> None:
@@ -566,11 +546,6 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.document.closed_cleanly()
         super().closeEvent(event)
-
-
-def with_scenario_suffix(path: Path) -> Path:
-    """The path, with .gradviz.json added if it has no suffix (the Open dialog would not list it otherwise)."""
-    return path if path.suffix else path.with_name(path.name + SCENARIO_SUFFIX)
 
 
 def dropped_file(event: QDropEvent) -> Path | None:
