@@ -284,6 +284,28 @@ def test_picking_a_preset_shows_it_everywhere(make_main_window, qtbot) -> None:
     qtbot.waitUntil(lambda: window.session.plot.axes == ("w1", "w2"), timeout=5000)
     assert window.session.runs[0].spec.lr == 0.1
     assert "<i>w</i><sub>1</sub>" in window.formula_panel.derivatives_label.text()
+    assert window.surface_view.axis_labels.titles == ("w₁", "w₂", "L"), "axes named as the equations name them"
+    assert window.contour_view.plot_item.getAxis("bottom").labelText == "w₁"
+
+
+def test_keys_and_the_wheel_on_the_gallery_box_choose_nothing(make_main_window, qtbot) -> None:
+    """With the keys on the gallery box, a clicker's ↓ replaced the lesson just opened by the first example."""
+    from PySide6.QtGui import QWheelEvent
+
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    box = window.formula_panel.preset_box
+    box.setFocus()
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Up):  # PgDown, Home and End are the clicker's, as everywhere
+        qtbot.keyClick(box, key)
+        assert box.view().isVisible(), "the list opens to choose from"
+        box.hidePopup()
+    centre = QPointF(box.rect().center())
+    wheel = QWheelEvent(centre, box.mapToGlobal(centre), QPoint(0, 0), QPoint(0, -120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(box, wheel)
+    window.controller.wait()
+    assert box.currentIndex() == 0 and window.session.analysis.formula.text == "f(x, y) = x^2 + y^2"
 
 
 def test_clicking_the_contour_panel_sets_the_start(make_main_window, qtbot) -> None:
@@ -314,6 +336,11 @@ def test_keyboard_steps_and_plays(make_main_window, qtbot) -> None:
     assert not window.stepper.timer.isActive()
     qtbot.keyClick(window, Qt.Key.Key_R)
     assert window.session.step == 0
+    qtbot.keyClick(window, Qt.Key.Key_BracketRight)
+    assert window.stepper.speed_box.value() == 120 and "120 steps per second" in window.statusBar().currentMessage()
+    qtbot.keyClick(window, Qt.Key.Key_BracketLeft)
+    qtbot.keyClick(window, Qt.Key.Key_BracketLeft)
+    assert window.stepper.speed_box.value() == 30
 
 
 def test_turning_the_3d_view_with_the_mouse_reaches_the_session(make_main_window, qtbot) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QApplication, QToolBar
 
@@ -257,6 +257,10 @@ def test_a_clicker_key_on_the_blank_screen_brings_the_picture_back_and_nothing_e
         assert session.step == step and not window.stepper.playing, key
     qtbot.keyClick(window, Qt.Key.Key_Right)  # with the picture back, the key steps again
     assert session.step == 1
+    window.stepper.set_playing(True)
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    assert not window.stepper.playing, "a run playing waits for the audience while the screen is blank"
+    qtbot.keyClick(window, Qt.Key.Key_B)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
 
 
@@ -280,6 +284,8 @@ def test_messages_show_over_the_picture_while_presenting_hides_the_status_bar(ma
     assert message.text() == "This is the last scene of the lesson." and not window.statusBar().isVisible()
     area, box = window.rect(), message.geometry()
     assert area.contains(box) and box.top() > area.height() // 2, "over the foot of the picture"
+    views = window.view_splitter
+    assert box.bottom() < views.mapTo(window, QPoint(0, views.height())).y(), "not over the runs' readout"
     assert message.font().pointSizeF() > QApplication.font().pointSizeF(), "enlarged as the rest"
     qtbot.keyClick(window, Qt.Key.Key_B)
     assert not message.isVisible(), "the blank screen stays blank"
@@ -289,8 +295,18 @@ def test_messages_show_over_the_picture_while_presenting_hides_the_status_bar(ma
     assert not message.isVisible(), "gone with the message"
     window.statusBar().showMessage("Saved lecture.mp4", 8000)
     assert message.isVisible() and message.text() == "Saved lecture.mp4"
+    qtbot.keyClick(window, Qt.Key.Key_Home)
+    window.controller.wait()
+    assert window.statusBar().currentMessage() == "Saved lecture.mp4", "only the last scene's message goes"
+    qtbot.keyClick(window, Qt.Key.Key_End)
+    qtbot.keyClick(window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    window.controller.wait()
+    assert message.text() == "This is the last scene of the lesson."
+    qtbot.keyClick(window, Qt.Key.Key_Home)
+    window.controller.wait()
+    assert not message.isVisible(), "said of the last scene, it goes with it"
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert not message.isVisible() and window.statusBar().currentMessage() == "Saved lecture.mp4"
+    assert not message.isVisible()
 
 
 def _assert_no_key_held_twice(window) -> None:

@@ -231,6 +231,7 @@ def test_step_table_rows_highlight_copy_and_save(open_window, qtbot, tmp_path) -
         panel.save(tmp_path / "steps.txt")
     with pytest.raises(GradvizError, match="cannot"):
         panel.save(tmp_path / "missing" / "steps.csv")
+    assert not panel.view.tabKeyNavigation(), "Tab leaves the table (it went from cell to cell, hundreds of them)"
 
 
 def test_step_table_names_the_held_values(open_window, qtbot, tmp_path) -> None:

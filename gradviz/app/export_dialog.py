@@ -57,6 +57,7 @@ from gradviz.core.errors import GradvizError
 from gradviz.core.session import Session
 
 SIZE_PRESETS = (("1280 × 720 (HD)", (1280, 720)), ("1920 × 1080 (Full HD)", (1920, 1080)),
+                ("1024 × 768 (4:3 projector)", (1024, 768)),
                 ("3840 × 2160 (4K)", (3840, 2160)), ("Custom", None))
 PANEL_CHOICES = (("both", "3D and contour side by side"), ("3d", "3D surface"), ("contour", "Contour map"))
 # the options remembered between exports as they are (the size is kept as width and height)

@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -112,6 +112,27 @@ def marked_excerpt(text: str, position: int, end: int | None) -> str:
     return f"<span style='font-family:monospace'>{marked}</span> <span style='color:#666'>({where})</span>"
 
 
+class GalleryBox(QComboBox):
+    """The preset picker: a choice replaces what is shown, so it is made in its list, never by a key or the wheel.
+
+    A plain combo box takes ↑ / ↓ and the mouse wheel as a choice: with the keys on the box at start-up, a
+    clicker's ↓ threw away the lesson just opened. Here those keys open the list, and the wheel scrolls the window.
+    """
+
+    LIST_KEYS = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Down})  # PgDown, PgUp, Home and End are the clicker's anyway
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Keys that would choose another entry open the list instead."""
+        if event.key() in self.LIST_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.showPopup()
+            return
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """The wheel chooses nothing here."""
+        event.ignore()
+
+
 class FormulaPanel(QWidget):
     """Edits the session's formula and domain; shows f and its partial derivatives."""
 
@@ -123,7 +144,7 @@ class FormulaPanel(QWidget):
         self._controller = controller
         self._updating = False
 
-        self.preset_box = QComboBox()
+        self.preset_box = GalleryBox()
         self.preset_box.addItem("Gallery…", None)
         for preset in all_presets():
             self.preset_box.addItem(preset.title, preset)

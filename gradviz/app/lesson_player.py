@@ -36,6 +36,7 @@ from gradviz.core.scenario import Scenario
 if TYPE_CHECKING:
     from gradviz.app.main_window import MainWindow
 
+LAST_SCENE_MESSAGE = "This is the last scene of the lesson."
 CAPTION_FONT_FACTOR = 1.75
 COUNTER_FONT_FACTOR = 1.2
 
@@ -276,6 +277,8 @@ class LessonPlayer(QObject):
         if self.lesson is None or not 0 <= index < len(self.lesson.scenes):
             return
         self.lesson = self.edited_lesson()
+        if self._window.statusBar().currentMessage() == LAST_SCENE_MESSAGE:
+            self._window.statusBar().clearMessage()  # no longer true of the scene shown
         self.index = index
         self._arrived = None
         self._requested = self.lesson.scenes[index].scenario
@@ -286,7 +289,7 @@ class LessonPlayer(QObject):
     def next_scene(self) -> None:
         """The next scene (at the last one, say so)."""
         if self.lesson is not None and self.index == len(self.lesson.scenes) - 1:
-            self._window.statusBar().showMessage("This is the last scene of the lesson.", 4000)
+            self._window.statusBar().showMessage(LAST_SCENE_MESSAGE, 4000)
             return
         self.show_scene(self.index + 1)
 

@@ -51,6 +51,7 @@ from gradviz.core.scenario import Scenario
 from gradviz.core.session import RUN_REFUSED, Session
 
 SCENARIO_FILTER = "gradviz scenarios and lessons (*.gradviz.json *.json);;All files (*)"
+SPEED_KEY_FACTOR = 2.0  # ] and [ double and halve the playback speed
 LR_KEY_STEP = 10  # slider positions per +/- key press (a tenth of a decade)
 RANGE_FOLLOW_MS = 150
 FORMULA_REFUSED = "Formula not used"  # how the status bar says a typed formula was not taken
@@ -200,6 +201,9 @@ class MainWindow(QMainWindow):
                                         "Switch between w − η∇f and w + η∇f"))
         run_menu.addAction(self._action("Larger learning rate", lambda: self._nudge_lr(LR_KEY_STEP), "+"))
         run_menu.addAction(self._action("Smaller learning rate", lambda: self._nudge_lr(-LR_KEY_STEP), "-"))
+        run_menu.addAction(self._action("Play faster", lambda: self._scale_speed(SPEED_KEY_FACTOR), "]",
+                                        "Twice the steps per second (also while presenting, where the box is hidden)"))
+        run_menu.addAction(self._action("Play slower", lambda: self._scale_speed(1 / SPEED_KEY_FACTOR), "["))
         run_menu.addSeparator()
         self.stop_computing_action = self._action("Stop computing the runs", self.session.stop_computing, "Esc",
                                                   "Keep the steps computed so far; the step budget shrinks to match")
@@ -289,6 +293,10 @@ class MainWindow(QMainWindow):
         if self.session.run_specs:
             lr = self.session.run_specs[0].lr
             self.session.update_run(0, lr=slider_to_lr(lr_to_slider(lr) + positions))
+
+    def _scale_speed(self, factor: float) -> None:
+        speed = self.stepper.scale_speed(factor)
+        self.statusBar().showMessage(f"Playing {format_number(speed)} steps per second", 3000)
 
     def _show_runs(self) -> None:
         """Widen the plotted ranges to the runs; when they fit, go back to the ranges before (or say they fit)."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QLabel, QMenu, QToolBar, QWidget
 
@@ -159,8 +159,8 @@ class PresentingMessage(QLabel):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hide()
 
-    def show_message(self, text: str, scale: float) -> None:
-        """Show this text (an empty one: hide), its font enlarged by the presentation scale."""
+    def show_message(self, text: str, scale: float, bottom: int) -> None:
+        """Show this text (an empty one: hide) above `bottom` (the views' foot), enlarged by the presentation scale."""
         if not text:
             self.hide()
             return
@@ -173,7 +173,7 @@ class PresentingMessage(QLabel):
         width = min(self.sizeHint().width(), round(window.width() * MESSAGE_WIDTH_SHARE))
         self.setWordWrap(True)
         height = self.heightForWidth(width)
-        self.setGeometry((window.width() - width) // 2, window.height() - height - round(24 * scale), width, height)
+        self.setGeometry((window.width() - width) // 2, bottom - height - round(24 * scale), width, height)
         self.show()
         self.raise_()
 
@@ -246,7 +246,9 @@ class PresentationMode(QObject):
         status_bar = window.statusBar()
         shown = self.active and not status_bar.isVisible() and window.centralWidget().isVisible()
         text = status_bar.full_message() if shown and status_bar.currentMessage() else ""
-        self.message.show_message(text, window.session.presentation_scale)
+        views = window.view_splitter  # over the foot of the picture, not over the runs' readout below it
+        bottom = views.mapTo(window, QPoint(0, views.height())).y() if views.isVisible() else window.height()
+        self.message.show_message(text, window.session.presentation_scale, bottom)
 
     def toggle(self) -> None:
         """Enter presentation mode, or leave it."""
@@ -331,6 +333,7 @@ class PresentationMode(QObject):
     def _show_blank(self, blank: bool) -> None:
         window = self._window
         if blank:  # installing it again only moves it to the front; removing one not installed does nothing
+            window.stepper.set_playing(False)  # the run waits for the audience, not played on unseen
             QApplication.instance().installEventFilter(self)
         else:
             QApplication.instance().removeEventFilter(self)

@@ -176,9 +176,9 @@ class _Presenter:
             self.view.set_current_index(self.session.step_state(index).step_index, run=index)
 
     def labels(self) -> tuple[str, ...]:
-        """Axis titles: the plotted variables and the function's name."""
+        """Axis titles: the plotted variables and the function's name, written as the equations write them (w₁)."""
         name = self.session.analysis.formula.name if self.session.analysis else "f"
-        return (*self.session.plot.axes, name)
+        return tuple(unicode_name(title) for title in (*self.session.plot.axes, name))
 
 
 class SurfacePresenter(_Presenter):
