@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QApplication, QToolBar
 
 from gradviz.app.camera_link import camera_of
+from gradviz.app.formula_panel import laid_out_equations
 from gradviz.app.presentation import largest_presentation_scale, remembered_presentation_scale, remembered_theme
 from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.app.shortcuts_help import action_help_text, shortcuts_html
@@ -55,6 +56,10 @@ def test_presentation_mode_hides_the_chrome_and_gives_it_all_back(make_main_wind
     assert not any(presenting[name] for name in ("menu bar", "status bar", "toolbar", "formula box", "run settings"))
     assert window.formula_panel.derivatives_label.isVisible() and window.stepper.readout.isVisible()
     assert (window.session.theme, window.session.presentation_scale) == ("projector", 1.6)
+    equations = window.formula_panel.equations_area
+    qtbot.waitUntil(lambda: equations.height() < 80, timeout=3000)  # f and its partials on a line: the views' room
+    in_a_row = laid_out_equations(window.session.analysis.equations, in_a_row=True)
+    assert equations.widget().text() == in_a_row
     base_size = window.stepper.readout.font().pointSizeF()
 
     qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
@@ -66,6 +71,7 @@ def test_presentation_mode_hides_the_chrome_and_gives_it_all_back(make_main_wind
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: chrome(window) == before, timeout=3000)
+    assert equations.widget().text() != in_a_row, "stacked again beside the range controls"
     assert camera_of(window.surface_view) == camera
     assert window.session.scenario() == scenario
     assert remembered_presentation_scale() == pytest.approx(1.4), "the lecturer's scale is kept for next time"

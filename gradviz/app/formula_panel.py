@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QWheelEvent
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QTextDocument, QWheelEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -38,6 +38,7 @@ RESOLUTIONS = (50, 100, 150, 200, 300, 400)
 FIXED_SLIDER_STEPS = 400
 PARTIALS_STACKED = 3  # partial derivatives shown one under another; more go into columns beside them
 EQUATION_COLUMN_GAP = 28  # pixels between columns of partials
+ROW_WIDTHS_KEPT = 64  # equations' widths in a row remembered (per text and font), so resizing measures nothing
 ERROR_BACKGROUND = "#ffd7d7"  # behind what is wrong: the part of a formula, range boxes that are not a range
 
 
@@ -49,10 +50,12 @@ class EquationsArea(QScrollArea):
     """
 
     LEAST_WIDTH = 160
+    room_changed = Signal()  # the area's width or the label's font changed: the equations may fit another way
 
     def __init__(self, label: QWidget) -> None:
         """Hold this label, following the size it asks for as its text and font change."""
         super().__init__()
+        label.installEventFilter(self)
         self.setWidget(label)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -68,6 +71,8 @@ class EquationsArea(QScrollArea):
         """The label asked for another size (its updateGeometry reaches the viewport): ask the panel in turn."""
         if watched is self.viewport() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()
+        elif watched is self.widget() and event.type() == QEvent.Type.FontChange:
+            self.room_changed.emit()
         return super().eventFilter(watched, event)
 
     def _needs_bar(self) -> bool:
@@ -87,6 +92,8 @@ class EquationsArea(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Ask for the scroll bar's room when a new width makes it appear or go."""
         super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.room_changed.emit()
         if self._needs_bar() != self._asked_with_bar:
             self.updateGeometry()
 
@@ -220,6 +227,9 @@ class FormulaPanel(QWidget):
         middle = QHBoxLayout()
         equations_column = QVBoxLayout()
         self.equations_area = EquationsArea(self.derivatives_label)
+        self._equations: Sequence[str] = ()
+        self._row_widths: dict[tuple[str, str], float] = {}  # the equations' width in a row, by text and font
+        self.equations_area.room_changed.connect(self._lay_out_equations)
         equations_column.addWidget(self.equations_area)
         equations_column.addWidget(self.notes_label)
         middle.addLayout(equations_column, 1)
@@ -270,10 +280,36 @@ class FormulaPanel(QWidget):
         if self.formula_edit.text() != formula.text and not self.formula_edit.hasFocus():
             self.show_formula_text(formula.text)
         self._formula_notes = (*formula.notes, *derivatives.notes)
-        self.derivatives_label.setText(laid_out_equations(analysis.equations))
+        self._equations = analysis.equations
+        self._lay_out_equations()
         self.equations_area.updateGeometry()  # now, not a posted event later (the area hears of the label's)
         self._show_notes()
         self._rebuild_fixed(formula.variables)
+
+    def _lay_out_equations(self) -> None:
+        """f and its partials in a row where the range controls are hidden (presenting) and they fit, else stacked.
+
+        Beside the range controls a row would save no height, and a new formula laying out another way would lay
+        out the window again.
+        """
+        if not self._equations:
+            return
+        if self.domain_widget.isVisibleTo(self):
+            self.derivatives_label.setText(laid_out_equations(self._equations))
+            return
+        row = laid_out_equations(self._equations, in_a_row=True)
+        font = self.derivatives_label.font()
+        key = (row, font.key())
+        if key not in self._row_widths:
+            if len(self._row_widths) > ROW_WIDTHS_KEPT:
+                self._row_widths.clear()
+            document = QTextDocument()
+            document.setDocumentMargin(0.0)
+            document.setDefaultFont(font)
+            document.setHtml(row)
+            self._row_widths[key] = document.idealWidth()
+        fits = self._row_widths[key] <= self.equations_area.viewport().width()
+        self.derivatives_label.setText(row if fits else laid_out_equations(self._equations))
 
     def _field_changed(self, field: GridField) -> None:
         """Say so under the equations when there is nothing to draw; follow a held value moved by its slider."""
@@ -436,11 +472,16 @@ class FormulaPanel(QWidget):
             self.preset_chosen.emit(preset)
 
 
-def laid_out_equations(equations: Sequence[str]) -> str:
-    """f's equation, then its partials stacked, in columns side by side when there are more than a few.
+def laid_out_equations(equations: Sequence[str], in_a_row: bool = False) -> str:
+    """f's equation, then its partials stacked, in columns side by side when there are more than a few; or all in a row.
 
-    Seven variables stacked eight equations high and left the views a third of the window.
+    Seven variables stacked eight equations high and left the views a third of the window; presenting at 720
+    pixels, f = x + 2y's three short equations stacked took a quarter of the screen.
     """
+    if in_a_row:
+        cells = "".join(f"<td valign='middle' style='padding-right:{EQUATION_COLUMN_GAP}px'>{equation}</td>"
+                        for equation in equations)
+        return f"<table cellspacing='0' cellpadding='0'><tr>{cells}</tr></table>"
     first, partials = equations[0], list(equations[1:])
     if len(partials) <= PARTIALS_STACKED:
         return "".join(equations)
