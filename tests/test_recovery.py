@@ -417,3 +417,19 @@ def test_file_new_starts_again_untitled_after_asking(make_main_window, monkeypat
     assert window.current_path is None and window.windowTitle().startswith("untitled")
     assert not window.isWindowModified() and not window.edit_history.undo_action.isEnabled(), "undo starts over"
     assert "New scenario" in window.statusBar().currentMessage()
+
+
+def test_closing_names_a_refused_formula_left_in_the_box(make_main_window, monkeypatch, qtbot) -> None:
+    """A formula typed but refused is in no file: it was lost on quitting, unasked."""
+    window = make_main_window("bowl")
+    dialogs = Dialogs(monkeypatch, Choice.Cancel)
+    window.formula_panel.formula_edit.setText("x^2 + (y")
+    window.controller.submit("x^2 + (y", immediately=True)
+    window.controller.wait()
+    qtbot.waitUntil(lambda: window.session.error is not None)
+    assert not window.isWindowModified()
+    assert not window.close() and "“x^2 + (y” could not be used" in dialogs.questions[-1]
+    window.session.update_run(0, lr=0.3)
+    assert not window.close() and "not saved" in dialogs.questions[-1] and "x^2 + (y" in dialogs.questions[-1]
+    dialogs.answer = Choice.Discard
+    assert window.close()

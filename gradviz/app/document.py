@@ -33,6 +33,7 @@ SCENARIO_SAVE_FILTER = "gradviz scenarios (*.gradviz.json);;All files (*)"
 SCENARIO_SUFFIX = ".gradviz.json"
 LESSON_SUFFIX = ".json"
 AUTOSAVE_MS = 3000
+REFUSED_SHOWN_CHARS = 60  # of a refused formula named when closing
 MAX_RECENT = 8
 RECENT_KEY = "recent/files"
 RECOVERY_FOLDER = "recovery"
@@ -80,6 +81,7 @@ class DocumentKeeper(QObject):
         self._session = window.session
         self._baseline: Scenario | None = edited_part(self._session.scenario())
         self._restoring = False
+        self._forgotten_typing = ""  # a refused formula in the box the window may close without naming
         self._restored_from: Scenario | None = None  # the edits of the file a restored state was shown from
         self._autosaved: tuple[Scenario, Path | None] | None = None
         self.recovery = RecoveryFile(config_folder() / RECOVERY_FOLDER)
@@ -113,6 +115,7 @@ class DocumentKeeper(QObject):
         """Take what is shown (and a lesson's edits) as saved (after Discard, or for a window closed by a program)."""
         self._baseline = edited_part(self._session.scenario())
         self._window.lesson_player.forget_changes()
+        self._forgotten_typing = self._window.formula_panel.formula_edit.text().strip()
         self.show_title()
 
     def _changed(self) -> None:
@@ -134,14 +137,31 @@ class DocumentKeeper(QObject):
         if window.isWindowModified() != modified:  # setting it sets the title again, a quarter millisecond each time
             window.setWindowModified(modified)
 
-    def confirm_discard(self) -> bool:
-        """Ask whether to save unsaved edits first (a value typed without Enter among them); False: cancelled."""
+    def _refused_typing(self) -> str:
+        """The formula box's text if it was refused (no file keeps it), shortened for a question; else ''."""
+        text = self._window.formula_panel.formula_edit.text().strip()
+        shown = self._session.analysis.formula.text if self._session.analysis is not None else ""
+        if self._session.error is None or not text or text == shown or text == self._forgotten_typing:
+            return ""
+        return text if len(text) <= REFUSED_SHOWN_CHARS else text[:REFUSED_SHOWN_CHARS - 1] + "…"
+
+    def confirm_discard(self, closing: bool = False) -> bool:
+        """Ask whether to save unsaved edits first (a value typed without Enter among them); False: cancelled.
+
+        Closing, a formula typed in the box but refused (which no file keeps) is named in the question too.
+        """
         self._window.commit_typing()
+        refused = self._refused_typing() if closing else ""
+        lost = f"\n\nThe formula box's “{refused}” could not be used and is not kept." if refused else ""
         if not self.modified:
-            return True
+            if not refused:
+                return True
+            answer = QMessageBox.question(self._window, "Unused formula", f"Close anyway?{lost}",
+                                          Choice.Close | Choice.Cancel, Choice.Cancel)
+            return answer == Choice.Close
         what = "lesson" if self._window.lesson_player.lesson is not None else "scenario"
         answer = QMessageBox.question(
-            self._window, "Unsaved changes", f"The current {what} has changes that were not saved. Save them?",
+            self._window, "Unsaved changes", f"The current {what} has changes that were not saved. Save them?{lost}",
             Choice.Save | Choice.Discard | Choice.Cancel, Choice.Save,
         )
         if answer == Choice.Save:

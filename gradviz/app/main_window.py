@@ -545,7 +545,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Offer to save unsaved edits, leave presentation mode, remember the layout, stop playback, close."""
-        if not self.document.confirm_discard():
+        if not self.document.confirm_discard(closing=True):
             event.ignore()
             return
         self.presentation.leave()
