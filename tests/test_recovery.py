@@ -168,7 +168,7 @@ def test_bad_files_say_why_and_change_nothing(make_main_window, monkeypatch, tmp
         assert words in message
 
 
-def test_recent_files_keep_the_last_eight_and_drop_missing_ones(make_main_window, monkeypatch, tmp_path) -> None:
+def test_recent_files_keep_the_last_eight_and_grey_missing_ones(make_main_window, monkeypatch, tmp_path) -> None:
     window = make_main_window("bowl")
     dialogs = Dialogs(monkeypatch)
     paths = [tmp_path / f"scenario{number}.gradviz.json" for number in range(10)]
@@ -181,11 +181,13 @@ def test_recent_files_keep_the_last_eight_and_drop_missing_ones(make_main_window
     paths[9].unlink()
     again = make_main_window(None)
     again.document.recent_menu.aboutToShow.emit()
-    names = [action.text() for action in again.document.recent_menu.actions()]
-    assert names[0] == "&1  scenario8.gradviz.json" and len(names) == 7 + 2
-    assert "scenario9.gradviz.json" in again.statusBar().currentMessage()
+    actions = again.document.recent_menu.actions()
+    assert [action.text() for action in actions[:2]] == ["&1  scenario9.gradviz.json  (not found)",
+                                                         "&2  scenario8.gradviz.json"]
+    assert len(actions) == 8 + 2 and not actions[0].isEnabled() and actions[1].isEnabled()
+    assert paths[9].resolve() in document.recent_files(), "kept: the stick it is on may come back"
     paths[8].unlink()
-    again.document.recent_menu.actions()[0].trigger()
+    again.document.recent_menu.actions()[1].trigger()
     assert "does not exist" in dialogs.warnings[-1]
     assert paths[8].resolve() not in document.recent_files()
 

@@ -308,21 +308,18 @@ class DocumentKeeper(QObject):
         _remember_recent([known for known in recent_files() if known != path.resolve()])
 
     def _fill_recent_menu(self) -> None:
-        """List the recent files that still exist; say which ones were dropped because they are gone."""
+        """List the recent files; one not found now (on a stick unplugged) is listed greyed and kept for later."""
         known = recent_files()
-        present = [path for path in known if path.is_file()]
-        if len(present) != len(known):
-            _remember_recent(present)
-            gone = ", ".join(path.name for path in known if path not in present)
-            self._window.statusBar().showMessage(f"No longer there, taken off the recent files: {gone}", 8000)
         menu = self.recent_menu
         menu.clear()
-        for number, path in enumerate(present, start=1):
-            action = menu.addAction(f"&{number}  {path.name}")
+        for number, path in enumerate(known, start=1):
+            found = path.is_file()
+            action = menu.addAction(f"&{number}  {path.name}" + ("" if found else "  (not found)"))
             action.setToolTip(str(path))
-            action.setStatusTip(str(path))
+            action.setStatusTip(str(path) if found else f"Not found now: {path}")
+            action.setEnabled(found)
             action.triggered.connect(lambda _checked=False, chosen=path: self.open_file(chosen))
-        if not present:
+        if not known:
             menu.addAction("No recent files").setEnabled(False)
         menu.addSeparator()
         menu.addAction("Clear the list", lambda: _remember_recent([]))
