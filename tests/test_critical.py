@@ -50,6 +50,10 @@ def test_himmelblau_has_four_minima_a_maximum_and_four_saddles() -> None:
         ("x^4 + y^4", "minimum"),  # the Hessian is zero there: f on a ring around the point tells
         ("x^3 - 3x y^2", "saddle"),  # the monkey saddle: three ways down
         ("x^2 y + x y^2", "saddle"),
+        ("(y - x^2)(y - 2x^2)", "saddle"),  # Peano's: f < 0 only in a thin wedge the rings missed (a "minimum")
+        ("-(y - x^2)(y - 2x^2)", "saddle"),
+        ("x^4 + y^2", "minimum"),  # the floor along x rises: no wedge
+        ("-x^4 - 3y^2", "maximum"),
     ],
 )
 def test_one_critical_point_at_the_origin_of_its_kind(text: str, kind: str) -> None:

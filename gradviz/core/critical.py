@@ -271,6 +271,9 @@ def _kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], cells
     if np.all(decisive):
         kind = "minimum" if np.all(eigenvalues > 0) else "maximum" if np.all(eigenvalues < 0) else "saddle"
         return kind, eigenvectors[:, 0]
+    if decisive.any() and _floor_turns_back(compiled, full, plotted, eigenvalues, eigenvectors, decisive,
+                                            radius, level):
+        return ("saddle" if len(plotted) == 2 else "inflection"), ring[0]
     for scale in RING_SCALES:
         changes = np.array([change(direction, scale) for direction in ring])
         if not np.isfinite(changes).all():
@@ -281,6 +284,35 @@ def _kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], cells
         if rises or falls:
             return ("minimum" if rises else "maximum"), ring[0]
     return None, ring[0]
+
+
+def _floor_turns_back(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], eigenvalues: np.ndarray,
+                      eigenvectors: np.ndarray, decisive: np.ndarray, radius: float, level: float) -> bool:
+    """Whether, along a flat eigenvector, the valley's floor (or the ridge's crest) goes below (above) the point.
+
+    Across the valley f rises (the decisive eigenvalues); along it the Hessian cannot tell. f on a ring misses
+    a thin wedge where the floor dips: Peano's (y − x²)(y − 2x²) is negative only between its two parabolas, and
+    was called a minimum. Here each way along the flat direction, f is taken at the floor found by one Newton step
+    across (f's least value over the decisive directions, its greatest for a ridge), on rings as wide as the ring's.
+    """
+    point = full[plotted]
+    centre = _value(compiled, full)
+    across = eigenvectors[:, decisive]
+    curvatures = eigenvalues[decisive]
+    if not (np.all(curvatures > 0) or np.all(curvatures < 0)):
+        return False  # rising one way and falling another across: a saddle the eigenvalues see already
+    valley = bool(curvatures[0] > 0)
+    for flat in eigenvectors[:, ~decisive].T:
+        for scale in RING_SCALES:
+            for sign in (1.0, -1.0):
+                shifted = full.copy()
+                shifted[plotted] = point + sign * scale * radius * flat
+                slope = _plotted_gradient(compiled, shifted, plotted) @ across
+                shifted[plotted] -= across @ (slope / curvatures)  # to the floor (crest) across, by Newton's step
+                dip = _value(compiled, shifted) - centre
+                if (dip < -level) if valley else (dip > level):
+                    return True
+    return False
 
 
 def _ring(dimensions: int) -> list[np.ndarray]:
