@@ -249,3 +249,65 @@ def test_a_shipped_lessons_edits_are_saved_as_a_new_file_and_the_close_button_as
     window.lesson_player.caption_bar.close_button.click()
     assert len(asked) == 1, "nothing left to ask about"
     assert window.lesson_player.lesson is None and not window.isWindowModified()
+
+
+def test_a_lesson_is_made_from_views_edited_and_saved(make_main_window, monkeypatch, tmp_path) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from gradviz.app import lesson_player
+    from gradviz.app.lesson_editor import SceneText
+    from gradviz.core.lessons import load_lesson
+
+    answers = [SceneText("My lecture", "A bowl", "start here"), SceneText("My lecture", "Too far", ""),
+               SceneText("Our lecture", "Too large a step", "η = 1.1 overshoots")]
+    monkeypatch.setattr(lesson_player, "ask_scene_text", lambda *_args: answers.pop(0))
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
+    window = make_main_window("bowl")
+    player, session = window.lesson_player, window.session
+    assert not player.edit_action.isEnabled() and not player.remove_action.isEnabled()
+    session.set_step(3)
+    player.add_scene()
+    assert player.lesson.title == "My lecture" and [scene.caption for scene in player.lesson.scenes] == ["A bowl"]
+    assert player.caption_bar.isVisible() and player.caption_bar.caption.text() == "A bowl"
+    assert player.lesson.scenes[0].scenario.step == 3 and window.isWindowModified()
+    assert "My lecture — scene 1 / 1" in window.windowTitle() and player.edit_action.isEnabled()
+
+    session.update_run(0, lr=1.1)
+    player.add_scene()
+    window.controller.wait()
+    assert player.index == 1 and session.run_specs[0].lr == 1.1
+    assert player.caption_bar.counter.text() == "scene 2 / 2"
+    player.edit_scene()
+    assert player.caption_bar.caption.text() == "Too large a step" and player.lesson.title == "Our lecture"
+
+    player.show_scene(0)
+    window.controller.wait()
+    assert session.run_specs[0].lr == 0.1 and session.step == 3, "each scene as it was added"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(tmp_path / "lecture"), ""))
+    assert window.save() and not window.isWindowModified()
+    saved = load_lesson(tmp_path / "lecture.json")
+    assert saved.title == "Our lecture" and [scene.caption for scene in saved.scenes] == ["A bowl", "Too large a step"]
+    assert saved.scenes[1].notes == "η = 1.1 overshoots" and saved.scenes[1].scenario.runs[0].lr == 1.1
+
+    player.remove_scene()
+    window.controller.wait()
+    assert [scene.caption for scene in player.lesson.scenes] == ["Too large a step"] and player.index == 0
+    assert session.run_specs[0].lr == 1.1 and window.isWindowModified()
+    player.remove_scene()
+    assert len(player.lesson.scenes) == 1 and "at least one scene" in window.statusBar().currentMessage()
+
+
+def test_the_scene_dialog_asks_for_a_caption_and_notes_that_fit(qtbot) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from gradviz.app.lesson_editor import SceneDialog, SceneText
+    from gradviz.core.lessons import MAX_NOTES_CHARS
+
+    dialog = SceneDialog(None, "Add a scene", SceneText("Lecture", "", ""))
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled() and dialog.problem.isHidden()
+    qtbot.keyClicks(dialog.caption_edit, "  The gradient  ")
+    assert ok.isEnabled() and dialog.text() == SceneText("Lecture", "The gradient", "")
+    dialog.notes_edit.setPlainText("n" * (MAX_NOTES_CHARS + 1))
+    assert not ok.isEnabled() and "at most 10,000" in dialog.problem.text()

@@ -15,7 +15,8 @@ in the window's current theme and presentation scale. Opening any other scenario
 
 A scene's edits (a learning rate changed in class, a run added) stay with the lesson when another
 scene is shown: going back shows the scene as it was left, the title is marked as modified, and
-File → Save writes the lesson with them.
+File → Save writes the lesson with them. Lessons → Add this view as a scene makes a lesson (or adds
+to the one open) from what the window shows; its caption and notes can be edited, a scene removed.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QMessageBox, QSizePolicy, QToolButton, QWidget
 
 from gradviz.app.actions import ActionFactory
+from gradviz.app.lesson_editor import SceneText, ask_scene_text
 from gradviz.core.history import edited_part
-from gradviz.core.lessons import Lesson, save_lesson, shipped_lessons
+from gradviz.core.lessons import MAX_SCENES, Lesson, Scene, save_lesson, shipped_lessons
 from gradviz.core.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -205,6 +207,16 @@ class LessonPlayer(QObject):
             action.setStatusTip(f"{len(lesson.scenes)} scenes")
             action.triggered.connect(lambda _checked=False, chosen=lesson: self._window.document.open_lesson(chosen))
         menu.addSeparator()
+        menu.addAction(make_action("Add this view as a &scene…", self.add_scene, None,
+                                   "After the current scene, or as the first of a new lesson; Ctrl+S saves it"))
+        self.edit_action = make_action("&Edit the scene's caption…", self.edit_scene, None,
+                                       "The caption, the speaker's notes and the lesson's title")
+        self.remove_action = make_action("&Remove this scene", self.remove_scene)
+        menu.addAction(self.edit_action)
+        menu.addAction(self.remove_action)
+        self.scene_changed.connect(self._enable_editing)
+        self._enable_editing()
+        menu.addSeparator()
         for text, slot, key in (
             ("Next: play, finish, next scene", self.advance, "PgDown"),
             ("Back: to the start, previous scene", self.retreat, "PgUp"),
@@ -271,6 +283,77 @@ class LessonPlayer(QObject):
         self.path = path
         self.forget_changes()
         self.scene_changed.emit()
+
+    # ----- making and editing lessons ----------------------------------------------------------------------------
+    def _enable_editing(self) -> None:
+        for action in (self.edit_action, self.remove_action):
+            action.setEnabled(self.lesson is not None)
+
+    def add_scene(self) -> None:
+        """What the window shows as a new scene after the current one, or as the first scene of a new lesson.
+
+        The changes made since the current scene was shown go into the new scene, not into that one: a lesson is
+        built by setting up a view, adding it, changing it, adding again.
+        """
+        window = self._window
+        if self.lesson is not None and len(self.lesson.scenes) >= MAX_SCENES:
+            window.statusBar().showMessage(f"A lesson holds at most {MAX_SCENES} scenes.", 6000)
+            return
+        if self.lesson is None and not window.document.confirm_discard():
+            return  # the scenario's file is no longer what Save writes: its edits are saved or let go first
+        title = self.lesson.title if self.lesson is not None else window.session.title
+        text = ask_scene_text(window, "Add a scene" if self.lesson else "New lesson from this view",
+                              SceneText(title, "", ""))
+        if text is None:
+            return
+        window.camera_link.pull()
+        scene = Scene(text.caption, self._session.scenario(), text.notes)
+        if self.lesson is None:
+            window.current_path = None
+            self.lesson, self._saved, self.path, self.index = Lesson(text.title, (scene,)), None, None, 0
+            self._requested, self._arrived = None, edited_part(self._session.scenario())
+            self.caption_bar.show_scene(self.lesson, 0)
+            self.scene_changed.emit()
+            return
+        lesson, after = self.lesson, self.index + 1
+        self.lesson = replace(lesson, title=text.title, scenes=(*lesson.scenes[:after], scene, *lesson.scenes[after:]))
+        self._arrived = None  # the changes went into the new scene
+        self.show_scene(after)
+
+    def edit_scene(self) -> None:
+        """Edit the current scene's caption and notes, and the lesson's title."""
+        if self.lesson is None:
+            return
+        scene = self.lesson.scenes[self.index]
+        text = ask_scene_text(self._window, "Edit the scene", SceneText(self.lesson.title, scene.caption, scene.notes))
+        if text is None:
+            return
+        lesson = self.edited_lesson()
+        edited = replace(lesson.scenes[self.index], caption=text.caption, notes=text.notes)
+        self.lesson = replace(lesson, title=text.title,
+                              scenes=(*lesson.scenes[:self.index], edited, *lesson.scenes[self.index + 1:]))
+        self.caption_bar.show_scene(self.lesson, self.index)
+        self.scene_changed.emit()
+
+    def remove_scene(self) -> None:
+        """Take the current scene out of the lesson (after asking), showing the one after it, or before."""
+        window = self._window
+        if self.lesson is None:
+            return
+        if len(self.lesson.scenes) == 1:
+            window.statusBar().showMessage("A lesson keeps at least one scene: close it with ✕ instead.", 6000)
+            return
+        caption = self.lesson.scenes[self.index].caption
+        answer = QMessageBox.question(window, "Remove the scene",
+                                      f"Remove scene {self.index + 1}, “{caption}”, from the lesson?",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        scenes = self.lesson.scenes
+        self.lesson = replace(self.lesson, scenes=(*scenes[:self.index], *scenes[self.index + 1:]))
+        self._arrived = None  # the scene shown is gone: nothing of it is kept
+        self.show_scene(min(self.index, len(self.lesson.scenes) - 1))
 
     def show_scene(self, index: int) -> None:
         """Show scene `index` as the lesson describes it, or as it was left."""
