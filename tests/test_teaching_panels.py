@@ -379,11 +379,22 @@ def test_a_learning_rate_past_the_starts_limit_is_not_red_where_the_run_holds(op
     guidance = docks.lr_guidance
     assert window.session.runs[0].run.stop_reason != "diverged" and window.session.runs[0].spec.lr == 0.001
     assert "past the start's limit 0.000956" in guidance.text() and "#b00020" not in guidance.text()
-    assert "yet this run does not diverge" in guidance.toolTip()
+    assert "yet this run goes down (f from 12.5 to 0.195057)" in guidance.toolTip()
     window.session.update_run(0, lr=0.003)  # lesson 6: this one diverges
     window.session.wait_for_runs()
     assert window.session.runs[0].run.stop_reason == "diverged"
     assert "#b00020" in guidance.text() and "stable below η = 0.000956" in guidance.text()
+
+
+@pytest.mark.parametrize(("preset", "lr"), [("shifted-bowl", 1.1), ("shifted-bowl", 1.0), ("elongated-bowl", 0.11)])
+def test_a_run_that_grows_or_bounces_within_its_budget_is_past_the_limit_in_red(open_window, preset, lr) -> None:
+    """η = 1.1 on the shifted bowl reached L = 3.2e10 in its 60 steps and was said to hold ("does not diverge")."""
+    window, docks = open_window(preset)
+    window.session.update_run(0, lr=lr)
+    window.session.wait_for_runs()
+    assert window.session.runs[0].run.stop_reason != "diverged", "not yet past the divergence bound"
+    guidance = docks.lr_guidance
+    assert "#b00020" in guidance.text() and "past it: f went from" in guidance.toolTip()
 
 
 def test_learning_rates_are_compared_about_the_limit_only_where_it_applies(open_window) -> None:

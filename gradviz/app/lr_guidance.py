@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QSlider, QStyle, QStyleOptionSlider, QWidg
 
 from gradviz.app.panel_base import WRONG_SIGN_COLOUR, muted, wrong_sign
 from gradviz.app.stepper_panel import LR_MAX_LOG, LR_MIN_LOG, StepperPanel, lr_to_slider
-from gradviz.core.comparisons import LrGuidance, learning_rate_guidance
+from gradviz.core.comparisons import LrGuidance, goes_down, learning_rate_guidance
 from gradviz.core.notation import format_number
 from gradviz.core.session import Session
 
@@ -125,13 +125,17 @@ class LrGuidanceDisplay(QLabel):
         text = f"overshoots above η = {limit}" if self.guidance.saddle else f"stable below η = {limit}"
         text = text if spec.optimizer == "gd" else f"GD {text}"
         past = spec.optimizer == "gd" and spec.lr >= self.guidance.limit
-        holds = past and not self.guidance.saddle and self._session.runs[0].run.stop_reason != "diverged"
+        run = self._session.runs[0].run
+        holds = past and not self.guidance.saddle and goes_down(run)
         if holds:  # Rosenbrock's gallery run at η = 0.001, past the start's 0.000956, goes on down the valley
             text = muted(f"past the start's limit {limit}")
         self.setText(wrong_sign(text) if past and not holds else text)
         saddle = f"\nNot near a minimum: {self.guidance.reason}." if self.guidance.saddle else ""
-        held = (f"\nη = {format_number(spec.lr)} is past it, yet this run does not diverge: where it goes the "
-                "steepest curvature is gentler than at its start.") if holds else ""
+        first, last = run.steps[0].value, run.final_step.value
+        held = (f"\nη = {format_number(spec.lr)} is past it, yet this run goes down (f from {format_number(first)} "
+                f"to {format_number(last)}): where it goes the steepest curvature is gentler than at its start."
+                if holds else f"\nη = {format_number(spec.lr)} is past it: f went from {format_number(first)} to "
+                f"{format_number(last)} in {len(run.steps) - 1} steps." if past and not self.guidance.saddle else "")
         self.setToolTip(f"{EXPLANATION}{saddle}\nHere λmax = {format_number(self.guidance.lambda_max)}, so 2/λmax = "
                         f"{format_number(self.guidance.limit)}. The red tick on the slider marks it.{held}")
         on_slider = 10**LR_MIN_LOG <= self.guidance.limit <= 10**LR_MAX_LOG

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from gradviz.core.compiled import CompiledFormula
-from gradviz.core.descent import OPTIMIZER_NAMES, OPTIMIZER_TITLES, stability_limit
+from gradviz.core.descent import OPTIMIZER_NAMES, OPTIMIZER_TITLES, Run, stability_limit
 from gradviz.core.notation import format_number
 from gradviz.core.scenario import RunSpec
 
@@ -150,6 +150,20 @@ def learning_rate_guidance(
     reason = (f"f curves upward along no direction here (Hessian eigenvalues {listed}): "
               "no step overshoots, so 2/λmax gives no limit")
     return LrGuidance(eigenvalues, None, reason)
+
+
+def goes_down(run: Run) -> bool:
+    """Whether a run ends lower than it started and is not climbing over its last tenth of steps.
+
+    A run past its start's stability limit that still goes down (Rosenbrock's valley at η = 0.001) holds; one
+    bouncing between two points (a bowl at η = 2/λmax) or growing 1.4× a step within its budget does not, though
+    it has not diverged yet.
+    """
+    if run.stop_reason == "diverged" or len(run.steps) < 2:
+        return False
+    values = [step.value for step in run.steps]
+    tenth = max(1, len(values) // 10)
+    return values[-1] < values[0] and values[-1] <= values[-1 - tenth]
 
 
 def around_stability_limit(spec: RunSpec, guidance: LrGuidance) -> tuple[RunSpec, RunSpec]:
