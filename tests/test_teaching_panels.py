@@ -365,7 +365,7 @@ def test_learning_rate_guidance_marks_the_stability_limit(open_window) -> None:
     assert guidance.tick.position == lr_to_slider(0.1)
     window.session.update_run(0, lr=0.15)
     assert "#b00020" in guidance.text()
-    for text, note in (("x^2 - 3y^2", "overshoots above η = 1"), ("-x^2 - y^2", "no η limit here"),
+    for text, note in (("x^2 - 3y^2", "overshoots above η = 1"), ("-x^2 - y^2", "no η limit at this start"),
                        ("(5 - x - 2y)^2", "stable below η = 0.2")):
         window.session.set_analysis(analyze(text))
         assert note in guidance.text(), text

@@ -30,6 +30,7 @@ from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
 from gradviz.core.grid import GridField, nothing_to_draw
+from gradviz.core.notation import unicode_name
 from gradviz.core.presets import Preset, all_presets
 from gradviz.core.scenario import PlotSettings
 from gradviz.core.session import Session
@@ -358,7 +359,7 @@ class FormulaPanel(QWidget):
             box = self.axis_boxes[row]
             box.clear()
             for variable in variables or (name,):
-                box.addItem(variable, variable)
+                box.addItem(unicode_name(variable), variable)
             box.setCurrentIndex(max(0, box.findData(name)))
             box.setEnabled(len(variables) > len(plot.axes))
             low, high = plot.ranges[name]

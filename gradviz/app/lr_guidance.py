@@ -116,7 +116,7 @@ class LrGuidanceDisplay(QLabel):
             self.tick.set_position(None)
             return
         if self.guidance.limit is None:
-            self.setText(muted("no η limit here"))
+            self.setText(muted("no η limit at this start"))
             self.setToolTip(f"No stability limit at the start: {self.guidance.reason}.")
             self.tick.set_position(None)
             return

@@ -37,7 +37,7 @@ from gradviz.app.number_box import NumberBox
 from gradviz.app.presenters import run_colour
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
-from gradviz.core.notation import for_function, format_number, point_text
+from gradviz.core.notation import for_function, format_number, point_text, unicode_name
 from gradviz.core.scenario import MAX_STEPS
 from gradviz.core.session import Session
 
@@ -427,8 +427,9 @@ class StepperPanel(QWidget):
         if not held:
             vector = f"({gradient})" if len(free) > 1 else gradient
             return f"∇{name} = {vector} &nbsp; |∇{name}| = {format_number(norm)}"
-        partials = ", ".join(f"∂{name}/∂{variable}" for variable in free)
-        fixed = ", ".join(f"{variable} = {format_number(self._session.fixed.get(variable, 0.0))}" for variable in held)
+        partials = ", ".join(f"∂{name}/∂{unicode_name(variable)}" for variable in free)
+        fixed = ", ".join(f"{unicode_name(variable)} = {format_number(self._session.fixed.get(variable, 0.0))}"
+                          for variable in held)
         if len(free) == 1:  # one partial: no vector, and its length is its size
             return f"{partials} = {gradient} &nbsp; ({fixed} held)"
         return f"({partials}) = ({gradient}), length {format_number(norm)} ({fixed} held)"
@@ -470,7 +471,7 @@ class StepperPanel(QWidget):
             lines.append([
                 f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1}",
                 *([f"<i>{html.escape(status)}</i>"] if status else []),
-                point_text(result.free, record.point),
+                point_text([unicode_name(variable) for variable in result.free], record.point),
                 f"{name} = {format_number(record.value)}",
                 self._gradient_text(name, result.free, gradient, norm),
                 f"{update}, η = {format_number(result.spec.lr)}",
