@@ -435,3 +435,55 @@ def test_closing_names_a_refused_formula_left_in_the_box(make_main_window, monke
     assert not window.close() and "not saved" in dialogs.questions[-1] and "x^2 + (y" in dialogs.questions[-1]
     dialogs.answer = Choice.Discard
     assert window.close()
+
+
+def slow_typed_formula(window, monkeypatch, seconds: float, text: str) -> None:
+    """Type a formula whose analysis takes this long, and let its analysis start."""
+    import time
+
+    from gradviz.app import formula_controller
+
+    real = formula_controller.analyze
+
+    def slow(text: str, *args: object, **kwargs: object):
+        time.sleep(seconds)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(formula_controller, "analyze", slow)
+    window.formula_panel.formula_edit.setText(text)
+    window.controller.submit(text, immediately=True)
+    assert window.controller.busy
+
+
+def test_a_slow_formula_is_waited_for_with_the_window_answering_and_can_be_given_up(make_main_window, monkeypatch,
+                                                                                   tmp_path) -> None:
+    """Choosing a preset or closing while a slow formula was analysed froze the window for 3 s."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    window = make_main_window("bowl")
+    slow_typed_formula(window, monkeypatch, 1.2, "x^2 + 3y^2")
+    ticks: list[int] = []
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: ticks.append(1))
+    ticker.start(20)
+    target = tmp_path / "typed.gradviz.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(target), ""))
+    assert window.save()
+    ticker.stop()
+    assert len(ticks) >= 20, "the window's events went on while the formula was analysed"
+    assert load_scenario(target).formula == "x^2 + 3y^2", "the typed formula is what is saved"
+
+    slow_typed_formula(window, monkeypatch, 1.2, "x^2 + 5y^2")
+
+    def cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QProgressDialog):
+            dialog.cancel()
+        else:
+            QTimer.singleShot(50, cancel)
+
+    QTimer.singleShot(50, cancel)
+    window.open_preset(find_preset("saddle"))
+    window.controller.wait()
+    assert window.session.analysis.formula.text != find_preset("saddle").scenario.formula, "cancelled: not opened"

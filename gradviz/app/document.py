@@ -150,7 +150,8 @@ class DocumentKeeper(QObject):
 
         Closing, a formula typed in the box but refused (which no file keeps) is named in the question too.
         """
-        self._window.commit_typing()
+        if not self._window.commit_typing():
+            return False  # waiting for a slow formula was cancelled: so is what asked
         refused = self._refused_typing() if closing else ""
         lost = f"\n\nThe formula box's “{refused}” could not be used and is not kept." if refused else ""
         if not self.modified:
@@ -186,7 +187,8 @@ class DocumentKeeper(QObject):
         A name chosen without a suffix gets the usual one; a file that cannot be written offers another name.
         """
         window = self._window
-        window.commit_typing()
+        if not window.commit_typing():
+            return False
         player = window.lesson_player
         lesson = player.lesson is not None
         path = player.path if lesson else window.current_path

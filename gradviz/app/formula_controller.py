@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from gradviz.core.analysis import Analysis, analyze
 from gradviz.core.errors import FormulaError
@@ -13,6 +14,8 @@ from gradviz.core.scenario import Scenario
 from gradviz.core.session import Session
 
 TYPING_PAUSE_MS = 300
+SETTLE_AT_ONCE_MS = 250  # an analysis still going after this is waited for behind a dialog, the window answering
+SETTLE_POLL_MS = 20
 
 
 class _AnalysisJob(QRunnable):
@@ -117,13 +120,34 @@ class FormulaController(QObject):
             self._busy = busy
             self.busy_changed.emit(busy)
 
-    def settle(self) -> None:
-        """Analyse typing still within its pause now, and wait for the newest result to be shown (Save, Close)."""
+    def settle(self, parent: QWidget | None = None) -> bool:
+        """Analyse typing still within its pause now, and wait for the newest result to be shown (Save, Close).
+
+        A formula quick to analyse is waited for at once; a slow one with the window answering, behind a dialog
+        whose Cancel gives up waiting (False): choosing a preset or closing while one was analysed froze the
+        window for 3 s.
+        """
         if self._timer.isActive():
             self._timer.stop()
             self._start()
-        if self._busy:
+        if not self._busy or self._pool.waitForDone(SETTLE_AT_ONCE_MS):
             self.wait()
+            return True
+        dialog = QProgressDialog("Analysing the formula typed…", "Cancel", 0, 0, parent)
+        dialog.setWindowTitle("Formula")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.show()
+        try:
+            while self._busy:
+                if dialog.wasCanceled():
+                    return False
+                self._pool.waitForDone(SETTLE_POLL_MS)
+                QApplication.processEvents()
+        finally:
+            dialog.close()
+        self._session.wait_for_runs()
+        return True
 
     def wait(self, timeout_ms: int = 10_000) -> bool:
         """Block until queued analyses finish and their results are applied (for tests and the command line)."""

@@ -438,11 +438,11 @@ class MainWindow(QMainWindow):
         """Ask for a file name and save the scenario (in a lesson, the lesson) there."""
         return self.document.save(ask=True)
 
-    def commit_typing(self) -> None:
+    def commit_typing(self) -> bool:
         """Take in what is typed but not entered: a value without Enter, a formula within its typing pause.
 
         Save and Close come after it: a learning rate typed and saved with Ctrl+S kept the old one in the file, and
-        Ctrl+Q quit without asking, the typed value lost.
+        Ctrl+Q quit without asking, the typed value lost. False if waiting for a slow formula was cancelled.
         """
         focused = QApplication.focusWidget()
         if focused is not None and self.isAncestorOf(focused):
@@ -452,7 +452,7 @@ class MainWindow(QMainWindow):
                 box.editingFinished.emit()
             elif isinstance(box, QLineEdit) and box.hasAcceptableInput():
                 box.editingFinished.emit()
-        self.controller.settle()
+        return self.controller.settle(self)
 
     # ----- the contour panel's pointer -----------------------------------------------------------------------
     def _show_hover(self, x: float, y: float) -> None:
