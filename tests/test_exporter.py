@@ -495,3 +495,23 @@ def test_options_are_checked_and_steps_planned() -> None:
     assert frame_steps(10, 3) == [0, 3, 6, 9, 10]
     assert frame_steps(0, 4) == [0]
     assert ExportOptions(fps=24, hold_seconds=1.5).hold_frames == 36
+
+
+def test_an_answered_export_dialog_is_let_go(window, qtbot) -> None:
+    """Each Export image or video dialog opened stayed in memory, half a megabyte each."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from gradviz.app.export_dialog import export_image_from, export_video_from
+
+    def dismiss() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, ExportDialog):
+            dialog.reject()
+        else:
+            QTimer.singleShot(20, dismiss)
+
+    for ask in (export_image_from, export_video_from, export_image_from):
+        QTimer.singleShot(20, dismiss)
+        ask(window)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert window.findChildren(ExportDialog) == []

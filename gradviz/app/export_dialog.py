@@ -485,23 +485,43 @@ def report_outcome(window: QMainWindow, outcome: str, detail: str, target: str) 
         QMessageBox.warning(window, "Export failed", f"{detail}\n\nNothing was saved at {target}.")
 
 
+def ask_export(window: QMainWindow, kind: str) -> tuple[ExportOptions, str] | None:
+    """The options and target chosen in the export dialog of this kind (None if cancelled or refused).
+
+    The dialog is deleted once answered: each one opened stayed in memory, half a megabyte each.
+    """
+    dialog = ExportDialog(kind, window.session, window, shown_loss_log(window))
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        target = dialog.target()
+        try:
+            return dialog.options(), target
+        except GradvizError as error:
+            report_outcome(window, "failed", describe_error(error), target)
+            return None
+    finally:
+        dialog.deleteLater()
+
+
 def export_video_from(window: QMainWindow) -> None:
     """Ask for video options and a target, then export with progress."""
-    dialog = ExportDialog("video", window.session, window, shown_loss_log(window))
-    if dialog.exec() != QDialog.DialogCode.Accepted or not basins_ready(window, "exporting the video"):
+    asked = ask_export(window, "video")
+    if asked is None or not basins_ready(window, "exporting the video"):
         return
+    options, target = asked
     try:
-        start_video_export(window, dialog.options(), dialog.target())
+        start_video_export(window, options, target)
     except GradvizError as error:
-        report_outcome(window, "failed", describe_error(error), dialog.target())
+        report_outcome(window, "failed", describe_error(error), target)
 
 
 def export_image_from(window: QMainWindow) -> None:
     """Ask for image options and a target, then save the current step."""
-    dialog = ExportDialog("image", window.session, window, shown_loss_log(window))
-    if dialog.exec() != QDialog.DialogCode.Accepted or not basins_ready(window, "exporting the image"):
+    asked = ask_export(window, "image")
+    if asked is None or not basins_ready(window, "exporting the image"):
         return
-    target, options = dialog.target(), dialog.options()
+    options, target = asked
     try:
         with drawing_picture(window, options):
             path = export_image(window.session, options, target)
