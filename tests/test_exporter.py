@@ -515,3 +515,27 @@ def test_an_answered_export_dialog_is_let_go(window, qtbot) -> None:
         ask(window)
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert window.findChildren(ExportDialog) == []
+
+
+def test_closing_the_window_while_a_gif_is_encoded_stops_its_encoder(window, qtbot, tmp_path, monkeypatch) -> None:
+    """ffmpeg went on encoding for half a minute after gradviz had quit, and the export was never reported."""
+    import subprocess
+
+    from gradviz.export import writers
+
+    started: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def slow_encoder(*_args: object, **kwargs: object) -> subprocess.Popen:
+        started.append(real_popen(["sleep", "30"], **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(writers.subprocess, "Popen", slow_encoder)
+    run = start_video_export(window, ExportOptions(size=SMALL, hold_seconds=0.0, fps=20), str(tmp_path / "a.gif"))
+    qtbot.waitUntil(lambda: bool(started), timeout=60_000)
+    assert run.progress.findChild(QPushButton) is not None, "Cancel stays while encoding"
+    window.document.forget_changes()
+    assert window.close()
+    assert started[0].poll() is not None, "the encoder is stopped, not left running"
+    qtbot.waitUntil(lambda: not run.running, timeout=5_000)
+    assert run.outcome == "cancelled" and list(tmp_path.iterdir()) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import stat
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -334,3 +335,35 @@ def test_disk_full_is_reported_with_ffmpegs_last_words(
     with pytest.raises(ExportError, match="No space left on device"):
         export_frames(output / name, moving_square(5), fps=10, writer=writer_class())
     assert folder_contents(output) == []
+
+
+def test_a_gif_being_encoded_stops_at_once_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window closed while its GIF was encoded left ffmpeg running for half a minute after gradviz had quit."""
+    import threading
+    import time
+
+    writer = GifWriter()
+    writer.setup(tmp_path / "run.gif", (WIDTH, HEIGHT), 10)
+    for frame in moving_square(5):
+        writer.grab_frame(frame)
+    started: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def slow_encoder(*_args: object, **kwargs: object) -> subprocess.Popen:
+        started.append(real_popen(["sleep", "30"], **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(writers.subprocess, "Popen", slow_encoder)
+    threading.Timer(0.3, writer.stop).start()
+    begun = time.perf_counter()
+    with pytest.raises(ExportCancelled, match=r"colour palette for run\.gif was stopped"):
+        writer.finish()
+    assert time.perf_counter() - begun < 5.0 and started[0].poll() is not None, "the encoder killed, not waited for"
+    assert folder_contents(tmp_path) == [] and not writer.active
+
+    writer.setup(tmp_path / "run.gif", (WIDTH, HEIGHT), 10)
+    writer.grab_frame(moving_square(1)[0])
+    writer.stop()
+    with pytest.raises(ExportCancelled):
+        writer.finish()
+    assert len(started) == 1, "asked to stop first: no encoder started"

@@ -55,6 +55,7 @@ from gradviz.app.exporter import (
 from gradviz.app.settings import app_settings
 from gradviz.core.errors import GradvizError
 from gradviz.core.session import Session
+from gradviz.export.writers import ExportCancelled
 
 SIZE_PRESETS = (("1280 × 720 (HD)", (1280, 720)), ("1920 × 1080 (Full HD)", (1920, 1080)),
                 ("1024 × 768 (4:3 projector)", (1024, 768)),
@@ -69,6 +70,7 @@ VIDEO_FORMATS = (("mp4", "MP4 video (H.264)", ".mp4"), ("gif", "GIF animation", 
 IMAGE_FORMATS = (("png", "PNG image", ".png"), ("svg", "SVG drawing (contour map only)", ".svg"))
 BATCH_SECONDS = 0.05
 ENCODER_POLL_MS = 50
+ENCODER_STOP_SECONDS = 5.0  # a window closing waits this long at most for a stopped encoder to end
 DEFAULT_NAME = "gradviz-descent"
 
 
@@ -400,11 +402,11 @@ class VideoExportRun(QObject):
         self._timer.start()
 
     def cancel(self) -> None:
-        """Stop drawing and delete the partial output (while the encoder finishes, Cancel waits for it)."""
+        """Stop drawing or encoding and delete the partial output (the encoder reports back when it has stopped)."""
         if not self.running:
             return
         if self._encoder is not None:
-            self.progress.show()
+            self.job.stop_encoding()
             return
         self._timer.stop()
         self.job.abort()
@@ -425,10 +427,15 @@ class VideoExportRun(QObject):
             self._timer.stop()
             self._start_encoder()
 
+    def stop_for_closing(self) -> None:
+        """The window closes: stop the export now, an encoder too (it is waited for a moment, not left running)."""
+        self.cancel()
+        if self._encoder is not None:
+            self._encoder.join(ENCODER_STOP_SECONDS)
+
     def _start_encoder(self) -> None:
         self.job.close()
         self.progress.setLabelText("Encoding…")
-        self.progress.setCancelButton(None)
         self.progress.setRange(0, 0)
         self._encoder = threading.Thread(target=self._finish_job, name="gradviz export encoder", daemon=True)
         self._encoder.start()
@@ -440,6 +447,8 @@ class VideoExportRun(QObject):
     def _finish_job(self) -> None:
         try:
             self._encoded = ("saved", str(self.job.finish()))
+        except ExportCancelled:
+            self._encoded = ("cancelled", "")
         except Exception as error:  # reported on the GUI thread by _poll_encoder
             self._encoded = ("failed", describe_error(error))
 

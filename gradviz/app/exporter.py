@@ -583,6 +583,10 @@ class VideoExport:
         """Complete the file and move it onto the target (for a GIF, this is when it is encoded)."""
         return self.writer.finish()
 
+    def stop_encoding(self) -> None:
+        """From any thread: make a finish() still encoding end with ExportCancelled (the GIF's encoder killed)."""
+        self.writer.stop()
+
     def abort(self) -> None:
         """Stop: kill the encoder, delete partial output, release the views."""
         self.writer.abort()

@@ -26,7 +26,7 @@ from gradviz.app.camera_link import CameraLink
 from gradviz.app.contour_view import ContourView
 from gradviz.app.document import DocumentKeeper
 from gradviz.app.edit_history import UndoKeeper
-from gradviz.app.export_dialog import copy_picture_from, export_image_from, export_video_from
+from gradviz.app.export_dialog import VideoExportRun, copy_picture_from, export_image_from, export_video_from
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.formula_panel import FormulaPanel
 from gradviz.app.lesson_player import LessonPlayer
@@ -550,6 +550,8 @@ class MainWindow(QMainWindow):
             return
         self.presentation.leave()
         self.stepper.set_playing(False)
+        for export in self.findChildren(VideoExportRun):
+            export.stop_for_closing()  # a GIF still encoding left ffmpeg running after gradviz had quit
         self.run_scheduler.drop()
         self.save_layout()
         self.document.closed_cleanly()

@@ -40,6 +40,7 @@ ProgressCallback = Callable[[int, int], None]
 PNG_FRAME_NAME = "frame_{:05d}.png"
 PNG_COMPRESSION_LEVEL = 1
 GIF_MAX_FPS = 50.0
+FFMPEG_STOP_POLL_SECONDS = 0.1  # how often a running ffmpeg is checked for a stop asked of it
 STDERR_HEAD_LINES = 3
 STDERR_TAIL_LINES = 2
 _FFMPEG_COMPONENT_TAG = re.compile(r"^(?:\[[^\]]* @ 0x[0-9a-f]+\]\s*)+")
@@ -95,21 +96,33 @@ def ffmpeg_failure(what: str, returncode: int | None, stderr: bytes) -> ExportEr
     return ExportError(f"{what} failed (ffmpeg {status}): {stderr_summary(stderr)}")
 
 
-def run_ffmpeg(args: list[str], what: str) -> subprocess.CompletedProcess[bytes]:
-    """Run ffmpeg to completion, capturing its output; an ExportError names what failed."""
+def run_ffmpeg(args: list[str], what: str, stop: threading.Event | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ffmpeg to completion, capturing its output; an ExportError names what failed.
+
+    Once `stop` is set (from another thread), ffmpeg is killed and ExportCancelled raised: a window closed while
+    a GIF was encoded left ffmpeg running for half a minute after gradviz had quit.
+    """
+    command = ffmpeg_command(*args)
+    if stop is not None and stop.is_set():
+        raise ExportCancelled(f"{what} was stopped; nothing was saved")
     try:
-        result = subprocess.run(
-            ffmpeg_command(*args),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            check=False,
-            creationflags=_NO_CONSOLE_WINDOW,
-        )
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   creationflags=_NO_CONSOLE_WINDOW)
     except OSError as error:
         raise ExportError(f"{what} failed: ffmpeg could not be started ({error.strerror})") from error
-    if result.returncode != 0:
-        raise ffmpeg_failure(what, result.returncode, result.stderr)
-    return result
+    with process:
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=FFMPEG_STOP_POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                if stop is not None and stop.is_set():
+                    process.kill()
+                    process.communicate()
+                    raise ExportCancelled(f"{what} was stopped; nothing was saved") from None
+    if process.returncode != 0:
+        raise ffmpeg_failure(what, process.returncode, stderr)
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 class FfmpegPipe:
@@ -302,6 +315,7 @@ class FrameWriter(ABC):
 
     def __init__(self) -> None:
         self._target: Path | None = None
+        self.stopping = threading.Event()  # set by stop(), from any thread, while finish() encodes
         self.width = 0
         self.height = 0
         self.fps = 0.0
@@ -334,6 +348,7 @@ class FrameWriter(ABC):
             raise RuntimeError("the writer is already exporting; finish() or abort() first")
         if not fps > 0:
             raise ValueError(f"fps must be positive, got {fps}")
+        self.stopping.clear()
         self.width, self.height = _checked_size(size)
         self.fps = float(fps)
         self.channels = 0
@@ -356,6 +371,10 @@ class FrameWriter(ABC):
         self._attempt(self._publish, target)
         self._target = None
         return target
+
+    def stop(self) -> None:
+        """From any thread: end a finish() still encoding with ExportCancelled, ffmpeg killed, nothing saved."""
+        self.stopping.set()
 
     def abort(self) -> None:
         """Stop the export, killing ffmpeg and deleting partial output; does nothing if no export is running."""
@@ -539,7 +558,7 @@ class GifWriter(_PartialFolderWriter):
             mapping = f"[0:v]fps={GIF_MAX_FPS:g}[frames];[frames][1:v]{mapping}"
         run_ffmpeg(
             ["-y", *frames, "-vf", "palettegen=stats_mode=full", "-frames:v", "1", "-update", "1", palette],
-            f"making the colour palette for {target.name}",
+            f"making the colour palette for {target.name}", self.stopping,
         )
         run_ffmpeg(
             [
@@ -547,7 +566,7 @@ class GifWriter(_PartialFolderWriter):
                 "-lavfi", mapping,
                 "-loop", "0", "-f", "gif", str(output),
             ],
-            f"encoding {target.name}",
+            f"encoding {target.name}", self.stopping,
         )  # fmt: skip
         os.replace(output, target)
         self._discard()
