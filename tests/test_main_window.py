@@ -175,6 +175,10 @@ def test_the_status_bar_takes_back_a_refusal_that_no_longer_holds(make_main_wind
     type_formula(window, qtbot, "x^2 + y^2")
     qtbot.waitUntil(lambda: window.session.error is None, timeout=3000)
     assert status.currentMessage() == ""
+    window.session.set_range("x", 5, 3)  # a new range typed from its start: refused until its end is typed
+    assert "x stays from −3 to 3" in status.currentMessage()
+    window.session.set_range("x", 5, 10)
+    assert status.currentMessage() == "", "the range is in: its refusal no longer holds"
 
 
 def test_the_gallery_box_leaves_the_formula_box_the_room(make_main_window) -> None:

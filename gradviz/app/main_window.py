@@ -48,7 +48,7 @@ from gradviz.core.critical import critical_count
 from gradviz.core.notation import format_number, latex_equations
 from gradviz.core.presets import DEFAULT_PRESET, Preset, all_presets, find_preset
 from gradviz.core.scenario import Scenario
-from gradviz.core.session import RUN_REFUSED, Session
+from gradviz.core.session import NOT_A_RANGE, RUN_REFUSED, Session
 
 SCENARIO_FILTER = "gradviz scenarios and lessons (*.gradviz.json *.json);;All files (*)"
 SPEED_KEY_FACTOR = 2.0  # ] and [ double and halve the playback speed
@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.session.notice.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.stepper.message.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.session.runs_changed.connect(self._forget_refused_run)
+        self.session.plot_changed.connect(self._forget_refused_range)
         self.camera_link = CameraLink(self.session, self.surface_view)
         self.lesson_player = LessonPlayer(self)
         self.presentation = PresentationMode(self)
@@ -499,6 +500,11 @@ class MainWindow(QMainWindow):
     def _forget_refused_run(self, runs: tuple) -> None:
         """Runs are in: a message that the run could not start no longer holds."""
         if runs and self.statusBar().currentMessage().startswith(RUN_REFUSED):
+            self.statusBar().clearMessage()
+
+    def _forget_refused_range(self, _plot: object) -> None:
+        """A range is in: a message that one typed was refused ("x stays from −3 to 3") no longer holds."""
+        if NOT_A_RANGE in self.statusBar().currentMessage():
             self.statusBar().clearMessage()
 
     # ----- layout memory -------------------------------------------------------------------------------------

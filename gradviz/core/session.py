@@ -44,6 +44,7 @@ DeliverRuns = Callable[[RunBatch, RunOutcome], None]
 
 
 RUN_REFUSED = "The run cannot start"  # how a notice of runs that could not start begins
+NOT_A_RANGE = "is not a range"  # in the notice of a range refused
 
 
 class RunScheduler(Protocol):
@@ -264,7 +265,7 @@ class Session:
         """Change the plotted range of one axis (refused, with a notice why, unless low < high)."""
         if not low < high:
             kept_low, kept_high = self.plot.ranges.get(axis, (math.nan, math.nan))
-            self.notice.emit(f"{axis} from {format_number(low)} to {format_number(high)} is not a range: its start "
+            self.notice.emit(f"{axis} from {format_number(low)} to {format_number(high)} {NOT_A_RANGE}: its start "
                              f"must be below its end ({axis} stays from {format_number(kept_low)} to "
                              f"{format_number(kept_high)}).")
             return
