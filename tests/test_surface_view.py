@@ -126,6 +126,18 @@ def test_default_camera_shows_the_surface(view):
     assert (saturation > 60).mean() > 0.1
 
 
+@pytest.mark.parametrize("x_range", [(0.0, 1e-12), (1.0, 1.0 + 1e-9), (-1e12, 1e12)])
+def test_any_range_the_session_takes_is_drawn(view, x_range):
+    """x from 0 to 1e-12 drew an empty box (taken for an empty range and widened to ±0.5) where the map drew f."""
+    xs = np.linspace(*x_range, 51)
+    ys = np.linspace(-2.0, 2.0, 51)
+    heights = np.broadcast_to(ys[:, None] ** 2, (51, 51)).copy()
+    view.set_surface(xs, ys, heights, (0.0, 4.0))
+    image = view.render_to_array(WIDTH, HEIGHT)
+    saturation = image[..., :3].max(axis=2).astype(int) - image[..., :3].min(axis=2)
+    assert (saturation > 60).mean() > 0.1
+
+
 def test_nan_cells_are_not_drawn(view):
     xs = np.linspace(-2.0, 2.0, 81)
     grid_x, grid_y = np.meshgrid(xs, xs)

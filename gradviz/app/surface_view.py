@@ -31,6 +31,7 @@ from gradviz.app.view_common import (
     nice_ticks,
     paint_critical_points,
     path_exit,
+    plotted_range,
     qimage_to_array,
     resolve_index,
     square_around,
@@ -1470,7 +1471,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._surface_heights = (xs, ys, heights)
         self._colour_levels = colour_levels
         mapping = SceneMapping(
-            widened_range(xs[0], xs[-1]), widened_range(ys[0], ys[-1]), widened_range(*display_range)
+            plotted_range(xs[0], xs[-1]), plotted_range(ys[0], ys[-1]), widened_range(*display_range)
         )
         self._apply_surface(mapping, labels, z_ticks, True,
                             lambda: self._build_surface_mesh(mapping, xs, ys, heights, levels, jumps, rim))
@@ -1492,7 +1493,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         self._curve_mode = True
         self._surface_heights = None
         mapping = SceneMapping(
-            widened_range(ws[0], ws[-1]), (-1.0, 1.0), widened_range(*display_range), CURVE_HALF_DEPTH
+            plotted_range(ws[0], ws[-1]), (-1.0, 1.0), widened_range(*display_range), CURVE_HALF_DEPTH
         )
         self._apply_surface(mapping, (labels[0], "", labels[1]), z_ticks, False,
                             lambda: self._build_tube_mesh(mapping, ws, fs, jumps))

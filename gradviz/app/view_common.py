@@ -332,6 +332,16 @@ def widened_range(lo: float, hi: float) -> tuple[float, float]:
     return (lo, hi)
 
 
+def plotted_range(lo: float, hi: float) -> tuple[float, float]:
+    """A plotted variable's range as it is, however narrow (the session takes any low < high), else widened.
+
+    widened_range takes a height range 1e-12 wide for rounding noise; a plotted range 0 to 1e-12 is the user's,
+    and the 3D view drew an empty box for it while the map drew the surface.
+    """
+    lo, hi = float(lo), float(hi)
+    return (lo, hi) if math.isfinite(lo) and math.isfinite(hi) and lo < hi else widened_range(lo, hi)
+
+
 def simplify_polyline(points: np.ndarray, tolerance: float) -> np.ndarray:
     """The vertices of a polyline (n, 2) that keep it within tolerance of itself (Douglas–Peucker, ends kept).
 
