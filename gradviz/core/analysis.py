@@ -211,11 +211,14 @@ class SymbolicWorker:
 
     def _ask(self, request: tuple[str, tuple[str, ...] | None], timeout: float) -> tuple[Any, ...]:
         """Send one request and wait for its answer; kill and replace the process on failure."""
+        from sympy.core.parameters import distribute  # the answer holds SymPy expressions: SymPy is loaded for it
+
         assert self._connection is not None
         try:
             self._connection.send(request)
             answered = self._connection.poll(timeout)
-            answer = self._connection.recv() if answered else None
+            with distribute(False):  # rebuilt as the worker wrote them: −2(5 − w₁ − 2w₂), not 2w₁ + 4w₂ − 10
+                answer = self._connection.recv() if answered else None
         except (EOFError, OSError):
             self._restart()
             raise FormulaError(

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy
+from sympy.core.parameters import distribute
 
 from gradviz.core.errors import FormulaError
 from gradviz.core.formula import Formula, ordered_terms
@@ -85,11 +86,12 @@ def differentiate(formula: Formula) -> Derivatives:
         names = ", ".join(sorted(str(symbol) for symbol in unknown))
         raise ValueError(f"the expression of {formula.text!r} uses symbols that are not its variables: {names}")
     notes: list[str] = []
-    by_term = _partials_by_typed_term(formula)
-    if by_term:
-        raw_partials = [sympy.Add(*terms) for terms in by_term]
-    else:
-        raw_partials = [_merged_signs(sympy.diff(formula.expr, symbol)) for symbol in symbols]
+    with distribute(False):  # the chain rule's −2(5 − w₁ − 2w₂) as the tutorials write it, not 2w₁ + 4w₂ − 10
+        by_term = _partials_by_typed_term(formula)
+        if by_term:
+            raw_partials = [sympy.Add(*terms) for terms in by_term]
+        else:
+            raw_partials = [_merged_signs(sympy.diff(formula.expr, symbol)) for symbol in symbols]
     partials_with_steps = [_tidy(_drop_deltas(partial, notes), symbols) for partial in raw_partials]
     size = len(symbols)
     hessian: list[list[sympy.Expr]] = [[sympy.S.Zero] * size for _ in range(size)]
