@@ -79,7 +79,7 @@ EXAMPLES: list[tuple[str, sympy.Expr, tuple[str, ...]]] = [
     ("x^2 + 2y^2 + 3z^2", x**2 + 2 * y**2 + 3 * z**2, ("x", "y", "z")),
     ("(4 - 2w₁ - w₂)²", (4 - 2 * w1 - w2) ** 2, ("w1", "w2")),
     ("x^2 + 3y", x**2 + 3 * y, ("x", "y")),
-    ("(3 - 2w - b)^2", (3 - 2 * w - b) ** 2, ("b", "w")),
+    ("(3 - 2w - b)^2", (3 - 2 * w - b) ** 2, ("w", "b")),  # a model's weights, then its bias
     ("(w-3)^2", (w - 3) ** 2, ("w",)),
     ("x^4 - 3.5x^2 + 0.5x", x**4 - sympy.Rational(7, 2) * x**2 + x / 2, ("x",)),
     ("sigmoid(x)", 1 / (1 + sympy.exp(-x)), ("x",)),
@@ -233,6 +233,18 @@ def test_variables_argument_fixes_the_order_and_may_add_names() -> None:
     assert parse("f(x, y) = x", variables=("y", "x")).variables == ("y", "x")
 
 
+@pytest.mark.parametrize(("text", "order"), [
+    ("x y z", ("x", "y", "z")),
+    ("y + z + a", ("y", "z", "a")),
+    ("x^2 + b", ("x", "b")),  # no weights: b is any variable
+    ("w x + b", ("w", "b", "x")),
+    ("(y - w1 x1 - w2 x2)^2", ("w1", "w2", "y", "x1", "x2")),  # the data y, x₁, x₂ held, not plotted
+    ("w10 + w2 + w1", ("w1", "w2", "w10")),
+])
+def test_without_a_header_a_models_weights_come_first(text: str, order: tuple[str, ...]) -> None:
+    assert parse(text).variables == order
+
+
 def test_reparsing_with_the_known_order_gives_the_same_formula() -> None:
     for text in ("(3 - 2w - b)^2", "f(speed) = speed^2", "3x² + 2xy + y³"):
         first = parse(text)
@@ -351,7 +363,7 @@ REFUSALS: list[tuple[str, str, int | None]] = [
     ("sin(x) = x", "built in", 0),
     ("f() = 3", "at least one variable", 1),
     ("f(e) = e", "is a constant", 2),
-    ("f(x) = x + y", "'y' is not one of the variables of f(x)", 11),
+    ("f(x) = x + y", "'y' is not one of the variables of f(x): name it in the header too", 11),
     ("sqrt(-1) + x", "sqrt(-1) is not a real number", 0),
     ("x + log(-2)", "log(-2) is not a real number", 4),
     ("asin(2) * x", "asin(2) is not a real number", 0),

@@ -77,7 +77,7 @@ import enum
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -1311,12 +1311,33 @@ def _check_result(expr: sympy.Expr, symbols: dict[str, sympy.Symbol]) -> None:
 # Variables, notes and the public entry point
 
 
-def _variable_sort_key(name: str) -> tuple[int, list[str | int]]:
-    """x, y, z first; then natural order, so w2 comes before w10."""
-    if name in ("x", "y", "z"):
-        return ("x", "y", "z").index(name), [name]
-    parts: list[str | int] = [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
-    return 3, parts
+# after "'y' is not one of the variables of L(w1, w2)": the tutorials' data y, x₁, x₂ are no variables of L
+HEADER_HINT = ": name it in the header too (to plot it or hold it at a value), or write a number in its place"
+_WEIGHT_NAME = re.compile(r"w(_?\d+)?")  # w, w1, w_2: a model's weights
+_BIAS_NAME = re.compile(r"b(_?\d+)?")
+
+
+def _variable_order(names: Iterable[str]) -> tuple[str, ...]:
+    """The variables of a formula without a header, plotted first to last.
+
+    x, y, z first, then the rest in natural order (w2 before w10). Where weights (w, w1, …) appear, as in a
+    model's loss, they and the biases (b, b1, …) come first: the tutorials' (3 − 2w − b)² is L(w, b), and
+    (y − w₁x₁ − w₂x₂)² plots w₁ and w₂ with the data y, x₁, x₂ held (it plotted y and w₁, and descent moved y).
+    """
+    names = tuple(names)
+    model = any(_WEIGHT_NAME.fullmatch(name) for name in names)
+
+    def key(name: str) -> tuple[int, list[str | int]]:
+        parts: list[str | int] = [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+        if model and _WEIGHT_NAME.fullmatch(name):
+            return 0, parts
+        if model and _BIAS_NAME.fullmatch(name):
+            return 1, parts
+        if name in ("x", "y", "z"):
+            return 2 + ("x", "y", "z").index(name), [name]
+        return 5, parts
+
+    return tuple(sorted(names, key=key))
 
 
 def _checked_variables(variables: Sequence[str]) -> tuple[str, ...]:
@@ -1404,6 +1425,7 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     header = _read_header(tokens)
     if header.variables is not None:
         allowed, description = frozenset(header.variables), header.describe()
+        description += HEADER_HINT
     elif given is not None:
         allowed, description = frozenset(given), f"({', '.join(given)})"
     else:
@@ -1420,7 +1442,7 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     elif header.variables is not None:
         order = header.variables
     else:
-        order = tuple(sorted(parser.variables_used, key=_variable_sort_key))
+        order = _variable_order(parser.variables_used)
     if not order:
         raise FormulaError("the formula has no variables: use letters like x and y")
     _check_distinct_names(order)
