@@ -51,6 +51,11 @@ def _enlarged(font: QFont, factor: float, bold: bool = False) -> QFont:
     return larger
 
 
+def with_scene(lesson: Lesson, index: int, scene: Scene) -> Lesson:
+    """The lesson with its scene `index` replaced."""
+    return replace(lesson, scenes=(*lesson.scenes[:index], scene, *lesson.scenes[index + 1:]))
+
+
 class CaptionBar(QFrame):
     """The current scene's caption above the views, with "scene 3 / 7" and buttons to move between scenes."""
 
@@ -260,8 +265,7 @@ class LessonPlayer(QObject):
         watched = scene.scenario  # the clock, camera and look stay the lesson's
         edited = replace(shown, step=watched.step, camera=watched.camera, theme=watched.theme,
                          presentation_scale=watched.presentation_scale)
-        scenes = (*lesson.scenes[:self.index], replace(scene, scenario=edited), *lesson.scenes[self.index + 1:])
-        return replace(lesson, scenes=scenes)
+        return with_scene(lesson, self.index, replace(scene, scenario=edited))
 
     @property
     def modified(self) -> bool:
@@ -330,8 +334,7 @@ class LessonPlayer(QObject):
             return
         lesson = self.edited_lesson()
         edited = replace(lesson.scenes[self.index], caption=text.caption, notes=text.notes)
-        self.lesson = replace(lesson, title=text.title,
-                              scenes=(*lesson.scenes[:self.index], edited, *lesson.scenes[self.index + 1:]))
+        self.lesson = replace(with_scene(lesson, self.index, edited), title=text.title)
         self.caption_bar.show_scene(self.lesson, self.index)
         self.scene_changed.emit()
 
@@ -393,7 +396,7 @@ class LessonPlayer(QObject):
         """'Lesson title — scene 3 / 7' while a lesson is open, else ''."""
         if self.lesson is None:
             return ""
-        return f"{self.lesson.title} — scene {self.index + 1} / {len(self.lesson.scenes)}"
+        return f"{self.lesson.title or 'untitled lesson'} — scene {self.index + 1} / {len(self.lesson.scenes)}"
 
     def _scenario_applied(self, scenario: Scenario) -> None:
         if scenario is self._requested:
