@@ -93,3 +93,40 @@ def refuse_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in ("question", "warning"):
         monkeypatch.setattr(QMessageBox, name, refuse)
+
+
+@pytest.fixture
+def answer_modal() -> Callable[[type, Callable[[object], None]], None]:
+    """answer(kind, act): once a modal dialog of that kind opens (a call under test waits in it), do act to it."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def answer(kind: type, act: Callable[[object], None]) -> None:
+        def look() -> None:
+            dialog = QApplication.activeModalWidget()
+            if isinstance(dialog, kind):
+                act(dialog)
+            else:
+                QTimer.singleShot(20, look)
+
+        QTimer.singleShot(20, look)
+
+    return answer
+
+
+@pytest.fixture
+def slow_ffmpeg(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every ffmpeg the export writers start runs 30 s and does nothing; the processes started, in order."""
+    import subprocess
+
+    from gradviz.export import writers
+
+    started: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def slow_encoder(*_args: object, **kwargs: object) -> subprocess.Popen:
+        started.append(real_popen(["sleep", "30"], **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(writers.subprocess, "Popen", slow_encoder)
+    return started

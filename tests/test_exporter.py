@@ -497,40 +497,22 @@ def test_options_are_checked_and_steps_planned() -> None:
     assert ExportOptions(fps=24, hold_seconds=1.5).hold_frames == 36
 
 
-def test_an_answered_export_dialog_is_let_go(window, qtbot) -> None:
+def test_an_answered_export_dialog_is_let_go(window, answer_modal) -> None:
     """Each Export image or video dialog opened stayed in memory, half a megabyte each."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
     from gradviz.app.export_dialog import export_image_from, export_video_from
 
-    def dismiss() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, ExportDialog):
-            dialog.reject()
-        else:
-            QTimer.singleShot(20, dismiss)
-
     for ask in (export_image_from, export_video_from, export_image_from):
-        QTimer.singleShot(20, dismiss)
+        answer_modal(ExportDialog, ExportDialog.reject)
         ask(window)
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert window.findChildren(ExportDialog) == []
 
 
-def test_closing_the_window_while_a_gif_is_encoded_stops_its_encoder(window, qtbot, tmp_path, monkeypatch) -> None:
+def test_closing_the_window_while_a_gif_is_encoded_stops_its_encoder(window, qtbot, tmp_path, slow_ffmpeg) -> None:
     """ffmpeg went on encoding for half a minute after gradviz had quit, and the export was never reported."""
-    import subprocess
-
-    from gradviz.export import writers
-
-    started: list[subprocess.Popen] = []
-    real_popen = subprocess.Popen
-
-    def slow_encoder(*_args: object, **kwargs: object) -> subprocess.Popen:
-        started.append(real_popen(["sleep", "30"], **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(writers.subprocess, "Popen", slow_encoder)
+    started = slow_ffmpeg
     run = start_video_export(window, ExportOptions(size=SMALL, hold_seconds=0.0, fps=20), str(tmp_path / "a.gif"))
     qtbot.waitUntil(lambda: bool(started), timeout=60_000)
     assert run.progress.findChild(QPushButton) is not None, "Cancel stays while encoding"

@@ -165,21 +165,12 @@ def test_a_lesson_of_slow_formulas_is_checked_with_the_window_answering(make_mai
     assert window.lesson_player.lesson == shipped_lessons()[1]
 
 
-def test_checking_a_lesson_can_be_cancelled(make_main_window, lesson_file, monkeypatch) -> None:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QProgressDialog
+def test_checking_a_lesson_can_be_cancelled(make_main_window, lesson_file, monkeypatch, answer_modal) -> None:
+    from PySide6.QtWidgets import QProgressDialog
 
     window = make_main_window("bowl")
     slow_analyses(monkeypatch, 0.3)
-
-    def cancel() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, QProgressDialog):
-            dialog.cancel()
-        else:
-            QTimer.singleShot(50, cancel)
-
-    QTimer.singleShot(50, cancel)
+    answer_modal(QProgressDialog, QProgressDialog.cancel)
     assert not window.open_file(lesson_file)
     assert window.lesson_player.lesson is None and window.session.analysis.formula.text == "f(x, y) = x^2 + y^2"
 

@@ -456,7 +456,7 @@ def slow_typed_formula(window, monkeypatch, seconds: float, text: str) -> None:
 
 
 def test_a_slow_formula_is_waited_for_with_the_window_answering_and_can_be_given_up(make_main_window, monkeypatch,
-                                                                                   tmp_path) -> None:
+                                                                                   tmp_path, answer_modal) -> None:
     """Choosing a preset or closing while a slow formula was analysed froze the window for 3 s."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QProgressDialog
@@ -475,15 +475,7 @@ def test_a_slow_formula_is_waited_for_with_the_window_answering_and_can_be_given
     assert load_scenario(target).formula == "x^2 + 3y^2", "the typed formula is what is saved"
 
     slow_typed_formula(window, monkeypatch, 1.2, "x^2 + 5y^2")
-
-    def cancel() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, QProgressDialog):
-            dialog.cancel()
-        else:
-            QTimer.singleShot(50, cancel)
-
-    QTimer.singleShot(50, cancel)
+    answer_modal(QProgressDialog, QProgressDialog.cancel)
     window.open_preset(find_preset("saddle"))
     window.controller.wait()
     assert window.session.analysis.formula.text != find_preset("saddle").scenario.formula, "cancelled: not opened"

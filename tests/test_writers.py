@@ -337,7 +337,7 @@ def test_disk_full_is_reported_with_ffmpegs_last_words(
     assert folder_contents(output) == []
 
 
-def test_a_gif_being_encoded_stops_at_once_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_gif_being_encoded_stops_at_once_when_asked(tmp_path: Path, slow_ffmpeg: list[subprocess.Popen]) -> None:
     """A window closed while its GIF was encoded left ffmpeg running for half a minute after gradviz had quit."""
     import threading
     import time
@@ -346,14 +346,7 @@ def test_a_gif_being_encoded_stops_at_once_when_asked(tmp_path: Path, monkeypatc
     writer.setup(tmp_path / "run.gif", (WIDTH, HEIGHT), 10)
     for frame in moving_square(5):
         writer.grab_frame(frame)
-    started: list[subprocess.Popen] = []
-    real_popen = subprocess.Popen
-
-    def slow_encoder(*_args: object, **kwargs: object) -> subprocess.Popen:
-        started.append(real_popen(["sleep", "30"], **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(writers.subprocess, "Popen", slow_encoder)
+    started = slow_ffmpeg
     threading.Timer(0.3, writer.stop).start()
     begun = time.perf_counter()
     with pytest.raises(ExportCancelled, match=r"colour palette for run\.gif was stopped"):
