@@ -275,6 +275,30 @@ def test_a_files_state_comes_back_as_that_files_and_watching_is_not_offered(laun
     assert window.save() and load_scenario(path).runs[0].lr == 0.0015, "Ctrl+S writes to the file, no dialog"
 
 
+def test_a_lessons_edits_come_back_after_a_crash_and_watching_it_is_not_offered(launched, monkeypatch,
+                                                                                 tmp_path) -> None:
+    """A lesson's scene edits (or a lesson made in the window) were not kept for crash recovery."""
+    from gradviz.core.lessons import load_lesson, save_lesson
+
+    path = tmp_path / "gradient.json"
+    lesson = shipped_lessons()[1]
+    save_lesson(lesson, path)
+    dialogs = Dialogs(monkeypatch, Choice.Yes)
+    watched = crash_a_window(str(path), "watch")
+    assert not launched(find_preset("bowl")).document.offer_recovery()
+    assert dialogs.questions == [] and not watched.exists(), "only the clock had moved: nothing to offer"
+
+    crash_a_window(str(path), "edit")
+    window = launched(find_preset("bowl"))
+    assert window.document.offer_recovery()
+    window.controller.wait()
+    assert "unsaved changes to gradient.json" in dialogs.questions[0]
+    player = window.lesson_player
+    assert player.lesson.title == lesson.title and player.path == path and player.index == 0
+    assert window.session.run_specs[0].lr == 0.0015 and window.isWindowModified()
+    assert window.save() and load_lesson(path).scenes[0].scenario.runs[0].lr == 0.0015, "Ctrl+S writes the lesson"
+
+
 def test_a_declined_or_unusable_recovery_changes_nothing(launched, monkeypatch) -> None:
     dialogs = Dialogs(monkeypatch, Choice.No)
     recovery = crash_a_window()

@@ -18,11 +18,11 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QProgressDialog
 
-from gradviz.app.recovery import RecoveryFile, orphaned_recoveries
+from gradviz.app.recovery import RecoveryFile, Shown, orphaned_recoveries
 from gradviz.app.settings import app_settings, config_folder, remember
 from gradviz.core.errors import GradvizError
 from gradviz.core.history import edited_part
-from gradviz.core.lessons import Lesson, check_formulas, load_scenario_or_lesson
+from gradviz.core.lessons import Lesson, check_formulas, load_lesson, load_scenario_or_lesson
 from gradviz.core.scenario import NEWER_FORMAT, Scenario, load_scenario, save_scenario
 
 if TYPE_CHECKING:
@@ -56,14 +56,16 @@ def with_suffix_if_bare(path: Path, suffix: str) -> Path:
     return path if path.suffix else path.with_name(path.name + suffix)
 
 
-def _edits_in_file(path: Path | None, shown: Scenario) -> Scenario | None:
-    """The edits of the scenario file at `path` as a window showing `shown` had it (None if no readable scenario).
+def _edits_in_file(path: Path | None, shown: Scenario | Lesson) -> Scenario | Lesson | None:
+    """The edits of the file at `path` as a window showing `shown` had it (None if no readable file of its kind).
 
-    A file that leaves the aspect to the viewer had the viewer's: the one `shown` has.
+    A file that leaves the aspect to the viewer had the viewer's: the one `shown` has. A lesson is compared whole.
     """
     if path is None:
         return None
     try:
+        if isinstance(shown, Lesson):
+            return load_lesson(path)
         saved = edited_part(load_scenario(path))
     except GradvizError:
         return None
@@ -83,7 +85,7 @@ class DocumentKeeper(QObject):
         self._restoring = False
         self._forgotten_typing = ""  # a refused formula in the box the window may close without naming
         self._restored_from: Scenario | None = None  # the edits of the file a restored state was shown from
-        self._autosaved: tuple[Scenario, Path | None] | None = None
+        self._autosaved: tuple[Scenario | Lesson, Shown] | None = None
         self.recovery = RecoveryFile(config_folder() / RECOVERY_FOLDER)
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setSingleShot(True)
@@ -100,6 +102,7 @@ class DocumentKeeper(QObject):
             signal.connect(lambda *_: self._schedule_autosave())
         session.scenario_applied.connect(lambda _scenario: self._opened())
         window.lesson_player.scene_changed.connect(self.show_title)
+        window.lesson_player.scene_changed.connect(self._schedule_autosave)  # a caption edited, a scene added
         self._save_actions: tuple[QAction, QAction] | None = None
         self.show_title()
 
@@ -336,7 +339,11 @@ class DocumentKeeper(QObject):
         if self._session.analysis is None:
             return
         self._window.camera_link.pull()
-        kept = (self._session.scenario(), self._window.current_path)
+        player = self._window.lesson_player
+        lesson = player.edited_lesson()
+        kept: tuple[Scenario | Lesson, Shown] = (
+            (lesson, Shown(player.path, player.index)) if lesson is not None
+            else (self._session.scenario(), Shown(self._window.current_path)))
         if kept == self._autosaved:
             return
         try:
@@ -360,17 +367,18 @@ class DocumentKeeper(QObject):
         are its file's own (only the clock or the camera had moved) is not offered; one that is comes back as that
         file's, its edits marked unsaved.
         """
-        scenario, source, saved = None, None, None
+        restored: tuple[Scenario | Lesson, Shown, Scenario | Lesson | None] | None = None
         orphans = orphaned_recoveries(config_folder() / RECOVERY_FOLDER)
         for index, orphan in enumerate(orphans):
-            if scenario is not None:
+            if restored is not None:
                 orphan.keep()
                 continue
             try:
                 candidate = orphan.load()
-                candidate_source = orphan.source
-                candidate_saved = _edits_in_file(candidate_source, candidate)
-                if candidate_saved is not None and candidate_saved == edited_part(candidate):
+                shown = orphan.shown
+                candidate_saved = _edits_in_file(shown.source, candidate)
+                edits = candidate if isinstance(candidate, Lesson) else edited_part(candidate)
+                if candidate_saved is not None and candidate_saved == edits:
                     orphan.remove()  # nothing but watching since the file was opened or saved
                     continue
                 check_formulas(candidate)
@@ -385,8 +393,8 @@ class DocumentKeeper(QObject):
             others = len(orphans) - index - 1
             more = (f"\n\n{others} more kept from then: offered next, or at the next start if this one is restored."
                     if others else "")
-            what = (f"the unsaved changes to {candidate_source.name}" if candidate_saved is not None
-                    else "the last state")
+            what = (f"the unsaved changes to {shown.source.name}" if candidate_saved is not None and shown.source
+                    else "the last lesson" if isinstance(candidate, Lesson) else "the last state")
             answer = QMessageBox.question(
                 self._window, "Restore the last state?",
                 f"gradviz closed unexpectedly. Restore {what}?\n\n"
@@ -394,11 +402,18 @@ class DocumentKeeper(QObject):
             )
             orphan.remove()
             if answer == Choice.Yes:
-                scenario, source, saved = candidate, candidate_source, candidate_saved
-        if scenario is None:
+                restored = (candidate, shown, candidate_saved)
+        if restored is None:
             return False
-        self._window.lesson_player.close_lesson()
-        self._window.current_path = source if saved is not None else None
-        self._restoring, self._restored_from = True, saved
-        self._window.open_scenario(scenario)
+        document, shown, saved = restored
+        player = self._window.lesson_player
+        player.close_lesson()
+        source = shown.source if saved is not None else None
+        if isinstance(document, Lesson):
+            self._window.current_path = None
+            player.restore_lesson(document, source, saved if isinstance(saved, Lesson) else None, shown.scene)
+            return True
+        self._window.current_path = source
+        self._restoring, self._restored_from = True, saved if isinstance(saved, Scenario) else None
+        self._window.open_scenario(document)
         return True

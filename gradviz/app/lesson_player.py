@@ -238,6 +238,11 @@ class LessonPlayer(QObject):
         self.lesson, self._saved, self.path, self._arrived = lesson, lesson, path, None
         self.show_scene(0)
 
+    def restore_lesson(self, lesson: Lesson, path: Path | None, saved: Lesson | None, index: int) -> None:
+        """A lesson kept by crash recovery, at the scene shown then: its edits unsaved against `saved` (its file's)."""
+        self.lesson, self._saved, self.path, self._arrived = lesson, saved, path, None
+        self.show_scene(min(index, len(lesson.scenes) - 1))
+
     def close_lesson(self) -> None:
         """End the lesson; what is shown stays."""
         if self.lesson is None:

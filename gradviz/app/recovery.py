@@ -2,13 +2,15 @@
 
 A file whose lock is free again belongs to a gradviz that ended without closing its window (it
 crashed or was killed); the next launch finds it and offers it back. Lock files name their
-process, so a running gradviz's file is never mistaken for a crashed one's. Beside the state, a
-small text file names the scenario file the window showed, if any, so that the state restored is
-that file's again (its edits marked unsaved, Ctrl+S writing to it).
+process, so a running gradviz's file is never mistaken for a crashed one's. The state is a scenario,
+or, while a lesson is open, the lesson with its scenes' edits. Beside it, a small file names the
+file the window showed, if any, so that the state restored is that file's again (its edits marked
+unsaved, Ctrl+S writing to it), and the lesson's scene that was shown.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,22 +19,40 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile
 
 from gradviz.core.errors import ScenarioError
-from gradviz.core.scenario import Scenario, load_scenario, save_scenario
+from gradviz.core.lessons import Lesson, load_scenario_or_lesson, save_lesson
+from gradviz.core.scenario import Scenario, save_scenario
 
 RECOVERY_SUFFIX = ".gradviz.json"
 LOCK_SUFFIX = ".lock"
 SOURCE_SUFFIX = ".source"
 
 
-def _write_source(path: Path, source: Path | None) -> None:
-    """Name the window's file beside its state (or name none)."""
-    if source is None:
-        path.unlink(missing_ok=True)
-        return
+@dataclass(frozen=True)
+class Shown:
+    """Where a kept state came from: the file the window showed (None: untitled) and a lesson's scene shown."""
+
+    source: Path | None = None
+    scene: int = 0
+
+
+def _write_shown(path: Path, shown: Shown) -> None:
+    """Name the window's file and scene beside its state."""
     try:
-        path.write_text(str(source), encoding="utf-8")
+        path.write_text(json.dumps({"source": None if shown.source is None else str(shown.source),
+                                    "scene": shown.scene}), encoding="utf-8")
     except OSError as error:
         raise ScenarioError(f"cannot write {path}: {error.strerror}") from None
+
+
+def _read_shown(path: Path) -> Shown:
+    """The file and scene named beside a state (none, if they cannot be read)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        source, scene = data.get("source"), data.get("scene", 0)
+    except (OSError, UnicodeError, ValueError, AttributeError):
+        return Shown()
+    return Shown(Path(source) if isinstance(source, str) and source else None,
+                 scene if isinstance(scene, int) and scene >= 0 else 0)
 
 
 def _locked(lock_path: Path) -> QLockFile | None:
@@ -51,26 +71,29 @@ class RecoveryFile:
         self._lock_path = folder / f"{token}{LOCK_SUFFIX}"
         self._source_path = folder / f"{token}{SOURCE_SUFFIX}"
         self._lock: QLockFile | None = None
-        self._source: Path | None = None
+        self._shown: Shown | None = None
 
-    def write(self, scenario: Scenario, source: Path | None = None) -> None:
-        """Keep this state, shown from the file `source` if any (ScenarioError if the folder cannot be written)."""
+    def write(self, document: Scenario | Lesson, shown: Shown = Shown()) -> None:
+        """Keep this state (a scenario or a lesson) and where it came from (ScenarioError if it cannot be written)."""
         if self._lock is None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise ScenarioError(f"cannot make {self.path.parent}: {error.strerror}") from None
             self._lock = _locked(self._lock_path)
-        if source != self._source or not self.path.exists():
-            _write_source(self._source_path, source)
-            self._source = source
-        save_scenario(scenario, self.path)
+        if shown != self._shown or not self._source_path.exists():
+            _write_shown(self._source_path, shown)
+            self._shown = shown
+        if isinstance(document, Lesson):
+            save_lesson(document, self.path)
+        else:
+            save_scenario(document, self.path)
 
     def remove(self) -> None:
         """Delete the file and free the lock: the window closed cleanly."""
         self.path.unlink(missing_ok=True)
         self._source_path.unlink(missing_ok=True)
-        self._source = None
+        self._shown = None
         if self._lock is not None:
             self._lock.unlock()
             self._lock = None
@@ -93,17 +116,13 @@ class OrphanedRecovery:
         return self.path.with_name(self.path.name.removesuffix(RECOVERY_SUFFIX) + SOURCE_SUFFIX)
 
     @property
-    def source(self) -> Path | None:
-        """The scenario file the window showed, if it named one and the name can be read."""
-        try:
-            text = self._source_path.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeError):
-            return None
-        return Path(text) if text else None
+    def shown(self) -> Shown:
+        """The file the window showed and the lesson's scene, as named beside the state."""
+        return _read_shown(self._source_path)
 
-    def load(self) -> Scenario:
-        """The state it holds (checked like any scenario file; ScenarioError if unusable)."""
-        return load_scenario(self.path)
+    def load(self) -> Scenario | Lesson:
+        """The state it holds (checked like any scenario or lesson file; ScenarioError if unusable)."""
+        return load_scenario_or_lesson(self.path)
 
     def remove(self) -> None:
         """Delete the file, the name of its source and its lock."""
