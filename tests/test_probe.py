@@ -11,6 +11,7 @@ from gradviz.core.analysis import analyze_in_process
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.probe import (
     RELATIVE_STEP,
+    SLICE_HEIGHT_MARGIN,
     contour_tangent_direction,
     probe_at,
     slice_curves,
@@ -283,15 +284,18 @@ def test_tangent_lines_touch_the_curve_with_the_partial_as_slope() -> None:
         assert f_start + curve.slope * (curve.x0 - x_start) == pytest.approx(curve.f0)
         low, high = ranges[curve.axis]
         assert low <= x_start < curve.x0 < x_end <= high
+        margin = SLICE_HEIGHT_MARGIN * np.ptp(curve.values)  # as the slice plot shows it
         for f_tangent in (f_start, f_end):
-            assert curve.values.min() - 1e-12 <= f_tangent <= curve.values.max() + 1e-12
+            assert curve.values.min() - margin - 1e-12 <= f_tangent <= curve.values.max() + margin + 1e-12
 
 
 def test_a_steep_tangent_is_clipped_to_the_height_of_the_curve() -> None:
+    """Clipped to the heights the plot shows: the curve's, and the margin drawn below and above them."""
     compiled = compiled_formula("x^2 + y")
     (curve,) = slice_curves(compiled, {"x": 1.0, "y": 0.0}, ("x",), {"x": (-1.0, 1.5)}, samples=11)
     (x_start, f_start), (x_end, f_end) = curve.tangent  # f = x² on [−1, 1.5]: heights 0 to 2.25
-    assert (x_start, f_start) == pytest.approx((0.5, 0.0))
+    bottom = -SLICE_HEIGHT_MARGIN * 2.25
+    assert (x_start, f_start) == pytest.approx((1.0 + (bottom - 1.0) / 2.0, bottom))
     assert (x_end, f_end) == pytest.approx((1.5, 2.0))
 
 

@@ -23,7 +23,7 @@ from gradviz.app.rich_text import OneLineLabel, RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.grid import broken_curve, robust_range
 from gradviz.core.notation import format_number, partial_label, point_text, unicode_name
-from gradviz.core.probe import RELATIVE_STEP, Probe, SliceCurve, probe_at, slice_curves
+from gradviz.core.probe import RELATIVE_STEP, SLICE_HEIGHT_MARGIN, Probe, SliceCurve, probe_at, slice_curves
 from gradviz.core.session import Session
 
 PROBE_MODE_SHORTCUT = "P"
@@ -34,7 +34,7 @@ NO_BREAK = "\u00a0"  # a space a wrapped line does not break at
 # How low a slice plot may get in a short dock (both slopes still show at 1280 × 720, above the check).
 SLICE_MIN_HEIGHT = 64
 CURVE_PEN = pg.mkPen((40, 70, 160), width=2.2)
-TANGENT_PEN = pg.mkPen((200, 60, 40), width=2.2)
+TANGENT_PEN = pg.mkPen((200, 60, 40), width=2)
 POINT_BRUSH = pg.mkBrush(200, 60, 40)
 CLICK_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick)
 
@@ -171,7 +171,7 @@ class SlicePlot(QWidget):
             if curve.tangent is not None and math.isfinite(curve.f0):
                 low, high = min(low, curve.f0), max(high, curve.f0)  # and the point
             self.plot.show_range((float(curve.coordinates[0]), float(curve.coordinates[-1])),
-                                 (float(low), float(high)), 0.02, 0.06)
+                                 (float(low), float(high)), 0.02, SLICE_HEIGHT_MARGIN)
             self.curve.setData(*broken_curve(curve.coordinates, values, low, high, curve.jumps))
         else:
             self.curve.setData(curve.coordinates, values)

@@ -30,6 +30,7 @@ CHECK_TOLERANCE = 1e-6  # an estimate agrees within this, relatively or absolute
 ROUNDING_MARGIN = 4.0  # the estimate's rounding error is taken as this many times ε·(|f(x + h)| + |f(x − h)|)/2h
 CANNOT_TELL_SHARE = 0.1  # a rounding error this share of the slope or more: the estimate cannot check it
 DEFAULT_SAMPLES = 200
+SLICE_HEIGHT_MARGIN = 0.06  # a slice plot shows this share of its height range more above and below
 ROUNDING_SHARE = 1e-12  # a partial below this share of the typical |∇f| is rounding: 0 (see probe_at)
 
 
@@ -80,8 +81,8 @@ class SliceCurve:
     """f along one plotted axis through the point (the other variables held there), and its tangent.
 
     ``tangent`` is the segment of the line through ``(x0, f0)`` with slope ``∂f/∂axis``, clipped to the
-    axis range and to the height range of the curve (so it never stretches a view); None if nothing
-    of it is left or f is undefined at the point. ``jumps`` marks the gaps between samples where f jumps
+    axis range and to the height range of the curve and its margin (so it never stretches a view); None if
+    nothing of it is left or f is undefined at the point. ``jumps`` marks the gaps between samples where f jumps
     (see jump_edges): the curve breaks there.
     """
 
@@ -277,7 +278,9 @@ def slice_curves(
         slope = float(gradient[index])
         tangent = None
         if defined and math.isfinite(slope):
-            heights = (float(np.min(finite, initial=value)), float(np.max(finite, initial=value)))
+            lowest, highest = float(np.min(finite, initial=value)), float(np.max(finite, initial=value))
+            margin = SLICE_HEIGHT_MARGIN * (highest - lowest)  # as the slice is drawn: at a minimum the line reaches
+            heights = (lowest - margin, highest + margin)  # the plot's foot, not stopping just past the point
             tangent = _clipped_tangent(float(coordinates[index]), value, slope, (low, high), heights)
         curves.append(SliceCurve(axis, along, values, float(coordinates[index]), value, slope, tangent, jumps))
     return tuple(curves)
