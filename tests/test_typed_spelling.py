@@ -31,6 +31,8 @@ def shown(text: str) -> list[str]:
     ("x^1.5 + 2.5^y", ["x^1.5 + 2.5^y", "1.5√x", "2.5^y·ln(2.5)"]),
     ("(1.5 - x + x y)^2 + y", ["(1.5 − x + xy)² + y", "2(y − 1)(1.5 − x + xy)", "2x(1.5 − x + xy) + 1"]),
     ("x/3 + y^2/2", ["x/3 + y²/2", "1/3", "y"]),  # typed as fractions: fractions
+    ("(x + y)(x - y)", ["(x − y)(x + y)", "2x", "−2y"]),  # the chain rule's factors kept only where nothing
+    ("(x + y)(x + 2y)", ["(x + y)(x + 2y)", "2x + 3y", "3x + 4y"]),  # cancels: x − y − (x + y) was shown
     ("0.001x^2 + y^2/1024", ["0.001x² + y²/1024", "0.002x", "y/512"]),  # 1/1024 = 0.0009765625: too long
 ])
 def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:

@@ -92,6 +92,12 @@ def differentiate(formula: Formula) -> Derivatives:
             raw_partials = [sympy.Add(*terms) for terms in by_term]
         else:
             raw_partials = [_merged_signs(sympy.diff(formula.expr, symbol)) for symbol in symbols]
+    for index, partial in enumerate(raw_partials):
+        distributed = partial.doit()  # numbers multiplied into sums: fewer terms where they cancel or combine
+        if len(sympy.Add.make_args(distributed)) < len(sympy.Add.make_args(partial)):  # (x+y)(x−y): −2y, not
+            raw_partials[index] = distributed  # x − y − (x + y)
+            if by_term:
+                by_term[index] = tuple(term.doit() for term in by_term[index])
     partials_with_steps = [_tidy(_drop_deltas(partial, notes), symbols) for partial in raw_partials]
     size = len(symbols)
     hessian: list[list[sympy.Expr]] = [[sympy.S.Zero] * size for _ in range(size)]
