@@ -240,6 +240,7 @@ def test_variables_argument_fixes_the_order_and_may_add_names() -> None:
     ("w x + b", ("w", "b", "x")),
     ("(y - w1 x1 - w2 x2)^2", ("w1", "w2", "y", "x1", "x2")),  # the data y, x₁, x₂ held, not plotted
     ("w10 + w2 + w1", ("w1", "w2", "w10")),
+    ("x^2 + y^2 + z w", ("x", "y", "z", "w")),  # one w beside x, y, z: just another variable
 ])
 def test_without_a_header_a_models_weights_come_first(text: str, order: tuple[str, ...]) -> None:
     assert parse(text).variables == order

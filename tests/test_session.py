@@ -54,6 +54,19 @@ def test_variables_change_adapts_plot_fixed_and_start() -> None:
     assert session.field is not None and session.field.ys is None
 
 
+def test_a_models_loss_typed_after_an_x_y_formula_plots_its_weights() -> None:
+    """The window kept plotting x and y (the data) for 0.5(wx + b − y)², and descent moved the data."""
+    session = session_with("bowl")
+    for text, axes in (("0.5(w x + b - y)^2", ("w", "b")), ("(y - w1 x1 - w2 x2)^2", ("w1", "w2")),
+                       ("x^2 + y^2 + z w", ("x", "y"))):  # one w is no model: the plotted x and y stay
+        session.set_analysis(analyze(text))
+        assert session.plot.axes == axes, text
+    session.set_analysis(analyze("(5 - w1 - 2w2)^2 + b"))
+    session.set_plot(replace(session.plot, axes=("w2", "b"), ranges={"w2": (-3.0, 3.0), "b": (-3.0, 3.0)}))
+    session.set_analysis(analyze("(5 - w1 - 2w2)^2 + 2b"))
+    assert session.plot.axes == ("w2", "b"), "a model's parameters chosen to plot stay"
+
+
 @pytest.mark.parametrize(
     ("formula", "held"),
     [

@@ -1317,15 +1317,30 @@ _WEIGHT_NAME = re.compile(r"w(_?\d+)?")  # w, w1, w_2: a model's weights
 _BIAS_NAME = re.compile(r"b(_?\d+)?")
 
 
+def is_model_parameter(name: str) -> bool:
+    """Whether a variable is named as a model's weight (w, w1, w_2) or bias (b, b1)."""
+    return bool(_WEIGHT_NAME.fullmatch(name) or _BIAS_NAME.fullmatch(name))
+
+
+def is_model_loss(names: Iterable[str]) -> bool:
+    """Whether variables are a model's: a weight among two or more weights and biases (w and b, w1 and w2).
+
+    One w beside x, y and z (x² + y² + zw) is just another variable.
+    """
+    names = tuple(names)
+    return (any(_WEIGHT_NAME.fullmatch(name) for name in names)
+            and sum(is_model_parameter(name) for name in names) >= 2)
+
+
 def _variable_order(names: Iterable[str]) -> tuple[str, ...]:
     """The variables of a formula without a header, plotted first to last.
 
-    x, y, z first, then the rest in natural order (w2 before w10). Where weights (w, w1, …) appear, as in a
-    model's loss, they and the biases (b, b1, …) come first: the tutorials' (3 − 2w − b)² is L(w, b), and
+    x, y, z first, then the rest in natural order (w2 before w10). In a model's loss (see is_model_loss) its
+    weights (w, w1, …) and then its biases (b, b1, …) come first: the tutorials' (3 − 2w − b)² is L(w, b), and
     (y − w₁x₁ − w₂x₂)² plots w₁ and w₂ with the data y, x₁, x₂ held (it plotted y and w₁, and descent moved y).
     """
     names = tuple(names)
-    model = any(_WEIGHT_NAME.fullmatch(name) for name in names)
+    model = is_model_loss(names)
 
     def key(name: str) -> tuple[int, list[str | int]]:
         parts: list[str | int] = [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]

@@ -15,6 +15,7 @@ from gradviz.core.compiled import CompiledFormula
 from gradviz.core.critical import CriticalPoints, critical_points
 from gradviz.core.errors import DescentError, FormulaError
 from gradviz.core.events import Signal
+from gradviz.core.formula import is_model_loss, is_model_parameter
 from gradviz.core.grid import Domain, GridField, evaluate_grid
 from gradviz.core.height_scale import round_step
 from gradviz.core.notation import for_function, format_number
@@ -189,6 +190,8 @@ class Session:
     def _adapt_to_variables(self, variables: tuple[str, ...]) -> None:
         old_fixed = self.fixed
         kept_axes = [name for name in self.plot.axes if name in variables]
+        if is_model_loss(variables) and not any(is_model_parameter(name) for name in kept_axes):
+            kept_axes = []  # a model's loss typed after an (x, y) formula: its weights are plotted, not its data
         axes = tuple((kept_axes + [v for v in variables if v not in kept_axes])[: min(2, len(variables))])
         ranges = {name: self.range_of(name) for name in axes}
         self._earlier_ranges.update(self.plot.ranges)
