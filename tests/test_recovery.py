@@ -299,6 +299,34 @@ def test_a_lessons_edits_come_back_after_a_crash_and_watching_it_is_not_offered(
     assert window.save() and load_lesson(path).scenes[0].scenario.runs[0].lr == 0.0015, "Ctrl+S writes the lesson"
 
 
+def test_a_shipped_lesson_kept_is_offered_only_if_edited(make_main_window, monkeypatch) -> None:
+    """A shipped lesson only watched (a scene moved to) was offered after a crash and came back as modified."""
+    from dataclasses import replace
+
+    from gradviz.app.recovery import RecoveryFile, Shown
+
+    lesson = shipped_lessons()[1]
+    dialogs = Dialogs(monkeypatch, Choice.Yes)
+    folder = document.config_folder() / document.RECOVERY_FOLDER
+
+    def crashed_with(kept) -> None:
+        recovery = RecoveryFile(folder)
+        recovery.write(kept, Shown(None, 1))
+        recovery._lock.unlock()  # the process gone, its files left behind
+
+    crashed_with(lesson)
+    window = make_main_window("bowl")
+    assert not window.document.offer_recovery() and dialogs.questions == []
+
+    first = lesson.scenes[0]
+    edited = replace(first, scenario=first.scenario.with_runs((replace(first.scenario.runs[0], lr=0.07),)))
+    crashed_with(replace(lesson, scenes=(edited, *lesson.scenes[1:])))
+    assert window.document.offer_recovery()
+    window.controller.wait()
+    assert "Restore the last lesson?" in dialogs.questions[0] and window.lesson_player.index == 1
+    assert window.lesson_player.lesson.scenes[0].scenario.runs[0].lr == 0.07 and window.isWindowModified()
+
+
 def test_a_declined_or_unusable_recovery_changes_nothing(launched, monkeypatch) -> None:
     dialogs = Dialogs(monkeypatch, Choice.No)
     recovery = crash_a_window()
@@ -418,12 +446,12 @@ def test_a_failed_save_offers_another_name_and_a_bare_name_gets_the_suffix(make_
 
     def save_dialog(_parent: object, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
         offered.append(suggested)
-        return str(tmp_path / "lecture"), ""
+        return str(tmp_path / "lecture 2.1"), ""  # a dot of its own is no suffix
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     assert window.save()
     assert offered == [str(kept)], "Save As starts from the file's own name"
-    assert window.current_path == tmp_path / "lecture.gradviz.json"
+    assert window.current_path == tmp_path / "lecture 2.1.gradviz.json"
     assert load_scenario(window.current_path).runs[0].lr == 0.3 and not window.isWindowModified()
 
 
@@ -503,3 +531,15 @@ def test_a_slow_formula_is_waited_for_with_the_window_answering_and_can_be_given
     window.open_preset(find_preset("saddle"))
     window.controller.wait()
     assert window.session.analysis.formula.text != find_preset("saddle").scenario.formula, "cancelled: not opened"
+
+
+def test_recent_files_named_alike_say_their_folders(make_main_window, tmp_path) -> None:
+    window = make_main_window("bowl")
+    paths = [tmp_path / folder / "lecture.gradviz.json" for folder in ("week1", "week2")]
+    for path in paths:
+        path.parent.mkdir()
+        save_scenario(find_preset("bowl").scenario, path)
+        window.document.add_recent(path)
+    window.document.recent_menu.aboutToShow.emit()
+    names = [action.text() for action in window.document.recent_menu.actions()[:2]]
+    assert names == ["&1  lecture.gradviz.json  (week2)", "&2  lecture.gradviz.json  (week1)"]

@@ -397,6 +397,17 @@ def test_a_run_that_grows_or_bounces_within_its_budget_is_past_the_limit_in_red(
     assert "#b00020" in guidance.text() and "past it: f went from" in guidance.toolTip()
 
 
+def test_a_run_that_drops_then_bounces_for_ever_does_not_hold(open_window) -> None:
+    """log cosh x at η = 3 drops, then bounces between two points for ever: it was said to go down."""
+    window, docks = open_window("bowl")
+    window.session.set_analysis(analyze("log(cosh(x)) + 0.1y^2"))
+    window.session.update_run(0, start={"x": 0.01, "y": 3.0}, lr=3.0)
+    window.session.wait_for_runs()
+    run = window.session.runs[0].run
+    assert run.stop_reason != "diverged" and run.final_step.value < run.steps[0].value
+    assert "#b00020" in docks.lr_guidance.text()
+
+
 def test_learning_rates_are_compared_about_the_limit_only_where_it_applies(open_window) -> None:
     """Adam's runs were labelled "just below/above the limit 0.1", GD's limit, and all ran out of steps alike."""
     from gradviz.app.runs_panel import learning_rate_specs

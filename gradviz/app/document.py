@@ -22,7 +22,7 @@ from gradviz.app.recovery import RecoveryFile, Shown, orphaned_recoveries
 from gradviz.app.settings import app_settings, config_folder, remember
 from gradviz.core.errors import GradvizError
 from gradviz.core.history import edited_part
-from gradviz.core.lessons import Lesson, check_formulas, load_lesson, load_scenario_or_lesson
+from gradviz.core.lessons import Lesson, check_formulas, load_lesson, load_scenario_or_lesson, shipped_lessons
 from gradviz.core.scenario import NEWER_FORMAT, Scenario, load_scenario, save_scenario
 
 if TYPE_CHECKING:
@@ -52,8 +52,18 @@ def _remember_recent(paths: list[Path]) -> None:
 
 
 def with_suffix_if_bare(path: Path, suffix: str) -> Path:
-    """The path, with `suffix` added if it has none (the Open dialog would not list it otherwise)."""
-    return path if path.suffix else path.with_name(path.name + suffix)
+    """The path, with `suffix` added unless it ends in .json (the Open dialog would not list it otherwise).
+
+    A name with a dot of its own ("lecture 2.1", "descent lr=0.1") gets the suffix too.
+    """
+    return path if path.name.lower().endswith(".json") else path.with_name(path.name + suffix)
+
+
+def _shipped_as(document: Scenario | Lesson) -> Lesson | None:
+    """The shipped lesson of the same title as a kept lesson (what it was before its edits), if there is one."""
+    if not isinstance(document, Lesson):
+        return None
+    return next((lesson for lesson in shipped_lessons() if lesson.title == document.title), None)
 
 
 def _edits_in_file(path: Path | None, shown: Scenario | Lesson) -> Scenario | Lesson | None:
@@ -209,8 +219,8 @@ class DocumentKeeper(QObject):
                 window.camera_link.pull()
                 save_scenario(self._session.scenario(), path)
         except GradvizError as error:
-            answer = QMessageBox.question(window, "Cannot save", f"{error}\n\nSave it under another name or in "
-                                          "another folder?", Choice.Yes | Choice.No, Choice.Yes)
+            answer = QMessageBox.question(window, "Cannot save", f"{error}\n\nChoose another file?",
+                                          Choice.Yes | Choice.No, Choice.Yes)
             return answer == Choice.Yes and self.save(ask=True)
         if not lesson:
             window.current_path = path
@@ -317,9 +327,11 @@ class DocumentKeeper(QObject):
         known = recent_files()
         menu = self.recent_menu
         menu.clear()
+        names = [path.name for path in known]
         for number, path in enumerate(known, start=1):
             found = path.is_file()
-            action = menu.addAction(f"&{number}  {path.name}" + ("" if found else "  (not found)"))
+            folder = f"  ({path.parent.name or path.parent})" if names.count(path.name) > 1 else ""  # names alike
+            action = menu.addAction(f"&{number}  {path.name}{folder}" + ("" if found else "  (not found)"))
             action.setToolTip(str(path))
             action.setStatusTip(str(path) if found else f"Not found now: {path}")
             action.setEnabled(found)
@@ -376,7 +388,8 @@ class DocumentKeeper(QObject):
             try:
                 candidate = orphan.load()
                 shown = orphan.shown
-                candidate_saved = _edits_in_file(shown.source, candidate)
+                candidate_saved = (_edits_in_file(shown.source, candidate) if shown.source is not None
+                                   else _shipped_as(candidate))
                 edits = candidate if isinstance(candidate, Lesson) else edited_part(candidate)
                 if candidate_saved is not None and candidate_saved == edits:
                     orphan.remove()  # nothing but watching since the file was opened or saved

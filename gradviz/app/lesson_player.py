@@ -308,8 +308,7 @@ class LessonPlayer(QObject):
         if self.lesson is not None and len(self.lesson.scenes) >= MAX_SCENES:
             window.statusBar().showMessage(f"A lesson holds at most {MAX_SCENES} scenes.", 6000)
             return
-        if self.lesson is None and not window.document.confirm_discard():
-            return  # the scenario's file is no longer what Save writes: its edits are saved or let go first
+        # a scenario's unsaved edits go into the new lesson's first scene (unsaved too, and asked about as such)
         title = self.lesson.title if self.lesson is not None else window.session.title
         text = ask_scene_text(window, "Add a scene" if self.lesson else "New lesson from this view",
                               SceneText(title, "", ""))
@@ -325,9 +324,13 @@ class LessonPlayer(QObject):
             self.scene_changed.emit()
             return
         lesson, after = self.lesson, self.index + 1
+        moved = self._arrived is not None and edited_part(self._session.scenario()) != self._arrived
         self.lesson = replace(lesson, title=text.title, scenes=(*lesson.scenes[:after], scene, *lesson.scenes[after:]))
         self._arrived = None  # the changes went into the new scene
         self.show_scene(after)
+        if moved:
+            window.statusBar().showMessage(f"Added scene {after + 1} with the changes made since scene {after} was "
+                                           f"shown; scene {after} stays as it was.", 8000)
 
     def edit_scene(self) -> None:
         """Edit the current scene's caption and notes, and the lesson's title."""

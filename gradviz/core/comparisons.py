@@ -153,17 +153,19 @@ def learning_rate_guidance(
 
 
 def goes_down(run: Run) -> bool:
-    """Whether a run ends lower than it started and is not climbing over its last tenth of steps.
+    """Whether a run converged, or ends lower than it started and still going down over its last tenth of steps.
 
     A run past its start's stability limit that still goes down (Rosenbrock's valley at η = 0.001) holds; one
-    bouncing between two points (a bowl at η = 2/λmax) or growing 1.4× a step within its budget does not, though
-    it has not diverged yet.
+    bouncing between two points (a bowl at η = 2/λmax, log cosh x at η = 3 after a first drop) or growing 1.4× a
+    step within its budget does not, though it has not diverged yet.
     """
+    if run.stop_reason == "converged":
+        return True
     if run.stop_reason == "diverged" or len(run.steps) < 2:
         return False
     values = [step.value for step in run.steps]
     tenth = max(1, len(values) // 10)
-    return values[-1] < values[0] and values[-1] <= values[-1 - tenth]
+    return values[-1] < values[0] and values[-1] < values[-1 - tenth]
 
 
 def around_stability_limit(spec: RunSpec, guidance: LrGuidance) -> tuple[RunSpec, RunSpec]:
