@@ -256,20 +256,25 @@ def test_the_state_comes_back_after_a_crash(launched, monkeypatch) -> None:
     assert not launched(find_preset("bowl")).document.offer_recovery(), "offered once only"
 
 
-def test_a_files_state_comes_back_as_that_files_and_watching_is_not_offered(launched, monkeypatch,
-                                                                             tmp_path) -> None:
-    path = tmp_path / "valley.gradviz.json"
-    save_scenario(find_preset("rosenbrock").scenario, path)
+def restored_after_crashes(launched, monkeypatch: pytest.MonkeyPatch, path: Path):
+    """A window showing the file crashes having only watched it (not offered), then having edited it (restored)."""
     dialogs = Dialogs(monkeypatch, Choice.Yes)
     watched = crash_a_window(str(path), "watch")
     assert not launched(find_preset("bowl")).document.offer_recovery()
     assert dialogs.questions == [] and not watched.exists(), "only the clock had moved: nothing to offer"
-
     crash_a_window(str(path), "edit")
     window = launched(find_preset("bowl"))
     assert window.document.offer_recovery()
     window.controller.wait()
-    assert "unsaved changes to valley.gradviz.json" in dialogs.questions[0]
+    assert f"unsaved changes to {path.name}" in dialogs.questions[0]
+    return window
+
+
+def test_a_files_state_comes_back_as_that_files_and_watching_is_not_offered(launched, monkeypatch,
+                                                                             tmp_path) -> None:
+    path = tmp_path / "valley.gradviz.json"
+    save_scenario(find_preset("rosenbrock").scenario, path)
+    window = restored_after_crashes(launched, monkeypatch, path)
     assert window.current_path == path and window.isWindowModified()
     assert window.windowTitle().startswith("valley.gradviz.json")
     assert window.save() and load_scenario(path).runs[0].lr == 0.0015, "Ctrl+S writes to the file, no dialog"
@@ -283,16 +288,7 @@ def test_a_lessons_edits_come_back_after_a_crash_and_watching_it_is_not_offered(
     path = tmp_path / "gradient.json"
     lesson = shipped_lessons()[1]
     save_lesson(lesson, path)
-    dialogs = Dialogs(monkeypatch, Choice.Yes)
-    watched = crash_a_window(str(path), "watch")
-    assert not launched(find_preset("bowl")).document.offer_recovery()
-    assert dialogs.questions == [] and not watched.exists(), "only the clock had moved: nothing to offer"
-
-    crash_a_window(str(path), "edit")
-    window = launched(find_preset("bowl"))
-    assert window.document.offer_recovery()
-    window.controller.wait()
-    assert "unsaved changes to gradient.json" in dialogs.questions[0]
+    window = restored_after_crashes(launched, monkeypatch, path)
     player = window.lesson_player
     assert player.lesson.title == lesson.title and player.path == path and player.index == 0
     assert window.session.run_specs[0].lr == 0.0015 and window.isWindowModified()
