@@ -77,6 +77,9 @@ class SceneDialog(QDialog):
 
 
 def ask_scene_text(parent: QWidget, window_title: str, text: SceneText) -> SceneText | None:
-    """The title, caption and notes the user gives (None if cancelled)."""
+    """The title, caption and notes the user gives (None if cancelled); the dialog is deleted once answered."""
     dialog = SceneDialog(parent, window_title, text)
-    return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    try:
+        return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
