@@ -226,7 +226,7 @@ def test_a_formula_may_start_with_a_minus(capsys, args) -> None:
 def test_the_gradient_shown_on_converging_reads_below_the_tolerance(capsys) -> None:
     """|∇f| = 9.9996e-7 at step 1 was shown as '1e-6 < 1e-6'."""
     assert main(["descend", "x^2", "--start", "x=9.9996e-7", "--lr", "0.25"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "stop: converged at step 1 (|∇f| = 9.9996e-7 < 1e-6): a minimum"
+    assert capsys.readouterr().out.splitlines()[-1] == "stop: converged at step 1 (|∇f| = 9.9996e−7 < 1e−6): a minimum"
 
 
 def test_output_read_only_in_part_ends_quietly() -> None:

@@ -226,7 +226,7 @@ def test_where_the_gradient_is_zero() -> None:
     assert np.allclose(escaping.points[1:, 1] / escaping.points[:-1, 1], 1.2)
     (newton,) = runs_of(title, 3)
     assert len(newton.points) == 2 and np.array_equal(newton.points[1], (0.0, 0.0))
-    assert newton.run.message == "converged at step 1 (|∇f| = 0 < 1e-6): a saddle point, not a minimum"
+    assert newton.run.message == "converged at step 1 (|∇f| = 0 < 1e−6): a saddle point, not a minimum"
 
 
 def test_optimizer_race_results() -> None:

@@ -1199,7 +1199,7 @@ def test_an_eta_the_box_cannot_take_is_put_back_and_said_why(make_main_window, q
         else:  # moving away (sent: a window without a window manager is not active, and gets no focus events)
             QApplication.sendEvent(edit, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason))
         assert edit.text() == f"{lr:g}" and window.session.run_specs[0].lr == lr, typed
-        assert window.statusBar().full_message().startswith(f"η = {typed} was not used: η is a number from 1e-12")
+        assert window.statusBar().full_message().startswith(f"η = {typed} was not used: η is a number from 1e−12")
     for typed, why in (("-0.1", "η is positive: to step uphill, choose the wrong update sign (S) instead"),
                        ("0,05", "write the decimal point as a point (0.05)")):
         edit.setFocus()

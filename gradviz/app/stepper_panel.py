@@ -135,7 +135,7 @@ def lr_refusal(text: str) -> str:
         return "η is positive: to step uphill, choose the wrong update sign (S) instead"
     if "," in text:
         return f"write the decimal point as a point ({text.replace(',', '.')})"
-    return f"η is a number from {LR_TYPED_RANGE[0]:g} to {LR_TYPED_RANGE[1]:g}"
+    return f"η is a number from {format_number(LR_TYPED_RANGE[0])} to {format_number(LR_TYPED_RANGE[1])}"
 READOUT_GAP = " &nbsp; "  # between the parts of a readout line
 BOLD_ALLOWANCE = 1.06  # a part's width measured in the plain font, times this: some words are bold
 MARKUP = re.compile(r"<[^>]+>")

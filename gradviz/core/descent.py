@@ -26,7 +26,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from gradviz.core.errors import DescentError
-from gradviz.core.notation import point_text
+from gradviz.core.notation import format_number, point_text
 
 OPTIMIZER_NAMES: tuple[str, ...] = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton")
 OPTIMIZER_TITLES: dict[str, str] = {
@@ -132,7 +132,7 @@ def _require_fraction(name: str, value: float, *, include_one: bool = False) -> 
     """Raise unless value lies in [0, 1), or [0, 1] with include_one."""
     if value < 0.0 or value > 1.0 or (value == 1.0 and not include_one):
         interval = "[0, 1]" if include_one else "[0, 1)"
-        raise DescentError(f"{name} must be in {interval}, got {value:g}")
+        raise DescentError(f"{name} must be in {interval}, got {_format_number(value, 6)}")
 
 
 def _require_flag(name: str, value: object) -> None:
@@ -142,10 +142,8 @@ def _require_flag(name: str, value: object) -> None:
 
 
 def _format_number(value: float, digits: int = 3) -> str:
-    """A short human form of a number: 3 significant digits, exponent without padding (1e-6, 2.5e8)."""
-    text = f"{value:.{digits}g}"
-    mantissa, has_exponent, exponent = text.partition("e")
-    return f"{mantissa}e{int(exponent)}" if has_exponent else text
+    """A short human form of a number: 3 significant digits, a real minus, exponent without padding (1e−6, 2.5e8)."""
+    return format_number(value, digits, whole=False)
 
 
 def _below_text(value: float, bound: float) -> str:
@@ -208,15 +206,15 @@ class OptimizerSettings:
     def _validate_ranges(self) -> None:
         """Raise for numbers outside the range the optimizers accept."""
         if self.lr <= 0.0:
-            raise DescentError(f"the learning rate must be positive, got {self.lr:g}")
+            raise DescentError(f"the learning rate must be positive, got {_format_number(self.lr, 6)}")
         _require_fraction("momentum", self.effective_momentum)
         _require_fraction("dampening", self.dampening, include_one=True)
         _require_fraction("alpha", self.alpha)
         if self.effective_eps <= 0.0:
-            raise DescentError(f"eps must be positive, got {self.effective_eps:g}")
+            raise DescentError(f"eps must be positive, got {_format_number(self.effective_eps, 6)}")
         for name in ("lr_decay", "initial_accumulator_value", "weight_decay"):
             if getattr(self, name) < 0.0:
-                raise DescentError(f"{name} must not be negative, got {getattr(self, name):g}")
+                raise DescentError(f"{name} must not be negative, got {_format_number(getattr(self, name), 6)}")
         if self.name == "nesterov" and (self.effective_momentum == 0.0 or self.dampening != 0.0):
             raise DescentError("Nesterov momentum needs a momentum above 0 and a dampening of 0")
 
@@ -275,9 +273,9 @@ class RunSettings:
         object.__setattr__(self, "tolerance", _as_number("tolerance", self.tolerance))
         object.__setattr__(self, "divergence_bound", _as_number("divergence_bound", self.divergence_bound))
         if self.tolerance < 0.0:
-            raise DescentError(f"the tolerance must not be negative, got {self.tolerance:g}")
+            raise DescentError(f"the tolerance must not be negative, got {_format_number(self.tolerance, 6)}")
         if self.divergence_bound <= 0.0:
-            raise DescentError(f"the divergence bound must be positive, got {self.divergence_bound:g}")
+            raise DescentError(f"the divergence bound must be positive, got {_format_number(self.divergence_bound, 6)}")
         if math.hypot(*self.start) > self.divergence_bound:
             raise DescentError(
                 f"the start point lies beyond the divergence bound {_format_number(self.divergence_bound)}"
