@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from gradviz.app.loss_plot import loss_curves
-from gradviz.app.panel_base import WRONG_SIGN_COLOUR, OpaqueGridAxis, PanelPlot, opaque_over
+from gradviz.app.panel_base import WRONG_SIGN_COLOUR, OpaqueGridAxis, PanelPlot, opaque_over, run_titles
 from gradviz.app.stepper_panel import lr_to_slider
 from gradviz.app.teaching_docks import DOCK_ORDER, TeachingDocks, dock_column_width, install_teaching_docks
 from gradviz.app.view_common import qimage_to_array
@@ -17,6 +17,7 @@ from gradviz.core.analysis import analyze
 from gradviz.core.errors import GradvizError
 from gradviz.core.lessons import shipped_lessons
 from gradviz.core.notation import format_number
+from gradviz.core.scenario import RunSpec
 from gradviz.core.step_table import from_csv, step_table
 
 
@@ -625,3 +626,16 @@ def test_a_run_that_converges_to_a_maximum_is_not_written_in_the_colour_of_succe
     assert hump.run.outcome == "converged to a maximum" and valley.run.outcome == "converged"
     assert outcome_colour(hump.run) == NOT_A_MINIMUM_COLOUR
     assert outcome_colour(valley.run) == OUTCOME_COLOURS["converged"]
+
+
+def test_runs_that_read_alike_are_told_apart_by_their_starts_or_parameters() -> None:
+    """Two runs of one η from two starts were both '… gradient descent, η = 0.1' in the legend and the chooser."""
+    left, right = RunSpec(start={"x": -1.0, "y": 2.0}), RunSpec(start={"x": 1.5, "y": 2.0})
+    assert run_titles([left, RunSpec(start={"x": 1.0, "y": 2.0}, lr=0.2)]) == (
+        "1. Gradient descent, η = 0.1", "2. Gradient descent, η = 0.2")
+    assert run_titles([left, right]) == ("1. Gradient descent, η = 0.1, from (−1, 2)",
+                                         "2. Gradient descent, η = 0.1, from (1.5, 2)")
+    heavy, light = (RunSpec(start={"x": 1.0}, optimizer="momentum", params={"momentum": beta}) for beta in (0.9, 0.5))
+    assert run_titles([heavy, light])[1].endswith(", momentum = 0.5")
+    labelled = RunSpec(start={"x": 1.5, "y": 2.0}, label="η = 0.1")
+    assert run_titles([left, labelled]) == ("1. Gradient descent, η = 0.1", "2. η = 0.1")

@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, run_qcolour, run_title
+from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, run_qcolour, run_titles
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
@@ -55,8 +55,8 @@ def legend_html(runs: tuple[RunResult, ...]) -> str:
     """A legend that flows above the plot instead of covering it: a swatch and a title per run."""
     return " &nbsp; ".join(
         f"<span style='white-space: nowrap'><span style='color:{run_qcolour(index).name()}'>■</span> "
-        f"{html.escape(run_title(index, result.spec))}</span>"
-        for index, result in enumerate(runs)
+        f"{html.escape(title)}</span>"
+        for index, title in enumerate(run_titles([result.spec for result in runs]))
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QShowEvent
@@ -33,12 +35,32 @@ def outcome_colour(run: Run) -> str:
     return OUTCOME_COLOURS.get(run.stop_reason, MUTED_COLOUR)
 
 
-def run_title(index: int, spec: RunSpec) -> str:
-    """How a run is named in lists and legends: '1. η = 0.01' from its label, else from its settings."""
+def run_titles(specs: Sequence[RunSpec]) -> tuple[str, ...]:
+    """How runs are named in lists and legends: '1. η = 0.01' from a label, else from the settings.
+
+    Runs whose settings read alike are told apart by their starts ('…, from (1, 2)'), else by their
+    optimizer's parameters.
+    """
+    settings = [_settings_title(spec) for spec in specs]
+    titles = []
+    for index, (spec, title) in enumerate(zip(specs, settings, strict=True)):
+        alike = [other for other, other_title in zip(specs, settings, strict=True)
+                 if other_title == title and not other.label]
+        if not spec.label and len(alike) > 1:
+            if len({tuple(other.start.values()) for other in alike}) > 1:
+                title += f", from ({', '.join(format_number(value, 3) for value in spec.start.values())})"
+            elif spec.params and len({tuple(sorted(other.params.items())) for other in alike}) > 1:
+                title += ", " + ", ".join(f"{name} = {format_number(value)}" for name, value in spec.params.items())
+        titles.append(f"{index + 1}. {title}")
+    return tuple(titles)
+
+
+def _settings_title(spec: RunSpec) -> str:
+    """A run's label, else its optimizer, η and a wrong sign."""
     if spec.label:
-        return f"{index + 1}. {spec.label}"
+        return spec.label
     sign = ", wrong sign" if spec.sign == "wrong" else ""
-    return f"{index + 1}. {OPTIMIZER_TITLES[spec.optimizer]}, η = {format_number(spec.lr)}{sign}"
+    return f"{OPTIMIZER_TITLES[spec.optimizer]}, η = {format_number(spec.lr)}{sign}"
 
 
 def run_qcolour(index: int) -> QColor:
@@ -105,8 +127,9 @@ class RunChooser(QComboBox):
     def _fill(self) -> None:
         self._filling = True
         self.clear()
-        for index, result in enumerate(self._session.runs):
-            self.addItem(run_swatch(index), run_title(index, result.spec))
+        runs = self._session.runs
+        for index, title in enumerate(run_titles([result.spec for result in runs])):
+            self.addItem(run_swatch(index), title)
         self._filling = False
         self._show_selection(self._selection.index)
 
