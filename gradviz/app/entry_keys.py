@@ -3,16 +3,34 @@
 A field keeps the keyboard focus after Enter, and takes the keys a lecturer's clicker and the window's shortcuts
 send (→ moves its cursor, Space types a space). Once its value is entered, the window should have them again.
 A field also takes Ctrl+Z and Ctrl+Shift+Z for its own typing; with none to undo or redo, they are the window's.
-A slider takes the keyboard only when reached with Tab: then its arrow and page keys move it rather than the run.
+A control reached with Tab keeps the keys it acts on (Space presses a button, → picks the next radio button, a
+letter finds an entry in a list); one the mouse gave the focus leaves them to the window. After Enter, the next Tab
+goes on from the field that was left.
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QLineEdit
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTabBar,
+    QToolButton,
+    QWidget,
+)
 
 Entry = TypeVar("Entry", bound=QLineEdit | QAbstractSpinBox)
 
@@ -48,28 +66,109 @@ def lets_undo_through(entry: Entry) -> Entry:
 def hands_keys_back(entry: Entry) -> Entry:
     """Make Enter in this field leave it (its value is taken as usual first), and let undo through; returns it."""
     if isinstance(entry, QLineEdit):
-        entry.returnPressed.connect(entry.clearFocus)
+        entry.returnPressed.connect(lambda: leave_field(entry))
     else:
-        entry.editingFinished.connect(entry.clearFocus)  # on Enter, or on leaving it anyway
+        entry.editingFinished.connect(lambda: leave_field(entry))  # on Enter, or on leaving it anyway
     return lets_undo_through(entry)
 
 
-SLIDER_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp,
-                         Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End})
+_LEFT_FIELD: list[weakref.ref[QWidget]] = []  # the field Enter last left, where the next Tab goes on from
 
 
-class _SliderKeys(QObject):
-    """Claims a focused slider's keys from the window's shortcuts (→ steps the run, PgUp goes back a scene)."""
+def leave_field(entry: QWidget) -> None:
+    """Give the keys back to the window, and remember the field for the next Tab."""
+    if entry.hasFocus():
+        _LEFT_FIELD[:] = [weakref.ref(entry)]
+        entry.clearFocus()
+
+
+def field_left() -> QWidget | None:
+    """The field Enter last left, if it is still shown and nothing has the focus since."""
+    field = _LEFT_FIELD[0]() if _LEFT_FIELD else None
+    if field is None or QApplication.focusWidget() is not None or not field.isVisible():
+        return None
+    return field
+
+
+NAVIGATION_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp,
+                             Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End})
+PRESS_KEYS = frozenset({Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter})
+ARROW_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down})
+TAB_BAR_KEYS = ARROW_KEYS | {Qt.Key.Key_Home, Qt.Key.Key_End}
+SPIN_BOX_KEYS = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown})
+KEYBOARD_FOCUS = "gradviz_keyboard_focus"  # the property set on a control the keyboard gave the focus
+
+
+def types_text(event: QKeyEvent) -> bool:
+    """Whether the key types a visible character (a letter, a digit, a sign)."""
+    text = event.text()
+    return bool(text.strip()) and text.isprintable()
+
+
+def control_keys(control: QObject, event: QKeyEvent) -> bool:
+    """Whether this control acts on this unmodified key (a combo box or list also on typed letters)."""
+    key = event.key()
+    if isinstance(control, QAbstractSlider):
+        return key in NAVIGATION_KEYS
+    if isinstance(control, QRadioButton):
+        return key in PRESS_KEYS | ARROW_KEYS
+    if isinstance(control, QAbstractButton):
+        return key in PRESS_KEYS
+    if isinstance(control, QComboBox | QAbstractItemView):
+        return key in NAVIGATION_KEYS | PRESS_KEYS or types_text(event)
+    if isinstance(control, QTabBar):
+        return key in TAB_BAR_KEYS
+    if isinstance(control, QAbstractSpinBox):
+        return key in SPIN_BOX_KEYS
+    return False
+
+
+class _ControlKeys(QObject):
+    """Claims a control's keys from the window's shortcuts while the keyboard gave it the focus (see the module)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Accept the shortcut override of an unmodified arrow, page, Home or End key: the slider moves."""
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and event.key() in SLIDER_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+        """Accept the shortcut override of a key the control acts on; Enter presses a focused button."""
+        if not isinstance(event, QKeyEvent) or not watched.property(KEYBOARD_FOCUS):
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride and control_keys(watched, event):
             event.accept()
+        elif (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+              and isinstance(watched, QPushButton | QToolButton)):
+            watched.animateClick()
+            return True
         return False
 
 
-_SLIDER_KEYS: list[_SliderKeys] = []
+class KeyboardFocus(QObject):
+    """Marks the controls Tab reaches as the keyboard's, so they keep their keys (see the module)."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._tabbing = False
+        self._keys = _ControlKeys(self)
+        QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
+
+    @contextmanager
+    def tabbing(self) -> Iterator[None]:
+        """While moving the focus with Tab or Shift+Tab: the control reached is the keyboard's."""
+        self._tabbing = True
+        try:
+            yield
+        finally:
+            self._tabbing = False
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if new is None:
+            return
+        if new.property(KEYBOARD_FOCUS) is None:
+            new.installEventFilter(self._keys)
+            new.setProperty(KEYBOARD_FOCUS, False)
+        if self._tabbing or new.focusPolicy() == Qt.FocusPolicy.TabFocus:  # only Tab gives such a control the focus
+            new.setProperty(KEYBOARD_FOCUS, True)
+        elif old is not None or QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            new.setProperty(KEYBOARD_FOCUS, False)  # else the window was activated again: the control stays as it was
 
 
 def takes_keys_when_tabbed_to(slider: QAbstractSlider) -> QAbstractSlider:
@@ -78,8 +177,5 @@ def takes_keys_when_tabbed_to(slider: QAbstractSlider) -> QAbstractSlider:
     Clicked or dragged, it leaves the keys to the window (a lecturer's clicker still steps the run); reached with
     Tab, its arrows, PgUp/PgDown, Home and End move it, not the run or the lesson.
     """
-    if not _SLIDER_KEYS:
-        _SLIDER_KEYS.append(_SliderKeys())
     slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-    slider.installEventFilter(_SLIDER_KEYS[0])
     return slider

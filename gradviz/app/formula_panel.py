@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.app.entry_keys import hands_keys_back, lets_undo_through, takes_keys_when_tabbed_to
+from gradviz.app.entry_keys import (
+    hands_keys_back,
+    leave_field,
+    lets_undo_through,
+    takes_keys_when_tabbed_to,
+    types_text,
+)
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.number_box import NumberBox
 from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
@@ -123,15 +129,17 @@ def marked_excerpt(text: str, position: int, end: int | None) -> str:
 class GalleryBox(QComboBox):
     """The preset picker: a choice replaces what is shown, so it is made in its list, never by a key or the wheel.
 
-    A plain combo box takes ↑ / ↓ and the mouse wheel as a choice: with the keys on the box at start-up, a
-    clicker's ↓ threw away the lesson just opened. Here those keys open the list, and the wheel scrolls the window.
+    A plain combo box takes ↑ / ↓, a typed letter and the mouse wheel as a choice: with the keys on the box at
+    start-up, a clicker's ↓ threw away the lesson just opened. Here those keys open the list (where a letter finds
+    an entry and Enter chooses it), and the wheel scrolls the window.
     """
 
     LIST_KEYS = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Down})  # PgDown, PgUp, Home and End are the clicker's anyway
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Keys that would choose another entry open the list instead."""
-        if event.key() in self.LIST_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        plain = not event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier)
+        if plain and (event.key() in self.LIST_KEYS or types_text(event)):
             self.showPopup()
             return
         super().keyPressEvent(event)
@@ -268,7 +276,7 @@ class FormulaPanel(QWidget):
     def _formula_entered(self) -> None:
         """Use the formula now, and hand the keys back to the window: Space plays again, a clicker steps."""
         self._controller.submit(self.formula_edit.text(), immediately=True)
-        self.formula_edit.clearFocus()
+        leave_field(self.formula_edit)
 
     def show_formula_text(self, text: str) -> None:
         """Put a formula in the box, as typed text; a long one shows from its start, not its end."""

@@ -26,6 +26,7 @@ from gradviz.app.camera_link import CameraLink
 from gradviz.app.contour_view import ContourView
 from gradviz.app.document import DocumentKeeper
 from gradviz.app.edit_history import UndoKeeper
+from gradviz.app.entry_keys import KeyboardFocus, field_left
 from gradviz.app.export_dialog import VideoExportRun, copy_picture_from, export_image_from, export_video_from
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.formula_panel import FormulaPanel
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self.document = DocumentKeeper(self)
         self.edit_history = UndoKeeper(self, self._action)
         self._build_actions()
+        self.keyboard_focus = KeyboardFocus(self)
         self.teaching_docks = install_teaching_docks(self)
         self._restore_layout()
         self._enable_controls_with_a_formula()
@@ -548,6 +550,15 @@ class MainWindow(QMainWindow):
         if path is not None:
             event.acceptProposedAction()
             self.open_file(path)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab go on from the field Enter left (if nothing took the focus since); what they reach keeps
+        its keys."""
+        with self.keyboard_focus.tabbing():
+            left = field_left()
+            if left is not None:
+                left.setFocus(Qt.FocusReason.OtherFocusReason)
+            return super().focusNextPrevChild(next)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Offer to save unsaved edits, leave presentation mode, remember the layout, stop playback, close."""
