@@ -98,3 +98,89 @@ def test_a_letter_in_the_gallery_box_opens_its_list_and_chooses_nothing(make_mai
     qtbot.waitUntil(lambda: box.view().isVisible())
     assert window.session.analysis.formula.text == formula
     box.hidePopup()
+
+
+def menu_action(window, menu_title: str, text: str):
+    """The action of a menu (or a submenu of it) whose text, without its '&', is this."""
+    menus = [action.menu() for action in window.menuBar().actions() if action.text().replace("&", "") == menu_title]
+    while menus:
+        menu = menus.pop()
+        for action in menu.actions():
+            if action.menu() is not None:
+                menus.append(action.menu())
+            elif action.text().replace("&", "") == text:
+                return action
+    raise AssertionError(f"no {text!r} in {menu_title}")
+
+
+def test_the_start_point_and_the_probe_can_be_typed(make_main_window, activate, answer_modal) -> None:
+    """Only a click on the map set the start, and only Ctrl+click moved the probe: nothing for the keyboard."""
+    from gradviz.app.point_dialog import PointDialog
+
+    window = keyboard_window(make_main_window, activate, "three-variables")
+    session = window.session
+
+    def type_point(values: dict[str, str]):
+        def act(dialog: PointDialog) -> None:
+            assert list(dialog.boxes) == list(session.variables)
+            for name, text in values.items():
+                box = dialog.boxes[name]
+                box.selectAll()
+                QTest.keyClicks(box, text)
+            QTest.keyClick(dialog, Qt.Key.Key_Return)
+        return act
+
+    answer_modal(PointDialog, type_point({"x": "-1.5", "y": "0.25"}))
+    menu_action(window, "Run", "Set the start point…").trigger()
+    session.wait_for_runs()
+    start = session.runs[0].spec.start
+    assert (start["x"], start["y"]) == (-1.5, 0.25) and start["z"] == session.fixed["z"]
+    assert session.runs[0].points[0][:2].tolist() == [-1.5, 0.25]
+
+    answer_modal(PointDialog, type_point({"x": "0.5", "y": "-0.75"}))
+    menu_action(window, "View", "Pin the probe at…").trigger()
+    assert session.probe is not None and (session.probe["x"], session.probe["y"]) == (0.5, -0.75)
+    assert window.teaching_docks.probe_control.pinned_action.isChecked()
+
+    answer_modal(PointDialog, lambda dialog: dialog.reject())
+    menu_action(window, "Run", "Set the start point…").trigger()
+    assert session.run_specs[0].start["x"] == -1.5
+
+
+def test_tab_passes_by_panels_behind_a_tab_and_controls_that_take_no_keys(make_main_window, activate) -> None:
+    """Focus went into docks hidden behind another's tab, and stopped on scroll areas, plots and the map."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    from gradviz.app.main_window import behind_a_tab
+
+    window = keyboard_window(make_main_window, activate)
+    docks = window.teaching_docks
+    docks.show_panel("probe_dock")
+    docks.show_panel("loss_dock")
+    QApplication.processEvents()
+    reached = []
+    for _ in range(60):
+        QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Tab)
+        widget = QApplication.focusWidget()
+        if widget is window.formula_panel.formula_edit:
+            break
+        reached.append(widget)
+    assert reached and not any(behind_a_tab(widget) for widget in reached)
+    assert window.contour_view not in reached
+    assert not [widget for widget in reached if type(widget) is QAbstractScrollArea or "Plot" in type(widget).__name__]
+    assert window.stepper.lr_edit in reached and window.stepper.optimizer_box in reached
+
+
+def test_every_menu_entry_has_its_own_underlined_letter(make_main_window) -> None:
+    """Run, View and Help had no underlined letters: on Linux a menu then moves only by arrows."""
+    window = make_main_window("bowl")
+    for title in ("Run", "View", "Help"):
+        menu = next(action.menu() for action in window.menuBar().actions() if action.text().replace("&", "") == title)
+        letters = []
+        for action in menu.actions():
+            if action.isSeparator() or not action.isVisible():
+                continue
+            text = action.text()
+            assert "&" in text, f"{title} → {text} has no letter"
+            letters.append(text[text.index("&") + 1].lower())
+        assert len(letters) == len(set(letters)), f"{title} shares letters: {sorted(letters)}"

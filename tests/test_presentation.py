@@ -172,7 +172,7 @@ def test_a_scene_still_being_prepared_keeps_the_look_of_the_moment_it_arrives(ma
 
 def test_help_lists_every_shortcut_once_by_menu_on_a_small_screen(make_main_window) -> None:
     window = make_main_window("bowl")
-    next(action for action in window.actions() if action.text() == "Keyboard shortcuts").trigger()
+    next(action for action in window.actions() if action.text() == "&Keyboard shortcuts").trigger()
     dialog = window.shortcuts_dialog
     assert dialog is not None and dialog.isVisible()
     shown = dialog.label.text()
@@ -188,7 +188,7 @@ def test_help_lists_every_shortcut_once_by_menu_on_a_small_screen(make_main_wind
     window.edit_history.record()
     assert window.edit_history.undo_action.text().startswith("&Undo ")
     dialog.close()
-    next(action for action in window.actions() if action.text() == "Keyboard shortcuts").trigger()
+    next(action for action in window.actions() if action.text() == "&Keyboard shortcuts").trigger()
     assert "<td style='white-space:nowrap'>Undo the last edit</td>" in window.shortcuts_dialog.label.text()
     assert dialog.sizeHint().height() < 700 and dialog.sizeHint().width() < 1280, "it fits a 1280×720 projector"
 
@@ -209,7 +209,7 @@ def test_the_shortcuts_take_fewer_columns_on_a_narrow_screen(make_main_window, m
 
 def test_the_help_dialogs_are_enlarged_while_presenting_and_still_fit_the_screen(make_main_window) -> None:
     window = make_main_window("bowl")
-    trigger = {action.text(): action for action in window.actions()}
+    trigger = {action.text().replace("&", ""): action for action in window.actions()}
     trigger["Keyboard shortcuts"].trigger()
     normal_keys = window.shortcuts_dialog.size()
     trigger["Writing formulas…"].trigger()

@@ -75,10 +75,10 @@ class CameraLink(QObject):
     def add_actions(self, menu: QMenu, make_action: ActionFactory) -> None:
         """Put the orbit keys in the View menu."""
         for text, azimuth_steps, elevation_steps, key in (
-            ("Orbit left", -1, 0, "Shift+Left"),
-            ("Orbit right", 1, 0, "Shift+Right"),
-            ("Look from higher", 0, 1, "Shift+Up"),
-            ("Look from lower", 0, -1, "Shift+Down"),
+            ("&Orbit left", -1, 0, "Shift+Left"),
+            ("Orb&it right", 1, 0, "Shift+Right"),
+            ("Look from &higher", 0, 1, "Shift+Up"),
+            ("Loo&k from lower", 0, -1, "Shift+Down"),
         ):
             menu.addAction(make_action(text, self._orbit_by(azimuth_steps, elevation_steps), key))
 

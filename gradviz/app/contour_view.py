@@ -1189,6 +1189,7 @@ class ContourView(pg.GraphicsLayoutWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         """Create an empty view; call set_field or set_curve to show something."""
         super().__init__(parent)
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)  # as the 3D view: Tab passes by (Run → Set start…)
         self.setBackground(BACKGROUND)
         self.setAntialiasing(True)
         self.ci.setContentsMargins(8, 18, 8, 8)

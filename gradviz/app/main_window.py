@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
+    QDockWidget,
     QFileDialog,
     QLabel,
     QLineEdit,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStyle,
+    QWidget,
 )
 
 from gradviz import __version__
@@ -31,6 +33,7 @@ from gradviz.app.export_dialog import VideoExportRun, copy_picture_from, export_
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.formula_panel import FormulaPanel
 from gradviz.app.lesson_player import LessonPlayer
+from gradviz.app.point_dialog import ask_point
 from gradviz.app.presentation import PresentationMode, enlarge_dialog
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter
 from gradviz.app.probe_presenter import ProbePresenter
@@ -55,6 +58,7 @@ SCENARIO_FILTER = "gradviz scenarios and lessons (*.gradviz.json *.json);;All fi
 SPEED_KEY_FACTOR = 2.0  # ] and [ double and halve the playback speed
 LR_KEY_STEP = 10  # slider positions per +/- key press (a tenth of a decade)
 RANGE_FOLLOW_MS = 150
+TAB_STOPS_PASSED = 60  # at most this many controls behind docks' tabs passed by one Tab
 FORMULA_REFUSED = "Formula not used"  # how the status bar says a typed formula was not taken
 
 
@@ -193,48 +197,50 @@ class MainWindow(QMainWindow):
         edit_menu.aboutToShow.connect(self.edit_history.record)  # names the edit just made
 
         run_menu = menu.addMenu("&Run")
-        self.play_action = self._action("Play / pause", self.stepper.toggle_playing, "Space")
+        self.play_action = self._action("Pl&ay / pause", self.stepper.toggle_playing, "Space")
         run_menu.addAction(self.play_action)
-        step_action = self._action("Step forward", self.lesson_player.step_forward, "Right")
+        step_action = self._action("Step &forward", self.lesson_player.step_forward, "Right")
         run_menu.addAction(step_action)
-        run_menu.addAction(self._action("Step back", self.lesson_player.step_back, "Left"))
-        reset_action = self._action("Reset", self._reset, "R")
+        run_menu.addAction(self._action("Step &back", self.lesson_player.step_back, "Left"))
+        reset_action = self._action("&Reset", self._reset, "R")
         run_menu.addAction(reset_action)
-        run_menu.addAction(self._action("Flip update sign", self.stepper.flip_sign, "S",
+        run_menu.addAction(self._action("Flip update &sign", self.stepper.flip_sign, "S",
                                         "Switch between w − η∇f and w + η∇f"))
-        run_menu.addAction(self._action("Larger learning rate", lambda: self._nudge_lr(LR_KEY_STEP), "+"))
-        run_menu.addAction(self._action("Smaller learning rate", lambda: self._nudge_lr(-LR_KEY_STEP), "-"))
-        run_menu.addAction(self._action("Play faster", lambda: self._scale_speed(SPEED_KEY_FACTOR), "]",
+        run_menu.addAction(self._action("Set the start &point…", self._type_start, None,
+                                        "Type the coordinates where the selected run starts (as a click on the map)"))
+        run_menu.addAction(self._action("&Larger learning rate", lambda: self._nudge_lr(LR_KEY_STEP), "+"))
+        run_menu.addAction(self._action("S&maller learning rate", lambda: self._nudge_lr(-LR_KEY_STEP), "-"))
+        run_menu.addAction(self._action("Play fas&ter", lambda: self._scale_speed(SPEED_KEY_FACTOR), "]",
                                         "Twice the steps per second (also while presenting, where the box is hidden)"))
-        run_menu.addAction(self._action("Play slower", lambda: self._scale_speed(1 / SPEED_KEY_FACTOR), "["))
+        run_menu.addAction(self._action("Play slo&wer", lambda: self._scale_speed(1 / SPEED_KEY_FACTOR), "["))
         run_menu.addSeparator()
-        self.stop_computing_action = self._action("Stop computing the runs", self.session.stop_computing, "Esc",
+        self.stop_computing_action = self._action("Stop &computing the runs", self.session.stop_computing, "Esc",
                                                   "Keep the steps computed so far; the step budget shrinks to match")
         self.stop_computing_action.setEnabled(False)
         self.session.computing_changed.connect(self.update_stop_action)
         run_menu.addAction(self.stop_computing_action)
 
         view_menu = menu.addMenu("&View")
-        reset_view_action = self._action("Reset 3D view", self.camera_link.reset_view, "Ctrl+0")
-        top_view_action = self._action("Top view", self.camera_link.top_view, "T")
+        reset_view_action = self._action("Reset 3D &view", self.camera_link.reset_view, "Ctrl+0")
+        top_view_action = self._action("&Top view", self.camera_link.top_view, "T")
         view_menu.addAction(reset_view_action)
         view_menu.addAction(top_view_action)
-        view_menu.addAction(self._action("Zoom out to the runs / back", self._show_runs, "Z",
+        view_menu.addAction(self._action("&Zoom out to the runs / back", self._show_runs, "Z",
                                          "Widen the plotted ranges to hold every run up to the current step; "
                                          "pressed again, back to the ranges before"))
-        self.arrows_action = self._action("Arrows show −∇f (descent direction)", self._toggle_arrows, "D")
+        self.arrows_action = self._action("A&rrows show −∇f (descent direction)", self._toggle_arrows, "D")
         self.arrows_action.setCheckable(True)
         view_menu.addAction(self.arrows_action)
-        self.log_action = self._action("Log height", lambda: self._flip_view_option("log_height"), "L",
+        self.log_action = self._action("&Log height", lambda: self._flip_view_option("log_height"), "L",
                                        "Compress tall surfaces such as Rosenbrock's valley")
-        self.show_arrows_action = self._action("Gradient arrows on the map", lambda: self._flip_view_option(
+        self.show_arrows_action = self._action("&Gradient arrows on the map", lambda: self._flip_view_option(
             "show_arrows"), "A", "Show or hide the field of gradient arrows on the contour map")
-        self.fill_action = self._action("Filled contours", lambda: self._flip_view_option("contour_fill"), "F",
+        self.fill_action = self._action("Filled conto&urs", lambda: self._flip_view_option("contour_fill"), "F",
                                         "Colour the map between its level lines, or draw the lines alone, "
                                         "each in its level's colour")
-        self.critical_action = self._action("Critical points (∇f = 0)", self._flip_critical_points, "C",
+        self.critical_action = self._action("&Critical points (∇f = 0)", self._flip_critical_points, "C",
                                             "Mark where the gradient is zero: minima, maxima and saddle points, named")
-        self.basins_action = self._action("Basins: where descent from each start ends", lambda: self._flip_view_option(
+        self.basins_action = self._action("Basins: &where descent from each start ends", lambda: self._flip_view_option(
             "basins"), "W", "Colour the map by where run 1's descent, started there, would end (any optimizer but "
                            "Newton's method)")
         for action in (self.log_action, self.show_arrows_action, self.fill_action, self.critical_action,
@@ -279,10 +285,10 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
 
         help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self._action("Keyboard shortcuts", self._show_shortcuts, "F1"))
-        help_menu.addAction(self._action("Writing formulas…", self._show_syntax_help, "Shift+F1",
+        help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, "F1"))
+        help_menu.addAction(self._action("&Writing formulas…", self._show_syntax_help, "Shift+F1",
                                          "What the formula box understands, with examples to try"))
-        help_menu.addAction(self._action("About gradviz", self._show_about))
+        help_menu.addAction(self._action("&About gradviz", self._show_about))
 
     def update_stop_action(self, *_: object) -> None:
         """Esc stops long runs; while presenting it leaves presentation mode instead (one key, one action)."""
@@ -474,6 +480,16 @@ class MainWindow(QMainWindow):
         components = ", ".join(format_number(g, 4) for g in gradient)
         self.hover_label.setText(f"{coordinates}   {name} = {format_number(value, 5)}   ∇{name} = ({components})")
 
+    def _type_start(self) -> None:
+        """Ask for the selected run's start by its coordinates: the map's click, for the keyboard or exact numbers."""
+        if not self.session.run_specs:
+            self.statusBar().showMessage("No run to start: type a formula first.", 8000)
+            return
+        index = min(self.teaching_docks.selection.index, len(self.session.run_specs) - 1)
+        start = ask_point(self, "Start point", f"Where run {index + 1} starts:", self.session.run_specs[index].start)
+        if start is not None:
+            self.session.set_start(start, index)
+
     def _set_start(self, x: float, y: float) -> None:
         axes = self.session.plot.axes
         self.session.set_start(dict(zip(axes, (x, y), strict=False)))
@@ -553,12 +569,16 @@ class MainWindow(QMainWindow):
 
     def focusNextPrevChild(self, next: bool) -> bool:
         """Tab and Shift+Tab go on from the field Enter left (if nothing took the focus since); what they reach keeps
-        its keys."""
+        its keys. Panels behind a dock's tab are passed by (Qt keeps them shown, off the screen)."""
         with self.keyboard_focus.tabbing():
             left = field_left()
             if left is not None:
                 left.setFocus(Qt.FocusReason.OtherFocusReason)
-            return super().focusNextPrevChild(next)
+            for _ in range(TAB_STOPS_PASSED):
+                moved = super().focusNextPrevChild(next)
+                if not moved or not behind_a_tab(QApplication.focusWidget()):
+                    return moved
+            return moved
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Offer to save unsaved edits, leave presentation mode, remember the layout, stop playback, close."""
@@ -573,6 +593,13 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.document.closed_cleanly()
         super().closeEvent(event)
+
+
+def behind_a_tab(widget: QWidget | None) -> bool:
+    """Whether the widget is in a dock that another dock's tab covers."""
+    while widget is not None and not isinstance(widget, QDockWidget):
+        widget = widget.parentWidget()
+    return widget is not None and not widget.isFloating() and widget.visibleRegion().isEmpty()
 
 
 def dropped_file(event: QDropEvent) -> Path | None:

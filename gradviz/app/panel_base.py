@@ -327,6 +327,7 @@ class PanelPlot(pg.PlotWidget):
     def __init__(self, preferred: QSize = PREFERRED) -> None:
         """A white plot with a faint grid, dark axes and no menu, whose axes draw their grids opaque."""
         super().__init__(background="w", axisItems=steady_axes(OpaqueGridAxis))
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing in it takes keys: Tab passes it by
         self._preferred = preferred
         item = self.getPlotItem()
         show_axes(item, "left", "bottom")

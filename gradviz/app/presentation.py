@@ -214,21 +214,21 @@ class PresentationMode(QObject):
 
     def add_actions(self, menu: QMenu, make_action: ActionFactory) -> None:
         """Put presentation mode, the projector theme and the scale keys in the View menu."""
-        presenting = make_action("Presentation mode", self.toggle, "F11",
+        presenting = make_action("Presentation &mode", self.toggle, "F11",
                                  "Full screen, large and high-contrast, without editing controls")
         presenting.setShortcuts(["F11", "F5"])
         menu.addAction(presenting)
-        self._leave_action = make_action("Leave presentation mode", self.leave, "Esc")
+        self._leave_action = make_action("L&eave presentation mode", self.leave, "Esc")
         self._leave_action.setEnabled(self.active)  # Esc also stops long runs: only one may hold it at a time
         menu.addAction(self._leave_action)
-        blank = make_action("Blank the screen while presenting", self.toggle_blank, "B")
+        blank = make_action("&Blank the screen while presenting", self.toggle_blank, "B")
         blank.setShortcuts(["B", "."])
         menu.addAction(blank)
-        larger = make_action("Larger for presenting", lambda: self.change_scale(SCALE_STEP), "Ctrl++")
+        larger = make_action("Larger &for presenting", lambda: self.change_scale(SCALE_STEP), "Ctrl++")
         larger.setShortcuts(["Ctrl++", "Ctrl+="])
         menu.addAction(larger)
-        menu.addAction(make_action("Smaller for presenting", lambda: self.change_scale(-SCALE_STEP), "Ctrl+-"))
-        projector = make_action("Projector theme", self.toggle_projector_theme, None,
+        menu.addAction(make_action("&Smaller for presenting", lambda: self.change_scale(-SCALE_STEP), "Ctrl+-"))
+        projector = make_action("Pro&jector theme", self.toggle_projector_theme, None,
                                 "Light, high-contrast colours that survive a projector")
         projector.setCheckable(True)
         projector.setChecked(self._window.session.theme == PRESENTATION_THEME)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.app.contour_view import ContourView
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, wrong_sign
+from gradviz.app.point_dialog import ask_point
 from gradviz.app.rich_text import OneLineLabel, RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.grid import broken_curve, robust_range
@@ -70,6 +71,11 @@ class ProbeControl(QObject):
                                               f"({PROBE_MODE_SHORTCUT} switches it on and off)")
         self.mouse_action.setShortcut(QKeySequence(PROBE_MODE_SHORTCUT))
         self.mouse_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self._window = window
+        self.typed_action = QAction("Pin the probe &at…", self)
+        self.typed_action.setStatusTip("Type the coordinates of the point to probe")
+        self.typed_action.triggered.connect(self.pin_typed)
+        window.addAction(self.typed_action)
         contour_view.viewport().installEventFilter(self)
         contour_view.hovered.connect(self._hovered)
         session.probe_changed.connect(lambda _probe: self._show_mode())
@@ -104,6 +110,16 @@ class ProbeControl(QObject):
         """Pin the probe at a point of the contour map (x alone when one variable is plotted)."""
         self._following_mouse = False
         self._session.set_probe(dict(zip(self._session.plot.axes, (x, y), strict=False)))
+
+    def pin_typed(self) -> None:
+        """Pin the probe at coordinates typed in a dialog, starting from where it is now."""
+        point = current_probe_point(self._session)
+        if point is None:
+            return
+        typed = ask_point(self._window, "Probe", "Pin the probe at:", point)
+        if typed is not None:
+            self._following_mouse = False
+            self._session.set_probe(typed)
 
     def _toggle_mouse(self) -> None:
         if self._following_mouse:

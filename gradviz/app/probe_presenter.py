@@ -461,11 +461,11 @@ class ProbePresenter:
     def add_actions(self, menu: QMenu, make_action: ActionFactory) -> None:
         """Put the three toggles in a menu (made with the window's action factory)."""
         for key, text, slot, shortcut, tip in (
-            ("partials", "Show partial derivatives at the point", self.set_shown, PARTIALS_SHORTCUT,
+            ("partials", "Show partial &derivatives at the point", self.set_shown, PARTIALS_SHORTCUT,
              "Slices and tangent lines in 3D; ∂f/∂x, ∂f/∂y and ∇f arrows on the contour map"),
-            ("plane", "Tangent plane", self.set_plane_shown, PLANE_SHORTCUT,
+            ("plane", "Ta&ngent plane", self.set_plane_shown, PLANE_SHORTCUT,
              "The plane touching the surface at the point, on the 3D view"),
-            ("aspect", "Equal aspect", self.set_equal_aspect, ASPECT_SHORTCUT,
+            ("aspect", "E&qual aspect", self.set_equal_aspect, ASPECT_SHORTCUT,
              "Draw x and y at the same scale on the contour map, so right angles look right"),
         ):
             action = make_action(text, slot, shortcut, tip)

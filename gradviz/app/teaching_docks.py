@@ -84,6 +84,7 @@ def _dock(window: QMainWindow, object_name: str, title: str, panel: QWidget) -> 
     scroller = QScrollArea()  # a panel may be shorter than its contents: small screens scroll instead of growing
     scroller.setWidgetResizable(True)
     scroller.setFrameShape(QFrame.Shape.NoFrame)
+    scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the panel's controls, not to its frame
     scroller.setWidget(panel)
     dock.setWidget(scroller)
     if isinstance(panel, LazyPanel):
@@ -156,15 +157,16 @@ def _panel_action(window: QMainWindow, dock: QDockWidget, shortcut: str) -> QAct
 def _build_menus(window: QMainWindow, docks: dict[str, QDockWidget], probe_control: ProbeControl) -> QMenu:
     view_menu = _view_menu(window)
     view_menu.addSeparator()
-    panels_menu = view_menu.addMenu("Panels")
+    panels_menu = view_menu.addMenu("P&anels")
     for number, name in enumerate(DOCK_ORDER, start=1):
         panels_menu.addAction(_panel_action(window, docks[name], f"Ctrl+{number}"))
     panels_menu.addSeparator()
     reset = panels_menu.addAction("Reset panel layout")
     reset.triggered.connect(lambda: arrange_docks(window, docks))
-    probe_menu = view_menu.addMenu("Probe")
+    probe_menu = view_menu.addMenu("&Probe")
     for action in probe_control.actions:
         probe_menu.addAction(action)
+    probe_menu.addAction(probe_control.typed_action)
     return panels_menu
 
 
