@@ -184,3 +184,24 @@ def test_every_menu_entry_has_its_own_underlined_letter(make_main_window) -> Non
             assert "&" in text, f"{title} → {text} has no letter"
             letters.append(text[text.index("&") + 1].lower())
         assert len(letters) == len(set(letters)), f"{title} shares letters: {sorted(letters)}"
+
+
+def test_a_dark_desktop_theme_gets_the_light_colours_the_pictures_are_drawn_for(qapp) -> None:
+    """Under a dark theme the refused formula's pink field kept its light text: the formula could not be read."""
+    from PySide6.QtGui import QColor, QPalette
+
+    from gradviz.app.launch import keep_light_colours
+
+    kept = qapp.palette()
+    dark = QPalette(kept)
+    for role, colour in ((QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.WindowText, "#eeeeee"),
+                         (QPalette.ColorRole.Base, "#202020"), (QPalette.ColorRole.Text, "#eeeeee")):
+        dark.setColor(role, QColor(colour))
+    qapp.setPalette(dark)
+    try:
+        keep_light_colours(qapp)
+        palette = qapp.palette()
+        assert palette.color(QPalette.ColorRole.Window).lightness() > 200
+        assert palette.color(QPalette.ColorRole.Text).lightness() < 60
+    finally:
+        qapp.setPalette(kept)

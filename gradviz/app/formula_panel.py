@@ -338,7 +338,7 @@ class FormulaPanel(QWidget):
         self.notes_label.setVisible(bool(rows))
 
     def _show_error(self, error: FormulaError | None) -> None:
-        self.formula_edit.setStyleSheet("" if error is None else "QLineEdit { background: #fff0f0; }")
+        self.formula_edit.setStyleSheet("" if error is None else "QLineEdit { background: #fff0f0; color: #1a1a1a; }")
         if error is None:
             self.error_label.setVisible(False)
             return
@@ -449,7 +449,7 @@ class FormulaPanel(QWidget):
     def _mark_range(self, row: int, problem: str) -> None:
         """Mark a row's range boxes as not a range (problem says why), or ('') as the one shown."""
         for box in (self.low_boxes[row], self.high_boxes[row]):
-            box.setStyleSheet(f"background: {ERROR_BACKGROUND}" if problem else "")
+            box.setStyleSheet(f"background: {ERROR_BACKGROUND}; color: #1a1a1a" if problem else "")
             box.setToolTip(problem)
 
     def _resolution_chosen(self) -> None:

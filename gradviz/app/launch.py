@@ -16,6 +16,8 @@ from gradviz.core.presets import DEFAULT_PRESET, Preset, find_preset
 from gradviz.core.scenario import Scenario
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from gradviz.app.main_window import MainWindow
 
 
@@ -75,6 +77,18 @@ def configure_qt() -> None:
     keep_singletons_alive()
 
 
+def keep_light_colours(app: QApplication) -> None:
+    """Light colours whatever the desktop's scheme: the views, the panels' text and the run colours are drawn for one.
+
+    Under a dark desktop theme a refused formula's pink field kept its light text (1.2:1, the formula unreadable)
+    and grey hints fell to 2.5:1.
+    """
+    from PySide6.QtCore import Qt
+
+    app.styleHints().setColorScheme(Qt.ColorScheme.Light)
+    app.setPalette(app.style().standardPalette())
+
+
 def freeze_start_up_objects() -> None:
     """Keep every object alive now out of later garbage collections (the ones made later are still collected).
 
@@ -102,6 +116,7 @@ def launch_app(args: argparse.Namespace) -> int:
     app.setOrganizationName("gradviz")
     app.setDesktopFileName("gradviz")
     app.setWindowIcon(app_icon())
+    keep_light_colours(app)
     try:
         window = build_window(document, path, wait=size is not None)
     except Exception as error:  # a start-up failure becomes a dialog (or, headless, a message), not a silent exit
