@@ -6,11 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction, QImage
+from PySide6.QtGui import QAction, QColor, QImage
 from PySide6.QtWidgets import QApplication, QToolBar
 
 from gradviz.app.camera_link import camera_of
+from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.formula_panel import laid_out_equations
+from gradviz.app.panel_base import RunChooser
 from gradviz.app.presentation import largest_presentation_scale, remembered_presentation_scale, remembered_theme
 from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.app.shortcuts_help import action_help_text, shortcuts_html
@@ -419,3 +421,27 @@ def test_the_largest_presentation_scale_leaves_the_views_room_on_the_screen() ->
     assert largest_presentation_scale(1080) == pytest.approx(2.7)
     assert largest_presentation_scale(2160) == pytest.approx(3.0)
     assert largest_presentation_scale(300) == pytest.approx(1.0)
+
+
+def test_the_projector_theme_draws_the_runs_in_its_own_colours_everywhere(make_main_window) -> None:
+    """The projector theme's run colours were never used: a projector still washed out the yellow and sky-blue runs."""
+    from gradviz.app.themes import PROJECTOR_RUN_COLOURS
+
+    window = make_main_window("bowl")
+    docks = window.teaching_docks
+    docks.runs_panel.quick_buttons["Different start points"].click()
+    window.session.wait_for_runs()
+    count = len(window.session.runs)
+    assert count >= 4
+    window.presentation.toggle_projector_theme()
+    assert [items.colour for items in window.contour_view.run_items] == [QColor.fromRgbF(*colour)
+                                                                          for colour in PROJECTOR_RUN_COLOURS[:count]]
+    assert [run.colour for run in window.surface_view._runs] == list(PROJECTOR_RUN_COLOURS[:count])
+    chooser_icon = docks.update_panel.findChild(RunChooser).itemIcon(3).pixmap(8, 8).toImage()
+    assert chooser_icon.pixelColor(4, 4) == QColor.fromRgbF(*PROJECTOR_RUN_COLOURS[3])
+    docks.show_panel("loss_dock")
+    window.presentation.toggle_projector_theme()
+    window.presentation.toggle_projector_theme()
+    QApplication.processEvents()
+    assert QColor.fromRgbF(*PROJECTOR_RUN_COLOURS[3]).name() in docks.loss_plot.legend.text()
+    assert len(set(PROJECTOR_RUN_COLOURS)) == len(RUN_COLOURS), "as many runs told apart as in the default colours"

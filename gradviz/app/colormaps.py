@@ -39,33 +39,33 @@ COLORMAP_NAMES: tuple[str, ...] = tuple(_CONTROL_POINTS)
 DEFAULT_COLORMAP = "viridis"
 
 
-def _hex_to_rgba(code: str) -> RgbaColour:
+def hex_to_rgba(code: str) -> RgbaColour:
     """Convert '#rrggbb' to an opaque RGBA tuple in 0..1."""
     return (int(code[1:3], 16) / 255, int(code[3:5], 16) / 255, int(code[5:7], 16) / 255, 1.0)
 
 
 # Okabe–Ito palette, ordered so the first runs stand out on viridis and on blue-white-red.
 RUN_COLOURS: tuple[RgbaColour, ...] = tuple(
-    _hex_to_rgba(code)
+    hex_to_rgba(code)
     for code in ("#d55e00", "#cc79a7", "#e69f00", "#56b4e9", "#009e73", "#0072b2", "#f0e442", "#000000")
 )
 
 # The partial derivatives at the probe, alike in both views: ∂f/∂x crimson, ∂f/∂y blue (told apart by
 # lightness too), ∇f near-black; the level line through the point white. All are drawn with outlines or
 # halos, so they read on every colour of the map.
-PARTIAL_COLOURS: tuple[RgbaColour, RgbaColour] = (_hex_to_rgba("#d7263d"), _hex_to_rgba("#1f5fd6"))
-GRADIENT_COLOUR: RgbaColour = _hex_to_rgba("#17171d")
+PARTIAL_COLOURS: tuple[RgbaColour, RgbaColour] = (hex_to_rgba("#d7263d"), hex_to_rgba("#1f5fd6"))
+GRADIENT_COLOUR: RgbaColour = hex_to_rgba("#17171d")
 LEVEL_COLOUR: RgbaColour = (1.0, 1.0, 1.0, 1.0)
 
 # Basins, one light colour per place where descent ends (deepest first; ColorBrewer's Set3, the paler of its
 # kind), over which the map's level lines, arrows and runs stay readable; a start whose run diverges is grey, one
 # still moving at the end white.
 BASIN_COLOURS: tuple[RgbaColour, ...] = tuple(
-    _hex_to_rgba(code)
+    hex_to_rgba(code)
     for code in ("#80b1d3", "#fdb462", "#b3de69", "#bc80bd", "#fb8072", "#8dd3c7", "#ffed6f", "#bebada", "#fccde5",
                  "#ccebc5", "#d9d9d9", "#ffffb3", "#e5c494")
 )
-DIVERGED_COLOUR: RgbaColour = _hex_to_rgba("#6e6e78")
+DIVERGED_COLOUR: RgbaColour = hex_to_rgba("#6e6e78")
 UNSETTLED_COLOUR: RgbaColour = (1.0, 1.0, 1.0, 1.0)
 
 

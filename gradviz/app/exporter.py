@@ -307,7 +307,8 @@ class Caption:
         else:
             rule = f"{OPTIMIZER_TITLES.get(spec.optimizer, spec.optimizer)}, {operator}∇{name}"
         text = QtGui.QColor(TEXT_COLOUR)
-        segments = [CaptionSegment("●", QtGui.QColor.fromRgbF(*run_colour(index)))] if len(session.runs) > 1 else []
+        swatch = QtGui.QColor.fromRgbF(*run_colour(index, session.theme))
+        segments = [CaptionSegment("●", swatch)] if len(session.runs) > 1 else []
         if any(other.spec.label for other in session.runs):  # the runs' names, as the window's readout gives them
             segments.append(CaptionSegment(spec.label, text))
         learning_rate = f"η = {format_number(spec.lr)}"

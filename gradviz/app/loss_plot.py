@@ -51,10 +51,10 @@ def loss_curves(runs: tuple[RunResult, ...], name: str, log: bool) -> LossCurves
     return LossCurves(tuple(value - lowest + lift for value in values), f"{name} − min {name}", caption, log=True)
 
 
-def legend_html(runs: tuple[RunResult, ...]) -> str:
+def legend_html(runs: tuple[RunResult, ...], theme: str = "default") -> str:
     """A legend that flows above the plot instead of covering it: a swatch and a title per run."""
     return " &nbsp; ".join(
-        f"<span style='white-space: nowrap'><span style='color:{run_qcolour(index).name()}'>■</span> "
+        f"<span style='white-space: nowrap'><span style='color:{run_qcolour(index, theme).name()}'>■</span> "
         f"{html.escape(title)}</span>"
         for index, title in enumerate(run_titles([result.spec for result in runs]))
     )
@@ -94,6 +94,7 @@ class LossPlot(LazyPanel):
         layout.addWidget(self.plot, 1)
 
         session.runs_changed.connect(self.schedule_refresh)
+        session.theme_changed.connect(self.schedule_refresh)
         session.step_changed.connect(self._move_clock)
 
     def refresh(self) -> None:
@@ -106,12 +107,13 @@ class LossPlot(LazyPanel):
             item.setLogMode(y=shown.log)
         self.plot.set_axis_title("left", shown.axis_title)
         while len(self.curves) < len(shown.heights):
-            self.curves.append(item.plot(pen=pg.mkPen(run_qcolour(len(self.curves)), width=CURVE_WIDTH)))
+            self.curves.append(item.plot())
         for index, curve in enumerate(self.curves):
             curve.setVisible(index < len(shown.heights))
             if index < len(shown.heights):
+                curve.setPen(pg.mkPen(run_qcolour(index, session.theme), width=CURVE_WIDTH))
                 curve.setData(np.arange(len(shown.heights[index])), shown.heights[index])
-        self.legend.setText(legend_html(session.runs))
+        self.legend.setText(legend_html(session.runs, session.theme))
         self.caption.setText(muted(shown.caption))
         self._fit_view(shown)
         self._move_clock(session.step)

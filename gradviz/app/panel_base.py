@@ -63,15 +63,15 @@ def _settings_title(spec: RunSpec) -> str:
     return f"{OPTIMIZER_TITLES[spec.optimizer]}, η = {format_number(spec.lr)}{sign}"
 
 
-def run_qcolour(index: int) -> QColor:
-    """Run `index`'s colour (the one every view uses) as a QColor."""
-    return QColor.fromRgbF(*run_colour(index))
+def run_qcolour(index: int, theme: str = "default") -> QColor:
+    """Run `index`'s colour (the one every view uses, in a theme's colours) as a QColor."""
+    return QColor.fromRgbF(*run_colour(index, theme))
 
 
-def run_swatch(index: int) -> QIcon:
+def run_swatch(index: int, theme: str = "default") -> QIcon:
     """A small square of run `index`'s colour."""
     pixmap = QPixmap(SWATCH_SIZE, SWATCH_SIZE)
-    pixmap.fill(run_qcolour(index))
+    pixmap.fill(run_qcolour(index, theme))
     return QIcon(pixmap)
 
 
@@ -121,6 +121,7 @@ class RunChooser(QComboBox):
         self.setMinimumContentsLength(CHOOSER_CHARACTERS)
         self.activated.connect(selection.select)
         session.runs_changed.connect(lambda _runs: self._fill())
+        session.theme_changed.connect(lambda _theme: self._fill())
         selection.changed.connect(self._show_selection)
         self._fill()
 
@@ -129,7 +130,7 @@ class RunChooser(QComboBox):
         self.clear()
         runs = self._session.runs
         for index, title in enumerate(run_titles([result.spec for result in runs])):
-            self.addItem(run_swatch(index), title)
+            self.addItem(run_swatch(index, self._session.theme), title)
         self._filling = False
         self._show_selection(self._selection.index)
 

@@ -7,9 +7,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from gradviz.app.colormaps import BASIN_COLOURS, DIVERGED_COLOUR, RUN_COLOURS, UNSETTLED_COLOUR
+from gradviz.app.colormaps import BASIN_COLOURS, DIVERGED_COLOUR, UNSETTLED_COLOUR
 from gradviz.app.contour_view import ContourView, log_scale_levels, map_colour_levels
 from gradviz.app.surface_view import SurfaceView
+from gradviz.app.themes import theme_named
 from gradviz.app.view_common import CRITICAL_NAMES, ColourLevels, LegendRow, TrajectoryData
 from gradviz.core.basins import DIVERGED, UNSETTLED, Basins, finer_ends
 from gradviz.core.descent import CONVERGED_KINDS, OPTIMIZER_TITLES
@@ -81,9 +82,10 @@ def drawn_heights(field: GridField, scale: HeightScale) -> tuple[np.ndarray, Col
     return kept[scale.log]
 
 
-def run_colour(index: int) -> tuple[float, float, float, float]:
-    """The colour of run `index` in every view and the legend."""
-    return RUN_COLOURS[index % len(RUN_COLOURS)]
+def run_colour(index: int, theme: str = "default") -> tuple[float, float, float, float]:
+    """The colour of run `index` in every view and the legend, in a theme's colours."""
+    colours = theme_named(theme).run_colours
+    return colours[index % len(colours)]
 
 
 class _Presenter:
@@ -97,6 +99,7 @@ class _Presenter:
         session.field_changed.connect(lambda _field: self.redraw())
         session.view_changed.connect(self._view_changed)
         session.runs_changed.connect(lambda _runs: self.draw_runs())
+        session.theme_changed.connect(lambda _theme: self.draw_runs())  # the runs in the theme's colours
         session.step_changed.connect(lambda _step: self.show_step())
         if session.field is not None:
             self.redraw()
@@ -159,7 +162,7 @@ class _Presenter:
         columns = [self.session.variables.index(name) for name in self.session.plot.axes]
         heights = self.scale.forward(result.values)
         points = np.column_stack([result.points[:, columns], heights])
-        return TrajectoryData(points=points, colour=run_colour(index),
+        return TrajectoryData(points=points, colour=run_colour(index, self.session.theme),
                               current_index=self.session.step_state(index).step_index)
 
     def draw_runs(self) -> None:

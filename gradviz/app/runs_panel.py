@@ -181,6 +181,7 @@ class RunsPanel(QWidget):
         layout.addLayout(actions)
 
         session.runs_changed.connect(lambda _runs: self.refresh())
+        session.theme_changed.connect(lambda _theme: self.refresh())
         selection.changed.connect(self._show_selection)
         self.refresh()
 
@@ -198,7 +199,7 @@ class RunsPanel(QWidget):
             spec = result.spec
             item = QTreeWidgetItem([spec.label or f"run {index + 1}", OPTIMIZER_TITLES[spec.optimizer],
                                     format_number(spec.lr), spec.sign])
-            item.setIcon(0, run_swatch(index))
+            item.setIcon(0, run_swatch(index, self._session.theme))
             item.setToolTip(0, spec.label or f"run {index + 1}")
             if spec.sign == "wrong":
                 item.setForeground(3, QColor(WRONG_SIGN_COLOUR))

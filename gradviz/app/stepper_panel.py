@@ -270,6 +270,7 @@ class StepperPanel(QWidget):
         # when runs are asked for (a long run's settings show before it is in) and when they are in
         session.computing_changed.connect(self._show_settings)
         session.step_changed.connect(self._show_step)
+        session.theme_changed.connect(lambda _theme: self._show_step(session.step))  # the runs' dots
 
     def add_learning_rate_note(self, widget: QWidget) -> None:
         """Show a widget right of the learning-rate box (such as the stability limit)."""
@@ -466,7 +467,7 @@ class StepperPanel(QWidget):
             update = self._update_text(result.spec.optimizer, result.spec.sign == "correct", name)
             which = ""
             if len(session.runs) > 1:  # say which run each line is, in the run's colour
-                which = (f"<span style='color:{QColor.fromRgbF(*run_colour(index)).name()}'>●</span> "
+                which = (f"<span style='color:{QColor.fromRgbF(*run_colour(index, session.theme)).name()}'>●</span> "
                          f"<b>{html.escape(result.spec.label or titles[result.spec.optimizer])}</b> &nbsp; ")
             lines.append([
                 f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1}",
