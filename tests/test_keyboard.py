@@ -205,3 +205,17 @@ def test_a_dark_desktop_theme_gets_the_light_colours_the_pictures_are_drawn_for(
         assert palette.color(QPalette.ColorRole.Text).lightness() < 60
     finally:
         qapp.setPalette(kept)
+
+
+def test_a_slider_shows_when_it_has_the_keys(make_main_window, activate) -> None:
+    """The η slider looked the same with and without the focus: no sign the arrows would move it."""
+    window = keyboard_window(make_main_window, activate)
+    slider = window.stepper.lr_slider
+    unfocused = slider.grab().toImage()
+    tab_to(slider)
+    QApplication.processEvents()
+    focused = slider.grab().toImage()
+    assert unfocused.size() == focused.size()
+    differing = sum(unfocused.pixel(x, y) != focused.pixel(x, y)
+                    for x in range(focused.width()) for y in range(focused.height()))
+    assert differing > focused.width()  # a frame around it, at least

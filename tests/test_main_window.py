@@ -199,6 +199,9 @@ def test_the_toolbar_buttons_are_the_actions_their_icons_show(make_main_window) 
     assert texts == ["Open scenario…", "Save scenario", "Play / pause", "Step forward", "Reset", "Reset 3D view",
                      "Top view", "Arrows show −∇f (descent direction)", "Log height", "Critical points (∇f = 0)",
                      "Basins: where descent from each start ends"]
+    tips = {action.iconText(): action.toolTip() for action in toolbar.actions() if not action.isSeparator()}
+    assert tips["Play / pause"] == "Play / pause (Space)" and tips["Top view"] == "Top view (T)"
+    assert tips["Save scenario"] == "Save scenario (Ctrl+S)"
 
 
 def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:

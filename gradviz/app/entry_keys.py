@@ -96,6 +96,8 @@ PRESS_KEYS = frozenset({Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter})
 ARROW_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down})
 TAB_BAR_KEYS = ARROW_KEYS | {Qt.Key.Key_Home, Qt.Key.Key_End}
 SPIN_BOX_KEYS = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown})
+FOCUSED_SLIDER_STYLE = ("QSlider { border: 1px solid transparent; border-radius: 3px; }"
+                        " QSlider:focus { border-color: palette(highlight); }")
 KEYBOARD_FOCUS = "gradviz_keyboard_focus"  # the property set on a control the keyboard gave the focus
 
 
@@ -178,4 +180,5 @@ def takes_keys_when_tabbed_to(slider: QAbstractSlider) -> QAbstractSlider:
     Tab, its arrows, PgUp/PgDown, Home and End move it, not the run or the lesson.
     """
     slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    slider.setStyleSheet(FOCUSED_SLIDER_STYLE)  # the style draws no focus on a slider: the frame shows it has the keys
     return slider

@@ -153,6 +153,8 @@ class MainWindow(QMainWindow):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{action.iconText()} ({keys})")  # the toolbar's buttons name their keys
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(slot)
