@@ -219,3 +219,19 @@ def test_a_slider_shows_when_it_has_the_keys(make_main_window, activate) -> None
     differing = sum(unfocused.pixel(x, y) != focused.pixel(x, y)
                     for x in range(focused.width()) for y in range(focused.height()))
     assert differing > focused.width()  # a frame around it, at least
+
+
+def test_tab_reaches_an_optimizers_parameters_right_after_the_optimizer(make_main_window, activate) -> None:
+    """Adam's β₁ and β₂ boxes came after every dock's tab bar in the Tab order."""
+    window = keyboard_window(make_main_window, activate)
+    stepper = window.stepper
+    window.session.update_run(0, optimizer="adam")
+    window.session.wait_for_runs()
+    QApplication.processEvents()
+    boxes = list(stepper._parameter_boxes.values())
+    assert len(boxes) >= 2
+    tab_to(stepper.optimizer_box)
+    for box in boxes:
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert box.hasFocus()
+        assert box.accessibleName().startswith("Adam")

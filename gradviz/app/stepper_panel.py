@@ -391,9 +391,16 @@ class StepperPanel(QWidget):
             box.setSingleStep(0.01)
             box.setKeyboardTracking(False)
             box.valueChanged.connect(lambda value, k=key: self._parameter_edited(k, value))
-            self.parameter_row.addWidget(QLabel(title))
+            label = QLabel(title)
+            label.setBuddy(box)
+            box.setAccessibleName(f"{dict(OPTIMIZERS).get(optimizer, optimizer)} {title}")
+            self.parameter_row.addWidget(label)
             self.parameter_row.addWidget(box)
             self._parameter_boxes[key] = box
+        chained = self.optimizer_box  # Tab reaches the boxes right after the optimizer, not after every other panel
+        for box in self._parameter_boxes.values():
+            QWidget.setTabOrder(chained, box)
+            chained = box
         self.parameter_widget.setVisible(bool(self._parameter_boxes))
         self.settings_row.updateGeometry()
 
