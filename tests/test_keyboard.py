@@ -235,3 +235,13 @@ def test_tab_reaches_an_optimizers_parameters_right_after_the_optimizer(make_mai
         QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         assert box.hasFocus()
         assert box.accessibleName().startswith("Adam")
+
+
+def test_the_shortcuts_window_takes_the_keys_so_esc_closes_it(make_main_window, activate, qtbot) -> None:
+    """F1 showed the keys without activating their window: Esc then went to the main window."""
+    window = keyboard_window(make_main_window, activate)
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    dialog = window.shortcuts_dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    QTest.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())

@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
             self.shortcuts_dialog.deleteLater()
         self.shortcuts_dialog = ShortcutsDialog(self)
         enlarge_dialog(self.shortcuts_dialog, self.session.presentation_scale)
-        self.shortcuts_dialog.show()
+        bring_forward(self.shortcuts_dialog)  # with the keys: Esc closes it
 
     def _show_syntax_help(self) -> None:
         """Show the formula help beside the window (made once, kept while the window lives)."""
@@ -378,9 +378,7 @@ class MainWindow(QMainWindow):
             self.syntax_help = SyntaxHelpDialog(self)
             self.syntax_help.example_chosen.connect(self.try_formula)
         enlarge_dialog(self.syntax_help, self.session.presentation_scale, SYNTAX_HELP_SIZE)
-        self.syntax_help.show()
-        self.syntax_help.raise_()
-        self.syntax_help.activateWindow()
+        bring_forward(self.syntax_help)
 
     def try_formula(self, text: str) -> None:
         """Put a formula in the box and use it, as if it had been typed."""
@@ -595,6 +593,13 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.document.closed_cleanly()
         super().closeEvent(event)
+
+
+def bring_forward(dialog: QWidget) -> None:
+    """Show a window beside the main one, in front and with the keys."""
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
 
 
 def behind_a_tab(widget: QWidget | None) -> bool:
