@@ -246,7 +246,7 @@ def no_run_text(session: Session, missing: str) -> str:
     """'No run to explain.', or why the run asked for could not start and what to do about it."""
     if not session.run_refusal:
         return f"No run {missing}."
-    elsewhere = "Click the contour map to start it elsewhere"
+    elsewhere = "Click the contour map (or use Run → Set the start point…) to start it elsewhere"
     if session.fixed:  # the held values may be what leaves f undefined (ln z with z held at 0)
         held = ", ".join(f"{name} = {format_number(value)}" for name, value in session.fixed.items())
         return f"No run {missing}: it {session.run_refusal}. {elsewhere}, or change the held values ({held})."

@@ -218,7 +218,8 @@ class ProbePanel(LazyPanel):
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             modes.add_group(button)
-        hint = QLabel(muted(f"Ctrl+click the contour map to pin the probe; {PROBE_MODE_SHORTCUT} follows the mouse."))
+        hint = QLabel(muted(f"Ctrl+click the contour map to pin the probe (or View → Probe → Pin the probe at…); "
+                            f"{PROBE_MODE_SHORTCUT} follows the mouse."))
         hint.setWordWrap(True)
         self.values_label = RichTextLabel(word_wrap=True, steady=True)
         self.check_label = RichTextLabel(word_wrap=True, steady=True)
