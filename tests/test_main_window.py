@@ -646,6 +646,55 @@ def test_a_small_map_leaves_out_the_partials_tags_rather_than_pile_them_up(make_
     assert not any(first.intersects(second) for index, first in enumerate(tags) for second in tags[index + 1:])
 
 
+def drawn_map_plot(window) -> QRectF:
+    """The map's plot rectangle in the view's pixels, after painting it."""
+    view, text = window.contour_view, window.contour_view.probe_text
+    view.grab()
+    return text.plot_rect(text.deviceTransform(view.viewportTransform()))
+
+
+def test_a_small_map_names_the_arrows_and_keeps_the_descent_path_in_sight(make_main_window) -> None:
+    """At 1366×768 and 125 % (1093×560) the map's plot is about 200×90 px: the ∇f tag with its values and the
+    legend's "level line f = 5.699" covered half of it, the path under them."""
+    window = make_main_window("rosenbrock", size=(1093, 500))
+    window.session.set_step(60)
+    text = window.contour_view.probe_text
+    plot = drawn_map_plot(window)
+    assert plot.height() < 100
+    assert text.tag_texts[0] == "∇f" and set(text.tag_texts[1:]) <= {"∂f/∂x", "∂f/∂y"}
+    assert text.legend_texts == ("f\u00a0=\u00a05.699",)
+    covered = sum(box.width() * box.height() for box in (*text.tag_boxes, text.legend_rect))
+    assert covered < 0.35 * plot.width() * plot.height()
+    window.resize(1600, 1000)  # a larger map keeps the values
+    drawn_map_plot(window)
+    assert text.tag_texts[0] == "∇f = (−0.5498, 1.523)" and len(text.tag_texts) == 3
+
+
+def test_a_tag_wider_than_room_on_a_narrow_map_is_never_cut_at_its_edge(make_main_window) -> None:
+    """At 1024×705 the three-variables map is 163 px wide: "∇f = (0.6554, 0.311)" went past its right edge."""
+    window = make_main_window("three-variables", size=(1024, 705))
+    window.session.set_step(5)
+    plot = drawn_map_plot(window)
+    tags = window.contour_view.probe_text.tag_boxes
+    assert tags and all(plot.contains(tag) for tag in tags)
+
+
+def test_the_3d_view_keeps_its_titles_and_tags_whole_when_small(make_main_window) -> None:
+    """In a 372×131 view the x title and tick labels ran off the foot of the view, and the tags in full lay over
+    one another and under the legend."""
+    window = make_main_window("three-variables", size=(1093, 464))
+    window.session.set_step(5)
+    view = window.surface_view
+    width, height = view.width(), view.height()
+    view.render_to_array(width, height)
+    label_boxes, tags = view.drawn_labels
+    frame = QRectF(0, 0, width, height)
+    assert height < 150 and all(frame.contains(box) for box in label_boxes)
+    assert any(box.bottom() > height * 0.75 for box in label_boxes)  # the x title, moved in, not left out
+    shown = [*tags, view.drawn_legend]
+    assert not any(first.intersects(second) for index, first in enumerate(shown) for second in shown[index + 1:])
+
+
 def test_the_probe_tags_on_the_map_keep_off_the_start_marker(make_main_window) -> None:
     """Three variables at step 5: the ∇f tag lay over the start marker, which a lecturer drags."""
     window = make_main_window("three-variables", size=(1280, 720))
@@ -1262,8 +1311,8 @@ def test_no_floor_tick_label_sits_at_the_foot_of_the_height_axis(make_main_windo
     drawn: list[tuple[str, float, float]] = []
     original = surface_view.TextPlacer.draw
 
-    def recording(self, font, x, y, text, right_aligned=False, left_aligned=False):
-        shown = original(self, font, x, y, text, right_aligned, left_aligned)
+    def recording(self, font, x, y, text, right_aligned=False, left_aligned=False, kept_inside=False):
+        shown = original(self, font, x, y, text, right_aligned, left_aligned, kept_inside)
         if shown:
             drawn.append((text, x, y))
         return shown

@@ -79,6 +79,7 @@ HALO_COLOUR_STRONG = QtGui.QColor(255, 255, 255)  # opaque, as translucent wide 
 EDGE_COLOUR = QtGui.QColor(20, 20, 28)  # opaque: a translucent wide stroke costs Qt four times as much
 POINT_CLEARANCE = 11.0  # labels keep this far (pixels) from the point, where a run's ball may sit
 TAGS_ROOM = 70.0  # pixels each way from the point that its arrows' tags usually take
+TAGS_SHARE = 0.2  # of the map, at most, that the arrows' tags cover in full: beyond it they are shortened to names
 ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
 CRAMPED_PIXELS = 24  # a ∇f arrow the edge cut reaching less than this past a ball's edge gets a note
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
@@ -936,7 +937,8 @@ class ProbeTextItem(ViewOverlayItem):
         self._ball_half = 0.0  # half a ball's size in pixels
         self.legend_rect = QtCore.QRectF()
         self.legend_texts: tuple[str, ...] = ()  # the lines of the legend last drawn
-        self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels
+        self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels…
+        self.tag_texts: tuple[str, ...] = ()  # …and what they read
         self.leaders: tuple[tuple[QtCore.QLineF, RgbaColour], ...] = ()  # lines from far-off tags to their anchors
 
     def scales_differ(self, transform: QtGui.QTransform) -> bool:
@@ -989,15 +991,17 @@ class ProbeTextItem(ViewOverlayItem):
                  *self._start_marker_box(transform), *self._ball_boxes(transform),
                  *self._critical_points.boxes(transform), *self._basins_legend.boxes(transform), *shafts)
         placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
-        arrows = list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))
-        for index, (arrow, (tail, tip)) in enumerate(reversed(arrows)):  # ∇f first: it gets the place it asks for
-            length = float(np.hypot(*(tip - tail)))
-            if length >= ProbeArrowsItem.SHORTEST * scale and arrow.label:  # the partials' tags only where they fit
-                placer.place(arrow.label, tip, (tip - tail) / length, arrow.colour, optional=index > 0)
+        arrows = [(index, arrow, tail, tip) for index, (arrow, (tail, tip))  # ∇f first: it gets the place it asks for
+                  in enumerate(reversed(list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))))
+                  if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale and arrow.label]
+        texts = placer.fitted_texts([(arrow.label, arrow.short) for _, arrow, _, _ in arrows], TAGS_SHARE, lead=True)
+        for text, (index, arrow, tail, tip) in zip(texts, arrows, strict=True):  # the partials' only where they fit
+            placer.place(text, tip, (tip - tail) / float(np.hypot(*(tip - tail))), arrow.colour, optional=index > 0)
         if overlay.tangent is not None and overlay.tangent_label:
             self._place_tangent_label(placer, transform)
         placer.draw()
         self.tag_boxes = tuple(placer.taken[len(avoid):])
+        self.tag_texts = tuple(text for text, _box, _colour in placer.tags)
         self.leaders = tuple(placer.leaders)
         painter.restore()
 

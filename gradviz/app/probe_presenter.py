@@ -217,9 +217,10 @@ def level_line(compiled: CompiledFormula, probe: Probe, field: GridField, crossi
 
 # ----- overlays -------------------------------------------------------------------------------------------
 def value_row(probe: Probe, name: str) -> LegendRow:
-    """'f(1, 2) = 11': f at the point, every variable's value given."""
+    """'f(1, 2) = 11': f at the point, every variable's value given ('f = 11' where there is little room)."""
     arguments = ", ".join(format_number(probe.point[variable], DIGITS) for variable in probe.variables)
-    return LegendRow(f"{name}({arguments}) = {format_number(probe.value, DIGITS)}")
+    value = format_number(probe.value, DIGITS)
+    return LegendRow(f"{name}({arguments}) = {value}", short=f"{name} = {value}")
 
 
 def offset_text(variable: str, value: float) -> str:
@@ -255,20 +256,20 @@ def surface_overlay(probe: Probe, slices: tuple[SliceCurve, ...], scale: HeightS
     h_span = max(high - low, 1e-300)
     point = np.array([*probe.plane_point, h0])
     lines = []
-    labels = partial_texts(probe, name)
-    for index, (curve, colour, label) in enumerate(zip(slices, PARTIAL_COLOURS, labels, strict=False)):
+    labels = zip(partial_texts(probe, name), (partial_label(name, axis) for axis in probe.axes), strict=True)
+    for index, (curve, colour, (label, short)) in enumerate(zip(slices, PARTIAL_COLOURS, labels, strict=False)):
         along, values, jumps = with_point(curve)
         span = ranges[curve.axis][1] - ranges[curve.axis][0]
         segment = tangent_segment(curve.x0, h0, factor * curve.slope, span, h_span, SURFACE_TANGENT_SHARE)
         if len(slices) == 1:
-            lines.append(SliceLine(np.zeros((0, 2)), segment, colour, label))
+            lines.append(SliceLine(np.zeros((0, 2)), segment, colour, label, short))
             continue
         along, heights = broken_curve(along, scale.forward(values), low, high, jumps)  # no line up a pole or jump
         curve_points = np.repeat(point[None, :], len(along), axis=0)
         curve_points[:, index], curve_points[:, 2] = along, heights
         tangent = np.repeat(point[None, :], 2, axis=0)
         tangent[:, index], tangent[:, 2] = segment[:, 0], segment[:, 1]
-        lines.append(SliceLine(curve_points, tangent, colour, label))
+        lines.append(SliceLine(curve_points, tangent, colour, label, short))
     corners = None
     if plane and len(probe.axes) == 2:
         drawn = replace(probe, value=h0, axis_partials=tuple(factor * p for p in probe.axis_partials))
@@ -292,9 +293,11 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
     x_colour, y_colour = PARTIAL_COLOURS
     x_label, y_label = partial_texts(probe, name)
     components = ", ".join(format_number(p, DIGITS) for p in probe.axis_partials)
-    arrows = (OverlayArrow((x0, y0), along_x, x_colour, x_label),
-              OverlayArrow((x0, y0), along_y, y_colour, y_label),
-              OverlayArrow((x0, y0), tip, GRADIENT_COLOUR, f"{gradient_label(name)} = ({components})", weight=1.4))
+    x_name, y_name = (partial_label(name, axis) for axis in probe.axes)
+    arrows = (OverlayArrow((x0, y0), along_x, x_colour, x_label, short=x_name),
+              OverlayArrow((x0, y0), along_y, y_colour, y_label, short=y_name),
+              OverlayArrow((x0, y0), tip, GRADIENT_COLOUR, f"{gradient_label(name)} = ({components})", weight=1.4,
+                           short=gradient_label(name)))
     guides = (OverlayGuide(along_x, tip, y_colour), OverlayGuide(along_y, tip, x_colour))
     norm = math.hypot(gx, gy)
     flat = negligible_gradient(norm, reference)
@@ -311,7 +314,8 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
                  if right_angle is not None and edge_cut((gx, gy), scale, (x0, y0), plotted, reference) else None)
     line = level_line(compiled, probe, field, flat)
     if len(line) > 1:  # f's level at a point far off the map may cross none of it: no line, nothing to name
-        legend.append(LegendRow(f"level line {name}\u00a0=\u00a0{format_number(probe.value, DIGITS)}", LEVEL_COLOUR))
+        level = f"{name}\u00a0=\u00a0{format_number(probe.value, DIGITS)}"
+        legend.append(LegendRow(f"level line {level}", LEVEL_COLOUR, short=level))
     return ContourProbeOverlay(point=(x0, y0), colour=GRADIENT_COLOUR, arrows=arrows, guides=guides,
                                level_line=line, level_colour=LEVEL_COLOUR,
                                right_angle=right_angle, legend=tuple(legend),

@@ -21,6 +21,7 @@ from gradviz.app.view_common import (
     PROBE_FONT_PIXELS,
     TEXT_COLOUR,
     ColourLevels,
+    SliceLine,
     SurfaceProbeOverlay,
     TagPlacer,
     TrajectoryData,
@@ -28,6 +29,7 @@ from gradviz.app.view_common import (
     finite_runs,
     fitted_legend,
     format_tick,
+    moved_inside,
     nice_ticks,
     paint_critical_points,
     path_exit,
@@ -1261,21 +1263,28 @@ def offscreen_context() -> tuple[QtGui.QOpenGLContext, QtGui.QOffscreenSurface]:
 
 
 class TextPlacer:
-    """Draws short labels at pixel anchors, skipping any that would overlap a label already drawn."""
+    """Draws short labels at pixel anchors, skipping any that would overlap a label already drawn or cross the frame."""
 
-    def __init__(self, painter: QtGui.QPainter) -> None:
-        """Draw with this painter (its pen is used for the text)."""
+    def __init__(self, painter: QtGui.QPainter, frame: QtCore.QRectF) -> None:
+        """Draw with this painter (its pen is used for the text), inside the frame."""
         self.painter = painter
+        self.frame = frame
         self.taken: list[QtCore.QRectF] = []
 
     def draw(self, font: QtGui.QFont, x: float, y: float, text: str, right_aligned: bool = False,
-             left_aligned: bool = False) -> bool:
-        """Draw text vertically centred on y and centred on x (or ending / starting at x); False if skipped."""
+             left_aligned: bool = False, kept_inside: bool = False) -> bool:
+        """Draw text vertically centred on y and centred on x (or ending / starting at x); False if skipped.
+
+        Text that would cross the frame's edge is skipped, or with kept_inside (a title) moved into the frame.
+        """
         metrics = QtGui.QFontMetricsF(font)
         text_width, cap_height = metrics.horizontalAdvance(text), metrics.capHeight()
         left = x - text_width if right_aligned else x if left_aligned else x - text_width / 2
         rect = QtCore.QRectF(left - 2.0, y - cap_height / 2 - 3.0, text_width + 4.0, cap_height + 6.0)
-        if not text or any(rect.intersects(other) for other in self.taken):
+        if kept_inside:
+            moved = moved_inside(rect, self.frame)
+            left, y, rect = left + moved.left() - rect.left(), y + moved.top() - rect.top(), moved
+        if not text or not self.frame.contains(rect) or any(rect.intersects(other) for other in self.taken):
             return False
         self.painter.setFont(font)
         self.painter.drawText(QtCore.QPointF(left, y + cap_height / 2), text)
@@ -1778,32 +1787,38 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
                                LEGEND_SHARE * left_of_bar.width() * left_of_bar.height())
         size = legend.size if legend is not None else QtCore.QSizeF()
         legend_box = QtCore.QRectF(QtCore.QPointF(line_height * 0.6, line_height * 0.6), size)
-        placer = TagPlacer(painter, font, 5.0 * scale, left_of_bar,  # the tags keep off the legend (it hid one)
-                           (square_around(point, ProbeOverlayItem.MARKER_SIZE * scale), *balls, *label_boxes,
-                            legend_box))
-        tags = []
-        for line in overlay.slices:
-            if line.tangent is None:
-                continue
-            centre, *ends = self._data_to_scene(np.vstack([overlay.point[None, :], line.tangent]), clamp=False)
-            halves = [clip_segment(centre, end, *self.probe_item.box) for end in ends]
-            pixels = [to_pixels(half) for half in halves if half is not None]
-            if not pixels:
-                continue
-            start, end = max(pixels, key=lambda pair: float(np.hypot(*(pair[1] - pair[0]))))
-            length = float(np.hypot(*(end - start)))
-            direction = (end - start) / length if length >= 4.0 else np.array([0.0, -1.0])
-            if self._curve_mode:  # above the middle of the longer half, as on the map: along it, the tag lay over
-                anchor = (start + end) / 2  # the curve's other valley
-                direction = np.array([direction[1], -direction[0]]) * (1.0 if direction[0] >= 0 else -1.0)
-                tags.append(placer.place(line.label, anchor, direction, line.colour))
-                continue
-            tags.append(placer.place(line.label, end, direction, line.colour))
+        anchored = [(line, *anchor) for line in overlay.slices
+                    if (anchor := self._tag_anchor(line, to_pixels)) is not None]
+        avoid = (square_around(point, ProbeOverlayItem.MARKER_SIZE * scale), *balls, *label_boxes, legend_box)
+        for shortened in (False, True):  # names alone ("∂f/∂x") where the tags in full find no room of their own
+            placer = TagPlacer(painter, font, 5.0 * scale, left_of_bar, avoid)  # off the legend (it hid one)
+            tags = [placer.place(line.short or line.label if shortened else line.label, anchor, direction, line.colour,
+                                 optional=not shortened) for line, anchor, direction in anchored]
+            if None not in tags:
+                break
         placer.draw()
-        self.drawn_labels = (tuple(label_boxes), tuple(tags))
+        self.drawn_labels = (tuple(label_boxes), tuple(box for _text, box, _colour in placer.tags))
         self.drawn_legend = legend_box
         if legend is not None:
             legend.paint(painter, legend_box.topLeft())
+
+    def _tag_anchor(self, line: SliceLine, to_pixels: Callable[[object], np.ndarray]
+                    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Where a tangent's tag goes and which way (pixels): past the end of its longer half in the box, if any."""
+        if line.tangent is None:
+            return None
+        centre, *ends = self._data_to_scene(np.vstack([self._probe_overlay.point[None, :], line.tangent]), clamp=False)
+        halves = [clip_segment(centre, end, *self.probe_item.box) for end in ends]
+        pixels = [to_pixels(half) for half in halves if half is not None]
+        if not pixels:
+            return None
+        start, end = max(pixels, key=lambda pair: float(np.hypot(*(pair[1] - pair[0]))))
+        length = float(np.hypot(*(end - start)))
+        direction = (end - start) / length if length >= 4.0 else np.array([0.0, -1.0])
+        if self._curve_mode:  # above the middle of the longer half, as on the map (along it, the tag lay over the
+            # curve's other valley)
+            return (start + end) / 2, np.array([direction[1], -direction[0]]) * (1.0 if direction[0] >= 0 else -1.0)
+        return end, direction
 
     # ---------------------------------------------------------------- camera
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
@@ -2325,7 +2340,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         painter.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
         painter.setPen(TEXT_COLOUR)
         tick_font, title_font = self._fonts(width, height, self.presentation_scale)
-        placer = TextPlacer(painter)
+        placer = TextPlacer(painter, QtCore.QRectF(0.0, 0.0, width, height))
 
         to_pixels = self.scene_projector(width, height)
         self._paint_axis_labels(placer, to_pixels, tick_font, title_font)
@@ -2352,17 +2367,18 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         room = QtGui.QFontMetricsF(tick_font).height() * HEIGHT_AXIS_CLEARANCE
         x_anchors = to_pixels([(mapping.scene_x(v), sign_y * (d + gap_y), z) for v, _ in labels.x_ticks])
         y_anchors = to_pixels([(sign_x * (w + gap_x), mapping.scene_y(v), z) for v, _ in labels.y_ticks])
+        title_x, title_y, title_z = labels.titles
+        distance = QtGui.QFontMetricsF(tick_font).height() * 2.4
+        # The titles first: in a small frame one moved inside it takes the place of a tick label, not the other way
+        x_title = self._beyond_edge(to_pixels, (0.0, sign_y * d, z), (0.0, sign_y, 0.0), x_anchors, distance)
+        placer.draw(title_font, *x_title, title_x, kept_inside=True)
+        if title_y:
+            y_title = self._beyond_edge(to_pixels, (sign_x * w, 0.0, z), (sign_x, 0.0, 0.0), y_anchors, distance)
+            placer.draw(title_font, *y_title, title_y, kept_inside=True)
         for anchors, ticks in ((x_anchors, labels.x_ticks), (y_anchors, labels.y_ticks)):
             for (px, py), (_, text) in zip(anchors, ticks, strict=True):
                 if clear_of is None or math.hypot(px - clear_of[0], py - clear_of[1]) > room:  # else read as a height
                     placer.draw(tick_font, px, py, text)
-        title_x, title_y, title_z = labels.titles
-        distance = QtGui.QFontMetricsF(tick_font).height() * 2.4
-        x_title = self._beyond_edge(to_pixels, (0.0, sign_y * d, z), (0.0, sign_y, 0.0), x_anchors, distance)
-        placer.draw(title_font, *x_title, title_x)
-        if title_y:
-            y_title = self._beyond_edge(to_pixels, (sign_x * w, 0.0, z), (sign_x, 0.0, 0.0), y_anchors, distance)
-            placer.draw(title_font, *y_title, title_y)
         self._paint_z_axis(placer, to_pixels, tick_font, title_font, title_z)
 
     @staticmethod
@@ -2407,7 +2423,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             placer.draw(tick_font, max(px - offset, widest + EDGE_ROOM), py, text, right_aligned=True)
         top = to_pixels([(corner[0], corner[1], BOX_HEIGHT * 1.09)])[0]
         title_width = QtGui.QFontMetricsF(title_font).horizontalAdvance(title)
-        placer.draw(title_font, max(top[0] - offset, title_width + EDGE_ROOM), top[1], title, right_aligned=True)
+        placer.draw(title_font, max(top[0] - offset, title_width + EDGE_ROOM), top[1], title, right_aligned=True,
+                    kept_inside=True)
 
     def _paint_colour_bar(self, placer: TextPlacer, left: float, height: float, tick_font: QtGui.QFont,
                           title_font: QtGui.QFont) -> None:
@@ -2427,4 +2444,5 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             y = bar.bottom() - fraction * bar.height()
             painter.drawLine(QtCore.QPointF(bar.right(), y), QtCore.QPointF(bar.right() + 4.0 * scale, y))
             placer.draw(tick_font, bar.right() + BAR_TICK_ROOM * scale, y, text, left_aligned=True)
-        placer.draw(title_font, bar.center().x(), bar.top() - metrics.height(), self._axis_labels.titles[2])
+        placer.draw(title_font, bar.center().x(), bar.top() - metrics.height(), self._axis_labels.titles[2],
+                    kept_inside=True)

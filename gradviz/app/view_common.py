@@ -217,6 +217,7 @@ class SliceLine:
     tangent: np.ndarray | None
     colour: RgbaColour
     label: str
+    short: str = ""  # the label without its value (the name alone), for a view with little room
 
 
 @dataclass(frozen=True, eq=False)
@@ -242,6 +243,7 @@ class OverlayArrow:
     colour: RgbaColour
     label: str
     weight: float = 1.0  # relative thickness
+    short: str = ""  # the label without its value (the name alone), for a map with little room
 
 
 @dataclass(frozen=True)
@@ -480,21 +482,23 @@ def fitted_legend(font: QtGui.QFont, rows: tuple[LegendRow, ...], swatch: float,
 
     While it would cover more, its notes are shortened (those that have a short form), the last first; then its
     plain rows (f at the point) are left out, as long as a row with a swatch is left (the level line's row gives f
-    too); then its notes, the last first, but for a note to keep (arrows the edge cut too short to see: the
-    picture cannot say so). A legend that still covers twice the area is left out: the picture is too small for it.
+    too); then its notes, the last first, but for a note to keep (arrows the edge cut too short to see: the picture
+    cannot say so); then its other rows are shortened (the level line's row to "f = 5.7"), the last first. A legend
+    that still covers twice the area is left out: the picture is too small for it.
     """
     shorts = {row.short for row in rows if row.short}
     while True:
         legend = LegendLayout(font, rows, swatch, max_width)
         too_big = legend.size.width() * legend.size.height() > most_area
         notes = [index for index, row in enumerate(rows) if row.note and not (row.kept and row.text in shorts)]
-        shortened = [index for index in notes if rows[index].short and rows[index].text not in shorts]
+        to_shorten = [index for index, row in enumerate(rows) if row.short and row.text not in shorts]
+        notes_to_shorten = [index for index in to_shorten if rows[index].note]
         plain = [index for index, row in enumerate(rows) if row.colour is None and not row.note]
         droppable = plain if any(row.colour is not None for row in rows) else []
-        if not too_big or not (notes or droppable):
+        if not too_big or not (notes or droppable or to_shorten):
             return legend if rows and legend.size.width() * legend.size.height() <= 2 * most_area else None
-        if shortened:
-            last = shortened[-1]
+        if notes_to_shorten or not (notes or droppable):
+            last = (notes_to_shorten or to_shorten)[-1]
             rows = (*rows[:last], replace(rows[last], text=rows[last].short), *rows[last + 1:])
         elif droppable:
             rows = rows[:droppable[0]] + rows[droppable[0] + 1:]
@@ -556,7 +560,7 @@ class TagPlacer:
         self.bounds = bounds
         self.taken: list[QtCore.QRectF] = list(avoid)
         self.leaders: list[tuple[QtCore.QLineF, RgbaColour]] = []  # lines from displaced tags to their anchors
-        self._tags: list[tuple[str, QtCore.QRectF, RgbaColour]] = []
+        self.tags: list[tuple[str, QtCore.QRectF, RgbaColour]] = []  # text, box, colour: as placed
 
     def place(self, text: str, anchor: np.ndarray, direction: np.ndarray, colour: RgbaColour,
               optional: bool = False) -> QtCore.QRectF | None:
@@ -565,8 +569,10 @@ class TagPlacer:
         The tags are drawn by draw, once all are placed: their leader lines first, so no line crosses a tag.
 
         The first position (by reach, then turn) inside the bounds and clear of earlier tags wins; failing
-        that the first inside the bounds, failing that the first clear one, failing that the first. An optional
-        tag is left out (None) rather than cover another or stray out of the bounds (a small map has no room).
+        that the first inside the bounds, failing that the first clear one moved into the bounds, failing that the
+        first moved in (a tag is never cut at the bounds' edge); but a tag with no place inside the bounds and its
+        anchor out of them is left out (None). An optional tag is left out rather than cover another or stray out of
+        the bounds (a small map has no room).
         """
         first = first_inside = first_clear = None
         area = self._reach(text, anchor)  # every candidate lies in it: only what is taken there can be in the way
@@ -581,14 +587,16 @@ class TagPlacer:
             elif clear:
                 first_clear = first_clear or box
         else:
+            if first_inside is None and not self.bounds.contains(float(anchor[0]), float(anchor[1])):
+                return None  # what it names is out of sight
             if optional:
                 return None
-            box = first_inside or first_clear or first
+            box = first_inside or moved_inside(first_clear or first, self.bounds)
         start = QtCore.QPointF(float(anchor[0]), float(anchor[1]))
         end = QtCore.QPointF(min(max(start.x(), box.left()), box.right()), min(max(start.y(), box.top()), box.bottom()))
         if QtCore.QLineF(start, end).length() > self.LEADER_GAPS * self.gap:
             self.leaders.append((QtCore.QLineF(start, end), colour))
-        self._tags.append((text, box, colour))
+        self.tags.append((text, box, colour))
         self.taken.append(box)
         return box
 
@@ -601,8 +609,24 @@ class TagPlacer:
             painter.setPen(QtGui.QPen(qcolour(colour), max(1.0, self.gap / 3.0)))
             painter.drawLine(line)
         painter.restore()
-        for text, box, colour in self._tags:
+        for text, box, colour in self.tags:
             paint_tag(painter, self._bold_font, text, box, colour)
+
+    def fitted_texts(self, tags: Sequence[tuple[str, str]], most_share: float, lead: bool) -> list[str]:
+        """The text to show of each (full, short) tag: as little shortened as lets them fit the bounds.
+
+        All are in full while together they cover at most most_share of the bounds and each fits in them; failing
+        that (with lead) the first in full and the others short; failing that all short.
+        """
+        fulls, shorts = [full for full, _ in tags], [short or full for full, short in tags]
+        choices = (fulls, *((fulls[:1] + shorts[1:],) if lead else ()), shorts)
+        most_area = most_share * self.bounds.width() * self.bounds.height()
+        for texts in choices[:-1]:
+            sizes = [self._tag_sizes(text)[:2] for text in texts]
+            fit = all(width <= self.bounds.width() and height <= self.bounds.height() for width, height in sizes)
+            if fit and sum(width * height for width, height in sizes) <= most_area:
+                return texts
+        return choices[-1]
 
     def _reach(self, text: str, anchor: np.ndarray) -> QtCore.QRectF:
         """The box holding every place _candidates offers the tag around this anchor."""
@@ -779,6 +803,13 @@ def joined_by_gaps(pieces: Sequence[np.ndarray]) -> np.ndarray:
         return np.zeros((0, 2))
     gap = np.full((1, 2), np.nan)
     return np.concatenate([part for piece in pieces for part in (piece, gap)][:-1])
+
+
+def moved_inside(box: QtCore.QRectF, bounds: QtCore.QRectF) -> QtCore.QRectF:
+    """The box moved the least way into the bounds (to their top left where it is the larger)."""
+    left = max(min(box.left(), bounds.right() - box.width()), bounds.left())
+    top = max(min(box.top(), bounds.bottom() - box.height()), bounds.top())
+    return QtCore.QRectF(left, top, box.width(), box.height())
 
 
 def square_around(centre: np.ndarray, half: float) -> QtCore.QRectF:
