@@ -128,26 +128,34 @@ def test_every_optimizer_leaves_the_docks_their_width(make_main_window, qtbot) -
     assert window.session.run_specs[0].optimizer == OPTIMIZER_NAMES[-1]
 
 
+def shown_groups(row: QWidget) -> list[QWidget]:
+    """The groups of controls a wrapping row shows."""
+    return [group for group in row.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if group.isVisible()]
+
+
+def line_count(row: QWidget) -> int:
+    """The lines a wrapping row's groups take."""
+    centres = sorted(group.geometry().center().y() for group in shown_groups(row))
+    return 1 + sum(later - earlier > 8 for earlier, later in itertools.pairwise(centres))
+
+
 def test_the_stepper_rows_wrap_in_a_narrow_window(make_main_window, qtbot) -> None:
-    """At 1024 pixels the stepper's rows take two lines each, leaving the docks room; wide, they take one."""
+    """At 1024 pixels the transport buttons show icons alone, keeping η beside them, and the settings take two lines,
+    leaving the docks room; wide, the buttons have their words and each row takes one line."""
     window = make_main_window("bowl", size=(1024, 768))
     stepper = window.stepper
     qtbot.wait(50)
-
-    def groups(row: QWidget) -> list[QWidget]:
-        return [group for group in row.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
-                if group.isVisible()]
-
-    def lines(row: QWidget) -> int:
-        centres = sorted(group.geometry().center().y() for group in groups(row))
-        return 1 + sum(later - earlier > 8 for earlier, later in itertools.pairwise(centres))
-
     rows = (stepper.transport_row, stepper.settings_row)
-    assert [len(groups(row)) for row in rows] == [2, 3] and [lines(row) for row in rows] == [2, 2]
+    buttons = (stepper.reset_button, stepper.back_button, stepper.play_button, stepper.step_button)
+    assert [len(shown_groups(row)) for row in rows] == [2, 3] and [line_count(row) for row in rows] == [1, 2]
+    assert all(not button.text() and button.toolTip() for button in buttons), "icons alone, the tooltips say it"
     for row in rows:
-        assert all(row.rect().contains(group.geometry()) for group in groups(row)), "every control shows whole"
+        assert all(row.rect().contains(group.geometry()) for group in shown_groups(row)), "every control shows whole"
     assert window.teaching_docks.docks["probe_dock"].width() >= 300
-    assert stepper.lr_slider.width() > 0.5 * stepper.transport_row.width(), "the slider fills its line"
+    learning_rate = stepper.lr_slider.parentWidget()
+    assert learning_rate.geometry().right() == stepper.transport_row.width() - 1, "η fills the rest of its line"
+    assert stepper.lr_slider.width() > stepper.lr_slider.minimumWidth()
     probe_area = window.teaching_docks.docks["probe_dock"].findChild(QScrollArea)
     assert not probe_area.horizontalScrollBar().isVisible(), "the probe's buttons wrap in the narrow dock"
     window.teaching_docks.show_panel("runs_dock")
@@ -155,9 +163,29 @@ def test_the_stepper_rows_wrap_in_a_narrow_window(make_main_window, qtbot) -> No
     runs_area = window.teaching_docks.docks["runs_dock"].findChild(QScrollArea)
     assert not runs_area.horizontalScrollBar().isVisible(), "the runs panel fits the narrow dock"
     window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: [lines(row) for row in rows] == [1, 1], timeout=3000)
+    qtbot.waitUntil(lambda: [line_count(row) for row in rows] == [1, 1], timeout=3000)
     for row in rows:
-        assert all(row.rect().contains(group.geometry()) for group in groups(row))
+        assert all(row.rect().contains(group.geometry()) for group in shown_groups(row))
+    assert [button.text() for button in buttons] == ["Reset", "Back", "Play", "Step"]
+    stepper.set_playing(True)
+    assert stepper.play_button.text() == "Pause"
+    stepper.set_playing(False)
+
+
+def test_the_stepper_takes_two_lines_on_a_small_laptop_screen(make_main_window, qtbot) -> None:
+    """1366 × 768 at 125 % (a 1093 × 560 window): the stepper wrapped to four lines, 133 of the 475 pixels between
+    the bars; the update signs' long texts pushed the optimizer onto a line of its own."""
+    window = make_main_window("cubic-mixed", size=(1093, 560))
+    stepper = window.stepper
+    qtbot.wait(50)
+    rows = (stepper.transport_row, stepper.settings_row)
+    assert [line_count(row) for row in rows] == [1, 1]
+    for row in rows:
+        assert all(row.rect().contains(group.geometry()) for group in shown_groups(row)), "every control shows whole"
+    assert stepper.sizeHint().height() < 100  # was 133
+    assert stepper.correct_button.text() == "correct −η∇f" and "w ← w − η∇f" in stepper.correct_button.toolTip()
+    assert stepper.wrong_button.text() == "wrong +η∇f" and "w ← w + η∇f" in stepper.wrong_button.toolTip()
+    assert not stepper.play_button.text() and not stepper.play_button.icon().isNull()
 
 
 def test_the_status_bar_takes_back_a_refusal_that_no_longer_holds(make_main_window, qtbot) -> None:

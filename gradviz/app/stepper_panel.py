@@ -36,7 +36,7 @@ from gradviz.app.entry_keys import hands_keys_back, takes_keys_when_tabbed_to
 from gradviz.app.number_box import NumberBox
 from gradviz.app.presenters import run_colour
 from gradviz.app.rich_text import RichTextLabel
-from gradviz.app.wrapping_row import WrappingRow
+from gradviz.app.wrapping_row import GROUP_SPACING, WrappingRow
 from gradviz.core.notation import for_function, format_number, point_text, unicode_name
 from gradviz.core.scenario import MAX_STEPS
 from gradviz.core.session import Session
@@ -182,6 +182,11 @@ class StepperPanel(QWidget):
         self.play_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play")
         self.play_button.setCheckable(True)
         self.step_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward), "Step")
+        # the buttons' words, shown where they leave η on the same line (see _fit_button_words), else icons alone
+        self._button_words = {self.reset_button: "Reset", self.back_button: "Back", self.play_button: "Play",
+                              self.step_button: "Step"}
+        self._buttons_with_words = True
+        self._worded_buttons_width = 0  # the buttons' group width with their words, measured while they show
         for button, tip in ((self.reset_button, "Back to the start (R)"), (self.back_button, "One step back (←)"),
                             (self.play_button, "Play / pause (Space)"), (self.step_button, "One step forward (→)")):
             button.setToolTip(tip)
@@ -215,8 +220,12 @@ class StepperPanel(QWidget):
         self.lr_edit.refused.connect(self._lr_refused)
         hands_keys_back(self.lr_edit)
 
-        self.correct_button = QRadioButton("correct  w ← w − η∇f")
-        self.wrong_button = QRadioButton("wrong  w ← w + η∇f")
+        self.correct_button = QRadioButton("correct −η∇f")
+        self.correct_button.setToolTip("The correct update w ← w − η∇f: each step goes against the gradient, "
+                                       "downhill (S switches the sign)")
+        self.wrong_button = QRadioButton("wrong +η∇f")
+        self.wrong_button.setToolTip("The wrong update w ← w + η∇f: each step goes along the gradient, uphill "
+                                     "(S switches the sign)")
         self.wrong_button.setStyleSheet("QRadioButton:checked { color: #b00020; font-weight: bold; }")
         self.sign_group = QButtonGroup(self)
         self.sign_group.addButton(self.correct_button)
@@ -224,6 +233,7 @@ class StepperPanel(QWidget):
         self.correct_button.toggled.connect(self._sign_toggled)
 
         self.optimizer_box = QComboBox()
+        self.optimizer_box.setToolTip("Optimizer: how each step is made from the gradient")
         for name, title in OPTIMIZERS:
             self.optimizer_box.addItem(title, name)
         self.optimizer_box.activated.connect(lambda _: self._edit_run(optimizer=self.optimizer_box.currentData(),
@@ -240,13 +250,15 @@ class StepperPanel(QWidget):
 
         # two short rows rather than one long one, each wrapping in a narrow window: the teaching panels keep room
         self.transport_row = WrappingRow()
-        self.transport_row.add_group(self.reset_button, self.back_button, self.play_button, self.step_button)
-        learning_rate = self.transport_row.add_group(QLabel("η"), self.lr_slider, self.lr_edit, stretch=self.lr_slider)
-        self._learning_rate_row = learning_rate.layout()
+        self._buttons_group = self.transport_row.add_group(self.reset_button, self.back_button, self.play_button,
+                                                           self.step_button)
+        self._learning_rate_group = self.transport_row.add_group(QLabel("η"), self.lr_slider, self.lr_edit,
+                                                                 stretch=self.lr_slider)
+        self._learning_rate_row = self._learning_rate_group.layout()
         self.settings_row = WrappingRow()
         self.settings_row.add_group(self.speed_box, self.budget_box)
         self.settings_row.add_group(QLabel("update:"), self.correct_button, self.wrong_button)
-        self.settings_row.add_group(QLabel("optimizer:"), self.optimizer_box)
+        self.settings_row.add_group(self.optimizer_box)  # its entries name themselves; the tooltip says what it is
         self.parameter_widget = self.settings_row.add_group()  # the optimizer's own settings, when it has some
         self.parameter_row = self.parameter_widget.layout()
         self.parameter_widget.setVisible(False)
@@ -292,7 +304,8 @@ class StepperPanel(QWidget):
             self.timer.stop()
         self._updating = True
         self.play_button.setChecked(playing)
-        self.play_button.setText("Pause" if playing else "Play")
+        self._button_words[self.play_button] = "Pause" if playing else "Play"
+        self._show_button_words()
         self.play_button.setIcon(self.style().standardIcon(
             QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay))
         self._updating = False
@@ -493,7 +506,27 @@ class StepperPanel(QWidget):
         return False
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Fit the readout's lines to the new width."""
+        """Fit the transport buttons and the readout's lines to the new width."""
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
+            self._fit_button_words()
             self._fit_readout()
+
+    def _fit_button_words(self) -> None:
+        """Words on the transport buttons where η still fits beside them, else icons alone (their tooltips say it all).
+
+        At 1024 pixels, or 1366 at 125 %, the worded buttons pushed η onto a line of its own, taken from the views.
+        """
+        if self._buttons_with_words:
+            self._worded_buttons_width = self._buttons_group.sizeHint().width()
+        margins = self.layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        needed = self._worded_buttons_width + GROUP_SPACING + self._learning_rate_group.sizeHint().width()
+        if (needed <= room) != self._buttons_with_words:
+            self._buttons_with_words = needed <= room
+            self._show_button_words()
+
+    def _show_button_words(self) -> None:
+        """Each transport button's word, or none while they show icons alone."""
+        for button, word in self._button_words.items():
+            button.setText(word if self._buttons_with_words else "")
