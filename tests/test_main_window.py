@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
 
+from gradviz.app.formula_panel import laid_out_equations
 from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour
 from gradviz.app.view_common import segment_boxes
@@ -1352,13 +1353,26 @@ def test_many_partials_go_into_columns_and_leave_the_views_their_room(make_main_
     """Seven variables stacked eight equations high: the views kept 195 of 768 pixels."""
     window = make_main_window("bowl", size=(1366, 768))
     area = window.formula_panel.equations_area
-    type_formula(window, qtbot, "x^2 + y^2 + z^2")  # three partials: stacked
-    stacked = area.sizeHint().height()
-    type_formula(window, qtbot, "a*x + b*y + c*z + x^2 + d*y^2")
+    type_formula(window, qtbot, "x^2 + y^2 + z^2")  # f, then its three partials in a row under it
+    in_two_lines = area.sizeHint().height()
+    type_formula(window, qtbot, "a*x + b*y + c*z + x^2 + d*y^2")  # too wide for a row
     text = window.formula_panel.derivatives_label.text()
     assert text.count("<tr><td style") == 3, "seven partials in three rows"
-    assert area.sizeHint().height() <= stacked * 1.1
+    assert area.sizeHint().height() <= in_two_lines * 2.5, "f and three rows of partials, not eight equations"
     assert text.count("∂") == 2 * 7, "every partial, once"
+
+
+@pytest.mark.parametrize("preset", ["cubic-mixed", "three-variables"])
+def test_f_and_a_row_of_its_partials_leave_the_range_controls_to_set_the_panel_height(make_main_window, preset) -> None:
+    """The equations stacked f and each partial: three variables took 203 of 475 pixels on a 1093 × 560 window,
+    with a wide gap between the equations and the range controls."""
+    window = make_main_window(preset, size=(1093, 560))
+    panel = window.formula_panel
+    assert panel.equations_area.sizeHint().height() <= panel.domain_widget.sizeHint().height()
+    assert panel.derivatives_label.text() == laid_out_equations(window.session.analysis.equations,
+                                                                partials_in_a_row=True)
+    assert panel.equations_area.y() == panel.domain_widget.y(), "the equations at the top beside the range controls"
+    assert panel.height() <= panel.editor_row.height() + panel.domain_widget.height() + 20
 
 
 def test_values_near_the_largest_float_are_drawn_without_overflowing(make_main_window) -> None:
