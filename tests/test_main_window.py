@@ -1384,3 +1384,31 @@ def test_values_near_the_largest_float_are_drawn_without_overflowing(make_main_w
     assert np.nanmax(window.session.field.values) > 1e300
     for view in (window.surface_view, window.contour_view):
         assert view.grab().width() > 0
+
+
+def test_the_views_get_most_of_a_small_laptop_window_and_a_drag_hides_no_panel(make_main_window, qtbot) -> None:
+    """1366 × 768 at 125 % (a 1093 × 560 window): the views had 177 of the 475 pixels between the bars, 131 with three
+    variables; dragging a handle to give them more did nothing, or hid the formula panel or the stepper whole."""
+    window = make_main_window("cubic-mixed", size=(1093, 560))
+    splitter, panel, stepper = window.main_splitter, window.formula_panel, window.stepper
+    qtbot.wait(50)
+    assert window.view_splitter.height() >= 255
+    for pane in (panel, stepper):
+        assert pane.height() == pane.sizeHint().height(), "the panels take the height they ask for, no more"
+    window.open_scenario(find_preset("three-variables").scenario, wait=True)
+    qtbot.waitUntil(lambda: window.view_splitter.height() >= 230, timeout=3000)
+    assert panel.height() == panel.sizeHint().height()
+
+    type_formula(window, qtbot, "sin(3x) cos(2y) exp(-x^2 - y^2) + x^3 y^2")  # partials too wide for a row
+    area = panel.equations_area
+    qtbot.waitUntil(lambda: panel.height() >= panel.sizeHint().height() > panel.minimumSizeHint().height(),
+                    timeout=3000)
+    assert not area.verticalScrollBar().isVisible(), "shown whole while there is room"
+    splitter.moveSplitter(0, 1)  # the handle under the formula panel dragged to the top
+    qtbot.waitUntil(lambda: area.verticalScrollBar().isVisible(), timeout=3000)
+    assert panel.height() == panel.minimumSizeHint().height() > 0 and panel.formula_edit.isVisible()
+    assert area.height() < area.sizeHint().height(), "the equations scroll"
+    splitter.moveSplitter(splitter.height(), 2)  # the handle over the stepper dragged to the bottom
+    qtbot.wait(20)
+    assert stepper.height() >= stepper.sizeHint().height() and stepper.play_button.isVisible()
+    assert splitter.sizes()[2] > 0

@@ -41,13 +41,15 @@ PARTIALS_STACKED = 3  # partial derivatives shown one under another; more go int
 EQUATION_COLUMN_GAP = 28  # pixels between columns of partials
 ROW_WIDTHS_KEPT = 64  # equations' widths unwrapped remembered (per text and font), so resizing measures nothing
 ERROR_BACKGROUND = "#ffd7d7"  # behind what is wrong: the part of a formula, range boxes that are not a range
+LEAST_EQUATION_LINES = 2.6  # the equations area's least height, in text lines: one partial's fraction, then it scrolls
 
 
 class EquationsArea(QScrollArea):
     """The equations, scrolled sideways when they are wider than the panel, never widening the window.
 
     A long formula's equations otherwise widened the formula panel; the window took the room from the docks
-    and kept it. The area asks for the equations' height, and a scroll bar's more when it shows one.
+    and kept it. The area asks for the equations' height, and a scroll bar's more when it shows one; made
+    shorter (a splitter's handle dragged, a short window), it keeps about one equation and scrolls down.
     """
 
     LEAST_WIDTH = 160
@@ -60,7 +62,7 @@ class EquationsArea(QScrollArea):
         self.setWidget(label)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.viewport().setAutoFillBackground(False)
@@ -87,8 +89,9 @@ class EquationsArea(QScrollArea):
         return QSize(label.width(), label.height() + bar)
 
     def minimumSizeHint(self) -> QSize:
-        """Narrow, as tall as the size hint."""
-        return QSize(self.LEAST_WIDTH, self.sizeHint().height())
+        """Narrow, and about one equation high (no higher than the size hint)."""
+        one_equation = math.ceil(self.widget().fontMetrics().lineSpacing() * LEAST_EQUATION_LINES)
+        return QSize(self.LEAST_WIDTH, min(one_equation, self.sizeHint().height()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Ask for the scroll bar's room when a new width makes it appear or go."""

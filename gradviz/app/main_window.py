@@ -30,6 +30,7 @@ from gradviz.app.export_dialog import VideoExportRun, copy_picture_from, export_
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.formula_panel import FormulaPanel
 from gradviz.app.lesson_player import LessonPlayer
+from gradviz.app.panel_heights import PanelHeights
 from gradviz.app.presentation import PresentationMode, enlarge_dialog
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter
 from gradviz.app.probe_presenter import ProbePresenter
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.stepper)
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setCollapsible(1, False)
+        self.panel_heights = PanelHeights(self.main_splitter)
         self.setCentralWidget(self.main_splitter)
 
         self.hover_label = QLabel()
