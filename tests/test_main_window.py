@@ -604,6 +604,19 @@ def test_the_readout_shows_a_stop_reason_whole_in_a_narrow_window(make_main_wind
     assert "diverged" not in readout.plain_text()
 
 
+def test_a_readout_line_too_long_for_the_panel_keeps_the_gradient_and_later_parts_that_fit(make_main_window) -> None:
+    """Three variables at 1093 × 560: the line stopped at 'f = 3.11947 …', the gradient and the update left out
+    with half the line free, as the first part that did not fit ended it."""
+    window = make_main_window("three-variables", size=(1093, 560))
+    session, readout = window.session, window.stepper.readout
+    session.set_step(5)
+    text, whole = readout.plain_text(), readout.toolTip()
+    assert text.startswith("step 5 / 60") and "(∂f/∂x, ∂f/∂y) = (" in text and "(z = 1 held)" in text
+    assert text.endswith("w − η∇f, η = 0.1") and "…" in text, "the point left out, in the middle"
+    assert whole.startswith("step 5 / 60   (x, y) = (") and whole.endswith("w − η∇f, η = 0.1")
+    assert readout.fontMetrics().horizontalAdvance(text) < readout.width()
+
+
 def test_with_several_runs_the_readout_says_in_a_word_why_each_stopped(make_main_window) -> None:
     """Five runs over Himmelblau: each line's 'converged at step 17 (|∇f| = 3.74e−07 < 1e−06)' ran past the panel."""
     from gradviz.app.runs_panel import start_point_specs

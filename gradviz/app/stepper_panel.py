@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Sequence
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QLocale, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -137,6 +138,10 @@ def lr_refusal(text: str) -> str:
         return f"write the decimal point as a point ({text.replace(',', '.')})"
     return f"η is a number from {format_number(LR_TYPED_RANGE[0])} to {format_number(LR_TYPED_RANGE[1])}"
 READOUT_GAP = " &nbsp; "  # between the parts of a readout line
+LEFT_OUT = "…"  # where a readout line leaves out parts
+# The parts a readout line too long for the panel leaves out first, counted from its end: the update (the stepper's
+# controls show it), the point, f; then the gradient, the app's subject; why the run stopped last; the step never.
+READOUT_LEFT_OUT_FIRST = (-1, -4, -3)
 BOLD_ALLOWANCE = 1.06  # a part's width measured in the plain font, times this: some words are bold
 MARKUP = re.compile(r"<[^>]+>")
 
@@ -146,23 +151,46 @@ def plain_text(markup: str) -> str:
     return html.unescape(MARKUP.sub("", markup.replace("<br>", "\n"))).replace("\xa0", " ")
 
 
-def fitted(parts: list[str], metrics: QFontMetricsF, width: float) -> str:
-    """A readout line of these parts (rich text): all if they fit in width, else those that fit with ' …' after them.
+def fitted(parts: list[str], metrics: QFontMetricsF, width: float, left_out_first: Sequence[int] = ()) -> str:
+    """A readout line of these parts (rich text): all if they fit in width, else with parts left out, '…' for them.
 
-    The first part (the step) always shows. A line is cut only between parts, never in the middle of a number,
-    which would show a wrong one (η = 0.00 for 0.001).
+    The parts at the indices left_out_first go first, in that order, then the others from the last on, until the
+    rest fits; later parts that fit stay, so the line need not stop at the first that does not (the gradient, with
+    three variables). The first part (the step) always shows. A line is cut only between parts, never in the middle
+    of a number, which would show a wrong one (η = 0.00 for 0.001).
     """
     gap = metrics.horizontalAdvance(plain_text(READOUT_GAP))
     widths = [metrics.horizontalAdvance(plain_text(part)) * BOLD_ALLOWANCE for part in parts]
     if width <= 0 or sum(widths) + gap * (len(parts) - 1) <= width:
         return READOUT_GAP.join(parts)
-    room = width - metrics.horizontalAdvance(" …")
-    used = widths[0]
-    count = 1
-    while count < len(parts) and used + gap + widths[count] <= room:
-        used += gap + widths[count]
-        count += 1
-    return READOUT_GAP.join(parts[:count]) + " …"
+    first = [index % len(parts) for index in left_out_first]
+    order = [index for index in (*first, *range(len(parts) - 1, 0, -1)) if index]
+    mark = metrics.horizontalAdvance(" " + LEFT_OUT)
+    kept = [True] * len(parts)
+
+    def fits() -> bool:
+        pieces = [widths[i] if shown else mark for i, shown in enumerate(kept) if shown or kept[i - 1]]
+        return sum(pieces) + gap * (len(pieces) - 1) <= width
+
+    left_out = []
+    for index in dict.fromkeys(order):
+        kept[index] = False
+        left_out.append(index)
+        if fits():
+            break
+    for index in reversed(left_out[:-1]):  # one left out early may fit beside those left out after it
+        kept[index] = True
+        kept[index] = fits()
+    return _joined_leaving_out(parts, kept)
+
+
+def _joined_leaving_out(parts: list[str], kept: list[bool]) -> str:
+    """The kept parts joined by gaps, a '…' for each run of parts left out (' …' after the last part kept)."""
+    pieces = [part if shown else LEFT_OUT for part, shown, before in zip(parts, kept, [True, *kept[:-1]], strict=True)
+              if shown or before]
+    if not kept[-1]:
+        return READOUT_GAP.join(pieces[:-1]) + " " + LEFT_OUT
+    return READOUT_GAP.join(pieces)
 
 
 class StepperPanel(QWidget):
@@ -497,7 +525,8 @@ class StepperPanel(QWidget):
         """Show the readout's lines, each cut after the last of its parts that fits the panel's width (see fitted)."""
         width = self.readout.contentsRect().width()
         metrics = QFontMetricsF(self.readout.font())
-        self.readout.setText("<br>".join(fitted(line, metrics, width) for line in self._readout_lines))
+        self.readout.setText("<br>".join(fitted(line, metrics, width, READOUT_LEFT_OUT_FIRST)
+                                         for line in self._readout_lines))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Fit the readout's lines again in its new font: they were cut mid-number (η = 0.0 for 0.01) after Ctrl+=."""
