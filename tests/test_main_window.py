@@ -1198,6 +1198,26 @@ def test_a_long_status_message_ends_at_a_whole_word_and_its_tooltip_has_it_all(m
     assert bar.currentMessage() == "Short." and bar.toolTip() == ""
 
 
+def test_a_status_message_shown_before_the_window_is_fitted_beside_the_widgets_right_of_it(qtbot) -> None:
+    """The first launch's preset description was fitted to the whole bar, the widgets right of it (the size grip,
+    the hover readout) not yet placed, and was cut mid-word at them ("no lower bound: star")."""
+    from gradviz.app.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda shown: shown.document.forget_changes())
+    window.open_preset(find_preset("cubic-mixed"))
+    window.controller.wait()
+    window.hover_label.setText("x = 1.234, y = −0.5678   f = 12.345   ∇f = (1.2345, −6.789)")
+    window.resize(1366, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: window.hover_label.x() > bar.width() // 2, timeout=3000)
+    shown = bar.currentMessage()
+    assert shown.endswith(" …") and find_preset("cubic-mixed").description.startswith(shown.removesuffix(" …"))
+    assert bar.fontMetrics().horizontalAdvance(shown) <= window.hover_label.x() - 2 - 6
+
+
 def test_a_range_whose_start_is_not_below_its_end_is_refused_and_marked_until_put_right(make_main_window) -> None:
     window = make_main_window("bowl")
     panel, session = window.formula_panel, window.session
