@@ -760,6 +760,18 @@ def test_layout_is_remembered(make_main_window, qtbot) -> None:
     assert again_sizes[0] / sum(again_sizes) == pytest.approx(sizes[0] / sum(sizes), abs=0.01)
 
 
+def test_the_first_launch_opens_the_window_within_the_screen(launched) -> None:
+    """With no remembered size the window opened 1600 × 1000 on any screen: on a 1366 × 768 laptop the stepper
+    and the status bar were below its edge."""
+    from gradviz.app.main_window import FIRST_SIZE_SCREEN_SHARE
+
+    window = launched(find_preset("bowl"))
+    room = window.screen().availableGeometry().size()
+    assert window.width() == min(1600, round(room.width() * FIRST_SIZE_SCREEN_SHARE))
+    assert window.height() == min(1000, round(room.height() * FIRST_SIZE_SCREEN_SHARE))
+    assert window.height() < room.height()
+
+
 @pytest.mark.parametrize("damage", [{"window/state": "abc"}, {"window/state": ""}, {"window/geometry": "12"},
                                     {"window/main_splitter": "12", "window/view_splitter": 7}])
 def test_a_damaged_layout_in_the_settings_is_ignored(make_main_window, damage) -> None:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -56,6 +56,8 @@ SPEED_KEY_FACTOR = 2.0  # ] and [ double and halve the playback speed
 LR_KEY_STEP = 10  # slider positions per +/- key press (a tenth of a decade)
 RANGE_FOLLOW_MS = 150
 FORMULA_REFUSED = "Formula not used"  # how the status bar says a typed formula was not taken
+FIRST_SIZE = QSize(1600, 1000)  # the window's size at the first launch…
+FIRST_SIZE_SCREEN_SHARE = 0.9  # …at most this share of the screen's room: Play and the status bar stay on it
 
 
 class MainWindow(QMainWindow):
@@ -514,7 +516,7 @@ class MainWindow(QMainWindow):
         """The window's remembered size and splitters; what the settings file holds that Qt cannot read is ignored."""
         geometry = saved_bytes("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1600, 1000)
+            self.resize(FIRST_SIZE.boundedTo(self.screen().availableGeometry().size() * FIRST_SIZE_SCREEN_SHARE))
         self._pending_dock_state = saved_bytes("window/state")
         for splitter in (self.main_splitter, self.view_splitter):
             state = saved_bytes(f"window/{splitter.objectName()}")
