@@ -78,6 +78,7 @@ def enlarge_dialog(dialog: QDialog, scale: float, natural: QSize | None = None) 
     """Draw a dialog's text scale times larger, at a size grown to match: less if it would not fit its screen.
 
     natural: the dialog's size at the normal text size (None: what its layout asks for at each text size).
+    Whatever it asks for, the dialog is no larger than its screen's room (the keys list scrolls in it then).
     """
     room = dialog.screen().availableGeometry().size() * DIALOG_SCREEN_SHARE
 
@@ -96,7 +97,7 @@ def enlarge_dialog(dialog: QDialog, scale: float, natural: QSize | None = None) 
         while fitting > 1.0 and (wanted.width() > room.width() or wanted.height() > room.height()):
             fitting = max(1.0, fitting - DIALOG_SCALE_STEP)
             wanted = wanted_at(fitting)
-    dialog.resize(wanted.boundedTo(room) if natural is not None else wanted)
+    dialog.resize(wanted.boundedTo(room))
 
 
 def scale_view(view: SurfaceView | ContourView, scale: float) -> None:
