@@ -302,3 +302,25 @@ def test_the_scene_dialog_asks_for_a_caption_and_notes_that_fit(qtbot) -> None:
     assert ok.isEnabled() and dialog.text() == SceneText("Lecture", "The gradient", "")
     dialog.notes_edit.setPlainText("n" * (MAX_NOTES_CHARS + 1))
     assert not ok.isEnabled() and "at most 10,000" in dialog.problem.text()
+
+
+def test_the_caption_is_smaller_while_editing_and_as_large_as_ever_while_presenting(make_main_window, qtbot) -> None:
+    """The optimizer race at 1093 × 560: the caption at 1.75 times the text size took two large lines while editing,
+    and the views kept 85 pixels."""
+    from gradviz.app.lesson_player import PRESENTING_CAPTION_FACTOR
+
+    window = make_main_window("bowl", size=(1093, 560))
+    window.document.open_lesson(shipped_lessons()[7])
+    window.controller.wait()
+    window.session.wait_for_runs()
+    bar, base = window.lesson_player.caption_bar, window.font().pointSizeF()
+    caption = bar.caption
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.width() == window.centralWidget().width(), timeout=3000)
+    assert caption.font().pointSizeF() <= 1.3 * base
+    assert bar.height() <= 2 * caption.fontMetrics().lineSpacing() + 20, "two lines at most"
+    qtbot.waitUntil(lambda: window.view_splitter.height() >= 185, timeout=3000)  # was 85, 173 with the caption at 1.75
+    window.presentation.enter()
+    scale = window.session.presentation_scale
+    assert caption.font().pointSizeF() == pytest.approx(base * PRESENTING_CAPTION_FACTOR * scale)
+    window.presentation.leave()
+    assert caption.font().pointSizeF() <= 1.3 * base

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
 
+from gradviz.app.formula_panel import laid_out_equations
 from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour
 from gradviz.app.view_common import segment_boxes
@@ -128,26 +129,34 @@ def test_every_optimizer_leaves_the_docks_their_width(make_main_window, qtbot) -
     assert window.session.run_specs[0].optimizer == OPTIMIZER_NAMES[-1]
 
 
+def shown_groups(row: QWidget) -> list[QWidget]:
+    """The groups of controls a wrapping row shows."""
+    return [group for group in row.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if group.isVisible()]
+
+
+def line_count(row: QWidget) -> int:
+    """The lines a wrapping row's groups take."""
+    centres = sorted(group.geometry().center().y() for group in shown_groups(row))
+    return 1 + sum(later - earlier > 8 for earlier, later in itertools.pairwise(centres))
+
+
 def test_the_stepper_rows_wrap_in_a_narrow_window(make_main_window, qtbot) -> None:
-    """At 1024 pixels the stepper's rows take two lines each, leaving the docks room; wide, they take one."""
+    """At 1024 pixels the transport buttons show icons alone, keeping η beside them, and the settings take two lines,
+    leaving the docks room; wide, the buttons have their words and each row takes one line."""
     window = make_main_window("bowl", size=(1024, 768))
     stepper = window.stepper
     qtbot.wait(50)
-
-    def groups(row: QWidget) -> list[QWidget]:
-        return [group for group in row.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
-                if group.isVisible()]
-
-    def lines(row: QWidget) -> int:
-        centres = sorted(group.geometry().center().y() for group in groups(row))
-        return 1 + sum(later - earlier > 8 for earlier, later in itertools.pairwise(centres))
-
     rows = (stepper.transport_row, stepper.settings_row)
-    assert [len(groups(row)) for row in rows] == [2, 3] and [lines(row) for row in rows] == [2, 2]
+    buttons = (stepper.reset_button, stepper.back_button, stepper.play_button, stepper.step_button)
+    assert [len(shown_groups(row)) for row in rows] == [2, 3] and [line_count(row) for row in rows] == [1, 2]
+    assert all(not button.text() and button.toolTip() for button in buttons), "icons alone, the tooltips say it"
     for row in rows:
-        assert all(row.rect().contains(group.geometry()) for group in groups(row)), "every control shows whole"
+        assert all(row.rect().contains(group.geometry()) for group in shown_groups(row)), "every control shows whole"
     assert window.teaching_docks.docks["probe_dock"].width() >= 300
-    assert stepper.lr_slider.width() > 0.5 * stepper.transport_row.width(), "the slider fills its line"
+    learning_rate = stepper.lr_slider.parentWidget()
+    assert learning_rate.geometry().right() == stepper.transport_row.width() - 1, "η fills the rest of its line"
+    assert stepper.lr_slider.width() > stepper.lr_slider.minimumWidth()
     probe_area = window.teaching_docks.docks["probe_dock"].findChild(QScrollArea)
     assert not probe_area.horizontalScrollBar().isVisible(), "the probe's buttons wrap in the narrow dock"
     window.teaching_docks.show_panel("runs_dock")
@@ -155,9 +164,29 @@ def test_the_stepper_rows_wrap_in_a_narrow_window(make_main_window, qtbot) -> No
     runs_area = window.teaching_docks.docks["runs_dock"].findChild(QScrollArea)
     assert not runs_area.horizontalScrollBar().isVisible(), "the runs panel fits the narrow dock"
     window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: [lines(row) for row in rows] == [1, 1], timeout=3000)
+    qtbot.waitUntil(lambda: [line_count(row) for row in rows] == [1, 1], timeout=3000)
     for row in rows:
-        assert all(row.rect().contains(group.geometry()) for group in groups(row))
+        assert all(row.rect().contains(group.geometry()) for group in shown_groups(row))
+    assert [button.text() for button in buttons] == ["Reset", "Back", "Play", "Step"]
+    stepper.set_playing(True)
+    assert stepper.play_button.text() == "Pause"
+    stepper.set_playing(False)
+
+
+def test_the_stepper_takes_two_lines_on_a_small_laptop_screen(make_main_window, qtbot) -> None:
+    """1366 × 768 at 125 % (a 1093 × 560 window): the stepper wrapped to four lines, 133 of the 475 pixels between
+    the bars; the update signs' long texts pushed the optimizer onto a line of its own."""
+    window = make_main_window("cubic-mixed", size=(1093, 560))
+    stepper = window.stepper
+    qtbot.wait(50)
+    rows = (stepper.transport_row, stepper.settings_row)
+    assert [line_count(row) for row in rows] == [1, 1]
+    for row in rows:
+        assert all(row.rect().contains(group.geometry()) for group in shown_groups(row)), "every control shows whole"
+    assert stepper.sizeHint().height() < 100  # was 133
+    assert stepper.correct_button.text() == "correct −η∇f" and "w ← w − η∇f" in stepper.correct_button.toolTip()
+    assert stepper.wrong_button.text() == "wrong +η∇f" and "w ← w + η∇f" in stepper.wrong_button.toolTip()
+    assert not stepper.play_button.text() and not stepper.play_button.icon().isNull()
 
 
 def test_the_status_bar_takes_back_a_refusal_that_no_longer_holds(make_main_window, qtbot) -> None:
@@ -578,6 +607,19 @@ def test_the_readout_shows_a_stop_reason_whole_in_a_narrow_window(make_main_wind
     assert "diverged" not in readout.plain_text()
 
 
+def test_a_readout_line_too_long_for_the_panel_keeps_the_gradient_and_later_parts_that_fit(make_main_window) -> None:
+    """Three variables at 1093 × 560: the line stopped at 'f = 3.11947 …', the gradient and the update left out
+    with half the line free, as the first part that did not fit ended it."""
+    window = make_main_window("three-variables", size=(1093, 560))
+    session, readout = window.session, window.stepper.readout
+    session.set_step(5)
+    text, whole = readout.plain_text(), readout.toolTip()
+    assert text.startswith("step 5 / 60") and "(∂f/∂x, ∂f/∂y) = (" in text and "(z = 1 held)" in text
+    assert text.endswith("w − η∇f, η = 0.1") and "…" in text, "the point left out, in the middle"
+    assert whole.startswith("step 5 / 60   (x, y) = (") and whole.endswith("w − η∇f, η = 0.1")
+    assert readout.fontMetrics().horizontalAdvance(text) < readout.width()
+
+
 def test_with_several_runs_the_readout_says_in_a_word_why_each_stopped(make_main_window) -> None:
     """Five runs over Himmelblau: each line's 'converged at step 17 (|∇f| = 3.74e−07 < 1e−06)' ran past the panel."""
     from gradviz.app.runs_panel import start_point_specs
@@ -768,6 +810,18 @@ def test_layout_is_remembered(make_main_window, qtbot) -> None:
     again = make_main_window(None)
     again_sizes = again.view_splitter.sizes()
     assert again_sizes[0] / sum(again_sizes) == pytest.approx(sizes[0] / sum(sizes), abs=0.01)
+
+
+def test_the_first_launch_opens_the_window_within_the_screen(launched) -> None:
+    """With no remembered size the window opened 1600 × 1000 on any screen: on a 1366 × 768 laptop the stepper
+    and the status bar were below its edge."""
+    from gradviz.app.main_window import FIRST_SIZE_SCREEN_SHARE
+
+    window = launched(find_preset("bowl"))
+    room = window.screen().availableGeometry().size()
+    assert window.width() == min(1600, round(room.width() * FIRST_SIZE_SCREEN_SHARE))
+    assert window.height() == min(1000, round(room.height() * FIRST_SIZE_SCREEN_SHARE))
+    assert window.height() < room.height()
 
 
 @pytest.mark.parametrize("damage", [{"window/state": "abc"}, {"window/state": ""}, {"window/geometry": "12"},
@@ -1208,6 +1262,26 @@ def test_a_long_status_message_ends_at_a_whole_word_and_its_tooltip_has_it_all(m
     assert bar.currentMessage() == "Short." and bar.toolTip() == ""
 
 
+def test_a_status_message_shown_before_the_window_is_fitted_beside_the_widgets_right_of_it(qtbot) -> None:
+    """The first launch's preset description was fitted to the whole bar, the widgets right of it (the size grip,
+    the hover readout) not yet placed, and was cut mid-word at them ("no lower bound: star")."""
+    from gradviz.app.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda shown: shown.document.forget_changes())
+    window.open_preset(find_preset("cubic-mixed"))
+    window.controller.wait()
+    window.hover_label.setText("x = 1.234, y = −0.5678   f = 12.345   ∇f = (1.2345, −6.789)")
+    window.resize(1366, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: window.hover_label.x() > bar.width() // 2, timeout=3000)
+    shown = bar.currentMessage()
+    assert shown.endswith(" …") and find_preset("cubic-mixed").description.startswith(shown.removesuffix(" …"))
+    assert bar.fontMetrics().horizontalAdvance(shown) <= window.hover_label.x() - 2 - 6
+
+
 def test_a_range_whose_start_is_not_below_its_end_is_refused_and_marked_until_put_right(make_main_window) -> None:
     window = make_main_window("bowl")
     panel, session = window.formula_panel, window.session
@@ -1376,13 +1450,26 @@ def test_many_partials_go_into_columns_and_leave_the_views_their_room(make_main_
     """Seven variables stacked eight equations high: the views kept 195 of 768 pixels."""
     window = make_main_window("bowl", size=(1366, 768))
     area = window.formula_panel.equations_area
-    type_formula(window, qtbot, "x^2 + y^2 + z^2")  # three partials: stacked
-    stacked = area.sizeHint().height()
-    type_formula(window, qtbot, "a*x + b*y + c*z + x^2 + d*y^2")
+    type_formula(window, qtbot, "x^2 + y^2 + z^2")  # f, then its three partials in a row under it
+    in_two_lines = area.sizeHint().height()
+    type_formula(window, qtbot, "a*x + b*y + c*z + x^2 + d*y^2")  # too wide for a row
     text = window.formula_panel.derivatives_label.text()
     assert text.count("<tr><td style") == 3, "seven partials in three rows"
-    assert area.sizeHint().height() <= stacked * 1.1
+    assert area.sizeHint().height() <= in_two_lines * 2.5, "f and three rows of partials, not eight equations"
     assert text.count("∂") == 2 * 7, "every partial, once"
+
+
+@pytest.mark.parametrize("preset", ["cubic-mixed", "three-variables"])
+def test_f_and_a_row_of_its_partials_leave_the_range_controls_to_set_the_panel_height(make_main_window, preset) -> None:
+    """The equations stacked f and each partial: three variables took 203 of 475 pixels on a 1093 × 560 window,
+    with a wide gap between the equations and the range controls."""
+    window = make_main_window(preset, size=(1093, 560))
+    panel = window.formula_panel
+    assert panel.equations_area.sizeHint().height() <= panel.domain_widget.sizeHint().height()
+    assert panel.derivatives_label.text() == laid_out_equations(window.session.analysis.equations,
+                                                                partials_in_a_row=True)
+    assert panel.equations_area.y() == panel.domain_widget.y(), "the equations at the top beside the range controls"
+    assert panel.height() <= panel.editor_row.height() + panel.domain_widget.height() + 20
 
 
 def test_values_near_the_largest_float_are_drawn_without_overflowing(make_main_window) -> None:
@@ -1394,3 +1481,31 @@ def test_values_near_the_largest_float_are_drawn_without_overflowing(make_main_w
     assert np.nanmax(window.session.field.values) > 1e300
     for view in (window.surface_view, window.contour_view):
         assert view.grab().width() > 0
+
+
+def test_the_views_get_most_of_a_small_laptop_window_and_a_drag_hides_no_panel(make_main_window, qtbot) -> None:
+    """1366 × 768 at 125 % (a 1093 × 560 window): the views had 177 of the 475 pixels between the bars, 131 with three
+    variables; dragging a handle to give them more did nothing, or hid the formula panel or the stepper whole."""
+    window = make_main_window("cubic-mixed", size=(1093, 560))
+    splitter, panel, stepper = window.main_splitter, window.formula_panel, window.stepper
+    qtbot.wait(50)
+    assert window.view_splitter.height() >= 255
+    for pane in (panel, stepper):
+        assert pane.height() == pane.sizeHint().height(), "the panels take the height they ask for, no more"
+    window.open_scenario(find_preset("three-variables").scenario, wait=True)
+    qtbot.waitUntil(lambda: window.view_splitter.height() >= 230, timeout=3000)
+    assert panel.height() == panel.sizeHint().height()
+
+    type_formula(window, qtbot, "sin(3x) cos(2y) exp(-x^2 - y^2) + x^3 y^2")  # partials too wide for a row
+    area = panel.equations_area
+    qtbot.waitUntil(lambda: panel.height() >= panel.sizeHint().height() > panel.minimumSizeHint().height(),
+                    timeout=3000)
+    assert not area.verticalScrollBar().isVisible(), "shown whole while there is room"
+    splitter.moveSplitter(0, 1)  # the handle under the formula panel dragged to the top
+    qtbot.waitUntil(lambda: area.verticalScrollBar().isVisible(), timeout=3000)
+    assert panel.height() == panel.minimumSizeHint().height() > 0 and panel.formula_edit.isVisible()
+    assert area.height() < area.sizeHint().height(), "the equations scroll"
+    splitter.moveSplitter(splitter.height(), 2)  # the handle over the stepper dragged to the bottom
+    qtbot.wait(20)
+    assert stepper.height() >= stepper.sizeHint().height() and stepper.play_button.isVisible()
+    assert splitter.sizes()[2] > 0

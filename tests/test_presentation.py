@@ -209,6 +209,31 @@ def test_the_shortcuts_take_fewer_columns_on_a_narrow_screen(make_main_window, m
     assert dialog.label.text().count("<td valign='top'>") == 3
 
 
+def test_the_shortcuts_scroll_on_a_short_screen_with_close_in_view(make_main_window, monkeypatch, qtbot) -> None:
+    """1366 × 768 at 125 % is 1093 × 614: the two columns were 745 pixels high, the Close button below the screen."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    import gradviz.app.presentation as presentation
+    import gradviz.app.shortcuts_help as shortcuts_help
+
+    window = make_main_window("bowl")
+    room = window.screen().availableGeometry().size()
+    share = 540 / room.height()  # as if the screen's room were 540 pixels high (and as much less wide)
+    for module in (presentation, shortcuts_help):
+        monkeypatch.setattr(module, "DIALOG_SCREEN_SHARE", share)
+    next(action for action in window.actions() if action.text() == "Keyboard shortcuts").trigger()
+    dialog = window.shortcuts_dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.height() <= 540 and dialog.width() <= room.width() * share
+    assert dialog.label.text().count("<td valign='top'>") == 2
+    close = dialog.findChild(QDialogButtonBox)
+    assert close.isVisible() and dialog.rect().contains(close.geometry()), "Close in view"
+    bar = dialog.keys_area.verticalScrollBar()
+    qtbot.waitUntil(bar.isVisible, timeout=3000)
+    assert bar.maximum() > 0, "the keys scroll"
+    assert not dialog.keys_area.horizontalScrollBar().isVisible()
+
+
 def test_the_help_dialogs_are_enlarged_while_presenting_and_still_fit_the_screen(make_main_window) -> None:
     window = make_main_window("bowl")
     trigger = {action.text().replace("&", ""): action for action in window.actions()}

@@ -45,15 +45,17 @@ RESOLUTIONS = (50, 100, 150, 200, 300, 400)
 FIXED_SLIDER_STEPS = 400
 PARTIALS_STACKED = 3  # partial derivatives shown one under another; more go into columns beside them
 EQUATION_COLUMN_GAP = 28  # pixels between columns of partials
-ROW_WIDTHS_KEPT = 64  # equations' widths in a row remembered (per text and font), so resizing measures nothing
+ROW_WIDTHS_KEPT = 64  # equations' widths unwrapped remembered (per text and font), so resizing measures nothing
 ERROR_BACKGROUND = "#ffd7d7"  # behind what is wrong: the part of a formula, range boxes that are not a range
+LEAST_EQUATION_LINES = 2.6  # the equations area's least height, in text lines: one partial's fraction, then it scrolls
 
 
 class EquationsArea(QScrollArea):
     """The equations, scrolled sideways when they are wider than the panel, never widening the window.
 
     A long formula's equations otherwise widened the formula panel; the window took the room from the docks
-    and kept it. The area asks for the equations' height, and a scroll bar's more when it shows one.
+    and kept it. The area asks for the equations' height, and a scroll bar's more when it shows one; made
+    shorter (a splitter's handle dragged, a short window), it keeps about one equation and scrolls down.
     """
 
     LEAST_WIDTH = 160
@@ -66,7 +68,7 @@ class EquationsArea(QScrollArea):
         self.setWidget(label)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.viewport().setAutoFillBackground(False)
@@ -93,8 +95,9 @@ class EquationsArea(QScrollArea):
         return QSize(label.width(), label.height() + bar)
 
     def minimumSizeHint(self) -> QSize:
-        """Narrow, as tall as the size hint."""
-        return QSize(self.LEAST_WIDTH, self.sizeHint().height())
+        """Narrow, and about one equation high (no higher than the size hint)."""
+        one_equation = math.ceil(self.widget().fontMetrics().lineSpacing() * LEAST_EQUATION_LINES)
+        return QSize(self.LEAST_WIDTH, min(one_equation, self.sizeHint().height()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Ask for the scroll bar's room when a new width makes it appear or go."""
@@ -237,10 +240,11 @@ class FormulaPanel(QWidget):
         equations_column = QVBoxLayout()
         self.equations_area = EquationsArea(self.derivatives_label)
         self._equations: Sequence[str] = ()
-        self._row_widths: dict[tuple[str, str], float] = {}  # the equations' width in a row, by text and font
+        self._row_widths: dict[tuple[str, str], float] = {}  # the equations' width unwrapped, by text and font
         self.equations_area.room_changed.connect(self._lay_out_equations)
         equations_column.addWidget(self.equations_area)
         equations_column.addWidget(self.notes_label)
+        equations_column.addStretch(1)  # the equations at the top when the range controls are taller
         middle.addLayout(equations_column, 1)
         self.domain_widget = QWidget()
         domain_column = QVBoxLayout(self.domain_widget)
@@ -296,29 +300,34 @@ class FormulaPanel(QWidget):
         self._rebuild_fixed(formula.variables)
 
     def _lay_out_equations(self) -> None:
-        """f and its partials in a row where the range controls are hidden (presenting) and they fit, else stacked.
+        """The shortest layout of f and its partials that fits the area's width, else f and the partials stacked.
 
-        Beside the range controls a row would save no height, and a new formula laying out another way would lay
-        out the window again.
+        All in a row where the range controls are hidden (presenting); beside them, f on a line and its partials
+        in a row under it, which leaves the range controls to set the panel's height (three variables stacked four
+        equations high and took the views' room): a new formula then lays out nothing else.
         """
         if not self._equations:
             return
-        if self.domain_widget.isVisibleTo(self):
-            self.derivatives_label.setText(laid_out_equations(self._equations))
-            return
-        row = laid_out_equations(self._equations, in_a_row=True)
+        shorter = [laid_out_equations(self._equations, partials_in_a_row=True)]
+        if not self.domain_widget.isVisibleTo(self):
+            shorter.insert(0, laid_out_equations(self._equations, in_a_row=True))
+        room = self.equations_area.viewport().width()
+        fitting = (text for text in shorter if self._unwrapped_width(text) <= room)
+        self.derivatives_label.setText(next(fitting, laid_out_equations(self._equations)))
+
+    def _unwrapped_width(self, text: str) -> float:
+        """The equations' width laid out as this text, unwrapped, in the label's font (measured once per text)."""
         font = self.derivatives_label.font()
-        key = (row, font.key())
+        key = (text, font.key())
         if key not in self._row_widths:
             if len(self._row_widths) > ROW_WIDTHS_KEPT:
                 self._row_widths.clear()
             document = QTextDocument()
             document.setDocumentMargin(0.0)
             document.setDefaultFont(font)
-            document.setHtml(row)
+            document.setHtml(text)
             self._row_widths[key] = document.idealWidth()
-        fits = self._row_widths[key] <= self.equations_area.viewport().width()
-        self.derivatives_label.setText(row if fits else laid_out_equations(self._equations))
+        return self._row_widths[key]
 
     def _field_changed(self, field: GridField) -> None:
         """Say so under the equations when there is nothing to draw; follow a held value moved by its slider."""
@@ -481,17 +490,25 @@ class FormulaPanel(QWidget):
             self.preset_chosen.emit(preset)
 
 
-def laid_out_equations(equations: Sequence[str], in_a_row: bool = False) -> str:
-    """f's equation, then its partials stacked, in columns side by side when there are more than a few; or all in a row.
+def equations_in_a_row(equations: Sequence[str]) -> str:
+    """These equations side by side, as rich text."""
+    cells = "".join(f"<td valign='middle' style='padding-right:{EQUATION_COLUMN_GAP}px'>{equation}</td>"
+                    for equation in equations)
+    return f"<table cellspacing='0' cellpadding='0'><tr>{cells}</tr></table>"
+
+
+def laid_out_equations(equations: Sequence[str], in_a_row: bool = False, partials_in_a_row: bool = False) -> str:
+    """f's equation, then its partials stacked, in columns side by side when there are more than a few; or all in
+    a row; or (partials_in_a_row) f on a line, its partials in a row under it.
 
     Seven variables stacked eight equations high and left the views a third of the window; presenting at 720
     pixels, f = x + 2y's three short equations stacked took a quarter of the screen.
     """
     if in_a_row:
-        cells = "".join(f"<td valign='middle' style='padding-right:{EQUATION_COLUMN_GAP}px'>{equation}</td>"
-                        for equation in equations)
-        return f"<table cellspacing='0' cellpadding='0'><tr>{cells}</tr></table>"
+        return equations_in_a_row(equations)
     first, partials = equations[0], list(equations[1:])
+    if partials_in_a_row:
+        return first + equations_in_a_row(partials)
     if len(partials) <= PARTIALS_STACKED:
         return "".join(equations)
     columns = math.ceil(len(partials) / PARTIALS_STACKED)

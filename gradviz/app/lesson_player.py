@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from gradviz.app.main_window import MainWindow
 
 LAST_SCENE_MESSAGE = "This is the last scene of the lesson."
-CAPTION_FONT_FACTOR = 1.75
+PRESENTING_CAPTION_FACTOR = 1.75  # the caption's text size while presenting (times the presentation scale)…
+EDITING_CAPTION_FACTOR = 1.2  # …and while editing: at 1.75 it took two or three lines of the views' height
 COUNTER_FONT_FACTOR = 1.2
 
 
@@ -67,7 +68,8 @@ class CaptionBar(QFrame):
         self.counter.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.counter.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.caption = QLabel()
-        self.caption.setFont(_enlarged(self.font(), CAPTION_FONT_FACTOR))
+        self._caption_base_font = QFont(self.font())
+        self.caption.setFont(_enlarged(self.font(), EDITING_CAPTION_FACTOR))
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -106,8 +108,13 @@ class CaptionBar(QFrame):
         self.show()
 
     def scaled_widgets(self) -> tuple[QWidget, ...]:
-        """The labels that grow with the presentation scale."""
-        return (self.counter, self.caption)
+        """The labels that grow with the presentation scale alone (the caption: see show_caption_scale)."""
+        return (self.counter,)
+
+    def show_caption_scale(self, scale: float, presenting: bool) -> None:
+        """The caption's text at its size for presenting or editing, times the presentation scale."""
+        factor = PRESENTING_CAPTION_FACTOR if presenting else EDITING_CAPTION_FACTOR
+        self.caption.setFont(_enlarged(self._caption_base_font, factor * scale))
 
 
 class CentralArea(QWidget):

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -33,6 +33,7 @@ from gradviz.app.export_dialog import VideoExportRun, copy_picture_from, export_
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.formula_panel import FormulaPanel
 from gradviz.app.lesson_player import LessonPlayer
+from gradviz.app.panel_heights import PanelHeights
 from gradviz.app.point_dialog import ask_point
 from gradviz.app.presentation import PresentationMode, enlarge_dialog
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter
@@ -60,6 +61,8 @@ LR_KEY_STEP = 10  # slider positions per +/- key press (a tenth of a decade)
 RANGE_FOLLOW_MS = 150
 TAB_STOPS_PASSED = 60  # at most this many controls behind docks' tabs passed by one Tab
 FORMULA_REFUSED = "Formula not used"  # how the status bar says a typed formula was not taken
+FIRST_SIZE = QSize(1600, 1000)  # the window's size at the first launch…
+FIRST_SIZE_SCREEN_SHARE = 0.9  # …at most this share of the screen's room: Play and the status bar stay on it
 
 
 class MainWindow(QMainWindow):
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.stepper)
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setCollapsible(1, False)
+        self.panel_heights = PanelHeights(self.main_splitter)
         self.setCentralWidget(self.main_splitter)
 
         self.hover_label = QLabel()
@@ -530,7 +534,7 @@ class MainWindow(QMainWindow):
         """The window's remembered size and splitters; what the settings file holds that Qt cannot read is ignored."""
         geometry = saved_bytes("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1600, 1000)
+            self.resize(FIRST_SIZE.boundedTo(self.screen().availableGeometry().size() * FIRST_SIZE_SCREEN_SHARE))
         self._pending_dock_state = saved_bytes("window/state")
         for splitter in (self.main_splitter, self.view_splitter):
             state = saved_bytes(f"window/{splitter.objectName()}")

@@ -9,7 +9,7 @@ positions exactly as they were. Nothing else in the session changes. B or the pe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,6 +78,7 @@ def enlarge_dialog(dialog: QDialog, scale: float, natural: QSize | None = None) 
     """Draw a dialog's text scale times larger, at a size grown to match: less if it would not fit its screen.
 
     natural: the dialog's size at the normal text size (None: what its layout asks for at each text size).
+    Whatever it asks for, the dialog is no larger than its screen's room (the keys list scrolls in it then).
     """
     room = dialog.screen().availableGeometry().size() * DIALOG_SCREEN_SHARE
 
@@ -96,7 +97,7 @@ def enlarge_dialog(dialog: QDialog, scale: float, natural: QSize | None = None) 
         while fitting > 1.0 and (wanted.width() > room.width() or wanted.height() > room.height()):
             fitting = max(1.0, fitting - DIALOG_SCALE_STEP)
             wanted = wanted_at(fitting)
-    dialog.resize(wanted.boundedTo(room) if natural is not None else wanted)
+    dialog.resize(wanted.boundedTo(room))
 
 
 def scale_view(view: SurfaceView | ContourView, scale: float) -> None:
@@ -107,8 +108,10 @@ def scale_view(view: SurfaceView | ContourView, scale: float) -> None:
 class LookPresenter:
     """Draws the window in the session's theme and presentation scale: colour map, text panels, fonts."""
 
-    def __init__(self, window: MainWindow, scaled_widgets: Sequence[QWidget]) -> None:
+    def __init__(self, window: MainWindow, scaled_widgets: Sequence[QWidget], presenting: Callable[[], bool]) -> None:
+        """Draw these widgets' text larger by the presentation scale; presenting() says if presentation mode is on."""
         self._window = window
+        self._presenting = presenting
         self._base_fonts = [(widget, QFont(widget.font())) for widget in scaled_widgets]
         session = window.session
         session.theme_changed.connect(lambda _theme: self.show_theme())
@@ -141,6 +144,12 @@ class LookPresenter:
             widget.setFont(font)
         for view in (self._window.surface_view, self._window.contour_view):
             scale_view(view, scale)
+        self.show_caption_scale()
+
+    def show_caption_scale(self) -> None:
+        """The lesson's caption at its size for presenting or editing, times the presentation scale."""
+        self._window.lesson_player.caption_bar.show_caption_scale(self._window.session.presentation_scale,
+                                                                  self._presenting())
 
 
 class PresentingMessage(QLabel):
@@ -202,7 +211,7 @@ class PresentationMode(QObject):
         window.session.set_theme(remembered_theme())
         scaled = (window.formula_panel.derivatives_label, window.formula_panel.notes_label, window.stepper.readout,
                   *window.lesson_player.caption_bar.scaled_widgets())
-        self.look = LookPresenter(window, scaled)
+        self.look = LookPresenter(window, scaled, lambda: self.active)
         window.run_progress.visibility_changed.connect(self._show_run_progress)
         self.message = PresentingMessage(window)
         window.statusBar().messageChanged.connect(lambda _text: self._show_message())
@@ -279,6 +288,7 @@ class PresentationMode(QObject):
         self._show_run_progress(window.run_progress.shown)
         session.set_theme(PRESENTATION_THEME)
         session.set_presentation_scale(min(remembered_presentation_scale(), self.largest_scale()))
+        self.look.show_caption_scale()
         window.showFullScreen()
         QTimer.singleShot(0, self._window, self._fit_panels)
 
@@ -295,6 +305,7 @@ class PresentationMode(QObject):
         remember(SCALE_KEY, session.presentation_scale)
         session.set_theme(saved.theme)
         session.set_presentation_scale(saved.scale)
+        self.look.show_caption_scale()
         for widget in self._editing_controls():
             widget.show()
         window.menuBar().setVisible(saved.menu_bar_visible)

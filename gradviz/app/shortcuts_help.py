@@ -6,9 +6,20 @@ import html
 import math
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMainWindow, QMenu, QMenuBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMenuBar,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gradviz.app.presentation import DIALOG_SCREEN_SHARE
 
@@ -88,6 +99,23 @@ def shortcuts_html(groups: list[tuple[str, list[tuple[str, str]]]], column_count
     return f"<table cellspacing='10'><tr>{tables}</tr></table>"
 
 
+class KeysArea(QScrollArea):
+    """The keys, scrolled up and down when the screen is too short for them (the Close button stays in view)."""
+
+    def __init__(self, label: QLabel) -> None:
+        """Hold this label at the size it asks for."""
+        super().__init__()
+        self.setWidget(label)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def sizeHint(self) -> QSize:
+        """The keys' whole size, and room for a scroll bar beside them should the dialog be made shorter."""
+        hint = self.widget().sizeHint()
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
+
+
 class ShortcutsDialog(QDialog):
     """The window's keys beside it, grouped by menu (not modal: a lecturer can try them while reading)."""
 
@@ -100,8 +128,9 @@ class ShortcutsDialog(QDialog):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
+        self.keys_area = KeysArea(self.label)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.label)
+        layout.addWidget(self.keys_area)
         layout.addWidget(buttons)
         self.fit_columns()
 
@@ -110,5 +139,6 @@ class ShortcutsDialog(QDialog):
         room = self.screen().availableGeometry().width() * DIALOG_SCREEN_SHARE
         for count in range(COLUMNS, 0, -1):
             self.label.setText(shortcuts_html(self.groups, count))
+            self.keys_area.updateGeometry()  # the label's new size does not reach the dialog through the area
             if self.sizeHint().width() <= room:
                 return

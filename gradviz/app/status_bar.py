@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QElapsedTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QSizeGrip, QStatusBar, QWidget
 
 MESSAGE_LEFT = 6  # where QStatusBar starts its message, and how far before its first permanent widget it ends…
 MESSAGE_GAP = 2
 MESSAGE_RIGHT_MARGIN = 12  # …or before its right edge, with none
+PLACING_EVENTS = frozenset({QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide})
 
 
 class ElidingStatusBar(QStatusBar):
     """Shows a message too long for it up to its last whole word that fits, then '…'; the tooltip has all of it.
 
-    A preset's description ran past the window's edge and was cut in the middle of a word ("without cor").
+    A preset's description ran past the window's edge and was cut in the middle of a word ("without cor"). It is
+    fitted again whenever the bar or a permanent widget beside the message moves, grows or shows: when the window
+    first showed, those widgets were not yet placed, and the message was cut by the hover readout mid-word.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -46,6 +49,17 @@ class ElidingStatusBar(QStatusBar):
             self._message = ""
             self.setToolTip("")
 
+    def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
+        """Add a widget right of the message, which is fitted again whenever the widget is placed anew."""
+        super().addPermanentWidget(widget, stretch)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A permanent widget moved, grew or showed: the message may have another width."""
+        if event.type() in PLACING_EVENTS and self._message and self.isVisible():
+            self._fit_again()
+        return False
+
     def message_width(self) -> int:
         """The pixels the message has: from the left to the first permanent widget shown (as QStatusBar lays it)."""
         permanent = [child.x() for child in self.findChildren(QWidget) if child.parent() is self
@@ -57,8 +71,13 @@ class ElidingStatusBar(QStatusBar):
         """Fit the message to the new width, for the rest of its time."""
         super().resizeEvent(event)
         if self._message and event.size().width() != event.oldSize().width():
-            remaining = max(self._timeout - self._shown.elapsed(), 1) if self._timeout else 0
-            self._show_fitted(remaining)
+            self._fit_again()
+
+    def _fit_again(self) -> None:
+        """Fit the message to the width it has now, for the rest of its time (if that changes what shows)."""
+        fitted = fitted_message(self._message, self.fontMetrics().horizontalAdvance, self.message_width())
+        if fitted != self.currentMessage():
+            self._show_fitted(max(self._timeout - self._shown.elapsed(), 1) if self._timeout else 0)
 
 
 def fitted_message(message: str, advance: Callable[[str], float], width: int) -> str:

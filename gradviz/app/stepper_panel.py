@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Sequence
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QLocale, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -36,7 +37,7 @@ from gradviz.app.entry_keys import hands_keys_back, takes_keys_when_tabbed_to
 from gradviz.app.number_box import NumberBox
 from gradviz.app.presenters import run_colour
 from gradviz.app.rich_text import RichTextLabel
-from gradviz.app.wrapping_row import WrappingRow
+from gradviz.app.wrapping_row import GROUP_SPACING, WrappingRow
 from gradviz.core.notation import for_function, format_number, point_text, unicode_name
 from gradviz.core.scenario import MAX_STEPS
 from gradviz.core.session import Session
@@ -137,6 +138,10 @@ def lr_refusal(text: str) -> str:
         return f"write the decimal point as a point ({text.replace(',', '.')})"
     return f"η is a number from {format_number(LR_TYPED_RANGE[0])} to {format_number(LR_TYPED_RANGE[1])}"
 READOUT_GAP = " &nbsp; "  # between the parts of a readout line
+LEFT_OUT = "…"  # where a readout line leaves out parts
+# The parts a readout line too long for the panel leaves out first, counted from its end: the update (the stepper's
+# controls show it), the point, f; then the gradient, the app's subject; why the run stopped last; the step never.
+READOUT_LEFT_OUT_FIRST = (-1, -4, -3)
 BOLD_ALLOWANCE = 1.06  # a part's width measured in the plain font, times this: some words are bold
 MARKUP = re.compile(r"<[^>]+>")
 
@@ -146,23 +151,46 @@ def plain_text(markup: str) -> str:
     return html.unescape(MARKUP.sub("", markup.replace("<br>", "\n"))).replace("\xa0", " ")
 
 
-def fitted(parts: list[str], metrics: QFontMetricsF, width: float) -> str:
-    """A readout line of these parts (rich text): all if they fit in width, else those that fit with ' …' after them.
+def fitted(parts: list[str], metrics: QFontMetricsF, width: float, left_out_first: Sequence[int] = ()) -> str:
+    """A readout line of these parts (rich text): all if they fit in width, else with parts left out, '…' for them.
 
-    The first part (the step) always shows. A line is cut only between parts, never in the middle of a number,
-    which would show a wrong one (η = 0.00 for 0.001).
+    The parts at the indices left_out_first go first, in that order, then the others from the last on, until the
+    rest fits; later parts that fit stay, so the line need not stop at the first that does not (the gradient, with
+    three variables). The first part (the step) always shows. A line is cut only between parts, never in the middle
+    of a number, which would show a wrong one (η = 0.00 for 0.001).
     """
     gap = metrics.horizontalAdvance(plain_text(READOUT_GAP))
     widths = [metrics.horizontalAdvance(plain_text(part)) * BOLD_ALLOWANCE for part in parts]
     if width <= 0 or sum(widths) + gap * (len(parts) - 1) <= width:
         return READOUT_GAP.join(parts)
-    room = width - metrics.horizontalAdvance(" …")
-    used = widths[0]
-    count = 1
-    while count < len(parts) and used + gap + widths[count] <= room:
-        used += gap + widths[count]
-        count += 1
-    return READOUT_GAP.join(parts[:count]) + " …"
+    first = [index % len(parts) for index in left_out_first]
+    order = [index for index in (*first, *range(len(parts) - 1, 0, -1)) if index]
+    mark = metrics.horizontalAdvance(" " + LEFT_OUT)
+    kept = [True] * len(parts)
+
+    def fits() -> bool:
+        pieces = [widths[i] if shown else mark for i, shown in enumerate(kept) if shown or kept[i - 1]]
+        return sum(pieces) + gap * (len(pieces) - 1) <= width
+
+    left_out = []
+    for index in dict.fromkeys(order):
+        kept[index] = False
+        left_out.append(index)
+        if fits():
+            break
+    for index in reversed(left_out[:-1]):  # one left out early may fit beside those left out after it
+        kept[index] = True
+        kept[index] = fits()
+    return _joined_leaving_out(parts, kept)
+
+
+def _joined_leaving_out(parts: list[str], kept: list[bool]) -> str:
+    """The kept parts joined by gaps, a '…' for each run of parts left out (' …' after the last part kept)."""
+    pieces = [part if shown else LEFT_OUT for part, shown, before in zip(parts, kept, [True, *kept[:-1]], strict=True)
+              if shown or before]
+    if not kept[-1]:
+        return READOUT_GAP.join(pieces[:-1]) + " " + LEFT_OUT
+    return READOUT_GAP.join(pieces)
 
 
 class StepperPanel(QWidget):
@@ -182,6 +210,11 @@ class StepperPanel(QWidget):
         self.play_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play")
         self.play_button.setCheckable(True)
         self.step_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward), "Step")
+        # the buttons' words, shown where they leave η on the same line (see _fit_button_words), else icons alone
+        self._button_words = {self.reset_button: "Reset", self.back_button: "Back", self.play_button: "Play",
+                              self.step_button: "Step"}
+        self._buttons_with_words = True
+        self._worded_buttons_width = 0  # the buttons' group width with their words, measured while they show
         for button, tip in ((self.reset_button, "Back to the start (R)"), (self.back_button, "One step back (←)"),
                             (self.play_button, "Play / pause (Space)"), (self.step_button, "One step forward (→)")):
             button.setToolTip(tip)
@@ -215,8 +248,12 @@ class StepperPanel(QWidget):
         self.lr_edit.refused.connect(self._lr_refused)
         hands_keys_back(self.lr_edit)
 
-        self.correct_button = QRadioButton("correct  w ← w − η∇f")
-        self.wrong_button = QRadioButton("wrong  w ← w + η∇f")
+        self.correct_button = QRadioButton("correct −η∇f")
+        self.correct_button.setToolTip("The correct update w ← w − η∇f: each step goes against the gradient, "
+                                       "downhill (S switches the sign)")
+        self.wrong_button = QRadioButton("wrong +η∇f")
+        self.wrong_button.setToolTip("The wrong update w ← w + η∇f: each step goes along the gradient, uphill "
+                                     "(S switches the sign)")
         self.wrong_button.setStyleSheet("QRadioButton:checked { color: #b00020; font-weight: bold; }")
         self.sign_group = QButtonGroup(self)
         self.sign_group.addButton(self.correct_button)
@@ -224,6 +261,7 @@ class StepperPanel(QWidget):
         self.correct_button.toggled.connect(self._sign_toggled)
 
         self.optimizer_box = QComboBox()
+        self.optimizer_box.setToolTip("Optimizer: how each step is made from the gradient")
         for name, title in OPTIMIZERS:
             self.optimizer_box.addItem(title, name)
         self.optimizer_box.activated.connect(lambda _: self._edit_run(optimizer=self.optimizer_box.currentData(),
@@ -240,13 +278,15 @@ class StepperPanel(QWidget):
 
         # two short rows rather than one long one, each wrapping in a narrow window: the teaching panels keep room
         self.transport_row = WrappingRow()
-        self.transport_row.add_group(self.reset_button, self.back_button, self.play_button, self.step_button)
-        learning_rate = self.transport_row.add_group(QLabel("η"), self.lr_slider, self.lr_edit, stretch=self.lr_slider)
-        self._learning_rate_row = learning_rate.layout()
+        self._buttons_group = self.transport_row.add_group(self.reset_button, self.back_button, self.play_button,
+                                                           self.step_button)
+        self._learning_rate_group = self.transport_row.add_group(QLabel("η"), self.lr_slider, self.lr_edit,
+                                                                 stretch=self.lr_slider)
+        self._learning_rate_row = self._learning_rate_group.layout()
         self.settings_row = WrappingRow()
         self.settings_row.add_group(self.speed_box, self.budget_box)
         self.settings_row.add_group(QLabel("update:"), self.correct_button, self.wrong_button)
-        self.settings_row.add_group(QLabel("optimizer:"), self.optimizer_box)
+        self.settings_row.add_group(self.optimizer_box)  # its entries name themselves; the tooltip says what it is
         self.parameter_widget = self.settings_row.add_group()  # the optimizer's own settings, when it has some
         self.parameter_row = self.parameter_widget.layout()
         self.parameter_widget.setVisible(False)
@@ -293,7 +333,8 @@ class StepperPanel(QWidget):
             self.timer.stop()
         self._updating = True
         self.play_button.setChecked(playing)
-        self.play_button.setText("Pause" if playing else "Play")
+        self._button_words[self.play_button] = "Pause" if playing else "Play"
+        self._show_button_words()
         self.play_button.setIcon(self.style().standardIcon(
             QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay))
         self._updating = False
@@ -492,7 +533,8 @@ class StepperPanel(QWidget):
         """Show the readout's lines, each cut after the last of its parts that fits the panel's width (see fitted)."""
         width = self.readout.contentsRect().width()
         metrics = QFontMetricsF(self.readout.font())
-        self.readout.setText("<br>".join(fitted(line, metrics, width) for line in self._readout_lines))
+        self.readout.setText("<br>".join(fitted(line, metrics, width, READOUT_LEFT_OUT_FIRST)
+                                         for line in self._readout_lines))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Fit the readout's lines again in its new font: they were cut mid-number (η = 0.0 for 0.01) after Ctrl+=."""
@@ -501,7 +543,27 @@ class StepperPanel(QWidget):
         return False
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Fit the readout's lines to the new width."""
+        """Fit the transport buttons and the readout's lines to the new width."""
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
+            self._fit_button_words()
             self._fit_readout()
+
+    def _fit_button_words(self) -> None:
+        """Words on the transport buttons where η still fits beside them, else icons alone (their tooltips say it all).
+
+        At 1024 pixels, or 1366 at 125 %, the worded buttons pushed η onto a line of its own, taken from the views.
+        """
+        if self._buttons_with_words:
+            self._worded_buttons_width = self._buttons_group.sizeHint().width()
+        margins = self.layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        needed = self._worded_buttons_width + GROUP_SPACING + self._learning_rate_group.sizeHint().width()
+        if (needed <= room) != self._buttons_with_words:
+            self._buttons_with_words = needed <= room
+            self._show_button_words()
+
+    def _show_button_words(self) -> None:
+        """Each transport button's word, or none while they show icons alone."""
+        for button, word in self._button_words.items():
+            button.setText(word if self._buttons_with_words else "")
