@@ -698,7 +698,7 @@ def drawn_map_plot(window) -> QRectF:
 def test_a_small_map_names_the_arrows_and_keeps_the_descent_path_in_sight(make_main_window) -> None:
     """At 1366×768 and 125 % (1093×560) the map's plot is about 200×90 px: the ∇f tag with its values and the
     legend's "level line f = 5.699" covered half of it, the path under them."""
-    window = make_main_window("rosenbrock", size=(1093, 500))
+    window = make_main_window("rosenbrock", size=(1093, 448))
     window.session.set_step(60)
     text = window.contour_view.probe_text
     plot = drawn_map_plot(window)
@@ -721,10 +721,30 @@ def test_a_tag_wider_than_room_on_a_narrow_map_is_never_cut_at_its_edge(make_mai
     assert tags and all(plot.contains(tag) for tag in tags)
 
 
+def test_a_tag_with_no_room_of_its_own_shortens_before_it_covers_the_legend(qapp) -> None:
+    """On a 1366 × 768 laptop at 125 % the three-variables ∇f tag, moved into the map, lay over the legend."""
+    from PySide6.QtGui import QFont
+
+    from gradviz.app.view_common import TagPlacer
+
+    font = QFont()
+    font.setPixelSize(14)
+    plot = QRectF(0, 0, 200, 120)
+    legend = QRectF(0, 60, 200, 60)  # the lower half: the tag in full finds no place clear of it above
+    placer = TagPlacer(None, font, 4.0, plot, (legend,))
+    box = placer.place("∇f = (0.6554, 0.3110)", np.array([150.0, 50.0]), np.array([1.0, 0.0]), (0, 0, 0, 1),
+                       shorter="∇f")
+    assert box is not None and plot.contains(box) and not box.intersects(legend)
+    assert placer.tags[0][0] == "∇f"
+    roomy = TagPlacer(None, font, 4.0, QRectF(0, 0, 600, 400), (legend,))
+    roomy.place("∇f = (0.6554, 0.3110)", np.array([150.0, 50.0]), np.array([1.0, 0.0]), (0, 0, 0, 1), shorter="∇f")
+    assert roomy.tags[0][0] == "∇f = (0.6554, 0.3110)", "in full where it finds room"
+
+
 def test_the_3d_view_keeps_its_titles_and_tags_whole_when_small(make_main_window) -> None:
     """In a 372×131 view the x title and tick labels ran off the foot of the view, and the tags in full lay over
     one another and under the legend."""
-    window = make_main_window("three-variables", size=(1093, 464))
+    window = make_main_window("three-variables", size=(1093, 420))
     window.session.set_step(5)
     view = window.surface_view
     width, height = view.width(), view.height()

@@ -996,7 +996,8 @@ class ProbeTextItem(ViewOverlayItem):
                   if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale and arrow.label]
         texts = placer.fitted_texts([(arrow.label, arrow.short) for _, arrow, _, _ in arrows], TAGS_SHARE, lead=True)
         for text, (index, arrow, tail, tip) in zip(texts, arrows, strict=True):  # the partials' only where they fit
-            placer.place(text, tip, (tip - tail) / float(np.hypot(*(tip - tail))), arrow.colour, optional=index > 0)
+            placer.place(text, tip, (tip - tail) / float(np.hypot(*(tip - tail))), arrow.colour, optional=index > 0,
+                         shorter=arrow.short)
         if overlay.tangent is not None and overlay.tangent_label:
             self._place_tangent_label(placer, transform)
         placer.draw()

@@ -563,7 +563,7 @@ class TagPlacer:
         self.tags: list[tuple[str, QtCore.QRectF, RgbaColour]] = []  # text, box, colour: as placed
 
     def place(self, text: str, anchor: np.ndarray, direction: np.ndarray, colour: RgbaColour,
-              optional: bool = False) -> QtCore.QRectF | None:
+              optional: bool = False, shorter: str = "") -> QtCore.QRectF | None:
         """Place a tag beyond anchor along the unit pixel direction (or turned from it) and return its box.
 
         The tags are drawn by draw, once all are placed: their leader lines first, so no line crosses a tag.
@@ -572,7 +572,8 @@ class TagPlacer:
         that the first inside the bounds, failing that the first clear one moved into the bounds, failing that the
         first moved in (a tag is never cut at the bounds' edge); but a tag with no place inside the bounds and its
         anchor out of them is left out (None). An optional tag is left out rather than cover another or stray out of
-        the bounds (a small map has no room).
+        the bounds (a small map has no room). A tag with a shorter text (∇f for ∇f = (…)) tries it before it covers
+        another or the legend.
         """
         first = first_inside = first_clear = None
         area = self._reach(text, anchor)  # every candidate lies in it: only what is taken there can be in the way
@@ -589,6 +590,8 @@ class TagPlacer:
         else:
             if first_inside is None and not self.bounds.contains(float(anchor[0]), float(anchor[1])):
                 return None  # what it names is out of sight
+            if shorter and shorter != text:
+                return self.place(shorter, anchor, direction, colour, optional)
             if optional:
                 return None
             box = first_inside or moved_inside(first_clear or first, self.bounds)
