@@ -245,3 +245,24 @@ def test_the_shortcuts_window_takes_the_keys_so_esc_closes_it(make_main_window, 
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     QTest.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_every_control_tab_reaches_has_a_name_for_screen_readers(make_main_window, activate) -> None:
+    """The formula box, the range boxes, η, speed, budget and the optimizer were read out without names."""
+    from PySide6.QtWidgets import QAbstractButton, QTabBar
+
+    window = keyboard_window(make_main_window, activate, "three-variables")
+    window.teaching_docks.show_panel("runs_dock")
+    unnamed = []
+    for _ in range(80):
+        QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Tab)
+        widget = QApplication.focusWidget()
+        if widget is window.formula_panel.formula_edit:
+            break
+        named = widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text().strip())
+        if not named and not isinstance(widget, QTabBar):
+            unnamed.append(type(widget).__name__)
+    assert not unnamed
+    assert window.formula_panel.formula_edit.accessibleName() == "Formula"
+    assert window.formula_panel.low_boxes[0].accessibleName() == "x from"
+    assert window.surface_view.accessibleName() == "3D surface"

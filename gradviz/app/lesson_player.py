@@ -93,6 +93,7 @@ class CaptionBar(QFrame):
         button = QToolButton()
         button.setText(text)
         button.setToolTip(tip)
+        button.setAccessibleName(tip.split(" (")[0])  # "Previous scene", not its glyph
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return button
 

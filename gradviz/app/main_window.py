@@ -83,7 +83,9 @@ class MainWindow(QMainWindow):
         self.single_repaint = SingleRepaint(self)
 
         self.surface_view = SurfaceView()
+        self.surface_view.setAccessibleName("3D surface")
         self.contour_view = ContourView()
+        self.contour_view.setAccessibleName("Contour map")
         self.surface_presenter = SurfacePresenter(self.session, self.surface_view)
         self.contour_presenter = ContourPresenter(self.session, self.contour_view)
         self.basins_keeper = BasinsKeeper(self.session, lambda message: self.statusBar().showMessage(message, 8000))

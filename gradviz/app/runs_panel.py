@@ -143,6 +143,7 @@ class RunsPanel(QWidget):
             self.quick_buttons[text] = button
 
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Runs")
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setRootIsDecorated(False)

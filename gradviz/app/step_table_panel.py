@@ -190,6 +190,7 @@ class StepTablePanel(LazyPanel):
         self._shown_run: RunResult | None = None
         self.model = StepTableModel()
         self.view = QTableView()
+        self.view.setAccessibleName("Step table")
         self.view.setTabKeyNavigation(False)  # Tab goes on to the next control; the arrow keys move between cells
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

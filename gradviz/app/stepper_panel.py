@@ -218,6 +218,7 @@ class StepperPanel(QWidget):
         for button, tip in ((self.reset_button, "Back to the start (R)"), (self.back_button, "One step back (←)"),
                             (self.play_button, "Play / pause (Space)"), (self.step_button, "One step forward (→)")):
             button.setToolTip(tip)
+            button.setAccessibleName(self._button_words[button])  # named also where only its icon shows
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.reset_button.clicked.connect(session.reset)
         self.back_button.clicked.connect(lambda: self.step_by(-1))
@@ -228,22 +229,28 @@ class StepperPanel(QWidget):
         self.speed_box.setRange(0.5, 120.0)
         self.speed_box.setValue(8.0)
         self.speed_box.setSuffix(" steps/s")
+        self.speed_box.setAccessibleName("Playback speed")
+        self.speed_box.setToolTip("Steps shown per second while playing (] and [ double and halve it)")
         self.speed_box.valueChanged.connect(self._speed_changed)
         self.budget_box = hands_keys_back(QSpinBox())
         self.budget_box.setRange(0, MAX_STEPS)  # 0: the start alone, as a lesson's first look at a slope has it
         self.budget_box.setPrefix("budget ")
         self.budget_box.setKeyboardTracking(False)
         self.budget_box.setSuffix(" steps")
+        self.budget_box.setAccessibleName("Step budget")
+        self.budget_box.setToolTip("The most steps each run takes (0: the start alone)")
         self.budget_box.valueChanged.connect(self._budget_changed)
 
         self.lr_slider = takes_keys_when_tabbed_to(QSlider(Qt.Orientation.Horizontal))
         self.lr_slider.setRange(0, LR_SLIDER_STEPS)
+        self.lr_slider.setAccessibleName("Learning rate η (slider)")
         self.lr_slider.setToolTip("Learning rate η on a logarithmic scale, 0.0001 to 10")
         self.lr_slider.setMinimumWidth(100)
         self.lr_slider.valueChanged.connect(self._lr_slider_moved)
         self.lr_edit = NumberEdit("0.000125")
         self.lr_edit.setValidator(LearningRateValidator())
         self.lr_edit.setToolTip("Exact learning rate η")
+        self.lr_edit.setAccessibleName("Learning rate η")
         self.lr_edit.editingFinished.connect(self._lr_typed)
         self.lr_edit.refused.connect(self._lr_refused)
         hands_keys_back(self.lr_edit)
@@ -262,6 +269,7 @@ class StepperPanel(QWidget):
 
         self.optimizer_box = QComboBox()
         self.optimizer_box.setToolTip("Optimizer: how each step is made from the gradient")
+        self.optimizer_box.setAccessibleName("Optimizer")
         for name, title in OPTIMIZERS:
             self.optimizer_box.addItem(title, name)
         self.optimizer_box.activated.connect(lambda _: self._edit_run(optimizer=self.optimizer_box.currentData(),
