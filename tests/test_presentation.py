@@ -221,7 +221,7 @@ def test_the_shortcuts_scroll_on_a_short_screen_with_close_in_view(make_main_win
     share = 540 / room.height()  # as if the screen's room were 540 pixels high (and as much less wide)
     for module in (presentation, shortcuts_help):
         monkeypatch.setattr(module, "DIALOG_SCREEN_SHARE", share)
-    next(action for action in window.actions() if action.text() == "Keyboard shortcuts").trigger()
+    next(action for action in window.actions() if action.text() == "&Keyboard shortcuts").trigger()
     dialog = window.shortcuts_dialog
     qtbot.waitExposed(dialog)
     assert dialog.height() <= 540 and dialog.width() <= room.width() * share

@@ -617,7 +617,8 @@ def test_no_probe_dot_is_drawn_over_the_ball_it_follows(make_main_window) -> Non
     image = qimage_to_array(view.grab().toImage())
     transform = view.probe_arrows.deviceTransform(view.viewportTransform())
     centre = to_device(transform, np.array([view.probe_arrows.overlay.point]))[0]
-    up_right = centre + np.array([1.0, -1.0]) * 0.3 * ContourView.BALL_SIZE / 2  # away from the arrows, inside the dot
+    # away from the arrows (and their tails' halos, 2–3 pixels round the point), inside the dot (5 pixels round it)
+    up_right = centre + np.array([1.0, -1.0]) / np.sqrt(2) * 0.45 * ContourView.BALL_SIZE / 2
     pixel = image[round(float(up_right[1])), round(float(up_right[0])), :3].astype(float)
     ball = 255 * np.array(run_colour(0)[:3])
     assert np.abs(pixel - ball).max() < 90 and pixel.min() < 150, pixel  # the ball's (shaded) orange, not the white dot

@@ -290,19 +290,19 @@ def test_a_repaint_the_view_did_not_ask_for_shows_the_last_frame_again(view, qtb
 
 
 def test_a_change_that_resizes_the_3d_view_draws_its_frame_once(make_main_window, qtbot):
-    """A third variable makes the equations taller and the views shorter. The frame started early, at the old size,
-    was drawn again at the new one."""
+    """Himmelblau's long partials, stacked, make the equations taller than the bowl's in a row, and the views shorter.
+    The frame started early, at the old size, was drawn again at the new one."""
     from gradviz.core.presets import find_preset
 
-    window = make_main_window("himmelblau", size=(1280, 720))
+    window = make_main_window("bowl", size=(1280, 720))
     view = window.surface_view
     qtbot.wait(SurfaceView.SETTLE_MS + 200)
     height = view.height()
     sizes = []
     original = view._start_frame
     view._start_frame = lambda purpose, *rest: sizes.append((purpose, *rest[:2])) or original(purpose, *rest)
-    window.open_preset(find_preset("three-variables"))  # analysed in the worker, shown when it arrives
-    qtbot.waitUntil(lambda: window.session.variables == ("x", "y", "z"), timeout=10000)
+    window.open_preset(find_preset("himmelblau"))  # analysed in the worker, shown when it arrives
+    qtbot.waitUntil(lambda: "11" in window.session.analysis.formula.text, timeout=10000)
     qtbot.waitUntil(lambda: view._painted_revision == view._frame_revision, timeout=3000)
     assert view.height() < height
     assert sizes == [("window", view.deviceWidth(), view.deviceHeight())]

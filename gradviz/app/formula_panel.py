@@ -68,7 +68,8 @@ class EquationsArea(QScrollArea):
         self.setWidget(label)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab passes it by: the wheel scrolls it, Ctrl+Shift+C copies it
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # until made shorter: see resizeEvent
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.viewport().setAutoFillBackground(False)
@@ -100,7 +101,14 @@ class EquationsArea(QScrollArea):
         return QSize(self.LEAST_WIDTH, min(one_equation, self.sizeHint().height()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Ask for the scroll bar's room when a new width makes it appear or go."""
+        """Ask for the scroll bar's room when a new width makes it appear or go; scroll down when made shorter.
+
+        The vertical bar is offered only for a height below the equations' own: a new formula's taller equations
+        showed it for a moment, before the area grew to them, and that narrower moment painted the window twice.
+        """
+        squeezed = event.size().height() < self.widget().sizeHint().height()
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if squeezed
+                                        else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self.room_changed.emit()
@@ -175,6 +183,7 @@ class FormulaPanel(QWidget):
         self.preset_box.activated.connect(self._preset_activated)
 
         self.formula_edit = lets_undo_through(QLineEdit())
+        self.formula_edit.setAccessibleName("Formula")
         self.formula_edit.setPlaceholderText("Type a formula (Shift+F1: how), e.g. 3x² + 2xy + y³  or  "
                                              "L(w1, w2) = (5 − w1 − 2w2)^2")
         self.formula_edit.setToolTip("The formula, used when typing pauses. Help → Writing formulas (Shift+F1) lists "
@@ -223,8 +232,13 @@ class FormulaPanel(QWidget):
             domain_grid.addWidget(self.low_boxes[row], row, 2)
             domain_grid.addWidget(to_word, row, 3)
             domain_grid.addWidget(self.high_boxes[row], row, 4)
-        domain_grid.addWidget(QLabel("grid"), 2, 0)
+        grid_word = QLabel("grid")
+        grid_word.setBuddy(self.resolution_box)
+        domain_grid.addWidget(grid_word, 2, 0)
         domain_grid.addWidget(self.resolution_box, 2, 2, 1, 3)
+        self.resolution_box.setAccessibleName("Grid resolution")
+        self.resolution_box.setToolTip("Grid points along each plotted axis: more draw finer, fewer draw faster")
+        self.preset_box.setAccessibleName("Gallery of examples")
         self.fixed_form = QFormLayout()
         self.fixed_form.setContentsMargins(0, 0, 0, 0)
         self._fixed_widgets: dict[str, tuple[QSlider, NumberBox]] = {}
@@ -379,6 +393,9 @@ class FormulaPanel(QWidget):
                 box.addItem(unicode_name(variable), variable)
             box.setCurrentIndex(max(0, box.findData(name)))
             box.setEnabled(len(variables) > len(plot.axes))
+            box.setAccessibleName(f"Plotted variable {row + 1}")
+            self.low_boxes[row].setAccessibleName(f"{name} from")
+            self.high_boxes[row].setAccessibleName(f"{name} to")
             low, high = plot.ranges[name]
             self.low_boxes[row].setValue(low)
             self.high_boxes[row].setValue(high)
@@ -413,8 +430,16 @@ class FormulaPanel(QWidget):
             row.addWidget(spin)
             label = QLabel(f"{name} held at")
             label.setToolTip(f"{name} is not plotted: it is held fixed at this value in every view and run")
+            label.setBuddy(spin)
+            slider.setAccessibleName(f"{name} held at (slider)")
+            spin.setAccessibleName(f"{name} held at")
             self.fixed_form.addRow(label, row)
             self._fixed_widgets[name] = (slider, spin)
+        chained: QWidget = self.resolution_box  # Tab reaches the held values right after the grid
+        for slider, spin in self._fixed_widgets.values():
+            QWidget.setTabOrder(chained, slider)
+            QWidget.setTabOrder(slider, spin)
+            chained = spin
 
     def _show_fixed_values(self) -> None:
         """Show the session's held values in their sliders and boxes (moving a slider changes its box too)."""
