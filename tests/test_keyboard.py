@@ -17,6 +17,18 @@ def tab_to(target: QWidget, backwards: bool = False, presses: int = 80) -> None:
     assert target.hasFocus(), f"{presses} presses of Tab did not reach {target}"
 
 
+def tab_stops(window) -> list[QWidget]:
+    """Every widget Tab gives the focus to, once round from the formula box back to it."""
+    reached = []
+    for _ in range(80):
+        QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Tab)
+        widget = QApplication.focusWidget()
+        if widget is window.formula_panel.formula_edit:
+            return reached
+        reached.append(widget)
+    raise AssertionError("Tab did not come back to the formula box")
+
+
 def keyboard_window(make_main_window, activate, preset: str = "bowl"):
     """A shown, active window with nothing playing."""
     window = make_main_window(preset)
@@ -149,8 +161,9 @@ def test_the_start_point_and_the_probe_can_be_typed(make_main_window, activate, 
 
 def test_tab_passes_by_panels_behind_a_tab_and_controls_that_take_no_keys(make_main_window, activate) -> None:
     """Focus went into docks hidden behind another's tab, and stopped on scroll areas, plots and the map."""
-    from PySide6.QtWidgets import QAbstractScrollArea
+    from PySide6.QtWidgets import QScrollArea
 
+    from gradviz.app.formula_panel import EquationsArea
     from gradviz.app.main_window import behind_a_tab
 
     window = keyboard_window(make_main_window, activate)
@@ -158,16 +171,12 @@ def test_tab_passes_by_panels_behind_a_tab_and_controls_that_take_no_keys(make_m
     docks.show_panel("probe_dock")
     docks.show_panel("loss_dock")
     QApplication.processEvents()
-    reached = []
-    for _ in range(60):
-        QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Tab)
-        widget = QApplication.focusWidget()
-        if widget is window.formula_panel.formula_edit:
-            break
-        reached.append(widget)
+    reached = tab_stops(window)
     assert reached and not any(behind_a_tab(widget) for widget in reached)
     assert window.contour_view not in reached
-    assert not [widget for widget in reached if type(widget) is QAbstractScrollArea or "Plot" in type(widget).__name__]
+    frames_and_plots = [widget for widget in reached
+                        if type(widget) in (QScrollArea, EquationsArea) or "Plot" in type(widget).__name__]
+    assert not frames_and_plots
     assert window.stepper.lr_edit in reached and window.stepper.optimizer_box in reached
 
 
@@ -253,15 +262,9 @@ def test_every_control_tab_reaches_has_a_name_for_screen_readers(make_main_windo
 
     window = keyboard_window(make_main_window, activate, "three-variables")
     window.teaching_docks.show_panel("runs_dock")
-    unnamed = []
-    for _ in range(80):
-        QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Tab)
-        widget = QApplication.focusWidget()
-        if widget is window.formula_panel.formula_edit:
-            break
-        named = widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text().strip())
-        if not named and not isinstance(widget, QTabBar):
-            unnamed.append(type(widget).__name__)
+    unnamed = [type(widget).__name__ for widget in tab_stops(window)
+               if not (widget.accessibleName() or isinstance(widget, QTabBar)
+                       or (isinstance(widget, QAbstractButton) and widget.text().strip()))]
     assert not unnamed
     assert window.formula_panel.formula_edit.accessibleName() == "Formula"
     assert window.formula_panel.low_boxes[0].accessibleName() == "x from"
