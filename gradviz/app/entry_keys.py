@@ -143,13 +143,18 @@ class _ControlKeys(QObject):
         return False
 
 
+_CONTROL_KEYS: list[_ControlKeys] = []
+CONTROLS = (QAbstractSlider, QAbstractButton, QComboBox, QAbstractItemView, QTabBar, QAbstractSpinBox)  # their keys
+
+
 class KeyboardFocus(QObject):
     """Marks the controls Tab reaches as the keyboard's, so they keep their keys (see the module)."""
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self._tabbing = False
-        self._keys = _ControlKeys(self)
+        if not _CONTROL_KEYS:
+            _CONTROL_KEYS.append(_ControlKeys())  # one filter for every control, living as long as they may
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
 
     @contextmanager
@@ -162,10 +167,10 @@ class KeyboardFocus(QObject):
             self._tabbing = False
 
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
-        if new is None:
+        if new is None or not isinstance(new, CONTROLS):
             return
         if new.property(KEYBOARD_FOCUS) is None:
-            new.installEventFilter(self._keys)
+            new.installEventFilter(_CONTROL_KEYS[0])
             new.setProperty(KEYBOARD_FOCUS, False)
         if self._tabbing or new.focusPolicy() == Qt.FocusPolicy.TabFocus:  # only Tab gives such a control the focus
             new.setProperty(KEYBOARD_FOCUS, True)
