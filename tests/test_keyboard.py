@@ -5,16 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
-
-
-def tab_to(target: QWidget, backwards: bool = False, presses: int = 80) -> None:
-    """Press Tab (or Shift+Tab) on whatever has the focus until the target has it, as a person would."""
-    key = Qt.Key.Key_Backtab if backwards else Qt.Key.Key_Tab
-    for _ in range(presses):
-        if target.hasFocus():
-            return
-        QTest.keyClick(QApplication.focusWidget() or target.window(), key)
-    assert target.hasFocus(), f"{presses} presses of Tab did not reach {target}"
+from window_keys import tab_to
 
 
 def tab_stops(window) -> list[QWidget]:
@@ -269,3 +260,31 @@ def test_every_control_tab_reaches_has_a_name_for_screen_readers(make_main_windo
     assert window.formula_panel.formula_edit.accessibleName() == "Formula"
     assert window.formula_panel.low_boxes[0].accessibleName() == "x from"
     assert window.surface_view.accessibleName() == "3D surface"
+
+
+def test_the_clicker_steps_after_presenting_hides_the_control_that_had_the_keys(make_main_window, activate,
+                                                                              qtbot) -> None:
+    """F11 hid the Gallery box, which had the focus; Qt gave it to a dock's tab bar, taken for one Tab reached,
+    and the clicker's → and ← moved its tabs instead of the run."""
+    window = keyboard_window(make_main_window, activate, "rosenbrock")
+    window.formula_panel.preset_box.setFocus(Qt.FocusReason.ActiveWindowFocusReason)  # as at start-up
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: window.presentation.active)
+    for _ in range(3):
+        QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Right)  # where a clicker's key goes
+    assert window.session.step == 3
+    QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Left)
+    assert window.session.step == 2
+    QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F11)
+
+
+def test_a_control_tabbed_to_and_then_clicked_leaves_space_to_the_window(make_main_window, activate, qtbot) -> None:
+    """Tabbed to, then clicked, the Race button kept Space: the lecturer's Space ran the race again."""
+    window = keyboard_window(make_main_window, activate)
+    window.teaching_docks.show_panel("runs_dock")
+    button = window.teaching_docks.runs_panel.quick_buttons["Race optimizers"]
+    tab_to(button)
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(window.session.run_specs) > 1)
+    QTest.keyClick(button, Qt.Key.Key_Space)
+    assert window.stepper.playing

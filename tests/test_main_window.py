@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
+from window_keys import tab_to
 
 from gradviz.app.formula_panel import laid_out_equations
 from gradviz.app.panel_base import no_run_text
@@ -1208,8 +1209,9 @@ def test_a_slider_reached_with_tab_moves_by_its_keys_and_a_dragged_one_leaves_th
     activate(window, qtbot)
     session, slider = window.session, window.stepper.lr_slider
     held_slider = window.formula_panel._fixed_widgets["z"][0]
+    window.formula_panel.formula_edit.setFocus(Qt.FocusReason.OtherFocusReason)
     for moved in (slider, held_slider):
-        moved.setFocus(Qt.FocusReason.TabFocusReason)
+        tab_to(moved)
         value, step = moved.value(), session.step
         qtbot.keyClick(moved, Qt.Key.Key_Right)
         qtbot.keyClick(moved, Qt.Key.Key_PageUp)

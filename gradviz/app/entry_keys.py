@@ -129,7 +129,14 @@ class _ControlKeys(QObject):
     """Claims a control's keys from the window's shortcuts while the keyboard gave it the focus (see the module)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Accept the shortcut override of a key the control acts on; Enter presses a focused button."""
+        """Accept the shortcut override of a key the control acts on; Enter presses a focused button.
+
+        A click on the control gives its keys back to the window (a lecturer who tabbed to a button, then clicked
+        it, pressed Space to play and ran the button again).
+        """
+        if event.type() == QEvent.Type.MouseButtonPress:
+            watched.setProperty(KEYBOARD_FOCUS, False)
+            return False
         if not isinstance(event, QKeyEvent) or not watched.property(KEYBOARD_FOCUS):
             return False
         if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
@@ -172,7 +179,7 @@ class KeyboardFocus(QObject):
         if new.property(KEYBOARD_FOCUS) is None:
             new.installEventFilter(_CONTROL_KEYS[0])
             new.setProperty(KEYBOARD_FOCUS, False)
-        if self._tabbing or new.focusPolicy() == Qt.FocusPolicy.TabFocus:  # only Tab gives such a control the focus
+        if self._tabbing:
             new.setProperty(KEYBOARD_FOCUS, True)
         elif old is not None or QApplication.mouseButtons() != Qt.MouseButton.NoButton:
             new.setProperty(KEYBOARD_FOCUS, False)  # else the window was activated again: the control stays as it was

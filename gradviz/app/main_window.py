@@ -575,16 +575,25 @@ class MainWindow(QMainWindow):
 
     def focusNextPrevChild(self, next: bool) -> bool:
         """Tab and Shift+Tab go on from the field Enter left (if nothing took the focus since); what they reach keeps
-        its keys. Panels behind a dock's tab are passed by (Qt keeps them shown, off the screen)."""
+        its keys. Panels behind a dock's tab are passed by (Qt keeps them shown, off the screen). A move Qt makes
+        itself, off a control being hidden (presenting hides the panels), gives the control reached no keys."""
+        focused = QApplication.focusWidget()
+        if focused is not None and not focused.isVisible():  # Qt moves the focus off a control being hidden (F11)
+            return self._move_focus_past_hidden_docks(next)
         with self.keyboard_focus.tabbing():
             left = field_left()
             if left is not None:
                 left.setFocus(Qt.FocusReason.OtherFocusReason)
-            for _ in range(TAB_STOPS_PASSED):
-                moved = super().focusNextPrevChild(next)
-                if not moved or not behind_a_tab(QApplication.focusWidget()):
-                    return moved
-            return moved
+            return self._move_focus_past_hidden_docks(next)
+
+    def _move_focus_past_hidden_docks(self, forward: bool) -> bool:
+        """Move the focus on (or back), past the controls in docks behind another's tab."""
+        moved = False
+        for _ in range(TAB_STOPS_PASSED):
+            moved = super().focusNextPrevChild(forward)
+            if not moved or not behind_a_tab(QApplication.focusWidget()):
+                return moved
+        return moved
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Offer to save unsaved edits, leave presentation mode, remember the layout, stop playback, close."""

@@ -1,0 +1,17 @@
+"""Driving the window by its keys, as a person without a mouse does."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def tab_to(target: QWidget, backwards: bool = False, presses: int = 80) -> None:
+    """Press Tab (or Shift+Tab) on whatever has the focus until the target has it, as a person would."""
+    key = Qt.Key.Key_Backtab if backwards else Qt.Key.Key_Tab
+    for _ in range(presses):
+        if target.hasFocus():
+            return
+        QTest.keyClick(QApplication.focusWidget() or target.window(), key)
+    assert target.hasFocus(), f"{presses} presses of Tab did not reach {target}"
