@@ -1531,3 +1531,20 @@ def test_the_views_get_most_of_a_small_laptop_window_and_a_drag_hides_no_panel(m
     qtbot.wait(20)
     assert stepper.height() >= stepper.sizeHint().height() and stepper.play_button.isVisible()
     assert splitter.sizes()[2] > 0
+
+
+def test_equations_laid_out_before_the_window_shows_are_given_their_height(qtbot) -> None:
+    """A preset opened at launch, then the window fitted to a laptop's screen: the partials stacked, but the
+    equations kept the height of one row, and ∂f/∂y was cut off."""
+    from gradviz.app.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda shown: shown.document.forget_changes())
+    window.resize(1600, 1000)
+    window.open_scenario(find_preset("himmelblau").scenario, wait=True)
+    window.resize(1229, 691)
+    window.show()
+    qtbot.waitExposed(window)
+    area = window.formula_panel.equations_area
+    qtbot.waitUntil(lambda: area.height() >= area.widget().sizeHint().height())
+    window.stepper.set_playing(False)
