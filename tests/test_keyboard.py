@@ -28,12 +28,23 @@ def keyboard_window(make_main_window, activate, preset: str = "bowl"):
     return window
 
 
+def race_button(window):
+    """The Runs panel's Race optimizers button, its panel brought to the front."""
+    window.teaching_docks.show_panel("runs_dock")
+    return window.teaching_docks.runs_panel.quick_buttons["Race optimizers"]
+
+
+def race_button_tabbed_to(make_main_window, activate):
+    """A window, and its Race optimizers button reached with Tab."""
+    window = keyboard_window(make_main_window, activate)
+    button = race_button(window)
+    tab_to(button)
+    return window, button
+
+
 def test_space_and_enter_press_a_button_reached_with_tab(make_main_window, activate, qtbot) -> None:
     """Space started playback, and Enter did nothing, on the Runs panel's buttons: no comparison without a mouse."""
-    window = keyboard_window(make_main_window, activate)
-    window.teaching_docks.show_panel("runs_dock")
-    button = window.teaching_docks.runs_panel.quick_buttons["Race optimizers"]
-    tab_to(button)
+    window, button = race_button_tabbed_to(make_main_window, activate)
     QTest.keyClick(button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: len(window.session.run_specs) > 1)
     assert not window.stepper.playing
@@ -46,8 +57,7 @@ def test_space_and_enter_press_a_button_reached_with_tab(make_main_window, activ
 def test_a_button_the_mouse_pressed_leaves_space_to_the_window(make_main_window, activate, qtbot) -> None:
     """A lecturer who clicked a button and then presses Space (or the clicker's key) plays the run."""
     window = keyboard_window(make_main_window, activate)
-    window.teaching_docks.show_panel("runs_dock")
-    button = window.teaching_docks.runs_panel.quick_buttons["Race optimizers"]
+    button = race_button(window)
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(window.session.run_specs) > 1)
     assert button.hasFocus()
@@ -280,10 +290,7 @@ def test_the_clicker_steps_after_presenting_hides_the_control_that_had_the_keys(
 
 def test_a_control_tabbed_to_and_then_clicked_leaves_space_to_the_window(make_main_window, activate, qtbot) -> None:
     """Tabbed to, then clicked, the Race button kept Space: the lecturer's Space ran the race again."""
-    window = keyboard_window(make_main_window, activate)
-    window.teaching_docks.show_panel("runs_dock")
-    button = window.teaching_docks.runs_panel.quick_buttons["Race optimizers"]
-    tab_to(button)
+    window, button = race_button_tabbed_to(make_main_window, activate)
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(window.session.run_specs) > 1)
     QTest.keyClick(button, Qt.Key.Key_Space)
