@@ -328,9 +328,10 @@ class FormulaPanel(QWidget):
         room = self.equations_area.viewport().width()
         fitting = (text for text in shorter if self._unwrapped_width(text) <= room)
         self.derivatives_label.setText(next(fitting, laid_out_equations(self._equations)))
-        # The label tells the area of its new height only through a shown viewport: laid out before the window was
-        # shown (a preset opened at launch, the window then fitted to a laptop's screen), ∂f/∂y was cut off.
-        self.equations_area.updateGeometry()
+        if not self.equations_area.viewport().isVisible():
+            # The label tells the area of its new height only through a shown viewport: laid out before the window
+            # was shown (a preset opened at launch, the window then fitted to a laptop's screen), ∂f/∂y was cut off.
+            self.equations_area.updateGeometry()
 
     def _unwrapped_width(self, text: str) -> float:
         """The equations' width laid out as this text, unwrapped, in the label's font (measured once per text)."""
