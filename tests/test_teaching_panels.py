@@ -639,3 +639,19 @@ def test_runs_that_read_alike_are_told_apart_by_their_starts_or_parameters() -> 
     assert run_titles([heavy, light])[1].endswith(", momentum = 0.5")
     labelled = RunSpec(start={"x": 1.5, "y": 2.0}, label="η = 0.1")
     assert run_titles([left, labelled]) == ("1. Gradient descent, η = 0.1", "2. η = 0.1")
+
+
+def test_runs_are_told_apart_by_their_marks_shape_as_well_as_colour(make_main_window) -> None:
+    """To a deuteranope runs 1 and 3 (descent and Adam in the race) were two olives: they had only colour."""
+    from gradviz.app.loss_plot import legend_html
+    from gradviz.app.panel_base import run_swatch
+
+    window = make_main_window("bowl")
+    window.teaching_docks.runs_panel.quick_buttons["Race optimizers"].click()
+    window.session.wait_for_runs()
+    runs = window.session.runs
+    assert [items.markers.opts["symbol"] for items in window.contour_view.run_items] == ["o", "s", "t1"]
+    legend = legend_html(runs)
+    assert legend.index("●") < legend.index("■") < legend.index("▲")
+    circle, square = (run_swatch(index).pixmap(14, 14).toImage() for index in (0, 1))
+    assert circle.pixelColor(1, 1).alpha() == 0 and square.pixelColor(2, 2).alpha() == 255  # a square fills corners

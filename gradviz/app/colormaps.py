@@ -50,6 +50,11 @@ RUN_COLOURS: tuple[RgbaColour, ...] = tuple(
     for code in ("#d55e00", "#cc79a7", "#e69f00", "#56b4e9", "#009e73", "#0072b2", "#f0e442", "#000000")
 )
 
+# Each run's marks on the map take a shape of their own as well as a colour (runs 1 and 3 look alike to a
+# deuteranope): pyqtgraph's symbol, and the character that draws it in text (legends, readouts, lists).
+RUN_SYMBOLS: tuple[tuple[str, str], ...] = (("o", "●"), ("s", "■"), ("t1", "▲"), ("d", "◆"), ("t", "▼"), ("p", "⬟"),
+                                            ("h", "⬢"), ("star", "★"))
+
 # The partial derivatives at the probe, alike in both views: ∂f/∂x crimson, ∂f/∂y blue (told apart by
 # lightness too), ∇f near-black; the level line through the point white. All are drawn with outlines or
 # halos, so they read on every colour of the map.

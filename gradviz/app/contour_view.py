@@ -1684,6 +1684,7 @@ class ContourView(pg.GraphicsLayoutWidget):
             shown = index < len(self._runs)
             if shown:
                 items.set_colour(self._runs[index].colour)
+                items.set_symbol(self._runs[index].symbol)
             items.set_visible(shown)
         self.run_items = self._run_pool[: len(self._runs)]
         self._redraw_runs()
@@ -1860,6 +1861,11 @@ class RunItems:
         self.markers.setBrush(qcolour)
         self.ball.setBrush(qcolour)
         self.apply_pen_widths(*self.scales)
+
+    def set_symbol(self, symbol: str) -> None:
+        """Draw the run's step marks in this shape (the ball stays round)."""
+        if symbol != self.markers.opts["symbol"]:
+            self.markers.setSymbol(symbol)
 
     def set_visible(self, visible: bool) -> None:
         """Show or hide every item of the run."""

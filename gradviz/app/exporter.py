@@ -31,7 +31,7 @@ from gradviz.app.contour_view import ContourExport, ContourView
 from gradviz.app.loss_plot import LossPlot
 from gradviz.app.panel_base import WRONG_SIGN_COLOUR, outcome_colour
 from gradviz.app.presentation import scale_view
-from gradviz.app.presenters import ContourPresenter, SurfacePresenter, run_colour
+from gradviz.app.presenters import ContourPresenter, SurfacePresenter, run_colour, run_glyph
 from gradviz.app.probe_presenter import ProbePresenter
 from gradviz.app.qt_workarounds import keep_singletons_alive
 from gradviz.app.stepper_panel import OPTIMIZERS
@@ -308,7 +308,7 @@ class Caption:
             rule = f"{OPTIMIZER_TITLES.get(spec.optimizer, spec.optimizer)}, {operator}∇{name}"
         text = QtGui.QColor(TEXT_COLOUR)
         swatch = QtGui.QColor.fromRgbF(*run_colour(index, session.theme))
-        segments = [CaptionSegment("●", swatch)] if len(session.runs) > 1 else []
+        segments = [CaptionSegment(run_glyph(index), swatch)] if len(session.runs) > 1 else []
         if any(other.spec.label for other in session.runs):  # the runs' names, as the window's readout gives them
             segments.append(CaptionSegment(spec.label, text))
         learning_rate = f"η = {format_number(spec.lr)}"

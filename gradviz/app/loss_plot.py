@@ -12,6 +12,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, run_qcolour, run_titles
+from gradviz.app.presenters import run_glyph
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
@@ -52,9 +53,10 @@ def loss_curves(runs: tuple[RunResult, ...], name: str, log: bool) -> LossCurves
 
 
 def legend_html(runs: tuple[RunResult, ...], theme: str = "default") -> str:
-    """A legend that flows above the plot instead of covering it: a swatch and a title per run."""
+    """A legend that flows above the plot instead of covering it: the run's mark (● ■ ▲ …) and title per run."""
     return " &nbsp; ".join(
-        f"<span style='white-space: nowrap'><span style='color:{run_qcolour(index, theme).name()}'>■</span> "
+        f"<span style='white-space: nowrap'><span style='color:{run_qcolour(index, theme).name()}'>"
+        f"{run_glyph(index)}</span> "
         f"{html.escape(title)}</span>"
         for index, title in enumerate(run_titles([result.spec for result in runs]))
     )

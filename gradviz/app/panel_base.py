@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QShowEvent
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from gradviz.app.colormaps import RUN_COLOURS
-from gradviz.app.presenters import run_colour
+from gradviz.app.presenters import run_colour, run_symbol
 from gradviz.app.view_common import TEXT_COLOUR, SteadyLabelAxis, show_axes, steady_axes
 from gradviz.core.descent import CONVERGED_KINDS, OPTIMIZER_TITLES, Run
 from gradviz.core.notation import format_number
@@ -69,9 +70,17 @@ def run_qcolour(index: int, theme: str = "default") -> QColor:
 
 
 def run_swatch(index: int, theme: str = "default") -> QIcon:
-    """A small square of run `index`'s colour."""
+    """Run `index`'s mark (● ■ ▲ …, the shape of its steps on the map) in its colour, with a dark edge."""
     pixmap = QPixmap(SWATCH_SIZE, SWATCH_SIZE)
-    pixmap.fill(run_qcolour(index, theme))
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.translate(SWATCH_SIZE / 2, SWATCH_SIZE / 2)
+    painter.scale(SWATCH_SIZE - 2, SWATCH_SIZE - 2)
+    painter.setPen(QPen(QColor(30, 30, 40), 1.0 / SWATCH_SIZE))
+    painter.setBrush(run_qcolour(index, theme))
+    painter.drawPath(Symbols[run_symbol(index)])
+    painter.end()
     return QIcon(pixmap)
 
 

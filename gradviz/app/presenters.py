@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from gradviz.app.colormaps import BASIN_COLOURS, DIVERGED_COLOUR, UNSETTLED_COLOUR
+from gradviz.app.colormaps import BASIN_COLOURS, DIVERGED_COLOUR, RUN_SYMBOLS, UNSETTLED_COLOUR
 from gradviz.app.contour_view import ContourView, log_scale_levels, map_colour_levels
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.themes import theme_named
@@ -88,6 +88,16 @@ def run_colour(index: int, theme: str = "default") -> tuple[float, float, float,
     return colours[index % len(colours)]
 
 
+def run_symbol(index: int) -> str:
+    """The shape of run `index`'s step marks on the map (a pyqtgraph symbol): runs differ by more than colour."""
+    return RUN_SYMBOLS[index % len(RUN_SYMBOLS)][0]
+
+
+def run_glyph(index: int) -> str:
+    """The character that draws run `index`'s shape in text: ● ■ ▲ ◆ …"""
+    return RUN_SYMBOLS[index % len(RUN_SYMBOLS)][1]
+
+
 class _Presenter:
     """Shared wiring: follow the session, keep the current height scale, draw runs and the clock."""
 
@@ -162,7 +172,7 @@ class _Presenter:
         columns = [self.session.variables.index(name) for name in self.session.plot.axes]
         heights = self.scale.forward(result.values)
         points = np.column_stack([result.points[:, columns], heights])
-        return TrajectoryData(points=points, colour=run_colour(index, self.session.theme),
+        return TrajectoryData(points=points, colour=run_colour(index, self.session.theme), symbol=run_symbol(index),
                               current_index=self.session.step_state(index).step_index)
 
     def draw_runs(self) -> None:

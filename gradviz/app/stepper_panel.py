@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.app.entry_keys import hands_keys_back, takes_keys_when_tabbed_to
 from gradviz.app.number_box import NumberBox
-from gradviz.app.presenters import run_colour
+from gradviz.app.presenters import run_colour, run_glyph
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import GROUP_SPACING, WrappingRow
 from gradviz.core.notation import for_function, format_number, point_text, unicode_name
@@ -522,8 +522,9 @@ class StepperPanel(QWidget):
                 status = for_function(result.run.message, name) if len(session.runs) == 1 else result.run.outcome
             update = self._update_text(result.spec.optimizer, result.spec.sign == "correct", name)
             which = ""
-            if len(session.runs) > 1:  # say which run each line is, in the run's colour
-                which = (f"<span style='color:{QColor.fromRgbF(*run_colour(index, session.theme)).name()}'>●</span> "
+            if len(session.runs) > 1:  # say which run each line is, by its mark in its colour
+                colour = QColor.fromRgbF(*run_colour(index, session.theme)).name()
+                which = (f"<span style='color:{colour}'>{run_glyph(index)}</span> "
                          f"<b>{html.escape(result.spec.label or titles[result.spec.optimizer])}</b> &nbsp; ")
             lines.append([
                 f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1}",

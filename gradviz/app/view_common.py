@@ -150,7 +150,7 @@ class SteadyLabelAxis(pg.AxisItem):
 
 @dataclass(frozen=True)
 class TrajectoryData:
-    """One descent run to draw: its points in data coordinates, its colour and its current step.
+    """One descent run to draw: its points in data coordinates, its colour, its marks' shape and its current step.
 
     Points are (n, 3) rows of (x, y, height) over a surface, or (n, 2) rows of (w, height) over a
     curve; heights are in the same units as the heights given to the view (already transformed by
@@ -160,6 +160,7 @@ class TrajectoryData:
     points: np.ndarray
     colour: RgbaColour
     current_index: int = -1
+    symbol: str = "o"  # the shape of its step marks on the map (pyqtgraph's symbol names)
 
 
 def level_fractions(heights: np.ndarray, levels: np.ndarray, lo: float, hi: float) -> np.ndarray:
