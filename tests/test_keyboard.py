@@ -194,6 +194,11 @@ def test_every_menu_entry_has_its_own_underlined_letter(make_main_window) -> Non
             assert "&" in text, f"{title} → {text} has no letter"
             letters.append(text[text.index("&") + 1].lower())
         assert len(letters) == len(set(letters)), f"{title} shares letters: {sorted(letters)}"
+    for title in ("Gallery", "Lessons"):  # the examples and lessons numbered 1 … 9, then a, b, …
+        menu = next(action.menu() for action in window.menuBar().actions() if action.text().replace("&", "") == title)
+        texts = [action.text() for action in menu.actions() if "&" in action.text()]
+        letters = [text[text.index("&") + 1].lower() for text in texts]
+        assert len(texts) >= 9 and texts[0].startswith("&1  ") and len(letters) == len(set(letters)), texts
 
 
 def test_a_dark_desktop_theme_gets_the_light_colours_the_pictures_are_drawn_for(qapp) -> None:

@@ -194,3 +194,16 @@ def takes_keys_when_tabbed_to(slider: QAbstractSlider) -> QAbstractSlider:
     slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     slider.setStyleSheet(FOCUSED_SLIDER_STYLE)  # the style draws no focus on a slider: the frame shows it has the keys
     return slider
+
+
+ENTRY_KEYS = "123456789abcdefghijklmnopqrstuvwxyz"  # the underlined keys of a long menu's entries, in order
+
+
+def numbered_entry(position: int, title: str, taken: str = "") -> str:
+    """A long menu's entry (the gallery, the lessons) with its own underlined key: '&1 Bowl', … '&a …'.
+
+    The keys in taken are the menu's other entries' and are passed over.
+    """
+    keys = [key for key in ENTRY_KEYS if key not in taken]
+    escaped = title.replace("&", "&&")
+    return f"&{keys[position]}  {escaped}" if position < len(keys) else escaped

@@ -30,6 +30,7 @@ from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QMessageBox, QSizePolicy, QToolButton, QWidget
 
 from gradviz.app.actions import ActionFactory
+from gradviz.app.entry_keys import numbered_entry
 from gradviz.app.lesson_editor import SceneText, ask_scene_text
 from gradviz.core.history import edited_part
 from gradviz.core.lessons import MAX_SCENES, Lesson, Scene, save_lesson, shipped_lessons
@@ -42,6 +43,7 @@ LAST_SCENE_MESSAGE = "This is the last scene of the lesson."
 PRESENTING_CAPTION_FACTOR = 1.75  # the caption's text size while presenting (times the presentation scale)…
 EDITING_CAPTION_FACTOR = 1.2  # …and while editing: at 1.75 it took two or three lines of the views' height
 COUNTER_FONT_FACTOR = 1.2
+LESSON_MENU_KEYS = "ser"  # the Lessons menu's own entries: add a &scene, &edit the caption, &remove the scene
 
 
 def _enlarged(font: QFont, factor: float, bold: bool = False) -> QFont:
@@ -215,8 +217,8 @@ class LessonPlayer(QObject):
 
     def add_actions(self, menu: QMenu, make_action: ActionFactory) -> None:
         """Fill the Lessons menu: the shipped lessons, then the keys that move through scenes."""
-        for lesson in shipped_lessons():
-            action = menu.addAction(lesson.title)
+        for position, lesson in enumerate(shipped_lessons()):
+            action = menu.addAction(numbered_entry(position, lesson.title, taken=LESSON_MENU_KEYS))
             action.setStatusTip(f"{len(lesson.scenes)} scenes")
             action.triggered.connect(lambda _checked=False, chosen=lesson: self._window.document.open_lesson(chosen))
         menu.addSeparator()

@@ -28,7 +28,7 @@ from gradviz.app.camera_link import CameraLink
 from gradviz.app.contour_view import ContourView
 from gradviz.app.document import DocumentKeeper
 from gradviz.app.edit_history import UndoKeeper
-from gradviz.app.entry_keys import KeyboardFocus, field_left
+from gradviz.app.entry_keys import KeyboardFocus, field_left, numbered_entry
 from gradviz.app.export_dialog import VideoExportRun, copy_picture_from, export_image_from, export_video_from
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.formula_panel import FormulaPanel
@@ -267,8 +267,8 @@ class MainWindow(QMainWindow):
             signal.connect(self._tell_critical_points)
 
         gallery_menu = menu.addMenu("&Gallery")
-        for preset in all_presets():
-            action = gallery_menu.addAction(preset.title)
+        for position, preset in enumerate(all_presets()):
+            action = gallery_menu.addAction(numbered_entry(position, preset.title))
             action.setStatusTip(preset.description)
             action.triggered.connect(lambda _checked=False, chosen=preset: self.open_preset(chosen))
         self.lesson_player.add_actions(menu.addMenu("&Lessons"), self._action)
