@@ -17,6 +17,7 @@ from gradviz.app.surface_view import (
     MeshBreaks,
     SceneMapping,
     SurfaceView,
+    TrajectoryItem,
     cells_across_jumps,
     coarse_grid_triangles,
     grid_normals,
@@ -194,6 +195,27 @@ def test_trajectory_ball_is_drawn_at_the_current_point(view):
     window = image[y - 4 : y + 5, x - 4 : x + 5, :3].astype(int)
     magenta = (window[..., 0] > 140) & (window[..., 2] > 140) & (window[..., 1] < 90)
     assert magenta.sum() >= 10
+
+
+@pytest.mark.parametrize(("symbol", "corners"), [("o", (False, False, False, False)), ("s", (True, True, True, True)),
+                                                 ("t1", (False, False, True, True))])
+def test_the_ball_takes_its_runs_shape(view, symbol, corners):
+    """Runs differ by shape as well as colour in 3D too: a square ball fills the corners, a triangle points up."""
+    xs = np.linspace(-2.0, 2.0, 21)
+    view.set_surface(xs, xs, np.zeros((21, 21)), (-1.0, 1.0))
+    view.top_view()  # the ball lies over the flat surface, nothing in front of it
+    view.set_presentation_scale(3.0)  # a ball 60 pixels wide
+    bare = view.render_to_array(WIDTH, HEIGHT).astype(int)
+    path = np.array([[1.5, 0.0, 0.0], [0.0, 0.0, 0.0]])  # the start and the path well clear of the ball's corners
+    view.set_trajectories([TrajectoryData(path, MAGENTA, 1, symbol=symbol)])
+    image = view.render_to_array(WIDTH, HEIGHT).astype(int)
+    x, y = project(view, path[1:], lift=TRAJECTORY_LIFT)[0].round().astype(int)
+    reach = round(0.38 * 3.0 * TrajectoryItem.BALL_SIZE)  # beyond a round ball's edge, inside a square's
+    found = []
+    for dy, dx in ((-reach, -reach), (-reach, reach), (reach, -reach), (reach, reach)):  # top left … bottom right
+        rows, columns = slice(y + dy - 1, y + dy + 2), slice(x + dx - 1, x + dx + 2)
+        found.append(bool((np.abs(image[rows, columns, :3] - bare[rows, columns, :3]).sum(axis=2) > 60).all()))
+    assert tuple(found) == corners
 
 
 def test_animation_step_does_not_upload_or_redraw_the_mesh(view):

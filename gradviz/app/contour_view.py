@@ -1863,9 +1863,10 @@ class RunItems:
         self.apply_pen_widths(*self.scales)
 
     def set_symbol(self, symbol: str) -> None:
-        """Draw the run's step marks in this shape (the ball stays round)."""
+        """Draw the run's step marks and its ball in this shape (the start stays a ring, common to every run)."""
         if symbol != self.markers.opts["symbol"]:
             self.markers.setSymbol(symbol)
+            self.ball.setSymbol(symbol)
 
     def set_visible(self, visible: bool) -> None:
         """Show or hide every item of the run."""

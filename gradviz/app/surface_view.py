@@ -7,7 +7,7 @@ import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 import pyqtgraph.opengl as pg_gl
@@ -15,7 +15,7 @@ from OpenGL import GL
 from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 
-from gradviz.app.colormaps import DEFAULT_COLORMAP, RgbaColour, colormap_lut, lut_to_uint8, sample_lut
+from gradviz.app.colormaps import DEFAULT_COLORMAP, RUN_SYMBOLS, RgbaColour, colormap_lut, lut_to_uint8, sample_lut
 from gradviz.app.view_common import (
     POINTER_SIZE,
     PROBE_FONT_PIXELS,
@@ -338,13 +338,39 @@ _SPRITE_FRAGMENT = """
 uniform vec4 u_colour;
 uniform float u_size;
 uniform float u_style;  // 0 marker dot, 1 shaded ball, 2 start ring
+uniform float u_shape;  // the run's shape (see sprite_shape): 0 circle, 1 square, 2 triangle up, …
 uniform vec2 u_clip;
 VARYING vec2 v_plane;
+
+// A regular polygon inscribed in the unit circle, a corner at corner_angle: its gauge, 1 on its edge.
+float regular_polygon(vec2 q, float sides, float corner_angle) {
+    float largest = 0.0;
+    for (int i = 0; i < 6; i++) {
+        if (float(i) >= sides) break;
+        float normal = corner_angle + 3.14159265 * (2.0 * float(i) + 1.0) / sides;
+        largest = max(largest, dot(q, vec2(cos(normal), sin(normal))));
+    }
+    return largest / cos(3.14159265 / sides);
+}
+
+// How far out q (y up) lies in the shape: 0 at its centre, 1 on its edge, growing linearly outwards.
+float shape_gauge(vec2 q) {
+    if (u_shape < 0.5) return length(q);
+    if (u_shape < 1.5) return max(abs(q.x), abs(q.y)) / 0.84;
+    if (u_shape < 2.5) return max(-q.y, 2.0 * abs(q.x) + q.y);
+    if (u_shape < 3.5) return abs(q.x) + abs(q.y);
+    if (u_shape < 4.5) return max(q.y, 2.0 * abs(q.x) - q.y);
+    if (u_shape < 5.5) return regular_polygon(q, 5.0, 1.5707963);
+    if (u_shape < 6.5) return regular_polygon(q, 6.0, 0.0);
+    float turn = mod(atan(q.y, q.x) - 1.5707963, 1.2566371) / 1.2566371;  // a fifth of a turn from a point
+    return length(q) / mix(0.45, 1.0, abs(turn - 0.5) * 2.0);
+}
+
 void main() {
     if (any(greaterThan(abs(v_plane), u_clip))) discard;
     vec2 p = gl_PointCoord * 2.0 - 1.0;
-    float r = length(p);
-    float edge = 2.0 / u_size;
+    float r = shape_gauge(vec2(p.x, -p.y));
+    float edge = u_shape < 0.5 ? 2.0 / u_size : max(2.0 / u_size, fwidth(r));
     float alpha = 1.0 - smoothstep(1.0 - edge, 1.0, r);
     if (alpha <= 0.0) discard;
     vec3 outline = vec3(0.12);
@@ -352,7 +378,7 @@ void main() {
     if (u_style < 0.5) {
         colour = mix(u_colour.rgb, outline, smoothstep(0.62 - edge, 0.62, r));
     } else if (u_style < 1.5) {
-        vec3 n = vec3(p.x, -p.y, sqrt(max(1.0 - r * r, 0.0)));
+        vec3 n = vec3(p.x, -p.y, sqrt(max(1.0 - dot(p, p), 0.0)));
         float diffuse = max(dot(n, normalize(vec3(-0.4, 0.5, 0.8))), 0.0);
         float shine = pow(max(dot(n, normalize(vec3(-0.3, 0.4, 1.0))), 0.0), 30.0);
         colour = u_colour.rgb * (0.35 + 0.75 * diffuse) + vec3(0.5 * shine);
@@ -904,6 +930,20 @@ class SceneFrameItem(ShadedItem):
         self.set_line_width(1.0)
 
 
+class DrawnRun(NamedTuple):
+    """A run as the trajectory item draws it: its vertices in the buffer, its colour and its sprites' shape."""
+
+    first: int
+    count: int
+    colour: RgbaColour
+    shape: float  # see sprite_shape
+
+
+def sprite_shape(symbol: str) -> float:
+    """The sprite shader's u_shape for a run's shape, named as pyqtgraph names it (RUN_SYMBOLS' order)."""
+    return float([name for name, _ in RUN_SYMBOLS].index(symbol))
+
+
 class TrajectoryItem(ShadedItem):
     """Descent runs over the surface: path so far, point markers, start ring and current ball.
 
@@ -928,7 +968,7 @@ class TrajectoryItem(ShadedItem):
         self.buffer = VertexBuffer()
         self._pending: np.ndarray | None = None
         self._points = np.zeros((0, 3), np.float32)  # every run's points, one after the other
-        self._runs: list[tuple[int, int, RgbaColour]] = []  # (first vertex, count, colour)
+        self._runs: list[DrawnRun] = []
         self._current: list[int] = []
         self._clip = UNCLIPPED
 
@@ -937,12 +977,17 @@ class TrajectoryItem(ShadedItem):
         self._clip = (half_width * CLIP_SLACK, half_depth * CLIP_SLACK)
         self.update()
 
-    def set_runs(self, scene_points: list[np.ndarray], colours: list[RgbaColour], current: list[int]) -> None:
-        """Replace all runs: points in scene units (already lifted), colours and current indices."""
+    def set_runs(self, scene_points: list[np.ndarray], colours: list[RgbaColour], current: list[int],
+                 symbols: Sequence[str] = ()) -> None:
+        """Replace all runs: points in scene units (already lifted), colours, current indices and shapes.
+
+        symbols name each run's shape as the map's step marks do (pyqtgraph's names; round if not given).
+        """
         firsts = np.cumsum([0] + [len(points) for points in scene_points])
+        shapes = [sprite_shape(symbol) for symbol in symbols] or [0.0] * len(scene_points)
         self._runs = [
-            (int(first), len(points), colour)
-            for first, points, colour in zip(firsts[:-1], scene_points, colours, strict=True)
+            DrawnRun(int(first), len(points), colour, shape)
+            for first, points, colour, shape in zip(firsts[:-1], scene_points, colours, shapes, strict=True)
         ]
         self._current = [resolve_index(index, len(points)) for index, points in zip(current, scene_points, strict=True)]
         self._points = self._pending = (
@@ -952,7 +997,7 @@ class TrajectoryItem(ShadedItem):
 
     def set_current(self, run: int, index: int) -> None:
         """Move one run's current point (no upload)."""
-        self._current[run] = resolve_index(index, self._runs[run][1])
+        self._current[run] = resolve_index(index, self._runs[run].count)
         self.update()
 
     def exits(self) -> list[tuple[np.ndarray, np.ndarray, RgbaColour]]:
@@ -962,7 +1007,7 @@ class TrajectoryItem(ShadedItem):
         """
         half = np.array(self._clip)
         found = []
-        for (first, _count, colour), current in zip(self._runs, self._current, strict=True):
+        for (first, _count, colour, _shape), current in zip(self._runs, self._current, strict=True):
             if np.all(np.abs(self._points[first + current, :2]) <= half):  # the usual case: the ball is inside
                 continue
             leaving = path_exit(self._points[first : first + current + 1].astype(np.float64), -half, half)
@@ -972,7 +1017,7 @@ class TrajectoryItem(ShadedItem):
 
     def ball_points(self) -> np.ndarray:
         """Where the runs' balls are, in scene units: shape (runs, 3)."""
-        indices = [first + current for (first, _, _), current in zip(self._runs, self._current, strict=True)]
+        indices = [run.first + current for run, current in zip(self._runs, self._current, strict=True)]
         return self._points[indices].reshape(-1, 3)
 
     @property
@@ -980,22 +1025,25 @@ class TrajectoryItem(ShadedItem):
         """How many times run geometry has been uploaded."""
         return self.buffer.upload_count
 
-    def _draw_sprites(self, first: int, count: int, colour: Sequence[float], size: float, style: float) -> None:
-        """Draw count point sprites of one style starting at vertex first."""
+    def _draw_sprites(self, first: int, count: int, colour: Sequence[float], size: float, style: float,
+                      shape: float = 0.0) -> None:
+        """Draw count point sprites of one style and shape starting at vertex first."""
         program = self.program("sprite")
         GL.glUseProgram(program.program_id)
         program.set_matrix4("u_mvp", self.mvpMatrix())
         program.set_vector("u_colour", colour)
         program.set_vector("u_size", (size * self.size_scale(),))
         program.set_vector("u_style", (style,))
+        program.set_vector("u_shape", (shape,))
         program.set_vector("u_clip", self._clip)
         self.buffer.bind_attributes([(0, 3)], 3)
         GL.glDrawArrays(GL.GL_POINTS, first, count)
         VertexBuffer.unbind_attributes([0])
         GL.glUseProgram(0)
 
-    def _draw_run(self, first: int, count: int, colour: RgbaColour, current: int, alpha: float) -> None:
-        """Draw one run's path up to its current point, its markers, start and ball."""
+    def _draw_run(self, run: DrawnRun, current: int, alpha: float) -> None:
+        """Draw one run's path up to its current point, its markers and ball in its shape, and its start ring."""
+        first, count, colour, shape = run
         faded = (colour[0], colour[1], colour[2], colour[3] * alpha)
         drawn = current + 1
         self.set_line_width(self.LINE_WIDTH * self.size_scale())
@@ -1007,9 +1055,9 @@ class TrajectoryItem(ShadedItem):
             GL.glDisable(GL.GL_LINE_SMOOTH)
         self.set_line_width(1.0)
         if count <= self.MARKER_LIMIT and drawn > 2:
-            self._draw_sprites(first + 1, drawn - 2, faded, self.MARKER_SIZE, 0.0)
+            self._draw_sprites(first + 1, drawn - 2, faded, self.MARKER_SIZE, 0.0, shape)
         self._draw_sprites(first, 1, faded, self.START_SIZE, 2.0)
-        self._draw_sprites(first + current, 1, faded, self.BALL_SIZE, 1.0)
+        self._draw_sprites(first + current, 1, faded, self.BALL_SIZE, 1.0, shape)
 
     def paint(self) -> None:
         """Draw the hidden parts faintly, then the visible parts."""
@@ -1025,8 +1073,8 @@ class TrajectoryItem(ShadedItem):
         GL.glBlendFuncSeparate(GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA, GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)
         for depth_test, alpha in ((False, self.HIDDEN_ALPHA), (True, 1.0)):
             (GL.glEnable if depth_test else GL.glDisable)(GL.GL_DEPTH_TEST)
-            for (first, count, colour), current in zip(self._runs, self._current, strict=True):
-                self._draw_run(first, count, colour, current, alpha)
+            for run, current in zip(self._runs, self._current, strict=True):
+                self._draw_run(run, current, alpha)
         GL.glDisable(GL.GL_BLEND)
         GL.glEnable(GL.GL_DEPTH_TEST)
 
@@ -1655,6 +1703,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             [self._data_to_scene(run.points) for run in self._runs],
             [run.colour for run in self._runs],
             [run.current_index for run in self._runs],
+            [run.symbol for run in self._runs],
         )
 
     # ---------------------------------------------------------------- critical points
