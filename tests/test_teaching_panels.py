@@ -651,7 +651,25 @@ def test_runs_are_told_apart_by_their_marks_shape_as_well_as_colour(make_main_wi
     window.session.wait_for_runs()
     runs = window.session.runs
     assert [items.markers.opts["symbol"] for items in window.contour_view.run_items] == ["o", "s", "t1"]
+    assert [items.ball.opts["symbol"] for items in window.contour_view.run_items] == ["o", "s", "t1"]
+    assert [run.shape for run in window.surface_view.trajectory_item._runs] == [0.0, 1.0, 2.0]
     legend = legend_html(runs)
     assert legend.index("●") < legend.index("■") < legend.index("▲")
     circle, square = (run_swatch(index).pixmap(14, 14).toImage() for index in (0, 1))
     assert circle.pixelColor(1, 1).alpha() == 0 and square.pixelColor(2, 2).alpha() == 255  # a square fills corners
+
+
+def test_the_loss_plot_marks_where_each_run_is_at_the_clock_in_its_shape(make_main_window) -> None:
+    """The loss legend's ● ■ ▲ sit on the curves at the clock: which curve is which without telling colours apart."""
+    window = make_main_window("bowl")
+    window.teaching_docks.runs_panel.quick_buttons["Race optimizers"].click()
+    window.session.wait_for_runs()
+    session, loss_plot = window.session, window.teaching_docks.loss_plot
+    loss_plot.refresh()
+    for clock in (5, session.last_step):  # at the end, a run that stopped earlier is marked at its last step
+        session.set_step(clock)
+        marks = loss_plot.step_marks.scatter.data
+        steps = [min(clock, len(result.values) - 1) for result in session.runs]
+        assert marks["x"].tolist() == steps
+        assert marks["y"].tolist() == [result.values[step] for result, step in zip(session.runs, steps, strict=True)]
+        assert list(marks["symbol"]) == ["o", "s", "t1"]

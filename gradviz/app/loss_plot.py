@@ -12,7 +12,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, run_qcolour, run_titles
-from gradviz.app.presenters import run_glyph
+from gradviz.app.presenters import run_glyph, run_symbol
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
@@ -23,6 +23,8 @@ CURVE_WIDTH = 2.4
 RANGE_PADDING = 0.04  # of each axis's span, on either side
 PREFERRED_PLOT_HEIGHT = 80
 CLOCK_PEN = pg.mkPen((60, 60, 70), width=1.5, style=Qt.PenStyle.DashLine)
+STEP_MARK_SIZE = 10.0  # each run's mark at the clock, in its shape (the legend's ● ■ ▲ …)
+STEP_MARK_PEN = pg.mkPen((30, 30, 40), width=1.2)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,11 @@ class LossPlot(LazyPanel):
         self.clock_line = pg.InfiniteLine(angle=90, pen=CLOCK_PEN, movable=False)
         item.addItem(self.clock_line, ignoreBounds=True)
         self.curves: list[pg.PlotDataItem] = []  # one per run, kept and refilled: making one costs a millisecond
+        # where each run is at the clock, in its shape and colour: runs are told apart without colour too
+        self.step_marks = pg.PlotDataItem(pen=None, symbolSize=STEP_MARK_SIZE, symbolPen=STEP_MARK_PEN)
+        self.step_marks.setZValue(10)
+        item.addItem(self.step_marks, ignoreBounds=True)
+        self._heights: tuple[np.ndarray, ...] = ()  # the heights drawn, one array per run
 
         self.log_box = QCheckBox("log scale")
         self.log_box.setToolTip("Show f on a logarithmic axis: convergence at a steady rate becomes a straight line")
@@ -115,6 +122,7 @@ class LossPlot(LazyPanel):
             if index < len(shown.heights):
                 curve.setPen(pg.mkPen(run_qcolour(index, session.theme), width=CURVE_WIDTH))
                 curve.setData(np.arange(len(shown.heights[index])), shown.heights[index])
+        self._heights = shown.heights
         self.legend.setText(legend_html(session.runs, session.theme))
         self.caption.setText(muted(shown.caption))
         self._fit_view(shown)
@@ -148,8 +156,20 @@ class LossPlot(LazyPanel):
         if self.is_playing:
             self.defer_while_playing()
             return
-        self.clock_line.setValue(step)
+        self._show_step(step)
 
     def _catch_up(self) -> None:
         super()._catch_up()
-        self.clock_line.setValue(self._session.step)
+        self._show_step(self._session.step)
+
+    def _show_step(self, step: int) -> None:
+        """The clock line at the step, and on each run's curve its mark where that run is (its last step if over)."""
+        self.clock_line.setValue(step)
+        marks = [(index, min(step, len(heights) - 1)) for index, heights in enumerate(self._heights) if len(heights)]
+        marks = [(index, at) for index, at in marks if np.isfinite(self._heights[index][at])]
+        theme = self._session.theme
+        self.step_marks.setData(
+            [at for _, at in marks], [self._heights[index][at] for index, at in marks],
+            symbol=[run_symbol(index) for index, _ in marks],
+            symbolBrush=[run_qcolour(index, theme) for index, _ in marks],
+        )
