@@ -260,6 +260,22 @@ def test_the_loss_curve_runs_under_the_panels_with_the_clock_at_the_step(window)
     assert clock_column(frames[25]) - clock_column(frames[5]) > 0.5 * 1280 * 20 / 29, "the clock moves along the steps"
 
 
+@pytest.mark.parametrize("size", [(1024, 768), (1366, 768), (641, 361)])
+def test_every_pixel_of_a_frame_with_the_loss_curve_is_painted(window, size) -> None:
+    """At 1024×768 the loss strip left its last column unpainted: transparent, a GIF played as a blank picture."""
+    options = ExportOptions(kind="image", size=size, loss=True)
+    renderer = FrameRenderer(copy_session(window.session), options.size, options.panels, options.overlay,
+                             options.loss_scale)
+    try:
+        frame = renderer.render_step(5)
+    finally:
+        renderer.close()
+    assert (frame[..., 3] == 255).all()
+    strip = renderer.slot("loss")
+    edge = frame[strip.top + 1 : -1, -1, :3].astype(int)
+    assert (edge.min(axis=1) > 200).mean() > 0.9  # the plot's white reaches the frame's edge, no dark line
+
+
 def test_the_loss_curve_needs_room_and_a_picture(tmp_path) -> None:
     with pytest.raises(ExportError, match="at least 240 pixels high"):
         ExportOptions(size=(1280, 200), loss=True)

@@ -492,8 +492,10 @@ class FrameRenderer:
         layout_width, layout_height = slot.layout_size
         painter.save()
         painter.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
+        # the layout size is the strip's rounded to whole layout pixels: keeping its aspect left a column unpainted
         self.loss_plot.plot.render(painter, QtCore.QRectF(slot.left, slot.top, *slot.size),
-                                   QtCore.QRect(0, 0, layout_width, layout_height))
+                                   QtCore.QRect(0, 0, layout_width, layout_height),
+                                   QtCore.Qt.AspectRatioMode.IgnoreAspectRatio)
         painter.restore()
 
     def slot(self, name: str) -> PanelSlot:
