@@ -411,6 +411,20 @@ def accepted_with_size(window, monkeypatch, path, width: int, height: int) -> tu
     return dialog, warnings
 
 
+def test_a_name_without_an_extension_takes_the_chosen_formats(window, tmp_path) -> None:
+    """"lecture" with MP4 chosen was refused for having no extension; a scenario saved so gets its own."""
+    dialog = ExportDialog("video", window.session, window)
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("gif"))
+    dialog.path_edit.setText(str(tmp_path / "lecture"))
+    assert dialog.target() == str(tmp_path / "lecture.gif")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    dialog.path_edit.setText(str(tmp_path / "lecture.v2"))  # an extension of its own is the user's: still refused
+    assert dialog.target() == str(tmp_path / "lecture.v2")
+    dialog.path_edit.setText(str(tmp_path))  # an existing folder stays a folder
+    assert dialog.target() == str(tmp_path)
+
+
 def test_the_dialog_stays_open_for_a_frame_too_low_for_its_caption(window, tmp_path, monkeypatch) -> None:
     """100 × 60 passed the dialog in a lesson, then failed once it had closed: its settings had to be entered again."""
     dialog, warnings = accepted_with_size(window, monkeypatch, tmp_path / "tiny.mp4", 100, 40)

@@ -266,9 +266,13 @@ class ExportDialog(QDialog):
         )
 
     def target(self) -> str:
-        """Where to save: a file path, or a folder path ending in '/' for PNG frames."""
+        """Where to save: a file path (a name without an extension takes the format's), or a folder for PNG frames."""
         text = os.path.expanduser(self.path_edit.text().strip())
-        return with_suffix(text, "/") if self.suffix() == "/" else text
+        if self.suffix() == "/":
+            return with_suffix(text, "/")
+        if text and not text.endswith(("/", os.sep)) and not Path(text).suffix and not os.path.isdir(text):
+            return text + self.suffix()
+        return text
 
     def accept(self) -> None:
         """Close only with options and a target that can be used, and remember them."""
