@@ -26,6 +26,7 @@ from gradviz.export import (
     writer_for,
     writers,
 )
+from gradviz.export import writers as writers_module
 from gradviz.export.writers import run_ffmpeg
 
 WIDTH, HEIGHT = 64, 48
@@ -269,6 +270,18 @@ def test_unwritable_folder_is_reported_before_any_frame(tmp_path: Path, folder: 
     with pytest.raises(ExportError, match=message):
         export_frames(path, render(), fps=10)
     assert rendered == []
+
+
+def test_a_folder_refusing_new_files_is_named_with_the_systems_reason(tmp_path: Path, monkeypatch) -> None:
+    """/proc exists but takes no files: "cannot write in the folder /proc: No such file or directory" misled."""
+    def refuse(**_kwargs: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(writers_module.tempfile, "TemporaryFile", refuse)
+    with pytest.raises(ExportError) as refusal:
+        writer_for(tmp_path / "run.mp4")
+    assert str(refusal.value) == (f"cannot write in the folder {tmp_path} (the system refuses a new file there: "
+                                  "No such file or directory)")
 
 
 def test_writer_for_chooses_by_extension_or_folder(tmp_path: Path) -> None:

@@ -291,7 +291,9 @@ def check_writable_folder(folder: Path) -> None:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as error:
-        raise ExportError(f"cannot write in the folder {folder}: {error.strerror}") from error
+        # the system's reason is about the file tried there ("/proc: No such file or directory" read as no folder)
+        raise ExportError(f"cannot write in the folder {folder} (the system refuses a new file there: "
+                          f"{error.strerror})") from error
 
 
 def no_frames_error(target: Path) -> ExportError:
