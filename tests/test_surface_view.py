@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtGui
 
 from gradviz.app.colormaps import colormap_lut
 from gradviz.app.surface_view import (
+    BAR_GAP,
     BOX_HALF_WIDTH,
     BOX_HEIGHT,
     FLOOR_Z,
@@ -633,6 +634,9 @@ def test_the_colour_bar_and_height_labels_keep_clear_of_the_box(view, presentati
         # (the box's corners may reach past the picture by a hair: it is fitted by its bounding sphere)
         assert corners[:, 0].min() >= view.text_room(*size)[1] - 0.01 * size[0], "the height labels fit left of it"
         assert view._colour_bar_left > corners[:, 0].max()
+        gap = BAR_GAP * QtGui.QFontMetricsF(view._fonts(*size, presentation_scale)[0]).height()
+        bar = view._colour_bar_left
+        assert all(label.right() <= bar - gap or label.left() >= bar for label in labels), "axis titles clear of it"
 
 
 def test_cells_with_every_corner_moved_onto_the_rim_are_left_out():

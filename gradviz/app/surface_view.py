@@ -2392,12 +2392,14 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         placer = TextPlacer(painter, QtCore.QRectF(0.0, 0.0, width, height))
 
         to_pixels = self.scene_projector(width, height)
-        self._paint_axis_labels(placer, to_pixels, tick_font, title_font)
         gap = BAR_GAP * QtGui.QFontMetricsF(tick_font).height()
         w, d = BOX_HALF_WIDTH, self._mapping.half_depth
         corners = [(x, y, z) for x in (-w, w) for y in (-d, d) for z in (FLOOR_Z, BOX_HEIGHT)]
         bar_left = min(float(to_pixels(corners)[:, 0].max()) + gap, width - self.text_room(width, height)[0] + gap)
         self._colour_bar_left = bar_left
+        placer.frame = QtCore.QRectF(0.0, 0.0, bar_left - gap, height)  # the axes' labels keep clear of the bar
+        self._paint_axis_labels(placer, to_pixels, tick_font, title_font)
+        placer.frame = QtCore.QRectF(0.0, 0.0, width, height)
         self._paint_colour_bar(placer, bar_left, height, tick_font, title_font)
         return [*placer.taken, *self._paint_critical_points(painter, to_pixels, width, height, placer.taken)]
 
