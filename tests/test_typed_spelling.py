@@ -34,6 +34,11 @@ def shown(text: str) -> list[str]:
     ("(x + y)(x - y)", ["(x − y)(x + y)", "2x", "−2y"]),  # the chain rule's factors kept only where nothing
     ("(x + y)(x + 2y)", ["(x + y)(x + 2y)", "2x + 3y", "3x + 4y"]),  # cancels: x − y − (x + y) was shown
     ("0.001x^2 + y^2/1024", ["0.001x² + y²/1024", "0.002x", "y/512"]),  # 1/1024 = 0.0009765625: too long
+    # a partial that is f's own bracket keeps its typed order: ∂f/∂b was b + wx − y
+    ("0.5(w x + b - y)^2", ["0.5(wx + b − y)²", "x(wx + b − y)", "wx + b − y", "w(wx + b − y)", "−(wx + b − y)"]),
+    ("(w x + b - y)^2/2 + b^2",  # b + 2b combine in the place b was typed
+     ["(wx + b − y)²/2 + b²", "x(wx + b − y)", "wx + 3b − y", "w(wx + b − y)", "−(wx + b − y)"]),
+    ("3 - 2x + 5 + x^2", ["8 − 2x + x²", "2x − 2"]),
 ])
 def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     assert shown(text) == expected

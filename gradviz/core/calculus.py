@@ -118,9 +118,18 @@ def differentiate(formula: Formula) -> Derivatives:
         hessian=tuple(tuple(row) for row in hessian),
         notes=tuple(dict.fromkeys(notes)),
         typed_term_orders=tuple(
-            tuple(part for term in terms for part in ordered_terms(term) if part != 0) for terms in by_term
+            tuple(part for term in terms for part in _typed_parts(term, formula) if part != 0) for terms in by_term
         ),
     )
+
+
+def _typed_parts(term: sympy.Expr, formula: Formula) -> tuple[sympy.Expr, ...]:
+    """The terms of a typed term's derivative: in the typed order where they are one of f's own sums, else as printed.
+
+    ∂/∂b of 0.5(wx + b − y)² is the bracket itself, wx + b − y: not b + wx − y, SymPy's order.
+    """
+    typed = Spelling(sums=formula.typed_sums).order_of(term, whole=False) if term.is_Add else ()
+    return typed or ordered_terms(term)
 
 
 def _partials_by_typed_term(formula: Formula) -> list[tuple[sympy.Expr, ...]]:

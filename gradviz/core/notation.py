@@ -197,11 +197,21 @@ def short_decimal(value: sympy.Rational) -> str | None:
 
 
 def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) -> list[sympy.Expr]:
-    """The terms sorted by where they come in typed; the others after them, in their order."""
+    """The terms sorted by where they come in typed; the others after them, in their order.
+
+    A term with another number in front takes the place of the typed one (3b where b + 2b combined).
+    """
     position: dict[sympy.Expr, int] = {}
+    unnumbered: dict[sympy.Expr, int] = {}
     for index, term in enumerate(typed):
         position.setdefault(term, index)
-    return sorted(terms, key=lambda term: position.get(term, len(typed)))
+        unnumbered.setdefault(term.as_coeff_Mul()[1], index)
+
+    def place(term: sympy.Expr) -> int:
+        """Where the term comes in typed."""
+        return position.get(term, unnumbered.get(term.as_coeff_Mul()[1], len(typed)))
+
+    return sorted(terms, key=place)
 
 
 class _ReadableTermOrder:
