@@ -39,9 +39,25 @@ def shown(text: str) -> list[str]:
     ("(w x + b - y)^2/2 + b^2",  # b + 2b combine in the place b was typed
      ["(wx + b − y)²/2 + b²", "x(wx + b − y)", "wx + 3b − y", "w(wx + b − y)", "−(wx + b − y)"]),
     ("3 - 2x + 5 + x^2", ["8 − 2x + x²", "2x − 2"]),
+    # σ′ with σ's own e^(−x), not e^x/(e^x + 1)²; σ(wx + b)'s one exponent one way, not e^(−b − wx) and e^(−(wx + b))
+    ("sigmoid(x)", ["1/(1 + exp(−x))", "exp(−x)/(1 + exp(−x))²"]),
+    ("sigmoid(x y)", ["1/(1 + exp(−xy))", "y·exp(−xy)/(1 + exp(−xy))²", "x·exp(−xy)/(1 + exp(−xy))²"]),
+    ("sigmoid(w x + b)", ["1/(1 + exp(−(wx + b)))", "x·exp(−(wx + b))/(1 + exp(−(wx + b)))²",
+                          "exp(−(wx + b))/(1 + exp(−(wx + b)))²", "w·exp(−(wx + b))/(1 + exp(−(wx + b)))²"]),
+    ("1/(1 + e^(-x - y))", ["1/(1 + exp(−x − y))", "exp(−x − y)/(1 + exp(−x − y))²",
+                            "exp(−x − y)/(1 + exp(−x − y))²"]),  # typed −x − y: kept so
+    ("softplus(x + y)", ["ln(1 + exp(x + y))", "exp(x + y)/(1 + exp(x + y))", "exp(x + y)/(1 + exp(x + y))"]),
 ])
 def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     assert shown(text) == expected
+
+
+def test_the_sigmoids_exponent_reads_one_way_in_html_and_latex() -> None:
+    derivatives = analyze_in_process("sigmoid(w x + b)").derivatives
+    markup = html_math(derivatives.partials[0], derivatives.partial_spelling(0))
+    assert markup.count("e<sup>−(<i>w</i><i>x</i> + <i>b</i>)</sup>") == 2 and "−<i>b</i>" not in markup
+    assert latex_equations(derivatives)[1] == (r"\frac{\partial f}{\partial w} = "
+                                               r"\frac{x e^{- (w x + b)}}{\left(1 + e^{- (w x + b)}\right)^{2}}")
 
 
 def test_typed_terms_follow_the_sum_from_left_to_right() -> None:
