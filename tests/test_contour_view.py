@@ -617,6 +617,15 @@ def test_log_scale_levels_are_round_values_growing_from_the_lowest():
     assert log_scale_levels(np.full((5, 5), np.nan)).size == 0
 
 
+def test_log_scale_levels_of_a_signed_f_go_both_ways_from_zero():
+    """x² − y²'s colour bar, in log height, read −3.999, −3.998, −3.995, … up from its −4."""
+    levels = log_scale_levels(np.array([-4.0, 4.0]), reference=0.0)
+    assert 0 in levels and np.array_equal(levels, -levels[::-1]) and np.all(np.diff(levels) > 0)
+    assert list(levels[-3:]) == [0.5, 1, 2]
+    assert list(log_scale_levels(np.array([-10.0, 2500.0]), reference=0.0)[-3:]) == [500, 1000, 2000]
+    assert list(log_scale_levels(np.array([1.0, 30.0]), reference=0.0)) == list(log_scale_levels(np.array([1.0, 30.0])))
+
+
 def test_level_colours_give_each_band_an_equal_share():
     levels = np.array([1.0, 10.0, 100.0])
     fractions = level_fractions(np.array([0.0, 1.0, 10.0, 100.0, 1000.0]), levels, 0.0, 1000.0)

@@ -336,8 +336,8 @@ def test_converges_on_the_bowl_and_checks_before_stepping() -> None:
 @pytest.mark.parametrize(
     ("formula", "start", "options", "found"),
     [
-        ("x^2 - y^2", (1.0, 0.0), {}, ": a saddle point, not a minimum"),  # along the one way down that leads in
-        ("-(x^2 + y^2)", (1.0, 1.0), {"sign": "wrong"}, ": a maximum"),  # the wrong sign climbs to the top
+        ("x^2 - y^2", (1.0, 0.0), {}, " at a saddle point, not a minimum"),  # along the one way down that leads in
+        ("-(x^2 + y^2)", (1.0, 1.0), {"sign": "wrong"}, " at a maximum"),  # the wrong sign climbs to the top
         ("x^3", (1.0,), {"max_steps": 100_000}, ")"),  # an inflection: its curvature vanishes, nothing is claimed
         ("(5 - w1 - 2w2)^2", (1.0, 1.0), {"lr": 0.02}, ")"),  # a valley floor of minima: flat one way
     ],
@@ -347,9 +347,33 @@ def test_a_converged_run_says_what_it_found_when_the_hessian_tells(formula: str,
     run = descend(analyze_in_process(formula).compiled, start, **{"lr": 0.1, **options})
     assert run.stop_reason == "converged"
     assert run.message.endswith(found), run.message
-    in_few_words = {": a saddle point, not a minimum": "converged to a saddle point", ": a maximum": "converged to a "
+    in_few_words = {" at a saddle point, not a minimum": "stopped at a saddle point", " at a maximum": "stopped at a "
                     "maximum"}
     assert run.outcome == in_few_words.get(found, "converged")
+    assert run.message.startswith("stopped at step" if found in in_few_words else "converged at step")
+    assert run.missed_minimum is (found in in_few_words)
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "message", "outcome"),
+    [
+        # ∇f = 0 at the start of xyz, whose Hessian is 0 there: it said "converged at step 0"
+        ("x y z", (0.0, 0.0, 0.0), "stopped at step 0: ∇f = 0 at the start, a saddle point — move the start",
+         "stopped at a saddle point"),
+        ("x y z", (0.0, 0.0, 1.0), "stopped at step 0: ∇f = 0 at the start, a saddle point — move the start",
+         "stopped at a saddle point"),  # curvatures 1, −1 and 0: a saddle, though one is flat
+        ("-(x^2 + y^2)", (0.0, 0.0), "stopped at step 0: ∇f = 0 at the start, a maximum — move the start",
+         "stopped at a maximum"),
+        ("x^4 + y^4", (0.0, 0.0), "stopped at step 0: ∇f = 0 at the start, which may be no minimum — move the start",
+         "stopped at the start"),  # flat, and f rises all round: nothing claimed
+        ("x^2 + y^2", (0.0, 0.0), "converged at step 0 (|∇f| = 0 < 1e−6): a minimum", "converged"),
+    ],
+)
+def test_a_run_that_cannot_leave_its_start_says_why(formula: str, start: tuple[float, ...], message: str,
+                                                     outcome: str) -> None:
+    run = descend(analyze_in_process(formula).compiled, start, lr=0.1)
+    assert (run.stop_reason, run.message, run.outcome) == ("converged", message, outcome)
+    assert len(run.steps) == 1 and run.missed_minimum is (outcome != "converged")
 
 
 def test_converged_kind_weighs_curvature_against_the_gradient_left() -> None:
@@ -357,6 +381,7 @@ def test_converged_kind_weighs_curvature_against_the_gradient_left() -> None:
     assert converged_kind(np.diag([2.0, -3.0]), 1e-6) == "a saddle point, not a minimum"
     assert converged_kind(np.diag([-2.0, -3.0]), 1e-6) == "a maximum"
     assert converged_kind(np.diag([2.0, 0.005]), 1e-6) == ""  # within 10·√(1e-6) = 0.01 of flat: cannot tell
+    assert converged_kind(np.diag([2.0, -3.0, 0.0]), 1e-6) == "a saddle point, not a minimum"  # whatever the flat one
     assert converged_kind(np.array([[np.nan]]), 1e-6) == ""
 
 

@@ -53,16 +53,42 @@ def test_the_lowest_log_tick_is_written_to_the_precision_of_the_ticks_above_it()
 
 def test_log_heights_of_a_pole_are_measured_from_the_drawn_range() -> None:
     """1/x + y² reaches −66 beside its pole: measured from there, the drawn surface had no labelled height."""
-    compiled = analyze_in_process("1/x + y^2").compiled
+    compiled = analyze_in_process("1/x + y^2 + 10").compiled
     field = evaluate_grid(compiled, Domain(("x", "y"), ((-3.0, 3.0), (-3.0, 3.0)), 200))
     low, high = field.display_range
-    assert field.lowest < low - 50
+    assert field.lowest < low - 50 and low > 0
     scale = height_scale_for(field, log=True)
     assert scale.reference == low
     ticks = scale.ticks(field.display_range)
     assert len(ticks) >= 3 and all(scale.display_range((low, high))[0] <= height for height, _ in ticks)
     bowl = evaluate_grid(analyze_in_process("x^2 + y^2").compiled, field.domain)
     assert height_scale_for(bowl, log=True).reference == bowl.lowest, "a field without a pole: its lowest value"
+
+
+@pytest.mark.parametrize("text", ["x^2 - y^2", "30 x y", "1/x + y^2", "x^4 - 3.4x^2 + 0.5x"])
+def test_log_heights_of_a_signed_f_are_measured_from_zero_and_labelled_both_ways(text: str) -> None:
+    """x² − y² was measured from its −4: its ticks read −4, −3.5, −3, −2, 1, all below its middle, none near 4."""
+    compiled = analyze_in_process(text).compiled
+    field = evaluate_grid(compiled, Domain(compiled.variables, ((-2.0, 2.0),) * len(compiled.variables), 100))
+    low, high = field.display_range
+    scale = height_scale_for(field, log=True)
+    assert low < 0 < high and scale.reference == 0
+    ticks = scale.ticks(field.display_range)
+    values = [float(label.replace("−", "-")) for _, label in ticks]
+    assert 0 in values and min(values) < 0 < max(values)
+    assert all(float(f"{value:.1g}") == value for value in values)  # round values: 5, not −3.995
+    for height, label in ticks:  # each where its value is drawn, the drawn heights in order
+        assert float(scale.inverse(height)) == pytest.approx(float(label.replace("−", "-")))
+    assert np.all(np.diff([height for height, _ in ticks]) > 0)
+    below, above = (scale.display_range(field.display_range)[index] for index in (0, 1))
+    assert below <= ticks[0][0] and ticks[-1][0] <= above
+
+
+def test_signed_log_ticks_mirror_each_other() -> None:
+    scale = HeightScale(log=True, reference=0.0)
+    assert [label for _, label in scale.ticks((-100.0, 100.0))] == ["−100", "−10", "−1", "0", "1", "10", "100"]
+    assert [label for _, label in scale.ticks((-4.0, 4.0))] == ["−2", "−1", "0", "1", "2"]
+    assert [label for _, label in scale.ticks((-10.0, 2500.0))] == ["−10", "−1", "0", "1", "10", "100", "1000"]
 
 
 def test_log_ticks_leave_no_tick_on_another_and_fill_a_range_only_a_decade_high() -> None:

@@ -221,12 +221,12 @@ def test_where_the_gradient_is_zero() -> None:
     assert rolled.run.message.endswith(": a minimum")
     (trapped,) = runs_of(title, 1)
     assert np.allclose(end(trapped), 0.0, atol=1e-6) and np.all(trapped.points[:, 1] == 0.0)
-    assert trapped.run.message.endswith(": a saddle point, not a minimum")
+    assert trapped.run.message.endswith(" at a saddle point, not a minimum")
     (escaping,) = runs_of(title, 2)
     assert np.allclose(escaping.points[1:, 1] / escaping.points[:-1, 1], 1.2)
     (newton,) = runs_of(title, 3)
     assert len(newton.points) == 2 and np.array_equal(newton.points[1], (0.0, 0.0))
-    assert newton.run.message == "converged at step 1 (|∇f| = 0 < 1e−6): a saddle point, not a minimum"
+    assert newton.run.message == "stopped at step 1: ∇f = 0 at a saddle point, not a minimum"
 
 
 def test_optimizer_race_results() -> None:

@@ -660,6 +660,21 @@ def test_log_height_labels_the_colour_bars_with_round_values(make_main_window) -
     assert [text for _, text in window.surface_view.colour_bar_ticks()] == list(contour_labels)  # the same bar
 
 
+def test_log_height_carried_over_to_a_signed_f_labels_it_about_zero(make_main_window, qtbot) -> None:
+    """x² − y² after Himmelblau in log height: the bar read −2, −3.5, −3.9, −3.98, −3.995, −3.999; nothing above −2."""
+    window = make_main_window("himmelblau")
+    type_formula(window, qtbot, "x^2 - y^2")
+    assert window.session.view.log_height
+    contour_labels = list(window.contour_view.colour_bar.tick_labels())
+    surface_labels = [label for _, label in window.surface_view.axis_labels.z_ticks]
+    for labels in (contour_labels, surface_labels):
+        values = [float(label.replace("−", "-")) for label in labels]
+        assert "0" in labels and min(values) < 0 < max(values), labels
+        assert all(float(f"{value:.1g}") == value for value in values), labels  # round values: no −3.999
+        assert sorted(values) == sorted(-value for value in values), labels  # as many below 0 as above it
+    assert [text for _, text in window.surface_view.colour_bar_ticks()] == contour_labels
+
+
 def test_the_probe_tags_in_3d_keep_off_the_axis_labels(make_main_window) -> None:
     window = make_main_window("rosenbrock")
     window.session.set_step(window.session.last_step)  # the tags once covered a tick label and the x axis title

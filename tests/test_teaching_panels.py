@@ -623,7 +623,7 @@ def test_a_run_that_converges_to_a_maximum_is_not_written_in_the_colour_of_succe
              RunSpec(start={"x": 1.5}, optimizer="gd", lr=0.01, max_steps=2000))
     batch = RunBatch(compiled, specs, ("x",))
     hump, valley = batch.advance(float("inf"))
-    assert hump.run.outcome == "converged to a maximum" and valley.run.outcome == "converged"
+    assert hump.run.outcome == "stopped at a maximum" and valley.run.outcome == "converged"
     assert outcome_colour(hump.run) == NOT_A_MINIMUM_COLOUR
     assert outcome_colour(valley.run) == OUTCOME_COLOURS["converged"]
 

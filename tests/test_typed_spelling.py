@@ -34,9 +34,30 @@ def shown(text: str) -> list[str]:
     ("(x + y)(x - y)", ["(x − y)(x + y)", "2x", "−2y"]),  # the chain rule's factors kept only where nothing
     ("(x + y)(x + 2y)", ["(x + y)(x + 2y)", "2x + 3y", "3x + 4y"]),  # cancels: x − y − (x + y) was shown
     ("0.001x^2 + y^2/1024", ["0.001x² + y²/1024", "0.002x", "y/512"]),  # 1/1024 = 0.0009765625: too long
+    # a partial that is f's own bracket keeps its typed order: ∂f/∂b was b + wx − y
+    ("0.5(w x + b - y)^2", ["0.5(wx + b − y)²", "x(wx + b − y)", "wx + b − y", "w(wx + b − y)", "−(wx + b − y)"]),
+    ("(w x + b - y)^2/2 + b^2",  # b + 2b combine in the place b was typed
+     ["(wx + b − y)²/2 + b²", "x(wx + b − y)", "wx + 3b − y", "w(wx + b − y)", "−(wx + b − y)"]),
+    ("3 - 2x + 5 + x^2", ["8 − 2x + x²", "2x − 2"]),
+    # σ′ with σ's own e^(−x), not e^x/(e^x + 1)²; σ(wx + b)'s one exponent one way, not e^(−b − wx) and e^(−(wx + b))
+    ("sigmoid(x)", ["1/(1 + exp(−x))", "exp(−x)/(1 + exp(−x))²"]),
+    ("sigmoid(x y)", ["1/(1 + exp(−xy))", "y·exp(−xy)/(1 + exp(−xy))²", "x·exp(−xy)/(1 + exp(−xy))²"]),
+    ("sigmoid(w x + b)", ["1/(1 + exp(−(wx + b)))", "x·exp(−(wx + b))/(1 + exp(−(wx + b)))²",
+                          "exp(−(wx + b))/(1 + exp(−(wx + b)))²", "w·exp(−(wx + b))/(1 + exp(−(wx + b)))²"]),
+    ("1/(1 + e^(-x - y))", ["1/(1 + exp(−x − y))", "exp(−x − y)/(1 + exp(−x − y))²",
+                            "exp(−x − y)/(1 + exp(−x − y))²"]),  # typed −x − y: kept so
+    ("softplus(x + y)", ["ln(1 + exp(x + y))", "exp(x + y)/(1 + exp(x + y))", "exp(x + y)/(1 + exp(x + y))"]),
 ])
 def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     assert shown(text) == expected
+
+
+def test_the_sigmoids_exponent_reads_one_way_in_html_and_latex() -> None:
+    derivatives = analyze_in_process("sigmoid(w x + b)").derivatives
+    markup = html_math(derivatives.partials[0], derivatives.partial_spelling(0))
+    assert markup.count("e<sup>−(<i>w</i><i>x</i> + <i>b</i>)</sup>") == 2 and "−<i>b</i>" not in markup
+    assert latex_equations(derivatives)[1] == (r"\frac{\partial f}{\partial w} = "
+                                               r"\frac{x e^{- (w x + b)}}{\left(1 + e^{- (w x + b)}\right)^{2}}")
 
 
 def test_typed_terms_follow_the_sum_from_left_to_right() -> None:

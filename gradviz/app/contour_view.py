@@ -103,15 +103,23 @@ def choose_levels(heights: np.ndarray, count: int = 16) -> np.ndarray:
     return offset_levels(lo, hi, count)
 
 
-def log_scale_levels(values: np.ndarray, count: int = 16) -> np.ndarray:
+def log_scale_levels(values: np.ndarray, count: int = 16, reference: float | None = None) -> np.ndarray:
     """Contour levels in f for a log height scale: round values at 1-2-5 offsets from the lowest one (pure numpy).
 
     Levels evenly spaced in log height would be labelled 1.72, 6.39, 19.1, 53.6…; these read 1, 2, 5, 10, 20…
+    With a reference within the values (0, for a signed f), the offsets are from it, either way, and it is a level:
+    −10, −5, −2, −1, 0, 1, 2, 5, 10, not −3.999, −3.998, −3.995 above x² − y²'s −4.
     """
     finite = finite_values(values)
     if not is_spread(finite):
         return np.zeros(0)
-    return offset_levels(float(finite.min()), float(finite.max()), count)
+    lo, hi = float(finite.min()), float(finite.max())
+    if reference is None or not lo < reference < hi:
+        return offset_levels(lo, hi, count)
+    above, below = np.log1p(hi - reference), np.log1p(reference - lo)  # each side's share of the drawn height
+    count_above = min(max(round(count * above / (above + below)), 1), count - 1)
+    return np.concatenate([-offset_levels(-reference, -lo, count - count_above)[::-1], [reference],
+                           offset_levels(reference, hi, count_above)])
 
 
 def finite_values(values: np.ndarray) -> np.ndarray:
@@ -154,7 +162,7 @@ def level_texts(levels: np.ndarray, span: float) -> list[str]:
 
 
 def labelled_level_indices(levels: np.ndarray, most: int = 8) -> np.ndarray:
-    """Indices of at most about `most` levels to label, every k-th one, preferring round values."""
+    """Indices of at most about `most` levels to label, every k-th one, preferring round values (0 above all)."""
     stride = max(1, math.ceil(len(levels) / most))
     steps = np.diff(levels)
     offset = 0
@@ -162,6 +170,8 @@ def labelled_level_indices(levels: np.ndarray, most: int = 8) -> np.ndarray:
         coarse = stride * steps[0]
         remainders = np.abs(levels / coarse - np.rint(levels / coarse))
         offset = max(range(stride), key=lambda start: int(np.sum(remainders[start::stride] < 1e-6)))
+    elif stride > 1 and np.any(levels == 0):  # log levels either way from 0: labelled alike both ways
+        offset = int(np.flatnonzero(levels == 0)[0]) % stride
     return np.arange(offset, len(levels), stride)
 
 

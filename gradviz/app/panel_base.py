@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.presenters import run_colour, run_symbol
 from gradviz.app.view_common import TEXT_COLOUR, SteadyLabelAxis, show_axes, steady_axes
-from gradviz.core.descent import CONVERGED_KINDS, OPTIMIZER_TITLES, Run
+from gradviz.core.descent import OPTIMIZER_TITLES, Run
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
 from gradviz.core.scenario import RunSpec
@@ -26,12 +26,12 @@ WRONG_SIGN_COLOUR = "#b00020"
 MUTED_COLOUR = "#666670"
 OUTCOME_COLOURS = {"converged": "#1b7f3b", "max_steps": MUTED_COLOUR, "diverged": WRONG_SIGN_COLOUR,
                    "singular_hessian": WRONG_SIGN_COLOUR}
-NOT_A_MINIMUM_COLOUR = "#a35c00"  # converged, but to a maximum or a saddle point: no success for descent
+NOT_A_MINIMUM_COLOUR = "#a35c00"  # stopped at ∇f = 0, but at a maximum, a saddle point or an unknown start: no success
 
 
 def outcome_colour(run: Run) -> str:
     """The colour a run's stop reason is written in: green for a minimum, amber for another point ∇f = 0, …"""
-    if run.stop_reason == "converged" and CONVERGED_KINDS.get(run.found, ""):
+    if run.missed_minimum:
         return NOT_A_MINIMUM_COLOUR
     return OUTCOME_COLOURS.get(run.stop_reason, MUTED_COLOUR)
 

@@ -74,7 +74,7 @@ def drawn_heights(field: GridField, scale: HeightScale) -> tuple[np.ndarray, Col
         heights = scale.forward(field.values)
         levels = level_labels = None
         if scale.log:
-            values = log_scale_levels(np.clip(field.values, *field.display_range))
+            values = log_scale_levels(np.clip(field.values, *field.display_range), reference=scale.reference)
             levels = scale.forward(values)
             level_labels = [format_number(float(value), ROUND_VALUE_DIGITS) for value in values]
         colour_levels = map_colour_levels(heights, scale.display_range(field.display_range), levels, level_labels)

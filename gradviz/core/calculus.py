@@ -98,7 +98,8 @@ def differentiate(formula: Formula) -> Derivatives:
             raw_partials[index] = distributed  # x − y − (x + y)
             if by_term:
                 by_term[index] = tuple(term.doit() for term in by_term[index])
-    partials_with_steps = [_tidy(_drop_deltas(partial, notes), symbols) for partial in raw_partials]
+    partials_with_steps = [_arguments_as_in_f(_tidy(_drop_deltas(partial, notes), symbols))
+                           for partial in raw_partials]
     size = len(symbols)
     hessian: list[list[sympy.Expr]] = [[sympy.S.Zero] * size for _ in range(size)]
     for row in range(size):
@@ -118,9 +119,18 @@ def differentiate(formula: Formula) -> Derivatives:
         hessian=tuple(tuple(row) for row in hessian),
         notes=tuple(dict.fromkeys(notes)),
         typed_term_orders=tuple(
-            tuple(part for term in terms for part in ordered_terms(term) if part != 0) for terms in by_term
+            tuple(part for term in terms for part in _typed_parts(term, formula) if part != 0) for terms in by_term
         ),
     )
+
+
+def _typed_parts(term: sympy.Expr, formula: Formula) -> tuple[sympy.Expr, ...]:
+    """The terms of a typed term's derivative: in the typed order where they are one of f's own sums, else as printed.
+
+    ∂/∂b of 0.5(wx + b − y)² is the bracket itself, wx + b − y: not b + wx − y, SymPy's order.
+    """
+    typed = Spelling(sums=formula.typed_sums).order_of(term, whole=False) if term.is_Add else ()
+    return typed or ordered_terms(term)
 
 
 def _partials_by_typed_term(formula: Formula) -> list[tuple[sympy.Expr, ...]]:
@@ -257,4 +267,33 @@ def _tidy(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]) -> sympy.Expr:
     if size > TIDY_MAX_OPS:
         return expr
     candidate = sympy.factor_terms(sympy.together(expr))
+    if _exponents(candidate) - _exponents(expr):  # e^x/(e^x + 1)² for σ(x)'s e^(−x)/(1 + e^(−x))²: not as f has it
+        return expr
     return candidate if sympy.count_ops(candidate) < size else expr
+
+
+def _exponents(expr: sympy.Expr) -> set[sympy.Expr]:
+    """The exponents of the powers of e in an expression (each as f would write it, see _arguments_as_in_f)."""
+    return {_distributed(power.args[0]) for power in expr.atoms(sympy.exp)}
+
+
+def _distributed(argument: sympy.Expr) -> sympy.Expr:
+    """A number times a sum multiplied out, as SymPy writes it when it builds f: −(wx + b) as −wx − b."""
+    if not isinstance(argument, sympy.Expr):  # a Piecewise's (value, condition) pairs
+        return argument
+    coefficient, rest = argument.as_coeff_Mul()
+    if coefficient is sympy.S.One or not rest.is_Add:
+        return argument
+    return sympy.Add(*(coefficient * term for term in rest.args))
+
+
+def _arguments_as_in_f(expr: sympy.Expr) -> sympy.Expr:
+    """The arguments of functions (e^…, sin, ln) multiplied out as in f, where tidying took a number out of them.
+
+    σ(wx + b)'s partial wrote its one exponent two ways, e^(−b − wx) above the line and e^(−(wx + b)) below.
+    """
+    def is_factored(part: sympy.Expr) -> bool:
+        """Whether part is a function with an argument that tidying wrote as a number times a sum."""
+        return isinstance(part, sympy.Function) and any(_distributed(arg) is not arg for arg in part.args)
+
+    return expr.replace(is_factored, lambda part: part.func(*(_distributed(arg) for arg in part.args)))

@@ -45,8 +45,8 @@ OUTCOME_WORDS: dict[str, str] = {
     "max_steps": "step budget reached",
     "singular_hessian": "Hessian singular",
 }
-# What a converged run found (see converged_kind), as its message ends, and in a few words for captions: a minimum
-# is what descent is for, and "converged" says it; the others are named.
+# What a converged run found (see converged_kind), as its message says it, and in a few words for captions: a
+# minimum is what descent is for, and "converged" says it; at the others the run "stopped" (see Run.missed_minimum).
 CONVERGED_KINDS: dict[str, str] = {
     "a minimum": "",
     "a maximum": "a maximum",
@@ -82,6 +82,8 @@ VALUE_BOUND = 1e100  # |f| beyond this counts as divergence
 SINGULAR_RATIO = 1e-12  # a Hessian whose smallest |eigenvalue| is below this times the largest is singular
 EIGENVALUE_ROUNDING = 1e-9  # of the largest curvature: a smaller one counts as zero
 HESSIAN_DECIDES = 10.0  # a curvature tells what a run converged to when larger than this times √|∇f| there
+NEARBY = 1e-3  # times max(1, |coordinates|): how far around a point the Hessian cannot tell f is looked at
+CHANGE_SEEN = 1e-12  # times max(1, |f|): a change of f beyond its slope, around a point, larger than rounding
 
 
 class Objective(Protocol):
@@ -312,7 +314,16 @@ class Run:
         """Why the run stopped, in a few words ("converged", "diverged", "converged to a saddle point")."""
         words = OUTCOME_WORDS.get(self.stop_reason, self.stop_reason.replace("_", " "))
         found = CONVERGED_KINDS.get(self.found, "")
+        if self.missed_minimum:
+            return f"stopped at {found}" if found else "stopped at the start"
         return f"{words} to {found}" if found else words
+
+    @property
+    def missed_minimum(self) -> bool:
+        """Whether the run stopped where ∇f = 0 at no minimum: a saddle, a maximum, a start the Hessian cannot tell."""
+        if self.stop_reason != "converged":
+            return False
+        return bool(CONVERGED_KINDS.get(self.found, "")) or (not self.found and len(self.steps) == 1)
 
     @property
     def final_step(self) -> Step:
@@ -699,25 +710,57 @@ def converged_kind(hessian: np.ndarray, gradient_norm: float) -> str:
     eigenvalues = np.linalg.eigvalsh((hessian + hessian.T) / 2)
     # rounding leaves a zero curvature (a valley floor's) at about 1e-16 of the others: that decides nothing either
     least = max(HESSIAN_DECIDES * math.sqrt(gradient_norm), EIGENVALUE_ROUNDING * float(np.max(np.abs(eigenvalues))))
+    minimum, maximum, saddle = CONVERGED_KINDS
+    if np.any(eigenvalues > least) and np.any(eigenvalues < -least):  # up one way, down another: whatever the rest
+        return saddle  # (xyz at (0, 0, 1): curvatures 1, −1 and 0)
     if not np.all(np.abs(eigenvalues) > least):
         return ""
-    minimum, maximum, saddle = CONVERGED_KINDS
-    if np.all(eigenvalues > 0):
-        return minimum
-    return maximum if np.all(eigenvalues < 0) else saddle
+    return minimum if np.all(eigenvalues > 0) else maximum
+
+
+def _falls_and_rises(objective: Objective, point: tuple[float, ...], gradient: Sequence[float]) -> bool:
+    """Whether f, beyond its slope, falls one way and rises another close around the point: a saddle (xyz at 0).
+
+    Where the Hessian cannot tell, f is taken at the corners of a small cube around the point (NEARBY across).
+    """
+    centre = np.array(point)
+    reach = NEARBY * max(1.0, float(np.max(np.abs(centre))))
+    value = float(objective.value_and_gradient(centre)[0])
+    level = CHANGE_SEEN * max(1.0, abs(value))
+    falls = rises = False
+    for signs in itertools.product((-1.0, 1.0), repeat=len(point)):
+        step = reach * np.array(signs)
+        change = float(objective.value_and_gradient(centre + step)[0]) - value - float(np.dot(gradient, step))
+        falls, rises = falls or change < -level, rises or change > level
+        if falls and rises:
+            return True
+    return False
 
 
 # How a run ended: the stop reason, the message, the rule (for its notes) and what a converged run found.
 _Ending = tuple[str, str, _UpdateRule, str]
 
 
-def _converged(objective: Objective, point: tuple[float, ...], k: int, gradient_norm: float, tolerance: float,
-               rule: _UpdateRule) -> _Ending:
-    """The ending of a run whose |∇f| fell below the tolerance, naming what it found there if the Hessian tells."""
-    shown = f"|∇f| = {_below_text(gradient_norm, tolerance)}"
+def _converged(objective: Objective, point: tuple[float, ...], k: int, gradient: Sequence[float],
+               gradient_norm: float, tolerance: float, rule: _UpdateRule) -> _Ending:
+    """The ending of a run whose |∇f| fell below the tolerance, naming what it found there if the Hessian tells.
+
+    A minimum is what descent is for: the run converged. Elsewhere ∇f = 0 stops it all the same, and the message
+    says where: at a saddle point or a maximum, or at the start (a student may have put it on one).
+    """
+    _, _, saddle = CONVERGED_KINDS
     with np.errstate(all="ignore"):
         kind = converged_kind(objective.hessian(np.array(point)), gradient_norm)
-    return "converged", f"converged at step {k} ({shown})" + (f": {kind}" if kind else ""), rule, kind
+        if not kind and len(point) > 1 and _falls_and_rises(objective, point, gradient):
+            kind = saddle
+    below = f"|∇f| = {_below_text(gradient_norm, tolerance)}"
+    if not CONVERGED_KINDS.get(kind, "") and (kind or k):  # a minimum, or, after some steps, no telling
+        return "converged", f"converged at step {k} ({below})" + (f": {kind}" if kind else ""), rule, kind
+    shown = "∇f = 0" if gradient_norm == 0 else below
+    if k:
+        return "converged", f"stopped at step {k}: {shown} at {kind}", rule, kind
+    what = CONVERGED_KINDS.get(kind, "") or "which may be no minimum"
+    return "converged", f"stopped at step 0: {shown} at the start, {what} — move the start", rule, kind
 
 
 def _point_problem(point: tuple[float, ...], bound: float, values: Sequence[float], climbing: bool, k: int) -> str:
@@ -853,7 +896,7 @@ def _descend(objective: Objective, settings: RunSettings, trajectory: _Trajector
         values.append(value)
         gradients.append(gradient)
         if gradient_norm < tolerance:
-            return _converged(objective, point, k, gradient_norm, tolerance, rule)
+            return _converged(objective, point, k, gradient, gradient_norm, tolerance, rule)
         if k == pause_at:
             pause_at += PIECE_STEPS
             if (yield k):  # stopped here: the run ends as one whose budget is k

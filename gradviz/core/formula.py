@@ -1116,6 +1116,8 @@ class _Builder:
                 sums.append(self.typed_terms(node))
             for _, summand in summands:
                 pending.extend(_operands(summand))
+                if isinstance(summand, _Call) and summand.function in _ONE_PLUS_EXP_FUNCTIONS:
+                    sums.extend(_one_first(self._built[id(summand)]))
         return tuple(sums)
 
     def _build(self, node: _Node) -> _Built:
@@ -1229,6 +1231,15 @@ class _Builder:
 
 
 _EXP_FUNCTIONS = frozenset({"exp", "sigmoid", "softplus"})
+_ONE_PLUS_EXP_FUNCTIONS = frozenset({"sigmoid", "softplus"})  # written with 1 + e^…: 1/(1 + e^(−x)), ln(1 + e^x)
+
+
+def _one_first(expr: sympy.Expr) -> list[tuple[sympy.Expr, ...]]:
+    """The sum 1 + e^… a function such as sigmoid is written with, 1 first as its definition writes it (if any)."""
+    one_plus = next((part for part in sympy.preorder_traversal(expr) if part.is_Add and sympy.S.One in part.args), None)
+    if one_plus is None:
+        return []
+    return [(sympy.S.One, *(term for term in one_plus.args if term is not sympy.S.One))]
 _MAX_EXACT_BITS = math.ceil(MAX_EXACT_DIGITS * math.log2(10))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradviz.core.grid import GridField, log_height
-from gradviz.core.notation import format_number
+from gradviz.core.notation import MINUS, format_number
 
 ROUND_VALUE_DIGITS = 6  # round ticks and levels need a digit or two; six write 20000 out, not as 2e+04
 TICK_CROWDING = 0.05  # of the drawn height: a log-scale tick closer than this above the one below is left out
@@ -60,18 +60,28 @@ class HeightScale:
         of the distance from it (the reference plus 10ᵏ, rounded to a multiple of 10ᵏ: 10, not 10.0075). A tick
         drawn too close above the one below it is left out; where the ticks leave much of the height bare (a
         range reaching only a decade above its lowest value: the two-minima curve's −3.551 to 8.07), the
-        reference plus 2·10ᵏ and 5·10ᵏ fill it (−3.551, −3, −2, 1).
+        reference plus 2·10ᵏ and 5·10ᵏ fill it (−3.551, −3, −2, 1). Values below the reference (a signed f, measured
+        from 0) are ticked as the mirror image of those above it: −100, −10, −1, 0, 1, 10, 100.
         """
         if not self.log:
             return None
         low, high = value_range
+        drawn_span = max(float(self.forward(high) - self.forward(max(low, self.reference))), 1e-300)
+        if low >= self.reference:
+            return sorted(self._ticks_above(low, high, count, drawn_span))
+        drawn_span += float(self.forward(self.reference) - self.forward(low))
+        mirrored = HeightScale(log=True, reference=-self.reference)._ticks_above(-high, -low, count, drawn_span)
+        below = [(-height, _negated(label)) for height, label in mirrored if height > 0]
+        return sorted([*below, *self._ticks_above(low, high, count, drawn_span)])
+
+    def _ticks_above(self, low: float, high: float, count: int, drawn_span: float) -> list[tuple[float, str]]:
+        """The ticks from the reference (if within the range) up to high, spaced for this drawn span (see ticks)."""
         span = max(high - self.reference, 0.0)
         if span <= 0:
             return [(0.0, format_number(self.reference, 3))]
         top = math.floor(math.log10(span))
         exponents = range(top - count + 2, top + 1)
         bottom, ceiling = (float(self.forward(value)) for value in (max(low, self.reference), high))
-        drawn_span = max(ceiling - bottom, 1e-300)
         ticks: list[tuple[float, str]] = []
         if low - 1e-12 <= self.reference <= high + 1e-12:
             shown = round(self.reference, 2 - exponents[0]) + 0.0  # + 0.0: never "−0"
@@ -81,12 +91,12 @@ class HeightScale:
             if not ticks or height - ticks[-1][0] >= TICK_CROWDING * drawn_span:
                 ticks.append((height, format_number(value, ROUND_VALUE_DIGITS)))
         heights = [height for height, _ in ticks]
-        if max(np.diff([bottom, *heights, ceiling]), default=0.0) > BARE_SHARE * drawn_span:
+        if max(np.diff([bottom, *heights, ceiling]), default=0.0) > BARE_SHARE * (ceiling - bottom):
             for value in reversed(self._round_values(exponents, (2.0, 5.0), low, high)):
                 height = float(self.forward(value))
                 if all(abs(height - other) >= FILL_SEPARATION * drawn_span for other, _ in ticks):
                     ticks.append((height, format_number(value, ROUND_VALUE_DIGITS)))
-        return sorted(ticks)
+        return ticks
 
     def _round_values(self, exponents: range, multiples: tuple[float, ...], low: float,
                       high: float) -> list[float]:
@@ -96,14 +106,24 @@ class HeightScale:
         return sorted(value for value in values if low - 1e-12 <= value <= high + 1e-12 and value > self.reference)
 
 
-def height_scale_for(field: GridField, log: bool) -> HeightScale:
-    """The height scale for a field: log heights measured from the lowest value drawn.
+def _negated(label: str) -> str:
+    """A value's label for minus the value: '10' → '−10', '−0.5' → '0.5', '0' stays."""
+    if label == "0":
+        return label
+    return label[1:] if label.startswith(MINUS) else MINUS + label
 
-    That is the field's lowest finite value, or where the drawn range stops above it: measured from a pole's
-    −66 (1/x + y² on a 200² grid), every height the surface shows sits within a few per cent of the others.
+
+def height_scale_for(field: GridField, log: bool) -> HeightScale:
+    """The height scale for a field: log heights measured from the lowest value drawn, or from 0 for a signed f.
+
+    The lowest value drawn is the field's lowest finite value, or where the drawn range stops above it: measured
+    from a pole's −66 (1/x + y² on a 200² grid), every height the surface shows sat within a few per cent of the
+    others. An f drawn on both sides of 0 is measured from 0, its values below it as deep as those above are high:
+    from x² − y²'s −4 its 0 and 4 were squeezed together at the top, under labels −3.999, −3.995, −3.99, …
     """
     if not log:
         return HeightScale()
     if field.lowest is None:
         return HeightScale(log=True)
-    return HeightScale(log=True, reference=max(field.lowest, field.display_range[0]))
+    lowest = max(field.lowest, field.display_range[0])
+    return HeightScale(log=True, reference=0.0 if lowest < 0.0 < field.display_range[1] else lowest)

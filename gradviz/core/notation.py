@@ -197,11 +197,21 @@ def short_decimal(value: sympy.Rational) -> str | None:
 
 
 def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) -> list[sympy.Expr]:
-    """The terms sorted by where they come in typed; the others after them, in their order."""
+    """The terms sorted by where they come in typed; the others after them, in their order.
+
+    A term with another number in front takes the place of the typed one (3b where b + 2b combined).
+    """
     position: dict[sympy.Expr, int] = {}
+    unnumbered: dict[sympy.Expr, int] = {}
     for index, term in enumerate(typed):
         position.setdefault(term, index)
-    return sorted(terms, key=lambda term: position.get(term, len(typed)))
+        unnumbered.setdefault(term.as_coeff_Mul()[1], index)
+
+    def place(term: sympy.Expr) -> int:
+        """Where the term comes in typed."""
+        return position.get(term, unnumbered.get(term.as_coeff_Mul()[1], len(typed)))
+
+    return sorted(terms, key=place)
 
 
 class _ReadableTermOrder:
@@ -214,6 +224,14 @@ class _ReadableTermOrder:
         """Print the expression (the whole one, whose terms the spelling orders)."""
         self._whole = expr
         return super().doprint(expr)  # type: ignore[misc]
+
+    def _exponent_of(self, power: sympy.Expr) -> sympy.Expr:
+        """The exponent of e^…, −b − wx as −(wx + b) where wx + b was typed (σ(wx + b)) and −b − wx was not."""
+        exponent = power.args[0]
+        if exponent.is_Add and not self.spelling.order_of(exponent, whole=False) and self.spelling.order_of(
+                -exponent, whole=False):
+            return sympy.Mul(sympy.S.NegativeOne, -exponent, evaluate=False)
+        return exponent
 
     def _as_ordered_terms(self, expr: sympy.Expr, order: str | None = None) -> list[sympy.Expr]:
         terms = list(super()._as_ordered_terms(expr, order=order))  # type: ignore[misc]
@@ -448,7 +466,7 @@ class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
         return f"√({self._print(radicand)})"
 
     def _print_exp(self, expr: sympy.Expr) -> str:
-        exponent = expr.args[0]
+        exponent = self._exponent_of(expr)
         if exponent.is_Integer:
             return "e" + _superscript_digits(int(exponent))
         return f"exp({self._print(exponent)})"
@@ -569,9 +587,10 @@ class _HtmlMathPrinter(_UnicodeMathPrinter):
         return f'√<span style="text-decoration: overline">{text}</span>'
 
     def _print_exp(self, expr: sympy.Expr) -> str:
-        superscript = self._inline_print(expr.args[0])
+        exponent = self._exponent_of(expr)
+        superscript = self._inline_print(exponent)
         if _has_scripts(superscript):
-            return f"exp({self._print(expr.args[0])})"
+            return f"exp({self._print(exponent)})"
         return f"e<sup>{superscript}</sup>"
 
 
@@ -677,6 +696,9 @@ class _LatexMathPrinter(_ReadableTermOrder, LatexPrinter):
         if len(rejoined) != len(factors):  # |x|³ as typed, not x²·|x|
             return super()._print_Mul(sympy.Mul(*rejoined, evaluate=False))
         return super()._print_Mul(expr)
+
+    def _print_ExpBase(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        return self._do_exponent(rf"e^{{{self._print(self._exponent_of(expr))}}}", exp)
 
     def _print_Heaviside(self, expr: sympy.Expr, exp: str | None = None) -> str:
         tex = rf"H\left({self._print(expr.args[0])}\right)"
