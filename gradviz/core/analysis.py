@@ -88,6 +88,36 @@ def _refusal(error: FormulaError) -> tuple[str, str, str, int | None, int | None
     return (_REFUSED, type(error).__name__, error.message, error.position, error.end)
 
 
+def _answer(text: str, variables: tuple[str, ...] | None) -> tuple[Any, ...]:
+    """The symbolic work on ``text`` as an answer: done with its results, refused with a FormulaError, or failed."""
+    try:
+        return (_DONE, *_symbolic_work(text, variables))
+    except FormulaError as error:
+        return _refusal(error)
+    except RecursionError:
+        return _refusal(FormulaError("this formula is nested too deeply to work with"))
+    except MemoryError:
+        return _refusal(FormulaError("this formula needs too much memory to work with"))
+    except Exception as error:  # any other failure is a bug; the caller logs it
+        return (_FAILED, f"{type(error).__name__}: {error}")
+
+
+def _analysis_of(text: str, answer: tuple[Any, ...]) -> Analysis:
+    """The Analysis an answer on ``text`` carries; its FormulaError raised if it has none."""
+    if answer[0] == _DONE:
+        return _assemble(*answer[1:])
+    if answer[0] == _REFUSED:
+        error_type, message, position, end = answer[1:]
+        raise _ERROR_TYPES[error_type](message, position, end)
+    _log.error("the symbolic work failed on %r: %s", text, answer[1])
+    raise FormulaError(f"something went wrong while working on this formula ({answer[1]})")
+
+
+def time_limit_message(timeout: float) -> str:
+    """What a formula whose symbolic work overran ``timeout`` seconds is told."""
+    return f"this formula takes too long to differentiate (over {timeout:g} s); try a shorter or simpler one"
+
+
 def _serve(connection: Connection) -> None:
     """The worker process: answer analysis requests until told to stop or the caller goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl+C reaches us too: the caller decides, and stops us
@@ -100,17 +130,7 @@ def _serve(connection: Connection) -> None:
             return
         if request is None:
             return
-        text, variables = request
-        try:
-            answer: tuple[Any, ...] = (_DONE, *_symbolic_work(text, variables))
-        except FormulaError as error:
-            answer = _refusal(error)
-        except RecursionError:
-            answer = _refusal(FormulaError("this formula is nested too deeply to work with"))
-        except MemoryError:
-            answer = _refusal(FormulaError("this formula needs too much memory to work with"))
-        except Exception as error:  # any other failure is a bug; the caller logs it
-            answer = (_FAILED, f"{type(error).__name__}: {error}")
+        answer = _answer(*request)
         try:
             connection.send(answer)
         except (EOFError, OSError):
@@ -159,13 +179,7 @@ class SymbolicWorker:
             self._launch()
             self._await_ready()
             answer = self._ask((text, variables), timeout)
-        if answer[0] == _DONE:
-            return _assemble(*answer[1:])
-        if answer[0] == _REFUSED:
-            error_type, message, position, end = answer[1:]
-            raise _ERROR_TYPES[error_type](message, position, end)
-        _log.error("the symbolic worker failed on %r: %s", text, answer[1])
-        raise FormulaError(f"something went wrong while working on this formula ({answer[1]})")
+        return _analysis_of(text, answer)
 
     def close(self) -> None:
         """Stop the worker process (it may be started again with :meth:`start`)."""
@@ -226,9 +240,7 @@ class SymbolicWorker:
             ) from None
         if answer is None:
             self._restart()
-            raise FormulaTimeout(
-                f"this formula takes too long to differentiate (over {timeout:g} s); try a shorter or simpler one"
-            )
+            raise FormulaTimeout(time_limit_message(timeout))
         return answer
 
     def _restart(self) -> None:
