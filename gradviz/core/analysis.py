@@ -8,12 +8,16 @@ and the generated NumPy source; the calling process compiles that source into a
 
 The worker process is started with the "spawn" method, never "fork": the application process has
 Qt loaded, which must not be forked.
+
+A process that does one job under a parent that waits for it (the command line's) may instead analyse in
+itself, under an alarm that the kernel carries out however busy SymPy is: see :func:`analyze_here_under_alarm`.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import signal
@@ -42,6 +46,8 @@ _DONE = "done"
 _REFUSED = "refused"
 _FAILED = "failed"
 _ERROR_TYPES: dict[str, type[FormulaError]] = {cls.__name__: cls for cls in (FormulaError, FormulaTimeout)}
+# What the symbolic work imports: loaded before an alarm is set, as a worker loads them before it is timed.
+_SYMBOLIC_MODULES = ("gradviz.core.formula", "gradviz.core.calculus", "gradviz.core.compiled", "gradviz.core.notation")
 
 
 @dataclass(frozen=True)
@@ -279,6 +285,37 @@ def default_worker() -> SymbolicWorker:
         return _default_worker
 
 
+_under_alarm = False
+_alarm_lock = threading.Lock()
+
+
+def analyze_here_under_alarm() -> None:
+    """From now on :func:`analyze` works in this process, which SIGALRM ends if an analysis overruns its time limit.
+
+    SymPy cannot be interrupted, but the kernel ends a process whatever it is doing. This is for a process doing
+    one job for a parent that waits for it and reports its ending by SIGALRM as a formula over the time limit (the
+    command line's): it imports SymPy once, where a worker would import it a second time. Call it from the main thread.
+    """
+    global _under_alarm
+    for name in _SYMBOLIC_MODULES:
+        importlib.import_module(name)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # SIGALRM ends the process, with no Python code in between
+    _under_alarm = True
+
+
+def _analyze_under_alarm(text: str, variables: tuple[str, ...] | None, timeout: float) -> Analysis:
+    """Analyse ``text`` in this process, which SIGALRM ends if the symbolic work overruns ``timeout`` seconds."""
+    with _alarm_lock:
+        signal.setitimer(signal.ITIMER_REAL, max(timeout, 1e-6))  # 0 would set no alarm at all
+        try:
+            answer = _answer(text, variables)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    return _analysis_of(text, answer)
+
+
 def analyze(text: str, variables: tuple[str, ...] | None = None, timeout: float = DEFAULT_TIMEOUT) -> Analysis:
-    """Parse, differentiate and compile ``text`` on the shared worker, within ``timeout`` seconds."""
+    """Parse, differentiate and compile ``text`` within ``timeout`` seconds: on the shared worker, or under an alarm."""
+    if _under_alarm:
+        return _analyze_under_alarm(text, variables, timeout)
     return default_worker().analyze(text, variables, timeout)
