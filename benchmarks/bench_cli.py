@@ -38,11 +38,14 @@ def command_environment(source: str | None, bytecode: Path) -> dict[str, str]:
     return environment
 
 
-def run_seconds(arguments: list[str], environment: dict[str, str]) -> float | None:
-    """The wall time of ``python -m gradviz ARGUMENTS``, or None if it failed (its error is printed)."""
+def run_seconds(arguments: list[str], environment: dict[str, str], folder: str) -> float | None:
+    """The wall time of ``python -m gradviz ARGUMENTS`` run in ``folder``, or None if it failed (its error is printed).
+
+    Not run here: ``-m`` puts the working folder first on the path, where a checkout would hide the SOURCE_DIRs.
+    """
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "gradviz", *arguments], env=environment, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run([sys.executable, "-m", "gradviz", *arguments], env=environment, cwd=folder,
+                            capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         print(f"gradviz {arguments[0]} failed ({result.returncode}): {result.stderr.strip()}", file=sys.stderr)
@@ -83,7 +86,7 @@ def main() -> None:
         for run in range(options.runs + 1):  # the first run compiles the bytecode, and is not counted
             for name, arguments in commands.items():
                 for index, environment in enumerate(environments):
-                    seconds = run_seconds(arguments, environment)
+                    seconds = run_seconds(arguments, environment, folder)
                     if run and seconds is not None:
                         times[name, index].append(seconds)
     labels = tuple(Path(source).name if source else THIS_GRADVIZ for source in sources)
