@@ -23,6 +23,7 @@ from gradviz.core.scenario import OPTIMIZER_NAMES, SIGNS
 
 COMMANDS = ("derive", "critical", "descend", "export", "presets")
 ANALYSING = ("derive", "critical", "descend", "export")  # the commands that analyse a formula (see _run_in_child)
+FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # passed on to the child running a command
 # Qt platforms without OpenGL widgets: an export there would crash rather than fail cleanly.
 PLATFORMS_WITHOUT_GL = ("offscreen", "minimal", "minimalegl", "linuxfb", "vnc")
 
@@ -763,9 +764,6 @@ def _run(argv: list[str], own_process: bool) -> int:
     from gradviz.app.launch import launch_app
 
     return launch_app(args)
-
-
-FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _run_in_child(args: argparse.Namespace) -> int:
