@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -10,7 +11,9 @@ import math
 import os
 import signal
 import sys
-from collections.abc import Sequence
+import threading
+import traceback
+from collections.abc import Callable, Sequence
 from types import FrameType, TracebackType
 from typing import Any, NoReturn
 
@@ -19,6 +22,8 @@ from gradviz.core.errors import GradvizError
 from gradviz.core.scenario import OPTIMIZER_NAMES, SIGNS
 
 COMMANDS = ("derive", "critical", "descend", "export", "presets")
+ANALYSING = ("derive", "critical", "descend", "export")  # the commands that analyse a formula (see _run_in_child)
+FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # passed on to the child running a command
 # Qt platforms without OpenGL widgets: an export there would crash rather than fail cleanly.
 PLATFORMS_WITHOUT_GL = ("offscreen", "minimal", "minimalegl", "linuxfb", "vnc")
 
@@ -724,22 +729,14 @@ def _app_parser() -> _Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the gradviz command."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Entry point of the gradviz command; without argv, the command line of this process (see _run_in_child)."""
+    return _reported(_run, list(sys.argv[1:] if argv is None else argv), argv is None)
+
+
+def _reported(action: Callable[..., int], *arguments: Any) -> int:
+    """action(*arguments), or the exit status of its failure, a GradvizError reported as one line on stderr."""
     try:
-        if argv and argv[0] in COMMANDS:
-            parser = _command_parser()
-            args = parser.parse_args([argv[0], *_protect_formula(parser.commands[argv[0]], argv[1:])])
-            if getattr(args, "formula", None) is not None:
-                args.formula = args.formula.lstrip()
-            return args.handler(args)
-        args = _app_parser().parse_args(argv)
-        from gradviz.core.analysis import default_worker
-
-        default_worker().start()  # the symbolic worker boots while the window is being built
-        from gradviz.app.launch import launch_app
-
-        return launch_app(args)
+        return action(*arguments)
     except GradvizError as error:
         print(f"gradviz: {error}", file=sys.stderr)
         return 2
@@ -748,3 +745,92 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the output's reader stopped early (gradviz descend ... | head): no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the interpreter's last flush goes nowhere
         return 141  # 128 + SIGPIPE, as a shell reports a command whose pipe closed
+
+
+def _run(argv: list[str], own_process: bool) -> int:
+    """Run a command, or the app; in a process of its own, a command that analyses a formula runs in a child."""
+    if argv and argv[0] in COMMANDS:
+        parser = _command_parser()
+        args = parser.parse_args([argv[0], *_protect_formula(parser.commands[argv[0]], argv[1:])])
+        if getattr(args, "formula", None) is not None:
+            args.formula = args.formula.lstrip()
+        if own_process and args.command in ANALYSING and hasattr(os, "fork") and threading.active_count() == 1:
+            return _run_in_child(args)
+        return args.handler(args)
+    args = _app_parser().parse_args(argv)
+    from gradviz.core.analysis import default_worker
+
+    default_worker().start()  # the symbolic worker boots while the window is being built
+    from gradviz.app.launch import launch_app
+
+    return launch_app(args)
+
+
+def _run_in_child(args: argparse.Namespace) -> int:
+    """Run the command in a forked child that analyses its formulas itself, under an alarm; return its exit status.
+
+    The symbolic worker is a second Python process importing SymPy, and its answers hold SymPy expressions: a
+    command using it pays for SymPy twice. The child imports SymPy once, and as SymPy cannot be interrupted, the
+    kernel ends the child when an analysis overruns its time limit; this process, which imports neither SymPy nor
+    NumPy, reports that as the worker's time limit is reported. Signals sent to this process are passed on.
+    """
+    from gradviz.core.analysis import DEFAULT_TIMEOUT, time_limit_message
+
+    sys.stdout.flush()
+    sys.stderr.flush()  # nothing written so far is written by both processes
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED_SIGNALS)  # held until each process has its handlers
+    pid = os.fork()
+    if pid == 0:
+        _serve_as_child(args, mask)
+
+    def pass_on(number: int, _frame: FrameType | None) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, number)
+
+    previous = {number: signal.signal(number, pass_on) for number in FORWARDED_SIGNALS}
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    try:
+        _, status = os.waitpid(pid, 0)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    code = os.waitstatus_to_exitcode(status)
+    if code >= 0:
+        return code
+    if code == -signal.SIGALRM:
+        print(f"gradviz: {time_limit_message(DEFAULT_TIMEOUT)}", file=sys.stderr)
+        return 2
+    if -code not in (*FORWARDED_SIGNALS, signal.SIGPIPE):
+        print(f"gradviz: the command was ended by {signal.Signals(-code).name}", file=sys.stderr)
+    return 128 - code  # as a shell reports a command ended by a signal
+
+
+def _serve_as_child(args: argparse.Namespace, mask: set[signal.Signals]) -> NoReturn:
+    """The forked child: run the command, analysing under an alarm, and exit with its status (it never returns)."""
+    from gradviz.core.analysis import analyze_here_under_alarm
+
+    def command() -> int:
+        analyze_here_under_alarm()
+        return args.handler(args)
+
+    code = 1
+    try:
+        try:
+            signal.signal(signal.SIGINT, _interrupt_once)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            code = _reported(command)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # from here, even a pending Ctrl+C cannot skip the exit
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(OSError, ValueError):
+                    stream.flush()
+    finally:
+        os._exit(code)  # never back into the callers: they are the parent's
+
+
+def _interrupt_once(_number: int, _frame: FrameType | None) -> None:
+    """Raise KeyboardInterrupt for the first SIGINT only: a terminal's Ctrl+C comes both directly and passed on."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt

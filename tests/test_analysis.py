@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -172,3 +174,31 @@ def test_the_worker_writes_the_equations_the_formula_panel_shows() -> None:
     remote = analyze("L(w1, w2) = (w1 - 2w2)^2")
     assert remote.equations == analyze_in_process("L(w1, w2) = (w1 - 2w2)^2").equations
     assert len(remote.equations) == 3 and "<i>L</i>" in remote.equations[0] and "∂" in remote.equations[1]
+
+
+_UNDER_ALARM_SCRIPT = """
+import multiprocessing, sys
+from gradviz.core.analysis import analyze, analyze_here_under_alarm
+from gradviz.core.errors import FormulaError
+analyze_here_under_alarm()
+print(analyze("x^2 y").compiled.value_and_gradient([1.0, 2.0])[1].tolist())
+try:
+    analyze("x + * y")
+except FormulaError as error:
+    print(error.message, error.position)
+print(len(multiprocessing.active_children()), flush=True)
+analyze(sys.argv[1], timeout=float(sys.argv[2]))
+print("not stopped")
+"""
+
+
+def test_under_an_alarm_analyses_run_in_the_process_which_an_overrun_ends() -> None:
+    """The command line's way: no worker, errors raised as the worker's are, and SIGALRM ends SymPy's runaway work."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", _UNDER_ALARM_SCRIPT, SLOW_FORMULA, str(SHORT_TIMEOUT)],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == -signal.SIGALRM, result.stderr
+    assert time.perf_counter() - started < SHORT_TIMEOUT + 30.0
+    with pytest.raises(FormulaError) as local:
+        parse_formula("x + * y")
+    assert result.stdout.splitlines() == ["[4.0, 1.0]", f"{local.value.message} {local.value.position}", "0"]

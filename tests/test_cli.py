@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -240,3 +243,55 @@ def test_output_read_only_in_part_ends_quietly() -> None:
     process.stdout.close()  # the reader goes, as head does, while 5000 rows are still to come
     _, err = process.communicate(timeout=60)
     assert process.returncode == 141 and b"Traceback" not in err, err
+
+
+_COMMAND_SCRIPT = """
+import sys
+import gradviz.core.analysis
+from gradviz.cli import main
+
+def no_worker(*_args):
+    raise AssertionError("the command started a symbolic worker")
+
+gradviz.core.analysis.SymbolicWorker.__init__ = no_worker
+code = main()
+print("the command's process imported:", *(name for name in ("sympy", "numpy") if name in sys.modules), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["derive", "x^2 + 3y", "--at", "x=2,y=1"], "  |∇f| = 5"),
+    (["critical", "x^4 - 3.4x^2 + 0.5x"], "Found 2 minima and a maximum: where ∇f = 0."),
+    (["descend", "(w-3)^2", "--start", "w=0", "--steps", "3"], "stop: reached the step budget (3 steps)"),
+])
+def test_a_command_analyses_in_one_child_and_its_own_process_never_imports_sympy(args, expected) -> None:
+    """SymPy was imported twice: by the worker, and by the command's process for the SymPy expressions it answers."""
+    result = subprocess.run([sys.executable, "-c", _COMMAND_SCRIPT, *args], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == expected
+    assert result.stderr == "the command's process imported:\n"
+
+
+SLOW_FORMULA = "^".join(["x", "y"] * 19) + " + " + "^".join(["y", "(x+1)"] * 15)  # minutes of SymPy's work
+
+
+def test_a_formula_over_the_time_limit_ends_the_command_with_one_line() -> None:
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "gradviz", "derive", SLOW_FORMULA], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("gradviz: this formula takes too long to differentiate (over 3 s); "
+                             "try a shorter or simpler one\n")
+    assert time.perf_counter() - started < 60.0
+
+
+def test_ctrl_c_while_a_formula_is_analysed_ends_the_command_quietly() -> None:
+    """The terminal signals the command's process and its child; the child stops within SymPy's work."""
+    with subprocess.Popen([sys.executable, "-m", "gradviz", "derive", SLOW_FORMULA], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, start_new_session=True) as process:
+        time.sleep(1.0)
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert (process.returncode, out, err) == (130, "", "")

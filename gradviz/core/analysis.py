@@ -8,12 +8,16 @@ and the generated NumPy source; the calling process compiles that source into a
 
 The worker process is started with the "spawn" method, never "fork": the application process has
 Qt loaded, which must not be forked.
+
+A process that does one job under a parent that waits for it (the command line's) may instead analyse in
+itself, under an alarm that the kernel carries out however busy SymPy is: see :func:`analyze_here_under_alarm`.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import signal
@@ -42,6 +46,8 @@ _DONE = "done"
 _REFUSED = "refused"
 _FAILED = "failed"
 _ERROR_TYPES: dict[str, type[FormulaError]] = {cls.__name__: cls for cls in (FormulaError, FormulaTimeout)}
+# What the symbolic work imports: loaded before an alarm is set, as a worker loads them before it is timed.
+_SYMBOLIC_MODULES = ("gradviz.core.formula", "gradviz.core.calculus", "gradviz.core.compiled", "gradviz.core.notation")
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,36 @@ def _refusal(error: FormulaError) -> tuple[str, str, str, int | None, int | None
     return (_REFUSED, type(error).__name__, error.message, error.position, error.end)
 
 
+def _answer(text: str, variables: tuple[str, ...] | None) -> tuple[Any, ...]:
+    """The symbolic work on ``text`` as an answer: done with its results, refused with a FormulaError, or failed."""
+    try:
+        return (_DONE, *_symbolic_work(text, variables))
+    except FormulaError as error:
+        return _refusal(error)
+    except RecursionError:
+        return _refusal(FormulaError("this formula is nested too deeply to work with"))
+    except MemoryError:
+        return _refusal(FormulaError("this formula needs too much memory to work with"))
+    except Exception as error:  # any other failure is a bug; the caller logs it
+        return (_FAILED, f"{type(error).__name__}: {error}")
+
+
+def _analysis_of(text: str, answer: tuple[Any, ...]) -> Analysis:
+    """The Analysis an answer on ``text`` carries; its FormulaError raised if it has none."""
+    if answer[0] == _DONE:
+        return _assemble(*answer[1:])
+    if answer[0] == _REFUSED:
+        error_type, message, position, end = answer[1:]
+        raise _ERROR_TYPES[error_type](message, position, end)
+    _log.error("the symbolic work failed on %r: %s", text, answer[1])
+    raise FormulaError(f"something went wrong while working on this formula ({answer[1]})")
+
+
+def time_limit_message(timeout: float) -> str:
+    """What a formula whose symbolic work overran ``timeout`` seconds is told."""
+    return f"this formula takes too long to differentiate (over {timeout:g} s); try a shorter or simpler one"
+
+
 def _serve(connection: Connection) -> None:
     """The worker process: answer analysis requests until told to stop or the caller goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl+C reaches us too: the caller decides, and stops us
@@ -100,17 +136,7 @@ def _serve(connection: Connection) -> None:
             return
         if request is None:
             return
-        text, variables = request
-        try:
-            answer: tuple[Any, ...] = (_DONE, *_symbolic_work(text, variables))
-        except FormulaError as error:
-            answer = _refusal(error)
-        except RecursionError:
-            answer = _refusal(FormulaError("this formula is nested too deeply to work with"))
-        except MemoryError:
-            answer = _refusal(FormulaError("this formula needs too much memory to work with"))
-        except Exception as error:  # any other failure is a bug; the caller logs it
-            answer = (_FAILED, f"{type(error).__name__}: {error}")
+        answer = _answer(*request)
         try:
             connection.send(answer)
         except (EOFError, OSError):
@@ -159,13 +185,7 @@ class SymbolicWorker:
             self._launch()
             self._await_ready()
             answer = self._ask((text, variables), timeout)
-        if answer[0] == _DONE:
-            return _assemble(*answer[1:])
-        if answer[0] == _REFUSED:
-            error_type, message, position, end = answer[1:]
-            raise _ERROR_TYPES[error_type](message, position, end)
-        _log.error("the symbolic worker failed on %r: %s", text, answer[1])
-        raise FormulaError(f"something went wrong while working on this formula ({answer[1]})")
+        return _analysis_of(text, answer)
 
     def close(self) -> None:
         """Stop the worker process (it may be started again with :meth:`start`)."""
@@ -226,9 +246,7 @@ class SymbolicWorker:
             ) from None
         if answer is None:
             self._restart()
-            raise FormulaTimeout(
-                f"this formula takes too long to differentiate (over {timeout:g} s); try a shorter or simpler one"
-            )
+            raise FormulaTimeout(time_limit_message(timeout))
         return answer
 
     def _restart(self) -> None:
@@ -267,6 +285,37 @@ def default_worker() -> SymbolicWorker:
         return _default_worker
 
 
+_under_alarm = False
+_alarm_lock = threading.Lock()
+
+
+def analyze_here_under_alarm() -> None:
+    """From now on :func:`analyze` works in this process, which SIGALRM ends if an analysis overruns its time limit.
+
+    SymPy cannot be interrupted, but the kernel ends a process whatever it is doing. This is for a process doing
+    one job for a parent that waits for it and reports its ending by SIGALRM as a formula over the time limit (the
+    command line's): it imports SymPy once, where a worker would import it a second time. Call it from the main thread.
+    """
+    global _under_alarm
+    for name in _SYMBOLIC_MODULES:
+        importlib.import_module(name)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # SIGALRM ends the process, with no Python code in between
+    _under_alarm = True
+
+
+def _analyze_under_alarm(text: str, variables: tuple[str, ...] | None, timeout: float) -> Analysis:
+    """Analyse ``text`` in this process, which SIGALRM ends if the symbolic work overruns ``timeout`` seconds."""
+    with _alarm_lock:
+        signal.setitimer(signal.ITIMER_REAL, max(timeout, 1e-6))  # 0 would set no alarm at all
+        try:
+            answer = _answer(text, variables)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    return _analysis_of(text, answer)
+
+
 def analyze(text: str, variables: tuple[str, ...] | None = None, timeout: float = DEFAULT_TIMEOUT) -> Analysis:
-    """Parse, differentiate and compile ``text`` on the shared worker, within ``timeout`` seconds."""
+    """Parse, differentiate and compile ``text`` within ``timeout`` seconds: on the shared worker, or under an alarm."""
+    if _under_alarm:
+        return _analyze_under_alarm(text, variables, timeout)
     return default_worker().analyze(text, variables, timeout)
