@@ -219,6 +219,20 @@ def test_the_ball_takes_its_runs_shape(view, symbol, corners):
     assert tuple(found) == corners
 
 
+def test_the_path_runs_under_its_start_ring_marks_and_ball(view):
+    """The path, drawn first at the same depth, hid the right half of the start ring's white and the marks' shapes."""
+    xs = np.linspace(-2.0, 2.0, 21)
+    view.set_surface(xs, xs, np.zeros((21, 21)), (-1.0, 1.0))
+    view.top_view()
+    view.set_presentation_scale(3.0)
+    path = np.column_stack([np.linspace(-1.0, 1.0, 5), np.zeros(5), np.zeros(5)])
+    view.set_trajectories([TrajectoryData(path, MAGENTA, 4)])
+    image = view.render_to_array(WIDTH, HEIGHT).astype(int)
+    start = project(view, path[:1], lift=TRAJECTORY_LIFT)[0].round().astype(int)
+    ring_centre = image[start[1] - 1 : start[1] + 2, start[0] + 4 : start[0] + 7, :3]  # on the path's side
+    assert (ring_centre.min(axis=2) > 230).all(), "the start ring's white centre is whole"
+
+
 def test_animation_step_does_not_upload_or_redraw_the_mesh(view):
     xs, ys, heights = bowl()
     view.set_surface(xs, ys, heights, (0.0, 8.0))

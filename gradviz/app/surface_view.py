@@ -363,7 +363,7 @@ float shape_gauge(vec2 q) {
     if (u_shape < 5.5) return regular_polygon(q, 5.0, 1.5707963);
     if (u_shape < 6.5) return regular_polygon(q, 6.0, 0.0);
     float turn = mod(atan(q.y, q.x) - 1.5707963, 1.2566371) / 1.2566371;  // a fifth of a turn from a point
-    return length(q) / mix(0.45, 1.0, abs(turn - 0.5) * 2.0);
+    return length(q) / mix(0.5, 1.0, abs(turn - 0.5) * 2.0);
 }
 
 void main() {
@@ -956,7 +956,7 @@ class TrajectoryItem(ShadedItem):
         "sprite": (_SPRITE_VERTEX, _SPRITE_FRAGMENT, ("a_position",)),
     }
     LINE_WIDTH = 3.0
-    MARKER_SIZE = 7.0
+    MARKER_SIZE = 9.0  # room for a shape: at 7 pixels ▲ and ■ read as dots
     START_SIZE = 15.0
     BALL_SIZE = 20.0
     MARKER_LIMIT = 250
@@ -1050,14 +1050,18 @@ class TrajectoryItem(ShadedItem):
         smooth = not _is_core_profile()
         if smooth:
             GL.glEnable(GL.GL_LINE_SMOOTH)
+        GL.glDepthMask(GL.GL_FALSE)  # the path lies under its own marks, start and ball, not over them
         self.draw_lines(self.buffer, first, drawn, faded, GL.GL_LINE_STRIP, self._clip)
+        GL.glDepthMask(GL.GL_TRUE)
         if smooth:
             GL.glDisable(GL.GL_LINE_SMOOTH)
         self.set_line_width(1.0)
+        GL.glDepthFunc(GL.GL_LEQUAL)  # at one point, the sprite drawn later (the ball over the start) is seen
         if count <= self.MARKER_LIMIT and drawn > 2:
             self._draw_sprites(first + 1, drawn - 2, faded, self.MARKER_SIZE, 0.0, shape)
         self._draw_sprites(first, 1, faded, self.START_SIZE, 2.0)
         self._draw_sprites(first + current, 1, faded, self.BALL_SIZE, 1.0, shape)
+        GL.glDepthFunc(GL.GL_LESS)
 
     def paint(self) -> None:
         """Draw the hidden parts faintly, then the visible parts."""
