@@ -84,6 +84,20 @@ def test_log_heights_of_a_signed_f_are_measured_from_zero_and_labelled_both_ways
     assert below <= ticks[0][0] and ticks[-1][0] <= above
 
 
+@pytest.mark.parametrize(("text", "ranges"), [
+    ("(4 - 2.1x^2 + x^4/3) x^2 + x y + (-4 + 4y^2) y^2", ((-2.0, 2.0), (-1.0, 1.0))),  # the six-hump camel
+    ("x^2 + y^2 - 1", ((-3.0, 3.0), (-3.0, 3.0))),
+])
+def test_log_heights_of_an_f_that_only_dips_below_zero_are_measured_from_its_lowest_value(text, ranges) -> None:
+    """Measured from 0, the camel's minima −1.03 and −0.22 were one purple, and x² + y² − 1's pit one colour."""
+    compiled = analyze_in_process(text).compiled
+    field = evaluate_grid(compiled, Domain(compiled.variables, ranges, 100))
+    scale = height_scale_for(field, log=True)
+    assert field.lowest < 0 and scale.reference == field.lowest
+    lowest_tick = scale.ticks(field.display_range)[0][1]
+    assert float(lowest_tick.replace("−", "-")) == pytest.approx(field.lowest, abs=0.01)
+
+
 def test_signed_log_ticks_mirror_each_other() -> None:
     scale = HeightScale(log=True, reference=0.0)
     assert [label for _, label in scale.ticks((-100.0, 100.0))] == ["−100", "−10", "−1", "0", "1", "10", "100"]

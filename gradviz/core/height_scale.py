@@ -11,6 +11,7 @@ from gradviz.core.grid import GridField, log_height
 from gradviz.core.notation import MINUS, format_number
 
 ROUND_VALUE_DIGITS = 6  # round ticks and levels need a digit or two; six write 20000 out, not as 2e+04
+SIGNED_SHARE = 0.5  # of the height above 0: an f at least this deep below it is measured from 0 (see height_scale_for)
 TICK_CROWDING = 0.05  # of the drawn height: a log-scale tick closer than this above the one below is left out
 BARE_SHARE = 0.4  # a stretch of the drawn height this large without a tick is filled with 2·10ᵏ and 5·10ᵏ ticks…
 FILL_SEPARATION = 0.12  # …each at least this far from the others
@@ -118,12 +119,15 @@ def height_scale_for(field: GridField, log: bool) -> HeightScale:
 
     The lowest value drawn is the field's lowest finite value, or where the drawn range stops above it: measured
     from a pole's −66 (1/x + y² on a 200² grid), every height the surface shows sat within a few per cent of the
-    others. An f drawn on both sides of 0 is measured from 0, its values below it as deep as those above are high:
-    from x² − y²'s −4 its 0 and 4 were squeezed together at the top, under labels −3.999, −3.995, −3.99, …
+    others. An f drawn as deep below 0 as high above it (at least SIGNED_SHARE as deep) is measured from 0, its
+    values below it mirrored: from x² − y²'s −4 its 0 and 4 were squeezed together at the top, under labels
+    −3.999, −3.995, −3.99, … An f that only dips below 0 is measured from its lowest value, where its minima are
+    (the six-hump camel's −1.03 and −0.22 told apart, x² + y² − 1's pit not one colour).
     """
     if not log:
         return HeightScale()
     if field.lowest is None:
         return HeightScale(log=True)
-    lowest = max(field.lowest, field.display_range[0])
-    return HeightScale(log=True, reference=0.0 if lowest < 0.0 < field.display_range[1] else lowest)
+    lowest, highest = max(field.lowest, field.display_range[0]), field.display_range[1]
+    signed = lowest < 0.0 < highest and -lowest >= SIGNED_SHARE * highest
+    return HeightScale(log=True, reference=0.0 if signed else lowest)
