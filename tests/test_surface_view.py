@@ -661,6 +661,35 @@ def test_the_colour_bar_and_height_labels_keep_clear_of_the_box(view, presentati
         assert all(label.right() <= bar - gap or label.left() >= bar for label in labels), "axis titles clear of it"
 
 
+def test_crowded_height_labels_of_a_signed_f_give_way_evenly_on_both_sides(view, monkeypatch):
+    """30xy in log height: the axis kept −1 and dropped 0 and 1, reading 100, 10, −1, −10, −100."""
+    from gradviz.app.surface_view import TextPlacer
+    from gradviz.core.height_scale import HeightScale
+
+    scale = HeightScale(log=True, reference=0.0)
+    ticks = scale.ticks((-180.0, 180.0))
+    xs = np.linspace(-3.0, 3.0, 31)
+    grid_x, grid_y = np.meshgrid(xs, xs)
+    view.resize(WIDTH, 200)  # a short axis: the labels near 0 crowd
+    view.set_surface(xs, xs, scale.forward(20.0 * grid_x * grid_y), scale.display_range((-180.0, 180.0)), z_ticks=ticks)
+    drawn: list[str] = []
+    paint_z_axis = view._paint_z_axis
+
+    def recording(placer: TextPlacer, *args: object) -> None:
+        """The height axis's labels that were drawn (not skipped)."""
+        draw = placer.draw
+        placer.draw = lambda font, x, y, text, *rest, **options: (  # type: ignore[method-assign]
+            draw(font, x, y, text, *rest, **options) and (drawn.append(text) or True))
+        paint_z_axis(placer, *args)
+        placer.draw = draw  # type: ignore[method-assign]
+
+    monkeypatch.setattr(view, "_paint_z_axis", recording)
+    view.render_to_array(WIDTH, 200)
+    heights = [float(text.replace("−", "-")) for text in drawn if text in {label for _, label in ticks}]
+    assert len(heights) < len(ticks), "crowded: some give way"
+    assert 0.0 in heights and sorted(heights) == sorted(-value for value in heights)
+
+
 def test_cells_with_every_corner_moved_onto_the_rim_are_left_out():
     """Moved corners all round a cell would bridge a gap of f's domain; one corner on the grid keeps the cell."""
     finite = np.ones((3, 3), dtype=bool)
