@@ -339,7 +339,7 @@ def test_converges_on_the_bowl_and_checks_before_stepping() -> None:
         ("x^2 - y^2", (1.0, 0.0), {}, " at a saddle point, not a minimum"),  # along the one way down that leads in
         ("-(x^2 + y^2)", (1.0, 1.0), {"sign": "wrong"}, " at a maximum"),  # the wrong sign climbs to the top
         ("x^3", (1.0,), {"max_steps": 100_000}, ")"),  # an inflection: its curvature vanishes, nothing is claimed
-        ("(5 - w1 - 2w2)^2", (1.0, 1.0), {"lr": 0.02}, ")"),  # a valley floor of minima: flat one way
+        ("(5 - w1 - 2w2)^2", (1.0, 1.0), {"lr": 0.02}, ": a minimum"),  # a valley floor: f close around it tells
     ],
 )
 def test_a_converged_run_says_what_it_found_when_the_hessian_tells(formula: str, start: tuple[float, ...],
@@ -364,8 +364,15 @@ def test_a_converged_run_says_what_it_found_when_the_hessian_tells(formula: str,
          "stopped at a saddle point"),  # curvatures 1, −1 and 0: a saddle, though one is flat
         ("-(x^2 + y^2)", (0.0, 0.0), "stopped at step 0: ∇f = 0 at the start, a maximum — move the start",
          "stopped at a maximum"),
-        ("x^4 + y^4", (0.0, 0.0), "stopped at step 0: ∇f = 0 at the start, which may be no minimum — move the start",
-         "stopped at the start"),  # flat, and f rises all round: nothing claimed
+        # flat Hessians: f close around the start tells (a student who starts at the minimum is not sent away)
+        ("x^4 + y^4", (0.0, 0.0), "converged at step 0 (|∇f| = 0 < 1e−6): a minimum", "converged"),
+        ("(5 - w1 - 2w2)^2", (1.0, 2.0), "converged at step 0 (|∇f| = 0 < 1e−6): a minimum", "converged"),  # a valley
+        ("x^2 - y^4", (0.0, 0.0), "stopped at step 0: ∇f = 0 at the start, a saddle point — move the start",
+         "stopped at a saddle point"),  # falling as y⁴, too little to see right beside the start
+        ("-(x^4 + y^4)", (0.0, 0.0), "stopped at step 0: ∇f = 0 at the start, a maximum — move the start",
+         "stopped at a maximum"),
+        ("x^3", (0.0,), "stopped at step 0: ∇f = 0 at the start, which may be no minimum — move the start",
+         "stopped at the start"),  # an inflection: nothing it names
         ("x^2 + y^2", (0.0, 0.0), "converged at step 0 (|∇f| = 0 < 1e−6): a minimum", "converged"),
     ],
 )

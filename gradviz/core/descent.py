@@ -82,7 +82,10 @@ VALUE_BOUND = 1e100  # |f| beyond this counts as divergence
 SINGULAR_RATIO = 1e-12  # a Hessian whose smallest |eigenvalue| is below this times the largest is singular
 EIGENVALUE_ROUNDING = 1e-9  # of the largest curvature: a smaller one counts as zero
 HESSIAN_DECIDES = 10.0  # a curvature tells what a run converged to when larger than this times √|∇f| there
-NEARBY = 1e-3  # times max(1, |coordinates|): how far around a point the Hessian cannot tell f is looked at
+# times max(1, |coordinates|): how far around a point the Hessian cannot tell f is looked at (a quartic's rise or
+# fall, h⁴, is rounding at the first; the second is still close enough to stay in the point's own basin)
+NEARBY = (1e-3, 1e-1)
+CUBE_CORNERS_UP_TO = 6  # variables: beyond, f is looked at along the axes only (a cube has 2ⁿ corners)
 CHANGE_SEEN = 1e-12  # times max(1, |f|): a change of f beyond its slope, around a point, larger than rounding
 
 
@@ -718,23 +721,35 @@ def converged_kind(hessian: np.ndarray, gradient_norm: float) -> str:
     return minimum if np.all(eigenvalues > 0) else maximum
 
 
-def _falls_and_rises(objective: Objective, point: tuple[float, ...], gradient: Sequence[float]) -> bool:
-    """Whether f, beyond its slope, falls one way and rises another close around the point: a saddle (xyz at 0).
+def _nearby_kind(objective: Objective, point: tuple[float, ...], gradient: Sequence[float]) -> str:
+    """What f close around the point says it is where the Hessian cannot tell: a minimum, a maximum, a saddle or "".
 
-    Where the Hessian cannot tell, f is taken at the corners of a small cube around the point (NEARBY across).
+    f, less its slope, is taken along each axis and at the corners of small cubes around the point (NEARBY across):
+    falling one way and rising another, a saddle (xyz at 0: the saddle is all of its shape); rising or flat every
+    way, a minimum (x⁴ + y⁴ at 0, a valley floor); falling or flat, a maximum; flat, nothing to tell. One variable
+    falling one way and rising the other is an inflection (x³ at 0): nothing this can name.
     """
-    centre = np.array(point)
-    reach = NEARBY * max(1.0, float(np.max(np.abs(centre))))
+    centre = np.array(point, dtype=float)
+    size = len(point)
+    directions = [sign * row for row in np.eye(size) for sign in (-1.0, 1.0)]
+    if 1 < size <= CUBE_CORNERS_UP_TO:
+        directions += [np.array(signs) for signs in itertools.product((-1.0, 1.0), repeat=size)]
     value = float(objective.value_and_gradient(centre)[0])
     level = CHANGE_SEEN * max(1.0, abs(value))
     falls = rises = False
-    for signs in itertools.product((-1.0, 1.0), repeat=len(point)):
-        step = reach * np.array(signs)
-        change = float(objective.value_and_gradient(centre + step)[0]) - value - float(np.dot(gradient, step))
-        falls, rises = falls or change < -level, rises or change > level
-        if falls and rises:
-            return True
-    return False
+    for nearby in NEARBY:
+        reach = nearby * max(1.0, float(np.max(np.abs(centre))))
+        for direction in directions:
+            step = reach * direction
+            try:
+                change = float(objective.value_and_gradient(centre + step)[0]) - value - float(np.dot(gradient, step))
+            except ArithmeticError:
+                continue
+            falls, rises = falls or change < -level, rises or change > level
+    minimum, maximum, saddle = CONVERGED_KINDS
+    if falls and rises:
+        return saddle if size > 1 else ""
+    return minimum if rises else maximum if falls else ""
 
 
 # How a run ended: the stop reason, the message, the rule (for its notes) and what a converged run found.
@@ -748,11 +763,10 @@ def _converged(objective: Objective, point: tuple[float, ...], k: int, gradient:
     A minimum is what descent is for: the run converged. Elsewhere ∇f = 0 stops it all the same, and the message
     says where: at a saddle point or a maximum, or at the start (a student may have put it on one).
     """
-    _, _, saddle = CONVERGED_KINDS
     with np.errstate(all="ignore"):
         kind = converged_kind(objective.hessian(np.array(point)), gradient_norm)
-        if not kind and len(point) > 1 and _falls_and_rises(objective, point, gradient):
-            kind = saddle
+        if not kind:
+            kind = _nearby_kind(objective, point, gradient)
     below = f"|∇f| = {_below_text(gradient_norm, tolerance)}"
     if not CONVERGED_KINDS.get(kind, "") and (kind or k):  # a minimum, or, after some steps, no telling
         return "converged", f"converged at step {k} ({below})" + (f": {kind}" if kind else ""), rule, kind
