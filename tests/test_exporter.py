@@ -419,6 +419,8 @@ def test_a_name_without_an_extension_takes_the_chosen_formats(window, tmp_path) 
     assert dialog.target() == str(tmp_path / "lecture.gif")
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
+    dialog.path_edit.setText(str(tmp_path / "lecture."))
+    assert dialog.target() == str(tmp_path / "lecture.gif")
     dialog.path_edit.setText(str(tmp_path / "lecture.v2"))  # an extension of its own is the user's: still refused
     assert dialog.target() == str(tmp_path / "lecture.v2")
     dialog.path_edit.setText(str(tmp_path))  # an existing folder stays a folder

@@ -271,7 +271,7 @@ class ExportDialog(QDialog):
         if self.suffix() == "/":
             return with_suffix(text, "/")
         if text and not text.endswith(("/", os.sep)) and not Path(text).suffix and not os.path.isdir(text):
-            return text + self.suffix()
+            return text.rstrip(".") + self.suffix()  # "lecture." too: not "lecture..gif"
         return text
 
     def accept(self) -> None:
