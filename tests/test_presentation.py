@@ -470,3 +470,23 @@ def test_the_projector_theme_draws_the_runs_in_its_own_colours_everywhere(make_m
     QApplication.processEvents()
     assert QColor.fromRgbF(*PROJECTOR_RUN_COLOURS[3]).name() in docks.loss_plot.legend.text()
     assert len(set(PROJECTOR_RUN_COLOURS)) == len(RUN_COLOURS), "as many runs told apart as in the default colours"
+
+
+def test_long_equations_are_drawn_smaller_while_presenting_so_the_views_keep_their_room(make_main_window,
+                                                                                        qtbot) -> None:
+    """Beale's three long lines at the largest scale took the views' room on a projector's screen."""
+    from gradviz.app.presentation import EQUATIONS_SHARE
+
+    window = make_main_window("beale")
+    label, area = window.formula_panel.derivatives_label, window.formula_panel.equations_area
+    editing_size = label.font().pointSizeF()
+    window.presentation.enter()
+    screen_height = window.screen().geometry().height()
+    window.session.set_presentation_scale(window.presentation.largest_scale())
+    qtbot.waitUntil(lambda: area.sizeHint().height() <= EQUATIONS_SHARE * screen_height, timeout=3000)
+    shrunk = label.font().pointSizeF()
+    assert editing_size <= shrunk < editing_size * window.session.presentation_scale
+    window.open_scenario(find_preset("bowl").scenario, wait=True, keep_look=True)  # short: drawn at the full scale
+    assert label.font().pointSizeF() == pytest.approx(editing_size * window.session.presentation_scale)
+    window.presentation.leave()
+    assert label.font().pointSizeF() == pytest.approx(editing_size)

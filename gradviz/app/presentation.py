@@ -45,6 +45,8 @@ MESSAGE_WIDTH_SHARE = 0.7
 MESSAGE_STYLE = ("QLabel { background: rgba(20, 20, 20, 215); color: white; border-radius: 6px; "
                  "padding: 6px 12px; }")
 # The share of the screen an enlarged dialog may take at most.
+EQUATIONS_SHARE = 0.25  # of the screen's height: while presenting, taller equations are drawn smaller to fit…
+EQUATIONS_SCALE_STEP = 0.1  # …in steps of this much presentation scale, down to the editing size at least
 DIALOG_SCREEN_SHARE = 0.95
 # How much smaller an enlarged dialog's text is tried each time it does not fit.
 DIALOG_SCALE_STEP = 0.05
@@ -116,6 +118,7 @@ class LookPresenter:
         session = window.session
         session.theme_changed.connect(lambda _theme: self.show_theme())
         session.presentation_scale_changed.connect(lambda _scale: self.show_scale())
+        session.formula_changed.connect(lambda _analysis: self.fit_equations())  # after the panel laid them out
         self.show_theme()
         self.show_scale()
 
@@ -139,12 +142,34 @@ class LookPresenter:
         """Enlarge the text panels and the views by the session's presentation scale."""
         scale = self._window.session.presentation_scale
         for widget, base in self._base_fonts:
-            font = QFont(base)
-            font.setPointSizeF(base.pointSizeF() * scale)
-            widget.setFont(font)
+            self._scale_font(widget, base, scale)
+        self.fit_equations()
         for view in (self._window.surface_view, self._window.contour_view):
             scale_view(view, scale)
         self.show_caption_scale()
+
+    @staticmethod
+    def _scale_font(widget: QWidget, base: QFont, scale: float) -> None:
+        """Give the widget its base font this many times larger (unless it has that font already)."""
+        font = QFont(base)
+        font.setPointSizeF(base.pointSizeF() * scale)
+        if font != widget.font():
+            widget.setFont(font)
+
+    def fit_equations(self) -> None:
+        """While presenting, draw equations taller than EQUATIONS_SHARE of the screen smaller, to the editing size at
+        least: Beale's three long lines at 1.8× left the views of a 1280 × 720 projector 150 pixels high."""
+        if not self._presenting():
+            return
+        panel = self._window.formula_panel
+        label = panel.derivatives_label
+        base = next(font for widget, font in self._base_fonts if widget is label)
+        budget = EQUATIONS_SHARE * self._window.screen().geometry().height()
+        scale = self._window.session.presentation_scale
+        self._scale_font(label, base, scale)  # a new formula starts from the full size again
+        while scale > 1.0 and panel.equations_area.sizeHint().height() > budget:
+            scale = max(1.0, scale - EQUATIONS_SCALE_STEP)
+            self._scale_font(label, base, scale)  # the panel lays the equations out anew for the font
 
     def show_caption_scale(self) -> None:
         """The lesson's caption at its size for presenting or editing, times the presentation scale."""
@@ -397,6 +422,7 @@ class PresentationMode(QObject):
         if not self.active:
             return
         window = self._window
+        self.look.fit_equations()  # at the full screen's width: the equations may fit in fewer lines
         splitter = window.main_splitter
         stepper = window.stepper  # rows that wrap need their height at the splitter's width, not at the panel's now
         top, bottom = window.formula_panel.sizeHint().height(), stepper.heightForWidth(splitter.width())
