@@ -661,6 +661,8 @@ def test_runs_are_told_apart_by_their_marks_shape_as_well_as_colour(make_main_wi
 
 def test_the_loss_plot_marks_where_each_run_is_at_the_clock_in_its_shape(make_main_window) -> None:
     """The loss legend's ● ■ ▲ sit on the curves at the clock: which curve is which without telling colours apart."""
+    from gradviz.app.loss_plot import STEP_MARK_SIZE
+
     window = make_main_window("bowl")
     window.teaching_docks.runs_panel.quick_buttons["Race optimizers"].click()
     window.session.wait_for_runs()
@@ -673,3 +675,10 @@ def test_the_loss_plot_marks_where_each_run_is_at_the_clock_in_its_shape(make_ma
         assert marks["x"].tolist() == steps
         assert marks["y"].tolist() == [result.values[step] for result, step in zip(session.runs, steps, strict=True)]
         assert list(marks["symbol"]) == ["o", "s", "t1"]
+    view_box = loss_plot.plot.getPlotItem().getViewBox()
+    (x_low, x_high), (y_low, y_high) = view_box.viewRange()
+    pixel_width, pixel_height = view_box.viewPixelSize()
+    half = STEP_MARK_SIZE / 2
+    assert all(x_low <= x - half * pixel_width and x + half * pixel_width <= x_high for x in marks["x"])
+    assert all(y_low <= y - half * pixel_height and y + half * pixel_height <= y_high for y in marks["y"]), (
+        "whole at the plot's edges: at the last step, at the lowest f")

@@ -141,15 +141,26 @@ class LossPlot(LazyPanel):
         item.disableAutoRange()
         longest = max((len(values) for values in shown.heights), default=1)
         steps = (0.0, float(max(longest - 1, 1)))
+        x_padding, y_padding = self._paddings()
         if not finite.size:  # no old heights stay on the axis
-            self.plot.show_range(steps, (0.0, 1.0), RANGE_PADDING, RANGE_PADDING)
+            self.plot.show_range(steps, (0.0, 1.0), x_padding, y_padding)
             return
         low, high = float(finite.min()), float(finite.max())
         if shown.log:
             low, high = math.log10(low), math.log10(high)
         if high - low <= 1e-12 * max(1.0, abs(high)):
             low, high = low - 0.5, high + 0.5
-        self.plot.show_range(steps, (low, high), RANGE_PADDING, RANGE_PADDING)
+        self.plot.show_range(steps, (low, high), x_padding, y_padding)
+
+    def _paddings(self) -> tuple[float, float]:
+        """The shares of the steps and heights shown beyond the curves: RANGE_PADDING, or room for a step mark.
+
+        A run's mark at its last step, or at f's lowest value, was cut in half by the plot's edge.
+        """
+        box = self.plot.getPlotItem().getViewBox().boundingRect()
+        mark = STEP_MARK_SIZE / 2.0 + 1.0
+        return tuple(max(RANGE_PADDING, mark / side) if side > 8.0 * mark else RANGE_PADDING  # (laid out)
+                     for side in (box.width(), box.height()))
 
     def _move_clock(self, step: int) -> None:
         """Put the clock line at the step; while a run plays, a few times a second (each move redraws the plot)."""
