@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tables import print_table
+
 COMMANDS = {
     "derive": ["derive", "3x^2 + 2xy + y^3", "--at", "x=1,y=2"],
     "derive --latex": ["derive", "L(w1, w2) = 0.5w1^2 + 2w2", "--latex"],
@@ -51,22 +53,6 @@ def run_seconds(arguments: list[str], environment: dict[str, str], folder: str) 
         print(f"gradviz {arguments[0]} failed ({result.returncode}): {result.stderr.strip()}", file=sys.stderr)
         return None
     return seconds
-
-
-def print_table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    """Print rows under a header, the first column left-aligned and the others right-aligned."""
-    widths = [max(len(row[column]) for row in (header, *rows)) for column in range(len(header))]
-
-    def line(cells: tuple[str, ...]) -> str:
-        first, *others = cells
-        aligned = (cell.rjust(width) for cell, width in zip(others, widths[1:], strict=True))
-        return "  ".join([first.ljust(widths[0]), *aligned])
-
-    print(f"\n{title}")
-    print(line(header))
-    print("  ".join("-" * width for width in widths))
-    for row in rows:
-        print(line(row))
 
 
 def main() -> None:

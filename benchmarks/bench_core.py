@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from tables import print_table
 
 from gradviz.core.analysis import SymbolicWorker, analyze_in_process
 from gradviz.core.calculus import differentiate
@@ -63,22 +64,6 @@ def median_ms(action: Callable[[], object], repeats: int) -> float:
         action()
         times.append(time.perf_counter() - started)
     return 1e3 * statistics.median(times)
-
-
-def print_table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    """Print rows under a header, the first column left-aligned and the others right-aligned."""
-    widths = [max(len(row[column]) for row in (header, *rows)) for column in range(len(header))]
-
-    def line(cells: tuple[str, ...]) -> str:
-        first, *others = cells
-        aligned = (cell.rjust(width) for cell, width in zip(others, widths[1:], strict=True))
-        return "  ".join([first.ljust(widths[0]), *aligned])
-
-    print(f"\n{title}")
-    print(line(header))
-    print("  ".join("-" * width for width in widths))
-    for row in rows:
-        print(line(row))
 
 
 def bench_symbolic() -> None:
