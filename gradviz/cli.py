@@ -65,12 +65,16 @@ def parse_assignments(text: str, option: str) -> dict[str, float]:
     return values
 
 
-def parse_size(text: str, option: str, low: int, high: int) -> tuple[int, int]:
-    """Parse 'WIDTHxHEIGHT' with both sides between low and high pixels."""
+def parse_size(text: str, option: str, bounds: tuple[int, int] | None = None,
+               example: str = "1280x720") -> tuple[int, int]:
+    """Parse 'WIDTHxHEIGHT' in whole pixels, both sides within bounds if given (else the caller says which fit)."""
     width, sep, height = text.lower().replace("×", "x").partition("x")
-    if not (sep and width.strip().isdigit() and height.strip().isdigit()
-            and low <= int(width) <= high and low <= int(height) <= high):
-        raise CommandLineError(f"{option} expects WIDTHxHEIGHT between {low} and {high}, like 1280x720; got '{text}'")
+    fits = sep and width.strip().isdigit() and height.strip().isdigit()
+    if fits and bounds is not None:
+        fits = all(bounds[0] <= int(side) <= bounds[1] for side in (width, height))
+    if not fits:
+        within = f" between {bounds[0]} and {bounds[1]}" if bounds is not None else " in pixels"
+        raise CommandLineError(f"{option} expects WIDTHxHEIGHT{within}, like {example}; got '{text}'")
     return int(width), int(height)
 
 
@@ -555,7 +559,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.step is not None and args.step < 0:
         raise CommandLineError(f"--step must be 0 or more (0 is the start), not {args.step}")
     panels = args.panels or ("contour" if Path(out).suffix.lower() == ".svg" else "both")
-    options = ExportOptions(kind="image" if image else "video", size=parse_size(args.size, "--size", 16, 8192),
+    options = ExportOptions(kind="image" if image else "video", size=parse_size(args.size, "--size"),
                             fps=args.fps, steps_per_frame=args.steps_per_frame, panels=panels, overlay=args.overlay,
                             loss=args.loss or args.loss_log, loss_log=args.loss_log, hold_seconds=args.hold,
                             orbit_degrees=args.orbit)

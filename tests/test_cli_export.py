@@ -170,7 +170,9 @@ def test_the_loss_curve_on_a_log_scale_shows_the_late_steps(tmp_path) -> None:
         (["--preset", "bowl", "--start", "q=1", "--out", "a.mp4"], "'q' is not a variable"),
         (["--preset", "nope", "--out", "a.mp4"], "no preset named 'nope'"),
         (["x^2", "--preset", "bowl", "--out", "a.mp4"], "give one of"),
-        (["--preset", "bowl", "--size", "12x9000", "--out", "a.mp4"], "--size expects"),
+        (["--preset", "bowl", "--size", "12x9000", "--out", "a.mp4"], "must be 32 to 8192 pixels wide and 16 to 8192"),
+        (["--preset", "bowl", "--size", "16x16", "--out", "a.png"], "must be 32 to 8192 pixels wide"),  # one way
+        (["--preset", "bowl", "--size", "wide", "--out", "a.mp4"], "--size expects WIDTHxHEIGHT in pixels"),
         (["--preset", "bowl", "--fps", "0", "--out", "a.mp4"], "fps must be between"),
         (["--preset", "bowl", "--lr", "-1", "--out", "a.mp4"], "learning rate must be positive"),
         (["--preset", "bowl", "--out", "a.avi"], "use .mp4 or .gif"),

@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gradviz.cli import CommandLineError
+from gradviz.cli import parse_size
 from gradviz.core.errors import GradvizError
 from gradviz.core.lessons import Lesson, check_formulas, load_scenario_or_lesson
 from gradviz.core.presets import DEFAULT_PRESET, Preset, find_preset
@@ -19,14 +19,6 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from gradviz.app.main_window import MainWindow
-
-
-def _parse_size(text: str) -> tuple[int, int]:
-    width, sep, height = text.lower().partition("x")
-    if not sep or not width.isdigit() or not height.isdigit() or not (200 <= int(width) <= 8000
-                                                                       and 200 <= int(height) <= 8000):
-        raise CommandLineError(f"--size expects WIDTHxHEIGHT between 200 and 8000, like 1600x1000; got '{text}'")
-    return int(width), int(height)
 
 
 def document_to_open(args: argparse.Namespace) -> tuple[Scenario | Lesson | Preset, Path | None]:
@@ -103,7 +95,7 @@ def freeze_start_up_objects() -> None:
 def launch_app(args: argparse.Namespace) -> int:
     """Open the main window; with --screenshot, render it to PNG and quit."""
     document, path = document_to_open(args)
-    size = _parse_size(args.size) if args.screenshot else None
+    size = parse_size(args.size, "--size", (200, 8000), "1600x1000") if args.screenshot else None
 
     from PySide6.QtWidgets import QApplication, QMessageBox
 
