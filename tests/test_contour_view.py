@@ -6,6 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
+from polylines import distances_to_polyline
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from gradviz.app.colormaps import colormap_lut, lut_to_uint8
@@ -497,6 +498,22 @@ def test_axes_over_an_offset_range_label_each_tick_apart_without_overlap(view, q
     assert all(abs(float(text) - 1e6) <= 1.0 for text in texts)
     rects = [rect for rect, _text in labels]
     assert not any(first.intersects(second) for index, first in enumerate(rects) for second in rects[index + 1:])
+
+
+def test_a_long_runs_path_is_drawn_simplified_to_its_point(view):
+    """Jumping the clock to the end of a 30,000-step run drew 30,000 points twice: the path is drawn simplified."""
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    turns = np.linspace(0.0, 3.0, 20_000)
+    path = np.column_stack([1.5 * np.cos(turns) * np.exp(-turns / 3), 1.5 * np.sin(turns) * np.exp(-turns / 3),
+                            np.zeros_like(turns)])
+    view.set_trajectories([TrajectoryData(path, (0.0, 0.5, 1.0, 1.0), 12_345)])
+    line = view.run_items[0].line
+    assert 2 < len(line.xData) < 1000
+    assert (line.xData[-1], line.yData[-1]) == (path[12_345, 0], path[12_345, 1]), "on to the ball"
+    drawn = np.column_stack([line.xData, line.yData])
+    pixel = max(view.view_box.viewPixelSize())
+    assert distances_to_polyline(path[:12_346, :2], drawn).max() <= 0.5 * pixel
 
 
 def test_runs_follow_the_current_index(view):

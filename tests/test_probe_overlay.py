@@ -9,13 +9,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from OpenGL import GL
+from polylines import distances_to_polyline
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from gradviz.app.colormaps import PARTIAL_COLOURS
 from gradviz.app.contour_view import ContourView, LevelLineItem, to_device
 from gradviz.app.probe_presenter import ProbePresenter, level_line, plane_equation, tangent_segment
 from gradviz.app.surface_view import CURVE_FRONT, finite_runs
-from gradviz.app.view_common import qimage_to_array, simplify_polyline
+from gradviz.app.view_common import qimage_to_array, simplified_path_indices, simplify_polyline
 from gradviz.core.analysis import analyze_in_process
 from gradviz.core.height_scale import HeightScale, height_scale_for
 from gradviz.core.presets import find_preset
@@ -60,15 +61,6 @@ def local_direction(polyline: np.ndarray, point: np.ndarray) -> tuple[np.ndarray
     index = int(np.nanargmin(distances))
     before, after = polyline[max(index - 1, 0)], polyline[min(index + 1, len(polyline) - 1)]
     return after - before, float(distances[index])
-
-
-def distances_to_polyline(points: np.ndarray, polyline: np.ndarray) -> np.ndarray:
-    """The distance of each point (n, 2) to the nearest segment of a polyline (m, 2)."""
-    starts, ends = polyline[:-1], polyline[1:]
-    along = ends - starts
-    offset = points[:, None, :] - starts[None, :, :]
-    share = np.clip(np.sum(offset * along, axis=2) / np.maximum(np.sum(along * along, axis=1), 1e-300), 0.0, 1.0)
-    return np.min(np.hypot(*np.moveaxis(offset - share[..., None] * along, 2, 0)), axis=1)
 
 
 @pytest.mark.parametrize(("preset", "point", "partials"), EXAMPLES)
@@ -421,6 +413,17 @@ def test_thinning_a_polyline_keeps_it_within_tolerance_and_keeps_its_ends() -> N
     spike = np.array([[0.0, 0.0], [5.0, 0.0], [-3.0, 0.0], [10.0, 0.0]])  # doubles back along its own chord
     assert np.array_equal(simplify_polyline(spike, 0.1), spike)
     assert np.array_equal(simplify_polyline(spike[:2], 0.1), spike[:2])
+
+
+def test_a_long_path_of_small_steps_is_thinned_within_tolerance() -> None:
+    """A 30,000-step run crawls in steps far below a pixel: a few dozen points draw it."""
+    generator = np.random.default_rng(3)
+    steps = generator.normal(size=(30_000, 2)) * 0.002 + np.array([0.01, 0.004])  # a wandering drift, in pixels
+    path = np.cumsum(steps, axis=0)
+    kept = simplified_path_indices(path, 0.25)
+    assert kept[0] == 0 and kept[-1] == len(path) - 1 and np.all(np.diff(kept) > 0)
+    assert len(kept) < len(path) / 50
+    assert distances_to_polyline(path, path[kept]).max() <= 0.25
 
 
 def test_a_slice_on_the_surface_breaks_where_it_leaps_past_a_pole() -> None:

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from polylines import distances_to_polyline
 from PySide6 import QtCore, QtGui
 
 from gradviz.app.colormaps import colormap_lut
@@ -231,6 +232,32 @@ def test_the_path_runs_under_its_start_ring_marks_and_ball(view):
     start = project(view, path[:1], lift=TRAJECTORY_LIFT)[0].round().astype(int)
     ring_centre = image[start[1] - 1 : start[1] + 2, start[0] + 4 : start[0] + 7, :3]  # on the path's side
     assert (ring_centre.min(axis=2) > 230).all(), "the start ring's white centre is whole"
+
+
+def test_a_long_runs_path_is_drawn_simplified_and_looks_the_same(view, monkeypatch):
+    """Jumping the clock to the end of a 30,000-step run drew 30,000 smooth lines twice (about 20 ms)."""
+    import gradviz.app.surface_view as surface_module
+
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    turns = np.linspace(0.0, 4.0, 30_000)
+    path = np.column_stack([1.8 * np.cos(turns) * np.exp(-turns / 2), 1.8 * np.sin(turns) * np.exp(-turns / 2)])
+    path = np.column_stack([path, (path**2).sum(axis=1)])
+    images = {}
+    for simplified in (True, False):
+        monkeypatch.setattr(surface_module, "SIMPLIFIED_FROM", 2000 if simplified else 10**9)
+        view.set_trajectories([TrajectoryData(path, MAGENTA, 25_000)])
+        images[simplified] = view.render_to_array(WIDTH, HEIGHT).astype(int)
+        kept = view.trajectory_item._runs[0].kept
+        assert (kept is not None and len(kept) < len(path) / 20) if simplified else kept is None
+        drawn, scene = view.trajectory_item.path_points(0), view.trajectory_item._points[:25_001]
+        if simplified:  # from the start to the ball, close to every point passed
+            assert np.array_equal(drawn[[0, -1]], scene[[0, -1]])
+            assert distances_to_polyline(scene, drawn).max() <= surface_module.SIMPLIFIED_SCENE * 1.01
+        else:
+            assert np.array_equal(drawn, scene)
+    difference = np.abs(images[True][..., :3] - images[False][..., :3]).max(axis=2)
+    assert (difference > 60).mean() < 0.001, "the same picture"
 
 
 def test_animation_step_does_not_upload_or_redraw_the_mesh(view):

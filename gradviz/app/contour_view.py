@@ -42,6 +42,7 @@ from gradviz.app.view_common import (
     resolve_index,
     segment_boxes,
     show_axes,
+    simplified_path_indices,
     simplify_polyline,
     square_around,
     steady_axes,
@@ -52,6 +53,8 @@ from gradviz.core.notation import format_number
 SKEWED_MEDIAN_POSITION = 0.12
 LOG_LEVEL_SPAN = 1e-4
 ARROW_GRID = 20
+SIMPLIFIED_FROM = 2000  # points: a longer run's path is drawn simplified…
+SIMPLIFIED_PIXELS = 0.25  # …to within this much of itself on screen
 TICK_GAP = 0.08  # of the height range: fixed height ticks closer than this to the one below are left out
 BACKGROUND = QtGui.QColor(255, 255, 255)
 # Level lines are stroked opaque into the item's cache, which is then laid over the map at this opacity: the
@@ -1837,8 +1840,10 @@ class RunItems:
         self.scales = (view.pixel_scale * view.presentation_scale, view.presentation_scale)
         self.apply_pen_widths(*self.scales)
         self.marker_limit = view.MARKER_LIMIT
+        self.view_box = view.view_box
         self.xs = np.zeros(0)
         self.ys = np.zeros(0)
+        self._simplified: tuple[np.ndarray, tuple[float, float]] | None = None  # kept indices, for this pixel size
         self.ball_point: tuple[float, float] | None = None  # where the ball is (None: no ball)
         self.current = 0  # the index of the point with the ball
         for z_value, item in enumerate(self.items(), start=20):
@@ -1886,6 +1891,7 @@ class RunItems:
     def set_points(self, xs: np.ndarray, ys: np.ndarray) -> None:
         """Store the run's points in plot coordinates."""
         self.xs, self.ys = xs, ys
+        self._simplified = None
         self.start.setData(xs[:1], ys[:1])
         show_markers = 2 < len(xs) <= self.marker_limit
         self.markers.setData(xs[1:-1] if show_markers else [], ys[1:-1] if show_markers else [])
@@ -1897,15 +1903,43 @@ class RunItems:
                 item.setData([], [])
             self.ball_point = None
             return
-        end = index + 1
+        drawn = self.drawn_indices(index)
         for curve in (self.halo, self.line):
-            curve.setData(self.xs[:end], self.ys[:end])
+            if drawn is None:
+                curve.setData(self.xs[: index + 1], self.ys[: index + 1])
+            else:
+                curve.setData(self.xs[drawn], self.ys[drawn])
         if len(self.markers.data):
             visible = np.arange(1, len(self.xs) - 1) < index
             self.markers.setPointsVisible(visible)
         self.ball.setData(self.xs[index : index + 1], self.ys[index : index + 1])
         self.ball_point = (float(self.xs[index]), float(self.ys[index]))
         self.current = index
+
+    def drawn_indices(self, index: int) -> np.ndarray | None:
+        """The points drawn of the path up to point index: all (None) for a short run, else a simplified path's.
+
+        A long run's path is simplified to SIMPLIFIED_PIXELS on screen (again when the view is zoomed twice as far
+        in or out): jumping the clock to the end of a 30,000-step run drew 30,000 points twice.
+        """
+        if len(self.xs) < SIMPLIFIED_FROM or not (np.isfinite(self.xs).all() and np.isfinite(self.ys).all()):
+            return None
+        pixel = self._pixel_size()
+        if self._simplified is None or not all(0.5 <= now / then <= 2.0
+                                               for now, then in zip(pixel, self._simplified[1], strict=True)):
+            in_pixels = np.column_stack([self.xs / pixel[0], self.ys / pixel[1]])
+            self._simplified = (simplified_path_indices(in_pixels, SIMPLIFIED_PIXELS), pixel)
+        kept = self._simplified[0]
+        kept = kept[: np.searchsorted(kept, index, side="right")]
+        return kept if kept[-1] == index else np.append(kept, index)
+
+    def _pixel_size(self) -> tuple[float, float]:
+        """Plot units per screen pixel across and up (a thousandth of the range shown before the view has a size)."""
+        width, height = self.view_box.viewPixelSize()
+        if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
+            (x_low, x_high), (y_low, y_high) = self.view_box.viewRange()
+            width, height = (x_high - x_low) / 1000.0, (y_high - y_low) / 1000.0
+        return max(width, 1e-300), max(height, 1e-300)
 
     def path(self) -> np.ndarray:
         """The points up to the ball, as rows (x, y)."""

@@ -346,14 +346,19 @@ def plotted_range(lo: float, hi: float) -> tuple[float, float]:
 
 
 def simplify_polyline(points: np.ndarray, tolerance: float) -> np.ndarray:
-    """The vertices of a polyline (n, 2) that keep it within tolerance of itself (Douglas–Peucker, ends kept).
+    """The vertices of a polyline (n, 2) that keep it within tolerance of itself (Douglas–Peucker, ends kept)."""
+    return points[simplified_indices(points, tolerance)]
 
-    Distances are to the kept chord as a segment, so no spike is lost; every round adds, for each chord still
-    farther than tolerance from a vertex it skips, the farthest such vertex.
+
+def simplified_indices(points: np.ndarray, tolerance: float) -> np.ndarray:
+    """The indices, in order, of the vertices of a polyline (n, d) that keep it within tolerance of itself.
+
+    Douglas–Peucker, ends kept. Distances are to the kept chord as a segment, so no spike is lost; every round
+    adds, for each chord still farther than tolerance from a vertex it skips, the farthest such vertex.
     """
     count = len(points)
     if count < 3:
-        return points
+        return np.arange(count)
     keep = np.zeros(count, dtype=bool)
     keep[[0, -1]] = True
     indices = np.arange(count)
@@ -373,10 +378,27 @@ def simplify_polyline(points: np.ndarray, tolerance: float) -> np.ndarray:
         farthest = np.maximum.reduceat(distance, kept[:-1])
         too_far = farthest > tolerance * tolerance
         if not too_far.any():
-            return points[keep]
+            return np.flatnonzero(keep)
         candidates = np.flatnonzero(too_far[chord] & (distance == farthest[chord]))
         _, first = np.unique(chord[candidates], return_index=True)
         keep[candidates[first]] = True
+
+
+def simplified_path_indices(points: np.ndarray, tolerance: float) -> np.ndarray:
+    """simplified_indices for a long path (n, d) of many small steps, at a fraction of its cost.
+
+    The path is first thinned to a point each tolerance / 2 along it (which stays within that of itself), then
+    simplified to tolerance / 2: Douglas–Peucker alone took 60 ms for a 33,000-step run.
+    """
+    count = len(points)
+    if count < 3:
+        return np.arange(count)
+    along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
+    bucket = np.floor(along / (tolerance / 2.0))
+    thinned = np.flatnonzero(np.diff(bucket, prepend=-1.0) > 0)
+    if thinned[-1] != count - 1:
+        thinned = np.append(thinned, count - 1)
+    return thinned[simplified_indices(points[thinned], tolerance / 2.0)]
 
 
 def nice_ticks(lo: float, hi: float, target_count: int = 5) -> np.ndarray:
