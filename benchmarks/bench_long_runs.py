@@ -1,6 +1,7 @@
-"""How long the window stops answering while long runs are computed: all at once, or in slices between events.
+"""Long runs in the window: how long it stops answering while they are computed, and a clock jump in one.
 
-Rosenbrock's preset with a step budget of 100,000 and a start from which gradient descent needs about 33,000
+The runs are computed all at once or in slices between events; a jump of the clock is timed until every view has
+painted it. Rosenbrock's preset with a step budget of 100,000 and a start from which gradient descent needs about 33,000
 steps. For each way of computing, it prints the longest wait of a 5 ms timer (the event loop's longest pause)
 while the budget changes and while the start point is dragged, and how long the run takes to come in.
 Run it under a (virtual) display: ``xvfb-run -a python benchmarks/bench_long_runs.py``.
@@ -20,6 +21,7 @@ from scratch import scratch_folder
 ROUNDS = 3
 DRAG_MOVES = 30
 DRAG_INTERVAL = 0.03  # seconds between two moves of the pointer
+JUMP_ROUNDS = 3
 SLOW_START = {"x": -1.5, "y": 2.0}
 
 
@@ -76,6 +78,20 @@ def measure(window: object, app: object, watch: LoopWatch) -> tuple[float, float
     return budget_gap, arrived, drag_gap
 
 
+def measure_jumps(window: object, app: object) -> list[float]:
+    """Seconds from a jump of the clock (to the end, the middle, the start, …) until every view has painted it."""
+    from bench_app import PaintLatency
+
+    session = window.session  # type: ignore[attr-defined]
+    session.update_run(0, lr=0.001, start=dict(SLOW_START), max_steps=100_000)
+    session.wait_for_runs()
+    latency = PaintLatency(app)
+    latency.measure(lambda: None, 600)  # the antialiased picture of the new run comes in first
+    last = session.last_step
+    return [latency.measure(lambda step=step: session.set_step(step), 300)
+            for step in [last, 10, last // 2, 100, last - 5, 0] * JUMP_ROUNDS]
+
+
 def main() -> None:
     """Print the figures for both ways of computing, alternating them round by round."""
     os.environ["GRADVIZ_CONFIG_DIR"] = scratch_folder("gradviz-bench-")
@@ -108,6 +124,9 @@ def main() -> None:
         budget_gap, arrived, drag_gap = (statistics.median(values) * 1000 for values in zip(*rounds, strict=True))
         print(f"  {name:<26} budget change: window held {budget_gap:5.0f} ms, run in after {arrived:5.0f} ms;"
               f"  dragging the start: window held {drag_gap:5.0f} ms at most")
+    jumps = measure_jumps(window, app)
+    print(f"  jumping the clock (end, middle, start, …) until every view has painted it: median "
+          f"{statistics.median(jumps) * 1000:.0f} ms, longest {max(jumps) * 1000:.0f} ms")
     window.document.forget_changes()
     window.close()
 
