@@ -38,6 +38,13 @@ def app_font_scale() -> float:
     return min(max(points / REFERENCE_FONT_POINTS, 1.0), MAX_FONT_SCALE)
 
 
+def reference_font() -> QtGui.QFont:
+    """The application's font family at the reference size: what an export's plots write in, whatever the desktop."""
+    font = QtGui.QFont()
+    font.setPointSizeF(REFERENCE_FONT_POINTS)
+    return font
+
+
 class FontScaledView:
     """A view whose text is drawn font_scale times larger than the presentation scale makes it, as far as it has room.
 
