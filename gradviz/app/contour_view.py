@@ -21,6 +21,7 @@ from gradviz.app.view_common import (
     TEXT_COLOUR,
     ColourLevels,
     ContourProbeOverlay,
+    FontScaledView,
     LegendLayout,
     LegendRow,
     NearTagPlacer,
@@ -520,6 +521,7 @@ class ViewOverlayItem(pg.GraphicsObject):
         super().__init__()
         self.overlay: ContourProbeOverlay | None = None
         self.pixel_scale = 1.0
+        self.font_scale = 1.0  # the text's, beyond the pixel scale (see ContourView.set_font_scale)
 
     def set_overlay(self, overlay: ContourProbeOverlay | None) -> None:
         """Draw this overlay (None: nothing)."""
@@ -530,6 +532,12 @@ class ViewOverlayItem(pg.GraphicsObject):
         """Draw this many times larger (device pixels per window pixel, times the presentation scale)."""
         if scale != self.pixel_scale:
             self.pixel_scale = scale
+            self.update()
+
+    def set_font_scale(self, scale: float) -> None:
+        """Draw text this many times larger again than the pixel scale does."""
+        if scale != self.font_scale:
+            self.font_scale = scale
             self.update()
 
     def boundingRect(self) -> QtCore.QRectF:
@@ -543,9 +551,9 @@ class ViewOverlayItem(pg.GraphicsObject):
         super().viewRangeChanged()
 
     def label_font(self) -> QtGui.QFont:
-        """The labels' font at the current pixel scale."""
+        """The labels' font at the current pixel and font scales."""
         font = QtGui.QFont()
-        font.setPixelSize(round(PROBE_FONT_PIXELS * self.pixel_scale))
+        font.setPixelSize(round(PROBE_FONT_PIXELS * self.pixel_scale * self.font_scale))
         return font
 
     def plot_rect(self, transform: QtGui.QTransform) -> QtCore.QRectF:
@@ -633,7 +641,7 @@ class BasinsLegendItem(ViewOverlayItem):
         """
         if not self.rows:
             return None
-        key = (transform.m11(), transform.m22(), transform.dx(), transform.dy(), self.pixel_scale)
+        key = (transform.m11(), transform.m22(), transform.dx(), transform.dy(), self.pixel_scale, self.font_scale)
         if self._laid_out is None or self._laid_out[0] != key:  # the probe's legend asks at every step
             self._laid_out = (key, self._lay_out(transform))
         return self._laid_out[1]
@@ -740,7 +748,7 @@ class CriticalPointsItem(ViewOverlayItem):
         avoid = [*(self.legend.boxes(transform) if self.legend is not None else ()),
                  *(marker_box(self.start_marker, transform) if self.start_marker is not None else ())]
         key = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), transform.dx(), transform.dy(),
-               self.pixel_scale, tuple(box.getRect() for box in avoid), self._paths_revision)
+               self.pixel_scale, self.font_scale, tuple(box.getRect() for box in avoid), self._paths_revision)
         if self._placed is None or self._placed[0] != key:
             centres = self.centres(transform)
             placer = place_critical_tags(None, centres, self.kinds(), self.pixel_scale, self.label_font(),
@@ -1141,20 +1149,21 @@ class ColourBar(pg.PlotItem):
         self.vb.setBorder(pg.mkPen(TEXT_COLOUR))
         self._labels: tuple[str, ...] = ()
         self._title = ""
-        self._scale = 1.0
+        self._text_scale = 1.0
         self._show_title()
 
-    def set_scale(self, scale: float) -> None:
-        """Widen the bar, its tick room and its title by the presentation scale (more room if the labels need it)."""
-        self._scale = scale
-        self.getAxis("right").set_least_width(round(self.AXIS_WIDTH * scale))
+    def set_scale(self, scale: float, text_scale: float) -> None:
+        """Widen the bar by the presentation scale, its tick room and title by the text's (more if labels need it)."""
+        self._text_scale = text_scale
+        self.getAxis("right").set_least_width(round(self.AXIS_WIDTH * text_scale))
         self.layout.setColumnFixedWidth(1, round(self.WIDTH * scale))
         self._show_title()
 
     def _show_title(self) -> None:
         """Write the title above the bar in the axis titles' italic, in a row of its own."""
-        height = round(self.TITLE_HEIGHT * self._scale)
-        self.setTitle(self._title, size=f"{round(self.TITLE_SIZE * self._scale)}px", italic=True, color=TEXT_COLOUR)
+        height = round(self.TITLE_HEIGHT * self._text_scale)
+        self.setTitle(self._title, size=f"{round(self.TITLE_SIZE * self._text_scale)}px", italic=True,
+                      color=TEXT_COLOUR)
         self.titleLabel.setMaximumHeight(height)
         self.layout.setRowFixedHeight(0, height)
 
@@ -1180,7 +1189,7 @@ class ColourBar(pg.PlotItem):
         return self._labels
 
 
-class ContourView(pg.GraphicsLayoutWidget):
+class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
     """The map of f: filled contours, level lines, gradient arrows, runs and a draggable start point.
 
     In curve mode (one variable) it plots f(w) with an optional tangent line instead.
@@ -1218,6 +1227,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.view_box = self.plot_item.getViewBox()
         self.view_box.setMenuEnabled(False)
         self.plot_item.hideButtons()
+        self.pixel_scale = 1.0
+        self.presentation_scale = 1.0
         self._style_axes()
         self._lut = colormap_lut(DEFAULT_COLORMAP)
         self.colour_bar.set_colours(self._lut)
@@ -1235,8 +1246,6 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._height_ticks: list[tuple[float, str]] | None = None  # the curve's height axis ticks, when not its own
         self._equal_aspect = False
         self._domain_range: tuple[tuple[float, float], tuple[float, float]] | None = None
-        self.pixel_scale = 1.0
-        self.presentation_scale = 1.0
         self.static_revision = 0  # counts changes to what the clock does not move (see ContourExport)
         self._export: ContourExport | None = None
         self._build_items()
@@ -1244,21 +1253,22 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.view_box.sigRangeChangedManually.connect(self._on_range_changed_by_user)
 
-    def _style_axes(self, scale: float = 1.0) -> None:
-        """Readable tick fonts and dark axes for projection, fonts and axis room times the presentation scale."""
+    def _style_axes(self) -> None:
+        """Readable tick fonts and dark axes: lines times the presentation scale, text and its room the text scale."""
+        scale, text_scale = self.presentation_scale, self.text_scale
         tick_font = QtGui.QFont()
-        tick_font.setPixelSize(round(14 * scale))
+        tick_font.setPixelSize(round(14 * text_scale))
         for plot in (self.plot_item, self.colour_bar):
             for side in ("left", "bottom", "right"):
                 axis = plot.getAxis(side)
                 axis.setPen(pg.mkPen(TEXT_COLOUR, width=scale))
                 axis.setTextPen(pg.mkPen(TEXT_COLOUR))
                 axis.setStyle(tickFont=tick_font, tickTextOffset=round(6 * scale))
-                axis.label.setFont(self._title_font(scale))
+                axis.label.setFont(self._title_font(text_scale))
         for plot in (self.plot_item, self.colour_bar):
-            plot.getAxis("bottom").setHeight(round(56 * scale))
-        self.plot_item.getAxis("left").set_least_width(round(64 * scale))
-        self.colour_bar.set_scale(scale)
+            plot.getAxis("bottom").setHeight(round(56 * text_scale))
+        self.plot_item.getAxis("left").set_least_width(round(64 * text_scale))
+        self.colour_bar.set_scale(scale, text_scale)
 
     @staticmethod
     def _title_font(scale: float = 1.0) -> QtGui.QFont:
@@ -1275,10 +1285,17 @@ class ContourView(pg.GraphicsLayoutWidget):
             return
         self.presentation_scale = scale
         self._static_changed()
-        self._style_axes(scale)
+        self._style_axes()
         self.arrows.set_density(round(ARROW_GRID / scale))
         self._apply_pen_widths(self.pixel_scale)
         self._show_balls()
+
+    def _show_font_scale(self) -> None:
+        """Draw the axes' text, the tags and the legends at the new font scale."""
+        self._static_changed()
+        self._style_axes()
+        for item in (self.critical_points, self.basins_legend, self.probe_text):
+            item.set_font_scale(self.font_scale)
 
     def _build_items(self) -> None:
         """Create the fill, level lines, arrows, curve, tangent, start marker and the probe overlay's items."""

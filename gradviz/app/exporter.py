@@ -37,6 +37,7 @@ from gradviz.app.qt_workarounds import keep_singletons_alive
 from gradviz.app.stepper_panel import OPTIMIZERS
 from gradviz.app.surface_view import TEXT_COLOUR, SurfaceView
 from gradviz.app.themes import theme_named
+from gradviz.app.view_common import reference_font
 from gradviz.core.basins import basins
 from gradviz.core.notation import format_number, held_text, unicode_math
 from gradviz.core.scenario import Camera
@@ -432,6 +433,7 @@ class FrameRenderer:
             self.loss_plot.log_box.setChecked(loss == "log")
             self.loss_plot.refresh()
             plot = self.loss_plot.plot
+            plot.set_text_font(reference_font())  # the window's follows the desktop's font; a frame does not
             lay_out_hidden(plot, plot.getPlotItem(), self.slot("loss").layout_size)
         self._orbit = 0.0
         self.camera: Camera | None = None

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -542,6 +542,12 @@ class MainWindow(QMainWindow):
             state = saved_bytes(f"window/{splitter.objectName()}")
             if state is not None:
                 splitter.restoreState(state)
+
+    def event(self, event: QEvent) -> bool:
+        """Qt's event handling; a new application font draws the views' text at its size."""
+        if event.type() == QEvent.Type.ApplicationFontChange:
+            self.presentation.look.show_font_scale()
+        return super().event(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Restore toolbars and docks once the window exists on screen (tabbed docks misplace their tabs before)."""

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QShowEvent
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap, QShowEvent
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from gradviz.app.colormaps import RUN_COLOURS
@@ -352,6 +352,14 @@ class PanelPlot(pg.PlotWidget):
             item.getAxis(side).setStyle(maxTickLevel=1)
         # the tick labels' room only grows: a narrower axis for the next formula would move the plot and redraw it all
         item.getAxis("left").setStyle(autoReduceTextSpace=False)
+
+    def set_text_font(self, font: QFont) -> None:
+        """Write the axes' labels and titles in this font rather than the application's (an export's are fixed)."""
+        for side in ("left", "bottom"):
+            axis = self.getPlotItem().getAxis(side)
+            axis.setStyle(tickFont=font)
+            axis.label.setFont(font)
+            axis._adjustSize()  # the title's room, measured in the application's font until now
 
     def sizeHint(self) -> QSize:
         """A small preferred size; the layout gives the plot whatever room is left."""

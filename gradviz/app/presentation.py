@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QLabel, QMenu,
 from gradviz.app.actions import ActionFactory
 from gradviz.app.settings import app_settings, remember
 from gradviz.app.themes import theme_named
+from gradviz.app.view_common import app_font_scale
 from gradviz.core.scenario import MAX_PRESENTATION_SCALE, MIN_PRESENTATION_SCALE, THEMES
 
 if TYPE_CHECKING:
@@ -121,6 +122,7 @@ class LookPresenter:
         session.formula_changed.connect(lambda _analysis: self.fit_equations())  # after the panel laid them out
         self.show_theme()
         self.show_scale()
+        self.show_font_scale()
 
     def show_theme(self) -> None:
         """Colour the views and the panels around them in the session's theme."""
@@ -147,6 +149,12 @@ class LookPresenter:
         for view in (self._window.surface_view, self._window.contour_view):
             scale_view(view, scale)
         self.show_caption_scale()
+
+    def show_font_scale(self) -> None:
+        """Draw the views' text as much larger as the application font is (see app_font_scale)."""
+        scale = app_font_scale()
+        for view in (self._window.surface_view, self._window.contour_view):
+            view.set_font_scale(scale)
 
     @staticmethod
     def _scale_font(widget: QWidget, base: QFont, scale: float) -> None:

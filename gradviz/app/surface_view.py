@@ -21,6 +21,7 @@ from gradviz.app.view_common import (
     PROBE_FONT_PIXELS,
     TEXT_COLOUR,
     ColourLevels,
+    FontScaledView,
     SliceLine,
     SurfaceProbeOverlay,
     TagPlacer,
@@ -1447,7 +1448,7 @@ class AxisLabels:
     z_ticks: tuple[tuple[float, str], ...]
 
 
-class SurfaceView(GLViewMixin, QtWidgets.QWidget):
+class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
     """The 3D view of f: a lit, colour-mapped surface in a box with ticks, a colour bar and descent runs.
 
     Drag to orbit, Ctrl+drag or middle-drag to pan, wheel to zoom. Everything drawn, including the
@@ -1811,7 +1812,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         pixels = to_pixels(scene[seen])
         self.drawn_critical_points = tuple(QtCore.QPointF(x, y) for x, y in pixels)
         font = QtGui.QFont()
-        font.setPixelSize(round(PROBE_FONT_PIXELS * self.presentation_scale))
+        font.setPixelSize(round(PROBE_FONT_PIXELS * self.text_scale))
         bounds = QtCore.QRectF(0.0, 0.0, min(self._colour_bar_left - 6.0, width), height)
         seen_kinds = [kind for kind, shown in zip(kinds, seen, strict=True) if shown]
         return paint_critical_points(painter, pixels, seen_kinds, self.presentation_scale, font, bounds, taken)
@@ -1867,9 +1868,9 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         overlay = self._probe_overlay
         if overlay is None:
             return
-        font = self._fonts(width, height, self.presentation_scale)[0]
+        font = self._fonts(width, height, self.text_scale)[0]
         # as large as the map's tags at least: a small 3D view's tick size made them smaller than the map's beside it
-        font.setPixelSize(max(font.pixelSize(), round(PROBE_FONT_PIXELS * self.presentation_scale)))
+        font.setPixelSize(max(font.pixelSize(), round(PROBE_FONT_PIXELS * self.text_scale)))
         to_pixels = self.scene_projector(width, height)
         point = to_pixels(self._data_to_scene(np.asarray(overlay.point)[None, :]))[0]
         left_of_bar = QtCore.QRectF(0.0, 0.0, min(self._colour_bar_left - 6.0, width), height)
@@ -2120,6 +2121,10 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
             self.presentation_scale = scale
             self.update()
 
+    def _show_font_scale(self) -> None:
+        """Draw the text at the new font scale (the static layer's key holds it)."""
+        self.update()
+
     def render_to_array(self, width: int, height: int, presentation_scale: float | None = None) -> np.ndarray:
         """Render what the window shows into an (height, width, 4) uint8 RGBA array, scaled to that size.
 
@@ -2156,7 +2161,8 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
 
     def _scene_key(self, width: int, height: int, pixel_scale: float) -> tuple:
         """Everything the static layer's picture depends on."""
-        return (width, height, pixel_scale, self.presentation_scale, self._scene_revision, self._camera_key())
+        return (width, height, pixel_scale, self.presentation_scale, self.font_scale, self._scene_revision,
+                self._camera_key())
 
     def _render_frame(self, purpose: str, target: int, width: int, height: int, pixel_scale: float) -> None:
         """Draw a frame into the target framebuffer: the static layer (cached once antialiased), then the runs on top.
@@ -2405,7 +2411,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
     # ---------------------------------------------------------------- overlay
     @staticmethod
     def _fonts(width: float, height: float, scale: float = 1.0) -> tuple[QtGui.QFont, QtGui.QFont]:
-        """Tick and title fonts sized for a frame of this logical size, times the presentation scale."""
+        """Tick and title fonts sized for a frame of this logical size, times the text scale."""
         base = min(max(min(width, height) / 44.0, 11.0), 18.0) * scale
         tick_font = QtGui.QFont()
         tick_font.setPixelSize(round(base))
@@ -2423,7 +2429,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
 
         For a frame of this logical size: both are as wide as their widest height label needs.
         """
-        metrics = QtGui.QFontMetricsF(self._fonts(width, height, self.presentation_scale)[0])
+        metrics = QtGui.QFontMetricsF(self._fonts(width, height, self.text_scale)[0])
         widest = max((metrics.horizontalAdvance(text) for _, text in self._axis_labels.z_ticks), default=0.0)
         widest_bar = max((metrics.horizontalAdvance(text) for _, text in self.colour_bar_ticks()), default=0.0)
         bar = (BAR_GAP + BAR_WIDTH) * metrics.height() + BAR_TICK_ROOM * self.presentation_scale + widest_bar
@@ -2433,7 +2439,7 @@ class SurfaceView(GLViewMixin, QtWidgets.QWidget):
         """Draw tick labels, axis titles and the colour bar in logical pixels; return the labels' boxes."""
         painter.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
         painter.setPen(TEXT_COLOUR)
-        tick_font, title_font = self._fonts(width, height, self.presentation_scale)
+        tick_font, title_font = self._fonts(width, height, self.text_scale)
         placer = TextPlacer(painter, QtCore.QRectF(0.0, 0.0, width, height))
 
         to_pixels = self.scene_projector(width, height)

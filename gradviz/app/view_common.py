@@ -20,10 +20,69 @@ NOTE_COLOUR = QtGui.QColor(95, 95, 105)
 LINE_SPACING = 1.15  # legend rows, in font heights
 TAG_PATCH_COLOUR = QtGui.QColor(255, 255, 255, 220)
 PROBE_FONT_PIXELS = 14  # the probe's tags and legend, at the least, in both views (times the presentation scale)
+# The application font the views' text sizes were made for: Qt's default on Linux (9 pt, 12 pixels at 96 dpi).
+# In the window, a larger application font draws the views' text larger by as much, up to MAX_FONT_SCALE times.
+REFERENCE_FONT_POINTS = 9.0
+MAX_FONT_SCALE = 2.0
+VIEW_HEIGHT_PER_FONT_SCALE = 240  # a view's height each unit of font scale needs: a short view's text grows less
 TICK_WIDENINGS = (1, 2, 5, 10, 20, 50, 100)  # how far a horizontal axis may widen its tick spacing for long labels
 TITLE_NUDGE = 5  # pixels pyqtgraph moves a vertical axis's title out past the axis's outer edge
 TITLE_GAP = 3  # pixels between an axis's longest tick label and its title
 WIDTH_SLACK = 16  # pixels of room a widened axis keeps beyond what its labels need, rather than narrow at once
+
+
+def app_font_scale() -> float:
+    """How much larger the window's views draw their text for the application font: 1 to MAX_FONT_SCALE."""
+    font = QtGui.QGuiApplication.font()
+    points = font.pointSizeF() if font.pointSizeF() > 0 else QtGui.QFontInfo(font).pointSizeF()  # or set in pixels
+    return min(max(points / REFERENCE_FONT_POINTS, 1.0), MAX_FONT_SCALE)
+
+
+def reference_font() -> QtGui.QFont:
+    """The application's font family at the reference size: what an export's plots write in, whatever the desktop."""
+    font = QtGui.QFont()
+    font.setPointSizeF(REFERENCE_FONT_POINTS)
+    return font
+
+
+class FontScaledView:
+    """A view whose text is drawn font_scale times larger than the presentation scale makes it, as far as it has room.
+
+    The window's views are asked for the application font's scale (app_font_scale); an export's keep 1, so its
+    frames are the same whatever the desktop's font. A view too short for the text asked for draws it smaller
+    (never smaller than at font scale 1): the scale changes only when the view is resized, never per frame.
+    """
+
+    font_scale = 1.0
+    _asked_font_scale = 1.0
+    presentation_scale = 1.0
+
+    @property
+    def text_scale(self) -> float:
+        """How many times larger the view's text is drawn: the presentation scale times the font scale."""
+        return self.presentation_scale * self.font_scale
+
+    def set_font_scale(self, scale: float) -> None:
+        """Draw the view's text this many times larger (1 to MAX_FONT_SCALE) where the view has room for it."""
+        self._asked_font_scale = min(max(float(scale), 1.0), MAX_FONT_SCALE)
+        self._fit_font_scale()
+
+    def _fit_font_scale(self) -> None:
+        """Take the font scale asked for, or less in a short view (in steps of a tenth)."""
+        room = round(self.height() / VIEW_HEIGHT_PER_FONT_SCALE, 1)
+        scale = max(1.0, min(self._asked_font_scale, room))
+        if scale != self.font_scale:
+            self.font_scale = scale
+            self._show_font_scale()
+
+    def _show_font_scale(self) -> None:
+        """Draw the text at the new font scale."""
+        raise NotImplementedError
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        """Lay the view out again, its text at the font scale it has room for."""
+        super().resizeEvent(event)
+        self._fit_font_scale()
 
 
 class SteadyLabelAxis(pg.AxisItem):
