@@ -283,3 +283,13 @@ def test_a_line_where_f_is_undefined_between_defined_sides_keeps_no_rim() -> Non
     assert np.isnan(field.values[:, 20]).all() and field.rim is None
     corner = evaluate_grid(compiled_of("sqrt(x) + sqrt(y)"), square(3.0, 41))
     assert corner.rim is not None and np.all(np.isfinite(corner.rim.values))
+
+
+def test_values_no_surface_draws_do_not_set_the_colours() -> None:
+    """x^y is defined for x < 0 only at whole y: the grid's edge rows y = ±3 went down to −291874, and the colour
+    bar read 10, −1, −2.5, … over a surface that is positive wherever it is drawn."""
+    field = evaluate_grid(compiled_of("x**y"), Domain(("x", "y"), ((-3.0, 3.0), (-3.0, 3.0)), 200))
+    assert field.lowest < -1000
+    assert 0.0 <= field.display_range[0] < field.display_range[1] <= 50.0
+    half = evaluate_grid(compiled_of("sqrt(x) + y**2"), Domain(("x", "y"), ((-3.0, 3.0), (-3.0, 3.0)), 200))
+    assert half.display_range == pytest.approx((float(np.nanmin(half.values)), float(np.nanmax(half.values))))

@@ -163,7 +163,7 @@ def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:
         if invalid.any():
             component[invalid] = np.nan
     nonfinite_fraction = 0.0 if all_finite else 1.0 - np.count_nonzero(finite) / finite.size
-    display_range = robust_range(values)
+    display_range = robust_range(values if all_finite else drawn_values(values, finite))
     varying = [compiled.variables.index(name) for name in domain.variables]
     if ys is not None:
         varying.reverse()  # rows follow y: axis 0 of the values is y
@@ -349,6 +349,26 @@ def _leaps_stay(compiled: CompiledFormula, starts: list[np.ndarray], variable: i
             break
     jumps[open_leaps] = True
     return jumps
+
+
+def drawn_values(values: np.ndarray, finite: np.ndarray) -> np.ndarray:
+    """The values a surface draws: those of cells with a finite neighbour to make a piece of it with (others NaN).
+
+    x^y is defined for x < 0 only where y is a whole number: the grid's two edge rows y = ±3 took values down to
+    −291874 that no surface shows, and the colours ran from there. Where nothing has such a neighbour, all values.
+    """
+    if values.ndim != 2 or min(values.shape) < 2:
+        joined = finite[:-1] & finite[1:]
+        drawn = np.zeros_like(finite)
+        drawn[:-1] |= joined
+        drawn[1:] |= joined
+    else:
+        quads = finite[:-1, :-1] & finite[1:, :-1] & finite[:-1, 1:] & finite[1:, 1:]
+        drawn = np.zeros_like(finite)
+        for rows, columns in ((slice(None, -1), slice(None, -1)), (slice(1, None), slice(None, -1)),
+                              (slice(None, -1), slice(1, None)), (slice(1, None), slice(1, None))):
+            drawn[rows, columns] |= quads
+    return np.where(drawn, values, np.nan) if drawn.any() else values
 
 
 def robust_range(values: np.ndarray) -> tuple[float, float]:
