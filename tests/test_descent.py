@@ -373,6 +373,10 @@ def test_a_converged_run_says_what_it_found_when_the_hessian_tells(formula: str,
          "stopped at a maximum"),
         ("x^3", (0.0,), "stopped at step 0: ∇f = 0 at the start, which may be no minimum — move the start",
          "stopped at the start"),  # an inflection: nothing it names
+        # kinks, where ∇f = 0 by convention only: max(x, y)'s crease falls one way and rises another, no saddle
+        ("max(x, y)", (1.0, 1.0), "stopped at step 0: ∇f = 0 at the start, which may be no minimum — move the start",
+         "stopped at the start"),
+        ("abs(x) + abs(y)", (0.0, 0.0), "converged at step 0 (|∇f| = 0 < 1e−6): a minimum", "converged"),
         ("x^2 + y^2", (0.0, 0.0), "converged at step 0 (|∇f| = 0 < 1e−6): a minimum", "converged"),
     ],
 )

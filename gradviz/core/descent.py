@@ -85,6 +85,9 @@ HESSIAN_DECIDES = 10.0  # a curvature tells what a run converged to when larger 
 # times max(1, |coordinates|): how far around a point the Hessian cannot tell f is looked at (a quartic's rise or
 # fall, h⁴, is rounding at the first; the second is still close enough to stay in the point's own basin)
 NEARBY = (1e-3, 1e-1)
+# f's change from the nearer reach to the farther grows as the reach's square and more where f is smooth (10⁴ times),
+# as the reach alone (100 times) at a kink: growth below this tells a kink
+KINK_GROWTH = 1000.0
 CUBE_CORNERS_UP_TO = 6  # variables: beyond, f is looked at along the axes only (a cube has 2ⁿ corners)
 CHANGE_SEEN = 1e-12  # times max(1, |f|): a change of f beyond its slope, around a point, larger than rounding
 
@@ -736,19 +739,25 @@ def _nearby_kind(objective: Objective, point: tuple[float, ...], gradient: Seque
         directions += [np.array(signs) for signs in itertools.product((-1.0, 1.0), repeat=size)]
     value = float(objective.value_and_gradient(centre)[0])
     level = CHANGE_SEEN * max(1.0, abs(value))
-    falls = rises = False
-    for nearby in NEARBY:
-        reach = nearby * max(1.0, float(np.max(np.abs(centre))))
-        for direction in directions:
-            step = reach * direction
+    scale = max(1.0, float(np.max(np.abs(centre))))
+    changes = np.full((len(NEARBY), len(directions)), np.nan)
+    for row, nearby in enumerate(NEARBY):
+        for column, direction in enumerate(directions):
+            step = nearby * scale * direction
             try:
-                change = float(objective.value_and_gradient(centre + step)[0]) - value - float(np.dot(gradient, step))
+                changes[row, column] = (float(objective.value_and_gradient(centre + step)[0]) - value
+                                        - float(np.dot(gradient, step)))
             except ArithmeticError:
                 continue
-            falls, rises = falls or change < -level, rises or change > level
+    with np.errstate(invalid="ignore"):
+        falls, rises = bool(np.any(changes < -level)), bool(np.any(changes > level))
+        # a change as large as the step, not its square, further out: a kink (max(x, y) on x = y), whose ∇f = 0
+        # is a convention only: f falling one way and rising another there is no saddle
+        first_order = np.abs(changes[1]) < KINK_GROWTH * np.abs(changes[0])
+        kinked = bool(np.any(first_order & (np.abs(changes[0]) > level)))
     minimum, maximum, saddle = CONVERGED_KINDS
     if falls and rises:
-        return saddle if size > 1 else ""
+        return saddle if size > 1 and not kinked else ""
     return minimum if rises else maximum if falls else ""
 
 
