@@ -683,8 +683,10 @@ def _evaluate(
     except ArithmeticError:
         return "f could not be evaluated there (overflow or undefined)"
     value = float(value)
+    if math.isnan(value):  # sqrt(x) at x < 0: the step left f's domain; f itself stayed small
+        return "the point left f's domain (f is undefined there)"
     if not math.isfinite(value):
-        return "f overflowed or became undefined"
+        return "f overflowed"
     if abs(value) > VALUE_BOUND:
         return f"|f| grew beyond {_format_number(VALUE_BOUND)}"
     if value_and_gradient_floats is None:
