@@ -708,6 +708,6 @@ def test_held_fixed_variables_give_the_runs_of_array_evaluation() -> None:
 def test_a_step_out_of_fs_domain_is_named_as_such_not_as_an_overflow() -> None:
     """sqrt(x) + y² stepped to x < 0 with f small all the way: it said "f overflowed or became undefined"."""
     left = descend(analyze_in_process("sqrt(x) + y^2").compiled, (0.5, 1.0), lr=0.5)
-    assert left.stop_reason == "diverged" and left.message.endswith("the point left f's domain (f is undefined there)")
+    assert left.stop_reason == "diverged" and left.message.endswith("f is undefined there, outside its domain")
     grown = descend(analyze_in_process("exp(x^2) + y^2").compiled, (3.0, 1.0), lr=0.5)
     assert grown.stop_reason == "diverged" and grown.message.endswith("f overflowed")

@@ -1563,3 +1563,19 @@ def test_equations_laid_out_before_the_window_shows_are_given_their_height(qtbot
     area = window.formula_panel.equations_area
     qtbot.waitUntil(lambda: area.height() >= area.widget().sizeHint().height())
     window.stepper.set_playing(False)
+
+
+def test_a_run_that_cannot_start_says_why_in_the_readout(make_main_window) -> None:
+    """ln(xy) from (2.5, −1.5): the readout went blank; only the status bar said why, for eight seconds."""
+    from gradviz.core.analysis import analyze_in_process
+
+    window = make_main_window("bowl")
+    window.session.set_analysis(analyze_in_process("log(x*y)"))
+    window.session.wait_for_runs()
+    readout = window.stepper.readout
+    assert window.session.runs == () and "No run to show: it cannot start from (x, y) = (2.5, −1.5)" in readout.text()
+    assert "f is undefined there, outside its domain" in readout.plain_text()
+    assert "Click the contour map" in readout.plain_text()
+    window.session.set_start({"x": 1.0, "y": 1.0})
+    window.session.wait_for_runs()
+    assert "No run" not in readout.plain_text() and "step 0" in readout.plain_text()

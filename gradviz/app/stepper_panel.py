@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.app.entry_keys import hands_keys_back, takes_keys_when_tabbed_to
 from gradviz.app.number_box import NumberBox
+from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour, run_glyph
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import GROUP_SPACING, WrappingRow
@@ -504,9 +505,12 @@ class StepperPanel(QWidget):
     def _show_step(self, step: int) -> None:
         session = self._session
         if not session.runs or session.analysis is None:
+            # a run that could not start says why here, where the run would be (the status bar's word goes)
+            refusal = no_run_text(session, "to show") if session.analysis is not None and session.run_refusal else ""
             self._readout_lines = []
-            self.readout.setText("")
-            self.readout.setToolTip("")
+            lines = "<br>".join(html.escape(sentence) for sentence in refusal.split(". ", 1))  # why; what to do
+            self.readout.setText(f"<span style='color:#b00020'>{lines}</span>" if refusal else "")
+            self.readout.setToolTip(refusal)
             return
         name = session.analysis.formula.name
         titles = dict(OPTIMIZERS)

@@ -683,8 +683,8 @@ def _evaluate(
     except ArithmeticError:
         return "f could not be evaluated there (overflow or undefined)"
     value = float(value)
-    if math.isnan(value):  # sqrt(x) at x < 0: the step left f's domain; f itself stayed small
-        return "the point left f's domain (f is undefined there)"
+    if math.isnan(value):  # sqrt(x) at x < 0: the point is outside f's domain; f itself stayed small
+        return "f is undefined there, outside its domain"
     if not math.isfinite(value):
         return "f overflowed"
     if abs(value) > VALUE_BOUND:
