@@ -21,6 +21,7 @@ from gradviz.app.contour_view import (
     level_texts,
     line_colours,
     log_scale_levels,
+    map_colour_levels,
     spaced_ticks,
 )
 from gradviz.app.view_common import (
@@ -930,3 +931,10 @@ def test_a_segment_is_clipped_to_a_rectangle_and_boxes_cover_only_that_part() ->
     assert through is not None and np.allclose(through, [[0.0, 25.0], [100.0, 25.0]])
     assert len(segment_boxes(start, end, 16.0, 2.0, rect)) == 4  # 50 px inside: four chunks, not 190 million
     assert segment_boxes(np.array([200.0, 0.0]), np.array([300.0, 0.0]), 16.0, 2.0, rect) == []
+
+
+def test_a_flat_fs_colour_bar_names_the_one_value_it_takes() -> None:
+    """0x + 0y + 5 has no level lines: both colour bars had no label at all."""
+    flat = map_colour_levels(np.full((10, 10), 5.0), (4.5, 5.5))
+    assert len(flat.levels) == 0 and flat.ticks == ((0.5, "5"),)
+    assert map_colour_levels(np.full((10, 10), np.nan), (-1.0, 1.0)).ticks == ()

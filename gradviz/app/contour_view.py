@@ -206,7 +206,12 @@ def map_colour_levels(heights: np.ndarray, height_range: tuple[float, float] | N
     shown = labelled_level_indices(levels)
     texts = level_texts(levels[shown], hi - lo) if level_labels is None else [level_labels[i] for i in shown]
     fractions = level_fractions(levels, levels, lo, hi)[shown]
-    return ColourLevels(levels, lo, hi, tuple(zip(fractions.tolist(), texts, strict=True)))
+    ticks = tuple(zip(fractions.tolist(), texts, strict=True))
+    finite = heights[np.isfinite(heights)]
+    if not len(levels) and finite.size and level_labels is None and float(np.ptp(finite)) == 0.0:
+        value = float(finite[0])  # a flat f has no level lines: the bar names the one value it takes (5, not nothing)
+        ticks = ((0.5 if hi <= lo else float(np.clip((value - lo) / (hi - lo), 0.0, 1.0)), format_number(value)),)
+    return ColourLevels(levels, lo, hi, ticks)
 
 
 def contour_heights(heights: np.ndarray) -> np.ndarray:
