@@ -406,6 +406,17 @@ def test_curve_mode_draws_a_ribbon(view):
     assert view.axis_labels.titles == ("w", "", "f")
 
 
+def test_a_curves_tube_fits_in_the_box_at_its_lowest_and_highest(view):
+    """Clamped to the box, the tube round sin x was cut flat at its peaks and troughs (the double well's minima)."""
+    from gradviz.app.surface_view import CURVE_HALF_THICKNESS
+
+    ws = np.linspace(-3.0, 3.0, 300)
+    view.set_curve(ws, np.sin(ws), (-1.0, 1.0), labels=("x", "f"))
+    low, high = view.scene_mapping.scene_z(np.array([-1.0, 1.0]))
+    assert low - CURVE_HALF_THICKNESS >= -1e-9 and high + CURVE_HALF_THICKNESS <= BOX_HEIGHT + 1e-9
+    assert low - CURVE_HALF_THICKNESS == pytest.approx(0.0) and high + CURVE_HALF_THICKNESS == pytest.approx(BOX_HEIGHT)
+
+
 def test_a_curve_shows_where_it_is_steep(view):
     """The tube along a curve is as thick from any side: a steep stretch shows as well as a flat one.
 

@@ -749,6 +749,16 @@ def grid_normals(xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> np.ndarray:
     return normals
 
 
+def tube_room(height_range: tuple[float, float]) -> tuple[float, float]:
+    """A curve's height range widened so that its tube, drawn round the curve, fits in the box at both ends.
+
+    Clamped to the box, the tube's lowest and highest points were cut flat: the two minima of the double well.
+    """
+    low, high = height_range
+    margin = (high - low) * CURVE_HALF_THICKNESS / (BOX_HEIGHT - 2.0 * CURVE_HALF_THICKNESS)
+    return low - margin, high + margin
+
+
 def curve_tube(scene_ws: np.ndarray, scene_zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Points and normals (5, n, 3) of a thin tube along the curve (w, z) in the plane y = 0, as a grid of 5 rows.
 
@@ -1596,7 +1606,7 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         self._curve_mode = True
         self._surface_heights = None
         mapping = SceneMapping(
-            plotted_range(ws[0], ws[-1]), (-1.0, 1.0), widened_range(*display_range), CURVE_HALF_DEPTH
+            plotted_range(ws[0], ws[-1]), (-1.0, 1.0), tube_room(widened_range(*display_range)), CURVE_HALF_DEPTH
         )
         self._apply_surface(mapping, (labels[0], "", labels[1]), z_ticks, False,
                             lambda: self._build_tube_mesh(mapping, ws, fs, jumps))
