@@ -18,6 +18,7 @@ from gradviz.app.view_common import (
     CRITICAL_MARKER_PIXELS,
     POINTER_SIZE,
     PROBE_FONT_PIXELS,
+    SIMPLIFIED_FROM,
     TEXT_COLOUR,
     ColourLevels,
     ContourProbeOverlay,
@@ -54,8 +55,7 @@ from gradviz.core.notation import format_number
 SKEWED_MEDIAN_POSITION = 0.12
 LOG_LEVEL_SPAN = 1e-4
 ARROW_GRID = 20
-SIMPLIFIED_FROM = 2000  # points: a longer run's path is drawn simplified…
-SIMPLIFIED_PIXELS = 0.25  # …to within this much of itself on screen
+SIMPLIFIED_PIXELS = 0.25  # a long run's path (SIMPLIFIED_FROM points or more) is drawn within this much of itself
 TICK_GAP = 0.08  # of the height range: fixed height ticks closer than this to the one below are left out
 BACKGROUND = QtGui.QColor(255, 255, 255)
 # Level lines are stroked opaque into the item's cache, which is then laid over the map at this opacity: the

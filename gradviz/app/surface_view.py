@@ -19,6 +19,7 @@ from gradviz.app.colormaps import DEFAULT_COLORMAP, RUN_SYMBOLS, RgbaColour, col
 from gradviz.app.view_common import (
     POINTER_SIZE,
     PROBE_FONT_PIXELS,
+    SIMPLIFIED_FROM,
     TEXT_COLOUR,
     ColourLevels,
     FontScaledView,
@@ -61,9 +62,10 @@ TickList = Sequence[tuple[float, str]]
 UNCLIPPED = (1e9, 1e9)
 # Clipping boxes are this much larger than the box: lines drawn exactly at its edge keep every fragment.
 CLIP_SLACK = 1.0001
-SIMPLIFIED_FROM = 2000  # points: a longer run's path is drawn simplified…
-SIMPLIFIED_SCENE = 0.0005 * BOX_HALF_WIDTH  # …to within this much of itself (a sixth of a pixel in a 600-pixel view),
-SIMPLIFIED_GAP = 64  # keeping every this many-th point: from the last one kept the path is drawn whole to the ball
+# a long run's path (SIMPLIFIED_FROM points or more) is drawn within this much of itself (a sixth of a pixel in a
+# 600-pixel view), keeping every SIMPLIFIED_GAP-th point…
+SIMPLIFIED_SCENE = 0.0005 * BOX_HALF_WIDTH
+SIMPLIFIED_GAP = 64  # …: from the last point kept the path is drawn whole to the ball
 COLOUR_BAR_SHARE = 0.16  # of the view's width, kept right of the picture for the colour bar…
 LABEL_SHARE = 0.06  # …and this much left of it for the height labels…
 WIDE_FRAME = 1.4  # …in frames narrower than this (width / height); the colour bar's labels always get their room

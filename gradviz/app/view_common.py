@@ -443,6 +443,9 @@ def simplified_indices(points: np.ndarray, tolerance: float) -> np.ndarray:
         keep[candidates[first]] = True
 
 
+SIMPLIFIED_FROM = 2000  # points: a run's path this long or longer is drawn simplified, in both views
+
+
 def simplified_path_indices(points: np.ndarray, tolerance: float) -> np.ndarray:
     """simplified_indices for a long path (n, d) of many small steps, at a fraction of its cost.
 
