@@ -16,6 +16,7 @@ from window_keys import tab_to
 from gradviz.app.formula_panel import laid_out_equations
 from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour
+from gradviz.app.surface_view import TrajectoryItem
 from gradviz.app.view_common import segment_boxes
 from gradviz.core.analysis import analyze
 from gradviz.core.descent import OPTIMIZER_NAMES
@@ -255,6 +256,26 @@ def test_a_bad_formula_keeps_the_last_good_surface(make_main_window, qtbot) -> N
     assert window.surface_view.mesh_item.upload_count == uploads
     assert window.surface_view.render_to_array(*SHOT)[..., :3].std() > 10
     assert window.formula_panel.formula_edit.text() == "x^2 + sinx"
+
+
+def test_a_new_formula_gives_the_3d_view_no_runs_of_the_old_one(make_main_window, monkeypatch) -> None:
+    """The new surface placed the old formula's runs on it first: a 2,000-step run simplified only to be dropped."""
+    window = make_main_window("rosenbrock")
+    old_lengths = [len(result.run.steps) for result in window.session.runs]
+    given: list[list[int]] = []
+    set_runs = TrajectoryItem.set_runs
+
+    def recording_set_runs(item: TrajectoryItem, scene_points: list[np.ndarray], *args: object) -> None:
+        given.append([len(points) for points in scene_points])
+        set_runs(item, scene_points, *args)
+
+    monkeypatch.setattr(TrajectoryItem, "set_runs", recording_set_runs)
+    window.session.set_analysis(analyze("100x^2 + 100y^2"))  # converges long before the step budget
+    window.session.wait_for_runs()
+    new_lengths = [len(result.run.steps) for result in window.session.runs]
+    assert new_lengths != old_lengths
+    assert given[-1] == new_lengths
+    assert all(lengths in ([], new_lengths) for lengths in given), given
 
 
 def test_an_error_in_a_very_long_formula_shows_the_text_around_it_and_keeps_the_equations_in_view(

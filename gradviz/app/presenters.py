@@ -148,15 +148,19 @@ class _Presenter:
         return np.column_stack([points, heights])
 
     def redraw(self) -> None:
-        """Draw the field, then the runs on top of it."""
+        """Draw the runs in the new height scale, then the field under them.
+
+        The runs go first: a new field places the runs a view holds on it, and after a new formula those are the
+        old formula's (the session has none yet), which the 3D view simplified and uploaded only to drop.
+        """
         field = self.session.field
         if field is None or field.domain.variables != self.session.plot.axes:
             return
         self.drawn_view = self.session.view
         self.scale = height_scale_for(field, self.session.view.log_height)
+        self.draw_runs()
         self.draw_field()
         self.show_options()
-        self.draw_runs()
 
     def draw_field(self) -> None:
         """Draw the surface or curve (each view its own way)."""
