@@ -20,6 +20,8 @@ Notation
 * Multiplication may be implicit: ``2x``, ``3xy``, ``2(x+1)``, ``(x+1)(x-1)``, ``x sin(y)``, ``2 pi x``.
   It has the same precedence as ``*`` and ``/`` (``1/2x`` is x/2). The factor on the right of an
   implicit product may not start with a digit (``x 2`` and ``(x+1)2`` are refused).
+* Two signs in a row are refused (``x ++ y``, ``--x``, ``x - -y``), but for a minus after a plus (``x + -y``);
+  a sign may follow ``*``, ``/`` and ``^`` (``x * -y``, ``2^-x``).
 * ``|x|`` is abs(x); inside bars a ``|`` closes them, so ``||x| - 1|`` nests; outside, ``2|x|`` and
   ``|x||y|`` are products.
 * ``√x`` applies to the following power (``√x²`` is √(x²), ``√2x`` is √2·x); ``√(…)`` applies
