@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -143,7 +144,8 @@ NOTATION: list[tuple[str, sympy.Expr]] = [
         sympy.exp(x) + sympy.log(y) + sympy.sqrt(x) + sympy.log(1 + sympy.exp(y)),
     ),
     ("min(x, y, 1)", sympy.Min(x, y, 1)),
-    ("--x + +y", x + y),
+    ("x + -y", x - y),  # a negative added: two signs in a row that are meant (see test_two_signs_in_a_row…)
+    ("x +- y", x - y),
     ("x*-y", -x * y),
     ("0.1x", x / 10),
     ("2.5x", sympy.Rational(5, 2) * x),
@@ -504,10 +506,13 @@ def test_a_product_after_a_division_is_read_left_to_right_with_a_note_saying_so(
 @pytest.mark.parametrize(
     ("text", "expr", "note"),
     [
-        ("e^2x", x * sympy.exp(2), "e^2x is read as (e^2)·x: for e^(2x) write the parentheses"),
-        ("2^-2x + y", x / 4 + y, "2^-2x is read as (2^-2)·x: for 2^(-2x) write the parentheses"),
-        ("x^1/2", x / 2, "x^1/2 is read as (x^1)/2: for x^(1/2) write the parentheses"),
-        ("x^-1/2", 1 / (2 * x), "x^-1/2 is read as (x^-1)/2: for x^(-1/2) write the parentheses"),
+        # the reading in the notation the equations show, and what was likely meant in words (was "(e^2)·x")
+        ("e^2x", x * sympy.exp(2), "e^2x is read as e²·x: for the exponential of 2x write e^(2x)"),
+        ("2^-2x + y", x / 4 + y, "2^-2x is read as 2⁻²·x: for 2 to the power -2x write 2^(-2x)"),
+        ("x^1/2", x / 2, "x^1/2 is read as x¹/2: for x to the power 1/2 write x^(1/2)"),
+        ("x^-1/2", 1 / (2 * x), "x^-1/2 is read as x⁻¹/2: for x to the power -1/2 write x^(-1/2)"),
+        ("e^2.5x", x * sympy.exp(sympy.Rational(5, 2)), "e^2.5x is read as (e^2.5)·x: for the exponential of 2.5x "
+                                                         "write e^(2.5x)"),
     ],
 )
 def test_a_power_that_is_likely_meant_to_take_in_what_follows_gets_a_note(text: str, expr: sympy.Expr,
@@ -547,13 +552,62 @@ def test_python_names_are_never_functions() -> None:
 
 def test_text_length_limit() -> None:
     assert parse("x" + " " * (MAX_TEXT_LENGTH - 1)).variables == ("x",)
-    with pytest.raises(FormulaError, match=f"limit {MAX_TEXT_LENGTH}"):
+    with pytest.raises(FormulaError, match=rf"too long \({MAX_TEXT_LENGTH + 1} characters, limit {MAX_TEXT_LENGTH} "
+                                           r"characters\)"):
         parse("x" + " " * MAX_TEXT_LENGTH)
 
 
 def test_token_limit() -> None:
-    with pytest.raises(FormulaError, match=f"limit {MAX_TOKENS}"):
+    """The limit is told in what was typed, as the length is in characters (it said 'limit 300 symbols')."""
+    with pytest.raises(FormulaError, match=rf"too long \(limit {MAX_TOKENS} numbers, names, operators and brackets\)"):
         parse("+".join(["x"] * (MAX_TOKENS // 2 + 1)))
+
+
+def test_the_smallest_number_reads_as_typed() -> None:
+    """It said 'limit 1/1e15'."""
+    with pytest.raises(FormulaError) as caught:
+        parse("1e-16 x")
+    assert caught.value.message == "number 1e-16 is too small (limit 1e-15, or 0)"
+    assert parse("1e-15 x").expr == x / 10**15
+
+
+@pytest.mark.parametrize(("text", "message", "span"), [
+    ("x^2 ++ y^2", "'++' is two signs in a row: write one +", (4, 6)),
+    ("x^2 + +y^2", "'+ +' is two signs in a row: write one +", (4, 7)),
+    ("x -+ y", "'-+' is two signs in a row: write one -", (2, 4)),
+    ("--x", "'--' is two signs in a row: two minuses make a plus, so write one + (or -(-…) with parentheses)", (0, 2)),
+    ("x - -y", "'- -' is two signs in a row: two minuses make a plus", (2, 5)),
+    ("x^--2", "'--' is two signs in a row", (2, 4)),
+])
+def test_two_signs_in_a_row_are_refused_where_they_are(text: str, message: str, span: tuple[int, int]) -> None:
+    """x^2 ++ y^2 and --x were read silently as one sign, a slip of the keys as often as not."""
+    with pytest.raises(FormulaError, match=re.escape(message)) as caught:
+        parse(text)
+    assert (caught.value.position, caught.value.end) == span
+
+
+@pytest.mark.parametrize(("text", "expr"), [
+    ("x^2 + -y", x**2 - y), ("-(-x)", x), ("x - (-y)", x + y), ("x * -y", -x * y), ("2^-2x", x / 4),
+    ("-x^2", -(x**2)), ("x^-2 + y", x**-2 + y), ("+x - y", x - y), ("x - -(y)", None),
+])
+def test_a_sign_after_another_operator_is_kept(text: str, expr: sympy.Expr | None) -> None:
+    if expr is None:  # a minus before parentheses is a sign too
+        with pytest.raises(FormulaError, match="two signs in a row"):
+            parse(text)
+    else:
+        assert parse(text).expr == expr
+
+
+@pytest.mark.parametrize(("text", "near"), [("floor(x)", ""), ("sigmod(x)", "did you mean sigmoid? "),
+                                            ("sqr(x)", "did you mean sqrt? ")])
+def test_an_unknown_function_is_told_with_the_functions_there_are(text: str, near: str) -> None:
+    """floor(x) was refused without a word on what can be written."""
+    with pytest.raises(FormulaError) as caught:
+        parse(text)
+    name = text.partition("(")[0]
+    assert caught.value.message.startswith(f"unknown function '{name}': {near}the functions are sin, cos, tan, ")
+    assert all(function in caught.value.message for function in ("sigmoid", "relu", "softplus", "log10", "abs"))
+    assert "arcsin" not in caught.value.message  # the same as asin
 
 
 def test_nesting_limit() -> None:
@@ -561,8 +615,8 @@ def test_nesting_limit() -> None:
     with pytest.raises(FormulaError, match=f"limit {MAX_NESTING}") as caught:
         parse("(" * (MAX_NESTING + 1) + "x" + ")" * (MAX_NESTING + 1))
     assert caught.value.position == MAX_NESTING
-    with pytest.raises(FormulaError, match=f"limit {MAX_NESTING}"):
-        parse("-" * (MAX_NESTING + 1) + "x")
+    with pytest.raises(FormulaError, match=f"limit {MAX_NESTING}"):  # signs count too
+        parse("-(" * (MAX_NESTING // 2 + 1) + "x" + ")" * (MAX_NESTING // 2 + 1))
     with pytest.raises(FormulaError, match=f"limit {MAX_NESTING}"):
         parse("sin(" * (MAX_NESTING + 1) + "x" + ")" * (MAX_NESTING + 1))
 
@@ -596,7 +650,7 @@ def test_number_limits() -> None:
         ("(x^60)^2", "exponent 120 is too large"),
         ("x^60 * x^60", "exponent 120 is too large"),
         ("e^e^e^e + x", "too large"),
-        ("10^100 * 10^100 * 10^100 * 10 + x", "out of range (limits 1e300"),
+        ("10^100 * 10^100 * 10^100 * 10 + x", "out of range (limits 1e-300 and 1e300 in size, or 0)"),
         ("x * 10^100 * 10^100 * 10^100 * 10", "out of range"),
         ("x * exp(400) * exp(400)", "out of range"),
         ("(10^15)^30 + x", "out of range"),
@@ -709,6 +763,8 @@ def _sum(pair: tuple[Generated, Generated], minus: str) -> Generated:
     (left_text, left, left_named), (right_text, right, right_named) = pair
     subtrahend = sympy.Mul(sympy.S.NegativeOne, right) if minus else right
     expected = sympy.Add(left, subtrahend)
+    if minus and right_text.startswith("-"):
+        right_text = f"({right_text})"  # x - -(y) is refused as two signs in a row: x - (-(y)) as a person writes it
     return f"({left_text} {minus or '+'} {right_text})", expected, left_named or right_named
 
 

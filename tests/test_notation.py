@@ -83,7 +83,13 @@ NOTATION_EXAMPLES = [
     (sympy.Max(0, x), "max(0, x)"),
     (sympy.sign(x), "sign(x)"),
     (sympy.log(x), "ln(x)"),
-    (sympy.sin(x) ** 2, "sin(x)²"),
+    (sympy.sin(x) ** 2, "sin²(x)"),  # as textbooks (and the LaTeX) write it: it was sin(x)²
+    (sympy.cos(x - y) ** 3 * sympy.tanh(x) ** 2, "cos³(x − y)·tanh²(x)"),
+    (sympy.tan(x) ** 2 + 1, "1 + tan²(x)"),  # the identity's order, like 1 − tanh²(x): it was tan(x)² + 1
+    (2 * x * (sympy.tan(x**2) ** 2 + 1), "2x(1 + tan²(x²))"),
+    (sympy.log(x) ** 2, "ln(x)²"),  # only trigonometric and hyperbolic functions put the power first
+    (y * x ** (y - 1), "y·x^(y − 1)"),  # it was x^(y − 1)·y
+    (x**y * sympy.log(x), "x^y·ln(x)"),
     (x**y, "x^y"),
     (x ** sympy.Rational(1, 3), "x^(1/3)"),
     (3 * 2**x, "3·2^x"),
@@ -98,6 +104,11 @@ NOTATION_EXAMPLES = [
     (sympy.diff(RELU, x), "{0 if x < 0; 1 otherwise}"),
     (sympy.Piecewise((1, x > 0), (0, True)), "{1 if x > 0; 0 otherwise}"),
     (sympy.Piecewise((x, (x >= 0) & (y <= 1)), (0, True)), "{x if x ≥ 0 and y ≤ 1; 0 otherwise}"),
+    # a comparison with 0 has the subtracted terms on the other side: it was x − y > 0
+    (sympy.Piecewise((1, x - y > 0), (0, True)), "{1 if x > y; 0 otherwise}"),
+    (sympy.Piecewise((1, sympy.Gt(y - x, 0, evaluate=False)), (0, True)), "{1 if x < y; 0 otherwise}"),
+    (sympy.Piecewise((1, w1 * x + w - y > 0), (0, True)), "{1 if w + w₁x > y; 0 otherwise}"),
+    (sympy.Piecewise((1, -x - y > 0), (0, True)), "{1 if x + y < 0; 0 otherwise}"),
     (sympy.diff(sympy.Max(0, x), x), "H(x)"),
 ]
 
@@ -196,6 +207,7 @@ def test_latex_math_is_balanced(expr: sympy.Expr) -> None:
 def test_latex_piecewise_is_cases() -> None:
     tex = latex_math(sympy.diff(RELU, x))
     assert tex.startswith(r"\begin{cases}") and r"\text{otherwise}" in tex
+    assert r"\text{for}\: x > y" in latex_math(sympy.Piecewise((1, x - y > 0), (0, True)))  # not x - y > 0
 
 
 LABELS = [
@@ -240,6 +252,8 @@ HTML_EXAMPLES = [
     (sympy.sqrt(x), '√<span style="text-decoration: overline"><i>x</i></span>'),
     (sympy.Piecewise((1, x > 0), (0, True)), "{1 if <i>x</i> &gt; 0; 0 otherwise}"),
     (theta_letter * w1, "<i>w</i><sub>1</sub><i>θ</i>"),
+    (sympy.Piecewise((1, x - y > 0), (0, True)), "{1 if <i>x</i> &gt; <i>y</i>; 0 otherwise}"),
+    (sympy.sin(x) ** 2, "sin<sup>2</sup>(<i>x</i>)"),
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt, QUrl
 
-from gradviz.core.formula import FUNCTION_NAMES, MAX_TEXT_LENGTH, MAX_VARIABLES, parse_formula
+from gradviz.core.formula import FUNCTION_NAMES, MAX_TEXT_LENGTH, MAX_TOKENS, MAX_VARIABLES, parse_formula
 from gradviz.core.syntax_help import EXAMPLES, FUNCTION_MEANINGS, function_rows, limits_text
 
 
@@ -25,6 +25,7 @@ def test_every_example_is_a_formula(text: str, what: str) -> None:
 
 def test_the_limits_are_the_parsers() -> None:
     assert f"{MAX_TEXT_LENGTH} characters" in limits_text() and f"{MAX_VARIABLES} variables" in limits_text()
+    assert f"{MAX_TOKENS} numbers, names, operators and brackets" in limits_text()  # as the refusal words it
 
 
 def test_help_lists_every_function_and_an_example_clicked_is_used(make_main_window, activate, qtbot) -> None:
@@ -50,4 +51,5 @@ def test_a_formula_error_says_where_to_read_what_can_be_typed(make_main_window, 
     window.controller.submit("floor(x) + y", immediately=True)
     window.controller.wait()
     assert "unknown function &#x27;floor&#x27;" in window.formula_panel.error_label.text()
+    assert "the functions are sin, cos, tan" in window.formula_panel.error_label.text()  # it told none
     assert "Shift+F1: what can be typed" in window.formula_panel.error_label.text()

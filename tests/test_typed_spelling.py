@@ -52,6 +52,43 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     assert shown(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("x^y", ["x^y", "y·x^(y − 1)", "x^y·ln(x)"]),  # it was x^y·y/x
+    ("x^(y + 1)", ["x^(y + 1)", "x^y·(y + 1)", "x^(y + 1)·ln(x)"]),  # it was x^(y + 1)·(y + 1)/x
+    ("tan(x) + y", ["tan(x) + y", "1 + tan²(x)", "1"]),  # it was tan(x)² + 1
+    ("tan(x y)", ["tan(xy)", "y(1 + tan²(xy))", "x(1 + tan²(xy))"]),
+    ("tanh(x) + y", ["tanh(x) + y", "1 − tanh²(x)", "1"]),  # the same order as tan's
+    ("sin(x)^2 + y", ["sin²(x) + y", "2sin(x)·cos(x)", "1"]),
+    ("max(x, y)", ["max(x, y)", "{1 if x > y; 0 otherwise}", "{1 if x < y; 0 otherwise}"]),  # x − y > 0, x − y < 0
+    ("relu(w x + b - y)", ["max(0, wx + b − y)", "x·{1 if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
+                           "w·{1 if wx + b > y; 0 otherwise}", "−{1 if wx + b > y; 0 otherwise}"]),
+    ("(x^2 + 2x)(y - 1)", ["(x² + 2x)(y − 1)", "2(x + 1)(y − 1)", "x² + 2x"]),  # it was (2x + 2)(y − 1)
+    ("(2x + 2)(y - 1)^2", ["(2x + 2)(y − 1)²", "2(y − 1)²", "2(2x + 2)(y − 1)"]),  # f's own bracket as typed
+    # every partial with the chain rule's (σ − y): ∂f/∂w was 2x(1 − y(1 + e^…))·e^…/(1 + e^…)³ beside ∂f/∂y = −2(σ − y)
+    ("(sigmoid(w x + b) - y)^2", ["(1/(1 + exp(−(wx + b))) − y)²",
+                                  "2x(1/(1 + exp(−(wx + b))) − y)·exp(−(wx + b))/(1 + exp(−(wx + b)))²",
+                                  "2(1/(1 + exp(−(wx + b))) − y)·exp(−(wx + b))/(1 + exp(−(wx + b)))²",
+                                  "2w(1/(1 + exp(−(wx + b))) − y)·exp(−(wx + b))/(1 + exp(−(wx + b)))²",
+                                  "−2(1/(1 + exp(−(wx + b))) − y)"]),
+])
+def test_partials_read_as_a_textbook_writes_them(text: str, expected: list[str]) -> None:
+    assert shown(text) == expected
+
+
+@pytest.mark.parametrize("text", ["x^y", "x^(y + 1)", "(x^2 + 2x)(y - 1)", "(sigmoid(w x + b) - y)^2", "tan(x y)"])
+def test_textbook_forms_have_the_values_and_second_derivatives_of_the_plain_ones(text: str) -> None:
+    """Writing a partial another way changes no value, of it or of the Hessian derived from it."""
+    derivatives = analyze_in_process(text).derivatives
+    formula = derivatives.formula
+    point = {symbol: sympy.Rational(index + 3, 2) for index, symbol in enumerate(formula.symbols)}
+    for row, symbol in enumerate(formula.symbols):
+        plain = sympy.diff(formula.expr, symbol)
+        assert sympy.N(derivatives.partials[row].subs(point) - plain.subs(point)) == pytest.approx(0, abs=1e-12)
+        for column, other in enumerate(formula.symbols):
+            second = sympy.diff(plain, other).subs(point)
+            assert sympy.N(derivatives.hessian[row][column].subs(point) - second) == pytest.approx(0, abs=1e-12)
+
+
 def test_the_sigmoids_exponent_reads_one_way_in_html_and_latex() -> None:
     derivatives = analyze_in_process("sigmoid(w x + b)").derivatives
     markup = html_math(derivatives.partials[0], derivatives.partial_spelling(0))

@@ -24,7 +24,7 @@ from sympy.core.parameters import distribute
 
 from gradviz.core.errors import FormulaError
 from gradviz.core.formula import Formula, ordered_terms
-from gradviz.core.notation import Spelling, partial_label
+from gradviz.core.notation import Spelling, identity_order, partial_label
 
 # Beyond this many operations a derivative is left as SymPy produced it: tidying is a nicety,
 # and its cost must stay bounded (SymPy's full ``simplify`` is never used, it can take seconds).
@@ -98,7 +98,8 @@ def differentiate(formula: Formula) -> Derivatives:
             raw_partials[index] = distributed  # x − y − (x + y)
             if by_term:
                 by_term[index] = tuple(term.doit() for term in by_term[index])
-    partials_with_steps = [_arguments_as_in_f(_tidy(_drop_deltas(partial, notes), symbols))
+    sums_of_f = frozenset(part for part in sympy.preorder_traversal(formula.expr) if part.is_Add)
+    partials_with_steps = [_arguments_as_in_f(_tidy(_drop_deltas(partial, notes), symbols, sums_of_f))
                            for partial in raw_partials]
     size = len(symbols)
     hessian: list[list[sympy.Expr]] = [[sympy.S.Zero] * size for _ in range(size)]
@@ -107,7 +108,8 @@ def differentiate(formula: Formula) -> Derivatives:
             # Hessian entries are not tidied: they are evaluated, seldom read, and tidying costs time.
             entry = _drop_deltas(sympy.diff(partials_with_steps[row], symbols[column]), notes)
             hessian[row][column] = hessian[column][row] = _finish(entry, notes)
-    partials = tuple(_finish(partial, notes) for partial in partials_with_steps)
+    with distribute(False):  # 2(x + 1), not 2x + 2 again
+        partials = tuple(_integer_contents_out(_finish(partial, notes), sums_of_f) for partial in partials_with_steps)
     if formula.notes:  # the parser has told about the kinks already, in the user's own words
         notes = [note for note in notes if note not in (KINK_NOTE, ABS_NOTE)]
     for derivative in (*partials, *(entry for row in hessian for entry in row)):
@@ -130,7 +132,7 @@ def _typed_parts(term: sympy.Expr, formula: Formula) -> tuple[sympy.Expr, ...]:
     ∂/∂b of 0.5(wx + b − y)² is the bracket itself, wx + b − y: not b + wx − y, SymPy's order.
     """
     typed = Spelling(sums=formula.typed_sums).order_of(term, whole=False) if term.is_Add else ()
-    return typed or ordered_terms(term)
+    return typed or tuple(identity_order(ordered_terms(term)))
 
 
 def _partials_by_typed_term(formula: Formula) -> list[tuple[sympy.Expr, ...]]:
@@ -179,7 +181,7 @@ def _point_replacements(formula: Formula, point: Mapping[str, float]) -> dict[sy
 def _check_real(formula: Formula, partials: Sequence[sympy.Expr]) -> None:
     """Refuse f, or a partial of it, that is no real number anywhere: i or NaN would be shown in its equation."""
     name = formula.name
-    if formula.expr.has(sympy.I):
+    if formula.expr.has(sympy.I) or any(_is_even_root_of_a_negative(power) for power in formula.expr.atoms(sympy.Pow)):
         raise FormulaError(f"{name} is not a real number anywhere: it is i times a real number (a square root or "
                            "power of a number that is negative everywhere)")
     for symbol, partial in zip(formula.symbols, partials, strict=True):
@@ -190,6 +192,12 @@ def _check_real(formula: Formula, partials: Sequence[sympy.Expr]) -> None:
         if partial.has(sympy.nan, sympy.zoo):
             raise FormulaError(f"{label} has no value anywhere (as for 0^x, whose slope cannot be worked out): write "
                                f"{name} another way")
+
+
+def _is_even_root_of_a_negative(power: sympy.Pow) -> bool:
+    """Whether a power is a square (or fourth…) root of something negative everywhere: √(−1 − x²) is i·√(1 + x²)."""
+    exponent = power.exp
+    return bool(exponent.is_Rational and exponent.q % 2 == 0 and power.base.is_negative)
 
 
 def _drop_deltas(expr: sympy.Expr, notes: list[str]) -> sympy.Expr:
@@ -255,21 +263,87 @@ def _sign_times_power(product: sympy.Mul) -> sympy.Expr:
     return product
 
 
-def _tidy(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]) -> sympy.Expr:
-    """A bounded, cheap simplification: combine fractions and pull out common factors if shorter.
+def _tidy(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...], sums_of_f: frozenset[sympy.Expr]) -> sympy.Expr:
+    """A bounded, cheap simplification: powers of one base merged, fractions combined, common factors pulled out.
 
     Polynomials are kept as differentiation wrote them: expanded ones as a textbook writes them
     (6x + 2y, 2xy + y²), others with the chain rule still visible (4x(x² + y - 11) + 2x + 2y² - 14).
+    Combining fractions must not take apart a bracket of f: (σ(wx + b) − y)² has the partials
+    2x(σ − y)·σ′ and −2(σ − y), not 2x(1 − y(1 + e^(−(wx + b))))·e^(−(wx + b))/(1 + e^(−(wx + b)))³ beside −2(σ − y).
     """
     if expr.is_number or expr.is_polynomial(*symbols):
         return expr
+    expr = _powers_merged(expr)
     size = sympy.count_ops(expr)
     if size > TIDY_MAX_OPS:
         return expr
     candidate = sympy.factor_terms(sympy.together(expr))
     if _exponents(candidate) - _exponents(expr):  # e^x/(e^x + 1)² for σ(x)'s e^(−x)/(1 + e^(−x))²: not as f has it
         return expr
+    if any(expr.has(bracket) and not candidate.has(bracket) for bracket in sums_of_f):
+        return expr
     return candidate if sympy.count_ops(candidate) < size else expr
+
+
+def _powers_merged(expr: sympy.Expr) -> sympy.Expr:
+    """Each product x^u·xⁿ (u no number, n a whole number) as x^(u + n): ∂/∂x of x^y is y·x^(y − 1), not x^y·y/x."""
+    return expr.replace(_has_powers_to_merge, _with_powers_merged) if expr.has(sympy.Pow) else expr
+
+
+def _powers_to_merge(product: sympy.Expr) -> tuple[sympy.Pow, sympy.Expr] | None:
+    """In a product, a power with an exponent that is no number and a whole power of its base beside it, if any."""
+    factors = product.args
+    for power in factors:
+        if not (power.is_Pow and not power.exp.is_number):
+            continue
+        for other in factors:
+            base, exponent = other.as_base_exp()
+            if other is not power and base == power.base and exponent.is_Integer:
+                return power, other
+    return None
+
+
+def _has_powers_to_merge(expr: sympy.Expr) -> bool:
+    """Whether expr is a product with powers of one base to merge (see _powers_merged)."""
+    return expr.is_Mul and _powers_to_merge(expr) is not None
+
+
+def _with_powers_merged(product: sympy.Mul) -> sympy.Expr:
+    """The product with its first pair of powers of one base merged into one power."""
+    pair = _powers_to_merge(product)
+    assert pair is not None  # replace calls this only where _has_powers_to_merge said so
+    power, other = pair
+    rest = [factor for factor in product.args if factor is not power and factor is not other]
+    return sympy.Mul(*rest, sympy.Pow(power.base, power.exp + other.as_base_exp()[1]))
+
+
+def _integer_contents_out(expr: sympy.Expr, sums_of_f: frozenset[sympy.Expr]) -> sympy.Expr:
+    """A whole number common to a bracket's terms taken out in front: 2(x + 1)(y − 1), not (2x + 2)(y − 1).
+
+    Only brackets differentiation wrote: f's own, (2x + 2)(y − 1)² typed so, keep their form. Call it where
+    numbers are not distributed into sums, or 2(x + 1) turns back into 2x + 2.
+    """
+    def content(factor: sympy.Expr) -> sympy.Expr:
+        """The whole number common to the terms of a bracket among a product's factors (1 for other factors)."""
+        base, exponent = factor.as_base_exp()
+        if not base.is_Add or base in sums_of_f or not (exponent.is_Integer and exponent > 0):
+            return sympy.S.One
+        common = base.primitive()[0]
+        return common**exponent if common.is_Integer else sympy.S.One
+
+    def has_content(part: sympy.Expr) -> bool:
+        """Whether a product has a bracket with a whole number common to its terms."""
+        return part.is_Mul and any(content(factor) != 1 for factor in part.args)
+
+    def taken_out(product: sympy.Mul) -> sympy.Expr:
+        """The product with the brackets' common whole numbers in front."""
+        numbers = [content(factor) for factor in product.args]
+        brackets = [factor if number == 1 else sympy.Pow(factor.as_base_exp()[0].primitive()[1],
+                                                         factor.as_base_exp()[1])
+                    for factor, number in zip(product.args, numbers, strict=True)]
+        return sympy.Mul(sympy.Mul(*numbers), *brackets)
+
+    return expr.replace(has_content, taken_out)
 
 
 def _exponents(expr: sympy.Expr) -> set[sympy.Expr]:

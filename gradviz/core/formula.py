@@ -20,6 +20,8 @@ Notation
 * Multiplication may be implicit: ``2x``, ``3xy``, ``2(x+1)``, ``(x+1)(x-1)``, ``x sin(y)``, ``2 pi x``.
   It has the same precedence as ``*`` and ``/`` (``1/2x`` is x/2). The factor on the right of an
   implicit product may not start with a digit (``x 2`` and ``(x+1)2`` are refused).
+* Two signs in a row are refused (``x ++ y``, ``--x``, ``x - -y``), but for a minus after a plus (``x + -y``);
+  a sign may follow ``*``, ``/`` and ``^`` (``x * -y``, ``2^-x``).
 * ``|x|`` is abs(x); inside bars a ``|`` closes them, so ``||x| - 1|`` nests; outside, ``2|x|`` and
   ``|x||y|`` are products.
 * ``√x`` applies to the following power (``√x²`` is √(x²), ``√2x`` is √2·x); ``√(…)`` applies
@@ -73,6 +75,7 @@ power with a fractional exponent stays exact only when the exponent's denominato
 
 from __future__ import annotations
 
+import difflib
 import enum
 import math
 import re
@@ -106,7 +109,11 @@ _EVAL_DIGITS = 15
 _IMAGINARY_TOLERANCE = 1e-9
 _SHOWN_TEXT_LENGTH = 40
 _NUMBER_LIMIT = f"1e{round(math.log10(MAX_NUMBER))}"
+_SMALLEST_NUMBER = f"1e-{round(math.log10(MAX_NUMBER))}"  # 1e-15, as typed: not 1/1e15
 _MAGNITUDE_LIMIT = f"1e{round(math.log10(MAX_MAGNITUDE))}"
+_SMALLEST_MAGNITUDE = f"1e-{round(math.log10(MAX_MAGNITUDE))}"
+# The two size limits, each in what the formula is made of as typed
+TOKENS_WORDS = "numbers, names, operators and brackets"
 
 
 @dataclass(frozen=True)
@@ -184,6 +191,9 @@ _FUNCTIONS: dict[str, _Function] = {
 }
 
 FUNCTION_NAMES: tuple[str, ...] = tuple(_FUNCTIONS)
+# The functions an unknown one's message lists (arcsin and the like are the same as asin)
+_LISTED_FUNCTIONS = ", ".join(name for name in FUNCTION_NAMES if not name.startswith("arc"))
+_NEAR_NAME_SIMILARITY = 0.75  # how alike an unknown function's name and a known one are, to suggest it (difflib)
 # Functions students type that are not here, with what to write instead (their letters and digits read otherwise
 # as a function times a number: "did you mean atan(2)?")
 _INSTEAD: dict[str, str] = {
@@ -270,6 +280,7 @@ _ALLOWED_NODE_TYPES: tuple[type, ...] = (
 # Characters and tokens
 
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", strict=True))
+_TO_SUPERSCRIPTS = {plain: superscript for superscript, plain in _SUPERSCRIPTS.items()}
 _SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
 _TO_ASCII_DIGITS = str.maketrans(_SUBSCRIPT_DIGITS, "0123456789")
 _LOOKALIKES = {
@@ -411,7 +422,7 @@ class _Tokenizer:
 
     def _emit(self, kind: _Kind, text: str, start: int, end: int) -> None:
         if len(self.tokens) >= MAX_TOKENS:
-            raise FormulaError(f"the formula is too long (limit {MAX_TOKENS} symbols)", start, end)
+            raise FormulaError(f"the formula is too long (limit {MAX_TOKENS} {TOKENS_WORDS})", start, end)
         self.tokens.append(_Token(kind, text, start, end))
         self._position = end
 
@@ -642,7 +653,7 @@ def _number_value(token: _Token, spelling: str) -> sympy.Rational | sympy.Float:
     if value > MAX_NUMBER:
         raise FormulaError(f"number {spelling} is too large (limit {_NUMBER_LIMIT})", token.start, token.end)
     if value and value * MAX_NUMBER < 1:
-        raise FormulaError(f"number {spelling} is too small (limit 1/{_NUMBER_LIMIT})", token.start, token.end)
+        raise FormulaError(f"number {spelling} is too small (limit {_SMALLEST_NUMBER}, or 0)", token.start, token.end)
     numerator, denominator = value.as_integer_ratio()
     if denominator == 1 or len(significant) <= EXACT_DECIMAL_DIGITS:
         return sympy.Rational(numerator, denominator)
@@ -828,9 +839,27 @@ class _Parser:
         if not self._at_operator("+", "-"):
             return self._power()
         sign = self._advance()
+        self._refuse_doubled_sign(sign)
         with self._nested(sign):
             operand = self._unary()
         return _Unary(sign.text, operand, sign.start, operand.end)
+
+    def _refuse_doubled_sign(self, sign: _Token) -> None:
+        """Refuse a sign right after another (x^2 ++ y^2, --x): a slip of the keys, read silently as one sign.
+
+        A minus after a plus is a negative number added, as typed on purpose: x^2 + -y.
+        """
+        previous = self._tokens[self._index - 2] if self._index >= 2 else None
+        if previous is None or previous.kind is not _Kind.OPERATOR or previous.text not in ("+", "-"):
+            return
+        if previous.text == "+" and sign.text == "-":
+            return
+        if previous.text == sign.text == "-":
+            advice = "two minuses make a plus, so write one + (or -(-…) with parentheses)"
+        else:
+            advice = f"write one {sign.text if previous.text == sign.text else '-'}"
+        typed = self._text[previous.start:sign.end]
+        raise FormulaError(f"'{typed}' is two signs in a row: {advice}", previous.start, sign.end)
 
     def _power(self) -> _Node:
         factors = self._factors()
@@ -946,14 +975,14 @@ class _Parser:
             name_in_it, index = embedded
             if following.kind is _Kind.OPEN and (suffix or index + len(name_in_it) < len(letters)):
                 # tanh2(x), expand(…): a call of a function gradviz does not have, not tanh(2) or exp(and)
-                raise FormulaError(f"unknown function '{spelling}'", token.start, token.end)
+                raise FormulaError(_unknown_function(spelling), token.start, token.end)
             if following.kind is _Kind.WORD and following.start == token.end and suffix.isdigit():
                 suffix += following.text  # sin2x: sin(2x), not sin(2)
             suggestion = _suggest(letters, suffix, *embedded)
             raise FormulaError(f"unknown name '{spelling}' — did you mean {suggestion}?", token.start, token.end)
         if len(letters) > 1 and self._peek().kind is _Kind.OPEN:
             hint = f" (for a product write {'*'.join(letters)}*(…))" if len(letters) <= MAX_SPLIT_LETTERS else ""
-            raise FormulaError(f"unknown function '{spelling}'{hint}", token.start, token.end)
+            raise FormulaError(_unknown_function(spelling, hint), token.start, token.end)
         if len(letters) > MAX_SPLIT_LETTERS:
             raise FormulaError(f"unknown name '{spelling}'", token.start, token.end)
         if suffix and letters[-1] in _CONSTANTS:
@@ -1016,6 +1045,14 @@ class _Parser:
         if power is None:
             return call
         return _Binary("^", call, power, name.start, closing.end)
+
+
+def _unknown_function(spelling: str, hint: str = "") -> str:
+    """What a call of a function gradviz does not have is told: a near name (else the hint), and the functions."""
+    near = difflib.get_close_matches(spelling.lower(), FUNCTION_NAMES, n=1, cutoff=_NEAR_NAME_SIMILARITY)
+    if near:  # sqr(x) is more likely sqrt(x) than s·q·r·(x)
+        return f"unknown function '{spelling}': did you mean {near[0]}? the functions are {_LISTED_FUNCTIONS}"
+    return f"unknown function '{spelling}'{hint}: the functions are {_LISTED_FUNCTIONS}"
 
 
 def _arity(function: str) -> str:
@@ -1224,7 +1261,7 @@ class _Builder:
 
     def _out_of_range(self, node: _Node) -> FormulaError:
         return FormulaError(
-            f"{self._shown(node)} is out of range (limits {_MAGNITUDE_LIMIT} and 1/{_MAGNITUDE_LIMIT})",
+            f"{self._shown(node)} is out of range (limits {_SMALLEST_MAGNITUDE} and {_MAGNITUDE_LIMIT} in size, or 0)",
             node.start,
             node.end,
         )
@@ -1404,15 +1441,17 @@ def _division_note(text: str, numerator: tuple[int, int], denominator: tuple[int
 
 def _power_note(text: str, base: tuple[int, int], exponent: tuple[int, int], after: tuple[int, int],
                 operator: str) -> str:
-    """'e^2x is read as (e^2)·x: for e^(2x) write the parentheses' (or x^1/2, read (x^1)/2)."""
+    """'e^2x is read as e²·x: for the exponential of 2x write e^(2x)' (or x^1/2, read as x¹/2)."""
     def typed(span: tuple[int, int]) -> str:
         return text[span[0]:span[1]].strip()
 
     lower, power, following = typed(base), typed(exponent), typed(after)
     written = text[base[0]:after[1]].strip()
     meant = f"{power}{following}" if operator == "·" else f"{power}/{following}"
-    return (f"{written} is read as ({lower}^{power}){operator}{following}: for {lower}^({meant}) write the "
-            "parentheses")
+    superscript = "".join(_TO_SUPERSCRIPTS.get(character, "\0") for character in power)
+    raised = f"{lower}{superscript}" if "\0" not in superscript else f"({lower}^{power})"
+    what = f"the exponential of {meant}" if lower == "e" else f"{lower} to the power {meant}"
+    return f"{written} is read as {raised}{operator}{following}: for {what} write {lower}^({meant})"
 
 
 def variable_name(text: str) -> str:
@@ -1441,7 +1480,7 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
         raise FormulaError("a formula must be text")
     if len(text) > MAX_TEXT_LENGTH:
         raise FormulaError(
-            f"the formula is too long ({len(text)} characters, limit {MAX_TEXT_LENGTH})",
+            f"the formula is too long ({len(text)} characters, limit {MAX_TEXT_LENGTH} characters)",
             MAX_TEXT_LENGTH,
             len(text),
         )

@@ -176,7 +176,9 @@ class Spelling:
         if whole and self.term_order:
             return self.term_order
         terms = set(expr.args)
-        return next((typed for typed in self.sums if len(typed) == len(terms) and set(typed) == terms), ())
+        exact = next((typed for typed in self.sums if len(typed) == len(terms) and set(typed) == terms), ())
+        # else a sum of some of a typed sum's terms (wx + b > y for wx + b − y > 0): in that one's order
+        return exact or next((typed for typed in self.sums if len(terms) > 1 and terms < set(typed)), ())
 
 
 AS_COMPUTED = Spelling()
@@ -214,6 +216,45 @@ def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) ->
     return sorted(terms, key=place)
 
 
+# Functions whose powers print before their argument, as textbooks write them: sin²(x), not sin(x)²
+_POWER_BEFORE_ARGUMENT = (sympy.sin, sympy.cos, sympy.tan, sympy.sinh, sympy.cosh, sympy.tanh)
+
+
+def _is_function_square(term: sympy.Expr) -> bool:
+    """Whether a term is ± the square of a function like tan (see _POWER_BEFORE_ARGUMENT): tan²(x), −tanh²(x)."""
+    power = term.as_coeff_Mul()[1]
+    return power.is_Pow and power.exp == 2 and isinstance(power.base, _POWER_BEFORE_ARGUMENT)
+
+
+def identity_order(terms: Sequence[sympy.Expr]) -> list[sympy.Expr]:
+    """A number and a squared function in the order of the identities 1 + tan²(x) and 1 − tanh²(x): the number first.
+
+    The derivative of tan is 1 + tan²(x), as that of tanh is 1 − tanh²(x) (SymPy's order wrote tan(x)² + 1).
+    """
+    terms = list(terms)
+    if len(terms) == 2 and terms[1].is_Number and _is_function_square(terms[0]):
+        terms.reverse()
+    return terms
+
+
+def _readable_relation(relation: sympy.Expr) -> sympy.Expr:
+    """A comparison with 0 written with its subtracted terms on the other side: x > y, not x − y > 0.
+
+    Two single variables come in alphabetical order (x < y, not y > x); a side that is all minus is left as it is.
+    """
+    if relation.rhs != 0 or not relation.lhs.is_Add:
+        return relation
+    terms = relation.lhs.args
+    added = [term for term in terms if not _has_negative_coefficient(term)]
+    subtracted = [-term for term in terms if _has_negative_coefficient(term)]
+    if not added or not subtracted:
+        return relation
+    left, right = sympy.Add(*added), sympy.Add(*subtracted)
+    if left.is_Symbol and right.is_Symbol and right.name < left.name:
+        return relation.reversed.func(right, left, evaluate=False)
+    return relation.func(left, right, evaluate=False)
+
+
 class _ReadableTermOrder:
     """Printer mixin: the whole sum in its Spelling's order; a sum starts with a positive term when it has one."""
 
@@ -236,8 +277,7 @@ class _ReadableTermOrder:
     def _as_ordered_terms(self, expr: sympy.Expr, order: str | None = None) -> list[sympy.Expr]:
         terms = list(super()._as_ordered_terms(expr, order=order))  # type: ignore[misc]
         typed = self.spelling.order_of(expr, whole=expr is self._whole)
-        if typed:
-            terms = _in_typed_order(terms, typed)
+        terms = _in_typed_order(terms, typed) if typed else identity_order(terms)
         if terms and _has_negative_coefficient(terms[0]):
             first_positive = next((term for term in terms if not _has_negative_coefficient(term)), None)
             if first_positive is not None:
@@ -383,9 +423,19 @@ class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
                 denominator.append(factor.base ** (-factor.exp))
             else:
                 numerator.append(factor)
+        numerator = self._letters_before_powers(numerator)
         if denominator:
             return self._fraction(numerator, denominator)
         return self._joined_factors(numerator)
+
+    def _letters_before_powers(self, factors: list[sympy.Expr]) -> list[sympy.Expr]:
+        """The factors with the letters after a power like x^y or 2^x put before it: y·x^(y − 1), not x^(y − 1)·y."""
+        first = next((index for index, factor in enumerate(factors) if factor.is_Pow and not factor.exp.is_number),
+                     None)
+        if first is None:
+            return factors
+        letters = [factor for factor in factors[first:] if self._factor_kind(factor) == "letter"]
+        return [*factors[:first], *letters, *(factor for factor in factors[first:] if factor not in letters)]
 
     def _as_decimal(self, number: sympy.Rational) -> bool:
         """Whether this fraction prints as a decimal."""
@@ -450,6 +500,9 @@ class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
             return self._root(base)
         if exponent.is_Rational and exponent.is_negative:
             return self._fraction([], [base ** (-exponent)])
+        if exponent.is_Integer and exponent > 0 and isinstance(base, _POWER_BEFORE_ARGUMENT):
+            name, opening, argument = self._print(base).partition("(")  # sin²(x), as textbooks and LaTeX write it
+            return self.power_markup(name, int(exponent)) + opening + argument
         base_text = self.parenthesize(base, PRECEDENCE["Pow"], strict=False)
         if exponent.is_Integer:
             return self.power_markup(base_text, int(exponent))
@@ -498,6 +551,7 @@ class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
         return "{" + "; ".join(pieces) + "}"
 
     def _print_Relational(self, expr: sympy.Expr) -> str:
+        expr = _readable_relation(expr)
         operator = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥"}.get(expr.rel_op, expr.rel_op)
         return f"{self._print(expr.lhs)} {self.escape(operator)} {self._print(expr.rhs)}"
 
@@ -699,6 +753,9 @@ class _LatexMathPrinter(_ReadableTermOrder, LatexPrinter):
 
     def _print_ExpBase(self, expr: sympy.Expr, exp: str | None = None) -> str:
         return self._do_exponent(rf"e^{{{self._print(self._exponent_of(expr))}}}", exp)
+
+    def _print_Relational(self, expr: sympy.Expr) -> str:
+        return super()._print_Relational(_readable_relation(expr))
 
     def _print_Heaviside(self, expr: sympy.Expr, exp: str | None = None) -> str:
         tex = rf"H\left({self._print(expr.args[0])}\right)"

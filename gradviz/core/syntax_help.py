@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gradviz.core.formula import FUNCTION_NAMES, MAX_EXPONENT, MAX_TEXT_LENGTH, MAX_VARIABLES
+from gradviz.core.formula import FUNCTION_NAMES, MAX_EXPONENT, MAX_TEXT_LENGTH, MAX_TOKENS, MAX_VARIABLES, TOKENS_WORDS
 
 FUNCTION_MEANINGS: dict[str, str] = {
     "sin": "sine (of radians)",
@@ -54,7 +54,8 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
 
 def limits_text() -> str:
     """The bounds a formula must keep, in one sentence."""
-    return (f"A formula may be up to {MAX_TEXT_LENGTH} characters long, with up to {MAX_VARIABLES} variables; "
+    return (f"A formula may be up to {MAX_TEXT_LENGTH} characters long and hold up to {MAX_TOKENS} {TOKENS_WORDS}, "
+            f"with up to {MAX_VARIABLES} variables; "
             f"a number in an exponent may be at most {MAX_EXPONENT}.")
 
 
