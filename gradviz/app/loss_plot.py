@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, run_qcolour, run_titles
 from gradviz.app.presenters import run_glyph, run_symbol
 from gradviz.app.rich_text import RichTextLabel
+from gradviz.app.view_common import widened_range
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
@@ -148,8 +149,7 @@ class LossPlot(LazyPanel):
         low, high = float(finite.min()), float(finite.max())
         if shown.log:
             low, high = math.log10(low), math.log10(high)
-        if high - low <= 1e-12 * max(1.0, abs(high)):
-            low, high = low - 0.5, high + 0.5
+        low, high = widened_range(low, high)  # flat: a tenth of their size either way (7.2e10 read 72004899339.2)
         self.plot.show_range(steps, (low, high), x_padding, y_padding)
 
     def _paddings(self) -> tuple[float, float]:

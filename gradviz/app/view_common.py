@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import itertools
 import math
 from collections.abc import Iterator, Sequence
@@ -29,6 +30,7 @@ TICK_WIDENINGS = (1, 2, 5, 10, 20, 50, 100)  # how far a horizontal axis may wid
 TITLE_NUDGE = 5  # pixels pyqtgraph moves a vertical axis's title out past the axis's outer edge
 TITLE_GAP = 3  # pixels between an axis's longest tick label and its title
 WIDTH_SLACK = 16  # pixels of room a widened axis keeps beyond what its labels need, rather than narrow at once
+MOST_TICK_DIGITS = 5  # significant digits a tick label may need; an axis whose labels need more counts from an offset
 
 
 def app_font_scale() -> float:
@@ -95,6 +97,8 @@ class SteadyLabelAxis(pg.AxisItem):
 
     _shown_label: tuple | None = None  # the title's text and the scales the drawn tick labels used
     _least_width: int | None = None  # see set_least_width
+    offset = 0.0  # what the tick labels count from (named in the title): 0, or see tick_offset
+    names_offset = True  # False: the offset is named elsewhere (a slice plot's title line), never in the axis title
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         """pyqtgraph's axis, its values written as they are (format_tick gives them the digits they need).
@@ -110,13 +114,49 @@ class SteadyLabelAxis(pg.AxisItem):
         if self.picture is not None and [mn, mx] == list(self.range):
             return
         super().setRange(mn, mx)
+        self._count_from(0.0 if self.logMode else tick_offset(mn, mx))
         self.picture = None
         self._fit_width()
         self.update()
 
+    def _count_from(self, offset: float) -> None:
+        """Label the ticks as their values less this offset, which the title names (shown for it if need be)."""
+        if offset == self.offset:
+            return
+        self.offset = offset
+        self.showLabel(bool(self.labelText))
+        self._updateLabel()
+
+    def _shown_offset(self) -> float:
+        """The offset the tick labels count from: none for ticks given with their labels (setTicks)."""
+        return self.offset if self._tickLevels is None else 0.0
+
+    def offset_text(self) -> str:
+        """The offset the tick labels count from as it is added to them ("+7.2e10"), or "" for none."""
+        offset = self._shown_offset()
+        if offset == 0.0:
+            return ""
+        return f"{'+' if offset > 0 else '−'}{offset_text(offset, abs(self.range[1] - self.range[0]))}"
+
+    def showLabel(self, show: bool = True) -> None:
+        """Show the title or not; an axis counting from an offset always shows it (it names the offset)."""
+        super().showLabel(show or (self.names_offset and self._shown_offset() != 0.0))
+
+    def labelString(self) -> str:
+        """pyqtgraph's title, the offset the ticks count from written after it ("f − 7.2e10", or "+7.2e10" alone)."""
+        offset = self._shown_offset()
+        if offset == 0.0 or not self.names_offset:
+            return super().labelString()
+        added = self.offset_text()  # the labels are added to the offset: "+7.2e10"; titled, they are f − 7.2e10
+        text = f"{self.labelText} {'−' if offset > 0 else '+'} {added[1:]}" if self.labelText else added
+        style = ";".join(f"{key}: {value}" for key, value in self.labelStyle.items())
+        return f"<span style='{style}'>{html.escape(text)}</span>"
+
     def setTicks(self, ticks: list | None) -> None:
         """Label these ticks (None: the axis's own), with the room they need."""
         super().setTicks(ticks)
+        self.showLabel(bool(self.labelText))
+        self._updateLabel()
         self._fit_width()
 
     def set_least_width(self, width: int) -> None:
@@ -168,7 +208,8 @@ class SteadyLabelAxis(pg.AxisItem):
         major, offset = levels[0]
         prefix = self.autoSIPrefixScale
         metrics = self._tick_metrics()
-        labels = (format_tick(value * prefix, major * prefix) for value in (minVal, maxVal))
+        offset = self._shown_offset()
+        labels = (format_tick((value - offset) * prefix, major * prefix) for value in (minVal, maxVal))
         room = max(metrics.horizontalAdvance(label) for label in labels) + 2.0 * metrics.averageCharWidth()
         span = abs(maxVal - minVal)
         fitting = (factor for factor in TICK_WIDENINGS if span / (major * factor) * room <= size)
@@ -186,10 +227,14 @@ class SteadyLabelAxis(pg.AxisItem):
         return axis_spec, tick_specs, apart(text_specs, vertical=self.orientation in ("left", "right"))
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        """Tick labels as the 3D view writes them, with the digits that tell neighbours apart (not 1e+06 thrice)."""
+        """Tick labels as the 3D view writes them, with the digits that tell neighbours apart (not 1e+06 thrice).
+
+        Ticks too close together for their size to be told apart in a few digits count from the axis's offset.
+        """
         if self.logMode:
             return super().tickStrings(values, scale, spacing)
-        return [format_tick(value * scale, spacing * scale) for value in values]
+        offset = self._shown_offset()
+        return [format_tick((value - offset) * scale, spacing * scale) for value in values]
 
     def shows_title(self, title: str) -> bool:
         """Whether this title is shown already (setting it again would redraw the axis)."""
@@ -488,6 +533,31 @@ def format_tick(value: float, step: float) -> str:
     while decimals < 8 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6 * step * 10**decimals:
         decimals += 1
     return f"{value:.{decimals}f}"
+
+
+def tick_offset(lo: float, hi: float) -> float:
+    """What an axis over lo..hi counts its ticks from: 0 unless labels would need over MOST_TICK_DIGITS digits.
+
+    f from 72004899338 to 72004899346 was labelled 72004899338, 72004899340…; counted from 72004899340 the
+    labels read −2, 0, 2, 4. The offset is a round value near the middle, a multiple of a power of ten at least
+    the range's width, so the labels count from it in few digits.
+    """
+    lo, hi = sorted((float(lo), float(hi)))
+    span, size = hi - lo, max(abs(lo), abs(hi))
+    if not (math.isfinite(span) and math.isfinite(size)) or span <= 0.0 or size == 0.0:
+        return 0.0
+    if math.floor(math.log10(size)) - math.floor(math.log10(span)) + 2 <= MOST_TICK_DIGITS:
+        return 0.0
+    unit = 10.0 ** math.ceil(math.log10(span))
+    return round((lo + hi) / 2.0 / unit) * unit
+
+
+def offset_text(offset: float, span: float) -> str:
+    """The size of an axis's offset (see tick_offset) over a range this wide, in the digits it has (5, not 5.0000)."""
+    unit = 10.0 ** math.ceil(math.log10(span))
+    while unit * 10.0 <= abs(offset) and abs(offset / (unit * 10.0) - round(offset / (unit * 10.0))) < 1e-6:
+        unit *= 10.0
+    return format_tick(abs(offset), unit)
 
 
 def qimage_to_array(image: QtGui.QImage) -> np.ndarray:
