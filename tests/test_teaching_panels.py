@@ -732,3 +732,22 @@ def test_the_probes_slices_and_the_loss_plot_label_exp_10x_in_few_digits(open_wi
     seen(docks, "loss_dock", docks.loss_plot, qtbot)
     labels = drawn_tick_labels(docks.loss_plot.plot.getPlotItem().getAxis("left"))
     assert labels and all(len(label) <= 6 for label in labels), labels
+
+
+def test_the_loss_plots_marks_of_runs_that_meet_nest_so_each_shows(make_main_window) -> None:
+    """Five starts on x² + y² all end at f = 0: their marks piled into one blob; nested, the first is the largest."""
+    from gradviz.app.loss_plot import STACK_GROWTH, STEP_MARK_SIZE
+
+    window = make_main_window("bowl")
+    window.teaching_docks.runs_panel.quick_buttons["Different start points"].click()
+    window.session.wait_for_runs()
+    session, loss_plot = window.session, window.teaching_docks.loss_plot
+    loss_plot.refresh()
+    session.set_step(session.last_step)
+    sizes = loss_plot.step_marks.scatter.data["size"].tolist()
+    count = len(session.runs)
+    assert sizes == [STEP_MARK_SIZE + STACK_GROWTH * (count - 1 - index) for index in range(count)]
+    session.set_runs(session.run_specs[:1])  # a run alone keeps the usual size
+    session.wait_for_runs()
+    loss_plot.refresh()
+    assert loss_plot.step_marks.scatter.data["size"].tolist() == [STEP_MARK_SIZE]
