@@ -25,12 +25,14 @@ from gradviz.app.contour_view import (
     spaced_ticks,
 )
 from gradviz.app.view_common import (
+    LABEL_GAP,
     LegendRow,
     TrajectoryData,
     clipped_segment,
     path_exit,
     qimage_to_array,
     segment_boxes,
+    spaced_labels,
 )
 
 WIDTH, HEIGHT = 640, 420
@@ -470,16 +472,48 @@ def test_a_short_colour_bar_leaves_out_labels_that_would_run_into_one_another(vi
     assert {text for _, text in labels} <= set(view.colour_bar.tick_labels())
 
 
-def test_a_curve_with_long_values_widens_its_axis_to_show_them(view, qtbot):
-    """f = w² − 1000000: labels like −999992 did not fit the axis's usual room, and pyqtgraph left them all out."""
+def test_labels_too_close_give_way_evenly_and_uneven_ones_one_by_one() -> None:
+    starts = np.arange(6) * 12.0  # labels 8 long, 12 apart: 4 between them, less than the gap of 6
+    assert spaced_labels(starts, starts + 8.0, 6.0, ["-2", "-1", "0", "1", "2", "3"]).tolist() == [0, 2, 4]
+    assert spaced_labels(starts, starts + 8.0, 6.0, ["-1", "0", "1", "2", "3", "4"]).tolist() == [1, 3, 5], "0 kept"
+    assert spaced_labels(starts, starts + 8.0, 4.0, list("abcdef")).tolist() == list(range(6))
+    uneven = np.array([0.0, 10.0, 40.0, 45.0, 60.0])
+    assert spaced_labels(uneven, uneven + 8.0, 6.0, list("abcde")).tolist() == [0, 2, 4]
+
+
+def test_the_colour_bars_labels_of_1_over_x2_plus_y2_never_touch_at_any_height(view, qtbot):
+    """0.058 and 0.0561 almost touched: labels keep a cap height apart, every k-th one kept, in maps of any height."""
+    xs, grid_x, grid_y = grid(100)  # (no grid point at the pole)
+    view.set_field(xs, xs, 1.0 / (grid_x**2 + grid_y**2))
+    axis = view.colour_bar.getAxis("right")
+    cap = QtGui.QFontMetricsF(axis.style["tickFont"] or QtGui.QFont()).capHeight()
+    every = list(view.colour_bar.tick_labels())
+    thinned = 0
+    for height in range(150, 330, 12):
+        view.resize(WIDTH, height)
+        qtbot.wait(20)
+        labels = drawn_tick_labels(axis)
+        centres = sorted(rect.center().y() for rect, _text in labels)
+        assert all(below - above >= (1.0 + LABEL_GAP) * cap - 0.01 for above, below in itertools.pairwise(centres))
+        indices = sorted(every.index(text) for _rect, text in labels)
+        assert len(set(np.diff(indices))) <= 1, f"evenly: {indices} of {every}"
+        thinned += len(labels) < len(every)
+    assert thinned, "some heights leave labels out"
+
+
+def test_a_curve_with_long_values_labels_them_from_an_offset_its_title_names(view, qtbot):
+    """f = w² − 1000000: labels like −999992 did not fit the axis's usual room, and pyqtgraph left them all out.
+
+    Counted from −1e6 they read 0 to 10 under the title "f + 1e6", in the axis's usual room.
+    """
     ws = np.linspace(-3.0, 3.0, 200)
     axis = view.plot_item.getAxis("left")
     usual = axis.width()
     view.set_curve(ws, ws**2 - 1e6)
     qtbot.wait(50)
     texts = drawn_tick_texts(axis)
-    assert len(texts) >= 3 and all(-1e6 - 1 <= float(text) <= -1e6 + 10 for text in texts), texts
-    assert axis.width() > usual
+    assert len(texts) >= 3 and all(0 <= float(text) <= 10 for text in texts), texts
+    assert axis.label.toPlainText().strip() == "f + 1e6" and axis.width() == usual
     xs, grid_x, grid_y = grid()
     view.set_field(xs, xs, grid_x**2 + grid_y**2)
     qtbot.wait(50)
@@ -496,7 +530,8 @@ def test_axes_over_an_offset_range_label_each_tick_apart_without_overlap(view, q
     labels = drawn_tick_labels(view.plot_item.getAxis("bottom"))
     texts = [text for _rect, text in labels]
     assert len(texts) >= 2 and len(set(texts)) == len(texts), texts
-    assert all(abs(float(text) - 1e6) <= 1.0 for text in texts)
+    assert all(0.0 <= float(text) <= 1.0 for text in texts)  # counted from 1e6: the title says "x − 1e6"
+    assert view.plot_item.getAxis("bottom").label.toPlainText().strip() == "x − 1e6"
     rects = [rect for rect, _text in labels]
     assert not any(first.intersects(second) for index, first in enumerate(rects) for second in rects[index + 1:])
 

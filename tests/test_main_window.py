@@ -696,6 +696,24 @@ def test_log_height_carried_over_to_a_signed_f_labels_it_about_zero(make_main_wi
     assert [text for _, text in window.surface_view.colour_bar_ticks()] == contour_labels
 
 
+@pytest.mark.parametrize(("preset", "formula"), [("six-hump-camel", None), ("bowl", "x^3 - 3x + y^2")])
+def test_a_signed_f_in_log_height_labels_its_colour_bar_where_the_3d_axis_does(make_main_window, qtbot, preset,
+                                                                               formula) -> None:
+    """The map's bar labelled every third level from 0 (−0.9, −0.5, 1) beside the 3D axis's −0.5, 0, 1, 4."""
+    window = make_main_window(preset)
+    if formula:
+        type_formula(window, qtbot, formula)
+    window.session.set_view(log_height=True)
+    qtbot.waitUntil(lambda: window.surface_view.axis_labels.z_ticks != (), timeout=3000)
+    levels = window.surface_view._colour_levels.levels  # the map's, which the 3D view takes
+    bar = list(window.contour_view.colour_bar.tick_labels())
+    axis = [(height, label) for height, label in window.surface_view.axis_labels.z_ticks]
+    at_levels = [label for height, label in axis if np.isclose(levels, height, rtol=1e-9, atol=1e-12).any()]
+    assert len(at_levels) >= 2 and "0" in at_levels
+    assert set(at_levels) <= set(bar), (at_levels, bar)
+    assert [text for _, text in window.surface_view.colour_bar_ticks()] == bar
+
+
 def test_the_probe_tags_in_3d_keep_off_the_axis_labels(make_main_window) -> None:
     window = make_main_window("rosenbrock")
     window.session.set_step(window.session.last_step)  # the tags once covered a tick label and the x axis title

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -767,3 +768,36 @@ def test_critical_points_are_marked_where_the_camera_sees_them(view):
     for elevation in (32.0, -30.0):  # from below, the bowl's underside: its bottom is in sight
         view.setCameraPosition(elevation=elevation)
         assert not view.hidden_by_surface(bottom)[0]
+
+
+def test_the_colour_bars_labels_never_touch_and_give_way_evenly(view, monkeypatch):
+    """Height ticks every 0.25 crowd a short bar: every k-th label shows, each a cap height from the next."""
+    from gradviz.app.surface_view import TextPlacer
+    from gradviz.app.view_common import LABEL_GAP
+
+    xs, ys, heights = bowl()
+    ticks = [(float(value), f"{value:g}") for value in np.arange(0.0, 8.01, 0.25)]
+    drawn: list[tuple[float, str]] = []
+    paint_colour_bar = view._paint_colour_bar
+
+    def recording(placer: TextPlacer, *args: object) -> None:
+        """The colour bar's labels that were drawn (not skipped), with their heights in the frame."""
+        draw = placer.draw
+        placer.draw = lambda font, x, y, text, *rest, **options: (  # type: ignore[method-assign]
+            draw(font, x, y, text, *rest, **options) and (drawn.append((y, text)) or True))
+        paint_colour_bar(placer, *args)
+        placer.draw = draw  # type: ignore[method-assign]
+
+    monkeypatch.setattr(view, "_paint_colour_bar", recording)
+    view.set_surface(xs, ys, heights, (0.0, 8.0), z_ticks=ticks)
+    texts = [text for _, text in ticks]
+    for height in range(300, 560, 20):
+        drawn.clear()
+        view.render_to_array(WIDTH, height)
+        cap = QtGui.QFontMetricsF(view._fonts(WIDTH, height)[0]).capHeight()
+        labels = sorted((y, text) for y, text in drawn if text in texts)
+        assert len(labels) >= 3
+        assert all(below - above >= (1.0 + LABEL_GAP) * cap - 0.01
+                   for (above, _), (below, _) in itertools.pairwise(labels)), (height, labels)
+        indices = sorted(texts.index(text) for _, text in labels)
+        assert len(set(np.diff(indices))) == 1 and 0 in indices, f"evenly, from 0: {indices}"

@@ -682,3 +682,72 @@ def test_the_loss_plot_marks_where_each_run_is_at_the_clock_in_its_shape(make_ma
     assert all(x_low <= x - half * pixel_width and x + half * pixel_width <= x_high for x in marks["x"])
     assert all(y_low <= y - half * pixel_height and y + half * pixel_height <= y_high for y in marks["y"]), (
         "whole at the plot's edges: at the last step, at the lowest f")
+
+
+def drawn_tick_labels(axis) -> list[str]:
+    """The tick labels an axis draws, as its picture would."""
+    image = QImage(400, 300, QImage.Format.Format_ARGB32_Premultiplied)  # kept: a painter outliving it crashes
+    painter = QPainter(image)
+    _, _, text_specs = axis.generateDrawSpecs(painter)
+    painter.end()
+    return [text for _rect, _flags, text in text_specs]
+
+
+def test_ticks_close_together_for_their_size_count_from_an_offset_the_title_names(qtbot) -> None:
+    """exp(10x) + y² along y at x = 2.5: f from 72004899337 to 72004899346 was labelled in eleven digits."""
+    from gradviz.app.view_common import offset_text, tick_offset
+
+    assert tick_offset(72004899337.0, 72004899346.0) == 72004899340.0
+    assert offset_text(72004899340.0, 9.0) == "7.200489934e10"
+    assert tick_offset(1000.0, 1001.0) == 0.0 and tick_offset(0.0, 3e12) == 0.0  # few digits tell these apart
+    assert tick_offset(-1000003.0, -999997.0) == -1e6 and offset_text(5.0, 1e-4) == "5"
+    plot = PanelPlot()
+    qtbot.addWidget(plot)
+    plot.resize(320, 200)
+    plot.set_axis_title("left", "f")
+    left = plot.getPlotItem().getAxis("left")
+    plot.show_range((0.0, 1.0), (72004899337.0, 72004899346.0), 0.0, 0.0)
+    labels = drawn_tick_labels(left)
+    assert len(labels) >= 3 and all(len(label) <= 3 for label in labels), labels
+    assert len(set(labels)) == len(labels)
+    assert left.label.toPlainText().strip() == "f − 7.200489934e10"
+    plot.show_range((0.0, 1.0), (0.0, 3e12), 0.0, 0.0)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.grab()
+    assert {"1e12", "2e12"} <= set(drawn_tick_labels(left)) and left.label.toPlainText().strip() == "f"
+
+
+def test_the_probes_slices_and_the_loss_plot_label_exp_10x_in_few_digits(open_window, qtbot) -> None:
+    """The slice along y names its axis's offset in its title; a run's one flat height reads 7e10, not 72004899339.2."""
+    window, docks = open_window("bowl")
+    window.controller.submit("exp(10*x) + y^2", immediately=True)
+    qtbot.waitUntil(lambda: window.session.analysis.formula.text == "exp(10*x) + y^2", timeout=5000)
+    window.session.wait_for_runs()
+    seen(docks, "probe_dock", docks.probe_panel, qtbot)
+    along_y = docks.probe_panel.slice_plots[1]
+    labels = drawn_tick_labels(along_y.plot.getPlotItem().getAxis("left"))
+    assert labels and all(len(label) <= 4 for label in labels), labels
+    assert along_y.title.text().endswith("; axis labels +7.20048993e10")
+    seen(docks, "loss_dock", docks.loss_plot, qtbot)
+    labels = drawn_tick_labels(docks.loss_plot.plot.getPlotItem().getAxis("left"))
+    assert labels and all(len(label) <= 6 for label in labels), labels
+
+
+def test_the_loss_plots_marks_of_runs_that_meet_nest_so_each_shows(make_main_window) -> None:
+    """Five starts on x² + y² all end at f = 0: their marks piled into one blob; nested, the first is the largest."""
+    from gradviz.app.loss_plot import STACK_GROWTH, STEP_MARK_SIZE
+
+    window = make_main_window("bowl")
+    window.teaching_docks.runs_panel.quick_buttons["Different start points"].click()
+    window.session.wait_for_runs()
+    session, loss_plot = window.session, window.teaching_docks.loss_plot
+    loss_plot.refresh()
+    session.set_step(session.last_step)
+    sizes = loss_plot.step_marks.scatter.data["size"].tolist()
+    count = len(session.runs)
+    assert sizes == [STEP_MARK_SIZE + STACK_GROWTH * (count - 1 - index) for index in range(count)]
+    session.set_runs(session.run_specs[:1])  # a run alone keeps the usual size
+    session.wait_for_runs()
+    loss_plot.refresh()
+    assert loss_plot.step_marks.scatter.data["size"].tolist() == [STEP_MARK_SIZE]

@@ -165,7 +165,25 @@ def level_texts(levels: np.ndarray, span: float) -> list[str]:
     return [format_tick(float(level), step) for level in levels]
 
 
-def labelled_level_indices(levels: np.ndarray, most: int = 8) -> np.ndarray:
+def labelled_level_indices(levels: np.ndarray, most: int = 8, preferred: np.ndarray | None = None) -> np.ndarray:
+    """Indices of at most about `most` levels to label, every k-th one, preferring round values (0 above all).
+
+    Given preferred values (the 3D view's height ticks), the levels at them are labelled, and of the others only
+    those at least two levels from any of them (a stretch the 3D axis leaves bare): a signed f in log height had
+    its colour bar label −0.9, −0.5, 1 beside the 3D axis's −0.5, 0, 1, 4.
+    """
+    usual = round_level_indices(levels, most)
+    if preferred is None or not len(levels) or not len(preferred):
+        return usual
+    tolerance = 1e-9 * max(float(np.abs(levels).max()), 1.0)
+    matched = np.flatnonzero(np.abs(levels[:, None] - np.asarray(preferred)[None, :]).min(axis=1) <= tolerance)
+    if len(matched) < 2:
+        return usual
+    apart = np.abs(usual[:, None] - matched[None, :]).min(axis=1) >= 2
+    return np.union1d(matched, usual[apart])
+
+
+def round_level_indices(levels: np.ndarray, most: int) -> np.ndarray:
     """Indices of at most about `most` levels to label, every k-th one, preferring round values (0 above all)."""
     stride = max(1, math.ceil(len(levels) / most))
     steps = np.diff(levels)
@@ -189,10 +207,12 @@ def drawn_range(heights: np.ndarray, height_range: tuple[float, float] | None) -
 
 
 def map_colour_levels(heights: np.ndarray, height_range: tuple[float, float] | None = None,
-                      levels: np.ndarray | None = None, level_labels: Sequence[str] | None = None) -> ColourLevels:
+                      levels: np.ndarray | None = None, level_labels: Sequence[str] | None = None,
+                      labelled_heights: np.ndarray | None = None) -> ColourLevels:
     """The map's levels and colours for these heights: choose_levels(heights) unless given, within height_range.
 
-    level_labels (one per level) label the colour bar instead of the levels' numbers (real f in log height).
+    level_labels (one per level) label the colour bar instead of the levels' numbers (real f in log height);
+    the levels at labelled_heights (the 3D view's height ticks) are the ones labelled, where two or more are levels.
     """
     lo, hi = drawn_range(heights, height_range)
     if levels is None:
@@ -203,7 +223,7 @@ def map_colour_levels(heights: np.ndarray, height_range: tuple[float, float] | N
         if level_labels is not None:
             level_labels = [label for label, kept in zip(level_labels, inside, strict=True) if kept]
         levels = levels[inside]
-    shown = labelled_level_indices(levels)
+    shown = labelled_level_indices(levels, preferred=labelled_heights)
     texts = level_texts(levels[shown], hi - lo) if level_labels is None else [level_labels[i] for i in shown]
     fractions = level_fractions(levels, levels, lo, hi)[shown]
     ticks = tuple(zip(fractions.tolist(), texts, strict=True))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, run_qcolour, run_titles
 from gradviz.app.presenters import run_glyph, run_symbol
 from gradviz.app.rich_text import RichTextLabel
+from gradviz.app.view_common import widened_range
 from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
@@ -25,6 +26,7 @@ PREFERRED_PLOT_HEIGHT = 80
 CLOCK_PEN = pg.mkPen((60, 60, 70), width=1.5, style=Qt.PenStyle.DashLine)
 STEP_MARK_SIZE = 10.0  # each run's mark at the clock, in its shape (the legend's ● ■ ▲ …)
 STEP_MARK_PEN = pg.mkPen((30, 30, 40), width=1.2)
+STACK_GROWTH = 6.0  # pixels each coinciding later run's mark adds to an earlier one's size: they nest, all in sight
 
 
 @dataclass(frozen=True)
@@ -141,24 +143,24 @@ class LossPlot(LazyPanel):
         item.disableAutoRange()
         longest = max((len(values) for values in shown.heights), default=1)
         steps = (0.0, float(max(longest - 1, 1)))
-        x_padding, y_padding = self._paddings()
+        x_padding, y_padding = self._paddings(len(shown.heights))
         if not finite.size:  # no old heights stay on the axis
             self.plot.show_range(steps, (0.0, 1.0), x_padding, y_padding)
             return
         low, high = float(finite.min()), float(finite.max())
         if shown.log:
             low, high = math.log10(low), math.log10(high)
-        if high - low <= 1e-12 * max(1.0, abs(high)):
-            low, high = low - 0.5, high + 0.5
+        low, high = widened_range(low, high)  # flat: a tenth of their size either way (7.2e10 read 72004899339.2)
         self.plot.show_range(steps, (low, high), x_padding, y_padding)
 
-    def _paddings(self) -> tuple[float, float]:
+    def _paddings(self, run_count: int) -> tuple[float, float]:
         """The shares of the steps and heights shown beyond the curves: RANGE_PADDING, or room for a step mark.
 
-        A run's mark at its last step, or at f's lowest value, was cut in half by the plot's edge.
+        A run's mark at its last step, or at f's lowest value, was cut in half by the plot's edge; marks of runs
+        that coincide nest, the first the largest.
         """
         box = self.plot.getPlotItem().getViewBox().boundingRect()
-        mark = STEP_MARK_SIZE / 2.0 + 1.0
+        mark = (STEP_MARK_SIZE + STACK_GROWTH * max(run_count - 1, 0)) / 2.0 + 1.0
         return tuple(max(RANGE_PADDING, mark / side) if side > 8.0 * mark else RANGE_PADDING  # (laid out)
                      for side in (box.width(), box.height()))
 
@@ -179,8 +181,23 @@ class LossPlot(LazyPanel):
         marks = [(index, min(step, len(heights) - 1)) for index, heights in enumerate(self._heights) if len(heights)]
         marks = [(index, at) for index, at in marks if np.isfinite(self._heights[index][at])]
         theme = self._session.theme
+        xs, ys = [at for _, at in marks], [self._heights[index][at] for index, at in marks]
         self.step_marks.setData(
-            [at for _, at in marks], [self._heights[index][at] for index, at in marks],
+            xs, ys,
             symbol=[run_symbol(index) for index, _ in marks],
             symbolBrush=[run_qcolour(index, theme) for index, _ in marks],
+            symbolSize=self._nested_sizes(np.array(xs, dtype=float), np.array(ys, dtype=float)).tolist(),
         )
+
+    def _nested_sizes(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Each mark's size: larger by STACK_GROWTH for every later run's mark it would hide under.
+
+        Runs converging to the same f had their marks piled into one blob; nested, each shape and colour shows.
+        """
+        if self.plot.getPlotItem().ctrl.logYCheck.isChecked():
+            ys = np.log10(np.maximum(ys, np.finfo(float).tiny))
+        pixel_width, pixel_height = self.plot.getPlotItem().getViewBox().viewPixelSize()
+        near = ((np.abs(xs[:, None] - xs[None, :]) < STEP_MARK_SIZE * pixel_width)
+                & (np.abs(ys[:, None] - ys[None, :]) < STEP_MARK_SIZE * pixel_height))
+        later = np.triu(near, k=1).sum(axis=1)  # marks drawn after (over) each one that it would hide under
+        return STEP_MARK_SIZE + STACK_GROWTH * later

@@ -67,17 +67,19 @@ def drawn_heights(field: GridField, scale: HeightScale) -> tuple[np.ndarray, Col
     """A surface's heights in the height scale, and the map's levels and colours for them, which both views take.
 
     Computed once per field and scale for both presenters. In log height the levels are round values of f
-    (1, 2, 5, 10…), labelled with f rather than its logarithm.
+    (1, 2, 5, 10…), labelled with f rather than its logarithm, at the 3D axis's ticks where those are levels.
     """
     kept = _DRAWN_HEIGHTS.setdefault(field, {})
     if scale.log not in kept:
         heights = scale.forward(field.values)
-        levels = level_labels = None
+        levels = level_labels = ticked = None
         if scale.log:
             values = log_scale_levels(np.clip(field.values, *field.display_range), reference=scale.reference)
             levels = scale.forward(values)
             level_labels = [format_number(float(value), ROUND_VALUE_DIGITS) for value in values]
-        colour_levels = map_colour_levels(heights, scale.display_range(field.display_range), levels, level_labels)
+            ticked = np.array([height for height, _ in scale.ticks(field.display_range) or ()])  # the 3D axis's
+        colour_levels = map_colour_levels(heights, scale.display_range(field.display_range), levels, level_labels,
+                                          ticked)
         kept[scale.log] = (heights, colour_levels)
     return kept[scale.log]
 

@@ -165,6 +165,7 @@ class SlicePlot(QWidget):
         item = self.plot.getPlotItem()
         item.setMouseEnabled(x=False, y=False)
         item.disableAutoRange()  # show_slice sets the range from the data
+        item.getAxis("left").names_offset = False  # the title line names it: a short plot cut it off along the axis
         # plain curve and scatter items: a PlotDataItem would add its own bookkeeping to every update
         self.curve = pg.PlotCurveItem(pen=CURVE_PEN, connect="finite")
         self.tangent = pg.PlotCurveItem(pen=TANGENT_PEN)
@@ -178,8 +179,7 @@ class SlicePlot(QWidget):
         layout.addWidget(self.plot, 1)
 
     def show_slice(self, curve: SliceCurve, title: str) -> None:
-        """Draw one slice and its tangent."""
-        self.title.setText(title)
+        """Draw one slice and its tangent, the title naming what the f axis's labels count from if not 0."""
         self.plot.set_axis_title("bottom", unicode_name(curve.axis))
         values = np.where(np.isfinite(curve.values), curve.values, np.nan)
         if np.isfinite(values).any():  # the range the 3D view would draw (a pole does not flatten the rest)
@@ -191,6 +191,7 @@ class SlicePlot(QWidget):
             self.curve.setData(*broken_curve(curve.coordinates, values, low, high, curve.jumps))
         else:
             self.curve.setData(curve.coordinates, values)
+        self._show_title(title)
         if curve.tangent is None:
             self.tangent.setData([], [])
             self.point.setData([], [])
@@ -198,6 +199,11 @@ class SlicePlot(QWidget):
         (x1, y1), (x2, y2) = curve.tangent
         self.tangent.setData([x1, x2], [y1, y2])
         self.point.setData([curve.x0], [curve.f0])
+
+    def _show_title(self, title: str) -> None:
+        """The title, and after it what the f axis's labels (38, 40…) count from: "…; axis labels +7.2e10"."""
+        offset = self.plot.getPlotItem().getAxis("left").offset_text()
+        self.title.setText(f"{title}; axis labels {offset}" if offset else title)
 
 
 class ProbePanel(LazyPanel):

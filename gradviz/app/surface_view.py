@@ -17,6 +17,7 @@ from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RUN_SYMBOLS, RgbaColour, colormap_lut, lut_to_uint8, sample_lut
 from gradviz.app.view_common import (
+    LABEL_GAP,
     POINTER_SIZE,
     PROBE_FONT_PIXELS,
     SIMPLIFIED_FROM,
@@ -39,6 +40,7 @@ from gradviz.app.view_common import (
     qimage_to_array,
     resolve_index,
     simplified_path_indices,
+    spaced_labels,
     square_around,
     widened_range,
 )
@@ -2557,9 +2559,13 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         scale = self.presentation_scale
         painter.setPen(QtGui.QPen(TEXT_COLOUR, 1.0 * scale))
         painter.drawRect(bar)
-        for fraction, text in self.colour_bar_ticks():
-            y = bar.bottom() - fraction * bar.height()
+        ticks = sorted(self.colour_bar_ticks(), reverse=True)  # top down
+        ys = np.array([bar.bottom() - fraction * bar.height() for fraction, _ in ticks])
+        for y in ys:
             painter.drawLine(QtCore.QPointF(bar.right(), y), QtCore.QPointF(bar.right() + 4.0 * scale, y))
-            placer.draw(tick_font, bar.right() + BAR_TICK_ROOM * scale, y, text, left_aligned=True)
+        cap = metrics.capHeight()
+        for index in spaced_labels(ys - cap / 2.0, ys + cap / 2.0, LABEL_GAP * cap, [text for _, text in ticks]):
+            placer.draw(tick_font, bar.right() + BAR_TICK_ROOM * scale, float(ys[index]), ticks[index][1],
+                        left_aligned=True)
         placer.draw(title_font, bar.center().x(), bar.top() - metrics.height(), self._axis_labels.titles[2],
                     kept_inside=True)

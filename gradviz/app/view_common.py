@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import itertools
 import math
 from collections.abc import Iterator, Sequence
@@ -29,6 +30,8 @@ TICK_WIDENINGS = (1, 2, 5, 10, 20, 50, 100)  # how far a horizontal axis may wid
 TITLE_NUDGE = 5  # pixels pyqtgraph moves a vertical axis's title out past the axis's outer edge
 TITLE_GAP = 3  # pixels between an axis's longest tick label and its title
 WIDTH_SLACK = 16  # pixels of room a widened axis keeps beyond what its labels need, rather than narrow at once
+LABEL_GAP = 1.0  # of a cap height (an average character's width side by side): the least room between tick labels
+MOST_TICK_DIGITS = 5  # significant digits a tick label may need; an axis whose labels need more counts from an offset
 
 
 def app_font_scale() -> float:
@@ -95,6 +98,8 @@ class SteadyLabelAxis(pg.AxisItem):
 
     _shown_label: tuple | None = None  # the title's text and the scales the drawn tick labels used
     _least_width: int | None = None  # see set_least_width
+    offset = 0.0  # what the tick labels count from (named in the title): 0, or see tick_offset
+    names_offset = True  # False: the offset is named elsewhere (a slice plot's title line), never in the axis title
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         """pyqtgraph's axis, its values written as they are (format_tick gives them the digits they need).
@@ -110,13 +115,49 @@ class SteadyLabelAxis(pg.AxisItem):
         if self.picture is not None and [mn, mx] == list(self.range):
             return
         super().setRange(mn, mx)
+        self._count_from(0.0 if self.logMode else tick_offset(mn, mx))
         self.picture = None
         self._fit_width()
         self.update()
 
+    def _count_from(self, offset: float) -> None:
+        """Label the ticks as their values less this offset, which the title names (shown for it if need be)."""
+        if offset == self.offset:
+            return
+        self.offset = offset
+        self.showLabel(bool(self.labelText))
+        self._updateLabel()
+
+    def _shown_offset(self) -> float:
+        """The offset the tick labels count from: none for ticks given with their labels (setTicks)."""
+        return self.offset if self._tickLevels is None else 0.0
+
+    def offset_text(self) -> str:
+        """The offset the tick labels count from as it is added to them ("+7.2e10"), or "" for none."""
+        offset = self._shown_offset()
+        if offset == 0.0:
+            return ""
+        return f"{'+' if offset > 0 else '−'}{offset_text(offset, abs(self.range[1] - self.range[0]))}"
+
+    def showLabel(self, show: bool = True) -> None:
+        """Show the title or not; an axis counting from an offset always shows it (it names the offset)."""
+        super().showLabel(show or (self.names_offset and self._shown_offset() != 0.0))
+
+    def labelString(self) -> str:
+        """pyqtgraph's title, the offset the ticks count from written after it ("f − 7.2e10", or "+7.2e10" alone)."""
+        offset = self._shown_offset()
+        if offset == 0.0 or not self.names_offset:
+            return super().labelString()
+        added = self.offset_text()  # the labels are added to the offset: "+7.2e10"; titled, they are f − 7.2e10
+        text = f"{self.labelText} {'−' if offset > 0 else '+'} {added[1:]}" if self.labelText else added
+        style = ";".join(f"{key}: {value}" for key, value in self.labelStyle.items())
+        return f"<span style='{style}'>{html.escape(text)}</span>"
+
     def setTicks(self, ticks: list | None) -> None:
         """Label these ticks (None: the axis's own), with the room they need."""
         super().setTicks(ticks)
+        self.showLabel(bool(self.labelText))
+        self._updateLabel()
         self._fit_width()
 
     def set_least_width(self, width: int) -> None:
@@ -168,7 +209,8 @@ class SteadyLabelAxis(pg.AxisItem):
         major, offset = levels[0]
         prefix = self.autoSIPrefixScale
         metrics = self._tick_metrics()
-        labels = (format_tick(value * prefix, major * prefix) for value in (minVal, maxVal))
+        offset = self._shown_offset()
+        labels = (format_tick((value - offset) * prefix, major * prefix) for value in (minVal, maxVal))
         room = max(metrics.horizontalAdvance(label) for label in labels) + 2.0 * metrics.averageCharWidth()
         span = abs(maxVal - minVal)
         fitting = (factor for factor in TICK_WIDENINGS if span / (major * factor) * room <= size)
@@ -183,13 +225,18 @@ class SteadyLabelAxis(pg.AxisItem):
         if specs is None:
             return None
         axis_spec, tick_specs, text_specs = specs
-        return axis_spec, tick_specs, apart(text_specs, vertical=self.orientation in ("left", "right"))
+        vertical = self.orientation in ("left", "right")
+        return axis_spec, tick_specs, apart(text_specs, vertical, self._tick_metrics())
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        """Tick labels as the 3D view writes them, with the digits that tell neighbours apart (not 1e+06 thrice)."""
+        """Tick labels as the 3D view writes them, with the digits that tell neighbours apart (not 1e+06 thrice).
+
+        Ticks too close together for their size to be told apart in a few digits count from the axis's offset.
+        """
         if self.logMode:
             return super().tickStrings(values, scale, spacing)
-        return [format_tick(value * scale, spacing * scale) for value in values]
+        offset = self._shown_offset()
+        return [format_tick((value - offset) * scale, spacing * scale) for value in values]
 
     def shows_title(self, title: str) -> bool:
         """Whether this title is shown already (setting it again would redraw the axis)."""
@@ -341,18 +388,49 @@ class ContourProbeOverlay:
     edge_note: LegendRow | None = None
 
 
-def apart(text_specs: list[tuple], vertical: bool) -> list[tuple]:
-    """pyqtgraph's (rect, flags, text) label specs along an axis, each overlapping the one kept before it left out.
+def apart(text_specs: list[tuple], vertical: bool, metrics: QtGui.QFontMetricsF) -> list[tuple]:
+    """pyqtgraph's (rect, flags, text) label specs along an axis, less those that would overlap or touch.
 
     pyqtgraph draws every label it is given: the colour bar's levels, thinned to about eight, ran into one another
-    in a short map.
+    in a short map (and 0.058 almost touched 0.0561 for 1/(x² + y²)). See spaced_labels.
     """
-    kept: list[tuple] = []
-    for spec in sorted(text_specs, key=lambda spec: spec[0].center().y() if vertical else spec[0].center().x()):
-        if not kept or not spec[0].intersects(kept[-1][0]):
-            kept.append(spec)
-    kept_ids = {id(spec) for spec in kept}
+    ordered = sorted(text_specs, key=lambda spec: spec[0].center().y() if vertical else spec[0].center().x())
+    if vertical:  # the labels' ink: digits, a cap height tall
+        centres = np.array([spec[0].center().y() for spec in ordered])
+        starts, ends = centres - metrics.capHeight() / 2.0, centres + metrics.capHeight() / 2.0
+        gap = LABEL_GAP * metrics.capHeight()
+    else:
+        starts = np.array([spec[0].left() for spec in ordered])
+        ends = np.array([spec[0].right() for spec in ordered])
+        gap = LABEL_GAP * metrics.averageCharWidth()
+    kept_ids = {id(ordered[index]) for index in spaced_labels(starts, ends, gap, [spec[2] for spec in ordered])}
     return [spec for spec in text_specs if id(spec) in kept_ids]  # in pyqtgraph's order
+
+
+def spaced_labels(starts: np.ndarray, ends: np.ndarray, gap: float, texts: Sequence[str]) -> np.ndarray:
+    """Indices of the labels to keep (each from start to end along an axis, in order), each at least gap from the next.
+
+    Evenly spaced labels keep every k-th one, k as small as will do, with a "0" among them if there is one: 1, 3,
+    5, not 1, 3, 4 where the spacing wavers by a pixel. Labels spaced otherwise (log levels) are kept one by one,
+    each far enough from the one kept before.
+    """
+    count = len(starts)
+    if count < 2:
+        return np.arange(count)
+    anchor = list(texts).index("0") if "0" in texts else None
+    centres = (starts + ends) / 2.0
+    spacings = np.diff(centres)
+    if np.allclose(spacings, spacings[0], rtol=0.05):
+        for stride in range(1, count):
+            kept = np.arange(0 if anchor is None else anchor % stride, count, stride)
+            if np.all(starts[kept[1:]] - ends[kept[:-1]] >= gap):
+                return kept
+        return np.arange(0 if anchor is None else anchor, count, count)
+    kept_list = [0]
+    for index in range(1, count):
+        if starts[index] - ends[kept_list[-1]] >= gap:
+            kept_list.append(index)
+    return np.array(kept_list)
 
 
 def steady_axes(axis_class: type[SteadyLabelAxis] = SteadyLabelAxis) -> dict[str, SteadyLabelAxis]:
@@ -493,6 +571,31 @@ def format_tick(value: float, step: float) -> str:
     while decimals < 8 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6 * step * 10**decimals:
         decimals += 1
     return f"{value:.{decimals}f}"
+
+
+def tick_offset(lo: float, hi: float) -> float:
+    """What an axis over lo..hi counts its ticks from: 0 unless labels would need over MOST_TICK_DIGITS digits.
+
+    f from 72004899338 to 72004899346 was labelled 72004899338, 72004899340…; counted from 72004899340 the
+    labels read −2, 0, 2, 4. The offset is a round value near the middle, a multiple of a power of ten at least
+    the range's width, so the labels count from it in few digits.
+    """
+    lo, hi = sorted((float(lo), float(hi)))
+    span, size = hi - lo, max(abs(lo), abs(hi))
+    if not (math.isfinite(span) and math.isfinite(size)) or span <= 0.0 or size == 0.0:
+        return 0.0
+    if math.floor(math.log10(size)) - math.floor(math.log10(span)) + 2 <= MOST_TICK_DIGITS:
+        return 0.0
+    unit = 10.0 ** math.ceil(math.log10(span))
+    return round((lo + hi) / 2.0 / unit) * unit
+
+
+def offset_text(offset: float, span: float) -> str:
+    """The size of an axis's offset (see tick_offset) over a range this wide, in the digits it has (5, not 5.0000)."""
+    unit = 10.0 ** math.ceil(math.log10(span))
+    while unit * 10.0 <= abs(offset) and abs(offset / (unit * 10.0) - round(offset / (unit * 10.0))) < 1e-6:
+        unit *= 10.0
+    return format_tick(abs(offset), unit)
 
 
 def qimage_to_array(image: QtGui.QImage) -> np.ndarray:
