@@ -387,6 +387,30 @@ def test_a_run_that_cannot_leave_its_start_says_why(formula: str, start: tuple[f
     assert len(run.steps) == 1 and run.missed_minimum is (outcome != "converged")
 
 
+@pytest.mark.parametrize(
+    ("formula", "free", "start"),
+    [
+        ("f(x, y) = 5", ("x", "y"), {"x": 1.0, "y": 2.0}),
+        ("0x + 0y + 5", ("x", "y"), {"x": 1.0, "y": 2.0}),
+        ("z^2 + 1", ("x", "y"), {"x": 1.0, "y": 2.0, "z": 3.0}),  # f does not change with the run's variables
+    ],
+)
+def test_a_run_on_a_constant_f_says_there_is_nothing_to_descend(formula: str, free: tuple[str, ...],
+                                                                 start: dict[str, float]) -> None:
+    """It said "which may be no minimum — move the start": every start is the same."""
+    analysis = analyze_in_process(formula, tuple(start))
+    run = compute_run(analysis.compiled, RunSpec(start), free).run
+    assert (run.stop_reason, len(run.steps)) == ("converged", 1)
+    assert run.message == "stopped at step 0: f is constant (∇f = 0 everywhere): there is nothing to descend"
+
+
+def test_a_flat_start_of_an_f_that_changes_elsewhere_is_not_called_constant() -> None:
+    analysis = analyze_in_process("max(0, x) + 0y + z", ("x", "y", "z"))
+    run = compute_run(analysis.compiled, RunSpec({"x": -1.0, "y": 0.0, "z": 1.0}), ("x", "y")).run
+    assert run.message == "stopped at step 0: ∇f = 0 at the start, which may be no minimum — move the start"
+    assert analysis.compiled.unchanging == {"y"}
+
+
 def test_converged_kind_weighs_curvature_against_the_gradient_left() -> None:
     assert converged_kind(np.diag([2.0, 3.0]), 1e-6) == "a minimum"
     assert converged_kind(np.diag([2.0, -3.0]), 1e-6) == "a saddle point, not a minimum"

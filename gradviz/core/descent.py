@@ -52,6 +52,8 @@ CONVERGED_KINDS: dict[str, str] = {
     "a maximum": "a maximum",
     "a saddle point, not a minimum": "a saddle point",
 }
+# Why a run on an f that does not change stops at its start: moving the start cannot help.
+CONSTANT_F = "f is constant (∇f = 0 everywhere): there is nothing to descend"
 # Optimizers whose rule takes many runs at once, a coordinate's array for all of them (see many_starts_update).
 MANY_STARTS_OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 # Optimizers whose update depends on the current point and gradient alone, not on earlier steps.
@@ -101,6 +103,8 @@ class Objective(Protocol):
     also have ``float_function``: a function of the two coordinates as Python floats giving f and the two
     partials (as numbers float() takes), the same numbers again, or raising ArithmeticError where
     value_and_gradient_floats would evaluate otherwise; or None. Plain gradient descent then calls it directly.
+    An objective may also have ``constant``: True when f does not change with its variables at all (∇f = 0
+    everywhere), which a run stopping at its start then says.
     """
 
     variables: tuple[str, ...]
@@ -774,6 +778,8 @@ def _converged(objective: Objective, point: tuple[float, ...], k: int, gradient:
     A minimum is what descent is for: the run converged. Elsewhere ∇f = 0 stops it all the same, and the message
     says where: at a saddle point or a maximum, or at the start (a student may have put it on one).
     """
+    if k == 0 and getattr(objective, "constant", False):  # every point is alike: moving the start cannot help
+        return "converged", f"stopped at step 0: {CONSTANT_F}", rule, ""
     with np.errstate(all="ignore"):
         kind = converged_kind(objective.hessian(np.array(point)), gradient_norm)
         if not kind:
