@@ -451,6 +451,65 @@ def test_too_large_learning_rate_diverges_and_keeps_the_last_finite_point() -> N
     assert_all_finite(run)
 
 
+SINGULARITY = "jumped over a singularity (f is undefined or jumps there)"
+
+
+def formula_run(formula: str, start: tuple[float, ...], **options: object) -> Run:
+    """A run on a typed formula, every variable free, with RunSpec options."""
+    analysis = analyze_in_process(formula)
+    spec = RunSpec(dict(zip(analysis.formula.variables, start, strict=True)), **options)  # type: ignore[arg-type]
+    return compute_run(analysis.compiled, spec, analysis.formula.variables).run
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "options", "step"),
+    [
+        ("tan(x) + y", (1.0, 1.0), {}, 15),  # tan's slope grows towards −π/2: the step there lands beyond the pole
+        ("tan(x) + y", (1.0, 1.0), {"optimizer": "adam"}, 29),  # Adam's small steps too, the pole's slope ignored
+        ("tan(x) + y", (1.0, 1.0), {"max_steps": 15}, None),  # not yet there
+        ("ln(x^2) + y^2", (1.0, 1.0), {}, 3),  # f falls to −∞ on both sides of x = 0
+        ("1/x + y^2", (-1.0, 1.0), {}, 4),
+        ("3 abs(x - 1/2)/(x - 1/2) + x^2 + y^2", (1.7, 1.0), {"lr": 0.45}, 0),  # f jumps by 6 at x = ½
+    ],
+)
+def test_a_step_across_a_singularity_of_f_is_named(formula: str, start: tuple[float, ...], options: dict,
+                                                   step: int | None) -> None:
+    """tan(x) + y ended with "reached the step budget" alone, its steps thrown about by the poles they jumped."""
+    run = formula_run(formula, start, **options)
+    if step is None:
+        assert "singularity" not in run.message
+        return
+    assert run.message.endswith(f"; step {step} {SINGULARITY}"), run.message
+    pole = {"tan(x) + y": -math.pi / 2, "ln(x^2) + y^2": 0.0, "1/x + y^2": 0.0}.get(formula, 0.5)
+    before, after = run.steps[step].point[0], run.steps[step + 1].point[0]
+    assert min(before, after) < pole < max(before, after)  # the step named is one across it
+    assert not any(min(a.point[0], b.point[0]) < pole < max(a.point[0], b.point[0])
+                   for a, b in zip(run.steps[:step], run.steps[1:step + 1], strict=True))  # and the first
+
+
+def test_a_hand_objective_without_float_evaluation_is_looked_at_too() -> None:
+    tangent = HandObjective(("x",), lambda w: math.tan(w[0]), lambda w: [1 / math.cos(w[0]) ** 2],
+                            lambda w: [[2 * math.tan(w[0]) / math.cos(w[0]) ** 2]])
+    run = descend(tangent, (1.0,), lr=0.1, max_steps=30)
+    assert run.message == f"reached the step budget (30 steps); step 15 {SINGULARITY}"
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "options"),
+    [
+        ("(1 - x)^2 + 100 (y - x^2)^2", (-1.5, 2.0), {"lr": 0.0035, "max_steps": 1000}),  # overshooting, diverging
+        ("(1 - x)^2 + 100 (y - x^2)^2", (-1.5, 2.0), {"lr": 0.02, "optimizer": "adam", "max_steps": 3000}),
+        ("x^4 + y^4", (2.0, 2.0), {"lr": 0.03, "max_steps": 3000}),  # large steps, far from a quadratic's
+        ("x^2 + 10 y^2", (1.0, 1.0), {"lr": 0.1, "max_steps": 300}),  # zig-zagging at the edge of stability
+        ("tanh(50 x) + x^2/100 + y^2", (1.0, 1.0), {"lr": 0.5, "max_steps": 1000}),  # steep, but continuous
+        ("sin(3x) cos(3y) + (x^2 + y^2)/10", (0.4, 0.3), {"lr": 0.3, "optimizer": "momentum"}),
+    ],
+)
+def test_large_steps_on_a_continuous_f_are_no_singularity(formula: str, start: tuple[float, ...],
+                                                          options: dict) -> None:
+    assert "singularity" not in formula_run(formula, start, **options).message
+
+
 def test_a_diverged_run_says_whether_f_fell_without_end_or_grew() -> None:
     falling = HandObjective(("x", "y"), lambda w: w[0] ** 2 + w[1] ** 3, lambda w: [2 * w[0], 3 * w[1] ** 2],
                             lambda w: [[2.0, 0.0], [0.0, 6 * w[1]]])  # y³ has no lowest point

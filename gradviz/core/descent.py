@@ -90,6 +90,15 @@ NEARBY = (1e-3, 1e-1)
 # f's change from the nearer reach to the farther grows as the reach's square and more where f is smooth (10⁴ times),
 # as the reach alone (100 times) at a kink: growth below this tells a kink
 KINK_GROWTH = 1000.0
+# A step across a singularity (tan x's poles) or a jump of f: f's change over the step is far from what the slopes at
+# both ends tell (a quadratic's is their average, exactly), and across ever smaller pieces of the step it does not
+# shrink as a continuous f's does.
+TRAPEZOID_SLACK = 0.5  # times the slopes' changes: f's change further from their average than this is looked into
+BREAK_SAMPLES = 32  # pieces of a step looked at first; the one where f changes most is halved on and on
+BREAK_HALVINGS = 50  # a continuous f's misfit shrinks to rounding by then (2⁻⁵⁵ of the step, cubed)
+BREAK_BEAM = 4  # pieces halved side by side
+BREAK_SHARE = 0.1  # f's change across the last piece, at least this share of that across the first: f jumps there
+BREAK_CHECKS = 16  # steps of a run looked at so closely, at most (a smooth f's large steps are all looked into)
 CUBE_CORNERS_UP_TO = 6  # variables: beyond, f is looked at along the axes only (a cube has 2ⁿ corners)
 CHANGE_SEEN = 1e-12  # times max(1, |f|): a change of f beyond its slope, around a point, larger than rounding
 
@@ -812,6 +821,107 @@ def _point_problem(point: tuple[float, ...], bound: float, values: Sequence[floa
     return f"f grew {cause}, {reached}"
 
 
+# What a step's segment is looked at for: a point's numbers (f and its slope along the step, or ∇f), and how far those
+# at the two ends of a piece of the segment, so many steps wide, are from agreeing as a continuous f's would.
+_Probe = Callable[[tuple[float, ...]], tuple[float, ...]]
+_Misfit = Callable[[tuple[float, ...], tuple[float, ...], float], float]
+
+
+def _trapezoid_misfit(low: tuple[float, ...], high: tuple[float, ...], width: float) -> float:
+    """How far f's change across a piece is from the average of its slopes along the step at the ends, times the width.
+
+    The two agree exactly for a quadratic and nearly for any smooth f on a small piece; across a pole or a jump
+    they never do, however small the piece.
+    """
+    return abs(high[0] - low[0] - (low[1] + high[1]) * width / 2)
+
+
+def _jumps_between(probe: _Probe, misfit: _Misfit, start: Sequence[float], update: Sequence[float]) -> bool:
+    """Whether what the probe gives jumps, or is undefined, somewhere between start and start + update.
+
+    The pieces of the segment with the largest misfits (BREAK_BEAM of them) are halved, and of their halves those
+    with the largest misfits halved again, and so on: a continuous quantity's misfit shrinks to nothing; one that
+    jumps keeps it, and one that runs off to infinity (a pole) keeps or grows it. Several pieces are followed since
+    beside a pole (ln x² at 0) a piece's misfit is as large as across it.
+    """
+
+    def at(fraction: float) -> tuple[float, ...] | None:
+        point = [x + fraction * u for x, u in zip(start, update, strict=True)]
+        try:
+            numbers = tuple(probe(tuple(point)))
+        except ArithmeticError:
+            return None
+        return numbers if all(map(math.isfinite, numbers)) else None
+
+    width = 1 / BREAK_SAMPLES
+    samples = [at(index * width) for index in range(BREAK_SAMPLES + 1)]
+    if None in samples:
+        return True  # undefined on the way: the step crossed a gap of f's domain, or hit a pole
+    # pieces as (misfit, lower fraction, numbers there, numbers at the upper end)
+    pieces = [(misfit(low, high, width), index * width, low, high)  # type: ignore[arg-type]
+              for index, (low, high) in enumerate(itertools.pairwise(samples))]
+    pieces = sorted(pieces, key=operator.itemgetter(0), reverse=True)[:BREAK_BEAM]
+    first = pieces[0][0]
+    level = CHANGE_SEEN * max(1.0, *map(abs, pieces[0][2]))
+    if first <= level:
+        return False
+    for _ in range(BREAK_HALVINGS):
+        width /= 2
+        halves = []
+        for _misfit, low, low_numbers, high_numbers in pieces:
+            middle_numbers = at(low + width)
+            if middle_numbers is None:
+                return True
+            halves += [(misfit(low_numbers, middle_numbers, width), low, low_numbers, middle_numbers),
+                       (misfit(middle_numbers, high_numbers, width), low + width, middle_numbers, high_numbers)]
+        pieces = sorted(halves, key=operator.itemgetter(0), reverse=True)[:BREAK_BEAM]
+    return pieces[0][0] >= max(BREAK_SHARE * first, level)
+
+
+def _float_evaluation(objective: Objective) -> _FloatEvaluator:
+    """The objective's f and ∇f at a point of Python floats, as Python floats (NaN or inf where undefined)."""
+    floats = getattr(objective, "value_and_gradient_floats", None)
+    if floats is not None:
+        return floats
+
+    def evaluate(point: Sequence[float]) -> tuple[float, tuple[float, ...]]:
+        value, gradient = objective.value_and_gradient(np.array(point))
+        return float(value), tuple(np.asarray(gradient, dtype=float).tolist())
+
+    return evaluate
+
+
+def _jump_across(objective: Objective, trajectory: _Trajectory) -> str:
+    """Where a step of the run jumped across a singularity of f (a pole, a jump, a gap in its domain), else ""."""
+    count = min(len(trajectory.updates), len(trajectory.points) - 1)  # a diverged run's last update left the bound
+    if count <= 0:
+        return ""
+
+    def rows(items: list[tuple[float, ...]], length: int) -> np.ndarray:
+        return np.fromiter(itertools.chain.from_iterable(items[:length]), dtype=float).reshape(length, -1)
+
+    gradients, updates = rows(trajectory.gradients, count + 1), rows(trajectory.updates, count)
+    values = np.array(trajectory.values[:count + 1])
+    evaluate = _float_evaluation(objective)
+    with np.errstate(all="ignore"):
+        before = np.einsum("ij,ij->i", gradients[:-1], updates)  # the slope at each end, along the step
+        after = np.einsum("ij,ij->i", gradients[1:], updates)
+        level = CHANGE_SEEN * np.maximum(1.0, np.abs(values[1:]))
+        misfit = np.abs(np.diff(values) - (before + after) / 2)
+        suspects = np.flatnonzero((misfit > TRAPEZOID_SLACK * (np.abs(before) + np.abs(after)) / 2)
+                                  & (misfit > level))[:BREAK_CHECKS]
+        for k in suspects.tolist():
+            update = trajectory.updates[k]
+
+            def value_and_slope(point: tuple[float, ...], update: tuple[float, ...] = update) -> tuple[float, float]:
+                value, gradient = evaluate(point)
+                return float(value), math.fsum(map(operator.mul, gradient, update))
+
+            if _jumps_between(value_and_slope, _trapezoid_misfit, trajectory.points[k], update):
+                return f"step {k} jumped over a singularity (f is undefined or jumps there)"
+    return ""
+
+
 class _Trajectory:
     """A run's points, values, gradients and updates as they are computed, as Python floats, and its Steps."""
 
@@ -962,6 +1072,7 @@ class DescentInProgress:
                 f"({', '.join(self.variables)})"
             )
         self._settings = settings
+        self._objective = objective
         self._trajectory = _Trajectory()
         self._descent = _descend(objective, settings, self._trajectory)
         self._started = False
@@ -984,6 +1095,9 @@ class DescentInProgress:
         steps = self._trajectory.steps()
         if stop_reason == "max_steps" and len(steps) - 1 != settings.max_steps:  # stopped early
             settings = replace(settings, max_steps=len(steps) - 1)
+        jump = _jump_across(self._objective, self._trajectory)
+        if jump:
+            message = f"{message}; {jump}"
         return Run(settings, self.variables, steps, stop_reason, message, rule.notes(), found)
 
 
