@@ -510,6 +510,40 @@ def test_large_steps_on_a_continuous_f_are_no_singularity(formula: str, start: t
     assert "singularity" not in formula_run(formula, start, **options).message
 
 
+ZIGZAG = "; zig-zagging across a kink (∇f jumps there): a fixed step size cannot settle on it"
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "options"),
+    [
+        ("abs(x) + abs(y)", (1.05, 2.03), {}),  # ends hopping between (0.05, 0.03) and (−0.05, −0.07)
+        ("abs(x) + abs(y)", (1.05, 2.03), {"optimizer": "adam"}),
+        ("abs(x) + y^2", (1.05, 2.03), {}),  # a kink one way, smooth the other
+        ("max(x, y) + (x^2 + y^2)/10", (1.0, 0.5), {}),  # a crease along x = y
+    ],
+)
+def test_a_run_zig_zagging_across_a_kink_says_why_it_does_not_settle(formula: str, start: tuple[float, ...],
+                                                                     options: dict) -> None:
+    """abs(x) + abs(y) ended with "reached the step budget" alone, its steps hopping to and fro across the kink."""
+    run = formula_run(formula, start, **options)
+    assert run.message == f"reached the step budget (100 steps){ZIGZAG}"
+    assert np.ptp(run.values[-10:]) < 0.2  # it stays by the kink: going on would not help
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "options"),
+    [
+        ("x^2 + 10 y^2", (1.0, 1.0), {"lr": 0.1}),  # η = 2/λ: zig-zags for ever, ∇f continuous all the way
+        ("abs(x) + abs(y)", (1.0, 2.0), {"lr": 0.01, "max_steps": 50}),  # still on its way to the kink
+        ("abs(x) + abs(y)", (0.05, 0.03), {"max_steps": 0}),  # no steps
+    ],
+)
+def test_a_smooth_zig_zag_or_a_run_still_on_its_way_is_no_kink_zig_zag(formula: str, start: tuple[float, ...],
+                                                                        options: dict) -> None:
+    run = formula_run(formula, start, **options)
+    assert run.stop_reason == "max_steps" and "kink" not in run.message
+
+
 def test_a_diverged_run_says_whether_f_fell_without_end_or_grew() -> None:
     falling = HandObjective(("x", "y"), lambda w: w[0] ** 2 + w[1] ** 3, lambda w: [2 * w[0], 3 * w[1] ** 2],
                             lambda w: [[2.0, 0.0], [0.0, 6 * w[1]]])  # y³ has no lowest point

@@ -99,6 +99,10 @@ BREAK_HALVINGS = 50  # a continuous f's misfit shrinks to rounding by then (2⁻
 BREAK_BEAM = 4  # pieces halved side by side
 BREAK_SHARE = 0.1  # f's change across the last piece, at least this share of that across the first: f jumps there
 BREAK_CHECKS = 16  # steps of a run looked at so closely, at most (a smooth f's large steps are all looked into)
+# A run that used up its budget zig-zagging across a kink (abs(x) + abs(y) at 0): in its last steps the gradient
+# turns back, and ∇f jumps between the step's ends (found as a jump of f is, by halving the step).
+ZIGZAG_TAIL = 10  # the run's last steps looked at
+ZIGZAG_CROSSINGS = 3  # of them, at least this many across a kink
 CUBE_CORNERS_UP_TO = 6  # variables: beyond, f is looked at along the axes only (a cube has 2ⁿ corners)
 CHANGE_SEEN = 1e-12  # times max(1, |f|): a change of f beyond its slope, around a point, larger than rounding
 
@@ -922,6 +926,31 @@ def _jump_across(objective: Objective, trajectory: _Trajectory) -> str:
     return ""
 
 
+def _gradient_jump(low: tuple[float, ...], high: tuple[float, ...], _width: float) -> float:
+    """How far ∇f at the two ends of a piece of a step are apart (a continuous ∇f's distance shrinks with the piece)."""
+    return math.dist(low, high)
+
+
+def _kink_zigzag(objective: Objective, trajectory: _Trajectory) -> str:
+    """Why a run that used up its budget did not settle, if its last steps zig-zag across a kink of f; else ""."""
+    points, gradients, updates = trajectory.points, trajectory.gradients, trajectory.updates
+    count = min(len(updates), len(points) - 1)
+    evaluate = _float_evaluation(objective)
+
+    def gradient_at(point: tuple[float, ...]) -> tuple[float, ...]:
+        return evaluate(point)[1]
+
+    crossings = 0
+    with np.errstate(all="ignore"):
+        for k in range(count - 1, max(count - ZIGZAG_TAIL, 0) - 1, -1):
+            turned_back = any(a * b < 0 for a, b in zip(gradients[k], gradients[k + 1], strict=True))
+            if turned_back and _jumps_between(gradient_at, _gradient_jump, points[k], updates[k]):
+                crossings += 1
+                if crossings == ZIGZAG_CROSSINGS:
+                    return "zig-zagging across a kink (∇f jumps there): a fixed step size cannot settle on it"
+    return ""
+
+
 class _Trajectory:
     """A run's points, values, gradients and updates as they are computed, as Python floats, and its Steps."""
 
@@ -1095,9 +1124,11 @@ class DescentInProgress:
         steps = self._trajectory.steps()
         if stop_reason == "max_steps" and len(steps) - 1 != settings.max_steps:  # stopped early
             settings = replace(settings, max_steps=len(steps) - 1)
-        jump = _jump_across(self._objective, self._trajectory)
-        if jump:
-            message = f"{message}; {jump}"
+        remark = _jump_across(self._objective, self._trajectory)
+        if not remark and stop_reason == "max_steps":
+            remark = _kink_zigzag(self._objective, self._trajectory)
+        if remark:
+            message = f"{message}; {remark}"
         return Run(settings, self.variables, steps, stop_reason, message, rule.notes(), found)
 
 
