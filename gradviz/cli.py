@@ -201,7 +201,8 @@ def run_critical(args: argparse.Namespace) -> int:
             "held": fixed, "complete": critical.complete, "left_out": critical.left_out, "on_lines": critical.on_lines,
             "everywhere": critical.everywhere, "undefined": critical.undefined,
             "points": [{"kind": point.kind, "at": dict(zip(axes, point.point, strict=True)),
-                        "value": _json_number(point.value)} for point in critical.points],
+                        "value": _json_number(point.value), **({"kink": True} if point.kink else {})}
+                       for point in critical.points],
         }, ensure_ascii=False))
         return 0
     names = ", ".join(axes)
@@ -215,7 +216,8 @@ def run_critical(args: argparse.Namespace) -> int:
     for point in critical.points:
         coordinates = ", ".join(format_number(value) for value in point.point)
         where = f"{names} = {coordinates}" if len(axes) == 1 else f"({names}) = ({coordinates})"
-        lines.append(f"  {point.kind:<10} {where}   {analysis.formula.name} = {format_number(point.value)}")
+        kink = "   (a kink: ∇f undefined)" if point.kink else ""
+        lines.append(f"  {point.kind:<10} {where}   {analysis.formula.name} = {format_number(point.value)}{kink}")
     lines.append(critical_count(critical, "Found"))
     print("\n".join(lines))
     return 0

@@ -96,6 +96,15 @@ def test_critical_lists_each_point_with_its_kind(capsys: pytest.CaptureFixture[s
     assert out.splitlines()[-1] == "  not listed: there are too many here to find one by one; give a smaller --within"
 
 
+def test_critical_names_a_minimum_at_a_kink(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "critical", "abs(x) + abs(y)")
+    assert code == 0 and out.splitlines()[1:] == ["  minimum    (x, y) = (0, 0)   f = 0   (a kink: ∇f undefined)",
+                                    "Found a minimum: at a kink of f, where ∇f is undefined."]
+    code, out, _ = run_cli(capsys, "critical", "abs(x) + abs(y)", "--json")
+    assert code == 0
+    assert json.loads(out)["points"] == [{"kind": "minimum", "at": {"x": 0.0, "y": 0.0}, "value": 0.0, "kink": True}]
+
+
 def test_descend_one_step_of_the_seed_example(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "descend", "(5 - w1 - 2w2)^2", "--start", "w1=1,w2=1", "--lr", "0.1",
                            "--steps", "1", "--json")

@@ -70,7 +70,7 @@ def test_a_curve_has_minima_maxima_and_inflections() -> None:
 
 
 def test_no_point_is_marked_where_there_is_none_or_a_whole_line_of_them() -> None:
-    for text in ("x + 2y", "x^2 + 3y", "exp(x) + y^2", "abs(x) + abs(y)", "1/(x^2 + y^2)"):  # a kink's ∇f is never 0
+    for text in ("x + 2y", "x^2 + 3y", "exp(x) + y^2", "abs(x) - abs(y)", "1/(x^2 + y^2)"):  # a kink's ∇f is never 0
         critical = found(text)
         assert (critical.points, critical.complete, critical.on_lines) == ((), True, False), text
     assert critical_count(found("x + 2y")) == "No critical points in the plotted ranges: ∇f = 0 nowhere here."
@@ -147,6 +147,36 @@ def test_a_kink_where_the_slope_is_0_by_convention_is_no_critical_point() -> Non
     for text in ("max(x, y)", "min(x, y)"):
         critical = found(text)
         assert critical.points == () and critical.complete and not critical.on_lines, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("abs(x) + abs(y)", [("minimum", (0.0, 0.0), 0.0)]),  # its minimum, where ∇f jumps and is never 0
+        ("-abs(x) - abs(y)", [("maximum", (0.0, 0.0), 0.0)]),
+        ("abs(x) + y^2", [("minimum", (0.0, 0.0), 0.0)]),  # a kink one way, smooth the other
+        ("max(abs(x), abs(y))", [("minimum", (0.0, 0.0), 0.0)]),  # creases along the diagonals
+        ("abs(x - 1/3) + abs(y + 0.7)", [("minimum", (1 / 3, -0.7), 0.0)]),
+        ("(5 - w1 - 2w2)^2 + 3(abs(w1) + abs(w2))", [("minimum", (0.0, 2.125), 6.9375)]),  # the L1 penalty's
+    ],
+)
+def test_a_minimum_or_maximum_at_a_kink_is_marked_as_one(text: str, expected: list) -> None:
+    """abs(x) + abs(y) marked nothing: the grid's points beside its minimum have |∇f| = √2, none near 0."""
+    critical = found(text)
+    assert [(point.kind, point.kink) for point in critical.points] == [(kind, True) for kind, _, _ in expected]
+    for point, (_, at, value) in zip(critical.points, expected, strict=True):
+        assert np.allclose(point.point, at, atol=1e-7) and point.value == pytest.approx(value, abs=1e-7)
+    assert critical_count(critical).endswith(": at a kink of f, where ∇f is undefined.")
+
+
+def test_kinks_that_are_no_extremum_are_not_marked_and_smooth_points_say_where_nabla_f_is_0() -> None:
+    for text in ("abs(x) - abs(y)", "max(x, y)", "relu(x) + y^2"):  # a saddle-like kink, a crease, a flat half
+        assert found(text).points == (), text
+    critical = found("abs(x^2 - 1)")
+    assert [(point.kind, point.kink) for point in critical.points] == [("minimum", True), ("maximum", False),
+                                                                        ("minimum", True)]
+    assert critical_count(critical) == ("Marked 2 minima and a maximum: where ∇f = 0, or (2 of them) at kinks of f, "
+                                        "where ∇f is undefined.")
 
 
 def test_held_variables_stay_at_their_values() -> None:

@@ -387,6 +387,30 @@ def test_a_run_that_cannot_leave_its_start_says_why(formula: str, start: tuple[f
     assert len(run.steps) == 1 and run.missed_minimum is (outcome != "converged")
 
 
+@pytest.mark.parametrize(
+    ("formula", "free", "start"),
+    [
+        ("f(x, y) = 5", ("x", "y"), {"x": 1.0, "y": 2.0}),
+        ("0x + 0y + 5", ("x", "y"), {"x": 1.0, "y": 2.0}),
+        ("z^2 + 1", ("x", "y"), {"x": 1.0, "y": 2.0, "z": 3.0}),  # f does not change with the run's variables
+    ],
+)
+def test_a_run_on_a_constant_f_says_there_is_nothing_to_descend(formula: str, free: tuple[str, ...],
+                                                                 start: dict[str, float]) -> None:
+    """It said "which may be no minimum — move the start": every start is the same."""
+    analysis = analyze_in_process(formula, tuple(start))
+    run = compute_run(analysis.compiled, RunSpec(start), free).run
+    assert (run.stop_reason, len(run.steps)) == ("converged", 1)
+    assert run.message == "stopped at step 0: f is constant (∇f = 0 everywhere): there is nothing to descend"
+
+
+def test_a_flat_start_of_an_f_that_changes_elsewhere_is_not_called_constant() -> None:
+    analysis = analyze_in_process("max(0, x) + 0y + z", ("x", "y", "z"))
+    run = compute_run(analysis.compiled, RunSpec({"x": -1.0, "y": 0.0, "z": 1.0}), ("x", "y")).run
+    assert run.message == "stopped at step 0: ∇f = 0 at the start, which may be no minimum — move the start"
+    assert analysis.compiled.unchanging == {"y"}
+
+
 def test_converged_kind_weighs_curvature_against_the_gradient_left() -> None:
     assert converged_kind(np.diag([2.0, 3.0]), 1e-6) == "a minimum"
     assert converged_kind(np.diag([2.0, -3.0]), 1e-6) == "a saddle point, not a minimum"
@@ -425,6 +449,99 @@ def test_too_large_learning_rate_diverges_and_keeps_the_last_finite_point() -> N
     assert math.hypot(*run.final_step.point) <= 1e8
     assert run.final_step.update is None
     assert_all_finite(run)
+
+
+SINGULARITY = "jumped over a singularity (f is undefined or jumps there)"
+
+
+def formula_run(formula: str, start: tuple[float, ...], **options: object) -> Run:
+    """A run on a typed formula, every variable free, with RunSpec options."""
+    analysis = analyze_in_process(formula)
+    spec = RunSpec(dict(zip(analysis.formula.variables, start, strict=True)), **options)  # type: ignore[arg-type]
+    return compute_run(analysis.compiled, spec, analysis.formula.variables).run
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "options", "step"),
+    [
+        ("tan(x) + y", (1.0, 1.0), {}, 15),  # tan's slope grows towards −π/2: the step there lands beyond the pole
+        ("tan(x) + y", (1.0, 1.0), {"optimizer": "adam"}, 29),  # Adam's small steps too, the pole's slope ignored
+        ("tan(x) + y", (1.0, 1.0), {"max_steps": 15}, None),  # not yet there
+        ("ln(x^2) + y^2", (1.0, 1.0), {}, 3),  # f falls to −∞ on both sides of x = 0
+        ("1/x + y^2", (-1.0, 1.0), {}, 4),
+        ("3 abs(x - 1/2)/(x - 1/2) + x^2 + y^2", (1.7, 1.0), {"lr": 0.45}, 0),  # f jumps by 6 at x = ½
+    ],
+)
+def test_a_step_across_a_singularity_of_f_is_named(formula: str, start: tuple[float, ...], options: dict,
+                                                   step: int | None) -> None:
+    """tan(x) + y ended with "reached the step budget" alone, its steps thrown about by the poles they jumped."""
+    run = formula_run(formula, start, **options)
+    if step is None:
+        assert "singularity" not in run.message
+        return
+    assert run.message.endswith(f"; step {step} {SINGULARITY}"), run.message
+    pole = {"tan(x) + y": -math.pi / 2, "ln(x^2) + y^2": 0.0, "1/x + y^2": 0.0}.get(formula, 0.5)
+    before, after = run.steps[step].point[0], run.steps[step + 1].point[0]
+    assert min(before, after) < pole < max(before, after)  # the step named is one across it
+    assert not any(min(a.point[0], b.point[0]) < pole < max(a.point[0], b.point[0])
+                   for a, b in zip(run.steps[:step], run.steps[1:step + 1], strict=True))  # and the first
+
+
+def test_a_hand_objective_without_float_evaluation_is_looked_at_too() -> None:
+    tangent = HandObjective(("x",), lambda w: math.tan(w[0]), lambda w: [1 / math.cos(w[0]) ** 2],
+                            lambda w: [[2 * math.tan(w[0]) / math.cos(w[0]) ** 2]])
+    run = descend(tangent, (1.0,), lr=0.1, max_steps=30)
+    assert run.message == f"reached the step budget (30 steps); step 15 {SINGULARITY}"
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "options"),
+    [
+        ("(1 - x)^2 + 100 (y - x^2)^2", (-1.5, 2.0), {"lr": 0.0035, "max_steps": 1000}),  # overshooting, diverging
+        ("(1 - x)^2 + 100 (y - x^2)^2", (-1.5, 2.0), {"lr": 0.02, "optimizer": "adam", "max_steps": 3000}),
+        ("x^4 + y^4", (2.0, 2.0), {"lr": 0.03, "max_steps": 3000}),  # large steps, far from a quadratic's
+        ("x^2 + 10 y^2", (1.0, 1.0), {"lr": 0.1, "max_steps": 300}),  # zig-zagging at the edge of stability
+        ("tanh(50 x) + x^2/100 + y^2", (1.0, 1.0), {"lr": 0.5, "max_steps": 1000}),  # steep, but continuous
+        ("sin(3x) cos(3y) + (x^2 + y^2)/10", (0.4, 0.3), {"lr": 0.3, "optimizer": "momentum"}),
+    ],
+)
+def test_large_steps_on_a_continuous_f_are_no_singularity(formula: str, start: tuple[float, ...],
+                                                          options: dict) -> None:
+    assert "singularity" not in formula_run(formula, start, **options).message
+
+
+ZIGZAG = "; zig-zagging across a kink (∇f jumps there): a fixed step size cannot settle on it"
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "options"),
+    [
+        ("abs(x) + abs(y)", (1.05, 2.03), {}),  # ends hopping between (0.05, 0.03) and (−0.05, −0.07)
+        ("abs(x) + abs(y)", (1.05, 2.03), {"optimizer": "adam"}),
+        ("abs(x) + y^2", (1.05, 2.03), {}),  # a kink one way, smooth the other
+        ("max(x, y) + (x^2 + y^2)/10", (1.0, 0.5), {}),  # a crease along x = y
+    ],
+)
+def test_a_run_zig_zagging_across_a_kink_says_why_it_does_not_settle(formula: str, start: tuple[float, ...],
+                                                                     options: dict) -> None:
+    """abs(x) + abs(y) ended with "reached the step budget" alone, its steps hopping to and fro across the kink."""
+    run = formula_run(formula, start, **options)
+    assert run.message == f"reached the step budget (100 steps){ZIGZAG}"
+    assert np.ptp(run.values[-10:]) < 0.2  # it stays by the kink: going on would not help
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "options"),
+    [
+        ("x^2 + 10 y^2", (1.0, 1.0), {"lr": 0.1}),  # η = 2/λ: zig-zags for ever, ∇f continuous all the way
+        ("abs(x) + abs(y)", (1.0, 2.0), {"lr": 0.01, "max_steps": 50}),  # still on its way to the kink
+        ("abs(x) + abs(y)", (0.05, 0.03), {"max_steps": 0}),  # no steps
+    ],
+)
+def test_a_smooth_zig_zag_or_a_run_still_on_its_way_is_no_kink_zig_zag(formula: str, start: tuple[float, ...],
+                                                                        options: dict) -> None:
+    run = formula_run(formula, start, **options)
+    assert run.stop_reason == "max_steps" and "kink" not in run.message
 
 
 def test_a_diverged_run_says_whether_f_fell_without_end_or_grew() -> None:

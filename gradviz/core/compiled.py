@@ -50,6 +50,7 @@ class CompiledSource:
     value_and_gradient: str
     hessian: str
     float_safe: bool = False  # value_and_gradient gives NumPy's numbers on Python floats (or raises)
+    unchanging: tuple[str, ...] = ()  # the variables f does not depend on: their partial is 0 everywhere
 
 
 class _FormulaPrinter(NumPyPrinter):
@@ -145,6 +146,8 @@ def generate_source(derivatives: Derivatives) -> CompiledSource:
         value_and_gradient=f"{value_opening}    return {value_code}, ({', '.join(partial_codes)},)\n",
         hessian=f"{hessian_opening}    return ({', '.join(rows)},)\n",
         float_safe=float_safe,
+        unchanging=tuple(name for name, partial in zip(formula.variables, derivatives.partials, strict=True)
+                         if partial == 0),
     )
 
 
@@ -196,6 +199,7 @@ class CompiledFormula:
     def __init__(self, source: CompiledSource) -> None:
         self.source = source
         self.variables = source.variables
+        self.unchanging = frozenset(source.unchanging)  # the variables f does not depend on
         self._value_and_gradient = _build_function(source.value_and_gradient, VALUE_AND_GRADIENT_NAME)
         self._hessian = _build_function(source.hessian, HESSIAN_NAME)
         # How many coordinates value_and_gradient_floats evaluates on Python floats (-1: never, not float safe).

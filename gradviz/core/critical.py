@@ -36,6 +36,16 @@ LINE_CONTRAST = 1e-3  # along a straight line of critical points ∇f is this fa
 LINE_REACH = 8  # grid cells along a flat direction from which Newton's method must find another critical point
 LEVEL_TOLERANCE = 1e-13  # of |f| plus f's span over the grid: a change of f smaller than this is none
 NEAR_ZERO = 2.0  # a guess's |∇f| is at most this many times ∇f's change to a neighbour (a zero within a cell: < 0.8)
+# Minima and maxima at kinks (abs(x) + abs(y) at 0), where ∇f is undefined and never 0: the grid's lowest (highest)
+# points beside none that Newton's method found, taken to the point by a search on f alone, then kept where f rises
+# (falls) every way, ∇f jumps there and the gradients around it point every way (no way down along a crease).
+KINK_GUESSES = 12  # grid points tried at most
+KINK_SETTLED = 1e-12  # of a cell: the search's step when it stops
+HULL_RADIUS = 1e-6  # of a cell: the ring on which the gradients round a kink are looked at
+HULL_SLACK = 1e-3  # radians: gradients round a kink spread over at most π plus this leave no way out (abs(x) + y²'s
+# point one way or the opposite, all but exactly), a wider gap between them is one
+HULL_STEEPNESS = 1e-3  # |∇f| on that ring, at least this share of its largest a cell away (a smooth f's: 1e-6)
+HULL_POINTS = 64  # gradients looked at round a kink in a plane
 KINDS = ("minimum", "maximum", "saddle", "inflection")
 LINE = "line"  # a critical point on a line of them
 KINK = "kink"  # a point on a kink of f where ∇f is 0 by convention alone (max(x, y) where x = y)
@@ -78,6 +88,7 @@ class CriticalPoint:
     point: tuple[float, ...]  # in the order of the plotted variables
     value: float
     kind: str  # one of KINDS
+    kink: bool = False  # at a kink of f, where ∇f is undefined (a minimum or maximum all the same)
 
 
 def critical_points(compiled: CompiledFormula, field: GridField, time_limit: float = TIME_LIMIT) -> CriticalPoints:
@@ -129,6 +140,9 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
         elif kind in KINDS:
             found.append(CriticalPoint(tuple(point.tolist()), _value(compiled, full), kind))
 
+    if not left_out:
+        found += _kink_extrema(compiled, field, base, plotted, cells, span, found, started + time_limit)
+
     def grid_place(critical: CriticalPoint) -> tuple[float, ...]:
         """The point in whole grid cells: points in one column sort by their row, not by rounding noise."""
         return tuple(np.rint(np.array(critical.point) / cells).tolist())
@@ -168,6 +182,132 @@ def _guesses(field: GridField, squares: np.ndarray) -> list[np.ndarray]:
     # values are indexed [row (y), column (x)] for a surface; points are (x, y)
     return [np.array([axes[axis][index] for axis, index in enumerate(reversed(row) if field.ys is not None else row)])
             for row in indices[order]]
+
+
+def _kink_extrema(compiled: CompiledFormula, field: GridField, base: np.ndarray, plotted: list[int], cells: np.ndarray,
+                  span: float, found: list[CriticalPoint], deadline: float) -> list[CriticalPoint]:
+    """The minima and maxima at kinks of f in the plotted ranges (see KINK_GUESSES), as many as are found in time."""
+    kinks: list[CriticalPoint] = []
+    known = [np.array(point.point) for point in found]
+    guesses = [(guess, sign) for guess, sign in _extreme_grid_points(field)
+               if not any(np.all(np.abs(guess - point) < 2 * cells) for point in known)]  # not Newton's finds
+    if len(guesses) > KINK_GUESSES:  # a few of many would mislead (and a valley floor's are all alike)
+        return []
+    for guess, sign in guesses:
+        if time.perf_counter() > deadline:
+            return []
+        point = _lowest_nearby(compiled, base, plotted, guess, cells, sign)
+        if point is None or any(np.all(np.abs(point - other) < cells) for other in known):
+            continue
+        point[np.abs(point) < KINK_SETTLED * cells] = 0.0  # the search's rounding: abs(x) + abs(y)'s 0 is 0
+        full = base.copy()
+        full[plotted] = point
+        kind = _kink_kind(compiled, full, plotted, cells, span)
+        if kind:
+            kinks.append(CriticalPoint(tuple(point.tolist()), _value(compiled, full), kind, kink=True))
+            known.append(point)
+    return kinks
+
+
+def _extreme_grid_points(field: GridField) -> list[tuple[np.ndarray, float]]:
+    """Grid points inside the grid whose f is at most (least) each neighbour's and below (above) one's, with 1 (−1).
+
+    Minima first, the lowest first, then maxima, the highest first. Points on the grid's edges are left out: f
+    goes on beyond them.
+    """
+    values = field.values
+    with np.errstate(invalid="ignore"):
+        padded = np.pad(values, 1, constant_values=np.nan)
+        lowest, highest = np.isfinite(values), np.isfinite(values)
+        below_one, above_one = np.zeros_like(lowest), np.zeros_like(lowest)
+        for offsets in np.ndindex(*(3,) * values.ndim):
+            if all(offset == 1 for offset in offsets):
+                continue
+            neighbour = padded[tuple(slice(offset, offset + length)
+                                     for offset, length in zip(offsets, values.shape, strict=True))]
+            lowest &= ~(neighbour < values)
+            highest &= ~(neighbour > values)
+            below_one |= values < neighbour
+            above_one |= values > neighbour
+    inside = np.zeros_like(lowest)
+    inside[(slice(1, -1),) * values.ndim] = True
+    axes = [field.xs] if field.ys is None else [field.xs, field.ys]
+    extremes = []
+    for mask, sign in ((lowest & below_one & inside, 1.0), (highest & above_one & inside, -1.0)):
+        rows = np.argwhere(mask)
+        for row in rows[np.argsort(sign * values[tuple(rows.T)], kind="stable")]:
+            # values are indexed [row (y), column (x)]; points are (x, y)
+            extremes.append((np.array([axes[axis][index] for axis, index in enumerate(row[::-1])]), sign))
+    return extremes
+
+
+def _lowest_nearby(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], guess: np.ndarray,
+                   cells: np.ndarray, sign: float) -> np.ndarray | None:
+    """Where a search on f alone goes from the guess: downhill (sign 1) or uphill (−1), in ever smaller steps.
+
+    The search steps a ring's ways (and the ways between them, when those fail), so it does not stop on a crease
+    running between its directions; None where f is undefined on the way or the search leaves the cells around.
+    """
+    ways = _ring(len(plotted))
+    between = [(a + b) / np.linalg.norm(a + b) for a, b in zip(ways, ways[1:] + ways[:1], strict=True)
+               if np.linalg.norm(a + b) > 0]
+    full = base.copy()
+
+    def height(point: np.ndarray) -> float:
+        full[plotted] = point
+        return sign * _value(compiled, full)
+
+    point, step = guess.astype(np.float64), 1.0
+    best = height(point)
+    while step > KINK_SETTLED:
+        for directions in (ways, between):
+            heights = [height(point + step * cells * way) for way in directions]
+            lowest = int(np.nanargmin(heights)) if not np.isnan(heights).all() else -1
+            if lowest >= 0 and heights[lowest] < best:
+                point, best = point + step * cells * directions[lowest], heights[lowest]
+                break
+        else:
+            step /= 2
+        if not np.isfinite(best) or np.any(np.abs(point - guess) > 2 * cells):
+            return None
+    return point
+
+
+def _kink_kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], cells: np.ndarray,
+               span: float) -> str:
+    """'minimum' or 'maximum' at a kink of f, where ∇f jumps and the gradients round it leave no way out; else ''."""
+    point, radius = full[plotted], float(np.min(cells))
+    centre = _value(compiled, full)
+    level = LEVEL_TOLERANCE * (abs(centre) + span)
+    ring = _ring(len(plotted)) if len(plotted) == 1 else [
+        np.array([math.cos(angle), math.sin(angle)]) for angle in np.linspace(0, 2 * math.pi, HULL_POINTS,
+                                                                               endpoint=False)]
+
+    def around(scale: float) -> list[np.ndarray]:
+        """The full points on a ring scale cells round the point."""
+        shifted = []
+        for way in ring:
+            moved = full.copy()
+            moved[plotted] = point + scale * radius * way
+            shifted.append(moved)
+        return shifted
+
+    gradients = [_plotted_gradient(compiled, moved, plotted) for moved in around(HULL_RADIUS)]
+    far = max(float(np.linalg.norm(gradient)) for gradient in
+              (_plotted_gradient(compiled, moved, plotted) for moved in around(1.0)))
+    if not (np.isfinite(gradients).all() and far > 0):
+        return ""
+    if min(float(np.linalg.norm(gradient)) for gradient in gradients) < HULL_STEEPNESS * far:
+        return ""  # ∇f shrinks towards the point: no kink (a smooth point Newton's method did not reach)
+    if len(plotted) == 2:
+        angles = np.sort([math.atan2(gradient[1], gradient[0]) for gradient in gradients])
+        gaps = np.diff(np.append(angles, angles[0] + 2 * math.pi))
+        if gaps.max() > math.pi + HULL_SLACK:  # all in a half-plane: f falls along the crease the other way
+            return ""
+    changes = np.array([[_value(compiled, moved) - centre for moved in around(scale)] for scale in (KINK_SCALE, 1.0)])
+    if not np.isfinite(changes).all():
+        return ""
+    return "minimum" if (changes > level).all() else "maximum" if (changes < -level).all() else ""
 
 
 def _plotted_gradient(compiled: CompiledFormula, full: np.ndarray, plotted: list[int]) -> np.ndarray:
@@ -372,4 +512,12 @@ def critical_count(critical: CriticalPoints, verb: str = "Marked") -> str:
     parts = [one if counts[kind] == 1 else f"{counts[kind]} {many}" for kind, (one, many) in names.items()
              if counts[kind]]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" and {parts[-1]}"
-    return f"{verb} {listed}{of_the_slice}: where {zero}." + (f" And {along}." if critical.on_lines else "")
+    kinks = sum(point.kink for point in points)
+    at_kinks = "at a kink of f, where ∇f is undefined" if kinks == 1 else "at kinks of f, where ∇f is undefined"
+    if not kinks:
+        where = f"where {zero}"
+    elif kinks == len(points):
+        where = at_kinks
+    else:
+        where = f"where {zero}, or ({kinks} of them) {at_kinks}"
+    return f"{verb} {listed}{of_the_slice}: {where}." + (f" And {along}." if critical.on_lines else "")

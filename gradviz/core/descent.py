@@ -52,6 +52,8 @@ CONVERGED_KINDS: dict[str, str] = {
     "a maximum": "a maximum",
     "a saddle point, not a minimum": "a saddle point",
 }
+# Why a run on an f that does not change stops at its start: moving the start cannot help.
+CONSTANT_F = "f is constant (∇f = 0 everywhere): there is nothing to descend"
 # Optimizers whose rule takes many runs at once, a coordinate's array for all of them (see many_starts_update).
 MANY_STARTS_OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 # Optimizers whose update depends on the current point and gradient alone, not on earlier steps.
@@ -88,6 +90,19 @@ NEARBY = (1e-3, 1e-1)
 # f's change from the nearer reach to the farther grows as the reach's square and more where f is smooth (10⁴ times),
 # as the reach alone (100 times) at a kink: growth below this tells a kink
 KINK_GROWTH = 1000.0
+# A step across a singularity (tan x's poles) or a jump of f: f's change over the step is far from what the slopes at
+# both ends tell (a quadratic's is their average, exactly), and across ever smaller pieces of the step it does not
+# shrink as a continuous f's does.
+TRAPEZOID_SLACK = 0.5  # times the slopes' changes: f's change further from their average than this is looked into
+BREAK_SAMPLES = 32  # pieces of a step looked at first; the one where f changes most is halved on and on
+BREAK_HALVINGS = 50  # a continuous f's misfit shrinks to rounding by then (2⁻⁵⁵ of the step, cubed)
+BREAK_BEAM = 4  # pieces halved side by side
+BREAK_SHARE = 0.1  # f's change across the last piece, at least this share of that across the first: f jumps there
+BREAK_CHECKS = 16  # steps of a run looked at so closely, at most (a smooth f's large steps are all looked into)
+# A run that used up its budget zig-zagging across a kink (abs(x) + abs(y) at 0): in its last steps the gradient
+# turns back, and ∇f jumps between the step's ends (found as a jump of f is, by halving the step).
+ZIGZAG_TAIL = 10  # the run's last steps looked at
+ZIGZAG_CROSSINGS = 3  # of them, at least this many across a kink
 CUBE_CORNERS_UP_TO = 6  # variables: beyond, f is looked at along the axes only (a cube has 2ⁿ corners)
 CHANGE_SEEN = 1e-12  # times max(1, |f|): a change of f beyond its slope, around a point, larger than rounding
 
@@ -101,6 +116,8 @@ class Objective(Protocol):
     also have ``float_function``: a function of the two coordinates as Python floats giving f and the two
     partials (as numbers float() takes), the same numbers again, or raising ArithmeticError where
     value_and_gradient_floats would evaluate otherwise; or None. Plain gradient descent then calls it directly.
+    An objective may also have ``constant``: True when f does not change with its variables at all (∇f = 0
+    everywhere), which a run stopping at its start then says.
     """
 
     variables: tuple[str, ...]
@@ -774,6 +791,8 @@ def _converged(objective: Objective, point: tuple[float, ...], k: int, gradient:
     A minimum is what descent is for: the run converged. Elsewhere ∇f = 0 stops it all the same, and the message
     says where: at a saddle point or a maximum, or at the start (a student may have put it on one).
     """
+    if k == 0 and getattr(objective, "constant", False):  # every point is alike: moving the start cannot help
+        return "converged", f"stopped at step 0: {CONSTANT_F}", rule, ""
     with np.errstate(all="ignore"):
         kind = converged_kind(objective.hessian(np.array(point)), gradient_norm)
         if not kind:
@@ -804,6 +823,132 @@ def _point_problem(point: tuple[float, ...], bound: float, values: Sequence[floa
         return f"f fell without end, {reached}"
     cause = "as the wrong sign climbed" if climbing else "as each step overshot (η too large)"
     return f"f grew {cause}, {reached}"
+
+
+# What a step's segment is looked at for: a point's numbers (f and its slope along the step, or ∇f), and how far those
+# at the two ends of a piece of the segment, so many steps wide, are from agreeing as a continuous f's would.
+_Probe = Callable[[tuple[float, ...]], tuple[float, ...]]
+_Misfit = Callable[[tuple[float, ...], tuple[float, ...], float], float]
+
+
+def _trapezoid_misfit(low: tuple[float, ...], high: tuple[float, ...], width: float) -> float:
+    """How far f's change across a piece is from the average of its slopes along the step at the ends, times the width.
+
+    The two agree exactly for a quadratic and nearly for any smooth f on a small piece; across a pole or a jump
+    they never do, however small the piece.
+    """
+    return abs(high[0] - low[0] - (low[1] + high[1]) * width / 2)
+
+
+def _jumps_between(probe: _Probe, misfit: _Misfit, start: Sequence[float], update: Sequence[float]) -> bool:
+    """Whether what the probe gives jumps, or is undefined, somewhere between start and start + update.
+
+    The pieces of the segment with the largest misfits (BREAK_BEAM of them) are halved, and of their halves those
+    with the largest misfits halved again, and so on: a continuous quantity's misfit shrinks to nothing; one that
+    jumps keeps it, and one that runs off to infinity (a pole) keeps or grows it. Several pieces are followed since
+    beside a pole (ln x² at 0) a piece's misfit is as large as across it.
+    """
+
+    def at(fraction: float) -> tuple[float, ...] | None:
+        point = [x + fraction * u for x, u in zip(start, update, strict=True)]
+        try:
+            numbers = tuple(probe(tuple(point)))
+        except ArithmeticError:
+            return None
+        return numbers if all(map(math.isfinite, numbers)) else None
+
+    width = 1 / BREAK_SAMPLES
+    samples = [at(index * width) for index in range(BREAK_SAMPLES + 1)]
+    if None in samples:
+        return True  # undefined on the way: the step crossed a gap of f's domain, or hit a pole
+    # pieces as (misfit, lower fraction, numbers there, numbers at the upper end)
+    pieces = [(misfit(low, high, width), index * width, low, high)  # type: ignore[arg-type]
+              for index, (low, high) in enumerate(itertools.pairwise(samples))]
+    pieces = sorted(pieces, key=operator.itemgetter(0), reverse=True)[:BREAK_BEAM]
+    first = pieces[0][0]
+    level = CHANGE_SEEN * max(1.0, *map(abs, pieces[0][2]))
+    if first <= level:
+        return False
+    for _ in range(BREAK_HALVINGS):
+        width /= 2
+        halves = []
+        for _misfit, low, low_numbers, high_numbers in pieces:
+            middle_numbers = at(low + width)
+            if middle_numbers is None:
+                return True
+            halves += [(misfit(low_numbers, middle_numbers, width), low, low_numbers, middle_numbers),
+                       (misfit(middle_numbers, high_numbers, width), low + width, middle_numbers, high_numbers)]
+        pieces = sorted(halves, key=operator.itemgetter(0), reverse=True)[:BREAK_BEAM]
+    return pieces[0][0] >= max(BREAK_SHARE * first, level)
+
+
+def _float_evaluation(objective: Objective) -> _FloatEvaluator:
+    """The objective's f and ∇f at a point of Python floats, as Python floats (NaN or inf where undefined)."""
+    floats = getattr(objective, "value_and_gradient_floats", None)
+    if floats is not None:
+        return floats
+
+    def evaluate(point: Sequence[float]) -> tuple[float, tuple[float, ...]]:
+        value, gradient = objective.value_and_gradient(np.array(point))
+        return float(value), tuple(np.asarray(gradient, dtype=float).tolist())
+
+    return evaluate
+
+
+def _jump_across(objective: Objective, trajectory: _Trajectory) -> str:
+    """Where a step of the run jumped across a singularity of f (a pole, a jump, a gap in its domain), else ""."""
+    count = min(len(trajectory.updates), len(trajectory.points) - 1)  # a diverged run's last update left the bound
+    if count <= 0:
+        return ""
+
+    def rows(items: list[tuple[float, ...]], length: int) -> np.ndarray:
+        return np.fromiter(itertools.chain.from_iterable(items[:length]), dtype=float).reshape(length, -1)
+
+    gradients, updates = rows(trajectory.gradients, count + 1), rows(trajectory.updates, count)
+    values = np.array(trajectory.values[:count + 1])
+    evaluate = _float_evaluation(objective)
+    with np.errstate(all="ignore"):
+        before = np.einsum("ij,ij->i", gradients[:-1], updates)  # the slope at each end, along the step
+        after = np.einsum("ij,ij->i", gradients[1:], updates)
+        level = CHANGE_SEEN * np.maximum(1.0, np.abs(values[1:]))
+        misfit = np.abs(np.diff(values) - (before + after) / 2)
+        suspects = np.flatnonzero((misfit > TRAPEZOID_SLACK * (np.abs(before) + np.abs(after)) / 2)
+                                  & (misfit > level))[:BREAK_CHECKS]
+        for k in suspects.tolist():
+            update = trajectory.updates[k]
+
+            def value_and_slope(point: tuple[float, ...], update: tuple[float, ...] = update) -> tuple[float, float]:
+                value, gradient = evaluate(point)
+                return float(value), math.fsum(map(operator.mul, gradient, update))
+
+            if _jumps_between(value_and_slope, _trapezoid_misfit, trajectory.points[k], update):
+                return f"step {k} jumped over a singularity (f is undefined or jumps there)"
+    return ""
+
+
+def _gradient_jump(low: tuple[float, ...], high: tuple[float, ...], _width: float) -> float:
+    """How far ∇f at the two ends of a piece of a step are apart (a continuous ∇f's distance shrinks with the piece)."""
+    return math.dist(low, high)
+
+
+def _kink_zigzag(objective: Objective, trajectory: _Trajectory) -> str:
+    """Why a run that used up its budget did not settle, if its last steps zig-zag across a kink of f; else ""."""
+    points, gradients, updates = trajectory.points, trajectory.gradients, trajectory.updates
+    count = min(len(updates), len(points) - 1)
+    evaluate = _float_evaluation(objective)
+
+    def gradient_at(point: tuple[float, ...]) -> tuple[float, ...]:
+        return evaluate(point)[1]
+
+    crossings = 0
+    with np.errstate(all="ignore"):
+        for k in range(count - 1, max(count - ZIGZAG_TAIL, 0) - 1, -1):
+            turned_back = any(a * b < 0 for a, b in zip(gradients[k], gradients[k + 1], strict=True))
+            if turned_back and _jumps_between(gradient_at, _gradient_jump, points[k], updates[k]):
+                crossings += 1
+                if crossings == ZIGZAG_CROSSINGS:
+                    return "zig-zagging across a kink (∇f jumps there): a fixed step size cannot settle on it"
+    return ""
 
 
 class _Trajectory:
@@ -956,6 +1101,7 @@ class DescentInProgress:
                 f"({', '.join(self.variables)})"
             )
         self._settings = settings
+        self._objective = objective
         self._trajectory = _Trajectory()
         self._descent = _descend(objective, settings, self._trajectory)
         self._started = False
@@ -978,6 +1124,11 @@ class DescentInProgress:
         steps = self._trajectory.steps()
         if stop_reason == "max_steps" and len(steps) - 1 != settings.max_steps:  # stopped early
             settings = replace(settings, max_steps=len(steps) - 1)
+        remark = _jump_across(self._objective, self._trajectory)
+        if not remark and stop_reason == "max_steps":
+            remark = _kink_zigzag(self._objective, self._trajectory)
+        if remark:
+            message = f"{message}; {remark}"
         return Run(settings, self.variables, steps, stop_reason, message, rule.notes(), found)
 
 

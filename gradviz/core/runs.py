@@ -36,6 +36,11 @@ class SliceObjective:
         ])
         self._pick_free = _picker(self._free_index.tolist())
 
+    @property
+    def constant(self) -> bool:
+        """Whether f does not depend on any free variable: the same everywhere the run may go (∇f = 0 all over)."""
+        return self._compiled.unchanging.issuperset(self.variables)
+
     def embed(self, free_point: np.ndarray) -> np.ndarray:
         """The full point for these free coordinates."""
         full = self._full.copy()
