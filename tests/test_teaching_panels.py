@@ -747,6 +747,13 @@ def test_the_loss_plots_marks_of_runs_that_meet_nest_so_each_shows(make_main_win
     sizes = loss_plot.step_marks.scatter.data["size"].tolist()
     count = len(session.runs)
     assert sizes == [STEP_MARK_SIZE + STACK_GROWTH * (count - 1 - index) for index in range(count)]
+    marks = loss_plot.step_marks.scatter.data
+    view_box = loss_plot.plot.getPlotItem().getViewBox()
+    assert view_box.boundingRect().height() < 8 * (max(sizes) / 2 + 1)  # short: the room for marks was dropped here
+    y_low = view_box.viewRange()[1][0]
+    pixel_height = view_box.viewPixelSize()[1]
+    assert all(y_low <= y - size / 2 * pixel_height for y, size in zip(marks["y"], marks["size"], strict=True)), (
+        "the largest mark, at the lowest f, whole above the plot's edge")
     session.set_runs(session.run_specs[:1])  # a run alone keeps the usual size
     session.wait_for_runs()
     loss_plot.refresh()

@@ -27,6 +27,7 @@ CLOCK_PEN = pg.mkPen((60, 60, 70), width=1.5, style=Qt.PenStyle.DashLine)
 STEP_MARK_SIZE = 10.0  # each run's mark at the clock, in its shape (the legend's ● ■ ▲ …)
 STEP_MARK_PEN = pg.mkPen((30, 30, 40), width=1.2)
 STACK_GROWTH = 6.0  # pixels each coinciding later run's mark adds to an earlier one's size: they nest, all in sight
+MOST_MARK_ROOM = 0.3  # the largest padding (a share of the span shown) a short plot leaves for the marks
 
 
 @dataclass(frozen=True)
@@ -157,12 +158,14 @@ class LossPlot(LazyPanel):
         """The shares of the steps and heights shown beyond the curves: RANGE_PADDING, or room for a step mark.
 
         A run's mark at its last step, or at f's lowest value, was cut in half by the plot's edge; marks of runs
-        that coincide nest, the first the largest.
+        that coincide nest, the first the largest (five runs' 34 pixels were cut in a plot 140 pixels high: the room
+        is capped at MOST_MARK_ROOM of the span, not dropped). A padding p of the span is p / (1 + 2p) of the side.
         """
         box = self.plot.getPlotItem().getViewBox().boundingRect()
         mark = (STEP_MARK_SIZE + STACK_GROWTH * max(run_count - 1, 0)) / 2.0 + 1.0
-        return tuple(max(RANGE_PADDING, mark / side) if side > 8.0 * mark else RANGE_PADDING  # (laid out)
-                     for side in (box.width(), box.height()))
+        return tuple(min(max(RANGE_PADDING, mark / (side - 2.0 * mark)), MOST_MARK_ROOM) if side > 3.0 * mark
+                     else RANGE_PADDING
+                     for side in (box.width(), box.height()))  # (a side of a few pixels: not laid out yet)
 
     def _move_clock(self, step: int) -> None:
         """Put the clock line at the step; while a run plays, a few times a second (each move redraws the plot)."""
