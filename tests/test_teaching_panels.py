@@ -684,6 +684,22 @@ def test_the_loss_plot_marks_where_each_run_is_at_the_clock_in_its_shape(make_ma
         "whole at the plot's edges: at the last step, at the lowest f")
 
 
+def test_the_loss_plot_draws_its_marks_again_only_when_they_change(make_main_window, monkeypatch) -> None:
+    """A new formula's runs arrive with the clock: the marks were drawn twice (their symbols made each time)."""
+    window = make_main_window("bowl")
+    session, loss_plot = window.session, window.teaching_docks.loss_plot
+    loss_plot.refresh()
+    session.set_step(3)
+    drawn: list[object] = []
+    set_data = loss_plot.step_marks.setData
+    monkeypatch.setattr(loss_plot.step_marks, "setData", lambda *args, **kwargs: (drawn.append(args),
+                                                                                  set_data(*args, **kwargs)))
+    session.set_step(3)
+    assert drawn == []
+    session.set_step(4)
+    assert len(drawn) == 1 and loss_plot.step_marks.scatter.data["x"].tolist() == [4]
+
+
 def drawn_tick_labels(axis) -> list[str]:
     """The tick labels an axis draws, as its picture would."""
     image = QImage(400, 300, QImage.Format.Format_ARGB32_Premultiplied)  # kept: a painter outliving it crashes

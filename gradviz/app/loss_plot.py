@@ -90,6 +90,7 @@ class LossPlot(LazyPanel):
         self.step_marks.setZValue(10)
         item.addItem(self.step_marks, ignoreBounds=True)
         self._heights: tuple[np.ndarray, ...] = ()  # the heights drawn, one array per run
+        self._marks_shown: tuple | None = None  # the step marks as last drawn: steps, heights, sizes, runs, theme
 
         self.log_box = QCheckBox("log scale")
         self.log_box.setToolTip("Show f on a logarithmic axis: convergence at a steady rate becomes a straight line")
@@ -184,12 +185,17 @@ class LossPlot(LazyPanel):
         marks = [(index, min(step, len(heights) - 1)) for index, heights in enumerate(self._heights) if len(heights)]
         marks = [(index, at) for index, at in marks if np.isfinite(self._heights[index][at])]
         theme = self._session.theme
-        xs, ys = [at for _, at in marks], [self._heights[index][at] for index, at in marks]
+        xs, ys = [at for _, at in marks], [float(self._heights[index][at]) for index, at in marks]
+        sizes = self._nested_sizes(np.array(xs, dtype=float), np.array(ys, dtype=float)).tolist()
+        shown = (xs, ys, sizes, [index for index, _ in marks], theme)
+        if shown == self._marks_shown:  # a new formula's runs came with the clock: the marks are drawn once
+            return
+        self._marks_shown = shown
         self.step_marks.setData(
             xs, ys,
             symbol=[run_symbol(index) for index, _ in marks],
             symbolBrush=[run_qcolour(index, theme) for index, _ in marks],
-            symbolSize=self._nested_sizes(np.array(xs, dtype=float), np.array(ys, dtype=float)).tolist(),
+            symbolSize=sizes,
         )
 
     def _nested_sizes(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
