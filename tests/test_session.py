@@ -102,6 +102,26 @@ def test_a_held_value_where_the_run_cannot_start_leaves_no_run_of_another_slice(
     assert session.runs[0].points[0].tolist() == [0.5, 0.5, 0.5] and session.run_refusal == ""
 
 
+def test_variables_held_after_a_new_formula_or_new_axes_hold_the_runs_and_probe_on_the_slice_drawn() -> None:
+    """(w − x)² + (b − y)² typed over the bowl held x = y = 1 in the views while the run and probe kept (2.5, −1.5)."""
+    session = session_with("bowl")
+    session.set_runs([RunSpec(start={"x": 2.5, "y": -1.5}), RunSpec(start={"x": -2.0, "y": 2.0})])
+    session.set_probe({"x": 0.5, "y": 0.5})
+    session.set_analysis(analyze("(w - x)^2 + (b - y)^2"))
+    session.wait_for_runs()
+    assert session.plot.axes == ("w", "b") and set(session.fixed) == {"x", "y"}
+    for result in session.runs:
+        held = {name: result.spec.start[name] for name in session.fixed}
+        assert held == session.fixed
+        columns = [session.variables.index(name) for name in ("x", "y")]
+        assert np.all(result.points[:, columns] == [session.fixed["x"], session.fixed["y"]])
+    assert {name: session.probe[name] for name in session.fixed} == session.fixed
+    session.set_plot(replace(session.plot, axes=("w", "x"), ranges={"w": (-3.0, 3.0), "x": (-3.0, 3.0)}))
+    session.wait_for_runs()
+    assert set(session.fixed) == {"b", "y"}
+    assert all(result.spec.start["b"] == session.fixed["b"] for result in session.runs), "every run, not the first"
+
+
 def test_a_scenario_holds_each_variable_at_one_value_for_views_and_runs() -> None:
     """A file whose run started at z = 2 with z held at 1 drew the run 9 above the surface."""
     scenario = find_preset("three-variables").scenario

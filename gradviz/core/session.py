@@ -201,10 +201,13 @@ class Session:
         for name in held:
             if name not in old_fixed:
                 self.fixed[name] = self._new_held_value(name)
-        self.run_specs = tuple(replace(spec, start=self._complete_point(spec.start)) for spec in self.run_specs)
+        # every run starts, and a pinned probe stands, on the slice drawn: a variable plotted before and held now
+        # ((w − x)² + (b − y)² typed over x² + y²) kept its old start value in the runs while the views held another
+        self.run_specs = tuple(replace(spec, start={**self._complete_point(spec.start), **self.fixed})
+                               for spec in self.run_specs)
         if not self.run_specs:
             self.run_specs = (RunSpec(start=self._default_start()),)
-        self.probe = None if self.probe is None else self._complete_point(self.probe)
+        self.probe = None if self.probe is None else {**self._complete_point(self.probe), **self.fixed}
         self.plot_changed.emit(self.plot)
 
     def _new_held_value(self, name: str) -> float:
@@ -247,6 +250,7 @@ class Session:
             every = self.variables
             self.fixed = {name: self.fixed.get(name, self._probe_or_start(name)) for name in every
                           if name not in plot.axes}
+            self.run_specs = tuple(replace(spec, start={**spec.start, **self.fixed}) for spec in self.run_specs)
             self._hold_probe()
         self.plot_changed.emit(plot)
         self._recompute_field()
