@@ -748,6 +748,13 @@ def test_the_probes_slices_and_the_loss_plot_label_exp_10x_in_few_digits(open_wi
     seen(docks, "loss_dock", docks.loss_plot, qtbot)
     labels = drawn_tick_labels(docks.loss_plot.plot.getPlotItem().getAxis("left"))
     assert labels and all(len(label) <= 6 for label in labels), labels
+    window.session.update_run(0, lr=1e-20)  # f stays near 7.2e10: the labels count from an offset
+    window.session.wait_for_runs()
+    docks.loss_plot.refresh()
+    axis = docks.loss_plot.plot.getPlotItem().getAxis("left")
+    assert axis.offset_text().startswith("+7.2")
+    assert docks.loss_plot.caption.text().endswith(f"; axis labels {axis.offset_text()}</span>")
+    assert "7.2" not in axis.labelString(), "named in the caption: a short plot cut it off along the axis"
 
 
 def test_the_loss_plots_marks_of_runs_that_meet_nest_so_each_shows(make_main_window) -> None:

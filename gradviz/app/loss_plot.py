@@ -82,6 +82,7 @@ class LossPlot(LazyPanel):
         self.plot.set_axis_title("bottom", "step")
         item.getAxis("bottom").whole_numbers = True  # a run of one step: ticks 0 and 1, not 0, 0.2, 0.4…
         item.getAxis("left").enableAutoSIPrefix(False)
+        item.getAxis("left").names_offset = False  # the caption names it: a short plot cut it off along the axis
         self.clock_line = pg.InfiniteLine(angle=90, pen=CLOCK_PEN, movable=False)
         item.addItem(self.clock_line, ignoreBounds=True)
         self.curves: list[pg.PlotDataItem] = []  # one per run, kept and refilled: making one costs a millisecond
@@ -128,8 +129,9 @@ class LossPlot(LazyPanel):
                 curve.setData(np.arange(len(shown.heights[index])), shown.heights[index])
         self._heights = shown.heights
         self.legend.setText(legend_html(session.runs, session.theme))
-        self.caption.setText(muted(shown.caption))
         self._fit_view(shown)
+        offset = item.getAxis("left").offset_text()  # what the f axis's labels count from, once the range is set
+        self.caption.setText(muted(f"{shown.caption}; axis labels {offset}" if offset else shown.caption))
         self._move_clock(session.step)
 
     def _fit_view(self, shown: LossCurves) -> None:
