@@ -629,6 +629,22 @@ def test_the_readout_shows_a_stop_reason_whole_in_a_narrow_window(make_main_wind
     assert "diverged" not in readout.plain_text()
 
 
+def test_a_stop_message_too_long_for_the_readout_leaves_out_its_remark_before_the_point_and_f(make_main_window) -> None:
+    """tan(x) + y at 1280: 'reached the step budget (60 steps); step 3 jumped over a singularity (…)' stayed whole
+    and the point, f and ∇f were left out; the remark goes first now (the tooltip and the Runs panel have it)."""
+    window = make_main_window("bowl", size=(1280, 800))
+    session, readout = window.session, window.stepper.readout
+    session.set_analysis(analyze("tan(x) + y"))
+    session.wait_for_runs()
+    session.set_step(session.last_step)
+    message = session.runs[0].run.message
+    head, remark = message.split("; ", 1)
+    text, whole = readout.plain_text(), readout.toolTip()
+    assert head in whole and remark in whole and f"{head};" in text and remark not in text
+    assert f"f = {format_number(session.runs[0].values[-1])}" in text and "(x, y) = (" in text
+    assert readout.fontMetrics().horizontalAdvance(text) < readout.width()
+
+
 def test_a_readout_line_too_long_for_the_panel_keeps_the_gradient_and_later_parts_that_fit(make_main_window) -> None:
     """Three variables at 1093 × 560: the line stopped at 'f = 3.11947 …', the gradient and the update left out
     with half the line free, as the first part that did not fit ended it."""

@@ -143,6 +143,26 @@ LEFT_OUT = "…"  # where a readout line leaves out parts
 # The parts a readout line too long for the panel leaves out first, counted from its end: the update (the stepper's
 # controls show it), the point, f; then the gradient, the app's subject; why the run stopped last; the step never.
 READOUT_LEFT_OUT_FIRST = (-1, -4, -3)
+STATUS_CLAUSES = "; "  # between why a run stopped and what went wrong on the way ("…; step 3 jumped over a pole")
+READOUT_NUMBERS = 4  # the parts of a readout line after its stop message: the point, f, the gradient, the update
+
+
+def clauses(status: str) -> list[str]:
+    """A stop message's clauses, each but the last ending in its ';' (one alone: "…(60 steps); …")."""
+    parts = [part for part in status.split(STATUS_CLAUSES) if part]
+    return [f"{part};" for part in parts[:-1]] + parts[-1:]
+
+
+def readout_left_out_first(line: Sequence[str]) -> tuple[int, ...]:
+    """The parts of a readout line to leave out first: the update, then the stop message's later clauses (what went
+    wrong on the way: the tooltip and the Runs panel have them), then the point and f (see READOUT_LEFT_OUT_FIRST).
+
+    A message with a remark ("reached the step budget (60 steps); step 3 jumped over a singularity …") was one part
+    kept to the last, and took the point, f and ∇f from the line.
+    """
+    clauses = len(line) - 1 - READOUT_NUMBERS  # the stop message's, after the step
+    remarks = range(2, 1 + clauses)  # those after its first
+    return (READOUT_LEFT_OUT_FIRST[0], *reversed(remarks), *READOUT_LEFT_OUT_FIRST[1:])
 BOLD_ALLOWANCE = 1.06  # a part's width measured in the plain font, times this: some words are bold
 MARKUP = re.compile(r"<[^>]+>")
 
@@ -532,7 +552,7 @@ class StepperPanel(QWidget):
                          f"<b>{html.escape(result.spec.label or titles[result.spec.optimizer])}</b> &nbsp; ")
             lines.append([
                 f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1}",
-                *([f"<i>{html.escape(status)}</i>"] if status else []),
+                *(f"<i>{html.escape(clause)}</i>" for clause in clauses(status)),
                 point_text([unicode_name(variable) for variable in result.free], record.point),
                 f"{name} = {format_number(record.value)}",
                 self._gradient_text(name, result.free, gradient, norm),
@@ -546,7 +566,7 @@ class StepperPanel(QWidget):
         """Show the readout's lines, each cut after the last of its parts that fits the panel's width (see fitted)."""
         width = self.readout.contentsRect().width()
         metrics = QFontMetricsF(self.readout.font())
-        self.readout.setText("<br>".join(fitted(line, metrics, width, READOUT_LEFT_OUT_FIRST)
+        self.readout.setText("<br>".join(fitted(line, metrics, width, readout_left_out_first(line))
                                          for line in self._readout_lines))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
