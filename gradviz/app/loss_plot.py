@@ -27,7 +27,7 @@ CLOCK_PEN = pg.mkPen((60, 60, 70), width=1.5, style=Qt.PenStyle.DashLine)
 STEP_MARK_SIZE = 10.0  # each run's mark at the clock, in its shape (the legend's ● ■ ▲ …)
 STEP_MARK_PEN = pg.mkPen((30, 30, 40), width=1.2)
 STACK_GROWTH = 6.0  # pixels each coinciding later run's mark adds to an earlier one's size: they nest, all in sight
-MOST_MARK_ROOM = 0.3  # the largest padding (a share of the span shown) a short plot leaves for the marks
+MOST_MARK_ROOM = 0.5  # the largest padding (a share of the span shown) a short plot leaves for the marks
 
 
 @dataclass(frozen=True)
