@@ -172,7 +172,7 @@ def run_critical(args: argparse.Namespace) -> int:
     from gradviz.core.analysis import analyze
     from gradviz.core.critical import critical_count, critical_points
     from gradviz.core.grid import Domain, evaluate_grid
-    from gradviz.core.notation import format_number
+    from gradviz.core.notation import for_function, format_number
     from gradviz.core.session import shaped_held_value
 
     if not MIN_WITHIN <= args.within <= MAX_WITHIN:  # beyond these the grid's cells are too small or too large
@@ -216,9 +216,9 @@ def run_critical(args: argparse.Namespace) -> int:
     for point in critical.points:
         coordinates = ", ".join(format_number(value) for value in point.point)
         where = f"{names} = {coordinates}" if len(axes) == 1 else f"({names}) = ({coordinates})"
-        kink = "   (a kink: ∇f undefined)" if point.kink else ""
+        kink = f"   (a kink: ∇{analysis.formula.name} undefined)" if point.kink else ""
         lines.append(f"  {point.kind:<10} {where}   {analysis.formula.name} = {format_number(point.value)}{kink}")
-    lines.append(critical_count(critical, "Found"))
+    lines.append(for_function(critical_count(critical, "Found"), analysis.formula.name))
     print("\n".join(lines))
     return 0
 

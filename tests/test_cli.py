@@ -103,6 +103,9 @@ def test_critical_names_a_minimum_at_a_kink(capsys: pytest.CaptureFixture[str]) 
     code, out, _ = run_cli(capsys, "critical", "abs(x) + abs(y)", "--json")
     assert code == 0
     assert json.loads(out)["points"] == [{"kind": "minimum", "at": {"x": 0.0, "y": 0.0}, "value": 0.0, "kink": True}]
+    code, out, _ = run_cli(capsys, "critical", "L(w1, w2) = abs(w1) + abs(w2)")  # the function called by its name
+    assert code == 0 and out.splitlines()[1:] == ["  minimum    (w1, w2) = (0, 0)   L = 0   (a kink: ∇L undefined)",
+                                    "Found a minimum: at a kink of L, where ∇L is undefined."]
 
 
 def test_descend_one_step_of_the_seed_example(capsys: pytest.CaptureFixture[str]) -> None:

@@ -50,7 +50,7 @@ from gradviz.app.syntax_help_dialog import SYNTAX_HELP_SIZE, SyntaxHelpDialog
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
 from gradviz.core.analysis import Analysis
 from gradviz.core.critical import critical_count
-from gradviz.core.notation import format_number, latex_equations
+from gradviz.core.notation import for_function, format_number, latex_equations
 from gradviz.core.presets import DEFAULT_PRESET, Preset, all_presets, find_preset
 from gradviz.core.scenario import Scenario
 from gradviz.core.session import NOT_A_RANGE, RUN_REFUSED, Session
@@ -351,7 +351,8 @@ class MainWindow(QMainWindow):
         self._flip_view_option("critical_points")
         critical = self.session.critical_points() if self.session.view.critical_points else None
         if critical is not None and critical.complete:
-            self.statusBar().showMessage(critical_count(critical), 8000)
+            name = self.session.analysis.formula.name  # "at a kink of L, where ∇L is undefined"
+            self.statusBar().showMessage(for_function(critical_count(critical), name), 8000)
 
     def _flip_view_option(self, name: str) -> None:
         """Switch one of the session's on/off view options."""
