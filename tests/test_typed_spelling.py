@@ -34,6 +34,11 @@ def shown(text: str) -> list[str]:
     ("(x + y)(x - y)", ["(x − y)(x + y)", "2x", "−2y"]),  # the chain rule's factors kept only where nothing
     ("(x + y)(x + 2y)", ["(x + y)(x + 2y)", "2x + 3y", "3x + 4y"]),  # cancels: x − y − (x + y) was shown
     ("0.001x^2 + y^2/1024", ["0.001x² + y²/1024", "0.002x", "y/512"]),  # 1/1024 = 0.0009765625: too long
+    # a fraction common to the terms is not taken out in front: 0.04(35y·cos(2xy) − 12x·exp(−x² − y²)) was shown
+    ("0.24exp(-x^2-y^2) + 0.7sin(2x y)", ["0.24exp(−x² − y²) + 0.7sin(2xy)", "1.4y·cos(2xy) − 0.48x·exp(−x² − y²)",
+                                          "1.4x·cos(2xy) − 0.48y·exp(−x² − y²)"]),
+    ("sin(x)/2 + x exp(y)/3", ["sin(x)/2 + x·exp(y)/3", "cos(x)/2 + exp(y)/3", "x·exp(y)/3"]),
+    ("0.240891x + 0.900875x + y^2", ["1.141766x + y²", "1.141766", "2y"]),  # not 570883x/500000
     # a partial that is f's own bracket keeps its typed order: ∂f/∂b was b + wx − y
     ("0.5(w x + b - y)^2", ["0.5(wx + b − y)²", "x(wx + b − y)", "wx + b − y", "w(wx + b − y)", "−(wx + b − y)"]),
     ("(w x + b - y)^2/2 + b^2",  # b + 2b combine in the place b was typed
@@ -116,6 +121,8 @@ def test_decimals_are_noted_as_typed(text: str, decimals: bool) -> None:
 @pytest.mark.parametrize(("value", "expected"), [
     (sympy.Rational(21, 10), "2.1"), (sympy.Rational(1, 8), "0.125"), (sympy.Rational(3, 200), "0.015"),
     (sympy.Rational(1, 3), None), (sympy.Rational(1, 1024), None), (sympy.Integer(4), None),
+    (sympy.Rational(570883, 500000), "1.141766"),  # 0.240891 + 0.900875: a sum of typed decimals
+    (sympy.Rational(1, 512), None),  # 0.001953125: nine places
     (sympy.Rational(-1, 2), None),
 ])
 def test_short_decimal(value: sympy.Rational, expected: str | None) -> None:

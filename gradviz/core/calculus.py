@@ -277,12 +277,27 @@ def _tidy(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...], sums_of_f: frozen
     size = sympy.count_ops(expr)
     if size > TIDY_MAX_OPS:
         return expr
-    candidate = sympy.factor_terms(sympy.together(expr))
+    candidate = _fraction_kept_in(sympy.factor_terms(sympy.together(expr)))
     if _exponents(candidate) - _exponents(expr):  # e^x/(e^x + 1)² for σ(x)'s e^(−x)/(1 + e^(−x))²: not as f has it
         return expr
     if any(expr.has(bracket) and not candidate.has(bracket) for bracket in sums_of_f):
         return expr
     return candidate if sympy.count_ops(candidate) < size else expr
+
+
+def _fraction_kept_in(expr: sympy.Expr) -> sympy.Expr:
+    """A fraction factor_terms took out in front of a bracket multiplied back in: 1.4y·cos(2xy) − 0.48x·e^(…), not
+    0.04(35y·cos(2xy) − 12x·e^(…)); cos(x)/2 + e^y/3, not (3cos(x) + 2e^y)/6. A whole number stays out: 2(x + 1)."""
+    coefficient, rest = expr.as_coeff_Mul()
+    if not coefficient.is_Rational or coefficient.is_Integer:
+        return expr
+    if rest.is_Add:
+        return sympy.Add(*(coefficient * term for term in rest.args))
+    brackets = [factor for factor in rest.args if factor.is_Add] if rest.is_Mul else []
+    if len(brackets) != 1:
+        return expr
+    others = [factor for factor in rest.args if factor is not brackets[0]]
+    return sympy.Mul(*others, sympy.Add(*(coefficient * term for term in brackets[0].args)))
 
 
 def _powers_merged(expr: sympy.Expr) -> sympy.Expr:

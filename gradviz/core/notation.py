@@ -183,11 +183,14 @@ class Spelling:
 
 AS_COMPUTED = Spelling()
 
-DECIMAL_DIGITS = 6  # a fraction prints as a decimal only if that has at most this many significant digits
+# A fraction prints as a decimal only if that has at most this many significant digits and decimal places: a sum of
+# typed decimals (each exact to 6 digits) may need 7 (0.240891x + 0.900875x is 1.141766x, not 570883x/500000); a
+# typed y/1024 stays a fraction (0.0009765625 has ten places).
+DECIMAL_DIGITS = 8
 
 
 def short_decimal(value: sympy.Rational) -> str | None:
-    """A positive fraction as an exact decimal of at most DECIMAL_DIGITS significant digits ('2.1'), else None."""
+    """A positive fraction as an exact decimal of at most DECIMAL_DIGITS significant digits and places ('2.1')."""
     denominator = value.q
     for prime in (2, 5):
         while denominator % prime == 0:
@@ -195,7 +198,8 @@ def short_decimal(value: sympy.Rational) -> str | None:
     if denominator != 1 or value.is_Integer or not value.is_positive:
         return None
     text = format(Decimal(value.p) / Decimal(value.q), "f")
-    return text if len(text.replace(".", "").strip("0")) <= DECIMAL_DIGITS else None
+    places = len(text.partition(".")[2])
+    return text if len(text.replace(".", "").strip("0")) <= DECIMAL_DIGITS and places <= DECIMAL_DIGITS else None
 
 
 def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) -> list[sympy.Expr]:
