@@ -55,13 +55,16 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(("text", "expected"), [
     ("x^y", ["x^y", "y·x^(y − 1)", "x^y·ln(x)"]),  # it was x^y·y/x
     ("x^(y + 1)", ["x^(y + 1)", "(y + 1)·x^y", "x^(y + 1)·ln(x)"]),  # it was x^(y + 1)·(y + 1)/x, then x^y·(y + 1)
+    ("(x + 1)^2*2^y", ["(x + 1)²·2^y", "2(x + 1)·2^y", "(x + 1)²·2^y·ln(2)"]),  # it was (x + 1)·2^(y + 1)
     ("tan(x) + y", ["tan(x) + y", "1 + tan²(x)", "1"]),  # it was tan(x)² + 1
     ("tan(x y)", ["tan(xy)", "y(1 + tan²(xy))", "x(1 + tan²(xy))"]),
     ("tanh(x) + y", ["tanh(x) + y", "1 − tanh²(x)", "1"]),  # the same order as tan's
     ("sin(x)^2 + y", ["sin²(x) + y", "2sin(x)·cos(x)", "1"]),
     ("max(x, y)", ["max(x, y)", "{1 if x > y; 0 otherwise}", "{1 if x < y; 0 otherwise}"]),  # x − y > 0, x − y < 0
-    ("relu(w x + b - y)", ["max(0, wx + b − y)", "x·{1 if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
-                           "w·{1 if wx + b > y; 0 otherwise}", "−{1 if wx + b > y; 0 otherwise}"]),
+    # a factor of the cases goes into them: it was x·{1 if wx + b > y; 0 otherwise} and −{1 if wx + b > y; 0 otherwise}
+    ("relu(w x + b - y)", ["max(0, wx + b − y)", "{x if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
+                           "{w if wx + b > y; 0 otherwise}", "{−1 if wx + b > y; 0 otherwise}"]),
+    ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "1 + {3 if x < y; 0 otherwise}"]),
     # the Gaussian's exponent as typed: it was exp(−x²/2 − y²/2)
     ("x exp(-(x^2 + y^2)/2)", ["x·exp(−(x² + y²)/2)", "(1 − x²)·exp(−(x² + y²)/2)", "−xy·exp(−(x² + y²)/2)"]),
     ("(x^2 + 2x)(y - 1)", ["(x² + 2x)(y − 1)", "2(x + 1)(y − 1)", "x² + 2x"]),  # it was (2x + 2)(y − 1)
@@ -78,7 +81,7 @@ def test_partials_read_as_a_textbook_writes_them(text: str, expected: list[str])
 
 
 @pytest.mark.parametrize("text", ["x^y", "x^(y + 1)", "(x^2 + 2x)(y - 1)", "(sigmoid(w x + b) - y)^2", "tan(x y)",
-                                  "x exp(-(x^2 + y^2)/2)"])
+                                  "relu(w x + b - y)", "3max(x, y) + y", "(x + 1)^2*2^y", "x exp(-(x^2 + y^2)/2)"])
 def test_textbook_forms_have_the_values_and_second_derivatives_of_the_plain_ones(text: str) -> None:
     """Writing a partial another way changes no value, of it or of the Hessian derived from it."""
     derivatives = analyze_in_process(text).derivatives
@@ -101,6 +104,8 @@ def test_textbook_forms_have_the_values_and_second_derivatives_of_the_plain_ones
     ("sin(x)^2 + y", [r"2 \sin{\left(x \right)} \cos{\left(x \right)}", "1"]),
     ("max(x, y)", [r"\begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}",
                    r"\begin{cases} 1 & \text{if }x < y \\ 0 & \text{otherwise} \end{cases}"]),
+    ("relu(x - y)", [r"\begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}",
+                     r"\begin{cases} -1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}"]),
     ("(x^2 + 2x)(y - 1)", [r"2 \left(x + 1\right) \left(y - 1\right)", r"x^{2} + 2 x"]),
     ("exp(-(x^2 + y^2)/2)", [r"- x e^{- \frac{x^{2} + y^{2}}{2}}", r"- y e^{- \frac{x^{2} + y^{2}}{2}}"]),
 ])
