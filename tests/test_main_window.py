@@ -1555,6 +1555,18 @@ def test_many_partials_go_into_columns_and_leave_the_views_their_room(make_main_
     assert text.count("∂") == 2 * 7, "every partial, once"
 
 
+def test_a_kinks_partials_show_as_cases_in_the_height_of_a_partials_fraction(make_main_window, qtbot) -> None:
+    """max's partials read {1 if x > y; 0 otherwise} on one line: now a tall brace with a row per case, as high as
+    the ∂f/∂x beside it, so the panel leaves the views the room it did."""
+    window = make_main_window("bowl")
+    area = window.formula_panel.equations_area
+    with_fractions = area.sizeHint().height()
+    type_formula(window, qtbot, "max(x, y)")
+    assert window.formula_panel.derivatives_label.text().count('rowspan="2"') == 2
+    assert window.formula_panel.derivatives_label.plain_text().count("otherwise") == 2
+    assert with_fractions <= area.sizeHint().height() <= with_fractions + 6
+
+
 @pytest.mark.parametrize("preset", ["cubic-mixed", "three-variables"])
 def test_f_and_a_row_of_its_partials_leave_the_range_controls_to_set_the_panel_height(make_main_window, preset) -> None:
     """The equations stacked f and each partial: three variables took 203 of 475 pixels on a 1093 × 560 window,

@@ -89,6 +89,7 @@ NOTATION_EXAMPLES = [
     (2 * x * (sympy.tan(x**2) ** 2 + 1), "2x(1 + tan²(x²))"),
     (sympy.log(x) ** 2, "ln(x)²"),  # only trigonometric and hyperbolic functions put the power first
     (y * x ** (y - 1), "y·x^(y − 1)"),  # it was x^(y − 1)·y
+    ((y + 1) * x**y, "(y + 1)·x^y"),  # it was x^y·(y + 1)
     (x**y * sympy.log(x), "x^y·ln(x)"),
     (x**y, "x^y"),
     (x ** sympy.Rational(1, 3), "x^(1/3)"),
@@ -177,6 +178,15 @@ LATEX_EXAMPLES = [
     (sympy.Max(0, x), r"\max\left(0, x\right)"),
     (sympy.Float(0.1) * x + sympy.Float(2.0), "0.1 x + 2"),
     (sympy.Float(1.2e-7) * x, r"1.2 \cdot 10^{-7} x"),
+    # the textbook forms the Unicode and HTML print: SymPy wrote x^{y - 1} y, x^{y} \left(y + 1\right), 2^{x} y
+    (y * x ** (y - 1), r"y x^{y - 1}"),
+    (-y * x ** (y - 1) / (w + 1), r"- \frac{y x^{y - 1}}{w + 1}"),
+    ((y + 1) * x**y, r"\left(y + 1\right) x^{y}"),
+    (y * 2**x * sympy.log(2), r"y \cdot 2^{x} \ln{\left(2 \right)}"),
+    (x**y * sympy.log(x), r"x^{y} \ln{\left(x \right)}"),
+    (sympy.tan(x) ** 2 + 1, r"1 + \tan^{2}{\left(x \right)}"),
+    (1 - sympy.tanh(x) ** 2, r"1 - \tanh^{2}{\left(x \right)}"),
+    (2 * sympy.sin(x) * sympy.cos(x), r"2 \sin{\left(x \right)} \cos{\left(x \right)}"),
     (sympy.diff(sympy.Max(0, x), x), r"H\left(x\right)"),
     (x / 2, r"\frac{x}{2}"),
 ]
@@ -207,7 +217,9 @@ def test_latex_math_is_balanced(expr: sympy.Expr) -> None:
 def test_latex_piecewise_is_cases() -> None:
     tex = latex_math(sympy.diff(RELU, x))
     assert tex.startswith(r"\begin{cases}") and r"\text{otherwise}" in tex
-    assert r"\text{for}\: x > y" in latex_math(sympy.Piecewise((1, x - y > 0), (0, True)))  # not x - y > 0
+    # a row per case, in the panel's words and with its readable condition (SymPy wrote \text{for}\: x - y > 0)
+    assert latex_math(sympy.Piecewise((2, x - y > 0), (-1, x - y < 0), (0, True))) == (
+        r"\begin{cases} 2 & \text{if }x > y \\ -1 & \text{if }x < y \\ 0 & \text{otherwise} \end{cases}")
 
 
 LABELS = [
@@ -250,9 +262,9 @@ HTML_EXAMPLES = [
     (sympy.exp(-x), "e<sup>−<i>x</i></sup>"),
     (sympy.exp(-(x**2) - y**2), "exp(−<i>x</i><sup>2</sup> − <i>y</i><sup>2</sup>)"),
     (sympy.sqrt(x), '√<span style="text-decoration: overline"><i>x</i></span>'),
-    (sympy.Piecewise((1, x > 0), (0, True)), "{1 if <i>x</i> &gt; 0; 0 otherwise}"),
     (theta_letter * w1, "<i>w</i><sub>1</sub><i>θ</i>"),
-    (sympy.Piecewise((1, x - y > 0), (0, True)), "{1 if <i>x</i> &gt; <i>y</i>; 0 otherwise}"),
+    # in an exponent, where no table can go, cases stay on one line
+    (sympy.exp(sympy.Piecewise((x, x > 0), (0, True))), "e<sup>{<i>x</i> if <i>x</i> &gt; 0; 0 otherwise}</sup>"),
     (sympy.sin(x) ** 2, "sin<sup>2</sup>(<i>x</i>)"),
 ]
 
@@ -314,6 +326,42 @@ def test_html_equation_layout_in_qt_document(qapp) -> None:
     assert (fraction.rows(), fraction.columns()) == (2, 1)
     assert fraction.cellAt(0, 0).format().toTableCellFormat().bottomBorder() > 0
     assert fraction.cellAt(1, 0).format().toTableCellFormat().bottomBorder() == 0
+
+
+def test_html_cases_are_a_tall_brace_with_a_row_per_case(qapp) -> None:
+    from PySide6.QtGui import QTextDocument, QTextTable
+
+    markup = html_math(sympy.Piecewise((1, x - y > 0), (-x / 2, x - y < 0), (0, True)))
+    assert markup.startswith("<table") and 'rowspan="3"' in markup
+    document = QTextDocument()
+    document.setHtml(markup)
+    (cases,) = [frame for frame in document.rootFrame().childFrames() if isinstance(frame, QTextTable)]
+    assert (cases.rows(), cases.columns()) == (3, 3)
+    assert cases.cellAt(0, 0).rowSpan() == 3
+    rows = [[cases.cellAt(row, column).firstCursorPosition().block().text() for column in (1, 2)] for row in range(3)]
+    assert rows == [["1", "if x > y"], ["", "if x < y"], ["0", "otherwise"]]  # −x/2 is a stacked fraction
+    fraction = cases.cellAt(1, 1)
+    assert any(isinstance(frame, QTextTable) for frame in cases.childFrames()) and fraction.rowSpan() == 1
+
+
+def test_html_cases_render_as_rows_under_one_brace(render_html) -> None:
+    """max's partial read {1 if x > y; 0 otherwise} on one line: a textbook stacks the cases beside a tall brace."""
+    from PySide6.QtGui import QImage
+
+    label = render_html(html_math(sympy.Piecewise((1, x - y > 0), (0, True))))
+    label.resize(label.sizeHint())
+    image = label.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    ink = pixels[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[..., :3].max(axis=2) < 128
+    ink_rows = np.flatnonzero(ink.any(axis=1))
+    line = label.fontMetrics().lineSpacing()
+    assert ink_rows[-1] - ink_rows[0] > 1.5 * line, "two rows of cases"
+    columns = np.flatnonzero(ink.any(axis=0))
+    brace_end = columns[np.flatnonzero(np.diff(columns) > 1)[0]]  # the first glyph: the brace
+    brace_rows = np.flatnonzero(ink[:, columns[0]:brace_end + 1].any(axis=1))
+    assert brace_rows[-1] - brace_rows[0] > 0.8 * (ink_rows[-1] - ink_rows[0]), "the brace reaches over both"
+    one_line = render_html(unicode_math(sympy.Piecewise((1, x - y > 0), (0, True))))
+    assert label.sizeHint().width() < 0.8 * one_line.sizeHint().width()
 
 
 def test_html_equations_stack_when_concatenated(qapp) -> None:

@@ -59,14 +59,19 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("x^y", ["x^y", "y·x^(y − 1)", "x^y·ln(x)"]),  # it was x^y·y/x
-    ("x^(y + 1)", ["x^(y + 1)", "x^y·(y + 1)", "x^(y + 1)·ln(x)"]),  # it was x^(y + 1)·(y + 1)/x
+    ("x^(y + 1)", ["x^(y + 1)", "(y + 1)·x^y", "x^(y + 1)·ln(x)"]),  # it was x^(y + 1)·(y + 1)/x, then x^y·(y + 1)
+    ("(x + 1)^2*2^y", ["(x + 1)²·2^y", "2(x + 1)·2^y", "(x + 1)²·2^y·ln(2)"]),  # it was (x + 1)·2^(y + 1)
     ("tan(x) + y", ["tan(x) + y", "1 + tan²(x)", "1"]),  # it was tan(x)² + 1
     ("tan(x y)", ["tan(xy)", "y(1 + tan²(xy))", "x(1 + tan²(xy))"]),
     ("tanh(x) + y", ["tanh(x) + y", "1 − tanh²(x)", "1"]),  # the same order as tan's
     ("sin(x)^2 + y", ["sin²(x) + y", "2sin(x)·cos(x)", "1"]),
     ("max(x, y)", ["max(x, y)", "{1 if x > y; 0 otherwise}", "{1 if x < y; 0 otherwise}"]),  # x − y > 0, x − y < 0
-    ("relu(w x + b - y)", ["max(0, wx + b − y)", "x·{1 if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
-                           "w·{1 if wx + b > y; 0 otherwise}", "−{1 if wx + b > y; 0 otherwise}"]),
+    # a factor of the cases goes into them: it was x·{1 if wx + b > y; 0 otherwise} and −{1 if wx + b > y; 0 otherwise}
+    ("relu(w x + b - y)", ["max(0, wx + b − y)", "{x if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
+                           "{w if wx + b > y; 0 otherwise}", "{−1 if wx + b > y; 0 otherwise}"]),
+    ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "1 + {3 if x < y; 0 otherwise}"]),
+    # the Gaussian's exponent as typed: it was exp(−x²/2 − y²/2)
+    ("x exp(-(x^2 + y^2)/2)", ["x·exp(−(x² + y²)/2)", "(1 − x²)·exp(−(x² + y²)/2)", "−xy·exp(−(x² + y²)/2)"]),
     ("(x^2 + 2x)(y - 1)", ["(x² + 2x)(y − 1)", "2(x + 1)(y − 1)", "x² + 2x"]),  # it was (2x + 2)(y − 1)
     ("(2x + 2)(y - 1)^2", ["(2x + 2)(y − 1)²", "2(y − 1)²", "2(2x + 2)(y − 1)"]),  # f's own bracket as typed
     # every partial with the chain rule's (σ − y): ∂f/∂w was 2x(1 − y(1 + e^…))·e^…/(1 + e^…)³ beside ∂f/∂y = −2(σ − y)
@@ -80,7 +85,8 @@ def test_partials_read_as_a_textbook_writes_them(text: str, expected: list[str])
     assert shown(text) == expected
 
 
-@pytest.mark.parametrize("text", ["x^y", "x^(y + 1)", "(x^2 + 2x)(y - 1)", "(sigmoid(w x + b) - y)^2", "tan(x y)"])
+@pytest.mark.parametrize("text", ["x^y", "x^(y + 1)", "(x^2 + 2x)(y - 1)", "(sigmoid(w x + b) - y)^2", "tan(x y)",
+                                  "relu(w x + b - y)", "3max(x, y) + y", "(x + 1)^2*2^y", "x exp(-(x^2 + y^2)/2)"])
 def test_textbook_forms_have_the_values_and_second_derivatives_of_the_plain_ones(text: str) -> None:
     """Writing a partial another way changes no value, of it or of the Hessian derived from it."""
     derivatives = analyze_in_process(text).derivatives
@@ -92,6 +98,26 @@ def test_textbook_forms_have_the_values_and_second_derivatives_of_the_plain_ones
         for column, other in enumerate(formula.symbols):
             second = sympy.diff(plain, other).subs(point)
             assert sympy.N(derivatives.hessian[row][column].subs(point) - second) == pytest.approx(0, abs=1e-12)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("x^y", [r"y x^{y - 1}", r"x^{y} \ln{\left(x \right)}"]),  # it was x^{y - 1} y
+    ("x^(y + 1)", [r"\left(y + 1\right) x^{y}", r"x^{y + 1} \ln{\left(x \right)}"]),
+    ("2^x y", [r"y \cdot 2^{x} \ln{\left(2 \right)}", r"2^{x}"]),
+    ("tan(x) + y", [r"1 + \tan^{2}{\left(x \right)}", "1"]),
+    ("tanh(x) + y", [r"1 - \tanh^{2}{\left(x \right)}", "1"]),
+    ("sin(x)^2 + y", [r"2 \sin{\left(x \right)} \cos{\left(x \right)}", "1"]),
+    ("max(x, y)", [r"\begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}",
+                   r"\begin{cases} 1 & \text{if }x < y \\ 0 & \text{otherwise} \end{cases}"]),
+    ("relu(x - y)", [r"\begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}",
+                     r"\begin{cases} -1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}"]),
+    ("(x^2 + 2x)(y - 1)", [r"2 \left(x + 1\right) \left(y - 1\right)", r"x^{2} + 2 x"]),
+    ("exp(-(x^2 + y^2)/2)", [r"- x e^{- \frac{x^{2} + y^{2}}{2}}", r"- y e^{- \frac{x^{2} + y^{2}}{2}}"]),
+])
+def test_latex_writes_the_partials_in_the_panels_textbook_forms(text: str, expected: list[str]) -> None:
+    """Copy as LaTeX (and `gradviz derive --latex`) write each partial as the formula panel shows it."""
+    lines = latex_equations(analyze_in_process(text).derivatives)
+    assert [line.split(" = ", 1)[1] for line in lines[1:]] == expected
 
 
 def test_the_sigmoids_exponent_reads_one_way_in_html_and_latex() -> None:

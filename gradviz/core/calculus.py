@@ -212,10 +212,15 @@ def _finish(expr: sympy.Expr, notes: list[str]) -> sympy.Expr:
     """Replace Heaviside by its 0-at-the-kink Piecewise and note the kink conventions used."""
     if expr.has(sympy.Heaviside):
         notes.append(KINK_NOTE)
-        expr = expr.replace(sympy.Heaviside, _step)
+        expr = _kinks_as_cases(expr)
     if expr.has(sympy.sign):
         notes.append(ABS_NOTE)
     return expr
+
+
+def _kinks_as_cases(expr: sympy.Expr) -> sympy.Expr:
+    """Each step of a kink (Heaviside) as the cases of its 0-at-the-kink Piecewise, with the factors it has in them."""
+    return expr.replace(sympy.Heaviside, _step).replace(_is_product_with_cases, sympy.piecewise_fold)
 
 
 def _zero(*_args: sympy.Expr) -> sympy.Expr:
@@ -226,6 +231,13 @@ def _zero(*_args: sympy.Expr) -> sympy.Expr:
 def _step(argument: sympy.Expr, *_at_zero: sympy.Expr) -> sympy.Expr:
     """The unit step with value 0 at the kink: 1 where ``argument > 0``, else 0."""
     return sympy.Piecewise((sympy.S.One, argument > 0), (sympy.S.Zero, True))
+
+
+def _is_product_with_cases(expr: sympy.Expr) -> bool:
+    """Whether expr is a product of a piecewise function and factors that are not, to be written as one piecewise
+    function: ∂/∂x of 2max(x, y) is {2 if x > y; 0 otherwise}, not 2{1 if x > y; 0 otherwise}."""
+    return expr.is_Mul and [factor for factor in expr.args if factor.has(sympy.Piecewise)] == [
+        factor for factor in expr.args if isinstance(factor, sympy.Piecewise)][:1]
 
 
 def _check_clean(expr: sympy.Expr) -> None:
@@ -306,14 +318,17 @@ def _powers_merged(expr: sympy.Expr) -> sympy.Expr:
 
 
 def _powers_to_merge(product: sympy.Expr) -> tuple[sympy.Pow, sympy.Expr] | None:
-    """In a product, a power with an exponent that is no number and a whole power of its base beside it, if any."""
+    """In a product, a power with an exponent that is no number and a whole power of its base beside it, if any.
+
+    A number in front stays there: 2(x + 1)·2^y, not (x + 1)·2^(y + 1).
+    """
     factors = product.args
     for power in factors:
         if not (power.is_Pow and not power.exp.is_number):
             continue
         for other in factors:
             base, exponent = other.as_base_exp()
-            if other is not power and base == power.base and exponent.is_Integer:
+            if other is not power and not other.is_Number and base == power.base and exponent.is_Integer:
                 return power, other
     return None
 

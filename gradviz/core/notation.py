@@ -57,6 +57,7 @@ WHOLE_NUMBER_LIMIT = 1e7  # numbers below this are never written with an exponen
 # The line of a stacked HTML fraction: a mid grey that shows on light and on dark backgrounds alike
 # (Qt draws cell borders in a fixed colour, not in the text colour).
 FRACTION_RULE_COLOR = "#808080"
+CASES_BRACE_SIZE = "xx-large"  # the brace of a piecewise function's cases, to reach over two rows
 
 _GREEK_NAMES = (
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
@@ -220,6 +221,10 @@ def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) ->
     return sorted(terms, key=place)
 
 
+# The words of a piecewise function's cases, as textbooks write them: 1 if x > y, 0 otherwise
+CASE_IF = "if"
+CASE_OTHERWISE = "otherwise"
+
 # Functions whose powers print before their argument, as textbooks write them: sin²(x), not sin(x)²
 _POWER_BEFORE_ARGUMENT = (sympy.sin, sympy.cos, sympy.tan, sympy.sinh, sympy.cosh, sympy.tanh)
 
@@ -259,8 +264,9 @@ def _readable_relation(relation: sympy.Expr) -> sympy.Expr:
     return relation.func(left, right, evaluate=False)
 
 
-class _ReadableTermOrder:
-    """Printer mixin: the whole sum in its Spelling's order; a sum starts with a positive term when it has one."""
+class _TextbookForms:
+    """Printer mixin for the forms all printers share: the whole sum in its Spelling's order, a sum starting with a
+    positive term when it has one, and a piecewise function's cases, each a value with its condition."""
 
     spelling = AS_COMPUTED
     _whole: sympy.Expr | None = None
@@ -271,11 +277,15 @@ class _ReadableTermOrder:
         return super().doprint(expr)  # type: ignore[misc]
 
     def _exponent_of(self, power: sympy.Expr) -> sympy.Expr:
-        """The exponent of e^…, −b − wx as −(wx + b) where wx + b was typed (σ(wx + b)) and −b − wx was not."""
+        """The exponent of e^…, a number times a sum typed so written so where SymPy multiplied it out: −b − wx as
+        −(wx + b) where wx + b was typed (σ(wx + b)) and −b − wx was not, −x²/2 − y²/2 as −(x² + y²)/2."""
         exponent = power.args[0]
-        if exponent.is_Add and not self.spelling.order_of(exponent, whole=False) and self.spelling.order_of(
-                -exponent, whole=False):
-            return sympy.Mul(sympy.S.NegativeOne, -exponent, evaluate=False)
+        if not exponent.is_Add or self.spelling.order_of(exponent, whole=False):
+            return exponent
+        content, rest = exponent.primitive()
+        for number, bracket in ((-content, -rest), (content, rest)):
+            if number != 1 and self.spelling.order_of(bracket, whole=False):
+                return sympy.Mul(number, bracket, evaluate=False)
         return exponent
 
     def _as_ordered_terms(self, expr: sympy.Expr, order: str | None = None) -> list[sympy.Expr]:
@@ -288,6 +298,15 @@ class _ReadableTermOrder:
                 terms.remove(first_positive)
                 terms.insert(0, first_positive)
         return terms
+
+    def _case_rows(self, piecewise: sympy.Piecewise) -> list[tuple[str, str]]:
+        """A piecewise function's cases printed, each as its value and 'if <condition>' or 'otherwise'."""
+        return [(self._print(value), self.words_markup(CASE_OTHERWISE) if condition is sympy.true
+                 else self.words_markup(f"{CASE_IF} ") + self._print(condition)) for value, condition in piecewise.args]
+
+    def words_markup(self, words: str) -> str:
+        """Words among the math (the printers' hook: LaTeX sets them as text)."""
+        return words
 
 
 def _abs_powers_rejoined(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
@@ -304,10 +323,42 @@ def _abs_powers_rejoined(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     return factors
 
 
-SpelledPrinter = TypeVar("SpelledPrinter", bound=_ReadableTermOrder)
+def _factor_kind(factor: sympy.Expr) -> str:
+    """How a factor starts and ends in print: 'number', 'letter', 'group' or 'named'."""
+    if factor.is_Number:
+        return "number"
+    if factor.is_Add:
+        return "group"
+    is_integer_power = factor.is_Pow and factor.exp.is_Integer
+    base = factor.base if is_integer_power else factor
+    if base.is_Add or base.is_Mul or (is_integer_power and base.is_Pow):
+        return "group"
+    if isinstance(base, sympy.Symbol) and _is_single_letter(base.name):
+        return "letter"
+    if isinstance(base, sympy.NumberSymbol) or base is sympy.I:
+        return "letter"
+    return "named"
 
 
-class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
+def _letters_before_powers(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
+    """Factors in print order with the letters and brackets after a power like x^y or 2^x put before it, letters
+    first: y·x^(y − 1) and (y + 1)·x^y, as textbooks write them (SymPy's order wrote x^(y − 1)·y and x^y·(y + 1)).
+
+    Every printer puts a product's factors (above the line) in this order.
+    """
+    factors = list(factors)
+    first = next((index for index, factor in enumerate(factors) if factor.is_Pow and not factor.exp.is_number), None)
+    if first is None:
+        return factors
+    moved = sorted((factor for factor in factors[first:] if _factor_kind(factor) in ("letter", "group")),
+                   key=lambda factor: _factor_kind(factor) == "group")
+    return [*factors[:first], *moved, *(factor for factor in factors[first:] if factor not in moved)]
+
+
+SpelledPrinter = TypeVar("SpelledPrinter", bound=_TextbookForms)
+
+
+class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
     """One-line Unicode math; its markup methods are the hooks the HTML printer overrides."""
 
     minus = MINUS
@@ -427,19 +478,10 @@ class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
                 denominator.append(factor.base ** (-factor.exp))
             else:
                 numerator.append(factor)
-        numerator = self._letters_before_powers(numerator)
+        numerator = _letters_before_powers(numerator)
         if denominator:
             return self._fraction(numerator, denominator)
         return self._joined_factors(numerator)
-
-    def _letters_before_powers(self, factors: list[sympy.Expr]) -> list[sympy.Expr]:
-        """The factors with the letters after a power like x^y or 2^x put before it: y·x^(y − 1), not x^(y − 1)·y."""
-        first = next((index for index, factor in enumerate(factors) if factor.is_Pow and not factor.exp.is_number),
-                     None)
-        if first is None:
-            return factors
-        letters = [factor for factor in factors[first:] if self._factor_kind(factor) == "letter"]
-        return [*factors[:first], *letters, *(factor for factor in factors[first:] if factor not in letters)]
 
     def _as_decimal(self, number: sympy.Rational) -> bool:
         """Whether this fraction prints as a decimal."""
@@ -461,26 +503,9 @@ class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
             text += separator + self.parenthesize(factor, PRECEDENCE["Mul"], strict=True)
         return text
 
-    @staticmethod
-    def _factor_kind(factor: sympy.Expr) -> str:
-        """How a factor starts and ends in print: 'number', 'letter', 'group' or 'named'."""
-        if factor.is_Number:
-            return "number"
-        if factor.is_Add:
-            return "group"
-        is_integer_power = factor.is_Pow and factor.exp.is_Integer
-        base = factor.base if is_integer_power else factor
-        if base.is_Add or base.is_Mul or (is_integer_power and base.is_Pow):
-            return "group"
-        if isinstance(base, sympy.Symbol) and _is_single_letter(base.name):
-            return "letter"
-        if isinstance(base, sympy.NumberSymbol) or base is sympy.I:
-            return "letter"
-        return "named"
-
     def _needs_dot(self, previous: sympy.Expr, factor: sympy.Expr) -> bool:
         """Whether two neighbouring factors need a middle dot between them."""
-        previous_kind, kind = self._factor_kind(previous), self._factor_kind(factor)
+        previous_kind, kind = _factor_kind(previous), _factor_kind(factor)
         if kind == "number" or (factor.is_Pow and factor.base.is_Number):
             return True
         if previous.is_Float and "e" in format_number(previous):
@@ -546,13 +571,7 @@ class _UnicodeMathPrinter(_ReadableTermOrder, StrPrinter):
         return f"δ({self.stringify(expr.args, ', ')})"
 
     def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
-        pieces = []
-        for value, condition in expr.args:
-            if condition is sympy.true:
-                pieces.append(f"{self._print(value)} otherwise")
-            else:
-                pieces.append(f"{self._print(value)} if {self._print(condition)}")
-        return "{" + "; ".join(pieces) + "}"
+        return "{" + "; ".join(f"{value} {condition}" for value, condition in self._case_rows(expr)) + "}"
 
     def _print_Relational(self, expr: sympy.Expr) -> str:
         expr = _readable_relation(expr)
@@ -651,6 +670,11 @@ class _HtmlMathPrinter(_UnicodeMathPrinter):
             return f"exp({self._print(exponent)})"
         return f"e<sup>{superscript}</sup>"
 
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        if self._inline_depth:
+            return super()._print_Piecewise(expr)
+        return _BLOCK_START + _cases_table(self._case_rows(expr)) + _BLOCK_END
+
 
 def _has_scripts(markup: str) -> bool:
     """Whether HTML has sub- or superscripts: Qt does not raise a superscript within a superscript."""
@@ -666,6 +690,15 @@ def _stacked_fraction(numerator_html: str, denominator_html: str) -> str:
         f'<tr><td align="center" style="padding: 1px 2px 0px 2px">{_html_row(denominator_html)}</td></tr>'
         "</table>"
     )
+
+
+def _cases_table(rows: Sequence[tuple[str, str]]) -> str:
+    """A tall brace with one case per row, its value then its condition, as a Qt rich-text table."""
+    brace = f'<td rowspan="{len(rows)}" valign="middle" style="font-size: {CASES_BRACE_SIZE}">{{</td>'
+    cells = [f'<td valign="middle" style="padding: 0px 8px 0px 2px">{_html_row(value)}</td>'
+             f'<td valign="middle" style="white-space: pre">{_html_row(condition)}</td>' for value, condition in rows]
+    cells[0] = brace + cells[0]
+    return '<table cellspacing="0" cellpadding="0">' + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
 
 
 def _html_row(markup: str, as_line: bool = False) -> str:
@@ -696,7 +729,7 @@ def _as_block(markup: str) -> str:
     return _BLOCK_START + markup + _BLOCK_END if markup.startswith("<table") else markup
 
 
-class _LatexMathPrinter(_ReadableTermOrder, LatexPrinter):
+class _LatexMathPrinter(_TextbookForms, LatexPrinter):
     """SymPy's LaTeX with Greek-letter names, 'H' for the step function and short floats."""
 
     minus = "-"
@@ -753,7 +786,36 @@ class _LatexMathPrinter(_ReadableTermOrder, LatexPrinter):
         rejoined = _abs_powers_rejoined(factors)
         if len(rejoined) != len(factors):  # |x|³ as typed, not x²·|x|
             return super()._print_Mul(sympy.Mul(*rejoined, evaluate=False))
-        return super()._print_Mul(expr)
+        return self._in_textbook_order(expr) or super()._print_Mul(expr)
+
+    def _in_textbook_order(self, product: sympy.Expr) -> str | None:
+        """A product whose factors above the line go in another order than SymPy's (y x^{y - 1}, see
+        _letters_before_powers), or None where SymPy's order is the textbook's."""
+        negative = product.could_extract_minus_sign()
+        numerator, denominator = sympy.fraction(-product if negative else product, exact=True)
+        factors = numerator.as_ordered_factors()
+        ordered = _letters_before_powers(factors)
+        if ordered == factors:
+            return None
+        text = ""
+        for index, factor in enumerate(ordered):
+            factor_text = self._print(factor)
+            if self._needs_mul_brackets(factor, first=index == 0, last=index == len(ordered) - 1):
+                factor_text = rf"\left({factor_text}\right)"
+            if text:  # a dot before a number, as between numbers in SymPy's products: y \cdot 2^{x}, not y 2^{x}
+                text += self._settings["mul_symbol_latex_numbers" if factor_text[0].isdigit() else "mul_symbol_latex"]
+            text += factor_text
+        if denominator != 1:
+            text = self.fraction_markup(text, self._print(denominator))
+        return f"- {text}" if negative else text
+
+    def words_markup(self, words: str) -> str:
+        """Words among the math, as text."""
+        return rf"\text{{{words}}}"
+
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        rows = r" \\ ".join(f"{value} & {condition}" for value, condition in self._case_rows(expr))
+        return rf"\begin{{cases}} {rows} \end{{cases}}"
 
     def _print_ExpBase(self, expr: sympy.Expr, exp: str | None = None) -> str:
         return self._do_exponent(rf"e^{{{self._print(self._exponent_of(expr))}}}", exp)
