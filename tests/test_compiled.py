@@ -193,6 +193,16 @@ def test_hessian_at_a_point() -> None:
     np.testing.assert_array_equal(hessian, [[4.0, 2.0], [2.0, 12.0]])
 
 
+def test_hessians_on_arrays_are_the_hessians_at_each_point() -> None:
+    compiled = compiled_of("x**2*y + y**3 + abs(x - 2*y)")
+    xs, ys = np.array([1.0, -0.5, 3.0]), np.array([2.0, 0.25, -1.0])
+    hessians = compiled.evaluate_hessian([xs, ys])
+    assert hessians.shape == (3, 2, 2)
+    for hessian, x, y in zip(hessians, xs, ys, strict=True):
+        np.testing.assert_array_equal(hessian, compiled.hessian(np.array([x, y])))
+    assert compiled_of("3*x + y").evaluate_hessian([xs, 1.0]).shape == (3, 2, 2)  # constant entries are broadcast
+
+
 def test_point_of_the_wrong_size_is_rejected() -> None:
     with pytest.raises(ValueError, match="2 coordinates"):
         compiled_of("x + y").value_and_gradient([1.0])

@@ -158,6 +158,11 @@ def test_a_kink_where_the_slope_is_0_by_convention_is_no_critical_point() -> Non
         ("max(abs(x), abs(y))", [("minimum", (0.0, 0.0), 0.0)]),  # creases along the diagonals
         ("abs(x - 1/3) + abs(y + 0.7)", [("minimum", (1 / 3, -0.7), 0.0)]),
         ("(5 - w1 - 2w2)^2 + 3(abs(w1) + abs(w2))", [("minimum", (0.0, 2.125), 6.9375)]),  # the L1 penalty's
+        # creases not along the grid: beside them hundreds of grid points where f is a plane were tried as guesses
+        # for ∇f = 0 ("too many here to find one by one")
+        ("abs(x - 2y) + 3abs(x + y)", [("minimum", (0.0, 0.0), 0.0)]),
+        ("-abs(x - 2y) - 3abs(x + y)", [("maximum", (0.0, 0.0), 0.0)]),
+        ("max(x - 2y, 0.5y - x, 0.3x + y + 1)", [("minimum", (-10 / 17, -8 / 17), 6 / 17)]),
     ],
 )
 def test_a_minimum_or_maximum_at_a_kink_is_marked_as_one(text: str, expected: list) -> None:

@@ -270,6 +270,20 @@ class CompiledFormula:
             _full_float_array(component, shape, taken) for component in gradient
         )
 
+    def evaluate_hessian(self, arrays: Sequence[np.ndarray | float]) -> np.ndarray:
+        """The Hessian on broadcast inputs: a new float array of the common shape plus (n, n) for n variables."""
+        if len(arrays) != len(self.variables):
+            raise ValueError(f"expected {len(self.variables)} arrays, got {len(arrays)}")
+        inputs = [np.asarray(array, dtype=float) for array in arrays]
+        shape = np.broadcast_shapes(*(array.shape for array in inputs))
+        with np.errstate(all="ignore"):
+            rows = self._hessian(*inputs)
+        hessians = np.empty((*shape, len(rows), len(rows)), dtype=float)
+        for row, entries in enumerate(rows):
+            for column, entry in enumerate(entries):
+                hessians[..., row, column] = _real_array(entry)
+        return hessians
+
     def _point(self, point: Sequence[float] | np.ndarray) -> np.ndarray:
         """The point as a 1-D float array, checked to have one coordinate per variable."""
         coordinates = np.asarray(point, dtype=float)

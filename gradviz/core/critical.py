@@ -116,6 +116,7 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
     found: list[CriticalPoint] = []
     on_lines = False
     along_a_line = np.zeros(len(guesses), dtype=bool)  # grid points along a line of critical points found: not tried
+    planar = _planar(compiled, base, plotted, guesses)
     left_out, tried = "", 0
     for index, guess in enumerate(guesses):
         if along_a_line[index]:
@@ -127,6 +128,8 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
             untried = int(np.count_nonzero(~along_a_line[index:]))
             left_out = TOO_MANY if tried + untried > MOST_GUESSES else TOO_SLOW
             break
+        if planar[index]:  # no candidate: Newton's method cannot move from it, and finds nothing
+            continue
         tried += 1
         point = _newton(compiled, base, plotted, guess, cells, tolerance, domain.ranges)
         if point is None or any(np.all(np.abs(np.array(known.point) - point) < cells) for known in found):
@@ -313,6 +316,23 @@ def _kink_kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], 
 def _plotted_gradient(compiled: CompiledFormula, full: np.ndarray, plotted: list[int]) -> np.ndarray:
     """∇f's plotted components at a full point."""
     return compiled.value_and_gradient(full)[1][plotted]
+
+
+def _planar(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], guesses: list[np.ndarray]) -> np.ndarray:
+    """Which guesses lie where f is a tilted plane (the Hessian 0, ∇f not): a kink's side, beside its crease.
+
+    Along a crease of abs(x - 2y) + 3abs(x + y) the grid's smallest |∇f| lie on its gentler side, hundreds of
+    them; Newton's method would stay put at each and find nothing.
+    """
+    if not guesses:
+        return np.zeros(0, dtype=bool)
+    points = np.tile(base, (len(guesses), 1))
+    points[:, plotted] = guesses
+    arrays = list(points.T)
+    gradient = np.stack(compiled.evaluate(arrays)[1], axis=-1)[:, plotted]
+    hessian = compiled.evaluate_hessian(arrays)[:, plotted][:, :, plotted]
+    flat = np.all(hessian == 0, axis=(1, 2))
+    return flat & np.isfinite(gradient).all(axis=1) & gradient.any(axis=1)
 
 
 def _newton(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], guess: np.ndarray, cells: np.ndarray,
