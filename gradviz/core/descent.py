@@ -913,8 +913,9 @@ def _jump_across(objective: Objective, trajectory: _Trajectory) -> str:
         level = CHANGE_SEEN * np.maximum(1.0, np.abs(values[1:]))
         misfit = np.abs(np.diff(values) - (before + after) / 2)
         suspects = np.flatnonzero((misfit > TRAPEZOID_SLACK * (np.abs(before) + np.abs(after)) / 2)
-                                  & (misfit > level))[:BREAK_CHECKS]
-        for k in suspects.tolist():
+                                  & (misfit > level))
+        jumped = []
+        for k in suspects[:BREAK_CHECKS].tolist():
             update = trajectory.updates[k]
 
             def value_and_slope(point: tuple[float, ...], update: tuple[float, ...] = update) -> tuple[float, float]:
@@ -922,8 +923,14 @@ def _jump_across(objective: Objective, trajectory: _Trajectory) -> str:
                 return float(value), math.fsum(map(operator.mul, gradient, update))
 
             if _jumps_between(value_and_slope, _trapezoid_misfit, trajectory.points[k], update):
-                return f"step {k} jumped over a singularity (f is undefined or jumps there)"
-    return ""
+                jumped.append(k)
+    if not jumped:
+        return ""
+    later = len(jumped) - 1
+    at_least = "at least " if len(suspects) > BREAK_CHECKS else ""  # steps beyond those looked at may have, too
+    steps = f"step {jumped[0]}" if not later and not at_least else (
+        f"step {jumped[0]} and {at_least}{later} later step{'s' if later != 1 else ''}")
+    return f"{steps} jumped over a singularity (f is undefined or jumps there)"
 
 
 def _gradient_jump(low: tuple[float, ...], high: tuple[float, ...], _width: float) -> float:
