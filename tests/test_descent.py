@@ -405,6 +405,24 @@ def test_a_run_on_a_constant_f_says_there_is_nothing_to_descend(formula: str, fr
     assert run.message == "stopped at step 0: f is constant (∇f = 0 everywhere): there is nothing to descend"
 
 
+@pytest.mark.parametrize(
+    ("formula", "start", "flat"),
+    [
+        ("x y z", {"x": 1.0, "y": 2.0, "z": 0.0}, "z = 0"),
+        ("x y z w + w", {"x": 1.0, "y": 2.0, "z": 0.0, "w": 3.0}, "z = 0"),  # w's value is not why
+        ("x y z w", {"x": 1.0, "y": 2.0, "z": 0.0, "w": 0.0}, "z = 0, w = 0"),  # neither alone is
+    ],
+)
+def test_a_run_on_a_flat_slice_says_which_held_value_flattens_it(formula: str, start: dict[str, float],
+                                                                 flat: str) -> None:
+    """x·y·z with z held at 0 said "which may be no minimum — move the start": every start of the slice is the same."""
+    analysis = analyze_in_process(formula, tuple(start))
+    run = compute_run(analysis.compiled, RunSpec(start), ("x", "y")).run
+    names = flat.replace(" = 0", "")
+    assert run.message == (f"stopped at step 0: the slice {flat} is flat (∇f = 0 all over it): hold {names} at "
+                           "another value")
+
+
 def test_a_flat_start_of_an_f_that_changes_elsewhere_is_not_called_constant() -> None:
     analysis = analyze_in_process("max(0, x) + 0y + z", ("x", "y", "z"))
     run = compute_run(analysis.compiled, RunSpec({"x": -1.0, "y": 0.0, "z": 1.0}), ("x", "y")).run

@@ -26,7 +26,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from gradviz.core.errors import DescentError
-from gradviz.core.notation import format_number, point_text
+from gradviz.core.notation import format_number, point_text, unicode_name
 
 OPTIMIZER_NAMES: tuple[str, ...] = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton")
 OPTIMIZER_TITLES: dict[str, str] = {
@@ -117,7 +117,8 @@ class Objective(Protocol):
     partials (as numbers float() takes), the same numbers again, or raising ArithmeticError where
     value_and_gradient_floats would evaluate otherwise; or None. Plain gradient descent then calls it directly.
     An objective may also have ``constant``: True when f does not change with its variables at all (∇f = 0
-    everywhere), which a run stopping at its start then says.
+    everywhere), which a run stopping at its start then says; and ``flat_slice``: the held values (name, value)
+    with which f does not change with its variables (x·y·z with z = 0 held), or ().
     """
 
     variables: tuple[str, ...]
@@ -793,6 +794,12 @@ def _converged(objective: Objective, point: tuple[float, ...], k: int, gradient:
     """
     if k == 0 and getattr(objective, "constant", False):  # every point is alike: moving the start cannot help
         return "converged", f"stopped at step 0: {CONSTANT_F}", rule, ""
+    flat = getattr(objective, "flat_slice", ()) if k == 0 else ()
+    if flat:  # every point of the slice is alike: moving the start cannot help, another held value can
+        where = ", ".join(f"{unicode_name(name)} = {format_number(value)}" for name, value in flat)
+        names = ", ".join(unicode_name(name) for name, _ in flat)
+        return ("converged", f"stopped at step 0: the slice {where} is flat (∇f = 0 all over it): hold {names} at "
+                "another value", rule, "")
     with np.errstate(all="ignore"):
         kind = converged_kind(objective.hessian(np.array(point)), gradient_norm)
         if not kind:
