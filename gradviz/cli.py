@@ -200,6 +200,7 @@ def run_critical(args: argparse.Namespace) -> int:
             "formula": str(analysis.formula.expr), "ranges": {name: [-args.within, args.within] for name in axes},
             "held": fixed, "complete": critical.complete, "left_out": critical.left_out, "on_lines": critical.on_lines,
             "everywhere": critical.everywhere, "undefined": critical.undefined,
+            "kinks_left_out": critical.kinks_left_out,
             "points": [{"kind": point.kind, "at": dict(zip(axes, point.point, strict=True)),
                         "value": _json_number(point.value), **({"kink": True} if point.kink else {})}
                        for point in critical.points],

@@ -103,9 +103,20 @@ def test_critical_names_a_minimum_at_a_kink(capsys: pytest.CaptureFixture[str]) 
     code, out, _ = run_cli(capsys, "critical", "abs(x) + abs(y)", "--json")
     assert code == 0
     assert json.loads(out)["points"] == [{"kind": "minimum", "at": {"x": 0.0, "y": 0.0}, "value": 0.0, "kink": True}]
+    assert json.loads(out)["kinks_left_out"] == ""
     code, out, _ = run_cli(capsys, "critical", "L(w1, w2) = abs(w1) + abs(w2)")  # the function called by its name
     assert code == 0 and out.splitlines()[1:] == ["  minimum    (w1, w2) = (0, 0)   L = 0   (a kink: ∇L undefined)",
                                     "Found a minimum: at a kink of L, where ∇L is undefined."]
+
+
+def test_critical_says_when_kinks_were_not_looked_at(capsys: pytest.CaptureFixture[str]) -> None:
+    """abs(x - y), a whole line of minima at its crease, said "∇f = 0 nowhere here" and no more."""
+    code, out, _ = run_cli(capsys, "critical", "abs(x - y)")
+    assert code == 0 and out.splitlines()[-1] == (
+        "No critical points in the plotted ranges: ∇f = 0 nowhere here. Minima and maxima at kinks of f, where ∇f is "
+        "undefined, were not looked for: too many places to try.")
+    code, out, _ = run_cli(capsys, "critical", "abs(x - y)", "--json")
+    assert json.loads(out)["kinks_left_out"] == "too many places to try"
 
 
 def test_descend_one_step_of_the_seed_example(capsys: pytest.CaptureFixture[str]) -> None:

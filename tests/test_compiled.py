@@ -12,6 +12,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gradviz.core.analysis import analyze_in_process
 from gradviz.core.calculus import differentiate
 from gradviz.core.compiled import CompiledFormula, CompiledSource, compile_formula, generate_source
 from gradviz.core.errors import FormulaError
@@ -191,6 +192,23 @@ def test_complex_results_count_as_undefined(monkeypatch) -> None:
 def test_hessian_at_a_point() -> None:
     hessian = compiled_of("x**2*y + y**3").hessian(np.array([1.0, 2.0]))
     np.testing.assert_array_equal(hessian, [[4.0, 2.0], [2.0, 12.0]])
+
+
+def test_hessians_on_arrays_are_the_hessians_at_each_point() -> None:
+    compiled = compiled_of("x**2*y + y**3 + abs(x - 2*y)")
+    xs, ys = np.array([1.0, -0.5, 3.0]), np.array([2.0, 0.25, -1.0])
+    hessians = compiled.evaluate_hessian([xs, ys])
+    assert hessians.shape == (3, 2, 2)
+    for hessian, x, y in zip(hessians, xs, ys, strict=True):
+        np.testing.assert_array_equal(hessian, compiled.hessian(np.array([x, y])))
+    assert compiled_of("3*x + y").evaluate_hessian([xs, 1.0]).shape == (3, 2, 2)  # constant entries are broadcast
+
+
+def test_a_formula_with_abs_min_max_or_relu_may_have_kinks() -> None:
+    for text in ("abs(x) + y", "max(x, y)", "min(x, 1) y", "relu(x - y)"):
+        assert analyze_in_process(text).compiled.kinked, text
+    for text in ("x^2 + y^2", "sqrt(x^2 + 1)", "abs(x)^2 + y"):  # abs(x)² of a real x is x²
+        assert not analyze_in_process(text).compiled.kinked, text
 
 
 def test_point_of_the_wrong_size_is_rejected() -> None:

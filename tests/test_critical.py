@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 
 from gradviz.core.analysis import analyze_in_process
-from gradviz.core.critical import TIME_LIMIT, TOO_MANY, TOO_SLOW, CriticalPoints, critical_count, critical_points
+from gradviz.core.critical import (
+    KINKS_TOO_MANY,
+    KINKS_TOO_SLOW,
+    TIME_LIMIT,
+    TOO_MANY,
+    TOO_SLOW,
+    CriticalPoints,
+    critical_count,
+    critical_points,
+)
 from gradviz.core.grid import Domain, evaluate_grid
 
 
@@ -158,6 +167,11 @@ def test_a_kink_where_the_slope_is_0_by_convention_is_no_critical_point() -> Non
         ("max(abs(x), abs(y))", [("minimum", (0.0, 0.0), 0.0)]),  # creases along the diagonals
         ("abs(x - 1/3) + abs(y + 0.7)", [("minimum", (1 / 3, -0.7), 0.0)]),
         ("(5 - w1 - 2w2)^2 + 3(abs(w1) + abs(w2))", [("minimum", (0.0, 2.125), 6.9375)]),  # the L1 penalty's
+        # creases not along the grid: beside them hundreds of grid points where f is a plane were tried as guesses
+        # for ∇f = 0 ("too many here to find one by one")
+        ("abs(x - 2y) + 3abs(x + y)", [("minimum", (0.0, 0.0), 0.0)]),
+        ("-abs(x - 2y) - 3abs(x + y)", [("maximum", (0.0, 0.0), 0.0)]),
+        ("max(x - 2y, 0.5y - x, 0.3x + y + 1)", [("minimum", (-10 / 17, -8 / 17), 6 / 17)]),
     ],
 )
 def test_a_minimum_or_maximum_at_a_kink_is_marked_as_one(text: str, expected: list) -> None:
@@ -177,6 +191,24 @@ def test_kinks_that_are_no_extremum_are_not_marked_and_smooth_points_say_where_n
                                                                         ("minimum", True)]
     assert critical_count(critical) == ("Marked 2 minima and a maximum: where ∇f = 0, or (2 of them) at kinks of f, "
                                         "where ∇f is undefined.")
+
+
+NOT_LOOKED_FOR = " Minima and maxima at kinks of f, where ∇f is undefined, were not looked for: "
+
+
+def test_kinks_not_looked_at_are_said_to_be_where_f_has_kinks() -> None:
+    """The count said "∇f = 0 nowhere here" of abs(x - y), whose crease is a line of minima, and no more."""
+    critical = found("abs(x - y)")  # a grid point beside every point of the crease is lowest: too many to try
+    assert (critical.points, critical.complete, critical.kinks_left_out) == ((), True, KINKS_TOO_MANY)
+    assert critical_count(critical) == ("No critical points in the plotted ranges: ∇f = 0 nowhere here."
+                                        f"{NOT_LOOKED_FOR}too many places to try.")
+    critical = found("abs(sin(3x)) + abs(sin(3y))")  # 36 smooth maxima; minima at 25 kinks
+    assert critical_count(critical) == f"Marked 36 maxima: where ∇f = 0.{NOT_LOOKED_FOR}too many places to try."
+    critical = found("abs(x) + abs(y)", time_limit=0.0)  # no guess for ∇f = 0; the kink's search is out of time
+    assert (critical.points, critical.kinks_left_out) == ((), KINKS_TOO_SLOW)
+    assert critical_count(critical).endswith(f"{NOT_LOOKED_FOR}trying every place takes too long here.")
+    rosenbrock = found("(1 - x)^2 + 100(y - x^2)^2")  # smooth: its valley's many lowest grid points say nothing
+    assert rosenbrock.kinks_left_out == "" and critical_count(rosenbrock) == "Marked a minimum: where ∇f = 0."
 
 
 def test_held_variables_stay_at_their_values() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 from collections.abc import Callable
@@ -404,6 +405,24 @@ def test_a_run_on_a_constant_f_says_there_is_nothing_to_descend(formula: str, fr
     assert run.message == "stopped at step 0: f is constant (∇f = 0 everywhere): there is nothing to descend"
 
 
+@pytest.mark.parametrize(
+    ("formula", "start", "flat"),
+    [
+        ("x y z", {"x": 1.0, "y": 2.0, "z": 0.0}, "z = 0"),
+        ("x y z w + w", {"x": 1.0, "y": 2.0, "z": 0.0, "w": 3.0}, "z = 0"),  # w's value is not why
+        ("x y z w", {"x": 1.0, "y": 2.0, "z": 0.0, "w": 0.0}, "z = 0, w = 0"),  # neither alone is
+    ],
+)
+def test_a_run_on_a_flat_slice_says_which_held_value_flattens_it(formula: str, start: dict[str, float],
+                                                                 flat: str) -> None:
+    """x·y·z with z held at 0 said "which may be no minimum — move the start": every start of the slice is the same."""
+    analysis = analyze_in_process(formula, tuple(start))
+    run = compute_run(analysis.compiled, RunSpec(start), ("x", "y")).run
+    names = flat.replace(" = 0", "")
+    assert run.message == (f"stopped at step 0: the slice {flat} is flat (∇f = 0 all over it): hold {names} at "
+                           "another value")
+
+
 def test_a_flat_start_of_an_f_that_changes_elsewhere_is_not_called_constant() -> None:
     analysis = analyze_in_process("max(0, x) + 0y + z", ("x", "y", "z"))
     run = compute_run(analysis.compiled, RunSpec({"x": -1.0, "y": 0.0, "z": 1.0}), ("x", "y")).run
@@ -462,24 +481,32 @@ def formula_run(formula: str, start: tuple[float, ...], **options: object) -> Ru
 
 
 @pytest.mark.parametrize(
-    ("formula", "start", "options", "step"),
+    ("formula", "start", "options", "step", "later"),
     [
-        ("tan(x) + y", (1.0, 1.0), {}, 15),  # tan's slope grows towards −π/2: the step there lands beyond the pole
-        ("tan(x) + y", (1.0, 1.0), {"optimizer": "adam"}, 29),  # Adam's small steps too, the pole's slope ignored
-        ("tan(x) + y", (1.0, 1.0), {"max_steps": 15}, None),  # not yet there
-        ("ln(x^2) + y^2", (1.0, 1.0), {}, 3),  # f falls to −∞ on both sides of x = 0
-        ("1/x + y^2", (-1.0, 1.0), {}, 4),
-        ("3 abs(x - 1/2)/(x - 1/2) + x^2 + y^2", (1.7, 1.0), {"lr": 0.45}, 0),  # f jumps by 6 at x = ½
+        # tan's slope grows towards −π/2: the step there lands beyond the pole, and 5 more jump poles after it
+        ("tan(x) + y", (1.0, 1.0), {}, 15, " and 5 later steps"),
+        ("tan(x) + y", (1.0, 1.0), {"max_steps": 1000}, 15, " and at least 15 later steps"),  # 16 steps looked at
+        ("tan(x) + y", (1.0, 1.0), {"optimizer": "adam"}, 29, ""),  # Adam's small steps too, the pole's slope ignored
+        ("tan(x) + y", (1.0, 1.0), {"max_steps": 15}, None, ""),  # not yet there
+        ("ln(x^2) + y^2", (1.0, 1.0), {}, 3, " and 5 later steps"),  # f falls to −∞ on both sides of x = 0
+        ("1/x + y^2", (-1.0, 1.0), {}, 4, ""),
+        ("3 abs(x - 1/2)/(x - 1/2) + x^2 + y^2", (1.7, 1.0), {"lr": 0.45}, 0, ""),  # f jumps by 6 at x = ½
     ],
 )
 def test_a_step_across_a_singularity_of_f_is_named(formula: str, start: tuple[float, ...], options: dict,
-                                                   step: int | None) -> None:
-    """tan(x) + y ended with "reached the step budget" alone, its steps thrown about by the poles they jumped."""
+                                                   step: int | None, later: str) -> None:
+    """tan(x) + y ended with "reached the step budget" alone, its steps thrown about by the poles they jumped.
+
+    Then it named the first of the six steps that jumped one alone.
+    """
     run = formula_run(formula, start, **options)
     if step is None:
         assert "singularity" not in run.message
         return
-    assert run.message.endswith(f"; step {step} {SINGULARITY}"), run.message
+    assert run.message.endswith(f"; step {step}{later} {SINGULARITY}"), run.message
+    if formula.startswith("tan") and "at least" not in later:  # as many steps as are named jump one of tan's poles
+        sides = [math.floor(taken.point[0] / math.pi - 0.5) for taken in run.steps]
+        assert sum(a != b for a, b in itertools.pairwise(sides)) == 1 + int(later.split()[1] if later else 0)
     pole = {"tan(x) + y": -math.pi / 2, "ln(x^2) + y^2": 0.0, "1/x + y^2": 0.0}.get(formula, 0.5)
     before, after = run.steps[step].point[0], run.steps[step + 1].point[0]
     assert min(before, after) < pole < max(before, after)  # the step named is one across it

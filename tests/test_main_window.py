@@ -1238,6 +1238,22 @@ def test_critical_points_are_marked_counted_and_drawn_in_exports(make_main_windo
     assert window.contour_view.critical_points.points == [] and not window.critical_action.isChecked()
 
 
+def test_kinks_of_f_are_marked_or_said_to_be_unsearched(make_main_window, qtbot) -> None:
+    """abs(x − 2y) + 3abs(x + y) marked nothing ("too many here"); abs(x − y) said ∇f = 0 nowhere, and no more."""
+    window = make_main_window("himmelblau")
+    activate(window, qtbot)
+    type_formula(window, qtbot, "abs(x - 2y) + 3abs(x + y)")
+    qtbot.keyClick(window, Qt.Key.Key_C)
+    assert window.statusBar().currentMessage() == "Marked a minimum: at a kink of f, where ∇f is undefined."
+    assert [kind for _x, _y, kind in window.contour_view.critical_points.points] == ["minimum"]
+    qtbot.keyClick(window, Qt.Key.Key_C)
+    type_formula(window, qtbot, "abs(x - y)")
+    qtbot.keyClick(window, Qt.Key.Key_C)
+    assert window.statusBar().currentMessage() == (
+        "No critical points in the plotted ranges: ∇f = 0 nowhere here. Minima and maxima at kinks of f, where ∇f is "
+        "undefined, were not looked for: too many places to try.")
+
+
 def test_a_diverged_run_past_a_critical_point_keeps_its_names_placed_quickly(make_main_window, monkeypatch,
                                                                            qtbot) -> None:
     """A wrong-sign run from beside x² − y²'s saddle leaves in steps billions of pixels long: the names' placement

@@ -51,6 +51,7 @@ class CompiledSource:
     hessian: str
     float_safe: bool = False  # value_and_gradient gives NumPy's numbers on Python floats (or raises)
     unchanging: tuple[str, ...] = ()  # the variables f does not depend on: their partial is 0 everywhere
+    kinked: bool = False  # f has abs, min, max or relu in it: it may have kinks, where ∇f jumps
 
 
 class _FormulaPrinter(NumPyPrinter):
@@ -148,6 +149,7 @@ def generate_source(derivatives: Derivatives) -> CompiledSource:
         float_safe=float_safe,
         unchanging=tuple(name for name, partial in zip(formula.variables, derivatives.partials, strict=True)
                          if partial == 0),
+        kinked=formula.expr.has(sympy.Abs, sympy.Min, sympy.Max),
     )
 
 
@@ -200,6 +202,7 @@ class CompiledFormula:
         self.source = source
         self.variables = source.variables
         self.unchanging = frozenset(source.unchanging)  # the variables f does not depend on
+        self.kinked = source.kinked  # f has abs, min, max or relu in it
         self._value_and_gradient = _build_function(source.value_and_gradient, VALUE_AND_GRADIENT_NAME)
         self._hessian = _build_function(source.hessian, HESSIAN_NAME)
         # How many coordinates value_and_gradient_floats evaluates on Python floats (-1: never, not float safe).
@@ -269,6 +272,20 @@ class CompiledFormula:
         return _full_float_array(value, shape, taken), tuple(
             _full_float_array(component, shape, taken) for component in gradient
         )
+
+    def evaluate_hessian(self, arrays: Sequence[np.ndarray | float]) -> np.ndarray:
+        """The Hessian on broadcast inputs: a new float array of the common shape plus (n, n) for n variables."""
+        if len(arrays) != len(self.variables):
+            raise ValueError(f"expected {len(self.variables)} arrays, got {len(arrays)}")
+        inputs = [np.asarray(array, dtype=float) for array in arrays]
+        shape = np.broadcast_shapes(*(array.shape for array in inputs))
+        with np.errstate(all="ignore"):
+            rows = self._hessian(*inputs)
+        hessians = np.empty((*shape, len(rows), len(rows)), dtype=float)
+        for row, entries in enumerate(rows):
+            for column, entry in enumerate(entries):
+                hessians[..., row, column] = _real_array(entry)
+        return hessians
 
     def _point(self, point: Sequence[float] | np.ndarray) -> np.ndarray:
         """The point as a 1-D float array, checked to have one coordinate per variable."""

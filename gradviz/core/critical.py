@@ -24,6 +24,8 @@ MOST_GUESSES = 150  # grid points tried (a fraction of a millisecond of Newton e
 TIME_LIMIT = 0.1  # seconds of Newton at most (the window waits for them); then they are not all found
 TOO_MANY = "there are too many here to find one by one"
 TOO_SLOW = "finding them all takes too long here"
+KINKS_TOO_MANY = "too many places to try"  # why minima and maxima at kinks were not looked for
+KINKS_TOO_SLOW = "trying every place takes too long here"
 NEWTON_STEPS = 40  # enough for the slow (linear) approach to a degenerate point such as x⁴'s
 SETTLED = 1e-12  # a Newton step this small, in grid cells, ends the search
 EDGE = 1e-6  # of a grid cell: a point found this far beyond a range's end is on it (rounding)
@@ -62,6 +64,7 @@ class CriticalPoints:
     undefined: bool = False  # f has no finite value at any grid point: there is nothing to look for
     axes: tuple[str, ...] = ()  # the plotted variables, along which the partials are 0
     held: tuple[tuple[str, float], ...] = ()  # the held variables and their values: the points are the slice's
+    kinks_left_out: str = ""  # why minima and maxima at kinks of f were not looked for, "" if they were or f has none
 
     def zero_condition(self) -> str:
         """What is 0 at these points: ∇f, or with variables held, the partials along the plotted ones."""
@@ -116,6 +119,7 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
     found: list[CriticalPoint] = []
     on_lines = False
     along_a_line = np.zeros(len(guesses), dtype=bool)  # grid points along a line of critical points found: not tried
+    planar = _planar(compiled, base, plotted, guesses)
     left_out, tried = "", 0
     for index, guess in enumerate(guesses):
         if along_a_line[index]:
@@ -127,6 +131,8 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
             untried = int(np.count_nonzero(~along_a_line[index:]))
             left_out = TOO_MANY if tried + untried > MOST_GUESSES else TOO_SLOW
             break
+        if planar[index]:  # no candidate: Newton's method cannot move from it, and finds nothing
+            continue
         tried += 1
         point = _newton(compiled, base, plotted, guess, cells, tolerance, domain.ranges)
         if point is None or any(np.all(np.abs(np.array(known.point) - point) < cells) for known in found):
@@ -140,14 +146,17 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
         elif kind in KINDS:
             found.append(CriticalPoint(tuple(point.tolist()), _value(compiled, full), kind))
 
+    kinks_left_out = ""
     if not left_out:
-        found += _kink_extrema(compiled, field, base, plotted, cells, span, found, started + time_limit)
+        kinks, kinks_left_out = _kink_extrema(compiled, field, base, plotted, cells, span, found, started + time_limit)
+        found += kinks
 
     def grid_place(critical: CriticalPoint) -> tuple[float, ...]:
         """The point in whole grid cells: points in one column sort by their row, not by rounding noise."""
         return tuple(np.rint(np.array(critical.point) / cells).tolist())
 
-    return CriticalPoints(tuple(sorted(found, key=grid_place)), left_out, on_lines, axes=domain.variables, held=held)
+    return CriticalPoints(tuple(sorted(found, key=grid_place)), left_out, on_lines, axes=domain.variables, held=held,
+                          kinks_left_out=kinks_left_out if compiled.kinked else "")
 
 
 def _guesses(field: GridField, squares: np.ndarray) -> list[np.ndarray]:
@@ -185,17 +194,21 @@ def _guesses(field: GridField, squares: np.ndarray) -> list[np.ndarray]:
 
 
 def _kink_extrema(compiled: CompiledFormula, field: GridField, base: np.ndarray, plotted: list[int], cells: np.ndarray,
-                  span: float, found: list[CriticalPoint], deadline: float) -> list[CriticalPoint]:
-    """The minima and maxima at kinks of f in the plotted ranges (see KINK_GUESSES), as many as are found in time."""
+                  span: float, found: list[CriticalPoint], deadline: float) -> tuple[list[CriticalPoint], str]:
+    """The minima and maxima at kinks of f in the plotted ranges (see KINK_GUESSES), and why none were looked for.
+
+    None are when the grid has too many places to try (KINKS_TOO_MANY) or trying them takes too long
+    (KINKS_TOO_SLOW); the reason is "" when every place was tried.
+    """
     kinks: list[CriticalPoint] = []
     known = [np.array(point.point) for point in found]
     guesses = [(guess, sign) for guess, sign in _extreme_grid_points(field)
                if not any(np.all(np.abs(guess - point) < 2 * cells) for point in known)]  # not Newton's finds
     if len(guesses) > KINK_GUESSES:  # a few of many would mislead (and a valley floor's are all alike)
-        return []
+        return [], KINKS_TOO_MANY
     for guess, sign in guesses:
         if time.perf_counter() > deadline:
-            return []
+            return [], KINKS_TOO_SLOW
         point = _lowest_nearby(compiled, base, plotted, guess, cells, sign)
         if point is None or any(np.all(np.abs(point - other) < cells) for other in known):
             continue
@@ -206,7 +219,7 @@ def _kink_extrema(compiled: CompiledFormula, field: GridField, base: np.ndarray,
         if kind:
             kinks.append(CriticalPoint(tuple(point.tolist()), _value(compiled, full), kind, kink=True))
             known.append(point)
-    return kinks
+    return kinks, ""
 
 
 def _extreme_grid_points(field: GridField) -> list[tuple[np.ndarray, float]]:
@@ -313,6 +326,23 @@ def _kink_kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], 
 def _plotted_gradient(compiled: CompiledFormula, full: np.ndarray, plotted: list[int]) -> np.ndarray:
     """∇f's plotted components at a full point."""
     return compiled.value_and_gradient(full)[1][plotted]
+
+
+def _planar(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], guesses: list[np.ndarray]) -> np.ndarray:
+    """Which guesses lie where f is a tilted plane (the Hessian 0, ∇f not): a kink's side, beside its crease.
+
+    Along a crease of abs(x - 2y) + 3abs(x + y) the grid's smallest |∇f| lie on its gentler side, hundreds of
+    them; Newton's method would stay put at each and find nothing.
+    """
+    if not guesses:
+        return np.zeros(0, dtype=bool)
+    points = np.tile(base, (len(guesses), 1))
+    points[:, plotted] = guesses
+    arrays = list(points.T)
+    gradient = np.stack(compiled.evaluate(arrays)[1], axis=-1)[:, plotted]
+    hessian = compiled.evaluate_hessian(arrays)[:, plotted][:, :, plotted]
+    flat = np.all(hessian == 0, axis=(1, 2))
+    return flat & np.isfinite(gradient).all(axis=1) & gradient.any(axis=1)
 
 
 def _newton(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], guess: np.ndarray, cells: np.ndarray,
@@ -504,8 +534,11 @@ def critical_count(critical: CriticalPoints, verb: str = "Marked") -> str:
         return "f is undefined everywhere in the plotted ranges: there are no critical points to find."
     if critical.everywhere:
         return f"{zero} everywhere here: f does not change in the plotted ranges, so no point stands out."
+    kinks_left_out = (f" Minima and maxima at kinks of f, where ∇f is undefined, were not looked for: "
+                      f"{critical.kinks_left_out}." if critical.kinks_left_out else "")
     if not points:
-        return f"{along}." if critical.on_lines else f"No critical points in the plotted ranges: {zero} nowhere here."
+        return (f"{along}." if critical.on_lines else
+                f"No critical points in the plotted ranges: {zero} nowhere here.") + kinks_left_out
     names = {"minimum": ("a minimum", "minima"), "maximum": ("a maximum", "maxima"),
              "saddle": ("a saddle point", "saddle points"), "inflection": ("an inflection", "inflections")}
     counts = Counter(point.kind for point in points)
@@ -520,4 +553,4 @@ def critical_count(critical: CriticalPoints, verb: str = "Marked") -> str:
         where = at_kinks
     else:
         where = f"where {zero}, or ({kinks} of them) {at_kinks}"
-    return f"{verb} {listed}{of_the_slice}: {where}." + (f" And {along}." if critical.on_lines else "")
+    return f"{verb} {listed}{of_the_slice}: {where}." + (f" And {along}." if critical.on_lines else "") + kinks_left_out

@@ -26,7 +26,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from gradviz.core.errors import DescentError
-from gradviz.core.notation import format_number, point_text
+from gradviz.core.notation import format_number, point_text, unicode_name
 
 OPTIMIZER_NAMES: tuple[str, ...] = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton")
 OPTIMIZER_TITLES: dict[str, str] = {
@@ -117,7 +117,8 @@ class Objective(Protocol):
     partials (as numbers float() takes), the same numbers again, or raising ArithmeticError where
     value_and_gradient_floats would evaluate otherwise; or None. Plain gradient descent then calls it directly.
     An objective may also have ``constant``: True when f does not change with its variables at all (∇f = 0
-    everywhere), which a run stopping at its start then says.
+    everywhere), which a run stopping at its start then says; and ``flat_slice``: the held values (name, value)
+    with which f does not change with its variables (x·y·z with z = 0 held), or ().
     """
 
     variables: tuple[str, ...]
@@ -793,6 +794,12 @@ def _converged(objective: Objective, point: tuple[float, ...], k: int, gradient:
     """
     if k == 0 and getattr(objective, "constant", False):  # every point is alike: moving the start cannot help
         return "converged", f"stopped at step 0: {CONSTANT_F}", rule, ""
+    flat = getattr(objective, "flat_slice", ()) if k == 0 else ()
+    if flat:  # every point of the slice is alike: moving the start cannot help, another held value can
+        where = ", ".join(f"{unicode_name(name)} = {format_number(value)}" for name, value in flat)
+        names = ", ".join(unicode_name(name) for name, _ in flat)
+        return ("converged", f"stopped at step 0: the slice {where} is flat (∇f = 0 all over it): hold {names} at "
+                "another value", rule, "")
     with np.errstate(all="ignore"):
         kind = converged_kind(objective.hessian(np.array(point)), gradient_norm)
         if not kind:
@@ -913,8 +920,9 @@ def _jump_across(objective: Objective, trajectory: _Trajectory) -> str:
         level = CHANGE_SEEN * np.maximum(1.0, np.abs(values[1:]))
         misfit = np.abs(np.diff(values) - (before + after) / 2)
         suspects = np.flatnonzero((misfit > TRAPEZOID_SLACK * (np.abs(before) + np.abs(after)) / 2)
-                                  & (misfit > level))[:BREAK_CHECKS]
-        for k in suspects.tolist():
+                                  & (misfit > level))
+        jumped = []
+        for k in suspects[:BREAK_CHECKS].tolist():
             update = trajectory.updates[k]
 
             def value_and_slope(point: tuple[float, ...], update: tuple[float, ...] = update) -> tuple[float, float]:
@@ -922,8 +930,14 @@ def _jump_across(objective: Objective, trajectory: _Trajectory) -> str:
                 return float(value), math.fsum(map(operator.mul, gradient, update))
 
             if _jumps_between(value_and_slope, _trapezoid_misfit, trajectory.points[k], update):
-                return f"step {k} jumped over a singularity (f is undefined or jumps there)"
-    return ""
+                jumped.append(k)
+    if not jumped:
+        return ""
+    later = len(jumped) - 1
+    at_least = "at least " if len(suspects) > BREAK_CHECKS else ""  # steps beyond those looked at may have, too
+    steps = f"step {jumped[0]}" if not later and not at_least else (
+        f"step {jumped[0]} and {at_least}{later} later step{'s' if later != 1 else ''}")
+    return f"{steps} jumped over a singularity (f is undefined or jumps there)"
 
 
 def _gradient_jump(low: tuple[float, ...], high: tuple[float, ...], _width: float) -> float:

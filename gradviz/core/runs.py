@@ -17,6 +17,9 @@ from gradviz.core.errors import DescentError
 from gradviz.core.notation import held_text
 from gradviz.core.scenario import RunSpec
 
+# Distances from a run's start, near and far, at which a slice of f is looked at to see whether it is flat all over
+SLICE_PROBES = np.logspace(-2, 3, 12)
+
 
 class SliceObjective:
     """f restricted to some free variables, the others held at fixed values."""
@@ -40,6 +43,30 @@ class SliceObjective:
     def constant(self) -> bool:
         """Whether f does not depend on any free variable: the same everywhere the run may go (∇f = 0 all over)."""
         return self._compiled.unchanging.issuperset(self.variables)
+
+    @property
+    def flat_slice(self) -> tuple[tuple[str, float], ...]:
+        """The held values that make f the same all over the slice (x·y·z with z = 0 held); () where it is not flat.
+
+        Where f does not change with the free variables at points far and near, each held value that, changed,
+        makes it change is one; if none does alone, all are named. () too where nothing is held or f is constant.
+        """
+        held = [index for index in range(len(self._full)) if index not in self._free_index]
+        if not held or self.constant or not self._flat_at(self._full):
+            return ()
+        names = self._compiled.variables
+        moved = [index for index in held if not self._flat_at(self._full + np.eye(len(self._full))[index])]
+        return tuple((names[index], float(self._full[index])) for index in (moved or held))
+
+    def _flat_at(self, full: np.ndarray) -> bool:
+        """Whether the free variables' partials are exactly 0 at every probe of the slice through the full point."""
+        probes = np.tile(full, (len(SLICE_PROBES), 1))
+        ways = np.random.default_rng(7).choice((-1.0, 1.0), (len(SLICE_PROBES), len(self._free_index)))
+        probes[:, self._free_index] += ways * SLICE_PROBES[:, np.newaxis]
+        with np.errstate(all="ignore"):
+            _, gradient = self._compiled.evaluate(list(probes.T))
+        partials = np.array([gradient[index] for index in self._free_index])
+        return bool(np.isfinite(partials).all() and not partials.any())
 
     def embed(self, free_point: np.ndarray) -> np.ndarray:
         """The full point for these free coordinates."""
