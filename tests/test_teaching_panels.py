@@ -659,15 +659,21 @@ def test_runs_are_told_apart_by_their_marks_shape_as_well_as_colour(make_main_wi
     assert circle.pixelColor(1, 1).alpha() == 0 and square.pixelColor(2, 2).alpha() == 255  # a square fills corners
 
 
+def loss_plot_of_runs(make_main_window, quick_button: str) -> tuple:
+    """The bowl's session and loss plot, drawn for the runs one of the Runs panel's quick buttons makes."""
+    window = make_main_window("bowl")
+    window.teaching_docks.runs_panel.quick_buttons[quick_button].click()
+    window.session.wait_for_runs()
+    loss_plot = window.teaching_docks.loss_plot
+    loss_plot.refresh()
+    return window.session, loss_plot
+
+
 def test_the_loss_plot_marks_where_each_run_is_at_the_clock_in_its_shape(make_main_window) -> None:
     """The loss legend's ● ■ ▲ sit on the curves at the clock: which curve is which without telling colours apart."""
     from gradviz.app.loss_plot import STEP_MARK_SIZE
 
-    window = make_main_window("bowl")
-    window.teaching_docks.runs_panel.quick_buttons["Race optimizers"].click()
-    window.session.wait_for_runs()
-    session, loss_plot = window.session, window.teaching_docks.loss_plot
-    loss_plot.refresh()
+    session, loss_plot = loss_plot_of_runs(make_main_window, "Race optimizers")
     for clock in (5, session.last_step):  # at the end, a run that stopped earlier is marked at its last step
         session.set_step(clock)
         marks = loss_plot.step_marks.scatter.data
@@ -761,11 +767,7 @@ def test_the_loss_plots_marks_of_runs_that_meet_nest_so_each_shows(make_main_win
     """Five starts on x² + y² all end at f = 0: their marks piled into one blob; nested, the first is the largest."""
     from gradviz.app.loss_plot import STACK_GROWTH, STEP_MARK_SIZE
 
-    window = make_main_window("bowl")
-    window.teaching_docks.runs_panel.quick_buttons["Different start points"].click()
-    window.session.wait_for_runs()
-    session, loss_plot = window.session, window.teaching_docks.loss_plot
-    loss_plot.refresh()
+    session, loss_plot = loss_plot_of_runs(make_main_window, "Different start points")
     session.set_step(session.last_step)
     sizes = loss_plot.step_marks.scatter.data["size"].tolist()
     count = len(session.runs)
