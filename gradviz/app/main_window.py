@@ -263,8 +263,9 @@ class MainWindow(QMainWindow):
         self.session.view_changed.connect(self._show_view_options)
         self.session.plot_changed.connect(self._show_view_options)
         self._show_view_options()
-        for signal in (self.session.field_changed, self.session.view_changed):  # after the map's presenter drew
-            signal.connect(self._tell_critical_points)
+        # after the map's presenter drew; a new field (formula, range, held value) gets its count, as C gives it
+        self.session.field_changed.connect(lambda _field: self._tell_critical_points(counted=True))
+        self.session.view_changed.connect(self._tell_critical_points)
 
         gallery_menu = menu.addMenu("&Gallery")
         for position, preset in enumerate(all_presets()):
@@ -339,20 +340,21 @@ class MainWindow(QMainWindow):
     def _toggle_arrows(self) -> None:
         self.session.set_view(arrows="downhill" if self.session.view.arrows == "uphill" else "uphill")
 
-    def _tell_critical_points(self, _changed: object = None) -> None:
-        """Say why in the status bar when critical points are asked for but cannot all be found."""
+    def _tell_critical_points(self, _changed: object = None, counted: bool = False) -> None:
+        """Say why in the status bar when critical points are asked for but cannot all be found; if counted, what
+        was marked (a new formula typed with them on said nothing)."""
         critical = self.session.critical_points() if self.session.view.critical_points else None
         if critical is not None and not critical.complete:
             self.statusBar().showMessage(f"Critical points not marked: {critical.left_out}. Narrow the plotted ranges.",
                                          8000)
+        elif critical is not None and counted:
+            name = self.session.analysis.formula.name  # "at a kink of L, where ∇L is undefined"
+            self.statusBar().showMessage(for_function(critical_count(critical), name), 8000)
 
     def _flip_critical_points(self) -> None:
         """Mark the critical points, or stop; once marked, count them in the status bar."""
         self._flip_view_option("critical_points")
-        critical = self.session.critical_points() if self.session.view.critical_points else None
-        if critical is not None and critical.complete:
-            name = self.session.analysis.formula.name  # "at a kink of L, where ∇L is undefined"
-            self.statusBar().showMessage(for_function(critical_count(critical), name), 8000)
+        self._tell_critical_points(counted=True)
 
     def _flip_view_option(self, name: str) -> None:
         """Switch one of the session's on/off view options."""
