@@ -103,6 +103,8 @@ BREAK_CHECKS = 16  # steps of a run looked at so closely, at most (a smooth f's 
 # turns back, and ∇f jumps between the step's ends (found as a jump of f is, by halving the step).
 ZIGZAG_TAIL = 10  # the run's last steps looked at
 ZIGZAG_CROSSINGS = 3  # of them, at least this many across a kink
+GROWTH_TAIL = 5  # a run at its budget whose last steps each raised f, this many of them,
+GROWTH_FACTOR = 1e3  # and f risen this many times the size of its start's and its lowest value, is said to grow
 CUBE_CORNERS_UP_TO = 6  # variables: beyond, f is looked at along the axes only (a cube has 2ⁿ corners)
 CHANGE_SEEN = 1e-12  # times max(1, |f|): a change of f beyond its slope, around a point, larger than rounding
 
@@ -798,7 +800,9 @@ def _converged(objective: Objective, point: tuple[float, ...], k: int, gradient:
     if flat:  # every point of the slice is alike: moving the start cannot help, another held value can
         where = ", ".join(f"{unicode_name(name)} = {format_number(value)}" for name, value in flat)
         names = ", ".join(unicode_name(name) for name, _ in flat)
-        return ("converged", f"stopped at step 0: the slice {where} is flat (∇f = 0 all over it): hold {names} at "
+        # its partials along the free variables are 0, not ∇f: the probe beside it shows ∂f/∂z = −3.75 for x·y·z
+        zero = " = ".join(f"∂f/∂{unicode_name(name)}" for name in objective.variables) + " = 0"
+        return ("converged", f"stopped at step 0: the slice {where} is flat ({zero} all over it): hold {names} at "
                 "another value", rule, "")
     with np.errstate(all="ignore"):
         kind = converged_kind(objective.hessian(np.array(point)), gradient_norm)
@@ -963,6 +967,22 @@ def _kink_zigzag(objective: Objective, trajectory: _Trajectory) -> str:
                 if crossings == ZIGZAG_CROSSINGS:
                     return "zig-zagging across a kink (∇f jumps there): a fixed step size cannot settle on it"
     return ""
+
+
+def _growing(values: Sequence[float], climbing: bool) -> str:
+    """What f did in a run that used up its budget while growing fast (η past the stable limit), else "".
+
+    η = 0.11 on the elongated bowl, just past its limit 0.1, took f from 16 to 6.9e16 in 100 steps and said only
+    "reached the step budget": its last GROWTH_TAIL steps must each have raised f, and f risen GROWTH_FACTOR times
+    the size of its start's and its lowest value.
+    """
+    if len(values) <= GROWTH_TAIL or not all(later > earlier for earlier, later in
+                                             itertools.pairwise(values[-GROWTH_TAIL - 1:])):
+        return ""
+    if not values[-1] - values[0] > GROWTH_FACTOR * max(abs(values[0]), abs(min(values)), 1e-300):
+        return ""
+    cause = "as the wrong sign climbed" if climbing else "as each step overshot (η too large)"
+    return f"f grew {cause}, to {_format_number(values[-1])}"
 
 
 class _Trajectory:
@@ -1140,7 +1160,8 @@ class DescentInProgress:
             settings = replace(settings, max_steps=len(steps) - 1)
         remark = _jump_across(self._objective, self._trajectory)
         if not remark and stop_reason == "max_steps":
-            remark = _kink_zigzag(self._objective, self._trajectory)
+            remark = (_kink_zigzag(self._objective, self._trajectory)
+                      or _growing(self._trajectory.values, settings.optimizer.sign == "wrong"))
         if remark:
             message = f"{message}; {remark}"
         return Run(settings, self.variables, steps, stop_reason, message, rule.notes(), found)
