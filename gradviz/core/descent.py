@@ -941,7 +941,7 @@ def _jump_across(objective: Objective, trajectory: _Trajectory) -> str:
     at_least = "at least " if len(suspects) > BREAK_CHECKS else ""  # steps beyond those looked at may have, too
     steps = f"step {jumped[0]}" if not later and not at_least else (
         f"step {jumped[0]} and {at_least}{later} later step{'s' if later != 1 else ''}")
-    return f"{steps} jumped over a singularity (f is undefined or jumps there)"
+    return f"{steps} jumped over a singularity of f"
 
 
 def _gradient_jump(low: tuple[float, ...], high: tuple[float, ...], _width: float) -> float:
@@ -965,7 +965,7 @@ def _kink_zigzag(objective: Objective, trajectory: _Trajectory) -> str:
             if turned_back and _jumps_between(gradient_at, _gradient_jump, points[k], updates[k]):
                 crossings += 1
                 if crossings == ZIGZAG_CROSSINGS:
-                    return "zig-zagging across a kink (∇f jumps there): a fixed step size cannot settle on it"
+                    return "zig-zagging across a kink of f: a fixed step cannot settle there"
     return ""
 
 
