@@ -16,6 +16,7 @@ from gradviz.app.panel_base import RunChooser
 from gradviz.app.presentation import largest_presentation_scale, remembered_presentation_scale, remembered_theme
 from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.app.shortcuts_help import action_help_text, shortcuts_html
+from gradviz.core.analysis import analyze
 from gradviz.core.descent import MAX_STEP_BUDGET
 from gradviz.core.presets import find_preset
 
@@ -490,3 +491,17 @@ def test_long_equations_are_drawn_smaller_while_presenting_so_the_views_keep_the
     assert label.font().pointSizeF() == pytest.approx(editing_size * window.session.presentation_scale)
     window.presentation.leave()
     assert label.font().pointSizeF() == pytest.approx(editing_size)
+
+
+def test_equations_wider_than_their_area_are_drawn_smaller_while_presenting(make_main_window, qtbot) -> None:
+    """A partial's cases ran past the right edge behind a scroll bar at 1280 × 800 (relu's loss with an L1 term)."""
+    window = make_main_window("bowl")
+    window.session.set_analysis(analyze("(relu(w x + b) - y)^2 + 0.1abs(w)"))
+    label, area = window.formula_panel.derivatives_label, window.formula_panel.equations_area
+    editing_size = label.font().pointSizeF()
+    window.presentation.enter()
+    window.session.set_presentation_scale(window.presentation.largest_scale())
+    qtbot.waitUntil(lambda: label.sizeHint().width() <= area.viewport().width(), timeout=3000)
+    assert editing_size <= label.font().pointSizeF() < editing_size * window.session.presentation_scale
+    assert not area.horizontalScrollBar().isVisible()
+    window.presentation.leave()

@@ -165,8 +165,9 @@ class LookPresenter:
             widget.setFont(font)
 
     def fit_equations(self) -> None:
-        """While presenting, draw equations taller than EQUATIONS_SHARE of the screen smaller, to the editing size at
-        least: Beale's three long lines at 1.8× left the views of a 1280 × 720 projector 150 pixels high."""
+        """While presenting, draw equations taller than EQUATIONS_SHARE of the screen, or wider than their area,
+        smaller, to the editing size at least: Beale's three long lines at 1.8× left the views of a 1280 × 720
+        projector 150 pixels high, and a partial's cases ran past the right edge at 1280 × 800 behind a scroll bar."""
         if not self._presenting():
             return
         panel = self._window.formula_panel
@@ -175,7 +176,8 @@ class LookPresenter:
         budget = EQUATIONS_SHARE * self._window.screen().geometry().height()
         scale = self._window.session.presentation_scale
         self._scale_font(label, base, scale)  # a new formula starts from the full size again
-        while scale > 1.0 and panel.equations_area.sizeHint().height() > budget:
+        area = panel.equations_area
+        while scale > 1.0 and (area.sizeHint().height() > budget or label.sizeHint().width() > area.viewport().width()):
             scale = max(1.0, scale - EQUATIONS_SCALE_STEP)
             self._scale_font(label, base, scale)  # the panel lays the equations out anew for the font
 
