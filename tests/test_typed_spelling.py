@@ -70,6 +70,9 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     ("relu(w x + b - y)", ["max(0, wx + b − y)", "{x if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
                            "{w if wx + b > y; 0 otherwise}", "{−1 if wx + b > y; 0 otherwise}"]),
     ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "1 + {3 if x < y; 0 otherwise}"]),
+    # in a case, the max its condition settles is the term it is: not 2(max(x, y) − 1) where x > y
+    ("(max(x, y) - 1)^2", ["(max(x, y) − 1)²", "{2(x − 1) if x > y; 0 otherwise}", "{2(y − 1) if x < y; 0 otherwise}"]),
+    ("min(x, y)^2", ["min(x, y)²", "{2x if x < y; 0 otherwise}", "{2y if x > y; 0 otherwise}"]),
     # the Gaussian's exponent as typed: it was exp(−x²/2 − y²/2)
     ("x exp(-(x^2 + y^2)/2)", ["x·exp(−(x² + y²)/2)", "(1 − x²)·exp(−(x² + y²)/2)", "−xy·exp(−(x² + y²)/2)"]),
     ("(x^2 + 2x)(y - 1)", ["(x² + 2x)(y − 1)", "2(x + 1)(y − 1)", "x² + 2x"]),  # it was (2x + 2)(y − 1)

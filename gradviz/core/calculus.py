@@ -220,7 +220,37 @@ def _finish(expr: sympy.Expr, notes: list[str]) -> sympy.Expr:
 
 def _kinks_as_cases(expr: sympy.Expr) -> sympy.Expr:
     """Each step of a kink (Heaviside) as the cases of its 0-at-the-kink Piecewise, with the factors it has in them."""
-    return expr.replace(sympy.Heaviside, _step).replace(_is_product_with_cases, sympy.piecewise_fold)
+    cases = expr.replace(sympy.Heaviside, _step).replace(_is_product_with_cases, sympy.piecewise_fold)
+    return cases.replace(lambda part: isinstance(part, sympy.Piecewise), _settled_in_cases)
+
+
+def _settled_in_cases(cases: sympy.Piecewise) -> sympy.Piecewise:
+    """The cases with each max or min of two terms that a case's condition orders written as the one it is there.
+
+    In the row where wx + b > 0, relu's max(0, wx + b) is wx + b: 2x(wx + b − y), not 2x(max(0, wx + b) − y).
+    """
+    return sympy.Piecewise(*((_settled(value, condition), condition) for value, condition in cases.args))
+
+
+def _settled(value: sympy.Expr, condition: sympy.Basic) -> sympy.Expr:
+    """value with the max and min of two terms whose difference the condition (u > 0) says is positive resolved."""
+    if not (isinstance(condition, sympy.StrictGreaterThan) and condition.rhs == 0):
+        return value
+    positive = condition.lhs
+
+    def resolved(part: sympy.Expr) -> sympy.Expr | None:
+        if not isinstance(part, (sympy.Max, sympy.Min)) or len(part.args) != 2:
+            return None
+        first, second = part.args
+        if sympy.expand(first - second - positive) == 0:
+            larger, smaller = first, second
+        elif sympy.expand(second - first - positive) == 0:
+            larger, smaller = second, first
+        else:
+            return None
+        return larger if isinstance(part, sympy.Max) else smaller
+
+    return value.replace(lambda part: resolved(part) is not None, resolved)
 
 
 def _zero(*_args: sympy.Expr) -> sympy.Expr:
