@@ -273,6 +273,7 @@ def run_descend(args: argparse.Namespace) -> int:
             "sign": args.sign,
             "lr": args.lr,
             "stop_reason": run.stop_reason,
+            "message": for_function(run.message, formula.name),  # why, as the text output's "stop:" line says
             "steps": [
                 {
                     "k": step.k,

@@ -130,6 +130,7 @@ def test_descend_one_step_of_the_seed_example(capsys: pytest.CaptureFixture[str]
     assert [step["k"] for step in document["steps"]] == [0, 1]
     assert document["steps"][1]["gradient"] == {"w1": pytest.approx(0), "w2": pytest.approx(0)}
     assert document["stop_reason"] == "converged"  # (1.4, 1.8) lies on the valley floor 5 = w1 + 2 w2
+    assert document["message"] == "converged at step 1 (|∇f| = 0 < 1e−6): a minimum"
 
 
 def test_descend_wrong_sign_walks_uphill(capsys: pytest.CaptureFixture[str]) -> None:
