@@ -98,6 +98,7 @@ BREAK_SAMPLES = 32  # pieces of a step looked at first; the one where f changes 
 BREAK_HALVINGS = 50  # a continuous f's misfit shrinks to rounding by then (2⁻⁵⁵ of the step, cubed)
 BREAK_BEAM = 4  # pieces halved side by side
 BREAK_SHARE = 0.1  # f's change across the last piece, at least this share of that across the first: f jumps there
+BREAK_SETTLED = 1e-6  # the misfit shrunk below this share of the first: continuous (8⁷ times smaller in 7 halvings)
 BREAK_CHECKS = 16  # steps of a run looked at so closely, at most (a smooth f's large steps are all looked into)
 # A run that used up its budget zig-zagging across a kink (abs(x) + abs(y) at 0): in its last steps the gradient
 # turns back, and ∇f jumps between the step's ends (found as a jump of f is, by halving the step).
@@ -890,6 +891,8 @@ def _jumps_between(probe: _Probe, misfit: _Misfit, start: Sequence[float], updat
             halves += [(misfit(low_numbers, middle_numbers, width), low, low_numbers, middle_numbers),
                        (misfit(middle_numbers, high_numbers, width), low + width, middle_numbers, high_numbers)]
         pieces = sorted(halves, key=operator.itemgetter(0), reverse=True)[:BREAK_BEAM]
+        if pieces[0][0] < max(BREAK_SETTLED * first, level):  # shrinking as a continuous f's does (as width³)
+            return False
     return pieces[0][0] >= max(BREAK_SHARE * first, level)
 
 
@@ -939,8 +942,8 @@ def _jump_across(objective: Objective, trajectory: _Trajectory) -> str:
         return ""
     later = len(jumped) - 1
     at_least = "at least " if len(suspects) > BREAK_CHECKS else ""  # steps beyond those looked at may have, too
-    steps = f"step {jumped[0]}" if not later and not at_least else (
-        f"step {jumped[0]} and {at_least}{later} later step{'s' if later != 1 else ''}")
+    steps = f"step {jumped[0]}" if not later else (
+        f"step {jumped[0]} and {at_least}{later} later step{'s' if later != 1 else ''}")  # never "at least 0"
     return f"{steps} jumped over a singularity of f"
 
 
