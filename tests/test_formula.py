@@ -204,6 +204,17 @@ def test_header_names_the_function_and_fixes_the_order() -> None:
     assert parse("x + y").name == "f"
 
 
+@pytest.mark.parametrize(("text", "name", "order"), [
+    ("f = x^2 + y^2", "f", ("x", "y")),
+    ("L = (3 - 2w - b)^2", "L", ("w", "b")),
+    ("y = x^2", "y", ("x",)),  # the parabola, as a textbook names it
+])
+def test_a_name_alone_before_the_equals_sign_names_the_function(text: str, name: str, order: tuple[str, ...]) -> None:
+    """'f = x^2 + y^2', as students write it, was refused: 'write the formula without f =, or use f(x, y) ='."""
+    formula = parse_formula(text)
+    assert formula.name == name and formula.variables == order
+
+
 def test_header_variables_unused_in_the_body_are_still_variables() -> None:
     parsed = parse("f(x, y) = x^2")
     assert parsed.variables == ("x", "y")
@@ -317,7 +328,9 @@ REFUSALS: list[tuple[str, str, int | None]] = [
     ('x + "y"', "quotes", 4),
     ("x;y", "';'", 1),
     ("x = 1", "without 'x ='", 2),
-    ("y = x^2", "without 'y ='", 2),
+    ("x = x^2 + 1", "without 'x ='", 2),  # an equation in x, not a function named x
+    ("f = 5", "for a constant write f(x, y) = 5", 3),
+    ("e = x^2", "'e' is built in", 0),
     ("x + y = 1", "'=' is only allowed after a header", 6),
     ("f(x) = x = 1", "only one '='", 9),
     ("x\\y", "backslash", 1),

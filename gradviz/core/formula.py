@@ -31,7 +31,8 @@ Notation
   Not accepted: ``5.``, ``1_000``, ``0x1F``, ``1j``.
 * An optional header names the function and fixes the variable order: ``f(x, y) = …``,
   ``L(w1, w2) = …``. Header variables unused in the body are still variables; the body may use
-  no other variable.
+  no other variable. A name alone (``f = x^2 + y^2``, ``y = x^2``) names the function; its variables are
+  the body's, which may not use the name itself (``x = x^2 + 1`` is an equation).
 
 Names
 -----
@@ -507,6 +508,7 @@ class _Header:
     name: str
     variables: tuple[str, ...] | None
     body: Sequence[_Token]
+    bare_sign: _Token | None = None  # the '=' of a header without variables ("f = x^2 + y^2"): they are the body's
 
     def describe(self) -> str:
         return f"{self.name}({', '.join(self.variables or ())})"
@@ -535,12 +537,11 @@ def _read_header(tokens: Sequence[_Token]) -> _Header:
         raise FormulaError(f"only one '=' is allowed, after {_HEADER_EXAMPLE}", extra.start, extra.end)
     sign = tokens[equals[0]]
     head, body = tokens[: equals[0]], tokens[equals[0] + 1 :]
-    if len(head) == 1 and head[0].kind is _Kind.WORD:
-        raise FormulaError(
-            f"write the formula without '{head[0].text} =', or use {_HEADER_EXAMPLE}",
-            sign.start,
-            sign.end,
-        )
+    if len(head) == 1 and head[0].kind is _Kind.WORD:  # "f = x^2 + y^2", "L = (3 - 2w - b)^2": a name alone
+        name = head[0]
+        if name.text in _FUNCTIONS or name.text in _CONSTANTS:
+            raise FormulaError(f"'{name.text}' is built in: choose another function name", name.start, name.end)
+        return _Header(name.text, None, body, bare_sign=sign)
     if (
         len(head) < 3
         or head[0].kind is not _Kind.WORD
@@ -1508,6 +1509,15 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
         order = header.variables
     else:
         order = _variable_order(parser.variables_used)
+    sign = header.bare_sign
+    if sign is not None and (header.name in order or (not order and header.name in ("x", "y"))):
+        # "x = x^2 + 1", "x = 1": an equation, not a function named x
+        raise FormulaError(f"write the formula without '{header.name} =', or use {_HEADER_EXAMPLE}", sign.start,
+                           sign.end)
+    if not order and sign is not None:  # "f = 5": a constant needs its variables named
+        constant = text[sign.end:].strip()
+        raise FormulaError(f"the formula has no variables: for a constant write {header.name}(x, y) = {constant}",
+                           sign.end, len(text))
     if not order:
         raise FormulaError("the formula has no variables: use letters like x and y")
     _check_distinct_names(order)
