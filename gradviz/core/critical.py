@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,7 +148,7 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
             found.append(CriticalPoint(tuple(point.tolist()), _value(compiled, full), kind))
 
     kinks_left_out = ""
-    if not left_out:
+    if not left_out and compiled.kinked:  # no abs, min, max or relu: no kinks to look at (up to 7 ms each field)
         kinks, kinks_left_out = _kink_extrema(compiled, field, base, plotted, cells, span, found, started + time_limit)
         found += kinks
 
@@ -156,7 +157,7 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
         return tuple(np.rint(np.array(critical.point) / cells).tolist())
 
     return CriticalPoints(tuple(sorted(found, key=grid_place)), left_out, on_lines, axes=domain.variables, held=held,
-                          kinks_left_out=kinks_left_out if compiled.kinked else "")
+                          kinks_left_out=kinks_left_out)
 
 
 def _guesses(field: GridField, squares: np.ndarray) -> list[np.ndarray]:
@@ -172,10 +173,7 @@ def _guesses(field: GridField, squares: np.ndarray) -> list[np.ndarray]:
     lowest = np.isfinite(squares)
     below_one = np.zeros_like(lowest)
     largest_change = np.zeros_like(squares)
-    for offsets in np.ndindex(*(3,) * squares.ndim):
-        if all(offset == 1 for offset in offsets):
-            continue
-        shifted = tuple(slice(offset, offset + length) for offset, length in zip(offsets, squares.shape, strict=True))
+    for shifted in _neighbour_slices(squares.shape):
         neighbour = padded_squares[shifted]
         with np.errstate(invalid="ignore"):
             change = sum(np.square(padded[shifted] - component)
@@ -191,6 +189,13 @@ def _guesses(field: GridField, squares: np.ndarray) -> list[np.ndarray]:
     # values are indexed [row (y), column (x)] for a surface; points are (x, y)
     return [np.array([axes[axis][index] for axis, index in enumerate(reversed(row) if field.ys is not None else row)])
             for row in indices[order]]
+
+
+def _neighbour_slices(shape: tuple[int, ...]) -> Iterator[tuple[slice, ...]]:
+    """For a grid of this shape padded by one all round, the slices that give each point's neighbour one way."""
+    for offsets in np.ndindex(*(3,) * len(shape)):
+        if any(offset != 1 for offset in offsets):
+            yield tuple(slice(offset, offset + length) for offset, length in zip(offsets, shape, strict=True))
 
 
 def _kink_extrema(compiled: CompiledFormula, field: GridField, base: np.ndarray, plotted: list[int], cells: np.ndarray,
@@ -233,11 +238,8 @@ def _extreme_grid_points(field: GridField) -> list[tuple[np.ndarray, float]]:
         padded = np.pad(values, 1, constant_values=np.nan)
         lowest, highest = np.isfinite(values), np.isfinite(values)
         below_one, above_one = np.zeros_like(lowest), np.zeros_like(lowest)
-        for offsets in np.ndindex(*(3,) * values.ndim):
-            if all(offset == 1 for offset in offsets):
-                continue
-            neighbour = padded[tuple(slice(offset, offset + length)
-                                     for offset, length in zip(offsets, values.shape, strict=True))]
+        for shifted in _neighbour_slices(values.shape):
+            neighbour = padded[shifted]
             lowest &= ~(neighbour < values)
             highest &= ~(neighbour > values)
             below_one |= values < neighbour
