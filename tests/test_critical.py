@@ -256,3 +256,15 @@ def test_with_a_variable_held_the_points_are_named_as_the_slices() -> None:
     domain = replace(domain, fixed={"z": 0.0})
     critical = critical_points(flat.compiled, evaluate_grid(flat.compiled, domain))
     assert critical_count(critical).startswith("∂f/∂x = ∂f/∂y = 0 everywhere here")
+
+
+def test_rounding_noise_about_zero_is_taken_off_coordinates_and_values() -> None:
+    himmelblau = found("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", 5.0)
+    assert [point.value for point in himmelblau.points if point.kind == "minimum"] == [0.0] * 4  # was 7.9e−31
+    waves = found("sin(3x) cos(2y) + x^2/5", 5.0)
+    on_the_x_axis = [point for point in waves.points if abs(point.point[1]) < 1e-6]
+    assert on_the_x_axis and all(point.point[1] == 0.0 for point in on_the_x_axis)  # was −4.7e−38
+    kink = found("abs(x - 1/3) + abs(y + 0.5)").points
+    assert [point.value for point in kink] == [0.0]  # was 4.7e−14
+    tiny_bowl = found("1e-12(x^2 + y^2) + 1e-11").points  # a small f that is not noise stays as it is
+    assert [(point.point, point.value) for point in tiny_bowl] == [((0.0, 0.0), pytest.approx(1e-11, rel=1e-9))]

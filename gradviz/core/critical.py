@@ -38,6 +38,8 @@ KINK_SCALE = 1 / 16  # of a cell: ∇f there is at most half its size a cell awa
 LINE_CONTRAST = 1e-3  # along a straight line of critical points ∇f is this far below its size the other ways
 LINE_REACH = 8  # grid cells along a flat direction from which Newton's method must find another critical point
 LEVEL_TOLERANCE = 1e-13  # of |f| plus f's span over the grid: a change of f smaller than this is none
+ZERO_IN_CELLS = 1e-9  # of a grid cell: a coordinate found this near 0 is 0 (sin(3x)·cos(2y) + x²/5's y, −4.7e−38)
+ZERO_IN_SPAN = 1e-12  # of f's span over the grid: f this near 0 at a point found is 0 (Himmelblau's minima, 7.9e−31)
 NEAR_ZERO = 2.0  # a guess's |∇f| is at most this many times ∇f's change to a neighbour (a zero within a cell: < 0.8)
 # Minima and maxima at kinks (abs(x) + abs(y) at 0), where ∇f is undefined and never 0: the grid's lowest (highest)
 # points beside none that Newton's method found, taken to the point by a search on f alone, then kept where f rises
@@ -145,7 +147,7 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
             on_lines |= kind == LINE
             along_a_line |= _off_line(np.array(guesses), point, direction, cells) < LINE_WIDTH
         elif kind in KINDS:
-            found.append(CriticalPoint(tuple(point.tolist()), _value(compiled, full), kind))
+            found.append(_critical_point(compiled, base, plotted, point, cells, span, kind))
 
     kinks_left_out = ""
     if not left_out and compiled.kinked:  # no abs, min, max or relu: no kinks to look at (up to 7 ms each field)
@@ -217,12 +219,12 @@ def _kink_extrema(compiled: CompiledFormula, field: GridField, base: np.ndarray,
         point = _lowest_nearby(compiled, base, plotted, guess, cells, sign)
         if point is None or any(np.all(np.abs(point - other) < cells) for other in known):
             continue
-        point[np.abs(point) < KINK_SETTLED * cells] = 0.0  # the search's rounding: abs(x) + abs(y)'s 0 is 0
+        point[np.abs(point) < ZERO_IN_CELLS * cells] = 0.0  # the search's rounding: abs(x) + abs(y)'s 0 is 0
         full = base.copy()
         full[plotted] = point
         kind = _kink_kind(compiled, full, plotted, cells, span)
         if kind:
-            kinks.append(CriticalPoint(tuple(point.tolist()), _value(compiled, full), kind, kink=True))
+            kinks.append(_critical_point(compiled, base, plotted, point, cells, span, kind, kink=True))
             known.append(point)
     return kinks, ""
 
@@ -370,6 +372,16 @@ def _newton(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], gue
     inside = all(low - EDGE * cell <= value <= high + EDGE * cell
                  for value, (low, high), cell in zip(point, ranges, cells, strict=True))
     return point if inside and float(np.max(np.abs(gradient))) <= tolerance else None
+
+
+def _critical_point(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], point: np.ndarray,
+                    cells: np.ndarray, span: float, kind: str, kink: bool = False) -> CriticalPoint:
+    """The CriticalPoint at a point found, the rounding noise about 0 taken off its coordinates and its f."""
+    point = np.where(np.abs(point) < ZERO_IN_CELLS * cells, 0.0, point)
+    full = base.copy()
+    full[plotted] = point
+    value = _value(compiled, full)
+    return CriticalPoint(tuple(point.tolist()), 0.0 if abs(value) < ZERO_IN_SPAN * span else value, kind, kink)
 
 
 def _off_line(points: np.ndarray, through: np.ndarray, direction: np.ndarray, cells: np.ndarray) -> np.ndarray:
