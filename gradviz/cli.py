@@ -219,7 +219,7 @@ def run_critical(args: argparse.Namespace) -> int:
         where = f"{names} = {coordinates}" if len(axes) == 1 else f"({names}) = ({coordinates})"
         kink = f"   (a kink: ∇{analysis.formula.name} undefined)" if point.kink else ""
         lines.append(f"  {point.kind:<10} {where}   {analysis.formula.name} = {format_number(point.value)}{kink}")
-    lines.append(for_function(critical_count(critical, "Found"), analysis.formula.name))
+    lines.append(for_function(critical_count(critical, "Found", "the ranges searched"), analysis.formula.name))
     print("\n".join(lines))
     return 0
 

@@ -540,19 +540,22 @@ def _line_goes_on(compiled: CompiledFormula, full: np.ndarray, plotted: list[int
     return False
 
 
-def critical_count(critical: CriticalPoints, verb: str = "Marked") -> str:
-    """What is marked (or found: the verb), in words: "Marked 2 minima and a saddle point: where ∇f = 0." """
+def critical_count(critical: CriticalPoints, verb: str = "Marked", ranges: str = "the plotted ranges") -> str:
+    """What is marked (or found: the verb), in words: "Marked 2 minima and a saddle point: where ∇f = 0."
+
+    ranges names where they were looked for: the command line plots nothing, and says "the ranges searched".
+    """
     points, zero, of_the_slice = critical.points, critical.zero_condition(), critical.of_the_slice()
     along = f"{zero} along a whole line here (a valley floor or a ridge), not at single points"
     if critical.undefined:
-        return "f is undefined everywhere in the plotted ranges: there are no critical points to find."
+        return f"f is undefined everywhere in {ranges}: there are no critical points to find."
     if critical.everywhere:
-        return f"{zero} everywhere here: f does not change in the plotted ranges, so no point stands out."
+        return f"{zero} everywhere here: f does not change in {ranges}, so no point stands out."
     kinks_left_out = (f" Minima and maxima at kinks of f, where ∇f is undefined, were not looked for: "
                       f"{critical.kinks_left_out}." if critical.kinks_left_out else "")
     if not points:
         return (f"{along}." if critical.on_lines else
-                f"No critical points in the plotted ranges: {zero} nowhere here.") + kinks_left_out
+                f"No critical points in {ranges}: {zero} nowhere here.") + kinks_left_out
     names = {"minimum": ("a minimum", "minima"), "maximum": ("a maximum", "maxima"),
              "saddle": ("a saddle point", "saddle points"), "inflection": ("an inflection", "inflections")}
     counts = Counter(point.kind for point in points)
