@@ -387,15 +387,17 @@ def test_a_learning_rate_past_the_starts_limit_is_not_red_where_the_run_holds(op
     assert "#b00020" in guidance.text() and "stable below η = 0.000956" in guidance.text()
 
 
-@pytest.mark.parametrize(("preset", "lr"), [("shifted-bowl", 1.1), ("shifted-bowl", 1.0), ("elongated-bowl", 0.11)])
-def test_a_run_that_grows_or_bounces_within_its_budget_is_past_the_limit_in_red(open_window, preset, lr) -> None:
+@pytest.mark.parametrize(("preset", "lr", "said"), [("shifted-bowl", 1.1, "is past it: f went from"),
+                                                   ("shifted-bowl", 1.0, "is the limit itself"),  # bounces
+                                                   ("elongated-bowl", 0.11, "is past it: f went from")])
+def test_a_run_that_grows_or_bounces_within_its_budget_is_past_the_limit_in_red(open_window, preset, lr, said) -> None:
     """η = 1.1 on the shifted bowl reached L = 3.2e10 in its 60 steps and was said to hold ("does not diverge")."""
     window, docks = open_window(preset)
     window.session.update_run(0, lr=lr)
     window.session.wait_for_runs()
     assert window.session.runs[0].run.stop_reason != "diverged", "not yet past the divergence bound"
     guidance = docks.lr_guidance
-    assert "#b00020" in guidance.text() and "past it: f went from" in guidance.toolTip()
+    assert "#b00020" in guidance.text() and said in guidance.toolTip() and "f went from" in guidance.toolTip()
 
 
 def test_a_run_that_drops_then_bounces_for_ever_does_not_hold(open_window) -> None:
@@ -783,3 +785,16 @@ def test_the_loss_plots_marks_of_runs_that_meet_nest_so_each_shows(make_main_win
     session.wait_for_runs()
     loss_plot.refresh()
     assert loss_plot.step_marks.scatter.data["size"].tolist() == [STEP_MARK_SIZE]
+
+
+def test_a_learning_rate_at_the_limit_itself_is_said_to_swing(open_window) -> None:
+    """η = 0.1 on x² + 10y², 2/λmax itself, read "past the start's limit 0.1": y flips between ±1.5 for ever."""
+    window, docks = open_window("elongated-bowl")
+    window.session.update_run(0, lr=0.1)
+    window.session.wait_for_runs()
+    guidance = docks.lr_guidance
+    assert "at the limit 0.1: swings" in guidance.text() and "#b00020" in guidance.text()
+    assert "η = 0.1 is the limit itself" in guidance.toolTip()
+    window.session.update_run(0, lr=0.1001)  # just past it: past, as before
+    window.session.wait_for_runs()
+    assert "at the limit" not in guidance.text() and "is past it" in guidance.toolTip()

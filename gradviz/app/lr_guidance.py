@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QSlider, QStyle, QStyleOptionSlider, QWidg
 from gradviz.app.panel_base import WRONG_SIGN_COLOUR, muted, wrong_sign
 from gradviz.app.stepper_panel import LR_MAX_LOG, LR_MIN_LOG, StepperPanel, lr_to_slider
 from gradviz.core.comparisons import LrGuidance, goes_down, learning_rate_guidance
+from gradviz.core.descent import Run
 from gradviz.core.notation import format_number
 from gradviz.core.session import Session
 
@@ -103,6 +104,19 @@ class LrGuidanceDisplay(QLabel):
         bold.setBold(True)
         return math.ceil(QFontMetricsF(bold).horizontalAdvance(WIDEST_NOTE))
 
+    @staticmethod
+    def _run_note(lr: float, run: Run, holds: bool, at_limit: bool) -> str:
+        """The tooltip's line on run 1 at an η past (or at) its start's limit: what its f did."""
+        first, last = format_number(run.steps[0].value), format_number(run.final_step.value)
+        if holds:
+            return (f"\nη = {format_number(lr)} is past it, yet this run goes down (f from {first} to {last}): where "
+                    "it goes the steepest curvature is gentler than at its start.")
+        went = f"f went from {first} to {last} in {len(run.steps) - 1} steps"
+        if at_limit:
+            return (f"\nη = {format_number(lr)} is the limit itself: along the steepest direction every step lands as "
+                    f"far on the other side, so the run swings there without settling ({went}).")
+        return f"\nη = {format_number(lr)} is past it: {went}."
+
     def refresh(self) -> None:
         """Recompute the limit at run 1's start and show it."""
         self.guidance = guidance_for(self._session, 0)
@@ -125,18 +139,18 @@ class LrGuidanceDisplay(QLabel):
         text = f"overshoots above η = {limit}" if self.guidance.saddle else f"stable below η = {limit}"
         text = text if spec.optimizer == "gd" else f"GD {text}"
         past = spec.optimizer == "gd" and spec.lr >= self.guidance.limit
+        # η = 2/λmax itself: along the steepest direction each step lands as far on the other side (x² + 10y² at 0.1)
+        at_limit = past and not self.guidance.saddle and math.isclose(spec.lr, self.guidance.limit, rel_tol=1e-9)
         run = self._session.runs[0].run
-        holds = past and not self.guidance.saddle and goes_down(run)
+        holds = past and not self.guidance.saddle and not at_limit and goes_down(run)
         if holds:  # Rosenbrock's gallery run at η = 0.001, past the start's 0.000956, goes on down the valley
             text = muted(f"past the start's limit {limit}")
+        elif at_limit:
+            text = f"at the limit {limit}: swings"
         self.setText(wrong_sign(text) if past and not holds else text)
         saddle = f"\nNot near a minimum: {self.guidance.reason}." if self.guidance.saddle else ""
-        first, last = run.steps[0].value, run.final_step.value
-        held = (f"\nη = {format_number(spec.lr)} is past it, yet this run goes down (f from {format_number(first)} "
-                f"to {format_number(last)}): where it goes the steepest curvature is gentler than at its start."
-                if holds else f"\nη = {format_number(spec.lr)} is past it: f went from {format_number(first)} to "
-                f"{format_number(last)} in {len(run.steps) - 1} steps." if past and not self.guidance.saddle else "")
+        run_note = self._run_note(spec.lr, run, holds, at_limit) if past and not self.guidance.saddle else ""
         self.setToolTip(f"{EXPLANATION}{saddle}\nHere λmax = {format_number(self.guidance.lambda_max)}, so 2/λmax = "
-                        f"{format_number(self.guidance.limit)}. The red tick on the slider marks it.{held}")
+                        f"{format_number(self.guidance.limit)}. The red tick on the slider marks it.{run_note}")
         on_slider = 10**LR_MIN_LOG <= self.guidance.limit <= 10**LR_MAX_LOG
         self.tick.set_position(lr_to_slider(self.guidance.limit) if on_slider else None)
