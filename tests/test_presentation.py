@@ -62,7 +62,7 @@ def test_presentation_mode_hides_the_chrome_and_gives_it_all_back(make_main_wind
     equations = window.formula_panel.equations_area
     qtbot.waitUntil(lambda: equations.height() < 80, timeout=3000)  # f and its partials on a line: the views' room
     in_a_row = laid_out_equations(window.session.analysis.equations, in_a_row=True)
-    assert equations.widget().text() == in_a_row
+    assert equations.label.text() == in_a_row
     base_size = window.stepper.readout.font().pointSizeF()
 
     qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
@@ -74,7 +74,7 @@ def test_presentation_mode_hides_the_chrome_and_gives_it_all_back(make_main_wind
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: chrome(window) == before, timeout=3000)
-    assert equations.widget().text() != in_a_row, "stacked again beside the range controls"
+    assert equations.label.text() != in_a_row, "stacked again beside the range controls"
     assert camera_of(window.surface_view) == camera
     assert window.session.scenario() == scenario
     assert remembered_presentation_scale() == pytest.approx(1.4), "the lecturer's scale is kept for next time"
