@@ -798,3 +798,56 @@ def test_a_learning_rate_at_the_limit_itself_is_said_to_swing(open_window) -> No
     window.session.update_run(0, lr=0.1001)  # just past it: past, as before
     window.session.wait_for_runs()
     assert "at the limit" not in guidance.text() and "is past it" in guidance.toolTip()
+
+
+KINK_ZIG_ZAG = "zig-zagging across a kink of f: a fixed step cannot settle there"
+
+
+def zig_zag_across_a_kink(window: object) -> str:
+    """Run abs(x) + abs(y) with a large η to its end; the run's stop message."""
+    session = window.session  # type: ignore[attr-defined]
+    session.set_analysis(analyze("abs(x) + abs(y)"))
+    session.update_run(0, lr=0.7)
+    session.wait_for_runs()
+    session.set_step(session.last_step)
+    message = session.runs[0].run.message
+    assert KINK_ZIG_ZAG in message
+    return message
+
+
+def test_a_runs_stop_remark_is_wrapped_whole_in_the_runs_panel(make_main_window, qtbot) -> None:
+    """The outcome row was one line, cut at the panel's edge: '… zig-zagging across a kink of f: a fix…'."""
+    window = make_main_window("bowl", size=(1600, 1000))
+    window.teaching_docks.show_panel("runs_dock")
+    message = zig_zag_across_a_kink(window)
+    tree = window.teaching_docks.runs_panel.tree
+    qtbot.wait(40)
+    outcome = tree.topLevelItem(0).child(0)
+    assert outcome.text(0) == message, "the whole message, nothing left out"
+    index = tree.indexFromItem(outcome)
+    rect = tree.visualRect(index)
+    metrics = tree.fontMetrics()
+    assert metrics.horizontalAdvance(message) > rect.width(), "too long for one line here"
+    wrapped = metrics.boundingRect(QRect(0, 0, rect.width() - 28, 10_000), int(Qt.TextFlag.TextWordWrap), message)
+    assert rect.height() >= wrapped.height() >= 2 * metrics.height(), "as tall as its wrapped lines"
+    image = qimage_to_array(tree.viewport().grab(rect).toImage())
+    ink_rows = np.flatnonzero((image[..., :3].astype(int).sum(axis=2) < 600).any(axis=1))
+    assert ink_rows.size and ink_rows.max() - ink_rows.min() > 1.5 * metrics.height(), "drawn on two lines"
+
+
+def test_the_stop_remark_gets_a_readout_line_of_its_own(make_main_window, qtbot) -> None:
+    """At 1600 pixels the remark was left out of the readout's one long line; the line under the numbers, kept
+    empty until the run stops, holds it whole, and the stepper does not change height when it appears."""
+    window = make_main_window("bowl", size=(1600, 1000))
+    stepper = window.stepper
+    window.session.set_analysis(analyze("abs(x) + abs(y)"))
+    window.session.update_run(0, lr=0.7)
+    window.session.wait_for_runs()
+    qtbot.wait(40)
+    running = stepper.height()
+    message = zig_zag_across_a_kink(window)
+    qtbot.wait(40)
+    lines = stepper.readout.plain_text().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("step 60") and "…" not in lines[1]
+    assert lines[1].replace(" ", "") == message.replace(" ", "")
+    assert stepper.height() == running

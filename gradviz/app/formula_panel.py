@@ -10,7 +10,6 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QTextDocument, QWheelEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -48,24 +47,36 @@ EQUATION_COLUMN_GAP = 28  # pixels between columns of partials
 ROW_WIDTHS_KEPT = 64  # equations' widths unwrapped remembered (per text and font), so resizing measures nothing
 ERROR_BACKGROUND = "#ffd7d7"  # behind what is wrong: the part of a formula, range boxes that are not a range
 LEAST_EQUATION_LINES = 2.6  # the equations area's least height, in text lines: one partial's fraction, then it scrolls
+DOMAIN_ROWS = 3  # the range controls' rows (x, y, grid), and the held values' rows per column beside them: their
+# height is the formula panel's, whatever the formula
+EQUATION_TEXT_SCALES = (1.0, 0.9, 0.8)  # taller equations are drawn smaller, down to the notes' size, then scroll
 
 
 class EquationsArea(QScrollArea):
-    """The equations, scrolled sideways when they are wider than the panel, never widening the window.
+    """The equations and the notes under them, scrolled when they need more room than the area has.
 
-    A long formula's equations otherwise widened the formula panel; the window took the room from the docks
-    and kept it. The area asks for the equations' height, and a scroll bar's more when it shows one; made
-    shorter (a splitter's handle dragged, a short window), it keeps about one equation and scrolls down.
+    Beside the range controls the area is as high as those (see hold_height), whatever the formula: a preset's
+    stacked partials, cases or notes made the panel taller, and the views jumped from one formula to the next. The
+    equations then scroll sideways when wider than the panel (a long formula's widened it, and the window took the
+    room from the docks and kept it) and down when taller. Without a held height (presenting), the area asks for
+    the equations' height; made shorter (a splitter's handle dragged), it keeps about one equation and scrolls.
     """
 
     LEAST_WIDTH = 160
     room_changed = Signal()  # the area's width or the label's font changed: the equations may fit another way
 
-    def __init__(self, label: QWidget) -> None:
-        """Hold this label, following the size it asks for as its text and font change."""
+    def __init__(self, label: RichTextLabel, notes: QWidget) -> None:
+        """Hold these equations with these notes under them, following the size they ask for as they change."""
         super().__init__()
+        self.label = label
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(label)
+        column.addWidget(notes)
+        column.addStretch(1)
         label.installEventFilter(self)
-        self.setWidget(label)
+        self.setWidget(content)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab passes it by: the wheel scrolls it, Ctrl+Shift+C copies it
@@ -73,15 +84,22 @@ class EquationsArea(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.viewport().setAutoFillBackground(False)
-        label.setAutoFillBackground(False)
+        content.setAutoFillBackground(False)
         self._asked_with_bar = False
+        self._held_height: int | None = None
         self.viewport().installEventFilter(self)
+
+    def hold_height(self, height: int | None) -> None:
+        """Ask for this height whatever the equations (None: for the equations' own height)."""
+        if height != self._held_height:
+            self._held_height = height
+            self.updateGeometry()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The label asked for another size (its updateGeometry reaches the viewport): ask the panel in turn."""
         if watched is self.viewport() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()
-        elif watched is self.widget() and event.type() == QEvent.Type.FontChange:
+        elif watched is self.label and event.type() == QEvent.Type.FontChange:
             self.room_changed.emit()
         return super().eventFilter(watched, event)
 
@@ -89,15 +107,17 @@ class EquationsArea(QScrollArea):
         return self.widget().minimumSizeHint().width() > self.width()
 
     def sizeHint(self) -> QSize:
-        """The equations' size, with a scroll bar's height when they are wider than the area."""
-        label = self.widget().sizeHint()
+        """The held height, else the equations' with a scroll bar's more when they are wider than the area."""
+        content = self.widget().sizeHint()
         self._asked_with_bar = self._needs_bar()
+        if self._held_height is not None:
+            return QSize(content.width(), self._held_height)
         bar = self.horizontalScrollBar().sizeHint().height() if self._asked_with_bar else 0
-        return QSize(label.width(), label.height() + bar)
+        return QSize(content.width(), content.height() + bar)
 
     def minimumSizeHint(self) -> QSize:
         """Narrow, and about one equation high (no higher than the size hint)."""
-        one_equation = math.ceil(self.widget().fontMetrics().lineSpacing() * LEAST_EQUATION_LINES)
+        one_equation = math.ceil(self.label.fontMetrics().lineSpacing() * LEAST_EQUATION_LINES)
         return QSize(self.LEAST_WIDTH, min(one_equation, self.sizeHint().height()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -106,14 +126,25 @@ class EquationsArea(QScrollArea):
         The vertical bar is offered only for a height below the equations' own: a new formula's taller equations
         showed it for a moment, before the area grew to them, and that narrower moment painted the window twice.
         """
-        squeezed = event.size().height() < self.widget().sizeHint().height()
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if squeezed
-                                        else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         super().resizeEvent(event)
+        self.show_vertical_bar_if_needed()
         if event.size().width() != event.oldSize().width():
             self.room_changed.emit()
         if self._needs_bar() != self._asked_with_bar:
             self.updateGeometry()
+
+    def content_height(self) -> int:
+        """The equations' and notes' height at the area's width now."""
+        column = self.widget().layout()
+        width = self.viewport().width()
+        return column.heightForWidth(width) if column.hasHeightForWidth() else column.sizeHint().height()
+
+    def show_vertical_bar_if_needed(self) -> None:
+        """Offer the vertical scroll bar while the equations and notes are taller than the area."""
+        bar = self.horizontalScrollBar().sizeHint().height() if self._needs_bar() else 0
+        squeezed = self.height() - bar < self.content_height()
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if squeezed
+                                        else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
 
 EXCERPT_CONTEXT = 30  # characters shown on each side of the part an error marks…
@@ -223,7 +254,7 @@ class FormulaPanel(QWidget):
         self.resolution_box.activated.connect(self._resolution_chosen)
         for box in self.axis_boxes:
             box.activated.connect(self._axes_edited)
-        domain_grid = QGridLayout()
+        domain_grid = self._domain_grid = QGridLayout()
         domain_grid.setContentsMargins(0, 0, 0, 0)
         self._range_words = [(QLabel("from"), QLabel("to")) for _ in range(2)]
         for row, (from_word, to_word) in enumerate(self._range_words):
@@ -239,8 +270,8 @@ class FormulaPanel(QWidget):
         self.resolution_box.setAccessibleName("Grid resolution")
         self.resolution_box.setToolTip("Grid points along each plotted axis: more draw finer, fewer draw faster")
         self.preset_box.setAccessibleName("Gallery of examples")
-        self.fixed_form = QFormLayout()
-        self.fixed_form.setContentsMargins(0, 0, 0, 0)
+        self.held_grid = QGridLayout()  # the held values' rows, in columns beside the ranges, DOMAIN_ROWS to a column
+        self.held_grid.setContentsMargins(0, 0, 0, 0)
         self._fixed_widgets: dict[str, tuple[QSlider, NumberBox]] = {}
         self._fixed_ranges: dict[str, tuple[float, float]] = {}
 
@@ -251,22 +282,21 @@ class FormulaPanel(QWidget):
         top.addWidget(self.formula_edit, 1)
         top.addWidget(self.status_label)
         middle = QHBoxLayout()
-        equations_column = QVBoxLayout()
-        self.equations_area = EquationsArea(self.derivatives_label)
+        self.equations_area = EquationsArea(self.derivatives_label, self.notes_label)
         self._equations: Sequence[str] = ()
         self._row_widths: dict[tuple[str, str], float] = {}  # the equations' width unwrapped, by text and font
         self.equations_area.room_changed.connect(self._lay_out_equations)
-        equations_column.addWidget(self.equations_area)
-        equations_column.addWidget(self.notes_label)
-        equations_column.addStretch(1)  # the equations at the top when the range controls are taller
-        middle.addLayout(equations_column, 1)
+        middle.addWidget(self.equations_area, 1, Qt.AlignmentFlag.AlignTop)
         self.domain_widget = QWidget()
-        domain_column = QVBoxLayout(self.domain_widget)
-        domain_column.setContentsMargins(0, 0, 0, 0)
-        domain_column.addLayout(domain_grid)
-        domain_column.addLayout(self.fixed_form)
-        domain_column.addStretch(1)
-        middle.addWidget(self.domain_widget)
+        domain_row = QHBoxLayout(self.domain_widget)
+        domain_row.setContentsMargins(0, 0, 0, 0)
+        for grid in (domain_grid, self.held_grid):
+            domain_column = QVBoxLayout()
+            domain_column.addLayout(grid)
+            domain_column.addStretch(1)
+            domain_row.addLayout(domain_column)
+        middle.addWidget(self.domain_widget, 0, Qt.AlignmentFlag.AlignTop)
+        self.domain_widget.installEventFilter(self)  # shown or hidden (presenting): the equations' height changes
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 2)
         layout.addWidget(self.editor_row)
@@ -278,6 +308,12 @@ class FormulaPanel(QWidget):
         session.plot_changed.connect(self._show_plot)
         session.field_changed.connect(self._field_changed)
         controller.busy_changed.connect(self._show_busy)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The range controls shown or hidden: lay the equations out in their height, or in their own."""
+        if watched is self.domain_widget and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            self._lay_out_equations()
+        return False
 
     def _range_box(self, row: int) -> NumberBox:
         box = hands_keys_back(NumberBox())
@@ -308,34 +344,56 @@ class FormulaPanel(QWidget):
             self.show_formula_text(formula.text)
         self._formula_notes = (*formula.notes, *derivatives.notes)
         self._equations = analysis.equations
-        self._lay_out_equations()
-        self.equations_area.updateGeometry()  # now, not a posted event later (the area hears of the label's)
         self._show_notes()
         self._rebuild_fixed(formula.variables)
+        self._lay_out_equations()
+        self.equations_area.updateGeometry()  # now, not a posted event later (the area hears of the label's)
 
     def _lay_out_equations(self) -> None:
-        """The shortest layout of f and its partials that fits the area's width, else f and the partials stacked.
+        """The shortest layout of f and its partials that fits the area's width, else f and the partials stacked;
+        beside the range controls, drawn smaller (to the notes' size at least) when taller than those.
 
         All in a row where the range controls are hidden (presenting); beside them, f on a line and its partials
-        in a row under it, which leaves the range controls to set the panel's height (three variables stacked four
-        equations high and took the views' room): a new formula then lays out nothing else.
+        in a row under it, in the range controls' height: a new formula then moves nothing else in the window
+        (three variables stacked four equations high, a partial's cases or abs's notes took the views' room).
         """
         if not self._equations:
             return
+        area = self.equations_area
+        beside_ranges = self.domain_widget.isVisibleTo(self)
+        held = self._domain_height() if beside_ranges else None
+        area.hold_height(held)
+        for scale in EQUATION_TEXT_SCALES if beside_ranges else EQUATION_TEXT_SCALES[:1]:
+            self.derivatives_label.set_text_scale(scale)
+            self.derivatives_label.setText(self._fitting_layout(in_a_row=not beside_ranges))
+            if held is None or area.content_height() <= held:
+                break
+        area.show_vertical_bar_if_needed()
+        if not area.viewport().isVisible():
+            # The label tells the area of its new height only through a shown viewport: laid out before the window
+            # was shown (a preset opened at launch, the window then fitted to a laptop's screen), ∂f/∂y was cut off.
+            area.updateGeometry()
+
+    def _fitting_layout(self, in_a_row: bool) -> str:
+        """The first of these layouts whose width fits the area: all in a row (if asked), f over a row of partials,
+        else f and the partials stacked."""
         shorter = [laid_out_equations(self._equations, partials_in_a_row=True)]
-        if not self.domain_widget.isVisibleTo(self):
+        if in_a_row:
             shorter.insert(0, laid_out_equations(self._equations, in_a_row=True))
         room = self.equations_area.viewport().width()
         fitting = (text for text in shorter if self._unwrapped_width(text) <= room)
-        self.derivatives_label.setText(next(fitting, laid_out_equations(self._equations)))
-        if not self.equations_area.viewport().isVisible():
-            # The label tells the area of its new height only through a shown viewport: laid out before the window
-            # was shown (a preset opened at launch, the window then fitted to a laptop's screen), ∂f/∂y was cut off.
-            self.equations_area.updateGeometry()
+        return next(fitting, laid_out_equations(self._equations))
+
+    def _domain_height(self) -> int:
+        """The range controls' height in DOMAIN_ROWS rows, whichever of them show."""
+        range_row = max(self.axis_boxes[0].sizeHint().height(), self.low_boxes[0].sizeHint().height())
+        grid_row = self.resolution_box.sizeHint().height()
+        spacing = max(self._domain_grid.verticalSpacing(), 0)
+        return (DOMAIN_ROWS - 1) * (range_row + spacing) + grid_row
 
     def _unwrapped_width(self, text: str) -> float:
         """The equations' width laid out as this text, unwrapped, in the label's font (measured once per text)."""
-        font = self.derivatives_label.font()
+        font = self.derivatives_label.text_font()
         key = (text, font.key())
         if key not in self._row_widths:
             if len(self._row_widths) > ROW_WIDTHS_KEPT:
@@ -354,13 +412,15 @@ class FormulaPanel(QWidget):
         if note != self._field_note:
             self._field_note = note
             self._show_notes()
+            self._lay_out_equations()
         self._show_fixed_values()
 
     def _show_notes(self) -> None:
-        """The formula's notes in grey, then why nothing is drawn (if so) in the error colour."""
+        """Why nothing is drawn (if so) in the error colour, first, where it shows without scrolling; then the formula's
+        notes in grey."""
         rows = [f"<span style='color:#666'>{html.escape(note)}</span>" for note in self._formula_notes]
         if self._field_note:
-            rows.append(f"<b style='color:#b00020'>⚠ {html.escape(self._field_note)}</b>")
+            rows.insert(0, f"<b style='color:#b00020'>⚠ {html.escape(self._field_note)}</b>")
         self.notes_label.setText("<br>".join(rows))
         self.notes_label.setVisible(bool(rows))
 
@@ -417,10 +477,12 @@ class FormulaPanel(QWidget):
         if list(self._fixed_widgets) == wanted:
             self._show_fixed_values()
             return
-        while self.fixed_form.rowCount():
-            self.fixed_form.removeRow(0)
+        while self.held_grid.count():
+            widget = self.held_grid.takeAt(0).widget()
+            widget.hide()
+            widget.deleteLater()
         self._fixed_widgets = {}
-        for name in wanted:
+        for position, name in enumerate(wanted):
             slider = takes_keys_when_tabbed_to(QSlider(Qt.Orientation.Horizontal))
             slider.setRange(0, FIXED_SLIDER_STEPS)
             spin = hands_keys_back(NumberBox())
@@ -429,15 +491,14 @@ class FormulaPanel(QWidget):
             self._set_fixed_widgets(name, slider, spin)
             slider.valueChanged.connect(lambda value, n=name: self._fixed_slider_moved(n, value))
             spin.valueChanged.connect(lambda value, n=name: self._fixed_edited(n, value))
-            row = QHBoxLayout()
-            row.addWidget(slider, 1)
-            row.addWidget(spin)
             label = QLabel(f"{name} held at")
             label.setToolTip(f"{name} is not plotted: it is held fixed at this value in every view and run")
             label.setBuddy(spin)
             slider.setAccessibleName(f"{name} held at (slider)")
             spin.setAccessibleName(f"{name} held at")
-            self.fixed_form.addRow(label, row)
+            row, column = position % DOMAIN_ROWS, 3 * (position // DOMAIN_ROWS)
+            for offset, widget in enumerate((label, slider, spin)):
+                self.held_grid.addWidget(widget, row, column + offset)
             self._fixed_widgets[name] = (slider, spin)
         chained: QWidget = self.resolution_box  # Tab reaches the held values right after the grid
         for slider, spin in self._fixed_widgets.values():

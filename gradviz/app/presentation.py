@@ -177,7 +177,11 @@ class LookPresenter:
         scale = self._window.session.presentation_scale
         self._scale_font(label, base, scale)  # a new formula starts from the full size again
         area = panel.equations_area
-        while scale > 1.0 and (area.sizeHint().height() > budget or label.sizeHint().width() > area.viewport().width()):
+
+        def fits(equations: QSize) -> bool:
+            return equations.height() <= budget and equations.width() <= area.viewport().width()
+
+        while scale > 1.0 and (not fits(label.sizeHint())):
             scale = max(1.0, scale - EQUATIONS_SCALE_STEP)
             self._scale_font(label, base, scale)  # the panel lays the equations out anew for the font
 

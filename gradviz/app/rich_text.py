@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QAction,
     QContextMenuEvent,
+    QFont,
     QGuiApplication,
     QPainter,
     QPaintEvent,
@@ -45,10 +46,11 @@ class RichTextLabel(QWidget):
         self._tallest: dict[int, int] = {}  # steady: the tallest wrapped height asked for at each width
         self._widest = 0  # steady: the widest size hint given
         self._forget_sizes = False  # steady: forget the tallest and widest at the next text
+        self._text_scale = 1.0  # the text's size against the label's font (see set_text_scale)
         self._document = QTextDocument(self)
         self._document.setDocumentMargin(0.0)
         self._document.setUndoRedoEnabled(False)
-        self._document.setDefaultFont(self.font())
+        self._document.setDefaultFont(self.text_font())
         self._sizes: dict[float, QSize] = {}  # layout size by text width, for the current text and font
         self._copy_actions: list[QAction] = []  # other ways to copy, offered under Copy
         self._apply_size_policy()
@@ -78,6 +80,20 @@ class RichTextLabel(QWidget):
         if self.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Ignored:
             hint = QSize(0, hint.height())
         return hint, self._wrapped_height(self.width()) if self._word_wrap else -1
+
+    def text_font(self) -> QFont:
+        """The font the text is drawn in: the label's, times the text scale."""
+        font = QFont(self.font())
+        if self._text_scale != 1.0:
+            font.setPointSizeF(font.pointSizeF() * self._text_scale)
+        return font
+
+    def set_text_scale(self, scale: float) -> None:
+        """Draw the text this many times the label's font size, the font itself unchanged (no FontChange)."""
+        if scale != self._text_scale:
+            self._text_scale = scale
+            self._document.setDefaultFont(self.text_font())
+            self._text_changed()
 
     def plain_text(self) -> str:
         """The text without its markup, as Copy puts it on the clipboard."""
@@ -172,7 +188,7 @@ class RichTextLabel(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         """Follow font changes (presentation mode enlarges the text); steady sizes start over in the new font."""
         if event.type() == QEvent.Type.FontChange:
-            self._document.setDefaultFont(self.font())
+            self._document.setDefaultFont(self.text_font())
             self._clear_steady_sizes()
             self._text_changed()
         super().changeEvent(event)

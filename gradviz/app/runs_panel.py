@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -53,6 +55,56 @@ COLUMNS = ("Run", "Optimizer", "η", "Sign")
 CLOCK_NOTE = ("All runs share one clock: each step moves every run one update; a run that has ended stays at its "
               "last point.")
 COMPACT_SPACING = 4
+OUTCOME_INDENT = 24  # pixels a run's outcome is set in under its title
+OUTCOME_PADDING = 4  # pixels above and below an outcome's lines
+
+
+class OutcomeDelegate(QStyledItemDelegate):
+    """Draws a run's outcome (a row under the run's) wrapped at the list's width, as tall as its lines need.
+
+    On one line, "reached the step budget (60 steps); zig-zagging across a kink of f: a fixed step cannot settle
+    there" was cut off at the panel's edge with "…", and its tooltip was the only way to read the rest.
+    """
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        """Draw the outcomes of this list, laid out again as its width changes."""
+        super().__init__(tree)
+        self._tree = tree
+        tree.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A new width wraps the outcomes anew: the rows' heights change."""
+        if event.type() == QEvent.Type.Resize:
+            self._tree.doItemsLayout()
+        return False
+
+    def _text_rect(self, index: QModelIndex | QPersistentModelIndex) -> QRect:
+        """Where the outcome's lines go, at the list's width, from the top of its row."""
+        width = self._tree.viewport().width() - OUTCOME_INDENT - OUTCOME_PADDING
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        flags = int(Qt.TextFlag.TextWordWrap)
+        bounds = self._tree.fontMetrics().boundingRect(QRect(0, 0, max(width, 1), 100_000), flags, text)
+        return QRect(OUTCOME_INDENT, OUTCOME_PADDING, max(width, 1), bounds.height())
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        """A run's row as usual; an outcome's as tall as its lines wrapped at the list's width."""
+        if not index.parent().isValid():
+            return super().sizeHint(option, index)
+        rect = self._text_rect(index)
+        return QSize(rect.right(), rect.height() + 2 * OUTCOME_PADDING)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        """A run's row as usual; an outcome's lines wrapped, in its colour."""
+        if not index.parent().isValid():
+            super().paint(painter, option, index)
+            return
+        rect = self._text_rect(index).translated(option.rect.left(), option.rect.top())
+        colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        painter.save()
+        painter.setPen(colour.color() if colour is not None else option.palette.color(QPalette.ColorRole.Text))
+        painter.drawText(rect, int(Qt.TextFlag.TextWordWrap), str(index.data(Qt.ItemDataRole.DisplayRole) or ""))
+        painter.restore()
 
 
 def learning_rate_specs(session: Session, index: int) -> tuple[RunSpec, ...]:
@@ -149,6 +201,7 @@ class RunsPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setItemsExpandable(False)
         self.tree.setIndentation(0)
+        self.tree.setItemDelegate(OutcomeDelegate(self.tree))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -205,7 +258,7 @@ class RunsPanel(QWidget):
             if spec.sign == "wrong":
                 item.setForeground(3, QColor(WRONG_SIGN_COLOUR))
             message = for_function(result.run.message, name)
-            outcome = QTreeWidgetItem(item, [f"    {message}"])
+            outcome = QTreeWidgetItem(item, [message])
             outcome.setForeground(0, QColor(outcome_colour(result.run)))
             outcome.setToolTip(0, message)
             outcome.setFlags(Qt.ItemFlag.ItemIsEnabled)  # part of its run's entry, not a run to select

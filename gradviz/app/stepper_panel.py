@@ -145,6 +145,7 @@ LEFT_OUT = "…"  # where a readout line leaves out parts
 READOUT_LEFT_OUT_FIRST = (-1, -4, -3)
 STATUS_CLAUSES = "; "  # between why a run stopped and what went wrong on the way ("…; step 3 jumped over a pole")
 READOUT_NUMBERS = 4  # the parts of a readout line after its stop message: the point, f, the gradient, the update
+EMPTY_LINE = "&nbsp;"  # a run's stop-message line before it has stopped
 
 
 def clauses(status: str) -> list[str]:
@@ -298,7 +299,8 @@ class StepperPanel(QWidget):
         self._parameter_boxes: dict[str, QDoubleSpinBox] = {}
 
         self.readout = RichTextLabel()
-        self._readout_lines: list[list[str]] = []  # each line's parts, fitted to the width as it changes
+        # each line's parts, fitted to the width as it changes, and whether they are a run's numbers (or stop message)
+        self._readout_lines: list[tuple[list[str], bool]] = []
         # A long readout (several runs) is cut short to the panel's width rather than widening the whole window or
         # taking the views' height: each line puts the stop reason right after the step, drops its last parts whole
         # where they do not fit (see fitted), and the tooltip has it all.
@@ -540,9 +542,9 @@ class StepperPanel(QWidget):
             record = result.run.steps[state.step_index]
             gradient = ", ".join(format_number(g) for g in record.gradient)
             norm = math.sqrt(sum(g * g for g in record.gradient))
-            status = ""  # why it stopped, once it has: in full for one run, in a word for several (the Runs panel
-            if state.finished and result.spec.max_steps > 0:  # gives each in full), whose lines would run past the
-                # panel; a budget of no steps (a lesson's first look at a slope) has nothing to say why
+            status = ""  # why it stopped, once it has: in full on a line of its own for one run, in a word for
+            if state.finished and result.spec.max_steps > 0:  # several (the Runs panel gives each in full), whose
+                # lines would run past the panel; a budget of no steps (a lesson's first look) has nothing to say why
                 status = for_function(result.run.message, name) if len(session.runs) == 1 else result.run.outcome
             update = self._update_text(result.spec.optimizer, result.spec.sign == "correct", name)
             which = ""
@@ -550,24 +552,29 @@ class StepperPanel(QWidget):
                 colour = QColor.fromRgbF(*run_colour(index, session.theme)).name()
                 which = (f"<span style='color:{colour}'>{run_glyph(index)}</span> "
                          f"<b>{html.escape(result.spec.label or titles[result.spec.optimizer])}</b> &nbsp; ")
-            lines.append([
+            status_parts = [f"<i>{html.escape(clause)}</i>" for clause in clauses(status)]
+            lines.append(([
                 f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1}",
-                *(f"<i>{html.escape(clause)}</i>" for clause in clauses(status)),
+                *(status_parts if len(session.runs) > 1 else ()),
                 point_text([unicode_name(variable) for variable in result.free], record.point),
                 f"{name} = {format_number(record.value)}",
                 self._gradient_text(name, result.free, gradient, norm),
                 f"{update}, η = {format_number(result.spec.lr)}",
-            ])
+            ], True))
+        if len(session.runs) == 1:  # its stop message on a line of its own, kept empty until then: the remarks
+            lines.append((status_parts or [EMPTY_LINE], False))  # ("…; step 15 jumped over a singularity") fit
+            # there whole, and the stepper is as high while the run goes on as once it has stopped, and with two runs
         self._readout_lines = lines
-        self.readout.setToolTip(plain_text("<br>".join(READOUT_GAP.join(line) for line in lines)))  # all of it
+        self.readout.setToolTip(plain_text("<br>".join(READOUT_GAP.join(line) for line, _numbers in lines
+                                                       if line != [EMPTY_LINE])))  # all of it
         self._fit_readout()
 
     def _fit_readout(self) -> None:
         """Show the readout's lines, each cut after the last of its parts that fits the panel's width (see fitted)."""
         width = self.readout.contentsRect().width()
         metrics = QFontMetricsF(self.readout.font())
-        self.readout.setText("<br>".join(fitted(line, metrics, width, readout_left_out_first(line))
-                                         for line in self._readout_lines))
+        self.readout.setText("<br>".join(fitted(line, metrics, width, readout_left_out_first(line) if numbers else ())
+                                         for line, numbers in self._readout_lines))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Fit the readout's lines again in its new font: they were cut mid-number (η = 0.0 for 0.01) after Ctrl+=."""
