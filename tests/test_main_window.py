@@ -1705,6 +1705,19 @@ def test_taller_equations_are_drawn_smaller_to_fit_and_simple_ones_at_full_size(
     assert area.content_height() <= area.viewport().height() or area.verticalScrollBar().isVisible()
 
 
+def test_notes_past_the_equations_area_show_whole_lines_only(make_main_window, qtbot) -> None:
+    """The l1 penalty's second note showed its top half above the scroll bar at 1280 × 800."""
+    window = make_main_window("l1-penalty", size=(1280, 800))
+    qtbot.wait(40)
+    area = window.formula_panel.equations_area
+    notes = area.notes
+    assert area.content_height() > area.viewport().height(), "the notes run past the area here"
+    line = notes.fontMetrics().lineSpacing()
+    notes_in_sight = area.viewport().height() - notes.mapTo(area.widget(), QPoint(0, 0)).y()
+    assert notes_in_sight >= line and notes_in_sight % line == 0, "the first note whole, and no part of a line"
+    assert area.verticalScrollBar().isVisible()
+
+
 def test_held_values_sit_beside_the_ranges_not_under_them(make_main_window, qtbot) -> None:
     """z's slider under the grid row made the panel a row taller for three variables; a fourth held value starts a
     column of its own after three."""

@@ -69,6 +69,7 @@ class EquationsArea(QScrollArea):
         """Hold these equations with these notes under them, following the size they ask for as they change."""
         super().__init__()
         self.label = label
+        self.notes = notes
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
@@ -142,9 +143,25 @@ class EquationsArea(QScrollArea):
     def show_vertical_bar_if_needed(self) -> None:
         """Offer the vertical scroll bar while the equations and notes are taller than the area."""
         bar = self.horizontalScrollBar().sizeHint().height() if self._needs_bar() else 0
-        squeezed = self.height() - bar < self.content_height()
+        content_height = self.content_height()
+        squeezed = self.height() - bar < content_height
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if squeezed
                                         else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._end_on_a_whole_note_line(self.height() - bar - content_height if squeezed else 0)
+
+    def _end_on_a_whole_note_line(self, overflow: int) -> None:
+        """Show the notes down to their last whole line where they run past the area (-overflow pixels past it).
+
+        The abs preset's second note showed its top half above the scroll bar, read as a fault; the area now ends
+        above that line, and scrolls to it.
+        """
+        gap = 0
+        if overflow < 0 and self.notes.isVisibleTo(self):
+            line = self.notes.fontMetrics().lineSpacing()
+            shown = self.notes.heightForWidth(self.viewport().width()) + overflow  # the notes' pixels in sight
+            gap = shown % line if shown > 0 else 0
+        if self.viewportMargins().bottom() != gap:
+            self.setViewportMargins(0, 0, 0, gap)
 
 
 EXCERPT_CONTEXT = 30  # characters shown on each side of the part an error marks…
@@ -296,7 +313,6 @@ class FormulaPanel(QWidget):
             domain_column.addStretch(1)
             domain_row.addLayout(domain_column)
         middle.addWidget(self.domain_widget, 0, Qt.AlignmentFlag.AlignTop)
-        self.domain_widget.installEventFilter(self)  # shown or hidden (presenting): the equations' height changes
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 2)
         layout.addWidget(self.editor_row)
@@ -308,12 +324,6 @@ class FormulaPanel(QWidget):
         session.plot_changed.connect(self._show_plot)
         session.field_changed.connect(self._field_changed)
         controller.busy_changed.connect(self._show_busy)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The range controls shown or hidden: lay the equations out in their height, or in their own."""
-        if watched is self.domain_widget and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
-            self._lay_out_equations()
-        return False
 
     def _range_box(self, row: int) -> NumberBox:
         box = hands_keys_back(NumberBox())
