@@ -248,7 +248,7 @@ class Session:
         self.plot = plot
         if axes_changed:
             every = self.variables
-            self.fixed = {name: self.fixed.get(name, self._probe_or_start(name)) for name in every
+            self.fixed = {name: self.fixed.get(name, self._held_from_probe_or_start(name)) for name in every
                           if name not in plot.axes}
             self.run_specs = tuple(replace(spec, start={**spec.start, **self.fixed}) for spec in self.run_specs)
             self._hold_probe()
@@ -263,7 +263,10 @@ class Session:
         """The range a variable is plotted over: now, or last time it was (since the scenario was opened)."""
         return self.plot.ranges.get(name) or self._earlier_ranges.get(name, DEFAULT_RANGE)
 
-    def _probe_or_start(self, name: str) -> float:
+    def _held_from_probe_or_start(self, name: str) -> float:
+        """A variable plotted before and held now stays where a pinned probe is, else where run 1 starts."""
+        if self.probe is not None and name in self.probe:
+            return self.probe[name]
         if self.run_specs and name in self.run_specs[0].start:
             return self.run_specs[0].start[name]
         return 0.0
