@@ -88,6 +88,17 @@ ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
 CRAMPED_PIXELS = 24  # a ∇f arrow the edge cut reaching less than this past a ball's edge gets a note
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
 RIM_LEAST_FRACTION = 0.02  # of a grid step: a rim closer to the defined point is taken as this far
+# The map's own keys, while it has them: after the mouse (or these keys) panned or zoomed it, until a click sets
+# the start there (then → steps the run again, as a clicker expects).
+PAN_KEYS = {QtCore.Qt.Key.Key_Left: (-1, 0), QtCore.Qt.Key.Key_Right: (1, 0), QtCore.Qt.Key.Key_Up: (0, 1),
+            QtCore.Qt.Key.Key_Down: (0, -1)}
+ZOOM_KEYS = {QtCore.Qt.Key.Key_Plus: 1 / 1.25, QtCore.Qt.Key.Key_Equal: 1 / 1.25, QtCore.Qt.Key.Key_Minus: 1.25}
+FIT_KEY = QtCore.Qt.Key.Key_0
+MAP_KEYS = frozenset({*PAN_KEYS, *ZOOM_KEYS, FIT_KEY})
+PAN_SHARE = 0.1  # an arrow key moves the map by this share of its width or height
+MAP_KEYS_HELP = (("← → ↑ ↓", "Pan the map"), ("+ / −", "Zoom the map in / out about its centre"),
+                 ("0", "The map's ranges as opened"))
+MAP_KEYS_TITLE = "Contour map (after dragging or scrolling it)"
 
 
 def choose_levels(heights: np.ndarray, count: int = 16) -> np.ndarray:
@@ -1225,6 +1236,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
     clicked = QtCore.Signal(float, float)
     start_dragged = QtCore.Signal(float, float)
     range_changed = QtCore.Signal(tuple, tuple)
+    fit_requested = QtCore.Signal()  # the map's fit key: back to the ranges as opened
 
     LINE_WIDTH = 1.0  # exactly one pixel keeps antialiased level lines fast to draw
     COLOURED_LINE_WIDTH = 1.6  # lines alone carry the map: wider, and opaque
@@ -1262,6 +1274,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.run_items: list[RunItems] = []  # the shown runs' items: the first of the pool
         self._run_pool: list[RunItems] = []
         self._setting_start = False
+        self._has_keys = False  # the map's keys are its own, not the window's (see PAN_KEYS)
         self._fill_arguments: tuple | None = None
         self._filled = True
         self._arrows_shown = True
@@ -1784,6 +1797,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             return
         scene_pos = event.scenePos()
         if self.view_box.sceneBoundingRect().contains(scene_pos):
+            self._has_keys = False  # the start was set: → steps the run from it
             point = self.view_box.mapSceneToView(scene_pos)
             self.clicked.emit(float(point.x()), float(point.y()))
 
@@ -1794,9 +1808,54 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             self.start_dragged.emit(float(position.x()), float(position.y()))
 
     def _on_range_changed_by_user(self, *_: object) -> None:
-        """Report the new visible ranges after the user panned or zoomed."""
+        """Report the new visible ranges after the user panned or zoomed; the map's keys go on doing so."""
         (x_lo, x_hi), (y_lo, y_hi) = self.view_box.viewRange()
+        self._has_keys = True
+        if not self.hasFocus():
+            self.setFocus(QtCore.Qt.FocusReason.MouseFocusReason)
         self.range_changed.emit((float(x_lo), float(x_hi)), (float(y_lo), float(y_hi)))
+
+    # ---------------------------------------------------------------- keys
+    @property
+    def has_keys(self) -> bool:
+        """Whether the map's keys (arrows, + and −, 0) pan and zoom it now instead of acting on the window."""
+        return self._has_keys and self.hasFocus()
+
+    def _is_map_key(self, event: QtGui.QKeyEvent) -> bool:
+        """Whether the key is one of the map's, pressed without Ctrl, Alt or Meta, while the map has its keys."""
+        modifiers = event.modifiers() & ~(QtCore.Qt.KeyboardModifier.ShiftModifier
+                                          | QtCore.Qt.KeyboardModifier.KeypadModifier)
+        return self.has_keys and event.key() in MAP_KEYS and modifiers == QtCore.Qt.KeyboardModifier.NoModifier
+
+    def event(self, event: QtCore.QEvent) -> bool:
+        """Take the map's keys from the window's shortcuts (→ steps, + raises η) while the map has them."""
+        if event.type() == QtCore.QEvent.Type.ShortcutOverride and self._is_map_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        """Arrows pan the map a tenth of its size, + and − zoom it about its centre, 0 asks for the ranges as opened."""
+        if not self._is_map_key(event):
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        key = event.key()
+        if key == FIT_KEY:
+            self.fit_requested.emit()
+            return
+        if key in PAN_KEYS:
+            (x_lo, x_hi), (y_lo, y_hi) = self.view_box.viewRange()
+            across, up = PAN_KEYS[key]
+            self.view_box.translateBy(x=across * PAN_SHARE * (x_hi - x_lo), y=up * PAN_SHARE * (y_hi - y_lo))
+        else:
+            self.view_box.scaleBy(s=(ZOOM_KEYS[key], ZOOM_KEYS[key]))
+        self.view_box.sigRangeChangedManually.emit(self.view_box.state["mouseEnabled"])  # as a drag or the wheel
+
+    def focusOutEvent(self, event: QtGui.QFocusEvent) -> None:
+        """The keys go back to the window with the focus."""
+        self._has_keys = False
+        super().focusOutEvent(event)
 
     def data_to_widget(self, x: float, y: float) -> QtCore.QPointF:
         """Widget (viewport) pixel position of a data point, e.g. for simulated clicks."""
