@@ -973,3 +973,30 @@ def test_a_flat_fs_colour_bar_names_the_one_value_it_takes() -> None:
     flat = map_colour_levels(np.full((10, 10), 5.0), (4.5, 5.5))
     assert len(flat.levels) == 0 and flat.ticks == ((0.5, "5"),)
     assert map_colour_levels(np.full((10, 10), np.nan), (-1.0, 1.0)).ticks == ()
+
+
+def test_arrows_away_from_poles_are_sized_and_those_beside_them_capped(view):
+    """On tan(x) + y the columns beside the poles set the arrows' scale: the rest were too short to draw at all."""
+    from gradviz.core.analysis import analyze_in_process
+    from gradviz.core.session import Session
+
+    session = Session()
+    session.set_analysis(analyze_in_process("tan(x) + y"))
+    field = session.field
+    view.set_field(field.xs, field.ys, field.values, *field.gradient, height_range=field.display_range,
+                   jumps=field.jumps)
+    view.set_arrows_visible(False)
+    plain = luminance(view.render_to_array(WIDTH, HEIGHT))
+    view.set_arrows_visible(True)
+    inked = (plain - luminance(view.render_to_array(WIDTH, HEIGHT))) > 40
+    transform = view.arrows.deviceTransform(view.viewportTransform())
+    tails, tips = view.arrows.arrow_geometry(transform)
+    lengths = np.linalg.norm(tips - tails, axis=1)
+    middles = (tails + tips) / 2
+    left, right = (view.data_to_widget(x, 0.0).x() for x in (-1.0, 1.0))
+    away = (middles[:, 0] > left) & (middles[:, 0] < right)
+    assert away.sum() > 80, "arrows are drawn between the poles"
+    assert lengths[away].min() > 0.6 * lengths.max(), "visibly sized, not at the shortest length"
+    assert np.isclose(lengths.max(), lengths[~away].max()), "those beside the poles are capped at the full length"
+    assert ink_along(inked[:, round(left) : round(right)], tails[away] - [round(left), 0],
+                     tips[away] - [round(left), 0], 0.5) > 4 * away.sum(), "and they are painted"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -300,3 +301,54 @@ def test_a_control_tabbed_to_and_then_clicked_leaves_space_to_the_window(make_ma
     qtbot.waitUntil(lambda: len(window.session.run_specs) > 1)
     QTest.keyClick(button, Qt.Key.Key_Space)
     assert window.stepper.playing
+
+
+def scroll_the_map(view, notches: int = 1) -> None:
+    """Turn the mouse wheel over the middle of the map (negative: away from the person, zooming out)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    centre = QPointF(view.data_to_widget(0.0, 0.0))
+    wheel = QWheelEvent(centre, view.viewport().mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120 * notches),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), wheel)
+
+
+def test_the_map_scrolled_takes_arrows_plus_minus_and_0_and_a_click_on_it_gives_them_back(
+        make_main_window, activate, qtbot) -> None:
+    """The map took no keys: arrows, + and − pan and zoom it as the mouse does (both views follow), 0 shows the
+    ranges as opened; → still steps the run after a click that set its start there."""
+    window = keyboard_window(make_main_window, activate)
+    session, view = window.session, window.contour_view
+    opened = dict(session.plot.ranges)
+    scroll_the_map(view, -1)
+    qtbot.waitUntil(lambda: session.plot.ranges != opened, timeout=3000)
+    assert view.hasFocus() and view.has_keys
+    (x_lo, x_hi), (y_lo, y_hi) = session.plot.ranges["x"], session.plot.ranges["y"]
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_Up):
+        QTest.keyClick(QApplication.focusWidget(), key)
+    qtbot.waitUntil(lambda: session.plot.ranges["y"][0] != y_lo, timeout=3000)
+    assert session.step == 0, "→ panned the map, it did not step the run"
+    assert session.plot.ranges["x"] == pytest.approx((x_lo + 0.1 * (x_hi - x_lo), x_hi + 0.1 * (x_hi - x_lo)))
+    assert session.plot.ranges["y"] == pytest.approx((y_lo + 0.1 * (y_hi - y_lo), y_hi + 0.1 * (y_hi - y_lo)))
+    assert window.surface_view.scene_mapping.x_range == pytest.approx(session.plot.ranges["x"]), "the 3D view follows"
+    (x_lo, x_hi), lr = session.plot.ranges["x"], session.run_specs[0].lr
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Plus)
+    qtbot.waitUntil(lambda: session.plot.ranges["x"][0] != x_lo, timeout=3000)
+    middle, half = (x_lo + x_hi) / 2, (x_hi - x_lo) / 2 / 1.25
+    assert session.plot.ranges["x"] == pytest.approx((middle - half, middle + half)) and session.run_specs[0].lr == lr
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_0)
+    assert session.plot.ranges == opened
+    target = view.data_to_widget(1.0, 1.0)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=target.toPoint())
+    session.wait_for_runs()
+    assert session.run_specs[0].start["x"] == pytest.approx(1.0, abs=0.05) and not view.has_keys
+    QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Right)
+    assert session.step == 1 and session.plot.ranges == opened
+
+
+def test_the_shortcuts_window_lists_the_maps_keys(make_main_window, activate) -> None:
+    window = keyboard_window(make_main_window, activate)
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    text = window.shortcuts_dialog.label.text()
+    assert "Contour map" in text and "Pan the map" in text and "Zoom the map in / out about its centre" in text

@@ -269,6 +269,22 @@ def test_a_pinned_probe_takes_the_held_values_and_stays_on_the_surface() -> None
     assert probes[-1] == session.probe
 
 
+def test_a_pinned_probe_stays_where_it_was_pinned_when_other_variables_are_plotted() -> None:
+    """Plotting (x, z) held y where run 1 starts (y = 1) and moved the probe pinned at y = −1.5 there."""
+    session = session_with("three-variables")
+    session.wait_for_runs()
+    session.set_probe({"x": 0.5, "y": -1.5})
+    session.set_plot(replace(session.plot, axes=("x", "z"), ranges={"x": (-2.0, 2.0), "z": (-2.0, 2.0)}))
+    session.wait_for_runs()
+    assert session.probe == {"x": 0.5, "y": -1.5, "z": 1.0} and session.fixed == {"y": -1.5}
+    assert session.runs[0].points[0].tolist() == [1.0, -1.5, 1.0], "the run starts on the slice drawn"
+    session.set_plot(replace(session.plot, axes=("x", "y"), ranges={"x": (-2.0, 2.0), "y": (-2.0, 2.0)}))
+    assert session.probe == {"x": 0.5, "y": -1.5, "z": 1.0} and session.fixed == {"z": 1.0}
+    session.set_probe(None)
+    session.set_plot(replace(session.plot, axes=("y", "z"), ranges={"y": (-2.0, 2.0), "z": (-2.0, 2.0)}))
+    assert session.fixed == {"x": 1.0}, "with no probe pinned a newly held variable stays where run 1 starts"
+
+
 def test_a_runs_label_goes_when_what_it_describes_changes() -> None:
     """'η = 0.45, just below the limit 0.5' stayed on a run that diverged under the next formula."""
     session = Session()

@@ -738,8 +738,27 @@ def test_cells_with_every_corner_moved_onto_the_rim_are_left_out():
     assert not np.isin(triangles, [0]).any() and not np.isin(triangles, [8]).any()
 
 
-def test_critical_points_are_marked_where_the_camera_sees_them(view):
-    """A hill's top is marked; a point at its far foot is hidden behind it, and seen again from above or below."""
+def mark_contrast(marked: np.ndarray, plain: np.ndarray, centre: QtCore.QPointF) -> float:
+    """The largest change a critical point's mark made to the picture within 6 pixels of its centre."""
+    patch = (slice(round(centre.y()) - 6, round(centre.y()) + 7), slice(round(centre.x()) - 6, round(centre.x()) + 7))
+    return float(np.abs(marked[patch][..., :3].astype(int) - plain[patch][..., :3]).max())
+
+
+def test_a_minimum_at_a_kink_the_near_face_hides_is_still_marked(view):
+    """abs(x) + 2abs(y): the V's near face, almost edge-on to the camera, hid the minimum's mark at its foot."""
+    xs = np.linspace(-3.0, 3.0, 200)
+    grid_x, grid_y = np.meshgrid(xs, xs)
+    view.set_surface(xs, xs, np.abs(grid_x) + 2 * np.abs(grid_y), (0.0, 9.0))
+    plain = view.render_to_array(WIDTH, HEIGHT)
+    view.set_critical_points(np.array([[0.0, 0.0, 0.0]]), ["minimum"])
+    marked = view.render_to_array(WIDTH, HEIGHT)
+    assert len(view.drawn_critical_points) == 1 and view.faint_critical_points == view.drawn_critical_points
+    assert mark_contrast(marked, plain, view.drawn_critical_points[0]) > 40
+
+
+def test_critical_points_are_marked_faintly_where_the_surface_hides_them(view):
+    """A hill's top is marked; a point at its far foot is hidden behind it (marked faintly), and seen again from
+    above or below."""
     xs = np.linspace(-2.0, 2.0, 101)
     grid_x, grid_y = np.meshgrid(xs, xs)
     view.set_surface(xs, xs, 8.0 * np.exp(-(grid_x**2 + grid_y**2)), (0.0, 8.0))
@@ -752,11 +771,13 @@ def test_critical_points_are_marked_where_the_camera_sees_them(view):
     scene = view.scene_mapping.to_scene(points)
     assert view.hidden_by_surface(scene).tolist() == [False, True]
     marked = view.render_to_array(WIDTH, HEIGHT)
-    assert len(view.drawn_critical_points) == 1
+    assert len(view.drawn_critical_points) == 2 and view.faint_critical_points == view.drawn_critical_points[1:]
     top = view.drawn_critical_points[0]
     patch = (slice(round(top.y()) - 6, round(top.y()) + 7), slice(round(top.x()) - 6, round(top.x()) + 7))
     assert (marked[patch][..., :3].max(axis=-1) < 60).any()  # the mark's dark edge
     assert (np.abs(marked[patch].astype(int) - plain[patch]).max(axis=-1) > 60).any()
+    foot_mark = mark_contrast(marked, plain, view.drawn_critical_points[1])
+    assert 0.25 < foot_mark / mark_contrast(marked, plain, top) < 0.75, "the hidden foot's mark is there, faint"
     view.top_view()
     assert view.hidden_by_surface(scene).tolist() == [False, False]
     view.set_critical_points(np.zeros((0, 3)), ())

@@ -49,7 +49,7 @@ from gradviz.app.view_common import (
     square_around,
     steady_axes,
 )
-from gradviz.core.grid import Rim, broken_curve, contourable
+from gradviz.core.grid import Rim, broken_curve, contourable, unjoined_neighbours
 from gradviz.core.notation import format_number
 
 SKEWED_MEDIAN_POSITION = 0.12
@@ -88,6 +88,17 @@ ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
 CRAMPED_PIXELS = 24  # a ∇f arrow the edge cut reaching less than this past a ball's edge gets a note
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
 RIM_LEAST_FRACTION = 0.02  # of a grid step: a rim closer to the defined point is taken as this far
+# The map's own keys, while it has them: after the mouse (or these keys) panned or zoomed it, until a click sets
+# the start there (then → steps the run again, as a clicker expects).
+PAN_KEYS = {QtCore.Qt.Key.Key_Left: (-1, 0), QtCore.Qt.Key.Key_Right: (1, 0), QtCore.Qt.Key.Key_Up: (0, 1),
+            QtCore.Qt.Key.Key_Down: (0, -1)}
+ZOOM_KEYS = {QtCore.Qt.Key.Key_Plus: 1 / 1.25, QtCore.Qt.Key.Key_Equal: 1 / 1.25, QtCore.Qt.Key.Key_Minus: 1.25}
+FIT_KEY = QtCore.Qt.Key.Key_0
+MAP_KEYS = frozenset({*PAN_KEYS, *ZOOM_KEYS, FIT_KEY})
+PAN_SHARE = 0.1  # an arrow key moves the map by this share of its width or height
+MAP_KEYS_HELP = (("← → ↑ ↓", "Pan the map"), ("+ / −", "Zoom the map in / out about its centre"),
+                 ("0", "The map's ranges as opened"))
+MAP_KEYS_TITLE = "Contour map (after dragging or scrolling it)"
 
 
 def choose_levels(heights: np.ndarray, count: int = 16) -> np.ndarray:
@@ -268,6 +279,20 @@ def arrow_sample_indices(count: int, wanted: int = ARROW_GRID) -> np.ndarray:
     return np.unique(np.rint(np.linspace(0, count - 1, wanted + 2)[1:-1]).astype(int))
 
 
+def near_marked(marked: np.ndarray, rows: np.ndarray, columns: np.ndarray, reach: tuple[int, int]) -> np.ndarray:
+    """For each (row, column) pair of the samples' grid (rows × columns, flattened), whether a marked grid point
+    lies within reach = (rows, columns) of it."""
+    if not marked.any():
+        return np.zeros(len(rows) * len(columns), dtype=bool)
+    counts = np.zeros((marked.shape[0] + 1, marked.shape[1] + 1), dtype=np.int64)  # summed-area table
+    counts[1:, 1:] = marked.astype(np.int64).cumsum(axis=0).cumsum(axis=1)
+    low_rows, high_rows = np.maximum(rows - reach[0], 0), np.minimum(rows + reach[0] + 1, marked.shape[0])
+    low_columns, high_columns = np.maximum(columns - reach[1], 0), np.minimum(columns + reach[1] + 1, marked.shape[1])
+    inside = (counts[np.ix_(high_rows, high_columns)] - counts[np.ix_(low_rows, high_columns)]
+              - counts[np.ix_(high_rows, low_columns)] + counts[np.ix_(low_rows, low_columns)])
+    return (inside > 0).ravel()
+
+
 def spaced_ticks(ticks: Sequence[tuple[float, str]], gap: float) -> list[tuple[float, str]]:
     """The ticks from the lowest up, leaving out each closer than gap to the one kept below it (labels overlap)."""
     kept: list[tuple[float, str]] = []
@@ -421,6 +446,9 @@ class GradientArrowItem(pg.GraphicsObject):
     magnitude, so a few huge gradients do not shrink all others; arrows never get shorter than a
     quarter of that, so every direction stays readable, and where the gradient is nearly zero
     (below 1% of that magnitude) no arrow is drawn. Heads have a fixed size in pixels.
+    Arrows within POLE_REACH arrow cells of a pole, a jump or an undefined point are left out of
+    that percentile and drawn at its full length: on tan(x) + y the columns beside the poles, a
+    fifth of the arrows, set the scale and left the rest too short to be drawn.
     """
 
     LENGTH_FILL = 0.85
@@ -429,17 +457,19 @@ class GradientArrowItem(pg.GraphicsObject):
     HEAD_LENGTH = 9.0
     HEAD_HALF_WIDTH = 4.0
     SHAFT_HALF_WIDTH = 0.85
+    POLE_REACH = 2
 
     def __init__(self) -> None:
         """Start with no arrows, pointing uphill."""
         super().__init__()
         self._points = np.zeros((0, 2))
         self._vectors = np.zeros((0, 2))
+        self._scaling = np.zeros(0, dtype=bool)  # the arrows that set the length scale (those away from poles)
         self._cell = (1.0, 1.0)
         self._bounds = QtCore.QRectF()
         self._sign = 1.0
         self._wanted = ARROW_GRID
-        self._field: tuple[np.ndarray, ...] | None = None
+        self._field: tuple[np.ndarray | None, ...] | None = None
         self.pixel_scale = 1.0
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
@@ -450,16 +480,24 @@ class GradientArrowItem(pg.GraphicsObject):
             if self._field is not None:
                 self.set_field(*self._field)
 
-    def set_field(self, xs: np.ndarray, ys: np.ndarray, gx: np.ndarray, gy: np.ndarray) -> None:
-        """Subsample the gradient (gx[j, i], gy[j, i] at xs[i], ys[j]) on an about 20×20 grid."""
+    def set_field(self, xs: np.ndarray, ys: np.ndarray, gx: np.ndarray, gy: np.ndarray,
+                  singular: np.ndarray | None = None) -> None:
+        """Subsample the gradient (gx[j, i], gy[j, i] at xs[i], ys[j]) on an about 20×20 grid.
+
+        singular[j, i], if given, marks the grid points beside a pole or a jump of f, or where it is undefined.
+        """
         self.prepareGeometryChange()
-        self._field = (xs, ys, gx, gy)
+        self._field = (xs, ys, gx, gy, singular)
         columns, rows = arrow_sample_indices(len(xs), self._wanted), arrow_sample_indices(len(ys), self._wanted)
         grid_x, grid_y = np.meshgrid(xs[columns], ys[rows])
         vectors = np.column_stack([gx[np.ix_(rows, columns)].ravel(), gy[np.ix_(rows, columns)].ravel()])
         keep = np.isfinite(vectors).all(axis=1)
         self._points = np.column_stack([grid_x.ravel(), grid_y.ravel()])[keep]
         self._vectors = vectors[keep]
+        reach = (self.POLE_REACH * len(ys) // max(len(rows), 1), self.POLE_REACH * len(xs) // max(len(columns), 1))
+        beside_poles = (np.zeros(len(keep), dtype=bool) if singular is None
+                        else near_marked(np.asarray(singular, dtype=bool), rows, columns, reach))[keep]
+        self._scaling = ~beside_poles if not beside_poles.all() else np.ones(len(beside_poles), dtype=bool)
         self._cell = (
             abs(xs[-1] - xs[0]) / max(len(columns), 1),
             abs(ys[-1] - ys[0]) / max(len(rows), 1),
@@ -475,6 +513,7 @@ class GradientArrowItem(pg.GraphicsObject):
         self._field = None
         self._points = np.zeros((0, 2))
         self._vectors = np.zeros((0, 2))
+        self._scaling = np.zeros(0, dtype=bool)
         self.update()
 
     def set_direction(self, uphill: bool) -> None:
@@ -497,7 +536,7 @@ class GradientArrowItem(pg.GraphicsObject):
         screen_vectors = (self._sign * vectors) @ linear.T
         screen_lengths = np.linalg.norm(screen_vectors, axis=1)
         magnitudes = np.linalg.norm(vectors, axis=1)
-        reference = float(np.percentile(magnitudes, 90)) if magnitudes.size else 0.0
+        reference = float(np.percentile(magnitudes[self._scaling], 90)) if magnitudes.size else 0.0
         cell_pixels = np.linalg.norm(np.array(self._cell) * np.abs(np.diag(linear))) / math.sqrt(2.0)
         relative = magnitudes / max(reference, 1e-300)
         lengths = self.LENGTH_FILL * cell_pixels * np.clip(relative, self.MIN_FRACTION, 1.0)
@@ -1225,6 +1264,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
     clicked = QtCore.Signal(float, float)
     start_dragged = QtCore.Signal(float, float)
     range_changed = QtCore.Signal(tuple, tuple)
+    fit_requested = QtCore.Signal()  # the map's fit key: back to the ranges as opened
 
     LINE_WIDTH = 1.0  # exactly one pixel keeps antialiased level lines fast to draw
     COLOURED_LINE_WIDTH = 1.6  # lines alone carry the map: wider, and opaque
@@ -1262,6 +1302,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.run_items: list[RunItems] = []  # the shown runs' items: the first of the pool
         self._run_pool: list[RunItems] = []
         self._setting_start = False
+        self._has_keys = False  # the map's keys are its own, not the window's (see PAN_KEYS)
         self._fill_arguments: tuple | None = None
         self._filled = True
         self._arrows_shown = True
@@ -1482,9 +1523,8 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
                                       QtCore.QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0]))
         if gx is not None and gy is not None:
             blank = ~np.isfinite(heights)
-            self.arrows.set_field(
-                xs, ys, np.where(blank, np.nan, np.asarray(gx, dtype=np.float64)), np.asarray(gy, dtype=np.float64)
-            )
+            self.arrows.set_field(xs, ys, np.where(blank, np.nan, np.asarray(gx, dtype=np.float64)),
+                                  np.asarray(gy, dtype=np.float64), blank | unjoined_neighbours(heights, lo, hi, jumps))
         else:
             self.arrows.clear()
         self.colour_bar.set_ticks([fraction for fraction, _ in colour.ticks], [text for _, text in colour.ticks],
@@ -1784,6 +1824,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             return
         scene_pos = event.scenePos()
         if self.view_box.sceneBoundingRect().contains(scene_pos):
+            self._has_keys = False  # the start was set: → steps the run from it
             point = self.view_box.mapSceneToView(scene_pos)
             self.clicked.emit(float(point.x()), float(point.y()))
 
@@ -1794,9 +1835,54 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             self.start_dragged.emit(float(position.x()), float(position.y()))
 
     def _on_range_changed_by_user(self, *_: object) -> None:
-        """Report the new visible ranges after the user panned or zoomed."""
+        """Report the new visible ranges after the user panned or zoomed; the map's keys go on doing so."""
         (x_lo, x_hi), (y_lo, y_hi) = self.view_box.viewRange()
+        self._has_keys = True
+        if not self.hasFocus():
+            self.setFocus(QtCore.Qt.FocusReason.MouseFocusReason)
         self.range_changed.emit((float(x_lo), float(x_hi)), (float(y_lo), float(y_hi)))
+
+    # ---------------------------------------------------------------- keys
+    @property
+    def has_keys(self) -> bool:
+        """Whether the map's keys (arrows, + and −, 0) pan and zoom it now instead of acting on the window."""
+        return self._has_keys and self.hasFocus()
+
+    def _is_map_key(self, event: QtGui.QKeyEvent) -> bool:
+        """Whether the key is one of the map's, pressed without Ctrl, Alt or Meta, while the map has its keys."""
+        modifiers = event.modifiers() & ~(QtCore.Qt.KeyboardModifier.ShiftModifier
+                                          | QtCore.Qt.KeyboardModifier.KeypadModifier)
+        return self.has_keys and event.key() in MAP_KEYS and modifiers == QtCore.Qt.KeyboardModifier.NoModifier
+
+    def event(self, event: QtCore.QEvent) -> bool:
+        """Take the map's keys from the window's shortcuts (→ steps, + raises η) while the map has them."""
+        if event.type() == QtCore.QEvent.Type.ShortcutOverride and self._is_map_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        """Arrows pan the map a tenth of its size, + and − zoom it about its centre, 0 asks for the ranges as opened."""
+        if not self._is_map_key(event):
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        key = event.key()
+        if key == FIT_KEY:
+            self.fit_requested.emit()
+            return
+        if key in PAN_KEYS:
+            (x_lo, x_hi), (y_lo, y_hi) = self.view_box.viewRange()
+            across, up = PAN_KEYS[key]
+            self.view_box.translateBy(x=across * PAN_SHARE * (x_hi - x_lo), y=up * PAN_SHARE * (y_hi - y_lo))
+        else:
+            self.view_box.scaleBy(s=(ZOOM_KEYS[key], ZOOM_KEYS[key]))
+        self.view_box.sigRangeChangedManually.emit(self.view_box.state["mouseEnabled"])  # as a drag or the wheel
+
+    def focusOutEvent(self, event: QtGui.QFocusEvent) -> None:
+        """The keys go back to the window with the focus."""
+        self._has_keys = False
+        super().focusOutEvent(event)
 
     def data_to_widget(self, x: float, y: float) -> QtCore.QPointF:
         """Widget (viewport) pixel position of a data point, e.g. for simulated clicks."""

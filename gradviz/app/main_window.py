@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.contour_view.clicked.connect(self._set_start)
         self.contour_view.start_dragged.connect(self._set_start)
         self.contour_view.range_changed.connect(self._follow_range)
+        self.contour_view.fit_requested.connect(self._show_opened_ranges)
         self.formula_panel.preset_chosen.connect(self.open_preset)
         self.session.error_changed.connect(self._show_error_in_status)
         self.session.notice.connect(lambda message: self.statusBar().showMessage(message, 8000))
@@ -506,6 +507,12 @@ class MainWindow(QMainWindow):
     def _follow_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
         self._pending_range = (x_range, y_range)
         self._range_timer.start()
+
+    def _show_opened_ranges(self) -> None:
+        """The map's fit key: the ranges as opened, not a pan or zoom still waiting to be followed."""
+        self._pending_range = None
+        self._range_timer.stop()
+        self.session.show_opened_ranges()
 
     def _apply_pending_range(self) -> None:
         if self._pending_range is None or self.session.analysis is None:

@@ -1,4 +1,4 @@
-"""Help → Keyboard shortcuts: every key of the window, grouped by the menu that holds it, side by side."""
+"""Help → Keyboard shortcuts: every key of the window, grouped by the menu that holds it, and the map's own."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.app.contour_view import MAP_KEYS_HELP, MAP_KEYS_TITLE
 from gradviz.app.presentation import DIALOG_SCREEN_SHARE
 
 OTHER_GROUP = "Other keys"
@@ -122,7 +123,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.setWindowTitle("Keyboard shortcuts — gradviz")
-        self.groups = shortcut_groups(window.menuBar(), window)
+        self.groups = [*shortcut_groups(window.menuBar(), window), (MAP_KEYS_TITLE, list(MAP_KEYS_HELP))]
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

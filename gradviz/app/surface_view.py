@@ -28,14 +28,15 @@ from gradviz.app.view_common import (
     SurfaceProbeOverlay,
     TagPlacer,
     TrajectoryData,
+    draw_critical_points,
     draw_pointer,
     finite_runs,
     fitted_legend,
     format_tick,
     moved_inside,
     nice_ticks,
-    paint_critical_points,
     path_exit,
+    place_critical_tags,
     plotted_range,
     qimage_to_array,
     resolve_index,
@@ -58,6 +59,7 @@ TRAJECTORY_LIFT = 0.012 * BOX_HEIGHT
 FLOOR_Z = -0.02 * BOX_HEIGHT
 SIGHT_SAMPLES = 240  # along the way from a critical point to the camera, to find whether the surface hides it
 SIGHT_CLEARANCE = 0.05 * BOX_HEIGHT  # the way starts this far from the point: the mesh near it is not in the way
+HIDDEN_MARK_OPACITY = 0.5  # a critical point the surface hides is marked this faintly (as a run's ball behind it is)
 LEGEND_SHARE = 0.15  # of the view beside the colour bar, at most, that the probe's legend covers (its notes go first)
 BACKGROUND = (1.0, 1.0, 1.0, 1.0)
 TickList = Sequence[tuple[float, str]]
@@ -1510,6 +1512,7 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         self._surface_heights: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # as given to set_surface
         self._critical_points: tuple[np.ndarray, tuple[str, ...]] = (np.zeros((0, 3)), ())
         self.drawn_critical_points: tuple[QtCore.QPointF, ...] = ()  # where the last frame marked them (logical px)
+        self.faint_critical_points: tuple[QtCore.QPointF, ...] = ()  # those of them the surface hides, marked faintly
         self._runs: list[TrajectoryData] = []
         self._framebuffers = FramebufferPool()
         self._static_keys: dict[str, tuple] = {}
@@ -1770,7 +1773,8 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
     def set_critical_points(self, points: np.ndarray, kinds: Sequence[str]) -> None:
         """Mark critical points of these kinds at (n, 3) data points (x, y, height), or (n, 2) (w, height) on a curve.
 
-        They are drawn with the text over the picture, those the surface hides from the camera left out.
+        They are drawn with the text over the picture, the marks of those the surface hides from the camera faintly
+        (a minimum at a kink, deep in a V whose near face the camera saw almost edge-on, was left out).
         """
         points = np.asarray(points, dtype=np.float64)
         shown, shown_kinds = self._critical_points
@@ -1816,20 +1820,31 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
 
     def _paint_critical_points(self, painter: QtGui.QPainter, to_pixels: Callable[[object], np.ndarray],
                                width: float, height: float, taken: Sequence[QtCore.QRectF]) -> list[QtCore.QRectF]:
-        """Mark the critical points the camera sees, in logical pixels, named clear of the labels taken."""
+        """Mark the critical points in logical pixels, named clear of the labels taken (those hidden, faintly).
+
+        The names of those the camera sees are placed first; the faint marks are drawn first, under them.
+        """
         points, kinds = self._critical_points
-        self.drawn_critical_points = ()
+        self.drawn_critical_points = self.faint_critical_points = ()
         if not len(points):
             return []
         scene = self._data_to_scene(points)
-        seen = ~self.hidden_by_surface(scene)
-        pixels = to_pixels(scene[seen])
+        hidden = self.hidden_by_surface(scene)
+        pixels = to_pixels(scene)
         self.drawn_critical_points = tuple(QtCore.QPointF(x, y) for x, y in pixels)
+        self.faint_critical_points = tuple(point for point, faint in zip(self.drawn_critical_points, hidden,
+                                                                         strict=True) if faint)
         font = QtGui.QFont()
         font.setPixelSize(round(PROBE_FONT_PIXELS * self.text_scale))
         bounds = QtCore.QRectF(0.0, 0.0, min(self._colour_bar_left - 6.0, width), height)
-        seen_kinds = [kind for kind, shown in zip(kinds, seen, strict=True) if shown]
-        return paint_critical_points(painter, pixels, seen_kinds, self.presentation_scale, font, bounds, taken)
+        scale = self.presentation_scale
+        seen_kinds = [kind for kind, faint in zip(kinds, hidden, strict=True) if not faint]
+        hidden_kinds = [kind for kind, faint in zip(kinds, hidden, strict=True) if faint]
+        seen_tags = place_critical_tags(painter, pixels[~hidden], seen_kinds, scale, font, bounds, taken)
+        hidden_tags = place_critical_tags(painter, pixels[hidden], hidden_kinds, scale, font, bounds, seen_tags.taken)
+        draw_critical_points(painter, pixels[hidden], hidden_kinds, scale, hidden_tags, HIDDEN_MARK_OPACITY)
+        draw_critical_points(painter, pixels[~hidden], seen_kinds, scale, seen_tags)
+        return hidden_tags.taken[len(taken):]
 
     # ---------------------------------------------------------------- probe
     def set_probe_overlay(self, overlay: SurfaceProbeOverlay | None) -> None:

@@ -901,22 +901,11 @@ def place_critical_tags(painter: QtGui.QPainter | None, centres: np.ndarray, kin
     return placer
 
 
-def paint_critical_points(painter: QtGui.QPainter, centres: np.ndarray, kinds: Sequence[str], scale: float,
-                          font: QtGui.QFont, bounds: QtCore.QRectF,
-                          avoid: Sequence[QtCore.QRectF] = ()) -> list[QtCore.QRectF]:
-    """Each critical point's mark, white with a dark edge, and its name beside it; the boxes taken, marks and names.
-
-    The painter draws in device pixels; scale is the marks' and lines' (the presentation scale, times an export's).
-    """
-    placer = place_critical_tags(painter, centres, kinds, scale, font, bounds, avoid)
-    draw_critical_points(painter, centres, kinds, scale, placer)
-    return placer.taken[len(avoid):]
-
-
 def draw_critical_points(painter: QtGui.QPainter, centres: np.ndarray, kinds: Sequence[str], scale: float,
-                         placer: TagPlacer) -> None:
+                         placer: TagPlacer, mark_opacity: float = 1.0) -> None:
     """Each critical point's mark, white with a dark edge, then the names the placer placed (in device pixels)."""
     painter.save()
+    painter.setOpacity(painter.opacity() * mark_opacity)
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
     painter.setPen(QtGui.QPen(CRITICAL_EDGE, 1.5 * scale))
     painter.setBrush(CRITICAL_FILL)

@@ -138,6 +138,7 @@ class Session:
                                  resolution=DEFAULT_RESOLUTION)
         self.fixed: dict[str, float] = {}
         self._earlier_ranges: dict[str, tuple[float, float]] = {}  # of variables plotted before (see range_of)
+        self._opened_ranges: dict[str, tuple[float, float]] = {}  # each variable's first range since opening
         self.field: GridField | None = None
         self._critical: tuple[GridField, CriticalPoints] | None = None  # the field's, found when first asked for
         self._basins: tuple[BasinsKey, Basins] | None = None  # the latest basins given, with what they are for
@@ -196,6 +197,7 @@ class Session:
         ranges = {name: self.range_of(name) for name in axes}
         self._earlier_ranges.update(self.plot.ranges)
         self.plot = PlotSettings(axes=axes, ranges=ranges, resolution=self.plot.resolution)
+        self._remember_opened_ranges()
         held = [name for name in variables if name not in axes]
         self.fixed = {name: self.fixed.get(name, NEW_HELD_VALUES[0]) for name in held}
         for name in held:
@@ -246,9 +248,10 @@ class Session:
         axes_changed = plot.axes != self.plot.axes
         self._earlier_ranges.update(self.plot.ranges)
         self.plot = plot
+        self._remember_opened_ranges()
         if axes_changed:
             every = self.variables
-            self.fixed = {name: self.fixed.get(name, self._probe_or_start(name)) for name in every
+            self.fixed = {name: self.fixed.get(name, self._held_from_probe_or_start(name)) for name in every
                           if name not in plot.axes}
             self.run_specs = tuple(replace(spec, start={**spec.start, **self.fixed}) for spec in self.run_specs)
             self._hold_probe()
@@ -259,11 +262,30 @@ class Session:
             if self.probe is not None:
                 self.probe_changed.emit(self.probe)
 
+    def _remember_opened_ranges(self) -> None:
+        for name in self.plot.axes:
+            self._opened_ranges.setdefault(name, self.plot.ranges[name])
+
+    def opened_ranges(self) -> dict[str, tuple[float, float]]:
+        """The plotted variables' ranges as the scenario opened (one it did not plot: as first plotted since)."""
+        return {name: self._opened_ranges.get(name, self.plot.ranges[name]) for name in self.plot.axes}
+
+    def show_opened_ranges(self) -> bool:
+        """Plot the ranges as the scenario opened, after panning and zooming; False if they are shown already."""
+        ranges = self.opened_ranges()
+        if ranges == self.plot.ranges:
+            return False
+        self.set_plot(replace(self.plot, ranges=ranges))
+        return True
+
     def range_of(self, name: str) -> tuple[float, float]:
         """The range a variable is plotted over: now, or last time it was (since the scenario was opened)."""
         return self.plot.ranges.get(name) or self._earlier_ranges.get(name, DEFAULT_RANGE)
 
-    def _probe_or_start(self, name: str) -> float:
+    def _held_from_probe_or_start(self, name: str) -> float:
+        """A variable plotted before and held now stays where a pinned probe is, else where run 1 starts."""
+        if self.probe is not None and name in self.probe:
+            return self.probe[name]
         if self.run_specs and name in self.run_specs[0].start:
             return self.run_specs[0].start[name]
         return 0.0
@@ -535,6 +557,7 @@ class Session:
 
     def apply_scenario(self, scenario: Scenario, analysis: Analysis, keep_look: bool = False) -> None:
         """Show a scenario whose formula has been analysed already (keep_look: in the theme and scale shown now)."""
+        self._opened_ranges = {}
         self._show_edits(scenario, analysis, scenario.step)
         if not keep_look:
             self.set_theme(scenario.theme)
@@ -556,6 +579,7 @@ class Session:
         self.title, self.description = scenario.title, scenario.description
         self.plot = scenario.plot
         self._earlier_ranges = {}
+        self._remember_opened_ranges()
         # one held value for every view and run: the scenario's, or else where its first run starts
         first_start = scenario.runs[0].start if scenario.runs else {}
         self.fixed = {name: scenario.fixed.get(name, first_start.get(name, 0.0)) for name in variables
