@@ -136,7 +136,8 @@ def test_the_start_point_and_the_probe_can_be_typed(make_main_window, activate, 
 
     def type_point(values: dict[str, str]):
         def act(dialog: PointDialog) -> None:
-            assert list(dialog.boxes) == list(session.variables)
+            assert list(dialog.boxes) == ["x", "y"], "z is held: shown, not asked for"
+            assert dialog.held == {"z": session.fixed["z"]}
             for name, text in values.items():
                 box = dialog.boxes[name]
                 box.selectAll()
@@ -154,6 +155,7 @@ def test_the_start_point_and_the_probe_can_be_typed(make_main_window, activate, 
     answer_modal(PointDialog, type_point({"x": "0.5", "y": "-0.75"}))
     menu_action(window, "View", "Pin the probe at…").trigger()
     assert session.probe is not None and (session.probe["x"], session.probe["y"]) == (0.5, -0.75)
+    assert session.probe["z"] == session.fixed["z"], "on the slice drawn"
     assert window.teaching_docks.probe_control.pinned_action.isChecked()
 
     answer_modal(PointDialog, lambda dialog: dialog.reject())

@@ -496,7 +496,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("No run to start: type a formula first.", 8000)
             return
         index = min(self.teaching_docks.selection.index, len(self.session.run_specs) - 1)
-        start = ask_point(self, "Start point", f"Where run {index + 1} starts:", self.session.run_specs[index].start)
+        start = ask_point(self, "Start point", f"Where run {index + 1} starts:", self.session.run_specs[index].start,
+                          self.session.fixed)
         if start is not None:
             self.session.set_start(start, index)
 

@@ -1,4 +1,8 @@
-"""The dialog that asks for a point by its coordinates: a run's start, or where the probe is pinned, typed exactly."""
+"""The dialog that asks for a point by its coordinates: a run's start, or where the probe is pinned, typed exactly.
+
+Held variables are shown, not asked for: the views draw the slice at their held values, and a point typed off it
+(z = 2 with z held at 1) sat off the surface shown. Their sliders in the formula panel move them.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,25 @@ from collections.abc import Mapping
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from gradviz.app.number_box import NumberBox
-from gradviz.core.notation import unicode_name
+from gradviz.core.notation import format_number, unicode_name
 
 
 class PointDialog(QDialog):
-    """One number box per variable, filled with the point as it is; OK takes the numbers typed."""
+    """One number box per free variable, filled with the point as it is; OK takes the numbers typed."""
 
-    def __init__(self, parent: QWidget | None, window_title: str, prompt: str, point: Mapping[str, float]) -> None:
+    def __init__(self, parent: QWidget | None, window_title: str, prompt: str, point: Mapping[str, float],
+                 held: Mapping[str, float] | None = None) -> None:
         super().__init__(parent)
+        self.held = {name: float(value) for name, value in (held or {}).items() if name in point}
         self.setWindowTitle(window_title)
         form = QFormLayout(self)
         form.addRow(QLabel(prompt))
         self.boxes: dict[str, NumberBox] = {}
         for name, value in point.items():
+            if name in self.held:
+                form.addRow(f"{unicode_name(name)}:", QLabel(f"{format_number(self.held[name])}  (held: its slider "
+                                                            "beside the ranges moves it)"))
+                continue
             box = NumberBox()
             box.setValue(float(value))
             box.setAccessibleName(f"{window_title}: {name}")
@@ -35,13 +45,14 @@ class PointDialog(QDialog):
             first.selectAll()
 
     def point(self) -> dict[str, float]:
-        """The coordinates as typed."""
-        return {name: box.value() for name, box in self.boxes.items()}
+        """The coordinates as typed, and the held values."""
+        return {**{name: box.value() for name, box in self.boxes.items()}, **self.held}
 
 
-def ask_point(parent: QWidget, window_title: str, prompt: str, point: Mapping[str, float]) -> dict[str, float] | None:
-    """The point the user types (None if cancelled); the dialog is deleted once answered."""
-    dialog = PointDialog(parent, window_title, prompt, point)
+def ask_point(parent: QWidget, window_title: str, prompt: str, point: Mapping[str, float],
+              held: Mapping[str, float] | None = None) -> dict[str, float] | None:
+    """The point the user types, held variables at their values (None if cancelled); the dialog is deleted after."""
+    dialog = PointDialog(parent, window_title, prompt, point, held)
     try:
         return dialog.point() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:

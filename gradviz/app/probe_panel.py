@@ -116,7 +116,7 @@ class ProbeControl(QObject):
         point = current_probe_point(self._session)
         if point is None:
             return
-        typed = ask_point(self._window, "Probe", "Pin the probe at:", point)
+        typed = ask_point(self._window, "Probe", "Pin the probe at:", point, self._session.fixed)
         if typed is not None:
             self._following_mouse = False
             self._session.set_probe(typed)
