@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from window_keys import tab_to
@@ -347,6 +348,31 @@ def test_the_map_scrolled_takes_arrows_plus_minus_and_0_and_a_click_on_it_gives_
     assert session.run_specs[0].start["x"] == pytest.approx(1.0, abs=0.05) and not view.has_keys
     QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Right)
     assert session.step == 1 and session.plot.ranges == opened
+
+
+def test_the_map_with_its_keys_is_framed_says_so_and_esc_gives_them_back(make_main_window, activate, qtbot) -> None:
+    """Nothing showed that the arrows now panned the map: a lecturer pressing → to step saw the map move."""
+    from gradviz.app.contour_view import KEYS_FRAME_WIDTH
+
+    window = keyboard_window(make_main_window, activate)
+    session, view = window.session, window.contour_view
+    highlight = view.palette().color(QPalette.ColorRole.Highlight)
+
+    def corner_is_framed() -> bool:
+        image = view.grab().toImage()
+        inside = image.pixelColor(KEYS_FRAME_WIDTH // 2, image.height() // 2)
+        return inside.rgb() == highlight.rgb()
+
+    assert not corner_is_framed()
+    opened = dict(session.plot.ranges)
+    scroll_the_map(view, -1)
+    qtbot.waitUntil(lambda: session.plot.ranges != opened, timeout=3000)
+    assert view.has_keys and corner_is_framed()
+    assert window.statusBar().currentMessage().startswith("The map has the keys")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert not view.has_keys and not corner_is_framed() and window.statusBar().currentMessage() == ""
+    QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Right)
+    assert session.step == 1, "→ steps the run again"
 
 
 def test_the_shortcuts_window_lists_the_maps_keys(make_main_window, activate) -> None:

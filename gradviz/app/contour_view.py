@@ -94,10 +94,12 @@ PAN_KEYS = {QtCore.Qt.Key.Key_Left: (-1, 0), QtCore.Qt.Key.Key_Right: (1, 0), Qt
             QtCore.Qt.Key.Key_Down: (0, -1)}
 ZOOM_KEYS = {QtCore.Qt.Key.Key_Plus: 1 / 1.25, QtCore.Qt.Key.Key_Equal: 1 / 1.25, QtCore.Qt.Key.Key_Minus: 1.25}
 FIT_KEY = QtCore.Qt.Key.Key_0
-MAP_KEYS = frozenset({*PAN_KEYS, *ZOOM_KEYS, FIT_KEY})
+GIVE_BACK_KEY = QtCore.Qt.Key.Key_Escape  # the keys go back to the window (→ steps the run again)
+MAP_KEYS = frozenset({*PAN_KEYS, *ZOOM_KEYS, FIT_KEY, GIVE_BACK_KEY})
+KEYS_FRAME_WIDTH = 2  # pixels of the frame drawn round the map while it has its keys
 PAN_SHARE = 0.1  # an arrow key moves the map by this share of its width or height
 MAP_KEYS_HELP = (("← → ↑ ↓", "Pan the map"), ("+ / −", "Zoom the map in / out about its centre"),
-                 ("0", "The map's ranges as opened"))
+                 ("0", "The map's ranges as opened"), ("Esc", "Give the keys back to the run (so does a click)"))
 MAP_KEYS_TITLE = "Contour map (after dragging or scrolling it)"
 
 
@@ -1265,6 +1267,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
     start_dragged = QtCore.Signal(float, float)
     range_changed = QtCore.Signal(tuple, tuple)
     fit_requested = QtCore.Signal()  # the map's fit key: back to the ranges as opened
+    keys_taken = QtCore.Signal(bool)  # the map took its keys (framed), or gave them back to the window
 
     LINE_WIDTH = 1.0  # exactly one pixel keeps antialiased level lines fast to draw
     COLOURED_LINE_WIDTH = 1.6  # lines alone carry the map: wider, and opaque
@@ -1824,7 +1827,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             return
         scene_pos = event.scenePos()
         if self.view_box.sceneBoundingRect().contains(scene_pos):
-            self._has_keys = False  # the start was set: → steps the run from it
+            self._give_keys_back()  # the start was set: → steps the run from it
             point = self.view_box.mapSceneToView(scene_pos)
             self.clicked.emit(float(point.x()), float(point.y()))
 
@@ -1837,9 +1840,12 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
     def _on_range_changed_by_user(self, *_: object) -> None:
         """Report the new visible ranges after the user panned or zoomed; the map's keys go on doing so."""
         (x_lo, x_hi), (y_lo, y_hi) = self.view_box.viewRange()
-        self._has_keys = True
         if not self.hasFocus():
             self.setFocus(QtCore.Qt.FocusReason.MouseFocusReason)
+        if not self._has_keys and self.hasFocus():
+            self._has_keys = True
+            self.viewport().update()
+            self.keys_taken.emit(True)
         self.range_changed.emit((float(x_lo), float(x_hi)), (float(y_lo), float(y_hi)))
 
     # ---------------------------------------------------------------- keys
@@ -1868,6 +1874,9 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             return
         event.accept()
         key = event.key()
+        if key == GIVE_BACK_KEY:
+            self._give_keys_back()
+            return
         if key == FIT_KEY:
             self.fit_requested.emit()
             return
@@ -1881,8 +1890,28 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
 
     def focusOutEvent(self, event: QtGui.QFocusEvent) -> None:
         """The keys go back to the window with the focus."""
-        self._has_keys = False
+        self._give_keys_back()
         super().focusOutEvent(event)
+
+    def _give_keys_back(self) -> None:
+        """The window's keys are the window's again (→ steps the run); the frame goes."""
+        if self._has_keys:
+            self._has_keys = False
+            self.viewport().update()
+            self.keys_taken.emit(False)
+
+    def drawForeground(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
+        """A frame round the map while it has its keys: the arrows then pan it, not step the run."""
+        super().drawForeground(painter, rect)
+        if self._has_keys:
+            painter.save()
+            painter.resetTransform()
+            pen = QtGui.QPen(self.palette().color(QtGui.QPalette.ColorRole.Highlight), KEYS_FRAME_WIDTH)
+            pen.setJoinStyle(QtCore.Qt.PenJoinStyle.MiterJoin)
+            painter.setPen(pen)
+            half = KEYS_FRAME_WIDTH / 2
+            painter.drawRect(QtCore.QRectF(self.viewport().rect()).adjusted(half, half, -half, -half))
+            painter.restore()
 
     def data_to_widget(self, x: float, y: float) -> QtCore.QPointF:
         """Widget (viewport) pixel position of a data point, e.g. for simulated clicks."""

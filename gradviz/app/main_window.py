@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.contour_view.start_dragged.connect(self._set_start)
         self.contour_view.range_changed.connect(self._follow_range)
         self.contour_view.fit_requested.connect(self._show_opened_ranges)
+        self.contour_view.keys_taken.connect(self._tell_map_keys)
         self.formula_panel.preset_chosen.connect(self.open_preset)
         self.session.error_changed.connect(self._show_error_in_status)
         self.session.notice.connect(lambda message: self.statusBar().showMessage(message, 8000))
@@ -508,6 +509,14 @@ class MainWindow(QMainWindow):
     def _follow_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
         self._pending_range = (x_range, y_range)
         self._range_timer.start()
+
+    def _tell_map_keys(self, taken: bool) -> None:
+        """Say in the status bar that the map has the arrow keys now, and how to give them back; clear it after."""
+        if taken:
+            self.statusBar().showMessage("The map has the keys: ← → ↑ ↓ pan it, + − zoom, 0 as opened; Esc or a click "
+                                         "gives them back to the run.", 8000)
+        elif self.statusBar().currentMessage().startswith("The map has the keys"):
+            self.statusBar().clearMessage()
 
     def _show_opened_ranges(self) -> None:
         """The map's fit key: the ranges as opened, not a pan or zoom still waiting to be followed."""
