@@ -243,6 +243,28 @@ def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:
     assert box.cursorPosition() == 0
 
 
+def test_an_error_shows_over_the_equations_and_moves_no_view(make_main_window, qtbot) -> None:
+    """The error's three lines above the equations made the panel taller while it showed: the views moved as a
+    student typed, and back when the formula was mended."""
+    window = make_main_window("bowl", size=(1280, 800))
+    qtbot.wait(40)
+    panel = window.formula_panel
+    heights = (window.surface_view.height(), window.contour_view.height())
+    scale = panel.derivatives_label.text_font().pointSizeF()
+    type_formula(window, qtbot, "x^2 ++ y^2 + sin(x")
+    qtbot.waitUntil(panel.error_label.isVisible, timeout=3000)
+    qtbot.wait(40)
+    assert (window.surface_view.height(), window.contour_view.height()) == heights
+    area = panel.equations_area
+    top = panel.error_label.mapTo(area.viewport(), QPoint(0, 0)).y()
+    assert top == 0 and panel.error_label.height() < area.viewport().height(), "in sight, at the area's top"
+    assert panel.derivatives_label.text_font().pointSizeF() == scale, "the equations keep their size"
+    type_formula(window, qtbot, "x^2 + 2y^2")
+    qtbot.waitUntil(lambda: not panel.error_label.isVisible(), timeout=3000)
+    qtbot.wait(40)
+    assert (window.surface_view.height(), window.contour_view.height()) == heights
+
+
 def test_a_bad_formula_keeps_the_last_good_surface(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     field = window.session.field

@@ -65,14 +65,20 @@ class EquationsArea(QScrollArea):
     LEAST_WIDTH = 160
     room_changed = Signal()  # the area's width or the label's font changed: the equations may fit another way
 
-    def __init__(self, label: RichTextLabel, notes: QWidget) -> None:
-        """Hold these equations with these notes under them, following the size they ask for as they change."""
+    def __init__(self, label: RichTextLabel, notes: QWidget, error: QWidget) -> None:
+        """Hold these equations with these notes under them and an error over them, following the size they ask for.
+
+        The error shows in the area, over the equations it keeps: above the area, it made the panel taller while
+        it showed, and the views moved as a student typed.
+        """
         super().__init__()
         self.label = label
         self.notes = notes
+        self.error = error
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(error)
         column.addWidget(label)
         column.addWidget(notes)
         column.addStretch(1)
@@ -135,10 +141,17 @@ class EquationsArea(QScrollArea):
             self.updateGeometry()
 
     def content_height(self) -> int:
-        """The equations' and notes' height at the area's width now."""
+        """The equations', notes' and error's height at the area's width now."""
         column = self.widget().layout()
         width = self.viewport().width()
         return column.heightForWidth(width) if column.hasHeightForWidth() else column.sizeHint().height()
+
+    def equations_height(self) -> int:
+        """The equations' and notes' height at the area's width now: what their text size is chosen for."""
+        if not self.error.isVisibleTo(self):
+            return self.content_height()
+        error = self.error.heightForWidth(self.viewport().width())
+        return self.content_height() - max(error, 0) - self.widget().layout().spacing()
 
     def show_vertical_bar_if_needed(self) -> None:
         """Offer the vertical scroll bar while the equations and notes are taller than the area."""
@@ -299,7 +312,7 @@ class FormulaPanel(QWidget):
         top.addWidget(self.formula_edit, 1)
         top.addWidget(self.status_label)
         middle = QHBoxLayout()
-        self.equations_area = EquationsArea(self.derivatives_label, self.notes_label)
+        self.equations_area = EquationsArea(self.derivatives_label, self.notes_label, self.error_label)
         self._equations: Sequence[str] = ()
         self._row_widths: dict[tuple[str, str], float] = {}  # the equations' width unwrapped, by text and font
         self.equations_area.room_changed.connect(self._lay_out_equations)
@@ -316,7 +329,6 @@ class FormulaPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 2)
         layout.addWidget(self.editor_row)
-        layout.addWidget(self.error_label)
         layout.addLayout(middle)
 
         session.formula_changed.connect(self._show_formula)
@@ -376,7 +388,7 @@ class FormulaPanel(QWidget):
         for scale in EQUATION_TEXT_SCALES if beside_ranges else EQUATION_TEXT_SCALES[:1]:
             self.derivatives_label.set_text_scale(scale)
             self.derivatives_label.setText(self._fitting_layout(in_a_row=not beside_ranges))
-            if held is None or area.content_height() <= held:
+            if held is None or area.equations_height() <= held:  # an error shown over them does not shrink them
                 break
         area.show_vertical_bar_if_needed()
         if not area.viewport().isVisible():
@@ -438,6 +450,7 @@ class FormulaPanel(QWidget):
         self.formula_edit.setStyleSheet("" if error is None else "QLineEdit { background: #fff0f0; color: #1a1a1a; }")
         if error is None:
             self.error_label.setVisible(False)
+            self.equations_area.show_vertical_bar_if_needed()
             return
         text = self.formula_edit.text()
         message = f"<b style='color:#b00020'>⚠ {html.escape(error.message)}</b>"
@@ -447,6 +460,8 @@ class FormulaPanel(QWidget):
         message += f"<br><span style='color:#666'>{kept}Shift+F1: what can be typed.</span>"
         self.error_label.setText(message)
         self.error_label.setVisible(True)
+        self.equations_area.show_vertical_bar_if_needed()
+        self.equations_area.verticalScrollBar().setValue(0)  # the error in sight, at the area's top
 
     def _show_busy(self, busy: bool) -> None:
         self.status_label.setText("working…" if busy else "")
