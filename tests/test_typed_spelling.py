@@ -73,6 +73,20 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     # in a case, the max its condition settles is the term it is: not 2(max(x, y) − 1) where x > y
     ("(max(x, y) - 1)^2", ["(max(x, y) − 1)²", "{2(x − 1) if x > y; 0 otherwise}", "{2(y − 1) if x < y; 0 otherwise}"]),
     ("min(x, y)^2", ["min(x, y)²", "{2x if x < y; 0 otherwise}", "{2y if x > y; 0 otherwise}"]),
+    # a max or min of more terms: one case for each, its condition plain; it was {1 if x > max(y, z); 0 otherwise}
+    ("max(x, y, z)", ["max(x, y, z)", "{1 if x > y and x > z; 0 otherwise}", "{1 if y > x and y > z; 0 otherwise}",
+                      "{1 if z > x and z > y; 0 otherwise}"]),
+    ("min(y, x, z)", ["min(y, x, z)", "{1 if x < y and x < z; 0 otherwise}", "{1 if y < x and y < z; 0 otherwise}",
+                      "{1 if z < y and z < x; 0 otherwise}"]),
+    # it was {−1 if 1 > x + max(x, 2y); 0 otherwise} + {1 if x > max(2y, 1 − x); 0 otherwise}
+    ("max(x, 2y, 1 - x)", ["max(x, 2y, 1 − x)",
+                           "{1 if x > 2y and x > 1 − x; −1 if 1 − x > x and 1 − x > 2y; 0 otherwise}",
+                           "{2 if 2y > x and 2y > 1 − x; 0 otherwise}"]),
+    ("max(x, 1 - x) + y", ["max(x, 1 − x) + y", "{1 if x > 1 − x; −1 if 1 − x > x; 0 otherwise}", "1"]),
+    ("(max(x, y, z) - 1)^2", ["(max(x, y, z) − 1)²", "{2(x − 1) if x > y and x > z; 0 otherwise}",
+                              "{2(y − 1) if y > x and y > z; 0 otherwise}",
+                              "{2(z − 1) if z > x and z > y; 0 otherwise}"]),
+    ("max(2x, y)", ["max(2x, y)", "{2 if 2x > y; 0 otherwise}", "{1 if y > 2x; 0 otherwise}"]),  # it was max(y, 2x)
     # the Gaussian's exponent as typed: it was exp(−x²/2 − y²/2)
     ("x exp(-(x^2 + y^2)/2)", ["x·exp(−(x² + y²)/2)", "(1 − x²)·exp(−(x² + y²)/2)", "−xy·exp(−(x² + y²)/2)"]),
     ("(x^2 + 2x)(y - 1)", ["(x² + 2x)(y − 1)", "2(x + 1)(y − 1)", "x² + 2x"]),  # it was (2x + 2)(y − 1)
@@ -114,6 +128,10 @@ def test_textbook_forms_have_the_values_and_second_derivatives_of_the_plain_ones
                    r"\begin{cases} 1 & \text{if }x < y \\ 0 & \text{otherwise} \end{cases}"]),
     ("relu(x - y)", [r"\begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}",
                      r"\begin{cases} -1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}"]),
+    ("max(x, 2y, 1 - x)", [r"\begin{cases} 1 & \text{if }x > 2 y\text{ and }x > 1 - x \\ "
+                           r"-1 & \text{if }1 - x > x\text{ and }1 - x > 2 y \\ 0 & \text{otherwise} \end{cases}",
+                           r"\begin{cases} 2 & \text{if }2 y > x\text{ and }2 y > 1 - x \\ "
+                           r"0 & \text{otherwise} \end{cases}"]),
     ("(x^2 + 2x)(y - 1)", [r"2 \left(x + 1\right) \left(y - 1\right)", r"x^{2} + 2 x"]),
     ("exp(-(x^2 + y^2)/2)", [r"- x e^{- \frac{x^{2} + y^{2}}{2}}", r"- y e^{- \frac{x^{2} + y^{2}}{2}}"]),
 ])
@@ -187,6 +205,12 @@ def test_spelled_formulas_read_back_as_the_same_formula(text: str) -> None:
     ("x/3 + |y|^3", [r"f(x, y) = \frac{x}{3} + \left|{y}\right|^{3}", r"\frac{\partial f}{\partial x} = \frac{1}{3}",
                      r"\frac{\partial f}{\partial y} = 3 y \left|{y}\right|"]),
     ("L(w1) = 1.5 w1^2", [r"L(w_{1}) = 1.5 w_{1}^{2}", r"\frac{\partial L}{\partial w_{1}} = 3 w_{1}"]),
+    # a max's or min's arguments as typed, as the panel shows them: it was \min\left(2 x, y\right)
+    ("min(y, 2x)", [r"f(x, y) = \min\left(y, 2 x\right)",
+                    r"\frac{\partial f}{\partial x} = \begin{cases} 2 & \text{if }y > 2 x \\ 0 & \text{otherwise} "
+                    r"\end{cases}",
+                    r"\frac{\partial f}{\partial y} = \begin{cases} 1 & \text{if }2 x > y \\ 0 & \text{otherwise} "
+                    r"\end{cases}"]),
 ])
 def test_latex_equations_read_as_typed(text: str, expected: list[str]) -> None:
     assert list(latex_equations(analyze_in_process(text).derivatives)) == expected

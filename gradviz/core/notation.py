@@ -159,18 +159,28 @@ def _latex_number(value: SupportsFloat, digits: int = 6) -> str:
     return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
 
 
+TypedArguments = tuple[str, tuple[sympy.Expr, ...]]  # a max or min typed: 'max' or 'min' and its arguments in order
+
+
 @dataclass(frozen=True)
 class Spelling:
     """How to print an expression the way its formula was typed.
 
     The terms of the whole sum come in term_order (terms not in it follow, in the usual order); a sum inside it
     with the terms of one of sums comes in that one's order; with decimals, fractions that are short decimals
-    print as decimals (21/10 as 2.1).
+    print as decimals (21/10 as 2.1); a max or min with the arguments of one of arguments lists them in its order.
     """
 
     term_order: tuple[sympy.Expr, ...] = ()
     sums: tuple[tuple[sympy.Expr, ...], ...] = ()
     decimals: bool = False
+    arguments: tuple[TypedArguments, ...] = ()
+
+    def arguments_of(self, extreme: sympy.Expr) -> tuple[sympy.Expr, ...]:
+        """A max's or min's arguments in the typed order, if they were typed so, else in SymPy's."""
+        name = type(extreme).__name__.lower()
+        return next((typed for typed_name, typed in self.arguments if typed_name == name
+                     and len(typed) == len(extreme.args) and set(typed) == set(extreme.args)), extreme.args)
 
     def order_of(self, expr: sympy.Expr, whole: bool) -> tuple[sympy.Expr, ...]:
         """The typed order for the terms of this sum (whole: the whole expression), or () if none is known."""
@@ -264,6 +274,26 @@ def _readable_relation(relation: sympy.Expr) -> sympy.Expr:
     return relation.func(left, right, evaluate=False)
 
 
+def comparable_difference(difference: sympy.Expr) -> sympy.Expr:
+    """A difference multiplied out, without a positive number in front: how it is compared with others (x − 1/2 and
+    2x − 1 both as 2x − 1), since SymPy writes a condition with one variable solved for it (x > 1/2 for 2x − 1 > 0)."""
+    return sympy.expand(difference).as_content_primitive()[1]
+
+
+def positive_differences(condition: sympy.Basic) -> set[sympy.Expr]:
+    """The differences u − v a condition says are positive, u > v or each of an And's (see comparable_difference)."""
+    relations = condition.args if isinstance(condition, sympy.And) else (condition,)
+    return {comparable_difference(relation.gts - relation.lts) for relation in relations
+            if isinstance(relation, (sympy.StrictGreaterThan, sympy.StrictLessThan))}
+
+
+# A condition read as that of one of a typed max's or min's arguments: the arguments, the one's index, and whether
+# it is the largest (max) or the smallest (min)
+ExtremeReading = tuple[tuple[sympy.Expr, ...], int, bool]
+# A case of a piecewise function: its value, its condition and how that reads (see _extreme_reading), if it does
+CaseReading = tuple[sympy.Expr, sympy.Basic, ExtremeReading | None]
+
+
 class _TextbookForms:
     """Printer mixin for the forms all printers share: the whole sum in its Spelling's order, a sum starting with a
     positive term when it has one, and a piecewise function's cases, each a value with its condition."""
@@ -300,9 +330,61 @@ class _TextbookForms:
         return terms
 
     def _case_rows(self, piecewise: sympy.Piecewise) -> list[tuple[str, str]]:
-        """A piecewise function's cases printed, each as its value and 'if <condition>' or 'otherwise'."""
+        """A piecewise function's cases printed, each as its value and 'if <condition>' or 'otherwise'.
+
+        The cases of one max or min, one for each of its arguments, come in the order the arguments were typed, each
+        condition comparing its argument with the others: {1 if x > 1 − x; −1 if 1 − x > x; 0 otherwise}.
+        """
         return [(self._print(value), self.words_markup(CASE_OTHERWISE) if condition is sympy.true
-                 else self.words_markup(f"{CASE_IF} ") + self._print(condition)) for value, condition in piecewise.args]
+                 else self.words_markup(f"{CASE_IF} ") + (self._print(condition) if reading is None
+                                                           else self._comparisons(*reading)))
+                for value, condition, reading in self._in_arguments_order(piecewise.args)]
+
+    def _in_arguments_order(self, cases: Sequence[tuple[sympy.Expr, sympy.Basic]]) -> list[CaseReading]:
+        """The cases, each with its reading (see _extreme_reading) where they are those of one max or min, in the typed
+        order of its arguments with 'otherwise' last: they never hold together, so their order is free."""
+        *conditional, last = cases
+        as_they_are = [(value, condition, None) for value, condition in cases]
+        if last[1] is not sympy.true or len(conditional) < 2:
+            return as_they_are
+        readings = [self._extreme_reading(condition) for _, condition in conditional]
+        if any(reading is None or reading[0] != readings[0][0] for reading in readings):
+            return as_they_are
+        ordered = sorted(zip(conditional, readings, strict=True), key=lambda pair: pair[1][1])
+        return [*((value, condition, reading) for (value, condition), reading in ordered), (*last, None)]
+
+    def _comparisons(self, arguments: tuple[sympy.Expr, ...], index: int, larger: bool) -> str:
+        """The index-th argument compared with each other one, joined by 'and': x > y and x > z."""
+        relation = sympy.StrictGreaterThan if larger else sympy.StrictLessThan
+        return self.words_markup(" and ").join(self._print(relation(arguments[index], other, evaluate=False))
+                                               for position, other in enumerate(arguments) if position != index)
+
+    def _extreme_reading(self, condition: sympy.Basic) -> ExtremeReading | None:
+        """(arguments, index, larger) where a condition says that the index-th of a typed max's or min's arguments is
+        larger (or smaller) than each other one: x > y and x > z for max(x, y, z)'s x; else None."""
+        relations = condition.args if isinstance(condition, sympy.And) else (condition,)
+        candidates = [typed for typed in self.spelling.arguments if len(typed[1]) == len(relations) + 1]
+        if not candidates:
+            return None
+        positive = positive_differences(condition)
+        for name, arguments in candidates:
+            larger = name == "max"
+            for index, chosen in enumerate(arguments):
+                if {comparable_difference(chosen - other if larger else other - chosen)
+                        for position, other in enumerate(arguments) if position != index} == positive:
+                    return arguments, index, larger
+        return None
+
+    def _print_And(self, expr: sympy.Expr) -> str:
+        """Conditions joined by 'and'; those of one typed max's or min's argument with each other one in its order."""
+        reading = self._extreme_reading(expr)
+        if reading is not None:
+            return self._comparisons(*reading)
+        return self.words_markup(" and ").join(self._print(condition) for condition in expr.args)
+
+    def _extreme_parts(self, extreme: sympy.Expr) -> tuple[str, tuple[sympy.Expr, ...]]:
+        """A max's or min's name and its arguments as typed."""
+        return type(extreme).__name__.lower(), self.spelling.arguments_of(extreme)
 
     def words_markup(self, words: str) -> str:
         """Words among the math (the printers' hook: LaTeX sets them as text)."""
@@ -559,7 +641,8 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         return f"|{self._print(expr.args[0])}|"
 
     def _print_MinMaxBase(self, expr: sympy.Expr) -> str:
-        return f"{type(expr).__name__.lower()}({self.stringify(expr.args, ', ')})"
+        name, arguments = self._extreme_parts(expr)
+        return f"{name}({self.stringify(arguments, ', ')})"
 
     def _print_log(self, expr: sympy.Expr) -> str:
         return f"ln({self.stringify(expr.args, ', ')})"
@@ -577,9 +660,6 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         expr = _readable_relation(expr)
         operator = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥"}.get(expr.rel_op, expr.rel_op)
         return f"{self._print(expr.lhs)} {self.escape(operator)} {self._print(expr.rhs)}"
-
-    def _print_And(self, expr: sympy.Expr) -> str:
-        return " and ".join(self._print(arg) for arg in expr.args)
 
     def _print_Or(self, expr: sympy.Expr) -> str:
         return " or ".join(self._print(arg) for arg in expr.args)
@@ -822,6 +902,18 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
 
     def _print_Relational(self, expr: sympy.Expr) -> str:
         return super()._print_Relational(_readable_relation(expr))
+
+    def _print_Max(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        return self._extreme(expr, exp)
+
+    def _print_Min(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        return self._extreme(expr, exp)
+
+    def _extreme(self, expr: sympy.Expr, exp: str | None) -> str:
+        """A max or min with its arguments as typed (SymPy's LaTeX sorts them)."""
+        name, arguments = self._extreme_parts(expr)
+        tex = rf"\{name}\left({', '.join(self._print(argument) for argument in arguments)}\right)"
+        return rf"{tex}^{{{exp}}}" if exp else tex
 
     def _print_Heaviside(self, expr: sympy.Expr, exp: str | None = None) -> str:
         tex = rf"H\left({self._print(expr.args[0])}\right)"
