@@ -67,8 +67,12 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     ("sin(x)^2 + y", ["sin²(x) + y", "2sin(x)·cos(x)", "1"]),
     ("max(x, y)", ["max(x, y)", "{1 if x > y; 0 otherwise}", "{1 if x < y; 0 otherwise}"]),  # x − y > 0, x − y < 0
     # a factor of the cases goes into them: it was x·{1 if wx + b > y; 0 otherwise} and −{1 if wx + b > y; 0 otherwise}
-    ("relu(w x + b - y)", ["max(0, wx + b − y)", "{x if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
+    ("relu(w x + b - y)", ["relu(wx + b − y)", "{x if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
                            "{w if wx + b > y; 0 otherwise}", "{−1 if wx + b > y; 0 otherwise}"]),
+    # relu as typed, in f and in the conditions: they read max(0, x) and max(0, x) > y; max(0, y) typed so stays
+    ("relu(relu(x) - y) + max(0, y)", ["relu(relu(x) − y) + max(0, y)",
+                                       "{1 if x > 0; 0 otherwise}·{1 if relu(x) > y; 0 otherwise}",
+                                       "{−1 if relu(x) > y; 0 otherwise} + {1 if y > 0; 0 otherwise}"]),
     ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "1 + {3 if x < y; 0 otherwise}"]),
     # in a case, the max its condition settles is the term it is: not 2(max(x, y) − 1) where x > y
     ("(max(x, y) - 1)^2", ["(max(x, y) − 1)²", "{2(x − 1) if x > y; 0 otherwise}", "{2(y − 1) if x < y; 0 otherwise}"]),
@@ -205,6 +209,11 @@ def test_spelled_formulas_read_back_as_the_same_formula(text: str) -> None:
     ("x/3 + |y|^3", [r"f(x, y) = \frac{x}{3} + \left|{y}\right|^{3}", r"\frac{\partial f}{\partial x} = \frac{1}{3}",
                      r"\frac{\partial f}{\partial y} = 3 y \left|{y}\right|"]),
     ("L(w1) = 1.5 w1^2", [r"L(w_{1}) = 1.5 w_{1}^{2}", r"\frac{\partial L}{\partial w_{1}} = 3 w_{1}"]),
+    ("relu(x - y)", [r"f(x, y) = \operatorname{relu}\left(x - y\right)",  # it was \max\left(0, x - y\right)
+                     r"\frac{\partial f}{\partial x} = \begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} "
+                     r"\end{cases}",
+                     r"\frac{\partial f}{\partial y} = \begin{cases} -1 & \text{if }x > y \\ 0 & \text{otherwise} "
+                     r"\end{cases}"]),
     # a max's or min's arguments as typed, as the panel shows them: it was \min\left(2 x, y\right)
     ("min(y, 2x)", [r"f(x, y) = \min\left(y, 2 x\right)",
                     r"\frac{\partial f}{\partial x} = \begin{cases} 2 & \text{if }y > 2 x \\ 0 & \text{otherwise} "

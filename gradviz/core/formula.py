@@ -130,6 +130,7 @@ class Formula:
     typed_sums: tuple[tuple[sympy.Expr, ...], ...] = ()  # the terms of every sum inside it, likewise
     typed_decimals: bool = False  # a number was typed as a decimal (2.1, 0.5, 1e-3)
     typed_arguments: tuple[TypedArguments, ...] = ()  # every max and min ('max', its arguments) in the typed order
+    typed_relus: tuple[sympy.Expr, ...] = ()  # the argument u of every relu(u) typed (SymPy's max(0, u))
 
     @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:
@@ -138,8 +139,8 @@ class Formula:
 
     @property
     def spelling(self) -> Spelling:
-        """How to print f as it was typed: its terms and max's arguments in the typed order, decimals if typed so."""
-        return Spelling(self.typed_terms, self.typed_sums, self.typed_decimals, self.typed_arguments)
+        """How to print f as it was typed: its terms and max's arguments in the typed order, relu and decimals so."""
+        return Spelling(self.typed_terms, self.typed_sums, self.typed_decimals, self.typed_arguments, self.typed_relus)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1125,6 +1126,7 @@ class _Builder:
         self._values: dict[sympy.Expr, float] = {}
         self._built: dict[int, sympy.Expr] = {}  # each node's expression, by the node's id
         self.typed_arguments: dict[sympy.Expr, TypedArguments] = {}  # each max and min built, by its expression
+        self.typed_relus: list[sympy.Expr] = []
 
     def _shown(self, node: _Node) -> str:
         shown = self._text[node.start : node.end].strip()
@@ -1220,7 +1222,9 @@ class _Builder:
         if node.function in _EXP_FUNCTIONS:
             arguments = [_without_exact_logs(argument) for argument in arguments]
         built = self._finish(_FUNCTIONS[node.function].build(*arguments), node)
-        if node.function in _EXTREME_FUNCTIONS:  # max(x, max(y, z)) is SymPy's max(x, y, z): its arguments in a row
+        if node.function == "relu":
+            self.typed_relus.append(arguments[0])
+        elif node.function in _EXTREME_FUNCTIONS:  # max(x, max(y, z)) is SymPy's max(x, y, z): its arguments in a row
             extreme = _EXTREME_FUNCTIONS[node.function]
             self.typed_arguments[built.expr] = node.function, tuple(
                 part for argument in arguments
@@ -1545,4 +1549,4 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     notes += tuple(parser.lookalike_notes)
     return Formula(text=text, expr=expr, variables=order, name=header.name, notes=notes,
                    typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals,
-                   typed_arguments=tuple(builder.typed_arguments.values()))
+                   typed_arguments=tuple(builder.typed_arguments.values()), typed_relus=tuple(builder.typed_relus))

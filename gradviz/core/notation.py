@@ -168,19 +168,28 @@ class Spelling:
 
     The terms of the whole sum come in term_order (terms not in it follow, in the usual order); a sum inside it
     with the terms of one of sums comes in that one's order; with decimals, fractions that are short decimals
-    print as decimals (21/10 as 2.1); a max or min with the arguments of one of arguments lists them in its order.
+    print as decimals (21/10 as 2.1); a max or min with the arguments of one of arguments lists them in its order;
+    max(0, u) for each u of relus is relu(u).
     """
 
     term_order: tuple[sympy.Expr, ...] = ()
     sums: tuple[tuple[sympy.Expr, ...], ...] = ()
     decimals: bool = False
     arguments: tuple[TypedArguments, ...] = ()
+    relus: tuple[sympy.Expr, ...] = ()
 
     def arguments_of(self, extreme: sympy.Expr) -> tuple[sympy.Expr, ...]:
         """A max's or min's arguments in the typed order, if they were typed so, else in SymPy's."""
         name = type(extreme).__name__.lower()
         return next((typed for typed_name, typed in self.arguments if typed_name == name
                      and len(typed) == len(extreme.args) and set(typed) == set(extreme.args)), extreme.args)
+
+    def relu_argument(self, extreme: sympy.Expr) -> sympy.Expr | None:
+        """u where max(0, u) was typed as relu(u), else None."""
+        if not isinstance(extreme, sympy.Max) or len(extreme.args) != 2 or sympy.S.Zero not in extreme.args:
+            return None
+        argument = extreme.args[1] if extreme.args[0] == 0 else extreme.args[0]
+        return argument if argument in self.relus else None
 
     def order_of(self, expr: sympy.Expr, whole: bool) -> tuple[sympy.Expr, ...]:
         """The typed order for the terms of this sum (whole: the whole expression), or () if none is known."""
@@ -383,7 +392,10 @@ class _TextbookForms:
         return self.words_markup(" and ").join(self._print(condition) for condition in expr.args)
 
     def _extreme_parts(self, extreme: sympy.Expr) -> tuple[str, tuple[sympy.Expr, ...]]:
-        """A max's or min's name and its arguments as typed."""
+        """A max's or min's name and arguments as typed: 'relu' and (u,) for max(0, u) typed as relu(u)."""
+        relu = self.spelling.relu_argument(extreme)
+        if relu is not None:
+            return "relu", (relu,)
         return type(extreme).__name__.lower(), self.spelling.arguments_of(extreme)
 
     def words_markup(self, words: str) -> str:
@@ -910,9 +922,10 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
         return self._extreme(expr, exp)
 
     def _extreme(self, expr: sympy.Expr, exp: str | None) -> str:
-        """A max or min with its arguments as typed (SymPy's LaTeX sorts them)."""
+        """A max or min with its arguments as typed (SymPy's LaTeX sorts them), or relu(u) if typed so."""
         name, arguments = self._extreme_parts(expr)
-        tex = rf"\{name}\left({', '.join(self._print(argument) for argument in arguments)}\right)"
+        operator = r"\operatorname{relu}" if name == "relu" else rf"\{name}"
+        tex = rf"{operator}\left({', '.join(self._print(argument) for argument in arguments)}\right)"
         return rf"{tex}^{{{exp}}}" if exp else tex
 
     def _print_Heaviside(self, expr: sympy.Expr, exp: str | None = None) -> str:
