@@ -34,16 +34,21 @@ def shown(text: str) -> list[str]:
     ("(x + y)(x - y)", ["(x − y)(x + y)", "2x", "−2y"]),  # the chain rule's factors kept only where nothing
     ("(x + y)(x + 2y)", ["(x + y)(x + 2y)", "2x + 3y", "3x + 4y"]),  # cancels: x − y − (x + y) was shown
     ("0.001x^2 + y^2/1024", ["0.001x² + y²/1024", "0.002x", "y/512"]),  # 1/1024 = 0.0009765625: too long
-    # a fraction common to the terms is not taken out in front: 0.04(35y·cos(2xy) − 12x·exp(−x² − y²)) was shown
-    ("0.24exp(-x^2-y^2) + 0.7sin(2x y)", ["0.24exp(−x² − y²) + 0.7sin(2xy)", "1.4y·cos(2xy) − 0.48x·exp(−x² − y²)",
-                                          "1.4x·cos(2xy) − 0.48y·exp(−x² − y²)"]),
+    # a fraction common to the terms is not taken out in front: 0.04(35y·cos(2xy) − 12x·exp(−x² − y²)) was shown;
+    # the terms come as f's were typed, the negative one first (it was moved behind: 1.4y·cos(2xy) − 0.48x·exp(…))
+    ("0.24exp(-x^2-y^2) + 0.7sin(2x y)", ["0.24exp(−x² − y²) + 0.7sin(2xy)", "−0.48x·exp(−x² − y²) + 1.4y·cos(2xy)",
+                                          "−0.48y·exp(−x² − y²) + 1.4x·cos(2xy)"]),
     ("sin(x)/2 + x exp(y)/3", ["sin(x)/2 + x·exp(y)/3", "cos(x)/2 + exp(y)/3", "x·exp(y)/3"]),
     ("0.240891x + 0.900875x + y^2", ["1.141766x + y²", "1.141766", "2y"]),  # not 570883x/500000
     # a partial that is f's own bracket keeps its typed order: ∂f/∂b was b + wx − y
     ("0.5(w x + b - y)^2", ["0.5(wx + b − y)²", "x(wx + b − y)", "wx + b − y", "w(wx + b − y)", "−(wx + b − y)"]),
     ("(w x + b - y)^2/2 + b^2",  # b + 2b combine in the place b was typed
      ["(wx + b − y)²/2 + b²", "x(wx + b − y)", "wx + 3b − y", "w(wx + b − y)", "−(wx + b − y)"]),
-    ("3 - 2x + 5 + x^2", ["8 − 2x + x²", "2x − 2"]),
+    ("3 - 2x + 5 + x^2", ["8 − 2x + x²", "−2 + 2x"]),  # term by term as typed (it was 2x − 2)
+    # a first term that is negative stays first: the l1 penalty's ∂L/∂w₁ was 3sign(w₁) − 2(5 − w₁ − 2w₂)
+    ("L(w1, w2) = (5 - w1 - 2w2)^2 + 3(|w1| + |w2|)", ["(5 − w₁ − 2w₂)² + 3|w₁| + 3|w₂|",
+                                                       "−2(5 − w₁ − 2w₂) + 3sign(w₁)", "−4(5 − w₁ − 2w₂) + 3sign(w₂)"]),
+    ("-x^2 + y", ["−x² + y", "−2x", "1"]),  # f as typed: it was y − x²
     # σ′ with σ's own e^(−x), not e^x/(e^x + 1)²; σ(wx + b)'s one exponent one way, not e^(−b − wx) and e^(−(wx + b))
     ("sigmoid(x)", ["1/(1 + exp(−x))", "exp(−x)/(1 + exp(−x))²"]),
     ("sigmoid(x y)", ["1/(1 + exp(−xy))", "y·exp(−xy)/(1 + exp(−xy))²", "x·exp(−xy)/(1 + exp(−xy))²"]),
@@ -73,7 +78,9 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     ("relu(relu(x) - y) + max(0, y)", ["relu(relu(x) − y) + max(0, y)",
                                        "{1 if x > 0; 0 otherwise}·{1 if relu(x) > y; 0 otherwise}",
                                        "{−1 if relu(x) > y; 0 otherwise} + {1 if y > 0; 0 otherwise}"]),
-    ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "1 + {3 if x < y; 0 otherwise}"]),
+    # a kink's cases in the place of its term (they came last: 1 + {3 if x < y; 0 otherwise})
+    ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "{3 if x < y; 0 otherwise} + 1"]),
+    ("relu(x - y) + y^2", ["relu(x − y) + y²", "{1 if x > y; 0 otherwise}", "{−1 if x > y; 0 otherwise} + 2y"]),
     # in a case, the max its condition settles is the term it is: not 2(max(x, y) − 1) where x > y
     ("(max(x, y) - 1)^2", ["(max(x, y) − 1)²", "{2(x − 1) if x > y; 0 otherwise}", "{2(y − 1) if x < y; 0 otherwise}"]),
     ("min(x, y)^2", ["min(x, y)²", "{2x if x < y; 0 otherwise}", "{2y if x > y; 0 otherwise}"]),

@@ -113,6 +113,10 @@ def differentiate(formula: Formula) -> Derivatives:
             hessian[row][column] = hessian[column][row] = _finish(entry, notes)
     with distribute(False):  # 2(x + 1), not 2x + 2 again
         partials = tuple(_integer_contents_out(_finish(partial, notes), sums_of_f) for partial in partials_with_steps)
+        # each typed term's derivative as it is in the partial: a kink's as its cases, in the term's place
+        typed_term_orders = tuple(
+            tuple(part for term in terms if term != 0 for part in _typed_parts(_as_in_partial(term), formula))
+            for terms in by_term)
     if formula.notes:  # the parser has told about the kinks already, in the user's own words
         notes = [note for note in notes if note not in (KINK_NOTE, ABS_NOTE)]
     for derivative in (*partials, *(entry for row in hessian for entry in row)):
@@ -123,10 +127,13 @@ def differentiate(formula: Formula) -> Derivatives:
         partials=partials,
         hessian=tuple(tuple(row) for row in hessian),
         notes=tuple(dict.fromkeys(notes)),
-        typed_term_orders=tuple(
-            tuple(part for term in terms for part in _typed_parts(term, formula) if part != 0) for terms in by_term
-        ),
+        typed_term_orders=typed_term_orders,
     )
+
+
+def _as_in_partial(term: sympy.Expr) -> sympy.Expr:
+    """A typed term's derivative as the partial writes it: a kink's step as its cases."""
+    return _kinks_as_cases(term) if term.has(sympy.Heaviside) else term
 
 
 def _typed_parts(term: sympy.Expr, formula: Formula) -> tuple[sympy.Expr, ...]:

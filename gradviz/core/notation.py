@@ -4,13 +4,14 @@
 
 Three printers share one set of choices so the same expression reads the same everywhere:
 
-* sums start with a positive term when there is one (``5 − w₁ − 2w₂``, not ``−w₁ − 2w₂ + 5``);
+* sums not typed start with a positive term when there is one (``5 − w₁ − 2w₂``, not ``−w₁ − 2w₂ + 5``);
 * products are written by juxtaposition (``2xy``, ``2(x + 1)``) and a middle dot only where juxtaposition
   would be ambiguous (``2·3``, ``x·sin(y)``);
 * variable names ``w1`` and ``x_1`` get subscripts, Greek names (``theta``) become letters (``θ``);
 * the minus sign is U+2212 and numbers use :func:`format_number`;
-* given a :class:`Spelling`, a formula reads as it was typed: its terms in the typed order, and fractions as
-  decimals (``2.1x² + 0.5y²``, not ``21x²/10 + y²/2``) when its numbers were typed as decimals.
+* given a :class:`Spelling`, a formula reads as it was typed: its terms in the typed order (a minus first if it was
+  typed first), and fractions as decimals (``2.1x² + 0.5y²``, not ``21x²/10 + y²/2``) when its numbers were typed
+  as decimals.
 
 Numbers that are not finite print as ``nan``, ``∞`` and ``−∞`` (``nan``, ``inf`` and ``-inf`` with
 ``ascii_minus=True``, which Python's ``float`` reads back).
@@ -222,8 +223,9 @@ def short_decimal(value: sympy.Rational) -> str | None:
     return text if len(text.replace(".", "").strip("0")) <= DECIMAL_DIGITS and places <= DECIMAL_DIGITS else None
 
 
-def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) -> list[sympy.Expr]:
-    """The terms sorted by where they come in typed; the others after them, in their order.
+def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) -> tuple[list[sympy.Expr], bool]:
+    """The terms sorted by where they come in typed, the others after them in their order; and whether the first
+    is one of typed.
 
     A term with another number in front takes the place of the typed one (3b where b + 2b combined).
     """
@@ -237,7 +239,8 @@ def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) ->
         """Where the term comes in typed."""
         return position.get(term, unnumbered.get(term.as_coeff_Mul()[1], len(typed)))
 
-    return sorted(terms, key=place)
+    ordered = sorted(terms, key=place)
+    return ordered, bool(ordered) and place(ordered[0]) < len(typed)
 
 
 # The words of a piecewise function's cases, as textbooks write them: 1 if x > y, 0 otherwise
@@ -330,7 +333,12 @@ class _TextbookForms:
     def _as_ordered_terms(self, expr: sympy.Expr, order: str | None = None) -> list[sympy.Expr]:
         terms = list(super()._as_ordered_terms(expr, order=order))  # type: ignore[misc]
         typed = self.spelling.order_of(expr, whole=expr is self._whole)
-        terms = _in_typed_order(terms, typed) if typed else identity_order(terms)
+        if typed:
+            terms, first_typed = _in_typed_order(terms, typed)
+            if first_typed:  # as typed, even if it starts with a minus: −2(5 − w₁ − 2w₂) + 3sign(w₁)
+                return terms
+        else:
+            terms = identity_order(terms)
         if terms and _has_negative_coefficient(terms[0]):
             first_positive = next((term for term in terms if not _has_negative_coefficient(term)), None)
             if first_positive is not None:
