@@ -81,6 +81,9 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     # a kink's cases in the place of its term (they came last: 1 + {3 if x < y; 0 otherwise})
     ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "{3 if x < y; 0 otherwise} + 1"]),
     ("relu(x - y) + y^2", ["relu(x − y) + y²", "{1 if x > y; 0 otherwise}", "{−1 if x > y; 0 otherwise} + 2y"]),
+    # the power's term in its place too, though differentiation wrote it x^y·y/x
+    ("x^y + relu(x - y)", ["x^y + relu(x − y)", "y·x^(y − 1) + {1 if x > y; 0 otherwise}",
+                           "x^y·ln(x) + {−1 if x > y; 0 otherwise}"]),
     # in a case, the max its condition settles is the term it is: not 2(max(x, y) − 1) where x > y
     ("(max(x, y) - 1)^2", ["(max(x, y) − 1)²", "{2(x − 1) if x > y; 0 otherwise}", "{2(y − 1) if x < y; 0 otherwise}"]),
     ("min(x, y)^2", ["min(x, y)²", "{2x if x < y; 0 otherwise}", "{2y if x > y; 0 otherwise}"]),

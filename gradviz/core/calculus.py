@@ -113,10 +113,11 @@ def differentiate(formula: Formula) -> Derivatives:
             hessian[row][column] = hessian[column][row] = _finish(entry, notes)
     with distribute(False):  # 2(x + 1), not 2x + 2 again
         partials = tuple(_integer_contents_out(_finish(partial, notes), sums_of_f) for partial in partials_with_steps)
-        # each typed term's derivative as it is in the partial: a kink's as its cases, in the term's place
+        # each typed term's derivative as it is in the partial, so that a kink's cases come in the term's place
         typed_term_orders = tuple(
-            tuple(part for term in terms if term != 0 for part in _typed_parts(_as_in_partial(term), formula))
-            for terms in by_term)
+            tuple(part for term in terms if term != 0
+                  for part in _typed_parts(_as_in_partial(term) if partial.has(sympy.Heaviside) else term, formula))
+            for terms, partial in zip(by_term, partials_with_steps, strict=False))
     if formula.notes:  # the parser has told about the kinks already, in the user's own words
         notes = [note for note in notes if note not in (KINK_NOTE, ABS_NOTE)]
     for derivative in (*partials, *(entry for row in hessian for entry in row)):
@@ -132,8 +133,9 @@ def differentiate(formula: Formula) -> Derivatives:
 
 
 def _as_in_partial(term: sympy.Expr) -> sympy.Expr:
-    """A typed term's derivative as the partial writes it: a kink's step as its cases."""
-    return _kinks_as_cases(term) if term.has(sympy.Heaviside) else term
+    """A typed term's derivative as the partial writes it: a kink's step as its cases, y·x^(y − 1) for x^y·y/x."""
+    merged = _powers_merged(term)
+    return _kinks_as_cases(merged) if merged.has(sympy.Heaviside) else merged
 
 
 def _typed_parts(term: sympy.Expr, formula: Formula) -> tuple[sympy.Expr, ...]:
