@@ -700,19 +700,26 @@ class _HtmlMathPrinter(_UnicodeMathPrinter):
     def __init__(self) -> None:
         super().__init__()
         self._inline_depth = 0
+        self._in_exponent = False
 
     def symbol_markup(self, name: str) -> str:
-        """A variable name in italics with HTML sub- and superscripts."""
+        """A variable name in italics with HTML sub- and superscripts (in an exponent, subscript digits: w₁)."""
         base, supers, subs = _symbol_parts(name)
         text = f"<i>{html.escape(base)}</i>"
-        if subs:
+        subscript = _scripted(",".join(subs), _SUBSCRIPTS) if self._in_exponent else None
+        if subscript:
+            text += subscript
+        elif subs:
             text += f"<sub>{html.escape(','.join(subs))}</sub>"
         if supers:
             text += f"<sup>{html.escape(','.join(supers))}</sup>"
         return text
 
     def power_markup(self, base_text: str, exponent: int) -> str:
-        """A base raised to an integer power."""
+        """A base raised to an integer power; in an exponent with superscript digits, as Qt raises no <sup> in a
+        <sup>: x<sup>y²</sup> for x^(y²)."""
+        if self._in_exponent:
+            return base_text + _superscript_digits(exponent)
         return f"{base_text}<sup>{self.number_markup(exponent)}</sup>"
 
     def fraction_markup(self, numerator_text: str, denominator_text: str) -> str:
@@ -750,7 +757,11 @@ class _HtmlMathPrinter(_UnicodeMathPrinter):
         return self.fraction_markup(*parts)
 
     def _general_power(self, base_text: str, exponent: sympy.Expr) -> str:
-        superscript = self._inline_print(exponent)
+        self._in_exponent, outer = True, self._in_exponent
+        try:
+            superscript = self._inline_print(exponent)
+        finally:
+            self._in_exponent = outer
         if _has_scripts(superscript):
             with self._inline():
                 return super()._general_power(base_text, exponent)
