@@ -81,6 +81,8 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     # a kink's cases in the place of its term (they came last: 1 + {3 if x < y; 0 otherwise})
     ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "{3 if x < y; 0 otherwise} + 1"]),
     ("relu(x - y) + y^2", ["relu(x − y) + y²", "{1 if x > y; 0 otherwise}", "{−1 if x > y; 0 otherwise} + 2y"]),
+    # no number taken out of a sum with cases, which put them in a bracket: it was 2(x + {−1 if 2x > y; 0 otherwise})
+    ("x^2 - max(y, 2x)", ["x² − max(y, 2x)", "2x + {−2 if 2x > y; 0 otherwise}", "{−1 if y > 2x; 0 otherwise}"]),
     # the power's term in its place too, though differentiation wrote it x^y·y/x
     ("x^y + relu(x - y)", ["x^y + relu(x − y)", "y·x^(y − 1) + {1 if x > y; 0 otherwise}",
                            "x^y·ln(x) + {−1 if x > y; 0 otherwise}"]),

@@ -405,11 +405,18 @@ def _tidy(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...], sums_of_f: frozen
     if size > TIDY_MAX_OPS:
         return expr
     candidate = _fraction_kept_in(sympy.factor_terms(sympy.together(expr)))
+    if _kink_in_bracket(candidate) and not _kink_in_bracket(expr):  # 2x − {2 if …}, not 2(x − {1 if …})
+        return expr
     if _exponents(candidate) - _exponents(expr):  # e^x/(e^x + 1)² for σ(x)'s e^(−x)/(1 + e^(−x))²: not as f has it
         return expr
     if any(expr.has(bracket) and not candidate.has(bracket) for bracket in sums_of_f):
         return expr
     return candidate if sympy.count_ops(candidate) < size else expr
+
+
+def _kink_in_bracket(expr: sympy.Expr) -> bool:
+    """Whether a product has a bracket with a kink's step among its terms, which would be cases inside a bracket."""
+    return expr.is_Mul and any(factor.is_Add and factor.has(sympy.Heaviside) for factor in expr.args)
 
 
 def _fraction_kept_in(expr: sympy.Expr) -> sympy.Expr:
