@@ -189,6 +189,11 @@ LATEX_EXAMPLES = [
     (2 * sympy.sin(x) * sympy.cos(x), r"2 \sin{\left(x \right)} \cos{\left(x \right)}"),
     (sympy.diff(sympy.Max(0, x), x), r"H\left(x\right)"),
     (x / 2, r"\frac{x}{2}"),
+    # a cube root as the panel writes it, x^(1/3): it was \sqrt[3]{x}; a square root stays one
+    (x ** sympy.Rational(1, 3), r"x^{\frac{1}{3}}"),
+    (2 * x ** sympy.Rational(-1, 3), r"\frac{2}{x^{\frac{1}{3}}}"),
+    (x ** sympy.Rational(-1, 3), r"\frac{1}{x^{\frac{1}{3}}}"),
+    (sympy.sqrt(x), r"\sqrt{x}"),
 ]
 
 

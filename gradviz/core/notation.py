@@ -934,6 +934,14 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
     def _print_Relational(self, expr: sympy.Expr) -> str:
         return super()._print_Relational(_readable_relation(expr))
 
+    def _print_Pow(self, expr: sympy.Pow) -> str:
+        exponent = expr.exp
+        if exponent.is_Rational and abs(exponent.p) == 1 and exponent.q > 2:  # x^{\frac{1}{3}}, as in the panel: not
+            if exponent.is_negative:  # \sqrt[3]{x}, which the panel cannot write
+                return self.fraction_markup("1", self._print(sympy.Pow(expr.base, -exponent)))
+            return self._helper_print_standard_power(expr, "%s^{%s}")
+        return super()._print_Pow(expr)
+
     def _print_Max(self, expr: sympy.Expr, exp: str | None = None) -> str:
         return self._extreme(expr, exp)
 
