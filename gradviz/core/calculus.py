@@ -17,11 +17,12 @@ kinks, and the kink conventions for a formula that carries no notes of its own. 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy
-from sympy.core.parameters import distribute
+from sympy.core.parameters import distribute, global_parameters
 
 from gradviz.core.errors import FormulaError
 from gradviz.core.formula import Formula, ordered_terms
@@ -308,9 +309,21 @@ def _exclusive_steps_joined(expr: sympy.Add) -> sympy.Expr:
     groups = _exclusive_step_groups(expr)
     joined = [term for group in groups for term in group]
     rest = [term for term in expr.args if _step_of(term) not in joined]
-    cases = [sympy.Piecewise(*((factor, _step_condition(step.args[0])) for factor, step in group), (sympy.S.Zero, True))
-             for group in groups]
+    cases = [_cases(tuple((factor, step.args[0]) for factor, step in group)) for group in groups]
     return sympy.Add(*rest, *cases)
+
+
+def _cases(rows: tuple[tuple[sympy.Expr, sympy.Expr], ...]) -> sympy.Piecewise:
+    """The Piecewise with a case (factor, where the step H(argument) is 1) for each (factor, argument) of rows, and
+    0 otherwise."""
+    return _remembered_cases(rows, global_parameters.distribute)
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered_cases(rows: tuple[tuple[sympy.Expr, sympy.Expr], ...], distributing: bool) -> sympy.Piecewise:
+    """_cases, remembered (with whether numbers are multiplied into sums, as that changes how SymPy writes them):
+    a partial's cases are made again for its typed terms, and SymPy takes milliseconds over their conditions."""
+    return sympy.Piecewise(*((factor, _step_condition(argument)) for factor, argument in rows), (sympy.S.Zero, True))
 
 
 def _settled_in_cases(cases: sympy.Piecewise) -> sympy.Piecewise:
@@ -345,7 +358,7 @@ def _zero(*_args: sympy.Expr) -> sympy.Expr:
 
 def _step(argument: sympy.Expr, *_at_zero: sympy.Expr) -> sympy.Expr:
     """The unit step with value 0 at the kink: 1 where ``argument > 0``, else 0."""
-    return sympy.Piecewise((sympy.S.One, _step_condition(argument)), (sympy.S.Zero, True))
+    return _cases(((sympy.S.One, argument),))
 
 
 def _is_product_with_cases(expr: sympy.Expr) -> bool:

@@ -36,6 +36,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, SupportsFloat, TypeVar
 
 import sympy
+from sympy.core.parameters import distribute
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
@@ -286,10 +287,15 @@ def _readable_relation(relation: sympy.Expr) -> sympy.Expr:
     return relation.func(left, right, evaluate=False)
 
 
+@functools.lru_cache(maxsize=1024)
 def comparable_difference(difference: sympy.Expr) -> sympy.Expr:
     """A difference multiplied out, without a positive number in front: how it is compared with others (x − 1/2 and
-    2x − 1 both as 2x − 1), since SymPy writes a condition with one variable solved for it (x > 1/2 for 2x − 1 > 0)."""
-    return sympy.expand(difference).as_content_primitive()[1]
+    2x − 1 both as 2x − 1), since SymPy writes a condition with one variable solved for it (x > 1/2 for 2x − 1 > 0).
+
+    Remembered: the cases of a partial are compared again each time they are printed.
+    """
+    with distribute(True):  # as expand writes it, whatever the caller's setting
+        return sympy.expand(difference).as_content_primitive()[1]
 
 
 def positive_differences(condition: sympy.Basic) -> set[sympy.Expr]:
