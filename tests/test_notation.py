@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from gradviz.core.formula import parse_formula
 from gradviz.core.notation import (
+    CASES_AFTER_SPACE_PX,
+    Spelling,
     format_number,
     gradient_label,
     html_equation,
@@ -391,6 +393,18 @@ def test_html_power_in_an_exponent_is_raised_above_the_exponent(render_html) -> 
     nested_rows, plain_rows = np.flatnonzero(nested.any(axis=1)), np.flatnonzero(plain.any(axis=1))
     assert nested_rows[0] < plain_rows[0], "the 2 reaches above the y"
     assert nested.shape[1] < 0.8 * caret.sizeHint().width(), "no caret and brackets"
+
+
+def test_html_term_after_cases_stands_apart_from_their_conditions(render_html) -> None:
+    """{−1 if 1 − x > 2y; …} + y² read as 1 − x > 2y + y²: a term after the cases keeps clear of the last condition."""
+    cases = sympy.Piecewise((1, x - y > 0), (0, True))
+    ink = _ink(render_html(html_math(cases + y**2, Spelling(term_order=(cases, y**2)))))
+    columns = np.flatnonzero(ink.any(axis=0))
+    gaps = np.diff(columns)
+    assert gaps.max() > CASES_AFTER_SPACE_PX, "a wide gap before the + y²"
+    assert columns[np.argmax(gaps)] > 0.6 * columns[-1], "after the conditions, not inside the cases"
+    alone = _ink(render_html(html_math(cases)))
+    assert alone.shape[1] < ink.shape[1] - CASES_AFTER_SPACE_PX  # no space after cases that end the line
 
 
 def test_html_equations_stack_when_concatenated(qapp) -> None:

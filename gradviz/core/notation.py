@@ -60,6 +60,8 @@ WHOLE_NUMBER_LIMIT = 1e7  # numbers below this are never written with an exponen
 # (Qt draws cell borders in a fixed colour, not in the text colour).
 FRACTION_RULE_COLOR = "#808080"
 CASES_BRACE_SIZE = "xx-large"  # the brace of a piecewise function's cases, to reach over two rows
+# Space after the cases' conditions before a term after them (+ 2y), so that it stands apart from the one it is beside
+CASES_AFTER_SPACE_PX = 12
 
 _GREEK_NAMES = (
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
@@ -809,13 +811,16 @@ def _stacked_fraction(numerator_html: str, denominator_html: str) -> str:
     )
 
 
+_CASES_TABLE = '<table class="cases" cellspacing="0" cellpadding="0">'  # how the table of cases starts
+
+
 def _cases_table(rows: Sequence[tuple[str, str]]) -> str:
     """A tall brace with one case per row, its value then its condition, as a Qt rich-text table."""
     brace = f'<td rowspan="{len(rows)}" valign="middle" style="font-size: {CASES_BRACE_SIZE}">{{</td>'
     cells = [f'<td valign="middle" style="padding: 0px 8px 0px 2px">{_html_row(value)}</td>'
              f'<td valign="middle" style="white-space: pre">{_html_row(condition)}</td>' for value, condition in rows]
     cells[0] = brace + cells[0]
-    return '<table cellspacing="0" cellpadding="0">' + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
+    return _CASES_TABLE + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
 
 
 def _html_row(markup: str, as_line: bool = False) -> str:
@@ -836,7 +841,9 @@ def _html_row(markup: str, as_line: bool = False) -> str:
         if index % 2:
             cells.append(f'<td valign="middle">{piece}</td>')
         elif piece:
-            cells.append(f'<td valign="middle" style="white-space: pre">{piece}</td>')
+            after_cases = index and pieces[index - 1].startswith(_CASES_TABLE)
+            space = f"; padding-left: {CASES_AFTER_SPACE_PX}px" if after_cases else ""
+            cells.append(f'<td valign="middle" style="white-space: pre{space}">{piece}</td>')
     margin = ' style="margin-top: 3px; margin-bottom: 3px"' if as_line else ""
     return f'<table cellspacing="0" cellpadding="0"{margin}><tr>' + "".join(cells) + "</tr></table>"
 
