@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import sympy
 
@@ -16,7 +17,7 @@ from gradviz.core.calculus import (
     partials_at,
 )
 from gradviz.core.errors import FormulaError
-from gradviz.core.formula import Formula
+from gradviz.core.formula import Formula, parse_formula
 
 x, y, z, w, b, w1, w2 = sympy.symbols("x y z w b w1 w2", real=True)
 
@@ -145,6 +146,39 @@ def test_max_and_min_derivatives_are_zero_at_a_tie(expr: sympy.Expr) -> None:
     assert [at(partial, x=1, y=1) for partial in derivatives.partials] == [0, 0]
     chosen = 0 if expr.func is sympy.Max else 1
     assert [at(partial, x=2, y=1) for partial in derivatives.partials] == [1 - chosen, chosen]
+
+
+@pytest.mark.parametrize("text", ["max(x, y, z)", "max(x, 2y, 1 - x)", "min(y, x, z)", "(max(x, y, z) - 1)^2",
+                                  "x^2 + min(y, 2x, 1 - y)", "max(x, 1 - x) + y", "3max(x, y, 0, -x - y) - y"])
+def test_a_max_or_min_has_one_case_for_each_argument_and_the_case_that_holds_is_the_slope(text: str) -> None:
+    """∂/∂x of max(x, 2y, 1 − x) was a sum of two cases with max(x, 2y) in a condition: now one Piecewise whose rows
+    compare one argument with the others, and the row that holds at a point has the slope of f there."""
+    formula = parse_formula(text)
+    derivatives = differentiate(formula)
+    f = sympy.lambdify(formula.symbols, formula.expr, "math")
+    points = np.random.default_rng(7).uniform(-2, 2, size=(40, len(formula.symbols)))
+    step = 1e-6
+    assert any(partial.has(sympy.Piecewise) for partial in derivatives.partials)
+    for index, partial in enumerate(derivatives.partials):
+        all_cases = partial.atoms(sympy.Piecewise)
+        assert len(all_cases) <= 1
+        for cases in all_cases:
+            assert cases.args[-1] == (0, True)
+            assert not any(condition.has(sympy.Max, sympy.Min) for _, condition in cases.args)
+        for point in points:
+            values = dict(zip(formula.symbols, (sympy.Float(value) for value in point), strict=True))
+            holding = {cases: next(value for value, condition in cases.args if condition.xreplace(values) == sympy.true)
+                       for cases in all_cases}
+            shifted = [point + step * (np.arange(len(point)) == index) * sign for sign in (1, -1)]
+            slope = (f(*shifted[0]) - f(*shifted[1])) / (2 * step)
+            assert float(partial.xreplace(holding).xreplace(values)) == pytest.approx(slope, abs=1e-5), (text, point)
+
+
+def test_a_max_of_three_has_slope_zero_where_two_tie_for_the_largest() -> None:
+    """As for two: where x and y tie above z, neither ∂f/∂x nor ∂f/∂y of max(x, y, z) is 1 (nor 2 together)."""
+    derivatives = differentiate(parse_formula("max(x, y, z)"))
+    assert [at(partial, x=1, y=1, z=0) for partial in derivatives.partials] == [0, 0, 0]
+    assert [at(partial, x=1, y=0, z=0) for partial in derivatives.partials] == [1, 0, 0]
 
 
 @pytest.mark.parametrize(

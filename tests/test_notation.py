@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from gradviz.core.formula import parse_formula
 from gradviz.core.notation import (
+    CASES_AFTER_SPACE_PX,
+    Spelling,
     format_number,
     gradient_label,
     html_equation,
@@ -189,6 +191,11 @@ LATEX_EXAMPLES = [
     (2 * sympy.sin(x) * sympy.cos(x), r"2 \sin{\left(x \right)} \cos{\left(x \right)}"),
     (sympy.diff(sympy.Max(0, x), x), r"H\left(x\right)"),
     (x / 2, r"\frac{x}{2}"),
+    # a cube root as the panel writes it, x^(1/3): it was \sqrt[3]{x}; a square root stays one
+    (x ** sympy.Rational(1, 3), r"x^{\frac{1}{3}}"),
+    (2 * x ** sympy.Rational(-1, 3), r"\frac{2}{x^{\frac{1}{3}}}"),
+    (x ** sympy.Rational(-1, 3), r"\frac{1}{x^{\frac{1}{3}}}"),
+    (sympy.sqrt(x), r"\sqrt{x}"),
 ]
 
 
@@ -266,6 +273,10 @@ HTML_EXAMPLES = [
     # in an exponent, where no table can go, cases stay on one line
     (sympy.exp(sympy.Piecewise((x, x > 0), (0, True))), "e<sup>{<i>x</i> if <i>x</i> &gt; 0; 0 otherwise}</sup>"),
     (sympy.sin(x) ** 2, "sin<sup>2</sup>(<i>x</i>)"),
+    # a power in an exponent as a superscript in the superscript (Qt raises no <sup> in a <sup>): it was x^(y²)
+    (x ** (y**2), "<i>x</i><sup><i>y</i>²</sup>"),
+    (x ** (w1**2 - 1), "<i>x</i><sup><i>w</i>₁² − 1</sup>"),
+    (2**w1, "2<sup><i>w</i>₁</sup>"),
 ]
 
 
@@ -362,6 +373,38 @@ def test_html_cases_render_as_rows_under_one_brace(render_html) -> None:
     assert brace_rows[-1] - brace_rows[0] > 0.8 * (ink_rows[-1] - ink_rows[0]), "the brace reaches over both"
     one_line = render_html(unicode_math(sympy.Piecewise((1, x - y > 0), (0, True))))
     assert label.sizeHint().width() < 0.8 * one_line.sizeHint().width()
+
+
+def _ink(label) -> np.ndarray:
+    """Where a label's text is drawn: its dark pixels."""
+    from PySide6.QtGui import QImage
+
+    label.resize(label.sizeHint())
+    image = label.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return pixels[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[..., :3].max(axis=2) < 128
+
+
+def test_html_power_in_an_exponent_is_raised_above_the_exponent(render_html) -> None:
+    """x^y^2 read x^(y²) on the line, caret and brackets; now the 2 sits up beside the raised y, as in a textbook."""
+    nested = _ink(render_html(html_math(x ** (y**2))))
+    plain = _ink(render_html(html_math(x**y)))
+    caret = render_html(unicode_math(x ** (y**2)))
+    nested_rows, plain_rows = np.flatnonzero(nested.any(axis=1)), np.flatnonzero(plain.any(axis=1))
+    assert nested_rows[0] < plain_rows[0], "the 2 reaches above the y"
+    assert nested.shape[1] < 0.8 * caret.sizeHint().width(), "no caret and brackets"
+
+
+def test_html_term_after_cases_stands_apart_from_their_conditions(render_html) -> None:
+    """{−1 if 1 − x > 2y; …} + y² read as 1 − x > 2y + y²: a term after the cases keeps clear of the last condition."""
+    cases = sympy.Piecewise((1, x - y > 0), (0, True))
+    ink = _ink(render_html(html_math(cases + y**2, Spelling(term_order=(cases, y**2)))))
+    columns = np.flatnonzero(ink.any(axis=0))
+    gaps = np.diff(columns)
+    assert gaps.max() > CASES_AFTER_SPACE_PX, "a wide gap before the + y²"
+    assert columns[np.argmax(gaps)] > 0.6 * columns[-1], "after the conditions, not inside the cases"
+    alone = _ink(render_html(html_math(cases)))
+    assert alone.shape[1] < ink.shape[1] - CASES_AFTER_SPACE_PX  # no space after cases that end the line
 
 
 def test_html_equations_stack_when_concatenated(qapp) -> None:

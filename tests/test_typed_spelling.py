@@ -34,16 +34,21 @@ def shown(text: str) -> list[str]:
     ("(x + y)(x - y)", ["(x − y)(x + y)", "2x", "−2y"]),  # the chain rule's factors kept only where nothing
     ("(x + y)(x + 2y)", ["(x + y)(x + 2y)", "2x + 3y", "3x + 4y"]),  # cancels: x − y − (x + y) was shown
     ("0.001x^2 + y^2/1024", ["0.001x² + y²/1024", "0.002x", "y/512"]),  # 1/1024 = 0.0009765625: too long
-    # a fraction common to the terms is not taken out in front: 0.04(35y·cos(2xy) − 12x·exp(−x² − y²)) was shown
-    ("0.24exp(-x^2-y^2) + 0.7sin(2x y)", ["0.24exp(−x² − y²) + 0.7sin(2xy)", "1.4y·cos(2xy) − 0.48x·exp(−x² − y²)",
-                                          "1.4x·cos(2xy) − 0.48y·exp(−x² − y²)"]),
+    # a fraction common to the terms is not taken out in front: 0.04(35y·cos(2xy) − 12x·exp(−x² − y²)) was shown;
+    # the terms come as f's were typed, the negative one first (it was moved behind: 1.4y·cos(2xy) − 0.48x·exp(…))
+    ("0.24exp(-x^2-y^2) + 0.7sin(2x y)", ["0.24exp(−x² − y²) + 0.7sin(2xy)", "−0.48x·exp(−x² − y²) + 1.4y·cos(2xy)",
+                                          "−0.48y·exp(−x² − y²) + 1.4x·cos(2xy)"]),
     ("sin(x)/2 + x exp(y)/3", ["sin(x)/2 + x·exp(y)/3", "cos(x)/2 + exp(y)/3", "x·exp(y)/3"]),
     ("0.240891x + 0.900875x + y^2", ["1.141766x + y²", "1.141766", "2y"]),  # not 570883x/500000
     # a partial that is f's own bracket keeps its typed order: ∂f/∂b was b + wx − y
     ("0.5(w x + b - y)^2", ["0.5(wx + b − y)²", "x(wx + b − y)", "wx + b − y", "w(wx + b − y)", "−(wx + b − y)"]),
     ("(w x + b - y)^2/2 + b^2",  # b + 2b combine in the place b was typed
      ["(wx + b − y)²/2 + b²", "x(wx + b − y)", "wx + 3b − y", "w(wx + b − y)", "−(wx + b − y)"]),
-    ("3 - 2x + 5 + x^2", ["8 − 2x + x²", "2x − 2"]),
+    ("3 - 2x + 5 + x^2", ["8 − 2x + x²", "−2 + 2x"]),  # term by term as typed (it was 2x − 2)
+    # a first term that is negative stays first: the l1 penalty's ∂L/∂w₁ was 3sign(w₁) − 2(5 − w₁ − 2w₂)
+    ("L(w1, w2) = (5 - w1 - 2w2)^2 + 3(|w1| + |w2|)", ["(5 − w₁ − 2w₂)² + 3|w₁| + 3|w₂|",
+                                                       "−2(5 − w₁ − 2w₂) + 3sign(w₁)", "−4(5 − w₁ − 2w₂) + 3sign(w₂)"]),
+    ("-x^2 + y", ["−x² + y", "−2x", "1"]),  # f as typed: it was y − x²
     # σ′ with σ's own e^(−x), not e^x/(e^x + 1)²; σ(wx + b)'s one exponent one way, not e^(−b − wx) and e^(−(wx + b))
     ("sigmoid(x)", ["1/(1 + exp(−x))", "exp(−x)/(1 + exp(−x))²"]),
     ("sigmoid(x y)", ["1/(1 + exp(−xy))", "y·exp(−xy)/(1 + exp(−xy))²", "x·exp(−xy)/(1 + exp(−xy))²"]),
@@ -67,12 +72,37 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     ("sin(x)^2 + y", ["sin²(x) + y", "2sin(x)·cos(x)", "1"]),
     ("max(x, y)", ["max(x, y)", "{1 if x > y; 0 otherwise}", "{1 if x < y; 0 otherwise}"]),  # x − y > 0, x − y < 0
     # a factor of the cases goes into them: it was x·{1 if wx + b > y; 0 otherwise} and −{1 if wx + b > y; 0 otherwise}
-    ("relu(w x + b - y)", ["max(0, wx + b − y)", "{x if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
+    ("relu(w x + b - y)", ["relu(wx + b − y)", "{x if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
                            "{w if wx + b > y; 0 otherwise}", "{−1 if wx + b > y; 0 otherwise}"]),
-    ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "1 + {3 if x < y; 0 otherwise}"]),
+    # relu as typed, in f and in the conditions: they read max(0, x) and max(0, x) > y; max(0, y) typed so stays
+    ("relu(relu(x) - y) + max(0, y)", ["relu(relu(x) − y) + max(0, y)",
+                                       "{1 if x > 0; 0 otherwise}·{1 if relu(x) > y; 0 otherwise}",
+                                       "{−1 if relu(x) > y; 0 otherwise} + {1 if y > 0; 0 otherwise}"]),
+    # a kink's cases in the place of its term (they came last: 1 + {3 if x < y; 0 otherwise})
+    ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "{3 if x < y; 0 otherwise} + 1"]),
+    ("relu(x - y) + y^2", ["relu(x − y) + y²", "{1 if x > y; 0 otherwise}", "{−1 if x > y; 0 otherwise} + 2y"]),
+    # no number taken out of a sum with cases, which put them in a bracket: it was 2(x + {−1 if 2x > y; 0 otherwise})
+    ("x^2 - max(y, 2x)", ["x² − max(y, 2x)", "2x + {−2 if 2x > y; 0 otherwise}", "{−1 if y > 2x; 0 otherwise}"]),
+    # the power's term in its place too, though differentiation wrote it x^y·y/x
+    ("x^y + relu(x - y)", ["x^y + relu(x − y)", "y·x^(y − 1) + {1 if x > y; 0 otherwise}",
+                           "x^y·ln(x) + {−1 if x > y; 0 otherwise}"]),
     # in a case, the max its condition settles is the term it is: not 2(max(x, y) − 1) where x > y
     ("(max(x, y) - 1)^2", ["(max(x, y) − 1)²", "{2(x − 1) if x > y; 0 otherwise}", "{2(y − 1) if x < y; 0 otherwise}"]),
     ("min(x, y)^2", ["min(x, y)²", "{2x if x < y; 0 otherwise}", "{2y if x > y; 0 otherwise}"]),
+    # a max or min of more terms: one case for each, its condition plain; it was {1 if x > max(y, z); 0 otherwise}
+    ("max(x, y, z)", ["max(x, y, z)", "{1 if x > y and x > z; 0 otherwise}", "{1 if y > x and y > z; 0 otherwise}",
+                      "{1 if z > x and z > y; 0 otherwise}"]),
+    ("min(y, x, z)", ["min(y, x, z)", "{1 if x < y and x < z; 0 otherwise}", "{1 if y < x and y < z; 0 otherwise}",
+                      "{1 if z < y and z < x; 0 otherwise}"]),
+    # it was {−1 if 1 > x + max(x, 2y); 0 otherwise} + {1 if x > max(2y, 1 − x); 0 otherwise}
+    ("max(x, 2y, 1 - x)", ["max(x, 2y, 1 − x)",
+                           "{1 if x > 2y and x > 1 − x; −1 if 1 − x > x and 1 − x > 2y; 0 otherwise}",
+                           "{2 if 2y > x and 2y > 1 − x; 0 otherwise}"]),
+    ("max(x, 1 - x) + y", ["max(x, 1 − x) + y", "{1 if x > 1 − x; −1 if 1 − x > x; 0 otherwise}", "1"]),
+    ("(max(x, y, z) - 1)^2", ["(max(x, y, z) − 1)²", "{2(x − 1) if x > y and x > z; 0 otherwise}",
+                              "{2(y − 1) if y > x and y > z; 0 otherwise}",
+                              "{2(z − 1) if z > x and z > y; 0 otherwise}"]),
+    ("max(2x, y)", ["max(2x, y)", "{2 if 2x > y; 0 otherwise}", "{1 if y > 2x; 0 otherwise}"]),  # it was max(y, 2x)
     # the Gaussian's exponent as typed: it was exp(−x²/2 − y²/2)
     ("x exp(-(x^2 + y^2)/2)", ["x·exp(−(x² + y²)/2)", "(1 − x²)·exp(−(x² + y²)/2)", "−xy·exp(−(x² + y²)/2)"]),
     ("(x^2 + 2x)(y - 1)", ["(x² + 2x)(y − 1)", "2(x + 1)(y − 1)", "x² + 2x"]),  # it was (2x + 2)(y − 1)
@@ -114,6 +144,10 @@ def test_textbook_forms_have_the_values_and_second_derivatives_of_the_plain_ones
                    r"\begin{cases} 1 & \text{if }x < y \\ 0 & \text{otherwise} \end{cases}"]),
     ("relu(x - y)", [r"\begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}",
                      r"\begin{cases} -1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}"]),
+    ("max(x, 2y, 1 - x)", [r"\begin{cases} 1 & \text{if }x > 2 y\text{ and }x > 1 - x \\ "
+                           r"-1 & \text{if }1 - x > x\text{ and }1 - x > 2 y \\ 0 & \text{otherwise} \end{cases}",
+                           r"\begin{cases} 2 & \text{if }2 y > x\text{ and }2 y > 1 - x \\ "
+                           r"0 & \text{otherwise} \end{cases}"]),
     ("(x^2 + 2x)(y - 1)", [r"2 \left(x + 1\right) \left(y - 1\right)", r"x^{2} + 2 x"]),
     ("exp(-(x^2 + y^2)/2)", [r"- x e^{- \frac{x^{2} + y^{2}}{2}}", r"- y e^{- \frac{x^{2} + y^{2}}{2}}"]),
 ])
@@ -187,6 +221,17 @@ def test_spelled_formulas_read_back_as_the_same_formula(text: str) -> None:
     ("x/3 + |y|^3", [r"f(x, y) = \frac{x}{3} + \left|{y}\right|^{3}", r"\frac{\partial f}{\partial x} = \frac{1}{3}",
                      r"\frac{\partial f}{\partial y} = 3 y \left|{y}\right|"]),
     ("L(w1) = 1.5 w1^2", [r"L(w_{1}) = 1.5 w_{1}^{2}", r"\frac{\partial L}{\partial w_{1}} = 3 w_{1}"]),
+    ("relu(x - y)", [r"f(x, y) = \operatorname{relu}\left(x - y\right)",  # it was \max\left(0, x - y\right)
+                     r"\frac{\partial f}{\partial x} = \begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} "
+                     r"\end{cases}",
+                     r"\frac{\partial f}{\partial y} = \begin{cases} -1 & \text{if }x > y \\ 0 & \text{otherwise} "
+                     r"\end{cases}"]),
+    # a max's or min's arguments as typed, as the panel shows them: it was \min\left(2 x, y\right)
+    ("min(y, 2x)", [r"f(x, y) = \min\left(y, 2 x\right)",
+                    r"\frac{\partial f}{\partial x} = \begin{cases} 2 & \text{if }y > 2 x \\ 0 & \text{otherwise} "
+                    r"\end{cases}",
+                    r"\frac{\partial f}{\partial y} = \begin{cases} 1 & \text{if }2 x > y \\ 0 & \text{otherwise} "
+                    r"\end{cases}"]),
 ])
 def test_latex_equations_read_as_typed(text: str, expected: list[str]) -> None:
     assert list(latex_equations(analyze_in_process(text).derivatives)) == expected

@@ -16,15 +16,17 @@ kinks, and the kink conventions for a formula that carries no notes of its own. 
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy
-from sympy.core.parameters import distribute
+from sympy.core.parameters import distribute, global_parameters
 
 from gradviz.core.errors import FormulaError
 from gradviz.core.formula import Formula, ordered_terms
-from gradviz.core.notation import Spelling, identity_order, partial_label
+from gradviz.core.notation import Spelling, comparable_difference, identity_order, partial_label, positive_differences
 
 # Beyond this many operations a derivative is left as SymPy produced it: tidying is a nicety,
 # and its cost must stay bounded (SymPy's full ``simplify`` is never used, it can take seconds).
@@ -39,6 +41,8 @@ DELTA_NOTE = "At a kink the second derivative is an infinitely thin spike; gradv
 
 _UNEVALUATED = (sympy.Derivative, sympy.Subs)
 _FORBIDDEN = (sympy.Heaviside, sympy.DiracDelta, *_UNEVALUATED)
+
+StepComparisons = tuple[tuple[sympy.Expr, sympy.Expr], ...]  # pairs (a, b): where a > b for each, a step is 1
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class Derivatives:
     def partial_spelling(self, index: int) -> Spelling:
         """How to print the partial by the index-th variable as f was typed (see Formula.spelling)."""
         order = self.typed_term_orders[index] if self.typed_term_orders else ()
-        return Spelling(order, self.formula.typed_sums, self.formula.typed_decimals)
+        return dataclasses.replace(self.formula.spelling, term_order=order)
 
     def gradient_matrix(self) -> sympy.Matrix:
         """The gradient as a SymPy column matrix (for display)."""
@@ -110,6 +114,11 @@ def differentiate(formula: Formula) -> Derivatives:
             hessian[row][column] = hessian[column][row] = _finish(entry, notes)
     with distribute(False):  # 2(x + 1), not 2x + 2 again
         partials = tuple(_integer_contents_out(_finish(partial, notes), sums_of_f) for partial in partials_with_steps)
+        # each typed term's derivative as it is in the partial, so that a kink's cases come in the term's place
+        typed_term_orders = tuple(
+            tuple(part for term in terms if term != 0
+                  for part in _typed_parts(_as_in_partial(term) if partial.has(sympy.Heaviside) else term, formula))
+            for terms, partial in zip(by_term, partials_with_steps, strict=False))
     if formula.notes:  # the parser has told about the kinks already, in the user's own words
         notes = [note for note in notes if note not in (KINK_NOTE, ABS_NOTE)]
     for derivative in (*partials, *(entry for row in hessian for entry in row)):
@@ -120,10 +129,14 @@ def differentiate(formula: Formula) -> Derivatives:
         partials=partials,
         hessian=tuple(tuple(row) for row in hessian),
         notes=tuple(dict.fromkeys(notes)),
-        typed_term_orders=tuple(
-            tuple(part for term in terms for part in _typed_parts(term, formula) if part != 0) for terms in by_term
-        ),
+        typed_term_orders=typed_term_orders,
     )
+
+
+def _as_in_partial(term: sympy.Expr) -> sympy.Expr:
+    """A typed term's derivative as the partial writes it: a kink's step as its cases, y·x^(y − 1) for x^y·y/x."""
+    merged = _powers_merged(term)
+    return _kinks_as_cases(merged) if merged.has(sympy.Heaviside) else merged
 
 
 def _typed_parts(term: sympy.Expr, formula: Formula) -> tuple[sympy.Expr, ...]:
@@ -219,13 +232,102 @@ def _finish(expr: sympy.Expr, notes: list[str]) -> sympy.Expr:
 
 
 def _kinks_as_cases(expr: sympy.Expr) -> sympy.Expr:
-    """Each step of a kink (Heaviside) as the cases of its 0-at-the-kink Piecewise, with the factors it has in them."""
-    cases = expr.replace(sympy.Heaviside, _step).replace(_is_product_with_cases, sympy.piecewise_fold)
+    """Each step of a kink (Heaviside) as the cases of its 0-at-the-kink Piecewise, with the factors it has in them.
+
+    The steps of one max or min in a sum are one Piecewise with a row for each argument: ∂/∂x of max(x, 2y, 1 − x) is
+    {1 if x > 2y and x > 1 − x; −1 if 1 − x > x and 1 − x > 2y; 0 otherwise}, not a sum of two.
+    """
+    steps_joined = expr.replace(_has_exclusive_steps, _exclusive_steps_joined) if expr.has(sympy.Add) else expr
+    cases = steps_joined.replace(sympy.Heaviside, _step).replace(_is_product_with_cases, sympy.piecewise_fold)
     return cases.replace(lambda part: isinstance(part, sympy.Piecewise), _settled_in_cases)
 
 
+def _step_comparisons(argument: sympy.Expr) -> tuple[tuple[sympy.Expr, sympy.Expr], ...]:
+    """The pairs (a, b) with a > b for each where a step H(argument) is 1.
+
+    H(a − max(b, c)) is 1 where a > b and a > c, H(min(b, c) − a) where a < b and a < c: the conditions of a max's or
+    min's argument read as plain comparisons, with no max in them. Any other step compares its argument with 0.
+    """
+    terms = sympy.Add.make_args(argument)
+    for term in terms:
+        coefficient, extreme = term.as_coeff_Mul()
+        if isinstance(extreme, (sympy.Max, sympy.Min)) and coefficient == (-1 if isinstance(extreme, sympy.Max) else 1):
+            others = [other for other in terms if other is not term]
+            if isinstance(extreme, sympy.Max):
+                return tuple((sympy.Add(*others), other) for other in extreme.args)
+            return tuple((other, sympy.Add(*(-other for other in others))) for other in extreme.args)
+    return ((argument, sympy.S.Zero),)
+
+
+def _step_condition(argument: sympy.Expr) -> sympy.Basic:
+    """Where the step H(argument) is 1: argument > 0, or x − y > 0 and x − z > 0 for H(x − max(y, z))."""
+    comparisons = _step_comparisons(argument)
+    if len(comparisons) == 1:
+        return argument > 0
+    return sympy.And(*(sympy.Add(larger, *(-term for term in sympy.Add.make_args(smaller))) > 0
+                       for larger, smaller in comparisons))
+
+
+def _step_of(term: sympy.Expr) -> tuple[sympy.Expr, sympy.Heaviside] | None:
+    """A term as its factor and its one step (2x, H(u) for 2x·H(u)), or None if it has no step or more than one."""
+    steps = [factor for factor in sympy.Mul.make_args(term) if isinstance(factor, sympy.Heaviside)]
+    if len(steps) != 1:
+        return None
+    factor = term / steps[0]
+    return None if factor.has(sympy.Heaviside) else (factor, steps[0])
+
+
+def _exclusive(first: StepComparisons, second: StepComparisons) -> bool:
+    """Whether two steps (see _step_comparisons) are never 1 together: one needs a > b where the other needs b > a."""
+    return any(sympy.expand(larger - smaller + other_larger - other_smaller) == 0
+               for larger, smaller in first for other_larger, other_smaller in second)
+
+
+def _exclusive_step_groups(expr: sympy.Add) -> list[list[tuple[sympy.Expr, sympy.Heaviside]]]:
+    """The sum's terms with a step, in groups of at least two whose steps are 1 in separate places (one max's)."""
+    groups: list[list[tuple[sympy.Expr, sympy.Heaviside, StepComparisons]]] = []
+    for term in expr.args:
+        step = _step_of(term)
+        if step is None:
+            continue
+        comparisons = _step_comparisons(step[1].args[0])
+        group = next((group for group in groups if all(_exclusive(comparisons, other[2]) for other in group)), None)
+        if group is None:
+            groups.append([(*step, comparisons)])
+        else:
+            group.append((*step, comparisons))
+    return [[(factor, step) for factor, step, _ in group] for group in groups if len(group) > 1]
+
+
+def _has_exclusive_steps(expr: sympy.Expr) -> bool:
+    """Whether a sum has terms with steps that are 1 in separate places, to be written as one Piecewise."""
+    return expr.is_Add and expr.has(sympy.Heaviside) and bool(_exclusive_step_groups(expr))
+
+
+def _exclusive_steps_joined(expr: sympy.Add) -> sympy.Expr:
+    """The sum with each group of terms whose steps are 1 in separate places as one Piecewise, a row for each term."""
+    groups = _exclusive_step_groups(expr)
+    joined = [term for group in groups for term in group]
+    rest = [term for term in expr.args if _step_of(term) not in joined]
+    cases = [_cases(tuple((factor, step.args[0]) for factor, step in group)) for group in groups]
+    return sympy.Add(*rest, *cases)
+
+
+def _cases(rows: tuple[tuple[sympy.Expr, sympy.Expr], ...]) -> sympy.Piecewise:
+    """The Piecewise with a case (factor, where the step H(argument) is 1) for each (factor, argument) of rows, and
+    0 otherwise."""
+    return _remembered_cases(rows, global_parameters.distribute)
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered_cases(rows: tuple[tuple[sympy.Expr, sympy.Expr], ...], distributing: bool) -> sympy.Piecewise:
+    """_cases, remembered (with whether numbers are multiplied into sums, as that changes how SymPy writes them):
+    a partial's cases are made again for its typed terms, and SymPy takes milliseconds over their conditions."""
+    return sympy.Piecewise(*((factor, _step_condition(argument)) for factor, argument in rows), (sympy.S.Zero, True))
+
+
 def _settled_in_cases(cases: sympy.Piecewise) -> sympy.Piecewise:
-    """The cases with each max or min of two terms that a case's condition orders written as the one it is there.
+    """The cases with each max or min whose largest (smallest) term a case's condition tells written as that term.
 
     In the row where wx + b > 0, relu's max(0, wx + b) is wx + b: 2x(wx + b − y), not 2x(max(0, wx + b) − y).
     """
@@ -233,22 +335,18 @@ def _settled_in_cases(cases: sympy.Piecewise) -> sympy.Piecewise:
 
 
 def _settled(value: sympy.Expr, condition: sympy.Basic) -> sympy.Expr:
-    """value with the max and min of two terms whose difference the condition (u > 0) says is positive resolved."""
-    if not (isinstance(condition, sympy.StrictGreaterThan) and condition.rhs == 0):
+    """value with each max (min) whose term the condition says is larger (smaller) than its others as that term."""
+    positive = positive_differences(condition)
+    if not positive or not value.has(sympy.Max, sympy.Min):
         return value
-    positive = condition.lhs
 
     def resolved(part: sympy.Expr) -> sympy.Expr | None:
-        if not isinstance(part, (sympy.Max, sympy.Min)) or len(part.args) != 2:
+        """The term of a max or min the condition tells is the one it is, or None."""
+        if not isinstance(part, (sympy.Max, sympy.Min)):
             return None
-        first, second = part.args
-        if sympy.expand(first - second - positive) == 0:
-            larger, smaller = first, second
-        elif sympy.expand(second - first - positive) == 0:
-            larger, smaller = second, first
-        else:
-            return None
-        return larger if isinstance(part, sympy.Max) else smaller
+        sign = 1 if isinstance(part, sympy.Max) else -1
+        return next((term for term in part.args if all(comparable_difference(sign * (term - other)) in positive
+                                                       for other in part.args if other is not term)), None)
 
     return value.replace(lambda part: resolved(part) is not None, resolved)
 
@@ -260,7 +358,7 @@ def _zero(*_args: sympy.Expr) -> sympy.Expr:
 
 def _step(argument: sympy.Expr, *_at_zero: sympy.Expr) -> sympy.Expr:
     """The unit step with value 0 at the kink: 1 where ``argument > 0``, else 0."""
-    return sympy.Piecewise((sympy.S.One, argument > 0), (sympy.S.Zero, True))
+    return _cases(((sympy.S.One, argument),))
 
 
 def _is_product_with_cases(expr: sympy.Expr) -> bool:
@@ -320,11 +418,18 @@ def _tidy(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...], sums_of_f: frozen
     if size > TIDY_MAX_OPS:
         return expr
     candidate = _fraction_kept_in(sympy.factor_terms(sympy.together(expr)))
+    if _kink_in_bracket(candidate) and not _kink_in_bracket(expr):  # 2x − {2 if …}, not 2(x − {1 if …})
+        return expr
     if _exponents(candidate) - _exponents(expr):  # e^x/(e^x + 1)² for σ(x)'s e^(−x)/(1 + e^(−x))²: not as f has it
         return expr
     if any(expr.has(bracket) and not candidate.has(bracket) for bracket in sums_of_f):
         return expr
     return candidate if sympy.count_ops(candidate) < size else expr
+
+
+def _kink_in_bracket(expr: sympy.Expr) -> bool:
+    """Whether a product has a bracket with a kink's step among its terms, which would be cases inside a bracket."""
+    return expr.is_Mul and any(factor.is_Add and factor.has(sympy.Heaviside) for factor in expr.args)
 
 
 def _fraction_kept_in(expr: sympy.Expr) -> sympy.Expr:

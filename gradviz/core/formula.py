@@ -90,7 +90,7 @@ import sympy
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 
 from gradviz.core.errors import FormulaError
-from gradviz.core.notation import Spelling
+from gradviz.core.notation import Spelling, TypedArguments
 
 MAX_TEXT_LENGTH = 500
 MAX_TOKENS = 300
@@ -129,6 +129,8 @@ class Formula:
     typed_terms: tuple[sympy.Expr, ...] = ()  # the terms of the sum in the order they were typed
     typed_sums: tuple[tuple[sympy.Expr, ...], ...] = ()  # the terms of every sum inside it, likewise
     typed_decimals: bool = False  # a number was typed as a decimal (2.1, 0.5, 1e-3)
+    typed_arguments: tuple[TypedArguments, ...] = ()  # every max and min ('max', its arguments) in the typed order
+    typed_relus: tuple[sympy.Expr, ...] = ()  # the argument u of every relu(u) typed (SymPy's max(0, u))
 
     @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:
@@ -137,8 +139,8 @@ class Formula:
 
     @property
     def spelling(self) -> Spelling:
-        """How to print f as it was typed: its terms in the typed order, decimals if numbers were typed so."""
-        return Spelling(self.typed_terms, self.typed_sums, self.typed_decimals)
+        """How to print f as it was typed: its terms and max's arguments in the typed order, relu and decimals so."""
+        return Spelling(self.typed_terms, self.typed_sums, self.typed_decimals, self.typed_arguments, self.typed_relus)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1123,6 +1125,8 @@ class _Builder:
         self._symbols = symbols
         self._values: dict[sympy.Expr, float] = {}
         self._built: dict[int, sympy.Expr] = {}  # each node's expression, by the node's id
+        self.typed_arguments: dict[sympy.Expr, TypedArguments] = {}  # each max and min built, by its expression
+        self.typed_relus: list[sympy.Expr] = []
 
     def _shown(self, node: _Node) -> str:
         shown = self._text[node.start : node.end].strip()
@@ -1217,7 +1221,16 @@ class _Builder:
             return self._finish(sympy.Pow(arguments[0], _safe_exponent(arguments[0], sympy.S.Half)), node)
         if node.function in _EXP_FUNCTIONS:
             arguments = [_without_exact_logs(argument) for argument in arguments]
-        return self._finish(_FUNCTIONS[node.function].build(*arguments), node)
+        built = self._finish(_FUNCTIONS[node.function].build(*arguments), node)
+        if node.function == "relu":
+            self.typed_relus.append(arguments[0])
+        elif node.function in _EXTREME_FUNCTIONS:  # max(x, max(y, z)) is SymPy's max(x, y, z): its arguments in a row
+            extreme = _EXTREME_FUNCTIONS[node.function]
+            self.typed_arguments[built.expr] = node.function, tuple(
+                part for argument in arguments
+                for part in (self.typed_arguments.get(argument, ("", argument.args))[1] if isinstance(argument, extreme)
+                             else (argument,)))
+        return built
 
     def _finish(self, expr: sympy.Expr, node: _Node) -> _Built:
         """Check a freshly built expression and the parts SymPy may just have merged into it."""
@@ -1269,6 +1282,7 @@ class _Builder:
 
 
 _EXP_FUNCTIONS = frozenset({"exp", "sigmoid", "softplus"})
+_EXTREME_FUNCTIONS = {"max": sympy.Max, "min": sympy.Min}
 _ONE_PLUS_EXP_FUNCTIONS = frozenset({"sigmoid", "softplus"})  # written with 1 + e^…: 1/(1 + e^(−x)), ln(1 + e^x)
 
 
@@ -1534,4 +1548,5 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
         notes += (_power_note(text, *parser.power_then_factor),)
     notes += tuple(parser.lookalike_notes)
     return Formula(text=text, expr=expr, variables=order, name=header.name, notes=notes,
-                   typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals)
+                   typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals,
+                   typed_arguments=tuple(builder.typed_arguments.values()), typed_relus=tuple(builder.typed_relus))

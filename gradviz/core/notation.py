@@ -4,13 +4,14 @@
 
 Three printers share one set of choices so the same expression reads the same everywhere:
 
-* sums start with a positive term when there is one (``5 − w₁ − 2w₂``, not ``−w₁ − 2w₂ + 5``);
+* sums not typed start with a positive term when there is one (``5 − w₁ − 2w₂``, not ``−w₁ − 2w₂ + 5``);
 * products are written by juxtaposition (``2xy``, ``2(x + 1)``) and a middle dot only where juxtaposition
   would be ambiguous (``2·3``, ``x·sin(y)``);
 * variable names ``w1`` and ``x_1`` get subscripts, Greek names (``theta``) become letters (``θ``);
 * the minus sign is U+2212 and numbers use :func:`format_number`;
-* given a :class:`Spelling`, a formula reads as it was typed: its terms in the typed order, and fractions as
-  decimals (``2.1x² + 0.5y²``, not ``21x²/10 + y²/2``) when its numbers were typed as decimals.
+* given a :class:`Spelling`, a formula reads as it was typed: its terms in the typed order (a minus first if it was
+  typed first), and fractions as decimals (``2.1x² + 0.5y²``, not ``21x²/10 + y²/2``) when its numbers were typed
+  as decimals.
 
 Numbers that are not finite print as ``nan``, ``∞`` and ``−∞`` (``nan``, ``inf`` and ``-inf`` with
 ``ascii_minus=True``, which Python's ``float`` reads back).
@@ -35,6 +36,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, SupportsFloat, TypeVar
 
 import sympy
+from sympy.core.parameters import distribute
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
@@ -58,6 +60,8 @@ WHOLE_NUMBER_LIMIT = 1e7  # numbers below this are never written with an exponen
 # (Qt draws cell borders in a fixed colour, not in the text colour).
 FRACTION_RULE_COLOR = "#808080"
 CASES_BRACE_SIZE = "xx-large"  # the brace of a piecewise function's cases, to reach over two rows
+# Space after the cases' conditions before a term after them (+ 2y), so that it stands apart from the one it is beside
+CASES_AFTER_SPACE_PX = 12
 
 _GREEK_NAMES = (
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
@@ -159,18 +163,37 @@ def _latex_number(value: SupportsFloat, digits: int = 6) -> str:
     return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
 
 
+TypedArguments = tuple[str, tuple[sympy.Expr, ...]]  # a max or min typed: 'max' or 'min' and its arguments in order
+
+
 @dataclass(frozen=True)
 class Spelling:
     """How to print an expression the way its formula was typed.
 
     The terms of the whole sum come in term_order (terms not in it follow, in the usual order); a sum inside it
     with the terms of one of sums comes in that one's order; with decimals, fractions that are short decimals
-    print as decimals (21/10 as 2.1).
+    print as decimals (21/10 as 2.1); a max or min with the arguments of one of arguments lists them in its order;
+    max(0, u) for each u of relus is relu(u).
     """
 
     term_order: tuple[sympy.Expr, ...] = ()
     sums: tuple[tuple[sympy.Expr, ...], ...] = ()
     decimals: bool = False
+    arguments: tuple[TypedArguments, ...] = ()
+    relus: tuple[sympy.Expr, ...] = ()
+
+    def arguments_of(self, extreme: sympy.Expr) -> tuple[sympy.Expr, ...]:
+        """A max's or min's arguments in the typed order, if they were typed so, else in SymPy's."""
+        name = type(extreme).__name__.lower()
+        return next((typed for typed_name, typed in self.arguments if typed_name == name
+                     and len(typed) == len(extreme.args) and set(typed) == set(extreme.args)), extreme.args)
+
+    def relu_argument(self, extreme: sympy.Expr) -> sympy.Expr | None:
+        """u where max(0, u) was typed as relu(u), else None."""
+        if not isinstance(extreme, sympy.Max) or len(extreme.args) != 2 or sympy.S.Zero not in extreme.args:
+            return None
+        argument = extreme.args[1] if extreme.args[0] == 0 else extreme.args[0]
+        return argument if argument in self.relus else None
 
     def order_of(self, expr: sympy.Expr, whole: bool) -> tuple[sympy.Expr, ...]:
         """The typed order for the terms of this sum (whole: the whole expression), or () if none is known."""
@@ -203,8 +226,9 @@ def short_decimal(value: sympy.Rational) -> str | None:
     return text if len(text.replace(".", "").strip("0")) <= DECIMAL_DIGITS and places <= DECIMAL_DIGITS else None
 
 
-def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) -> list[sympy.Expr]:
-    """The terms sorted by where they come in typed; the others after them, in their order.
+def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) -> tuple[list[sympy.Expr], bool]:
+    """The terms sorted by where they come in typed, the others after them in their order; and whether the first
+    is one of typed.
 
     A term with another number in front takes the place of the typed one (3b where b + 2b combined).
     """
@@ -218,7 +242,8 @@ def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) ->
         """Where the term comes in typed."""
         return position.get(term, unnumbered.get(term.as_coeff_Mul()[1], len(typed)))
 
-    return sorted(terms, key=place)
+    ordered = sorted(terms, key=place)
+    return ordered, bool(ordered) and place(ordered[0]) < len(typed)
 
 
 # The words of a piecewise function's cases, as textbooks write them: 1 if x > y, 0 otherwise
@@ -264,6 +289,31 @@ def _readable_relation(relation: sympy.Expr) -> sympy.Expr:
     return relation.func(left, right, evaluate=False)
 
 
+@functools.lru_cache(maxsize=1024)
+def comparable_difference(difference: sympy.Expr) -> sympy.Expr:
+    """A difference multiplied out, without a positive number in front: how it is compared with others (x − 1/2 and
+    2x − 1 both as 2x − 1), since SymPy writes a condition with one variable solved for it (x > 1/2 for 2x − 1 > 0).
+
+    Remembered: the cases of a partial are compared again each time they are printed.
+    """
+    with distribute(True):  # as expand writes it, whatever the caller's setting
+        return sympy.expand(difference).as_content_primitive()[1]
+
+
+def positive_differences(condition: sympy.Basic) -> set[sympy.Expr]:
+    """The differences u − v a condition says are positive, u > v or each of an And's (see comparable_difference)."""
+    relations = condition.args if isinstance(condition, sympy.And) else (condition,)
+    return {comparable_difference(relation.gts - relation.lts) for relation in relations
+            if isinstance(relation, (sympy.StrictGreaterThan, sympy.StrictLessThan))}
+
+
+# A condition read as that of one of a typed max's or min's arguments: the arguments, the one's index, and whether
+# it is the largest (max) or the smallest (min)
+ExtremeReading = tuple[tuple[sympy.Expr, ...], int, bool]
+# A case of a piecewise function: its value, its condition and how that reads (see _extreme_reading), if it does
+CaseReading = tuple[sympy.Expr, sympy.Basic, ExtremeReading | None]
+
+
 class _TextbookForms:
     """Printer mixin for the forms all printers share: the whole sum in its Spelling's order, a sum starting with a
     positive term when it has one, and a piecewise function's cases, each a value with its condition."""
@@ -291,7 +341,12 @@ class _TextbookForms:
     def _as_ordered_terms(self, expr: sympy.Expr, order: str | None = None) -> list[sympy.Expr]:
         terms = list(super()._as_ordered_terms(expr, order=order))  # type: ignore[misc]
         typed = self.spelling.order_of(expr, whole=expr is self._whole)
-        terms = _in_typed_order(terms, typed) if typed else identity_order(terms)
+        if typed:
+            terms, first_typed = _in_typed_order(terms, typed)
+            if first_typed:  # as typed, even if it starts with a minus: −2(5 − w₁ − 2w₂) + 3sign(w₁)
+                return terms
+        else:
+            terms = identity_order(terms)
         if terms and _has_negative_coefficient(terms[0]):
             first_positive = next((term for term in terms if not _has_negative_coefficient(term)), None)
             if first_positive is not None:
@@ -300,9 +355,64 @@ class _TextbookForms:
         return terms
 
     def _case_rows(self, piecewise: sympy.Piecewise) -> list[tuple[str, str]]:
-        """A piecewise function's cases printed, each as its value and 'if <condition>' or 'otherwise'."""
+        """A piecewise function's cases printed, each as its value and 'if <condition>' or 'otherwise'.
+
+        The cases of one max or min, one for each of its arguments, come in the order the arguments were typed, each
+        condition comparing its argument with the others: {1 if x > 1 − x; −1 if 1 − x > x; 0 otherwise}.
+        """
         return [(self._print(value), self.words_markup(CASE_OTHERWISE) if condition is sympy.true
-                 else self.words_markup(f"{CASE_IF} ") + self._print(condition)) for value, condition in piecewise.args]
+                 else self.words_markup(f"{CASE_IF} ") + (self._print(condition) if reading is None
+                                                           else self._comparisons(*reading)))
+                for value, condition, reading in self._in_arguments_order(piecewise.args)]
+
+    def _in_arguments_order(self, cases: Sequence[tuple[sympy.Expr, sympy.Basic]]) -> list[CaseReading]:
+        """The cases, each with its reading (see _extreme_reading) where they are those of one max or min, in the typed
+        order of its arguments with 'otherwise' last: they never hold together, so their order is free."""
+        *conditional, last = cases
+        as_they_are = [(value, condition, None) for value, condition in cases]
+        if last[1] is not sympy.true or len(conditional) < 2:
+            return as_they_are
+        readings = [self._extreme_reading(condition) for _, condition in conditional]
+        if any(reading is None or reading[0] != readings[0][0] for reading in readings):
+            return as_they_are
+        ordered = sorted(zip(conditional, readings, strict=True), key=lambda pair: pair[1][1])
+        return [*((value, condition, reading) for (value, condition), reading in ordered), (*last, None)]
+
+    def _comparisons(self, arguments: tuple[sympy.Expr, ...], index: int, larger: bool) -> str:
+        """The index-th argument compared with each other one, joined by 'and': x > y and x > z."""
+        relation = sympy.StrictGreaterThan if larger else sympy.StrictLessThan
+        return self.words_markup(" and ").join(self._print(relation(arguments[index], other, evaluate=False))
+                                               for position, other in enumerate(arguments) if position != index)
+
+    def _extreme_reading(self, condition: sympy.Basic) -> ExtremeReading | None:
+        """(arguments, index, larger) where a condition says that the index-th of a typed max's or min's arguments is
+        larger (or smaller) than each other one: x > y and x > z for max(x, y, z)'s x; else None."""
+        relations = condition.args if isinstance(condition, sympy.And) else (condition,)
+        candidates = [typed for typed in self.spelling.arguments if len(typed[1]) == len(relations) + 1]
+        if not candidates:
+            return None
+        positive = positive_differences(condition)
+        for name, arguments in candidates:
+            larger = name == "max"
+            for index, chosen in enumerate(arguments):
+                if {comparable_difference(chosen - other if larger else other - chosen)
+                        for position, other in enumerate(arguments) if position != index} == positive:
+                    return arguments, index, larger
+        return None
+
+    def _print_And(self, expr: sympy.Expr) -> str:
+        """Conditions joined by 'and'; those of one typed max's or min's argument with each other one in its order."""
+        reading = self._extreme_reading(expr)
+        if reading is not None:
+            return self._comparisons(*reading)
+        return self.words_markup(" and ").join(self._print(condition) for condition in expr.args)
+
+    def _extreme_parts(self, extreme: sympy.Expr) -> tuple[str, tuple[sympy.Expr, ...]]:
+        """A max's or min's name and arguments as typed: 'relu' and (u,) for max(0, u) typed as relu(u)."""
+        relu = self.spelling.relu_argument(extreme)
+        if relu is not None:
+            return "relu", (relu,)
+        return type(extreme).__name__.lower(), self.spelling.arguments_of(extreme)
 
     def words_markup(self, words: str) -> str:
         """Words among the math (the printers' hook: LaTeX sets them as text)."""
@@ -559,7 +669,8 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         return f"|{self._print(expr.args[0])}|"
 
     def _print_MinMaxBase(self, expr: sympy.Expr) -> str:
-        return f"{type(expr).__name__.lower()}({self.stringify(expr.args, ', ')})"
+        name, arguments = self._extreme_parts(expr)
+        return f"{name}({self.stringify(arguments, ', ')})"
 
     def _print_log(self, expr: sympy.Expr) -> str:
         return f"ln({self.stringify(expr.args, ', ')})"
@@ -577,9 +688,6 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         expr = _readable_relation(expr)
         operator = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥"}.get(expr.rel_op, expr.rel_op)
         return f"{self._print(expr.lhs)} {self.escape(operator)} {self._print(expr.rhs)}"
-
-    def _print_And(self, expr: sympy.Expr) -> str:
-        return " and ".join(self._print(arg) for arg in expr.args)
 
     def _print_Or(self, expr: sympy.Expr) -> str:
         return " or ".join(self._print(arg) for arg in expr.args)
@@ -600,19 +708,26 @@ class _HtmlMathPrinter(_UnicodeMathPrinter):
     def __init__(self) -> None:
         super().__init__()
         self._inline_depth = 0
+        self._in_exponent = False
 
     def symbol_markup(self, name: str) -> str:
-        """A variable name in italics with HTML sub- and superscripts."""
+        """A variable name in italics with HTML sub- and superscripts (in an exponent, subscript digits: w₁)."""
         base, supers, subs = _symbol_parts(name)
         text = f"<i>{html.escape(base)}</i>"
-        if subs:
+        subscript = _scripted(",".join(subs), _SUBSCRIPTS) if self._in_exponent else None
+        if subscript:
+            text += subscript
+        elif subs:
             text += f"<sub>{html.escape(','.join(subs))}</sub>"
         if supers:
             text += f"<sup>{html.escape(','.join(supers))}</sup>"
         return text
 
     def power_markup(self, base_text: str, exponent: int) -> str:
-        """A base raised to an integer power."""
+        """A base raised to an integer power; in an exponent with superscript digits, as Qt raises no <sup> in a
+        <sup>: x<sup>y²</sup> for x^(y²)."""
+        if self._in_exponent:
+            return base_text + _superscript_digits(exponent)
         return f"{base_text}<sup>{self.number_markup(exponent)}</sup>"
 
     def fraction_markup(self, numerator_text: str, denominator_text: str) -> str:
@@ -650,7 +765,11 @@ class _HtmlMathPrinter(_UnicodeMathPrinter):
         return self.fraction_markup(*parts)
 
     def _general_power(self, base_text: str, exponent: sympy.Expr) -> str:
-        superscript = self._inline_print(exponent)
+        self._in_exponent, outer = True, self._in_exponent
+        try:
+            superscript = self._inline_print(exponent)
+        finally:
+            self._in_exponent = outer
         if _has_scripts(superscript):
             with self._inline():
                 return super()._general_power(base_text, exponent)
@@ -692,13 +811,16 @@ def _stacked_fraction(numerator_html: str, denominator_html: str) -> str:
     )
 
 
+_CASES_TABLE = '<table class="cases" cellspacing="0" cellpadding="0">'  # how the table of cases starts
+
+
 def _cases_table(rows: Sequence[tuple[str, str]]) -> str:
     """A tall brace with one case per row, its value then its condition, as a Qt rich-text table."""
     brace = f'<td rowspan="{len(rows)}" valign="middle" style="font-size: {CASES_BRACE_SIZE}">{{</td>'
     cells = [f'<td valign="middle" style="padding: 0px 8px 0px 2px">{_html_row(value)}</td>'
              f'<td valign="middle" style="white-space: pre">{_html_row(condition)}</td>' for value, condition in rows]
     cells[0] = brace + cells[0]
-    return '<table cellspacing="0" cellpadding="0">' + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
+    return _CASES_TABLE + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
 
 
 def _html_row(markup: str, as_line: bool = False) -> str:
@@ -719,7 +841,9 @@ def _html_row(markup: str, as_line: bool = False) -> str:
         if index % 2:
             cells.append(f'<td valign="middle">{piece}</td>')
         elif piece:
-            cells.append(f'<td valign="middle" style="white-space: pre">{piece}</td>')
+            after_cases = index and pieces[index - 1].startswith(_CASES_TABLE)
+            space = f"; padding-left: {CASES_AFTER_SPACE_PX}px" if after_cases else ""
+            cells.append(f'<td valign="middle" style="white-space: pre{space}">{piece}</td>')
     margin = ' style="margin-top: 3px; margin-bottom: 3px"' if as_line else ""
     return f'<table cellspacing="0" cellpadding="0"{margin}><tr>' + "".join(cells) + "</tr></table>"
 
@@ -822,6 +946,27 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
 
     def _print_Relational(self, expr: sympy.Expr) -> str:
         return super()._print_Relational(_readable_relation(expr))
+
+    def _print_Pow(self, expr: sympy.Pow) -> str:
+        exponent = expr.exp
+        if exponent.is_Rational and abs(exponent.p) == 1 and exponent.q > 2:  # x^{\frac{1}{3}}, as in the panel: not
+            if exponent.is_negative:  # \sqrt[3]{x}, which the panel cannot write
+                return self.fraction_markup("1", self._print(sympy.Pow(expr.base, -exponent)))
+            return self._helper_print_standard_power(expr, "%s^{%s}")
+        return super()._print_Pow(expr)
+
+    def _print_Max(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        return self._extreme(expr, exp)
+
+    def _print_Min(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        return self._extreme(expr, exp)
+
+    def _extreme(self, expr: sympy.Expr, exp: str | None) -> str:
+        """A max or min with its arguments as typed (SymPy's LaTeX sorts them), or relu(u) if typed so."""
+        name, arguments = self._extreme_parts(expr)
+        operator = r"\operatorname{relu}" if name == "relu" else rf"\{name}"
+        tex = rf"{operator}\left({', '.join(self._print(argument) for argument in arguments)}\right)"
+        return rf"{tex}^{{{exp}}}" if exp else tex
 
     def _print_Heaviside(self, expr: sympy.Expr, exp: str | None = None) -> str:
         tex = rf"H\left({self._print(expr.args[0])}\right)"
