@@ -242,6 +242,52 @@ def test_a_shipped_lessons_edits_are_saved_as_a_new_file_and_the_close_button_as
     assert window.lesson_player.lesson is None and not window.isWindowModified()
 
 
+def test_save_lesson_suggests_a_name_from_the_title_in_the_folder_last_used_for_lessons(
+        make_main_window, monkeypatch, tmp_path, lesson_file) -> None:
+    """Save lesson offered 'lesson.json' in the process's current folder, whatever the lesson's title."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from gradviz.app import lesson_player
+    from gradviz.app.lesson_editor import SceneText
+
+    offered: list[str] = []
+    chosen = [tmp_path / "talks" / "first", None]
+    (tmp_path / "talks").mkdir()
+
+    def save_dialog(_parent, _title, suggested, _filter):
+        offered.append(suggested)
+        target = chosen.pop(0)
+        return (str(target) if target else "", "")
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    monkeypatch.setattr(lesson_player, "ask_scene_text", lambda *_args: SceneText("My descent lesson", "A bowl", ""))
+    window = make_main_window("bowl")
+    window.lesson_player.add_scene()
+    assert window.save()
+    assert Path(offered[0]) == Path.home() / "my-descent-lesson.json", "the home folder at first"
+    assert window.lesson_player.path == tmp_path / "talks" / "first.json"
+
+    window.lesson_player.close_lesson()
+    window.document.open_lesson(shipped_lessons()[2])
+    window.controller.wait()
+    assert not window.save_as()
+    assert Path(offered[1]) == tmp_path / "talks" / "gradient-descent-on-a-bowl.json", "where the last was saved"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _parent, _title, suggested, _filter:
+                        offered.append(suggested) or ("", ""))
+    assert window.open_file(lesson_file)
+    window.controller.wait()
+    assert not window.save_as()
+    assert Path(offered[2]) == lesson_file, "a lesson opened from a file: that file"
+    window.lesson_player.close_lesson()
+    window.document.open_lesson(shipped_lessons()[0])
+    window.controller.wait()
+    assert not window.save_as()
+    assert Path(offered[3]).parent == tmp_path, "the folder a lesson was last opened from"
+
+
 def test_a_lesson_is_made_from_views_edited_and_saved(make_main_window, monkeypatch, tmp_path) -> None:
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
