@@ -405,7 +405,7 @@ def test_a_tag_placed_far_from_its_arrow_is_joined_to_it_by_a_line(make_main_win
     from gradviz.app.view_common import qimage_to_array
     from gradviz.core.lessons import shipped_lessons
 
-    window = make_main_window(None, size=(1280, 720))
+    window = make_main_window(None, size=(1100, 720))  # a map small enough for it in its square frame (equal aspect)
     lesson = next(lesson for lesson in shipped_lessons() if lesson.title.startswith("The gradient"))
     window.lesson_player.open_lesson(lesson)
     window.lesson_player.next_scene()
