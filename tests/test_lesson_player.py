@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt
 
@@ -370,3 +371,70 @@ def test_the_caption_is_smaller_while_editing_and_as_large_as_ever_while_present
     assert caption.font().pointSizeF() == pytest.approx(base * PRESENTING_CAPTION_FACTOR * scale)
     window.presentation.leave()
     assert caption.font().pointSizeF() <= 1.3 * base
+
+
+def notes_box_pixels(window) -> int:
+    """How many pixels of the caption bar are the notes box's colour."""
+    from gradviz.app.view_common import qimage_to_array
+
+    image = qimage_to_array(window.lesson_player.caption_bar.grab().toImage()).astype(int)
+    return int(np.sum(np.abs(image[..., :3] - [0xFF, 0xF4, 0xC2]).sum(axis=2) < 12))
+
+
+def test_n_shows_the_speakers_notes_under_the_caption_while_presenting_from_scene_to_scene(
+        make_main_window, activate, qtbot) -> None:
+    """The notes showed only as the caption's tooltip: with a clicker in hand there is no mouse to hover with."""
+    from gradviz.app.shortcuts_help import shortcut_groups
+
+    window = make_main_window(None)
+    lesson = shipped_lessons()[2]
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    activate(window)
+    bar = window.lesson_player.caption_bar
+    qtbot.waitUntil(lambda: bar.isVisible())
+    assert not bar.notes.isVisible() and notes_box_pixels(window) == 0, "hidden at first"
+    press(window, qtbot, Qt.Key.Key_N)
+    assert bar.notes.isVisible() and bar.notes_button.isChecked()
+    assert lesson.scenes[0].notes[:40] in bar.notes.label.text()
+    qtbot.waitUntil(lambda: notes_box_pixels(window) > 10 * bar.width(), timeout=3000)  # a box of their own
+
+    press(window, qtbot, Qt.Key.Key_F11)
+    assert not bar.notes.isVisible(), "a projector mirroring the screen shows them only when asked"
+    press(window, qtbot, Qt.Key.Key_N)
+    assert bar.notes.isVisible() and not bar.notes_button.isVisible(), "the key, not the button, while presenting"
+    height = bar.height()
+    press(window, qtbot, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.lesson_player.index == 1 and bar.notes.isVisible(), "kept shown from scene to scene"
+    assert lesson.scenes[1].notes[:40] in bar.notes.label.text()
+    base = window.font().pointSizeF()
+    assert bar.notes.label.font().pointSizeF() == pytest.approx(base * window.session.presentation_scale)
+    press(window, qtbot, Qt.Key.Key_N)
+    assert not bar.notes.isVisible()
+    qtbot.waitUntil(lambda: bar.height() < height, timeout=3000)
+    press(window, qtbot, Qt.Key.Key_Escape)
+    assert ("N", "Speaker notes") in dict(shortcut_groups(window.menuBar(), window))["Lessons"]
+
+
+def test_long_notes_scroll_in_a_box_six_lines_high(make_main_window, qtbot) -> None:
+    from dataclasses import replace
+
+    from gradviz.app.lesson_player import NOTES_MOST_LINES
+
+    window = make_main_window(None, size=(1280, 800))
+    lesson = shipped_lessons()[2]
+    long_notes = " ".join(["The gradient points uphill, across the level lines."] * 60)
+    window.document.open_lesson(replace(lesson, scenes=(replace(lesson.scenes[0], notes=long_notes),
+                                                        *lesson.scenes[1:])))
+    window.controller.wait()
+    window.lesson_player.show_notes(True)
+    box = window.lesson_player.caption_bar.notes
+    lines = box.label.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: box.height() > (NOTES_MOST_LINES - 1) * lines, timeout=3000)
+    assert box.height() < (NOTES_MOST_LINES + 2) * lines
+    assert box.verticalScrollBar().maximum() > 0, "the rest scrolls"
+    window.lesson_player.show_scene(1)
+    window.controller.wait()
+    qtbot.waitUntil(lambda: box.height() < 3 * lines, timeout=3000)  # a short note takes its own height
+    window.lesson_player.close_lesson()
+    assert not window.lesson_player.notes_action.isChecked(), "the next lesson starts without them"

@@ -334,6 +334,7 @@ class PresentationMode(QObject):
         for widget in self._chrome():
             widget.hide()
         self._show_run_progress(window.run_progress.shown)
+        window.lesson_player.show_notes(False)  # a projector mirroring the screen shows them only when asked
         session.set_theme(PRESENTATION_THEME)
         screen_scale = round(remembered_presentation_scale() * self._screen_factor(), 2)
         session.set_presentation_scale(min(screen_scale, self.largest_scale()))
