@@ -1000,3 +1000,39 @@ def test_arrows_away_from_poles_are_sized_and_those_beside_them_capped(view):
     assert np.isclose(lengths.max(), lengths[~away].max()), "those beside the poles are capped at the full length"
     assert ink_along(inked[:, round(left) : round(right)], tails[away] - [round(left), 0],
                      tips[away] - [round(left), 0], 0.5) > 4 * away.sum(), "and they are painted"
+
+
+@pytest.mark.parametrize("size", [(760, 320), (300, 640)])
+def test_equal_aspect_fits_the_frame_to_the_domain_leaving_no_white_band_inside_it(view, size) -> None:
+    """A square domain in a wide or a tall view: the frame was as large as ever, with white bands inside it beside the
+    map (or above and below it) where f was never drawn; now the frame is square, in a picture of another shape too."""
+    xs, grid_x, grid_y = grid()
+    view.resize(*size)
+    view.set_field(xs, xs, grid_x + 2 * grid_y)
+    view.grab()
+    free = view.view_box.sceneBoundingRect()
+    view.set_equal_aspect(True)
+    view.grab()
+
+    def assert_filled_to_the_frame(image: np.ndarray, box: QtCore.QRectF) -> None:
+        """Every pixel a little inside the frame's four sides is coloured."""
+        left, top, right, bottom = (round(box.left()) + 3, round(box.top()) + 3, round(box.right()) - 4,
+                                    round(box.bottom()) - 4)
+        edges = np.concatenate([image[top, left:right], image[bottom, left:right],
+                                image[top:bottom, left], image[top:bottom, right]])
+        assert not np.any(np.all(edges[:, :3] > 245, axis=1)), "white inside the frame"
+
+    assert np.allclose(view.view_box.viewRange(), [[-2.0, 2.0], [-2.0, 2.0]], atol=0.02)
+    box = view.view_box.sceneBoundingRect()
+    assert box.width() == pytest.approx(box.height(), abs=2.0)
+    assert box.width() == pytest.approx(min(free.width(), free.height()), abs=2.0), "as large as there is room for"
+    assert_filled_to_the_frame(qimage_to_array(view.grab().toImage()), box)
+    with view.exporting(900, 300) as export:
+        assert np.allclose(view.view_box.viewRange(), [[-2.0, 2.0], [-2.0, 2.0]], atol=0.02)
+        box = view.view_box.sceneBoundingRect()
+        scale = export.size[1] / export.source.height()
+        picture = view.render_to_array(900, 300)
+    assert_filled_to_the_frame(picture, QtCore.QRectF(box.topLeft() * scale, box.size() * scale))
+    view.set_equal_aspect(False)
+    view.grab()
+    assert view.view_box.sceneBoundingRect() == free, "without equal aspect the map takes all the room again"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt
 
@@ -242,6 +243,52 @@ def test_a_shipped_lessons_edits_are_saved_as_a_new_file_and_the_close_button_as
     assert window.lesson_player.lesson is None and not window.isWindowModified()
 
 
+def test_save_lesson_suggests_a_name_from_the_title_in_the_folder_last_used_for_lessons(
+        make_main_window, monkeypatch, tmp_path, lesson_file) -> None:
+    """Save lesson offered 'lesson.json' in the process's current folder, whatever the lesson's title."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from gradviz.app import lesson_player
+    from gradviz.app.lesson_editor import SceneText
+
+    offered: list[str] = []
+    chosen = [tmp_path / "talks" / "first", None]
+    (tmp_path / "talks").mkdir()
+
+    def save_dialog(_parent, _title, suggested, _filter):
+        offered.append(suggested)
+        target = chosen.pop(0)
+        return (str(target) if target else "", "")
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    monkeypatch.setattr(lesson_player, "ask_scene_text", lambda *_args: SceneText("My descent lesson", "A bowl", ""))
+    window = make_main_window("bowl")
+    window.lesson_player.add_scene()
+    assert window.save()
+    assert Path(offered[0]) == Path.home() / "my-descent-lesson.json", "the home folder at first"
+    assert window.lesson_player.path == tmp_path / "talks" / "first.json"
+
+    window.lesson_player.close_lesson()
+    window.document.open_lesson(shipped_lessons()[2])
+    window.controller.wait()
+    assert not window.save_as()
+    assert Path(offered[1]) == tmp_path / "talks" / "gradient-descent-on-a-bowl.json", "where the last was saved"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _parent, _title, suggested, _filter:
+                        offered.append(suggested) or ("", ""))
+    assert window.open_file(lesson_file)
+    window.controller.wait()
+    assert not window.save_as()
+    assert Path(offered[2]) == lesson_file, "a lesson opened from a file: that file"
+    window.lesson_player.close_lesson()
+    window.document.open_lesson(shipped_lessons()[0])
+    window.controller.wait()
+    assert not window.save_as()
+    assert Path(offered[3]).parent == tmp_path, "the folder a lesson was last opened from"
+
+
 def test_a_lesson_is_made_from_views_edited_and_saved(make_main_window, monkeypatch, tmp_path) -> None:
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -324,3 +371,70 @@ def test_the_caption_is_smaller_while_editing_and_as_large_as_ever_while_present
     assert caption.font().pointSizeF() == pytest.approx(base * PRESENTING_CAPTION_FACTOR * scale)
     window.presentation.leave()
     assert caption.font().pointSizeF() <= 1.3 * base
+
+
+def notes_box_pixels(window) -> int:
+    """How many pixels of the caption bar are the notes box's colour."""
+    from gradviz.app.view_common import qimage_to_array
+
+    image = qimage_to_array(window.lesson_player.caption_bar.grab().toImage()).astype(int)
+    return int(np.sum(np.abs(image[..., :3] - [0xFF, 0xF4, 0xC2]).sum(axis=2) < 12))
+
+
+def test_n_shows_the_speakers_notes_under_the_caption_while_presenting_from_scene_to_scene(
+        make_main_window, activate, qtbot) -> None:
+    """The notes showed only as the caption's tooltip: with a clicker in hand there is no mouse to hover with."""
+    from gradviz.app.shortcuts_help import shortcut_groups
+
+    window = make_main_window(None)
+    lesson = shipped_lessons()[2]
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    activate(window)
+    bar = window.lesson_player.caption_bar
+    qtbot.waitUntil(lambda: bar.isVisible())
+    assert not bar.notes.isVisible() and notes_box_pixels(window) == 0, "hidden at first"
+    press(window, qtbot, Qt.Key.Key_N)
+    assert bar.notes.isVisible() and bar.notes_button.isChecked()
+    assert lesson.scenes[0].notes[:40] in bar.notes.label.text()
+    qtbot.waitUntil(lambda: notes_box_pixels(window) > 10 * bar.width(), timeout=3000)  # a box of their own
+
+    press(window, qtbot, Qt.Key.Key_F11)
+    assert not bar.notes.isVisible(), "a projector mirroring the screen shows them only when asked"
+    press(window, qtbot, Qt.Key.Key_N)
+    assert bar.notes.isVisible() and not bar.notes_button.isVisible(), "the key, not the button, while presenting"
+    height = bar.height()
+    press(window, qtbot, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.lesson_player.index == 1 and bar.notes.isVisible(), "kept shown from scene to scene"
+    assert lesson.scenes[1].notes[:40] in bar.notes.label.text()
+    base = window.font().pointSizeF()
+    assert bar.notes.label.font().pointSizeF() == pytest.approx(base * window.session.presentation_scale)
+    press(window, qtbot, Qt.Key.Key_N)
+    assert not bar.notes.isVisible()
+    qtbot.waitUntil(lambda: bar.height() < height, timeout=3000)
+    press(window, qtbot, Qt.Key.Key_Escape)
+    assert ("N", "Speaker notes") in dict(shortcut_groups(window.menuBar(), window))["Lessons"]
+
+
+def test_long_notes_scroll_in_a_box_six_lines_high(make_main_window, qtbot) -> None:
+    from dataclasses import replace
+
+    from gradviz.app.lesson_player import NOTES_MOST_LINES
+
+    window = make_main_window(None, size=(1280, 800))
+    lesson = shipped_lessons()[2]
+    long_notes = " ".join(["The gradient points uphill, across the level lines."] * 60)
+    window.document.open_lesson(replace(lesson, scenes=(replace(lesson.scenes[0], notes=long_notes),
+                                                        *lesson.scenes[1:])))
+    window.controller.wait()
+    window.lesson_player.show_notes(True)
+    box = window.lesson_player.caption_bar.notes
+    lines = box.label.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: box.height() > (NOTES_MOST_LINES - 1) * lines, timeout=3000)
+    assert box.height() < (NOTES_MOST_LINES + 2) * lines
+    assert box.verticalScrollBar().maximum() > 0, "the rest scrolls"
+    window.lesson_player.show_scene(1)
+    window.controller.wait()
+    qtbot.waitUntil(lambda: box.height() < 3 * lines, timeout=3000)  # a short note takes its own height
+    window.lesson_player.close_lesson()
+    assert not window.lesson_player.notes_action.isChecked(), "the next lesson starts without them"

@@ -18,6 +18,7 @@ from gradviz.core.lessons import (
     MAX_CAPTION_CHARS,
     Lesson,
     Scene,
+    lesson_file_name,
     lesson_from_dict,
     lesson_to_dict,
     load_lesson,
@@ -284,6 +285,24 @@ def test_save_refuses_a_lesson_it_could_not_load_again(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="1 to 200 scenes"):
         save_lesson(Lesson(title="empty", scenes=()), path)
     assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("My descent lesson", "my-descent-lesson.json"),
+        ("  Week 3: ∇f ⟂ level lines / η = 0.1?  ", "week-3-f-level-lines-0-1.json"),
+        ("Gradient für Anfänger", "gradient-fur-anfanger.json"),
+        ("../../etc/passwd", "etc-passwd.json"),
+        ("∇ → ∂", "lesson.json"),
+        ("", "lesson.json"),
+        ("word " * 30, "-".join(["word"] * 12) + ".json"),
+        ("x" * 100, "x" * 60 + ".json"),
+    ],
+)
+def test_a_lesson_file_is_named_after_its_title_in_safe_characters(title: str, name: str) -> None:
+    """Save lesson offered 'lesson.json' whatever the lesson."""
+    assert lesson_file_name(title) == name
 
 
 def lesson_data() -> dict:

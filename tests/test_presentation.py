@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction, QColor, QImage
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QAction, QColor, QImage, QScreen
 from PySide6.QtWidgets import QApplication, QToolBar
 
 from gradviz.app.camera_link import camera_of
 from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.formula_panel import laid_out_equations
 from gradviz.app.panel_base import RunChooser
-from gradviz.app.presentation import largest_presentation_scale, remembered_presentation_scale, remembered_theme
+from gradviz.app.presentation import (
+    largest_presentation_scale,
+    remembered_presentation_scale,
+    remembered_theme,
+    screen_scale_factor,
+)
 from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.app.shortcuts_help import action_help_text, shortcuts_html
 from gradviz.core.analysis import analyze
@@ -400,7 +405,7 @@ def test_a_tag_placed_far_from_its_arrow_is_joined_to_it_by_a_line(make_main_win
     from gradviz.app.view_common import qimage_to_array
     from gradviz.core.lessons import shipped_lessons
 
-    window = make_main_window(None, size=(1280, 720))
+    window = make_main_window(None, size=(1100, 720))  # a map small enough for it in its square frame (equal aspect)
     lesson = next(lesson for lesson in shipped_lessons() if lesson.title.startswith("The gradient"))
     window.lesson_player.open_lesson(lesson)
     window.lesson_player.next_scene()
@@ -448,6 +453,41 @@ def test_the_largest_presentation_scale_leaves_the_views_room_on_the_screen() ->
     assert largest_presentation_scale(1080) == pytest.approx(2.7)
     assert largest_presentation_scale(2160) == pytest.approx(3.0)
     assert largest_presentation_scale(300) == pytest.approx(1.0)
+
+
+def test_a_larger_screen_enlarges_the_presentation_scale_in_proportion() -> None:
+    """The remembered scale is the one for 1920 × 1080; a smaller screen keeps it (its text already large for it)."""
+    assert screen_scale_factor(QSize(1920, 1080)) == pytest.approx(1.0)
+    assert screen_scale_factor(QSize(2560, 1440)) == pytest.approx(4 / 3)
+    assert screen_scale_factor(QSize(3840, 2160)) == pytest.approx(2.0)
+    assert screen_scale_factor(QSize(2560, 1080)) == pytest.approx(1.0), "an ultrawide screen is no taller"
+    assert screen_scale_factor(QSize(1280, 720)) == pytest.approx(1.0)
+
+
+def test_presenting_on_a_2560_by_1440_screen_draws_the_text_as_large_for_the_screen_as_at_1080(
+        make_main_window, activate, qtbot, monkeypatch) -> None:
+    """At 2560 × 1440 f, its partials and the readout kept the pixel size of a 1024 × 600 window."""
+    window = make_main_window("bowl")
+    activate(window)
+    readout = window.stepper.readout
+    base_size = readout.font().pointSizeF()
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.session.presentation_scale == pytest.approx(1.6), "the 1920 × 1080 test screen: as ever"
+    at_1080 = readout.sizeHint().height()
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+
+    monkeypatch.setattr(QScreen, "geometry", lambda _screen: QRect(0, 0, 2560, 1440))
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.session.presentation_scale == pytest.approx(2.13)
+    assert readout.font().pointSizeF() == pytest.approx(base_size * 2.13)
+    assert readout.sizeHint().height() == pytest.approx(at_1080 * 4 / 3, rel=0.1), "the text's share of the screen"
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.presentation_scale == pytest.approx(1.93), "Ctrl+− still makes it smaller"
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert remembered_presentation_scale() == pytest.approx(1.45), "remembered as the scale for 1920 × 1080"
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.session.presentation_scale == pytest.approx(1.93), "the same size again on this screen"
+    qtbot.keyClick(window, Qt.Key.Key_F11)
 
 
 def test_the_projector_theme_draws_the_runs_in_its_own_colours_everywhere(make_main_window) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 import contourpy
@@ -85,6 +85,7 @@ POINT_CLEARANCE = 11.0  # labels keep this far (pixels) from the point, where a 
 TAGS_ROOM = 70.0  # pixels each way from the point that its arrows' tags usually take
 TAGS_SHARE = 0.2  # of the map, at most, that the arrows' tags cover in full: beyond it they are shortened to names
 ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
+LAYOUT_MARGINS = (8, 18, 8, 8)  # left, top, right, bottom: the room around the map and its colour bar
 CRAMPED_PIXELS = 24  # a ∇f arrow the edge cut reaching less than this past a ball's edge gets a note
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
 RIM_LEAST_FRACTION = 0.02  # of a grid step: a rim closer to the defined point is taken as this far
@@ -1287,7 +1288,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)  # as the 3D view: Tab passes by (Run → Set start…)
         self.setBackground(BACKGROUND)
         self.setAntialiasing(True)
-        self.ci.setContentsMargins(8, 18, 8, 8)
+        self.ci.setContentsMargins(*LAYOUT_MARGINS)
         self.plot_item = self.addPlot(row=0, col=0, axisItems=steady_axes())
         show_axes(self.plot_item, "left", "bottom")
         self.colour_bar = ColourBar()
@@ -1315,12 +1316,18 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self._height_ticks: list[tuple[float, str]] | None = None  # the curve's height axis ticks, when not its own
         self._equal_aspect = False
         self._domain_range: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self._aspect_room = (0, 0)  # pixels taken from the frame's width, or its height, to give it the domain's shape
         self.static_revision = 0  # counts changes to what the clock does not move (see ContourExport)
         self._export: ContourExport | None = None
         self._build_items()
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.view_box.sigRangeChangedManually.connect(self._on_range_changed_by_user)
+        self._refit_timer = QtCore.QTimer(self)  # the frame fitted again once a layout has placed it (see resizeEvent)
+        self._refit_timer.setSingleShot(True)
+        self._refit_timer.setInterval(0)
+        self._refit_timer.timeout.connect(self._fit_frame_to_domain)
+        self.view_box.sigResized.connect(lambda _box: self._refit_timer.start())
 
     def _style_axes(self) -> None:
         """Readable tick fonts and dark axes: lines times the presentation scale, text and its room the text scale."""
@@ -1562,6 +1569,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
     def _set_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
         """Show exactly these ranges, or more of one with equal aspect (without emitting range_changed)."""
         self._domain_range = (x_range, y_range)
+        self._fit_frame_to_domain()
         self.view_box.setRange(xRange=x_range, yRange=y_range, padding=0.0)
 
     def _show_field_items(self, field_mode: bool) -> bool:
@@ -1576,6 +1584,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         if field_mode:
             self.hide_tangent()
         self.view_box.setAspectLocked(self._equal_aspect and field_mode, ratio=1.0)
+        self._fit_frame_to_domain()
         return mode_changed
 
     def _show_map_layers(self) -> None:
@@ -1748,8 +1757,53 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
     def _apply_aspect(self) -> None:
         """Lock or free the aspect ratio and show the whole domain again."""
         self.view_box.setAspectLocked(self._equal_aspect and not self._curve_mode, ratio=1.0)
+        self._fit_frame_to_domain()
         if self._domain_range is not None:
             self.view_box.setRange(xRange=self._domain_range[0], yRange=self._domain_range[1], padding=0.0)
+
+    def _fit_frame_to_domain(self) -> None:
+        """With equal aspect, narrow or lower the map's frame to the domain's shape, the room left over around it.
+
+        Locking the aspect alone showed more of x or y than the domain, white bands inside the frame where f was
+        never evaluated (above y = 3 and below y = −3 on a wide screen); now the fill reaches the frame on all sides.
+        The view is laid out at once: an export paints right after laying it out at its size.
+        """
+        if self.closed:  # its items are gone
+            return
+        layout = self.ci.layout
+        layout.activate()  # the frame as placed with the room it has now
+        room = (0, 0)
+        box = self.view_box.size()
+        width, height = box.width() + self._aspect_room[0], box.height() + self._aspect_room[1]
+        if self._equal_aspect and not self._curve_mode and self._domain_range is not None and min(width, height) > 0:
+            (x_lo, x_hi), (y_lo, y_hi) = self._domain_range
+            if x_hi > x_lo and y_hi > y_lo:
+                aspect = (x_hi - x_lo) / (y_hi - y_lo)
+                room = (max(round(width - aspect * height), 0), max(round(height - width / aspect), 0))
+        if room != self._aspect_room:
+            self._set_aspect_room(room)
+            layout.activate()
+
+    def _set_aspect_room(self, room: tuple[int, int]) -> None:
+        """Leave this many pixels of width and height beside and above and below the map and its colour bar."""
+        self._aspect_room = room
+        left, top, right, bottom = LAYOUT_MARGINS
+        wide, high = room[0] / 2, room[1] / 2
+        self.ci.setContentsMargins(left + wide, top + high, right + wide, bottom + high)
+
+    def _resize_layout(self, resize: Callable[[], None]) -> None:
+        """Lay the view out at a new size from the whole room (the room left beside the frame would hold the layout at
+        least as large as before: its margins count in its least size), then fit the frame to the domain again."""
+        self._set_aspect_room((0, 0))
+        resize()
+        self._fit_frame_to_domain()
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        """Lay the view out at its new size, the frame fitted to the domain (see _fit_frame_to_domain)."""
+        if not hasattr(self, "view_box") or self.closed:  # pyqtgraph lays the view out while it is built, or closed
+            super().resizeEvent(event)
+            return
+        self._resize_layout(lambda: super(ContourView, self).resizeEvent(event))
 
     def set_start_point(self, x: float, y: float) -> None:
         """Place the draggable start marker (does not emit start_dragged)."""
@@ -1940,7 +1994,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self._export = ContourExport(self, size, scale, logical)
         try:
             if resized:
-                self.ci.resize(logical)
+                self._resize_layout(lambda: self.ci.resize(logical))
             self._export.enter_export_mode()
             self._apply_pen_widths(scale)
             yield self._export
@@ -1951,7 +2005,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
                     item.setExportMode(False)
             self._apply_pen_widths(1.0)
             if resized:
-                self.ci.resize(original)
+                self._resize_layout(lambda: self.ci.resize(original))
 
     def step_items(self) -> list[QtWidgets.QGraphicsItem]:
         """The items that a step of the clock may change, all in the plot: runs, probe overlay, tangent, start marker.

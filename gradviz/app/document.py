@@ -22,7 +22,15 @@ from gradviz.app.recovery import RecoveryFile, Shown, orphaned_recoveries
 from gradviz.app.settings import app_settings, config_folder, remember
 from gradviz.core.errors import GradvizError
 from gradviz.core.history import edited_part
-from gradviz.core.lessons import Lesson, check_formulas, load_lesson, load_scenario_or_lesson, shipped_lessons
+from gradviz.core.lessons import (
+    LESSON_FILE_SUFFIX,
+    Lesson,
+    check_formulas,
+    lesson_file_name,
+    load_lesson,
+    load_scenario_or_lesson,
+    shipped_lessons,
+)
 from gradviz.core.scenario import NEWER_FORMAT, Scenario, load_scenario, save_scenario
 
 if TYPE_CHECKING:
@@ -31,7 +39,7 @@ if TYPE_CHECKING:
 LESSON_FILTER = "gradviz lessons (*.json);;All files (*)"
 SCENARIO_SAVE_FILTER = "gradviz scenarios (*.gradviz.json);;All files (*)"
 SCENARIO_SUFFIX = ".gradviz.json"
-LESSON_SUFFIX = ".json"
+LESSON_FOLDER_KEY = "lessons/folder"
 AUTOSAVE_MS = 3000
 REFUSED_SHOWN_CHARS = 60  # of a refused formula named when closing
 MAX_RECENT = 8
@@ -49,6 +57,15 @@ def recent_files() -> list[Path]:
 
 def _remember_recent(paths: list[Path]) -> None:
     remember(RECENT_KEY, [str(path) for path in paths[:MAX_RECENT]])
+
+
+def lesson_folder() -> Path:
+    """The folder a lesson was last opened from or saved to (the home folder at first)."""
+    return Path(str(app_settings().value(LESSON_FOLDER_KEY, str(Path.home()))))
+
+
+def _remember_lesson_folder(path: Path) -> None:
+    remember(LESSON_FOLDER_KEY, str(path.resolve().parent))
 
 
 def with_suffix_if_bare(path: Path, suffix: str) -> Path:
@@ -206,12 +223,12 @@ class DocumentKeeper(QObject):
         lesson = player.lesson is not None
         path = player.path if lesson else window.current_path
         if ask or path is None:
-            suggested = str(path) if path is not None else ("lesson.json" if lesson else "untitled.gradviz.json")
+            suggested = str(path) if path is not None else self._suggested_name()
             chosen, _ = QFileDialog.getSaveFileName(window, f"Save {'lesson' if lesson else 'scenario'}", suggested,
                                                     LESSON_FILTER if lesson else SCENARIO_SAVE_FILTER)
             if not chosen:
                 return False
-            path = with_suffix_if_bare(Path(chosen), LESSON_SUFFIX if lesson else SCENARIO_SUFFIX)
+            path = with_suffix_if_bare(Path(chosen), LESSON_FILE_SUFFIX if lesson else SCENARIO_SUFFIX)
         try:
             if lesson:
                 player.save(path)
@@ -222,13 +239,23 @@ class DocumentKeeper(QObject):
             answer = QMessageBox.question(window, "Cannot save", f"{error}\n\nChoose another file?",
                                           Choice.Yes | Choice.No, Choice.Yes)
             return answer == Choice.Yes and self.save(ask=True)
-        if not lesson:
+        if lesson:
+            _remember_lesson_folder(path)
+        else:
             window.current_path = path
             self._baseline = edited_part(self._session.scenario())
         self.add_recent(path)
         self.show_title()
         window.statusBar().showMessage(f"Saved {path.name}", 4000)
         return True
+
+    def _suggested_name(self) -> str:
+        """The file name the Save dialog offers for what has no file yet: a lesson's made from its title, in the folder
+        last used for lessons ('lesson.json' in the process's folder was offered whatever the lesson)."""
+        lesson = self._window.lesson_player.lesson
+        if lesson is None:
+            return "untitled.gradviz.json"
+        return str(lesson_folder() / lesson_file_name(lesson.title))
 
     # ----- opening -------------------------------------------------------------------------------------------
     def open_file(self, path: str | os.PathLike[str]) -> bool:
@@ -294,6 +321,7 @@ class DocumentKeeper(QObject):
         if isinstance(document, Lesson):
             window.current_path = None
             window.lesson_player.open_lesson(document, path)
+            _remember_lesson_folder(path)
         else:
             window.current_path = path
             window.edit_history.file_opening()
@@ -302,7 +330,7 @@ class DocumentKeeper(QObject):
 
     def open_lesson_dialog(self) -> None:
         """Ask for a lesson file and open it."""
-        path, _ = QFileDialog.getOpenFileName(self._window, "Open lesson", "", LESSON_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self._window, "Open lesson", str(lesson_folder()), LESSON_FILTER)
         if path:
             self.open_file(path)
 

@@ -41,7 +41,7 @@ class SceneDialog(QDialog):
         self.caption_edit.setMaxLength(MAX_CAPTION_CHARS)
         self.caption_edit.setPlaceholderText("What the audience reads above the picture")
         self.notes_edit = QPlainTextEdit(text.notes)
-        self.notes_edit.setPlaceholderText("For the speaker: shown as the caption's tooltip")
+        self.notes_edit.setPlaceholderText("For the speaker: N shows them under the caption, while presenting too")
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(self.notes_edit.fontMetrics().lineSpacing() * NOTES_LINES + 12)
         self.problem = QLabel()

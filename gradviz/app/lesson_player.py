@@ -9,6 +9,9 @@ Moving through a lesson, as a presenter's clicker does it:
 * Right / Left: one step forward / back; past the end / before the start of the run, the next /
   previous scene.
 * Ctrl+PageDown / Ctrl+PageUp: the next / previous scene at once; Home / End: the first / last scene.
+* N: the speaker's notes for the scene in a box of their own under the caption, or not. Hidden at first
+  and again on entering presentation mode (a projector mirroring the screen shows them only when asked),
+  kept shown or hidden from scene to scene.
 
 Without a lesson the same keys play and step the run. A scene is shown as its lesson describes it,
 in the window's current theme and presentation scale. Opening any other scenario ends the lesson.
@@ -21,13 +24,25 @@ to the one open) from what the window shows; its caption and notes can be edited
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QMessageBox, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gradviz.app.actions import ActionFactory
 from gradviz.app.entry_keys import numbered_entry
@@ -43,7 +58,11 @@ LAST_SCENE_MESSAGE = "This is the last scene of the lesson."
 PRESENTING_CAPTION_FACTOR = 1.75  # the caption's text size while presenting (times the presentation scale)…
 EDITING_CAPTION_FACTOR = 1.2  # …and while editing: at 1.75 it took two or three lines of the views' height
 COUNTER_FONT_FACTOR = 1.2
-LESSON_MENU_KEYS = "ser"  # the Lessons menu's own entries: add a &scene, &edit the caption, &remove the scene
+LESSON_MENU_KEYS = "sern"  # the Lessons menu's own: add a &scene, &edit the caption, &remove the scene, speaker &notes
+NOTES_MOST_LINES = 6  # longer notes scroll in their box
+NO_NOTES = "No notes for this scene."
+NOTES_STYLE = ("QScrollArea#speaker_notes { background: #fff4c2; border: 1px solid #b08d1a; border-radius: 4px; }"
+               "QLabel#speaker_notes_text { background: #fff4c2; color: #1a1a1a; padding: 4px 8px; }")
 
 
 def _enlarged(font: QFont, factor: float, bold: bool = False) -> QFont:
@@ -57,6 +76,51 @@ def _enlarged(font: QFont, factor: float, bold: bool = False) -> QFont:
 def with_scene(lesson: Lesson, index: int, scene: Scene) -> Lesson:
     """The lesson with its scene `index` replaced."""
     return replace(lesson, scenes=(*lesson.scenes[:index], scene, *lesson.scenes[index + 1:]))
+
+
+class NotesBox(QScrollArea):
+    """The speaker's notes for the scene in a box of their own, as high as they are up to NOTES_MOST_LINES, scrolled."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("speaker_notes")
+        self.setStyleSheet(NOTES_STYLE)
+        self.label = QLabel()
+        self.label.setObjectName("speaker_notes_text")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setWidget(self.label)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def show_notes(self, notes: str) -> None:
+        """Show these notes (or say there are none), headed 'Notes'."""
+        text = html.escape(notes).replace("\n", "<br>") if notes else f"<i>{NO_NOTES}</i>"
+        self.label.setText(f"<b>Notes</b>&nbsp;&nbsp;{text}")
+        self.updateGeometry()
+
+    def hasHeightForWidth(self) -> bool:
+        """Its height follows its width, as the wrapped notes' does."""
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        """The notes' height at this width, up to NOTES_MOST_LINES lines, with the box's frame."""
+        frame = 2 * self.frameWidth()
+        most = self.label.contentsMargins().top() + self.label.contentsMargins().bottom() + round(
+            NOTES_MOST_LINES * self.label.fontMetrics().lineSpacing())
+        return min(self.label.heightForWidth(width - frame), most) + frame
+
+    def sizeHint(self) -> QSize:
+        """As wide as it is given, as high as its notes are there."""
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.heightForWidth(max(self.width(), hint.width())))
+
+    def minimumSizeHint(self) -> QSize:
+        """A line of notes at least."""
+        return QSize(super().minimumSizeHint().width(), self.label.fontMetrics().lineSpacing() + 2 * self.frameWidth())
 
 
 class CaptionBar(QFrame):
@@ -77,18 +141,25 @@ class CaptionBar(QFrame):
         self.caption.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.previous_button = self._button("◀", "Previous scene (Ctrl+PageUp)")
         self.next_button = self._button("▶", "Next scene (Ctrl+PageDown)")
+        self.notes_button = self._button("Notes", "Speaker notes (N)")  # takes the Lessons menu's action
         self.close_button = self._button("✕", "Close the lesson")
         self.buttons = QWidget()
         button_row = QHBoxLayout(self.buttons)
         button_row.setContentsMargins(0, 0, 0, 0)
-        for button in (self.previous_button, self.next_button, self.close_button):
+        for button in (self.previous_button, self.next_button, self.notes_button, self.close_button):
             button_row.addWidget(button)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(10, 6, 10, 6)
+        self.notes = NotesBox()
+        self.notes.hide()
+        self._notes_shown = False
+        row = QHBoxLayout()
         row.addWidget(self.counter)
         row.addSpacing(14)
         row.addWidget(self.caption, 1)
         row.addWidget(self.buttons, 0, Qt.AlignmentFlag.AlignTop)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(10, 6, 10, 6)
+        rows.addLayout(row)
+        rows.addWidget(self.notes)
         self.hide()
 
     def _button(self, text: str, tip: str) -> QToolButton:
@@ -100,19 +171,31 @@ class CaptionBar(QFrame):
         return button
 
     def show_scene(self, lesson: Lesson, index: int) -> None:
-        """Show scene `index` of the lesson: its number and its caption (its speaker notes as the tooltip)."""
+        """Show scene `index` of the lesson: its number, its caption and, if shown, its speaker notes (also the
+        caption's tooltip)."""
         scene = lesson.scenes[index]
         self.counter.setText(f"scene {index + 1} / {len(lesson.scenes)}")
         self.counter.setToolTip(lesson.title)
         self.caption.setText(scene.caption)
         self.caption.setToolTip(scene.notes)
+        self.notes.show_notes(scene.notes)
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < len(lesson.scenes) - 1)
         self.show()
 
+    def show_notes(self, shown: bool) -> None:
+        """Show the speaker's notes under the caption, or hide them."""
+        self._notes_shown = shown
+        self.notes.setVisible(shown)
+
+    @property
+    def notes_shown(self) -> bool:
+        """Whether the speaker's notes are shown (while the bar is)."""
+        return self._notes_shown
+
     def scaled_widgets(self) -> tuple[QWidget, ...]:
         """The labels that grow with the presentation scale alone (the caption: see show_caption_scale)."""
-        return (self.counter,)
+        return (self.counter, self.notes.label)
 
     def show_caption_scale(self, scale: float, presenting: bool) -> None:
         """The caption's text at its size for presenting or editing, times the presentation scale."""
@@ -227,8 +310,14 @@ class LessonPlayer(QObject):
         self.edit_action = make_action("&Edit the scene's caption…", self.edit_scene, None,
                                        "The caption, the speaker's notes and the lesson's title")
         self.remove_action = make_action("&Remove this scene", self.remove_scene)
+        self.notes_action = make_action("Speaker &notes", self.show_notes, "N",
+                                        "The scene's notes for the speaker under the caption, or not")
+        self.notes_action.setIconText("Notes")
+        self.notes_action.setCheckable(True)
+        self.caption_bar.notes_button.setDefaultAction(self.notes_action)
         menu.addAction(self.edit_action)
         menu.addAction(self.remove_action)
+        menu.addAction(self.notes_action)
         self.scene_changed.connect(self._enable_editing)
         self._enable_editing()
         menu.addSeparator()
@@ -259,6 +348,7 @@ class LessonPlayer(QObject):
             return
         self.lesson, self._saved, self.path, self._requested, self._arrived = None, None, None, None, None
         self.caption_bar.hide()
+        self.show_notes(False)  # the next lesson starts without them
         self.scene_changed.emit()
 
     def close_asking(self) -> None:
@@ -305,8 +395,13 @@ class LessonPlayer(QObject):
 
     # ----- making and editing lessons ----------------------------------------------------------------------------
     def _enable_editing(self) -> None:
-        for action in (self.edit_action, self.remove_action):
+        for action in (self.edit_action, self.remove_action, self.notes_action):
             action.setEnabled(self.lesson is not None)
+
+    def show_notes(self, shown: bool) -> None:
+        """N: the current scene's speaker notes under the caption, from scene to scene, or not."""
+        self.notes_action.setChecked(shown)
+        self.caption_bar.show_notes(shown)
 
     def add_scene(self) -> None:
         """What the window shows as a new scene after the current one, or as the first scene of a new lesson.

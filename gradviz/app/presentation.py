@@ -2,9 +2,11 @@
 
 The session's theme and presentation scale are what the window is drawn with. Entering presentation
 mode sets them to the projector theme and the lecturer's remembered scale (1.6 at first, Ctrl+Plus and
-Ctrl+Minus change it); leaving puts back the theme, the scale, the window, its bars, docks and splitter
-positions exactly as they were. Nothing else in the session changes. B or the period key (a clicker's
-"blank screen" button) blanks the screen while presenting, and brings the picture back.
+Ctrl+Minus change it), which is the scale for a 1920 × 1080 screen: a larger screen draws everything as
+much larger, so text takes the same share of it (2.13 at 2560 × 1440). Leaving puts back the theme, the
+scale, the window, its bars, docks and splitter positions exactly as they were. Nothing else in the
+session changes. B or the period key (a clicker's "blank screen" button) blanks the screen while
+presenting, and brings the picture back.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from gradviz.app.surface_view import SurfaceView
 
 DEFAULT_PRESENTATION_SCALE = 1.6
+REFERENCE_SCREEN = QSize(1920, 1080)  # the remembered scale is the one for a screen of this size
 SCALE_STEP = 0.2
 SCREEN_PIXELS_PER_SCALE = 400  # the screen height each unit of presentation scale needs for the views to keep room
 PRESENTATION_THEME = "projector"
@@ -54,7 +57,7 @@ DIALOG_SCALE_STEP = 0.05
 
 
 def remembered_presentation_scale() -> float:
-    """The presentation scale the lecturer chose last time (1.6 at first)."""
+    """The presentation scale the lecturer chose last time, for a 1920 × 1080 screen (1.6 at first)."""
     value = app_settings().value(SCALE_KEY, DEFAULT_PRESENTATION_SCALE)
     try:
         scale = float(value)
@@ -69,6 +72,16 @@ def largest_presentation_scale(screen_height: int) -> float:
     At 1280 × 720 a scale of 3 left the views about 120 pixels high, and 2 squeezed the map to 300 × 150.
     """
     return max(MIN_PRESENTATION_SCALE, min(MAX_PRESENTATION_SCALE, round(screen_height / SCREEN_PIXELS_PER_SCALE, 1)))
+
+
+def screen_scale_factor(screen: QSize) -> float:
+    """How many times as large as a 1920 × 1080 screen this one is, at least 1: the scale grows by this much on it.
+
+    At 2560 × 1440 the scale of 1.6 drew f, its partials and the readout at the pixels of a 1024 × 600 window, half
+    their share of a 1080-pixel screen. A smaller screen keeps the scale, as far as it has room for it: text drawn
+    smaller for it would be hard to read from the back of a hall.
+    """
+    return max(1.0, min(screen.width() / REFERENCE_SCREEN.width(), screen.height() / REFERENCE_SCREEN.height()))
 
 
 def remembered_theme() -> str:
@@ -325,8 +338,10 @@ class PresentationMode(QObject):
         for widget in self._chrome():
             widget.hide()
         self._show_run_progress(window.run_progress.shown)
+        window.lesson_player.show_notes(False)  # a projector mirroring the screen shows them only when asked
         session.set_theme(PRESENTATION_THEME)
-        session.set_presentation_scale(min(remembered_presentation_scale(), self.largest_scale()))
+        screen_scale = round(remembered_presentation_scale() * self._screen_factor(), 2)
+        session.set_presentation_scale(min(screen_scale, self.largest_scale()))
         self.look.show_caption_scale()
         window.showFullScreen()
         QTimer.singleShot(0, self._window, self._fit_panels)
@@ -341,7 +356,7 @@ class PresentationMode(QObject):
         window, session = self._window, self._window.session
         self._show_blank(False)
         self.message.hide()
-        remember(SCALE_KEY, session.presentation_scale)
+        self._remember_scale()
         session.set_theme(saved.theme)
         session.set_presentation_scale(saved.scale)
         self.look.show_caption_scale()
@@ -407,7 +422,15 @@ class PresentationMode(QObject):
             scale = max(min(scale, self.largest_scale()), session.presentation_scale)
         session.set_presentation_scale(scale)
         if self.active:
-            remember(SCALE_KEY, session.presentation_scale)
+            self._remember_scale()
+
+    def _screen_factor(self) -> float:
+        """How much larger than the remembered scale the window's screen draws (see screen_scale_factor)."""
+        return screen_scale_factor(self._window.screen().geometry().size())
+
+    def _remember_scale(self) -> None:
+        """Keep the scale presented at for next time, as the scale for a 1920 × 1080 screen."""
+        remember(SCALE_KEY, round(self._window.session.presentation_scale / self._screen_factor(), 2))
 
     def toggle_projector_theme(self) -> None:
         """Switch between the default and the projector theme, and remember the choice."""

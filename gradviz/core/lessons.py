@@ -7,6 +7,8 @@ formulas as text; check_formulas runs each through the safe parser before anythi
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +37,8 @@ MAX_TITLE_CHARS = 300
 MAX_CAPTION_CHARS = 200
 MAX_NOTES_CHARS = 10_000
 SHIPPED_LESSONS_FOLDER = "lessons"
+LESSON_FILE_SUFFIX = ".json"
+MAX_FILE_STEM_CHARS = 60  # a file name made from a long title stops at a whole word within this many characters
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,20 @@ def check_formulas(document: Scenario | Lesson, going_on: Callable[[int, int], b
         except FormulaError as error:
             raise ScenarioError(f"{where}: {error}") from None
     return True
+
+
+def lesson_file_name(title: str) -> str:
+    """A file name made from a lesson's title, of lower-case letters, digits and hyphens: 'My descent lesson' →
+    'my-descent-lesson.json', 'Gradient für Anfänger' → 'gradient-fur-anfanger.json' ('lesson.json' if none)."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    stem = ""
+    for word in re.findall(r"[a-z0-9]+", plain):
+        longer = f"{stem}-{word}" if stem else word
+        if len(longer) > MAX_FILE_STEM_CHARS:
+            stem = stem or word[:MAX_FILE_STEM_CHARS]
+            break
+        stem = longer
+    return (stem or "lesson") + LESSON_FILE_SUFFIX
 
 
 def save_lesson(lesson: Lesson, path: str | os.PathLike[str]) -> None:
