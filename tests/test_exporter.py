@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from polylines import blended_pixels
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
@@ -258,6 +259,19 @@ def test_the_loss_curve_runs_under_the_panels_with_the_clock_at_the_step(window)
         return 100 + int(np.argmax(dark[100:]))
 
     assert clock_column(frames[25]) - clock_column(frames[5]) > 0.5 * 1280 * 20 / 29, "the clock moves along the steps"
+
+
+def test_the_loss_curve_is_drawn_smooth(make_main_window) -> None:
+    """Rosenbrock's slow descent at 960×540: the curve was an aliased staircase 2 or 3 pixels thick, no edge blended."""
+    window = make_main_window("rosenbrock")
+    window.session.update_run(0, max_steps=60, lr=0.001)
+    window.session.wait_for_runs()
+    renderer = FrameRenderer(copy_session(window.session), (960, 540), "both", True, "linear")
+    try:
+        strip = renderer.render_step(30)[renderer.slot("loss").top:]
+    finally:
+        renderer.close()
+    assert blended_pixels(strip, np.array(run_colour(0)) * 255) > 300
 
 
 @pytest.mark.parametrize("size", [(1024, 768), (1366, 768), (641, 361)])
