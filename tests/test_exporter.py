@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
 from polylines import blended_pixels
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, QtMsgType
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
@@ -376,6 +377,19 @@ def test_contour_panel_as_svg(window, tmp_path) -> None:
     assert "f(x, y) = x² + y²" in path.read_text(encoding="utf-8")
     with pytest.raises(ExportError, match="contour panel only"):
         export_contour_svg(window.session, ExportOptions(kind="image", panels="both"), tmp_path / "both.svg")
+
+
+def test_an_svg_holds_no_empty_path(window, tmp_path, qtlog) -> None:
+    """At step 0 the run's path of one point was written as two empty paths (d=""): Qt's reader said the path data
+    was invalid."""
+    assert window.session.step == 0
+    path = export_contour_svg(window.session, ExportOptions(kind="image", size=(800, 600), panels="contour"),
+                              tmp_path / "map.svg")
+    paths = ElementTree.parse(path).getroot().iter("{http://www.w3.org/2000/svg}path")
+    drawn = [element.get("d", "") for element in paths]
+    assert drawn and all(d.strip() for d in drawn)
+    assert QSvgRenderer(str(path)).isValid()
+    assert not [record.message for record in qtlog.records if record.type != QtMsgType.QtDebugMsg]
 
 
 def test_the_dialog_remembers_the_last_choices(window) -> None:
