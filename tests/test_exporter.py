@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QTimer
+from polylines import blended_pixels
+from PySide6.QtCore import QTimer, QtMsgType
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
@@ -260,6 +262,19 @@ def test_the_loss_curve_runs_under_the_panels_with_the_clock_at_the_step(window)
     assert clock_column(frames[25]) - clock_column(frames[5]) > 0.5 * 1280 * 20 / 29, "the clock moves along the steps"
 
 
+def test_the_loss_curve_is_drawn_smooth(make_main_window) -> None:
+    """Rosenbrock's slow descent at 960×540: the curve was an aliased staircase 2 or 3 pixels thick, no edge blended."""
+    window = make_main_window("rosenbrock")
+    window.session.update_run(0, max_steps=60, lr=0.001)
+    window.session.wait_for_runs()
+    renderer = FrameRenderer(copy_session(window.session), (960, 540), "both", True, "linear")
+    try:
+        strip = renderer.render_step(30)[renderer.slot("loss").top:]
+    finally:
+        renderer.close()
+    assert blended_pixels(strip, np.array(run_colour(0)) * 255) > 300
+
+
 @pytest.mark.parametrize("size", [(1024, 768), (1366, 768), (641, 361)])
 def test_every_pixel_of_a_frame_with_the_loss_curve_is_painted(window, size) -> None:
     """At 1024×768 the loss strip left its last column unpainted: transparent, a GIF played as a blank picture."""
@@ -362,6 +377,19 @@ def test_contour_panel_as_svg(window, tmp_path) -> None:
     assert "f(x, y) = x² + y²" in path.read_text(encoding="utf-8")
     with pytest.raises(ExportError, match="contour panel only"):
         export_contour_svg(window.session, ExportOptions(kind="image", panels="both"), tmp_path / "both.svg")
+
+
+def test_an_svg_holds_no_empty_path(window, tmp_path, qtlog) -> None:
+    """At step 0 the run's path of one point was written as two empty paths (d=""): Qt's reader said the path data
+    was invalid."""
+    assert window.session.step == 0
+    path = export_contour_svg(window.session, ExportOptions(kind="image", size=(800, 600), panels="contour"),
+                              tmp_path / "map.svg")
+    paths = ElementTree.parse(path).getroot().iter("{http://www.w3.org/2000/svg}path")
+    drawn = [element.get("d", "") for element in paths]
+    assert drawn and all(d.strip() for d in drawn)
+    assert QSvgRenderer(str(path)).isValid()
+    assert not [record.message for record in qtlog.records if record.type != QtMsgType.QtDebugMsg]
 
 
 def test_the_dialog_remembers_the_last_choices(window) -> None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from polylines import distances_to_polyline
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
@@ -1073,19 +1074,21 @@ def test_the_probe_tags_on_the_map_keep_off_the_balls_of_other_runs(make_main_wi
 
 
 def test_the_probe_tags_in_3d_keep_off_the_balls_of_other_runs(make_main_window) -> None:
-    """A second run's ball where the first run's ∂f/∂x tag would go: the tag moves off it."""
+    """A second run's ball where one of the first run's tags would go (over the surface): the tag moves off it."""
     from gradviz.core.scenario import RunSpec
 
     window = make_main_window("bowl", size=(1280, 720))
     session, view = window.session, window.surface_view
     size = (view.width(), view.height())
     view.render_to_array(*size)
-    tag = view.drawn_labels[1][0]
     field = session.field
     xs, ys = np.meshgrid(field.xs, field.ys)
     grid = np.column_stack([xs.ravel(), ys.ravel(), field.values.ravel()])
     pixels = view.scene_projector(*size)(view._data_to_scene(grid))
-    nearest = int(np.argmin(np.hypot(*(pixels - (tag.center().x(), tag.center().y())).T)))
+    nearest_points = [int(np.argmin(np.hypot(*(pixels - (tag.center().x(), tag.center().y())).T)))
+                      for tag in view.drawn_labels[1]]
+    tag, nearest = next((tag, nearest) for tag, nearest in zip(view.drawn_labels[1], nearest_points, strict=True)
+                        if tag.contains(QPointF(*pixels[nearest])))
     start = {"x": float(grid[nearest, 0]), "y": float(grid[nearest, 1])}
     session.set_runs([session.run_specs[0], RunSpec(start=start, max_steps=0)])
     session.wait_for_runs()
@@ -1094,6 +1097,50 @@ def test_the_probe_tags_in_3d_keep_off_the_balls_of_other_runs(make_main_window)
              for ball in view.scene_projector(*size)(view.trajectory_item.ball_points())]
     assert tag.intersects(boxes[1])  # it would have covered the ball
     assert not any(tag.intersects(box) for tag in view.drawn_labels[1] for box in boxes)
+
+
+def box_distance(box: QRectF, point: np.ndarray) -> float:
+    """Pixels from a point to the nearest point of a box (0 inside it)."""
+    across = max(box.left() - point[0], 0.0, point[0] - box.right())
+    down = max(box.top() - point[1], 0.0, point[1] - box.bottom())
+    return math.hypot(across, down)
+
+
+@pytest.mark.parametrize(("preset", "size", "scale", "step"), [
+    ("rosenbrock", (1600, 1000), 1.0, 30),  # the ∂f/∂x tag sat mid-surface, the ∂f/∂y tag far left
+    ("bowl", (1600, 1000), 1.6, 9),  # presenting: '∂f/∂y = −0.4027' sat by the axis labels, bottom left
+    ("bowl", (1280, 800), 1.0, 0),
+    ("himmelblau", (1280, 800), 1.0, 62),  # the ∂f/∂x tag sat on the far side of the surface
+    ("cubic-mixed", (1600, 1000), 1.0, 3),
+])
+def test_the_3d_probe_tags_sit_by_their_lines_near_the_point(make_main_window, preset, size, scale, step) -> None:
+    """Each tag lies beside its own tangent line near the point, or a leader in its colour joins it to that line.
+
+    At the end of a long tangent line a tag sat far from the point, by other labels."""
+    window = make_main_window(preset, size=size)
+    session, view = window.session, window.surface_view
+    if preset == "rosenbrock":
+        session.update_run(0, max_steps=60, lr=0.001)
+        session.wait_for_runs()
+    session.set_presentation_scale(scale)
+    session.set_step(step)
+    width, height = view.width(), view.height()
+    view.render_to_array(width, height)
+    to_pixels = view.scene_projector(width, height)
+    overlay = view.probe_overlay
+    point = to_pixels(view._data_to_scene(np.asarray(overlay.point)[None, :]))[0]
+    tags = {colour: box for _text, box, colour in view.drawn_tags}
+    assert len(tags) == 2
+    for line in overlay.slices:
+        box = tags[line.colour]
+        halves = view._tangent_pixels(line, to_pixels)
+        if box_distance(box, point) <= 2.0 * box.height():
+            continue
+        joined = [leader for leader, colour in view.drawn_leaders if colour == line.colour
+                  and box_distance(box, np.array([leader.x2(), leader.y2()])) < 1.0
+                  and min(distances_to_polyline(np.array([[leader.x1(), leader.y1()]]), np.array(half))[0]
+                          for half in halves) < 1.0]
+        assert joined, (line.label, box, point)
 
 
 def test_a_ball_that_leaves_the_map_is_pointed_at_from_its_edge(make_main_window) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from polylines import blended_pixels
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from gradviz.app.loss_plot import loss_curves
 from gradviz.app.panel_base import WRONG_SIGN_COLOUR, OpaqueGridAxis, PanelPlot, opaque_over, run_titles
+from gradviz.app.presenters import run_colour
 from gradviz.app.stepper_panel import lr_to_slider
 from gradviz.app.teaching_docks import DOCK_ORDER, TeachingDocks, dock_column_width, install_teaching_docks
 from gradviz.app.view_common import qimage_to_array
@@ -669,6 +671,14 @@ def loss_plot_of_runs(make_main_window, quick_button: str) -> tuple:
     loss_plot = window.teaching_docks.loss_plot
     loss_plot.refresh()
     return window.session, loss_plot
+
+
+def test_the_loss_plot_draws_its_curves_smooth(open_window, qtbot) -> None:
+    """The window's loss curve was aliased: a staircase of the run's colour with no blended edge pixel."""
+    _window, docks = open_window("rosenbrock")
+    seen(docks, "loss_dock", docks.loss_plot, qtbot)
+    image = qimage_to_array(docks.loss_plot.plot.grab().toImage())
+    assert blended_pixels(image, np.array(run_colour(0)) * 255) > 100
 
 
 def test_the_loss_plot_marks_where_each_run_is_at_the_clock_in_its_shape(make_main_window) -> None:

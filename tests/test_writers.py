@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 import stat
@@ -272,16 +273,32 @@ def test_unwritable_folder_is_reported_before_any_frame(tmp_path: Path, folder: 
     assert rendered == []
 
 
-def test_a_folder_refusing_new_files_is_named_with_the_systems_reason(tmp_path: Path, monkeypatch) -> None:
-    """/proc exists but takes no files: "cannot write in the folder /proc: No such file or directory" misled."""
+@pytest.mark.parametrize(("refusal", "message"), [
+    # /proc exists but takes no files: "the system refuses a new file there: No such file or directory" contradicted
+    # the folder being there
+    (FileNotFoundError(errno.ENOENT, "No such file or directory"), "the folder {folder} cannot be written to"),
+    (OSError(errno.EOPNOTSUPP, "Operation not supported"), "the folder {folder} cannot be written to"),
+    (PermissionError(errno.EACCES, "Permission denied"),
+     "cannot write in the folder {folder} (the system refuses a new file there: Permission denied)"),
+    (OSError(errno.ENOSPC, "No space left on device"),
+     "cannot write in the folder {folder} (the system refuses a new file there: No space left on device)"),
+])
+def test_a_folder_refusing_new_files_is_named_with_what_is_known(tmp_path: Path, monkeypatch, refusal: OSError,
+                                                                 message: str) -> None:
+    """The system's reason is given where it says something true of the folder; else the folder just takes no file."""
     def refuse(**_kwargs: object) -> None:
-        raise FileNotFoundError(2, "No such file or directory")
+        raise refusal
 
     monkeypatch.setattr(writers_module.tempfile, "TemporaryFile", refuse)
-    with pytest.raises(ExportError) as refusal:
+    with pytest.raises(ExportError) as refused:
         writer_for(tmp_path / "run.mp4")
-    assert str(refusal.value) == (f"cannot write in the folder {tmp_path} (the system refuses a new file there: "
-                                  "No such file or directory)")
+    assert str(refused.value) == message.format(folder=tmp_path)
+
+
+@pytest.mark.skipif(not PROC.is_dir(), reason="needs a folder that exists and takes no files")
+def test_exporting_into_proc_says_the_folder_cannot_be_written_to() -> None:
+    with pytest.raises(ExportError, match=r"^the folder /proc cannot be written to$"):
+        writer_for(PROC / "x.mp4")
 
 
 def test_writer_for_chooses_by_extension_or_folder(tmp_path: Path) -> None:

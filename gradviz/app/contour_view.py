@@ -2115,11 +2115,11 @@ class RunItems:
             self.ball_point = None
             return
         drawn = self.drawn_indices(index)
+        xs, ys = (self.xs[: index + 1], self.ys[: index + 1]) if drawn is None else (self.xs[drawn], self.ys[drawn])
+        if len(xs) < 2:  # a path of one point draws nothing, but left an empty path (d="") in an SVG
+            xs, ys = xs[:0], ys[:0]
         for curve in (self.halo, self.line):
-            if drawn is None:
-                curve.setData(self.xs[: index + 1], self.ys[: index + 1])
-            else:
-                curve.setData(self.xs[drawn], self.ys[drawn])
+            curve.setData(xs, ys)
         if len(self.markers.data):
             visible = np.arange(1, len(self.xs) - 1) < index
             self.markers.setPointsVisible(visible)

@@ -121,7 +121,7 @@ class LossPlot(LazyPanel):
             item.setLogMode(y=shown.log)
         self.plot.set_axis_title("left", shown.axis_title)
         while len(self.curves) < len(shown.heights):
-            self.curves.append(item.plot())
+            self.curves.append(item.plot(antialias=True))  # smooth like the map's curves, in the window and in exports
         for index, curve in enumerate(self.curves):
             curve.setVisible(index < len(shown.heights))
             if index < len(shown.heights):

@@ -1520,6 +1520,9 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         # the last frame's axis and colour bar label boxes, and the probe's tags, in logical pixels
         self.drawn_labels: tuple[tuple[QtCore.QRectF, ...], tuple[QtCore.QRectF, ...]] = ((), ())
         self.drawn_legend = QtCore.QRectF()  # the probe's legend, as last drawn (logical pixels)
+        # the probe's tags (text, box, colour) and the leader lines (line, colour) from far-off tags, as last drawn
+        self.drawn_tags: tuple[tuple[str, QtCore.QRectF, RgbaColour], ...] = ()
+        self.drawn_leaders: tuple[tuple[QtCore.QLineF, RgbaColour], ...] = ()
         self.exit_pointers: list[QtGui.QPolygonF] = []  # the pointers at runs that left the box, last drawn
         self._scene_revision = 0
         self._use_static_cache = True
@@ -1911,11 +1914,19 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
                                LEGEND_SHARE * left_of_bar.width() * left_of_bar.height())
         size = legend.size if legend is not None else QtCore.QSizeF()
         legend_box = QtCore.QRectF(QtCore.QPointF(line_height * 0.6, line_height * 0.6), size)
-        anchored = [(line, *anchor) for line in overlay.slices
-                    if (anchor := self._tag_anchor(line, to_pixels)) is not None]
         avoid = (square_around(point, ProbeOverlayItem.MARKER_SIZE * scale), *balls, *label_boxes, legend_box)
+        gap = 5.0 * scale
+        measure = TagPlacer(None, font, gap, left_of_bar)
+        clearance = gap + ProbeOverlayItem.MARKER_SIZE * scale / 2  # a tag's near end from the point: off its marker
+        halves = [self._tangent_pixels(line, to_pixels) for line in overlay.slices]
+        anchored = []
+        for index, line in enumerate(overlay.slices):
+            others = [half for other, pair in enumerate(halves) if other != index for half in pair]
+            anchor = self._tag_anchor(halves[index], others, measure.tag_size(line.label), clearance)
+            if anchor is not None:
+                anchored.append((line, *anchor))
         for shortened in (False, True):  # names alone ("∂f/∂x") where the tags in full find no room of their own
-            placer = TagPlacer(painter, font, 5.0 * scale, left_of_bar, avoid)  # off the legend (it hid one)
+            placer = TagPlacer(painter, font, gap, left_of_bar, avoid)  # off the legend (it hid one)
             tags = [placer.place(line.short or line.label if shortened else line.label, anchor, direction, line.colour,
                                  optional=not shortened) for line, anchor, direction in anchored]
             if None not in tags:
@@ -1923,26 +1934,55 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         placer.draw()
         self.drawn_labels = (tuple(label_boxes), tuple(box for _text, box, _colour in placer.tags))
         self.drawn_legend = legend_box
+        self.drawn_tags, self.drawn_leaders = tuple(placer.tags), tuple(placer.leaders)
         if legend is not None:
             legend.paint(painter, legend_box.topLeft())
 
-    def _tag_anchor(self, line: SliceLine, to_pixels: Callable[[object], np.ndarray]
-                    ) -> tuple[np.ndarray, np.ndarray] | None:
-        """Where a tangent's tag goes and which way (pixels): past the end of its longer half in the box, if any."""
+    def _tangent_pixels(self, line: SliceLine, to_pixels: Callable[[object], np.ndarray]
+                        ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The halves of a tangent line inside the box, each from the point outwards, in pixels."""
         if line.tangent is None:
-            return None
+            return []
         centre, *ends = self._data_to_scene(np.vstack([self._probe_overlay.point[None, :], line.tangent]), clamp=False)
         halves = [clip_segment(centre, end, *self.probe_item.box) for end in ends]
-        pixels = [to_pixels(half) for half in halves if half is not None]
-        if not pixels:
+        projected = [to_pixels(half) for half in halves if half is not None]
+        return [(pixels[0], pixels[1]) for pixels in projected]
+
+    def _tag_anchor(self, halves: Sequence[tuple[np.ndarray, np.ndarray]],
+                    others: Sequence[tuple[np.ndarray, np.ndarray]], tag_size: tuple[float, float], clearance: float
+                    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Where a tangent's tag goes and which way (pixels): beside the longer half of its line, near the point.
+
+        The tag lies across its line, its near end `clearance` pixels along the line from the point (at the
+        half's end if shorter), on the side where the other tangent's halves leave the wider angle. At the end of
+        the line a long tangent's tag sat far from the point, by other labels.
+        """
+        if not halves:
             return None
-        start, end = max(pixels, key=lambda pair: float(np.hypot(*(pair[1] - pair[0]))))
+        start, end = max(halves, key=lambda pair: float(np.hypot(*(pair[1] - pair[0]))))
         length = float(np.hypot(*(end - start)))
-        direction = (end - start) / length if length >= 4.0 else np.array([0.0, -1.0])
+        if length < 4.0:
+            return end, np.array([0.0, -1.0])
+        along = (end - start) / length
         if self._curve_mode:  # above the middle of the longer half, as on the map (along it, the tag lay over the
             # curve's other valley)
-            return (start + end) / 2, np.array([direction[1], -direction[0]]) * (1.0 if direction[0] >= 0 else -1.0)
-        return end, direction
+            return (start + end) / 2, np.array([along[1], -along[0]]) * (1.0 if along[0] >= 0 else -1.0)
+        across = max((np.array([along[1], -along[0]]), np.array([-along[1], along[0]])),
+                     key=lambda side: (self._opening(along, side, others), -side[1]))
+        width, height = tag_size
+        reach = (abs(along[0]) * width + abs(along[1]) * height) / 2 + clearance
+        return start + along * min(reach, length), across
+
+    @staticmethod
+    def _opening(along: np.ndarray, side: np.ndarray, others: Sequence[tuple[np.ndarray, np.ndarray]]) -> float:
+        """The angle (radians) between a half line and the nearest other half on this side of it: π for none."""
+        opening = math.pi
+        for start, end in others:
+            length = float(np.hypot(*(end - start)))
+            if length >= 4.0 and np.dot(end - start, side) > 0.0:
+                cosine = float(np.clip(np.dot(along, end - start) / length, -1.0, 1.0))
+                opening = min(opening, math.acos(cosine))
+        return opening
 
     # ---------------------------------------------------------------- camera
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:

@@ -824,6 +824,11 @@ class TagPlacer:
                 return texts
         return choices[-1]
 
+    def tag_size(self, text: str) -> tuple[float, float]:
+        """The width and height of a tag's box (its text on its patch)."""
+        width, box_height, _half_width, _half_height = self._tag_sizes(text)
+        return width, box_height
+
     def _reach(self, text: str, anchor: np.ndarray) -> QtCore.QRectF:
         """The box holding every place _candidates offers the tag around this anchor."""
         width, box_height, half_width, half_height = self._tag_sizes(text)

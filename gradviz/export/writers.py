@@ -13,6 +13,7 @@ it has already cleaned up after itself.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 import queue
@@ -281,6 +282,10 @@ def partial_path(target: Path, suffix: str = "") -> Path:
     return target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial{suffix}")
 
 
+# the system's reasons for refusing a new file that say something true about the folder itself
+FOLDER_REASONS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT})
+
+
 def check_writable_folder(folder: Path) -> None:
     """An ExportError unless the folder exists and a file can be created in it."""
     if not folder.exists():
@@ -291,9 +296,12 @@ def check_writable_folder(folder: Path) -> None:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as error:
-        # the system's reason is about the file tried there ("/proc: No such file or directory" read as no folder)
-        raise ExportError(f"cannot write in the folder {folder} (the system refuses a new file there: "
-                          f"{error.strerror})") from error
+        if error.errno in FOLDER_REASONS:
+            raise ExportError(f"cannot write in the folder {folder} (the system refuses a new file there: "
+                              f"{error.strerror})") from error
+        # the system's other reasons are about the file tried there: "No such file or directory" for a folder that
+        # exists (/proc) contradicted it
+        raise ExportError(f"the folder {folder} cannot be written to") from error
 
 
 def no_frames_error(target: Path) -> ExportError:
