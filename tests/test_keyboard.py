@@ -375,6 +375,26 @@ def test_the_map_with_its_keys_is_framed_says_so_and_esc_gives_them_back(make_ma
     assert session.step == 1, "→ steps the run again"
 
 
+def test_while_presenting_the_map_leaves_the_arrows_to_the_run(make_main_window, activate, qtbot) -> None:
+    """A lecturer who dragged the map while presenting, then pressed the clicker's →, saw the map pan."""
+    window = keyboard_window(make_main_window, activate)
+    session, view = window.session, window.contour_view
+    window.presentation.enter()
+    qtbot.wait(100)
+    view.setFocus()
+    opened = dict(session.plot.ranges)
+    scroll_the_map(view, -1)
+    qtbot.waitUntil(lambda: session.plot.ranges != opened, timeout=3000)
+    assert not view.has_keys
+    QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Right)
+    assert session.step == 1, "→ stepped the run"
+    window.presentation.leave()
+    qtbot.wait(100)
+    view.setFocus()
+    scroll_the_map(view, -1)
+    qtbot.waitUntil(lambda: view.has_keys, timeout=3000)
+
+
 def test_the_shortcuts_window_lists_the_maps_keys(make_main_window, activate) -> None:
     window = keyboard_window(make_main_window, activate)
     QTest.keyClick(window, Qt.Key.Key_F1)

@@ -1307,6 +1307,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self._run_pool: list[RunItems] = []
         self._setting_start = False
         self._has_keys = False  # the map's keys are its own, not the window's (see PAN_KEYS)
+        self._keys_allowed = True  # the map may take its keys (not while presenting: the clicker's are the run's)
         self._fill_arguments: tuple | None = None
         self._filled = True
         self._arrows_shown = True
@@ -1896,7 +1897,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         (x_lo, x_hi), (y_lo, y_hi) = self.view_box.viewRange()
         if not self.hasFocus():
             self.setFocus(QtCore.Qt.FocusReason.MouseFocusReason)
-        if not self._has_keys and self.hasFocus():
+        if not self._has_keys and self._keys_allowed and self.hasFocus():
             self._has_keys = True
             self.viewport().update()
             self.keys_taken.emit(True)
@@ -1946,6 +1947,12 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         """The keys go back to the window with the focus."""
         self._give_keys_back()
         super().focusOutEvent(event)
+
+    def allow_keys(self, allowed: bool) -> None:
+        """Let the map take its keys once dragged or scrolled, or not (presenting): then they go back at once."""
+        self._keys_allowed = allowed
+        if not allowed:
+            self._give_keys_back()
 
     def _give_keys_back(self) -> None:
         """The window's keys are the window's again (→ steps the run); the frame goes."""

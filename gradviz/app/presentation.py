@@ -335,6 +335,7 @@ class PresentationMode(QObject):
         )
         self._leave_action.setEnabled(True)
         window.update_stop_action()
+        window.contour_view.allow_keys(False)  # a clicker's → and ← step the run, even after the map was dragged
         for widget in self._chrome():
             widget.hide()
         self._show_run_progress(window.run_progress.shown)
@@ -354,6 +355,7 @@ class PresentationMode(QObject):
         self._leave_action.setEnabled(False)
         self._window.update_stop_action()
         window, session = self._window, self._window.session
+        window.contour_view.allow_keys(True)
         self._show_blank(False)
         self.message.hide()
         self._remember_scale()
