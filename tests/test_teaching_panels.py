@@ -354,6 +354,9 @@ def test_quick_comparisons_run_in_lockstep(open_window, qtbot) -> None:
             session.set_step(step)
             assert [session.step_state(i).step_index for i in range(count)] == [
                 min(session.step, len(result.run.steps) - 1) for result in session.runs]
+    assert docks.runs_panel.tree.topLevelItemCount() < 5, "behind the Loss panel's tab the list waits"
+    docks.show_panel("runs_dock")
+    qtbot.waitUntil(docks.runs_panel.is_current, timeout=3000)
     assert docks.runs_panel.tree.topLevelItemCount() == 5
     docks.selection.select(2)
     docks.runs_panel.remove_selected()

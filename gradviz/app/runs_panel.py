@@ -28,6 +28,7 @@ from gradviz.app.lr_guidance import guidance_for
 from gradviz.app.panel_base import (
     MAX_RUNS,
     WRONG_SIGN_COLOUR,
+    LazyPanel,
     RunSelection,
     muted,
     no_run_text,
@@ -73,8 +74,16 @@ class OutcomeDelegate(QStyledItemDelegate):
         tree.viewport().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """A new width wraps the outcomes anew: the rows' heights change."""
-        if event.type() == QEvent.Type.Resize:
+        """A new width wraps the outcomes anew: the rows' heights change (laid out when in sight).
+
+        Laid out at every resize, behind the Loss panel's tab too, the list asked the window for a second repaint
+        after each new formula's.
+        """
+        kind = event.type()
+        if kind == QEvent.Type.Resize and watched.isVisible():
+            if event.size().width() != event.oldSize().width():  # type: ignore[attr-defined]
+                self._tree.doItemsLayout()
+        elif kind == QEvent.Type.Show:
             self._tree.doItemsLayout()
         return False
 
@@ -88,7 +97,7 @@ class OutcomeDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         """A run's row as usual; an outcome's as tall as its lines wrapped at the list's width."""
-        if not index.parent().isValid():
+        if not index.parent().isValid() or index.column():
             return super().sizeHint(option, index)
         rect = self._text_rect(index)
         return QSize(rect.right(), rect.height() + 2 * OUTCOME_PADDING)
@@ -176,8 +185,12 @@ QUICK_ACTIONS: tuple[tuple[str, str, SpecsMaker], ...] = (
 )
 
 
-class RunsPanel(QWidget):
-    """Lists the runs (colour, label, optimizer, η, sign, outcome); select, remove, and compare quickly."""
+class RunsPanel(LazyPanel):
+    """Lists the runs (colour, label, optimizer, η, sign, outcome); select, remove, and compare quickly.
+
+    Listed anew only while seen: behind the Loss panel's tab, its list's delayed layout after each new formula
+    asked the window for a second repaint.
+    """
 
     def __init__(self, session: Session, selection: RunSelection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -234,8 +247,8 @@ class RunsPanel(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(actions)
 
-        session.runs_changed.connect(lambda _runs: self.refresh())
-        session.theme_changed.connect(lambda _theme: self.refresh())
+        session.runs_changed.connect(self._runs_changed)
+        session.theme_changed.connect(self.refresh_with_the_views)
         selection.changed.connect(self._show_selection)
         self.refresh()
 
@@ -243,6 +256,11 @@ class RunsPanel(QWidget):
         """The list's height showing its header and one run with its outcome line."""
         row = max(self.tree.fontMetrics().height(), self.tree.iconSize().height()) + 4
         return self.tree.header().sizeHint().height() + 2 * row + 2 * self.tree.frameWidth()
+
+    def _runs_changed(self, *_: object) -> None:
+        """The buttons and the count follow at once, hidden or not; the list when seen."""
+        self._show_count()
+        self.refresh_with_the_views()
 
     def refresh(self) -> None:
         """List every run with its outcome."""
@@ -266,6 +284,11 @@ class RunsPanel(QWidget):
             outcome.setFirstColumnSpanned(True)
             item.setExpanded(True)
         self._filling = False
+        self._show_count()
+        self._show_selection(self._selection.index)
+
+    def _show_count(self) -> None:
+        """The number of runs, and the buttons that act on them enabled as they apply."""
         count = len(self._session.runs)
         self.count_label.setText(muted(f"{count} / {MAX_RUNS} runs"))  # short: the dock may be narrow
         self.count_label.setToolTip(no_run_text(self._session, "to list") if count == 0 else self._count_tip)
@@ -273,7 +296,6 @@ class RunsPanel(QWidget):
         self.keep_button.setEnabled(count > 1)
         for text, button in self.quick_buttons.items():
             button.setEnabled(0 < count < MAX_RUNS if text == TWIN_ACTION else count > 0)
-        self._show_selection(self._selection.index)
 
     def apply(self, make_specs: SpecsMaker) -> None:
         """Replace the runs by those built from the selected run, select run 1 and start the clock again."""
