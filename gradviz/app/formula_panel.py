@@ -158,8 +158,9 @@ class EquationsArea(QScrollArea):
         bar = self.horizontalScrollBar().sizeHint().height() if self._needs_bar() else 0
         content_height = self.content_height()
         squeezed = self.height() - bar < content_height
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if squeezed
-                                        else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded if squeezed else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        if policy != self.verticalScrollBarPolicy():  # set again, it lays the bars out anew and repaints the window
+            self.setVerticalScrollBarPolicy(policy)
         self._end_on_a_whole_note_line(self.height() - bar - content_height if squeezed else 0)
 
     def _end_on_a_whole_note_line(self, overflow: int) -> None:
