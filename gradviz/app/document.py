@@ -65,6 +65,7 @@ def lesson_folder() -> Path:
 
 
 def _remember_lesson_folder(path: Path) -> None:
+    """Offer the folder of this lesson file the next time a lesson is saved or opened."""
     remember(LESSON_FOLDER_KEY, str(path.resolve().parent))
 
 

@@ -263,6 +263,7 @@ class Session:
                 self.probe_changed.emit(self.probe)
 
     def _remember_opened_ranges(self) -> None:
+        """Keep each plotted variable's first range since the scenario opened (the map's 0 key goes back to it)."""
         for name in self.plot.axes:
             self._opened_ranges.setdefault(name, self.plot.ranges[name])
 
