@@ -122,6 +122,22 @@ def test_evaluate_broadcasts_constants_to_full_arrays() -> None:
     np.testing.assert_allclose(value, np.broadcast_to(3 * ys + 2, (4, 5)))
 
 
+@pytest.mark.parametrize("text", ["max(x, 2y, 1 - x) + (x - y)^2", "min(x, y, x + y)", "max(x, y, 0)"])
+def test_cases_with_joined_conditions_evaluate_on_the_grid(text: str) -> None:
+    """A max of three terms has conditions joined by 'and': logical_and.reduce((a, b)) of a row and a column
+    raised 'inhomogeneous shape', and the views kept the formula before, with no message."""
+    compiled = analyze_in_process(text).compiled
+    xs = np.linspace(-1.3, 1.1, 7)[np.newaxis, :]
+    ys = np.linspace(-0.9, 1.7, 5)[:, np.newaxis]
+    value, gradient = compiled.evaluate([xs, ys])
+    assert value.shape == gradient[0].shape == gradient[1].shape == (5, 7)
+    h = 1e-6
+    for index, (dx, dy) in enumerate(((h, 0.0), (0.0, h))):
+        ahead, _ = compiled.evaluate([xs + dx, ys + dy])
+        behind, _ = compiled.evaluate([xs - dx, ys - dy])
+        np.testing.assert_allclose(gradient[index], (ahead - behind) / (2 * h), atol=1e-5)
+
+
 def test_evaluate_of_a_constant_formula() -> None:
     value, gradient = compiled_of("3", ("x", "y")).evaluate([np.zeros(7), np.ones(7)])
     np.testing.assert_array_equal(value, np.full(7, 3.0))

@@ -71,6 +71,12 @@ class _FormulaPrinter(NumPyPrinter):
     def _print_Min(self, expr: sympy.Min) -> str:  # noqa: N802 (SymPy's printer naming)
         return self._nest("numpy.minimum", expr.args)
 
+    def _print_And(self, expr: sympy.And) -> str:  # noqa: N802 (SymPy's printer naming)
+        return self._nest("numpy.logical_and", expr.args)  # SymPy's logical_and.reduce((a, b)) cannot broadcast
+
+    def _print_Or(self, expr: sympy.Or) -> str:  # noqa: N802 (SymPy's printer naming)
+        return self._nest("numpy.logical_or", expr.args)
+
     def _nest(self, function: str, args: Sequence[sympy.Expr]) -> str:
         """``function(function(a, b), c)`` for a two-argument broadcasting ``function``."""
         text = self._print(args[0])
