@@ -266,6 +266,30 @@ def test_an_error_shows_over_the_equations_and_moves_no_view(make_main_window, q
     assert (window.surface_view.height(), window.contour_view.height()) == heights
 
 
+def test_a_formula_that_fails_to_draw_says_so_and_the_last_good_one_stays(make_main_window, qtbot,
+                                                                         monkeypatch) -> None:
+    """A failure drawing a formula (a bug) left its equations over the views of the formula before, and said
+    nothing: the traceback went to the terminal alone."""
+    import gradviz.core.session as session_module
+
+    window = make_main_window("bowl")
+    evaluate = session_module.evaluate_grid
+
+    def failing(compiled, domain):
+        if "7*y" in compiled.source.value_and_gradient:
+            raise ValueError("setting an array element with a sequence")
+        return evaluate(compiled, domain)
+
+    monkeypatch.setattr(session_module, "evaluate_grid", failing)
+    type_formula(window, qtbot, "x^2 + 7y^2")
+    qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    assert "could not be drawn (ValueError: setting an array element" in window.session.error.message
+    assert window.session.analysis.formula.text.endswith("x^2 + y^2"), "the last formula that worked, shown again"
+    assert "f(x, y) = x2 + y2" in window.formula_panel.derivatives_label.plain_text()
+    assert window.formula_panel.error_label.isVisible()
+    assert window.formula_panel.formula_edit.text() == "x^2 + 7y^2", "what was typed stays"
+
+
 def test_a_bad_formula_keeps_the_last_good_surface(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     field = window.session.field

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
@@ -12,6 +13,8 @@ from gradviz.core.analysis import Analysis, analyze
 from gradviz.core.errors import FormulaError
 from gradviz.core.scenario import Scenario
 from gradviz.core.session import Session
+
+_log = logging.getLogger(__name__)
 
 TYPING_PAUSE_MS = 300
 SETTLE_AT_ONCE_MS = 250  # an analysis still going after this is waited for behind a dialog, the window answering
@@ -42,6 +45,7 @@ class FormulaController(QObject):
 
     finished = Signal(object, int)
     busy_changed = Signal(bool)
+    text_kept = Signal(str)  # a formula that could not be drawn: its text stays in the box, the last good one shown
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +107,7 @@ class FormulaController(QObject):
         if isinstance(result, Analysis):
             self._applied_text = result.formula.text
             scenario, self._scenario = self._scenario, None
+            shown = self._session.analysis
             try:
                 if scenario is None:
                     self._session.set_analysis(result)
@@ -112,6 +117,13 @@ class FormulaController(QObject):
                     self._session.apply_scenario(scenario, result, self._keep_look)
             except FormulaError as error:
                 self._session.set_error(error)
+            except Exception as error:  # a bug drawing it: say so, and show the last formula that worked again
+                _log.exception("drawing %r failed", result.formula.text)
+                if shown is not None:
+                    self._session.set_analysis(shown)
+                self.text_kept.emit(result.formula.text)
+                self._session.set_error(FormulaError(
+                    f"this formula could not be drawn ({type(error).__name__}: {error}); please report it"))
         else:
             self._session.set_error(result)  # type: ignore[arg-type]
 

@@ -337,6 +337,7 @@ class FormulaPanel(QWidget):
         session.plot_changed.connect(self._show_plot)
         session.field_changed.connect(self._field_changed)
         controller.busy_changed.connect(self._show_busy)
+        controller.text_kept.connect(self.show_formula_text)
 
     def _range_box(self, row: int) -> NumberBox:
         box = hands_keys_back(NumberBox())
