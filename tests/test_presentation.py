@@ -546,3 +546,60 @@ def test_equations_wider_than_their_area_are_drawn_smaller_while_presenting(make
     assert editing_size <= label.font().pointSizeF() <= editing_size * window.session.presentation_scale
     assert label.sizeHint().width() <= area.viewport().width() and not area.horizontalScrollBar().isVisible()
     window.presentation.leave()
+
+
+def views_height_as_the_run_stops(window, qtbot) -> tuple[int, int]:
+    """The views' height while the run goes on and once it has stopped (each settled), and the readout's lines then."""
+    session = window.session
+    heights = []
+    for step in (0, session.last_step - 1, session.last_step):
+        session.set_step(step)
+        qtbot.wait(50)
+        heights.append(window.view_splitter.height())
+    assert "step" in window.stepper.readout.plain_text()
+    assert len(set(heights)) == 1, f"the views jumped as the run stopped: {heights}"
+    return heights[0], len(window.stepper.readout.plain_text().splitlines())
+
+
+@pytest.mark.parametrize("presenting", [True, False])
+def test_a_lone_runs_stop_message_ends_its_line_where_it_fits_and_the_views_never_jump(make_main_window, qtbot,
+                                                                                       presenting) -> None:
+    """Presenting, an empty line kept for the stop message under the numbers cost the views 27 pixels at 1.6; now it
+    takes the end of the numbers' line where it fits there whole at the last step, known from the run's start."""
+    window = make_main_window("himmelblau", size=(1920, 1080))
+    if presenting:
+        window.presentation.enter()
+        qtbot.wait(100)
+    readout = window.stepper.readout
+    line_height = readout.fontMetrics().height()
+    _views, lines = views_height_as_the_run_stops(window, qtbot)
+    message = window.session.runs[0].run.message
+    assert lines == 1 and readout.plain_text().endswith(message)
+    assert readout.height() < 2 * line_height, "no empty line kept under the numbers"
+    assert readout.fontMetrics().horizontalAdvance(readout.plain_text()) < readout.width()
+    if presenting:
+        window.presentation.leave()
+
+
+@pytest.mark.parametrize("presenting", [True, False])
+def test_a_stop_message_too_long_for_its_line_keeps_a_line_of_its_own_from_the_start(make_main_window, qtbot,
+                                                                                     presenting) -> None:
+    """tan(x) + y's message with its remark does not fit after the numbers: its line is kept, empty, until the run
+    stops, so the views keep their height; a budget of no steps has no message, and no line is kept for one."""
+    window = make_main_window("bowl", size=(1280, 800))
+    window.session.set_analysis(analyze("tan(x) + y"))
+    window.session.wait_for_runs()
+    if presenting:
+        window.presentation.enter()
+        qtbot.wait(100)
+    views, lines = views_height_as_the_run_stops(window, qtbot)
+    numbers, stop = window.stepper.readout.plain_text().splitlines()
+    head, remark = window.session.runs[0].run.message.split("; ", 1)
+    assert lines == 2 and stop.startswith(f"{head};") and stop.endswith(remark) and "f = " in numbers
+    window.session.update_run(0, max_steps=0)  # a lesson's first look: the run shown, never stopping
+    window.session.wait_for_runs()
+    qtbot.wait(50)
+    assert len(window.stepper.readout.plain_text().splitlines()) == 1
+    assert window.view_splitter.height() > views, "the empty line's room went back to the views"
+    if presenting:
+        window.presentation.leave()

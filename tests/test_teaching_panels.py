@@ -278,6 +278,34 @@ def test_the_loss_panel_fits_a_small_window_without_scrolling(make_main_window, 
     assert axis_bottom.y() <= scroll_area.viewport().height()
 
 
+@pytest.mark.parametrize("size", [(1100, 640), (1024, 600)])
+def test_the_loss_plot_keeps_room_for_five_runs_marks_in_a_small_window(make_main_window, qtbot, size) -> None:
+    """At 1100×640 five runs' readout lines squeezed the plotting area to 41 pixels and cut its marks: the probe's
+    dock above, which scrolls anyway, now gives way."""
+    from gradviz.app.loss_plot import least_plot_height
+
+    window = make_main_window("himmelblau", size=size)
+    docks = window.teaching_docks
+    docks.runs_panel.quick_buttons["Different start points"].click()
+    window.session.wait_for_runs()
+    assert len(window.session.runs) == 5
+    loss_plot = docks.loss_plot
+    seen(docks, "loss_dock", loss_plot, qtbot)
+    scroll_area = loss_plot.parentWidget().parentWidget()
+    assert isinstance(scroll_area, QScrollArea)
+    view_box = loss_plot.plot.getPlotItem().getViewBox()
+    assert least_plot_height(5) == 90
+    qtbot.waitUntil(lambda: view_box.boundingRect().height() >= least_plot_height(5), timeout=2000)
+    assert scroll_area.verticalScrollBar().maximum() == 0, "the step axis in view without scrolling"
+    assert docks.docks["probe_dock"].height() > docks.docks["loss_dock"].height() / 2, "the probe keeps some room"
+    marks = loss_plot.step_marks.scatter.data
+    (x_low, x_high), (y_low, y_high) = view_box.viewRange()
+    pixel_width, pixel_height = view_box.viewPixelSize()
+    for x, y, mark in zip(marks["x"], marks["y"], marks["size"], strict=True):
+        assert x_low <= x - mark / 2 * pixel_width and x + mark / 2 * pixel_width <= x_high, "each mark whole"
+        assert y_low <= y - mark / 2 * pixel_height and y + mark / 2 * pixel_height <= y_high, "each mark whole"
+
+
 def test_the_runs_panel_shows_its_buttons_in_a_small_window(make_main_window, qtbot) -> None:
     """At 1280×720 the panel's dock scrolled, with Remove run and Keep only this run below its fold."""
     window = make_main_window("double-well", size=(1280, 720))  # two runs, each with its outcome line

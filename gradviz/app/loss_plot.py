@@ -22,7 +22,7 @@ from gradviz.core.session import Session
 LOG_FLOOR = 1e-12  # relative to the largest |f| shown: what f − min f is lifted by so the minimum can be drawn
 CURVE_WIDTH = 2.4
 RANGE_PADDING = 0.04  # of each axis's span, on either side
-PREFERRED_PLOT_HEIGHT = 80
+CURVES_LEAST_HEIGHT = 54  # pixels of plotting area for the curves, between the room kept for the marks above and below
 CLOCK_PEN = pg.mkPen((60, 60, 70), width=1.5, style=Qt.PenStyle.DashLine)
 STEP_MARK_SIZE = 10.0  # each run's mark at the clock, in its shape (the legend's ● ■ ▲ …)
 STEP_MARK_PEN = pg.mkPen((30, 30, 40), width=1.2)
@@ -67,15 +67,30 @@ def legend_html(runs: tuple[RunResult, ...], theme: str = "default") -> str:
     )
 
 
+def mark_room(run_count: int) -> float:
+    """The pixels the runs' nested marks at the clock reach beyond a curve's point: half the largest, and an edge."""
+    return (STEP_MARK_SIZE + STACK_GROWTH * max(run_count - 1, 0)) / 2.0 + 1.0
+
+
+def least_plot_height(run_count: int) -> int:
+    """The least plotting area for this many runs: the curves' room, and the marks' room above and below it.
+
+    Five runs' nested marks reach 18 pixels from their point: 90 pixels in all (at 1100 × 640 the readout's five lines
+    had left 41, and the marks were cut); one run's, 6 (66 pixels), and the probe's slices keep their room above.
+    """
+    return CURVES_LEAST_HEIGHT + 2 * math.ceil(mark_room(run_count))
+
+
 class LossPlot(LazyPanel):
     """f against the step for every run, with a legend and a line at the current step."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
-        # A dock lays the panel out at its preferred height and scrolls what is taller: asking for little keeps the
-        # plot's step axis in view in a small window, and the plot takes all the height the dock has.
-        self.plot = PanelPlot(preferred=QSize(300, PREFERRED_PLOT_HEIGHT))
+        # The plot asks for its least height only, and takes all the height the dock has. Its dock is never shorter
+        # than the panel (see PanelScroller): in a small window five runs' readout lines had squeezed the plotting
+        # area to 41 pixels, cutting its marks, while the probe's dock above kept room it scrolled anyway.
+        self.plot = PanelPlot(preferred=QSize(PanelPlot.PREFERRED.width(), 0), least_plot_height=least_plot_height(1))
         item = self.plot.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")  # long runs redraw fast as the clock line moves
@@ -128,6 +143,7 @@ class LossPlot(LazyPanel):
                 curve.setPen(pg.mkPen(run_qcolour(index, session.theme), width=CURVE_WIDTH))
                 curve.setData(np.arange(len(shown.heights[index])), shown.heights[index])
         self._heights = shown.heights
+        self.plot.set_least_plot_height(least_plot_height(len(shown.heights)))
         self.legend.setText(legend_html(session.runs, session.theme))
         self._fit_view(shown)
         offset = item.getAxis("left").offset_text()  # what the f axis's labels count from, once the range is set
@@ -165,7 +181,7 @@ class LossPlot(LazyPanel):
         is capped at MOST_MARK_ROOM of the span, not dropped). A padding p of the span is p / (1 + 2p) of the side.
         """
         box = self.plot.getPlotItem().getViewBox().boundingRect()
-        mark = (STEP_MARK_SIZE + STACK_GROWTH * max(run_count - 1, 0)) / 2.0 + 1.0
+        mark = mark_room(run_count)
         return tuple(min(max(RANGE_PADDING, mark / (side - 2.0 * mark)), MOST_MARK_ROOM) if side > 3.0 * mark
                      else RANGE_PADDING
                      for side in (box.width(), box.height()))  # (a side of a few pixels: not laid out yet)

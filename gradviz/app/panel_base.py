@@ -334,11 +334,15 @@ class PanelPlot(pg.PlotWidget):
 
     PREFERRED = QSize(300, 140)
 
-    def __init__(self, preferred: QSize = PREFERRED) -> None:
-        """A white plot with a faint grid, dark axes and no menu, whose axes draw their grids opaque."""
+    def __init__(self, preferred: QSize = PREFERRED, least_plot_height: int = 0) -> None:
+        """A white plot with a faint grid, dark axes and no menu, whose axes draw their grids opaque.
+
+        least_plot_height: the fewest pixels the plotting area itself takes, under the step axis and its title.
+        """
         super().__init__(background="w", axisItems=steady_axes(OpaqueGridAxis))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing in it takes keys: Tab passes it by
         self._preferred = preferred
+        self._least_plot_height = least_plot_height
         item = self.getPlotItem()
         show_axes(item, "left", "bottom")
         item.hideButtons()
@@ -360,10 +364,27 @@ class PanelPlot(pg.PlotWidget):
             axis.setStyle(tickFont=font)
             axis.label.setFont(font)
             axis._adjustSize()  # the title's room, measured in the application's font until now
+        self.updateGeometry()  # the axes' room, and with it the least height, may have changed
+
+    def set_least_plot_height(self, height: int) -> None:
+        """Take at least this many pixels for the plotting area itself (the layouts are told only of a change)."""
+        if height != self._least_plot_height:
+            self._least_plot_height = height
+            self.updateGeometry()
 
     def sizeHint(self) -> QSize:
-        """A small preferred size; the layout gives the plot whatever room is left."""
-        return self._preferred
+        """A small preferred size, never below the least one; the layout gives the plot whatever room is left."""
+        return self._preferred.expandedTo(self.minimumSizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        """Room for the least plotting area with the axes and titles around it (if the plot has a least area)."""
+        least = super().minimumSizeHint()
+        if not self._least_plot_height:
+            return least
+        item = self.getPlotItem()
+        top, bottom = item.layout.getContentsMargins()[1::2]
+        around = sum(item.getAxis(side).maximumHeight() for side in ("top", "bottom") if item.getAxis(side).isVisible())
+        return QSize(least.width(), self._least_plot_height + round(around + top + bottom))
 
     def show_range(self, x_range: tuple[float, float], y_range: tuple[float, float], x_padding: float,
                    y_padding: float) -> None:
@@ -380,3 +401,5 @@ class PanelPlot(pg.PlotWidget):
         """Name an axis in the panels' text colour (an unchanged title is left alone: setting it redraws the axis)."""
         if not self.getPlotItem().getAxis(side).shows_title(title):
             self.getPlotItem().setLabel(side, title, color=TEXT_COLOUR.name())
+            if side in ("top", "bottom") and self._least_plot_height:
+                self.updateGeometry()  # the title's room is part of the least height

@@ -6,6 +6,7 @@ import html
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QLocale, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -148,10 +149,28 @@ READOUT_NUMBERS = 4  # the parts of a readout line after its stop message: the p
 EMPTY_LINE = "&nbsp;"  # a run's stop-message line before it has stopped
 
 
+@dataclass(frozen=True)
+class StopMessage:
+    """A lone run's stop message: its parts as shown now (none until it stops), and its numbers' line when it stops.
+
+    The run is worked out whole before it is shown, so where the message will go is known from its first step: at
+    the end of the numbers' line if it fits there whole at the last step, else on a line of its own, kept empty until
+    then. Either way the readout is as high before the run stops as after, and the views do not jump.
+    """
+
+    shown: list[str]
+    last_line: list[str]  # the numbers' line at the run's last step, with the whole message at its end
+
+
 def clauses(status: str) -> list[str]:
     """A stop message's clauses, each but the last ending in its ';' (one alone: "…(60 steps); …")."""
     parts = [part for part in status.split(STATUS_CLAUSES) if part]
     return [f"{part};" for part in parts[:-1]] + parts[-1:]
+
+
+def italic_clauses(status: str) -> list[str]:
+    """A stop message's clauses as readout parts, in italics (none for no message)."""
+    return [f"<i>{html.escape(clause)}</i>" for clause in clauses(status)]
 
 
 def readout_left_out_first(line: Sequence[str]) -> tuple[int, ...]:
@@ -173,6 +192,13 @@ def plain_text(markup: str) -> str:
     return html.unescape(MARKUP.sub("", markup.replace("<br>", "\n"))).replace("\xa0", " ")
 
 
+def fits_whole(parts: Sequence[str], metrics: QFontMetricsF, width: float) -> bool:
+    """Whether a readout line of these parts (rich text) fits in width with none left out."""
+    gap = metrics.horizontalAdvance(plain_text(READOUT_GAP))
+    return sum(metrics.horizontalAdvance(plain_text(part)) * BOLD_ALLOWANCE for part in parts) + gap * (
+        len(parts) - 1) <= width
+
+
 def fitted(parts: list[str], metrics: QFontMetricsF, width: float, left_out_first: Sequence[int] = ()) -> str:
     """A readout line of these parts (rich text): all if they fit in width, else with parts left out, '…' for them.
 
@@ -181,10 +207,10 @@ def fitted(parts: list[str], metrics: QFontMetricsF, width: float, left_out_firs
     three variables). The first part (the step) always shows. A line is cut only between parts, never in the middle
     of a number, which would show a wrong one (η = 0.00 for 0.001).
     """
+    if width <= 0 or fits_whole(parts, metrics, width):
+        return READOUT_GAP.join(parts)
     gap = metrics.horizontalAdvance(plain_text(READOUT_GAP))
     widths = [metrics.horizontalAdvance(plain_text(part)) * BOLD_ALLOWANCE for part in parts]
-    if width <= 0 or sum(widths) + gap * (len(parts) - 1) <= width:
-        return READOUT_GAP.join(parts)
     first = [index % len(parts) for index in left_out_first]
     order = [index for index in (*first, *range(len(parts) - 1, 0, -1)) if index]
     mark = metrics.horizontalAdvance(" " + LEFT_OUT)
@@ -299,8 +325,8 @@ class StepperPanel(QWidget):
         self._parameter_boxes: dict[str, QDoubleSpinBox] = {}
 
         self.readout = RichTextLabel()
-        # each line's parts, fitted to the width as it changes, and whether they are a run's numbers (or stop message)
-        self._readout_lines: list[tuple[list[str], bool]] = []
+        self._readout_lines: list[list[str]] = []  # each run's line's parts, fitted to the width as it changes
+        self._stop_message: StopMessage | None = None  # a lone run's, placed as it fits (see _fit_readout)
         # A long readout (several runs) is cut short to the panel's width rather than widening the whole window or
         # taking the views' height: each line puts the stop reason right after the step, drops its last parts whole
         # where they do not fit (see fitted), and the tooltip has it all.
@@ -530,51 +556,69 @@ class StepperPanel(QWidget):
             # a run that could not start says why here, where the run would be (the status bar's word goes)
             refusal = no_run_text(session, "to show") if session.analysis is not None and session.run_refusal else ""
             self._readout_lines = []
+            self._stop_message = None
             lines = "<br>".join(html.escape(sentence) for sentence in refusal.split(". ", 1))  # why; what to do
             self.readout.setText(f"<span style='color:#b00020'>{lines}</span>" if refusal else "")
             self.readout.setToolTip(refusal)
             return
         name = session.analysis.formula.name
-        titles = dict(OPTIMIZERS)
         lines = []
         for index, result in enumerate(session.runs):
             state = session.step_state(index)
-            record = result.run.steps[state.step_index]
-            gradient = ", ".join(format_number(g) for g in record.gradient)
-            norm = math.sqrt(sum(g * g for g in record.gradient))
-            status = ""  # why it stopped, once it has: in full on a line of its own for one run, in a word for
-            if state.finished and result.spec.max_steps > 0:  # several (the Runs panel gives each in full), whose
-                # lines would run past the panel; a budget of no steps (a lesson's first look) has nothing to say why
+            status = ""  # why it stopped, once it has: in full for one run, in a word for several (the Runs panel
+            if state.finished and result.spec.max_steps > 0:  # gives each in full), whose lines would run past the
+                # panel; a budget of no steps (a lesson's first look) has nothing to say why
                 status = for_function(result.run.message, name) if len(session.runs) == 1 else result.run.outcome
-            update = self._update_text(result.spec.optimizer, result.spec.sign == "correct", name)
-            which = ""
-            if len(session.runs) > 1:  # say which run each line is, by its mark in its colour
-                colour = QColor.fromRgbF(*run_colour(index, session.theme)).name()
-                which = (f"<span style='color:{colour}'>{run_glyph(index)}</span> "
-                         f"<b>{html.escape(result.spec.label or titles[result.spec.optimizer])}</b> &nbsp; ")
-            status_parts = [f"<i>{html.escape(clause)}</i>" for clause in clauses(status)]
-            lines.append(([
-                f"{which}<b>step {state.step_index}</b> / {len(result.run.steps) - 1}",
-                *(status_parts if len(session.runs) > 1 else ()),
-                point_text([unicode_name(variable) for variable in result.free], record.point),
-                f"{name} = {format_number(record.value)}",
-                self._gradient_text(name, result.free, gradient, norm),
-                f"{update}, η = {format_number(result.spec.lr)}",
-            ], True))
-        if len(session.runs) == 1:  # its stop message on a line of its own, kept empty until then: the remarks
-            lines.append((status_parts or [EMPTY_LINE], False))  # ("…; step 15 jumped over a singularity") fit
-            # there whole, and the stepper is as high while the run goes on as once it has stopped, and with two runs
+            lines.append(self._numbers_line(index, state.step_index, status if len(session.runs) > 1 else ""))
         self._readout_lines = lines
-        self.readout.setToolTip(plain_text("<br>".join(READOUT_GAP.join(line) for line, _numbers in lines
-                                                       if line != [EMPTY_LINE])))  # all of it
+        self._stop_message = None
+        only = session.runs[0]
+        if len(session.runs) == 1 and only.spec.max_steps > 0:  # a run that can stop: its message has a place kept
+            last_line = self._numbers_line(0, len(only.run.steps) - 1)
+            self._stop_message = StopMessage(italic_clauses(status),
+                                             last_line + italic_clauses(for_function(only.run.message, name)))
+            lines = [*lines, self._stop_message.shown]
+        self.readout.setToolTip(plain_text("<br>".join(READOUT_GAP.join(line) for line in lines if line)))  # all of it
         self._fit_readout()
 
+    def _numbers_line(self, index: int, step_index: int, status: str = "") -> list[str]:
+        """Run `index`'s readout line at a step: which run (of several), the step, why it stopped, the numbers."""
+        session = self._session
+        result = session.runs[index]
+        name = session.analysis.formula.name
+        record = result.run.steps[step_index]
+        gradient = ", ".join(format_number(g) for g in record.gradient)
+        norm = math.sqrt(sum(g * g for g in record.gradient))
+        update = self._update_text(result.spec.optimizer, result.spec.sign == "correct", name)
+        which = ""
+        if len(session.runs) > 1:  # say which run each line is, by its mark in its colour
+            colour = QColor.fromRgbF(*run_colour(index, session.theme)).name()
+            which = (f"<span style='color:{colour}'>{run_glyph(index)}</span> "
+                     f"<b>{html.escape(result.spec.label or dict(OPTIMIZERS)[result.spec.optimizer])}</b> &nbsp; ")
+        return [
+            f"{which}<b>step {step_index}</b> / {len(result.run.steps) - 1}",
+            *italic_clauses(status),
+            point_text([unicode_name(variable) for variable in result.free], record.point),
+            f"{name} = {format_number(record.value)}",
+            self._gradient_text(name, result.free, gradient, norm),
+            f"{update}, η = {format_number(result.spec.lr)}",
+        ]
+
     def _fit_readout(self) -> None:
-        """Show the readout's lines, each cut after the last of its parts that fits the panel's width (see fitted)."""
+        """Show the readout's lines, each cut after the last of its parts that fits the panel's width (see fitted).
+
+        A lone run's stop message ends its numbers' line where it fits there whole, else has a line of its own (see
+        StopMessage): presenting, an empty line kept for it cost the views 27 pixels at the scale of 1.6.
+        """
         width = self.readout.contentsRect().width()
         metrics = QFontMetricsF(self.readout.font())
-        self.readout.setText("<br>".join(fitted(line, metrics, width, readout_left_out_first(line) if numbers else ())
-                                         for line, numbers in self._readout_lines))
+        shown = [fitted(line, metrics, width, readout_left_out_first(line)) for line in self._readout_lines]
+        stop = self._stop_message
+        if stop is not None and fits_whole(stop.last_line, metrics, width):
+            shown[0] = READOUT_GAP.join([*self._readout_lines[0], *stop.shown])  # whole at its last step, as checked
+        elif stop is not None:  # the remarks ("…; step 15 jumped over a singularity") fit there whole
+            shown.append(READOUT_GAP.join(stop.shown) or EMPTY_LINE)
+        self.readout.setText("<br>".join(shown))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Fit the readout's lines again in its new font: they were cut mid-number (η = 0.0 for 0.01) after Ctrl+=."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMenu, QScrollArea, QTabWidget, QWidget
 
 from gradviz.app.loss_plot import LossPlot
@@ -78,15 +78,58 @@ def toggle_dock(dock: QDockWidget) -> None:
         show_dock(dock)
 
 
+class PanelScroller(QScrollArea):
+    """A dock's panel, scrolled where it is taller than the dock; or, for a panel kept whole, never shorter than it.
+
+    A scroll area asks for almost no height, so the dock column split its height as if no panel needed any. A panel
+    kept whole passes its height at the dock's width on as the dock's least height: the dock above it gives way.
+    """
+
+    def __init__(self, panel: QWidget, keep_whole: bool = False) -> None:
+        """Scroll this panel, or keep it whole."""
+        super().__init__()
+        self._keep_whole = keep_whole
+        self._least_height = 0  # the panel's height when last passed on (setWidget has the scroller watch the panel)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the panel's controls, not to its frame
+        self.setWidget(panel)
+
+    def minimumSizeHint(self) -> QSize:
+        """A scroll area's least size; for a panel kept whole, as high as the panel at this width."""
+        least = super().minimumSizeHint()
+        if not self._keep_whole:
+            return least
+        self._least_height = self._panel_height()
+        return QSize(least.width(), max(least.height(), self._least_height))
+
+    def _panel_height(self) -> int:
+        """The panel's height at the scroll area's width (its words wrap, so the narrower the higher)."""
+        panel = self.widget()
+        return panel.heightForWidth(self.width()) if panel.hasHeightForWidth() else panel.minimumSizeHint().height()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A panel kept whole laid out anew (a legend of five runs wraps): pass its new height on, if it changed."""
+        if self._keep_whole and event.type() == QEvent.Type.LayoutRequest and watched is self.widget():
+            self._pass_height_on()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A kept-whole panel's height follows the width its words wrap at."""
+        super().resizeEvent(event)
+        if self._keep_whole and event.size().width() != event.oldSize().width():
+            self._pass_height_on()
+
+    def _pass_height_on(self) -> None:
+        if self._panel_height() != self._least_height:
+            self.updateGeometry()  # asked again only when it changes: a new formula never lays out the window
+
+
 def _dock(window: QMainWindow, object_name: str, title: str, panel: QWidget) -> QDockWidget:
     dock = QDockWidget(title, window)
     dock.setObjectName(object_name)
-    scroller = QScrollArea()  # a panel may be shorter than its contents: small screens scroll instead of growing
-    scroller.setWidgetResizable(True)
-    scroller.setFrameShape(QFrame.Shape.NoFrame)
-    scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the panel's controls, not to its frame
-    scroller.setWidget(panel)
-    dock.setWidget(scroller)
+    # a panel may be shorter than its contents: small screens scroll instead of growing; the loss plot is kept whole
+    dock.setWidget(PanelScroller(panel, keep_whole=isinstance(panel, LossPlot)))
     if isinstance(panel, LazyPanel):
         dock.visibilityChanged.connect(panel.set_seen)
         stepper = getattr(window, "stepper", None)
