@@ -500,3 +500,13 @@ def test_a_runs_message_calls_the_function_by_its_name() -> None:
         "diverged at step 6: loss grew as the wrong sign climbed, to 3.65e15")
     assert for_function("f overflowed", "L") == "L overflowed"  # not 'Loverflowed' nor 'overLlowed'
     assert for_function("Newton's step H⁻¹∇f is undefined (inf)", "g") == "Newton's step H⁻¹∇g is undefined (inf)"
+
+
+def test_an_or_inside_an_and_is_bracketed_in_the_panel_and_in_latex() -> None:
+    """min(x, y, x + y)'s ∂f/∂x read "1 if y > 0 or x < 0 and y > 0 or …": read as 'and' first, it held at (2, 1),
+    where the partial is 0."""
+    condition = sympy.And(sympy.Or(y > 0, x < 0), sympy.Or(x < y, y < 0))
+    case = sympy.Piecewise((1, condition), (0, True))
+    assert unicode_math(case) == "{1 if (y > 0 or x < 0) and (x < y or y < 0); 0 otherwise}"
+    latex = latex_math(case)
+    assert r"(y > 0\text{ or }x < 0)\text{ and }(x < y\text{ or }y < 0)" in latex and r"\vee" not in latex

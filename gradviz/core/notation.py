@@ -405,7 +405,13 @@ class _TextbookForms:
         reading = self._extreme_reading(expr)
         if reading is not None:
             return self._comparisons(*reading)
-        return self.words_markup(" and ").join(self._print(condition) for condition in expr.args)
+        return self.words_markup(" and ").join(
+            f"({self._print(condition)})" if isinstance(condition, sympy.Or) else self._print(condition)
+            for condition in expr.args)  # "y > 0 or x < 0 and y > 0" read as y > 0 or (…): the 'or' bracketed
+
+    def _print_Or(self, expr: sympy.Expr) -> str:
+        """Conditions joined by 'or' (bracketed where an 'and' joins them in turn)."""
+        return self.words_markup(" or ").join(self._print(condition) for condition in expr.args)
 
     def _extreme_parts(self, extreme: sympy.Expr) -> tuple[str, tuple[sympy.Expr, ...]]:
         """A max's or min's name and arguments as typed: 'relu' and (u,) for max(0, u) typed as relu(u)."""
@@ -688,9 +694,6 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         expr = _readable_relation(expr)
         operator = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥"}.get(expr.rel_op, expr.rel_op)
         return f"{self._print(expr.lhs)} {self.escape(operator)} {self._print(expr.rhs)}"
-
-    def _print_Or(self, expr: sympy.Expr) -> str:
-        return " or ".join(self._print(arg) for arg in expr.args)
 
     def _print_Not(self, expr: sympy.Expr) -> str:
         return f"not ({self._print(expr.args[0])})"
