@@ -97,6 +97,22 @@ def test_presentation_mode_hides_the_chrome_and_gives_it_all_back(make_main_wind
     qtbot.waitUntil(lambda: chrome(window) == before, timeout=3000)
 
 
+def test_presenting_on_a_small_screen_leaves_the_remembered_scale_alone(make_main_window, monkeypatch) -> None:
+    """Presented once on a 720-line projector (scale capped at 1.8) and left unchanged, the 2.7 chosen on the usual
+    screen was remembered as 1.8."""
+    from gradviz.app.presentation import PresentationMode
+    from gradviz.app.settings import remember
+
+    window = make_main_window("bowl")
+    remember("presentation/scale", 2.7)
+    monkeypatch.setattr(PresentationMode, "largest_scale", lambda self: 1.8)
+    monkeypatch.setattr(PresentationMode, "_screen_factor", lambda self: 1.0)
+    window.presentation.enter()
+    assert window.session.presentation_scale == pytest.approx(1.8)
+    window.presentation.leave()
+    assert remembered_presentation_scale() == pytest.approx(2.7)
+
+
 def test_keys_and_clicker_drive_the_run_while_presenting(make_main_window, activate, qtbot) -> None:
     window = make_main_window("bowl")
     session, stepper = window.session, window.stepper

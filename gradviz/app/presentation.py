@@ -357,9 +357,8 @@ class PresentationMode(QObject):
         window, session = self._window, self._window.session
         window.contour_view.allow_keys(True)
         self._show_blank(False)
-        self.message.hide()
-        self._remember_scale()
-        session.set_theme(saved.theme)
+        self.message.hide()  # the scale is remembered when the lecturer changes it, not here: capped by a small
+        session.set_theme(saved.theme)  # projector's screen, it lowered the scale remembered for the usual one
         session.set_presentation_scale(saved.scale)
         self.look.show_caption_scale()
         for widget in self._editing_controls():
