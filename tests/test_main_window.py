@@ -266,6 +266,21 @@ def test_an_error_shows_over_the_equations_and_moves_no_view(make_main_window, q
     assert (window.surface_view.height(), window.contour_view.height()) == heights
 
 
+def test_an_error_wraps_in_sight_and_hides_with_the_formula_box_while_presenting(make_main_window, qtbot) -> None:
+    """At 1024 × 600 the error wrapped at the widest equation's width, its second line cut mid-word; presenting, it
+    stayed, small, over the enlarged equations, though the box it speaks of was hidden."""
+    window = make_main_window("six-hump-camel", size=(1024, 600))
+    panel = window.formula_panel
+    type_formula(window, qtbot, "x^2 ++ y^2")
+    qtbot.waitUntil(panel.error_label.isVisible, timeout=3000)
+    qtbot.wait(40)
+    assert panel.error_label.width() <= panel.equations_area.viewport().width()
+    window.presentation.enter()
+    qtbot.waitUntil(lambda: not panel.error_label.isVisible(), timeout=3000)
+    window.presentation.leave()
+    qtbot.waitUntil(panel.error_label.isVisible, timeout=3000)
+
+
 def test_a_formula_that_fails_to_draw_says_so_and_the_last_good_one_stays(make_main_window, qtbot,
                                                                          monkeypatch) -> None:
     """A failure drawing a formula (a bug) left its equations over the views of the formula before, and said

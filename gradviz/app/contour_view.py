@@ -100,7 +100,8 @@ MAP_KEYS = frozenset({*PAN_KEYS, *ZOOM_KEYS, FIT_KEY, GIVE_BACK_KEY})
 KEYS_FRAME_WIDTH = 2  # pixels of the frame drawn round the map while it has its keys
 PAN_SHARE = 0.1  # an arrow key moves the map by this share of its width or height
 MAP_KEYS_HELP = (("← → ↑ ↓", "Pan the map"), ("+ / −", "Zoom the map in / out about its centre"),
-                 ("0", "The map's ranges as opened"), ("Esc", "Give the keys back to the run (so does a click)"))
+                 ("0", "The map's ranges as opened"),
+                 ("Esc", "Give the keys back (a click also sets the start)"))
 MAP_KEYS_TITLE = "Contour map (after dragging or scrolling it)"
 
 

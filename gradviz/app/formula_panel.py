@@ -134,6 +134,7 @@ class EquationsArea(QScrollArea):
         showed it for a moment, before the area grew to them, and that narrower moment painted the window twice.
         """
         super().resizeEvent(event)
+        self.error.setMaximumWidth(self.viewport().width())  # wrapped in sight, not at the widest equation's width
         self.show_vertical_bar_if_needed()
         if event.size().width() != event.oldSize().width():
             self.room_changed.emit()
@@ -373,6 +374,12 @@ class FormulaPanel(QWidget):
         self._lay_out_equations()
         self.equations_area.updateGeometry()  # now, not a posted event later (the area hears of the label's)
 
+    def _show_error_with_the_box(self) -> None:
+        """An error shows while the formula box does: presenting hides the box, and its error with it."""
+        shown = bool(self.error_label.text()) and self.editor_row.isVisibleTo(self)
+        if shown != self.error_label.isVisibleTo(self):
+            self.error_label.setVisible(shown)
+
     def _lay_out_equations(self) -> None:
         """The shortest layout of f and its partials that fits the area's width, else f and the partials stacked;
         beside the range controls, drawn smaller (to the notes' size at least) when taller than those.
@@ -384,6 +391,7 @@ class FormulaPanel(QWidget):
         if not self._equations:
             return
         area = self.equations_area
+        self._show_error_with_the_box()
         beside_ranges = self.domain_widget.isVisibleTo(self)
         held = self._domain_height() if beside_ranges else None
         area.hold_height(held)
@@ -451,6 +459,7 @@ class FormulaPanel(QWidget):
     def _show_error(self, error: FormulaError | None) -> None:
         self.formula_edit.setStyleSheet("" if error is None else "QLineEdit { background: #fff0f0; color: #1a1a1a; }")
         if error is None:
+            self.error_label.clear()
             self.error_label.setVisible(False)
             self.equations_area.show_vertical_bar_if_needed()
             return
@@ -461,7 +470,7 @@ class FormulaPanel(QWidget):
         kept = "The views keep showing the last formula that worked. " if self._session.analysis is not None else ""
         message += f"<br><span style='color:#666'>{kept}Shift+F1: what can be typed.</span>"
         self.error_label.setText(message)
-        self.error_label.setVisible(True)
+        self._show_error_with_the_box()
         self.equations_area.show_vertical_bar_if_needed()
         self.equations_area.verticalScrollBar().setValue(0)  # the error in sight, at the area's top
 

@@ -513,8 +513,8 @@ class MainWindow(QMainWindow):
     def _tell_map_keys(self, taken: bool) -> None:
         """Say in the status bar that the map has the arrow keys now, and how to give them back; clear it after."""
         if taken:
-            self.statusBar().showMessage("The map has the keys: ← → ↑ ↓ pan it, + − zoom, 0 as opened; Esc or a click "
-                                         "gives them back to the run.", 8000)
+            self.statusBar().showMessage("The map has the keys: ← → ↑ ↓ pan it, + − zoom, 0 as opened; Esc gives them "
+                                         "back to the run (so does a click, which sets its start there).", 8000)
         elif self.statusBar().currentMessage().startswith("The map has the keys"):
             self.statusBar().clearMessage()
 
