@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import sympy
@@ -172,6 +174,30 @@ def test_a_max_or_min_has_one_case_for_each_argument_and_the_case_that_holds_is_
             shifted = [point + step * (np.arange(len(point)) == index) * sign for sign in (1, -1)]
             slope = (f(*shifted[0]) - f(*shifted[1])) / (2 * step)
             assert float(partial.xreplace(holding).xreplace(values)) == pytest.approx(slope, abs=1e-5), (text, point)
+
+
+def _step_at_zero(argument: sympy.Expr, *_at_zero: sympy.Expr) -> sympy.Expr:
+    """The step with value 0 at its kink, as gradviz takes it: 1 where argument > 0, else 0."""
+    return sympy.Piecewise((1, argument > 0), (0, True))
+
+
+@pytest.mark.parametrize("text", ["relu(relu(x) - y)", "(x^2 - max(y, 2x))^2", "(x - max(x, y))^2",
+                                  "relu(2 - relu(x + y))", "min(relu(x), y)", "max(min(x, y), 0)^2",
+                                  "(x^2 - max(y, 2x))^2 + (x - y)^2", "relu(relu(x) - relu(y))"])
+def test_a_chain_through_kinks_is_one_set_of_cases_with_the_slope_everywhere(text: str) -> None:
+    """The chain rule through a max, min or relu is one Piecewise, not a product of cases or cases in a bracket; and at
+    every point of a grid full of ties (x = 0, y = 2x, x = y…) it is the plain derivative with each step 0 at its
+    kink, as the numeric partials are."""
+    formula = parse_formula(text)
+    derivatives = differentiate(formula)
+    grid = [sympy.Rational(value, 2) for value in range(-5, 6)]
+    for symbol, partial in zip(formula.symbols, derivatives.partials, strict=True):
+        (cases,) = partial.atoms(sympy.Piecewise)
+        assert cases in sympy.Add.make_args(partial), partial  # a term of its own: in no product, in no bracket
+        plain = sympy.diff(formula.expr, symbol).replace(sympy.Heaviside, _step_at_zero)
+        for point in itertools.product(grid, repeat=len(formula.symbols)):
+            values = dict(zip(formula.symbols, point, strict=True))
+            assert partial.xreplace(values) == plain.xreplace(values), (text, symbol, point)
 
 
 def test_a_max_of_three_has_slope_zero_where_two_tie_for_the_largest() -> None:

@@ -83,9 +83,10 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     # a factor of the cases goes into them: it was x·{1 if wx + b > y; 0 otherwise} and −{1 if wx + b > y; 0 otherwise}
     ("relu(w x + b - y)", ["relu(wx + b − y)", "{x if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
                            "{w if wx + b > y; 0 otherwise}", "{−1 if wx + b > y; 0 otherwise}"]),
-    # relu as typed, in f and in the conditions: they read max(0, x) and max(0, x) > y; max(0, y) typed so stays
-    ("relu(relu(x) - y) + max(0, y)", ["relu(relu(x) − y) + max(0, y)",
-                                       "{1 if x > 0; 0 otherwise}·{1 if relu(x) > y; 0 otherwise}",
+    # relu as typed, in f and in the conditions: they read max(0, x) and max(0, x) > y; max(0, y) typed so stays.
+    # The chain rule's two steps are one case, both conditions in it, relu(x) as x where x > 0: it was
+    # {1 if x > 0; 0 otherwise}·{1 if relu(x) > y; 0 otherwise}
+    ("relu(relu(x) - y) + max(0, y)", ["relu(relu(x) − y) + max(0, y)", "{1 if x > 0 and x > y; 0 otherwise}",
                                        "{−1 if relu(x) > y; 0 otherwise} + {1 if y > 0; 0 otherwise}"]),
     # a kink's cases in the place of its term (they came last: 1 + {3 if y > x; 0 otherwise})
     ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "{3 if y > x; 0 otherwise} + 1"]),
@@ -112,6 +113,18 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
                               "{2(y − 1) if y > x and y > z; 0 otherwise}",
                               "{2(z − 1) if z > x and z > y; 0 otherwise}"]),
     ("max(2x, y)", ["max(2x, y)", "{2 if 2x > y; 0 otherwise}", "{1 if y > 2x; 0 otherwise}"]),  # it was max(y, 2x)
+    # a factor with cases in a bracket: the product is cases, with the max each settles (otherwise, where y ≥ 2x, y);
+    # it was 4(x + {−1 if 2x > y; 0 otherwise})(x² − max(y, 2x))
+    ("(x^2 - max(y, 2x))^2", ["(x² − max(y, 2x))²", "{4(x − 1)(x² − 2x) if 2x > y; 4x(x² − y) otherwise}",
+                              "{−2(x² − y) if y > 2x; 0 otherwise}"]),
+    ("(x - max(x, y))^2", ["(x − max(x, y))²", "{0 if x > y; 2(x − y) otherwise}",  # it was 2(x − max(x, y))(… + 1)
+                           "{−2(x − y) if y > x; 0 otherwise}"]),
+    # several steps in a product are one case with all their conditions: it was −{1 if x + y > 0; …}·{1 if 2 > x + y; …}
+    ("relu(2 - relu(x + y))", ["relu(2 − relu(x + y))", "{−1 if x + y > 0 and 2 > x + y; 0 otherwise}",
+                               "{−1 if x + y > 0 and 2 > x + y; 0 otherwise}"]),
+    # … each comparison of two of a max's arguments with the case's one first: y's read x < y
+    ("min(max(x, y), 1)", ["min(max(x, y), 1)", "{1 if x < 1 and y < 1 and x > y; 0 otherwise}",
+                           "{1 if x < 1 and y < 1 and y > x; 0 otherwise}"]),
     # the Gaussian's exponent as typed: it was exp(−x²/2 − y²/2)
     ("x exp(-(x^2 + y^2)/2)", ["x·exp(−(x² + y²)/2)", "(1 − x²)·exp(−(x² + y²)/2)", "−xy·exp(−(x² + y²)/2)"]),
     ("(x^2 + 2x)(y - 1)", ["(x² + 2x)(y − 1)", "2(x + 1)(y − 1)", "x² + 2x"]),  # it was (2x + 2)(y − 1)

@@ -424,11 +424,12 @@ class _TextbookForms:
         return None
 
     def _print_And(self, expr: sympy.Expr) -> str:
-        """Conditions joined by 'and'; those of one typed max's or min's argument with each other one in its order."""
+        """Conditions joined by 'and'; those of one typed max's or min's argument with each other one in its order, and
+        each one that compares two arguments of a max or min with the case's one first (see _condition)."""
         reading = self._extreme_reading(expr)
         if reading is not None:
             return self._comparisons(*reading)
-        return self.words_markup(" and ").join(self._print(condition) for condition in expr.args)
+        return self.words_markup(" and ").join(self._condition(condition, None) for condition in expr.args)
 
     def _extreme_parts(self, extreme: sympy.Expr) -> tuple[str, tuple[sympy.Expr, ...]]:
         """A max's or min's name and arguments as typed: 'relu' and (u,) for max(0, u) typed as relu(u)."""
