@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import sympy
 
+from gradviz.core.analysis import analyze_in_process
 from gradviz.core.calculus import (
     ABS_NOTE,
     DELTA_NOTE,
@@ -187,17 +188,21 @@ def _step_at_zero(argument: sympy.Expr, *_at_zero: sympy.Expr) -> sympy.Expr:
 def test_a_chain_through_kinks_is_one_set_of_cases_with_the_slope_everywhere(text: str) -> None:
     """The chain rule through a max, min or relu is one Piecewise, not a product of cases or cases in a bracket; and at
     every point of a grid full of ties (x = 0, y = 2x, x = y…) it is the plain derivative with each step 0 at its
-    kink, as the numeric partials are."""
-    formula = parse_formula(text)
-    derivatives = differentiate(formula)
+    kink, printed and as the views compute it (on a row of x against a column of y)."""
+    analysis = analyze_in_process(text)
+    formula, derivatives = analysis.formula, analysis.derivatives
     grid = [sympy.Rational(value, 2) for value in range(-5, 6)]
-    for symbol, partial in zip(formula.symbols, derivatives.partials, strict=True):
+    xs, ys = np.array(grid, dtype=float)[np.newaxis, :], np.array(grid, dtype=float)[:, np.newaxis]
+    _, computed = analysis.compiled.evaluate([xs, ys])
+    for symbol, partial, on_grid in zip(formula.symbols, derivatives.partials, computed, strict=True):
         (cases,) = partial.atoms(sympy.Piecewise)
         assert cases in sympy.Add.make_args(partial), partial  # a term of its own: in no product, in no bracket
         plain = sympy.diff(formula.expr, symbol).replace(sympy.Heaviside, _step_at_zero)
-        for point in itertools.product(grid, repeat=len(formula.symbols)):
-            values = dict(zip(formula.symbols, point, strict=True))
-            assert partial.xreplace(values) == plain.xreplace(values), (text, symbol, point)
+        for (column, x_value), (row, y_value) in itertools.product(enumerate(grid), repeat=2):
+            values = dict(zip(formula.symbols, (x_value, y_value), strict=True))
+            expected = plain.xreplace(values)
+            assert partial.xreplace(values) == expected, (text, symbol, x_value, y_value)
+            assert on_grid[row, column] == pytest.approx(float(expected)), (text, symbol, x_value, y_value)
 
 
 def test_a_max_of_three_has_slope_zero_where_two_tie_for_the_largest() -> None:
