@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import sympy
 
+from gradviz.core.analysis import analyze_in_process
 from gradviz.core.calculus import (
     ABS_NOTE,
     DELTA_NOTE,
@@ -172,6 +175,34 @@ def test_a_max_or_min_has_one_case_for_each_argument_and_the_case_that_holds_is_
             shifted = [point + step * (np.arange(len(point)) == index) * sign for sign in (1, -1)]
             slope = (f(*shifted[0]) - f(*shifted[1])) / (2 * step)
             assert float(partial.xreplace(holding).xreplace(values)) == pytest.approx(slope, abs=1e-5), (text, point)
+
+
+def _step_at_zero(argument: sympy.Expr, *_at_zero: sympy.Expr) -> sympy.Expr:
+    """The step with value 0 at its kink, as gradviz takes it: 1 where argument > 0, else 0."""
+    return sympy.Piecewise((1, argument > 0), (0, True))
+
+
+@pytest.mark.parametrize("text", ["relu(relu(x) - y)", "(x^2 - max(y, 2x))^2", "(x - max(x, y))^2",
+                                  "relu(2 - relu(x + y))", "min(relu(x), y)", "max(min(x, y), 0)^2",
+                                  "(x^2 - max(y, 2x))^2 + (x - y)^2", "relu(relu(x) - relu(y))"])
+def test_a_chain_through_kinks_is_one_set_of_cases_with_the_slope_everywhere(text: str) -> None:
+    """The chain rule through a max, min or relu is one Piecewise, not a product of cases or cases in a bracket; and at
+    every point of a grid full of ties (x = 0, y = 2x, x = y…) it is the plain derivative with each step 0 at its
+    kink, printed and as the views compute it (on a row of x against a column of y)."""
+    analysis = analyze_in_process(text)
+    formula, derivatives = analysis.formula, analysis.derivatives
+    grid = [sympy.Rational(value, 2) for value in range(-5, 6)]
+    xs, ys = np.array(grid, dtype=float)[np.newaxis, :], np.array(grid, dtype=float)[:, np.newaxis]
+    _, computed = analysis.compiled.evaluate([xs, ys])
+    for symbol, partial, on_grid in zip(formula.symbols, derivatives.partials, computed, strict=True):
+        (cases,) = partial.atoms(sympy.Piecewise)
+        assert cases in sympy.Add.make_args(partial), partial  # a term of its own: in no product, in no bracket
+        plain = sympy.diff(formula.expr, symbol).replace(sympy.Heaviside, _step_at_zero)
+        for (column, x_value), (row, y_value) in itertools.product(enumerate(grid), repeat=2):
+            values = dict(zip(formula.symbols, (x_value, y_value), strict=True))
+            expected = plain.xreplace(values)
+            assert partial.xreplace(values) == expected, (text, symbol, x_value, y_value)
+            assert on_grid[row, column] == pytest.approx(float(expected)), (text, symbol, x_value, y_value)
 
 
 def test_a_max_of_three_has_slope_zero_where_two_tie_for_the_largest() -> None:

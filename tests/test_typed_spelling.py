@@ -70,16 +70,26 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     ("tan(x y)", ["tan(xy)", "y(1 + tan²(xy))", "x(1 + tan²(xy))"]),
     ("tanh(x) + y", ["tanh(x) + y", "1 − tanh²(x)", "1"]),  # the same order as tan's
     ("sin(x)^2 + y", ["sin²(x) + y", "2sin(x)·cos(x)", "1"]),
-    ("max(x, y)", ["max(x, y)", "{1 if x > y; 0 otherwise}", "{1 if x < y; 0 otherwise}"]),  # x − y > 0, x − y < 0
+    # each case compares its own argument with the other, as max(x, y, z)'s do: y's read x < y (x − y > 0, x − y < 0)
+    ("max(x, y)", ["max(x, y)", "{1 if x > y; 0 otherwise}", "{1 if y > x; 0 otherwise}"]),
+    ("min(x, y)", ["min(x, y)", "{1 if x < y; 0 otherwise}", "{1 if y < x; 0 otherwise}"]),  # y's read x > y
+    # a relu typed in a max stays one: it read max(0, x, y), as SymPy merges them
+    ("max(relu(x), y)", ["max(relu(x), y)", "{1 if x > 0 and x > y; 0 otherwise}",
+                         "{1 if y > 0 and y > x; 0 otherwise}"]),
+    ("max((relu(x)), relu(y))", ["max(relu(x), relu(y))", "{1 if x > 0 and x > y; 0 otherwise}",
+                                 "{1 if y > 0 and y > x; 0 otherwise}"]),
+    ("max(x, max(y, 1))", ["max(x, y, 1)", "{1 if x > y and x > 1; 0 otherwise}",
+                           "{1 if y > x and y > 1; 0 otherwise}"]),  # a max in a max is one, as before
     # a factor of the cases goes into them: it was x·{1 if wx + b > y; 0 otherwise} and −{1 if wx + b > y; 0 otherwise}
     ("relu(w x + b - y)", ["relu(wx + b − y)", "{x if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
                            "{w if wx + b > y; 0 otherwise}", "{−1 if wx + b > y; 0 otherwise}"]),
-    # relu as typed, in f and in the conditions: they read max(0, x) and max(0, x) > y; max(0, y) typed so stays
-    ("relu(relu(x) - y) + max(0, y)", ["relu(relu(x) − y) + max(0, y)",
-                                       "{1 if x > 0; 0 otherwise}·{1 if relu(x) > y; 0 otherwise}",
+    # relu as typed, in f and in the conditions: they read max(0, x) and max(0, x) > y; max(0, y) typed so stays.
+    # The chain rule's two steps are one case, both conditions in it, relu(x) as x where x > 0: it was
+    # {1 if x > 0; 0 otherwise}·{1 if relu(x) > y; 0 otherwise}
+    ("relu(relu(x) - y) + max(0, y)", ["relu(relu(x) − y) + max(0, y)", "{1 if x > 0 and x > y; 0 otherwise}",
                                        "{−1 if relu(x) > y; 0 otherwise} + {1 if y > 0; 0 otherwise}"]),
-    # a kink's cases in the place of its term (they came last: 1 + {3 if x < y; 0 otherwise})
-    ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "{3 if x < y; 0 otherwise} + 1"]),
+    # a kink's cases in the place of its term (they came last: 1 + {3 if y > x; 0 otherwise})
+    ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "{3 if y > x; 0 otherwise} + 1"]),
     ("relu(x - y) + y^2", ["relu(x − y) + y²", "{1 if x > y; 0 otherwise}", "{−1 if x > y; 0 otherwise} + 2y"]),
     # no number taken out of a sum with cases, which put them in a bracket: it was 2(x + {−1 if 2x > y; 0 otherwise})
     ("x^2 - max(y, 2x)", ["x² − max(y, 2x)", "2x + {−2 if 2x > y; 0 otherwise}", "{−1 if y > 2x; 0 otherwise}"]),
@@ -87,8 +97,8 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     ("x^y + relu(x - y)", ["x^y + relu(x − y)", "y·x^(y − 1) + {1 if x > y; 0 otherwise}",
                            "x^y·ln(x) + {−1 if x > y; 0 otherwise}"]),
     # in a case, the max its condition settles is the term it is: not 2(max(x, y) − 1) where x > y
-    ("(max(x, y) - 1)^2", ["(max(x, y) − 1)²", "{2(x − 1) if x > y; 0 otherwise}", "{2(y − 1) if x < y; 0 otherwise}"]),
-    ("min(x, y)^2", ["min(x, y)²", "{2x if x < y; 0 otherwise}", "{2y if x > y; 0 otherwise}"]),
+    ("(max(x, y) - 1)^2", ["(max(x, y) − 1)²", "{2(x − 1) if x > y; 0 otherwise}", "{2(y − 1) if y > x; 0 otherwise}"]),
+    ("min(x, y)^2", ["min(x, y)²", "{2x if x < y; 0 otherwise}", "{2y if y < x; 0 otherwise}"]),
     # a max or min of more terms: one case for each, its condition plain; it was {1 if x > max(y, z); 0 otherwise}
     ("max(x, y, z)", ["max(x, y, z)", "{1 if x > y and x > z; 0 otherwise}", "{1 if y > x and y > z; 0 otherwise}",
                       "{1 if z > x and z > y; 0 otherwise}"]),
@@ -103,6 +113,18 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
                               "{2(y − 1) if y > x and y > z; 0 otherwise}",
                               "{2(z − 1) if z > x and z > y; 0 otherwise}"]),
     ("max(2x, y)", ["max(2x, y)", "{2 if 2x > y; 0 otherwise}", "{1 if y > 2x; 0 otherwise}"]),  # it was max(y, 2x)
+    # a factor with cases in a bracket: the product is cases, with the max each settles (otherwise, where y ≥ 2x, y);
+    # it was 4(x + {−1 if 2x > y; 0 otherwise})(x² − max(y, 2x))
+    ("(x^2 - max(y, 2x))^2", ["(x² − max(y, 2x))²", "{4(x − 1)(x² − 2x) if 2x > y; 4x(x² − y) otherwise}",
+                              "{−2(x² − y) if y > 2x; 0 otherwise}"]),
+    ("(x - max(x, y))^2", ["(x − max(x, y))²", "{0 if x > y; 2(x − y) otherwise}",  # it was 2(x − max(x, y))(… + 1)
+                           "{−2(x − y) if y > x; 0 otherwise}"]),
+    # several steps in a product are one case with all their conditions: it was −{1 if x + y > 0; …}·{1 if 2 > x + y; …}
+    ("relu(2 - relu(x + y))", ["relu(2 − relu(x + y))", "{−1 if x + y > 0 and 2 > x + y; 0 otherwise}",
+                               "{−1 if x + y > 0 and 2 > x + y; 0 otherwise}"]),
+    # … each comparison of two of a max's arguments with the case's one first: y's read x < y
+    ("min(max(x, y), 1)", ["min(max(x, y), 1)", "{1 if x < 1 and y < 1 and x > y; 0 otherwise}",
+                           "{1 if x < 1 and y < 1 and y > x; 0 otherwise}"]),
     # the Gaussian's exponent as typed: it was exp(−x²/2 − y²/2)
     ("x exp(-(x^2 + y^2)/2)", ["x·exp(−(x² + y²)/2)", "(1 − x²)·exp(−(x² + y²)/2)", "−xy·exp(−(x² + y²)/2)"]),
     ("(x^2 + 2x)(y - 1)", ["(x² + 2x)(y − 1)", "2(x + 1)(y − 1)", "x² + 2x"]),  # it was (2x + 2)(y − 1)
@@ -141,7 +163,7 @@ def test_textbook_forms_have_the_values_and_second_derivatives_of_the_plain_ones
     ("tanh(x) + y", [r"1 - \tanh^{2}{\left(x \right)}", "1"]),
     ("sin(x)^2 + y", [r"2 \sin{\left(x \right)} \cos{\left(x \right)}", "1"]),
     ("max(x, y)", [r"\begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}",
-                   r"\begin{cases} 1 & \text{if }x < y \\ 0 & \text{otherwise} \end{cases}"]),
+                   r"\begin{cases} 1 & \text{if }y > x \\ 0 & \text{otherwise} \end{cases}"]),  # was x < y
     ("relu(x - y)", [r"\begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}",
                      r"\begin{cases} -1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}"]),
     ("max(x, 2y, 1 - x)", [r"\begin{cases} 1 & \text{if }x > 2 y\text{ and }x > 1 - x \\ "
@@ -226,12 +248,19 @@ def test_spelled_formulas_read_back_as_the_same_formula(text: str) -> None:
                      r"\end{cases}",
                      r"\frac{\partial f}{\partial y} = \begin{cases} -1 & \text{if }x > y \\ 0 & \text{otherwise} "
                      r"\end{cases}"]),
-    # a max's or min's arguments as typed, as the panel shows them: it was \min\left(2 x, y\right)
+    # a max's or min's arguments as typed, as the panel shows them: it was \min\left(2 x, y\right); each case's
+    # condition with its own argument first (they read y > 2 x and 2 x > y)
     ("min(y, 2x)", [r"f(x, y) = \min\left(y, 2 x\right)",
-                    r"\frac{\partial f}{\partial x} = \begin{cases} 2 & \text{if }y > 2 x \\ 0 & \text{otherwise} "
+                    r"\frac{\partial f}{\partial x} = \begin{cases} 2 & \text{if }2 x < y \\ 0 & \text{otherwise} "
                     r"\end{cases}",
-                    r"\frac{\partial f}{\partial y} = \begin{cases} 1 & \text{if }2 x > y \\ 0 & \text{otherwise} "
+                    r"\frac{\partial f}{\partial y} = \begin{cases} 1 & \text{if }y < 2 x \\ 0 & \text{otherwise} "
                     r"\end{cases}"]),
+    # a relu in a max as typed: it was \max\left(0, x, y\right)
+    ("max(relu(x), y)", [r"f(x, y) = \max\left(\operatorname{relu}\left(x\right), y\right)",
+                         r"\frac{\partial f}{\partial x} = \begin{cases} 1 & \text{if }x > 0\text{ and }x > y \\ "
+                         r"0 & \text{otherwise} \end{cases}",
+                         r"\frac{\partial f}{\partial y} = \begin{cases} 1 & \text{if }y > 0\text{ and }y > x \\ "
+                         r"0 & \text{otherwise} \end{cases}"]),
 ])
 def test_latex_equations_read_as_typed(text: str, expected: list[str]) -> None:
     assert list(latex_equations(analyze_in_process(text).derivatives)) == expected

@@ -237,8 +237,16 @@ def _kinks_as_cases(expr: sympy.Expr) -> sympy.Expr:
     The steps of one max or min in a sum are one Piecewise with a row for each argument: ∂/∂x of max(x, 2y, 1 − x) is
     {1 if x > 2y and x > 1 − x; −1 if 1 − x > x and 1 − x > 2y; 0 otherwise}, not a sum of two.
     """
+    return _remembered_kinks_as_cases(expr, global_parameters.distribute)
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered_kinks_as_cases(expr: sympy.Expr, distributing: bool) -> sympy.Expr:
+    """_kinks_as_cases, remembered (see _remembered_cases): a partial's typed terms are written as cases again, and
+    SymPy takes milliseconds over the conditions of cases it multiplies together."""
     steps_joined = expr.replace(_has_exclusive_steps, _exclusive_steps_joined) if expr.has(sympy.Add) else expr
-    cases = steps_joined.replace(sympy.Heaviside, _step).replace(_is_product_with_cases, sympy.piecewise_fold)
+    steps_joined = steps_joined.replace(_is_product_of_steps, _product_of_steps_as_cases)
+    cases = steps_joined.replace(sympy.Heaviside, _step).replace(_is_product_with_cases, _product_as_cases)
     return cases.replace(lambda part: isinstance(part, sympy.Piecewise), _settled_in_cases)
 
 
@@ -257,6 +265,19 @@ def _step_comparisons(argument: sympy.Expr) -> tuple[tuple[sympy.Expr, sympy.Exp
                 return tuple((sympy.Add(*others), other) for other in extreme.args)
             return tuple((other, sympy.Add(*(-other for other in others))) for other in extreme.args)
     return ((argument, sympy.S.Zero),)
+
+
+def _steps_condition(arguments: tuple[sympy.Expr, ...]) -> sympy.Basic:
+    """Where the steps H(argument) of all the arguments are 1, each max or min settled by the comparisons with none.
+
+    H(x)·H(max(0, x) − y), the chain rule's through relu(relu(x) − y), is 1 where x > 0 and x > y: relu(x) is x there.
+    """
+    relations = [relation for argument in arguments for relation in sympy.And.make_args(_step_condition(argument))]
+    if len(relations) == 1:
+        return relations[0]
+    known = set().union(*(positive_differences(relation) for relation in relations
+                          if not relation.has(sympy.Max, sympy.Min)))
+    return sympy.And(*(_settled(relation, known) for relation in relations))
 
 
 def _step_condition(argument: sympy.Expr) -> sympy.Basic:
@@ -309,43 +330,70 @@ def _exclusive_steps_joined(expr: sympy.Add) -> sympy.Expr:
     groups = _exclusive_step_groups(expr)
     joined = [term for group in groups for term in group]
     rest = [term for term in expr.args if _step_of(term) not in joined]
-    cases = [_cases(tuple((factor, step.args[0]) for factor, step in group)) for group in groups]
+    cases = [_cases(tuple((factor, step.args) for factor, step in group)) for group in groups]
     return sympy.Add(*rest, *cases)
 
 
-def _cases(rows: tuple[tuple[sympy.Expr, sympy.Expr], ...]) -> sympy.Piecewise:
-    """The Piecewise with a case (factor, where the step H(argument) is 1) for each (factor, argument) of rows, and
-    0 otherwise."""
+def _cases(rows: tuple[tuple[sympy.Expr, tuple[sympy.Expr, ...]], ...]) -> sympy.Piecewise:
+    """The Piecewise with a case (factor, where the steps H(argument) of all arguments are 1) for each
+    (factor, arguments) of rows, and 0 otherwise."""
     return _remembered_cases(rows, global_parameters.distribute)
 
 
 @functools.lru_cache(maxsize=256)
-def _remembered_cases(rows: tuple[tuple[sympy.Expr, sympy.Expr], ...], distributing: bool) -> sympy.Piecewise:
+def _remembered_cases(rows: tuple[tuple[sympy.Expr, tuple[sympy.Expr, ...]], ...],
+                      distributing: bool) -> sympy.Piecewise:
     """_cases, remembered (with whether numbers are multiplied into sums, as that changes how SymPy writes them):
     a partial's cases are made again for its typed terms, and SymPy takes milliseconds over their conditions."""
-    return sympy.Piecewise(*((factor, _step_condition(argument)) for factor, argument in rows), (sympy.S.Zero, True))
+    return sympy.Piecewise(*((factor, _steps_condition(arguments)) for factor, arguments in rows),
+                           (sympy.S.Zero, True))
+
+
+def _is_product_of_steps(expr: sympy.Expr) -> bool:
+    """Whether expr is a product of two or more steps and factors with none (the chain rule through kinks)."""
+    return expr.is_Mul and sum(isinstance(factor, sympy.Heaviside) for factor in expr.args) > 1 and not any(
+        factor.has(sympy.Heaviside) for factor in expr.args if not isinstance(factor, sympy.Heaviside))
+
+
+def _product_of_steps_as_cases(product: sympy.Mul) -> sympy.Piecewise:
+    """A product of steps as one case, where all of them are 1 (see _is_product_of_steps)."""
+    steps = [factor for factor in product.args if isinstance(factor, sympy.Heaviside)]
+    factor = sympy.Mul(*(other for other in product.args if not isinstance(other, sympy.Heaviside)))
+    return _cases(((factor, tuple(step.args[0] for step in steps)),))
 
 
 def _settled_in_cases(cases: sympy.Piecewise) -> sympy.Piecewise:
-    """The cases with each max or min whose largest (smallest) term a case's condition tells written as that term.
+    """The cases with each max or min whose largest (smallest) term a case's condition tells written as that term."""
+    rows = _settled_rows(cases.args)
+    return cases if all(new is old for (new, _), (old, _) in zip(rows, cases.args, strict=True)) else sympy.Piecewise(
+        *rows)
 
-    In the row where wx + b > 0, relu's max(0, wx + b) is wx + b: 2x(wx + b − y), not 2x(max(0, wx + b) − y).
+
+def _settled_rows(rows: Sequence[tuple[sympy.Expr, sympy.Basic]]) -> list[tuple[sympy.Expr, sympy.Basic]]:
+    """Cases (value, condition) with each max or min whose largest (smallest) term the condition tells as that term.
+
+    In the row where wx + b > 0, relu's max(0, wx + b) is wx + b: 2x(wx + b − y), not 2x(max(0, wx + b) − y). So in
+    'otherwise' after one comparison: there max(y, 2x) is y, where 2x > y is not.
     """
-    return sympy.Piecewise(*((_settled(value, condition), condition) for value, condition in cases.args))
+    compared = rows[0][1] if len(rows) == 2 and rows[1][1] is sympy.true else None
+    strict = isinstance(compared, sympy.StrictGreaterThan | sympy.StrictLessThan)
+    otherwise = {comparable_difference(compared.lts - compared.gts)} if strict else set()  # u ≥ v where u < v is not
+    return [(_settled(value, positive_differences(condition) if condition is not sympy.true else otherwise), condition)
+            for value, condition in rows]
 
 
-def _settled(value: sympy.Expr, condition: sympy.Basic) -> sympy.Expr:
-    """value with each max (min) whose term the condition says is larger (smaller) than its others as that term."""
-    positive = positive_differences(condition)
-    if not positive or not value.has(sympy.Max, sympy.Min):
+def _settled(value: sympy.Basic, at_least: set[sympy.Expr]) -> sympy.Basic:
+    """value with each max (min) whose term is at least (at most) each other one by the differences known to be at
+    least 0 (see comparable_difference) written as that term."""
+    if not at_least or not value.has(sympy.Max, sympy.Min):
         return value
 
     def resolved(part: sympy.Expr) -> sympy.Expr | None:
-        """The term of a max or min the condition tells is the one it is, or None."""
+        """The term of a max or min the known differences tell is the one it is, or None."""
         if not isinstance(part, (sympy.Max, sympy.Min)):
             return None
         sign = 1 if isinstance(part, sympy.Max) else -1
-        return next((term for term in part.args if all(comparable_difference(sign * (term - other)) in positive
+        return next((term for term in part.args if all(comparable_difference(sign * (term - other)) in at_least
                                                        for other in part.args if other is not term)), None)
 
     return value.replace(lambda part: resolved(part) is not None, resolved)
@@ -358,14 +406,45 @@ def _zero(*_args: sympy.Expr) -> sympy.Expr:
 
 def _step(argument: sympy.Expr, *_at_zero: sympy.Expr) -> sympy.Expr:
     """The unit step with value 0 at the kink: 1 where ``argument > 0``, else 0."""
-    return _cases(((sympy.S.One, argument),))
+    return _cases(((sympy.S.One, (argument,)),))
 
 
 def _is_product_with_cases(expr: sympy.Expr) -> bool:
-    """Whether expr is a product of a piecewise function and factors that are not, to be written as one piecewise
-    function: ∂/∂x of 2max(x, y) is {2 if x > y; 0 otherwise}, not 2{1 if x > y; 0 otherwise}."""
-    return expr.is_Mul and [factor for factor in expr.args if factor.has(sympy.Piecewise)] == [
-        factor for factor in expr.args if isinstance(factor, sympy.Piecewise)][:1]
+    """Whether expr is a product with cases to be written as one piecewise function, a case for each of theirs.
+
+    Its cases are one piecewise function or a bracket with one, beside factors with none: ∂/∂x of 2max(x, y) is
+    {2 if x > y; 0 otherwise}, not 2{1 if x > y; 0 otherwise}; that of (x² − max(y, 2x))² is
+    {4(x − 1)(x² − 2x) if 2x > y; 4x(x² − y) otherwise}, not 4(x + {−1 if 2x > y; 0 otherwise})(x² − max(y, 2x)). Or
+    they are piecewise functions that are 0 otherwise, whose conditions then hold together: ∂/∂x of relu(relu(x) − y)
+    is {1 if x > 0 and x > y; 0 otherwise}, not {1 if x > 0; 0 otherwise}·{1 if relu(x) > y; 0 otherwise}.
+    """
+    if not expr.is_Mul:
+        return False
+    with_cases = [factor for factor in expr.args if factor.has(sympy.Piecewise)]
+    if len(with_cases) == 1:
+        return isinstance(with_cases[0], sympy.Piecewise) or _is_bracket_with_cases(with_cases[0])
+    return bool(with_cases) and all(isinstance(factor, sympy.Piecewise) and factor.args[-1] == (0, True)
+                                    for factor in with_cases)
+
+
+def _product_as_cases(product: sympy.Mul) -> sympy.Expr:
+    """A product with cases as one piecewise function (see _is_product_with_cases), its cases' max and min settled."""
+    with_cases = [factor for factor in product.args if factor.has(sympy.Piecewise)]
+    if len(with_cases) > 1:
+        return sympy.piecewise_fold(product)
+    (carrier,) = with_cases
+    others = [factor for factor in product.args if factor is not carrier]
+    cases = carrier if isinstance(carrier, sympy.Piecewise) else next(
+        term for term in carrier.args if isinstance(term, sympy.Piecewise))
+    beside = [term for term in carrier.args if term is not cases] if carrier.is_Add else []
+    return sympy.Piecewise(*_settled_rows([(sympy.Mul(*others, sympy.Add(*beside, value)), condition)
+                                           for value, condition in cases.args]))
+
+
+def _is_bracket_with_cases(expr: sympy.Expr) -> bool:
+    """Whether expr is a sum of one piecewise function and terms with none (x + {−1 if 2x > y; 0 otherwise})."""
+    return expr.is_Add and [term for term in expr.args if term.has(sympy.Piecewise)] == [
+        term for term in expr.args if isinstance(term, sympy.Piecewise)][:1]
 
 
 def _check_clean(expr: sympy.Expr) -> None:

@@ -1224,12 +1224,12 @@ class _Builder:
         built = self._finish(_FUNCTIONS[node.function].build(*arguments), node)
         if node.function == "relu":
             self.typed_relus.append(arguments[0])
-        elif node.function in _EXTREME_FUNCTIONS:  # max(x, max(y, z)) is SymPy's max(x, y, z): its arguments in a row
-            extreme = _EXTREME_FUNCTIONS[node.function]
+        elif node.function in _EXTREME_FUNCTIONS:  # max(x, max(y, z)) is SymPy's max(x, y, z): its arguments in a row;
+            extreme = _EXTREME_FUNCTIONS[node.function]  # a relu stays one, max(relu(x), y) (SymPy's max(0, x, y))
             self.typed_arguments[built.expr] = node.function, tuple(
-                part for argument in arguments
-                for part in (self.typed_arguments.get(argument, ("", argument.args))[1] if isinstance(argument, extreme)
-                             else (argument,)))
+                part for typed, argument in zip(node.arguments, arguments, strict=True)
+                for part in (self.typed_arguments.get(argument, ("", argument.args))[1]
+                             if isinstance(argument, extreme) and not _is_relu(typed) else (argument,)))
         return built
 
     def _finish(self, expr: sympy.Expr, node: _Node) -> _Built:
@@ -1279,6 +1279,13 @@ class _Builder:
             node.start,
             node.end,
         )
+
+
+def _is_relu(node: _Node) -> bool:
+    """Whether a node is relu(…) typed, in brackets or not."""
+    while isinstance(node, _Group):
+        node = node.inner
+    return isinstance(node, _Call) and node.function == "relu"
 
 
 _EXP_FUNCTIONS = frozenset({"exp", "sigmoid", "softplus"})

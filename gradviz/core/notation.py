@@ -183,10 +183,16 @@ class Spelling:
     relus: tuple[sympy.Expr, ...] = ()
 
     def arguments_of(self, extreme: sympy.Expr) -> tuple[sympy.Expr, ...]:
-        """A max's or min's arguments in the typed order, if they were typed so, else in SymPy's."""
+        """A max's or min's arguments as typed, if they were typed so, else in SymPy's order: relu(x) and y for
+        SymPy's max(0, x, y) typed as max(relu(x), y)."""
         name = type(extreme).__name__.lower()
         return next((typed for typed_name, typed in self.arguments if typed_name == name
-                     and len(typed) == len(extreme.args) and set(typed) == set(extreme.args)), extreme.args)
+                     and _same_arguments(_flattened(name, typed), extreme.args)), extreme.args)
+
+    def flat_arguments(self) -> Iterator[TypedArguments]:
+        """Each typed max and min with its arguments as SymPy has them, in the typed order: 0, x, y for max(relu(x), y)
+        (the terms its partials' conditions compare)."""
+        return ((name, _flattened(name, typed)) for name, typed in self.arguments)
 
     def relu_argument(self, extreme: sympy.Expr) -> sympy.Expr | None:
         """u where max(0, u) was typed as relu(u), else None."""
@@ -206,6 +212,17 @@ class Spelling:
 
 
 AS_COMPUTED = Spelling()
+
+
+def _flattened(name: str, arguments: tuple[sympy.Expr, ...]) -> tuple[sympy.Expr, ...]:
+    """A max's typed arguments with each relu(u) in them as its 0 and u, each once, as SymPy merges them into it."""
+    return tuple(dict.fromkeys(part for argument in arguments
+                               for part in (argument.args if type(argument).__name__.lower() == name else (argument,))))
+
+
+def _same_arguments(typed: tuple[sympy.Expr, ...], computed: tuple[sympy.Expr, ...]) -> bool:
+    """Whether typed arguments are a max's or min's as SymPy has them, in any order."""
+    return len(typed) == len(computed) and set(typed) == set(computed)
 
 # A fraction prints as a decimal only if that has at most this many significant digits and decimal places: a sum of
 # typed decimals (each exact to 6 digits) may need 7 (0.240891x + 0.900875x is 1.141766x, not 570883x/500000); a
@@ -358,12 +375,18 @@ class _TextbookForms:
         """A piecewise function's cases printed, each as its value and 'if <condition>' or 'otherwise'.
 
         The cases of one max or min, one for each of its arguments, come in the order the arguments were typed, each
-        condition comparing its argument with the others: {1 if x > 1 − x; −1 if 1 − x > x; 0 otherwise}.
+        condition comparing its argument with the others: {1 if x > 1 − x; −1 if 1 − x > x; 0 otherwise}. A case of
+        one argument alone does so too: {1 if y > x; 0 otherwise} for max(x, y)'s y.
         """
         return [(self._print(value), self.words_markup(CASE_OTHERWISE) if condition is sympy.true
-                 else self.words_markup(f"{CASE_IF} ") + (self._print(condition) if reading is None
-                                                           else self._comparisons(*reading)))
+                 else self.words_markup(f"{CASE_IF} ") + self._condition(condition, reading))
                 for value, condition, reading in self._in_arguments_order(piecewise.args)]
+
+    def _condition(self, condition: sympy.Basic, reading: ExtremeReading | None) -> str:
+        """A case's condition: as the comparisons of a max's or min's argument with the others where it reads so."""
+        if reading is None and isinstance(condition, (sympy.StrictGreaterThan, sympy.StrictLessThan)):
+            reading = self._extreme_reading(condition)  # an And reads so where it is printed (see _print_And)
+        return self._print(condition) if reading is None else self._comparisons(*reading)
 
     def _in_arguments_order(self, cases: Sequence[tuple[sympy.Expr, sympy.Basic]]) -> list[CaseReading]:
         """The cases, each with its reading (see _extreme_reading) where they are those of one max or min, in the typed
@@ -388,7 +411,7 @@ class _TextbookForms:
         """(arguments, index, larger) where a condition says that the index-th of a typed max's or min's arguments is
         larger (or smaller) than each other one: x > y and x > z for max(x, y, z)'s x; else None."""
         relations = condition.args if isinstance(condition, sympy.And) else (condition,)
-        candidates = [typed for typed in self.spelling.arguments if len(typed[1]) == len(relations) + 1]
+        candidates = [typed for typed in self.spelling.flat_arguments() if len(typed[1]) == len(relations) + 1]
         if not candidates:
             return None
         positive = positive_differences(condition)
@@ -401,13 +424,14 @@ class _TextbookForms:
         return None
 
     def _print_And(self, expr: sympy.Expr) -> str:
-        """Conditions joined by 'and'; those of one typed max's or min's argument with each other one in its order."""
+        """Conditions joined by 'and'; those of one typed max's or min's argument with each other one in its order, and
+        each one that compares two arguments of a max or min with the case's one first (see _condition)."""
         reading = self._extreme_reading(expr)
         if reading is not None:
             return self._comparisons(*reading)
-        return self.words_markup(" and ").join(
-            f"({self._print(condition)})" if isinstance(condition, sympy.Or) else self._print(condition)
-            for condition in expr.args)  # "y > 0 or x < 0 and y > 0" read as y > 0 or (…): the 'or' bracketed
+        return self.words_markup(" and ").join(  # "y > 0 or x < 0 and y > 0" read as y > 0 or (…): 'or' bracketed
+            f"({self._print(condition)})" if isinstance(condition, sympy.Or) else self._condition(condition, None)
+            for condition in expr.args)
 
     def _print_Or(self, expr: sympy.Expr) -> str:
         """Conditions joined by 'or' (bracketed where an 'and' joins them in turn)."""
