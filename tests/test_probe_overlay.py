@@ -639,3 +639,21 @@ def test_a_small_3d_view_keeps_its_legend_to_a_share_of_the_picture(make_main_wi
         assert not legend.isEmpty() and legend.width() * legend.height() <= LEGEND_SHARE * view.width() * view.height()
         heights[size] = legend.height()
     assert heights[(1024, 768)] < heights[(1600, 1000)] / 2  # f at the point alone; the note too in a larger view
+
+
+def test_a_legend_wider_than_its_room_is_shortened_then_left_out(qapp) -> None:
+    """On an equal-aspect map 80 pixels wide the legend's box ran past the map's edge: "f = 170" read "f = 17"."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from gradviz.app.view_common import LegendRow, fitted_legend
+
+    font = QFont()
+    rows = (LegendRow("level line f = 170", colour=(0.0, 0.0, 0.0, 1.0), short="f = 170"),)
+    wide = fitted_legend(font, rows, 20.0, 400.0, 1e6)
+    assert wide is not None and wide.lines[0][1] == "level line f = 170"
+    for room in range(10, 400, 5):
+        legend = fitted_legend(font, rows, 20.0, float(room), 1e6)
+        assert legend is None or legend.size.width() <= room, room
+        assert legend is None or "f = 170" in " ".join(line[1] for line in legend.lines), room
+    short_width = QFontMetricsF(font).horizontalAdvance("f = 170")
+    assert fitted_legend(font, rows, 20.0, short_width / 2, 1e6) is None, "no room even for f = 170: left out"

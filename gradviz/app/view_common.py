@@ -677,19 +677,21 @@ def fitted_legend(font: QtGui.QFont, rows: tuple[LegendRow, ...], swatch: float,
     plain rows (f at the point) are left out, as long as a row with a swatch is left (the level line's row gives f
     too); then its notes, the last first, but for a note to keep (arrows the edge cut too short to see: the picture
     cannot say so); then its other rows are shortened (the level line's row to "f = 5.7"), the last first. A legend
-    that still covers twice the area is left out: the picture is too small for it.
+    that still covers twice the area, or is wider than max_width (a word wider than a narrow map: its box ran past the
+    map's edge and "f = 170" read "f = 17"), is left out: the picture is too small for it.
     """
     shorts = {row.short for row in rows if row.short}
     while True:
         legend = LegendLayout(font, rows, swatch, max_width)
-        too_big = legend.size.width() * legend.size.height() > most_area
+        too_big = legend.size.width() * legend.size.height() > most_area or legend.size.width() > max_width
         notes = [index for index, row in enumerate(rows) if row.note and not (row.kept and row.text in shorts)]
         to_shorten = [index for index, row in enumerate(rows) if row.short and row.text not in shorts]
         notes_to_shorten = [index for index in to_shorten if rows[index].note]
         plain = [index for index, row in enumerate(rows) if row.colour is None and not row.note]
         droppable = plain if any(row.colour is not None for row in rows) else []
         if not too_big or not (notes or droppable or to_shorten):
-            return legend if rows and legend.size.width() * legend.size.height() <= 2 * most_area else None
+            fits = legend.size.width() <= max_width and legend.size.width() * legend.size.height() <= 2 * most_area
+            return legend if rows and fits else None
         if notes_to_shorten or not (notes or droppable):
             last = (notes_to_shorten or to_shorten)[-1]
             rows = (*rows[:last], replace(rows[last], text=rows[last].short), *rows[last + 1:])
