@@ -362,6 +362,12 @@ def test_the_panels_say_why_no_run_could_start_and_the_loss_plot_keeps_no_old_he
         text = label.text()
         assert "No run" in text and "cannot start from" in text and "Click the contour map" in text, dock
     assert "cannot start from" in docks.runs_panel.count_label.toolTip()
+    readout = window.stepper.readout
+    assert "cannot start from" in readout.text()
+    width = readout.width()
+    window.resize(window.width() - 80, window.height())  # a new width fits the readout again: the why stays
+    qtbot.waitUntil(lambda: readout.width() != width, timeout=3000)
+    assert "cannot start from" in readout.text()
     assert not any(button.isEnabled() for button in docks.update_panel.copy_buttons)
     assert not any(control.isEnabled() for control in docks.step_table_panel.export_controls)
     window.session.set_start({"x": 0.5, "y": 0.25})

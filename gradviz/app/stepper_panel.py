@@ -610,6 +610,8 @@ class StepperPanel(QWidget):
         A lone run's stop message ends its numbers' line where it fits there whole, else has a line of its own (see
         StopMessage): presenting, an empty line kept for it cost the views 27 pixels at the scale of 1.6.
         """
+        if not self._readout_lines:  # no run: why (in red) is set once by _show_step, and a new width keeps it
+            return
         width = self.readout.contentsRect().width()
         metrics = QFontMetricsF(self.readout.font())
         shown = [fitted(line, metrics, width, readout_left_out_first(line)) for line in self._readout_lines]
