@@ -1826,6 +1826,23 @@ def test_notes_past_the_equations_area_show_whole_lines_only(make_main_window, q
     assert area.verticalScrollBar().isVisible()
 
 
+def test_equations_past_the_area_show_whole_rows_only(make_main_window, qtbot) -> None:
+    """max(x, 2y, 1 − x) + (x − y)²'s ∂f/∂y showed the top of its brace above the bottom edge at 1280 × 800."""
+    window = make_main_window("bowl", size=(1280, 800))
+    window.session.set_analysis(analyze("max(x, 2y, 1 - x) + (x - y)^2"))
+    qtbot.wait(60)
+    area = window.formula_panel.equations_area
+    assert area.content_height() > area.viewport().height(), "the equations run past the area here"
+    top = area.label.mapTo(area.widget(), QPoint(0, 0)).y()
+    rows = [(top + start, top + end) for start, end in area.label.row_spans()]
+    sight = area.viewport().height()
+    room = sight + area.viewportMargins().bottom()  # the area's height; the view ends a little above it
+    first_cut = next(row for row in rows if row[1] > room)
+    assert abs(first_cut[0] - sight) < 1, ("the area ends where the first row it cannot hold begins", rows, sight)
+    assert rows.index(first_cut) >= 2, "f and ∂f/∂x whole above it"
+    assert area.verticalScrollBar().isVisible()
+
+
 def test_held_values_sit_beside_the_ranges_not_under_them(make_main_window, qtbot) -> None:
     """z's slider under the grid row made the panel a row taller for three variables; a fourth held value starts a
     column of its own after three."""

@@ -162,19 +162,25 @@ class EquationsArea(QScrollArea):
         policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded if squeezed else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         if policy != self.verticalScrollBarPolicy():  # set again, it lays the bars out anew and repaints the window
             self.setVerticalScrollBarPolicy(policy)
-        self._end_on_a_whole_note_line(self.height() - bar - content_height if squeezed else 0)
+        self._end_on_a_whole_line(self.height() - bar, self.height() - bar - content_height if squeezed else 0)
 
-    def _end_on_a_whole_note_line(self, overflow: int) -> None:
-        """Show the notes down to their last whole line where they run past the area (-overflow pixels past it).
+    def _end_on_a_whole_line(self, room: int, overflow: int) -> None:
+        """Show the content down to its last whole note line, or row of equations, where it runs -overflow pixels
+        past the room the area has.
 
-        The abs preset's second note showed its top half above the scroll bar, read as a fault; the area now ends
-        above that line, and scrolls to it.
+        The abs preset's second note, and the lower half of max(x, 2y, 1 − x)'s partials under their braces,
+        showed above the scroll bar, read as a fault; the area now ends above them, and scrolls to them.
         """
         gap = 0
-        if overflow < 0 and self.notes.isVisibleTo(self):
-            line = self.notes.fontMetrics().lineSpacing()
-            shown = self.notes.heightForWidth(self.viewport().width()) + overflow  # the notes' pixels in sight
-            gap = shown % line if shown > 0 else 0
+        notes = self.notes.heightForWidth(self.viewport().width()) if self.notes.isVisibleTo(self) else 0
+        notes_shown = notes + overflow  # the notes' pixels in sight
+        if overflow < 0 and notes_shown > 0:  # the notes run past: end on a whole one of their lines
+            gap = notes_shown % self.notes.fontMetrics().lineSpacing()
+        elif overflow < 0:  # the equations do: end where the first row that runs past begins, if one is in sight
+            self.widget().layout().activate()
+            top = self.label.y()
+            cut = [top + start for start, end in self.label.row_spans() if top + end > room and top + start > 0]
+            gap = room - math.floor(cut[0]) if cut and cut[0] < room else 0
         if self.viewportMargins().bottom() != gap:
             self.setViewportMargins(0, 0, 0, gap)
 

@@ -56,6 +56,13 @@ class RichTextLabel(QWidget):
         self._apply_size_policy()
         self.setText(text)
 
+    def row_spans(self) -> list[tuple[float, float]]:
+        """Where the text's top-level tables (the equations' rows) begin and end, in the label's pixels, in order."""
+        self._laid_out(float(self.width()) if self._word_wrap else NO_WRAP)
+        layout = self._document.documentLayout()
+        rects = (layout.frameBoundingRect(frame) for frame in self._document.rootFrame().childFrames())
+        return sorted((rect.top(), rect.bottom()) for rect in rects)
+
     def text(self) -> str:
         """The text as set (HTML)."""
         return self._text
