@@ -259,8 +259,9 @@ class RunsPanel(LazyPanel):
 
     def _runs_changed(self, *_: object) -> None:
         """The buttons and the count follow at once, hidden or not; the list when seen."""
-        self._show_count()
         self.refresh_with_the_views()
+        if self._stale:  # not listed now (not seen, or playing): the count and buttons at least
+            self._show_count()
 
     def refresh(self) -> None:
         """List every run with its outcome."""

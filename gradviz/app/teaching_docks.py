@@ -121,6 +121,7 @@ class PanelScroller(QScrollArea):
             self._pass_height_on()
 
     def _pass_height_on(self) -> None:
+        """Tell the dock column of the panel's new height, only when it changed."""
         if self._panel_height() != self._least_height:
             self.updateGeometry()  # asked again only when it changes: a new formula never lays out the window
 
