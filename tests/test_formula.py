@@ -542,6 +542,25 @@ def test_other_programs_constants_are_variables_here_and_a_note_says_so() -> Non
     assert parse("f(E, x) = E x").notes == ()  # named in the header: meant as a variable
 
 
+@pytest.mark.parametrize(
+    ("text", "variables", "note"),
+    [
+        ("3x2 + 2xy", ("x", "y", "x2"), "x2 is read as a variable named x₂: for x² write x^2"),
+        ("x2 + y3", ("x2", "y3"), "x2 and y3 are read as variables named x₂ and y₃: for x² and y³ write x^2 and y^3"),
+    ],
+)
+def test_a_name_of_a_letter_and_digits_that_looks_like_a_power_gets_a_note(text: str, variables: tuple[str, ...],
+                                                                         note: str) -> None:
+    """3x2 + 2xy, the tutorial's 3x² + 2xy typed fast, became f(x, y, x₂) without a word."""
+    formula = parse(text)
+    assert formula.variables == variables and formula.notes == (note,)
+
+
+def test_numbered_variables_as_meant_get_no_note() -> None:
+    for meant in ("w1^2 + w2^2", "x1 + x2 + x3", "w1 + 3", "f(x, x2) = x + x2", "x_2 + x", "w10 + w1"):
+        assert parse(meant).notes == (), meant
+
+
 def test_a_power_followed_as_usual_gets_no_note() -> None:
     for plain in ("x^2y + xy^2", "x^2/2", "e^(2x)", "e^2 x", "x^1.5/2", "3x^2 + 2xy + y^3", "2^x y"):
         assert parse(plain).notes == (), plain

@@ -722,6 +722,7 @@ class _Parser:
         # read (x^1)/2): the spans of its base, its exponent and what follows, and that operator, for a note
         self.power_then_factor: tuple[tuple[int, int], tuple[int, int], tuple[int, int], str] | None = None
         self.lookalike_notes: list[str] = []  # "E is a variable here: Euler's number is e"
+        self.digit_named: list[str] = []  # variables named by a letter and digits (x2), in typed order
 
     # -- helpers
 
@@ -997,6 +998,8 @@ class _Parser:
         pieces = [(letter, token.start + index, token.start + index + 1) for index, letter in enumerate(letters)]
         last_letter, last_start, _ = pieces[-1]
         pieces[-1] = (last_letter + suffix, last_start, token.end)
+        if suffix.isdigit() and last_letter + suffix not in self.digit_named:
+            self.digit_named.append(last_letter + suffix)
         return pieces
 
     def _variable(self, name: str, start: int, end: int) -> _Name:
@@ -1476,6 +1479,25 @@ def _power_note(text: str, base: tuple[int, int], exponent: tuple[int, int], aft
     return f"{written} is read as {raised}{operator}{following}: for {what} write {lower}^({meant})"
 
 
+def _subscript_notes(digit_named: Iterable[str], variables: Sequence[str]) -> tuple[str, ...]:
+    """'x2 is read as a variable named x₂: for x² write x^2', where a name of a letter and digits looks like a power.
+
+    It does where the letter is a variable of its own too (3x2 + 2xy) or no name of it ends in 1 (x2 + y2, not
+    w1 + w2); a digit 1 is never a power.
+    """
+    looks_like_power = [name for name in digit_named if name in variables and int(name[1:]) >= 2
+                        and (name[0] in variables or f"{name[0]}1" not in variables)]
+    if not looks_like_power:
+        return ()
+    typed = " and ".join(looks_like_power)
+    named = " and ".join(pretty_symbol(name) for name in looks_like_power)
+    powers = " and ".join(f"{name[0]}^{name[1:]}" for name in looks_like_power)
+    superscripts = " and ".join(name[0] + "".join(_TO_SUPERSCRIPTS[digit] for digit in name[1:])
+                                for name in looks_like_power)
+    are = "are read as variables" if len(looks_like_power) > 1 else "is read as a variable"
+    return (f"{typed} {are} named {named}: for {superscripts} write {powers}",)
+
+
 def variable_name(text: str) -> str:
     """The variable a name typed outside a formula stands for, read as a formula reads it (w₁ is w1); else the text."""
     try:
@@ -1554,6 +1576,7 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     if parser.power_then_factor is not None:
         notes += (_power_note(text, *parser.power_then_factor),)
     notes += tuple(parser.lookalike_notes)
+    notes += _subscript_notes(parser.digit_named, order)
     return Formula(text=text, expr=expr, variables=order, name=header.name, notes=notes,
                    typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals,
                    typed_arguments=tuple(builder.typed_arguments.values()), typed_relus=tuple(builder.typed_relus))
