@@ -171,10 +171,21 @@ def test_the_printed_cases_have_the_values_of_the_numeric_partials(text: str) ->
       "{1 if y < x and y < x + y; 1 if x + y < x and x + y < y; 0 otherwise} + {−1 if x > y; 0 otherwise}"
       " + {−1 if y > x²; 0 otherwise}"]),
     ("relu(x) + relu(-x)", ["{1 if x > 0; 0 otherwise} + {−1 if x < 0; 0 otherwise}"]),  # it was one brace
+    ("relu(-x - y)", ["{−1 if x + y < 0; 0 otherwise}", "{−1 if x + y < 0; 0 otherwise}"]),  # it was −x − y > 0
+    # relu's argument's own condition: it was x < y
+    ("relu(y - x)", ["{−1 if y > x; 0 otherwise}", "{1 if y > x; 0 otherwise}"]),
+    ("relu(1 - x) + y", ["{−1 if 1 > x; 0 otherwise}", "1"]),  # it was x < 1
+    ("max(x, relu(y - x))", ["{1 if x > 0 and x > y − x; −1 if y − x > x and y − x > 0; 0 otherwise}",
+                             "{1 if y − x > x and y − x > 0; 0 otherwise}"]),  # a max's argument compared as typed
     # a bracket with two sets of cases is the factors times each: it was 2({1 if x > y; …} + {1 if x > 0; …})(…)
     ("(max(x, y) + relu(x))^2", ["{2(x + relu(x)) if x > y; 0 otherwise} + {2(x + max(x, y)) if x > 0; 0 otherwise}",
                                  "{2(y + relu(x)) if y > x; 0 otherwise}"]),
     ("(relu(x) + relu(-x))^2", ["{2x if x > 0; 0 otherwise} + {2x if x < 0; 0 otherwise}"]),
+    # a step times a max's cases: a row for each, with no part the others imply (x > y follows from x > 1 and y < 0);
+    # it was 1 if (x > 0 or y < 0) and (y > 0 or y < 0) and max(x, y, x + y) > 1 and (x > 0 or x > y) and …
+    ("relu(max(x, y, x + y) - 1)",
+     ["{1 if x > 1 and y < 0; 1 if x > 0 and y > 0 and x + y > 1; 0 otherwise}",
+      "{1 if y > 1 and x < 0; 1 if x > 0 and y > 0 and x + y > 1; 0 otherwise}"]),
 ])
 def test_the_cases_of_each_kink_read_as_a_textbook_writes_them(text: str, expected: list[str]) -> None:
     assert printed_partials(analyze_in_process(text)) == expected
