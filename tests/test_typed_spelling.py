@@ -123,8 +123,9 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     ("relu(2 - relu(x + y))", ["relu(2 − relu(x + y))", "{−1 if x + y > 0 and 2 > x + y; 0 otherwise}",
                                "{−1 if x + y > 0 and 2 > x + y; 0 otherwise}"]),
     # … each comparison of two of a max's arguments with the case's one first: y's read x < y
-    ("min(max(x, y), 1)", ["min(max(x, y), 1)", "{1 if x < 1 and y < 1 and x > y; 0 otherwise}",
-                           "{1 if x < 1 and y < 1 and y > x; 0 otherwise}"]),
+    # (no part that the others imply: y < 1 follows from x < 1 and x > y; it read x < 1 and y < 1 and x > y)
+    ("min(max(x, y), 1)", ["min(max(x, y), 1)", "{1 if x < 1 and x > y; 0 otherwise}",
+                           "{1 if y < 1 and y > x; 0 otherwise}"]),
     # the Gaussian's exponent as typed: it was exp(−x²/2 − y²/2)
     ("x exp(-(x^2 + y^2)/2)", ["x·exp(−(x² + y²)/2)", "(1 − x²)·exp(−(x² + y²)/2)", "−xy·exp(−(x² + y²)/2)"]),
     ("(x^2 + 2x)(y - 1)", ["(x² + 2x)(y − 1)", "2(x + 1)(y − 1)", "x² + 2x"]),  # it was (2x + 2)(y − 1)

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy
@@ -43,6 +44,34 @@ _UNEVALUATED = (sympy.Derivative, sympy.Subs)
 _FORBIDDEN = (sympy.Heaviside, sympy.DiracDelta, *_UNEVALUATED)
 
 StepComparisons = tuple[tuple[sympy.Expr, sympy.Expr], ...]  # pairs (a, b): where a > b for each, a step is 1
+# For each max and min of f, the steps H(u) of its partials, each as its argument u is compared (see
+# comparable_difference): the steps of one function may be one Piecewise, those of two never are
+StepFamilies = frozenset[frozenset[sympy.Expr]]
+
+
+class Cases(sympy.Piecewise):
+    """A piecewise function whose cases stay one a row, rows with one value too.
+
+    SymPy's Piecewise writes {1 if a; 1 if b} as 1 if (a or b), its condition multiplied out into an 'and' of 'or's:
+    min(x, y, x + y)'s ∂f/∂x read 1 if (y > 0 or x < 0) and (y > 0 or y < 0) and (x < 0 or x < y) and …, not one row
+    for x and one for x + y. Only the cases of kinks are made so (see _piecewise); they pickle as they are.
+    """
+
+    @classmethod
+    def eval(cls, *pairs: sympy.Tuple) -> sympy.Expr | None:
+        """The value of the one case left when it holds everywhere; else the cases as they are, never merged."""
+        return pairs[0].expr if len(pairs) == 1 and pairs[0].cond is sympy.true else None
+
+
+Cases.__name__ = "Piecewise"  # SymPy's printers (code, text, LaTeX) find how to print a function by its class's name
+
+
+def _piecewise(rows: Sequence[tuple[sympy.Expr, sympy.Basic]]) -> sympy.Piecewise:
+    """The piecewise function of these (value, condition) rows: a Cases where two rows in a row have one value, so
+    that SymPy does not merge them (see Cases), else SymPy's own Piecewise."""
+    values = [value for value, _ in rows]
+    kind = Cases if any(first == second for first, second in itertools.pairwise(values)) else sympy.Piecewise
+    return kind(*rows)
 
 
 @dataclass(frozen=True)
@@ -102,7 +131,10 @@ def differentiate(formula: Formula) -> Derivatives:
             raw_partials[index] = distributed  # x − y − (x + y)
             if by_term:
                 by_term[index] = tuple(term.doit() for term in by_term[index])
-    sums_of_f = frozenset(part for part in sympy.preorder_traversal(formula.expr) if part.is_Add)
+    parts_of_f = list(sympy.preorder_traversal(formula.expr))
+    sums_of_f = frozenset(part for part in parts_of_f if part.is_Add)
+    extremes = {part for part in parts_of_f if isinstance(part, (sympy.Max, sympy.Min))}
+    families = _step_families(extremes)
     partials_with_steps = [_arguments_as_in_f(_tidy(_drop_deltas(partial, notes), symbols, sums_of_f))
                            for partial in raw_partials]
     size = len(symbols)
@@ -111,13 +143,14 @@ def differentiate(formula: Formula) -> Derivatives:
         for column in range(row, size):
             # Hessian entries are not tidied: they are evaluated, seldom read, and tidying costs time.
             entry = _drop_deltas(sympy.diff(partials_with_steps[row], symbols[column]), notes)
-            hessian[row][column] = hessian[column][row] = _finish(entry, notes)
+            hessian[row][column] = hessian[column][row] = _finish(entry, notes, families)
     with distribute(False):  # 2(x + 1), not 2x + 2 again
-        partials = tuple(_integer_contents_out(_finish(partial, notes), sums_of_f) for partial in partials_with_steps)
+        partials = tuple(_integer_contents_out(_finish(partial, notes, families), sums_of_f)
+                         for partial in partials_with_steps)
         # each typed term's derivative as it is in the partial, so that a kink's cases come in the term's place
         typed_term_orders = tuple(
-            tuple(part for term in terms if term != 0
-                  for part in _typed_parts(_as_in_partial(term) if partial.has(sympy.Heaviside) else term, formula))
+            tuple(part for term in terms if term != 0 for part in _typed_parts(
+                _as_in_partial(term, families) if partial.has(sympy.Heaviside) else term, formula))
             for terms, partial in zip(by_term, partials_with_steps, strict=False))
     if formula.notes:  # the parser has told about the kinks already, in the user's own words
         notes = [note for note in notes if note not in (KINK_NOTE, ABS_NOTE)]
@@ -133,10 +166,31 @@ def differentiate(formula: Formula) -> Derivatives:
     )
 
 
-def _as_in_partial(term: sympy.Expr) -> sympy.Expr:
+def _as_in_partial(term: sympy.Expr, families: StepFamilies) -> sympy.Expr:
     """A typed term's derivative as the partial writes it: a kink's step as its cases, y·x^(y − 1) for x^y·y/x."""
     merged = _powers_merged(term)
-    return _kinks_as_cases(merged) if merged.has(sympy.Heaviside) else merged
+    return _kinks_as_cases(merged, families) if merged.has(sympy.Heaviside) else merged
+
+
+def _step_families(extremes: Iterable[sympy.Expr]) -> StepFamilies:
+    """For each of these max and min, the steps of its derivatives (see StepFamilies): by each of its arguments with a
+    variable in it, as the chain rule takes them into the derivative by any variable (relu(x)'s is H(x) alone: the
+    step of its 0, H(−x), is relu(−x)'s)."""
+    return frozenset(frozenset(_step_key(extreme.fdiff(position)) for position, argument in enumerate(extreme.args, 1)
+                               if not argument.is_number)
+                     for extreme in extremes)
+
+
+def _step_key(step: sympy.Heaviside) -> sympy.Expr:
+    """A step's argument as steps are told apart (see comparable_difference): H(2x − 1) is H(x − 1/2)."""
+    return comparable_difference(step.args[0])
+
+
+def _of_one_function(first: sympy.Heaviside, second: sympy.Heaviside, families: StepFamilies) -> bool:
+    """Whether two steps are those of one max or min (or of none that f has, as far as families tell)."""
+    keys = (_step_key(first), _step_key(second))
+    known = [family for family in families if keys[0] in family or keys[1] in family]
+    return not known or any(keys[0] in family and keys[1] in family for family in known)
 
 
 def _typed_parts(term: sympy.Expr, formula: Formula) -> tuple[sympy.Expr, ...]:
@@ -221,30 +275,35 @@ def _drop_deltas(expr: sympy.Expr, notes: list[str]) -> sympy.Expr:
     return expr
 
 
-def _finish(expr: sympy.Expr, notes: list[str]) -> sympy.Expr:
-    """Replace Heaviside by its 0-at-the-kink Piecewise and note the kink conventions used."""
+def _finish(expr: sympy.Expr, notes: list[str], families: StepFamilies) -> sympy.Expr:
+    """Replace Heaviside by its 0-at-the-kink Piecewise (the steps of one max or min of families as one) and note the
+    kink conventions used."""
     if expr.has(sympy.Heaviside):
         notes.append(KINK_NOTE)
-        expr = _kinks_as_cases(expr)
+        expr = _kinks_as_cases(expr, families)
     if expr.has(sympy.sign):
         notes.append(ABS_NOTE)
     return expr
 
 
-def _kinks_as_cases(expr: sympy.Expr) -> sympy.Expr:
+def _kinks_as_cases(expr: sympy.Expr, families: StepFamilies) -> sympy.Expr:
     """Each step of a kink (Heaviside) as the cases of its 0-at-the-kink Piecewise, with the factors it has in them.
 
-    The steps of one max or min in a sum are one Piecewise with a row for each argument: ∂/∂x of max(x, 2y, 1 − x) is
-    {1 if x > 2y and x > 1 − x; −1 if 1 − x > x and 1 − x > 2y; 0 otherwise}, not a sum of two.
+    The steps of one max or min (one of families) in a sum are one Piecewise with a row for each argument: ∂/∂x of
+    max(x, 2y, 1 − x) is {1 if x > 2y and x > 1 − x; −1 if 1 − x > x and 1 − x > 2y; 0 otherwise}, not a sum of two.
+    Those of two functions stay two: min(x, y, x + y) + relu(x − y) has min's cases and relu's, not one Piecewise
+    whose rows no reader can tell apart.
     """
-    return _remembered_kinks_as_cases(expr, global_parameters.distribute)
+    return _remembered_kinks_as_cases(expr, global_parameters.distribute, families)
 
 
 @functools.lru_cache(maxsize=256)
-def _remembered_kinks_as_cases(expr: sympy.Expr, distributing: bool) -> sympy.Expr:
+def _remembered_kinks_as_cases(expr: sympy.Expr, distributing: bool, families: StepFamilies) -> sympy.Expr:
     """_kinks_as_cases, remembered (see _remembered_cases): a partial's typed terms are written as cases again, and
     SymPy takes milliseconds over the conditions of cases it multiplies together."""
-    steps_joined = expr.replace(_has_exclusive_steps, _exclusive_steps_joined) if expr.has(sympy.Add) else expr
+    groups = functools.partial(_exclusive_step_groups, families=families)
+    steps_joined = expr.replace(lambda part: _has_exclusive_steps(part, groups),
+                                lambda part: _exclusive_steps_joined(part, groups)) if expr.has(sympy.Add) else expr
     steps_joined = steps_joined.replace(_is_product_of_steps, _product_of_steps_as_cases)
     cases = steps_joined.replace(sympy.Heaviside, _step).replace(_is_product_with_cases, _product_as_cases)
     return cases.replace(lambda part: isinstance(part, sympy.Piecewise), _settled_in_cases)
@@ -272,12 +331,55 @@ def _steps_condition(arguments: tuple[sympy.Expr, ...]) -> sympy.Basic:
 
     H(x)·H(max(0, x) − y), the chain rule's through relu(relu(x) − y), is 1 where x > 0 and x > y: relu(x) is x there.
     """
-    relations = [relation for argument in arguments for relation in sympy.And.make_args(_step_condition(argument))]
+    return _all_of([relation for argument in arguments for relation in sympy.And.make_args(_step_condition(argument))])
+
+
+def _all_of(relations: Sequence[sympy.Basic]) -> sympy.Basic:
+    """Where all the relations hold, each max or min in them settled by the comparisons with none, and those the
+    others imply left out: x > y and x < 1, not x > y and x < 1 and y < 1 (1 − y is 1 − x plus x − y). False where
+    two of them contradict each other (x > y and y > x)."""
     if len(relations) == 1:
         return relations[0]
     known = set().union(*(positive_differences(relation) for relation in relations
                           if not relation.has(sympy.Max, sympy.Min)))
-    return sympy.And(*(_settled(relation, known) for relation in relations))
+    settled = list(dict.fromkeys(_settled(relation, known) for relation in relations))
+    differences = [_compared_difference(relation) for relation in settled]
+    known_differences = [difference for difference in differences if difference is not None]
+    if any(_sum_of(pair) == 0 for pair in itertools.combinations(known_differences, 2)):
+        return sympy.false
+    kept = list(range(len(settled)))
+    for index, difference in enumerate(differences):
+        others = [differences[other] for other in kept if other != index and differences[other] is not None]
+        if difference is not None and _implied(difference, others):
+            kept.remove(index)
+    return sympy.And(*(settled[index] for index in kept))
+
+
+def _implied(difference: sympy.Expr, known: Sequence[sympy.Expr]) -> bool:
+    """Whether difference > 0 follows from known > 0 each: it is one of them or two of them added, plus a number at
+    least 0 (x > 0 from x > 1; y < 1 from x < 1 and y < x; x > y from x > 1 and y < 0)."""
+    subtracted = [(one,) for one in known] + list(itertools.combinations(known, 2))
+    return any(_is_number_at_least_0(_sum_of((difference,), minus=parts)) for parts in subtracted)
+
+
+def _sum_of(differences: Iterable[sympy.Expr], minus: Iterable[sympy.Expr] = ()) -> sympy.Expr:
+    """Multiplied-out differences added, and those of minus subtracted, term by term: their like terms combine with no
+    expand, whether or not numbers are being multiplied into sums."""
+    return sympy.Add(*(term for difference in differences for term in sympy.Add.make_args(difference)),
+                     *(-term for difference in minus for term in sympy.Add.make_args(difference)))
+
+
+def _is_number_at_least_0(expr: sympy.Expr) -> bool:
+    """Whether expr is a number that is 0 or more."""
+    return bool(expr.is_number and expr.is_nonnegative)
+
+
+def _compared_difference(relation: sympy.Basic) -> sympy.Expr | None:
+    """The difference u − v a strict comparison says is positive (see comparable_difference), or None for another
+    condition."""
+    if isinstance(relation, (sympy.StrictGreaterThan, sympy.StrictLessThan)):
+        return comparable_difference(relation.gts - relation.lts)
+    return None
 
 
 def _step_condition(argument: sympy.Expr) -> sympy.Basic:
@@ -304,15 +406,18 @@ def _exclusive(first: StepComparisons, second: StepComparisons) -> bool:
                for larger, smaller in first for other_larger, other_smaller in second)
 
 
-def _exclusive_step_groups(expr: sympy.Add) -> list[list[tuple[sympy.Expr, sympy.Heaviside]]]:
-    """The sum's terms with a step, in groups of at least two whose steps are 1 in separate places (one max's)."""
+def _exclusive_step_groups(expr: sympy.Add, families: StepFamilies) -> list[list[tuple[sympy.Expr, sympy.Heaviside]]]:
+    """The sum's terms with a step, in groups of at least two whose steps are 1 in separate places and are those of
+    one max or min (see StepFamilies)."""
     groups: list[list[tuple[sympy.Expr, sympy.Heaviside, StepComparisons]]] = []
     for term in expr.args:
         step = _step_of(term)
         if step is None:
             continue
         comparisons = _step_comparisons(step[1].args[0])
-        group = next((group for group in groups if all(_exclusive(comparisons, other[2]) for other in group)), None)
+        group = next((group for group in groups if all(
+            _exclusive(comparisons, other[2]) and _of_one_function(step[1], other[1], families) for other in group)),
+            None)
         if group is None:
             groups.append([(*step, comparisons)])
         else:
@@ -320,14 +425,17 @@ def _exclusive_step_groups(expr: sympy.Add) -> list[list[tuple[sympy.Expr, sympy
     return [[(factor, step) for factor, step, _ in group] for group in groups if len(group) > 1]
 
 
-def _has_exclusive_steps(expr: sympy.Expr) -> bool:
+StepGroups = Callable[[sympy.Add], list[list[tuple[sympy.Expr, sympy.Heaviside]]]]  # see _exclusive_step_groups
+
+
+def _has_exclusive_steps(expr: sympy.Expr, step_groups: StepGroups) -> bool:
     """Whether a sum has terms with steps that are 1 in separate places, to be written as one Piecewise."""
-    return expr.is_Add and expr.has(sympy.Heaviside) and bool(_exclusive_step_groups(expr))
+    return expr.is_Add and expr.has(sympy.Heaviside) and bool(step_groups(expr))
 
 
-def _exclusive_steps_joined(expr: sympy.Add) -> sympy.Expr:
+def _exclusive_steps_joined(expr: sympy.Add, step_groups: StepGroups) -> sympy.Expr:
     """The sum with each group of terms whose steps are 1 in separate places as one Piecewise, a row for each term."""
-    groups = _exclusive_step_groups(expr)
+    groups = step_groups(expr)
     joined = [term for group in groups for term in group]
     rest = [term for term in expr.args if _step_of(term) not in joined]
     cases = [_cases(tuple((factor, step.args) for factor, step in group)) for group in groups]
@@ -345,8 +453,7 @@ def _remembered_cases(rows: tuple[tuple[sympy.Expr, tuple[sympy.Expr, ...]], ...
                       distributing: bool) -> sympy.Piecewise:
     """_cases, remembered (with whether numbers are multiplied into sums, as that changes how SymPy writes them):
     a partial's cases are made again for its typed terms, and SymPy takes milliseconds over their conditions."""
-    return sympy.Piecewise(*((factor, _steps_condition(arguments)) for factor, arguments in rows),
-                           (sympy.S.Zero, True))
+    return _piecewise([*((factor, _steps_condition(arguments)) for factor, arguments in rows), (sympy.S.Zero, True)])
 
 
 def _is_product_of_steps(expr: sympy.Expr) -> bool:
@@ -365,8 +472,7 @@ def _product_of_steps_as_cases(product: sympy.Mul) -> sympy.Piecewise:
 def _settled_in_cases(cases: sympy.Piecewise) -> sympy.Piecewise:
     """The cases with each max or min whose largest (smallest) term a case's condition tells written as that term."""
     rows = _settled_rows(cases.args)
-    return cases if all(new is old for (new, _), (old, _) in zip(rows, cases.args, strict=True)) else sympy.Piecewise(
-        *rows)
+    return cases if all(new is old for (new, _), (old, _) in zip(rows, cases.args, strict=True)) else _piecewise(rows)
 
 
 def _settled_rows(rows: Sequence[tuple[sympy.Expr, sympy.Basic]]) -> list[tuple[sympy.Expr, sympy.Basic]]:
@@ -412,9 +518,10 @@ def _step(argument: sympy.Expr, *_at_zero: sympy.Expr) -> sympy.Expr:
 def _is_product_with_cases(expr: sympy.Expr) -> bool:
     """Whether expr is a product with cases to be written as one piecewise function, a case for each of theirs.
 
-    Its cases are one piecewise function or a bracket with one, beside factors with none: ∂/∂x of 2max(x, y) is
+    Its cases are one piecewise function or a bracket with some, beside factors with none: ∂/∂x of 2max(x, y) is
     {2 if x > y; 0 otherwise}, not 2{1 if x > y; 0 otherwise}; that of (x² − max(y, 2x))² is
-    {4(x − 1)(x² − 2x) if 2x > y; 4x(x² − y) otherwise}, not 4(x + {−1 if 2x > y; 0 otherwise})(x² − max(y, 2x)). Or
+    {4(x − 1)(x² − 2x) if 2x > y; 4x(x² − y) otherwise}, not 4(x + {−1 if 2x > y; 0 otherwise})(x² − max(y, 2x)); a
+    bracket with several is a sum of such products, one for each (see _product_as_cases). Or
     they are piecewise functions that are 0 otherwise, whose conditions then hold together: ∂/∂x of relu(relu(x) − y)
     is {1 if x > 0 and x > y; 0 otherwise}, not {1 if x > 0; 0 otherwise}·{1 if relu(x) > y; 0 otherwise}.
     """
@@ -431,20 +538,41 @@ def _product_as_cases(product: sympy.Mul) -> sympy.Expr:
     """A product with cases as one piecewise function (see _is_product_with_cases), its cases' max and min settled."""
     with_cases = [factor for factor in product.args if factor.has(sympy.Piecewise)]
     if len(with_cases) > 1:
-        return sympy.piecewise_fold(product)
+        return _product_of_cases(product, with_cases)
     (carrier,) = with_cases
     others = [factor for factor in product.args if factor is not carrier]
-    cases = carrier if isinstance(carrier, sympy.Piecewise) else next(
-        term for term in carrier.args if isinstance(term, sympy.Piecewise))
-    beside = [term for term in carrier.args if term is not cases] if carrier.is_Add else []
-    return sympy.Piecewise(*_settled_rows([(sympy.Mul(*others, sympy.Add(*beside, value)), condition)
-                                           for value, condition in cases.args]))
+    if not carrier.is_Add:
+        return _times_cases(others, carrier, [])
+    pieces = [term for term in carrier.args if isinstance(term, sympy.Piecewise)]
+    beside = [term for term in carrier.args if not isinstance(term, sympy.Piecewise)]
+    if len(pieces) == 1:
+        return _times_cases(others, pieces[0], beside)
+    # 2(relu(x) + relu(y))·({1 if x > 0; 0 otherwise} + {1 if x > y; 0 otherwise}) for (relu(x) + max(x, y))²: no
+    # braces inside a bracket, but the factors times each one's cases, their max and min settled
+    return sympy.Add(*(_times_cases(others, cases, []) for cases in pieces), sympy.Mul(*others, sympy.Add(*beside)))
+
+
+def _product_of_cases(product: sympy.Mul, factors_with_cases: Sequence[sympy.Piecewise]) -> sympy.Piecewise:
+    """A product of piecewise functions that are 0 otherwise as one: a row for each way of taking a row of each, where
+    all their conditions hold (see _all_of). SymPy's piecewise_fold merged the rows of one value into an 'and' of 'or's:
+    relu(max(x, y, x + y) − 1)'s ∂f/∂x read 1 if (x > 0 or y < 0) and (y > 0 or y < 0) and …"""
+    factors = [factor for factor in product.args if factor not in factors_with_cases]
+    rows = [(sympy.Mul(*factors, *(value for value, _ in choice)),
+             _all_of([relation for _, condition in choice for relation in sympy.And.make_args(condition)]))
+            for choice in itertools.product(*(cases.args[:-1] for cases in factors_with_cases))]
+    return _piecewise(_settled_rows([*rows, (sympy.S.Zero, sympy.true)]))
+
+
+def _times_cases(factors: Sequence[sympy.Expr], cases: sympy.Piecewise, beside: Sequence[sympy.Expr]) -> sympy.Expr:
+    """The product of factors and (cases plus the terms beside them) as one piecewise function, a row for each case."""
+    return _piecewise(_settled_rows([(sympy.Mul(*factors, sympy.Add(*beside, value)), condition)
+                                     for value, condition in cases.args]))
 
 
 def _is_bracket_with_cases(expr: sympy.Expr) -> bool:
-    """Whether expr is a sum of one piecewise function and terms with none (x + {−1 if 2x > y; 0 otherwise})."""
-    return expr.is_Add and [term for term in expr.args if term.has(sympy.Piecewise)] == [
-        term for term in expr.args if isinstance(term, sympy.Piecewise)][:1]
+    """Whether expr is a sum of piecewise functions and terms with none (x + {−1 if 2x > y; 0 otherwise})."""
+    return expr.is_Add and all(isinstance(term, sympy.Piecewise) or not term.has(sympy.Piecewise)
+                               for term in expr.args)
 
 
 def _check_clean(expr: sympy.Expr) -> None:

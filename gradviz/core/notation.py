@@ -288,20 +288,22 @@ def identity_order(terms: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     return terms
 
 
-def _readable_relation(relation: sympy.Expr) -> sympy.Expr:
-    """A comparison with 0 written with its subtracted terms on the other side: x > y, not x − y > 0.
+def _readable_relation(relation: sympy.Expr, as_typed: bool = False) -> sympy.Expr:
+    """A comparison with 0 written with its subtracted terms on the other side: x > y, not x − y > 0; y < 0, not −y > 0.
 
-    Two single variables come in alphabetical order (x < y, not y > x); a side that is all minus is left as it is.
+    Two single variables come in alphabetical order (x < y, not y > x), unless as_typed: y > x for relu(y − x).
     """
-    if relation.rhs != 0 or not relation.lhs.is_Add:
+    if relation.rhs != 0:
         return relation
-    terms = relation.lhs.args
+    terms = sympy.Add.make_args(relation.lhs)
     added = [term for term in terms if not _has_negative_coefficient(term)]
     subtracted = [-term for term in terms if _has_negative_coefficient(term)]
-    if not added or not subtracted:
+    if not added:
+        return relation.reversed.func(sympy.Add(*subtracted), 0, evaluate=False)
+    if not subtracted:
         return relation
     left, right = sympy.Add(*added), sympy.Add(*subtracted)
-    if left.is_Symbol and right.is_Symbol and right.name < left.name:
+    if not as_typed and left.is_Symbol and right.is_Symbol and right.name < left.name:
         return relation.reversed.func(right, left, evaluate=False)
     return relation.func(left, right, evaluate=False)
 
@@ -337,6 +339,7 @@ class _TextbookForms:
 
     spelling = AS_COMPUTED
     _whole: sympy.Expr | None = None
+    _comparing = False  # printing a max's or min's argument compared with the others: each relation as it is
 
     def doprint(self, expr: sympy.Expr) -> str:
         """Print the expression (the whole one, whose terms the spelling orders)."""
@@ -404,8 +407,12 @@ class _TextbookForms:
     def _comparisons(self, arguments: tuple[sympy.Expr, ...], index: int, larger: bool) -> str:
         """The index-th argument compared with each other one, joined by 'and': x > y and x > z."""
         relation = sympy.StrictGreaterThan if larger else sympy.StrictLessThan
-        return self.words_markup(" and ").join(self._print(relation(arguments[index], other, evaluate=False))
-                                               for position, other in enumerate(arguments) if position != index)
+        self._comparing = True
+        try:  # y − x > 0 for relu(y − x) in a max, as its other comparisons y − x > x: not y > x beside them
+            return self.words_markup(" and ").join(self._print(relation(arguments[index], other, evaluate=False))
+                                                   for position, other in enumerate(arguments) if position != index)
+        finally:
+            self._comparing = False
 
     def _extreme_reading(self, condition: sympy.Basic) -> ExtremeReading | None:
         """(arguments, index, larger) where a condition says that the index-th of a typed max's or min's arguments is
@@ -422,6 +429,20 @@ class _TextbookForms:
                         for position, other in enumerate(arguments) if position != index} == positive:
                     return arguments, index, larger
         return None
+
+    def _readable(self, relation: sympy.Expr) -> sympy.Expr:
+        """A comparison as _readable_relation writes it; one that says where a typed relu(u) has its slope as u > 0
+        does, its sides as in u: y > x for relu(y − x) (not x < y), 1 > x for relu(1 − x). One of a max's or min's
+        argument compared with another (see _comparisons) is left as it is."""
+        if self._comparing:
+            return relation
+        if isinstance(relation, (sympy.StrictGreaterThan, sympy.StrictLessThan)) and self.spelling.relus:
+            difference = comparable_difference(relation.gts - relation.lts)
+            relus = self.spelling.relus
+            argument = next((typed for typed in relus if comparable_difference(typed) == difference), None)
+            if argument is not None:
+                return _readable_relation(sympy.StrictGreaterThan(argument, 0, evaluate=False), as_typed=True)
+        return _readable_relation(relation)
 
     def _print_And(self, expr: sympy.Expr) -> str:
         """Conditions joined by 'and'; those of one typed max's or min's argument with each other one in its order, and
@@ -715,7 +736,7 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         return "{" + "; ".join(f"{value} {condition}" for value, condition in self._case_rows(expr)) + "}"
 
     def _print_Relational(self, expr: sympy.Expr) -> str:
-        expr = _readable_relation(expr)
+        expr = self._readable(expr)
         operator = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥"}.get(expr.rel_op, expr.rel_op)
         return f"{self._print(expr.lhs)} {self.escape(operator)} {self._print(expr.rhs)}"
 
@@ -972,7 +993,7 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
         return self._do_exponent(rf"e^{{{self._print(self._exponent_of(expr))}}}", exp)
 
     def _print_Relational(self, expr: sympy.Expr) -> str:
-        return super()._print_Relational(_readable_relation(expr))
+        return super()._print_Relational(self._readable(expr))
 
     def _print_Pow(self, expr: sympy.Pow) -> str:
         exponent = expr.exp
