@@ -178,3 +178,26 @@ def test_a_one_line_label_repaints_a_new_text_without_a_layout_and_cuts_a_long_o
     assert host.width() == 90
     assert label.toolTip() == "f(x, 2.25): slope ∂f/∂x = −1234.56789"  # cut short: the whole text in its tooltip
     assert label.minimumSizeHint().width() < 90  # a long title never widens its panel
+
+
+def test_row_spans_hold_exactly_the_rows_drawn(qtbot):
+    """A partial's cases (a table of centred cells in a row's table) drew their first line 5 px above the row's
+    frame: the equations area, ending where that frame began, showed the top of the line's letters."""
+    from gradviz.app.formula_panel import laid_out_equations
+    from gradviz.core.analysis import analyze
+
+    label = RichTextLabel()
+    qtbot.addWidget(label)
+    label.setText(laid_out_equations(analyze("max(x, 2y, 1 - x) + max(y, 2x, 1 - y) + relu(x - y)").equations))
+    label.resize(label.sizeHint())
+    image = label.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    inked = (pixels[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[..., :3].max(axis=2) < 128)
+    ink_rows = np.flatnonzero(inked.any(axis=1))
+    spans = label.row_spans()
+    assert len(spans) == 3, "f, ∂f/∂x and ∂f/∂y"
+    for row in ink_rows:
+        assert any(start <= row < end for start, end in spans), (row, spans)
+    for start, end in spans:
+        held = ink_rows[(ink_rows >= start) & (ink_rows < end)]
+        assert held[0] - start <= 3 and end - held[-1] <= 6, ("a span no larger than its row", start, end, held)

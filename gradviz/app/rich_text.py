@@ -57,11 +57,24 @@ class RichTextLabel(QWidget):
         self.setText(text)
 
     def row_spans(self) -> list[tuple[float, float]]:
-        """Where the text's top-level tables (the equations' rows) begin and end, in the label's pixels, in order."""
+        """Where the text's top-level tables (the equations' rows) begin and end, in the label's pixels, in order.
+
+        From the lines they hold: a table holding a table whose cells are centred (a partial's cases) has its frame
+        drawn a few pixels below its text, and a row cut at the frame's top showed the top of the row's first case.
+        """
         self._laid_out(float(self.width()) if self._word_wrap else NO_WRAP)
-        layout = self._document.documentLayout()
-        rects = (layout.frameBoundingRect(frame) for frame in self._document.rootFrame().childFrames())
-        return sorted((rect.top(), rect.bottom()) for rect in rects)
+        document = self._document
+        layout = document.documentLayout()
+        spans = []
+        for frame in document.rootFrame().childFrames():
+            block, last = document.findBlock(frame.firstPosition()), frame.lastPosition()
+            rects = []
+            while block.isValid() and block.position() <= last:
+                rects.append(layout.blockBoundingRect(block))
+                block = block.next()
+            if rects:
+                spans.append((min(rect.top() for rect in rects), max(rect.bottom() for rect in rects)))
+        return sorted(spans)
 
     def text(self) -> str:
         """The text as set (HTML)."""
