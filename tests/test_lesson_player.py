@@ -645,3 +645,22 @@ def test_an_edit_undone_after_its_scene_was_moved_or_captioned_is_undone_in_the_
     assert window.save()
     saved = load_lesson(lesson_file)
     assert saved.scenes[0].caption == "Renamed" and saved.scenes[0].scenario.runs[0].lr == lr
+
+
+def test_reset_panel_layout_puts_the_scenes_back_beside_the_probe_open_or_closed(make_main_window, qtbot) -> None:
+    """Reset panel layout left the scenes where they were, stacked above the probe's tabs when they were open."""
+    window = make_main_window(None)
+    dock, probe = window.scenes_dock, window.teaching_docks.docks["probe_dock"]
+    assert not dock.isVisible(), "closed at first"
+    open_scene_list(window)
+    assert probe in window.tabifiedDockWidgets(dock), "opened in the probe's tab group"
+    dock.setFloating(True)  # dragged out of the dock column
+    window.teaching_docks.reset_action.trigger()
+    assert not dock.isFloating() and probe in window.tabifiedDockWidgets(dock)
+    assert dock.isVisible() and not dock.visibleRegion().isEmpty(), "still open, in front"
+    dock.setFloating(True)
+    dock.close()
+    window.teaching_docks.reset_action.trigger()
+    assert not dock.isVisible(), "closed, it stays closed"
+    open_scene_list(window)
+    assert probe in window.tabifiedDockWidgets(dock)

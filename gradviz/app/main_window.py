@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.keyboard_focus = KeyboardFocus(self)
         self.teaching_docks = install_teaching_docks(self)
-        self.scenes_dock = install_scenes_dock(self, self._action, beside=self.teaching_docks.docks["probe_dock"])
+        self.scenes_dock = install_scenes_dock(self, self._action)
         self._restore_layout()
         self._enable_controls_with_a_formula()
         self.session.formula_changed.connect(self._enable_controls_with_a_formula)

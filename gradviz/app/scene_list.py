@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -392,11 +393,21 @@ class ScenesDock(QDockWidget):
         self.action.setChecked(self.toggleViewAction().isChecked())
 
 
-def install_scenes_dock(window: MainWindow, make_action: ActionFactory, beside: QDockWidget) -> ScenesDock:
-    """The scenes dock, closed, in the tab group of `beside` (where it opens), with its entry in the Lessons menu."""
+def place_scenes_dock(window: QMainWindow, dock: QDockWidget, beside: QDockWidget) -> None:
+    """Put the scenes dock in the tab group of `beside`, in front if it is open (it opens there when closed)."""
+    dock.setFloating(False)
+    window.tabifyDockWidget(beside, dock)
+    (dock if dock.toggleViewAction().isChecked() else beside).raise_()
+
+
+def install_scenes_dock(window: MainWindow, make_action: ActionFactory) -> ScenesDock:
+    """The scenes dock, closed, tabbed with the probe's, with its entry in the Lessons menu; Reset panel layout puts
+    it back there (open or closed as it was)."""
+    docks = window.teaching_docks
+    beside = docks.docks["probe_dock"]
     dock = ScenesDock(window, make_action)
     window.addDockWidget(window.dockWidgetArea(beside), dock)
-    window.tabifyDockWidget(beside, dock)
     dock.hide()
-    beside.raise_()
+    place_scenes_dock(window, dock, beside)
+    docks.reset_action.triggered.connect(lambda: place_scenes_dock(window, dock, beside))
     return dock
