@@ -113,13 +113,21 @@ class FormulaLines(QObject):
 class SceneRow(QStyledItemDelegate):
     """Draws a scene's row: its number in a column of its own, its caption wrapped beside it, its formula under it."""
 
+    @staticmethod
+    def _plain_font(option: QStyleOptionViewItem) -> QFont:
+        """The list's own font: the formula's, and the one the number column is measured in (bold rows align too)."""
+        return option.widget.font() if option.widget is not None else option.font
+
+    def _number_width(self, option: QStyleOptionViewItem) -> int:
+        return QFontMetrics(self._plain_font(option)).horizontalAdvance(WIDEST_NUMBER)
+
     def _text_width(self, option: QStyleOptionViewItem) -> int:
         """The width the caption and the formula have: the row's, less the padding and the number column."""
         view = option.widget
         row_width = option.rect.width()
         if isinstance(view, QListWidget):  # as wide as the list, which may have been resized since the row was laid out
             row_width = view.viewport().width() - 2 * view.spacing()
-        return max(row_width - 2 * ROW_PADDING - QFontMetrics(option.font).horizontalAdvance(WIDEST_NUMBER), 40)
+        return max(row_width - 2 * ROW_PADDING - self._number_width(option), 40)
 
     def _caption_height(self, option: QStyleOptionViewItem, caption: str, width: int) -> int:
         flags = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft
@@ -131,7 +139,7 @@ class SceneRow(QStyledItemDelegate):
         self.initStyleOption(view_option, index)
         width = self._text_width(view_option)
         caption_height = self._caption_height(view_option, index.data(CAPTION_ROLE), width)
-        formula_height = QFontMetrics(option.widget.font() if option.widget else option.font).height()
+        formula_height = QFontMetrics(self._plain_font(option)).height()
         return QSize(width, 2 * ROW_PADDING + caption_height + formula_height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -149,7 +157,7 @@ class SceneRow(QStyledItemDelegate):
         back = palette.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base)
         metrics = QFontMetrics(view_option.font)
         rect = view_option.rect.adjusted(ROW_PADDING, ROW_PADDING, -ROW_PADDING, -ROW_PADDING)
-        number_width = metrics.horizontalAdvance(WIDEST_NUMBER)
+        number_width = self._number_width(view_option)
         width = self._text_width(view_option)
         caption = index.data(CAPTION_ROLE)
         caption_height = self._caption_height(view_option, caption, width)
@@ -161,7 +169,7 @@ class SceneRow(QStyledItemDelegate):
                          index.data(NUMBER_ROLE))
         painter.drawText(QRect(rect.left() + number_width, rect.top(), width, caption_height),
                          top_left | Qt.TextFlag.TextWordWrap, caption)
-        formula_font = widget.font() if widget is not None else view_option.font
+        formula_font = self._plain_font(view_option)
         formula_metrics = QFontMetrics(formula_font)
         painter.setFont(formula_font)
         painter.setPen(_between(text, back, FORMULA_SHADE))
