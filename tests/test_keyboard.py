@@ -400,3 +400,30 @@ def test_the_shortcuts_window_lists_the_maps_keys(make_main_window, activate) ->
     QTest.keyClick(window, Qt.Key.Key_F1)
     text = window.shortcuts_dialog.label.text()
     assert "Contour map" in text and "Pan the map" in text and "Zoom the map in / out about its centre" in text
+
+
+def test_ctrl_shift_l_shows_the_lessons_scenes_and_the_list_reached_with_tab_keeps_its_keys(make_main_window,
+                                                                                          activate) -> None:
+    """The scenes of a lesson could not be seen or chosen at all; by keys too, the list must not lose its keys."""
+    from gradviz.core.lessons import shipped_lessons
+
+    window = keyboard_window(make_main_window, activate)
+    player = window.lesson_player
+    window.document.open_lesson(shipped_lessons()[0])
+    window.controller.wait()
+    assert menu_action(window, "Lessons", "Scenes…").shortcut().toString() == "Ctrl+Shift+L"
+    control_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    QTest.keyClick(window, Qt.Key.Key_L, control_shift)
+    dock = window.scenes_dock
+    assert dock.isVisible()
+    rows = dock.panel.list
+    tab_to(rows)
+    QTest.keyClick(rows, Qt.Key.Key_End)
+    assert rows.currentRow() == 5 and player.index == 0, "End chose the last row, not the last scene"
+    QTest.keyClick(rows, Qt.Key.Key_Return)
+    window.controller.wait()
+    assert player.index == 5 and rows.currentRow() == 5
+    QTest.keyClick(rows, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    assert player.index == 4 and rows.currentRow() == 4 and window.isWindowModified()
+    QTest.keyClick(rows, Qt.Key.Key_L, control_shift)
+    assert not dock.isVisible()

@@ -440,3 +440,227 @@ def test_long_notes_scroll_in_a_box_six_lines_high(make_main_window, qtbot) -> N
     qtbot.waitUntil(lambda: box.height() < 3 * lines, timeout=3000)  # a short note takes its own height
     window.lesson_player.close_lesson()
     assert not window.lesson_player.notes_action.isChecked(), "the next lesson starts without them"
+
+
+# ----- the scenes list (Lessons → Scenes…) ----------------------------------------------------------------------
+def open_scene_list(window):
+    """The Scenes panel, opened from its entry in the Lessons menu."""
+    lessons_menu = next(action.menu() for action in window.menuBar().actions() if action.text() == "&Lessons")
+    next(action for action in lessons_menu.actions() if action.text() == "S&cenes…").trigger()
+    assert window.scenes_dock.isVisible() and not window.scenes_dock.isFloating()
+    return window.scenes_dock.panel
+
+
+def row_texts(panel) -> list[str]:
+    return [panel.list.item(row).text() for row in range(panel.list.count())]
+
+
+def bold_rows(panel) -> list[int]:
+    return [row for row in range(panel.list.count()) if panel.list.item(row).font().bold()]
+
+
+def captions(lesson: Lesson) -> list[str]:
+    return [scene.caption for scene in lesson.scenes]
+
+
+def test_the_scenes_list_numbers_each_scene_with_its_caption_and_formula_and_follows_the_lesson(
+        make_main_window, activate, qtbot) -> None:
+    """There was no way to see a whole lesson at once: scene 7 of 12 was seven key presses away, unseen."""
+    window = make_main_window(None)
+    panel = open_scene_list(window)
+    assert panel.hint.isVisible() and not panel.list.isVisible(), "without a lesson it says how to start one"
+    assert "Add this view as a scene" in panel.hint.text()
+    lesson = shipped_lessons()[0]
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    activate(window)
+    assert not panel.hint.isVisible() and panel.list.isVisible()
+    assert panel.title.text() == f"{lesson.title} — 6 scenes"
+    # the formulas as the formula panel writes them: scene 4's is spelled by the worker before it is ever shown
+    qtbot.waitUntil(lambda: row_texts(panel)[3].endswith("f(x, y) = 3x² + 2xy + y³"))
+    assert row_texts(panel)[0] == f"1.  {lesson.scenes[0].caption}\nf(x, y) = x² + 3y"
+    assert [text.split("\n")[0] for text in row_texts(panel)] == [
+        f"{number}.  {caption}" for number, caption in enumerate(captions(lesson), start=1)]
+    assert panel.list.currentRow() == 0 and bold_rows(panel) == [0]
+
+    press(window, qtbot, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert panel.list.currentRow() == 1 and bold_rows(panel) == [1]
+    press(window, qtbot, Qt.Key.Key_End)
+    assert panel.list.currentRow() == 5 and bold_rows(panel) == [5]
+    press(window, qtbot, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert panel.list.currentRow() == 4 and bold_rows(panel) == [4]
+    window.lesson_player.close_lesson()
+    assert panel.hint.isVisible() and panel.list.count() == 0
+
+
+def test_scenes_are_moved_duplicated_edited_removed_and_saved_from_the_list(
+        make_main_window, lesson_file, activate, qtbot, monkeypatch) -> None:
+    """A scene added in the wrong place had to be removed and built again."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from gradviz.app import lesson_player
+    from gradviz.app.lesson_editor import SceneText
+    from gradviz.core.lessons import load_lesson
+
+    window = make_main_window("bowl")
+    assert window.open_file(lesson_file)
+    window.controller.wait()
+    activate(window)
+    player, session, original = window.lesson_player, window.session, shipped_lessons()[1]
+    panel = open_scene_list(window)
+    rows = panel.list
+    session.update_run(0, lr=0.07)  # scene 1, edited in the window
+    rows.setFocus()
+    rows.setCurrentRow(0)
+    qtbot.keyClick(rows, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert captions(player.lesson) == [original.scenes[index].caption for index in (1, 0, 2, 3)]
+    assert player.index == 1 and rows.currentRow() == 1 and bold_rows(panel) == [1]
+    assert player.caption_bar.counter.text() == "scene 2 / 4" and "scene 2 / 4" in window.windowTitle()
+    assert session.run_specs[0].lr == 0.07, "the scene shown stays shown, with its edit"
+    assert window.isWindowModified()
+    assert window.save() and not window.isWindowModified()
+    saved = load_lesson(lesson_file)
+    assert captions(saved) == captions(player.lesson) and saved.scenes[0] == original.scenes[1]
+    assert saved.scenes[1].scenario.runs[0].lr == 0.07 and saved.scenes[2:] == original.scenes[2:]
+
+    panel.up_button.click()
+    assert captions(player.lesson) == captions(original) and window.isWindowModified()
+    panel.down_button.click()
+    assert captions(player.lesson) == captions(saved) and not window.isWindowModified(), "as saved again"
+
+    rows.setCurrentRow(2)
+    panel.duplicate_button.click()
+    assert captions(player.lesson) == [captions(saved)[index] for index in (0, 1, 2, 2, 3)]
+    assert rows.currentRow() == 3 and player.index == 1 and window.isWindowModified()
+
+    monkeypatch.setattr(lesson_player, "ask_scene_text", lambda *_args: SceneText(saved.title, "A copy", "mine"))
+    panel.edit_button.click()
+    assert player.lesson.scenes[3].caption == "A copy" and player.lesson.scenes[3].notes == "mine"
+    assert row_texts(panel)[3].startswith("4.  A copy\n") and rows.currentRow() == 3
+    assert player.caption_bar.caption.text() == saved.scenes[1].caption, "the scene shown keeps its caption"
+
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+    monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *_args: asked.append(text) or answer[0])
+    rows.setFocus()
+    qtbot.keyClick(rows, Qt.Key.Key_Delete)
+    assert asked == ["Remove scene 4, “A copy”, from the lesson?"] and len(player.lesson.scenes) == 5
+    answer[0] = QMessageBox.StandardButton.Yes
+    rows.setCurrentRow(0)
+    panel.remove_button.click()
+    assert captions(player.lesson) == [*captions(saved)[1:3], "A copy", captions(saved)[3]]
+    assert player.index == 0 and rows.currentRow() == 0 and session.run_specs[0].lr == 0.07, "still shown"
+
+    row = rows.visualItemRect(rows.item(3)).center()
+    qtbot.mouseClick(rows.viewport(), Qt.MouseButton.LeftButton, pos=row)  # a double-click's first press…
+    assert player.index == 0 and rows.currentRow() == 3, "a click selects a scene, not shows it"
+    qtbot.mouseDClick(rows.viewport(), Qt.MouseButton.LeftButton, pos=row)  # …and its second
+    window.controller.wait()
+    assert shows_scene(window, player.lesson, 3) and rows.currentRow() == 3 and bold_rows(panel) == [3]
+    rows.setCurrentRow(0)
+    qtbot.keyClick(rows, Qt.Key.Key_Return)
+    window.controller.wait()
+    assert player.index == 0 and session.run_specs[0].lr == 0.07, "back to the scene as it was left"
+
+
+def test_a_row_dragged_in_the_scenes_list_moves_its_scene(make_main_window, qtbot) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QDropEvent
+
+    window = make_main_window(None)
+    original = shipped_lessons()[0]
+    window.document.open_lesson(original)
+    window.controller.wait()
+    panel = open_scene_list(window)
+    rows, player = panel.list, window.lesson_player
+
+    def drop_first_row(on_row: int, lower_half: bool) -> None:
+        rows.setCurrentRow(0)
+        target = rows.visualItemRect(rows.item(on_row))
+        point = QPoint(target.center().x(), target.bottom() - 2 if lower_half else target.top() + 2)
+        mime = rows.model().mimeData([rows.currentIndex()])
+        drop = QDropEvent(QPointF(point), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                          Qt.KeyboardModifier.NoModifier)
+        rows.dropEvent(drop)  # as the drag gives it to the list (a test cannot start a drag it does not wait in)
+        assert drop.isAccepted() and drop.dropAction() == Qt.DropAction.IgnoreAction, "it removes no row of its own"
+
+    drop_first_row(2, lower_half=True)  # after row 3
+    qtbot.waitUntil(lambda: captions(player.lesson)[2] == original.scenes[0].caption)
+    assert captions(player.lesson) == [original.scenes[index].caption for index in (1, 2, 0, 3, 4, 5)]
+    assert player.index == 2 and rows.currentRow() == 2 and rows.count() == 6 and window.isWindowModified()
+    moved = player.lesson
+    drop_first_row(1, lower_half=False)  # before row 2: where it is already
+    qtbot.wait(50)
+    assert player.lesson == moved
+    drop_first_row(5, lower_half=True)  # after the last row
+    qtbot.waitUntil(lambda: player.lesson != moved)
+    assert captions(player.lesson) == [original.scenes[index].caption for index in (2, 0, 3, 4, 5, 1)]
+    assert player.index == 1
+
+
+def test_the_scenes_list_is_hidden_while_presenting_and_back_afterwards(make_main_window, activate, qtbot) -> None:
+    window = make_main_window(None)
+    window.document.open_lesson(shipped_lessons()[2])
+    window.controller.wait()
+    activate(window)
+    open_scene_list(window)
+    dock = window.scenes_dock
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert not dock.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert not dock.isVisible() and "leave presentation mode" in window.presentation.message.text()
+    assert not dock.action.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(dock.isVisible, timeout=3000)
+    assert dock.action.isChecked()
+
+
+def test_an_edit_undone_after_its_scene_was_moved_or_captioned_is_undone_in_the_lesson(make_main_window, lesson_file,
+                                                                                       monkeypatch) -> None:
+    """Moving a scene took its edits into the lesson: undone afterwards with Ctrl+Z, they stayed in the saved file."""
+    from gradviz.app import lesson_player
+    from gradviz.app.lesson_editor import SceneText
+    from gradviz.core.lessons import load_lesson
+
+    window = make_main_window("bowl")
+    assert window.open_file(lesson_file)
+    window.controller.wait()
+    player, session, original = window.lesson_player, window.session, shipped_lessons()[1]
+    lr = original.scenes[0].scenario.runs[0].lr
+    session.update_run(0, lr=0.07)
+    player.move_scene(0, 1)
+    assert player.edited_lesson().scenes[1].scenario.runs[0].lr == 0.07
+    window.edit_history.undo()
+    window.controller.wait()
+    assert player.lesson is not None and session.run_specs[0].lr == lr
+    assert player.edited_lesson().scenes[1].scenario.runs[0].lr == lr, "undone in the lesson too"
+    player.move_scene(1, 0)
+    assert not window.isWindowModified(), "the lesson as it was opened"
+
+    session.update_run(0, lr=0.05)
+    monkeypatch.setattr(lesson_player, "ask_scene_text", lambda *_args: SceneText(original.title, "Renamed", ""))
+    player.edit_scene()
+    window.edit_history.undo()
+    window.controller.wait()
+    assert window.save()
+    saved = load_lesson(lesson_file)
+    assert saved.scenes[0].caption == "Renamed" and saved.scenes[0].scenario.runs[0].lr == lr
+
+
+def test_reset_panel_layout_puts_the_scenes_back_beside_the_probe_open_or_closed(make_main_window, qtbot) -> None:
+    """Reset panel layout left the scenes where they were, stacked above the probe's tabs when they were open."""
+    window = make_main_window(None)
+    dock, probe = window.scenes_dock, window.teaching_docks.docks["probe_dock"]
+    assert not dock.isVisible(), "closed at first"
+    open_scene_list(window)
+    assert probe in window.tabifiedDockWidgets(dock), "opened in the probe's tab group"
+    dock.setFloating(True)  # dragged out of the dock column
+    window.teaching_docks.reset_action.trigger()
+    assert not dock.isFloating() and probe in window.tabifiedDockWidgets(dock)
+    assert dock.isVisible() and not dock.visibleRegion().isEmpty(), "still open, in front"
+    dock.setFloating(True)
+    dock.close()
+    window.teaching_docks.reset_action.trigger()
+    assert not dock.isVisible(), "closed, it stays closed"
+    open_scene_list(window)
+    assert probe in window.tabifiedDockWidgets(dock)

@@ -16,6 +16,7 @@ from gradviz.core.descent import stability_limit
 from gradviz.core.errors import FormulaError, ScenarioError
 from gradviz.core.lessons import (
     MAX_CAPTION_CHARS,
+    MAX_SCENES,
     Lesson,
     Scene,
     lesson_file_name,
@@ -24,6 +25,9 @@ from gradviz.core.lessons import (
     load_lesson,
     save_lesson,
     shipped_lessons,
+    with_scene_copied,
+    with_scene_moved,
+    without_scene,
 )
 from gradviz.core.runs import RunResult, compute_run
 from gradviz.core.scenario import Camera, PlotSettings, RunSpec, Scenario, ViewOptions, scenario_to_dict
@@ -275,6 +279,33 @@ def test_lesson_round_trips_through_a_file(tmp_path: Path) -> None:
     for shipped in shipped_lessons():
         save_lesson(shipped, path)
         assert load_lesson(path) == shipped
+
+
+def captions(lesson: Lesson) -> list[str]:
+    return [scene.caption for scene in lesson.scenes]
+
+
+def test_scenes_are_moved_copied_and_removed_in_place() -> None:
+    """A scene added in the wrong place had to be removed and built again: scenes can be rearranged."""
+    lesson = Lesson("abc", tuple(replace(full_lesson().scenes[0], caption=caption) for caption in "abcd"))
+    assert captions(with_scene_moved(lesson, 0, 2)) == list("bcad")
+    assert captions(with_scene_moved(lesson, 3, 0)) == list("dabc")
+    assert captions(with_scene_moved(lesson, 1, 2)) == list("acbd")
+    assert with_scene_moved(lesson, 2, 2) == lesson
+    copied = with_scene_copied(lesson, 1)
+    assert captions(copied) == list("abbcd") and copied.scenes[2] == lesson.scenes[1]
+    assert captions(with_scene_copied(lesson, 3)) == list("abcdd")
+    assert captions(without_scene(lesson, 0)) == list("bcd") and captions(without_scene(lesson, 3)) == list("abc")
+    assert with_scene_moved(lesson, 0, 3).title == "abc"
+
+
+def test_a_lesson_keeps_one_scene_and_holds_at_most_max_scenes() -> None:
+    one = Lesson("one", full_lesson().scenes[:1])
+    with pytest.raises(ScenarioError, match="at least one scene"):
+        without_scene(one, 0)
+    full = Lesson("full", full_lesson().scenes[:1] * MAX_SCENES)
+    with pytest.raises(ScenarioError, match=f"at most {MAX_SCENES}"):
+        with_scene_copied(full, 0)
 
 
 def test_save_refuses_a_lesson_it_could_not_load_again(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ from gradviz.app.surface_view import TEXT_COLOUR, SurfaceView
 from gradviz.app.themes import theme_named
 from gradviz.app.view_common import reference_font
 from gradviz.core.basins import basins
-from gradviz.core.notation import format_number, held_text, unicode_math
+from gradviz.core.notation import format_number, function_line, held_text, unicode_math
 from gradviz.core.scenario import Camera
 from gradviz.core.session import Session
 from gradviz.export.writers import (
@@ -230,9 +230,7 @@ def array_as_image(array: np.ndarray) -> QtGui.QImage:
 
 def formula_title(session: Session) -> str:
     """'f(x, y) = …' in Unicode math."""
-    formula = session.analysis.formula
-    names = ", ".join(unicode_math(symbol) for symbol in formula.symbols)
-    return f"{formula.name}({names}) = {unicode_math(formula.expr, formula.spelling)}"
+    return function_line(session.analysis.formula)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ A scene's edits (a learning rate changed in class, a run added) stay with the le
 scene is shown: going back shows the scene as it was left, the title is marked as modified, and
 File → Save writes the lesson with them. Lessons → Add this view as a scene makes a lesson (or adds
 to the one open) from what the window shows; its caption and notes can be edited, a scene removed.
+Lessons → Scenes… lists every scene to go to, move, copy, edit or remove (see scene_list).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QAction, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -47,8 +48,19 @@ from PySide6.QtWidgets import (
 from gradviz.app.actions import ActionFactory
 from gradviz.app.entry_keys import numbered_entry
 from gradviz.app.lesson_editor import SceneText, ask_scene_text
+from gradviz.core.errors import ScenarioError
 from gradviz.core.history import edited_part
-from gradviz.core.lessons import MAX_SCENES, Lesson, Scene, save_lesson, shipped_lessons
+from gradviz.core.lessons import (
+    MAX_SCENES,
+    Lesson,
+    Scene,
+    save_lesson,
+    shipped_lessons,
+    with_scene,
+    with_scene_copied,
+    with_scene_moved,
+    without_scene,
+)
 from gradviz.core.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -58,7 +70,8 @@ LAST_SCENE_MESSAGE = "This is the last scene of the lesson."
 PRESENTING_CAPTION_FACTOR = 1.75  # the caption's text size while presenting (times the presentation scale)…
 EDITING_CAPTION_FACTOR = 1.2  # …and while editing: at 1.75 it took two or three lines of the views' height
 COUNTER_FONT_FACTOR = 1.2
-LESSON_MENU_KEYS = "sern"  # the Lessons menu's own: add a &scene, &edit the caption, &remove the scene, speaker &notes
+LESSON_MENU_KEYS = "sernc"  # the Lessons menu's own: add a &scene, &edit the caption, &remove the scene, speaker
+# &notes, the s&cenes panel
 NOTES_MOST_LINES = 6  # longer notes scroll in their box
 NO_NOTES = "No notes for this scene."
 NOTES_STYLE = ("QScrollArea#speaker_notes { background: #fff4c2; border: 1px solid #b08d1a; border-radius: 4px; }"
@@ -71,11 +84,6 @@ def _enlarged(font: QFont, factor: float, bold: bool = False) -> QFont:
     larger.setPointSizeF(font.pointSizeF() * factor)
     larger.setBold(bold)
     return larger
-
-
-def with_scene(lesson: Lesson, index: int, scene: Scene) -> Lesson:
-    """The lesson with its scene `index` replaced."""
-    return replace(lesson, scenes=(*lesson.scenes[:index], scene, *lesson.scenes[index + 1:]))
 
 
 class NotesBox(QScrollArea):
@@ -320,7 +328,7 @@ class LessonPlayer(QObject):
         menu.addAction(self.notes_action)
         self.scene_changed.connect(self._enable_editing)
         self._enable_editing()
-        menu.addSeparator()
+        self._lessons_menu, self._scene_keys = menu, menu.addSeparator()
         for text, slot, key in (
             ("Next: play, finish, next scene", self.advance, "PgDown"),
             ("Back: to the start, previous scene", self.retreat, "PgUp"),
@@ -330,6 +338,10 @@ class LessonPlayer(QObject):
             ("Last scene", self.last_scene, "End"),
         ):
             menu.addAction(make_action(text, slot, key))
+
+    def add_scene_list_action(self, action: QAction) -> None:
+        """Put the scenes panel's entry in the Lessons menu, after the scene's own entries."""
+        self._lessons_menu.insertAction(self._scene_keys, action)
 
     # ----- scenes --------------------------------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, path: Path | None = None) -> None:
@@ -439,37 +451,81 @@ class LessonPlayer(QObject):
 
     def edit_scene(self) -> None:
         """Edit the current scene's caption and notes, and the lesson's title."""
-        if self.lesson is None:
+        self.edit_scene_at(self.index)
+
+    def edit_scene_at(self, index: int) -> None:
+        """Edit scene `index`'s caption and notes, and the lesson's title."""
+        if not self._holds_scene(index):
             return
-        scene = self.lesson.scenes[self.index]
-        text = ask_scene_text(self._window, "Edit the scene", SceneText(self.lesson.title, scene.caption, scene.notes))
+        scene = self.lesson.scenes[index]
+        window_title = "Edit the scene" if index == self.index else f"Edit scene {index + 1}"
+        text = ask_scene_text(self._window, window_title, SceneText(self.lesson.title, scene.caption, scene.notes))
         if text is None:
             return
         lesson = self.edited_lesson()
-        edited = replace(lesson.scenes[self.index], caption=text.caption, notes=text.notes)
-        self.lesson = replace(with_scene(lesson, self.index, edited), title=text.title)
-        self.caption_bar.show_scene(self.lesson, self.index)
-        self.scene_changed.emit()
+        edited = replace(lesson.scenes[index], caption=text.caption, notes=text.notes)
+        self._rearranged(replace(with_scene(lesson, index, edited), title=text.title), self.index)
 
     def remove_scene(self) -> None:
         """Take the current scene out of the lesson (after asking), showing the one after it, or before."""
+        self.remove_scene_at(self.index)
+
+    def remove_scene_at(self, index: int) -> None:
+        """Take scene `index` out of the lesson, after asking; for the scene shown, show the one after it, or before."""
         window = self._window
-        if self.lesson is None:
+        if not self._holds_scene(index):
             return
         if len(self.lesson.scenes) == 1:
             window.statusBar().showMessage("A lesson keeps at least one scene: close it with ✕ instead.", 6000)
             return
-        caption = self.lesson.scenes[self.index].caption
+        caption = self.lesson.scenes[index].caption
         answer = QMessageBox.question(window, "Remove the scene",
-                                      f"Remove scene {self.index + 1}, “{caption}”, from the lesson?",
+                                      f"Remove scene {index + 1}, “{caption}”, from the lesson?",
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        scenes = self.lesson.scenes
-        self.lesson = replace(self.lesson, scenes=(*scenes[:self.index], *scenes[self.index + 1:]))
+        if index != self.index:  # the scene shown stays, with its edits
+            self._rearranged(without_scene(self.edited_lesson(), index), self.index - (index < self.index))
+            return
+        self.lesson = without_scene(self.lesson, index)
         self._arrived = None  # the scene shown is gone: nothing of it is kept
-        self.show_scene(min(self.index, len(self.lesson.scenes) - 1))
+        self.show_scene(min(index, len(self.lesson.scenes) - 1))
+
+    def move_scene(self, index: int, to: int) -> None:
+        """Put scene `index` at position `to`, the others keeping their order; the scene shown stays shown."""
+        if not (self._holds_scene(index) and self._holds_scene(to)) or index == to:
+            return
+        order = list(range(len(self.lesson.scenes)))
+        order.insert(to, order.pop(index))
+        self._rearranged(with_scene_moved(self.edited_lesson(), index, to), order.index(self.index))
+
+    def duplicate_scene(self, index: int) -> None:
+        """A copy of scene `index` (with its edits) right after it; the scene shown stays shown."""
+        if not self._holds_scene(index):
+            return
+        try:
+            lesson = with_scene_copied(self.edited_lesson(), index)
+        except ScenarioError:
+            self._window.statusBar().showMessage(f"A lesson holds at most {MAX_SCENES} scenes.", 6000)
+            return
+        self._rearranged(lesson, self.index + (index < self.index))
+
+    def _holds_scene(self, index: int) -> bool:
+        """Whether a lesson is open with a scene `index`."""
+        return self.lesson is not None and 0 <= index < len(self.lesson.scenes)
+
+    def _rearranged(self, lesson: Lesson, index: int) -> None:
+        """Take the lesson as changed around the scene shown, which is now its scene `index` (and is not shown anew).
+
+        The edits made in the window since the scene was shown are the scene's now, at its new place: what the window
+        shows is taken as the scene's state, so that an edit undone afterwards is undone in the lesson too.
+        """
+        self.lesson, self.index = lesson, index
+        if self._arrived is not None:
+            self._arrived = edited_part(self._session.scenario())
+        self.caption_bar.show_scene(lesson, index)
+        self.scene_changed.emit()
 
     def show_scene(self, index: int) -> None:
         """Show scene `index` as the lesson describes it, or as it was left."""

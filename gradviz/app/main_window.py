@@ -40,6 +40,7 @@ from gradviz.app.presenters import ContourPresenter, SurfacePresenter
 from gradviz.app.probe_presenter import ProbePresenter
 from gradviz.app.run_progress import RunProgress
 from gradviz.app.run_scheduler import SlicedRunScheduler
+from gradviz.app.scene_list import install_scenes_dock
 from gradviz.app.settings import app_settings, saved_bytes
 from gradviz.app.shortcuts_help import ShortcutsDialog
 from gradviz.app.single_repaint import SingleRepaint
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.keyboard_focus = KeyboardFocus(self)
         self.teaching_docks = install_teaching_docks(self)
+        self.scenes_dock = install_scenes_dock(self, self._action)
         self._restore_layout()
         self._enable_controls_with_a_formula()
         self.session.formula_changed.connect(self._enable_controls_with_a_formula)

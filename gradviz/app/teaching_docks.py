@@ -53,6 +53,7 @@ class TeachingDocks:
     lr_guidance: LrGuidanceDisplay
     docks: dict[str, QDockWidget]
     panels_menu: QMenu
+    reset_action: QAction  # View → Panels → Reset panel layout
 
     def show_panel(self, object_name: str) -> None:
         """Open a panel's dock and bring its tab to the front."""
@@ -198,7 +199,8 @@ def _panel_action(window: QMainWindow, dock: QDockWidget, shortcut: str) -> QAct
     return action
 
 
-def _build_menus(window: QMainWindow, docks: dict[str, QDockWidget], probe_control: ProbeControl) -> QMenu:
+def _build_menus(window: QMainWindow, docks: dict[str, QDockWidget], probe_control: ProbeControl
+                 ) -> tuple[QMenu, QAction]:
     view_menu = _view_menu(window)
     view_menu.addSeparator()
     panels_menu = view_menu.addMenu("P&anels")
@@ -211,7 +213,7 @@ def _build_menus(window: QMainWindow, docks: dict[str, QDockWidget], probe_contr
     for action in probe_control.actions:
         probe_menu.addAction(action)
     probe_menu.addAction(probe_control.typed_action)
-    return panels_menu
+    return panels_menu, reset
 
 
 def install_teaching_docks(window: MainWindow) -> TeachingDocks:
@@ -231,6 +233,7 @@ def install_teaching_docks(window: MainWindow) -> TeachingDocks:
     arrange_docks(window, docks)
     for dock in docks.values():
         window.restoreDockWidget(dock)  # where the user left it, when the layout was saved before the docks existed
+    panels_menu, reset_action = _build_menus(window, docks, probe_control)
     return TeachingDocks(
         selection=selection,
         probe_control=probe_control,
@@ -241,5 +244,6 @@ def install_teaching_docks(window: MainWindow) -> TeachingDocks:
         runs_panel=runs_panel,
         lr_guidance=LrGuidanceDisplay(session, window.stepper),
         docks=docks,
-        panels_menu=_build_menus(window, docks, probe_control),
+        panels_menu=panels_menu,
+        reset_action=reset_action,
     )

@@ -10,7 +10,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -56,6 +56,33 @@ class Lesson:
 
     title: str
     scenes: tuple[Scene, ...]
+
+
+def with_scene(lesson: Lesson, index: int, scene: Scene) -> Lesson:
+    """The lesson with its scene `index` replaced."""
+    return replace(lesson, scenes=(*lesson.scenes[:index], scene, *lesson.scenes[index + 1:]))
+
+
+def with_scene_moved(lesson: Lesson, index: int, to: int) -> Lesson:
+    """The lesson with its scene `index` taken out and put back at position `to` (the others keep their order)."""
+    scenes = list(lesson.scenes)
+    scenes.insert(to, scenes.pop(index))
+    return replace(lesson, scenes=tuple(scenes))
+
+
+def with_scene_copied(lesson: Lesson, index: int) -> Lesson:
+    """The lesson with a copy of its scene `index` right after it; ScenarioError past MAX_SCENES."""
+    if len(lesson.scenes) >= MAX_SCENES:
+        raise ScenarioError(f"a lesson holds at most {MAX_SCENES} scenes")
+    scenes = lesson.scenes
+    return replace(lesson, scenes=(*scenes[:index + 1], scenes[index], *scenes[index + 1:]))
+
+
+def without_scene(lesson: Lesson, index: int) -> Lesson:
+    """The lesson without its scene `index`; ScenarioError for its last scene (a lesson keeps at least one)."""
+    if len(lesson.scenes) == 1:
+        raise ScenarioError("a lesson keeps at least one scene")
+    return replace(lesson, scenes=(*lesson.scenes[:index], *lesson.scenes[index + 1:]))
 
 
 def _scene_from_dict(data: Any, where: str) -> Scene:

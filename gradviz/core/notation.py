@@ -44,6 +44,7 @@ from sympy.printing.str import StrPrinter
 
 if TYPE_CHECKING:  # the derivatives are spelled here: calculus imports this module
     from gradviz.core.calculus import Derivatives
+    from gradviz.core.formula import Formula
 
 Style = Literal["unicode", "latex", "html"]
 UpdateSign = Literal["correct", "wrong"]
@@ -1059,6 +1060,12 @@ def unicode_math(expr: sympy.Expr, spelling: Spelling = AS_COMPUTED) -> str:
 def unicode_name(name: str) -> str:
     """A variable or function name as Unicode math: w1 → w₁, theta → θ (remembered: the views name them often)."""
     return unicode_math(sympy.Symbol(name))
+
+
+def function_line(formula: Formula) -> str:
+    """'f(x, y) = x² + 3y', 'L(w₁, w₂) = (5 − w₁ − 2w₂)²': a formula's name, variables and body as it was typed."""
+    names = ", ".join(unicode_math(symbol) for symbol in formula.symbols)
+    return f"{formula.name}({names}) = {unicode_math(formula.expr, formula.spelling)}"
 
 
 def latex_math(expr: sympy.Expr, spelling: Spelling = AS_COMPUTED) -> str:
