@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
-from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QPalette
+from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from gradviz.app.rich_text import OneLineLabel, RichTextLabel
@@ -56,6 +56,51 @@ def test_text_is_laid_out_again_only_when_it_changes(qtbot):
     assert document.revision() == revisions and label.text() == "<i>x</i><sup>2</sup>"
     label.setText("<i>y</i><sup>2</sup>")
     assert label.plain_text() == "y2"
+
+
+EQUATIONS = ("<table><tr><td><i>f</i> = <i>x</i><sup>2</sup> + 3<i>x</i><i>y</i></td>"
+             "<td>&nbsp; ∂<i>f</i>/∂<i>x</i> = 2<i>x</i> + 3<i>y</i></td></tr></table>")
+
+
+def shown_directly(text: str, scale: float, qtbot) -> RichTextLabel:
+    """A label that was given this text at this scale without measuring it first."""
+    label = RichTextLabel()
+    qtbot.addWidget(label)
+    label.set_text_scale(scale)
+    label.setText(text)
+    return label
+
+
+def test_a_measured_text_is_shown_as_measured_without_being_parsed_again(qtbot):
+    label = RichTextLabel("<i>y</i>")
+    qtbot.addWidget(label)
+    label.set_text_scale(0.9)
+    direct = shown_directly(EQUATIONS, 0.9, qtbot)
+    fresh = QTextDocument()
+    fresh.setDocumentMargin(0.0)
+    fresh.setDefaultFont(direct.text_font())
+    fresh.setHtml(EQUATIONS)
+    assert label.unwrapped_width(EQUATIONS) == fresh.idealWidth()
+    measured = label._spare
+    revision = measured.revision()
+    label.setText(EQUATIONS)
+    assert label._document is measured and measured.revision() == revision  # not parsed again
+    assert (label.plain_text(), label.sizeHint()) == (direct.plain_text(), direct.sizeHint())
+    label.setText("<i>y</i>")
+    assert label.plain_text() == "y" and label.sizeHint() == shown_directly("<i>y</i>", 0.9, qtbot).sizeHint()
+
+
+def test_a_text_measured_in_another_font_or_another_text_is_not_shown_as_measured(qtbot):
+    label = RichTextLabel()
+    qtbot.addWidget(label)
+    label.unwrapped_width(EQUATIONS)
+    label.set_text_scale(0.8)
+    label.setText(EQUATIONS)  # measured at scale 1: laid out again, smaller
+    assert label.sizeHint() == shown_directly(EQUATIONS, 0.8, qtbot).sizeHint()
+    assert label.sizeHint().width() < shown_directly(EQUATIONS, 1.0, qtbot).sizeHint().width()
+    label.unwrapped_width("<b>g</b> = 1")
+    label.setText(EQUATIONS.replace("3", "4"))
+    assert "4" in label.plain_text() and "g" not in label.plain_text()
 
 
 def test_follows_font_and_palette_changes(qtbot):

@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QTextDocument, QWheelEvent
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -436,11 +436,7 @@ class FormulaPanel(QWidget):
         if key not in self._row_widths:
             if len(self._row_widths) > ROW_WIDTHS_KEPT:
                 self._row_widths.clear()
-            document = QTextDocument()
-            document.setDocumentMargin(0.0)
-            document.setDefaultFont(font)
-            document.setHtml(text)
-            self._row_widths[key] = document.idealWidth()
+            self._row_widths[key] = self.derivatives_label.unwrapped_width(text)
         return self._row_widths[key]
 
     def _field_changed(self, field: GridField) -> None:

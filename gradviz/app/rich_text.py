@@ -47,10 +47,9 @@ class RichTextLabel(QWidget):
         self._widest = 0  # steady: the widest size hint given
         self._forget_sizes = False  # steady: forget the tallest and widest at the next text
         self._text_scale = 1.0  # the text's size against the label's font (see set_text_scale)
-        self._document = QTextDocument(self)
-        self._document.setDocumentMargin(0.0)
-        self._document.setUndoRedoEnabled(False)
-        self._document.setDefaultFont(self.text_font())
+        self._document = self._new_document()
+        self._spare: QTextDocument | None = None  # holds the text last measured by unwrapped_width, for setText
+        self._spare_holds: tuple[str, str] | None = None  # that text and its font's key
         self._sizes: dict[float, QSize] = {}  # layout size by text width, for the current text and font
         self._copy_actions: list[QAction] = []  # other ways to copy, offered under Copy
         self._apply_size_policy()
@@ -88,11 +87,41 @@ class RichTextLabel(QWidget):
         if self._forget_sizes:
             self._clear_steady_sizes()
         self._text = text
-        self._document.setHtml(text)
+        if self._spare is not None and self._spare_holds == (text, self.text_font().key()):
+            self._document, self._spare = self._spare, self._document  # measured already: parsed and laid out
+            self._spare_holds = None
+        else:
+            self._document.setHtml(text)
         self._sizes.clear()
         if room is None or self._room_needed() != room:
             self.updateGeometry()  # a layout pass of the whole window (the readout changes on every step)
         self.update()
+
+    def _new_document(self) -> QTextDocument:
+        """An empty document for the label's text: no margin, no undo, the text font."""
+        document = QTextDocument(self)
+        document.setDocumentMargin(0.0)
+        document.setUndoRedoEnabled(False)
+        document.setDefaultFont(self.text_font())
+        return document
+
+    def unwrapped_width(self, text: str) -> float:
+        """The width of this HTML laid out unwrapped in the text font; setText then shows it without parsing it again.
+
+        The formula panel measures a layout of the equations before it shows it: the text was parsed and laid out
+        once to be measured, then twice more to be shown.
+        """
+        font = self.text_font()
+        held = (text, font.key())
+        if self._spare is None:
+            self._spare = self._new_document()
+        if self._spare_holds != held:
+            self._spare.clear()  # before the font and the width change: nothing left to lay out again
+            self._spare.setDefaultFont(font)
+            self._spare.setTextWidth(NO_WRAP)
+            self._spare.setHtml(text)
+            self._spare_holds = held
+        return self._spare.idealWidth()
 
     def _room_needed(self) -> tuple[QSize, int]:
         """What layouts ask of the label: its size hint (less an ignored width) and, wrapped, its height here."""
@@ -141,10 +170,15 @@ class RichTextLabel(QWidget):
         self.update()
 
     def _laid_out(self, width: float) -> QSize:
-        """The text's size laid out at this text width (NO_WRAP: unwrapped), laying it out only when not cached."""
+        """The text's size laid out at this text width (NO_WRAP: unwrapped), laying it out only when not cached.
+
+        The document keeps its layout current through new text and fonts: setting the width it has already would
+        only lay it all out again (a new formula's equations were laid out twice in a row).
+        """
         size = self._sizes.get(width)
         if size is None or self._document.textWidth() != width:
-            self._document.setTextWidth(width)
+            if self._document.textWidth() != width:
+                self._document.setTextWidth(width)
             laid_out = self._document.size()
             size = QSize(math.ceil(laid_out.width()), math.ceil(laid_out.height()))
             self._sizes[width] = size
