@@ -748,12 +748,14 @@ class BasinsLegendItem(ViewOverlayItem):
 class CriticalPointsItem(ViewOverlayItem):
     """Marks where the gradient is zero, each point with its kind's mark and name ("min", "max", "saddle", ...)."""
 
-    def __init__(self, legend: BasinsLegendItem | None = None, start_marker: pg.TargetItem | None = None) -> None:
-        """Start with no points; their names will keep off the legend and the start marker."""
+    def __init__(self, legend: BasinsLegendItem | None = None, start_marker: pg.TargetItem | None = None,
+                 probe_arrows: ProbeArrowsItem | None = None) -> None:
+        """Start with no points; their names will keep off the legend, the start marker and the probe's arrows."""
         super().__init__()
         self.points: list[tuple[float, float, str]] = []
         self.legend = legend
         self.start_marker = start_marker
+        self.probe_arrows = probe_arrows
         self._paths: tuple[np.ndarray, ...] = ()  # the runs' whole paths (n, 2), in data coordinates
         self._paths_revision = 0
         # The last placement of the names, with what it was for: placing sixty names takes 20 ms, and the item is
@@ -809,12 +811,14 @@ class CriticalPointsItem(ViewOverlayItem):
     def label_placer(self, transform: QtGui.QTransform) -> NearTagPlacer:
         """The points' names placed beside their marks, where they fit (see place_critical_tags).
 
-        Kept until the points, the view's transform, the pixel scale, the legend or the start marker change: the
-        probe's tags ask at every step. Names keep off the basins' legend and the start marker (a name that finds no
-        room is left out; its mark stays).
+        Kept until the points, the view's transform, the pixel scale, the legend, the start marker or the probe's
+        arrows change: the probe's tags ask at every step. Names keep off the basins' legend, the start marker and
+        the probe's arrows, which are drawn over them (Himmelblau's ∂f/∂x arrow cut "saddle" to "saddl"); a name
+        that finds no room is left out, its mark stays.
         """
         avoid = [*(self.legend.boxes(transform) if self.legend is not None else ()),
-                 *(marker_box(self.start_marker, transform) if self.start_marker is not None else ())]
+                 *(marker_box(self.start_marker, transform) if self.start_marker is not None else ()),
+                 *(self.probe_arrows.shaft_boxes(transform) if self.probe_arrows is not None else ())]
         key = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), transform.dx(), transform.dy(),
                self.pixel_scale, self.font_scale, tuple(box.getRect() for box in avoid), self._paths_revision)
         if self._placed is None or self._placed[0] != key:
@@ -930,6 +934,15 @@ class ProbeArrowsItem(ViewOverlayItem):
         if self.overlay is None:
             return []
         return [tuple(to_device(transform, np.array([arrow.tail, arrow.tip]))) for arrow in self.overlay.arrows]
+
+    def shaft_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
+        """Boxes along each arrow that is drawn, in device pixels (tags, names and the legend keep off them)."""
+        if not self.isVisible():
+            return []
+        scale = self.pixel_scale
+        plot = self.plot_rect(transform)  # zoomed far in, an arrow can run millions of pixels past it
+        return [box for tail, tip in self.arrow_pixels(transform) if np.hypot(*(tip - tail)) >= self.SHORTEST * scale
+                for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale, plot)]
 
     balls = np.zeros((0, 2))  # where the runs' balls are (plot coordinates): a ball marks the point it sits on
 
@@ -1143,11 +1156,7 @@ class ProbeTextItem(ViewOverlayItem):
 
     def _shaft_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """Boxes along each probe arrow that is drawn, in device pixels (tags and the legend keep off them)."""
-        scale = self.pixel_scale
-        plot = self.plot_rect(transform)  # zoomed far in, an arrow can run millions of pixels past it
-        return [box for tail, tip in self._arrows.arrow_pixels(transform)
-                if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale
-                for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale, plot)]
+        return self._arrows.shaft_boxes(transform)
 
     def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float,
                        shafts: Sequence[QtCore.QRectF]) -> QtCore.QPointF:
@@ -1427,7 +1436,8 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.basins_legend = BasinsLegendItem()
         self.basins_legend.setZValue(38)
         self.plot_item.addItem(self.basins_legend, ignoreBounds=True)
-        self.critical_points = CriticalPointsItem(self.basins_legend, self.start_marker)  # under the probe, the runs
+        self.critical_points = CriticalPointsItem(self.basins_legend, self.start_marker,  # under the probe, the runs
+                                                  self.probe_arrows)
         self.critical_points.setZValue(6)
         self.plot_item.addItem(self.critical_points, ignoreBounds=True)
         self.probe_text = ProbeTextItem(self.probe_arrows, self.start_marker, self.critical_points, self.basins_legend,
@@ -1737,6 +1747,8 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self._show_tangent()
         self.probe_arrows.set_overlay(overlay)
         self.probe_text.set_overlay(overlay)
+        if self.critical_points.points:
+            self.critical_points.update()  # its names keep off the arrows
 
     @property
     def probe_overlay(self) -> ContourProbeOverlay | None:
@@ -2016,13 +2028,15 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
                 self._resize_layout(lambda: self.ci.resize(original))
 
     def step_items(self) -> list[QtWidgets.QGraphicsItem]:
-        """The items that a step of the clock may change, all in the plot: runs, probe overlay, tangent, start marker.
+        """The items that a step of the clock may change, all in the plot: runs, probe overlay, tangent, start marker,
+        and the critical points' names (they keep off the probe's arrows).
 
         An export caches the picture of every other item (see ContourExport): an item that follows the clock must be
         listed here.
         """
         runs = [item for items in self.run_items for item in items.items()]
-        probe = [self.probe_level, *self.probe_guides, self.probe_arrows, self.probe_text]
+        probe = [self.probe_level, *self.probe_guides, self.probe_arrows, self.probe_text,
+                 *((self.critical_points,) if self.critical_points.points else ())]
         return [*runs, *probe, self.tangent_halo, self.tangent, self.tangent_point, self.start_marker]
 
     def _static_changed(self) -> None:
