@@ -87,7 +87,17 @@ TAGS_SHARE = 0.2  # of the map, at most, that the arrows' tags cover in full: be
 ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
 LAYOUT_MARGINS = (8, 18, 8, 8)  # left, top, right, bottom: the room around the map and its colour bar
 CRAMPED_PIXELS = 24  # a ∇f arrow the edge cut reaching less than this past a ball's edge gets a note
+# The vertical axes are this wide at least (wider as their labels need): grown with the text as well, they took 200 of a
+# presented map's 640 pixels at 1280 × 800 and left its plot area 300 pixels wide.
+AXIS_LEAST_WIDTH = 64
+AXIS_HEIGHT_ROOM = 16  # the bottom axis's height: this much, and this much more…
+AXIS_HEIGHT_PER_TEXT_SCALE = 40  # …for each unit of text scale (its labels and title)
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
+# A view at least this high and wide draws its text larger, as the 3D view does (its numbers grow with its frame up
+# to 18 pixels from the map's 14): presenting at 1920 × 1080, the map's ticks and tags were three quarters the size of
+# the 3D view's beside them.
+LARGE_VIEW_PIXELS = 616.0  # where the 3D view's numbers reach the map's size (14 pixels, at 1/44 of its frame)…
+LARGEST_SIZE_TEXT_FACTOR = 18.0 / 14.0  # …up to the 3D view's largest
 RIM_LEAST_FRACTION = 0.02  # of a grid step: a rim closer to the defined point is taken as this far
 # The map's own keys, while it has them: after the mouse (or these keys) panned or zoomed it, until a click sets
 # the start there (then → steps the run again, as a clicker expects).
@@ -1204,7 +1214,6 @@ class ColourBar(pg.PlotItem):
     """
 
     WIDTH = 20
-    AXIS_WIDTH = 64
     TITLE_HEIGHT = 26
     TITLE_SIZE = 17  # pixels, as the map's axis titles
 
@@ -1218,7 +1227,7 @@ class ColourBar(pg.PlotItem):
         spacer = self.getAxis("bottom")
         spacer.setStyle(showValues=False, tickLength=0)
         spacer.setPen(pg.mkPen(None))
-        self.getAxis("right").set_least_width(self.AXIS_WIDTH)
+        self.getAxis("right").set_least_width(AXIS_LEAST_WIDTH)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.addItem(self.image)
         self.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0.0)
@@ -1230,9 +1239,8 @@ class ColourBar(pg.PlotItem):
         self._show_title()
 
     def set_scale(self, scale: float, text_scale: float) -> None:
-        """Widen the bar by the presentation scale, its tick room and title by the text's (more if labels need it)."""
+        """Widen the bar by the presentation scale and its title by the text's; its labels take the room they need."""
         self._text_scale = text_scale
-        self.getAxis("right").set_least_width(round(self.AXIS_WIDTH * text_scale))
         self.layout.setColumnFixedWidth(1, round(self.WIDTH * scale))
         self._show_title()
 
@@ -1353,8 +1361,8 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
                 axis.setStyle(tickFont=tick_font, tickTextOffset=round(6 * scale))
                 axis.label.setFont(self._title_font(text_scale))
         for plot in (self.plot_item, self.colour_bar):
-            plot.getAxis("bottom").setHeight(round(56 * text_scale))
-        self.plot_item.getAxis("left").set_least_width(round(64 * text_scale))
+            plot.getAxis("bottom").setHeight(round(AXIS_HEIGHT_ROOM + AXIS_HEIGHT_PER_TEXT_SCALE * text_scale))
+        self.plot_item.getAxis("left").set_least_width(AXIS_LEAST_WIDTH)
         self.colour_bar.set_scale(scale, text_scale)
 
     @staticmethod
@@ -1376,6 +1384,10 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.arrows.set_density(round(ARROW_GRID / scale))
         self._apply_pen_widths(self.pixel_scale)
         self._show_balls()
+
+    def size_text_factor(self) -> float:
+        """A large view's text is larger, up to the 3D view's largest numbers (see LARGE_VIEW_PIXELS)."""
+        return min(max(min(self.width(), self.height()) / LARGE_VIEW_PIXELS, 1.0), LARGEST_SIZE_TEXT_FACTOR)
 
     def _show_font_scale(self) -> None:
         """Draw the axes' text, the tags and the legends at the new font scale."""
