@@ -11,7 +11,7 @@ from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from gradviz.app.colormaps import colormap_lut, lut_to_uint8
 from gradviz.app.contour_view import (
-    ColourBar,
+    AXIS_LEAST_WIDTH,
     ContourExport,
     ContourView,
     choose_levels,
@@ -441,9 +441,9 @@ def test_the_colour_bar_makes_room_for_long_level_labels(view, qtbot):
         widths[offset, scale] = axis.width()
         title = bar.titleLabel.mapRectToScene(bar.titleLabel.itemRect())
         assert bar.title() == "f" and title.bottom() <= bar.vb.sceneBoundingRect().top() + 1, "the title is above"
-    assert widths[0.0, 1000.0] == ColourBar.AXIS_WIDTH, "five-digit levels fit the usual width"
-    assert widths[100000000.0, 1.0] > ColourBar.AXIS_WIDTH
-    assert widths[0.0, 1.0] == ColourBar.AXIS_WIDTH  # short labels: back to the usual width
+    assert widths[0.0, 1000.0] == AXIS_LEAST_WIDTH, "five-digit levels fit the usual width"
+    assert widths[100000000.0, 1.0] > AXIS_LEAST_WIDTH
+    assert widths[0.0, 1.0] == AXIS_LEAST_WIDTH  # short labels: back to the usual width
 
 
 def test_axes_write_small_values_as_they_are(view, qtbot):
@@ -719,7 +719,7 @@ def test_presentation_scale_enlarges_runs_text_and_axes(view):
     axis = view.plot_item.getAxis("left")
     assert axis.style["tickFont"].pixelSize() == 28
     assert axis.label.font().pixelSize() == 34
-    assert axis.maximumWidth() == 128
+    assert AXIS_LEAST_WIDTH < axis.maximumWidth() < 2 * AXIS_LEAST_WIDTH, "as wide as its labels need, no wider"
     # an export draws at the presentation scale and leaves it so
     assert view.run_items[0].line.opts["pen"].widthF() == pytest.approx(2 * view.RUN_WIDTH)
     assert view.run_items[0].ball.opts["size"] == pytest.approx(2 * view.BALL_SIZE)

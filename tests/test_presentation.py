@@ -14,6 +14,7 @@ from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.formula_panel import laid_out_equations
 from gradviz.app.panel_base import RunChooser
 from gradviz.app.presentation import (
+    PRESENTING_TEXT_FACTOR,
     largest_presentation_scale,
     remembered_presentation_scale,
     remembered_theme,
@@ -495,7 +496,7 @@ def test_presenting_on_a_2560_by_1440_screen_draws_the_text_as_large_for_the_scr
     monkeypatch.setattr(QScreen, "geometry", lambda _screen: QRect(0, 0, 2560, 1440))
     qtbot.keyClick(window, Qt.Key.Key_F11)
     assert window.session.presentation_scale == pytest.approx(2.13)
-    assert readout.font().pointSizeF() == pytest.approx(base_size * 2.13)
+    assert readout.font().pointSizeF() == pytest.approx(base_size * PRESENTING_TEXT_FACTOR * 2.13)
     assert readout.sizeHint().height() == pytest.approx(at_1080 * 4 / 3, rel=0.1), "the text's share of the screen"
     qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert window.session.presentation_scale == pytest.approx(1.93), "Ctrl+− still makes it smaller"
@@ -543,9 +544,10 @@ def test_long_equations_are_drawn_smaller_while_presenting_so_the_views_keep_the
     window.session.set_presentation_scale(1.8)  # tags large enough on this map to be pushed off their arrows
     qtbot.waitUntil(lambda: area.sizeHint().height() <= EQUATIONS_SHARE * screen_height, timeout=3000)
     shrunk = label.font().pointSizeF()
-    assert editing_size <= shrunk < editing_size * window.session.presentation_scale
+    presenting_size = max(editing_size, QApplication.font().pointSizeF() * PRESENTING_TEXT_FACTOR)
+    assert editing_size <= shrunk < presenting_size * window.session.presentation_scale
     window.open_scenario(find_preset("bowl").scenario, wait=True, keep_look=True)  # short: drawn at the full scale
-    assert label.font().pointSizeF() == pytest.approx(editing_size * window.session.presentation_scale)
+    assert label.font().pointSizeF() == pytest.approx(presenting_size * window.session.presentation_scale)
     window.presentation.leave()
     assert label.font().pointSizeF() == pytest.approx(editing_size)
 
@@ -558,8 +560,10 @@ def test_equations_wider_than_their_area_are_drawn_smaller_while_presenting(make
     editing_size = label.font().pointSizeF()
     window.presentation.enter()
     window.session.set_presentation_scale(1.8)
-    qtbot.waitUntil(lambda: label.sizeHint().width() <= area.viewport().width(), timeout=3000)
-    assert editing_size <= label.font().pointSizeF() <= editing_size * window.session.presentation_scale
+    qtbot.waitUntil(lambda: label.sizeHint().width() <= area.viewport().width()
+                    and not area.horizontalScrollBar().isVisible(), timeout=3000)
+    presenting_size = max(editing_size, QApplication.font().pointSizeF() * PRESENTING_TEXT_FACTOR)
+    assert editing_size <= label.font().pointSizeF() <= presenting_size * window.session.presentation_scale
     assert label.sizeHint().width() <= area.viewport().width() and not area.horizontalScrollBar().isVisible()
     window.presentation.leave()
 
@@ -581,7 +585,9 @@ def views_height_as_the_run_stops(window, qtbot) -> tuple[int, int]:
 def test_a_lone_runs_stop_message_ends_its_line_where_it_fits_and_the_views_never_jump(make_main_window, qtbot,
                                                                                        presenting) -> None:
     """Presenting, an empty line kept for the stop message under the numbers cost the views 27 pixels at 1.6; now it
-    takes the end of the numbers' line where it fits there whole at the last step, known from the run's start."""
+    takes the end of the numbers' line where it fits there whole at the last step, known from the run's start.
+    Presenting at 1920 × 1080 the readout's text is as large as the 3D view's numbers: the message takes a line of
+    its own from the start, and the views still never jump."""
     window = make_main_window("himmelblau", size=(1920, 1080))
     if presenting:
         window.presentation.enter()
@@ -590,9 +596,10 @@ def test_a_lone_runs_stop_message_ends_its_line_where_it_fits_and_the_views_neve
     line_height = readout.fontMetrics().height()
     _views, lines = views_height_as_the_run_stops(window, qtbot)
     message = window.session.runs[0].run.message
-    assert lines == 1 and readout.plain_text().endswith(message)
-    assert readout.height() < 2 * line_height, "no empty line kept under the numbers"
-    assert readout.fontMetrics().horizontalAdvance(readout.plain_text()) < readout.width()
+    assert lines == (2 if presenting else 1) and readout.plain_text().endswith(message)
+    assert readout.height() < (lines + 1) * line_height, "no empty line kept under the numbers"
+    assert all(readout.fontMetrics().horizontalAdvance(line) < readout.width()
+               for line in readout.plain_text().splitlines())
     if presenting:
         window.presentation.leave()
 
@@ -619,3 +626,49 @@ def test_a_stop_message_too_long_for_its_line_keeps_a_line_of_its_own_from_the_s
     assert window.view_splitter.height() > views, "the empty line's room went back to the views"
     if presenting:
         window.presentation.leave()
+
+
+def test_presenting_draws_the_equations_readout_and_map_text_as_large_as_the_3d_views(make_main_window, qtbot) -> None:
+    """At 1920 × 1080 the caption and the 3D view's numbers were large, but f's row, the map's ticks and tags and the
+    step readout were drawn at 0.56 to 0.7 of the caption's size: the numbers a lecturer talks about, the smallest."""
+    from PySide6.QtGui import QFontInfo
+
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window(None, size=(1920, 1080))
+    lesson = next(lesson for lesson in shipped_lessons() if lesson.title.startswith("The gradient"))
+    window.lesson_player.open_lesson(lesson)
+    window.lesson_player.next_scene()
+    window.controller.wait()
+    window.presentation.enter()
+    window.resize(1920, 1080)
+    qtbot.wait(200)
+    window.contour_view.grab()
+    caption = QFontInfo(window.lesson_player.caption_bar.caption.font()).pixelSize()
+    sizes = {
+        "readout": QFontInfo(window.stepper.readout.font()).pixelSize(),
+        "equations": QFontInfo(window.formula_panel.derivatives_label.font()).pixelSize(),
+        "map ticks": window.contour_view.plot_item.getAxis("left").style["tickFont"].pixelSize(),
+        "map tags": window.contour_view.probe_text.label_font().pixelSize(),
+    }
+    small = {name: round(size / caption, 2) for name, size in sizes.items() if size < 0.8 * caption}
+    assert not small, f"drawn smaller than 0.8 of the caption's {caption} pixels: {small}"
+    window.presentation.leave()
+    assert QFontInfo(window.stepper.readout.font()).pixelSize() < 0.5 * caption, "editing: the readout's own size"
+
+
+def test_a_small_projector_gives_the_map_its_room(make_main_window, qtbot) -> None:
+    """Presenting at 1280 × 800 at scale 2, the map's axis and colour bar took half its view: its plot area was about
+    300 of 640 pixels wide."""
+    window = make_main_window("bowl", size=(1280, 800))
+    window.session.update_run(0, sign="wrong")
+    window.controller.wait()
+    window.presentation.enter()
+    window.resize(1280, 800)
+    window.session.set_presentation_scale(2.0)
+    qtbot.wait(200)
+    view = window.contour_view
+    view.grab()
+    plot = view.view_box.sceneBoundingRect()
+    assert plot.width() >= 0.6 * view.width() and plot.height() >= 0.7 * view.height()
+    window.presentation.leave()

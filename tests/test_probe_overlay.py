@@ -657,3 +657,24 @@ def test_a_legend_wider_than_its_room_is_shortened_then_left_out(qapp) -> None:
         assert legend is None or "f = 170" in " ".join(line[1] for line in legend.lines), room
     short_width = QFontMetricsF(font).horizontalAdvance("f = 170")
     assert fitted_legend(font, rows, 20.0, short_width / 2, 1e6) is None, "no room even for f = 170: left out"
+
+
+def test_critical_points_names_keep_off_the_probe_arrows(make_main_window, qtbot) -> None:
+    """Himmelblau at 1280 × 720 with critical points and basins: the ∂f/∂x arrow ran through the saddle's name at
+    (−3.07, −0.08), drawn over it as "saddl"."""
+    from gradviz.app.view_common import clipped_segment
+
+    window = make_main_window("himmelblau", size=(1280, 720))
+    window.session.set_view(critical_points=True, basins=True)
+    window.controller.wait()
+    qtbot.wait(100)
+    view = window.contour_view
+    view.grab()
+    points = view.critical_points
+    transform = points.deviceTransform(view.viewportTransform())
+    names = [(text, box) for text, box, _colour in points.label_placer(transform).tags]
+    assert "saddle" in [text for text, _box in names]
+    arrows = view.probe_arrows.arrow_pixels(transform)
+    assert len(arrows) == 3
+    crossed = [text for text, box in names for tail, tip in arrows if clipped_segment(tail, tip, box) is not None]
+    assert not crossed, f"the probe's arrows run through {crossed}"

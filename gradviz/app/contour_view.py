@@ -87,7 +87,17 @@ TAGS_SHARE = 0.2  # of the map, at most, that the arrows' tags cover in full: be
 ASPECT_TOLERANCE = 0.1  # 10% skews a right angle by up to about 5.5°
 LAYOUT_MARGINS = (8, 18, 8, 8)  # left, top, right, bottom: the room around the map and its colour bar
 CRAMPED_PIXELS = 24  # a ∇f arrow the edge cut reaching less than this past a ball's edge gets a note
+# The vertical axes are this wide at least (wider as their labels need): grown with the text as well, they took 200 of a
+# presented map's 640 pixels at 1280 × 800 and left its plot area 300 pixels wide.
+AXIS_LEAST_WIDTH = 64
+AXIS_HEIGHT_ROOM = 16  # the bottom axis's height: this much, and this much more…
+AXIS_HEIGHT_PER_TEXT_SCALE = 40  # …for each unit of text scale (its labels and title)
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
+# A view at least this high and wide draws its text larger, as the 3D view does (its numbers grow with its frame up
+# to 18 pixels from the map's 14): presenting at 1920 × 1080, the map's ticks and tags were three quarters the size of
+# the 3D view's beside them.
+LARGE_VIEW_PIXELS = 616.0  # where the 3D view's numbers reach the map's size (14 pixels, at 1/44 of its frame)…
+LARGEST_SIZE_TEXT_FACTOR = 18.0 / 14.0  # …up to the 3D view's largest
 RIM_LEAST_FRACTION = 0.02  # of a grid step: a rim closer to the defined point is taken as this far
 # The map's own keys, while it has them: after the mouse (or these keys) panned or zoomed it, until a click sets
 # the start there (then → steps the run again, as a clicker expects).
@@ -748,12 +758,14 @@ class BasinsLegendItem(ViewOverlayItem):
 class CriticalPointsItem(ViewOverlayItem):
     """Marks where the gradient is zero, each point with its kind's mark and name ("min", "max", "saddle", ...)."""
 
-    def __init__(self, legend: BasinsLegendItem | None = None, start_marker: pg.TargetItem | None = None) -> None:
-        """Start with no points; their names will keep off the legend and the start marker."""
+    def __init__(self, legend: BasinsLegendItem | None = None, start_marker: pg.TargetItem | None = None,
+                 probe_arrows: ProbeArrowsItem | None = None) -> None:
+        """Start with no points; their names will keep off the legend, the start marker and the probe's arrows."""
         super().__init__()
         self.points: list[tuple[float, float, str]] = []
         self.legend = legend
         self.start_marker = start_marker
+        self.probe_arrows = probe_arrows
         self._paths: tuple[np.ndarray, ...] = ()  # the runs' whole paths (n, 2), in data coordinates
         self._paths_revision = 0
         # The last placement of the names, with what it was for: placing sixty names takes 20 ms, and the item is
@@ -809,12 +821,14 @@ class CriticalPointsItem(ViewOverlayItem):
     def label_placer(self, transform: QtGui.QTransform) -> NearTagPlacer:
         """The points' names placed beside their marks, where they fit (see place_critical_tags).
 
-        Kept until the points, the view's transform, the pixel scale, the legend or the start marker change: the
-        probe's tags ask at every step. Names keep off the basins' legend and the start marker (a name that finds no
-        room is left out; its mark stays).
+        Kept until the points, the view's transform, the pixel scale, the legend, the start marker or the probe's
+        arrows change: the probe's tags ask at every step. Names keep off the basins' legend, the start marker and
+        the probe's arrows, which are drawn over them (Himmelblau's ∂f/∂x arrow cut "saddle" to "saddl"); a name
+        that finds no room is left out, its mark stays.
         """
         avoid = [*(self.legend.boxes(transform) if self.legend is not None else ()),
-                 *(marker_box(self.start_marker, transform) if self.start_marker is not None else ())]
+                 *(marker_box(self.start_marker, transform) if self.start_marker is not None else ()),
+                 *(self.probe_arrows.shaft_boxes(transform) if self.probe_arrows is not None else ())]
         key = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), transform.dx(), transform.dy(),
                self.pixel_scale, self.font_scale, tuple(box.getRect() for box in avoid), self._paths_revision)
         if self._placed is None or self._placed[0] != key:
@@ -930,6 +944,15 @@ class ProbeArrowsItem(ViewOverlayItem):
         if self.overlay is None:
             return []
         return [tuple(to_device(transform, np.array([arrow.tail, arrow.tip]))) for arrow in self.overlay.arrows]
+
+    def shaft_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
+        """Boxes along each arrow that is drawn, in device pixels (tags, names and the legend keep off them)."""
+        if not self.isVisible():
+            return []
+        scale = self.pixel_scale
+        plot = self.plot_rect(transform)  # zoomed far in, an arrow can run millions of pixels past it
+        return [box for tail, tip in self.arrow_pixels(transform) if np.hypot(*(tip - tail)) >= self.SHORTEST * scale
+                for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale, plot)]
 
     balls = np.zeros((0, 2))  # where the runs' balls are (plot coordinates): a ball marks the point it sits on
 
@@ -1143,11 +1166,7 @@ class ProbeTextItem(ViewOverlayItem):
 
     def _shaft_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """Boxes along each probe arrow that is drawn, in device pixels (tags and the legend keep off them)."""
-        scale = self.pixel_scale
-        plot = self.plot_rect(transform)  # zoomed far in, an arrow can run millions of pixels past it
-        return [box for tail, tip in self._arrows.arrow_pixels(transform)
-                if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale
-                for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale, plot)]
+        return self._arrows.shaft_boxes(transform)
 
     def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float,
                        shafts: Sequence[QtCore.QRectF]) -> QtCore.QPointF:
@@ -1195,7 +1214,6 @@ class ColourBar(pg.PlotItem):
     """
 
     WIDTH = 20
-    AXIS_WIDTH = 64
     TITLE_HEIGHT = 26
     TITLE_SIZE = 17  # pixels, as the map's axis titles
 
@@ -1209,7 +1227,7 @@ class ColourBar(pg.PlotItem):
         spacer = self.getAxis("bottom")
         spacer.setStyle(showValues=False, tickLength=0)
         spacer.setPen(pg.mkPen(None))
-        self.getAxis("right").set_least_width(self.AXIS_WIDTH)
+        self.getAxis("right").set_least_width(AXIS_LEAST_WIDTH)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.addItem(self.image)
         self.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0.0)
@@ -1221,9 +1239,8 @@ class ColourBar(pg.PlotItem):
         self._show_title()
 
     def set_scale(self, scale: float, text_scale: float) -> None:
-        """Widen the bar by the presentation scale, its tick room and title by the text's (more if labels need it)."""
+        """Widen the bar by the presentation scale and its title by the text's; its labels take the room they need."""
         self._text_scale = text_scale
-        self.getAxis("right").set_least_width(round(self.AXIS_WIDTH * text_scale))
         self.layout.setColumnFixedWidth(1, round(self.WIDTH * scale))
         self._show_title()
 
@@ -1344,8 +1361,8 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
                 axis.setStyle(tickFont=tick_font, tickTextOffset=round(6 * scale))
                 axis.label.setFont(self._title_font(text_scale))
         for plot in (self.plot_item, self.colour_bar):
-            plot.getAxis("bottom").setHeight(round(56 * text_scale))
-        self.plot_item.getAxis("left").set_least_width(round(64 * text_scale))
+            plot.getAxis("bottom").setHeight(round(AXIS_HEIGHT_ROOM + AXIS_HEIGHT_PER_TEXT_SCALE * text_scale))
+        self.plot_item.getAxis("left").set_least_width(AXIS_LEAST_WIDTH)
         self.colour_bar.set_scale(scale, text_scale)
 
     @staticmethod
@@ -1367,6 +1384,10 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.arrows.set_density(round(ARROW_GRID / scale))
         self._apply_pen_widths(self.pixel_scale)
         self._show_balls()
+
+    def size_text_factor(self) -> float:
+        """A large view's text is larger, up to the 3D view's largest numbers (see LARGE_VIEW_PIXELS)."""
+        return min(max(min(self.width(), self.height()) / LARGE_VIEW_PIXELS, 1.0), LARGEST_SIZE_TEXT_FACTOR)
 
     def _show_font_scale(self) -> None:
         """Draw the axes' text, the tags and the legends at the new font scale."""
@@ -1427,7 +1448,8 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.basins_legend = BasinsLegendItem()
         self.basins_legend.setZValue(38)
         self.plot_item.addItem(self.basins_legend, ignoreBounds=True)
-        self.critical_points = CriticalPointsItem(self.basins_legend, self.start_marker)  # under the probe, the runs
+        self.critical_points = CriticalPointsItem(self.basins_legend, self.start_marker,  # under the probe, the runs
+                                                  self.probe_arrows)
         self.critical_points.setZValue(6)
         self.plot_item.addItem(self.critical_points, ignoreBounds=True)
         self.probe_text = ProbeTextItem(self.probe_arrows, self.start_marker, self.critical_points, self.basins_legend,
@@ -1737,6 +1759,8 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self._show_tangent()
         self.probe_arrows.set_overlay(overlay)
         self.probe_text.set_overlay(overlay)
+        if self.critical_points.points:
+            self.critical_points.update()  # its names keep off the arrows
 
     @property
     def probe_overlay(self) -> ContourProbeOverlay | None:
@@ -2016,13 +2040,15 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
                 self._resize_layout(lambda: self.ci.resize(original))
 
     def step_items(self) -> list[QtWidgets.QGraphicsItem]:
-        """The items that a step of the clock may change, all in the plot: runs, probe overlay, tangent, start marker.
+        """The items that a step of the clock may change, all in the plot: runs, probe overlay, tangent, start marker,
+        and the critical points' names (they keep off the probe's arrows).
 
         An export caches the picture of every other item (see ContourExport): an item that follows the clock must be
         listed here.
         """
         runs = [item for items in self.run_items for item in items.items()]
-        probe = [self.probe_level, *self.probe_guides, self.probe_arrows, self.probe_text]
+        probe = [self.probe_level, *self.probe_guides, self.probe_arrows, self.probe_text,
+                 *((self.critical_points,) if self.critical_points.points else ())]
         return [*runs, *probe, self.tangent_halo, self.tangent, self.tangent_point, self.start_marker]
 
     def _static_changed(self) -> None:

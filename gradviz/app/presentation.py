@@ -49,6 +49,10 @@ MESSAGE_WIDTH_SHARE = 0.7
 MESSAGE_STYLE = ("QLabel { background: rgba(20, 20, 20, 215); color: white; border-radius: 6px; "
                  "padding: 6px 12px; }")
 # The share of the screen an enlarged dialog may take at most.
+# While presenting, the equations and the readout are drawn at least this many times the application font (times the
+# presentation scale): the 3D view's numbers, at 18 pixels for a 12-pixel font. At the usual size, f's row and the
+# step readout were the smallest text on the screen, the numbers a lecturer talks about.
+PRESENTING_TEXT_FACTOR = 1.5
 EQUATIONS_SHARE = 0.25  # of the screen's height: while presenting, taller equations are drawn smaller to fit…
 EQUATIONS_SCALE_STEP = 0.1  # …in steps of this much presentation scale, down to the editing size at least
 DIALOG_SCREEN_SHARE = 0.95
@@ -124,11 +128,16 @@ def scale_view(view: SurfaceView | ContourView, scale: float) -> None:
 class LookPresenter:
     """Draws the window in the session's theme and presentation scale: colour map, text panels, fonts."""
 
-    def __init__(self, window: MainWindow, scaled_widgets: Sequence[QWidget], presenting: Callable[[], bool]) -> None:
-        """Draw these widgets' text larger by the presentation scale; presenting() says if presentation mode is on."""
+    def __init__(self, window: MainWindow, scaled_widgets: Sequence[QWidget], presenting: Callable[[], bool],
+                 presented_text: Sequence[QWidget] = ()) -> None:
+        """Draw these widgets' text larger by the presentation scale; presenting() says if presentation mode is on.
+
+        presented_text: those of them drawn at least PRESENTING_TEXT_FACTOR times the application font while presenting.
+        """
         self._window = window
         self._presenting = presenting
         self._base_fonts = [(widget, QFont(widget.font())) for widget in scaled_widgets]
+        self._presented_text = tuple(presented_text)
         session = window.session
         session.theme_changed.connect(lambda _theme: self.show_theme())
         session.presentation_scale_changed.connect(lambda _scale: self.show_scale())
@@ -157,7 +166,7 @@ class LookPresenter:
         """Enlarge the text panels and the views by the session's presentation scale."""
         scale = self._window.session.presentation_scale
         for widget, base in self._base_fonts:
-            self._scale_font(widget, base, scale)
+            self._scale_font(widget, self._presented_base(widget, base), scale)
         self.fit_equations()
         for view in (self._window.surface_view, self._window.contour_view):
             scale_view(view, scale)
@@ -168,6 +177,15 @@ class LookPresenter:
         scale = app_font_scale()
         for view in (self._window.surface_view, self._window.contour_view):
             view.set_font_scale(scale)
+
+    def _presented_base(self, widget: QWidget, base: QFont) -> QFont:
+        """The widget's font at scale 1: while presenting, the equations' and readout's at least PRESENTING_TEXT_FACTOR
+        times the application font."""
+        if widget not in self._presented_text or not self._presenting():
+            return base
+        font = QFont(base)
+        font.setPointSizeF(max(base.pointSizeF(), QApplication.font().pointSizeF() * PRESENTING_TEXT_FACTOR))
+        return font
 
     @staticmethod
     def _scale_font(widget: QWidget, base: QFont, scale: float) -> None:
@@ -185,7 +203,7 @@ class LookPresenter:
             return
         panel = self._window.formula_panel
         label = panel.derivatives_label
-        base = next(font for widget, font in self._base_fonts if widget is label)
+        base = self._presented_base(label, next(font for widget, font in self._base_fonts if widget is label))
         budget = EQUATIONS_SHARE * self._window.screen().geometry().height()
         scale = self._window.session.presentation_scale
         self._scale_font(label, base, scale)  # a new formula starts from the full size again
@@ -261,9 +279,9 @@ class PresentationMode(QObject):
         self._window = window
         self._saved: _WindowLayout | None = None
         window.session.set_theme(remembered_theme())
-        scaled = (window.formula_panel.derivatives_label, window.formula_panel.notes_label, window.stepper.readout,
-                  *window.lesson_player.caption_bar.scaled_widgets())
-        self.look = LookPresenter(window, scaled, lambda: self.active)
+        presented_text = (window.formula_panel.derivatives_label, window.stepper.readout)
+        scaled = (*presented_text, window.formula_panel.notes_label, *window.lesson_player.caption_bar.scaled_widgets())
+        self.look = LookPresenter(window, scaled, lambda: self.active, presented_text)
         window.run_progress.visibility_changed.connect(self._show_run_progress)
         self.message = PresentingMessage(window)
         window.statusBar().messageChanged.connect(lambda _text: self._show_message())
@@ -343,7 +361,7 @@ class PresentationMode(QObject):
         session.set_theme(PRESENTATION_THEME)
         screen_scale = round(remembered_presentation_scale() * self._screen_factor(), 2)
         session.set_presentation_scale(min(screen_scale, self.largest_scale()))
-        self.look.show_caption_scale()
+        self.look.show_scale()  # the equations and readout at their presenting size, whether the scale changed or not
         window.showFullScreen()
         QTimer.singleShot(0, self._window, self._fit_panels)
 
@@ -360,7 +378,7 @@ class PresentationMode(QObject):
         self.message.hide()  # the scale is remembered when the lecturer changes it, not here: capped by a small
         session.set_theme(saved.theme)  # projector's screen, it lowered the scale remembered for the usual one
         session.set_presentation_scale(saved.scale)
-        self.look.show_caption_scale()
+        self.look.show_scale()
         for widget in self._editing_controls():
             widget.show()
         window.menuBar().setVisible(saved.menu_bar_visible)

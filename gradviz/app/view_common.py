@@ -71,12 +71,16 @@ class FontScaledView:
         self._fit_font_scale()
 
     def _fit_font_scale(self) -> None:
-        """Take the font scale asked for, or less in a short view (in steps of a tenth)."""
+        """The font scale asked for, or less in a short view, times the view's size factor (in steps of a tenth)."""
         room = round(self.height() / VIEW_HEIGHT_PER_FONT_SCALE, 1)
-        scale = max(1.0, min(self._asked_font_scale, room))
+        scale = round(max(1.0, min(self._asked_font_scale, room)) * self.size_text_factor(), 1)
         if scale != self.font_scale:
             self.font_scale = scale
             self._show_font_scale()
+
+    def size_text_factor(self) -> float:
+        """How much larger a view this large draws its text (1: the same at every size)."""
+        return 1.0
 
     def _show_font_scale(self) -> None:
         """Draw the text at the new font scale."""
