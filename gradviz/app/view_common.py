@@ -71,9 +71,10 @@ class FontScaledView:
         self._fit_font_scale()
 
     def _fit_font_scale(self) -> None:
-        """The font scale asked for, or less in a short view, times the view's size factor (in steps of a tenth)."""
+        """The font scale asked for, or less in a short view (in steps of a tenth), times the view's size factor (in
+        steps of a tenth too: a window resized by a pixel does not draw its text anew)."""
         room = round(self.height() / VIEW_HEIGHT_PER_FONT_SCALE, 1)
-        scale = round(max(1.0, min(self._asked_font_scale, room)) * self.size_text_factor(), 1)
+        scale = max(1.0, min(self._asked_font_scale, room)) * round(self.size_text_factor(), 1)
         if scale != self.font_scale:
             self.font_scale = scale
             self._show_font_scale()
