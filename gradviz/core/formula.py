@@ -247,8 +247,10 @@ _GREEK_LETTERS = {
 _KINK_NOTES = {
     "abs": "abs is not differentiable at 0; gradviz uses slope 0 there.",
     "relu": "relu is not differentiable at 0; gradviz uses slope 0 there, like PyTorch.",
-    "min": "min is not differentiable where its arguments are equal; gradviz uses slope 0 there.",
-    "max": "max is not differentiable where its arguments are equal; gradviz uses slope 0 there.",
+    "min": "min is not differentiable where its arguments are equal; gradviz uses the slope of the one typed first "
+           "there.",
+    "max": "max is not differentiable where its arguments are equal; gradviz uses the slope of the one typed first "
+           "there.",
 }
 
 _KINK_TYPES = {"abs": sympy.Abs, "relu": sympy.Max, "min": sympy.Min, "max": sympy.Max}

@@ -319,11 +319,20 @@ def comparable_difference(difference: sympy.Expr) -> sympy.Expr:
         return sympy.expand(difference).as_content_primitive()[1]
 
 
-def positive_differences(condition: sympy.Basic) -> set[sympy.Expr]:
-    """The differences u − v a condition says are positive, u > v or each of an And's (see comparable_difference)."""
+INEQUALITIES = (sympy.StrictGreaterThan, sympy.StrictLessThan, sympy.GreaterThan, sympy.LessThan)
+
+
+def is_strict(relation: sympy.Basic) -> bool:
+    """Whether a comparison is u > v or u < v (not u ≥ v or u ≤ v)."""
+    return isinstance(relation, (sympy.StrictGreaterThan, sympy.StrictLessThan))
+
+
+def compared_differences(condition: sympy.Basic, strict_only: bool = False) -> set[sympy.Expr]:
+    """The differences u − v a condition says are at least 0, u ≥ v or u > v or each of an And's (see
+    comparable_difference); with strict_only those it says are positive, u > v."""
     relations = condition.args if isinstance(condition, sympy.And) else (condition,)
     return {comparable_difference(relation.gts - relation.lts) for relation in relations
-            if isinstance(relation, (sympy.StrictGreaterThan, sympy.StrictLessThan))}
+            if isinstance(relation, INEQUALITIES) and (is_strict(relation) or not strict_only)}
 
 
 # A condition read as that of one of a typed max's or min's arguments: the arguments, the one's index, and whether
@@ -387,9 +396,9 @@ class _TextbookForms:
 
     def _condition(self, condition: sympy.Basic, reading: ExtremeReading | None) -> str:
         """A case's condition: as the comparisons of a max's or min's argument with the others where it reads so."""
-        if reading is None and isinstance(condition, (sympy.StrictGreaterThan, sympy.StrictLessThan)):
+        if reading is None and isinstance(condition, INEQUALITIES):
             reading = self._extreme_reading(condition)  # an And reads so where it is printed (see _print_And)
-        return self._print(condition) if reading is None else self._comparisons(*reading)
+        return self._print(condition) if reading is None else self._comparisons(reading, condition)
 
     def _in_arguments_order(self, cases: Sequence[tuple[sympy.Expr, sympy.Basic]]) -> list[CaseReading]:
         """The cases, each with its reading (see _extreme_reading) where they are those of one max or min, in the typed
@@ -404,12 +413,23 @@ class _TextbookForms:
         ordered = sorted(zip(conditional, readings, strict=True), key=lambda pair: pair[1][1])
         return [*((value, condition, reading) for (value, condition), reading in ordered), (*last, None)]
 
-    def _comparisons(self, arguments: tuple[sympy.Expr, ...], index: int, larger: bool) -> str:
-        """The index-th argument compared with each other one, joined by 'and': x > y and x > z."""
-        relation = sympy.StrictGreaterThan if larger else sympy.StrictLessThan
+    def _comparisons(self, reading: ExtremeReading, condition: sympy.Basic) -> str:
+        """The index-th argument compared with each other one, joined by 'and': x ≥ y and x > z where the condition
+        says x − y ≥ 0 and x − z > 0."""
+        arguments, index, larger = reading
+        positive = compared_differences(condition, strict_only=True)
+
+        def relation(other: sympy.Expr) -> sympy.Expr:
+            """The comparison of the index-th argument with other, as strict as the condition's."""
+            difference = arguments[index] - other if larger else other - arguments[index]
+            strict = comparable_difference(difference) in positive
+            kind = {(True, True): sympy.StrictGreaterThan, (True, False): sympy.GreaterThan,
+                    (False, True): sympy.StrictLessThan, (False, False): sympy.LessThan}[larger, strict]
+            return kind(arguments[index], other, evaluate=False)
+
         self._comparing = True
         try:  # y − x > 0 for relu(y − x) in a max, as its other comparisons y − x > x: not y > x beside them
-            return self.words_markup(" and ").join(self._print(relation(arguments[index], other, evaluate=False))
+            return self.words_markup(" and ").join(self._print(relation(other))
                                                    for position, other in enumerate(arguments) if position != index)
         finally:
             self._comparing = False
@@ -421,12 +441,12 @@ class _TextbookForms:
         candidates = [typed for typed in self.spelling.flat_arguments() if len(typed[1]) == len(relations) + 1]
         if not candidates:
             return None
-        positive = positive_differences(condition)
+        compared = compared_differences(condition)
         for name, arguments in candidates:
             larger = name == "max"
             for index, chosen in enumerate(arguments):
                 if {comparable_difference(chosen - other if larger else other - chosen)
-                        for position, other in enumerate(arguments) if position != index} == positive:
+                        for position, other in enumerate(arguments) if position != index} == compared:
                     return arguments, index, larger
         return None
 
@@ -449,7 +469,7 @@ class _TextbookForms:
         each one that compares two arguments of a max or min with the case's one first (see _condition)."""
         reading = self._extreme_reading(expr)
         if reading is not None:
-            return self._comparisons(*reading)
+            return self._comparisons(reading, expr)
         return self.words_markup(" and ").join(  # "y > 0 or x < 0 and y > 0" read as y > 0 or (…): 'or' bracketed
             f"({self._print(condition)})" if isinstance(condition, sympy.Or) else self._condition(condition, None)
             for condition in expr.args)
