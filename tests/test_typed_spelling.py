@@ -31,7 +31,7 @@ def shown(text: str) -> list[str]:
     ("x^1.5 + 2.5^y", ["x^1.5 + 2.5^y", "1.5√x", "2.5^y·ln(2.5)"]),
     ("(1.5 - x + x y)^2 + y", ["(1.5 − x + xy)² + y", "2(y − 1)(1.5 − x + xy)", "2x(1.5 − x + xy) + 1"]),
     ("x/3 + y^2/2", ["x/3 + y²/2", "1/3", "y"]),  # typed as fractions: fractions
-    ("(x + y)(x - y)", ["(x − y)(x + y)", "2x", "−2y"]),  # the chain rule's factors kept only where nothing
+    ("(x + y)(x - y)", ["(x + y)(x − y)", "2x", "−2y"]),  # the chain rule's factors kept only where nothing
     ("(x + y)(x + 2y)", ["(x + y)(x + 2y)", "2x + 3y", "3x + 4y"]),  # cancels: x − y − (x + y) was shown
     ("0.001x^2 + y^2/1024", ["0.001x² + y²/1024", "0.002x", "y/512"]),  # 1/1024 = 0.0009765625: too long
     # a fraction common to the terms is not taken out in front: 0.04(35y·cos(2xy) − 12x·exp(−x² − y²)) was shown;
@@ -54,12 +54,49 @@ def shown(text: str) -> list[str]:
     ("sigmoid(x y)", ["1/(1 + exp(−xy))", "y·exp(−xy)/(1 + exp(−xy))²", "x·exp(−xy)/(1 + exp(−xy))²"]),
     ("sigmoid(w x + b)", ["1/(1 + exp(−(wx + b)))", "x·exp(−(wx + b))/(1 + exp(−(wx + b)))²",
                           "exp(−(wx + b))/(1 + exp(−(wx + b)))²", "w·exp(−(wx + b))/(1 + exp(−(wx + b)))²"]),
-    ("1/(1 + e^(-x - y))", ["1/(1 + exp(−x − y))", "exp(−x − y)/(1 + exp(−x − y))²",
-                            "exp(−x − y)/(1 + exp(−x − y))²"]),  # typed −x − y: kept so
+    ("1/(1 + e^(-x - y))", ["1/(1 + e^(−x − y))", "e^(−x − y)/(1 + e^(−x − y))²",
+                            "e^(−x − y)/(1 + e^(−x − y))²"]),  # typed −x − y: kept so; typed e^: e^, not exp
     ("softplus(x + y)", ["ln(1 + exp(x + y))", "exp(x + y)/(1 + exp(x + y))", "exp(x + y)/(1 + exp(x + y))"]),
 ])
 def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     assert shown(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a product's factors as typed: they were in SymPy's order, y·exp(−x²), y·2^x, sin(y)·cos(x)
+    ("exp(-x^2)*y", ["exp(−x²)·y", "−2xy·exp(−x²)", "exp(−x²)"]),
+    ("2^x y", ["2^x·y", "y·2^x·ln(2)", "2^x"]),
+    ("cos(x) sin(y)", ["cos(x)·sin(y)", "−sin(x)·sin(y)", "cos(x)·cos(y)"]),
+    ("sin(y) e^x", ["sin(y)·e^x", "sin(y)·e^x", "e^x·cos(y)"]),  # ∂f/∂x has f's factors: in their typed order
+    ("y x^2", ["yx²", "2xy", "x²"]),
+    ("-3 y x / z", ["−3yx/z", "−3y/z", "−3x/z", "3xy/z²"]),
+    # e^u typed so is e with a superscript, as the tutorials write it: it was exp(−x² − y²)
+    ("e^(-x^2-y^2)", ["e^(−x² − y²)", "−2x·e^(−x² − y²)", "−2y·e^(−x² − y²)"]),
+    ("x e^(-x^2 - y^2)", ["x·e^(−x² − y²)", "(1 − 2x²)·e^(−x² − y²)", "−2xy·e^(−x² − y²)"]),
+    ("e^x + exp(y)", ["e^x + exp(y)", "e^x", "exp(y)"]),  # each as typed
+])
+def test_factors_and_powers_of_e_read_as_typed(text: str, expected: list[str]) -> None:
+    assert shown(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("exp(-x^2)*y", ["f(x, y) = e^{- x^{2}} y", r"\frac{\partial f}{\partial x} = - 2 x y e^{- x^{2}}",
+                     r"\frac{\partial f}{\partial y} = e^{- x^{2}}"]),
+    ("2^x y", ["f(x, y) = 2^{x} y", r"\frac{\partial f}{\partial x} = y \cdot 2^{x} \ln{\left(2 \right)}",
+               r"\frac{\partial f}{\partial y} = 2^{x}"]),
+])
+def test_latex_writes_the_factors_as_typed(text: str, expected: list[str]) -> None:
+    """Copy as LaTeX wrote y e^{- x^{2}} and y·2^{x} for f, as the panel did."""
+    assert list(latex_equations(analyze_in_process(text).derivatives)) == expected
+
+
+def test_html_writes_a_typed_power_of_e_with_a_superscript() -> None:
+    """The panel wrote exp(−x² − y²) for a typed e^(−x² − y²): a superscript in a superscript does not rise in Qt,
+    so the exponent's powers are superscript digits."""
+    formula = analyze_in_process("e^(-x^2-y^2)").formula
+    assert html_math(formula.expr, formula.spelling).count("<sup>−<i>x</i>² − <i>y</i>²</sup>") == 1
+    typed_exp = analyze_in_process("exp(-x^2-y^2)").formula
+    assert "exp(" in html_math(typed_exp.expr, typed_exp.spelling)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

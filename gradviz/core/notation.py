@@ -173,7 +173,8 @@ class Spelling:
     The terms of the whole sum come in term_order (terms not in it follow, in the usual order); a sum inside it
     with the terms of one of sums comes in that one's order; with decimals, fractions that are short decimals
     print as decimals (21/10 as 2.1); a max or min with the arguments of one of arguments lists them in its order;
-    max(0, u) for each u of relus is relu(u).
+    max(0, u) for each u of relus is relu(u); a product with the factors of one of products (numbers aside) comes in
+    that one's order; exp(u) for each u of e_powers is e^u.
     """
 
     term_order: tuple[sympy.Expr, ...] = ()
@@ -181,6 +182,21 @@ class Spelling:
     decimals: bool = False
     arguments: tuple[TypedArguments, ...] = ()
     relus: tuple[sympy.Expr, ...] = ()
+    products: tuple[tuple[sympy.Expr, ...], ...] = ()
+    e_powers: tuple[sympy.Expr, ...] = ()
+
+    def factor_order(self, factors: Sequence[sympy.Expr]) -> list[sympy.Expr] | None:
+        """A product's factors in the order they were typed, numbers first, where its factors other than numbers are
+        those of one of products: y·exp(−x²) typed exp(−x²)·y is exp(−x²)·y. None where none of them are."""
+        others = [factor for factor in factors if not factor.is_Number]
+        if len(others) < 2 or not self.products:
+            return None
+        kept = set(others)
+        typed = next((product for product in self.products if len(product) == len(others) and set(product) == kept),
+                     None)
+        if typed is None:
+            return None
+        return [*(factor for factor in factors if factor.is_Number), *sorted(others, key=typed.index)]
 
     def arguments_of(self, extreme: sympy.Expr) -> tuple[sympy.Expr, ...]:
         """A max's or min's arguments as typed, if they were typed so, else in SymPy's order: relu(x) and y for
@@ -650,7 +666,8 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         """Positive factors written as a product, with any negative powers and rationals as a fraction."""
         numerator: list[sympy.Expr] = []
         denominator: list[sympy.Expr] = []
-        for factor in _abs_powers_rejoined(factors):
+        typed = self.spelling.factor_order(factors)
+        for factor in _abs_powers_rejoined(typed or factors):
             if factor.is_Rational and not factor.is_Integer and not self._as_decimal(factor):
                 if factor.p != 1:
                     numerator.append(sympy.Integer(factor.p))
@@ -659,7 +676,8 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
                 denominator.append(factor.base ** (-factor.exp))
             else:
                 numerator.append(factor)
-        numerator = _letters_before_powers(numerator)
+        if typed is None:
+            numerator = _letters_before_powers(numerator)
         if denominator:
             return self._fraction(numerator, denominator)
         return self._joined_factors(numerator)
@@ -732,6 +750,8 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         exponent = self._exponent_of(expr)
         if exponent.is_Integer:
             return "e" + _superscript_digits(int(exponent))
+        if expr.args[0] in self.spelling.e_powers:  # e^(−x² − y²) as typed, not exp(−x² − y²)
+            return self._general_power("e", exponent)
         return f"exp({self._print(exponent)})"
 
     # Functions and conditions.
@@ -852,6 +872,8 @@ class _HtmlMathPrinter(_UnicodeMathPrinter):
 
     def _print_exp(self, expr: sympy.Expr) -> str:
         exponent = self._exponent_of(expr)
+        if expr.args[0] in self.spelling.e_powers:  # typed e^u: e<sup>−x² − y²</sup>, powers in it as superscripts
+            return self._general_power("e", exponent)
         superscript = self._inline_print(exponent)
         if _has_scripts(superscript):
             return f"exp({self._print(exponent)})"
@@ -981,12 +1003,14 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
         return self._in_textbook_order(expr) or super()._print_Mul(expr)
 
     def _in_textbook_order(self, product: sympy.Expr) -> str | None:
-        """A product whose factors above the line go in another order than SymPy's (y x^{y - 1}, see
-        _letters_before_powers), or None where SymPy's order is the textbook's."""
+        """A product whose factors above the line go in another order than SymPy's: as typed (see
+        Spelling.factor_order), else as a textbook writes them (y x^{y - 1}, see _letters_before_powers); None where
+        SymPy's order is that."""
         negative = product.could_extract_minus_sign()
         numerator, denominator = sympy.fraction(-product if negative else product, exact=True)
         factors = numerator.as_ordered_factors()
-        ordered = _letters_before_powers(factors)
+        typed = self.spelling.factor_order(factors)
+        ordered = typed or _letters_before_powers(factors)
         if ordered == factors:
             return None
         text = ""
