@@ -43,7 +43,7 @@ def worker() -> Iterator[SymbolicWorker]:
         ("x^2 y + x y^2", (2, 3), (21, 16)),
         ("x^2 + 2y^2 + 3z^2", (1, 1, 1), (2, 4, 6)),
         ("relu(x) + abs(y)", (0, 0), (0, 0)),
-        ("max(x, y)", (1, 1), (0, 0)),
+        ("max(x, y)", (1, 1), (1, 0)),  # a tie: the slope of x, typed first
     ],
 )
 def test_seed_examples_through_the_worker(worker: SymbolicWorker, text: str, point: tuple, expected: tuple) -> None:

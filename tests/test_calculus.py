@@ -143,12 +143,16 @@ def test_a_sign_times_a_power_of_its_argument_is_written_with_abs() -> None:
     assert differentiate(make_formula(sympy.Abs(x - y))).partials == (sympy.sign(x - y), -sympy.sign(x - y))
 
 
-@pytest.mark.parametrize("expr", [sympy.Max(x, y), sympy.Min(x, y)])
-def test_max_and_min_derivatives_are_zero_at_a_tie(expr: sympy.Expr) -> None:
-    derivatives = differentiate(make_formula(expr))
-    assert [at(partial, x=1, y=1) for partial in derivatives.partials] == [0, 0]
-    chosen = 0 if expr.func is sympy.Max else 1
-    assert [at(partial, x=2, y=1) for partial in derivatives.partials] == [1 - chosen, chosen]
+@pytest.mark.parametrize(("text", "at_tie", "beside"), [
+    ("max(x, y)", [1, 0], [1, 0]), ("max(y, x)", [0, 1], [1, 0]),
+    ("min(x, y)", [1, 0], [0, 1]), ("min(y, x)", [0, 1], [0, 1]),
+])
+def test_max_and_min_take_the_slope_of_the_argument_typed_first_at_a_tie(text: str, at_tie: list, beside: list) -> None:
+    """∇max(x, y) was (0, 0) on the whole line x = y, which is no slope of max there (those add up to 1): a descent
+    stopped on it as at a minimum max(x, y) does not have."""
+    derivatives = differentiate(parse_formula(text))
+    assert [at(partial, x=1, y=1) for partial in derivatives.partials] == at_tie
+    assert [at(partial, x=2, y=1) for partial in derivatives.partials] == beside
 
 
 @pytest.mark.parametrize("text", ["max(x, y, z)", "max(x, 2y, 1 - x)", "min(y, x, z)", "(max(x, y, z) - 1)^2",
@@ -177,9 +181,18 @@ def test_a_max_or_min_has_one_case_for_each_argument_and_the_case_that_holds_is_
             assert float(partial.xreplace(holding).xreplace(values)) == pytest.approx(slope, abs=1e-5), (text, point)
 
 
-def _step_at_zero(argument: sympy.Expr, *_at_zero: sympy.Expr) -> sympy.Expr:
-    """The step with value 0 at its kink, as gradviz takes it: 1 where argument > 0, else 0."""
-    return sympy.Piecewise((1, argument > 0), (0, True))
+def _branch_at(expr: sympy.Expr, values: dict[sympy.Symbol, sympy.Expr], formula: Formula) -> sympy.Expr:
+    """expr with each max and min (inner ones first) as its argument that is the largest (smallest) at the point, the
+    one typed first where several are (relu(u)'s 0 before its u): the branch whose slope gradviz takes there."""
+    if not expr.args:
+        return expr
+    if not isinstance(expr, (sympy.Max, sympy.Min)):
+        return expr.func(*(_branch_at(argument, values, formula) for argument in expr.args))
+    typed = {frozenset(arguments): arguments for _, arguments in formula.spelling.flat_arguments()}
+    branches = [_branch_at(argument, values, formula) for argument in typed.get(frozenset(expr.args), expr.args)]
+    heights = [branch.xreplace(values) for branch in branches]
+    extreme = max(heights) if isinstance(expr, sympy.Max) else min(heights)
+    return branches[heights.index(extreme)]
 
 
 @pytest.mark.parametrize("text", ["relu(relu(x) - y)", "(x^2 - max(y, 2x))^2", "(x - max(x, y))^2",
@@ -188,7 +201,8 @@ def _step_at_zero(argument: sympy.Expr, *_at_zero: sympy.Expr) -> sympy.Expr:
 def test_a_chain_through_kinks_is_one_set_of_cases_with_the_slope_everywhere(text: str) -> None:
     """The chain rule through a max, min or relu is one Piecewise, not a product of cases or cases in a bracket; and at
     every point of a grid full of ties (x = 0, y = 2x, x = y…) it is the plain derivative with each step 0 at its
-    kink, printed and as the views compute it (on a row of x against a column of y)."""
+    kink the slope of the argument typed first among those that tie (see _branch_at), printed and as the views
+    compute it (on a row of x against a column of y)."""
     analysis = analyze_in_process(text)
     formula, derivatives = analysis.formula, analysis.derivatives
     grid = [sympy.Rational(value, 2) for value in range(-5, 6)]
@@ -197,19 +211,29 @@ def test_a_chain_through_kinks_is_one_set_of_cases_with_the_slope_everywhere(tex
     for symbol, partial, on_grid in zip(formula.symbols, derivatives.partials, computed, strict=True):
         (cases,) = partial.atoms(sympy.Piecewise)
         assert cases in sympy.Add.make_args(partial), partial  # a term of its own: in no product, in no bracket
-        plain = sympy.diff(formula.expr, symbol).replace(sympy.Heaviside, _step_at_zero)
         for (column, x_value), (row, y_value) in itertools.product(enumerate(grid), repeat=2):
             values = dict(zip(formula.symbols, (x_value, y_value), strict=True))
-            expected = plain.xreplace(values)
+            expected = sympy.diff(_branch_at(formula.expr, values, formula), symbol).xreplace(values)
             assert partial.xreplace(values) == expected, (text, symbol, x_value, y_value)
             assert on_grid[row, column] == pytest.approx(float(expected)), (text, symbol, x_value, y_value)
 
 
-def test_a_max_of_three_has_slope_zero_where_two_tie_for_the_largest() -> None:
-    """As for two: where x and y tie above z, neither ∂f/∂x nor ∂f/∂y of max(x, y, z) is 1 (nor 2 together)."""
-    derivatives = differentiate(parse_formula("max(x, y, z)"))
-    assert [at(partial, x=1, y=1, z=0) for partial in derivatives.partials] == [0, 0, 0]
-    assert [at(partial, x=1, y=0, z=0) for partial in derivatives.partials] == [1, 0, 0]
+@pytest.mark.parametrize(("text", "point", "gradient"), [
+    ("max(x, y, z)", (1, 1, 0), [1, 0, 0]), ("max(z, y, x)", (1, 1, 0), [0, 1, 0]),
+    ("max(y, z, x)", (1, 1, 1), [0, 1, 0]), ("max(x, y, z)", (1, 0, 1), [1, 0, 0]),
+    ("max(z, x, y)", (0, 1, 1), [0, 0, 1]), ("max(x, y, z)", (1, 0, 0), [1, 0, 0]),
+    ("min(x, y, z)", (0, 0, 1), [1, 0, 0]), ("min(z, y, x)", (0, 0, 1), [0, 1, 0]),
+    ("min(y, x, z)", (0, 0, 0), [0, 1, 0]),
+    ("max(x, 2y, x + y)", (2, 0, 0), [1, 0, 0]), ("max(x, 2y, x + y)", (1, 1, 0), [0, 2, 0]),
+    ("max(x + y, x, 2y)", (1, 1, 0), [1, 1, 0]),
+])
+def test_a_max_or_min_of_three_takes_the_slope_of_the_argument_typed_first_among_those_that_tie(
+        text: str, point: tuple, gradient: list) -> None:
+    """Where two or three arguments tie for the largest (smallest) the gradient is that of the one typed first among
+    them, a slope f has beside the tie: it was 0 by every one of them (its components add up to the tied argument's)."""
+    derivatives = differentiate(parse_formula(text, ("x", "y", "z")))
+    values = dict(zip("xyz", point, strict=True))
+    assert [at(partial, **values) for partial in derivatives.partials] == gradient
 
 
 @pytest.mark.parametrize(

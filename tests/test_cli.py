@@ -133,6 +133,17 @@ def test_descend_one_step_of_the_seed_example(capsys: pytest.CaptureFixture[str]
     assert document["message"] == "converged at step 1 (|∇f| = 0 < 1e−6): a minimum"
 
 
+def test_descend_on_the_crease_of_max_goes_on_downhill(capsys: pytest.CaptureFixture[str]) -> None:
+    """max(x, y) has no minimum, but its ∇f was (0, 0) on the crease x = y: this run 'converged at step 2
+    (|∇f| = 0 < 1e−6)' at (0.5, 0.5). There the slope is now x's, typed first: the run steps on down the crease."""
+    code, out, _ = run_cli(capsys, "descend", "max(x, y)", "--start", "x=1,y=0.5", "--lr", "0.25")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[3].split() == ["2", "0.5", "0.5", "0.5", "1", "0"]  # on the crease: ∂f/∂x = 1, ∂f/∂y = 0
+    assert lines[4].split() == ["3", "0.25", "0.5", "0.5", "0", "1"]
+    assert "converged" not in out and lines[-1] == "stop: reached the step budget (20 steps)"
+
+
 def test_descend_wrong_sign_walks_uphill(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "descend", "(w-3)^2", "--start", "w=0", "--lr", "0.1", "--steps", "3",
                            "--sign", "wrong", "--json")

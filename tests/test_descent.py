@@ -374,9 +374,7 @@ def test_a_converged_run_says_what_it_found_when_the_hessian_tells(formula: str,
          "stopped at a maximum"),
         ("x^3", (0.0,), "stopped at step 0: ∇f = 0 at the start, which may be no minimum — move the start",
          "stopped at the start"),  # an inflection: nothing it names
-        # kinks, where ∇f = 0 by convention only: max(x, y)'s crease falls one way and rises another, no saddle
-        ("max(x, y)", (1.0, 1.0), "stopped at step 0: ∇f = 0 at the start, which may be no minimum — move the start",
-         "stopped at the start"),
+        # a kink where ∇f = 0 is one of the slopes beside it: abs(x) + abs(y)'s minimum
         ("abs(x) + abs(y)", (0.0, 0.0), "converged at step 0 (|∇f| = 0 < 1e−6): a minimum", "converged"),
         ("x^2 + y^2", (0.0, 0.0), "converged at step 0 (|∇f| = 0 < 1e−6): a minimum", "converged"),
     ],
@@ -386,6 +384,15 @@ def test_a_run_that_cannot_leave_its_start_says_why(formula: str, start: tuple[f
     run = descend(analyze_in_process(formula).compiled, start, lr=0.1)
     assert (run.stop_reason, run.message, run.outcome) == ("converged", message, outcome)
     assert len(run.steps) == 1 and run.missed_minimum is (outcome != "converged")
+
+
+@pytest.mark.parametrize("formula", ["max(x, y)", "min(x, 2 - y)", "max(x, y, 3 - x - y)"])
+def test_a_run_started_on_a_tie_of_max_or_min_walks_on(formula: str) -> None:
+    """∇f was 0 by convention on every tie of a max or min, where f has no flat spot: a run started on max(x, y)'s
+    crease x = y 'stopped at step 0: ∇f = 0 at the start'. The slope there is the first typed tied argument's."""
+    run = descend(analyze_in_process(formula).compiled, (1.0, 1.0), lr=0.1, max_steps=5)
+    assert run.stop_reason == "max_steps" and len(run.steps) == 6
+    assert np.linalg.norm(run.steps[0].gradient) == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(

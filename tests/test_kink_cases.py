@@ -3,6 +3,7 @@ holds the values of the partials (read back from the text, not from the expressi
 
 from __future__ import annotations
 
+import itertools
 import math
 import pickle
 import random
@@ -90,7 +91,8 @@ def _value(text: str, variables: tuple[str, ...], point: dict[str, float]) -> fl
         if text[start] == "{":
             value = _cases_value(inner, variables, point)
         else:
-            value = math.copysign(1.0, _value(inner, variables, point))
+            argument = _value(inner, variables, point)
+            value = math.copysign(1.0, argument) if argument else 0.0  # sign(0) is 0
             start -= len("sign")
         text = f"{text[:start]}({value:.15g}){text[end + 1:]}"  # the parser takes at most 15 digits
     return _number(text, variables, point)
@@ -156,36 +158,65 @@ def test_the_printed_cases_have_the_values_of_the_numeric_partials(text: str) ->
                 f"∂f/∂{name} = {partial} at {point}")
 
 
+def _tie_points(analysis: Analysis) -> list[dict[str, float]]:
+    """The points of a grid of halves that are on a kink of f: two arguments of a max or min alike, an abs's argument
+    0 (the grid's numbers and their sums are exact in floating point)."""
+    formula = analysis.formula
+    kinks = [sympy.lambdify(formula.symbols, difference) for difference in _kinks(formula.expr)]
+    grid = [value / 2 for value in range(-4, 5)]
+    points = [dict(zip(formula.variables, coordinates, strict=True))
+              for coordinates in itertools.product(grid, repeat=len(formula.variables))
+              if any(kink(*coordinates) == 0 for kink in kinks)]
+    assert points, analysis.formula.text
+    return points
+
+
+@pytest.mark.parametrize("text", KINKED_FORMULAS)
+def test_on_the_kinks_the_printed_cases_have_the_values_of_the_numeric_partials(text: str) -> None:
+    """Where arguments of a max or min tie (or an abs's argument is 0) the printed partials, read back from their text,
+    are what the views and the descent compute: the convention lives in the derivative, not in one of its forms."""
+    analysis = analyze_in_process(text)
+    variables = analysis.formula.variables
+    printed = printed_partials(analysis)
+    for point in _tie_points(analysis):
+        _, gradient = analysis.compiled.value_and_gradient([point[name] for name in variables])
+        for index, (name, partial) in enumerate(zip(variables, printed, strict=True)):
+            assert _value(partial, variables, point) == pytest.approx(gradient[index], rel=1e-9, abs=1e-9), (
+                f"∂f/∂{name} = {partial} at {point}")
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     # a row for each argument that is the smallest, though two of them have the slope 1: it was one row,
     # 1 if (y > 0 or x < 0) and (y > 0 or y < 0) and (x < 0 or x < y) and (y < 0 or x < y)
-    ("min(x, y, x + y)", ["{1 if x < y and x < x + y; 1 if x + y < x and x + y < y; 0 otherwise}",
-                          "{1 if y < x and y < x + y; 1 if x + y < x and x + y < y; 0 otherwise}"]),
-    ("max(x, y, x + y)", ["{1 if x > y and x > x + y; 1 if x + y > x and x + y > y; 0 otherwise}",
-                          "{1 if y > x and y > x + y; 1 if x + y > x and x + y > y; 0 otherwise}"]),
-    ("max(x, x + y)", ["{1 if x > x + y; 1 if x + y > x; 0 otherwise}", "{1 if x + y > x; 0 otherwise}"]),  # y < 0 or…
+    # at a tie the argument typed first has the slope: ≤ (≥) against those typed after it, < (>) against those before
+    ("min(x, y, x + y)", ["{1 if x ≤ y and x ≤ x + y; 1 if x + y < x and x + y < y; 0 otherwise}",
+                          "{1 if y < x and y ≤ x + y; 1 if x + y < x and x + y < y; 0 otherwise}"]),
+    ("max(x, y, x + y)", ["{1 if x ≥ y and x ≥ x + y; 1 if x + y > x and x + y > y; 0 otherwise}",
+                          "{1 if y > x and y ≥ x + y; 1 if x + y > x and x + y > y; 0 otherwise}"]),
+    ("max(x, x + y)", ["{1 if x ≥ x + y; 1 if x + y > x; 0 otherwise}", "{1 if x + y > x; 0 otherwise}"]),  # y < 0 or…
+    ("max(y, x)", ["{1 if x > y; 0 otherwise}", "{1 if y ≥ x; 0 otherwise}"]),
     # each function's cases in its typed term's place: min's and relu's were one brace, after sign(x) and −max's
     ("min(x, y, x + y) + relu(x - y) + abs(x) - max(x^2, y)",
-     ["{1 if x < y and x < x + y; 1 if x + y < x and x + y < y; 0 otherwise} + {1 if x > y; 0 otherwise} + sign(x)"
-      " + {−2x if x² > y; 0 otherwise}",
-      "{1 if y < x and y < x + y; 1 if x + y < x and x + y < y; 0 otherwise} + {−1 if x > y; 0 otherwise}"
+     ["{1 if x ≤ y and x ≤ x + y; 1 if x + y < x and x + y < y; 0 otherwise} + {1 if x > y; 0 otherwise} + sign(x)"
+      " + {−2x if x² ≥ y; 0 otherwise}",
+      "{1 if y < x and y ≤ x + y; 1 if x + y < x and x + y < y; 0 otherwise} + {−1 if x > y; 0 otherwise}"
       " + {−1 if y > x²; 0 otherwise}"]),
     ("relu(x) + relu(-x)", ["{1 if x > 0; 0 otherwise} + {−1 if x < 0; 0 otherwise}"]),  # it was one brace
     ("relu(-x - y)", ["{−1 if x + y < 0; 0 otherwise}", "{−1 if x + y < 0; 0 otherwise}"]),  # it was −x − y > 0
     # relu's argument's own condition: it was x < y
     ("relu(y - x)", ["{−1 if y > x; 0 otherwise}", "{1 if y > x; 0 otherwise}"]),
     ("relu(1 - x) + y", ["{−1 if 1 > x; 0 otherwise}", "1"]),  # it was x < 1
-    ("max(x, relu(y - x))", ["{1 if x > 0 and x > y − x; −1 if y − x > x and y − x > 0; 0 otherwise}",
+    ("max(x, relu(y - x))", ["{1 if x ≥ 0 and x ≥ y − x; −1 if y − x > x and y − x > 0; 0 otherwise}",
                              "{1 if y − x > x and y − x > 0; 0 otherwise}"]),  # a max's argument compared as typed
     # a bracket with two sets of cases is the factors times each: it was 2({1 if x > y; …} + {1 if x > 0; …})(…)
-    ("(max(x, y) + relu(x))^2", ["{2(x + relu(x)) if x > y; 0 otherwise} + {2(x + max(x, y)) if x > 0; 0 otherwise}",
+    ("(max(x, y) + relu(x))^2", ["{2(x + relu(x)) if x ≥ y; 0 otherwise} + {2(x + max(x, y)) if x > 0; 0 otherwise}",
                                  "{2(y + relu(x)) if y > x; 0 otherwise}"]),
     ("(relu(x) + relu(-x))^2", ["{2x if x > 0; 0 otherwise} + {2x if x < 0; 0 otherwise}"]),
     # a step times a max's cases: a row for each, with no part the others imply (x > y follows from x > 1 and y < 0);
     # it was 1 if (x > 0 or y < 0) and (y > 0 or y < 0) and max(x, y, x + y) > 1 and (x > 0 or x > y) and …
     ("relu(max(x, y, x + y) - 1)",
-     ["{1 if x > 1 and y < 0; 1 if x > 0 and y > 0 and x + y > 1; 0 otherwise}",
-      "{1 if y > 1 and x < 0; 1 if x > 0 and y > 0 and x + y > 1; 0 otherwise}"]),
+     ["{1 if x > 1 and y ≤ 0; 1 if x > 0 and y > 0 and x + y > 1; 0 otherwise}",
+      "{1 if y > 1 and x ≤ 0; 1 if x > 0 and y > 0 and x + y > 1; 0 otherwise}"]),
 ])
 def test_the_cases_of_each_kink_read_as_a_textbook_writes_them(text: str, expected: list[str]) -> None:
     assert printed_partials(analyze_in_process(text)) == expected
@@ -195,6 +226,6 @@ def test_the_rows_of_one_value_stay_apart_in_latex_after_the_worker_sends_them()
     """Copy as LaTeX prints the derivatives the symbolic worker pickled: SymPy's Piecewise merged their rows again."""
     derivatives = pickle.loads(pickle.dumps(analyze_in_process("min(x, y, x + y) + relu(x - y)").derivatives))
     assert latex_equations(derivatives)[1] == (
-        r"\frac{\partial f}{\partial x} = \begin{cases} 1 & \text{if }x < y\text{ and }x < x + y \\ "
+        r"\frac{\partial f}{\partial x} = \begin{cases} 1 & \text{if }x \leq y\text{ and }x \leq x + y \\ "
         r"1 & \text{if }x + y < x\text{ and }x + y < y \\ 0 & \text{otherwise} \end{cases} + "
         r"\begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}")

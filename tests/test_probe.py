@@ -147,12 +147,19 @@ def test_finite_differences_agree_with_the_exact_partials(text: str, point: tupl
         assert check.relative_difference < 1e-8
 
 
-def test_the_check_catches_a_kink() -> None:
+def test_the_check_tells_a_kink_by_its_one_sided_slopes() -> None:
+    """On a kink the central difference averages the slopes on its two sides, which no exact partial is: the check
+    said only that they disagree. Now it gives the two slopes; a steep smooth f's disagreement is no kink."""
     probe = probe_at(compiled_formula("max(x, 0) + y"), {"x": 0.0, "y": 1.0}, XY)
     kink, smooth = probe.checks
-    assert (kink.exact, kink.estimate) == (0.0, pytest.approx(0.5))  # the convention vs the average slope
-    assert not kink.agrees and kink.relative_difference == pytest.approx(1.0)
-    assert smooth.agrees
+    assert (kink.exact, kink.estimate) == (1.0, pytest.approx(0.5))  # x's slope, typed first, vs the average slope
+    assert not kink.agrees and kink.one_sided == (pytest.approx(0.0), pytest.approx(1.0))
+    assert smooth.agrees and smooth.one_sided is None
+    crease = probe_at(compiled_formula("max(x^2, y)"), {"x": 1.0, "y": 1.0}, XY).checks
+    assert [check.one_sided for check in crease] == [(pytest.approx(0.0), pytest.approx(2.0, rel=1e-4)),
+                                                      (pytest.approx(0.0), pytest.approx(1.0))]
+    steep = probe_at(compiled_formula("exp(300y) + x"), {"x": 0.0, "y": 0.0}, XY).checks[1]
+    assert steep.agrees is False and steep.one_sided is None  # the estimate's error on a smooth f: it halves with h
 
 
 def test_the_check_cannot_tell_where_rounding_hides_the_slope() -> None:
@@ -161,7 +168,7 @@ def test_the_check_cannot_tell_where_rounding_hides_the_slope() -> None:
     assert slope.exact == pytest.approx(0.002) and slope.agrees is None
     assert other.agrees is True  # a slope of 1 stands well above the same rounding
     wrong = probe_at(compiled_formula("max(x, 0) + 1e8"), {"x": 0.0}, ("x",)).checks[0]
-    assert wrong.agrees is False  # the kink's 0 against 0.5 is a disagreement, whatever the rounding
+    assert wrong.agrees is False  # the kink's 1 against 0.5 is a disagreement, whatever the rounding
 
 
 def test_an_exact_zero_with_a_tiny_estimate_agrees() -> None:

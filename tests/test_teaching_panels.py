@@ -12,13 +12,15 @@ from PySide6.QtWidgets import QApplication, QScrollArea
 from gradviz.app.loss_plot import loss_curves
 from gradviz.app.panel_base import WRONG_SIGN_COLOUR, OpaqueGridAxis, PanelPlot, opaque_over, run_titles
 from gradviz.app.presenters import run_colour
+from gradviz.app.probe_panel import check_table
 from gradviz.app.stepper_panel import lr_to_slider
 from gradviz.app.teaching_docks import DOCK_ORDER, TeachingDocks, dock_column_width, install_teaching_docks
 from gradviz.app.view_common import qimage_to_array
-from gradviz.core.analysis import analyze
+from gradviz.core.analysis import analyze, analyze_in_process
 from gradviz.core.errors import GradvizError
 from gradviz.core.lessons import shipped_lessons
 from gradviz.core.notation import format_number
+from gradviz.core.probe import probe_at
 from gradviz.core.scenario import RunSpec
 from gradviz.core.step_table import from_csv, step_table
 
@@ -54,6 +56,17 @@ def test_probe_panel_shows_the_core_values_and_tangent_slopes(open_window, qtbot
         for plot, slope in zip(panel.slice_plots, partials, strict=True):
             xs, ys = plot.tangent.getData()
             assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(slope)
+
+
+def test_the_gradient_check_says_kink_with_its_one_sided_slopes_instead_of_a_cross() -> None:
+    """On max(x, y)'s crease the check marked both partials ✗: the central difference averages two slopes there."""
+    probe = probe_at(analyze_in_process("max(x, y)").compiled, {"x": 1.0, "y": 1.0}, ("x", "y"))
+    table = QTextDocument()
+    table.setHtml(check_table(probe, "f"))
+    text = table.toPlainText()
+    assert "✗" not in text and text.count("kink: one-sided slopes 0 and 1") == 2
+    smooth = probe_at(analyze_in_process("exp(300y) + x").compiled, {"x": 0.0, "y": 0.0}, ("x", "y"))
+    assert "✗" in check_table(smooth, "f") and "kink" not in check_table(smooth, "f")
 
 
 def test_both_slices_show_without_scrolling_in_a_1280_by_720_window(make_main_window, qtbot) -> None:

@@ -31,7 +31,7 @@ def shown(text: str) -> list[str]:
     ("x^1.5 + 2.5^y", ["x^1.5 + 2.5^y", "1.5√x", "2.5^y·ln(2.5)"]),
     ("(1.5 - x + x y)^2 + y", ["(1.5 − x + xy)² + y", "2(y − 1)(1.5 − x + xy)", "2x(1.5 − x + xy) + 1"]),
     ("x/3 + y^2/2", ["x/3 + y²/2", "1/3", "y"]),  # typed as fractions: fractions
-    ("(x + y)(x - y)", ["(x − y)(x + y)", "2x", "−2y"]),  # the chain rule's factors kept only where nothing
+    ("(x + y)(x - y)", ["(x + y)(x − y)", "2x", "−2y"]),  # the chain rule's factors kept only where nothing
     ("(x + y)(x + 2y)", ["(x + y)(x + 2y)", "2x + 3y", "3x + 4y"]),  # cancels: x − y − (x + y) was shown
     ("0.001x^2 + y^2/1024", ["0.001x² + y²/1024", "0.002x", "y/512"]),  # 1/1024 = 0.0009765625: too long
     # a fraction common to the terms is not taken out in front: 0.04(35y·cos(2xy) − 12x·exp(−x² − y²)) was shown;
@@ -54,12 +54,49 @@ def shown(text: str) -> list[str]:
     ("sigmoid(x y)", ["1/(1 + exp(−xy))", "y·exp(−xy)/(1 + exp(−xy))²", "x·exp(−xy)/(1 + exp(−xy))²"]),
     ("sigmoid(w x + b)", ["1/(1 + exp(−(wx + b)))", "x·exp(−(wx + b))/(1 + exp(−(wx + b)))²",
                           "exp(−(wx + b))/(1 + exp(−(wx + b)))²", "w·exp(−(wx + b))/(1 + exp(−(wx + b)))²"]),
-    ("1/(1 + e^(-x - y))", ["1/(1 + exp(−x − y))", "exp(−x − y)/(1 + exp(−x − y))²",
-                            "exp(−x − y)/(1 + exp(−x − y))²"]),  # typed −x − y: kept so
+    ("1/(1 + e^(-x - y))", ["1/(1 + e^(−x − y))", "e^(−x − y)/(1 + e^(−x − y))²",
+                            "e^(−x − y)/(1 + e^(−x − y))²"]),  # typed −x − y: kept so; typed e^: e^, not exp
     ("softplus(x + y)", ["ln(1 + exp(x + y))", "exp(x + y)/(1 + exp(x + y))", "exp(x + y)/(1 + exp(x + y))"]),
 ])
 def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     assert shown(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a product's factors as typed: they were in SymPy's order, y·exp(−x²), y·2^x, sin(y)·cos(x)
+    ("exp(-x^2)*y", ["exp(−x²)·y", "−2xy·exp(−x²)", "exp(−x²)"]),
+    ("2^x y", ["2^x·y", "y·2^x·ln(2)", "2^x"]),
+    ("cos(x) sin(y)", ["cos(x)·sin(y)", "−sin(x)·sin(y)", "cos(x)·cos(y)"]),
+    ("sin(y) e^x", ["sin(y)·e^x", "sin(y)·e^x", "e^x·cos(y)"]),  # ∂f/∂x has f's factors: in their typed order
+    ("y x^2", ["yx²", "2xy", "x²"]),
+    ("-3 y x / z", ["−3yx/z", "−3y/z", "−3x/z", "3xy/z²"]),
+    # e^u typed so is e with a superscript, as the tutorials write it: it was exp(−x² − y²)
+    ("e^(-x^2-y^2)", ["e^(−x² − y²)", "−2x·e^(−x² − y²)", "−2y·e^(−x² − y²)"]),
+    ("x e^(-x^2 - y^2)", ["x·e^(−x² − y²)", "(1 − 2x²)·e^(−x² − y²)", "−2xy·e^(−x² − y²)"]),
+    ("e^x + exp(y)", ["e^x + exp(y)", "e^x", "exp(y)"]),  # each as typed
+])
+def test_factors_and_powers_of_e_read_as_typed(text: str, expected: list[str]) -> None:
+    assert shown(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("exp(-x^2)*y", ["f(x, y) = e^{- x^{2}} y", r"\frac{\partial f}{\partial x} = - 2 x y e^{- x^{2}}",
+                     r"\frac{\partial f}{\partial y} = e^{- x^{2}}"]),
+    ("2^x y", ["f(x, y) = 2^{x} y", r"\frac{\partial f}{\partial x} = y \cdot 2^{x} \ln{\left(2 \right)}",
+               r"\frac{\partial f}{\partial y} = 2^{x}"]),
+])
+def test_latex_writes_the_factors_as_typed(text: str, expected: list[str]) -> None:
+    """Copy as LaTeX wrote y e^{- x^{2}} and y·2^{x} for f, as the panel did."""
+    assert list(latex_equations(analyze_in_process(text).derivatives)) == expected
+
+
+def test_html_writes_a_typed_power_of_e_with_a_superscript() -> None:
+    """The panel wrote exp(−x² − y²) for a typed e^(−x² − y²): a superscript in a superscript does not rise in Qt,
+    so the exponent's powers are superscript digits."""
+    formula = analyze_in_process("e^(-x^2-y^2)").formula
+    assert html_math(formula.expr, formula.spelling).count("<sup>−<i>x</i>² − <i>y</i>²</sup>") == 1
+    typed_exp = analyze_in_process("exp(-x^2-y^2)").formula
+    assert "exp(" in html_math(typed_exp.expr, typed_exp.spelling)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -71,15 +108,15 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     ("tanh(x) + y", ["tanh(x) + y", "1 − tanh²(x)", "1"]),  # the same order as tan's
     ("sin(x)^2 + y", ["sin²(x) + y", "2sin(x)·cos(x)", "1"]),
     # each case compares its own argument with the other, as max(x, y, z)'s do: y's read x < y (x − y > 0, x − y < 0)
-    ("max(x, y)", ["max(x, y)", "{1 if x > y; 0 otherwise}", "{1 if y > x; 0 otherwise}"]),
-    ("min(x, y)", ["min(x, y)", "{1 if x < y; 0 otherwise}", "{1 if y < x; 0 otherwise}"]),  # y's read x > y
+    ("max(x, y)", ["max(x, y)", "{1 if x ≥ y; 0 otherwise}", "{1 if y > x; 0 otherwise}"]),
+    ("min(x, y)", ["min(x, y)", "{1 if x ≤ y; 0 otherwise}", "{1 if y < x; 0 otherwise}"]),  # y's read x > y
     # a relu typed in a max stays one: it read max(0, x, y), as SymPy merges them
-    ("max(relu(x), y)", ["max(relu(x), y)", "{1 if x > 0 and x > y; 0 otherwise}",
+    ("max(relu(x), y)", ["max(relu(x), y)", "{1 if x > 0 and x ≥ y; 0 otherwise}",
                          "{1 if y > 0 and y > x; 0 otherwise}"]),
-    ("max((relu(x)), relu(y))", ["max(relu(x), relu(y))", "{1 if x > 0 and x > y; 0 otherwise}",
+    ("max((relu(x)), relu(y))", ["max(relu(x), relu(y))", "{1 if x > 0 and x ≥ y; 0 otherwise}",
                                  "{1 if y > 0 and y > x; 0 otherwise}"]),
-    ("max(x, max(y, 1))", ["max(x, y, 1)", "{1 if x > y and x > 1; 0 otherwise}",
-                           "{1 if y > x and y > 1; 0 otherwise}"]),  # a max in a max is one, as before
+    ("max(x, max(y, 1))", ["max(x, y, 1)", "{1 if x ≥ y and x ≥ 1; 0 otherwise}",
+                           "{1 if y > x and y ≥ 1; 0 otherwise}"]),  # a max in a max is one, as before
     # a factor of the cases goes into them: it was x·{1 if wx + b > y; 0 otherwise} and −{1 if wx + b > y; 0 otherwise}
     ("relu(w x + b - y)", ["relu(wx + b − y)", "{x if wx + b > y; 0 otherwise}", "{1 if wx + b > y; 0 otherwise}",
                            "{w if wx + b > y; 0 otherwise}", "{−1 if wx + b > y; 0 otherwise}"]),
@@ -89,43 +126,43 @@ def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     ("relu(relu(x) - y) + max(0, y)", ["relu(relu(x) − y) + max(0, y)", "{1 if x > 0 and x > y; 0 otherwise}",
                                        "{−1 if relu(x) > y; 0 otherwise} + {1 if y > 0; 0 otherwise}"]),
     # a kink's cases in the place of its term (they came last: 1 + {3 if y > x; 0 otherwise})
-    ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x > y; 0 otherwise}", "{3 if y > x; 0 otherwise} + 1"]),
+    ("3max(x, y) + y", ["3max(x, y) + y", "{3 if x ≥ y; 0 otherwise}", "{3 if y > x; 0 otherwise} + 1"]),
     ("relu(x - y) + y^2", ["relu(x − y) + y²", "{1 if x > y; 0 otherwise}", "{−1 if x > y; 0 otherwise} + 2y"]),
     # no number taken out of a sum with cases, which put them in a bracket: it was 2(x + {−1 if 2x > y; 0 otherwise})
-    ("x^2 - max(y, 2x)", ["x² − max(y, 2x)", "2x + {−2 if 2x > y; 0 otherwise}", "{−1 if y > 2x; 0 otherwise}"]),
+    ("x^2 - max(y, 2x)", ["x² − max(y, 2x)", "2x + {−2 if 2x > y; 0 otherwise}", "{−1 if y ≥ 2x; 0 otherwise}"]),
     # the power's term in its place too, though differentiation wrote it x^y·y/x
     ("x^y + relu(x - y)", ["x^y + relu(x − y)", "y·x^(y − 1) + {1 if x > y; 0 otherwise}",
                            "x^y·ln(x) + {−1 if x > y; 0 otherwise}"]),
     # in a case, the max its condition settles is the term it is: not 2(max(x, y) − 1) where x > y
-    ("(max(x, y) - 1)^2", ["(max(x, y) − 1)²", "{2(x − 1) if x > y; 0 otherwise}", "{2(y − 1) if y > x; 0 otherwise}"]),
-    ("min(x, y)^2", ["min(x, y)²", "{2x if x < y; 0 otherwise}", "{2y if y < x; 0 otherwise}"]),
+    ("(max(x, y) - 1)^2", ["(max(x, y) − 1)²", "{2(x − 1) if x ≥ y; 0 otherwise}", "{2(y − 1) if y > x; 0 otherwise}"]),
+    ("min(x, y)^2", ["min(x, y)²", "{2x if x ≤ y; 0 otherwise}", "{2y if y < x; 0 otherwise}"]),
     # a max or min of more terms: one case for each, its condition plain; it was {1 if x > max(y, z); 0 otherwise}
-    ("max(x, y, z)", ["max(x, y, z)", "{1 if x > y and x > z; 0 otherwise}", "{1 if y > x and y > z; 0 otherwise}",
+    ("max(x, y, z)", ["max(x, y, z)", "{1 if x ≥ y and x ≥ z; 0 otherwise}", "{1 if y > x and y ≥ z; 0 otherwise}",
                       "{1 if z > x and z > y; 0 otherwise}"]),
-    ("min(y, x, z)", ["min(y, x, z)", "{1 if x < y and x < z; 0 otherwise}", "{1 if y < x and y < z; 0 otherwise}",
+    ("min(y, x, z)", ["min(y, x, z)", "{1 if x < y and x ≤ z; 0 otherwise}", "{1 if y ≤ x and y ≤ z; 0 otherwise}",
                       "{1 if z < y and z < x; 0 otherwise}"]),
     # it was {−1 if 1 > x + max(x, 2y); 0 otherwise} + {1 if x > max(2y, 1 − x); 0 otherwise}
     ("max(x, 2y, 1 - x)", ["max(x, 2y, 1 − x)",
-                           "{1 if x > 2y and x > 1 − x; −1 if 1 − x > x and 1 − x > 2y; 0 otherwise}",
-                           "{2 if 2y > x and 2y > 1 − x; 0 otherwise}"]),
-    ("max(x, 1 - x) + y", ["max(x, 1 − x) + y", "{1 if x > 1 − x; −1 if 1 − x > x; 0 otherwise}", "1"]),
-    ("(max(x, y, z) - 1)^2", ["(max(x, y, z) − 1)²", "{2(x − 1) if x > y and x > z; 0 otherwise}",
-                              "{2(y − 1) if y > x and y > z; 0 otherwise}",
+                           "{1 if x ≥ 2y and x ≥ 1 − x; −1 if 1 − x > x and 1 − x > 2y; 0 otherwise}",
+                           "{2 if 2y > x and 2y ≥ 1 − x; 0 otherwise}"]),
+    ("max(x, 1 - x) + y", ["max(x, 1 − x) + y", "{1 if x ≥ 1 − x; −1 if 1 − x > x; 0 otherwise}", "1"]),
+    ("(max(x, y, z) - 1)^2", ["(max(x, y, z) − 1)²", "{2(x − 1) if x ≥ y and x ≥ z; 0 otherwise}",
+                              "{2(y − 1) if y > x and y ≥ z; 0 otherwise}",
                               "{2(z − 1) if z > x and z > y; 0 otherwise}"]),
-    ("max(2x, y)", ["max(2x, y)", "{2 if 2x > y; 0 otherwise}", "{1 if y > 2x; 0 otherwise}"]),  # it was max(y, 2x)
+    ("max(2x, y)", ["max(2x, y)", "{2 if 2x ≥ y; 0 otherwise}", "{1 if y > 2x; 0 otherwise}"]),  # it was max(y, 2x)
     # a factor with cases in a bracket: the product is cases, with the max each settles (otherwise, where y ≥ 2x, y);
     # it was 4(x + {−1 if 2x > y; 0 otherwise})(x² − max(y, 2x))
     ("(x^2 - max(y, 2x))^2", ["(x² − max(y, 2x))²", "{4(x − 1)(x² − 2x) if 2x > y; 4x(x² − y) otherwise}",
-                              "{−2(x² − y) if y > 2x; 0 otherwise}"]),
-    ("(x - max(x, y))^2", ["(x − max(x, y))²", "{0 if x > y; 2(x − y) otherwise}",  # it was 2(x − max(x, y))(… + 1)
+                              "{−2(x² − y) if y ≥ 2x; 0 otherwise}"]),
+    ("(x - max(x, y))^2", ["(x − max(x, y))²", "{0 if x ≥ y; 2(x − y) otherwise}",  # it was 2(x − max(x, y))(… + 1)
                            "{−2(x − y) if y > x; 0 otherwise}"]),
     # several steps in a product are one case with all their conditions: it was −{1 if x + y > 0; …}·{1 if 2 > x + y; …}
     ("relu(2 - relu(x + y))", ["relu(2 − relu(x + y))", "{−1 if x + y > 0 and 2 > x + y; 0 otherwise}",
                                "{−1 if x + y > 0 and 2 > x + y; 0 otherwise}"]),
     # … each comparison of two of a max's arguments with the case's one first: y's read x < y
     # (no part that the others imply: y < 1 follows from x < 1 and x > y; it read x < 1 and y < 1 and x > y)
-    ("min(max(x, y), 1)", ["min(max(x, y), 1)", "{1 if x < 1 and x > y; 0 otherwise}",
-                           "{1 if y < 1 and y > x; 0 otherwise}"]),
+    ("min(max(x, y), 1)", ["min(max(x, y), 1)", "{1 if x ≤ 1 and x ≥ y; 0 otherwise}",
+                           "{1 if y ≤ 1 and y > x; 0 otherwise}"]),
     # the Gaussian's exponent as typed: it was exp(−x²/2 − y²/2)
     ("x exp(-(x^2 + y^2)/2)", ["x·exp(−(x² + y²)/2)", "(1 − x²)·exp(−(x² + y²)/2)", "−xy·exp(−(x² + y²)/2)"]),
     ("(x^2 + 2x)(y - 1)", ["(x² + 2x)(y − 1)", "2(x + 1)(y − 1)", "x² + 2x"]),  # it was (2x + 2)(y − 1)
@@ -163,13 +200,13 @@ def test_textbook_forms_have_the_values_and_second_derivatives_of_the_plain_ones
     ("tan(x) + y", [r"1 + \tan^{2}{\left(x \right)}", "1"]),
     ("tanh(x) + y", [r"1 - \tanh^{2}{\left(x \right)}", "1"]),
     ("sin(x)^2 + y", [r"2 \sin{\left(x \right)} \cos{\left(x \right)}", "1"]),
-    ("max(x, y)", [r"\begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}",
+    ("max(x, y)", [r"\begin{cases} 1 & \text{if }x \geq y \\ 0 & \text{otherwise} \end{cases}",
                    r"\begin{cases} 1 & \text{if }y > x \\ 0 & \text{otherwise} \end{cases}"]),  # was x < y
     ("relu(x - y)", [r"\begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}",
                      r"\begin{cases} -1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}"]),
-    ("max(x, 2y, 1 - x)", [r"\begin{cases} 1 & \text{if }x > 2 y\text{ and }x > 1 - x \\ "
+    ("max(x, 2y, 1 - x)", [r"\begin{cases} 1 & \text{if }x \geq 2 y\text{ and }x \geq 1 - x \\ "
                            r"-1 & \text{if }1 - x > x\text{ and }1 - x > 2 y \\ 0 & \text{otherwise} \end{cases}",
-                           r"\begin{cases} 2 & \text{if }2 y > x\text{ and }2 y > 1 - x \\ "
+                           r"\begin{cases} 2 & \text{if }2 y > x\text{ and }2 y \geq 1 - x \\ "
                            r"0 & \text{otherwise} \end{cases}"]),
     ("(x^2 + 2x)(y - 1)", [r"2 \left(x + 1\right) \left(y - 1\right)", r"x^{2} + 2 x"]),
     ("exp(-(x^2 + y^2)/2)", [r"- x e^{- \frac{x^{2} + y^{2}}{2}}", r"- y e^{- \frac{x^{2} + y^{2}}{2}}"]),
@@ -254,11 +291,11 @@ def test_spelled_formulas_read_back_as_the_same_formula(text: str) -> None:
     ("min(y, 2x)", [r"f(x, y) = \min\left(y, 2 x\right)",
                     r"\frac{\partial f}{\partial x} = \begin{cases} 2 & \text{if }2 x < y \\ 0 & \text{otherwise} "
                     r"\end{cases}",
-                    r"\frac{\partial f}{\partial y} = \begin{cases} 1 & \text{if }y < 2 x \\ 0 & \text{otherwise} "
+                    r"\frac{\partial f}{\partial y} = \begin{cases} 1 & \text{if }y \leq 2 x \\ 0 & \text{otherwise} "
                     r"\end{cases}"]),
     # a relu in a max as typed: it was \max\left(0, x, y\right)
     ("max(relu(x), y)", [r"f(x, y) = \max\left(\operatorname{relu}\left(x\right), y\right)",
-                         r"\frac{\partial f}{\partial x} = \begin{cases} 1 & \text{if }x > 0\text{ and }x > y \\ "
+                         r"\frac{\partial f}{\partial x} = \begin{cases} 1 & \text{if }x > 0\text{ and }x \geq y \\ "
                          r"0 & \text{otherwise} \end{cases}",
                          r"\frac{\partial f}{\partial y} = \begin{cases} 1 & \text{if }y > 0\text{ and }y > x \\ "
                          r"0 & \text{otherwise} \end{cases}"]),

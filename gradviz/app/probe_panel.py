@@ -24,12 +24,21 @@ from gradviz.app.rich_text import OneLineLabel, RichTextLabel
 from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.grid import broken_curve, robust_range
 from gradviz.core.notation import format_number, partial_label, point_text, unicode_name
-from gradviz.core.probe import RELATIVE_STEP, SLICE_HEIGHT_MARGIN, Probe, SliceCurve, probe_at, slice_curves
+from gradviz.core.probe import (
+    RELATIVE_STEP,
+    SLICE_HEIGHT_MARGIN,
+    GradientCheck,
+    Probe,
+    SliceCurve,
+    probe_at,
+    slice_curves,
+)
 from gradviz.core.session import Session
 
 PROBE_MODE_SHORTCUT = "P"
 CHECK_DIGITS = 10  # the estimate's digits, enough to see where it parts from the exact value
 DIFFERENCE_DIGITS = 2
+KINK_SLOPE_DIGITS = 6  # the one-sided slopes on a kink, estimates to about the step's size
 SLICE_HEIGHT = 100
 NO_BREAK = "\u00a0"  # a space a wrapped line does not break at
 # How low a slice plot may get in a short dock (both slopes still show at 1280 × 720, above the check).
@@ -330,18 +339,27 @@ CANNOT_TELL_NOTE = ("?: {name} is so large beside its change over 2h that the es
                     "of the slope: it cannot check it here")
 
 
+def check_rows(check: GradientCheck, label: str) -> str:
+    """One partial's check as table rows: the exact partial, its estimate and their difference marked ✓, ✗ or ?; on
+    a kink, where the central difference averages the slopes on its two sides, a row with those slopes under it
+    instead of ✗."""
+    mark = CHECK_MARKS[check.agrees] if check.one_sided is None else ""
+    row = (f"<tr><td>{label}</td><td align='right'>{format_number(check.exact)}</td>"
+           f"<td align='right'>{format_number(check.estimate, CHECK_DIGITS)}</td>"
+           f"<td align='right'>{format_number(check.absolute_difference, DIFFERENCE_DIGITS)} {mark}</td></tr>")
+    if check.one_sided is None:
+        return row
+    below, above = (format_number(slope, KINK_SLOPE_DIGITS) for slope in check.one_sided)
+    kink = muted(f"kink: one-sided slopes {below} and {above}")
+    return f"{row}<tr><td></td><td colspan='3' align='right'>{kink}</td></tr>"
+
+
 def check_table(probe: Probe, name: str) -> str:
     """The gradient check: each exact partial beside its central difference, with their difference."""
     if not probe.checks:
         return ""
     header = "".join(f"<th align='right'>{title}</th>" for title in ("", "exact", "estimate", "difference"))
-    body = "".join(
-        f"<tr><td>{partial_label(name, check.variable)}</td><td align='right'>{format_number(check.exact)}</td>"
-        f"<td align='right'>{format_number(check.estimate, CHECK_DIGITS)}</td>"
-        f"<td align='right'>{format_number(check.absolute_difference, DIFFERENCE_DIGITS)} "
-        f"{CHECK_MARKS[check.agrees]}</td></tr>"
-        for check in probe.checks
-    )
+    body = "".join(check_rows(check, partial_label(name, check.variable)) for check in probe.checks)
     formula = f"({name}(v + h) − {name}(v − h)) / 2h with h = {format_number(RELATIVE_STEP)}·max(1, |v|)"
     untold = muted(CANNOT_TELL_NOTE.format(name=name)) if any(check.agrees is None for check in probe.checks) else ""
     return (f"<b>Gradient check</b>: the exact partial beside the central-difference estimate<br>{muted(formula)}"

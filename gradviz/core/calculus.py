@@ -3,8 +3,12 @@
 Non-differentiable building blocks get the conventions machine-learning libraries use, so
 every derivative can be evaluated everywhere:
 
-* ``max``/``min``/``relu``: SymPy gives ``Heaviside(u)``; it becomes ``1 if u > 0 else 0``, so the
-  derivative at the kink is 0 (as for PyTorch's ReLU).
+* ``max``/``min``: at a tie the slope is that of the argument typed first among the tied ones (as
+  ``numpy.argmax`` picks the first), so the gradient there is always one of the slopes f has beside it:
+  ∂/∂x max(x, y) is ``1 if x ≥ y else 0`` and ∂/∂y is ``1 if y > x else 0``. An argument's condition compares it
+  with ≥ (≤ for min) against the arguments typed after it and with > (<) against those before it. SymPy sorts a
+  max's arguments, so f is differentiated with each max and min in its typed order (see TiesToFirst).
+* ``relu(u)`` is ``max(0, u)``, 0 first: its derivative is ``1 if u > 0 else 0``, 0 at the kink (as PyTorch's).
 * ``abs``: the derivative ``sign(u)`` is kept; it is 0 at ``u = 0``.
 * ``DiracDelta`` (the "infinitely thin spike" second derivative at a kink) is taken as 0.
 
@@ -27,15 +31,23 @@ from sympy.core.parameters import distribute, global_parameters
 
 from gradviz.core.errors import FormulaError
 from gradviz.core.formula import Formula, ordered_terms
-from gradviz.core.notation import Spelling, comparable_difference, identity_order, partial_label, positive_differences
+from gradviz.core.notation import (
+    INEQUALITIES,
+    Spelling,
+    comparable_difference,
+    compared_differences,
+    identity_order,
+    is_strict,
+    partial_label,
+)
 
 # Beyond this many operations a derivative is left as SymPy produced it: tidying is a nicety,
 # and its cost must stay bounded (SymPy's full ``simplify`` is never used, it can take seconds).
 TIDY_MAX_OPS = 150
 
 KINK_NOTE = (
-    "max, min and relu have a kink where their branches meet; there the derivative is taken as 0, "
-    "as PyTorch does for relu."
+    "max and min have a kink where two of their arguments are equal; there the slope is that of the one typed first. "
+    "relu has its kink at 0, where its slope is taken as 0, as PyTorch does."
 )
 ABS_NOTE = "abs has a kink at 0; its derivative sign(u) is taken as 0 there."
 DELTA_NOTE = "At a kink the second derivative is an infinitely thin spike; gradviz takes it as 0 there."
@@ -43,10 +55,113 @@ DELTA_NOTE = "At a kink the second derivative is an infinitely thin spike; gradv
 _UNEVALUATED = (sympy.Derivative, sympy.Subs)
 _FORBIDDEN = (sympy.Heaviside, sympy.DiracDelta, *_UNEVALUATED)
 
-StepComparisons = tuple[tuple[sympy.Expr, sympy.Expr], ...]  # pairs (a, b): where a > b for each, a step is 1
+# triples (a, b, strict): where a > b (a ≥ b where not strict) for each, a step is 1 (see _step_relations)
+StepComparisons = tuple[tuple[sympy.Expr, sympy.Expr, bool], ...]
 # For each max and min of f, the steps H(u) of its partials, each as its argument u is compared (see
 # comparable_difference): the steps of one function may be one Piecewise, those of two never are
 StepFamilies = frozenset[frozenset[sympy.Expr]]
+
+
+class TiesToFirst(sympy.Function):
+    """A max or min with its arguments in the typed order, whose slope at a tie is that of the argument typed first
+    among the tied ones (as numpy.argmax picks the first): a slope f has beside the tie, never 0 where f has no flat
+    spot. SymPy sorts a max's arguments, and its own derivative, H(x − y) by x and H(y − x) by y with 0 at the kink,
+    made ∇max(x, y) = (0, 0) on the whole line x = y.
+
+    f is differentiated with each max and min as one of these (see _derivative); they never leave this module.
+    """
+
+    plain: type[sympy.Max] | type[sympy.Min]
+
+    def __new__(cls, *arguments: sympy.Expr) -> sympy.Expr:
+        """The max (min) of the arguments in this order, or SymPy's own where it merges them into fewer."""
+        evaluated = cls.plain(*arguments)
+        if not isinstance(evaluated, cls.plain) or len(evaluated.args) != len(arguments):
+            return evaluated
+        return sympy.Expr.__new__(cls, *arguments)
+
+    def fdiff(self, argindex: int = 1) -> sympy.Heaviside:
+        """The step H(u), 1 where the argindex-th argument is the largest (smallest): its second argument, the value at
+        the kink to SymPy, is the pair of tuples of the arguments typed before it, against which it must be strictly
+        larger (smaller), and of those typed after it, against which at least as large (small) is enough (see
+        _step_relations)."""
+        index = argindex - 1
+        chosen, earlier, later = self.args[index], self.args[:index], self.args[index + 1:]
+        others = self.plain(*earlier, *later)
+        difference = chosen - others if self.plain is sympy.Max else others - chosen
+        return sympy.Heaviside(difference, sympy.Tuple(sympy.Tuple(*earlier), sympy.Tuple(*later)))
+
+    def _eval_is_extended_real(self) -> bool | None:
+        """As for SymPy's max (min) of the same arguments (the chain rule through abs and roots asks)."""
+        return self.as_plain().is_extended_real
+
+    def _eval_is_nonnegative(self) -> bool | None:
+        """As for SymPy's max (min) of the same arguments (the chain rule through abs and roots asks)."""
+        return self.as_plain().is_nonnegative
+
+    def _eval_is_positive(self) -> bool | None:
+        """As for SymPy's max (min) of the same arguments (the chain rule through abs and roots asks)."""
+        return self.as_plain().is_positive
+
+    def as_plain(self) -> sympy.Expr:
+        """SymPy's max (min) of the same arguments."""
+        return self.plain(*self.args)
+
+
+class TypedMax(TiesToFirst):
+    """max with its arguments in the typed order (see TiesToFirst)."""
+
+    plain = sympy.Max
+
+
+class TypedMin(TiesToFirst):
+    """min with its arguments in the typed order (see TiesToFirst)."""
+
+    plain = sympy.Min
+
+
+TypedOrders = Mapping[tuple[type, frozenset[sympy.Expr]], tuple[sympy.Expr, ...]]  # max's or min's arguments as typed
+
+
+def _typed_orders(formula: Formula) -> TypedOrders:
+    """The typed order of the arguments of each max and min of f, by its kind and its set of arguments: relu(u) is
+    max(0, u), 0 first (its slope at 0 is 0)."""
+    kinds = {"max": sympy.Max, "min": sympy.Min}
+    typed = [("max", (sympy.S.Zero, argument)) for argument in formula.typed_relus]
+    typed += formula.spelling.flat_arguments()
+    return {(kinds[name], frozenset(arguments)): arguments for name, arguments in typed}
+
+
+def _derivative(expr: sympy.Expr, symbol: sympy.Symbol, orders: TypedOrders) -> sympy.Expr:
+    """expr's derivative by symbol, each max's and min's step at a tie that of its first typed argument (see
+    TiesToFirst): arguments with no typed order known taken in SymPy's."""
+    if not expr.has(sympy.Max, sympy.Min):
+        return sympy.diff(expr, symbol)
+    typed = sympy.diff(_with_typed_extremes(expr, orders), symbol)
+    return typed.replace(lambda part: isinstance(part, TiesToFirst), lambda part: part.as_plain())
+
+
+def _with_typed_extremes(expr: sympy.Expr, orders: TypedOrders) -> sympy.Expr:
+    """expr with each max and min (inner ones first) as a TiesToFirst with its arguments in the typed order."""
+    if not expr.args or not expr.has(sympy.Max, sympy.Min):
+        return expr
+    arguments = [_with_typed_extremes(argument, orders) for argument in expr.args]
+    if not isinstance(expr, (sympy.Max, sympy.Min)):
+        return expr.func(*arguments)
+    typed_kind = TypedMax if isinstance(expr, sympy.Max) else TypedMin
+    as_typed = dict(zip(expr.args, arguments, strict=True))
+    order = orders.get((typed_kind.plain, frozenset(expr.args)), expr.args)
+    return typed_kind(*(as_typed[argument] for argument in order))
+
+
+def _without_tie_marks(expr: sympy.Expr) -> sympy.Expr:
+    """expr with each step's tuples of the arguments typed before and after its own (see TiesToFirst) left out, to
+    differentiate it: SymPy cannot differentiate a tuple, and a step's derivative, a DiracDelta spike, is taken as 0
+    anyway."""
+    if not expr.has(sympy.Heaviside):
+        return expr
+    return expr.replace(lambda part: isinstance(part, sympy.Heaviside) and isinstance(part.args[-1], sympy.Tuple),
+                        lambda step: sympy.Heaviside(step.args[0]))
 
 
 class Cases(sympy.Piecewise):
@@ -119,12 +234,13 @@ def differentiate(formula: Formula) -> Derivatives:
         names = ", ".join(sorted(str(symbol) for symbol in unknown))
         raise ValueError(f"the expression of {formula.text!r} uses symbols that are not its variables: {names}")
     notes: list[str] = []
+    orders = _typed_orders(formula)
     with distribute(False):  # the chain rule's −2(5 − w₁ − 2w₂) as the tutorials write it, not 2w₁ + 4w₂ − 10
-        by_term = _partials_by_typed_term(formula)
+        by_term = _partials_by_typed_term(formula, orders)
         if by_term:
             raw_partials = [sympy.Add(*terms) for terms in by_term]
         else:
-            raw_partials = [_merged_signs(sympy.diff(formula.expr, symbol)) for symbol in symbols]
+            raw_partials = [_merged_signs(_derivative(formula.expr, symbol, orders)) for symbol in symbols]
     for index, partial in enumerate(raw_partials):
         distributed = partial.doit()  # numbers multiplied into sums: fewer terms where they cancel or combine
         if len(sympy.Add.make_args(distributed)) < len(sympy.Add.make_args(partial)):  # (x+y)(x−y): −2y, not
@@ -142,7 +258,8 @@ def differentiate(formula: Formula) -> Derivatives:
     for row in range(size):
         for column in range(row, size):
             # Hessian entries are not tidied: they are evaluated, seldom read, and tidying costs time.
-            entry = _drop_deltas(sympy.diff(partials_with_steps[row], symbols[column]), notes)
+            entry = _drop_deltas(_derivative(_without_tie_marks(partials_with_steps[row]), symbols[column], orders),
+                                 notes)
             hessian[row][column] = hessian[column][row] = _finish(entry, notes, families)
     with distribute(False):  # 2(x + 1), not 2x + 2 again
         partials = tuple(_integer_contents_out(_finish(partial, notes, families), sums_of_f)
@@ -202,7 +319,7 @@ def _typed_parts(term: sympy.Expr, formula: Formula) -> tuple[sympy.Expr, ...]:
     return typed or tuple(identity_order(ordered_terms(term)))
 
 
-def _partials_by_typed_term(formula: Formula) -> list[tuple[sympy.Expr, ...]]:
+def _partials_by_typed_term(formula: Formula, orders: TypedOrders) -> list[tuple[sympy.Expr, ...]]:
     """For each variable, the derivative of each term of f in the typed order (x² + 3xy, by x: 2x, 3y).
 
     Their sum is the partial derivative (SymPy differentiates a sum term by term too). Empty when the typed
@@ -211,7 +328,7 @@ def _partials_by_typed_term(formula: Formula) -> list[tuple[sympy.Expr, ...]]:
     terms = formula.typed_terms
     if not terms or sympy.Add(*terms) != formula.expr:
         return []
-    return [tuple(_merged_signs(sympy.diff(term, symbol)) for term in terms) for symbol in formula.symbols]
+    return [tuple(_merged_signs(_derivative(term, symbol, orders)) for term in terms) for symbol in formula.symbols]
 
 
 def gradient(formula: Formula) -> tuple[sympy.Expr, ...]:
@@ -326,12 +443,12 @@ def _step_comparisons(argument: sympy.Expr) -> tuple[tuple[sympy.Expr, sympy.Exp
     return ((argument, sympy.S.Zero),)
 
 
-def _steps_condition(arguments: tuple[sympy.Expr, ...]) -> sympy.Basic:
-    """Where the steps H(argument) of all the arguments are 1, each max or min settled by the comparisons with none.
+def _steps_condition(steps: tuple[sympy.Heaviside, ...]) -> sympy.Basic:
+    """Where all the steps are 1, each max or min settled by the comparisons with none.
 
     H(x)·H(max(0, x) − y), the chain rule's through relu(relu(x) − y), is 1 where x > 0 and x > y: relu(x) is x there.
     """
-    return _all_of([relation for argument in arguments for relation in sympy.And.make_args(_step_condition(argument))])
+    return _all_of([relation for step in steps for relation in sympy.And.make_args(_step_condition(step))])
 
 
 def _all_of(relations: Sequence[sympy.Basic]) -> sympy.Basic:
@@ -340,12 +457,13 @@ def _all_of(relations: Sequence[sympy.Basic]) -> sympy.Basic:
     two of them contradict each other (x > y and y > x)."""
     if len(relations) == 1:
         return relations[0]
-    known = set().union(*(positive_differences(relation) for relation in relations
+    known = set().union(*(compared_differences(relation) for relation in relations
                           if not relation.has(sympy.Max, sympy.Min)))
     settled = list(dict.fromkeys(_settled(relation, known) for relation in relations))
     differences = [_compared_difference(relation) for relation in settled]
     known_differences = [difference for difference in differences if difference is not None]
-    if any(_sum_of(pair) == 0 for pair in itertools.combinations(known_differences, 2)):
+    if any(_sum_of((first[0], second[0])) == 0 and (first[1] or second[1])  # x ≥ y and x ≤ y hold where x = y
+           for first, second in itertools.combinations(known_differences, 2)):
         return sympy.false
     kept = list(range(len(settled)))
     for index, difference in enumerate(differences):
@@ -355,11 +473,20 @@ def _all_of(relations: Sequence[sympy.Basic]) -> sympy.Basic:
     return sympy.And(*(settled[index] for index in kept))
 
 
-def _implied(difference: sympy.Expr, known: Sequence[sympy.Expr]) -> bool:
-    """Whether difference > 0 follows from known > 0 each: it is one of them or two of them added, plus a number at
-    least 0 (x > 0 from x > 1; y < 1 from x < 1 and y < x; x > y from x > 1 and y < 0)."""
+ComparedDifference = tuple[sympy.Expr, bool]  # u − v of a comparison (see comparable_difference), and whether u > v
+
+
+def _implied(compared: ComparedDifference, known: Sequence[ComparedDifference]) -> bool:
+    """Whether difference > 0 (≥ 0) follows from those known: it is one of them or two of them added, plus a number at
+    least 0 (x > 0 from x > 1; y < 1 from x < 1 and y < x; x > y from x > 1 and y < 0); it is > 0 where one of them
+    is or the number is more than 0."""
+    difference, strict = compared
     subtracted = [(one,) for one in known] + list(itertools.combinations(known, 2))
-    return any(_is_number_at_least_0(_sum_of((difference,), minus=parts)) for parts in subtracted)
+    for parts in subtracted:
+        rest = _sum_of((difference,), minus=[part for part, _ in parts])
+        if _is_number_at_least_0(rest) and (not strict or rest > 0 or any(part_strict for _, part_strict in parts)):
+            return True
+    return False
 
 
 def _sum_of(differences: Iterable[sympy.Expr], minus: Iterable[sympy.Expr] = ()) -> sympy.Expr:
@@ -374,21 +501,42 @@ def _is_number_at_least_0(expr: sympy.Expr) -> bool:
     return bool(expr.is_number and expr.is_nonnegative)
 
 
-def _compared_difference(relation: sympy.Basic) -> sympy.Expr | None:
-    """The difference u − v a strict comparison says is positive (see comparable_difference), or None for another
-    condition."""
-    if isinstance(relation, (sympy.StrictGreaterThan, sympy.StrictLessThan)):
-        return comparable_difference(relation.gts - relation.lts)
+def _compared_difference(relation: sympy.Basic) -> ComparedDifference | None:
+    """The difference u − v a comparison says is positive or at least 0 (see comparable_difference) and whether it
+    is positive, or None for another condition."""
+    if isinstance(relation, INEQUALITIES):
+        return comparable_difference(relation.gts - relation.lts), is_strict(relation)
     return None
 
 
-def _step_condition(argument: sympy.Expr) -> sympy.Basic:
-    """Where the step H(argument) is 1: argument > 0, or x − y > 0 and x − z > 0 for H(x − max(y, z))."""
-    comparisons = _step_comparisons(argument)
-    if len(comparisons) == 1:
-        return argument > 0
-    return sympy.And(*(sympy.Add(larger, *(-term for term in sympy.Add.make_args(smaller))) > 0
-                       for larger, smaller in comparisons))
+def _step_relations(step: sympy.Heaviside) -> StepComparisons:
+    """The comparisons (a, b, strict) where the step is 1 (see _step_comparisons), each strict (a > b) or not (a ≥ b).
+
+    The step of a max's or min's argument (see TiesToFirst) has the arguments typed before and after it as its second
+    argument: against those before the comparison is strict, against those after not. A max or min of two compares
+    with its other argument in every comparison its step reads as (2 − relu(x) > 0 as 2 > 0 and 2 > x), whatever
+    they are. Any other step is 0 at its kink.
+    """
+    at_kink = step.args[1] if len(step.args) > 1 else sympy.S.Half
+    comparisons = _step_comparisons(step.args[0])
+    if not isinstance(at_kink, sympy.Tuple):
+        return tuple((larger, smaller, True) for larger, smaller in comparisons)
+    typed_before, typed_after = (side.args for side in at_kink.args)
+    if len(typed_before) + len(typed_after) == 1:
+        return tuple((larger, smaller, bool(typed_before)) for larger, smaller in comparisons)
+    return tuple((larger, smaller, larger in typed_before or smaller in typed_before)
+                 for larger, smaller in comparisons)
+
+
+def _step_condition(step: sympy.Heaviside) -> sympy.Basic:
+    """Where the step is 1: u > 0 for H(u); x − y ≥ 0 and x − z > 0 for H(x − max(y, z)) of a max's x typed after z
+    and before y (see _step_relations)."""
+    relations = _step_relations(step)
+    if len(relations) == 1:
+        return step.args[0] > 0 if relations[0][2] else step.args[0] >= 0
+    differences = [(sympy.Add(larger, *(-term for term in sympy.Add.make_args(smaller))), strict)
+                   for larger, smaller, strict in relations]
+    return sympy.And(*(difference > 0 if strict else difference >= 0 for difference, strict in differences))
 
 
 def _step_of(term: sympy.Expr) -> tuple[sympy.Expr, sympy.Heaviside] | None:
@@ -401,9 +549,10 @@ def _step_of(term: sympy.Expr) -> tuple[sympy.Expr, sympy.Heaviside] | None:
 
 
 def _exclusive(first: StepComparisons, second: StepComparisons) -> bool:
-    """Whether two steps (see _step_comparisons) are never 1 together: one needs a > b where the other needs b > a."""
-    return any(sympy.expand(larger - smaller + other_larger - other_smaller) == 0
-               for larger, smaller in first for other_larger, other_smaller in second)
+    """Whether two steps (see _step_relations) are never 1 together: one needs a > b where the other needs b > a or
+    b ≥ a (a ≥ b and b ≥ a both hold where a = b)."""
+    return any((strict or other_strict) and sympy.expand(larger - smaller + other_larger - other_smaller) == 0
+               for larger, smaller, strict in first for other_larger, other_smaller, other_strict in second)
 
 
 def _exclusive_step_groups(expr: sympy.Add, families: StepFamilies) -> list[list[tuple[sympy.Expr, sympy.Heaviside]]]:
@@ -414,7 +563,7 @@ def _exclusive_step_groups(expr: sympy.Add, families: StepFamilies) -> list[list
         step = _step_of(term)
         if step is None:
             continue
-        comparisons = _step_comparisons(step[1].args[0])
+        comparisons = _step_relations(step[1])
         group = next((group for group in groups if all(
             _exclusive(comparisons, other[2]) and _of_one_function(step[1], other[1], families) for other in group)),
             None)
@@ -438,22 +587,22 @@ def _exclusive_steps_joined(expr: sympy.Add, step_groups: StepGroups) -> sympy.E
     groups = step_groups(expr)
     joined = [term for group in groups for term in group]
     rest = [term for term in expr.args if _step_of(term) not in joined]
-    cases = [_cases(tuple((factor, step.args) for factor, step in group)) for group in groups]
+    cases = [_cases(tuple((factor, (step,)) for factor, step in group)) for group in groups]
     return sympy.Add(*rest, *cases)
 
 
-def _cases(rows: tuple[tuple[sympy.Expr, tuple[sympy.Expr, ...]], ...]) -> sympy.Piecewise:
-    """The Piecewise with a case (factor, where the steps H(argument) of all arguments are 1) for each
-    (factor, arguments) of rows, and 0 otherwise."""
+def _cases(rows: tuple[tuple[sympy.Expr, tuple[sympy.Heaviside, ...]], ...]) -> sympy.Piecewise:
+    """The Piecewise with a case (factor, where all the steps are 1) for each (factor, steps) of rows, and 0
+    otherwise."""
     return _remembered_cases(rows, global_parameters.distribute)
 
 
 @functools.lru_cache(maxsize=256)
-def _remembered_cases(rows: tuple[tuple[sympy.Expr, tuple[sympy.Expr, ...]], ...],
+def _remembered_cases(rows: tuple[tuple[sympy.Expr, tuple[sympy.Heaviside, ...]], ...],
                       distributing: bool) -> sympy.Piecewise:
     """_cases, remembered (with whether numbers are multiplied into sums, as that changes how SymPy writes them):
     a partial's cases are made again for its typed terms, and SymPy takes milliseconds over their conditions."""
-    return _piecewise([*((factor, _steps_condition(arguments)) for factor, arguments in rows), (sympy.S.Zero, True)])
+    return _piecewise([*((factor, _steps_condition(steps)) for factor, steps in rows), (sympy.S.Zero, True)])
 
 
 def _is_product_of_steps(expr: sympy.Expr) -> bool:
@@ -466,7 +615,7 @@ def _product_of_steps_as_cases(product: sympy.Mul) -> sympy.Piecewise:
     """A product of steps as one case, where all of them are 1 (see _is_product_of_steps)."""
     steps = [factor for factor in product.args if isinstance(factor, sympy.Heaviside)]
     factor = sympy.Mul(*(other for other in product.args if not isinstance(other, sympy.Heaviside)))
-    return _cases(((factor, tuple(step.args[0] for step in steps)),))
+    return _cases(((factor, tuple(steps)),))
 
 
 def _settled_in_cases(cases: sympy.Piecewise) -> sympy.Piecewise:
@@ -482,9 +631,9 @@ def _settled_rows(rows: Sequence[tuple[sympy.Expr, sympy.Basic]]) -> list[tuple[
     'otherwise' after one comparison: there max(y, 2x) is y, where 2x > y is not.
     """
     compared = rows[0][1] if len(rows) == 2 and rows[1][1] is sympy.true else None
-    strict = isinstance(compared, sympy.StrictGreaterThan | sympy.StrictLessThan)
-    otherwise = {comparable_difference(compared.lts - compared.gts)} if strict else set()  # u ≥ v where u < v is not
-    return [(_settled(value, positive_differences(condition) if condition is not sympy.true else otherwise), condition)
+    # u ≤ v where u > v is not, and u < v where u ≥ v is not
+    otherwise = {comparable_difference(compared.lts - compared.gts)} if isinstance(compared, INEQUALITIES) else set()
+    return [(_settled(value, compared_differences(condition) if condition is not sympy.true else otherwise), condition)
             for value, condition in rows]
 
 
@@ -510,9 +659,9 @@ def _zero(*_args: sympy.Expr) -> sympy.Expr:
     return sympy.S.Zero
 
 
-def _step(argument: sympy.Expr, *_at_zero: sympy.Expr) -> sympy.Expr:
-    """The unit step with value 0 at the kink: 1 where ``argument > 0``, else 0."""
-    return _cases(((sympy.S.One, (argument,)),))
+def _step(*arguments: sympy.Expr) -> sympy.Expr:
+    """The unit step H(*arguments) as its cases: 1 where it is 1 (see _step_condition), else 0."""
+    return _cases(((sympy.S.One, (sympy.Heaviside(*arguments),)),))
 
 
 def _is_product_with_cases(expr: sympy.Expr) -> bool:

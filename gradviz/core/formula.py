@@ -131,6 +131,8 @@ class Formula:
     typed_decimals: bool = False  # a number was typed as a decimal (2.1, 0.5, 1e-3)
     typed_arguments: tuple[TypedArguments, ...] = ()  # every max and min ('max', its arguments) in the typed order
     typed_relus: tuple[sympy.Expr, ...] = ()  # the argument u of every relu(u) typed (SymPy's max(0, u))
+    typed_products: tuple[tuple[sympy.Expr, ...], ...] = ()  # the factors (no numbers) of every product, as typed
+    typed_e_powers: tuple[sympy.Expr, ...] = ()  # the exponent u of every e^u typed (SymPy's exp(u))
 
     @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:
@@ -139,8 +141,10 @@ class Formula:
 
     @property
     def spelling(self) -> Spelling:
-        """How to print f as it was typed: its terms and max's arguments in the typed order, relu and decimals so."""
-        return Spelling(self.typed_terms, self.typed_sums, self.typed_decimals, self.typed_arguments, self.typed_relus)
+        """How to print f as it was typed: its terms, factors and max's arguments in the typed order, relu, e^u and
+        decimals so."""
+        return Spelling(self.typed_terms, self.typed_sums, self.typed_decimals, self.typed_arguments, self.typed_relus,
+                        self.typed_products, self.typed_e_powers)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,8 +251,10 @@ _GREEK_LETTERS = {
 _KINK_NOTES = {
     "abs": "abs is not differentiable at 0; gradviz uses slope 0 there.",
     "relu": "relu is not differentiable at 0; gradviz uses slope 0 there, like PyTorch.",
-    "min": "min is not differentiable where its arguments are equal; gradviz uses slope 0 there.",
-    "max": "max is not differentiable where its arguments are equal; gradviz uses slope 0 there.",
+    "min": "min is not differentiable where its arguments are equal; gradviz uses the slope of the one typed first "
+           "there.",
+    "max": "max is not differentiable where its arguments are equal; gradviz uses the slope of the one typed first "
+           "there.",
 }
 
 _KINK_TYPES = {"abs": sympy.Abs, "relu": sympy.Max, "min": sympy.Min, "max": sympy.Max}
@@ -1098,6 +1104,13 @@ def _operands(node: _Node) -> tuple[_Node, ...]:
     return ()
 
 
+def _ungrouped(node: _Node) -> _Node:
+    """The node inside any brackets around it."""
+    while isinstance(node, _Group):
+        node = node.inner
+    return node
+
+
 def _typed_summands(tree: _Node) -> list[tuple[bool, _Node]]:
     """The summands of a sum from left to right, each with whether it is subtracted ('a - (b + c)': a, −b, −c)."""
     summands: list[tuple[bool, _Node]] = []
@@ -1130,6 +1143,9 @@ class _Builder:
         self._built: dict[int, sympy.Expr] = {}  # each node's expression, by the node's id
         self.typed_arguments: dict[sympy.Expr, TypedArguments] = {}  # each max and min built, by its expression
         self.typed_relus: list[sympy.Expr] = []
+        self._typed_factors: dict[int, tuple[sympy.Expr, ...]] = {}  # each product's factors as typed, by its node's id
+        self.typed_products: list[tuple[sympy.Expr, ...]] = []
+        self.typed_e_powers: list[sympy.Expr] = []
 
     def _shown(self, node: _Node) -> str:
         shown = self._text[node.start : node.end].strip()
@@ -1192,15 +1208,33 @@ class _Builder:
             expr = sympy.Add(left.expr, sympy.Mul(sympy.S.NegativeOne, right.expr))
         elif node.operator == "*":
             expr = sympy.Mul(left.expr, _safe_factor(left.expr, right.expr))
+            self._note_factors(node, right.expr)
         elif node.operator == "/":
             if right.expr is sympy.S.Zero:
                 raise FormulaError("division by zero", node.right.start, node.right.end)
             reciprocal = self._finish(sympy.Pow(right.expr, sympy.S.NegativeOne), node)
             expr = sympy.Mul(left.expr, _safe_factor(left.expr, reciprocal.expr))
+            self._note_factors(node, reciprocal.expr)
         else:
             self._check_power(node, left, right)
             expr = sympy.Pow(left.expr, _safe_exponent(left.expr, right.expr))
+            if left.expr is sympy.E:
+                self.typed_e_powers.append(expr.args[0] if isinstance(expr, sympy.exp) else right.expr)
         return self._finish(expr, node)
+
+    def _note_factors(self, node: _Binary, right: sympy.Expr) -> None:
+        """Note the factors of a product (or quotient) node in the typed order, its left side's first: the factors
+        of x y z are x, y and z, not SymPy's order."""
+        left = self._typed_factors.get(id(_ungrouped(node.left)), (self._built_expr(node.left),))
+        factors = (*left, right)
+        self._typed_factors[id(node)] = factors
+        parts = tuple(part for factor in factors for part in sympy.Mul.make_args(factor) if not part.is_Number)
+        if len(parts) > 1:
+            self.typed_products.append(parts)
+
+    def _built_expr(self, node: _Node) -> sympy.Expr:
+        """The expression built for a node (or the node inside its brackets)."""
+        return self._built[id(_ungrouped(node))]
 
     def _check_power(self, node: _Binary, base: _Built, exponent: _Built) -> None:
         """Refuse powers whose size would be absurd before SymPy computes them."""
@@ -1579,4 +1613,6 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     notes += _subscript_notes(parser.digit_named, order)
     return Formula(text=text, expr=expr, variables=order, name=header.name, notes=notes,
                    typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals,
-                   typed_arguments=tuple(builder.typed_arguments.values()), typed_relus=tuple(builder.typed_relus))
+                   typed_arguments=tuple(builder.typed_arguments.values()), typed_relus=tuple(builder.typed_relus),
+                   typed_products=tuple(dict.fromkeys(builder.typed_products)),
+                   typed_e_powers=tuple(dict.fromkeys(builder.typed_e_powers)))

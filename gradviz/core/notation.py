@@ -174,7 +174,8 @@ class Spelling:
     The terms of the whole sum come in term_order (terms not in it follow, in the usual order); a sum inside it
     with the terms of one of sums comes in that one's order; with decimals, fractions that are short decimals
     print as decimals (21/10 as 2.1); a max or min with the arguments of one of arguments lists them in its order;
-    max(0, u) for each u of relus is relu(u).
+    max(0, u) for each u of relus is relu(u); a product with the factors of one of products (numbers aside) comes in
+    that one's order; exp(u) for each u of e_powers is e^u.
     """
 
     term_order: tuple[sympy.Expr, ...] = ()
@@ -182,6 +183,21 @@ class Spelling:
     decimals: bool = False
     arguments: tuple[TypedArguments, ...] = ()
     relus: tuple[sympy.Expr, ...] = ()
+    products: tuple[tuple[sympy.Expr, ...], ...] = ()
+    e_powers: tuple[sympy.Expr, ...] = ()
+
+    def factor_order(self, factors: Sequence[sympy.Expr]) -> list[sympy.Expr] | None:
+        """A product's factors in the order they were typed, numbers first, where its factors other than numbers are
+        those of one of products: y·exp(−x²) typed exp(−x²)·y is exp(−x²)·y. None where none of them are."""
+        others = [factor for factor in factors if not factor.is_Number]
+        if len(others) < 2 or not self.products:
+            return None
+        kept = set(others)
+        typed = next((product for product in self.products if len(product) == len(others) and set(product) == kept),
+                     None)
+        if typed is None:
+            return None
+        return [*(factor for factor in factors if factor.is_Number), *sorted(others, key=typed.index)]
 
     def arguments_of(self, extreme: sympy.Expr) -> tuple[sympy.Expr, ...]:
         """A max's or min's arguments as typed, if they were typed so, else in SymPy's order: relu(x) and y for
@@ -320,11 +336,20 @@ def comparable_difference(difference: sympy.Expr) -> sympy.Expr:
         return sympy.expand(difference).as_content_primitive()[1]
 
 
-def positive_differences(condition: sympy.Basic) -> set[sympy.Expr]:
-    """The differences u − v a condition says are positive, u > v or each of an And's (see comparable_difference)."""
+INEQUALITIES = (sympy.StrictGreaterThan, sympy.StrictLessThan, sympy.GreaterThan, sympy.LessThan)
+
+
+def is_strict(relation: sympy.Basic) -> bool:
+    """Whether a comparison is u > v or u < v (not u ≥ v or u ≤ v)."""
+    return isinstance(relation, (sympy.StrictGreaterThan, sympy.StrictLessThan))
+
+
+def compared_differences(condition: sympy.Basic, strict_only: bool = False) -> set[sympy.Expr]:
+    """The differences u − v a condition says are at least 0, u ≥ v or u > v or each of an And's (see
+    comparable_difference); with strict_only those it says are positive, u > v."""
     relations = condition.args if isinstance(condition, sympy.And) else (condition,)
     return {comparable_difference(relation.gts - relation.lts) for relation in relations
-            if isinstance(relation, (sympy.StrictGreaterThan, sympy.StrictLessThan))}
+            if isinstance(relation, INEQUALITIES) and (is_strict(relation) or not strict_only)}
 
 
 # A condition read as that of one of a typed max's or min's arguments: the arguments, the one's index, and whether
@@ -388,9 +413,9 @@ class _TextbookForms:
 
     def _condition(self, condition: sympy.Basic, reading: ExtremeReading | None) -> str:
         """A case's condition: as the comparisons of a max's or min's argument with the others where it reads so."""
-        if reading is None and isinstance(condition, (sympy.StrictGreaterThan, sympy.StrictLessThan)):
+        if reading is None and isinstance(condition, INEQUALITIES):
             reading = self._extreme_reading(condition)  # an And reads so where it is printed (see _print_And)
-        return self._print(condition) if reading is None else self._comparisons(*reading)
+        return self._print(condition) if reading is None else self._comparisons(reading, condition)
 
     def _in_arguments_order(self, cases: Sequence[tuple[sympy.Expr, sympy.Basic]]) -> list[CaseReading]:
         """The cases, each with its reading (see _extreme_reading) where they are those of one max or min, in the typed
@@ -405,12 +430,23 @@ class _TextbookForms:
         ordered = sorted(zip(conditional, readings, strict=True), key=lambda pair: pair[1][1])
         return [*((value, condition, reading) for (value, condition), reading in ordered), (*last, None)]
 
-    def _comparisons(self, arguments: tuple[sympy.Expr, ...], index: int, larger: bool) -> str:
-        """The index-th argument compared with each other one, joined by 'and': x > y and x > z."""
-        relation = sympy.StrictGreaterThan if larger else sympy.StrictLessThan
+    def _comparisons(self, reading: ExtremeReading, condition: sympy.Basic) -> str:
+        """The index-th argument compared with each other one, joined by 'and': x ≥ y and x > z where the condition
+        says x − y ≥ 0 and x − z > 0."""
+        arguments, index, larger = reading
+        positive = compared_differences(condition, strict_only=True)
+
+        def relation(other: sympy.Expr) -> sympy.Expr:
+            """The comparison of the index-th argument with other, as strict as the condition's."""
+            difference = arguments[index] - other if larger else other - arguments[index]
+            strict = comparable_difference(difference) in positive
+            kind = {(True, True): sympy.StrictGreaterThan, (True, False): sympy.GreaterThan,
+                    (False, True): sympy.StrictLessThan, (False, False): sympy.LessThan}[larger, strict]
+            return kind(arguments[index], other, evaluate=False)
+
         self._comparing = True
         try:  # y − x > 0 for relu(y − x) in a max, as its other comparisons y − x > x: not y > x beside them
-            return self.words_markup(" and ").join(self._print(relation(arguments[index], other, evaluate=False))
+            return self.words_markup(" and ").join(self._print(relation(other))
                                                    for position, other in enumerate(arguments) if position != index)
         finally:
             self._comparing = False
@@ -422,12 +458,12 @@ class _TextbookForms:
         candidates = [typed for typed in self.spelling.flat_arguments() if len(typed[1]) == len(relations) + 1]
         if not candidates:
             return None
-        positive = positive_differences(condition)
+        compared = compared_differences(condition)
         for name, arguments in candidates:
             larger = name == "max"
             for index, chosen in enumerate(arguments):
                 if {comparable_difference(chosen - other if larger else other - chosen)
-                        for position, other in enumerate(arguments) if position != index} == positive:
+                        for position, other in enumerate(arguments) if position != index} == compared:
                     return arguments, index, larger
         return None
 
@@ -450,7 +486,7 @@ class _TextbookForms:
         each one that compares two arguments of a max or min with the case's one first (see _condition)."""
         reading = self._extreme_reading(expr)
         if reading is not None:
-            return self._comparisons(*reading)
+            return self._comparisons(reading, expr)
         return self.words_markup(" and ").join(  # "y > 0 or x < 0 and y > 0" read as y > 0 or (…): 'or' bracketed
             f"({self._print(condition)})" if isinstance(condition, sympy.Or) else self._condition(condition, None)
             for condition in expr.args)
@@ -631,7 +667,8 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         """Positive factors written as a product, with any negative powers and rationals as a fraction."""
         numerator: list[sympy.Expr] = []
         denominator: list[sympy.Expr] = []
-        for factor in _abs_powers_rejoined(factors):
+        typed = self.spelling.factor_order(factors)
+        for factor in _abs_powers_rejoined(typed or factors):
             if factor.is_Rational and not factor.is_Integer and not self._as_decimal(factor):
                 if factor.p != 1:
                     numerator.append(sympy.Integer(factor.p))
@@ -640,7 +677,8 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
                 denominator.append(factor.base ** (-factor.exp))
             else:
                 numerator.append(factor)
-        numerator = _letters_before_powers(numerator)
+        if typed is None:
+            numerator = _letters_before_powers(numerator)
         if denominator:
             return self._fraction(numerator, denominator)
         return self._joined_factors(numerator)
@@ -713,6 +751,8 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         exponent = self._exponent_of(expr)
         if exponent.is_Integer:
             return "e" + _superscript_digits(int(exponent))
+        if expr.args[0] in self.spelling.e_powers:  # e^(−x² − y²) as typed, not exp(−x² − y²)
+            return self._general_power("e", exponent)
         return f"exp({self._print(exponent)})"
 
     # Functions and conditions.
@@ -833,6 +873,8 @@ class _HtmlMathPrinter(_UnicodeMathPrinter):
 
     def _print_exp(self, expr: sympy.Expr) -> str:
         exponent = self._exponent_of(expr)
+        if expr.args[0] in self.spelling.e_powers:  # typed e^u: e<sup>−x² − y²</sup>, powers in it as superscripts
+            return self._general_power("e", exponent)
         superscript = self._inline_print(exponent)
         if _has_scripts(superscript):
             return f"exp({self._print(exponent)})"
@@ -962,12 +1004,14 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
         return self._in_textbook_order(expr) or super()._print_Mul(expr)
 
     def _in_textbook_order(self, product: sympy.Expr) -> str | None:
-        """A product whose factors above the line go in another order than SymPy's (y x^{y - 1}, see
-        _letters_before_powers), or None where SymPy's order is the textbook's."""
+        """A product whose factors above the line go in another order than SymPy's: as typed (see
+        Spelling.factor_order), else as a textbook writes them (y x^{y - 1}, see _letters_before_powers); None where
+        SymPy's order is that."""
         negative = product.could_extract_minus_sign()
         numerator, denominator = sympy.fraction(-product if negative else product, exact=True)
         factors = numerator.as_ordered_factors()
-        ordered = _letters_before_powers(factors)
+        typed = self.spelling.factor_order(factors)
+        ordered = typed or _letters_before_powers(factors)
         if ordered == factors:
             return None
         text = ""

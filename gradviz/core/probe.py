@@ -10,6 +10,11 @@ not how fast f varies: where f changes on a much shorter scale than max(1, |x|) 
 the estimate loses digits and the check may report a disagreement that is the estimate's fault. Where f is
 so large beside its change over 2h that rounding alone (about ε·|f|/h) could make up a tenth of the slope
 (10⁸ + x² at x = 0.001), the estimate cannot tell, and the check says so rather than that they agree.
+
+On a kink (max(x, 0) at x = 0) the central difference averages the slopes on the two sides, which no exact
+partial is: where they disagree, the one-sided slopes ``(f(x + h) − f(x)) / h`` and ``(f(x) − f(x − h)) / h`` are
+compared. A jump between them that stays as large with h halved is a kink (on a smooth f it halves with h), and
+the check gives both slopes instead of a disagreement.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ RELATIVE_STEP = 1e-5  # h = RELATIVE_STEP·max(1, |x|)
 CHECK_TOLERANCE = 1e-6  # an estimate agrees within this, relatively or absolutely (or within its rounding)
 ROUNDING_MARGIN = 4.0  # the estimate's rounding error is taken as this many times ε·(|f(x + h)| + |f(x − h)|)/2h
 CANNOT_TELL_SHARE = 0.1  # a rounding error this share of the slope or more: the estimate cannot check it
+KINK_JUMP_KEPT = 0.75  # a jump between the one-sided slopes that keeps this share of itself with h halved: a kink
 DEFAULT_SAMPLES = 200
 SLICE_HEIGHT_MARGIN = 0.06  # a slice plot shows this share of its height range more above and below
 ROUNDING_SHARE = 1e-12  # a partial below this share of the typical |∇f| is rounding: 0 (see probe_at)
@@ -45,6 +51,7 @@ class GradientCheck:
     absolute_difference: float
     relative_difference: float
     agrees: bool | None  # None: the estimate's rounding error is too large beside the slope to tell
+    one_sided: tuple[float, float] | None = None  # on a kink: the slopes from below and from above (see module doc)
 
 
 @dataclass(frozen=True)
@@ -143,8 +150,33 @@ def gradient_check(compiled: CompiledFormula, point: np.ndarray, value: float, g
         agrees: bool | None = bool(absolute <= max(CHECK_TOLERANCE, rounding) or relative <= CHECK_TOLERANCE)
         if rounding >= CANNOT_TELL_SHARE * largest and largest > CHECK_TOLERANCE:
             agrees = None
-        checks.append(GradientCheck(name, exact, estimate, span / 2, absolute, relative, agrees))
+        one_sided = _kink_slopes(compiled, point, index, value, span / 2) if agrees is False else None
+        checks.append(GradientCheck(name, exact, estimate, span / 2, absolute, relative, agrees, one_sided))
     return tuple(checks)
+
+
+def _one_sided_slopes(compiled: CompiledFormula, point: np.ndarray, index: int, value: float, step: float
+                      ) -> tuple[float, float]:
+    """The slopes of f from below and from above along the index-th variable, over a step each way."""
+    ahead, behind = point.copy(), point.copy()
+    ahead[index] += step
+    behind[index] -= step
+    return ((value - _value_at(compiled, behind)) / (point[index] - behind[index]),
+            (_value_at(compiled, ahead) - value) / (ahead[index] - point[index]))
+
+
+def _kink_slopes(compiled: CompiledFormula, point: np.ndarray, index: int, value: float, step: float
+                 ) -> tuple[float, float] | None:
+    """The one-sided slopes where the point is on a kink along the index-th variable: they differ, and by as much
+    with the step halved (on a smooth f the difference halves with it); else None."""
+    below, above = _one_sided_slopes(compiled, point, index, value, step)
+    closer_below, closer_above = _one_sided_slopes(compiled, point, index, value, step / 2)
+    jump, closer_jump = above - below, closer_above - closer_below
+    if not (math.isfinite(jump) and math.isfinite(closer_jump)):
+        return None
+    is_kink = abs(jump) > CHECK_TOLERANCE * max(1.0, abs(below), abs(above)) and (
+        abs(closer_jump) >= KINK_JUMP_KEPT * abs(jump))
+    return (float(below), float(above)) if is_kink else None
 
 
 def _problem(compiled: CompiledFormula, value: float, gradient: np.ndarray, name: str) -> str:
