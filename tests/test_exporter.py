@@ -581,3 +581,21 @@ def test_closing_the_window_while_a_gif_is_encoded_stops_its_encoder(window, qtb
     assert started[0].poll() is not None, "the encoder is stopped, not left running"
     qtbot.waitUntil(lambda: not run.running, timeout=5_000)
     assert run.outcome == "cancelled" and list(tmp_path.iterdir()) == []
+
+
+def test_at_full_hd_the_loss_strips_mark_is_drawn_at_the_frames_scale_and_the_axes_end_before_its_edge(window) -> None:
+    """At 1920×1080 the step mark was the window's 10-pixel bitmap, blurred and small; the step axis ran to the edge."""
+    from gradviz.app.loss_plot import STEP_MARK_SIZE
+
+    window.session.set_step(12)
+    renderer = FrameRenderer(copy_session(window.session), (1920, 1080), "both", True, "linear")
+    try:
+        strip = renderer.slot("loss")
+        pixels = renderer.render_step(12)[strip.top : strip.top + strip.size[1], :, :3].astype(int)
+    finally:
+        renderer.close()
+    scale = strip.size[1] / strip.layout_size[1]
+    orange = np.abs(pixels - np.array(run_colour(0)[:3]) * 255).max(axis=2) < 40
+    fill = orange.sum(axis=0).max()  # the mark's column: the curve elsewhere is a few pixels thick
+    assert scale > 1.3 and fill >= (STEP_MARK_SIZE - 3.0) * scale, (fill, scale)
+    assert pixels[:, -round(8 * scale):].min() > 150, "nothing dark (the step axis) in the margin at the right edge"

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from OpenGL import GL
 from polylines import distances_to_polyline
+from PySide6 import QtCore
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from gradviz.app.colormaps import PARTIAL_COLOURS
@@ -678,3 +679,51 @@ def test_critical_points_names_keep_off_the_probe_arrows(make_main_window, qtbot
     assert len(arrows) == 3
     crossed = [text for text, box in names for tail, tip in arrows if clipped_segment(tail, tip, box) is not None]
     assert not crossed, f"the probe's arrows run through {crossed}"
+
+
+def drawn_line_points(view: object) -> np.ndarray:
+    """Points every pixel along the 3D probe's slice curves and the run's path as drawn, in logical pixels."""
+    from gradviz.app.view_common import line_samples
+
+    frame = QtCore.QRectF(0.0, 0.0, view.width(), view.height())
+    to_pixels = view.scene_projector(view.width(), view.height())
+    lines = [to_pixels(view._data_to_scene(line.curve)) for line in view.probe_overlay.slices]
+    lines.append(to_pixels(view.trajectory_item.path_points(0)))
+    return line_samples(lines, 1.0, frame)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_the_3d_probe_tags_keep_off_the_slices_and_the_path(make_main_window, size) -> None:
+    """Himmelblau at step 12: ∂f/∂y's tag lay over the x slice's curve and the end of the run's path."""
+    window = make_main_window("himmelblau", size=size)
+    window.session.set_probe(None)  # following the ball
+    window.session.set_step(12)
+    view = window.surface_view
+    view.render_to_array(view.width(), view.height())
+    points = drawn_line_points(view)
+    _labels, tags = view.drawn_labels
+    assert len(tags) == 2 and len(points) > 200
+    for tag in tags:
+        inner = tag.adjusted(1.0, 1.0, -1.0, -1.0)
+        assert not any(inner.contains(QtCore.QPointF(x, y)) for x, y in points), tag
+
+
+def test_a_tag_with_no_place_clear_of_the_lines_takes_the_one_covering_least(qapp) -> None:
+    """Where every place near its anchor covers some line, a tag goes where it covers the fewest of its points."""
+    from PySide6.QtGui import QFont
+
+    from gradviz.app.view_common import TagPlacer
+
+    bounds = QtCore.QRectF(0.0, 0.0, 400.0, 400.0)
+    grid = np.stack(np.meshgrid(np.arange(0.0, 400.0, 4.0), np.arange(0.0, 400.0, 4.0)), axis=-1).reshape(-1, 2)
+    crossed = grid[(grid[:, 0] < 200.0) | (grid[:, 0] % 16.0 == 0.0)]  # lines everywhere, sparser on the right
+    anchor, left = np.array([200.0, 200.0]), np.array([-1.0, 0.0])
+    plain = TagPlacer(None, QFont(), 5.0, bounds).place("∂f/∂x = 1.5", anchor, left, (0.0, 0.0, 0.0, 1.0))
+    placer = TagPlacer(None, QFont(), 5.0, bounds, crossed=crossed)
+    box = placer.place("∂f/∂x = 1.5", anchor, left, (0.0, 0.0, 0.0, 1.0))
+
+    def covered(rect: QtCore.QRectF) -> int:
+        return sum(rect.contains(QtCore.QPointF(x, y)) for x, y in crossed)
+
+    assert box is not None and plain is not None
+    assert 0 < covered(box) < covered(plain) and box.left() > anchor[0]  # turned to the sparse side

@@ -64,6 +64,7 @@ MAX_ORBIT_DEGREES = 3600.0
 LOSS_SHARE = 0.24  # of the frame's height under the caption, for the loss strip
 LOSS_LEAST = 110  # layout pixels: room for the plot's axes and a curve
 LOSS_LEAST_FRAME_HEIGHT = 240
+LOSS_RIGHT_MARGIN = 16  # layout pixels between the loss plot's right end and the frame's edge
 CAPTION_FONT_FRACTION = 0.026
 CAPTION_MIN_FONT_PIXELS = 9
 CAPTION_MAX_RUNS = 4
@@ -432,7 +433,11 @@ class FrameRenderer:
             self.loss_plot.refresh()
             plot = self.loss_plot.plot
             plot.set_text_font(reference_font())  # the window's follows the desktop's font; a frame does not
+            plot_layout = plot.getPlotItem().layout
+            left, top, _right, bottom = plot_layout.getContentsMargins()
+            plot_layout.setContentsMargins(left, top, LOSS_RIGHT_MARGIN, bottom)  # its axes ran to the frame's edge
             lay_out_hidden(plot, plot.getPlotItem(), self.slot("loss").layout_size)
+            self.loss_plot.draw_marks_at(self.slot("loss").size[1] / self.slot("loss").layout_size[1])
         self._orbit = 0.0
         self.camera: Camera | None = None
         if self.surface_view is not None:

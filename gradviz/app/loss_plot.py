@@ -216,6 +216,14 @@ class LossPlot(LazyPanel):
             symbolSize=sizes,
         )
 
+    def draw_marks_at(self, scale: float) -> None:
+        """Draw the step marks as shapes at this many picture pixels per plot pixel (a frame the plot is scaled into).
+
+        pyqtgraph draws marks from a bitmap of their size on screen: scaled up into a large frame they looked blurred.
+        """
+        self.step_marks.scatter.setExportMode(True, {"resolutionScale": scale, "antialias": True})
+        self.step_marks.setSymbolPen(pg.mkPen(STEP_MARK_PEN.color(), width=STEP_MARK_PEN.widthF() * scale))
+
     def _nested_sizes(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Each mark's size: larger by STACK_GROWTH for every later run's mark it would hide under.
 

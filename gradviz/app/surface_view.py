@@ -33,6 +33,7 @@ from gradviz.app.view_common import (
     finite_runs,
     fitted_legend,
     format_tick,
+    line_samples,
     moved_inside,
     nice_ticks,
     path_exit,
@@ -84,6 +85,8 @@ MOST_TEXT_ROOM = 0.5  # of the frame's width, at most, kept clear for the colour
 SLICE_WIDTH = 4.0
 EDGE_ROOM = 3.0  # pixels kept clear between the frame's left edge and the height labels
 TANGENT_WIDTH = 3.0
+LINE_SAMPLE_SPACING = 4.0  # pixels between the points sampled along drawn lines, which tags keep off (times the scale)
+LINE_CLEARANCE = 3.0  # pixels a tag keeps clear of the middle of a drawn line (times the presentation scale)
 HALO: RgbaColour = (1.0, 1.0, 1.0, 1.0)
 TANGENT_HALO: RgbaColour = (0.08, 0.08, 0.1, 1.0)  # tangents: the slice's colour edged dark, curves edged white
 PLANE_FILL: RgbaColour = (0.96, 0.96, 1.0, 0.38)  # drawn in front of the surface, which it touches at the point
@@ -1051,6 +1054,11 @@ class TrajectoryItem(ShadedItem):
                 found.append((*leaving, colour))
         return found
 
+    @property
+    def run_count(self) -> int:
+        """How many runs are drawn."""
+        return len(self._runs)
+
     def ball_points(self) -> np.ndarray:
         """Where the runs' balls are, in scene units: shape (runs, 3)."""
         indices = [run.first + current for run, current in zip(self._runs, self._current, strict=True)]
@@ -1088,10 +1096,11 @@ class TrajectoryItem(ShadedItem):
         last = int(run.kept[reached - 1])
         return [(self.simplified_buffer, run.kept_first, reached), (self.buffer, run.first + last, current - last + 1)]
 
-    def path_points(self, run_index: int) -> np.ndarray:
-        """The vertices drawn for a run's path up to its ball, in order (scene units)."""
+    def path_points(self, run_index: int, whole: bool = False) -> np.ndarray:
+        """The vertices drawn for a run's path up to its ball (or the whole path), in order (scene units)."""
         arrays = {id(self.buffer): self._points, id(self.simplified_buffer): self._simplified_points}
-        pieces = self.path_pieces(self._runs[run_index], self._current[run_index])
+        run = self._runs[run_index]
+        pieces = self.path_pieces(run, run.count - 1 if whole else self._current[run_index])
         return np.concatenate([arrays[id(buffer)][start : start + count] for buffer, start, count in pieces])
 
     def _draw_run(self, run: DrawnRun, current: int, alpha: float) -> None:
@@ -1733,9 +1742,11 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         return [((value - lo) / (hi - lo), text) for value, text in self._axis_labels.z_ticks]
 
     def set_trajectories(self, runs: Sequence[TrajectoryData]) -> None:
-        """Draw these descent runs (replacing earlier ones)."""
+        """Draw these descent runs (replacing earlier ones); the critical points' names keep off their paths."""
         self._runs = list(runs)
         self._upload_runs()
+        if len(self._critical_points[0]):
+            self.mark_scene_changed()
 
     def set_current_index(self, index: int, run: int | None = None) -> None:
         """Move the current point of one run (or of all runs) without touching the mesh."""
@@ -1825,7 +1836,8 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
                                width: float, height: float, taken: Sequence[QtCore.QRectF]) -> list[QtCore.QRectF]:
         """Mark the critical points in logical pixels, named clear of the labels taken (those hidden, faintly).
 
-        The names of those the camera sees are placed first; the faint marks are drawn first, under them.
+        The names of those the camera sees are placed first; the faint marks are drawn first, under them. Names cover
+        as little as they can of the runs' paths: the whole paths, so that playing a run does not move them.
         """
         points, kinds = self._critical_points
         self.drawn_critical_points = self.faint_critical_points = ()
@@ -1843,8 +1855,11 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         scale = self.presentation_scale
         seen_kinds = [kind for kind, faint in zip(kinds, hidden, strict=True) if not faint]
         hidden_kinds = [kind for kind, faint in zip(kinds, hidden, strict=True) if faint]
-        seen_tags = place_critical_tags(painter, pixels[~hidden], seen_kinds, scale, font, bounds, taken)
-        hidden_tags = place_critical_tags(painter, pixels[hidden], hidden_kinds, scale, font, bounds, seen_tags.taken)
+        paths = line_samples(self._path_pixels(to_pixels, whole=True), LINE_SAMPLE_SPACING * scale, bounds)
+        pad = LINE_CLEARANCE * scale
+        seen_tags = place_critical_tags(painter, pixels[~hidden], seen_kinds, scale, font, bounds, taken, paths, pad)
+        hidden_tags = place_critical_tags(painter, pixels[hidden], hidden_kinds, scale, font, bounds, seen_tags.taken,
+                                          paths, pad)
         draw_critical_points(painter, pixels[hidden], hidden_kinds, scale, hidden_tags, HIDDEN_MARK_OPACITY)
         draw_critical_points(painter, pixels[~hidden], seen_kinds, scale, seen_tags)
         return hidden_tags.taken[len(taken):]
@@ -1896,7 +1911,10 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
 
     def _paint_probe_labels(self, painter: QtGui.QPainter, width: float, height: float,
                             label_boxes: Sequence[QtCore.QRectF] = ()) -> None:
-        """Name each tangent line at its visible end, off the axes' labels; the legend goes in the top-left corner."""
+        """Name each tangent line at its visible end, off the labels; the legend goes in the top-left corner.
+
+        The tags cover as little as they can of the lines drawn: the probe's slices and tangents, the runs' paths.
+        """
         overlay = self._probe_overlay
         if overlay is None:
             return
@@ -1919,6 +1937,9 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         measure = TagPlacer(None, font, gap, left_of_bar)
         clearance = gap + ProbeOverlayItem.MARKER_SIZE * scale / 2  # a tag's near end from the point: off its marker
         halves = [self._tangent_pixels(line, to_pixels) for line in overlay.slices]
+        lines = [*(to_pixels(self._data_to_scene(line.curve)) for line in overlay.slices),
+                 *(np.array(half) for pair in halves for half in pair), *self._path_pixels(to_pixels)]
+        crossed = line_samples(lines, LINE_SAMPLE_SPACING * scale, left_of_bar)
         anchored = []
         for index, line in enumerate(overlay.slices):
             others = [half for other, pair in enumerate(halves) if other != index for half in pair]
@@ -1926,7 +1947,8 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
             if anchor is not None:
                 anchored.append((line, *anchor))
         for shortened in (False, True):  # names alone ("∂f/∂x") where the tags in full find no room of their own
-            placer = TagPlacer(painter, font, gap, left_of_bar, avoid)  # off the legend (it hid one)
+            placer = TagPlacer(painter, font, gap, left_of_bar, avoid,  # off the legend (it hid one)
+                               crossed, LINE_CLEARANCE * scale)  # and, where they can, off the lines
             tags = [placer.place(line.short or line.label if shortened else line.label, anchor, direction, line.colour,
                                  optional=not shortened) for line, anchor, direction in anchored]
             if None not in tags:
@@ -1937,6 +1959,11 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         self.drawn_tags, self.drawn_leaders = tuple(placer.tags), tuple(placer.leaders)
         if legend is not None:
             legend.paint(painter, legend_box.topLeft())
+
+    def _path_pixels(self, to_pixels: Callable[[object], np.ndarray], whole: bool = False) -> list[np.ndarray]:
+        """The runs' paths as drawn up to their balls (or whole), in pixels."""
+        item = self.trajectory_item
+        return [to_pixels(item.path_points(index, whole)) for index in range(item.run_count)]
 
     def _tangent_pixels(self, line: SliceLine, to_pixels: Callable[[object], np.ndarray]
                         ) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -2303,10 +2330,10 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
             text.paint(painter)
         scale = pending.pixel_scale
         painter.scale(scale, scale)
-        self._paint_exit_pointers(painter, pending.width / scale, pending.height / scale)
+        width, height = pending.width / scale, pending.height / scale
+        self._paint_exit_pointers(painter, width, height)
         if self._probe_overlay is not None:
-            self._paint_probe_labels(painter, pending.width / scale, pending.height / scale,
-                                     text.label_boxes if text is not None else ())
+            self._paint_probe_labels(painter, width, height, text.label_boxes if text is not None else ())
         painter.end()
         return image
 

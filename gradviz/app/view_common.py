@@ -6,7 +6,7 @@ import functools
 import html
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -747,12 +747,19 @@ class TagPlacer:
     TURNS = (0.0, 35.0, -35.0, 70.0, -70.0, 90.0, -90.0, 110.0, -110.0, 145.0, -145.0, 180.0)  # degrees
     REACHES = (1.0, 3.0, 6.0, 10.0, 15.0)  # gaps, in multiples of the first
     LEADER_GAPS = 4.0  # a tag farther than this many gaps from its anchor gets a thin line back to it
-    _TURN_COS_SIN = tuple((math.cos(math.radians(turn)), math.sin(math.radians(turn))) for turn in TURNS)
+    _TURN_COS_SIN = (np.cos(np.radians(TURNS)), np.sin(np.radians(TURNS)))
 
     def __init__(self, painter: QtGui.QPainter | None, font: QtGui.QFont, gap: float, bounds: QtCore.QRectF,
-                 avoid: tuple[QtCore.QRectF, ...] = ()) -> None:
-        """Tags in this font `gap` pixels clear of their anchors, off the boxes to avoid; the painter (if any) draws."""
+                 avoid: tuple[QtCore.QRectF, ...] = (), crossed: np.ndarray | None = None,
+                 crossed_pad: float = 0.0) -> None:
+        """Tags in this font `gap` pixels clear of their anchors, off the boxes to avoid; the painter (if any) draws.
+
+        crossed holds points (n, 2) sampled along lines drawn under the tags (see line_samples): a tag covers as
+        few of them as it can, counting those within crossed_pad pixels of its box (the lines' half width).
+        """
         self.painter = painter
+        self.crossed = np.zeros((0, 2)) if crossed is None else crossed
+        self.crossed_pad = crossed_pad
         self.font = font
         self._bold_font = bold(font)
         self._font_description = font.toString()  # measuring looks tags up by it: made once, not per candidate
@@ -768,33 +775,56 @@ class TagPlacer:
 
         The tags are drawn by draw, once all are placed: their leader lines first, so no line crosses a tag.
 
-        The first position (by reach, then turn) inside the bounds and clear of earlier tags wins; failing
-        that the first inside the bounds, failing that the first clear one moved into the bounds, failing that the
-        first moved in (a tag is never cut at the bounds' edge); but a tag with no place inside the bounds and its
-        anchor out of them is left out (None). An optional tag is left out rather than cover another or stray out of
-        the bounds (a small map has no room). A tag with a shorter text (∇f for ∇f = (…)) tries it before it covers
-        another or the legend.
+        The position inside the bounds and clear of earlier tags that covers the fewest crossed points wins (the
+        first by reach, then turn, of those covering as few); failing that the first inside the bounds, failing that
+        the first clear one moved into the bounds, failing that the first moved in (a tag is never cut at the bounds'
+        edge); but a tag with no place inside the bounds and its anchor out of them is left out (None). An optional
+        tag is left out rather than cover another or stray out of the bounds (a small map has no room). A tag with a
+        shorter text (∇f for ∇f = (…)) tries it before it covers another or the legend.
         """
-        first = first_inside = first_clear = None
         area = self._reach(text, anchor)  # every candidate lies in it: only what is taken there can be in the way
         nearby = [other for other in self.taken if other.intersects(area)]
-        for box in self._candidates(text, anchor, direction):
-            first = first or box
+        corners, width, height = self._candidate_corners(text, anchor, direction)
+        covers = self._covers(corners, width, height, area)
+        corners = corners.tolist()  # QRectF takes Python floats fastest
+        first_inside = first_clear = None  # indices of candidates, in the order offered
+        for index in np.argsort(covers, kind="stable").tolist() if covers.any() else range(len(corners)):
+            box = QtCore.QRectF(*corners[index], width, height)
             clear = not any(box.intersects(other) for other in nearby)
             if self.bounds.contains(box):
                 if clear:
-                    break
-                first_inside = first_inside or box
+                    return self._keep(text, box, anchor, colour)
+                first_inside = index if first_inside is None else min(first_inside, index)
             elif clear:
-                first_clear = first_clear or box
+                first_clear = index if first_clear is None else min(first_clear, index)
+        if first_inside is None and not self.bounds.contains(float(anchor[0]), float(anchor[1])):
+            return None  # what it names is out of sight
+        if shorter and shorter != text:
+            return self.place(shorter, anchor, direction, colour, optional)
+        if optional:
+            return None
+        if first_inside is not None:
+            box = QtCore.QRectF(*corners[first_inside], width, height)
         else:
-            if first_inside is None and not self.bounds.contains(float(anchor[0]), float(anchor[1])):
-                return None  # what it names is out of sight
-            if shorter and shorter != text:
-                return self.place(shorter, anchor, direction, colour, optional)
-            if optional:
-                return None
-            box = first_inside or moved_inside(first_clear or first, self.bounds)
+            box = moved_inside(QtCore.QRectF(*corners[first_clear or 0], width, height), self.bounds)
+        return self._keep(text, box, anchor, colour)
+
+    def _covers(self, corners: np.ndarray, width: float, height: float, area: QtCore.QRectF) -> np.ndarray:
+        """How many crossed points each candidate box (top-left corners, one size) covers, within crossed_pad of it.
+
+        Every candidate lies in area: only the crossed points near it are counted.
+        """
+        pad = self.crossed_pad
+        crossed = points_in(self.crossed, area.adjusted(-pad, -pad, pad, pad)) if len(self.crossed) else self.crossed
+        if not len(crossed):
+            return np.zeros(len(corners), dtype=int)
+        lefts, tops = corners[:, 0:1] - pad, corners[:, 1:2] - pad
+        xs, ys = crossed[:, 0], crossed[:, 1]
+        inside = (xs >= lefts) & (xs <= lefts + width + 2 * pad) & (ys >= tops) & (ys <= tops + height + 2 * pad)
+        return inside.sum(axis=1)
+
+    def _keep(self, text: str, box: QtCore.QRectF, anchor: np.ndarray, colour: RgbaColour) -> QtCore.QRectF:
+        """Take the box for the tag (with a leader back to a far anchor) and return it."""
         start = QtCore.QPointF(float(anchor[0]), float(anchor[1]))
         end = QtCore.QPointF(min(max(start.x(), box.left()), box.right()), min(max(start.y(), box.top()), box.bottom()))
         if QtCore.QLineF(start, end).length() > self.LEADER_GAPS * self.gap:
@@ -849,17 +879,17 @@ class TagPlacer:
         width, box_height = advance + 2 * pad, height + pad
         return width, box_height, width / 2, height * 0.61
 
-    def _candidates(self, text: str, anchor: np.ndarray, direction: np.ndarray) -> Iterator[QtCore.QRectF]:
-        """The tag's boxes at each reach and turn, nearest first."""
+    def _candidate_corners(self, text: str, anchor: np.ndarray, direction: np.ndarray
+                           ) -> tuple[np.ndarray, float, float]:
+        """The top-left corners (n, 2) of the tag's boxes at each reach and turn, nearest first, and their size."""
         width, box_height, half_width, half_height = self._tag_sizes(text)
         dx, dy = float(direction[0]), float(direction[1])
-        x, y = float(anchor[0]), float(anchor[1])
-        for reach in self.REACHES:
-            for cos, sin in self._TURN_COS_SIN:
-                tx, ty = cos * dx - sin * dy, sin * dx + cos * dy
-                distance = self.gap * reach + abs(tx) * half_width + abs(ty) * half_height
-                yield QtCore.QRectF(x + tx * distance - width / 2, y + ty * distance - box_height / 2, width,
-                                    box_height)
+        cos, sin = self._TURN_COS_SIN
+        tx, ty = cos * dx - sin * dy, sin * dx + cos * dy
+        distance = self.gap * np.asarray(self.REACHES)[:, None] + np.abs(tx) * half_width + np.abs(ty) * half_height
+        lefts = float(anchor[0]) + tx * distance - width / 2
+        tops = float(anchor[1]) + ty * distance - box_height / 2
+        return np.column_stack([lefts.ravel(), tops.ravel()]), width, box_height
 
 
 CRITICAL_MARKER_PIXELS = 13.0  # a critical point's mark, times the presentation scale
@@ -899,15 +929,17 @@ class NearTagPlacer(TagPlacer):
 
 def place_critical_tags(painter: QtGui.QPainter | None, centres: np.ndarray, kinds: Sequence[str], scale: float,
                         font: QtGui.QFont, bounds: QtCore.QRectF,
-                        avoid: Sequence[QtCore.QRectF] = ()) -> NearTagPlacer:
+                        avoid: Sequence[QtCore.QRectF] = (), crossed: np.ndarray | None = None,
+                        crossed_pad: float = 0.0) -> NearTagPlacer:
     """Critical points' names placed beside their marks (centres in device pixels), clear of the marks and of avoid.
 
     Each name goes first where CRITICAL_TAG_DIRECTIONS says, then turned round its mark; with no room, it is left
-    out (the mark stays).
+    out (the mark stays). Names cover as little as they can of the lines sampled in crossed (see TagPlacer).
     """
     half = CRITICAL_MARKER_PIXELS * scale / 2
     marks = [square_around(centre, half) for centre in centres]
-    placer = NearTagPlacer(painter, font, CRITICAL_MARKER_PIXELS * scale * 0.6, bounds, (*avoid, *marks))
+    placer = NearTagPlacer(painter, font, CRITICAL_MARKER_PIXELS * scale * 0.6, bounds, (*avoid, *marks), crossed,
+                           crossed_pad)
     for centre, kind in zip(centres, kinds, strict=True):
         placer.place(CRITICAL_NAMES[kind], centre, CRITICAL_TAG_DIRECTIONS[kind], CRITICAL_TEXT, optional=True)
     return placer
@@ -1032,6 +1064,30 @@ def clipped_segment(start: np.ndarray, end: np.ndarray, rect: QtCore.QRectF) -> 
         if low > high:
             return None
     return start + delta * low, start + delta * high
+
+
+def points_in(points: np.ndarray, box: QtCore.QRectF) -> np.ndarray:
+    """The points (n, 2) inside a box (edges included)."""
+    xs, ys = points[:, 0], points[:, 1]
+    return points[(xs >= box.left()) & (xs <= box.right()) & (ys >= box.top()) & (ys <= box.bottom())]
+
+
+def line_samples(polylines: Sequence[np.ndarray], spacing: float, within: QtCore.QRectF) -> np.ndarray:
+    """Points about spacing pixels apart along polylines ((n, 2) pixels each; NaN rows break them), inside within.
+
+    For tags to keep off drawn lines (see TagPlacer's crossed). A segment longer than within's diagonal (a diverged
+    run's step) is sampled as if that long: its samples stay few.
+    """
+    points = joined_by_gaps(polylines)  # sampled in one go: a dozen short lines one by one took half a millisecond
+    starts, ends = points[:-1], points[1:]
+    finite = np.isfinite(starts).all(axis=1) & np.isfinite(ends).all(axis=1)
+    starts, ends = starts[finite], ends[finite]
+    lengths = np.minimum(np.hypot(*(ends - starts).T), math.hypot(within.width(), within.height()))
+    counts = np.ceil(lengths / spacing).astype(int) + 1
+    segment = np.repeat(np.arange(len(starts)), counts)
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    share = (np.arange(len(segment)) - first) / np.maximum(counts[segment] - 1, 1)
+    return points_in(starts[segment] + (ends[segment] - starts[segment]) * share[:, None], within)
 
 
 def segment_boxes(start: np.ndarray, end: np.ndarray, chunk: float, pad: float,
