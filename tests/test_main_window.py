@@ -1857,3 +1857,27 @@ def test_held_values_sit_beside_the_ranges_not_under_them(make_main_window, qtbo
     qtbot.wait(40)
     assert list(panel._fixed_widgets) == ["a", "b", "c", "d"]
     assert panel.domain_widget.height() == height, "four held values in two columns of three rows at most"
+
+
+def test_equal_aspect_on_a_much_wider_domain_keeps_the_map_and_says_why_the_scales_differ(make_main_window) -> None:
+    """x from −10 to 10 and y from −1 to 1 at equal aspect left a strip 30 px high where the min's name, the ∇f tag
+    and the legend piled up, its colour bar a line; now the map keeps its room and its legend says why."""
+    from gradviz.app.contour_view import EQUAL_ASPECT_DROPPED
+
+    window = make_main_window("bowl", size=(1280, 800))
+    session, view = window.session, window.contour_view
+    session.set_range("x", -10.0, 10.0)
+    session.set_range("y", -1.0, 1.0)
+    session.set_view(equal_aspect=True)
+    view.grab()
+    frame = view.view_box.sceneBoundingRect()
+    assert view.aspect_dropped and not view.view_box.state["aspectLocked"]
+    assert frame.height() > 0.6 * view.height(), "the map, not a strip"
+    legend = " ".join(view.probe_text.legend_texts)
+    assert EQUAL_ASPECT_DROPPED.text in legend or EQUAL_ASPECT_DROPPED.short in legend
+    session.set_range("y", -5.0, 5.0)  # twice as wide as high: equal aspect fits
+    view.grab()
+    frame = view.view_box.sceneBoundingRect()
+    assert not view.aspect_dropped and view.view_box.state["aspectLocked"] == 1.0
+    assert frame.width() == pytest.approx(2 * frame.height(), rel=0.03)
+    assert not any(EQUAL_ASPECT_DROPPED.short in text for text in view.probe_text.legend_texts)

@@ -93,6 +93,12 @@ AXIS_LEAST_WIDTH = 64
 AXIS_HEIGHT_ROOM = 16  # the bottom axis's height: this much, and this much more…
 AXIS_HEIGHT_PER_TEXT_SCALE = 40  # …for each unit of text scale (its labels and title)
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
+# Equal aspect is kept while the map's frame stays at least this many pixels high and wide (or half its room, in a
+# smaller view): x from −10 to 10 and y from −1 to 1 left a strip 30 pixels high, where names, tags and the legend
+# piled up, and its colour bar a line. Past it the scales differ, and the legend says why (see EQUAL_ASPECT_DROPPED).
+EQUAL_ASPECT_LEAST_PIXELS = 100
+EQUAL_ASPECT_DROPPED = LegendRow("drawn at different scales: at equal scales this domain is a thin strip", note=True,
+                                 short="scales differ: equal would be a strip", kept=True)
 # A view at least this high and wide draws its text larger, as the 3D view does (its numbers grow with its frame up
 # to 18 pixels from the map's 14): presenting at 1920 × 1080, the map's ticks and tags were three quarters the size of
 # the 3D view's beside them.
@@ -1052,6 +1058,7 @@ class ProbeTextItem(ViewOverlayItem):
         self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels…
         self.tag_texts: tuple[str, ...] = ()  # …and what they read
         self.leaders: tuple[tuple[QtCore.QLineF, RgbaColour], ...] = ()  # lines from far-off tags to their anchors
+        self.aspect_dropped = False  # the map's equal aspect left out: the domain would be a strip (the legend says)
 
     def scales_differ(self, transform: QtGui.QTransform) -> bool:
         """Whether one unit of x and one unit of y are drawn at lengths more than ASPECT_TOLERANCE apart."""
@@ -1076,7 +1083,9 @@ class ProbeTextItem(ViewOverlayItem):
         rows = overlay.legend
         if overlay.edge_note and self.arrow_too_short(transform):
             rows = (*rows, overlay.edge_note)
-        if overlay.aspect_note and overlay.right_angle is not None and self.scales_differ(transform):
+        if self.aspect_dropped:
+            rows = (*rows, EQUAL_ASPECT_DROPPED)
+        elif overlay.aspect_note and overlay.right_angle is not None and self.scales_differ(transform):
             rows = (*rows, overlay.aspect_note)
         return rows
 
@@ -1336,6 +1345,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self._equal_aspect = False
         self._domain_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._aspect_room = (0, 0)  # pixels taken from the frame's width, or its height, to give it the domain's shape
+        self.aspect_dropped = False  # equal aspect asked for, but the domain's shape would leave a strip
         self.static_revision = 0  # counts changes to what the clock does not move (see ContourExport)
         self._export: ContourExport | None = None
         self._build_items()
@@ -1607,7 +1617,6 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.curve.setVisible(not field_mode)
         if field_mode:
             self.hide_tangent()
-        self.view_box.setAspectLocked(self._equal_aspect and field_mode, ratio=1.0)
         self._fit_frame_to_domain()
         return mode_changed
 
@@ -1782,7 +1791,6 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
 
     def _apply_aspect(self) -> None:
         """Lock or free the aspect ratio and show the whole domain again."""
-        self.view_box.setAspectLocked(self._equal_aspect and not self._curve_mode, ratio=1.0)
         self._fit_frame_to_domain()
         if self._domain_range is not None:
             self.view_box.setRange(xRange=self._domain_range[0], yRange=self._domain_range[1], padding=0.0)
@@ -1801,11 +1809,23 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         room = (0, 0)
         box = self.view_box.size()
         width, height = box.width() + self._aspect_room[0], box.height() + self._aspect_room[1]
-        if self._equal_aspect and not self._curve_mode and self._domain_range is not None and min(width, height) > 0:
+        wanted = self._equal_aspect and not self._curve_mode
+        dropped = False
+        if wanted and self._domain_range is not None and min(width, height) > 0:
             (x_lo, x_hi), (y_lo, y_hi) = self._domain_range
             if x_hi > x_lo and y_hi > y_lo:
                 aspect = (x_hi - x_lo) / (y_hi - y_lo)
                 room = (max(round(width - aspect * height), 0), max(round(height - width / aspect), 0))
+                least = EQUAL_ASPECT_LEAST_PIXELS * self.pixel_scale
+                dropped = any(side - taken < min(least, side / 2) for side, taken in zip((width, height), room,
+                                                                                        strict=True))
+                room = (0, 0) if dropped else room
+        self.view_box.setAspectLocked(wanted and not dropped, ratio=1.0)
+        if dropped != self.aspect_dropped:
+            self.aspect_dropped = dropped
+            self.probe_text.aspect_dropped = dropped
+            self.probe_text.update()
+            self._static_changed()
         if room != self._aspect_room:
             self._set_aspect_room(room)
             layout.activate()
