@@ -37,10 +37,9 @@ from gradviz.core.errors import FormulaError
 from gradviz.core.grid import GridField, nothing_to_draw
 from gradviz.core.notation import unicode_name
 from gradviz.core.presets import Preset, all_presets
-from gradviz.core.scenario import PlotSettings
+from gradviz.core.scenario import GRID_RESOLUTIONS, PlotSettings
 from gradviz.core.session import Session
 
-RESOLUTIONS = (50, 100, 150, 200, 300, 400)
 FIXED_SLIDER_STEPS = 400
 PARTIALS_STACKED = 3  # partial derivatives shown one under another; more go into columns beside them
 EQUATION_COLUMN_GAP = 28  # pixels between columns of partials
@@ -287,7 +286,7 @@ class FormulaPanel(QWidget):
         self.low_boxes = [self._range_box(row) for row in range(2)]
         self.high_boxes = [self._range_box(row) for row in range(2)]
         self.resolution_box = QComboBox()
-        for resolution in RESOLUTIONS:
+        for resolution in GRID_RESOLUTIONS:
             self.resolution_box.addItem(f"{resolution} × {resolution}", resolution)
         self.resolution_box.activated.connect(self._resolution_chosen)
         for box in self.axis_boxes:

@@ -8,6 +8,7 @@ from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QWidget
 
 from gradviz.core.notation import format_number
+from gradviz.core.scenario import LARGEST_VALUE
 
 # what a number may look like while it is being typed: "", "-", "1.", ".5", "1e", "1e-", "2.5e-3"
 _PARTIAL_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d*)?([eE][+-]?\d*)?")
@@ -22,7 +23,7 @@ class NumberBox(QDoubleSpinBox):
     values went back into the range at the next edit of the domain.
     """
 
-    def __init__(self, low: float = -1e12, high: float = 1e12, parent: QWidget | None = None) -> None:
+    def __init__(self, low: float = -LARGEST_VALUE, high: float = LARGEST_VALUE, parent: QWidget | None = None) -> None:
         """A box for values between low and high."""
         super().__init__(parent)
         self.setDecimals(KEPT_DECIMALS)

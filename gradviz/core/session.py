@@ -21,6 +21,7 @@ from gradviz.core.height_scale import round_step
 from gradviz.core.notation import for_function, format_number
 from gradviz.core.runs import RunBatch, RunResult
 from gradviz.core.scenario import (
+    LARGEST_VALUE,
     MAX_PRESENTATION_SCALE,
     MIN_PRESENTATION_SCALE,
     THEMES,
@@ -32,7 +33,6 @@ from gradviz.core.scenario import (
 )
 
 DEFAULT_RANGE = (-3.0, 3.0)
-LARGEST_RANGE_END = 1e12  # the largest range end the window's boxes take
 DEFAULT_RESOLUTION = 200
 # A variable the formula gains is held at the first of these where f's slice is defined and not flat: 0 would make
 # x·y·z flat and leave ln z undefined; sqrt(1 - x² - y² - z²) has nothing at 1.
@@ -628,9 +628,9 @@ def widened_to_round_ends(old: tuple[float, float], needed: tuple[float, float])
     margin = span / 12.0
     step = round_step(span / 20.0)
     if low < old[0]:
-        low = max(math.floor((low - margin) / step) * step, -LARGEST_RANGE_END)
+        low = max(math.floor((low - margin) / step) * step, -LARGEST_VALUE)
     if high > old[1]:
-        high = min(math.ceil((high + margin) / step) * step, LARGEST_RANGE_END)
+        high = min(math.ceil((high + margin) / step) * step, LARGEST_VALUE)
     return float(low), float(high)
 
 
