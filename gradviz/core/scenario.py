@@ -156,7 +156,9 @@ def range_problem(low: float, high: float) -> str:
 
 
 def usable_range(low: float, high: float) -> tuple[float, float]:
-    """low to high (low < high, both finite) within ±LARGEST_VALUE and widened about its middle to the least width."""
+    """low to high within ±LARGEST_VALUE and widened about its middle to the least width (not a range: as it is)."""
+    if not (math.isfinite(low) and math.isfinite(high) and low <= high):
+        return low, high
     low, high = max(low, -LARGEST_VALUE), min(high, LARGEST_VALUE)
     if high - low >= least_range_width(low, high):
         return low, high

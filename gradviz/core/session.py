@@ -30,6 +30,8 @@ from gradviz.core.scenario import (
     RunSpec,
     Scenario,
     ViewOptions,
+    range_problem,
+    usable_range,
 )
 
 DEFAULT_RANGE = (-3.0, 3.0)
@@ -242,7 +244,11 @@ class Session:
                       resolution=self.plot.resolution, fixed=dict(self.fixed))
 
     def set_plot(self, plot: PlotSettings) -> None:
-        """Change which variables are plotted, their ranges or the resolution."""
+        """Change which variables are plotted, their ranges or the resolution.
+
+        A range is kept within what a file may hold (see usable_range): the map zoomed in or out beyond it stops there.
+        """
+        plot = replace(plot, ranges={name: usable_range(*pair) for name, pair in plot.ranges.items()})
         if plot == self.plot:
             return
         axes_changed = plot.axes != self.plot.axes
@@ -292,12 +298,12 @@ class Session:
         return 0.0
 
     def set_range(self, axis: str, low: float, high: float) -> None:
-        """Change the plotted range of one axis (refused, with a notice why, unless low < high)."""
-        if not low < high:
+        """Change the plotted range of one axis (refused, with a notice why, unless range_problem has none)."""
+        problem = range_problem(low, high)
+        if problem:
             kept_low, kept_high = self.plot.ranges.get(axis, (math.nan, math.nan))
-            self.notice.emit(f"{axis} from {format_number(low)} to {format_number(high)} {NOT_A_RANGE}: its start "
-                             f"must be below its end ({axis} stays from {format_number(kept_low)} to "
-                             f"{format_number(kept_high)}).")
+            self.notice.emit(f"{axis} from {format_number(low)} to {format_number(high)} {NOT_A_RANGE}: {problem} "
+                             f"({axis} stays from {format_number(kept_low)} to {format_number(kept_high)}).")
             return
         ranges = dict(self.plot.ranges)
         ranges[axis] = (float(low), float(high))
