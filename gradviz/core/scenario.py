@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from gradviz.core.errors import ScenarioError
-from gradviz.core.notation import format_number, unicode_name
 
 SCENARIO_FORMAT = "gradviz-scenario"
 SCENARIO_VERSION = 2
@@ -114,6 +113,13 @@ class Scenario:
         return replace(self, runs=runs)
 
 
+def _number_text(value: float) -> str:
+    """A number as messages write it (−1e12, not -1e+12)."""
+    from gradviz.core.notation import format_number  # it imports SymPy: only a message needs it, at a refusal
+
+    return format_number(value)
+
+
 def _fail(where: str, problem: str) -> ScenarioError:
     return ScenarioError(f"{where}: {problem}")
 
@@ -133,7 +139,7 @@ def _number(value: Any, where: str) -> float:
 def _number_between(value: Any, where: str, low: float, high: float, unit: str = "") -> float:
     number = _number(value, where)
     if not low <= number <= high:
-        raise _fail(where, f"expected {format_number(low)} to {format_number(high)}{unit}, got {format_number(number)}")
+        raise _fail(where, f"expected {_number_text(low)} to {_number_text(high)}{unit}, got {_number_text(number)}")
     return number
 
 
@@ -145,13 +151,13 @@ def least_range_width(low: float, high: float) -> float:
 def range_problem(low: float, high: float) -> str:
     """Why low to high cannot be a plotted range ('its start must be below its end'), or '' if it can."""
     if not (math.isfinite(low) and math.isfinite(high)) or max(abs(low), abs(high)) > LARGEST_VALUE:
-        return f"its ends must be numbers from {format_number(-LARGEST_VALUE)} to {format_number(LARGEST_VALUE)}"
+        return f"its ends must be numbers from {_number_text(-LARGEST_VALUE)} to {_number_text(LARGEST_VALUE)}"
     if not low < high:
         return "its start must be below its end"
     least = least_range_width(low, high)
     if high - low < least:
         return (f"it is too narrow for numbers this size (at least "
-                f"{format_number(least)} wide at {format_number(max(abs(low), abs(high)))})")
+                f"{_number_text(least)} wide at {_number_text(max(abs(low), abs(high)))})")
     return ""
 
 
@@ -237,6 +243,8 @@ def _run_from_dict(data: Any, where: str) -> RunSpec:
 
 def _mentions(formula: str, name: str) -> bool:
     """Whether the formula's text holds the variable name as typed (x_1) or as shown (x₁)."""
+    from gradviz.core.notation import unicode_name  # it imports SymPy: only a refusal asks this
+
     return name in formula or unicode_name(name) in formula
 
 
