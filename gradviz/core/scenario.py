@@ -157,7 +157,7 @@ def range_problem(low: float, high: float) -> str:
     least = least_range_width(low, high)
     if high - low < least:
         return (f"it is too narrow for numbers this size (at least "
-                f"{_number_text(least)} wide at {_number_text(max(abs(low), abs(high)))})")
+                f"{_number_text(least)} wide there)")
     return ""
 
 
