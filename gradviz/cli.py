@@ -96,11 +96,17 @@ def _json_number(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def _finite_text(value: float) -> str:
-    """A value as text, 'undefined' where it is not a finite number (1/x at 0: JSON's null)."""
+OVERFLOWS = "overflows (beyond ±1.8e308)"
+
+
+def _finite_text(value: float, overflowed: bool = False) -> str:
+    """A value as text; where it is not a finite number (JSON's null) 'undefined' (1/x at 0), or OVERFLOWS where it
+    is ±inf and the point overflowed (x² at 1e308 printed 'undefined')."""
     from gradviz.core.notation import format_number
 
-    return format_number(value) if math.isfinite(value) else "undefined"
+    if math.isfinite(value):
+        return format_number(value)
+    return OVERFLOWS if overflowed and math.isinf(value) else "undefined"
 
 
 def _table(rows: list[list[str]]) -> str:
@@ -123,11 +129,13 @@ def run_derive(args: argparse.Namespace) -> int:
         print("\n".join(latex_equations(derivatives)))
         return 0
     point = None
+    overflowed = False
     if args.at is not None:
         point = np.array(_point_for(formula.variables, parse_assignments(args.at, "--at"), "--at"), dtype=float)
         value, gradient = analysis.compiled.value_and_gradient(point)
-        if not math.isfinite(value):  # no value, no slope: ln(−1 − x²)'s formal 2x/(x² + 1) is no derivative of it
-            gradient = np.full_like(gradient, np.nan)
+        overflowed = analysis.compiled.overflows_at(point)
+        if not math.isfinite(value) and not overflowed:  # no value, no slope: ln(−1 − x²)'s formal 2x/(x² + 1) is
+            gradient = np.full_like(gradient, np.nan)  # no derivative of it
     if args.json:
         document: dict[str, Any] = {
             "formula": str(formula.expr),
@@ -154,9 +162,9 @@ def run_derive(args: argparse.Namespace) -> int:
         coordinates = ", ".join(format_number(v) for v in point)
         where = f"{names} = {coordinates}" if len(point) == 1 else f"({names}) = ({coordinates})"
         lines.append(f"at {where}:")
-        lines.append(f"  {formula.name} = {_finite_text(value)}")
-        lines += [f"  {label} = {_finite_text(g)}" for label, g in zip(labels, gradient, strict=True)]
-        lines.append(f"  |∇{formula.name}| = {_finite_text(float(np.linalg.norm(gradient)))}")
+        lines.append(f"  {formula.name} = {_finite_text(value, overflowed)}")
+        lines += [f"  {label} = {_finite_text(g, overflowed)}" for label, g in zip(labels, gradient, strict=True)]
+        lines.append(f"  |∇{formula.name}| = {_finite_text(float(np.hypot.reduce(gradient)), overflowed)}")
     lines += [f"note: {note}" for note in (*formula.notes, *derivatives.notes)]
     print("\n".join(lines))
     return 0

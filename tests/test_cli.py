@@ -28,6 +28,16 @@ def test_derive_text_shows_the_seed_answer(capsys: pytest.CaptureFixture[str]) -
     assert "∂f/∂x = 10" in out and "∂f/∂y = 14" in out
 
 
+def test_derive_where_f_overflows_says_so_not_undefined(capsys: pytest.CaptureFixture[str]) -> None:
+    """x² + y² at x = y = 1e308 printed f = undefined: it has a value, too large for the computer's numbers."""
+    code, out, _ = run_cli(capsys, "derive", "x^2+y^2", "--at", "x=1e308,y=1e308")
+    assert code == 0 and out.splitlines()[4:] == ["  f = overflows (beyond ±1.8e308)"] + [
+        f"  {name} = overflows (beyond ±1.8e308)" for name in ("∂f/∂x", "∂f/∂y", "|∇f|")]
+    code, out, _ = run_cli(capsys, "derive", "x y", "--at", "x=1e200,y=1e200")  # its slopes are numbers still
+    assert out.splitlines()[4:] == ["  f = overflows (beyond ±1.8e308)", "  ∂f/∂x = 1e200", "  ∂f/∂y = 1e200",
+                                    "  |∇f| = 1.41421e200"]
+
+
 def test_derive_at_a_point_where_f_is_undefined_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     """1/x at 0 printed f = ∞ (it has no value there; the JSON says null)."""
     code, out, _ = run_cli(capsys, "derive", "1/x + y", "--at", "x=0,y=1")

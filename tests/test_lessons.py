@@ -23,6 +23,7 @@ from gradviz.core.lessons import (
     lesson_from_dict,
     lesson_to_dict,
     load_lesson,
+    load_scenario_or_lesson,
     save_lesson,
     shipped_lessons,
     with_scene_copied,
@@ -391,6 +392,12 @@ def test_invalid_lesson_fields_name_the_field(change: object, message: str) -> N
     change(data)  # type: ignore[operator]
     with pytest.raises(ScenarioError, match=message):
         lesson_from_dict(data)
+
+
+def test_a_lesson_saved_with_a_byte_order_mark_opens(tmp_path: Path) -> None:
+    path = tmp_path / "notepad.json"
+    path.write_bytes("\ufeff".encode() + json.dumps(lesson_data(), ensure_ascii=False).encode())
+    assert load_scenario_or_lesson(path) == full_lesson()
 
 
 def test_a_hostile_formula_is_only_text_until_the_safe_parser_refuses_it(tmp_path: Path) -> None:

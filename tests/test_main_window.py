@@ -1516,6 +1516,41 @@ def test_a_range_whose_start_is_not_below_its_end_is_refused_and_marked_until_pu
     assert not any(box.styleSheet() or box.toolTip() for box in (panel.low_boxes[0], panel.high_boxes[0]))
 
 
+@pytest.mark.parametrize(("row_box", "typed", "why"), [
+    ("high", "1e13", "its ends must be numbers from −1e12 to 1e12"),
+    ("low", "-1e308", "its ends must be numbers from −1e12 to 1e12"),
+    ("high", "1e-320", "too narrow for numbers this size"),  # from 0: the box would have kept it as 0
+])
+def test_a_number_a_range_box_cannot_take_is_put_back_saying_why(make_main_window, qtbot, row_box: str, typed: str,
+                                                                  why: str) -> None:
+    """Typing 1e13 or −1e308 into a range box put the old value back without a word."""
+    window = make_main_window("bowl")
+    panel, session = window.formula_panel, window.session
+    session.set_range("x", 0.0, 3.0)
+    box = panel.high_boxes[0] if row_box == "high" else panel.low_boxes[0]
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, typed)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    message = window.statusBar().full_message()
+    assert session.plot.ranges["x"] == (0.0, 3.0) and why in message and "x stays from 0 to 3" in message
+    assert (panel.low_boxes[0].value(), panel.high_boxes[0].value()) == (0.0, 3.0)
+
+
+def test_a_range_too_narrow_to_tell_its_ends_apart_is_refused_and_marked(make_main_window) -> None:
+    """x from 1e11 to 100000000000.001: both boxes read 1e11, the 3D view drew a flat black sheet."""
+    window = make_main_window("bowl")
+    panel, session = window.formula_panel, window.session
+    panel.low_boxes[0].setValue(1e11)  # not a range yet: its end is below it
+    panel.high_boxes[0].setValue(100000000000.001)
+    assert session.plot.ranges["x"] == (-3.0, 3.0)
+    assert "too narrow for numbers this size" in window.statusBar().full_message()
+    assert all("too narrow" in box.toolTip() and box.styleSheet() for box in (panel.low_boxes[0], panel.high_boxes[0]))
+    panel.high_boxes[0].setValue(1.00001e11)
+    assert session.plot.ranges["x"] == (1e11, 1.00001e11)
+    assert panel.low_boxes[0].text() != panel.high_boxes[0].text()
+
+
 def test_a_hyper_parameter_box_shows_its_whole_range_and_the_run_s_own_value(make_main_window, qtbot) -> None:
     """One ▲ on Adam's β₂ (0.999) showed 1.0000, the run was refused (β₂ < 1) and the box kept showing 1.0000."""
     window = make_main_window("bowl")

@@ -32,3 +32,21 @@ def test_takes_numbers_as_typed_and_refuses_other_text(qtbot) -> None:
     qtbot.keyClicks(box, "2.5e-3")
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert box.value() == 0.0025 and box.text() == "0.0025"
+
+
+@pytest.mark.parametrize(("typed", "refused"), [("1e13", ["1e13"]), ("1e-320", ["1e-320"]), ("2.5", [])])
+def test_a_number_put_back_is_reported(qtbot, typed: str, refused: list[str]) -> None:
+    """1e13 beyond the limits, or 1e-320 that would be kept as 0: the box puts its value back and says what."""
+    box = NumberBox()
+    qtbot.addWidget(box)
+    box.setKeyboardTracking(False)  # as the range boxes: the value is taken on Enter, not as each digit is typed
+    box.setValue(1.0)
+    reported: list[str] = []
+    box.refused.connect(reported.append)
+    box.show()
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, typed)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert reported == refused
+    assert box.value() == (1.0 if refused else float(typed))

@@ -20,9 +20,11 @@ from gradviz.core.scenario import (
     Scenario,
     ViewOptions,
     load_scenario,
+    range_problem,
     save_scenario,
     scenario_from_dict,
     scenario_to_dict,
+    usable_range,
 )
 
 
@@ -193,8 +195,17 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
     [
         (lambda d: d.update(formula=5), "formula: expected text"),
         (lambda d: d["plot"].update(axes=["x", "x"]), "must differ"),
-        (lambda d: d["plot"]["ranges"].update(x=[2, 1]), "low must be below high"),
+        (lambda d: d["plot"]["ranges"].update(x=[2, 1]), "plot.ranges.x: its start must be below its end"),
+        (lambda d: d["plot"]["ranges"].update(x=[-1e308, 1e308]), "plot.ranges.x: its ends must be numbers from "
+                                                                   "−1e12 to 1e12"),
+        (lambda d: d["plot"]["ranges"].update(z=[0, 1e13]), "plot.ranges.z: its ends must be numbers from −1e12"),
+        (lambda d: d["plot"]["ranges"].update(x=[0, 1e-320]), "plot.ranges.x: it is too narrow for numbers this"),
+        (lambda d: d["plot"]["ranges"].update(x=[1, 1.000000000000001]), "plot.ranges.x: it is too narrow"),
+        (lambda d: d["plot"]["ranges"].update(x=[1e11, 100000000000.001]), r"too narrow .* \(at least 100000 wide"),
+        (lambda d: d["plot"].update(axes=["q", "r"]), "plot.axes: q is not a variable of the formula"),
         (lambda d: d["plot"].update(resolution=10**6), "plot.resolution"),
+        (lambda d: d["plot"].update(resolution=1000), "plot.resolution: expected a whole number from 8 to 400"),
+        (lambda d: d["fixed"].update(y=1e308), "fixed.y: expected −1e12 to 1e12, got 1e308"),
         (lambda d: d["runs"][0].update(lr=-1), "learning rate must be positive"),
         (lambda d: d["runs"][0].update(optimizer="sgd"), "not one of"),
         (lambda d: d["runs"][0].update(sign="up"), "not one of"),
@@ -213,7 +224,7 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         (lambda d: d.update(camera="far"), "camera: expected an object"),
         (lambda d: d["camera"].update(distance=0), "camera.distance: expected 0.001 to"),
         (lambda d: d["camera"].update(distance=-3.5), "camera.distance"),
-        (lambda d: d["camera"].update(elevation=91), "camera.elevation: expected -90 to 90°"),
+        (lambda d: d["camera"].update(elevation=91), "camera.elevation: expected −90 to 90°"),
         (lambda d: d["camera"].update(azimuth="north"), "camera.azimuth: expected a number"),
         (lambda d: d["camera"].update(azimuth=float("inf")), "camera.azimuth: expected a finite number"),
         (lambda d: d["camera"].update(center=[1, 2]), r"camera.center: expected \[x, y, z\]"),
@@ -231,6 +242,35 @@ def test_invalid_fields_name_the_field(change: object, message: str) -> None:
     change(data)  # type: ignore[operator]
     with pytest.raises(ScenarioError, match=message):
         scenario_from_dict(data)
+
+
+@pytest.mark.parametrize(("x_range", "resolution", "held"), [
+    ((-1e12, 1e12), 400, 1e12),  # the largest the window's boxes and grid menu take
+    ((0.0, 1e-12), 8, -1e12),  # near 0 the boxes keep 12 decimals: the narrowest range they hold
+    ((1e11, 1.00001e11), 200, 0.0),  # the range boxes' seven digits tell these ends apart
+])
+def test_what_the_window_can_show_a_file_may_hold(x_range: tuple[float, float], resolution: int,
+                                                   held: float) -> None:
+    data = scenario_to_dict(full_scenario())
+    data["plot"].update(resolution=resolution, ranges={**data["plot"]["ranges"], "x": list(x_range)})
+    data["fixed"]["y"] = held
+    scenario = scenario_from_dict(data)
+    assert (scenario.plot.ranges["x"], scenario.plot.resolution, scenario.fixed["y"]) == (x_range, resolution, held)
+
+
+@pytest.mark.parametrize(("low", "high"), [(0.0, 1e-320), (1e11, 100000000000.001), (-5e12, -5e12 + 1.0),
+                                           (1e12 - 1.0, 1e12 + 5.0), (-2e12, 3e12), (2.0, 2.0 + 1e-9)])
+def test_usable_range_is_one_a_file_may_hold(low: float, high: float) -> None:
+    usable = usable_range(low, high)
+    assert range_problem(*usable) == ""
+    if range_problem(low, high) == "":
+        assert usable == (low, high)
+
+
+def test_a_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "notepad.gradviz.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(scenario_to_dict(full_scenario())).encode("utf-8"))
+    assert load_scenario(path) == full_scenario()
 
 
 def test_presets_cover_the_seed_examples_and_the_classics() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 
 from gradviz.core.analysis import analyze, analyze_in_process
 from gradviz.core.presets import all_presets, find_preset
-from gradviz.core.scenario import RunSpec
+from gradviz.core.scenario import RunSpec, range_problem
 from gradviz.core.session import Session
 
 
@@ -324,3 +325,30 @@ def test_the_default_presets_description_gives_its_runs_numbers() -> None:
     minima = [point.point for point in critical_points(session.analysis.compiled, session.field).points
               if point.kind == "minimum"]
     assert np.allclose(minima, [(-2 / 27, 2 / 9)]) and "(−2/27, 2/9) ≈ (−0.074, 0.222)" in description
+
+
+@pytest.mark.parametrize(("low", "high", "why"), [
+    (math.nan, 3.0, "its ends must be numbers from −1e12 to 1e12"),
+    (-3.0, math.inf, "its ends must be numbers from −1e12 to 1e12"),
+    (-3.0, 1e13, "its ends must be numbers from −1e12 to 1e12"),
+    (0.0, 1e-320, "too narrow for numbers this size"),
+    (1e11, 100000000000.001, "too narrow for numbers this size (at least 100000 wide there)"),
+    (3.0, 3.0, "its start must be below its end"),
+])
+def test_a_range_that_cannot_be_drawn_is_refused_saying_why(low: float, high: float, why: str) -> None:
+    session = session_with("bowl")
+    notices: list[str] = []
+    session.notice.connect(notices.append)
+    kept = session.plot.ranges["x"]
+    session.set_range("x", low, high)
+    assert session.plot.ranges["x"] == kept
+    assert len(notices) == 1 and why in notices[0] and "x stays from −3 to 3" in notices[0]
+
+
+def test_the_map_zoomed_beyond_what_a_file_holds_stops_there() -> None:
+    """The map's zoom reaches the session through set_plot: a range it gives is one a saved file may hold again."""
+    session = session_with("bowl")
+    session.set_plot(replace(session.plot, ranges={"x": (1.0, 1.0 + 1e-12), "y": (-5e12, 3e12)}))
+    assert all(range_problem(*pair) == "" for pair in session.plot.ranges.values())
+    assert session.plot.ranges["y"] == (-1e12, 1e12)
+    assert session.plot.ranges["x"][0] < 1.0 < session.plot.ranges["x"][1] < 1.00001

@@ -108,6 +108,7 @@ class FormulaController(QObject):
             self._applied_text = result.formula.text
             scenario, self._scenario = self._scenario, None
             shown = self._session.analysis
+            shown_edits = self._session.scenario()
             try:
                 if scenario is None:
                     self._session.set_analysis(result)
@@ -119,13 +120,27 @@ class FormulaController(QObject):
                 self._session.set_error(error)
             except Exception as error:  # a bug drawing it: say so, and show the last formula that worked again
                 _log.exception("drawing %r failed", result.formula.text)
-                if shown is not None:
-                    self._session.set_analysis(shown)
+                also = "" if shown is None else self._show_again(shown_edits, shown)
                 self.text_kept.emit(result.formula.text)
                 self._session.set_error(FormulaError(
-                    f"this formula could not be drawn ({type(error).__name__}: {error}); please report it"))
+                    f"this formula could not be drawn ({type(error).__name__}: {error}){also}; please report it"))
         else:
             self._session.set_error(result)  # type: ignore[arg-type]
+
+    def _show_again(self, edits: Scenario, analysis: Analysis) -> str:
+        """Show the last formula that worked with its plot, held values and runs as they were; '' or why not.
+
+        Only its formula shown again kept the failed one's ranges (±1e308 from a file), which failed to draw as well;
+        the exception escaped and every formula typed after was dropped. If this fails too, the session still holds
+        those edits whole (the next formula starts from them) and the message says so.
+        """
+        try:
+            self._session.restore_edits(edits, analysis)
+            self._session.set_step(edits.step)
+        except Exception as error:
+            _log.exception("drawing %r again failed", analysis.formula.text)
+            return f", nor the one before it again ({type(error).__name__}: {error})"
+        return ""
 
     def _set_busy(self, busy: bool) -> None:
         if busy != self._busy:

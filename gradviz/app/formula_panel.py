@@ -37,10 +37,9 @@ from gradviz.core.errors import FormulaError
 from gradviz.core.grid import GridField, nothing_to_draw
 from gradviz.core.notation import unicode_name
 from gradviz.core.presets import Preset, all_presets
-from gradviz.core.scenario import PlotSettings
+from gradviz.core.scenario import GRID_RESOLUTIONS, PlotSettings, range_problem
 from gradviz.core.session import Session
 
-RESOLUTIONS = (50, 100, 150, 200, 300, 400)
 FIXED_SLIDER_STEPS = 400
 PARTIALS_STACKED = 3  # partial derivatives shown one under another; more go into columns beside them
 EQUATION_COLUMN_GAP = 28  # pixels between columns of partials
@@ -287,7 +286,7 @@ class FormulaPanel(QWidget):
         self.low_boxes = [self._range_box(row) for row in range(2)]
         self.high_boxes = [self._range_box(row) for row in range(2)]
         self.resolution_box = QComboBox()
-        for resolution in RESOLUTIONS:
+        for resolution in GRID_RESOLUTIONS:
             self.resolution_box.addItem(f"{resolution} × {resolution}", resolution)
         self.resolution_box.activated.connect(self._resolution_chosen)
         for box in self.axis_boxes:
@@ -351,6 +350,7 @@ class FormulaPanel(QWidget):
         box.setKeyboardTracking(False)
         box.setMinimumWidth(80)
         box.valueChanged.connect(lambda _value: self._range_edited(row))
+        box.refused.connect(lambda typed: self._range_refused(row, box, typed))
         return box
 
     def edit_formula(self) -> None:
@@ -579,9 +579,24 @@ class FormulaPanel(QWidget):
         if self._updating or self._session.analysis is None or row >= len(self._session.plot.axes):
             return
         low, high = self.low_boxes[row].value(), self.high_boxes[row].value()
+        axis = self._session.plot.axes[row]
+        self._session.set_range(axis, low, high)
+        problem = range_problem(low, high)
+        if problem:  # refused (the status bar says why); the typed ends stay to be put right, marked
+            self._mark_range(row, f"{unicode_name(axis)} is not a range: {problem}. The views keep the range they "
+                                  "show until it is.")
+
+    def _range_refused(self, row: int, box: NumberBox, typed: str) -> None:
+        """A number the box cannot hold (nan, 1e13) is put back: the session says why, as for any range refused."""
+        if self._updating or self._session.analysis is None or row >= len(self._session.plot.axes):
+            return
+        try:
+            value = float(typed)
+        except ValueError:  # not a number yet ("1e"): nothing to say of it as a range
+            return
+        low, high = self.low_boxes[row].value(), self.high_boxes[row].value()
+        low, high = (value, high) if box is self.low_boxes[row] else (low, value)
         self._session.set_range(self._session.plot.axes[row], low, high)
-        if not low < high:  # refused (the status bar says why); the typed ends stay to be put right, marked
-            self._mark_range(row, "The start must be below the end: the views keep the range they show until it is.")
 
     def _mark_range(self, row: int, problem: str) -> None:
         """Mark a row's range boxes as not a range (problem says why), or ('') as the one shown."""

@@ -227,6 +227,18 @@ class CompiledFormula:
             value, gradient = self.value_and_gradient_floats(coordinates)
         return value, np.array(gradient)
 
+    def overflows_at(self, point: Sequence[float] | np.ndarray) -> bool:
+        """Whether a number grows beyond floating point's largest (1.8e308) computing f and ∇f at the point.
+
+        Tells x² at 1e308 (too large: ±inf by overflow) from 1/x at 0 (a division by zero: undefined).
+        """
+        with np.errstate(all="ignore", over="raise"):
+            try:
+                self._value_and_gradient(*self._point(point))
+            except FloatingPointError:
+                return True
+        return False
+
     def value_and_gradient_floats(self, coordinates: Sequence[float]) -> tuple[float, tuple[float, ...]]:
         """The value and the gradient at a point of Python floats, as Python floats (for descent's inner loop).
 

@@ -25,7 +25,13 @@ MAX_FILE_BYTES = 2_000_000
 NEW_FILE_MODE = 0o644
 MAX_RUNS = 12
 MAX_STEPS = 100_000
-MIN_RESOLUTION, MAX_RESOLUTION = 8, 1000
+GRID_RESOLUTIONS = (50, 100, 150, 200, 300, 400)  # the grid menu's choices
+MIN_RESOLUTION, MAX_RESOLUTION = 8, GRID_RESOLUTIONS[-1]  # a file asking for 1000 stalled the window over a second
+LARGEST_VALUE = 1e12  # the largest |value| of a range end or a held value: the window's number boxes stop there
+# A plotted range is at least this share of its ends' size wide (and 1e-12 near 0): the range boxes show seven
+# significant digits, so a narrower range read as one number at both ends (1e11 to 100000000000.001), and near 0 the
+# boxes keep 12 decimals. The grid's 400 steps then stay some 10^7 floating point steps apart.
+LEAST_RELATIVE_WIDTH = 1e-6
 OPTIMIZER_NAMES = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton")
 SIGNS = ("correct", "wrong")
 ARROW_DIRECTIONS = ("uphill", "downhill")
@@ -107,6 +113,13 @@ class Scenario:
         return replace(self, runs=runs)
 
 
+def _number_text(value: float) -> str:
+    """A number as messages write it (−1e12, not -1e+12)."""
+    from gradviz.core.notation import format_number  # it imports SymPy: only a message needs it, at a refusal
+
+    return format_number(value)
+
+
 def _fail(where: str, problem: str) -> ScenarioError:
     return ScenarioError(f"{where}: {problem}")
 
@@ -126,8 +139,43 @@ def _number(value: Any, where: str) -> float:
 def _number_between(value: Any, where: str, low: float, high: float, unit: str = "") -> float:
     number = _number(value, where)
     if not low <= number <= high:
-        raise _fail(where, f"expected {low:g} to {high:g}{unit}, got {number:g}")
+        raise _fail(where, f"expected {_number_text(low)} to {_number_text(high)}{unit}, got {_number_text(number)}")
     return number
+
+
+def least_range_width(low: float, high: float) -> float:
+    """The narrowest a plotted range from low to high may be (LEAST_RELATIVE_WIDTH of its ends' size, 1e-12 at 0)."""
+    return LEAST_RELATIVE_WIDTH * max(abs(low), abs(high), LEAST_RELATIVE_WIDTH)
+
+
+def range_problem(low: float, high: float) -> str:
+    """Why low to high cannot be a plotted range ('its start must be below its end'), or '' if it can."""
+    if not (math.isfinite(low) and math.isfinite(high)) or max(abs(low), abs(high)) > LARGEST_VALUE:
+        return f"its ends must be numbers from {_number_text(-LARGEST_VALUE)} to {_number_text(LARGEST_VALUE)}"
+    if not low < high:
+        return "its start must be below its end"
+    least = least_range_width(low, high)
+    if high - low < least:
+        return (f"it is too narrow for numbers this size (at least "
+                f"{_number_text(least)} wide there)")
+    return ""
+
+
+def usable_range(low: float, high: float) -> tuple[float, float]:
+    """low to high within ±LARGEST_VALUE and widened about its middle to the least width (not a range: as it is)."""
+    if not (math.isfinite(low) and math.isfinite(high) and low <= high):
+        return low, high
+    low, high = max(low, -LARGEST_VALUE), min(high, LARGEST_VALUE)
+    if high - low >= least_range_width(low, high):
+        return low, high
+    middle = (low + high) / 2.0
+    half = 0.501 * LEAST_RELATIVE_WIDTH * max(abs(middle), LEAST_RELATIVE_WIDTH) / (1.0 - LEAST_RELATIVE_WIDTH)
+    low, high = middle - half, middle + half
+    if high > LARGEST_VALUE:  # shifted inward, keeping its width
+        low, high = low - (high - LARGEST_VALUE), LARGEST_VALUE
+    elif low < -LARGEST_VALUE:
+        low, high = -LARGEST_VALUE, high + (-LARGEST_VALUE - low)
+    return low, high
 
 
 def _whole_number(value: Any, where: str, low: int, high: int) -> int:
@@ -169,11 +217,12 @@ def _choice(value: Any, where: str, choices: tuple[str, ...]) -> str:
     return text
 
 
-def _point(value: Any, where: str) -> dict[str, float]:
+def _point(value: Any, where: str, largest: float = math.inf) -> dict[str, float]:
     mapping = checked_object(value, where)
     if len(mapping) > 16:
         raise _fail(where, "too many variables")
-    return {checked_text(name, where, 40): _number(v, f"{where}.{name}") for name, v in mapping.items()}
+    return {checked_text(name, where, 40): _number_between(v, f"{where}.{name}", -largest, largest)
+            for name, v in mapping.items()}
 
 
 def _run_from_dict(data: Any, where: str) -> RunSpec:
@@ -192,7 +241,27 @@ def _run_from_dict(data: Any, where: str) -> RunSpec:
     )
 
 
-def _plot_from_dict(data: Any) -> PlotSettings:
+def _mentions(formula: str, name: str) -> bool:
+    """Whether the formula's text holds the variable name as typed (x_1) or as shown (x₁)."""
+    from gradviz.core.notation import unicode_name  # it imports SymPy: only a refusal asks this
+
+    return name in formula or unicode_name(name) in formula
+
+
+def _range_from_list(pair: Any, name: str, formula: str) -> tuple[float, float]:
+    where = f"plot.ranges.{name}"
+    if pair is None and not _mentions(formula, name):  # plot.axes names it, plot.ranges does not: a wrong name
+        raise _fail("plot.axes", f"{name} is not a variable of the formula")
+    if not isinstance(pair, list) or len(pair) != 2:
+        raise _fail(where, "expected [low, high]")
+    low, high = (_number(v, where) for v in pair)
+    problem = range_problem(low, high)
+    if problem:
+        raise _fail(where, problem)
+    return low, high
+
+
+def _plot_from_dict(data: Any, formula: str) -> PlotSettings:
     data = checked_object(data, "plot")
     axes_data = data.get("axes")
     if not isinstance(axes_data, list) or not 1 <= len(axes_data) <= 2:
@@ -201,15 +270,7 @@ def _plot_from_dict(data: Any) -> PlotSettings:
     if len(set(axes)) != len(axes):
         raise _fail("plot.axes", "the plotted variables must differ")
     ranges_data = checked_object(data.get("ranges"), "plot.ranges")
-    ranges: dict[str, tuple[float, float]] = {}
-    for name in axes:
-        pair = ranges_data.get(name)
-        if not isinstance(pair, list) or len(pair) != 2:
-            raise _fail(f"plot.ranges.{name}", "expected [low, high]")
-        low, high = (_number(v, f"plot.ranges.{name}") for v in pair)
-        if not low < high:
-            raise _fail(f"plot.ranges.{name}", "low must be below high")
-        ranges[name] = (low, high)
+    ranges = {name: _range_from_list(ranges_data.get(name), name, formula) for name in axes}
     resolution = _whole_number(data.get("resolution", 200), "plot.resolution", MIN_RESOLUTION, MAX_RESOLUTION)
     return PlotSettings(axes=axes, ranges=ranges, resolution=resolution)
 
@@ -277,11 +338,12 @@ def scenario_from_dict(data: Any) -> Scenario:
     if not isinstance(runs_data, list) or len(runs_data) > MAX_RUNS:
         raise _fail("runs", f"expected a list of at most {MAX_RUNS} runs")
     probe = data.get("probe")
+    formula = checked_text(data.get("formula"), "formula", 500)
     return Scenario(
-        formula=checked_text(data.get("formula"), "formula", 500),
-        plot=_plot_from_dict(data.get("plot")),
+        formula=formula,
+        plot=_plot_from_dict(data.get("plot"), formula),
         runs=tuple(_run_from_dict(run, f"runs[{i}]") for i, run in enumerate(runs_data)),
-        fixed=_point(data.get("fixed", {}), "fixed"),
+        fixed=_point(data.get("fixed", {}), "fixed", LARGEST_VALUE),
         view=_view_from_dict(data.get("view", {})),
         probe=None if probe is None else _point(probe, "probe"),
         title=checked_text(data.get("title", ""), "title", 300),
@@ -347,7 +409,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 def parse_json_bytes(raw: bytes, name: str, what: str) -> Any:
     """Parse the bytes of a JSON file called `name`; raise ScenarioError if they are not JSON."""
     try:
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8-sig"))  # a byte order mark (Windows Notepad's) is no part of the JSON
     except ValueError as error:  # UnicodeDecodeError, JSONDecodeError, an integer of over 4300 digits
         raise ScenarioError(f"{name} is not a valid {what} file (corrupt JSON: {error})") from None
     except RecursionError:

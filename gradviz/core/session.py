@@ -21,6 +21,7 @@ from gradviz.core.height_scale import round_step
 from gradviz.core.notation import for_function, format_number
 from gradviz.core.runs import RunBatch, RunResult
 from gradviz.core.scenario import (
+    LARGEST_VALUE,
     MAX_PRESENTATION_SCALE,
     MIN_PRESENTATION_SCALE,
     THEMES,
@@ -29,10 +30,11 @@ from gradviz.core.scenario import (
     RunSpec,
     Scenario,
     ViewOptions,
+    range_problem,
+    usable_range,
 )
 
 DEFAULT_RANGE = (-3.0, 3.0)
-LARGEST_RANGE_END = 1e12  # the largest range end the window's boxes take
 DEFAULT_RESOLUTION = 200
 # A variable the formula gains is held at the first of these where f's slice is defined and not flat: 0 would make
 # x·y·z flat and leave ln z undefined; sqrt(1 - x² - y² - z²) has nothing at 1.
@@ -242,7 +244,11 @@ class Session:
                       resolution=self.plot.resolution, fixed=dict(self.fixed))
 
     def set_plot(self, plot: PlotSettings) -> None:
-        """Change which variables are plotted, their ranges or the resolution."""
+        """Change which variables are plotted, their ranges or the resolution.
+
+        A range is kept within what a file may hold (see usable_range): the map zoomed in or out beyond it stops there.
+        """
+        plot = replace(plot, ranges={name: usable_range(*pair) for name, pair in plot.ranges.items()})
         if plot == self.plot:
             return
         axes_changed = plot.axes != self.plot.axes
@@ -292,12 +298,12 @@ class Session:
         return 0.0
 
     def set_range(self, axis: str, low: float, high: float) -> None:
-        """Change the plotted range of one axis (refused, with a notice why, unless low < high)."""
-        if not low < high:
+        """Change the plotted range of one axis (refused, with a notice why, unless range_problem has none)."""
+        problem = range_problem(low, high)
+        if problem:
             kept_low, kept_high = self.plot.ranges.get(axis, (math.nan, math.nan))
-            self.notice.emit(f"{axis} from {format_number(low)} to {format_number(high)} {NOT_A_RANGE}: its start "
-                             f"must be below its end ({axis} stays from {format_number(kept_low)} to "
-                             f"{format_number(kept_high)}).")
+            self.notice.emit(f"{axis} from {format_number(low)} to {format_number(high)} {NOT_A_RANGE}: {problem} "
+                             f"({axis} stays from {format_number(kept_low)} to {format_number(kept_high)}).")
             return
         ranges = dict(self.plot.ranges)
         ranges[axis] = (float(low), float(high))
@@ -628,9 +634,9 @@ def widened_to_round_ends(old: tuple[float, float], needed: tuple[float, float])
     margin = span / 12.0
     step = round_step(span / 20.0)
     if low < old[0]:
-        low = max(math.floor((low - margin) / step) * step, -LARGEST_RANGE_END)
+        low = max(math.floor((low - margin) / step) * step, -LARGEST_VALUE)
     if high > old[1]:
-        high = min(math.ceil((high + margin) / step) * step, LARGEST_RANGE_END)
+        high = min(math.ceil((high + margin) / step) * step, LARGEST_VALUE)
     return float(low), float(high)
 
 
