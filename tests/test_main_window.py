@@ -1153,7 +1153,8 @@ def box_distance(box: QRectF, point: np.ndarray) -> float:
     ("cubic-mixed", (1600, 1000), 1.0, 3),
 ])
 def test_the_3d_probe_tags_sit_by_their_lines_near_the_point(make_main_window, preset, size, scale, step) -> None:
-    """Each tag lies beside its own tangent line near the point, or a leader in its colour joins it to that line.
+    """Each tag lies beside its own tangent line near the point, or by the end of a short one, or a leader in its colour
+    joins it to that line.
 
     At the end of a long tangent line a tag sat far from the point, by other labels."""
     window = make_main_window(preset, size=size)
@@ -1175,6 +1176,10 @@ def test_the_3d_probe_tags_sit_by_their_lines_near_the_point(make_main_window, p
         halves = view._tangent_pixels(line, to_pixels)
         if box_distance(box, point) <= 2.0 * box.height():
             continue
+        ends = [np.asarray(end) for _start, end in halves
+                if np.hypot(*(np.asarray(end) - np.asarray(_start))) <= 4.0 * box.height()]
+        if any(box_distance(box, end) <= box.height() for end in ends):
+            continue  # at the end of a short tangent, beside it (a place clear of the lines drawn)
         joined = [leader for leader, colour in view.drawn_leaders if colour == line.colour
                   and box_distance(box, np.array([leader.x2(), leader.y2()])) < 1.0
                   and min(distances_to_polyline(np.array([[leader.x1(), leader.y1()]]), np.array(half))[0]
