@@ -14,7 +14,7 @@ from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
 from window_keys import tab_to
 
-from gradviz.app.formula_panel import laid_out_equations
+from gradviz.app.formula_panel import FORMULA_BOX_MAX_CHARS, laid_out_equations
 from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour
 from gradviz.app.surface_view import TrajectoryItem
@@ -1857,3 +1857,24 @@ def test_held_values_sit_beside_the_ranges_not_under_them(make_main_window, qtbo
     qtbot.wait(40)
     assert list(panel._fixed_widgets) == ["a", "b", "c", "d"]
     assert panel.domain_widget.height() == height, "four held values in two columns of three rows at most"
+
+
+@pytest.mark.parametrize("pasted_length", [100_000, 150_000])
+def test_a_long_paste_is_refused_with_its_real_length_or_said_to_be_cut(make_main_window, qtbot,
+                                                                        pasted_length: int) -> None:
+    """The box cut a 100,000-character paste at 32,767 characters, and the refusal then gave that length."""
+    window = make_main_window("bowl")
+    panel = window.formula_panel
+    QApplication.clipboard().setText(("x+" * pasted_length)[:pasted_length])
+    panel.formula_edit.clear()
+    panel.formula_edit.paste()
+    panel._formula_entered()
+    window.controller.wait()
+    qtbot.wait(20)
+    shown = QTextDocument()
+    shown.setHtml(panel.error_label.text())
+    plain = shown.toPlainText()
+    kept = min(pasted_length, FORMULA_BOX_MAX_CHARS)
+    assert len(panel.formula_edit.text()) == kept
+    assert f"the formula is too long ({kept} characters" in plain
+    assert ("a longer paste was cut there" in plain) == (pasted_length >= FORMULA_BOX_MAX_CHARS)

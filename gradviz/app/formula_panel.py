@@ -185,6 +185,8 @@ class EquationsArea(QScrollArea):
             self.setViewportMargins(0, 0, 0, gap)
 
 
+FORMULA_BOX_MAX_CHARS = 100_000  # a paste this long still reports its length (QLineEdit cut it at 32,767), and
+# a key typed into it takes some 40 ms; a million took 200 ms a key
 EXCERPT_CONTEXT = 30  # characters shown on each side of the part an error marks…
 EXCERPT_MARK = 40  # …and of that part, at most (a formula of 1945 characters filled the panel)
 
@@ -253,6 +255,7 @@ class FormulaPanel(QWidget):
 
         self.formula_edit = lets_undo_through(QLineEdit())
         self.formula_edit.setAccessibleName("Formula")
+        self.formula_edit.setMaxLength(FORMULA_BOX_MAX_CHARS)
         self.formula_edit.setPlaceholderText("Type a formula (Shift+F1: how), e.g. 3x² + 2xy + y³  or  "
                                              "L(w1, w2) = (5 − w1 − 2w2)^2")
         self.formula_edit.setToolTip("The formula, used when typing pauses. Help → Writing formulas (Shift+F1) lists "
@@ -469,6 +472,8 @@ class FormulaPanel(QWidget):
         message = f"<b style='color:#b00020'>⚠ {html.escape(error.message)}</b>"
         if error.position is not None and text:
             message += f"<br>{marked_excerpt(text, error.position, error.end)}"
+        if len(text) >= self.formula_edit.maxLength():
+            message += f"<br>The formula box holds {len(text):,} characters at most: a longer paste was cut there."
         kept = "The views keep showing the last formula that worked. " if self._session.analysis is not None else ""
         message += f"<br><span style='color:#666'>{kept}Shift+F1: what can be typed.</span>"
         self.error_label.setText(message)
