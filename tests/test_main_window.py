@@ -1878,3 +1878,22 @@ def test_a_long_paste_is_refused_with_its_real_length_or_said_to_be_cut(make_mai
     assert len(panel.formula_edit.text()) == kept
     assert f"the formula is too long ({kept} characters" in plain
     assert ("a longer paste was cut there" in plain) == (pasted_length >= FORMULA_BOX_MAX_CHARS)
+
+
+def test_equations_too_long_to_lay_out_quickly_are_named_with_their_length(make_main_window) -> None:
+    """Laying out 38 KB of nested atan's partials stalled the window 0.9 s; forty |x − ky| terms' 0.3 s."""
+    window = make_main_window("bowl")
+    window.session.set_analysis(analyze(" + ".join(f"|x - {k}y|" for k in range(40))))
+    plain = window.formula_panel.derivatives_label.plain_text()
+    assert plain.strip().startswith("f(x, y) = |x| + |x − y|")
+    assert "∂f/∂x is too long to show here (" in plain and "∂f/∂y is too long to show here (" in plain
+    assert "gradviz derive" in plain
+
+
+def test_every_gallery_formula_shows_its_equations_whole() -> None:
+    from gradviz.app.formula_panel import equations_to_show
+    from gradviz.core.presets import all_presets
+
+    for preset in all_presets():
+        analysis = analyze(preset.scenario.formula)
+        assert equations_to_show(analysis) == analysis.equations, preset.id
