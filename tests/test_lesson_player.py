@@ -184,6 +184,57 @@ def test_a_lesson_file_opens_from_the_command_line(launched, lesson_file) -> Non
     assert shows_scene(window, shipped_lessons()[1], 0)
 
 
+def test_a_file_given_at_launch_is_checked_with_the_window_shown(lesson_file, monkeypatch) -> None:
+    """The formulas of a file given on the command line were checked before the window was built: a lesson of
+    200 slow scenes showed nothing for over two minutes."""
+    from PySide6.QtWidgets import QApplication
+
+    from gradviz.app import launch
+    from gradviz.app.main_window import MainWindow
+
+    opened: list[tuple[MainWindow, bool]] = []
+
+    def open_given_file(window: MainWindow, document: Lesson, path, instead) -> bool:
+        opened.append((window, window.isVisible()))
+        return real_open(window, document, path, instead)
+
+    def checks(document, going_on=None) -> bool:
+        assert opened and opened[0][1], "the window shows before the formulas are checked"
+        return True
+
+    real_open = launch.open_given_file
+    monkeypatch.setattr(launch, "open_given_file", open_given_file)
+    monkeypatch.setattr("gradviz.app.document.check_formulas", checks)
+    monkeypatch.setattr(QApplication, "exec", lambda _app: 0)
+    monkeypatch.setattr(launch, "freeze_start_up_objects", lambda: None)  # the test process's objects stay collected
+    args = argparse.Namespace(file=str(lesson_file), preset=None, screenshot=None, size="1600x1000")
+    try:
+        assert launch.launch_app(args) == 0
+        [(window, shown)] = opened
+        window.controller.wait()
+        assert shown and shows_scene(window, shipped_lessons()[1], 0)
+    finally:
+        for window, _shown in opened:
+            window.document.forget_changes()
+            window.close()
+
+
+def test_a_file_given_at_launch_whose_check_is_cancelled_leaves_the_preset(launched, lesson_file, monkeypatch,
+                                                                           answer_modal) -> None:
+    from PySide6.QtWidgets import QProgressDialog
+
+    from gradviz.app.launch import open_given_file
+
+    window = launched(None)
+    lesson, path = document_to_open(argparse.Namespace(file=str(lesson_file), preset=None))
+    slow_analyses(monkeypatch, 0.3)
+    answer_modal(QProgressDialog, QProgressDialog.cancel)
+    assert not open_given_file(window, lesson, path, find_preset("bowl"))
+    window.controller.wait()
+    assert window.lesson_player.lesson is None and window.session.analysis.formula.text == "f(x, y) = x^2 + y^2"
+    assert window.statusBar().currentMessage().startswith("gradient.json was not opened: showing")
+
+
 def test_a_scenes_edits_stay_with_the_lesson_and_save_into_its_file(make_main_window, lesson_file, qtbot,
                                                                      monkeypatch) -> None:
     """Scene edits were dropped unasked on moving to another scene, though the title said modified."""

@@ -14,7 +14,7 @@ from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
 from window_keys import tab_to
 
-from gradviz.app.formula_panel import laid_out_equations
+from gradviz.app.formula_panel import FORMULA_BOX_MAX_CHARS, laid_out_equations
 from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour
 from gradviz.app.surface_view import TrajectoryItem
@@ -1921,3 +1921,43 @@ def test_equal_aspect_on_a_much_wider_domain_keeps_the_map_and_says_why_the_scal
     assert not view.aspect_dropped and view.view_box.state["aspectLocked"] == 1.0
     assert frame.width() == pytest.approx(2 * frame.height(), rel=0.03)
     assert not any(EQUAL_ASPECT_DROPPED.short in text for text in view.probe_text.legend_texts)
+
+
+@pytest.mark.parametrize("pasted_length", [100_000, 150_000])
+def test_a_long_paste_is_refused_with_its_real_length_or_said_to_be_cut(make_main_window, qtbot,
+                                                                        pasted_length: int) -> None:
+    """The box cut a 100,000-character paste at 32,767 characters, and the refusal then gave that length."""
+    window = make_main_window("bowl")
+    panel = window.formula_panel
+    QApplication.clipboard().setText(("x+" * pasted_length)[:pasted_length])
+    panel.formula_edit.clear()
+    panel.formula_edit.paste()
+    panel._formula_entered()
+    window.controller.wait()
+    qtbot.wait(20)
+    shown = QTextDocument()
+    shown.setHtml(panel.error_label.text())
+    plain = shown.toPlainText()
+    kept = min(pasted_length, FORMULA_BOX_MAX_CHARS)
+    assert len(panel.formula_edit.text()) == kept
+    assert f"the formula is too long ({kept} characters" in plain
+    assert ("a longer paste was cut there" in plain) == (pasted_length >= FORMULA_BOX_MAX_CHARS)
+
+
+def test_equations_too_long_to_lay_out_quickly_are_named_with_their_length(make_main_window) -> None:
+    """Laying out 38 KB of nested atan's partials stalled the window 0.9 s; forty |x − ky| terms' 0.3 s."""
+    window = make_main_window("bowl")
+    window.session.set_analysis(analyze(" + ".join(f"|x - {k}y|" for k in range(40))))
+    plain = window.formula_panel.derivatives_label.plain_text()
+    assert plain.strip().startswith("f(x, y) = |x| + |x − y|")
+    assert "∂f/∂x is too long to show here (" in plain and "∂f/∂y is too long to show here (" in plain
+    assert "gradviz derive" in plain
+
+
+def test_every_gallery_formula_shows_its_equations_whole() -> None:
+    from gradviz.app.formula_panel import equations_to_show
+    from gradviz.core.presets import all_presets
+
+    for preset in all_presets():
+        analysis = analyze(preset.scenario.formula)
+        assert equations_to_show(analysis) == analysis.equations, preset.id

@@ -266,15 +266,30 @@ class DocumentKeeper(QObject):
             return False
         try:
             document = load_scenario_or_lesson(path)
-            if not self.check_formulas_answering(document, path.name):
-                return False  # cancelled: nothing changes
         except GradvizError as error:
-            QMessageBox.warning(self._window, "Cannot open this file", f"{path.name} cannot be opened:\n\n{error}")
-            if not path.exists():
-                self.forget_recent(path)
+            self._say_cannot_open(path, error)
+            return False
+        return self.open_loaded(document, path)
+
+    def open_loaded(self, document: Scenario | Lesson, path: Path) -> bool:
+        """Check the formulas of a file read from `path` (behind a progress dialog with Cancel), then show it.
+
+        False if cancelled (nothing changes) or a formula cannot be used (said so, nothing changes).
+        """
+        try:
+            if not self.check_formulas_answering(document, path.name):
+                return False
+        except GradvizError as error:
+            self._say_cannot_open(path, error)
             return False
         self.show_document(document, path)
         return True
+
+    def _say_cannot_open(self, path: Path, error: GradvizError) -> None:
+        """Say why a file cannot be opened; one no longer there leaves the recent files."""
+        QMessageBox.warning(self._window, "Cannot open this file", f"{path.name} cannot be opened:\n\n{error}")
+        if not path.exists():
+            self.forget_recent(path)
 
     def check_formulas_answering(self, document: Scenario | Lesson, name: str) -> bool:
         """check_formulas in a thread, the window answering, behind a progress dialog with Cancel; False if cancelled.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
@@ -35,7 +36,7 @@ from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
 from gradviz.core.grid import GridField, nothing_to_draw
-from gradviz.core.notation import unicode_name
+from gradviz.core.notation import partial_label, unicode_name
 from gradviz.core.presets import Preset, all_presets
 from gradviz.core.scenario import GRID_RESOLUTIONS, PlotSettings, range_problem
 from gradviz.core.session import Session
@@ -49,6 +50,10 @@ LEAST_EQUATION_LINES = 2.6  # the equations area's least height, in text lines: 
 DOMAIN_ROWS = 3  # the range controls' rows (x, y, grid), and the held values' rows per column beside them: their
 # height is the formula panel's, whatever the formula
 EQUATION_TEXT_SCALES = (1.0, 0.9, 0.8)  # taller equations are drawn smaller, down to the notes' size, then scroll
+EQUATIONS_MARKUP_LIMIT = 4000  # characters of rich text f and its partials may take together; past it, the partials
+# (and f, if it alone is past it) are named with their length instead: laying out 38 KB of nested atan's partials
+# stalled the window 0.9 s, 8.5 KB of eight partials 0.24 s (the panel lays them out at each width the window tries)
+TAGS = re.compile(r"<[^>]*>")
 
 
 class EquationsArea(QScrollArea):
@@ -184,6 +189,8 @@ class EquationsArea(QScrollArea):
             self.setViewportMargins(0, 0, 0, gap)
 
 
+FORMULA_BOX_MAX_CHARS = 100_000  # a paste this long still reports its length (QLineEdit cut it at 32,767), and
+# a key typed into it takes some 40 ms; a million took 200 ms a key
 EXCERPT_CONTEXT = 30  # characters shown on each side of the part an error marks…
 EXCERPT_MARK = 40  # …and of that part, at most (a formula of 1945 characters filled the panel)
 
@@ -252,6 +259,7 @@ class FormulaPanel(QWidget):
 
         self.formula_edit = lets_undo_through(QLineEdit())
         self.formula_edit.setAccessibleName("Formula")
+        self.formula_edit.setMaxLength(FORMULA_BOX_MAX_CHARS)
         self.formula_edit.setPlaceholderText("Type a formula (Shift+F1: how), e.g. 3x² + 2xy + y³  or  "
                                              "L(w1, w2) = (5 − w1 − 2w2)^2")
         self.formula_edit.setToolTip("The formula, used when typing pauses. Help → Writing formulas (Shift+F1) lists "
@@ -374,7 +382,7 @@ class FormulaPanel(QWidget):
         if self.formula_edit.text() != formula.text and not self.formula_edit.hasFocus():
             self.show_formula_text(formula.text)
         self._formula_notes = (*formula.notes, *derivatives.notes)
-        self._equations = analysis.equations
+        self._equations = equations_to_show(analysis)
         self._show_notes()
         self._rebuild_fixed(formula.variables)
         self._lay_out_equations()
@@ -469,6 +477,8 @@ class FormulaPanel(QWidget):
         message = f"<b style='color:#b00020'>⚠ {html.escape(error.message)}</b>"
         if error.position is not None and text:
             message += f"<br>{marked_excerpt(text, error.position, error.end)}"
+        if len(text) >= self.formula_edit.maxLength():
+            message += f"<br>The formula box holds {len(text):,} characters at most: a longer paste was cut there."
         kept = "The views keep showing the last formula that worked. " if self._session.analysis is not None else ""
         message += f"<br><span style='color:#666'>{kept}Shift+F1: what can be typed.</span>"
         self.error_label.setText(message)
@@ -631,6 +641,27 @@ class FormulaPanel(QWidget):
         self.preset_box.setCurrentIndex(0)
         if preset is not None:
             self.preset_chosen.emit(preset)
+
+
+def equations_to_show(analysis: Analysis) -> tuple[str, ...]:
+    """f and its partials as rich text; past EQUATIONS_MARKUP_LIMIT together, the partials (and f, if it alone is)
+    as notes naming them and their length."""
+    equations = analysis.equations
+    if sum(map(len, equations)) <= EQUATIONS_MARKUP_LIMIT:
+        return equations
+    formula = analysis.formula
+    first = (equations[0] if len(equations[0]) <= EQUATIONS_MARKUP_LIMIT
+             else too_long_note(unicode_name(formula.name), equations[0]))
+    return (first, *(too_long_note(partial_label(formula.name, name), equation)
+                     for name, equation in zip(formula.variables, equations[1:], strict=True)))
+
+
+def too_long_note(name: str, equation: str) -> str:
+    """A row saying the equation of `name` is too long to show here, with its length and where to get it whole."""
+    length = len(html.unescape(TAGS.sub("", equation)))
+    return ("<table cellspacing='0' cellpadding='0' style='margin-top: 3px; margin-bottom: 3px'><tr><td>"
+            f"<i>{html.escape(name)}</i> <span style='color:#666'>is too long to show here ({length:,} characters): "
+            "Copy as LaTeX, or <tt>gradviz derive</tt> on the command line, gives it whole</span></td></tr></table>")
 
 
 def equations_in_a_row(equations: Sequence[str]) -> str:

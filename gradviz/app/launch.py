@@ -22,16 +22,23 @@ if TYPE_CHECKING:
 
 
 def document_to_open(args: argparse.Namespace) -> tuple[Scenario | Lesson | Preset, Path | None]:
-    """What the command line asks for: a scenario or lesson file (told apart by its format field), or a preset."""
+    """What the command line asks for: a scenario or lesson file (told apart by its format field), or a preset.
+
+    A file is read, its formulas not yet checked (see check_formulas): that takes up to the worker's time limit
+    for each, and the window shows first (open_given_file).
+    """
     if args.file:
-        document = load_scenario_or_lesson(args.file)
-        check_formulas(document)
-        return document, Path(args.file)
-    return find_preset(args.preset or DEFAULT_PRESET), None
+        return load_scenario_or_lesson(args.file), Path(args.file)
+    return preset_to_open(args), None
 
 
-def build_window(document: Scenario | Lesson | Preset, path: Path | None, wait: bool = True) -> MainWindow:
-    """The main window, showing a preset, or a scenario or lesson read from `path`.
+def preset_to_open(args: argparse.Namespace) -> Preset:
+    """The preset the command line names, or the default one."""
+    return find_preset(args.preset or DEFAULT_PRESET)
+
+
+def build_window(document: Scenario | Lesson | Preset | None, path: Path | None, wait: bool = True) -> MainWindow:
+    """The main window, showing a preset, or a scenario or lesson read from `path` (None: nothing yet).
 
     With wait, the formula's analysis has arrived and every view shows it; without, the window can be
     shown at once and fills in when the analysis arrives (a moment later, from the worker process).
@@ -41,11 +48,24 @@ def build_window(document: Scenario | Lesson | Preset, path: Path | None, wait: 
     window = MainWindow()
     if isinstance(document, Preset):
         window.open_preset(document)
-    elif path is not None:
+    elif document is not None and path is not None:
         window.document.show_document(document, path)
     if wait:
         window.controller.wait()
     return window
+
+
+def open_given_file(window: MainWindow, document: Scenario | Lesson, path: Path, instead: Preset) -> bool:
+    """Open a file read from the command line in the shown window, checked as File → Open checks it; False if not.
+
+    The check runs with the window answering, behind a progress dialog with Cancel: a lesson of 200 slow scenes
+    showed nothing for over two minutes. Cancelled, or refused (a dialog says why), the window shows `instead`.
+    """
+    if window.document.open_loaded(document, path):
+        return True
+    window.open_preset(instead)
+    window.statusBar().showMessage(f"{path.name} was not opened: showing {instead.title}", 8000)
+    return False
 
 
 def app_icon() -> object:
@@ -96,6 +116,9 @@ def launch_app(args: argparse.Namespace) -> int:
     """Open the main window; with --screenshot, render it to PNG and quit."""
     document, path = document_to_open(args)
     size = parse_size(args.size, "--size", (200, 8000), "1600x1000") if args.screenshot else None
+    given_file = document if size is None and not isinstance(document, Preset) else None  # opened once shown
+    if size is not None and not isinstance(document, Preset):
+        check_formulas(document)  # the picture waits for them; one that cannot be used ends the command, saying why
 
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -110,7 +133,7 @@ def launch_app(args: argparse.Namespace) -> int:
     app.setWindowIcon(app_icon())
     keep_light_colours(app)
     try:
-        window = build_window(document, path, wait=size is not None)
+        window = build_window(None if given_file is not None else document, path, wait=size is not None)
     except Exception as error:  # a start-up failure becomes a dialog (or, headless, a message), not a silent exit
         if size is not None:
             raise GradvizError(f"the window could not be built: {error}") from error
@@ -120,6 +143,8 @@ def launch_app(args: argparse.Namespace) -> int:
         return _save_screenshot(window, size, args.screenshot)
     freeze_start_up_objects()
     window.show()
+    if given_file is not None and path is not None:
+        open_given_file(window, given_file, path, preset_to_open(args))
     window.document.offer_recovery()
     return app.exec()
 

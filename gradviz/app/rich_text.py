@@ -62,7 +62,7 @@ class RichTextLabel(QWidget):
         drawn a few pixels below its text, and a row cut at the frame's top showed the top of the row's first case.
         """
         self._laid_out(float(self.width()) if self._word_wrap else NO_WRAP)
-        document = self._document
+        document = self._in_text_font()
         layout = document.documentLayout()
         spans = []
         for frame in document.rootFrame().childFrames():
@@ -91,6 +91,8 @@ class RichTextLabel(QWidget):
             self._document, self._spare = self._spare, self._document  # measured already: parsed and laid out
             self._spare_holds = None
         else:
+            self._document.clear()  # before the font changes: nothing left to lay out again
+            self._in_text_font()
             self._document.setHtml(text)
         self._sizes.clear()
         if room is None or self._room_needed() != room:
@@ -141,8 +143,19 @@ class RichTextLabel(QWidget):
         """Draw the text this many times the label's font size, the font itself unchanged (no FontChange)."""
         if scale != self._text_scale:
             self._text_scale = scale
-            self._document.setDefaultFont(self.text_font())
-            self._text_changed()
+            self._text_changed()  # the document takes the new font when next laid out (see _in_text_font)
+
+    def _in_text_font(self) -> QTextDocument:
+        """The document, in the text font now.
+
+        A new text scale is given to the document only when it is laid out: setting its font lays all its text out
+        again, and the formula panel tries one scale after another with new text for each (38 KB of equations
+        were laid out three times more, 0.5 s).
+        """
+        font = self.text_font()
+        if self._document.defaultFont() != font:
+            self._document.setDefaultFont(font)
+        return self._document
 
     def plain_text(self) -> str:
         """The text without its markup, as Copy puts it on the clipboard."""
@@ -176,10 +189,11 @@ class RichTextLabel(QWidget):
         only lay it all out again (a new formula's equations were laid out twice in a row).
         """
         size = self._sizes.get(width)
-        if size is None or self._document.textWidth() != width:
-            if self._document.textWidth() != width:
-                self._document.setTextWidth(width)
-            laid_out = self._document.size()
+        document = self._in_text_font()
+        if size is None or document.textWidth() != width:
+            if document.textWidth() != width:
+                document.setTextWidth(width)
+            laid_out = document.size()
             size = QSize(math.ceil(laid_out.width()), math.ceil(laid_out.height()))
             self._sizes[width] = size
         return size
