@@ -145,11 +145,13 @@ def test_a_sign_times_a_power_of_its_argument_is_written_with_abs() -> None:
 
 @pytest.mark.parametrize(("text", "at_tie", "beside"), [
     ("max(x, y)", [1, 0], [1, 0]), ("max(y, x)", [0, 1], [1, 0]),
-    ("min(x, y)", [1, 0], [0, 1]), ("min(y, x)", [0, 1], [0, 1]),
+    ("min(x, y)", [0, 1], [0, 1]), ("min(y, x)", [1, 0], [0, 1]),
 ])
-def test_max_and_min_take_the_slope_of_the_argument_typed_first_at_a_tie(text: str, at_tie: list, beside: list) -> None:
+def test_max_and_min_take_the_slope_of_the_argument_typed_first_or_last_at_a_tie(text: str, at_tie: list,
+                                                                                beside: list) -> None:
     """∇max(x, y) was (0, 0) on the whole line x = y, which is no slope of max there (those add up to 1): a descent
-    stopped on it as at a minimum max(x, y) does not have."""
+    stopped on it as at a minimum max(x, y) does not have. A max takes its first typed tied argument's slope, a min
+    its last's."""
     derivatives = differentiate(parse_formula(text))
     assert [at(partial, x=1, y=1) for partial in derivatives.partials] == at_tie
     assert [at(partial, x=2, y=1) for partial in derivatives.partials] == beside
@@ -182,8 +184,9 @@ def test_a_max_or_min_has_one_case_for_each_argument_and_the_case_that_holds_is_
 
 
 def _branch_at(expr: sympy.Expr, values: dict[sympy.Symbol, sympy.Expr], formula: Formula) -> sympy.Expr:
-    """expr with each max and min (inner ones first) as its argument that is the largest (smallest) at the point, the
-    one typed first where several are (relu(u)'s 0 before its u): the branch whose slope gradviz takes there."""
+    """expr with each max and min (inner ones first) as its argument that is the largest (smallest) at the point, for a
+    max the one typed first where several are (relu(u)'s 0 before its u), for a min the one typed last: the branch
+    whose slope gradviz takes there."""
     if not expr.args:
         return expr
     if not isinstance(expr, (sympy.Max, sympy.Min)):
@@ -191,8 +194,9 @@ def _branch_at(expr: sympy.Expr, values: dict[sympy.Symbol, sympy.Expr], formula
     typed = {frozenset(arguments): arguments for _, arguments in formula.spelling.flat_arguments()}
     branches = [_branch_at(argument, values, formula) for argument in typed.get(frozenset(expr.args), expr.args)]
     heights = [branch.xreplace(values) for branch in branches]
-    extreme = max(heights) if isinstance(expr, sympy.Max) else min(heights)
-    return branches[heights.index(extreme)]
+    if isinstance(expr, sympy.Max):
+        return branches[heights.index(max(heights))]
+    return branches[len(heights) - 1 - heights[::-1].index(min(heights))]
 
 
 @pytest.mark.parametrize("text", ["relu(relu(x) - y)", "(x^2 - max(y, 2x))^2", "(x - max(x, y))^2",
@@ -201,8 +205,8 @@ def _branch_at(expr: sympy.Expr, values: dict[sympy.Symbol, sympy.Expr], formula
 def test_a_chain_through_kinks_is_one_set_of_cases_with_the_slope_everywhere(text: str) -> None:
     """The chain rule through a max, min or relu is one Piecewise, not a product of cases or cases in a bracket; and at
     every point of a grid full of ties (x = 0, y = 2x, x = y…) it is the plain derivative with each step 0 at its
-    kink the slope of the argument typed first among those that tie (see _branch_at), printed and as the views
-    compute it (on a row of x against a column of y)."""
+    kink the slope of the argument typed first (last, for a min) among those that tie (see _branch_at), printed and
+    as the views compute it (on a row of x against a column of y)."""
     analysis = analyze_in_process(text)
     formula, derivatives = analysis.formula, analysis.derivatives
     grid = [sympy.Rational(value, 2) for value in range(-5, 6)]
@@ -222,15 +226,16 @@ def test_a_chain_through_kinks_is_one_set_of_cases_with_the_slope_everywhere(tex
     ("max(x, y, z)", (1, 1, 0), [1, 0, 0]), ("max(z, y, x)", (1, 1, 0), [0, 1, 0]),
     ("max(y, z, x)", (1, 1, 1), [0, 1, 0]), ("max(x, y, z)", (1, 0, 1), [1, 0, 0]),
     ("max(z, x, y)", (0, 1, 1), [0, 0, 1]), ("max(x, y, z)", (1, 0, 0), [1, 0, 0]),
-    ("min(x, y, z)", (0, 0, 1), [1, 0, 0]), ("min(z, y, x)", (0, 0, 1), [0, 1, 0]),
-    ("min(y, x, z)", (0, 0, 0), [0, 1, 0]),
+    ("min(x, y, z)", (0, 0, 1), [0, 1, 0]), ("min(z, y, x)", (0, 0, 1), [1, 0, 0]),
+    ("min(y, x, z)", (0, 0, 0), [0, 0, 1]),
     ("max(x, 2y, x + y)", (2, 0, 0), [1, 0, 0]), ("max(x, 2y, x + y)", (1, 1, 0), [0, 2, 0]),
     ("max(x + y, x, 2y)", (1, 1, 0), [1, 1, 0]),
 ])
-def test_a_max_or_min_of_three_takes_the_slope_of_the_argument_typed_first_among_those_that_tie(
+def test_a_max_or_min_of_three_takes_the_slope_of_the_argument_typed_first_or_last_among_those_that_tie(
         text: str, point: tuple, gradient: list) -> None:
-    """Where two or three arguments tie for the largest (smallest) the gradient is that of the one typed first among
-    them, a slope f has beside the tie: it was 0 by every one of them (its components add up to the tied argument's)."""
+    """Where two or three arguments tie for the largest (smallest) the gradient is that of the one typed first (last,
+    for a min) among them, a slope f has beside the tie: it was 0 by every one of them (its components add up to the
+    tied argument's)."""
     derivatives = differentiate(parse_formula(text, ("x", "y", "z")))
     values = dict(zip("xyz", point, strict=True))
     assert [at(partial, **values) for partial in derivatives.partials] == gradient
@@ -292,3 +297,13 @@ def test_a_formula_whose_slope_is_no_real_number_is_refused(text: str, message: 
     with pytest.raises(FormulaError, match=message.replace("(", r"\(").replace(")", r"\)")):
         analyze_in_process(text)
     assert analyze_in_process("sqrt(-x) + y").derivatives.partials  # undefined for x > 0 only: kept
+
+
+@pytest.mark.parametrize(("text", "gradient"), [("max(x, y) + min(x, y)", [1, 1]), ("max(x, y) min(x, y)", [1, 1]),
+                                                ("min(y, x) + max(y, x)", [1, 1])])
+def test_a_max_and_a_min_of_the_same_arguments_keep_the_slope_of_what_they_add_up_to_at_a_tie(text: str,
+                                                                                             gradient: list) -> None:
+    """max(x, y) + min(x, y) is x + y and max(x, y)·min(x, y) is xy, but both took the first typed argument's slope at
+    x = y: ∇f = (2, 0) and (2, 0) at (1, 1), not (1, 1), the tangents off their curves."""
+    derivatives = differentiate(parse_formula(text))
+    assert [at(partial, x=1, y=1) for partial in derivatives.partials] == gradient

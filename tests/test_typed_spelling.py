@@ -109,7 +109,7 @@ def test_html_writes_a_typed_power_of_e_with_a_superscript() -> None:
     ("sin(x)^2 + y", ["sin²(x) + y", "2sin(x)·cos(x)", "1"]),
     # each case compares its own argument with the other, as max(x, y, z)'s do: y's read x < y (x − y > 0, x − y < 0)
     ("max(x, y)", ["max(x, y)", "{1 if x ≥ y; 0 otherwise}", "{1 if y > x; 0 otherwise}"]),
-    ("min(x, y)", ["min(x, y)", "{1 if x ≤ y; 0 otherwise}", "{1 if y < x; 0 otherwise}"]),  # y's read x > y
+    ("min(x, y)", ["min(x, y)", "{1 if x < y; 0 otherwise}", "{1 if y ≤ x; 0 otherwise}"]),  # y's read x > y
     # a relu typed in a max stays one: it read max(0, x, y), as SymPy merges them
     ("max(relu(x), y)", ["max(relu(x), y)", "{1 if x > 0 and x ≥ y; 0 otherwise}",
                          "{1 if y > 0 and y > x; 0 otherwise}"]),
@@ -135,12 +135,12 @@ def test_html_writes_a_typed_power_of_e_with_a_superscript() -> None:
                            "x^y·ln(x) + {−1 if x > y; 0 otherwise}"]),
     # in a case, the max its condition settles is the term it is: not 2(max(x, y) − 1) where x > y
     ("(max(x, y) - 1)^2", ["(max(x, y) − 1)²", "{2(x − 1) if x ≥ y; 0 otherwise}", "{2(y − 1) if y > x; 0 otherwise}"]),
-    ("min(x, y)^2", ["min(x, y)²", "{2x if x ≤ y; 0 otherwise}", "{2y if y < x; 0 otherwise}"]),
+    ("min(x, y)^2", ["min(x, y)²", "{2x if x < y; 0 otherwise}", "{2y if y ≤ x; 0 otherwise}"]),
     # a max or min of more terms: one case for each, its condition plain; it was {1 if x > max(y, z); 0 otherwise}
     ("max(x, y, z)", ["max(x, y, z)", "{1 if x ≥ y and x ≥ z; 0 otherwise}", "{1 if y > x and y ≥ z; 0 otherwise}",
                       "{1 if z > x and z > y; 0 otherwise}"]),
-    ("min(y, x, z)", ["min(y, x, z)", "{1 if x < y and x ≤ z; 0 otherwise}", "{1 if y ≤ x and y ≤ z; 0 otherwise}",
-                      "{1 if z < y and z < x; 0 otherwise}"]),
+    ("min(y, x, z)", ["min(y, x, z)", "{1 if x ≤ y and x < z; 0 otherwise}", "{1 if y < x and y < z; 0 otherwise}",
+                      "{1 if z ≤ y and z ≤ x; 0 otherwise}"]),
     # it was {−1 if 1 > x + max(x, 2y); 0 otherwise} + {1 if x > max(2y, 1 − x); 0 otherwise}
     ("max(x, 2y, 1 - x)", ["max(x, 2y, 1 − x)",
                            "{1 if x ≥ 2y and x ≥ 1 − x; −1 if 1 − x > x and 1 − x > 2y; 0 otherwise}",
@@ -161,8 +161,8 @@ def test_html_writes_a_typed_power_of_e_with_a_superscript() -> None:
                                "{−1 if x + y > 0 and 2 > x + y; 0 otherwise}"]),
     # … each comparison of two of a max's arguments with the case's one first: y's read x < y
     # (no part that the others imply: y < 1 follows from x < 1 and x > y; it read x < 1 and y < 1 and x > y)
-    ("min(max(x, y), 1)", ["min(max(x, y), 1)", "{1 if x ≤ 1 and x ≥ y; 0 otherwise}",
-                           "{1 if y ≤ 1 and y > x; 0 otherwise}"]),
+    ("min(max(x, y), 1)", ["min(max(x, y), 1)", "{1 if x < 1 and x ≥ y; 0 otherwise}",
+                           "{1 if y < 1 and y > x; 0 otherwise}"]),
     # the Gaussian's exponent as typed: it was exp(−x²/2 − y²/2)
     ("x exp(-(x^2 + y^2)/2)", ["x·exp(−(x² + y²)/2)", "(1 − x²)·exp(−(x² + y²)/2)", "−xy·exp(−(x² + y²)/2)"]),
     ("(x^2 + 2x)(y - 1)", ["(x² + 2x)(y − 1)", "2(x + 1)(y − 1)", "x² + 2x"]),  # it was (2x + 2)(y − 1)
@@ -289,9 +289,9 @@ def test_spelled_formulas_read_back_as_the_same_formula(text: str) -> None:
     # a max's or min's arguments as typed, as the panel shows them: it was \min\left(2 x, y\right); each case's
     # condition with its own argument first (they read y > 2 x and 2 x > y)
     ("min(y, 2x)", [r"f(x, y) = \min\left(y, 2 x\right)",
-                    r"\frac{\partial f}{\partial x} = \begin{cases} 2 & \text{if }2 x < y \\ 0 & \text{otherwise} "
+                    r"\frac{\partial f}{\partial x} = \begin{cases} 2 & \text{if }2 x \leq y \\ 0 & \text{otherwise} "
                     r"\end{cases}",
-                    r"\frac{\partial f}{\partial y} = \begin{cases} 1 & \text{if }y \leq 2 x \\ 0 & \text{otherwise} "
+                    r"\frac{\partial f}{\partial y} = \begin{cases} 1 & \text{if }y < 2 x \\ 0 & \text{otherwise} "
                     r"\end{cases}"]),
     # a relu in a max as typed: it was \max\left(0, x, y\right)
     ("max(relu(x), y)", [r"f(x, y) = \max\left(\operatorname{relu}\left(x\right), y\right)",

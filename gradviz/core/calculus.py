@@ -3,11 +3,12 @@
 Non-differentiable building blocks get the conventions machine-learning libraries use, so
 every derivative can be evaluated everywhere:
 
-* ``max``/``min``: at a tie the slope is that of the argument typed first among the tied ones (as
-  ``numpy.argmax`` picks the first), so the gradient there is always one of the slopes f has beside it:
-  ∂/∂x max(x, y) is ``1 if x ≥ y else 0`` and ∂/∂y is ``1 if y > x else 0``. An argument's condition compares it
-  with ≥ (≤ for min) against the arguments typed after it and with > (<) against those before it. SymPy sorts a
-  max's arguments, so f is differentiated with each max and min in its typed order (see TiesToFirst).
+* ``max``/``min``: at a tie a max's slope is that of the argument typed first among the tied ones (as
+  ``numpy.argmax`` picks the first), a min's that of the one typed last (max(a, b) + min(a, b), which is a + b, keeps
+  a + b's slope at a tie), so the gradient there is one of the slopes f has beside it:
+  ∂/∂x max(x, y) is ``1 if x ≥ y else 0`` and ∂/∂y is ``1 if y > x else 0``. A max's argument's condition compares
+  it with ≥ against the arguments typed after it and with > against those before it; a min's the other way round.
+  SymPy sorts a max's arguments, so f is differentiated with each max and min in its typed order (see TiesToFirst).
 * ``relu(u)`` is ``max(0, u)``, 0 first: its derivative is ``1 if u > 0 else 0``, 0 at the kink (as PyTorch's).
 * ``abs``: the derivative ``sign(u)`` is kept; it is 0 at ``u = 0``.
 * ``DiracDelta`` (the "infinitely thin spike" second derivative at a kink) is taken as 0.
@@ -46,7 +47,8 @@ from gradviz.core.notation import (
 TIDY_MAX_OPS = 150
 
 KINK_NOTE = (
-    "max and min have a kink where two of their arguments are equal; there the slope is that of the one typed first. "
+    "max and min have a kink where two of their arguments are equal; there a max takes the slope of the one typed "
+    "first, a min of the one typed last. "
     "relu has its kink at 0, where its slope is taken as 0, as PyTorch does."
 )
 ABS_NOTE = "abs has a kink at 0; its derivative sign(u) is taken as 0 there."
@@ -133,8 +135,8 @@ def _typed_orders(formula: Formula) -> TypedOrders:
 
 
 def _derivative(expr: sympy.Expr, symbol: sympy.Symbol, orders: TypedOrders) -> sympy.Expr:
-    """expr's derivative by symbol, each max's and min's step at a tie that of its first typed argument (see
-    TiesToFirst): arguments with no typed order known taken in SymPy's."""
+    """expr's derivative by symbol, each max's step at a tie that of its first typed argument, each min's of its last
+    (see TiesToFirst): arguments with no typed order known taken in SymPy's."""
     if not expr.has(sympy.Max, sympy.Min):
         return sympy.diff(expr, symbol)
     typed = sympy.diff(_with_typed_extremes(expr, orders), symbol)
@@ -151,6 +153,8 @@ def _with_typed_extremes(expr: sympy.Expr, orders: TypedOrders) -> sympy.Expr:
     typed_kind = TypedMax if isinstance(expr, sympy.Max) else TypedMin
     as_typed = dict(zip(expr.args, arguments, strict=True))
     order = orders.get((typed_kind.plain, frozenset(expr.args)), expr.args)
+    if typed_kind is TypedMin:  # min's tie goes to the argument typed last: max(a, b) + min(a, b) is a + b at a tie too
+        order = tuple(reversed(order))
     return typed_kind(*(as_typed[argument] for argument in order))
 
 

@@ -251,7 +251,7 @@ _GREEK_LETTERS = {
 _KINK_NOTES = {
     "abs": "abs is not differentiable at 0; gradviz uses slope 0 there.",
     "relu": "relu is not differentiable at 0; gradviz uses slope 0 there, like PyTorch.",
-    "min": "min is not differentiable where its arguments are equal; gradviz uses the slope of the one typed first "
+    "min": "min is not differentiable where its arguments are equal; gradviz uses the slope of the one typed last "
            "there.",
     "max": "max is not differentiable where its arguments are equal; gradviz uses the slope of the one typed first "
            "there.",
