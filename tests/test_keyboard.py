@@ -423,7 +423,15 @@ def test_ctrl_shift_l_shows_the_lessons_scenes_and_the_list_reached_with_tab_kee
     QTest.keyClick(rows, Qt.Key.Key_Return)
     window.controller.wait()
     assert player.index == 5 and rows.currentRow() == 5
+    for key, row in ((Qt.Key.Key_Home, 0), (Qt.Key.Key_PageDown, 5), (Qt.Key.Key_End, 5), (Qt.Key.Key_Up, 4)):
+        QTest.keyClick(QApplication.focusWidget(), key)  # a clicker's keys browse the list, the scene stays
+        assert QApplication.focusWidget() is rows and rows.currentRow() == row and player.index == 5, key
+    QTest.keyClick(rows, Qt.Key.Key_Down)
     QTest.keyClick(rows, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
     assert player.index == 4 and rows.currentRow() == 4 and window.isWindowModified()
     QTest.keyClick(rows, Qt.Key.Key_L, control_shift)
     assert not dock.isVisible()
+    QTest.keyClick(window, Qt.Key.Key_L, control_shift)
+    assert dock.isVisible() and QApplication.focusWidget() is rows, "the shortcut gives the list the keys"
+    mnemonics = {button.text() for button in (dock.panel.edit_button, dock.panel.remove_button)}
+    assert not any("&E" in text or "&R" in text for text in mnemonics), "Alt+E and Alt+R open the menus"

@@ -15,7 +15,19 @@ import contextlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, QRect, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QRect,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QDropEvent, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +64,9 @@ NUMBER_ROLE, CAPTION_ROLE, FORMULA_ROLE = (Qt.ItemDataRole.UserRole + offset for
 ROW_PADDING = 4  # pixels around a row's text
 WIDEST_NUMBER = "000."  # the number column is as wide as this
 FORMULA_SHADE = 0.4  # the formula's colour: this share of the way from the text's colour to the background's
+# keys that move in the list (or do nothing there) rather than change the scene shown, while the list has the keys
+LIST_KEYS = frozenset({Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Left,
+                       Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down})
 LIST_TIP = "Double-click or Enter: show the scene. Ctrl+↑ / Ctrl+↓ or drag a row: move it. Delete: remove it."
 
 
@@ -209,6 +224,18 @@ class SceneList(QListWidget):
         self.setItemDelegate(SceneRow(self))
         self.doubleClicked.connect(lambda index: self.go_requested.emit(index.row()))
 
+    def event(self, event: QEvent) -> bool:
+        """The keys that move in the list are the list's while it has the keys, not the lesson's (which change scene).
+
+        Home, End, PgUp, PgDown and → are a clicker's keys too: they showed another scene to the class while the
+        lecturer only browsed the list.
+        """
+        if (event.type() == QEvent.Type.ShortcutOverride and event.key() in LIST_KEYS
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            event.accept()
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter shows the scene, Ctrl+↑ / Ctrl+↓ move it, Delete removes it; other keys move in the list."""
         row, key, modifiers = self.currentRow(), event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -263,8 +290,9 @@ class ScenesPanel(QWidget):
         self.up_button = self._button("Move &up", "Move the scene one place earlier (Ctrl+↑)")
         self.down_button = self._button("Move &down", "Move the scene one place later (Ctrl+↓)")
         self.duplicate_button = self._button("Dupli&cate", "A copy of the scene right after it")
-        self.edit_button = self._button("&Edit caption…", "The scene's caption and notes, and the lesson's title")
-        self.remove_button = self._button("&Remove…", "Take the scene out of the lesson, after asking (Delete)")
+        # Alt+I and Alt+O: Alt+E and Alt+R open the Edit and Run menus
+        self.edit_button = self._button("Capt&ion…", "Edit the scene's caption and notes, and the lesson's title")
+        self.remove_button = self._button("Rem&ove…", "Take the scene out of the lesson, after asking (Delete)")
         self.buttons = WrappingRow(spacing=6)
         self.buttons.add_group(self.up_button, self.down_button)
         self.buttons.add_group(self.duplicate_button, self.edit_button, self.remove_button)
@@ -398,6 +426,8 @@ class ScenesDock(QDockWidget):
             self._window.statusBar().showMessage(PRESENTING, 6000)
         else:
             toggle_dock(self)
+            if self.isVisible():  # the keys to the list, to browse it at once
+                self.panel.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.action.setChecked(self.toggleViewAction().isChecked())
 
 
