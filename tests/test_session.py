@@ -55,6 +55,18 @@ def test_variables_change_adapts_plot_fixed_and_start() -> None:
     assert session.field is not None and session.field.ys is None
 
 
+def test_a_formula_whose_plotted_pair_was_not_kept_whole_plots_in_its_own_order() -> None:
+    """3x2 + y (x₂ a variable) plotted y across and x₂ up; 3x^2 + y typed next kept y across and put x up."""
+    session = session_with("bowl")
+    session.set_analysis(analyze("3x2 + y"))
+    assert session.plot.axes == ("y", "x2")
+    session.set_analysis(analyze("3x^2 + y"))
+    assert session.plot.axes == ("x", "y")
+    session.set_plot(replace(session.plot, axes=("y", "x"), ranges={"y": (-3.0, 3.0), "x": (-3.0, 3.0)}))
+    session.set_analysis(analyze("x^2 + 3y"))
+    assert session.plot.axes == ("y", "x"), "a pair the user chose, kept whole, stays as chosen"
+
+
 def test_a_models_loss_typed_after_an_x_y_formula_plots_its_weights() -> None:
     """The window kept plotting x and y (the data) for 0.5(wx + b − y)², and descent moved the data."""
     session = session_with("bowl")

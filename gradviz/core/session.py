@@ -196,6 +196,8 @@ class Session:
         if is_model_loss(variables) and not any(is_model_parameter(name) for name in kept_axes):
             kept_axes = []  # a model's loss typed after an (x, y) formula: its weights are plotted, not its data
         axes = tuple((kept_axes + [v for v in variables if v not in kept_axes])[: min(2, len(variables))])
+        if len(kept_axes) < len(self.plot.axes):  # the plotted pair was not kept whole: the formula's order (x across)
+            axes = tuple(sorted(axes, key=variables.index))  # 3x^2 + y typed after 3x2 + y plotted y across, x up
         ranges = {name: self.range_of(name) for name in axes}
         self._earlier_ranges.update(self.plot.ranges)
         self.plot = PlotSettings(axes=axes, ranges=ranges, resolution=self.plot.resolution)
