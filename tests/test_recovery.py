@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from gradviz.app import document, main_window
 from gradviz.app.camera_link import camera_of
+from gradviz.core.errors import FormulaError
 from gradviz.core.lessons import lesson_to_dict, shipped_lessons
 from gradviz.core.presets import find_preset
 from gradviz.core.scenario import MAX_FILE_BYTES, RunSpec, load_scenario, save_scenario, scenario_to_dict
@@ -166,6 +167,65 @@ def test_bad_files_say_why_and_change_nothing(make_main_window, monkeypatch, tmp
     assert len(dialogs.warnings) == len(expected)
     for message, words in zip(dialogs.warnings, expected, strict=True):
         assert words in message
+
+
+def refuse_the_saddle(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """The saddle's formula, checked as usable when its file is read, fails later: drawn, or analysed again."""
+    import gradviz.app.formula_controller as formula_controller
+    import gradviz.core.session as session_module
+
+    if how == "drawing":
+        evaluate = session_module.evaluate_grid
+
+        def failing(compiled, domain):
+            if "x**2 - y**2" in compiled.source.value_and_gradient:
+                raise ValueError("setting an array element with a sequence")
+            return evaluate(compiled, domain)
+
+        monkeypatch.setattr(session_module, "evaluate_grid", failing)
+    else:
+        analyze = formula_controller.analyze
+
+        def refusing(text: str):
+            if "- y" in text:
+                raise FormulaError("the formula engine could not be started; please try again")
+            return analyze(text)
+
+        monkeypatch.setattr(formula_controller, "analyze", refusing)
+
+
+@pytest.mark.parametrize("how", ["drawing", "analysing"])
+def test_a_file_that_fails_to_show_leaves_title_recent_files_and_undo_as_they_were(make_main_window, monkeypatch,
+                                                                                   qtbot, tmp_path, how: str) -> None:
+    """A file whose drawing failed left the window named after it, marked saved, on the recent list and with undo
+    started over: the last scenario was shown again under the file's name, and Ctrl+S wrote it into that file."""
+    window = make_main_window("bowl")
+    opened = tmp_path / "kept.gradviz.json"
+    save_scenario(find_preset("bowl").scenario, opened)
+    assert window.open_file(opened)
+    window.controller.wait()
+    lr = window.session.run_specs[0].lr
+    window.session.update_run(0, lr=0.3)
+    window.edit_history.record()
+    Dialogs(monkeypatch)  # Discard
+    refuse_the_saddle(monkeypatch, how)
+    failing = tmp_path / "saddle.gradviz.json"
+    save_scenario(find_preset("saddle").scenario, failing)
+    before = (window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario())
+    window.open_file(failing)
+    window.controller.wait()
+    qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    after = (window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario())
+    assert after == before and window.current_path == opened
+    assert "saddle.gradviz.json was not opened" in window.statusBar().full_message()
+    assert window.edit_history.undo_action.isEnabled()
+    window.edit_history.undo()
+    window.controller.wait()
+    assert window.session.run_specs[0].lr == lr, "the edit before the failed opening is undone"
+    window.open_preset(find_preset("himmelblau"))
+    window.controller.wait()
+    window.edit_history.record()
+    assert window.edit_history.history.previous is not None, "a preset opened later can be undone: no file opens"
 
 
 def test_recent_files_keep_the_last_eight_and_grey_missing_ones(make_main_window, monkeypatch, tmp_path) -> None:
@@ -524,7 +584,7 @@ def test_a_slow_formula_is_waited_for_with_the_window_answering_and_can_be_given
 
     slow_typed_formula(window, monkeypatch, 1.2, "x^2 + 5y^2")
     answer_modal(QProgressDialog, QProgressDialog.cancel)
-    window.open_preset(find_preset("saddle"))
+    window.open_preset(find_preset("himmelblau"))
     window.controller.wait()
     assert window.session.analysis.formula.text != find_preset("saddle").scenario.formula, "cancelled: not opened"
 

@@ -34,7 +34,7 @@ class UndoKeeper(QObject):
         self.history: EditHistory[Scenario] = EditHistory()
         self._awaiting: Scenario | None = None  # what an undo or redo is bringing back, until it has arrived
         self._typing = False  # the last edit recorded was a formula typed in the box, which still has the keys
-        self._file_opening = False  # the next scenario shown is a file's: the history starts over with it
+        self._file_scenario: Scenario | None = None  # a file's scenario on its way: the history starts over with it
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SETTLE_MS)
@@ -47,7 +47,7 @@ class UndoKeeper(QObject):
         for signal in (session.formula_changed, session.plot_changed, session.field_changed, session.runs_changed,
                        session.view_changed):
             signal.connect(lambda *_: self._changed())
-        session.scenario_applied.connect(lambda _scenario: self._opened())
+        session.scenario_applied.connect(self._opened)
         window.formula_panel.formula_edit.editingFinished.connect(self._typing_ended)  # Enter, or the keys elsewhere
         self._show_actions()
 
@@ -61,21 +61,21 @@ class UndoKeeper(QObject):
         """The formula box gave the keys back: a formula typed next is another edit."""
         self._typing = False
 
-    def file_opening(self) -> None:
-        """The next scenario shown is a file's: undo starts over with it.
+    def file_opening(self, scenario: Scenario) -> None:
+        """This scenario, once shown, is a file's: undo starts over with it (not if it cannot be shown).
 
         Undone past File → Open, the window showed the earlier document under the file's name, and Ctrl+S wrote it
-        into the file.
+        into the file; a file that failed to be drawn took the history of what stayed shown with it.
         """
-        self._file_opening = True
+        self._file_scenario = scenario
 
-    def _opened(self) -> None:
+    def _opened(self, scenario: Scenario) -> None:
         """A whole scenario was opened: an edit at once; a lesson's scene or a file starts the history over.
 
         Undo stays within a scene: the caption belongs to it, and PageUp goes back to the scene before.
         """
         self._typing = False  # opened, not typed: no typing carries on into it
-        from_file, self._file_opening = self._file_opening, False
+        from_file, self._file_scenario = scenario is self._file_scenario, None
         if self._window.lesson_player.lesson is None and not from_file:  # a preset (its opening can be undone)
             self.record()
         else:

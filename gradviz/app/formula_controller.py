@@ -46,6 +46,7 @@ class FormulaController(QObject):
     finished = Signal(object, int)
     busy_changed = Signal(bool)
     text_kept = Signal(str)  # a formula that could not be drawn: its text stays in the box, the last good one shown
+    scenario_failed = Signal(object, str)  # a scenario asked for that could not be shown, and why: nothing changed
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -104,28 +105,34 @@ class FormulaController(QObject):
         if generation != self._generation:
             return
         self._set_busy(False)
-        if isinstance(result, Analysis):
-            self._applied_text = result.formula.text
-            scenario, self._scenario = self._scenario, None
-            shown = self._session.analysis
-            shown_edits = self._session.scenario()
-            try:
-                if scenario is None:
-                    self._session.set_analysis(result)
-                elif self._restore:
-                    self._session.restore_edits(scenario, result)
-                else:
-                    self._session.apply_scenario(scenario, result, self._keep_look)
-            except FormulaError as error:
-                self._session.set_error(error)
-            except Exception as error:  # a bug drawing it: say so, and show the last formula that worked again
-                _log.exception("drawing %r failed", result.formula.text)
-                also = "" if shown is None else self._show_again(shown_edits, shown)
-                self.text_kept.emit(result.formula.text)
-                self._session.set_error(FormulaError(
-                    f"this formula could not be drawn ({type(error).__name__}: {error}){also}; please report it"))
-        else:
-            self._session.set_error(result)  # type: ignore[arg-type]
+        scenario, self._scenario = self._scenario, None
+        if not isinstance(result, Analysis):
+            self._refuse(scenario, result)  # type: ignore[arg-type]
+            return
+        self._applied_text = result.formula.text
+        shown = self._session.analysis
+        shown_edits = self._session.scenario()
+        try:
+            if scenario is None:
+                self._session.set_analysis(result)
+            elif self._restore:
+                self._session.restore_edits(scenario, result)
+            else:
+                self._session.apply_scenario(scenario, result, self._keep_look)
+        except FormulaError as error:
+            self._refuse(scenario, error)
+        except Exception as error:  # a bug drawing it: say so, and show the last formula that worked again
+            _log.exception("drawing %r failed", result.formula.text)
+            also = "" if shown is None else self._show_again(shown_edits, shown)
+            self.text_kept.emit(result.formula.text)
+            self._refuse(scenario, FormulaError(
+                f"this formula could not be drawn ({type(error).__name__}: {error}){also}; please report it"))
+
+    def _refuse(self, scenario: Scenario | None, error: FormulaError) -> None:
+        """Show why the formula (of this scenario, if one was asked for) could not be shown; tell who asked for it."""
+        self._session.set_error(error)
+        if scenario is not None:
+            self.scenario_failed.emit(scenario, error.message)
 
     def _show_again(self, edits: Scenario, analysis: Analysis) -> str:
         """Show the last formula that worked with its plot, held values and runs as they were; '' or why not.

@@ -438,8 +438,9 @@ class MainWindow(QMainWindow):
             return
         self.lesson_player.close_lesson()
         self.current_path = None
-        self.edit_history.file_opening()
-        self.open_scenario(find_preset(DEFAULT_PRESET).scenario, keep_look=True)
+        scenario = find_preset(DEFAULT_PRESET).scenario
+        self.edit_history.file_opening(scenario)
+        self.open_scenario(scenario, keep_look=True)
         self.statusBar().showMessage("New scenario: type a formula, or pick one from the gallery", 8000)
 
     def open_file(self, path: str | os.PathLike[str]) -> bool:
