@@ -27,7 +27,7 @@ MAX_RUNS = 12
 MAX_STEPS = 100_000
 GRID_RESOLUTIONS = (50, 100, 150, 200, 300, 400)  # the grid menu's choices
 MIN_RESOLUTION, MAX_RESOLUTION = 8, GRID_RESOLUTIONS[-1]  # a file asking for 1000 stalled the window over a second
-LARGEST_VALUE = 1e12  # the largest |value| of a range end or a held value: the window's number boxes stop there
+LARGEST_VALUE = 1e12  # the largest |value| of a range end, held value, start or probe: the number boxes stop there
 # A plotted range is at least this share of its ends' size wide (and 1e-12 near 0): the range boxes show seven
 # significant digits, so a narrower range read as one number at both ends (1e11 to 100000000000.001), and near 0 the
 # boxes keep 12 decimals. The grid's 400 steps then stay some 10^7 floating point steps apart.
@@ -231,7 +231,7 @@ def _run_from_dict(data: Any, where: str) -> RunSpec:
     if lr <= 0:
         raise _fail(f"{where}.lr", "the learning rate must be positive")
     return RunSpec(
-        start=_point(data.get("start"), f"{where}.start"),
+        start=_point(data.get("start"), f"{where}.start", LARGEST_VALUE),
         optimizer=_choice(data.get("optimizer", "gd"), f"{where}.optimizer", OPTIMIZER_NAMES),
         lr=lr,
         sign=_choice(data.get("sign", "correct"), f"{where}.sign", SIGNS),
@@ -345,7 +345,7 @@ def scenario_from_dict(data: Any) -> Scenario:
         runs=tuple(_run_from_dict(run, f"runs[{i}]") for i, run in enumerate(runs_data)),
         fixed=_point(data.get("fixed", {}), "fixed", LARGEST_VALUE),
         view=_view_from_dict(data.get("view", {})),
-        probe=None if probe is None else _point(probe, "probe"),
+        probe=None if probe is None else _point(probe, "probe", LARGEST_VALUE),
         title=checked_text(data.get("title", ""), "title", 300),
         description=checked_text(data.get("description", ""), "description"),
         step=_whole_number(data.get("step", 0), "step", 0, MAX_STEPS),
