@@ -10,7 +10,7 @@ import pytest
 
 from gradviz.core.analysis import analyze, analyze_in_process
 from gradviz.core.presets import all_presets, find_preset
-from gradviz.core.scenario import RunSpec, range_problem
+from gradviz.core.scenario import RunSpec, range_problem, scenario_from_dict, scenario_to_dict
 from gradviz.core.session import Session
 
 
@@ -364,3 +364,13 @@ def test_the_map_zoomed_beyond_what_a_file_holds_stops_there() -> None:
     assert all(range_problem(*pair) == "" for pair in session.plot.ranges.values())
     assert session.plot.ranges["y"] == (-1e12, 1e12)
     assert session.plot.ranges["x"][0] < 1.0 < session.plot.ranges["x"][1] < 1.00001
+
+
+def test_the_probe_stays_where_a_file_can_hold_it() -> None:
+    """Pinned on a run gone to 1e200, the probe was saved in a file that could not be opened again."""
+    session = session_with("bowl")
+    session.set_probe({"x": 1e200, "y": -5e12})
+    assert session.probe == {"x": 1e12, "y": -1e12}
+    session.set_probe({"x": math.inf, "y": 0.0})
+    assert session.probe == {"x": 1e12, "y": -1e12}, "a point not finite is not taken"
+    assert scenario_from_dict(scenario_to_dict(session.scenario())).probe == session.probe

@@ -228,10 +228,11 @@ class Session:
         return self._complete_point(start)
 
     def _complete_point(self, point: dict[str, float]) -> dict[str, float]:
+        """The point with every variable (the held ones at their values), within ±LARGEST_VALUE as a file holds it."""
         completed = {}
         for name in self.variables:
             if name in point:
-                completed[name] = point[name]
+                completed[name] = min(max(point[name], -LARGEST_VALUE), LARGEST_VALUE)  # nan stays nan
             elif name in self.fixed:
                 completed[name] = self.fixed[name]
             else:
@@ -522,7 +523,13 @@ class Session:
 
     # ----- probe and view ----------------------------------------------------------------------------------
     def set_probe(self, point: dict[str, float] | None) -> None:
-        """Set the point whose partial derivatives are shown (None: follow the current descent point)."""
+        """Set the point whose partial derivatives are shown (None: follow the current descent point).
+
+        A coordinate beyond ±LARGEST_VALUE is brought to it and a point not finite is not taken: a probe pinned on a
+        run gone to 1e200 was saved in a file that could not be opened again.
+        """
+        if point is not None and not all(math.isfinite(value) for value in point.values()):
+            return
         self.probe = None if point is None else self._complete_point(point)
         self.probe_changed.emit(self.probe)
 
