@@ -433,6 +433,9 @@ NUMBERS = [
     (math.nan, "nan", "nan"),
     (math.inf, "∞", "inf"),
     (-math.inf, "−∞", "-inf"),
+    (1e-320, "1e−320", "1e-320"),  # subnormal: to 6 digits its few bits read 9.99989e−321
+    (-2.5e-315, "−2.5e−315", "-2.5e-315"),
+    (5e-324, "5e−324", "5e-324"),
 ]
 
 

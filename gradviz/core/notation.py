@@ -28,6 +28,7 @@ import html
 import itertools
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -134,6 +135,8 @@ def format_number(value: SupportsFloat, digits: int = 6, ascii_minus: bool = Fal
         return "nan"
     if math.isinf(number):
         return (minus if number < 0 else "") + ("inf" if ascii_minus else INFINITY)
+    if 0.0 < abs(number) < sys.float_info.min:  # subnormal: 1e-320 has too few bits to print to 6 digits as 1e-320
+        digits = min(digits, len(repr(abs(number)).partition("e")[0].replace(".", "").strip("0")))
     text = f"{number:.{digits}g}"
     if whole and "e+" in text and abs(number) < WHOLE_NUMBER_LIMIT:  # 100009, not 1e+05, which reads as 100000
         text = str(round(number))
