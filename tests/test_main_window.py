@@ -1543,6 +1543,25 @@ def test_a_number_a_range_box_cannot_take_is_put_back_saying_why(make_main_windo
     assert (panel.low_boxes[0].value(), panel.high_boxes[0].value()) == (0.0, 3.0)
 
 
+@pytest.mark.parametrize(("typed", "why"), [
+    ("1e-13", "z held at 1e-13 was not used: the box keeps 12 decimals, which make it 0"),
+    ("1e13", "z held at 1e13 was not used: the box takes numbers from −1e12 to 1e12"),
+])
+def test_a_held_value_the_box_cannot_take_is_put_back_saying_why(make_main_window, qtbot, typed: str,
+                                                                 why: str) -> None:
+    """z held at 1e−13 typed: the box put the old value back without a word (and read it again rounded)."""
+    window = make_main_window("three-variables")
+    session = window.session
+    session.set_fixed("z", 0.1234567891)
+    box = window.formula_panel._fixed_widgets["z"][1]
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, typed)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert session.fixed["z"] == 0.1234567891 and box.text() == "0.1234568"
+    assert window.statusBar().full_message() == f"{why} (z stays at 0.123457)."
+
+
 def test_a_range_too_narrow_to_tell_its_ends_apart_is_refused_and_marked(make_main_window) -> None:
     """x from 1e11 to 100000000000.001: both boxes read 1e11, the 3D view drew a flat black sheet."""
     window = make_main_window("bowl")

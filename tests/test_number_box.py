@@ -50,3 +50,34 @@ def test_a_number_put_back_is_reported(qtbot, typed: str, refused: list[str]) ->
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert reported == refused
     assert box.value() == (1.0 if refused else float(typed))
+
+
+@pytest.mark.parametrize(("typed", "why"), [
+    ("1e13", "the box takes numbers from −1e12 to 1e12"),
+    ("1e-13", "the box keeps 12 decimals, which make it 0"),
+    ("1.5e-12", "the box keeps 12 decimals, which make it 2e−12"),  # taken, it showed 2e−12 for 1.5e−12
+    ("1e", "it is not a number"),
+    ("0.1234567891234567", ""),
+])
+def test_the_box_says_why_it_cannot_take_a_number(qtbot, typed: str, why: str) -> None:
+    box = NumberBox()
+    qtbot.addWidget(box)
+    assert box.refusal(typed) == why
+    accepted = box.validate(typed, len(typed))[0] == QValidator.State.Acceptable
+    assert accepted == (not why)
+
+
+def test_a_value_put_back_keeps_its_digits_beyond_those_shown(qtbot) -> None:
+    """After a refused number the box read its value again from the 7 digits shown: 0.1234567891 became 0.1234568."""
+    box = NumberBox()
+    qtbot.addWidget(box)
+    box.setKeyboardTracking(False)
+    box.setValue(0.1234567891)
+    changes: list[float] = []
+    box.valueChanged.connect(changes.append)
+    box.show()
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "1e13")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.value() == 0.1234567891 and box.text() == "0.1234568" and changes == []

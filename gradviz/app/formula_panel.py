@@ -36,7 +36,7 @@ from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
 from gradviz.core.grid import GridField, nothing_to_draw
-from gradviz.core.notation import partial_label, unicode_name
+from gradviz.core.notation import format_number, partial_label, unicode_name
 from gradviz.core.presets import Preset, all_presets
 from gradviz.core.scenario import GRID_RESOLUTIONS, PlotSettings, range_problem
 from gradviz.core.session import Session
@@ -239,6 +239,7 @@ class FormulaPanel(QWidget):
     """Edits the session's formula and domain; shows f and its partial derivatives."""
 
     preset_chosen = Signal(object)
+    message = Signal(str)  # for the status bar: why a held value typed was not used
 
     def __init__(self, session: Session, controller: FormulaController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -539,6 +540,7 @@ class FormulaPanel(QWidget):
             self._set_fixed_widgets(name, slider, spin)
             slider.valueChanged.connect(lambda value, n=name: self._fixed_slider_moved(n, value))
             spin.valueChanged.connect(lambda value, n=name: self._fixed_edited(n, value))
+            spin.refused.connect(lambda typed, n=name, box=spin: self._fixed_refused(n, box, typed))
             label = QLabel(f"{name} held at")
             label.setToolTip(f"{name} is not plotted: it is held fixed at this value in every view and run")
             label.setBuddy(spin)
@@ -583,6 +585,11 @@ class FormulaPanel(QWidget):
             self._fixed_ranges[name] = fixed_slider_range(value)  # typed: the slider spans it again (±20 at 0.001)
         self._session.set_fixed(name, value)
         self._set_fixed_widgets(name, *self._fixed_widgets[name])
+
+    def _fixed_refused(self, name: str, box: NumberBox, typed: str) -> None:
+        """A held value the box cannot take (1e13, or 1e-13 that its decimals make 0) is put back: say why."""
+        kept = format_number(self._session.fixed.get(name, box.value()))
+        self.message.emit(f"{name} held at {typed} was not used: {box.refusal(typed)} ({name} stays at {kept}).")
 
     def _range_edited(self, row: int) -> None:
         """The range of this row's axis only: the other axis keeps its range exactly (say, as the map was zoomed)."""

@@ -132,7 +132,8 @@ class MainWindow(QMainWindow):
         self.formula_panel.preset_chosen.connect(self.open_preset)
         self.session.error_changed.connect(self._show_error_in_status)
         self.session.notice.connect(lambda message: self.statusBar().showMessage(message, 8000))
-        self.stepper.message.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        for panel in (self.stepper, self.formula_panel):
+            panel.message.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.session.runs_changed.connect(self._forget_refused_run)
         self.session.plot_changed.connect(self._forget_refused_range)
         self.camera_link = CameraLink(self.session, self.surface_view)

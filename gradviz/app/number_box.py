@@ -15,6 +15,7 @@ from gradviz.core.scenario import LARGEST_VALUE
 _PARTIAL_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d*)?([eE][+-]?\d*)?")
 SHOWN_DIGITS = 7
 KEPT_DECIMALS = 12  # QDoubleSpinBox rounds its value to this many decimals
+NOT_A_NUMBER = "it is not a number"
 
 
 class NumberBox(QDoubleSpinBox):
@@ -37,23 +38,42 @@ class NumberBox(QDoubleSpinBox):
         return format_number(value, SHOWN_DIGITS, ascii_minus=True)
 
     def valueFromText(self, text: str) -> float:
-        """The number typed (the value kept if it is not one)."""
+        """The number typed (the value kept if it is not one, or if the text is the value as shown).
+
+        Put back after a refused number, the value was read again from its shown digits: 0.1234567891 became 0.1234568.
+        """
+        if text == self.textFromValue(self.value()):
+            return self.value()
         try:
             return float(text)
         except ValueError:
             return self.value()
 
-    def validate(self, text: str, position: int) -> tuple[QValidator.State, str, int]:
-        """Acceptable: a number in range; Intermediate: one being typed, out of range or too small to keep (1e-320
-        would be kept as 0); else Invalid."""
-        typed = text.strip()
+    def refusal(self, text: str) -> str:
+        """Why the box cannot take this text as its value ('it is not a number'), or '' if it can."""
         try:
-            value = float(typed)
+            value = float(text)
         except ValueError:
-            state = QValidator.State.Intermediate if _PARTIAL_NUMBER.fullmatch(typed) else QValidator.State.Invalid
-            return state, text, position
-        inside = self.minimum() <= value <= self.maximum() and (value == 0.0 or round(value, KEPT_DECIMALS) != 0.0)
-        return (QValidator.State.Acceptable if inside else QValidator.State.Intermediate), text, position
+            return NOT_A_NUMBER
+        if not self.minimum() <= value <= self.maximum():
+            return f"the box takes numbers from {format_number(self.minimum())} to {format_number(self.maximum())}"
+        kept = round(value, KEPT_DECIMALS)
+        if format_number(kept, SHOWN_DIGITS) != format_number(value, SHOWN_DIGITS):
+            return f"the box keeps {KEPT_DECIMALS} decimals, which make it {format_number(kept, SHOWN_DIGITS)}"
+        return ""
+
+    def validate(self, text: str, position: int) -> tuple[QValidator.State, str, int]:
+        """Acceptable: a number the box can take (see refusal); Intermediate: one being typed, or one it cannot take
+        (1e13 beyond its limits, 1e-13 that 12 decimals make 0); else Invalid."""
+        typed = text.strip()
+        refusal = self.refusal(typed)
+        if not refusal:
+            state = QValidator.State.Acceptable
+        elif refusal != NOT_A_NUMBER or _PARTIAL_NUMBER.fullmatch(typed):
+            state = QValidator.State.Intermediate
+        else:
+            state = QValidator.State.Invalid
+        return state, text, position
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter takes the number typed, or puts the value back and says so (refused)."""
