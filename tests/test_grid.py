@@ -306,6 +306,8 @@ def test_a_height_that_overflows_in_part_of_the_ranges_is_said_to_be_left_blank_
     assert partly_blank(field) == "f overflows (beyond ±1.8e308) on 1% of the grid: left blank there."
     assert partly_blank(evaluate_grid(compiled_of("-exp(x*y)"), square(30.0)), "L").startswith("L overflows (")
     assert partly_blank(evaluate_grid(compiled_of("exp(x*y)"), square(10.0))) == ""  # 2.7e43 at most: all drawn
+    wider = evaluate_grid(compiled_of("exp(x*y)"), square(100.0))  # slopes near 1e308 warned measuring leaps
+    assert 0.3 < wider.overflowed_share < 0.4 and not any(edges.any() for edges in wider.jumps)
     for pole in ("log(x) + y", "1/(x**2 + y**2)"):  # −inf and inf at 0, a grid point: a division by zero, no overflow
         assert partly_blank(evaluate_grid(compiled_of(pole), square(3.0))) == "", pole
     assert partly_blank(evaluate_grid(compiled_of("exp(1000 + x**2) + y"), square(3.0))) == ""  # nothing to draw

@@ -345,7 +345,7 @@ def jump_edges(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], 
         if not leap.size or not np.fmax.reduce(leap, axis=None) > JUMP_SHARE * span:  # NaN leaps left out
             continue  # no leap is large enough to show as a wall
         coordinate = np.asarray(inputs[variable], dtype=float)  # unbroadcast: one step per column (or row)
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):  # a leap allowed beyond 1.8e308 is inf: none is larger
             size = np.abs(slope)
             allowed = (JUMP_SLOPE_RATIO * np.abs(np.diff(coordinate, axis=axis))) * np.fmax(size[lower], size[upper])
             candidates = leap > np.maximum(allowed, JUMP_SHARE * span)
