@@ -1376,11 +1376,16 @@ def test_kinks_of_f_are_marked_or_said_to_be_unsearched(make_main_window, qtbot)
     assert window.statusBar().currentMessage() == "Marked a minimum: at a kink of f, where ∇f is undefined."
     assert [kind for _x, _y, kind in window.contour_view.critical_points.points] == ["minimum"]
     qtbot.keyClick(window, Qt.Key.Key_C)
+    type_formula(window, qtbot, "abs(x) - abs(y)")  # a saddle where the kinks cross: it marked nothing
+    qtbot.keyClick(window, Qt.Key.Key_C)
+    assert window.statusBar().currentMessage() == "Marked a saddle point: at a kink of f, where ∇f is undefined."
+    assert window.contour_view.critical_points.points == [(0.0, 0.0, "saddle")]
+    qtbot.keyClick(window, Qt.Key.Key_C)
     type_formula(window, qtbot, "abs(x - y)")
     qtbot.keyClick(window, Qt.Key.Key_C)
     assert window.statusBar().currentMessage() == (
-        "No critical points in the plotted ranges: ∇f = 0 nowhere here. Minima and maxima at kinks of f, where ∇f is "
-        "undefined, were not looked for: too many places to try.")
+        "No critical points in the plotted ranges: ∇f = 0 nowhere here. Minima, maxima and saddles at kinks of f, "
+        "where ∇f is undefined, were not looked for: too many places to try.")
 
 
 def test_a_diverged_run_past_a_critical_point_keeps_its_names_placed_quickly(make_main_window, monkeypatch,
