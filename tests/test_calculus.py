@@ -300,10 +300,12 @@ def test_a_formula_whose_slope_is_no_real_number_is_refused(text: str, message: 
 
 
 @pytest.mark.parametrize(("text", "gradient"), [("max(x, y) + min(x, y)", [1, 1]), ("max(x, y) min(x, y)", [1, 1]),
-                                                ("min(y, x) + max(y, x)", [1, 1])])
+                                                ("min(y, x) + max(y, x)", [1, 1]), ("max(x, y) + min(y, x)", [1, 1]),
+                                                ("min(y, x) + max(x, y)", [1, 1]), ("max(x, y) min(y, x)", [1, 1])])
 def test_a_max_and_a_min_of_the_same_arguments_keep_the_slope_of_what_they_add_up_to_at_a_tie(text: str,
                                                                                              gradient: list) -> None:
     """max(x, y) + min(x, y) is x + y and max(x, y)·min(x, y) is xy, but both took the first typed argument's slope at
-    x = y: ∇f = (2, 0) and (2, 0) at (1, 1), not (1, 1), the tangents off their curves."""
+    x = y: ∇f = (2, 0) and (2, 0) at (1, 1), not (1, 1), the tangents off their curves. Typed in other orders
+    (max(x, y) + min(y, x)) they did so still: each broke its tie in its own typed order."""
     derivatives = differentiate(parse_formula(text))
     assert [at(partial, x=1, y=1) for partial in derivatives.partials] == gradient

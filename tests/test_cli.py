@@ -123,8 +123,8 @@ def test_critical_says_when_kinks_were_not_looked_at(capsys: pytest.CaptureFixtu
     """abs(x - y), a whole line of minima at its crease, said "∇f = 0 nowhere here" and no more."""
     code, out, _ = run_cli(capsys, "critical", "abs(x - y)")
     assert code == 0 and out.splitlines()[-1] == (
-        "No critical points in the ranges searched: ∇f = 0 nowhere here. Minima and maxima at kinks of f, where ∇f is "
-        "undefined, were not looked for: too many places to try.")
+        "No critical points in the ranges searched: ∇f = 0 nowhere here. Minima, maxima and saddles at kinks of f, "
+        "where ∇f is undefined, were not looked for: too many places to try.")
     code, out, _ = run_cli(capsys, "critical", "abs(x - y)", "--json")
     assert json.loads(out)["kinks_left_out"] == "too many places to try"
 

@@ -79,7 +79,7 @@ def test_a_curve_has_minima_maxima_and_inflections() -> None:
 
 
 def test_no_point_is_marked_where_there_is_none_or_a_whole_line_of_them() -> None:
-    for text in ("x + 2y", "x^2 + 3y", "exp(x) + y^2", "abs(x) - abs(y)", "1/(x^2 + y^2)"):  # a kink's ∇f is never 0
+    for text in ("x + 2y", "x^2 + 3y", "exp(x) + y^2", "abs(x) + y", "1/(x^2 + y^2)"):  # a kink's ∇f is never 0
         critical = found(text)
         assert (critical.points, critical.complete, critical.on_lines) == ((), True, False), text
     assert critical_count(found("x + 2y")) == "No critical points in the plotted ranges: ∇f = 0 nowhere here."
@@ -184,7 +184,7 @@ def test_a_minimum_or_maximum_at_a_kink_is_marked_as_one(text: str, expected: li
 
 
 def test_kinks_that_are_no_extremum_are_not_marked_and_smooth_points_say_where_nabla_f_is_0() -> None:
-    for text in ("abs(x) - abs(y)", "max(x, y)", "relu(x) + y^2"):  # a saddle-like kink, a crease, a flat half
+    for text in ("abs(x) + y", "max(x, y)", "relu(x) + y^2"):  # a sloping crease, a crease, a flat half
         assert found(text).points == (), text
     critical = found("abs(x^2 - 1)")
     assert [(point.kind, point.kink) for point in critical.points] == [("minimum", True), ("maximum", False),
@@ -193,7 +193,35 @@ def test_kinks_that_are_no_extremum_are_not_marked_and_smooth_points_say_where_n
                                         "where ∇f is undefined.")
 
 
-NOT_LOOKED_FOR = " Minima and maxima at kinks of f, where ∇f is undefined, were not looked for: "
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("abs(x) - abs(y)", [("saddle", (0.0, 0.0), 0.0)]),  # where the kinks x = 0 and y = 0 cross
+        ("abs(x + y) - abs(x - y)", [("saddle", (0.0, 0.0), 0.0)]),  # kinks along the diagonals
+        ("abs(x - 1) - abs(y + 0.5)", [("saddle", (1.0, -0.5), 0.0)]),
+        ("abs(x) - y^2", [("saddle", (0.0, 0.0), 0.0)]),  # one kink: a minimum across it, a maximum along it
+        ("x^2 - abs(y)", [("saddle", (0.0, 0.0), 0.0)]),  # rising along the kink only: in no ring's way
+        ("abs(x) - abs(y) + 0.3x", [("saddle", (0.0, 0.0), 0.0)]),  # tilted: still no way out of the saddle
+    ],
+)
+def test_a_saddle_at_a_kink_is_marked_as_one(text: str, expected: list) -> None:
+    """abs(x) − abs(y) marked nothing at 0, where f rises along x and falls along y: ∇f is undefined there."""
+    critical = found(text)
+    assert [(point.kind, point.kink) for point in critical.points] == [(kind, True) for kind, _, _ in expected]
+    for point, (_, at, value) in zip(critical.points, expected, strict=True):
+        assert np.allclose(point.point, at, atol=1e-9) and point.value == pytest.approx(value, abs=1e-9)
+    assert critical_count(critical) == "Marked a saddle point: at a kink of f, where ∇f is undefined."
+
+
+def test_saddles_at_kinks_beside_smooth_points_and_none_along_a_crease() -> None:
+    critical = found("abs(x^2 - 1) - y^2")  # saddles at the kinks x = ±1, a smooth maximum between them
+    assert [(point.kind, point.kink, point.point) for point in critical.points] == [
+        ("saddle", True, (-1.0, 0.0)), ("maximum", False, (0.0, 0.0)), ("saddle", True, (1.0, 0.0))]
+    for text in ("max(x, y)", "min(x, y)", "max(x, y) + min(y, x)", "abs(x) + 0.5y"):  # creases f slopes along
+        assert found(text).points == (), text
+
+
+NOT_LOOKED_FOR = " Minima, maxima and saddles at kinks of f, where ∇f is undefined, were not looked for: "
 
 
 def test_kinks_not_looked_at_are_said_to_be_where_f_has_kinks() -> None:

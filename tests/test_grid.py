@@ -16,6 +16,7 @@ from gradviz.core.grid import (
     evaluate_grid,
     jump_edges,
     log_height,
+    partly_blank,
     robust_range,
     unjoined_neighbours,
 )
@@ -293,3 +294,20 @@ def test_values_no_surface_draws_do_not_set_the_colours() -> None:
     assert 0.0 <= field.display_range[0] < field.display_range[1] <= 50.0
     half = evaluate_grid(compiled_of("sqrt(x) + y**2"), Domain(("x", "y"), ((-3.0, 3.0), (-3.0, 3.0)), 200))
     assert half.display_range == pytest.approx((float(np.nanmin(half.values)), float(np.nanmax(half.values))))
+
+
+def test_a_height_that_overflows_in_part_of_the_ranges_is_said_to_be_left_blank_there() -> None:
+    """exp(xy) over ±30 passes 1.8e308 where xy > 709.78, in two corners: the views left them blank without a word."""
+    field = evaluate_grid(compiled_of("exp(x*y)"), square(30.0))
+    xs, ys = np.meshgrid(field.xs, field.ys)
+    overflowing = xs * ys > np.log(np.finfo(float).max)
+    assert field.overflowed and field.overflowed_share == pytest.approx(np.count_nonzero(overflowing) / xs.size)
+    assert 0.01 < field.overflowed_share < 0.02 and np.isnan(field.values[overflowing]).all()
+    assert partly_blank(field) == "f overflows (beyond ±1.8e308) on 1% of the grid: left blank there."
+    assert partly_blank(evaluate_grid(compiled_of("-exp(x*y)"), square(30.0)), "L").startswith("L overflows (")
+    assert partly_blank(evaluate_grid(compiled_of("exp(x*y)"), square(10.0))) == ""  # 2.7e43 at most: all drawn
+    wider = evaluate_grid(compiled_of("exp(x*y)"), square(100.0))  # slopes near 1e308 warned measuring leaps
+    assert 0.3 < wider.overflowed_share < 0.4 and not any(edges.any() for edges in wider.jumps)
+    for pole in ("log(x) + y", "1/(x**2 + y**2)"):  # −inf and inf at 0, a grid point: a division by zero, no overflow
+        assert partly_blank(evaluate_grid(compiled_of(pole), square(3.0))) == "", pole
+    assert partly_blank(evaluate_grid(compiled_of("exp(1000 + x**2) + y"), square(3.0))) == ""  # nothing to draw

@@ -396,6 +396,22 @@ def test_a_formula_with_no_finite_value_in_the_ranges_says_so_under_the_equation
     assert "Nothing to draw" not in notes.text() and window.session.runs
 
 
+def test_a_formula_that_overflows_in_part_of_the_ranges_says_it_is_left_blank_there(make_main_window, qtbot) -> None:
+    """exp(xy) over ±30 passes 1.8e308 in two corners: the map and the surface were blank there without a word."""
+    window = make_main_window("bowl")
+    notes = window.formula_panel.notes_label
+    type_formula(window, qtbot, "exp(x*y)")
+    window.session.set_range("x", -10.0, 10.0)
+    window.session.set_range("y", -10.0, 10.0)
+    assert "overflows" not in notes.text()  # 2.7e43 at most: all of it drawn
+    window.session.set_range("x", -30.0, 30.0)
+    window.session.set_range("y", -30.0, 30.0)
+    assert notes.isVisible() and "⚠ f overflows (beyond ±1.8e308) on 1% of the grid: left blank there." in notes.text()
+    window.session.set_range("x", 0.0, 30.0)
+    window.session.set_range("y", -30.0, 0.0)  # xy ≤ 0 here: nothing overflows
+    assert "overflows" not in notes.text()
+
+
 def test_picking_a_preset_shows_it_everywhere(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     box = window.formula_panel.preset_box
@@ -1360,11 +1376,16 @@ def test_kinks_of_f_are_marked_or_said_to_be_unsearched(make_main_window, qtbot)
     assert window.statusBar().currentMessage() == "Marked a minimum: at a kink of f, where ∇f is undefined."
     assert [kind for _x, _y, kind in window.contour_view.critical_points.points] == ["minimum"]
     qtbot.keyClick(window, Qt.Key.Key_C)
+    type_formula(window, qtbot, "abs(x) - abs(y)")  # a saddle where the kinks cross: it marked nothing
+    qtbot.keyClick(window, Qt.Key.Key_C)
+    assert window.statusBar().currentMessage() == "Marked a saddle point: at a kink of f, where ∇f is undefined."
+    assert window.contour_view.critical_points.points == [(0.0, 0.0, "saddle")]
+    qtbot.keyClick(window, Qt.Key.Key_C)
     type_formula(window, qtbot, "abs(x - y)")
     qtbot.keyClick(window, Qt.Key.Key_C)
     assert window.statusBar().currentMessage() == (
-        "No critical points in the plotted ranges: ∇f = 0 nowhere here. Minima and maxima at kinks of f, where ∇f is "
-        "undefined, were not looked for: too many places to try.")
+        "No critical points in the plotted ranges: ∇f = 0 nowhere here. Minima, maxima and saddles at kinks of f, "
+        "where ∇f is undefined, were not looked for: too many places to try.")
 
 
 def test_a_diverged_run_past_a_critical_point_keeps_its_names_placed_quickly(make_main_window, monkeypatch,

@@ -339,7 +339,8 @@ def test_the_runs_panel_shows_its_buttons_in_a_small_window(make_main_window, qt
         "the first run's outcome line is in view")
 
 
-def test_loss_plot_draws_every_run_and_a_log_scale_that_copes_with_negative_f(open_window, qtbot) -> None:
+def test_loss_plot_draws_every_run_and_says_why_f_below_0_stays_on_a_linear_scale(open_window, qtbot) -> None:
+    """With log scale ticked, f ≤ 0 was drawn as log(f − min f + 1e−12): a plunge at the lowest step that f has not."""
     window, docks = open_window("saddle")
     docks.runs_panel.quick_buttons["Race optimizers"].click()
     plot = docks.loss_plot
@@ -347,9 +348,17 @@ def test_loss_plot_draws_every_run_and_a_log_scale_that_copes_with_negative_f(op
     assert len(plot.curves) == len(window.session.runs) == 3
     plot.log_box.setChecked(True)
     qtbot.waitUntil(plot.is_current, timeout=3000)
-    assert "min f" in plot.caption.text()
-    heights = np.concatenate([curve.yData for curve in plot.curves])
-    assert heights.min() > 0
+    lowest = min(float(np.nanmin(result.values)) for result in window.session.runs)
+    assert lowest < 0
+    assert f"log scale needs f &gt; 0: f reaches {format_number(lowest)}" in plot.caption.text()
+    assert "linear scale" in plot.caption.text() and not plot.plot.getPlotItem().ctrl.logYCheck.isChecked()
+    for curve, result in zip(plot.curves, window.session.runs, strict=True):  # f itself, below 0 too
+        assert np.array_equal(curve.yData, result.values)
+    low, high = plot.plot.getPlotItem().viewRange()[1]
+    assert low < lowest and high > 0
+    plot.log_box.setChecked(False)
+    qtbot.waitUntil(plot.is_current, timeout=3000)
+    assert "needs" not in plot.caption.text()
     assert plot.clock_line.value() == window.session.step
     window.session.set_runs(window.session.run_specs[:1])
     qtbot.waitUntil(plot.is_current, timeout=3000)

@@ -35,7 +35,7 @@ from gradviz.app.number_box import NumberBox
 from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
-from gradviz.core.grid import GridField, nothing_to_draw
+from gradviz.core.grid import GridField, blank_note
 from gradviz.core.notation import format_number, partial_label, unicode_name
 from gradviz.core.presets import Preset, all_presets
 from gradviz.core.scenario import GRID_RESOLUTIONS, PlotSettings, range_problem
@@ -289,7 +289,7 @@ class FormulaPanel(QWidget):
         self.notes_label = WrappedNoteLabel()
         self.notes_label.setVisible(False)
         self._formula_notes: tuple[str, ...] = ()
-        self._field_note = ""  # why nothing is drawn, when f has no finite value in the plotted ranges
+        self._field_note = ""  # why all or part of the picture is blank, where f has no finite value (see blank_note)
 
         self.axis_boxes = [QComboBox(), QComboBox()]
         self.low_boxes = [self._range_box(row) for row in range(2)]
@@ -449,9 +449,9 @@ class FormulaPanel(QWidget):
         return self._row_widths[key]
 
     def _field_changed(self, field: GridField) -> None:
-        """Say so under the equations when there is nothing to draw; follow a held value moved by its slider."""
+        """Say so under the equations when there is nothing to draw or part is blank; follow a held value's slider."""
         analysis = self._session.analysis
-        note = nothing_to_draw(field, analysis.formula.name) if analysis is not None else ""
+        note = blank_note(field, analysis.formula.name) if analysis is not None else ""
         if note != self._field_note:
             self._field_note = note
             self._show_notes()
@@ -459,8 +459,8 @@ class FormulaPanel(QWidget):
         self._show_fixed_values()
 
     def _show_notes(self) -> None:
-        """Why nothing is drawn (if so) in the error colour, first, where it shows without scrolling; then the formula's
-        notes in grey."""
+        """Why all or part of the picture is blank (if so) in the error colour, first, where it shows without scrolling;
+        then the formula's notes in grey."""
         rows = [f"<span style='color:#666'>{html.escape(note)}</span>" for note in self._formula_notes]
         if self._field_note:
             rows.insert(0, f"<b style='color:#b00020'>⚠ {html.escape(self._field_note)}</b>")

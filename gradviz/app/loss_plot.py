@@ -19,7 +19,6 @@ from gradviz.core.notation import format_number
 from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
 
-LOG_FLOOR = 1e-12  # relative to the largest |f| shown: what f − min f is lifted by so the minimum can be drawn
 CURVE_WIDTH = 2.4
 RANGE_PADDING = 0.04  # of each axis's span, on either side
 CURVES_LEAST_HEIGHT = 54  # pixels of plotting area for the curves, between the room kept for the marks above and below
@@ -38,23 +37,26 @@ class LossCurves:
     axis_title: str
     caption: str
     log: bool
+    refusal: str = ""  # why the log scale asked for is not shown ("" when it is, or was not asked for)
 
 
 def loss_curves(runs: tuple[RunResult, ...], name: str, log: bool) -> LossCurves:
-    """f per run; on the log scale f itself when it is positive throughout, else f − min f + a tiny lift."""
+    """f per run, on the log scale when asked and f > 0 at every step; else linear, saying why where log was asked.
+
+    f ≤ 0 has no logarithm: plotting log(f − min f + a lift) instead drew a made-up quantity whose shape says
+    nothing of f's (its plunge at the minimum is the lift's), so the curves stay as f is.
+    """
     values = tuple(result.values for result in runs)
     if not any(np.isfinite(value).any() for value in values):
         return LossCurves(values, name, f"{name} at each step: no run has a step to show", log=False)
     if not log:
         return LossCurves(values, name, f"{name} at each step", log=False)
-    joined = np.concatenate(values) if values else np.zeros(1)
-    lowest = float(joined.min())
+    joined = np.concatenate(values)
+    lowest = float(joined[np.isfinite(joined)].min())
     if lowest > 0.0:
         return LossCurves(values, name, f"{name} at each step, logarithmic scale", log=True)
-    lift = LOG_FLOOR * max(1.0, float(np.abs(joined).max()))
-    caption = (f"{name} − min {name} + {format_number(lift, 2)} on a logarithmic scale "
-               f"({name} reaches {format_number(lowest)} ≤ 0, whose logarithm does not exist)")
-    return LossCurves(tuple(value - lowest + lift for value in values), f"{name} − min {name}", caption, log=True)
+    refusal = f"log scale needs {name} > 0: {name} reaches {format_number(lowest)}"
+    return LossCurves(values, name, f"{name} at each step, linear scale", log=False, refusal=refusal)
 
 
 def legend_html(runs: tuple[RunResult, ...], theme: str = "default") -> str:
@@ -147,7 +149,8 @@ class LossPlot(LazyPanel):
         self.legend.setText(legend_html(session.runs, session.theme))
         self._fit_view(shown)
         offset = item.getAxis("left").offset_text()  # what the f axis's labels count from, once the range is set
-        self.caption.setText(muted(f"{shown.caption}; axis labels {offset}" if offset else shown.caption))
+        caption = muted(f"{shown.caption}; axis labels {offset}" if offset else shown.caption)
+        self.caption.setText(f"<b>{html.escape(shown.refusal)}</b><br>{caption}" if shown.refusal else caption)
         self._move_clock(session.step)
 
     def _fit_view(self, shown: LossCurves) -> None:

@@ -8,7 +8,9 @@ every derivative can be evaluated everywhere:
   a + b's slope at a tie), so the gradient there is one of the slopes f has beside it:
   ∂/∂x max(x, y) is ``1 if x ≥ y else 0`` and ∂/∂y is ``1 if y > x else 0``. A max's argument's condition compares
   it with ≥ against the arguments typed after it and with > against those before it; a min's the other way round.
-  SymPy sorts a max's arguments, so f is differentiated with each max and min in its typed order (see TiesToFirst).
+  SymPy sorts a max's arguments, so f is differentiated with each max and min in its typed order (see TiesToFirst);
+  every max and min of the same arguments takes the order of the first of them typed, so their ties agree
+  (max(x, y) + min(y, x) keeps x + y's slope too).
 * ``relu(u)`` is ``max(0, u)``, 0 first: its derivative is ``1 if u > 0 else 0``, 0 at the kink (as PyTorch's).
 * ``abs``: the derivative ``sign(u)`` is kept; it is 0 at ``u = 0``.
 * ``DiracDelta`` (the "infinitely thin spike" second derivative at a kink) is taken as 0.
@@ -122,16 +124,23 @@ class TypedMin(TiesToFirst):
     plain = sympy.Min
 
 
-TypedOrders = Mapping[tuple[type, frozenset[sympy.Expr]], tuple[sympy.Expr, ...]]  # max's or min's arguments as typed
+TypedOrders = Mapping[frozenset[sympy.Expr], tuple[sympy.Expr, ...]]  # the arguments of max and min, as first typed
 
 
 def _typed_orders(formula: Formula) -> TypedOrders:
-    """The typed order of the arguments of each max and min of f, by its kind and its set of arguments: relu(u) is
-    max(0, u), 0 first (its slope at 0 is 0)."""
-    kinds = {"max": sympy.Max, "min": sympy.Min}
-    typed = [("max", (sympy.S.Zero, argument)) for argument in formula.typed_relus]
-    typed += formula.spelling.flat_arguments()
-    return {(kinds[name], frozenset(arguments)): arguments for name, arguments in typed}
+    """For each set of arguments of a max or min of f, the order the first max or min of them was typed in.
+
+    Every max and min of the same arguments breaks its ties in that one order, so that ties agree across f:
+    max(x, y) + min(y, x), which is x + y, keeps x + y's slope at x = y (a max's tie going to the first, a min's to
+    the last of one order), where each in its own typed order took x's slope twice. relu(u) is max(0, u), 0 first
+    (its slope at 0 is 0), where no max or min of 0 and u was typed.
+    """
+    typed = [arguments for _, arguments in formula.spelling.flat_arguments()]
+    typed += [(sympy.S.Zero, argument) for argument in formula.typed_relus]
+    orders: dict[frozenset[sympy.Expr], tuple[sympy.Expr, ...]] = {}
+    for arguments in typed:
+        orders.setdefault(frozenset(arguments), arguments)
+    return orders
 
 
 def _derivative(expr: sympy.Expr, symbol: sympy.Symbol, orders: TypedOrders) -> sympy.Expr:
@@ -152,7 +161,7 @@ def _with_typed_extremes(expr: sympy.Expr, orders: TypedOrders) -> sympy.Expr:
         return expr.func(*arguments)
     typed_kind = TypedMax if isinstance(expr, sympy.Max) else TypedMin
     as_typed = dict(zip(expr.args, arguments, strict=True))
-    order = orders.get((typed_kind.plain, frozenset(expr.args)), expr.args)
+    order = orders.get(frozenset(expr.args), expr.args)
     if typed_kind is TypedMin:  # min's tie goes to the argument typed last: max(a, b) + min(a, b) is a + b at a tie too
         order = tuple(reversed(order))
     return typed_kind(*(as_typed[argument] for argument in order))

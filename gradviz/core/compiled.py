@@ -5,7 +5,9 @@ of two plain functions (it runs in the symbolic worker process, see :mod:`gradvi
 
 * ``f_and_grad(x, y, ...)`` returning ``value, (df/dx, df/dy, ...)``, sharing common
   subexpressions between the value and every partial derivative;
-* ``hessian(x, y, ...)`` returning the rows of the Hessian.
+* ``hessian(x, y, ...)`` returning the rows of the Hessian;
+* for a formula with kinks, ``kinks(x, y, ...)`` returning the functions whose zeros are its kinks (u for abs(u)
+  and relu(u), a − b for max(a, b) and min(a, b)) and their gradients (see kink_functions).
 
 :class:`CompiledFormula` turns that source into functions and evaluates them at one point (fast,
 for descent runs) or on broadcast arrays (for grids). Floating-point trouble (log of a negative,
@@ -21,6 +23,7 @@ formula printed with such a power (or with the imaginary unit) is always evaluat
 
 from __future__ import annotations
 
+import itertools
 import keyword
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,6 +38,8 @@ from gradviz.core.errors import FormulaError
 
 VALUE_AND_GRADIENT_NAME = "f_and_grad"
 HESSIAN_NAME = "hessian"
+KINKS_NAME = "kinks"
+MOST_KINK_FUNCTIONS = 24  # a max of many arguments has a kink between each pair: beyond these, none is looked at
 
 # Integers beyond this size are printed as floats, so that arithmetic stays in floating point.
 _EXACT_INTEGER_LIMIT = 2**53
@@ -52,6 +57,7 @@ class CompiledSource:
     float_safe: bool = False  # value_and_gradient gives NumPy's numbers on Python floats (or raises)
     unchanging: tuple[str, ...] = ()  # the variables f does not depend on: their partial is 0 everywhere
     kinked: bool = False  # f has abs, min, max or relu in it: it may have kinks, where ∇f jumps
+    kinks: str = ""  # the source of kinks(x, y, ...) (see kink_functions), "" without kinks or with too many
 
 
 class _FormulaPrinter(NumPyPrinter):
@@ -156,7 +162,36 @@ def generate_source(derivatives: Derivatives) -> CompiledSource:
         unchanging=tuple(name for name, partial in zip(formula.variables, derivatives.partials, strict=True)
                          if partial == 0),
         kinked=formula.expr.has(sympy.Abs, sympy.Min, sympy.Max),
+        kinks=_kinks_source([function.xreplace(renamed) for function in kink_functions(formula.expr)],
+                            tuple(renamed.values()), signature),
     )
+
+
+def kink_functions(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
+    """The functions whose zeros are the kinks of expr: u for abs(u) (and relu(u), max(0, u)), a − b for each pair
+    of a max's or min's arguments; () for none, or for more than MOST_KINK_FUNCTIONS."""
+    functions: dict[sympy.Expr, None] = {}
+    for part in sympy.preorder_traversal(expr):
+        if isinstance(part, sympy.Abs):
+            functions[part.args[0]] = None
+        elif isinstance(part, (sympy.Max, sympy.Min)):
+            for first, second in itertools.combinations(part.args, 2):
+                functions[first - second] = None
+        if len(functions) > MOST_KINK_FUNCTIONS:
+            return ()
+    return tuple(function for function in functions if not function.is_number)
+
+
+def _kinks_source(functions: list[sympy.Expr], symbols: tuple[sympy.Symbol, ...], signature: str) -> str:
+    """The source of kinks(x, y, ...): the kink functions' values and, for each, its gradient; "" for none."""
+    if not functions:
+        return ""
+    gradients = [sympy.diff(function, symbol) for function in functions for symbol in symbols]
+    opening, codes, _ = _print_with_shared_terms([*functions, *gradients], KINKS_NAME + signature)
+    values, slopes = codes[:len(functions)], codes[len(functions):]
+    rows = ["(" + ", ".join(slopes[index * len(symbols):(index + 1) * len(symbols)]) + ",)"
+            for index in range(len(functions))]
+    return f"{opening}    return ({', '.join(values)},), ({', '.join(rows)},)\n"
 
 
 def _argument_names(variables: tuple[str, ...]) -> tuple[str, ...]:
@@ -211,6 +246,7 @@ class CompiledFormula:
         self.kinked = source.kinked  # f has abs, min, max or relu in it
         self._value_and_gradient = _build_function(source.value_and_gradient, VALUE_AND_GRADIENT_NAME)
         self._hessian = _build_function(source.hessian, HESSIAN_NAME)
+        self._kinks = _build_function(source.kinks, KINKS_NAME) if source.kinks else None
         # How many coordinates value_and_gradient_floats evaluates on Python floats (-1: never, not float safe).
         self._float_arity = len(self.variables) if source.float_safe else -1
 
@@ -304,6 +340,22 @@ class CompiledFormula:
             for column, entry in enumerate(entries):
                 hessians[..., row, column] = _real_array(entry)
         return hessians
+
+    @property
+    def has_kink_functions(self) -> bool:
+        """Whether the functions whose zeros are f's kinks are known (see kink_functions)."""
+        return self._kinks is not None
+
+    def evaluate_kinks(self, arrays: Sequence[np.ndarray | float]) -> tuple[np.ndarray, np.ndarray]:
+        """The kink functions on broadcast inputs, shape (k, *shape), and their gradients, shape (k, n, *shape)."""
+        if self._kinks is None:
+            raise ValueError("f has no kink functions")
+        inputs = [np.asarray(array, dtype=float) for array in arrays]
+        shape = np.broadcast_shapes(*(array.shape for array in inputs))
+        with np.errstate(all="ignore"):
+            values, gradients = self._kinks(*inputs)
+        slopes = [np.stack([np.broadcast_to(_real_array(slope), shape) for slope in row]) for row in gradients]
+        return np.stack([np.broadcast_to(_real_array(value), shape) for value in values]), np.stack(slopes)
 
     def _point(self, point: Sequence[float] | np.ndarray) -> np.ndarray:
         """The point as a 1-D float array, checked to have one coordinate per variable."""

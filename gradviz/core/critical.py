@@ -9,10 +9,11 @@ around the point.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,7 @@ MOST_GUESSES = 150  # grid points tried (a fraction of a millisecond of Newton e
 TIME_LIMIT = 0.1  # seconds of Newton at most (the window waits for them); then they are not all found
 TOO_MANY = "there are too many here to find one by one"
 TOO_SLOW = "finding them all takes too long here"
-KINKS_TOO_MANY = "too many places to try"  # why minima and maxima at kinks were not looked for
+KINKS_TOO_MANY = "too many places to try"  # why minima, maxima and saddles at kinks were not looked for
 KINKS_TOO_SLOW = "trying every place takes too long here"
 NEWTON_STEPS = 40  # enough for the slow (linear) approach to a degenerate point such as x⁴'s
 SETTLED = 1e-12  # a Newton step this small, in grid cells, ends the search
@@ -51,6 +52,12 @@ HULL_SLACK = 1e-3  # radians: gradients round a kink spread over at most π plus
 # point one way or the opposite, all but exactly), a wider gap between them is one
 HULL_STEEPNESS = 1e-3  # |∇f| on that ring, at least this share of its largest a cell away (a smooth f's: 1e-6)
 HULL_POINTS = 64  # gradients looked at round a kink in a plane
+# Saddles at kinks (abs(x) − abs(y) at 0): the grid cells a kink crosses whose corners' gradients point every way
+# (0 in their convex hull), each taken by Newton's method to where two kinks cross, or along one kink to where f's
+# slope along it is 0, then kept where f rises some ways and falls others and the gradients around point every way.
+KINK_CELLS = 48  # grid cells tried at most; more: a crease of minima (abs(x − y)) or too many to look at
+KINK_NEWTON_STEPS = 30
+KINK_DIFFERENCE = 1e-6  # of a cell: the step of the difference quotients of f's slope along a kink
 KINDS = ("minimum", "maximum", "saddle", "inflection")
 LINE = "line"  # a critical point on a line of them
 KINK = "kink"  # a point on a kink of f where ∇f is 0 by convention alone (max(x, y) where x = y)
@@ -67,7 +74,7 @@ class CriticalPoints:
     undefined: bool = False  # f has no finite value at any grid point: there is nothing to look for
     axes: tuple[str, ...] = ()  # the plotted variables, along which the partials are 0
     held: tuple[tuple[str, float], ...] = ()  # the held variables and their values: the points are the slice's
-    kinks_left_out: str = ""  # why minima and maxima at kinks of f were not looked for, "" if they were or f has none
+    kinks_left_out: str = ""  # why the points at kinks of f were not looked for, "" if they were or f has none
 
     def zero_condition(self) -> str:
         """What is 0 at these points: ∇f, or with variables held, the partials along the plotted ones."""
@@ -94,7 +101,7 @@ class CriticalPoint:
     point: tuple[float, ...]  # in the order of the plotted variables
     value: float
     kind: str  # one of KINDS
-    kink: bool = False  # at a kink of f, where ∇f is undefined (a minimum or maximum all the same)
+    kink: bool = False  # at a kink of f, where ∇f is undefined (a minimum, maximum or saddle all the same)
 
 
 def critical_points(compiled: CompiledFormula, field: GridField, time_limit: float = TIME_LIMIT) -> CriticalPoints:
@@ -153,6 +160,10 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
     if not left_out and compiled.kinked:  # no abs, min, max or relu: no kinks to look at (up to 7 ms each field)
         kinks, kinks_left_out = _kink_extrema(compiled, field, base, plotted, cells, span, found, started + time_limit)
         found += kinks
+        if not kinks_left_out:
+            kinks, kinks_left_out = _kink_crossings(compiled, field, base, plotted, cells, span, found,
+                                                    started + time_limit)
+            found += kinks
 
     def grid_place(critical: CriticalPoint) -> tuple[float, ...]:
         """The point in whole grid cells: points in one column sort by their row, not by rounding noise."""
@@ -258,6 +269,143 @@ def _extreme_grid_points(field: GridField) -> list[tuple[np.ndarray, float]]:
     return extremes
 
 
+def _kink_crossings(compiled: CompiledFormula, field: GridField, base: np.ndarray, plotted: list[int],
+                    cells: np.ndarray, span: float, found: list[CriticalPoint],
+                    deadline: float) -> tuple[list[CriticalPoint], str]:
+    """The saddles (and minima and maxima the search on f missed) at kinks of f over a plane (see KINK_CELLS).
+
+    With the reason none were looked for, as _kink_extrema's; "" when every candidate was tried or f has no kinks
+    known by their functions (a curve's kinks are minima or maxima, found already).
+    """
+    if len(plotted) != 2 or not compiled.has_kink_functions:
+        return [], ""
+    xs, ys = field.xs, field.ys
+    inputs: list[np.ndarray | float] = list(base)
+    inputs[plotted[0]], inputs[plotted[1]] = xs[np.newaxis, :], ys[:, np.newaxis]
+    kinks = compiled.evaluate_kinks(inputs)[0]  # (k, ny, nx)
+    crossed = (_corners(kinks, np.fmin) <= 0) & (_corners(kinks, np.fmax) >= 0)  # (k, ny − 1, nx − 1)
+    with np.errstate(invalid="ignore"):
+        angles = np.arctan2(field.gradient[1], field.gradient[0])
+    flat = (field.gradient[0] == 0) & (field.gradient[1] == 0)
+    corner_angles = np.sort(np.stack([angles[rows, columns] for rows, columns in _corner_slices()]), axis=0)
+    gaps = np.diff(np.concatenate([corner_angles, corner_angles[:1] + 2 * math.pi]), axis=0)
+    every_way = (gaps.max(axis=0) <= math.pi + HULL_SLACK) | (_corners(flat[np.newaxis], np.fmax)[0] > 0)
+    candidates = np.argwhere(crossed.any(axis=0) & every_way)  # NaN angles: never every way
+    if len(candidates) > KINK_CELLS:
+        return [], KINKS_TOO_MANY
+    known = [np.array(point.point) for point in found]
+    points: list[CriticalPoint] = []
+    for row, column in candidates:
+        centre = np.array([(xs[column] + xs[column + 1]) / 2, (ys[row] + ys[row + 1]) / 2])
+        if any(np.all(np.abs(centre - point) < 1.5 * cells) for point in known):
+            continue
+        if time.perf_counter() > deadline:
+            return [], KINKS_TOO_SLOW
+        point = _kink_point(compiled, base, plotted, centre, cells, np.flatnonzero(crossed[:, row, column]))
+        if point is None or any(np.all(np.abs(point - other) < cells) for other in known):
+            continue
+        full = base.copy()
+        full[plotted] = point
+        kind = _kink_kind(compiled, full, plotted, cells, span, _along_kinks(compiled, full, plotted, cells))
+        if kind:
+            points.append(_critical_point(compiled, base, plotted, point, cells, span, kind, kink=True))
+            known.append(point)
+    return points, ""
+
+
+def _along_kinks(compiled: CompiledFormula, full: np.ndarray, plotted: list[int],
+                 cells: np.ndarray) -> Callable[[float], list[np.ndarray]]:
+    """For a distance in cells, the points of the plotted variables that far along each kink through the full point,
+    both ways: along its tangent, then back onto it by a Newton step on its function."""
+    point, radius = full[plotted], float(np.min(cells))
+    moved = full.copy()
+
+    def kinks_at(place: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The kink functions and their plotted gradients at a place."""
+        moved[plotted] = place
+        values, gradients = compiled.evaluate_kinks(list(moved))
+        return values, gradients[:, plotted]
+
+    values, gradients = kinks_at(point)
+    sizes = np.linalg.norm(gradients, axis=1)
+    through = np.flatnonzero((sizes > 0) & (np.abs(values) <= ZERO_IN_CELLS * radius * sizes))
+
+    def places(scale: float) -> list[np.ndarray]:
+        """The points scale cells along each kink through the point."""
+        found = []
+        for kink in through:
+            tangent = np.array([-gradients[kink][1], gradients[kink][0]]) / sizes[kink]
+            for sign in (1.0, -1.0):
+                place = point + sign * scale * radius * tangent
+                value, gradient = (part[kink] for part in kinks_at(place))
+                found.append(place - value * gradient / float(gradient @ gradient) if gradient.any() else place)
+        return found
+
+    return places
+
+
+def _corner_slices() -> list[tuple[slice, slice]]:
+    """For a grid of points, the slices that give each cell's corner one way (lower left, lower right, …)."""
+    return [(slice(row, row - 1 or None), slice(column, column - 1 or None)) for row in (0, 1) for column in (0, 1)]
+
+
+def _corners(values: np.ndarray, combine: np.ufunc) -> np.ndarray:
+    """For each (k, ny, nx) grid of values, the combine (np.fmin, np.fmax) of each cell's four corners."""
+    parts = [values[:, rows, columns] for rows, columns in _corner_slices()]
+    return combine.reduce(parts)
+
+
+def _kink_point(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], centre: np.ndarray,
+                cells: np.ndarray, crossing: np.ndarray) -> np.ndarray | None:
+    """The point in the cell round this centre where two of the kinks crossing it cross, or else where f's slope
+    along one of them is 0: by Newton's method; None where it goes out of the cell."""
+    full = base.copy()
+
+    def kinks_at(point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The kink functions and their plotted gradients at a point."""
+        full[plotted] = point
+        values, gradients = compiled.evaluate_kinks(list(full))
+        return values, gradients[:, plotted]
+
+    def crossing_of(first: int, second: int) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        """Both kink functions and their Jacobian: 0 where the two kinks cross."""
+        def equations(point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            values, gradients = kinks_at(point)
+            return values[[first, second]], gradients[[first, second]]
+        return equations
+
+    def level_along(kink: int) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        """The kink function and f's slope along the kink, with their Jacobian (the slope's by differences)."""
+        def slope_along(point: np.ndarray) -> float:
+            gradient = kinks_at(point)[1][kink]
+            full[plotted] = point
+            return float(np.array([-gradient[1], gradient[0]]) @ _plotted_gradient(compiled, full, plotted))
+
+        def equations(point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            values, gradients = kinks_at(point)
+            steps = KINK_DIFFERENCE * cells
+            change = [(slope_along(point + step) - slope_along(point - step)) / (2 * step[axis])
+                      for axis, step in enumerate(np.diag(steps))]
+            return np.array([values[kink], slope_along(point)]), np.array([gradients[kink], change])
+        return equations
+
+    systems = [crossing_of(*pair) for pair in itertools.combinations(crossing[:4], 2)]
+    systems += [level_along(kink) for kink in crossing[:4]]
+    for equations in systems:
+        point = centre.copy()
+        for _ in range(KINK_NEWTON_STEPS):
+            values, jacobian = equations(point)
+            if not (np.isfinite(values).all() and np.isfinite(jacobian).all()):
+                break
+            step = np.linalg.lstsq(jacobian, values, rcond=None)[0]
+            point = point - step
+            if np.any(np.abs(point - centre) > cells):
+                break
+            if np.all(np.abs(step) <= SETTLED * cells):
+                return point
+    return None
+
+
 def _lowest_nearby(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], guess: np.ndarray,
                    cells: np.ndarray, sign: float) -> np.ndarray | None:
     """Where a search on f alone goes from the guess: downhill (sign 1) or uphill (−1), in ever smaller steps.
@@ -291,27 +439,36 @@ def _lowest_nearby(compiled: CompiledFormula, base: np.ndarray, plotted: list[in
 
 
 def _kink_kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], cells: np.ndarray,
-               span: float) -> str:
-    """'minimum' or 'maximum' at a kink of f, where ∇f jumps and the gradients round it leave no way out; else ''."""
+               span: float, along: Callable[[float], list[np.ndarray]] | None = None) -> str:
+    """'minimum' or 'maximum' at a kink of f, where ∇f jumps and the gradients round it leave no way out; else ''.
+
+    With along, which gives points (of the plotted variables) along the kinks through the point at a distance in
+    cells, 'saddle' too where f rises some ways and falls others (abs(x) − abs(y) at 0): f on those points as well
+    as on rings, as x² − abs(y) rises along its kink only, in a wedge thinner than a ring's step.
+    """
     point, radius = full[plotted], float(np.min(cells))
     centre = _value(compiled, full)
     level = LEVEL_TOLERANCE * (abs(centre) + span)
-    ring = _ring(len(plotted)) if len(plotted) == 1 else [
-        np.array([math.cos(angle), math.sin(angle)]) for angle in np.linspace(0, 2 * math.pi, HULL_POINTS,
-                                                                               endpoint=False)]
+    step = 2 * math.pi / HULL_POINTS
+    if len(plotted) == 1:
+        ring = hull_ring = _ring(1)
+    else:  # the gradients are taken between the ways along the grid: off the kinks along them
+            ring, hull_ring = ([np.array([math.cos(angle), math.sin(angle)]) for angle in angles]
+                           for angles in (np.arange(HULL_POINTS) * step, (np.arange(HULL_POINTS) + 0.5) * step))
 
-    def around(scale: float) -> list[np.ndarray]:
-        """The full points on a ring scale cells round the point."""
+    def around(scale: float, ways: list[np.ndarray], places: Sequence[np.ndarray] = ()) -> list[np.ndarray]:
+        """The full points on a ring scale cells round the point, these ways from it, and these places."""
+        places = [*(point + scale * radius * way for way in ways), *places]
         shifted = []
-        for way in ring:
+        for place in places:
             moved = full.copy()
-            moved[plotted] = point + scale * radius * way
+            moved[plotted] = place
             shifted.append(moved)
         return shifted
 
-    gradients = [_plotted_gradient(compiled, moved, plotted) for moved in around(HULL_RADIUS)]
+    gradients = [_plotted_gradient(compiled, moved, plotted) for moved in around(HULL_RADIUS, hull_ring)]
     far = max(float(np.linalg.norm(gradient)) for gradient in
-              (_plotted_gradient(compiled, moved, plotted) for moved in around(1.0)))
+              (_plotted_gradient(compiled, moved, plotted) for moved in around(1.0, ring)))
     if not (np.isfinite(gradients).all() and far > 0):
         return ""
     if min(float(np.linalg.norm(gradient)) for gradient in gradients) < HULL_STEEPNESS * far:
@@ -321,10 +478,16 @@ def _kink_kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], 
         gaps = np.diff(np.append(angles, angles[0] + 2 * math.pi))
         if gaps.max() > math.pi + HULL_SLACK:  # all in a half-plane: f falls along the crease the other way
             return ""
-    changes = np.array([[_value(compiled, moved) - centre for moved in around(scale)] for scale in (KINK_SCALE, 1.0)])
+    changes = np.array([[_value(compiled, moved) - centre
+                         for moved in around(scale, ring, along(scale) if along is not None else ())]
+                        for scale in (KINK_SCALE, 1.0)])
     if not np.isfinite(changes).all():
         return ""
-    return "minimum" if (changes > level).all() else "maximum" if (changes < -level).all() else ""
+    if (changes > level).all():
+        return "minimum"
+    if (changes < -level).all():
+        return "maximum"
+    return "saddle" if along is not None and (changes > level).any() and (changes < -level).any() else ""
 
 
 def _plotted_gradient(compiled: CompiledFormula, full: np.ndarray, plotted: list[int]) -> np.ndarray:
@@ -551,7 +714,7 @@ def critical_count(critical: CriticalPoints, verb: str = "Marked", ranges: str =
         return f"f is undefined everywhere in {ranges}: there are no critical points to find."
     if critical.everywhere:
         return f"{zero} everywhere here: f does not change in {ranges}, so no point stands out."
-    kinks_left_out = (f" Minima and maxima at kinks of f, where ∇f is undefined, were not looked for: "
+    kinks_left_out = (f" Minima, maxima and saddles at kinks of f, where ∇f is undefined, were not looked for: "
                       f"{critical.kinks_left_out}." if critical.kinks_left_out else "")
     if not points:
         return (f"{along}." if critical.on_lines else

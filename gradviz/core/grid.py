@@ -20,6 +20,7 @@ from gradviz.core.notation import format_number, unicode_name
 
 # The share of cells at each end whose heights may be clipped off when they run away (poles, blow-ups).
 TAIL_PERCENT = 2.0
+OVERFLOW_SAMPLE = 64  # infinite grid heights checked at most for an overflow (see _overflowed_share)
 # A true extreme is kept if it lies within this many robust spans beyond the percentile.
 TAIL_ALLOWANCE = 1.0
 # Otherwise the range stops this many robust spans beyond the percentile.
@@ -113,7 +114,7 @@ class GridField:
     display_range: tuple[float, float]
     jumps: tuple[np.ndarray, ...]  # per axis of values: where f jumps between neighbours (see jump_edges)
     rim: Rim | None = None  # where f stops being defined, beside the undefined grid points (see domain_rim)
-    overflowed: bool = False  # some height was too large for a float (±inf), not merely undefined
+    overflowed_share: float = 0.0  # of the grid points: where the height was too large for a float (±inf)
 
     @functools.cached_property
     def gradient_reference(self) -> float:
@@ -131,6 +132,11 @@ class GridField:
         """The lowest finite height, None if no height is finite (found once: the probe asks on every step)."""
         finite = self.values[np.isfinite(self.values)]
         return float(finite.min()) if finite.size else None
+
+    @property
+    def overflowed(self) -> bool:
+        """Whether some height was too large for a float (±inf), not merely undefined."""
+        return self.overflowed_share > 0.0
 
 
 def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:
@@ -151,9 +157,9 @@ def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:
     values, all_components = compiled.evaluate(inputs)
     finite = np.isfinite(values)
     all_finite = bool(finite.all())
-    overflowed = False
+    overflowed_share = 0.0
     if not all_finite:
-        overflowed = bool(np.isinf(values).any())
+        overflowed_share = _overflowed_share(compiled, inputs, np.isinf(values))
         values[~finite] = np.nan
     gradient = tuple(all_components[compiled.variables.index(name)] for name in domain.variables)
     for component in gradient:
@@ -179,7 +185,7 @@ def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:
         display_range=display_range,
         jumps=jump_edges(compiled, inputs, values, slopes, varying, span),
         rim=None if all_finite else domain_rim(compiled, inputs, values, domain),
-        overflowed=overflowed,
+        overflowed_share=float(overflowed_share),
     )
 
 
@@ -197,6 +203,40 @@ def nothing_to_draw(field: GridField, name: str = "f") -> str:
                      for variable, value in field.domain.fixed.items())
     advice = f"Try other held values ({held} now) or other ranges." if held else "Try other ranges."
     return f"Nothing to draw: {name} is {why} everywhere for {ranges}. {advice}"
+
+
+def _overflowed_share(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], infinite: np.ndarray) -> float:
+    """The share of the grid's points where f overflows: its infinite heights, less those of a pole (1/0, log(0)).
+
+    Each infinite height is checked for an overflow (see CompiledFormula.overflows_at), or an even sample of
+    OVERFLOW_SAMPLE of them where there are more: a region past 1.8e308 is all alike.
+    """
+    places = np.flatnonzero(infinite)
+    if not places.size:
+        return 0.0
+    sample = places[np.unique(np.linspace(0, places.size - 1, min(places.size, OVERFLOW_SAMPLE)).round().astype(int))]
+    coordinates = np.stack([np.broadcast_to(np.asarray(array, dtype=float), infinite.shape).ravel()[sample]
+                            for array in inputs], axis=-1)
+    overflowing = sum(compiled.overflows_at(point) for point in coordinates)
+    return places.size / infinite.size * overflowing / sample.size
+
+
+def partly_blank(field: GridField, name: str = "f") -> str:
+    """Why part of the picture is blank where f overflows there, '' where it does not (or is nowhere drawn).
+
+    exp(xy) over ±30 passes 1.8e308 in two corners: those grid points have no height to draw, and the map and the
+    surface stopped short there without a word.
+    """
+    if not field.overflowed or field.lowest is None:
+        return ""
+    percent = 100.0 * field.overflowed_share
+    share = "under 1%" if percent < 1.0 else f"{percent:.0f}%"
+    return f"{name} overflows (beyond ±1.8e308) on {share} of the grid: left blank there."
+
+
+def blank_note(field: GridField, name: str = "f") -> str:
+    """Why the picture is blank, all of it (see nothing_to_draw) or where f overflows (see partly_blank); else ''."""
+    return nothing_to_draw(field, name) or partly_blank(field, name)
 
 
 def domain_rim(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], values: np.ndarray,
@@ -305,7 +345,7 @@ def jump_edges(compiled: CompiledFormula, inputs: Sequence[np.ndarray | float], 
         if not leap.size or not np.fmax.reduce(leap, axis=None) > JUMP_SHARE * span:  # NaN leaps left out
             continue  # no leap is large enough to show as a wall
         coordinate = np.asarray(inputs[variable], dtype=float)  # unbroadcast: one step per column (or row)
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):  # a leap allowed beyond 1.8e308 is inf: none is larger
             size = np.abs(slope)
             allowed = (JUMP_SLOPE_RATIO * np.abs(np.diff(coordinate, axis=axis))) * np.fmax(size[lower], size[upper])
             candidates = leap > np.maximum(allowed, JUMP_SHARE * span)
