@@ -609,7 +609,8 @@ def test_the_readout_names_the_partials_a_run_with_held_variables_follows(make_m
     x, y = window.session.runs[0].run.steps[0].point
     text = window.stepper.readout.text()
     length = format_number(math.hypot(2 * x, 4 * y))
-    assert f"(∂f/∂x, ∂f/∂y) = ({format_number(2 * x)}, {format_number(4 * y)}), length {length} (z = 1 held)" in text
+    partials = f"({format_number(2 * x)}, {format_number(4 * y)})"
+    assert f"(∂f/∂x, ∂f/∂y) = {partials} &nbsp; length {length} (z = 1 held)" in text
     assert "|∇f|" not in text  # ∇f has a z part too (6z): its length is not this one
     window.session.set_plot(replace(window.session.plot, axes=("x",), ranges={"x": (-3.0, 3.0)}))
     window.session.set_step(0)
