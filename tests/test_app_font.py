@@ -99,3 +99,21 @@ def test_an_export_is_the_same_whatever_the_application_font(make_main_window, a
     assert window.contour_view.font_scale > 1.0
     for large, small in zip(frames(), usual, strict=True):
         assert np.array_equal(large, small)
+
+
+
+def test_a_font_chosen_while_presenting_reaches_the_caption(make_main_window, app_font) -> None:
+    """A larger font chosen while running left the presenting caption at the old size."""
+    from gradviz.app.lesson_player import EDITING_CAPTION_FACTOR, PRESENTING_CAPTION_FACTOR
+
+    window = make_main_window("bowl")
+    caption = window.lesson_player.caption_bar.caption
+    window.presentation.enter()
+    scale = window.session.presentation_scale
+    app_font(LARGE_POINTS)
+    assert caption.font().pointSizeF() == pytest.approx(LARGE_POINTS * PRESENTING_CAPTION_FACTOR * scale)
+    app_font(REFERENCE_FONT_POINTS)
+    assert caption.font().pointSizeF() == pytest.approx(REFERENCE_FONT_POINTS * PRESENTING_CAPTION_FACTOR * scale)
+    window.presentation.leave()
+    app_font(LARGE_POINTS)
+    assert caption.font().pointSizeF() == pytest.approx(LARGE_POINTS * EDITING_CAPTION_FACTOR), "editing too"
