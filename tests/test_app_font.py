@@ -48,8 +48,12 @@ def test_the_default_font_draws_the_views_text_as_designed(make_main_window) -> 
     assert text_sizes(window)[:3] == (14, 17, PROBE_FONT_PIXELS)
 
 
-def test_a_larger_application_font_enlarges_the_views_text_by_as_much(make_main_window, app_font) -> None:
+def test_a_larger_application_font_enlarges_the_views_text_by_as_much(make_main_window, app_font, qtbot) -> None:
+    from gradviz.app.teaching_docks import dock_column_width
+
     window = make_main_window("bowl")
+    probe_dock = window.teaching_docks.docks["probe_dock"]  # the dock column at its width first: the views' sizes
+    qtbot.waitUntil(lambda: abs(probe_dock.width() - dock_column_width(window.width())) <= 8)  # settle after it
     before = text_sizes(window)
     app_font(LARGE_POINTS)  # while the window is open: it follows the change
     assert window.contour_view.font_scale == window.surface_view.font_scale == pytest.approx(LARGE_SCALE)
