@@ -48,8 +48,12 @@ def test_the_default_font_draws_the_views_text_as_designed(make_main_window) -> 
     assert text_sizes(window)[:3] == (14, 17, PROBE_FONT_PIXELS)
 
 
-def test_a_larger_application_font_enlarges_the_views_text_by_as_much(make_main_window, app_font) -> None:
+def test_a_larger_application_font_enlarges_the_views_text_by_as_much(make_main_window, app_font, qtbot) -> None:
+    from gradviz.app.teaching_docks import dock_column_width
+
     window = make_main_window("bowl")
+    probe_dock = window.teaching_docks.docks["probe_dock"]  # the dock column at its width first: the views' sizes
+    qtbot.waitUntil(lambda: abs(probe_dock.width() - dock_column_width(window.width())) <= 8)  # settle after it
     before = text_sizes(window)
     app_font(LARGE_POINTS)  # while the window is open: it follows the change
     assert window.contour_view.font_scale == window.surface_view.font_scale == pytest.approx(LARGE_SCALE)
@@ -99,3 +103,21 @@ def test_an_export_is_the_same_whatever_the_application_font(make_main_window, a
     assert window.contour_view.font_scale > 1.0
     for large, small in zip(frames(), usual, strict=True):
         assert np.array_equal(large, small)
+
+
+
+def test_a_font_chosen_while_presenting_reaches_the_caption(make_main_window, app_font) -> None:
+    """A larger font chosen while running left the presenting caption at the old size."""
+    from gradviz.app.lesson_player import EDITING_CAPTION_FACTOR, PRESENTING_CAPTION_FACTOR
+
+    window = make_main_window("bowl")
+    caption = window.lesson_player.caption_bar.caption
+    window.presentation.enter()
+    scale = window.session.presentation_scale
+    app_font(LARGE_POINTS)
+    assert caption.font().pointSizeF() == pytest.approx(LARGE_POINTS * PRESENTING_CAPTION_FACTOR * scale)
+    app_font(REFERENCE_FONT_POINTS)
+    assert caption.font().pointSizeF() == pytest.approx(REFERENCE_FONT_POINTS * PRESENTING_CAPTION_FACTOR * scale)
+    window.presentation.leave()
+    app_font(LARGE_POINTS)
+    assert caption.font().pointSizeF() == pytest.approx(LARGE_POINTS * EDITING_CAPTION_FACTOR), "editing too"

@@ -18,6 +18,7 @@ from gradviz.app.formula_panel import FORMULA_BOX_MAX_CHARS, laid_out_equations
 from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour
 from gradviz.app.surface_view import TrajectoryItem
+from gradviz.app.teaching_docks import DOCK_LEAST, dock_column_width
 from gradviz.app.view_common import segment_boxes
 from gradviz.core.analysis import analyze
 from gradviz.core.descent import OPTIMIZER_NAMES
@@ -146,9 +147,9 @@ def line_count(row: QWidget) -> int:
 
 
 def test_the_stepper_rows_wrap_in_a_narrow_window(make_main_window, qtbot) -> None:
-    """At 1024 pixels the transport buttons show icons alone, keeping η beside them, and the settings take two lines,
-    leaving the docks room; wide, the buttons have their words and each row takes one line."""
-    window = make_main_window("bowl", size=(1024, 768))
+    """At 1024 pixels the transport buttons show icons alone, keeping η beside them, and at 900 the settings take two
+    lines, leaving the docks room; wide, the buttons have their words and each row takes one line."""
+    window = make_main_window("bowl", size=(900, 768))
     stepper = window.stepper
     qtbot.wait(50)
     rows = (stepper.transport_row, stepper.settings_row)
@@ -157,7 +158,7 @@ def test_the_stepper_rows_wrap_in_a_narrow_window(make_main_window, qtbot) -> No
     assert all(not button.text() and button.toolTip() for button in buttons), "icons alone, the tooltips say it"
     for row in rows:
         assert all(row.rect().contains(group.geometry()) for group in shown_groups(row)), "every control shows whole"
-    assert window.teaching_docks.docks["probe_dock"].width() >= 300
+    assert window.teaching_docks.docks["probe_dock"].width() >= DOCK_LEAST
     learning_rate = stepper.lr_slider.parentWidget()
     assert learning_rate.geometry().right() == stepper.transport_row.width() - 1, "η fills the rest of its line"
     assert stepper.lr_slider.width() > stepper.lr_slider.minimumWidth()
@@ -238,7 +239,7 @@ def test_the_toolbar_buttons_are_the_actions_their_icons_show(make_main_window) 
 
 
 def test_a_long_formula_opened_shows_from_its_start(make_main_window) -> None:
-    window = make_main_window("six-hump-camel", size=(1000, 700))
+    window = make_main_window("six-hump-camel", size=(900, 700))  # at 1000 the views' room leaves the box 500 wide
     box = window.formula_panel.formula_edit
     assert box.fontMetrics().horizontalAdvance(box.text()) > box.width(), "the formula is longer than the box"
     assert box.cursorPosition() == 0
@@ -624,7 +625,8 @@ def test_the_readout_names_the_partials_a_run_with_held_variables_follows(make_m
     x, y = window.session.runs[0].run.steps[0].point
     text = window.stepper.readout.text()
     length = format_number(math.hypot(2 * x, 4 * y))
-    assert f"(∂f/∂x, ∂f/∂y) = ({format_number(2 * x)}, {format_number(4 * y)}), length {length} (z = 1 held)" in text
+    partials = f"({format_number(2 * x)}, {format_number(4 * y)})"
+    assert f"(∂f/∂x, ∂f/∂y) = {partials} &nbsp; length {length} (z = 1 held)" in text
     assert "|∇f|" not in text  # ∇f has a z part too (6z): its length is not this one
     window.session.set_plot(replace(window.session.plot, axes=("x",), ranges={"x": (-3.0, 3.0)}))
     window.session.set_step(0)
@@ -725,10 +727,14 @@ def test_a_stop_message_with_a_remark_keeps_the_point_and_f_in_the_readout(make_
     assert all(readout.fontMetrics().horizontalAdvance(line) < readout.width() for line in (numbers, stop))
 
 
-def test_a_readout_line_too_long_for_the_panel_keeps_the_gradient_and_later_parts_that_fit(make_main_window) -> None:
+def test_a_readout_line_too_long_for_the_panel_keeps_the_gradient_and_later_parts_that_fit(make_main_window,
+                                                                                          qtbot) -> None:
     """Three variables at 1093 × 560: the line stopped at 'f = 3.11947 …', the gradient and the update left out
-    with half the line free, as the first part that did not fit ended it."""
-    window = make_main_window("three-variables", size=(1093, 560))
+    with half the line free, as the first part that did not fit ended it (at 1010 pixels now: the docks narrower
+    below 1280 leave the line room at 1093)."""
+    window = make_main_window("three-variables", size=(1010, 560))
+    probe_dock = window.teaching_docks.docks["probe_dock"]
+    qtbot.waitUntil(lambda: abs(probe_dock.width() - dock_column_width(1010)) <= 8)  # the column at its start width
     session, readout = window.session, window.stepper.readout
     session.set_step(5)
     text, whole = readout.plain_text().splitlines()[0], readout.toolTip()
@@ -948,7 +954,7 @@ def test_a_small_map_leaves_f_at_the_point_to_the_level_line_in_its_legend(make_
     row gives f too."""
     from gradviz.app.contour_view import LEGEND_SHARE
 
-    window = make_main_window("three-variables", size=(1024, 768))
+    window = make_main_window("three-variables", size=(900, 768))  # the map of 1024 pixels before the docks gave way
     window.session.set_step(5)  # f(0.3277, 0.07776, 1) = 3.119: a long row
     view, text = window.contour_view, window.contour_view.probe_text
     view.grab()

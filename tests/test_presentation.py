@@ -24,6 +24,7 @@ from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.app.shortcuts_help import action_help_text, shortcuts_html
 from gradviz.core.analysis import analyze
 from gradviz.core.descent import MAX_STEP_BUDGET
+from gradviz.core.notation import format_number
 from gradviz.core.presets import find_preset
 
 SHOT = (320, 240)
@@ -671,4 +672,21 @@ def test_a_small_projector_gives_the_map_its_room(make_main_window, qtbot) -> No
     view.grab()
     plot = view.view_box.sceneBoundingRect()
     assert plot.width() >= 0.6 * view.width() and plot.height() >= 0.7 * view.height()
+    window.presentation.leave()
+
+
+def test_presenting_at_1280_by_800_the_readout_keeps_the_point(make_main_window, qtbot) -> None:
+    """Presenting at 1280 × 800 the readout left the point out, and kept |∇f| whole: now |∇f| and f go first."""
+    window = make_main_window("himmelblau", size=(1280, 800))
+    window.presentation.enter()
+    window.resize(1280, 800)
+    window.session.set_presentation_scale(1.6)
+    window.session.set_step(5)
+    qtbot.wait(200)
+    readout = window.stepper.readout
+    x, y = window.session.runs[0].run.steps[5].point
+    numbers = readout.plain_text().splitlines()[0]
+    assert f"(x, y) = ({format_number(x)}, {format_number(y)})" in numbers and "∇f = (" in numbers
+    assert "|∇f|" not in numbers and "…" in numbers, "the line too long for the screen: |∇f| left out"
+    assert readout.fontMetrics().horizontalAdvance(numbers) < readout.width()
     window.presentation.leave()

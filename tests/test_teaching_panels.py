@@ -14,7 +14,14 @@ from gradviz.app.panel_base import WRONG_SIGN_COLOUR, OpaqueGridAxis, PanelPlot,
 from gradviz.app.presenters import run_colour
 from gradviz.app.probe_panel import check_table
 from gradviz.app.stepper_panel import lr_to_slider
-from gradviz.app.teaching_docks import DOCK_ORDER, TeachingDocks, dock_column_width, install_teaching_docks
+from gradviz.app.teaching_docks import (
+    DOCK_LEAST,
+    DOCK_ORDER,
+    VIEW_LEAST,
+    TeachingDocks,
+    dock_column_width,
+    install_teaching_docks,
+)
 from gradviz.app.view_common import qimage_to_array
 from gradviz.core.analysis import analyze, analyze_in_process
 from gradviz.core.errors import GradvizError
@@ -309,7 +316,8 @@ def test_the_loss_plot_keeps_room_for_five_runs_marks_in_a_small_window(make_mai
     view_box = loss_plot.plot.getPlotItem().getViewBox()
     assert least_plot_height(5) == 90
     qtbot.waitUntil(lambda: view_box.boundingRect().height() >= least_plot_height(5), timeout=2000)
-    assert scroll_area.verticalScrollBar().maximum() == 0, "the step axis in view without scrolling"
+    # the legend of five runs wraps at the dock's width, and the dock above gives way after it
+    qtbot.waitUntil(lambda: scroll_area.verticalScrollBar().maximum() == 0, timeout=2000)
     assert docks.docks["probe_dock"].height() > docks.docks["loss_dock"].height() / 2, "the probe keeps some room"
     marks = loss_plot.step_marks.scatter.data
     (x_low, x_high), (y_low, y_high) = view_box.viewRange()
@@ -329,12 +337,13 @@ def test_the_runs_panel_shows_its_buttons_in_a_small_window(make_main_window, qt
     scroll_area = panel.parentWidget()
     while not isinstance(scroll_area, QScrollArea):
         scroll_area = scroll_area.parentWidget()
-    qtbot.waitUntil(lambda: panel.height() == scroll_area.viewport().height(), timeout=2000)
+    tree = panel.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2 and panel.height() == scroll_area.viewport().height(),
+                    timeout=2000)  # the runs listed, in the dock's final height
     assert scroll_area.verticalScrollBar().maximum() == 0
     for button in (*panel.quick_buttons.values(), panel.remove_button, panel.keep_button):
         bottom = button.mapTo(panel, button.rect().bottomLeft()).y()
         assert button.isVisible() and bottom < scroll_area.viewport().height(), button.text()
-    tree = panel.tree
     assert tree.visualItemRect(tree.topLevelItem(0).child(0)).bottom() < tree.viewport().height(), (
         "the first run's outcome line is in view")
 
@@ -619,10 +628,23 @@ def test_a_1280_by_720_window_leaves_the_probe_panel_room_for_its_values(make_ma
     window = make_main_window("rosenbrock", size=(1280, 720))
     probe_dock = window.teaching_docks.docks["probe_dock"]
     qtbot.waitUntil(lambda: probe_dock.width() >= dock_column_width(1280) - 8)
-    assert dock_column_width(1280) == 384 and dock_column_width(1920) == 480 and dock_column_width(900) == 340
+    assert dock_column_width(1280) == 384 and dock_column_width(1920) == 480 and dock_column_width(900) == DOCK_LEAST
     scroller = probe_dock.widget()
     assert not scroller.horizontalScrollBar().isVisible(), "the probe's values and gradient check fit across"
     assert window.centralWidget().width() >= 2 * 400, "and the two views keep most of the window"
+
+
+def test_a_1024_by_600_window_gives_the_views_room_before_the_docks(make_main_window, qtbot) -> None:
+    """At 1024 × 600 the docks kept a third of the width and the map's plot was 165 pixels wide."""
+    window = make_main_window("himmelblau", size=(1024, 600))
+    probe_dock = window.teaching_docks.docks["probe_dock"]
+    assert dock_column_width(1024) == 1024 - 2 * VIEW_LEAST
+    qtbot.waitUntil(lambda: abs(probe_dock.width() - dock_column_width(1024)) <= 8)
+    assert min(window.surface_view.width(), window.contour_view.width()) >= VIEW_LEAST - 10
+    qtbot.wait(50)
+    window.contour_view.grab()
+    assert window.contour_view.plot_item.getViewBox().sceneBoundingRect().width() >= 200, "the map's plot is wider"
+    assert not probe_dock.widget().horizontalScrollBar().isVisible(), "the probe's values wrap in the narrower dock"
 
 
 def test_panel_plot_axes_only_grow_so_the_plot_stays_put(qtbot) -> None:

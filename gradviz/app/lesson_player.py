@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -142,7 +143,6 @@ class CaptionBar(QFrame):
         self.counter.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.counter.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.caption = QLabel()
-        self._caption_base_font = QFont(self.font())
         self.caption.setFont(_enlarged(self.font(), EDITING_CAPTION_FACTOR))
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
@@ -206,9 +206,10 @@ class CaptionBar(QFrame):
         return (self.counter, self.notes.label)
 
     def show_caption_scale(self, scale: float, presenting: bool) -> None:
-        """The caption's text at its size for presenting or editing, times the presentation scale."""
+        """The caption's text at its size for presenting or editing, times the presentation scale: a size of the
+        application font as it is now (a font chosen while running reaches the caption too)."""
         factor = PRESENTING_CAPTION_FACTOR if presenting else EDITING_CAPTION_FACTOR
-        self.caption.setFont(_enlarged(self._caption_base_font, factor * scale))
+        self.caption.setFont(_enlarged(QApplication.font(), factor * scale))
 
 
 class CentralArea(QWidget):

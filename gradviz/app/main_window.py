@@ -568,9 +568,10 @@ class MainWindow(QMainWindow):
                 splitter.restoreState(state)
 
     def event(self, event: QEvent) -> bool:
-        """Qt's event handling; a new application font draws the views' text at its size."""
+        """Qt's event handling; a new application font draws the views' text and the lesson's caption at its size."""
         if event.type() == QEvent.Type.ApplicationFontChange:
             self.presentation.look.show_font_scale()
+            self.presentation.look.show_caption_scale()  # the caption is a size of the application font
         return super().event(event)
 
     def showEvent(self, event: QShowEvent) -> None:

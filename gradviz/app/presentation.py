@@ -353,6 +353,7 @@ class PresentationMode(QObject):
         )
         self._leave_action.setEnabled(True)
         window.update_stop_action()
+        window.stepper.set_presenting(True)
         window.contour_view.allow_keys(False)  # a clicker's → and ← step the run, even after the map was dragged
         for widget in self._chrome():
             widget.hide()
@@ -373,6 +374,7 @@ class PresentationMode(QObject):
         self._leave_action.setEnabled(False)
         self._window.update_stop_action()
         window, session = self._window, self._window.session
+        window.stepper.set_presenting(False)
         window.contour_view.allow_keys(True)
         self._show_blank(False)
         self.message.hide()  # the scale is remembered when the lecturer changes it, not here: capped by a small

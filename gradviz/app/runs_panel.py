@@ -11,8 +11,6 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, 
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -35,6 +33,7 @@ from gradviz.app.panel_base import (
     outcome_colour,
     run_swatch,
 )
+from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.comparisons import (
     around_stability_limit,
     compare_learning_rates,
@@ -198,13 +197,13 @@ class RunsPanel(LazyPanel):
         self._selection = selection
         self._filling = False
 
-        quick = QGridLayout()
+        quick = WrappingRow(spacing=COMPACT_SPACING)  # two a line, one in a dock narrower than both (a small window)
         self.quick_buttons: dict[str, QPushButton] = {}
-        for position, (text, tip, make_specs) in enumerate(QUICK_ACTIONS):
+        for text, tip, make_specs in QUICK_ACTIONS:
             button = QPushButton(text)
             button.setToolTip(tip)
             button.clicked.connect(lambda _checked=False, make=make_specs: self.apply(make))
-            quick.addWidget(button, position // 2, position % 2)
+            quick.add_group(button)
             self.quick_buttons[text] = button
 
         self.tree = QTreeWidget()
@@ -232,20 +231,18 @@ class RunsPanel(LazyPanel):
         self.count_label = QLabel()
         self._count_tip = f"At most {MAX_RUNS} runs side by side. {CLOCK_NOTE}"
         self.count_label.setToolTip(self._count_tip)
-        actions = QHBoxLayout()
-        actions.addWidget(self.count_label, 1)
-        actions.addWidget(self.remove_button)
-        actions.addWidget(self.keep_button)
+        actions = WrappingRow(spacing=COMPACT_SPACING)  # the count above the buttons in a narrow dock
+        actions.add_group(self.count_label)
+        actions.add_group(self.remove_button, self.keep_button)
 
         # No heading and tight spacing: at 1280×720 the dock shares its column with the probe and has about
         # 165 pixels, which must hold the comparisons, one run with its outcome, and the remove buttons.
-        quick.setSpacing(COMPACT_SPACING)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.setSpacing(COMPACT_SPACING)
-        layout.addLayout(quick)
+        layout.addWidget(quick)
         layout.addWidget(self.tree, 1)
-        layout.addLayout(actions)
+        layout.addWidget(actions)
 
         session.runs_changed.connect(self._runs_changed)
         session.theme_changed.connect(self.refresh_with_the_views)

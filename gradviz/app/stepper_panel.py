@@ -142,10 +142,14 @@ def lr_refusal(text: str) -> str:
 READOUT_GAP = " &nbsp; "  # between the parts of a readout line
 LEFT_OUT = "…"  # where a readout line leaves out parts
 # The parts a readout line too long for the panel leaves out first, counted from its end: the update (the stepper's
-# controls show it), the point, f; then the gradient, the app's subject; why the run stopped last; the step never.
-READOUT_LEFT_OUT_FIRST = (-1, -4, -3)
+# controls show it), the point, f; then |∇f| and the gradient, the app's subject; why the run stopped last; the step
+# never.
+READOUT_LEFT_OUT_FIRST = (-1, -5, -4)
+# Presenting, the point is what the lecturer points at: the update, |∇f| and f go first, the point after the gradient
+# (at 1280 × 800 the point was left out, beside a whole |∇f|).
+PRESENTING_LEFT_OUT_FIRST = (-1, -2, -4)
 STATUS_CLAUSES = "; "  # between why a run stopped and what went wrong on the way ("…; step 3 jumped over a pole")
-READOUT_NUMBERS = 4  # the parts of a readout line after its stop message: the point, f, the gradient, the update
+READOUT_NUMBERS = 5  # the parts of a readout line after its stop message: the point, f, ∇f, |∇f|, the update
 EMPTY_LINE = "&nbsp;"  # a run's stop-message line before it has stopped
 
 
@@ -173,16 +177,19 @@ def italic_clauses(status: str) -> list[str]:
     return [f"<i>{html.escape(clause)}</i>" for clause in clauses(status)]
 
 
-def readout_left_out_first(line: Sequence[str]) -> tuple[int, ...]:
+def readout_left_out_first(line: Sequence[str], presenting: bool = False) -> tuple[int, ...]:
     """The parts of a readout line to leave out first: the update, then the stop message's later clauses (what went
-    wrong on the way: the tooltip and the Runs panel have them), then the point and f (see READOUT_LEFT_OUT_FIRST).
+    wrong on the way: the tooltip and the Runs panel have them), then the point and f (see READOUT_LEFT_OUT_FIRST);
+    presenting, the update, |∇f|, the later clauses and f, so the point stays (see PRESENTING_LEFT_OUT_FIRST).
 
     A message with a remark ("reached the step budget (60 steps); step 3 jumped over a singularity …") was one part
     kept to the last, and took the point, f and ∇f from the line.
     """
     clauses = len(line) - 1 - READOUT_NUMBERS  # the stop message's, after the step
     remarks = range(2, 1 + clauses)  # those after its first
-    return (READOUT_LEFT_OUT_FIRST[0], *reversed(remarks), *READOUT_LEFT_OUT_FIRST[1:])
+    order = PRESENTING_LEFT_OUT_FIRST if presenting else READOUT_LEFT_OUT_FIRST
+    before_remarks = 2 if presenting else 1
+    return (*order[:before_remarks], *reversed(remarks), *order[before_remarks:])
 BOLD_ALLOWANCE = 1.06  # a part's width measured in the plain font, times this: some words are bold
 MARKUP = re.compile(r"<[^>]+>")
 
@@ -327,6 +334,7 @@ class StepperPanel(QWidget):
         self.readout = RichTextLabel()
         self._readout_lines: list[list[str]] = []  # each run's line's parts, fitted to the width as it changes
         self._stop_message: StopMessage | None = None  # a lone run's, placed as it fits (see _fit_readout)
+        self._presenting = False  # see set_presenting
         # A long readout (several runs) is cut short to the panel's width rather than widening the whole window or
         # taking the views' height: each line puts the stop reason right after the step, drops its last parts whole
         # where they do not fit (see fitted), and the tooltip has it all.
@@ -527,18 +535,19 @@ class StepperPanel(QWidget):
                 box.setValue(spec.params.get(key, defaults[key]))
         self._updating = False
 
-    def _gradient_text(self, name: str, free: tuple[str, ...], gradient: str, norm: float) -> str:
-        """∇f and |∇f|; with variables held fixed, the partials of the run's variables, named as such."""
+    def _gradient_parts(self, name: str, free: tuple[str, ...], gradient: str, norm: float) -> tuple[str, str]:
+        """∇f and |∇f|, two parts a narrow line may leave the second of out; with variables held fixed, the partials
+        of the run's variables, named as such, and what is held."""
         held = [variable for variable in self._session.variables if variable not in free]
         if not held:
             vector = f"({gradient})" if len(free) > 1 else gradient
-            return f"∇{name} = {vector} &nbsp; |∇{name}| = {format_number(norm)}"
+            return f"∇{name} = {vector}", f"|∇{name}| = {format_number(norm)}"
         partials = ", ".join(f"∂{name}/∂{unicode_name(variable)}" for variable in free)
         fixed = ", ".join(f"{unicode_name(variable)} = {format_number(self._session.fixed.get(variable, 0.0))}"
                           for variable in held)
         if len(free) == 1:  # one partial: no vector, and its length is its size
-            return f"{partials} = {gradient} &nbsp; ({fixed} held)"
-        return f"({partials}) = ({gradient}), length {format_number(norm)} ({fixed} held)"
+            return f"{partials} = {gradient}", f"({fixed} held)"
+        return f"({partials}) = ({gradient})", f"length {format_number(norm)} ({fixed} held)"
 
     @staticmethod
     def _update_text(optimizer: str, correct: bool, name: str) -> str:
@@ -600,7 +609,7 @@ class StepperPanel(QWidget):
             *italic_clauses(status),
             point_text([unicode_name(variable) for variable in result.free], record.point),
             f"{name} = {format_number(record.value)}",
-            self._gradient_text(name, result.free, gradient, norm),
+            *self._gradient_parts(name, result.free, gradient, norm),
             f"{update}, η = {format_number(result.spec.lr)}",
         ]
 
@@ -614,13 +623,19 @@ class StepperPanel(QWidget):
             return
         width = self.readout.contentsRect().width()
         metrics = QFontMetricsF(self.readout.font())
-        shown = [fitted(line, metrics, width, readout_left_out_first(line)) for line in self._readout_lines]
+        shown = [fitted(line, metrics, width, readout_left_out_first(line, self._presenting))
+                 for line in self._readout_lines]
         stop = self._stop_message
         if stop is not None and fits_whole(stop.last_line, metrics, width):
             shown[0] = READOUT_GAP.join([*self._readout_lines[0], *stop.shown])  # whole at its last step, as checked
         elif stop is not None:  # the remarks ("…; step 15 jumped over a singularity") fit there whole
             shown.append(READOUT_GAP.join(stop.shown) or EMPTY_LINE)
         self.readout.setText("<br>".join(shown))
+
+    def set_presenting(self, presenting: bool) -> None:
+        """Presenting, the readout keeps the point longest (see readout_left_out_first)."""
+        self._presenting = presenting
+        self._fit_readout()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Fit the readout's lines again in its new font: they were cut mid-number (η = 0.0 for 0.01) after Ctrl+=."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMenu, QScrollArea, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMenu, QScrollArea, QStyle, QTabWidget, QWidget
 
 from gradviz.app.loss_plot import LossPlot
 from gradviz.app.lr_guidance import LrGuidanceDisplay
@@ -25,9 +25,10 @@ if TYPE_CHECKING:
     from gradviz.app.main_window import MainWindow
 
 DOCK_AREA = Qt.DockWidgetArea.RightDockWidgetArea
-DOCK_WIDTH = 480  # at most; a narrower window gives the column DOCK_SHARE of its width, but not below DOCK_LEAST
+DOCK_WIDTH = 480  # at most; a narrower window gives the column DOCK_SHARE of its width…
 DOCK_SHARE = 0.3
-DOCK_LEAST = 340
+VIEW_LEAST = 380  # …less where the 3D view and the map would be narrower than this each…
+DOCK_LEAST = 250  # …but not below this: the probe's values still read whole, wrapped
 UPPER_SHARE = 0.66  # of the dock column's height, for the probe, update and step table
 DOCK_ORDER = ("probe_dock", "update_dock", "step_table_dock", "loss_dock", "runs_dock")
 DOCK_TITLES = {
@@ -105,9 +106,13 @@ class PanelScroller(QScrollArea):
         return QSize(least.width(), max(least.height(), self._least_height))
 
     def _panel_height(self) -> int:
-        """The panel's height at the scroll area's width (its words wrap, so the narrower the higher)."""
+        """The panel's height at the scroll area's width less a scroll bar's (its words wrap, so the narrower the
+        higher): at its height for the whole width, a scroll bar once shown narrowed the panel and wrapped it onto
+        another line, and stayed (the five runs' legend in a 264-pixel dock)."""
         panel = self.widget()
-        return panel.heightForWidth(self.width()) if panel.hasHeightForWidth() else panel.minimumSizeHint().height()
+        if not panel.hasHeightForWidth():
+            return panel.minimumSizeHint().height()
+        return panel.heightForWidth(self.width() - self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """A panel kept whole laid out anew (a legend of five runs wraps): pass its new height on, if it changed."""
@@ -159,8 +164,13 @@ def arrange_docks(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
 
 
 def dock_column_width(window_width: int) -> int:
-    """How wide the dock column starts in a window this wide: wide enough for the probe's values and table."""
-    return min(DOCK_WIDTH, max(DOCK_LEAST, round(window_width * DOCK_SHARE)))
+    """How wide the dock column starts in a window this wide: wide enough for the probe's values and table.
+
+    At 1024 pixels a third of the width left the map's plot 165 pixels wide: a small window gives the views
+    VIEW_LEAST each first, and the docks what is left, DOCK_LEAST at least.
+    """
+    left_by_the_views = window_width - 2 * VIEW_LEAST
+    return max(DOCK_LEAST, min(DOCK_WIDTH, round(window_width * DOCK_SHARE), left_by_the_views))
 
 
 def share_dock_column(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
