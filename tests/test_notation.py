@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gradviz.core.calculus import differentiate
 from gradviz.core.formula import parse_formula
 from gradviz.core.notation import (
     CASES_AFTER_SPACE_PX,
@@ -510,3 +512,34 @@ def test_an_or_inside_an_and_is_bracketed_in_the_panel_and_in_latex() -> None:
     assert unicode_math(case) == "{1 if (y > 0 or x < 0) and (x < y or y < 0); 0 otherwise}"
     latex = latex_math(case)
     assert r"(y > 0\text{ or }x < 0)\text{ and }(x < y\text{ or }y < 0)" in latex and r"\vee" not in latex
+
+
+def printed_partials(text: str, printer: Callable[[sympy.Expr, Spelling], str] = unicode_math) -> list[str]:
+    """Each partial of the formula typed as text, printed in its spelling."""
+    derivatives = differentiate(parse_formula(text))
+    return [printer(partial, derivatives.partial_spelling(index)) for index, partial in enumerate(derivatives.partials)]
+
+
+@pytest.mark.parametrize(("text", "printed"), [
+    ("min(x, y, x + y)", ["{1 if x < y and y > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise}",
+                          "{1 if y ≤ x and x > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise}"]),
+    ("max(x + 2y, x + y)", ["{1 if y ≥ 0; 1 if y < 0; 0 otherwise}", "{2 if y ≥ 0; 1 otherwise}"]),
+    # a min's tie goes to the argument typed last: x − y ≤ x + y is y ≥ 0, x − y < x + y is y > 0
+    ("min(x + y, x - y)", ["{1 if y < 0; 1 if y ≥ 0; 0 otherwise}", "{−1 if y ≥ 0; 1 otherwise}"]),
+    ("min(x - y, x + y)", ["{1 if y > 0; 1 if y ≤ 0; 0 otherwise}", "{−1 if y > 0; 1 otherwise}"]),
+    ("max(x + y, x + z)", ["{1 if y ≥ z; 1 if z > y; 0 otherwise}", "{1 if y ≥ z; 0 otherwise}",
+                           "{1 if z > y; 0 otherwise}"]),
+    ("max(x, 2y, 1 - x)", ["{1 if x ≥ 2y and x ≥ 1 − x; −1 if 1 − x > x and 1 − x > 2y; 0 otherwise}",
+                           "{2 if 2y > x and 2y ≥ 1 − x; 0 otherwise}"]),  # sides with no term in common: as typed
+])
+def test_a_max_or_min_condition_cancels_the_terms_both_its_sides_have(text: str, printed: list[str]) -> None:
+    """min(x, y, x + y)'s ∂f/∂x read 'x < x + y' and 'x + y ≤ x' where a student writes y > 0 and y ≤ 0."""
+    assert printed_partials(text) == printed
+
+
+def test_a_condition_with_its_common_terms_cancelled_reads_so_in_latex_and_in_the_panel() -> None:
+    latex = printed_partials("min(x, y, x + y)", latex_math)[0]
+    assert latex == (r"\begin{cases} 1 & \text{if }x < y\text{ and }y > 0 \\ 1 & \text{if }y \leq 0\text{ and }"
+                     r"x \leq 0 \\ 0 & \text{otherwise} \end{cases}")
+    html = printed_partials("min(x, y, x + y)", html_math)[0]
+    assert "if <i>x</i> &lt; <i>y</i> and <i>y</i> &gt; 0<" in html and "<i>x</i> + <i>y</i>" not in html

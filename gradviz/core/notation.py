@@ -325,6 +325,16 @@ def _readable_relation(relation: sympy.Expr, as_typed: bool = False) -> sympy.Ex
     return relation.func(left, right, evaluate=False)
 
 
+def _common_terms_cancelled(relation: sympy.Expr) -> sympy.Expr:
+    """A comparison whose sides share a term with that term cancelled, written as _readable_relation writes a
+    comparison with 0 (its sides as typed): x < x + y as y > 0, x + y ≤ x − y as y ≤ 0, x + y ≥ x + z as y ≥ z.
+    One whose sides share no term is left as it is: x ≥ 1 − x."""
+    if not set(sympy.Add.make_args(relation.lhs)) & set(sympy.Add.make_args(relation.rhs)):
+        return relation
+    difference = comparable_difference(relation.lhs - relation.rhs)
+    return _readable_relation(relation.func(difference, 0, evaluate=False), as_typed=True)
+
+
 @functools.lru_cache(maxsize=1024)
 def comparable_difference(difference: sympy.Expr) -> sympy.Expr:
     """A difference multiplied out, without a positive number in front: how it is compared with others (x − 1/2 and
@@ -442,7 +452,7 @@ class _TextbookForms:
             strict = comparable_difference(difference) in positive
             kind = {(True, True): sympy.StrictGreaterThan, (True, False): sympy.GreaterThan,
                     (False, True): sympy.StrictLessThan, (False, False): sympy.LessThan}[larger, strict]
-            return kind(arguments[index], other, evaluate=False)
+            return _common_terms_cancelled(kind(arguments[index], other, evaluate=False))
 
         self._comparing = True
         try:  # y − x > 0 for relu(y − x) in a max, as its other comparisons y − x > x: not y > x beside them
