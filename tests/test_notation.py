@@ -12,7 +12,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gradviz.core.calculus import differentiate
+from gradviz.core.calculus import Cases, differentiate
 from gradviz.core.formula import parse_formula
 from gradviz.core.notation import (
     CASES_AFTER_SPACE_PX,
@@ -523,12 +523,11 @@ def printed_partials(text: str, printer: Callable[[sympy.Expr, Spelling], str] =
 @pytest.mark.parametrize(("text", "printed"), [
     ("min(x, y, x + y)", ["{1 if x < y and y > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise}",
                           "{1 if y ≤ x and x > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise}"]),
-    ("max(x + 2y, x + y)", ["{1 if y ≥ 0; 1 if y < 0; 0 otherwise}", "{2 if y ≥ 0; 1 otherwise}"]),
+    ("max(x + 2y, x + y)", ["1", "{2 if y ≥ 0; 1 otherwise}"]),
     # a min's tie goes to the argument typed last: x − y ≤ x + y is y ≥ 0, x − y < x + y is y > 0
-    ("min(x + y, x - y)", ["{1 if y < 0; 1 if y ≥ 0; 0 otherwise}", "{−1 if y ≥ 0; 1 otherwise}"]),
-    ("min(x - y, x + y)", ["{1 if y > 0; 1 if y ≤ 0; 0 otherwise}", "{−1 if y > 0; 1 otherwise}"]),
-    ("max(x + y, x + z)", ["{1 if y ≥ z; 1 if z > y; 0 otherwise}", "{1 if y ≥ z; 0 otherwise}",
-                           "{1 if z > y; 0 otherwise}"]),
+    ("min(x + y, x - y)", ["1", "{−1 if y ≥ 0; 1 otherwise}"]),
+    ("min(x - y, x + y)", ["1", "{−1 if y > 0; 1 otherwise}"]),
+    ("max(x + y, x + z)", ["1", "{1 if y ≥ z; 0 otherwise}", "{1 if z > y; 0 otherwise}"]),
     ("max(x, 2y, 1 - x)", ["{1 if x ≥ 2y and x ≥ 1 − x; −1 if 1 − x > x and 1 − x > 2y; 0 otherwise}",
                            "{2 if 2y > x and 2y ≥ 1 − x; 0 otherwise}"]),  # sides with no term in common: as typed
 ])
@@ -543,3 +542,37 @@ def test_a_condition_with_its_common_terms_cancelled_reads_so_in_latex_and_in_th
                      r"x \leq 0 \\ 0 & \text{otherwise} \end{cases}")
     html = printed_partials("min(x, y, x + y)", html_math)[0]
     assert "if <i>x</i> &lt; <i>y</i> and <i>y</i> &gt; 0<" in html and "<i>x</i> + <i>y</i>" not in html
+
+
+@pytest.mark.parametrize(("text", "printed"), [
+    ("max(x, y) + min(x, y)", ["1", "1"]),  # x + y
+    ("max(x, y) + min(x, y) + x", ["2", "1"]),
+    ("max(x, y) min(x, y)", ["y", "x"]),  # xy
+    ("min(y, x) + max(y, x)", ["1", "1"]),
+    ("max(x, y) + min(x, y) + relu(x)", ["1 + {1 if x > 0; 0 otherwise}", "1"]),
+])
+def test_cases_with_one_value_wherever_they_hold_print_as_that_value(text: str, printed: list[str]) -> None:
+    """max(x, y) + min(x, y), which is x + y, had ∂f/∂x = {1 if x ≥ y; 1 if y > x; 0 otherwise}: right, but a student
+    expects 1. Its 'otherwise' never holds: x ≥ y or y > x everywhere."""
+    assert printed_partials(text) == printed
+    assert printed_partials(text, latex_math)[-1] == printed[-1]
+    assert printed_partials(text, html_math)[-1] == (f"<i>{printed[-1]}</i>" if printed[-1].isalpha() else printed[-1])
+
+
+def test_cases_of_one_value_print_in_rows_where_their_otherwise_can_hold() -> None:
+    """Rows of one value print as they are where the 'otherwise' after them holds somewhere: on x = y for two strict
+    comparisons, at x = y = z for three ties that each go to another argument, and where an argument has no row."""
+    z = sympy.Symbol("z", real=True)
+    of_max = Spelling(arguments=(("max", (x, y, z)), ("max", (x, y))))
+    strict = Cases((1, x > y), (1, y > x), (0, True))
+    assert unicode_math(strict, of_max) == "{1 if x > y; 1 if y > x; 0 otherwise}"
+    assert unicode_math(Cases((1, x >= y), (1, y > x), (0, True)), of_max) == "1"
+    in_a_ring = Cases((1, sympy.And(x >= y, x > z)), (1, sympy.And(y > x, y >= z)), (1, sympy.And(z >= x, z > y)),
+                      (0, True))  # each tie of two has an argument its condition holds for, x = y = z has none
+    assert unicode_math(in_a_ring, of_max) == ("{1 if x ≥ y and x > z; 1 if y > x and y ≥ z; 1 if z ≥ x and z > y;"
+                                               " 0 otherwise}")
+    in_order = Cases((1, sympy.And(x >= y, x >= z)), (1, sympy.And(y > x, y >= z)), (1, sympy.And(z > x, z > y)),
+                     (0, True))
+    assert unicode_math(in_order, of_max) == "1"
+    assert unicode_math(in_order).endswith("0 otherwise}")  # no max typed: nothing tells its rows hold everywhere
+    assert printed_partials("min(x, y, x + y)")[0] == "{1 if x < y and y > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise}"

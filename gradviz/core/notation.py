@@ -23,6 +23,7 @@ contains one is laid out as a one-row table of cells. Anything without a fractio
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import itertools
@@ -378,9 +379,56 @@ class _TextbookForms:
     _comparing = False  # printing a max's or min's argument compared with the others: each relation as it is
 
     def doprint(self, expr: sympy.Expr) -> str:
-        """Print the expression (the whole one, whose terms the spelling orders)."""
-        self._whole = expr
+        """Print the expression (the whole one, whose terms the spelling orders), cases of one value as that value."""
+        self._whole = expr = self._with_one_valued_cases(expr)
         return super().doprint(expr)  # type: ignore[misc]
+
+    def _with_one_valued_cases(self, expr: sympy.Expr) -> sympy.Expr:
+        """expr with each piecewise function that has one value wherever it is defined written as that value: ∂f/∂x
+        of max(x, y) + min(x, y) is 1, not {1 if x ≥ y; 1 if y > x; 0 otherwise}, whose 'otherwise' never holds."""
+        if not expr.has(sympy.Piecewise):
+            return expr
+        values = {cases: value for cases in expr.atoms(sympy.Piecewise)
+                  if (value := self._one_value(cases)) is not None}
+        if values and self.spelling.term_order:  # the value in the place of the typed terms whose cases it was
+            self.spelling = dataclasses.replace(self.spelling, term_order=tuple(
+                _value_of_cases_from(term, values) for term in self.spelling.term_order))
+        with distribute(False):  # 2(x + 1) stays so where cases beside it become a number
+            return expr.xreplace(values)
+
+    def _one_value(self, cases: sympy.Piecewise) -> sympy.Expr | None:
+        """The value of cases whose rows that can hold all have it, else None: all rows have it, or all but
+        'otherwise', which never holds when the other rows are those of each argument of one max or min (see
+        _hold_everywhere)."""
+        *conditional, (otherwise_value, otherwise) = cases.args
+        values = {value for value, _ in conditional}
+        if otherwise is not sympy.true or len(values) != 1:
+            return None
+        (value,) = values
+        if value == otherwise_value or self._hold_everywhere([condition for _, condition in conditional]):
+            return value
+        return None
+
+    def _hold_everywhere(self, conditions: Sequence[sympy.Basic]) -> bool:
+        """Whether one of the conditions holds at every point: they are those of each argument of one typed max or min
+        being the largest (smallest), and where several arguments tie one of the tied ones is compared with the other
+        tied ones by ≥ (≤), so that its condition holds there (x ≥ y and y > x; see _extreme_reading)."""
+        readings = [reading for condition in conditions if (reading := self._extreme_reading(condition)) is not None]
+        if len(readings) != len(conditions):
+            return False
+        arguments, _, larger = readings[0]
+        if any(reading[0] != arguments or reading[2] != larger for reading in readings) or sorted(
+                reading[1] for reading in readings) != list(range(len(arguments))):
+            return False
+        beaten_strictly: dict[int, set[int]] = {}  # for each argument, those its condition says it is beyond (> or <)
+        for (_, index, _), condition in zip(readings, conditions, strict=True):
+            positive = compared_differences(condition, strict_only=True)
+            chosen = arguments[index]
+            beaten_strictly[index] = {position for position, other in enumerate(arguments) if comparable_difference(
+                chosen - other if larger else other - chosen) in positive}
+        positions = range(len(arguments))
+        return all(any(not beaten_strictly[index] & set(tied) for index in tied)
+                   for size in range(2, len(arguments) + 1) for tied in itertools.combinations(positions, size))
 
     def _exponent_of(self, power: sympy.Expr) -> sympy.Expr:
         """The exponent of e^…, a number times a sum typed so written so where SymPy multiplied it out: −b − wx as
@@ -515,6 +563,14 @@ class _TextbookForms:
     def words_markup(self, words: str) -> str:
         """Words among the math (the printers' hook: LaTeX sets them as text)."""
         return words
+
+
+def _value_of_cases_from(term: sympy.Expr, values: dict[sympy.Piecewise, sympy.Expr]) -> sympy.Expr:
+    """A typed term's derivative, or the value of the cases of values that have its cases among theirs."""
+    if not isinstance(term, sympy.Piecewise):
+        return term
+    rows = set(term.args[:-1])
+    return next((value for cases, value in values.items() if rows <= set(cases.args[:-1])), term)
 
 
 def _abs_powers_rejoined(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
