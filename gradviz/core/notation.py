@@ -587,7 +587,7 @@ def _abs_powers_rejoined(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     return factors
 
 
-def _factor_kind(factor: sympy.Expr) -> str:
+def factor_kind(factor: sympy.Expr) -> str:
     """How a factor starts and ends in print: 'number', 'letter', 'group' or 'named'."""
     if factor.is_Number:
         return "number"
@@ -614,8 +614,8 @@ def _letters_before_powers(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     first = next((index for index, factor in enumerate(factors) if factor.is_Pow and not factor.exp.is_number), None)
     if first is None:
         return factors
-    moved = sorted((factor for factor in factors[first:] if _factor_kind(factor) in ("letter", "group")),
-                   key=lambda factor: _factor_kind(factor) == "group")
+    moved = sorted((factor for factor in factors[first:] if factor_kind(factor) in ("letter", "group")),
+                   key=lambda factor: factor_kind(factor) == "group")
     return [*factors[:first], *moved, *(factor for factor in factors[first:] if factor not in moved)]
 
 
@@ -771,7 +771,7 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
 
     def _needs_dot(self, previous: sympy.Expr, factor: sympy.Expr) -> bool:
         """Whether two neighbouring factors need a middle dot between them."""
-        previous_kind, kind = _factor_kind(previous), _factor_kind(factor)
+        previous_kind, kind = factor_kind(previous), factor_kind(factor)
         if kind == "number" or (factor.is_Pow and factor.base.is_Number):
             return True
         if previous.is_Float and "e" in format_number(previous):
