@@ -21,6 +21,7 @@ from gradviz.core.calculus import (
 )
 from gradviz.core.errors import FormulaError
 from gradviz.core.formula import Formula, parse_formula
+from gradviz.core.notation import latex_math, unicode_math
 
 x, y, z, w, b, w1, w2 = sympy.symbols("x y z w b w1 w2", real=True)
 
@@ -309,3 +310,31 @@ def test_a_max_and_a_min_of_the_same_arguments_keep_the_slope_of_what_they_add_u
     (max(x, y) + min(y, x)) they did so still: each broke its tie in its own typed order."""
     derivatives = differentiate(parse_formula(text))
     assert [at(partial, x=1, y=1) for partial in derivatives.partials] == gradient
+
+
+@pytest.mark.parametrize(("text", "printed", "latex"), [
+    ("y*2^x", "y·2^x·ln(2)", r"y \cdot 2^{x} \ln{\left(2 \right)}"),
+    ("2^x y", "2^x·ln(2)·y", r"2^{x} \ln{\left(2 \right)} y"),  # it was y·2^x·ln(2)
+    ("sin(y)*2^x", "sin(y)·2^x·ln(2)", r"\sin{\left(y \right)} \cdot 2^{x} \ln{\left(2 \right)}"),
+    ("2^x y z", "2^x·ln(2)·yz", r"2^{x} \ln{\left(2 \right)} y z"),  # it was yz·2^x·ln(2)
+    ("sin(x) y", "cos(x)·y", r"\cos{\left(x \right)} y"),  # it was y·cos(x)
+    ("y sin(x)", "y·cos(x)", r"y \cos{\left(x \right)}"),
+    ("cos(x) y^2", "−sin(x)·y²", r"- \sin{\left(x \right)} y^{2}"),  # it was −y²·sin(x)
+    ("sin(x^2) y", "2x·cos(x²)·y", r"2 x \cos{\left(x^{2} \right)} y"),  # the inner derivative 2x before cos
+    ("y sin(x^2)", "2xy·cos(x²)", r"2 x y \cos{\left(x^{2} \right)}"),  # letters side by side: xy, not yx
+    ("y x^3", "3x²y", "3 x^{2} y"),  # letters alone: as a monomial is written
+])
+def test_the_chain_rules_factors_stand_where_the_factor_they_came_from_was_typed(text: str, printed: str,
+                                                                                 latex: str) -> None:
+    """∂/∂x of 2^x·y printed y·2^x·ln(2), of sin(x)·y y·cos(x): SymPy's order, not the typed one."""
+    derivatives = differentiate(parse_formula(text))
+    partial, spelling = derivatives.partials[0], derivatives.partial_spelling(0)
+    assert (unicode_math(partial, spelling), latex_math(partial, spelling)) == (printed, latex)
+    assert partial == sympy.diff(derivatives.formula.expr, x)  # written in another order, the same derivative
+
+
+def test_second_partials_by_another_variable_keep_the_typed_order() -> None:
+    derivatives = differentiate(parse_formula("2^x y z"))
+    printed = [unicode_math(partial, derivatives.partial_spelling(index))
+               for index, partial in enumerate(derivatives.partials)]
+    assert printed == ["2^x·ln(2)·yz", "2^x·z", "2^x·y"]  # ∂f/∂y was z·2^x

@@ -84,6 +84,15 @@ def test_derive_latex_prints_the_equations_as_typed(capsys: pytest.CaptureFixtur
                                 r"\frac{\partial L}{\partial w_{1}} = w_{1}", r"\frac{\partial L}{\partial w_{2}} = 2"]
 
 
+def test_derive_prints_cases_of_one_value_as_that_value(capsys: pytest.CaptureFixture[str]) -> None:
+    """max(x, y) + min(x, y) printed ∂f/∂x = {1 if x ≥ y; 1 if y > x; 0 otherwise}, on the command line too."""
+    code, out, _ = run_cli(capsys, "derive", "max(x, y) + min(x, y)", "--at", "x=1,y=1")
+    assert code == 0
+    assert out.splitlines()[1:3] == ["∂f/∂x = 1", "∂f/∂y = 1"] and "  ∂f/∂x = 1" in out  # as computed at the tie
+    code, out, _ = run_cli(capsys, "derive", "max(x, y) + min(x, y)", "--latex")
+    assert out.splitlines()[1:] == [r"\frac{\partial f}{\partial x} = 1", r"\frac{\partial f}{\partial y} = 1"]
+
+
 def test_critical_lists_each_point_with_its_kind(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "critical", "x^4 - 3.4x^2 + 0.5x")
     assert code == 0

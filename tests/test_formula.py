@@ -561,6 +561,13 @@ def test_numbered_variables_as_meant_get_no_note() -> None:
         assert parse(meant).notes == (), meant
 
 
+def test_a_numbered_variable_raised_to_a_power_gets_no_note() -> None:
+    """x2^2 + y noted 'for x² write x^2': squared, x2 is clearly the variable x₂ (x² squared is x^4)."""
+    for meant in ("x2^2 + y", "x2² + y", "x2^2 + x2", "3y + x2^3"):
+        assert parse(meant).notes == (), meant
+    assert parse("x2^2 + y3").notes == ("y3 is read as a variable named y₃: for y³ write y^3",)  # y3 alone may be y³
+
+
 def test_a_power_followed_as_usual_gets_no_note() -> None:
     for plain in ("x^2y + xy^2", "x^2/2", "e^(2x)", "e^2 x", "x^1.5/2", "3x^2 + 2xy + y^3", "2^x y"):
         assert parse(plain).notes == (), plain

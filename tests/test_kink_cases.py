@@ -134,6 +134,8 @@ KINKED_FORMULAS = [
     "relu(relu(x) - y) + max(0, y)", "min(max(x, y), 1)", "max(relu(x), y)", "(x^2 - max(y, 2x))^2",
     "3max(x, y, x + y) - 2min(x, y)", "x max(x, y, 1) + y abs(x - 1)", "relu(max(x, y, x + y) - 1)",
     "max(x, relu(y - x), 1 - y)", "max(x, relu(y - x))", "min(x, y) max(x, y, x + y)", "relu(2 - relu(x + y))",
+    "max(x, y) + min(x, y)", "min(y, x) + max(y, x) + x", "max(x + 2y, x + y)", "min(x - y, x + y)",
+    "max(x + y, x + z)",
 ]
 
 
@@ -189,17 +191,17 @@ def test_on_the_kinks_the_printed_cases_have_the_values_of_the_numeric_partials(
     # a row for each argument that is the smallest, though two of them have the slope 1: it was one row,
     # 1 if (y > 0 or x < 0) and (y > 0 or y < 0) and (x < 0 or x < y) and (y < 0 or x < y)
     # at a tie the argument typed first has the slope: ≤ (≥) against those typed after it, < (>) against those before
-    ("min(x, y, x + y)", ["{1 if x < y and x < x + y; 1 if x + y ≤ x and x + y ≤ y; 0 otherwise}",
-                          "{1 if y ≤ x and y < x + y; 1 if x + y ≤ x and x + y ≤ y; 0 otherwise}"]),
-    ("max(x, y, x + y)", ["{1 if x ≥ y and x ≥ x + y; 1 if x + y > x and x + y > y; 0 otherwise}",
-                          "{1 if y > x and y ≥ x + y; 1 if x + y > x and x + y > y; 0 otherwise}"]),
-    ("max(x, x + y)", ["{1 if x ≥ x + y; 1 if x + y > x; 0 otherwise}", "{1 if x + y > x; 0 otherwise}"]),  # y < 0 or…
+    ("min(x, y, x + y)", ["{1 if x < y and y > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise}",
+                          "{1 if y ≤ x and x > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise}"]),
+    ("max(x, y, x + y)", ["{1 if x ≥ y and y ≤ 0; 1 if y > 0 and x > 0; 0 otherwise}",
+                          "{1 if y > x and x ≤ 0; 1 if y > 0 and x > 0; 0 otherwise}"]),
+    ("max(x, x + y)", ["1", "{1 if y > 0; 0 otherwise}"]),  # y < 0 or…
     ("max(y, x)", ["{1 if x > y; 0 otherwise}", "{1 if y ≥ x; 0 otherwise}"]),
     # each function's cases in its typed term's place: min's and relu's were one brace, after sign(x) and −max's
     ("min(x, y, x + y) + relu(x - y) + abs(x) - max(x^2, y)",
-     ["{1 if x < y and x < x + y; 1 if x + y ≤ x and x + y ≤ y; 0 otherwise} + {1 if x > y; 0 otherwise} + sign(x)"
+     ["{1 if x < y and y > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise} + {1 if x > y; 0 otherwise} + sign(x)"
       " + {−2x if x² ≥ y; 0 otherwise}",
-      "{1 if y ≤ x and y < x + y; 1 if x + y ≤ x and x + y ≤ y; 0 otherwise} + {−1 if x > y; 0 otherwise}"
+      "{1 if y ≤ x and x > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise} + {−1 if x > y; 0 otherwise}"
       " + {−1 if y > x²; 0 otherwise}"]),
     ("relu(x) + relu(-x)", ["{1 if x > 0; 0 otherwise} + {−1 if x < 0; 0 otherwise}"]),  # it was one brace
     ("relu(-x - y)", ["{−1 if x + y < 0; 0 otherwise}", "{−1 if x + y < 0; 0 otherwise}"]),  # it was −x − y > 0
@@ -226,6 +228,6 @@ def test_the_rows_of_one_value_stay_apart_in_latex_after_the_worker_sends_them()
     """Copy as LaTeX prints the derivatives the symbolic worker pickled: SymPy's Piecewise merged their rows again."""
     derivatives = pickle.loads(pickle.dumps(analyze_in_process("min(x, y, x + y) + relu(x - y)").derivatives))
     assert latex_equations(derivatives)[1] == (
-        r"\frac{\partial f}{\partial x} = \begin{cases} 1 & \text{if }x < y\text{ and }x < x + y \\ "
-        r"1 & \text{if }x + y \leq x\text{ and }x + y \leq y \\ 0 & \text{otherwise} \end{cases} + "
+        r"\frac{\partial f}{\partial x} = \begin{cases} 1 & \text{if }x < y\text{ and }y > 0 \\ "
+        r"1 & \text{if }y \leq 0\text{ and }x \leq 0 \\ 0 & \text{otherwise} \end{cases} + "
         r"\begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} \end{cases}")

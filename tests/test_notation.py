@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gradviz.core.calculus import Cases, differentiate
 from gradviz.core.formula import parse_formula
 from gradviz.core.notation import (
     CASES_AFTER_SPACE_PX,
@@ -513,3 +515,67 @@ def test_an_or_inside_an_and_is_bracketed_in_the_panel_and_in_latex() -> None:
     assert unicode_math(case) == "{1 if (y > 0 or x < 0) and (x < y or y < 0); 0 otherwise}"
     latex = latex_math(case)
     assert r"(y > 0\text{ or }x < 0)\text{ and }(x < y\text{ or }y < 0)" in latex and r"\vee" not in latex
+
+
+def printed_partials(text: str, printer: Callable[[sympy.Expr, Spelling], str] = unicode_math) -> list[str]:
+    """Each partial of the formula typed as text, printed in its spelling."""
+    derivatives = differentiate(parse_formula(text))
+    return [printer(partial, derivatives.partial_spelling(index)) for index, partial in enumerate(derivatives.partials)]
+
+
+@pytest.mark.parametrize(("text", "printed"), [
+    ("min(x, y, x + y)", ["{1 if x < y and y > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise}",
+                          "{1 if y ≤ x and x > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise}"]),
+    ("max(x + 2y, x + y)", ["1", "{2 if y ≥ 0; 1 otherwise}"]),
+    # a min's tie goes to the argument typed last: x − y ≤ x + y is y ≥ 0, x − y < x + y is y > 0
+    ("min(x + y, x - y)", ["1", "{−1 if y ≥ 0; 1 otherwise}"]),
+    ("min(x - y, x + y)", ["1", "{−1 if y > 0; 1 otherwise}"]),
+    ("max(x + y, x + z)", ["1", "{1 if y ≥ z; 0 otherwise}", "{1 if z > y; 0 otherwise}"]),
+    ("max(x, 2y, 1 - x)", ["{1 if x ≥ 2y and x ≥ 1 − x; −1 if 1 − x > x and 1 − x > 2y; 0 otherwise}",
+                           "{2 if 2y > x and 2y ≥ 1 − x; 0 otherwise}"]),  # sides with no term in common: as typed
+])
+def test_a_max_or_min_condition_cancels_the_terms_both_its_sides_have(text: str, printed: list[str]) -> None:
+    """min(x, y, x + y)'s ∂f/∂x read 'x < x + y' and 'x + y ≤ x' where a student writes y > 0 and y ≤ 0."""
+    assert printed_partials(text) == printed
+
+
+def test_a_condition_with_its_common_terms_cancelled_reads_so_in_latex_and_in_the_panel() -> None:
+    latex = printed_partials("min(x, y, x + y)", latex_math)[0]
+    assert latex == (r"\begin{cases} 1 & \text{if }x < y\text{ and }y > 0 \\ 1 & \text{if }y \leq 0\text{ and }"
+                     r"x \leq 0 \\ 0 & \text{otherwise} \end{cases}")
+    html = printed_partials("min(x, y, x + y)", html_math)[0]
+    assert "if <i>x</i> &lt; <i>y</i> and <i>y</i> &gt; 0<" in html and "<i>x</i> + <i>y</i>" not in html
+
+
+@pytest.mark.parametrize(("text", "printed"), [
+    ("max(x, y) + min(x, y)", ["1", "1"]),  # x + y
+    ("max(x, y) + min(x, y) + x", ["2", "1"]),
+    ("max(x, y) min(x, y)", ["y", "x"]),  # xy
+    ("min(y, x) + max(y, x)", ["1", "1"]),
+    ("max(x, y) + min(x, y) + relu(x)", ["1 + {1 if x > 0; 0 otherwise}", "1"]),
+])
+def test_cases_with_one_value_wherever_they_hold_print_as_that_value(text: str, printed: list[str]) -> None:
+    """max(x, y) + min(x, y), which is x + y, had ∂f/∂x = {1 if x ≥ y; 1 if y > x; 0 otherwise}: right, but a student
+    expects 1. Its 'otherwise' never holds: x ≥ y or y > x everywhere."""
+    assert printed_partials(text) == printed
+    assert printed_partials(text, latex_math)[-1] == printed[-1]
+    assert printed_partials(text, html_math)[-1] == (f"<i>{printed[-1]}</i>" if printed[-1].isalpha() else printed[-1])
+
+
+def test_cases_of_one_value_print_in_rows_where_their_otherwise_can_hold() -> None:
+    """Rows of one value print as they are where the 'otherwise' after them holds somewhere: on x = y for two strict
+    comparisons, at x = y = z for three ties that each go to another argument, and where an argument has no row."""
+    z = sympy.Symbol("z", real=True)
+    of_max = Spelling(arguments=(("max", (x, y, z)), ("max", (x, y))))
+    strict = Cases((1, x > y), (1, y > x), (0, True))
+    assert unicode_math(strict, of_max) == "{1 if x > y; 1 if y > x; 0 otherwise}"
+    assert unicode_math(Cases((1, x >= y), (1, y > x), (0, True)), of_max) == "1"
+    in_a_ring = Cases((1, sympy.And(x >= y, x > z)), (1, sympy.And(y > x, y >= z)), (1, sympy.And(z >= x, z > y)),
+                      (0, True))  # each tie of two has an argument its condition holds for, x = y = z has none
+    assert unicode_math(in_a_ring, of_max) == ("{1 if x ≥ y and x > z; 1 if y > x and y ≥ z; 1 if z ≥ x and z > y;"
+                                               " 0 otherwise}")
+    in_order = Cases((1, sympy.And(x >= y, x >= z)), (1, sympy.And(y > x, y >= z)), (1, sympy.And(z > x, z > y)),
+                     (0, True))
+    assert unicode_math(in_order, of_max) == "1"
+    assert unicode_math(in_order).endswith("0 otherwise}")  # no max typed: nothing tells its rows hold everywhere
+    assert printed_partials("min(x, y, x + y)")[0] == "{1 if x < y and y > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise}"

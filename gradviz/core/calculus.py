@@ -39,6 +39,7 @@ from gradviz.core.notation import (
     Spelling,
     comparable_difference,
     compared_differences,
+    factor_kind,
     identity_order,
     is_strict,
     partial_label,
@@ -212,6 +213,9 @@ class Derivatives:
     notes: tuple[str, ...] = ()
     # For each partial: the derivatives of f's terms in the order they were typed (the order to print its terms in)
     typed_term_orders: tuple[tuple[sympy.Expr, ...], ...] = ()
+    # For each partial: its products' factors in the typed order, the chain rule's in the place of the typed factor
+    # they came from (see _chain_rule_orders)
+    chain_rule_orders: tuple[tuple[tuple[sympy.Expr, ...], ...], ...] = ()
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -228,7 +232,9 @@ class Derivatives:
     def partial_spelling(self, index: int) -> Spelling:
         """How to print the partial by the index-th variable as f was typed (see Formula.spelling)."""
         order = self.typed_term_orders[index] if self.typed_term_orders else ()
-        return dataclasses.replace(self.formula.spelling, term_order=order)
+        spelling = self.formula.spelling
+        products = spelling.products + (self.chain_rule_orders[index] if self.chain_rule_orders else ())
+        return dataclasses.replace(spelling, term_order=order, products=products)
 
     def gradient_matrix(self) -> sympy.Matrix:
         """The gradient as a SymPy column matrix (for display)."""
@@ -293,7 +299,42 @@ def differentiate(formula: Formula) -> Derivatives:
         hessian=tuple(tuple(row) for row in hessian),
         notes=tuple(dict.fromkeys(notes)),
         typed_term_orders=typed_term_orders,
+        chain_rule_orders=tuple(_chain_rule_orders(formula.typed_products, symbol) for symbol in symbols),
     )
+
+
+def _chain_rule_orders(products: Iterable[tuple[sympy.Expr, ...]],
+                       symbol: sympy.Symbol) -> tuple[tuple[sympy.Expr, ...], ...]:
+    """The factors (no numbers) of the derivative by symbol of each typed product, one factor differentiated at a time,
+    in the typed order, with the factors the chain rule gave that factor in its place: y·2^x·ln(2) for y·2^x,
+    2^x·ln(2)·y for 2^x·y, cos(x)·y for sin(x)·y, 2x·cos(x²)·y for sin(x²)·y; none where it gave a number (2^x·z for
+    2^x·yz by y). Letters side by side among which the chain rule put one read as one monomial, in SymPy's order:
+    2xy·cos(x²) for y·sin(x²), not 2yx·cos(x²).
+
+    Not where the factor's derivative is letters and brackets alone: that of x·y² by y, 2y·x, stays 2xy.
+    """
+    orders: list[tuple[sympy.Expr, ...]] = []
+    for product in products:
+        for index, factor in enumerate(product):
+            if not factor.has(symbol) or factor.has(sympy.Max, sympy.Min):
+                continue
+            parts = [part for part in sympy.diff(factor, symbol).as_ordered_factors() if not part.is_Number]
+            named = [part for part in parts if factor_kind(part) == "named"]
+            if named or not parts:
+                inner = [part for part in parts if factor_kind(part) != "named"]
+                order = [*product[:index], *inner, *named, *product[index + 1:]]
+                orders.append(tuple(_letters_of_one_monomial_sorted(order, inner)))
+    return tuple(dict.fromkeys(orders))
+
+
+def _letters_of_one_monomial_sorted(factors: Sequence[sympy.Expr], new: Sequence[sympy.Expr]) -> list[sympy.Expr]:
+    """The factors with each run of letters side by side (x, y², see factor_kind) that has one of new among them in
+    SymPy's order, as one monomial is written: x, y for y, x; runs with none of new as they are."""
+    ordered: list[sympy.Expr] = []
+    for is_letter, run in itertools.groupby(factors, key=lambda factor: factor_kind(factor) == "letter"):
+        letters = list(run)
+        ordered += sorted(letters, key=sympy.default_sort_key) if is_letter and set(letters) & set(new) else letters
+    return ordered
 
 
 def _as_in_partial(term: sympy.Expr, families: StepFamilies) -> sympy.Expr:

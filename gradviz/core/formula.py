@@ -81,7 +81,7 @@ import enum
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -729,6 +729,7 @@ class _Parser:
         self.power_then_factor: tuple[tuple[int, int], tuple[int, int], tuple[int, int], str] | None = None
         self.lookalike_notes: list[str] = []  # "E is a variable here: Euler's number is e"
         self.digit_named: list[str] = []  # variables named by a letter and digits (x2), in typed order
+        self.powered_names: set[str] = set()  # variables raised to a power somewhere (x2 in x2^2)
 
     # -- helpers
 
@@ -878,6 +879,8 @@ class _Parser:
             with self._nested(caret):
                 exponent = self._unary()
             base = factors[-1]
+            if isinstance(base, _Name) and not base.is_constant:
+                self.powered_names.add(base.name)
             factors[-1] = _Binary("^", base, exponent, base.start, exponent.end)
         return _product(factors)
 
@@ -1513,14 +1516,16 @@ def _power_note(text: str, base: tuple[int, int], exponent: tuple[int, int], aft
     return f"{written} is read as {raised}{operator}{following}: for {what} write {lower}^({meant})"
 
 
-def _subscript_notes(digit_named: Iterable[str], variables: Sequence[str]) -> tuple[str, ...]:
+def _subscript_notes(digit_named: Iterable[str], variables: Sequence[str],
+                     powered: Collection[str] = ()) -> tuple[str, ...]:
     """'x2 is read as a variable named x₂: for x² write x^2', where a name of a letter and digits looks like a power.
 
     It does where the letter is a variable of its own too (3x2 + 2xy) or no name of it ends in 1 (x2 + y2, not
-    w1 + w2); a digit 1 is never a power.
+    w1 + w2); a digit 1 is never a power. A name raised to a power (powered: x2 in x2^2 + y) was meant as a variable:
+    x² squared is written x^4, not x2^2.
     """
-    looks_like_power = [name for name in digit_named if name in variables and int(name[1:]) >= 2
-                        and (name[0] in variables or f"{name[0]}1" not in variables)]
+    looks_like_power = [name for name in digit_named if name in variables and name not in powered
+                        and int(name[1:]) >= 2 and (name[0] in variables or f"{name[0]}1" not in variables)]
     if not looks_like_power:
         return ()
     typed = " and ".join(looks_like_power)
@@ -1610,7 +1615,7 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     if parser.power_then_factor is not None:
         notes += (_power_note(text, *parser.power_then_factor),)
     notes += tuple(parser.lookalike_notes)
-    notes += _subscript_notes(parser.digit_named, order)
+    notes += _subscript_notes(parser.digit_named, order, parser.powered_names)
     return Formula(text=text, expr=expr, variables=order, name=header.name, notes=notes,
                    typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals,
                    typed_arguments=tuple(builder.typed_arguments.values()), typed_relus=tuple(builder.typed_relus),

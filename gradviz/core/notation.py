@@ -23,6 +23,7 @@ contains one is laid out as a one-row table of cells. Anything without a fractio
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import itertools
@@ -328,6 +329,16 @@ def _readable_relation(relation: sympy.Expr, as_typed: bool = False) -> sympy.Ex
     return relation.func(left, right, evaluate=False)
 
 
+def _common_terms_cancelled(relation: sympy.Expr) -> sympy.Expr:
+    """A comparison whose sides share a term with that term cancelled, written as _readable_relation writes a
+    comparison with 0 (its sides as typed): x < x + y as y > 0, x + y ≤ x − y as y ≤ 0, x + y ≥ x + z as y ≥ z.
+    One whose sides share no term is left as it is: x ≥ 1 − x."""
+    if not set(sympy.Add.make_args(relation.lhs)) & set(sympy.Add.make_args(relation.rhs)):
+        return relation
+    difference = comparable_difference(relation.lhs - relation.rhs)
+    return _readable_relation(relation.func(difference, 0, evaluate=False), as_typed=True)
+
+
 @functools.lru_cache(maxsize=1024)
 def comparable_difference(difference: sympy.Expr) -> sympy.Expr:
     """A difference multiplied out, without a positive number in front: how it is compared with others (x − 1/2 and
@@ -371,9 +382,56 @@ class _TextbookForms:
     _comparing = False  # printing a max's or min's argument compared with the others: each relation as it is
 
     def doprint(self, expr: sympy.Expr) -> str:
-        """Print the expression (the whole one, whose terms the spelling orders)."""
-        self._whole = expr
+        """Print the expression (the whole one, whose terms the spelling orders), cases of one value as that value."""
+        self._whole = expr = self._with_one_valued_cases(expr)
         return super().doprint(expr)  # type: ignore[misc]
+
+    def _with_one_valued_cases(self, expr: sympy.Expr) -> sympy.Expr:
+        """expr with each piecewise function that has one value wherever it is defined written as that value: ∂f/∂x
+        of max(x, y) + min(x, y) is 1, not {1 if x ≥ y; 1 if y > x; 0 otherwise}, whose 'otherwise' never holds."""
+        if not expr.has(sympy.Piecewise):
+            return expr
+        values = {cases: value for cases in expr.atoms(sympy.Piecewise)
+                  if (value := self._one_value(cases)) is not None}
+        if values and self.spelling.term_order:  # the value in the place of the typed terms whose cases it was
+            self.spelling = dataclasses.replace(self.spelling, term_order=tuple(
+                _value_of_cases_from(term, values) for term in self.spelling.term_order))
+        with distribute(False):  # 2(x + 1) stays so where cases beside it become a number
+            return expr.xreplace(values)
+
+    def _one_value(self, cases: sympy.Piecewise) -> sympy.Expr | None:
+        """The value of cases whose rows that can hold all have it, else None: all rows have it, or all but
+        'otherwise', which never holds when the other rows are those of each argument of one max or min (see
+        _hold_everywhere)."""
+        *conditional, (otherwise_value, otherwise) = cases.args
+        values = {value for value, _ in conditional}
+        if otherwise is not sympy.true or len(values) != 1:
+            return None
+        (value,) = values
+        if value == otherwise_value or self._hold_everywhere([condition for _, condition in conditional]):
+            return value
+        return None
+
+    def _hold_everywhere(self, conditions: Sequence[sympy.Basic]) -> bool:
+        """Whether one of the conditions holds at every point: they are those of each argument of one typed max or min
+        being the largest (smallest), and where several arguments tie one of the tied ones is compared with the other
+        tied ones by ≥ (≤), so that its condition holds there (x ≥ y and y > x; see _extreme_reading)."""
+        readings = [reading for condition in conditions if (reading := self._extreme_reading(condition)) is not None]
+        if len(readings) != len(conditions):
+            return False
+        arguments, _, larger = readings[0]
+        if any(reading[0] != arguments or reading[2] != larger for reading in readings) or sorted(
+                reading[1] for reading in readings) != list(range(len(arguments))):
+            return False
+        beaten_strictly: dict[int, set[int]] = {}  # for each argument, those its condition says it is beyond (> or <)
+        for (_, index, _), condition in zip(readings, conditions, strict=True):
+            positive = compared_differences(condition, strict_only=True)
+            chosen = arguments[index]
+            beaten_strictly[index] = {position for position, other in enumerate(arguments) if comparable_difference(
+                chosen - other if larger else other - chosen) in positive}
+        positions = range(len(arguments))
+        return all(any(not beaten_strictly[index] & set(tied) for index in tied)
+                   for size in range(2, len(arguments) + 1) for tied in itertools.combinations(positions, size))
 
     def _exponent_of(self, power: sympy.Expr) -> sympy.Expr:
         """The exponent of e^…, a number times a sum typed so written so where SymPy multiplied it out: −b − wx as
@@ -445,7 +503,7 @@ class _TextbookForms:
             strict = comparable_difference(difference) in positive
             kind = {(True, True): sympy.StrictGreaterThan, (True, False): sympy.GreaterThan,
                     (False, True): sympy.StrictLessThan, (False, False): sympy.LessThan}[larger, strict]
-            return kind(arguments[index], other, evaluate=False)
+            return _common_terms_cancelled(kind(arguments[index], other, evaluate=False))
 
         self._comparing = True
         try:  # y − x > 0 for relu(y − x) in a max, as its other comparisons y − x > x: not y > x beside them
@@ -510,6 +568,14 @@ class _TextbookForms:
         return words
 
 
+def _value_of_cases_from(term: sympy.Expr, values: dict[sympy.Piecewise, sympy.Expr]) -> sympy.Expr:
+    """A typed term's derivative, or the value of the cases of values that have its cases among theirs."""
+    if not isinstance(term, sympy.Piecewise):
+        return term
+    rows = set(term.args[:-1])
+    return next((value for cases, value in values.items() if rows <= set(cases.args[:-1])), term)
+
+
 def _abs_powers_rejoined(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     """The factors with each pair u^k · |u| (k even, as SymPy writes |u|^(k+1) for real u) as |u|^(k+1) again."""
     factors = list(factors)
@@ -524,7 +590,7 @@ def _abs_powers_rejoined(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     return factors
 
 
-def _factor_kind(factor: sympy.Expr) -> str:
+def factor_kind(factor: sympy.Expr) -> str:
     """How a factor starts and ends in print: 'number', 'letter', 'group' or 'named'."""
     if factor.is_Number:
         return "number"
@@ -551,8 +617,8 @@ def _letters_before_powers(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     first = next((index for index, factor in enumerate(factors) if factor.is_Pow and not factor.exp.is_number), None)
     if first is None:
         return factors
-    moved = sorted((factor for factor in factors[first:] if _factor_kind(factor) in ("letter", "group")),
-                   key=lambda factor: _factor_kind(factor) == "group")
+    moved = sorted((factor for factor in factors[first:] if factor_kind(factor) in ("letter", "group")),
+                   key=lambda factor: factor_kind(factor) == "group")
     return [*factors[:first], *moved, *(factor for factor in factors[first:] if factor not in moved)]
 
 
@@ -708,7 +774,7 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
 
     def _needs_dot(self, previous: sympy.Expr, factor: sympy.Expr) -> bool:
         """Whether two neighbouring factors need a middle dot between them."""
-        previous_kind, kind = _factor_kind(previous), _factor_kind(factor)
+        previous_kind, kind = factor_kind(previous), factor_kind(factor)
         if kind == "number" or (factor.is_Pow and factor.base.is_Number):
             return True
         if previous.is_Float and "e" in format_number(previous):
