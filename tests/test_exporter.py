@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 import numpy as np
 import pytest
 from polylines import blended_pixels
-from PySide6.QtCore import QTimer, QtMsgType
+from PySide6.QtCore import QRectF, QTimer, QtMsgType
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
@@ -25,6 +25,7 @@ from gradviz.app.exporter import (
     export_contour_svg,
     export_image,
     export_video,
+    frame_layout,
     frame_steps,
 )
 from gradviz.app.panel_base import OUTCOME_COLOURS
@@ -599,3 +600,43 @@ def test_at_full_hd_the_loss_strips_mark_is_drawn_at_the_frames_scale_and_the_ax
     fill = orange.sum(axis=0).max()  # the mark's column: the curve elsewhere is a few pixels thick
     assert scale > 1.3 and fill >= (STEP_MARK_SIZE - 3.0) * scale, (fill, scale)
     assert pixels[:, -round(8 * scale):].min() > 150, "nothing dark (the step axis) in the margin at the right edge"
+
+
+HIMMELBLAU_MINIMA = ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126))
+
+
+def legend_in_data(view, device_scale: float = 1.0) -> QRectF:
+    """The probe legend's box last drawn, in the map's data coordinates (device pixels device_scale per layout one)."""
+    legend = view.probe_text.legend_rect
+    to_data, invertible = view.probe_text.deviceTransform(view.viewportTransform()).inverted()
+    assert invertible and not legend.isEmpty()
+    return to_data.mapRect(QRectF(legend.topLeft() / device_scale, legend.size() / device_scale)).normalized()
+
+
+@pytest.mark.parametrize("where", ["window", "export"])
+def test_the_probe_legend_leaves_himmelblaus_minima_uncovered(make_main_window, where) -> None:
+    """At 1920×1080 with the loss curve the legend sat at the bottom left, over the lower-left minimum's pit (the
+    corner farthest from the point, the minima not counted), in the window as in the picture."""
+    shown = make_main_window("himmelblau", size=(1920, 1080))
+    shown.session.set_step(shown.session.last_step)
+    if where == "window":  # the map at the size the picture lays it out at
+        (slot,) = (slot for slot in frame_layout(shown.session, (1920, 1080), "both", True, True)[1]
+                   if slot.name == "contour")
+        shown.contour_view.setFixedSize(*slot.layout_size)
+        QApplication.processEvents()
+        shown.contour_view.grab()
+        legend = legend_in_data(shown.contour_view)
+    else:
+        renderer = FrameRenderer(copy_session(shown.session), (1920, 1080), "both", True, "linear")
+        try:
+            frame = renderer.render_step(shown.session.last_step)
+            slot = renderer.slot("contour")
+            legend = legend_in_data(renderer.contour_view, slot.size[0] / slot.layout_size[0])
+            drawn = renderer.contour_view.probe_text.legend_rect.toRect().translated(slot.left, slot.top)
+            patch = frame[drawn.top() + 4 : drawn.bottom() - 4, drawn.left() + 4 : drawn.right() - 4, :3]
+            assert np.median(patch) > 200, "the legend's light box is where its rectangle says"
+        finally:
+            renderer.close()
+    for x, y in HIMMELBLAU_MINIMA:
+        pit = QRectF(x - 0.4, y - 0.4, 0.8, 0.8)
+        assert not legend.intersects(pit), f"the legend {legend} hides the minimum at ({x}, {y})"
