@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from xml.etree import ElementTree
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 from polylines import blended_pixels
 from PySide6.QtCore import QRectF, QTimer, QtMsgType
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
 
@@ -640,3 +641,35 @@ def test_the_probe_legend_leaves_himmelblaus_minima_uncovered(make_main_window, 
     for x, y in HIMMELBLAU_MINIMA:
         pit = QRectF(x - 0.4, y - 0.4, 0.8, 0.8)
         assert not legend.intersects(pit), f"the legend {legend} hides the minimum at ({x}, {y})"
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1280, 720)])
+def test_the_3d_tick_labels_of_a_narrow_panel_keep_a_gap_between_them(make_main_window, monkeypatch, size) -> None:
+    """Both panels on a portrait picture: the 3D panel is laid out 200 pixels wide, where its x labels 0 2 4 crowded
+    slantwise along the edge and x's 4 ran into y's −4; a landscape picture keeps every label."""
+    from gradviz.app.surface_view import TextPlacer
+    from gradviz.app.view_common import LABEL_GAP
+
+    drawn: list[tuple[str, QRectF, float]] = []  # the floor edges' labels: centred, upright
+    draw = TextPlacer.draw
+
+    def recording(placer: TextPlacer, font, x, y, text, right_aligned=False, left_aligned=False, **options) -> bool:
+        """Draw, noting each tick label of the floor's edges drawn, its text's extent and its font's cap height."""
+        done = draw(placer, font, x, y, text, right_aligned, left_aligned, **options)
+        if done and not (right_aligned or left_aligned or font.italic()):
+            drawn.append((text, placer.taken[-1].adjusted(2.0, 3.0, -2.0, -3.0), QFontMetricsF(font).capHeight()))
+        return done
+
+    monkeypatch.setattr(TextPlacer, "draw", recording)
+    shown = make_main_window("himmelblau")
+    renderer = FrameRenderer(copy_session(shown.session), size, "both", True)
+    try:
+        renderer.render_step(0)
+    finally:
+        renderer.close()
+    assert len(drawn) >= (4 if size == (1080, 1920) else 9), [text for text, _, _ in drawn]
+    for (text, box, cap), (other_text, other, _) in itertools.combinations(drawn, 2):
+        gap = LABEL_GAP * cap - 1e-6
+        apart = max(other.left() - box.right(), box.left() - other.right(), other.top() - box.bottom(),
+                    box.top() - other.bottom())
+        assert apart >= gap, f"{text} and {other_text} are {apart:.1f} pixels apart"
