@@ -14,7 +14,7 @@ from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
 
-from gradviz.app import exporter
+from gradviz.app import export_dialog, exporter
 from gradviz.app.colormaps import colormap_lut
 from gradviz.app.export_dialog import ExportDialog, remembered_options, shown_loss_log, start_video_export
 from gradviz.app.exporter import (
@@ -28,6 +28,7 @@ from gradviz.app.exporter import (
     export_video,
     frame_layout,
     frame_steps,
+    render_image,
 )
 from gradviz.app.panel_base import OUTCOME_COLOURS
 from gradviz.app.presenters import run_colour
@@ -673,3 +674,46 @@ def test_the_3d_tick_labels_of_a_narrow_panel_keep_a_gap_between_them(make_main_
         apart = max(other.left() - box.right(), box.left() - other.right(), other.top() - box.bottom(),
                     box.top() - other.bottom())
         assert apart >= gap, f"{text} and {other_text} are {apart:.1f} pixels apart"
+
+
+def test_a_4k_picture_from_the_window_is_drawn_in_pieces_behind_a_progress_dialog(window, qtbot, tmp_path,
+                                                                                  monkeypatch) -> None:
+    """File → Export image at 3840×2160 held the window for two seconds, its events waiting: now the window gets them
+    between the pieces of the drawing, the PNG is written on a thread, and the picture is the one drawn at once."""
+    options = ExportOptions(kind="image", size=(3840, 2160))
+    target = tmp_path / "big.png"
+    monkeypatch.setattr(export_dialog, "ask_export", lambda _window, _kind: (options, str(target)))
+    window.session.set_step(12)
+    ticks = []
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: ticks.append(1))
+    heartbeat.start(10)
+    export_dialog.export_image_from(window)
+    (run,) = window.findChildren(export_dialog.VideoExportRun)
+    assert run.running and not target.exists(), "the window has its events back before the picture is drawn"
+    assert run.progress.isVisible() and run.progress.labelText() == "Drawing the 3840×2160 picture…"
+    qtbot.waitUntil(lambda: not run.running, timeout=60_000)
+    heartbeat.stop()
+    assert (run.outcome, run.detail) == ("saved", str(target))
+    assert len(ticks) >= run.job.total, "the window handled its events between the pieces"
+    pixels = read_png(target)
+    assert pixels.shape == (2160, 3840, 4)
+    assert np.array_equal(pixels, render_image(window.session, options))
+    assert [path.name for path in tmp_path.iterdir()] == ["big.png"]
+    assert "Saved" in window.statusBar().currentMessage()
+
+
+def test_cancelling_a_picture_leaves_nothing(window, qtbot, tmp_path) -> None:
+    run = export_dialog.start_image_export(window, ExportOptions(kind="image", size=(1920, 1080)),
+                                           str(tmp_path / "a.png"))
+    render_next = run.job.render_next
+
+    def render_then_press_cancel() -> None:
+        render_next()
+        run.progress.findChild(QPushButton).click()
+
+    run.job.render_next = render_then_press_cancel
+    qtbot.waitUntil(lambda: not run.running, timeout=30_000)
+    assert (run.outcome, run.job.done) == ("cancelled", 1)
+    assert list(tmp_path.iterdir()) == []
+    assert "cancelled" in window.statusBar().currentMessage()
