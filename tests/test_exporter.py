@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from xml.etree import ElementTree
 
 import numpy as np
 import pytest
 from polylines import blended_pixels
-from PySide6.QtCore import QTimer, QtMsgType
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QRectF, QTimer, QtMsgType
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
 
-from gradviz.app import exporter
+from gradviz.app import export_dialog, exporter
 from gradviz.app.colormaps import colormap_lut
 from gradviz.app.export_dialog import ExportDialog, remembered_options, shown_loss_log, start_video_export
 from gradviz.app.exporter import (
@@ -25,7 +26,9 @@ from gradviz.app.exporter import (
     export_contour_svg,
     export_image,
     export_video,
+    frame_layout,
     frame_steps,
+    render_image,
 )
 from gradviz.app.panel_base import OUTCOME_COLOURS
 from gradviz.app.presenters import run_colour
@@ -599,3 +602,118 @@ def test_at_full_hd_the_loss_strips_mark_is_drawn_at_the_frames_scale_and_the_ax
     fill = orange.sum(axis=0).max()  # the mark's column: the curve elsewhere is a few pixels thick
     assert scale > 1.3 and fill >= (STEP_MARK_SIZE - 3.0) * scale, (fill, scale)
     assert pixels[:, -round(8 * scale):].min() > 150, "nothing dark (the step axis) in the margin at the right edge"
+
+
+HIMMELBLAU_MINIMA = ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126))
+
+
+def legend_in_data(view, device_scale: float = 1.0) -> QRectF:
+    """The probe legend's box last drawn, in the map's data coordinates (device pixels device_scale per layout one)."""
+    legend = view.probe_text.legend_rect
+    to_data, invertible = view.probe_text.deviceTransform(view.viewportTransform()).inverted()
+    assert invertible and not legend.isEmpty()
+    return to_data.mapRect(QRectF(legend.topLeft() / device_scale, legend.size() / device_scale)).normalized()
+
+
+@pytest.mark.parametrize("where", ["window", "export"])
+def test_the_probe_legend_leaves_himmelblaus_minima_uncovered(make_main_window, where) -> None:
+    """At 1920×1080 with the loss curve the legend sat at the bottom left, over the lower-left minimum's pit (the
+    corner farthest from the point, the minima not counted), in the window as in the picture."""
+    shown = make_main_window("himmelblau", size=(1920, 1080))
+    shown.session.set_step(shown.session.last_step)
+    if where == "window":  # the map at the size the picture lays it out at
+        (slot,) = (slot for slot in frame_layout(shown.session, (1920, 1080), "both", True, True)[1]
+                   if slot.name == "contour")
+        shown.contour_view.setFixedSize(*slot.layout_size)
+        QApplication.processEvents()
+        shown.contour_view.grab()
+        legend = legend_in_data(shown.contour_view)
+    else:
+        renderer = FrameRenderer(copy_session(shown.session), (1920, 1080), "both", True, "linear")
+        try:
+            frame = renderer.render_step(shown.session.last_step)
+            slot = renderer.slot("contour")
+            legend = legend_in_data(renderer.contour_view, slot.size[0] / slot.layout_size[0])
+            drawn = renderer.contour_view.probe_text.legend_rect.toRect().translated(slot.left, slot.top)
+            patch = frame[drawn.top() + 4 : drawn.bottom() - 4, drawn.left() + 4 : drawn.right() - 4, :3]
+            assert np.median(patch) > 200, "the legend's light box is where its rectangle says"
+        finally:
+            renderer.close()
+    for x, y in HIMMELBLAU_MINIMA:
+        pit = QRectF(x - 0.4, y - 0.4, 0.8, 0.8)
+        assert not legend.intersects(pit), f"the legend {legend} hides the minimum at ({x}, {y})"
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1280, 720)])
+def test_the_3d_tick_labels_of_a_narrow_panel_keep_a_gap_between_them(make_main_window, monkeypatch, size) -> None:
+    """Both panels on a portrait picture: the 3D panel is laid out 200 pixels wide, where its x labels 0 2 4 crowded
+    slantwise along the edge and x's 4 ran into y's −4; a landscape picture keeps every label."""
+    from gradviz.app.surface_view import TextPlacer
+    from gradviz.app.view_common import LABEL_GAP
+
+    drawn: list[tuple[str, QRectF, float]] = []  # the floor edges' labels: centred, upright
+    draw = TextPlacer.draw
+
+    def recording(placer: TextPlacer, font, x, y, text, right_aligned=False, left_aligned=False, **options) -> bool:
+        """Draw, noting each tick label of the floor's edges drawn, its text's extent and its font's cap height."""
+        done = draw(placer, font, x, y, text, right_aligned, left_aligned, **options)
+        if done and not (right_aligned or left_aligned or font.italic()):
+            drawn.append((text, placer.taken[-1].adjusted(2.0, 3.0, -2.0, -3.0), QFontMetricsF(font).capHeight()))
+        return done
+
+    monkeypatch.setattr(TextPlacer, "draw", recording)
+    shown = make_main_window("himmelblau")
+    renderer = FrameRenderer(copy_session(shown.session), size, "both", True)
+    try:
+        renderer.render_step(0)
+    finally:
+        renderer.close()
+    assert len(drawn) >= (4 if size == (1080, 1920) else 9), [text for text, _, _ in drawn]
+    for (text, box, cap), (other_text, other, _) in itertools.combinations(drawn, 2):
+        gap = LABEL_GAP * cap - 1e-6
+        apart = max(other.left() - box.right(), box.left() - other.right(), other.top() - box.bottom(),
+                    box.top() - other.bottom())
+        assert apart >= gap, f"{text} and {other_text} are {apart:.1f} pixels apart"
+
+
+def test_a_4k_picture_from_the_window_is_drawn_in_pieces_behind_a_progress_dialog(window, qtbot, tmp_path,
+                                                                                  monkeypatch) -> None:
+    """File → Export image at 3840×2160 held the window for two seconds, its events waiting: now the window gets them
+    between the pieces of the drawing, the PNG is written on a thread, and the picture is the one drawn at once."""
+    options = ExportOptions(kind="image", size=(3840, 2160))
+    target = tmp_path / "big.png"
+    monkeypatch.setattr(export_dialog, "ask_export", lambda _window, _kind: (options, str(target)))
+    window.session.set_step(12)
+    ticks = []
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: ticks.append(1))
+    heartbeat.start(10)
+    export_dialog.export_image_from(window)
+    (run,) = window.findChildren(export_dialog.VideoExportRun)
+    assert run.running and not target.exists(), "the window has its events back before the picture is drawn"
+    assert run.progress.isVisible() and run.progress.labelText() == "Drawing the 3840×2160 picture…"
+    qtbot.waitUntil(lambda: not run.running, timeout=60_000)
+    heartbeat.stop()
+    assert (run.outcome, run.detail) == ("saved", str(target))
+    assert len(ticks) >= run.job.total, "the window handled its events between the pieces"
+    pixels = read_png(target)
+    assert pixels.shape == (2160, 3840, 4)
+    assert np.array_equal(pixels, render_image(window.session, options))
+    assert [path.name for path in tmp_path.iterdir()] == ["big.png"]
+    assert "Saved" in window.statusBar().currentMessage()
+
+
+def test_cancelling_a_picture_leaves_nothing(window, qtbot, tmp_path) -> None:
+    run = export_dialog.start_image_export(window, ExportOptions(kind="image", size=(1920, 1080)),
+                                           str(tmp_path / "a.png"))
+    render_next = run.job.render_next
+
+    def render_then_press_cancel() -> None:
+        render_next()
+        run.progress.findChild(QPushButton).click()
+
+    run.job.render_next = render_then_press_cancel
+    qtbot.waitUntil(lambda: not run.running, timeout=30_000)
+    assert (run.outcome, run.job.done) == ("cancelled", 1)
+    assert list(tmp_path.iterdir()) == []
+    assert "cancelled" in window.statusBar().currentMessage()

@@ -49,6 +49,7 @@ from gradviz.app.view_common import (
     square_around,
     steady_axes,
 )
+from gradviz.core.critical import grid_extremes
 from gradviz.core.grid import Rim, broken_curve, contourable, unjoined_neighbours
 from gradviz.core.notation import format_number
 
@@ -72,6 +73,8 @@ ARROW_CHUNK = 24.0  # pixels of a probe arrow each box the tags keep off covers�
 ARROW_PAD = 2.0  # …padded this much (less than the tags' gap, so a tag still sits right at its own arrow's tip)
 CURVE_SAMPLES = 200  # points of a curve the probe's legend counts when choosing its corner…
 CURVE_SHARE_OF_A_MARK = 0.05  # …each this share of them counting as much as covering a ball or a mark
+PATH_SHARE_OF_A_MARK = 0.25  # of a run's whole path: covering this share counts as much as covering a ball or a mark
+PIT_CLEARANCE = 16.0  # pixels each way around a minimum of the map (marked or not): its pit, for the probe legend
 CURVE_BAND = 0.05  # of a curve plot's height: its basins' band along the bottom, under the curve's lowest point
 BASINS_OPACITY = 0.85  # the basins' colours over the map: its level lines and arrows are drawn above them
 LINE_LEAST_CONTRAST_LUMINANCE = 0.55  # a map drawn with lines only: lighter level colours are darkened to this
@@ -874,6 +877,11 @@ def marker_box(marker: pg.TargetItem, transform: QtGui.QTransform) -> tuple[QtCo
     return (square_around(centre, marker.scale / 2),)
 
 
+def area(rect: QtCore.QRectF) -> float:
+    """A rectangle's area in square pixels (0 for an empty one, as an intersection that is none)."""
+    return 0.0 if rect.isEmpty() else rect.width() * rect.height()
+
+
 def to_device(transform: QtGui.QTransform, points: np.ndarray) -> np.ndarray:
     """Data points (n, 2) in device pixels through a data-to-device transform."""
     linear = np.array([[transform.m11(), transform.m21()], [transform.m12(), transform.m22()]])
@@ -1038,7 +1046,7 @@ class ProbeArrowsItem(ViewOverlayItem):
 class ProbeTextItem(ViewOverlayItem):
     """The labels of the probe overlay (at the arrow tips, beside a curve's tangent) and its legend.
 
-    The legend goes in the corner of the plot farthest from the point; when the axes are drawn at
+    The legend goes in the corner of the plot where it hides least (see _legend_corner); when the axes are drawn at
     different scales it adds the overlay's note that right angles look skewed.
     """
 
@@ -1056,6 +1064,8 @@ class ProbeTextItem(ViewOverlayItem):
         self._basins_legend = basins_legend
         self._balls = np.zeros((0, 2))  # where the runs' current points are, in plot coordinates
         self._ball_half = 0.0  # half a ball's size in pixels
+        self._pits = np.zeros((0, 2))  # the map's minima, marked or not, in plot coordinates
+        self._paths: tuple[np.ndarray, ...] = ()  # the runs' whole paths (n, 2), in plot coordinates
         self.legend_rect = QtCore.QRectF()
         self.legend_texts: tuple[str, ...] = ()  # the lines of the legend last drawn
         self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels…
@@ -1146,6 +1156,18 @@ class ProbeTextItem(ViewOverlayItem):
         if self.overlay is not None:
             self.update()
 
+    def set_pits(self, points: np.ndarray) -> None:
+        """Keep the legend off the map's minima at these (n, 2) plot points, marked or not (where descent goes)."""
+        self._pits = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        if self.overlay is not None:
+            self.update()
+
+    def set_paths(self, paths: Sequence[np.ndarray]) -> None:
+        """Keep the legend off these runs' whole paths ((n, 2) each, plot coordinates)."""
+        self._paths = tuple(paths)
+        if self.overlay is not None:
+            self.update()
+
     def _ball_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """The runs' balls' boxes in device pixels."""
         if not len(self._balls):
@@ -1182,29 +1204,39 @@ class ProbeTextItem(ViewOverlayItem):
 
     def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float,
                        shafts: Sequence[QtCore.QRectF]) -> QtCore.QPointF:
-        """The top-left of the legend in the corner of the plot that covers least, the farthest from the point of those.
+        """The top-left of the legend in the corner of the plot that hides least of what matters, then least of the
+        room of the point's tags, then the farthest from the point.
 
-        Covered, the room the point's tags take counts twice, each of the runs' balls, the start marker (which a
-        lecturer drags), the marked critical points and their names and each of the arrows' shafts boxes once, and
-        over a curve each CURVE_SHARE_OF_A_MARK of its drawn points once (the two-minima curve's deeper minimum was
-        under the legend).
+        What matters: the point, the runs' balls, the start marker (which a lecturer drags), the critical points and
+        their names and the arrows' shafts boxes, each once if touched; the share of each minimum's pit hidden (marked
+        or not: Himmelblau's lower-left one was under the legend); of each run's whole path (the same in every frame
+        of a video), each PATH_SHARE_OF_A_MARK of its points once; and of a curve (the two-minima curve's deeper
+        minimum was under the legend), each CURVE_SHARE_OF_A_MARK of its drawn points once.
+        Ties go to the first of top left, bottom left, top right, bottom right: a picture comes out the same each time.
         """
         plot = self.plot_rect(transform)
         left, right, top, bottom = plot.left(), plot.right(), plot.top(), plot.bottom()
         margin = 8.0 * self.pixel_scale
         point = to_device(transform, np.array([self.overlay.point]))[0]
-        markers = [*self._ball_boxes(transform), *self._start_marker_box(transform),
-                   *self._critical_points.boxes(transform), *self._basins_legend.boxes(transform), *shafts]
+        markers = [square_around(point, POINT_CLEARANCE * self.pixel_scale), *self._ball_boxes(transform),
+                   *self._start_marker_box(transform), *self._critical_points.boxes(transform),
+                   *self._basins_legend.boxes(transform), *shafts]
+        pits = [square_around(pit, PIT_CLEARANCE * self.pixel_scale) for pit in to_device(transform, self._pits)]
         tags_room = square_around(point, TAGS_ROOM * self.pixel_scale)
-        curve = self._curve_pixels(transform)
+        lines = [(pixels, share) for pixels, share in ((self._curve_pixels(transform), CURVE_SHARE_OF_A_MARK),
+                                                       *((to_device(transform, path), PATH_SHARE_OF_A_MARK)
+                                                         for path in self._paths)) if len(pixels)]
 
-        def preference(corner: tuple[float, float]) -> tuple[float, float]:
+        def preference(corner: tuple[float, float]) -> tuple[float, float, float]:
             box = QtCore.QRectF(corner[0], corner[1], width, height)
-            covered = 2 * box.intersects(tags_room) + sum(box.intersects(marker) for marker in markers)
-            inside = ((curve[:, 0] >= box.left()) & (curve[:, 0] <= box.right()) & (curve[:, 1] >= box.top())
-                      & (curve[:, 1] <= box.bottom()))
-            covered += float(np.count_nonzero(inside)) / max(len(curve), 1) / CURVE_SHARE_OF_A_MARK
-            return -covered, math.hypot(box.center().x() - point[0], box.center().y() - point[1])
+            covered = float(sum(box.intersects(marker) for marker in markers))
+            covered += sum(area(box.intersected(pit)) / area(pit) for pit in pits)  # the share of each pit hidden
+            for pixels, share_of_a_mark in lines:
+                inside = ((pixels[:, 0] >= box.left()) & (pixels[:, 0] <= box.right()) & (pixels[:, 1] >= box.top())
+                          & (pixels[:, 1] <= box.bottom()))
+                covered += float(np.count_nonzero(inside)) / len(pixels) / share_of_a_mark
+            return -covered, -float(box.intersects(tags_room)), math.hypot(box.center().x() - point[0],
+                                                                          box.center().y() - point[1])
 
         candidates = [(x, y) for x in (left + margin, right - margin - width)
                       for y in (top + margin, bottom - margin - height)]
@@ -1562,6 +1594,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             self.level_lines.clip = QtGui.QTransform(dx, 0.0, 0.0, dy, xs[0] - dx / 2, ys[0] - dy / 2).map(region)
             self.coloured_lines.clip = self.level_lines.clip
         self._set_fill(xs, ys, drawn, levels, lo, hi)
+        self.probe_text.set_pits(np.array([point for point, sign in grid_extremes((xs, ys), heights) if sign > 0]))
         by_level = contour_polylines_by_level(xs, ys, contourable(drawn, lo, hi, jumps), levels)
         lines = np.concatenate(by_level) if by_level else np.zeros((0, 2))
         self.level_lines.setData(lines[:, 0], lines[:, 1], connect="finite")
@@ -1705,6 +1738,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self._set_height_ticks(None if height_ticks is None else spaced_ticks(height_ticks, TICK_GAP * (hi - lo)))
         ws, fs = broken_curve(ws, fs, lo, hi, jumps)
         self.curve.setData(ws, fs, connect="finite")
+        self.probe_text.set_pits(np.zeros((0, 2)))  # the legend keeps off the curve itself, minima and all
         pad = 0.06 * max(hi - lo, 1e-9)
         self._set_range((ws[0], ws[-1]), (lo - pad, hi + pad))
         if mode_changed:
@@ -1907,6 +1941,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             items.show_up_to(resolve_index(run.current_index, len(points)))
             paths.append(np.column_stack([points[:, 0], y_column]))
         self.critical_points.set_paths(paths)
+        self.probe_text.set_paths(paths)
         self._show_balls()
 
     def _show_balls(self) -> None:

@@ -44,6 +44,7 @@ from gradviz.app.exporter import (
     MIN_FPS,
     MIN_SIDE,
     ExportOptions,
+    ImageExport,
     VideoExport,
     array_as_image,
     check_target,
@@ -368,21 +369,22 @@ def copy_picture_from(window: QMainWindow) -> None:
 
 
 class VideoExportRun(QObject):
-    """Drives a VideoExport from a timer in short batches behind a progress dialog with Cancel.
+    """Drives a VideoExport (or an ImageExport) from a timer in short batches behind a progress dialog with Cancel.
 
     finished(outcome, detail) reports 'saved' with the path, 'cancelled', or 'failed' with the reason.
     """
 
     finished = Signal(str, str)
 
-    def __init__(self, job: VideoExport, parent: QWidget) -> None:
+    def __init__(self, job: VideoExport | ImageExport, parent: QWidget, drawing: str = "Drawing frames…") -> None:
+        """Drive the job, the progress dialog saying `drawing` until it encodes."""
         super().__init__(parent)
         self.job = job
         self.outcome = ""
         self.detail = ""
         self._encoder: threading.Thread | None = None
         self._encoded: tuple[str, str] | None = None
-        self.progress = QProgressDialog("Drawing frames…", "Cancel", 0, job.total, parent)
+        self.progress = QProgressDialog(drawing, "Cancel", 0, job.total, parent)
         self.progress.setWindowTitle("Exporting")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)
@@ -481,8 +483,20 @@ def describe_error(error: Exception) -> str:
 
 def start_video_export(window: QMainWindow, options: ExportOptions, target: str) -> VideoExportRun:
     """Start exporting the window's runs; the window reports the outcome in its status bar or a message box."""
-    job = VideoExport(window.session, options, target)
-    run = VideoExportRun(job, window)
+    return start_export(window, VideoExport(window.session, options, target), target)
+
+
+def start_image_export(window: QMainWindow, options: ExportOptions, target: str) -> VideoExportRun:
+    """Start saving the current step as a PNG behind a progress dialog with Cancel; the window stays live."""
+    width, height = options.size
+    return start_export(window, ImageExport(window.session, options, target), target,
+                        f"Drawing the {width}×{height} picture…")
+
+
+def start_export(window: QMainWindow, job: VideoExport | ImageExport, target: str,
+                 drawing: str = "Drawing frames…") -> VideoExportRun:
+    """Drive the job behind a progress dialog; the window reports the outcome in its status bar or a message box."""
+    run = VideoExportRun(job, window, drawing)
     run.finished.connect(lambda outcome, detail: report_outcome(window, outcome, detail, target))
     run.start()
     return run
@@ -530,12 +544,15 @@ def export_video_from(window: QMainWindow) -> None:
 
 
 def export_image_from(window: QMainWindow) -> None:
-    """Ask for image options and a target, then save the current step."""
+    """Ask for image options and a target, then save the current step: a PNG with progress and Cancel, an SVG now."""
     asked = ask_export(window, "image")
     if asked is None or not basins_ready(window, "exporting the image"):
         return
     options, target = asked
     try:
+        if Path(target).suffix.lower() == ".png":
+            start_image_export(window, options, target)
+            return
         with drawing_picture(window, options):
             path = export_image(window.session, options, target)
     except Exception as error:  # any failure becomes a message, never a crash

@@ -18,6 +18,7 @@ import contextlib
 import math
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from gradviz.core.notation import format_number, function_line, held_text, unico
 from gradviz.core.scenario import Camera
 from gradviz.core.session import Session
 from gradviz.export.writers import (
+    ExportCancelled,
     ExportError,
     Mp4Writer,
     ProgressCallback,
@@ -452,10 +454,17 @@ class FrameRenderer:
             self._orbit = orbit
 
     def render_step(self, step: int, orbit: float = 0.0) -> np.ndarray:
-        """The frame for a step as a (height, width, 4) uint8 RGBA array.
+        """The frame for a step as a (height, width, 4) uint8 RGBA array (see render_pieces)."""
+        *_, frame = self.render_pieces(step, orbit)
+        assert frame is not None
+        return frame
+
+    def render_pieces(self, step: int, orbit: float = 0.0) -> Iterator[np.ndarray | None]:
+        """The frame for a step drawn in two pieces: None after the first, then the (height, width, 4) RGBA array.
 
         The 3D panel is copied in from its rendering (started first, so OpenGL draws it while the contour panel
-        paints straight into the frame from its cached static layer), then the caption.
+        paints straight into the frame from its cached static layer, and while the caller's window handles its
+        events between the pieces), then the caption.
         """
         self.show_step(step, orbit)
         width, height = self.size
@@ -470,6 +479,7 @@ class FrameRenderer:
             if self.loss_plot is not None:
                 self.paint_loss_strip(painter)
             painter.end()
+        yield None
         if pending is not None:
             slot = self.slot("3d")
             frame[slot.top : slot.top + slot.size[1], slot.left : slot.left + slot.size[0]] = (
@@ -478,7 +488,7 @@ class FrameRenderer:
             painter = QtGui.QPainter(image)
             self.caption.paint(painter, self.session)
             painter.end()
-        return frame
+        yield frame
 
     def paint_contour_panel(self, painter: QtGui.QPainter, cached: bool = True) -> None:
         """The contour view's export rendering in its place in the frame, drawn whole or over its static layer."""
@@ -598,6 +608,71 @@ class VideoExport:
     def abort(self) -> None:
         """Stop: kill the encoder, delete partial output, release the views."""
         self.writer.abort()
+        self.close()
+
+
+class ImageExport:
+    """One PNG export in pieces, driven as a VideoExport is: the window handles its events between them.
+
+    A 4K picture took the window away for two seconds. The pieces: the views are built, the panels drawn (the 3D
+    one started first), the 3D panel and the caption put in; finish() then encodes and writes the PNG on any thread.
+    """
+
+    def __init__(self, session: Session, options: ExportOptions, path: str | os.PathLike[str],
+                 step: int | None = None) -> None:
+        """Check the target (a .png), copy the session; step defaults to the session's current one."""
+        self.target = check_image_target(path, options)
+        if self.target.suffix.lower() != ".png":
+            raise ExportError(f"an image drawn in pieces is a PNG, not {self.target.name}")
+        self.options = options
+        self.step = session.step if step is None else step
+        self._session = copy_session(session)
+        self._renderer: FrameRenderer | None = None
+        self._pieces: Iterator[np.ndarray | None] | None = None
+        self._frame: np.ndarray | None = None
+        self._stopping = False
+        self.total = 3
+        self.done = 0
+
+    @property
+    def complete(self) -> bool:
+        """Whether the picture is drawn (and can be written by finish)."""
+        return self.done >= self.total
+
+    def render_next(self) -> None:
+        """Do the next piece of the drawing."""
+        if self._renderer is None:
+            self._renderer = FrameRenderer(self._session, self.options.size, self.options.panels, self.options.overlay,
+                                           self.options.loss_scale)
+            self._pieces = self._renderer.render_pieces(self.step)
+        else:
+            assert self._pieces is not None
+            self._frame = next(self._pieces)
+        self.done += 1
+
+    def close(self) -> None:
+        """Release the renderer's views (GUI thread); the drawn picture is kept for finish()."""
+        self._pieces = None
+        if self._renderer is not None:
+            self._renderer.close()
+            self._renderer = None
+
+    def finish(self) -> Path:
+        """Encode and write the PNG (on any thread); ExportCancelled if stopped before it was written."""
+        if self._frame is None:
+            raise ExportError("the picture was not drawn")
+        if self._stopping:
+            raise ExportCancelled(f"writing {self.target.name} was stopped; nothing was saved")
+        return write_png(self.target, self._frame)
+
+    def stop_encoding(self) -> None:
+        """From any thread: a finish() not yet writing ends with ExportCancelled."""
+        self._stopping = True
+
+    def abort(self) -> None:
+        """Stop: drop the picture and release the views (nothing has been written)."""
+        self._stopping = True
+        self._frame = None
         self.close()
 
 

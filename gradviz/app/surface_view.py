@@ -42,6 +42,7 @@ from gradviz.app.view_common import (
     qimage_to_array,
     resolve_index,
     simplified_path_indices,
+    spaced_boxes,
     spaced_labels,
     square_around,
     widened_range,
@@ -1390,21 +1391,45 @@ class TextPlacer:
         self.frame = frame
         self.taken: list[QtCore.QRectF] = []
 
-    def draw(self, font: QtGui.QFont, x: float, y: float, text: str, right_aligned: bool = False,
-             left_aligned: bool = False, kept_inside: bool = False) -> bool:
-        """Draw text vertically centred on y and centred on x (or ending / starting at x); False if skipped.
+    PAD = (2.0, 3.0)  # pixels across and up and down from a label's text (its width and cap height) to its box
 
-        Text that would cross the frame's edge is skipped, or with kept_inside (a title) moved into the frame.
-        """
+    @classmethod
+    def box(cls, font: QtGui.QFont, x: float, y: float, text: str, right_aligned: bool = False,
+            left_aligned: bool = False) -> QtCore.QRectF:
+        """The box text drawn at x, y would take (see draw)."""
         metrics = QtGui.QFontMetricsF(font)
         text_width, cap_height = metrics.horizontalAdvance(text), metrics.capHeight()
         left = x - text_width if right_aligned else x if left_aligned else x - text_width / 2
-        rect = QtCore.QRectF(left - 2.0, y - cap_height / 2 - 3.0, text_width + 4.0, cap_height + 6.0)
+        pad_x, pad_y = cls.PAD
+        return QtCore.QRectF(left - pad_x, y - cap_height / 2 - pad_y, text_width + 2 * pad_x, cap_height + 2 * pad_y)
+
+    @classmethod
+    def text_of(cls, box: QtCore.QRectF) -> QtCore.QRectF:
+        """The text's own extent in a label's box: its width and cap height."""
+        pad_x, pad_y = cls.PAD
+        return box.adjusted(pad_x, pad_y, -pad_x, -pad_y)
+
+    def fits(self, rect: QtCore.QRectF, gap: float = 0.0) -> bool:
+        """Whether a label in this box is inside the frame, its box clear of every label's drawn, its text at least
+        gap from theirs."""
+        reach_x, reach_y = (max(gap - 2 * pad, 0.0) for pad in self.PAD)
+        near = rect.adjusted(-reach_x, -reach_y, reach_x, reach_y)
+        return self.frame.contains(rect) and not any(near.intersects(other) for other in self.taken)
+
+    def draw(self, font: QtGui.QFont, x: float, y: float, text: str, right_aligned: bool = False,
+             left_aligned: bool = False, kept_inside: bool = False, gap: float = 0.0) -> bool:
+        """Draw text vertically centred on y and centred on x (or ending / starting at x); False if skipped.
+
+        Text that would cross the frame's edge or come nearer than gap to a label drawn is skipped, or with
+        kept_inside (a title) moved into the frame.
+        """
+        rect = self.box(font, x, y, text, right_aligned, left_aligned)
         if kept_inside:
-            moved = moved_inside(rect, self.frame)
-            left, y, rect = left + moved.left() - rect.left(), y + moved.top() - rect.top(), moved
-        if not text or not self.frame.contains(rect) or any(rect.intersects(other) for other in self.taken):
+            rect = moved_inside(rect, self.frame)
+        if not text or not self.fits(rect, gap):
             return False
+        left, y = self.text_of(rect).left(), rect.center().y()
+        cap_height = QtGui.QFontMetricsF(font).capHeight()
         self.painter.setFont(font)
         self.painter.drawText(QtCore.QPointF(left, y + cap_height / 2), text)
         self.taken.append(rect)
@@ -2573,10 +2598,18 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         if title_y:
             y_title = self._beyond_edge(to_pixels, (sign_x * w, 0.0, z), (sign_x, 0.0, 0.0), y_anchors, distance)
             placer.draw(title_font, *y_title, title_y, kept_inside=True)
+        # Of the labels of an edge that fit (not read as a height), every k-th one, each a gap from the next and from
+        # the labels drawn: in a small frame (a narrow panel of a picture) they crowded slantwise along the edge,
+        # 0 2 4 touching, and x's 4 ran into y's −4
+        gap = LABEL_GAP * QtGui.QFontMetricsF(tick_font).capHeight()
         for anchors, ticks in ((x_anchors, labels.x_ticks), (y_anchors, labels.y_ticks)):
-            for (px, py), (_, text) in zip(anchors, ticks, strict=True):
-                if clear_of is None or math.hypot(px - clear_of[0], py - clear_of[1]) > room:  # else read as a height
-                    placer.draw(tick_font, px, py, text)
+            fitting = [(box, (px, py), text) for (px, py), (_, text) in zip(anchors, ticks, strict=True)
+                       if (clear_of is None or math.hypot(px - clear_of[0], py - clear_of[1]) > room)
+                       and placer.fits(box := placer.box(tick_font, px, py, text), gap)]
+            texts = [placer.text_of(box) for box, _, _ in fitting]
+            for index in spaced_boxes(texts, gap, [text for _, _, text in fitting]):
+                _box, (px, py), text = fitting[index]
+                placer.draw(tick_font, px, py, text, gap=gap)
         self._paint_z_axis(placer, to_pixels, tick_font, title_font, title_z)
 
     @staticmethod

@@ -6,7 +6,7 @@ import functools
 import html
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -422,20 +422,35 @@ def spaced_labels(starts: np.ndarray, ends: np.ndarray, gap: float, texts: Seque
     count = len(starts)
     if count < 2:
         return np.arange(count)
-    anchor = list(texts).index("0") if "0" in texts else None
     centres = (starts + ends) / 2.0
     spacings = np.diff(centres)
     if np.allclose(spacings, spacings[0], rtol=0.05):
-        for stride in range(1, count):
-            kept = np.arange(0 if anchor is None else anchor % stride, count, stride)
-            if np.all(starts[kept[1:]] - ends[kept[:-1]] >= gap):
-                return kept
-        return np.arange(0 if anchor is None else anchor, count, count)
+        return every_kth_label(texts, lambda first, second: starts[second] - ends[first] >= gap)
     kept_list = [0]
     for index in range(1, count):
         if starts[index] - ends[kept_list[-1]] >= gap:
             kept_list.append(index)
     return np.array(kept_list)
+
+
+def spaced_boxes(boxes: Sequence[QtCore.QRectF], gap: float, texts: Sequence[str]) -> np.ndarray:
+    """Indices of the evenly spaced labels in these boxes to keep (every k-th), each at least gap from the next.
+
+    Apart means gap or more across or up and down: the labels along an edge of the 3D box run slantwise.
+    """
+    return every_kth_label(texts, lambda first, second: not boxes[first].adjusted(-gap, -gap, gap, gap).intersects(
+        boxes[second]))
+
+
+def every_kth_label(texts: Sequence[str], apart: Callable[[int, int], bool]) -> np.ndarray:
+    """Indices of every k-th label, k as small as leaves each kept label apart from the next, a "0" among them."""
+    count = len(texts)
+    anchor = list(texts).index("0") if "0" in texts else None
+    for stride in range(1, count):
+        kept = np.arange(0 if anchor is None else anchor % stride, count, stride)
+        if all(apart(int(first), int(second)) for first, second in itertools.pairwise(kept)):
+            return kept
+    return np.arange(0 if anchor is None else anchor, count, max(count, 1))
 
 
 def steady_axes(axis_class: type[SteadyLabelAxis] = SteadyLabelAxis) -> dict[str, SteadyLabelAxis]:

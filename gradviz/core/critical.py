@@ -243,10 +243,17 @@ def _kink_extrema(compiled: CompiledFormula, field: GridField, base: np.ndarray,
 def _extreme_grid_points(field: GridField) -> list[tuple[np.ndarray, float]]:
     """Grid points inside the grid whose f is at most (least) each neighbour's and below (above) one's, with 1 (−1).
 
-    Minima first, the lowest first, then maxima, the highest first. Points on the grid's edges are left out: f
-    goes on beyond them.
+    Minima first, the lowest first, then maxima, the highest first (see grid_extremes).
     """
-    values = field.values
+    return grid_extremes([field.xs] if field.ys is None else [field.xs, field.ys], field.values)
+
+
+def grid_extremes(axes: Sequence[np.ndarray], values: np.ndarray) -> list[tuple[np.ndarray, float]]:
+    """Points inside a grid whose value is at most (least) each neighbour's and below (above) one's, with 1 (−1).
+
+    values are indexed [row (y), column (x)] over the axes (x) or (x, y); points are (x) or (x, y). Minima first,
+    the lowest first, then maxima, the highest first. Points on the grid's edges are left out: f goes on beyond them.
+    """
     with np.errstate(invalid="ignore"):
         padded = np.pad(values, 1, constant_values=np.nan)
         lowest, highest = np.isfinite(values), np.isfinite(values)
@@ -259,12 +266,10 @@ def _extreme_grid_points(field: GridField) -> list[tuple[np.ndarray, float]]:
             above_one |= values > neighbour
     inside = np.zeros_like(lowest)
     inside[(slice(1, -1),) * values.ndim] = True
-    axes = [field.xs] if field.ys is None else [field.xs, field.ys]
     extremes = []
     for mask, sign in ((lowest & below_one & inside, 1.0), (highest & above_one & inside, -1.0)):
         rows = np.argwhere(mask)
         for row in rows[np.argsort(sign * values[tuple(rows.T)], kind="stable")]:
-            # values are indexed [row (y), column (x)]; points are (x, y)
             extremes.append((np.array([axes[axis][index] for axis, index in enumerate(row[::-1])]), sign))
     return extremes
 
