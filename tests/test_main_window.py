@@ -1630,6 +1630,19 @@ def test_a_hyper_parameter_box_shows_its_whole_range_and_the_run_s_own_value(mak
     assert box.text() == "0.95", "the box follows the run's value"
 
 
+def test_a_hyper_parameter_the_box_cannot_take_is_put_back_saying_why(make_main_window, qtbot) -> None:
+    """β₂ = 1.5 typed: the box put 0.999 back without a word, as the learning rate's box did not."""
+    window = make_main_window("bowl")
+    session, stepper = window.session, window.stepper
+    session.update_run(0, optimizer="adam")
+    session.wait_for_runs()
+    params = session.run_specs[0].params
+    type_into(qtbot, stepper._parameter_boxes["beta2"], "1.5")
+    assert session.run_specs[0].params == params and stepper._parameter_boxes["beta2"].value() == 0.999
+    assert window.statusBar().full_message() == ("β₂ = 1.5 was not used: the box takes numbers from 0 to 0.99999 "
+                                                 "(it stays 0.999).")
+
+
 def test_an_eta_the_box_cannot_take_is_put_back_and_said_why(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     edit, lr = window.stepper.lr_edit, window.session.run_specs[0].lr

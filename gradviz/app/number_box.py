@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
@@ -59,6 +60,12 @@ class NumberBox(QDoubleSpinBox):
         if not self.minimum() <= value <= self.maximum():
             return f"the box takes numbers from {format_number(self.minimum())} to {format_number(self.maximum())}"
         return ""
+
+    def say_refusals(self, name: str, say: Callable[[str], None]) -> None:
+        """Tell `say` (the status bar) why a number typed as `name` was put back: 'β1 = 2 was not used: … (it stays
+        0.9).'"""
+        self.refused.connect(lambda typed: say(f"{name} = {typed} was not used: {self.refusal(typed)} "
+                                               f"(it stays {format_number(self.value())})."))
 
     def validate(self, text: str, position: int) -> tuple[QValidator.State, str, int]:
         """Acceptable: a number the box can take (see refusal); Intermediate: one being typed, or one it cannot take
