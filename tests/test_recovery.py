@@ -267,6 +267,26 @@ def test_a_lesson_whose_first_scene_fails_to_show_is_not_opened(make_main_window
     assert document.recent_files()[0] == working.resolve(), "a lesson shown heads the recent files"
 
 
+def test_a_lesson_open_stays_open_when_the_next_one_fails_to_show(make_main_window, monkeypatch, qtbot) -> None:
+    """Opening a lesson whose first scene is refused replaced the lesson open: its caption, title and scene went."""
+    window = make_main_window("bowl")
+    player, shipped = window.lesson_player, shipped_lessons()[1]
+    window.document.open_lesson(shipped)
+    window.controller.wait()
+    player.next_scene()
+    window.controller.wait()
+    before = (player.lesson, player.index, player.caption_bar.counter.text(), window.windowTitle(),
+              window.session.scenario())
+    refuse_the_saddle(monkeypatch, "analysing")
+    window.document.open_lesson(Lesson("Saddles", (Scene("A saddle", find_preset("saddle").scenario),)))
+    window.controller.wait()
+    qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    after = (player.lesson, player.index, player.caption_bar.counter.text(), window.windowTitle(),
+             window.session.scenario())
+    assert after == before and player.caption_bar.isVisible()
+    assert window.statusBar().full_message().startswith("The lesson “Saddles” was not opened: the formula engine")
+
+
 def test_recent_files_keep_the_last_eight_and_grey_missing_ones(make_main_window, monkeypatch, tmp_path) -> None:
     window = make_main_window("bowl")
     dialogs = Dialogs(monkeypatch)
