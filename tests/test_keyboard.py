@@ -9,6 +9,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from window_keys import tab_to
 
+from gradviz.core.notation import format_number
+
 
 def tab_stops(window) -> list[QWidget]:
     """Every widget Tab gives the focus to, once round from the formula box back to it."""
@@ -162,6 +164,31 @@ def test_the_start_point_and_the_probe_can_be_typed(make_main_window, activate, 
     answer_modal(PointDialog, lambda dialog: dialog.reject())
     menu_action(window, "Run", "Set the start point…").trigger()
     assert session.run_specs[0].start["x"] == -1.5
+
+
+def test_a_coordinate_the_point_dialog_cannot_take_is_put_back_saying_why(make_main_window, activate,
+                                                                          answer_modal) -> None:
+    """x = 1e13 typed for the start: the box put the old x back without a word."""
+    from gradviz.app.point_dialog import PointDialog
+
+    window = keyboard_window(make_main_window, activate, "bowl")
+    session = window.session
+    start = dict(session.run_specs[0].start)
+
+    def type_beyond_the_limits(dialog: PointDialog) -> None:
+        box = dialog.boxes["x"]
+        box.selectAll()
+        QTest.keyClicks(box, "1e13")
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        if dialog.isVisible():
+            dialog.reject()
+
+    answer_modal(PointDialog, type_beyond_the_limits)
+    menu_action(window, "Run", "Set the start point…").trigger()
+    session.wait_for_runs()
+    assert session.run_specs[0].start == start
+    assert window.statusBar().full_message() == (f"x = 1e13 was not used: the box takes numbers from −1e12 to 1e12 "
+                                                 f"(it stays {format_number(start['x'])}).")
 
 
 def test_tab_passes_by_panels_behind_a_tab_and_controls_that_take_no_keys(make_main_window, activate) -> None:

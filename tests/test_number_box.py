@@ -34,9 +34,9 @@ def test_takes_numbers_as_typed_and_refuses_other_text(qtbot) -> None:
     assert box.value() == 0.0025 and box.text() == "0.0025"
 
 
-@pytest.mark.parametrize(("typed", "refused"), [("1e13", ["1e13"]), ("1e-320", ["1e-320"]), ("2.5", [])])
+@pytest.mark.parametrize(("typed", "refused"), [("1e13", ["1e13"]), ("1e-320", []), ("1e-13", []), ("2.5", [])])
 def test_a_number_put_back_is_reported(qtbot, typed: str, refused: list[str]) -> None:
-    """1e13 beyond the limits, or 1e-320 that would be kept as 0: the box puts its value back and says what."""
+    """1e13 beyond the limits: the box puts its value back and says what; 1e-13 or 1e-320 it keeps as typed."""
     box = NumberBox()
     qtbot.addWidget(box)
     box.setKeyboardTracking(False)  # as the range boxes: the value is taken on Enter, not as each digit is typed
@@ -54,8 +54,8 @@ def test_a_number_put_back_is_reported(qtbot, typed: str, refused: list[str]) ->
 
 @pytest.mark.parametrize(("typed", "why"), [
     ("1e13", "the box takes numbers from −1e12 to 1e12"),
-    ("1e-13", "the box keeps 12 decimals, which make it 0"),
-    ("1.5e-12", "the box keeps 12 decimals, which make it 2e−12"),  # taken, it showed 2e−12 for 1.5e−12
+    ("1e-13", ""),  # its twelve decimals made it 0
+    ("1.5e-12", ""),  # …and 2e−12
     ("1e", "it is not a number"),
     ("0.1234567891234567", ""),
 ])
@@ -81,3 +81,31 @@ def test_a_value_put_back_keeps_its_digits_beyond_those_shown(qtbot) -> None:
     qtbot.keyClicks(box, "1e13")
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert box.value() == 0.1234567891 and box.text() == "0.1234568" and changes == []
+
+
+@pytest.mark.parametrize("value", [1e-13, 1.5e-12, -2.5e-300, 1e-320, 0.1234567891234567])
+def test_the_box_keeps_and_shows_every_number_it_takes(qtbot, value: float) -> None:
+    """With twelve decimals the box kept 1e−13 as 0, and a range end typed so disagreed with the range it made."""
+    box = NumberBox()
+    qtbot.addWidget(box)
+    box.setValue(value)
+    assert box.value() == value and float(box.text()) == pytest.approx(value, rel=1e-6)
+
+
+def test_steps_by_the_arrows_keep_no_binary_noise(qtbot) -> None:
+    """0.9 stepped up by hundredths became 0.9400000000000001 once every decimal was kept; a typed number steps too."""
+    box = NumberBox(0.0, 1.0)
+    qtbot.addWidget(box)
+    box.setSingleStep(0.01)
+    box.setValue(0.9)
+    changes: list[float] = []
+    box.valueChanged.connect(changes.append)
+    for _ in range(12):
+        box.stepBy(1)
+    assert changes == [0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 1.0], "up to its top, then no more"
+    box.show()
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "0.5")
+    qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert box.value() == 0.49 and box.text() == "0.49"

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from gradviz.app import document, main_window
 from gradviz.app.camera_link import camera_of
 from gradviz.core.errors import FormulaError
-from gradviz.core.lessons import lesson_to_dict, shipped_lessons
+from gradviz.core.lessons import Lesson, Scene, lesson_to_dict, save_lesson, shipped_lessons
 from gradviz.core.presets import find_preset
 from gradviz.core.scenario import MAX_FILE_BYTES, RunSpec, load_scenario, save_scenario, scenario_to_dict
 
@@ -226,6 +226,65 @@ def test_a_file_that_fails_to_show_leaves_title_recent_files_and_undo_as_they_we
     window.controller.wait()
     window.edit_history.record()
     assert window.edit_history.history.previous is not None, "a preset opened later can be undone: no file opens"
+
+
+@pytest.mark.parametrize("how", ["drawing", "analysing"])
+def test_a_lesson_whose_first_scene_fails_to_show_is_not_opened(make_main_window, monkeypatch, qtbot, tmp_path,
+                                                                how: str) -> None:
+    """A lesson file whose first scene failed to be drawn set up its caption bar, title and recent-files entry at
+    once: the lesson looked open over the scenario shown before, and its edits could no longer be undone."""
+    window = make_main_window("bowl")
+    opened = tmp_path / "kept.gradviz.json"
+    save_scenario(find_preset("bowl").scenario, opened)
+    assert window.open_file(opened)
+    window.controller.wait()
+    lr = window.session.run_specs[0].lr
+    window.session.update_run(0, lr=0.3)
+    window.edit_history.record()
+    Dialogs(monkeypatch)  # Discard
+    refuse_the_saddle(monkeypatch, how)
+    failing = tmp_path / "saddles.json"
+    save_lesson(Lesson("Saddles", (Scene("A saddle", find_preset("saddle").scenario),
+                                   Scene("A bowl", find_preset("bowl").scenario))), failing)
+    before = (window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario())
+    window.open_file(failing)
+    window.controller.wait()
+    qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    after = (window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario())
+    player = window.lesson_player
+    assert after == before and window.current_path == opened
+    assert player.lesson is None and player.path is None and player.caption_bar.isHidden()
+    assert "saddles.json was not opened" in window.statusBar().full_message()
+    window.edit_history.undo()
+    window.controller.wait()
+    assert window.session.run_specs[0].lr == lr, "the edit before the failed opening is undone"
+    working = tmp_path / "bowls.json"
+    save_lesson(Lesson("Bowls", (Scene("A bowl", find_preset("bowl").scenario),)), working)
+    window.open_file(working)
+    window.controller.wait()
+    assert player.lesson is not None and player.path == working and player.caption_bar.isVisible()
+    assert "Bowls — scene 1 / 1" in window.windowTitle() and window.current_path is None
+    assert document.recent_files()[0] == working.resolve(), "a lesson shown heads the recent files"
+
+
+def test_a_lesson_open_stays_open_when_the_next_one_fails_to_show(make_main_window, monkeypatch, qtbot) -> None:
+    """Opening a lesson whose first scene is refused replaced the lesson open: its caption, title and scene went."""
+    window = make_main_window("bowl")
+    player, shipped = window.lesson_player, shipped_lessons()[1]
+    window.document.open_lesson(shipped)
+    window.controller.wait()
+    player.next_scene()
+    window.controller.wait()
+    before = (player.lesson, player.index, player.caption_bar.counter.text(), window.windowTitle(),
+              window.session.scenario())
+    refuse_the_saddle(monkeypatch, "analysing")
+    window.document.open_lesson(Lesson("Saddles", (Scene("A saddle", find_preset("saddle").scenario),)))
+    window.controller.wait()
+    qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    after = (player.lesson, player.index, player.caption_bar.counter.text(), window.windowTitle(),
+             window.session.scenario())
+    assert after == before and player.caption_bar.isVisible()
+    assert window.statusBar().full_message().startswith("The lesson “Saddles” was not opened: the formula engine")
 
 
 def test_recent_files_keep_the_last_eight_and_grey_missing_ones(make_main_window, monkeypatch, tmp_path) -> None:

@@ -114,7 +114,7 @@ class DocumentKeeper(QObject):
         self._forgotten_typing = ""  # a refused formula in the box the window may close without naming
         self._restored_from: Scenario | None = None  # the edits of the file a restored state was shown from
         self._autosaved: tuple[Scenario | Lesson, Shown] | None = None
-        self._opening: tuple[Scenario, Path] | None = None  # a file's scenario on its way to being shown
+        self._opening: tuple[Scenario | Lesson, Path | None] | None = None  # a file or lesson on its way to be shown
         self.recovery = RecoveryFile(config_folder() / RECOVERY_FOLDER)
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setSingleShot(True)
@@ -131,6 +131,8 @@ class DocumentKeeper(QObject):
             signal.connect(lambda *_: self._schedule_autosave())
         session.scenario_applied.connect(self._opened)
         window.controller.scenario_failed.connect(self._not_opened)
+        window.lesson_player.lesson_opened.connect(self._arrived)
+        window.lesson_player.opening_failed.connect(self._not_opened)
         window.lesson_player.scene_changed.connect(self.show_title)
         window.lesson_player.scene_changed.connect(self._schedule_autosave)  # a caption edited, a scene added
         self._save_actions: tuple[QAction, QAction] | None = None
@@ -155,12 +157,22 @@ class DocumentKeeper(QObject):
         self.show_title()
         self._schedule_autosave()
 
+    def _arrived(self, document: Scenario | Lesson) -> None:
+        """Shown: a file's, once it is, heads the recent files; a scenario's names the window."""
+        if self._opening is None or self._opening[0] is not document:
+            return
+        path, self._opening = self._opening[1], None
+        if path is None:
+            return
+        if isinstance(document, Lesson):
+            _remember_lesson_folder(path)
+        else:
+            self._window.current_path = path
+        self.add_recent(path)
+
     def _opened(self, scenario: Scenario) -> None:
-        """A scenario is shown: a file's, once it is, names the window and heads the recent files."""
-        opening, self._opening = self._opening, None
-        if opening is not None and opening[0] is scenario:
-            self._window.current_path = opening[1]
-            self.add_recent(opening[1])
+        """A scenario is shown: it is what is saved now (a file's, once it is, names the window)."""
+        self._arrived(scenario)
         self._baseline = self._restored_from if self._restoring else edited_part(self._session.scenario())
         self._restoring, self._restored_from = False, None
         self._changed()
@@ -341,21 +353,20 @@ class DocumentKeeper(QObject):
     def show_document(self, document: Scenario | Lesson, path: Path) -> None:
         """Show a loaded and checked scenario or lesson that came from `path` (a scenario's, once its formula is in)."""
         window = self._window
-        if isinstance(document, Lesson):
-            window.current_path = None
+        self._opening = (document, path)  # the window takes the file's name and history once it is shown: one
+        if isinstance(document, Lesson):  # that fails to be drawn leaves all as it was
             window.lesson_player.open_lesson(document, path)
-            _remember_lesson_folder(path)
-            self.add_recent(path)
-        else:  # the window takes the file's name once it is shown: one that fails to be drawn leaves all as it was
-            self._opening = (document, path)
+        else:
             window.edit_history.file_opening(document)
             window.open_scenario(document)
 
-    def _not_opened(self, scenario: Scenario, why: str) -> None:
-        """A file's scenario could not be shown: the window stays as it was (the formula panel says why)."""
-        if self._opening is not None and self._opening[0] is scenario:
-            path, self._opening = self._opening[1], None
-            self._window.statusBar().showMessage(f"{path.name} was not opened: {why}", 8000)
+    def _not_opened(self, document: Scenario | Lesson, why: str) -> None:
+        """A file's scenario or a lesson could not be shown: the window stays as it was; the status bar says why."""
+        if self._opening is None or self._opening[0] is not document:
+            return
+        path, self._opening = self._opening[1], None
+        name = path.name if path is not None else f"The lesson “{document.title}”"
+        self._window.statusBar().showMessage(f"{name} was not opened: {why}", 8000)
 
     def open_lesson_dialog(self) -> None:
         """Ask for a lesson file and open it."""
@@ -366,7 +377,7 @@ class DocumentKeeper(QObject):
     def open_lesson(self, lesson: Lesson) -> None:
         """Start a shipped lesson (after asking about unsaved edits)."""
         if self.confirm_discard():
-            self._window.current_path = None
+            self._opening = (lesson, None)
             self._window.lesson_player.open_lesson(lesson)
 
     # ----- recent files --------------------------------------------------------------------------------------

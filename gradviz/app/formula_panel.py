@@ -587,7 +587,7 @@ class FormulaPanel(QWidget):
         self._set_fixed_widgets(name, *self._fixed_widgets[name])
 
     def _fixed_refused(self, name: str, box: NumberBox, typed: str) -> None:
-        """A held value the box cannot take (1e13, or 1e-13 that its decimals make 0) is put back: say why."""
+        """A held value the box cannot take (1e13, beyond its limits) is put back: say why."""
         kept = format_number(self._session.fixed.get(name, box.value()))
         self.message.emit(f"{name} held at {typed} was not used: {box.refusal(typed)} ({name} stays at {kept}).")
 

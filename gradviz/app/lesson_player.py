@@ -26,7 +26,7 @@ Lessons → Scenes… lists every scene to go to, move, copy, edit or remove (se
 from __future__ import annotations
 
 import html
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -279,10 +279,31 @@ class CentralArea(QWidget):
         return event.type() == QEvent.Type.LayoutRequest or super().event(event)
 
 
+@dataclass(frozen=True)
+class LessonOpening:
+    """A lesson on its way: taken as open once its scene `index` is shown, left unopened if that scene fails."""
+
+    lesson: Lesson
+    path: Path | None
+    saved: Lesson | None  # what its edits are unsaved against
+    index: int
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scene's scenario asked to be shown."""
+        return self.lesson.scenes[self.index].scenario
+
+
 class LessonPlayer(QObject):
-    """Shows a lesson's scenes one after another in the window and moves through them by key or clicker."""
+    """Shows a lesson's scenes one after another in the window and moves through them by key or clicker.
+
+    A lesson opened is held back until one of its scenes is shown: one whose first scene fails to be drawn leaves the
+    window as it was (the lesson shown before, if any, stays open), and `opening_failed` says why.
+    """
 
     scene_changed = Signal()
+    lesson_opened = Signal(object)  # a lesson asked for is open: its scene is shown
+    opening_failed = Signal(object, str)  # a lesson asked for could not be shown, and why: nothing changed
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -295,12 +316,14 @@ class LessonPlayer(QObject):
         self.index = 0
         self._requested: Scenario | None = None
         self._arrived: Scenario | None = None  # the edits of the current scene as it was shown
+        self._opening: LessonOpening | None = None
         self.caption_bar = CaptionBar()
         self.caption_bar.previous_button.clicked.connect(self.previous_scene)
         self.caption_bar.next_button.clicked.connect(self.next_scene)
         self.caption_bar.close_button.clicked.connect(self.close_asking)
         self._place_caption_bar()
         self._session.scenario_applied.connect(self._scenario_applied)
+        window.controller.scenario_failed.connect(self._scenario_failed)
 
     def _place_caption_bar(self) -> None:
         """Put the caption bar above the window's central widget."""
@@ -346,14 +369,20 @@ class LessonPlayer(QObject):
 
     # ----- scenes --------------------------------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, path: Path | None = None) -> None:
-        """Start a lesson at its first scene."""
-        self.lesson, self._saved, self.path, self._arrived = lesson, lesson, path, None
-        self.show_scene(0)
+        """Start a lesson at its first scene, once that is shown."""
+        self._start_opening(LessonOpening(lesson, path, lesson, 0))
 
     def restore_lesson(self, lesson: Lesson, path: Path | None, saved: Lesson | None, index: int) -> None:
         """A lesson kept by crash recovery, at the scene shown then: its edits unsaved against `saved` (its file's)."""
-        self.lesson, self._saved, self.path, self._arrived = lesson, saved, path, None
-        self.show_scene(min(index, len(lesson.scenes) - 1))
+        self._start_opening(LessonOpening(lesson, path, saved, min(index, len(lesson.scenes) - 1)))
+
+    def _start_opening(self, opening: LessonOpening) -> None:
+        """Ask for the opening lesson's scene; the lesson, its caption and the title come once it is shown.
+
+        Set up at once, a lesson whose first scene failed to be drawn looked open over the scenario shown before.
+        """
+        self._opening = opening
+        self._window.open_scenario(opening.scenario, keep_look=True)
 
     def close_lesson(self) -> None:
         """End the lesson; what is shown stays."""
@@ -528,13 +557,23 @@ class LessonPlayer(QObject):
         self.caption_bar.show_scene(lesson, index)
         self.scene_changed.emit()
 
+    def _heading_to(self) -> tuple[Lesson | None, int]:
+        """The lesson moved through and its scene shown: a lesson's on its way while it opens (keys pressed then)."""
+        if self._opening is not None:
+            return self._opening.lesson, self._opening.index
+        return self.lesson, self.index
+
     def show_scene(self, index: int) -> None:
         """Show scene `index` as the lesson describes it, or as it was left."""
-        if self.lesson is None or not 0 <= index < len(self.lesson.scenes):
+        lesson = self._heading_to()[0]
+        if lesson is None or not 0 <= index < len(lesson.scenes):
             return
-        self.lesson = self.edited_lesson()
         if self._window.statusBar().currentMessage() == LAST_SCENE_MESSAGE:
             self._window.statusBar().clearMessage()  # no longer true of the scene shown
+        if self._opening is not None:
+            self._start_opening(replace(self._opening, index=index))
+            return
+        self.lesson = self.edited_lesson()
         self.index = index
         self._arrived = None
         self._requested = self.lesson.scenes[index].scenario
@@ -544,14 +583,15 @@ class LessonPlayer(QObject):
 
     def next_scene(self) -> None:
         """The next scene (at the last one, say so)."""
-        if self.lesson is not None and self.index == len(self.lesson.scenes) - 1:
+        lesson, index = self._heading_to()
+        if lesson is not None and index == len(lesson.scenes) - 1:
             self._window.statusBar().showMessage(LAST_SCENE_MESSAGE, 4000)
             return
-        self.show_scene(self.index + 1)
+        self.show_scene(index + 1)
 
     def previous_scene(self) -> None:
         """The previous scene."""
-        self.show_scene(self.index - 1)
+        self.show_scene(self._heading_to()[1] - 1)
 
     def first_scene(self) -> None:
         """The first scene."""
@@ -559,8 +599,9 @@ class LessonPlayer(QObject):
 
     def last_scene(self) -> None:
         """The last scene."""
-        if self.lesson is not None:
-            self.show_scene(len(self.lesson.scenes) - 1)
+        lesson = self._heading_to()[0]
+        if lesson is not None:
+            self.show_scene(len(lesson.scenes) - 1)
 
     def scene_title(self) -> str:
         """'Lesson title — scene 3 / 7' while a lesson is open, else ''."""
@@ -569,17 +610,33 @@ class LessonPlayer(QObject):
         return f"{self.lesson.title or 'untitled lesson'} — scene {self.index + 1} / {len(self.lesson.scenes)}"
 
     def _scenario_applied(self, scenario: Scenario) -> None:
-        if scenario is self._requested:
+        """The scene asked for is shown (an opening lesson's: the lesson is open now); any other scenario ends it."""
+        opening, self._opening = self._opening, None
+        if opening is not None and scenario is opening.scenario:
+            self._window.current_path = None
+            self.lesson, self._saved, self.path, self.index = opening.lesson, opening.saved, opening.path, opening.index
+            self._requested, self._arrived = None, edited_part(self._session.scenario())
+            self.caption_bar.show_scene(self.lesson, self.index)
+            self.scene_changed.emit()
+            self.lesson_opened.emit(self.lesson)
+        elif scenario is self._requested:
             self._requested = None
             self._arrived = edited_part(self._session.scenario())
         elif self.lesson is not None:
             self.close_lesson()
 
+    def _scenario_failed(self, scenario: Scenario, why: str) -> None:
+        """The opening lesson's scene could not be shown: the lesson is not opened, and all stays as it was."""
+        if self._opening is not None and scenario is self._opening.scenario:
+            lesson, self._opening = self._opening.lesson, None
+            self.opening_failed.emit(lesson, why)
+
     # ----- keys and clicker ------------------------------------------------------------------------------------
     @property
     def _busy(self) -> bool:
         """True while a scene or its runs are still being prepared (keys wait, so a double press skips nothing)."""
-        return (self._requested is not None and self._window.controller.busy) or self._session.computing is not None
+        asked = self._requested is not None or self._opening is not None
+        return (asked and self._window.controller.busy) or self._session.computing is not None
 
     def advance(self) -> None:
         """PageDown: play the run; while it plays, show its end; at its end, the next scene."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
@@ -14,7 +15,8 @@ from gradviz.core.scenario import LARGEST_VALUE
 # what a number may look like while it is being typed: "", "-", "1.", ".5", "1e", "1e-", "2.5e-3"
 _PARTIAL_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d*)?([eE][+-]?\d*)?")
 SHOWN_DIGITS = 7
-KEPT_DECIMALS = 12  # QDoubleSpinBox rounds its value to this many decimals
+KEPT_DECIMALS = 323  # QDoubleSpinBox rounds its value to this many decimals: its most, which keep every number whole
+STEPPED_DIGITS = 15  # a value stepped by the arrows keeps these significant digits: 0.94, not 0.9400000000000001
 NOT_A_NUMBER = "it is not a number"
 
 
@@ -57,14 +59,17 @@ class NumberBox(QDoubleSpinBox):
             return NOT_A_NUMBER
         if not self.minimum() <= value <= self.maximum():
             return f"the box takes numbers from {format_number(self.minimum())} to {format_number(self.maximum())}"
-        kept = round(value, KEPT_DECIMALS)
-        if format_number(kept, SHOWN_DIGITS) != format_number(value, SHOWN_DIGITS):
-            return f"the box keeps {KEPT_DECIMALS} decimals, which make it {format_number(kept, SHOWN_DIGITS)}"
         return ""
+
+    def say_refusals(self, name: str, say: Callable[[str], None]) -> None:
+        """Tell `say` (the status bar) why a number typed as `name` was put back: 'β1 = 2 was not used: … (it stays
+        0.9).'"""
+        self.refused.connect(lambda typed: say(f"{name} = {typed} was not used: {self.refusal(typed)} "
+                                               f"(it stays {format_number(self.value())})."))
 
     def validate(self, text: str, position: int) -> tuple[QValidator.State, str, int]:
         """Acceptable: a number the box can take (see refusal); Intermediate: one being typed, or one it cannot take
-        (1e13 beyond its limits, 1e-13 that 12 decimals make 0); else Invalid."""
+        (1e13 beyond its limits); else Invalid."""
         typed = text.strip()
         refusal = self.refusal(typed)
         if not refusal:
@@ -74,6 +79,19 @@ class NumberBox(QDoubleSpinBox):
         else:
             state = QValidator.State.Invalid
         return state, text, position
+
+    def stepBy(self, steps: int) -> None:
+        """Step from the number typed or shown, as the box does, without a binary fraction's noise in the value.
+
+        Kept to every decimal, 0.9 stepped up by hundredths became 0.9400000000000001, and went so into the run.
+        """
+        typed = self.lineEdit().text()
+        if self.validate(typed, len(typed))[0] != QValidator.State.Acceptable:
+            super().stepBy(steps)  # nothing to step from: the box puts its value back
+            return
+        stepped = self.valueFromText(typed.strip()) + steps * self.singleStep()
+        self.setValue(float(f"{stepped:.{STEPPED_DIGITS}g}"))
+        self.selectAll()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter takes the number typed, or puts the value back and says so (refused)."""

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QMainWindow, QWidget
 
 from gradviz.app.number_box import NumberBox
 from gradviz.core.notation import format_number, unicode_name
 
+MESSAGE_MS = 8000  # how long the status bar says why a number was put back
+
 
 class PointDialog(QDialog):
     """One number box per free variable, filled with the point as it is; OK takes the numbers typed."""
+
+    message = Signal(str)  # for the status bar: why a number typed was put back
 
     def __init__(self, parent: QWidget | None, window_title: str, prompt: str, point: Mapping[str, float],
                  held: Mapping[str, float] | None = None) -> None:
@@ -32,7 +37,9 @@ class PointDialog(QDialog):
                 continue
             box = NumberBox()
             box.setValue(float(value))
+            box.setKeyboardTracking(False)  # typing 1e13, the box took 1e1 on the way (x = 10) and kept it
             box.setAccessibleName(f"{window_title}: {name}")
+            box.say_refusals(unicode_name(name), self.message.emit)
             form.addRow(f"{unicode_name(name)}:", box)
             self.boxes[name] = box
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -46,13 +53,21 @@ class PointDialog(QDialog):
 
     def point(self) -> dict[str, float]:
         """The coordinates as typed, and the held values."""
+        for box in self.boxes.values():
+            box.interpretText()  # a number typed and not yet taken (the box still has the keys)
         return {**{name: box.value() for name, box in self.boxes.items()}, **self.held}
 
 
 def ask_point(parent: QWidget, window_title: str, prompt: str, point: Mapping[str, float],
               held: Mapping[str, float] | None = None) -> dict[str, float] | None:
-    """The point the user types, held variables at their values (None if cancelled); the dialog is deleted after."""
+    """The point the user types, held variables at their values (None if cancelled); the dialog is deleted after.
+
+    A number a box puts back (1e13, beyond the limits) is said in the status bar of the parent's window.
+    """
     dialog = PointDialog(parent, window_title, prompt, point, held)
+    window = parent.window()
+    if isinstance(window, QMainWindow):
+        dialog.message.connect(lambda text: window.statusBar().showMessage(text, MESSAGE_MS))
     try:
         return dialog.point() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:

@@ -497,6 +497,7 @@ class StepperPanel(QWidget):
             box.setSingleStep(0.01)
             box.setKeyboardTracking(False)
             box.valueChanged.connect(lambda value, k=key: self._parameter_edited(k, value))
+            box.say_refusals(title, self.message.emit)
             label = QLabel(title)
             label.setBuddy(box)
             box.setAccessibleName(f"{dict(OPTIMIZERS).get(optimizer, optimizer)} {title}")
