@@ -569,6 +569,37 @@ def test_equations_wider_than_their_area_are_drawn_smaller_while_presenting(make
     window.presentation.leave()
 
 
+@pytest.mark.parametrize("scale", [1.6, 2.2])
+def test_notes_under_the_equations_are_presented_as_large_and_shrink_with_them_to_fit(make_main_window, qtbot,
+                                                                                      scale) -> None:
+    """The notes on abs, max and an overflow were drawn at the editing notes' size times the scale (14.4 pt under
+    21.6 pt equations), and with the equations they took the views' room on a small projector's screen."""
+    from gradviz.app.presentation import EQUATIONS_SHARE
+
+    window = make_main_window("bowl", size=(1920, 1080))
+    panel = window.formula_panel
+    label, notes, area = panel.derivatives_label, panel.notes_label, panel.equations_area
+    editing_size = label.font().pointSizeF()
+    window.presentation.enter()
+    window.session.set_presentation_scale(scale)
+    window.session.set_range("x", -30, 30)
+    window.session.set_range("y", -30, 30)
+    window.session.set_analysis(analyze("abs(x) + max(x, y) + exp(x*y)"))  # the overflow's note comes a moment later
+    qtbot.waitUntil(lambda: "overflows" in notes.plain_text(), timeout=3000)
+    budget = EQUATIONS_SHARE * window.screen().geometry().height()
+    qtbot.waitUntil(lambda: area.height() == area.content_height() <= budget, timeout=3000)
+    assert len(notes.plain_text().splitlines()) >= 3
+    assert notes.font().pointSizeF() == pytest.approx(label.font().pointSizeF()), "the notes as large as f"
+    presenting_size = max(editing_size, QApplication.font().pointSizeF() * PRESENTING_TEXT_FACTOR)
+    if scale == 1.6:  # they fit at the full size on this screen
+        assert label.font().pointSizeF() == pytest.approx(presenting_size * scale)
+    else:
+        assert editing_size <= label.font().pointSizeF() < presenting_size * scale
+    assert area.viewportMargins().bottom() == 0 and not area.verticalScrollBar().isVisible(), "no note cut off"
+    window.presentation.leave()
+    assert notes.font().pointSizeF() == pytest.approx(QApplication.font().pointSizeF())
+
+
 def views_height_as_the_run_stops(window, qtbot) -> tuple[int, int]:
     """The views' height while the run goes on and once it has stopped (each settled), and the readout's lines then."""
     session = window.session
