@@ -469,7 +469,7 @@ def test_the_largest_presentation_scale_leaves_the_views_room_on_the_screen() ->
     """At 1280 × 720 a scale of 3 left the views about 120 pixels high."""
     assert largest_presentation_scale(720) == pytest.approx(1.8)
     assert largest_presentation_scale(1080) == pytest.approx(2.7)
-    assert largest_presentation_scale(2160) == pytest.approx(3.0)
+    assert largest_presentation_scale(2160) == pytest.approx(5.4), "twice 1080's: text keeps its share of the screen"
     assert largest_presentation_scale(300) == pytest.approx(1.0)
 
 
@@ -506,6 +506,29 @@ def test_presenting_on_a_2560_by_1440_screen_draws_the_text_as_large_for_the_scr
     qtbot.keyClick(window, Qt.Key.Key_F11)
     assert window.session.presentation_scale == pytest.approx(1.93), "the same size again on this screen"
     qtbot.keyClick(window, Qt.Key.Key_F11)
+
+
+def test_presenting_on_a_3840_by_2160_screen_draws_the_text_as_large_for_the_screen_as_at_1080(
+        make_main_window, activate, qtbot, monkeypatch) -> None:
+    """A 4K screen needs twice 1080's scale (3.2 for the first 1.6): capped at 3, its text took a smaller share."""
+    window = make_main_window("bowl")
+    activate(window)
+    readout = window.stepper.readout
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    at_1080 = readout.sizeHint().height()
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+
+    for name in ("geometry", "availableGeometry"):
+        monkeypatch.setattr(QScreen, name, lambda _screen: QRect(0, 0, 3840, 2160))
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.session.presentation_scale == pytest.approx(3.2)
+    assert readout.sizeHint().height() == pytest.approx(at_1080 * 2, rel=0.1), "the text's share of the screen"
+    for _press in range(15):
+        qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.presentation_scale == pytest.approx(5.4), "as large for the screen as 2.7 at 1080"
+    assert window.surface_view.presentation_scale == window.contour_view.presentation_scale == pytest.approx(5.4)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert remembered_presentation_scale() == pytest.approx(2.7)
 
 
 def test_the_projector_theme_draws_the_runs_in_its_own_colours_everywhere(make_main_window) -> None:

@@ -29,6 +29,7 @@ from gradviz.app.view_common import (
     TagPlacer,
     TrajectoryData,
     arrow_outlines,
+    bounded_presentation_scale,
     draw_critical_points,
     draw_pointer,
     finite_runs,
@@ -1387,8 +1388,9 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         return font
 
     def set_presentation_scale(self, scale: float) -> None:
-        """Draw lines, markers, arrows, the probe overlay and text this many times larger (1 to 3)."""
-        scale = min(max(float(scale), 1.0), 3.0)
+        """Draw lines, markers, arrows, the probe overlay and text this many times larger (see
+        bounded_presentation_scale)."""
+        scale = bounded_presentation_scale(scale)
         if scale == self.presentation_scale:
             return
         self.presentation_scale = scale

@@ -3,10 +3,10 @@
 The session's theme and presentation scale are what the window is drawn with. Entering presentation
 mode sets them to the projector theme and the lecturer's remembered scale (1.6 at first, Ctrl+Plus and
 Ctrl+Minus change it), which is the scale for a 1920 × 1080 screen: a larger screen draws everything as
-much larger, so text takes the same share of it (2.13 at 2560 × 1440). Leaving puts back the theme, the
-scale, the window, its bars, docks and splitter positions exactly as they were. Nothing else in the
-session changes. B or the period key (a clicker's "blank screen" button) blanks the screen while
-presenting, and brings the picture back.
+much larger, so text takes the same share of it (2.13 at 2560 × 1440, 3.2 at 3840 × 2160). Leaving puts back the
+theme, the scale, the window, its bars, docks and splitter positions exactly as they were. Nothing else in the
+session changes. B or the period key (a clicker's "blank screen" button) blanks the screen while presenting, and
+brings the picture back.
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ def remembered_presentation_scale() -> float:
 
 
 def largest_presentation_scale(screen_height: int) -> float:
-    """The largest presentation scale a screen this high has room for: 1.8 on a 720-pixel projector, 2.7 at 1080.
+    """The largest presentation scale a screen this high has room for: 1.8 on a 720-pixel projector, 2.7 at 1080,
+    5.4 at 2160 (as much larger for the screen as 2.7 at 1080).
 
     At 1280 × 720 a scale of 3 left the views about 120 pixels high, and 2 squeezed the map to 300 × 150.
     """

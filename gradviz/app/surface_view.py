@@ -28,6 +28,7 @@ from gradviz.app.view_common import (
     SurfaceProbeOverlay,
     TagPlacer,
     TrajectoryData,
+    bounded_presentation_scale,
     draw_critical_points,
     draw_pointer,
     finite_runs,
@@ -2211,8 +2212,8 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         return image
 
     def set_presentation_scale(self, scale: float) -> None:
-        """Draw lines, markers, the probe overlay and text this many times larger (1 to 3)."""
-        scale = min(max(float(scale), 1.0), 3.0)
+        """Draw lines, markers, the probe overlay and text this many times larger (see bounded_presentation_scale)."""
+        scale = bounded_presentation_scale(scale)
         if scale != self.presentation_scale:
             self.presentation_scale = scale
             self.update()
@@ -2228,7 +2229,7 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         """
         if presentation_scale is not None and presentation_scale != self.presentation_scale:
             kept = self.presentation_scale
-            self.presentation_scale = min(max(float(presentation_scale), 1.0), 3.0)
+            self.presentation_scale = bounded_presentation_scale(presentation_scale)
             try:
                 return self.render_to_array(width, height)
             finally:

@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtGui
 
 from gradviz.app.colormaps import RgbaColour
 from gradviz.core.height_scale import round_step
+from gradviz.core.scenario import MAX_PRESENTATION_SCALE, MIN_PRESENTATION_SCALE
 
 TEXT_COLOUR = QtGui.QColor(40, 40, 48)
 NOTE_COLOUR = QtGui.QColor(95, 95, 105)
@@ -39,6 +40,11 @@ def app_font_scale() -> float:
     font = QtGui.QGuiApplication.font()
     points = font.pointSizeF() if font.pointSizeF() > 0 else QtGui.QFontInfo(font).pointSizeF()  # or set in pixels
     return min(max(points / REFERENCE_FONT_POINTS, 1.0), MAX_FONT_SCALE)
+
+
+def bounded_presentation_scale(scale: float) -> float:
+    """The presentation scale a view draws at for this one: MIN_PRESENTATION_SCALE to MAX_PRESENTATION_SCALE."""
+    return min(max(float(scale), MIN_PRESENTATION_SCALE), MAX_PRESENTATION_SCALE)
 
 
 def reference_font() -> QtGui.QFont:
