@@ -183,6 +183,24 @@ def test_critical_points_are_marked_and_named_clear_of_each_other(view):
     assert np.array_equal(luminance(view.render_to_array(WIDTH, HEIGHT)), plain)
 
 
+def test_a_critical_point_at_a_kink_is_named_so(view):
+    """abs(x) − abs(y)'s saddle at its crossed kinks was named "saddle", as a smooth one; the status bar said more."""
+    xs, grid_x, grid_y = grid()
+    view.set_arrows_visible(False)
+    view.set_field(xs, xs, np.abs(grid_x) - np.abs(grid_y))
+    view.set_critical_points(np.zeros((1, 2)), ["saddle"])
+    smooth = luminance(view.render_to_array(WIDTH, HEIGHT))
+    view.set_critical_points(np.zeros((1, 2)), ["saddle"], [True])
+    kink = luminance(view.render_to_array(WIDTH, HEIGHT))
+    transform = view.critical_points.deviceTransform(view.viewportTransform())
+    (_mark, tag) = view.critical_points.label_placer(transform).taken
+    assert [text for text, _box, _colour in view.critical_points.label_placer(transform).tags] == ["saddle (kink)"]
+    centre = view.data_to_widget(0.0, 0.0)
+    beyond_saddle = (slice(round(tag.top()), round(tag.bottom())), slice(round(tag.center().x()), round(tag.right())))
+    assert round(centre.x()) < round(tag.center().x())  # named on the mark's right, its longer name ending further
+    assert (np.abs(kink[beyond_saddle] - smooth[beyond_saddle]) > 60).any()
+
+
 def test_critical_points_names_keep_off_the_basins_legend(view):
     xs, grid_x, grid_y = grid()
     view.set_field(xs, xs, grid_x**2 - grid_y**2)

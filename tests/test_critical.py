@@ -240,6 +240,14 @@ def test_kinks_not_looked_at_are_said_to_be_where_f_has_kinks() -> None:
     assert rosenbrock.kinks_left_out == "" and critical_count(rosenbrock) == "Marked a minimum: where ∇f = 0."
 
 
+def test_kinks_not_looked_at_on_a_curve_are_not_said_to_hide_saddles() -> None:
+    """A curve has no saddles, yet the count of abs(sin(10x)) said saddles at its kinks were not looked for."""
+    critical = found("abs(sin(10x))")  # 20 smooth maxima; minima at 19 kinks, too many to try
+    assert critical.kinks_left_out == KINKS_TOO_MANY
+    assert critical_count(critical) == ("Marked 20 maxima: where ∇f = 0. Minima and maxima at kinks of f, where ∇f is "
+                                        "undefined, were not looked for: too many places to try.")
+
+
 def test_held_variables_stay_at_their_values() -> None:
     critical = found("(x - z)^2 + (y + 2z)^2 + z", fixed={"z": 0.5}, axes=("x", "y"))
     assert [(point.kind, *np.round(point.point, 9), point.value) for point in critical.points] == [

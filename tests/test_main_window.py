@@ -1348,7 +1348,7 @@ def test_critical_points_are_marked_counted_and_drawn_in_exports(make_main_windo
     assert window.session.view.critical_points and window.critical_action.isChecked()
     assert window.statusBar().currentMessage() == "Marked 4 minima, a maximum and 4 saddle points: where ∇f = 0."
     marks = window.contour_view.critical_points.points
-    assert sorted(kind for _x, _y, kind in marks) == ["maximum", *["minimum"] * 4, *["saddle"] * 4]
+    assert sorted(kind for _x, _y, kind, _kink in marks) == ["maximum", *["minimum"] * 4, *["saddle"] * 4]
     assert np.abs(render_image(window.session, options).astype(int) - unmarked).mean() > 0.5
     window.session.set_analysis(analyze("L(w1, w2) = abs(w1) + abs(w2)"))  # a new formula gets its count, by its name
     assert window.statusBar().currentMessage() == "Marked a minimum: at a kink of L, where ∇L is undefined."
@@ -1356,19 +1356,20 @@ def test_critical_points_are_marked_counted_and_drawn_in_exports(make_main_windo
     type_formula(window, qtbot, "x^4 - 3.4x^2 + 0.5x")  # a curve: its points at their drawn heights
     presenter = window.contour_presenter
     points = window.session.critical_points().points
-    assert [kind for _w, _height, kind in window.contour_view.critical_points.points] == ["minimum", "maximum",
-                                                                                         "minimum"]
+    assert [kind for _w, _height, kind, _kink in window.contour_view.critical_points.points] == [
+        "minimum", "maximum", "minimum"]
     drawn = presenter.scale.forward(np.array([point.value for point in points]))
-    assert np.allclose([height for _w, height, _kind in window.contour_view.critical_points.points], drawn)
+    assert np.allclose([height for _w, height, _kind, _kink in window.contour_view.critical_points.points], drawn)
 
     type_formula(window, qtbot, "sin(10x) sin(10y)")  # too many to mark: none, and the status bar says so
     assert window.contour_view.critical_points.points == []
     assert window.statusBar().currentMessage() == ("Critical points not marked: there are too many here to find one "
                                                    "by one. Narrow the plotted ranges.")
     type_formula(window, qtbot, "x^2 - y^2")
-    assert window.contour_view.critical_points.points == [(0.0, 0.0, "saddle")]
+    assert window.contour_view.critical_points.points == [(0.0, 0.0, "saddle", False)]
     window.surface_view.render_to_array(*SHOT)  # the 3D view marks it too, on the surface
-    assert len(window.surface_view.drawn_critical_points) == 1
+    assert len(window.surface_view.drawn_critical_points) == 1 and window.surface_view.drawn_critical_names == (
+        "saddle",)
     window.critical_action.trigger()
     assert window.contour_view.critical_points.points == [] and not window.critical_action.isChecked()
 
@@ -1380,12 +1381,17 @@ def test_kinks_of_f_are_marked_or_said_to_be_unsearched(make_main_window, qtbot)
     type_formula(window, qtbot, "abs(x - 2y) + 3abs(x + y)")
     qtbot.keyClick(window, Qt.Key.Key_C)
     assert window.statusBar().currentMessage() == "Marked a minimum: at a kink of f, where ∇f is undefined."
-    assert [kind for _x, _y, kind in window.contour_view.critical_points.points] == ["minimum"]
+    assert window.contour_view.critical_points.kinds() == ["minimum"]
     qtbot.keyClick(window, Qt.Key.Key_C)
     type_formula(window, qtbot, "abs(x) - abs(y)")  # a saddle where the kinks cross: it marked nothing
     qtbot.keyClick(window, Qt.Key.Key_C)
     assert window.statusBar().currentMessage() == "Marked a saddle point: at a kink of f, where ∇f is undefined."
-    assert window.contour_view.critical_points.points == [(0.0, 0.0, "saddle")]
+    contour = window.contour_view.critical_points
+    assert contour.points == [(0.0, 0.0, "saddle", True)]  # named as one in both views, as the status bar says
+    transform = contour.deviceTransform(window.contour_view.viewportTransform())
+    assert [text for text, _box, _colour in contour.label_placer(transform).tags] == ["saddle (kink)"]
+    window.surface_view.render_to_array(*SHOT)
+    assert window.surface_view.drawn_critical_names == ("saddle (kink)",)
     qtbot.keyClick(window, Qt.Key.Key_C)
     type_formula(window, qtbot, "abs(x - y)")
     qtbot.keyClick(window, Qt.Key.Key_C)

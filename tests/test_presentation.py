@@ -469,7 +469,7 @@ def test_the_largest_presentation_scale_leaves_the_views_room_on_the_screen() ->
     """At 1280 × 720 a scale of 3 left the views about 120 pixels high."""
     assert largest_presentation_scale(720) == pytest.approx(1.8)
     assert largest_presentation_scale(1080) == pytest.approx(2.7)
-    assert largest_presentation_scale(2160) == pytest.approx(3.0)
+    assert largest_presentation_scale(2160) == pytest.approx(5.4), "twice 1080's: text keeps its share of the screen"
     assert largest_presentation_scale(300) == pytest.approx(1.0)
 
 
@@ -506,6 +506,29 @@ def test_presenting_on_a_2560_by_1440_screen_draws_the_text_as_large_for_the_scr
     qtbot.keyClick(window, Qt.Key.Key_F11)
     assert window.session.presentation_scale == pytest.approx(1.93), "the same size again on this screen"
     qtbot.keyClick(window, Qt.Key.Key_F11)
+
+
+def test_presenting_on_a_3840_by_2160_screen_draws_the_text_as_large_for_the_screen_as_at_1080(
+        make_main_window, activate, qtbot, monkeypatch) -> None:
+    """A 4K screen needs twice 1080's scale (3.2 for the first 1.6): capped at 3, its text took a smaller share."""
+    window = make_main_window("bowl")
+    activate(window)
+    readout = window.stepper.readout
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    at_1080 = readout.sizeHint().height()
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+
+    for name in ("geometry", "availableGeometry"):
+        monkeypatch.setattr(QScreen, name, lambda _screen: QRect(0, 0, 3840, 2160))
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.session.presentation_scale == pytest.approx(3.2)
+    assert readout.sizeHint().height() == pytest.approx(at_1080 * 2, rel=0.1), "the text's share of the screen"
+    for _press in range(15):
+        qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.presentation_scale == pytest.approx(5.4), "as large for the screen as 2.7 at 1080"
+    assert window.surface_view.presentation_scale == window.contour_view.presentation_scale == pytest.approx(5.4)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert remembered_presentation_scale() == pytest.approx(2.7)
 
 
 def test_the_projector_theme_draws_the_runs_in_its_own_colours_everywhere(make_main_window) -> None:
@@ -567,6 +590,37 @@ def test_equations_wider_than_their_area_are_drawn_smaller_while_presenting(make
     assert editing_size <= label.font().pointSizeF() <= presenting_size * window.session.presentation_scale
     assert label.sizeHint().width() <= area.viewport().width() and not area.horizontalScrollBar().isVisible()
     window.presentation.leave()
+
+
+@pytest.mark.parametrize("scale", [1.6, 2.2])
+def test_notes_under_the_equations_are_presented_as_large_and_shrink_with_them_to_fit(make_main_window, qtbot,
+                                                                                      scale) -> None:
+    """The notes on abs, max and an overflow were drawn at the editing notes' size times the scale (14.4 pt under
+    21.6 pt equations), and with the equations they took the views' room on a small projector's screen."""
+    from gradviz.app.presentation import EQUATIONS_SHARE
+
+    window = make_main_window("bowl", size=(1920, 1080))
+    panel = window.formula_panel
+    label, notes, area = panel.derivatives_label, panel.notes_label, panel.equations_area
+    editing_size = label.font().pointSizeF()
+    window.presentation.enter()
+    window.session.set_presentation_scale(scale)
+    window.session.set_range("x", -30, 30)
+    window.session.set_range("y", -30, 30)
+    window.session.set_analysis(analyze("abs(x) + max(x, y) + exp(x*y)"))  # the overflow's note comes a moment later
+    qtbot.waitUntil(lambda: "overflows" in notes.plain_text(), timeout=3000)
+    budget = EQUATIONS_SHARE * window.screen().geometry().height()
+    qtbot.waitUntil(lambda: area.height() == area.content_height() <= budget, timeout=3000)
+    assert len(notes.plain_text().splitlines()) >= 3
+    assert notes.font().pointSizeF() == pytest.approx(label.font().pointSizeF()), "the notes as large as f"
+    presenting_size = max(editing_size, QApplication.font().pointSizeF() * PRESENTING_TEXT_FACTOR)
+    if scale == 1.6:  # they fit at the full size on this screen
+        assert label.font().pointSizeF() == pytest.approx(presenting_size * scale)
+    else:
+        assert editing_size <= label.font().pointSizeF() < presenting_size * scale
+    assert area.viewportMargins().bottom() == 0 and not area.verticalScrollBar().isVisible(), "no note cut off"
+    window.presentation.leave()
+    assert notes.font().pointSizeF() == pytest.approx(QApplication.font().pointSizeF())
 
 
 def views_height_as_the_run_stops(window, qtbot) -> tuple[int, int]:

@@ -190,6 +190,13 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         load_scenario(tmp_path)
 
 
+@pytest.mark.parametrize("scale", [1.0, 2.25, 3.0, 3.2, 5.4, 6.0])
+def test_presentation_scales_of_large_screens_and_of_older_files_open(scale: float) -> None:
+    """A scene saved presenting on a 3840 × 2160 screen (3.2 at first, 5.4 at the largest) was refused past 3."""
+    scenario = replace(full_scenario(), presentation_scale=scale)
+    assert scenario_from_dict(json.loads(json.dumps(scenario_to_dict(scenario)))).presentation_scale == scale
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -237,8 +244,8 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         (lambda d: d["camera"].update(field_of_view=0.5), "camera.field_of_view: expected 1 to 120°"),
         (lambda d: d.update(theme="dark"), "theme: 'dark' is not one of default, projector"),
         (lambda d: d.update(theme=None), "theme: expected text"),
-        (lambda d: d.update(presentation_scale=0.5), "presentation_scale: expected 1 to 3, got 0.5"),
-        (lambda d: d.update(presentation_scale=3.01), "presentation_scale: expected 1 to 3"),
+        (lambda d: d.update(presentation_scale=0.5), "presentation_scale: expected 1 to 6, got 0.5"),
+        (lambda d: d.update(presentation_scale=6.01), "presentation_scale: expected 1 to 6"),
         (lambda d: d.update(presentation_scale="2"), "presentation_scale: expected a number"),
     ],
 )

@@ -29,6 +29,7 @@ from gradviz.app.view_common import (
     TagPlacer,
     TrajectoryData,
     arrow_outlines,
+    bounded_presentation_scale,
     draw_critical_points,
     draw_pointer,
     finite_runs,
@@ -765,13 +766,13 @@ class BasinsLegendItem(ViewOverlayItem):
 
 
 class CriticalPointsItem(ViewOverlayItem):
-    """Marks where the gradient is zero, each point with its kind's mark and name ("min", "max", "saddle", ...)."""
+    """Marks where the gradient is zero, each point with its kind's mark and name ("min", "max", "saddle (kink)"...)."""
 
     def __init__(self, legend: BasinsLegendItem | None = None, start_marker: pg.TargetItem | None = None,
                  probe_arrows: ProbeArrowsItem | None = None) -> None:
         """Start with no points; their names will keep off the legend, the start marker and the probe's arrows."""
         super().__init__()
-        self.points: list[tuple[float, float, str]] = []
+        self.points: list[tuple[float, float, str, bool]] = []  # x, y, kind, at a kink of f
         self.legend = legend
         self.start_marker = start_marker
         self.probe_arrows = probe_arrows
@@ -781,8 +782,8 @@ class CriticalPointsItem(ViewOverlayItem):
         # painted again whenever anything in the plot changes (an item cache would draw exports off by a subpixel).
         self._placed: tuple[tuple, NearTagPlacer] | None = None
 
-    def set_points(self, points: Sequence[tuple[float, float, str]]) -> None:
-        """Mark these (x, y, kind) points, in data coordinates."""
+    def set_points(self, points: Sequence[tuple[float, float, str, bool]]) -> None:
+        """Mark these (x, y, kind, at a kink of f) points, in data coordinates."""
         self.points = list(points)
         self._placed = None
         self.update()
@@ -820,7 +821,11 @@ class CriticalPointsItem(ViewOverlayItem):
 
     def kinds(self) -> list[str]:
         """Each point's kind."""
-        return [kind for _x, _y, kind in self.points]
+        return [kind for _x, _y, kind, _kink in self.points]
+
+    def kinks(self) -> list[bool]:
+        """Whether each point is at a kink of f."""
+        return [kink for _x, _y, _kind, kink in self.points]
 
     def mark_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """Each point's mark in device pixels."""
@@ -846,7 +851,7 @@ class CriticalPointsItem(ViewOverlayItem):
             centres = self.centres(transform)
             placed = place_critical_tags(None, centres, self.kinds(), self.pixel_scale, self.label_font(),
                                          self.plot_rect(transform),
-                                         [*avoid, *arrows, *self.path_boxes(transform, centres)])
+                                         [*avoid, *arrows, *self.path_boxes(transform, centres)], kinks=self.kinks())
             self._placed = (key, placed)
         return placed
 
@@ -1419,8 +1424,9 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         return font
 
     def set_presentation_scale(self, scale: float) -> None:
-        """Draw lines, markers, arrows, the probe overlay and text this many times larger (1 to 3)."""
-        scale = min(max(float(scale), 1.0), 3.0)
+        """Draw lines, markers, arrows, the probe overlay and text this many times larger (see
+        bounded_presentation_scale)."""
+        scale = bounded_presentation_scale(scale)
         if scale == self.presentation_scale:
             return
         self.presentation_scale = scale
@@ -1664,9 +1670,12 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.coloured_lines.setVisible(field_mode and not self._filled)
         self.arrows.setVisible(field_mode and self._arrows_shown)
 
-    def set_critical_points(self, points: np.ndarray, kinds: Sequence[str]) -> None:
-        """Mark critical points of these kinds at (n, 2) points: (x, y), or (w, height) on a curve."""
-        points = [(float(x), float(y), kind) for (x, y), kind in zip(np.reshape(points, (-1, 2)), kinds, strict=True)]
+    def set_critical_points(self, points: np.ndarray, kinds: Sequence[str], kinks: Sequence[bool] = ()) -> None:
+        """Mark critical points of these kinds at (n, 2) points: (x, y), or (w, height) on a curve; those kinks flags
+        (none if empty) are at a kink of f, named so ("saddle (kink)")."""
+        kinks = kinks or [False] * len(kinds)
+        points = [(float(x), float(y), kind, bool(kink))
+                  for (x, y), kind, kink in zip(np.reshape(points, (-1, 2)), kinds, kinks, strict=True)]
         if points != self.critical_points.points:
             self._static_changed()
             self.critical_points.set_points(points)

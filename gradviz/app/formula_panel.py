@@ -118,13 +118,19 @@ class EquationsArea(QScrollArea):
         return self.widget().minimumSizeHint().width() > self.width()
 
     def sizeHint(self) -> QSize:
-        """The held height, else the equations' with a scroll bar's more when they are wider than the area."""
+        """The held height, else the equations' at the area's width (once shown) with a scroll bar's more when they
+        are wider than the area.
+
+        The content's own hint wraps the notes at the equations' width: presenting at 1920 × 1080, a note wrapped
+        there left a line's gap under the notes that the views lost.
+        """
         content = self.widget().sizeHint()
         self._asked_with_bar = self._needs_bar()
         if self._held_height is not None:
             return QSize(content.width(), self._held_height)
         bar = self.horizontalScrollBar().sizeHint().height() if self._asked_with_bar else 0
-        return QSize(content.width(), content.height() + bar)
+        height = self.content_height() if self.viewport().isVisible() else content.height()
+        return QSize(content.width(), height + bar)
 
     def minimumSizeHint(self) -> QSize:
         """Narrow, and about one equation high (no higher than the size hint)."""
@@ -240,6 +246,7 @@ class FormulaPanel(QWidget):
 
     preset_chosen = Signal(object)
     message = Signal(str)  # for the status bar: why a held value typed was not used
+    field_note_changed = Signal()  # the note on where f has no value came or went, after the formula's own notes
 
     def __init__(self, session: Session, controller: FormulaController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -456,6 +463,7 @@ class FormulaPanel(QWidget):
             self._field_note = note
             self._show_notes()
             self._lay_out_equations()
+            self.field_note_changed.emit()
         self._show_fixed_values()
 
     def _show_notes(self) -> None:

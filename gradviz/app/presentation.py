@@ -3,10 +3,10 @@
 The session's theme and presentation scale are what the window is drawn with. Entering presentation
 mode sets them to the projector theme and the lecturer's remembered scale (1.6 at first, Ctrl+Plus and
 Ctrl+Minus change it), which is the scale for a 1920 × 1080 screen: a larger screen draws everything as
-much larger, so text takes the same share of it (2.13 at 2560 × 1440). Leaving puts back the theme, the
-scale, the window, its bars, docks and splitter positions exactly as they were. Nothing else in the
-session changes. B or the period key (a clicker's "blank screen" button) blanks the screen while
-presenting, and brings the picture back.
+much larger, so text takes the same share of it (2.13 at 2560 × 1440, 3.2 at 3840 × 2160). Leaving puts back the
+theme, the scale, the window, its bars, docks and splitter positions exactly as they were. Nothing else in the
+session changes. B or the period key (a clicker's "blank screen" button) blanks the screen while presenting, and
+brings the picture back.
 """
 
 from __future__ import annotations
@@ -48,14 +48,13 @@ CLICKER_KEYS = frozenset({Qt.Key.Key_PageDown, Qt.Key.Key_PageUp, Qt.Key.Key_Rig
 MESSAGE_WIDTH_SHARE = 0.7
 MESSAGE_STYLE = ("QLabel { background: rgba(20, 20, 20, 215); color: white; border-radius: 6px; "
                  "padding: 6px 12px; }")
-# The share of the screen an enlarged dialog may take at most.
-# While presenting, the equations and the readout are drawn at least this many times the application font (times the
-# presentation scale): the 3D view's numbers, at 18 pixels for a 12-pixel font. At the usual size, f's row and the
-# step readout were the smallest text on the screen, the numbers a lecturer talks about.
+# While presenting, the equations, their notes and the readout are drawn at least this many times the application
+# font (times the presentation scale): the 3D view's numbers, at 18 pixels for a 12-pixel font. At the usual size,
+# f's row and the step readout were the smallest text on the screen, the numbers a lecturer talks about.
 PRESENTING_TEXT_FACTOR = 1.5
-EQUATIONS_SHARE = 0.25  # of the screen's height: while presenting, taller equations are drawn smaller to fit…
+EQUATIONS_SHARE = 0.25  # of the screen's height: while presenting, taller equations and notes are drawn smaller…
 EQUATIONS_SCALE_STEP = 0.1  # …in steps of this much presentation scale, down to the editing size at least
-DIALOG_SCREEN_SHARE = 0.95
+DIALOG_SCREEN_SHARE = 0.95  # the share of the screen an enlarged dialog may take at most
 # How much smaller an enlarged dialog's text is tried each time it does not fit.
 DIALOG_SCALE_STEP = 0.05
 
@@ -71,7 +70,8 @@ def remembered_presentation_scale() -> float:
 
 
 def largest_presentation_scale(screen_height: int) -> float:
-    """The largest presentation scale a screen this high has room for: 1.8 on a 720-pixel projector, 2.7 at 1080.
+    """The largest presentation scale a screen this high has room for: 1.8 on a 720-pixel projector, 2.7 at 1080,
+    5.4 at 2160 (as much larger for the screen as 2.7 at 1080).
 
     At 1280 × 720 a scale of 3 left the views about 120 pixels high, and 2 squeezed the map to 300 × 150.
     """
@@ -142,6 +142,7 @@ class LookPresenter:
         session.theme_changed.connect(lambda _theme: self.show_theme())
         session.presentation_scale_changed.connect(lambda _scale: self.show_scale())
         session.formula_changed.connect(lambda _analysis: self.fit_equations())  # after the panel laid them out
+        window.formula_panel.field_note_changed.connect(self.fit_equations)
         self.show_theme()
         self.show_scale()
         self.show_font_scale()
@@ -196,25 +197,35 @@ class LookPresenter:
             widget.setFont(font)
 
     def fit_equations(self) -> None:
-        """While presenting, draw equations taller than EQUATIONS_SHARE of the screen, or wider than their area,
-        smaller, to the editing size at least: Beale's three long lines at 1.8× left the views of a 1280 × 720
-        projector 150 pixels high, and a partial's cases ran past the right edge at 1280 × 800 behind a scroll bar."""
+        """While presenting, draw equations and notes taller together than EQUATIONS_SHARE of the screen, or equations
+        wider than their area, smaller, to the editing size at least: Beale's three long lines at 1.8× left the views
+        of a 1280 × 720 projector 150 pixels high, and a partial's cases ran past the right edge at 1280 × 800 behind
+        a scroll bar. The notes shrink with the equations, at the same size: three notes under abs and max's
+        partials took the views' room at 1280 × 800."""
         if not self._presenting():
             return
         panel = self._window.formula_panel
-        label = panel.derivatives_label
-        base = self._presented_base(label, next(font for widget, font in self._base_fonts if widget is label))
+        label, notes, area = panel.derivatives_label, panel.notes_label, panel.equations_area
+        fitted = [(widget, self._presented_base(widget, base)) for widget, base in self._base_fonts
+                  if widget in (label, notes)]
         budget = EQUATIONS_SHARE * self._window.screen().geometry().height()
         scale = self._window.session.presentation_scale
-        self._scale_font(label, base, scale)  # a new formula starts from the full size again
-        area = panel.equations_area
 
-        def fits(equations: QSize) -> bool:
-            return equations.height() <= budget and equations.width() <= area.viewport().width()
+        def draw_at(scale: float) -> None:
+            for widget, base in fitted:  # the panel lays the equations out anew for the font
+                self._scale_font(widget, base, scale)
 
-        while scale > 1.0 and (not fits(label.sizeHint())):
+        def fits() -> bool:
+            equations = label.sizeHint()
+            notes_height = 0
+            if notes.isVisibleTo(panel):  # wrapped at the area's width, under the equations
+                notes_height = notes.heightForWidth(area.viewport().width()) + area.widget().layout().spacing()
+            return equations.height() + notes_height <= budget and equations.width() <= area.viewport().width()
+
+        draw_at(scale)  # a new formula starts from the full size again
+        while scale > 1.0 and not fits():
             scale = max(1.0, scale - EQUATIONS_SCALE_STEP)
-            self._scale_font(label, base, scale)  # the panel lays the equations out anew for the font
+            draw_at(scale)
 
     def show_caption_scale(self) -> None:
         """The lesson's caption at its size for presenting or editing, times the presentation scale."""
@@ -279,8 +290,9 @@ class PresentationMode(QObject):
         self._window = window
         self._saved: _WindowLayout | None = None
         window.session.set_theme(remembered_theme())
-        presented_text = (window.formula_panel.derivatives_label, window.stepper.readout)
-        scaled = (*presented_text, window.formula_panel.notes_label, *window.lesson_player.caption_bar.scaled_widgets())
+        panel = window.formula_panel
+        presented_text = (panel.derivatives_label, panel.notes_label, window.stepper.readout)
+        scaled = (*presented_text, *window.lesson_player.caption_bar.scaled_widgets())
         self.look = LookPresenter(window, scaled, lambda: self.active, presented_text)
         window.run_progress.visibility_changed.connect(self._show_run_progress)
         self.message = PresentingMessage(window)

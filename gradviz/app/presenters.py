@@ -143,7 +143,8 @@ class _Presenter:
         points = points.reshape(len(critical.points), len(self.session.plot.axes))
         heights = self.scale.forward(np.array([point.value for point in critical.points], dtype=np.float64))
         self.view.set_critical_points(self.critical_coordinates(points, heights),
-                                      tuple(point.kind for point in critical.points))
+                                      tuple(point.kind for point in critical.points),
+                                      tuple(point.kink for point in critical.points))
 
     def critical_coordinates(self, points: np.ndarray, heights: np.ndarray) -> np.ndarray:
         """The view's coordinates of points of the plotted variables with these drawn heights: (x, y, h) or (w, h)."""

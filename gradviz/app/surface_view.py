@@ -28,6 +28,7 @@ from gradviz.app.view_common import (
     SurfaceProbeOverlay,
     TagPlacer,
     TrajectoryData,
+    bounded_presentation_scale,
     draw_critical_points,
     draw_pointer,
     finite_runs,
@@ -1544,7 +1545,8 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         self._axis_labels = AxisLabels(("x", "y", "f"), (), (), ())
         self._curve_mode = False
         self._surface_heights: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # as given to set_surface
-        self._critical_points: tuple[np.ndarray, tuple[str, ...]] = (np.zeros((0, 3)), ())
+        self._critical_points: tuple[np.ndarray, tuple[str, ...], tuple[bool, ...]] = (np.zeros((0, 3)), (), ())
+        self.drawn_critical_names: tuple[str, ...] = ()  # the names the last frame gave them (some left no room)
         self.drawn_critical_points: tuple[QtCore.QPointF, ...] = ()  # where the last frame marked them (logical px)
         self.faint_critical_points: tuple[QtCore.QPointF, ...] = ()  # those of them the surface hides, marked faintly
         self._runs: list[TrajectoryData] = []
@@ -1809,17 +1811,20 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         )
 
     # ---------------------------------------------------------------- critical points
-    def set_critical_points(self, points: np.ndarray, kinds: Sequence[str]) -> None:
-        """Mark critical points of these kinds at (n, 3) data points (x, y, height), or (n, 2) (w, height) on a curve.
+    def set_critical_points(self, points: np.ndarray, kinds: Sequence[str], kinks: Sequence[bool] = ()) -> None:
+        """Mark critical points of these kinds at (n, 3) data points (x, y, height), or (n, 2) (w, height) on a curve;
+        those kinks flags (none if empty) are at a kink of f, named so ("saddle (kink)").
 
         They are drawn with the text over the picture, the marks of those the surface hides from the camera faintly
         (a minimum at a kink, deep in a V whose near face the camera saw almost edge-on, was left out).
         """
         points = np.asarray(points, dtype=np.float64)
-        shown, shown_kinds = self._critical_points
-        if tuple(kinds) == shown_kinds and points.shape == shown.shape and np.array_equal(points, shown):
+        kinks = tuple(bool(kink) for kink in kinks) or (False,) * len(kinds)
+        shown, shown_kinds, shown_kinks = self._critical_points
+        if (tuple(kinds), kinks) == (shown_kinds, shown_kinks) and points.shape == shown.shape and np.array_equal(
+                points, shown):
             return
-        self._critical_points = (points, tuple(kinds))
+        self._critical_points = (points, tuple(kinds), kinks)
         self.mark_scene_changed()
 
     def hidden_by_surface(self, scene_points: np.ndarray) -> np.ndarray:
@@ -1864,8 +1869,8 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         The names of those the camera sees are placed first; the faint marks are drawn first, under them. Names cover
         as little as they can of the runs' paths: the whole paths, so that playing a run does not move them.
         """
-        points, kinds = self._critical_points
-        self.drawn_critical_points = self.faint_critical_points = ()
+        points, kinds, kinks = self._critical_points
+        self.drawn_critical_points = self.faint_critical_points = self.drawn_critical_names = ()
         if not len(points):
             return []
         scene = self._data_to_scene(points)
@@ -1878,13 +1883,15 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         font.setPixelSize(round(PROBE_FONT_PIXELS * self.text_scale))
         bounds = QtCore.QRectF(0.0, 0.0, min(self._colour_bar_left - 6.0, width), height)
         scale = self.presentation_scale
-        seen_kinds = [kind for kind, faint in zip(kinds, hidden, strict=True) if not faint]
-        hidden_kinds = [kind for kind, faint in zip(kinds, hidden, strict=True) if faint]
+        seen_kinds, hidden_kinds = (np.array(kinds)[~hidden].tolist(), np.array(kinds)[hidden].tolist())
+        seen_kinks, hidden_kinks = (np.array(kinks)[~hidden].tolist(), np.array(kinks)[hidden].tolist())
         paths = line_samples(self._path_pixels(to_pixels, whole=True), LINE_SAMPLE_SPACING * scale, bounds)
         pad = LINE_CLEARANCE * scale
-        seen_tags = place_critical_tags(painter, pixels[~hidden], seen_kinds, scale, font, bounds, taken, paths, pad)
+        seen_tags = place_critical_tags(painter, pixels[~hidden], seen_kinds, scale, font, bounds, taken, paths, pad,
+                                        seen_kinks)
         hidden_tags = place_critical_tags(painter, pixels[hidden], hidden_kinds, scale, font, bounds, seen_tags.taken,
-                                          paths, pad)
+                                          paths, pad, hidden_kinks)
+        self.drawn_critical_names = tuple(text for placer in (seen_tags, hidden_tags) for text, _box, _ in placer.tags)
         draw_critical_points(painter, pixels[hidden], hidden_kinds, scale, hidden_tags, HIDDEN_MARK_OPACITY)
         draw_critical_points(painter, pixels[~hidden], seen_kinds, scale, seen_tags)
         return hidden_tags.taken[len(taken):]
@@ -2236,8 +2243,8 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         return image
 
     def set_presentation_scale(self, scale: float) -> None:
-        """Draw lines, markers, the probe overlay and text this many times larger (1 to 3)."""
-        scale = min(max(float(scale), 1.0), 3.0)
+        """Draw lines, markers, the probe overlay and text this many times larger (see bounded_presentation_scale)."""
+        scale = bounded_presentation_scale(scale)
         if scale != self.presentation_scale:
             self.presentation_scale = scale
             self.update()
@@ -2253,7 +2260,7 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         """
         if presentation_scale is not None and presentation_scale != self.presentation_scale:
             kept = self.presentation_scale
-            self.presentation_scale = min(max(float(presentation_scale), 1.0), 3.0)
+            self.presentation_scale = bounded_presentation_scale(presentation_scale)
             try:
                 return self.render_to_array(width, height)
             finally:

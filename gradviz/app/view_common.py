@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtGui
 
 from gradviz.app.colormaps import RgbaColour
 from gradviz.core.height_scale import round_step
+from gradviz.core.scenario import MAX_PRESENTATION_SCALE, MIN_PRESENTATION_SCALE
 
 TEXT_COLOUR = QtGui.QColor(40, 40, 48)
 NOTE_COLOUR = QtGui.QColor(95, 95, 105)
@@ -39,6 +40,11 @@ def app_font_scale() -> float:
     font = QtGui.QGuiApplication.font()
     points = font.pointSizeF() if font.pointSizeF() > 0 else QtGui.QFontInfo(font).pointSizeF()  # or set in pixels
     return min(max(points / REFERENCE_FONT_POINTS, 1.0), MAX_FONT_SCALE)
+
+
+def bounded_presentation_scale(scale: float) -> float:
+    """The presentation scale a view draws at for this one: MIN_PRESENTATION_SCALE to MAX_PRESENTATION_SCALE."""
+    return min(max(float(scale), MIN_PRESENTATION_SCALE), MAX_PRESENTATION_SCALE)
 
 
 def reference_font() -> QtGui.QFont:
@@ -942,21 +948,29 @@ class NearTagPlacer(TagPlacer):
     REACHES = (1.0, 1.8)
 
 
+def critical_name(kind: str, kink: bool = False) -> str:
+    """A critical point's name beside its mark: "min", "saddle", and at a kink of f "saddle (kink)"."""
+    return f"{CRITICAL_NAMES[kind]} (kink)" if kink else CRITICAL_NAMES[kind]
+
+
 def place_critical_tags(painter: QtGui.QPainter | None, centres: np.ndarray, kinds: Sequence[str], scale: float,
                         font: QtGui.QFont, bounds: QtCore.QRectF,
                         avoid: Sequence[QtCore.QRectF] = (), crossed: np.ndarray | None = None,
-                        crossed_pad: float = 0.0) -> NearTagPlacer:
+                        crossed_pad: float = 0.0, kinks: Sequence[bool] = ()) -> NearTagPlacer:
     """Critical points' names placed beside their marks (centres in device pixels), clear of the marks and of avoid.
 
     Each name goes first where CRITICAL_TAG_DIRECTIONS says, then turned round its mark; with no room, it is left
-    out (the mark stays). Names cover as little as they can of the lines sampled in crossed (see TagPlacer).
+    out (the mark stays). Names cover as little as they can of the lines sampled in crossed (see TagPlacer). The
+    points that kinks flags are at a kink of f (none if empty): named "saddle (kink)", or "saddle" where that has
+    no room.
     """
     half = CRITICAL_MARKER_PIXELS * scale / 2
     marks = [square_around(centre, half) for centre in centres]
     placer = NearTagPlacer(painter, font, CRITICAL_MARKER_PIXELS * scale * 0.6, bounds, (*avoid, *marks), crossed,
                            crossed_pad)
-    for centre, kind in zip(centres, kinds, strict=True):
-        placer.place(CRITICAL_NAMES[kind], centre, CRITICAL_TAG_DIRECTIONS[kind], CRITICAL_TEXT, optional=True)
+    for centre, kind, kink in zip(centres, kinds, kinks or [False] * len(kinds), strict=True):
+        placer.place(critical_name(kind, kink), centre, CRITICAL_TAG_DIRECTIONS[kind], CRITICAL_TEXT, optional=True,
+                     shorter=CRITICAL_NAMES[kind] if kink else "")
     return placer
 
 

@@ -719,7 +719,8 @@ def critical_count(critical: CriticalPoints, verb: str = "Marked", ranges: str =
         return f"f is undefined everywhere in {ranges}: there are no critical points to find."
     if critical.everywhere:
         return f"{zero} everywhere here: f does not change in {ranges}, so no point stands out."
-    kinks_left_out = (f" Minima, maxima and saddles at kinks of f, where ∇f is undefined, were not looked for: "
+    kinds_at_kinks = "Minima and maxima" if len(critical.axes) == 1 else "Minima, maxima and saddles"  # a curve's
+    kinks_left_out = (f" {kinds_at_kinks} at kinks of f, where ∇f is undefined, were not looked for: "
                       f"{critical.kinks_left_out}." if critical.kinks_left_out else "")
     if not points:
         return (f"{along}." if critical.on_lines else
