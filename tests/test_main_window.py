@@ -1748,8 +1748,8 @@ def test_no_floor_tick_label_sits_at_the_foot_of_the_height_axis(make_main_windo
     drawn: list[tuple[str, float, float]] = []
     original = surface_view.TextPlacer.draw
 
-    def recording(self, font, x, y, text, right_aligned=False, left_aligned=False, kept_inside=False):
-        shown = original(self, font, x, y, text, right_aligned, left_aligned, kept_inside)
+    def recording(self, font, x, y, text, *args, **kwargs):
+        shown = original(self, font, x, y, text, *args, **kwargs)
         if shown:
             drawn.append((text, x, y))
         return shown
