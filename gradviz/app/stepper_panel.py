@@ -41,11 +41,12 @@ from gradviz.app.presenters import run_colour, run_glyph
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import GROUP_SPACING, WrappingRow
 from gradviz.core.notation import for_function, format_number, point_text, unicode_name
-from gradviz.core.scenario import MAX_STEPS
+from gradviz.core.scenario import MAX_STEPS, PLAY_SPEED
 from gradviz.core.session import Session
 
 LR_MIN_LOG, LR_MAX_LOG = -4.0, 1.0
 LR_SLIDER_STEPS = 500
+MIN_PLAY_SPEED, MAX_PLAY_SPEED = 0.5, 120.0
 OPTIMIZERS = (
     ("gd", "Gradient descent"),
     ("momentum", "Momentum"),
@@ -281,8 +282,8 @@ class StepperPanel(QWidget):
         self.play_button.toggled.connect(self.set_playing)
 
         self.speed_box = hands_keys_back(QDoubleSpinBox())
-        self.speed_box.setRange(0.5, 120.0)
-        self.speed_box.setValue(8.0)
+        self.speed_box.setRange(MIN_PLAY_SPEED, MAX_PLAY_SPEED)
+        self.speed_box.setValue(PLAY_SPEED)
         self.speed_box.setSuffix(" steps/s")
         self.speed_box.setAccessibleName("Playback speed")
         self.speed_box.setToolTip("Steps shown per second while playing (] and [ double and halve it)")
