@@ -359,12 +359,17 @@ class Caption:
             CaptionSegment(f"step {step_index} / {last}", text),
             *([] if learning_rate in spec.label else [CaptionSegment(learning_rate, text)]),  # the label gives it
             CaptionSegment(rule, text if spec.sign == "correct" else QtGui.QColor(WRONG_SIGN_COLOUR)),
-            CaptionSegment(f"{name} = {format_number(result.values[step_index], 5)}", text),
+            CaptionSegment(self.value_text(session, result.values[step_index]), text),
         ]
         if step_index == last and spec.max_steps > 0:  # a budget of no steps has nothing to say why
             colour = outcome_colour(result.run)
             segments.append(CaptionSegment(result.run.outcome, QtGui.QColor(colour)))
         return segments
+
+    @staticmethod
+    def value_text(session: Session, value: float) -> str:
+        """'f = 0.11529': f at a step, to 5 digits, 0 where it is rounding."""
+        return f"{session.analysis.formula.name} = {format_number(session.noise_floor.shown_value(value), 5)}"
 
     def _column_lefts(self, session: Session) -> list[float]:
         """Where each column starts, from the line's left edge, then where the widest line ends.
@@ -385,12 +390,11 @@ class Caption:
     def _column_widths(self, session: Session) -> list[float]:
         """The widest text of each column over every step of the shown runs (the last step has every column)."""
         widths: list[float] = []
-        name = session.analysis.formula.name
         for index in range(self.shown_runs):
             result = session.runs[index]
             line = self.run_line(session, index, len(result.run.steps) - 1)
             sizes = [self.metrics.horizontalAdvance(segment.text) for segment in line]
-            sizes[-2] = self._widest({f"{name} = {format_number(value, 5)}" for value in result.values})
+            sizes[-2] = self._widest({self.value_text(session, value) for value in result.values})
             widths = [max(pair) for pair in zip(sizes, widths, strict=False)] + sizes[len(widths):]
         return widths
 
