@@ -968,3 +968,7 @@ def test_rounding_on_landing_at_the_minimum_shows_as_zero_everywhere(make_main_w
     probe = panel.probe
     assert probe is not None and probe.value == 0.0
     assert [slice_title(probe, curve, "L").split(" = ")[-1] for curve in panel.slices] == ["0", "0"]
+    table = window.teaching_docks.step_table_panel
+    table.refresh()
+    f_column = 3  # k, w, b, L, ∂L/∂w, ∂L/∂b, …
+    assert [table.model.cell_text(1, column) for column in (f_column, f_column + 1, f_column + 2)] == ["0", "0", "0"]

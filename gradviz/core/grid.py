@@ -110,13 +110,21 @@ class NoiseFloor:
     value: float = 0.0
     gradient: float = 0.0
 
+    def shown_values(self, values: np.ndarray) -> np.ndarray:
+        """Values of f as shown: 0 below the floor (NaN and infinities kept)."""
+        return np.where(np.abs(values) < self.value, 0.0, values)
+
+    def shown_partials(self, partials: np.ndarray) -> np.ndarray:
+        """Partials as shown: each below the floor 0."""
+        return np.where(np.abs(partials) < self.gradient, 0.0, partials)
+
     def shown_value(self, value: float) -> float:
-        """f as shown: 0 below the floor (NaN and infinities kept)."""
-        return 0.0 if abs(value) < self.value else float(value)
+        """f as shown (see shown_values)."""
+        return float(self.shown_values(np.float64(value)))
 
     def shown_gradient(self, gradient: Sequence[float]) -> tuple[float, ...]:
-        """The partials as shown: each below the floor 0."""
-        return tuple(0.0 if abs(partial) < self.gradient else float(partial) for partial in gradient)
+        """∇f as shown (see shown_partials)."""
+        return tuple(self.shown_partials(np.asarray(gradient, dtype=float)).tolist())
 
 
 NO_NOISE_FLOOR = NoiseFloor()  # every number shown as computed
