@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 from gradviz import __version__
 from gradviz.core.errors import GradvizError
-from gradviz.core.scenario import OPTIMIZER_NAMES, SIGNS
+from gradviz.core.scenario import OPTIMIZER_NAMES, PLAY_SPEED, SIGNS
 
 COMMANDS = ("derive", "critical", "descend", "export", "presets")
 ANALYSING = ("derive", "critical", "descend", "export")  # the commands that analyse a formula (see _run_in_child)
@@ -367,21 +367,22 @@ def _with_map_options(scenario: Any, args: argparse.Namespace) -> Any:
     return replace(scenario, view=replace(scenario.view, **changes)) if changes else scenario
 
 
-def _file_scenario(args: argparse.Namespace) -> Any:
-    """The scenario of the file given with --scenario: the file's own, or a lesson's scene chosen with --scene."""
-    from gradviz.core.lessons import Lesson, load_scenario_or_lesson
+def _file_scene(args: argparse.Namespace) -> Any:
+    """The scene of the file given with --scenario: a lesson's chosen with --scene, or the scenario file's own
+    without a caption."""
+    from gradviz.core.lessons import Lesson, Scene, load_scenario_or_lesson
 
     document = load_scenario_or_lesson(args.scenario)
     if not isinstance(document, Lesson):
         if args.scene is not None:
             raise CommandLineError(f"--scene is for a lesson, and {args.scenario} is a scenario; leave --scene out")
-        return document
+        return Scene(caption="", scenario=document)
     count = len(document.scenes)
     if args.scene is None or not 1 <= args.scene <= count:
         wrong = "" if args.scene is None else f", not {args.scene}"
         raise CommandLineError(f"{args.scenario} is a lesson of {count} scenes: choose the scene to export with "
                                f"--scene N, 1 to {count}{wrong}")
-    return document.scenes[args.scene - 1].scenario
+    return document.scenes[args.scene - 1]
 
 
 def _export_session(args: argparse.Namespace) -> Any:
@@ -407,7 +408,7 @@ def _export_session(args: argparse.Namespace) -> Any:
     else:
         from gradviz.core.presets import find_preset
 
-        scenario = _file_scenario(args) if args.scenario is not None else find_preset(args.preset).scenario
+        scenario = _file_scene(args).scenario if args.scenario is not None else find_preset(args.preset).scenario
         analysis = analyze(scenario.formula)
         base = scenario.runs[0] if scenario.runs else RunSpec(start={})
         first = _run_spec(args, base, analysis.formula.variables)
@@ -516,14 +517,19 @@ def _warn_if_long(session: Any, options: Any, out: str) -> None:
     if seconds <= LONG_VIDEO_SECONDS:
         return
     steps = session.last_step
-    fitting = max(2, math.ceil(steps / (LONG_VIDEO_SECONDS * options.fps)))
-    fewer = frame_count(session, replace(options, steps_per_frame=fitting), plays)
 
     def told(count: int) -> str:
         return f"{count:,} frames, {count / options.fps / 60:.1f} minutes" if plays else f"{count:,} PNG files"
 
-    print(f"gradviz: {steps:,} steps make {told(frames)}; --steps-per-frame {fitting} shows one step in {fitting}: "
-          f"{told(fewer)}", file=sys.stderr)
+    if options.pace == "speed":
+        faster = math.ceil(steps / LONG_VIDEO_SECONDS)
+        fewer = frame_count(session, replace(options, steps_per_second=faster), plays)
+        shorter = f"--speed {faster} plays {faster:,} steps a second"
+    else:
+        fitting = max(2, math.ceil(steps / (LONG_VIDEO_SECONDS * options.fps)))
+        fewer = frame_count(session, replace(options, steps_per_frame=fitting), plays)
+        shorter = f"--steps-per-frame {fitting} shows one step in {fitting}"
+    print(f"gradviz: {steps:,} steps make {told(frames)}; {shorter}: {told(fewer)}", file=sys.stderr)
 
 
 def _export_video_interruptibly(session: Any, options: Any, out: str) -> int:
@@ -571,10 +577,16 @@ def run_export(args: argparse.Namespace) -> int:
     if args.step is not None and args.step < 0:
         raise CommandLineError(f"--step must be 0 or more (0 is the start), not {args.step}")
     panels = args.panels or ("contour" if Path(out).suffix.lower() == ".svg" else "both")
+    if args.speed is not None and args.steps_per_frame is not None:
+        raise CommandLineError("--speed plays the steps at so many a second, --steps-per-frame gives each shown step "
+                               "a frame: give one of them")
+    pace = {"pace": "frames", "steps_per_frame": args.steps_per_frame} if args.steps_per_frame is not None else {
+        "steps_per_second": PLAY_SPEED if args.speed is None else args.speed}
     options = ExportOptions(kind="image" if image else "video", size=parse_size(args.size, "--size"),
-                            fps=args.fps, steps_per_frame=args.steps_per_frame, panels=panels, overlay=args.overlay,
+                            fps=args.fps, **pace, panels=panels, overlay=args.overlay,
                             loss=args.loss or args.loss_log, loss_log=args.loss_log, hold_seconds=args.hold,
-                            orbit_degrees=args.orbit)
+                            orbit_degrees=args.orbit,
+                            scene_caption=_file_scene(args).caption if args.scenario is not None else "")
     check_target(out, options)
     session = _export_session(args)
     try:
@@ -676,9 +688,12 @@ def _command_parser() -> _Parser:
     export.add_argument("--out", required=True, metavar="FILE",
                         help="FILE.mp4, FILE.gif, a folder DIR/ for PNG frames, FILE.png or FILE.svg for one image")
     export.add_argument("--size", default="1280x720", metavar="WxH", help="frame size in pixels (default 1280x720)")
-    export.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
-    export.add_argument("--steps-per-frame", type=int, default=1, metavar="N",
-                        help="show every N-th step (default 1; the last step is always shown)")
+    export.add_argument("--speed", type=float, metavar="STEPS", help=f"steps per second, as the window plays "
+                        f"(default {PLAY_SPEED:g}, the window's first speed): each step stays for its frames")
+    export.add_argument("--fps", type=float, default=30.0, help="frames per second of the video (default 30)")
+    export.add_argument("--steps-per-frame", type=int, metavar="N",
+                        help="instead of --speed: one frame for every N-th step (1: every step a frame, so "
+                        "--fps steps per second; the last step is always shown)")
     export.add_argument("--panels", choices=("both", "3d", "contour"),
                         help="which panels (default both; contour for .svg)")
     export.add_argument("--overlay", action=argparse.BooleanOptionalAction, default=True,

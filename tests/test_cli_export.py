@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import signal
 import subprocess
@@ -31,7 +33,8 @@ def export(*args: str) -> int:
 
 def test_preset_to_mp4_with_progress_and_a_held_last_frame(tmp_path, capsys) -> None:
     target = tmp_path / "bowl.mp4"
-    assert export("--preset", "bowl", "--steps", "20", *SMALL, "--fps", "10", "--out", str(target)) == 0
+    assert export("--preset", "bowl", "--steps", "20", *SMALL, "--fps", "10", "--steps-per-frame", "1",
+                  "--out", str(target)) == 0
     info = probe_video(target)
     assert (info.frame_count, info.width, info.height, info.codec, info.fps) == (21 + 10, 320, 180, "h264", 10.0)
     frames = read_video_frames(target)
@@ -40,6 +43,22 @@ def test_preset_to_mp4_with_progress_and_a_held_last_frame(tmp_path, capsys) -> 
     err = capsys.readouterr().err
     assert "exporting: 100% (31/31 frames)" in err
     assert f"saved {target}" in err
+
+
+def test_a_video_plays_the_steps_at_the_windows_speed_each_held_for_its_frames(tmp_path, capsys) -> None:
+    """A 10-step descent was over in a third of a second: one step a frame at 30 frames per second."""
+    target = tmp_path / "bowl.mp4"
+    assert export("--preset", "bowl", "--steps", "10", *SMALL, "--hold", "0.5", "--out", str(target)) == 0
+    info = probe_video(target)
+    # step k at k / 8 s on the first frame from then: step 10 at 1.25 s, frame 38 (at 30 fps), then 15 frames held
+    assert (info.frame_count, info.fps) == (38 + 1 + 15, 30.0)
+    frames = [frame.astype(int) for frame in read_video_frames(target)]
+    changes = [float(np.abs(later - earlier).mean()) for earlier, later in itertools.pairwise(frames)]
+    moved = [index + 1 for index, change in enumerate(changes) if change > 0.3]  # the frames where the picture moves
+    assert moved == [math.ceil(step * 30 / 8) for step in range(1, 11)]
+    assert "exporting: 100% (54/54 frames)" in capsys.readouterr().err
+    assert export("--preset", "bowl", "--speed", "4", "--steps-per-frame", "2", "--out", str(tmp_path / "b.mp4")) == 2
+    assert "give one of them" in capsys.readouterr().err
 
 
 def test_formula_to_gif_every_third_step(tmp_path) -> None:
@@ -262,10 +281,25 @@ def test_an_existing_folder_named_like_a_file_is_refused(tmp_path, capsys, name)
 LESSON = os.path.join(os.path.dirname(__file__), os.pardir, "resources", "lessons", "03-descent-on-a-bowl.json")
 
 
-def test_a_lesson_scene_exports_with_scene(tmp_path) -> None:
+def test_a_lesson_scene_exports_with_scene_under_its_caption_for_the_audience(tmp_path) -> None:
+    """The scene's caption ("One step, w ← w − 0.1·∇L: …") was left out of the exported picture."""
+    from gradviz.app.exporter import Caption, ExportOptions, render_image
+    from gradviz.cli import _command_parser, _export_session
+    from gradviz.core.lessons import load_scenario_or_lesson
+
     target = tmp_path / "scene.png"
     assert export("--scenario", LESSON, "--scene", "2", *SMALL, "--out", str(target)) == 0
-    assert QImage(str(target)).width() == 320
+    image = QImage(str(target)).convertToFormat(QImage.Format.Format_RGBA8888)
+    assert image.width() == 320
+    exported = np.frombuffer(image.constBits(), np.uint8).reshape(180, 320, 4)
+    session = _export_session(_command_parser().parse_args(["export", "--scenario", LESSON, "--scene", "2",
+                                                            "--out", "x.png"]))
+    caption = load_scenario_or_lesson(LESSON).scenes[1].caption
+    drawn = render_image(session, ExportOptions(kind="image", size=(320, 180), scene_caption=caption),
+                         session.last_step)
+    height = Caption(session, (320, 180), caption).height
+    assert height > Caption(session, (320, 180)).height
+    assert np.abs(exported[:height].astype(int) - drawn[:height]).max() == 0
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -285,10 +319,15 @@ def test_a_long_video_says_so_before_it_starts(tmp_path, capsys, monkeypatch) ->
     import gradviz.cli as cli
 
     monkeypatch.setattr(cli, "LONG_VIDEO_SECONDS", 1.0)  # as if 30 frames were long: the test stays quick
-    assert export("--preset", "bowl", "--steps", "40", *SMALL, "--fps", "10", "--hold", "0",
+    assert export("--preset", "bowl", "--steps", "40", *SMALL, "--fps", "10", "--steps-per-frame", "1", "--hold", "0",
                   "--out", str(tmp_path / "long.mp4")) == 0
     first = capsys.readouterr().err.splitlines()[0]
     assert first == ("gradviz: 40 steps make 41 frames, 0.1 minutes; --steps-per-frame 4 shows one step in 4: "
                      "11 frames, 0.0 minutes")
+    assert export("--preset", "bowl", "--steps", "40", *SMALL, "--fps", "10", "--hold", "0",
+                  "--out", str(tmp_path / "paced.mp4")) == 0  # 5 s at 8 steps a second
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first == ("gradviz: 40 steps make 51 frames, 0.1 minutes; --speed 40 plays 40 steps a second: "
+                     "11 frames, 0.0 minutes")
     assert export("--preset", "bowl", "--steps", "5", *SMALL, "--hold", "0", "--out", str(tmp_path / "short.mp4")) == 0
-    assert "--steps-per-frame" not in capsys.readouterr().err
+    assert "gradviz: 5 steps" not in capsys.readouterr().err

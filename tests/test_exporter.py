@@ -156,7 +156,7 @@ def test_orbit_turns_the_3d_panel_only(window) -> None:
 
 @pytest.mark.parametrize(("suffix", "codec", "tolerance"), [(".mp4", "h264", 4.0), (".gif", "gif", 3.0)])
 def test_video_of_the_window_run_reads_back(window, tmp_path, suffix, codec, tolerance) -> None:
-    options = ExportOptions(size=SMALL, fps=15, hold_seconds=0.0, overlay=False)
+    options = ExportOptions(size=SMALL, fps=15, pace="frames", hold_seconds=0.0, overlay=False)
     reported = []
     path = export_video(window.session, options, tmp_path / f"run{suffix}",
                         lambda done, total: reported.append((done, total)))
@@ -184,7 +184,8 @@ def test_export_from_the_window_keeps_it_live_and_saves(window, qtbot, tmp_path)
     heartbeat = QTimer()
     heartbeat.timeout.connect(lambda: ticks.append(1))
     heartbeat.start(10)
-    run = start_video_export(window, ExportOptions(size=SMALL, hold_seconds=0.5, fps=20), str(tmp_path / "a.gif"))
+    run = start_video_export(window, ExportOptions(size=SMALL, hold_seconds=0.5, fps=20, pace="frames"),
+                             str(tmp_path / "a.gif"))
     qtbot.waitUntil(lambda: not run.running, timeout=60_000)
     heartbeat.stop()
     assert (run.outcome, run.detail) == ("saved", str(tmp_path / "a.gif"))
@@ -303,7 +304,7 @@ def test_the_loss_curve_needs_room_and_a_picture(tmp_path) -> None:
 
 def test_a_frame_too_low_for_its_caption_is_refused_and_the_caption_can_be_left_out(window, tmp_path) -> None:
     """A 64×32 video with its caption failed with a TypeError and a thousand QPainter warnings."""
-    options = ExportOptions(size=(64, 32), fps=15, hold_seconds=0.0, steps_per_frame=100)
+    options = ExportOptions(size=(64, 32), fps=15, hold_seconds=0.0, pace="frames", steps_per_frame=100)
     with pytest.raises(ExportError, match=r"too low for its caption \(\d+ pixels\).*at least \d+ pixels") as refusal:
         export_video(window.session, options, tmp_path / "small.mp4")
     assert list(tmp_path.iterdir()) == []
@@ -417,6 +418,7 @@ def test_numbered_frames_hold_no_copies_of_the_last(window, tmp_path) -> None:
     """A folder of PNG frames got 30 copies of the last frame for the video's one-second hold."""
     dialog = ExportDialog("video", window.session, window)
     dialog.orbit_box.setValue(0.0)
+    dialog.pace_box.setCurrentIndex(dialog.pace_box.findData("frames"))
     dialog.format_box.setCurrentIndex(dialog.format_box.findData("mp4"))
     assert dialog.summary.text().startswith(f"{FRAMES + 30} frames")
     dialog.format_box.setCurrentIndex(dialog.format_box.findData("png"))
@@ -425,8 +427,8 @@ def test_numbered_frames_hold_no_copies_of_the_last(window, tmp_path) -> None:
     assert dialog.summary.text().startswith(f"{FRAMES + 30} frames") and dialog.hold_box.isEnabled()
     folder = export_video(window.session, ExportOptions(size=SMALL, overlay=False), f"{tmp_path / 'frames'}/")
     assert len(list(folder.iterdir())) == FRAMES
-    turning = export_video(window.session, ExportOptions(size=SMALL, overlay=False, orbit_degrees=30.0, fps=10.0),
-                           f"{tmp_path / 'turning'}/")
+    turning = export_video(window.session, ExportOptions(size=SMALL, overlay=False, orbit_degrees=30.0, fps=10.0,
+                                                         pace="frames"), f"{tmp_path / 'turning'}/")
     assert len(list(turning.iterdir())) == FRAMES + 10  # while the camera turns, each held frame differs
 
 
@@ -552,11 +554,12 @@ def test_the_steps_per_frame_read_as_english(window) -> None:
 
 
 def test_options_are_checked_and_steps_planned() -> None:
-    for bad in ({"size": (8, 8)}, {"fps": 0}, {"panels": "side"}, {"steps_per_frame": 0}, {"hold_seconds": -1}):
+    for bad in ({"size": (8, 8)}, {"fps": 0}, {"panels": "side"}, {"steps_per_frame": 0}, {"hold_seconds": -1},
+                {"pace": "fast"}, {"steps_per_second": 0}):
         with pytest.raises(ExportError):
             ExportOptions(**bad)
-    assert frame_steps(10, 3) == [0, 3, 6, 9, 10]
-    assert frame_steps(0, 4) == [0]
+    assert frame_steps(10, ExportOptions(pace="frames", steps_per_frame=3)) == [0, 3, 6, 9, 10]
+    assert frame_steps(0, ExportOptions(pace="frames", steps_per_frame=4)) == [0]
     assert ExportOptions(fps=24, hold_seconds=1.5).hold_frames == 36
 
 
@@ -717,3 +720,36 @@ def test_cancelling_a_picture_leaves_nothing(window, qtbot, tmp_path) -> None:
     assert (run.outcome, run.job.done) == ("cancelled", 1)
     assert list(tmp_path.iterdir()) == []
     assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_a_lesson_scenes_export_plays_at_the_windows_speed_under_the_scenes_caption(make_main_window, answer_modal,
+                                                                                     monkeypatch) -> None:
+    """Videos ran one step a frame (a 10-step descent in a third of a second) and left out the scene's caption."""
+    from gradviz.app.export_dialog import export_image_from, export_video_from
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window(None)
+    lesson = next(lesson for lesson in shipped_lessons() if lesson.title == "Gradient descent on a bowl")
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    window.stepper.speed_box.setValue(4.0)
+    asked: list[ExportOptions] = []
+    monkeypatch.setattr(export_dialog, "basins_ready", lambda *_args: False)  # the options asked for are enough
+    for ask in (export_video_from, export_image_from):
+        answer_modal(ExportDialog, lambda dialog: (asked.append(dialog.options()), dialog.reject()))
+        ask(window)
+    video, image = asked
+    assert (video.pace, video.steps_per_second) == ("speed", 4.0)
+    assert video.scene_caption == image.scene_caption == lesson.scenes[0].caption
+    caption = Caption(window.session, SMALL, video.scene_caption)
+    assert caption.height > Caption(window.session, SMALL).height and not caption.scene_rect.isEmpty()
+    frame = render_image(window.session, replace(image, size=SMALL, panels="contour"))
+    painted = np.zeros((caption.height, SMALL[0], 4), np.uint8)
+    canvas = array_as_image(painted)
+    painter = QPainter(canvas)
+    caption.paint(painter, window.session)
+    painter.end()
+    assert np.abs(frame[: caption.height].astype(int) - painted).max() == 0, "the caption as Caption draws it"
+    top = caption.scene_rect.toAlignedRect()
+    ink = frame[top.top() : top.bottom(), top.left() : top.right(), :3].astype(int).sum(axis=2) < 300
+    assert ink.sum() > 100, "the scene's words are drawn"

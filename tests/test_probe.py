@@ -9,6 +9,7 @@ import pytest
 
 from gradviz.core.analysis import analyze_in_process
 from gradviz.core.compiled import CompiledFormula
+from gradviz.core.grid import NoiseFloor
 from gradviz.core.probe import (
     RELATIVE_STEP,
     SLICE_HEIGHT_MARGIN,
@@ -275,10 +276,10 @@ def test_a_partial_that_is_rounding_beside_the_typical_slope_is_zero() -> None:
     compiled = compiled_formula("sin(pi x) + cos(pi y)")
     raw = probe_at(compiled, {"x": 1.0, "y": 2.0}, XY)
     assert 0.0 < abs(raw.gradient["y"]) < 1e-14
-    probe = probe_at(compiled, {"x": 1.0, "y": 2.0}, XY, rounding_below=3.0)  # |∇f| of about 3 across the map
+    probe = probe_at(compiled, {"x": 1.0, "y": 2.0}, XY, noise=NoiseFloor(gradient=3e-12))  # |∇f| about 3 on the map
     assert probe.gradient["y"] == 0.0 and probe.gradient["x"] == pytest.approx(-math.pi)
     assert probe.plane_ascent_direction == (-1.0, 0.0)
-    small = probe_at(compiled_formula("1e-9 x + y"), {"x": 0.0, "y": 0.0}, XY, rounding_below=1.0)
+    small = probe_at(compiled_formula("1e-9 x + y"), {"x": 0.0, "y": 0.0}, XY, noise=NoiseFloor(gradient=1e-12))
     assert small.gradient["x"] == pytest.approx(1e-9), "a small slope that is real stays"
 
 
@@ -358,3 +359,19 @@ def test_the_reason_names_the_function_as_the_formula_does() -> None:
         "L is undefined at this point")
     assert probe_at(compiled_formula("sqrt(x) + y"), {"x": 0.0, "y": 1.0}, XY, "L").reason.startswith(
         "∂L/∂x is undefined")
+
+
+def test_rounding_at_a_minimum_landed_on_is_zero_while_small_values_reached_honestly_stay() -> None:
+    """(3 − 2w − b)² from (0, 0) with η = 0.1 lands on its minimum with L = 1.97e−31 and ∇L = (1.8e−15, 8.9e−16)."""
+    from gradviz.core.grid import Domain, evaluate_grid
+
+    compiled = compiled_formula("(3 - 2x - y)^2")
+    floor = evaluate_grid(compiled, Domain(XY, ((-1.0, 3.0), (-2.0, 3.0)))).noise_floor
+    landed = {"x": 0.0 + 0.1 * 12.0, "y": 0.0 + 0.1 * 6.0}
+    raw = probe_at(compiled, landed, XY)
+    assert 0.0 < raw.value < 1e-30 and 0.0 < abs(raw.gradient["x"]) < 1e-14
+    probe = probe_at(compiled, landed, XY, noise=floor)
+    assert (probe.value, probe.gradient["x"], probe.gradient["y"], probe.gradient_norm) == (0.0, 0.0, 0.0, 0.0)
+    near = {"x": 1.2 + 1e-7, "y": 0.6}  # a descent stopping as converged is about this close: real, kept
+    assert probe_at(compiled, near, XY, noise=floor).value == pytest.approx(4e-14)
+    assert floor.shown_gradient((4e-7, float("nan"))) == (4e-7, pytest.approx(float("nan"), nan_ok=True))

@@ -942,3 +942,33 @@ def test_the_stop_remark_gets_a_readout_line_of_its_own(make_main_window, qtbot)
     assert len(lines) == 2 and lines[0].startswith("step 60") and "…" not in lines[1]
     assert lines[1].replace(" ", "") == message.replace(" ", "")
     assert stepper.height() == running
+
+
+def test_rounding_on_landing_at_the_minimum_shows_as_zero_everywhere(make_main_window) -> None:
+    """The 3D tags said ∂L/∂w = 0 while the readout said L = 1.97215e−31, the legend 'level line L = 1.972e−31'."""
+    from gradviz.app.exporter import Caption
+    from gradviz.app.probe_panel import slice_title
+
+    window = make_main_window("linear-model-loss")
+    session = window.session
+    session.update_run(0, lr=0.1)
+    session.wait_for_runs()
+    session.set_step(1)
+    assert 0.0 < session.runs[0].values[1] < 1e-30  # the run keeps what it computed
+    readout = window.stepper.readout.toolTip()
+    assert "L = 0 " in readout + " " and "∇L = (0, 0)" in readout and "|∇L| = 0" in readout
+    assert "e−" not in readout.split("converged")[0]
+    caption = Caption(session, (1280, 720))
+    assert caption.run_line(session, 0)[-2].text == "L = 0"
+    _surface, contour = window.probe_presenter.compute()
+    legend = [row.text for row in contour.legend]
+    assert "level line L\u00a0=\u00a00" in legend and not any("e−" in text for text in legend)
+    panel = window.teaching_docks.probe_panel
+    panel.refresh()
+    probe = panel.probe
+    assert probe is not None and probe.value == 0.0
+    assert [slice_title(probe, curve, "L").split(" = ")[-1] for curve in panel.slices] == ["0", "0"]
+    table = window.teaching_docks.step_table_panel
+    table.refresh()
+    f_column = 3  # k, w, b, L, ∂L/∂w, ∂L/∂b, …
+    assert [table.model.cell_text(1, column) for column in (f_column, f_column + 1, f_column + 2)] == ["0", "0", "0"]

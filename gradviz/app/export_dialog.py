@@ -41,8 +41,10 @@ from gradviz.app.exporter import (
     MAX_HOLD_SECONDS,
     MAX_ORBIT_DEGREES,
     MAX_SIDE,
+    MAX_SPEED,
     MIN_FPS,
     MIN_SIDE,
+    MIN_SPEED,
     ExportOptions,
     ImageExport,
     VideoExport,
@@ -51,10 +53,12 @@ from gradviz.app.exporter import (
     export_image,
     frame_count,
     frame_layout,
+    frame_steps,
     render_image,
 )
 from gradviz.app.settings import app_settings
 from gradviz.core.errors import GradvizError
+from gradviz.core.scenario import PLAY_SPEED
 from gradviz.core.session import Session
 from gradviz.export.writers import ExportCancelled
 
@@ -62,8 +66,10 @@ SIZE_PRESETS = (("1280 × 720 (HD)", (1280, 720)), ("1920 × 1080 (Full HD)", (1
                 ("1024 × 768 (4:3 projector)", (1024, 768)),
                 ("3840 × 2160 (4K)", (3840, 2160)), ("Custom", None))
 PANEL_CHOICES = (("both", "3D and contour side by side"), ("3d", "3D surface"), ("contour", "Contour map"))
-# the options remembered between exports as they are (the size is kept as width and height)
-REMEMBERED_OPTIONS = tuple(field.name for field in fields(ExportOptions) if field.name not in ("kind", "size"))
+# the options remembered between exports as they are (the size is kept as width and height; the speed is the window's)
+REMEMBERED_OPTIONS = tuple(field.name for field in fields(ExportOptions)
+                           if field.name not in ("kind", "size", "steps_per_second", "scene_caption"))
+PACE_CHOICES = (("speed", "Steps per second, as the window plays"), ("frames", "A frame for each shown step"))
 LOSS_CHOICES = (("none", ""), ("under the panels", "linear"), ("under the panels, logarithmic scale", "log"))
 # (key, title, suffix): a suffix of "/" means a folder.
 VIDEO_FORMATS = (("mp4", "MP4 video (H.264)", ".mp4"), ("gif", "GIF animation", ".gif"),
@@ -87,12 +93,15 @@ class ExportDialog(QDialog):
     """The options of an image or video export and where to save it; remembers the last choices."""
 
     def __init__(self, kind: str, session: Session, parent: QWidget | None = None,
-                 loss_log: bool | None = None) -> None:
-        """A dialog for an 'image' or 'video'; a loss strip takes the scale loss_log gives (the window's), if given."""
+                 loss_log: bool | None = None, steps_per_second: float = PLAY_SPEED, scene_caption: str = "") -> None:
+        """A dialog for an 'image' or 'video'; a loss strip takes the scale loss_log gives (the window's), if given;
+        a video plays at first at steps_per_second (the window's speed); scene_caption heads the caption."""
         super().__init__(parent)
         self.kind = kind
         self.session = session
         self.loss_log = loss_log
+        self.steps_per_second = steps_per_second
+        self.scene_caption = scene_caption
         self._replace_agreed = ""  # a file the file dialog has asked about replacing
         self.formats = VIDEO_FORMATS if kind == "video" else IMAGE_FORMATS
         self.setWindowTitle("Export video" if kind == "video" else "Export image")
@@ -122,9 +131,17 @@ class ExportDialog(QDialog):
         for title, scale in LOSS_CHOICES:
             self.loss_box.addItem(title, scale)
         self.fps_box = self._spin_box(int(MIN_FPS), int(MAX_FPS), " fps")
+        self.pace_box = QComboBox()
+        for key, title in PACE_CHOICES:
+            self.pace_box.addItem(title, key)
+        self.speed_box = self._double_box(MIN_SPEED, MAX_SPEED, " steps/s", decimals=2)
         self.steps_box = self._spin_box(1, 10_000, " step per frame")
         self.steps_box.valueChanged.connect(
             lambda count: self.steps_box.setSuffix(" step per frame" if count == 1 else " steps per frame"))
+        pace_row = QHBoxLayout()
+        pace_row.addWidget(self.pace_box)
+        pace_row.addWidget(self.speed_box)
+        pace_row.addWidget(self.steps_box)
         self.hold_box = self._double_box(0.0, MAX_HOLD_SECONDS, " s at the end")
         self.orbit_box = self._double_box(-MAX_ORBIT_DEGREES, MAX_ORBIT_DEGREES, "° over the video")
         self.summary = QLabel()
@@ -137,8 +154,8 @@ class ExportDialog(QDialog):
         form.addRow("", self.overlay_check)
         form.addRow("Loss curve", self.loss_box)
         if kind == "video":
-            form.addRow("Speed", self.fps_box)
-            form.addRow("Steps", self.steps_box)
+            form.addRow("Speed", pace_row)
+            form.addRow("Frame rate", self.fps_box)
             form.addRow("Hold last frame", self.hold_box)
             form.addRow("Orbit 3D camera", self.orbit_box)
             form.addRow("", self.summary)
@@ -153,8 +170,9 @@ class ExportDialog(QDialog):
         self.size_box.currentIndexChanged.connect(self._size_preset_chosen)
         for box in (self.width_box, self.height_box):
             box.valueChanged.connect(self._size_typed)
-        for box in (self.fps_box, self.steps_box, self.hold_box, self.orbit_box):
+        for box in (self.fps_box, self.speed_box, self.steps_box, self.hold_box, self.orbit_box):
             box.valueChanged.connect(self._show_summary)
+        self.pace_box.currentIndexChanged.connect(self._show_summary)
         self._format_changed()
         self._size_typed()
 
@@ -166,10 +184,10 @@ class ExportDialog(QDialog):
         return box
 
     @staticmethod
-    def _double_box(low: float, high: float, suffix: str) -> QDoubleSpinBox:
+    def _double_box(low: float, high: float, suffix: str, decimals: int = 1) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
+        box.setDecimals(decimals)  # before the range, which is rounded to the decimals
         box.setRange(low, high)
-        box.setDecimals(1)
         box.setSuffix(suffix)
         return box
 
@@ -190,6 +208,8 @@ class ExportDialog(QDialog):
         self.overlay_check.setChecked(remembered.overlay)
         self.loss_box.setCurrentIndex(max(0, self.loss_box.findData(remembered.loss_scale)))
         self.fps_box.setValue(round(remembered.fps))
+        self.pace_box.setCurrentIndex(max(0, self.pace_box.findData(remembered.pace)))
+        self.speed_box.setValue(self.steps_per_second)
         self.steps_box.setValue(remembered.steps_per_frame)
         self.hold_box.setValue(remembered.hold_seconds)
         self.orbit_box.setValue(remembered.orbit_degrees)
@@ -241,8 +261,14 @@ class ExportDialog(QDialog):
             self.summary.setText(str(error))
             return
         plays = self.formats[self.format_box.currentIndex()][2] != "/"
+        by_speed = options.pace == "speed"
+        self.speed_box.setVisible(by_speed)
+        self.steps_box.setVisible(not by_speed)
         frames = frame_count(self.session, options, plays=plays)
-        self.summary.setText(f"{frames} frames, {frames / options.fps:.1f} s")
+        steps = self.session.last_step
+        moving = (len(frame_steps(steps, options)) - 1) / options.fps
+        self.summary.setText(f"{frames} frames, {frames / options.fps:.1f} s: "
+                             f"{steps} step{'' if steps == 1 else 's'} in {moving:.2f} s")
         self.hold_box.setEnabled(plays or options.orbit_degrees != 0)  # numbered frames hold only a turning camera
 
     def _browse(self) -> None:
@@ -259,11 +285,12 @@ class ExportDialog(QDialog):
         """The chosen options (an ExportError if they cannot be used)."""
         return ExportOptions(
             kind=self.kind, size=(self.width_box.value(), self.height_box.value()), fps=float(self.fps_box.value()),
+            pace=self.pace_box.currentData(), steps_per_second=self.speed_box.value(),
             steps_per_frame=self.steps_box.value(), panels=self.panels_box.currentData(),
             overlay=self.overlay_check.isChecked(), loss=bool(self.loss_box.currentData()) and self.suffix() != ".svg",
             loss_log=self.loss_box.currentData() == "log",
             hold_seconds=self.hold_box.value(),
-            orbit_degrees=self.orbit_box.value(),
+            orbit_degrees=self.orbit_box.value(), scene_caption=self.scene_caption,
         )
 
     def target(self) -> str:
@@ -280,7 +307,8 @@ class ExportDialog(QDialog):
         try:
             options = self.options()
             check_target(self.target(), options)
-            frame_layout(self.session, options.size, options.panels, options.overlay, options.loss)
+            frame_layout(self.session, options.size, options.panels, options.overlay, options.loss,
+                         options.scene_caption)
         except GradvizError as error:
             QMessageBox.warning(self, self.windowTitle(), str(error))
             return
@@ -306,6 +334,11 @@ class ExportDialog(QDialog):
 def shown_loss_log(window: QMainWindow) -> bool:
     """Whether the window's loss panel shows f on a logarithmic scale."""
     return window.teaching_docks.loss_plot.log_box.isChecked()
+
+
+def shown_scene_caption(window: QMainWindow) -> str:
+    """The lesson scene's caption the window shows above the views ('' without a lesson)."""
+    return window.lesson_player.shown_caption()
 
 
 def remembered_options(kind: str, loss_log: bool | None = None) -> ExportOptions:
@@ -355,7 +388,7 @@ def copy_picture_from(window: QMainWindow) -> None:
     """Put the current step on the clipboard as a picture, drawn as Export image would draw it (its size and panels)."""
     if not basins_ready(window, "copying the picture"):
         return
-    options = remembered_options("image", shown_loss_log(window))
+    options = replace(remembered_options("image", shown_loss_log(window)), scene_caption=shown_scene_caption(window))
     try:
         with drawing_picture(window, options):
             frame = render_image(window.session, options)
@@ -517,7 +550,8 @@ def ask_export(window: QMainWindow, kind: str) -> tuple[ExportOptions, str] | No
 
     The dialog is deleted once answered: each one opened stayed in memory, half a megabyte each.
     """
-    dialog = ExportDialog(kind, window.session, window, shown_loss_log(window))
+    dialog = ExportDialog(kind, window.session, window, shown_loss_log(window), window.stepper.speed_box.value(),
+                          shown_scene_caption(window))
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None

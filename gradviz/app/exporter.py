@@ -35,13 +35,13 @@ from gradviz.app.presentation import scale_view
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter, run_colour, run_glyph
 from gradviz.app.probe_presenter import ProbePresenter
 from gradviz.app.qt_workarounds import keep_singletons_alive
-from gradviz.app.stepper_panel import OPTIMIZERS
+from gradviz.app.stepper_panel import MIN_PLAY_SPEED, OPTIMIZERS
 from gradviz.app.surface_view import TEXT_COLOUR, SurfaceView
 from gradviz.app.themes import theme_named
 from gradviz.app.view_common import reference_font
 from gradviz.core.basins import basins
 from gradviz.core.notation import format_number, function_line, held_text, unicode_math
-from gradviz.core.scenario import Camera
+from gradviz.core.scenario import PLAY_SPEED, Camera
 from gradviz.core.session import Session
 from gradviz.export.writers import (
     ExportCancelled,
@@ -55,14 +55,17 @@ from gradviz.export.writers import (
 )
 
 KINDS = ("image", "video")
+PACES = ("speed", "frames")  # steps per second, as the window plays; or steps per frame, each shown step a frame
 IMAGE_SUFFIXES = (".png", ".svg")
 PANELS = ("both", "3d", "contour")
 LAYOUT_HEIGHT = 720
 MIN_LAYOUT_SCALE = 0.5
 MIN_SIDE, MAX_SIDE = 16, 8192
 MIN_FPS, MAX_FPS = 1.0, 120.0
+MIN_SPEED, MAX_SPEED = MIN_PLAY_SPEED, 100_000.0  # steps per second: faster than the window plays, for long runs
 MAX_HOLD_SECONDS = 60.0
 MAX_ORBIT_DEGREES = 3600.0
+TIMING_SLACK = 1e-9  # of a frame or a step: a step due on a frame is on it, not one frame later by rounding
 LOSS_SHARE = 0.24  # of the frame's height under the caption, for the loss strip
 LOSS_LEAST = 110  # layout pixels: room for the plot's axes and a curve
 LOSS_LEAST_FRAME_HEIGHT = 240
@@ -70,6 +73,9 @@ LOSS_RIGHT_MARGIN = 16  # layout pixels between the loss plot's right end and th
 CAPTION_FONT_FRACTION = 0.026
 CAPTION_MIN_FONT_PIXELS = 9
 CAPTION_MAX_RUNS = 4
+SCENE_CAPTION_FACTOR = 1.3  # a lesson scene's caption, times the caption's text size: larger, as the window's is
+SCENE_CAPTION_FLAGS = int(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignTop
+                          | QtCore.Qt.TextFlag.TextWordWrap)
 CAPTION_BACKGROUND = QtGui.QColor(247, 247, 249)
 CAPTION_RULE = QtGui.QColor(40, 40, 48, 60)
 OPTIMIZER_TITLES = dict(OPTIMIZERS)
@@ -79,13 +85,18 @@ OPTIMIZER_TITLES = dict(OPTIMIZERS)
 class ExportOptions:
     """What to export and how: frame size, panels, caption and, for videos, timing and camera orbit.
 
-    steps_per_frame > 1 skips steps (the last step is always shown); hold_seconds repeats the last frame;
-    orbit_degrees turns the 3D camera by that many degrees over the whole video (0: a still camera).
+    A video plays at fps frames per second. Its pace is 'speed': steps_per_second, as the window plays (each step
+    held for its frames, steps passed over when faster than the frames); or 'frames': one frame for each shown
+    step, steps_per_frame > 1 skipping steps (the last step is always shown). hold_seconds repeats the last frame;
+    orbit_degrees turns the 3D camera by that many degrees over the whole video (0: a still camera). With the
+    overlay, a lesson scene's caption (the one the window shows above the views) heads the frame's caption.
     """
 
     kind: str = "video"
     size: tuple[int, int] = (1280, 720)
     fps: float = 30.0
+    pace: str = "speed"
+    steps_per_second: float = PLAY_SPEED
     steps_per_frame: int = 1
     panels: str = "both"
     overlay: bool = True
@@ -93,6 +104,7 @@ class ExportOptions:
     loss_log: bool = False  # that strip on a logarithmic scale
     hold_seconds: float = 1.0
     orbit_degrees: float = 0.0
+    scene_caption: str = ""  # a lesson scene's caption for the audience, at the head of the frame's caption
 
     def __post_init__(self) -> None:
         """Refuse options that cannot be exported, with a message fit for a user."""
@@ -110,6 +122,11 @@ class ExportOptions:
                               f"not {height}")
         if not MIN_FPS <= self.fps <= MAX_FPS:
             raise ExportError(f"fps must be between {MIN_FPS:g} and {MAX_FPS:g}, not {self.fps:g}")
+        if self.pace not in PACES:
+            raise ExportError(f"the pace must be one of {', '.join(PACES)}, not '{self.pace}'")
+        if not MIN_SPEED <= self.steps_per_second <= MAX_SPEED:
+            raise ExportError(f"the speed must be {MIN_SPEED:g} to {MAX_SPEED:g} steps per second, "
+                              f"not {self.steps_per_second:g}")
         if self.steps_per_frame < 1:
             raise ExportError(f"steps per frame must be at least 1, not {self.steps_per_frame}")
         if not 0.0 <= self.hold_seconds <= MAX_HOLD_SECONDS:
@@ -168,10 +185,10 @@ def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = F
     return tuple(slots)
 
 
-def frame_layout(session: Session, size: tuple[int, int], panels: str, overlay: bool,
-                 loss: bool) -> tuple[Caption | None, tuple[PanelSlot, ...]]:
+def frame_layout(session: Session, size: tuple[int, int], panels: str, overlay: bool, loss: bool,
+                 scene_caption: str = "") -> tuple[Caption | None, tuple[PanelSlot, ...]]:
     """The caption (None without the overlay) and the panels' slots of a frame, or ExportError if they do not fit."""
-    caption = Caption(session, size) if overlay else None
+    caption = Caption(session, size, scene_caption) if overlay else None
     top = caption.height if caption is not None else 0
     slots = panel_slots(size, panels, top, loss)
     if min(slot.size[1] for slot in slots) < MIN_SIDE:
@@ -181,12 +198,23 @@ def frame_layout(session: Session, size: tuple[int, int], panels: str, overlay: 
     return caption, slots
 
 
-def frame_steps(last_step: int, steps_per_frame: int) -> list[int]:
-    """The session steps shown by successive frames: every steps_per_frame-th step, always ending on the last."""
-    steps = list(range(0, last_step + 1, steps_per_frame))
-    if steps[-1] != last_step:
+def frame_steps(last_step: int, options: ExportOptions, plays: bool = True) -> list[int]:
+    """The session steps shown by successive frames (before the last is held), always ending on the last.
+
+    At a speed, step k comes at k / steps_per_second seconds, on the first frame from then on, and stays until the
+    next step's frame: 10 steps at 8 steps per second reach step 10 at 1.25 s. By frames, every
+    steps_per_frame-th step has one frame. Numbered frames (plays False) have one picture for each step shown,
+    unless the camera turns meanwhile.
+    """
+    if options.pace == "frames":
+        steps = list(range(0, last_step + 1, options.steps_per_frame))
+    else:
+        frames_per_step = options.fps / options.steps_per_second
+        moving = math.ceil(last_step * frames_per_step - TIMING_SLACK)  # the frames before the last step's
+        steps = [math.floor(frame / frames_per_step + TIMING_SLACK) for frame in range(moving)]
+    if not steps or steps[-1] != last_step:
         steps.append(last_step)
-    return steps
+    return steps if plays or options.orbit_degrees else list(dict.fromkeys(steps))
 
 
 def lay_out_hidden(view: pg.GraphicsView, plot_item: pg.PlotItem, size: tuple[int, int]) -> None:
@@ -245,15 +273,17 @@ class CaptionSegment:
 
 
 class Caption:
-    """The caption strip across the top of a frame: the formula, then each run's step, η, update rule and f.
+    """The caption strip across the top of a frame: a lesson scene's caption, the formula, then each run's step, η,
+    update rule and f.
 
     A strip above the panels rather than a box over them, so it never hides what the views draw in
     their corners (legends, axis titles). The columns are measured once over every step of every run,
     so the numbers do not shift as the video plays.
     """
 
-    def __init__(self, session: Session, frame_size: tuple[int, int]) -> None:
-        """Lay out the caption for this session in a frame of this size (the formula is cut short to fit)."""
+    def __init__(self, session: Session, frame_size: tuple[int, int], scene_caption: str = "") -> None:
+        """Lay out the caption for this session in a frame of this size (the formula is cut short to fit), headed by
+        the scene's caption, wrapped at words, if there is one."""
         frame_width, frame_height = frame_size
         pixels = max(round(frame_height * CAPTION_FONT_FRACTION), CAPTION_MIN_FONT_PIXELS)
         self.font = QtGui.QFont()
@@ -263,16 +293,27 @@ class Caption:
         self.title_font.setWeight(QtGui.QFont.Weight.DemiBold)
         self.metrics = QtGui.QFontMetricsF(self.font)
         self.title_metrics = QtGui.QFontMetricsF(self.title_font)
+        self.scene_font = QtGui.QFont(self.font)
+        self.scene_font.setPixelSize(round(pixels * SCENE_CAPTION_FACTOR))
         self.gap = self.metrics.horizontalAdvance("   ")
         self.padding = 0.55 * self.metrics.height()
         self.margin = 0.8 * self.metrics.height()
         self.title = self._title(session, frame_width - 2 * self.margin)
+        self.scene_caption = " ".join(scene_caption.split())
+        self.scene_rect = QtCore.QRectF()  # where the scene's caption is drawn (empty without one)
+        if self.scene_caption:
+            wrapped = QtGui.QFontMetricsF(self.scene_font).boundingRect(
+                QtCore.QRectF(0, 0, frame_width - 2 * self.margin, 1e6), SCENE_CAPTION_FLAGS, self.scene_caption)
+            self.scene_rect = QtCore.QRectF(self.margin, self.padding, frame_width - 2 * self.margin,
+                                            math.ceil(wrapped.height()))
+        self.scene_height = self.scene_rect.height() + (0.3 * self.metrics.height() if self.scene_caption else 0.0)
         self.shown_runs = min(len(session.runs), CAPTION_MAX_RUNS)
         self.more_runs = len(session.runs) - self.shown_runs
         self.column_lefts = self._column_lefts(session)
         lines = self.shown_runs + (1 if self.more_runs else 0)
         self.line_height = 1.15 * self.metrics.height()
-        self.height = math.ceil(self.title_metrics.height() + lines * self.line_height + 2 * self.padding)
+        self.height = math.ceil(self.scene_height + self.title_metrics.height() + lines * self.line_height
+                                + 2 * self.padding)
         self.width = frame_width
 
     def _title(self, session: Session, width: float) -> str:
@@ -318,12 +359,17 @@ class Caption:
             CaptionSegment(f"step {step_index} / {last}", text),
             *([] if learning_rate in spec.label else [CaptionSegment(learning_rate, text)]),  # the label gives it
             CaptionSegment(rule, text if spec.sign == "correct" else QtGui.QColor(WRONG_SIGN_COLOUR)),
-            CaptionSegment(f"{name} = {format_number(result.values[step_index], 5)}", text),
+            CaptionSegment(self.value_text(session, result.values[step_index]), text),
         ]
         if step_index == last and spec.max_steps > 0:  # a budget of no steps has nothing to say why
             colour = outcome_colour(result.run)
             segments.append(CaptionSegment(result.run.outcome, QtGui.QColor(colour)))
         return segments
+
+    @staticmethod
+    def value_text(session: Session, value: float) -> str:
+        """'f = 0.11529': f at a step, to 5 digits, 0 where it is rounding."""
+        return f"{session.analysis.formula.name} = {format_number(session.noise_floor.shown_value(value), 5)}"
 
     def _column_lefts(self, session: Session) -> list[float]:
         """Where each column starts, from the line's left edge, then where the widest line ends.
@@ -344,12 +390,11 @@ class Caption:
     def _column_widths(self, session: Session) -> list[float]:
         """The widest text of each column over every step of the shown runs (the last step has every column)."""
         widths: list[float] = []
-        name = session.analysis.formula.name
         for index in range(self.shown_runs):
             result = session.runs[index]
             line = self.run_line(session, index, len(result.run.steps) - 1)
             sizes = [self.metrics.horizontalAdvance(segment.text) for segment in line]
-            sizes[-2] = self._widest({f"{name} = {format_number(value, 5)}" for value in result.values})
+            sizes[-2] = self._widest({self.value_text(session, value) for value in result.values})
             widths = [max(pair) for pair in zip(sizes, widths, strict=False)] + sizes[len(widths):]
         return widths
 
@@ -366,8 +411,11 @@ class Caption:
         painter.setPen(QtGui.QPen(CAPTION_RULE, max(1.0, self.metrics.height() / 20)))
         painter.drawLine(QtCore.QPointF(0, self.height - 0.5), QtCore.QPointF(self.width, self.height - 0.5))
         left = self.margin
-        baseline = self.padding + self.title_metrics.ascent()
         painter.setPen(TEXT_COLOUR)
+        if self.scene_caption:
+            painter.setFont(self.scene_font)
+            painter.drawText(self.scene_rect, SCENE_CAPTION_FLAGS, self.scene_caption)
+        baseline = self.padding + self.scene_height + self.title_metrics.ascent()
         painter.setFont(self.title_font)
         painter.drawText(QtCore.QPointF(left, baseline), self.title)
         painter.setFont(self.font)
@@ -397,17 +445,18 @@ class FrameRenderer:
     """
 
     def __init__(self, session: Session, size: tuple[int, int], panels: str = "both", overlay: bool = True,
-                 loss: str = "") -> None:
+                 loss: str = "", scene_caption: str = "") -> None:
         """Build the views for the panels asked for, laid out for frames of size (width, height).
 
-        loss: '' for none, else the scale ('linear' or 'log') of the loss plot in a strip under the panels.
+        loss: '' for none, else the scale ('linear' or 'log') of the loss plot in a strip under the panels;
+        scene_caption: a lesson scene's, heading the caption.
         """
         if session.analysis is None or session.field is None:
             raise ExportError("there is nothing to export yet: no formula has been analysed")
         keep_singletons_alive()
         self.session = session
         self.size = (int(size[0]), int(size[1]))
-        self.caption, self.slots = frame_layout(session, self.size, panels, overlay, bool(loss))
+        self.caption, self.slots = frame_layout(session, self.size, panels, overlay, bool(loss), scene_caption)
         names = [slot.name for slot in self.slots]
         self.surface_view = SurfaceView() if "3d" in names else None
         self.contour_view = ContourView() if "contour" in names else None
@@ -538,6 +587,12 @@ class FrameRenderer:
         self._presenters.clear()
 
 
+def renderer_for(session: Session, options: ExportOptions) -> FrameRenderer:
+    """A renderer of the session's frames (a copy of the window's: see copy_session) as the options ask."""
+    return FrameRenderer(session, options.size, options.panels, options.overlay, options.loss_scale,
+                         options.scene_caption)
+
+
 # --------------------------------------------------------------------------------------------
 # Exports
 
@@ -557,14 +612,14 @@ class VideoExport:
         self.path = Path(path)
         self.options = options
         session_copy = copy_session(session)
-        self.steps = frame_steps(session_copy.last_step, options.steps_per_frame)
+        self.steps = frame_steps(session_copy.last_step, options, self.writer.plays)
         self.total = len(self.steps) + held_frames(options, self.writer.plays)
         self.done = 0
         self.draw_seconds = 0.0
         self.write_seconds = 0.0
-        self._renderer: FrameRenderer | None = FrameRenderer(session_copy, options.size, options.panels,
-                                                             options.overlay, options.loss_scale)
+        self._renderer: FrameRenderer | None = renderer_for(session_copy, options)
         self._last_frame: np.ndarray | None = None
+        self._last_step = -1
 
     @property
     def complete(self) -> bool:
@@ -572,20 +627,21 @@ class VideoExport:
         return self.done >= self.total
 
     def render_next(self) -> None:
-        """Draw the next frame and hand it to the encoder (a held frame is drawn again only while orbiting)."""
+        """Draw the next frame and hand it to the encoder (a step held on is drawn again only while orbiting)."""
         started = time.perf_counter()
         index = self.done
         orbit = self.options.orbit_degrees * index / self.total
-        if index < len(self.steps) or orbit or self._last_frame is None:
+        step = self.steps[min(index, len(self.steps) - 1)]
+        if step != self._last_step or orbit or self._last_frame is None:
             assert self._renderer is not None
-            frame = self._renderer.render_step(self.steps[min(index, len(self.steps) - 1)], orbit)
+            frame = self._renderer.render_step(step, orbit)
         else:
             frame = self._last_frame
         drawn = time.perf_counter()
         if index == 0:
             self.writer.setup(self.path, self.options.size, self.options.fps)
         self.writer.grab_frame(frame)
-        self._last_frame = frame
+        self._last_frame, self._last_step = frame, step
         self.done += 1
         self.draw_seconds += drawn - started
         self.write_seconds += time.perf_counter() - drawn
@@ -642,8 +698,7 @@ class ImageExport:
     def render_next(self) -> None:
         """Do the next piece of the drawing."""
         if self._renderer is None:
-            self._renderer = FrameRenderer(self._session, self.options.size, self.options.panels, self.options.overlay,
-                                           self.options.loss_scale)
+            self._renderer = renderer_for(self._session, self.options)
             self._pieces = self._renderer.render_pieces(self.step)
         else:
             assert self._pieces is not None
@@ -707,7 +762,7 @@ def export_image(session: Session, options: ExportOptions, path: str | os.PathLi
 
 def render_image(session: Session, options: ExportOptions, step: int | None = None) -> np.ndarray:
     """One step (default: the session's current step) as an export frame, a (height, width, 4) RGBA array."""
-    renderer = FrameRenderer(copy_session(session), options.size, options.panels, options.overlay, options.loss_scale)
+    renderer = renderer_for(copy_session(session), options)
     try:
         return renderer.render_step(session.step if step is None else step)
     finally:
@@ -748,7 +803,7 @@ def export_contour_svg(session: Session, options: ExportOptions, path: str | os.
     from PySide6.QtSvg import QSvgGenerator
 
     target = check_image_target(path, options)
-    renderer = FrameRenderer(copy_session(session), options.size, "contour", options.overlay)
+    renderer = renderer_for(copy_session(session), replace(options, panels="contour", loss=False))
     partial = partial_path(target, ".svg")
     try:
         renderer.show_step(session.step if step is None else step)
@@ -781,4 +836,4 @@ def held_frames(options: ExportOptions, plays: bool) -> int:
 
 def frame_count(session: Session, options: ExportOptions, plays: bool = True) -> int:
     """How many frames a video export of this session would have (plays: a video, not numbered frames)."""
-    return len(frame_steps(session.last_step, options.steps_per_frame)) + held_frames(options, plays)
+    return len(frame_steps(session.last_step, options, plays)) + held_frames(options, plays)

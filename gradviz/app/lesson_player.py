@@ -368,6 +368,10 @@ class LessonPlayer(QObject):
         self._lessons_menu.insertAction(self._scene_keys, action)
 
     # ----- scenes --------------------------------------------------------------------------------------------
+    def shown_caption(self) -> str:
+        """The caption the audience sees above the views: the current scene's ('' without a lesson)."""
+        return self.lesson.scenes[self.index].caption if self.lesson is not None else ""
+
     def open_lesson(self, lesson: Lesson, path: Path | None = None) -> None:
         """Start a lesson at its first scene, once that is shown."""
         self._start_opening(LessonOpening(lesson, path, lesson, 0))

@@ -271,8 +271,7 @@ class ProbePanel(LazyPanel):
             self.values_label.forget_tallest()
             self.check_label.forget_tallest()
         name = session.analysis.formula.name
-        field = session.field
-        self.probe = probe_at(compiled, point, axes, name, field.gradient_reference if field is not None else 0.0)
+        self.probe = probe_at(compiled, point, axes, name, session.noise_floor)
         self.slices = slice_curves(compiled, point, axes, session.plot.ranges) if self.probe.valid else ()
         self.rows = probe_rows(self.probe, name)
         self.values_label.setText(html_rows(self.rows))
@@ -370,4 +369,5 @@ def slice_title(probe: Probe, curve: SliceCurve, name: str) -> str:
     """'f(x, 2): slope ∂f/∂x = 10' — f along one axis with every other variable held at the probe."""
     arguments = ", ".join(unicode_name(variable) if variable == curve.axis else format_number(probe.point[variable], 4)
                           for variable in probe.variables)
-    return f"{name}({arguments}): slope {partial_label(name, curve.axis)} = {format_number(curve.slope)}"
+    slope = probe.gradient[curve.axis]  # the partial there, 0 where it is rounding
+    return f"{name}({arguments}): slope {partial_label(name, curve.axis)} = {format_number(slope)}"

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.app.panel_base import ALIGN_RIGHT, LazyPanel, RunChooser, RunSelection, muted, no_run_text
 from gradviz.core.errors import GradvizError
+from gradviz.core.grid import NO_NOISE_FLOOR, NoiseFloor
 from gradviz.core.notation import format_number, held_text, partial_label, unicode_name
 from gradviz.core.runs import RunResult
 from gradviz.core.session import Session
@@ -116,12 +117,17 @@ class StepTableModel(QAbstractTableModel):
         self.current_row_font = QFont()
         self.current_row_font.setBold(True)
 
-    def set_run(self, run: RunResult | None, function_name: str) -> None:
-        """Show another run's steps (None: an empty table)."""
+    def set_run(self, run: RunResult | None, function_name: str, noise: NoiseFloor = NO_NOISE_FLOOR) -> None:
+        """Show another run's steps (None: an empty table), f and its partials 0 where they are rounding (noise)."""
         self.beginResetModel()
         self._run, self._function_name = run, function_name
         self._table = None if run is not None else StepTable((), ())  # made when first asked for
         self.numbers = step_numbers(run) if run is not None else np.zeros((0, 0))
+        if run is not None:
+            count = len(run.run.variables)  # the columns: k, the point, f, ∇f, …
+            gradient = slice(count + 2, 2 * count + 2)
+            self.numbers[:, count + 1] = noise.shown_values(self.numbers[:, count + 1])
+            self.numbers[:, gradient] = noise.shown_partials(self.numbers[:, gradient])
         self._headings = column_headings(run.run.variables, function_name) if run is not None else []
         self.current_row = -1
         self.endResetModel()
@@ -238,7 +244,7 @@ class StepTablePanel(LazyPanel):
         result, session = self._selection.result(), self._session
         if result is not self._shown_run:
             self._shown_run = result
-            self.model.set_run(result, session.analysis.formula.name if session.analysis else "f")
+            self.model.set_run(result, session.analysis.formula.name if session.analysis else "f", session.noise_floor)
             self.fit_columns()
         for control in self.export_controls:
             control.setEnabled(result is not None)

@@ -41,11 +41,12 @@ from gradviz.app.presenters import run_colour, run_glyph
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import GROUP_SPACING, WrappingRow
 from gradviz.core.notation import for_function, format_number, point_text, unicode_name
-from gradviz.core.scenario import MAX_STEPS
+from gradviz.core.scenario import MAX_STEPS, PLAY_SPEED
 from gradviz.core.session import Session
 
 LR_MIN_LOG, LR_MAX_LOG = -4.0, 1.0
 LR_SLIDER_STEPS = 500
+MIN_PLAY_SPEED, MAX_PLAY_SPEED = 0.5, 120.0
 OPTIMIZERS = (
     ("gd", "Gradient descent"),
     ("momentum", "Momentum"),
@@ -281,8 +282,8 @@ class StepperPanel(QWidget):
         self.play_button.toggled.connect(self.set_playing)
 
         self.speed_box = hands_keys_back(QDoubleSpinBox())
-        self.speed_box.setRange(0.5, 120.0)
-        self.speed_box.setValue(8.0)
+        self.speed_box.setRange(MIN_PLAY_SPEED, MAX_PLAY_SPEED)
+        self.speed_box.setValue(PLAY_SPEED)
         self.speed_box.setSuffix(" steps/s")
         self.speed_box.setAccessibleName("Playback speed")
         self.speed_box.setToolTip("Steps shown per second while playing (] and [ double and halve it)")
@@ -597,8 +598,9 @@ class StepperPanel(QWidget):
         result = session.runs[index]
         name = session.analysis.formula.name
         record = result.run.steps[step_index]
-        gradient = ", ".join(format_number(g) for g in record.gradient)
-        norm = math.sqrt(sum(g * g for g in record.gradient))
+        shown_gradient = session.noise_floor.shown_gradient(record.gradient)
+        gradient = ", ".join(format_number(g) for g in shown_gradient)
+        norm = math.hypot(*shown_gradient)
         update = self._update_text(result.spec.optimizer, result.spec.sign == "correct", name)
         which = ""
         if len(session.runs) > 1:  # say which run each line is, by its mark in its colour
@@ -609,7 +611,7 @@ class StepperPanel(QWidget):
             f"{which}<b>step {step_index}</b> / {len(result.run.steps) - 1}",
             *italic_clauses(status),
             point_text([unicode_name(variable) for variable in result.free], record.point),
-            f"{name} = {format_number(record.value)}",
+            f"{name} = {format_number(session.noise_floor.shown_value(record.value))}",
             *self._gradient_parts(name, result.free, gradient, norm),
             f"{update}, η = {format_number(result.spec.lr)}",
         ]

@@ -27,7 +27,7 @@ import numpy as np
 
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.descent import converged_kind
-from gradviz.core.grid import jump_edges
+from gradviz.core.grid import NO_NOISE_FLOOR, NoiseFloor, jump_edges
 from gradviz.core.notation import partial_label
 
 RELATIVE_STEP = 1e-5  # h = RELATIVE_STEP·max(1, |x|)
@@ -37,7 +37,6 @@ CANNOT_TELL_SHARE = 0.1  # a rounding error this share of the slope or more: the
 KINK_JUMP_KEPT = 0.75  # a jump between the one-sided slopes that keeps this share of itself with h halved: a kink
 DEFAULT_SAMPLES = 200
 SLICE_HEIGHT_MARGIN = 0.06  # a slice plot shows this share of its height range more above and below
-ROUNDING_SHARE = 1e-12  # a partial below this share of the typical |∇f| is rounding: 0 (see probe_at)
 
 
 @dataclass(frozen=True)
@@ -194,11 +193,11 @@ def _problem(compiled: CompiledFormula, value: float, gradient: np.ndarray, name
 
 
 def probe_at(compiled: CompiledFormula, point: Mapping[str, float], axes: tuple[str, ...], name: str = "f",
-             rounding_below: float = 0.0) -> Probe:
+             noise: NoiseFloor = NO_NOISE_FLOOR) -> Probe:
     """f, ∇f, |∇f|, the steepest-ascent directions and a gradient check at a point (the reason names f as name).
 
-    A partial smaller than ROUNDING_SHARE times rounding_below (the field's typical |∇f|) is rounding, taken as 0:
-    sin(πx) + cos(πy)'s ∂f/∂y at y = 2 computes as 7.7e−16, and steepest ascent as (−1, 2.45e−16).
+    f and partials below the noise floor (the map's: GridField.noise_floor) are rounding, taken as 0: sin(πx) +
+    cos(πy)'s ∂f/∂y at y = 2 computes as 7.7e−16, and steepest ascent as (−1, 2.45e−16).
     """
     coordinates = _full_point(compiled, point)
     indices = _axis_indices(compiled, axes)
@@ -207,7 +206,7 @@ def probe_at(compiled: CompiledFormula, point: Mapping[str, float], axes: tuple[
         value, gradient = compiled.value_and_gradient(coordinates)
     except ArithmeticError:
         value, gradient = math.nan, np.full(len(coordinates), np.nan)
-    gradient = np.where(np.abs(gradient) < ROUNDING_SHARE * rounding_below, 0.0, gradient)
+    value, gradient = noise.shown_value(value), np.array(noise.shown_gradient(gradient.tolist()))
     reason = _problem(compiled, value, gradient, name)
     if reason:
         nan = math.nan

@@ -25,6 +25,7 @@ MAX_FILE_BYTES = 2_000_000
 NEW_FILE_MODE = 0o644
 MAX_RUNS = 12
 MAX_STEPS = 100_000
+PLAY_SPEED = 8.0  # steps per second: the window plays at this at first, and an exported video unless told otherwise
 GRID_RESOLUTIONS = (50, 100, 150, 200, 300, 400)  # the grid menu's choices
 MIN_RESOLUTION, MAX_RESOLUTION = 8, GRID_RESOLUTIONS[-1]  # a file asking for 1000 stalled the window over a second
 LARGEST_VALUE = 1e12  # the largest |value| of a range end, held value, start or probe: the number boxes stop there

@@ -16,7 +16,7 @@ from gradviz.core.critical import CriticalPoints, critical_points
 from gradviz.core.errors import DescentError, FormulaError
 from gradviz.core.events import Signal
 from gradviz.core.formula import is_model_loss, is_model_parameter
-from gradviz.core.grid import Domain, GridField, evaluate_grid
+from gradviz.core.grid import NO_NOISE_FLOOR, Domain, GridField, NoiseFloor, evaluate_grid
 from gradviz.core.height_scale import round_step
 from gradviz.core.notation import for_function, format_number
 from gradviz.core.runs import RunBatch, RunResult
@@ -163,6 +163,11 @@ class Session:
         self.description = ""
 
     # ----- formula -----------------------------------------------------------------------------------------
+    @property
+    def noise_floor(self) -> NoiseFloor:
+        """Below what the numbers shown of f and its partials are rounding, shown as 0 (none before the map is in)."""
+        return self.field.noise_floor if self.field is not None else NO_NOISE_FLOOR
+
     @property
     def variables(self) -> tuple[str, ...]:
         """The current formula's variables (empty before the first formula)."""
