@@ -14,7 +14,10 @@ Moving through a lesson, as a presenter's clicker does it:
   kept shown or hidden from scene to scene.
 
 Without a lesson the same keys play and step the run. A scene is shown as its lesson describes it,
-in the window's current theme and presentation scale. Opening any other scenario ends the lesson.
+in the window's current theme and presentation scale. Opening a file (a scenario or a lesson) ends the lesson; a
+gallery example picked in a lesson is shown after the current scene without ending it, not as a scene of its own
+until Lessons → Add this view as a scene adds it (the scene keeps the edits made before; moving on leaves the
+example, and the scene, as they were).
 
 A scene's edits (a learning rate changed in class, a run added) stay with the lesson when another
 scene is shown: going back shows the scene as it was left, the title is marked as modified, and
@@ -62,6 +65,7 @@ from gradviz.core.lessons import (
     with_scene_moved,
     without_scene,
 )
+from gradviz.core.presets import Preset
 from gradviz.core.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -191,6 +195,19 @@ class CaptionBar(QFrame):
         self.next_button.setEnabled(index < len(lesson.scenes) - 1)
         self.show()
 
+    def show_example(self, lesson: Lesson, index: int, example: Preset) -> None:
+        """Show that a gallery example is on screen after scene `index`, not as a scene of the lesson."""
+        count = len(lesson.scenes)
+        self.counter.setText(f"after scene {index + 1} / {count}")
+        self.counter.setToolTip(lesson.title)
+        self.caption.setText(f"{example.title}, from the gallery: not a scene yet. Lessons → Add this view as a scene "
+                             f"adds it here.")
+        self.caption.setToolTip(example.description)
+        self.notes.show_notes("")
+        self.previous_button.setEnabled(True)  # back to the scene it follows
+        self.next_button.setEnabled(index < count - 1)
+        self.show()
+
     def show_notes(self, shown: bool) -> None:
         """Show the speaker's notes under the caption, or hide them."""
         self._notes_shown = shown
@@ -317,6 +334,8 @@ class LessonPlayer(QObject):
         self._requested: Scenario | None = None
         self._arrived: Scenario | None = None  # the edits of the current scene as it was shown
         self._opening: LessonOpening | None = None
+        self._example_asked: Preset | None = None  # a gallery example on its way, to be shown after the scene
+        self.example: Preset | None = None  # the gallery example shown after the scene `index`, not one of its scenes
         self.caption_bar = CaptionBar()
         self.caption_bar.previous_button.clicked.connect(self.previous_scene)
         self.caption_bar.next_button.clicked.connect(self.next_scene)
@@ -389,6 +408,7 @@ class LessonPlayer(QObject):
         if self.lesson is None:
             return
         self.lesson, self._saved, self.path, self._requested, self._arrived = None, None, None, None, None
+        self.example = self._example_asked = None
         self.caption_bar.hide()
         self.show_notes(False)  # the next lesson starts without them
         self.scene_changed.emit()
@@ -545,6 +565,13 @@ class LessonPlayer(QObject):
         """Whether a lesson is open with a scene `index`."""
         return self.lesson is not None and 0 <= index < len(self.lesson.scenes)
 
+    def _show_caption(self) -> None:
+        """The caption bar for what is shown: scene `index`, or the gallery example after it."""
+        if self.example is not None:
+            self.caption_bar.show_example(self.lesson, self.index, self.example)
+        else:
+            self.caption_bar.show_scene(self.lesson, self.index)
+
     def _rearranged(self, lesson: Lesson, index: int) -> None:
         """Take the lesson as changed around the scene shown, which is now its scene `index` (and is not shown anew).
 
@@ -554,7 +581,7 @@ class LessonPlayer(QObject):
         self.lesson, self.index = lesson, index
         if self._arrived is not None:
             self._arrived = edited_part(self._session.scenario())
-        self.caption_bar.show_scene(lesson, index)
+        self._show_caption()
         self.scene_changed.emit()
 
     def _heading_to(self) -> tuple[Lesson | None, int]:
@@ -576,6 +603,7 @@ class LessonPlayer(QObject):
         self.lesson = self.edited_lesson()
         self.index = index
         self._arrived = None
+        self.example = self._example_asked = None  # a gallery example shown is left, as it was never a scene
         self._requested = self.lesson.scenes[index].scenario
         self._window.open_scenario(self._requested, keep_look=True)
         self.caption_bar.show_scene(self.lesson, index)
@@ -590,8 +618,8 @@ class LessonPlayer(QObject):
         self.show_scene(index + 1)
 
     def previous_scene(self) -> None:
-        """The previous scene."""
-        self.show_scene(self._heading_to()[1] - 1)
+        """The previous scene (from a gallery example shown after a scene: that scene)."""
+        self.show_scene(self._heading_to()[1] - (self.example is None))
 
     def first_scene(self) -> None:
         """The first scene."""
@@ -607,7 +635,8 @@ class LessonPlayer(QObject):
         """'Lesson title — scene 3 / 7' while a lesson is open, else ''."""
         if self.lesson is None:
             return ""
-        return f"{self.lesson.title or 'untitled lesson'} — scene {self.index + 1} / {len(self.lesson.scenes)}"
+        where = f"{self.example.title}, after scene" if self.example is not None else "scene"
+        return f"{self.lesson.title or 'untitled lesson'} — {where} {self.index + 1} / {len(self.lesson.scenes)}"
 
     def _scenario_applied(self, scenario: Scenario) -> None:
         """The scene asked for is shown (an opening lesson's: the lesson is open now); any other scenario ends it."""
@@ -622,6 +651,14 @@ class LessonPlayer(QObject):
         elif scenario is self._requested:
             self._requested = None
             self._arrived = edited_part(self._session.scenario())
+        elif self._example_asked is not None and scenario is self._example_asked.scenario:
+            self.example, self._example_asked = self._example_asked, None
+            self._show_caption()
+            self.scene_changed.emit()
+            scene = self.index + 1
+            self._window.statusBar().showMessage(
+                f"{self.example.title} is shown after scene {scene}, not as a scene: Lessons → Add this view as a "
+                f"scene (Alt+L, S) adds it. Scene {scene} keeps its edits and stays as it was.", 10000)
         elif self.lesson is not None:
             self.close_lesson()
 
@@ -630,12 +667,32 @@ class LessonPlayer(QObject):
         if self._opening is not None and scenario is self._opening.scenario:
             lesson, self._opening = self._opening.lesson, None
             self.opening_failed.emit(lesson, why)
+        elif self._example_asked is not None and scenario is self._example_asked.scenario:
+            self._example_asked = None
+            if self.example is None and self._requested is None:  # the scene stays shown: its edits are kept again
+                self._arrived = edited_part(self._session.scenario())
+
+    def show_example(self, example: Preset) -> bool:
+        """Show a gallery example after the current scene, the lesson staying open; False if no lesson is open.
+
+        The example is not a scene until Lessons → Add this view as a scene adds it after the current one, which keeps
+        the edits made before it and is not changed by the example: moving to a scene leaves the example behind.
+        """
+        if self.lesson is None or self._opening is not None:
+            return False
+        if not self._window.commit_typing():
+            return True  # waiting for a slow formula was cancelled: so is the example
+        self.lesson = self.edited_lesson()
+        self._arrived = self._requested = None  # what is shown from now on is not the scene's
+        self._example_asked = example
+        self._window.open_scenario(example.scenario, keep_look=True)
+        return True
 
     # ----- keys and clicker ------------------------------------------------------------------------------------
     @property
     def _busy(self) -> bool:
         """True while a scene or its runs are still being prepared (keys wait, so a double press skips nothing)."""
-        asked = self._requested is not None or self._opening is not None
+        asked = self._requested is not None or self._opening is not None or self._example_asked is not None
         return (asked and self._window.controller.busy) or self._session.computing is not None
 
     def advance(self) -> None:
