@@ -462,3 +462,52 @@ def test_ctrl_shift_l_shows_the_lessons_scenes_and_the_list_reached_with_tab_kee
     assert dock.isVisible() and QApplication.focusWidget() is rows, "the shortcut gives the list the keys"
     mnemonics = {button.text() for button in (dock.panel.edit_button, dock.panel.remove_button)}
     assert not any("&E" in text or "&R" in text for text in mnemonics), "Alt+E and Alt+R open the menus"
+
+
+def test_tab_reaches_the_stepper_buttons_whose_space_presses_them_and_a_click_leaves_the_focus(make_main_window,
+                                                                                              activate, qtbot) -> None:
+    """Reset, Back, Play and Step were never reached with Tab: the run could only be driven by shortcuts."""
+    window = keyboard_window(make_main_window, activate, "rosenbrock")
+    stepper, session = window.stepper, window.session
+    tab_to(stepper.step_button)
+    QTest.keyClick(stepper.step_button, Qt.Key.Key_Space)
+    assert session.step == 1 and not stepper.playing, "Space steps on Step"
+    QTest.keyClick(stepper.step_button, Qt.Key.Key_Right)
+    assert session.step == 2 and stepper.step_button.hasFocus(), "→ still steps the run"
+    tab_to(stepper.reset_button, backwards=True)
+    QTest.keyClick(stepper.reset_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: session.step == 0)  # Enter presses it as a click shows
+    tab_to(stepper.play_button)
+    QTest.keyClick(stepper.play_button, Qt.Key.Key_Space)
+    assert stepper.playing
+    QTest.keyClick(stepper.play_button, Qt.Key.Key_Space)
+    assert not stepper.playing
+    window.formula_panel.formula_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+    QTest.mouseClick(stepper.back_button, Qt.MouseButton.LeftButton)
+    assert window.formula_panel.formula_edit.hasFocus(), "a click leaves the focus where it was"
+
+
+def test_tab_reaches_the_caption_bars_buttons_which_move_through_and_close_the_lesson(make_main_window,
+                                                                                      activate, qtbot) -> None:
+    """The caption bar's ◀ ▶ Notes ✕ were never reached with Tab."""
+    from gradviz.core.lessons import shipped_lessons
+
+    window = keyboard_window(make_main_window, activate)
+    player = window.lesson_player
+    window.document.open_lesson(shipped_lessons()[0])
+    window.controller.wait()
+    bar = player.caption_bar
+    tab_to(bar.next_button)
+    QTest.keyClick(bar.next_button, Qt.Key.Key_Space)
+    window.controller.wait()
+    assert player.index == 1
+    tab_to(bar.notes_button)
+    QTest.keyClick(bar.notes_button, Qt.Key.Key_Space)
+    assert bar.notes_shown
+    tab_to(bar.previous_button, backwards=True)
+    QTest.keyClick(bar.previous_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: player.index == 0)
+    window.controller.wait()
+    tab_to(bar.close_button)
+    QTest.keyClick(bar.close_button, Qt.Key.Key_Space)
+    assert player.lesson is None and not bar.isVisible()

@@ -179,7 +179,7 @@ class CaptionBar(QFrame):
         button.setText(text)
         button.setToolTip(tip)
         button.setAccessibleName(tip.split(" (")[0])  # "Previous scene", not its glyph
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reached with Tab; a click leaves the keys to the clicker
         return button
 
     def show_scene(self, lesson: Lesson, index: int) -> None:
