@@ -306,6 +306,35 @@ def test_a_shipped_lessons_edits_are_saved_as_a_new_file_and_the_close_button_as
     assert window.lesson_player.lesson is None and not window.isWindowModified()
 
 
+def test_ctrl_w_closes_the_lesson_asking_about_its_changes_as_the_close_button_does(make_main_window, activate,
+                                                                                    monkeypatch, qtbot) -> None:
+    """Closing a lesson had no key and no menu entry: only the caption bar's ✕, out of a keyboard's reach."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from gradviz.app.shortcuts_help import shortcut_groups
+
+    window = make_main_window("bowl")
+    activate(window)
+    player = window.lesson_player
+    close = next(action for action in window.actions() if action.text() == "C&lose lesson")
+    assert close.shortcut().toString() == "Ctrl+W" and not close.isEnabled()
+    lessons = dict(shortcut_groups(window.menuBar(), window))["Lessons"]
+    assert ("Ctrl+W", "Close lesson") in lessons
+    window.document.open_lesson(shipped_lessons()[1])
+    window.controller.wait()
+    assert close.isEnabled() and "Ctrl+W" in player.caption_bar.close_button.toolTip()
+    window.session.update_run(0, lr=0.07)
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *_args: asked.append(text)
+                        or answers.pop(0))
+    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 1 and "lesson has changes" in asked[0] and player.lesson is not None, "Cancel keeps it"
+    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 2 and player.lesson is None and not player.caption_bar.isVisible()
+    assert not close.isEnabled() and not window.isWindowModified()
+
+
 def test_save_lesson_suggests_a_name_from_the_title_in_the_folder_last_used_for_lessons(
         make_main_window, monkeypatch, tmp_path, lesson_file) -> None:
     """Save lesson offered 'lesson.json' in the process's current folder, whatever the lesson's title."""

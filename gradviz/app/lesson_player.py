@@ -75,8 +75,9 @@ LAST_SCENE_MESSAGE = "This is the last scene of the lesson."
 PRESENTING_CAPTION_FACTOR = 1.75  # the caption's text size while presenting (times the presentation scale)…
 EDITING_CAPTION_FACTOR = 1.2  # …and while editing: at 1.75 it took two or three lines of the views' height
 COUNTER_FONT_FACTOR = 1.2
-LESSON_MENU_KEYS = "sernc"  # the Lessons menu's own: add a &scene, &edit the caption, &remove the scene, speaker
-# &notes, the s&cenes panel
+LESSON_MENU_KEYS = "serncl"  # the Lessons menu's own: add a &scene, &edit the caption, &remove the scene, speaker
+# &notes, the s&cenes panel, c&lose the lesson
+CLOSE_LESSON_KEY = "Ctrl+W"
 NOTES_MOST_LINES = 6  # longer notes scroll in their box
 NO_NOTES = "No notes for this scene."
 NOTES_STYLE = ("QScrollArea#speaker_notes { background: #fff4c2; border: 1px solid #b08d1a; border-radius: 4px; }"
@@ -154,7 +155,7 @@ class CaptionBar(QFrame):
         self.previous_button = self._button("◀", "Previous scene (Ctrl+PageUp)")
         self.next_button = self._button("▶", "Next scene (Ctrl+PageDown)")
         self.notes_button = self._button("Notes", "Speaker notes (N)")  # takes the Lessons menu's action
-        self.close_button = self._button("✕", "Close the lesson")
+        self.close_button = self._button("✕", f"Close the lesson ({CLOSE_LESSON_KEY})")
         self.buttons = QWidget()
         button_row = QHBoxLayout(self.buttons)
         button_row.setContentsMargins(0, 0, 0, 0)
@@ -364,6 +365,8 @@ class LessonPlayer(QObject):
         self.notes_action = make_action("Speaker &notes", self.show_notes, "N",
                                         "The scene's notes for the speaker under the caption, or not")
         self.notes_action.setIconText("Notes")
+        self.close_action = make_action("C&lose lesson", self.close_asking, CLOSE_LESSON_KEY,
+                                        "End the lesson, asking about unsaved changes; the view shown stays")
         self.notes_action.setCheckable(True)
         self.caption_bar.notes_button.setDefaultAction(self.notes_action)
         menu.addAction(self.edit_action)
@@ -381,6 +384,8 @@ class LessonPlayer(QObject):
             ("Last scene", self.last_scene, "End"),
         ):
             menu.addAction(make_action(text, slot, key))
+        menu.addSeparator()
+        menu.addAction(self.close_action)
 
     def add_scene_list_action(self, action: QAction) -> None:
         """Put the scenes panel's entry in the Lessons menu, after the scene's own entries."""
@@ -414,7 +419,7 @@ class LessonPlayer(QObject):
         self.scene_changed.emit()
 
     def close_asking(self) -> None:
-        """The caption bar's ✕: end the lesson, after asking about its unsaved edits."""
+        """The caption bar's ✕ and Lessons → Close lesson: end the lesson, after asking about its unsaved edits."""
         document = self._window.document
         if document.confirm_discard():
             self.close_lesson()
@@ -457,7 +462,7 @@ class LessonPlayer(QObject):
 
     # ----- making and editing lessons ----------------------------------------------------------------------------
     def _enable_editing(self) -> None:
-        for action in (self.edit_action, self.remove_action, self.notes_action):
+        for action in (self.edit_action, self.remove_action, self.notes_action, self.close_action):
             action.setEnabled(self.lesson is not None)
 
     def show_notes(self, shown: bool) -> None:
@@ -526,7 +531,8 @@ class LessonPlayer(QObject):
         if not self._holds_scene(index):
             return
         if len(self.lesson.scenes) == 1:
-            window.statusBar().showMessage("A lesson keeps at least one scene: close it with ✕ instead.", 6000)
+            window.statusBar().showMessage(f"A lesson keeps at least one scene: close it with ✕ ({CLOSE_LESSON_KEY}) "
+                                           "instead.", 6000)
             return
         caption = self.lesson.scenes[index].caption
         answer = QMessageBox.question(window, "Remove the scene",
