@@ -511,3 +511,38 @@ def test_tab_reaches_the_caption_bars_buttons_which_move_through_and_close_the_l
     tab_to(bar.close_button)
     QTest.keyClick(bar.close_button, Qt.Key.Key_Space)
     assert player.lesson is None and not bar.isVisible()
+
+
+def frame_pixels(rect) -> list[tuple[int, int]]:
+    """The pixels of a two-pixel frame just inside rect."""
+    rows = [(x, y) for y in (rect.top(), rect.top() + 1, rect.bottom() - 1, rect.bottom())
+            for x in range(rect.left(), rect.right() + 1)]
+    columns = [(x, y) for x in (rect.left(), rect.left() + 1, rect.right() - 1, rect.right())
+               for y in range(rect.top(), rect.bottom() + 1)]
+    return rows + columns
+
+
+@pytest.mark.parametrize("theme", ["default", "projector"])
+def test_a_combo_box_and_a_tab_bar_reached_with_tab_are_framed_in_the_accent_colour(make_main_window, activate,
+                                                                                   theme) -> None:
+    """Focus on a tab bar was a pale tint, on a combo box a one-pixel light-blue line: hard to see, projected most."""
+    from PySide6.QtWidgets import QTabBar
+
+    window = keyboard_window(make_main_window, activate)
+    window.session.set_theme(theme)
+    window.teaching_docks.show_panel("probe_dock")
+    QApplication.processEvents()
+    box = window.stepper.optimizer_box
+    bar = next(bar for bar in window.findChildren(QTabBar)
+               if bar.isVisible() and "Probe" in [bar.tabText(index) for index in range(bar.count())])
+    for control, framed in ((box, box.rect), (bar, lambda: bar.tabRect(bar.currentIndex()))):
+        unfocused = control.grab().toImage()
+        tab_to(control)
+        QApplication.processEvents()
+        focused = control.grab().toImage()
+        accent = control.palette().color(QPalette.ColorRole.Highlight).rgb()
+        off_colour = [(x, y) for x, y in frame_pixels(framed()) if focused.pixel(x, y) != accent]
+        assert not off_colour, f"{type(control).__name__}: {len(off_colour)} pixels of the frame are not the accent"
+        QTest.keyClick(control, Qt.Key.Key_Tab)
+        QApplication.processEvents()
+        assert not control.hasFocus() and control.grab().toImage() == unfocused, "unfocused, it looks as it did"
