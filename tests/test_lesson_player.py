@@ -473,6 +473,14 @@ def test_a_gallery_example_picked_while_building_a_lesson_is_added_to_it_not_clo
     assert player.index == 2 and player.example is None and len(player.lesson.scenes) == 3
     assert session.analysis.formula.text == himmelblau.scenario.formula and session.run_specs[0].lr == 0.002
 
+    window.open_preset(find_preset("saddle"))
+    window.controller.wait()
+    player.forget_changes()  # no question before the next lesson opens
+    window.document.open_lesson(shipped_lessons()[1])
+    window.controller.wait()
+    assert player.example is None and shows_scene(window, shipped_lessons()[1], 0), "an example goes with its lesson"
+    assert "after scene" not in window.windowTitle()
+
 
 def test_the_scene_dialog_asks_for_a_caption_and_notes_that_fit(qtbot) -> None:
     from PySide6.QtWidgets import QDialogButtonBox

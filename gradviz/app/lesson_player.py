@@ -651,6 +651,7 @@ class LessonPlayer(QObject):
             self._window.current_path = None
             self.lesson, self._saved, self.path, self.index = opening.lesson, opening.saved, opening.path, opening.index
             self._requested, self._arrived = None, edited_part(self._session.scenario())
+            self.example = self._example_asked = None  # an example shown in the lesson before goes with it
             self.caption_bar.show_scene(self.lesson, self.index)
             self.scene_changed.emit()
             self.lesson_opened.emit(self.lesson)
