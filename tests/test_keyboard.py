@@ -462,3 +462,87 @@ def test_ctrl_shift_l_shows_the_lessons_scenes_and_the_list_reached_with_tab_kee
     assert dock.isVisible() and QApplication.focusWidget() is rows, "the shortcut gives the list the keys"
     mnemonics = {button.text() for button in (dock.panel.edit_button, dock.panel.remove_button)}
     assert not any("&E" in text or "&R" in text for text in mnemonics), "Alt+E and Alt+R open the menus"
+
+
+def test_tab_reaches_the_stepper_buttons_whose_space_presses_them_and_a_click_leaves_the_focus(make_main_window,
+                                                                                              activate, qtbot) -> None:
+    """Reset, Back, Play and Step were never reached with Tab: the run could only be driven by shortcuts."""
+    window = keyboard_window(make_main_window, activate, "rosenbrock")
+    stepper, session = window.stepper, window.session
+    tab_to(stepper.step_button)
+    QTest.keyClick(stepper.step_button, Qt.Key.Key_Space)
+    assert session.step == 1 and not stepper.playing, "Space steps on Step"
+    QTest.keyClick(stepper.step_button, Qt.Key.Key_Right)
+    assert session.step == 2 and stepper.step_button.hasFocus(), "→ still steps the run"
+    tab_to(stepper.reset_button, backwards=True)
+    QTest.keyClick(stepper.reset_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: session.step == 0)  # Enter presses it as a click shows
+    tab_to(stepper.play_button)
+    QTest.keyClick(stepper.play_button, Qt.Key.Key_Space)
+    assert stepper.playing
+    QTest.keyClick(stepper.play_button, Qt.Key.Key_Space)
+    assert not stepper.playing
+    window.formula_panel.formula_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+    QTest.mouseClick(stepper.back_button, Qt.MouseButton.LeftButton)
+    assert window.formula_panel.formula_edit.hasFocus(), "a click leaves the focus where it was"
+
+
+def test_tab_reaches_the_caption_bars_buttons_which_move_through_and_close_the_lesson(make_main_window,
+                                                                                      activate, qtbot) -> None:
+    """The caption bar's ◀ ▶ Notes ✕ were never reached with Tab."""
+    from gradviz.core.lessons import shipped_lessons
+
+    window = keyboard_window(make_main_window, activate)
+    player = window.lesson_player
+    window.document.open_lesson(shipped_lessons()[0])
+    window.controller.wait()
+    bar = player.caption_bar
+    tab_to(bar.next_button)
+    QTest.keyClick(bar.next_button, Qt.Key.Key_Space)
+    window.controller.wait()
+    assert player.index == 1
+    tab_to(bar.notes_button)
+    QTest.keyClick(bar.notes_button, Qt.Key.Key_Space)
+    assert bar.notes_shown
+    tab_to(bar.previous_button, backwards=True)
+    QTest.keyClick(bar.previous_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: player.index == 0)
+    window.controller.wait()
+    tab_to(bar.close_button)
+    QTest.keyClick(bar.close_button, Qt.Key.Key_Space)
+    assert player.lesson is None and not bar.isVisible()
+
+
+def frame_pixels(rect) -> list[tuple[int, int]]:
+    """The pixels of a two-pixel frame just inside rect."""
+    rows = [(x, y) for y in (rect.top(), rect.top() + 1, rect.bottom() - 1, rect.bottom())
+            for x in range(rect.left(), rect.right() + 1)]
+    columns = [(x, y) for x in (rect.left(), rect.left() + 1, rect.right() - 1, rect.right())
+               for y in range(rect.top(), rect.bottom() + 1)]
+    return rows + columns
+
+
+@pytest.mark.parametrize("theme", ["default", "projector"])
+def test_a_combo_box_and_a_tab_bar_reached_with_tab_are_framed_in_the_accent_colour(make_main_window, activate,
+                                                                                   theme) -> None:
+    """Focus on a tab bar was a pale tint, on a combo box a one-pixel light-blue line: hard to see, projected most."""
+    from PySide6.QtWidgets import QTabBar
+
+    window = keyboard_window(make_main_window, activate)
+    window.session.set_theme(theme)
+    window.teaching_docks.show_panel("probe_dock")
+    QApplication.processEvents()
+    box = window.stepper.optimizer_box
+    bar = next(bar for bar in window.findChildren(QTabBar)
+               if bar.isVisible() and "Probe" in [bar.tabText(index) for index in range(bar.count())])
+    for control, framed in ((box, box.rect), (bar, lambda: bar.tabRect(bar.currentIndex()))):
+        unfocused = control.grab().toImage()
+        tab_to(control)
+        QApplication.processEvents()
+        focused = control.grab().toImage()
+        accent = control.palette().color(QPalette.ColorRole.Highlight).rgb()
+        off_colour = [(x, y) for x, y in frame_pixels(framed()) if focused.pixel(x, y) != accent]
+        assert not off_colour, f"{type(control).__name__}: {len(off_colour)} pixels of the frame are not the accent"
+        QTest.keyClick(control, Qt.Key.Key_Tab)
+        QApplication.processEvents()
+        assert not control.hasFocus() and control.grab().toImage() == unfocused, "unfocused, it looks as it did"

@@ -86,7 +86,17 @@ def test_keys_move_between_scenes(make_main_window, activate, qtbot) -> None:
     assert shows_scene(window, lesson, 1)
 
 
-def test_scenes_keep_the_window_look_and_another_scenario_ends_the_lesson(make_main_window, qtbot) -> None:
+@pytest.fixture
+def scenario_file(tmp_path):
+    """A scenario file on disk: the saddle."""
+    from gradviz.core.scenario import save_scenario
+
+    path = tmp_path / "saddle.gradviz.json"
+    save_scenario(find_preset("saddle").scenario, path)
+    return path
+
+
+def test_scenes_keep_the_window_look_and_a_scenario_file_ends_the_lesson(make_main_window, scenario_file) -> None:
     window = make_main_window("bowl")
     window.session.set_theme("projector")
     window.session.set_presentation_scale(1.8)
@@ -94,10 +104,10 @@ def test_scenes_keep_the_window_look_and_another_scenario_ends_the_lesson(make_m
     window.controller.wait()
     assert (window.session.theme, window.session.presentation_scale) == ("projector", 1.8)
     assert not window.isWindowModified()
-    window.open_preset(find_preset("saddle"))
+    assert window.open_file(scenario_file)
     window.controller.wait()
     assert window.lesson_player.lesson is None and not window.lesson_player.caption_bar.isVisible()
-    assert window.windowTitle().startswith("untitled")
+    assert window.windowTitle().startswith(scenario_file.name)
 
 
 def test_the_caption_bar_sits_above_the_panels_and_the_window_makes_room_for_it(make_main_window, qtbot) -> None:
@@ -235,7 +245,7 @@ def test_a_file_given_at_launch_whose_check_is_cancelled_leaves_the_preset(launc
     assert window.statusBar().currentMessage().startswith("gradient.json was not opened: showing")
 
 
-def test_a_scenes_edits_stay_with_the_lesson_and_save_into_its_file(make_main_window, lesson_file, qtbot,
+def test_a_scenes_edits_stay_with_the_lesson_and_save_into_its_file(make_main_window, lesson_file, scenario_file,
                                                                      monkeypatch) -> None:
     """Scene edits were dropped unasked on moving to another scene, though the title said modified."""
     from PySide6.QtWidgets import QMessageBox
@@ -263,9 +273,9 @@ def test_a_scenes_edits_stay_with_the_lesson_and_save_into_its_file(make_main_wi
     asked: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *_args: asked.append(text)
                         or QMessageBox.StandardButton.Save)
-    window.open_preset(find_preset("saddle"))
+    assert window.open_file(scenario_file)
     window.controller.wait()
-    assert "current lesson has changes" in asked[0]
+    assert asked[0].startswith("The current lesson has changes that were not saved and is about to close.")
     saved = load_lesson(lesson_file)
     assert saved.scenes[2].scenario.runs[0].lr == 0.03 and saved.scenes[1] == original.scenes[1]
     assert window.lesson_player.lesson is None and window.save_action.text() == "&Save scenario"
@@ -294,6 +304,35 @@ def test_a_shipped_lessons_edits_are_saved_as_a_new_file_and_the_close_button_as
     window.lesson_player.caption_bar.close_button.click()
     assert len(asked) == 1, "nothing left to ask about"
     assert window.lesson_player.lesson is None and not window.isWindowModified()
+
+
+def test_ctrl_w_closes_the_lesson_asking_about_its_changes_as_the_close_button_does(make_main_window, activate,
+                                                                                    monkeypatch, qtbot) -> None:
+    """Closing a lesson had no key and no menu entry: only the caption bar's ✕, out of a keyboard's reach."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from gradviz.app.shortcuts_help import shortcut_groups
+
+    window = make_main_window("bowl")
+    activate(window)
+    player = window.lesson_player
+    close = next(action for action in window.actions() if action.text() == "C&lose lesson")
+    assert close.shortcut().toString() == "Ctrl+W" and not close.isEnabled()
+    lessons = dict(shortcut_groups(window.menuBar(), window))["Lessons"]
+    assert ("Ctrl+W", "Close lesson") in lessons
+    window.document.open_lesson(shipped_lessons()[1])
+    window.controller.wait()
+    assert close.isEnabled() and "Ctrl+W" in player.caption_bar.close_button.toolTip()
+    window.session.update_run(0, lr=0.07)
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *_args: asked.append(text)
+                        or answers.pop(0))
+    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 1 and "lesson has changes" in asked[0] and player.lesson is not None, "Cancel keeps it"
+    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 2 and player.lesson is None and not player.caption_bar.isVisible()
+    assert not close.isEnabled() and not window.isWindowModified()
 
 
 def test_save_lesson_suggests_a_name_from_the_title_in_the_folder_last_used_for_lessons(
@@ -386,6 +425,61 @@ def test_a_lesson_is_made_from_views_edited_and_saved(make_main_window, monkeypa
     assert session.run_specs[0].lr == 1.1 and window.isWindowModified()
     player.remove_scene()
     assert len(player.lesson.scenes) == 1 and "at least one scene" in window.statusBar().currentMessage()
+
+
+def test_a_gallery_example_picked_while_building_a_lesson_is_added_to_it_not_closing_it(make_main_window,
+                                                                                        monkeypatch) -> None:
+    """Picking a gallery example asked to save the lesson and closed it: the next Add started a new lesson."""
+    from gradviz.app import lesson_player
+    from gradviz.app.lesson_editor import SceneText
+
+    answers = [SceneText("Surfaces", "A bowl", ""), SceneText("Surfaces", "Too far", ""),
+               SceneText("Surfaces", "Four minima", "")]
+    monkeypatch.setattr(lesson_player, "ask_scene_text", lambda *_args: answers.pop(0))
+    window = make_main_window("bowl")
+    player, session = window.lesson_player, window.session
+    player.add_scene()
+    session.update_run(0, lr=1.1)
+    player.add_scene()
+    window.controller.wait()
+    session.update_run(0, lr=0.5)  # an edit of scene 2, made before the example is picked
+    himmelblau = find_preset("himmelblau")
+    window.open_preset(himmelblau)  # no question asked (refuse_dialogs)
+    window.controller.wait()
+    assert session.analysis.formula.text == himmelblau.scenario.formula
+    assert player.lesson is not None and len(player.lesson.scenes) == 2 and player.example is himmelblau
+    assert player.caption_bar.counter.text() == "after scene 2 / 2"
+    assert player.caption_bar.caption.text().startswith("Himmelblau")
+    assert "after scene 2 / 2" in window.windowTitle()
+    message = window.statusBar().full_message()
+    assert "Add this view as a scene" in message and "Scene 2 keeps its edits" in message
+    assert player.lesson.scenes[1].scenario.runs[0].lr == 0.5, "scene 2 keeps the edit made before"
+
+    session.update_run(0, lr=0.002)
+    player.add_scene()
+    window.controller.wait()
+    assert [scene.caption for scene in player.lesson.scenes] == ["A bowl", "Too far", "Four minima"]
+    assert player.index == 2 and player.example is None
+    assert player.caption_bar.counter.text() == "scene 3 / 3"
+    added = player.lesson.scenes[2].scenario
+    assert added.formula == himmelblau.scenario.formula and added.runs[0].lr == 0.002
+    assert player.lesson.scenes[1].scenario.formula == find_preset("bowl").scenario.formula
+
+    window.open_preset(find_preset("saddle"))
+    window.controller.wait()
+    session.update_run(0, lr=0.3)
+    player.previous_scene()  # back to the scene the example follows, which the example did not change
+    window.controller.wait()
+    assert player.index == 2 and player.example is None and len(player.lesson.scenes) == 3
+    assert session.analysis.formula.text == himmelblau.scenario.formula and session.run_specs[0].lr == 0.002
+
+    window.open_preset(find_preset("saddle"))
+    window.controller.wait()
+    player.forget_changes()  # no question before the next lesson opens
+    window.document.open_lesson(shipped_lessons()[1])
+    window.controller.wait()
+    assert player.example is None and shows_scene(window, shipped_lessons()[1], 0), "an example goes with its lesson"
+    assert "after scene" not in window.windowTitle()
 
 
 def test_the_scene_dialog_asks_for_a_caption_and_notes_that_fit(qtbot) -> None:

@@ -211,9 +211,10 @@ class DocumentKeeper(QObject):
                                           Choice.Close | Choice.Cancel, Choice.Cancel)
             return answer == Choice.Close
         what = "lesson" if self._window.lesson_player.lesson is not None else "scenario"
+        closes = " and is about to close" if what == "lesson" else ""  # whatever asks, the lesson ends after it
+        question = f"The current {what} has changes that were not saved{closes}. Save them?{lost}"
         answer = QMessageBox.question(
-            self._window, "Unsaved changes", f"The current {what} has changes that were not saved. Save them?{lost}",
-            Choice.Save | Choice.Discard | Choice.Cancel, Choice.Save,
+            self._window, "Unsaved changes", question, Choice.Save | Choice.Discard | Choice.Cancel, Choice.Save,
         )
         if answer == Choice.Save:
             return self.save()

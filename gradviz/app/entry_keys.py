@@ -5,7 +5,8 @@ send (→ moves its cursor, Space types a space). Once its value is entered, the
 A field also takes Ctrl+Z and Ctrl+Shift+Z for its own typing; with none to undo or redo, they are the window's.
 A control reached with Tab keeps the keys it acts on (Space presses a button, → picks the next radio button, a
 letter finds an entry in a list); one the mouse gave the focus leaves them to the window. After Enter, the next Tab
-goes on from the field that was left.
+goes on from the field that was left. A combo box or tab bar reached with Tab is framed in the accent colour: the
+style's own mark (a pale tint, a thin light-blue border) was hard to see, on a projector most of all.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -25,8 +26,12 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLineEdit,
+    QProxyStyle,
     QPushButton,
     QRadioButton,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
     QTabBar,
     QToolButton,
     QWidget,
@@ -99,6 +104,7 @@ SPIN_BOX_KEYS = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt
 FOCUSED_SLIDER_STYLE = ("QSlider { border: 1px solid transparent; border-radius: 3px; }"
                         " QSlider:focus { border-color: palette(highlight); }")
 KEYBOARD_FOCUS = "gradviz_keyboard_focus"  # the property set on a control the keyboard gave the focus
+FOCUS_FRAME_WIDTH = 2  # pixels: the frame around a combo box, or a tab bar's current tab, reached with Tab
 
 
 def types_text(event: QKeyEvent) -> bool:
@@ -136,6 +142,7 @@ class _ControlKeys(QObject):
         """
         if event.type() == QEvent.Type.MouseButtonPress:
             watched.setProperty(KEYBOARD_FOCUS, False)
+            watched.update()  # no focus frame
             return False
         if not isinstance(event, QKeyEvent) or not watched.property(KEYBOARD_FOCUS):
             return False
@@ -148,6 +155,52 @@ class _ControlKeys(QObject):
             watched.animateClick()
             return True
         return False
+
+
+def _keyboard_focused(option: QStyleOption, widget: QWidget | None) -> bool:
+    """Whether the control drawn has the focus, and the keyboard gave it."""
+    return bool(option.state & QStyle.StateFlag.State_HasFocus) and widget is not None and bool(
+        widget.property(KEYBOARD_FOCUS))
+
+
+def draw_focus_frame(painter: QPainter, rect: QRect, palette: QPalette) -> None:
+    """A frame FOCUS_FRAME_WIDTH pixels wide just inside rect, in the palette's accent (highlight) colour."""
+    colour, width = palette.color(QPalette.ColorRole.Highlight), FOCUS_FRAME_WIDTH
+    for band in (QRect(rect.left(), rect.top(), rect.width(), width),
+                 QRect(rect.left(), rect.bottom() - width + 1, rect.width(), width),
+                 QRect(rect.left(), rect.top(), width, rect.height()),
+                 QRect(rect.right() - width + 1, rect.top(), width, rect.height())):
+        painter.fillRect(band, colour)
+
+
+class FocusFrameStyle(QProxyStyle):
+    """The application's style, with a focus frame around a combo box or tab bar tab that Tab gave the keys."""
+
+    def drawComplexControl(self, control: QStyle.ComplexControl, option: QStyleOption, painter: QPainter,
+                           widget: QWidget | None = None) -> None:
+        """Draw the control; a combo box the keyboard reached gets its frame."""
+        super().drawComplexControl(control, option, painter, widget)
+        if control == QStyle.ComplexControl.CC_ComboBox and _keyboard_focused(option, widget):
+            draw_focus_frame(painter, option.rect, option.palette)
+
+    def drawControl(self, element: QStyle.ControlElement, option: QStyleOption, painter: QPainter,
+                    widget: QWidget | None = None) -> None:
+        """Draw the element; the current tab of a tab bar the keyboard reached gets its frame."""
+        super().drawControl(element, option, painter, widget)
+        if element == QStyle.ControlElement.CE_TabBarTab and _keyboard_focused(option, widget):
+            draw_focus_frame(painter, option.rect, option.palette)
+
+
+_FOCUS_FRAME_STYLE: list[FocusFrameStyle] = []  # one for every combo box and tab bar, living as long as they may
+
+
+def frames_keyboard_focus(control: QComboBox | QTabBar) -> None:
+    """Draw this control in the application's style, framed while the keyboard gives it the focus."""
+    if not _FOCUS_FRAME_STYLE:
+        base = QStyleFactory.create(QApplication.style().name())  # the proxy owns it: not the application's own
+        _FOCUS_FRAME_STYLE.append(FocusFrameStyle(base))
+    if control.style() is not _FOCUS_FRAME_STYLE[0]:
+        control.setStyle(_FOCUS_FRAME_STYLE[0])
 
 
 _CONTROL_KEYS: list[_ControlKeys] = []
@@ -179,10 +232,13 @@ class KeyboardFocus(QObject):
         if new.property(KEYBOARD_FOCUS) is None:
             new.installEventFilter(_CONTROL_KEYS[0])
             new.setProperty(KEYBOARD_FOCUS, False)
+            if isinstance(new, QComboBox | QTabBar):
+                frames_keyboard_focus(new)
         if self._tabbing:
             new.setProperty(KEYBOARD_FOCUS, True)
         elif old is not None or QApplication.mouseButtons() != Qt.MouseButton.NoButton:
             new.setProperty(KEYBOARD_FOCUS, False)  # else the window was activated again: the control stays as it was
+        new.update()  # framed or not as the keyboard has it
 
 
 def takes_keys_when_tabbed_to(slider: QAbstractSlider) -> QAbstractSlider:

@@ -14,7 +14,10 @@ Moving through a lesson, as a presenter's clicker does it:
   kept shown or hidden from scene to scene.
 
 Without a lesson the same keys play and step the run. A scene is shown as its lesson describes it,
-in the window's current theme and presentation scale. Opening any other scenario ends the lesson.
+in the window's current theme and presentation scale. Opening a file (a scenario or a lesson) ends the lesson; a
+gallery example picked in a lesson is shown after the current scene without ending it, not as a scene of its own
+until Lessons → Add this view as a scene adds it (the scene keeps the edits made before; moving on leaves the
+example, and the scene, as they were).
 
 A scene's edits (a learning rate changed in class, a run added) stay with the lesson when another
 scene is shown: going back shows the scene as it was left, the title is marked as modified, and
@@ -62,6 +65,7 @@ from gradviz.core.lessons import (
     with_scene_moved,
     without_scene,
 )
+from gradviz.core.presets import Preset
 from gradviz.core.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -71,8 +75,9 @@ LAST_SCENE_MESSAGE = "This is the last scene of the lesson."
 PRESENTING_CAPTION_FACTOR = 1.75  # the caption's text size while presenting (times the presentation scale)…
 EDITING_CAPTION_FACTOR = 1.2  # …and while editing: at 1.75 it took two or three lines of the views' height
 COUNTER_FONT_FACTOR = 1.2
-LESSON_MENU_KEYS = "sernc"  # the Lessons menu's own: add a &scene, &edit the caption, &remove the scene, speaker
-# &notes, the s&cenes panel
+LESSON_MENU_KEYS = "serncl"  # the Lessons menu's own: add a &scene, &edit the caption, &remove the scene, speaker
+# &notes, the s&cenes panel, c&lose the lesson
+CLOSE_LESSON_KEY = "Ctrl+W"
 NOTES_MOST_LINES = 6  # longer notes scroll in their box
 NO_NOTES = "No notes for this scene."
 NOTES_STYLE = ("QScrollArea#speaker_notes { background: #fff4c2; border: 1px solid #b08d1a; border-radius: 4px; }"
@@ -150,7 +155,7 @@ class CaptionBar(QFrame):
         self.previous_button = self._button("◀", "Previous scene (Ctrl+PageUp)")
         self.next_button = self._button("▶", "Next scene (Ctrl+PageDown)")
         self.notes_button = self._button("Notes", "Speaker notes (N)")  # takes the Lessons menu's action
-        self.close_button = self._button("✕", "Close the lesson")
+        self.close_button = self._button("✕", f"Close the lesson ({CLOSE_LESSON_KEY})")
         self.buttons = QWidget()
         button_row = QHBoxLayout(self.buttons)
         button_row.setContentsMargins(0, 0, 0, 0)
@@ -175,7 +180,7 @@ class CaptionBar(QFrame):
         button.setText(text)
         button.setToolTip(tip)
         button.setAccessibleName(tip.split(" (")[0])  # "Previous scene", not its glyph
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reached with Tab; a click leaves the keys to the clicker
         return button
 
     def show_scene(self, lesson: Lesson, index: int) -> None:
@@ -189,6 +194,19 @@ class CaptionBar(QFrame):
         self.notes.show_notes(scene.notes)
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < len(lesson.scenes) - 1)
+        self.show()
+
+    def show_example(self, lesson: Lesson, index: int, example: Preset) -> None:
+        """Show that a gallery example is on screen after scene `index`, not as a scene of the lesson."""
+        count = len(lesson.scenes)
+        self.counter.setText(f"after scene {index + 1} / {count}")
+        self.counter.setToolTip(lesson.title)
+        self.caption.setText(f"{example.title}, from the gallery: not a scene yet. Lessons → Add this view as a scene "
+                             f"adds it here.")
+        self.caption.setToolTip(example.description)
+        self.notes.show_notes("")
+        self.previous_button.setEnabled(True)  # back to the scene it follows
+        self.next_button.setEnabled(index < count - 1)
         self.show()
 
     def show_notes(self, shown: bool) -> None:
@@ -317,6 +335,8 @@ class LessonPlayer(QObject):
         self._requested: Scenario | None = None
         self._arrived: Scenario | None = None  # the edits of the current scene as it was shown
         self._opening: LessonOpening | None = None
+        self._example_asked: Preset | None = None  # a gallery example on its way, to be shown after the scene
+        self.example: Preset | None = None  # the gallery example shown after the scene `index`, not one of its scenes
         self.caption_bar = CaptionBar()
         self.caption_bar.previous_button.clicked.connect(self.previous_scene)
         self.caption_bar.next_button.clicked.connect(self.next_scene)
@@ -345,6 +365,8 @@ class LessonPlayer(QObject):
         self.notes_action = make_action("Speaker &notes", self.show_notes, "N",
                                         "The scene's notes for the speaker under the caption, or not")
         self.notes_action.setIconText("Notes")
+        self.close_action = make_action("C&lose lesson", self.close_asking, CLOSE_LESSON_KEY,
+                                        "End the lesson, asking about unsaved changes; the view shown stays")
         self.notes_action.setCheckable(True)
         self.caption_bar.notes_button.setDefaultAction(self.notes_action)
         menu.addAction(self.edit_action)
@@ -362,6 +384,8 @@ class LessonPlayer(QObject):
             ("Last scene", self.last_scene, "End"),
         ):
             menu.addAction(make_action(text, slot, key))
+        menu.addSeparator()
+        menu.addAction(self.close_action)
 
     def add_scene_list_action(self, action: QAction) -> None:
         """Put the scenes panel's entry in the Lessons menu, after the scene's own entries."""
@@ -393,12 +417,13 @@ class LessonPlayer(QObject):
         if self.lesson is None:
             return
         self.lesson, self._saved, self.path, self._requested, self._arrived = None, None, None, None, None
+        self.example = self._example_asked = None
         self.caption_bar.hide()
         self.show_notes(False)  # the next lesson starts without them
         self.scene_changed.emit()
 
     def close_asking(self) -> None:
-        """The caption bar's ✕: end the lesson, after asking about its unsaved edits."""
+        """The caption bar's ✕ and Lessons → Close lesson: end the lesson, after asking about its unsaved edits."""
         document = self._window.document
         if document.confirm_discard():
             self.close_lesson()
@@ -441,7 +466,7 @@ class LessonPlayer(QObject):
 
     # ----- making and editing lessons ----------------------------------------------------------------------------
     def _enable_editing(self) -> None:
-        for action in (self.edit_action, self.remove_action, self.notes_action):
+        for action in (self.edit_action, self.remove_action, self.notes_action, self.close_action):
             action.setEnabled(self.lesson is not None)
 
     def show_notes(self, shown: bool) -> None:
@@ -510,7 +535,8 @@ class LessonPlayer(QObject):
         if not self._holds_scene(index):
             return
         if len(self.lesson.scenes) == 1:
-            window.statusBar().showMessage("A lesson keeps at least one scene: close it with ✕ instead.", 6000)
+            window.statusBar().showMessage(f"A lesson keeps at least one scene: close it with ✕ ({CLOSE_LESSON_KEY}) "
+                                           "instead.", 6000)
             return
         caption = self.lesson.scenes[index].caption
         answer = QMessageBox.question(window, "Remove the scene",
@@ -549,6 +575,13 @@ class LessonPlayer(QObject):
         """Whether a lesson is open with a scene `index`."""
         return self.lesson is not None and 0 <= index < len(self.lesson.scenes)
 
+    def _show_caption(self) -> None:
+        """The caption bar for what is shown: scene `index`, or the gallery example after it."""
+        if self.example is not None:
+            self.caption_bar.show_example(self.lesson, self.index, self.example)
+        else:
+            self.caption_bar.show_scene(self.lesson, self.index)
+
     def _rearranged(self, lesson: Lesson, index: int) -> None:
         """Take the lesson as changed around the scene shown, which is now its scene `index` (and is not shown anew).
 
@@ -558,7 +591,7 @@ class LessonPlayer(QObject):
         self.lesson, self.index = lesson, index
         if self._arrived is not None:
             self._arrived = edited_part(self._session.scenario())
-        self.caption_bar.show_scene(lesson, index)
+        self._show_caption()
         self.scene_changed.emit()
 
     def _heading_to(self) -> tuple[Lesson | None, int]:
@@ -580,6 +613,7 @@ class LessonPlayer(QObject):
         self.lesson = self.edited_lesson()
         self.index = index
         self._arrived = None
+        self.example = self._example_asked = None  # a gallery example shown is left, as it was never a scene
         self._requested = self.lesson.scenes[index].scenario
         self._window.open_scenario(self._requested, keep_look=True)
         self.caption_bar.show_scene(self.lesson, index)
@@ -594,8 +628,8 @@ class LessonPlayer(QObject):
         self.show_scene(index + 1)
 
     def previous_scene(self) -> None:
-        """The previous scene."""
-        self.show_scene(self._heading_to()[1] - 1)
+        """The previous scene (from a gallery example shown after a scene: that scene)."""
+        self.show_scene(self._heading_to()[1] - (self.example is None))
 
     def first_scene(self) -> None:
         """The first scene."""
@@ -611,7 +645,8 @@ class LessonPlayer(QObject):
         """'Lesson title — scene 3 / 7' while a lesson is open, else ''."""
         if self.lesson is None:
             return ""
-        return f"{self.lesson.title or 'untitled lesson'} — scene {self.index + 1} / {len(self.lesson.scenes)}"
+        where = f"{self.example.title}, after scene" if self.example is not None else "scene"
+        return f"{self.lesson.title or 'untitled lesson'} — {where} {self.index + 1} / {len(self.lesson.scenes)}"
 
     def _scenario_applied(self, scenario: Scenario) -> None:
         """The scene asked for is shown (an opening lesson's: the lesson is open now); any other scenario ends it."""
@@ -620,12 +655,21 @@ class LessonPlayer(QObject):
             self._window.current_path = None
             self.lesson, self._saved, self.path, self.index = opening.lesson, opening.saved, opening.path, opening.index
             self._requested, self._arrived = None, edited_part(self._session.scenario())
+            self.example = self._example_asked = None  # an example shown in the lesson before goes with it
             self.caption_bar.show_scene(self.lesson, self.index)
             self.scene_changed.emit()
             self.lesson_opened.emit(self.lesson)
         elif scenario is self._requested:
             self._requested = None
             self._arrived = edited_part(self._session.scenario())
+        elif self._example_asked is not None and scenario is self._example_asked.scenario:
+            self.example, self._example_asked = self._example_asked, None
+            self._show_caption()
+            self.scene_changed.emit()
+            scene = self.index + 1
+            self._window.statusBar().showMessage(
+                f"{self.example.title} is shown after scene {scene}, not as a scene: Lessons → Add this view as a "
+                f"scene (Alt+L, S) adds it. Scene {scene} keeps its edits and stays as it was.", 10000)
         elif self.lesson is not None:
             self.close_lesson()
 
@@ -634,12 +678,32 @@ class LessonPlayer(QObject):
         if self._opening is not None and scenario is self._opening.scenario:
             lesson, self._opening = self._opening.lesson, None
             self.opening_failed.emit(lesson, why)
+        elif self._example_asked is not None and scenario is self._example_asked.scenario:
+            self._example_asked = None
+            if self.example is None and self._requested is None:  # the scene stays shown: its edits are kept again
+                self._arrived = edited_part(self._session.scenario())
+
+    def show_example(self, example: Preset) -> bool:
+        """Show a gallery example after the current scene, the lesson staying open; False if no lesson is open.
+
+        The example is not a scene until Lessons → Add this view as a scene adds it after the current one, which keeps
+        the edits made before it and is not changed by the example: moving to a scene leaves the example behind.
+        """
+        if self.lesson is None or self._opening is not None:
+            return False
+        if not self._window.commit_typing():
+            return True  # waiting for a slow formula was cancelled: so is the example
+        self.lesson = self.edited_lesson()
+        self._arrived = self._requested = None  # what is shown from now on is not the scene's
+        self._example_asked = example
+        self._window.open_scenario(example.scenario, keep_look=True)
+        return True
 
     # ----- keys and clicker ------------------------------------------------------------------------------------
     @property
     def _busy(self) -> bool:
         """True while a scene or its runs are still being prepared (keys wait, so a double press skips nothing)."""
-        asked = self._requested is not None or self._opening is not None
+        asked = self._requested is not None or self._opening is not None or self._example_asked is not None
         return (asked and self._window.controller.busy) or self._session.computing is not None
 
     def advance(self) -> None:

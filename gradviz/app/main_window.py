@@ -417,7 +417,9 @@ class MainWindow(QMainWindow):
             self.controller.wait()
 
     def open_preset(self, preset: Preset) -> None:
-        """Show a preset from the gallery (in the current theme)."""
+        """Show a preset from the gallery (in the current theme); in a lesson, after its scene, the lesson kept open."""
+        if self.lesson_player.show_example(preset):
+            return
         if not self.document.confirm_discard():
             return
         self.current_path = None

@@ -275,7 +275,7 @@ class StepperPanel(QWidget):
                             (self.play_button, "Play / pause (Space)"), (self.step_button, "One step forward (→)")):
             button.setToolTip(tip)
             button.setAccessibleName(self._button_words[button])  # named also where only its icon shows
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the focus, and Space, where they were
         self.reset_button.clicked.connect(session.reset)
         self.back_button.clicked.connect(lambda: self.step_by(-1))
         self.step_button.clicked.connect(lambda: self.step_by(1))
