@@ -638,7 +638,8 @@ def test_a_slow_formula_is_waited_for_with_the_window_answering_and_can_be_given
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(target), ""))
     assert window.save()
     ticker.stop()
-    assert len(ticks) >= 20, "the window's events went on while the formula was analysed"
+    # a frozen window ticks once at most; 60 ticks in 1.2 s on a quiet machine, a busy one gave 18
+    assert len(ticks) >= 8, "the window's events went on while the formula was analysed"
     assert load_scenario(target).formula == "x^2 + 3y^2", "the typed formula is what is saved"
 
     slow_typed_formula(window, monkeypatch, 1.2, "x^2 + 5y^2")
