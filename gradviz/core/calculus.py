@@ -67,6 +67,20 @@ StepComparisons = tuple[tuple[sympy.Expr, sympy.Expr, bool], ...]
 StepFamilies = frozenset[frozenset[sympy.Expr]]
 
 
+def _plain_extreme(kind: type[sympy.Max] | type[sympy.Min], arguments: Sequence[sympy.Expr]) -> sympy.Expr:
+    """SymPy's max (min) of these arguments, made once (see _evaluated_extreme)."""
+    return _evaluated_extreme(kind, frozenset(arguments), global_parameters.distribute)
+
+
+@functools.lru_cache(maxsize=1024)
+def _evaluated_extreme(kind: type[sympy.Max] | type[sympy.Min], arguments: frozenset[sympy.Expr],
+                       _distributing: bool) -> sympy.Expr:
+    """SymPy's max (min) of a set of arguments (it makes one of them itself, whatever their order): it compares every
+    pair of them (tens of milliseconds for eight planes), and differentiating asks for the same ones hundreds of times
+    (its steps, their signs)."""
+    return kind(*arguments)
+
+
 class TiesToFirst(sympy.Function):
     """A max or min with its arguments in the typed order, whose slope at a tie is that of the argument typed first
     among the tied ones (as numpy.argmax picks the first): a slope f has beside the tie, never 0 where f has no flat
@@ -80,7 +94,7 @@ class TiesToFirst(sympy.Function):
 
     def __new__(cls, *arguments: sympy.Expr) -> sympy.Expr:
         """The max (min) of the arguments in this order, or SymPy's own where it merges them into fewer."""
-        evaluated = cls.plain(*arguments)
+        evaluated = _plain_extreme(cls.plain, arguments)
         if not isinstance(evaluated, cls.plain) or len(evaluated.args) != len(arguments):
             return evaluated
         return sympy.Expr.__new__(cls, *arguments)
@@ -92,7 +106,7 @@ class TiesToFirst(sympy.Function):
         _step_relations)."""
         index = argindex - 1
         chosen, earlier, later = self.args[index], self.args[:index], self.args[index + 1:]
-        others = self.plain(*earlier, *later)
+        others = _plain_extreme(self.plain, (*earlier, *later))
         difference = chosen - others if self.plain is sympy.Max else others - chosen
         return sympy.Heaviside(difference, sympy.Tuple(sympy.Tuple(*earlier), sympy.Tuple(*later)))
 
@@ -110,7 +124,7 @@ class TiesToFirst(sympy.Function):
 
     def as_plain(self) -> sympy.Expr:
         """SymPy's max (min) of the same arguments."""
-        return self.plain(*self.args)
+        return _plain_extreme(self.plain, self.args)
 
 
 class TypedMax(TiesToFirst):
@@ -347,8 +361,9 @@ def _step_families(extremes: Iterable[sympy.Expr]) -> StepFamilies:
     """For each of these max and min, the steps of its derivatives (see StepFamilies): by each of its arguments with a
     variable in it, as the chain rule takes them into the derivative by any variable (relu(x)'s is H(x) alone: the
     step of its 0, H(−x), is relu(−x)'s)."""
-    return frozenset(frozenset(_step_key(extreme.fdiff(position)) for position, argument in enumerate(extreme.args, 1)
-                               if not argument.is_number)
+    typed_kinds = {sympy.Max: TypedMax, sympy.Min: TypedMin}  # their steps' arguments are SymPy's, made once
+    return frozenset(frozenset(_step_key(typed_kinds[extreme.func](*extreme.args).fdiff(position))
+                               for position, argument in enumerate(extreme.args, 1) if not argument.is_number)
                      for extreme in extremes)
 
 
