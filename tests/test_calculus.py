@@ -256,7 +256,7 @@ def test_a_max_of_many_planes_has_each_of_its_maxima_of_fewer_evaluated_by_sympy
 
     monkeypatch.setattr(MinMaxBase, "__new__", staticmethod(counted))
     derivatives = differentiate(parse_formula("max(x + y, x - y, 2x + z, y - z, z - x)", ("x", "y", "z")))
-    assert len(evaluations) <= 40
+    assert len(evaluations) <= 28  # 233 each time anew, 33 with doit making the partials' maxima anew
     assert [at(partial, x=1, y=0.5, z=0.2) for partial in derivatives.partials] == [2, 0, 1]  # 2x + z is the largest
 
 
