@@ -14,9 +14,17 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from gradviz.core.analysis import Analysis, SymbolicWorker, analyze, analyze_in_process, default_worker
+from gradviz.core.analysis import (
+    Analysis,
+    SymbolicWorker,
+    analyze,
+    analyze_in_process,
+    default_worker,
+    formula_line,
+)
 from gradviz.core.errors import FormulaError, FormulaTimeout
 from gradviz.core.formula import parse_formula
+from gradviz.core.notation import function_line
 
 # Two power towers within the parser's limits: SymPy needs several seconds for their Hessians.
 SLOW_FORMULA = "^".join(["x", "y"] * 19) + " + " + "^".join(["y", "(x+1)"] * 15)
@@ -176,12 +184,30 @@ def test_the_worker_writes_the_equations_the_formula_panel_shows() -> None:
     assert len(remote.equations) == 3 and "<i>L</i>" in remote.equations[0] and "∂" in remote.equations[1]
 
 
+@pytest.mark.parametrize("text", ["L(w1, w2) = (w1 - 2w2)^2", "max(x + y, x - y, 2x + z, y - z, z - x)", SLOW_FORMULA])
+def test_a_formula_line_is_spelled_by_the_worker_without_differentiating(worker: SymbolicWorker, text: str) -> None:
+    """The Scenes list spells each scene's formula: with a full analysis (derivatives, their code and equations) a
+    lesson's formulas took the worker ten times as long, and a power tower's ran out of time and stayed as typed."""
+    assert worker.function_line(text, timeout=SHORT_TIMEOUT) == function_line(parse_formula(text))
+    assert formula_line(text, timeout=SHORT_TIMEOUT) == function_line(parse_formula(text))
+
+
+def test_a_formula_line_that_cannot_be_spelled_raises_the_parsers_error(worker: SymbolicWorker) -> None:
+    with pytest.raises(FormulaError) as remote:
+        worker.function_line("x + * y", timeout=SAFE_TIMEOUT)
+    with pytest.raises(FormulaError) as local:
+        parse_formula("x + * y")
+    assert (remote.value.message, remote.value.position) == (local.value.message, local.value.position)
+    assert worker.function_line("x^2 y", timeout=SAFE_TIMEOUT) == "f(x, y) = x²y"  # the worker goes on
+
+
 _UNDER_ALARM_SCRIPT = """
 import multiprocessing, sys
-from gradviz.core.analysis import analyze, analyze_here_under_alarm
+from gradviz.core.analysis import analyze, analyze_here_under_alarm, formula_line
 from gradviz.core.errors import FormulaError
 analyze_here_under_alarm()
 print(analyze("x^2 y").compiled.value_and_gradient([1.0, 2.0])[1].tolist())
+print(formula_line("x^2 y"))
 try:
     analyze("x + * y")
 except FormulaError as error:
@@ -201,4 +227,5 @@ def test_under_an_alarm_analyses_run_in_the_process_which_an_overrun_ends() -> N
     assert time.perf_counter() - started < SHORT_TIMEOUT + 30.0
     with pytest.raises(FormulaError) as local:
         parse_formula("x + * y")
-    assert result.stdout.splitlines() == ["[4.0, 1.0]", f"{local.value.message} {local.value.position}", "0"]
+    error_line = f"{local.value.message} {local.value.position}"
+    assert result.stdout.splitlines() == ["[4.0, 1.0]", "f(x, y) = x²y", error_line, "0"]

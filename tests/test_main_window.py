@@ -1834,12 +1834,21 @@ def test_a_kinks_partials_show_as_cases_in_the_height_of_a_partials_fraction(mak
     assert with_fractions <= area.sizeHint().height() <= with_fractions + 6
 
 
-@pytest.mark.parametrize("preset", ["cubic-mixed", "three-variables"])
-def test_f_and_a_row_of_its_partials_leave_the_range_controls_to_set_the_panel_height(make_main_window, preset) -> None:
+@pytest.mark.parametrize(("preset", "width"),
+                         [("cubic-mixed", 1093), ("three-variables", 1093), ("three-variables", 1280)])
+def test_f_and_a_row_of_its_partials_leave_the_range_controls_to_set_the_panel_height(make_main_window, qtbot,
+                                                                                      preset: str, width: int) -> None:
     """The equations stacked f and each partial: three variables took 203 of 475 pixels on a 1093 × 560 window,
-    with a wide gap between the equations and the range controls."""
-    window = make_main_window(preset, size=(1093, 560))
+    with a wide gap between the equations and the range controls. The held z's row beside the range controls leaves
+    the row of three partials too little room there: they are stacked under f, and scroll."""
+    window = make_main_window(preset, size=(width, 560))
+    qtbot.wait(100)  # the held values' row is in place
     panel = window.formula_panel
+    in_a_row = laid_out_equations(window.session.analysis.equations, partials_in_a_row=True)
+    if preset == "three-variables" and width < 1280:
+        assert panel.derivatives_label.text() == laid_out_equations(window.session.analysis.equations)
+        assert panel._unwrapped_width(in_a_row) > panel.equations_area.viewport().width()
+        return
     assert panel.equations_area.sizeHint().height() <= panel.domain_widget.sizeHint().height()
     assert panel.derivatives_label.text() == laid_out_equations(window.session.analysis.equations,
                                                                 partials_in_a_row=True)
@@ -1997,7 +2006,7 @@ def test_held_values_sit_beside_the_ranges_not_under_them(make_main_window, qtbo
     assert slider.mapTo(panel, QPoint(0, 0)).x() > panel.resolution_box.mapTo(panel, QPoint(0, 0)).x()
     height = panel.domain_widget.height()
     window.session.set_analysis(analyze("a + b + c + d + x^2 + y^2"))
-    qtbot.wait(40)
+    qtbot.wait(200)  # laid out in full: three rows of held values' boxes made the panel a pixel taller a moment later
     assert list(panel._fixed_widgets) == ["a", "b", "c", "d"]
     assert panel.domain_widget.height() == height, "four held values in two columns of three rows at most"
 
@@ -2064,3 +2073,19 @@ def test_every_gallery_formula_shows_its_equations_whole() -> None:
     for preset in all_presets():
         analysis = analyze(preset.scenario.formula)
         assert equations_to_show(analysis) == analysis.equations, preset.id
+
+
+def test_a_formula_of_eight_variables_lays_the_equations_out_for_its_held_values_at_once(make_main_window,
+                                                                                      qtbot) -> None:
+    """Its six held values' sliders and boxes showed one by one, each laying the window out again: the equations
+    beside them were laid out anew for each of seven narrower widths. Now for two at most: the held values' rows in
+    place, then the central area's new placing of the panel."""
+    window = make_main_window("rosenbrock", size=(1280, 720))
+    panel = window.formula_panel
+    widths: list[int] = []
+    panel.equations_area.room_changed.connect(lambda: widths.append(panel.equations_area.width()))
+    window.session.set_analysis(analyze(" + ".join(f"x{i}^2" for i in range(1, 9))))
+    qtbot.wait(200)
+    held = [panel.held_grid.itemAt(index).widget() for index in range(panel.held_grid.count())]
+    assert len(held) == 18 and all(widget.isVisible() for widget in held)  # x3 … x8: a name, a slider, a box each
+    assert len(set(widths)) <= 2, widths

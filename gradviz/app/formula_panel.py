@@ -323,7 +323,9 @@ class FormulaPanel(QWidget):
         self.resolution_box.setAccessibleName("Grid resolution")
         self.resolution_box.setToolTip("Grid points along each plotted axis: more draw finer, fewer draw faster")
         self.preset_box.setAccessibleName("Gallery of examples")
-        self.held_grid = QGridLayout()  # the held values' rows, in columns beside the ranges, DOMAIN_ROWS to a column
+        self.held_values = QWidget()  # hidden while empty, and while its rows are made (see _rebuild_fixed)
+        self.held_values.hide()
+        self.held_grid = QGridLayout(self.held_values)  # the held values' rows beside the ranges, DOMAIN_ROWS a column
         self.held_grid.setContentsMargins(0, 0, 0, 0)
         self._fixed_widgets: dict[str, tuple[QSlider, NumberBox]] = {}
         self._fixed_ranges: dict[str, tuple[float, float]] = {}
@@ -343,9 +345,12 @@ class FormulaPanel(QWidget):
         self.domain_widget = QWidget()
         domain_row = QHBoxLayout(self.domain_widget)
         domain_row.setContentsMargins(0, 0, 0, 0)
-        for grid in (domain_grid, self.held_grid):
+        for grid in (domain_grid, self.held_values):
             domain_column = QVBoxLayout()
-            domain_column.addLayout(grid)
+            if isinstance(grid, QWidget):
+                domain_column.addWidget(grid)
+            else:
+                domain_column.addLayout(grid)
             domain_column.addStretch(1)
             domain_row.addLayout(domain_column)
         middle.addWidget(self.domain_widget, 0, Qt.AlignmentFlag.AlignTop)
@@ -534,6 +539,9 @@ class FormulaPanel(QWidget):
         if list(self._fixed_widgets) == wanted:
             self._show_fixed_values()
             return
+        # Shown one by one in the shown panel, each new row widget laid the window out again (eight variables: six
+        # times, the equations each time); made while hidden, they are laid out once, when it shows them all.
+        self.held_values.hide()
         while self.held_grid.count():
             widget = self.held_grid.takeAt(0).widget()
             widget.hide()
@@ -558,6 +566,10 @@ class FormulaPanel(QWidget):
             for offset, widget in enumerate((label, slider, spin)):
                 self.held_grid.addWidget(widget, row, column + offset)
             self._fixed_widgets[name] = (slider, spin)
+        # no taller than the range controls: three rows of held values' boxes (a pixel taller than the grid's list)
+        # made the panel a pixel taller, and the views moved
+        self.held_values.setMaximumHeight(self._domain_height())
+        self.held_values.setVisible(bool(wanted))
         chained: QWidget = self.resolution_box  # Tab reaches the held values right after the grid
         for slider, spin in self._fixed_widgets.values():
             QWidget.setTabOrder(chained, slider)

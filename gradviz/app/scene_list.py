@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 from gradviz.app.actions import ActionFactory
 from gradviz.app.teaching_docks import toggle_dock
 from gradviz.app.wrapping_row import WrappingRow
-from gradviz.core.analysis import Analysis, analyze
+from gradviz.core.analysis import Analysis, formula_line
 from gradviz.core.lessons import MAX_SCENES
 from gradviz.core.notation import function_line
 from gradviz.core.session import Session
@@ -71,7 +71,7 @@ LIST_TIP = "Double-click or Enter: show the scene. Ctrl+↑ / Ctrl+↓ or drag a
 
 
 class _SpellingJob(QRunnable):
-    """Spells formula texts in a pool thread, each analysed by the killable worker, one after another."""
+    """Spells formula texts in a pool thread, each parsed and printed by the killable worker, one after another."""
 
     def __init__(self, texts: Iterable[str], found: Callable[[str, str], None]) -> None:
         super().__init__()
@@ -81,7 +81,7 @@ class _SpellingJob(QRunnable):
         """Tell each text's line (the text itself for a formula that cannot be used)."""
         for text in self._texts:
             try:
-                line = function_line(analyze(text).formula)
+                line = formula_line(text)
             except Exception:  # a formula that cannot be used, or any failure, stays as typed: never a crash
                 line = text
             with contextlib.suppress(RuntimeError):  # the window closed meanwhile: nobody waits for it

@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,7 @@ _READY = "ready"
 _DONE = "done"
 _REFUSED = "refused"
 _FAILED = "failed"
+_Request = tuple[str, str, tuple[str, ...] | None]  # a job's name (see _JOBS), the formula text and its variables
 _ERROR_TYPES: dict[str, type[FormulaError]] = {cls.__name__: cls for cls in (FormulaError, FormulaTimeout)}
 # What the symbolic work imports: loaded before an alarm is set, as a worker loads them before it is timed.
 _SYMBOLIC_MODULES = ("gradviz.core.formula", "gradviz.core.calculus", "gradviz.core.compiled", "gradviz.core.notation")
@@ -84,6 +86,21 @@ def _assemble(derivatives: Derivatives, source: CompiledSource, equations: tuple
                     equations=equations)
 
 
+def _function_line_work(text: str, variables: tuple[str, ...] | None) -> tuple[str]:
+    """The formula's line as the formula panel writes it, 'f(x, y) = x² + 3y': parsed and printed only."""
+    from gradviz.core.formula import parse_formula
+    from gradviz.core.notation import function_line
+
+    return (function_line(parse_formula(text, variables)),)
+
+
+# What a worker can be asked to do with a formula text, by name: each gives a tuple of picklable results.
+_JOBS: dict[str, Callable[[str, tuple[str, ...] | None], tuple[Any, ...]]] = {
+    "analysis": _symbolic_work,
+    "line": _function_line_work,
+}
+
+
 def _prewarm() -> None:
     """Import and exercise the parser, SymPy's differentiation and the printer: the first request is then fast."""
     _symbolic_work("x^2 y + sin(x) / (1 + y^2) + max(0, y)", None)
@@ -94,10 +111,10 @@ def _refusal(error: FormulaError) -> tuple[str, str, str, int | None, int | None
     return (_REFUSED, type(error).__name__, error.message, error.position, error.end)
 
 
-def _answer(text: str, variables: tuple[str, ...] | None) -> tuple[Any, ...]:
-    """The symbolic work on ``text`` as an answer: done with its results, refused with a FormulaError, or failed."""
+def _answer(job: str, text: str, variables: tuple[str, ...] | None) -> tuple[Any, ...]:
+    """A job's symbolic work on ``text`` as an answer: done with its results, refused with a FormulaError, or failed."""
     try:
-        return (_DONE, *_symbolic_work(text, variables))
+        return (_DONE, *_JOBS[job](text, variables))
     except FormulaError as error:
         return _refusal(error)
     except RecursionError:
@@ -108,10 +125,10 @@ def _answer(text: str, variables: tuple[str, ...] | None) -> tuple[Any, ...]:
         return (_FAILED, f"{type(error).__name__}: {error}")
 
 
-def _analysis_of(text: str, answer: tuple[Any, ...]) -> Analysis:
-    """The Analysis an answer on ``text`` carries; its FormulaError raised if it has none."""
+def _results_of(text: str, answer: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The results an answer on ``text`` carries; its FormulaError raised if it has none."""
     if answer[0] == _DONE:
-        return _assemble(*answer[1:])
+        return answer[1:]
     if answer[0] == _REFUSED:
         error_type, message, position, end = answer[1:]
         raise _ERROR_TYPES[error_type](message, position, end)
@@ -143,6 +160,17 @@ def _serve(connection: Connection) -> None:
             return
         except Exception as error:  # the answer could not be pickled (too deep, for instance)
             connection.send((_FAILED, f"{type(error).__name__} while sending the answer: {error}"))
+
+
+def _analysis_of(text: str, answer: tuple[Any, ...]) -> Analysis:
+    """The Analysis an answer on ``text`` carries; its FormulaError raised if it has none."""
+    return _assemble(*_results_of(text, answer))
+
+
+def _function_line_of(text: str, answer: tuple[Any, ...]) -> str:
+    """The formula's line an answer on ``text`` carries; its FormulaError raised if it has none."""
+    (line,) = _results_of(text, answer)
+    return line
 
 
 class SymbolicWorker:
@@ -179,13 +207,20 @@ class SymbolicWorker:
         self, text: str, variables: tuple[str, ...] | None = None, timeout: float = DEFAULT_TIMEOUT
     ) -> Analysis:
         """Parse, differentiate and compile ``text``; FormulaTimeout if the SymPy work overruns ``timeout`` s."""
+        return _analysis_of(text, self._answer_to(("analysis", text, variables), timeout))
+
+    def function_line(self, text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+        """The formula's line, 'f(x, y) = x² + 3y', parsed and printed only (a list of formulas, not a view of one)."""
+        return _function_line_of(text, self._answer_to(("line", text, None), timeout))
+
+    def _answer_to(self, request: _Request, timeout: float) -> tuple[Any, ...]:
+        """The answer to one request, the process started (or restarted) as needed."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("this symbolic worker is closed")
             self._launch()
             self._await_ready()
-            answer = self._ask((text, variables), timeout)
-        return _analysis_of(text, answer)
+            return self._ask(request, timeout)
 
     def close(self) -> None:
         """Stop the worker process (it may be started again with :meth:`start`)."""
@@ -229,7 +264,7 @@ class SymbolicWorker:
             raise FormulaError("the formula engine could not be started; please try again") from None
         self._ready = True
 
-    def _ask(self, request: tuple[str, tuple[str, ...] | None], timeout: float) -> tuple[Any, ...]:
+    def _ask(self, request: _Request, timeout: float) -> tuple[Any, ...]:
         """Send one request and wait for its answer; kill and replace the process on failure."""
         from sympy.core.parameters import distribute  # the answer holds SymPy expressions: SymPy is loaded for it
 
@@ -303,19 +338,25 @@ def analyze_here_under_alarm() -> None:
     _under_alarm = True
 
 
-def _analyze_under_alarm(text: str, variables: tuple[str, ...] | None, timeout: float) -> Analysis:
-    """Analyse ``text`` in this process, which SIGALRM ends if the symbolic work overruns ``timeout`` seconds."""
+def _answer_under_alarm(request: _Request, timeout: float) -> tuple[Any, ...]:
+    """The answer to a request, worked out in this process, which SIGALRM ends if it overruns ``timeout`` seconds."""
     with _alarm_lock:
         signal.setitimer(signal.ITIMER_REAL, max(timeout, 1e-6))  # 0 would set no alarm at all
         try:
-            answer = _answer(text, variables)
+            return _answer(*request)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-    return _analysis_of(text, answer)
 
 
 def analyze(text: str, variables: tuple[str, ...] | None = None, timeout: float = DEFAULT_TIMEOUT) -> Analysis:
     """Parse, differentiate and compile ``text`` within ``timeout`` seconds: on the shared worker, or under an alarm."""
     if _under_alarm:
-        return _analyze_under_alarm(text, variables, timeout)
+        return _analysis_of(text, _answer_under_alarm(("analysis", text, variables), timeout))
     return default_worker().analyze(text, variables, timeout)
+
+
+def formula_line(text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+    """The formula's line, 'f(x, y) = x² + 3y', as :func:`analyze` would spell it, without its derivatives or code."""
+    if _under_alarm:
+        return _function_line_of(text, _answer_under_alarm(("line", text, None), timeout))
+    return default_worker().function_line(text, timeout)

@@ -67,6 +67,29 @@ StepComparisons = tuple[tuple[sympy.Expr, sympy.Expr, bool], ...]
 StepFamilies = frozenset[frozenset[sympy.Expr]]
 
 
+_ExtremeKey = tuple[type, frozenset[sympy.Expr], bool]  # max or min, its arguments, whether numbers go into sums
+_EXTREMES: dict[_ExtremeKey, sympy.Expr] = {}  # SymPy's max and min made so far, by what they were made of
+EXTREMES_KEPT = 1024  # beyond this many, the ones made so far are forgotten
+
+
+def _plain_extreme(kind: type[sympy.Max] | type[sympy.Min], arguments: Sequence[sympy.Expr]) -> sympy.Expr:
+    """SymPy's max (min) of these arguments, made once per set of them, whatever their order (as SymPy's is).
+
+    SymPy compares every pair of a max's arguments each time it makes one (tens of milliseconds for eight planes), and
+    differentiating asks for the same ones hundreds of times (its steps, their signs). A max made is also kept as the
+    max of the arguments it kept, which make it again as it is (doit makes each max of a partial again so).
+    """
+    key = (kind, frozenset(arguments), global_parameters.distribute)
+    made = _EXTREMES.get(key)
+    if made is None:
+        if len(_EXTREMES) >= EXTREMES_KEPT:
+            _EXTREMES.clear()
+        made = _EXTREMES[key] = kind(*arguments)
+        if isinstance(made, kind):
+            _EXTREMES.setdefault((kind, frozenset(made.args), key[2]), made)
+    return made
+
+
 class TiesToFirst(sympy.Function):
     """A max or min with its arguments in the typed order, whose slope at a tie is that of the argument typed first
     among the tied ones (as numpy.argmax picks the first): a slope f has beside the tie, never 0 where f has no flat
@@ -80,7 +103,7 @@ class TiesToFirst(sympy.Function):
 
     def __new__(cls, *arguments: sympy.Expr) -> sympy.Expr:
         """The max (min) of the arguments in this order, or SymPy's own where it merges them into fewer."""
-        evaluated = cls.plain(*arguments)
+        evaluated = _plain_extreme(cls.plain, arguments)
         if not isinstance(evaluated, cls.plain) or len(evaluated.args) != len(arguments):
             return evaluated
         return sympy.Expr.__new__(cls, *arguments)
@@ -92,7 +115,7 @@ class TiesToFirst(sympy.Function):
         _step_relations)."""
         index = argindex - 1
         chosen, earlier, later = self.args[index], self.args[:index], self.args[index + 1:]
-        others = self.plain(*earlier, *later)
+        others = _plain_extreme(self.plain, (*earlier, *later))
         difference = chosen - others if self.plain is sympy.Max else others - chosen
         return sympy.Heaviside(difference, sympy.Tuple(sympy.Tuple(*earlier), sympy.Tuple(*later)))
 
@@ -110,7 +133,7 @@ class TiesToFirst(sympy.Function):
 
     def as_plain(self) -> sympy.Expr:
         """SymPy's max (min) of the same arguments."""
-        return self.plain(*self.args)
+        return _plain_extreme(self.plain, self.args)
 
 
 class TypedMax(TiesToFirst):
@@ -125,6 +148,7 @@ class TypedMin(TiesToFirst):
     plain = sympy.Min
 
 
+TYPED_KINDS: dict[type, type[TiesToFirst]] = {sympy.Max: TypedMax, sympy.Min: TypedMin}
 TypedOrders = Mapping[frozenset[sympy.Expr], tuple[sympy.Expr, ...]]  # the arguments of max and min, as first typed
 
 
@@ -149,8 +173,22 @@ def _derivative(expr: sympy.Expr, symbol: sympy.Symbol, orders: TypedOrders) -> 
     (see TiesToFirst): arguments with no typed order known taken in SymPy's."""
     if not expr.has(sympy.Max, sympy.Min):
         return sympy.diff(expr, symbol)
-    typed = sympy.diff(_with_typed_extremes(expr, orders), symbol)
-    return typed.replace(lambda part: isinstance(part, TiesToFirst), lambda part: part.as_plain())
+    return _with_plain_extremes(sympy.diff(_with_typed_extremes(expr, orders), symbol))
+
+
+def _with_plain_extremes(expr: sympy.Expr) -> sympy.Expr:
+    """expr with each TiesToFirst as SymPy's max or min of its arguments."""
+    return expr.replace(lambda part: isinstance(part, TiesToFirst), lambda part: part.as_plain())
+
+
+def _done(expr: sympy.Expr) -> sympy.Expr:
+    """expr.doit(), each max and min in it made once per set of its arguments (see _plain_extreme): SymPy's doit makes
+    each anew, and each of the eight partials of the max of eight planes took a tenth of a second more."""
+    if not expr.has(sympy.Max, sympy.Min):
+        return expr.doit()
+    typed = expr.replace(lambda part: isinstance(part, (sympy.Max, sympy.Min)),
+                         lambda part: TYPED_KINDS[part.func](*part.args))
+    return _with_plain_extremes(typed.doit())
 
 
 def _with_typed_extremes(expr: sympy.Expr, orders: TypedOrders) -> sympy.Expr:
@@ -261,11 +299,11 @@ def differentiate(formula: Formula) -> Derivatives:
         else:
             raw_partials = [_merged_signs(_derivative(formula.expr, symbol, orders)) for symbol in symbols]
     for index, partial in enumerate(raw_partials):
-        distributed = partial.doit()  # numbers multiplied into sums: fewer terms where they cancel or combine
+        distributed = _done(partial)  # numbers multiplied into sums: fewer terms where they cancel or combine
         if len(sympy.Add.make_args(distributed)) < len(sympy.Add.make_args(partial)):  # (x+y)(x−y): −2y, not
             raw_partials[index] = distributed  # x − y − (x + y)
             if by_term:
-                by_term[index] = tuple(term.doit() for term in by_term[index])
+                by_term[index] = tuple(_done(term) for term in by_term[index])
     parts_of_f = list(sympy.preorder_traversal(formula.expr))
     sums_of_f = frozenset(part for part in parts_of_f if part.is_Add)
     extremes = {part for part in parts_of_f if isinstance(part, (sympy.Max, sympy.Min))}
@@ -347,8 +385,9 @@ def _step_families(extremes: Iterable[sympy.Expr]) -> StepFamilies:
     """For each of these max and min, the steps of its derivatives (see StepFamilies): by each of its arguments with a
     variable in it, as the chain rule takes them into the derivative by any variable (relu(x)'s is H(x) alone: the
     step of its 0, H(−x), is relu(−x)'s)."""
-    return frozenset(frozenset(_step_key(extreme.fdiff(position)) for position, argument in enumerate(extreme.args, 1)
-                               if not argument.is_number)
+    # their steps' arguments are SymPy's, with each max and min of fewer arguments made once
+    return frozenset(frozenset(_step_key(TYPED_KINDS[extreme.func](*extreme.args).fdiff(position))
+                               for position, argument in enumerate(extreme.args, 1) if not argument.is_number)
                      for extreme in extremes)
 
 
