@@ -355,3 +355,16 @@ def test_hand_made_source_is_evaluated_on_numpy_scalars() -> None:
                             hessian="def hessian(x):\n    return ((0,),)\n")
     assert not source.float_safe
     assert CompiledFormula(source).value_and_gradient_floats([0.0]) == (np.inf, (0.0,))
+
+
+def test_the_kink_functions_come_in_one_order_in_every_process() -> None:
+    """max(|x|, |y − 1|)'s kinks came in an order set by each process's hash seed (1 and 4 differed)."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from gradviz.core.formula import parse_formula\nfrom gradviz.core.compiled import kink_functions\n"
+              "print(kink_functions(parse_formula('max(abs(x), abs(y - 1)) + min(x, y, x - y)').expr))")
+    orders = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 4)}
+    assert len(orders) == 1 and "Abs(x) - Abs(y - 1)" in orders.pop()

@@ -179,7 +179,8 @@ def kink_functions(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
                 functions[first - second] = None
         if len(functions) > MOST_KINK_FUNCTIONS:
             return ()
-    return tuple(function for function in functions if not function.is_number)
+    # in one order in every process (a max's arguments come from a set, whose order is the process's hash seed's)
+    return tuple(sorted((function for function in functions if not function.is_number), key=sympy.default_sort_key))
 
 
 def _kinks_source(functions: list[sympy.Expr], symbols: tuple[sympy.Symbol, ...], signature: str) -> str:
