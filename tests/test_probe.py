@@ -366,8 +366,8 @@ def test_rounding_at_a_minimum_landed_on_is_zero_while_small_values_reached_hone
     from gradviz.core.grid import Domain, evaluate_grid
 
     compiled = compiled_formula("(3 - 2x - y)^2")
-    floor = evaluate_grid(compiled, Domain(XY, ((-1.0, 3.0), (-2.0, 3.0)))).noise_floor
     landed = {"x": 0.0 + 0.1 * 12.0, "y": 0.0 + 0.1 * 6.0}
+    floor = evaluate_grid(compiled, Domain(XY, ((-1.0, 3.0), (-2.0, 3.0)))).noise_floor_at(XY, (1.2, 0.6))
     raw = probe_at(compiled, landed, XY)
     assert 0.0 < raw.value < 1e-30 and 0.0 < abs(raw.gradient["x"]) < 1e-14
     probe = probe_at(compiled, landed, XY, noise=floor)
@@ -375,3 +375,20 @@ def test_rounding_at_a_minimum_landed_on_is_zero_while_small_values_reached_hone
     near = {"x": 1.2 + 1e-7, "y": 0.6}  # a descent stopping as converged is about this close: real, kept
     assert probe_at(compiled, near, XY, noise=floor).value == pytest.approx(4e-14)
     assert floor.shown_gradient((4e-7, float("nan"))) == (4e-7, pytest.approx(float("nan"), nan_ok=True))
+
+
+@pytest.mark.parametrize(("half_width", "point", "slope"), [(10.0, (1.0, 1.0), math.e),
+                                                            (30.0, (0.0768, 0.0768), 0.0768 * math.exp(0.0768**2))])
+def test_the_noise_floor_is_the_points_own_not_the_steepest_corner_of_the_map(
+        half_width: float, point: tuple[float, float], slope: float) -> None:
+    """exp(xy) over ±10 showed ∇f = 0 at (1, 1), "a saddle point": its corners' |∇f| of 1e45 set the floor."""
+    from gradviz.core.grid import Domain, evaluate_grid
+
+    compiled = compiled_formula("exp(x*y)")
+    field = evaluate_grid(compiled, Domain(XY, ((-half_width, half_width),) * 2))
+    probe = probe_at(compiled, dict(zip(XY, point, strict=True)), XY, noise=field.noise_floor_at(XY, point))
+    assert probe.gradient["x"] == pytest.approx(slope) and probe.value == pytest.approx(math.exp(point[0] * point[1]))
+    steps = np.array([point, (1e6, 0.0), (math.nan, 0.0)])  # a run's steps: on the map, off it, undefined
+    floors = field.noise_floor_at(("y", "x"), steps[:, ::-1])
+    assert floors.gradient[0] > 0.0 and floors.gradient[0] < 1e-9 * slope and list(floors.gradient[1:]) == [0.0, 0.0]
+    assert field.noise_floor_at(("x",), (1.0,)).gradient == 0.0  # a point that does not say where y is

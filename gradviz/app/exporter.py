@@ -41,6 +41,7 @@ from gradviz.app.themes import theme_named
 from gradviz.app.view_common import reference_font
 from gradviz.core.basins import basins
 from gradviz.core.notation import format_number, function_line, held_text, unicode_math
+from gradviz.core.runs import RunResult
 from gradviz.core.scenario import PLAY_SPEED, Camera
 from gradviz.core.session import Session
 from gradviz.export.writers import (
@@ -359,7 +360,7 @@ class Caption:
             CaptionSegment(f"step {step_index} / {last}", text),
             *([] if learning_rate in spec.label else [CaptionSegment(learning_rate, text)]),  # the label gives it
             CaptionSegment(rule, text if spec.sign == "correct" else QtGui.QColor(WRONG_SIGN_COLOUR)),
-            CaptionSegment(self.value_text(session, result.values[step_index]), text),
+            CaptionSegment(self.value_texts(session, result)[step_index], text),
         ]
         if step_index == last and spec.max_steps > 0:  # a budget of no steps has nothing to say why
             colour = outcome_colour(result.run)
@@ -367,9 +368,10 @@ class Caption:
         return segments
 
     @staticmethod
-    def value_text(session: Session, value: float) -> str:
-        """'f = 0.11529': f at a step, to 5 digits, 0 where it is rounding."""
-        return f"{session.analysis.formula.name} = {format_number(session.noise_floor.shown_value(value), 5)}"
+    def value_texts(session: Session, result: RunResult) -> list[str]:
+        """'f = 0.11529' at each step of a run: f to 5 digits, 0 where it is rounding."""
+        shown = session.noise_floor_at(session.variables, result.points).shown_values(result.values)
+        return [f"{session.analysis.formula.name} = {format_number(value, 5)}" for value in shown.tolist()]
 
     def _column_lefts(self, session: Session) -> list[float]:
         """Where each column starts, from the line's left edge, then where the widest line ends.
@@ -394,7 +396,7 @@ class Caption:
             result = session.runs[index]
             line = self.run_line(session, index, len(result.run.steps) - 1)
             sizes = [self.metrics.horizontalAdvance(segment.text) for segment in line]
-            sizes[-2] = self._widest({self.value_text(session, value) for value in result.values})
+            sizes[-2] = self._widest(set(self.value_texts(session, result)))
             widths = [max(pair) for pair in zip(sizes, widths, strict=False)] + sizes[len(widths):]
         return widths
 

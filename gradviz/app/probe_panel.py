@@ -271,7 +271,7 @@ class ProbePanel(LazyPanel):
             self.values_label.forget_tallest()
             self.check_label.forget_tallest()
         name = session.analysis.formula.name
-        self.probe = probe_at(compiled, point, axes, name, session.noise_floor)
+        self.probe = probe_at(compiled, point, axes, name, session.noise_floor_at(tuple(point), tuple(point.values())))
         self.slices = slice_curves(compiled, point, axes, session.plot.ranges) if self.probe.valid else ()
         self.rows = probe_rows(self.probe, name)
         self.values_label.setText(html_rows(self.rows))

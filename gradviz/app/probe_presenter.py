@@ -429,7 +429,7 @@ class ProbePresenter:
         if point is None or field is None or field.domain.variables != session.plot.axes:
             return None, None
         compiled, axes, ranges = session.analysis.compiled, session.plot.axes, session.plot.ranges
-        probe = probe_at(compiled, point, axes, noise=field.noise_floor)
+        probe = probe_at(compiled, point, axes, noise=field.noise_floor_at(tuple(point), tuple(point.values())))
         if not probe.valid:
             return None, None
         name = session.analysis.formula.name

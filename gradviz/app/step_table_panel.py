@@ -244,7 +244,8 @@ class StepTablePanel(LazyPanel):
         result, session = self._selection.result(), self._session
         if result is not self._shown_run:
             self._shown_run = result
-            self.model.set_run(result, session.analysis.formula.name if session.analysis else "f", session.noise_floor)
+            noise = session.noise_floor_at(session.variables, result.points) if result is not None else NO_NOISE_FLOOR
+            self.model.set_run(result, session.analysis.formula.name if session.analysis else "f", noise)
             self.fit_columns()
         for control in self.export_controls:
             control.setEnabled(result is not None)

@@ -598,7 +598,8 @@ class StepperPanel(QWidget):
         result = session.runs[index]
         name = session.analysis.formula.name
         record = result.run.steps[step_index]
-        shown_gradient = session.noise_floor.shown_gradient(record.gradient)
+        noise = session.noise_floor_at(session.variables, result.points[step_index])
+        shown_gradient = noise.shown_gradient(record.gradient)
         gradient = ", ".join(format_number(g) for g in shown_gradient)
         norm = math.hypot(*shown_gradient)
         update = self._update_text(result.spec.optimizer, result.spec.sign == "correct", name)
@@ -611,7 +612,7 @@ class StepperPanel(QWidget):
             f"{which}<b>step {step_index}</b> / {len(result.run.steps) - 1}",
             *italic_clauses(status),
             point_text([unicode_name(variable) for variable in result.free], record.point),
-            f"{name} = {format_number(session.noise_floor.shown_value(record.value))}",
+            f"{name} = {format_number(noise.shown_value(record.value))}",
             *self._gradient_parts(name, result.free, gradient, norm),
             f"{update}, η = {format_number(result.spec.lr)}",
         ]

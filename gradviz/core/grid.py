@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.notation import format_number, unicode_name
@@ -93,30 +94,33 @@ class Rim:
 
 
 REFERENCE_PERCENTILE = 90  # the gradient magnitude GridField.gradient_reference takes, among the grid's
-ROUNDING_SHARE = 1e-12  # a partial below this share of the typical |∇f| is rounding: 0 (see NoiseFloor)
+ROUNDING_SHARE = 1e-12  # a partial below this share of |∇f| round about it is rounding: 0 (see NoiseFloor)
 
 
 @dataclass(frozen=True)
 class NoiseFloor:
     """The sizes below which f and its partials are rounding left over from the numbers they came from: shown as 0.
 
-    A partial below ROUNDING_SHARE times the map's typical |∇f| is rounding. A point that close to a flat point (in
-    the map's terms, ROUNDING_SHARE of its span away) is as good as on it, and f differs there from its value at the
-    flat point by about ROUNDING_SHARE² times |∇f| times the span: below that, f is rounding too. One step of
-    (3 − 2w − b)² from (0, 0) with η = 0.1 lands on the minimum with f = 1.97e−31 and ∇f = (1.8e−15, 8.9e−16),
-    all of it rounding; descents that converge stop far above the floor (f ≈ 1e−14, |∇f| ≈ 1e−7).
+    A partial below ROUNDING_SHARE times |∇f| round about the point (at the corners of its grid cell) is rounding.
+    A point that close to a flat point (in the map's terms, ROUNDING_SHARE of its span away) is as good as on it, and
+    f differs there from its value at the flat point by about ROUNDING_SHARE² times that |∇f| times the span: below
+    that, f is rounding too. One step of (3 − 2w − b)² from (0, 0) with η = 0.1 lands on the minimum with
+    f = 1.97e−31 and ∇f = (1.8e−15, 8.9e−16), all of it rounding; descents that converge stop far above the floor
+    (f ≈ 1e−14, |∇f| ≈ 1e−7). The floor is local: exp(xy) over ±10 has |∇f| up to 1e45 in its corners, and e at
+    (1, 1) is no rounding. For many points at once (a run's steps) the floors are arrays, one entry per point.
     """
 
-    value: float = 0.0
-    gradient: float = 0.0
+    value: float | np.ndarray = 0.0
+    gradient: float | np.ndarray = 0.0
 
     def shown_values(self, values: np.ndarray) -> np.ndarray:
         """Values of f as shown: 0 below the floor (NaN and infinities kept)."""
         return np.where(np.abs(values) < self.value, 0.0, values)
 
     def shown_partials(self, partials: np.ndarray) -> np.ndarray:
-        """Partials as shown: each below the floor 0."""
-        return np.where(np.abs(partials) < self.gradient, 0.0, partials)
+        """Partials as shown (one point's, or a row of them per point): each below its point's floor 0."""
+        floor = np.asarray(self.gradient)
+        return np.where(np.abs(partials) < (floor[..., None] if floor.ndim else floor), 0.0, partials)
 
     def shown_value(self, value: float) -> float:
         """f as shown (see shown_values)."""
@@ -152,21 +156,47 @@ class GridField:
     overflowed_share: float = 0.0  # of the grid points: where the height was too large for a float (±inf)
 
     @functools.cached_property
+    def gradient_magnitude(self) -> np.ndarray:
+        """|∇f| of the plotted variables at each grid point (NaN where undefined, inf where too large)."""
+        with np.errstate(over="ignore"):
+            return np.sqrt(sum(np.square(component) for component in self.gradient))
+
+    @functools.cached_property
     def gradient_reference(self) -> float:
         """A typical size of the plotted gradient: the 90th percentile of |∇f| over the grid (0 if none is finite).
 
-        Arrows are drawn at full length at this size; a partial below a trillionth of it is rounding (see probe_at).
+        Arrows are drawn at full length at this size.
         """
-        with np.errstate(over="ignore"):
-            magnitude = np.sqrt(sum(np.square(component) for component in self.gradient))
-        finite = magnitude[np.isfinite(magnitude)]
+        finite = self.gradient_magnitude[np.isfinite(self.gradient_magnitude)]
         return float(np.percentile(finite, REFERENCE_PERCENTILE)) if finite.size else 0.0
 
-    @functools.cached_property
-    def noise_floor(self) -> NoiseFloor:
-        """Below what f and its partials are rounding on this map (see NoiseFloor)."""
+    def noise_floor_at(self, variables: Sequence[str], points: ArrayLike) -> NoiseFloor:
+        """Below what f and its partials are rounding at these points (coordinates in the order of variables; one
+        point, or a row per point), from the largest |∇f| at the corners of each one's grid cell (see NoiseFloor).
+
+        No floor at a point off the map, with a plotted variable it lacks, or with no finite |∇f| round it.
+        """
+        points = np.asarray(points, dtype=float)
+        if any(variable not in variables for variable in self.domain.variables):
+            return NO_NOISE_FLOOR
+        coordinates = points[..., [list(variables).index(variable) for variable in self.domain.variables]]
+        inside = np.ones(coordinates.shape[:-1], dtype=bool)
+        cells = []
+        for axis, grid in enumerate((self.xs,) if self.ys is None else (self.xs, self.ys)):
+            along = coordinates[..., axis]
+            inside &= (along >= grid[0]) & (along <= grid[-1])
+            cells.append(np.clip(np.searchsorted(grid, np.nan_to_num(along), side="right") - 1, 0, len(grid) - 2))
+        magnitude = self.gradient_magnitude
+        if self.ys is None:
+            corners = [magnitude[cells[0]], magnitude[cells[0] + 1]]
+        else:  # rows follow y
+            column, row = cells
+            corners = [magnitude[row + down, column + across] for down in (0, 1) for across in (0, 1)]
+        largest = functools.reduce(np.fmax, corners)  # NaN only where every corner is
+        reference = np.where(inside & np.isfinite(largest), largest, 0.0)
+        if reference.ndim == 0:
+            reference = float(reference)
         span = max(hi - lo for lo, hi in self.domain.ranges)
-        reference = self.gradient_reference
         return NoiseFloor(ROUNDING_SHARE**2 * reference * span, ROUNDING_SHARE * reference)
 
     @functools.cached_property

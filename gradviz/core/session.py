@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from gradviz.core.analysis import Analysis
 from gradviz.core.basins import Basins
@@ -163,10 +164,10 @@ class Session:
         self.description = ""
 
     # ----- formula -----------------------------------------------------------------------------------------
-    @property
-    def noise_floor(self) -> NoiseFloor:
-        """Below what the numbers shown of f and its partials are rounding, shown as 0 (none before the map is in)."""
-        return self.field.noise_floor if self.field is not None else NO_NOISE_FLOOR
+    def noise_floor_at(self, variables: Sequence[str], points: ArrayLike) -> NoiseFloor:
+        """Below what the numbers shown of f and its partials at these points are rounding, shown as 0 (see
+        GridField.noise_floor_at; none before the map is in)."""
+        return self.field.noise_floor_at(variables, points) if self.field is not None else NO_NOISE_FLOOR
 
     @property
     def variables(self) -> tuple[str, ...]:
