@@ -78,6 +78,8 @@ COUNTER_FONT_FACTOR = 1.2
 LESSON_MENU_KEYS = "serncl"  # the Lessons menu's own: add a &scene, &edit the caption, &remove the scene, speaker
 # &notes, the s&cenes panel, c&lose the lesson
 CLOSE_LESSON_KEY = "Ctrl+W"
+EDIT_TIP = "The caption, the speaker's notes and the lesson's title"
+REMOVE_TIP = "Take the scene shown out of the lesson, after asking"
 NOTES_MOST_LINES = 6  # longer notes scroll in their box
 NO_NOTES = "No notes for this scene."
 NOTES_STYLE = ("QScrollArea#speaker_notes { background: #fff4c2; border: 1px solid #b08d1a; border-radius: 4px; }"
@@ -359,9 +361,8 @@ class LessonPlayer(QObject):
         menu.addSeparator()
         menu.addAction(make_action("Add this view as a &scene…", self.add_scene, None,
                                    "After the current scene, or as the first of a new lesson; Ctrl+S saves it"))
-        self.edit_action = make_action("&Edit the scene's caption…", self.edit_scene, None,
-                                       "The caption, the speaker's notes and the lesson's title")
-        self.remove_action = make_action("&Remove this scene", self.remove_scene)
+        self.edit_action = make_action("&Edit the scene's caption…", self.edit_scene, None, EDIT_TIP)
+        self.remove_action = make_action("&Remove this scene", self.remove_scene, None, REMOVE_TIP)
         self.notes_action = make_action("Speaker &notes", self.show_notes, "N",
                                         "The scene's notes for the speaker under the caption, or not")
         self.notes_action.setIconText("Notes")
@@ -371,6 +372,7 @@ class LessonPlayer(QObject):
         self.caption_bar.notes_button.setDefaultAction(self.notes_action)
         menu.addAction(self.edit_action)
         menu.addAction(self.remove_action)
+        menu.setToolTipsVisible(True)  # why the scene's entries are off while a gallery example is shown
         menu.addAction(self.notes_action)
         self.scene_changed.connect(self._enable_editing)
         self._enable_editing()
@@ -466,8 +468,23 @@ class LessonPlayer(QObject):
 
     # ----- making and editing lessons ----------------------------------------------------------------------------
     def _enable_editing(self) -> None:
-        for action in (self.edit_action, self.remove_action, self.notes_action, self.close_action):
+        """The scene's entries act on the scene shown: off without a lesson, and while a gallery example is shown."""
+        for action in (self.notes_action, self.close_action):
             action.setEnabled(self.lesson is not None)
+        for action, tip, doing in ((self.edit_action, EDIT_TIP, "edit its caption"),
+                                   (self.remove_action, REMOVE_TIP, "remove it")):
+            action.setEnabled(self.lesson is not None and self.example is None)
+            why = self.example_hides_scene(doing)
+            action.setStatusTip(why or tip)
+            action.setToolTip(why)
+
+    def example_hides_scene(self, doing: str) -> str:
+        """Why the scene the gallery example shown follows cannot be acted on as the scene shown ('' if none is)."""
+        if self.example is None:
+            return ""
+        scene = self.index + 1
+        return (f"{self.example.title} is shown after scene {scene}, not as a scene: go back to scene {scene} (PgUp) "
+                f"to {doing}.")
 
     def show_notes(self, shown: bool) -> None:
         """N: the current scene's speaker notes under the caption, from scene to scene, or not."""
@@ -537,6 +554,9 @@ class LessonPlayer(QObject):
         if len(self.lesson.scenes) == 1:
             window.statusBar().showMessage(f"A lesson keeps at least one scene: close it with ✕ ({CLOSE_LESSON_KEY}) "
                                            "instead.", 6000)
+            return
+        if index == self.index and self.example is not None:
+            window.statusBar().showMessage(self.example_hides_scene("remove it"), 8000)
             return
         caption = self.lesson.scenes[index].caption
         answer = QMessageBox.question(window, "Remove the scene",
