@@ -348,6 +348,44 @@ def test_a_lesson_kept_from_a_crash_whose_scene_fails_to_show_says_so_and_stays_
     assert not recovery.path.exists(), "restored: no longer kept"
 
 
+@pytest.mark.parametrize("how", ["drawing", "analysing"])
+def test_a_scene_that_fails_to_show_leaves_the_lesson_at_the_scene_shown_and_is_skipped(make_main_window,
+                                                                                       monkeypatch, qtbot,
+                                                                                       how: str) -> None:
+    """Moving on to a scene whose formula was refused or failed to be drawn, the caption said that scene while the
+    window showed the one before, whose edits made then were not kept; PgDn again failed again."""
+    window = make_main_window("bowl")
+    player, session = window.lesson_player, window.session
+    lesson = Lesson("Mixed", (Scene("A bowl", find_preset("bowl").scenario),
+                              Scene("A saddle", find_preset("saddle").scenario),
+                              Scene("Four minima", find_preset("himmelblau").scenario)))
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    session.update_run(0, lr=0.3)
+    refuse_the_saddle(monkeypatch, how)
+    player.next_scene()
+    window.controller.wait()
+    qtbot.waitUntil(lambda: session.error is not None, timeout=5000)
+    assert player.index == 0 and player.caption_bar.counter.text() == "scene 1 / 3"
+    assert player.caption_bar.caption.text() == "A bowl" and "Mixed — scene 1 / 3" in window.windowTitle()
+    assert session.analysis.formula.text == lesson.scenes[0].scenario.formula
+    message = window.statusBar().full_message()
+    assert message.startswith("Scene 2 could not be shown: ")
+    assert message.endswith("Scene 1 stays shown; moving on skips scene 2.")
+    session.update_run(0, lr=0.25)
+    assert player.edited_lesson().scenes[0].scenario.runs[0].lr == 0.25, "an edit made now is the scene's"
+    assert window.isWindowModified()
+
+    player.next_scene()  # PgDn again: past the scene that could not be shown
+    window.controller.wait()
+    assert player.index == 2 and session.analysis.formula.text == lesson.scenes[2].scenario.formula
+    assert window.statusBar().full_message() == "Skipped scene 2: it could not be shown."
+    player.previous_scene()
+    window.controller.wait()
+    assert player.index == 0 and session.run_specs[0].lr == 0.25, "back past it, to scene 1 as it was left"
+    assert player.edited_lesson().scenes[1] == lesson.scenes[1], "the scene not shown is as it was"
+
+
 def test_recent_files_keep_the_last_eight_and_grey_missing_ones(make_main_window, monkeypatch, tmp_path) -> None:
     window = make_main_window("bowl")
     dialogs = Dialogs(monkeypatch)

@@ -14,7 +14,8 @@ Moving through a lesson, as a presenter's clicker does it:
   kept shown or hidden from scene to scene.
 
 Without a lesson the same keys play and step the run. A scene is shown as its lesson describes it,
-in the window's current theme and presentation scale. Opening a file (a scenario or a lesson) ends the lesson; a
+in the window's current theme and presentation scale; one that cannot be shown leaves the lesson at what was shown
+(the status bar says why), and moving on from there skips it. Opening a file (a scenario or a lesson) ends the lesson; a
 gallery example picked in a lesson is shown after the current scene without ending it, not as a scene of its own
 until Lessons → Add this view as a scene adds it (the scene keeps the edits made before; moving on leaves the
 example, and the scene, as they were).
@@ -339,6 +340,8 @@ class LessonPlayer(QObject):
         self._opening: LessonOpening | None = None
         self._example_asked: Preset | None = None  # a gallery example on its way, to be shown after the scene
         self.example: Preset | None = None  # the gallery example shown after the scene `index`, not one of its scenes
+        self._left: tuple[int, Preset | None] | None = None  # the scene (or example) shown before the one asked for
+        self.unshowable: int | None = None  # a scene that just could not be shown: moving on skips it
         self.caption_bar = CaptionBar()
         self.caption_bar.previous_button.clicked.connect(self.previous_scene)
         self.caption_bar.next_button.clicked.connect(self.next_scene)
@@ -420,6 +423,7 @@ class LessonPlayer(QObject):
             return
         self.lesson, self._saved, self.path, self._requested, self._arrived = None, None, None, None, None
         self.example = self._example_asked = None
+        self._left = self.unshowable = None
         self.caption_bar.hide()
         self.show_notes(False)  # the next lesson starts without them
         self.scene_changed.emit()
@@ -520,6 +524,7 @@ class LessonPlayer(QObject):
         moved = self._arrived is not None and edited_part(self._session.scenario()) != self._arrived
         self.lesson = replace(lesson, title=text.title, scenes=(*lesson.scenes[:after], scene, *lesson.scenes[after:]))
         self._arrived = None  # the changes went into the new scene
+        self.unshowable = None
         self.show_scene(after)
         if moved:
             window.statusBar().showMessage(f"Added scene {after + 1} with the changes made since scene {after} was "
@@ -570,7 +575,9 @@ class LessonPlayer(QObject):
             return
         self.lesson = without_scene(self.lesson, index)
         self._arrived = None  # the scene shown is gone: nothing of it is kept
+        self.unshowable = None
         self.show_scene(min(index, len(self.lesson.scenes) - 1))
+        self._left = None  # nor is it there to stay shown if the next scene cannot be
 
     def move_scene(self, index: int, to: int) -> None:
         """Put scene `index` at position `to`, the others keeping their order; the scene shown stays shown."""
@@ -609,6 +616,9 @@ class LessonPlayer(QObject):
         shows is taken as the scene's state, so that an edit undone afterwards is undone in the lesson too.
         """
         self.lesson, self.index = lesson, index
+        self.unshowable = None  # its number may belong to another scene now
+        if self._requested is not None:
+            self._left = None  # nor is the scene shown before the one on its way where it was
         if self._arrived is not None:
             self._arrived = edited_part(self._session.scenario())
         self._show_caption()
@@ -631,6 +641,8 @@ class LessonPlayer(QObject):
             self._start_opening(replace(self._opening, index=index))
             return
         self.lesson = self.edited_lesson()
+        if self._requested is None:  # else a scene is still on its way: what stays shown if this fails is as it was
+            self._left = (self.index, self.example)
         self.index = index
         self._arrived = None
         self.example = self._example_asked = None  # a gallery example shown is left, as it was never a scene
@@ -640,16 +652,27 @@ class LessonPlayer(QObject):
         self.scene_changed.emit()
 
     def next_scene(self) -> None:
-        """The next scene (at the last one, say so)."""
+        """The next scene (at the last one, say so), past one that just could not be shown."""
         lesson, index = self._heading_to()
         if lesson is not None and index == len(lesson.scenes) - 1:
             self._window.statusBar().showMessage(LAST_SCENE_MESSAGE, 4000)
             return
-        self.show_scene(index + 1)
+        self.show_scene(self._skipping(index + 1, 1))
 
     def previous_scene(self) -> None:
-        """The previous scene (from a gallery example shown after a scene: that scene)."""
-        self.show_scene(self._heading_to()[1] - (self.example is None))
+        """The previous scene (from a gallery example shown after a scene: that scene), past one not shown just now."""
+        self.show_scene(self._skipping(self._heading_to()[1] - (self.example is None), -1))
+
+    def _skipping(self, index: int, step: int) -> int:
+        """Scene `index`, or the one past it `step` on if it just could not be shown (and there is one to go to).
+
+        A presenter pressing PgDn again after a scene failed to be shown got the same failure again and again.
+        """
+        lesson = self._heading_to()[0]
+        if index != self.unshowable or lesson is None or not 0 <= index + step < len(lesson.scenes):
+            return index
+        self._window.statusBar().showMessage(f"Skipped scene {index + 1}: it could not be shown.", 6000)
+        return index + step
 
     def first_scene(self) -> None:
         """The first scene."""
@@ -676,12 +699,15 @@ class LessonPlayer(QObject):
             self.lesson, self._saved, self.path, self.index = opening.lesson, opening.saved, opening.path, opening.index
             self._requested, self._arrived = None, edited_part(self._session.scenario())
             self.example = self._example_asked = None  # an example shown in the lesson before goes with it
+            self._left = self.unshowable = None
             self.caption_bar.show_scene(self.lesson, self.index)
             self.scene_changed.emit()
             self.lesson_opened.emit(self.lesson)
         elif scenario is self._requested:
-            self._requested = None
+            self._requested = self._left = None
             self._arrived = edited_part(self._session.scenario())
+            if self.unshowable == self.index:  # asked for again, and shown this time
+                self.unshowable = None
         elif self._example_asked is not None and scenario is self._example_asked.scenario:
             self.example, self._example_asked = self._example_asked, None
             self._show_caption()
@@ -702,6 +728,29 @@ class LessonPlayer(QObject):
             self._example_asked = None
             if self.example is None and self._requested is None:  # the scene stays shown: its edits are kept again
                 self._arrived = edited_part(self._session.scenario())
+        elif self._requested is not None and scenario is self._requested:
+            self._scene_failed(why)
+
+    def _scene_failed(self, why: str) -> None:
+        """The scene asked for could not be shown: the lesson stays at what is shown, which keeps its edits again.
+
+        The caption said the scene asked for while the window showed the one before, whose edits were then lost.
+        Moving on from there skips the scene (it is asked for again from the scenes list, Home or End).
+        """
+        failed, self._requested = self.index, None
+        left, self._left = self._left, None
+        message = f"Scene {failed + 1} could not be shown: {why.rstrip('.')}."
+        if left is not None:
+            self.index, self.example = left
+            self.unshowable = failed
+            if self.example is None:
+                self._arrived = edited_part(self._session.scenario())
+            self._show_caption()
+            self.scene_changed.emit()
+            scene = self.index + 1
+            where = f"{self.example.title}, after scene {scene}," if self.example else f"Scene {scene}"
+            message += f" {where} stays shown; moving on skips scene {failed + 1}."
+        self._window.statusBar().showMessage(message, 15000)
 
     def show_example(self, example: Preset) -> bool:
         """Show a gallery example after the current scene, the lesson staying open; False if no lesson is open.
