@@ -482,6 +482,46 @@ def test_a_gallery_example_picked_while_building_a_lesson_is_added_to_it_not_clo
     assert "after scene" not in window.windowTitle()
 
 
+def test_while_a_gallery_example_is_shown_no_scene_is_current_and_the_scene_it_follows_is_not_edited_unseen(
+        make_main_window, activate, monkeypatch) -> None:
+    """With an example shown after scene 2, the Scenes list showed scene 2 in bold as the scene shown, and Edit the
+    scene's caption and Remove this scene acted on scene 2, off screen."""
+    from gradviz.app import lesson_player
+
+    window = make_main_window("bowl")
+    player = window.lesson_player
+    lesson = shipped_lessons()[1]
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    player.next_scene()
+    window.controller.wait()
+    panel = open_scene_list(window)
+    activate(window)
+    assert bold_rows(panel) == [1] and player.edit_action.isEnabled() and player.remove_action.isEnabled()
+    window.open_preset(find_preset("himmelblau"))
+    window.controller.wait()
+    assert player.example is not None and bold_rows(panel) == []
+    assert panel.title.text().endswith("Shown: Himmelblau's function, after scene 2, not a scene")
+    for action in (player.edit_action, player.remove_action):
+        assert not action.isEnabled()
+        assert "is shown after scene 2, not as a scene: go back to scene 2 (PgUp)" in action.toolTip()
+    panel.list.setCurrentRow(1)
+    assert not panel.remove_button.isEnabled() and "go back to scene 2" in panel.remove_button.toolTip()
+    asked: list[str] = []
+    monkeypatch.setattr(lesson_player.QMessageBox, "question", lambda *args: asked.append(args[2]))
+    player.remove_scene_at(1)  # the list's Delete key
+    assert len(player.lesson.scenes) == len(lesson.scenes) and asked == [] and player.example is not None
+    assert "go back to scene 2 (PgUp) to remove it" in window.statusBar().full_message()
+    panel.list.setCurrentRow(0)
+    assert panel.remove_button.isEnabled(), "another scene can be removed"
+
+    player.previous_scene()  # back to the scene the example follows
+    window.controller.wait()
+    assert bold_rows(panel) == [1] and "Shown:" not in panel.title.text()
+    assert player.edit_action.isEnabled() and player.remove_action.isEnabled()
+    assert "go back" not in player.remove_action.toolTip() and "go back" not in player.remove_action.statusTip()
+
+
 def test_the_scene_dialog_asks_for_a_caption_and_notes_that_fit(qtbot) -> None:
     from PySide6.QtWidgets import QDialogButtonBox
 

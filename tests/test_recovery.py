@@ -287,6 +287,105 @@ def test_a_lesson_open_stays_open_when_the_next_one_fails_to_show(make_main_wind
     assert window.statusBar().full_message().startswith("The lesson “Saddles” was not opened: the formula engine")
 
 
+@pytest.mark.parametrize("how", ["drawing", "analysing"])
+def test_a_gallery_example_that_fails_to_show_leaves_the_files_name_and_undo(make_main_window, monkeypatch, qtbot,
+                                                                             tmp_path, how: str) -> None:
+    """A gallery example that failed to be drawn cleared the file's name at once: the file's edits stayed shown as
+    'untitled', and Ctrl+S asked for a new file instead of writing them into theirs."""
+    window = make_main_window("bowl")
+    opened = tmp_path / "kept.gradviz.json"
+    save_scenario(find_preset("bowl").scenario, opened)
+    assert window.open_file(opened)
+    window.controller.wait()
+    lr = window.session.run_specs[0].lr
+    window.session.update_run(0, lr=0.3)
+    window.edit_history.record()
+    Dialogs(monkeypatch)  # Discard
+    refuse_the_saddle(monkeypatch, how)
+    before = (window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario())
+    window.open_preset(find_preset("saddle"))
+    window.controller.wait()
+    qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    after = (window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario())
+    assert after == before and window.current_path == opened
+    assert window.statusBar().full_message().startswith("The example “Saddle x² − y²” was not shown: ")
+    window.edit_history.undo()
+    window.controller.wait()
+    assert window.session.run_specs[0].lr == lr, "the edit before the failed example is undone"
+    window.open_preset(find_preset("himmelblau"))
+    window.controller.wait()
+    assert window.current_path is None and window.windowTitle().startswith("untitled"), "an example shown is untitled"
+
+
+def test_a_lesson_kept_from_a_crash_whose_scene_fails_to_show_says_so_and_stays_kept(make_main_window,
+                                                                                     monkeypatch, qtbot) -> None:
+    """A lesson restored at start-up whose scene could not be shown left the status bar silent, and the kept lesson
+    (the unsaved edits offered back) was deleted all the same."""
+    from gradviz.app.recovery import RecoveryFile, Shown
+
+    lesson = Lesson("Saddles", (Scene("A bowl", find_preset("bowl").scenario),
+                                Scene("A saddle", find_preset("saddle").scenario)))
+    recovery = RecoveryFile(document.config_folder() / document.RECOVERY_FOLDER)
+    recovery.write(lesson, Shown(None, 1))
+    recovery._lock.unlock()  # the process gone, its files left behind
+    dialogs = Dialogs(monkeypatch, Choice.Yes)
+    window = make_main_window("himmelblau")
+    before = (window.windowTitle(), window.session.scenario())
+    with monkeypatch.context() as failing:
+        refuse_the_saddle(failing, "analysing")
+        assert window.document.offer_recovery()
+        window.controller.wait()
+        qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    assert "Restore the last lesson?" in dialogs.questions[0]
+    assert (window.windowTitle(), window.session.scenario()) == before and window.lesson_player.lesson is None
+    message = window.statusBar().full_message()
+    assert message.startswith("Could not restore the last lesson: the formula engine could not be started")
+    assert message.endswith("It is kept, and offered again at the next start.")
+    assert recovery.path.exists(), "kept for the next start"
+    assert window.document.offer_recovery(), "offered again"
+    window.controller.wait()
+    assert window.lesson_player.lesson == lesson and window.lesson_player.index == 1
+    assert not recovery.path.exists(), "restored: no longer kept"
+
+
+@pytest.mark.parametrize("how", ["drawing", "analysing"])
+def test_a_scene_that_fails_to_show_leaves_the_lesson_at_the_scene_shown_and_is_skipped(make_main_window,
+                                                                                       monkeypatch, qtbot,
+                                                                                       how: str) -> None:
+    """Moving on to a scene whose formula was refused or failed to be drawn, the caption said that scene while the
+    window showed the one before, whose edits made then were not kept; PgDn again failed again."""
+    window = make_main_window("bowl")
+    player, session = window.lesson_player, window.session
+    lesson = Lesson("Mixed", (Scene("A bowl", find_preset("bowl").scenario),
+                              Scene("A saddle", find_preset("saddle").scenario),
+                              Scene("Four minima", find_preset("himmelblau").scenario)))
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    session.update_run(0, lr=0.3)
+    refuse_the_saddle(monkeypatch, how)
+    player.next_scene()
+    window.controller.wait()
+    qtbot.waitUntil(lambda: session.error is not None, timeout=5000)
+    assert player.index == 0 and player.caption_bar.counter.text() == "scene 1 / 3"
+    assert player.caption_bar.caption.text() == "A bowl" and "Mixed — scene 1 / 3" in window.windowTitle()
+    assert session.analysis.formula.text == lesson.scenes[0].scenario.formula
+    message = window.statusBar().full_message()
+    assert message.startswith("Scene 2 could not be shown: ")
+    assert message.endswith("Scene 1 stays shown; moving on skips scene 2.")
+    session.update_run(0, lr=0.25)
+    assert player.edited_lesson().scenes[0].scenario.runs[0].lr == 0.25, "an edit made now is the scene's"
+    assert window.isWindowModified()
+
+    player.next_scene()  # PgDn again: past the scene that could not be shown
+    window.controller.wait()
+    assert player.index == 2 and session.analysis.formula.text == lesson.scenes[2].scenario.formula
+    assert window.statusBar().full_message() == "Skipped scene 2: it could not be shown."
+    player.previous_scene()
+    window.controller.wait()
+    assert player.index == 0 and session.run_specs[0].lr == 0.25, "back past it, to scene 1 as it was left"
+    assert player.edited_lesson().scenes[1] == lesson.scenes[1], "the scene not shown is as it was"
+
+
 def test_recent_files_keep_the_last_eight_and_grey_missing_ones(make_main_window, monkeypatch, tmp_path) -> None:
     window = make_main_window("bowl")
     dialogs = Dialogs(monkeypatch)
@@ -468,6 +567,7 @@ def test_every_crashed_window_is_offered_and_a_newer_ones_state_is_kept(launched
     dialogs = Dialogs(monkeypatch, Choice.Yes)
     window = launched(find_preset("bowl"))
     assert window.document.offer_recovery()
+    window.controller.wait()  # a state restored is deleted once it is shown
     assert dialogs.warnings == [] and len(dialogs.questions) == 1
     assert newer.exists() and not older.exists()  # the newer gradviz's state waits for it; the older came back
     third, fourth = crash_a_window(), crash_a_window()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QProgressDialog
 
-from gradviz.app.recovery import RecoveryFile, Shown, orphaned_recoveries
+from gradviz.app.recovery import OrphanedRecovery, RecoveryFile, Shown, orphaned_recoveries
 from gradviz.app.settings import app_settings, config_folder, remember
 from gradviz.core.errors import GradvizError
 from gradviz.core.history import edited_part
@@ -35,6 +35,7 @@ from gradviz.core.scenario import NEWER_FORMAT, Scenario, load_scenario, save_sc
 
 if TYPE_CHECKING:
     from gradviz.app.main_window import MainWindow
+    from gradviz.core.presets import Preset
 
 LESSON_FILTER = "gradviz lessons (*.json);;All files (*)"
 SCENARIO_SAVE_FILTER = "gradviz scenarios (*.gradviz.json);;All files (*)"
@@ -102,6 +103,22 @@ def _edits_in_file(path: Path | None, shown: Scenario | Lesson) -> Scenario | Le
     return saved
 
 
+@dataclass(frozen=True)
+class Opening:
+    """A file, a shipped lesson, a gallery example or a state kept from a crash on its way to be shown.
+
+    The window takes it (its file's name, its saved state, the recent files) once it is shown; one that fails to be
+    shown leaves the window as it was, and the status bar says why.
+    """
+
+    document: Scenario | Lesson
+    path: Path | None  # the file it came from: the window's name for a scenario once shown (None: untitled)
+    refused: str  # what the status bar says, before the reason, if it cannot be shown
+    recent: bool = True  # its file heads the recent files once shown
+    kept: OrphanedRecovery | None = None  # where a state kept from a crash is: deleted once it is shown
+    saved: Scenario | Lesson | None = None  # what a state kept from a crash is unsaved against (its file's, if any)
+
+
 class DocumentKeeper(QObject):
     """Opens and tracks what the window shows, so that nothing is lost by closing, opening or crashing."""
 
@@ -110,11 +127,9 @@ class DocumentKeeper(QObject):
         self._window = window
         self._session = window.session
         self._baseline: Scenario | None = edited_part(self._session.scenario())
-        self._restoring = False
         self._forgotten_typing = ""  # a refused formula in the box the window may close without naming
-        self._restored_from: Scenario | None = None  # the edits of the file a restored state was shown from
         self._autosaved: tuple[Scenario | Lesson, Shown] | None = None
-        self._opening: tuple[Scenario | Lesson, Path | None] | None = None  # a file or lesson on its way to be shown
+        self._opening: Opening | None = None
         self.recovery = RecoveryFile(config_folder() / RECOVERY_FOLDER)
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setSingleShot(True)
@@ -157,24 +172,34 @@ class DocumentKeeper(QObject):
         self.show_title()
         self._schedule_autosave()
 
-    def _arrived(self, document: Scenario | Lesson) -> None:
-        """Shown: a file's, once it is, heads the recent files; a scenario's names the window."""
-        if self._opening is None or self._opening[0] is not document:
-            return
-        path, self._opening = self._opening[1], None
-        if path is None:
-            return
-        if isinstance(document, Lesson):
-            _remember_lesson_folder(path)
-        else:
-            self._window.current_path = path
-        self.add_recent(path)
+    def _taken(self, document: Scenario | Lesson) -> Opening | None:
+        """The opening of this document, which has now been shown or refused (None if it was not asked for here)."""
+        opening = self._opening
+        if opening is None or opening.document is not document:
+            return None
+        self._opening = None
+        return opening
+
+    def _arrived(self, document: Scenario | Lesson) -> Opening | None:
+        """Shown: a scenario's file names the window now, a file heads the recent files; its opening, if any."""
+        opening = self._taken(document)
+        if opening is None:
+            return None
+        if opening.kept is not None:
+            opening.kept.remove()
+        if not isinstance(document, Lesson):
+            self._window.current_path = opening.path
+        if opening.path is not None and opening.recent:
+            if isinstance(document, Lesson):
+                _remember_lesson_folder(opening.path)
+            self.add_recent(opening.path)
+        return opening
 
     def _opened(self, scenario: Scenario) -> None:
         """A scenario is shown: it is what is saved now (a file's, once it is, names the window)."""
-        self._arrived(scenario)
-        self._baseline = self._restored_from if self._restoring else edited_part(self._session.scenario())
-        self._restoring, self._restored_from = False, None
+        opening = self._arrived(scenario)
+        restored = opening is not None and opening.kept is not None
+        self._baseline = opening.saved if restored else edited_part(self._session.scenario())
         self._changed()
 
     def show_title(self) -> None:
@@ -354,20 +379,32 @@ class DocumentKeeper(QObject):
     def show_document(self, document: Scenario | Lesson, path: Path) -> None:
         """Show a loaded and checked scenario or lesson that came from `path` (a scenario's, once its formula is in)."""
         window = self._window
-        self._opening = (document, path)  # the window takes the file's name and history once it is shown: one
-        if isinstance(document, Lesson):  # that fails to be drawn leaves all as it was
+        # the window takes the file's name and history once it is shown: one that fails to be drawn leaves all as it was
+        self._opening = Opening(document, path, f"{path.name} was not opened")
+        if isinstance(document, Lesson):
             window.lesson_player.open_lesson(document, path)
         else:
             window.edit_history.file_opening(document)
             window.open_scenario(document)
 
     def _not_opened(self, document: Scenario | Lesson, why: str) -> None:
-        """A file's scenario or a lesson could not be shown: the window stays as it was; the status bar says why."""
-        if self._opening is None or self._opening[0] is not document:
+        """What was asked for could not be shown: the window stays as it was; the status bar says why.
+
+        A state kept from a crash stays kept, to be offered again at the next start.
+        """
+        opening = self._taken(document)
+        if opening is None:
             return
-        path, self._opening = self._opening[1], None
-        name = path.name if path is not None else f"The lesson “{document.title}”"
-        self._window.statusBar().showMessage(f"{name} was not opened: {why}", 8000)
+        message = f"{opening.refused}: {why}"
+        if opening.kept is not None:
+            opening.kept.keep()
+            message = f"{message.rstrip('.')}. It is kept, and offered again at the next start."
+        self._window.statusBar().showMessage(message, 10000)
+
+    def open_example(self, preset: Preset) -> None:
+        """Show a gallery example, untitled once it is shown (one that fails to be drawn leaves all as it was)."""
+        self._opening = Opening(preset.scenario, None, f"The example “{preset.title}” was not shown", recent=False)
+        self._window.open_scenario(preset.scenario, keep_look=True)
 
     def open_lesson_dialog(self) -> None:
         """Ask for a lesson file and open it."""
@@ -378,7 +415,7 @@ class DocumentKeeper(QObject):
     def open_lesson(self, lesson: Lesson) -> None:
         """Start a shipped lesson (after asking about unsaved edits)."""
         if self.confirm_discard():
-            self._opening = (lesson, None)
+            self._opening = Opening(lesson, None, f"The lesson “{lesson.title}” was not opened")
             self._window.lesson_player.open_lesson(lesson)
 
     # ----- recent files --------------------------------------------------------------------------------------
@@ -448,7 +485,8 @@ class DocumentKeeper(QObject):
         are its file's own (only the clock or the camera had moved) is not offered; one that is comes back as that
         file's, its edits marked unsaved.
         """
-        restored: tuple[Scenario | Lesson, Shown, Scenario | Lesson | None] | None = None
+        restored: Opening | None = None
+        scene = 0  # the lesson's scene shown then
         orphans = orphaned_recoveries(config_folder() / RECOVERY_FOLDER)
         for index, orphan in enumerate(orphans):
             if restored is not None:
@@ -482,20 +520,19 @@ class DocumentKeeper(QObject):
                 f"gradviz closed unexpectedly. Restore {what}?\n\n"
                 f"(kept on {orphan.saved_at:%Y-%m-%d at %H:%M:%S}){more}", Choice.Yes | Choice.No, Choice.Yes,
             )
-            orphan.remove()
-            if answer == Choice.Yes:
-                restored = (candidate, shown, candidate_saved)
+            if answer == Choice.Yes:  # deleted once shown, kept if it cannot be
+                restored = Opening(candidate, shown.source if candidate_saved is not None else None,
+                                   f"Could not restore {what}", recent=False, kept=orphan, saved=candidate_saved)
+                scene = shown.scene
+            else:
+                orphan.remove()
         if restored is None:
             return False
-        document, shown, saved = restored
-        player = self._window.lesson_player
-        player.close_lesson()
-        source = shown.source if saved is not None else None
+        self._opening = restored
+        document, saved = restored.document, restored.saved
         if isinstance(document, Lesson):
-            self._window.current_path = None
-            player.restore_lesson(document, source, saved if isinstance(saved, Lesson) else None, shown.scene)
-            return True
-        self._window.current_path = source
-        self._restoring, self._restored_from = True, saved if isinstance(saved, Scenario) else None
-        self._window.open_scenario(document)
+            self._window.lesson_player.restore_lesson(document, restored.path,
+                                                      saved if isinstance(saved, Lesson) else None, scene)
+        else:
+            self._window.open_scenario(document)
         return True

@@ -14,7 +14,8 @@ Moving through a lesson, as a presenter's clicker does it:
   kept shown or hidden from scene to scene.
 
 Without a lesson the same keys play and step the run. A scene is shown as its lesson describes it,
-in the window's current theme and presentation scale. Opening a file (a scenario or a lesson) ends the lesson; a
+in the window's current theme and presentation scale; one that cannot be shown leaves the lesson at what was shown
+(the status bar says why), and moving on from there skips it. Opening a file (a scenario or a lesson) ends the lesson; a
 gallery example picked in a lesson is shown after the current scene without ending it, not as a scene of its own
 until Lessons → Add this view as a scene adds it (the scene keeps the edits made before; moving on leaves the
 example, and the scene, as they were).
@@ -78,6 +79,8 @@ COUNTER_FONT_FACTOR = 1.2
 LESSON_MENU_KEYS = "serncl"  # the Lessons menu's own: add a &scene, &edit the caption, &remove the scene, speaker
 # &notes, the s&cenes panel, c&lose the lesson
 CLOSE_LESSON_KEY = "Ctrl+W"
+EDIT_TIP = "The caption, the speaker's notes and the lesson's title"
+REMOVE_TIP = "Take the scene shown out of the lesson, after asking"
 NOTES_MOST_LINES = 6  # longer notes scroll in their box
 NO_NOTES = "No notes for this scene."
 NOTES_STYLE = ("QScrollArea#speaker_notes { background: #fff4c2; border: 1px solid #b08d1a; border-radius: 4px; }"
@@ -337,6 +340,8 @@ class LessonPlayer(QObject):
         self._opening: LessonOpening | None = None
         self._example_asked: Preset | None = None  # a gallery example on its way, to be shown after the scene
         self.example: Preset | None = None  # the gallery example shown after the scene `index`, not one of its scenes
+        self._left: tuple[int, Preset | None] | None = None  # the scene (or example) shown before the one asked for
+        self.unshowable: int | None = None  # a scene that just could not be shown: moving on skips it
         self.caption_bar = CaptionBar()
         self.caption_bar.previous_button.clicked.connect(self.previous_scene)
         self.caption_bar.next_button.clicked.connect(self.next_scene)
@@ -359,9 +364,8 @@ class LessonPlayer(QObject):
         menu.addSeparator()
         menu.addAction(make_action("Add this view as a &scene…", self.add_scene, None,
                                    "After the current scene, or as the first of a new lesson; Ctrl+S saves it"))
-        self.edit_action = make_action("&Edit the scene's caption…", self.edit_scene, None,
-                                       "The caption, the speaker's notes and the lesson's title")
-        self.remove_action = make_action("&Remove this scene", self.remove_scene)
+        self.edit_action = make_action("&Edit the scene's caption…", self.edit_scene, None, EDIT_TIP)
+        self.remove_action = make_action("&Remove this scene", self.remove_scene, None, REMOVE_TIP)
         self.notes_action = make_action("Speaker &notes", self.show_notes, "N",
                                         "The scene's notes for the speaker under the caption, or not")
         self.notes_action.setIconText("Notes")
@@ -371,6 +375,7 @@ class LessonPlayer(QObject):
         self.caption_bar.notes_button.setDefaultAction(self.notes_action)
         menu.addAction(self.edit_action)
         menu.addAction(self.remove_action)
+        menu.setToolTipsVisible(True)  # why the scene's entries are off while a gallery example is shown
         menu.addAction(self.notes_action)
         self.scene_changed.connect(self._enable_editing)
         self._enable_editing()
@@ -418,6 +423,7 @@ class LessonPlayer(QObject):
             return
         self.lesson, self._saved, self.path, self._requested, self._arrived = None, None, None, None, None
         self.example = self._example_asked = None
+        self._left = self.unshowable = None
         self.caption_bar.hide()
         self.show_notes(False)  # the next lesson starts without them
         self.scene_changed.emit()
@@ -466,8 +472,23 @@ class LessonPlayer(QObject):
 
     # ----- making and editing lessons ----------------------------------------------------------------------------
     def _enable_editing(self) -> None:
-        for action in (self.edit_action, self.remove_action, self.notes_action, self.close_action):
+        """The scene's entries act on the scene shown: off without a lesson, and while a gallery example is shown."""
+        for action in (self.notes_action, self.close_action):
             action.setEnabled(self.lesson is not None)
+        for action, tip, doing in ((self.edit_action, EDIT_TIP, "edit its caption"),
+                                   (self.remove_action, REMOVE_TIP, "remove it")):
+            action.setEnabled(self.lesson is not None and self.example is None)
+            why = self.example_hides_scene(doing)
+            action.setStatusTip(why or tip)
+            action.setToolTip(why)
+
+    def example_hides_scene(self, doing: str) -> str:
+        """Why the scene the gallery example shown follows cannot be acted on as the scene shown ('' if none is)."""
+        if self.example is None:
+            return ""
+        scene = self.index + 1
+        return (f"{self.example.title} is shown after scene {scene}, not as a scene: go back to scene {scene} (PgUp) "
+                f"to {doing}.")
 
     def show_notes(self, shown: bool) -> None:
         """N: the current scene's speaker notes under the caption, from scene to scene, or not."""
@@ -503,6 +524,7 @@ class LessonPlayer(QObject):
         moved = self._arrived is not None and edited_part(self._session.scenario()) != self._arrived
         self.lesson = replace(lesson, title=text.title, scenes=(*lesson.scenes[:after], scene, *lesson.scenes[after:]))
         self._arrived = None  # the changes went into the new scene
+        self.unshowable = None
         self.show_scene(after)
         if moved:
             window.statusBar().showMessage(f"Added scene {after + 1} with the changes made since scene {after} was "
@@ -538,6 +560,9 @@ class LessonPlayer(QObject):
             window.statusBar().showMessage(f"A lesson keeps at least one scene: close it with ✕ ({CLOSE_LESSON_KEY}) "
                                            "instead.", 6000)
             return
+        if index == self.index and self.example is not None:
+            window.statusBar().showMessage(self.example_hides_scene("remove it"), 8000)
+            return
         caption = self.lesson.scenes[index].caption
         answer = QMessageBox.question(window, "Remove the scene",
                                       f"Remove scene {index + 1}, “{caption}”, from the lesson?",
@@ -550,7 +575,9 @@ class LessonPlayer(QObject):
             return
         self.lesson = without_scene(self.lesson, index)
         self._arrived = None  # the scene shown is gone: nothing of it is kept
+        self.unshowable = None
         self.show_scene(min(index, len(self.lesson.scenes) - 1))
+        self._left = None  # nor is it there to stay shown if the next scene cannot be
 
     def move_scene(self, index: int, to: int) -> None:
         """Put scene `index` at position `to`, the others keeping their order; the scene shown stays shown."""
@@ -589,6 +616,9 @@ class LessonPlayer(QObject):
         shows is taken as the scene's state, so that an edit undone afterwards is undone in the lesson too.
         """
         self.lesson, self.index = lesson, index
+        self.unshowable = None  # its number may belong to another scene now
+        if self._requested is not None:
+            self._left = None  # nor is the scene shown before the one on its way where it was
         if self._arrived is not None:
             self._arrived = edited_part(self._session.scenario())
         self._show_caption()
@@ -611,6 +641,8 @@ class LessonPlayer(QObject):
             self._start_opening(replace(self._opening, index=index))
             return
         self.lesson = self.edited_lesson()
+        if self._requested is None:  # else a scene is still on its way: what stays shown if this fails is as it was
+            self._left = (self.index, self.example)
         self.index = index
         self._arrived = None
         self.example = self._example_asked = None  # a gallery example shown is left, as it was never a scene
@@ -620,16 +652,27 @@ class LessonPlayer(QObject):
         self.scene_changed.emit()
 
     def next_scene(self) -> None:
-        """The next scene (at the last one, say so)."""
+        """The next scene (at the last one, say so), past one that just could not be shown."""
         lesson, index = self._heading_to()
         if lesson is not None and index == len(lesson.scenes) - 1:
             self._window.statusBar().showMessage(LAST_SCENE_MESSAGE, 4000)
             return
-        self.show_scene(index + 1)
+        self.show_scene(self._skipping(index + 1, 1))
 
     def previous_scene(self) -> None:
-        """The previous scene (from a gallery example shown after a scene: that scene)."""
-        self.show_scene(self._heading_to()[1] - (self.example is None))
+        """The previous scene (from a gallery example shown after a scene: that scene), past one not shown just now."""
+        self.show_scene(self._skipping(self._heading_to()[1] - (self.example is None), -1))
+
+    def _skipping(self, index: int, step: int) -> int:
+        """Scene `index`, or the one past it `step` on if it just could not be shown (and there is one to go to).
+
+        A presenter pressing PgDn again after a scene failed to be shown got the same failure again and again.
+        """
+        lesson = self._heading_to()[0]
+        if index != self.unshowable or lesson is None or not 0 <= index + step < len(lesson.scenes):
+            return index
+        self._window.statusBar().showMessage(f"Skipped scene {index + 1}: it could not be shown.", 6000)
+        return index + step
 
     def first_scene(self) -> None:
         """The first scene."""
@@ -656,12 +699,15 @@ class LessonPlayer(QObject):
             self.lesson, self._saved, self.path, self.index = opening.lesson, opening.saved, opening.path, opening.index
             self._requested, self._arrived = None, edited_part(self._session.scenario())
             self.example = self._example_asked = None  # an example shown in the lesson before goes with it
+            self._left = self.unshowable = None
             self.caption_bar.show_scene(self.lesson, self.index)
             self.scene_changed.emit()
             self.lesson_opened.emit(self.lesson)
         elif scenario is self._requested:
-            self._requested = None
+            self._requested = self._left = None
             self._arrived = edited_part(self._session.scenario())
+            if self.unshowable == self.index:  # asked for again, and shown this time
+                self.unshowable = None
         elif self._example_asked is not None and scenario is self._example_asked.scenario:
             self.example, self._example_asked = self._example_asked, None
             self._show_caption()
@@ -682,6 +728,29 @@ class LessonPlayer(QObject):
             self._example_asked = None
             if self.example is None and self._requested is None:  # the scene stays shown: its edits are kept again
                 self._arrived = edited_part(self._session.scenario())
+        elif self._requested is not None and scenario is self._requested:
+            self._scene_failed(why)
+
+    def _scene_failed(self, why: str) -> None:
+        """The scene asked for could not be shown: the lesson stays at what is shown, which keeps its edits again.
+
+        The caption said the scene asked for while the window showed the one before, whose edits were then lost.
+        Moving on from there skips the scene (it is asked for again from the scenes list, Home or End).
+        """
+        failed, self._requested = self.index, None
+        left, self._left = self._left, None
+        message = f"Scene {failed + 1} could not be shown: {why.rstrip('.')}."
+        if left is not None:
+            self.index, self.example = left
+            self.unshowable = failed
+            if self.example is None:
+                self._arrived = edited_part(self._session.scenario())
+            self._show_caption()
+            self.scene_changed.emit()
+            scene = self.index + 1
+            where = f"{self.example.title}, after scene {scene}," if self.example else f"Scene {scene}"
+            message += f" {where} stays shown; moving on skips scene {failed + 1}."
+        self._window.statusBar().showMessage(message, 15000)
 
     def show_example(self, example: Preset) -> bool:
         """Show a gallery example after the current scene, the lesson staying open; False if no lesson is open.

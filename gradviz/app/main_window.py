@@ -422,8 +422,7 @@ class MainWindow(QMainWindow):
             return
         if not self.document.confirm_discard():
             return
-        self.current_path = None
-        self.open_scenario(preset.scenario, keep_look=True)
+        self.document.open_example(preset)  # untitled once shown: one that fails to be drawn leaves the file's name
         self.statusBar().showMessage(preset.description, 8000)
         self._described = (preset.scenario.formula, preset.description)
 

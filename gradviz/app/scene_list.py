@@ -2,7 +2,8 @@
 
 Each row gives the scene's number, its caption and its formula as the formula panel writes it ("f(x, y) = x² + 3y";
 the formula as typed until the analysis worker has spelled it: a lesson's formulas come from files and are never
-parsed in the window's process). The scene shown is in bold, and selected whenever the lesson moves to another.
+parsed in the window's process). The scene shown is in bold, and selected whenever the lesson moves to another;
+while a gallery example is shown after a scene, no row is bold and the title says where the example is.
 Double-click or Enter shows a scene; Move up / Move down (Ctrl+↑ / Ctrl+↓, or a row dragged), Duplicate, Edit
 caption… and Remove… (Delete) change the lesson, marking it modified as any other scene edit does. The scene shown
 keeps the edits made in the window wherever it goes. The list is hidden while presenting; without a lesson it says
@@ -67,6 +68,7 @@ FORMULA_SHADE = 0.4  # the formula's colour: this share of the way from the text
 # keys that move in the list (or do nothing there) rather than change the scene shown, while the list has the keys
 LIST_KEYS = frozenset({Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Left,
                        Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down})
+REMOVE_TIP = "Take the scene out of the lesson, after asking (Delete)"
 LIST_TIP = "Double-click or Enter: show the scene. Ctrl+↑ / Ctrl+↓ or drag a row: move it. Delete: remove it."
 
 
@@ -292,7 +294,7 @@ class ScenesPanel(QWidget):
         self.duplicate_button = self._button("Dupli&cate", "A copy of the scene right after it")
         # Alt+I and Alt+O: Alt+E and Alt+R open the Edit and Run menus
         self.edit_button = self._button("Capt&ion…", "Edit the scene's caption and notes, and the lesson's title")
-        self.remove_button = self._button("Rem&ove…", "Take the scene out of the lesson, after asking (Delete)")
+        self.remove_button = self._button("Rem&ove…", REMOVE_TIP)
         self.buttons = WrappingRow(spacing=6)
         self.buttons.add_group(self.up_button, self.down_button)
         self.buttons.add_group(self.duplicate_button, self.edit_button, self.remove_button)
@@ -337,7 +339,10 @@ class ScenesPanel(QWidget):
             self.list.clear()
             return
         count = len(lesson.scenes)
-        self.title.setText(f"{lesson.title or 'Untitled lesson'} — {count} scene{'s' if count != 1 else ''}")
+        example = self._player.example
+        shown = (f"\nShown: {example.title}, after scene {self._player.index + 1}, not a scene"
+                 if example is not None else "")
+        self.title.setText(f"{lesson.title or 'Untitled lesson'} — {count} scene{'s' if count != 1 else ''}{shown}")
         formulas = [scene.scenario.formula for scene in lesson.scenes]
         self.list.clear()
         for number, (scene, formula) in enumerate(zip(lesson.scenes, formulas, strict=True), start=1):
@@ -347,7 +352,7 @@ class ScenesPanel(QWidget):
                 item.setData(role, value)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
             item.setToolTip(scene.notes)
-            if number - 1 == self._player.index:
+            if number - 1 == self._player.index and example is None:
                 font = QFont(self.list.font())
                 font.setBold(True)
                 item.setFont(font)
@@ -369,7 +374,9 @@ class ScenesPanel(QWidget):
         self.down_button.setEnabled(0 <= row < count - 1)
         self.duplicate_button.setEnabled(row >= 0 and count < MAX_SCENES)
         self.edit_button.setEnabled(row >= 0)
-        self.remove_button.setEnabled(row >= 0 and count > 1)
+        hidden = self._player.example_hides_scene("remove it") if row == self._player.index else ""
+        self.remove_button.setEnabled(row >= 0 and count > 1 and not hidden)
+        self.remove_button.setToolTip(hidden or REMOVE_TIP)
 
     # ----- what it changes -------------------------------------------------------------------------------------
     def _changing(self, select: int, change: Callable[[], None]) -> None:
