@@ -196,8 +196,8 @@ def probe_at(compiled: CompiledFormula, point: Mapping[str, float], axes: tuple[
              noise: NoiseFloor = NO_NOISE_FLOOR) -> Probe:
     """f, ∇f, |∇f|, the steepest-ascent directions and a gradient check at a point (the reason names f as name).
 
-    f and partials below the noise floor (the map's at the point: GridField.noise_floor_at) are rounding, taken as 0: sin(πx) +
-    cos(πy)'s ∂f/∂y at y = 2 computes as 7.7e−16, and steepest ascent as (−1, 2.45e−16).
+    f and partials below the noise floor (the map's at the point: GridField.noise_floor_at) are rounding, taken as
+    0: sin(πx) + cos(πy)'s ∂f/∂y at y = 2 computes as 7.7e−16, and steepest ascent as (−1, 2.45e−16).
     """
     coordinates = _full_point(compiled, point)
     indices = _axis_indices(compiled, axes)
