@@ -753,3 +753,54 @@ def test_a_lesson_scenes_export_plays_at_the_windows_speed_under_the_scenes_capt
     top = caption.scene_rect.toAlignedRect()
     ink = frame[top.top() : top.bottom(), top.left() : top.right(), :3].astype(int).sum(axis=2) < 300
     assert ink.sum() > 100, "the scene's words are drawn"
+
+
+def caption_pixels(session, size: tuple[int, int]) -> np.ndarray:
+    """The caption strip of a frame of this size painted alone, as an RGBA array."""
+    caption = Caption(session, size)
+    pixels = np.full((caption.height, size[0], 4), 255, np.uint8)
+    image = array_as_image(pixels)
+    painter = QPainter(image)
+    caption.paint(painter, session)
+    painter.end()
+    return pixels
+
+
+def test_a_portrait_captions_run_lines_go_on_under_themselves_rather_than_off_the_edge(make_main_window) -> None:
+    """At 720×1280 '(x, y) ← (x, y) − η∇f  f = …' ran off the right edge: only the formula was shortened to fit."""
+    session = make_main_window("himmelblau").session
+    session.set_runs([replace(session.run_specs[0], label="small η"), replace(session.run_specs[0], lr=0.02,
+                                                                              label="large η")])
+    session.wait_for_runs()
+    session.set_step(session.last_step)
+    for size in ((720, 1280), (480, 854)):
+        caption = Caption(session, size)
+        widths = [caption.metrics.horizontalAdvance(segment.text) for segment in caption.run_line(session, 0)]
+        assert caption.rows_per_run > 1
+        assert all(left + width <= caption.room + 0.5 for (_row, left), width
+                   in zip(caption.column_places, widths, strict=True))
+        dark = caption_pixels(session, size)[..., :3].min(axis=2) < 160
+        assert not dark[:, -round(caption.margin / 2):].any(), "no text reaches the frame's right margin"
+        text_rows = np.flatnonzero(dark.any(axis=1))
+        assert text_rows.max() > caption.height * 0.75, "the wrapped lines are drawn within the strip"
+    landscape = Caption(session, (1280, 720))
+    assert landscape.rows_per_run == 1 and {row for row, _left in landscape.column_places} == {0}
+
+
+def test_a_portrait_frame_stacks_the_3d_panel_above_the_map_each_the_whole_width(make_main_window) -> None:
+    """At 1080×1920 the map was 60 pixels wide, its arrows crowded, and the 3D panel laid out 200 pixels wide."""
+    shown = make_main_window("himmelblau")
+    _caption, slots = frame_layout(shown.session, (1920, 1080), "both", True, False)
+    assert [(slot.name, slot.left, slot.size[0]) for slot in slots] == [("3d", 0, 960), ("contour", 960, 960)]
+    renderer = FrameRenderer(copy_session(shown.session), (1080, 1920), "both", True)
+    try:
+        frame = renderer.render_step(0)
+        surface, contour = renderer.slot("3d"), renderer.slot("contour")
+    finally:
+        renderer.close()
+    assert (surface.left, contour.left, surface.size[0], contour.size[0]) == (0, 0, 1080, 1080)
+    assert surface.top + surface.size[1] == contour.top and contour.top + contour.size[1] == 1920
+    assert surface.layout_size[0] >= 700
+    map_part = frame[contour.top : contour.top + contour.size[1], :, :3].astype(int)
+    coloured = (map_part.max(axis=2) - map_part.min(axis=2)) > 80  # the colour map's greens and blues
+    assert coloured.any(axis=0).mean() > 0.6, "the map spans most of the frame's width"

@@ -9,7 +9,8 @@ window), then paints the optional caption with QPainter.
 
 Panels are laid out at a logical height of LAYOUT_HEIGHT pixels whatever the frame size (half the frame
 height below 360), then scaled: a 4K frame is the 720p frame drawn sharper, not a wider picture with tiny
-text. The caption's font scales with the frame height in the same way.
+text. The caption's font scales with the frame height in the same way. A portrait frame (taller than wide) is
+scaled by its width instead and has the two panels one above the other.
 """
 
 from __future__ import annotations
@@ -156,21 +157,22 @@ class PanelSlot:
     layout_size: tuple[int, int]
 
 
-def layout_scale(frame_height: int) -> float:
-    """Frame pixels per layout pixel: panels are laid out about LAYOUT_HEIGHT high, then scaled."""
-    return max(frame_height / LAYOUT_HEIGHT, MIN_LAYOUT_SCALE)
+def layout_scale(size: tuple[int, int]) -> float:
+    """Frame pixels per layout pixel: a landscape frame's panels are laid out about LAYOUT_HEIGHT high, then scaled; a
+    portrait frame is scaled by its width, so its text is as large across it as a landscape frame's is up it."""
+    return max(min(size) / LAYOUT_HEIGHT, MIN_LAYOUT_SCALE)
 
 
 def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = False) -> tuple[PanelSlot, ...]:
-    """The panels of a frame of this size below its top rows, left to right (3D left of contour, as in the window).
+    """The panels of a frame of this size below its top rows: side by side (3D left of contour, as in the window),
+    or in a portrait frame one above the other (3D above), each the whole width.
 
     With loss, the loss plot takes a strip of the whole width under them. Every panel is laid out at the scale of
     the whole frame's height, so text is alike with or without a caption.
     """
     width, height = size
     names = ("3d", "contour") if panels == "both" else (panels,)
-    scale = layout_scale(height)
-    edges = [round(width * i / len(names)) for i in range(len(names) + 1)]
+    scale = layout_scale(size)
     strip = max(round((height - top) * LOSS_SHARE), min(round(LOSS_LEAST * scale), height - top - 1)) if loss else 0
     panel_height = height - top - strip
 
@@ -178,8 +180,12 @@ def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = F
         layout = (max(1, round(slot_width / scale)), max(1, round(slot_height / scale)))
         return PanelSlot(name, left, slot_top, (slot_width, slot_height), layout)
 
-    slots = [slot(name, left, top, right - left, panel_height)
-             for name, left, right in zip(names, edges[:-1], edges[1:], strict=True)]
+    stacked = height > width
+    length = panel_height if stacked else width
+    edges = [round(length * i / len(names)) for i in range(len(names) + 1)]
+    slots = [slot(name, 0, top + start, width, end - start) if stacked else slot(name, start, top, end - start,
+                                                                                    panel_height)
+             for name, start, end in zip(names, edges[:-1], edges[1:], strict=True)]
     if loss:
         slots.append(slot("loss", 0, top + panel_height, width, strip))
     return tuple(slots)
@@ -188,14 +194,24 @@ def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = F
 def frame_layout(session: Session, size: tuple[int, int], panels: str, overlay: bool, loss: bool,
                  scene_caption: str = "") -> tuple[Caption | None, tuple[PanelSlot, ...]]:
     """The caption (None without the overlay) and the panels' slots of a frame, or ExportError if they do not fit."""
-    caption = Caption(session, size, scene_caption) if overlay else None
-    top = caption.height if caption is not None else 0
-    slots = panel_slots(size, panels, top, loss)
+    caption, slots = unchecked_layout(session, size, panels, overlay, loss, scene_caption)
     if min(slot.size[1] for slot in slots) < MIN_SIDE:
-        least = top + MIN_SIDE * (2 if loss else 1)
+        top = caption.height if caption is not None else 0
+        least = size[1]
+        while least < MAX_SIDE and min(slot.size[1] for slot in slots) < MIN_SIDE:
+            # a row for each panel stacked and the strip; a taller frame may stack its panels, or wrap its caption less
+            least = max(least + 1, min(slot.top for slot in slots) + MIN_SIDE * len({slot.top for slot in slots}))
+            slots = unchecked_layout(session, (size[0], least), panels, overlay, loss, scene_caption)[1]
         raise ExportError(f"a frame {size[1]} pixels high is too low for its caption ({top} pixels) and the panels: "
                           f"make it at least {least} pixels high, or leave the caption out")
     return caption, slots
+
+
+def unchecked_layout(session: Session, size: tuple[int, int], panels: str, overlay: bool, loss: bool,
+                     scene_caption: str = "") -> tuple[Caption | None, tuple[PanelSlot, ...]]:
+    """The caption and the panels' slots of a frame, whether or not the panels have room."""
+    caption = Caption(session, size, scene_caption) if overlay else None
+    return caption, panel_slots(size, panels, caption.height if caption is not None else 0, loss)
 
 
 def frame_steps(last_step: int, options: ExportOptions, plays: bool = True) -> list[int]:
@@ -285,7 +301,7 @@ class Caption:
         """Lay out the caption for this session in a frame of this size (the formula is cut short to fit), headed by
         the scene's caption, wrapped at words, if there is one."""
         frame_width, frame_height = frame_size
-        pixels = max(round(frame_height * CAPTION_FONT_FRACTION), CAPTION_MIN_FONT_PIXELS)
+        pixels = max(round(min(frame_width, frame_height) * CAPTION_FONT_FRACTION), CAPTION_MIN_FONT_PIXELS)
         self.font = QtGui.QFont()
         self.font.setPixelSize(pixels)
         self.title_font = QtGui.QFont(self.font)
@@ -309,8 +325,12 @@ class Caption:
         self.scene_height = self.scene_rect.height() + (0.3 * self.metrics.height() if self.scene_caption else 0.0)
         self.shown_runs = min(len(session.runs), CAPTION_MAX_RUNS)
         self.more_runs = len(session.runs) - self.shown_runs
-        self.column_lefts = self._column_lefts(session)
-        lines = self.shown_runs + (1 if self.more_runs else 0)
+        column_widths = self._column_widths(session)
+        self.column_lefts = self._column_lefts(column_widths, len(session.runs) > 1)
+        self.room = frame_width - 2 * self.margin
+        self.column_places = self._wrapped_columns(column_widths, len(session.runs) > 1)
+        self.rows_per_run = 1 + max((row for row, _left in self.column_places), default=0)
+        lines = self.shown_runs * self.rows_per_run + (1 if self.more_runs else 0)
         self.line_height = 1.15 * self.metrics.height()
         self.height = math.ceil(self.scene_height + self.title_metrics.height() + lines * self.line_height
                                 + 2 * self.padding)
@@ -371,13 +391,11 @@ class Caption:
         """'f = 0.11529': f at a step, to 5 digits, 0 where it is rounding."""
         return f"{session.analysis.formula.name} = {format_number(session.noise_floor.shown_value(value), 5)}"
 
-    def _column_lefts(self, session: Session) -> list[float]:
-        """Where each column starts, from the line's left edge, then where the widest line ends.
+    def _column_lefts(self, widths: list[float], marked: bool) -> list[float]:
+        """Where each column of these widths starts, from the line's left edge, then where the widest line ends.
 
-        The run's colour marker (with several runs) is followed by a space, the other columns by a wider gap.
+        The run's colour marker (with several runs: marked) is followed by a space, the other columns by a wider gap.
         """
-        widths = self._column_widths(session)
-        marked = len(session.runs) > 1
         gaps = [self.metrics.horizontalAdvance(" ") if marked and column == 0 else self.gap
                 for column in range(len(widths))]
         lefts = [0.0]
@@ -386,6 +404,18 @@ class Caption:
         if len(lefts) > 1:
             lefts[-1] -= gaps[-1]
         return lefts
+
+    def _wrapped_columns(self, widths: list[float], marked: bool) -> list[tuple[int, float]]:
+        """Each column's row within its run's lines and its left there: a line wider than the frame goes on under
+        its marker, at a column's start, as a portrait frame needs (the columns stay aligned across the runs)."""
+        indent = self.column_lefts[1] if marked and len(widths) > 1 else 0.0
+        places: list[tuple[int, float]] = []
+        row, shift = 0, 0.0
+        for left, width in zip(self.column_lefts, widths, strict=False):
+            if left + width - shift > self.room and left - shift > indent:
+                row, shift = row + 1, left - indent
+            places.append((row, left - shift))
+        return places
 
     def _column_widths(self, session: Session) -> list[float]:
         """The widest text of each column over every step of the shown runs (the last step has every column)."""
@@ -421,10 +451,12 @@ class Caption:
         painter.setFont(self.font)
         baseline += self.title_metrics.descent() + 0.15 * self.metrics.height() + self.metrics.ascent()
         for index in range(self.shown_runs):
-            for segment, column_left in zip(self.run_line(session, index), self.column_lefts, strict=False):
+            for segment, (row, column_left) in zip(self.run_line(session, index), self.column_places, strict=False):
                 painter.setPen(segment.colour)
-                painter.drawText(QtCore.QPointF(left + column_left, baseline), segment.text)
-            baseline += self.line_height
+                text = self.metrics.elidedText(segment.text, QtCore.Qt.TextElideMode.ElideRight,
+                                               self.room - column_left)  # a column wider than the frame alone
+                painter.drawText(QtCore.QPointF(left + column_left, baseline + row * self.line_height), text)
+            baseline += self.rows_per_run * self.line_height
         if self.more_runs:
             painter.setPen(TEXT_COLOUR)
             painter.drawText(QtCore.QPointF(left, baseline), f"and {self.more_runs} more runs")
