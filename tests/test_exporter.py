@@ -520,29 +520,49 @@ def test_a_loss_strip_takes_the_scale_the_window_shows(window) -> None:
     assert remembered_options("image", shown_loss_log(window)).loss_scale == ""  # no strip asked for: none
 
 
-def test_copy_picture_puts_the_image_export_of_the_step_on_the_clipboard(window, tmp_path, monkeypatch) -> None:
-    import gradviz.app.export_dialog as dialog_module
-
-    while_drawn: list[str] = []
-    original = dialog_module.render_image
-    monkeypatch.setattr(dialog_module, "render_image", lambda *args: while_drawn.append(
-        window.statusBar().currentMessage()) or original(*args))
+def test_copy_picture_puts_the_image_export_of_the_step_on_the_clipboard(window, qtbot, tmp_path) -> None:
+    """Copy picture drew at once under a wait cursor: a quarter of a second at 1280×720 with no events handled; now
+    it is drawn in pieces behind a progress dialog, as Export image's PNG is, the window live between them."""
     dialog = ExportDialog("image", window.session, window)
     dialog.width_box.setValue(480)
     dialog.height_box.setValue(270)
     dialog.remember()
     window.session.set_step(12)
+    QApplication.clipboard().clear()
     copy_action = next(action for action in window.actions() if action.text() == "Copy &picture")
     copy_action.trigger()
+    (run,) = window.findChildren(export_dialog.VideoExportRun)
+    assert run.running and run.progress.labelText() == "Drawing the 480×270 picture…"
+    assert QApplication.clipboard().image().isNull(), "the window has its events back before the picture is drawn"
+    window.session.set_step(3)  # moved meanwhile: the copy is of the step it was asked at
+    qtbot.waitUntil(lambda: not run.running, timeout=30_000)
     copied = QApplication.clipboard().image()
     assert (copied.width(), copied.height()) == (480, 270)
-    saved = export_image(window.session, ExportOptions(kind="image", size=(480, 270)), tmp_path / "step.png")
+    saved = export_image(window.session, ExportOptions(kind="image", size=(480, 270)), tmp_path / "step.png", 12)
     expected = QImage(str(saved)).convertToFormat(QImage.Format.Format_RGBA8888)
     pixels = np.frombuffer(copied.convertToFormat(QImage.Format.Format_RGBA8888).constBits(), np.uint8)
     assert difference(pixels.reshape(270, 480, 4), np.frombuffer(expected.constBits(), np.uint8).reshape(270, 480, 4)
                       ).mean() < 1
     assert window.statusBar().currentMessage().startswith("Copied step 12 as a 480×270 picture")
-    assert while_drawn == ["Drawing the 480×270 picture…"], "a large picture takes seconds: the window says why"
+
+
+def test_an_svg_from_the_window_is_drawn_behind_a_progress_dialog_and_matches_the_command_lines(window, qtbot,
+                                                                                             tmp_path, monkeypatch
+                                                                                             ) -> None:
+    """File → Export image as SVG drew at once under a wait cursor, a quarter of a second at 1280×720."""
+    options = ExportOptions(kind="image", size=(1280, 720), panels="contour")
+    target = tmp_path / "map.svg"
+    monkeypatch.setattr(export_dialog, "ask_export", lambda _window, _kind: (options, str(target)))
+    window.session.set_step(12)
+    export_dialog.export_image_from(window)
+    (run,) = window.findChildren(export_dialog.VideoExportRun)
+    assert run.running and not target.exists() and run.progress.isVisible()
+    qtbot.waitUntil(lambda: not run.running, timeout=30_000)
+    assert (run.outcome, run.detail) == ("saved", str(target))
+    assert QSvgRenderer(str(target)).isValid()
+    same = export_contour_svg(window.session, options, tmp_path / "same.svg")
+    assert target.read_bytes() == same.read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["map.svg", "same.svg"]
 
 
 def test_the_steps_per_frame_read_as_english(window) -> None:

@@ -50,7 +50,7 @@ from gradviz.export.writers import (
     Mp4Writer,
     ProgressCallback,
     check_writable_folder,
-    partial_path,
+    write_atomically,
     write_png,
     writer_for,
 )
@@ -700,26 +700,29 @@ class VideoExport:
 
 
 class ImageExport:
-    """One PNG export in pieces, driven as a VideoExport is: the window handles its events between them.
+    """One picture drawn in pieces, driven as a VideoExport is: the window handles its events between them.
 
-    A 4K picture took the window away for two seconds. The pieces: the views are built, the panels drawn (the 3D
-    one started first), the 3D panel and the caption put in; finish() then encodes and writes the PNG on any thread.
+    A 4K picture took the window away for two seconds, and a 1280×720 copy or SVG a quarter of one. The pieces:
+    the views are built, the panels drawn (the 3D one started first), the 3D panel and the caption put in (an SVG:
+    the map and caption drawn into it); finish() then writes the PNG or SVG on any thread. Without a target the
+    picture is kept for the clipboard (see picture).
     """
 
-    def __init__(self, session: Session, options: ExportOptions, path: str | os.PathLike[str],
+    def __init__(self, session: Session, options: ExportOptions, path: str | os.PathLike[str] | None,
                  step: int | None = None) -> None:
-        """Check the target (a .png), copy the session; step defaults to the session's current one."""
-        self.target = check_image_target(path, options)
-        if self.target.suffix.lower() != ".png":
-            raise ExportError(f"an image drawn in pieces is a PNG, not {self.target.name}")
-        self.options = options
+        """Check the target (a .png or .svg, or None for a picture kept), copy the session; step defaults to the
+        session's current one."""
+        self.target = None if path is None else check_image_target(path, options)
+        self.svg = self.target is not None and self.target.suffix.lower() == ".svg"
+        self.options = replace(options, panels="contour", loss=False) if self.svg else options
         self.step = session.step if step is None else step
         self._session = copy_session(session)
         self._renderer: FrameRenderer | None = None
         self._pieces: Iterator[np.ndarray | None] | None = None
         self._frame: np.ndarray | None = None
+        self._drawing: bytes | None = None
         self._stopping = False
-        self.total = 3
+        self.total = 2 if self.svg else 3
         self.done = 0
 
     @property
@@ -731,7 +734,9 @@ class ImageExport:
         """Do the next piece of the drawing."""
         if self._renderer is None:
             self._renderer = renderer_for(self._session, self.options)
-            self._pieces = self._renderer.render_pieces(self.step)
+            self._pieces = self._renderer.render_pieces(self.step) if not self.svg else None
+        elif self.svg:
+            self._drawing = contour_svg(self._renderer, self.step)
         else:
             assert self._pieces is not None
             self._frame = next(self._pieces)
@@ -744,12 +749,24 @@ class ImageExport:
             self._renderer.close()
             self._renderer = None
 
-    def finish(self) -> Path:
-        """Encode and write the PNG (on any thread); ExportCancelled if stopped before it was written."""
+    def picture(self) -> QtGui.QImage:
+        """The drawn picture as an image of its own (for the clipboard)."""
         if self._frame is None:
             raise ExportError("the picture was not drawn")
+        return array_as_image(self._frame).copy()
+
+    def finish(self) -> Path | None:
+        """Encode and write the PNG or SVG (on any thread), None without a target; ExportCancelled if stopped before
+        it was written."""
+        if self._frame is None and self._drawing is None:
+            raise ExportError("the picture was not drawn")
         if self._stopping:
-            raise ExportCancelled(f"writing {self.target.name} was stopped; nothing was saved")
+            raise ExportCancelled(f"drawing {self.target.name if self.target else 'the picture'} was stopped; "
+                                  "nothing was saved")
+        if self.target is None:
+            return None
+        if self._drawing is not None:
+            return write_atomically(self.target, self._drawing)
         return write_png(self.target, self._frame)
 
     def stop_encoding(self) -> None:
@@ -759,7 +776,7 @@ class ImageExport:
     def abort(self) -> None:
         """Stop: drop the picture and release the views (nothing has been written)."""
         self._stopping = True
-        self._frame = None
+        self._frame = self._drawing = None
         self.close()
 
 
@@ -832,33 +849,36 @@ def check_target(path: str | os.PathLike[str], options: ExportOptions) -> None:
 def export_contour_svg(session: Session, options: ExportOptions, path: str | os.PathLike[str],
                        step: int | None = None) -> Path:
     """Save the contour panel (and the caption) at a step as an SVG drawing of options.size."""
-    from PySide6.QtSvg import QSvgGenerator
-
     target = check_image_target(path, options)
     renderer = renderer_for(copy_session(session), replace(options, panels="contour", loss=False))
-    partial = partial_path(target, ".svg")
     try:
-        renderer.show_step(session.step if step is None else step)
-        generator = QSvgGenerator()
-        generator.setFileName(str(partial))
-        generator.setSize(QtCore.QSize(*options.size))
-        generator.setViewBox(QtCore.QRect(0, 0, *options.size))
-        generator.setResolution(QtGui.QPicture().logicalDpiX())  # axes are cached as QPictures, scaled by DPI
-        generator.setTitle(formula_title(renderer.session))
-        painter = QtGui.QPainter(generator)
-        if not painter.isActive():
-            raise ExportError(f"cannot write {target}")
-        renderer.paint_contour(painter)
-        painter.end()
-        if not partial.is_file() or partial.stat().st_size == 0:
-            raise ExportError(f"cannot write {target}")
-        os.replace(partial, target)
-    except OSError as error:
-        raise ExportError(f"cannot write {target}: {error.strerror or error}") from error
+        return write_atomically(target, contour_svg(renderer, session.step if step is None else step))
     finally:
-        partial.unlink(missing_ok=True)
         renderer.close()
-    return target
+
+
+def contour_svg(renderer: FrameRenderer, step: int) -> bytes:
+    """The renderer's contour panel (and caption) at a step as an SVG drawing of its frame size."""
+    from PySide6.QtSvg import QSvgGenerator
+
+    renderer.show_step(step)
+    drawing = QtCore.QBuffer()
+    drawing.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(drawing)
+    generator.setSize(QtCore.QSize(*renderer.size))
+    generator.setViewBox(QtCore.QRect(0, 0, *renderer.size))
+    generator.setResolution(QtGui.QPicture().logicalDpiX())  # axes are cached as QPictures, scaled by DPI
+    generator.setTitle(formula_title(renderer.session))
+    painter = QtGui.QPainter(generator)
+    if not painter.isActive():
+        raise ExportError("cannot draw the SVG")
+    renderer.paint_contour(painter)
+    painter.end()
+    data = drawing.data().data()
+    if not data:
+        raise ExportError("cannot draw the SVG")
+    return data
 
 
 def held_frames(options: ExportOptions, plays: bool) -> int:
