@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from polylines import blended_pixels
 from PySide6.QtCore import QRectF, QTimer, QtMsgType
-from PySide6.QtGui import QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
 
@@ -824,3 +824,25 @@ def test_a_portrait_frame_stacks_the_3d_panel_above_the_map_each_the_whole_width
     map_part = frame[contour.top : contour.top + contour.size[1], :, :3].astype(int)
     coloured = (map_part.max(axis=2) - map_part.min(axis=2)) > 80  # the colour map's greens and blues
     assert coloured.any(axis=0).mean() > 0.6, "the map spans most of the frame's width"
+
+
+def test_a_run_that_leaves_the_plot_says_where_its_ball_went(make_main_window) -> None:
+    """(w − 3)² from 0 with the wrong sign ended with the ball off the picture, an edge pointer alone showing."""
+    from gradviz.app.panel_base import WRONG_SIGN_COLOUR
+
+    session = make_main_window("wrong-sign").session
+    session.set_runs([replace(session.run_specs[0], max_steps=20)])
+    session.wait_for_runs()
+    caption = Caption(session, (1280, 720))
+    assert caption.left_range_text(session, 0, 8) == ""
+    assert caption.run_line(session, 0, 20)[-1].text == "left the plotted range at step 9, now w = −112"
+    red = np.array(QColor(WRONG_SIGN_COLOUR).getRgb()[:3])
+    note_left = round(caption.margin + caption.column_places[-1][1])
+
+    def red_in_note(step: int) -> int:
+        session.set_step(step)
+        pixels = caption_pixels(session, (1280, 720))[:, note_left:, :3].astype(int)
+        return int((np.abs(pixels - red).max(axis=2) < 40).sum())
+
+    assert red_in_note(8) == 0
+    assert red_in_note(20) > 200

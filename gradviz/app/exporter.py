@@ -42,6 +42,7 @@ from gradviz.app.themes import theme_named
 from gradviz.app.view_common import reference_font
 from gradviz.core.basins import basins
 from gradviz.core.notation import format_number, function_line, held_text, unicode_math
+from gradviz.core.runs import first_step_outside
 from gradviz.core.scenario import PLAY_SPEED, Camera
 from gradviz.core.session import Session
 from gradviz.export.writers import (
@@ -323,6 +324,7 @@ class Caption:
             self.scene_rect = QtCore.QRectF(self.margin, self.padding, frame_width - 2 * self.margin,
                                             math.ceil(wrapped.height()))
         self.scene_height = self.scene_rect.height() + (0.3 * self.metrics.height() if self.scene_caption else 0.0)
+        self._first_outside: dict[int, int | None] = {}  # each run's first step off the plotted ranges
         self.shown_runs = min(len(session.runs), CAPTION_MAX_RUNS)
         self.more_runs = len(session.runs) - self.shown_runs
         column_widths = self._column_widths(session)
@@ -381,10 +383,30 @@ class Caption:
             CaptionSegment(rule, text if spec.sign == "correct" else QtGui.QColor(WRONG_SIGN_COLOUR)),
             CaptionSegment(self.value_text(session, result.values[step_index]), text),
         ]
-        if step_index == last and spec.max_steps > 0:  # a budget of no steps has nothing to say why
-            colour = outcome_colour(result.run)
-            segments.append(CaptionSegment(result.run.outcome, QtGui.QColor(colour)))
+        ended = step_index == last and spec.max_steps > 0  # a budget of no steps has nothing to say why
+        left = self.left_range_text(session, index, step_index)
+        if ended or left:  # the outcome's column kept (empty until the end) so the note lines up across runs
+            segments.append(CaptionSegment(result.run.outcome if ended else "",
+                                           QtGui.QColor(outcome_colour(result.run))))
+        if left:
+            segments.append(CaptionSegment(left, QtGui.QColor(WRONG_SIGN_COLOUR)))
         return segments
+
+    def left_range_text(self, session: Session, index: int, step_index: int) -> str:
+        """'left the plotted range at step 5, now w = −112' once run `index`'s point is off the picture (its ball
+        shows as an edge pointer alone), else ''."""
+        result = session.runs[index]
+        if index not in self._first_outside:
+            columns = [session.variables.index(name) for name in session.plot.axes]
+            self._first_outside[index] = first_step_outside(result.points, columns,
+                                                            [session.plot.ranges[name] for name in session.plot.axes])
+        first = self._first_outside[index]
+        if first is None or first > step_index:
+            return ""
+        free = [session.variables.index(name) for name in result.free]
+        where = ", ".join(format_number(value, 4) for value in result.points[step_index, free])
+        point = self._point_name(session, index)
+        return f"left the plotted range at step {first}, now {point} = {where if len(free) == 1 else f'({where})'}"
 
     @staticmethod
     def value_text(session: Session, value: float) -> str:
@@ -424,7 +446,11 @@ class Caption:
             result = session.runs[index]
             line = self.run_line(session, index, len(result.run.steps) - 1)
             sizes = [self.metrics.horizontalAdvance(segment.text) for segment in line]
-            sizes[-2] = self._widest({self.value_text(session, value) for value in result.values})
+            value_column = len(line) - (3 if self.left_range_text(session, index, len(result.run.steps) - 1) else 2)
+            sizes[value_column] = self._widest({self.value_text(session, value) for value in result.values})
+            if value_column == len(line) - 3:  # the note of a run that left the plot, at each step since
+                sizes[-1] = self._widest({self.left_range_text(session, index, step)
+                                          for step in range(len(result.run.steps))} - {""})
             widths = [max(pair) for pair in zip(sizes, widths, strict=False)] + sizes[len(widths):]
         return widths
 
