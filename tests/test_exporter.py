@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from polylines import blended_pixels
 from PySide6.QtCore import QRectF, QTimer, QtMsgType
-from PySide6.QtGui import QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
 
@@ -520,29 +520,49 @@ def test_a_loss_strip_takes_the_scale_the_window_shows(window) -> None:
     assert remembered_options("image", shown_loss_log(window)).loss_scale == ""  # no strip asked for: none
 
 
-def test_copy_picture_puts_the_image_export_of_the_step_on_the_clipboard(window, tmp_path, monkeypatch) -> None:
-    import gradviz.app.export_dialog as dialog_module
-
-    while_drawn: list[str] = []
-    original = dialog_module.render_image
-    monkeypatch.setattr(dialog_module, "render_image", lambda *args: while_drawn.append(
-        window.statusBar().currentMessage()) or original(*args))
+def test_copy_picture_puts_the_image_export_of_the_step_on_the_clipboard(window, qtbot, tmp_path) -> None:
+    """Copy picture drew at once under a wait cursor: a quarter of a second at 1280×720 with no events handled; now
+    it is drawn in pieces behind a progress dialog, as Export image's PNG is, the window live between them."""
     dialog = ExportDialog("image", window.session, window)
     dialog.width_box.setValue(480)
     dialog.height_box.setValue(270)
     dialog.remember()
     window.session.set_step(12)
+    QApplication.clipboard().clear()
     copy_action = next(action for action in window.actions() if action.text() == "Copy &picture")
     copy_action.trigger()
+    (run,) = window.findChildren(export_dialog.VideoExportRun)
+    assert run.running and run.progress.labelText() == "Drawing the 480×270 picture…"
+    assert QApplication.clipboard().image().isNull(), "the window has its events back before the picture is drawn"
+    window.session.set_step(3)  # moved meanwhile: the copy is of the step it was asked at
+    qtbot.waitUntil(lambda: not run.running, timeout=30_000)
     copied = QApplication.clipboard().image()
     assert (copied.width(), copied.height()) == (480, 270)
-    saved = export_image(window.session, ExportOptions(kind="image", size=(480, 270)), tmp_path / "step.png")
+    saved = export_image(window.session, ExportOptions(kind="image", size=(480, 270)), tmp_path / "step.png", 12)
     expected = QImage(str(saved)).convertToFormat(QImage.Format.Format_RGBA8888)
     pixels = np.frombuffer(copied.convertToFormat(QImage.Format.Format_RGBA8888).constBits(), np.uint8)
     assert difference(pixels.reshape(270, 480, 4), np.frombuffer(expected.constBits(), np.uint8).reshape(270, 480, 4)
                       ).mean() < 1
     assert window.statusBar().currentMessage().startswith("Copied step 12 as a 480×270 picture")
-    assert while_drawn == ["Drawing the 480×270 picture…"], "a large picture takes seconds: the window says why"
+
+
+def test_an_svg_from_the_window_is_drawn_behind_a_progress_dialog_and_matches_the_command_lines(window, qtbot,
+                                                                                             tmp_path, monkeypatch
+                                                                                             ) -> None:
+    """File → Export image as SVG drew at once under a wait cursor, a quarter of a second at 1280×720."""
+    options = ExportOptions(kind="image", size=(1280, 720), panels="contour")
+    target = tmp_path / "map.svg"
+    monkeypatch.setattr(export_dialog, "ask_export", lambda _window, _kind: (options, str(target)))
+    window.session.set_step(12)
+    export_dialog.export_image_from(window)
+    (run,) = window.findChildren(export_dialog.VideoExportRun)
+    assert run.running and not target.exists() and run.progress.isVisible()
+    qtbot.waitUntil(lambda: not run.running, timeout=30_000)
+    assert (run.outcome, run.detail) == ("saved", str(target))
+    assert QSvgRenderer(str(target)).isValid()
+    same = export_contour_svg(window.session, options, tmp_path / "same.svg")
+    assert target.read_bytes() == same.read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["map.svg", "same.svg"]
 
 
 def test_the_steps_per_frame_read_as_english(window) -> None:
@@ -753,3 +773,76 @@ def test_a_lesson_scenes_export_plays_at_the_windows_speed_under_the_scenes_capt
     top = caption.scene_rect.toAlignedRect()
     ink = frame[top.top() : top.bottom(), top.left() : top.right(), :3].astype(int).sum(axis=2) < 300
     assert ink.sum() > 100, "the scene's words are drawn"
+
+
+def caption_pixels(session, size: tuple[int, int]) -> np.ndarray:
+    """The caption strip of a frame of this size painted alone, as an RGBA array."""
+    caption = Caption(session, size)
+    pixels = np.full((caption.height, size[0], 4), 255, np.uint8)
+    image = array_as_image(pixels)
+    painter = QPainter(image)
+    caption.paint(painter, session)
+    painter.end()
+    return pixels
+
+
+def test_a_portrait_captions_run_lines_go_on_under_themselves_rather_than_off_the_edge(make_main_window) -> None:
+    """At 720×1280 '(x, y) ← (x, y) − η∇f  f = …' ran off the right edge: only the formula was shortened to fit."""
+    session = make_main_window("himmelblau").session
+    session.set_runs([replace(session.run_specs[0], label="small η"), replace(session.run_specs[0], lr=0.02,
+                                                                              label="large η")])
+    session.wait_for_runs()
+    session.set_step(session.last_step)
+    for size in ((720, 1280), (480, 854)):
+        caption = Caption(session, size)
+        widths = [caption.metrics.horizontalAdvance(segment.text) for segment in caption.run_line(session, 0)]
+        assert caption.rows_per_run > 1
+        assert all(left + width <= caption.room + 0.5 for (_row, left), width
+                   in zip(caption.column_places, widths, strict=True))
+        dark = caption_pixels(session, size)[..., :3].min(axis=2) < 160
+        assert not dark[:, -round(caption.margin / 2):].any(), "no text reaches the frame's right margin"
+        text_rows = np.flatnonzero(dark.any(axis=1))
+        assert text_rows.max() > caption.height * 0.75, "the wrapped lines are drawn within the strip"
+    landscape = Caption(session, (1280, 720))
+    assert landscape.rows_per_run == 1 and {row for row, _left in landscape.column_places} == {0}
+
+
+def test_a_portrait_frame_stacks_the_3d_panel_above_the_map_each_the_whole_width(make_main_window) -> None:
+    """At 1080×1920 the map was 60 pixels wide, its arrows crowded, and the 3D panel laid out 200 pixels wide."""
+    shown = make_main_window("himmelblau")
+    _caption, slots = frame_layout(shown.session, (1920, 1080), "both", True, False)
+    assert [(slot.name, slot.left, slot.size[0]) for slot in slots] == [("3d", 0, 960), ("contour", 960, 960)]
+    renderer = FrameRenderer(copy_session(shown.session), (1080, 1920), "both", True)
+    try:
+        frame = renderer.render_step(0)
+        surface, contour = renderer.slot("3d"), renderer.slot("contour")
+    finally:
+        renderer.close()
+    assert (surface.left, contour.left, surface.size[0], contour.size[0]) == (0, 0, 1080, 1080)
+    assert surface.top + surface.size[1] == contour.top and contour.top + contour.size[1] == 1920
+    assert surface.layout_size[0] >= 700
+    map_part = frame[contour.top : contour.top + contour.size[1], :, :3].astype(int)
+    coloured = (map_part.max(axis=2) - map_part.min(axis=2)) > 80  # the colour map's greens and blues
+    assert coloured.any(axis=0).mean() > 0.6, "the map spans most of the frame's width"
+
+
+def test_a_run_that_leaves_the_plot_says_where_its_ball_went(make_main_window) -> None:
+    """(w − 3)² from 0 with the wrong sign ended with the ball off the picture, an edge pointer alone showing."""
+    from gradviz.app.panel_base import WRONG_SIGN_COLOUR
+
+    session = make_main_window("wrong-sign").session
+    session.set_runs([replace(session.run_specs[0], max_steps=20)])
+    session.wait_for_runs()
+    caption = Caption(session, (1280, 720))
+    assert caption.left_range_text(session, 0, 8) == ""
+    assert caption.run_line(session, 0, 20)[-1].text == "left the plotted range at step 9, now w = −112"
+    red = np.array(QColor(WRONG_SIGN_COLOUR).getRgb()[:3])
+    note_left = round(caption.margin + caption.column_places[-1][1])
+
+    def red_in_note(step: int) -> int:
+        session.set_step(step)
+        pixels = caption_pixels(session, (1280, 720))[:, note_left:, :3].astype(int)
+        return int((np.abs(pixels - red).max(axis=2) < 40).sum())
+
+    assert red_in_note(8) == 0
+    assert red_in_note(20) > 200

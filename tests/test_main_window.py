@@ -1717,7 +1717,8 @@ def test_the_budget_box_shows_a_budget_of_none_or_one_step_as_it_is(make_main_wi
     assert session.run_specs[0].max_steps == 0 and session.last_step == 0
 
 
-def test_copying_a_picture_waits_for_the_basins_behind_a_dialog_that_can_cancel(make_main_window, monkeypatch) -> None:
+def test_copying_a_picture_waits_for_the_basins_behind_a_dialog_that_can_cancel(make_main_window, qtbot,
+                                                                                  monkeypatch) -> None:
     """Copy picture found the basins at once when the window had not yet: the window froze for seconds."""
     from PySide6.QtWidgets import QProgressDialog
 
@@ -1737,6 +1738,7 @@ def test_copying_a_picture_waits_for_the_basins_behind_a_dialog_that_can_cancel(
     assert QApplication.clipboard().image().isNull() and keeper.busy  # still on their way, in the window's slices
     monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: False)
     copy_picture_from(window)
+    qtbot.waitUntil(lambda: not QApplication.clipboard().image().isNull(), timeout=30_000)
     assert not keeper.busy and session.basins() is not None and not session.basins().refusal
     assert QApplication.clipboard().image().size().toTuple() == (320, 240)
 

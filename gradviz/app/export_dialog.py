@@ -7,11 +7,9 @@ passes) runs in a worker thread. Cancelling or a failure leaves nothing at the t
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -48,13 +46,10 @@ from gradviz.app.exporter import (
     ExportOptions,
     ImageExport,
     VideoExport,
-    array_as_image,
     check_target,
-    export_image,
     frame_count,
     frame_layout,
     frame_steps,
-    render_image,
 )
 from gradviz.app.settings import app_settings
 from gradviz.core.errors import GradvizError
@@ -370,35 +365,39 @@ def basins_ready(window: QMainWindow, why: str) -> bool:
     return False
 
 
-@contextlib.contextmanager
-def drawing_picture(window: QMainWindow, options: ExportOptions) -> Iterator[None]:
-    """While a picture is drawn (seconds for a large one): a wait cursor and 'Drawing the 3840×2160 picture…'."""
-    width, height = options.size
-    window.statusBar().showMessage(f"Drawing the {width}×{height} picture…")
-    window.statusBar().repaint()  # shown now: the window's events wait until the picture is drawn
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QApplication.restoreOverrideCursor()
-        window.statusBar().clearMessage()
-
-
 def copy_picture_from(window: QMainWindow) -> None:
-    """Put the current step on the clipboard as a picture, drawn as Export image would draw it (its size and panels)."""
+    """Put the current step on the clipboard as a picture, drawn as Export image would draw it (its size and panels),
+    in pieces behind a progress dialog with Cancel."""
     if not basins_ready(window, "copying the picture"):
         return
     options = replace(remembered_options("image", shown_loss_log(window)), scene_caption=shown_scene_caption(window))
     try:
-        with drawing_picture(window, options):
-            frame = render_image(window.session, options)
+        job = ImageExport(window.session, options, None)
     except Exception as error:  # any failure becomes a message, never a crash
         window.statusBar().showMessage(f"Could not copy the picture: {describe_error(error)}", 8000)
         return
-    QApplication.clipboard().setImage(array_as_image(frame).copy())
+    run = VideoExportRun(job, window, drawing_label(options))
+    run.finished.connect(lambda outcome, detail: report_copy(window, job, outcome, detail))
+    run.start()
+
+
+def report_copy(window: QMainWindow, job: ImageExport, outcome: str, detail: str) -> None:
+    """Put a drawn picture on the clipboard and say so, or say why there is none."""
+    if outcome == "saved":
+        QApplication.clipboard().setImage(job.picture())
+        width, height = job.options.size
+        window.statusBar().showMessage(f"Copied step {job.step} as a {width}×{height} picture, "
+                                       "drawn as File → Export image draws it.", 6000)
+    elif outcome == "cancelled":
+        window.statusBar().showMessage("Copy picture cancelled; the clipboard is as it was.", 8000)
+    else:
+        window.statusBar().showMessage(f"Could not copy the picture: {detail}", 8000)
+
+
+def drawing_label(options: ExportOptions) -> str:
+    """'Drawing the 3840×2160 picture…'."""
     width, height = options.size
-    window.statusBar().showMessage(f"Copied step {window.session.step} as a {width}×{height} picture, "
-                                   "drawn as File → Export image draws it.", 6000)
+    return f"Drawing the {width}×{height} picture…"
 
 
 class VideoExportRun(QObject):
@@ -485,7 +484,8 @@ class VideoExportRun(QObject):
 
     def _finish_job(self) -> None:
         try:
-            self._encoded = ("saved", str(self.job.finish()))
+            written = self.job.finish()
+            self._encoded = ("saved", "" if written is None else str(written))
         except ExportCancelled:
             self._encoded = ("cancelled", "")
         except Exception as error:  # reported on the GUI thread by _poll_encoder
@@ -520,10 +520,8 @@ def start_video_export(window: QMainWindow, options: ExportOptions, target: str)
 
 
 def start_image_export(window: QMainWindow, options: ExportOptions, target: str) -> VideoExportRun:
-    """Start saving the current step as a PNG behind a progress dialog with Cancel; the window stays live."""
-    width, height = options.size
-    return start_export(window, ImageExport(window.session, options, target), target,
-                        f"Drawing the {width}×{height} picture…")
+    """Start saving the current step as a PNG or SVG behind a progress dialog with Cancel; the window stays live."""
+    return start_export(window, ImageExport(window.session, options, target), target, drawing_label(options))
 
 
 def start_export(window: QMainWindow, job: VideoExport | ImageExport, target: str,
@@ -578,18 +576,12 @@ def export_video_from(window: QMainWindow) -> None:
 
 
 def export_image_from(window: QMainWindow) -> None:
-    """Ask for image options and a target, then save the current step: a PNG with progress and Cancel, an SVG now."""
+    """Ask for image options and a target, then save the current step with progress and Cancel."""
     asked = ask_export(window, "image")
     if asked is None or not basins_ready(window, "exporting the image"):
         return
     options, target = asked
     try:
-        if Path(target).suffix.lower() == ".png":
-            start_image_export(window, options, target)
-            return
-        with drawing_picture(window, options):
-            path = export_image(window.session, options, target)
+        start_image_export(window, options, target)
     except Exception as error:  # any failure becomes a message, never a crash
         report_outcome(window, "failed", describe_error(error), target)
-    else:
-        report_outcome(window, "saved", str(path), target)

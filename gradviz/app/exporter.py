@@ -9,7 +9,8 @@ window), then paints the optional caption with QPainter.
 
 Panels are laid out at a logical height of LAYOUT_HEIGHT pixels whatever the frame size (half the frame
 height below 360), then scaled: a 4K frame is the 720p frame drawn sharper, not a wider picture with tiny
-text. The caption's font scales with the frame height in the same way.
+text. The caption's font scales with the frame height in the same way. A portrait frame (taller than wide) is
+scaled by its width instead and has the two panels one above the other.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from gradviz.app.themes import theme_named
 from gradviz.app.view_common import reference_font
 from gradviz.core.basins import basins
 from gradviz.core.notation import format_number, function_line, held_text, unicode_math
-from gradviz.core.runs import RunResult
+from gradviz.core.runs import RunResult, first_step_outside
 from gradviz.core.scenario import PLAY_SPEED, Camera
 from gradviz.core.session import Session
 from gradviz.export.writers import (
@@ -50,7 +51,7 @@ from gradviz.export.writers import (
     Mp4Writer,
     ProgressCallback,
     check_writable_folder,
-    partial_path,
+    write_atomically,
     write_png,
     writer_for,
 )
@@ -157,21 +158,22 @@ class PanelSlot:
     layout_size: tuple[int, int]
 
 
-def layout_scale(frame_height: int) -> float:
-    """Frame pixels per layout pixel: panels are laid out about LAYOUT_HEIGHT high, then scaled."""
-    return max(frame_height / LAYOUT_HEIGHT, MIN_LAYOUT_SCALE)
+def layout_scale(size: tuple[int, int]) -> float:
+    """Frame pixels per layout pixel: a landscape frame's panels are laid out about LAYOUT_HEIGHT high, then scaled; a
+    portrait frame is scaled by its width, so its text is as large across it as a landscape frame's is up it."""
+    return max(min(size) / LAYOUT_HEIGHT, MIN_LAYOUT_SCALE)
 
 
 def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = False) -> tuple[PanelSlot, ...]:
-    """The panels of a frame of this size below its top rows, left to right (3D left of contour, as in the window).
+    """The panels of a frame of this size below its top rows: side by side (3D left of contour, as in the window),
+    or in a portrait frame one above the other (3D above), each the whole width.
 
     With loss, the loss plot takes a strip of the whole width under them. Every panel is laid out at the scale of
     the whole frame's height, so text is alike with or without a caption.
     """
     width, height = size
     names = ("3d", "contour") if panels == "both" else (panels,)
-    scale = layout_scale(height)
-    edges = [round(width * i / len(names)) for i in range(len(names) + 1)]
+    scale = layout_scale(size)
     strip = max(round((height - top) * LOSS_SHARE), min(round(LOSS_LEAST * scale), height - top - 1)) if loss else 0
     panel_height = height - top - strip
 
@@ -179,8 +181,12 @@ def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = F
         layout = (max(1, round(slot_width / scale)), max(1, round(slot_height / scale)))
         return PanelSlot(name, left, slot_top, (slot_width, slot_height), layout)
 
-    slots = [slot(name, left, top, right - left, panel_height)
-             for name, left, right in zip(names, edges[:-1], edges[1:], strict=True)]
+    stacked = height > width
+    length = panel_height if stacked else width
+    edges = [round(length * i / len(names)) for i in range(len(names) + 1)]
+    slots = [slot(name, 0, top + start, width, end - start) if stacked else slot(name, start, top, end - start,
+                                                                                    panel_height)
+             for name, start, end in zip(names, edges[:-1], edges[1:], strict=True)]
     if loss:
         slots.append(slot("loss", 0, top + panel_height, width, strip))
     return tuple(slots)
@@ -189,14 +195,24 @@ def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = F
 def frame_layout(session: Session, size: tuple[int, int], panels: str, overlay: bool, loss: bool,
                  scene_caption: str = "") -> tuple[Caption | None, tuple[PanelSlot, ...]]:
     """The caption (None without the overlay) and the panels' slots of a frame, or ExportError if they do not fit."""
-    caption = Caption(session, size, scene_caption) if overlay else None
-    top = caption.height if caption is not None else 0
-    slots = panel_slots(size, panels, top, loss)
+    caption, slots = unchecked_layout(session, size, panels, overlay, loss, scene_caption)
     if min(slot.size[1] for slot in slots) < MIN_SIDE:
-        least = top + MIN_SIDE * (2 if loss else 1)
+        top = caption.height if caption is not None else 0
+        least = size[1]
+        while least < MAX_SIDE and min(slot.size[1] for slot in slots) < MIN_SIDE:
+            # a row for each panel stacked and the strip; a taller frame may stack its panels, or wrap its caption less
+            least = max(least + 1, min(slot.top for slot in slots) + MIN_SIDE * len({slot.top for slot in slots}))
+            slots = unchecked_layout(session, (size[0], least), panels, overlay, loss, scene_caption)[1]
         raise ExportError(f"a frame {size[1]} pixels high is too low for its caption ({top} pixels) and the panels: "
                           f"make it at least {least} pixels high, or leave the caption out")
     return caption, slots
+
+
+def unchecked_layout(session: Session, size: tuple[int, int], panels: str, overlay: bool, loss: bool,
+                     scene_caption: str = "") -> tuple[Caption | None, tuple[PanelSlot, ...]]:
+    """The caption and the panels' slots of a frame, whether or not the panels have room."""
+    caption = Caption(session, size, scene_caption) if overlay else None
+    return caption, panel_slots(size, panels, caption.height if caption is not None else 0, loss)
 
 
 def frame_steps(last_step: int, options: ExportOptions, plays: bool = True) -> list[int]:
@@ -286,7 +302,7 @@ class Caption:
         """Lay out the caption for this session in a frame of this size (the formula is cut short to fit), headed by
         the scene's caption, wrapped at words, if there is one."""
         frame_width, frame_height = frame_size
-        pixels = max(round(frame_height * CAPTION_FONT_FRACTION), CAPTION_MIN_FONT_PIXELS)
+        pixels = max(round(min(frame_width, frame_height) * CAPTION_FONT_FRACTION), CAPTION_MIN_FONT_PIXELS)
         self.font = QtGui.QFont()
         self.font.setPixelSize(pixels)
         self.title_font = QtGui.QFont(self.font)
@@ -308,10 +324,15 @@ class Caption:
             self.scene_rect = QtCore.QRectF(self.margin, self.padding, frame_width - 2 * self.margin,
                                             math.ceil(wrapped.height()))
         self.scene_height = self.scene_rect.height() + (0.3 * self.metrics.height() if self.scene_caption else 0.0)
+        self._first_outside: dict[int, int | None] = {}  # each run's first step off the plotted ranges
         self.shown_runs = min(len(session.runs), CAPTION_MAX_RUNS)
         self.more_runs = len(session.runs) - self.shown_runs
-        self.column_lefts = self._column_lefts(session)
-        lines = self.shown_runs + (1 if self.more_runs else 0)
+        column_widths = self._column_widths(session)
+        self.column_lefts = self._column_lefts(column_widths, len(session.runs) > 1)
+        self.room = frame_width - 2 * self.margin
+        self.column_places = self._wrapped_columns(column_widths, len(session.runs) > 1)
+        self.rows_per_run = 1 + max((row for row, _left in self.column_places), default=0)
+        lines = self.shown_runs * self.rows_per_run + (1 if self.more_runs else 0)
         self.line_height = 1.15 * self.metrics.height()
         self.height = math.ceil(self.scene_height + self.title_metrics.height() + lines * self.line_height
                                 + 2 * self.padding)
@@ -362,10 +383,30 @@ class Caption:
             CaptionSegment(rule, text if spec.sign == "correct" else QtGui.QColor(WRONG_SIGN_COLOUR)),
             CaptionSegment(self.value_texts(session, result)[step_index], text),
         ]
-        if step_index == last and spec.max_steps > 0:  # a budget of no steps has nothing to say why
-            colour = outcome_colour(result.run)
-            segments.append(CaptionSegment(result.run.outcome, QtGui.QColor(colour)))
+        ended = step_index == last and spec.max_steps > 0  # a budget of no steps has nothing to say why
+        left = self.left_range_text(session, index, step_index)
+        if ended or left:  # the outcome's column kept (empty until the end) so the note lines up across runs
+            segments.append(CaptionSegment(result.run.outcome if ended else "",
+                                           QtGui.QColor(outcome_colour(result.run))))
+        if left:
+            segments.append(CaptionSegment(left, QtGui.QColor(WRONG_SIGN_COLOUR)))
         return segments
+
+    def left_range_text(self, session: Session, index: int, step_index: int) -> str:
+        """'left the plotted range at step 5, now w = −112' once run `index`'s point is off the picture (its ball
+        shows as an edge pointer alone), else ''."""
+        result = session.runs[index]
+        if index not in self._first_outside:
+            columns = [session.variables.index(name) for name in session.plot.axes]
+            self._first_outside[index] = first_step_outside(result.points, columns,
+                                                            [session.plot.ranges[name] for name in session.plot.axes])
+        first = self._first_outside[index]
+        if first is None or first > step_index:
+            return ""
+        free = [session.variables.index(name) for name in result.free]
+        where = ", ".join(format_number(value, 4) for value in result.points[step_index, free])
+        point = self._point_name(session, index)
+        return f"left the plotted range at step {first}, now {point} = {where if len(free) == 1 else f'({where})'}"
 
     @staticmethod
     def value_texts(session: Session, result: RunResult) -> list[str]:
@@ -373,13 +414,11 @@ class Caption:
         shown = session.noise_floor_at(session.variables, result.points).shown_values(result.values)
         return [f"{session.analysis.formula.name} = {format_number(value, 5)}" for value in shown.tolist()]
 
-    def _column_lefts(self, session: Session) -> list[float]:
-        """Where each column starts, from the line's left edge, then where the widest line ends.
+    def _column_lefts(self, widths: list[float], marked: bool) -> list[float]:
+        """Where each column of these widths starts, from the line's left edge, then where the widest line ends.
 
-        The run's colour marker (with several runs) is followed by a space, the other columns by a wider gap.
+        The run's colour marker (with several runs: marked) is followed by a space, the other columns by a wider gap.
         """
-        widths = self._column_widths(session)
-        marked = len(session.runs) > 1
         gaps = [self.metrics.horizontalAdvance(" ") if marked and column == 0 else self.gap
                 for column in range(len(widths))]
         lefts = [0.0]
@@ -389,6 +428,18 @@ class Caption:
             lefts[-1] -= gaps[-1]
         return lefts
 
+    def _wrapped_columns(self, widths: list[float], marked: bool) -> list[tuple[int, float]]:
+        """Each column's row within its run's lines and its left there: a line wider than the frame goes on under
+        its marker, at a column's start, as a portrait frame needs (the columns stay aligned across the runs)."""
+        indent = self.column_lefts[1] if marked and len(widths) > 1 else 0.0
+        places: list[tuple[int, float]] = []
+        row, shift = 0, 0.0
+        for left, width in zip(self.column_lefts, widths, strict=False):
+            if left + width - shift > self.room and left - shift > indent:
+                row, shift = row + 1, left - indent
+            places.append((row, left - shift))
+        return places
+
     def _column_widths(self, session: Session) -> list[float]:
         """The widest text of each column over every step of the shown runs (the last step has every column)."""
         widths: list[float] = []
@@ -396,7 +447,11 @@ class Caption:
             result = session.runs[index]
             line = self.run_line(session, index, len(result.run.steps) - 1)
             sizes = [self.metrics.horizontalAdvance(segment.text) for segment in line]
-            sizes[-2] = self._widest(set(self.value_texts(session, result)))
+            value_column = len(line) - (3 if self.left_range_text(session, index, len(result.run.steps) - 1) else 2)
+            sizes[value_column] = self._widest(set(self.value_texts(session, result)))
+            if value_column == len(line) - 3:  # the note of a run that left the plot, at each step since
+                sizes[-1] = self._widest({self.left_range_text(session, index, step)
+                                          for step in range(len(result.run.steps))} - {""})
             widths = [max(pair) for pair in zip(sizes, widths, strict=False)] + sizes[len(widths):]
         return widths
 
@@ -423,10 +478,12 @@ class Caption:
         painter.setFont(self.font)
         baseline += self.title_metrics.descent() + 0.15 * self.metrics.height() + self.metrics.ascent()
         for index in range(self.shown_runs):
-            for segment, column_left in zip(self.run_line(session, index), self.column_lefts, strict=False):
+            for segment, (row, column_left) in zip(self.run_line(session, index), self.column_places, strict=False):
                 painter.setPen(segment.colour)
-                painter.drawText(QtCore.QPointF(left + column_left, baseline), segment.text)
-            baseline += self.line_height
+                text = self.metrics.elidedText(segment.text, QtCore.Qt.TextElideMode.ElideRight,
+                                               self.room - column_left)  # a column wider than the frame alone
+                painter.drawText(QtCore.QPointF(left + column_left, baseline + row * self.line_height), text)
+            baseline += self.rows_per_run * self.line_height
         if self.more_runs:
             painter.setPen(TEXT_COLOUR)
             painter.drawText(QtCore.QPointF(left, baseline), f"and {self.more_runs} more runs")
@@ -670,26 +727,29 @@ class VideoExport:
 
 
 class ImageExport:
-    """One PNG export in pieces, driven as a VideoExport is: the window handles its events between them.
+    """One picture drawn in pieces, driven as a VideoExport is: the window handles its events between them.
 
-    A 4K picture took the window away for two seconds. The pieces: the views are built, the panels drawn (the 3D
-    one started first), the 3D panel and the caption put in; finish() then encodes and writes the PNG on any thread.
+    A 4K picture took the window away for two seconds, and a 1280×720 copy or SVG a quarter of one. The pieces:
+    the views are built, the panels drawn (the 3D one started first), the 3D panel and the caption put in (an SVG:
+    the map and caption drawn into it); finish() then writes the PNG or SVG on any thread. Without a target the
+    picture is kept for the clipboard (see picture).
     """
 
-    def __init__(self, session: Session, options: ExportOptions, path: str | os.PathLike[str],
+    def __init__(self, session: Session, options: ExportOptions, path: str | os.PathLike[str] | None,
                  step: int | None = None) -> None:
-        """Check the target (a .png), copy the session; step defaults to the session's current one."""
-        self.target = check_image_target(path, options)
-        if self.target.suffix.lower() != ".png":
-            raise ExportError(f"an image drawn in pieces is a PNG, not {self.target.name}")
-        self.options = options
+        """Check the target (a .png or .svg, or None for a picture kept), copy the session; step defaults to the
+        session's current one."""
+        self.target = None if path is None else check_image_target(path, options)
+        self.svg = self.target is not None and self.target.suffix.lower() == ".svg"
+        self.options = replace(options, panels="contour", loss=False) if self.svg else options
         self.step = session.step if step is None else step
         self._session = copy_session(session)
         self._renderer: FrameRenderer | None = None
         self._pieces: Iterator[np.ndarray | None] | None = None
         self._frame: np.ndarray | None = None
+        self._drawing: bytes | None = None
         self._stopping = False
-        self.total = 3
+        self.total = 2 if self.svg else 3
         self.done = 0
 
     @property
@@ -701,7 +761,9 @@ class ImageExport:
         """Do the next piece of the drawing."""
         if self._renderer is None:
             self._renderer = renderer_for(self._session, self.options)
-            self._pieces = self._renderer.render_pieces(self.step)
+            self._pieces = self._renderer.render_pieces(self.step) if not self.svg else None
+        elif self.svg:
+            self._drawing = contour_svg(self._renderer, self.step)
         else:
             assert self._pieces is not None
             self._frame = next(self._pieces)
@@ -714,12 +776,24 @@ class ImageExport:
             self._renderer.close()
             self._renderer = None
 
-    def finish(self) -> Path:
-        """Encode and write the PNG (on any thread); ExportCancelled if stopped before it was written."""
+    def picture(self) -> QtGui.QImage:
+        """The drawn picture as an image of its own (for the clipboard)."""
         if self._frame is None:
             raise ExportError("the picture was not drawn")
+        return array_as_image(self._frame).copy()
+
+    def finish(self) -> Path | None:
+        """Encode and write the PNG or SVG (on any thread), None without a target; ExportCancelled if stopped before
+        it was written."""
+        if self._frame is None and self._drawing is None:
+            raise ExportError("the picture was not drawn")
         if self._stopping:
-            raise ExportCancelled(f"writing {self.target.name} was stopped; nothing was saved")
+            raise ExportCancelled(f"drawing {self.target.name if self.target else 'the picture'} was stopped; "
+                                  "nothing was saved")
+        if self.target is None:
+            return None
+        if self._drawing is not None:
+            return write_atomically(self.target, self._drawing)
         return write_png(self.target, self._frame)
 
     def stop_encoding(self) -> None:
@@ -729,7 +803,7 @@ class ImageExport:
     def abort(self) -> None:
         """Stop: drop the picture and release the views (nothing has been written)."""
         self._stopping = True
-        self._frame = None
+        self._frame = self._drawing = None
         self.close()
 
 
@@ -802,33 +876,36 @@ def check_target(path: str | os.PathLike[str], options: ExportOptions) -> None:
 def export_contour_svg(session: Session, options: ExportOptions, path: str | os.PathLike[str],
                        step: int | None = None) -> Path:
     """Save the contour panel (and the caption) at a step as an SVG drawing of options.size."""
-    from PySide6.QtSvg import QSvgGenerator
-
     target = check_image_target(path, options)
     renderer = renderer_for(copy_session(session), replace(options, panels="contour", loss=False))
-    partial = partial_path(target, ".svg")
     try:
-        renderer.show_step(session.step if step is None else step)
-        generator = QSvgGenerator()
-        generator.setFileName(str(partial))
-        generator.setSize(QtCore.QSize(*options.size))
-        generator.setViewBox(QtCore.QRect(0, 0, *options.size))
-        generator.setResolution(QtGui.QPicture().logicalDpiX())  # axes are cached as QPictures, scaled by DPI
-        generator.setTitle(formula_title(renderer.session))
-        painter = QtGui.QPainter(generator)
-        if not painter.isActive():
-            raise ExportError(f"cannot write {target}")
-        renderer.paint_contour(painter)
-        painter.end()
-        if not partial.is_file() or partial.stat().st_size == 0:
-            raise ExportError(f"cannot write {target}")
-        os.replace(partial, target)
-    except OSError as error:
-        raise ExportError(f"cannot write {target}: {error.strerror or error}") from error
+        return write_atomically(target, contour_svg(renderer, session.step if step is None else step))
     finally:
-        partial.unlink(missing_ok=True)
         renderer.close()
-    return target
+
+
+def contour_svg(renderer: FrameRenderer, step: int) -> bytes:
+    """The renderer's contour panel (and caption) at a step as an SVG drawing of its frame size."""
+    from PySide6.QtSvg import QSvgGenerator
+
+    renderer.show_step(step)
+    drawing = QtCore.QBuffer()
+    drawing.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(drawing)
+    generator.setSize(QtCore.QSize(*renderer.size))
+    generator.setViewBox(QtCore.QRect(0, 0, *renderer.size))
+    generator.setResolution(QtGui.QPicture().logicalDpiX())  # axes are cached as QPictures, scaled by DPI
+    generator.setTitle(formula_title(renderer.session))
+    painter = QtGui.QPainter(generator)
+    if not painter.isActive():
+        raise ExportError("cannot draw the SVG")
+    renderer.paint_contour(painter)
+    painter.end()
+    data = drawing.data().data()
+    if not data:
+        raise ExportError("cannot draw the SVG")
+    return data
 
 
 def held_frames(options: ExportOptions, plays: bool) -> int:

@@ -124,6 +124,17 @@ class RunResult:
     values: np.ndarray
 
 
+def first_step_outside(points: np.ndarray, columns: Sequence[int], ranges: Sequence[tuple[float, float]]) -> int | None:
+    """The first step whose point lies outside the plotted ranges (or is not finite), None if every step is inside.
+
+    columns: the points' columns of the plotted variables, each with its (low, high) range in ranges.
+    """
+    plotted = np.asarray(points, dtype=np.float64)[:, list(columns)]
+    low, high = np.array(ranges, dtype=np.float64).reshape(-1, 2).T
+    outside = np.flatnonzero(~np.all((plotted >= low) & (plotted <= high), axis=1))
+    return int(outside[0]) if outside.size else None
+
+
 def optimizer_settings(spec: RunSpec) -> OptimizerSettings:
     """The engine's optimizer settings for a run spec (Adam's betas may be given as beta1 and beta2)."""
     params: dict[str, object] = dict(spec.params)

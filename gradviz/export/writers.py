@@ -243,9 +243,13 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
 
 def write_png(path: str | os.PathLike[str], image: np.ndarray) -> Path:
     """Write one RGB or RGBA uint8 image as a PNG, atomically: the target is replaced only once written."""
+    return write_atomically(path, encode_png(checked_image(image)))
+
+
+def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write a file's bytes beside it, then move them onto it: the target is replaced only once written."""
     target = Path(path)
-    data = encode_png(checked_image(image))
-    partial = partial_path(target, ".png")
+    partial = partial_path(target, target.suffix)
     try:
         with open(partial, "xb") as file:
             file.write(data)
