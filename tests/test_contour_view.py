@@ -1054,3 +1054,24 @@ def test_equal_aspect_fits_the_frame_to_the_domain_leaving_no_white_band_inside_
     view.set_equal_aspect(False)
     view.grab()
     assert view.view_box.sceneBoundingRect() == free, "without equal aspect the map takes all the room again"
+
+
+def drawn_arrows(qtbot, view: ContourView, size: tuple[int, int], scale: float) -> int:
+    """How many ∇f arrows a bowl's map draws in a view of this size at this presentation scale."""
+    view.resize(*size)
+    view.set_presentation_scale(scale)
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, 2 * grid_x, 2 * grid_y)
+    qtbot.wait(50)
+    tails, _tips = view.arrows.arrow_geometry(view.arrows.deviceTransform(view.viewportTransform()))
+    return len(tails)
+
+
+def test_a_map_presented_on_a_4k_screen_draws_as_many_arrows_as_on_a_1080_one(qtbot, view):
+    """Presenting at 3.2 on a 3840 × 2160 screen, about 6 arrows crossed the map (12 at 1.6 on 1920 × 1080): the
+    count followed the scale alone, though the map was twice as wide. A window at scale 1 keeps its 20."""
+    at_1080 = drawn_arrows(qtbot, view, (958, 910), 1.6)
+    assert at_1080 == pytest.approx(12**2, abs=2), "1920 × 1080 presenting: as before"
+    assert drawn_arrows(qtbot, view, (1918, 1854), 3.2) == at_1080
+    assert drawn_arrows(qtbot, view, (443, 411), 1.0) == pytest.approx(20**2, abs=2), "a 1280 × 720 window's map"
+    assert drawn_arrows(qtbot, view, (1723, 1865), 1.0) == pytest.approx(20**2, abs=2), "20 at most"

@@ -56,7 +56,10 @@ from gradviz.core.notation import format_number
 
 SKEWED_MEDIAN_POSITION = 0.12
 LOG_LEVEL_SPAN = 1e-4
-ARROW_GRID = 20
+ARROW_GRID = 20  # arrows across the map at most, and always in a window drawn at scale 1 (see arrow_count)
+# Pixels between arrows at presentation scale 1, times the scale: 12 arrows across a presented 1920 × 1080 map's 750
+# pixels at 1.6. A 3840 × 2160 screen presenting at twice the scale has a map twice as wide, so the same 12.
+ARROW_SPACING = 39.0
 SIMPLIFIED_PIXELS = 0.25  # a long run's path (SIMPLIFIED_FROM points or more) is drawn within this much of itself
 TICK_GAP = 0.08  # of the height range: fixed height ticks closer than this to the one below are left out
 BACKGROUND = QtGui.QColor(255, 255, 255)
@@ -296,6 +299,13 @@ def contour_polylines(xs: np.ndarray, ys: np.ndarray, heights: np.ndarray, level
     return np.concatenate(by_level) if by_level else np.zeros((0, 2))
 
 
+def arrow_count(map_width: float, scale: float) -> int:
+    """Arrows across a map this many pixels wide at this presentation scale: ARROW_SPACING × scale apart, but never
+    fewer than ARROW_GRID / scale (a small map keeps the count it always had) nor more than ARROW_GRID."""
+    spaced = round(map_width / (ARROW_SPACING * scale))
+    return min(max(spaced, round(ARROW_GRID / scale)), ARROW_GRID)
+
+
 def arrow_sample_indices(count: int, wanted: int = ARROW_GRID) -> np.ndarray:
     """About wanted evenly spread indices into an axis of count grid points, away from the edges."""
     if count <= wanted:
@@ -492,27 +502,27 @@ class GradientArrowItem(pg.GraphicsObject):
         self._cell = (1.0, 1.0)
         self._bounds = QtCore.QRectF()
         self._sign = 1.0
-        self._wanted = ARROW_GRID
+        self.density = ARROW_GRID
         self._field: tuple[np.ndarray | None, ...] | None = None
         self.pixel_scale = 1.0
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_density(self, wanted: int) -> None:
         """Sample about wanted × wanted arrows (fewer for larger arrows in presentation mode)."""
-        if wanted != self._wanted:
-            self._wanted = wanted
+        if wanted != self.density:
+            self.density = wanted
             if self._field is not None:
                 self.set_field(*self._field)
 
     def set_field(self, xs: np.ndarray, ys: np.ndarray, gx: np.ndarray, gy: np.ndarray,
                   singular: np.ndarray | None = None) -> None:
-        """Subsample the gradient (gx[j, i], gy[j, i] at xs[i], ys[j]) on an about 20×20 grid.
+        """Subsample the gradient (gx[j, i], gy[j, i] at xs[i], ys[j]) on an about density × density grid.
 
         singular[j, i], if given, marks the grid points beside a pole or a jump of f, or where it is undefined.
         """
         self.prepareGeometryChange()
         self._field = (xs, ys, gx, gy, singular)
-        columns, rows = arrow_sample_indices(len(xs), self._wanted), arrow_sample_indices(len(ys), self._wanted)
+        columns, rows = arrow_sample_indices(len(xs), self.density), arrow_sample_indices(len(ys), self.density)
         grid_x, grid_y = np.meshgrid(xs[columns], ys[rows])
         vectors = np.column_stack([gx[np.ix_(rows, columns)].ravel(), gy[np.ix_(rows, columns)].ravel()])
         keep = np.isfinite(vectors).all(axis=1)
@@ -1397,6 +1407,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self._refit_timer.setInterval(0)
         self._refit_timer.timeout.connect(self._fit_frame_to_domain)
         self.view_box.sigResized.connect(lambda _box: self._refit_timer.start())
+        self.view_box.sigResized.connect(lambda _box: self._fit_arrow_count())
 
     def _style_axes(self) -> None:
         """Readable tick fonts and dark axes: lines times the presentation scale, text and its room the text scale."""
@@ -1432,9 +1443,16 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.presentation_scale = scale
         self._static_changed()
         self._style_axes()
-        self.arrows.set_density(round(ARROW_GRID / scale))
+        self._fit_arrow_count()
         self._apply_pen_widths(self.pixel_scale)
         self._show_balls()
+
+    def _fit_arrow_count(self) -> None:
+        """Sample as many arrows as the map's width holds at the presentation scale (see arrow_count)."""
+        count = arrow_count(self.view_box.width(), self.presentation_scale)
+        if count != self.arrows.density:
+            self._static_changed()
+            self.arrows.set_density(count)
 
     def size_text_factor(self) -> float:
         """A large view's text is larger, up to the 3D view's largest numbers (see LARGE_VIEW_PIXELS)."""
