@@ -20,6 +20,7 @@ from gradviz.app.view_common import (
     PROBE_FONT_PIXELS,
     SIMPLIFIED_FROM,
     TEXT_COLOUR,
+    WIDTH_SLACK,
     ColourLevels,
     ContourProbeOverlay,
     FontScaledView,
@@ -97,6 +98,10 @@ CRAMPED_PIXELS = 24  # a ∇f arrow the edge cut reaching less than this past a 
 # The vertical axes are this wide at least (wider as their labels need): grown with the text as well, they took 200 of a
 # presented map's 640 pixels at 1280 × 800 and left its plot area 300 pixels wide.
 AXIS_LEAST_WIDTH = 64
+# A map narrower than this (in a 1024 × 600 window, 375 pixels) has its two vertical axes only as wide as the labels
+# of its whole domain need, and its title (at AXIS_LEAST_WIDTH they took 170 of its pixels): ticks spaced anew as the
+# frame is fitted to the domain, or a run drawn, leave it so. Zoomed in, the axis widens for longer labels as ever.
+NARROW_MAP_PIXELS = 420
 AXIS_HEIGHT_ROOM = 16  # the bottom axis's height: this much, and this much more…
 AXIS_HEIGHT_PER_TEXT_SCALE = 40  # …for each unit of text scale (its labels and title)
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
@@ -1375,6 +1380,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.plot_item.hideButtons()
         self.pixel_scale = 1.0
         self.presentation_scale = 1.0
+        self._domain_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._style_axes()
         self._lut = colormap_lut(DEFAULT_COLORMAP)
         self.colour_bar.set_colours(self._lut)
@@ -1393,7 +1399,6 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self._descent_tangent: tuple[float, float, float] | None = None
         self._height_ticks: list[tuple[float, str]] | None = None  # the curve's height axis ticks, when not its own
         self._equal_aspect = False
-        self._domain_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._aspect_room = (0, 0)  # pixels taken from the frame's width, or its height, to give it the domain's shape
         self.aspect_dropped = False  # equal aspect asked for, but the domain's shape would leave a strip
         self.static_revision = 0  # counts changes to what the clock does not move (see ContourExport)
@@ -1423,8 +1428,22 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
                 axis.label.setFont(self._title_font(text_scale))
         for plot in (self.plot_item, self.colour_bar):
             plot.getAxis("bottom").setHeight(round(AXIS_HEIGHT_ROOM + AXIS_HEIGHT_PER_TEXT_SCALE * text_scale))
-        self.plot_item.getAxis("left").set_least_width(AXIS_LEAST_WIDTH)
+        self._fit_axes_least_width(refit=True)
         self.colour_bar.set_scale(scale, text_scale)
+
+    def _fit_axes_least_width(self, refit: bool = False) -> None:
+        """Give the vertical axes their usual least width, or in a narrow map that of their labels over the domain
+        and no slack (see NARROW_MAP_PIXELS), fitted to their labels anew if it changed or refit asks (their text
+        did)."""
+        left, bar = self.plot_item.getAxis("left"), self.colour_bar.getAxis("right")
+        least, slack = {left: AXIS_LEAST_WIDTH, bar: AXIS_LEAST_WIDTH}, WIDTH_SLACK
+        if self.ci.size().width() < NARROW_MAP_PIXELS:  # the labels of a frame as high as the view: the most it has
+            span = self._domain_range[1] if self._domain_range is not None else tuple(left.range)
+            least = {left: left.width_over(span, self.ci.size().height()), bar: bar.width_over((0.0, 1.0), 1.0)}
+            slack = 0
+        for axis, width in least.items():
+            if refit or axis.least_width != width or axis.width_slack != slack:
+                axis.set_least_width(width, slack)
 
     @staticmethod
     def _title_font(scale: float = 1.0) -> QtGui.QFont:
@@ -1663,8 +1682,10 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
     def _set_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
         """Show exactly these ranges, or more of one with equal aspect (without emitting range_changed)."""
         self._domain_range = (x_range, y_range)
+        self._fit_axes_least_width()
         self._fit_frame_to_domain()
         self.view_box.setRange(xRange=x_range, yRange=y_range, padding=0.0)
+        self._fit_frame_to_domain()  # the left axis labelled for the range: a narrow map's may have narrowed
 
     def _show_field_items(self, field_mode: bool) -> bool:
         """Switch between the contour map and the curve plot (a mode change hides the start marker); True if it did."""
@@ -1868,6 +1889,8 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         """
         if self.closed:  # its items are gone
             return
+        for plot in (self.plot_item, self.colour_bar):  # an axis's new width (a title shown, new labels) laid out first
+            QtCore.QCoreApplication.sendPostedEvents(plot, QtCore.QEvent.Type.LayoutRequest)
         layout = self.ci.layout
         layout.activate()  # the frame as placed with the room it has now
         room = (0, 0)
@@ -1906,6 +1929,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         least as large as before: its margins count in its least size), then fit the frame to the domain again."""
         self._set_aspect_room((0, 0))
         resize()
+        self._fit_axes_least_width()
         self._fit_frame_to_domain()
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
