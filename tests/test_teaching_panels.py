@@ -17,6 +17,7 @@ from gradviz.app.stepper_panel import lr_to_slider
 from gradviz.app.teaching_docks import (
     DOCK_LEAST,
     DOCK_ORDER,
+    DOCK_TITLES,
     SHORT_TITLES_BELOW,
     VIEW_LEAST,
     TeachingDocks,
@@ -531,7 +532,7 @@ def test_each_panel_has_a_named_dock_and_a_menu_entry(open_window, qtbot) -> Non
     _window, docks = open_window("bowl")
     assert tuple(docks.docks) == DOCK_ORDER
     titles = [action.text() for action in docks.panels_menu.actions() if action.shortcut().toString()]
-    assert titles == [docks.docks[name].windowTitle() for name in DOCK_ORDER]
+    assert titles == [DOCK_TITLES[name] for name in DOCK_ORDER], "in full, a narrow dock's tab short or not"
     assert all(dock.objectName() == name for name, dock in docks.docks.items())
     step_table_entry = docks.panels_menu.actions()[2]
     step_table_entry.trigger()
