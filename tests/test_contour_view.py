@@ -1054,3 +1054,54 @@ def test_equal_aspect_fits_the_frame_to_the_domain_leaving_no_white_band_inside_
     view.set_equal_aspect(False)
     view.grab()
     assert view.view_box.sceneBoundingRect() == free, "without equal aspect the map takes all the room again"
+
+
+def drawn_arrows(qtbot, view: ContourView, size: tuple[int, int], scale: float) -> int:
+    """How many ∇f arrows a bowl's map draws in a view of this size at this presentation scale."""
+    view.resize(*size)
+    view.set_presentation_scale(scale)
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, 2 * grid_x, 2 * grid_y)
+    qtbot.wait(50)
+    tails, _tips = view.arrows.arrow_geometry(view.arrows.deviceTransform(view.viewportTransform()))
+    return len(tails)
+
+
+def test_a_map_presented_on_a_4k_screen_draws_as_many_arrows_as_on_a_1080_one(qtbot, view):
+    """Presenting at 3.2 on a 3840 × 2160 screen, about 6 arrows crossed the map (12 at 1.6 on 1920 × 1080): the
+    count followed the scale alone, though the map was twice as wide. A window at scale 1 keeps its 20."""
+    at_1080 = drawn_arrows(qtbot, view, (958, 910), 1.6)
+    assert at_1080 == pytest.approx(12**2, abs=2), "1920 × 1080 presenting: as before"
+    assert drawn_arrows(qtbot, view, (1918, 1854), 3.2) == at_1080
+    assert drawn_arrows(qtbot, view, (443, 411), 1.0) == pytest.approx(20**2, abs=2), "a 1280 × 720 window's map"
+    assert drawn_arrows(qtbot, view, (1723, 1865), 1.0) == pytest.approx(20**2, abs=2), "20 at most"
+
+
+def map_width_drawn(image: np.ndarray) -> int:
+    """Pixels from the left edge of the map's colours to their right edge before the colour bar (a gap of white)."""
+    saturation = image[..., :3].max(axis=2).astype(int) - image[..., :3].min(axis=2)
+    columns = np.flatnonzero((saturation > 60).sum(axis=0) > 0.3 * image.shape[0])
+    gaps = np.flatnonzero(np.diff(columns) > 8)
+    return int((columns[gaps[0]] if len(gaps) else columns[-1]) - columns[0] + 1)
+
+
+def test_a_narrow_map_gives_its_axes_only_the_room_their_labels_need(qtbot, view) -> None:
+    """In a 1024 × 600 window the map is 375 pixels wide: its y axis and its colour bar's were 64 pixels each, and its
+    frame not 190 pixels wide. They take what their labels need, and keep it as the frame is fitted to the domain."""
+    xs = np.linspace(-5.0, 5.0, 101)
+    grid_x, grid_y = np.meshgrid(xs, xs)
+    view.resize(375, 291)
+    view.set_field(xs, xs, grid_x**2 + grid_y**2, 2 * grid_x, 2 * grid_y)
+    qtbot.wait(50)
+    left, bar = view.plot_item.getAxis("left"), view.colour_bar.getAxis("right")
+    widths = (left.width(), bar.width())
+    assert sum(widths) <= 90, f"the axes took {widths}"
+    for axis in (left, bar):
+        assert drawn_tick_texts(axis) == axis._label_texts(), "every label is drawn"
+    assert map_width_drawn(view.render_to_array(375, 291)) >= 230, "the map is drawn the wider"
+    view.set_equal_aspect(True)
+    qtbot.wait(50)
+    assert (left.width(), bar.width()) == widths, "the fitted frame's ticks leave them as they were"
+    view.resize(640, 420)
+    qtbot.wait(50)
+    assert left.width() == bar.width() == AXIS_LEAST_WIDTH, "a wider map's axes as ever"

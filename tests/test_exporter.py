@@ -42,6 +42,7 @@ FRAMES = 30
 def window(make_main_window):
     """The main window showing the bowl preset with a 30-step run (step 0 to 29)."""
     shown = make_main_window("bowl")
+    shown.probe_presenter.key_hints = False  # as an export's legend: "scales differ", not "… (E: equal aspect)"
     shown.session.update_run(0, max_steps=FRAMES - 1)
     assert shown.session.last_step == FRAMES - 1
     return shown

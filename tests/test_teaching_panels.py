@@ -7,7 +7,7 @@ import pytest
 from polylines import blended_pixels
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTextDocument
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtWidgets import QApplication, QScrollArea, QTabBar
 
 from gradviz.app.loss_plot import loss_curves
 from gradviz.app.panel_base import WRONG_SIGN_COLOUR, OpaqueGridAxis, PanelPlot, opaque_over, run_titles
@@ -17,10 +17,13 @@ from gradviz.app.stepper_panel import lr_to_slider
 from gradviz.app.teaching_docks import (
     DOCK_LEAST,
     DOCK_ORDER,
+    DOCK_TITLES,
+    SHORT_TITLES_BELOW,
     VIEW_LEAST,
     TeachingDocks,
     dock_column_width,
     install_teaching_docks,
+    share_dock_column,
 )
 from gradviz.app.view_common import qimage_to_array
 from gradviz.core.analysis import analyze, analyze_in_process
@@ -529,7 +532,7 @@ def test_each_panel_has_a_named_dock_and_a_menu_entry(open_window, qtbot) -> Non
     _window, docks = open_window("bowl")
     assert tuple(docks.docks) == DOCK_ORDER
     titles = [action.text() for action in docks.panels_menu.actions() if action.shortcut().toString()]
-    assert titles == [docks.docks[name].windowTitle() for name in DOCK_ORDER]
+    assert titles == [DOCK_TITLES[name] for name in DOCK_ORDER], "in full, a narrow dock's tab short or not"
     assert all(dock.objectName() == name for name, dock in docks.docks.items())
     step_table_entry = docks.panels_menu.actions()[2]
     step_table_entry.trigger()
@@ -972,3 +975,32 @@ def test_rounding_on_landing_at_the_minimum_shows_as_zero_everywhere(make_main_w
     table.refresh()
     f_column = 3  # k, w, b, L, ∂L/∂w, ∂L/∂b, …
     assert [table.model.cell_text(1, column) for column in (f_column, f_column + 1, f_column + 2)] == ["0", "0", "0"]
+
+
+def dock_tabs(window) -> dict[str, tuple[str, bool]]:
+    """Each dock tab's tooltip: its text, and whether the text fits the tab (else Qt cuts it short with "…")."""
+    tabs = {}
+    for bar in window.findChildren(QTabBar):
+        if bar.isVisible():
+            for index in range(bar.count()):
+                fits = bar.tabRect(index).width() >= bar.tabSizeHint(index).width()
+                tabs[bar.tabToolTip(index)] = (bar.tabText(index), fits)
+    return tabs
+
+
+def test_a_narrow_dock_column_names_its_tabs_shortly_the_full_name_their_tooltip(make_main_window, qtbot) -> None:
+    """At 1024 × 600 the dock tabs read "Pro…", "Update equati…" and "Step ta…"."""
+    window = make_main_window("himmelblau", size=(1024, 600))
+    probe_dock = window.teaching_docks.docks["probe_dock"]
+    qtbot.waitUntil(lambda: abs(probe_dock.width() - dock_column_width(1024)) <= 8)
+    qtbot.wait(50)
+    assert dock_tabs(window) == {"Probe": ("Probe", True), "Update equation": ("Update", True),
+                                 "Step table": ("Steps", True), "Loss": ("Loss", True), "Runs": ("Runs", True)}
+    assert [action.text() for action in window.teaching_docks.panels_menu.actions()[:3]] == [
+        "Probe", "Update equation", "Step table"], "the menu names them in full"
+    window.resize(1600, 1000)
+    share_dock_column(window, window.teaching_docks.docks)
+    qtbot.waitUntil(lambda: probe_dock.width() >= SHORT_TITLES_BELOW)
+    qtbot.wait(50)
+    assert {tip: text for tip, (text, _fits) in dock_tabs(window).items()} == {
+        name: name for name in ("Probe", "Update equation", "Step table", "Loss", "Runs")}

@@ -20,6 +20,7 @@ from gradviz.app.view_common import (
     PROBE_FONT_PIXELS,
     SIMPLIFIED_FROM,
     TEXT_COLOUR,
+    WIDTH_SLACK,
     ColourLevels,
     ContourProbeOverlay,
     FontScaledView,
@@ -56,7 +57,10 @@ from gradviz.core.notation import format_number
 
 SKEWED_MEDIAN_POSITION = 0.12
 LOG_LEVEL_SPAN = 1e-4
-ARROW_GRID = 20
+ARROW_GRID = 20  # arrows across the map at most, and always in a window drawn at scale 1 (see arrow_count)
+# Pixels between arrows at presentation scale 1, times the scale: 12 arrows across a presented 1920 × 1080 map's 750
+# pixels at 1.6. A 3840 × 2160 screen presenting at twice the scale has a map twice as wide, so the same 12.
+ARROW_SPACING = 39.0
 SIMPLIFIED_PIXELS = 0.25  # a long run's path (SIMPLIFIED_FROM points or more) is drawn within this much of itself
 TICK_GAP = 0.08  # of the height range: fixed height ticks closer than this to the one below are left out
 BACKGROUND = QtGui.QColor(255, 255, 255)
@@ -94,6 +98,10 @@ CRAMPED_PIXELS = 24  # a ∇f arrow the edge cut reaching less than this past a 
 # The vertical axes are this wide at least (wider as their labels need): grown with the text as well, they took 200 of a
 # presented map's 640 pixels at 1280 × 800 and left its plot area 300 pixels wide.
 AXIS_LEAST_WIDTH = 64
+# A map narrower than this (in a 1024 × 600 window, 375 pixels) has its two vertical axes only as wide as the labels
+# of its whole domain need, and its title (at AXIS_LEAST_WIDTH they took 170 of its pixels): ticks spaced anew as the
+# frame is fitted to the domain, or a run drawn, leave it so. Zoomed in, the axis widens for longer labels as ever.
+NARROW_MAP_PIXELS = 420
 AXIS_HEIGHT_ROOM = 16  # the bottom axis's height: this much, and this much more…
 AXIS_HEIGHT_PER_TEXT_SCALE = 40  # …for each unit of text scale (its labels and title)
 LEGEND_SHARE = 0.2  # of the map, at most, that the probe legend covers (its notes go first)
@@ -296,6 +304,13 @@ def contour_polylines(xs: np.ndarray, ys: np.ndarray, heights: np.ndarray, level
     return np.concatenate(by_level) if by_level else np.zeros((0, 2))
 
 
+def arrow_count(map_width: float, scale: float) -> int:
+    """Arrows across a map this many pixels wide at this presentation scale: ARROW_SPACING × scale apart, but never
+    fewer than ARROW_GRID / scale (a small map keeps the count it always had) nor more than ARROW_GRID."""
+    spaced = round(map_width / (ARROW_SPACING * scale))
+    return min(max(spaced, round(ARROW_GRID / scale)), ARROW_GRID)
+
+
 def arrow_sample_indices(count: int, wanted: int = ARROW_GRID) -> np.ndarray:
     """About wanted evenly spread indices into an axis of count grid points, away from the edges."""
     if count <= wanted:
@@ -492,27 +507,27 @@ class GradientArrowItem(pg.GraphicsObject):
         self._cell = (1.0, 1.0)
         self._bounds = QtCore.QRectF()
         self._sign = 1.0
-        self._wanted = ARROW_GRID
+        self.density = ARROW_GRID
         self._field: tuple[np.ndarray | None, ...] | None = None
         self.pixel_scale = 1.0
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_density(self, wanted: int) -> None:
         """Sample about wanted × wanted arrows (fewer for larger arrows in presentation mode)."""
-        if wanted != self._wanted:
-            self._wanted = wanted
+        if wanted != self.density:
+            self.density = wanted
             if self._field is not None:
                 self.set_field(*self._field)
 
     def set_field(self, xs: np.ndarray, ys: np.ndarray, gx: np.ndarray, gy: np.ndarray,
                   singular: np.ndarray | None = None) -> None:
-        """Subsample the gradient (gx[j, i], gy[j, i] at xs[i], ys[j]) on an about 20×20 grid.
+        """Subsample the gradient (gx[j, i], gy[j, i] at xs[i], ys[j]) on an about density × density grid.
 
         singular[j, i], if given, marks the grid points beside a pole or a jump of f, or where it is undefined.
         """
         self.prepareGeometryChange()
         self._field = (xs, ys, gx, gy, singular)
-        columns, rows = arrow_sample_indices(len(xs), self._wanted), arrow_sample_indices(len(ys), self._wanted)
+        columns, rows = arrow_sample_indices(len(xs), self.density), arrow_sample_indices(len(ys), self.density)
         grid_x, grid_y = np.meshgrid(xs[columns], ys[rows])
         vectors = np.column_stack([gx[np.ix_(rows, columns)].ravel(), gy[np.ix_(rows, columns)].ravel()])
         keep = np.isfinite(vectors).all(axis=1)
@@ -1365,6 +1380,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.plot_item.hideButtons()
         self.pixel_scale = 1.0
         self.presentation_scale = 1.0
+        self._domain_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._style_axes()
         self._lut = colormap_lut(DEFAULT_COLORMAP)
         self.colour_bar.set_colours(self._lut)
@@ -1383,7 +1399,6 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self._descent_tangent: tuple[float, float, float] | None = None
         self._height_ticks: list[tuple[float, str]] | None = None  # the curve's height axis ticks, when not its own
         self._equal_aspect = False
-        self._domain_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._aspect_room = (0, 0)  # pixels taken from the frame's width, or its height, to give it the domain's shape
         self.aspect_dropped = False  # equal aspect asked for, but the domain's shape would leave a strip
         self.static_revision = 0  # counts changes to what the clock does not move (see ContourExport)
@@ -1397,6 +1412,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self._refit_timer.setInterval(0)
         self._refit_timer.timeout.connect(self._fit_frame_to_domain)
         self.view_box.sigResized.connect(lambda _box: self._refit_timer.start())
+        self.view_box.sigResized.connect(lambda _box: self._fit_arrow_count())
 
     def _style_axes(self) -> None:
         """Readable tick fonts and dark axes: lines times the presentation scale, text and its room the text scale."""
@@ -1412,8 +1428,22 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
                 axis.label.setFont(self._title_font(text_scale))
         for plot in (self.plot_item, self.colour_bar):
             plot.getAxis("bottom").setHeight(round(AXIS_HEIGHT_ROOM + AXIS_HEIGHT_PER_TEXT_SCALE * text_scale))
-        self.plot_item.getAxis("left").set_least_width(AXIS_LEAST_WIDTH)
+        self._fit_axes_least_width(refit=True)
         self.colour_bar.set_scale(scale, text_scale)
+
+    def _fit_axes_least_width(self, refit: bool = False) -> None:
+        """Give the vertical axes their usual least width, or in a narrow map that of their labels over the domain
+        and no slack (see NARROW_MAP_PIXELS), fitted to their labels anew if it changed or refit asks (their text
+        did)."""
+        left, bar = self.plot_item.getAxis("left"), self.colour_bar.getAxis("right")
+        least, slack = {left: AXIS_LEAST_WIDTH, bar: AXIS_LEAST_WIDTH}, WIDTH_SLACK
+        if self.ci.size().width() < NARROW_MAP_PIXELS:  # the labels of a frame as high as the view: the most it has
+            span = self._domain_range[1] if self._domain_range is not None else tuple(left.range)
+            least = {left: left.width_over(span, self.ci.size().height()), bar: bar.width_over((0.0, 1.0), 1.0)}
+            slack = 0
+        for axis, width in least.items():
+            if refit or axis.least_width != width or axis.width_slack != slack:
+                axis.set_least_width(width, slack)
 
     @staticmethod
     def _title_font(scale: float = 1.0) -> QtGui.QFont:
@@ -1432,9 +1462,16 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.presentation_scale = scale
         self._static_changed()
         self._style_axes()
-        self.arrows.set_density(round(ARROW_GRID / scale))
+        self._fit_arrow_count()
         self._apply_pen_widths(self.pixel_scale)
         self._show_balls()
+
+    def _fit_arrow_count(self) -> None:
+        """Sample as many arrows as the map's width holds at the presentation scale (see arrow_count)."""
+        count = arrow_count(self.view_box.width(), self.presentation_scale)
+        if count != self.arrows.density:
+            self._static_changed()
+            self.arrows.set_density(count)
 
     def size_text_factor(self) -> float:
         """A large view's text is larger, up to the 3D view's largest numbers (see LARGE_VIEW_PIXELS)."""
@@ -1645,8 +1682,10 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
     def _set_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
         """Show exactly these ranges, or more of one with equal aspect (without emitting range_changed)."""
         self._domain_range = (x_range, y_range)
+        self._fit_axes_least_width()
         self._fit_frame_to_domain()
         self.view_box.setRange(xRange=x_range, yRange=y_range, padding=0.0)
+        self._fit_frame_to_domain()  # the left axis labelled for the range: a narrow map's may have narrowed
 
     def _show_field_items(self, field_mode: bool) -> bool:
         """Switch between the contour map and the curve plot (a mode change hides the start marker); True if it did."""
@@ -1850,6 +1889,8 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         """
         if self.closed:  # its items are gone
             return
+        for plot in (self.plot_item, self.colour_bar):  # an axis's new width (a title shown, new labels) laid out first
+            QtCore.QCoreApplication.sendPostedEvents(plot, QtCore.QEvent.Type.LayoutRequest)
         layout = self.ci.layout
         layout.activate()  # the frame as placed with the room it has now
         room = (0, 0)
@@ -1888,6 +1929,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         least as large as before: its margins count in its least size), then fit the frame to the domain again."""
         self._set_aspect_room((0, 0))
         resize()
+        self._fit_axes_least_width()
         self._fit_frame_to_domain()
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:

@@ -11,7 +11,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMenu, QScrollArea, QStyle, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QStyle,
+    QTabBar,
+    QTabWidget,
+    QWidget,
+)
 
 from gradviz.app.loss_plot import LossPlot
 from gradviz.app.lr_guidance import LrGuidanceDisplay
@@ -38,6 +49,8 @@ DOCK_TITLES = {
     "loss_dock": "Loss",
     "runs_dock": "Runs",
 }
+SHORT_TITLES = {"update_dock": "Update", "step_table_dock": "Steps"}  # the tabs' names in a narrow dock column…
+SHORT_TITLES_BELOW = 330  # …narrower than this (1024 pixels wide: 264), where "Update equation" read "Update equati…"
 
 
 @dataclass(frozen=True)
@@ -132,6 +145,40 @@ class PanelScroller(QScrollArea):
             self.updateGeometry()  # asked again only when it changes: a new formula never lays out the window
 
 
+class DockTitles(QObject):
+    """Names the docks' tabs shortly in a narrow dock column ("Update" for "Update equation"), the full name their
+    tooltip: the tabs of the probe, the update equation and the step table read "Pro…", "Update equati…" at 1024."""
+
+    def __init__(self, window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
+        """Watch these docks' widths."""
+        super().__init__(window)
+        self._window = window
+        self._docks = docks
+        for dock in docks.values():
+            dock.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A dock resized: name it, and the docked ones (those behind a tab get no resize), for its new width."""
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QDockWidget):
+            resized = [watched] if watched.isFloating() else [dock for dock in self._docks.values()
+                                                               if not dock.isFloating()]
+            self.show_titles(resized, watched.width())
+        return super().eventFilter(watched, event)
+
+    def show_titles(self, docks: list[QDockWidget], width: int) -> None:
+        """Name docks this wide shortly if it is narrow, else in full; their tabs' tooltips the full names."""
+        for dock in docks:
+            name = dock.objectName()
+            dock.setWindowTitle(SHORT_TITLES.get(name, DOCK_TITLES[name]) if width < SHORT_TITLES_BELOW
+                                else DOCK_TITLES[name])  # the tab takes it as its text and its tooltip…
+        QApplication.sendPostedEvents(self._window)
+        full = {dock.windowTitle(): DOCK_TITLES[name] for name, dock in self._docks.items()}
+        for bar in self._window.findChildren(QTabBar):  # …so the tooltip is set to the full name again
+            for index in range(bar.count()):
+                if bar.tabText(index) in full:
+                    bar.setTabToolTip(index, full[bar.tabText(index)])
+
+
 def _dock(window: QMainWindow, object_name: str, title: str, panel: QWidget) -> QDockWidget:
     dock = QDockWidget(title, window)
     dock.setObjectName(object_name)
@@ -192,11 +239,12 @@ def _view_menu(window: QMainWindow) -> QMenu:
 
 def _panel_action(window: QMainWindow, dock: QDockWidget, shortcut: str) -> QAction:
     """A checked-while-open menu entry that hides the dock when in front, else brings it forward."""
-    action = QAction(dock.windowTitle(), window)
+    title = DOCK_TITLES[dock.objectName()]  # in full: the dock's own may be short (see DockTitles)
+    action = QAction(title, window)
     action.setCheckable(True)
     action.setShortcut(QKeySequence(shortcut))
     action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    action.setStatusTip(f"Show, bring forward or hide the {dock.windowTitle().lower()} panel")
+    action.setStatusTip(f"Show, bring forward or hide the {title.lower()} panel")
     dock.toggleViewAction().toggled.connect(action.setChecked)
     action.setChecked(dock.toggleViewAction().isChecked())
 
@@ -240,6 +288,7 @@ def install_teaching_docks(window: MainWindow) -> TeachingDocks:
     docks = {name: _dock(window, name, DOCK_TITLES[name], panel)
              for name, panel in zip(DOCK_ORDER, panels, strict=True)}
     window.setTabPosition(DOCK_AREA, QTabWidget.TabPosition.North)
+    DockTitles(window, docks)
     arrange_docks(window, docks)
     for dock in docks.values():
         window.restoreDockWidget(dock)  # where the user left it, when the layout was saved before the docks existed

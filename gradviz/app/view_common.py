@@ -108,7 +108,8 @@ class SteadyLabelAxis(pg.AxisItem):
     """
 
     _shown_label: tuple | None = None  # the title's text and the scales the drawn tick labels used
-    _least_width: int | None = None  # see set_least_width
+    least_width: int | None = None  # see set_least_width
+    width_slack = WIDTH_SLACK  # see set_least_width
     offset = 0.0  # what the tick labels count from (named in the title): 0, or see tick_offset
     names_offset = True  # False: the offset is named elsewhere (a slice plot's title line), never in the axis title
 
@@ -171,39 +172,50 @@ class SteadyLabelAxis(pg.AxisItem):
         self._updateLabel()
         self._fit_width()
 
-    def set_least_width(self, width: int) -> None:
+    def set_least_width(self, width: int, slack: int = WIDTH_SLACK) -> None:
         """A vertical axis this wide, or wider where its labels need it: pyqtgraph leaves out labels that do not fit.
+        Widened, it keeps up to slack pixels more than its labels need rather than narrow at once.
 
         (A one-variable curve's f labels, −999992, left its axis bare.)
         """
-        self._least_width = int(width)
-        self._fit_width()
+        self.least_width, self.width_slack = int(width), slack
+        self._fit_width(exact=True)
 
-    def _fit_width(self) -> None:
-        """Widen (or narrow back) a vertical axis of set_least_width to fit its labels and, at its edge, its title."""
-        if self._least_width is None or self.orientation not in ("left", "right"):
+    def _fit_width(self, exact: bool = False) -> None:
+        """Widen (or narrow back) a vertical axis of set_least_width to fit its labels and, at its edge, its title;
+        unless exact, it keeps a width up to its slack wider than they need."""
+        if self.least_width is None or self.orientation not in ("left", "right"):
             return
-        metrics = self._tick_metrics()
-        widest = max((metrics.horizontalAdvance(text) for text in self._label_texts()), default=0.0)
-        title = self.label.boundingRect().height() - TITLE_NUDGE if self.label.isVisible() else 0.0
-        needed = max(self.style["tickLength"], 0) + self.style["tickTextOffset"][0] + widest + TITLE_GAP + title
-        width = max(self._least_width, math.ceil(needed))
-        kept = self.fixedWidth or self._least_width
-        if kept != self._least_width and width <= kept <= width + WIDTH_SLACK:
+        width = max(self.least_width, self._needed_width(self._label_texts()))
+        kept = self.fixedWidth or self.least_width
+        if not exact and kept != self.least_width and width <= kept <= width + self.width_slack:
             return  # a little more room than needed stays: a new width lays the plot out again
         if width != self.fixedWidth:
             self.setWidth(width)
+
+    def width_over(self, span: tuple[float, float], length: float) -> int:
+        """The width a vertical axis needs for its labels over this range when this many pixels long (the labels
+        it was given, if it was) and its title."""
+        return self._needed_width(self._label_texts(span, length))
+
+    def _needed_width(self, texts: list[str]) -> int:
+        """The width a vertical axis needs for these tick labels and, at its edge, its title."""
+        metrics = self._tick_metrics()
+        widest = max((metrics.horizontalAdvance(text) for text in texts), default=0.0)
+        title = self.label.boundingRect().height() - TITLE_NUDGE if self.label.isVisible() else 0.0
+        return math.ceil(max(self.style["tickLength"], 0) + self.style["tickTextOffset"][0] + widest + TITLE_GAP
+                         + title)
 
     def _tick_metrics(self) -> QtGui.QFontMetricsF:
         """The metrics of the tick labels' font (the application's unless the axis has its own)."""
         return QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
 
-    def _label_texts(self) -> list[str]:
-        """The labels of the first tick level, as they would be drawn at the axis's present length."""
+    def _label_texts(self, span: tuple[float, float] | None = None, length: float | None = None) -> list[str]:
+        """The labels of the first tick level, as they would be drawn over a range at a length (the axis's own)."""
         if self._tickLevels is not None:
             return [text for _value, text in self._tickLevels[0]] if self._tickLevels else []
-        low, high = sorted(self.range)
-        levels = self.tickValues(low, high, max(self.geometry().height(), 1.0))
+        low, high = sorted(self.range if span is None else span)
+        levels = self.tickValues(low, high, max(self.geometry().height() if length is None else length, 1.0))
         if not levels or not levels[0][1]:
             return []
         spacing, values = levels[0]
