@@ -138,10 +138,15 @@ class NumberBox(QDoubleSpinBox):
         self.selectAll()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter takes the number typed, or puts the value back and says so (refused)."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._refuse_what_cannot_be_taken()
+        """Enter takes the number typed, or puts the value back and says so (refused), and then goes no further.
+
+        Passed on, Enter on a refused number pressed a dialog's default button: the point dialog closed, x unchanged.
+        """
+        entered = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        refused = entered and self._refuse_what_cannot_be_taken()
         super().keyPressEvent(event)
+        if refused:
+            event.accept()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         """Leaving the box takes the number typed, or puts the value back and says so (refused)."""
