@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from window_keys import tab_to
 
 from gradviz.core.notation import format_number
@@ -166,29 +166,42 @@ def test_the_start_point_and_the_probe_can_be_typed(make_main_window, activate, 
     assert session.run_specs[0].start["x"] == -1.5
 
 
-def test_a_coordinate_the_point_dialog_cannot_take_is_put_back_saying_why(make_main_window, activate,
-                                                                          answer_modal) -> None:
-    """x = 1e13 typed for the start: the box put the old x back without a word."""
+def whole_lines(label: QLabel) -> bool:
+    """Whether a word-wrapped label is as tall as its lines: the dialog cut the reason's last line off."""
+    QApplication.processEvents()
+    return label.height() >= label.heightForWidth(label.width())
+
+
+@pytest.mark.parametrize(("typed", "why"), [("1e13", "the box takes numbers from −1e12 to 1e12"),
+                                           ("nan", "nan is not a number")])
+def test_a_coordinate_the_point_dialog_cannot_take_is_put_back_saying_why(make_main_window, activate, answer_modal,
+                                                                          typed: str, why: str) -> None:
+    """x = 1e13 typed for the start: the box put the old x back without a word; then Enter closed the dialog."""
     from gradviz.app.point_dialog import PointDialog
 
     window = keyboard_window(make_main_window, activate, "bowl")
     session = window.session
     start = dict(session.run_specs[0].start)
+    said = f"x = {typed} was not used: {why} (it stays {format_number(start['x'])})."
+    stayed_open: list[bool] = []
 
     def type_beyond_the_limits(dialog: PointDialog) -> None:
         box = dialog.boxes["x"]
         box.selectAll()
-        QTest.keyClicks(box, "1e13")
-        QTest.keyClick(box, Qt.Key.Key_Return)
+        QApplication.clipboard().setText(typed)  # pasted: nan cannot be typed key by key
+        QTest.keyClick(box, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClick(box, Qt.Key.Key_Return)  # it closed the dialog, and the start was set with x as it was
+        stayed_open.append(dialog.isVisible() and dialog.refusal_label.isVisible()
+                           and dialog.refusal_label.text() == said and whole_lines(dialog.refusal_label))
         if dialog.isVisible():
             dialog.reject()
 
     answer_modal(PointDialog, type_beyond_the_limits)
     menu_action(window, "Run", "Set the start point…").trigger()
     session.wait_for_runs()
+    assert stayed_open == [True], "open, saying why, to put the number right"
     assert session.run_specs[0].start == start
-    assert window.statusBar().full_message() == (f"x = 1e13 was not used: the box takes numbers from −1e12 to 1e12 "
-                                                 f"(it stays {format_number(start['x'])}).")
+    assert window.statusBar().full_message() == said
 
 
 def test_tab_passes_by_panels_behind_a_tab_and_controls_that_take_no_keys(make_main_window, activate) -> None:

@@ -12,7 +12,7 @@ from polylines import distances_to_polyline
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
-from window_keys import tab_to
+from window_keys import paste_into, tab_to
 
 from gradviz.app.formula_panel import FORMULA_BOX_MAX_CHARS, laid_out_equations
 from gradviz.app.panel_base import no_run_text
@@ -1557,6 +1557,8 @@ def test_a_range_whose_start_is_not_below_its_end_is_refused_and_marked_until_pu
 @pytest.mark.parametrize(("row_box", "typed", "named", "why"), [
     ("high", "1e13", "x from 0 to 1e13", "its ends must be numbers from −1e12 to 1e12"),
     ("low", "-1e308", "x from −1e308 to 3", "its ends must be numbers from −1e12 to 1e12"),
+    ("high", "1.0000000000001e12", "x from 0 to 1000000000000.1", "its ends must be numbers from"),  # named 1e12
+    ("high", "9" * 10_000, "x from 0 to ∞", "its ends must be numbers from"),
 ])
 def test_a_number_a_range_box_cannot_take_is_put_back_saying_why(make_main_window, qtbot, row_box: str, typed: str,
                                                                   named: str, why: str) -> None:
@@ -1581,6 +1583,32 @@ def type_into(qtbot, box: QWidget, typed: str) -> None:
     box.selectAll()
     qtbot.keyClicks(box, typed)
     qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
+@pytest.mark.parametrize(("row_box", "pasted", "said"), [
+    ("high", "1e-400", "x to 1e-400 was not used: 1e-400 is too small to tell from 0"),  # the range became 0 to 0
+    ("low", "nan", "x from nan was not used: nan is not a number"),
+    ("low", "-inf", "x from -inf was not used: -inf is not a finite number"),
+])
+def test_text_a_range_box_cannot_read_as_a_number_is_put_back_saying_why(make_main_window, qtbot, row_box: str,
+                                                                        pasted: str, said: str) -> None:
+    window = make_main_window("bowl")
+    panel, session = window.formula_panel, window.session
+    session.set_range("x", 0.0, 3.0)
+    paste_into(qtbot, panel.high_boxes[0] if row_box == "high" else panel.low_boxes[0], pasted)
+    assert window.statusBar().full_message() == f"{said} (x stays from 0 to 3)."
+    assert session.plot.ranges["x"] == (0.0, 3.0)
+    assert (panel.low_boxes[0].value(), panel.high_boxes[0].value()) == (0.0, 3.0)
+
+
+def test_a_held_value_pasted_too_long_to_show_is_named_short_beside_why(make_main_window, qtbot) -> None:
+    """A 10,000-digit number pasted: the status bar showed only 'z held at …', the reason past its end."""
+    window = make_main_window("three-variables")
+    window.session.set_fixed("z", 0.5)
+    paste_into(qtbot, window.formula_panel._fixed_widgets["z"][1], "1." + "0" * 10_000 + "1e13")
+    assert window.statusBar().full_message() == ("z held at 1.0000000000… was not used: the box takes numbers from "
+                                                 "−1e12 to 1e12 (z stays at 0.5).")
+    assert window.session.fixed["z"] == 0.5
 
 
 def test_a_held_value_the_box_cannot_take_is_put_back_saying_why(make_main_window, qtbot) -> None:
@@ -1679,7 +1707,7 @@ def test_a_hyper_parameter_the_box_cannot_take_is_put_back_saying_why(make_main_
 def test_an_eta_the_box_cannot_take_is_put_back_and_said_why(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     edit, lr = window.stepper.lr_edit, window.session.run_specs[0].lr
-    for typed, leave in (("1e-13", "enter"), ("1e", "focus")):
+    for typed, leave, why in (("1e-13", "enter", "η is a number from 1e−12"), ("1e", "focus", "it is not a number")):
         edit.setFocus()
         edit.selectAll()
         qtbot.keyClicks(edit, typed)
@@ -1688,7 +1716,7 @@ def test_an_eta_the_box_cannot_take_is_put_back_and_said_why(make_main_window, q
         else:  # moving away (sent: a window without a window manager is not active, and gets no focus events)
             QApplication.sendEvent(edit, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason))
         assert edit.text() == f"{lr:g}" and window.session.run_specs[0].lr == lr, typed
-        assert window.statusBar().full_message().startswith(f"η = {typed} was not used: η is a number from 1e−12")
+        assert window.statusBar().full_message().startswith(f"η = {typed} was not used: {why}")
     for typed, why in (("-0.1", "η is positive: to step uphill, choose the wrong update sign (S) instead"),
                        ("0,05", "write the decimal point as a point (0.05)")):
         edit.setFocus()
@@ -1703,6 +1731,21 @@ def test_an_eta_the_box_cannot_take_is_put_back_and_said_why(make_main_window, q
     qtbot.keyClicks(edit, "2.5e-3")
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert window.session.run_specs[0].lr == 0.0025, "a negative exponent is fine"
+
+
+def test_the_eta_box_reads_and_refuses_pasted_text_as_the_number_boxes_do(make_main_window, qtbot) -> None:
+    """Pasted nan, inf, 0x10, 1_000 or " 0.05 " did nothing in the η box, and said nothing, as other boxes did not."""
+    window = make_main_window("bowl")
+    edit, session = window.stepper.lr_edit, window.session
+    for pasted, taken in ((" 0.05 ", 0.05), ("1_000", 1000.0)):
+        paste_into(qtbot, edit, pasted)
+        assert session.run_specs[0].lr == taken, pasted
+    lr = session.run_specs[0].lr
+    for pasted, why in (("nan", "nan is not a number"), ("inf", "inf is not a finite number"),
+                        ("0x10", "write it in decimals (16)"), ("1e-400", "1e-400 is too small to tell from 0")):
+        paste_into(qtbot, edit, pasted)
+        assert session.run_specs[0].lr == lr and edit.text() == f"{lr:g}", pasted
+        assert window.statusBar().full_message() == f"η = {pasted} was not used: {why} (it stays {lr:g})."
 
 
 def test_the_budget_box_shows_a_budget_of_none_or_one_step_as_it_is(make_main_window) -> None:

@@ -18,6 +18,7 @@ from gradviz.core.notation import (
     CASES_AFTER_SPACE_PX,
     Spelling,
     format_number,
+    format_number_apart,
     gradient_label,
     html_equation,
     html_math,
@@ -445,6 +446,17 @@ NUMBERS = [
 def test_format_number(value: float, shown: str, ascii_text: str) -> None:
     assert format_number(value) == shown
     assert format_number(value, ascii_minus=True) == ascii_text
+
+
+@pytest.mark.parametrize(("value", "others", "shown"), [
+    (1.0000001e12, (1e12,), "1.0000001e12"),  # beyond 1e12, though six digits name it 1e12
+    (-1.0000000000001e12, (-1e12, 1e12), "−1000000000000.1"),
+    (100000000000.001, (1e11,), "100000000000.001"),  # its decimals kept: rounded whole, it read 100000000000
+    (2.5, (1e12, 2.5), "2.5"),  # unlike the others already (and itself among them)
+])
+def test_format_number_apart_adds_the_digits_that_tell_a_number_from_others(value: float, others: tuple[float, ...],
+                                                                            shown: str) -> None:
+    assert format_number_apart(value, others) == shown
 
 
 def test_format_number_digits() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QValidator
+from window_keys import paste_into
 
-from gradviz.app.number_box import NumberBox
+from gradviz.app.number_box import NumberBox, typed_text_shown
 
 
 @pytest.mark.parametrize(("value", "shown"), [(-2.0, "-2"), (0.000125, "0.000125"), (1e-6, "1e-6"),
@@ -58,6 +59,14 @@ def test_a_number_put_back_is_reported(qtbot, typed: str, refused: list[str]) ->
     ("1.5e-12", ""),  # …and 2e−12
     ("1e", "it is not a number"),
     ("0.1234567891234567", ""),
+    (" 5 ", ""), ("1_000", ""),  # as Python reads numbers
+    ("nan", "nan is not a number"),  # it said: the box takes numbers from −1e12 to 1e12
+    ("-inf", "-inf is not a finite number"),
+    ("1e400", "the box takes numbers from −1e12 to 1e12"),  # a number, beyond a float's
+    ("1e-400", "1e-400 is too small to tell from 0"),  # it became 0 without a word
+    ("-0.5e-999", "-0.5e-999 is too small to tell from 0"),
+    ("0e-400", ""), ("-0.0", ""),
+    ("0x10", "write it in decimals (16)"),
 ])
 def test_the_box_says_why_it_cannot_take_a_number(qtbot, typed: str, why: str) -> None:
     box = NumberBox()
@@ -109,3 +118,27 @@ def test_steps_by_the_arrows_keep_no_binary_noise(qtbot) -> None:
     qtbot.keyClicks(box, "0.5")
     qtbot.keyClick(box, Qt.Key.Key_Down)
     assert box.value() == 0.49 and box.text() == "0.49"
+
+
+@pytest.mark.parametrize(("typed", "shown"), [(" 1.0000000000001e12 ", "1.0000000000001e12"), ("9" * 10_000, "∞"),
+                                              ("-" + "9" * 10_000, "−∞"), ("0." + "9" * 10_000, "0.9999999999…"),
+                                              ("n" * 10_000, "nnnnnnnnnnnn…")])
+def test_a_message_names_typed_text_short_enough_to_leave_room_for_why(typed: str, shown: str) -> None:
+    assert typed_text_shown(typed) == shown
+
+
+@pytest.mark.parametrize(("pasted", "said"), [
+    ("1e-400", "β₁ = 1e-400 was not used: 1e-400 is too small to tell from 0 (it stays 0.9)."),  # β₁ became 0
+    ("0." + "9" * 10_000, "β₁ = 0.9999999999… was not used: the box takes numbers from 0 to 0.9999 (it stays 0.9)."),
+    ("nan", "β₁ = nan was not used: nan is not a number (it stays 0.9)."),
+])
+def test_a_pasted_number_the_box_cannot_take_is_put_back_saying_why(qtbot, pasted: str, said: str) -> None:
+    box = NumberBox(0.0, 0.9999)
+    qtbot.addWidget(box)
+    box.setKeyboardTracking(False)
+    box.setValue(0.9)
+    messages: list[str] = []
+    box.say_refusals("β₁", messages.append)
+    box.show()
+    paste_into(qtbot, box, pasted)
+    assert box.value() == 0.9 and messages == [said]

@@ -219,6 +219,8 @@ def test_presentation_scales_of_large_screens_and_of_older_files_open(scale: flo
         (lambda d: d["runs"][0].update(max_steps=True), "whole number"),
         (lambda d: d["runs"][0]["start"].update(x=float("nan")), "finite"),
         (lambda d: d["runs"][0]["start"].update(x=1e13), r"runs\[0\].start.x: expected −1e12 to 1e12, got 1e13"),
+        (lambda d: d["runs"][0]["start"].update(x=1.0000001e12),  # named 1e12, within what it said was refused
+         r"runs\[0\].start.x: expected −1e12 to 1e12, got 1.0000001e12$"),
         (lambda d: d["runs"][0]["start"].update(y=-1e300), r"runs\[0\].start.y: expected −1e12 to 1e12, got −1e300"),
         (lambda d: d["runs"][0]["start"].update(y=float("inf")), r"runs\[0\].start.y: expected a finite number"),
         (lambda d: d["probe"].update(x=2e12), "probe.x: expected −1e12 to 1e12, got 2e12"),

@@ -15,3 +15,12 @@ def tab_to(target: QWidget, backwards: bool = False, presses: int = 80) -> None:
             return
         QTest.keyClick(QApplication.focusWidget() or target.window(), key)
     assert target.hasFocus(), f"{presses} presses of Tab did not reach {target}"
+
+
+def paste_into(qtbot, box: QWidget, pasted: str) -> None:
+    """Paste `pasted` over a box's text (Ctrl+V, as a person would) and press Enter."""
+    QApplication.clipboard().setText(pasted)
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClick(box, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(box, Qt.Key.Key_Return)

@@ -31,7 +31,7 @@ from gradviz.app.entry_keys import (
     types_text,
 )
 from gradviz.app.formula_controller import FormulaController
-from gradviz.app.number_box import NumberBox
+from gradviz.app.number_box import NumberBox, text_refusal, typed_text_shown
 from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
@@ -609,7 +609,8 @@ class FormulaPanel(QWidget):
     def _fixed_refused(self, name: str, box: NumberBox, typed: str) -> None:
         """A held value the box cannot take (1e13, beyond its limits) is put back: say why."""
         kept = format_number(self._session.fixed.get(name, box.value()))
-        self.message.emit(f"{name} held at {typed} was not used: {box.refusal(typed)} ({name} stays at {kept}).")
+        self.message.emit(f"{name} held at {typed_text_shown(typed)} was not used: {box.refusal(typed)} "
+                          f"({name} stays at {kept}).")
 
     def _range_edited(self, row: int) -> None:
         """The range of this row's axis only: the other axis keeps its range exactly (say, as the map was zoomed)."""
@@ -624,16 +625,20 @@ class FormulaPanel(QWidget):
                                   "show until it is.")
 
     def _range_refused(self, row: int, box: NumberBox, typed: str) -> None:
-        """A number the box cannot hold (nan, 1e13) is put back: the session says why, as for any range refused."""
+        """A number the box cannot hold (1e13) is put back: the session says why, as for any range refused; text that
+        is no number (nan, 1e−400, too small for one) the box says why of."""
         if self._updating or self._session.analysis is None or row >= len(self._session.plot.axes):
             return
-        try:
-            value = float(typed)
-        except ValueError:  # not a number yet ("1e"): nothing to say of it as a range
-            return
+        axis, is_low = self._session.plot.axes[row], box is self.low_boxes[row]
         low, high = self.low_boxes[row].value(), self.high_boxes[row].value()
-        low, high = (value, high) if box is self.low_boxes[row] else (low, value)
-        self._session.set_range(self._session.plot.axes[row], low, high)
+        why = text_refusal(typed)
+        if why:
+            kept_low, kept_high = (format_number(end) for end in self._session.range_of(axis))
+            self.message.emit(f"{unicode_name(axis)} {'from' if is_low else 'to'} {typed_text_shown(typed)} was not "
+                              f"used: {why} ({unicode_name(axis)} stays from {kept_low} to {kept_high}).")
+            return
+        value = float(typed)
+        self._session.set_range(axis, *((value, high) if is_low else (low, value)))
 
     def _mark_range(self, row: int, problem: str) -> None:
         """Mark a row's range boxes as not a range (problem says why), or ('') as the one shown."""

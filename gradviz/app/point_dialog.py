@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QMainWindow, QWidget
 
 from gradviz.app.number_box import NumberBox
@@ -42,6 +42,13 @@ class PointDialog(QDialog):
             box.say_refusals(unicode_name(name), self.message.emit)
             form.addRow(f"{unicode_name(name)}:", box)
             self.boxes[name] = box
+        self.refusal_label = QLabel()  # why a number typed was put back, here: the status bar is behind the dialog
+        self.refusal_label.setWordWrap(True)
+        self.refusal_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.refusal_label.setStyleSheet("color: #b00020")
+        self.refusal_label.hide()
+        self.message.connect(self._show_refusal)
+        form.addRow(self.refusal_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -50,6 +57,11 @@ class PointDialog(QDialog):
             first = next(iter(self.boxes.values()))
             first.setFocus()
             first.selectAll()
+
+    def _show_refusal(self, text: str) -> None:
+        self.refusal_label.setText(text)
+        self.refusal_label.show()
+        self.adjustSize()  # the dialog grows to the reason's lines: as it was, they were cut off at its bottom
 
     def point(self) -> dict[str, float]:
         """The coordinates as typed, and the held values."""

@@ -8,10 +8,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QLocale, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
-    QDoubleValidator,
     QFocusEvent,
     QFontMetricsF,
     QKeyEvent,
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.app.entry_keys import hands_keys_back, takes_keys_when_tabbed_to
-from gradviz.app.number_box import NumberBox
+from gradviz.app.number_box import NumberBox, text_refusal, typed_state, typed_text_shown
 from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour, run_glyph
 from gradviz.app.rich_text import RichTextLabel
@@ -116,30 +115,32 @@ class NumberEdit(QLineEdit):
 LR_TYPED_RANGE = (1e-12, 1e6)  # the η the exact entry takes
 
 
-class LearningRateValidator(QDoubleValidator):
-    """η from LR_TYPED_RANGE; a minus sign or a decimal comma can be typed too, to be refused with a reason.
+class LearningRateValidator(QValidator):
+    """η from LR_TYPED_RANGE, read as the number boxes read theirs (typed_state); a minus sign or a decimal comma can be
+    typed too, to be refused with a reason.
 
-    QDoubleValidator swallowed the keystroke: "-0.1" became η = 0.1 without a word.
+    QDoubleValidator swallowed the keystroke: "-0.1" became η = 0.1 without a word; and a pasted " 0.05 ", 1_000,
+    nan or 0x10 did nothing, though the other boxes take the first two and say why not of the others.
     """
 
-    def __init__(self) -> None:
-        super().__init__(*LR_TYPED_RANGE, 12)
-        self.setLocale(QLocale.c())  # a decimal point, whatever the machine's language
-
     def validate(self, text: str, position: int) -> object:
-        """Intermediate (shown, not usable) for text with a leading minus or a comma; else as QDoubleValidator."""
+        """Intermediate (shown, not usable) for text with a leading minus or a comma; else as the number boxes."""
         if (text.lstrip().startswith("-") or "," in text) and len(text) <= 32:
             return QValidator.State.Intermediate, text, position
-        return super().validate(text, position)
+        return typed_state(text, *LR_TYPED_RANGE), text, position
 
 
 def lr_refusal(text: str) -> str:
-    """Why typed text is no η: '… η is positive: …', '… write the decimal point as a point …', or its range."""
+    """Why typed text is no η: '… η is positive: …', '… write the decimal point as a point …', why it is no number
+    ('nan is not a number'), or its range."""
     if text.lstrip().startswith(("-", "−")):
         return "η is positive: to step uphill, choose the wrong update sign (S) instead"
     if "," in text:
-        return f"write the decimal point as a point ({text.replace(',', '.')})"
-    return f"η is a number from {format_number(LR_TYPED_RANGE[0])} to {format_number(LR_TYPED_RANGE[1])}"
+        return f"write the decimal point as a point ({typed_text_shown(text.replace(',', '.'))})"
+    return text_refusal(text) or (f"η is a number from {format_number(LR_TYPED_RANGE[0])} to "
+                                  f"{format_number(LR_TYPED_RANGE[1])}")
+
+
 READOUT_GAP = " &nbsp; "  # between the parts of a readout line
 LEFT_OUT = "…"  # where a readout line leaves out parts
 # The parts a readout line too long for the panel leaves out first, counted from its end: the update (the stepper's
@@ -458,7 +459,7 @@ class StepperPanel(QWidget):
 
     def _lr_typed(self) -> None:
         try:
-            lr = float(self.lr_edit.text())
+            lr = float(self.lr_edit.text().strip())
         except ValueError:
             return
         if lr > 0 and math.isfinite(lr):
@@ -477,7 +478,8 @@ class StepperPanel(QWidget):
         if text == f"{lr:g}":  # the run's own η (a file's may lie outside what can be typed)
             return
         self.lr_edit.setText(f"{lr:g}")
-        self.message.emit(f"η = {text or '(nothing)'} was not used: {lr_refusal(text)} (it stays {format_number(lr)}).")
+        typed = typed_text_shown(text) or "(nothing)"
+        self.message.emit(f"η = {typed} was not used: {lr_refusal(text)} (it stays {format_number(lr)}).")
 
     def _sign_toggled(self) -> None:
         self._edit_run(sign="correct" if self.correct_button.isChecked() else "wrong")

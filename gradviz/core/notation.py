@@ -31,7 +31,7 @@ import math
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -147,6 +147,21 @@ def format_number(value: SupportsFloat, digits: int = 6, ascii_minus: bool = Fal
     if text == "-0":
         text = "0"
     return text.replace("-", minus)
+
+
+def format_number_apart(value: SupportsFloat, others: Iterable[SupportsFloat], digits: int = 6) -> str:
+    """format_number's text of value, with as many more digits as it takes to read unlike each other number.
+
+    1.0000001e12 refused as beyond 1e12 was named 1e12, and the message contradicted itself.
+    """
+    number = float(value)
+    apart = [float(other) for other in others if float(other) != number]
+    for shown in range(digits, 18):  # 17 significant digits tell any two doubles apart
+        whole = shown == digits  # past the first try, 100000000000.001 keeps its decimals (not 100000000000)
+        text = format_number(number, shown, whole=whole)
+        if all(text != format_number(other, shown, whole=whole) for other in apart):
+            return text
+    return text
 
 
 def point_text(names: Sequence[str], values: Sequence[SupportsFloat]) -> str:

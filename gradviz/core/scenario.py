@@ -117,11 +117,11 @@ class Scenario:
         return replace(self, runs=runs)
 
 
-def _number_text(value: float) -> str:
-    """A number as messages write it (−1e12, not -1e+12)."""
-    from gradviz.core.notation import format_number  # it imports SymPy: only a message needs it, at a refusal
+def _number_text(value: float, *others: float) -> str:
+    """A number as messages write it (−1e12, not -1e+12), with the digits to read unlike others (1.0000001e12)."""
+    from gradviz.core.notation import format_number_apart  # it imports SymPy: only a message needs it, at a refusal
 
-    return format_number(value)
+    return format_number_apart(value, others)
 
 
 def _fail(where: str, problem: str) -> ScenarioError:
@@ -143,7 +143,8 @@ def _number(value: Any, where: str) -> float:
 def _number_between(value: Any, where: str, low: float, high: float, unit: str = "") -> float:
     number = _number(value, where)
     if not low <= number <= high:
-        raise _fail(where, f"expected {_number_text(low)} to {_number_text(high)}{unit}, got {_number_text(number)}")
+        got = _number_text(number, low, high)  # 1.0000001e12, not 1e12: as far beyond high as it is
+        raise _fail(where, f"expected {_number_text(low)} to {_number_text(high)}{unit}, got {got}")
     return number
 
 

@@ -19,7 +19,7 @@ from gradviz.core.events import Signal
 from gradviz.core.formula import is_model_loss, is_model_parameter
 from gradviz.core.grid import NO_NOISE_FLOOR, Domain, GridField, NoiseFloor, evaluate_grid
 from gradviz.core.height_scale import round_step
-from gradviz.core.notation import for_function, format_number
+from gradviz.core.notation import for_function, format_number, format_number_apart
 from gradviz.core.runs import RunBatch, RunResult
 from gradviz.core.scenario import (
     LARGEST_VALUE,
@@ -311,7 +311,9 @@ class Session:
         problem = range_problem(low, high)
         if problem:
             kept_low, kept_high = self.plot.ranges.get(axis, (math.nan, math.nan))
-            self.notice.emit(f"{axis} from {format_number(low)} to {format_number(high)} {NOT_A_RANGE}: {problem} "
+            ends = (low, high, -LARGEST_VALUE, LARGEST_VALUE)  # each end named unlike the limits and the other end
+            named_low, named_high = format_number_apart(low, ends), format_number_apart(high, ends)
+            self.notice.emit(f"{axis} from {named_low} to {named_high} {NOT_A_RANGE}: {problem} "
                              f"({axis} stays from {format_number(kept_low)} to {format_number(kept_high)}).")
             return
         ranges = dict(self.plot.ranges)
