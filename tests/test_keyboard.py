@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QWidget
 from window_keys import tab_to
 
 from gradviz.core.notation import format_number
@@ -200,6 +200,22 @@ def test_a_coordinate_the_point_dialog_cannot_take_is_put_back_saying_why(make_m
     menu_action(window, "Run", "Set the start point…").trigger()
     session.wait_for_runs()
     assert stayed_open == [True], "open, saying why, to put the number right"
+
+    def click_ok_on_it(dialog: PointDialog) -> None:
+        box = dialog.boxes["x"]
+        box.selectAll()
+        QApplication.clipboard().setText(typed)
+        QTest.keyClick(box, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        ok.click()  # as a click does, first the keys leave the box (as its focus does): it puts x back, saying why
+        stayed_open.append(dialog.isVisible() and dialog.refusal_label.text() == said)
+        ok.click()  # read: the numbers as they are now
+        stayed_open.append(dialog.isVisible())
+
+    answer_modal(PointDialog, click_ok_on_it)
+    menu_action(window, "Run", "Set the start point…").trigger()
+    session.wait_for_runs()
+    assert stayed_open == [True, True, False], "open once, saying why; OK again takes the numbers as they are"
     assert session.run_specs[0].start == start
     assert window.statusBar().full_message() == said
 

@@ -153,6 +153,13 @@ class NumberBox(QDoubleSpinBox):
         self._refuse_what_cannot_be_taken()
         super().focusOutEvent(event)
 
+    def take_typed(self) -> None:
+        """Take the number typed, or put the value back and say so (refused), as leaving the box does."""
+        if self._refuse_what_cannot_be_taken():
+            self.lineEdit().setText(self.textFromValue(self.value()))
+        else:
+            self.interpretText()
+
     def _refuse_what_cannot_be_taken(self) -> bool:
         """Emit refused with the text typed if the box is about to put its value back (1e13 went without a word);
         whether it did."""

@@ -47,6 +47,7 @@ class PointDialog(QDialog):
         self.refusal_label.setTextFormat(Qt.TextFormat.PlainText)
         self.refusal_label.setStyleSheet("color: #b00020")
         self.refusal_label.hide()
+        self._refusal_unread = False  # a number was just put back: OK (its click took the keys) keeps the dialog
         self.message.connect(self._show_refusal)
         form.addRow(self.refusal_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -62,6 +63,19 @@ class PointDialog(QDialog):
         self.refusal_label.setText(text)
         self.refusal_label.show()
         self.adjustSize()  # the dialog grows to the reason's lines: as it was, they were cut off at its bottom
+        self._refusal_unread = True
+
+    def accept(self) -> None:
+        """Close taking the numbers, unless the number typed was refused on the way: the dialog stays, saying why.
+
+        Clicking OK took the keys from a box holding 1e13, which put x back and said so behind the closing dialog.
+        """
+        for box in self.boxes.values():
+            box.take_typed()  # OK pressed with the keys still in a box (a click takes them first)
+        if self._refusal_unread:
+            self._refusal_unread = False  # read: OK again takes the numbers as they are now
+            return
+        super().accept()
 
     def point(self) -> dict[str, float]:
         """The coordinates as typed, and the held values."""
