@@ -10,6 +10,14 @@ from window_keys import paste_into
 from gradviz.app.number_box import NumberBox, typed_text_shown
 
 
+def type_over(qtbot, box: NumberBox, text: str) -> None:
+    """Type text over what the box shows, as a user does: shown, focused, all selected."""
+    box.show()
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, text)
+
+
 @pytest.mark.parametrize(("value", "shown"), [(-2.0, "-2"), (0.000125, "0.000125"), (1e-6, "1e-6"),
                                               (1000001.0, "1000001"), (0.123456789, "0.1234568")])
 def test_shows_significant_digits_not_fixed_decimals(qtbot, value: float, shown: str) -> None:
@@ -27,28 +35,31 @@ def test_takes_numbers_as_typed_and_refuses_other_text(qtbot) -> None:
                       "1e": QValidator.State.Intermediate, ".": QValidator.State.Intermediate,
                       "abc": QValidator.State.Invalid, "1x": QValidator.State.Invalid,
                       "11": QValidator.State.Intermediate}  # out of range: not yet a value
-    box.show()
-    box.setFocus()
-    box.selectAll()
-    qtbot.keyClicks(box, "2.5e-3")
+    type_over(qtbot, box, "2.5e-3")
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert box.value() == 0.0025 and box.text() == "0.0025"
+
+
+def box_typed_into(qtbot, value: float, typed: str, reported: list[str], changes: list[float] | None = None
+                   ) -> NumberBox:
+    """A box holding value, `typed` typed over it and entered; what it refused goes into reported, its value's
+    changes into changes."""
+    box = NumberBox()
+    qtbot.addWidget(box)
+    box.setKeyboardTracking(False)  # as the range boxes: the value is taken on Enter, not as each digit is typed
+    box.setValue(value)
+    box.refused.connect(reported.append)
+    box.valueChanged.connect((changes if changes is not None else []).append)
+    type_over(qtbot, box, typed)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    return box
 
 
 @pytest.mark.parametrize(("typed", "refused"), [("1e13", ["1e13"]), ("1e-320", []), ("1e-13", []), ("2.5", [])])
 def test_a_number_put_back_is_reported(qtbot, typed: str, refused: list[str]) -> None:
     """1e13 beyond the limits: the box puts its value back and says what; 1e-13 or 1e-320 it keeps as typed."""
-    box = NumberBox()
-    qtbot.addWidget(box)
-    box.setKeyboardTracking(False)  # as the range boxes: the value is taken on Enter, not as each digit is typed
-    box.setValue(1.0)
     reported: list[str] = []
-    box.refused.connect(reported.append)
-    box.show()
-    box.setFocus()
-    box.selectAll()
-    qtbot.keyClicks(box, typed)
-    qtbot.keyClick(box, Qt.Key.Key_Return)
+    box = box_typed_into(qtbot, 1.0, typed, reported)
     assert reported == refused
     assert box.value() == (1.0 if refused else float(typed))
 
@@ -78,18 +89,10 @@ def test_the_box_says_why_it_cannot_take_a_number(qtbot, typed: str, why: str) -
 
 def test_a_value_put_back_keeps_its_digits_beyond_those_shown(qtbot) -> None:
     """After a refused number the box read its value again from the 7 digits shown: 0.1234567891 became 0.1234568."""
-    box = NumberBox()
-    qtbot.addWidget(box)
-    box.setKeyboardTracking(False)
-    box.setValue(0.1234567891)
+    reported: list[str] = []
     changes: list[float] = []
-    box.valueChanged.connect(changes.append)
-    box.show()
-    box.setFocus()
-    box.selectAll()
-    qtbot.keyClicks(box, "1e13")
-    qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert box.value() == 0.1234567891 and box.text() == "0.1234568" and changes == []
+    box = box_typed_into(qtbot, 0.1234567891, "1e13", reported, changes)
+    assert box.value() == 0.1234567891 and box.text() == "0.1234568" and changes == [] and reported == ["1e13"]
 
 
 @pytest.mark.parametrize("value", [1e-13, 1.5e-12, -2.5e-300, 1e-320, 0.1234567891234567])
@@ -112,10 +115,7 @@ def test_steps_by_the_arrows_keep_no_binary_noise(qtbot) -> None:
     for _ in range(12):
         box.stepBy(1)
     assert changes == [0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 1.0], "up to its top, then no more"
-    box.show()
-    box.setFocus()
-    box.selectAll()
-    qtbot.keyClicks(box, "0.5")
+    type_over(qtbot, box, "0.5")
     qtbot.keyClick(box, Qt.Key.Key_Down)
     assert box.value() == 0.49 and box.text() == "0.49"
 

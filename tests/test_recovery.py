@@ -194,11 +194,8 @@ def refuse_the_saddle(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
         monkeypatch.setattr(formula_controller, "analyze", refusing)
 
 
-@pytest.mark.parametrize("how", ["drawing", "analysing"])
-def test_a_file_that_fails_to_show_leaves_title_recent_files_and_undo_as_they_were(make_main_window, monkeypatch,
-                                                                                   qtbot, tmp_path, how: str) -> None:
-    """A file whose drawing failed left the window named after it, marked saved, on the recent list and with undo
-    started over: the last scenario was shown again under the file's name, and Ctrl+S wrote it into that file."""
+def a_file_open_with_an_edit(make_main_window, tmp_path: Path) -> tuple[main_window.MainWindow, Path, float]:
+    """A window showing a scenario file, run 1's η then set to 0.3 (an edit to undo); the file and the η it had."""
     window = make_main_window("bowl")
     opened = tmp_path / "kept.gradviz.json"
     save_scenario(find_preset("bowl").scenario, opened)
@@ -207,15 +204,29 @@ def test_a_file_that_fails_to_show_leaves_title_recent_files_and_undo_as_they_we
     lr = window.session.run_specs[0].lr
     window.session.update_run(0, lr=0.3)
     window.edit_history.record()
+    return window, opened, lr
+
+
+def window_state(window: main_window.MainWindow) -> tuple[object, ...]:
+    """What a file that fails to open must leave as it was: title, saved mark, recent files, the scenario shown."""
+    return window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario()
+
+
+@pytest.mark.parametrize("how", ["drawing", "analysing"])
+def test_a_file_that_fails_to_show_leaves_title_recent_files_and_undo_as_they_were(make_main_window, monkeypatch,
+                                                                                   qtbot, tmp_path, how: str) -> None:
+    """A file whose drawing failed left the window named after it, marked saved, on the recent list and with undo
+    started over: the last scenario was shown again under the file's name, and Ctrl+S wrote it into that file."""
+    window, opened, lr = a_file_open_with_an_edit(make_main_window, tmp_path)
     Dialogs(monkeypatch)  # Discard
     refuse_the_saddle(monkeypatch, how)
     failing = tmp_path / "saddle.gradviz.json"
     save_scenario(find_preset("saddle").scenario, failing)
-    before = (window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario())
+    before = window_state(window)
     window.open_file(failing)
     window.controller.wait()
     qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
-    after = (window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario())
+    after = window_state(window)
     assert after == before and window.current_path == opened
     assert "saddle.gradviz.json was not opened" in window.statusBar().full_message()
     assert window.edit_history.undo_action.isEnabled()
@@ -233,24 +244,17 @@ def test_a_lesson_whose_first_scene_fails_to_show_is_not_opened(make_main_window
                                                                 how: str) -> None:
     """A lesson file whose first scene failed to be drawn set up its caption bar, title and recent-files entry at
     once: the lesson looked open over the scenario shown before, and its edits could no longer be undone."""
-    window = make_main_window("bowl")
-    opened = tmp_path / "kept.gradviz.json"
-    save_scenario(find_preset("bowl").scenario, opened)
-    assert window.open_file(opened)
-    window.controller.wait()
-    lr = window.session.run_specs[0].lr
-    window.session.update_run(0, lr=0.3)
-    window.edit_history.record()
+    window, opened, lr = a_file_open_with_an_edit(make_main_window, tmp_path)
     Dialogs(monkeypatch)  # Discard
     refuse_the_saddle(monkeypatch, how)
     failing = tmp_path / "saddles.json"
     save_lesson(Lesson("Saddles", (Scene("A saddle", find_preset("saddle").scenario),
                                    Scene("A bowl", find_preset("bowl").scenario))), failing)
-    before = (window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario())
+    before = window_state(window)
     window.open_file(failing)
     window.controller.wait()
     qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
-    after = (window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario())
+    after = window_state(window)
     player = window.lesson_player
     assert after == before and window.current_path == opened
     assert player.lesson is None and player.path is None and player.caption_bar.isHidden()
@@ -292,21 +296,14 @@ def test_a_gallery_example_that_fails_to_show_leaves_the_files_name_and_undo(mak
                                                                              tmp_path, how: str) -> None:
     """A gallery example that failed to be drawn cleared the file's name at once: the file's edits stayed shown as
     'untitled', and Ctrl+S asked for a new file instead of writing them into theirs."""
-    window = make_main_window("bowl")
-    opened = tmp_path / "kept.gradviz.json"
-    save_scenario(find_preset("bowl").scenario, opened)
-    assert window.open_file(opened)
-    window.controller.wait()
-    lr = window.session.run_specs[0].lr
-    window.session.update_run(0, lr=0.3)
-    window.edit_history.record()
+    window, opened, lr = a_file_open_with_an_edit(make_main_window, tmp_path)
     Dialogs(monkeypatch)  # Discard
     refuse_the_saddle(monkeypatch, how)
-    before = (window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario())
+    before = window_state(window)
     window.open_preset(find_preset("saddle"))
     window.controller.wait()
     qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
-    after = (window.windowTitle(), window.isWindowModified(), document.recent_files(), window.session.scenario())
+    after = window_state(window)
     assert after == before and window.current_path == opened
     assert window.statusBar().full_message().startswith("The example “Saddle x² − y²” was not shown: ")
     window.edit_history.undo()
