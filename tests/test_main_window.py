@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from failures import fail_drawing
 from polylines import distances_to_polyline
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocument
@@ -286,17 +287,8 @@ def test_a_formula_that_fails_to_draw_says_so_and_the_last_good_one_stays(make_m
                                                                          monkeypatch) -> None:
     """A failure drawing a formula (a bug) left its equations over the views of the formula before, and said
     nothing: the traceback went to the terminal alone."""
-    import gradviz.core.session as session_module
-
     window = make_main_window("bowl")
-    evaluate = session_module.evaluate_grid
-
-    def failing(compiled, domain):
-        if "7*y" in compiled.source.value_and_gradient:
-            raise ValueError("setting an array element with a sequence")
-        return evaluate(compiled, domain)
-
-    monkeypatch.setattr(session_module, "evaluate_grid", failing)
+    fail_drawing(monkeypatch, "7*y")
     type_formula(window, qtbot, "x^2 + 7y^2")
     qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
     assert "could not be drawn (ValueError: setting an array element" in window.session.error.message

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from failures import fail_drawing
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -172,17 +173,9 @@ def test_bad_files_say_why_and_change_nothing(make_main_window, monkeypatch, tmp
 def refuse_the_saddle(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
     """The saddle's formula, checked as usable when its file is read, fails later: drawn, or analysed again."""
     import gradviz.app.formula_controller as formula_controller
-    import gradviz.core.session as session_module
 
     if how == "drawing":
-        evaluate = session_module.evaluate_grid
-
-        def failing(compiled, domain):
-            if "x**2 - y**2" in compiled.source.value_and_gradient:
-                raise ValueError("setting an array element with a sequence")
-            return evaluate(compiled, domain)
-
-        monkeypatch.setattr(session_module, "evaluate_grid", failing)
+        fail_drawing(monkeypatch, "x**2 - y**2")
     else:
         analyze = formula_controller.analyze
 
