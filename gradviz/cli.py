@@ -165,7 +165,7 @@ def run_derive(args: argparse.Namespace) -> int:
         lines.append(f"  {formula.name} = {_finite_text(value, overflowed)}")
         lines += [f"  {label} = {_finite_text(g, overflowed)}" for label, g in zip(labels, gradient, strict=True)]
         lines.append(f"  |∇{formula.name}| = {_finite_text(float(np.hypot.reduce(gradient)), overflowed)}")
-    lines += [f"note: {note}" for note in (*formula.notes, *derivatives.notes)]
+    lines += [f"note: {note}" for note in derivatives.shown_notes]
     print("\n".join(lines))
     return 0
 

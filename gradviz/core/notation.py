@@ -1158,6 +1158,13 @@ def _as_expr(expr: sympy.Expr | float) -> sympy.Expr:
         raise TypeError(f"expected a SymPy expression or a number, not {type(expr).__name__}") from None
 
 
+def printed_with_kinks(expr: sympy.Expr, spelling: Spelling = AS_COMPUTED) -> bool:
+    """Whether expr as printed in this spelling keeps a kink: cases (those of one value printed as it), a sign, abs,
+    max or min; ∂f/∂x of max(x, y) + min(x, y) keeps none, printed as 1."""
+    shown = _spelled(_UnicodeMathPrinter(), spelling)._with_one_valued_cases(_as_expr(expr))
+    return shown.has(sympy.Piecewise, sympy.Heaviside, sympy.sign, sympy.Abs, sympy.Max, sympy.Min)
+
+
 def _spelled(printer: SpelledPrinter, spelling: Spelling) -> SpelledPrinter:
     """The printer, printing with this spelling."""
     printer.spelling = spelling
