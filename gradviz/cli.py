@@ -165,7 +165,7 @@ def run_derive(args: argparse.Namespace) -> int:
         lines.append(f"  {formula.name} = {_finite_text(value, overflowed)}")
         lines += [f"  {label} = {_finite_text(g, overflowed)}" for label, g in zip(labels, gradient, strict=True)]
         lines.append(f"  |∇{formula.name}| = {_finite_text(float(np.hypot.reduce(gradient)), overflowed)}")
-    lines += [f"note: {note}" for note in (*formula.notes, *derivatives.notes)]
+    lines += [f"note: {note}" for note in derivatives.shown_notes]
     print("\n".join(lines))
     return 0
 
@@ -557,14 +557,16 @@ def _export_video_interruptibly(session: Any, options: Any, out: str) -> int:
     return 0
 
 
-def run_export(args: argparse.Namespace) -> int:
-    """Render a descent run to MP4, GIF, a folder of PNG frames, or one image (PNG, or SVG of the contour panel)."""
+# The export options a video, GIF or frames play by, with the ExportOptions field each sets
+VIDEO_OPTIONS = (("--speed", "speed", "steps_per_second"), ("--steps-per-frame", "steps_per_frame", "steps_per_frame"),
+                 ("--fps", "fps", "fps"), ("--hold", "hold", "hold_seconds"), ("--orbit", "orbit", "orbit_degrees"))
+
+
+def _export_options(args: argparse.Namespace) -> Any:
+    """The export's options from the command line, every one checked (a CommandLineError or ExportError if bad)."""
     from pathlib import Path
 
-    from PySide6.QtCore import QEvent
-
-    app = _qt_application()  # first: without a display nothing else is worth doing
-    from gradviz.app.exporter import IMAGE_SUFFIXES, ExportOptions, check_target, export_image
+    from gradviz.app.exporter import IMAGE_SUFFIXES, ExportOptions, check_target
     from gradviz.export.writers import WRITERS_BY_SUFFIX, is_folder_path
 
     out = args.out
@@ -576,21 +578,37 @@ def run_export(args: argparse.Namespace) -> int:
         raise CommandLineError("--step is for one image (.png or .svg); a video, GIF or frames show every step")
     if args.step is not None and args.step < 0:
         raise CommandLineError(f"--step must be 0 or more (0 is the start), not {args.step}")
-    panels = args.panels or ("contour" if Path(out).suffix.lower() == ".svg" else "both")
+    given = {option: getattr(args, name) for option, name, _ in VIDEO_OPTIONS if getattr(args, name) is not None}
+    if image and given:
+        raise CommandLineError(f"{next(iter(given))} is for a video, GIF or frames; one image (.png or .svg) shows "
+                               "one step: choose it with --step")
     if args.speed is not None and args.steps_per_frame is not None:
         raise CommandLineError("--speed plays the steps at so many a second, --steps-per-frame gives each shown step "
                                "a frame: give one of them")
-    pace = {"pace": "frames", "steps_per_frame": args.steps_per_frame} if args.steps_per_frame is not None else {
-        "steps_per_second": PLAY_SPEED if args.speed is None else args.speed}
-    options = ExportOptions(kind="image" if image else "video", size=parse_size(args.size, "--size"),
-                            fps=args.fps, **pace, panels=panels, overlay=args.overlay,
-                            loss=args.loss or args.loss_log, loss_log=args.loss_log, hold_seconds=args.hold,
-                            orbit_degrees=args.orbit,
+    video = {field: given[option] for option, _, field in VIDEO_OPTIONS if option in given}
+    if args.steps_per_frame is not None:
+        video["pace"] = "frames"
+    panels = args.panels or ("contour" if Path(out).suffix.lower() == ".svg" else "both")
+    options = ExportOptions(kind="image" if image else "video", size=parse_size(args.size, "--size"), **video,
+                            panels=panels, overlay=args.overlay, loss=args.loss or args.loss_log,
+                            loss_log=args.loss_log,
                             scene_caption=_file_scene(args).caption if args.scenario is not None else "")
     check_target(out, options)
+    return options
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Render a descent run to MP4, GIF, a folder of PNG frames, or one image (PNG, or SVG of the contour panel)."""
+    options = _export_options(args)  # bad input said as such before any word on the display
     session = _export_session(args)
+    app = _qt_application()
+    from PySide6.QtCore import QEvent
+
+    from gradviz.app.exporter import export_image
+
+    out = args.out
     try:
-        if image:
+        if options.kind == "image":
             step = session.last_step if args.step is None else min(args.step, session.last_step)
             path = export_image(session, options, out, step=step)
             cut = "" if args.step is None or args.step == step else f"; the runs end there, before step {args.step}"
@@ -690,7 +708,7 @@ def _command_parser() -> _Parser:
     export.add_argument("--size", default="1280x720", metavar="WxH", help="frame size in pixels (default 1280x720)")
     export.add_argument("--speed", type=float, metavar="STEPS", help=f"steps per second, as the window plays "
                         f"(default {PLAY_SPEED:g}, the window's first speed): each step stays for its frames")
-    export.add_argument("--fps", type=float, default=30.0, help="frames per second of the video (default 30)")
+    export.add_argument("--fps", type=float, help="frames per second of the video (default 30)")
     export.add_argument("--steps-per-frame", type=int, metavar="N",
                         help="instead of --speed: one frame for every N-th step (1: every step a frame, so "
                         "--fps steps per second; the last step is always shown)")
@@ -709,10 +727,10 @@ def _command_parser() -> _Parser:
     export.add_argument("--loss", action="store_true",
                         help="the loss curve (f at each step, every run) in a strip under the panels")
     export.add_argument("--loss-log", action="store_true", help="the loss curve on a logarithmic scale")
-    export.add_argument("--hold", type=float, default=1.0, metavar="SECONDS",
+    export.add_argument("--hold", type=float, metavar="SECONDS",
                         help="show the last frame this long at the end of a video (default 1; PNG frames: one per "
                         "step shown, no copies, unless --orbit turns the camera meanwhile)")
-    export.add_argument("--orbit", type=float, default=0.0, metavar="DEGREES",
+    export.add_argument("--orbit", type=float, metavar="DEGREES",
                         help="turn the 3D camera by this many degrees over the video (default 0)")
     export.add_argument("--step", type=int, metavar="K", help="for an image: the step to show (default the last)")
     export.set_defaults(handler=run_export)

@@ -330,6 +330,20 @@ def test_a_max_and_a_min_of_the_same_arguments_keep_the_slope_of_what_they_add_u
     assert [at(partial, x=1, y=1) for partial in derivatives.partials] == gradient
 
 
+@pytest.mark.parametrize(("text", "starts"), [
+    ("max(x, y) + min(x, y)", []),  # x + y: its partials print as 1 and 1
+    ("max(x, y) min(y, x) + x/2y", ["x/2y is read"]),  # xy + xy/2: the note on reading x/2y stays
+    ("max(x, y) - min(y, x)", ["max is", "min is", "At a kink"]),  # 2max(x, y) − x − y
+    ("max(x, y) + min(x, y) + relu(x)", ["max is", "min is", "relu is", "At a kink"]),  # relu's kink is left
+    ("x abs(x)", ["abs is"]),  # ∂f/∂x = 2|x|: the Hessian has abs's kink
+])
+def test_notes_on_kinks_are_shown_while_a_partial_as_printed_has_a_kink(text: str, starts: list[str]) -> None:
+    """max(x, y) + min(x, y) printed ∂f/∂x = 1 and ∂f/∂y = 1 under notes that max and min are not differentiable and
+    that the second derivative has a spike at a kink: x + y has none."""
+    shown = differentiate(parse_formula(text)).shown_notes
+    assert len(shown) == len(starts) and all(note.startswith(start) for note, start in zip(shown, starts, strict=True))
+
+
 @pytest.mark.parametrize(("text", "printed", "latex"), [
     ("y*2^x", "y·2^x·ln(2)", r"y \cdot 2^{x} \ln{\left(2 \right)}"),
     ("2^x y", "2^x·ln(2)·y", r"2^{x} \ln{\left(2 \right)} y"),  # it was y·2^x·ln(2)

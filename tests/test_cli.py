@@ -89,6 +89,7 @@ def test_derive_prints_cases_of_one_value_as_that_value(capsys: pytest.CaptureFi
     code, out, _ = run_cli(capsys, "derive", "max(x, y) + min(x, y)", "--at", "x=1,y=1")
     assert code == 0
     assert out.splitlines()[1:3] == ["∂f/∂x = 1", "∂f/∂y = 1"] and "  ∂f/∂x = 1" in out  # as computed at the tie
+    assert "note:" not in out, "x + y has no kink: no notes on max's and min's, nor on a spike"
     code, out, _ = run_cli(capsys, "derive", "max(x, y) + min(x, y)", "--latex")
     assert out.splitlines()[1:] == [r"\frac{\partial f}{\partial x} = 1", r"\frac{\partial f}{\partial y} = 1"]
 

@@ -204,6 +204,14 @@ def test_the_loss_curve_on_a_log_scale_shows_the_late_steps(tmp_path) -> None:
         (["--preset", "bowl", "--step", "-1", "--out", "a.png"], "--step must be 0 or more"),
         (["--preset", "bowl", "--step", "3", "--out", "a.mp4"], "--step is for one image"),
         (["--preset", "bowl", "--step", "3", "--out", "frames/"], "--step is for one image"),
+        (["--preset", "bowl", "--speed", "4", "--out", "a.png"], "--speed is for a video, GIF or frames; one image"),
+        (["--preset", "bowl", "--steps-per-frame", "2", "--out", "a.svg"], "--steps-per-frame is for a video"),
+        (["--preset", "bowl", "--fps", "10", "--out", "a.png"], "--fps is for a video"),
+        (["--preset", "bowl", "--hold", "0", "--out", "a.png"], "--hold is for a video"),
+        (["--preset", "bowl", "--orbit", "90", "--out", "a.png"], "--orbit is for a video"),
+        (["--preset", "bowl", "--steps-per-frame", "99999999999999999999", "--out", "a.mp4"],
+         "steps per frame must be 1 to 10,000, not 99,999,999,999,999,999,999"),
+        (["--preset", "bowl", "--steps-per-frame", "0", "--out", "a.gif"], "steps per frame must be 1 to 10,000"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, args, message) -> None:
@@ -225,6 +233,21 @@ def test_without_a_display_it_says_to_use_xvfb_run(tmp_path) -> None:
     assert result.returncode == 2
     assert "xvfb-run -a gradviz export" in result.stderr
     assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("args", "out", "message"), [
+    (["--preset", "bowl", "--speed", "0"], "a.mp4", "the speed must be"),
+    (["--preset", "bowl", "--speed", "4"], "a.png", "--speed is for a video"),
+    (["x^2 +", "--start", "x=1"], "a.mp4", "needs something after it"),
+])
+def test_without_a_display_bad_input_is_said_first(tmp_path, args, out, message) -> None:
+    """With no display, --speed 0 was answered "needs a display", not that 0 steps a second cannot be played."""
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "gradviz", "export", *args, "--out", str(tmp_path / out)],
+                            env=environment, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2 and message in result.stderr and "display" not in result.stderr, result.stderr
     assert list(tmp_path.iterdir()) == []
 
 

@@ -334,6 +334,16 @@ def test_converges_on_the_bowl_and_checks_before_stepping() -> None:
     assert run.message.endswith(" < 1e−6): a minimum")
 
 
+def test_a_converged_runs_message_says_its_gradient_as_shown_and_keeps_the_rest() -> None:
+    """|∇f| shown as 0 (rounding) is 0 in the message too; a run that did not converge keeps its message."""
+    run = descend(BOWL, (3.0, 1.0), lr=0.1, max_steps=1000)
+    gradient = run.final_step.gradient
+    assert run.message_shown(gradient) == run.message
+    assert run.message_shown((0.0, 0.0)) == f"converged at step {run.final_step.k} (|∇f| = 0 < 1e−6): a minimum"
+    stopped = descend(BOWL, (3.0, 1.0), lr=0.1, max_steps=3)
+    assert stopped.message_shown((0.0, 0.0)) == stopped.message
+
+
 @pytest.mark.parametrize(
     ("formula", "start", "options", "found"),
     [

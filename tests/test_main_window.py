@@ -98,6 +98,19 @@ def test_long_notes_wrap_under_the_equations_and_leave_the_docks_their_width(mak
     assert dock.width() == width
 
 
+def test_notes_on_kinks_that_cancel_are_not_shown_under_the_equations(make_main_window, qtbot) -> None:
+    """max(x, y) + min(x, y) read ∂f/∂x = 1 and ∂f/∂y = 1 above notes on max's and min's kinks: x + y has none."""
+    window = make_main_window("bowl")
+    notes = window.formula_panel.notes_label
+    type_formula(window, qtbot, "max(x, y) - min(y, x)")  # 2max(x, y) − x − y: its kink stays
+    qtbot.waitUntil(notes.isVisible, timeout=3000)
+    assert "max is not differentiable" in notes.plain_text() and "infinitely thin spike" in notes.plain_text()
+    type_formula(window, qtbot, "max(x, y) + min(x, y)")
+    qtbot.waitUntil(lambda: not notes.isVisible(), timeout=3000)
+    assert window.formula_panel.derivatives_label.plain_text().split() == [
+        "f(x,", "y)", "=", "max(x,", "y)", "+", "min(x,", "y)", "∂f", "∂x", "=", "1", "∂f", "∂y", "=", "1"]
+
+
 def test_long_equations_scroll_sideways_and_leave_the_docks_their_width(make_main_window, qtbot) -> None:
     """A long formula's equations get a scroll bar under them instead of the docks' room."""
     window = make_main_window("bowl", size=(1280, 720))

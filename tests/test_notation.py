@@ -574,6 +574,22 @@ def test_cases_with_one_value_wherever_they_hold_print_as_that_value(text: str, 
     assert printed_partials(text, html_math)[-1] == (f"<i>{printed[-1]}</i>" if printed[-1].isalpha() else printed[-1])
 
 
+@pytest.mark.parametrize(("text", "printed", "at_ties"), [
+    ("max(x, y) - min(y, x)", ["{1 if x ≥ y; −1 if y > x}", "{−1 if x ≥ y; 1 if y > x}"], 1),
+    ("2max(x, y) + 3min(x, y)", ["{2 if x ≥ y; 3 if y > x}", "{3 if x ≥ y; 2 if y > x}"], 2),
+    ("max(x, y)", ["{1 if x ≥ y; 0 otherwise}", "{1 if y > x; 0 otherwise}"], 1),  # y > x fails on x ≥ y: it holds
+])
+def test_cases_print_no_otherwise_that_never_holds(text: str, printed: list[str], at_ties: int) -> None:
+    """max(x, y) − min(y, x) printed ∂f/∂x = {1 if x ≥ y; −1 if y > x; 0 otherwise}: x ≥ y or y > x everywhere, so 0
+    is never its value. What is evaluated keeps its rows."""
+    assert printed_partials(text) == printed
+    latex = printed_partials(text, latex_math)[0]
+    assert ("otherwise" in latex) == ("otherwise" in printed[0]) and latex.count("&") == printed[0].count(";") + 1
+    assert ("otherwise" in printed_partials(text, html_math)[0]) == ("otherwise" in printed[0])
+    evaluated = differentiate(parse_formula(text)).partials[0]
+    assert evaluated.args[-1].cond is sympy.true and evaluated.subs({x: y}) == at_ties, "computed: its rows kept"
+
+
 def test_cases_of_one_value_print_in_rows_where_their_otherwise_can_hold() -> None:
     """Rows of one value print as they are where the 'otherwise' after them holds somewhere: on x = y for two strict
     comparisons, at x = y = z for three ties that each go to another argument, and where an argument has no row."""

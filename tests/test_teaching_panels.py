@@ -977,6 +977,28 @@ def test_rounding_on_landing_at_the_minimum_shows_as_zero_everywhere(make_main_w
     assert [table.model.cell_text(1, column) for column in (f_column, f_column + 1, f_column + 2)] == ["0", "0", "0"]
 
 
+def test_a_run_stopped_on_rounding_says_its_gradient_as_the_readout_shows_it(open_window, qtbot) -> None:
+    """One step of (3 − 2w − b)² read "|∇L| = 0" and "converged at step 1 (|∇L| = 1.99e−15 < 1e−6)" on one line."""
+    window, docks = open_window("linear-model-loss")
+    session = window.session
+    session.update_run(0, lr=0.1)
+    session.wait_for_runs()
+    session.set_step(session.last_step)
+    run = session.runs[0].run
+    assert "(|∇f| = 1.99e−15 < 1e−6)" in run.message, "the run keeps what it computed"
+    said = "converged at step 1 (|∇L| = 0 < 1e−6)"
+    readout = window.stepper.readout.plain_text()
+    assert "|∇L| = 0 " in readout and said in readout and "e−15" not in readout
+    runs_panel = docks.runs_panel
+    seen(docks, "runs_dock", runs_panel, qtbot)
+    assert runs_panel.tree.topLevelItem(0).child(0).text(0) == f"{said}: a minimum"
+    update_panel = docks.update_panel
+    seen(docks, "update_dock", update_panel, qtbot)
+    heading = QTextDocument()
+    heading.setHtml(update_panel.heading.text())
+    assert said in heading.toPlainText()
+
+
 def dock_tabs(window) -> dict[str, tuple[str, bool]]:
     """Each dock tab's tooltip: its text, and whether the text fits the tab (else Qt cuts it short with "…")."""
     tabs = {}

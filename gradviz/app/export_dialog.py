@@ -40,6 +40,7 @@ from gradviz.app.exporter import (
     MAX_ORBIT_DEGREES,
     MAX_SIDE,
     MAX_SPEED,
+    MAX_STEPS_PER_FRAME,
     MIN_FPS,
     MIN_SIDE,
     MIN_SPEED,
@@ -130,7 +131,7 @@ class ExportDialog(QDialog):
         for key, title in PACE_CHOICES:
             self.pace_box.addItem(title, key)
         self.speed_box = self._double_box(MIN_SPEED, MAX_SPEED, " steps/s", decimals=2)
-        self.steps_box = self._spin_box(1, 10_000, " step per frame")
+        self.steps_box = self._spin_box(1, MAX_STEPS_PER_FRAME, " step per frame")
         self.steps_box.valueChanged.connect(
             lambda count: self.steps_box.setSuffix(" step per frame" if count == 1 else " steps per frame"))
         pace_row = QHBoxLayout()

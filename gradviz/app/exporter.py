@@ -65,6 +65,7 @@ MIN_LAYOUT_SCALE = 0.5
 MIN_SIDE, MAX_SIDE = 16, 8192
 MIN_FPS, MAX_FPS = 1.0, 120.0
 MIN_SPEED, MAX_SPEED = MIN_PLAY_SPEED, 100_000.0  # steps per second: faster than the window plays, for long runs
+MAX_STEPS_PER_FRAME = 10_000  # a frame for every 10,000th step: the longest run (100,000 steps) in 11 frames
 MAX_HOLD_SECONDS = 60.0
 MAX_ORBIT_DEGREES = 3600.0
 TIMING_SLACK = 1e-9  # of a frame or a step: a step due on a frame is on it, not one frame later by rounding
@@ -129,8 +130,8 @@ class ExportOptions:
         if not MIN_SPEED <= self.steps_per_second <= MAX_SPEED:
             raise ExportError(f"the speed must be {MIN_SPEED:g} to {MAX_SPEED:g} steps per second, "
                               f"not {self.steps_per_second:g}")
-        if self.steps_per_frame < 1:
-            raise ExportError(f"steps per frame must be at least 1, not {self.steps_per_frame}")
+        if not 1 <= self.steps_per_frame <= MAX_STEPS_PER_FRAME:
+            raise ExportError(f"steps per frame must be 1 to {MAX_STEPS_PER_FRAME:,}, not {self.steps_per_frame:,}")
         if not 0.0 <= self.hold_seconds <= MAX_HOLD_SECONDS:
             raise ExportError(f"the hold must be 0 to {MAX_HOLD_SECONDS:g} seconds, not {self.hold_seconds:g}")
         if not abs(self.orbit_degrees) <= MAX_ORBIT_DEGREES:

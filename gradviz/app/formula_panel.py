@@ -394,7 +394,7 @@ class FormulaPanel(QWidget):
         formula, derivatives = analysis.formula, analysis.derivatives
         if self.formula_edit.text() != formula.text and not self.formula_edit.hasFocus():
             self.show_formula_text(formula.text)
-        self._formula_notes = (*formula.notes, *derivatives.notes)
+        self._formula_notes = derivatives.shown_notes
         self._equations = equations_to_show(analysis)
         self._show_notes()
         self._rebuild_fixed(formula.variables)

@@ -43,7 +43,7 @@ from gradviz.core.comparisons import (
 )
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.descent import OPTIMIZER_TITLES
-from gradviz.core.notation import for_function, format_number
+from gradviz.core.notation import format_number
 from gradviz.core.scenario import RunSpec
 from gradviz.core.session import Session
 
@@ -264,7 +264,6 @@ class RunsPanel(LazyPanel):
         """List every run with its outcome."""
         self._filling = True
         self.tree.clear()
-        name = self._session.analysis.formula.name if self._session.analysis is not None else "f"
         for index, result in enumerate(self._session.runs):
             spec = result.spec
             item = QTreeWidgetItem([spec.label or f"run {index + 1}", OPTIMIZER_TITLES[spec.optimizer],
@@ -273,7 +272,7 @@ class RunsPanel(LazyPanel):
             item.setToolTip(0, spec.label or f"run {index + 1}")
             if spec.sign == "wrong":
                 item.setForeground(3, QColor(WRONG_SIGN_COLOUR))
-            message = for_function(result.run.message, name)
+            message = self._session.stop_message(index)
             outcome = QTreeWidgetItem(item, [message])
             outcome.setForeground(0, QColor(outcome_colour(result.run)))
             outcome.setToolTip(0, message)

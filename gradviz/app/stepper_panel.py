@@ -39,7 +39,7 @@ from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour, run_glyph
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import GROUP_SPACING, WrappingRow
-from gradviz.core.notation import for_function, format_number, point_text, unicode_name
+from gradviz.core.notation import format_number, point_text, unicode_name
 from gradviz.core.scenario import MAX_STEPS, PLAY_SPEED
 from gradviz.core.session import Session
 
@@ -574,14 +574,13 @@ class StepperPanel(QWidget):
             self.readout.setText(f"<span style='color:#b00020'>{lines}</span>" if refusal else "")
             self.readout.setToolTip(refusal)
             return
-        name = session.analysis.formula.name
         lines = []
         for index, result in enumerate(session.runs):
             state = session.step_state(index)
             status = ""  # why it stopped, once it has: in full for one run, in a word for several (the Runs panel
             if state.finished and result.spec.max_steps > 0:  # gives each in full), whose lines would run past the
                 # panel; a budget of no steps (a lesson's first look) has nothing to say why
-                status = for_function(result.run.message, name) if len(session.runs) == 1 else result.run.outcome
+                status = session.stop_message(index) if len(session.runs) == 1 else result.run.outcome
             lines.append(self._numbers_line(index, state.step_index, status if len(session.runs) > 1 else ""))
         self._readout_lines = lines
         self._stop_message = None
@@ -589,7 +588,7 @@ class StepperPanel(QWidget):
         if len(session.runs) == 1 and only.spec.max_steps > 0:  # a run that can stop: its message has a place kept
             last_line = self._numbers_line(0, len(only.run.steps) - 1)
             self._stop_message = StopMessage(italic_clauses(status),
-                                             last_line + italic_clauses(for_function(only.run.message, name)))
+                                             last_line + italic_clauses(session.stop_message(0)))
             lines = [*lines, self._stop_message.shown]
         self.readout.setToolTip(plain_text("<br>".join(READOUT_GAP.join(line) for line in lines if line)))  # all of it
         self._fit_readout()

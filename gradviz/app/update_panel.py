@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QS
 
 from gradviz.app.panel_base import LazyPanel, RunChooser, RunSelection, muted, no_run_text, wrong_sign
 from gradviz.core.explain import StepExplanation, explain_step
-from gradviz.core.notation import LEFT_ARROW, Style, for_function
+from gradviz.core.notation import LEFT_ARROW, Style
 from gradviz.core.session import Session
 
 EQUATION_SCALE = 1.2  # the worked equations are what a room reads from the back
@@ -108,11 +108,10 @@ class UpdatePanel(LazyPanel):
             self.notes.setText("")
             return
         state = session.step_state(self._selection.index)
-        name = session.analysis.formula.name
         last = len(result.run.steps) - 1
         k = min(state.step_index, last - 1)
         if state.finished:
-            message = html.escape(for_function(result.run.message, name))
+            message = html.escape(session.stop_message(self._selection.index))
             stopped = f"Step {state.step_index}: the run stopped here — {message}."
             heading = stopped + (f" The last update, step {k} → {k + 1}:" if k >= 0 else "")
         else:

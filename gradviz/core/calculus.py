@@ -33,7 +33,7 @@ import sympy
 from sympy.core.parameters import distribute, global_parameters
 
 from gradviz.core.errors import FormulaError
-from gradviz.core.formula import Formula, ordered_terms
+from gradviz.core.formula import KINK_NOTES, Formula, ordered_terms
 from gradviz.core.notation import (
     INEQUALITIES,
     Spelling,
@@ -43,6 +43,7 @@ from gradviz.core.notation import (
     identity_order,
     is_strict,
     partial_label,
+    printed_with_kinks,
 )
 
 # Beyond this many operations a derivative is left as SymPy produced it: tidying is a nicety,
@@ -266,6 +267,16 @@ class Derivatives:
             return self.partials[self.variables.index(name)]
         except ValueError:
             raise KeyError(f"{name!r} is not a variable of {self.formula.text!r}") from None
+
+    @functools.cached_property
+    def shown_notes(self) -> tuple[str, ...]:
+        """The formula's notes and these, less those on kinks when no partial as printed keeps one: the kinks of
+        max(x, y) + min(x, y) cancel (it is x + y, its partials print as 1 and 1)."""
+        notes = (*self.formula.notes, *self.notes)
+        spelled = ((partial, self.partial_spelling(index)) for index, partial in enumerate(self.partials))
+        if any(printed_with_kinks(partial, spelling) for partial, spelling in spelled):
+            return notes
+        return tuple(note for note in notes if note not in {*KINK_NOTES, KINK_NOTE, ABS_NOTE, DELTA_NOTE})
 
     def partial_spelling(self, index: int) -> Spelling:
         """How to print the partial by the index-th variable as f was typed (see Formula.spelling)."""

@@ -352,6 +352,20 @@ class Run:
             return False
         return bool(CONVERGED_KINDS.get(self.found, "")) or (not self.found and len(self.steps) == 1)
 
+    def message_shown(self, shown_gradient: Sequence[float]) -> str:
+        """The message with the last step's |∇f| as shown beside it, rounding taken as 0 (see NoiseFloor).
+
+        One step of (3 − 2w − b)² from (0, 0) with η = 0.1 stops at |∇f| = 1.99e−15, rounding the readout shows as
+        |∇f| = 0: the message says "|∇f| = 0 < 1e−6" there, as the readout does. The run keeps its numbers.
+        """
+        if self.stop_reason != "converged":
+            return self.message
+        norm, shown_norm = math.hypot(*self.final_step.gradient), math.hypot(*shown_gradient)
+        if shown_norm == norm:
+            return self.message
+        tolerance = self.settings.tolerance
+        return self.message.replace(_below_text(norm, tolerance), _below_text(shown_norm, tolerance), 1)
+
     @property
     def final_step(self) -> Step:
         """The last step recorded (always finite, also after divergence)."""

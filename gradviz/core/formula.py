@@ -257,6 +257,8 @@ _KINK_NOTES = {
            "there.",
 }
 
+KINK_NOTES = frozenset(_KINK_NOTES.values())  # the notes on a typed function's kink
+
 _KINK_TYPES = {"abs": sympy.Abs, "relu": sympy.Max, "min": sympy.Min, "max": sympy.Max}
 
 _ALLOWED_NODE_TYPES: tuple[type, ...] = (

@@ -397,35 +397,38 @@ class _TextbookForms:
     _comparing = False  # printing a max's or min's argument compared with the others: each relation as it is
 
     def doprint(self, expr: sympy.Expr) -> str:
-        """Print the expression (the whole one, whose terms the spelling orders), cases of one value as that value."""
-        self._whole = expr = self._with_one_valued_cases(expr)
+        """Print the expression (the whole one, whose terms the spelling orders), its cases as printed (see
+        _cases_as_printed)."""
+        self._whole = expr = self._cases_as_printed(expr)
         return super().doprint(expr)  # type: ignore[misc]
 
-    def _with_one_valued_cases(self, expr: sympy.Expr) -> sympy.Expr:
-        """expr with each piecewise function that has one value wherever it is defined written as that value: ∂f/∂x
-        of max(x, y) + min(x, y) is 1, not {1 if x ≥ y; 1 if y > x; 0 otherwise}, whose 'otherwise' never holds."""
+    def _cases_as_printed(self, expr: sympy.Expr) -> sympy.Expr:
+        """expr with each piecewise function written without an 'otherwise' that never holds (see _rows_that_hold):
+        ∂f/∂x of max(x, y) + min(x, y) is 1, not {1 if x ≥ y; 1 if y > x; 0 otherwise}; of max(x, y) − min(y, x)
+        {1 if x ≥ y; −1 if y > x}. What is evaluated keeps its rows."""
         if not expr.has(sympy.Piecewise):
             return expr
-        values = {cases: value for cases in expr.atoms(sympy.Piecewise)
-                  if (value := self._one_value(cases)) is not None}
-        if values and self.spelling.term_order:  # the value in the place of the typed terms whose cases it was
+        shown = {cases: rows for cases in expr.atoms(sympy.Piecewise)
+                 if (rows := self._rows_that_hold(cases)) is not None}
+        if shown and self.spelling.term_order:  # in the place of the typed terms whose cases they were
             self.spelling = dataclasses.replace(self.spelling, term_order=tuple(
-                _value_of_cases_from(term, values) for term in self.spelling.term_order))
+                _value_of_cases_from(term, shown) for term in self.spelling.term_order))
         with distribute(False):  # 2(x + 1) stays so where cases beside it become a number
-            return expr.xreplace(values)
+            return expr.xreplace(shown)
 
-    def _one_value(self, cases: sympy.Piecewise) -> sympy.Expr | None:
-        """The value of cases whose rows that can hold all have it, else None: all rows have it, or all but
-        'otherwise', which never holds when the other rows are those of each argument of one max or min (see
-        _hold_everywhere)."""
+    def _rows_that_hold(self, cases: sympy.Piecewise) -> sympy.Expr | None:
+        """Cases without their 'otherwise' where it never holds, the rows' value if they have one; None where every row
+        can hold. It never holds when the other rows are those of each argument of one max or min (see
+        _hold_everywhere); a value shared by every row, 'otherwise' too, is the cases' value all the same."""
         *conditional, (otherwise_value, otherwise) = cases.args
-        values = {value for value, _ in conditional}
-        if otherwise is not sympy.true or len(values) != 1:
+        if otherwise is not sympy.true:
             return None
-        (value,) = values
-        if value == otherwise_value or self._hold_everywhere([condition for _, condition in conditional]):
-            return value
-        return None
+        values = {value for value, _ in conditional}
+        if values == {otherwise_value}:
+            return otherwise_value
+        if not self._hold_everywhere([condition for _, condition in conditional]):
+            return None
+        return next(iter(values)) if len(values) == 1 else type(cases)(*conditional, evaluate=False)
 
     def _hold_everywhere(self, conditions: Sequence[sympy.Basic]) -> bool:
         """Whether one of the conditions holds at every point: they are those of each argument of one typed max or min
@@ -496,15 +499,16 @@ class _TextbookForms:
     def _in_arguments_order(self, cases: Sequence[tuple[sympy.Expr, sympy.Basic]]) -> list[CaseReading]:
         """The cases, each with its reading (see _extreme_reading) where they are those of one max or min, in the typed
         order of its arguments with 'otherwise' last: they never hold together, so their order is free."""
-        *conditional, last = cases
         as_they_are = [(value, condition, None) for value, condition in cases]
-        if last[1] is not sympy.true or len(conditional) < 2:
+        otherwise = [(*cases[-1], None)] if cases[-1][1] is sympy.true else []  # left out where it never holds
+        conditional = cases[:-1] if otherwise else cases
+        if len(conditional) < 2:
             return as_they_are
         readings = [self._extreme_reading(condition) for _, condition in conditional]
         if any(reading is None or reading[0] != readings[0][0] for reading in readings):
             return as_they_are
         ordered = sorted(zip(conditional, readings, strict=True), key=lambda pair: pair[1][1])
-        return [*((value, condition, reading) for (value, condition), reading in ordered), (*last, None)]
+        return [*((value, condition, reading) for (value, condition), reading in ordered), *otherwise]
 
     def _comparisons(self, reading: ExtremeReading, condition: sympy.Basic) -> str:
         """The index-th argument compared with each other one, joined by 'and': x ≥ y and x > z where the condition
@@ -583,12 +587,12 @@ class _TextbookForms:
         return words
 
 
-def _value_of_cases_from(term: sympy.Expr, values: dict[sympy.Piecewise, sympy.Expr]) -> sympy.Expr:
-    """A typed term's derivative, or the value of the cases of values that have its cases among theirs."""
+def _value_of_cases_from(term: sympy.Expr, shown: dict[sympy.Piecewise, sympy.Expr]) -> sympy.Expr:
+    """A typed term's derivative, or, as printed, the cases of shown that have its cases among theirs."""
     if not isinstance(term, sympy.Piecewise):
         return term
     rows = set(term.args[:-1])
-    return next((value for cases, value in values.items() if rows <= set(cases.args[:-1])), term)
+    return next((printed for cases, printed in shown.items() if rows <= set(cases.args[:-1])), term)
 
 
 def _abs_powers_rejoined(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
@@ -1171,6 +1175,13 @@ def _as_expr(expr: sympy.Expr | float) -> sympy.Expr:
         return sympy.sympify(expr, strict=True)
     except sympy.SympifyError:
         raise TypeError(f"expected a SymPy expression or a number, not {type(expr).__name__}") from None
+
+
+def printed_with_kinks(expr: sympy.Expr, spelling: Spelling = AS_COMPUTED) -> bool:
+    """Whether expr as printed in this spelling keeps a kink: cases (those of one value printed as it), a sign, abs,
+    max or min; ∂f/∂x of max(x, y) + min(x, y) keeps none, printed as 1."""
+    shown = _spelled(_UnicodeMathPrinter(), spelling)._cases_as_printed(_as_expr(expr))
+    return shown.has(sympy.Piecewise, sympy.Heaviside, sympy.sign, sympy.Abs, sympy.Max, sympy.Min)
 
 
 def _spelled(printer: SpelledPrinter, spelling: Spelling) -> SpelledPrinter:

@@ -169,6 +169,13 @@ class Session:
         GridField.noise_floor_at; none before the map is in)."""
         return self.field.noise_floor_at(variables, points) if self.field is not None else NO_NOISE_FLOOR
 
+    def stop_message(self, index: int) -> str:
+        """Why run `index` stopped, as the window says it: its function by name, its last |∇f| as the readout shows it
+        (rounding as 0: see Run.message_shown)."""
+        result = self.runs[index]
+        shown = self.noise_floor_at(self.variables, result.points[-1]).shown_gradient(result.run.final_step.gradient)
+        return for_function(result.run.message_shown(shown), self.analysis.formula.name if self.analysis else "f")
+
     @property
     def variables(self) -> tuple[str, ...]:
         """The current formula's variables (empty before the first formula)."""
