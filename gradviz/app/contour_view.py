@@ -669,16 +669,19 @@ class ViewOverlayItem(pg.GraphicsObject):
 
 
 class OffMapItem(ViewOverlayItem):
-    """Where a run's ball has left the visible plot (a wrong sign, too large a step), a pointer in the run's colour.
+    """Where a run's ball has left the visible plot (a wrong sign, too large a step), a pointer in the run's colour,
+    tagged with where the ball is ('w = −112, f = 13228 ↗').
 
     The pointer's tip is where the run's path last left the plot, and it points the way the path went on.
     """
 
-    def __init__(self) -> None:
-        """Start with no runs."""
+    def __init__(self, basins_legend: BasinsLegendItem) -> None:
+        """Start with no runs; the tags keep off the basins' legend."""
         super().__init__()
+        self.basins_legend = basins_legend
         self.runs: list[RunItems] = []
-        self.pointers: list[QtGui.QPolygonF] = []  # the pointers last drawn, in device pixels
+        self.pointers: list[QtGui.QPolygonF] = []  # the pointers last drawn, in device pixels…
+        self.tags: list[tuple[str, QtCore.QRectF]] = []  # …and their tags: what each reads and its box
 
     def set_runs(self, runs: list[RunItems]) -> None:
         """Point at these runs' balls when they are outside the plot.
@@ -700,8 +703,8 @@ class OffMapItem(ViewOverlayItem):
                        for x, y in (items.ball_point for items in self.runs if items.ball_point is not None))
 
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
-        """A pointer where each run whose ball is outside the plot left it."""
-        self.pointers = []
+        """A pointer where each run whose ball is outside the plot left it, tagged with where the ball is."""
+        self.pointers, self.tags = [], []
         if not self.runs:
             return
         transform = painter.transform()
@@ -710,6 +713,8 @@ class OffMapItem(ViewOverlayItem):
         size = POINTER_SIZE * self.pixel_scale
         painter.save()
         painter.resetTransform()
+        placer = TagPlacer(painter, self.label_font(), 4.0 * self.pixel_scale, plot,
+                           tuple(self.basins_legend.boxes(transform)))
         for items in self.runs:
             ball = items.ball_point
             if ball is None or plot.contains(QtCore.QPointF(*to_device(transform, np.array([ball]))[0])):
@@ -717,8 +722,20 @@ class OffMapItem(ViewOverlayItem):
             leaving = path_exit(to_device(transform, items.path()), low, high)
             if leaving is not None:
                 tip, step = leaving
-                self.pointers.append(draw_pointer(painter, tip, step / float(np.hypot(*step)), size, items.colour))
+                direction = step / float(np.hypot(*step))
+                self.pointers.append(draw_pointer(painter, tip, direction, size, items.colour))
+                if items.where is not None:
+                    placer.place(f"{items.where(items.current)} {arrow_glyph(direction)}", tip - direction * size,
+                                 -direction, items.colour.getRgbF())
+        placer.draw()
+        self.tags = [(text, box) for text, box, _colour in placer.tags]
         painter.restore()
+
+
+def arrow_glyph(direction: np.ndarray) -> str:
+    """The arrow (→, ↗, ↑ …) nearest a direction in device pixels (y down)."""
+    angle = math.degrees(math.atan2(-float(direction[1]), float(direction[0])))
+    return "→↗↑↖←↙↓↘"[round(angle / 45.0) % 8]
 
 
 # The corners of the plot in the order a legend tries them (right, bottom): ties go to the first, so a picture comes
@@ -1609,7 +1626,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             item.setZValue(z_value)
         self.probe_arrows.setZValue(PROBE_ARROWS_Z)  # over the runs: the arrows start at the ball, which hid them
         self.probe_text.setZValue(40)
-        self.off_map = OffMapItem()
+        self.off_map = OffMapItem(self.basins_legend)
         self.off_map.setZValue(39)
         self.plot_item.addItem(self.off_map, ignoreBounds=True)
         for item in (*layers, self.probe_text):
@@ -2046,6 +2063,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             if shown:
                 items.set_colour(self._runs[index].colour)
                 items.set_symbol(self._runs[index].symbol)
+                items.where = self._runs[index].where
             items.set_visible(shown)
         self.run_items = self._run_pool[: len(self._runs)]
         self._redraw_runs()
@@ -2276,6 +2294,7 @@ class RunItems:
         self._simplified: tuple[np.ndarray, tuple[float, float]] | None = None  # kept indices, for this pixel size
         self.ball_point: tuple[float, float] | None = None  # where the ball is (None: no ball)
         self.current = 0  # the index of the point with the ball
+        self.where: Callable[[int], str] | None = None  # where the point is at a step, said off the map
         for z_value, item in enumerate(self.items(), start=20):
             item.setZValue(z_value)
             view.plot_item.addItem(item)
