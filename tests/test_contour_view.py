@@ -12,11 +12,14 @@ from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 from gradviz.app.colormaps import colormap_lut, lut_to_uint8
 from gradviz.app.contour_view import (
     AXIS_LEAST_WIDTH,
+    TOP_LEFT_FIRST,
     ContourExport,
     ContourView,
+    LegendObstacles,
     choose_levels,
     contour_polylines,
     labelled_level_indices,
+    legend_place,
     level_fractions,
     level_texts,
     line_colours,
@@ -26,6 +29,7 @@ from gradviz.app.contour_view import (
 )
 from gradviz.app.view_common import (
     LABEL_GAP,
+    ContourProbeOverlay,
     LegendRow,
     TrajectoryData,
     clipped_segment,
@@ -1105,3 +1109,67 @@ def test_a_narrow_map_gives_its_axes_only_the_room_their_labels_need(qtbot, view
     view.resize(640, 420)
     qtbot.wait(50)
     assert left.width() == bar.width() == AXIS_LEAST_WIDTH, "a wider map's axes as ever"
+
+
+BASINS_ROWS = (LegendRow("each start's end, η = 0.1", note=True), LegendRow("min (1.5, 1.5)", (0.5, 0.7, 0.9, 1.0)))
+
+
+def basins_box(view: ContourView) -> QtCore.QRectF:
+    """The basins' legend's box in device pixels, in the view as laid out."""
+    QtWidgets.QApplication.processEvents()
+    (box,) = view.basins_legend.boxes(view.basins_legend.deviceTransform(view.viewportTransform()))
+    return box
+
+
+def test_the_basins_legend_keeps_off_a_minimum_and_a_runs_path_and_stays_put_while_it_plays(view):
+    """Fixed in the top right, the legend hid a minimum there; it chooses its corner from what stays put."""
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, (grid_x - 1.5) ** 2 + (grid_y - 1.5) ** 2)
+    without_legend = luminance(view.render_to_array(WIDTH, HEIGHT))
+    view.set_basins(np.zeros((4, 4, 4), dtype=np.uint8), (-2.0, 2.0), (-2.0, 2.0), BASINS_ROWS)  # clear: no tint
+    box = basins_box(view)
+    pit = view.data_to_widget(1.5, 1.5)
+    assert not box.adjusted(-8, -8, 8, 8).contains(pit) and box.center().x() < WIDTH / 2  # the top left
+    with_legend = luminance(view.render_to_array(WIDTH, HEIGHT))
+    x, y = round(pit.x()), round(pit.y())
+    assert np.abs(with_legend - without_legend)[y - 10:y + 11, x - 10:x + 11].max() < 1  # the pit shows as it was
+    assert np.abs(with_legend - without_legend).max() > 60  # the legend is drawn
+    path = np.column_stack([np.linspace(-1.8, 1.5, 12), np.linspace(1.8, 1.5, 12), np.zeros(12)])
+    view.set_trajectories([TrajectoryData(path, (0.9, 0.4, 0.1, 1.0), current_index=0)])
+    moved = basins_box(view)
+    assert moved.center().y() > HEIGHT / 2  # off the run's path along the top: a bottom corner
+    for step in range(len(path)):
+        view.set_current_index(step)
+        assert basins_box(view) == moved
+
+
+def test_the_probe_legend_never_covers_the_basins_legend(view):
+    """The probe's legend counted the basins' legend as one mark hidden: over two critical points elsewhere, it was
+    drawn over it. Neither moves onto the other while the probe goes along a run."""
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    view.set_critical_points(np.array([[-1.8, 1.8], [-1.6, 1.6], [-1.8, -1.8], [-1.6, -1.6], [1.8, -1.8],
+                                       [1.6, -1.6]]), ["saddle"] * 6)  # two in each corner but the top right
+    view.set_basins(np.zeros((4, 4, 4), dtype=np.uint8), (-2.0, 2.0), (-2.0, 2.0), BASINS_ROWS)
+    basins = basins_box(view)
+    assert basins.center().x() > WIDTH / 2 and basins.center().y() < HEIGHT / 2  # the top right
+    rows = (LegendRow("f(0, 0) = 0"), LegendRow("level line f = 0", (1.0, 1.0, 1.0, 1.0)))
+    for x in np.linspace(0.0, 1.0, 4):
+        view.set_probe_overlay(ContourProbeOverlay(point=(x, x), colour=(0.9, 0.4, 0.1, 1.0), legend=rows))
+        view.render_to_array(WIDTH, HEIGHT)
+        legend = view.probe_text.legend_rect
+        assert not legend.isEmpty() and not legend.intersects(basins)
+        assert view.probe_text.legend_texts == ("f(0, 0) = 0", "level line f = 0")
+
+
+def test_a_legend_finds_no_corner_rather_than_cover_another():
+    obstacles = LegendObstacles((), (), ())
+    plot = QtCore.QRectF(0.0, 0.0, 400.0, 300.0)
+    taken = [QtCore.QRectF(142.0, 8.0, 250.0, 200.0)]
+    corners = TOP_LEFT_FIRST
+    assert legend_place(plot, QtCore.QSizeF(120.0, 80.0), 8.0, obstacles, corners) == QtCore.QRectF(8, 8, 120, 80)
+    assert legend_place(plot, QtCore.QSizeF(120.0, 80.0), 8.0, obstacles, corners, taken).topLeft() == \
+        QtCore.QPointF(8.0, 8.0)
+    assert legend_place(plot, QtCore.QSizeF(300.0, 80.0), 8.0, obstacles, corners, taken).topLeft() == \
+        QtCore.QPointF(8.0, 212.0)
+    assert legend_place(plot, QtCore.QSizeF(300.0, 120.0), 8.0, obstacles, corners, taken) is None

@@ -20,7 +20,7 @@ from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour
 from gradviz.app.surface_view import TrajectoryItem
 from gradviz.app.teaching_docks import DOCK_LEAST, dock_column_width
-from gradviz.app.view_common import segment_boxes
+from gradviz.app.view_common import qimage_to_array, segment_boxes
 from gradviz.core.analysis import analyze
 from gradviz.core.descent import OPTIMIZER_NAMES
 from gradviz.core.notation import format_number
@@ -1247,6 +1247,30 @@ def test_a_ball_that_leaves_the_map_is_pointed_at_from_its_edge(make_main_window
     session.set_step(0)
     view.grab()
     assert view.off_map.pointers == []
+
+
+def test_the_edge_pointer_says_where_the_ball_went(make_main_window, qtbot) -> None:
+    """(w − 3)² from w = 0 with the wrong sign climbs off the plot: the window showed an unlabelled pointer alone."""
+    window = make_main_window("double-well", size=(1280, 720))
+    type_formula(window, qtbot, "(w-3)^2")
+    session, view = window.session, window.contour_view
+    session.set_runs([replace(session.run_specs[0], sign="wrong", lr=0.2, max_steps=20, start={"w": 0.0})])
+    session.set_step(session.last_step)
+    tagged = qimage_to_array(view.grab().toImage())
+    ((text, box),) = view.off_map.tags
+    w, f = session.runs[0].points[-1][0], session.runs[0].values[-1]
+    assert w < -3.0 and text == f"w = {format_number(w, 4)}, f = {format_number(f, 5)} ↖"  # up the left arm
+    (pointer,) = view.off_map.pointers
+    plot = view.off_map.plot_rect(view.off_map.deviceTransform(view.viewportTransform()))
+    assert plot.contains(box) and box.intersects(pointer.boundingRect().adjusted(-30, -30, 30, 30))
+    view.run_items[0].where = None  # the pointer alone, as it was
+    view.off_map.update()
+    bare = qimage_to_array(view.grab().toImage())
+    area = (slice(round(box.top()), round(box.bottom())), slice(round(box.left()), round(box.right())))
+    assert np.abs(tagged[area].astype(int) - bare[area]).max() > 100  # the tag is drawn
+    session.set_step(1)
+    view.grab()
+    assert view.off_map.tags == [] and view.off_map.pointers == []
 
 
 def test_z_zooms_out_to_show_a_run_that_left_the_map(make_main_window, qtbot) -> None:

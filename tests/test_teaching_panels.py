@@ -1026,3 +1026,25 @@ def test_a_narrow_dock_column_names_its_tabs_shortly_the_full_name_their_tooltip
     qtbot.wait(50)
     assert {tip: text for tip, (text, _fits) in dock_tabs(window).items()} == {
         name: name for name in ("Probe", "Update equation", "Step table", "Loss", "Runs")}
+
+
+def test_a_narrow_runs_dock_names_its_comparisons_shortly_two_a_line(make_main_window, qtbot) -> None:
+    """At 900 × 700 the four comparison buttons stood one a line, and the Runs dock scrolled."""
+    window = make_main_window("himmelblau", size=(900, 700))
+    docks = window.teaching_docks.docks
+    docks["runs_dock"].raise_()
+    qtbot.waitUntil(lambda: abs(docks["probe_dock"].width() - dock_column_width(900)) <= 8)
+    qtbot.wait(50)
+    buttons = list(window.teaching_docks.runs_panel.quick_buttons.items())
+    assert [button.text() for _full, button in buttons] == [
+        "Wrong-sign twin", "Learning rates", "Race optimizers", "Start points"]
+    assert all(button.toolTip().startswith(f"{full}: ") for full, button in buttons)
+    tops = [button.mapTo(window, QPoint(0, 0)).y() for _full, button in buttons]
+    assert tops[0] == tops[1] < tops[2] == tops[3]  # two a line
+    assert all(button.width() >= button.sizeHint().width() for _full, button in buttons)  # each whole
+    window.resize(1600, 1000)
+    share_dock_column(window, docks)
+    qtbot.waitUntil(lambda: docks["probe_dock"].width() >= SHORT_TITLES_BELOW)
+    qtbot.wait(50)
+    assert [(full, button.text()) for full, button in buttons] == [(full, full) for full, _button in buttons]
+    assert not any(button.toolTip().startswith(full) for full, button in buttons)

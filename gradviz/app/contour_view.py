@@ -669,16 +669,19 @@ class ViewOverlayItem(pg.GraphicsObject):
 
 
 class OffMapItem(ViewOverlayItem):
-    """Where a run's ball has left the visible plot (a wrong sign, too large a step), a pointer in the run's colour.
+    """Where a run's ball has left the visible plot (a wrong sign, too large a step), a pointer in the run's colour,
+    tagged with where the ball is ('w = −112, f = 13228 ↗').
 
     The pointer's tip is where the run's path last left the plot, and it points the way the path went on.
     """
 
-    def __init__(self) -> None:
-        """Start with no runs."""
+    def __init__(self, basins_legend: BasinsLegendItem) -> None:
+        """Start with no runs; the tags keep off the basins' legend."""
         super().__init__()
+        self.basins_legend = basins_legend
         self.runs: list[RunItems] = []
-        self.pointers: list[QtGui.QPolygonF] = []  # the pointers last drawn, in device pixels
+        self.pointers: list[QtGui.QPolygonF] = []  # the pointers last drawn, in device pixels…
+        self.tags: list[tuple[str, QtCore.QRectF]] = []  # …and their tags: what each reads and its box
 
     def set_runs(self, runs: list[RunItems]) -> None:
         """Point at these runs' balls when they are outside the plot.
@@ -700,8 +703,8 @@ class OffMapItem(ViewOverlayItem):
                        for x, y in (items.ball_point for items in self.runs if items.ball_point is not None))
 
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
-        """A pointer where each run whose ball is outside the plot left it."""
-        self.pointers = []
+        """A pointer where each run whose ball is outside the plot left it, tagged with where the ball is."""
+        self.pointers, self.tags = [], []
         if not self.runs:
             return
         transform = painter.transform()
@@ -710,6 +713,8 @@ class OffMapItem(ViewOverlayItem):
         size = POINTER_SIZE * self.pixel_scale
         painter.save()
         painter.resetTransform()
+        placer = TagPlacer(painter, self.label_font(), 4.0 * self.pixel_scale, plot,
+                           tuple(self.basins_legend.boxes(transform)))
         for items in self.runs:
             ball = items.ball_point
             if ball is None or plot.contains(QtCore.QPointF(*to_device(transform, np.array([ball]))[0])):
@@ -717,16 +722,129 @@ class OffMapItem(ViewOverlayItem):
             leaving = path_exit(to_device(transform, items.path()), low, high)
             if leaving is not None:
                 tip, step = leaving
-                self.pointers.append(draw_pointer(painter, tip, step / float(np.hypot(*step)), size, items.colour))
+                direction = step / float(np.hypot(*step))
+                self.pointers.append(draw_pointer(painter, tip, direction, size, items.colour))
+                if items.where is not None:
+                    placer.place(f"{items.where(items.current)} {arrow_glyph(direction)}", tip - direction * size,
+                                 -direction, items.colour.getRgbF())
+        placer.draw()
+        self.tags = [(text, box) for text, box, _colour in placer.tags]
         painter.restore()
 
 
-class BasinsLegendItem(ViewOverlayItem):
-    """What the basins' colours mean, in the plot's top right corner (nothing while no basins are shown)."""
+def arrow_glyph(direction: np.ndarray) -> str:
+    """The arrow (→, ↗, ↑ …) nearest a direction in device pixels (y down)."""
+    angle = math.degrees(math.atan2(-float(direction[1]), float(direction[0])))
+    return "→↗↑↖←↙↓↘"[round(angle / 45.0) % 8]
 
-    def __init__(self) -> None:
-        """Start with no rows."""
+
+# The corners of the plot in the order a legend tries them (right, bottom): ties go to the first, so a picture comes
+# out the same each time. The probe's legend starts at the top left, the basins' at the top right.
+TOP_LEFT_FIRST = ((False, False), (False, True), (True, False), (True, True))
+TOP_RIGHT_FIRST = ((True, False), (False, False), (True, True), (False, True))
+
+
+class LegendObstacles:
+    """What a legend box keeps off, in device pixels, and how much of it a box hides (see hidden)."""
+
+    def __init__(self, marks: Sequence[QtCore.QRectF], pits: Sequence[QtCore.QRectF],
+                 lines: Sequence[tuple[np.ndarray, float]]) -> None:
+        """Marks count once each if touched, pits by the share of each hidden, lines ((n, 2) points with the share
+        of them that counts as one mark) by the share of their points hidden."""
+        self.marks = tuple(marks)
+        self.pits = tuple(pits)
+        self.lines = tuple((pixels, share) for pixels, share in lines if len(pixels))
+
+    def hidden(self, box: QtCore.QRectF) -> float:
+        """How much a legend in this box hides, in marks."""
+        covered = float(sum(box.intersects(mark) for mark in self.marks))
+        covered += sum(area(box.intersected(pit)) / area(pit) for pit in self.pits)
+        for pixels, share_of_a_mark in self.lines:
+            inside = ((pixels[:, 0] >= box.left()) & (pixels[:, 0] <= box.right()) & (pixels[:, 1] >= box.top())
+                      & (pixels[:, 1] <= box.bottom()))
+            covered += float(np.count_nonzero(inside)) / len(pixels) / share_of_a_mark
+        return covered
+
+
+def legend_place(plot: QtCore.QRectF, size: QtCore.QSizeF, margin: float, obstacles: LegendObstacles,
+                 corners: Sequence[tuple[bool, bool]], taken: Sequence[QtCore.QRectF] = (),
+                 then: Callable[[QtCore.QRectF], tuple[float, ...]] = lambda _box: ()) -> QtCore.QRectF | None:
+    """A legend's box in the corner of the plot that hides least of the obstacles, then is best by then (larger
+    first); ties go to the first of corners. It never lies over a taken box (another legend): where every corner
+    would, there is none.
+    """
+    width, height = size.width(), size.height()
+    lefts = {False: plot.left() + margin, True: plot.right() - margin - width}
+    tops = {False: plot.top() + margin, True: plot.bottom() - margin - height}
+    boxes = [QtCore.QRectF(lefts[right], tops[bottom], width, height) for right, bottom in corners]
+    free = [box for box in boxes if not any(box.intersects(other) for other in taken)]
+    return max(free, key=lambda box: (-obstacles.hidden(box), *then(box))) if free else None
+
+
+class MapLandmarks:
+    """What stays put while a run is stepped or played, which the map's legends keep off: the map's minima, the runs'
+    whole paths, a one-variable curve, the start marker and the critical points' marks."""
+
+    def __init__(self, start_marker: pg.TargetItem, critical_points: CriticalPointsItem,
+                 curve: pg.PlotCurveItem) -> None:
+        """Start with no minima and no paths."""
+        self.start_marker = start_marker
+        self.critical_points = critical_points
+        self.curve = curve
+        self.pits = np.zeros((0, 2))  # the map's minima, marked or not, in plot coordinates
+        self.paths: tuple[np.ndarray, ...] = ()  # the runs' whole paths (n, 2), in plot coordinates
+        self.revision = 0  # counts the changes of the minima and the paths (and so of the curve, set with them)
+
+    def set_pits(self, points: np.ndarray) -> None:
+        """The map's minima at these (n, 2) plot points, marked or not (where descent goes)."""
+        self.pits = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        self.revision += 1
+
+    def set_paths(self, paths: Sequence[np.ndarray]) -> None:
+        """The runs' whole paths ((n, 2) each, plot coordinates)."""
+        self.paths = tuple(paths)
+        self.revision += 1
+
+    def key(self, transform: QtGui.QTransform) -> tuple:
+        """What a legend placed among the landmarks depends on, beyond the view's transform."""
+        return (self.revision, tuple(box.getRect() for box in self.start_marker_box(transform)),
+                self.critical_points.isVisible(), tuple(self.critical_points.points))
+
+    def start_marker_box(self, transform: QtGui.QTransform) -> tuple[QtCore.QRectF, ...]:
+        """The start marker's box in device pixels, while it shows (none otherwise)."""
+        return marker_box(self.start_marker, transform)
+
+    def fixed_marks(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
+        """The start marker's box and the critical points' marks (not their names, which keep off the legends)."""
+        marks = self.critical_points.mark_boxes(transform) if self.critical_points.isVisible() else []
+        return [*self.start_marker_box(transform), *marks]
+
+    def curve_pixels(self, transform: QtGui.QTransform) -> np.ndarray:
+        """About CURVE_SAMPLES points of the one-variable curve in device pixels (none over a map)."""
+        curve = self.curve
+        if not curve.isVisible() or curve.xData is None or len(curve.xData) == 0:
+            return np.zeros((0, 2))
+        stride = max(len(curve.xData) // CURVE_SAMPLES, 1)
+        points = np.column_stack([curve.xData[::stride], curve.yData[::stride]])
+        return to_device(transform, points[np.isfinite(points).all(axis=1)])
+
+    def obstacles(self, transform: QtGui.QTransform, pixel_scale: float,
+                  marks: Sequence[QtCore.QRectF]) -> LegendObstacles:
+        """These marks, the minima's pits, and the curve and the runs' whole paths, for a legend to keep off."""
+        pits = [square_around(pit, PIT_CLEARANCE * pixel_scale) for pit in to_device(transform, self.pits)]
+        lines = [(self.curve_pixels(transform), CURVE_SHARE_OF_A_MARK),
+                 *((to_device(transform, path), PATH_SHARE_OF_A_MARK) for path in self.paths)]
+        return LegendObstacles(marks, pits, lines)
+
+
+class BasinsLegendItem(ViewOverlayItem):
+    """What the basins' colours mean, in the corner of the plot that hides least of what stays put through a run
+    (see MapLandmarks), so that it keeps its corner while a run is played (nothing while no basins are shown)."""
+
+    def __init__(self, landmarks: MapLandmarks) -> None:
+        """Start with no rows; the legend will keep off these landmarks."""
         super().__init__()
+        self.landmarks = landmarks
         self.rows: tuple[LegendRow, ...] = ()
         self._laid_out: tuple[tuple, tuple[LegendLayout, QtCore.QRectF] | None] | None = None  # with what it was for
 
@@ -744,24 +862,25 @@ class BasinsLegendItem(ViewOverlayItem):
         """
         if not self.rows:
             return None
-        key = (transform.m11(), transform.m22(), transform.dx(), transform.dy(), self.pixel_scale, self.font_scale)
+        key = (transform.m11(), transform.m22(), transform.dx(), transform.dy(), self.pixel_scale, self.font_scale,
+               self.landmarks.key(transform))
         if self._laid_out is None or self._laid_out[0] != key:  # the probe's legend asks at every step
             self._laid_out = (key, self._lay_out(transform))
         return self._laid_out[1]
 
     def _lay_out(self, transform: QtGui.QTransform) -> tuple[LegendLayout, QtCore.QRectF] | None:
-        """The legend laid out in the plot's top right corner, shortened or left out as legend_box says."""
+        """The legend laid out in its corner (see legend_place), shortened or left out as legend_box says."""
         plot = self.plot_rect(transform)
         font = self.label_font()
-        margin = 8.0 * self.pixel_scale
         swatch = QtGui.QFontMetricsF(font).height() * 1.2
         untitled = tuple(row for row in self.rows if not row.note)  # each colour still names its place
         short = tuple(replace(row, text=row.short) for row in self.rows if row.short)
         for rows in (self.rows, untitled, short):
             legend = LegendLayout(font, rows, swatch, plot.width() * 0.7)
             if rows and legend.size.width() * legend.size.height() <= LEGEND_SHARE * plot.width() * plot.height():
-                top_left = QtCore.QPointF(plot.right() - margin - legend.size.width(), plot.top() + margin)
-                return legend, QtCore.QRectF(top_left, legend.size)
+                obstacles = self.landmarks.obstacles(transform, self.pixel_scale, self.landmarks.fixed_marks(transform))
+                box = legend_place(plot, legend.size, 8.0 * self.pixel_scale, obstacles, TOP_RIGHT_FIRST)
+                return None if box is None else (legend, box)
         return None
 
     def boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
@@ -770,7 +889,7 @@ class BasinsLegendItem(ViewOverlayItem):
         return [] if laid_out is None else [laid_out[1]]
 
     def paint(self, painter: QtGui.QPainter, *_args: object) -> None:
-        """The legend box, top right."""
+        """The legend box, in its corner."""
         laid_out = self.legend_box(painter.transform())
         if laid_out is None:
             return
@@ -1066,26 +1185,19 @@ class ProbeArrowsItem(ViewOverlayItem):
 class ProbeTextItem(ViewOverlayItem):
     """The labels of the probe overlay (at the arrow tips, beside a curve's tangent) and its legend.
 
-    The legend goes in the corner of the plot where it hides least (see _legend_corner); when the axes are drawn at
-    different scales it adds the overlay's note that right angles look skewed.
+    The legend goes in the corner of the plot where it hides least (see _legend_place), never over the basins'
+    legend; when the axes are drawn at different scales it adds the overlay's note that right angles look skewed.
     """
 
-    def __init__(self, arrows: ProbeArrowsItem, start_marker: pg.TargetItem, critical_points: CriticalPointsItem,
-                 basins_legend: BasinsLegendItem, curve: pg.PlotCurveItem) -> None:
-        """Label the arrows; keep the labels off the start marker, the balls, the critical points and basins' legend.
-
-        Over a one-variable curve (drawn by curve) the legend also keeps off as much of the curve as it can.
-        """
+    def __init__(self, arrows: ProbeArrowsItem, basins_legend: BasinsLegendItem) -> None:
+        """Label the arrows; keep the labels off the balls, the basins' legend and its landmarks (the start marker,
+        the critical points; over a one-variable curve the legend also keeps off as much of the curve as it can)."""
         super().__init__()
         self._arrows = arrows
-        self._curve = curve
-        self._start_marker = start_marker
-        self._critical_points = critical_points
         self._basins_legend = basins_legend
+        self._landmarks = basins_legend.landmarks
         self._balls = np.zeros((0, 2))  # where the runs' current points are, in plot coordinates
         self._ball_half = 0.0  # half a ball's size in pixels
-        self._pits = np.zeros((0, 2))  # the map's minima, marked or not, in plot coordinates
-        self._paths: tuple[np.ndarray, ...] = ()  # the runs' whole paths (n, 2), in plot coordinates
         self.legend_rect = QtCore.QRectF()
         self.legend_texts: tuple[str, ...] = ()  # the lines of the legend last drawn
         self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels…
@@ -1138,12 +1250,14 @@ class ProbeTextItem(ViewOverlayItem):
         self.legend_rect = QtCore.QRectF()
         self.legend_texts = () if legend is None else tuple(text for _row, text, *_ in legend.lines)
         if legend is not None:
-            self.legend_rect = QtCore.QRectF(self._legend_corner(transform, legend.size.width(), legend.size.height(),
-                                                                 shafts), legend.size)
+            self.legend_rect = self._legend_place(transform, legend.size, shafts) or QtCore.QRectF()
+        if not self.legend_rect.isEmpty():
             legend.paint(painter, self.legend_rect.topLeft())
-        avoid = (square_around(point, POINT_CLEARANCE * scale), *((self.legend_rect,) if legend else ()),
-                 *self._start_marker_box(transform), *self._ball_boxes(transform),
-                 *self._critical_points.boxes(transform), *self._basins_legend.boxes(transform), *shafts)
+        else:
+            self.legend_texts = ()
+        avoid = (square_around(point, POINT_CLEARANCE * scale), *self._legend_boxes(),
+                 *self._landmarks.start_marker_box(transform), *self._ball_boxes(transform),
+                 *self._landmarks.critical_points.boxes(transform), *self._basins_legend.boxes(transform), *shafts)
         placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
         arrows = [(index, arrow, tail, tip) for index, (arrow, (tail, tip))  # ∇f first: it gets the place it asks for
                   in enumerate(reversed(list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))))
@@ -1160,13 +1274,9 @@ class ProbeTextItem(ViewOverlayItem):
         self.leaders = tuple(placer.leaders)
         painter.restore()
 
-    def _curve_pixels(self, transform: QtGui.QTransform) -> np.ndarray:
-        """About CURVE_SAMPLES points of the one-variable curve in device pixels (none over a map)."""
-        if not self._curve.isVisible() or self._curve.xData is None or len(self._curve.xData) == 0:
-            return np.zeros((0, 2))
-        stride = max(len(self._curve.xData) // CURVE_SAMPLES, 1)
-        points = np.column_stack([self._curve.xData[::stride], self._curve.yData[::stride]])
-        return to_device(transform, points[np.isfinite(points).all(axis=1)])
+    def _legend_boxes(self) -> tuple[QtCore.QRectF, ...]:
+        """The legend's box as last drawn, if it was."""
+        return () if self.legend_rect.isEmpty() else (self.legend_rect,)
 
     def set_balls(self, points: np.ndarray, half: float) -> None:
         """Keep the tags off balls at these plot points, half pixels each way (a run's current points)."""
@@ -1176,27 +1286,11 @@ class ProbeTextItem(ViewOverlayItem):
         if self.overlay is not None:
             self.update()
 
-    def set_pits(self, points: np.ndarray) -> None:
-        """Keep the legend off the map's minima at these (n, 2) plot points, marked or not (where descent goes)."""
-        self._pits = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-        if self.overlay is not None:
-            self.update()
-
-    def set_paths(self, paths: Sequence[np.ndarray]) -> None:
-        """Keep the legend off these runs' whole paths ((n, 2) each, plot coordinates)."""
-        self._paths = tuple(paths)
-        if self.overlay is not None:
-            self.update()
-
     def _ball_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """The runs' balls' boxes in device pixels."""
         if not len(self._balls):
             return []
         return [square_around(centre, self._ball_half) for centre in to_device(transform, self._balls)]
-
-    def _start_marker_box(self, transform: QtGui.QTransform) -> tuple[QtCore.QRectF, ...]:
-        """The start marker's box in device pixels, while it shows (none otherwise)."""
-        return marker_box(self._start_marker, transform)
 
     def _legend(self, transform: QtGui.QTransform, font: QtGui.QFont) -> LegendLayout | None:
         """The legend laid out to cover at most LEGEND_SHARE of the map (see fitted_legend)."""
@@ -1222,45 +1316,30 @@ class ProbeTextItem(ViewOverlayItem):
         """Boxes along each probe arrow that is drawn, in device pixels (tags and the legend keep off them)."""
         return self._arrows.shaft_boxes(transform)
 
-    def _legend_corner(self, transform: QtGui.QTransform, width: float, height: float,
-                       shafts: Sequence[QtCore.QRectF]) -> QtCore.QPointF:
-        """The top-left of the legend in the corner of the plot that hides least of what matters, then least of the
-        room of the point's tags, then the farthest from the point.
+    def _legend_place(self, transform: QtGui.QTransform, size: QtCore.QSizeF,
+                      shafts: Sequence[QtCore.QRectF]) -> QtCore.QRectF | None:
+        """The legend's box in the corner of the plot that hides least of what matters, then least of the room of the
+        point's tags, then the farthest from the point; never over the basins' legend (see legend_place).
 
         What matters: the point, the runs' balls, the start marker (which a lecturer drags), the critical points and
         their names and the arrows' shafts boxes, each once if touched; the share of each minimum's pit hidden (marked
         or not: Himmelblau's lower-left one was under the legend); of each run's whole path (the same in every frame
         of a video), each PATH_SHARE_OF_A_MARK of its points once; and of a curve (the two-minima curve's deeper
         minimum was under the legend), each CURVE_SHARE_OF_A_MARK of its drawn points once.
-        Ties go to the first of top left, bottom left, top right, bottom right: a picture comes out the same each time.
         """
-        plot = self.plot_rect(transform)
-        left, right, top, bottom = plot.left(), plot.right(), plot.top(), plot.bottom()
-        margin = 8.0 * self.pixel_scale
         point = to_device(transform, np.array([self.overlay.point]))[0]
-        markers = [square_around(point, POINT_CLEARANCE * self.pixel_scale), *self._ball_boxes(transform),
-                   *self._start_marker_box(transform), *self._critical_points.boxes(transform),
-                   *self._basins_legend.boxes(transform), *shafts]
-        pits = [square_around(pit, PIT_CLEARANCE * self.pixel_scale) for pit in to_device(transform, self._pits)]
+        marks = [square_around(point, POINT_CLEARANCE * self.pixel_scale), *self._ball_boxes(transform),
+                 *self._landmarks.start_marker_box(transform), *self._landmarks.critical_points.boxes(transform),
+                 *shafts]
         tags_room = square_around(point, TAGS_ROOM * self.pixel_scale)
-        lines = [(pixels, share) for pixels, share in ((self._curve_pixels(transform), CURVE_SHARE_OF_A_MARK),
-                                                       *((to_device(transform, path), PATH_SHARE_OF_A_MARK)
-                                                         for path in self._paths)) if len(pixels)]
 
-        def preference(corner: tuple[float, float]) -> tuple[float, float, float]:
-            box = QtCore.QRectF(corner[0], corner[1], width, height)
-            covered = float(sum(box.intersects(marker) for marker in markers))
-            covered += sum(area(box.intersected(pit)) / area(pit) for pit in pits)  # the share of each pit hidden
-            for pixels, share_of_a_mark in lines:
-                inside = ((pixels[:, 0] >= box.left()) & (pixels[:, 0] <= box.right()) & (pixels[:, 1] >= box.top())
-                          & (pixels[:, 1] <= box.bottom()))
-                covered += float(np.count_nonzero(inside)) / len(pixels) / share_of_a_mark
-            return -covered, -float(box.intersects(tags_room)), math.hypot(box.center().x() - point[0],
-                                                                          box.center().y() - point[1])
+        def then(box: QtCore.QRectF) -> tuple[float, float]:
+            return -float(box.intersects(tags_room)), math.hypot(box.center().x() - point[0],
+                                                                 box.center().y() - point[1])
 
-        candidates = [(x, y) for x in (left + margin, right - margin - width)
-                      for y in (top + margin, bottom - margin - height)]
-        return QtCore.QPointF(*max(candidates, key=preference))
+        return legend_place(self.plot_rect(transform), size, 8.0 * self.pixel_scale,
+                            self._landmarks.obstacles(transform, self.pixel_scale, marks), TOP_LEFT_FIRST,
+                            self._basins_legend.boxes(transform), then)
 
 
 def largest_finite(values: np.ndarray) -> float:
@@ -1533,21 +1612,21 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.tangent_halo.setZValue(3.5)
         self.plot_item.addItem(self.tangent_halo, ignoreBounds=True)
         self.probe_arrows = ProbeArrowsItem()
-        self.basins_legend = BasinsLegendItem()
+        self.critical_points = CriticalPointsItem(None, self.start_marker, self.probe_arrows)
+        self.critical_points.setZValue(6)  # under the probe, the runs
+        self.plot_item.addItem(self.critical_points, ignoreBounds=True)
+        self.landmarks = MapLandmarks(self.start_marker, self.critical_points, self.curve)
+        self.basins_legend = BasinsLegendItem(self.landmarks)
         self.basins_legend.setZValue(38)
         self.plot_item.addItem(self.basins_legend, ignoreBounds=True)
-        self.critical_points = CriticalPointsItem(self.basins_legend, self.start_marker,  # under the probe, the runs
-                                                  self.probe_arrows)
-        self.critical_points.setZValue(6)
-        self.plot_item.addItem(self.critical_points, ignoreBounds=True)
-        self.probe_text = ProbeTextItem(self.probe_arrows, self.start_marker, self.critical_points, self.basins_legend,
-                                        self.curve)
+        self.critical_points.legend = self.basins_legend
+        self.probe_text = ProbeTextItem(self.probe_arrows, self.basins_legend)
         layers = (self.probe_level, *self.probe_guides, self.probe_arrows)
         for z_value, item in enumerate(layers, start=10):
             item.setZValue(z_value)
         self.probe_arrows.setZValue(PROBE_ARROWS_Z)  # over the runs: the arrows start at the ball, which hid them
         self.probe_text.setZValue(40)
-        self.off_map = OffMapItem()
+        self.off_map = OffMapItem(self.basins_legend)
         self.off_map.setZValue(39)
         self.plot_item.addItem(self.off_map, ignoreBounds=True)
         for item in (*layers, self.probe_text):
@@ -1637,7 +1716,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             self.level_lines.clip = QtGui.QTransform(dx, 0.0, 0.0, dy, xs[0] - dx / 2, ys[0] - dy / 2).map(region)
             self.coloured_lines.clip = self.level_lines.clip
         self._set_fill(xs, ys, drawn, levels, lo, hi)
-        self.probe_text.set_pits(np.array([point for point, sign in grid_extremes((xs, ys), heights) if sign > 0]))
+        self._set_pits(np.array([point for point, sign in grid_extremes((xs, ys), heights) if sign > 0]))
         by_level = contour_polylines_by_level(xs, ys, contourable(drawn, lo, hi, jumps), levels)
         lines = np.concatenate(by_level) if by_level else np.zeros((0, 2))
         self.level_lines.setData(lines[:, 0], lines[:, 1], connect="finite")
@@ -1718,6 +1797,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         if points != self.critical_points.points:
             self._static_changed()
             self.critical_points.set_points(points)
+            self._landmarks_moved()
 
     def set_basins(self, image: np.ndarray | None, x_range: tuple[float, float],
                    y_range: tuple[float, float] | None = None, legend: Sequence[LegendRow] = ()) -> None:
@@ -1786,7 +1866,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self._set_height_ticks(None if height_ticks is None else spaced_ticks(height_ticks, TICK_GAP * (hi - lo)))
         ws, fs = broken_curve(ws, fs, lo, hi, jumps)
         self.curve.setData(ws, fs, connect="finite")
-        self.probe_text.set_pits(np.zeros((0, 2)))  # the legend keeps off the curve itself, minima and all
+        self._set_pits(np.zeros((0, 2)))  # the legends keep off the curve itself, minima and all
         pad = 0.06 * max(hi - lo, 1e-9)
         self._set_range((ws[0], ws[-1]), (lo - pad, hi + pad))
         if mode_changed:
@@ -1954,9 +2034,21 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.start_marker.hide()
         self._start_marker_moved()
 
+    def _set_pits(self, points: np.ndarray) -> None:
+        """The legends keep off the map's minima at these (n, 2) plot points, marked or not (where descent goes)."""
+        self.landmarks.set_pits(points)
+        self._landmarks_moved()
+
+    def _landmarks_moved(self) -> None:
+        """Repaint the legends, which keep off the landmarks (and the probe's tags, which keep off the legends)."""
+        if self.basins_legend.rows:
+            self.basins_legend.update()
+        if self.probe_text.overlay is not None:
+            self.probe_text.update()
+
     def _start_marker_moved(self) -> None:
-        """The probe's tags and the critical points' names keep off the marker: have them placed again."""
-        self.probe_text.update()
+        """The legends, the probe's tags and the critical points' names keep off the marker: have them placed again."""
+        self._landmarks_moved()
         if self.critical_points.points:
             self.critical_points.update()
 
@@ -1971,6 +2063,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             if shown:
                 items.set_colour(self._runs[index].colour)
                 items.set_symbol(self._runs[index].symbol)
+                items.where = self._runs[index].where
             items.set_visible(shown)
         self.run_items = self._run_pool[: len(self._runs)]
         self._redraw_runs()
@@ -1992,7 +2085,8 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             items.show_up_to(resolve_index(run.current_index, len(points)))
             paths.append(np.column_stack([points[:, 0], y_column]))
         self.critical_points.set_paths(paths)
-        self.probe_text.set_paths(paths)
+        self.landmarks.set_paths(paths)
+        self._landmarks_moved()
         self._show_balls()
 
     def _show_balls(self) -> None:
@@ -2200,6 +2294,7 @@ class RunItems:
         self._simplified: tuple[np.ndarray, tuple[float, float]] | None = None  # kept indices, for this pixel size
         self.ball_point: tuple[float, float] | None = None  # where the ball is (None: no ball)
         self.current = 0  # the index of the point with the ball
+        self.where: Callable[[int], str] | None = None  # where the point is at a step, said off the map
         for z_value, item in enumerate(self.items(), start=20):
             item.setZValue(z_value)
             view.plot_item.addItem(item)

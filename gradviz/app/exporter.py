@@ -42,7 +42,7 @@ from gradviz.app.themes import theme_named
 from gradviz.app.view_common import reference_font
 from gradviz.core.basins import basins
 from gradviz.core.notation import format_number, function_line, held_text, unicode_math
-from gradviz.core.runs import RunResult, first_step_outside
+from gradviz.core.runs import RunResult, first_step_outside, point_text
 from gradviz.core.scenario import PLAY_SPEED, Camera
 from gradviz.core.session import Session
 from gradviz.export.writers import (
@@ -405,9 +405,7 @@ class Caption:
         if first is None or first > step_index:
             return ""
         free = [session.variables.index(name) for name in result.free]
-        where = ", ".join(format_number(value, 4) for value in result.points[step_index, free])
-        point = self._point_name(session, index)
-        return f"left the plotted range at step {first}, now {point} = {where if len(free) == 1 else f'({where})'}"
+        return f"left the plotted range at step {first}, now {point_text(result.free, result.points[step_index, free])}"
 
     @staticmethod
     def value_texts(session: Session, result: RunResult) -> list[str]:

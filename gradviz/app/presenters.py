@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from gradviz.core.descent import CONVERGED_KINDS, OPTIMIZER_TITLES
 from gradviz.core.grid import GridField, Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
 from gradviz.core.notation import format_number, unicode_name
-from gradviz.core.runs import RunResult
+from gradviz.core.runs import RunResult, where_it_went
 from gradviz.core.scenario import RunSpec, ViewOptions
 from gradviz.core.session import Session
 
@@ -179,8 +180,10 @@ class _Presenter:
         columns = [self.session.variables.index(name) for name in self.session.plot.axes]
         heights = self.scale.forward(result.values)
         points = np.column_stack([result.points[:, columns], heights])
+        name = self.session.analysis.formula.name if self.session.analysis else "f"
         return TrajectoryData(points=points, colour=run_colour(index, self.session.theme), symbol=run_symbol(index),
-                              current_index=self.session.step_state(index).step_index)
+                              current_index=self.session.step_state(index).step_index,
+                              where=partial(where_it_went, result, self.session.variables, name))
 
     def draw_runs(self) -> None:
         """Draw every run's trajectory."""

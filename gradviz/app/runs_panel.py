@@ -173,14 +173,16 @@ def start_point_specs(session: Session, index: int) -> tuple[RunSpec, ...]:
 
 SpecsMaker = Callable[[Session, int], tuple[RunSpec, ...]]
 TWIN_ACTION = "Add the wrong-sign twin"
-QUICK_ACTIONS: tuple[tuple[str, str, SpecsMaker], ...] = (
-    (TWIN_ACTION, "Add the selected run with the other update sign (w + η∇f climbs)", with_wrong_sign_twin),
-    ("Compare learning rates", "The selected run at η, η/10 and 10η, and just below and above the stability limit",
-     learning_rate_specs),
-    ("Race optimizers",
+# Each quick comparison: its button's name, its short name (in a narrow dock, two buttons a line), what it does
+QUICK_ACTIONS: tuple[tuple[str, str, str, SpecsMaker], ...] = (
+    (TWIN_ACTION, "Wrong-sign twin", "Add the selected run with the other update sign (w + η∇f climbs)",
+     with_wrong_sign_twin),
+    ("Compare learning rates", "Learning rates",
+     "The selected run at η, η/10 and 10η, and just below and above the stability limit", learning_rate_specs),
+    ("Race optimizers", "Race optimizers",
      "Gradient descent, momentum and Adam from the selected run's start, each with an η that suits it", optimizer_race),
-    ("Different start points", "The selected run from its start and from four points spread over the map",
-     start_point_specs),
+    ("Different start points", "Start points",
+     "The selected run from its start and from four points spread over the map", start_point_specs),
 )
 
 
@@ -198,13 +200,13 @@ class RunsPanel(LazyPanel):
         self._filling = False
 
         quick = WrappingRow(spacing=COMPACT_SPACING)  # two a line, one in a dock narrower than both (a small window)
-        self.quick_buttons: dict[str, QPushButton] = {}
-        for text, tip, make_specs in QUICK_ACTIONS:
-            button = QPushButton(text)
-            button.setToolTip(tip)
+        self.quick_buttons: dict[str, QPushButton] = {}  # by their full names
+        for text, _short, _tip, make_specs in QUICK_ACTIONS:
+            button = QPushButton()
             button.clicked.connect(lambda _checked=False, make=make_specs: self.apply(make))
             quick.add_group(button)
             self.quick_buttons[text] = button
+        self.name_buttons(False)
 
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Runs")
@@ -248,6 +250,13 @@ class RunsPanel(LazyPanel):
         session.theme_changed.connect(self.refresh_with_the_views)
         selection.changed.connect(self._show_selection)
         self.refresh()
+
+    def name_buttons(self, short: bool) -> None:
+        """Name the quick comparisons' buttons shortly (their tooltips then start with the full names) or in full."""
+        for text, short_text, tip, _make in QUICK_ACTIONS:
+            button = self.quick_buttons[text]
+            button.setText(short_text if short else text)
+            button.setToolTip(f"{text}: {tip[0].lower()}{tip[1:]}" if short else tip)
 
     def _one_run_height(self) -> int:
         """The list's height showing its header and one run with its outcome line."""

@@ -6,6 +6,7 @@ runs; View → Panels shows, raises or hides each one (Ctrl+1 … Ctrl+5) and re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -149,11 +150,13 @@ class DockTitles(QObject):
     """Names the docks' tabs shortly in a narrow dock column ("Update" for "Update equation"), the full name their
     tooltip: the tabs of the probe, the update equation and the step table read "Pro…", "Update equati…" at 1024."""
 
-    def __init__(self, window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
-        """Watch these docks' widths."""
+    def __init__(self, window: QMainWindow, docks: dict[str, QDockWidget],
+                 panel_names: dict[str, Callable[[bool], None]] | None = None) -> None:
+        """Watch these docks' widths; panel_names name a dock's panel's own controls shortly (True) or in full."""
         super().__init__(window)
         self._window = window
         self._docks = docks
+        self._panel_names = panel_names or {}
         for dock in docks.values():
             dock.installEventFilter(self)
 
@@ -167,10 +170,13 @@ class DockTitles(QObject):
 
     def show_titles(self, docks: list[QDockWidget], width: int) -> None:
         """Name docks this wide shortly if it is narrow, else in full; their tabs' tooltips the full names."""
+        short = width < SHORT_TITLES_BELOW
         for dock in docks:
             name = dock.objectName()
-            dock.setWindowTitle(SHORT_TITLES.get(name, DOCK_TITLES[name]) if width < SHORT_TITLES_BELOW
+            dock.setWindowTitle(SHORT_TITLES.get(name, DOCK_TITLES[name]) if short
                                 else DOCK_TITLES[name])  # the tab takes it as its text and its tooltip…
+            if name in self._panel_names:
+                self._panel_names[name](short)
         QApplication.sendPostedEvents(self._window)
         full = {dock.windowTitle(): DOCK_TITLES[name] for name, dock in self._docks.items()}
         for bar in self._window.findChildren(QTabBar):  # …so the tooltip is set to the full name again
@@ -288,7 +294,7 @@ def install_teaching_docks(window: MainWindow) -> TeachingDocks:
     docks = {name: _dock(window, name, DOCK_TITLES[name], panel)
              for name, panel in zip(DOCK_ORDER, panels, strict=True)}
     window.setTabPosition(DOCK_AREA, QTabWidget.TabPosition.North)
-    DockTitles(window, docks)
+    DockTitles(window, docks, {"runs_dock": runs_panel.name_buttons})
     arrange_docks(window, docks)
     for dock in docks.values():
         window.restoreDockWidget(dock)  # where the user left it, when the layout was saved before the docks existed

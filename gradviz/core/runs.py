@@ -14,7 +14,7 @@ import numpy as np
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.descent import DescentInProgress, OptimizerSettings, Run, RunSettings
 from gradviz.core.errors import DescentError
-from gradviz.core.notation import held_text
+from gradviz.core.notation import format_number, held_text, unicode_name
 from gradviz.core.scenario import RunSpec
 
 # Distances from a run's start, near and far, at which a slice of f is looked at to see whether it is flat all over
@@ -133,6 +133,21 @@ def first_step_outside(points: np.ndarray, columns: Sequence[int], ranges: Seque
     low, high = np.array(ranges, dtype=np.float64).reshape(-1, 2).T
     outside = np.flatnonzero(~np.all((plotted >= low) & (plotted <= high), axis=1))
     return int(outside[0]) if outside.size else None
+
+
+def point_text(names: Sequence[str], values: Sequence[float]) -> str:
+    """Where a run's point is, as captions and the map's edge pointers say it: 'w = −112' for one variable,
+    '(x, y) = (3, −4.5)' for several, each to 4 significant digits."""
+    written = [unicode_name(name) for name in names]
+    where = ", ".join(format_number(float(value), 4) for value in values)
+    return f"{written[0]} = {where}" if len(written) == 1 else f"({', '.join(written)}) = ({where})"
+
+
+def where_it_went(result: RunResult, variables: Sequence[str], function_name: str, step: int) -> str:
+    """'w = −112, f = 13228': a run's point at a step and f there (to 5 digits), for a point off the picture."""
+    free = [variables.index(name) for name in result.free]
+    value = format_number(float(result.values[step]), 5)
+    return f"{point_text(result.free, result.points[step, free])}, {function_name} = {value}"
 
 
 def optimizer_settings(spec: RunSpec) -> OptimizerSettings:
