@@ -744,3 +744,19 @@ def test_presenting_at_1280_by_800_the_readout_keeps_the_point(make_main_window,
     assert "|∇f|" not in numbers and "…" in numbers, "the line too long for the screen: |∇f| left out"
     assert readout.fontMetrics().horizontalAdvance(numbers) < readout.width()
     window.presentation.leave()
+
+
+@pytest.mark.parametrize("place", [QRect(0, 0, 1920, 1080), QRect(0, 0, 1900, 1070), QRect(40, 30, 1280, 800)])
+def test_leaving_presentation_gives_the_window_its_exact_size_and_place_back(make_main_window, activate, qtbot,
+                                                                            place: QRect) -> None:
+    """Without a window manager, a window as large as the screen came back 2 pixels narrower, 26 lower, moved."""
+    window = make_main_window("bowl", size=place.size().toTuple())
+    window.move(place.topLeft())
+    activate(window)
+    qtbot.waitUntil(lambda: window.geometry() == place, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(window.isFullScreen, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=3000)
+    qtbot.wait(600)  # past the late resizes that follow leaving full screen
+    assert window.geometry() == place

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QLabel, QMenu, QToolBar, QWidget
 
@@ -274,6 +274,7 @@ class _WindowLayout:
 
     window_state: Qt.WindowState
     geometry: QByteArray
+    placed: QRect  # the window's own rectangle, given back exactly when it was neither maximized nor full screen
     bars_and_docks: QByteArray
     splitters: tuple[QByteArray, ...]
     menu_bar_visible: bool
@@ -356,6 +357,7 @@ class PresentationMode(QObject):
         self._saved = _WindowLayout(
             window_state=window.windowState(),
             geometry=window.saveGeometry(),
+            placed=window.geometry(),
             bars_and_docks=window.saveState(),
             splitters=tuple(splitter.saveState() for splitter in self._splitters()),
             menu_bar_visible=window.menuBar().isVisibleTo(window),
@@ -399,6 +401,10 @@ class PresentationMode(QObject):
         window.statusBar().setVisible(saved.status_bar_visible)
         window.setWindowState(saved.window_state)
         window.restoreGeometry(saved.geometry)
+        if not saved.window_state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+            # restoreGeometry keeps a window inside the screen with a guessed title bar and border: without a window
+            # manager one as large as the screen came back 2 pixels narrower, 26 lower and moved by them
+            window.setGeometry(saved.placed)
         self._restore_layout(saved)
         # the window system resizes the window back a little later, which would share its width out anew
         for delay in LAYOUT_SETTLE_DELAYS_MS:
