@@ -160,6 +160,10 @@ class _Writer:
         """A factor times a fraction: η·g/(√G + ε) inline, juxtaposed before a stacked LaTeX fraction."""
         return f"{factor} {fraction}" if self.style == "latex" else f"{factor}{MIDDLE_DOT}{fraction}"
 
+    def side_by_side(self, *parts: str) -> str:
+        """Short equations on one line, a wide space after each comma: 'm̂ = −4,  v̂ = 16'."""
+        return {"latex": r",\quad ", "html": ",&nbsp; ", "unicode": ",  "}[self.style].join(parts)
+
     def maximum(self, first: str, second: str) -> str:
         """max(a, b)."""
         return rf"\max({first}, {second})" if self.style == "latex" else f"max({first}, {second})"
@@ -467,7 +471,11 @@ def _rmsprop_lines(writer: _Writer, numbers: _StepNumbers) -> _Lines:
 
 
 def _adam_lines(writer: _Writer, numbers: _StepNumbers) -> _Lines:
-    """Adam: moments m and v, bias-corrected m̂ and v̂, then w ← w − η·m̂/(√v̂ + ε); AMSGrad keeps max v."""
+    """Adam: moments m and v, bias-corrected m̂ and v̂, then w ← w − η·m̂/(√v̂ + ε); AMSGrad keeps max v.
+
+    The bias corrections are the same for every variable: worked once with the step count, each variable's m̂, v̂ and
+    m̂/(√v̂ + ε) then share a line (seven lines a variable did not fit a dock's usual height for two variables).
+    """
     settings = numbers.settings
     (beta1, beta2), eps, t = settings.betas, settings.effective_eps, numbers.k + 1
     g, m, v, v_max = writer.symbol("g"), writer.symbol("m"), writer.symbol("v"), writer.symbol("v_max")
@@ -481,13 +489,12 @@ def _adam_lines(writer: _Writer, numbers: _StepNumbers) -> _Lines:
             _average_rule(writer, v, writer.symbol("beta2"), writer.power(g, "2"))]
     if settings.amsgrad:
         rule.append(f"{v_max} {writer.arrow} {writer.maximum(v_max, v)}")
-    rule += [f"{m_hat} = {writer.fraction(m, corrections[0])}", f"{v_hat} = {writer.fraction(second, corrections[1])}",
+    rule += [writer.side_by_side(f"{m_hat} = {writer.fraction(m, corrections[0])}",
+                                 f"{v_hat} = {writer.fraction(second, corrections[1])}"),
              _rule_update(writer, numbers, writer.scaled(writer.symbol("eta"), scaled))]
-
-    def corrected_line(symbol: str, moment: float, beta: float) -> tuple[str, float]:
-        value = moment / (1.0 - beta**t)
-        correction = writer.difference("1", writer.power(writer.number(beta), str(t)))
-        return f"{symbol} = {writer.fraction(writer.number(moment), correction)} = {writer.number(value)}", value
+    shared = writer.side_by_side(_step_count_line(writer, numbers), *(
+        f"{writer.difference('1', writer.power(writer.number(beta), str(t)))} = {writer.number(1.0 - beta**t)}"
+        for beta in (beta1, beta2)))
 
     def lines(index: int) -> list[str]:
         gradient = numbers.fed[index]
@@ -503,15 +510,13 @@ def _adam_lines(writer: _Writer, numbers: _StepNumbers) -> _Lines:
             previous = writer.number(numbers.before("max_second_moment", index))
             result.append(f"{v_max} {writer.arrow} {writer.maximum(previous, writer.number(raw_second))}"
                           f" = {writer.number(second_value)}")
-        m_line, m_value = corrected_line(m_hat, first, beta1)
-        v_line, v_value = corrected_line(v_hat, second_value, beta2)
+        m_value, v_value = first / (1.0 - beta1**t), second_value / (1.0 - beta2**t)
         quantity = m_value / (np.sqrt(v_value) + eps)
-        result += [m_line, v_line, f"{scaled} = " + writer.fraction(
-            writer.number(m_value), f"{writer.square_root(writer.number(v_value))} + {writer.number(eps)}"
-        ) + f" = {writer.number(quantity)}"]
+        result.append(writer.side_by_side(f"{m_hat} = {writer.number(m_value)}", f"{v_hat} = {writer.number(v_value)}",
+                                          f"{scaled} = {writer.number(quantity)}"))
         return [*result, _final_update(writer, numbers, index, numbers.lr, quantity)]
 
-    return _Lines(rule, [_step_count_line(writer, numbers)], _each_variable(numbers, lines))
+    return _Lines(rule, [shared], _each_variable(numbers, lines))
 
 
 def _newton_lines(writer: _Writer, numbers: _StepNumbers) -> _Lines:
