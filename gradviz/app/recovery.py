@@ -91,8 +91,7 @@ class RecoveryFile:
 
     def remove(self) -> None:
         """Delete the file and free the lock: the window closed cleanly."""
-        self.path.unlink(missing_ok=True)
-        self._source_path.unlink(missing_ok=True)
+        _delete(self.path, self._source_path)
         self._shown = None
         if self._lock is not None:
             self._lock.unlock()
@@ -126,13 +125,25 @@ class OrphanedRecovery:
 
     def remove(self) -> None:
         """Delete the file, the name of its source and its lock."""
-        self.path.unlink(missing_ok=True)
-        self._source_path.unlink(missing_ok=True)
+        _delete(self.path, self._source_path)
         self.lock.unlock()
 
     def keep(self) -> None:
         """Leave the file for a later launch (another window's state, or a newer gradviz's), freeing its lock."""
         self.lock.unlock()
+
+
+def _delete(*paths: Path) -> None:
+    """Delete these files where they exist and can be deleted.
+
+    In a settings folder that takes no file (read-only, or never made) closing the window raised NotADirectoryError
+    and the window stayed open; whatever cannot be deleted there is left for a later launch.
+    """
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 def orphaned_recoveries(folder: Path) -> list[OrphanedRecovery]:
