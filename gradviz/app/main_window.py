@@ -42,6 +42,7 @@ from gradviz.app.run_progress import RunProgress
 from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.app.scene_list import install_scenes_dock
 from gradviz.app.settings import app_settings, saved_bytes
+from gradviz.app.settings_notice import SettingsNotice
 from gradviz.app.shortcuts_help import ShortcutsDialog
 from gradviz.app.single_repaint import SingleRepaint
 from gradviz.app.status_bar import ElidingStatusBar
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.hover_label)
         self.run_progress = RunProgress(self.session)
         self.statusBar().addPermanentWidget(self.run_progress)
+        self.settings_notice = SettingsNotice(self.statusBar(), self)
         self._pending_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._range_timer = QTimer(self)
         self._range_timer.setSingleShot(True)
@@ -399,9 +401,13 @@ class MainWindow(QMainWindow):
         self.formula_panel.show_formula_text(text)
         self.controller.submit(text, immediately=True)
 
+    def about_text(self) -> str:
+        """What Help → About says: the version, what gradviz is for, and settings not being saved if they are not."""
+        return (f"<b>gradviz {__version__}</b><br>See partial derivatives, gradients and gradient descent."
+                + self.settings_notice.about_line())
+
     def _show_about(self) -> None:
-        QMessageBox.about(self, "About gradviz", f"<b>gradviz {__version__}</b><br>"
-                          "See partial derivatives, gradients and gradient descent.")
+        QMessageBox.about(self, "About gradviz", self.about_text())
 
     # ----- scenarios -----------------------------------------------------------------------------------------
     def open_scenario(self, scenario: Scenario, wait: bool = False, keep_look: bool = False,
@@ -583,6 +589,7 @@ class MainWindow(QMainWindow):
         if not restored and not getattr(self, "_dock_column_shared", False):  # first launch: split the docks
             share_dock_column(self, self.teaching_docks.docks)
         self._dock_column_shared = True
+        self.settings_notice.tell_once()
 
     def save_layout(self) -> None:
         """Remember window geometry and splitter positions."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -40,3 +41,22 @@ def saved_bytes(key: str) -> QByteArray | None:
     """
     value = app_settings().value(key)
     return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+
+def unwritable_reason() -> str | None:
+    """Why the settings folder takes no file now (the system's words: permission denied, read-only, full), else None.
+
+    A file is made and written in it, then removed: Qt only says that its settings could not be written, not why.
+    """
+    folder = config_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(b"gradviz")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as error:
+        return (error.strerror or str(error)).lower()
+    if not app_settings().isWritable():
+        return "its settings file is read-only"
+    return None
