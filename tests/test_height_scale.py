@@ -36,8 +36,9 @@ def test_log_ticks_above_a_lowest_value_that_is_not_round_are_round() -> None:
     scale = HeightScale(log=True, reference=0.007495)
     ticks = scale.ticks((0.007495, 300.0))
     labels = [label for _, label in ticks]
-    assert labels == ["0.007", "1", "10", "100"]  # not 1.007, 10.01, 100; nor 0.007495
-    # (0.1 would be drawn a sixtieth of the height above 0.007: the two labels would overlap)
+    assert labels == ["0.01", "1", "10", "100"]  # not 1.007, 10.01, 100; nor 0.007495
+    # (0.1 would be drawn a sixtieth of the height above 0.007: the two labels would overlap; left out, the lowest is
+    # written to a hundredth of 1, the smallest tick kept, not to a hundredth of 0.1, which read an odd 0.007)
     assert all(np.diff([height for height, _ in ticks]) > 0)
     for height, label in ticks[1:]:
         assert float(scale.inverse(height)) == pytest.approx(float(label))
@@ -48,7 +49,7 @@ def test_the_lowest_log_tick_is_written_to_the_precision_of_the_ticks_above_it()
     labels = [label for _, label in HeightScale(log=True, reference=2.532e-05).ticks((2.532e-05, 2509.0))]
     assert labels == ["0", "1", "10", "100", "1000"]
     labels = [label for _, label in HeightScale(log=True, reference=-3.4567).ticks((-3.4567, 50.0))]
-    assert labels[0] == "−3.457"
+    assert labels[0] == "−3.46"  # under −2, 2, 10…
 
 
 def test_log_heights_of_a_pole_are_measured_from_the_drawn_range() -> None:
@@ -109,7 +110,7 @@ def test_log_ticks_leave_no_tick_on_another_and_fill_a_range_only_a_decade_high(
     """The two-minima curve in log height: its axis read −3.551, −3.54, −3.5, −3, all at the bottom."""
     scale = HeightScale(log=True, reference=-3.550850007123626)
     ticks = scale.ticks((-3.550850007123626, 8.0696))
-    assert [label for _, label in ticks] == ["−3.551", "−3", "−2", "1"]
+    assert [label for _, label in ticks] == ["−3.55", "−3", "−2", "1"]
     heights = [height for height, _ in ticks]
     top = float(scale.forward(8.0696))
     assert min(np.diff(heights)) >= 0.12 * top and top - heights[-1] < 0.4 * top

@@ -56,12 +56,13 @@ class HeightScale:
     def ticks(self, value_range: tuple[float, float], count: int = 5) -> list[tuple[float, str]] | None:
         """Height ticks labelled with real f values on the log scale (None: linear, the view picks its own).
 
-        The lowest tick is the reference, written to a hundredth of the smallest round tick (a grid's lowest
-        Rosenbrock value, 2.5e−05 under ticks 1, 10, 100…, reads 0); above it, one round value per power of ten
+        The lowest tick is the reference, written to a hundredth of the smallest round tick kept above it (a grid's
+        lowest Rosenbrock value, 2.5e−05 under ticks 1, 10, 100…, reads 0; Himmelblau's 0.0072 reads 0.01, not an odd
+        0.007 among 1, 10, 100 once 0.1 is left out); above it, one round value per power of ten
         of the distance from it (the reference plus 10ᵏ, rounded to a multiple of 10ᵏ: 10, not 10.0075). A tick
         drawn too close above the one below it is left out; where the ticks leave much of the height bare (a
         range reaching only a decade above its lowest value: the two-minima curve's −3.551 to 8.07), the
-        reference plus 2·10ᵏ and 5·10ᵏ fill it (−3.551, −3, −2, 1). Values below the reference (a signed f, measured
+        reference plus 2·10ᵏ and 5·10ᵏ fill it (−3.55, −3, −2, 1). Values below the reference (a signed f, measured
         from 0) are ticked as the mirror image of those above it: −100, −10, −1, 0, 1, 10, 100.
         """
         if not self.log:
@@ -84,27 +85,37 @@ class HeightScale:
         exponents = range(top - count + 2, top + 1)
         bottom, ceiling = (float(self.forward(value)) for value in (max(low, self.reference), high))
         ticks: list[tuple[float, str]] = []
-        if low - 1e-12 <= self.reference <= high + 1e-12:
-            shown = round(self.reference, 2 - exponents[0]) + 0.0  # + 0.0: never "−0"
-            ticks.append((float(self.forward(self.reference)), format_number(shown, 4)))
-        for value in self._round_values(exponents, (1.0,), low, high):
+        has_reference = low - 1e-12 <= self.reference <= high + 1e-12
+        if has_reference:  # labelled once the ticks above it are known
+            ticks.append((float(self.forward(self.reference)), ""))
+        finest = exponents[-1]  # the power of ten of the smallest round tick kept
+        for value, exponent in self._round_values(exponents, (1.0,), low, high):
             height = float(self.forward(value))
             if not ticks or height - ticks[-1][0] >= TICK_CROWDING * drawn_span:
                 ticks.append((height, format_number(value, ROUND_VALUE_DIGITS)))
+                finest = min(finest, exponent)
         heights = [height for height, _ in ticks]
         if max(np.diff([bottom, *heights, ceiling]), default=0.0) > BARE_SHARE * (ceiling - bottom):
-            for value in reversed(self._round_values(exponents, (2.0, 5.0), low, high)):
+            for value, exponent in reversed(self._round_values(exponents, (2.0, 5.0), low, high)):
                 height = float(self.forward(value))
                 if all(abs(height - other) >= FILL_SEPARATION * drawn_span for other, _ in ticks):
                     ticks.append((height, format_number(value, ROUND_VALUE_DIGITS)))
+                    finest = min(finest, exponent)
+        if has_reference:
+            shown = round(self.reference, 2 - finest) + 0.0  # + 0.0: never "−0"
+            ticks[0] = (ticks[0][0], format_number(shown, 4))
         return ticks
 
     def _round_values(self, exponents: range, multiples: tuple[float, ...], low: float,
-                      high: float) -> list[float]:
-        """The reference plus m·10ᵏ for these k and m, rounded to multiples of 10ᵏ, within the range, ascending."""
-        values = {round(self.reference + multiple * 10.0**exponent, -exponent) + 0.0
-                  for exponent in exponents for multiple in multiples}
-        return sorted(value for value in values if low - 1e-12 <= value <= high + 1e-12 and value > self.reference)
+                      high: float) -> list[tuple[float, int]]:
+        """The reference plus m·10ᵏ for these k and m, rounded to multiples of 10ᵏ, within the range, ascending, each
+        with its k (the smallest k of a value reached from several)."""
+        values: dict[float, int] = {}
+        for exponent in sorted(exponents, reverse=True):
+            for multiple in multiples:
+                values[round(self.reference + multiple * 10.0**exponent, -exponent) + 0.0] = exponent
+        return sorted((value, exponent) for value, exponent in values.items()
+                      if low - 1e-12 <= value <= high + 1e-12 and value > self.reference)
 
 
 def _negated(label: str) -> str:
