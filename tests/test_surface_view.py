@@ -730,6 +730,40 @@ def test_crowded_height_labels_of_a_signed_f_give_way_evenly_on_both_sides(view,
     assert 0.0 in heights and sorted(heights) == sorted(-value for value in heights)
 
 
+def test_height_labels_keep_a_gap_from_each_other(view, monkeypatch):
+    """Himmelblau in log height, in a tall frame: the height axis's 1 sat directly on its 0.007, touching."""
+    from gradviz.app.surface_view import TextPlacer
+    from gradviz.app.view_common import LABEL_GAP
+
+    xs, ys, heights = bowl()
+    lowest = 0.007495
+    ticks = [(float(np.log1p(value - lowest)), text) for value, text in ((lowest, "0.007"), (1, "1"), (10, "10"))]
+    drawn: list[QtCore.QRectF] = []
+    paint_z_axis = view._paint_z_axis
+
+    def recording(placer: TextPlacer, *args: object) -> None:
+        """The text boxes of the height axis's tick labels that were drawn (not skipped)."""
+        draw = placer.draw
+        placer.draw = lambda font, x, y, text, *rest, **options: (  # type: ignore[method-assign]
+            draw(font, x, y, text, *rest, **options) and text in texts
+            and (drawn.append(placer.text_of(placer.taken[-1])) or True))
+        paint_z_axis(placer, *args)
+        placer.draw = draw  # type: ignore[method-assign]
+
+    texts = {text for _, text in ticks}
+    monkeypatch.setattr(view, "_paint_z_axis", recording)
+    view.set_surface(xs, ys, np.log1p(heights * 10.0), (0.0, np.log1p(80.0)), z_ticks=ticks)
+    for width, height in ((1080, 1920), (540, 960), (WIDTH, HEIGHT)):
+        drawn.clear()
+        view.render_to_array(width, height)
+        cap = QtGui.QFontMetricsF(view._fonts(width, height)[0]).capHeight()
+        assert len(drawn) >= 2, (width, height)
+        for first, second in itertools.combinations(drawn, 2):
+            apart = max(second.top() - first.bottom(), first.top() - second.bottom(),
+                        second.left() - first.right(), first.left() - second.right())
+            assert apart >= LABEL_GAP * cap - 0.01, (width, height, first, second)
+
+
 def test_cells_with_every_corner_moved_onto_the_rim_are_left_out():
     """Moved corners all round a cell would bridge a gap of f's domain; one corner on the grid keeps the cell."""
     finite = np.ones((3, 3), dtype=bool)

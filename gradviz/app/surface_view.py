@@ -2657,11 +2657,12 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         metrics = QtGui.QFontMetricsF(tick_font)
         offset = metrics.height() * Z_LABEL_OFFSET
         widest = max((metrics.horizontalAdvance(text) for _, text in ticks), default=0.0)
+        gap = LABEL_GAP * metrics.capHeight()  # as the floor's labels keep: Himmelblau's 1 sat on 0.007, touching
         # from the drawn height 0 (f's lowest value, or 0 for a signed f) outwards: crowded labels give way evenly
         # on both sides (30xy's axis kept −1 and dropped 0 and 1)
         for index in sorted(range(len(ticks)), key=lambda index: abs(ticks[index][0])):  # kept whole inside the frame
             (px, py), text = anchors[index], ticks[index][1]
-            placer.draw(tick_font, max(px - offset, widest + EDGE_ROOM), py, text, right_aligned=True)
+            placer.draw(tick_font, max(px - offset, widest + EDGE_ROOM), py, text, right_aligned=True, gap=gap)
         top = to_pixels([(corner[0], corner[1], BOX_HEIGHT * 1.09)])[0]
         title_width = QtGui.QFontMetricsF(title_font).horizontalAdvance(title)
         placer.draw(title_font, max(top[0] - offset, title_width + EDGE_ROOM), top[1], title, right_aligned=True,
