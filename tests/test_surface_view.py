@@ -759,9 +759,44 @@ def test_height_labels_keep_a_gap_from_each_other(view, monkeypatch):
         cap = QtGui.QFontMetricsF(view._fonts(width, height)[0]).capHeight()
         assert len(drawn) >= 2, (width, height)
         for first, second in itertools.combinations(drawn, 2):
-            apart = max(second.top() - first.bottom(), first.top() - second.bottom(),
-                        second.left() - first.right(), first.left() - second.right())
-            assert apart >= LABEL_GAP * cap - 0.01, (width, height, first, second)
+            assert box_distance(first, second) >= LABEL_GAP * cap - 0.01, (width, height, first, second)
+
+
+def box_distance(first: QtCore.QRectF, second: QtCore.QRectF) -> float:
+    """How far apart two boxes are, across or up and down (negative where they overlap)."""
+    return max(second.top() - first.bottom(), first.top() - second.bottom(),
+               second.left() - first.right(), first.left() - second.right())
+
+
+@pytest.mark.parametrize("presentation_scale", [1.0, 1.6, 2.0])
+def test_critical_point_names_keep_a_gap_from_the_tick_labels(view, monkeypatch, presentation_scale):
+    """The two-minima curve presented: the left minimum's "min" touched the x axis's −1, reading "min-1"."""
+    from gradviz.app.view_common import LABEL_GAP, PROBE_FONT_PIXELS
+
+    ws = np.linspace(-2.2, 2.2, 401)
+    fs = ws**4 - 3.4 * ws**2 + 0.5 * ws
+    view.set_curve(ws, fs, (float(fs.min()), float(fs.max())), labels=("x", "f"))
+    minima = [-1.3395, 1.2653]
+    view.set_critical_points(np.array([[w, 0.0, w**4 - 3.4 * w**2 + 0.5 * w] for w in (*minima, 0.0738)]),
+                             ["minimum", "minimum", "maximum"])
+    view.set_presentation_scale(presentation_scale)
+    axis_labels: list[QtCore.QRectF] = []
+    paint_critical_points = view._paint_critical_points
+
+    def recording(painter, to_pixels, width, height, taken):
+        """The axes' labels the names keep off."""
+        axis_labels[:] = taken
+        return paint_critical_points(painter, to_pixels, width, height, taken)
+
+    monkeypatch.setattr(view, "_paint_critical_points", recording)
+    font = QtGui.QFont()
+    font.setPixelSize(round(PROBE_FONT_PIXELS * view.text_scale))
+    gap = LABEL_GAP * QtGui.QFontMetricsF(font).capHeight()
+    for width, height in ((760, 620), (640, 400), (960, 540)):
+        view.render_to_array(width, height)
+        assert view.drawn_critical_boxes and axis_labels
+        for name in view.drawn_critical_boxes:
+            assert min(box_distance(name, label) for label in axis_labels) >= gap - 0.01, (width, height, name)
 
 
 def test_cells_with_every_corner_moved_onto_the_rim_are_left_out():

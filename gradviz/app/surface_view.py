@@ -1546,7 +1546,8 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         self._curve_mode = False
         self._surface_heights: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # as given to set_surface
         self._critical_points: tuple[np.ndarray, tuple[str, ...], tuple[bool, ...]] = (np.zeros((0, 3)), (), ())
-        self.drawn_critical_names: tuple[str, ...] = ()  # the names the last frame gave them (some left no room)
+        self.drawn_critical_names: tuple[str, ...] = ()  # the names the last frame gave them (some left no room)…
+        self.drawn_critical_boxes: tuple[QtCore.QRectF, ...] = ()  # …and where it put them (logical px)
         self.drawn_critical_points: tuple[QtCore.QPointF, ...] = ()  # where the last frame marked them (logical px)
         self.faint_critical_points: tuple[QtCore.QPointF, ...] = ()  # those of them the surface hides, marked faintly
         self._runs: list[TrajectoryData] = []
@@ -1864,13 +1865,14 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
 
     def _paint_critical_points(self, painter: QtGui.QPainter, to_pixels: Callable[[object], np.ndarray],
                                width: float, height: float, taken: Sequence[QtCore.QRectF]) -> list[QtCore.QRectF]:
-        """Mark the critical points in logical pixels, named clear of the labels taken (those hidden, faintly).
+        """Mark the critical points in logical pixels, named a gap clear of the labels taken (those hidden, faintly).
 
         The names of those the camera sees are placed first; the faint marks are drawn first, under them. Names cover
         as little as they can of the runs' paths: the whole paths, so that playing a run does not move them.
         """
         points, kinds, kinks = self._critical_points
         self.drawn_critical_points = self.faint_critical_points = self.drawn_critical_names = ()
+        self.drawn_critical_boxes = ()
         if not len(points):
             return []
         scene = self._data_to_scene(points)
@@ -1887,11 +1889,15 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         seen_kinks, hidden_kinks = (np.array(kinks)[~hidden].tolist(), np.array(kinks)[hidden].tolist())
         paths = line_samples(self._path_pixels(to_pixels, whole=True), LINE_SAMPLE_SPACING * scale, bounds)
         pad = LINE_CLEARANCE * scale
+        # the names keep a gap from the axes' labels, as those keep from each other: "min" touching a tick read "min-1"
+        gap = LABEL_GAP * QtGui.QFontMetricsF(font).capHeight()
+        taken = [box.adjusted(-gap, -gap, gap, gap) for box in taken]
         seen_tags = place_critical_tags(painter, pixels[~hidden], seen_kinds, scale, font, bounds, taken, paths, pad,
                                         seen_kinks)
         hidden_tags = place_critical_tags(painter, pixels[hidden], hidden_kinds, scale, font, bounds, seen_tags.taken,
                                           paths, pad, hidden_kinks)
         self.drawn_critical_names = tuple(text for placer in (seen_tags, hidden_tags) for text, _box, _ in placer.tags)
+        self.drawn_critical_boxes = tuple(box for placer in (seen_tags, hidden_tags) for _text, box, _ in placer.tags)
         draw_critical_points(painter, pixels[hidden], hidden_kinds, scale, hidden_tags, HIDDEN_MARK_OPACITY)
         draw_critical_points(painter, pixels[~hidden], seen_kinds, scale, seen_tags)
         return hidden_tags.taken[len(taken):]
