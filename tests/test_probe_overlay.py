@@ -728,3 +728,21 @@ def test_a_tag_with_no_place_clear_of_the_lines_takes_the_one_covering_least(qap
 
     assert box is not None and plain is not None
     assert 0 < covered(box) < covered(plain) and box.left() > anchor[0]  # turned to the sparse side
+
+
+@pytest.mark.parametrize(("preset", "size"), [("wrong-sign", (1920, 1080)), ("double-well", (1600, 1000))])
+def test_the_slope_label_keeps_off_the_curve_and_the_runs_paths(make_main_window, preset, size) -> None:
+    """At step 5 the map's "slope ∂L/∂w = −14.93" lay over the wrong-sign run's path and the curve."""
+    from gradviz.app.view_common import line_samples
+
+    window = make_main_window(preset, size=size)
+    window.session.set_step(5)
+    view = window.contour_view
+    view.grab()
+    text = view.probe_text
+    transform = text.deviceTransform(view.viewportTransform())
+    landmarks = view.basins_legend.landmarks
+    lines = [landmarks.curve_pixels(transform), *(to_device(transform, path) for path in landmarks.paths)]
+    samples = line_samples(lines, 2.0, text.plot_rect(transform))
+    (slope_tag,) = (box for box, tag in zip(text.tag_boxes, text.tag_texts, strict=True) if tag.startswith("slope"))
+    assert not any(slope_tag.contains(QtCore.QPointF(x, y)) for x, y in samples)

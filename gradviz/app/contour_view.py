@@ -16,6 +16,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RgbaColour, colormap_lut, lut_to_uint8
 from gradviz.app.view_common import (
     CRITICAL_MARKER_PIXELS,
+    LINE_CLEARANCE,
+    LINE_SAMPLE_SPACING,
     POINTER_SIZE,
     PROBE_FONT_PIXELS,
     SIMPLIFIED_FROM,
@@ -38,6 +40,7 @@ from gradviz.app.view_common import (
     format_tick,
     joined_by_gaps,
     level_fractions,
+    line_samples,
     nice_ticks,
     path_exit,
     place_critical_tags,
@@ -1300,9 +1303,14 @@ class ProbeTextItem(ViewOverlayItem):
                              LEGEND_SHARE * plot.width() * plot.height())
 
     def _place_tangent_label(self, placer: TagPlacer, transform: QtGui.QTransform) -> None:
-        """The slope label above the middle of the tangent's right half."""
+        """The slope label above the middle of the tangent's right half, or where it covers least of the curve, the
+        runs' whole paths and the tangent (it lay over the curve and the path: the wrong-sign run's step 5)."""
         overlay = self.overlay
         ends = to_device(transform, overlay.tangent)
+        landmarks, scale = self._landmarks, self.pixel_scale
+        lines = [landmarks.curve_pixels(transform), *(to_device(transform, path) for path in landmarks.paths), ends]
+        placer.crossed = line_samples(lines, LINE_SAMPLE_SPACING * scale, placer.bounds)
+        placer.crossed_pad = LINE_CLEARANCE * scale
         centre = to_device(transform, np.array([overlay.point]))[0]
         right = ends[int(np.argmax(ends[:, 0]))]
         anchor = (centre + right) / 2

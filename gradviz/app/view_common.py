@@ -32,6 +32,8 @@ TITLE_NUDGE = 5  # pixels pyqtgraph moves a vertical axis's title out past the a
 TITLE_GAP = 3  # pixels between an axis's longest tick label and its title
 WIDTH_SLACK = 16  # pixels of room a widened axis keeps beyond what its labels need, rather than narrow at once
 LABEL_GAP = 1.0  # of a cap height (an average character's width side by side): the least room between tick labels
+LINE_SAMPLE_SPACING = 4.0  # pixels between the points sampled along drawn lines, which tags keep off (times the scale)
+LINE_CLEARANCE = 3.0  # pixels a tag keeps clear of the middle of a drawn line (times the presentation scale)
 MOST_TICK_DIGITS = 5  # significant digits a tick label may need; an axis whose labels need more counts from an offset
 
 
