@@ -847,3 +847,20 @@ def test_a_run_that_leaves_the_plot_says_where_its_ball_went(make_main_window) -
 
     assert red_in_note(8) == 0
     assert red_in_note(20) > 200
+
+
+def test_a_run_that_leaves_the_plot_is_told_beside_a_run_with_fewer_columns(make_main_window) -> None:
+    """The wrong-sign preset's caption never gave its note: the correct run's shorter line cut the note's column."""
+    from gradviz.app.panel_base import WRONG_SIGN_COLOUR
+
+    session = make_main_window("wrong-sign").session
+    session.set_runs([replace(session.run_specs[0], lr=0.3), *session.run_specs[1:]])
+    session.wait_for_runs()
+    session.set_step(6)
+    caption = Caption(session, (1280, 720))
+    note = caption.run_line(session, 0)[-1]
+    assert note.text.startswith("left the plotted range at step") and note.text.endswith("w = −47.33")
+    assert len(caption.column_places) == len(caption.run_line(session, 0))
+    red = np.array(QColor(WRONG_SIGN_COLOUR).getRgb()[:3])
+    pixels = caption_pixels(session, (1280, 720))[:, round(caption.margin + caption.column_places[-1][1]):, :3]
+    assert int((np.abs(pixels.astype(int) - red).max(axis=2) < 40).sum()) > 200, "the note is drawn, in red"

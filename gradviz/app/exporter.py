@@ -21,6 +21,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 from pathlib import Path
 
 import numpy as np
@@ -451,7 +452,7 @@ class Caption:
             if value_column == len(line) - 3:  # the note of a run that left the plot, at each step since
                 sizes[-1] = self._widest({self.left_range_text(session, index, step)
                                           for step in range(len(result.run.steps))} - {""})
-            widths = [max(pair) for pair in zip(sizes, widths, strict=False)] + sizes[len(widths):]
+            widths = [max(pair) for pair in zip_longest(sizes, widths, fillvalue=0.0)]  # a shorter line keeps the rest
         return widths
 
     def _widest(self, texts: set[str]) -> float:
