@@ -324,7 +324,7 @@ def test_the_caption_says_why_the_run_stopped_once_it_has(window, tmp_path) -> N
     assert [segment.text for segment in caption.run_line(window.session, 0, last - 1)][-1].startswith("f = ")
     outcome = caption.run_line(window.session, 0, last)[-1]
     assert (outcome.text, outcome.colour.name()) == ("converged", OUTCOME_COLOURS["converged"])
-    assert len(caption.column_lefts) == 6  # the outcome's column is laid out with the others
+    assert caption.line_places(4, [outcome])[-1] == caption.tail_start  # after the columns, on the line's first row
 
     def green_in_caption(step: int) -> int:
         pixels = read_png(export_image(window.session, ExportOptions(kind="image", size=(1280, 720)),
@@ -796,16 +796,17 @@ def test_a_portrait_captions_run_lines_go_on_under_themselves_rather_than_off_th
     session.set_step(session.last_step)
     for size in ((720, 1280), (480, 854)):
         caption = Caption(session, size)
-        widths = [caption.metrics.horizontalAdvance(segment.text) for segment in caption.run_line(session, 0)]
-        assert caption.rows_per_run > 1
+        columns, tail = caption.run_columns(session, 0, session.step), caption.run_tail(session, 0, session.step)
+        widths = [caption.metrics.horizontalAdvance(segment.text) for segment in columns + tail]
+        assert caption.run_rows[0] > 1
         assert all(left + width <= caption.room + 0.5 for (_row, left), width
-                   in zip(caption.column_places, widths, strict=True))
+                   in zip(caption.line_places(len(columns), tail), widths, strict=True))
         dark = caption_pixels(session, size)[..., :3].min(axis=2) < 160
         assert not dark[:, -round(caption.margin / 2):].any(), "no text reaches the frame's right margin"
         text_rows = np.flatnonzero(dark.any(axis=1))
         assert text_rows.max() > caption.height * 0.75, "the wrapped lines are drawn within the strip"
     landscape = Caption(session, (1280, 720))
-    assert landscape.rows_per_run == 1 and {row for row, _left in landscape.column_places} == {0}
+    assert landscape.run_rows == [1, 1] and {row for row, _left in landscape.column_places} == {0}
 
 
 def test_a_portrait_frame_stacks_the_3d_panel_above_the_map_each_the_whole_width(make_main_window) -> None:
@@ -836,9 +837,10 @@ def test_a_run_that_leaves_the_plot_says_where_its_ball_went(make_main_window) -
     session.wait_for_runs()
     caption = Caption(session, (1280, 720))
     assert caption.left_range_text(session, 0, 8) == ""
-    assert caption.run_line(session, 0, 20)[-1].text == "left the plotted range at step 9, now w = −112"
+    assert [segment.text for segment in caption.run_tail(session, 0, 20)] == [
+        "left the plotted range at step 9, now w = −112", "step budget reached"]  # the outcome after the note
     red = np.array(QColor(WRONG_SIGN_COLOUR).getRgb()[:3])
-    note_left = round(caption.margin + caption.column_places[-1][1])
+    note_left = round(caption.margin + caption.tail_start[1])
 
     def red_in_note(step: int) -> int:
         session.set_step(step)
@@ -847,3 +849,55 @@ def test_a_run_that_leaves_the_plot_says_where_its_ball_went(make_main_window) -
 
     assert red_in_note(8) == 0
     assert red_in_note(20) > 200
+
+
+def test_a_run_that_leaves_the_plot_is_told_beside_a_run_with_fewer_columns(make_main_window) -> None:
+    """The wrong-sign preset's caption never gave its note: the correct run's shorter line cut the note's column."""
+    from gradviz.app.panel_base import WRONG_SIGN_COLOUR
+
+    session = make_main_window("wrong-sign").session
+    session.set_runs([replace(session.run_specs[0], lr=0.3), *session.run_specs[1:]])
+    session.wait_for_runs()
+    session.set_step(6)
+    caption = Caption(session, (1280, 720))
+    note = caption.run_line(session, 0)[-1]
+    assert note.text.startswith("left the plotted range at step") and note.text.endswith("w = −47.33")
+    red = np.array(QColor(WRONG_SIGN_COLOUR).getRgb()[:3])
+    pixels = caption_pixels(session, (1280, 720))[:, round(caption.margin + caption.tail_start[1]):, :3]
+    assert int((np.abs(pixels.astype(int) - red).max(axis=2) < 40).sum()) > 200, "the note is drawn, in red"
+
+
+def caption_ink(session, size: tuple[int, int], step: int, path) -> np.ndarray:
+    """Where a still picture of this step has ink in its caption strip (its text, down to the rule under it)."""
+    pixels = read_png(export_image(session, ExportOptions(kind="image", size=size), path, step))[..., :3].astype(int)
+    rule = np.flatnonzero(np.abs(pixels[:, 2] - (247, 247, 249)).max(axis=1) > 2)[0]  # the margin's first non-strip row
+    return np.abs(pixels[:rule] - (247, 247, 249)).max(axis=2) > 60
+
+
+def longest_blank(inked: np.ndarray) -> int:
+    """The longest run of False between the first True and the last."""
+    marks = np.flatnonzero(inked)
+    return int(np.diff(marks).max()) - 1 if len(marks) > 1 else 0
+
+
+def test_a_run_that_left_the_plot_has_its_note_right_after_f_before_it_ends(make_main_window, tmp_path) -> None:
+    """With one run, the outcome's empty column left 330 pixels of blank between f and 'left the plotted range'."""
+    session = make_main_window("wrong-sign").session
+    session.set_runs([replace(session.run_specs[0], max_steps=20)])
+    session.wait_for_runs()
+    ink, caption = caption_ink(session, (1280, 720), 15, tmp_path / "still.png"), Caption(session, (1280, 720))
+    top = round(caption.padding + caption.title_metrics.height() + 0.15 * caption.metrics.height())
+    line = ink[top : top + round(caption.line_height)].any(axis=0)
+    assert line[round(caption.width * 0.7):].any(), "the note is there"
+    assert longest_blank(line) < 2 * caption.gap, "no hole in the line"
+
+
+def test_a_portrait_still_has_no_blank_line_between_its_runs(make_main_window, tmp_path) -> None:
+    """At 1080×1920 a whole line was left blank under the wrong-sign run for a 'step budget reached' still to come."""
+    session = make_main_window("wrong-sign").session
+    ink, video = caption_ink(session, (1080, 1920), 5, tmp_path / "still.png"), Caption(session, (1080, 1920))
+    assert longest_blank(ink.any(axis=1)) < 0.5 * video.line_height
+    caption = Caption(session, (1080, 1920), still_step=5)
+    assert caption.run_rows == [1, 1] and caption.height <= len(ink) + 3
+    assert video.run_rows[0] == 2, "a video holds the row its outcome will take, so its panels do not move"
+    assert video.height > caption.height

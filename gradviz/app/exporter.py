@@ -21,6 +21,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 from pathlib import Path
 
 import numpy as np
@@ -194,25 +195,28 @@ def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = F
 
 
 def frame_layout(session: Session, size: tuple[int, int], panels: str, overlay: bool, loss: bool,
-                 scene_caption: str = "") -> tuple[Caption | None, tuple[PanelSlot, ...]]:
-    """The caption (None without the overlay) and the panels' slots of a frame, or ExportError if they do not fit."""
-    caption, slots = unchecked_layout(session, size, panels, overlay, loss, scene_caption)
+                 scene_caption: str = "", still_step: int | None = None,
+                 ) -> tuple[Caption | None, tuple[PanelSlot, ...]]:
+    """The caption (None without the overlay) and the panels' slots of a frame (of every step, or of still_step's
+    alone), or ExportError if they do not fit."""
+    caption, slots = unchecked_layout(session, size, panels, overlay, loss, scene_caption, still_step)
     if min(slot.size[1] for slot in slots) < MIN_SIDE:
         top = caption.height if caption is not None else 0
         least = size[1]
         while least < MAX_SIDE and min(slot.size[1] for slot in slots) < MIN_SIDE:
             # a row for each panel stacked and the strip; a taller frame may stack its panels, or wrap its caption less
             least = max(least + 1, min(slot.top for slot in slots) + MIN_SIDE * len({slot.top for slot in slots}))
-            slots = unchecked_layout(session, (size[0], least), panels, overlay, loss, scene_caption)[1]
+            slots = unchecked_layout(session, (size[0], least), panels, overlay, loss, scene_caption, still_step)[1]
         raise ExportError(f"a frame {size[1]} pixels high is too low for its caption ({top} pixels) and the panels: "
                           f"make it at least {least} pixels high, or leave the caption out")
     return caption, slots
 
 
 def unchecked_layout(session: Session, size: tuple[int, int], panels: str, overlay: bool, loss: bool,
-                     scene_caption: str = "") -> tuple[Caption | None, tuple[PanelSlot, ...]]:
+                     scene_caption: str = "", still_step: int | None = None,
+                     ) -> tuple[Caption | None, tuple[PanelSlot, ...]]:
     """The caption and the panels' slots of a frame, whether or not the panels have room."""
-    caption = Caption(session, size, scene_caption) if overlay else None
+    caption = Caption(session, size, scene_caption, still_step) if overlay else None
     return caption, panel_slots(size, panels, caption.height if caption is not None else 0, loss)
 
 
@@ -296,12 +300,14 @@ class Caption:
 
     A strip above the panels rather than a box over them, so it never hides what the views draw in
     their corners (legends, axis titles). The columns are measured once over every step of every run,
-    so the numbers do not shift as the video plays.
+    so the numbers do not shift as the video plays. A run's note and outcome follow its columns with no
+    gap held for them; a video keeps the rows they will need under their run, a still picture only those it shows.
     """
 
-    def __init__(self, session: Session, frame_size: tuple[int, int], scene_caption: str = "") -> None:
+    def __init__(self, session: Session, frame_size: tuple[int, int], scene_caption: str = "",
+                 still_step: int | None = None) -> None:
         """Lay out the caption for this session in a frame of this size (the formula is cut short to fit), headed by
-        the scene's caption, wrapped at words, if there is one."""
+        the scene's caption, wrapped at words, if there is one; for every step, or for still_step's alone."""
         frame_width, frame_height = frame_size
         pixels = max(round(min(frame_width, frame_height) * CAPTION_FONT_FRACTION), CAPTION_MIN_FONT_PIXELS)
         self.font = QtGui.QFont()
@@ -328,12 +334,16 @@ class Caption:
         self._first_outside: dict[int, int | None] = {}  # each run's first step off the plotted ranges
         self.shown_runs = min(len(session.runs), CAPTION_MAX_RUNS)
         self.more_runs = len(session.runs) - self.shown_runs
-        column_widths = self._column_widths(session)
-        self.column_lefts = self._column_lefts(column_widths, len(session.runs) > 1)
+        column_widths = self._column_widths(session, still_step)
+        marked = len(session.runs) > 1
+        self.column_lefts = self._column_lefts(column_widths, marked)
         self.room = frame_width - 2 * self.margin
-        self.column_places = self._wrapped_columns(column_widths, len(session.runs) > 1)
-        self.rows_per_run = 1 + max((row for row, _left in self.column_places), default=0)
-        lines = self.shown_runs * self.rows_per_run + (1 if self.more_runs else 0)
+        self.indent = self.column_lefts[1] if marked and len(column_widths) > 1 else 0.0
+        self.column_places = self._wrapped_columns(column_widths)
+        last_row, last_left = self.column_places[-1]
+        self.tail_start = (last_row, last_left + column_widths[-1] + self.gap)  # where a note or an outcome begins
+        self.run_rows = [self._rows_needed(session, index, still_step) for index in range(self.shown_runs)]
+        lines = sum(self.run_rows) + (1 if self.more_runs else 0)
         self.line_height = 1.15 * self.metrics.height()
         self.height = math.ceil(self.scene_height + self.title_metrics.height() + lines * self.line_height
                                 + 2 * self.padding)
@@ -356,14 +366,18 @@ class Caption:
         return free[0] if len(free) == 1 else f"({', '.join(free)})"
 
     def run_line(self, session: Session, index: int, step_index: int | None = None) -> list[CaptionSegment]:
-        """The caption line of run `index` at its current step (or at step_index); at its last, why it stopped.
+        """The caption line of run `index` at its current step (or at step_index): its columns, then its tail."""
+        if step_index is None:
+            step_index = session.step_state(index).step_index
+        return self.run_columns(session, index, step_index) + self.run_tail(session, index, step_index)
+
+    def run_columns(self, session: Session, index: int, step_index: int) -> list[CaptionSegment]:
+        """Run `index`'s step, η, update rule and f at step_index, in the columns every run lines up in.
 
         Where any run has a label (a lesson's "small η"), each line gives its run's, as the window's readout does.
         """
         result = session.runs[index]
         spec = result.spec
-        if step_index is None:
-            step_index = session.step_state(index).step_index
         name = session.analysis.formula.name
         last = len(result.run.steps) - 1
         operator = "−" if spec.sign == "correct" else "+"
@@ -384,28 +398,63 @@ class Caption:
             CaptionSegment(rule, text if spec.sign == "correct" else QtGui.QColor(WRONG_SIGN_COLOUR)),
             CaptionSegment(self.value_texts(session, result)[step_index], text),
         ]
-        ended = step_index == last and spec.max_steps > 0  # a budget of no steps has nothing to say why
-        left = self.left_range_text(session, index, step_index)
-        if ended or left:  # the outcome's column kept (empty until the end) so the note lines up across runs
-            segments.append(CaptionSegment(result.run.outcome if ended else "",
-                                           QtGui.QColor(outcome_colour(result.run))))
-        if left:
-            segments.append(CaptionSegment(left, QtGui.QColor(WRONG_SIGN_COLOUR)))
         return segments
+
+    def run_tail(self, session: Session, index: int, step_index: int) -> list[CaptionSegment]:
+        """What follows run `index`'s columns at step_index, one after the other with no gap held: the note once its
+        point has left the plotted range, then at its last step why it stopped (after the note, which stays put)."""
+        result = session.runs[index]
+        tail = []
+        left = self.left_range_text(session, index, step_index)
+        if left:
+            tail.append(CaptionSegment(left, QtGui.QColor(WRONG_SIGN_COLOUR)))
+        if step_index == len(result.run.steps) - 1 and result.spec.max_steps > 0:  # no steps: nothing to say why
+            tail.append(CaptionSegment(result.run.outcome, QtGui.QColor(outcome_colour(result.run))))
+        return tail
+
+    def line_places(self, columns: int, tail: list[CaptionSegment]) -> list[tuple[int, float]]:
+        """Each segment's row within its run's lines and its left there: the first `columns` in the columns, then the
+        tail's one after another, going on under the marker where the frame's width ends."""
+        places = list(self.column_places[:columns])
+        row, left = self.tail_start
+        for segment in tail:
+            width = self.metrics.horizontalAdvance(segment.text)
+            if left + width > self.room and left > self.indent:
+                row, left = row + 1, self.indent
+            places.append((row, left))
+            left += width + self.gap
+        return places
+
+    def _rows_needed(self, session: Session, index: int, still_step: int | None) -> int:
+        """The rows run `index`'s lines take at still_step, or the most they take at any step (so a video's panels
+        stay put): only steps with a tail can take more than the columns."""
+        last = len(session.runs[index].run.steps) - 1
+        if still_step is not None:
+            steps = [min(still_step, last)]
+        else:
+            first = self._first_outside_step(session, index)
+            steps = [0, *range(last if first is None else min(first, last), last + 1)]
+        return max(1 + max(row for row, _left in self.line_places(len(self.column_places),
+                                                                  self.run_tail(session, index, step)))
+                   for step in steps)
 
     def left_range_text(self, session: Session, index: int, step_index: int) -> str:
         """'left the plotted range at step 5, now w = −112' once run `index`'s point is off the picture (its ball
         shows as an edge pointer alone), else ''."""
         result = session.runs[index]
-        if index not in self._first_outside:
-            columns = [session.variables.index(name) for name in session.plot.axes]
-            self._first_outside[index] = first_step_outside(result.points, columns,
-                                                            [session.plot.ranges[name] for name in session.plot.axes])
-        first = self._first_outside[index]
+        first = self._first_outside_step(session, index)
         if first is None or first > step_index:
             return ""
         free = [session.variables.index(name) for name in result.free]
         return f"left the plotted range at step {first}, now {point_text(result.free, result.points[step_index, free])}"
+
+    def _first_outside_step(self, session: Session, index: int) -> int | None:
+        """The first step of run `index` whose point is off the plotted ranges, None if it never is (kept)."""
+        if index not in self._first_outside:
+            columns = [session.variables.index(name) for name in session.plot.axes]
+            self._first_outside[index] = first_step_outside(session.runs[index].points, columns,
+                                                            [session.plot.ranges[name] for name in session.plot.axes])
+        return self._first_outside[index]
 
     @staticmethod
     def value_texts(session: Session, result: RunResult) -> list[str]:
@@ -427,31 +476,28 @@ class Caption:
             lefts[-1] -= gaps[-1]
         return lefts
 
-    def _wrapped_columns(self, widths: list[float], marked: bool) -> list[tuple[int, float]]:
+    def _wrapped_columns(self, widths: list[float]) -> list[tuple[int, float]]:
         """Each column's row within its run's lines and its left there: a line wider than the frame goes on under
         its marker, at a column's start, as a portrait frame needs (the columns stay aligned across the runs)."""
-        indent = self.column_lefts[1] if marked and len(widths) > 1 else 0.0
         places: list[tuple[int, float]] = []
         row, shift = 0, 0.0
         for left, width in zip(self.column_lefts, widths, strict=False):
-            if left + width - shift > self.room and left - shift > indent:
-                row, shift = row + 1, left - indent
+            if left + width - shift > self.room and left - shift > self.indent:
+                row, shift = row + 1, left - self.indent
             places.append((row, left - shift))
         return places
 
-    def _column_widths(self, session: Session) -> list[float]:
-        """The widest text of each column over every step of the shown runs (the last step has every column)."""
+    def _column_widths(self, session: Session, still_step: int | None) -> list[float]:
+        """The widest text of each column of the shown runs, f's (the last) measured at every step or at still_step's
+        alone (a still picture's tails then start right after its widest f)."""
         widths: list[float] = []
         for index in range(self.shown_runs):
             result = session.runs[index]
-            line = self.run_line(session, index, len(result.run.steps) - 1)
+            line = self.run_columns(session, index, len(result.run.steps) - 1)  # 'step 30 / 30', the widest step
             sizes = [self.metrics.horizontalAdvance(segment.text) for segment in line]
-            value_column = len(line) - (3 if self.left_range_text(session, index, len(result.run.steps) - 1) else 2)
-            sizes[value_column] = self._widest(set(self.value_texts(session, result)))
-            if value_column == len(line) - 3:  # the note of a run that left the plot, at each step since
-                sizes[-1] = self._widest({self.left_range_text(session, index, step)
-                                          for step in range(len(result.run.steps))} - {""})
-            widths = [max(pair) for pair in zip(sizes, widths, strict=False)] + sizes[len(widths):]
+            values = self.value_texts(session, result)
+            sizes[-1] = self._widest(set(values) if still_step is None else {values[min(still_step, len(values) - 1)]})
+            widths = [max(pair) for pair in zip_longest(sizes, widths, fillvalue=0.0)]  # a shorter line keeps the rest
         return widths
 
     def _widest(self, texts: set[str]) -> float:
@@ -477,12 +523,15 @@ class Caption:
         painter.setFont(self.font)
         baseline += self.title_metrics.descent() + 0.15 * self.metrics.height() + self.metrics.ascent()
         for index in range(self.shown_runs):
-            for segment, (row, column_left) in zip(self.run_line(session, index), self.column_places, strict=False):
+            step_index = session.step_state(index).step_index
+            columns = self.run_columns(session, index, step_index)
+            tail = self.run_tail(session, index, step_index)
+            for segment, (row, column_left) in zip(columns + tail, self.line_places(len(columns), tail), strict=True):
                 painter.setPen(segment.colour)
                 text = self.metrics.elidedText(segment.text, QtCore.Qt.TextElideMode.ElideRight,
                                                self.room - column_left)  # a column wider than the frame alone
                 painter.drawText(QtCore.QPointF(left + column_left, baseline + row * self.line_height), text)
-            baseline += self.rows_per_run * self.line_height
+            baseline += self.run_rows[index] * self.line_height
         if self.more_runs:
             painter.setPen(TEXT_COLOUR)
             painter.drawText(QtCore.QPointF(left, baseline), f"and {self.more_runs} more runs")
@@ -503,18 +552,20 @@ class FrameRenderer:
     """
 
     def __init__(self, session: Session, size: tuple[int, int], panels: str = "both", overlay: bool = True,
-                 loss: str = "", scene_caption: str = "") -> None:
+                 loss: str = "", scene_caption: str = "", still_step: int | None = None) -> None:
         """Build the views for the panels asked for, laid out for frames of size (width, height).
 
         loss: '' for none, else the scale ('linear' or 'log') of the loss plot in a strip under the panels;
-        scene_caption: a lesson scene's, heading the caption.
+        scene_caption: a lesson scene's, heading the caption; still_step: the one step of a still picture, whose
+        caption holds no room for what later steps say.
         """
         if session.analysis is None or session.field is None:
             raise ExportError("there is nothing to export yet: no formula has been analysed")
         keep_singletons_alive()
         self.session = session
         self.size = (int(size[0]), int(size[1]))
-        self.caption, self.slots = frame_layout(session, self.size, panels, overlay, bool(loss), scene_caption)
+        self.caption, self.slots = frame_layout(session, self.size, panels, overlay, bool(loss), scene_caption,
+                                                still_step)
         names = [slot.name for slot in self.slots]
         self.surface_view = SurfaceView() if "3d" in names else None
         self.contour_view = ContourView() if "contour" in names else None
@@ -645,10 +696,11 @@ class FrameRenderer:
         self._presenters.clear()
 
 
-def renderer_for(session: Session, options: ExportOptions) -> FrameRenderer:
-    """A renderer of the session's frames (a copy of the window's: see copy_session) as the options ask."""
+def renderer_for(session: Session, options: ExportOptions, still_step: int | None = None) -> FrameRenderer:
+    """A renderer of the session's frames (a copy of the window's: see copy_session) as the options ask, or of the
+    one step of a still picture."""
     return FrameRenderer(session, options.size, options.panels, options.overlay, options.loss_scale,
-                         options.scene_caption)
+                         options.scene_caption, still_step)
 
 
 # --------------------------------------------------------------------------------------------
@@ -759,7 +811,7 @@ class ImageExport:
     def render_next(self) -> None:
         """Do the next piece of the drawing."""
         if self._renderer is None:
-            self._renderer = renderer_for(self._session, self.options)
+            self._renderer = renderer_for(self._session, self.options, self.step)
             self._pieces = self._renderer.render_pieces(self.step) if not self.svg else None
         elif self.svg:
             self._drawing = contour_svg(self._renderer, self.step)
@@ -837,9 +889,10 @@ def export_image(session: Session, options: ExportOptions, path: str | os.PathLi
 
 def render_image(session: Session, options: ExportOptions, step: int | None = None) -> np.ndarray:
     """One step (default: the session's current step) as an export frame, a (height, width, 4) RGBA array."""
-    renderer = renderer_for(copy_session(session), options)
+    step = session.step if step is None else step
+    renderer = renderer_for(copy_session(session), options, step)
     try:
-        return renderer.render_step(session.step if step is None else step)
+        return renderer.render_step(step)
     finally:
         renderer.close()
 
@@ -876,9 +929,10 @@ def export_contour_svg(session: Session, options: ExportOptions, path: str | os.
                        step: int | None = None) -> Path:
     """Save the contour panel (and the caption) at a step as an SVG drawing of options.size."""
     target = check_image_target(path, options)
-    renderer = renderer_for(copy_session(session), replace(options, panels="contour", loss=False))
+    step = session.step if step is None else step
+    renderer = renderer_for(copy_session(session), replace(options, panels="contour", loss=False), step)
     try:
-        return write_atomically(target, contour_svg(renderer, session.step if step is None else step))
+        return write_atomically(target, contour_svg(renderer, step))
     finally:
         renderer.close()
 
