@@ -73,7 +73,8 @@ PATH_REACH = 3.5  # marks' sizes: a run's path this near a critical point's mark
 PATH_CHUNK = 16.0  # …in boxes along it this many pixels long…
 PATH_PAD = 2.0  # …padded this much…
 MOST_PATH_BOXES = 200  # …at most this many in all (each name tries two dozen places against every one)
-PROBE_ARROWS_Z = 30  # above the runs' items (20 and up), below the probe's tags (40) and the start marker (50)
+START_MARKER_Z = 19  # the start marker: above the probe's level line and guides, below the runs' items (the ball)
+PROBE_ARROWS_Z = 30  # above the runs' items (20 and up) and the start marker, below the probe's tags (40)
 ARROW_CHUNK = 24.0  # pixels of a probe arrow each box the tags keep off covers…
 ARROW_PAD = 2.0  # …padded this much (less than the tags' gap, so a tag still sits right at its own arrow's tip)
 CURVE_SAMPLES = 200  # points of a curve the probe's legend counts when choosing its corner…
@@ -1598,7 +1599,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         ):
             item.setZValue(z_value)
             self.plot_item.addItem(item)
-        self.start_marker.setZValue(50)
+        self.start_marker.setZValue(START_MARKER_Z)  # under the ball: its translucent disc veiled it at the start
         self.plot_item.addItem(self.start_marker)
         self.start_marker.hide()
         for item in (self.curve, self.tangent, self.tangent_point):
