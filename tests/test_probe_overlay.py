@@ -565,6 +565,29 @@ def test_the_start_marker_lies_under_the_ball_near_the_start(make_main_window) -
     assert (ball_coloured & overlap).sum() > 0.2 * overlap.sum()  # the ball's own colour there (none), not whitened
 
 
+def test_critical_names_on_the_map_keep_off_the_probes_level_line(make_main_window, qtbot) -> None:
+    """Saddle-trap at 1280 × 720, step 4: the level line cut through "saddle", which sat right on the ∂f/∂x tag."""
+    window = make_main_window("saddle-trap", size=(1280, 720))
+    view = window.contour_view
+    qtbot.wait(300)  # shown at step 0, where the arrow moved "saddle" below its mark: names stay till something meets
+    window.session.set_step(4)
+    qtbot.wait(300)
+    transform = view.critical_points.deviceTransform(view.viewportTransform())
+    names = view.critical_points.name_boxes(transform)
+    assert [text for text, _box, _colour in view.critical_points.label_placer(transform).tags] == ["saddle"]
+    level = view.probe_level.device_polyline(transform)
+    assert len(level) > 1
+    shares = np.linspace(0.0, 1.0, 200)[:, None, None]
+    along = (level[:-1] + (level[1:] - level[:-1]) * shares).reshape(-1, 2)  # points every pixel or so along it
+    along = along[np.isfinite(along).all(axis=1)]
+    for box in names:
+        inside = (along[:, 0] > box.left() - 1) & (along[:, 0] < box.right() + 1) \
+            & (along[:, 1] > box.top() - 1) & (along[:, 1] < box.bottom() + 1)
+        assert not inside.any()  # the line runs clear of the name
+        for tag in view.probe_text.tag_boxes:
+            assert not box.adjusted(-0.5, -0.5, 0.5, 0.5).intersects(tag)  # apart
+
+
 def test_the_3d_probe_tags_keep_off_the_legend(make_main_window) -> None:
     """Presenting at 1280 × 720, the 3D legend ('Log height: …') hid Rosenbrock's ∂f/∂x tag."""
     window = make_main_window("rosenbrock", size=(1280, 720))

@@ -16,6 +16,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RgbaColour, colormap_lut, lut_to_uint8
 from gradviz.app.view_common import (
     CRITICAL_MARKER_PIXELS,
+    LINE_CLEARANCE,
+    LINE_SAMPLE_SPACING,
     POINTER_SIZE,
     PROBE_FONT_PIXELS,
     SIMPLIFIED_FROM,
@@ -38,9 +40,11 @@ from gradviz.app.view_common import (
     format_tick,
     joined_by_gaps,
     level_fractions,
+    line_samples,
     nice_ticks,
     path_exit,
     place_critical_tags,
+    points_in,
     qcolour,
     qimage_to_array,
     resolve_index,
@@ -904,13 +908,15 @@ class CriticalPointsItem(ViewOverlayItem):
     """Marks where the gradient is zero, each point with its kind's mark and name ("min", "max", "saddle (kink)"...)."""
 
     def __init__(self, legend: BasinsLegendItem | None = None, start_marker: pg.TargetItem | None = None,
-                 probe_arrows: ProbeArrowsItem | None = None) -> None:
-        """Start with no points; their names will keep off the legend, the start marker and the probe's arrows."""
+                 probe_arrows: ProbeArrowsItem | None = None, probe_level: LevelLineItem | None = None) -> None:
+        """Start with no points; their names will keep off the legend, the start marker, the probe's arrows and its
+        level line."""
         super().__init__()
         self.points: list[tuple[float, float, str, bool]] = []  # x, y, kind, at a kink of f
         self.legend = legend
         self.start_marker = start_marker
         self.probe_arrows = probe_arrows
+        self.probe_level = probe_level
         self._paths: tuple[np.ndarray, ...] = ()  # the runs' whole paths (n, 2), in data coordinates
         self._paths_revision = 0
         # The last placement of the names, with what it was for: placing sixty names takes 20 ms, and the item is
@@ -954,6 +960,14 @@ class CriticalPointsItem(ViewOverlayItem):
         """The points in device pixels, shape (n, 2)."""
         return to_device(transform, np.array([point[:2] for point in self.points]).reshape(-1, 2))
 
+    def level_samples(self, transform: QtGui.QTransform) -> np.ndarray:
+        """Points along the probe's level line as drawn, in device pixels (n, 2): the names keep off it."""
+        level = self.probe_level
+        if level is None or not level.isVisible() or level.overlay is None:
+            return np.zeros((0, 2))
+        return line_samples([level.device_polyline(transform)], LINE_SAMPLE_SPACING * self.pixel_scale,
+                            self.plot_rect(transform))
+
     def kinds(self) -> list[str]:
         """Each point's kind."""
         return [kind for _x, _y, kind, _kink in self.points]
@@ -971,10 +985,12 @@ class CriticalPointsItem(ViewOverlayItem):
         """The points' names placed beside their marks, where they fit (see place_critical_tags).
 
         Kept until the points, the view's transform, the pixel scale, the legend or the start marker change, or the
-        probe's arrows run through a name: the probe's tags ask at every step. Names keep off the basins' legend, the
-        start marker and the probe's arrows, which are drawn over them (Himmelblau's ∂f/∂x arrow cut "saddle" to
-        "saddl"); a name that finds no room is left out, its mark stays. Placed anew only when an arrow meets a name:
-        at every step, with the arrows, it took a few milliseconds of each step with the points shown.
+        probe's arrows or level line run through a name: the probe's tags ask at every step. Names keep off the basins'
+        legend, the start marker and the probe's arrows, which are drawn over them (Himmelblau's ∂f/∂x arrow cut
+        "saddle" to "saddl"); a name that finds no room is left out, its mark stays. Where they can, they keep off the
+        level line too (it cut through the "e" of the saddle-trap's "saddle"). Placed anew only when an arrow or the
+        level line meets a name: at every step, with the arrows, it took a few milliseconds of each step with the
+        points shown.
         """
         avoid = [*(self.legend.boxes(transform) if self.legend is not None else ()),
                  *(marker_box(self.start_marker, transform) if self.start_marker is not None else ())]
@@ -982,13 +998,23 @@ class CriticalPointsItem(ViewOverlayItem):
         key = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), transform.dx(), transform.dy(),
                self.pixel_scale, self.font_scale, tuple(box.getRect() for box in avoid), self._paths_revision)
         placed = self._placed[1] if self._placed is not None and self._placed[0] == key else None
-        if placed is None or any(box.intersects(arrow) for _text, box, _colour in placed.tags for arrow in arrows):
+        level = self.level_samples(transform)
+        pad = LINE_CLEARANCE * self.pixel_scale
+        if placed is None or any(box.intersects(arrow) for _text, box, _colour in placed.tags for arrow in arrows) \
+                or any(len(points_in(level, box.adjusted(-pad, -pad, pad, pad))) for _text, box, _ in placed.tags):
             centres = self.centres(transform)
             placed = place_critical_tags(None, centres, self.kinds(), self.pixel_scale, self.label_font(),
                                          self.plot_rect(transform),
-                                         [*avoid, *arrows, *self.path_boxes(transform, centres)], kinks=self.kinks())
+                                         [*avoid, *arrows, *self.path_boxes(transform, centres)], level, pad,
+                                         self.kinks())
             self._placed = (key, placed)
         return placed
+
+    def name_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
+        """The names' boxes in device pixels, as placed."""
+        if not self.points or not self.isVisible():
+            return []
+        return [box for _text, box, _colour in self.label_placer(transform).tags]
 
     def boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """What the points take in device pixels: each mark and its name tag (the probe's tags keep off them)."""
@@ -1613,7 +1639,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.tangent_halo.setZValue(3.5)
         self.plot_item.addItem(self.tangent_halo, ignoreBounds=True)
         self.probe_arrows = ProbeArrowsItem()
-        self.critical_points = CriticalPointsItem(None, self.start_marker, self.probe_arrows)
+        self.critical_points = CriticalPointsItem(None, self.start_marker, self.probe_arrows, self.probe_level)
         self.critical_points.setZValue(6)  # under the probe, the runs
         self.plot_item.addItem(self.critical_points, ignoreBounds=True)
         self.landmarks = MapLandmarks(self.start_marker, self.critical_points, self.curve)

@@ -18,6 +18,8 @@ from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RUN_SYMBOLS, RgbaColour, colormap_lut, lut_to_uint8, sample_lut
 from gradviz.app.view_common import (
     LABEL_GAP,
+    LINE_CLEARANCE,
+    LINE_SAMPLE_SPACING,
     POINTER_SIZE,
     PROBE_FONT_PIXELS,
     SIMPLIFIED_FROM,
@@ -87,8 +89,6 @@ MOST_TEXT_ROOM = 0.5  # of the frame's width, at most, kept clear for the colour
 SLICE_WIDTH = 4.0
 EDGE_ROOM = 3.0  # pixels kept clear between the frame's left edge and the height labels
 TANGENT_WIDTH = 3.0
-LINE_SAMPLE_SPACING = 4.0  # pixels between the points sampled along drawn lines, which tags keep off (times the scale)
-LINE_CLEARANCE = 3.0  # pixels a tag keeps clear of the middle of a drawn line (times the presentation scale)
 HALO: RgbaColour = (1.0, 1.0, 1.0, 1.0)
 TANGENT_HALO: RgbaColour = (0.08, 0.08, 0.1, 1.0)  # tangents: the slice's colour edged dark, curves edged white
 PLANE_FILL: RgbaColour = (0.96, 0.96, 1.0, 0.38)  # drawn in front of the surface, which it touches at the point
