@@ -588,6 +588,24 @@ def test_critical_names_on_the_map_keep_off_the_probes_level_line(make_main_wind
             assert not box.adjusted(-0.5, -0.5, 0.5, 0.5).intersects(tag)  # apart
 
 
+def test_the_probe_tags_on_the_map_keep_off_the_drawn_path(make_main_window) -> None:
+    """Elongated bowl at 1280 × 720, step 4: the ∂f/∂x tag lay across the zigzag path, two segments and a step dot."""
+    window = make_main_window("elongated-bowl", size=(1280, 720))
+    window.session.set_step(4)
+    view = window.contour_view
+    view.grab()
+    transform = view.probe_text.deviceTransform(view.viewportTransform())
+    path = to_device(transform, view.run_items[0].drawn_path())
+    assert len(path) == 5
+    shares = np.linspace(0.0, 1.0, 400)[:, None, None]
+    along = (path[:-1] + (path[1:] - path[:-1]) * shares).reshape(-1, 2)  # a point every pixel or so
+    assert len(view.probe_text.tag_boxes) == 3
+    for box in view.probe_text.tag_boxes:
+        inside = (along[:, 0] >= box.left()) & (along[:, 0] <= box.right()) & (along[:, 1] >= box.top()) \
+            & (along[:, 1] <= box.bottom())
+        assert not inside.any()
+
+
 def test_the_3d_probe_tags_keep_off_the_legend(make_main_window) -> None:
     """Presenting at 1280 × 720, the 3D legend ('Log height: …') hid Rosenbrock's ∂f/∂x tag."""
     window = make_main_window("rosenbrock", size=(1280, 720))

@@ -1225,6 +1225,7 @@ class ProbeTextItem(ViewOverlayItem):
         self._landmarks = basins_legend.landmarks
         self._balls = np.zeros((0, 2))  # where the runs' current points are, in plot coordinates
         self._ball_half = 0.0  # half a ball's size in pixels
+        self._paths: tuple[np.ndarray, ...] = ()  # the runs' paths as drawn (n, 2), in plot coordinates
         self.legend_rect = QtCore.QRectF()
         self.legend_texts: tuple[str, ...] = ()  # the lines of the legend last drawn
         self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels…
@@ -1285,7 +1286,9 @@ class ProbeTextItem(ViewOverlayItem):
         avoid = (square_around(point, POINT_CLEARANCE * scale), *self._legend_boxes(),
                  *self._landmarks.start_marker_box(transform), *self._ball_boxes(transform),
                  *self._landmarks.critical_points.boxes(transform), *self._basins_legend.boxes(transform), *shafts)
-        placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
+        plot = self.plot_rect(transform)
+        paths = line_samples([to_device(transform, path) for path in self._paths], LINE_SAMPLE_SPACING * scale, plot)
+        placer = TagPlacer(painter, font, 4.0 * scale, plot, avoid, paths, LINE_CLEARANCE * scale)  # off the paths
         arrows = [(index, arrow, tail, tip) for index, (arrow, (tail, tip))  # ∇f first: it gets the place it asks for
                   in enumerate(reversed(list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))))
                   if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale and arrow.label]
@@ -1305,11 +1308,14 @@ class ProbeTextItem(ViewOverlayItem):
         """The legend's box as last drawn, if it was."""
         return () if self.legend_rect.isEmpty() else (self.legend_rect,)
 
-    def set_balls(self, points: np.ndarray, half: float) -> None:
-        """Keep the tags off balls at these plot points, half pixels each way (a run's current points)."""
-        if half == self._ball_half and np.array_equal(points, self._balls):
+    def set_balls(self, points: np.ndarray, half: float, paths: Sequence[np.ndarray] = ()) -> None:
+        """Keep the tags off balls at these plot points, half pixels each way (a run's current points), and where
+        they can off the runs' paths as drawn ((n, 2) each, plot coordinates)."""
+        paths = tuple(paths)
+        if half == self._ball_half and np.array_equal(points, self._balls) \
+                and [path.shape for path in paths] == [path.shape for path in self._paths]:
             return
-        self._balls, self._ball_half = points, half
+        self._balls, self._ball_half, self._paths = points, half, paths
         if self.overlay is not None:
             self.update()
 
@@ -2120,7 +2126,8 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         """Tell the probe's tags where the runs' balls are now, and point at those off the plot."""
         shown = [items for items in self.run_items if items.ball_point is not None]
         balls = np.array([items.ball_point for items in shown]).reshape(-1, 2)
-        self.probe_text.set_balls(balls, self.BALL_SIZE * self.presentation_scale / 2)
+        paths = [items.drawn_path() for items in shown if items.line.isVisible()]
+        self.probe_text.set_balls(balls, self.BALL_SIZE * self.presentation_scale / 2, paths)
         self.probe_arrows.set_balls(balls)
         self.off_map.set_runs(shown)
 
@@ -2391,6 +2398,11 @@ class RunItems:
         self.ball.setData(self.xs[index : index + 1], self.ys[index : index + 1])
         self.ball_point = (float(self.xs[index]), float(self.ys[index]))
         self.current = index
+
+    def drawn_path(self) -> np.ndarray:
+        """The path as drawn up to the ball, (n, 2) in plot coordinates (none for a path of one point)."""
+        xs, ys = self.line.getData()
+        return np.zeros((0, 2)) if xs is None else np.column_stack([xs, ys])
 
     def drawn_indices(self, index: int) -> np.ndarray | None:
         """The points drawn of the path up to point index: all (None) for a short run, else a simplified path's.
