@@ -540,11 +540,70 @@ def test_at_the_presentation_scale_the_probe_arrows_show_over_the_ball(make_main
     (tail, tip), *_ = view.probe_arrows.arrow_pixels(transform)  # ∂f/∂x: along +x from the ball's centre
     ball_radius = ContourView.BALL_SIZE * 1.6 / 2  # the ball's, in pixels, presenting
     inside = tail + (tip - tail) / np.hypot(*(tip - tail)) * 0.85 * ball_radius  # past the point's white dot
-    veil = view.start_marker.brush.color().alphaF()  # at step 0 the start marker's translucent white lies over both
-    red = np.array([255 * c for c in PARTIAL_COLOURS[0][:3]]) * (1 - veil) + 255 * veil
+    red = np.array([255 * c for c in PARTIAL_COLOURS[0][:3]])  # unveiled: the start marker lies under the arrows
     row, column = round(float(inside[1])), round(float(inside[0]))
     patch = image[row - 2:row + 3, column - 2:column + 3, :3].astype(float)
     assert np.abs(patch - red).max(axis=2).min() < 25  # the arrow's red over the ball (the ball's orange before)
+
+
+def test_the_start_marker_lies_under_the_ball_near_the_start(make_main_window) -> None:
+    """Rosenbrock at 1280 × 720, step 4: the start marker's translucent disc was drawn over the ball, whitening it."""
+    window = make_main_window("rosenbrock", size=(1280, 720))
+    window.session.set_step(4)
+    view = window.contour_view
+    image = qimage_to_array(view.grab().toImage())
+    ball = view.run_items[0].ball
+    centre = view.data_to_widget(float(ball.data["x"][0]), float(ball.data["y"][0]))
+    marker = view.mapFromScene(view.start_marker.scenePos())
+    rows, columns = np.indices(image.shape[:2])
+    in_ball = np.hypot(columns - centre.x(), rows - centre.y()) < 0.9 * ContourView.BALL_SIZE / 2
+    in_marker = np.hypot(columns - marker.x(), rows - marker.y()) < view.start_marker.scale / 2
+    overlap = in_ball & in_marker
+    assert overlap.sum() > 100  # the marker covers much of the ball
+    orange = np.array(ball.opts["brush"].color().getRgb()[:3], dtype=float)
+    ball_coloured = np.abs(image[..., :3].astype(float) - orange).max(axis=2) < 40  # veiled: 57 off, or more
+    assert (ball_coloured & overlap).sum() > 0.2 * overlap.sum()  # the ball's own colour there (none), not whitened
+
+
+def test_critical_names_on_the_map_keep_off_the_probes_level_line(make_main_window, qtbot) -> None:
+    """Saddle-trap at 1280 × 720, step 4: the level line cut through "saddle", which sat right on the ∂f/∂x tag."""
+    window = make_main_window("saddle-trap", size=(1280, 720))
+    view = window.contour_view
+    qtbot.wait(300)  # shown at step 0, where the arrow moved "saddle" below its mark: names stay till something meets
+    window.session.set_step(4)
+    qtbot.wait(300)
+    transform = view.critical_points.deviceTransform(view.viewportTransform())
+    names = view.critical_points.name_boxes(transform)
+    assert [text for text, _box, _colour in view.critical_points.label_placer(transform).tags] == ["saddle"]
+    level = view.probe_level.device_polyline(transform)
+    assert len(level) > 1
+    shares = np.linspace(0.0, 1.0, 200)[:, None, None]
+    along = (level[:-1] + (level[1:] - level[:-1]) * shares).reshape(-1, 2)  # points every pixel or so along it
+    along = along[np.isfinite(along).all(axis=1)]
+    for box in names:
+        inside = (along[:, 0] > box.left() - 1) & (along[:, 0] < box.right() + 1) \
+            & (along[:, 1] > box.top() - 1) & (along[:, 1] < box.bottom() + 1)
+        assert not inside.any()  # the line runs clear of the name
+        for tag in view.probe_text.tag_boxes:
+            assert not box.adjusted(-0.5, -0.5, 0.5, 0.5).intersects(tag)  # apart
+
+
+def test_the_probe_tags_on_the_map_keep_off_the_drawn_path(make_main_window) -> None:
+    """Elongated bowl at 1280 × 720, step 4: the ∂f/∂x tag lay across the zigzag path, two segments and a step dot."""
+    window = make_main_window("elongated-bowl", size=(1280, 720))
+    window.session.set_step(4)
+    view = window.contour_view
+    view.grab()
+    transform = view.probe_text.deviceTransform(view.viewportTransform())
+    path = to_device(transform, view.run_items[0].drawn_path())
+    assert len(path) == 5
+    shares = np.linspace(0.0, 1.0, 400)[:, None, None]
+    along = (path[:-1] + (path[1:] - path[:-1]) * shares).reshape(-1, 2)  # a point every pixel or so
+    assert len(view.probe_text.tag_boxes) == 3
+    for box in view.probe_text.tag_boxes:
+        inside = (along[:, 0] >= box.left()) & (along[:, 0] <= box.right()) & (along[:, 1] >= box.top()) \
+            & (along[:, 1] <= box.bottom())
+        assert not inside.any()
 
 
 def test_the_3d_probe_tags_keep_off_the_legend(make_main_window) -> None:

@@ -44,6 +44,7 @@ from gradviz.app.view_common import (
     nice_ticks,
     path_exit,
     place_critical_tags,
+    points_in,
     qcolour,
     qimage_to_array,
     resolve_index,
@@ -76,7 +77,8 @@ PATH_REACH = 3.5  # marks' sizes: a run's path this near a critical point's mark
 PATH_CHUNK = 16.0  # …in boxes along it this many pixels long…
 PATH_PAD = 2.0  # …padded this much…
 MOST_PATH_BOXES = 200  # …at most this many in all (each name tries two dozen places against every one)
-PROBE_ARROWS_Z = 30  # above the runs' items (20 and up), below the probe's tags (40) and the start marker (50)
+START_MARKER_Z = 19  # the start marker: above the probe's level line and guides, below the runs' items (the ball)
+PROBE_ARROWS_Z = 30  # above the runs' items (20 and up) and the start marker, below the probe's tags (40)
 ARROW_CHUNK = 24.0  # pixels of a probe arrow each box the tags keep off covers…
 ARROW_PAD = 2.0  # …padded this much (less than the tags' gap, so a tag still sits right at its own arrow's tip)
 CURVE_SAMPLES = 200  # points of a curve the probe's legend counts when choosing its corner…
@@ -906,13 +908,15 @@ class CriticalPointsItem(ViewOverlayItem):
     """Marks where the gradient is zero, each point with its kind's mark and name ("min", "max", "saddle (kink)"...)."""
 
     def __init__(self, legend: BasinsLegendItem | None = None, start_marker: pg.TargetItem | None = None,
-                 probe_arrows: ProbeArrowsItem | None = None) -> None:
-        """Start with no points; their names will keep off the legend, the start marker and the probe's arrows."""
+                 probe_arrows: ProbeArrowsItem | None = None, probe_level: LevelLineItem | None = None) -> None:
+        """Start with no points; their names will keep off the legend, the start marker, the probe's arrows and its
+        level line."""
         super().__init__()
         self.points: list[tuple[float, float, str, bool]] = []  # x, y, kind, at a kink of f
         self.legend = legend
         self.start_marker = start_marker
         self.probe_arrows = probe_arrows
+        self.probe_level = probe_level
         self._paths: tuple[np.ndarray, ...] = ()  # the runs' whole paths (n, 2), in data coordinates
         self._paths_revision = 0
         # The last placement of the names, with what it was for: placing sixty names takes 20 ms, and the item is
@@ -956,6 +960,14 @@ class CriticalPointsItem(ViewOverlayItem):
         """The points in device pixels, shape (n, 2)."""
         return to_device(transform, np.array([point[:2] for point in self.points]).reshape(-1, 2))
 
+    def level_samples(self, transform: QtGui.QTransform) -> np.ndarray:
+        """Points along the probe's level line as drawn, in device pixels (n, 2): the names keep off it."""
+        level = self.probe_level
+        if level is None or not level.isVisible() or level.overlay is None:
+            return np.zeros((0, 2))
+        return line_samples([level.device_polyline(transform)], LINE_SAMPLE_SPACING * self.pixel_scale,
+                            self.plot_rect(transform))
+
     def kinds(self) -> list[str]:
         """Each point's kind."""
         return [kind for _x, _y, kind, _kink in self.points]
@@ -973,10 +985,12 @@ class CriticalPointsItem(ViewOverlayItem):
         """The points' names placed beside their marks, where they fit (see place_critical_tags).
 
         Kept until the points, the view's transform, the pixel scale, the legend or the start marker change, or the
-        probe's arrows run through a name: the probe's tags ask at every step. Names keep off the basins' legend, the
-        start marker and the probe's arrows, which are drawn over them (Himmelblau's ∂f/∂x arrow cut "saddle" to
-        "saddl"); a name that finds no room is left out, its mark stays. Placed anew only when an arrow meets a name:
-        at every step, with the arrows, it took a few milliseconds of each step with the points shown.
+        probe's arrows or level line run through a name: the probe's tags ask at every step. Names keep off the basins'
+        legend, the start marker and the probe's arrows, which are drawn over them (Himmelblau's ∂f/∂x arrow cut
+        "saddle" to "saddl"); a name that finds no room is left out, its mark stays. Where they can, they keep off the
+        level line too (it cut through the "e" of the saddle-trap's "saddle"). Placed anew only when an arrow or the
+        level line meets a name: at every step, with the arrows, it took a few milliseconds of each step with the
+        points shown.
         """
         avoid = [*(self.legend.boxes(transform) if self.legend is not None else ()),
                  *(marker_box(self.start_marker, transform) if self.start_marker is not None else ())]
@@ -984,13 +998,23 @@ class CriticalPointsItem(ViewOverlayItem):
         key = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), transform.dx(), transform.dy(),
                self.pixel_scale, self.font_scale, tuple(box.getRect() for box in avoid), self._paths_revision)
         placed = self._placed[1] if self._placed is not None and self._placed[0] == key else None
-        if placed is None or any(box.intersects(arrow) for _text, box, _colour in placed.tags for arrow in arrows):
+        level = self.level_samples(transform)
+        pad = LINE_CLEARANCE * self.pixel_scale
+        if placed is None or any(box.intersects(arrow) for _text, box, _colour in placed.tags for arrow in arrows) \
+                or any(len(points_in(level, box.adjusted(-pad, -pad, pad, pad))) for _text, box, _ in placed.tags):
             centres = self.centres(transform)
             placed = place_critical_tags(None, centres, self.kinds(), self.pixel_scale, self.label_font(),
                                          self.plot_rect(transform),
-                                         [*avoid, *arrows, *self.path_boxes(transform, centres)], kinks=self.kinks())
+                                         [*avoid, *arrows, *self.path_boxes(transform, centres)], level, pad,
+                                         self.kinks())
             self._placed = (key, placed)
         return placed
+
+    def name_boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
+        """The names' boxes in device pixels, as placed."""
+        if not self.points or not self.isVisible():
+            return []
+        return [box for _text, box, _colour in self.label_placer(transform).tags]
 
     def boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """What the points take in device pixels: each mark and its name tag (the probe's tags keep off them)."""
@@ -1201,6 +1225,7 @@ class ProbeTextItem(ViewOverlayItem):
         self._landmarks = basins_legend.landmarks
         self._balls = np.zeros((0, 2))  # where the runs' current points are, in plot coordinates
         self._ball_half = 0.0  # half a ball's size in pixels
+        self._paths: tuple[np.ndarray, ...] = ()  # the runs' paths as drawn (n, 2), in plot coordinates
         self.legend_rect = QtCore.QRectF()
         self.legend_texts: tuple[str, ...] = ()  # the lines of the legend last drawn
         self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels…
@@ -1261,7 +1286,9 @@ class ProbeTextItem(ViewOverlayItem):
         avoid = (square_around(point, POINT_CLEARANCE * scale), *self._legend_boxes(),
                  *self._landmarks.start_marker_box(transform), *self._ball_boxes(transform),
                  *self._landmarks.critical_points.boxes(transform), *self._basins_legend.boxes(transform), *shafts)
-        placer = TagPlacer(painter, font, 4.0 * scale, self.plot_rect(transform), avoid)
+        plot = self.plot_rect(transform)
+        paths = line_samples([to_device(transform, path) for path in self._paths], LINE_SAMPLE_SPACING * scale, plot)
+        placer = TagPlacer(painter, font, 4.0 * scale, plot, avoid, paths, LINE_CLEARANCE * scale)  # off the paths
         arrows = [(index, arrow, tail, tip) for index, (arrow, (tail, tip))  # ∇f first: it gets the place it asks for
                   in enumerate(reversed(list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))))
                   if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale and arrow.label]
@@ -1281,11 +1308,14 @@ class ProbeTextItem(ViewOverlayItem):
         """The legend's box as last drawn, if it was."""
         return () if self.legend_rect.isEmpty() else (self.legend_rect,)
 
-    def set_balls(self, points: np.ndarray, half: float) -> None:
-        """Keep the tags off balls at these plot points, half pixels each way (a run's current points)."""
-        if half == self._ball_half and np.array_equal(points, self._balls):
+    def set_balls(self, points: np.ndarray, half: float, paths: Sequence[np.ndarray] = ()) -> None:
+        """Keep the tags off balls at these plot points, half pixels each way (a run's current points), and where
+        they can off the runs' paths as drawn ((n, 2) each, plot coordinates)."""
+        paths = tuple(paths)
+        if half == self._ball_half and np.array_equal(points, self._balls) \
+                and [path.shape for path in paths] == [path.shape for path in self._paths]:
             return
-        self._balls, self._ball_half = points, half
+        self._balls, self._ball_half, self._paths = points, half, paths
         if self.overlay is not None:
             self.update()
 
@@ -1606,7 +1636,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         ):
             item.setZValue(z_value)
             self.plot_item.addItem(item)
-        self.start_marker.setZValue(50)
+        self.start_marker.setZValue(START_MARKER_Z)  # under the ball: its translucent disc veiled it at the start
         self.plot_item.addItem(self.start_marker)
         self.start_marker.hide()
         for item in (self.curve, self.tangent, self.tangent_point):
@@ -1620,7 +1650,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         self.tangent_halo.setZValue(3.5)
         self.plot_item.addItem(self.tangent_halo, ignoreBounds=True)
         self.probe_arrows = ProbeArrowsItem()
-        self.critical_points = CriticalPointsItem(None, self.start_marker, self.probe_arrows)
+        self.critical_points = CriticalPointsItem(None, self.start_marker, self.probe_arrows, self.probe_level)
         self.critical_points.setZValue(6)  # under the probe, the runs
         self.plot_item.addItem(self.critical_points, ignoreBounds=True)
         self.landmarks = MapLandmarks(self.start_marker, self.critical_points, self.curve)
@@ -2101,7 +2131,8 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         """Tell the probe's tags where the runs' balls are now, and point at those off the plot."""
         shown = [items for items in self.run_items if items.ball_point is not None]
         balls = np.array([items.ball_point for items in shown]).reshape(-1, 2)
-        self.probe_text.set_balls(balls, self.BALL_SIZE * self.presentation_scale / 2)
+        paths = [items.drawn_path() for items in shown if items.line.isVisible()]
+        self.probe_text.set_balls(balls, self.BALL_SIZE * self.presentation_scale / 2, paths)
         self.probe_arrows.set_balls(balls)
         self.off_map.set_runs(shown)
 
@@ -2372,6 +2403,11 @@ class RunItems:
         self.ball.setData(self.xs[index : index + 1], self.ys[index : index + 1])
         self.ball_point = (float(self.xs[index]), float(self.ys[index]))
         self.current = index
+
+    def drawn_path(self) -> np.ndarray:
+        """The path as drawn up to the ball, (n, 2) in plot coordinates (none for a path of one point)."""
+        xs, ys = self.line.getData()
+        return np.zeros((0, 2)) if xs is None else np.column_stack([xs, ys])
 
     def drawn_indices(self, index: int) -> np.ndarray | None:
         """The points drawn of the path up to point index: all (None) for a short run, else a simplified path's.
