@@ -928,8 +928,6 @@ class TagPlacer:
         return np.column_stack([lefts.ravel(), tops.ravel()]), width, box_height
 
 
-LINE_SAMPLE_SPACING = 4.0  # pixels between the points sampled along drawn lines, which tags keep off (times the scale)
-LINE_CLEARANCE = 3.0  # pixels a tag keeps clear of the middle of a drawn line (times the presentation scale)
 CRITICAL_MARKER_PIXELS = 13.0  # a critical point's mark, times the presentation scale
 CRITICAL_FILL = QtGui.QColor(255, 255, 255)
 CRITICAL_EDGE = QtGui.QColor(20, 20, 28)
