@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 import contourpy
@@ -759,16 +759,32 @@ class LegendObstacles:
         self.marks = tuple(marks)
         self.pits = tuple(pits)
         self.lines = tuple((pixels, share) for pixels, share in lines if len(pixels))
+        self.fixed: dict[tuple[float, float, float, float], float] = {}  # boxes' hidden part worked out before
+
+    def with_fixed(self, fixed: Mapping[tuple[float, float, float, float], float]) -> LegendObstacles:
+        """These obstacles, with what the boxes (by their rectangles) hide of others worked out before added."""
+        self.fixed = dict(fixed)
+        return self
 
     def hidden(self, box: QtCore.QRectF) -> float:
         """How much a legend in this box hides, in marks."""
-        covered = float(sum(box.intersects(mark) for mark in self.marks))
+        covered = self.fixed.get(box.getRect(), 0.0)
+        covered += float(sum(box.intersects(mark) for mark in self.marks))
         covered += sum(area(box.intersected(pit)) / area(pit) for pit in self.pits)
         for pixels, share_of_a_mark in self.lines:
             inside = ((pixels[:, 0] >= box.left()) & (pixels[:, 0] <= box.right()) & (pixels[:, 1] >= box.top())
                       & (pixels[:, 1] <= box.bottom()))
             covered += float(np.count_nonzero(inside)) / len(pixels) / share_of_a_mark
         return covered
+
+
+def corner_boxes(plot: QtCore.QRectF, size: QtCore.QSizeF, margin: float,
+                 corners: Sequence[tuple[bool, bool]]) -> list[QtCore.QRectF]:
+    """A box of this size in each of these corners (right, bottom) of the plot, margin inside its edges."""
+    width, height = size.width(), size.height()
+    lefts = {False: plot.left() + margin, True: plot.right() - margin - width}
+    tops = {False: plot.top() + margin, True: plot.bottom() - margin - height}
+    return [QtCore.QRectF(lefts[right], tops[bottom], width, height) for right, bottom in corners]
 
 
 def legend_place(plot: QtCore.QRectF, size: QtCore.QSizeF, margin: float, obstacles: LegendObstacles,
@@ -778,10 +794,7 @@ def legend_place(plot: QtCore.QRectF, size: QtCore.QSizeF, margin: float, obstac
     first); ties go to the first of corners. It never lies over a taken box (another legend): where every corner
     would, there is none.
     """
-    width, height = size.width(), size.height()
-    lefts = {False: plot.left() + margin, True: plot.right() - margin - width}
-    tops = {False: plot.top() + margin, True: plot.bottom() - margin - height}
-    boxes = [QtCore.QRectF(lefts[right], tops[bottom], width, height) for right, bottom in corners]
+    boxes = corner_boxes(plot, size, margin, corners)
     free = [box for box in boxes if not any(box.intersects(other) for other in taken)]
     return max(free, key=lambda box: (-obstacles.hidden(box), *then(box))) if free else None
 
@@ -1043,6 +1056,12 @@ def marker_box(marker: pg.TargetItem, transform: QtGui.QTransform) -> tuple[QtCo
     return (square_around(centre, marker.scale / 2),)
 
 
+def transform_key(transform: QtGui.QTransform) -> tuple[float, ...]:
+    """A transform's nine numbers: what a placement made through it depends on."""
+    return (transform.m11(), transform.m12(), transform.m13(), transform.m21(), transform.m22(), transform.m23(),
+            transform.m31(), transform.m32(), transform.m33())
+
+
 def area(rect: QtCore.QRectF) -> float:
     """A rectangle's area in square pixels (0 for an empty one, as an intersection that is none)."""
     return 0.0 if rect.isEmpty() else rect.width() * rect.height()
@@ -1227,6 +1246,9 @@ class ProbeTextItem(ViewOverlayItem):
         self._ball_half = 0.0  # half a ball's size in pixels
         self._paths: tuple[np.ndarray, ...] = ()  # the runs' paths as drawn (n, 2), in plot coordinates
         self.legend_rect = QtCore.QRectF()
+        # what each corner's legend hides of the landmarks (minima, whole paths, curve), for the view and size it was
+        # worked out for: they stay put while a run plays, and scoring them took a millisecond of each step
+        self._landmarks_hidden: tuple[tuple, dict[tuple[float, float, float, float], float]] = ((), {})
         self.legend_texts: tuple[str, ...] = ()  # the lines of the legend last drawn
         self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels…
         self.tag_texts: tuple[str, ...] = ()  # …and what they read
@@ -1375,9 +1397,15 @@ class ProbeTextItem(ViewOverlayItem):
             return -float(box.intersects(tags_room)), math.hypot(box.center().x() - point[0],
                                                                  box.center().y() - point[1])
 
-        return legend_place(self.plot_rect(transform), size, 8.0 * self.pixel_scale,
-                            self._landmarks.obstacles(transform, self.pixel_scale, marks), TOP_LEFT_FIRST,
-                            self._basins_legend.boxes(transform), then)
+        plot, margin = self.plot_rect(transform), 8.0 * self.pixel_scale
+        key = (transform_key(transform), plot.getRect(), size.width(), size.height(), self.pixel_scale,
+               self._landmarks.revision)
+        if self._landmarks_hidden[0] != key:
+            landmarks = self._landmarks.obstacles(transform, self.pixel_scale, ())
+            self._landmarks_hidden = key, {box.getRect(): landmarks.hidden(box)
+                                           for box in corner_boxes(plot, size, margin, TOP_LEFT_FIRST)}
+        obstacles = LegendObstacles(marks, (), ()).with_fixed(self._landmarks_hidden[1])
+        return legend_place(plot, size, margin, obstacles, TOP_LEFT_FIRST, self._basins_legend.boxes(transform), then)
 
 
 def largest_finite(values: np.ndarray) -> float:

@@ -94,6 +94,7 @@ class Rim:
 
 
 REFERENCE_PERCENTILE = 90  # the gradient magnitude GridField.gradient_reference takes, among the grid's
+KEPT_POINT_FLOORS = 64  # single points' noise floors a map keeps (a step asks several times for one)
 ROUNDING_SHARE = 1e-12  # a partial below this share of |∇f| round about it is rounding: 0 (see NoiseFloor)
 
 
@@ -177,6 +178,22 @@ class GridField:
         No floor at a point off the map, with a plotted variable it lacks, or with no finite |∇f| round it.
         """
         points = np.asarray(points, dtype=float)
+        if points.ndim == 1:  # one point, asked for by the readout, the probe and the caption at each step: kept
+            key = (tuple(variables), tuple(points.tolist()))
+            if key not in self._point_floors:
+                if len(self._point_floors) >= KEPT_POINT_FLOORS:
+                    self._point_floors.clear()
+                self._point_floors[key] = self._noise_floors_at(variables, points)
+            return self._point_floors[key]
+        return self._noise_floors_at(variables, points)
+
+    @functools.cached_property
+    def _point_floors(self) -> dict[tuple, NoiseFloor]:
+        """The floors of the points last asked for one by one (see noise_floor_at)."""
+        return {}
+
+    def _noise_floors_at(self, variables: Sequence[str], points: np.ndarray) -> NoiseFloor:
+        """The noise floor at these points (see noise_floor_at)."""
         if any(variable not in variables for variable in self.domain.variables):
             return NO_NOISE_FLOOR
         coordinates = points[..., [list(variables).index(variable) for variable in self.domain.variables]]
