@@ -332,6 +332,7 @@ class Caption:
                                             math.ceil(wrapped.height()))
         self.scene_height = self.scene_rect.height() + (0.3 * self.metrics.height() if self.scene_caption else 0.0)
         self._first_outside: dict[int, int | None] = {}  # each run's first step off the plotted ranges
+        self._value_texts: dict[int, list[str]] = {}  # each run's f at every step, as written (see value_texts)
         self.shown_runs = min(len(session.runs), CAPTION_MAX_RUNS)
         self.more_runs = len(session.runs) - self.shown_runs
         column_widths = self._column_widths(session, still_step)
@@ -456,11 +457,15 @@ class Caption:
                                                             [session.plot.ranges[name] for name in session.plot.axes])
         return self._first_outside[index]
 
-    @staticmethod
-    def value_texts(session: Session, result: RunResult) -> list[str]:
-        """'f = 0.11529' at each step of a run: f to 5 digits, 0 where it is rounding."""
-        shown = session.noise_floor_at(session.variables, result.points).shown_values(result.values)
-        return [f"{session.analysis.formula.name} = {format_number(value, 5)}" for value in shown.tolist()]
+    def value_texts(self, session: Session, result: RunResult) -> list[str]:
+        """'f = 0.11529' at each step of a run: f to 5 digits, 0 where it is rounding (written once per run: a frame
+        asks for one step's)."""
+        key = id(result)  # the session holds its runs while the caption is drawn
+        if key not in self._value_texts:
+            shown = session.noise_floor_at(session.variables, result.points).shown_values(result.values)
+            self._value_texts[key] = [f"{session.analysis.formula.name} = {format_number(value, 5)}"
+                                      for value in shown.tolist()]
+        return self._value_texts[key]
 
     def _column_lefts(self, widths: list[float], marked: bool) -> list[float]:
         """Where each column of these widths starts, from the line's left edge, then where the widest line ends.
