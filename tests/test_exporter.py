@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from pathlib import Path
 from xml.etree import ElementTree
 
 import numpy as np
@@ -81,6 +82,23 @@ def changed_pixels(first: np.ndarray, second: np.ndarray) -> int:
     """How many pixels differ clearly (more than codec noise)."""
     return int((difference(first, second).max(axis=2) > 60).sum())
 
+
+
+def cancel_after(qtbot, window, run, pieces: int, folder: Path) -> None:
+    """Press the progress dialog's Cancel once the export has drawn this many pieces; it stops there, leaving no
+    file in the folder and saying so."""
+    render_next = run.job.render_next
+
+    def render_then_press_cancel() -> None:
+        render_next()
+        if run.job.done == pieces:
+            run.progress.findChild(QPushButton).click()
+
+    run.job.render_next = render_then_press_cancel
+    qtbot.waitUntil(lambda: not run.running, timeout=30_000)
+    assert (run.outcome, run.job.done) == ("cancelled", pieces)
+    assert list(folder.iterdir()) == []
+    assert "cancelled" in window.statusBar().currentMessage()
 
 def test_a_frame_is_the_window_picture_of_that_step(window) -> None:
     window.camera_link.orbit(2, 1)  # the lecturer turned the 3D view: the export looks from there too
@@ -203,18 +221,7 @@ def test_cancel_halfway_leaves_nothing(window, qtbot, tmp_path) -> None:
     with pytest.raises(ExportCancelled):
         export_video(window.session, ExportOptions(size=SMALL), tmp_path / "a.mp4", cancel_halfway)
     run = start_video_export(window, ExportOptions(size=SMALL), str(tmp_path / "b.mp4"))
-    render_next = run.job.render_next
-
-    def render_then_press_cancel() -> None:
-        render_next()
-        if run.job.done == 10:
-            run.progress.findChild(QPushButton).click()
-
-    run.job.render_next = render_then_press_cancel
-    qtbot.waitUntil(lambda: not run.running, timeout=30_000)
-    assert (run.outcome, run.job.done) == ("cancelled", 10)
-    assert list(tmp_path.iterdir()) == []
-    assert "cancelled" in window.statusBar().currentMessage()
+    cancel_after(qtbot, window, run, 10, tmp_path)
 
 
 @pytest.mark.parametrize("where", ["missing/run.mp4", "file.txt/run.mp4", "run.avi"])
@@ -730,17 +737,7 @@ def test_a_4k_picture_from_the_window_is_drawn_in_pieces_behind_a_progress_dialo
 def test_cancelling_a_picture_leaves_nothing(window, qtbot, tmp_path) -> None:
     run = export_dialog.start_image_export(window, ExportOptions(kind="image", size=(1920, 1080)),
                                            str(tmp_path / "a.png"))
-    render_next = run.job.render_next
-
-    def render_then_press_cancel() -> None:
-        render_next()
-        run.progress.findChild(QPushButton).click()
-
-    run.job.render_next = render_then_press_cancel
-    qtbot.waitUntil(lambda: not run.running, timeout=30_000)
-    assert (run.outcome, run.job.done) == ("cancelled", 1)
-    assert list(tmp_path.iterdir()) == []
-    assert "cancelled" in window.statusBar().currentMessage()
+    cancel_after(qtbot, window, run, 1, tmp_path)
 
 
 def test_a_lesson_scenes_export_plays_at_the_windows_speed_under_the_scenes_caption(make_main_window, answer_modal,
