@@ -220,6 +220,33 @@ def test_a_coordinate_the_point_dialog_cannot_take_is_put_back_saying_why(make_m
     assert window.statusBar().full_message() == said
 
 
+def test_a_letter_typed_for_a_coordinate_is_said_and_enter_takes_the_number_typed(make_main_window, activate,
+                                                                                  answer_modal) -> None:
+    """A letter typed into the point dialog went without a word; said, it must not hold the dialog open as a number
+    put back does: the box keeps the number typed, and Enter takes it."""
+    from gradviz.app.point_dialog import PointDialog
+
+    window = keyboard_window(make_main_window, activate, "bowl")
+    session = window.session
+    seen: list[tuple[str, str, bool]] = []
+
+    def type_a_letter(dialog: PointDialog) -> None:
+        box = dialog.boxes["x"]
+        box.selectAll()
+        QTest.keyClicks(box, "0.5")
+        QTest.keyClick(box, Qt.Key.Key_Q)
+        seen.append((box.text(), dialog.refusal_label.text(), whole_lines(dialog.refusal_label)))
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        if dialog.isVisible():
+            dialog.reject()
+
+    answer_modal(PointDialog, type_a_letter)
+    menu_action(window, "Run", "Set the start point…").trigger()
+    session.wait_for_runs()
+    assert seen == [("0.5", "x = 0.5q cannot be typed: it is not a number.", True)]
+    assert session.run_specs[0].start["x"] == 0.5, "one Enter took the number typed and closed the dialog"
+
+
 def test_tab_passes_by_panels_behind_a_tab_and_controls_that_take_no_keys(make_main_window, activate) -> None:
     """Focus went into docks hidden behind another's tab, and stopped on scroll areas, plots and the map."""
     from PySide6.QtWidgets import QScrollArea

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import QWidget
 from window_keys import paste_into
 
 from gradviz.app.number_box import NumberBox, typed_text_shown
@@ -78,6 +81,7 @@ def test_a_number_put_back_is_reported(qtbot, typed: str, refused: list[str]) ->
     ("-0.5e-999", "-0.5e-999 is too small to tell from 0"),
     ("0e-400", ""), ("-0.0", ""),
     ("0x10", "write it in decimals (16)"),
+    ("0x", "it is not a number"), ("0b12", "it is not a number"),  # 0b12: int() raised out of the validator
 ])
 def test_the_box_says_why_it_cannot_take_a_number(qtbot, typed: str, why: str) -> None:
     box = NumberBox()
@@ -142,3 +146,76 @@ def test_a_pasted_number_the_box_cannot_take_is_put_back_saying_why(qtbot, paste
     box.show()
     paste_into(qtbot, box, pasted)
     assert box.value() == 0.9 and messages == [said]
+
+
+def said_box(qtbot, value: float, messages: list[str]) -> NumberBox:
+    """A box named β₁ holding value, which tells messages what it refuses."""
+    box = NumberBox(0.0, 0.9999)
+    qtbot.addWidget(box)
+    box.setKeyboardTracking(False)
+    box.setValue(value)
+    box.say_refusals("β₁", messages.append)
+    return box
+
+
+def test_a_letter_typed_is_not_taken_and_said_why_while_an_exponent_is_typed_as_ever(qtbot) -> None:
+    """A letter typed into the box went without a word (pasted, 0x10 said why): now it says why, the box keeping its
+    text; 1e-3 and 0x10 are typed key by key as ever."""
+    messages: list[str] = []
+    box = said_box(qtbot, 0.9, messages)
+    type_over(qtbot, box, "0.5")
+    qtbot.keyClick(box, Qt.Key.Key_Q)
+    assert box.text() == "0.5" and messages == ["β₁ = 0.5q cannot be typed: it is not a number."]
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.value() == 0.5, "the number typed before the letter is taken"
+    type_over(qtbot, box, "1e-3")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.value() == 0.001 and len(messages) == 1, "e writes an exponent"
+    type_over(qtbot, box, "0x10")  # "0x" on the way is no number yet, as "1e" is not
+    assert box.text() == "0x10" and len(messages) == 1
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.value() == 0.001 and messages[1:] == ["β₁ = 0x10 was not used: write it in decimals (16) (it stays "
+                                                     "0.001)."]
+
+
+def box_in_window(window, kind: str) -> tuple[QWidget, str, Callable[[], float]]:
+    """A number box of the window (a range's end, a held value, η or Adam's β₁), the words naming it in messages, and
+    the value it sets."""
+    session, panel = window.session, window.formula_panel
+    if kind == "range":
+        return panel.high_boxes[0], "x to", lambda: session.plot.ranges["x"][1]
+    if kind == "held":
+        return panel._fixed_widgets["z"][1], "z held at", lambda: session.fixed["z"]
+    if kind == "η":
+        return window.stepper.lr_edit, "η =", lambda: session.run_specs[0].lr
+    session.update_run(0, optimizer="adam", params={"beta1": 0.9, "beta2": 0.999})
+    session.wait_for_runs()
+    return window.stepper._parameter_boxes["beta1"], "β₁ =", lambda: session.run_specs[0].params["beta1"]
+
+
+WINDOW_BOXES = [("bowl", "range"), ("three-variables", "held"), ("bowl", "η"), ("bowl", "β₁")]
+
+
+@pytest.mark.parametrize(("preset", "kind"), WINDOW_BOXES)
+def test_a_letter_typed_into_a_window_s_number_box_is_said_and_the_number_typed_kept(make_main_window, qtbot,
+                                                                                       preset: str, kind: str) -> None:
+    window = make_main_window(preset)
+    box, name, taken = box_in_window(window, kind)
+    type_over(qtbot, box, "0.5")
+    qtbot.keyClick(box, Qt.Key.Key_Q)
+    assert box.text() == "0.5"
+    assert window.statusBar().full_message() == f"{name} 0.5q cannot be typed: it is not a number."
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert taken() == 0.5
+
+
+@pytest.mark.parametrize(("preset", "kind"), WINDOW_BOXES)
+def test_text_pasted_into_a_window_s_number_box_that_is_no_number_is_said(make_main_window, qtbot, preset: str,
+                                                                           kind: str) -> None:
+    """Pasted 'abc' did nothing and said nothing, where pasted 'nan' was refused saying why."""
+    window = make_main_window(preset)
+    box, name, taken = box_in_window(window, kind)
+    value, shown = taken(), box.text()
+    paste_into(qtbot, box, "abc")
+    assert box.text() == shown and taken() == value
+    assert window.statusBar().full_message() == f"{name} abc cannot be typed: it is not a number."

@@ -31,7 +31,7 @@ from gradviz.app.entry_keys import (
     types_text,
 )
 from gradviz.app.formula_controller import FormulaController
-from gradviz.app.number_box import NumberBox, text_refusal, typed_text_shown
+from gradviz.app.number_box import NumberBox, input_refusal, text_refusal, typed_text_shown
 from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
@@ -372,6 +372,7 @@ class FormulaPanel(QWidget):
         box.setMinimumWidth(80)
         box.valueChanged.connect(lambda _value: self._range_edited(row))
         box.refused.connect(lambda typed: self._range_refused(row, box, typed))
+        box.input_refused.connect(lambda typed: self._range_input_refused(row, box, typed))
         return box
 
     def edit_formula(self) -> None:
@@ -557,6 +558,8 @@ class FormulaPanel(QWidget):
             slider.valueChanged.connect(lambda value, n=name: self._fixed_slider_moved(n, value))
             spin.valueChanged.connect(lambda value, n=name: self._fixed_edited(n, value))
             spin.refused.connect(lambda typed, n=name, box=spin: self._fixed_refused(n, box, typed))
+            spin.input_refused.connect(
+                lambda typed, n=name: self.message.emit(input_refusal(f"{unicode_name(n)} held at", typed)))
             label = QLabel(f"{name} held at")
             label.setToolTip(f"{name} is not plotted: it is held fixed at this value in every view and run")
             label.setBuddy(spin)
@@ -634,11 +637,20 @@ class FormulaPanel(QWidget):
         why = text_refusal(typed)
         if why:
             kept_low, kept_high = (format_number(end) for end in self._session.range_of(axis))
-            self.message.emit(f"{unicode_name(axis)} {'from' if is_low else 'to'} {typed_text_shown(typed)} was not "
-                              f"used: {why} ({unicode_name(axis)} stays from {kept_low} to {kept_high}).")
+            self.message.emit(f"{self._range_end_name(row, box)} {typed_text_shown(typed)} was not used: {why} "
+                              f"({unicode_name(axis)} stays from {kept_low} to {kept_high}).")
             return
         value = float(typed)
         self._session.set_range(axis, *((value, high) if is_low else (low, value)))
+
+    def _range_input_refused(self, row: int, box: NumberBox, typed: str) -> None:
+        """A key or a paste a range box did not take (a letter): its text stays; say why."""
+        if row < len(self._session.plot.axes):
+            self.message.emit(input_refusal(self._range_end_name(row, box), typed))
+
+    def _range_end_name(self, row: int, box: NumberBox) -> str:
+        """'x from' or 'θ to': the end of a plotted range a range box holds."""
+        return f"{unicode_name(self._session.plot.axes[row])} {'from' if box is self.low_boxes[row] else 'to'}"
 
     def _mark_range(self, row: int, problem: str) -> None:
         """Mark a row's range boxes as not a range (problem says why), or ('') as the one shown."""

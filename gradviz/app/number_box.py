@@ -8,14 +8,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
-from PySide6.QtWidgets import QDoubleSpinBox, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QLineEdit, QWidget
 
 from gradviz.core.notation import format_number
 from gradviz.core.scenario import LARGEST_VALUE
 
 # what a number may look like while it is being typed: "", "-", "1.", ".5", "1e", "1e-", "2.5e-3"
 _PARTIAL_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d*)?([eE][+-]?\d*)?")
-_INTEGER_LITERAL = re.compile(r"[+-]?0[xXoObB][0-9a-fA-F_]+")  # 0x10, 0b101: a number, written as Python would
+# 0x10, 0b101: a number, written as Python would (or its "0x" being typed)
+_INTEGER_LITERAL = re.compile(r"[+-]?0[xXoObB][0-9a-fA-F_]*")
 SHOWN_DIGITS = 7
 KEPT_DECIMALS = 323  # QDoubleSpinBox rounds its value to this many decimals: its most, which keep every number whole
 STEPPED_DIGITS = 15  # a value stepped by the arrows keeps these significant digits: 0.94, not 0.9400000000000001
@@ -48,9 +49,7 @@ def text_refusal(text: str) -> str:
     try:
         value = float(typed)
     except ValueError:
-        if _INTEGER_LITERAL.fullmatch(typed):
-            return f"write it in decimals ({int(typed, 0)})"
-        return NOT_A_NUMBER
+        return _integer_literal_refusal(typed)
     if math.isnan(value):
         return f"{typed_text_shown(typed)} is not a number"
     if math.isinf(value) and not re.search(r"\d", typed):  # "inf" or "-Infinity", not a number beyond a float's
@@ -58,6 +57,33 @@ def text_refusal(text: str) -> str:
     if value == 0.0 and re.search(r"[1-9]", re.split(r"[eE]", typed)[0]):
         return f"{typed_text_shown(typed)} is too small to tell from 0"
     return ""
+
+
+def _integer_literal_refusal(typed: str) -> str:
+    """'write it in decimals (16)' for 0x10 (0b101, 0o17), else NOT_A_NUMBER: 0x alone, 0b12 or text.
+
+    0b12 matched the pattern, and int() raised ValueError out of the box's validator.
+    """
+    if _INTEGER_LITERAL.fullmatch(typed):
+        try:
+            return f"write it in decimals ({typed_text_shown(str(int(typed, 0)))})"
+        except ValueError:  # 0x alone, 0b12; or too many digits to write in decimals
+            pass
+    return NOT_A_NUMBER
+
+
+def input_refusal(name: str, typed: str) -> str:
+    """What a number box says of a key or a paste it did not take, keeping its text: 'x from 1.5a cannot be typed:
+    it is not a number.' (`name` names the box before the text: 'x from', 'β₁ =')."""
+    return f"{name} {typed_text_shown(typed)} cannot be typed: {text_refusal(typed)}."
+
+
+def forward_refused_input(edit: QLineEdit, refused_input: Callable[[str], None]) -> None:
+    """Call refused_input with the text a key or a paste would have made when the edit's validator rejects it.
+
+    The edit keeps its own text; as it was, a letter typed into a number box went without a word.
+    """
+    edit.inputRejected.connect(lambda: refused_input(edit.text()))  # the text refused, until the edit takes it back
 
 
 def number_refusal(text: str, low: float, high: float) -> str:
@@ -72,12 +98,12 @@ def number_refusal(text: str, low: float, high: float) -> str:
 
 def typed_state(text: str, low: float, high: float) -> QValidator.State:
     """Acceptable: a number from low to high; Intermediate: one being typed, or one refused with a reason (1e13
-    beyond the limits, nan, 0x10); else Invalid (a letter typed into a number)."""
+    beyond the limits, nan, 0x10, or 0x on the way to it); else Invalid (a letter typed into a number)."""
     typed = text.strip()
     why = number_refusal(typed, low, high)
     if not why:
         return QValidator.State.Acceptable
-    if why != NOT_A_NUMBER or _PARTIAL_NUMBER.fullmatch(typed):
+    if why != NOT_A_NUMBER or _PARTIAL_NUMBER.fullmatch(typed) or _INTEGER_LITERAL.fullmatch(typed):
         return QValidator.State.Intermediate
     return QValidator.State.Invalid
 
@@ -90,12 +116,14 @@ class NumberBox(QDoubleSpinBox):
     """
 
     refused = Signal(str)  # a number typed beyond the box's limits (or not one yet), as the box puts its value back
+    input_refused = Signal(str)  # the text a key or a paste would have made (1.5a): no number, the box keeps its own
 
     def __init__(self, low: float = -LARGEST_VALUE, high: float = LARGEST_VALUE, parent: QWidget | None = None) -> None:
         """A box for values between low and high."""
         super().__init__(parent)
         self.setDecimals(KEPT_DECIMALS)
         self.setRange(low, high)
+        forward_refused_input(self.lineEdit(), self.input_refused.emit)
 
     def textFromValue(self, value: float) -> str:
         """The value with up to SHOWN_DIGITS significant digits."""
@@ -116,9 +144,10 @@ class NumberBox(QDoubleSpinBox):
 
     def say_refusals(self, name: str, say: Callable[[str], None]) -> None:
         """Tell `say` (the status bar) why a number typed as `name` was put back: 'β1 = 2 was not used: … (it stays
-        0.9).'"""
+        0.9).', and why a key was not taken: 'β1 = 0.9a cannot be typed: it is not a number.'"""
         self.refused.connect(lambda typed: say(f"{name} = {typed_text_shown(typed)} was not used: "
                                                f"{self.refusal(typed)} (it stays {format_number(self.value())})."))
+        self.input_refused.connect(lambda typed: say(input_refusal(f"{name} =", typed)))
 
     def validate(self, text: str, position: int) -> tuple[QValidator.State, str, int]:
         """As typed_state says for the box's limits."""

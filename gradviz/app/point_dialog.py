@@ -20,7 +20,7 @@ MESSAGE_MS = 8000  # how long the status bar says why a number was put back
 class PointDialog(QDialog):
     """One number box per free variable, filled with the point as it is; OK takes the numbers typed."""
 
-    message = Signal(str)  # for the status bar: why a number typed was put back
+    message = Signal(str)  # for the status bar: why a number typed was put back, or a key not taken
 
     def __init__(self, parent: QWidget | None, window_title: str, prompt: str, point: Mapping[str, float],
                  held: Mapping[str, float] | None = None) -> None:
@@ -40,6 +40,7 @@ class PointDialog(QDialog):
             box.setKeyboardTracking(False)  # typing 1e13, the box took 1e1 on the way (x = 10) and kept it
             box.setAccessibleName(f"{window_title}: {name}")
             box.say_refusals(unicode_name(name), self.message.emit)
+            box.refused.connect(self._put_back)
             form.addRow(f"{unicode_name(name)}:", box)
             self.boxes[name] = box
         self.refusal_label = QLabel()  # why a number typed was put back, here: the status bar is behind the dialog
@@ -47,7 +48,9 @@ class PointDialog(QDialog):
         self.refusal_label.setTextFormat(Qt.TextFormat.PlainText)
         self.refusal_label.setStyleSheet("color: #b00020")
         self.refusal_label.hide()
-        self._refusal_unread = False  # a number was just put back: OK (its click took the keys) keeps the dialog
+        # a number was just put back: OK (its click took the keys) keeps the dialog; a key not taken left the number
+        # typed in its box, which OK takes
+        self._refusal_unread = False
         self.message.connect(self._show_refusal)
         form.addRow(self.refusal_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -63,6 +66,8 @@ class PointDialog(QDialog):
         self.refusal_label.setText(text)
         self.refusal_label.show()
         self.adjustSize()  # the dialog grows to the reason's lines: as it was, they were cut off at its bottom
+
+    def _put_back(self, _typed: str) -> None:
         self._refusal_unread = True
 
     def accept(self) -> None:

@@ -34,7 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.app.entry_keys import hands_keys_back, takes_keys_when_tabbed_to
-from gradviz.app.number_box import NumberBox, text_refusal, typed_state, typed_text_shown
+from gradviz.app.number_box import (
+    NumberBox,
+    forward_refused_input,
+    input_refusal,
+    text_refusal,
+    typed_state,
+    typed_text_shown,
+)
 from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour, run_glyph
 from gradviz.app.rich_text import RichTextLabel
@@ -310,6 +317,7 @@ class StepperPanel(QWidget):
         self.lr_edit.setAccessibleName("Learning rate η")
         self.lr_edit.editingFinished.connect(self._lr_typed)
         self.lr_edit.refused.connect(self._lr_refused)
+        forward_refused_input(self.lr_edit, lambda typed: self.message.emit(input_refusal("η =", typed)))
         hands_keys_back(self.lr_edit)
 
         self.correct_button = QRadioButton("correct −η∇f")
