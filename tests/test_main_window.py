@@ -12,7 +12,7 @@ from failures import fail_drawing
 from polylines import distances_to_polyline
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocument
-from PySide6.QtWidgets import QApplication, QScrollArea, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidget
 from window_keys import paste_into, tab_to
 
 from gradviz.app.formula_panel import FORMULA_BOX_MAX_CHARS, laid_out_equations
@@ -1583,6 +1583,24 @@ def test_a_range_whose_start_is_not_below_its_end_is_refused_and_marked_until_pu
     panel.high_boxes[0].setValue(high + 5.0)  # the end put right: the range the two boxes say
     assert session.plot.ranges["x"] == (high + 1.0, high + 5.0)
     assert not any(box.styleSheet() or box.toolTip() for box in (panel.low_boxes[0], panel.high_boxes[0]))
+
+
+def test_a_range_or_held_value_refused_names_its_variable_as_the_panel_does(make_main_window, qtbot) -> None:
+    """w₁'s range refused was named 'w1 from 2 to 1 is not a range', and w₃'s held value 'w3 held at', where the range
+    boxes and the axes said w₁."""
+    window = make_main_window("shifted-bowl")
+    panel, session = window.formula_panel, window.session
+    kept_low, kept_high = (format_number(end) for end in session.plot.ranges["w1"])
+    type_into(qtbot, panel.high_boxes[0], "-1e11")  # below its start: not a range
+    assert window.statusBar().full_message() == (f"w₁ from {kept_low} to −1e11 is not a range: its start must be "
+                                                 f"below its end (w₁ stays from {kept_low} to {kept_high}).")
+    assert panel.high_boxes[0].toolTip().startswith("w₁ is not a range")
+    window.open_scenario(replace(session.scenario(), formula="L(w1, w2, w3) = w1^2 + w2^2 + w3^2"), wait=True)
+    labels = [label.text() for label in panel.held_values.findChildren(QLabel) if label.isVisible()]
+    assert "w₃ held at" in labels
+    type_into(qtbot, panel._fixed_widgets["w3"][1], "1e13")
+    assert window.statusBar().full_message() == (f"w₃ held at 1e13 was not used: the box takes numbers from −1e12 to "
+                                                 f"1e12 (w₃ stays at {format_number(session.fixed['w3'])}).")
 
 
 @pytest.mark.parametrize(("row_box", "typed", "named", "why"), [

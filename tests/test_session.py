@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from gradviz.core.analysis import analyze, analyze_in_process
+from gradviz.core.notation import format_number
 from gradviz.core.presets import all_presets, find_preset
 from gradviz.core.scenario import RunSpec, range_problem, scenario_from_dict, scenario_to_dict
 from gradviz.core.session import Session
@@ -355,6 +356,17 @@ def test_a_range_that_cannot_be_drawn_is_refused_saying_why(low: float, high: fl
     session.set_range("x", low, high)
     assert session.plot.ranges["x"] == kept
     assert len(notices) == 1 and why in notices[0] and "x stays from −3 to 3" in notices[0]
+
+
+def test_a_range_refused_names_its_variable_as_the_axes_do() -> None:
+    """w1's range refused was named 'w1 from 2 to 1', where the axes and the range boxes say w₁."""
+    session = session_with("shifted-bowl")
+    notices: list[str] = []
+    session.notice.connect(notices.append)
+    kept = session.plot.ranges["w1"]
+    session.set_range("w1", 2.0, 1.0)
+    assert notices == [f"w₁ from 2 to 1 is not a range: its start must be below its end (w₁ stays from "
+                       f"{format_number(kept[0])} to {format_number(kept[1])})."]
 
 
 def test_the_map_zoomed_beyond_what_a_file_holds_stops_there() -> None:

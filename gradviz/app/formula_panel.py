@@ -560,8 +560,9 @@ class FormulaPanel(QWidget):
             spin.refused.connect(lambda typed, n=name, box=spin: self._fixed_refused(n, box, typed))
             spin.input_refused.connect(
                 lambda typed, n=name: self.message.emit(input_refusal(f"{unicode_name(n)} held at", typed)))
-            label = QLabel(f"{name} held at")
-            label.setToolTip(f"{name} is not plotted: it is held fixed at this value in every view and run")
+            label = QLabel(f"{unicode_name(name)} held at")
+            label.setToolTip(f"{unicode_name(name)} is not plotted: it is held fixed at this value in every view and "
+                             "run")
             label.setBuddy(spin)
             slider.setAccessibleName(f"{name} held at (slider)")
             spin.setAccessibleName(f"{name} held at")
@@ -611,9 +612,9 @@ class FormulaPanel(QWidget):
 
     def _fixed_refused(self, name: str, box: NumberBox, typed: str) -> None:
         """A held value the box cannot take (1e13, beyond its limits) is put back: say why."""
-        kept = format_number(self._session.fixed.get(name, box.value()))
-        self.message.emit(f"{name} held at {typed_text_shown(typed)} was not used: {box.refusal(typed)} "
-                          f"({name} stays at {kept}).")
+        kept, shown = format_number(self._session.fixed.get(name, box.value())), unicode_name(name)
+        self.message.emit(f"{shown} held at {typed_text_shown(typed)} was not used: {box.refusal(typed)} "
+                          f"({shown} stays at {kept}).")
 
     def _range_edited(self, row: int) -> None:
         """The range of this row's axis only: the other axis keeps its range exactly (say, as the map was zoomed)."""

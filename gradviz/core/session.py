@@ -19,7 +19,7 @@ from gradviz.core.events import Signal
 from gradviz.core.formula import is_model_loss, is_model_parameter
 from gradviz.core.grid import NO_NOISE_FLOOR, Domain, GridField, NoiseFloor, evaluate_grid
 from gradviz.core.height_scale import round_step
-from gradviz.core.notation import for_function, format_number, format_number_apart
+from gradviz.core.notation import for_function, format_number, format_number_apart, unicode_name
 from gradviz.core.runs import RunBatch, RunResult
 from gradviz.core.scenario import (
     LARGEST_VALUE,
@@ -320,8 +320,9 @@ class Session:
             kept_low, kept_high = self.plot.ranges.get(axis, (math.nan, math.nan))
             ends = (low, high, -LARGEST_VALUE, LARGEST_VALUE)  # each end named unlike the limits and the other end
             named_low, named_high = format_number_apart(low, ends), format_number_apart(high, ends)
-            self.notice.emit(f"{axis} from {named_low} to {named_high} {NOT_A_RANGE}: {problem} "
-                             f"({axis} stays from {format_number(kept_low)} to {format_number(kept_high)}).")
+            shown = unicode_name(axis)  # w₁ or θ, as the axes and the range boxes name it
+            self.notice.emit(f"{shown} from {named_low} to {named_high} {NOT_A_RANGE}: {problem} "
+                             f"({shown} stays from {format_number(kept_low)} to {format_number(kept_high)}).")
             return
         ranges = dict(self.plot.ranges)
         ranges[axis] = (float(low), float(high))
