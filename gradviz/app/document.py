@@ -19,7 +19,14 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QProgressDialog
 
 from gradviz.app.recovery import OrphanedRecovery, RecoveryFile, Shown, orphaned_recoveries
-from gradviz.app.settings import app_settings, config_folder, remember
+from gradviz.app.settings import (
+    RECOVERY_FILE,
+    app_settings,
+    config_folder,
+    remember,
+    settings_writes,
+    unwritable_reason,
+)
 from gradviz.core.errors import GradvizError
 from gradviz.core.history import edited_part
 from gradviz.core.lessons import (
@@ -466,9 +473,10 @@ class DocumentKeeper(QObject):
             return
         try:
             self.recovery.write(*kept)
-        except GradvizError as error:
-            self._window.statusBar().showMessage(f"Crash recovery could not save: {error}", 8000)
+        except GradvizError as error:  # said once as writes begin to fail, not at every autosave (see SettingsNotice)
+            settings_writes().written.emit(RECOVERY_FILE, unwritable_reason() or str(error))
             return
+        settings_writes().written.emit(RECOVERY_FILE, None)
         self._autosaved = kept
 
     def closed_cleanly(self) -> None:

@@ -52,7 +52,7 @@ from gradviz.app.exporter import (
     frame_layout,
     frame_steps,
 )
-from gradviz.app.settings import app_settings
+from gradviz.app.settings import app_settings, remember_all
 from gradviz.core.errors import GradvizError
 from gradviz.core.scenario import PLAY_SPEED
 from gradviz.core.session import Session
@@ -212,15 +212,12 @@ class ExportDialog(QDialog):
 
     def remember(self) -> None:
         """Store the current choices for the next export of this kind."""
-        settings = app_settings()
         options = self.options()
-        settings.setValue("export/folder", str(Path(self.target().rstrip("/" + os.sep)).parent))
-        settings.setValue(self._key("format"), self.format_box.currentData())
         width, height = options.size
-        for name, value in (("width", width), ("height", height),
-                            *((name, getattr(options, name)) for name in REMEMBERED_OPTIONS)):
-            settings.setValue(self._key(name), value)
-        settings.sync()
+        chosen = {"format": self.format_box.currentData(), "width": width, "height": height,
+                  **{name: getattr(options, name) for name in REMEMBERED_OPTIONS}}
+        remember_all({"export/folder": str(Path(self.target().rstrip("/" + os.sep)).parent),
+                      **{self._key(name): value for name, value in chosen.items()}})
 
     # ----- reactions -------------------------------------------------------------------------------------------
     def suffix(self) -> str:

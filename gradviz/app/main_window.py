@@ -41,7 +41,7 @@ from gradviz.app.probe_presenter import ProbePresenter
 from gradviz.app.run_progress import RunProgress
 from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.app.scene_list import install_scenes_dock
-from gradviz.app.settings import app_settings, saved_bytes
+from gradviz.app.settings import remember_all, saved_bytes
 from gradviz.app.settings_notice import SettingsNotice
 from gradviz.app.shortcuts_help import ShortcutsDialog
 from gradviz.app.single_repaint import SingleRepaint
@@ -593,12 +593,9 @@ class MainWindow(QMainWindow):
 
     def save_layout(self) -> None:
         """Remember window geometry and splitter positions."""
-        settings = app_settings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
-        for splitter in (self.main_splitter, self.view_splitter):
-            settings.setValue(f"window/{splitter.objectName()}", splitter.saveState())
-        settings.sync()
+        remember_all({"window/geometry": self.saveGeometry(), "window/state": self.saveState(),
+                      **{f"window/{splitter.objectName()}": splitter.saveState()
+                         for splitter in (self.main_splitter, self.view_splitter)}})
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Take a scenario or lesson file dragged from a file manager."""

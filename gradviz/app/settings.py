@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
+
+SETTINGS_FILE = "settings"  # what a write to the settings folder was: the settings file…
+RECOVERY_FILE = "recovery"  # …or a window's crash-recovery file
+SETTINGS_FILE_UNWRITTEN = "its settings file could not be written"  # where the folder itself takes files
+
+
+class SettingsWrites(QObject):
+    """Tells every window how each write to the settings folder went, for it to say when saving stops or starts working.
+
+    The folder was checked once, as the window opened: a disk that filled later went unsaid.
+    """
+
+    written = Signal(str, object)  # what was written (SETTINGS_FILE, RECOVERY_FILE) and why it failed (None: it worked)
+
+
+@functools.cache
+def settings_writes() -> SettingsWrites:
+    """The one SettingsWrites of this run."""
+    return SettingsWrites()
 
 
 def app_settings() -> QSettings:
@@ -19,9 +40,17 @@ def app_settings() -> QSettings:
 
 def remember(key: str, value: object) -> None:
     """Keep a setting for the next launch."""
+    remember_all({key: value})
+
+
+def remember_all(values: Mapping[str, object]) -> None:
+    """Keep these settings for the next launch, and tell settings_writes() whether they could be written."""
     settings = app_settings()
-    settings.setValue(key, value)
+    for key, value in values.items():
+        settings.setValue(key, value)
     settings.sync()
+    failed = settings.status() == QSettings.Status.AccessError
+    settings_writes().written.emit(SETTINGS_FILE, (unwritable_reason() or SETTINGS_FILE_UNWRITTEN) if failed else None)
 
 
 def config_folder() -> Path:
