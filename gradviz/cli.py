@@ -119,7 +119,7 @@ def run_derive(args: argparse.Namespace) -> int:
     import numpy as np
 
     from gradviz.core.analysis import analyze
-    from gradviz.core.notation import format_number, latex_equations, partial_label, unicode_math
+    from gradviz.core.notation import format_number, latex_equations, unicode_name
 
     if args.latex and args.at is not None:
         raise CommandLineError("--latex prints the equations only; leave out --at, or use --json for the values")
@@ -136,11 +136,13 @@ def run_derive(args: argparse.Namespace) -> int:
         overflowed = analysis.compiled.overflows_at(point)
         if not math.isfinite(value) and not overflowed:  # no value, no slope: ln(−1 − x²)'s formal 2x/(x² + 1) is
             gradient = np.full_like(gradient, np.nan)  # no derivative of it
+    notation = _derive_notation(derivatives)
     if args.json:
         document: dict[str, Any] = {
             "formula": str(formula.expr),
             "variables": list(formula.variables),
             "partials": {name: str(expr) for name, expr in zip(formula.variables, derivatives.partials, strict=True)},
+            "notation": notation,
         }
         if point is not None:
             document["at"] = dict(zip(formula.variables, point.tolist(), strict=True))
@@ -150,24 +152,36 @@ def run_derive(args: argparse.Namespace) -> int:
             }
         print(json.dumps(document, ensure_ascii=False))
         return 0
-    import sympy
-
-    names = ", ".join(unicode_math(sympy.Symbol(name, real=True)) for name in formula.variables)
-    signature = f"{formula.name}({names})"
-    lines = [f"{signature} = {unicode_math(formula.expr, formula.spelling)}"]
-    labels = [partial_label(formula.name, name, "unicode") for name in formula.variables]
-    lines += [f"{label} = {unicode_math(expr, derivatives.partial_spelling(index))}"
-              for index, (label, expr) in enumerate(zip(labels, derivatives.partials, strict=True))]
+    lines = [f"{notation['signature']} = {notation['formula']}"]
+    labels = [notation["labels"][name] for name in formula.variables]
+    lines += [f"{label} = {notation['partials'][name]}" for label, name in zip(labels, formula.variables, strict=True)]
     if point is not None:
+        names = ", ".join(map(unicode_name, formula.variables))
         coordinates = ", ".join(format_number(v) for v in point)
         where = f"{names} = {coordinates}" if len(point) == 1 else f"({names}) = ({coordinates})"
         lines.append(f"at {where}:")
         lines.append(f"  {formula.name} = {_finite_text(value, overflowed)}")
         lines += [f"  {label} = {_finite_text(g, overflowed)}" for label, g in zip(labels, gradient, strict=True)]
         lines.append(f"  |∇{formula.name}| = {_finite_text(float(np.hypot.reduce(gradient)), overflowed)}")
-    lines += [f"note: {note}" for note in derivatives.shown_notes]
+    lines += [f"note: {note}" for note in notation["notes"]]
     print("\n".join(lines))
     return 0
+
+
+def _derive_notation(derivatives: Any) -> dict[str, Any]:
+    """f and its partials in the plain-text math the app and derive's text write: f's signature and formula, the
+    partials' labels and right-hand sides by variable, and the notes."""
+    from gradviz.core.notation import partial_label, unicode_math, unicode_name
+
+    formula = derivatives.formula
+    return {
+        "signature": f"{formula.name}({', '.join(map(unicode_name, formula.variables))})",
+        "formula": unicode_math(formula.expr, formula.spelling),
+        "labels": {name: partial_label(formula.name, name, "unicode") for name in formula.variables},
+        "partials": {name: unicode_math(expr, derivatives.partial_spelling(index))
+                     for index, (name, expr) in enumerate(zip(formula.variables, derivatives.partials, strict=True))},
+        "notes": list(derivatives.shown_notes),
+    }
 
 
 CLI_TIME_LIMIT = 30.0  # seconds for the critical points: no window waits on the command line
