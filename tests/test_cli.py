@@ -302,6 +302,30 @@ def test_a_formula_may_start_with_a_minus(capsys, args) -> None:
     assert "−x²" in out or "of -x^2-y^2 for" in out
 
 
+def help_text(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """What gradviz ARGS --help prints (it exits 0)."""
+    with pytest.raises(SystemExit) as exit_status:
+        main([*args, "--help"])
+    assert exit_status.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_the_help_lists_every_command_and_each_command_says_what_it_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """gradviz --help named the commands in a run-on line; a command's own help said nothing of what it does, and
+    descend's formula, its --optimizer and presets' --json had no word of help."""
+    from gradviz.cli import COMMANDS, _command_parser
+
+    listing = help_text(capsys).split("commands (gradviz COMMAND --help for each):\n")[1].splitlines()
+    assert [line.split()[0] for line in listing] == list(COMMANDS)
+    assert all(line.endswith(COMMANDS[line.split()[0]]) and len(line) <= 80 for line in listing)
+    for name, parser in _command_parser().commands.items():
+        text = help_text(capsys, name)
+        assert " ".join(text.split("\n\n")[1].split()) == parser.description and parser.description[0].isupper()
+        unexplained = [action.dest for action in parser._actions if not action.help]  # argparse keeps them only there
+        assert unexplained == [], name
+    assert "--optimizer NAME      the update rule: gd, momentum" in help_text(capsys, "descend")
+
+
 def test_the_gradient_shown_on_converging_reads_below_the_tolerance(capsys) -> None:
     """|∇f| = 9.9996e-7 at step 1 was shown as '1e-6 < 1e-6'."""
     assert main(["descend", "x^2", "--start", "x=9.9996e-7", "--lr", "0.25"]) == 0
