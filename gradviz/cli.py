@@ -779,16 +779,21 @@ def _command_parser() -> _Parser:
 def _protect_formula(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
     """argv with a space before a formula starting with '-' (like -x^2), which argparse would take for an option.
 
-    main() takes the space off again. Options, negative numbers, option values and all after '--' are kept.
+    main() takes the space off again. Options, negative numbers and option values are kept. A '--' marks the word after
+    it as the formula, which it protects; the options after that are read as options still (derive -- "-x^2" --at x=1
+    was refused: argparse reads every word after '--' as a formula).
     """
     options = parser._option_string_actions  # argparse lists its options nowhere public
     protected: list[str] = []
     for index, token in enumerate(argv):
-        if token == "--":
-            return [*protected, *argv[index:]]
+        if token == "--" and index + 1 < len(argv):
+            continue
+        marked = index > 0 and argv[index - 1] == "--"
         previous = options.get(argv[index - 1]) if index else None
         takes_value = previous is not None and previous.nargs != 0
-        if token.startswith("-") and not token.startswith("--") and not takes_value and token not in options:
+        if marked and token.startswith("-"):
+            token = f" {token}"
+        elif token.startswith("-") and not token.startswith("--") and not takes_value and token not in options:
             try:
                 float(token)
             except ValueError:

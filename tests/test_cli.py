@@ -295,11 +295,15 @@ def test_module_entry_point_runs() -> None:
 
 
 @pytest.mark.parametrize("args", [["derive", "-x^2"], ["derive", "--", "-x^2"], ["derive", "-x^2", "--at", "x=-1"],
-                                  ["critical", "-x^2-y^2", "--within", "2"]])
+                                  ["critical", "-x^2-y^2", "--within", "2"], ["derive", "--at", "x=1", "--", "-x^2"],
+                                  ["derive", "--", "-x^2", "--at", "x=1"],
+                                  ["critical", "--", "-x^2-y^2", "--within", "2"]])
 def test_a_formula_may_start_with_a_minus(capsys, args) -> None:
+    """'--' before the formula: the options after it were refused ("unrecognized arguments: --at x=1")."""
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "−x²" in out or "of -x^2-y^2 for" in out
+    assert "−x²" in out or "of -x^2-y^2 for x, y in [−2, 2]" in out
+    assert "--at" not in args or "  f = −1" in out.splitlines()
 
 
 def help_text(capsys: pytest.CaptureFixture[str], *args: str) -> str:
