@@ -21,7 +21,13 @@ from gradviz import __version__
 from gradviz.core.errors import GradvizError
 from gradviz.core.scenario import OPTIMIZER_NAMES, PLAY_SPEED, SIGNS
 
-COMMANDS = ("derive", "critical", "descend", "export", "presets")
+COMMANDS = {  # each command, and what it does as its help and the app's help list it
+    "derive": "partial derivatives of a formula, optionally at a point",
+    "critical": "where ∇f = 0: minima, maxima and saddle points in a range",
+    "descend": "run gradient descent and print each step",
+    "export": "render a descent run to a video, GIF, PNG frames or an image",
+    "presets": "list the preset gallery",
+}
 ANALYSING = ("derive", "critical", "descend", "export")  # the commands that analyse a formula (see _run_in_child)
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # passed on to the child running a command
 # Qt platforms without OpenGL widgets: an export there would crash rather than fail cleanly.
@@ -119,7 +125,7 @@ def run_derive(args: argparse.Namespace) -> int:
     import numpy as np
 
     from gradviz.core.analysis import analyze
-    from gradviz.core.notation import format_number, latex_equations, partial_label, unicode_math
+    from gradviz.core.notation import format_number, latex_equations, unicode_name
 
     if args.latex and args.at is not None:
         raise CommandLineError("--latex prints the equations only; leave out --at, or use --json for the values")
@@ -136,11 +142,13 @@ def run_derive(args: argparse.Namespace) -> int:
         overflowed = analysis.compiled.overflows_at(point)
         if not math.isfinite(value) and not overflowed:  # no value, no slope: ln(−1 − x²)'s formal 2x/(x² + 1) is
             gradient = np.full_like(gradient, np.nan)  # no derivative of it
+    notation = _derive_notation(derivatives)
     if args.json:
         document: dict[str, Any] = {
             "formula": str(formula.expr),
             "variables": list(formula.variables),
             "partials": {name: str(expr) for name, expr in zip(formula.variables, derivatives.partials, strict=True)},
+            "notation": notation,
         }
         if point is not None:
             document["at"] = dict(zip(formula.variables, point.tolist(), strict=True))
@@ -150,24 +158,36 @@ def run_derive(args: argparse.Namespace) -> int:
             }
         print(json.dumps(document, ensure_ascii=False))
         return 0
-    import sympy
-
-    names = ", ".join(unicode_math(sympy.Symbol(name, real=True)) for name in formula.variables)
-    signature = f"{formula.name}({names})"
-    lines = [f"{signature} = {unicode_math(formula.expr, formula.spelling)}"]
-    labels = [partial_label(formula.name, name, "unicode") for name in formula.variables]
-    lines += [f"{label} = {unicode_math(expr, derivatives.partial_spelling(index))}"
-              for index, (label, expr) in enumerate(zip(labels, derivatives.partials, strict=True))]
+    lines = [f"{notation['signature']} = {notation['formula']}"]
+    labels = [notation["labels"][name] for name in formula.variables]
+    lines += [f"{label} = {notation['partials'][name]}" for label, name in zip(labels, formula.variables, strict=True)]
     if point is not None:
+        names = ", ".join(map(unicode_name, formula.variables))
         coordinates = ", ".join(format_number(v) for v in point)
         where = f"{names} = {coordinates}" if len(point) == 1 else f"({names}) = ({coordinates})"
         lines.append(f"at {where}:")
         lines.append(f"  {formula.name} = {_finite_text(value, overflowed)}")
         lines += [f"  {label} = {_finite_text(g, overflowed)}" for label, g in zip(labels, gradient, strict=True)]
         lines.append(f"  |∇{formula.name}| = {_finite_text(float(np.hypot.reduce(gradient)), overflowed)}")
-    lines += [f"note: {note}" for note in derivatives.shown_notes]
+    lines += [f"note: {note}" for note in notation["notes"]]
     print("\n".join(lines))
     return 0
+
+
+def _derive_notation(derivatives: Any) -> dict[str, Any]:
+    """f and its partials in the plain-text math the app and derive's text write: f's signature and formula, the
+    partials' labels and right-hand sides by variable, and the notes."""
+    from gradviz.core.notation import partial_label, unicode_math, unicode_name
+
+    formula = derivatives.formula
+    return {
+        "signature": f"{formula.name}({', '.join(map(unicode_name, formula.variables))})",
+        "formula": unicode_math(formula.expr, formula.spelling),
+        "labels": {name: partial_label(formula.name, name, "unicode") for name in formula.variables},
+        "partials": {name: unicode_math(expr, derivatives.partial_spelling(index))
+                     for index, (name, expr) in enumerate(zip(formula.variables, derivatives.partials, strict=True))},
+        "notes": list(derivatives.shown_notes),
+    }
 
 
 CLI_TIME_LIMIT = 30.0  # seconds for the critical points: no window waits on the command line
@@ -647,8 +667,15 @@ def _add_run_options(parser: argparse.ArgumentParser, start_required: bool, defa
     parser.add_argument("--steps", type=int, default=defaults["steps"], help=f"step budget ({shown('steps', 60)})")
     parser.add_argument("--sign", choices=SIGNS, default=defaults["sign"],
                         help="correct: w ← w − η∇f; wrong: w ← w + η∇f")
-    parser.add_argument("--optimizer", default=defaults["optimizer"], choices=OPTIMIZER_NAMES)
+    parser.add_argument("--optimizer", default=defaults["optimizer"], choices=OPTIMIZER_NAMES, metavar="NAME",
+                        help=f"the update rule: {', '.join(OPTIMIZER_NAMES)} ({shown('optimizer', 'gd')}, plain "
+                        "gradient descent)")
     parser.add_argument("--momentum", type=float, help="momentum factor for momentum/nesterov (default 0.9)")
+
+
+def _add_command(commands: Any, name: str, description: str) -> argparse.ArgumentParser:
+    """A command's parser: its line in the list of commands, and what it does atop its own help."""
+    return commands.add_parser(name, help=COMMANDS[name], description=description)
 
 
 def _command_parser() -> _Parser:
@@ -656,16 +683,19 @@ def _command_parser() -> _Parser:
     parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    derive = commands.add_parser("derive", help="partial derivatives of a formula, optionally at a point")
+    derive = _add_command(commands, "derive", "Print the partial derivatives of a formula, and with --at the values "
+                          "of f and its gradient at a point.")
     derive.add_argument("formula", help="e.g. \"3x^2 + 2xy + y^3\"")
     derive.add_argument("--at", metavar="x=1,y=2", help="evaluate f and its gradient at this point")
     derive_format = derive.add_mutually_exclusive_group()
-    derive_format.add_argument("--json", action="store_true", help="print JSON (a stable interface)")
+    derive_format.add_argument("--json", action="store_true", help="print JSON (a stable interface): f and its "
+                               "partials in SymPy's syntax and as shown, and the values with --at")
     derive_format.add_argument("--latex", action="store_true",
                                help="print f and its partials as LaTeX, one per line, as typed (not with --at)")
     derive.set_defaults(handler=run_derive)
 
-    critical = commands.add_parser("critical", help="where ∇f = 0: minima, maxima and saddle points in a range")
+    critical = _add_command(commands, "critical", "List where ∇f = 0 (minima, maxima and saddle points), searching "
+                            "the first two free variables from −W to W, the others held.")
     critical.add_argument("formula", help="e.g. \"(x^2 + y - 11)^2 + (x + y^2 - 7)^2\"")
     critical.add_argument("--within", type=float, default=3.0, metavar="W",
                           help=f"search each free variable from −W to W, {MIN_WITHIN:g} to {MAX_WITHIN:.0f} "
@@ -678,8 +708,9 @@ def _command_parser() -> _Parser:
     critical.add_argument("--json", action="store_true", help="print JSON (a stable interface)")
     critical.set_defaults(handler=run_critical)
 
-    descend = commands.add_parser("descend", help="run gradient descent and print each step")
-    descend.add_argument("formula")
+    descend = _add_command(commands, "descend", "Run gradient descent (or another optimizer) from a start point and "
+                           "print every step: the point, f and its gradient.")
+    descend.add_argument("formula", help="e.g. \"(5 - w1 - 2w2)^2\"")
     _add_run_options(descend, start_required=True, defaults={"lr": 0.1, "steps": 20, "sign": "correct",
                                                                 "optimizer": "gd"})
     descend.add_argument("--hold", metavar="z=1", help="hold these variables at these values: the run moves the "
@@ -689,10 +720,11 @@ def _command_parser() -> _Parser:
     output.add_argument("--csv", action="store_true", help="print CSV")
     descend.set_defaults(handler=run_descend)
 
-    export = commands.add_parser(
-        "export", help="render a descent run to MP4, GIF, PNG frames or an image, without a window",
-        description="Render a descent run to a video or an image. A formula is drawn over its first two variables, "
-        "the others held at their --start values; with a preset or scenario, the run options change its first run. "
+    export = _add_command(
+        commands, "export",
+        "Render a descent run to a video or an image, without a window. A formula is drawn over its first two "
+        "variables, the others held at their --start values; with a preset or scenario, the run options change its "
+        "first run. "
         "Needs a display for OpenGL; on a machine without a screen use xvfb-run -a gradviz export ...",
     )
     export.add_argument("formula", nargs="?", help="e.g. \"(1 - x)^2 + 100(y - x^2)^2\" (or --scenario / --preset)")
@@ -735,8 +767,10 @@ def _command_parser() -> _Parser:
     export.add_argument("--step", type=int, metavar="K", help="for an image: the step to show (default the last)")
     export.set_defaults(handler=run_export)
 
-    presets = commands.add_parser("presets", help="list the preset gallery")
-    presets.add_argument("--json", action="store_true")
+    presets = _add_command(commands, "presets", "List the preset gallery: each preset's name (for --preset) and "
+                           "title.")
+    presets.add_argument("--json", action="store_true", help="print JSON (a stable interface): each preset's id, "
+                         "title, formula and source")
     presets.set_defaults(handler=run_presets)
     parser.commands = commands.choices
     return parser
@@ -745,16 +779,21 @@ def _command_parser() -> _Parser:
 def _protect_formula(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
     """argv with a space before a formula starting with '-' (like -x^2), which argparse would take for an option.
 
-    main() takes the space off again. Options, negative numbers, option values and all after '--' are kept.
+    main() takes the space off again. Options, negative numbers and option values are kept. A '--' marks the word after
+    it as the formula, which it protects; the options after that are read as options still (derive -- "-x^2" --at x=1
+    was refused: argparse reads every word after '--' as a formula).
     """
     options = parser._option_string_actions  # argparse lists its options nowhere public
     protected: list[str] = []
     for index, token in enumerate(argv):
-        if token == "--":
-            return [*protected, *argv[index:]]
+        if token == "--" and index + 1 < len(argv):
+            continue
+        marked = index > 0 and argv[index - 1] == "--"
         previous = options.get(argv[index - 1]) if index else None
         takes_value = previous is not None and previous.nargs != 0
-        if token.startswith("-") and not token.startswith("--") and not takes_value and token not in options:
+        if marked and token.startswith("-"):
+            token = f" {token}"
+        elif token.startswith("-") and not token.startswith("--") and not takes_value and token not in options:
             try:
                 float(token)
             except ValueError:
@@ -764,16 +803,20 @@ def _protect_formula(parser: argparse.ArgumentParser, argv: Sequence[str]) -> li
 
 
 def _app_parser() -> _Parser:
+    width = max(map(len, COMMANDS))
     parser = _Parser(
         prog="gradviz",
-        description="See partial derivatives, gradients and gradient descent. "
-        f"Commands: {', '.join(COMMANDS)} (gradviz COMMAND --help).",
+        description="See partial derivatives, gradients and gradient descent:\nthe app, or one of the commands below.",
+        epilog="commands (gradviz COMMAND --help for each):\n"
+        + "\n".join(f"  {name.ljust(width)}  {summary}" for name, summary in COMMANDS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # the commands one a line
     )
     parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
     parser.add_argument("file", nargs="?", help="a scenario or lesson file to open")
-    parser.add_argument("--preset", help="open this preset (see 'gradviz presets')")
+    parser.add_argument("--preset", metavar="NAME", help="open this preset (see 'gradviz presets')")
     parser.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and quit")
-    parser.add_argument("--size", default="1600x1000", metavar="WxH", help="window size for --screenshot")
+    parser.add_argument("--size", default="1600x1000", metavar="WxH",
+                        help="window size for --screenshot (default 1600x1000)")
     return parser
 
 

@@ -59,7 +59,7 @@ def test_derive_json_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "derive", "3x^2 + 2xy + y^3", "--at", "x=1,y=2", "--json")
     assert code == 0
     document = json.loads(out)
-    assert set(document) == {"formula", "variables", "partials", "at", "value", "gradient"}
+    assert set(document) == {"formula", "variables", "partials", "notation", "at", "value", "gradient"}
     assert document["variables"] == ["x", "y"]
     assert document["at"] == {"x": 1.0, "y": 2.0}
     assert document["value"] == pytest.approx(3 + 4 + 8)
@@ -74,7 +74,28 @@ def test_derive_json_format(capsys: pytest.CaptureFixture[str]) -> None:
 def test_derive_json_without_point_has_no_values(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "derive", "x^2 + 3y", "--json")
     assert code == 0
-    assert set(json.loads(out)) == {"formula", "variables", "partials"}
+    assert set(json.loads(out)) == {"formula", "variables", "partials", "notation"}
+
+
+def test_derive_json_carries_the_notation_the_app_shows(capsys: pytest.CaptureFixture[str]) -> None:
+    """derive --json gave f and its partials only in SymPy's own text ("w1**2/2 + 2*w2"); "notation" has them as the
+    text output and the app write them (0.5w₁² + 2w₂, as typed), with the partials' labels and the notes."""
+    code, out, _ = run_cli(capsys, "derive", "L(w1, w2) = 0.5w1^2 + 2w2", "--json")
+    document = json.loads(out)
+    assert code == 0 and document["formula"] == "w1**2/2 + 2*w2" and document["partials"] == {"w1": "w1", "w2": "2"}
+    assert document["notation"] == {"signature": "L(w₁, w₂)", "formula": "0.5w₁² + 2w₂",
+                                    "labels": {"w1": "∂L/∂w₁", "w2": "∂L/∂w₂"}, "partials": {"w1": "w₁", "w2": "2"},
+                                    "notes": []}
+    notes = {}
+    for formula in ("3x^2 + 2xy + y^3", "max(x, y)"):  # the text output's lines, one by one
+        _, text, _ = run_cli(capsys, "derive", formula)
+        notation = json.loads(run_cli(capsys, "derive", formula, "--json")[1])["notation"]
+        lines = [f"{notation['signature']} = {notation['formula']}",
+                 *(f"{notation['labels'][name]} = {partial}" for name, partial in notation["partials"].items()),
+                 *(f"note: {note}" for note in notation["notes"])]
+        assert lines == text.splitlines()
+        notes[formula] = notation["notes"]
+    assert notes["3x^2 + 2xy + y^3"] == [] and len(notes["max(x, y)"]) == 2
 
 
 def test_derive_latex_prints_the_equations_as_typed(capsys: pytest.CaptureFixture[str]) -> None:
@@ -274,11 +295,39 @@ def test_module_entry_point_runs() -> None:
 
 
 @pytest.mark.parametrize("args", [["derive", "-x^2"], ["derive", "--", "-x^2"], ["derive", "-x^2", "--at", "x=-1"],
-                                  ["critical", "-x^2-y^2", "--within", "2"]])
+                                  ["critical", "-x^2-y^2", "--within", "2"], ["derive", "--at", "x=1", "--", "-x^2"],
+                                  ["derive", "--", "-x^2", "--at", "x=1"],
+                                  ["critical", "--", "-x^2-y^2", "--within", "2"]])
 def test_a_formula_may_start_with_a_minus(capsys, args) -> None:
+    """'--' before the formula: the options after it were refused ("unrecognized arguments: --at x=1")."""
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "−x²" in out or "of -x^2-y^2 for" in out
+    assert "−x²" in out or "of -x^2-y^2 for x, y in [−2, 2]" in out
+    assert "--at" not in args or "  f = −1" in out.splitlines()
+
+
+def help_text(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """What gradviz ARGS --help prints (it exits 0)."""
+    with pytest.raises(SystemExit) as exit_status:
+        main([*args, "--help"])
+    assert exit_status.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_the_help_lists_every_command_and_each_command_says_what_it_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """gradviz --help named the commands in a run-on line; a command's own help said nothing of what it does, and
+    descend's formula, its --optimizer and presets' --json had no word of help."""
+    from gradviz.cli import COMMANDS, _command_parser
+
+    listing = help_text(capsys).split("commands (gradviz COMMAND --help for each):\n")[1].splitlines()
+    assert [line.split()[0] for line in listing] == list(COMMANDS)
+    assert all(line.endswith(COMMANDS[line.split()[0]]) and len(line) <= 80 for line in listing)
+    for name, parser in _command_parser().commands.items():
+        text = help_text(capsys, name)
+        assert " ".join(text.split("\n\n")[1].split()) == parser.description and parser.description[0].isupper()
+        unexplained = [action.dest for action in parser._actions if not action.help]  # argparse keeps them only there
+        assert unexplained == [], name
+    assert "--optimizer NAME      the update rule: gd, momentum" in help_text(capsys, "descend")
 
 
 def test_the_gradient_shown_on_converging_reads_below_the_tolerance(capsys) -> None:

@@ -17,6 +17,7 @@ from gradviz.core.probe import (
     probe_at,
     slice_curves,
     tangent_plane,
+    to_place_of,
 )
 
 XY = ("x", "y")
@@ -159,8 +160,8 @@ def test_the_check_tells_a_kink_by_its_one_sided_slopes() -> None:
     crease = probe_at(compiled_formula("max(x^2, y)"), {"x": 1.0, "y": 1.0}, XY).checks
     assert [check.one_sided for check in crease] == [(pytest.approx(0.0), pytest.approx(2.0, rel=1e-4)),
                                                       (pytest.approx(0.0), pytest.approx(1.0))]
-    steep = probe_at(compiled_formula("exp(300y) + x"), {"x": 0.0, "y": 0.0}, XY).checks[1]
-    assert steep.agrees is False and steep.one_sided is None  # the estimate's error on a smooth f: it halves with h
+    missed = probe_at(compiled_formula("sin(400000 pi x) + y"), {"x": 0.0, "y": 0.0}, XY).checks[0]
+    assert missed.agrees is False and missed.one_sided is None  # wiggles that h, 2h and h/2 all step over: no kink
 
 
 def test_the_check_cannot_tell_where_rounding_hides_the_slope() -> None:
@@ -175,6 +176,59 @@ def test_the_check_cannot_tell_where_rounding_hides_the_slope() -> None:
 def test_an_exact_zero_with_a_tiny_estimate_agrees() -> None:
     check = probe_at(compiled_formula("x^2 + y^2"), {"x": 0.0, "y": 0.0}, XY).checks[0]
     assert check.exact == 0.0 and check.agrees
+
+
+def test_an_estimate_within_its_error_of_zero_shows_as_zero() -> None:
+    """Himmelblau's minimum (3, 2): the estimates 1.1e−8 and 3.2e−9 are the step's error alone (f's third derivative
+    is not 0 there), and |D(2h) − D(h)| bounds them; sin(πx) + cos(πy) at (0.5, 2): 0 beside 7.7e−16, rounding."""
+    himmelblau = probe_at(compiled_formula("(x^2 + y - 11)^2 + (x + y^2 - 7)^2"), {"x": 3.0, "y": 2.0}, XY).checks
+    assert [check.estimate for check in himmelblau] == pytest.approx([1.08e-8, 3.2e-9], rel=1e-3)
+    assert [check.error for check in himmelblau] == pytest.approx([3.24e-8, 9.6e-9], rel=1e-2)
+    shown = [(check.shown_estimate, check.shown_difference, check.agrees) for check in himmelblau]
+    assert shown == [(0.0, 0.0, True)] * 2
+    waves = probe_at(compiled_formula("sin(pi x) + cos(pi y)"), {"x": 0.5, "y": 2.0}, XY).checks[1]
+    assert waves.exact == pytest.approx(7.7e-16, rel=1e-2) and waves.error > 1e-11  # no noise floor given: as computed
+    assert waves.estimate == 0.0 and waves.shown_difference == 0.0 and waves.agrees and waves.rounding_dominates
+
+
+def test_an_estimate_shows_the_digits_its_error_leaves_it() -> None:
+    """3x² + 2xy + y³ at (1, 2): 10.000000000055511 ± 2.8e−9 is 10.000000000; exp(300y)'s 300.00045 is off by the
+    step's error (|D(2h) − D(h)| = 0.00135): 300.000, in agreement with the exact 300 (it was said to disagree)."""
+    cubic = probe_at(compiled_formula("3x^2 + 2x y + y^3"), {"x": 1.0, "y": 2.0}, XY).checks[0]
+    assert cubic.estimate != 10.0 and 1e-9 < cubic.error < 1e-8
+    assert (cubic.shown_estimate, cubic.shown_difference, cubic.agrees) == (10.0, 0.0, True)
+    steep = probe_at(compiled_formula("exp(300y) + x"), {"x": 0.0, "y": 0.0}, XY).checks[1]
+    assert steep.estimate == pytest.approx(300.00045, abs=1e-6) and steep.error == pytest.approx(0.00135, rel=1e-3)
+    assert (steep.shown_estimate, steep.shown_difference, steep.agrees) == (300.0, 0.0, True)
+    assert not steep.rounding_dominates
+    wiggly = probe_at(compiled_formula("sin(100000x) + y"), {"x": 0.0, "y": 0.0}, XY).checks[0]
+    assert wiggly.estimate == pytest.approx(84147.1, abs=0.1) and wiggly.agrees is None  # could be off by 47000
+    assert (wiggly.shown_estimate, wiggly.shown_difference) == (80000.0, 20000.0)
+    assert to_place_of(-0.2955202066609417, 1.3e-10) == -0.2955202067 and to_place_of(1.5, 0.0) == 1.5
+
+
+def test_the_checks_rounding_counts_terms_that_cancel_in_f() -> None:
+    """3x + 2y by its zero line: f ≈ 0.009 rounds as 3x and 2y do (about 2.3 each), and the estimate 2.9999999999889
+    is off by 1.1e−11, 250 times ε·|f|/h: the check said they disagree."""
+    check = probe_at(compiled_formula("3x + 2y"), {"x": -0.782438, "y": 1.178201}, XY).checks[0]
+    assert check.estimate == pytest.approx(3.0, abs=1e-10) and check.absolute_difference > 1e-11
+    assert check.agrees and check.shown_estimate == 3.0 and check.rounding_dominates
+
+
+def test_where_f_is_undefined_at_twice_the_step_the_half_step_bounds_the_estimate() -> None:
+    """√x at x = 1.5e−5 (h = 1e−5): x − 2h < 0, so D(h) − D(h/2) bounds the error; the estimate 138.2 against the
+    exact 129.1 is 7% off, as the error (29) allows: the check cannot tell, rather than disagreeing."""
+    check = probe_at(compiled_formula("sqrt(x) + y"), {"x": 1.5e-5, "y": 0.0}, XY).checks[0]
+    assert check.estimate == pytest.approx(138.2, abs=0.1) and check.error == pytest.approx(28.8, abs=0.1)
+    assert check.agrees is None and check.one_sided is None and check.shown_estimate == 140.0
+
+
+def test_the_noise_floor_of_the_partials_bounds_the_check_where_it_is_larger() -> None:
+    """The map's noise floor (GridField.noise_floor_at) makes a partial below it 0, and the estimate with it."""
+    floor = NoiseFloor(gradient=1e-9)
+    check = probe_at(compiled_formula("x + 1e-10 y"), {"x": 0.0, "y": 0.0}, XY, noise=floor).checks[1]
+    assert check.estimate == pytest.approx(1e-10) and check.error == 1e-9
+    assert (check.exact, check.shown_estimate, check.agrees) == (0.0, 0.0, True)
 
 
 # --- the gradient is perpendicular to the contour --------------------------------------------------------

@@ -75,8 +75,49 @@ def test_the_gradient_check_says_kink_with_its_one_sided_slopes_instead_of_a_cro
     table.setHtml(check_table(probe, "f"))
     text = table.toPlainText()
     assert "✗" not in text and text.count("kink: one-sided slopes 0 and 1") == 2
-    smooth = probe_at(analyze_in_process("exp(300y) + x").compiled, {"x": 0.0, "y": 0.0}, ("x", "y"))
-    assert "✗" in check_table(smooth, "f") and "kink" not in check_table(smooth, "f")
+    missed = probe_at(analyze_in_process("sin(400000 pi x) + y").compiled, {"x": 0.0, "y": 0.0}, ("x", "y"))
+    assert "✗" in check_table(missed, "f") and "kink" not in check_table(missed, "f")  # wiggles the steps all miss
+
+
+def check_cells(text: str) -> dict[str, list[str]]:
+    """The gradient check's rows in its plain text, by partial: exact, estimate, difference and mark."""
+    lines = text.splitlines()
+    return {line: lines[index + 1:index + 4] for index, line in enumerate(lines) if line.startswith("∂")}
+
+
+def test_the_gradient_check_shows_an_estimate_to_the_digits_it_has(open_window, qtbot) -> None:
+    """At Himmelblau's minimum the estimate of ∂f/∂x is 1.1e−8, all of it the step's error: it showed as 1.079999024e−8
+    beside the exact 0, which a student reads as a mismatch. Within its error of 0 it is 0."""
+    window, docks = open_window("himmelblau")
+    panel = docks.probe_panel
+    window.session.set_probe({"x": 3.0, "y": 2.0})
+    seen(docks, "probe_dock", panel, qtbot)
+    estimates = [check.estimate for check in panel.probe.checks]
+    assert estimates == [pytest.approx(1.08e-8, rel=1e-3), pytest.approx(3.2e-9, rel=1e-3)]  # as computed
+    cells = check_cells(panel.check_label.plain_text())
+    assert cells == {"∂f/∂x": ["0", "0", "0 ✓"], "∂f/∂y": ["0", "0", "0 ✓"]}
+    window.session.set_probe({"x": 1.0, "y": 2.0})  # away from it the estimates have 9 digits, −36 and −32 to them
+    qtbot.waitUntil(lambda: panel.probe.point["x"] == 1.0, timeout=3000)
+    assert [check.estimate for check in panel.probe.checks] != [-36.0, -32.0]
+    cells = check_cells(panel.check_label.plain_text())
+    assert cells == {"∂f/∂x": ["−36", "−36", "0 ✓"], "∂f/∂y": ["−32", "−32", "0 ✓"]}
+
+
+def test_the_gradient_check_rounds_away_the_steps_error_and_says_why_it_cannot_tell() -> None:
+    """exp(300y)'s estimate 300.00045 is off by the step's error (|D(2h) − D(h)| = 0.00135): it shows as 300, ✓.
+    sin(10⁵x) bends within h: its estimate 84147 could be off by 47000, and the check says it cannot tell."""
+    steep = probe_at(analyze_in_process("exp(300y) + x").compiled, {"x": 0.0, "y": 0.0}, ("x", "y"))
+    table = QTextDocument()
+    table.setHtml(check_table(steep, "f"))
+    assert check_cells(table.toPlainText())["∂f/∂y"] == ["300", "300", "0 ✓"]
+    wiggly = probe_at(analyze_in_process("sin(100000x) + y").compiled, {"x": 0.0, "y": 0.0}, ("x", "y"))
+    table.setHtml(check_table(wiggly, "f"))
+    text = table.toPlainText()
+    assert check_cells(text)["∂f/∂x"] == ["100000", "80000", "20000 ?"]
+    assert "f bends so sharply within h" in text and "is so large" not in text
+    large = probe_at(analyze_in_process("1e8 + x^2 + y").compiled, {"x": 0.001, "y": 0.0}, ("x", "y"))
+    table.setHtml(check_table(large, "f"))
+    assert "f is so large beside its change over 2h" in table.toPlainText()
 
 
 def test_both_slices_show_without_scrolling_in_a_1280_by_720_window(make_main_window, qtbot) -> None:

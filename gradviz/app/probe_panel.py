@@ -36,7 +36,7 @@ from gradviz.core.probe import (
 from gradviz.core.session import Session
 
 PROBE_MODE_SHORTCUT = "P"
-CHECK_DIGITS = 10  # the estimate's digits, enough to see where it parts from the exact value
+CHECK_DIGITS = 10  # the estimate's digits at most (it is rounded to those its error leaves it)
 DIFFERENCE_DIGITS = 2
 KINK_SLOPE_DIGITS = 6  # the one-sided slopes on a kink, estimates to about the step's size
 SLICE_HEIGHT = 100
@@ -334,18 +334,22 @@ def html_rows(rows: list[tuple[str, str]]) -> str:
 
 
 CHECK_MARKS = {True: "✓", False: wrong_sign("✗"), None: muted("?")}
-CANNOT_TELL_NOTE = ("?: {name} is so large beside its change over 2h that the estimate's rounding could be a tenth "
-                    "of the slope: it cannot check it here")
+CANNOT_TELL_NOTES = {  # by whether rounding or the step makes most of the estimate's error
+    True: "?: {name} is so large beside its change over 2h that the estimate's rounding could be a tenth of the slope: "
+          "it cannot check it here",
+    False: "?: {name} bends so sharply within h that the estimate's error could be a tenth of the slope: it cannot "
+           "check it here",
+}
 
 
 def check_rows(check: GradientCheck, label: str) -> str:
-    """One partial's check as table rows: the exact partial, its estimate and their difference marked ✓, ✗ or ?; on
-    a kink, where the central difference averages the slopes on its two sides, a row with those slopes under it
-    instead of ✗."""
+    """One partial's check as table rows: the exact partial, its estimate to the digits it has and their difference
+    marked ✓, ✗ or ?; on a kink, where the central difference averages the slopes on its two sides, a row with those
+    slopes under it instead of ✗."""
     mark = CHECK_MARKS[check.agrees] if check.one_sided is None else ""
     row = (f"<tr><td>{label}</td><td align='right'>{format_number(check.exact)}</td>"
-           f"<td align='right'>{format_number(check.estimate, CHECK_DIGITS)}</td>"
-           f"<td align='right'>{format_number(check.absolute_difference, DIFFERENCE_DIGITS)} {mark}</td></tr>")
+           f"<td align='right'>{format_number(check.shown_estimate, CHECK_DIGITS)}</td>"
+           f"<td align='right'>{format_number(check.shown_difference, DIFFERENCE_DIGITS)} {mark}</td></tr>")
     if check.one_sided is None:
         return row
     below, above = (format_number(slope, KINK_SLOPE_DIGITS) for slope in check.one_sided)
@@ -359,8 +363,10 @@ def check_table(probe: Probe, name: str) -> str:
         return ""
     header = "".join(f"<th align='right'>{title}</th>" for title in ("", "exact", "estimate", "difference"))
     body = "".join(check_rows(check, partial_label(name, check.variable)) for check in probe.checks)
-    formula = f"({name}(v + h) − {name}(v − h)) / 2h with h = {format_number(RELATIVE_STEP)}·max(1, |v|)"
-    untold = muted(CANNOT_TELL_NOTE.format(name=name)) if any(check.agrees is None for check in probe.checks) else ""
+    formula = (f"({name}(v + h) − {name}(v − h)) / 2h with h = {format_number(RELATIVE_STEP)}·max(1, |v|); "
+               f"each estimate to the digits its error (rounding and step) leaves it")
+    causes = sorted({check.rounding_dominates for check in probe.checks if check.agrees is None}, reverse=True)
+    untold = "<br>".join(muted(CANNOT_TELL_NOTES[cause].format(name=name)) for cause in causes)
     return (f"<b>Gradient check</b>: the exact partial beside the central-difference estimate<br>{muted(formula)}"
             f"<table cellspacing='0' cellpadding='3'><tr>{header}</tr>{body}</table>{untold}")
 

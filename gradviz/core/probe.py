@@ -1,15 +1,26 @@
 """Partial derivatives at one point, ready to draw: slopes, gradient, directions, slices and tangents.
 
 The gradient check sets each exact partial derivative beside a central finite difference
-``(f(x + h) − f(x − h)) / 2h`` with ``h = 1e-5·max(1, |x|)``. A smaller h shrinks the truncation error
+``D(h) = (f(x + h) − f(x − h)) / 2h`` with ``h = 1e-5·max(1, |x|)``. A smaller h shrinks the truncation error
 (about h²·|f'''|/6) but grows the round-off error (about ε·|f|/h, ε the machine epsilon ≈ 2.2e-16);
 the two balance near h ≈ ε^(1/3)·scale ≈ 6e-6·scale, so this h gives about 10 correct digits on smooth
 functions — far better than the forward difference's 8, yet still not the exact value, which is why
-the check is a sanity check and not a way to compute gradients. h follows the size of the coordinate,
-not how fast f varies: where f changes on a much shorter scale than max(1, |x|) (exp(300y) near y = 0),
-the estimate loses digits and the check may report a disagreement that is the estimate's fault. Where f is
-so large beside its change over 2h that rounding alone (about ε·|f|/h) could make up a tenth of the slope
-(10⁸ + x² at x = 0.001), the estimate cannot tell, and the check says so rather than that they agree.
+the check is a sanity check and not a way to compute gradients.
+
+The check bounds the estimate's error by both. Its rounding:
+``ROUNDING_MARGIN·ε·(|f(x + h)| + |f(x − h)| + 2s·max(1, |x|)) / 2h``, s the larger of |D(h)| and |∂f/∂x|: f's
+terms in x are taken as large as its change over the coordinate's scale, as they round whatever f comes to (3x + 2y
+by its zero line, where f is near 0 but 3x and 2y are not). Its truncation: D(2h) − D(h) is about three times it
+(Richardson) and 4·(D(h) − D(h/2)) as much; the larger is taken (either may be undefined, or small by chance where
+f's h² and h⁴ terms cancel in it). The estimate is shown to the digits that error leaves it, and as 0 within it
+(GradientCheck.shown_estimate): at Himmelblau's minimum (3, 2) ∂f/∂x's estimate is 1.1e−8, all of it the step's
+error (|D(2h) − D(h)| = 3.2e−8), and shows as 0 beside the exact 0. The exact partial and the estimate agree when
+they differ by no more than that error (or the noise floor of the partials, where that is larger). Where the error
+could be a tenth of the slope, the estimate cannot check it, and the check says so rather than that they agree: f so
+large beside its change over 2h that rounding swamps the slope (10⁸ + x² at x = 0.001), or f changing too fast for h
+(sin(10⁵x) at 0). h follows the size of the coordinate, not how fast f varies: where f's wiggles fit h, h/2 and 2h
+alike (sin(4·10⁵πx) at 0, where all three differences come out 0), the estimate misses them without knowing it, and
+the check reports a disagreement that is the estimate's fault.
 
 On a kink (max(x, 0) at x = 0) the central difference averages the slopes on the two sides, which no exact
 partial is: where they disagree, the one-sided slopes ``(f(x + h) − f(x)) / h`` and ``(f(x) − f(x − h)) / h`` are
@@ -31,9 +42,10 @@ from gradviz.core.grid import NO_NOISE_FLOOR, NoiseFloor, jump_edges
 from gradviz.core.notation import partial_label
 
 RELATIVE_STEP = 1e-5  # h = RELATIVE_STEP·max(1, |x|)
-CHECK_TOLERANCE = 1e-6  # an estimate agrees within this, relatively or absolutely (or within its rounding)
-ROUNDING_MARGIN = 4.0  # the estimate's rounding error is taken as this many times ε·(|f(x + h)| + |f(x − h)|)/2h
-CANNOT_TELL_SHARE = 0.1  # a rounding error this share of the slope or more: the estimate cannot check it
+ROUNDING_MARGIN = 4.0  # the estimate's rounding error: this many times the rounding of f's terms over 2h (module doc)
+CANNOT_TELL_SHARE = 0.1  # an estimate's error this share of the slope or more: the estimate cannot check it…
+CANNOT_TELL_ABOVE = 1e-6  # …a slope larger than this (a smaller one is checked against 0, to the estimate's error)
+KINK_JUMP_LEAST = 1e-6  # a jump between the one-sided slopes up to this share of the larger (or of 1): no kink
 KINK_JUMP_KEPT = 0.75  # a jump between the one-sided slopes that keeps this share of itself with h halved: a kink
 DEFAULT_SAMPLES = 200
 SLICE_HEIGHT_MARGIN = 0.06  # a slice plot shows this share of its height range more above and below
@@ -41,7 +53,7 @@ SLICE_HEIGHT_MARGIN = 0.06  # a slice plot shows this share of its height range 
 
 @dataclass(frozen=True)
 class GradientCheck:
-    """One exact partial derivative beside its central finite-difference estimate with step h."""
+    """One exact partial derivative beside its central finite-difference estimate with step h and its error bound."""
 
     variable: str
     exact: float
@@ -49,8 +61,33 @@ class GradientCheck:
     step: float
     absolute_difference: float
     relative_difference: float
-    agrees: bool | None  # None: the estimate's rounding error is too large beside the slope to tell
+    agrees: bool | None  # None: the estimate's error is too large beside the slope to tell
     one_sided: tuple[float, float] | None = None  # on a kink: the slopes from below and from above (see module doc)
+    error: float = 0.0  # how far the estimate may be off: its rounding and truncation errors (see module doc)
+    rounding: float = 0.0  # the rounding's share of that error
+
+    @property
+    def shown_estimate(self) -> float:
+        """The estimate to the digits it has: 0 within its error of 0 (1.8e−15 beside an exact 0), else rounded to
+        the decimal place of its error (10.000000000055511 ± 2.8e−9: 10.000000000)."""
+        return 0.0 if abs(self.estimate) <= self.error else to_place_of(self.estimate, self.error)
+
+    @property
+    def shown_difference(self) -> float:
+        """|exact − the shown estimate|, to the same decimal place: what the row's two numbers differ by."""
+        return to_place_of(abs(self.exact - self.shown_estimate), self.error)
+
+    @property
+    def rounding_dominates(self) -> bool:
+        """Whether the estimate's error is mostly its rounding (f large beside its change), not the step's size."""
+        return 2.0 * self.rounding >= self.error
+
+
+def to_place_of(value: float, error: float) -> float:
+    """value rounded to the decimal place of the error's first digit (unchanged for an error of 0 or not finite)."""
+    if not (math.isfinite(value) and math.isfinite(error)) or error <= 0.0:
+        return value
+    return round(value, -math.floor(math.log10(error)))
 
 
 @dataclass(frozen=True)
@@ -129,28 +166,52 @@ def _value_at(compiled: CompiledFormula, point: np.ndarray) -> float:
     return compiled.value_and_gradient(point)[0]
 
 
-def gradient_check(compiled: CompiledFormula, point: np.ndarray, value: float, gradient: np.ndarray
-                   ) -> tuple[GradientCheck, ...]:
-    """Each exact partial derivative at the point beside its central finite difference."""
+def _central_difference(compiled: CompiledFormula, point: list[float], index: int, step: float
+                        ) -> tuple[float, float, float]:
+    """(f(x + step) − f(x − step)) / 2·step along the index-th variable, the step as represented (not as intended),
+    and the sizes of the two values, |f(x + step)| + |f(x − step)| (in NumPy's error state "ignore")."""
+    ahead, behind = list(point), list(point)
+    ahead[index] += step
+    behind[index] -= step
+    span = ahead[index] - behind[index]
+    above, below = compiled.value_and_gradient_floats(ahead)[0], compiled.value_and_gradient_floats(behind)[0]
+    return (above - below) / span, span / 2, abs(above) + abs(below)
+
+
+def _truncation_error(compiled: CompiledFormula, point: list[float], index: int, step: float, estimate: float
+                      ) -> float:
+    """About three times the central difference's truncation error or more, from the differences over twice and half
+    the step: D(2h) − D(h) is about three times it, D(h) − D(h/2) about ¾ of it (either may be undefined, or small by
+    chance where f's h² and h⁴ terms cancel in it: the larger is taken); 0 if neither is defined."""
+    wider = abs(_central_difference(compiled, point, index, 2.0 * step)[0] - estimate)
+    narrower = 4.0 * abs(estimate - _central_difference(compiled, point, index, step / 2.0)[0])
+    return max((error for error in (wider, narrower) if not math.isnan(error)), default=0.0)
+
+
+def gradient_check(compiled: CompiledFormula, point: np.ndarray, value: float, gradient: np.ndarray,
+                   floor: float = 0.0) -> tuple[GradientCheck, ...]:
+    """Each exact partial derivative at the point beside its central finite difference, within the difference's
+    error bound or the partials' noise floor, whichever is larger (see the module doc)."""
     checks = []
+    coordinates = point.tolist()  # on Python floats: the probe checks at every step of a playback
     for index, name in enumerate(compiled.variables):
-        x = point[index]
-        ahead, behind = point.copy(), point.copy()
-        ahead[index] = x + RELATIVE_STEP * max(1.0, abs(x))
-        behind[index] = x - RELATIVE_STEP * max(1.0, abs(x))
-        span = float(ahead[index] - behind[index])  # the step as represented, not as intended
-        above, below = _value_at(compiled, ahead), _value_at(compiled, behind)
-        estimate = (above - below) / span
+        intended = RELATIVE_STEP * max(1.0, abs(coordinates[index]))
+        with np.errstate(all="ignore"):
+            estimate, step, sizes = _central_difference(compiled, coordinates, index, intended)
+            truncation = _truncation_error(compiled, coordinates, index, intended, estimate)
         exact = float(gradient[index])
+        change = max(abs(estimate), abs(exact)) * max(1.0, abs(coordinates[index]))  # over the coordinate's scale
+        rounding = float(ROUNDING_MARGIN * np.finfo(float).eps * (sizes + 2.0 * change) / (2.0 * step))
+        error = max(rounding + truncation, floor)
         absolute = abs(exact - estimate)
         largest = max(abs(exact), abs(estimate))
         relative = absolute / largest if largest > 0.0 else 0.0
-        rounding = ROUNDING_MARGIN * np.finfo(float).eps * (abs(above) + abs(below)) / span
-        agrees: bool | None = bool(absolute <= max(CHECK_TOLERANCE, rounding) or relative <= CHECK_TOLERANCE)
-        if rounding >= CANNOT_TELL_SHARE * largest and largest > CHECK_TOLERANCE:
+        agrees: bool | None = bool(absolute <= error)
+        if error >= CANNOT_TELL_SHARE * abs(exact) and abs(exact) > CANNOT_TELL_ABOVE:
             agrees = None
-        one_sided = _kink_slopes(compiled, point, index, value, span / 2) if agrees is False else None
-        checks.append(GradientCheck(name, exact, estimate, span / 2, absolute, relative, agrees, one_sided))
+        one_sided = _kink_slopes(compiled, point, index, value, step) if agrees is False else None
+        checks.append(GradientCheck(name, exact, estimate, step, absolute, relative, agrees, one_sided, error,
+                                    rounding))
     return tuple(checks)
 
 
@@ -173,7 +234,7 @@ def _kink_slopes(compiled: CompiledFormula, point: np.ndarray, index: int, value
     jump, closer_jump = above - below, closer_above - closer_below
     if not (math.isfinite(jump) and math.isfinite(closer_jump)):
         return None
-    is_kink = abs(jump) > CHECK_TOLERANCE * max(1.0, abs(below), abs(above)) and (
+    is_kink = abs(jump) > KINK_JUMP_LEAST * max(1.0, abs(below), abs(above)) and (
         abs(closer_jump) >= KINK_JUMP_KEPT * abs(jump))
     return (float(below), float(above)) if is_kink else None
 
@@ -228,7 +289,7 @@ def probe_at(compiled: CompiledFormula, point: Mapping[str, float], axes: tuple[
         gradient_norm=math.hypot(*gradient.tolist()),
         ascent_direction=_unit(gradient),
         plane_ascent_direction=_unit(plane_gradient),
-        checks=gradient_check(compiled, coordinates, value, gradient),
+        checks=gradient_check(compiled, coordinates, value, gradient, float(np.max(noise.gradient))),
         flat_kind=flat_kind,
     )
 
