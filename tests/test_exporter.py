@@ -36,6 +36,7 @@ from gradviz.app.presenters import run_colour
 from gradviz.export import ExportCancelled, ExportError, probe_video, read_video_frames
 
 SMALL = (320, 180)
+CAPTION_STRIP = exporter.CAPTION_BACKGROUND.getRgb()[:3]
 FRAMES = 30
 
 
@@ -440,11 +441,12 @@ def test_numbered_frames_hold_no_copies_of_the_last(window, tmp_path) -> None:
     assert len(list(turning.iterdir())) == FRAMES + 10  # while the camera turns, each held frame differs
 
 
-def accepted_with_size(window, monkeypatch, path, width: int, height: int) -> tuple[ExportDialog, list[str]]:
-    """A video dialog given a target and a size, then OK pressed: the dialog and the warnings it gave."""
+def accepted_with_size(window, monkeypatch, path, width: int, height: int, kind: str = "video",
+                       ) -> tuple[ExportDialog, list[str]]:
+    """A video (or image) dialog given a target and a size, then OK pressed: the dialog and the warnings it gave."""
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_rest: warnings.append(text))
-    dialog = ExportDialog("video", window.session, window)
+    dialog = ExportDialog(kind, window.session, window)
     dialog.path_edit.setText(str(path))
     dialog.width_box.setValue(width)
     dialog.height_box.setValue(height)
@@ -476,6 +478,23 @@ def test_the_dialog_stays_open_for_a_frame_too_low_for_its_caption(window, tmp_p
     dialog.height_box.setValue(240)
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted and len(warnings) == 1
+
+
+def test_a_still_is_checked_with_its_own_caption_not_the_taller_one_of_a_video(window, tmp_path, monkeypatch) -> None:
+    """A 320 × 52 PNG of step 5 was refused as too low: the dialog measured the caption of a video, which keeps a row
+    from the start for the 'step budget reached' of its last step."""
+    window.session.set_step(5)
+    still = Caption(window.session, (320, 52), still_step=5).height
+    assert Caption(window.session, (320, 52)).height > still, "a video's caption holds a row more"
+    height = still + exporter.MIN_SIDE
+    dialog, warnings = accepted_with_size(window, monkeypatch, tmp_path / "still.png", 320, height, kind="image")
+    assert warnings == [] and dialog.result() == QDialog.DialogCode.Accepted
+    pixels = read_png(export_image(window.session, dialog.options(), dialog.target()))
+    assert pixels.shape[:2] == (height, 320)
+    strip = (np.abs(pixels[..., :3].astype(int) - CAPTION_STRIP).max(axis=2) <= 2).mean(axis=1) > 0.5
+    assert strip[: still - 2].all() and not strip[still:].any(), "the caption's rows, then the panels' to the foot"
+    video, warnings = accepted_with_size(window, monkeypatch, tmp_path / "clip.gif", 320, height)
+    assert video.result() != QDialog.DialogCode.Accepted and "too low for its caption" in warnings[0]
 
 
 def test_the_dialog_asks_before_replacing_a_file(window, tmp_path, monkeypatch) -> None:
@@ -867,8 +886,8 @@ def test_a_run_that_leaves_the_plot_is_told_beside_a_run_with_fewer_columns(make
 def caption_ink(session, size: tuple[int, int], step: int, path) -> np.ndarray:
     """Where a still picture of this step has ink in its caption strip (its text, down to the rule under it)."""
     pixels = read_png(export_image(session, ExportOptions(kind="image", size=size), path, step))[..., :3].astype(int)
-    rule = np.flatnonzero(np.abs(pixels[:, 2] - (247, 247, 249)).max(axis=1) > 2)[0]  # the margin's first non-strip row
-    return np.abs(pixels[:rule] - (247, 247, 249)).max(axis=2) > 60
+    rule = np.flatnonzero(np.abs(pixels[:, 2] - CAPTION_STRIP).max(axis=1) > 2)[0]  # the margin's first non-strip row
+    return np.abs(pixels[:rule] - CAPTION_STRIP).max(axis=2) > 60
 
 
 def longest_blank(inked: np.ndarray) -> int:

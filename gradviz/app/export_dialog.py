@@ -304,7 +304,7 @@ class ExportDialog(QDialog):
             options = self.options()
             check_target(self.target(), options)
             frame_layout(self.session, options.size, options.panels, options.overlay, options.loss,
-                         options.scene_caption)
+                         options.scene_caption, self.session.step if self.kind == "image" else None)
         except GradvizError as error:
             QMessageBox.warning(self, self.windowTitle(), str(error))
             return
