@@ -332,7 +332,7 @@ def test_the_caption_says_why_the_run_stopped_once_it_has(window, tmp_path) -> N
     assert [segment.text for segment in caption.run_line(window.session, 0, last - 1)][-1].startswith("f = ")
     outcome = caption.run_line(window.session, 0, last)[-1]
     assert (outcome.text, outcome.colour.name()) == ("converged", OUTCOME_COLOURS["converged"])
-    assert caption.line_places(4, [outcome])[-1] == caption.tail_start  # after the columns, on the line's first row
+    assert caption.line_places(0, 4, [outcome])[-1] == caption.tail_starts[0]  # after f, on the line's first row
 
     def green_in_caption(step: int) -> int:
         pixels = read_png(export_image(window.session, ExportOptions(kind="image", size=(1280, 720)),
@@ -816,7 +816,7 @@ def test_a_portrait_captions_run_lines_go_on_under_themselves_rather_than_off_th
         widths = [caption.metrics.horizontalAdvance(segment.text) for segment in columns + tail]
         assert caption.run_rows[0] > 1
         assert all(left + width <= caption.room + 0.5 for (_row, left), width
-                   in zip(caption.line_places(len(columns), tail), widths, strict=True))
+                   in zip(caption.line_places(0, len(columns), tail), widths, strict=True))
         dark = caption_pixels(session, size)[..., :3].min(axis=2) < 160
         assert not dark[:, -round(caption.margin / 2):].any(), "no text reaches the frame's right margin"
         text_rows = np.flatnonzero(dark.any(axis=1))
@@ -856,7 +856,7 @@ def test_a_run_that_leaves_the_plot_says_where_its_ball_went(make_main_window) -
     assert [segment.text for segment in caption.run_tail(session, 0, 20)] == [
         "left the plotted range at step 9, now w = −112", "step budget reached"]  # the outcome after the note
     red = np.array(QColor(WRONG_SIGN_COLOUR).getRgb()[:3])
-    note_left = round(caption.margin + caption.tail_start[1])
+    note_left = round(caption.margin + caption.tail_starts[0][1])
 
     def red_in_note(step: int) -> int:
         session.set_step(step)
@@ -879,7 +879,7 @@ def test_a_run_that_leaves_the_plot_is_told_beside_a_run_with_fewer_columns(make
     note = caption.run_line(session, 0)[-1]
     assert note.text.startswith("left the plotted range at step") and note.text.endswith("w = −47.33")
     red = np.array(QColor(WRONG_SIGN_COLOUR).getRgb()[:3])
-    pixels = caption_pixels(session, (1280, 720))[:, round(caption.margin + caption.tail_start[1]):, :3]
+    pixels = caption_pixels(session, (1280, 720))[:, round(caption.margin + caption.tail_starts[0][1]):, :3]
     assert int((np.abs(pixels.astype(int) - red).max(axis=2) < 40).sum()) > 200, "the note is drawn, in red"
 
 
@@ -908,6 +908,36 @@ def test_a_run_that_left_the_plot_has_its_note_right_after_f_before_it_ends(make
     assert longest_blank(line) < 2 * caption.gap, "no hole in the line"
 
 
+def test_a_videos_note_and_outcome_follow_their_runs_f_and_the_note_stays_put(make_main_window, tmp_path) -> None:
+    """The caption held a note and an outcome after the widest f of every run and step: 'L = 345.04', then 170 pixels
+    of blank before 'left the plotted range', and a run ending at f = 2.0353e−5 stood apart from its outcome."""
+    from gradviz.app.panel_base import WRONG_SIGN_COLOUR
+
+    session = make_main_window("wrong-sign").session
+    session.set_runs([replace(session.run_specs[0], max_steps=20), *session.run_specs[1:]])
+    session.wait_for_runs()
+    folder = export_video(session, ExportOptions(size=(1280, 720), pace="frames", hold_seconds=0.0),
+                          f"{tmp_path / 'frames'}/")
+    frames = sorted(folder.iterdir())
+    caption = Caption(session, (1280, 720))
+    assert len(frames) == session.last_step + 1 == 31
+    f_left = round(caption.margin + caption.column_places[-1][1])
+    top = round(caption.padding + caption.title_metrics.height() + 0.15 * caption.metrics.height())
+    red = np.array(QColor(WRONG_SIGN_COLOUR).getRgb()[:3])
+    note_lefts = set()
+    for step in (9, 10, 15, 20, 30):
+        pixels = read_png(frames[step])[:, f_left:, :3].astype(int)
+        first_line = pixels[top : top + round(caption.line_height)]
+        assert longest_blank((np.abs(first_line - CAPTION_STRIP).max(axis=2) > 60).any(axis=0)) < 2 * caption.gap
+        note_lefts.add(int(np.flatnonzero((np.abs(first_line - red).max(axis=2) < 40).any(axis=0))[0]))
+    assert len(note_lefts) == 1, "the note stays where it began as f grows"
+    second_line = read_png(frames[30])[top + round(caption.line_height) : top + round(2 * caption.line_height),
+                                       f_left:, :3].astype(int)
+    inked = (np.abs(second_line - CAPTION_STRIP).max(axis=2) > 60).any(axis=0)
+    assert inked[round(caption.gap * 8):].any(), "the outcome is there"
+    assert longest_blank(inked) < 2 * caption.gap, "right after the run's own last f"
+
+
 def test_a_portrait_still_has_no_blank_line_between_its_runs(make_main_window, tmp_path) -> None:
     """At 1080×1920 a whole line was left blank under the wrong-sign run for a 'step budget reached' still to come."""
     session = make_main_window("wrong-sign").session
@@ -915,5 +945,5 @@ def test_a_portrait_still_has_no_blank_line_between_its_runs(make_main_window, t
     assert longest_blank(ink.any(axis=1)) < 0.5 * video.line_height
     caption = Caption(session, (1080, 1920), still_step=5)
     assert caption.run_rows == [1, 1] and caption.height <= len(ink) + 3
-    assert video.run_rows[0] == 2, "a video holds the row its outcome will take, so its panels do not move"
+    assert video.run_rows == [1, 2], "a video holds the row the second run's outcome will take: its panels stay put"
     assert video.height > caption.height

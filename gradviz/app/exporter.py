@@ -300,8 +300,9 @@ class Caption:
 
     A strip above the panels rather than a box over them, so it never hides what the views draw in
     their corners (legends, axis titles). The columns are measured once over every step of every run,
-    so the numbers do not shift as the video plays. A run's note and outcome follow its columns with no
-    gap held for them; a video keeps the rows they will need under their run, a still picture only those it shows.
+    so the numbers do not shift as the video plays. A run's note and outcome follow its own f, as wide as it is
+    at the steps that show them, with no gap held for them; a video keeps the rows they will need under their run,
+    a still picture only those it shows.
     """
 
     def __init__(self, session: Session, frame_size: tuple[int, int], scene_caption: str = "",
@@ -341,8 +342,7 @@ class Caption:
         self.room = frame_width - 2 * self.margin
         self.indent = self.column_lefts[1] if marked and len(column_widths) > 1 else 0.0
         self.column_places = self._wrapped_columns(column_widths)
-        last_row, last_left = self.column_places[-1]
-        self.tail_start = (last_row, last_left + column_widths[-1] + self.gap)  # where a note or an outcome begins
+        self.tail_starts = [self._tail_start(session, index, still_step) for index in range(self.shown_runs)]
         self.run_rows = [self._rows_needed(session, index, still_step) for index in range(self.shown_runs)]
         lines = sum(self.run_rows) + (1 if self.more_runs else 0)
         self.line_height = 1.15 * self.metrics.height()
@@ -413,11 +413,11 @@ class Caption:
             tail.append(CaptionSegment(result.run.outcome, QtGui.QColor(outcome_colour(result.run))))
         return tail
 
-    def line_places(self, columns: int, tail: list[CaptionSegment]) -> list[tuple[int, float]]:
-        """Each segment's row within its run's lines and its left there: the first `columns` in the columns, then the
-        tail's one after another, going on under the marker where the frame's width ends."""
+    def line_places(self, index: int, columns: int, tail: list[CaptionSegment]) -> list[tuple[int, float]]:
+        """Each segment of run `index`'s line: its row within the run's lines and its left there: the first `columns`
+        in the columns, then the tail's one after another, going on under the marker where the frame's width ends."""
         places = list(self.column_places[:columns])
-        row, left = self.tail_start
+        row, left = self.tail_starts[index]
         for segment in tail:
             width = self.metrics.horizontalAdvance(segment.text)
             if left + width > self.room and left > self.indent:
@@ -425,6 +425,20 @@ class Caption:
             places.append((row, left))
             left += width + self.gap
         return places
+
+    def _tail_start(self, session: Session, index: int, still_step: int | None) -> tuple[int, float]:
+        """Where run `index`'s note or outcome begins: a gap after its own f, as wide as f is at the steps that show
+        them (the note's from the point's leaving the plot on, so it stays put; the outcome's alone at the last step).
+
+        Held for f's widest over the whole run, the outcome of a run ending at f = 2.0353e−5 stood apart from it.
+        """
+        values = self.value_texts(session, session.runs[index])
+        last = len(values) - 1
+        first = self._first_outside_step(session, index)
+        shown = ([min(still_step, last)] if still_step is not None
+                 else range(last if first is None else min(first, last), last + 1))
+        row, left = self.column_places[len(self.run_columns(session, index, last)) - 1]
+        return row, left + self._widest({values[step] for step in shown}) + self.gap
 
     def _rows_needed(self, session: Session, index: int, still_step: int | None) -> int:
         """The rows run `index`'s lines take at still_step, or the most they take at any step (so a video's panels
@@ -435,8 +449,8 @@ class Caption:
         else:
             first = self._first_outside_step(session, index)
             steps = [0, *range(last if first is None else min(first, last), last + 1)]
-        return max(1 + max(row for row, _left in self.line_places(len(self.column_places),
-                                                                  self.run_tail(session, index, step)))
+        columns = len(self.run_columns(session, index, last))
+        return max(1 + max(row for row, _left in self.line_places(index, columns, self.run_tail(session, index, step)))
                    for step in steps)
 
     def left_range_text(self, session: Session, index: int, step_index: int) -> str:
@@ -531,7 +545,8 @@ class Caption:
             step_index = session.step_state(index).step_index
             columns = self.run_columns(session, index, step_index)
             tail = self.run_tail(session, index, step_index)
-            for segment, (row, column_left) in zip(columns + tail, self.line_places(len(columns), tail), strict=True):
+            for segment, (row, column_left) in zip(columns + tail, self.line_places(index, len(columns), tail),
+                                                   strict=True):
                 painter.setPen(segment.colour)
                 text = self.metrics.elidedText(segment.text, QtCore.Qt.TextElideMode.ElideRight,
                                                self.room - column_left)  # a column wider than the frame alone
