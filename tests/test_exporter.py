@@ -252,6 +252,41 @@ def test_png_image_at_full_hd_has_the_caption_above_both_panels(window, tmp_path
         assert (half[..., :3].min(axis=2) < 200).mean() > 0.1
 
 
+def longest_run(flags: np.ndarray) -> tuple[int, int]:
+    """The start and end (exclusive) of the longest run of True."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(int), [0]))))
+    starts, ends = edges[::2], edges[1::2]
+    longest = int(np.argmax(ends - starts))
+    return int(starts[longest]), int(ends[longest])
+
+
+def map_fill_size(pixels: np.ndarray) -> tuple[int, int]:
+    """The width and height of a map panel's colour fill: its widest run of coloured columns (the colour bar is a
+    narrower run beside it), and the rows coloured in those columns (from the first to the last: the legend's box
+    covers most of some)."""
+    coloured = np.ptp(pixels[..., :3].astype(int), axis=2) > 40
+    left, right = longest_run(coloured.mean(axis=0) > 0.2)
+    rows = np.flatnonzero(coloured[:, left:right].mean(axis=1) > 0.05)
+    return right - left, int(rows[-1] - rows[0] + 1)
+
+
+@pytest.mark.parametrize("panels", ["both", "contour"])
+def test_a_square_domain_is_drawn_square_though_the_window_draws_it_at_different_scales(window, tmp_path,
+                                                                                        panels) -> None:
+    """x and y from −3 to 3 filled 470 × 537 pixels of a 1280 × 720 picture, the bowl's level lines ellipses, unless
+    the window had equal aspect (E) on: a picture keeps the domain's shape where its map has room for it."""
+    assert not window.session.view.equal_aspect
+    window.session.set_step(12)
+    options = ExportOptions(kind="image", size=(1280, 720), panels=panels)
+    pixels = read_png(export_image(window.session, options, tmp_path / "map.png"))
+    (slot,) = (slot for slot in frame_layout(window.session, options.size, panels, True, False, "", 12)[1]
+               if slot.name == "contour")
+    width, height = map_fill_size(pixels[slot.top : slot.top + slot.size[1], slot.left : slot.left + slot.size[0]])
+    assert height > 0.6 * slot.size[1], "the map, drawn large"
+    assert abs(width - height) <= 0.02 * height, f"{width} × {height}: the square domain drawn square"
+    assert not window.session.view.equal_aspect and not window.contour_view.equal_aspect, "the window's as it was"
+
+
 def test_the_loss_curve_runs_under_the_panels_with_the_clock_at_the_step(window) -> None:
     options = ExportOptions(kind="image", size=(1280, 720), loss=True)
     renderer = FrameRenderer(copy_session(window.session), options.size, options.panels, options.overlay,

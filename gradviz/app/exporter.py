@@ -74,6 +74,9 @@ LOSS_SHARE = 0.24  # of the frame's height under the caption, for the loss strip
 LOSS_LEAST = 110  # layout pixels: room for the plot's axes and a curve
 LOSS_LEAST_FRAME_HEIGHT = 240
 LOSS_RIGHT_MARGIN = 16  # layout pixels between the loss plot's right end and the frame's edge
+# A map given the domain's shape unasked keeps at least this many layout pixels each way (see shape_to_spare): squared
+# to 407 pixels above a loss strip, Himmelblau's map left its legend no corner clear of a minimum.
+EXPORT_ASPECT_LEAST_PIXELS = 0.6 * LAYOUT_HEIGHT
 CAPTION_FONT_FRACTION = 0.026
 CAPTION_MIN_FONT_PIXELS = 9
 CAPTION_MAX_RUNS = 4
@@ -237,6 +240,13 @@ def frame_steps(last_step: int, options: ExportOptions, plays: bool = True) -> l
     if not steps or steps[-1] != last_step:
         steps.append(last_step)
     return steps if plays or options.orbit_degrees else list(dict.fromkeys(steps))
+
+
+def shape_to_spare(view: ContourView) -> bool:
+    """Whether the map laid out at equal aspect keeps room to spare for its legend and tags: a frame at least
+    EXPORT_ASPECT_LEAST_PIXELS wide and high, as it has beside the 3D panel at 16:9 (470 pixels)."""
+    frame = view.view_box.size()
+    return not view.aspect_dropped and min(frame.width(), frame.height()) >= EXPORT_ASPECT_LEAST_PIXELS
 
 
 def lay_out_hidden(view: pg.GraphicsView, plot_item: pg.PlotItem, size: tuple[int, int]) -> None:
@@ -566,9 +576,12 @@ class FrameRenderer:
     """Renders a session's steps as export frames with hidden views wired to it as the window's are.
 
     The same presenters draw the runs, the field and the partial derivatives at the probe point, in the
-    session's theme and presentation scale.
+    session's theme and presentation scale. The map keeps the plotted ranges' shape wherever it has room to spare (see
+    shape_to_spare), as the window's does with equal aspect (E), whether or not the window has it: level lines round
+    on a course page. Equal aspect asked for is kept as in the window (a strip drawn at different scales, with its
+    note).
 
-    The session should be the renderer's own (see copy_session): rendering moves its clock.
+    The session should be the renderer's own (see copy_session): rendering moves its clock and may set its aspect.
     """
 
     def __init__(self, session: Session, size: tuple[int, int], panels: str = "both", overlay: bool = True,
@@ -589,6 +602,9 @@ class FrameRenderer:
         names = [slot.name for slot in self.slots]
         self.surface_view = SurfaceView() if "3d" in names else None
         self.contour_view = ContourView() if "contour" in names else None
+        equal_asked = bool(session.view.equal_aspect)
+        if self.contour_view is not None:
+            session.set_view(equal_aspect=True)  # before the presenters draw: a strip is seen once laid out (below)
         look = theme_named(session.theme)
         self._presenters: list[object] = []
         for view in (self.surface_view, self.contour_view):
@@ -605,6 +621,8 @@ class FrameRenderer:
         self.contour_export: ContourExport | None = None
         if self.contour_view is not None:
             lay_out_hidden(self.contour_view, self.contour_view.plot_item, self.slot("contour").layout_size)
+            if not equal_asked and not shape_to_spare(self.contour_view):  # unasked: a strip, or little room left
+                session.set_view(equal_aspect=False)
             self.contour_export = self._exports.enter_context(self.contour_view.exporting(*self.slot("contour").size))
         self.loss_plot: LossPlot | None = None
         if loss:  # the window's loss panel; its plot is drawn into the strip
