@@ -582,6 +582,61 @@ def test_a_loss_strip_takes_the_scale_the_window_shows(window) -> None:
     assert remembered_options("image", shown_loss_log(window)).loss_scale == ""  # no strip asked for: none
 
 
+def copied_picture(window, qtbot, size: tuple[int, int]) -> np.ndarray:
+    """The window's Copy picture at this size (remembered as Export image's), read back from the clipboard as RGBA."""
+    dialog = ExportDialog("image", window.session, window)
+    dialog.width_box.setValue(size[0])
+    dialog.height_box.setValue(size[1])
+    dialog.remember()
+    dialog.deleteLater()
+    QApplication.clipboard().clear()
+    export_dialog.copy_picture_from(window)
+    run = window.findChildren(export_dialog.VideoExportRun)[-1]
+    qtbot.waitUntil(lambda: not run.running, timeout=60_000)
+    image = QApplication.clipboard().image().convertToFormat(QImage.Format.Format_RGBA8888)
+    return np.frombuffer(image.constBits(), np.uint8).reshape(size[1], size[0], 4).copy()
+
+
+def test_a_picture_made_presenting_on_a_4k_screen_is_drawn_for_its_own_pixels(make_main_window, qtbot, monkeypatch,
+                                                                             answer_modal) -> None:
+    """Presenting on a 3840 × 2160 screen (scale 3.2), a 1920 × 1080 picture's views drew their text at 3.2 on a
+    layout 720 pixels high: three times the share of the picture it took of the screen, the 3D panel squeezed to a
+    third of its room. It is now the picture made presenting at 1080, and a 4K one that picture drawn sharper."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    window = make_main_window("himmelblau")
+    window.session.set_theme("projector")  # the presenting colours, to compare with a picture made editing
+    editing = copied_picture(window, qtbot, (1920, 1080))
+    window.presentation.enter()
+    assert window.session.presentation_scale == pytest.approx(1.6)
+    at_1080 = copied_picture(window, qtbot, (1920, 1080))
+    window.presentation.leave()
+    for name in ("geometry", "availableGeometry"):
+        monkeypatch.setattr(QScreen, name, lambda _screen: QRect(0, 0, 3840, 2160))
+    window.presentation.enter()
+    assert window.session.presentation_scale == pytest.approx(3.2)
+    at_4k = copied_picture(window, qtbot, (1920, 1080))
+    assert difference(at_4k, at_1080).mean() < 0.5, "the screen's pixels do not change the picture"
+    caption = Caption(window.session, (1920, 1080), still_step=window.session.step).height
+
+    def surface_pixels(picture: np.ndarray) -> int:
+        """The 3D panel's coloured pixels: its surface and colour bar."""
+        return int((np.ptp(picture[caption:, :960, :3].astype(int), axis=2) > 60).sum())
+
+    assert surface_pixels(at_4k) > 0.8 * surface_pixels(editing), "the 3D panel keeps its room"
+    large = copied_picture(window, qtbot, (3840, 2160))
+    halved = large.reshape(1080, 2, 1920, 2, 4).mean(axis=(1, 3))[:, :960]  # the map's legend may take another corner
+    assert difference(eight_pixel_means(halved), eight_pixel_means(at_4k[:, :960])).mean() < 1.5, (
+        "the caption and the 3D panel at 4K are the 1920 × 1080 picture's drawn sharper: their text as large for its "
+        "pixels")
+    asked: list[ExportOptions] = []
+    answer_modal(ExportDialog, lambda dialog: (asked.append(dialog.options()), dialog.reject()))
+    assert export_dialog.ask_export(window, "video") is None
+    assert asked[0].screen_height == 2160, "Export video's frames are drawn for the screen presented on too"
+    window.presentation.leave()
+
+
 def test_copy_picture_puts_the_image_export_of_the_step_on_the_clipboard(window, qtbot, tmp_path) -> None:
     """Copy picture drew at once under a wait cursor: a quarter of a second at 1280×720 with no events handled; now
     it is drawn in pieces behind a progress dialog, as Export image's PNG is, the window live between them."""

@@ -10,7 +10,8 @@ window), then paints the optional caption with QPainter.
 Panels are laid out at a logical height of LAYOUT_HEIGHT pixels whatever the frame size (half the frame
 height below 360), then scaled: a 4K frame is the 720p frame drawn sharper, not a wider picture with tiny
 text. The caption's font scales with the frame height in the same way. A portrait frame (taller than wide) is
-scaled by its width instead and has the two panels one above the other.
+scaled by its width instead and has the two panels one above the other. The views' presentation scale is the
+session's made for that layout from the screen it was chosen on (see export_presentation_scale).
 """
 
 from __future__ import annotations
@@ -33,14 +34,14 @@ from gradviz.app.camera_link import camera_of, show_camera
 from gradviz.app.contour_view import ContourExport, ContourView
 from gradviz.app.loss_plot import LossPlot
 from gradviz.app.panel_base import WRONG_SIGN_COLOUR, outcome_colour
-from gradviz.app.presentation import scale_view
+from gradviz.app.presentation import REFERENCE_SCREEN, scale_view
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter, run_colour, run_glyph
 from gradviz.app.probe_presenter import ProbePresenter
 from gradviz.app.qt_workarounds import keep_singletons_alive
 from gradviz.app.stepper_panel import MIN_PLAY_SPEED, OPTIMIZERS
 from gradviz.app.surface_view import TEXT_COLOUR, SurfaceView
 from gradviz.app.themes import theme_named
-from gradviz.app.view_common import reference_font
+from gradviz.app.view_common import bounded_presentation_scale, reference_font
 from gradviz.core.basins import basins
 from gradviz.core.notation import format_number, function_line, held_text, unicode_math
 from gradviz.core.runs import RunResult, first_step_outside, point_text
@@ -97,6 +98,8 @@ class ExportOptions:
     step, steps_per_frame > 1 skipping steps (the last step is always shown). hold_seconds repeats the last frame;
     orbit_degrees turns the 3D camera by that many degrees over the whole video (0: a still camera). With the
     overlay, a lesson scene's caption (the one the window shows above the views) heads the frame's caption.
+    screen_height is that of the screen the session's presentation scale was chosen for (the window's), which the
+    views' text keeps its share of (see export_presentation_scale).
     """
 
     kind: str = "video"
@@ -112,6 +115,7 @@ class ExportOptions:
     hold_seconds: float = 1.0
     orbit_degrees: float = 0.0
     scene_caption: str = ""  # a lesson scene's caption for the audience, at the head of the frame's caption
+    screen_height: int = REFERENCE_SCREEN.height()
 
     def __post_init__(self) -> None:
         """Refuse options that cannot be exported, with a message fit for a user."""
@@ -138,6 +142,8 @@ class ExportOptions:
             raise ExportError(f"steps per frame must be 1 to {MAX_STEPS_PER_FRAME:,}, not {self.steps_per_frame:,}")
         if not 0.0 <= self.hold_seconds <= MAX_HOLD_SECONDS:
             raise ExportError(f"the hold must be 0 to {MAX_HOLD_SECONDS:g} seconds, not {self.hold_seconds:g}")
+        if self.screen_height < 1:
+            raise ExportError(f"the screen's height must be a positive number of pixels, not {self.screen_height}")
         if not abs(self.orbit_degrees) <= MAX_ORBIT_DEGREES:
             raise ExportError(f"the orbit must be within ±{MAX_ORBIT_DEGREES:g} degrees, not {self.orbit_degrees:g}")
 
@@ -167,6 +173,17 @@ def layout_scale(size: tuple[int, int]) -> float:
     """Frame pixels per layout pixel: a landscape frame's panels are laid out about LAYOUT_HEIGHT high, then scaled; a
     portrait frame is scaled by its width, so its text is as large across it as a landscape frame's is up it."""
     return max(min(size) / LAYOUT_HEIGHT, MIN_LAYOUT_SCALE)
+
+
+def export_presentation_scale(scale: float, screen_height: int) -> float:
+    """The presentation scale an export's views draw at for the session's, chosen on a screen this many pixels high.
+
+    A frame's panels are laid out LAYOUT_HEIGHT high, then scaled, so the views' text takes the share of the picture it
+    takes of that screen, and a picture the screen's size has the screen's text size: presenting at 3.2 on a 3840 ×
+    2160 screen draws as at 1.6 on 1920 × 1080, 1.07. At the screen's 3.2 itself, a picture's text was three times the
+    share it took of the screen, the 3D panel squeezed to a third of its room. Never below the views' least, 1.
+    """
+    return bounded_presentation_scale(round(scale * LAYOUT_HEIGHT / screen_height, 2))
 
 
 def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = False) -> tuple[PanelSlot, ...]:
@@ -576,21 +593,23 @@ class FrameRenderer:
     """Renders a session's steps as export frames with hidden views wired to it as the window's are.
 
     The same presenters draw the runs, the field and the partial derivatives at the probe point, in the
-    session's theme and presentation scale. The map keeps the plotted ranges' shape wherever it has room to spare (see
-    shape_to_spare), as the window's does with equal aspect (E), whether or not the window has it: level lines round
-    on a course page. Equal aspect asked for is kept as in the window (a strip drawn at different scales, with its
-    note).
+    session's theme and presentation scale (made for the frame: see export_presentation_scale). The map keeps the
+    plotted ranges' shape wherever it has room to spare (see shape_to_spare), as the window's does with equal aspect
+    (E), whether or not the window has it: level lines round on a course page. Equal aspect asked for is kept as in
+    the window (a strip drawn at different scales, with its note).
 
     The session should be the renderer's own (see copy_session): rendering moves its clock and may set its aspect.
     """
 
     def __init__(self, session: Session, size: tuple[int, int], panels: str = "both", overlay: bool = True,
-                 loss: str = "", scene_caption: str = "", still_step: int | None = None) -> None:
+                 loss: str = "", scene_caption: str = "", still_step: int | None = None,
+                 screen_height: int = REFERENCE_SCREEN.height()) -> None:
         """Build the views for the panels asked for, laid out for frames of size (width, height).
 
         loss: '' for none, else the scale ('linear' or 'log') of the loss plot in a strip under the panels;
         scene_caption: a lesson scene's, heading the caption; still_step: the one step of a still picture, whose
-        caption holds no room for what later steps say.
+        caption holds no room for what later steps say; screen_height: the height of the screen the session's
+        presentation scale is for.
         """
         if session.analysis is None or session.field is None:
             raise ExportError("there is nothing to export yet: no formula has been analysed")
@@ -610,7 +629,7 @@ class FrameRenderer:
         for view in (self.surface_view, self.contour_view):
             if view is not None:
                 view.set_colormap(look.lut)
-                scale_view(view, session.presentation_scale)
+                scale_view(view, export_presentation_scale(session.presentation_scale, screen_height))
         if self.surface_view is not None:
             self.surface_view.resize(*self.slot("3d").layout_size)
             self._presenters.append(SurfacePresenter(session, self.surface_view))
@@ -738,7 +757,7 @@ def renderer_for(session: Session, options: ExportOptions, still_step: int | Non
     """A renderer of the session's frames (a copy of the window's: see copy_session) as the options ask, or of the
     one step of a still picture."""
     return FrameRenderer(session, options.size, options.panels, options.overlay, options.loss_scale,
-                         options.scene_caption, still_step)
+                         options.scene_caption, still_step, options.screen_height)
 
 
 # --------------------------------------------------------------------------------------------
