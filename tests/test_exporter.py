@@ -36,6 +36,7 @@ from gradviz.app.presenters import run_colour
 from gradviz.export import ExportCancelled, ExportError, probe_video, read_video_frames
 
 SMALL = (320, 180)
+CAPTION_STRIP = exporter.CAPTION_BACKGROUND.getRgb()[:3]
 FRAMES = 30
 
 
@@ -251,6 +252,41 @@ def test_png_image_at_full_hd_has_the_caption_above_both_panels(window, tmp_path
         assert (half[..., :3].min(axis=2) < 200).mean() > 0.1
 
 
+def longest_run(flags: np.ndarray) -> tuple[int, int]:
+    """The start and end (exclusive) of the longest run of True."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(int), [0]))))
+    starts, ends = edges[::2], edges[1::2]
+    longest = int(np.argmax(ends - starts))
+    return int(starts[longest]), int(ends[longest])
+
+
+def map_fill_size(pixels: np.ndarray) -> tuple[int, int]:
+    """The width and height of a map panel's colour fill: its widest run of coloured columns (the colour bar is a
+    narrower run beside it), and the rows coloured in those columns (from the first to the last: the legend's box
+    covers most of some)."""
+    coloured = np.ptp(pixels[..., :3].astype(int), axis=2) > 40
+    left, right = longest_run(coloured.mean(axis=0) > 0.2)
+    rows = np.flatnonzero(coloured[:, left:right].mean(axis=1) > 0.05)
+    return right - left, int(rows[-1] - rows[0] + 1)
+
+
+@pytest.mark.parametrize("panels", ["both", "contour"])
+def test_a_square_domain_is_drawn_square_though_the_window_draws_it_at_different_scales(window, tmp_path,
+                                                                                        panels) -> None:
+    """x and y from −3 to 3 filled 470 × 537 pixels of a 1280 × 720 picture, the bowl's level lines ellipses, unless
+    the window had equal aspect (E) on: a picture keeps the domain's shape where its map has room for it."""
+    assert not window.session.view.equal_aspect
+    window.session.set_step(12)
+    options = ExportOptions(kind="image", size=(1280, 720), panels=panels)
+    pixels = read_png(export_image(window.session, options, tmp_path / "map.png"))
+    (slot,) = (slot for slot in frame_layout(window.session, options.size, panels, True, False, "", 12)[1]
+               if slot.name == "contour")
+    width, height = map_fill_size(pixels[slot.top : slot.top + slot.size[1], slot.left : slot.left + slot.size[0]])
+    assert height > 0.6 * slot.size[1], "the map, drawn large"
+    assert abs(width - height) <= 0.02 * height, f"{width} × {height}: the square domain drawn square"
+    assert not window.session.view.equal_aspect and not window.contour_view.equal_aspect, "the window's as it was"
+
+
 def test_the_loss_curve_runs_under_the_panels_with_the_clock_at_the_step(window) -> None:
     options = ExportOptions(kind="image", size=(1280, 720), loss=True)
     renderer = FrameRenderer(copy_session(window.session), options.size, options.panels, options.overlay,
@@ -331,7 +367,7 @@ def test_the_caption_says_why_the_run_stopped_once_it_has(window, tmp_path) -> N
     assert [segment.text for segment in caption.run_line(window.session, 0, last - 1)][-1].startswith("f = ")
     outcome = caption.run_line(window.session, 0, last)[-1]
     assert (outcome.text, outcome.colour.name()) == ("converged", OUTCOME_COLOURS["converged"])
-    assert caption.line_places(4, [outcome])[-1] == caption.tail_start  # after the columns, on the line's first row
+    assert caption.line_places(0, 4, [outcome])[-1] == caption.tail_starts[0]  # after f, on the line's first row
 
     def green_in_caption(step: int) -> int:
         pixels = read_png(export_image(window.session, ExportOptions(kind="image", size=(1280, 720)),
@@ -440,11 +476,12 @@ def test_numbered_frames_hold_no_copies_of_the_last(window, tmp_path) -> None:
     assert len(list(turning.iterdir())) == FRAMES + 10  # while the camera turns, each held frame differs
 
 
-def accepted_with_size(window, monkeypatch, path, width: int, height: int) -> tuple[ExportDialog, list[str]]:
-    """A video dialog given a target and a size, then OK pressed: the dialog and the warnings it gave."""
+def accepted_with_size(window, monkeypatch, path, width: int, height: int, kind: str = "video",
+                       ) -> tuple[ExportDialog, list[str]]:
+    """A video (or image) dialog given a target and a size, then OK pressed: the dialog and the warnings it gave."""
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_rest: warnings.append(text))
-    dialog = ExportDialog("video", window.session, window)
+    dialog = ExportDialog(kind, window.session, window)
     dialog.path_edit.setText(str(path))
     dialog.width_box.setValue(width)
     dialog.height_box.setValue(height)
@@ -476,6 +513,23 @@ def test_the_dialog_stays_open_for_a_frame_too_low_for_its_caption(window, tmp_p
     dialog.height_box.setValue(240)
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted and len(warnings) == 1
+
+
+def test_a_still_is_checked_with_its_own_caption_not_the_taller_one_of_a_video(window, tmp_path, monkeypatch) -> None:
+    """A 320 × 52 PNG of step 5 was refused as too low: the dialog measured the caption of a video, which keeps a row
+    from the start for the 'step budget reached' of its last step."""
+    window.session.set_step(5)
+    still = Caption(window.session, (320, 52), still_step=5).height
+    assert Caption(window.session, (320, 52)).height > still, "a video's caption holds a row more"
+    height = still + exporter.MIN_SIDE
+    dialog, warnings = accepted_with_size(window, monkeypatch, tmp_path / "still.png", 320, height, kind="image")
+    assert warnings == [] and dialog.result() == QDialog.DialogCode.Accepted
+    pixels = read_png(export_image(window.session, dialog.options(), dialog.target()))
+    assert pixels.shape[:2] == (height, 320)
+    strip = (np.abs(pixels[..., :3].astype(int) - CAPTION_STRIP).max(axis=2) <= 2).mean(axis=1) > 0.5
+    assert strip[: still - 2].all() and not strip[still:].any(), "the caption's rows, then the panels' to the foot"
+    video, warnings = accepted_with_size(window, monkeypatch, tmp_path / "clip.gif", 320, height)
+    assert video.result() != QDialog.DialogCode.Accepted and "too low for its caption" in warnings[0]
 
 
 def test_the_dialog_asks_before_replacing_a_file(window, tmp_path, monkeypatch) -> None:
@@ -526,6 +580,61 @@ def test_a_loss_strip_takes_the_scale_the_window_shows(window) -> None:
     dialog.remember()
     log_box.setChecked(True)
     assert remembered_options("image", shown_loss_log(window)).loss_scale == ""  # no strip asked for: none
+
+
+def copied_picture(window, qtbot, size: tuple[int, int]) -> np.ndarray:
+    """The window's Copy picture at this size (remembered as Export image's), read back from the clipboard as RGBA."""
+    dialog = ExportDialog("image", window.session, window)
+    dialog.width_box.setValue(size[0])
+    dialog.height_box.setValue(size[1])
+    dialog.remember()
+    dialog.deleteLater()
+    QApplication.clipboard().clear()
+    export_dialog.copy_picture_from(window)
+    run = window.findChildren(export_dialog.VideoExportRun)[-1]
+    qtbot.waitUntil(lambda: not run.running, timeout=60_000)
+    image = QApplication.clipboard().image().convertToFormat(QImage.Format.Format_RGBA8888)
+    return np.frombuffer(image.constBits(), np.uint8).reshape(size[1], size[0], 4).copy()
+
+
+def test_a_picture_made_presenting_on_a_4k_screen_is_drawn_for_its_own_pixels(make_main_window, qtbot, monkeypatch,
+                                                                             answer_modal) -> None:
+    """Presenting on a 3840 × 2160 screen (scale 3.2), a 1920 × 1080 picture's views drew their text at 3.2 on a
+    layout 720 pixels high: three times the share of the picture it took of the screen, the 3D panel squeezed to a
+    third of its room. It is now the picture made presenting at 1080, and a 4K one that picture drawn sharper."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    window = make_main_window("himmelblau")
+    window.session.set_theme("projector")  # the presenting colours, to compare with a picture made editing
+    editing = copied_picture(window, qtbot, (1920, 1080))
+    window.presentation.enter()
+    assert window.session.presentation_scale == pytest.approx(1.6)
+    at_1080 = copied_picture(window, qtbot, (1920, 1080))
+    window.presentation.leave()
+    for name in ("geometry", "availableGeometry"):
+        monkeypatch.setattr(QScreen, name, lambda _screen: QRect(0, 0, 3840, 2160))
+    window.presentation.enter()
+    assert window.session.presentation_scale == pytest.approx(3.2)
+    at_4k = copied_picture(window, qtbot, (1920, 1080))
+    assert difference(at_4k, at_1080).mean() < 0.5, "the screen's pixels do not change the picture"
+    caption = Caption(window.session, (1920, 1080), still_step=window.session.step).height
+
+    def surface_pixels(picture: np.ndarray) -> int:
+        """The 3D panel's coloured pixels: its surface and colour bar."""
+        return int((np.ptp(picture[caption:, :960, :3].astype(int), axis=2) > 60).sum())
+
+    assert surface_pixels(at_4k) > 0.8 * surface_pixels(editing), "the 3D panel keeps its room"
+    large = copied_picture(window, qtbot, (3840, 2160))
+    halved = large.reshape(1080, 2, 1920, 2, 4).mean(axis=(1, 3))[:, :960]  # the map's legend may take another corner
+    assert difference(eight_pixel_means(halved), eight_pixel_means(at_4k[:, :960])).mean() < 1.5, (
+        "the caption and the 3D panel at 4K are the 1920 × 1080 picture's drawn sharper: their text as large for its "
+        "pixels")
+    asked: list[ExportOptions] = []
+    answer_modal(ExportDialog, lambda dialog: (asked.append(dialog.options()), dialog.reject()))
+    assert export_dialog.ask_export(window, "video") is None
+    assert asked[0].screen_height == 2160, "Export video's frames are drawn for the screen presented on too"
+    window.presentation.leave()
 
 
 def test_copy_picture_puts_the_image_export_of_the_step_on_the_clipboard(window, qtbot, tmp_path) -> None:
@@ -797,7 +906,7 @@ def test_a_portrait_captions_run_lines_go_on_under_themselves_rather_than_off_th
         widths = [caption.metrics.horizontalAdvance(segment.text) for segment in columns + tail]
         assert caption.run_rows[0] > 1
         assert all(left + width <= caption.room + 0.5 for (_row, left), width
-                   in zip(caption.line_places(len(columns), tail), widths, strict=True))
+                   in zip(caption.line_places(0, len(columns), tail), widths, strict=True))
         dark = caption_pixels(session, size)[..., :3].min(axis=2) < 160
         assert not dark[:, -round(caption.margin / 2):].any(), "no text reaches the frame's right margin"
         text_rows = np.flatnonzero(dark.any(axis=1))
@@ -837,7 +946,7 @@ def test_a_run_that_leaves_the_plot_says_where_its_ball_went(make_main_window) -
     assert [segment.text for segment in caption.run_tail(session, 0, 20)] == [
         "left the plotted range at step 9, now w = −112", "step budget reached"]  # the outcome after the note
     red = np.array(QColor(WRONG_SIGN_COLOUR).getRgb()[:3])
-    note_left = round(caption.margin + caption.tail_start[1])
+    note_left = round(caption.margin + caption.tail_starts[0][1])
 
     def red_in_note(step: int) -> int:
         session.set_step(step)
@@ -860,15 +969,15 @@ def test_a_run_that_leaves_the_plot_is_told_beside_a_run_with_fewer_columns(make
     note = caption.run_line(session, 0)[-1]
     assert note.text.startswith("left the plotted range at step") and note.text.endswith("w = −47.33")
     red = np.array(QColor(WRONG_SIGN_COLOUR).getRgb()[:3])
-    pixels = caption_pixels(session, (1280, 720))[:, round(caption.margin + caption.tail_start[1]):, :3]
+    pixels = caption_pixels(session, (1280, 720))[:, round(caption.margin + caption.tail_starts[0][1]):, :3]
     assert int((np.abs(pixels.astype(int) - red).max(axis=2) < 40).sum()) > 200, "the note is drawn, in red"
 
 
 def caption_ink(session, size: tuple[int, int], step: int, path) -> np.ndarray:
     """Where a still picture of this step has ink in its caption strip (its text, down to the rule under it)."""
     pixels = read_png(export_image(session, ExportOptions(kind="image", size=size), path, step))[..., :3].astype(int)
-    rule = np.flatnonzero(np.abs(pixels[:, 2] - (247, 247, 249)).max(axis=1) > 2)[0]  # the margin's first non-strip row
-    return np.abs(pixels[:rule] - (247, 247, 249)).max(axis=2) > 60
+    rule = np.flatnonzero(np.abs(pixels[:, 2] - CAPTION_STRIP).max(axis=1) > 2)[0]  # the margin's first non-strip row
+    return np.abs(pixels[:rule] - CAPTION_STRIP).max(axis=2) > 60
 
 
 def longest_blank(inked: np.ndarray) -> int:
@@ -889,6 +998,36 @@ def test_a_run_that_left_the_plot_has_its_note_right_after_f_before_it_ends(make
     assert longest_blank(line) < 2 * caption.gap, "no hole in the line"
 
 
+def test_a_videos_note_and_outcome_follow_their_runs_f_and_the_note_stays_put(make_main_window, tmp_path) -> None:
+    """The caption held a note and an outcome after the widest f of every run and step: 'L = 345.04', then 170 pixels
+    of blank before 'left the plotted range', and a run ending at f = 2.0353e−5 stood apart from its outcome."""
+    from gradviz.app.panel_base import WRONG_SIGN_COLOUR
+
+    session = make_main_window("wrong-sign").session
+    session.set_runs([replace(session.run_specs[0], max_steps=20), *session.run_specs[1:]])
+    session.wait_for_runs()
+    folder = export_video(session, ExportOptions(size=(1280, 720), pace="frames", hold_seconds=0.0),
+                          f"{tmp_path / 'frames'}/")
+    frames = sorted(folder.iterdir())
+    caption = Caption(session, (1280, 720))
+    assert len(frames) == session.last_step + 1 == 31
+    f_left = round(caption.margin + caption.column_places[-1][1])
+    top = round(caption.padding + caption.title_metrics.height() + 0.15 * caption.metrics.height())
+    red = np.array(QColor(WRONG_SIGN_COLOUR).getRgb()[:3])
+    note_lefts = set()
+    for step in (9, 10, 15, 20, 30):
+        pixels = read_png(frames[step])[:, f_left:, :3].astype(int)
+        first_line = pixels[top : top + round(caption.line_height)]
+        assert longest_blank((np.abs(first_line - CAPTION_STRIP).max(axis=2) > 60).any(axis=0)) < 2 * caption.gap
+        note_lefts.add(int(np.flatnonzero((np.abs(first_line - red).max(axis=2) < 40).any(axis=0))[0]))
+    assert len(note_lefts) == 1, "the note stays where it began as f grows"
+    second_line = read_png(frames[30])[top + round(caption.line_height) : top + round(2 * caption.line_height),
+                                       f_left:, :3].astype(int)
+    inked = (np.abs(second_line - CAPTION_STRIP).max(axis=2) > 60).any(axis=0)
+    assert inked[round(caption.gap * 8):].any(), "the outcome is there"
+    assert longest_blank(inked) < 2 * caption.gap, "right after the run's own last f"
+
+
 def test_a_portrait_still_has_no_blank_line_between_its_runs(make_main_window, tmp_path) -> None:
     """At 1080×1920 a whole line was left blank under the wrong-sign run for a 'step budget reached' still to come."""
     session = make_main_window("wrong-sign").session
@@ -896,5 +1035,5 @@ def test_a_portrait_still_has_no_blank_line_between_its_runs(make_main_window, t
     assert longest_blank(ink.any(axis=1)) < 0.5 * video.line_height
     caption = Caption(session, (1080, 1920), still_step=5)
     assert caption.run_rows == [1, 1] and caption.height <= len(ink) + 3
-    assert video.run_rows[0] == 2, "a video holds the row its outcome will take, so its panels do not move"
+    assert video.run_rows == [1, 2], "a video holds the row the second run's outcome will take: its panels stay put"
     assert video.height > caption.height

@@ -350,7 +350,11 @@ def test_scenes_about_right_angles_are_drawn_with_equal_aspect(make_main_window,
     assert view.equal_aspect, "the remembered choice, for scenarios that make none"
 
 
-def test_an_export_draws_the_aspect_its_scenario_asks_for(tmp_path) -> None:
+def test_an_export_keeps_the_domains_shape_whatever_its_scenario_asks_and_notes_a_strip_only_when_asked() -> None:
+    """A picture keeps the plotted ranges' shape where its map has room: it drew x² + 2y² over its square domain at
+    different scales unless the scenario (or the window) asked for equal aspect. A strip is drawn at different
+    scales either way, the window's note on it only when equal aspect was asked for."""
+    from gradviz.app.contour_view import EQUAL_ASPECT_DROPPED
     from gradviz.app.exporter import FrameRenderer
     from gradviz.core.scenario import scenario_from_dict, scenario_to_dict
 
@@ -359,14 +363,20 @@ def test_an_export_draws_the_aspect_its_scenario_asks_for(tmp_path) -> None:
     assert scenario_from_dict(scenario_to_dict(scenario)) == scenario
     data = scenario_to_dict(replace(scenario, view=replace(scenario.view, equal_aspect=None)))
     assert "equal_aspect" not in data["view"], "a scenario that leaves it open says nothing"
-    for equal in (True, False):
+    strip = replace(scenario.plot, ranges={"x": (-10.0, 10.0), "y": (-1.0, 1.0)})
+    for equal, plot, shape_kept in ((True, scenario.plot, True), (False, scenario.plot, True), (True, strip, False),
+                                    (False, strip, False)):
         session = Session()
-        session.apply_scenario(replace(scenario, view=replace(scenario.view, equal_aspect=equal)),
+        session.apply_scenario(replace(scenario, plot=plot, view=replace(scenario.view, equal_aspect=equal)),
                                analyze_in_process(scenario.formula))
         exporter = FrameRenderer(session, (1280, 720))
         try:
+            exporter.render_step(0)
             across, up = exporter.contour_view.view_box.viewPixelSize()
-            assert (abs(across / up - 1.0) < 1e-6) == equal
+            assert (abs(across / up - 1.0) < 1e-6) == shape_kept
+            legend = " ".join(exporter.contour_view.probe_text.legend_texts)
+            assert (EQUAL_ASPECT_DROPPED.short in legend or EQUAL_ASPECT_DROPPED.text in legend) == (
+                equal and not shape_kept)
         finally:
             exporter.close()
 

@@ -52,6 +52,7 @@ from gradviz.app.exporter import (
     frame_layout,
     frame_steps,
 )
+from gradviz.app.presentation import REFERENCE_SCREEN
 from gradviz.app.settings import app_settings, remember_all
 from gradviz.core.errors import GradvizError
 from gradviz.core.scenario import PLAY_SPEED
@@ -64,7 +65,7 @@ SIZE_PRESETS = (("1280 × 720 (HD)", (1280, 720)), ("1920 × 1080 (Full HD)", (1
 PANEL_CHOICES = (("both", "3D and contour side by side"), ("3d", "3D surface"), ("contour", "Contour map"))
 # the options remembered between exports as they are (the size is kept as width and height; the speed is the window's)
 REMEMBERED_OPTIONS = tuple(field.name for field in fields(ExportOptions)
-                           if field.name not in ("kind", "size", "steps_per_second", "scene_caption"))
+                           if field.name not in ("kind", "size", "steps_per_second", "scene_caption", "screen_height"))
 PACE_CHOICES = (("speed", "Steps per second, as the window plays"), ("frames", "A frame for each shown step"))
 LOSS_CHOICES = (("none", ""), ("under the panels", "linear"), ("under the panels, logarithmic scale", "log"))
 # (key, title, suffix): a suffix of "/" means a folder.
@@ -89,15 +90,18 @@ class ExportDialog(QDialog):
     """The options of an image or video export and where to save it; remembers the last choices."""
 
     def __init__(self, kind: str, session: Session, parent: QWidget | None = None,
-                 loss_log: bool | None = None, steps_per_second: float = PLAY_SPEED, scene_caption: str = "") -> None:
+                 loss_log: bool | None = None, steps_per_second: float = PLAY_SPEED, scene_caption: str = "",
+                 screen_height: int = REFERENCE_SCREEN.height()) -> None:
         """A dialog for an 'image' or 'video'; a loss strip takes the scale loss_log gives (the window's), if given;
-        a video plays at first at steps_per_second (the window's speed); scene_caption heads the caption."""
+        a video plays at first at steps_per_second (the window's speed); scene_caption heads the caption;
+        screen_height is the window's screen's, which the session's presentation scale is for."""
         super().__init__(parent)
         self.kind = kind
         self.session = session
         self.loss_log = loss_log
         self.steps_per_second = steps_per_second
         self.scene_caption = scene_caption
+        self.screen_height = screen_height
         self._replace_agreed = ""  # a file the file dialog has asked about replacing
         self.formats = VIDEO_FORMATS if kind == "video" else IMAGE_FORMATS
         self.setWindowTitle("Export video" if kind == "video" else "Export image")
@@ -283,7 +287,7 @@ class ExportDialog(QDialog):
             overlay=self.overlay_check.isChecked(), loss=bool(self.loss_box.currentData()) and self.suffix() != ".svg",
             loss_log=self.loss_box.currentData() == "log",
             hold_seconds=self.hold_box.value(),
-            orbit_degrees=self.orbit_box.value(), scene_caption=self.scene_caption,
+            orbit_degrees=self.orbit_box.value(), scene_caption=self.scene_caption, screen_height=self.screen_height,
         )
 
     def target(self) -> str:
@@ -301,7 +305,7 @@ class ExportDialog(QDialog):
             options = self.options()
             check_target(self.target(), options)
             frame_layout(self.session, options.size, options.panels, options.overlay, options.loss,
-                         options.scene_caption)
+                         options.scene_caption, self.session.step if self.kind == "image" else None)
         except GradvizError as error:
             QMessageBox.warning(self, self.windowTitle(), str(error))
             return
@@ -332,6 +336,11 @@ def shown_loss_log(window: QMainWindow) -> bool:
 def shown_scene_caption(window: QMainWindow) -> str:
     """The lesson scene's caption the window shows above the views ('' without a lesson)."""
     return window.lesson_player.shown_caption()
+
+
+def screen_height_of(window: QWidget) -> int:
+    """The height of the window's screen, which its session's presentation scale is chosen for."""
+    return window.screen().geometry().height()
 
 
 def remembered_options(kind: str, loss_log: bool | None = None) -> ExportOptions:
@@ -368,7 +377,8 @@ def copy_picture_from(window: QMainWindow) -> None:
     in pieces behind a progress dialog with Cancel."""
     if not basins_ready(window, "copying the picture"):
         return
-    options = replace(remembered_options("image", shown_loss_log(window)), scene_caption=shown_scene_caption(window))
+    options = replace(remembered_options("image", shown_loss_log(window)), scene_caption=shown_scene_caption(window),
+                      screen_height=screen_height_of(window))
     try:
         job = ImageExport(window.session, options, None)
     except Exception as error:  # any failure becomes a message, never a crash
@@ -547,7 +557,7 @@ def ask_export(window: QMainWindow, kind: str) -> tuple[ExportOptions, str] | No
     The dialog is deleted once answered: each one opened stayed in memory, half a megabyte each.
     """
     dialog = ExportDialog(kind, window.session, window, shown_loss_log(window), window.stepper.speed_box.value(),
-                          shown_scene_caption(window))
+                          shown_scene_caption(window), screen_height_of(window))
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None

@@ -10,7 +10,8 @@ window), then paints the optional caption with QPainter.
 Panels are laid out at a logical height of LAYOUT_HEIGHT pixels whatever the frame size (half the frame
 height below 360), then scaled: a 4K frame is the 720p frame drawn sharper, not a wider picture with tiny
 text. The caption's font scales with the frame height in the same way. A portrait frame (taller than wide) is
-scaled by its width instead and has the two panels one above the other.
+scaled by its width instead and has the two panels one above the other. The views' presentation scale is the
+session's made for that layout from the screen it was chosen on (see export_presentation_scale).
 """
 
 from __future__ import annotations
@@ -33,14 +34,14 @@ from gradviz.app.camera_link import camera_of, show_camera
 from gradviz.app.contour_view import ContourExport, ContourView
 from gradviz.app.loss_plot import LossPlot
 from gradviz.app.panel_base import WRONG_SIGN_COLOUR, outcome_colour
-from gradviz.app.presentation import scale_view
+from gradviz.app.presentation import REFERENCE_SCREEN, scale_view
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter, run_colour, run_glyph
 from gradviz.app.probe_presenter import ProbePresenter
 from gradviz.app.qt_workarounds import keep_singletons_alive
 from gradviz.app.stepper_panel import MIN_PLAY_SPEED, OPTIMIZERS
 from gradviz.app.surface_view import TEXT_COLOUR, SurfaceView
 from gradviz.app.themes import theme_named
-from gradviz.app.view_common import reference_font
+from gradviz.app.view_common import bounded_presentation_scale, reference_font
 from gradviz.core.basins import basins
 from gradviz.core.notation import format_number, function_line, held_text, unicode_math
 from gradviz.core.runs import RunResult, first_step_outside, point_text
@@ -74,6 +75,9 @@ LOSS_SHARE = 0.24  # of the frame's height under the caption, for the loss strip
 LOSS_LEAST = 110  # layout pixels: room for the plot's axes and a curve
 LOSS_LEAST_FRAME_HEIGHT = 240
 LOSS_RIGHT_MARGIN = 16  # layout pixels between the loss plot's right end and the frame's edge
+# A map given the domain's shape unasked keeps at least this many layout pixels each way (see shape_to_spare): squared
+# to 407 pixels above a loss strip, Himmelblau's map left its legend no corner clear of a minimum.
+EXPORT_ASPECT_LEAST_PIXELS = 0.6 * LAYOUT_HEIGHT
 CAPTION_FONT_FRACTION = 0.026
 CAPTION_MIN_FONT_PIXELS = 9
 CAPTION_MAX_RUNS = 4
@@ -94,6 +98,8 @@ class ExportOptions:
     step, steps_per_frame > 1 skipping steps (the last step is always shown). hold_seconds repeats the last frame;
     orbit_degrees turns the 3D camera by that many degrees over the whole video (0: a still camera). With the
     overlay, a lesson scene's caption (the one the window shows above the views) heads the frame's caption.
+    screen_height is that of the screen the session's presentation scale was chosen for (the window's), which the
+    views' text keeps its share of (see export_presentation_scale).
     """
 
     kind: str = "video"
@@ -109,6 +115,7 @@ class ExportOptions:
     hold_seconds: float = 1.0
     orbit_degrees: float = 0.0
     scene_caption: str = ""  # a lesson scene's caption for the audience, at the head of the frame's caption
+    screen_height: int = REFERENCE_SCREEN.height()
 
     def __post_init__(self) -> None:
         """Refuse options that cannot be exported, with a message fit for a user."""
@@ -135,6 +142,8 @@ class ExportOptions:
             raise ExportError(f"steps per frame must be 1 to {MAX_STEPS_PER_FRAME:,}, not {self.steps_per_frame:,}")
         if not 0.0 <= self.hold_seconds <= MAX_HOLD_SECONDS:
             raise ExportError(f"the hold must be 0 to {MAX_HOLD_SECONDS:g} seconds, not {self.hold_seconds:g}")
+        if self.screen_height < 1:
+            raise ExportError(f"the screen's height must be a positive number of pixels, not {self.screen_height}")
         if not abs(self.orbit_degrees) <= MAX_ORBIT_DEGREES:
             raise ExportError(f"the orbit must be within ±{MAX_ORBIT_DEGREES:g} degrees, not {self.orbit_degrees:g}")
 
@@ -164,6 +173,17 @@ def layout_scale(size: tuple[int, int]) -> float:
     """Frame pixels per layout pixel: a landscape frame's panels are laid out about LAYOUT_HEIGHT high, then scaled; a
     portrait frame is scaled by its width, so its text is as large across it as a landscape frame's is up it."""
     return max(min(size) / LAYOUT_HEIGHT, MIN_LAYOUT_SCALE)
+
+
+def export_presentation_scale(scale: float, screen_height: int) -> float:
+    """The presentation scale an export's views draw at for the session's, chosen on a screen this many pixels high.
+
+    A frame's panels are laid out LAYOUT_HEIGHT high, then scaled, so the views' text takes the share of the picture it
+    takes of that screen, and a picture the screen's size has the screen's text size: presenting at 3.2 on a 3840 ×
+    2160 screen draws as at 1.6 on 1920 × 1080, 1.07. At the screen's 3.2 itself, a picture's text was three times the
+    share it took of the screen, the 3D panel squeezed to a third of its room. Never below the views' least, 1.
+    """
+    return bounded_presentation_scale(round(scale * LAYOUT_HEIGHT / screen_height, 2))
 
 
 def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = False) -> tuple[PanelSlot, ...]:
@@ -239,6 +259,13 @@ def frame_steps(last_step: int, options: ExportOptions, plays: bool = True) -> l
     return steps if plays or options.orbit_degrees else list(dict.fromkeys(steps))
 
 
+def shape_to_spare(view: ContourView) -> bool:
+    """Whether the map laid out at equal aspect keeps room to spare for its legend and tags: a frame at least
+    EXPORT_ASPECT_LEAST_PIXELS wide and high, as it has beside the 3D panel at 16:9 (470 pixels)."""
+    frame = view.view_box.size()
+    return not view.aspect_dropped and min(frame.width(), frame.height()) >= EXPORT_ASPECT_LEAST_PIXELS
+
+
 def lay_out_hidden(view: pg.GraphicsView, plot_item: pg.PlotItem, size: tuple[int, int]) -> None:
     """Size a hidden plot (the contour view, the loss plot) and lay it out as a shown window of that size would be.
 
@@ -300,8 +327,9 @@ class Caption:
 
     A strip above the panels rather than a box over them, so it never hides what the views draw in
     their corners (legends, axis titles). The columns are measured once over every step of every run,
-    so the numbers do not shift as the video plays. A run's note and outcome follow its columns with no
-    gap held for them; a video keeps the rows they will need under their run, a still picture only those it shows.
+    so the numbers do not shift as the video plays. A run's note and outcome follow its own f, as wide as it is
+    at the steps that show them, with no gap held for them; a video keeps the rows they will need under their run,
+    a still picture only those it shows.
     """
 
     def __init__(self, session: Session, frame_size: tuple[int, int], scene_caption: str = "",
@@ -341,8 +369,7 @@ class Caption:
         self.room = frame_width - 2 * self.margin
         self.indent = self.column_lefts[1] if marked and len(column_widths) > 1 else 0.0
         self.column_places = self._wrapped_columns(column_widths)
-        last_row, last_left = self.column_places[-1]
-        self.tail_start = (last_row, last_left + column_widths[-1] + self.gap)  # where a note or an outcome begins
+        self.tail_starts = [self._tail_start(session, index, still_step) for index in range(self.shown_runs)]
         self.run_rows = [self._rows_needed(session, index, still_step) for index in range(self.shown_runs)]
         lines = sum(self.run_rows) + (1 if self.more_runs else 0)
         self.line_height = 1.15 * self.metrics.height()
@@ -413,11 +440,11 @@ class Caption:
             tail.append(CaptionSegment(result.run.outcome, QtGui.QColor(outcome_colour(result.run))))
         return tail
 
-    def line_places(self, columns: int, tail: list[CaptionSegment]) -> list[tuple[int, float]]:
-        """Each segment's row within its run's lines and its left there: the first `columns` in the columns, then the
-        tail's one after another, going on under the marker where the frame's width ends."""
+    def line_places(self, index: int, columns: int, tail: list[CaptionSegment]) -> list[tuple[int, float]]:
+        """Each segment of run `index`'s line: its row within the run's lines and its left there: the first `columns`
+        in the columns, then the tail's one after another, going on under the marker where the frame's width ends."""
         places = list(self.column_places[:columns])
-        row, left = self.tail_start
+        row, left = self.tail_starts[index]
         for segment in tail:
             width = self.metrics.horizontalAdvance(segment.text)
             if left + width > self.room and left > self.indent:
@@ -425,6 +452,20 @@ class Caption:
             places.append((row, left))
             left += width + self.gap
         return places
+
+    def _tail_start(self, session: Session, index: int, still_step: int | None) -> tuple[int, float]:
+        """Where run `index`'s note or outcome begins: a gap after its own f, as wide as f is at the steps that show
+        them (the note's from the point's leaving the plot on, so it stays put; the outcome's alone at the last step).
+
+        Held for f's widest over the whole run, the outcome of a run ending at f = 2.0353e−5 stood apart from it.
+        """
+        values = self.value_texts(session, session.runs[index])
+        last = len(values) - 1
+        first = self._first_outside_step(session, index)
+        shown = ([min(still_step, last)] if still_step is not None
+                 else range(last if first is None else min(first, last), last + 1))
+        row, left = self.column_places[len(self.run_columns(session, index, last)) - 1]
+        return row, left + self._widest({values[step] for step in shown}) + self.gap
 
     def _rows_needed(self, session: Session, index: int, still_step: int | None) -> int:
         """The rows run `index`'s lines take at still_step, or the most they take at any step (so a video's panels
@@ -435,8 +476,8 @@ class Caption:
         else:
             first = self._first_outside_step(session, index)
             steps = [0, *range(last if first is None else min(first, last), last + 1)]
-        return max(1 + max(row for row, _left in self.line_places(len(self.column_places),
-                                                                  self.run_tail(session, index, step)))
+        columns = len(self.run_columns(session, index, last))
+        return max(1 + max(row for row, _left in self.line_places(index, columns, self.run_tail(session, index, step)))
                    for step in steps)
 
     def left_range_text(self, session: Session, index: int, step_index: int) -> str:
@@ -531,7 +572,8 @@ class Caption:
             step_index = session.step_state(index).step_index
             columns = self.run_columns(session, index, step_index)
             tail = self.run_tail(session, index, step_index)
-            for segment, (row, column_left) in zip(columns + tail, self.line_places(len(columns), tail), strict=True):
+            for segment, (row, column_left) in zip(columns + tail, self.line_places(index, len(columns), tail),
+                                                   strict=True):
                 painter.setPen(segment.colour)
                 text = self.metrics.elidedText(segment.text, QtCore.Qt.TextElideMode.ElideRight,
                                                self.room - column_left)  # a column wider than the frame alone
@@ -551,18 +593,23 @@ class FrameRenderer:
     """Renders a session's steps as export frames with hidden views wired to it as the window's are.
 
     The same presenters draw the runs, the field and the partial derivatives at the probe point, in the
-    session's theme and presentation scale.
+    session's theme and presentation scale (made for the frame: see export_presentation_scale). The map keeps the
+    plotted ranges' shape wherever it has room to spare (see shape_to_spare), as the window's does with equal aspect
+    (E), whether or not the window has it: level lines round on a course page. Equal aspect asked for is kept as in
+    the window (a strip drawn at different scales, with its note).
 
-    The session should be the renderer's own (see copy_session): rendering moves its clock.
+    The session should be the renderer's own (see copy_session): rendering moves its clock and may set its aspect.
     """
 
     def __init__(self, session: Session, size: tuple[int, int], panels: str = "both", overlay: bool = True,
-                 loss: str = "", scene_caption: str = "", still_step: int | None = None) -> None:
+                 loss: str = "", scene_caption: str = "", still_step: int | None = None,
+                 screen_height: int = REFERENCE_SCREEN.height()) -> None:
         """Build the views for the panels asked for, laid out for frames of size (width, height).
 
         loss: '' for none, else the scale ('linear' or 'log') of the loss plot in a strip under the panels;
         scene_caption: a lesson scene's, heading the caption; still_step: the one step of a still picture, whose
-        caption holds no room for what later steps say.
+        caption holds no room for what later steps say; screen_height: the height of the screen the session's
+        presentation scale is for.
         """
         if session.analysis is None or session.field is None:
             raise ExportError("there is nothing to export yet: no formula has been analysed")
@@ -574,12 +621,15 @@ class FrameRenderer:
         names = [slot.name for slot in self.slots]
         self.surface_view = SurfaceView() if "3d" in names else None
         self.contour_view = ContourView() if "contour" in names else None
+        equal_asked = bool(session.view.equal_aspect)
+        if self.contour_view is not None:
+            session.set_view(equal_aspect=True)  # before the presenters draw: a strip is seen once laid out (below)
         look = theme_named(session.theme)
         self._presenters: list[object] = []
         for view in (self.surface_view, self.contour_view):
             if view is not None:
                 view.set_colormap(look.lut)
-                scale_view(view, session.presentation_scale)
+                scale_view(view, export_presentation_scale(session.presentation_scale, screen_height))
         if self.surface_view is not None:
             self.surface_view.resize(*self.slot("3d").layout_size)
             self._presenters.append(SurfacePresenter(session, self.surface_view))
@@ -590,6 +640,8 @@ class FrameRenderer:
         self.contour_export: ContourExport | None = None
         if self.contour_view is not None:
             lay_out_hidden(self.contour_view, self.contour_view.plot_item, self.slot("contour").layout_size)
+            if not equal_asked and not shape_to_spare(self.contour_view):  # unasked: a strip, or little room left
+                session.set_view(equal_aspect=False)
             self.contour_export = self._exports.enter_context(self.contour_view.exporting(*self.slot("contour").size))
         self.loss_plot: LossPlot | None = None
         if loss:  # the window's loss panel; its plot is drawn into the strip
@@ -705,7 +757,7 @@ def renderer_for(session: Session, options: ExportOptions, still_step: int | Non
     """A renderer of the session's frames (a copy of the window's: see copy_session) as the options ask, or of the
     one step of a still picture."""
     return FrameRenderer(session, options.size, options.panels, options.overlay, options.loss_scale,
-                         options.scene_caption, still_step)
+                         options.scene_caption, still_step, options.screen_height)
 
 
 # --------------------------------------------------------------------------------------------
