@@ -590,6 +590,17 @@ def test_cases_print_no_otherwise_that_never_holds(text: str, printed: list[str]
     assert evaluated.args[-1].cond is sympy.true and evaluated.subs({x: y}) == at_ties, "computed: its rows kept"
 
 
+def test_cases_on_each_side_of_one_difference_and_where_it_is_0_print_no_otherwise() -> None:
+    """2 if x > y, −2 if y > x, 1 if x = y: one of them holds everywhere, so 'otherwise' is never printed; with the
+    tie or a side missing it holds somewhere."""
+    on_each_side = sympy.Piecewise((2, x > y), (-2, x < y), (1, sympy.Eq(x - y, 0)), (0, True))
+    assert unicode_math(on_each_side) == "{2 if x > y; −2 if x < y; 1 if x = y}"
+    assert latex_math(on_each_side).endswith(r"1 & \text{if }x = y \end{cases}")
+    assert unicode_math(sympy.Piecewise((2, x > y), (-2, x < y), (0, True))) == "{2 if x > y; −2 if x < y; 0 otherwise}"
+    assert unicode_math(sympy.Piecewise((2, x >= y), (1, sympy.Eq(x - y, 0)), (0, True))).endswith("0 otherwise}")
+    assert unicode_math(Cases((2, x > y), (-2, w < y), (1, sympy.Eq(x - y, 0)), (0, True))).endswith("0 otherwise}")
+
+
 def test_cases_of_one_value_print_in_rows_where_their_otherwise_can_hold() -> None:
     """Rows of one value print as they are where the 'otherwise' after them holds somewhere: on x = y for two strict
     comparisons, at x = y = z for three ties that each go to another argument, and where an argument has no row."""
