@@ -578,6 +578,9 @@ def test_cases_with_one_value_wherever_they_hold_print_as_that_value(text: str, 
     ("max(x, y) - min(y, x)", ["{1 if x ≥ y; −1 if y > x}", "{−1 if x ≥ y; 1 if y > x}"], 1),
     ("2max(x, y) + 3min(x, y)", ["{2 if x ≥ y; 3 if y > x}", "{3 if x ≥ y; 2 if y > x}"], 2),
     ("max(x, y)", ["{1 if x ≥ y; 0 otherwise}", "{1 if y > x; 0 otherwise}"], 1),  # y > x fails on x ≥ y: it holds
+    # max's and min's cases and abs's sign(x − y) as one brace: x > y, y > x or x = y everywhere
+    ("max(x, y) - min(x, y) + abs(x - y)", ["{−2 if y > x; 2 if x > y; 1 if x = y}",
+                                            "{−2 if x > y; 2 if y > x; −1 if x = y}"], 1),
 ])
 def test_cases_print_no_otherwise_that_never_holds(text: str, printed: list[str], at_ties: int) -> None:
     """max(x, y) − min(y, x) printed ∂f/∂x = {1 if x ≥ y; −1 if y > x; 0 otherwise}: x ≥ y or y > x everywhere, so 0

@@ -31,7 +31,7 @@ import math
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -378,7 +378,7 @@ def kink_side(relation: sympy.Basic) -> tuple[sympy.Expr, int]:
     """The difference a comparison compares with 0, the same for u > v, v ≥ u and u = v (see comparable_difference),
     and the side of it the comparison holds on: 1 where the difference is positive, −1 where negative, 0 for u = v.
 
-    Remembered: the cases of a partial are printed again in each style.
+    Remembered: each printer, and differentiation before them, asks for the sides of the same comparisons.
     """
     equal = isinstance(relation, sympy.Eq)
     difference = comparable_difference(relation.lhs - relation.rhs if equal else relation.gts - relation.lts)
@@ -437,7 +437,7 @@ class _TextbookForms:
                  if (rows := self._rows_that_hold(cases)) is not None}
         if shown and self.spelling.term_order:  # in the place of the typed terms whose cases they were
             self.spelling = dataclasses.replace(self.spelling, term_order=tuple(
-                _value_of_cases_from(term, shown) for term in self.spelling.term_order))
+                value_of_cases_from(term, shown) for term in self.spelling.term_order))
         with distribute(False):  # 2(x + 1) stays so where cases beside it become a number
             return expr.xreplace(shown)
 
@@ -614,7 +614,7 @@ class _TextbookForms:
         return words
 
 
-def _value_of_cases_from(term: sympy.Expr, shown: dict[sympy.Piecewise, sympy.Expr]) -> sympy.Expr:
+def value_of_cases_from(term: sympy.Expr, shown: Mapping[sympy.Piecewise, sympy.Expr]) -> sympy.Expr:
     """A typed term's derivative, or, as printed, the cases of shown that have its cases among theirs."""
     if not isinstance(term, sympy.Piecewise):
         return term
