@@ -15,7 +15,8 @@ from gradviz.core.analysis import Analysis, analyze_in_process
 from gradviz.core.formula import parse_formula
 from gradviz.core.notation import latex_equations, unicode_math
 
-RELATIONS = {">": lambda a, b: a > b, "<": lambda a, b: a < b, "≥": lambda a, b: a >= b, "≤": lambda a, b: a <= b}
+RELATIONS = {">": lambda a, b: a > b, "<": lambda a, b: a < b, "≥": lambda a, b: a >= b, "≤": lambda a, b: a <= b,
+             "=": lambda a, b: a == b}
 KINK_MARGIN = 1e-3  # points closer than this to a kink are not sampled: there the cases follow a convention
 
 
@@ -136,6 +137,11 @@ KINKED_FORMULAS = [
     "max(x, relu(y - x), 1 - y)", "max(x, relu(y - x))", "min(x, y) max(x, y, x + y)", "relu(2 - relu(x + y))",
     "max(x, y) + min(x, y)", "min(y, x) + max(y, x) + x", "max(x + 2y, x + y)", "min(x - y, x + y)",
     "max(x + y, x + z)",
+    # functions over the same kinks, as one brace or one value: relu(x) − relu(−x) + y is x + y, and
+    # max(x, y) − min(x, y) − abs(x − y) is 0
+    "relu(x) - relu(-x) + y", "max(x, 0) + min(x, 0)", "max(x, y, z) + min(x, y, z)",
+    "max(x, y) - min(x, y) - abs(x - y)", "max(x, y) - min(x, y) + abs(x - y)", "max(x, y) + relu(x - y)",
+    "relu(x) + abs(x) + y", "sin(relu(x) - relu(-x)) y", "max(x, y, x + y) + min(x, y, x + y)",
 ]
 
 
@@ -203,7 +209,8 @@ def test_on_the_kinks_the_printed_cases_have_the_values_of_the_numeric_partials(
       " + {−2x if x² ≥ y; 0 otherwise}",
       "{1 if y ≤ x and x > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise} + {−1 if x > y; 0 otherwise}"
       " + {−1 if y > x²; 0 otherwise}"]),
-    ("relu(x) + relu(-x)", ["{1 if x > 0; 0 otherwise} + {−1 if x < 0; 0 otherwise}"]),  # it was one brace
+    # the cases of two functions over one kink are one brace: it was {1 if x > 0; 0 otherwise} + {−1 if x < 0; …}
+    ("relu(x) + relu(-x)", ["{1 if x > 0; −1 if x < 0; 0 otherwise}"]),
     ("relu(-x - y)", ["{−1 if x + y < 0; 0 otherwise}", "{−1 if x + y < 0; 0 otherwise}"]),  # it was −x − y > 0
     # relu's argument's own condition: it was x < y
     ("relu(y - x)", ["{−1 if y > x; 0 otherwise}", "{1 if y > x; 0 otherwise}"]),
@@ -213,7 +220,23 @@ def test_on_the_kinks_the_printed_cases_have_the_values_of_the_numeric_partials(
     # a bracket with two sets of cases is the factors times each: it was 2({1 if x > y; …} + {1 if x > 0; …})(…)
     ("(max(x, y) + relu(x))^2", ["{2(x + relu(x)) if x ≥ y; 0 otherwise} + {2(x + max(x, y)) if x > 0; 0 otherwise}",
                                  "{2(y + relu(x)) if y > x; 0 otherwise}"]),
-    ("(relu(x) + relu(-x))^2", ["{2x if x > 0; 0 otherwise} + {2x if x < 0; 0 otherwise}"]),
+    ("(relu(x) + relu(-x))^2", ["2x"]),  # x²: it was {2x if x > 0; 0 otherwise} + {2x if x < 0; 0 otherwise}
+    ("relu(x) - relu(-x) + y", ["1", "1"]),  # x + y: it was {1 if x > 0; 0 otherwise} + {1 if x < 0; 0 otherwise}
+    ("max(x, 0) + min(x, 0)", ["1"]),  # x: it was {1 if x ≥ 0; 0 otherwise} + {1 if 0 > x; 0 otherwise}
+    ("max(x, y, z) + min(x, y, z)", ["{1 if x ≥ y and x ≥ z; 1 if x < y and x < z; 0 otherwise}",
+                                     "{1 if y > x and y ≥ z; 1 if y ≤ x and y < z; 0 otherwise}",
+                                     "{1 if z > x and z > y; 1 if z ≤ x and z ≤ y; 0 otherwise}"]),
+    ("max(x, y) - min(x, y) - abs(x - y)", ["0", "0"]),  # 0: it was {1 if x ≥ y; −1 if y > x} − sign(x − y)
+    # values added where the cases of each hold together, the tie a case of its own; abs's sign(u) as cases
+    ("max(x, y) + relu(x - y)", ["{2 if x > y; 1 if x = y; 0 otherwise}", "{−1 if x > y; 1 if y > x; 0 otherwise}"]),
+    ("relu(x) + abs(x) + y", ["{2 if x > 0; −1 if x < 0; 0 otherwise}", "1"]),
+    ("relu(x) + x^3 + relu(-x)", ["{1 if x > 0; −1 if x < 0; 0 otherwise} + 3x²"]),  # in the first one's place
+    # six cases in one brace read worse than two and two
+    ("max(x, y, x + y) + min(x, y, x + y)",
+     ["{1 if x ≥ y and y ≤ 0; 1 if y > 0 and x > 0; 0 otherwise} + {1 if x < y and y > 0; 1 if y ≤ 0 and x ≤ 0; "
+      "0 otherwise}",
+      "{1 if y > x and x ≤ 0; 1 if y > 0 and x > 0; 0 otherwise} + {1 if y ≤ x and x > 0; 1 if y ≤ 0 and x ≤ 0; "
+      "0 otherwise}"]),
     # a step times a max's cases: a row for each, with no part the others imply (x > y follows from x > 1 and y < 0);
     # it was 1 if (x > 0 or y < 0) and (y > 0 or y < 0) and max(x, y, x + y) > 1 and (x > 0 or x > y) and …
     ("relu(max(x, y, x + y) - 1)",
@@ -222,6 +245,28 @@ def test_on_the_kinks_the_printed_cases_have_the_values_of_the_numeric_partials(
 ])
 def test_the_cases_of_each_kink_read_as_a_textbook_writes_them(text: str, expected: list[str]) -> None:
     assert printed_partials(analyze_in_process(text)) == expected
+
+
+@pytest.mark.parametrize(("text", "point"), [
+    ("relu(x) - relu(-x) + y", (0.0, 0.5)), ("sin(relu(x) - relu(-x)) y", (0.0, 2.0)),
+    ("max(x, y) - min(x, y) - abs(x - y)", (1.5, 1.5)), ("max(x, 0) + min(x, 0)", (0.0,)),
+    ("(relu(x) + relu(-x))^2 + relu(x) - relu(-x)", (0.0,)),
+])
+def test_where_kinks_cancel_the_gradient_on_them_is_the_slope_of_f_there(text: str, point: tuple[float, ...]) -> None:
+    """relu(x) − relu(−x) + y is x + y, but its ∂f/∂x at x = 0 was 0, each relu's slope at its kink; ∇f of
+    max(x, y) − min(x, y) − abs(x − y), which is 0, was (1, −1) on x = y. Where f has no kink its gradient on the
+    kinks of its terms is its slope there, as the views, the descent and the printed partials have it, and no note on
+    kinks is shown."""
+    analysis = analyze_in_process(text)
+    _, gradient = analysis.compiled.value_and_gradient(point)
+    step = 1e-4
+    for index, partial in enumerate(printed_partials(analysis)):
+        shifted = [[*point[:index], point[index] + sign * step, *point[index + 1:]] for sign in (1, -1)]
+        slope = (analysis.compiled.value_and_gradient(shifted[0])[0]
+                 - analysis.compiled.value_and_gradient(shifted[1])[0]) / (2 * step)
+        assert gradient[index] == pytest.approx(slope, abs=1e-6), (text, index)
+        assert "{" not in partial and "sign" not in partial, partial
+    assert not any("kink" in note for note in analysis.derivatives.shown_notes)
 
 
 def test_the_rows_of_one_value_stay_apart_in_latex_after_the_worker_sends_them() -> None:

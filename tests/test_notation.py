@@ -578,6 +578,9 @@ def test_cases_with_one_value_wherever_they_hold_print_as_that_value(text: str, 
     ("max(x, y) - min(y, x)", ["{1 if x ≥ y; −1 if y > x}", "{−1 if x ≥ y; 1 if y > x}"], 1),
     ("2max(x, y) + 3min(x, y)", ["{2 if x ≥ y; 3 if y > x}", "{3 if x ≥ y; 2 if y > x}"], 2),
     ("max(x, y)", ["{1 if x ≥ y; 0 otherwise}", "{1 if y > x; 0 otherwise}"], 1),  # y > x fails on x ≥ y: it holds
+    # max's and min's cases and abs's sign(x − y) as one brace: x > y, y > x or x = y everywhere
+    ("max(x, y) - min(x, y) + abs(x - y)", ["{−2 if y > x; 2 if x > y; 1 if x = y}",
+                                            "{−2 if x > y; 2 if y > x; −1 if x = y}"], 1),
 ])
 def test_cases_print_no_otherwise_that_never_holds(text: str, printed: list[str], at_ties: int) -> None:
     """max(x, y) − min(y, x) printed ∂f/∂x = {1 if x ≥ y; −1 if y > x; 0 otherwise}: x ≥ y or y > x everywhere, so 0
@@ -588,6 +591,17 @@ def test_cases_print_no_otherwise_that_never_holds(text: str, printed: list[str]
     assert ("otherwise" in printed_partials(text, html_math)[0]) == ("otherwise" in printed[0])
     evaluated = differentiate(parse_formula(text)).partials[0]
     assert evaluated.args[-1].cond is sympy.true and evaluated.subs({x: y}) == at_ties, "computed: its rows kept"
+
+
+def test_cases_on_each_side_of_one_difference_and_where_it_is_0_print_no_otherwise() -> None:
+    """2 if x > y, −2 if y > x, 1 if x = y: one of them holds everywhere, so 'otherwise' is never printed; with the
+    tie or a side missing it holds somewhere."""
+    on_each_side = sympy.Piecewise((2, x > y), (-2, x < y), (1, sympy.Eq(x - y, 0)), (0, True))
+    assert unicode_math(on_each_side) == "{2 if x > y; −2 if x < y; 1 if x = y}"
+    assert latex_math(on_each_side).endswith(r"1 & \text{if }x = y \end{cases}")
+    assert unicode_math(sympy.Piecewise((2, x > y), (-2, x < y), (0, True))) == "{2 if x > y; −2 if x < y; 0 otherwise}"
+    assert unicode_math(sympy.Piecewise((2, x >= y), (1, sympy.Eq(x - y, 0)), (0, True))).endswith("0 otherwise}")
+    assert unicode_math(Cases((2, x > y), (-2, w < y), (1, sympy.Eq(x - y, 0)), (0, True))).endswith("0 otherwise}")
 
 
 def test_cases_of_one_value_print_in_rows_where_their_otherwise_can_hold() -> None:

@@ -120,6 +120,27 @@ def test_the_gradient_check_rounds_away_the_steps_error_and_says_why_it_cannot_t
     assert "f is so large beside its change over 2h" in table.toPlainText()
 
 
+@pytest.mark.parametrize(("text", "point", "partials"), [
+    ("relu(x) - relu(-x) + y", {"x": 0.0, "y": 0.5}, ["1", "1"]),  # x + y: ∂f/∂x read 0, each relu's slope at 0
+    ("max(x, y) - min(x, y) - abs(x - y)", {"x": 1.0, "y": 1.0}, ["0", "0"]),  # 0: it read (1, −1)
+])
+def test_where_kinks_cancel_the_probe_reads_the_slope_of_f_and_its_check_agrees(open_window, qtbot, text: str,
+                                                                                point: dict[str, float],
+                                                                                partials: list[str]) -> None:
+    """On the kinks of terms that cancel, the probe read a partial unlike f's slope there, and its gradient check
+    marked it ✗ against the central difference; the equations over it printed two sets of cases for one value."""
+    window, docks = open_window("bowl")
+    window.session.set_analysis(analyze(text))
+    window.session.set_probe(point)
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    rows = dict(panel.rows)
+    assert [rows["∂f/∂x"], rows["∂f/∂y"]] == partials
+    assert "✗" not in panel.check_label.plain_text() and "kink" not in panel.check_label.plain_text()
+    equations = window.formula_panel.derivatives_label.plain_text()
+    assert equations.split()[-8:] == ["∂f", "∂x", "=", partials[0], "∂f", "∂y", "=", partials[1]]
+
+
 def test_both_slices_show_without_scrolling_in_a_1280_by_720_window(make_main_window, qtbot) -> None:
     window = make_main_window("himmelblau", size=(1280, 720))
     docks = window.teaching_docks

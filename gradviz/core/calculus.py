@@ -14,6 +14,10 @@ every derivative can be evaluated everywhere:
 * ``relu(u)`` is ``max(0, u)``, 0 first: its derivative is ``1 if u > 0 else 0``, 0 at the kink (as PyTorch's).
 * ``abs``: the derivative ``sign(u)`` is kept; it is 0 at ``u = 0``.
 * ``DiracDelta`` (the "infinitely thin spike" second derivative at a kink) is taken as 0.
+* Where kinks cancel, a partial's cases having one value on every side of them, f has no kink there: that value is
+  the partial on them too, f's true slope there and no convention (relu(x) − relu(−x), which is x, has slope 1 at 0,
+  where each relu's is 0; max(x, y) − min(x, y) − abs(x − y), which is 0, has ∇f = 0 on x = y). The cases of
+  several functions over the same kinks are one set of cases, their values added (see _kink_terms_merged).
 
 The parser already notes each kink function the user typed (in ``Formula.notes``); the notes of
 :class:`Derivatives` add what differentiation itself decided: the second derivatives dropped at
@@ -42,8 +46,10 @@ from gradviz.core.notation import (
     factor_kind,
     identity_order,
     is_strict,
+    kink_side,
     partial_label,
     printed_with_kinks,
+    value_of_cases_from,
 )
 
 # Beyond this many operations a derivative is left as SymPy produced it: tidying is a nicety,
@@ -330,13 +336,15 @@ def differentiate(formula: Formula) -> Derivatives:
                                  notes)
             hessian[row][column] = hessian[column][row] = _finish(entry, notes, families)
     with distribute(False):  # 2(x + 1), not 2x + 2 again
-        partials = tuple(_integer_contents_out(_finish(partial, notes, families), sums_of_f)
-                         for partial in partials_with_steps)
         # each typed term's derivative as it is in the partial, so that a kink's cases come in the term's place
         typed_term_orders = tuple(
             tuple(part for term in terms if term != 0 for part in _typed_parts(
                 _as_in_partial(term, families) if partial.has(sympy.Heaviside) else term, formula))
             for terms, partial in zip(by_term, partials_with_steps, strict=False))
+        merged = [_kink_terms_merged(_finish(partial, notes, families), typed)
+                  for partial, typed in itertools.zip_longest(partials_with_steps, typed_term_orders, fillvalue=())]
+        partials = tuple(_integer_contents_out(partial, sums_of_f) for partial, _ in merged)
+        typed_term_orders = tuple(typed for _, typed in merged) if typed_term_orders else ()
     if formula.notes:  # the parser has told about the kinks already, in the user's own words
         notes = [note for note in notes if note not in (KINK_NOTE, ABS_NOTE)]
     for derivative in (*partials, *(entry for row in hessian for entry in row)):
@@ -996,3 +1004,230 @@ def _arguments_as_in_f(expr: sympy.Expr) -> sympy.Expr:
         return isinstance(part, sympy.Function) and any(_distributed(arg) is not arg for arg in part.args)
 
     return expr.replace(is_factored, lambda part: part.func(*(_distributed(arg) for arg in part.args)))
+
+
+# Cased terms over the same kinks are merged only where the ways of taking a case (or none) of each are at most these
+MOST_MERGED_CHOICES = 64
+# Cases comparing more differences than these are not looked at side by side (2ⁿ sides, see _one_value)
+MOST_SIDES_COMPARED = 8
+
+CaseRow = tuple[sympy.Expr, tuple[sympy.Basic, ...]]  # a case's value and the comparisons that all hold where it does
+
+
+def _kink_terms_merged(partial: sympy.Expr, typed: Sequence[sympy.Expr]) -> tuple[sympy.Expr, tuple[sympy.Expr, ...]]:
+    """The partial with its cased terms over the same kinks as one set of cases (see _merged_cases) and each set of
+    cases of one value on every side of its kinks as that value (see _one_value); and typed, the order to print its
+    terms in, with each merged set in the place of the first of its terms.
+
+    relu(x) − relu(−x) + y had ∂f/∂x = {1 if x > 0; 0 otherwise} + {1 if x < 0; 0 otherwise}: it is 1, x's slope.
+    """
+    if not partial.has(sympy.Piecewise):
+        return partial, tuple(typed)
+    terms = sympy.Add.make_args(partial)
+    # a typed term's cases as the cases of the partial they are among (max's and min's of x and y are one)
+    typed = [value_of_cases_from(term, {cases: cases for cases in terms if isinstance(cases, sympy.Piecewise)})
+             for term in typed]
+    place = {term: index for index, term in reversed(list(enumerate(typed)))}
+    cased = [(term, rows) for term in sorted(terms, key=lambda term: place.get(term, len(typed)))
+             if (rows := _cased_rows(term)) is not None]
+    groups: dict[frozenset[sympy.Expr], list[tuple[sympy.Expr, list[CaseRow]]]] = {}
+    for term, rows in cased if len(cased) > 1 else ():
+        groups.setdefault(frozenset(kink_side(relation)[0] for _, relations in rows for relation in relations),
+                          []).append((term, rows))
+    written: dict[sympy.Expr, tuple[int, sympy.Expr]] = {}  # each term merged: the index of its group, and how
+    for index, group in enumerate(groups.values()):
+        with_cases = len(group) > 1 and any(isinstance(term, sympy.Piecewise) for term, _ in group)
+        merged = _merged_cases([rows for _, rows in group]) if with_cases else None
+        if merged is not None:
+            written.update(dict.fromkeys((term for term, _ in group), (index, merged)))
+    for term, rows in cased:
+        # cases whose rows have one value, an 'otherwise' aside: those of several values never have one everywhere
+        one_value = len({value for value, _ in rows[:-1]}) == 1 and isinstance(term, sympy.Piecewise)
+        value = _one_value(rows) if one_value and term not in written else None
+        if value is not None:
+            written[term] = (-1 - len(written), value)  # a group of its own
+    if not written:
+        return partial, tuple(typed)
+    return sympy.Add(*_once_merged(terms, written)), tuple(_once_merged(typed, written))
+
+
+def _once_merged(terms: Sequence[sympy.Expr], written: Mapping[sympy.Expr, tuple[int, sympy.Expr]]) -> list[sympy.Expr]:
+    """The terms each as written (see _kink_terms_merged), those merged into one once, in the place of the first."""
+    groups_written: set[int] = set()
+    kept: list[sympy.Expr] = []
+    for term in terms:
+        group, merged = written.get(term, (None, term))
+        if group not in groups_written:
+            kept.append(merged)
+        if group is not None:
+            groups_written.add(group)
+    return kept
+
+
+def _cased_rows(term: sympy.Expr) -> list[CaseRow] | None:
+    """A term's cases, the last one 'otherwise' (no comparisons): a piecewise function's whose conditions are
+    comparisons joined by 'and', or a sign's (c·sign(u) is c where u > 0, −c where u < 0, 0 otherwise); None for any
+    other term."""
+    if isinstance(term, sympy.Piecewise):
+        *conditional, (otherwise_value, otherwise) = term.args
+        rows = [(value, sympy.And.make_args(condition)) for value, condition in conditional]
+        otherwise_row = (otherwise_value, ()) if otherwise is sympy.true else None
+    else:
+        signs = [factor for factor in sympy.Mul.make_args(term) if isinstance(factor, sympy.sign)]
+        factor = sympy.Mul(*(factor for factor in sympy.Mul.make_args(term) if factor not in signs))
+        if len(signs) != 1 or factor.has(sympy.sign, sympy.Piecewise):
+            return None
+        argument = signs[0].args[0]
+        rows, otherwise_row = [(factor, (argument > 0,)), (-factor, (argument < 0,))], (sympy.S.Zero, ())
+    if otherwise_row is None or not all(isinstance(relation, INEQUALITIES)
+                                        for _, relations in rows for relation in relations):
+        return None
+    return [*rows, otherwise_row]
+
+
+def _merged_cases(terms: Sequence[Sequence[CaseRow]]) -> sympy.Expr | None:
+    """The sum of cased terms as one set of cases, their values added, or its one value (see _one_value); None where
+    its cases would take too many rows or more than one side of a comparison to hold apart (see _apart).
+
+    A case for each way of taking a case of each term, or none of one (it is then at its 'otherwise'), where their
+    comparisons all hold, a way taking a case of more terms first: max(x, 0) + min(x, 0) has 1 if x ≥ 0, 1 if 0 > x;
+    max(x, y, z) + min(x, y, z) 1 if x ≥ y and x ≥ z, 1 if x < y and x < z, 0 otherwise. None too where that has more
+    cases than the terms have: max(x, y, x + y) + min(x, y, x + y)'s six cases read worse than their two and two.
+    """
+    choices = [[*rows[:-1], None] for rows in terms]
+    if functools.reduce(lambda count, choice: count * len(choice), choices, 1) > MOST_MERGED_CHOICES:
+        return None
+    otherwise_values = [rows[-1][0] for rows in terms]
+    rows: list[CaseRow] = []
+    for choice in itertools.product(*choices):
+        value = sympy.Add(*(otherwise if row is None else row[0]
+                            for row, otherwise in zip(choice, otherwise_values, strict=True)))
+        relations = [relation for row in choice if row is not None for relation in row[1]]
+        if not relations:  # none of any: the last way
+            rows.append((value, ()))
+            continue
+        condition = _all_of(relations)
+        if condition is sympy.false:
+            continue
+        held = sympy.And.make_args(condition)
+        if not any(_implies(held, earlier) for _, earlier in rows):  # else an earlier case holds wherever it does
+            rows.append((value, held))
+    apart = _apart(rows)
+    if apart is None:
+        return None
+    value = _one_value(apart)
+    if value is not None:
+        return value
+    if len(apart) - 1 > sum(len(rows) - 1 for rows in terms):  # more cases than the terms had apart: harder to read
+        return None
+    *conditional, otherwise = [(value, _as_condition(relations)) for value, relations in apart]
+    # the cases hold apart: one of the 'otherwise' value left to it, and in any order, those on a tie after the others
+    conditional = [case for case in _ties_joined(conditional) if not _same_value(case[0], otherwise[0])]
+    return _piecewise([*sorted(conditional, key=lambda case: case[1].has(sympy.Eq)), otherwise])
+
+
+_NOT_STRICT = {sympy.StrictGreaterThan: sympy.GreaterThan, sympy.StrictLessThan: sympy.LessThan}
+
+
+def _ties_joined(cases: Sequence[tuple[sympy.Expr, sympy.Basic]]) -> list[tuple[sympy.Expr, sympy.Basic]]:
+    """Cases that hold apart with each on a tie (u = v) of the value of one beside it (u > v) joined to it: −1 if
+    x ≥ y for −1 if x > y and −1 if x = y."""
+    joined = list(cases)
+    for tie in [case for case in cases if case[1].has(sympy.Eq)]:
+        ties = [relation for relation in sympy.And.make_args(tie[1]) if isinstance(relation, sympy.Eq)]
+        rest = set(sympy.And.make_args(tie[1])) - set(ties)
+        kink = kink_side(ties[0])[0]
+        for index, (value, condition) in enumerate(joined):
+            relations = set(sympy.And.make_args(condition))
+            beside = [relation for relation in relations - rest if type(relation) in _NOT_STRICT
+                      and kink_side(relation)[0] == kink]
+            if len(ties) == 1 and len(relations - rest) == 1 and beside and _same_value(value, tie[0]):
+                widened = _NOT_STRICT[type(beside[0])](beside[0].lhs, beside[0].rhs)
+                joined[index] = (value, sympy.And(*rest, widened))
+                joined.remove(tie)
+                break
+    return joined
+
+
+def _implies(relations: Sequence[sympy.Basic], others: Sequence[sympy.Basic]) -> bool:
+    """Whether others all hold wherever the relations do (see _implied)."""
+    known = [_compared_difference(relation) for relation in relations]
+    return all(_implied(_compared_difference(other), known) for other in others)
+
+
+def _apart(rows: Sequence[CaseRow]) -> list[CaseRow] | None:
+    """The cases (the first to hold at a point being its value) with each narrowed to where none before it holds, so
+    that at most one holds anywhere; None where narrowing one takes more than one comparison's other side.
+
+    max(x, y) + relu(x − y)'s 2 if x > y, 1 if x ≥ y: 1 if x ≥ y and y ≥ x, which is x = y (see _as_condition).
+    """
+    narrowed: list[CaseRow] = []
+    for value, relations in rows:
+        for _, earlier in narrowed:
+            if not relations or _all_of([*earlier, *relations]) is sympy.false:
+                continue
+            beyond = [relation for relation in earlier if not _implies(relations, (relation,))]
+            if len(beyond) != 1:
+                return None
+            condition = _all_of([*relations, beyond[0].negated])
+            if condition is sympy.false:
+                break
+            relations = sympy.And.make_args(condition)
+        else:
+            narrowed.append((value, relations))
+    return narrowed
+
+
+def _as_condition(relations: Sequence[sympy.Basic]) -> sympy.Basic:
+    """The relations joined by 'and', u ≥ v and v ≥ u as u = v; true for none ('otherwise')."""
+    equal = [(first, second) for first, second in itertools.combinations(relations, 2)
+             if not is_strict(first) and not is_strict(second) and _sum_of((_compared_difference(first)[0],
+                                                                            _compared_difference(second)[0])) == 0]
+    paired = {relation for pair in equal for relation in pair}
+    return sympy.And(*(relation for relation in relations if relation not in paired),
+                     *(sympy.Eq(first.gts - first.lts, 0) for first, _ in equal))
+
+
+def _one_value(rows: Sequence[CaseRow]) -> sympy.Expr | None:
+    """The value of cases with one value on every side of the kinks they compare (where no difference they compare is
+    0, each comparison holding or not), None for cases with more: f has no kink there, that is its slope on them too.
+
+    relu(x) − relu(−x), which is x, has ∂f/∂x = 1 at 0 (not the 0 of each relu's slope there); max(x, y) − min(x, y) −
+    abs(x − y), which is 0, ∇f = 0 on x = y. Sides no point is on (x > y, y > z and z > x) are left out.
+    """
+    sides = {relation: kink_side(relation) for _, relations in rows for relation in relations}
+    kinks = sorted({kink for kink, _ in sides.values()}, key=sympy.default_sort_key)
+    if len(kinks) > MOST_SIDES_COMPARED:
+        return None
+    cells: dict[sympy.Expr, list[tuple[int, ...]]] = {}
+    for signs in itertools.product((1, -1), repeat=len(kinks)):
+        of_kink = dict(zip(kinks, signs, strict=True))
+        cells.setdefault(next(value for value, relations in rows if all(
+            of_kink[sides[relation][0]] == sides[relation][1] for relation in relations)), []).append(signs)
+    values: list[tuple[sympy.Expr, list[tuple[int, ...]]]] = []  # the values written alike joined (2(x + 1), 2x + 2)
+    for value, signs in cells.items():
+        same = next((known_signs for known, known_signs in values if _same_value(known, value)), None)
+        if same is None:
+            values.append((value, signs))
+        else:
+            same.extend(signs)
+    for value, _ in values:
+        if all(_on_no_point(kinks, signs) for other, cells in values if other is not value for signs in cells):
+            return value
+    return None
+
+
+def _same_value(first: sympy.Expr, second: sympy.Expr) -> bool:
+    """Whether two expressions are equal once multiplied out."""
+    with distribute(True):
+        return first == second or sympy.expand(first - second) == 0
+
+
+def _on_no_point(kinks: Sequence[sympy.Expr], signs: Sequence[int]) -> bool:
+    """Whether the differences cannot all have these signs at one point: one's sign is the other of what the others
+    imply (see _implied), as x − z's for x − y > 0 and y − z > 0."""
+    if len(kinks) < 2:
+        return False
+    positive = [(comparable_difference(sign * kink), True) for kink, sign in zip(kinks, signs, strict=True)]
+    return any(_implied((comparable_difference(-difference), False), positive[:index] + positive[index + 1:])
+               for index, (difference, _) in enumerate(positive))

@@ -31,7 +31,7 @@ import math
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -373,6 +373,31 @@ def is_strict(relation: sympy.Basic) -> bool:
     return isinstance(relation, (sympy.StrictGreaterThan, sympy.StrictLessThan))
 
 
+@functools.lru_cache(maxsize=1024)
+def kink_side(relation: sympy.Basic) -> tuple[sympy.Expr, int]:
+    """The difference a comparison compares with 0, the same for u > v, v ≥ u and u = v (see comparable_difference),
+    and the side of it the comparison holds on: 1 where the difference is positive, −1 where negative, 0 for u = v.
+
+    Remembered: each printer, and differentiation before them, asks for the sides of the same comparisons.
+    """
+    equal = isinstance(relation, sympy.Eq)
+    difference = comparable_difference(relation.lhs - relation.rhs if equal else relation.gts - relation.lts)
+    opposite = sympy.Add(*(-term for term in sympy.Add.make_args(difference)))  # multiplied out as it is
+    kink = min(difference, opposite, key=sympy.default_sort_key)
+    return kink, 0 if equal else 1 if kink == difference else -1
+
+
+def _hold_on_each_side(conditions: Sequence[sympy.Basic]) -> bool:
+    """Whether comparisons of one difference with 0, a condition each, hold together on both sides of it and where it
+    is 0: x > y, y > x and x = y do."""
+    if not all(isinstance(condition, (*INEQUALITIES, sympy.Eq)) for condition in conditions):
+        return False
+    sides = [kink_side(condition) for condition in conditions]
+    held = {held_side for (_, side), condition in zip(sides, conditions, strict=True)
+            for held_side in (side, *(() if is_strict(condition) else (0,)))}
+    return len({kink for kink, _ in sides}) == 1 and held == {-1, 0, 1}
+
+
 def compared_differences(condition: sympy.Basic, strict_only: bool = False) -> set[sympy.Expr]:
     """The differences u − v a condition says are at least 0, u ≥ v or u > v or each of an And's (see
     comparable_difference); with strict_only those it says are positive, u > v."""
@@ -412,21 +437,23 @@ class _TextbookForms:
                  if (rows := self._rows_that_hold(cases)) is not None}
         if shown and self.spelling.term_order:  # in the place of the typed terms whose cases they were
             self.spelling = dataclasses.replace(self.spelling, term_order=tuple(
-                _value_of_cases_from(term, shown) for term in self.spelling.term_order))
+                value_of_cases_from(term, shown) for term in self.spelling.term_order))
         with distribute(False):  # 2(x + 1) stays so where cases beside it become a number
             return expr.xreplace(shown)
 
     def _rows_that_hold(self, cases: sympy.Piecewise) -> sympy.Expr | None:
         """Cases without their 'otherwise' where it never holds, the rows' value if they have one; None where every row
         can hold. It never holds when the other rows are those of each argument of one max or min (see
-        _hold_everywhere); a value shared by every row, 'otherwise' too, is the cases' value all the same."""
+        _hold_everywhere), or each side of one difference and where it is 0 (x > y, y > x, x = y); a value shared by
+        every row, 'otherwise' too, is the cases' value all the same."""
         *conditional, (otherwise_value, otherwise) = cases.args
         if otherwise is not sympy.true:
             return None
         values = {value for value, _ in conditional}
         if values == {otherwise_value}:
             return otherwise_value
-        if not self._hold_everywhere([condition for _, condition in conditional]):
+        conditions = [condition for _, condition in conditional]
+        if not (self._hold_everywhere(conditions) or _hold_on_each_side(conditions)):
             return None
         return next(iter(values)) if len(values) == 1 else type(cases)(*conditional, evaluate=False)
 
@@ -587,7 +614,7 @@ class _TextbookForms:
         return words
 
 
-def _value_of_cases_from(term: sympy.Expr, shown: dict[sympy.Piecewise, sympy.Expr]) -> sympy.Expr:
+def value_of_cases_from(term: sympy.Expr, shown: Mapping[sympy.Piecewise, sympy.Expr]) -> sympy.Expr:
     """A typed term's derivative, or, as printed, the cases of shown that have its cases among theirs."""
     if not isinstance(term, sympy.Piecewise):
         return term
