@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from failures import fail_drawing
+from lesson_scenes import looks_while, mixed_lesson, names_the_scene_on_screen
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from gradviz.app import document, main_window
 from gradviz.app.camera_link import camera_of
 from gradviz.core.errors import FormulaError
-from gradviz.core.lessons import Lesson, Scene, lesson_to_dict, save_lesson, shipped_lessons
+from gradviz.core.lessons import Lesson, Scene, lesson_to_dict, save_lesson, shipped_lessons, with_scene_moved
 from gradviz.core.presets import find_preset
 from gradviz.core.scenario import MAX_FILE_BYTES, RunSpec, load_scenario, save_scenario, scenario_to_dict
 
@@ -187,6 +188,11 @@ def refuse_the_saddle(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
         monkeypatch.setattr(formula_controller, "analyze", refusing)
 
 
+def refused_on_screen(window, qtbot, said: str) -> None:
+    """Wait until the status bar says `said` of what could not be shown."""
+    qtbot.waitUntil(lambda: said in window.statusBar().full_message(), timeout=5000)
+
+
 def a_file_open_with_an_edit(make_main_window, tmp_path: Path) -> tuple[main_window.MainWindow, Path, float]:
     """A window showing a scenario file, run 1's η then set to 0.3 (an edit to undo); the file and the η it had."""
     window = make_main_window("bowl")
@@ -346,16 +352,15 @@ def test_a_scene_that_fails_to_show_leaves_the_lesson_at_the_scene_shown_and_is_
     window showed the one before, whose edits made then were not kept; PgDn again failed again."""
     window = make_main_window("bowl")
     player, session = window.lesson_player, window.session
-    lesson = Lesson("Mixed", (Scene("A bowl", find_preset("bowl").scenario),
-                              Scene("A saddle", find_preset("saddle").scenario),
-                              Scene("Four minima", find_preset("himmelblau").scenario)))
+    lesson = mixed_lesson()
     window.document.open_lesson(lesson)
     window.controller.wait()
     session.update_run(0, lr=0.3)
     refuse_the_saddle(monkeypatch, how)
-    player.next_scene()
-    window.controller.wait()
-    qtbot.waitUntil(lambda: session.error is not None, timeout=5000)
+    looks = looks_while(qtbot, player.next_scene, lambda: names_the_scene_on_screen(window),
+                        lambda: "could not be shown" in window.statusBar().full_message())
+    assert all(looks), "the caption never named the scene on its way"
+    refused_on_screen(window, qtbot, "could not be shown")
     assert player.index == 0 and player.caption_bar.counter.text() == "scene 1 / 3"
     assert player.caption_bar.caption.text() == "A bowl" and "Mixed — scene 1 / 3" in window.windowTitle()
     assert session.analysis.formula.text == lesson.scenes[0].scenario.formula
@@ -374,6 +379,61 @@ def test_a_scene_that_fails_to_show_leaves_the_lesson_at_the_scene_shown_and_is_
     window.controller.wait()
     assert player.index == 0 and session.run_specs[0].lr == 0.25, "back past it, to scene 1 as it was left"
     assert player.edited_lesson().scenes[1] == lesson.scenes[1], "the scene not shown is as it was"
+
+
+def test_the_scene_shown_stays_when_the_scene_to_be_shown_in_its_place_cannot_be(make_main_window, monkeypatch,
+                                                                                 qtbot) -> None:
+    """Removing the scene shown when the scene after it failed to be shown left the caption at that scene, over the
+    views of a scene no longer in the lesson."""
+    Dialogs(monkeypatch, Choice.Yes)
+    window = make_main_window(None)
+    lesson = with_scene_moved(mixed_lesson(), 1, 2)  # the bowl, four minima, the saddle
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    player = window.lesson_player
+    player.show_scene(1)
+    window.controller.wait()
+    window.session.update_run(0, lr=0.002)
+    refuse_the_saddle(monkeypatch, "analysing")
+    looks = looks_while(qtbot, player.remove_scene, lambda: names_the_scene_on_screen(window),
+                        lambda: "not removed" in window.statusBar().full_message())
+    assert all(looks) and player.index == 1 and player.caption_bar.counter.text() == "scene 2 / 3"
+    refused_on_screen(window, qtbot, "Scene 2 was not removed: scene 3, to be shown in its place, could not be "
+                                     "shown: the formula engine could not be started")
+    assert player.edited_lesson().scenes[1].scenario.runs[0].lr == 0.002, "nor its edit"
+    assert [scene.caption for scene in player.lesson.scenes] == ["A bowl", "Four minima", "A saddle"]
+
+    player.remove_scene()  # again: the scene before it takes its place, past the one that could not be shown
+    window.controller.wait()
+    assert [scene.caption for scene in player.lesson.scenes] == ["A bowl", "A saddle"]
+    assert names_the_scene_on_screen(window) and player.caption_bar.counter.text() == "scene 1 / 2"
+
+
+@pytest.mark.parametrize("how", [None, "drawing", "analysing"])
+def test_scenes_moved_while_one_is_on_its_way_leave_the_caption_on_what_is_shown(make_main_window, monkeypatch, qtbot,
+                                                                                 how: str | None) -> None:
+    """Scenes moved while the next one was being prepared left the caption naming that scene if it could not be
+    shown, over the views of the scene before."""
+    window = make_main_window(None)
+    window.document.open_lesson(mixed_lesson())
+    window.controller.wait()
+    player = window.lesson_player
+    if how is not None:
+        refuse_the_saddle(monkeypatch, how)
+
+    def move_while_the_saddle_comes() -> None:
+        player.next_scene()
+        player.move_scene(2, 0)  # four minima first: the bowl shown is scene 2 now, the saddle on its way scene 3
+
+    looks = looks_while(qtbot, move_while_the_saddle_comes, lambda: names_the_scene_on_screen(window),
+                        lambda: player.index == 2 or "could not be shown" in window.statusBar().full_message())
+    assert all(looks), "the caption named the scene shown, at its new place"
+    assert [scene.caption for scene in player.lesson.scenes] == ["Four minima", "A bowl", "A saddle"]
+    if how is None:
+        assert player.index == 2, "the scene on its way is shown at its new place"
+    else:
+        refused_on_screen(window, qtbot, "Scene 3 could not be shown: ")
+        assert player.index == 1
 
 
 def test_recent_files_keep_the_last_eight_and_grey_missing_ones(make_main_window, monkeypatch, tmp_path) -> None:
