@@ -18,7 +18,15 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from gradviz.app import document, main_window
 from gradviz.app.camera_link import camera_of
 from gradviz.core.errors import FormulaError
-from gradviz.core.lessons import Lesson, Scene, lesson_to_dict, save_lesson, shipped_lessons, with_scene_moved
+from gradviz.core.lessons import (
+    Lesson,
+    Scene,
+    lesson_to_dict,
+    load_lesson,
+    save_lesson,
+    shipped_lessons,
+    with_scene_moved,
+)
 from gradviz.core.presets import find_preset
 from gradviz.core.scenario import MAX_FILE_BYTES, RunSpec, load_scenario, save_scenario, scenario_to_dict
 
@@ -189,8 +197,11 @@ def refuse_the_saddle(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
 
 
 def refused_on_screen(window, qtbot, said: str) -> None:
-    """Wait until the status bar says `said` of what could not be shown."""
+    """Wait until the status bar says `said` of what could not be shown; the formula box shows the formula on screen
+    again, without an error (the refused one stayed there, and Enter put it in what was shown)."""
     qtbot.waitUntil(lambda: said in window.statusBar().full_message(), timeout=5000)
+    assert window.formula_panel.formula_edit.text() == window.session.analysis.formula.text
+    assert window.session.error is None and not window.formula_panel.error_label.isVisible()
 
 
 def a_file_open_with_an_edit(make_main_window, tmp_path: Path) -> tuple[main_window.MainWindow, Path, float]:
@@ -252,7 +263,7 @@ def test_a_lesson_whose_first_scene_fails_to_show_is_not_opened(make_main_window
     before = window_state(window)
     window.open_file(failing)
     window.controller.wait()
-    qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    refused_on_screen(window, qtbot, "saddles.json was not opened")
     after = window_state(window)
     player = window.lesson_player
     assert after == before and window.current_path == opened
@@ -283,7 +294,7 @@ def test_a_lesson_open_stays_open_when_the_next_one_fails_to_show(make_main_wind
     refuse_the_saddle(monkeypatch, "analysing")
     window.document.open_lesson(Lesson("Saddles", (Scene("A saddle", find_preset("saddle").scenario),)))
     window.controller.wait()
-    qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    refused_on_screen(window, qtbot, "was not opened")
     after = (player.lesson, player.index, player.caption_bar.counter.text(), window.windowTitle(),
              window.session.scenario())
     assert after == before and player.caption_bar.isVisible()
@@ -331,7 +342,7 @@ def test_a_lesson_kept_from_a_crash_whose_scene_fails_to_show_says_so_and_stays_
         refuse_the_saddle(failing, "analysing")
         assert window.document.offer_recovery()
         window.controller.wait()
-        qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+        refused_on_screen(window, qtbot, "Could not restore")
     assert "Restore the last lesson?" in dialogs.questions[0]
     assert (window.windowTitle(), window.session.scenario()) == before and window.lesson_player.lesson is None
     message = window.statusBar().full_message()
@@ -379,6 +390,49 @@ def test_a_scene_that_fails_to_show_leaves_the_lesson_at_the_scene_shown_and_is_
     window.controller.wait()
     assert player.index == 0 and session.run_specs[0].lr == 0.25, "back past it, to scene 1 as it was left"
     assert player.edited_lesson().scenes[1] == lesson.scenes[1], "the scene not shown is as it was"
+
+
+@pytest.mark.parametrize("how", ["drawing", "analysing"])
+def test_after_a_scene_fails_the_formula_box_holds_the_scene_shown_and_the_lesson_file_is_unchanged(
+        make_main_window, monkeypatch, qtbot, tmp_path, how: str) -> None:
+    """After a scene failed to be shown, the formula box kept its formula and error over the views of the scene
+    before: Enter there put the failed scene's formula into the scene shown, and Save into the lesson file."""
+    path = tmp_path / "mixed.json"
+    save_lesson(mixed_lesson(), path)
+    written, opened = path.read_bytes(), load_lesson(path)
+    window = make_main_window("bowl")
+    assert window.open_file(path)
+    window.controller.wait()
+    player, box = window.lesson_player, window.formula_panel.formula_edit
+    with monkeypatch.context() as failing:
+        refuse_the_saddle(failing, how)
+        player.next_scene()
+        window.controller.wait()
+        refused_on_screen(window, qtbot, "Scene 2 could not be shown: ")
+    assert box.text() == opened.scenes[0].scenario.formula
+    why = "the formula engine could not be started" if how == "analysing" else "this formula could not be drawn"
+    assert why in window.statusBar().full_message()
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # the saddle can be drawn now: the box would have put it in scene 1
+    window.controller.wait()
+    assert names_the_scene_on_screen(window) and player.index == 0
+    assert not window.isWindowModified() and player.edited_lesson() == opened
+    assert path.read_bytes() == written and window.save() and load_lesson(path) == opened
+
+
+def test_a_gallery_example_that_fails_to_show_in_a_lesson_says_so_and_leaves_the_scene(make_main_window,
+                                                                                     monkeypatch, qtbot) -> None:
+    """A gallery example picked in a lesson that failed to be shown left its formula and error in the formula box and
+    said nothing of the example."""
+    window = make_main_window(None)
+    window.document.open_lesson(mixed_lesson())
+    window.controller.wait()
+    refuse_the_saddle(monkeypatch, "analysing")
+    window.open_preset(find_preset("saddle"))
+    window.controller.wait()
+    refused_on_screen(window, qtbot, "The example “Saddle x² − y²” was not shown: the formula engine")
+    assert window.statusBar().full_message().endswith("Scene 1 stays shown.")
+    assert window.lesson_player.example is None and names_the_scene_on_screen(window)
 
 
 def test_the_scene_shown_stays_when_the_scene_to_be_shown_in_its_place_cannot_be(make_main_window, monkeypatch,
@@ -551,8 +605,6 @@ def test_a_files_state_comes_back_as_that_files_and_watching_is_not_offered(laun
 def test_a_lessons_edits_come_back_after_a_crash_and_watching_it_is_not_offered(launched, monkeypatch,
                                                                                  tmp_path) -> None:
     """A lesson's scene edits (or a lesson made in the window) were not kept for crash recovery."""
-    from gradviz.core.lessons import load_lesson, save_lesson
-
     path = tmp_path / "gradient.json"
     lesson = shipped_lessons()[1]
     save_lesson(lesson, path)

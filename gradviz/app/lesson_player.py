@@ -15,8 +15,8 @@ Moving through a lesson, as a presenter's clicker does it:
 
 Without a lesson the same keys play and step the run. A scene is shown as its lesson describes it,
 in the window's current theme and presentation scale. The caption bar names it once its views are on screen (one slow
-to prepare says so in the status bar meanwhile); one that cannot be shown leaves the lesson and the caption at what
-was shown (the status bar says why), and moving on from there skips it. Opening a file (a scenario
+to prepare says so in the status bar meanwhile); one that cannot be shown leaves the lesson, the caption and the
+formula box at what was shown (the status bar says why), and moving on from there skips it. Opening a file (a scenario
 or a lesson) ends the lesson; a gallery example picked in a lesson is shown after the current scene without ending it,
 not as a scene of its own until Lessons → Add this view as a scene adds it (the scene keeps the edits made before;
 moving on leaves the example, and the scene, as they were).
@@ -342,8 +342,8 @@ class LessonPlayer(QObject):
     """Shows a lesson's scenes one after another in the window and moves through them by key or clicker.
 
     The caption bar, the title and the scenes list name what the views show: a scene asked for (which the formula
-    worker prepares first) is named once it is shown, and one that cannot be shown leaves them and the lesson as
-    they were, the status bar saying why. A lesson opened is held back until one of its scenes is shown:
+    worker prepares first) is named once it is shown, and one that cannot be shown leaves them, the formula box and
+    the lesson as they were, the status bar saying why. A lesson opened is held back until one of its scenes is shown:
     one whose first scene fails to be drawn leaves the window as it was (the lesson shown before, if any, stays open),
     and `opening_failed` says why.
     """
@@ -812,21 +812,25 @@ class LessonPlayer(QObject):
             self.close_lesson()
 
     def _scenario_failed(self, scenario: Scenario, why: str) -> None:
-        """What was asked for could not be shown: all stays as it was, and the status bar (for a lesson opening,
-        `opening_failed`) says why."""
+        """What was asked for could not be shown: all stays as it was, the formula box too, and the status bar (or,
+        for a lesson opening, `opening_failed`) says why."""
         if self._opening is not None and scenario is self._opening.scenario:
             lesson, self._opening = self._opening.lesson, None
+            self._put_back_formula()
             self.opening_failed.emit(lesson, why)
         elif self._example_asked is not None and scenario is self._example_asked.scenario:
-            self._example_asked = None
+            example, self._example_asked = self._example_asked, None
+            self._not_shown(f"The example “{example.title}” was not shown: {why.rstrip('.')}. {self._what_stays()} "
+                            "stays shown.")
         elif self._request is not None and scenario is self._request.scenario:
             self._scene_failed(why)
 
     def _scene_failed(self, why: str) -> None:
         """The scene asked for could not be shown: the lesson stays at what is shown, which keeps its edits.
 
-        The caption said the scene asked for while the window showed the one before, whose edits were then lost.
-        Moving on from there skips the scene (it is asked for again from the scenes list, Home or End).
+        The caption said the scene asked for while the window showed the one before, whose edits were then lost, and
+        the formula box kept the failed scene's formula: Enter there put it in the scene shown. Moving on from there
+        skips the scene (it is asked for again from the scenes list, Home or End).
         """
         request, self._request = self._request, None
         failed = request.index_now + 1
@@ -847,9 +851,18 @@ class LessonPlayer(QObject):
         return f"{self.example.title}, after scene {scene}," if self.example is not None else f"Scene {scene}"
 
     def _not_shown(self, message: str) -> None:
-        """Something asked for in the lesson could not be shown: the status bar says why."""
+        """Something asked for in the lesson could not be shown: the formula box as the window shows, and why."""
+        self._put_back_formula()
         self._stop_loading_hint()
         self._window.statusBar().showMessage(message, FAILED_MESSAGE_MS)
+
+    def _put_back_formula(self) -> None:
+        """The formula box shows the formula on screen again, without an error: the one that failed to be shown stayed
+        there, and Enter put it in the scene shown."""
+        analysis = self._session.analysis
+        if analysis is not None:
+            self._window.formula_panel.show_formula_text(analysis.formula.text)
+        self._session.set_error(None)
 
     def _scenario_dropped(self, scenario: Scenario) -> None:
         """Newer work (a formula typed, an undo) took the place of a scene, example or lesson on its way: it is not
