@@ -615,8 +615,73 @@ def test_a_lessons_edits_come_back_after_a_crash_and_watching_it_is_not_offered(
     assert window.save() and load_lesson(path).scenes[0].scenario.runs[0].lr == 0.0015, "Ctrl+S writes the lesson"
 
 
+def test_a_gallery_example_shown_in_a_lesson_comes_back_after_a_crash_with_its_edits(make_main_window, monkeypatch,
+                                                                                      tmp_path) -> None:
+    """A gallery example shown after a scene was not kept: the lesson came back at that scene, the example and the
+    edits made in it gone."""
+    from gradviz.app.recovery import EXAMPLE_SUFFIX, RECOVERY_SUFFIX
+
+    path = tmp_path / "gradient.json"
+    save_lesson(shipped_lessons()[1], path)
+    crashed = make_main_window("bowl")
+    assert crashed.open_file(path)
+    crashed.controller.wait()
+    crashed.lesson_player.show_scene(1)
+    crashed.controller.wait()
+    crashed.session.update_run(0, lr=0.07)  # scene 2 edited: the lesson has changes to offer back
+    himmelblau = find_preset("himmelblau")
+    crashed.open_preset(himmelblau)
+    crashed.controller.wait()
+    crashed.session.update_run(0, lr=0.002)
+    crashed.session.set_step(5)
+    crashed.document.autosave()
+    crashed.document.recovery._lock.unlock()  # it ends without closing: its files stay, their lock free
+    kept = crashed.document.recovery.path
+    kept_example = kept.with_name(kept.name.removesuffix(RECOVERY_SUFFIX) + EXAMPLE_SUFFIX)
+    assert load_scenario(kept_example).runs[0].lr == 0.002
+
+    dialogs = Dialogs(monkeypatch, Choice.Yes)
+    window = make_main_window("bowl")
+    assert window.document.offer_recovery()
+    window.controller.wait()
+    player, session = window.lesson_player, window.session
+    assert "Restore the unsaved changes to gradient.json?" in dialogs.questions[0]
+    assert player.example is not None and player.example.title == himmelblau.title and player.index == 1
+    assert player.caption_bar.counter.text() == "after scene 2 / 4" and player.shown_caption() == ""
+    assert session.analysis.formula.text == himmelblau.scenario.formula
+    assert session.run_specs[0].lr == 0.002 and session.step == 5, "with its edits and its clock"
+    assert player.path == path and window.isWindowModified()
+    assert player.edited_lesson().scenes[1].scenario.runs[0].lr == 0.07
+    assert not kept.exists() and not kept_example.exists(), "restored: no longer kept"
+    session.update_run(0, lr=0.004)
+    window.edit_history.record()
+    window.edit_history.undo()
+    window.controller.wait()
+    assert session.run_specs[0].lr == 0.002 and player.example is not None, "undone within the example"
+    player.previous_scene()
+    window.controller.wait()
+    assert player.example is None and player.index == 1 and session.run_specs[0].lr == 0.07
+
+
+def test_a_kept_gallery_example_that_cannot_be_read_leaves_its_lesson_at_its_scene(make_main_window,
+                                                                                    monkeypatch) -> None:
+    from gradviz.app.recovery import EXAMPLE_SUFFIX, RECOVERY_SUFFIX, RecoveryFile, Shown
+
+    recovery = RecoveryFile(document.config_folder() / document.RECOVERY_FOLDER)
+    recovery.write(mixed_lesson(), Shown(None, 2, find_preset("himmelblau")))  # made in the window: always offered
+    recovery._lock.unlock()  # the process gone, its files left behind
+    recovery.path.with_name(recovery.path.name.removesuffix(RECOVERY_SUFFIX) + EXAMPLE_SUFFIX).write_text("{")
+    Dialogs(monkeypatch, Choice.Yes)
+    window = make_main_window("bowl")
+    assert window.document.offer_recovery()
+    window.controller.wait()
+    assert window.lesson_player.example is None and window.lesson_player.index == 2
+    assert names_the_scene_on_screen(window)
+
+
 def test_a_shipped_lesson_kept_is_offered_only_if_edited(make_main_window, monkeypatch) -> None:
-    """A shipped lesson only watched (a scene moved to) was offered after a crash and came back as modified."""
+    """A shipped lesson only watched (a scene moved to, a gallery example shown) was offered after a crash and came
+    back as modified."""
     from dataclasses import replace
 
     from gradviz.app.recovery import RecoveryFile, Shown
@@ -625,12 +690,13 @@ def test_a_shipped_lesson_kept_is_offered_only_if_edited(make_main_window, monke
     dialogs = Dialogs(monkeypatch, Choice.Yes)
     folder = document.config_folder() / document.RECOVERY_FOLDER
 
-    def crashed_with(kept) -> None:
+    def crashed_with(kept, example=None) -> None:
         recovery = RecoveryFile(folder)
-        recovery.write(kept, Shown(None, 1))
+        recovery.write(kept, Shown(None, 1, example))
         recovery._lock.unlock()  # the process gone, its files left behind
 
     crashed_with(lesson)
+    crashed_with(lesson, find_preset("himmelblau"))
     window = make_main_window("bowl")
     assert not window.document.offer_recovery() and dialogs.questions == []
 

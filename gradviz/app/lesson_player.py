@@ -306,17 +306,19 @@ class CentralArea(QWidget):
 
 @dataclass(frozen=True)
 class LessonOpening:
-    """A lesson on its way: taken as open once its scene `index` is shown, left unopened if that scene fails."""
+    """A lesson on its way: taken as open once its scene `index` (or the gallery example kept after it) is shown, left
+    unopened if that fails."""
 
     lesson: Lesson
     path: Path | None
     saved: Lesson | None  # what its edits are unsaved against
     index: int
+    example: Preset | None = None  # a gallery example shown after scene `index` with its edits, as recovery kept it
 
     @property
     def scenario(self) -> Scenario:
-        """The scene's scenario asked to be shown."""
-        return self.lesson.scenes[self.index].scenario
+        """The scenario asked to be shown: the example's, else the scene's."""
+        return self.example.scenario if self.example is not None else self.lesson.scenes[self.index].scenario
 
 
 @dataclass(frozen=True)
@@ -439,9 +441,11 @@ class LessonPlayer(QObject):
         """Start a lesson at its first scene, once that is shown."""
         self._start_opening(LessonOpening(lesson, path, lesson, 0))
 
-    def restore_lesson(self, lesson: Lesson, path: Path | None, saved: Lesson | None, index: int) -> None:
-        """A lesson kept by crash recovery, at the scene shown then: its edits unsaved against `saved` (its file's)."""
-        self._start_opening(LessonOpening(lesson, path, saved, min(index, len(lesson.scenes) - 1)))
+    def restore_lesson(self, lesson: Lesson, path: Path | None, saved: Lesson | None, index: int,
+                       example: Preset | None = None) -> None:
+        """A lesson kept by crash recovery, at the scene shown then (or the gallery example shown after it, with its
+        edits): its edits unsaved against `saved` (its file's)."""
+        self._start_opening(LessonOpening(lesson, path, saved, min(index, len(lesson.scenes) - 1), example))
 
     def _start_opening(self, opening: LessonOpening) -> None:
         """Ask for the opening lesson's scene; the lesson, its caption and the title come once it is shown.
@@ -518,6 +522,12 @@ class LessonPlayer(QObject):
         self.path = path
         self.forget_changes()
         self.scene_changed.emit()
+
+    def example_shown(self) -> Preset | None:
+        """The gallery example shown after the scene, with the window's edits of it (None if none is shown)."""
+        if self.lesson is None or self.example is None:
+            return None
+        return replace(self.example, scenario=self._session.scenario())
 
     # ----- making and editing lessons ----------------------------------------------------------------------------
     def _enable_editing(self) -> None:
@@ -689,7 +699,7 @@ class LessonPlayer(QObject):
         """The lesson moved through, the scene on screen or on its way, and whether a gallery example after it is:
         keys pressed while a scene, an example or a lesson is on its way move on from there."""
         if self._opening is not None:
-            return self._opening.lesson, self._opening.index, False
+            return self._opening.lesson, self._opening.index, self._opening.example is not None
         if self._request is not None:
             return self._request.lesson, self._request.index, False
         return self.lesson, self.index, self._example_asked is not None or self.example is not None
@@ -702,7 +712,7 @@ class LessonPlayer(QObject):
         if self._window.statusBar().currentMessage() == LAST_SCENE_MESSAGE:
             self._window.statusBar().clearMessage()  # no longer true of the scene shown
         if self._opening is not None:
-            self._start_opening(replace(self._opening, index=index))
+            self._start_opening(replace(self._opening, index=index, example=None))
             return
         self._ask_scene(index)
 
@@ -794,7 +804,7 @@ class LessonPlayer(QObject):
             self.lesson, self._saved, self.path = opening.lesson, opening.saved, opening.path
             self._request = self._example_asked = None  # an example shown in the lesson before goes with it
             self.unshowable = None
-            self._shown(opening.index, None)
+            self._shown(opening.index, opening.example)
             self.lesson_opened.emit(self.lesson)
         elif request is not None and scenario is request.scenario:
             self._request, self.lesson = None, request.lesson
