@@ -144,6 +144,35 @@ def test_undo_in_a_lesson_stays_within_the_scene_and_keeps_the_lesson_open(make_
     assert not window.edit_history.undo_action.isEnabled()
 
 
+def test_a_gallery_examples_edits_in_a_lesson_are_undone_within_it(make_main_window, qtbot) -> None:
+    """A gallery example shown after a scene starts the history over as a scene does; its edits come back one at a
+    time, the example, the lesson and the scene before it staying as they are."""
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    player, session = window.lesson_player, window.session
+    window.document.open_lesson(shipped_lessons()[1])
+    settle(window, qtbot)
+    session.update_run(0, lr=0.07)  # scene 1's edit
+    settle(window, qtbot)
+    gallery = next(action.menu() for action in window.menuBar().actions() if action.text() == "&Gallery")
+    himmelblau = find_preset("himmelblau")
+    next(action for action in gallery.actions() if action.text().endswith(himmelblau.title)).trigger()
+    settle(window, qtbot)
+    assert player.example is himmelblau and not window.edit_history.undo_action.isEnabled()
+    session.update_run(0, lr=0.002)
+    settle(window, qtbot)
+    session.update_run(0, sign="wrong")
+    undo(window, qtbot)
+    assert session.run_specs[0].sign == "correct" and session.run_specs[0].lr == 0.002
+    undo(window, qtbot)
+    assert session.run_specs[0] == himmelblau.scenario.runs[0] and not window.edit_history.undo_action.isEnabled()
+    redo(window, qtbot)
+    assert session.run_specs[0].lr == 0.002
+    assert player.example is himmelblau and player.caption_bar.counter.text() == "after scene 1 / 4"
+    assert session.analysis.formula.text == himmelblau.scenario.formula
+    assert player.edited_lesson().scenes[0].scenario.runs[0].lr == 0.07, "the scene keeps its own edit"
+
+
 def test_undo_keeps_an_edit_unsaved(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     activate(window, qtbot)

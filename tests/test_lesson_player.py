@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+from lesson_scenes import looks_while, mixed_lesson, names_the_scene_on_screen
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt
 
 from gradviz.app.launch import document_to_open
@@ -145,19 +146,22 @@ def test_a_lesson_file_opens_from_the_file_menu(make_main_window, lesson_file) -
     assert window.current_path is None, "Save never writes a scenario over a lesson file"
 
 
-def slow_analyses(monkeypatch, seconds: float) -> None:
-    """Make each formula the worker analyses take this long (a lesson of heavy formulas)."""
+def slow_analyses(monkeypatch, seconds: float, in_window: bool = False) -> None:
+    """Make each formula the worker analyses take this long (a lesson of heavy formulas): those of a file checked,
+    or (in_window) those the window shows."""
     import time
 
+    from gradviz.app import formula_controller
     from gradviz.core import analysis
 
-    real = analysis.analyze
+    where = formula_controller if in_window else analysis
+    real = where.analyze
 
     def slow(text: str, *args: object, **kwargs: object):
         time.sleep(seconds)
         return real(text, *args, **kwargs)
 
-    monkeypatch.setattr(analysis, "analyze", slow)
+    monkeypatch.setattr(where, "analyze", slow)
 
 
 def test_a_lesson_of_slow_formulas_is_checked_with_the_window_answering(make_main_window, lesson_file, qtbot,
@@ -431,6 +435,7 @@ def test_a_gallery_example_picked_while_building_a_lesson_is_added_to_it_not_clo
                                                                                         monkeypatch) -> None:
     """Picking a gallery example asked to save the lesson and closed it: the next Add started a new lesson."""
     from gradviz.app import lesson_player
+    from gradviz.app.export_dialog import shown_scene_caption
     from gradviz.app.lesson_editor import SceneText
 
     answers = [SceneText("Surfaces", "A bowl", ""), SceneText("Surfaces", "Too far", ""),
@@ -451,6 +456,7 @@ def test_a_gallery_example_picked_while_building_a_lesson_is_added_to_it_not_clo
     assert player.caption_bar.counter.text() == "after scene 2 / 2"
     assert player.caption_bar.caption.text().startswith("Himmelblau")
     assert "after scene 2 / 2" in window.windowTitle()
+    assert shown_scene_caption(window) == "", "a picture exported now names no scene"
     message = window.statusBar().full_message()
     assert "Add this view as a scene" in message and "Scene 2 keeps its edits" in message
     assert player.lesson.scenes[1].scenario.runs[0].lr == 0.5, "scene 2 keeps the edit made before"
@@ -849,3 +855,31 @@ def test_reset_panel_layout_puts_the_scenes_back_beside_the_probe_open_or_closed
     assert not dock.isVisible(), "closed, it stays closed"
     open_scene_list(window)
     assert probe in window.tabifiedDockWidgets(dock)
+
+
+def test_the_caption_names_a_scene_once_its_views_show_it_and_a_slow_one_says_it_is_coming(make_main_window,
+                                                                                          monkeypatch, qtbot) -> None:
+    """While the next scene was being prepared, the caption bar, the title and the scenes list already named it over
+    the views of the scene before."""
+    from gradviz.app.lesson_player import LOADING_HINT_MS
+
+    window = make_main_window(None)
+    window.document.open_lesson(mixed_lesson())
+    window.controller.wait()
+    panel = open_scene_list(window)
+    player, status = window.lesson_player, window.statusBar()
+    slow_analyses(monkeypatch, 4 * LOADING_HINT_MS / 1000, in_window=True)
+
+    def look() -> tuple[bool, list[int], str]:
+        return names_the_scene_on_screen(window), bold_rows(panel), status.full_message()
+
+    looks = looks_while(qtbot, player.next_scene, look, lambda: player.index == 1)
+    assert all(named for named, _bold, _message in looks), "the caption and title followed the views, never before"
+    assert [bold for _named, bold, _message in looks] == sorted(bold for _named, bold, _message in looks)
+    assert {bold[0] for _named, bold, _message in looks} == {0, 1}, "the bold row too"
+    messages = [message for _named, _bold, message in looks]
+    assert "Loading scene 2…" in messages and messages[0] != "Loading scene 2…", "said once it takes a moment"
+    assert looks[-1] == (True, [1], ""), "gone once it is shown"
+    player.next_scene()  # a quick scene says nothing
+    window.controller.wait()
+    assert names_the_scene_on_screen(window) and player.index == 2 and status.full_message() == ""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from failures import fail_drawing
+from lesson_scenes import looks_while, mixed_lesson, names_the_scene_on_screen
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -17,7 +18,15 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from gradviz.app import document, main_window
 from gradviz.app.camera_link import camera_of
 from gradviz.core.errors import FormulaError
-from gradviz.core.lessons import Lesson, Scene, lesson_to_dict, save_lesson, shipped_lessons
+from gradviz.core.lessons import (
+    Lesson,
+    Scene,
+    lesson_to_dict,
+    load_lesson,
+    save_lesson,
+    shipped_lessons,
+    with_scene_moved,
+)
 from gradviz.core.presets import find_preset
 from gradviz.core.scenario import MAX_FILE_BYTES, RunSpec, load_scenario, save_scenario, scenario_to_dict
 
@@ -187,6 +196,14 @@ def refuse_the_saddle(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
         monkeypatch.setattr(formula_controller, "analyze", refusing)
 
 
+def refused_on_screen(window, qtbot, said: str) -> None:
+    """Wait until the status bar says `said` of what could not be shown; the formula box shows the formula on screen
+    again, without an error (the refused one stayed there, and Enter put it in what was shown)."""
+    qtbot.waitUntil(lambda: said in window.statusBar().full_message(), timeout=5000)
+    assert window.formula_panel.formula_edit.text() == window.session.analysis.formula.text
+    assert window.session.error is None and not window.formula_panel.error_label.isVisible()
+
+
 def a_file_open_with_an_edit(make_main_window, tmp_path: Path) -> tuple[main_window.MainWindow, Path, float]:
     """A window showing a scenario file, run 1's η then set to 0.3 (an edit to undo); the file and the η it had."""
     window = make_main_window("bowl")
@@ -246,7 +263,7 @@ def test_a_lesson_whose_first_scene_fails_to_show_is_not_opened(make_main_window
     before = window_state(window)
     window.open_file(failing)
     window.controller.wait()
-    qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    refused_on_screen(window, qtbot, "saddles.json was not opened")
     after = window_state(window)
     player = window.lesson_player
     assert after == before and window.current_path == opened
@@ -277,7 +294,7 @@ def test_a_lesson_open_stays_open_when_the_next_one_fails_to_show(make_main_wind
     refuse_the_saddle(monkeypatch, "analysing")
     window.document.open_lesson(Lesson("Saddles", (Scene("A saddle", find_preset("saddle").scenario),)))
     window.controller.wait()
-    qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    refused_on_screen(window, qtbot, "was not opened")
     after = (player.lesson, player.index, player.caption_bar.counter.text(), window.windowTitle(),
              window.session.scenario())
     assert after == before and player.caption_bar.isVisible()
@@ -325,7 +342,7 @@ def test_a_lesson_kept_from_a_crash_whose_scene_fails_to_show_says_so_and_stays_
         refuse_the_saddle(failing, "analysing")
         assert window.document.offer_recovery()
         window.controller.wait()
-        qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+        refused_on_screen(window, qtbot, "Could not restore")
     assert "Restore the last lesson?" in dialogs.questions[0]
     assert (window.windowTitle(), window.session.scenario()) == before and window.lesson_player.lesson is None
     message = window.statusBar().full_message()
@@ -346,16 +363,15 @@ def test_a_scene_that_fails_to_show_leaves_the_lesson_at_the_scene_shown_and_is_
     window showed the one before, whose edits made then were not kept; PgDn again failed again."""
     window = make_main_window("bowl")
     player, session = window.lesson_player, window.session
-    lesson = Lesson("Mixed", (Scene("A bowl", find_preset("bowl").scenario),
-                              Scene("A saddle", find_preset("saddle").scenario),
-                              Scene("Four minima", find_preset("himmelblau").scenario)))
+    lesson = mixed_lesson()
     window.document.open_lesson(lesson)
     window.controller.wait()
     session.update_run(0, lr=0.3)
     refuse_the_saddle(monkeypatch, how)
-    player.next_scene()
-    window.controller.wait()
-    qtbot.waitUntil(lambda: session.error is not None, timeout=5000)
+    looks = looks_while(qtbot, player.next_scene, lambda: names_the_scene_on_screen(window),
+                        lambda: "could not be shown" in window.statusBar().full_message())
+    assert all(looks), "the caption never named the scene on its way"
+    refused_on_screen(window, qtbot, "could not be shown")
     assert player.index == 0 and player.caption_bar.counter.text() == "scene 1 / 3"
     assert player.caption_bar.caption.text() == "A bowl" and "Mixed — scene 1 / 3" in window.windowTitle()
     assert session.analysis.formula.text == lesson.scenes[0].scenario.formula
@@ -374,6 +390,104 @@ def test_a_scene_that_fails_to_show_leaves_the_lesson_at_the_scene_shown_and_is_
     window.controller.wait()
     assert player.index == 0 and session.run_specs[0].lr == 0.25, "back past it, to scene 1 as it was left"
     assert player.edited_lesson().scenes[1] == lesson.scenes[1], "the scene not shown is as it was"
+
+
+@pytest.mark.parametrize("how", ["drawing", "analysing"])
+def test_after_a_scene_fails_the_formula_box_holds_the_scene_shown_and_the_lesson_file_is_unchanged(
+        make_main_window, monkeypatch, qtbot, tmp_path, how: str) -> None:
+    """After a scene failed to be shown, the formula box kept its formula and error over the views of the scene
+    before: Enter there put the failed scene's formula into the scene shown, and Save into the lesson file."""
+    path = tmp_path / "mixed.json"
+    save_lesson(mixed_lesson(), path)
+    written, opened = path.read_bytes(), load_lesson(path)
+    window = make_main_window("bowl")
+    assert window.open_file(path)
+    window.controller.wait()
+    player, box = window.lesson_player, window.formula_panel.formula_edit
+    with monkeypatch.context() as failing:
+        refuse_the_saddle(failing, how)
+        player.next_scene()
+        window.controller.wait()
+        refused_on_screen(window, qtbot, "Scene 2 could not be shown: ")
+    assert box.text() == opened.scenes[0].scenario.formula
+    why = "the formula engine could not be started" if how == "analysing" else "this formula could not be drawn"
+    assert why in window.statusBar().full_message()
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # the saddle can be drawn now: the box would have put it in scene 1
+    window.controller.wait()
+    assert names_the_scene_on_screen(window) and player.index == 0
+    assert not window.isWindowModified() and player.edited_lesson() == opened
+    assert path.read_bytes() == written and window.save() and load_lesson(path) == opened
+
+
+def test_a_gallery_example_that_fails_to_show_in_a_lesson_says_so_and_leaves_the_scene(make_main_window,
+                                                                                     monkeypatch, qtbot) -> None:
+    """A gallery example picked in a lesson that failed to be shown left its formula and error in the formula box and
+    said nothing of the example."""
+    window = make_main_window(None)
+    window.document.open_lesson(mixed_lesson())
+    window.controller.wait()
+    refuse_the_saddle(monkeypatch, "analysing")
+    window.open_preset(find_preset("saddle"))
+    window.controller.wait()
+    refused_on_screen(window, qtbot, "The example “Saddle x² − y²” was not shown: the formula engine")
+    assert window.statusBar().full_message().endswith("Scene 1 stays shown.")
+    assert window.lesson_player.example is None and names_the_scene_on_screen(window)
+
+
+def test_the_scene_shown_stays_when_the_scene_to_be_shown_in_its_place_cannot_be(make_main_window, monkeypatch,
+                                                                                 qtbot) -> None:
+    """Removing the scene shown when the scene after it failed to be shown left the caption at that scene, over the
+    views of a scene no longer in the lesson."""
+    Dialogs(monkeypatch, Choice.Yes)
+    window = make_main_window(None)
+    lesson = with_scene_moved(mixed_lesson(), 1, 2)  # the bowl, four minima, the saddle
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    player = window.lesson_player
+    player.show_scene(1)
+    window.controller.wait()
+    window.session.update_run(0, lr=0.002)
+    refuse_the_saddle(monkeypatch, "analysing")
+    looks = looks_while(qtbot, player.remove_scene, lambda: names_the_scene_on_screen(window),
+                        lambda: "not removed" in window.statusBar().full_message())
+    assert all(looks) and player.index == 1 and player.caption_bar.counter.text() == "scene 2 / 3"
+    refused_on_screen(window, qtbot, "Scene 2 was not removed: scene 3, to be shown in its place, could not be "
+                                     "shown: the formula engine could not be started")
+    assert player.edited_lesson().scenes[1].scenario.runs[0].lr == 0.002, "nor its edit"
+    assert [scene.caption for scene in player.lesson.scenes] == ["A bowl", "Four minima", "A saddle"]
+
+    player.remove_scene()  # again: the scene before it takes its place, past the one that could not be shown
+    window.controller.wait()
+    assert [scene.caption for scene in player.lesson.scenes] == ["A bowl", "A saddle"]
+    assert names_the_scene_on_screen(window) and player.caption_bar.counter.text() == "scene 1 / 2"
+
+
+@pytest.mark.parametrize("how", [None, "drawing", "analysing"])
+def test_scenes_moved_while_one_is_on_its_way_leave_the_caption_on_what_is_shown(make_main_window, monkeypatch, qtbot,
+                                                                                 how: str | None) -> None:
+    """Scenes moved while the next one was being prepared left the caption naming that scene if it could not be
+    shown, over the views of the scene before."""
+    window = make_main_window(None)
+    window.document.open_lesson(mixed_lesson())
+    window.controller.wait()
+    player = window.lesson_player
+    if how is not None:
+        refuse_the_saddle(monkeypatch, how)
+
+    def move_while_the_saddle_comes() -> None:
+        player.next_scene()
+        player.move_scene(2, 0)  # four minima first: the bowl shown is scene 2 now, the saddle on its way scene 3
+
+    looks = looks_while(qtbot, move_while_the_saddle_comes, lambda: names_the_scene_on_screen(window),
+                        lambda: player.index == 2 or "could not be shown" in window.statusBar().full_message())
+    assert all(looks), "the caption named the scene shown, at its new place"
+    assert [scene.caption for scene in player.lesson.scenes] == ["Four minima", "A bowl", "A saddle"]
+    if how is None:
+        assert player.index == 2, "the scene on its way is shown at its new place"
+    else:
+        refused_on_screen(window, qtbot, "Scene 3 could not be shown: ")
+        assert player.index == 1
 
 
 def test_recent_files_keep_the_last_eight_and_grey_missing_ones(make_main_window, monkeypatch, tmp_path) -> None:
@@ -491,8 +605,6 @@ def test_a_files_state_comes_back_as_that_files_and_watching_is_not_offered(laun
 def test_a_lessons_edits_come_back_after_a_crash_and_watching_it_is_not_offered(launched, monkeypatch,
                                                                                  tmp_path) -> None:
     """A lesson's scene edits (or a lesson made in the window) were not kept for crash recovery."""
-    from gradviz.core.lessons import load_lesson, save_lesson
-
     path = tmp_path / "gradient.json"
     lesson = shipped_lessons()[1]
     save_lesson(lesson, path)
@@ -503,8 +615,73 @@ def test_a_lessons_edits_come_back_after_a_crash_and_watching_it_is_not_offered(
     assert window.save() and load_lesson(path).scenes[0].scenario.runs[0].lr == 0.0015, "Ctrl+S writes the lesson"
 
 
+def test_a_gallery_example_shown_in_a_lesson_comes_back_after_a_crash_with_its_edits(make_main_window, monkeypatch,
+                                                                                      tmp_path) -> None:
+    """A gallery example shown after a scene was not kept: the lesson came back at that scene, the example and the
+    edits made in it gone."""
+    from gradviz.app.recovery import EXAMPLE_SUFFIX, RECOVERY_SUFFIX
+
+    path = tmp_path / "gradient.json"
+    save_lesson(shipped_lessons()[1], path)
+    crashed = make_main_window("bowl")
+    assert crashed.open_file(path)
+    crashed.controller.wait()
+    crashed.lesson_player.show_scene(1)
+    crashed.controller.wait()
+    crashed.session.update_run(0, lr=0.07)  # scene 2 edited: the lesson has changes to offer back
+    himmelblau = find_preset("himmelblau")
+    crashed.open_preset(himmelblau)
+    crashed.controller.wait()
+    crashed.session.update_run(0, lr=0.002)
+    crashed.session.set_step(5)
+    crashed.document.autosave()
+    crashed.document.recovery._lock.unlock()  # it ends without closing: its files stay, their lock free
+    kept = crashed.document.recovery.path
+    kept_example = kept.with_name(kept.name.removesuffix(RECOVERY_SUFFIX) + EXAMPLE_SUFFIX)
+    assert load_scenario(kept_example).runs[0].lr == 0.002
+
+    dialogs = Dialogs(monkeypatch, Choice.Yes)
+    window = make_main_window("bowl")
+    assert window.document.offer_recovery()
+    window.controller.wait()
+    player, session = window.lesson_player, window.session
+    assert "Restore the unsaved changes to gradient.json?" in dialogs.questions[0]
+    assert player.example is not None and player.example.title == himmelblau.title and player.index == 1
+    assert player.caption_bar.counter.text() == "after scene 2 / 4" and player.shown_caption() == ""
+    assert session.analysis.formula.text == himmelblau.scenario.formula
+    assert session.run_specs[0].lr == 0.002 and session.step == 5, "with its edits and its clock"
+    assert player.path == path and window.isWindowModified()
+    assert player.edited_lesson().scenes[1].scenario.runs[0].lr == 0.07
+    assert not kept.exists() and not kept_example.exists(), "restored: no longer kept"
+    session.update_run(0, lr=0.004)
+    window.edit_history.record()
+    window.edit_history.undo()
+    window.controller.wait()
+    assert session.run_specs[0].lr == 0.002 and player.example is not None, "undone within the example"
+    player.previous_scene()
+    window.controller.wait()
+    assert player.example is None and player.index == 1 and session.run_specs[0].lr == 0.07
+
+
+def test_a_kept_gallery_example_that_cannot_be_read_leaves_its_lesson_at_its_scene(make_main_window,
+                                                                                    monkeypatch) -> None:
+    from gradviz.app.recovery import EXAMPLE_SUFFIX, RECOVERY_SUFFIX, RecoveryFile, Shown
+
+    recovery = RecoveryFile(document.config_folder() / document.RECOVERY_FOLDER)
+    recovery.write(mixed_lesson(), Shown(None, 2, find_preset("himmelblau")))  # made in the window: always offered
+    recovery._lock.unlock()  # the process gone, its files left behind
+    recovery.path.with_name(recovery.path.name.removesuffix(RECOVERY_SUFFIX) + EXAMPLE_SUFFIX).write_text("{")
+    Dialogs(monkeypatch, Choice.Yes)
+    window = make_main_window("bowl")
+    assert window.document.offer_recovery()
+    window.controller.wait()
+    assert window.lesson_player.example is None and window.lesson_player.index == 2
+    assert names_the_scene_on_screen(window)
+
+
 def test_a_shipped_lesson_kept_is_offered_only_if_edited(make_main_window, monkeypatch) -> None:
-    """A shipped lesson only watched (a scene moved to) was offered after a crash and came back as modified."""
+    """A shipped lesson only watched (a scene moved to, a gallery example shown) was offered after a crash and came
+    back as modified."""
     from dataclasses import replace
 
     from gradviz.app.recovery import RecoveryFile, Shown
@@ -513,12 +690,13 @@ def test_a_shipped_lesson_kept_is_offered_only_if_edited(make_main_window, monke
     dialogs = Dialogs(monkeypatch, Choice.Yes)
     folder = document.config_folder() / document.RECOVERY_FOLDER
 
-    def crashed_with(kept) -> None:
+    def crashed_with(kept, example=None) -> None:
         recovery = RecoveryFile(folder)
-        recovery.write(kept, Shown(None, 1))
+        recovery.write(kept, Shown(None, 1, example))
         recovery._lock.unlock()  # the process gone, its files left behind
 
     crashed_with(lesson)
+    crashed_with(lesson, find_preset("himmelblau"))
     window = make_main_window("bowl")
     assert not window.document.offer_recovery() and dialogs.questions == []
 

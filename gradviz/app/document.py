@@ -110,6 +110,17 @@ def _edits_in_file(path: Path | None, shown: Scenario | Lesson) -> Scenario | Le
     return saved
 
 
+def _usable(example: Preset | None) -> Preset | None:
+    """A gallery example kept from a crash if its formula can be used (else its lesson comes back at its scene)."""
+    if example is None:
+        return None
+    try:
+        check_formulas(example.scenario)
+    except GradvizError:
+        return None
+    return example
+
+
 @dataclass(frozen=True)
 class Opening:
     """A file, a shipped lesson, a gallery example or a state kept from a crash on its way to be shown.
@@ -467,7 +478,7 @@ class DocumentKeeper(QObject):
         player = self._window.lesson_player
         lesson = player.edited_lesson()
         kept: tuple[Scenario | Lesson, Shown] = (
-            (lesson, Shown(player.path, player.index)) if lesson is not None
+            (lesson, Shown(player.path, player.index, player.example_shown())) if lesson is not None
             else (self._session.scenario(), Shown(self._window.current_path)))
         if kept == self._autosaved:
             return
@@ -494,7 +505,7 @@ class DocumentKeeper(QObject):
         file's, its edits marked unsaved.
         """
         restored: Opening | None = None
-        scene = 0  # the lesson's scene shown then
+        restored_shown = Shown()  # the lesson's scene shown then, and the gallery example after it
         orphans = orphaned_recoveries(config_folder() / RECOVERY_FOLDER)
         for index, orphan in enumerate(orphans):
             if restored is not None:
@@ -531,7 +542,7 @@ class DocumentKeeper(QObject):
             if answer == Choice.Yes:  # deleted once shown, kept if it cannot be
                 restored = Opening(candidate, shown.source if candidate_saved is not None else None,
                                    f"Could not restore {what}", recent=False, kept=orphan, saved=candidate_saved)
-                scene = shown.scene
+                restored_shown = shown
             else:
                 orphan.remove()
         if restored is None:
@@ -540,7 +551,8 @@ class DocumentKeeper(QObject):
         document, saved = restored.document, restored.saved
         if isinstance(document, Lesson):
             self._window.lesson_player.restore_lesson(document, restored.path,
-                                                      saved if isinstance(saved, Lesson) else None, scene)
+                                                      saved if isinstance(saved, Lesson) else None,
+                                                      restored_shown.scene, _usable(restored_shown.example))
         else:
             self._window.open_scenario(document)
         return True

@@ -47,6 +47,7 @@ class FormulaController(QObject):
     busy_changed = Signal(bool)
     text_kept = Signal(str)  # a formula that could not be drawn: its text stays in the box, the last good one shown
     scenario_failed = Signal(object, str)  # a scenario asked for that could not be shown, and why: nothing changed
+    scenario_dropped = Signal(object)  # a scenario asked for, given up for newer work before it was shown
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -95,11 +96,13 @@ class FormulaController(QObject):
         text = self._pending_text
         if scenario is None and text == self._applied_text and self._session.error is None:
             return
-        self._scenario = scenario
+        dropped, self._scenario = self._scenario, scenario
         self._generation += 1
         self._set_busy(True)
         self._pool.clear()  # texts queued behind a slow one are stale now: only the newest is analysed
         self._pool.start(_AnalysisJob(text, self._generation, self.finished.emit))
+        if dropped is not None and dropped is not scenario:  # its result is not wanted now: it will not be shown
+            self.scenario_dropped.emit(dropped)
 
     def _apply(self, result: object, generation: int) -> None:
         if generation != self._generation:

@@ -14,11 +14,12 @@ Moving through a lesson, as a presenter's clicker does it:
   kept shown or hidden from scene to scene.
 
 Without a lesson the same keys play and step the run. A scene is shown as its lesson describes it,
-in the window's current theme and presentation scale; one that cannot be shown leaves the lesson at what was shown
-(the status bar says why), and moving on from there skips it. Opening a file (a scenario or a lesson) ends the lesson; a
-gallery example picked in a lesson is shown after the current scene without ending it, not as a scene of its own
-until Lessons → Add this view as a scene adds it (the scene keeps the edits made before; moving on leaves the
-example, and the scene, as they were).
+in the window's current theme and presentation scale. The caption bar names it once its views are on screen (one slow
+to prepare says so in the status bar meanwhile); one that cannot be shown leaves the lesson, the caption and the
+formula box at what was shown (the status bar says why), and moving on from there skips it. Opening a file (a scenario
+or a lesson) ends the lesson; a gallery example picked in a lesson is shown after the current scene without ending it,
+not as a scene of its own until Lessons → Add this view as a scene adds it (the scene keeps the edits made before;
+moving on leaves the example, and the scene, as they were).
 
 A scene's edits (a learning rate changed in class, a run added) stay with the lesson when another
 scene is shown: going back shows the scene as it was left, the title is marked as modified, and
@@ -30,11 +31,12 @@ Lessons → Scenes… lists every scene to go to, move, copy, edit or remove (se
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -73,6 +75,8 @@ if TYPE_CHECKING:
     from gradviz.app.main_window import MainWindow
 
 LAST_SCENE_MESSAGE = "This is the last scene of the lesson."
+LOADING_HINT_MS = 300  # a scene still being prepared after this long says so in the status bar (a quick one does not)
+FAILED_MESSAGE_MS = 15000  # how long the status bar says why a scene or an example was not shown
 PRESENTING_CAPTION_FACTOR = 1.75  # the caption's text size while presenting (times the presentation scale)…
 EDITING_CAPTION_FACTOR = 1.2  # …and while editing: at 1.75 it took two or three lines of the views' height
 COUNTER_FONT_FACTOR = 1.2
@@ -302,24 +306,48 @@ class CentralArea(QWidget):
 
 @dataclass(frozen=True)
 class LessonOpening:
-    """A lesson on its way: taken as open once its scene `index` is shown, left unopened if that scene fails."""
+    """A lesson on its way: taken as open once its scene `index` (or the gallery example kept after it) is shown, left
+    unopened if that fails."""
 
     lesson: Lesson
     path: Path | None
     saved: Lesson | None  # what its edits are unsaved against
     index: int
+    example: Preset | None = None  # a gallery example shown after scene `index` with its edits, as recovery kept it
 
     @property
     def scenario(self) -> Scenario:
-        """The scene's scenario asked to be shown."""
-        return self.lesson.scenes[self.index].scenario
+        """The scenario asked to be shown: the example's, else the scene's."""
+        return self.example.scenario if self.example is not None else self.lesson.scenes[self.index].scenario
+
+
+@dataclass(frozen=True)
+class SceneRequest:
+    """A scene on its way to the screen: scene `index` of `lesson`, the lesson as it is once that scene is shown.
+
+    That is the lesson open or, when the scene shown is being removed, the lesson without it (its scene `removing`):
+    the scene shown goes only once another is shown in its place, and stays if that one cannot be.
+    """
+
+    lesson: Lesson
+    index: int
+    scenario: Scenario  # the scene's, as asked for (the one that arrives is this very object)
+    removing: int | None = None
+
+    @property
+    def index_now(self) -> int:
+        """The scene's index in the lesson open until it is shown (with the scene being removed)."""
+        return self.index + (self.removing is not None and self.index >= self.removing)
 
 
 class LessonPlayer(QObject):
     """Shows a lesson's scenes one after another in the window and moves through them by key or clicker.
 
-    A lesson opened is held back until one of its scenes is shown: one whose first scene fails to be drawn leaves the
-    window as it was (the lesson shown before, if any, stays open), and `opening_failed` says why.
+    The caption bar, the title and the scenes list name what the views show: a scene asked for (which the formula
+    worker prepares first) is named once it is shown, and one that cannot be shown leaves them, the formula box and
+    the lesson as they were, the status bar saying why. A lesson opened is held back until one of its scenes is shown:
+    one whose first scene fails to be drawn leaves the window as it was (the lesson shown before, if any, stays open),
+    and `opening_failed` says why.
     """
 
     scene_changed = Signal()
@@ -334,14 +362,18 @@ class LessonPlayer(QObject):
         self.lesson: Lesson | None = None  # with the edits of scenes left behind
         self._saved: Lesson | None = None  # as opened or last saved
         self.path: Path | None = None
-        self.index = 0
-        self._requested: Scenario | None = None
-        self._arrived: Scenario | None = None  # the edits of the current scene as it was shown
+        self.index = 0  # the scene shown, or the one the gallery example shown follows
+        self._request: SceneRequest | None = None  # a scene on its way to the screen
+        self._arrived: Scenario | None = None  # the edits of the scene shown as it was shown (None: not the scene's)
         self._opening: LessonOpening | None = None
         self._example_asked: Preset | None = None  # a gallery example on its way, to be shown after the scene
         self.example: Preset | None = None  # the gallery example shown after the scene `index`, not one of its scenes
-        self._left: tuple[int, Preset | None] | None = None  # the scene (or example) shown before the one asked for
         self.unshowable: int | None = None  # a scene that just could not be shown: moving on skips it
+        self._loading_text = ""  # what the status bar says while a scene slow to prepare is on its way
+        self._loading_hint = QTimer(self)
+        self._loading_hint.setSingleShot(True)
+        self._loading_hint.setInterval(LOADING_HINT_MS)
+        self._loading_hint.timeout.connect(self._show_loading_hint)
         self.caption_bar = CaptionBar()
         self.caption_bar.previous_button.clicked.connect(self.previous_scene)
         self.caption_bar.next_button.clicked.connect(self.next_scene)
@@ -349,6 +381,7 @@ class LessonPlayer(QObject):
         self._place_caption_bar()
         self._session.scenario_applied.connect(self._scenario_applied)
         window.controller.scenario_failed.connect(self._scenario_failed)
+        window.controller.scenario_dropped.connect(self._scenario_dropped)
 
     def _place_caption_bar(self) -> None:
         """Put the caption bar above the window's central widget."""
@@ -398,16 +431,21 @@ class LessonPlayer(QObject):
 
     # ----- scenes --------------------------------------------------------------------------------------------
     def shown_caption(self) -> str:
-        """The caption the audience sees above the views: the current scene's ('' without a lesson)."""
-        return self.lesson.scenes[self.index].caption if self.lesson is not None else ""
+        """The caption the audience sees above the views: the scene shown's ('' without a lesson, and while a gallery
+        example is shown: it is no scene)."""
+        if self.lesson is None or self.example is not None:
+            return ""
+        return self.lesson.scenes[self.index].caption
 
     def open_lesson(self, lesson: Lesson, path: Path | None = None) -> None:
         """Start a lesson at its first scene, once that is shown."""
         self._start_opening(LessonOpening(lesson, path, lesson, 0))
 
-    def restore_lesson(self, lesson: Lesson, path: Path | None, saved: Lesson | None, index: int) -> None:
-        """A lesson kept by crash recovery, at the scene shown then: its edits unsaved against `saved` (its file's)."""
-        self._start_opening(LessonOpening(lesson, path, saved, min(index, len(lesson.scenes) - 1)))
+    def restore_lesson(self, lesson: Lesson, path: Path | None, saved: Lesson | None, index: int,
+                       example: Preset | None = None) -> None:
+        """A lesson kept by crash recovery, at the scene shown then (or the gallery example shown after it, with its
+        edits): its edits unsaved against `saved` (its file's)."""
+        self._start_opening(LessonOpening(lesson, path, saved, min(index, len(lesson.scenes) - 1), example))
 
     def _start_opening(self, opening: LessonOpening) -> None:
         """Ask for the opening lesson's scene; the lesson, its caption and the title come once it is shown.
@@ -415,15 +453,18 @@ class LessonPlayer(QObject):
         Set up at once, a lesson whose first scene failed to be drawn looked open over the scenario shown before.
         """
         self._opening = opening
+        self._request = self._example_asked = None  # given up for the lesson: if it fails, what is shown stays
+        self._stop_loading_hint()
         self._window.open_scenario(opening.scenario, keep_look=True)
 
     def close_lesson(self) -> None:
         """End the lesson; what is shown stays."""
         if self.lesson is None:
             return
-        self.lesson, self._saved, self.path, self._requested, self._arrived = None, None, None, None, None
+        self.lesson, self._saved, self.path, self._request, self._arrived = None, None, None, None, None
         self.example = self._example_asked = None
-        self._left = self.unshowable = None
+        self.unshowable = None
+        self._stop_loading_hint()
         self.caption_bar.hide()
         self.show_notes(False)  # the next lesson starts without them
         self.scene_changed.emit()
@@ -435,10 +476,16 @@ class LessonPlayer(QObject):
             self.close_lesson()
             document.forget_changes()  # saved or discarded: what stays on screen is a new, untitled scenario
 
+    @property
+    def _on_its_way(self) -> bool:
+        """Whether a scene, a gallery example or a lesson is on its way to the screen (the session changes to it)."""
+        return self._request is not None or self._example_asked is not None or self._opening is not None
+
     def edited_lesson(self) -> Lesson | None:
-        """The lesson with every scene as last shown: the current scene's edits too, once it has arrived."""
+        """The lesson with every scene as last shown: the edits of the scene shown too (while nothing is on its way to
+        take its place: they are taken in once it has been shown or has failed to be)."""
         lesson = self.lesson
-        if lesson is None or self._arrived is None or self._requested is not None:
+        if lesson is None or self._arrived is None or self._on_its_way:
             return lesson
         shown = self._session.scenario()
         if edited_part(shown) == self._arrived:
@@ -449,6 +496,13 @@ class LessonPlayer(QObject):
                          presentation_scale=watched.presentation_scale)
         return with_scene(lesson, self.index, replace(scene, scenario=edited))
 
+    def _take_edits(self) -> None:
+        """The scene shown's edits into the lesson; what it shows now is where its next edits start from (so that an
+        edit undone afterwards is undone in the lesson too)."""
+        self.lesson = self.edited_lesson()
+        if self._arrived is not None and not self._on_its_way:
+            self._arrived = edited_part(self._session.scenario())
+
     @property
     def modified(self) -> bool:
         """True when a scene of the open lesson holds edits that were not saved."""
@@ -456,9 +510,8 @@ class LessonPlayer(QObject):
 
     def forget_changes(self) -> None:
         """Take the lesson's scenes as they are now as saved."""
-        self.lesson = self._saved = self.edited_lesson()
-        if self._arrived is not None:
-            self._arrived = edited_part(self._session.scenario())
+        self._take_edits()
+        self._saved = self.lesson
 
     def save(self, path: Path) -> None:
         """Save the lesson with its scenes' edits to `path` (GradvizError if it cannot be)."""
@@ -469,6 +522,12 @@ class LessonPlayer(QObject):
         self.path = path
         self.forget_changes()
         self.scene_changed.emit()
+
+    def example_shown(self) -> Preset | None:
+        """The gallery example shown after the scene, with the window's edits of it (None if none is shown)."""
+        if self.lesson is None or self.example is None:
+            return None
+        return replace(self.example, scenario=self._session.scenario())
 
     # ----- making and editing lessons ----------------------------------------------------------------------------
     def _enable_editing(self) -> None:
@@ -505,6 +564,8 @@ class LessonPlayer(QObject):
         if self.lesson is not None and len(self.lesson.scenes) >= MAX_SCENES:
             window.statusBar().showMessage(f"A lesson holds at most {MAX_SCENES} scenes.", 6000)
             return
+        if self.lesson is not None and not self._can_change():
+            return
         # a scenario's unsaved edits go into the new lesson's first scene (unsaved too, and asked about as such)
         title = self.lesson.title if self.lesson is not None else window.session.title
         text = ask_scene_text(window, "Add a scene" if self.lesson else "New lesson from this view",
@@ -515,15 +576,14 @@ class LessonPlayer(QObject):
         scene = Scene(text.caption, self._session.scenario(), text.notes)
         if self.lesson is None:
             window.current_path = None
-            self.lesson, self._saved, self.path, self.index = Lesson(text.title, (scene,)), None, None, 0
-            self._requested, self._arrived = None, edited_part(self._session.scenario())
-            self.caption_bar.show_scene(self.lesson, 0)
-            self.scene_changed.emit()
+            self.lesson, self._saved, self.path = Lesson(text.title, (scene,)), None, None
+            self._shown(0, None)
             return
         lesson, after = self.lesson, self.index + 1
         moved = self._arrived is not None and edited_part(self._session.scenario()) != self._arrived
         self.lesson = replace(lesson, title=text.title, scenes=(*lesson.scenes[:after], scene, *lesson.scenes[after:]))
         self._arrived = None  # the changes went into the new scene
+        self._request = None  # a scene on its way is given up for the one added
         self.unshowable = None
         self.show_scene(after)
         if moved:
@@ -536,7 +596,7 @@ class LessonPlayer(QObject):
 
     def edit_scene_at(self, index: int) -> None:
         """Edit scene `index`'s caption and notes, and the lesson's title."""
-        if not self._holds_scene(index):
+        if not self._can_change(index):
             return
         scene = self.lesson.scenes[index]
         window_title = "Edit the scene" if index == self.index else f"Edit scene {index + 1}"
@@ -545,16 +605,17 @@ class LessonPlayer(QObject):
             return
         lesson = self.edited_lesson()
         edited = replace(lesson.scenes[index], caption=text.caption, notes=text.notes)
-        self._rearranged(replace(with_scene(lesson, index, edited), title=text.title), self.index)
+        self._rearranged(replace(with_scene(lesson, index, edited), title=text.title), lambda place: place)
 
     def remove_scene(self) -> None:
         """Take the current scene out of the lesson (after asking), showing the one after it, or before."""
         self.remove_scene_at(self.index)
 
     def remove_scene_at(self, index: int) -> None:
-        """Take scene `index` out of the lesson, after asking; for the scene shown, show the one after it, or before."""
+        """Take scene `index` out of the lesson, after asking; the scene shown goes once the one after it (or before)
+        is shown in its place, and stays if that cannot be shown."""
         window = self._window
-        if not self._holds_scene(index):
+        if not self._can_change(index):
             return
         if len(self.lesson.scenes) == 1:
             window.statusBar().showMessage(f"A lesson keeps at least one scene: close it with ✕ ({CLOSE_LESSON_KEY}) "
@@ -562,6 +623,10 @@ class LessonPlayer(QObject):
             return
         if index == self.index and self.example is not None:
             window.statusBar().showMessage(self.example_hides_scene("remove it"), 8000)
+            return
+        if self._request is not None and index == self._request.index:
+            window.statusBar().showMessage(f"Scene {index + 1} is on its way to the screen: remove it once it is "
+                                           "shown.", 6000)
             return
         caption = self.lesson.scenes[index].caption
         answer = QMessageBox.question(window, "Remove the scene",
@@ -571,36 +636,42 @@ class LessonPlayer(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return
         if index != self.index:  # the scene shown stays, with its edits
-            self._rearranged(without_scene(self.edited_lesson(), index), self.index - (index < self.index))
+            self._rearranged(without_scene(self.edited_lesson(), index), lambda place: place - (index < place))
             return
-        self.lesson = without_scene(self.lesson, index)
-        self._arrived = None  # the scene shown is gone: nothing of it is kept
-        self.unshowable = None
-        self.show_scene(min(index, len(self.lesson.scenes) - 1))
-        self._left = None  # nor is it there to stay shown if the next scene cannot be
+        after, before = index + 1, index - 1  # the scene after it, unless that just could not be shown
+        usable_after = after < len(self.lesson.scenes) and (after != self.unshowable or before < 0)
+        self._ask_scene(index if usable_after else before, removing=index)  # numbered as in the lesson without it
 
     def move_scene(self, index: int, to: int) -> None:
         """Put scene `index` at position `to`, the others keeping their order; the scene shown stays shown."""
-        if not (self._holds_scene(index) and self._holds_scene(to)) or index == to:
+        if index == to or not self._can_change(index, to):
             return
         order = list(range(len(self.lesson.scenes)))
         order.insert(to, order.pop(index))
-        self._rearranged(with_scene_moved(self.edited_lesson(), index, to), order.index(self.index))
+        self._rearranged(with_scene_moved(self.edited_lesson(), index, to), order.index)
 
     def duplicate_scene(self, index: int) -> None:
         """A copy of scene `index` (with its edits) right after it; the scene shown stays shown."""
-        if not self._holds_scene(index):
+        if not self._can_change(index):
             return
         try:
             lesson = with_scene_copied(self.edited_lesson(), index)
         except ScenarioError:
             self._window.statusBar().showMessage(f"A lesson holds at most {MAX_SCENES} scenes.", 6000)
             return
-        self._rearranged(lesson, self.index + (index < self.index))
+        self._rearranged(lesson, lambda place: place + (index < place))
 
-    def _holds_scene(self, index: int) -> bool:
-        """Whether a lesson is open with a scene `index`."""
-        return self.lesson is not None and 0 <= index < len(self.lesson.scenes)
+    def _can_change(self, *indices: int) -> bool:
+        """Whether the open lesson has these scenes and can be changed now: not while the scene shown is being
+        removed (the status bar says to wait until the scene in its place is shown)."""
+        if self.lesson is None or not all(0 <= index < len(self.lesson.scenes) for index in indices):
+            return False
+        request = self._request
+        if request is None or request.removing is None:
+            return True
+        self._window.statusBar().showMessage(f"Scene {request.removing + 1} is being removed: change the lesson once "
+                                             f"scene {request.index_now + 1} is shown in its place.", 6000)
+        return False
 
     def _show_caption(self) -> None:
         """The caption bar for what is shown: scene `index`, or the gallery example after it."""
@@ -609,26 +680,29 @@ class LessonPlayer(QObject):
         else:
             self.caption_bar.show_scene(self.lesson, self.index)
 
-    def _rearranged(self, lesson: Lesson, index: int) -> None:
-        """Take the lesson as changed around the scene shown, which is now its scene `index` (and is not shown anew).
+    def _rearranged(self, lesson: Lesson, place: Callable[[int], int]) -> None:
+        """Take the lesson as changed around the scene shown: scene `i` (neither the scene shown nor one on its way
+        removed) is its scene place(i) now. The scene shown is not shown anew, nor one on its way asked for again.
 
         The edits made in the window since the scene was shown are the scene's now, at its new place: what the window
         shows is taken as the scene's state, so that an edit undone afterwards is undone in the lesson too.
         """
-        self.lesson, self.index = lesson, index
+        self.lesson, self.index = lesson, place(self.index)
+        if self._request is not None:  # still asked for as it was: it is shown at its new place
+            self._request = replace(self._request, lesson=lesson, index=place(self._request.index))
         self.unshowable = None  # its number may belong to another scene now
-        if self._requested is not None:
-            self._left = None  # nor is the scene shown before the one on its way where it was
-        if self._arrived is not None:
-            self._arrived = edited_part(self._session.scenario())
+        self._take_edits()
         self._show_caption()
         self.scene_changed.emit()
 
-    def _heading_to(self) -> tuple[Lesson | None, int]:
-        """The lesson moved through and its scene shown: a lesson's on its way while it opens (keys pressed then)."""
+    def _heading_to(self) -> tuple[Lesson | None, int, bool]:
+        """The lesson moved through, the scene on screen or on its way, and whether a gallery example after it is:
+        keys pressed while a scene, an example or a lesson is on its way move on from there."""
         if self._opening is not None:
-            return self._opening.lesson, self._opening.index
-        return self.lesson, self.index
+            return self._opening.lesson, self._opening.index, self._opening.example is not None
+        if self._request is not None:
+            return self._request.lesson, self._request.index, False
+        return self.lesson, self.index, self._example_asked is not None or self.example is not None
 
     def show_scene(self, index: int) -> None:
         """Show scene `index` as the lesson describes it, or as it was left."""
@@ -638,22 +712,42 @@ class LessonPlayer(QObject):
         if self._window.statusBar().currentMessage() == LAST_SCENE_MESSAGE:
             self._window.statusBar().clearMessage()  # no longer true of the scene shown
         if self._opening is not None:
-            self._start_opening(replace(self._opening, index=index))
+            self._start_opening(replace(self._opening, index=index, example=None))
             return
-        self.lesson = self.edited_lesson()
-        if self._requested is None:  # else a scene is still on its way: what stays shown if this fails is as it was
-            self._left = (self.index, self.example)
-        self.index = index
-        self._arrived = None
-        self.example = self._example_asked = None  # a gallery example shown is left, as it was never a scene
-        self._requested = self.lesson.scenes[index].scenario
-        self._window.open_scenario(self._requested, keep_look=True)
-        self.caption_bar.show_scene(self.lesson, index)
-        self.scene_changed.emit()
+        self._ask_scene(index)
+
+    def _ask_scene(self, index: int, removing: int | None = None) -> None:
+        """Ask for scene `index` of the lesson as it is once that scene is shown: the lesson open, or without its scene
+        `removing` (the scene shown, which goes once this one is shown). A scene still on its way is given up for it,
+        the lesson it was headed to (a scene being removed with it) going on with this one.
+        """
+        self._take_edits()
+        pending = self._request
+        if removing is None and pending is not None:
+            lesson, removing = pending.lesson, pending.removing
+        else:
+            lesson = without_scene(self.lesson, removing) if removing is not None else self.lesson
+        request = SceneRequest(lesson, index, lesson.scenes[index].scenario, removing)
+        self._request, self._example_asked = request, None  # an example on its way is given up for the scene
+        doing = f"Removing scene {removing + 1}: loading" if removing is not None else "Loading"
+        self._loading_text = f"{doing} scene {request.index_now + 1}…"
+        self._loading_hint.start()
+        self._window.open_scenario(request.scenario, keep_look=True)
+
+    def _show_loading_hint(self) -> None:
+        """A scene slow to prepare: the status bar says it is coming (the caption names the scene shown until then)."""
+        if self._request is not None:
+            self._window.statusBar().showMessage(self._loading_text)
+
+    def _stop_loading_hint(self) -> None:
+        """Nothing is loading now: the hint goes, if it shows."""
+        self._loading_hint.stop()
+        if self._loading_text and self._window.statusBar().full_message() == self._loading_text:
+            self._window.statusBar().clearMessage()
 
     def next_scene(self) -> None:
         """The next scene (at the last one, say so), past one that just could not be shown."""
-        lesson, index = self._heading_to()
+        lesson, index, _after_example = self._heading_to()
         if lesson is not None and index == len(lesson.scenes) - 1:
             self._window.statusBar().showMessage(LAST_SCENE_MESSAGE, 4000)
             return
@@ -661,7 +755,8 @@ class LessonPlayer(QObject):
 
     def previous_scene(self) -> None:
         """The previous scene (from a gallery example shown after a scene: that scene), past one not shown just now."""
-        self.show_scene(self._skipping(self._heading_to()[1] - (self.example is None), -1))
+        _lesson, index, after_example = self._heading_to()
+        self.show_scene(self._skipping(index - (not after_example), -1))
 
     def _skipping(self, index: int, step: int) -> int:
         """Scene `index`, or the one past it `step` on if it just could not be shown (and there is one to go to).
@@ -691,80 +786,120 @@ class LessonPlayer(QObject):
         where = f"{self.example.title}, after scene" if self.example is not None else "scene"
         return f"{self.lesson.title or 'untitled lesson'} — {where} {self.index + 1} / {len(self.lesson.scenes)}"
 
+    def _shown(self, index: int, example: Preset | None) -> None:
+        """Scene `index`, or the gallery example after it, is on screen now: the caption, the title and the scenes
+        list say so, and the window's edits from now on are the scene's (not the example's)."""
+        self.index, self.example = index, example
+        self._arrived = None if example is not None else edited_part(self._session.scenario())
+        self._stop_loading_hint()
+        self._show_caption()
+        self.scene_changed.emit()
+
     def _scenario_applied(self, scenario: Scenario) -> None:
         """The scene asked for is shown (an opening lesson's: the lesson is open now); any other scenario ends it."""
         opening, self._opening = self._opening, None
+        request = self._request
         if opening is not None and scenario is opening.scenario:
             self._window.current_path = None
-            self.lesson, self._saved, self.path, self.index = opening.lesson, opening.saved, opening.path, opening.index
-            self._requested, self._arrived = None, edited_part(self._session.scenario())
-            self.example = self._example_asked = None  # an example shown in the lesson before goes with it
-            self._left = self.unshowable = None
-            self.caption_bar.show_scene(self.lesson, self.index)
-            self.scene_changed.emit()
+            self.lesson, self._saved, self.path = opening.lesson, opening.saved, opening.path
+            self._request = self._example_asked = None  # an example shown in the lesson before goes with it
+            self.unshowable = None
+            self._shown(opening.index, opening.example)
             self.lesson_opened.emit(self.lesson)
-        elif scenario is self._requested:
-            self._requested = self._left = None
-            self._arrived = edited_part(self._session.scenario())
-            if self.unshowable == self.index:  # asked for again, and shown this time
+        elif request is not None and scenario is request.scenario:
+            self._request, self.lesson = None, request.lesson
+            if request.removing is not None or self.unshowable == request.index:  # renumbered, or shown this time
                 self.unshowable = None
+            self._shown(request.index, None)
         elif self._example_asked is not None and scenario is self._example_asked.scenario:
-            self.example, self._example_asked = self._example_asked, None
-            self._show_caption()
-            self.scene_changed.emit()
+            example, self._example_asked = self._example_asked, None
+            self._shown(self.index, example)
             scene = self.index + 1
             self._window.statusBar().showMessage(
-                f"{self.example.title} is shown after scene {scene}, not as a scene: Lessons → Add this view as a "
+                f"{example.title} is shown after scene {scene}, not as a scene: Lessons → Add this view as a "
                 f"scene (Alt+L, S) adds it. Scene {scene} keeps its edits and stays as it was.", 10000)
         elif self.lesson is not None:
             self.close_lesson()
 
     def _scenario_failed(self, scenario: Scenario, why: str) -> None:
-        """The opening lesson's scene could not be shown: the lesson is not opened, and all stays as it was."""
+        """What was asked for could not be shown: all stays as it was, the formula box too, and the status bar (or,
+        for a lesson opening, `opening_failed`) says why."""
         if self._opening is not None and scenario is self._opening.scenario:
             lesson, self._opening = self._opening.lesson, None
+            self._put_back_formula()
             self.opening_failed.emit(lesson, why)
         elif self._example_asked is not None and scenario is self._example_asked.scenario:
-            self._example_asked = None
-            if self.example is None and self._requested is None:  # the scene stays shown: its edits are kept again
-                self._arrived = edited_part(self._session.scenario())
-        elif self._requested is not None and scenario is self._requested:
+            example, self._example_asked = self._example_asked, None
+            self._not_shown(f"The example “{example.title}” was not shown: {why.rstrip('.')}. {self._what_stays()} "
+                            "stays shown.")
+        elif self._request is not None and scenario is self._request.scenario:
             self._scene_failed(why)
 
     def _scene_failed(self, why: str) -> None:
-        """The scene asked for could not be shown: the lesson stays at what is shown, which keeps its edits again.
+        """The scene asked for could not be shown: the lesson stays at what is shown, which keeps its edits.
 
-        The caption said the scene asked for while the window showed the one before, whose edits were then lost.
-        Moving on from there skips the scene (it is asked for again from the scenes list, Home or End).
+        The caption said the scene asked for while the window showed the one before, whose edits were then lost, and
+        the formula box kept the failed scene's formula: Enter there put it in the scene shown. Moving on from there
+        skips the scene (it is asked for again from the scenes list, Home or End).
         """
-        failed, self._requested = self.index, None
-        left, self._left = self._left, None
-        message = f"Scene {failed + 1} could not be shown: {why.rstrip('.')}."
-        if left is not None:
-            self.index, self.example = left
-            self.unshowable = failed
-            if self.example is None:
-                self._arrived = edited_part(self._session.scenario())
-            self._show_caption()
-            self.scene_changed.emit()
-            scene = self.index + 1
-            where = f"{self.example.title}, after scene {scene}," if self.example else f"Scene {scene}"
-            message += f" {where} stays shown; moving on skips scene {failed + 1}."
-        self._window.statusBar().showMessage(message, 15000)
+        request, self._request = self._request, None
+        failed = request.index_now + 1
+        self.unshowable = failed - 1
+        reason = why.rstrip(".")
+        if request.removing is not None:
+            message = (f"Scene {request.removing + 1} was not removed: scene {failed}, to be shown in its place, could "
+                       f"not be shown: {reason}. Scene {request.removing + 1} stays shown and in the lesson.")
+        else:
+            message = (f"Scene {failed} could not be shown: {reason}. {self._what_stays()} stays shown; moving on "
+                       f"skips scene {failed}.")
+        self._not_shown(message)
+        self.scene_changed.emit()  # edits made while it was on its way are the scene shown's
+
+    def _what_stays(self) -> str:
+        """What stays shown when something asked for is not: 'Scene 2', or 'Saddle, after scene 2,'."""
+        scene = self.index + 1
+        return f"{self.example.title}, after scene {scene}," if self.example is not None else f"Scene {scene}"
+
+    def _not_shown(self, message: str) -> None:
+        """Something asked for in the lesson could not be shown: the formula box as the window shows, and why."""
+        self._put_back_formula()
+        self._stop_loading_hint()
+        self._window.statusBar().showMessage(message, FAILED_MESSAGE_MS)
+
+    def _put_back_formula(self) -> None:
+        """The formula box shows the formula on screen again, without an error: the one that failed to be shown stayed
+        there, and Enter put it in the scene shown."""
+        analysis = self._session.analysis
+        if analysis is not None:
+            self._window.formula_panel.show_formula_text(analysis.formula.text)
+        self._session.set_error(None)
+
+    def _scenario_dropped(self, scenario: Scenario) -> None:
+        """Newer work (a formula typed, an undo) took the place of a scene, example or lesson on its way: it is not
+        shown, and what is shown stays, as it was."""
+        if self._request is not None and scenario is self._request.scenario:
+            self._request = None
+            self._stop_loading_hint()
+            self.scene_changed.emit()  # edits made while it was on its way are the scene shown's
+        elif self._example_asked is not None and scenario is self._example_asked.scenario:
+            self._example_asked = None
+        elif self._opening is not None and scenario is self._opening.scenario:
+            self._opening = None
 
     def show_example(self, example: Preset) -> bool:
         """Show a gallery example after the current scene, the lesson staying open; False if no lesson is open.
 
         The example is not a scene until Lessons → Add this view as a scene adds it after the current one, which keeps
-        the edits made before it and is not changed by the example: moving to a scene leaves the example behind.
+        the edits made before it and is not changed by it: moving to a scene leaves the example behind.
         """
         if self.lesson is None or self._opening is not None:
             return False
         if not self._window.commit_typing():
             return True  # waiting for a slow formula was cancelled: so is the example
-        self.lesson = self.edited_lesson()
-        self._arrived = self._requested = None  # what is shown from now on is not the scene's
+        self._take_edits()
+        self._request = None  # a scene on its way is given up for the example (a scene being removed stays)
         self._example_asked = example
+        self._stop_loading_hint()
         self._window.open_scenario(example.scenario, keep_look=True)
         return True
 
@@ -772,8 +907,7 @@ class LessonPlayer(QObject):
     @property
     def _busy(self) -> bool:
         """True while a scene or its runs are still being prepared (keys wait, so a double press skips nothing)."""
-        asked = self._requested is not None or self._opening is not None or self._example_asked is not None
-        return (asked and self._window.controller.busy) or self._session.computing is not None
+        return (self._on_its_way and self._window.controller.busy) or self._session.computing is not None
 
     def advance(self) -> None:
         """PageDown: play the run; while it plays, show its end; at its end, the next scene."""

@@ -5,54 +5,79 @@ crashed or was killed); the next launch finds it and offers it back. Lock files 
 process, so a running gradviz's file is never mistaken for a crashed one's. The state is a scenario,
 or, while a lesson is open, the lesson with its scenes' edits. Beside it, a small file names the
 file the window showed, if any, so that the state restored is that file's again (its edits marked
-unsaved, Ctrl+S writing to it), and the lesson's scene that was shown.
+unsaved, Ctrl+S writing to it), and the lesson's scene that was shown; a gallery example shown after
+that scene is kept with its edits in a scenario file of its own, and comes back after it.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile
 
-from gradviz.core.errors import ScenarioError
+from gradviz.core.errors import GradvizError, ScenarioError
 from gradviz.core.lessons import Lesson, load_scenario_or_lesson, save_lesson
-from gradviz.core.scenario import Scenario, save_scenario
+from gradviz.core.presets import Preset, find_preset
+from gradviz.core.scenario import Scenario, load_scenario, save_scenario
 
 RECOVERY_SUFFIX = ".gradviz.json"
 LOCK_SUFFIX = ".lock"
 SOURCE_SUFFIX = ".source"
+EXAMPLE_SUFFIX = ".example"
 
 
 @dataclass(frozen=True)
 class Shown:
-    """Where a kept state came from: the file the window showed (None: untitled) and a lesson's scene shown."""
+    """Where a kept state came from: the file the window showed (None: untitled), a lesson's scene shown and the
+    gallery example shown after it, with its edits (its scenario as the window had it)."""
 
     source: Path | None = None
     scene: int = 0
+    example: Preset | None = None
 
 
-def _write_shown(path: Path, shown: Shown) -> None:
-    """Name the window's file and scene beside its state."""
+def _write_shown(path: Path, example_path: Path, shown: Shown) -> None:
+    """Name the window's file, scene and gallery example beside its state; the example's state in a file of its own."""
+    if shown.example is not None:
+        save_scenario(shown.example.scenario, example_path)
+    else:
+        _delete(example_path)
     try:
         path.write_text(json.dumps({"source": None if shown.source is None else str(shown.source),
-                                    "scene": shown.scene}), encoding="utf-8")
+                                    "scene": shown.scene,
+                                    "example": None if shown.example is None else shown.example.id}),
+                        encoding="utf-8")
     except OSError as error:
         raise ScenarioError(f"cannot write {path}: {error.strerror}") from None
 
 
-def _read_shown(path: Path) -> Shown:
-    """The file and scene named beside a state (none, if they cannot be read)."""
+def _read_shown(path: Path, example_path: Path) -> Shown:
+    """The file, scene and gallery example named beside a state (none, if they cannot be read)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        source, scene = data.get("source"), data.get("scene", 0)
+        source, scene, example = data.get("source"), data.get("scene", 0), data.get("example")
     except (OSError, UnicodeError, ValueError, AttributeError):
         return Shown()
     return Shown(Path(source) if isinstance(source, str) and source else None,
-                 scene if isinstance(scene, int) and scene >= 0 else 0)
+                 scene if isinstance(scene, int) and scene >= 0 else 0,
+                 _kept_example(example, example_path) if isinstance(example, str) else None)
+
+
+def _kept_example(preset_id: str, path: Path) -> Preset | None:
+    """The gallery example `preset_id` with the state kept at `path` (None if that cannot be read); one this gallery
+    does not have is named by its state's title."""
+    try:
+        scenario = load_scenario(path)
+    except GradvizError:
+        return None
+    try:
+        return replace(find_preset(preset_id), scenario=scenario)
+    except ScenarioError:
+        return Preset(preset_id, scenario.title or preset_id, "", scenario.description, scenario)
 
 
 def _locked(lock_path: Path) -> QLockFile | None:
@@ -70,6 +95,7 @@ class RecoveryFile:
         self.path = folder / f"{token}{RECOVERY_SUFFIX}"
         self._lock_path = folder / f"{token}{LOCK_SUFFIX}"
         self._source_path = folder / f"{token}{SOURCE_SUFFIX}"
+        self._example_path = folder / f"{token}{EXAMPLE_SUFFIX}"
         self._lock: QLockFile | None = None
         self._shown: Shown | None = None
 
@@ -82,7 +108,7 @@ class RecoveryFile:
                 raise ScenarioError(f"cannot make {self.path.parent}: {error.strerror}") from None
             self._lock = _locked(self._lock_path)
         if shown != self._shown or not self._source_path.exists():
-            _write_shown(self._source_path, shown)
+            _write_shown(self._source_path, self._example_path, shown)
             self._shown = shown
         if isinstance(document, Lesson):
             save_lesson(document, self.path)
@@ -91,7 +117,7 @@ class RecoveryFile:
 
     def remove(self) -> None:
         """Delete the file and free the lock: the window closed cleanly."""
-        _delete(self.path, self._source_path)
+        _delete(self.path, self._source_path, self._example_path)
         self._shown = None
         if self._lock is not None:
             self._lock.unlock()
@@ -110,22 +136,22 @@ class OrphanedRecovery:
         """When the state was written."""
         return datetime.fromtimestamp(self.path.stat().st_mtime)
 
-    @property
-    def _source_path(self) -> Path:
-        return self.path.with_name(self.path.name.removesuffix(RECOVERY_SUFFIX) + SOURCE_SUFFIX)
+    def _beside(self, suffix: str) -> Path:
+        """The file of the same window whose name ends in `suffix`."""
+        return self.path.with_name(self.path.name.removesuffix(RECOVERY_SUFFIX) + suffix)
 
     @property
     def shown(self) -> Shown:
-        """The file the window showed and the lesson's scene, as named beside the state."""
-        return _read_shown(self._source_path)
+        """The file the window showed, the lesson's scene and the example after it, as named beside the state."""
+        return _read_shown(self._beside(SOURCE_SUFFIX), self._beside(EXAMPLE_SUFFIX))
 
     def load(self) -> Scenario | Lesson:
         """The state it holds (checked like any scenario or lesson file; ScenarioError if unusable)."""
         return load_scenario_or_lesson(self.path)
 
     def remove(self) -> None:
-        """Delete the file, the name of its source and its lock."""
-        _delete(self.path, self._source_path)
+        """Delete the file, the name of its source, its example's state and its lock."""
+        _delete(self.path, self._beside(SOURCE_SUFFIX), self._beside(EXAMPLE_SUFFIX))
         self.lock.unlock()
 
     def keep(self) -> None:
