@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from ink import ink_line_bands
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QColor, QImage, QScreen
 from PySide6.QtWidgets import QApplication, QToolBar
@@ -760,3 +761,58 @@ def test_leaving_presentation_gives_the_window_its_exact_size_and_place_back(mak
     qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=3000)
     qtbot.wait(600)  # past the late resizes that follow leaving full screen
     assert window.geometry() == place
+
+
+def present_on_a_screen(window, monkeypatch, qtbot, size: tuple[int, int]) -> None:
+    """Enter presentation mode as on a screen of this size (the test display's is 1920 × 1080)."""
+    for name in ("geometry", "availableGeometry"):
+        monkeypatch.setattr(QScreen, name, lambda _screen: QRect(0, 0, *size))
+    window.presentation.enter()
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size() == QSize(*size), timeout=3000)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_a_presented_caption_keeps_each_value_with_its_name_and_balances_its_lines(make_main_window, monkeypatch,
+                                                                                   qtbot, size) -> None:
+    """Presenting at 1280 × 720 the caption broke "near x =" from "−1.34", and "one" stood alone on its last line."""
+    from gradviz.app.caption_lines import NO_BREAK
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window(None, size=size)
+    lesson = next(lesson for lesson in shipped_lessons() if lesson.title.startswith("Two minima"))
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    present_on_a_screen(window, monkeypatch, qtbot, size)
+    caption = window.lesson_player.caption_bar.caption
+    wrapped = 0
+    for index, scene in enumerate(lesson.scenes):
+        window.lesson_player.show_scene(index)
+        window.controller.wait()
+        qtbot.waitUntil(lambda scene=scene: caption.text() == scene.caption, timeout=3000)
+        qtbot.wait(50)
+        lines = caption.shown_lines()
+        assert " ".join(lines).replace(NO_BREAK, " ") == scene.caption, "every word shown, in order"
+        assert not any(line.endswith(("=", "≈")) or line.startswith(("=", "≈")) for line in lines), lines
+        assert all(f"x{NO_BREAK}={NO_BREAK}{value}" in " ".join(lines) for value in ("−1.34", "1.27", "−0.27")
+                   if f"x = {value}" in scene.caption), "a value on the line of its name"
+        drawn = ink_line_bands(caption.grab().toImage())
+        assert len(drawn) == len(lines), "the lines drawn are those measured"
+        left = caption.contentsRect().left()
+        widths = [caption.fontMetrics().horizontalAdvance(line) for line in lines]
+        assert [right - left for _top, _bottom, right in drawn] == pytest.approx(widths, rel=0.02)
+        if len(lines) > 1:
+            wrapped += 1
+            assert len(lines[-1].split()) > 1 and widths[-1] > 0.5 * widths[0], f"a short last line: {lines}"
+            assert max(widths) < 0.95 * caption.contentsRect().width(), "balanced: narrower than the room"
+    assert wrapped >= (3 if size[0] == 1280 else 1)
+    window.presentation.leave()
+
+
+def test_a_caption_keeps_values_points_and_units_whole_and_wraps_between_them() -> None:
+    from gradviz.app.caption_lines import NO_BREAK, kept_together
+
+    kept = kept_together("near  x = −1.34 (f ≈ −3.55), w ← w − 0.1·∇L at (1, 2) by 20 %; (β = 0.9, same η)")
+    assert kept.split(" ") == ["near", f"x{NO_BREAK}={NO_BREAK}−1.34", f"(f{NO_BREAK}≈{NO_BREAK}−3.55),",
+                               f"w{NO_BREAK}←{NO_BREAK}w", f"−{NO_BREAK}0.1·∇L", "at", f"(1,{NO_BREAK}2)", "by",
+                               f"20{NO_BREAK}%;", f"(β{NO_BREAK}={NO_BREAK}0.9,", "same", "η)"]
