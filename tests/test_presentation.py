@@ -3,6 +3,8 @@ brings back the window exactly as it was."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from ink import ink_line_bands
@@ -816,3 +818,58 @@ def test_a_caption_keeps_values_points_and_units_whole_and_wraps_between_them() 
     assert kept.split(" ") == ["near", f"x{NO_BREAK}={NO_BREAK}−1.34", f"(f{NO_BREAK}≈{NO_BREAK}−3.55),",
                                f"w{NO_BREAK}←{NO_BREAK}w", f"−{NO_BREAK}0.1·∇L", "at", f"(1,{NO_BREAK}2)", "by",
                                f"20{NO_BREAK}%;", f"(β{NO_BREAK}={NO_BREAK}0.9,", "same", "η)"]
+
+
+def test_a_files_presentation_scale_applies_only_while_presenting_fitted_to_the_screen(make_main_window, monkeypatch,
+                                                                                     qtbot, tmp_path) -> None:
+    """A file saved while presenting on a 4K screen kept its scale of 3.2, and opened at 3.2 times the size in a
+    laptop's editing window. It keeps the scale for a 1920 × 1080 screen now, presented at that on any screen."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from gradviz.app.settings import remember
+    from gradviz.core.scenario import load_scenario, save_scenario
+
+    saved = tmp_path / "lecture.gradviz.json"
+    lecture = make_main_window("bowl")
+    with monkeypatch.context() as on_4k:
+        present_on_a_screen(lecture, on_4k, qtbot, (3840, 2160))
+        lecture.presentation.change_scale(0.2)  # Ctrl++
+        assert lecture.session.presentation_scale == pytest.approx(3.4)
+        on_4k.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(saved), ""))
+        assert lecture.save_as()
+        lecture.presentation.leave()
+    assert load_scenario(saved).presentation_scale == pytest.approx(1.7), "as the scale for 1920 × 1080"
+    remember("presentation/scale", 1.2)  # the laptop's lecturer presents smaller: the file's scale goes first
+
+    laptop = make_main_window("saddle", size=(1280, 720))
+    readout = laptop.stepper.readout
+    qtbot.waitUntil(lambda: readout.height() > 0, timeout=3000)
+    editing = (readout.font().pointSizeF(), readout.height(), laptop.surface_view.presentation_scale)
+    assert laptop.open_file(saved)
+    laptop.controller.wait()
+    qtbot.wait(100)
+    assert laptop.session.presentation_scale == 1.0 and laptop.session.scenario().presentation_scale == 1.7
+    assert (readout.font().pointSizeF(), readout.height(), laptop.surface_view.presentation_scale) == editing
+    laptop.presentation.enter()
+    assert laptop.session.presentation_scale == pytest.approx(1.7), "the file's scale on a 1920 × 1080 screen"
+    assert laptop.surface_view.presentation_scale == pytest.approx(1.7)
+    laptop.presentation.leave()
+    with monkeypatch.context() as on_a_projector:
+        present_on_a_screen(laptop, on_a_projector, qtbot, (1280, 720))
+        assert laptop.session.presentation_scale == pytest.approx(1.7)
+        laptop.presentation.leave()
+    qtbot.waitUntil(lambda: readout.height() == editing[1], timeout=3000)
+    assert laptop.session.presentation_scale == 1.0 and laptop.session.scenario().presentation_scale == 1.7
+
+    older = tmp_path / "older.gradviz.json"  # saved before: the scale the 4K screen drew at
+    save_scenario(replace(load_scenario(saved), presentation_scale=3.4), older)
+    assert laptop.open_file(older)
+    laptop.controller.wait()
+    assert laptop.session.presentation_scale == 1.0
+    with monkeypatch.context() as on_a_projector:
+        present_on_a_screen(laptop, on_a_projector, qtbot, (1280, 720))
+        assert laptop.session.presentation_scale == pytest.approx(largest_presentation_scale(720)), "what fits"
+        assert laptop.open_file(saved)
+        laptop.controller.wait()
+        assert laptop.session.presentation_scale == pytest.approx(1.7), "opened while presenting: at its scale"
+        laptop.presentation.leave()

@@ -264,6 +264,7 @@ def copy_session(session: Session) -> Session:
         raise ExportError("there is nothing to export yet: no formula has been analysed")
     copy = Session()
     copy.apply_scenario(session.scenario(), session.analysis)
+    copy.set_presentation_scale(session.presentation_scale)  # drawn as the window draws now
     wanted = copy.basins_wanted()
     if wanted is not None:  # the window's, if it has them; else found now, as a picture needs them
         shown = session.basins()
