@@ -437,6 +437,7 @@ def _export_session(args: argparse.Namespace) -> Any:
         scenario = replace(scenario.with_runs((first, *scenario.runs[1:])), fixed={**scenario.fixed, **held})
     session = Session()
     session.apply_scenario(_with_map_options(scenario, args), analysis)
+    session.set_presentation_scale(session.presenting_scale)  # drawn as it is presented on a 1920 × 1080 screen
     for spec in session.run_specs:  # a run that cannot start is bad input, reported as such
         compute_run(analysis.compiled, spec, session.plot.axes)
     return session

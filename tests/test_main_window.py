@@ -9,13 +9,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from failures import fail_drawing
+from ink import ink_line_bands
 from polylines import distances_to_polyline
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidget
 from window_keys import paste_into, tab_to
 
-from gradviz.app.formula_panel import FORMULA_BOX_MAX_CHARS, laid_out_equations
+from gradviz.app.formula_panel import FORMULA_BOX_MAX_CHARS, laid_out_equations, with_labels_on_the_line
 from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour
 from gradviz.app.surface_view import TrajectoryItem
@@ -1934,14 +1935,16 @@ def test_f_and_a_row_of_its_partials_leave_the_range_controls_to_set_the_panel_h
                                                                                       preset: str, width: int) -> None:
     """The equations stacked f and each partial: three variables took 203 of 475 pixels on a 1093 × 560 window,
     with a wide gap between the equations and the range controls. The held z's row beside the range controls leaves
-    the row of three partials too little room there: they are stacked under f, and scroll."""
+    the row of three partials too little room there: they are stacked under f, ∂f/∂x written on the line to fit."""
     window = make_main_window(preset, size=(width, 560))
     qtbot.wait(100)  # the held values' row is in place
     panel = window.formula_panel
     in_a_row = laid_out_equations(window.session.analysis.equations, partials_in_a_row=True)
     if preset == "three-variables" and width < 1280:
-        assert panel.derivatives_label.text() == laid_out_equations(window.session.analysis.equations)
+        on_the_line = with_labels_on_the_line(window.session.analysis, window.session.analysis.equations)
+        assert panel.derivatives_label.text() == laid_out_equations(on_the_line)
         assert panel._unwrapped_width(in_a_row) > panel.equations_area.viewport().width()
+        assert panel.equations_area.content_height() <= panel.equations_area.viewport().height()
         return
     assert panel.equations_area.sizeHint().height() <= panel.domain_widget.sizeHint().height()
     assert panel.derivatives_label.text() == laid_out_equations(window.session.analysis.equations,
@@ -1975,7 +1978,8 @@ def test_the_views_get_most_of_a_small_laptop_window_and_a_drag_hides_no_panel(m
     assert panel.height() == panel.sizeHint().height()
 
     height = panel.height()
-    type_formula(window, qtbot, "sin(3x) cos(2y) exp(-x^2 - y^2) + x^3 y^2")  # partials too wide for a row
+    # partials too wide for a row, and too high beside the range controls even with ∂f/∂x on the line
+    type_formula(window, qtbot, "sin(3x) cos(2y) exp(-x^2 - y^2) / (1 + x^2 + y^2)")
     area = panel.equations_area
     qtbot.waitUntil(area.verticalScrollBar().isVisible, timeout=3000)
     assert panel.height() == height, "taller equations scroll in the same room"
@@ -2059,9 +2063,36 @@ def test_taller_equations_are_drawn_smaller_to_fit_and_simple_ones_at_full_size(
     assert area.content_height() <= area.viewport().height() or area.verticalScrollBar().isVisible()
 
 
+def test_beales_three_equations_fit_beside_the_range_controls_of_a_1280_by_720_window(make_main_window,
+                                                                                     qtbot) -> None:
+    """Beale's ∂f/∂y was behind the equations' scroll bar at 1280 × 720: at the notes' size its three rows, two as
+    high as a stacked ∂f/∂x, took 96 pixels beside the range controls' 80. ∂f/∂x is written on the line then."""
+    from gradviz.core.notation import partial_label
+
+    window = make_main_window("beale", size=(1280, 720))
+    panel = window.formula_panel
+    area, label = panel.equations_area, panel.derivatives_label
+    qtbot.wait(40)
+    assert not area.verticalScrollBar().isVisible() and not area.horizontalScrollBar().isVisible()
+    assert area.content_height() <= area.viewport().height()
+    text = label.text()
+    assert partial_label("f", "y", "inline-html") in text and partial_label("f", "y", "html") not in text
+    rows = ink_line_bands(area.viewport().grab().toImage())
+    assert len(rows) == 3, "f, ∂f/∂x and ∂f/∂y in sight, each on its line"
+    assert rows[-1][1] < area.viewport().height() - 1 and max(right for *_rows, right in rows) < area.viewport().width()
+    assert label.text_font().pointSizeF() >= panel.notes_label.font().pointSizeF() - 0.01
+
+    window.open_scenario(find_preset("bowl-at-1-2").scenario, wait=True)  # short: as ever, ∂f/∂x stacked, full size
+    qtbot.wait(40)
+    assert partial_label("f", "x", "html") in label.text()
+    assert label.text_font().pointSizeF() == pytest.approx(label.font().pointSizeF())
+
+
 def test_notes_past_the_equations_area_show_whole_lines_only(make_main_window, qtbot) -> None:
-    """The l1 penalty's second note showed its top half above the scroll bar at 1280 × 800."""
+    """The l1 penalty's second note showed its top half above the scroll bar at 1280 × 800 (its two notes fit now
+    that its partials are written on one line each: a power undefined for w₁ < 0 adds a note on top)."""
     window = make_main_window("l1-penalty", size=(1280, 800))
+    window.session.set_analysis(analyze("(5 - w1 - 2w2)^2 + 3abs(w1) + 3abs(w2) + 0.1w1^1.5"))
     qtbot.wait(40)
     area = window.formula_panel.equations_area
     notes = area.notes

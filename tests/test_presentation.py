@@ -3,8 +3,11 @@ brings back the window exactly as it was."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
+from ink import ink_line_bands
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QColor, QImage, QScreen
 from PySide6.QtWidgets import QApplication, QToolBar
@@ -760,3 +763,113 @@ def test_leaving_presentation_gives_the_window_its_exact_size_and_place_back(mak
     qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=3000)
     qtbot.wait(600)  # past the late resizes that follow leaving full screen
     assert window.geometry() == place
+
+
+def present_on_a_screen(window, monkeypatch, qtbot, size: tuple[int, int]) -> None:
+    """Enter presentation mode as on a screen of this size (the test display's is 1920 × 1080)."""
+    for name in ("geometry", "availableGeometry"):
+        monkeypatch.setattr(QScreen, name, lambda _screen: QRect(0, 0, *size))
+    window.presentation.enter()
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size() == QSize(*size), timeout=3000)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_a_presented_caption_keeps_each_value_with_its_name_and_balances_its_lines(make_main_window, monkeypatch,
+                                                                                   qtbot, size) -> None:
+    """Presenting at 1280 × 720 the caption broke "near x =" from "−1.34", and "one" stood alone on its last line."""
+    from gradviz.app.caption_lines import NO_BREAK
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window(None, size=size)
+    lesson = next(lesson for lesson in shipped_lessons() if lesson.title.startswith("Two minima"))
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    present_on_a_screen(window, monkeypatch, qtbot, size)
+    caption = window.lesson_player.caption_bar.caption
+    wrapped = 0
+    for index, scene in enumerate(lesson.scenes):
+        window.lesson_player.show_scene(index)
+        window.controller.wait()
+        qtbot.waitUntil(lambda scene=scene: caption.text() == scene.caption, timeout=3000)
+        qtbot.wait(50)
+        lines = caption.shown_lines()
+        assert " ".join(lines).replace(NO_BREAK, " ") == scene.caption, "every word shown, in order"
+        assert not any(line.endswith(("=", "≈")) or line.startswith(("=", "≈")) for line in lines), lines
+        assert all(f"x{NO_BREAK}={NO_BREAK}{value}" in " ".join(lines) for value in ("−1.34", "1.27", "−0.27")
+                   if f"x = {value}" in scene.caption), "a value on the line of its name"
+        drawn = ink_line_bands(caption.grab().toImage())
+        assert len(drawn) == len(lines), "the lines drawn are those measured"
+        left = caption.contentsRect().left()
+        widths = [caption.fontMetrics().horizontalAdvance(line) for line in lines]
+        assert [right - left for _top, _bottom, right in drawn] == pytest.approx(widths, rel=0.02)
+        if len(lines) > 1:
+            wrapped += 1
+            assert len(lines[-1].split()) > 1 and widths[-1] > 0.5 * widths[0], f"a short last line: {lines}"
+            assert max(widths) < 0.95 * caption.contentsRect().width(), "balanced: narrower than the room"
+    assert wrapped >= (3 if size[0] == 1280 else 1)
+    window.presentation.leave()
+
+
+def test_a_caption_keeps_values_points_and_units_whole_and_wraps_between_them() -> None:
+    from gradviz.app.caption_lines import NO_BREAK, kept_together
+
+    kept = kept_together("near  x = −1.34 (f ≈ −3.55), w ← w − 0.1·∇L at (1, 2) by 20 %; (β = 0.9, same η)")
+    assert kept.split(" ") == ["near", f"x{NO_BREAK}={NO_BREAK}−1.34", f"(f{NO_BREAK}≈{NO_BREAK}−3.55),",
+                               f"w{NO_BREAK}←{NO_BREAK}w", f"−{NO_BREAK}0.1·∇L", "at", f"(1,{NO_BREAK}2)", "by",
+                               f"20{NO_BREAK}%;", f"(β{NO_BREAK}={NO_BREAK}0.9,", "same", "η)"]
+
+
+def test_a_files_presentation_scale_applies_only_while_presenting_fitted_to_the_screen(make_main_window, monkeypatch,
+                                                                                     qtbot, tmp_path) -> None:
+    """A file saved while presenting on a 4K screen kept its scale of 3.2, and opened at 3.2 times the size in a
+    laptop's editing window. It keeps the scale for a 1920 × 1080 screen now, presented at that on any screen."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from gradviz.app.settings import remember
+    from gradviz.core.scenario import load_scenario, save_scenario
+
+    saved = tmp_path / "lecture.gradviz.json"
+    lecture = make_main_window("bowl")
+    with monkeypatch.context() as on_4k:
+        present_on_a_screen(lecture, on_4k, qtbot, (3840, 2160))
+        lecture.presentation.change_scale(0.2)  # Ctrl++
+        assert lecture.session.presentation_scale == pytest.approx(3.4)
+        on_4k.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(saved), ""))
+        assert lecture.save_as()
+        lecture.presentation.leave()
+    assert load_scenario(saved).presentation_scale == pytest.approx(1.7), "as the scale for 1920 × 1080"
+    remember("presentation/scale", 1.2)  # the laptop's lecturer presents smaller: the file's scale goes first
+
+    laptop = make_main_window("saddle", size=(1280, 720))
+    readout = laptop.stepper.readout
+    qtbot.waitUntil(lambda: readout.height() > 0, timeout=3000)
+    editing = (readout.font().pointSizeF(), readout.height(), laptop.surface_view.presentation_scale)
+    assert laptop.open_file(saved)
+    laptop.controller.wait()
+    qtbot.wait(100)
+    assert laptop.session.presentation_scale == 1.0 and laptop.session.scenario().presentation_scale == 1.7
+    assert (readout.font().pointSizeF(), readout.height(), laptop.surface_view.presentation_scale) == editing
+    laptop.presentation.enter()
+    assert laptop.session.presentation_scale == pytest.approx(1.7), "the file's scale on a 1920 × 1080 screen"
+    assert laptop.surface_view.presentation_scale == pytest.approx(1.7)
+    laptop.presentation.leave()
+    with monkeypatch.context() as on_a_projector:
+        present_on_a_screen(laptop, on_a_projector, qtbot, (1280, 720))
+        assert laptop.session.presentation_scale == pytest.approx(1.7)
+        laptop.presentation.leave()
+    qtbot.waitUntil(lambda: readout.height() == editing[1], timeout=3000)
+    assert laptop.session.presentation_scale == 1.0 and laptop.session.scenario().presentation_scale == 1.7
+
+    older = tmp_path / "older.gradviz.json"  # saved before: the scale the 4K screen drew at
+    save_scenario(replace(load_scenario(saved), presentation_scale=3.4), older)
+    assert laptop.open_file(older)
+    laptop.controller.wait()
+    assert laptop.session.presentation_scale == 1.0
+    with monkeypatch.context() as on_a_projector:
+        present_on_a_screen(laptop, on_a_projector, qtbot, (1280, 720))
+        assert laptop.session.presentation_scale == pytest.approx(largest_presentation_scale(720)), "what fits"
+        assert laptop.open_file(saved)
+        laptop.controller.wait()
+        assert laptop.session.presentation_scale == pytest.approx(1.7), "opened while presenting: at its scale"
+        laptop.presentation.leave()

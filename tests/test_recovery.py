@@ -76,7 +76,7 @@ def edit_everything(window) -> None:
     session.set_view(arrows="downhill", log_height=True, show_arrows=False, contour_fill=False)
     window.camera_link.orbit(2, -1)
     session.set_theme("projector")
-    session.set_presentation_scale(2.2)
+    session.set_presenting_scale(2.2)  # as a file saved while presenting keeps it
 
 
 def test_every_scenario_field_round_trips_through_the_window(make_main_window, monkeypatch, tmp_path) -> None:

@@ -160,7 +160,7 @@ class DocumentKeeper(QObject):
                        session.probe_changed, session.view_changed):
             signal.connect(lambda *_: self._changed())
         for signal in (session.step_changed, session.camera_changed, session.theme_changed,
-                       session.presentation_scale_changed):
+                       session.presenting_scale_changed):
             signal.connect(lambda *_: self._schedule_autosave())
         session.scenario_applied.connect(self._opened)
         window.controller.scenario_failed.connect(self._not_opened)

@@ -31,6 +31,7 @@ import sympy
 from PySide6 import QtCore, QtGui
 
 from gradviz.app.camera_link import camera_of, show_camera
+from gradviz.app.caption_lines import caption_lines
 from gradviz.app.contour_view import ContourExport, ContourView
 from gradviz.app.loss_plot import LossPlot
 from gradviz.app.panel_base import WRONG_SIGN_COLOUR, outcome_colour
@@ -290,6 +291,7 @@ def copy_session(session: Session) -> Session:
         raise ExportError("there is nothing to export yet: no formula has been analysed")
     copy = Session()
     copy.apply_scenario(session.scenario(), session.analysis)
+    copy.set_presentation_scale(session.presentation_scale)  # drawn as the window draws now
     wanted = copy.basins_wanted()
     if wanted is not None:  # the window's, if it has them; else found now, as a picture needs them
         shown = session.basins()
@@ -351,13 +353,14 @@ class Caption:
         self.padding = 0.55 * self.metrics.height()
         self.margin = 0.8 * self.metrics.height()
         self.title = self._title(session, frame_width - 2 * self.margin)
-        self.scene_caption = " ".join(scene_caption.split())
+        self.room = frame_width - 2 * self.margin
+        scene_metrics = QtGui.QFontMetricsF(self.scene_font)  # the scene's caption in the caption bar's lines
+        self.scene_caption = "\n".join(caption_lines(scene_metrics, scene_caption, self.room))
         self.scene_rect = QtCore.QRectF()  # where the scene's caption is drawn (empty without one)
         if self.scene_caption:
-            wrapped = QtGui.QFontMetricsF(self.scene_font).boundingRect(
-                QtCore.QRectF(0, 0, frame_width - 2 * self.margin, 1e6), SCENE_CAPTION_FLAGS, self.scene_caption)
-            self.scene_rect = QtCore.QRectF(self.margin, self.padding, frame_width - 2 * self.margin,
-                                            math.ceil(wrapped.height()))
+            wrapped = scene_metrics.boundingRect(QtCore.QRectF(0, 0, self.room, 1e6), SCENE_CAPTION_FLAGS,
+                                                 self.scene_caption)
+            self.scene_rect = QtCore.QRectF(self.margin, self.padding, self.room, math.ceil(wrapped.height()))
         self.scene_height = self.scene_rect.height() + (0.3 * self.metrics.height() if self.scene_caption else 0.0)
         self._first_outside: dict[int, int | None] = {}  # each run's first step off the plotted ranges
         self._value_texts: dict[int, list[str]] = {}  # each run's f at every step, as written (see value_texts)
@@ -366,7 +369,6 @@ class Caption:
         column_widths = self._column_widths(session, still_step)
         marked = len(session.runs) > 1
         self.column_lefts = self._column_lefts(column_widths, marked)
-        self.room = frame_width - 2 * self.margin
         self.indent = self.column_lefts[1] if marked and len(column_widths) > 1 else 0.0
         self.column_places = self._wrapped_columns(column_widths)
         self.tail_starts = [self._tail_start(session, index, still_step) for index in range(self.shown_runs)]

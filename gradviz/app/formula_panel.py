@@ -339,6 +339,7 @@ class FormulaPanel(QWidget):
         middle = QHBoxLayout()
         self.equations_area = EquationsArea(self.derivatives_label, self.notes_label, self.error_label)
         self._equations: Sequence[str] = ()
+        self._labels_on_the_line: Sequence[str] = ()  # the same with ∂f/∂x on the line, not stacked
         self._row_widths: dict[tuple[str, str], float] = {}  # the equations' width unwrapped, by text and font
         self.equations_area.room_changed.connect(self._lay_out_equations)
         middle.addWidget(self.equations_area, 1, Qt.AlignmentFlag.AlignTop)
@@ -397,6 +398,7 @@ class FormulaPanel(QWidget):
             self.show_formula_text(formula.text)
         self._formula_notes = derivatives.shown_notes
         self._equations = equations_to_show(analysis)
+        self._labels_on_the_line = with_labels_on_the_line(analysis, self._equations)
         self._show_notes()
         self._rebuild_fixed(formula.variables)
         self._lay_out_equations()
@@ -423,26 +425,51 @@ class FormulaPanel(QWidget):
         beside_ranges = self.domain_widget.isVisibleTo(self)
         held = self._domain_height() if beside_ranges else None
         area.hold_height(held)
-        for scale in EQUATION_TEXT_SCALES if beside_ranges else EQUATION_TEXT_SCALES[:1]:
-            self.derivatives_label.set_text_scale(scale)
-            self.derivatives_label.setText(self._fitting_layout(in_a_row=not beside_ranges))
-            if held is None or area.equations_height() <= held:  # an error shown over them does not shrink them
-                break
+        if held is None:
+            self._show_equations(self._equations, EQUATION_TEXT_SCALES[0], in_a_row=True)
+        else:
+            self._fit_beside_ranges(held)
         area.show_vertical_bar_if_needed()
         if not area.viewport().isVisible():
             # The label tells the area of its new height only through a shown viewport: laid out before the window
             # was shown (a preset opened at launch, the window then fitted to a laptop's screen), ∂f/∂y was cut off.
             area.updateGeometry()
 
-    def _fitting_layout(self, in_a_row: bool) -> str:
+    def _show_equations(self, equations: Sequence[str], scale: float, in_a_row: bool = False) -> None:
+        """Show these equations at this text scale, in the first layout that fits the area's width."""
+        self.derivatives_label.set_text_scale(scale)
+        self.derivatives_label.setText(self._fitting_layout(equations, in_a_row))
+
+    def _fit_beside_ranges(self, held: int) -> None:
+        """The equations in the range controls' height: at the largest text scale that fits it, to the notes' size;
+        then, if they are still taller, with the partials' labels ∂f/∂x on the line (each row a text line high)
+        at the largest scale where they fit its height and the area's width, else at the smallest.
+
+        Beale's function at 1280 × 720 showed f and ∂f/∂x, and ∂f/∂y only behind the scroll bar: its three rows,
+        two of them as high as a stacked ∂f/∂x, were 96 pixels high beside the range controls' 80.
+        An error shown over the equations does not shrink them.
+        """
+        area = self.equations_area
+        for scale in EQUATION_TEXT_SCALES:
+            self._show_equations(self._equations, scale)
+            if area.equations_height() <= held:
+                return
+        labels_on_the_line = self._labels_on_the_line
+        for scale in EQUATION_TEXT_SCALES:
+            self._show_equations(labels_on_the_line, scale)
+            if (area.equations_height() <= held
+                    and self._unwrapped_width(self.derivatives_label.text()) <= area.viewport().width()):
+                return
+
+    def _fitting_layout(self, equations: Sequence[str], in_a_row: bool) -> str:
         """The first of these layouts whose width fits the area: all in a row (if asked), f over a row of partials,
         else f and the partials stacked."""
-        shorter = [laid_out_equations(self._equations, partials_in_a_row=True)]
+        shorter = [laid_out_equations(equations, partials_in_a_row=True)]
         if in_a_row:
-            shorter.insert(0, laid_out_equations(self._equations, in_a_row=True))
+            shorter.insert(0, laid_out_equations(equations, in_a_row=True))
         room = self.equations_area.viewport().width()
         fitting = (text for text in shorter if self._unwrapped_width(text) <= room)
-        return next(fitting, laid_out_equations(self._equations))
+        return next(fitting, laid_out_equations(equations))
 
     def _domain_height(self) -> int:
         """The range controls' height in DOMAIN_ROWS rows, whichever of them show."""
@@ -699,6 +726,14 @@ def equations_to_show(analysis: Analysis) -> tuple[str, ...]:
              else too_long_note(unicode_name(formula.name), equations[0]))
     return (first, *(too_long_note(partial_label(formula.name, name), equation)
                      for name, equation in zip(formula.variables, equations[1:], strict=True)))
+
+
+def with_labels_on_the_line(analysis: Analysis, equations: Sequence[str]) -> tuple[str, ...]:
+    """f and the partials' rows with their labels written on the line, ∂f/∂x as in running text, not stacked."""
+    name = analysis.formula.name
+    return (equations[0], *(equation.replace(partial_label(name, variable, "html"),
+                                             partial_label(name, variable, "inline-html"), 1)
+                            for variable, equation in zip(analysis.formula.variables, equations[1:], strict=True)))
 
 
 def too_long_note(name: str, equation: str) -> str:

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.app.actions import ActionFactory
+from gradviz.app.caption_lines import CaptionLabel
 from gradviz.app.entry_keys import numbered_entry
 from gradviz.app.lesson_editor import SceneText, ask_scene_text
 from gradviz.core.errors import ScenarioError
@@ -154,10 +155,8 @@ class CaptionBar(QFrame):
         self.counter.setFont(_enlarged(self.font(), COUNTER_FONT_FACTOR, bold=True))
         self.counter.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.counter.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
-        self.caption = QLabel()
+        self.caption = CaptionLabel()  # a value kept with its name, the lines balanced
         self.caption.setFont(_enlarged(self.font(), EDITING_CAPTION_FACTOR))
-        self.caption.setWordWrap(True)
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.previous_button = self._button("◀", "Previous scene (Ctrl+PageUp)")
         self.next_button = self._button("▶", "Next scene (Ctrl+PageDown)")

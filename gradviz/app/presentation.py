@@ -1,12 +1,13 @@
 """Presentation mode: full screen without menus or editing controls, everything enlarged, in the projector theme.
 
 The session's theme and presentation scale are what the window is drawn with. Entering presentation
-mode sets them to the projector theme and the lecturer's remembered scale (1.6 at first, Ctrl+Plus and
-Ctrl+Minus change it), which is the scale for a 1920 × 1080 screen: a larger screen draws everything as
-much larger, so text takes the same share of it (2.13 at 2560 × 1440, 3.2 at 3840 × 2160). Leaving puts back the
-theme, the scale, the window, its bars, docks and splitter positions exactly as they were. Nothing else in the
-session changes. B or the period key (a clicker's "blank screen" button) blanks the screen while presenting, and
-brings the picture back.
+mode sets them to the projector theme and the scale the scenario is presented at (its file's, saved while it was
+presented), else the lecturer's remembered scale (1.6 at first; Ctrl+Plus and Ctrl+Minus change both), which is
+the scale for a 1920 × 1080 screen: a larger screen draws everything as much larger, so text takes the same share
+of it (2.13 at 2560 × 1440, 3.2 at 3840 × 2160), and a smaller one as large as it has room for. Outside presentation
+mode a file's scale is only kept: the window keeps its own. Leaving puts back the theme, the scale, the window,
+its bars, docks and splitter positions exactly as they were. Nothing else in the session changes. B or the period
+key (a clicker's "blank screen" button) blanks the screen while presenting, and brings the picture back.
 """
 
 from __future__ import annotations
@@ -281,6 +282,7 @@ class _WindowLayout:
     status_bar_visible: bool
     theme: str
     scale: float
+    presenting_scale: float  # the scenario's, kept in a file saved while presenting
 
 
 class PresentationMode(QObject):
@@ -295,6 +297,8 @@ class PresentationMode(QObject):
         presented_text = (panel.derivatives_label, panel.notes_label, window.stepper.readout)
         scaled = (*presented_text, *window.lesson_player.caption_bar.scaled_widgets())
         self.look = LookPresenter(window, scaled, lambda: self.active, presented_text)
+        self._presenting_at = MIN_PRESENTATION_SCALE  # the scale for a 1920 × 1080 screen presented at, while active
+        window.session.presenting_scale_changed.connect(lambda _scale: self._present_scenarios_scale())
         window.run_progress.visibility_changed.connect(self._show_run_progress)
         self.message = PresentingMessage(window)
         window.statusBar().messageChanged.connect(lambda _text: self._show_message())
@@ -364,6 +368,7 @@ class PresentationMode(QObject):
             status_bar_visible=window.statusBar().isVisibleTo(window),
             theme=session.theme,
             scale=session.presentation_scale,
+            presenting_scale=session.presenting_scale,
         )
         self._leave_action.setEnabled(True)
         window.update_stop_action()
@@ -374,8 +379,7 @@ class PresentationMode(QObject):
         self._show_run_progress(window.run_progress.shown)
         window.lesson_player.show_notes(False)  # a projector mirroring the screen shows them only when asked
         session.set_theme(PRESENTATION_THEME)
-        screen_scale = round(remembered_presentation_scale() * self._screen_factor(), 2)
-        session.set_presentation_scale(min(screen_scale, self.largest_scale()))
+        self._present_at(self._scale_to_present())
         self.look.show_scale()  # the equations and readout at their presenting size, whether the scale changed or not
         window.showFullScreen()
         QTimer.singleShot(0, self._window, self._fit_panels)
@@ -394,6 +398,7 @@ class PresentationMode(QObject):
         self.message.hide()  # the scale is remembered when the lecturer changes it, not here: capped by a small
         session.set_theme(saved.theme)  # projector's screen, it lowered the scale remembered for the usual one
         session.set_presentation_scale(saved.scale)
+        session.set_presenting_scale(saved.presenting_scale)
         self.look.show_scale()
         for widget in self._editing_controls():
             widget.show()
@@ -454,22 +459,39 @@ class PresentationMode(QObject):
         return largest_presentation_scale(self._window.screen().availableGeometry().height())
 
     def change_scale(self, step: float) -> None:
-        """Make everything larger (positive step) or smaller, as far as the screen has room for."""
+        """Make everything larger (positive step) or smaller, as far as the screen has room for; while presenting,
+        the scenario is presented at it, and the lecturer's next presentations start at it."""
         session = self._window.session
         scale = round(session.presentation_scale + step, 2)
         if step > 0:
             scale = max(min(scale, self.largest_scale()), session.presentation_scale)
         session.set_presentation_scale(scale)
-        if self.active:
-            self._remember_scale()
+        if self.active:  # kept as the scale for a 1920 × 1080 screen
+            self._presenting_at = round(session.presentation_scale / self._screen_factor(), 2)
+            session.set_presenting_scale(self._presenting_at)
+            remember(SCALE_KEY, self._presenting_at)
 
     def _screen_factor(self) -> float:
         """How much larger than the remembered scale the window's screen draws (see screen_scale_factor)."""
         return screen_scale_factor(self._window.screen().geometry().size())
 
-    def _remember_scale(self) -> None:
-        """Keep the scale presented at for next time, as the scale for a 1920 × 1080 screen."""
-        remember(SCALE_KEY, round(self._window.session.presentation_scale / self._screen_factor(), 2))
+    def _scale_to_present(self) -> float:
+        """The scale for a 1920 × 1080 screen to present at: the scenario's (its file's), else the lecturer's."""
+        asked = self._window.session.presenting_scale
+        return asked if asked > MIN_PRESENTATION_SCALE else remembered_presentation_scale()
+
+    def _present_at(self, scale: float) -> None:
+        """Present the scenario at this scale for a 1920 × 1080 screen: drawn as much larger as the window's screen
+        is, as far as it has room for (the remembered scale is left alone: see leave)."""
+        session = self._window.session
+        self._presenting_at = scale
+        session.set_presenting_scale(scale)
+        session.set_presentation_scale(min(round(scale * self._screen_factor(), 2), self.largest_scale()))
+
+    def _present_scenarios_scale(self) -> None:
+        """A scenario opened while presenting is presented at its own scale (or the lecturer's, without one)."""
+        if self.active and self._window.session.presenting_scale != self._presenting_at:
+            self._present_at(self._scale_to_present())
 
     def toggle_projector_theme(self) -> None:
         """Switch between the default and the projector theme, and remember the choice."""

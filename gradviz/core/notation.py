@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # the derivatives are spelled here: calculus imports this mod
     from gradviz.core.calculus import Derivatives
     from gradviz.core.formula import Formula
 
-Style = Literal["unicode", "latex", "html"]
+Style = Literal["unicode", "latex", "html", "inline-html"]
 UpdateSign = Literal["correct", "wrong"]
 
 MINUS = "\u2212"
@@ -1181,10 +1181,19 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
         return rf"{tex}^{{{exp}}}" if exp else tex
 
 
+class _InlineHtmlMathPrinter(_HtmlMathPrinter):
+    """Qt rich text on one text line: a fraction written a/b (∂f/∂x as a label in running text)."""
+
+    def fraction_markup(self, numerator_text: str, denominator_text: str) -> str:
+        """'a/b', never stacked."""
+        return _UnicodeMathPrinter.fraction_markup(self, numerator_text, denominator_text)
+
+
 _PRINTERS: dict[str, type[_UnicodeMathPrinter] | type[_LatexMathPrinter]] = {
     "unicode": _UnicodeMathPrinter,
     "latex": _LatexMathPrinter,
     "html": _HtmlMathPrinter,
+    "inline-html": _InlineHtmlMathPrinter,
 }
 
 
@@ -1314,7 +1323,8 @@ def _derivative_label(function_name: str, variables: Sequence[str], style: Style
 
 
 def partial_label(function_name: str, variable: str, style: Style = "unicode") -> str:
-    """The partial derivative label ∂f/∂x (∂L/∂w₁, \\frac{\\partial f}{\\partial x}, or stacked HTML)."""
+    """The partial derivative label ∂f/∂x (∂L/∂w₁, \\frac{\\partial f}{\\partial x}, stacked HTML, or HTML on a
+    line)."""
     return _derivative_label(function_name, (variable,), style)
 
 

@@ -110,7 +110,7 @@ class Scenario:
     step: int = 0
     camera: Camera = field(default_factory=Camera)
     theme: str = "default"
-    presentation_scale: float = 1.0
+    presentation_scale: float = 1.0  # to present it at, on a 1920 × 1080 screen (1: the lecturer's own)
 
     def with_runs(self, runs: tuple[RunSpec, ...]) -> Scenario:
         """A copy with other runs."""

@@ -131,6 +131,7 @@ class Session:
         self.view_changed = Signal()
         self.theme_changed = Signal()
         self.presentation_scale_changed = Signal()
+        self.presenting_scale_changed = Signal()
         self.camera_changed = Signal()
         self.scenario_applied = Signal()
         self.basins_changed = Signal()  # the basins to show (or None) changed
@@ -158,7 +159,8 @@ class Session:
         self.view = ViewOptions(equal_aspect=False)
         self.camera = Camera()
         self.theme = "default"
-        self.presentation_scale = 1.0
+        self.presentation_scale = 1.0  # what the window draws at now
+        self.presenting_scale = MIN_PRESENTATION_SCALE  # what the scenario is presented at (see set_presenting_scale)
         self._zoomed_out: tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]] | None = None
         self.title = ""
         self.description = ""
@@ -565,11 +567,21 @@ class Session:
             self.theme_changed.emit(theme)
 
     def set_presentation_scale(self, scale: float) -> None:
-        """Enlarge lines, markers and text by this factor (kept between 1 and 3)."""
-        scale = min(max(float(scale), MIN_PRESENTATION_SCALE), MAX_PRESENTATION_SCALE)
+        """Enlarge lines, markers and text by this factor (kept between 1 and 6)."""
+        scale = _bounded_scale(scale)
         if scale != self.presentation_scale:
             self.presentation_scale = scale
             self.presentation_scale_changed.emit(scale)
+
+    def set_presenting_scale(self, scale: float) -> None:
+        """The scale to present the scenario at, for a 1920 × 1080 screen (1: none, the lecturer's own): what its
+        file keeps as its presentation scale. It is not what the window draws at (presentation_scale) outside
+        presentation mode: a file saved while presenting on a 4K screen opened at 3.2 times the size in a laptop's
+        editing window."""
+        scale = _bounded_scale(scale)
+        if scale != self.presenting_scale:
+            self.presenting_scale = scale
+            self.presenting_scale_changed.emit(scale)
 
     def set_camera(self, camera: Camera) -> None:
         """Record where the 3D view looks from."""
@@ -584,16 +596,17 @@ class Session:
             formula=self.analysis.formula.text if self.analysis else "",
             plot=self.plot, runs=self.run_specs, fixed=dict(self.fixed), view=self.view,
             probe=None if self.probe is None else dict(self.probe), title=self.title, description=self.description,
-            step=self.step, camera=self.camera, theme=self.theme, presentation_scale=self.presentation_scale,
+            step=self.step, camera=self.camera, theme=self.theme, presentation_scale=self.presenting_scale,
         )
 
     def apply_scenario(self, scenario: Scenario, analysis: Analysis, keep_look: bool = False) -> None:
-        """Show a scenario whose formula has been analysed already (keep_look: in the theme and scale shown now)."""
+        """Show a scenario whose formula has been analysed already, in its theme and to be presented at its scale
+        (keep_look: in the theme and presenting scale shown now); the scale drawn at is the drawer's to set."""
         self._opened_ranges = {}
         self._show_edits(scenario, analysis, scenario.step)
         if not keep_look:
             self.set_theme(scenario.theme)
-            self.set_presentation_scale(scenario.presentation_scale)
+            self.set_presenting_scale(scenario.presentation_scale)
         self.set_camera(scenario.camera)
         self.scenario_applied.emit(scenario)
 
@@ -630,6 +643,11 @@ class Session:
         self.view_changed.emit(self.view)
         self._recompute_runs()
         self.probe_changed.emit(self.probe)
+
+
+def _bounded_scale(scale: float) -> float:
+    """A presentation scale between the least and the largest there are."""
+    return min(max(float(scale), MIN_PRESENTATION_SCALE), MAX_PRESENTATION_SCALE)
 
 
 def shaped_held_value(compiled: CompiledFormula, ranges: dict[str, tuple[float, float]], fixed: dict[str, float],
