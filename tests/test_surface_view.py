@@ -546,6 +546,8 @@ def test_ticks_are_round_and_well_formatted():
     assert format_tick(-1.75, 0.25) == "-1.75"
     assert format_tick(1e6, 2e5) == "1e6"
     assert format_tick(0.0, 0.5) == "0"
+    assert format_tick(2.220446049250313e-16, 5e-8) == "0"  # 1.5000000000000002 counted from 1.5
+    assert format_tick(-1.0000000005838672e-07, 5e-8) == "-1e-7"
 
 
 def test_ticks_of_a_large_value_that_varies_little_tell_each_other_apart():
