@@ -35,6 +35,7 @@ LABEL_GAP = 1.0  # of a cap height (an average character's width side by side): 
 LINE_SAMPLE_SPACING = 4.0  # pixels between the points sampled along drawn lines, which tags keep off (times the scale)
 LINE_CLEARANCE = 3.0  # pixels a tag keeps clear of the middle of a drawn line (times the presentation scale)
 MOST_TICK_DIGITS = 5  # significant digits a tick label may need; an axis whose labels need more counts from an offset
+MOST_LABEL_DIGITS = 15  # significant digits a label may have: as many as a double holds for sure
 STEP_ROUNDING = 1e-6  # of a tick step: a tick value this near a multiple of its step is that multiple (on_step)
 
 
@@ -623,7 +624,7 @@ def format_tick(value: float, step: float) -> str:
         return "0"
     if abs(value) >= 1e5 or abs(step) < 1e-4:
         resolved = math.floor(math.log10(abs(value))) - math.floor(math.log10(max(abs(step), 1e-300))) + 1
-        mantissa, exponent = f"{value:.{min(max(resolved, 3), 12)}g}".partition("e")[::2]
+        mantissa, exponent = f"{value:.{min(max(resolved, 3), MOST_LABEL_DIGITS)}g}".partition("e")[::2]
         return f"{mantissa}e{int(exponent)}" if exponent else mantissa
     decimals = 0
     while decimals < 8 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6 * step * 10**decimals:
