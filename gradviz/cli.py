@@ -126,6 +126,7 @@ def run_derive(args: argparse.Namespace) -> int:
 
     from gradviz.core.analysis import analyze
     from gradviz.core.notation import format_number, latex_equations, unicode_name
+    from gradviz.core.session import noise_floor_on_a_new_map
 
     if args.latex and args.at is not None:
         raise CommandLineError("--latex prints the equations only; leave out --at, or use --json for the values")
@@ -162,6 +163,10 @@ def run_derive(args: argparse.Namespace) -> int:
     labels = [notation["labels"][name] for name in formula.variables]
     lines += [f"{label} = {notation['partials'][name]}" for label, name in zip(labels, formula.variables, strict=True)]
     if point is not None:
+        # computed in floats, as in the window, whose readouts show rounding as 0 (1.97e−31 where f is 0 exactly);
+        # JSON, like the window's saved tables, keeps the numbers as computed
+        noise = noise_floor_on_a_new_map(analysis.compiled, dict(zip(formula.variables, point.tolist(), strict=True)))
+        value, gradient = noise.shown_value(value), np.array(noise.shown_gradient(gradient))
         names = ", ".join(map(unicode_name, formula.variables))
         coordinates = ", ".join(format_number(v) for v in point)
         where = f"{names} = {coordinates}" if len(point) == 1 else f"({names}) = ({coordinates})"

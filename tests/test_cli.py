@@ -49,6 +49,39 @@ def test_derive_at_a_point_where_f_is_undefined_says_so(capsys: pytest.CaptureFi
     assert out.splitlines()[2:4] == ["at x = 4:", "  f = 2"]  # one variable: no brackets
 
 
+def test_derive_at_a_point_prints_rounding_as_0_as_the_windows_probe_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """(x² + y² − 2.42)² at (1.1, 1.1) printed f = 1.97215e−31 and both partials 1.95399e−15: its floats' rounding,
+    which the window's probe shows as 0 (the values are computed in floats, not substituted exactly). JSON keeps the
+    numbers as computed, as the window's saved tables do."""
+    from gradviz.core.analysis import analyze
+    from gradviz.core.notation import format_number
+    from gradviz.core.probe import probe_at
+    from gradviz.core.session import Session
+
+    code, out, _ = run_cli(capsys, "derive", "(x^2 + y^2 - 2.42)^2", "--at", "x=1.1,y=1.1")
+    assert code == 0 and out.splitlines()[3:] == ["at (x, y) = (1.1, 1.1):", "  f = 0", "  ∂f/∂x = 0", "  ∂f/∂y = 0",
+                                                  "  |∇f| = 0"]
+    code, out, _ = run_cli(capsys, "derive", "(x^2 + y^2 - 2.42)^2", "--at", "x=1.1,y=1.1", "--json")
+    document = json.loads(out)
+    assert 0.0 < document["value"] < 1e-30 and 0.0 < document["gradient"]["x"] < 1e-14
+    for formula, point in (("x^4", {"x": 1e-5}),  # f = 1e−20 and ∂f/∂x = 4e−15 are no rounding here: kept
+                           ("(0.1x + 0.2y - 0.3)^2 * z", {"x": 1.0, "y": 1.0, "z": 5.0}),  # z held on the map
+                           ("(w - 0.3)^2", {"w": 0.3000000000000001}),
+                           ("(0.7x - 7.7)^2 + y^2", {"x": 11.0, "y": 0.0})):  # beyond the usual ±3
+        at = ",".join(f"{name}={value!r}" for name, value in point.items())
+        lines = run_cli(capsys, "derive", formula, "--at", at)[1].splitlines()
+        session = Session()  # the window's probe, its map widened to show the point
+        session.set_analysis(analyze(formula))
+        for axis in session.plot.axes:
+            session.set_range(axis, min(-3.0, point[axis] - 1.0), max(3.0, point[axis] + 1.0))
+        probe = probe_at(session.analysis.compiled, point, session.plot.axes,
+                         noise=session.noise_floor_at(tuple(point), tuple(point.values())))
+        shown = [probe.value, *probe.gradient.values(), probe.gradient_norm]  # f, its partials and |∇f|
+        printed = [line.partition(" = ")[2] for line in lines[-len(shown):]]
+        assert printed == [format_number(value) for value in shown], formula
+        assert (printed[0] == "0") == (formula != "x^4"), lines
+
+
 def test_a_point_names_its_variables_as_the_formula_does(capsys: pytest.CaptureFixture[str]) -> None:
     """--at w₁=3 was refused: "'w₁' is not a variable of the formula (w1)"."""
     code, out, _ = run_cli(capsys, "derive", "w₁^2 + w2", "--at", "w₁=3,w₂=1")

@@ -708,6 +708,8 @@ def test_level_colours_give_each_band_an_equal_share():
     assert level_texts(np.array([0.5, 1.0, 1.5]), 2.0) == ["0.5", "1.0", "1.5"]
     assert level_texts(levels, 1000.0) == ["1", "10", "100"]
     assert level_texts(np.array([10.0, 1000.0, 20000.0, -1e7]), 1.0) == ["10", "1000", "20000", "-1e7"]
+    near_1000 = np.array([1000.000001, 1000.000002, 1000.000005])  # x⁸ + y⁸ + 1000 near 0: each read 1000
+    assert level_texts(near_1000, 1e-5) == ["1000.000001", "1000.000002", "1000.000005"]
     half_steps = np.arange(-3.5, 3.75, 0.5)
     shown = labelled_level_indices(half_steps)
     assert half_steps[shown].tolist() == [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0]

@@ -52,6 +52,14 @@ def test_the_lowest_log_tick_is_written_to_the_precision_of_the_ticks_above_it()
     assert labels[0] == "−3.46"  # under −2, 2, 10…
 
 
+def test_log_ticks_over_a_large_lowest_value_read_apart() -> None:
+    """f from 1000 to 1000.001 (x² + y² + 1000 near 0): every tick read 1000."""
+    ticks = HeightScale(log=True, reference=1000.0).ticks((1000.0, 1000.001))
+    assert [label for _, label in ticks] == ["1000", "1000.0001", "1000.0005"]
+    labels = [label for _, label in HeightScale(log=True, reference=1e7).ticks((1e7, 1e7 + 1.0))]
+    assert len(set(labels)) == len(labels) and labels[0] == "10000000", labels
+
+
 def test_log_heights_of_a_pole_are_measured_from_the_drawn_range() -> None:
     """1/x + y² reaches −66 beside its pole: measured from there, the drawn surface had no labelled height."""
     compiled = analyze_in_process("1/x + y^2 + 10").compiled

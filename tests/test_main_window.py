@@ -824,6 +824,29 @@ def test_a_signed_f_in_log_height_labels_its_colour_bar_where_the_3d_axis_does(m
     assert [text for _, text in window.surface_view.colour_bar_ticks()] == bar
 
 
+@pytest.mark.parametrize(("formula", "span", "log"), [("x^2 + y^2 + 1000", 0.01, True),
+                                                     ("x^2 + y^2 + 1e7", 0.01, True),
+                                                     ("x^8 + y^8 + 1000", 0.1, False)])
+def test_heights_near_a_large_value_read_apart_on_the_3d_axis_and_the_colour_bar(make_main_window, qtbot, formula,
+                                                                                 span, log) -> None:
+    """x² + y² + 1000 over ±0.01 in log height: the 3D axis and the colour bar read 1000 at every tick."""
+    window = make_main_window("bowl")
+    type_formula(window, qtbot, formula)
+    for axis in ("x", "y"):
+        window.session.set_range(axis, -span, span)
+    window.session.set_view(log_height=log)
+
+    def read_numbers() -> tuple[list[float], list[float]]:
+        heights = [label for _height, label in sorted(window.surface_view.axis_labels.z_ticks)]
+        return tuple([float(label.replace("−", "-")) for label in labels]
+                     for labels in (heights, window.contour_view.colour_bar.tick_labels()))
+
+    least = float(formula.rpartition("+ ")[2])
+    qtbot.waitUntil(lambda: all(value >= least for labels in read_numbers() for value in labels), timeout=5000)
+    for values in read_numbers():
+        assert len(values) >= 3 and all(np.diff(values) > 0), values  # each label unlike the one below it
+
+
 def test_the_probe_tags_in_3d_keep_off_the_axis_labels(make_main_window) -> None:
     window = make_main_window("rosenbrock")
     window.session.set_step(window.session.last_step)  # the tags once covered a tick label and the x axis title

@@ -19,6 +19,7 @@ from gradviz.core.notation import (
     Spelling,
     format_number,
     format_number_apart,
+    format_numbers_apart,
     gradient_label,
     html_equation,
     html_math,
@@ -457,6 +458,12 @@ def test_format_number(value: float, shown: str, ascii_text: str) -> None:
 def test_format_number_apart_adds_the_digits_that_tell_a_number_from_others(value: float, others: tuple[float, ...],
                                                                             shown: str) -> None:
     assert format_number_apart(value, others) == shown
+
+
+def test_format_numbers_apart_writes_each_with_the_digits_that_tell_it_from_the_rest() -> None:
+    """Log levels over x² + y² + 1000 near 0 each read 1000."""
+    assert format_numbers_apart([1000.0, 1000.0001, 1000.0005, 2000.0]) == ["1000", "1000.0001", "1000.0005", "2000"]
+    assert format_numbers_apart([-1.00001, 5.0], 4, ascii_minus=True) == ["-1", "5"]
 
 
 def test_format_number_digits() -> None:

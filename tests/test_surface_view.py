@@ -546,11 +546,13 @@ def test_ticks_are_round_and_well_formatted():
     assert format_tick(-1.75, 0.25) == "-1.75"
     assert format_tick(1e6, 2e5) == "1e6"
     assert format_tick(0.0, 0.5) == "0"
+    assert format_tick(2.220446049250313e-16, 5e-8) == "0"  # 1.5000000000000002 counted from 1.5
+    assert format_tick(-1.0000000005838672e-07, 5e-8) == "-1e-7"
 
 
 def test_ticks_of_a_large_value_that_varies_little_tell_each_other_apart():
     """f = x² + y² + 100000 has ticks 100000, 100005, …: each label says which (they all read 1e5)."""
-    for low, high in ((100000.0, 100018.0), (1e6, 1e6 + 1.0), (1.0, 1.00001)):
+    for low, high in ((100000.0, 100018.0), (1e6, 1e6 + 1.0), (1.0, 1.00001), (1000.0, 1000.00000002)):
         ticks = labelled_ticks(low, high)
         texts = [text for _, text in ticks]
         assert len(ticks) >= 3 and len(set(texts)) == len(texts), texts

@@ -921,6 +921,40 @@ def test_the_probes_slices_and_the_loss_plot_label_exp_10x_in_few_digits(open_wi
     assert "7.2" not in axis.labelString(), "named in the caption: a short plot cut it off along the axis"
 
 
+def assert_on_their_step(labels: list[str]) -> None:
+    """Tick labels (of one axis, any levels) that are whole multiples of their spacing: the one at 0 reads 0."""
+    values = [float(label.replace("−", "-")) for label in labels]
+    assert len(set(values)) >= 2, labels
+    step = float(f"{min(np.diff(sorted(set(values)))):.3g}")  # the labels' spacing, whatever rounding one shows
+    for label, value in zip(labels, values, strict=True):
+        multiple = round(value / step) * step
+        assert abs(value - multiple) <= 1e-9 * abs(multiple), f"{label} is no multiple of {step:g} in {labels}"
+
+
+@pytest.mark.parametrize(("x_range", "probed"), [((-1e-7, 1e-7), (1.5, 1.5)), ((-1e7, 1e7), (3e6, 1.5)),
+                                                  ((999.995, 1000.005), (1000.0, 1.5)),
+                                                  ((1000.0, 1000.002), (1000.001, 1.5))])
+def test_every_axis_labels_its_ticks_as_multiples_of_their_step(open_window, qtbot, x_range, probed) -> None:
+    """x from −1e-7 to 1e-7 probed at x = 1.5: the slice's axis, counting from 1.5, read −5e-8, 2.22e-16, 5e-8."""
+    window, docks = open_window("bowl")
+    window.session.set_range("x", *x_range)
+    window.session.set_probe(dict(zip("xy", probed, strict=True)))
+    window.session.update_run(0, lr=1e-9)  # f hardly moves: the loss plot's axis counts from an offset too
+    window.session.wait_for_runs()
+    seen(docks, "probe_dock", docks.probe_panel, qtbot)
+    along_x = docks.probe_panel.slice_plots[0].plot.getPlotItem().getAxis("bottom")
+    labelled = [along_x, window.contour_view.plot_item.getAxis("bottom")]  # a slice's short f axis has a label or two
+    seen(docks, "loss_dock", docks.loss_plot, qtbot)
+    labelled.append(docks.loss_plot.plot.getPlotItem().getAxis("left"))
+    for axis in labelled:
+        assert_on_their_step(drawn_tick_labels(axis))
+    assert "0" in drawn_tick_labels(along_x), "the probe's x is a tick, counted from"
+    drawn = window.surface_view.axis_labels
+    for ticks in (drawn.x_ticks, drawn.z_ticks):
+        assert_on_their_step([text for _value, text in ticks])
+    assert_on_their_step(list(window.contour_view.colour_bar.tick_labels()))
+
+
 def test_the_loss_plots_marks_of_runs_that_meet_nest_so_each_shows(make_main_window) -> None:
     """Five starts on x² + y² all end at f = 0: their marks piled into one blob; nested, the first is the largest."""
     from gradviz.app.loss_plot import STACK_GROWTH, STEP_MARK_SIZE

@@ -57,7 +57,7 @@ from gradviz.app.view_common import (
 )
 from gradviz.core.critical import grid_extremes
 from gradviz.core.grid import Rim, broken_curve, contourable, unjoined_neighbours
-from gradviz.core.notation import format_number
+from gradviz.core.notation import format_number, format_numbers_apart
 
 SKEWED_MEDIAN_POSITION = 0.12
 LOG_LEVEL_SPAN = 1e-4
@@ -205,10 +205,11 @@ def offset_levels(lo: float, hi: float, count: int) -> np.ndarray:
 
 
 def level_texts(levels: np.ndarray, span: float) -> list[str]:
-    """Labels for levels: with the decimals of their common step, or compact when the spacing varies."""
+    """Labels for levels: with the decimals of their common step, or compact when the spacing varies (with the
+    digits that tell them apart: 1000.000001, 1000.000002 over f = 1000, not 1000 twice)."""
     steps = np.diff(levels)
     if len(steps) and not np.allclose(steps, steps[0], rtol=1e-6):
-        return [format_number(float(level), 4, ascii_minus=True) for level in levels]
+        return format_numbers_apart(levels, 4, ascii_minus=True)
     step = float(steps[0]) if len(steps) else max(span, 1e-12)
     return [format_tick(float(level), step) for level in levels]
 

@@ -17,7 +17,7 @@ from gradviz.core.basins import DIVERGED, UNSETTLED, Basins, finer_ends
 from gradviz.core.descent import CONVERGED_KINDS, OPTIMIZER_TITLES
 from gradviz.core.grid import GridField, Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
-from gradviz.core.notation import format_number, unicode_name
+from gradviz.core.notation import format_number, format_numbers_apart, unicode_name
 from gradviz.core.runs import RunResult, where_it_went
 from gradviz.core.scenario import RunSpec, ViewOptions
 from gradviz.core.session import Session
@@ -77,7 +77,7 @@ def drawn_heights(field: GridField, scale: HeightScale) -> tuple[np.ndarray, Col
         if scale.log:
             values = log_scale_levels(np.clip(field.values, *field.display_range), reference=scale.reference)
             levels = scale.forward(values)
-            level_labels = [format_number(float(value), ROUND_VALUE_DIGITS) for value in values]
+            level_labels = format_numbers_apart(values, ROUND_VALUE_DIGITS)  # 1000.0001, 1000.0002: not 1000 twice
             ticked = np.array([height for height, _ in scale.ticks(field.display_range) or ()])  # the 3D axis's
         colour_levels = map_colour_levels(heights, scale.display_range(field.display_range), levels, level_labels,
                                           ticked)

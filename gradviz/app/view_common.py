@@ -35,6 +35,8 @@ LABEL_GAP = 1.0  # of a cap height (an average character's width side by side): 
 LINE_SAMPLE_SPACING = 4.0  # pixels between the points sampled along drawn lines, which tags keep off (times the scale)
 LINE_CLEARANCE = 3.0  # pixels a tag keeps clear of the middle of a drawn line (times the presentation scale)
 MOST_TICK_DIGITS = 5  # significant digits a tick label may need; an axis whose labels need more counts from an offset
+MOST_LABEL_DIGITS = 15  # significant digits a label may have: as many as a double holds for sure
+STEP_ROUNDING = 1e-6  # of a tick step: a tick value this near a multiple of its step is that multiple (on_step)
 
 
 def app_font_scale() -> float:
@@ -596,17 +598,33 @@ def nice_ticks(lo: float, hi: float, target_count: int = 5) -> np.ndarray:
     return np.arange(first, last + 1) * step
 
 
+def on_step(value: float, step: float) -> float:
+    """A tick value within rounding of a multiple of its step (STEP_ROUNDING of a step) as that multiple, else as is.
+
+    Ticks are sums, the first tick plus so many steps: on an axis counting from 1.5 in steps of 5e-8, the tick at
+    1.5 read 2.22e-16.
+    """
+    if not (math.isfinite(value) and math.isfinite(step)) or step == 0.0:
+        return value
+    steps = value / abs(step)
+    if not math.isfinite(steps) or abs(steps - round(steps)) > STEP_ROUNDING:
+        return value
+    return round(steps) * abs(step)
+
+
 def format_tick(value: float, step: float) -> str:
     """Text for a tick value with as many decimals as the tick step needs.
 
     Large or tiny values get an exponent, and as many significant digits as tell one tick from the next
-    (ticks 100000, 100005, 100010: not 1e5 three times).
+    (ticks 100000, 100005, 100010: not 1e5 three times). A value within rounding of a multiple of the step is
+    written as that multiple (see on_step): the tick at 0 reads 0, never 2.22e-16.
     """
-    if abs(value) < 1e-12 * max(abs(step), 1e-300):
+    value = on_step(value, step)
+    if value == 0.0:
         return "0"
     if abs(value) >= 1e5 or abs(step) < 1e-4:
         resolved = math.floor(math.log10(abs(value))) - math.floor(math.log10(max(abs(step), 1e-300))) + 1
-        mantissa, exponent = f"{value:.{min(max(resolved, 3), 12)}g}".partition("e")[::2]
+        mantissa, exponent = f"{value:.{min(max(resolved, 3), MOST_LABEL_DIGITS)}g}".partition("e")[::2]
         return f"{mantissa}e{int(exponent)}" if exponent else mantissa
     decimals = 0
     while decimals < 8 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6 * step * 10**decimals:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradviz.core.grid import GridField, log_height
-from gradviz.core.notation import MINUS, format_number
+from gradviz.core.notation import MINUS, format_number, format_number_apart, format_numbers_apart
 
 ROUND_VALUE_DIGITS = 6  # round ticks and levels need a digit or two; six write 20000 out, not as 2e+04
+REFERENCE_DIGITS = 4  # the lowest log tick's, at most, unless its neighbours need more to tell it apart
 SIGNED_SHARE = 0.5  # of the height above 0: an f at least this deep below it is measured from 0 (see height_scale_for)
 TICK_CROWDING = 0.05  # of the drawn height: a log-scale tick closer than this above the one below is left out
 BARE_SHARE = 0.4  # a stretch of the drawn height this large without a tick is filled with 2·10ᵏ and 5·10ᵏ ticks…
@@ -84,27 +85,30 @@ class HeightScale:
         top = math.floor(math.log10(span))
         exponents = range(top - count + 2, top + 1)
         bottom, ceiling = (float(self.forward(value)) for value in (max(low, self.reference), high))
-        ticks: list[tuple[float, str]] = []
+        ticks: list[tuple[float, float]] = []  # heights and the values they are labelled with
         has_reference = low - 1e-12 <= self.reference <= high + 1e-12
-        if has_reference:  # labelled once the ticks above it are known
-            ticks.append((float(self.forward(self.reference)), ""))
+        if has_reference:  # its value, as written, once the ticks above it are known
+            ticks.append((float(self.forward(self.reference)), self.reference))
         finest = exponents[-1]  # the power of ten of the smallest round tick kept
         for value, exponent in self._round_values(exponents, (1.0,), low, high):
             height = float(self.forward(value))
             if not ticks or height - ticks[-1][0] >= TICK_CROWDING * drawn_span:
-                ticks.append((height, format_number(value, ROUND_VALUE_DIGITS)))
+                ticks.append((height, value))
                 finest = min(finest, exponent)
         heights = [height for height, _ in ticks]
         if max(np.diff([bottom, *heights, ceiling]), default=0.0) > BARE_SHARE * (ceiling - bottom):
             for value, exponent in reversed(self._round_values(exponents, (2.0, 5.0), low, high)):
                 height = float(self.forward(value))
                 if all(abs(height - other) >= FILL_SEPARATION * drawn_span for other, _ in ticks):
-                    ticks.append((height, format_number(value, ROUND_VALUE_DIGITS)))
+                    ticks.append((height, value))
                     finest = min(finest, exponent)
         if has_reference:
-            shown = round(self.reference, 2 - finest) + 0.0  # + 0.0: never "−0"
-            ticks[0] = (ticks[0][0], format_number(shown, 4))
-        return ticks
+            ticks[0] = (ticks[0][0], round(self.reference, 2 - finest) + 0.0)  # + 0.0: never "−0"
+        values = [value for _, value in ticks]
+        labels = format_numbers_apart(values, ROUND_VALUE_DIGITS)  # over f = 1000: 1000.0001 and 1000.0005, not 1000
+        if has_reference:
+            labels[0] = format_number_apart(values[0], values, REFERENCE_DIGITS)
+        return [(height, label) for (height, _), label in zip(ticks, labels, strict=True)]
 
     def _round_values(self, exponents: range, multiples: tuple[float, ...], low: float,
                       high: float) -> list[tuple[float, int]]:

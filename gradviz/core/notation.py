@@ -149,7 +149,8 @@ def format_number(value: SupportsFloat, digits: int = 6, ascii_minus: bool = Fal
     return text.replace("-", minus)
 
 
-def format_number_apart(value: SupportsFloat, others: Iterable[SupportsFloat], digits: int = 6) -> str:
+def format_number_apart(value: SupportsFloat, others: Iterable[SupportsFloat], digits: int = 6,
+                        ascii_minus: bool = False) -> str:
     """format_number's text of value, with as many more digits as it takes to read unlike each other number.
 
     1.0000001e12 refused as beyond 1e12 was named 1e12, and the message contradicted itself.
@@ -158,10 +159,17 @@ def format_number_apart(value: SupportsFloat, others: Iterable[SupportsFloat], d
     apart = [float(other) for other in others if float(other) != number]
     for shown in range(digits, 18):  # 17 significant digits tell any two doubles apart
         whole = shown == digits  # past the first try, 100000000000.001 keeps its decimals (not 100000000000)
-        text = format_number(number, shown, whole=whole)
-        if all(text != format_number(other, shown, whole=whole) for other in apart):
+        text = format_number(number, shown, ascii_minus, whole)
+        if all(text != format_number(other, shown, ascii_minus, whole) for other in apart):
             return text
     return text
+
+
+def format_numbers_apart(values: Iterable[SupportsFloat], digits: int = 6, ascii_minus: bool = False) -> list[str]:
+    """Labels for several values, each format_number_apart from the others: levels near 1000 in log height all
+    read 1000; apart, they read 1000.0001, 1000.0002, 1000.0005."""
+    numbers = [float(value) for value in values]
+    return [format_number_apart(number, numbers, digits, ascii_minus) for number in numbers]
 
 
 def point_text(names: Sequence[str], values: Sequence[SupportsFloat]) -> str:

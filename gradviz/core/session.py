@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -35,6 +35,7 @@ from gradviz.core.scenario import (
     usable_range,
 )
 
+DEFAULT_AXES = ("x", "y")  # what a new window plots, until a formula without them
 DEFAULT_RANGE = (-3.0, 3.0)
 DEFAULT_RESOLUTION = 200
 # A variable the formula gains is held at the first of these where f's slice is defined and not flat: 0 would make
@@ -138,7 +139,7 @@ class Session:
         self.notice = Signal()
         self.analysis: Analysis | None = None
         self.error: FormulaError | None = None
-        self.plot = PlotSettings(axes=("x", "y"), ranges={"x": DEFAULT_RANGE, "y": DEFAULT_RANGE},
+        self.plot = PlotSettings(axes=DEFAULT_AXES, ranges=dict.fromkeys(DEFAULT_AXES, DEFAULT_RANGE),
                                  resolution=DEFAULT_RESOLUTION)
         self.fixed: dict[str, float] = {}
         self._earlier_ranges: dict[str, tuple[float, float]] = {}  # of variables plotted before (see range_of)
@@ -207,12 +208,7 @@ class Session:
 
     def _adapt_to_variables(self, variables: tuple[str, ...]) -> None:
         old_fixed = self.fixed
-        kept_axes = [name for name in self.plot.axes if name in variables]
-        if is_model_loss(variables) and not any(is_model_parameter(name) for name in kept_axes):
-            kept_axes = []  # a model's loss typed after an (x, y) formula: its weights are plotted, not its data
-        axes = tuple((kept_axes + [v for v in variables if v not in kept_axes])[: min(2, len(variables))])
-        if len(kept_axes) < len(self.plot.axes):  # the plotted pair was not kept whole: the formula's order (x across)
-            axes = tuple(sorted(axes, key=variables.index))  # 3x^2 + y typed after 3x2 + y plotted y across, x up
+        axes = axes_to_plot(self.plot.axes, variables)
         ranges = {name: self.range_of(name) for name in axes}
         self._earlier_ranges.update(self.plot.ranges)
         self.plot = PlotSettings(axes=axes, ranges=ranges, resolution=self.plot.resolution)
@@ -668,6 +664,32 @@ def shaped_held_value(compiled: CompiledFormula, ranges: dict[str, tuple[float, 
         if finite.size and np.ptp(finite) > 0:
             return value
     return NEW_HELD_VALUES[0]
+
+
+def axes_to_plot(plotted: tuple[str, ...], variables: tuple[str, ...]) -> tuple[str, ...]:
+    """The one or two variables of a new formula a map plotting these plots: those it has still, then its others."""
+    kept_axes = [name for name in plotted if name in variables]
+    if is_model_loss(variables) and not any(is_model_parameter(name) for name in kept_axes):
+        kept_axes = []  # a model's loss typed after an (x, y) formula: its weights are plotted, not its data
+    axes = tuple((kept_axes + [v for v in variables if v not in kept_axes])[: min(2, len(variables))])
+    if len(kept_axes) < len(plotted):  # the plotted pair was not kept whole: the formula's order (x across)
+        axes = tuple(sorted(axes, key=variables.index))  # 3x^2 + y typed after 3x2 + y plotted y across, x up
+    return axes
+
+
+def noise_floor_on_a_new_map(compiled: CompiledFormula, point: Mapping[str, float]) -> NoiseFloor:
+    """The noise floor at a point (see GridField.noise_floor_at) on the map a new window draws f on, its ranges
+    widened to round ends to hold the point and the variables it does not plot held there: the window's readouts
+    show f and its partials below it as 0, and so does a caller with no window (derive --at)."""
+    axes = axes_to_plot(DEFAULT_AXES, compiled.variables)
+    if not axes:
+        return NO_NOISE_FLOOR
+    low, high = DEFAULT_RANGE
+    ranges = tuple(widened_to_round_ends(DEFAULT_RANGE, (min(low, point[axis]), max(high, point[axis])))
+                   for axis in axes)
+    held = {name: point[name] for name in compiled.variables if name not in axes}
+    field = evaluate_grid(compiled, Domain(axes, ranges, DEFAULT_RESOLUTION, held))
+    return field.noise_floor_at(compiled.variables, [point[name] for name in compiled.variables])
 
 
 def widened_to_round_ends(old: tuple[float, float], needed: tuple[float, float]) -> tuple[float, float]:
