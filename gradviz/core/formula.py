@@ -237,6 +237,8 @@ _LOOKALIKE_CONSTANTS: dict[str, str] = {
 }
 
 _CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "π": sympy.pi, "e": sympy.E}
+# e other than as e^u (d·e, sin(e)) may be meant as a variable, which e cannot be: a note says how it is read
+EULER_NOTE = "e is read as Euler's number 2.718…: for a variable use another letter"
 
 # Names that may not appear inside a longer word: every function, and "pi" ("e" alone may).
 _EMBEDDABLE_NAMES = sorted((*FUNCTION_NAMES, "pi"), key=len, reverse=True)
@@ -1518,6 +1520,26 @@ def _power_note(text: str, base: tuple[int, int], exponent: tuple[int, int], aft
     return f"{written} is read as {raised}{operator}{following}: for {what} write {lower}^({meant})"
 
 
+def _is_euler(node: _Node) -> bool:
+    """Whether a node is the constant e (in brackets or not)."""
+    node = _ungrouped(node)
+    return isinstance(node, _Name) and node.is_constant and node.name == "e"
+
+
+def _euler_outside_powers(tree: _Node) -> bool:
+    """Whether e stands somewhere but as the base of a power (d·e, sin(e)): there it may be meant as a variable."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if _is_euler(node):
+            return True
+        if isinstance(node, _Binary) and node.operator == "^" and _is_euler(node.left):
+            pending.append(node.right)  # e^u, as the tutorials write the exponential: Euler's number as meant
+        else:
+            pending.extend(_operands(node))
+    return False
+
+
 def _subscript_notes(digit_named: Iterable[str], variables: Sequence[str],
                      powered: Collection[str] = ()) -> tuple[str, ...]:
     """'x2 is read as a variable named x₂: for x² write x^2', where a name of a letter and digits looks like a power.
@@ -1617,6 +1639,8 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     if parser.power_then_factor is not None:
         notes += (_power_note(text, *parser.power_then_factor),)
     notes += tuple(parser.lookalike_notes)
+    if _euler_outside_powers(tree):
+        notes += (EULER_NOTE,)
     notes += _subscript_notes(parser.digit_named, order, parser.powered_names)
     return Formula(text=text, expr=expr, variables=order, name=header.name, notes=notes,
                    typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals,
