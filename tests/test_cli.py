@@ -246,6 +246,15 @@ def test_descend_hold_is_checked(capsys: pytest.CaptureFixture[str], args: list[
     assert code == 2 and fragment in err
 
 
+def test_derive_writes_a_logarithm_to_a_base_as_typed(capsys: pytest.CaptureFixture[str]) -> None:
+    """log10(x y) printed f(x, y) = ln(xy)/ln(10), in LaTeX \\frac{\\ln{…}}{\\ln{…}}."""
+    code, out, _ = run_cli(capsys, "derive", "log10(x y) + log2(y)")
+    assert code == 0 and out.splitlines() == ["f(x, y) = log₁₀(xy) + log₂(y)", "∂f/∂x = 1/(x·ln(10))",
+                                              "∂f/∂y = 1/(y·ln(10)) + 1/(y·ln(2))"]
+    code, out, _ = run_cli(capsys, "derive", "log10(x y) + log2(y)", "--latex")
+    assert code == 0 and out.splitlines()[0] == r"f(x, y) = \log_{10}{\left(x y \right)} + \log_{2}{\left(y \right)}"
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [

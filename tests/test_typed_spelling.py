@@ -91,6 +91,33 @@ def test_latex_writes_the_factors_as_typed(text: str, expected: list[str]) -> No
     assert list(latex_equations(analyze_in_process(text).derivatives)) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # f as typed, the partials as a textbook writes them: f read ln(xy)/ln(10) and ln(x)/ln(2)
+    ("log10(x y)", ["log₁₀(xy)", "1/(x·ln(10))", "1/(y·ln(10))"]),
+    ("log2(x)", ["log₂(x)", "1/(x·ln(2))"]),
+    ("y log10(x) + 3log2(y)", ["y·log₁₀(x) + 3log₂(y)", "y/(x·ln(10))", "log₁₀(x) + 3/(y·ln(2))"]),
+    ("log10(x) log10(y)", ["log₁₀(x)·log₁₀(y)", "log₁₀(y)/(x·ln(10))", "log₁₀(x)/(y·ln(10))"]),
+    ("log10(x)^2 + y", ["log₁₀(x)² + y", "2log₁₀(x)/(x·ln(10))", "1"]),  # one ln(10) of the two left over
+    ("ln(x) + log10(x) + y", ["ln(x) + log₁₀(x) + y", "1/x + 1/(x·ln(10))", "1"]),  # each as typed
+    ("x^log10(y)", ["x^log₁₀(y)", "x^(log₁₀(y) − 1)·log₁₀(y)", "x^log₁₀(y)·ln(x)/(y·ln(10))"]),
+])
+def test_logarithms_to_a_base_read_as_typed(text: str, expected: list[str]) -> None:
+    assert shown(text) == expected
+
+
+def test_latex_and_html_write_a_logarithm_to_a_base_as_typed() -> None:
+    """Copy as LaTeX wrote \\frac{\\ln{…}}{\\ln{\\left(10 \\right)}} for log10(x y); the panel ln(xy) over ln(10)."""
+    analysis = analyze_in_process("log10(x y) + log2(y)^2")
+    assert list(latex_equations(analysis.derivatives)) == [
+        r"f(x, y) = \log_{10}{\left(x y \right)} + \log_{2}^{2}{\left(y \right)}",
+        r"\frac{\partial f}{\partial x} = \frac{1}{x \ln{\left(10 \right)}}",
+        r"\frac{\partial f}{\partial y} = \frac{1}{y \ln{\left(10 \right)}} + \frac{2 \log_{2}{\left(y \right)}}"
+        r"{y \ln{\left(2 \right)}}"]
+    formula = analysis.formula
+    assert html_math(formula.expr, formula.spelling) == ("log<sub>10</sub>(<i>x</i><i>y</i>) + "
+                                                         "log<sub>2</sub>(<i>y</i>)<sup>2</sup>")
+
+
 def test_html_writes_a_typed_power_of_e_with_a_superscript() -> None:
     """The panel wrote exp(−x² − y²) for a typed e^(−x² − y²): a superscript in a superscript does not rise in Qt,
     so the exponent's powers are superscript digits."""
@@ -265,7 +292,8 @@ def test_html_prints_decimals_inline() -> None:
     assert "2.1<i>x</i><sup>2</sup>" in html and "<table" not in html
 
 
-@pytest.mark.parametrize("text", ["2.1x^2 + 0.5y^2", "1.5*sin(x) - 0.25y^3", "x^1.5 + 0.2(x - y)^2", "y - 0.75x/x^2"])
+@pytest.mark.parametrize("text", ["2.1x^2 + 0.5y^2", "1.5*sin(x) - 0.25y^3", "x^1.5 + 0.2(x - y)^2", "y - 0.75x/x^2",
+                                  "y log10(x) + log2(x y)"])
 def test_spelled_formulas_read_back_as_the_same_formula(text: str) -> None:
     formula = parse_formula(text)
     again = parse_formula(unicode_math(formula.expr, formula.spelling)).expr

@@ -90,7 +90,7 @@ import sympy
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 
 from gradviz.core.errors import FormulaError
-from gradviz.core.notation import Spelling, TypedArguments
+from gradviz.core.notation import Spelling, TypedArguments, TypedLog
 
 MAX_TEXT_LENGTH = 500
 MAX_TOKENS = 300
@@ -133,6 +133,7 @@ class Formula:
     typed_relus: tuple[sympy.Expr, ...] = ()  # the argument u of every relu(u) typed (SymPy's max(0, u))
     typed_products: tuple[tuple[sympy.Expr, ...], ...] = ()  # the factors (no numbers) of every product, as typed
     typed_e_powers: tuple[sympy.Expr, ...] = ()  # the exponent u of every e^u typed (SymPy's exp(u))
+    typed_log_bases: tuple[TypedLog, ...] = ()  # (u, 10) for every log10(u) typed, (u, 2) for log2(u)
 
     @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:
@@ -141,10 +142,10 @@ class Formula:
 
     @property
     def spelling(self) -> Spelling:
-        """How to print f as it was typed: its terms, factors and max's arguments in the typed order, relu, e^u and
-        decimals so."""
+        """How to print f as it was typed: its terms, factors and max's arguments in the typed order, relu, e^u,
+        log₁₀(u) and decimals so."""
         return Spelling(self.typed_terms, self.typed_sums, self.typed_decimals, self.typed_arguments, self.typed_relus,
-                        self.typed_products, self.typed_e_powers)
+                        self.typed_products, self.typed_e_powers, log_bases=self.typed_log_bases)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,6 +162,9 @@ def _relu(argument: sympy.Expr) -> sympy.Expr:
 
 def _softplus(argument: sympy.Expr) -> sympy.Expr:
     return sympy.log(sympy.Add(sympy.S.One, sympy.exp(argument)))
+
+
+_LOG_BASES = {"log10": 10, "log2": 2}  # the logarithms to a base, which SymPy holds as ln(u)/ln(base)
 
 
 @dataclass(frozen=True)
@@ -186,8 +190,8 @@ _FUNCTIONS: dict[str, _Function] = {
     "exp": _Function(sympy.exp),
     "log": _Function(sympy.log),
     "ln": _Function(sympy.log),
-    "log10": _Function(lambda argument: sympy.log(argument, 10)),
-    "log2": _Function(lambda argument: sympy.log(argument, 2)),
+    "log10": _Function(lambda argument: sympy.log(argument, _LOG_BASES["log10"])),
+    "log2": _Function(lambda argument: sympy.log(argument, _LOG_BASES["log2"])),
     "sqrt": _Function(sympy.sqrt),
     "abs": _Function(sympy.Abs),
     "min": _Function(sympy.Min, 2, None),
@@ -1153,6 +1157,7 @@ class _Builder:
         self._typed_factors: dict[int, tuple[sympy.Expr, ...]] = {}  # each product's factors as typed, by its node's id
         self.typed_products: list[tuple[sympy.Expr, ...]] = []
         self.typed_e_powers: list[sympy.Expr] = []
+        self.typed_log_bases: list[TypedLog] = []
 
     def _shown(self, node: _Node) -> str:
         shown = self._text[node.start : node.end].strip()
@@ -1268,6 +1273,8 @@ class _Builder:
         built = self._finish(_FUNCTIONS[node.function].build(*arguments), node)
         if node.function == "relu":
             self.typed_relus.append(arguments[0])
+        elif node.function in _LOG_BASES:
+            self.typed_log_bases.append((arguments[0], _LOG_BASES[node.function]))
         elif node.function in _EXTREME_FUNCTIONS:  # max(x, max(y, z)) is SymPy's max(x, y, z): its arguments in a row;
             extreme = _EXTREME_FUNCTIONS[node.function]  # a relu stays one, max(relu(x), y) (SymPy's max(0, x, y))
             self.typed_arguments[built.expr] = node.function, tuple(
@@ -1646,4 +1653,5 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
                    typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals,
                    typed_arguments=tuple(builder.typed_arguments.values()), typed_relus=tuple(builder.typed_relus),
                    typed_products=tuple(dict.fromkeys(builder.typed_products)),
-                   typed_e_powers=tuple(dict.fromkeys(builder.typed_e_powers)))
+                   typed_e_powers=tuple(dict.fromkeys(builder.typed_e_powers)),
+                   typed_log_bases=tuple(dict.fromkeys(builder.typed_log_bases)))

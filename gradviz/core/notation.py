@@ -184,6 +184,7 @@ def _latex_number(value: SupportsFloat, digits: int = 6) -> str:
 
 
 TypedArguments = tuple[str, tuple[sympy.Expr, ...]]  # a max or min typed: 'max' or 'min' and its arguments in order
+TypedLog = tuple[sympy.Expr, int]  # a logarithm typed to a base: its argument u and the base, 10 for log10(u)
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ class Spelling:
     with the terms of one of sums comes in that one's order; with decimals, fractions that are short decimals
     print as decimals (21/10 as 2.1); a max or min with the arguments of one of arguments lists them in its order;
     max(0, u) for each u of relus is relu(u); a product with the factors of one of products (numbers aside) comes in
-    that one's order; exp(u) for each u of e_powers is e^u.
+    that one's order; exp(u) for each u of e_powers is e^u; ln(u)/ln(b) for each (u, b) of log_bases is log_b(u).
     """
 
     term_order: tuple[sympy.Expr, ...] = ()
@@ -204,6 +205,7 @@ class Spelling:
     relus: tuple[sympy.Expr, ...] = ()
     products: tuple[tuple[sympy.Expr, ...], ...] = ()
     e_powers: tuple[sympy.Expr, ...] = ()
+    log_bases: tuple[TypedLog, ...] = ()
 
     def factor_order(self, factors: Sequence[sympy.Expr]) -> list[sympy.Expr] | None:
         """A product's factors in the order they were typed, numbers first, where its factors other than numbers are
@@ -490,6 +492,10 @@ class _TextbookForms:
                 return sympy.Mul(number, bracket, evaluate=False)
         return exponent
 
+    def _as_typed_factors(self, factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
+        """A product's factors with |u|³ and log₁₀(u) as typed (see _abs_powers_rejoined, _logs_to_typed_bases)."""
+        return _logs_to_typed_bases(_abs_powers_rejoined(factors), self.spelling.log_bases)
+
     def _as_ordered_terms(self, expr: sympy.Expr, order: str | None = None) -> list[sympy.Expr]:
         terms = list(super()._as_ordered_terms(expr, order=order))  # type: ignore[misc]
         typed = self.spelling.order_of(expr, whole=expr is self._whole)
@@ -636,6 +642,33 @@ def _abs_powers_rejoined(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     return factors
 
 
+class LogToBase(sympy.Function):
+    """log_b(u), log₁₀(u) for log10(u) typed: SymPy holds it as ln(u)/ln(b), which is printed so (see
+    _logs_to_typed_bases); never evaluated."""
+
+
+def _integer_power_index(factors: Sequence[sympy.Expr], base: sympy.Expr) -> int | None:
+    """Where base or an integer power of it is among the factors, else None."""
+    return next((index for index, factor in enumerate(factors)
+                 if factor.as_base_exp()[0] == base and factor.as_base_exp()[1].is_Integer), None)
+
+
+def _logs_to_typed_bases(factors: Sequence[sympy.Expr], log_bases: Sequence[TypedLog]) -> list[sympy.Expr]:
+    """The factors with each ln(u)^k over ln(b)^k, where log_b(u) was typed, as log_b(u)^k: log₁₀(xy), not
+    ln(xy)/ln(10). A ln(b) left over stays: 2log₁₀(x)/(x·ln(10)) for ∂/∂x of log10(x)^2."""
+    factors = list(factors)
+    for argument, base in log_bases:
+        logarithm = _integer_power_index(factors, sympy.log(argument))
+        divisor = _integer_power_index(factors, sympy.log(base))
+        if logarithm is None or divisor is None or logarithm == divisor:
+            continue
+        power, divided = factors[logarithm].as_base_exp()[1], factors[divisor].as_base_exp()[1]
+        if power * divided < 0 and abs(divided) >= abs(power):
+            factors[logarithm] = LogToBase(argument, base) ** power
+            factors[divisor] = sympy.log(base) ** (divided + power)
+    return [factor for factor in factors if factor != 1]
+
+
 def factor_kind(factor: sympy.Expr) -> str:
     """How a factor starts and ends in print: 'number', 'letter', 'group' or 'named'."""
     if factor.is_Number:
@@ -706,6 +739,10 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
     def number_markup(self, value: SupportsFloat) -> str:
         """A plain number."""
         return format_number(value)
+
+    def subscript_markup(self, text: str) -> str:
+        """Text lowered as a subscript (digits: log₁₀)."""
+        return _scripted(text, _SUBSCRIPTS) or f"_{text}"
 
     def escape(self, text: str) -> str:
         """Text made safe for the output format."""
@@ -783,7 +820,7 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         numerator: list[sympy.Expr] = []
         denominator: list[sympy.Expr] = []
         typed = self.spelling.factor_order(factors)
-        for factor in _abs_powers_rejoined(typed or factors):
+        for factor in self._as_typed_factors(typed or factors):
             if factor.is_Rational and not factor.is_Integer and not self._as_decimal(factor):
                 if factor.p != 1:
                     numerator.append(sympy.Integer(factor.p))
@@ -803,9 +840,12 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         return self.spelling.decimals and short_decimal(abs(number)) is not None
 
     def parenthesize(self, item: sympy.Expr, level: int, strict: bool = False) -> str:
-        """The item, in brackets if its precedence is below level; a fraction printed as a decimal never is."""
+        """The item, in brackets if its precedence is below level; a fraction printed as a decimal never is, nor a
+        product printed as one factor (x^log₁₀(y), not x^(log₁₀(y)))."""
         if item.is_Rational and item.is_positive and self._as_decimal(item):
             return self._print(item)
+        if item.is_Mul and len(rejoined := self._as_typed_factors(sympy.Mul.make_args(item))) == 1:
+            return super().parenthesize(rejoined[0], level, strict)
         return super().parenthesize(item, level, strict)
 
     def _joined_factors(self, factors: Sequence[sympy.Expr]) -> str:
@@ -882,6 +922,10 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
     def _print_log(self, expr: sympy.Expr) -> str:
         return f"ln({self.stringify(expr.args, ', ')})"
 
+    def _print_LogToBase(self, expr: sympy.Expr) -> str:
+        argument, base = expr.args
+        return f"log{self.subscript_markup(str(base))}({self._print(argument)})"
+
     def _print_Heaviside(self, expr: sympy.Expr) -> str:
         return f"H({self._print(expr.args[0])})"
 
@@ -933,6 +977,10 @@ class _HtmlMathPrinter(_UnicodeMathPrinter):
         if self._in_exponent:
             return base_text + _superscript_digits(exponent)
         return f"{base_text}<sup>{self.number_markup(exponent)}</sup>"
+
+    def subscript_markup(self, text: str) -> str:
+        """Text lowered as a subscript (in an exponent, subscript digits, as Qt lowers no <sub> in a <sup>)."""
+        return super().subscript_markup(text) if self._in_exponent else f"<sub>{html.escape(text)}</sub>"
 
     def fraction_markup(self, numerator_text: str, denominator_text: str) -> str:
         """A stacked fraction (a bracketed block), or 'a/b' where blocks cannot go (inside a superscript)."""
@@ -1112,9 +1160,9 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
         decimal = self._decimal(coefficient)
         if decimal is not None and rest != 1:  # SymPy would fold 21/10 into a fraction with the rest: 2.1x as typed
             return f"{decimal} {self.parenthesize(rest, PRECEDENCE['Mul'], strict=True)}"
-        factors = sympy.Mul.make_args(expr)
-        rejoined = _abs_powers_rejoined(factors)
-        if len(rejoined) != len(factors):  # |x|³ as typed, not x²·|x|
+        factors = list(sympy.Mul.make_args(expr))
+        rejoined = self._as_typed_factors(factors)
+        if rejoined != factors:  # |x|³ and log_{10}(x) as typed, not x²·|x| and ln(x)/ln(10)
             return super()._print_Mul(sympy.Mul(*rejoined, evaluate=False))
         return self._in_textbook_order(expr) or super()._print_Mul(expr)
 
@@ -1175,6 +1223,11 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
         operator = r"\operatorname{relu}" if name == "relu" else rf"\{name}"
         tex = rf"{operator}\left({', '.join(self._print(argument) for argument in arguments)}\right)"
         return rf"{tex}^{{{exp}}}" if exp else tex
+
+    def _print_LogToBase(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        argument, base = expr.args
+        power = f"^{{{exp}}}" if exp else ""  # as \ln^{2}{\left(x \right)}
+        return rf"\log_{{{base}}}{power}{{\left({self._print(argument)} \right)}}"
 
     def _print_Heaviside(self, expr: sympy.Expr, exp: str | None = None) -> str:
         tex = rf"H\left({self._print(expr.args[0])}\right)"
