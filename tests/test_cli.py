@@ -255,6 +255,14 @@ def test_derive_writes_a_logarithm_to_a_base_as_typed(capsys: pytest.CaptureFixt
     assert code == 0 and out.splitlines()[0] == r"f(x, y) = \log_{10}{\left(x y \right)} + \log_{2}{\left(y \right)}"
 
 
+def test_derive_writes_numbers_typed_in_scientific_notation_with_powers_of_ten(capsys) -> None:
+    """1e10 x^2 + 1e-10 y^2 printed f(x, y) = 10000000000x² + y²/10000000000 and ∂f/∂x = 20000000000x."""
+    code, out, _ = run_cli(capsys, "derive", "1e10 x^2 + 1e-10 y^2")
+    assert code == 0 and out.splitlines() == ["f(x, y) = 10¹⁰x² + 10⁻¹⁰y²", "∂f/∂x = 2·10¹⁰x", "∂f/∂y = 2·10⁻¹⁰y"]
+    code, out, _ = run_cli(capsys, "derive", "1e10 x^2 + 1e-10 y^2", "--latex")
+    assert code == 0 and out.splitlines()[1] == r"\frac{\partial f}{\partial x} = 2 \cdot 10^{10} x"
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [

@@ -134,6 +134,7 @@ class Formula:
     typed_products: tuple[tuple[sympy.Expr, ...], ...] = ()  # the factors (no numbers) of every product, as typed
     typed_e_powers: tuple[sympy.Expr, ...] = ()  # the exponent u of every e^u typed (SymPy's exp(u))
     typed_log_bases: tuple[TypedLog, ...] = ()  # (u, 10) for every log10(u) typed, (u, 2) for log2(u)
+    typed_scientific: bool = False  # a number was typed in scientific notation (1e10, 2.5e-6)
 
     @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:
@@ -143,9 +144,10 @@ class Formula:
     @property
     def spelling(self) -> Spelling:
         """How to print f as it was typed: its terms, factors and max's arguments in the typed order, relu, e^u,
-        log₁₀(u) and decimals so."""
+        log₁₀(u), decimals and powers of ten (2·10¹⁰) so."""
         return Spelling(self.typed_terms, self.typed_sums, self.typed_decimals, self.typed_arguments, self.typed_relus,
-                        self.typed_products, self.typed_e_powers, log_bases=self.typed_log_bases)
+                        self.typed_products, self.typed_e_powers, log_bases=self.typed_log_bases,
+                        scientific=self.typed_scientific)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1639,7 +1641,8 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     builder = _Builder(text, symbols)
     expr = builder.build(tree).expr
     _check_result(expr, symbols)
-    decimals = any(token.kind is _Kind.NUMBER and not token.text.isdigit() for token in tokens)
+    numbers = [token.text.lower() for token in tokens if token.kind is _Kind.NUMBER]
+    decimals = any(not number.isdigit() for number in numbers)
     notes = _notes(parser.functions_used, expr)
     if parser.division_then_product is not None:
         notes += (_division_note(text, *parser.division_then_product),)
@@ -1654,4 +1657,5 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
                    typed_arguments=tuple(builder.typed_arguments.values()), typed_relus=tuple(builder.typed_relus),
                    typed_products=tuple(dict.fromkeys(builder.typed_products)),
                    typed_e_powers=tuple(dict.fromkeys(builder.typed_e_powers)),
-                   typed_log_bases=tuple(dict.fromkeys(builder.typed_log_bases)))
+                   typed_log_bases=tuple(dict.fromkeys(builder.typed_log_bases)),
+                   typed_scientific=any("e" in number for number in numbers))
