@@ -30,6 +30,8 @@ COMMANDS = {  # each command, and what it does as its help and the app's help li
 }
 ANALYSING = ("derive", "critical", "descend", "export")  # the commands that analyse a formula (see _run_in_child)
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # passed on to the child running a command
+# The options that set an optimizer's hyper-parameter, each with the parameter it sets (see _optimizer_params)
+HYPER_PARAMETER_OPTIONS = (("--momentum", "momentum"),)
 # Qt platforms without OpenGL widgets: an export there would crash rather than fail cleanly.
 PLATFORMS_WITHOUT_GL = ("offscreen", "minimal", "minimalegl", "linuxfb", "vnc")
 
@@ -257,8 +259,23 @@ def run_critical(args: argparse.Namespace) -> int:
     return 0
 
 
-def _optimizer_params(args: argparse.Namespace) -> dict[str, float]:
-    return {} if args.momentum is None else {"momentum": args.momentum}
+def _optimizer_params(args: argparse.Namespace, optimizer: str, whose: str = "") -> dict[str, float]:
+    """The hyper-parameters given with their options, each refused where the optimizer (whose: the run it comes from,
+    if not from --optimizer) has no such setting: gd took --momentum 0.5 and ran without momentum."""
+    from gradviz.core.descent import OPTIMIZER_PARAMETERS
+
+    params: dict[str, float] = {}
+    for option, name in HYPER_PARAMETER_OPTIONS:
+        value = getattr(args, name)
+        if value is None:
+            continue
+        if name not in OPTIMIZER_PARAMETERS[optimizer]:
+            takers = [taker for taker, names in OPTIMIZER_PARAMETERS.items() if name in names]
+            listed = ", ".join(takers[:-1]) + f" and {takers[-1]}" if len(takers) > 1 else takers[0]
+            raise CommandLineError(f"{option} is a setting of the {listed} optimizers, not of {optimizer}{whose}: "
+                                   f"choose one of them with --optimizer, or leave {option} out")
+        params[name] = value
+    return params
 
 
 def _held_values(args: argparse.Namespace, variables: Sequence[str]) -> dict[str, float]:
@@ -270,7 +287,8 @@ def _held_values(args: argparse.Namespace, variables: Sequence[str]) -> dict[str
     return held
 
 
-def _descent_spec(args: argparse.Namespace, variables: Sequence[str], held: dict[str, float]) -> Any:
+def _descent_spec(args: argparse.Namespace, variables: Sequence[str], held: dict[str, float],
+                  params: dict[str, float]) -> Any:
     """The run descend computes: a start for every free variable, the held ones at their --hold values."""
     from gradviz.core.scenario import RunSpec
 
@@ -282,7 +300,7 @@ def _descent_spec(args: argparse.Namespace, variables: Sequence[str], held: dict
         raise CommandLineError(f"--start: {both[0]} is held by --hold; give its value there only")
     start = dict(zip(free, _point_for(free, given, "--start"), strict=True))
     return RunSpec(start={**start, **held}, optimizer=args.optimizer, lr=args.lr, sign=args.sign,
-                   max_steps=args.steps, params=_optimizer_params(args))
+                   max_steps=args.steps, params=params)
 
 
 def run_descend(args: argparse.Namespace) -> int:
@@ -291,10 +309,11 @@ def run_descend(args: argparse.Namespace) -> int:
     from gradviz.core.notation import for_function, format_number, partial_label
     from gradviz.core.runs import compute_run
 
+    params = _optimizer_params(args, args.optimizer)  # refused before the formula's symbolic work
     analysis = analyze(args.formula)
     formula = analysis.formula
     held = _held_values(args, formula.variables)
-    result = compute_run(analysis.compiled, _descent_spec(args, formula.variables, held),
+    result = compute_run(analysis.compiled, _descent_spec(args, formula.variables, held, params),
                          [name for name in formula.variables if name not in held])
     run, names = result.run, result.free
     if args.json:
@@ -340,8 +359,9 @@ def run_descend(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_spec(args: argparse.Namespace, base: Any, variables: Sequence[str]) -> Any:
-    """The first run of an export: the scenario's (or a new one) with the options given on the command line."""
+def _run_spec(args: argparse.Namespace, base: Any, variables: Sequence[str], source: str) -> Any:
+    """The first run of an export: the scenario's (or a new one) with the options given on the command line; source
+    names where the run comes from ('the preset's run 1'), should its optimizer take no such hyper-parameter."""
     from dataclasses import replace
 
     start = parse_assignments(args.start, "--start") if args.start is not None else {}
@@ -350,8 +370,10 @@ def _run_spec(args: argparse.Namespace, base: Any, variables: Sequence[str]) -> 
     for option, field in (("lr", "lr"), ("steps", "max_steps"), ("sign", "sign"), ("optimizer", "optimizer")):
         if getattr(args, option) is not None:
             changes[field] = getattr(args, option)
-    if args.momentum is not None:
-        changes["params"] = {**base.params, **_optimizer_params(args)}
+    optimizer = changes.get("optimizer", base.optimizer)
+    params = _optimizer_params(args, optimizer, "" if args.optimizer is not None else f" ({source})")
+    if params:
+        changes["params"] = {**base.params, **params}
     return replace(base, **changes)
 
 
@@ -372,7 +394,7 @@ def _formula_scenario(analysis: Any, args: argparse.Namespace) -> Any:
     base = RunSpec(start=start, lr=0.1, max_steps=60)
     return Scenario(formula=analysis.formula.text, plot=PlotSettings(axes=axes, ranges=ranges,
                                                                      resolution=DEFAULT_RESOLUTION),
-                    runs=(_run_spec(args, base, variables),),
+                    runs=(_run_spec(args, base, variables, "the default"),),
                     fixed={name: value for name, value in start.items() if name not in axes})
 
 
@@ -436,7 +458,8 @@ def _export_session(args: argparse.Namespace) -> Any:
         scenario = _file_scene(args).scenario if args.scenario is not None else find_preset(args.preset).scenario
         analysis = analyze(scenario.formula)
         base = scenario.runs[0] if scenario.runs else RunSpec(start={})
-        first = _run_spec(args, base, analysis.formula.variables)
+        where = "the scenario's run 1" if args.scenario is not None else f"the preset {args.preset}'s run 1"
+        first = _run_spec(args, base, analysis.formula.variables, where)
         given = parse_assignments(args.start, "--start") if args.start is not None else {}
         held = {name: value for name, value in given.items() if name not in scenario.plot.axes}
         scenario = replace(scenario.with_runs((first, *scenario.runs[1:])), fixed={**scenario.fixed, **held})
@@ -676,7 +699,8 @@ def _add_run_options(parser: argparse.ArgumentParser, start_required: bool, defa
     parser.add_argument("--optimizer", default=defaults["optimizer"], choices=OPTIMIZER_NAMES, metavar="NAME",
                         help=f"the update rule: {', '.join(OPTIMIZER_NAMES)} ({shown('optimizer', 'gd')}, plain "
                         "gradient descent)")
-    parser.add_argument("--momentum", type=float, help="momentum factor for momentum/nesterov (default 0.9)")
+    parser.add_argument("--momentum", type=float,
+                        help="momentum factor for momentum and nesterov (default 0.9), and rmsprop (default 0)")
 
 
 def _add_command(commands: Any, name: str, description: str) -> argparse.ArgumentParser:

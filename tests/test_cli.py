@@ -279,6 +279,35 @@ def test_descend_hold_is_checked(capsys: pytest.CaptureFixture[str], args: list[
     assert code == 2 and fragment in err
 
 
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov", "rmsprop"])
+def test_descend_takes_momentum_for_the_optimizers_that_have_it(capsys, optimizer: str) -> None:
+    """--momentum changes the run of each optimizer with a momentum setting (it is refused for the others)."""
+    points = []
+    for momentum in ([], ["--momentum", "0.5"]):
+        code, out, _ = run_cli(capsys, "descend", "x^2+y^2", "--start", "x=1,y=2", "--steps", "3", "--json",
+                               "--optimizer", optimizer, *momentum)
+        assert code == 0
+        points.append(json.loads(out)["steps"][-1]["point"])
+    assert points[0] != points[1]
+
+
+def test_derive_writes_a_logarithm_to_a_base_as_typed(capsys: pytest.CaptureFixture[str]) -> None:
+    """log10(x y) printed f(x, y) = ln(xy)/ln(10), in LaTeX \\frac{\\ln{…}}{\\ln{…}}."""
+    code, out, _ = run_cli(capsys, "derive", "log10(x y) + log2(y)")
+    assert code == 0 and out.splitlines() == ["f(x, y) = log₁₀(xy) + log₂(y)", "∂f/∂x = 1/(x·ln(10))",
+                                              "∂f/∂y = 1/(y·ln(10)) + 1/(y·ln(2))"]
+    code, out, _ = run_cli(capsys, "derive", "log10(x y) + log2(y)", "--latex")
+    assert code == 0 and out.splitlines()[0] == r"f(x, y) = \log_{10}{\left(x y \right)} + \log_{2}{\left(y \right)}"
+
+
+def test_derive_writes_numbers_typed_in_scientific_notation_with_powers_of_ten(capsys) -> None:
+    """1e10 x^2 + 1e-10 y^2 printed f(x, y) = 10000000000x² + y²/10000000000 and ∂f/∂x = 20000000000x."""
+    code, out, _ = run_cli(capsys, "derive", "1e10 x^2 + 1e-10 y^2")
+    assert code == 0 and out.splitlines() == ["f(x, y) = 10¹⁰x² + 10⁻¹⁰y²", "∂f/∂x = 2·10¹⁰x", "∂f/∂y = 2·10⁻¹⁰y"]
+    code, out, _ = run_cli(capsys, "derive", "1e10 x^2 + 1e-10 y^2", "--latex")
+    assert code == 0 and out.splitlines()[1] == r"\frac{\partial f}{\partial x} = 2 \cdot 10^{10} x"
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
@@ -294,6 +323,12 @@ def test_descend_hold_is_checked(capsys: pytest.CaptureFixture[str], args: list[
         (["derive", "x^2", "--at", "x=1_000"], "'1_000' is not a number"),  # Python's float took it, a formula not
         (["descend", "(w-3)^2"], "--start"),
         (["descend", "x^2", "--start", "x=1", "--optimizer", "sgd"], "invalid choice"),
+        # an option the optimizer has no setting for was taken without a word: a plain descent ran
+        (["descend", "x^2+y^2", "--start", "x=1,y=2", "--steps", "3", "--momentum", "0.5"],
+         "--momentum is a setting of the momentum, nesterov and rmsprop optimizers, not of gd: choose one of them with "
+         "--optimizer, or leave --momentum out"),
+        (["descend", "x^2+y^2", "--start", "x=1,y=2", "--optimizer", "adam", "--momentum", "0.5"], "not of adam:"),
+        (["descend", "x^2+y^2", "--start", "x=1", "--optimizer", "newton", "--momentum", "0.5"], "not of newton:"),
         (["critical", "x^2", "--within", "0"], "--within must be between 0.001 and 1000000, not 0"),
         (["critical", "x^2+y^2", "--within", "1e300"], "--within must be between 0.001 and 1000000, not 1e300"),
         (["critical", "x^2+y^2", "--within", "1e-300"], "not 1e−300"),

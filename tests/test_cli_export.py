@@ -93,6 +93,19 @@ def test_a_held_variable_in_start_is_held_there_in_every_view() -> None:
 
 
 
+def test_momentum_changes_the_first_run_of_an_optimizer_that_has_it() -> None:
+    from gradviz.cli import _command_parser, _export_session
+
+    for source in (["--preset", "bowl"], ["x^2 + 2y^2", "--start", "x=1,y=1"]):
+        sessions = [_export_session(_command_parser().parse_args(["export", *source, "--optimizer", "momentum",
+                                                                  *momentum, "--out", "x.png"]))
+                    for momentum in ([], ["--momentum", "0.5"])]
+        for session in sessions:
+            session.wait_for_runs()
+        assert sessions[1].run_specs[0].params == {"momentum": 0.5}
+        assert sessions[0].runs[0].points[2].tolist() != sessions[1].runs[0].points[2].tolist()
+
+
 def test_a_scenario_file_is_held_as_the_app_holds_it(tmp_path) -> None:
     """A file holding z at 1 whose run starts at z = 2 was drawn at z = 2 by export, at z = 1 by the app."""
     from dataclasses import replace
@@ -212,6 +225,12 @@ def test_the_loss_curve_on_a_log_scale_shows_the_late_steps(tmp_path) -> None:
         (["--preset", "bowl", "--steps-per-frame", "99999999999999999999", "--out", "a.mp4"],
          "steps per frame must be 1 to 10,000, not 99,999,999,999,999,999,999"),
         (["--preset", "bowl", "--steps-per-frame", "0", "--out", "a.gif"], "steps per frame must be 1 to 10,000"),
+        # --momentum with an optimizer that has no momentum was taken without a word, and the run had none
+        (["--preset", "bowl", "--momentum", "0.5", "--out", "a.png"],
+         "--momentum is a setting of the momentum, nesterov and rmsprop optimizers, not of gd (the preset bowl's "
+         "run 1): choose one of them with --optimizer, or leave --momentum out"),
+        (["x^2 + y^2", "--start", "x=1,y=1", "--momentum", "0.5", "--out", "a.mp4"], "not of gd (the default): choose"),
+        (["--preset", "bowl", "--optimizer", "adam", "--momentum", "0.5", "--out", "a.mp4"], "not of adam: choose"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, args, message) -> None:

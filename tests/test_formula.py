@@ -542,6 +542,17 @@ def test_other_programs_constants_are_variables_here_and_a_note_says_so() -> Non
     assert parse("f(E, x) = E x").notes == ()  # named in the header: meant as a variable
 
 
+def test_e_other_than_as_a_power_of_e_gets_a_note_that_it_is_eulers_number() -> None:
+    """a^2 + 2b^2 + 3c^2 + d*e + sin(e) read e as 2.718… without a word: f(a, b, c, d), ∂f/∂d = e, no slider for e."""
+    note = "e is read as Euler's number 2.718…: for a variable use another letter"
+    formula = parse("a^2 + 2b^2 + 3c^2 + d*e + sin(e)")
+    assert formula.variables == ("a", "b", "c", "d") and formula.notes == (note,)
+    for text in ("x e", "de + x", "ex^2", "2e y", "ln(e) x", "x^e", "e^e x", "f(x, y) = x + e y"):
+        assert parse(text).notes == (note,), text
+    for meant in ("e^x", "e^(-x^2 - y^2)", "(e)^x y", "x e^(2y)", "exp(x) + y", "sigmoid(x)"):
+        assert parse(meant).notes == (), meant
+
+
 @pytest.mark.parametrize(
     ("text", "variables", "note"),
     [

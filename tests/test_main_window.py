@@ -77,6 +77,23 @@ def test_the_formula_panel_shows_f_as_typed(make_main_window, qtbot) -> None:
     assert "1.5sin(x) + 0.3y" in text and "1.5cos(x)" in text and "/10" not in text
 
 
+def test_the_formula_panel_shows_logarithms_and_powers_of_ten_as_typed_and_notes_eulers_number(
+        make_main_window, qtbot) -> None:
+    """log10(x y) read ln(xy)/ln(10), 1e10 x^2 read 10000000000x², and e in d*e was Euler's number without a word."""
+    window = make_main_window("bowl")
+    panel = window.formula_panel
+    type_formula(window, qtbot, "log10(x y) + 1e10 x^2 + 1e-10 y^2")
+    equations = panel.derivatives_label.text()
+    assert "log<sub>10</sub>(<i>x</i><i>y</i>) + 10<sup>10</sup><i>x</i><sup>2</sup> + 10<sup>−10</sup><i>y</i>" in (
+        equations)
+    assert "2·10<sup>10</sup><i>x</i>" in equations and "<i>x</i>·ln(10)" in equations  # ∂f/∂x as a textbook has it
+    assert not panel.notes_label.isVisible()
+    type_formula(window, qtbot, "a^2 + 2b^2 + 3c^2 + d*e + sin(e)")
+    qtbot.waitUntil(panel.notes_label.isVisible, timeout=3000)
+    assert panel.notes_label.plain_text() == "e is read as Euler's number 2.718…: for a variable use another letter"
+    assert window.session.variables == ("a", "b", "c", "d")
+
+
 def test_long_notes_wrap_under_the_equations_and_leave_the_docks_their_width(make_main_window, qtbot) -> None:
     """Unwrapped, abs's two notes widened the formula panel; the window took the room from the docks for good."""
     window = make_main_window("bowl", size=(1180, 720))

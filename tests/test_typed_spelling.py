@@ -91,6 +91,60 @@ def test_latex_writes_the_factors_as_typed(text: str, expected: list[str]) -> No
     assert list(latex_equations(analyze_in_process(text).derivatives)) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # f as typed, the partials as a textbook writes them: f read ln(xy)/ln(10) and ln(x)/ln(2)
+    ("log10(x y)", ["log₁₀(xy)", "1/(x·ln(10))", "1/(y·ln(10))"]),
+    ("log2(x)", ["log₂(x)", "1/(x·ln(2))"]),
+    ("y log10(x) + 3log2(y)", ["y·log₁₀(x) + 3log₂(y)", "y/(x·ln(10))", "log₁₀(x) + 3/(y·ln(2))"]),
+    ("log10(x) log10(y)", ["log₁₀(x)·log₁₀(y)", "log₁₀(y)/(x·ln(10))", "log₁₀(x)/(y·ln(10))"]),
+    ("log10(x)^2 + y", ["log₁₀(x)² + y", "2log₁₀(x)/(x·ln(10))", "1"]),  # one ln(10) of the two left over
+    ("ln(x) + log10(x) + y", ["ln(x) + log₁₀(x) + y", "1/x + 1/(x·ln(10))", "1"]),  # each as typed
+    ("x^log10(y)", ["x^log₁₀(y)", "x^(log₁₀(y) − 1)·log₁₀(y)", "x^log₁₀(y)·ln(x)/(y·ln(10))"]),
+    # powers of ten as a textbook prints them, in f and its partials: it was 10000000000x² + y²/10000000000
+    ("1e10 x^2 + 1e-10 y^2", ["10¹⁰x² + 10⁻¹⁰y²", "2·10¹⁰x", "2·10⁻¹⁰y"]),
+    ("1e-6 x + y", ["10⁻⁶x + y", "10⁻⁶", "1"]),  # it was 0.000001x
+    ("1.5e8 x y", ["1.5·10⁸xy", "1.5·10⁸y", "1.5·10⁸x"]),
+    ("-2.5e-7 x^2 + 123456 y", ["−2.5·10⁻⁷x² + 123456y", "−5·10⁻⁷x", "123456"]),  # no zeros to spare in 123456
+    ("1e3 x + 1e-3 y", ["1000x + 0.001y", "1000", "0.001"]),  # a few zeros read at a glance
+    ("1e-10 y^2/3 + x", ["y²/(3·10¹⁰) + x", "1", "y/(1.5·10¹⁰)"]),
+    ("x^2 - 1e-6/x", ["x² − 10⁻⁶/x", "2x + 10⁻⁶/x²"]),
+    ("(1e10)^x + y", ["(10¹⁰)^x + y", "(10¹⁰)^x·ln(10¹⁰)", "1"]),
+    ("x^(1e-6) + y", ["x^(10⁻⁶) + y", "10⁻⁶x^(−0.999999)", "1"]),  # x^10⁻⁶ would read as x^10 times 10⁻⁶
+    ("1.2345678e-9 x + y", ["1.23457·10⁻⁹x + y", "1.23457·10⁻⁹", "1"]),  # a float to its shown digits: not 1.23457e−9·x
+    ("100000x + 0.00001y", ["100000x + 0.00001y", "100000", "0.00001"]),  # typed without an exponent: as typed
+])
+def test_logarithms_to_a_base_and_powers_of_ten_read_as_typed(text: str, expected: list[str]) -> None:
+    assert shown(text) == expected
+
+
+def test_latex_and_html_write_a_logarithm_to_a_base_as_typed() -> None:
+    """Copy as LaTeX wrote \\frac{\\ln{…}}{\\ln{\\left(10 \\right)}} for log10(x y); the panel ln(xy) over ln(10)."""
+    analysis = analyze_in_process("log10(x y) + log2(y)^2")
+    assert list(latex_equations(analysis.derivatives)) == [
+        r"f(x, y) = \log_{10}{\left(x y \right)} + \log_{2}^{2}{\left(y \right)}",
+        r"\frac{\partial f}{\partial x} = \frac{1}{x \ln{\left(10 \right)}}",
+        r"\frac{\partial f}{\partial y} = \frac{1}{y \ln{\left(10 \right)}} + \frac{2 \log_{2}{\left(y \right)}}"
+        r"{y \ln{\left(2 \right)}}"]
+    formula = analysis.formula
+    assert html_math(formula.expr, formula.spelling) == ("log<sub>10</sub>(<i>x</i><i>y</i>) + "
+                                                         "log<sub>2</sub>(<i>y</i>)<sup>2</sup>")
+
+
+def test_latex_and_html_write_powers_of_ten_as_the_panel_does() -> None:
+    analysis = analyze_in_process("1e10 x^2 + 1e-10 y^2 - 1e-6/x")
+    assert list(latex_equations(analysis.derivatives)) == [
+        r"f(x, y) = 10^{10} x^{2} + 10^{-10} y^{2} - \frac{10^{-6}}{x}",
+        r"\frac{\partial f}{\partial x} = 2 \cdot 10^{10} x + \frac{10^{-6}}{x^{2}}",
+        r"\frac{\partial f}{\partial y} = 2 \cdot 10^{-10} y"]
+    assert list(latex_equations(analyze_in_process("1e10 x/3 + (1e10)^y").derivatives)) == [
+        r"f(x, y) = \frac{10^{10} x}{3} + \left(10^{10}\right)^{y}",
+        r"\frac{\partial f}{\partial x} = \frac{10^{10}}{3}",
+        r"\frac{\partial f}{\partial y} = \left(10^{10}\right)^{y} \ln{\left(10^{10} \right)}"]
+    formula = analyze_in_process("1e10 x^2 + 1e-10 y^2").formula
+    assert html_math(formula.expr, formula.spelling) == ("10<sup>10</sup><i>x</i><sup>2</sup> + "
+                                                         "10<sup>−10</sup><i>y</i><sup>2</sup>")
+
+
 def test_html_writes_a_typed_power_of_e_with_a_superscript() -> None:
     """The panel wrote exp(−x² − y²) for a typed e^(−x² − y²): a superscript in a superscript does not rise in Qt,
     so the exponent's powers are superscript digits."""
@@ -242,6 +296,12 @@ def test_decimals_are_noted_as_typed(text: str, decimals: bool) -> None:
     assert parse_formula(text).typed_decimals is decimals
 
 
+@pytest.mark.parametrize(("text", "scientific"), [("1e10x", True), ("2.5E-3x + y", True), ("0.001x", False),
+                                                  ("x e^y", False)])
+def test_scientific_notation_is_noted_as_typed(text: str, scientific: bool) -> None:
+    assert parse_formula(text).typed_scientific is scientific
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     (sympy.Rational(21, 10), "2.1"), (sympy.Rational(1, 8), "0.125"), (sympy.Rational(3, 200), "0.015"),
     (sympy.Rational(1, 3), None), (sympy.Rational(1, 1024), None), (sympy.Integer(4), None),
@@ -265,7 +325,8 @@ def test_html_prints_decimals_inline() -> None:
     assert "2.1<i>x</i><sup>2</sup>" in html and "<table" not in html
 
 
-@pytest.mark.parametrize("text", ["2.1x^2 + 0.5y^2", "1.5*sin(x) - 0.25y^3", "x^1.5 + 0.2(x - y)^2", "y - 0.75x/x^2"])
+@pytest.mark.parametrize("text", ["2.1x^2 + 0.5y^2", "1.5*sin(x) - 0.25y^3", "x^1.5 + 0.2(x - y)^2", "y - 0.75x/x^2",
+                                  "y log10(x) + log2(x y)", "1e10 x^2 - 2.5e-7 y^2/3"])
 def test_spelled_formulas_read_back_as_the_same_formula(text: str) -> None:
     formula = parse_formula(text)
     again = parse_formula(unicode_math(formula.expr, formula.spelling)).expr
@@ -282,6 +343,9 @@ def test_spelled_formulas_read_back_as_the_same_formula(text: str) -> None:
     ("x/3 + |y|^3", [r"f(x, y) = \frac{x}{3} + \left|{y}\right|^{3}", r"\frac{\partial f}{\partial x} = \frac{1}{3}",
                      r"\frac{\partial f}{\partial y} = 3 y \left|{y}\right|"]),
     ("L(w1) = 1.5 w1^2", [r"L(w_{1}) = 1.5 w_{1}^{2}", r"\frac{\partial L}{\partial w_{1}} = 3 w_{1}"]),
+    # a decimal over the line, as the panel writes it: it was 0.5 \frac{1}{y}
+    ("x^2 + 0.5/y", [r"f(x, y) = x^{2} + \frac{0.5}{y}", r"\frac{\partial f}{\partial x} = 2 x",
+                     r"\frac{\partial f}{\partial y} = - \frac{0.5}{y^{2}}"]),
     ("relu(x - y)", [r"f(x, y) = \operatorname{relu}\left(x - y\right)",  # it was \max\left(0, x - y\right)
                      r"\frac{\partial f}{\partial x} = \begin{cases} 1 & \text{if }x > y \\ 0 & \text{otherwise} "
                      r"\end{cases}",

@@ -90,7 +90,7 @@ import sympy
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 
 from gradviz.core.errors import FormulaError
-from gradviz.core.notation import Spelling, TypedArguments
+from gradviz.core.notation import Spelling, TypedArguments, TypedLog
 
 MAX_TEXT_LENGTH = 500
 MAX_TOKENS = 300
@@ -133,6 +133,8 @@ class Formula:
     typed_relus: tuple[sympy.Expr, ...] = ()  # the argument u of every relu(u) typed (SymPy's max(0, u))
     typed_products: tuple[tuple[sympy.Expr, ...], ...] = ()  # the factors (no numbers) of every product, as typed
     typed_e_powers: tuple[sympy.Expr, ...] = ()  # the exponent u of every e^u typed (SymPy's exp(u))
+    typed_log_bases: tuple[TypedLog, ...] = ()  # (u, 10) for every log10(u) typed, (u, 2) for log2(u)
+    typed_scientific: bool = False  # a number was typed in scientific notation (1e10, 2.5e-6)
 
     @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:
@@ -141,10 +143,11 @@ class Formula:
 
     @property
     def spelling(self) -> Spelling:
-        """How to print f as it was typed: its terms, factors and max's arguments in the typed order, relu, e^u and
-        decimals so."""
+        """How to print f as it was typed: its terms, factors and max's arguments in the typed order, relu, e^u,
+        log₁₀(u), decimals and powers of ten (2·10¹⁰) so."""
         return Spelling(self.typed_terms, self.typed_sums, self.typed_decimals, self.typed_arguments, self.typed_relus,
-                        self.typed_products, self.typed_e_powers)
+                        self.typed_products, self.typed_e_powers, log_bases=self.typed_log_bases,
+                        scientific=self.typed_scientific)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,6 +164,9 @@ def _relu(argument: sympy.Expr) -> sympy.Expr:
 
 def _softplus(argument: sympy.Expr) -> sympy.Expr:
     return sympy.log(sympy.Add(sympy.S.One, sympy.exp(argument)))
+
+
+_LOG_BASES = {"log10": 10, "log2": 2}  # the logarithms to a base, which SymPy holds as ln(u)/ln(base)
 
 
 @dataclass(frozen=True)
@@ -186,8 +192,8 @@ _FUNCTIONS: dict[str, _Function] = {
     "exp": _Function(sympy.exp),
     "log": _Function(sympy.log),
     "ln": _Function(sympy.log),
-    "log10": _Function(lambda argument: sympy.log(argument, 10)),
-    "log2": _Function(lambda argument: sympy.log(argument, 2)),
+    "log10": _Function(lambda argument: sympy.log(argument, _LOG_BASES["log10"])),
+    "log2": _Function(lambda argument: sympy.log(argument, _LOG_BASES["log2"])),
     "sqrt": _Function(sympy.sqrt),
     "abs": _Function(sympy.Abs),
     "min": _Function(sympy.Min, 2, None),
@@ -237,6 +243,8 @@ _LOOKALIKE_CONSTANTS: dict[str, str] = {
 }
 
 _CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "π": sympy.pi, "e": sympy.E}
+# e other than as e^u (d·e, sin(e)) may be meant as a variable, which e cannot be: a note says how it is read
+EULER_NOTE = "e is read as Euler's number 2.718…: for a variable use another letter"
 
 # Names that may not appear inside a longer word: every function, and "pi" ("e" alone may).
 _EMBEDDABLE_NAMES = sorted((*FUNCTION_NAMES, "pi"), key=len, reverse=True)
@@ -1151,6 +1159,7 @@ class _Builder:
         self._typed_factors: dict[int, tuple[sympy.Expr, ...]] = {}  # each product's factors as typed, by its node's id
         self.typed_products: list[tuple[sympy.Expr, ...]] = []
         self.typed_e_powers: list[sympy.Expr] = []
+        self.typed_log_bases: list[TypedLog] = []
 
     def _shown(self, node: _Node) -> str:
         shown = self._text[node.start : node.end].strip()
@@ -1266,6 +1275,8 @@ class _Builder:
         built = self._finish(_FUNCTIONS[node.function].build(*arguments), node)
         if node.function == "relu":
             self.typed_relus.append(arguments[0])
+        elif node.function in _LOG_BASES:
+            self.typed_log_bases.append((arguments[0], _LOG_BASES[node.function]))
         elif node.function in _EXTREME_FUNCTIONS:  # max(x, max(y, z)) is SymPy's max(x, y, z): its arguments in a row;
             extreme = _EXTREME_FUNCTIONS[node.function]  # a relu stays one, max(relu(x), y) (SymPy's max(0, x, y))
             self.typed_arguments[built.expr] = node.function, tuple(
@@ -1518,6 +1529,26 @@ def _power_note(text: str, base: tuple[int, int], exponent: tuple[int, int], aft
     return f"{written} is read as {raised}{operator}{following}: for {what} write {lower}^({meant})"
 
 
+def _is_euler(node: _Node) -> bool:
+    """Whether a node is the constant e (in brackets or not)."""
+    node = _ungrouped(node)
+    return isinstance(node, _Name) and node.is_constant and node.name == "e"
+
+
+def _euler_outside_powers(tree: _Node) -> bool:
+    """Whether e stands somewhere but as the base of a power (d·e, sin(e)): there it may be meant as a variable."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if _is_euler(node):
+            return True
+        if isinstance(node, _Binary) and node.operator == "^" and _is_euler(node.left):
+            pending.append(node.right)  # e^u, as the tutorials write the exponential: Euler's number as meant
+        else:
+            pending.extend(_operands(node))
+    return False
+
+
 def _subscript_notes(digit_named: Iterable[str], variables: Sequence[str],
                      powered: Collection[str] = ()) -> tuple[str, ...]:
     """'x2 is read as a variable named x₂: for x² write x^2', where a name of a letter and digits looks like a power.
@@ -1610,16 +1641,21 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     builder = _Builder(text, symbols)
     expr = builder.build(tree).expr
     _check_result(expr, symbols)
-    decimals = any(token.kind is _Kind.NUMBER and not token.text.isdigit() for token in tokens)
+    numbers = [token.text.lower() for token in tokens if token.kind is _Kind.NUMBER]
+    decimals = any(not number.isdigit() for number in numbers)
     notes = _notes(parser.functions_used, expr)
     if parser.division_then_product is not None:
         notes += (_division_note(text, *parser.division_then_product),)
     if parser.power_then_factor is not None:
         notes += (_power_note(text, *parser.power_then_factor),)
     notes += tuple(parser.lookalike_notes)
+    if _euler_outside_powers(tree):
+        notes += (EULER_NOTE,)
     notes += _subscript_notes(parser.digit_named, order, parser.powered_names)
     return Formula(text=text, expr=expr, variables=order, name=header.name, notes=notes,
                    typed_terms=builder.typed_terms(tree), typed_sums=builder.typed_sums(tree), typed_decimals=decimals,
                    typed_arguments=tuple(builder.typed_arguments.values()), typed_relus=tuple(builder.typed_relus),
                    typed_products=tuple(dict.fromkeys(builder.typed_products)),
-                   typed_e_powers=tuple(dict.fromkeys(builder.typed_e_powers)))
+                   typed_e_powers=tuple(dict.fromkeys(builder.typed_e_powers)),
+                   typed_log_bases=tuple(dict.fromkeys(builder.typed_log_bases)),
+                   typed_scientific=any("e" in number for number in numbers))

@@ -192,6 +192,7 @@ def _latex_number(value: SupportsFloat, digits: int = 6) -> str:
 
 
 TypedArguments = tuple[str, tuple[sympy.Expr, ...]]  # a max or min typed: 'max' or 'min' and its arguments in order
+TypedLog = tuple[sympy.Expr, int]  # a logarithm typed to a base: its argument u and the base, 10 for log10(u)
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,9 @@ class Spelling:
     with the terms of one of sums comes in that one's order; with decimals, fractions that are short decimals
     print as decimals (21/10 as 2.1); a max or min with the arguments of one of arguments lists them in its order;
     max(0, u) for each u of relus is relu(u); a product with the factors of one of products (numbers aside) comes in
-    that one's order; exp(u) for each u of e_powers is e^u.
+    that one's order; exp(u) for each u of e_powers is e^u; ln(u)/ln(b) for each (u, b) of log_bases is log_b(u);
+    with scientific, numbers with zeros to spare print as a short decimal times a power of ten (2·10¹⁰, 10⁻⁶; see
+    scientific_parts).
     """
 
     term_order: tuple[sympy.Expr, ...] = ()
@@ -212,6 +215,8 @@ class Spelling:
     relus: tuple[sympy.Expr, ...] = ()
     products: tuple[tuple[sympy.Expr, ...], ...] = ()
     e_powers: tuple[sympy.Expr, ...] = ()
+    log_bases: tuple[TypedLog, ...] = ()
+    scientific: bool = False
 
     def factor_order(self, factors: Sequence[sympy.Expr]) -> list[sympy.Expr] | None:
         """A product's factors in the order they were typed, numbers first, where its factors other than numbers are
@@ -285,6 +290,28 @@ def short_decimal(value: sympy.Rational) -> str | None:
     text = format(Decimal(value.p) / Decimal(value.q), "f")
     places = len(text.partition(".")[2])
     return text if len(text.replace(".", "").strip("0")) <= DECIMAL_DIGITS and places <= DECIMAL_DIGITS else None
+
+
+# In a formula typed in scientific notation (1e10), a number written with this many zeros or more before its digits
+# (0.00001) or after them (100000, 150000) prints as a short decimal times a power of ten: 10¹⁰ and 10⁻⁶ read at a
+# glance, 10000000000 and 0.000001 do not; 123456 has no zeros to spare and stays so
+SCIENTIFIC_ZEROS = 4
+
+
+def scientific_parts(value: sympy.Rational) -> tuple[str, int] | None:
+    """A positive number as a mantissa from 1 to 10 (a short decimal, see short_decimal) and a power of ten, where
+    that saves SCIENTIFIC_ZEROS zeros or more: ('2', 10) for 2·10¹⁰, ('1.5', −6) for 1.5·10⁻⁶; else None."""
+    if not value.is_positive:
+        return None
+    exponent = len(str(value.p)) - len(str(value.q))
+    if value < sympy.Integer(10) ** exponent:
+        exponent -= 1
+    mantissa = value / sympy.Integer(10) ** exponent
+    text = str(mantissa) if mantissa.is_Integer else short_decimal(mantissa)
+    if text is None:
+        return None
+    zeros = -exponent - 1 if exponent < 0 else exponent - len(text.replace(".", "")) + 1
+    return (text, exponent) if zeros >= SCIENTIFIC_ZEROS else None
 
 
 def _in_typed_order(terms: Sequence[sympy.Expr], typed: Sequence[sympy.Expr]) -> tuple[list[sympy.Expr], bool]:
@@ -498,6 +525,34 @@ class _TextbookForms:
                 return sympy.Mul(number, bracket, evaluate=False)
         return exponent
 
+    def _scientific(self, number: sympy.Number) -> str | None:
+        """A number as m·10ᵏ where the formula was typed in scientific notation and the number is as large or small as
+        scientific_parts writes so (a float as format_number writes it with an exponent): 2·10¹⁰, −10⁻⁶; else None."""
+        if not (self.spelling.scientific and number.is_Number):
+            return None
+        if number.is_Float:
+            mantissa, _, exponent = format_number(abs(number), ascii_minus=True).partition("e")
+            parts = (mantissa, int(exponent)) if exponent else None
+        else:
+            parts = scientific_parts(abs(number))
+        if parts is None:
+            return None
+        mantissa, exponent = parts
+        power = self.power_markup("10", exponent)
+        text = power if mantissa == "1" else f"{mantissa}{self.times}{power}"
+        return self.minus + text if number.is_negative else text
+
+    def parenthesize(self, item: sympy.Expr, level: int, strict: bool = False) -> str:
+        """The item, in brackets if its precedence is below level; a number printed as m·10ᵏ also as a power's base
+        or exponent: (10¹⁰)^x, x^(10⁻⁶)."""
+        if level >= PRECEDENCE["Pow"] and self._scientific(item):
+            return self.brackets_markup(self._print(item))
+        return super().parenthesize(item, level, strict)  # type: ignore[misc]
+
+    def _as_typed_factors(self, factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
+        """A product's factors with |u|³ and log₁₀(u) as typed (see _abs_powers_rejoined, _logs_to_typed_bases)."""
+        return _logs_to_typed_bases(_abs_powers_rejoined(factors), self.spelling.log_bases)
+
     def _as_ordered_terms(self, expr: sympy.Expr, order: str | None = None) -> list[sympy.Expr]:
         terms = list(super()._as_ordered_terms(expr, order=order))  # type: ignore[misc]
         typed = self.spelling.order_of(expr, whole=expr is self._whole)
@@ -644,6 +699,33 @@ def _abs_powers_rejoined(factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     return factors
 
 
+class LogToBase(sympy.Function):
+    """log_b(u), log₁₀(u) for log10(u) typed: SymPy holds it as ln(u)/ln(b), which is printed so (see
+    _logs_to_typed_bases); never evaluated."""
+
+
+def _integer_power_index(factors: Sequence[sympy.Expr], base: sympy.Expr) -> int | None:
+    """Where base or an integer power of it is among the factors, else None."""
+    return next((index for index, factor in enumerate(factors)
+                 if factor.as_base_exp()[0] == base and factor.as_base_exp()[1].is_Integer), None)
+
+
+def _logs_to_typed_bases(factors: Sequence[sympy.Expr], log_bases: Sequence[TypedLog]) -> list[sympy.Expr]:
+    """The factors with each ln(u)^k over ln(b)^k, where log_b(u) was typed, as log_b(u)^k: log₁₀(xy), not
+    ln(xy)/ln(10). A ln(b) left over stays: 2log₁₀(x)/(x·ln(10)) for ∂/∂x of log10(x)^2."""
+    factors = list(factors)
+    for argument, base in log_bases:
+        logarithm = _integer_power_index(factors, sympy.log(argument))
+        divisor = _integer_power_index(factors, sympy.log(base))
+        if logarithm is None or divisor is None or logarithm == divisor:
+            continue
+        power, divided = factors[logarithm].as_base_exp()[1], factors[divisor].as_base_exp()[1]
+        if power * divided < 0 and abs(divided) >= abs(power):
+            factors[logarithm] = LogToBase(argument, base) ** power
+            factors[divisor] = sympy.log(base) ** (divided + power)
+    return [factor for factor in factors if factor != 1]
+
+
 def factor_kind(factor: sympy.Expr) -> str:
     """How a factor starts and ends in print: 'number', 'letter', 'group' or 'named'."""
     if factor.is_Number:
@@ -715,6 +797,14 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         """A plain number."""
         return format_number(value)
 
+    def brackets_markup(self, text: str) -> str:
+        """Printed text in round brackets."""
+        return f"({text})"
+
+    def subscript_markup(self, text: str) -> str:
+        """Text lowered as a subscript (digits: log₁₀)."""
+        return _scripted(text, _SUBSCRIPTS) or f"_{text}"
+
     def escape(self, text: str) -> str:
         """Text made safe for the output format."""
         return text
@@ -725,18 +815,18 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         return self.symbol_markup(expr.name)
 
     def _print_Integer(self, expr: sympy.Integer) -> str:
-        return self.minus + str(-int(expr)) if expr.is_negative else str(int(expr))
+        return self._scientific(expr) or (self.minus + str(-int(expr)) if expr.is_negative else str(int(expr)))
 
     def _print_Rational(self, expr: sympy.Rational) -> str:
         if expr.is_negative:
             return self.minus + self._print(-expr)
-        decimal = short_decimal(expr) if self.spelling.decimals else None
+        decimal = self._scientific(expr) or (short_decimal(expr) if self.spelling.decimals else None)
         if decimal is not None:
             return decimal
         return self._fraction([sympy.Integer(expr.p)], [sympy.Integer(expr.q)])
 
     def _print_Float(self, expr: sympy.Float) -> str:
-        return self.number_markup(expr)
+        return self._scientific(expr) or self.number_markup(expr)
 
     def _print_Exp1(self, expr: sympy.Expr) -> str:
         return "e"
@@ -791,7 +881,7 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         numerator: list[sympy.Expr] = []
         denominator: list[sympy.Expr] = []
         typed = self.spelling.factor_order(factors)
-        for factor in _abs_powers_rejoined(typed or factors):
+        for factor in self._as_typed_factors(typed or factors):
             if factor.is_Rational and not factor.is_Integer and not self._as_decimal(factor):
                 if factor.p != 1:
                     numerator.append(sympy.Integer(factor.p))
@@ -807,13 +897,18 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         return self._joined_factors(numerator)
 
     def _as_decimal(self, number: sympy.Rational) -> bool:
-        """Whether this fraction prints as a decimal."""
+        """Whether this fraction prints as one number, a decimal or m·10ᵏ (see _scientific)."""
+        if self._scientific(number) is not None:
+            return True
         return self.spelling.decimals and short_decimal(abs(number)) is not None
 
     def parenthesize(self, item: sympy.Expr, level: int, strict: bool = False) -> str:
-        """The item, in brackets if its precedence is below level; a fraction printed as a decimal never is."""
-        if item.is_Rational and item.is_positive and self._as_decimal(item):
+        """The item, in brackets if its precedence is below level; a fraction printed as a decimal never is, nor a
+        product printed as one factor (x^log₁₀(y), not x^(log₁₀(y)))."""
+        if item.is_Rational and item.is_positive and self._as_decimal(item) and not self._scientific(item):
             return self._print(item)
+        if item.is_Mul and len(rejoined := self._as_typed_factors(sympy.Mul.make_args(item))) == 1:
+            return super().parenthesize(rejoined[0], level, strict)
         return super().parenthesize(item, level, strict)
 
     def _joined_factors(self, factors: Sequence[sympy.Expr]) -> str:
@@ -831,8 +926,8 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         previous_kind, kind = factor_kind(previous), factor_kind(factor)
         if kind == "number" or (factor.is_Pow and factor.base.is_Number):
             return True
-        if previous.is_Float and "e" in format_number(previous):
-            return True  # 1.2e−7·x, not 1.2e−7x
+        if previous.is_Float and "e" in format_number(previous) and not self._scientific(previous):
+            return True  # 1.2e−7·x, not 1.2e−7x (1.2·10⁻⁷x needs none)
         if previous_kind == "number":
             return False
         return "named" in (previous_kind, kind)
@@ -840,7 +935,7 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
     def _fraction(self, numerator: Sequence[sympy.Expr], denominator: Sequence[sympy.Expr]) -> str:
         """A fraction of two products; a denominator of several factors is grouped."""
         denominator_text = self._joined_factors(denominator)
-        if len(denominator) > 1:
+        if len(denominator) > 1 or (self.times in denominator_text and denominator[0].is_Number):  # y/(3·10¹⁰)
             denominator_text = f"({denominator_text})"
         return self.fraction_markup(self._joined_factors(numerator), denominator_text)
 
@@ -889,6 +984,10 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
 
     def _print_log(self, expr: sympy.Expr) -> str:
         return f"ln({self.stringify(expr.args, ', ')})"
+
+    def _print_LogToBase(self, expr: sympy.Expr) -> str:
+        argument, base = expr.args
+        return f"log{self.subscript_markup(str(base))}({self._print(argument)})"
 
     def _print_Heaviside(self, expr: sympy.Expr) -> str:
         return f"H({self._print(expr.args[0])})"
@@ -941,6 +1040,10 @@ class _HtmlMathPrinter(_UnicodeMathPrinter):
         if self._in_exponent:
             return base_text + _superscript_digits(exponent)
         return f"{base_text}<sup>{self.number_markup(exponent)}</sup>"
+
+    def subscript_markup(self, text: str) -> str:
+        """Text lowered as a subscript (in an exponent, subscript digits, as Qt lowers no <sub> in a <sup>)."""
+        return super().subscript_markup(text) if self._in_exponent else f"<sub>{html.escape(text)}</sub>"
 
     def fraction_markup(self, numerator_text: str, denominator_text: str) -> str:
         """A stacked fraction (a bracketed block), or 'a/b' where blocks cannot go (inside a superscript)."""
@@ -1103,26 +1206,40 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
         return self._deal_with_super_sub(name, style=style)
 
     def _print_Float(self, expr: sympy.Float) -> str:
-        return _latex_number(expr)
+        return self._scientific(expr) or _latex_number(expr)
 
     def _decimal(self, value: sympy.Expr) -> str | None:
-        """A fraction as the decimal typed ('2.1', '-0.5'), when the formula was typed with decimals; else None."""
+        """A fraction as the decimal typed ('2.1', '-0.5'), when the formula was typed with decimals, or a number as
+        m \\cdot 10^{k} (see _scientific); else None."""
+        if scientific := self._scientific(value):
+            return scientific
         if not (self.spelling.decimals and value.is_Rational and not value.is_Integer):
             return None
         decimal = short_decimal(abs(value))
         return None if decimal is None else ("-" if value.is_negative else "") + decimal
 
     def _print_Rational(self, expr: sympy.Rational) -> str:
-        return self._decimal(expr) or super()._print_Rational(expr)
+        decimal = self._decimal(expr)
+        if decimal is not None:
+            return decimal
+        if not self.spelling.scientific or expr.is_Integer:
+            return super()._print_Rational(expr)
+        fraction = self.fraction_markup(self._print(sympy.Integer(abs(expr.p))), self._print(sympy.Integer(expr.q)))
+        return f"- {fraction}" if expr.is_negative else fraction  # \frac{10^{10}}{3}, as the panel writes it
 
     def _print_Mul(self, expr: sympy.Expr) -> str:
         coefficient, rest = expr.as_coeff_Mul()
-        decimal = self._decimal(coefficient)
+        decimal = self._decimal(abs(coefficient))
         if decimal is not None and rest != 1:  # SymPy would fold 21/10 into a fraction with the rest: 2.1x as typed
-            return f"{decimal} {self.parenthesize(rest, PRECEDENCE['Mul'], strict=True)}"
-        factors = sympy.Mul.make_args(expr)
-        rejoined = _abs_powers_rejoined(factors)
-        if len(rejoined) != len(factors):  # |x|³ as typed, not x²·|x|
+            numerator, denominator = sympy.fraction(rest, exact=True)
+            above = decimal if numerator == 1 else f"{decimal} {self.parenthesize(numerator, PRECEDENCE['Mul'], True)}"
+            if denominator == 1:
+                return ("-" if coefficient.is_negative else "") + above
+            fraction = self.fraction_markup(above, self._print(denominator))  # \frac{0.5}{x}, not 0.5 \frac{1}{x}
+            return f"- {fraction}" if coefficient.is_negative else fraction
+        factors = list(sympy.Mul.make_args(expr))
+        rejoined = self._as_typed_factors(factors)
+        if rejoined != factors:  # |x|³ and log_{10}(x) as typed, not x²·|x| and ln(x)/ln(10)
             return super()._print_Mul(sympy.Mul(*rejoined, evaluate=False))
         return self._in_textbook_order(expr) or super()._print_Mul(expr)
 
@@ -1152,6 +1269,10 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
     def words_markup(self, words: str) -> str:
         """Words among the math, as text."""
         return rf"\text{{{words}}}"
+
+    def brackets_markup(self, text: str) -> str:
+        """Printed text in round brackets that grow with it."""
+        return self._add_parens(text)
 
     def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
         rows = r" \\ ".join(f"{value} & {condition}" for value, condition in self._case_rows(expr))
@@ -1183,6 +1304,11 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
         operator = r"\operatorname{relu}" if name == "relu" else rf"\{name}"
         tex = rf"{operator}\left({', '.join(self._print(argument) for argument in arguments)}\right)"
         return rf"{tex}^{{{exp}}}" if exp else tex
+
+    def _print_LogToBase(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        argument, base = expr.args
+        power = f"^{{{exp}}}" if exp else ""  # as \ln^{2}{\left(x \right)}
+        return rf"\log_{{{base}}}{power}{{\left({self._print(argument)} \right)}}"
 
     def _print_Heaviside(self, expr: sympy.Expr, exp: str | None = None) -> str:
         tex = rf"H\left({self._print(expr.args[0])}\right)"
