@@ -289,6 +289,10 @@ def test_with_a_variable_held_the_points_are_named_as_the_slices() -> None:
     domain = Domain(variables=("x", "y"), ranges=((-3.0, 3.0), (-3.0, 3.0)), resolution=100, fixed={"z": 1.0})
     critical = critical_points(analysis.compiled, evaluate_grid(analysis.compiled, domain), UNHURRIED)
     assert critical_count(critical) == "Marked a minimum of the slice z = 1: where ∂f/∂x = ∂f/∂y = 0."
+    weights = analyze_in_process("w1^2 + w2^2 + 3w3^2", ("w1", "w2", "w3"))  # named as the axes: not 'w3 = 1'
+    on_weights = replace(domain, variables=("w1", "w2"), fixed={"w3": 1.0})
+    critical = critical_points(weights.compiled, evaluate_grid(weights.compiled, on_weights), UNHURRIED)
+    assert critical_count(critical) == "Marked a minimum of the slice w₃ = 1: where ∂f/∂w₁ = ∂f/∂w₂ = 0."
     flat = analyze_in_process("x*y*z")
     domain = replace(domain, fixed={"z": 0.0})
     critical = critical_points(flat.compiled, evaluate_grid(flat.compiled, domain), UNHURRIED)

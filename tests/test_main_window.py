@@ -1644,6 +1644,22 @@ def test_a_range_or_held_value_refused_names_its_variable_as_the_panel_does(make
                                                  f"1e12 (w₃ stays at {format_number(session.fixed['w3'])}).")
 
 
+def test_the_hover_readout_critical_points_and_a_run_refused_name_variables_as_the_panel_does(make_main_window
+                                                                                                ) -> None:
+    """The hover readout said 'w1 = …, w2 = …', a run refused 'change the held values (w3 = 1)' and the critical
+    points 'of the slice w3 = 1: where ∂L/∂w1 = ∂L/∂w2 = 0', where the axes and the boxes say w₁."""
+    window = make_main_window("shifted-bowl")
+    session = window.session
+    window.open_scenario(replace(session.scenario(), formula="L(w1, w2, w3) = w1^2 + w2^2 + 3w3^2"), wait=True)
+    window.contour_view.hovered.emit(0.5, -0.25)
+    assert window.hover_label.text().startswith("w₁ = 0.5, w₂ = −0.25   L = ")
+    window.critical_action.trigger()
+    held = format_number(session.fixed["w3"])
+    assert window.statusBar().full_message() == f"Marked a minimum of the slice w₃ = {held}: where ∂L/∂w₁ = ∂L/∂w₂ = 0."
+    window.open_scenario(replace(session.scenario(), formula="L(w1, w2, w3) = w1^2 + w2^2 + ln(w3 - 5)"), wait=True)
+    assert f"or change the held values (w₃ = {format_number(session.fixed['w3'])})." in no_run_text(session, "to show")
+
+
 @pytest.mark.parametrize(("row_box", "typed", "named", "why"), [
     ("high", "1e13", "x from 0 to 1e13", "its ends must be numbers from −1e12 to 1e12"),
     ("low", "-1e308", "x from −1e308 to 3", "its ends must be numbers from −1e12 to 1e12"),

@@ -52,7 +52,7 @@ from gradviz.app.syntax_help_dialog import SYNTAX_HELP_SIZE, SyntaxHelpDialog
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
 from gradviz.core.analysis import Analysis
 from gradviz.core.critical import critical_count
-from gradviz.core.notation import for_function, format_number, latex_equations
+from gradviz.core.notation import for_function, format_number, latex_equations, unicode_name
 from gradviz.core.presets import DEFAULT_PRESET, Preset, all_presets, find_preset
 from gradviz.core.scenario import Scenario
 from gradviz.core.session import NOT_A_RANGE, RUN_REFUSED, Session
@@ -498,7 +498,7 @@ class MainWindow(QMainWindow):
         vector = np.array([point[name] for name in session.variables], dtype=float)
         value, gradient = session.analysis.compiled.value_and_gradient(vector)
         name = session.analysis.formula.name
-        coordinates = ", ".join(f"{axis} = {format_number(point[axis], 4)}" for axis in axes)
+        coordinates = ", ".join(f"{unicode_name(axis)} = {format_number(point[axis], 4)}" for axis in axes)
         components = ", ".join(format_number(g, 4) for g in gradient)
         self.hover_label.setText(f"{coordinates}   {name} = {format_number(value, 5)}   ∇{name} = ({components})")
 

@@ -14,7 +14,7 @@ from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.presenters import run_colour, run_symbol
 from gradviz.app.view_common import TEXT_COLOUR, SteadyLabelAxis, show_axes, steady_axes
 from gradviz.core.descent import OPTIMIZER_TITLES, Run
-from gradviz.core.notation import format_number
+from gradviz.core.notation import format_number, unicode_name
 from gradviz.core.runs import RunResult
 from gradviz.core.scenario import RunSpec
 from gradviz.core.session import Session
@@ -257,7 +257,7 @@ def no_run_text(session: Session, missing: str) -> str:
         return f"No run {missing}."
     elsewhere = "Click the contour map (or use Run → Set the start point…) to start it elsewhere"
     if session.fixed:  # the held values may be what leaves f undefined (ln z with z held at 0)
-        held = ", ".join(f"{name} = {format_number(value)}" for name, value in session.fixed.items())
+        held = ", ".join(f"{unicode_name(name)} = {format_number(value)}" for name, value in session.fixed.items())
         return f"No run {missing}: it {session.run_refusal}. {elsewhere}, or change the held values ({held})."
     return f"No run {missing}: it {session.run_refusal}. {elsewhere}."
 

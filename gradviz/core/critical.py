@@ -20,7 +20,7 @@ import numpy as np
 
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.grid import GridField
-from gradviz.core.notation import format_number
+from gradviz.core.notation import format_number, unicode_name
 
 MOST_GUESSES = 150  # grid points tried (a fraction of a millisecond of Newton each); more: too many points to mark
 TIME_LIMIT = 0.1  # seconds of Newton at most (the window waits for them); then they are not all found
@@ -80,13 +80,14 @@ class CriticalPoints:
         """What is 0 at these points: ∇f, or with variables held, the partials along the plotted ones."""
         if not self.held or not self.axes:
             return "∇f = 0"
-        return " = ".join(f"∂f/∂{name}" for name in self.axes) + " = 0"
+        return " = ".join(f"∂f/∂{unicode_name(name)}" for name in self.axes) + " = 0"
 
     def of_the_slice(self) -> str:
         """' of the slice z = 1' with variables held, '' without."""
         if not self.held:
             return ""
-        return " of the slice " + ", ".join(f"{name} = {format_number(value)}" for name, value in self.held)
+        held = ", ".join(f"{unicode_name(name)} = {format_number(value)}" for name, value in self.held)
+        return f" of the slice {held}"
 
     @property
     def complete(self) -> bool:
