@@ -220,31 +220,40 @@ def test_a_coordinate_the_point_dialog_cannot_take_is_put_back_saying_why(make_m
     assert window.statusBar().full_message() == said
 
 
-def test_a_letter_typed_for_a_coordinate_is_said_and_enter_takes_the_number_typed(make_main_window, activate,
-                                                                                  answer_modal) -> None:
-    """A letter typed into the point dialog went without a word; said, it must not hold the dialog open as a number
-    put back does: the box keeps the number typed, and Enter takes it."""
+def test_a_coordinate_typed_with_a_letter_is_said_refused_whole_and_then_put_right(make_main_window, activate,
+                                                                                   answer_modal) -> None:
+    """A letter typed into the point dialog was refused as a key, and the keys around it made another number (0.5q1:
+    x = 0.51). Now the box shows it, saying why; Enter refuses it whole, the dialog staying open to put it right; once
+    a number is typed, one Enter takes it and closes the dialog, the refusal taken back."""
     from gradviz.app.point_dialog import PointDialog
 
     window = keyboard_window(make_main_window, activate, "bowl")
     session = window.session
-    seen: list[tuple[str, str, bool]] = []
+    kept = format_number(session.run_specs[0].start["x"])
+    seen: list[tuple[str, str, bool, bool]] = []
 
     def type_a_letter(dialog: PointDialog) -> None:
         box = dialog.boxes["x"]
         box.selectAll()
-        QTest.keyClicks(box, "0.5")
-        QTest.keyClick(box, Qt.Key.Key_Q)
-        seen.append((box.text(), dialog.refusal_label.text(), whole_lines(dialog.refusal_label)))
+        QTest.keyClicks(box, "0.5q1")
+        seen.append((box.text(), dialog.refusal_label.text(), whole_lines(dialog.refusal_label), dialog.isVisible()))
         QTest.keyClick(box, Qt.Key.Key_Return)
+        seen.append((box.text(), dialog.refusal_label.text(), whole_lines(dialog.refusal_label), dialog.isVisible()))
+        box.selectAll()
+        QTest.keyClicks(box, "0.5")
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        seen.append((box.text(), dialog.refusal_label.text(), dialog.refusal_label.isVisible(), dialog.isVisible()))
         if dialog.isVisible():
             dialog.reject()
 
     answer_modal(PointDialog, type_a_letter)
     menu_action(window, "Run", "Set the start point…").trigger()
     session.wait_for_runs()
-    assert seen == [("0.5", "x = 0.5q cannot be typed: it is not a number.", True)]
+    assert seen == [("0.5q1", f"x = 0.5q1 cannot be used: it is not a number; Enter keeps {kept}.", True, True),
+                    (kept, f"x = 0.5q1 was not used: it is not a number (it stays {kept}).", True, True),
+                    ("0.5", "", False, False)]
     assert session.run_specs[0].start["x"] == 0.5, "one Enter took the number typed and closed the dialog"
+    assert window.statusBar().full_message() == "", "the refusal said in the status bar is taken back too"
 
 
 def test_tab_passes_by_panels_behind_a_tab_and_controls_that_take_no_keys(make_main_window, activate) -> None:

@@ -1,4 +1,4 @@
-"""The number box: significant digits shown, any typed number taken, anything else refused."""
+"""The number box: significant digits shown, any typed number taken (1/10 and −2 too), anything else refused whole."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QWidget
 from window_keys import paste_into
 
 from gradviz.app.number_box import NumberBox, typed_text_shown
+from gradviz.app.status_bar import ElidingStatusBar
+from gradviz.core.notation import format_number
 
 
 def type_over(qtbot, box: NumberBox, text: str) -> None:
@@ -30,17 +32,23 @@ def test_shows_significant_digits_not_fixed_decimals(qtbot, value: float, shown:
     assert box.text() == shown and box.value() == pytest.approx(value, abs=1e-12)
 
 
-def test_takes_numbers_as_typed_and_refuses_other_text(qtbot) -> None:
+def test_takes_numbers_as_typed_and_holds_other_text_to_refuse_it_whole(qtbot) -> None:
+    """Other text is shown as typed (Intermediate), to be refused whole: a key refused as typed left the rest to be
+    typed on, and 1/10 made 110."""
     box = NumberBox(-10.0, 10.0)
     qtbot.addWidget(box)
-    states = {text: box.validate(text, len(text))[0] for text in ("2.5e-3", "-", "1e", ".", "abc", "1x", "11")}
-    assert states == {"2.5e-3": QValidator.State.Acceptable, "-": QValidator.State.Intermediate,
+    typed = ("2.5e-3", "1/4", "\u22122", "-", "1e", ".", "1/", "abc", "1x", "0.0.5", "11")
+    states = {text: box.validate(text, len(text))[0] for text in typed}
+    assert states == {"2.5e-3": QValidator.State.Acceptable, "1/4": QValidator.State.Acceptable,
+                      "\u22122": QValidator.State.Acceptable, "-": QValidator.State.Intermediate,
                       "1e": QValidator.State.Intermediate, ".": QValidator.State.Intermediate,
-                      "abc": QValidator.State.Invalid, "1x": QValidator.State.Invalid,
+                      "1/": QValidator.State.Intermediate, "abc": QValidator.State.Intermediate,
+                      "1x": QValidator.State.Intermediate, "0.0.5": QValidator.State.Intermediate,
                       "11": QValidator.State.Intermediate}  # out of range: not yet a value
-    type_over(qtbot, box, "2.5e-3")
-    qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert box.value() == 0.0025 and box.text() == "0.0025"
+    for text, value in (("2.5e-3", 0.0025), ("1/4", 0.25), ("-3/4", -0.75), ("1e-3/2", 0.0005)):
+        type_over(qtbot, box, text)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+        assert box.value() == value and box.text() == format_number(value, ascii_minus=True), text
 
 
 def box_typed_into(qtbot, value: float, typed: str, reported: list[str], changes: list[float] | None = None
@@ -82,6 +90,13 @@ def test_a_number_put_back_is_reported(qtbot, typed: str, refused: list[str]) ->
     ("0e-400", ""), ("-0.0", ""),
     ("0x10", "write it in decimals (16)"),
     ("0x", "it is not a number"), ("0b12", "it is not a number"),  # 0b12: int() raised out of the validator
+    ("1/10", ""), ("-1/8", ""), ("0/5", ""), (" 3 / 4 ", "it is not a number"),  # a fraction is written as one number
+    ("1/0", "it divides by 0"), ("0/0.0", "it divides by 0"), ("1e-400/2", "1e-400 is too small to tell from 0"),
+    ("1e-200/1e200", "1e-200/1e200 is too small to tell from 0"), ("2e12/2", ""), ("1e400/1e400", "1e400/1e400 is "
+                                                                                     "not a number"),
+    ("1/2/3", "it is not a number"), ("2**3", "it is not a number"), ("1/x", "it is not a number"),  # never evaluated
+    ("\u22122", ""), ("\u22121e\u22123", ""), ("\u2013 2", "it is not a number"),  # −2 as the app's messages write it
+    ("\u20132", ""), ("\u20122", ""), ("\uff0d2", ""), ("\u2014 2", "it is not a number"),  # dashes copied as minus
 ])
 def test_the_box_says_why_it_cannot_take_a_number(qtbot, typed: str, why: str) -> None:
     box = NumberBox()
@@ -89,6 +104,18 @@ def test_the_box_says_why_it_cannot_take_a_number(qtbot, typed: str, why: str) -
     assert box.refusal(typed) == why
     accepted = box.validate(typed, len(typed))[0] == QValidator.State.Acceptable
     assert accepted == (not why)
+
+
+@pytest.mark.parametrize(("typed", "value"), [("1/8", 0.125), ("-3/4", -0.75), ("\u22122.5", -2.5),
+                                              ("1e\u22123", 0.001), ("\u2013 0", None), ("2e12/2", 1e12)])
+def test_a_fraction_or_a_copied_minus_sign_is_taken_as_the_number_it_writes(qtbot, typed: str,
+                                                                             value: float | None) -> None:
+    """−2 copied from the app's messages was refused, as 1/8 was, a student's natural way to write a number."""
+    box = NumberBox()
+    qtbot.addWidget(box)
+    box.setValue(5.0)
+    paste_into(qtbot, box, typed)
+    assert box.value() == (5.0 if value is None else value)
 
 
 def test_a_value_put_back_keeps_its_digits_beyond_those_shown(qtbot) -> None:
@@ -131,51 +158,60 @@ def test_a_message_names_typed_text_short_enough_to_leave_room_for_why(typed: st
     assert typed_text_shown(typed) == shown
 
 
+def said_box(qtbot, value: float) -> tuple[NumberBox, ElidingStatusBar]:
+    """A box named β₁ holding value, and the status bar it says what it refuses in (and takes it back from)."""
+    box = NumberBox(0.0, 0.9999)
+    bar = ElidingStatusBar()
+    for widget in (box, bar):
+        qtbot.addWidget(widget)
+    box.setKeyboardTracking(False)
+    box.setValue(value)
+    box.say_refusals("β₁", bar.showMessage, bar.take_back)
+    return box, bar
+
+
 @pytest.mark.parametrize(("pasted", "said"), [
     ("1e-400", "β₁ = 1e-400 was not used: 1e-400 is too small to tell from 0 (it stays 0.9)."),  # β₁ became 0
     ("0." + "9" * 10_000, "β₁ = 0.9999999999… was not used: the box takes numbers from 0 to 0.9999 (it stays 0.9)."),
     ("nan", "β₁ = nan was not used: nan is not a number (it stays 0.9)."),
 ])
 def test_a_pasted_number_the_box_cannot_take_is_put_back_saying_why(qtbot, pasted: str, said: str) -> None:
-    box = NumberBox(0.0, 0.9999)
-    qtbot.addWidget(box)
-    box.setKeyboardTracking(False)
-    box.setValue(0.9)
-    messages: list[str] = []
-    box.say_refusals("β₁", messages.append)
+    box, bar = said_box(qtbot, 0.9)
     box.show()
     paste_into(qtbot, box, pasted)
-    assert box.value() == 0.9 and messages == [said]
+    assert box.value() == 0.9 and bar.full_message() == said
 
 
-def said_box(qtbot, value: float, messages: list[str]) -> NumberBox:
-    """A box named β₁ holding value, which tells messages what it refuses."""
-    box = NumberBox(0.0, 0.9999)
-    qtbot.addWidget(box)
-    box.setKeyboardTracking(False)
-    box.setValue(value)
-    box.say_refusals("β₁", messages.append)
-    return box
-
-
-def test_a_letter_typed_is_not_taken_and_said_why_while_an_exponent_is_typed_as_ever(qtbot) -> None:
-    """A letter typed into the box went without a word (pasted, 0x10 said why): now it says why, the box keeping its
-    text; 1e-3 and 0x10 are typed key by key as ever."""
-    messages: list[str] = []
-    box = said_box(qtbot, 0.9, messages)
-    type_over(qtbot, box, "0.5")
-    qtbot.keyClick(box, Qt.Key.Key_Q)
-    assert box.text() == "0.5" and messages == ["β₁ = 0.5q cannot be typed: it is not a number."]
+def test_text_that_is_no_number_is_shown_as_typed_said_and_refused_whole_on_enter(qtbot) -> None:
+    """A letter typed was refused as a key, and the number typed on made another (0.5q1 made 0.51): now the box shows
+    what is typed and says why it is no number; Enter refuses it whole, the box putting its value back; 1e-3 and 0x10
+    are typed key by key as ever."""
+    box, bar = said_box(qtbot, 0.9)
+    type_over(qtbot, box, "0.5q")
+    assert box.text() == "0.5q"
+    assert bar.full_message() == "β₁ = 0.5q cannot be used: it is not a number; Enter keeps 0.9."
+    qtbot.keyClick(box, Qt.Key.Key_Backspace)
+    assert box.text() == "0.5" and bar.full_message() == "", "mended: the hint is taken back"
+    qtbot.keyClicks(box, "q1")
+    assert bar.full_message() == "β₁ = 0.5q1 cannot be used: it is not a number; Enter keeps 0.9."
     qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert box.value() == 0.5, "the number typed before the letter is taken"
+    assert box.value() == 0.9 and box.text() == "0.9", "no number made of the keys around the letter"
+    assert bar.full_message() == "β₁ = 0.5q1 was not used: it is not a number (it stays 0.9)."
     type_over(qtbot, box, "1e-3")
     qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert box.value() == 0.001 and len(messages) == 1, "e writes an exponent"
+    assert box.value() == 0.001 and bar.full_message() == "", "e writes an exponent; the refusal no longer holds"
     type_over(qtbot, box, "0x10")  # "0x" on the way is no number yet, as "1e" is not
-    assert box.text() == "0x10" and len(messages) == 1
+    assert box.text() == "0x10" and bar.full_message() == ""
     qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert box.value() == 0.001 and messages[1:] == ["β₁ = 0x10 was not used: write it in decimals (16) (it stays "
-                                                     "0.001)."]
+    assert box.value() == 0.001
+    assert bar.full_message() == "β₁ = 0x10 was not used: write it in decimals (16) (it stays 0.001)."
+    box.setSingleStep(0.01)
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert box.value() == 0.011 and bar.full_message() == "", "a number stepped to: the refusal no longer holds"
+    type_over(qtbot, box, "0.0.5")
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert box.value() == 0.011
+    assert bar.full_message() == "β₁ = 0.0.5 was not used: it is not a number (it stays 0.011)."
 
 
 def box_in_window(window, kind: str) -> tuple[QWidget, str, Callable[[], float]]:
@@ -196,17 +232,40 @@ def box_in_window(window, kind: str) -> tuple[QWidget, str, Callable[[], float]]
 WINDOW_BOXES = [("bowl", "range"), ("three-variables", "held"), ("bowl", "η"), ("bowl", "β₁")]
 
 
+def refusal_said(window, name: str, typed: str, why: str = "it is not a number") -> bool:
+    """Whether the status bar says the box named `name` did not use `typed`, and why."""
+    return window.statusBar().full_message().startswith(f"{name} {typed} was not used: {why} (")
+
+
+@pytest.mark.parametrize("typed", ["0.0.5", "5e-3x", "1/10x", "abc"])
 @pytest.mark.parametrize(("preset", "kind"), WINDOW_BOXES)
-def test_a_letter_typed_into_a_window_s_number_box_is_said_and_the_number_typed_kept(make_main_window, qtbot,
-                                                                                       preset: str, kind: str) -> None:
+def test_text_typed_into_a_window_s_number_box_that_is_no_number_is_refused_whole(make_main_window, qtbot, preset: str,
+                                                                                  kind: str, typed: str) -> None:
+    """0.0.5 typed made 0.05, and 5e-3x 0.005: a key refused as typed left the rest to make another number."""
     window = make_main_window(preset)
     box, name, taken = box_in_window(window, kind)
-    type_over(qtbot, box, "0.5")
-    qtbot.keyClick(box, Qt.Key.Key_Q)
-    assert box.text() == "0.5"
-    assert window.statusBar().full_message() == f"{name} 0.5q cannot be typed: it is not a number."
+    value, shown = taken(), box.text()
+    type_over(qtbot, box, typed)
+    assert box.text() == typed
+    assert window.statusBar().full_message() == (f"{name} {typed} cannot be used: it is not a number; Enter keeps "
+                                                 f"{format_number(value)}.")
     qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert taken() == 0.5
+    assert taken() == value and box.text() == shown and refusal_said(window, name, typed)
+
+
+@pytest.mark.parametrize(("preset", "kind"), WINDOW_BOXES)
+def test_a_fraction_or_a_number_copied_from_a_message_is_taken_by_a_window_s_number_box(make_main_window, qtbot,
+                                                                                       preset: str, kind: str) -> None:
+    """η typed 1/10 became 110 (1/8: 18); 1e−3, as the app's messages write it, was refused."""
+    window = make_main_window(preset)
+    box, _name, taken = box_in_window(window, kind)
+    type_over(qtbot, box, "1/8")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    window.session.wait_for_runs()
+    assert taken() == 0.125 and window.statusBar().full_message() == ""
+    paste_into(qtbot, box, "1e\u22123")
+    window.session.wait_for_runs()
+    assert taken() == 0.001
 
 
 @pytest.mark.parametrize(("preset", "kind"), WINDOW_BOXES)
@@ -217,5 +276,45 @@ def test_text_pasted_into_a_window_s_number_box_that_is_no_number_is_said(make_m
     box, name, taken = box_in_window(window, kind)
     value, shown = taken(), box.text()
     paste_into(qtbot, box, "abc")
-    assert box.text() == shown and taken() == value
-    assert window.statusBar().full_message() == f"{name} abc cannot be typed: it is not a number."
+    assert box.text() == shown and taken() == value and refusal_said(window, name, "abc")
+
+
+@pytest.mark.parametrize(("preset", "kind"), WINDOW_BOXES)
+def test_a_refusal_is_taken_back_once_the_box_takes_a_number(make_main_window, qtbot, preset: str, kind: str) -> None:
+    """'η = −0.5 was not used … (it stays 0.1)' stayed in the status bar after η = 0.05 was typed and taken."""
+    window = make_main_window(preset)
+    box, name, taken = box_in_window(window, kind)
+    bar = window.statusBar()
+    for typed in ("0.25", "0.25"):  # a new number, then the one the box holds: either way the refusal no longer holds
+        type_over(qtbot, box, "0.0.5")
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+        assert refusal_said(window, name, "0.0.5")
+        type_over(qtbot, box, typed)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+        window.session.wait_for_runs()
+        assert taken() == 0.25 and bar.full_message() == ""
+    type_over(qtbot, box, "0.0.5")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    bar.showMessage("Playing 60 steps per second", 3000)  # said since the refusal: it stays
+    type_over(qtbot, box, "0.5")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert taken() == 0.5 and bar.full_message() == "Playing 60 steps per second"
+
+
+def test_an_eta_refused_is_taken_back_once_an_eta_is_typed_or_slid_to(make_main_window, qtbot) -> None:
+    window = make_main_window("bowl")
+    edit, slider, session = window.stepper.lr_edit, window.stepper.lr_slider, window.session
+    bar = window.statusBar()
+    type_over(qtbot, edit, "-0.5")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert bar.full_message() == ("η = -0.5 was not used: η is positive: to step uphill, choose the wrong update sign "
+                                  "(S) instead (it stays 0.1).")
+    type_over(qtbot, edit, "0.05")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    session.wait_for_runs()
+    assert session.run_specs[0].lr == 0.05 and bar.full_message() == ""
+    type_over(qtbot, edit, "-0.5")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    slider.setValue(slider.value() + 50)
+    session.wait_for_runs()
+    assert session.run_specs[0].lr > 0.05 and bar.full_message() == ""

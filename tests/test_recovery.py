@@ -810,6 +810,19 @@ def test_a_value_typed_without_enter_is_saved_and_asked_about(make_main_window, 
     QTest.keyClicks(box, "0.02")
     window.close()  # Cancel: the window stays, and the typed η with it
     assert dialogs.questions and window.isVisible() and window.session.run_specs[0].lr == 0.02
+    assert window.save()
+    for typed_box, name, lr in ((box, "η =", 0.03), (window.formula_panel.high_boxes[0], "x to", 0.04)):
+        typed_box.setFocus()
+        qtbot.waitUntil(typed_box.hasFocus)
+        typed_box.selectAll()
+        QTest.keyClicks(typed_box, "0.0.5")
+        saved_lr = load_scenario(path).runs[0].lr
+        window.session.update_run(0, lr=lr)  # an edit to save
+        assert not window.save(), "no number: refused, saying why, and nothing saved (the bar said 'Saved')"
+        assert window.statusBar().full_message().startswith(f"{name} 0.0.5 was not used: it is not a number (")
+        assert load_scenario(path).runs[0].lr == saved_lr and window.isWindowModified()
+        assert window.save() and load_scenario(path).runs[0].lr == lr, "saved once the box was put back"
+        assert load_scenario(path).plot.ranges["x"][1] == 3
 
 
 def test_a_failed_save_offers_another_name_and_a_bare_name_gets_the_suffix(make_main_window, monkeypatch,

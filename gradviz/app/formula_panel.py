@@ -31,7 +31,7 @@ from gradviz.app.entry_keys import (
     types_text,
 )
 from gradviz.app.formula_controller import FormulaController
-from gradviz.app.number_box import NumberBox, input_refusal, text_refusal, typed_text_shown
+from gradviz.app.number_box import NumberBox, text_refusal, typed_number, typed_text_shown
 from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
@@ -246,6 +246,7 @@ class FormulaPanel(QWidget):
 
     preset_chosen = Signal(object)
     message = Signal(str)  # for the status bar: why a held value typed was not used
+    message_taken_back = Signal(str)  # such a message, which no longer holds: a value was taken since
     field_note_changed = Signal()  # the note on where f has no value came or went, after the formula's own notes
 
     def __init__(self, session: Session, controller: FormulaController, parent: QWidget | None = None) -> None:
@@ -373,7 +374,8 @@ class FormulaPanel(QWidget):
         box.setMinimumWidth(80)
         box.valueChanged.connect(lambda _value: self._range_edited(row))
         box.refused.connect(lambda typed: self._range_refused(row, box, typed))
-        box.input_refused.connect(lambda typed: self._range_input_refused(row, box, typed))
+        box.unusable_typed.connect(lambda typed: self._range_unusable(row, box, typed))
+        box.refusals.connect_to(self.message.emit, self.message_taken_back.emit)
         return box
 
     def edit_formula(self) -> None:
@@ -585,8 +587,9 @@ class FormulaPanel(QWidget):
             slider.valueChanged.connect(lambda value, n=name: self._fixed_slider_moved(n, value))
             spin.valueChanged.connect(lambda value, n=name: self._fixed_edited(n, value))
             spin.refused.connect(lambda typed, n=name, box=spin: self._fixed_refused(n, box, typed))
-            spin.input_refused.connect(
-                lambda typed, n=name: self.message.emit(input_refusal(f"{unicode_name(n)} held at", typed)))
+            spin.unusable_typed.connect(lambda typed, n=name, box=spin: box.say_unusable(f"{unicode_name(n)} held at",
+                                                                                        typed))
+            spin.refusals.connect_to(self.message.emit, self.message_taken_back.emit)
             label = QLabel(f"{unicode_name(name)} held at")
             label.setToolTip(f"{unicode_name(name)} is not plotted: it is held fixed at this value in every view and "
                              "run")
@@ -640,8 +643,8 @@ class FormulaPanel(QWidget):
     def _fixed_refused(self, name: str, box: NumberBox, typed: str) -> None:
         """A held value the box cannot take (1e13, beyond its limits) is put back: say why."""
         kept, shown = format_number(self._session.fixed.get(name, box.value())), unicode_name(name)
-        self.message.emit(f"{shown} held at {typed_text_shown(typed)} was not used: {box.refusal(typed)} "
-                          f"({shown} stays at {kept}).")
+        box.refusals.say(f"{shown} held at {typed_text_shown(typed)} was not used: {box.refusal(typed)} "
+                         f"({shown} stays at {kept}).")
 
     def _range_edited(self, row: int) -> None:
         """The range of this row's axis only: the other axis keeps its range exactly (say, as the map was zoomed)."""
@@ -665,16 +668,16 @@ class FormulaPanel(QWidget):
         why = text_refusal(typed)
         if why:
             kept_low, kept_high = (format_number(end) for end in self._session.range_of(axis))
-            self.message.emit(f"{self._range_end_name(row, box)} {typed_text_shown(typed)} was not used: {why} "
-                              f"({unicode_name(axis)} stays from {kept_low} to {kept_high}).")
+            box.refusals.say(f"{self._range_end_name(row, box)} {typed_text_shown(typed)} was not used: {why} "
+                             f"({unicode_name(axis)} stays from {kept_low} to {kept_high}).")
             return
-        value = float(typed)
+        value = typed_number(typed)
         self._session.set_range(axis, *((value, high) if is_low else (low, value)))
 
-    def _range_input_refused(self, row: int, box: NumberBox, typed: str) -> None:
-        """A key or a paste a range box did not take (a letter): its text stays; say why."""
+    def _range_unusable(self, row: int, box: NumberBox, typed: str) -> None:
+        """Text typed or pasted into a range box that can become no number (0.5q): say why, as it stays until Enter."""
         if row < len(self._session.plot.axes):
-            self.message.emit(input_refusal(self._range_end_name(row, box), typed))
+            box.say_unusable(self._range_end_name(row, box), typed)
 
     def _range_end_name(self, row: int, box: NumberBox) -> str:
         """'x from' or 'θ to': the end of a plotted range a range box holds."""

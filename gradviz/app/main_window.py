@@ -33,6 +33,7 @@ from gradviz.app.export_dialog import VideoExportRun, copy_picture_from, export_
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.formula_panel import FormulaPanel
 from gradviz.app.lesson_player import LessonPlayer
+from gradviz.app.number_box import NumberBox
 from gradviz.app.panel_heights import PanelHeights
 from gradviz.app.point_dialog import ask_point
 from gradviz.app.presentation import PresentationMode, enlarge_dialog
@@ -46,7 +47,7 @@ from gradviz.app.settings_notice import SettingsNotice
 from gradviz.app.shortcuts_help import ShortcutsDialog
 from gradviz.app.single_repaint import SingleRepaint
 from gradviz.app.status_bar import ElidingStatusBar
-from gradviz.app.stepper_panel import StepperPanel, lr_to_slider, slider_to_lr
+from gradviz.app.stepper_panel import NumberEdit, StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.syntax_help_dialog import SYNTAX_HELP_SIZE, SyntaxHelpDialog
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self.session.notice.connect(lambda message: self.statusBar().showMessage(message, 8000))
         for panel in (self.stepper, self.formula_panel):
             panel.message.connect(lambda message: self.statusBar().showMessage(message, 8000))
+            panel.message_taken_back.connect(self.statusBar().take_back)
         self.session.runs_changed.connect(self._forget_refused_run)
         self.session.plot_changed.connect(self._forget_refused_range)
         self.camera_link = CameraLink(self.session, self.surface_view)
@@ -473,17 +475,21 @@ class MainWindow(QMainWindow):
         """Take in what is typed but not entered: a value without Enter, a formula within its typing pause.
 
         Save and Close come after it: a learning rate typed and saved with Ctrl+S kept the old one in the file, and
-        Ctrl+Q quit without asking, the typed value lost. False if waiting for a slow formula was cancelled.
+        Ctrl+Q quit without asking, the typed value lost. False if waiting for a slow formula was cancelled, or if
+        text typed into a number box was no number (0.0.5): refused, saying why, it stops what asked, which saved
+        the value the box put back as the status bar's 'Saved' took the place of why.
         """
         focused = QApplication.focusWidget()
+        refused = False
         if focused is not None and self.isAncestorOf(focused):
             box = focused.parent() if isinstance(focused.parent(), QAbstractSpinBox) else focused
-            if isinstance(box, QAbstractSpinBox):
+            if isinstance(box, NumberBox | NumberEdit):
+                refused = box.take_typed() if isinstance(box, NumberBox) else box.finish_typing()
+            elif isinstance(box, QAbstractSpinBox):
                 box.interpretText()
+            if isinstance(box, QAbstractSpinBox) or (isinstance(box, QLineEdit) and box.hasAcceptableInput()):
                 box.editingFinished.emit()
-            elif isinstance(box, QLineEdit) and box.hasAcceptableInput():
-                box.editingFinished.emit()
-        return self.controller.settle(self)
+        return not refused and self.controller.settle(self)
 
     # ----- the contour panel's pointer -----------------------------------------------------------------------
     def _show_hover(self, x: float, y: float) -> None:

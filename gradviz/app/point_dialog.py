@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QMainWindow, QWidget
 
 from gradviz.app.number_box import NumberBox
+from gradviz.app.status_bar import ElidingStatusBar
 from gradviz.core.notation import format_number, unicode_name
 
 MESSAGE_MS = 8000  # how long the status bar says why a number was put back
@@ -20,7 +21,8 @@ MESSAGE_MS = 8000  # how long the status bar says why a number was put back
 class PointDialog(QDialog):
     """One number box per free variable, filled with the point as it is; OK takes the numbers typed."""
 
-    message = Signal(str)  # for the status bar: why a number typed was put back, or a key not taken
+    message = Signal(str)  # for the status bar: why a number typed was put back, or why text typed is none
+    message_taken_back = Signal(str)  # such a message, which no longer holds: a number was typed and taken since
 
     def __init__(self, parent: QWidget | None, window_title: str, prompt: str, point: Mapping[str, float],
                  held: Mapping[str, float] | None = None) -> None:
@@ -39,7 +41,7 @@ class PointDialog(QDialog):
             box.setValue(float(value))
             box.setKeyboardTracking(False)  # typing 1e13, the box took 1e1 on the way (x = 10) and kept it
             box.setAccessibleName(f"{window_title}: {name}")
-            box.say_refusals(unicode_name(name), self.message.emit)
+            box.say_refusals(unicode_name(name), self.message.emit, self.message_taken_back.emit)
             box.refused.connect(self._put_back)
             form.addRow(f"{unicode_name(name)}:", box)
             self.boxes[name] = box
@@ -48,10 +50,10 @@ class PointDialog(QDialog):
         self.refusal_label.setTextFormat(Qt.TextFormat.PlainText)
         self.refusal_label.setStyleSheet("color: #b00020")
         self.refusal_label.hide()
-        # a number was just put back: OK (its click took the keys) keeps the dialog; a key not taken left the number
-        # typed in its box, which OK takes
+        # a number was just put back: OK (its click took the keys) keeps the dialog, unless a number was taken since
         self._refusal_unread = False
         self.message.connect(self._show_refusal)
+        self.message_taken_back.connect(self._take_back_refusal)
         form.addRow(self.refusal_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -66,6 +68,14 @@ class PointDialog(QDialog):
         self.refusal_label.setText(text)
         self.refusal_label.show()
         self.adjustSize()  # the dialog grows to the reason's lines: as it was, they were cut off at its bottom
+
+    def _take_back_refusal(self, text: str) -> None:
+        """A number was taken since the refusal shown: it no longer holds, nor holds the dialog open."""
+        if self.refusal_label.text() == text:
+            self.refusal_label.hide()
+            self.refusal_label.clear()
+            self._refusal_unread = False
+            self.adjustSize()
 
     def _put_back(self, _typed: str) -> None:
         self._refusal_unread = True
@@ -99,6 +109,8 @@ def ask_point(parent: QWidget, window_title: str, prompt: str, point: Mapping[st
     window = parent.window()
     if isinstance(window, QMainWindow):
         dialog.message.connect(lambda text: window.statusBar().showMessage(text, MESSAGE_MS))
+        if isinstance(window.statusBar(), ElidingStatusBar):
+            dialog.message_taken_back.connect(window.statusBar().take_back)
     try:
         return dialog.point() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:

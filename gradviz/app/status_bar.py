@@ -35,6 +35,11 @@ class ElidingStatusBar(QStatusBar):
         self._shown.start()
         self._show_fitted(timeout)
 
+    def take_back(self, message: str) -> None:
+        """Clear this message if it shows (it no longer holds); one shown after it stays."""
+        if message and self._message == message:
+            self.clearMessage()
+
     def full_message(self) -> str:
         """The message being shown, whole."""
         return self._message

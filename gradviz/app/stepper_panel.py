@@ -36,11 +36,14 @@ from PySide6.QtWidgets import (
 from gradviz.app.entry_keys import hands_keys_back, takes_keys_when_tabbed_to
 from gradviz.app.number_box import (
     NumberBox,
-    forward_refused_input,
-    input_refusal,
+    Refusals,
+    number_refusal,
+    number_text,
     text_refusal,
-    typed_state,
+    typed_number,
     typed_text_shown,
+    unusable_hint,
+    watch_typing,
 )
 from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour, run_glyph
@@ -87,27 +90,40 @@ class NumberEdit(QLineEdit):
     """A line edit as wide as a sample number in its current font (presentation mode enlarges the font).
 
     Text its validator does not accept, left with Enter or by moving away, is refused (a signal with the text):
-    QLineEdit would keep showing it, though nothing uses it.
+    QLineEdit would keep showing it, though nothing uses it. Text typed that can become no number is told of as it is
+    typed (unusable_typed); what the edit said of either (its refusals) is taken back once a number is typed and taken.
     """
 
     refused = Signal(str)
+    unusable_typed = Signal(str)
 
     def __init__(self, sample: str) -> None:
         super().__init__()
         self._sample = sample
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.refusals = Refusals(self)
+        watch_typing(self, str.strip, self.unusable_typed, self.refusals)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter on text that is not acceptable refuses it (QLineEdit ignores it)."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.hasAcceptableInput():
-            self.refused.emit(self.text())
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.finish_typing()
         super().keyPressEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         """Moving away from text that is not acceptable refuses it."""
+        self.finish_typing()
+        super().focusOutEvent(event)
+
+    def finish_typing(self) -> bool:
+        """Refuse text that is not acceptable; take back what was said if a number was typed (it no longer holds);
+        whether it refused."""
         if not self.hasAcceptableInput():
             self.refused.emit(self.text())
-        super().focusOutEvent(event)
+            return True
+        if self.isModified():
+            self.refusals.take_back()
+        return False
 
     def sizeHint(self) -> QSize:
         """Room for the sample, the frame and the text margins."""
@@ -123,29 +139,30 @@ LR_TYPED_RANGE = (1e-12, 1e6)  # the η the exact entry takes
 
 
 class LearningRateValidator(QValidator):
-    """η from LR_TYPED_RANGE, read as the number boxes read theirs (typed_state); a minus sign or a decimal comma can be
-    typed too, to be refused with a reason.
+    """η from LR_TYPED_RANGE, read as the number boxes read theirs: any text can be typed, to be taken on Enter if it is
+    an η ('0.05', '1/10') and refused whole, saying why (lr_refusal), if not ('-0.1', '0,05', '0.0.5').
 
     QDoubleValidator swallowed the keystroke: "-0.1" became η = 0.1 without a word; and a pasted " 0.05 ", 1_000,
     nan or 0x10 did nothing, though the other boxes take the first two and say why not of the others.
     """
 
     def validate(self, text: str, position: int) -> object:
-        """Intermediate (shown, not usable) for text with a leading minus or a comma; else as the number boxes."""
-        if (text.lstrip().startswith("-") or "," in text) and len(text) <= 32:
-            return QValidator.State.Intermediate, text, position
-        return typed_state(text, *LR_TYPED_RANGE), text, position
+        """Acceptable for an η, else Intermediate (shown, not usable), as the number boxes."""
+        state = QValidator.State.Intermediate if lr_refusal(text) else QValidator.State.Acceptable
+        return state, text, position
 
 
 def lr_refusal(text: str) -> str:
     """Why typed text is no η: '… η is positive: …', '… write the decimal point as a point …', why it is no number
-    ('nan is not a number'), or its range."""
-    if text.lstrip().startswith(("-", "−")):
+    ('nan is not a number'), or its range; '' if it is one."""
+    if number_text(text).startswith("-"):
         return "η is positive: to step uphill, choose the wrong update sign (S) instead"
     if "," in text:
         return f"write the decimal point as a point ({typed_text_shown(text.replace(',', '.'))})"
-    return text_refusal(text) or (f"η is a number from {format_number(LR_TYPED_RANGE[0])} to "
-                                  f"{format_number(LR_TYPED_RANGE[1])}")
+    why = text_refusal(text)
+    if why or number_refusal(text, *LR_TYPED_RANGE):
+        return why or f"η is a number from {format_number(LR_TYPED_RANGE[0])} to {format_number(LR_TYPED_RANGE[1])}"
+    return ""
 
 
 READOUT_GAP = " &nbsp; "  # between the parts of a readout line
@@ -262,6 +279,7 @@ class StepperPanel(QWidget):
 
     playing_changed = Signal(bool)
     message = Signal(str)  # for the status bar: why something typed was not used
+    message_taken_back = Signal(str)  # such a message, which no longer holds: a value was taken since
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -317,7 +335,8 @@ class StepperPanel(QWidget):
         self.lr_edit.setAccessibleName("Learning rate η")
         self.lr_edit.editingFinished.connect(self._lr_typed)
         self.lr_edit.refused.connect(self._lr_refused)
-        forward_refused_input(self.lr_edit, lambda typed: self.message.emit(input_refusal("η =", typed)))
+        self.lr_edit.unusable_typed.connect(self._lr_unusable)
+        self.lr_edit.refusals.connect_to(self.message.emit, self.message_taken_back.emit)
         hands_keys_back(self.lr_edit)
 
         self.correct_button = QRadioButton("correct −η∇f")
@@ -339,7 +358,7 @@ class StepperPanel(QWidget):
             self.optimizer_box.addItem(title, name)
         self.optimizer_box.activated.connect(lambda _: self._edit_run(optimizer=self.optimizer_box.currentData(),
                                                                       params={}))
-        self._parameter_boxes: dict[str, QDoubleSpinBox] = {}
+        self._parameter_boxes: dict[str, NumberBox] = {}
 
         self.readout = RichTextLabel()
         self._readout_lines: list[list[str]] = []  # each run's line's parts, fitted to the width as it changes
@@ -463,15 +482,14 @@ class StepperPanel(QWidget):
 
     def _lr_slider_moved(self, position: int) -> None:
         if not self._updating:
+            self.lr_edit.refusals.take_back()  # an η typed and refused is no longer what η is said to stay at
             self._edit_run(lr=slider_to_lr(position))
 
     def _lr_typed(self) -> None:
-        try:
-            lr = float(self.lr_edit.text().strip())
-        except ValueError:
-            return
-        if lr > 0 and math.isfinite(lr):
-            self._edit_run(lr=lr)
+        """Give the run the η typed ('1/10' is 0.1), unless it is none."""
+        text = self.lr_edit.text()
+        if not lr_refusal(text):
+            self._edit_run(lr=typed_number(text))
 
     def _budget_changed(self, budget: int) -> None:
         """Say 'step' or 'steps' after the budget, and give the run the new one."""
@@ -487,7 +505,13 @@ class StepperPanel(QWidget):
             return
         self.lr_edit.setText(f"{lr:g}")
         typed = typed_text_shown(text) or "(nothing)"
-        self.message.emit(f"η = {typed} was not used: {lr_refusal(text)} (it stays {format_number(lr)}).")
+        self.lr_edit.refusals.say(f"η = {typed} was not used: {lr_refusal(text)} (it stays {format_number(lr)}).")
+
+    def _lr_unusable(self, typed: str) -> None:
+        """Say why the text typed for η can be no number ('0.0.'), and that Enter keeps the run's η."""
+        if self._session.run_specs:
+            self.lr_edit.refusals.say(unusable_hint("η =", typed, lr_refusal(typed), self._session.run_specs[0].lr),
+                                      hint=True)
 
     def _sign_toggled(self) -> None:
         self._edit_run(sign="correct" if self.correct_button.isChecked() else "wrong")
@@ -508,7 +532,7 @@ class StepperPanel(QWidget):
             box.setSingleStep(0.01)
             box.setKeyboardTracking(False)
             box.valueChanged.connect(lambda value, k=key: self._parameter_edited(k, value))
-            box.say_refusals(title, self.message.emit)
+            box.say_refusals(title, self.message.emit, self.message_taken_back.emit)
             label = QLabel(title)
             label.setBuddy(box)
             box.setAccessibleName(f"{dict(OPTIMIZERS).get(optimizer, optimizer)} {title}")
