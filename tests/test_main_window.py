@@ -1866,6 +1866,30 @@ def test_the_budget_box_shows_a_budget_of_none_or_one_step_as_it_is(make_main_wi
     assert session.run_specs[0].max_steps == 0 and session.last_step == 0
 
 
+def test_the_budget_and_speed_boxes_say_why_they_cannot_take_what_is_typed(make_main_window, qtbot) -> None:
+    """A letter typed into the step budget or the speed was swallowed without a word, as the number boxes' were."""
+    window = make_main_window("bowl")
+    box, session, bar = window.stepper.budget_box, window.session, window.statusBar()
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "6a")
+    assert box.text() == "budget 6a steps" and bar.full_message() == ("step budget = 6a cannot be used: it is not a "
+                                                                        "number; Enter keeps 60.")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.text() == "budget 60 steps" and session.run_specs[0].max_steps == 60
+    assert bar.full_message() == "step budget = 6a was not used: it is not a number (it stays 60)."
+    type_into(qtbot, box, "2.5")
+    assert box.text() == "budget 60 steps" and bar.full_message() == (
+        "step budget = 2.5 was not used: the box takes whole numbers from 0 to 100000 (it stays 60).")
+    type_into(qtbot, box, "1e3")
+    session.wait_for_runs()
+    assert session.run_specs[0].max_steps == 1000 and box.text() == "budget 1000 steps" and bar.full_message() == ""
+    speed = window.stepper.speed_box
+    type_into(qtbot, speed, "fast")
+    assert speed.value() == 8 and speed.text() == "8 steps/s"
+    assert bar.full_message() == "speed = fast was not used: it is not a number (it stays 8)."
+
+
 def test_copying_a_picture_waits_for_the_basins_behind_a_dialog_that_can_cancel(make_main_window, qtbot,
                                                                                   monkeypatch) -> None:
     """Copy picture found the basins at once when the window had not yet: the window froze for seconds."""

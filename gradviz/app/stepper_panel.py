@@ -20,14 +20,12 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDoubleSpinBox,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
     QSizePolicy,
     QSlider,
-    QSpinBox,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -307,21 +305,23 @@ class StepperPanel(QWidget):
         self.step_button.clicked.connect(lambda: self.step_by(1))
         self.play_button.toggled.connect(self.set_playing)
 
-        self.speed_box = hands_keys_back(QDoubleSpinBox())
-        self.speed_box.setRange(MIN_PLAY_SPEED, MAX_PLAY_SPEED)
+        # number boxes, as η's: a letter typed into a spin box of Qt's went without a word
+        self.speed_box = hands_keys_back(NumberBox(MIN_PLAY_SPEED, MAX_PLAY_SPEED))
         self.speed_box.setValue(PLAY_SPEED)
         self.speed_box.setSuffix(" steps/s")
         self.speed_box.setAccessibleName("Playback speed")
         self.speed_box.setToolTip("Steps shown per second while playing (] and [ double and halve it)")
         self.speed_box.valueChanged.connect(self._speed_changed)
-        self.budget_box = hands_keys_back(QSpinBox())
-        self.budget_box.setRange(0, MAX_STEPS)  # 0: the start alone, as a lesson's first look at a slope has it
+        self.speed_box.say_refusals("speed", self.message.emit, self.message_taken_back.emit)
+        # 0 steps: the start alone, as a lesson's first look at a slope has it
+        self.budget_box = hands_keys_back(NumberBox(0, MAX_STEPS, whole=True))
         self.budget_box.setPrefix("budget ")
         self.budget_box.setKeyboardTracking(False)
         self.budget_box.setSuffix(" steps")
         self.budget_box.setAccessibleName("Step budget")
         self.budget_box.setToolTip("The most steps each run takes (0: the start alone)")
         self.budget_box.valueChanged.connect(self._budget_changed)
+        self.budget_box.say_refusals("step budget", self.message.emit, self.message_taken_back.emit)
 
         self.lr_slider = takes_keys_when_tabbed_to(QSlider(Qt.Orientation.Horizontal))
         self.lr_slider.setRange(0, LR_SLIDER_STEPS)
@@ -491,7 +491,7 @@ class StepperPanel(QWidget):
         if not lr_refusal(text):
             self._edit_run(lr=typed_number(text))
 
-    def _budget_changed(self, budget: int) -> None:
+    def _budget_changed(self, budget: float) -> None:
         """Say 'step' or 'steps' after the budget, and give the run the new one."""
         self.budget_box.setSuffix(" step" if budget == 1 else " steps")
         self._edit_run(max_steps=int(budget))
