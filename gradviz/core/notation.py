@@ -544,10 +544,12 @@ class _TextbookForms:
 
     def parenthesize(self, item: sympy.Expr, level: int, strict: bool = False) -> str:
         """The item, in brackets if its precedence is below level; a number printed as m·10ᵏ also as a power's base
-        or exponent: (10¹⁰)^x, x^(10⁻⁶)."""
+        or exponent: (10¹⁰)^x, x^(10⁻⁶); a product printed as one factor only as that factor (x^log₁₀(y), 0.5|y|³)."""
         if level >= PRECEDENCE["Pow"] and self._scientific(item):
             return self.brackets_markup(self._print(item))
-        return super().parenthesize(item, level, strict)  # type: ignore[misc]
+        if item.is_Mul and len(rejoined := self._as_typed_factors(sympy.Mul.make_args(item))) == 1:
+            item = rejoined[0]
+        return super().parenthesize(item, level, strict=strict)  # type: ignore[misc]
 
     def _as_typed_factors(self, factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
         """A product's factors with |u|³ and log₁₀(u) as typed (see _abs_powers_rejoined, _logs_to_typed_bases)."""
@@ -903,13 +905,10 @@ class _UnicodeMathPrinter(_TextbookForms, StrPrinter):
         return self.spelling.decimals and short_decimal(abs(number)) is not None
 
     def parenthesize(self, item: sympy.Expr, level: int, strict: bool = False) -> str:
-        """The item, in brackets if its precedence is below level; a fraction printed as a decimal never is, nor a
-        product printed as one factor (x^log₁₀(y), not x^(log₁₀(y)))."""
+        """The item, in brackets if its precedence is below level; a fraction printed as a decimal never is."""
         if item.is_Rational and item.is_positive and self._as_decimal(item) and not self._scientific(item):
             return self._print(item)
-        if item.is_Mul and len(rejoined := self._as_typed_factors(sympy.Mul.make_args(item))) == 1:
-            return super().parenthesize(rejoined[0], level, strict)
-        return super().parenthesize(item, level, strict)
+        return super().parenthesize(item, level, strict=strict)
 
     def _joined_factors(self, factors: Sequence[sympy.Expr]) -> str:
         """Factors side by side, with a middle dot only where juxtaposition would be ambiguous."""
@@ -1232,7 +1231,7 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
         decimal = self._decimal(abs(coefficient))
         if decimal is not None and rest != 1:  # SymPy would fold 21/10 into a fraction with the rest: 2.1x as typed
             numerator, denominator = sympy.fraction(rest, exact=True)
-            above = decimal if numerator == 1 else f"{decimal} {self.parenthesize(numerator, PRECEDENCE['Mul'], True)}"
+            above = decimal if numerator == 1 else f"{decimal} {self.parenthesize(numerator, PRECEDENCE['Mul'], strict=True)}"
             if denominator == 1:
                 return ("-" if coefficient.is_negative else "") + above
             fraction = self.fraction_markup(above, self._print(denominator))  # \frac{0.5}{x}, not 0.5 \frac{1}{x}
