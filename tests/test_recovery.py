@@ -612,7 +612,10 @@ def test_a_lessons_edits_come_back_after_a_crash_and_watching_it_is_not_offered(
     player = window.lesson_player
     assert player.lesson.title == lesson.title and player.path == path and player.index == 0
     assert window.session.run_specs[0].lr == 0.0015 and window.isWindowModified()
+    assert player.shown_changes() == ("η = 0.0015",), "the caption, as its file's, is written for the file's η"
+    assert player.caption_bar.caption_struck
     assert window.save() and load_lesson(path).scenes[0].scenario.runs[0].lr == 0.0015, "Ctrl+S writes the lesson"
+    assert not player.caption_bar.caption_struck, "saved, the edit is what the caption is for"
 
 
 def test_a_gallery_example_shown_in_a_lesson_comes_back_after_a_crash_with_its_edits(make_main_window, monkeypatch,

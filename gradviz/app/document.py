@@ -37,6 +37,7 @@ from gradviz.core.lessons import (
     load_lesson,
     load_scenario_or_lesson,
     shipped_lessons,
+    written_as_in,
 )
 from gradviz.core.scenario import NEWER_FORMAT, Scenario, load_scenario, save_scenario
 
@@ -540,6 +541,8 @@ class DocumentKeeper(QObject):
                 f"(kept on {orphan.saved_at:%Y-%m-%d at %H:%M:%S}){more}", Choice.Yes | Choice.No, Choice.Yes,
             )
             if answer == Choice.Yes:  # deleted once shown, kept if it cannot be
+                if isinstance(candidate, Lesson) and isinstance(candidate_saved, Lesson):
+                    candidate = written_as_in(candidate, candidate_saved)  # its captions are for its file's scenes
                 restored = Opening(candidate, shown.source if candidate_saved is not None else None,
                                    f"Could not restore {what}", recent=False, kept=orphan, saved=candidate_saved)
                 restored_shown = shown
