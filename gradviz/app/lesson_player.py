@@ -917,7 +917,6 @@ class LessonPlayer(QObject):
         for a lesson opening, `opening_failed`) says why."""
         if self._opening is not None and scenario is self._opening.scenario:
             lesson, self._opening = self._opening.lesson, None
-            self._put_back_formula()
             self.opening_failed.emit(lesson, why)
         elif self._example_asked is not None and scenario is self._example_asked.scenario:
             example, self._example_asked = self._example_asked, None
@@ -952,18 +951,10 @@ class LessonPlayer(QObject):
         return f"{self.example.title}, after scene {scene}," if self.example is not None else f"Scene {scene}"
 
     def _not_shown(self, message: str) -> None:
-        """Something asked for in the lesson could not be shown: the formula box as the window shows, and why."""
-        self._put_back_formula()
+        """Something asked for in the lesson could not be shown: the status bar says why (the window puts the formula
+        on screen back in the formula box: see MainWindow.show_formula_on_screen)."""
         self._stop_loading_hint()
         self._window.statusBar().showMessage(message, FAILED_MESSAGE_MS)
-
-    def _put_back_formula(self) -> None:
-        """The formula box shows the formula on screen again, without an error: the one that failed to be shown stayed
-        there, and Enter put it in the scene shown."""
-        analysis = self._session.analysis
-        if analysis is not None:
-            self._window.formula_panel.show_formula_text(analysis.formula.text)
-        self._session.set_error(None)
 
     def _scenario_dropped(self, scenario: Scenario) -> None:
         """Newer work (a formula typed, an undo) took the place of a scene, example or lesson on its way: it is not
