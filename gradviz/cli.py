@@ -646,10 +646,24 @@ def _export_options(args: argparse.Namespace) -> Any:
     return options
 
 
+def _scene_changes(args: argparse.Namespace, session: Any) -> tuple[str, ...]:
+    """How the session to export differs from what the caption of the lesson scene given was written for (the run
+    options given, --lr 0.05 under "η = 0.1: …"): () without a caption."""
+    from gradviz.core.lessons import scene_changes
+
+    scene = _file_scene(args) if args.scenario is not None else None
+    if scene is None or not scene.caption:
+        return ()
+    return scene_changes(scene.scenario, session.scenario(), session.analysis.formula.variables)
+
+
 def run_export(args: argparse.Namespace) -> int:
     """Render a descent run to MP4, GIF, a folder of PNG frames, or one image (PNG, or SVG of the contour panel)."""
+    from dataclasses import replace
+
     options = _export_options(args)  # bad input said as such before any word on the display
     session = _export_session(args)
+    options = replace(options, scene_changes=_scene_changes(args, session))
     app = _qt_application()
     from PySide6.QtCore import QEvent
 

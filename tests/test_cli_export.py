@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -342,6 +343,29 @@ def test_a_lesson_scene_exports_with_scene_under_its_caption_for_the_audience(tm
     height = Caption(session, (320, 180), caption).height
     assert height > Caption(session, (320, 180)).height
     assert np.abs(exported[:height].astype(int) - drawn[:height]).max() == 0
+
+
+def test_a_lesson_scene_exported_with_other_run_options_strikes_its_caption_and_says_what_changed(tmp_path) -> None:
+    """--lr 0.3 drew "One step, w ← w − 0.1·∇L: (1, 1) → (1.4, 1.8)" over a run stepping at η = 0.3."""
+    from gradviz.app.exporter import ExportOptions, render_image
+    from gradviz.cli import _command_parser, _export_session, _scene_changes
+    from gradviz.core.lessons import load_scenario_or_lesson
+
+    target = tmp_path / "scene.png"
+    given = ["--scenario", LESSON, "--scene", "2", "--lr", "0.3"]
+    assert export(*given, *SMALL, "--out", str(target)) == 0
+    image = QImage(str(target)).convertToFormat(QImage.Format.Format_RGBA8888)
+    exported = np.frombuffer(image.constBits(), np.uint8).reshape(180, 320, 4)
+    args = _command_parser().parse_args(["export", *given, "--out", "x.png"])
+    session = _export_session(args)
+    assert _scene_changes(args, session) == ("η = 0.3",)
+    caption = load_scenario_or_lesson(LESSON).scenes[1].caption
+    options = ExportOptions(kind="image", size=(320, 180), scene_caption=caption)
+    struck = render_image(session, replace(options, scene_changes=("η = 0.3",)), session.last_step)
+    assert np.array_equal(exported, struck)
+    assert not np.array_equal(exported, render_image(session, options, session.last_step))
+    as_written = _command_parser().parse_args(["export", "--scenario", LESSON, "--scene", "2", "--out", "x.png"])
+    assert _scene_changes(as_written, _export_session(as_written)) == ()
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -882,6 +882,46 @@ def test_a_lesson_scenes_export_plays_at_the_windows_speed_under_the_scenes_capt
     assert ink.sum() > 100, "the scene's words are drawn"
 
 
+def test_a_picture_of_a_scene_changed_in_class_strikes_its_caption_and_says_what_changed(
+        make_main_window, answer_modal, monkeypatch) -> None:
+    """A picture of "The sign of the update" with η and the sign changed in class was headed "w ← w − η·dL/dw with
+    η = 0.1: … towards the minimum at 3" over a run at η = 0.0316 climbing away."""
+    from gradviz.app.export_dialog import export_image_from, shown_scene_changes
+    from gradviz.app.panel_base import SCENE_CHANGED_COLOUR
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window(None)
+    lesson = next(lesson for lesson in shipped_lessons() if lesson.title == "The sign of the update")
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    window.session.update_run(0, lr=0.0316, sign="wrong")
+    window.session.wait_for_runs()
+    window.session.set_step(10)
+    asked: list[ExportOptions] = []
+    monkeypatch.setattr(export_dialog, "basins_ready", lambda *_args: False)
+    answer_modal(ExportDialog, lambda dialog: (asked.append(dialog.options()), dialog.reject()))
+    export_image_from(window)
+    (image,) = asked
+    assert image.scene_caption == lesson.scenes[0].caption and image.scene_changes == ("η = 0.0316", "wrong sign")
+    size = (640, 360)
+    frame = render_image(window.session, replace(image, size=size, panels="contour"))[..., :3].astype(int)
+    changed = Caption(window.session, size, image.scene_caption, window.session.step, image.scene_changes)
+    plain = Caption(window.session, size, image.scene_caption, window.session.step)
+    assert changed.height > plain.height and plain.changes_rect.isEmpty()
+
+    def inside(rect: QRectF) -> np.ndarray:
+        box = rect.toAlignedRect()
+        return frame[box.top() : box.bottom(), box.left() : box.right()]
+
+    words = inside(changed.scene_rect)
+    ink = words[np.abs(words - CAPTION_STRIP).max(axis=2) > 60]
+    assert len(ink) > 100 and ink.mean(axis=1).min() > 80, "the caption greyed, no longer black"
+    tag = inside(changed.changes_rect)
+    assert np.sum(np.abs(tag - QColor(SCENE_CHANGED_COLOUR).getRgb()[:3]).sum(axis=2) < 40) > 100, "what changed"
+    window.session.update_run(0, lr=0.1, sign="correct")
+    assert shown_scene_changes(window) == (), "as written again: a picture now is headed by the caption alone"
+
+
 def caption_pixels(session, size: tuple[int, int]) -> np.ndarray:
     """The caption strip of a frame of this size painted alone, as an RGBA array."""
     caption = Caption(session, size)

@@ -883,3 +883,75 @@ def test_the_caption_names_a_scene_once_its_views_show_it_and_a_slow_one_says_it
     player.next_scene()  # a quick scene says nothing
     window.controller.wait()
     assert names_the_scene_on_screen(window) and player.index == 2 and status.full_message() == ""
+
+
+def darkest_caption_ink(window) -> int:
+    """The darkest grey level of the caption's text as drawn (0 black, 255 white)."""
+    from gradviz.app.view_common import qimage_to_array
+
+    image = qimage_to_array(window.lesson_player.caption_bar.caption.grab().toImage()).astype(int)
+    return int(image[..., :3].mean(axis=2).min())
+
+
+def changed_tag_pixels(window) -> int:
+    """How many pixels of the caption bar are the changed scene's tag's colour."""
+    from gradviz.app.view_common import qimage_to_array
+
+    image = qimage_to_array(window.lesson_player.caption_bar.grab().toImage()).astype(int)
+    return int(np.sum(np.abs(image[..., :3] - [0xFD, 0xE6, 0xCF]).sum(axis=2) < 12))
+
+
+def test_a_caption_the_views_no_longer_fit_is_struck_with_what_changed_until_they_fit_it_again(
+        make_main_window, activate, monkeypatch, qtbot, tmp_path) -> None:
+    """Presenting "The sign of the update", S and − left "w ← w − η·dL/dw with η = 0.1: … towards the minimum at 3"
+    above a ball climbing away at η = 0.0794 with w + η∇L, as if nothing had changed."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from gradviz.core.lessons import load_lesson
+    from gradviz.core.notation import format_number
+
+    window = make_main_window(None, size=(1280, 800))
+    lesson = next(candidate for candidate in shipped_lessons() if candidate.title == "The sign of the update")
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    activate(window)
+    player, session, bar = window.lesson_player, window.session, window.lesson_player.caption_bar
+    press(window, qtbot, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: bar.isVisible() and darkest_caption_ink(window) < 60, timeout=3000)
+    assert bar.changed.isHidden() and changed_tag_pixels(window) == 0, "the scene as written"
+    press(window, qtbot, Qt.Key.Key_S)
+    press(window, qtbot, Qt.Key.Key_Minus)
+    session.wait_for_runs()
+    lr = format_number(session.run_specs[0].lr)
+    assert session.run_specs[0].sign == "wrong" and lr != "0.1"
+    assert bar.changed.text() == f"Changed: η = {lr}, wrong sign — Shift+R puts the scene back as written"
+    assert bar.caption.text() == lesson.scenes[0].caption and bar.caption.font().strikeOut()
+    qtbot.waitUntil(lambda: changed_tag_pixels(window) > 5 * bar.changed.height(), timeout=3000)
+    assert darkest_caption_ink(window) > 80, "greyed"
+    assert player.shown_changes() == (f"η = {lr}", "wrong sign")
+
+    press(window, qtbot, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert player.index == 1 and bar.changed.isHidden() and not bar.caption.font().strikeOut()
+    press(window, qtbot, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert player.index == 0 and bar.changed.isVisible(), "the scene comes back as it was left, and says so"
+
+    press(window, qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
+    session.wait_for_runs()
+    assert (session.run_specs[0].lr, session.run_specs[0].sign) == (0.1, "correct")
+    assert bar.changed.isHidden() and not bar.caption.font().strikeOut()
+    qtbot.waitUntil(lambda: changed_tag_pixels(window) == 0 and darkest_caption_ink(window) < 60, timeout=3000)
+    window.edit_history.undo()  # the scene put back is an edit like any other
+    window.controller.wait()
+    assert session.run_specs[0].sign == "wrong" and bar.changed.isVisible()
+    session.update_run(0, lr=0.1, sign="correct")  # back by hand
+    assert bar.changed.isHidden()
+
+    session.update_run(0, lr=0.3)
+    assert bar.changed.text().startswith("Changed: η = 0.3 — ")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(tmp_path / "faster.json"), ""))
+    assert window.save()
+    assert bar.changed.isHidden(), "an edit saved into the lesson is what its caption is for now"
+    assert load_lesson(tmp_path / "faster.json").scenes[0].scenario.runs[0].lr == 0.3
+    session.update_run(0, lr=0.1)
+    assert bar.changed.text().startswith("Changed: η = 0.1 — ")
+    press(window, qtbot, Qt.Key.Key_Escape)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -19,16 +20,21 @@ from gradviz.core.lessons import (
     MAX_SCENES,
     Lesson,
     Scene,
+    as_saved,
+    changes_text,
     lesson_file_name,
     lesson_from_dict,
     lesson_to_dict,
     load_lesson,
     load_scenario_or_lesson,
     save_lesson,
+    scene_changes,
     shipped_lessons,
+    with_scene,
     with_scene_copied,
     with_scene_moved,
     without_scene,
+    written_as_in,
 )
 from gradviz.core.runs import RunResult, compute_run
 from gradviz.core.scenario import Camera, PlotSettings, RunSpec, Scenario, ViewOptions, scenario_to_dict
@@ -100,10 +106,73 @@ def test_every_scene_applies_and_every_run_plays_to_its_end(lesson_index: int, s
     assert session.step == scene.scenario.step <= session.last_step
     aspect = scene.scenario.view.equal_aspect  # a scene that leaves it open gets the viewer's (here: not equal)
     assert session.scenario() == replace(scene.scenario, view=replace(scene.scenario.view, equal_aspect=bool(aspect)))
+    assert scene.written_for == scene.scenario
+    assert scene_changes(scene.written_for, session.scenario(), session.variables) == (), "shown as its caption says"
     session.set_step(session.last_step)
     for index, result in enumerate(session.runs):
         assert session.step_state(index).finished
         assert np.all(np.isfinite(result.points)) and np.all(np.isfinite(result.values))
+
+
+def changes_after(scene: Scene, edit: Callable[[Session], object]) -> tuple[str, ...]:
+    """What a session showing the scene names as changed from what its caption was written for after edit(session)."""
+    session = shown(scene)
+    edit(session)
+    return scene_changes(scene.written_for, session.scenario(), session.variables)
+
+
+def test_what_changed_from_what_a_caption_was_written_for_is_named_with_its_new_values() -> None:
+    """Changing η and the update sign in class left "w ← w − η·dL/dw with η = 0.1: … towards the minimum at 3"
+    over a run climbing away at η = 0.0316, and nothing said the caption no longer held."""
+    wrong_sign = lesson("The sign of the update")
+    first, both = wrong_sign.scenes[0], wrong_sign.scenes[2]
+    assert changes_after(first, lambda session: session.update_run(0, lr=0.0316, sign="wrong")) == (
+        "η = 0.0316", "wrong sign")
+    assert changes_after(first, lambda session: session.set_start({"w": -1.5})) == ("start w = −1.5",)
+    assert changes_after(first, lambda session: session.update_run(0, optimizer="momentum", max_steps=30)) == (
+        "Momentum", "step budget 30")
+    assert changes_after(first, lambda session: session.set_view(arrows="downhill")) == ("arrows downhill",)
+    assert changes_after(first, lambda session: session.set_probe({"w": 1.0})) == ("probe at w = 1",)
+    assert changes_after(first, lambda session: session.set_analysis(analysis_of("L(w) = (w - 2)^2"))) == (
+        "another formula",)
+    assert changes_after(both, lambda session: session.update_run(1, lr=0.05)) == ("run 2 (η = 0.05)",)
+    assert changes_after(both, lambda session: session.set_runs(session.run_specs[:1])) == ("1 run",)
+    momentum = lesson("Rosenbrock's valley").scenes[1]
+    assert changes_after(momentum, lambda session: session.update_run(0, params={"momentum": 0.5})) == (
+        "momentum = 0.5",)
+    assert changes_after(momentum, lambda session: session.update_run(0, params={"momentum": 0.9})) == (), \
+        "torch's default, given"
+    hold = lesson("Partial derivatives as slopes").scenes[1]
+    assert changes_after(hold, lambda session: session.set_fixed("y", 2.0)) == ("y held at 2",)
+
+    def watched(session: Session) -> None:  # framing, drawing aids, names and the clock make no caption untrue
+        session.set_range("w", -20.0, 20.0)
+        session.set_resolution(120)
+        session.set_view(log_height=True, show_arrows=False, contour_fill=False, critical_points=True)
+        session.update_run(0, label="renamed")
+        session.set_step(3)
+        session.set_theme("projector")
+
+    assert changes_after(first, watched) == ()
+    assert changes_text(("η = 0.2", "wrong sign")) == "Changed: η = 0.2, wrong sign"
+    assert changes_text(("a", "b", "c", "d", "e")) == "Changed: a, b, c and 2 more"
+
+
+def test_a_lessons_captions_are_written_for_its_scenes_as_saved() -> None:
+    """An edit saved into the lesson is what its caption is for from then on; a lesson kept from a crash (which keeps
+    only the edits) takes what its captions were written for from its file's scenes."""
+    original = lesson("The sign of the update")
+    faster = replace(original.scenes[0].scenario, runs=(replace(original.scenes[0].scenario.runs[0], lr=0.3),))
+    edited = with_scene(original, 0, replace(original.scenes[0], scenario=faster))
+    assert edited.scenes[0].written_for == original.scenes[0].scenario, "an edit keeps what the caption is for"
+    assert as_saved(edited).scenes[0].written_for == faster
+    assert as_saved(edited).scenes[1] == original.scenes[1]
+    kept = lesson_from_dict(lesson_to_dict(with_scene_moved(edited, 0, 2)))  # as crash recovery reads it back
+    assert kept.scenes[2].written_for == faster
+    restored = written_as_in(kept, original)
+    assert restored.scenes[2].written_for == original.scenes[0].scenario and restored.scenes[2].scenario == faster
+    assert written_as_in(replace(kept, scenes=(replace(kept.scenes[0], caption="new words"),)), original).scenes[
+        0].written_for == kept.scenes[0].scenario, "a caption not in the file is written for its scene as kept"
 
 
 # ----- the captions are true ---------------------------------------------------------------------------------

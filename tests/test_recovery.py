@@ -181,19 +181,24 @@ def test_bad_files_say_why_and_change_nothing(make_main_window, monkeypatch, tmp
 
 def refuse_the_saddle(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
     """The saddle's formula, checked as usable when its file is read, fails later: drawn, or analysed again."""
-    import gradviz.app.formula_controller as formula_controller
-
     if how == "drawing":
         fail_drawing(monkeypatch, "x**2 - y**2")
     else:
-        analyze = formula_controller.analyze
+        refuse_analysing(monkeypatch, "- y")
 
-        def refusing(text: str):
-            if "- y" in text:
-                raise FormulaError("the formula engine could not be started; please try again")
-            return analyze(text)
 
-        monkeypatch.setattr(formula_controller, "analyze", refusing)
+def refuse_analysing(monkeypatch: pytest.MonkeyPatch, typed_part: str) -> None:
+    """Formulas with typed_part in them fail to be analysed in the window, as when the formula engine cannot start."""
+    import gradviz.app.formula_controller as formula_controller
+
+    analyze = formula_controller.analyze
+
+    def refusing(text: str):
+        if typed_part in text:
+            raise FormulaError("the formula engine could not be started; please try again")
+        return analyze(text)
+
+    monkeypatch.setattr(formula_controller, "analyze", refusing)
 
 
 def refused_on_screen(window, qtbot, said: str) -> None:
@@ -235,10 +240,14 @@ def test_a_file_that_fails_to_show_leaves_title_recent_files_and_undo_as_they_we
     before = window_state(window)
     window.open_file(failing)
     window.controller.wait()
-    qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    refused_on_screen(window, qtbot, "saddle.gradviz.json was not opened: ")
+    assert window.statusBar().full_message().endswith(document.NOTHING_LOST)
+    box = window.formula_panel.formula_edit
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # the failed formula left there went into the file's scenario
+    window.controller.wait()
     after = window_state(window)
     assert after == before and window.current_path == opened
-    assert "saddle.gradviz.json was not opened" in window.statusBar().full_message()
     assert window.edit_history.undo_action.isEnabled()
     window.edit_history.undo()
     window.controller.wait()
@@ -312,16 +321,74 @@ def test_a_gallery_example_that_fails_to_show_leaves_the_files_name_and_undo(mak
     before = window_state(window)
     window.open_preset(find_preset("saddle"))
     window.controller.wait()
-    qtbot.waitUntil(lambda: window.session.error is not None, timeout=5000)
+    refused_on_screen(window, qtbot, "The example “Saddle x² − y²” was not shown: ")
     after = window_state(window)
     assert after == before and window.current_path == opened
-    assert window.statusBar().full_message().startswith("The example “Saddle x² − y²” was not shown: ")
+    assert window.statusBar().full_message().endswith(document.NOTHING_LOST)
     window.edit_history.undo()
     window.controller.wait()
     assert window.session.run_specs[0].lr == lr, "the edit before the failed example is undone"
     window.open_preset(find_preset("himmelblau"))
     window.controller.wait()
     assert window.current_path is None and window.windowTitle().startswith("untitled"), "an example shown is untitled"
+
+
+def test_a_new_scenario_that_fails_to_show_leaves_the_file_and_the_lesson_open(make_main_window, monkeypatch,
+                                                                               qtbot, tmp_path) -> None:
+    """File → New closed the lesson and cleared the file's name before its example was shown: one that failed left
+    the file's edits shown as 'untitled', its formula and error in the box, and the lesson gone."""
+    from lesson_scenes import scene_on_screen
+
+    window, opened, lr = a_file_open_with_an_edit(make_main_window, tmp_path)
+    Dialogs(monkeypatch)  # Discard
+    first = find_preset(main_window.DEFAULT_PRESET).scenario.formula
+    with monkeypatch.context() as failing:
+        refuse_analysing(failing, first)
+        before = window_state(window)
+        window.new_scenario()
+        window.controller.wait()
+        refused_on_screen(window, qtbot, "No new scenario was started: the formula engine could not be started")
+        assert window_state(window) == before and window.current_path == opened
+        window.edit_history.undo()
+        window.controller.wait()
+        assert window.session.run_specs[0].lr == lr, "the file's edit is still there to undo"
+
+        window.document.open_lesson(mixed_lesson())
+        window.controller.wait()
+        window.session.update_run(0, lr=0.25)
+        window.new_scenario()
+        window.controller.wait()
+        refused_on_screen(window, qtbot, "No new scenario was started")
+        player = window.lesson_player
+        assert player.lesson is not None and player.caption_bar.isVisible() and scene_on_screen(window) == 0
+        assert window.isWindowModified() and player.edited_lesson().scenes[0].scenario.runs[0].lr == 0.25
+    window.new_scenario()
+    window.controller.wait()
+    assert window.session.analysis.formula.text == first and window.lesson_player.lesson is None
+    assert window.current_path is None and window.windowTitle().startswith("untitled")
+
+
+def test_an_undo_that_fails_to_show_keeps_the_history_and_can_be_tried_again(make_main_window, monkeypatch,
+                                                                             qtbot) -> None:
+    """An undo whose formula failed to be analysed again left it with its error in the formula box over the views of
+    the formula after it, and the history one step back from what was shown."""
+    window = make_main_window("bowl")
+    window.open_preset(find_preset("saddle"))
+    window.controller.wait()
+    window.edit_history.record()
+    history = window.edit_history.history
+    shown = history.current
+    with monkeypatch.context() as failing:
+        refuse_analysing(failing, "x^2 + y^2")
+        window.edit_history.undo()
+        window.controller.wait()
+        refused_on_screen(window, qtbot, "Not undone: formula, as the formula engine could not be started")
+    assert window.statusBar().full_message().endswith("What is shown stays, and Undo can be tried again.")
+    assert window.formula_panel.formula_edit.text() == "f(x, y) = x^2 - y^2"
+    assert history.current == shown and history.next is None and window.edit_history.undo_action.isEnabled()
+    window.edit_history.undo()
+    window.controller.wait()
+    assert window.session.analysis.formula.text == "f(x, y) = x^2 + y^2", "tried again: undone"
 
 
 def test_a_lesson_kept_from_a_crash_whose_scene_fails_to_show_says_so_and_stays_kept(make_main_window,
@@ -612,7 +679,10 @@ def test_a_lessons_edits_come_back_after_a_crash_and_watching_it_is_not_offered(
     player = window.lesson_player
     assert player.lesson.title == lesson.title and player.path == path and player.index == 0
     assert window.session.run_specs[0].lr == 0.0015 and window.isWindowModified()
+    assert player.shown_changes() == ("η = 0.0015",), "the caption, as its file's, is written for the file's η"
+    assert player.caption_bar.caption_struck
     assert window.save() and load_lesson(path).scenes[0].scenario.runs[0].lr == 0.0015, "Ctrl+S writes the lesson"
+    assert not player.caption_bar.caption_struck, "saved, the edit is what the caption is for"
 
 
 def test_a_gallery_example_shown_in_a_lesson_comes_back_after_a_crash_with_its_edits(make_main_window, monkeypatch,

@@ -37,6 +37,7 @@ from gradviz.core.lessons import (
     load_lesson,
     load_scenario_or_lesson,
     shipped_lessons,
+    written_as_in,
 )
 from gradviz.core.scenario import NEWER_FORMAT, Scenario, load_scenario, save_scenario
 
@@ -55,6 +56,8 @@ RECENT_KEY = "recent/files"
 RECOVERY_FOLDER = "recovery"
 CHECK_DIALOG_AFTER_MS = 400  # a file's formulas checked this quickly open without a progress dialog
 CHECK_POLL_SECONDS = 0.02  # how long the window waits for the check between two rounds of its events
+NOT_OPENED_MESSAGE_MS = 15000  # how long the status bar says what could not be opened and why
+NOTHING_LOST = "What was shown stays, with its edits."  # after a file, example or new scenario not shown
 Choice = QMessageBox.StandardButton
 
 
@@ -406,18 +409,25 @@ class DocumentKeeper(QObject):
             window.open_scenario(document)
 
     def _not_opened(self, document: Scenario | Lesson, why: str) -> None:
-        """What was asked for could not be shown: the window stays as it was; the status bar says why.
+        """What was asked for could not be shown: the window stays as it was (its formula in the formula box: see
+        MainWindow.show_formula_on_screen); the status bar says what and why.
 
         A state kept from a crash stays kept, to be offered again at the next start.
         """
         opening = self._taken(document)
         if opening is None:
             return
-        message = f"{opening.refused}: {why}"
+        kept = "It is kept, and offered again at the next start." if opening.kept is not None else NOTHING_LOST
         if opening.kept is not None:
             opening.kept.keep()
-            message = f"{message.rstrip('.')}. It is kept, and offered again at the next start."
-        self._window.statusBar().showMessage(message, 10000)
+        self._window.statusBar().showMessage(f"{opening.refused}: {why.rstrip('.')}. {kept}", NOT_OPENED_MESSAGE_MS)
+
+    def open_new(self, scenario: Scenario) -> None:
+        """Start again from this scenario, untitled and with undo starting over once it is shown (a lesson open ends
+        then); one that fails to be shown leaves all as it was, the file's name and the lesson too."""
+        self._opening = Opening(scenario, None, "No new scenario was started", recent=False)
+        self._window.edit_history.file_opening(scenario)
+        self._window.open_scenario(scenario, keep_look=True)
 
     def open_example(self, preset: Preset) -> None:
         """Show a gallery example, untitled once it is shown (one that fails to be drawn leaves all as it was)."""
@@ -540,6 +550,8 @@ class DocumentKeeper(QObject):
                 f"(kept on {orphan.saved_at:%Y-%m-%d at %H:%M:%S}){more}", Choice.Yes | Choice.No, Choice.Yes,
             )
             if answer == Choice.Yes:  # deleted once shown, kept if it cannot be
+                if isinstance(candidate, Lesson) and isinstance(candidate_saved, Lesson):
+                    candidate = written_as_in(candidate, candidate_saved)  # its captions are for its file's scenes
                 restored = Opening(candidate, shown.source if candidate_saved is not None else None,
                                    f"Could not restore {what}", recent=False, kept=orphan, saved=candidate_saved)
                 restored_shown = shown

@@ -16,6 +16,7 @@ from gradviz.core.scenario import Scenario
 if TYPE_CHECKING:
     from gradviz.app.main_window import MainWindow
 
+NOT_RESTORED_MESSAGE_MS = 15000  # how long the status bar says why an undo could not be shown
 SETTLE_MS = 500  # an edit is recorded once the session has been still this long: a slider's drag is one edit
 
 
@@ -33,6 +34,7 @@ class UndoKeeper(QObject):
         self._session = window.session
         self.history: EditHistory[Scenario] = EditHistory()
         self._awaiting: Scenario | None = None  # what an undo or redo is bringing back, until it has arrived
+        self._asked: tuple[Scenario, bool, str] | None = None  # the state asked for, if redone, what it changes
         self._typing = False  # the last edit recorded was a formula typed in the box, which still has the keys
         self._file_scenario: Scenario | None = None  # a file's scenario on its way: the history starts over with it
         self._timer = QTimer(self)
@@ -48,6 +50,7 @@ class UndoKeeper(QObject):
                        session.view_changed):
             signal.connect(lambda *_: self._changed())
         session.scenario_applied.connect(self._opened)
+        window.controller.scenario_failed.connect(self._not_restored)
         window.formula_panel.formula_edit.editingFinished.connect(self._typing_ended)  # Enter, or the keys elsewhere
         self._show_actions()
 
@@ -127,10 +130,28 @@ class UndoKeeper(QObject):
         self._awaiting = state
         self._typing = False  # typing after an undo is a new edit
         probe = None if self._session.probe is None else dict(self._session.probe)
-        self._window.open_scenario(replace(state, probe=probe), restore=True)
-        self._show_actions()
         change = change_name(current, other) if forward else change_name(other, current)
+        asked = replace(state, probe=probe)
+        self._asked = (asked, forward, change)
+        self._window.open_scenario(asked, restore=True)
+        self._show_actions()
         self._window.statusBar().showMessage(f"{'Redone' if forward else 'Undone'}: {change}", 4000)
+
+    def _not_restored(self, scenario: Scenario, why: str) -> None:
+        """An undo's or redo's state could not be shown (its formula failed to be analysed again): the history goes back
+        to what is shown, so that it can be tried again, and the status bar says what and why."""
+        if self._asked is None or scenario is not self._asked[0]:
+            return
+        _scenario, forward, change = self._asked
+        self._asked = self._awaiting = None
+        if forward:
+            self.history.undo()
+        else:
+            self.history.redo()
+        self._show_actions()
+        self._window.statusBar().showMessage(
+            f"Not {'redone' if forward else 'undone'}: {change}, as {why.rstrip('.')}. What is shown stays, and "
+            f"{'Redo' if forward else 'Undo'} can be tried again.", NOT_RESTORED_MESSAGE_MS)
 
     def _show_actions(self) -> None:
         """Name what Undo and Redo would change, and enable only what can be done."""

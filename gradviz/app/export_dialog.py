@@ -65,7 +65,8 @@ SIZE_PRESETS = (("1280 × 720 (HD)", (1280, 720)), ("1920 × 1080 (Full HD)", (1
 PANEL_CHOICES = (("both", "3D and contour side by side"), ("3d", "3D surface"), ("contour", "Contour map"))
 # the options remembered between exports as they are (the size is kept as width and height; the speed is the window's)
 REMEMBERED_OPTIONS = tuple(field.name for field in fields(ExportOptions)
-                           if field.name not in ("kind", "size", "steps_per_second", "scene_caption", "screen_height"))
+                           if field.name not in ("kind", "size", "steps_per_second", "scene_caption", "scene_changes",
+                                                 "screen_height"))
 PACE_CHOICES = (("speed", "Steps per second, as the window plays"), ("frames", "A frame for each shown step"))
 LOSS_CHOICES = (("none", ""), ("under the panels", "linear"), ("under the panels, logarithmic scale", "log"))
 # (key, title, suffix): a suffix of "/" means a folder.
@@ -91,16 +92,17 @@ class ExportDialog(QDialog):
 
     def __init__(self, kind: str, session: Session, parent: QWidget | None = None,
                  loss_log: bool | None = None, steps_per_second: float = PLAY_SPEED, scene_caption: str = "",
-                 screen_height: int = REFERENCE_SCREEN.height()) -> None:
+                 screen_height: int = REFERENCE_SCREEN.height(), scene_changes: tuple[str, ...] = ()) -> None:
         """A dialog for an 'image' or 'video'; a loss strip takes the scale loss_log gives (the window's), if given;
-        a video plays at first at steps_per_second (the window's speed); scene_caption heads the caption;
-        screen_height is the window's screen's, which the session's presentation scale is for."""
+        a video plays at first at steps_per_second (the window's speed); scene_caption heads the caption, struck
+        through with scene_changes (how the views differ from what it was written for); screen_height is the window's
+        screen's, which the session's presentation scale is for."""
         super().__init__(parent)
         self.kind = kind
         self.session = session
         self.loss_log = loss_log
         self.steps_per_second = steps_per_second
-        self.scene_caption = scene_caption
+        self.scene_caption, self.scene_changes = scene_caption, scene_changes
         self.screen_height = screen_height
         self._replace_agreed = ""  # a file the file dialog has asked about replacing
         self.formats = VIDEO_FORMATS if kind == "video" else IMAGE_FORMATS
@@ -287,7 +289,8 @@ class ExportDialog(QDialog):
             overlay=self.overlay_check.isChecked(), loss=bool(self.loss_box.currentData()) and self.suffix() != ".svg",
             loss_log=self.loss_box.currentData() == "log",
             hold_seconds=self.hold_box.value(),
-            orbit_degrees=self.orbit_box.value(), scene_caption=self.scene_caption, screen_height=self.screen_height,
+            orbit_degrees=self.orbit_box.value(), scene_caption=self.scene_caption, scene_changes=self.scene_changes,
+            screen_height=self.screen_height,
         )
 
     def target(self) -> str:
@@ -305,7 +308,8 @@ class ExportDialog(QDialog):
             options = self.options()
             check_target(self.target(), options)
             frame_layout(self.session, options.size, options.panels, options.overlay, options.loss,
-                         options.scene_caption, self.session.step if self.kind == "image" else None)
+                         options.scene_caption, self.session.step if self.kind == "image" else None,
+                         options.scene_changes)
         except GradvizError as error:
             QMessageBox.warning(self, self.windowTitle(), str(error))
             return
@@ -336,6 +340,11 @@ def shown_loss_log(window: QMainWindow) -> bool:
 def shown_scene_caption(window: QMainWindow) -> str:
     """The lesson scene's caption the window shows above the views ('' without a lesson)."""
     return window.lesson_player.shown_caption()
+
+
+def shown_scene_changes(window: QMainWindow) -> tuple[str, ...]:
+    """How the window's views differ from what the lesson scene's caption was written for (() if they fit it)."""
+    return window.lesson_player.shown_changes()
 
 
 def screen_height_of(window: QWidget) -> int:
@@ -378,7 +387,7 @@ def copy_picture_from(window: QMainWindow) -> None:
     if not basins_ready(window, "copying the picture"):
         return
     options = replace(remembered_options("image", shown_loss_log(window)), scene_caption=shown_scene_caption(window),
-                      screen_height=screen_height_of(window))
+                      scene_changes=shown_scene_changes(window), screen_height=screen_height_of(window))
     try:
         job = ImageExport(window.session, options, None)
     except Exception as error:  # any failure becomes a message, never a crash
@@ -557,7 +566,7 @@ def ask_export(window: QMainWindow, kind: str) -> tuple[ExportOptions, str] | No
     The dialog is deleted once answered: each one opened stayed in memory, half a megabyte each.
     """
     dialog = ExportDialog(kind, window.session, window, shown_loss_log(window), window.stepper.speed_box.value(),
-                          shown_scene_caption(window), screen_height_of(window))
+                          shown_scene_caption(window), screen_height_of(window), shown_scene_changes(window))
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None

@@ -34,7 +34,7 @@ from gradviz.app.camera_link import camera_of, show_camera
 from gradviz.app.caption_lines import caption_lines
 from gradviz.app.contour_view import ContourExport, ContourView
 from gradviz.app.loss_plot import LossPlot
-from gradviz.app.panel_base import WRONG_SIGN_COLOUR, outcome_colour
+from gradviz.app.panel_base import MUTED_COLOUR, SCENE_CHANGED_COLOUR, WRONG_SIGN_COLOUR, outcome_colour
 from gradviz.app.presentation import REFERENCE_SCREEN, scale_view
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter, run_colour, run_glyph
 from gradviz.app.probe_presenter import ProbePresenter
@@ -44,6 +44,7 @@ from gradviz.app.surface_view import TEXT_COLOUR, SurfaceView
 from gradviz.app.themes import theme_named
 from gradviz.app.view_common import bounded_presentation_scale, reference_font
 from gradviz.core.basins import basins
+from gradviz.core.lessons import changes_text
 from gradviz.core.notation import format_number, function_line, held_text, unicode_math
 from gradviz.core.runs import RunResult, first_step_outside, point_text
 from gradviz.core.scenario import PLAY_SPEED, Camera
@@ -98,7 +99,8 @@ class ExportOptions:
     held for its frames, steps passed over when faster than the frames); or 'frames': one frame for each shown
     step, steps_per_frame > 1 skipping steps (the last step is always shown). hold_seconds repeats the last frame;
     orbit_degrees turns the 3D camera by that many degrees over the whole video (0: a still camera). With the
-    overlay, a lesson scene's caption (the one the window shows above the views) heads the frame's caption.
+    overlay, a lesson scene's caption (the one the window shows above the views) heads the frame's caption: struck
+    through, and followed by scene_changes, while the views differ from what it was written for (see scene_changes).
     screen_height is that of the screen the session's presentation scale was chosen for (the window's), which the
     views' text keeps its share of (see export_presentation_scale).
     """
@@ -116,6 +118,7 @@ class ExportOptions:
     hold_seconds: float = 1.0
     orbit_degrees: float = 0.0
     scene_caption: str = ""  # a lesson scene's caption for the audience, at the head of the frame's caption
+    scene_changes: tuple[str, ...] = ()  # how the views differ from what that caption was written for
     screen_height: int = REFERENCE_SCREEN.height()
 
     def __post_init__(self) -> None:
@@ -216,28 +219,29 @@ def panel_slots(size: tuple[int, int], panels: str, top: int = 0, loss: bool = F
 
 
 def frame_layout(session: Session, size: tuple[int, int], panels: str, overlay: bool, loss: bool,
-                 scene_caption: str = "", still_step: int | None = None,
+                 scene_caption: str = "", still_step: int | None = None, scene_changes: tuple[str, ...] = (),
                  ) -> tuple[Caption | None, tuple[PanelSlot, ...]]:
     """The caption (None without the overlay) and the panels' slots of a frame (of every step, or of still_step's
     alone), or ExportError if they do not fit."""
-    caption, slots = unchecked_layout(session, size, panels, overlay, loss, scene_caption, still_step)
+    caption, slots = unchecked_layout(session, size, panels, overlay, loss, scene_caption, still_step, scene_changes)
     if min(slot.size[1] for slot in slots) < MIN_SIDE:
         top = caption.height if caption is not None else 0
         least = size[1]
         while least < MAX_SIDE and min(slot.size[1] for slot in slots) < MIN_SIDE:
             # a row for each panel stacked and the strip; a taller frame may stack its panels, or wrap its caption less
             least = max(least + 1, min(slot.top for slot in slots) + MIN_SIDE * len({slot.top for slot in slots}))
-            slots = unchecked_layout(session, (size[0], least), panels, overlay, loss, scene_caption, still_step)[1]
+            slots = unchecked_layout(session, (size[0], least), panels, overlay, loss, scene_caption, still_step,
+                                     scene_changes)[1]
         raise ExportError(f"a frame {size[1]} pixels high is too low for its caption ({top} pixels) and the panels: "
                           f"make it at least {least} pixels high, or leave the caption out")
     return caption, slots
 
 
 def unchecked_layout(session: Session, size: tuple[int, int], panels: str, overlay: bool, loss: bool,
-                     scene_caption: str = "", still_step: int | None = None,
+                     scene_caption: str = "", still_step: int | None = None, scene_changes: tuple[str, ...] = (),
                      ) -> tuple[Caption | None, tuple[PanelSlot, ...]]:
     """The caption and the panels' slots of a frame, whether or not the panels have room."""
-    caption = Caption(session, size, scene_caption, still_step) if overlay else None
+    caption = Caption(session, size, scene_caption, still_step, scene_changes) if overlay else None
     return caption, panel_slots(size, panels, caption.height if caption is not None else 0, loss)
 
 
@@ -335,9 +339,10 @@ class Caption:
     """
 
     def __init__(self, session: Session, frame_size: tuple[int, int], scene_caption: str = "",
-                 still_step: int | None = None) -> None:
+                 still_step: int | None = None, scene_changes: tuple[str, ...] = ()) -> None:
         """Lay out the caption for this session in a frame of this size (the formula is cut short to fit), headed by
-        the scene's caption, wrapped at words, if there is one; for every step, or for still_step's alone."""
+        the scene's caption, wrapped at words, if there is one (struck through, and what changed said under it, with
+        scene_changes); for every step, or for still_step's alone."""
         frame_width, frame_height = frame_size
         pixels = max(round(min(frame_width, frame_height) * CAPTION_FONT_FRACTION), CAPTION_MIN_FONT_PIXELS)
         self.font = QtGui.QFont()
@@ -356,12 +361,19 @@ class Caption:
         self.room = frame_width - 2 * self.margin
         scene_metrics = QtGui.QFontMetricsF(self.scene_font)  # the scene's caption in the caption bar's lines
         self.scene_caption = "\n".join(caption_lines(scene_metrics, scene_caption, self.room))
+        self.scene_changes = changes_text(scene_changes) if self.scene_caption and scene_changes else ""
+        self.changes_font = QtGui.QFont(self.font)
+        self.changes_font.setWeight(QtGui.QFont.Weight.DemiBold)
         self.scene_rect = QtCore.QRectF()  # where the scene's caption is drawn (empty without one)
+        self.changes_rect = QtCore.QRectF()  # where what changed since it was written is said (empty if nothing)
+        self.scene_height = 0.0
         if self.scene_caption:
-            wrapped = scene_metrics.boundingRect(QtCore.QRectF(0, 0, self.room, 1e6), SCENE_CAPTION_FLAGS,
-                                                 self.scene_caption)
-            self.scene_rect = QtCore.QRectF(self.margin, self.padding, self.room, math.ceil(wrapped.height()))
-        self.scene_height = self.scene_rect.height() + (0.3 * self.metrics.height() if self.scene_caption else 0.0)
+            self.scene_rect = self._wrapped_rect(self.scene_font, self.scene_caption, self.padding)
+            last = self.scene_rect
+            if self.scene_changes:
+                last = self.changes_rect = self._wrapped_rect(
+                    self.changes_font, self.scene_changes, last.bottom() + 0.15 * self.metrics.height())
+            self.scene_height = last.bottom() - self.padding + 0.3 * self.metrics.height()
         self._first_outside: dict[int, int | None] = {}  # each run's first step off the plotted ranges
         self._value_texts: dict[int, list[str]] = {}  # each run's f at every step, as written (see value_texts)
         self.shown_runs = min(len(session.runs), CAPTION_MAX_RUNS)
@@ -378,6 +390,12 @@ class Caption:
         self.height = math.ceil(self.scene_height + self.title_metrics.height() + lines * self.line_height
                                 + 2 * self.padding)
         self.width = frame_width
+
+    def _wrapped_rect(self, font: QtGui.QFont, text: str, top: float) -> QtCore.QRectF:
+        """Where the text is drawn in this font from `top`, across the frame within its margins, wrapped at words."""
+        wrapped = QtGui.QFontMetricsF(font).boundingRect(QtCore.QRectF(0, 0, self.room, 1e6), SCENE_CAPTION_FLAGS,
+                                                         text)
+        return QtCore.QRectF(self.margin, top, self.room, math.ceil(wrapped.height()))
 
     def _title(self, session: Session, width: float) -> str:
         """The formula, cut short to fit the width, then the values of the variables held fixed (never cut)."""
@@ -561,12 +579,18 @@ class Caption:
         painter.setPen(QtGui.QPen(CAPTION_RULE, max(1.0, self.metrics.height() / 20)))
         painter.drawLine(QtCore.QPointF(0, self.height - 0.5), QtCore.QPointF(self.width, self.height - 0.5))
         left = self.margin
-        painter.setPen(TEXT_COLOUR)
         if self.scene_caption:
-            painter.setFont(self.scene_font)
+            struck = QtGui.QFont(self.scene_font)
+            struck.setStrikeOut(bool(self.scene_changes))  # the views no longer show what it says
+            painter.setFont(struck)
+            painter.setPen(QtGui.QColor(MUTED_COLOUR) if self.scene_changes else TEXT_COLOUR)
             painter.drawText(self.scene_rect, SCENE_CAPTION_FLAGS, self.scene_caption)
+            painter.setFont(self.changes_font)
+            painter.setPen(QtGui.QColor(SCENE_CHANGED_COLOUR))
+            painter.drawText(self.changes_rect, SCENE_CAPTION_FLAGS, self.scene_changes)
         baseline = self.padding + self.scene_height + self.title_metrics.ascent()
         painter.setFont(self.title_font)
+        painter.setPen(TEXT_COLOUR)
         painter.drawText(QtCore.QPointF(left, baseline), self.title)
         painter.setFont(self.font)
         baseline += self.title_metrics.descent() + 0.15 * self.metrics.height() + self.metrics.ascent()
@@ -605,13 +629,13 @@ class FrameRenderer:
 
     def __init__(self, session: Session, size: tuple[int, int], panels: str = "both", overlay: bool = True,
                  loss: str = "", scene_caption: str = "", still_step: int | None = None,
-                 screen_height: int = REFERENCE_SCREEN.height()) -> None:
+                 screen_height: int = REFERENCE_SCREEN.height(), scene_changes: tuple[str, ...] = ()) -> None:
         """Build the views for the panels asked for, laid out for frames of size (width, height).
 
         loss: '' for none, else the scale ('linear' or 'log') of the loss plot in a strip under the panels;
         scene_caption: a lesson scene's, heading the caption; still_step: the one step of a still picture, whose
         caption holds no room for what later steps say; screen_height: the height of the screen the session's
-        presentation scale is for.
+        presentation scale is for; scene_changes: how the views differ from what the scene's caption was written for.
         """
         if session.analysis is None or session.field is None:
             raise ExportError("there is nothing to export yet: no formula has been analysed")
@@ -619,7 +643,7 @@ class FrameRenderer:
         self.session = session
         self.size = (int(size[0]), int(size[1]))
         self.caption, self.slots = frame_layout(session, self.size, panels, overlay, bool(loss), scene_caption,
-                                                still_step)
+                                                still_step, scene_changes)
         names = [slot.name for slot in self.slots]
         self.surface_view = SurfaceView() if "3d" in names else None
         self.contour_view = ContourView() if "contour" in names else None
@@ -759,7 +783,7 @@ def renderer_for(session: Session, options: ExportOptions, still_step: int | Non
     """A renderer of the session's frames (a copy of the window's: see copy_session) as the options ask, or of the
     one step of a still picture."""
     return FrameRenderer(session, options.size, options.panels, options.overlay, options.loss_scale,
-                         options.scene_caption, still_step, options.screen_height)
+                         options.scene_caption, still_step, options.screen_height, options.scene_changes)
 
 
 # --------------------------------------------------------------------------------------------

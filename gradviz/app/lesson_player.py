@@ -23,8 +23,11 @@ moving on leaves the example, and the scene, as they were).
 
 A scene's edits (a learning rate changed in class, a run added) stay with the lesson when another
 scene is shown: going back shows the scene as it was left, the title is marked as modified, and
-File → Save writes the lesson with them. Lessons → Add this view as a scene makes a lesson (or adds
-to the one open) from what the window shows; its caption and notes can be edited, a scene removed.
+File → Save writes the lesson with them. A caption is written for its scene as read, added or last
+saved (see Scene.written_for): while the views differ from that in what a caption states (see
+scene_changes), it is struck through with what changed under it, and Shift+R puts the scene back.
+Lessons → Add this view as a scene makes a lesson (or adds to the one open) from what the window
+shows; its caption and notes can be edited, a scene removed.
 Lessons → Scenes… lists every scene to go to, move, copy, edit or remove (see scene_list).
 """
 
@@ -56,13 +59,17 @@ from gradviz.app.actions import ActionFactory
 from gradviz.app.caption_lines import CaptionLabel
 from gradviz.app.entry_keys import numbered_entry
 from gradviz.app.lesson_editor import SceneText, ask_scene_text
+from gradviz.app.panel_base import MUTED_COLOUR, SCENE_CHANGED_COLOUR
 from gradviz.core.errors import ScenarioError
 from gradviz.core.history import edited_part
 from gradviz.core.lessons import (
     MAX_SCENES,
     Lesson,
     Scene,
+    as_saved,
+    changes_text,
     save_lesson,
+    scene_changes,
     shipped_lessons,
     with_scene,
     with_scene_copied,
@@ -81,8 +88,8 @@ FAILED_MESSAGE_MS = 15000  # how long the status bar says why a scene or an exam
 PRESENTING_CAPTION_FACTOR = 1.75  # the caption's text size while presenting (times the presentation scale)…
 EDITING_CAPTION_FACTOR = 1.2  # …and while editing: at 1.75 it took two or three lines of the views' height
 COUNTER_FONT_FACTOR = 1.2
-LESSON_MENU_KEYS = "serncl"  # the Lessons menu's own: add a &scene, &edit the caption, &remove the scene, speaker
-# &notes, the s&cenes panel, c&lose the lesson
+LESSON_MENU_KEYS = "sernwcl"  # the Lessons menu's own: add a &scene, &edit the caption, &remove the scene,
+# speaker &notes, the scene as &written, the s&cenes panel, c&lose the lesson
 CLOSE_LESSON_KEY = "Ctrl+W"
 EDIT_TIP = "The caption, the speaker's notes and the lesson's title"
 REMOVE_TIP = "Take the scene shown out of the lesson, after asking"
@@ -90,6 +97,10 @@ NOTES_MOST_LINES = 6  # longer notes scroll in their box
 NO_NOTES = "No notes for this scene."
 NOTES_STYLE = ("QScrollArea#speaker_notes { background: #fff4c2; border: 1px solid #b08d1a; border-radius: 4px; }"
                "QLabel#speaker_notes_text { background: #fff4c2; color: #1a1a1a; padding: 4px 8px; }")
+CHANGED_STYLE = (f"QLabel#scene_changed {{ background: #fde6cf; color: {SCENE_CHANGED_COLOUR}; "
+                 f"border: 1px solid {SCENE_CHANGED_COLOUR}; border-radius: 4px; padding: 2px 8px; }}")
+STRUCK_CAPTION_STYLE = f"color: {MUTED_COLOUR};"  # a caption the views no longer fit, struck through too
+RESET_SCENE_KEY = "Shift+R"  # R puts the run back at its start; Shift+R the whole scene as written
 
 
 def _enlarged(font: QFont, factor: float, bold: bool = False) -> QFont:
@@ -167,6 +178,12 @@ class CaptionBar(QFrame):
         button_row.setContentsMargins(0, 0, 0, 0)
         for button in (self.previous_button, self.next_button, self.notes_button, self.close_button):
             button_row.addWidget(button)
+        self.changed = QLabel()  # how the views differ from what the caption was written for
+        self.changed.setObjectName("scene_changed")
+        self.changed.setStyleSheet(CHANGED_STYLE)
+        self.changed.setFont(_enlarged(self.font(), COUNTER_FONT_FACTOR, bold=True))
+        self.changed.setWordWrap(True)
+        self.changed.hide()
         self.notes = NotesBox()
         self.notes.hide()
         self._notes_shown = False
@@ -178,6 +195,7 @@ class CaptionBar(QFrame):
         rows = QVBoxLayout(self)
         rows.setContentsMargins(10, 6, 10, 6)
         rows.addLayout(row)
+        rows.addWidget(self.changed)
         rows.addWidget(self.notes)
         self.hide()
 
@@ -220,6 +238,32 @@ class CaptionBar(QFrame):
         self._notes_shown = shown
         self.notes.setVisible(shown)
 
+    def show_changes(self, text: str, details: str = "") -> None:
+        """Say under the caption how the views differ from what it was written for, the caption struck through and
+        greyed; '' once they fit it again. details: all the changes, where the text names only the first ones."""
+        if (text, details) == (self.changed.text(), self.changed.toolTip()):
+            return  # asked at every change of the session: restyling the caption each time is not free
+        self.changed.setText(text)
+        self.changed.setToolTip(details)
+        self.changed.setVisible(bool(text))
+        self._mark_caption()
+
+    @property
+    def caption_struck(self) -> bool:
+        """Whether the caption is shown as no longer fitting the views."""
+        return not self.changed.isHidden()
+
+    def _mark_caption(self) -> None:
+        """The caption struck through and greyed while the views differ from what it was written for, else plain."""
+        struck = self.caption_struck
+        font = self.caption.font()
+        if font.strikeOut() != struck:
+            font.setStrikeOut(struck)
+            self.caption.setFont(font)
+        style = STRUCK_CAPTION_STYLE if struck else ""
+        if self.caption.styleSheet() != style:
+            self.caption.setStyleSheet(style)
+
     @property
     def notes_shown(self) -> bool:
         """Whether the speaker's notes are shown (while the bar is)."""
@@ -227,13 +271,14 @@ class CaptionBar(QFrame):
 
     def scaled_widgets(self) -> tuple[QWidget, ...]:
         """The labels that grow with the presentation scale alone (the caption: see show_caption_scale)."""
-        return (self.counter, self.notes.label)
+        return (self.counter, self.changed, self.notes.label)
 
     def show_caption_scale(self, scale: float, presenting: bool) -> None:
         """The caption's text at its size for presenting or editing, times the presentation scale: a size of the
         application font as it is now (a font chosen while running reaches the caption too)."""
         factor = PRESENTING_CAPTION_FACTOR if presenting else EDITING_CAPTION_FACTOR
         self.caption.setFont(_enlarged(QApplication.font(), factor * scale))
+        self._mark_caption()
 
 
 class CentralArea(QWidget):
@@ -379,6 +424,10 @@ class LessonPlayer(QObject):
         self.caption_bar.close_button.clicked.connect(self.close_asking)
         self._place_caption_bar()
         self._session.scenario_applied.connect(self._scenario_applied)
+        session = self._session
+        for signal in (session.formula_changed, session.plot_changed, session.field_changed, session.computing_changed,
+                       session.runs_changed, session.probe_changed, session.view_changed):
+            signal.connect(lambda *_: self._show_changes())
         window.controller.scenario_failed.connect(self._scenario_failed)
         window.controller.scenario_dropped.connect(self._scenario_dropped)
 
@@ -401,6 +450,9 @@ class LessonPlayer(QObject):
         self.notes_action = make_action("Speaker &notes", self.show_notes, "N",
                                         "The scene's notes for the speaker under the caption, or not")
         self.notes_action.setIconText("Notes")
+        self.reset_action = make_action("Put the scene back as &written", self.reset_scene, RESET_SCENE_KEY,
+                                        "Undo the scene's changes since its caption was written: its formula, runs, "
+                                        "held values, arrows and probe as the lesson has them")
         self.close_action = make_action("C&lose lesson", self.close_asking, CLOSE_LESSON_KEY,
                                         "End the lesson, asking about unsaved changes; the view shown stays")
         self.notes_action.setCheckable(True)
@@ -409,6 +461,7 @@ class LessonPlayer(QObject):
         menu.addAction(self.remove_action)
         menu.setToolTipsVisible(True)  # why the scene's entries are off while a gallery example is shown
         menu.addAction(self.notes_action)
+        menu.addAction(self.reset_action)
         self.scene_changed.connect(self._enable_editing)
         self._enable_editing()
         self._lessons_menu, self._scene_keys = menu, menu.addSeparator()
@@ -514,12 +567,16 @@ class LessonPlayer(QObject):
 
     def save(self, path: Path) -> None:
         """Save the lesson with its scenes' edits to `path` (GradvizError if it cannot be)."""
-        lesson = self.edited_lesson()
+        self._take_edits()
+        lesson = self.lesson
         if lesson is None:
             return
         save_lesson(lesson, path)
-        self.path = path
+        self.lesson, self.path = as_saved(lesson), path  # saved, the scenes' edits are what their captions are for
+        if self._request is not None:  # the lesson as it is once the scene on its way is shown: saved too
+            self._request = replace(self._request, lesson=as_saved(self._request.lesson))
         self.forget_changes()
+        self._show_changes()
         self.scene_changed.emit()
 
     def example_shown(self) -> Preset | None:
@@ -531,7 +588,7 @@ class LessonPlayer(QObject):
     # ----- making and editing lessons ----------------------------------------------------------------------------
     def _enable_editing(self) -> None:
         """The scene's entries act on the scene shown: off without a lesson, and while a gallery example is shown."""
-        for action in (self.notes_action, self.close_action):
+        for action in (self.notes_action, self.reset_action, self.close_action):
             action.setEnabled(self.lesson is not None)
         for action, tip, doing in ((self.edit_action, EDIT_TIP, "edit its caption"),
                                    (self.remove_action, REMOVE_TIP, "remove it")):
@@ -678,6 +735,41 @@ class LessonPlayer(QObject):
             self.caption_bar.show_example(self.lesson, self.index, self.example)
         else:
             self.caption_bar.show_scene(self.lesson, self.index)
+        self._show_changes()
+
+    def shown_changes(self) -> tuple[str, ...]:
+        """How the views differ from what the caption of the scene shown was written for (see scene_changes): () if
+        they fit it, without a lesson and while a gallery example is shown."""
+        analysis = self._session.analysis
+        if self.lesson is None or self.example is not None or analysis is None:
+            return ()
+        written = self.lesson.scenes[self.index].written_for
+        assert written is not None  # a scene's is its own scenario if not given
+        return scene_changes(written, self._session.scenario(), analysis.formula.variables)
+
+    def _show_changes(self) -> None:
+        """The caption struck through, with what changed and how to put it back, while the views no longer fit it.
+
+        Changing η or the update sign in class left "η = 0.1: … towards the minimum at 3" over a run climbing away at
+        η = 0.0316.
+        """
+        changes = self.shown_changes()
+        text = f"{changes_text(changes)} — {RESET_SCENE_KEY} puts the scene back as written" if changes else ""
+        self.caption_bar.show_changes(text, ", ".join(changes))
+
+    def reset_scene(self) -> None:
+        """Shift+R: the scene shown as its caption was written for it (as read, added or last saved), its clock, camera
+        and look kept; Ctrl+Z takes it back as an edit. Not for a gallery example shown after the scene."""
+        if self.lesson is None or self._on_its_way:
+            return
+        if self.example is not None:
+            self._window.statusBar().showMessage(self.example_hides_scene("put it back as written"), 8000)
+            return
+        written = self.lesson.scenes[self.index].written_for
+        assert written is not None
+        self._window.open_scenario(written, restore=True)
+        self._window.statusBar().showMessage(f"Scene {self.index + 1} is back as written: Ctrl+Z takes that back.",
+                                             6000)
 
     def _rearranged(self, lesson: Lesson, place: Callable[[int], int]) -> None:
         """Take the lesson as changed around the scene shown: scene `i` (neither the scene shown nor one on its way
@@ -825,7 +917,6 @@ class LessonPlayer(QObject):
         for a lesson opening, `opening_failed`) says why."""
         if self._opening is not None and scenario is self._opening.scenario:
             lesson, self._opening = self._opening.lesson, None
-            self._put_back_formula()
             self.opening_failed.emit(lesson, why)
         elif self._example_asked is not None and scenario is self._example_asked.scenario:
             example, self._example_asked = self._example_asked, None
@@ -860,18 +951,10 @@ class LessonPlayer(QObject):
         return f"{self.example.title}, after scene {scene}," if self.example is not None else f"Scene {scene}"
 
     def _not_shown(self, message: str) -> None:
-        """Something asked for in the lesson could not be shown: the formula box as the window shows, and why."""
-        self._put_back_formula()
+        """Something asked for in the lesson could not be shown: the status bar says why (the window puts the formula
+        on screen back in the formula box: see MainWindow.show_formula_on_screen)."""
         self._stop_loading_hint()
         self._window.statusBar().showMessage(message, FAILED_MESSAGE_MS)
-
-    def _put_back_formula(self) -> None:
-        """The formula box shows the formula on screen again, without an error: the one that failed to be shown stayed
-        there, and Enter put it in the scene shown."""
-        analysis = self._session.analysis
-        if analysis is not None:
-            self._window.formula_panel.show_formula_text(analysis.formula.text)
-        self._session.set_error(None)
 
     def _scenario_dropped(self, scenario: Scenario) -> None:
         """Newer work (a formula typed, an undo) took the place of a scene, example or lesson on its way: it is not

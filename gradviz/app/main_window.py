@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.basins_keeper = BasinsKeeper(self.session, lambda message: self.statusBar().showMessage(message, 8000))
         self.probe_presenter = ProbePresenter(self.session, self.surface_view, self.contour_view)
         self.formula_panel = FormulaPanel(self.session, self.controller)
+        self.controller.scenario_failed.connect(self.show_formula_on_screen)
         self.stepper = StepperPanel(self.session)
 
         self.view_splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -424,6 +425,19 @@ class MainWindow(QMainWindow):
         if wait:
             self.controller.wait()
 
+    def show_formula_on_screen(self, _scenario: Scenario | None = None, _why: str = "") -> None:
+        """A scenario asked for (a file, an example, a lesson's scene, an undo) could not be shown: the formula box
+        shows the formula on screen again, without an error; whoever asked says in the status bar what and why.
+
+        The box kept the failed formula and its error over the views of what was shown before: Enter there put it into
+        that, and Save into its file. With nothing shown yet, the failed formula stays there with its error.
+        """
+        analysis = self.session.analysis
+        if analysis is None:
+            return
+        self.formula_panel.show_formula_text(analysis.formula.text)
+        self.session.set_error(None)
+
     def open_preset(self, preset: Preset) -> None:
         """Show a preset from the gallery (in the current theme); in a lesson, after its scene, the lesson kept open."""
         if self.lesson_player.show_example(preset):
@@ -443,15 +457,12 @@ class MainWindow(QMainWindow):
             self._described = (analysis.formula.text, "")
 
     def new_scenario(self) -> None:
-        """Start again, untitled, from the default example; the lesson (if any) ends and undo starts over."""
+        """Start again, untitled, from the default example once it is shown; the lesson (if any) ends and undo starts
+        over then. One that cannot be shown leaves the window, its file's name and the lesson as they were."""
         if not self.document.confirm_discard():
             return
-        self.lesson_player.close_lesson()
-        self.current_path = None
-        scenario = find_preset(DEFAULT_PRESET).scenario
-        self.edit_history.file_opening(scenario)
-        self.open_scenario(scenario, keep_look=True)
         self.statusBar().showMessage("New scenario: type a formula, or pick one from the gallery", 8000)
+        self.document.open_new(find_preset(DEFAULT_PRESET).scenario)
 
     def open_file(self, path: str | os.PathLike[str]) -> bool:
         """Open a scenario or lesson file; a bad file leaves everything as it was and says why."""

@@ -26,6 +26,7 @@ WRONG_SIGN_COLOUR = "#b00020"
 MUTED_COLOUR = "#666670"
 OUTCOME_COLOURS = {"converged": "#1b7f3b", "max_steps": MUTED_COLOUR, "diverged": WRONG_SIGN_COLOUR,
                    "singular_hessian": WRONG_SIGN_COLOUR}
+SCENE_CHANGED_COLOUR = "#8a4500"  # what the views changed from a lesson scene as its caption was written for
 NOT_A_MINIMUM_COLOUR = "#a35c00"  # stopped at ∇f = 0, but at a maximum, a saddle point or an unknown start: no success
 
 

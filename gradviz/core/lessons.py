@@ -14,9 +14,13 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
+from gradviz.core.descent import OPTIMIZER_TITLES
 from gradviz.core.errors import FormulaError, ScenarioError
+from gradviz.core.notation import format_number, unicode_name
+from gradviz.core.runs import optimizer_settings, point_text
 from gradviz.core.scenario import (
     SCENARIO_FORMAT,
+    RunSpec,
     Scenario,
     check_format,
     checked_object,
@@ -27,7 +31,7 @@ from gradviz.core.scenario import (
     scenario_to_dict,
     write_json_atomically,
 )
-from gradviz.core.session import check_scenario_variables
+from gradviz.core.session import check_scenario_variables, scenario_as_shown
 from gradviz.core.shipped import shipped_resource
 
 LESSON_FORMAT = "gradviz-lesson"
@@ -39,15 +43,26 @@ MAX_NOTES_CHARS = 10_000
 SHIPPED_LESSONS_FOLDER = "lessons"
 LESSON_FILE_SUFFIX = ".json"
 MAX_FILE_STEM_CHARS = 60  # a file name made from a long title stops at a whole word within this many characters
+MOST_CHANGES_NAMED = 3  # a scene changed in more ways than this names the first and says how many more
 
 
 @dataclass(frozen=True)
 class Scene:
-    """One step of a lesson: the scenario shown, a short caption on screen and notes for the speaker."""
+    """One step of a lesson: the scenario shown, a short caption on screen and notes for the speaker.
+
+    written_for is the scenario its caption was written for: as the scene was read from its file, added or last saved
+    (its own scenario if not given). Its scenario holds the edits made since, which the caption may no longer fit.
+    """
 
     caption: str
     scenario: Scenario
     notes: str = ""
+    written_for: Scenario | None = None
+
+    def __post_init__(self) -> None:
+        """A scene not told otherwise has its caption written for its scenario."""
+        if self.written_for is None:
+            object.__setattr__(self, "written_for", self.scenario)
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,97 @@ def without_scene(lesson: Lesson, index: int) -> Lesson:
     if len(lesson.scenes) == 1:
         raise ScenarioError("a lesson keeps at least one scene")
     return replace(lesson, scenes=(*lesson.scenes[:index], *lesson.scenes[index + 1:]))
+
+
+def as_saved(lesson: Lesson) -> Lesson:
+    """The lesson once saved: each scene's caption is written for its scenario, edits and all."""
+    return replace(lesson, scenes=tuple(replace(scene, written_for=scene.scenario) for scene in lesson.scenes))
+
+
+def written_as_in(lesson: Lesson, saved: Lesson) -> Lesson:
+    """The lesson (kept from a crash, which keeps only its scenes' edits) with each scene's caption written for the
+    scenario of the scene of `saved` (its file's) with the same caption and notes, if there is one."""
+    written = {(scene.caption, scene.notes): scene.written_for for scene in saved.scenes}
+    return replace(lesson, scenes=tuple(replace(scene, written_for=written.get((scene.caption, scene.notes)))
+                                        for scene in lesson.scenes))
+
+
+def _run_changes(written: RunSpec, shown: RunSpec, axes: tuple[str, ...]) -> list[str]:
+    """What a run shown sets otherwise than as written, with the new values: 'η = 0.0316', 'wrong sign'."""
+    changes = []
+    if written.optimizer != shown.optimizer:
+        changes.append(OPTIMIZER_TITLES[shown.optimizer])
+    if written.lr != shown.lr:
+        changes.append(f"η = {format_number(shown.lr)}")
+    if written.sign != shown.sign:
+        changes.append(f"{shown.sign} sign")
+    if written.optimizer == shown.optimizer:
+        before, after = _hyper_parameters(written), _hyper_parameters(shown)
+        changes += [f"{unicode_name(name)} = {_setting_text(value)}" for name, value in after.items()
+                    if before.get(name) != value]
+    if any(written.start[name] != shown.start[name] for name in axes):
+        changes.append(f"start {point_text(axes, [shown.start[name] for name in axes])}")
+    if written.max_steps != shown.max_steps:
+        changes.append(f"step budget {shown.max_steps}")
+    return changes
+
+
+def _hyper_parameters(spec: RunSpec) -> dict[str, object]:
+    """The settings a run's optimizer reads besides η, defaults filled in (Adam's betas as beta1 and beta2)."""
+    settings = optimizer_settings(spec).hyper_parameters()
+    settings.pop("lr", None)
+    betas = settings.pop("betas", None)
+    if isinstance(betas, tuple):
+        settings.update(beta1=betas[0], beta2=betas[1])
+    return settings
+
+
+def _setting_text(value: object) -> str:
+    """An optimizer setting's value as the run panel writes it: 'on' / 'off' for a switch, else the number."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return format_number(value)  # type: ignore[arg-type]
+
+
+def scene_changes(written: Scenario, shown: Scenario, variables: tuple[str, ...]) -> tuple[str, ...]:
+    """What the scenario shown (of a formula of these variables) sets otherwise than the scenario a caption was
+    written for, each in a few words with its new value: ('η = 0.0316', 'wrong sign'); () if nothing.
+
+    These are what a caption states: the formula, what is plotted and held, the runs, the arrows' direction and the
+    probe. Where the map looks (its ranges, the grid), how the views draw (log height, fill, arrows shown or not,
+    critical points, basins, aspect), the runs' names and the clock are not: changing them makes no caption untrue.
+    """
+    if written.formula != shown.formula:
+        return ("another formula",)
+    written = scenario_as_shown(written, variables)
+    axes = shown.plot.axes
+    changes = []
+    if written.plot.axes != axes:
+        changes.append("plotting " + ", ".join(unicode_name(name) for name in axes))
+    changes += [f"{unicode_name(name)} held at {format_number(value, 4)}" for name, value in shown.fixed.items()
+                if written.fixed.get(name) != value]
+    several = max(len(written.runs), len(shown.runs)) > 1
+    for index, (before, after) in enumerate(zip(written.runs, shown.runs, strict=False)):
+        run = _run_changes(before, after, axes)
+        if run and several:
+            changes.append(f"run {index + 1} ({', '.join(run)})")
+        else:
+            changes += run
+    if len(written.runs) != len(shown.runs):
+        changes.append(f"{len(shown.runs)} run{'' if len(shown.runs) == 1 else 's'}")
+    if written.view.arrows != shown.view.arrows:
+        changes.append(f"arrows {shown.view.arrows}")
+    probe = None if shown.probe is None else [shown.probe[name] for name in axes]  # its held values are named above
+    if probe != (None if written.probe is None else [written.probe[name] for name in axes]):
+        changes.append("probe on the run" if probe is None else f"probe at {point_text(axes, probe)}")
+    return tuple(changes)
+
+
+def changes_text(changes: tuple[str, ...]) -> str:
+    """'Changed: η = 0.0316, wrong sign': the first MOST_CHANGES_NAMED of a scene's changes, and how many more."""
+    named = ", ".join(changes[:MOST_CHANGES_NAMED])
+    more = len(changes) - MOST_CHANGES_NAMED
+    return f"Changed: {named} and {more} more" if more > 0 else f"Changed: {named}"
 
 
 def _scene_from_dict(data: Any, where: str) -> Scene:

@@ -240,16 +240,7 @@ class Session:
 
     def _complete_point(self, point: dict[str, float]) -> dict[str, float]:
         """The point with every variable (the held ones at their values), within ±LARGEST_VALUE as a file holds it."""
-        completed = {}
-        for name in self.variables:
-            if name in point:
-                completed[name] = min(max(point[name], -LARGEST_VALUE), LARGEST_VALUE)  # nan stays nan
-            elif name in self.fixed:
-                completed[name] = self.fixed[name]
-            else:
-                lo, hi = self.plot.ranges.get(name, DEFAULT_RANGE)
-                completed[name] = lo + 0.75 * (hi - lo)
-        return completed
+        return completed_point(point, self.variables, self.fixed, self.plot.ranges)
 
     # ----- domain ------------------------------------------------------------------------------------------
     def domain(self) -> Domain:
@@ -621,14 +612,8 @@ class Session:
         self.plot = scenario.plot
         self._earlier_ranges = {}
         self._remember_opened_ranges()
-        # one held value for every view and run: the scenario's, or else where its first run starts
-        first_start = scenario.runs[0].start if scenario.runs else {}
-        self.fixed = {name: scenario.fixed.get(name, first_start.get(name, 0.0)) for name in variables
-                      if name not in scenario.plot.axes}
-        self.run_specs = tuple(replace(spec, start={**self._complete_point(spec.start), **self.fixed})
-                               for spec in scenario.runs)
-        self.probe = None if scenario.probe is None else self._complete_point(scenario.probe)
-        self._hold_probe()
+        shown = scenario_as_shown(scenario, variables)
+        self.fixed, self.run_specs, self.probe = shown.fixed, shown.runs, shown.probe
         aspect = scenario.view.equal_aspect
         self.view = replace(scenario.view, equal_aspect=self.preferred_equal_aspect if aspect is None else aspect)
         self.step = step
@@ -703,6 +688,40 @@ def widened_to_round_ends(old: tuple[float, float], needed: tuple[float, float])
     if high > old[1]:
         high = min(math.ceil((high + margin) / step) * step, LARGEST_VALUE)
     return float(low), float(high)
+
+
+def completed_point(point: dict[str, float], variables: Sequence[str], fixed: dict[str, float],
+                    ranges: dict[str, tuple[float, float]]) -> dict[str, float]:
+    """The point with every variable: a held one missing at its held value, another three quarters along its range;
+    each within ±LARGEST_VALUE, as a file holds it."""
+    completed = {}
+    for name in variables:
+        if name in point:
+            completed[name] = min(max(point[name], -LARGEST_VALUE), LARGEST_VALUE)  # nan stays nan
+        elif name in fixed:
+            completed[name] = fixed[name]
+        else:
+            lo, hi = ranges.get(name, DEFAULT_RANGE)
+            completed[name] = lo + 0.75 * (hi - lo)
+    return completed
+
+
+def scenario_as_shown(scenario: Scenario, variables: tuple[str, ...]) -> Scenario:
+    """The scenario's held values, runs and probe as a session showing it (its formula of these variables) has them.
+
+    Every variable not plotted is held, at the scenario's value or else where its first run starts; every start and a
+    pinned probe name every variable, the held ones at their held values.
+    """
+    first_start = scenario.runs[0].start if scenario.runs else {}
+    fixed = {name: scenario.fixed.get(name, first_start.get(name, 0.0)) for name in variables
+             if name not in scenario.plot.axes}
+
+    def on_the_slice(point: dict[str, float]) -> dict[str, float]:
+        return {**completed_point(point, variables, fixed, scenario.plot.ranges), **fixed}
+
+    return replace(scenario, fixed=fixed, runs=tuple(replace(spec, start=on_the_slice(spec.start))
+                                                     for spec in scenario.runs),
+                   probe=None if scenario.probe is None else on_the_slice(scenario.probe))
 
 
 def check_scenario_variables(scenario: Scenario, variables: tuple[str, ...]) -> None:
