@@ -85,6 +85,11 @@ def test_factors_and_powers_of_e_read_as_typed(text: str, expected: list[str]) -
                      r"\frac{\partial f}{\partial y} = e^{- x^{2}}"]),
     ("2^x y", ["f(x, y) = 2^{x} y", r"\frac{\partial f}{\partial x} = 2^{x} \ln{\left(2 \right)} y",
                r"\frac{\partial f}{\partial y} = 2^{x}"]),
+    ("2.1x^2 + 0.5|y|^3", [r"f(x, y) = 2.1 x^{2} + 0.5 \left|{y}\right|^{3}", r"\frac{\partial f}{\partial x} = 4.2 x",
+                           r"\frac{\partial f}{\partial y} = 1.5 y \left|{y}\right|"]),  # no brackets round y|y|
+    ("0.5 x log10(y)", [r"f(x, y) = 0.5 x \log_{10}{\left(y \right)}",
+                        r"\frac{\partial f}{\partial x} = 0.5 \log_{10}{\left(y \right)}",
+                        r"\frac{\partial f}{\partial y} = \frac{0.5 x}{y \ln{\left(10 \right)}}"]),  # not over ln(10)
 ])
 def test_latex_writes_the_factors_as_typed(text: str, expected: list[str]) -> None:
     """Copy as LaTeX wrote y e^{- x^{2}} and y·2^{x} for f, as the panel did."""

@@ -1230,8 +1230,10 @@ class _LatexMathPrinter(_TextbookForms, LatexPrinter):
         coefficient, rest = expr.as_coeff_Mul()
         decimal = self._decimal(abs(coefficient))
         if decimal is not None and rest != 1:  # SymPy would fold 21/10 into a fraction with the rest: 2.1x as typed
-            numerator, denominator = sympy.fraction(rest, exact=True)
-            above = decimal if numerator == 1 else f"{decimal} {self.parenthesize(numerator, PRECEDENCE['Mul'], strict=True)}"
+            typed_rest = sympy.Mul(*self._as_typed_factors(sympy.Mul.make_args(rest)), evaluate=False)
+            numerator, denominator = sympy.fraction(typed_rest, exact=True)  # 0.5x·log₁₀(y), not over ln(10)
+            factors_text = self.parenthesize(numerator, PRECEDENCE["Mul"], strict=True)
+            above = decimal if numerator == 1 else f"{decimal} {factors_text}"
             if denominator == 1:
                 return ("-" if coefficient.is_negative else "") + above
             fraction = self.fraction_markup(above, self._print(denominator))  # \frac{0.5}{x}, not 0.5 \frac{1}{x}
