@@ -1,5 +1,5 @@
-"""The map's legends in the real window keep off what a lecturer points at: the critical points' names and the
-minima's pits, choosing among places and shorter forms when every corner hides something."""
+"""The map's legends in the real window keep off what a lecturer points at: the critical points' names, the minima's
+pits and the arrows at the start, choosing among places and shorter forms when every corner hides something."""
 
 from __future__ import annotations
 
@@ -62,6 +62,27 @@ def test_the_probe_legend_keeps_off_the_critical_points_all_through_the_two_mini
         assert len(points.name_boxes(transform)) == 3, "min, max, min"
         kept_off = [*points.name_boxes(transform), *points.mark_boxes(transform), basins_legend]
         assert not overlapping([probe_legend], kept_off), f"step {step}"
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1440, 900)])
+def test_the_basins_legend_keeps_off_the_arrows_at_the_start_and_stays_put_while_the_run_plays(make_main_window,
+                                                                                               size) -> None:
+    """The bowl at (1, 2): the basins' legend kept off the run's whole path but lay over ∇f's arrow at the start,
+    where a student looks first, in the top right."""
+    window = make_main_window("bowl-at-1-2", size=size)
+    window.session.set_view(basins=True)
+    window.basins_keeper.wait()
+    view = window.contour_view
+    transform = device_transform(view)
+    (basins_legend,) = view.basins_legend.boxes(transform)
+    arrows = view.probe_arrows.shaft_boxes(transform)
+    start = view.data_to_widget(1.0, 2.0)
+    assert len(arrows) >= 3 and not overlapping([basins_legend], arrows)
+    assert not basins_legend.contains(start)
+    assert not overlapping([view.probe_text.legend_rect], [basins_legend])
+    for step in (1, 5, window.session.last_step):
+        window.session.set_step(step)
+        assert view.basins_legend.boxes(device_transform(view)) == [basins_legend], "the legend stays put"
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])

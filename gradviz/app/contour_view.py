@@ -902,7 +902,8 @@ class MapLandmarks:
         self.curve = curve
         self.pits = np.zeros((0, 2))  # the map's minima, marked or not, in plot coordinates
         self.paths: tuple[np.ndarray, ...] = ()  # the runs' whole paths (n, 2), in plot coordinates
-        self.revision = 0  # counts the changes of the minima and the paths (and so of the curve, set with them)
+        self.start_arrows = np.zeros((0, 2, 2))  # the probe's arrows at run 1's start: (n, 2, 2) tails and tips
+        self.revision = 0  # counts the changes of the minima, paths and start arrows (and of the curve, set with them)
 
     def set_pits(self, points: np.ndarray) -> None:
         """The map's minima at these (n, 2) plot points, marked or not (where descent goes)."""
@@ -914,6 +915,16 @@ class MapLandmarks:
         self.paths = tuple(paths)
         self.revision += 1
 
+    def set_start_arrows(self, arrows: np.ndarray) -> bool:
+        """The probe's arrows as drawn at run 1's start ((n, 2, 2) tails and tips, plot coordinates: where a student
+        looks first, at step 0); whether they changed."""
+        arrows = np.asarray(arrows, dtype=np.float64).reshape(-1, 2, 2)
+        if np.array_equal(arrows, self.start_arrows):
+            return False
+        self.start_arrows = arrows
+        self.revision += 1
+        return True
+
     def key(self, transform: QtGui.QTransform) -> tuple:
         """What a legend placed among the landmarks depends on, beyond the view's transform."""
         return (self.revision, tuple(box.getRect() for box in self.start_marker_box(transform)),
@@ -923,10 +934,12 @@ class MapLandmarks:
         """The start marker's box in device pixels, while it shows (none otherwise)."""
         return marker_box(self.start_marker, transform)
 
-    def fixed_marks(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
-        """The start marker's box and the critical points' marks (not their names, which keep off the legends)."""
+    def fixed_marks(self, transform: QtGui.QTransform, plot: QtCore.QRectF, pixel_scale: float) -> list[QtCore.QRectF]:
+        """The start marker's box, boxes along the probe's arrows at the start (see shaft_boxes) and the critical
+        points' marks (not their names, which keep off the legends)."""
         marks = self.critical_points.mark_boxes(transform) if self.critical_points.isVisible() else []
-        return [*self.start_marker_box(transform), *marks]
+        arrows = shaft_boxes([to_device(transform, arrow) for arrow in self.start_arrows], pixel_scale, plot)
+        return [*self.start_marker_box(transform), *arrows, *marks]
 
     def curve_pixels(self, transform: QtGui.QTransform) -> np.ndarray:
         """About CURVE_SAMPLES points of the one-variable curve in device pixels (none over a map)."""
@@ -988,7 +1001,8 @@ class BasinsLegendItem(ViewOverlayItem):
         most_area = LEGEND_SHARE * plot.width() * plot.height()
         forms = (LegendLayout(font, rows, swatch, plot.width() * 0.7) for rows in (self.rows, untitled, short) if rows)
         fitting = (legend for legend in forms if legend.size.width() * legend.size.height() <= most_area)
-        obstacles = self.landmarks.obstacles(transform, self.pixel_scale, self.landmarks.fixed_marks(transform))
+        marks = self.landmarks.fixed_marks(transform, plot, self.pixel_scale)
+        obstacles = self.landmarks.obstacles(transform, self.pixel_scale, marks)
         return placed_form(fitting, plot, 8.0 * self.pixel_scale, obstacles, TOP_RIGHT_FIRST)
 
     def boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
@@ -1137,6 +1151,13 @@ class CriticalPointsItem(ViewOverlayItem):
         painter.restore()
 
 
+def shaft_boxes(arrows: Iterable[Sequence[np.ndarray]], scale: float, plot: QtCore.QRectF) -> list[QtCore.QRectF]:
+    """Boxes along each probe arrow (tail and tip in device pixels) long enough to be drawn, inside the plot: zoomed
+    far in, an arrow can run millions of pixels past it."""
+    return [box for tail, tip in arrows if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale
+            for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale, plot)]
+
+
 def marker_box(marker: pg.TargetItem, transform: QtGui.QTransform) -> tuple[QtCore.QRectF, ...]:
     """A target marker's box in device pixels, while it shows (none otherwise)."""
     if not marker.isVisible():
@@ -1241,10 +1262,7 @@ class ProbeArrowsItem(ViewOverlayItem):
         """Boxes along each arrow that is drawn, in device pixels (tags, names and the legend keep off them)."""
         if not self.isVisible():
             return []
-        scale = self.pixel_scale
-        plot = self.plot_rect(transform)  # zoomed far in, an arrow can run millions of pixels past it
-        return [box for tail, tip in self.arrow_pixels(transform) if np.hypot(*(tip - tail)) >= self.SHORTEST * scale
-                for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale, plot)]
+        return shaft_boxes(self.arrow_pixels(transform), self.pixel_scale, self.plot_rect(transform))
 
     balls = np.zeros((0, 2))  # where the runs' balls are (plot coordinates): a ball marks the point it sits on
 
@@ -2187,6 +2205,12 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         """Remove the start marker."""
         self.start_marker.hide()
         self._start_marker_moved()
+
+    def set_start_arrows(self, arrows: np.ndarray) -> None:
+        """The probe's arrows as drawn at run 1's start, (n, 2, 2) tails and tips in plot coordinates (none: the probe
+        is elsewhere): the legends keep off them, and stay put while the run plays."""
+        if self.landmarks.set_start_arrows(arrows):
+            self._landmarks_moved()
 
     def _set_pits(self, points: np.ndarray) -> None:
         """The legends keep off the map's minima at these (n, 2) plot points, marked or not (where descent goes)."""
