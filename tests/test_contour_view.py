@@ -19,7 +19,7 @@ from gradviz.app.contour_view import (
     choose_levels,
     contour_polylines,
     labelled_level_indices,
-    legend_place,
+    least_hiding_place,
     level_fractions,
     level_texts,
     line_colours,
@@ -1164,14 +1164,17 @@ def test_the_probe_legend_never_covers_the_basins_legend(view):
         assert view.probe_text.legend_texts == ("f(0, 0) = 0", "level line f = 0")
 
 
+def legend_place(size: QtCore.QSizeF, obstacles: LegendObstacles,
+                 taken: list[QtCore.QRectF]) -> QtCore.QRectF | None:
+    """Where a legend of this size goes in a 400 × 300 plot, 8 pixels in from its edges."""
+    placed = least_hiding_place([size], QtCore.QRectF(0.0, 0.0, 400.0, 300.0), 8.0, obstacles, TOP_LEFT_FIRST, taken)
+    return None if placed is None else placed[1]
+
+
 def test_a_legend_finds_no_corner_rather_than_cover_another():
     obstacles = LegendObstacles((), (), ())
-    plot = QtCore.QRectF(0.0, 0.0, 400.0, 300.0)
     taken = [QtCore.QRectF(142.0, 8.0, 250.0, 200.0)]
-    corners = TOP_LEFT_FIRST
-    assert legend_place(plot, QtCore.QSizeF(120.0, 80.0), 8.0, obstacles, corners) == QtCore.QRectF(8, 8, 120, 80)
-    assert legend_place(plot, QtCore.QSizeF(120.0, 80.0), 8.0, obstacles, corners, taken).topLeft() == \
-        QtCore.QPointF(8.0, 8.0)
-    assert legend_place(plot, QtCore.QSizeF(300.0, 80.0), 8.0, obstacles, corners, taken).topLeft() == \
-        QtCore.QPointF(8.0, 212.0)
-    assert legend_place(plot, QtCore.QSizeF(300.0, 120.0), 8.0, obstacles, corners, taken) is None
+    assert legend_place(QtCore.QSizeF(120.0, 80.0), obstacles, []) == QtCore.QRectF(8, 8, 120, 80)
+    assert legend_place(QtCore.QSizeF(120.0, 80.0), obstacles, taken).topLeft() == QtCore.QPointF(8.0, 8.0)
+    assert legend_place(QtCore.QSizeF(300.0, 80.0), obstacles, taken).topLeft() == QtCore.QPointF(8.0, 212.0)
+    assert legend_place(QtCore.QSizeF(300.0, 120.0), obstacles, taken) is None

@@ -993,7 +993,9 @@ def test_a_crowded_probe_legend_keeps_a_short_hint_of_unequal_scales(make_main_w
         return text.legend_texts
 
     assert drawn_legend()[-1] == "scales differ (E: equal aspect)"
-    view.resize(1000, 900)  # room for the whole note
+    view.resize(1000, 900)  # room for the whole note, but it would reach across the valley's floor: kept short
+    assert drawn_legend()[-1] == "scales differ (E: equal aspect)"
+    view.resize(1600, 900)  # room for it clear of the valley
     assert "the right angle looks skewed" in " ".join(drawn_legend())
 
 

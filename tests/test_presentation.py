@@ -342,10 +342,9 @@ def test_messages_show_over_the_picture_while_presenting_hides_the_status_bar(ma
         window.controller.wait()
     qtbot.waitUntil(message.isVisible)
     assert message.text() == "This is the last scene of the lesson." and not window.statusBar().isVisible()
-    area, box = window.rect(), message.geometry()
-    assert area.contains(box) and box.top() > area.height() // 2, "over the foot of the picture"
-    views = window.view_splitter
-    assert box.bottom() < views.mapTo(window, QPoint(0, views.height())).y(), "not over the runs' readout"
+    assert window.rect().contains(message.geometry())
+    assert not message.geometry().intersects(map_x_axis(window)), "clear of the map's ticks"
+    assert not message.geometry().intersects(window_rect(window.stepper.readout)), "not over the runs' readout"
     assert message.font().pointSizeF() > QApplication.font().pointSizeF(), "enlarged as the rest"
     qtbot.keyClick(window, Qt.Key.Key_B)
     assert not message.isVisible(), "the blank screen stays blank"
@@ -367,6 +366,55 @@ def test_messages_show_over_the_picture_while_presenting_hides_the_status_bar(ma
     assert not message.isVisible(), "said of the last scene, it goes with it"
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not message.isVisible()
+
+
+def window_rect(widget, part: QRect | None = None) -> QRect:
+    """A widget's rectangle, or this part of it, in its window's coordinates."""
+    part = widget.rect() if part is None else part
+    return QRect(widget.mapTo(widget.window(), part.topLeft()), part.size())
+
+
+def map_x_axis(window) -> QRect:
+    """The map's x axis, its tick labels and title, in the window's coordinates."""
+    view = window.contour_view
+    axis = view.mapFromScene(view.plot_item.getAxis("bottom").sceneBoundingRect()).boundingRect()
+    return window_rect(view.viewport(), axis)
+
+
+def equations_text(window) -> QRect:
+    """Where the equations are written, in the window's coordinates."""
+    label = window.formula_panel.derivatives_label
+    return window_rect(label, QRect(QPoint(), label.sizeHint()))
+
+
+def test_messages_while_presenting_go_beside_the_equations_or_under_the_3d_view_never_over_the_maps_ticks(
+        make_main_window, qtbot) -> None:
+    """Presenting the two-minima lesson at 1280 × 800, "Where descent from each start ends: 2 minima" lay over the
+    map's x ticks for its eight seconds. It goes right of the equations, or where they leave no room for it (the L1
+    penalty's, with their notes), at the foot of the 3D view."""
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window(None, size=(1280, 800))
+    window.presentation.enter()
+    window.resize(1280, 800)
+    lesson = next(lesson for lesson in shipped_lessons() if lesson.title.startswith("Two minima"))
+    window.lesson_player.open_lesson(lesson)
+    window.controller.wait()
+    window.lesson_player.show_scene(2)
+    window.controller.wait()
+    message = window.presentation.message
+    qtbot.waitUntil(lambda: message.isVisible() and message.text().startswith("Where descent from each start ends"))
+    box = message.geometry()
+    assert not box.intersects(map_x_axis(window)) and not box.intersects(equations_text(window))
+    assert window_rect(window.formula_panel).contains(box), "beside the equations"
+    assert not box.intersects(window_rect(window.view_splitter)), "over neither view"
+    window.open_scenario(find_preset("l1-penalty").scenario, wait=True)
+    qtbot.waitUntil(lambda: message.geometry() != box)
+    box = message.geometry()
+    assert message.isVisible() and not box.intersects(window_rect(window.formula_panel)), "no room there now"
+    assert window_rect(window.surface_view).contains(box) and not box.intersects(map_x_axis(window))
+    assert box.bottom() > window_rect(window.surface_view).center().y(), "at the foot of the 3D view"
+    window.presentation.leave()
 
 
 def _assert_no_key_held_twice(window) -> None:

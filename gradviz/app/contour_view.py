@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 import contourpy
@@ -36,9 +36,9 @@ from gradviz.app.view_common import (
     draw_critical_points,
     draw_pointer,
     finite_runs,
-    fitted_legend,
     format_tick,
     joined_by_gaps,
+    legend_forms,
     level_fractions,
     line_samples,
     nice_ticks,
@@ -748,56 +748,147 @@ def arrow_glyph(direction: np.ndarray) -> str:
 # out the same each time. The probe's legend starts at the top left, the basins' at the top right.
 TOP_LEFT_FIRST = ((False, False), (False, True), (True, False), (True, True))
 TOP_RIGHT_FIRST = ((True, False), (False, False), (True, True), (False, True))
+ALL_CORNERS = TOP_LEFT_FIRST
+KNOWN_BOXES_KEPT = 512  # boxes whose hidden landmarks a legend remembers for a view, at most (sizes change by steps)
+
+
+def edges_of(rects: Iterable[QtCore.QRectF]) -> np.ndarray:
+    """Rectangles as (n, 4) rows of left, top, right, bottom."""
+    return np.array([rect.getCoords() for rect in rects], dtype=np.float64).reshape(-1, 4)
 
 
 class LegendObstacles:
     """What a legend box keeps off, in device pixels, and how much of it a box hides (see hidden)."""
 
-    def __init__(self, marks: Sequence[QtCore.QRectF], pits: Sequence[QtCore.QRectF],
+    def __init__(self, marks: Iterable[QtCore.QRectF], pits: Iterable[QtCore.QRectF],
                  lines: Sequence[tuple[np.ndarray, float]]) -> None:
         """Marks count once each if touched, pits by the share of each hidden, lines ((n, 2) points with the share
         of them that counts as one mark) by the share of their points hidden."""
-        self.marks = tuple(marks)
-        self.pits = tuple(pits)
+        self.marks = edges_of(mark for mark in marks if not mark.isEmpty())  # none touched, as Qt's intersects says
+        self.pits = edges_of(pit for pit in pits if not pit.isEmpty())
         self.lines = tuple((pixels, share) for pixels, share in lines if len(pixels))
-        self.fixed: dict[tuple[float, float, float, float], float] = {}  # boxes' hidden part worked out before
+        self.landmarks: tuple[LegendObstacles, dict[tuple[float, float, float, float], float]] | None = None
 
-    def with_fixed(self, fixed: Mapping[tuple[float, float, float, float], float]) -> LegendObstacles:
-        """These obstacles, with what the boxes (by their rectangles) hide of others worked out before added."""
-        self.fixed = dict(fixed)
+    def with_landmarks(self, landmarks: LegendObstacles,
+                       known: dict[tuple[float, float, float, float], float]) -> LegendObstacles:
+        """These obstacles and the landmarks', whose part each box hides is kept in known by the box's rectangle:
+        they stay put while a run plays, and scoring them each step took a millisecond of it."""
+        if len(known) > KNOWN_BOXES_KEPT:
+            known.clear()
+        self.landmarks = (landmarks, known)
         return self
 
     def hidden(self, box: QtCore.QRectF) -> float:
         """How much a legend in this box hides, in marks."""
-        covered = self.fixed.get(box.getRect(), 0.0)
-        covered += float(sum(box.intersects(mark) for mark in self.marks))
-        covered += sum(area(box.intersected(pit)) / area(pit) for pit in self.pits)
+        return float(self.hidden_in([box])[0])
+
+    def hidden_in(self, boxes: Sequence[QtCore.QRectF]) -> np.ndarray:
+        """How much a legend in each of these boxes hides, in marks (all at once: a legend tries a dozen places at
+        every step of a run played)."""
+        left, top, right, bottom = (edges[:, None] for edges in edges_of(boxes).T)
+        marks, pits = self.marks, self.pits
+        covered = np.sum((marks[:, 0] < right) & (marks[:, 2] > left) & (marks[:, 1] < bottom) & (marks[:, 3] > top),
+                         axis=1, dtype=np.float64)
+        if len(pits):
+            widths = np.maximum(np.minimum(pits[:, 2], right) - np.maximum(pits[:, 0], left), 0.0)
+            heights = np.maximum(np.minimum(pits[:, 3], bottom) - np.maximum(pits[:, 1], top), 0.0)
+            covered += np.sum(widths * heights / ((pits[:, 2] - pits[:, 0]) * (pits[:, 3] - pits[:, 1])), axis=1)
         for pixels, share_of_a_mark in self.lines:
-            inside = ((pixels[:, 0] >= box.left()) & (pixels[:, 0] <= box.right()) & (pixels[:, 1] >= box.top())
-                      & (pixels[:, 1] <= box.bottom()))
-            covered += float(np.count_nonzero(inside)) / len(pixels) / share_of_a_mark
+            xs, ys = pixels[:, 0], pixels[:, 1]
+            inside = (xs >= left) & (xs <= right) & (ys >= top) & (ys <= bottom)
+            covered += np.sum(inside, axis=1) / len(pixels) / share_of_a_mark
+        if self.landmarks is not None:
+            landmarks, known = self.landmarks
+            rects = [box.getRect() for box in boxes]
+            new = [index for index, rect in enumerate(rects) if rect not in known]
+            if new:
+                known.update(zip((rects[index] for index in new),
+                                 landmarks.hidden_in([boxes[index] for index in new]).tolist(), strict=True))
+            covered += np.array([known[rect] for rect in rects])
         return covered
+
+
+def corner_edges(plot: QtCore.QRectF, size: QtCore.QSizeF,
+                 margin: float) -> tuple[dict[bool, float], dict[bool, float]]:
+    """A box of this size's left by whether it is at the plot's right, and its top by whether at the bottom."""
+    return ({False: plot.left() + margin, True: plot.right() - margin - size.width()},
+            {False: plot.top() + margin, True: plot.bottom() - margin - size.height()})
 
 
 def corner_boxes(plot: QtCore.QRectF, size: QtCore.QSizeF, margin: float,
                  corners: Sequence[tuple[bool, bool]]) -> list[QtCore.QRectF]:
     """A box of this size in each of these corners (right, bottom) of the plot, margin inside its edges."""
+    lefts, tops = corner_edges(plot, size, margin)
+    return [QtCore.QRectF(lefts[right], tops[bottom], size.width(), size.height()) for right, bottom in corners]
+
+
+def side_boxes(plot: QtCore.QRectF, size: QtCore.QSizeF, margin: float,
+               taken: Sequence[QtCore.QRectF]) -> list[QtCore.QRectF]:
+    """More places for a box of this size inside the plot: the middle of each side, then each corner's box moved
+    along a side just clear of a taken box (another legend there: stacked under, over or beside it)."""
     width, height = size.width(), size.height()
-    lefts = {False: plot.left() + margin, True: plot.right() - margin - width}
-    tops = {False: plot.top() + margin, True: plot.bottom() - margin - height}
-    return [QtCore.QRectF(lefts[right], tops[bottom], width, height) for right, bottom in corners]
+    lefts, tops = corner_edges(plot, size, margin)
+    middle_left, middle_top = plot.center().x() - width / 2, plot.center().y() - height / 2
+    places = [(middle_left, tops[False]), (middle_left, tops[True]), (lefts[False], middle_top),
+              (lefts[True], middle_top)]
+    for other in taken:
+        for right, bottom in ALL_CORNERS:
+            places.append((lefts[right], other.top() - margin - height if bottom else other.bottom() + margin))
+            places.append((other.left() - margin - width if right else other.right() + margin, tops[bottom]))
+    slack = 0.5  # a pixel's rounding: a box at a corner's edge is inside
+    return [QtCore.QRectF(left, top, width, height) for left, top in places
+            if lefts[False] - slack <= left <= lefts[True] + slack and tops[False] - slack <= top <= tops[True] + slack]
 
 
-def legend_place(plot: QtCore.QRectF, size: QtCore.QSizeF, margin: float, obstacles: LegendObstacles,
-                 corners: Sequence[tuple[bool, bool]], taken: Sequence[QtCore.QRectF] = (),
-                 then: Callable[[QtCore.QRectF], tuple[float, ...]] = lambda _box: ()) -> QtCore.QRectF | None:
-    """A legend's box in the corner of the plot that hides least of the obstacles, then is best by then (larger
-    first); ties go to the first of corners. It never lies over a taken box (another legend): where every corner
-    would, there is none.
+def least_hiding_place(sizes: Iterable[QtCore.QSizeF], plot: QtCore.QRectF, margin: float,
+                       obstacles: LegendObstacles, corners: Sequence[tuple[bool, bool]],
+                       taken: Sequence[QtCore.QRectF] = (),
+                       then: Callable[[QtCore.QRectF], tuple[float, ...]] = lambda _box: ()) -> \
+        tuple[int, QtCore.QRectF] | None:
+    """Which of a legend's sizes (its forms, fullest first) to draw, and its box: in the corner of the plot that hides
+    least of the obstacles, then is best by then (larger first); ties go to the first of corners. Where every free
+    corner of the full legend hides something, the middles of the sides and the places beside the taken boxes (see
+    side_boxes) are tried too, and the shorter forms (Himmelblau's minimum in every corner): the fullest form with a
+    place that hides nothing, else the place that hides least, a fuller form, then a corner, kept on a tie. It never
+    lies over a taken box (another legend): where every place would, there is none.
+
+    The places are scored together: a legend is placed at every step of a run played.
     """
-    boxes = corner_boxes(plot, size, margin, corners)
-    free = [box for box in boxes if not any(box.intersects(other) for other in taken)]
-    return max(free, key=lambda box: (-obstacles.hidden(box), *then(box))) if free else None
+    places: list[tuple[int, int, QtCore.QRectF]] = []  # each place's form, tier (0: a corner) and box
+    hidden: list[float] = []
+    for form, size in enumerate(sizes):
+        for tier in (0, 1):
+            boxes = corner_boxes(plot, size, margin, corners) if tier == 0 else side_boxes(plot, size, margin, taken)
+            free = [box for box in boxes if not any(box.intersects(other) for other in taken)]
+            places += [(form, tier, box) for box in free]
+            hidden += obstacles.hidden_in(free).tolist() if free else []
+            if 0.0 in hidden:
+                break
+        if 0.0 in hidden:
+            break
+    if not places:
+        return None
+    fewest = min(hidden)
+    least = [place for place, covered in zip(places, hidden, strict=True) if covered == fewest]
+    form, tier = min((form, tier) for form, tier, _box in least)
+    return form, max((box for *kind, box in least if kind == [form, tier]), key=then)
+
+
+def placed_form(forms: Iterable[LegendLayout], plot: QtCore.QRectF, margin: float, obstacles: LegendObstacles,
+                corners: Sequence[tuple[bool, bool]], taken: Sequence[QtCore.QRectF] = (),
+                then: Callable[[QtCore.QRectF], tuple[float, ...]] = lambda _box: ()) -> \
+        tuple[LegendLayout, QtCore.QRectF] | None:
+    """The form of a legend (fullest first) least_hiding_place chooses, and its box; the shorter forms are laid out
+    only if they are tried."""
+    laid_out: list[LegendLayout] = []
+
+    def sizes() -> Iterator[QtCore.QSizeF]:
+        for form in forms:
+            laid_out.append(form)
+            yield form.size
+
+    placed = least_hiding_place(sizes(), plot, margin, obstacles, corners, taken, then)
+    return None if placed is None else (laid_out[placed[0]], placed[1])
 
 
 class MapLandmarks:
@@ -812,7 +903,8 @@ class MapLandmarks:
         self.curve = curve
         self.pits = np.zeros((0, 2))  # the map's minima, marked or not, in plot coordinates
         self.paths: tuple[np.ndarray, ...] = ()  # the runs' whole paths (n, 2), in plot coordinates
-        self.revision = 0  # counts the changes of the minima and the paths (and so of the curve, set with them)
+        self.start_arrows = np.zeros((0, 2, 2))  # the probe's arrows at run 1's start: (n, 2, 2) tails and tips
+        self.revision = 0  # counts the changes of the minima, paths and start arrows (and of the curve, set with them)
 
     def set_pits(self, points: np.ndarray) -> None:
         """The map's minima at these (n, 2) plot points, marked or not (where descent goes)."""
@@ -824,6 +916,16 @@ class MapLandmarks:
         self.paths = tuple(paths)
         self.revision += 1
 
+    def set_start_arrows(self, arrows: np.ndarray) -> bool:
+        """The probe's arrows as drawn at run 1's start ((n, 2, 2) tails and tips, plot coordinates: where a student
+        looks first, at step 0); whether they changed."""
+        arrows = np.asarray(arrows, dtype=np.float64).reshape(-1, 2, 2)
+        if np.array_equal(arrows, self.start_arrows):
+            return False
+        self.start_arrows = arrows
+        self.revision += 1
+        return True
+
     def key(self, transform: QtGui.QTransform) -> tuple:
         """What a legend placed among the landmarks depends on, beyond the view's transform."""
         return (self.revision, tuple(box.getRect() for box in self.start_marker_box(transform)),
@@ -833,10 +935,12 @@ class MapLandmarks:
         """The start marker's box in device pixels, while it shows (none otherwise)."""
         return marker_box(self.start_marker, transform)
 
-    def fixed_marks(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
-        """The start marker's box and the critical points' marks (not their names, which keep off the legends)."""
+    def fixed_marks(self, transform: QtGui.QTransform, plot: QtCore.QRectF, pixel_scale: float) -> list[QtCore.QRectF]:
+        """The start marker's box, boxes along the probe's arrows at the start (see shaft_boxes) and the critical
+        points' marks (not their names, which keep off the legends)."""
         marks = self.critical_points.mark_boxes(transform) if self.critical_points.isVisible() else []
-        return [*self.start_marker_box(transform), *marks]
+        arrows = shaft_boxes([to_device(transform, arrow) for arrow in self.start_arrows], pixel_scale, plot)
+        return [*self.start_marker_box(transform), *arrows, *marks]
 
     def curve_pixels(self, transform: QtGui.QTransform) -> np.ndarray:
         """About CURVE_SAMPLES points of the one-variable curve in device pixels (none over a map)."""
@@ -877,7 +981,8 @@ class BasinsLegendItem(ViewOverlayItem):
         """The legend laid out, and its box in device pixels (None without rows, or on a map too small for it).
 
         Where the whole legend would cover more than LEGEND_SHARE of the map, its title is left out, then its
-        rows are shortened (their places left out too); if even those would, there is none.
+        rows are shortened (their places left out too); if even those would, there is none. Where it would hide
+        something wherever it goes, those shorter forms are tried too (see least_hiding_place).
         """
         if not self.rows:
             return None
@@ -888,19 +993,18 @@ class BasinsLegendItem(ViewOverlayItem):
         return self._laid_out[1]
 
     def _lay_out(self, transform: QtGui.QTransform) -> tuple[LegendLayout, QtCore.QRectF] | None:
-        """The legend laid out in its corner (see legend_place), shortened or left out as legend_box says."""
+        """The legend laid out where it hides least (see least_hiding_place), in the form legend_box says."""
         plot = self.plot_rect(transform)
         font = self.label_font()
         swatch = QtGui.QFontMetricsF(font).height() * 1.2
         untitled = tuple(row for row in self.rows if not row.note)  # each colour still names its place
         short = tuple(replace(row, text=row.short) for row in self.rows if row.short)
-        for rows in (self.rows, untitled, short):
-            legend = LegendLayout(font, rows, swatch, plot.width() * 0.7)
-            if rows and legend.size.width() * legend.size.height() <= LEGEND_SHARE * plot.width() * plot.height():
-                obstacles = self.landmarks.obstacles(transform, self.pixel_scale, self.landmarks.fixed_marks(transform))
-                box = legend_place(plot, legend.size, 8.0 * self.pixel_scale, obstacles, TOP_RIGHT_FIRST)
-                return None if box is None else (legend, box)
-        return None
+        most_area = LEGEND_SHARE * plot.width() * plot.height()
+        forms = (LegendLayout(font, rows, swatch, plot.width() * 0.7) for rows in (self.rows, untitled, short) if rows)
+        fitting = (legend for legend in forms if legend.size.width() * legend.size.height() <= most_area)
+        marks = self.landmarks.fixed_marks(transform, plot, self.pixel_scale)
+        obstacles = self.landmarks.obstacles(transform, self.pixel_scale, marks)
+        return placed_form(fitting, plot, 8.0 * self.pixel_scale, obstacles, TOP_RIGHT_FIRST)
 
     def boxes(self, transform: QtGui.QTransform) -> list[QtCore.QRectF]:
         """The legend's box in device pixels, if shown (the probe's legend and tags keep off it)."""
@@ -1048,6 +1152,13 @@ class CriticalPointsItem(ViewOverlayItem):
         painter.restore()
 
 
+def shaft_boxes(arrows: Iterable[Sequence[np.ndarray]], scale: float, plot: QtCore.QRectF) -> list[QtCore.QRectF]:
+    """Boxes along each probe arrow (tail and tip in device pixels) long enough to be drawn, inside the plot: zoomed
+    far in, an arrow can run millions of pixels past it."""
+    return [box for tail, tip in arrows if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale
+            for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale, plot)]
+
+
 def marker_box(marker: pg.TargetItem, transform: QtGui.QTransform) -> tuple[QtCore.QRectF, ...]:
     """A target marker's box in device pixels, while it shows (none otherwise)."""
     if not marker.isVisible():
@@ -1152,10 +1263,7 @@ class ProbeArrowsItem(ViewOverlayItem):
         """Boxes along each arrow that is drawn, in device pixels (tags, names and the legend keep off them)."""
         if not self.isVisible():
             return []
-        scale = self.pixel_scale
-        plot = self.plot_rect(transform)  # zoomed far in, an arrow can run millions of pixels past it
-        return [box for tail, tip in self.arrow_pixels(transform) if np.hypot(*(tip - tail)) >= self.SHORTEST * scale
-                for box in segment_boxes(tail, tip, ARROW_CHUNK * scale, ARROW_PAD * scale, plot)]
+        return shaft_boxes(self.arrow_pixels(transform), self.pixel_scale, self.plot_rect(transform))
 
     balls = np.zeros((0, 2))  # where the runs' balls are (plot coordinates): a ball marks the point it sits on
 
@@ -1247,9 +1355,10 @@ class ProbeTextItem(ViewOverlayItem):
         self._ball_half = 0.0  # half a ball's size in pixels
         self._paths: tuple[np.ndarray, ...] = ()  # the runs' paths as drawn (n, 2), in plot coordinates
         self.legend_rect = QtCore.QRectF()
-        # what each corner's legend hides of the landmarks (minima, whole paths, curve), for the view and size it was
-        # worked out for: they stay put while a run plays, and scoring them took a millisecond of each step
-        self._landmarks_hidden: tuple[tuple, dict[tuple[float, float, float, float], float]] = ((), {})
+        # the landmarks (minima, whole paths, curve) for the view they were worked out for, and what each box tried
+        # for the legend hides of them: they stay put while a run plays, and scoring them took a millisecond a step
+        self._landmarks_hidden: tuple[tuple, LegendObstacles, dict[tuple[float, float, float, float], float]] = (
+            (), LegendObstacles((), (), ()), {})
         self.legend_texts: tuple[str, ...] = ()  # the lines of the legend last drawn
         self.tag_boxes: tuple[QtCore.QRectF, ...] = ()  # the tags last drawn, in device pixels…
         self.tag_texts: tuple[str, ...] = ()  # …and what they read
@@ -1297,15 +1406,11 @@ class ProbeTextItem(ViewOverlayItem):
         painter.resetTransform()
         point = to_device(transform, np.array([overlay.point]))[0]
         shafts = self._shaft_boxes(transform)
-        legend = self._legend(transform, font)
-        self.legend_rect = QtCore.QRectF()
+        placed = self._legend_place(transform, self._legend_forms(transform, font), shafts)
+        legend, self.legend_rect = (None, QtCore.QRectF()) if placed is None else placed
         self.legend_texts = () if legend is None else tuple(text for _row, text, *_ in legend.lines)
         if legend is not None:
-            self.legend_rect = self._legend_place(transform, legend.size, shafts) or QtCore.QRectF()
-        if not self.legend_rect.isEmpty():
             legend.paint(painter, self.legend_rect.topLeft())
-        else:
-            self.legend_texts = ()
         avoid = (square_around(point, POINT_CLEARANCE * scale), *self._legend_boxes(),
                  *self._landmarks.start_marker_box(transform), *self._ball_boxes(transform),
                  *self._landmarks.critical_points.boxes(transform), *self._basins_legend.boxes(transform), *shafts)
@@ -1348,12 +1453,13 @@ class ProbeTextItem(ViewOverlayItem):
             return []
         return [square_around(centre, self._ball_half) for centre in to_device(transform, self._balls)]
 
-    def _legend(self, transform: QtGui.QTransform, font: QtGui.QFont) -> LegendLayout | None:
-        """The legend laid out to cover at most LEGEND_SHARE of the map (see fitted_legend)."""
+    def _legend_forms(self, transform: QtGui.QTransform, font: QtGui.QFont) -> Iterator[LegendLayout]:
+        """The legend laid out to cover at most LEGEND_SHARE of the map, then its more compact forms (see
+        legend_forms)."""
         plot = self.plot_rect(transform)
         swatch = QtGui.QFontMetricsF(font).height() * 1.2
-        return fitted_legend(font, self.legend_rows(transform), swatch, plot.width() - 16.0 * self.pixel_scale,
-                             LEGEND_SHARE * plot.width() * plot.height())
+        return legend_forms(font, self.legend_rows(transform), swatch, plot.width() - 16.0 * self.pixel_scale,
+                            LEGEND_SHARE * plot.width() * plot.height())
 
     def _place_tangent_label(self, placer: TagPlacer, transform: QtGui.QTransform) -> None:
         """The slope label above the middle of the tangent's right half, or where it covers least of the curve, the
@@ -1377,10 +1483,12 @@ class ProbeTextItem(ViewOverlayItem):
         """Boxes along each probe arrow that is drawn, in device pixels (tags and the legend keep off them)."""
         return self._arrows.shaft_boxes(transform)
 
-    def _legend_place(self, transform: QtGui.QTransform, size: QtCore.QSizeF,
-                      shafts: Sequence[QtCore.QRectF]) -> QtCore.QRectF | None:
-        """The legend's box in the corner of the plot that hides least of what matters, then least of the room of the
-        point's tags, then the farthest from the point; never over the basins' legend (see legend_place).
+    def _legend_place(self, transform: QtGui.QTransform, forms: Iterable[LegendLayout],
+                      shafts: Sequence[QtCore.QRectF]) -> tuple[LegendLayout, QtCore.QRectF] | None:
+        """The legend, in the first of its forms that has a place hiding nothing of what matters (else the one that
+        hides least), and its box: in the corner of the plot that hides least of what matters, then least of the room
+        of the point's tags, then the farthest from the point; never over the basins' legend (see
+        least_hiding_place).
 
         What matters: the point, the runs' balls, the start marker (which a lecturer drags), the critical points and
         their names and the arrows' shafts boxes, each once if touched; the share of each minimum's pit hidden (marked
@@ -1399,14 +1507,12 @@ class ProbeTextItem(ViewOverlayItem):
                                                                  box.center().y() - point[1])
 
         plot, margin = self.plot_rect(transform), 8.0 * self.pixel_scale
-        key = (transform_key(transform), plot.getRect(), size.width(), size.height(), self.pixel_scale,
-               self._landmarks.revision)
+        key = (transform_key(transform), plot.getRect(), self.pixel_scale, self._landmarks.revision)
         if self._landmarks_hidden[0] != key:
-            landmarks = self._landmarks.obstacles(transform, self.pixel_scale, ())
-            self._landmarks_hidden = key, {box.getRect(): landmarks.hidden(box)
-                                           for box in corner_boxes(plot, size, margin, TOP_LEFT_FIRST)}
-        obstacles = LegendObstacles(marks, (), ()).with_fixed(self._landmarks_hidden[1])
-        return legend_place(plot, size, margin, obstacles, TOP_LEFT_FIRST, self._basins_legend.boxes(transform), then)
+            self._landmarks_hidden = key, self._landmarks.obstacles(transform, self.pixel_scale, ()), {}
+        _key, landmarks, known = self._landmarks_hidden
+        obstacles = LegendObstacles(marks, (), ()).with_landmarks(landmarks, known)
+        return placed_form(forms, plot, margin, obstacles, TOP_LEFT_FIRST, self._basins_legend.boxes(transform), then)
 
 
 def largest_finite(values: np.ndarray) -> float:
@@ -2100,6 +2206,12 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         """Remove the start marker."""
         self.start_marker.hide()
         self._start_marker_moved()
+
+    def set_start_arrows(self, arrows: np.ndarray) -> None:
+        """The probe's arrows as drawn at run 1's start, (n, 2, 2) tails and tips in plot coordinates (none: the probe
+        is elsewhere): the legends keep off them, and stay put while the run plays."""
+        if self.landmarks.set_start_arrows(arrows):
+            self._landmarks_moved()
 
     def _set_pits(self, points: np.ndarray) -> None:
         """The legends keep off the map's minima at these (n, 2) plot points, marked or not (where descent goes)."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
-from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QLabel, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QLabel, QMenu, QStyle, QToolBar, QWidget
 
 from gradviz.app.actions import ActionFactory
 from gradviz.app.settings import app_settings, remember
@@ -45,8 +45,11 @@ LAYOUT_SETTLE_DELAYS_MS = (50, 150, 400)
 # The keys a presentation clicker sends for next and back (and play): while the screen is blank, they bring it back.
 CLICKER_KEYS = frozenset({Qt.Key.Key_PageDown, Qt.Key.Key_PageUp, Qt.Key.Key_Right, Qt.Key.Key_Left,
                           Qt.Key.Key_Space})
-# A status message while presenting: shown over the picture's foot, at most this share of the window wide.
+# A status message while presenting: at most this share of the window wide, and this many lines high where it goes
+# beside the equations or at the foot of the 3D view (see PresentationMode.message_rooms)…
 MESSAGE_WIDTH_SHARE = 0.7
+MESSAGE_MOST_LINES = 3
+MESSAGE_GAP = 24  # …and this many pixels (times the presentation scale) from the equations or the view's foot
 MESSAGE_STYLE = ("QLabel { background: rgba(20, 20, 20, 215); color: white; border-radius: 6px; "
                  "padding: 6px 12px; }")
 # While presenting, the equations, their notes and the readout are drawn at least this many times the application
@@ -234,8 +237,17 @@ class LookPresenter:
                                                                   self._presenting())
 
 
+@dataclass(frozen=True)
+class MessageRoom:
+    """A part of the window a presenting message may cover, and where in it the message goes."""
+
+    rect: QRect
+    alignment: Qt.AlignmentFlag
+
+
 class PresentingMessage(QLabel):
-    """The status bar's message while presenting hides the bar: a label over the foot of the picture.
+    """The status bar's message while presenting hides the bar: a label over the picture where it covers nothing
+    that matters (see PresentationMode.message_rooms).
 
     "Saved lecture.mp4", "This is the last scene of the lesson." and a refused run were not seen at all.
     It takes no room in the layout (the picture does not move) and goes when the message does.
@@ -250,9 +262,10 @@ class PresentingMessage(QLabel):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hide()
 
-    def show_message(self, text: str, scale: float, bottom: int) -> None:
-        """Show this text (an empty one: hide) above `bottom` (the views' foot), enlarged by the presentation scale."""
-        if not text:
+    def show_message(self, text: str, scale: float, rooms: Sequence[MessageRoom]) -> None:
+        """Show this text (an empty one: hide), enlarged by the presentation scale, in the first of these rooms it fits
+        in MESSAGE_MOST_LINES lines at most (else in the last)."""
+        if not text or not rooms:
             self.hide()
             return
         window = self.parentWidget()
@@ -261,10 +274,15 @@ class PresentingMessage(QLabel):
         self.setFont(font)
         self.setText(text)
         self.setWordWrap(False)  # on one line if it fits (a wrapping label's size hint wraps early)
-        width = min(self.sizeHint().width(), round(window.width() * MESSAGE_WIDTH_SHARE))
+        one_line = self.sizeHint()
         self.setWordWrap(True)
-        height = self.heightForWidth(width)
-        self.setGeometry((window.width() - width) // 2, bottom - height - round(24 * scale), width, height)
+        most_height = one_line.height() + (MESSAGE_MOST_LINES - 1) * self.fontMetrics().lineSpacing()
+        for room in rooms:
+            width = min(one_line.width(), room.rect.width(), round(window.width() * MESSAGE_WIDTH_SHARE))
+            size = QSize(width, self.heightForWidth(width))
+            if size.height() <= min(room.rect.height(), most_height):
+                break
+        self.setGeometry(QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, room.alignment, size, room.rect))
         self.show()
         self.raise_()
 
@@ -302,6 +320,14 @@ class PresentationMode(QObject):
         window.run_progress.visibility_changed.connect(self._show_run_progress)
         self.message = PresentingMessage(window)
         window.statusBar().messageChanged.connect(lambda _text: self._show_message())
+        for changed in (window.session.formula_changed, window.session.presentation_scale_changed):
+            changed.connect(lambda *_: self._place_message_again())
+
+    def _place_message_again(self) -> None:
+        """A message shown while new equations, or equations at another size, are laid out: place it again once
+        they are (it could be over them now, or have room beside them)."""
+        if self.message.isVisible():
+            QTimer.singleShot(0, self._window, self._show_message)
 
     @property
     def active(self) -> bool:
@@ -342,9 +368,34 @@ class PresentationMode(QObject):
         status_bar = window.statusBar()
         shown = self.active and not status_bar.isVisible() and window.centralWidget().isVisible()
         text = status_bar.full_message() if shown and status_bar.currentMessage() else ""
-        views = window.view_splitter  # over the foot of the picture, not over the runs' readout below it
-        bottom = views.mapTo(window, QPoint(0, views.height())).y() if views.isVisible() else window.height()
-        self.message.show_message(text, window.session.presentation_scale, bottom)
+        self.message.show_message(text, window.session.presentation_scale, self.message_rooms() if text else ())
+
+    def message_rooms(self) -> list[MessageRoom]:
+        """Where a message may go while presenting, in the window, the first it fits in first: right of the equations
+        (in their row's height, above any notes under them), then the foot of the 3D view; else the foot of the
+        picture, never over the runs' readout below it. Over the foot of both views, it covered the map's x ticks.
+        """
+        window = self._window
+        gap = round(MESSAGE_GAP * window.session.presentation_scale)
+        panel = window.formula_panel
+        area, equations, notes = panel.equations_area, panel.derivatives_label, panel.notes_label
+        rooms = []
+        if area.isVisible() and equations.isVisible():
+            top_left = equations.mapTo(window, QPoint(equations.sizeHint().width() + gap, 0))
+            area_bottom = area.mapTo(window, QPoint(0, area.height())).y()
+            bottom = min(area_bottom, notes.mapTo(window, QPoint()).y() if notes.isVisible() else area_bottom)
+            right = panel.mapTo(window, QPoint(panel.width(), 0)).x() - gap // 2
+            beside = QRect(top_left, QPoint(right, bottom))
+            if beside.isValid():  # equations wider than the window scroll: no room beside them
+                rooms.append(MessageRoom(beside, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+        surface, views = window.surface_view, window.view_splitter
+        if surface.isVisible() and surface.width() > 0:
+            foot = QRect(surface.mapTo(window, QPoint()), surface.size()).adjusted(gap, 0, -gap, -gap)
+            rooms.append(MessageRoom(foot, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom))
+        views_rect = QRect(views.mapTo(window, QPoint()), views.size()) if views.isVisible() else window.rect()
+        rooms.append(MessageRoom(views_rect.adjusted(0, 0, 0, -gap), Qt.AlignmentFlag.AlignHCenter
+                                 | Qt.AlignmentFlag.AlignBottom))
+        return rooms
 
     def toggle(self) -> None:
         """Enter presentation mode, or leave it."""

@@ -49,15 +49,16 @@ POINT_BRUSH = pg.mkBrush(200, 60, 40)
 CLICK_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick)
 
 
-def current_probe_point(session: Session) -> dict[str, float] | None:
-    """The point the probe shows: the session's probe, else run 0's point at the clock, else run 0's start."""
+def current_probe_point(session: Session, at_start: bool = False) -> dict[str, float] | None:
+    """The point the probe shows: the session's probe, else run 0's point at the clock (at_start: at step 0), else
+    run 0's start."""
     if session.analysis is None:
         return None
     if session.probe is not None:
         return dict(session.probe)
     variables = session.variables
     if session.runs and session.runs[0].points.shape[1] == len(variables):
-        row = session.runs[0].points[session.step_state(0).step_index]
+        row = session.runs[0].points[0 if at_start else session.step_state(0).step_index]
         return dict(zip(variables, row.tolist(), strict=True))
     return dict(session.run_specs[0].start) if session.run_specs else None
 

@@ -282,14 +282,26 @@ def surface_overlay(probe: Probe, slices: tuple[SliceCurve, ...], scale: HeightS
     return SurfaceProbeOverlay(point=point, slices=tuple(lines), plane=corners, legend=legend)
 
 
+def map_arrow_scale(probe: Probe, ranges: Mapping[str, tuple[float, float]], reference: float) -> float:
+    """Data units per unit of ∇f of the map's arrows at the probe point (see arrow_scale)."""
+    plotted = tuple(ranges[axis] for axis in probe.axes)
+    return arrow_scale(probe.axis_partials, reference, probe.plane_point, plotted)
+
+
+def arrow_tips(probe: Probe, scale: float) -> tuple[tuple[float, float], ...]:
+    """Where the map's ∂f/∂x, ∂f/∂y and ∇f arrows from the probe point end, at this scale."""
+    (x0, y0), (gx, gy) = probe.plane_point, probe.axis_partials
+    return (x0 + scale * gx, y0), (x0, y0 + scale * gy), (x0 + scale * gx, y0 + scale * gy)
+
+
 def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, ranges: Mapping[str, tuple[float, float]],
                 name: str, reference: float) -> ContourProbeOverlay:
     """The map picture: ∂f/∂x, ∂f/∂y and ∇f arrows at one scale, dashed completions, the level line."""
     x0, y0 = probe.plane_point
     gx, gy = probe.axis_partials
     plotted = tuple(ranges[axis] for axis in probe.axes)
-    scale = arrow_scale((gx, gy), reference, (x0, y0), plotted)
-    along_x, along_y, tip = (x0 + scale * gx, y0), (x0, y0 + scale * gy), (x0 + scale * gx, y0 + scale * gy)
+    scale = map_arrow_scale(probe, ranges, reference)
+    along_x, along_y, tip = arrow_tips(probe, scale)
     x_colour, y_colour = PARTIAL_COLOURS
     x_label, y_label = partial_texts(probe, name)
     components = ", ".join(format_number(p, DIGITS) for p in probe.axis_partials)
@@ -387,6 +399,7 @@ class ProbePresenter:
         self.contour_overlay: ContourProbeOverlay | None = None
         self.actions: dict[str, QAction] = {}
         self._drawn_from: tuple | None = None
+        self._start_drawn_from: tuple | None = None  # what the arrows at run 1's start were last worked out from
         if key_hints:  # the window: the viewer's remembered aspect (an export draws its scenario's)
             session.preferred_equal_aspect = _remembered(ASPECT_KEY, False)
             session.set_view(equal_aspect=session.preferred_equal_aspect)
@@ -406,6 +419,7 @@ class ProbePresenter:
         One change often arrives as several signals (a new formula: the field, then the runs, then the clock);
         the overlays are computed once for what they show.
         """
+        self._show_start_arrows()
         inputs = self._inputs()
         if self._drawn_from is not None and _same_inputs(inputs, self._drawn_from):
             return
@@ -422,16 +436,39 @@ class ProbePresenter:
         return (session.analysis, session.field, current_probe_point(session), session.plot, session.view,
                 self.shown, self.plane_shown)
 
+    def _show_start_arrows(self) -> None:
+        """Hand the map the arrows drawn at run 1's start while the probe follows the descent: its legends keep off
+        them (at step 0 they are where a student looks first). Worked out again only when what they are drawn from
+        changes, not at each step."""
+        session = self.session
+        start = current_probe_point(session, at_start=True) if self.shown and session.probe is None else None
+        inputs = (session.analysis, session.field, start, session.plot, session.view)
+        if self.contour_view is None or (self._start_drawn_from is not None
+                                         and _same_inputs(inputs, self._start_drawn_from)):
+            return
+        self._start_drawn_from = inputs
+        probe = self._probe_at(start) if len(session.plot.axes) == 2 else None
+        tips = () if probe is None else arrow_tips(probe, map_arrow_scale(probe, session.plot.ranges,
+                                                                          session.field.gradient_reference))
+        self.contour_view.set_start_arrows(np.array([(probe.plane_point, tip) for tip in tips]))
+
+    def _probe_at(self, point: dict[str, float] | None) -> Probe | None:
+        """The probe at this point of the plotted field, if it can be drawn there."""
+        session, field = self.session, self.session.field
+        if point is None or field is None or field.domain.variables != session.plot.axes:
+            return None
+        probe = probe_at(session.analysis.compiled, point, session.plot.axes,
+                         noise=field.noise_floor_at(tuple(point), tuple(point.values())))
+        return probe if probe.valid else None
+
     def compute(self) -> tuple[SurfaceProbeOverlay | None, ContourProbeOverlay | None]:
         """Both overlays at the current probe point, or None where there is nothing to draw."""
         session, field = self.session, self.session.field
         point = current_probe_point(session)
-        if point is None or field is None or field.domain.variables != session.plot.axes:
+        probe = self._probe_at(point)
+        if probe is None:
             return None, None
         compiled, axes, ranges = session.analysis.compiled, session.plot.axes, session.plot.ranges
-        probe = probe_at(compiled, point, axes, noise=field.noise_floor_at(tuple(point), tuple(point.values())))
-        if not probe.valid:
-            return None, None
         name = session.analysis.formula.name
         scale = height_scale_for(field, session.view.log_height)
         slices = slice_curves(compiled, point, axes, ranges, samples=max(field.xs.size, 2))

@@ -6,7 +6,7 @@ import functools
 import html
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -676,6 +676,15 @@ def wrapped(metrics: QtGui.QFontMetricsF, text: str, width: float) -> list[str]:
     return lines
 
 
+@functools.lru_cache(maxsize=1024)
+def wrapped_advances(font: QtGui.QFont, text: str, width: float) -> tuple[tuple[str, float], ...]:
+    """Text wrapped at this width in this font (see wrapped), each line with its advance: a legend is laid out at
+    every step, in each of its forms where it must try shorter ones, with the same notes each time. The font is kept
+    as the key: it must not be changed afterwards."""
+    metrics = QtGui.QFontMetricsF(font)
+    return tuple((line, metrics.horizontalAdvance(line)) for line in wrapped(metrics, text, width))
+
+
 class LegendLayout:
     """Legend rows laid out in a box at most max_width wide.
 
@@ -695,11 +704,11 @@ class LegendLayout:
         self.lines: list[tuple[LegendRow, str, bool, float]] = []  # row, text, first line of its row, indent
         width = 0.0
         for row in rows:
-            row_metrics = QtGui.QFontMetricsF(self.note_font if row.note else font)
             indent = swatch + self.pad if row.colour is not None else 0.0
-            for index, text in enumerate(wrapped(row_metrics, row.text, max_width - 2 * self.pad - indent)):
+            lines = wrapped_advances(self.note_font if row.note else font, row.text, max_width - 2 * self.pad - indent)
+            for index, (text, advance) in enumerate(lines):
                 self.lines.append((row, text, index == 0, indent))
-                width = max(width, indent + row_metrics.horizontalAdvance(text))
+                width = max(width, indent + advance)
         self.size = QtCore.QSizeF(width + 2 * self.pad,
                                   len(self.lines) * self.line_height + 2 * self.pad - metrics.height() * 0.15)
 
@@ -739,18 +748,43 @@ def fitted_legend(font: QtGui.QFont, rows: tuple[LegendRow, ...], swatch: float,
     that still covers twice the area, or is wider than max_width (a word wider than a narrow map: its box ran past the
     map's edge and "f = 170" read "f = 17"), is left out: the picture is too small for it.
     """
+    return next(legend_forms(font, rows, swatch, max_width, most_area), None)
+
+
+def legend_forms(font: QtGui.QFont, rows: tuple[LegendRow, ...], swatch: float, max_width: float,
+                 most_area: float) -> Iterator[LegendLayout]:
+    """The legend as fitted_legend lays it out, then each more compact form after it, shortened further a step at a
+    time the same way (for a map with no room for it where it hides nothing)."""
+
+    def fits(legend: LegendLayout, area: float) -> bool:
+        return legend.size.width() <= max_width and legend.size.width() * legend.size.height() <= area
+
+    forms = shortened_rows(rows)
+    legend = None
+    for shortened in forms:
+        if not shortened:  # a legend of notes only, each left out
+            return
+        legend = LegendLayout(font, shortened, swatch, max_width)
+        if fits(legend, most_area):
+            yield legend
+            yield from (LegendLayout(font, further, swatch, max_width) for further in forms if further)
+            return
+    if legend is not None and fits(legend, 2 * most_area):
+        yield legend
+
+
+def shortened_rows(rows: tuple[LegendRow, ...]) -> Iterator[tuple[LegendRow, ...]]:
+    """The rows, then shortened a step at a time in fitted_legend's order while a step is left."""
     shorts = {row.short for row in rows if row.short}
+    yield rows
     while True:
-        legend = LegendLayout(font, rows, swatch, max_width)
-        too_big = legend.size.width() * legend.size.height() > most_area or legend.size.width() > max_width
         notes = [index for index, row in enumerate(rows) if row.note and not (row.kept and row.text in shorts)]
         to_shorten = [index for index, row in enumerate(rows) if row.short and row.text not in shorts]
         notes_to_shorten = [index for index in to_shorten if rows[index].note]
         plain = [index for index, row in enumerate(rows) if row.colour is None and not row.note]
         droppable = plain if any(row.colour is not None for row in rows) else []
-        if not too_big or not (notes or droppable or to_shorten):
-            fits = legend.size.width() <= max_width and legend.size.width() * legend.size.height() <= 2 * most_area
-            return legend if rows and fits else None
+        if not (notes or droppable or to_shorten):
+            return
         if notes_to_shorten or not (notes or droppable):
             last = (notes_to_shorten or to_shorten)[-1]
             rows = (*rows[:last], replace(rows[last], text=rows[last].short), *rows[last + 1:])
@@ -758,6 +792,7 @@ def fitted_legend(font: QtGui.QFont, rows: tuple[LegendRow, ...], swatch: float,
             rows = rows[:droppable[0]] + rows[droppable[0] + 1:]
         else:
             rows = rows[:notes[-1]] + rows[notes[-1] + 1:]
+        yield rows
 
 
 @functools.lru_cache(maxsize=1024)
