@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QAction,
@@ -113,7 +113,12 @@ class RichTextLabel(QWidget):
         The formula panel measures a layout of the equations before it shows it: the text was parsed and laid out
         once to be measured, then twice more to be shown.
         """
-        font = self.text_font()
+        return self.unwrapped_size(text).width()
+
+    def unwrapped_size(self, text: str, scale: float | None = None) -> QSizeF:
+        """The size of this HTML laid out unwrapped in the text font (at this text scale, else the label's); shown at
+        that scale, setText then shows it without parsing it again."""
+        font = self.text_font(scale)
         held = (text, font.key())
         if self._spare is None:
             self._spare = self._new_document()
@@ -123,7 +128,7 @@ class RichTextLabel(QWidget):
             self._spare.setTextWidth(NO_WRAP)
             self._spare.setHtml(text)
             self._spare_holds = held
-        return self._spare.idealWidth()
+        return QSizeF(self._spare.idealWidth(), self._spare.size().height())
 
     def _room_needed(self) -> tuple[QSize, int]:
         """What layouts ask of the label: its size hint (less an ignored width) and, wrapped, its height here."""
@@ -132,11 +137,12 @@ class RichTextLabel(QWidget):
             hint = QSize(0, hint.height())
         return hint, self._wrapped_height(self.width()) if self._word_wrap else -1
 
-    def text_font(self) -> QFont:
-        """The font the text is drawn in: the label's, times the text scale."""
+    def text_font(self, scale: float | None = None) -> QFont:
+        """The font the text is drawn in: the label's, times the text scale (or this scale)."""
         font = QFont(self.font())
-        if self._text_scale != 1.0:
-            font.setPointSizeF(font.pointSizeF() * self._text_scale)
+        scale = self._text_scale if scale is None else scale
+        if scale != 1.0:
+            font.setPointSizeF(font.pointSizeF() * scale)
         return font
 
     def set_text_scale(self, scale: float) -> None:
