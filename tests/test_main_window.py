@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from failures import fail_drawing
-from ink import ink_line_bands
+from ink import ink_line_bands, ink_line_lefts
 from polylines import distances_to_polyline
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocument
@@ -117,20 +117,22 @@ def test_notes_on_kinks_that_cancel_are_not_shown_under_the_equations(make_main_
         "f(x,", "y)", "=", "max(x,", "y)", "+", "min(x,", "y)", "∂f", "∂x", "=", "1", "∂f", "∂y", "=", "1"]
 
 
-def test_long_equations_scroll_sideways_and_leave_the_docks_their_width(make_main_window, qtbot) -> None:
-    """A long formula's equations get a scroll bar under them instead of the docks' room."""
+def test_long_equations_break_over_lines_and_leave_the_docks_their_width(make_main_window, qtbot) -> None:
+    """A long formula's equations took the docks' room, then ran past the panel's edge behind a scroll bar: now a
+    line too long breaks between terms, its fractions whole, in the width the range controls leave."""
     window = make_main_window("bowl", size=(1280, 720))
     dock = window.teaching_docks.docks["probe_dock"]
     area = window.formula_panel.equations_area
     qtbot.wait(50)
     width = dock.width()
-    assert not area.horizontalScrollBar().isVisible()
     type_formula(window, qtbot, "(4 - 2.1x^2 + x^4/3)x^2 + x y + (-4 + 4y^2)y^2 + sin(3x) cos(2y) exp(-x^2)")
-    qtbot.waitUntil(lambda: area.horizontalScrollBar().isVisible(), timeout=3000)
+    label = window.formula_panel.derivatives_label
+    qtbot.waitUntil(lambda: len(label.row_spans()) == 4, timeout=3000)  # f, ∂f/∂x on two lines, ∂f/∂y
     qtbot.wait(50)
     assert dock.width() == width
-    label = window.formula_panel.derivatives_label
-    assert label.width() > area.viewport().width(), "the equations are wider than the panel"
+    assert not area.horizontalScrollBar().isVisible()
+    assert label.unwrapped_width(label.text()) <= area.viewport().width(), "the equations in the panel's width"
+    assert max(right for *_rows, right in ink_line_bands(area.viewport().grab().toImage())) < area.viewport().width()
     assert area.viewport().height() >= label.sizeHint().height() or area.verticalScrollBar().isVisible(), (
         "and not cut off at the bottom without a way to see it")
     type_formula(window, qtbot, "x^2 + y^2")
@@ -2109,7 +2111,8 @@ def test_notes_past_the_equations_area_show_whole_lines_only(make_main_window, q
 
 
 def test_equations_past_the_area_show_whole_rows_only(make_main_window, qtbot) -> None:
-    """max(x, 2y, 1 − x) + (x − y)²'s ∂f/∂y showed the top of its brace above the bottom edge at 1280 × 800."""
+    """max(x, 2y, 1 − x) + (x − y)²'s ∂f/∂y showed the top of its brace above the bottom edge at 1280 × 800; ended
+    where that row began, the area showed the tops of the powers on its first line."""
     window = make_main_window("bowl", size=(1280, 800))
     window.session.set_analysis(analyze("max(x, 2y, 1 - x) + (x - y)^2"))
     qtbot.wait(60)
@@ -2120,9 +2123,12 @@ def test_equations_past_the_area_show_whole_rows_only(make_main_window, qtbot) -
     sight = area.viewport().height()
     room = sight + area.viewportMargins().bottom()  # the area's height; the view ends a little above it
     first_cut = next(row for row in rows if row[1] > room)
-    assert abs(first_cut[0] - sight) < 1, ("the area ends where the first row it cannot hold begins", rows, sight)
+    last_whole = rows[rows.index(first_cut) - 1]
+    assert sight == math.ceil(last_whole[1]), ("the area ends under the last row it holds whole", rows, sight)
     assert rows.index(first_cut) >= 2, "f and ∂f/∂x whole above it"
     assert area.verticalScrollBar().isVisible()
+    assert all(top <= last_whole[1] for top, _bottom, _right in ink_line_bands(area.viewport().grab().toImage())), (
+        "no ink of the row cut off")
 
 
 def test_held_values_sit_beside_the_ranges_not_under_them(make_main_window, qtbot) -> None:
@@ -2229,6 +2235,27 @@ def test_held_values_in_their_own_row_stay_as_they_move_and_hide_while_presentin
     assert in_panel(panel.held_values, panel).top() > in_panel(panel.equations_area, panel).bottom()
 
 
+@pytest.mark.parametrize(("preset", "formula", "scrolls"), [
+    ("beale", None, False),  # f, ∂f/∂x on two lines, ∂f/∂y
+    ("bowl", "sin(3x) cos(2y) exp(-x^2 - y^2) + x^3 y^2", True),  # the same, ∂f/∂y's second line scrolled to
+])
+def test_long_equations_break_between_terms_in_a_small_laptop_window(make_main_window, qtbot, preset: str,
+                                                                     formula: str | None, scrolls: bool) -> None:
+    """At 1093 × 560 Beale's ∂f/∂x, and sin(3x)cos(2y)exp(−x² − y²) + x³y²'s, ran past the panel's right edge, to be
+    read by scrolling sideways: now they break before a term, the further line right of ' = '."""
+    window = make_main_window(preset, size=(1093, 560))
+    if formula is not None:
+        type_formula(window, qtbot, formula)
+    qtbot.wait(100)
+    area = window.formula_panel.equations_area
+    assert not area.horizontalScrollBar().isVisible()
+    image = area.viewport().grab().toImage()
+    bands, lefts = ink_line_bands(image), ink_line_lefts(image)
+    assert len(bands) == 4 and max(right for *_rows, right in bands) < area.viewport().width() - 1
+    assert lefts[2] > lefts[1] + 20, "∂f/∂x's second line starts under ' = ', right of ∂f/∂x"
+    assert area.verticalScrollBar().isVisible() == scrolls
+
+
 def test_equal_aspect_on_a_much_wider_domain_keeps_the_map_and_says_why_the_scales_differ(make_main_window) -> None:
     """x from −10 to 10 and y from −1 to 1 at equal aspect left a strip 30 px high where the min's name, the ∇f tag
     and the legend piled up, its colour bar a line; now the map keeps its room and its legend says why."""
@@ -2279,7 +2306,7 @@ def test_equations_too_long_to_lay_out_quickly_are_named_with_their_length(make_
     window = make_main_window("bowl")
     window.session.set_analysis(analyze(" + ".join(f"|x - {k}y|" for k in range(40))))
     plain = window.formula_panel.derivatives_label.plain_text()
-    assert plain.strip().startswith("f(x, y) = |x| + |x − y|")
+    assert plain.strip().replace("\n", "").startswith("f(x, y) = |x| + |x − y|")  # f's line broken at a term
     assert "∂f/∂x is too long to show here (" in plain and "∂f/∂y is too long to show here (" in plain
     assert "gradviz derive" in plain
 

@@ -33,11 +33,11 @@ from gradviz.app.entry_keys import (
 )
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.number_box import NumberBox, input_refusal, text_refusal, typed_text_shown
-from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
+from gradviz.app.rich_text import PLACE_MARK, RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
 from gradviz.core.grid import GridField, blank_note
-from gradviz.core.notation import format_number, partial_label, unicode_name
+from gradviz.core.notation import TermBreaks, format_number, partial_label, term_breaks, unicode_name
 from gradviz.core.presets import Preset, all_presets
 from gradviz.core.scenario import GRID_RESOLUTIONS, PlotSettings, range_problem
 from gradviz.core.session import Session
@@ -195,18 +195,23 @@ class EquationsArea(QScrollArea):
         past the room the area has.
 
         The abs preset's second note, and the lower half of max(x, 2y, 1 − x)'s partials under their braces,
-        showed above the scroll bar, read as a fault; the area now ends above them, and scrolls to them.
+        showed above the scroll bar, read as a fault; the area now ends above them, and scrolls to them. Ending where
+        the first row cut began showed the tops of the powers on its first line, as stray dashes.
         """
         gap = 0
         notes = self.notes.heightForWidth(self.viewport().width()) if self.notes.isVisibleTo(self) else 0
         notes_shown = notes + overflow  # the notes' pixels in sight
         if overflow < 0 and notes_shown > 0:  # the notes run past: end on a whole one of their lines
             gap = notes_shown % self.notes.fontMetrics().lineSpacing()
-        elif overflow < 0:  # the equations do: end where the first row that runs past begins, if one is in sight
+        elif overflow < 0:  # the equations do: end under the last whole row, if the first that runs past is in sight
             self.widget().layout().activate()
             top = self.label.y()
-            cut = [top + start for start, end in self.label.row_spans() if top + end > room and top + start > 0]
-            gap = room - math.floor(cut[0]) if cut and cut[0] < room else 0
+            rows = [(top + start, top + end) for start, end in self.label.row_spans()]
+            cut = next((index for index, (start, end) in enumerate(rows) if end > room and start > 0), None)
+            if cut is not None and rows[cut][0] < room:
+                # not where the cut row begins: a power on its first line reaches above that
+                whole_ends = [end for _start, end in rows[:cut] if end <= room]
+                gap = room - math.ceil(whole_ends[-1] if whole_ends else rows[cut][0])
         if self.viewportMargins().bottom() != gap:
             self.setViewportMargins(0, 0, 0, gap)
 
@@ -359,6 +364,7 @@ class FormulaPanel(QWidget):
         self._equations: Sequence[str] = ()
         self._labels_on_the_line: Sequence[str] = ()  # the same with ∂f/∂x on the line, not stacked
         self._row_sizes: dict[tuple[str, str], QSizeF] = {}  # the equations' size unwrapped, by text and font
+        self._mark_offsets_kept: dict[tuple[str, str], tuple[float, dict[int, float]]] = {}  # see _mark_offsets
         self.equations_area.room_changed.connect(self._lay_out_equations)
         middle.addWidget(self.equations_area, 1, Qt.AlignmentFlag.AlignTop)
         self.domain_widget = QWidget()
@@ -467,23 +473,59 @@ class FormulaPanel(QWidget):
         self.derivatives_label.setText(self._fitting_layout(equations, in_a_row, room, scale))
 
     def _fit_beside_ranges(self, held: int, room: int) -> None:
-        """The equations in the range controls' height: at the largest text scale that fits it, to the notes' size;
-        then, if they are still taller, with the partials' labels ∂f/∂x on the line (each row a text line high)
-        at the largest scale where they fit its height and this width, else at the smallest.
+        """The equations in the range controls' height and this width: at the largest text scale that fits, to the
+        notes' size; then, if they are still taller or wider, with the partials' labels ∂f/∂x on the line (each row a
+        text line high) at the largest scale where they fit; then with those lines broken between terms to fit the
+        width, at the largest scale where they fit the height, else at the smallest.
 
         Beale's function at 1280 × 720 showed f and ∂f/∂x, and ∂f/∂y only behind the scroll bar: its three rows,
-        two of them as high as a stacked ∂f/∂x, were 96 pixels high beside the range controls' 80.
+        two of them as high as a stacked ∂f/∂x, were 96 pixels high beside the range controls' 80. At 1093 pixels
+        wide, a long ∂f/∂x ran past the panel's edge, to be read by scrolling sideways.
         An error shown over the equations does not shrink them.
         """
         area, label = self.equations_area, self.derivatives_label
+        for equations in (self._equations, self._labels_on_the_line):
+            for scale in EQUATION_TEXT_SCALES:
+                self._show_equations(equations, scale, room)
+                fits_across = self._unwrapped_size(label.text(), scale).width() <= room
+                if area.equations_height(room) <= held and fits_across:
+                    return
+        if fits_across:  # only too tall, on the line at the smallest size: the rows past the area scroll into view
+            return
         for scale in EQUATION_TEXT_SCALES:
-            self._show_equations(self._equations, scale, room)
+            broken = [self._broken_between_terms(equation, scale, room) for equation in self._labels_on_the_line]
+            self._show_equations(broken, scale, room)
             if area.equations_height(room) <= held:
                 return
-        for scale in EQUATION_TEXT_SCALES:
-            self._show_equations(self._labels_on_the_line, scale, room)
-            if area.equations_height(room) <= held and self._unwrapped_size(label.text(), scale).width() <= room:
-                return
+
+    def _broken_between_terms(self, equation: str, scale: float, room: int) -> str:
+        """This equation's row, wider than the room at this text scale, broken over lines to fit it: each line ends
+        before a + or − at the least bracket depth among those it can end at, the last of them. As it is where it
+        fits, or has nowhere to break."""
+        if self._unwrapped_size(equation, scale).width() <= room or not (breaks := term_breaks(equation)).places:
+            return equation
+        whole, offset_at = self._mark_offsets(breaks, scale)
+        places, breaking = list(breaks.places), []
+        line_start = line_indent = 0.0  # the row's width before the line begins, and the line's indent
+        while places and line_indent + whole - line_start > room:
+            fitting = [place for place in places if line_indent + offset_at[place.at] - line_start <= room]
+            chosen = min(fitting, key=lambda place: (place.depth, -place.at)) if fitting else places[0]
+            breaking.append(chosen)
+            line_start, line_indent = offset_at[chosen.at], offset_at[chosen.indent_at]
+            places = [place for place in places if place.at > chosen.at]
+        return breaks.broken_at(breaking)
+
+    def _mark_offsets(self, breaks: TermBreaks, scale: float) -> tuple[float, dict[int, float]]:
+        """The row's width unwrapped at this text scale, and how far from its left edge each of its places and the
+        cells their further lines start in stand, by position in the row (measured once per row and font)."""
+        marked, positions = breaks.marked(PLACE_MARK)
+        key = (marked, self.derivatives_label.text_font(scale).key())
+        if key not in self._mark_offsets_kept:
+            if len(self._mark_offsets_kept) > ROW_SIZES_KEPT:
+                self._mark_offsets_kept.clear()
+            width, offsets = self.derivatives_label.unwrapped_marks(marked, scale)
+            self._mark_offsets_kept[key] = (width, dict(zip(positions, offsets, strict=True)))
+        return self._mark_offsets_kept[key]
 
     def _fits_whole(self, held: int, room: int) -> bool:
         """Whether the equations alone (without notes) fit this height and width whole, neither broken nor scrolled."""
@@ -543,12 +585,20 @@ class FormulaPanel(QWidget):
 
     def _fitting_layout(self, equations: Sequence[str], in_a_row: bool, room: int, scale: float) -> str:
         """The first of these layouts whose width fits the room at this text scale: all in a row (if asked), f over a
-        row of partials, else f and the partials stacked."""
+        row of partials, f over columns of partials (as many as fit, for more than a few), else f and the partials one
+        under another.
+
+        Six partials in two columns ran past the right edge of a 1093-pixel window, to be read by scrolling sideways:
+        one under another, they scroll down, whole rows in sight. Seven in three columns did at 1280 pixels, where two
+        columns fit.
+        """
         shorter = [laid_out_equations(equations, partials_in_a_row=True)]
+        shorter += [laid_out_equations(equations, columns=columns)
+                    for columns in range(most_partial_columns(len(equations) - 1), 1, -1)]
         if in_a_row:
             shorter.insert(0, laid_out_equations(equations, in_a_row=True))
         fitting = (text for text in shorter if self._unwrapped_size(text, scale).width() <= room)
-        return next(fitting, laid_out_equations(equations))
+        return next(fitting, laid_out_equations(equations, columns=1))
 
     def _domain_height(self) -> int:
         """The range controls' height in DOMAIN_ROWS rows, whichever of them show."""
@@ -872,9 +922,10 @@ def equations_in_a_row(equations: Sequence[str]) -> str:
     return f"<table cellspacing='0' cellpadding='0'><tr>{cells}</tr></table>"
 
 
-def laid_out_equations(equations: Sequence[str], in_a_row: bool = False, partials_in_a_row: bool = False) -> str:
-    """f's equation, then its partials stacked, in columns side by side when there are more than a few; or all in
-    a row; or (partials_in_a_row) f on a line, its partials in a row under it.
+def laid_out_equations(equations: Sequence[str], in_a_row: bool = False, partials_in_a_row: bool = False,
+                       columns: int | None = None) -> str:
+    """f's equation, then its partials stacked, in columns side by side when there are more than a few (or in so many
+    columns); or all in a row; or (partials_in_a_row) f on a line, its partials in a row under it.
 
     Seven variables stacked eight equations high and left the views a third of the window; presenting at 720
     pixels, f = x + 2y's three short equations stacked took a quarter of the screen.
@@ -884,13 +935,18 @@ def laid_out_equations(equations: Sequence[str], in_a_row: bool = False, partial
     first, partials = equations[0], list(equations[1:])
     if partials_in_a_row:
         return first + equations_in_a_row(partials)
-    if len(partials) <= PARTIALS_STACKED:
+    columns = most_partial_columns(len(partials)) if columns is None else columns
+    if columns <= 1:
         return "".join(equations)
-    columns = math.ceil(len(partials) / PARTIALS_STACKED)
     depth = math.ceil(len(partials) / columns)
     cells = ["".join(f"<td style='padding-right:{EQUATION_COLUMN_GAP}px'>{partial}</td>"
                      for partial in partials[row::depth]) for row in range(depth)]
     return first + "<table cellspacing='0' cellpadding='0'>" + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
+
+
+def most_partial_columns(count: int) -> int:
+    """How many columns this many partials are set out in where the width allows: PARTIALS_STACKED to a column."""
+    return math.ceil(count / PARTIALS_STACKED)
 
 
 def least_width(widget: QWidget) -> int:

@@ -8,6 +8,7 @@ probe's table, against under 1 ms for one document laid out once per text and wi
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 from PySide6.QtCore import QEvent, QSize, QSizeF, Qt
 from PySide6.QtGui import (
@@ -21,10 +22,13 @@ from PySide6.QtGui import (
     QPalette,
     QResizeEvent,
     QTextDocument,
+    QTextFrame,
+    QTextTable,
 )
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 NO_WRAP = -1.0  # QTextDocument's text width for a layout without wrapping
+PLACE_MARK = "\u200b"  # a zero-width space: marks a place in a text, to learn where it is laid out (unwrapped_marks)
 LEAST_WIDTH = 0.0  # the text width whose layout is as narrow as the text allows
 
 
@@ -56,17 +60,19 @@ class RichTextLabel(QWidget):
         self.setText(text)
 
     def row_spans(self) -> list[tuple[float, float]]:
-        """Where the text's top-level tables (the equations' rows) begin and end, in the label's pixels, in order.
+        """Where the rows of the text's top-level tables (the equations' rows, or the rows of their columns) begin and
+        end, in the label's pixels, in order.
 
         From the lines they hold: a table holding a table whose cells are centred (a partial's cases) has its frame
         drawn a few pixels below its text, and a row cut at the frame's top showed the top of the row's first case.
+        Seven partials in columns were one row: the equations' area ended above them all, under f.
         """
         self._laid_out(float(self.width()) if self._word_wrap else NO_WRAP)
         document = self._in_text_font()
         layout = document.documentLayout()
         spans = []
-        for frame in document.rootFrame().childFrames():
-            block, last = document.findBlock(frame.firstPosition()), frame.lastPosition()
+        for first, last in _table_rows(document.rootFrame().childFrames()):
+            block = document.findBlock(first)
             rects = []
             while block.isValid() and block.position() <= last:
                 rects.append(layout.blockBoundingRect(block))
@@ -129,6 +135,26 @@ class RichTextLabel(QWidget):
             self._spare.setHtml(text)
             self._spare_holds = held
         return QSizeF(self._spare.idealWidth(), self._spare.size().height())
+
+    def unwrapped_marks(self, text: str, scale: float) -> tuple[float, list[float]]:
+        """This HTML's width laid out unwrapped in the text font at this text scale, and how far from its left edge each
+        PLACE_MARK in it stands, in order: one layout for all, where measuring the text up to each took one each (the
+        formula panel breaks a long line before one of its terms, forty terms to choose from)."""
+        document = QTextDocument()
+        document.setDocumentMargin(0.0)
+        document.setDefaultFont(self.text_font(scale))
+        document.setTextWidth(NO_WRAP)
+        document.setHtml(text)
+        width = document.idealWidth()  # laid out: the blocks have their lines
+        layout, offsets = document.documentLayout(), []
+        cursor = document.find(PLACE_MARK)
+        while not cursor.isNull():
+            block = cursor.block()
+            at = cursor.selectionStart() - block.position()
+            line = block.layout().lineForTextPosition(at)
+            offsets.append(layout.blockBoundingRect(block).x() + line.cursorToX(at)[0])
+            cursor = document.find(PLACE_MARK, cursor)
+        return width, offsets
 
     def _room_needed(self) -> tuple[QSize, int]:
         """What layouts ask of the label: its size hint (less an ignored width) and, wrapped, its height here."""
@@ -295,6 +321,16 @@ class RichTextLabel(QWidget):
         for action in self._copy_actions:
             menu.addAction(action)
         menu.exec(event.globalPos())
+
+
+def _table_rows(frames: list[QTextFrame]) -> Iterator[tuple[int, int]]:
+    """The first and last positions of each of these frames' rows (a frame not a table: the frame whole)."""
+    for frame in frames:
+        if isinstance(frame, QTextTable):
+            for row in range(frame.rows()):
+                yield frame.cellAt(row, 0).firstPosition(), frame.cellAt(row, frame.columns() - 1).lastPosition()
+        else:
+            yield frame.firstPosition(), frame.lastPosition()
 
 
 class WrappedNoteLabel(RichTextLabel):
