@@ -53,9 +53,10 @@ LEAST_EQUATION_LINES = 2.6  # the equations area's least height, in text lines: 
 DOMAIN_ROWS = 3  # the range controls' rows (x, y, grid), and the held values' rows per column beside them: their
 # height is the formula panel's, whatever the formula (held values the equations have no room beside add a row)
 EQUATION_TEXT_SCALES = (1.0, 0.9, 0.8)  # taller equations are drawn smaller, down to the notes' size, then scroll
-EQUATIONS_MARKUP_LIMIT = 4000  # characters of rich text f and its partials may take together; past it, the partials
+EQUATIONS_MARKUP_LIMIT = 5000  # characters of rich text f and its partials may take together; past it, the partials
 # (and f, if it alone is past it) are named with their length instead: laying out 38 KB of nested atan's partials
-# stalled the window 0.9 s, 8.5 KB of eight partials 0.24 s (the panel lays them out at each width the window tries)
+# stalled the window 0.9 s, 8.5 KB of eight partials 0.24 s (the panel lays them out at each width the window tries);
+# the tutorials' model loss with five held values, (y − w₁x₁ − w₂x₂ − w₃x₃)², takes 4.7 KB, laid out in 0.1 s
 TAGS = re.compile(r"<[^>]*>")
 NO_SIZE_LIMIT = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX: a widget's maximum size when it has none
 
