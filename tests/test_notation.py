@@ -27,6 +27,7 @@ from gradviz.core.notation import (
     partial_label,
     second_partial_label,
     substituted_update,
+    term_breaks,
     unicode_math,
     unicode_name,
 )
@@ -628,3 +629,37 @@ def test_cases_of_one_value_print_in_rows_where_their_otherwise_can_hold() -> No
     assert unicode_math(in_order, of_max) == "1"
     assert unicode_math(in_order).endswith("0 otherwise}")  # no max typed: nothing tells its rows hold everywhere
     assert printed_partials("min(x, y, x + y)")[0] == "{1 if x < y and y > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise}"
+
+
+def test_an_equations_line_may_break_before_its_terms_never_within_a_power_or_bars(qapp) -> None:
+    """Beale's ∂f/∂x ran past the panel's edge at 1093 pixels: a row may break before the + and − between its terms
+    (those within brackets deeper), never in a power, |…| or a fraction; a further line is a row of the equation's
+    table, in the column right of ' = ', so that the name stays beside the first line."""
+    from PySide6.QtGui import QTextCursor, QTextDocument, QTextTable
+
+    def cell_text(table: QTextTable, line: int, column: int) -> str:
+        cell = table.cellAt(line, column)
+        cursor = cell.firstCursorPosition()
+        cursor.setPosition(cell.lastCursorPosition().position(), QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText().replace("\ufdd0", "").replace("\ufdd1", "")  # less the frames' marks
+
+    x, y = sympy.symbols("x y", real=True)
+    f = 100 * (y - x**2) ** 2 - sympy.exp(x - y) + sympy.Abs(x - y) / 2
+    breaks = term_breaks(html_equation("<i>f</i>(<i>x</i>, <i>y</i>)", f))
+    assert [(breaks.row[place.at:place.at + 2], place.depth) for place in breaks.places] == [
+        (" −", 1), (" −", 0), (" +", 0)], "in 100(y − x²)², before − eˣ⁻ʸ and before + |x − y|/2"
+    document = QTextDocument()
+    document.setHtml(breaks.broken_at(breaks.places[1:]))
+    (table,) = document.rootFrame().childFrames()
+    assert isinstance(table, QTextTable) and table.rows() == 3
+    lines = [[cell_text(table, line, column) for column in range(table.columns())] for line in range(3)]
+    assert [line[0] for line in lines] == ["f(x, y)", "", ""], "f's name beside its first line alone"
+    assert lines[0][-1] == "100(y − x2)2" and lines[1][-1] == "− ex − y" and lines[2][-1] == "+ |x − y|2"
+
+    partial = term_breaks(html_equation(partial_label("f", "x", "html"), sympy.diff(f, x)))
+    between_terms = [place for place in partial.places if not place.depth]
+    document.setHtml(partial.broken_at(between_terms))
+    (table,) = document.rootFrame().childFrames()
+    assert table.rows() == len(between_terms) + 1 == 3
+    assert [cell_text(table, line, 0) for line in range(3)] == ["∂f∂x", "", ""]
+    assert all(cell_text(table, line, table.columns() - 1).startswith("− ") for line in (1, 2))

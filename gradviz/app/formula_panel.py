@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, QSizeF, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,28 +33,41 @@ from gradviz.app.entry_keys import (
 )
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.number_box import NumberBox, text_refusal, typed_number, typed_text_shown
-from gradviz.app.rich_text import RichTextLabel, WrappedNoteLabel
+from gradviz.app.rich_text import PLACE_MARK, RichTextLabel, WrappedNoteLabel
 from gradviz.core.analysis import Analysis
 from gradviz.core.errors import FormulaError
 from gradviz.core.grid import GridField, blank_note
-from gradviz.core.notation import format_number, partial_label, unicode_name
+from gradviz.core.notation import TermBreaks, format_number, partial_label, term_breaks, unicode_name
 from gradviz.core.presets import Preset, all_presets
 from gradviz.core.scenario import GRID_RESOLUTIONS, PlotSettings, range_problem
 from gradviz.core.session import Session
 
 FIXED_SLIDER_STEPS = 400
+HELD_SLIDER_LEAST = 64  # a held value's slider's least width: in their own row, four fit a line at 1280 pixels
+HELD_VALUES_GAP = 10  # pixels more between one held value's box and the next one's name
 PARTIALS_STACKED = 3  # partial derivatives shown one under another; more go into columns beside them
 EQUATION_COLUMN_GAP = 28  # pixels between columns of partials
-ROW_WIDTHS_KEPT = 64  # equations' widths unwrapped remembered (per text and font), so resizing measures nothing
+ROW_SIZES_KEPT = 256  # equations' sizes unwrapped remembered (per text and font), so resizing measures nothing
 ERROR_BACKGROUND = "#ffd7d7"  # behind what is wrong: the part of a formula, range boxes that are not a range
 LEAST_EQUATION_LINES = 2.6  # the equations area's least height, in text lines: one partial's fraction, then it scrolls
 DOMAIN_ROWS = 3  # the range controls' rows (x, y, grid), and the held values' rows per column beside them: their
-# height is the formula panel's, whatever the formula
+# height is the formula panel's, whatever the formula (held values the equations have no room beside add a row)
 EQUATION_TEXT_SCALES = (1.0, 0.9, 0.8)  # taller equations are drawn smaller, down to the notes' size, then scroll
-EQUATIONS_MARKUP_LIMIT = 4000  # characters of rich text f and its partials may take together; past it, the partials
+EQUATIONS_MARKUP_LIMIT = 5000  # characters of rich text f and its partials may take together; past it, the partials
 # (and f, if it alone is past it) are named with their length instead: laying out 38 KB of nested atan's partials
-# stalled the window 0.9 s, 8.5 KB of eight partials 0.24 s (the panel lays them out at each width the window tries)
+# stalled the window 0.9 s, 8.5 KB of eight partials 0.24 s (the panel lays them out at each width the window tries);
+# the tutorials' model loss with five held values, (y − w₁x₁ − w₂x₂ − w₃x₃)², takes 4.7 KB, laid out in 0.1 s
 TAGS = re.compile(r"<[^>]*>")
+NO_SIZE_LIMIT = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX: a widget's maximum size when it has none
+
+
+@dataclass(frozen=True)
+class HeldValuesPlace:
+    """Where the held values sit: beside the range controls, DOMAIN_ROWS to a column, their sliders at their least
+    width if narrow; or (per_line) in a row of their own under the equations and the range controls, so many a line."""
+
+    per_line: int | None = None
+    narrow: bool = False
 
 
 class EquationsArea(QScrollArea):
@@ -93,7 +107,9 @@ class EquationsArea(QScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab passes it by: the wheel scrolls it, Ctrl+Shift+C copies it
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # until made shorter: see resizeEvent
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # the width the range controls leave, whatever the equations' own: wider, they pushed those narrower
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(self.LEAST_WIDTH)
         self.viewport().setAutoFillBackground(False)
         content.setAutoFillBackground(False)
         self._asked_with_bar = False
@@ -151,18 +167,19 @@ class EquationsArea(QScrollArea):
         if self._needs_bar() != self._asked_with_bar:
             self.updateGeometry()
 
-    def content_height(self) -> int:
-        """The equations', notes' and error's height at the area's width now."""
+    def content_height(self, width: int | None = None) -> int:
+        """The equations', notes' and error's height at this width (else the area's now)."""
         column = self.widget().layout()
-        width = self.viewport().width()
+        width = self.viewport().width() if width is None else width
         return column.heightForWidth(width) if column.hasHeightForWidth() else column.sizeHint().height()
 
-    def equations_height(self) -> int:
-        """The equations' and notes' height at the area's width now: what their text size is chosen for."""
+    def equations_height(self, width: int | None = None) -> int:
+        """The equations' and notes' height at this width (else the area's now): what their text size is chosen for."""
+        width = self.viewport().width() if width is None else width
         if not self.error.isVisibleTo(self):
-            return self.content_height()
-        error = self.error.heightForWidth(self.viewport().width())
-        return self.content_height() - max(error, 0) - self.widget().layout().spacing()
+            return self.content_height(width)
+        error = self.error.heightForWidth(width)
+        return self.content_height(width) - max(error, 0) - self.widget().layout().spacing()
 
     def show_vertical_bar_if_needed(self) -> None:
         """Offer the vertical scroll bar while the equations and notes are taller than the area."""
@@ -179,18 +196,23 @@ class EquationsArea(QScrollArea):
         past the room the area has.
 
         The abs preset's second note, and the lower half of max(x, 2y, 1 − x)'s partials under their braces,
-        showed above the scroll bar, read as a fault; the area now ends above them, and scrolls to them.
+        showed above the scroll bar, read as a fault; the area now ends above them, and scrolls to them. Ending where
+        the first row cut began showed the tops of the powers on its first line, as stray dashes.
         """
         gap = 0
         notes = self.notes.heightForWidth(self.viewport().width()) if self.notes.isVisibleTo(self) else 0
         notes_shown = notes + overflow  # the notes' pixels in sight
         if overflow < 0 and notes_shown > 0:  # the notes run past: end on a whole one of their lines
             gap = notes_shown % self.notes.fontMetrics().lineSpacing()
-        elif overflow < 0:  # the equations do: end where the first row that runs past begins, if one is in sight
+        elif overflow < 0:  # the equations do: end under the last whole row, if the first that runs past is in sight
             self.widget().layout().activate()
             top = self.label.y()
-            cut = [top + start for start, end in self.label.row_spans() if top + end > room and top + start > 0]
-            gap = room - math.floor(cut[0]) if cut and cut[0] < room else 0
+            rows = [(top + start, top + end) for start, end in self.label.row_spans()]
+            cut = next((index for index, (start, end) in enumerate(rows) if end > room and start > 0), None)
+            if cut is not None and rows[cut][0] < room:
+                # not where the cut row begins: a power on its first line reaches above that
+                whole_ends = [end for _start, end in rows[:cut] if end <= room]
+                gap = room - math.ceil(whole_ends[-1] if whole_ends else rows[cut][0])
         if self.viewportMargins().bottom() != gap:
             self.setViewportMargins(0, 0, 0, gap)
 
@@ -326,9 +348,11 @@ class FormulaPanel(QWidget):
         self.preset_box.setAccessibleName("Gallery of examples")
         self.held_values = QWidget()  # hidden while empty, and while its rows are made (see _rebuild_fixed)
         self.held_values.hide()
-        self.held_grid = QGridLayout(self.held_values)  # the held values' rows beside the ranges, DOMAIN_ROWS a column
+        self.held_grid = QGridLayout(self.held_values)  # beside the ranges, DOMAIN_ROWS a column, or a row of their own
         self.held_grid.setContentsMargins(0, 0, 0, 0)
+        self._held_place = HeldValuesPlace()
         self._fixed_widgets: dict[str, tuple[QSlider, NumberBox]] = {}
+        self._held_labels: dict[str, QLabel] = {}
         self._fixed_ranges: dict[str, tuple[float, float]] = {}
 
         self.editor_row = QWidget()
@@ -341,25 +365,29 @@ class FormulaPanel(QWidget):
         self.equations_area = EquationsArea(self.derivatives_label, self.notes_label, self.error_label)
         self._equations: Sequence[str] = ()
         self._labels_on_the_line: Sequence[str] = ()  # the same with ∂f/∂x on the line, not stacked
-        self._row_widths: dict[tuple[str, str], float] = {}  # the equations' width unwrapped, by text and font
+        self._row_sizes: dict[tuple[str, str], QSizeF] = {}  # the equations' size unwrapped, by text and font
+        self._mark_offsets_kept: dict[tuple[str, str], tuple[float, dict[int, float]]] = {}  # see _mark_offsets
         self.equations_area.room_changed.connect(self._lay_out_equations)
         middle.addWidget(self.equations_area, 1, Qt.AlignmentFlag.AlignTop)
         self.domain_widget = QWidget()
-        domain_row = QHBoxLayout(self.domain_widget)
+        self.domain_widget.installEventFilter(self)  # hidden while presenting: the held values' own row with it
+        domain_row = self._domain_row = QHBoxLayout(self.domain_widget)
         domain_row.setContentsMargins(0, 0, 0, 0)
-        for grid in (domain_grid, self.held_values):
-            domain_column = QVBoxLayout()
-            if isinstance(grid, QWidget):
-                domain_column.addWidget(grid)
-            else:
-                domain_column.addLayout(grid)
-            domain_column.addStretch(1)
-            domain_row.addLayout(domain_column)
+        range_column, self._held_column = QVBoxLayout(), QVBoxLayout()
+        range_column.addLayout(domain_grid)
+        self._held_column.addWidget(self.held_values)
+        for column in (range_column, self._held_column):
+            column.addStretch(1)
+            domain_row.addLayout(column)
         middle.addWidget(self.domain_widget, 0, Qt.AlignmentFlag.AlignTop)
+        self._middle = middle
+        self._held_row = QHBoxLayout()  # the held values when they leave the equations too little room beside them
+        self._held_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 2)
         layout.addWidget(self.editor_row)
         layout.addLayout(middle)
+        layout.addLayout(self._held_row)
 
         session.formula_changed.connect(self._show_formula)
         session.error_changed.connect(self._show_error)
@@ -419,6 +447,7 @@ class FormulaPanel(QWidget):
         All in a row where the range controls are hidden (presenting); beside them, f on a line and its partials
         in a row under it, in the range controls' height: a new formula then moves nothing else in the window
         (three variables stacked four equations high, a partial's cases or abs's notes took the views' room).
+        Held values the equations do not fit beside take a row of their own under them (see _held_values_place).
         """
         if not self._equations:
             return
@@ -428,50 +457,151 @@ class FormulaPanel(QWidget):
         held = self._domain_height() if beside_ranges else None
         area.hold_height(held)
         if held is None:
-            self._show_equations(self._equations, EQUATION_TEXT_SCALES[0], in_a_row=True)
+            self._show_equations(self._equations, EQUATION_TEXT_SCALES[0], area.viewport().width(), in_a_row=True)
         else:
-            self._fit_beside_ranges(held)
+            place = self._held_values_place(held)
+            if place != self._held_place:
+                self._arrange_held_values(place)
+                self._show_held_values()
+            self._fit_beside_ranges(held, self._room_beside_ranges(place))
         area.show_vertical_bar_if_needed()
         if not area.viewport().isVisible():
             # The label tells the area of its new height only through a shown viewport: laid out before the window
             # was shown (a preset opened at launch, the window then fitted to a laptop's screen), ∂f/∂y was cut off.
             area.updateGeometry()
 
-    def _show_equations(self, equations: Sequence[str], scale: float, in_a_row: bool = False) -> None:
-        """Show these equations at this text scale, in the first layout that fits the area's width."""
+    def _show_equations(self, equations: Sequence[str], scale: float, room: int, in_a_row: bool = False) -> None:
+        """Show these equations at this text scale, in the first layout that fits this width."""
         self.derivatives_label.set_text_scale(scale)
-        self.derivatives_label.setText(self._fitting_layout(equations, in_a_row))
+        self.derivatives_label.setText(self._fitting_layout(equations, in_a_row, room, scale))
 
-    def _fit_beside_ranges(self, held: int) -> None:
-        """The equations in the range controls' height: at the largest text scale that fits it, to the notes' size;
-        then, if they are still taller, with the partials' labels ∂f/∂x on the line (each row a text line high)
-        at the largest scale where they fit its height and the area's width, else at the smallest.
+    def _fit_beside_ranges(self, held: int, room: int) -> None:
+        """The equations in the range controls' height and this width: at the largest text scale that fits, to the
+        notes' size; then, if they are still taller or wider, with the partials' labels ∂f/∂x on the line (each row a
+        text line high) at the largest scale where they fit; then with those lines broken between terms to fit the
+        width, at the largest scale where they fit the height, else at the smallest.
 
         Beale's function at 1280 × 720 showed f and ∂f/∂x, and ∂f/∂y only behind the scroll bar: its three rows,
-        two of them as high as a stacked ∂f/∂x, were 96 pixels high beside the range controls' 80.
+        two of them as high as a stacked ∂f/∂x, were 96 pixels high beside the range controls' 80. At 1093 pixels
+        wide, a long ∂f/∂x ran past the panel's edge, to be read by scrolling sideways.
         An error shown over the equations does not shrink them.
         """
-        area = self.equations_area
+        area, label = self.equations_area, self.derivatives_label
+        for equations in (self._equations, self._labels_on_the_line):
+            for scale in EQUATION_TEXT_SCALES:
+                self._show_equations(equations, scale, room)
+                fits_across = self._unwrapped_size(label.text(), scale).width() <= room
+                if area.equations_height(room) <= held and fits_across:
+                    return
+        if fits_across:  # only too tall, on the line at the smallest size: the rows past the area scroll into view
+            return
         for scale in EQUATION_TEXT_SCALES:
-            self._show_equations(self._equations, scale)
-            if area.equations_height() <= held:
-                return
-        labels_on_the_line = self._labels_on_the_line
-        for scale in EQUATION_TEXT_SCALES:
-            self._show_equations(labels_on_the_line, scale)
-            if (area.equations_height() <= held
-                    and self._unwrapped_width(self.derivatives_label.text()) <= area.viewport().width()):
+            broken = [self._broken_between_terms(equation, scale, room) for equation in self._labels_on_the_line]
+            self._show_equations(broken, scale, room)
+            if area.equations_height(room) <= held:
                 return
 
-    def _fitting_layout(self, equations: Sequence[str], in_a_row: bool) -> str:
-        """The first of these layouts whose width fits the area: all in a row (if asked), f over a row of partials,
-        else f and the partials stacked."""
+    def _broken_between_terms(self, equation: str, scale: float, room: int) -> str:
+        """This equation's row, wider than the room at this text scale, broken over lines to fit it: each line ends
+        before a + or − at the least bracket depth among those it can end at, the last of them. As it is where it
+        fits, or has nowhere to break."""
+        if self._unwrapped_size(equation, scale).width() <= room or not (breaks := term_breaks(equation)).places:
+            return equation
+        whole, offset_at = self._mark_offsets(breaks, scale)
+        places, breaking = list(breaks.places), []
+        line_start = line_indent = 0.0  # the row's width before the line begins, and the line's indent
+        while places and line_indent + whole - line_start > room:
+            fitting = [place for place in places if line_indent + offset_at[place.at] - line_start <= room]
+            chosen = min(fitting, key=lambda place: (place.depth, -place.at)) if fitting else places[0]
+            breaking.append(chosen)
+            line_start, line_indent = offset_at[chosen.at], offset_at[chosen.indent_at]
+            places = [place for place in places if place.at > chosen.at]
+        return breaks.broken_at(breaking)
+
+    def _mark_offsets(self, breaks: TermBreaks, scale: float) -> tuple[float, dict[int, float]]:
+        """The row's width unwrapped at this text scale, and how far from its left edge each of its places and the
+        cells their further lines start in stand, by position in the row (measured once per row and font)."""
+        marked, positions = breaks.marked(PLACE_MARK)
+        key = (marked, self.derivatives_label.text_font(scale).key())
+        if key not in self._mark_offsets_kept:
+            if len(self._mark_offsets_kept) > ROW_SIZES_KEPT:
+                self._mark_offsets_kept.clear()
+            width, offsets = self.derivatives_label.unwrapped_marks(marked, scale)
+            self._mark_offsets_kept[key] = (width, dict(zip(positions, offsets, strict=True)))
+        return self._mark_offsets_kept[key]
+
+    def _fits_whole(self, held: int, room: int) -> bool:
+        """Whether the equations alone (without notes) fit this height and width whole, neither broken nor scrolled."""
+        for equations in (self._equations, self._labels_on_the_line):
+            for scale in EQUATION_TEXT_SCALES:
+                size = self._unwrapped_size(self._fitting_layout(equations, False, room, scale), scale)
+                if size.width() <= room and size.height() <= held:
+                    return True
+        return False
+
+    def _held_values_place(self, held: int) -> HeldValuesPlace:
+        """Beside the range controls while the equations fit whole beside them and the held values' columns (the
+        sliders narrower if that makes them fit); else in a row of their own under them, as many to a line as fit,
+        spread evenly over the lines.
+
+        Four held values' sliders beside the range controls of a 1280 × 800 window left the equations 160 pixels:
+        they showed "f(w₁, w₂, b, y, x₁, x₂) = (y" and a scroll bar, and no partial at all. In a row of their own the
+        held values make the panel a line taller, for such formulas only, and give the equations the width.
+        """
+        count = len(self._fixed_widgets)
+        if not count:
+            return HeldValuesPlace()
+        beside = (HeldValuesPlace(), HeldValuesPlace(narrow=True))
+        fitting = next((place for place in beside if self._fits_whole(held, self._room_beside_ranges(place))), None)
+        if fitting is not None:
+            return fitting
+        width = self._panel_inner_width()
+        per_line = next((wide for wide in range(count, 1, -1)
+                         if self._held_grid_width(lambda position, wide=wide: position % wide, least=True) <= width),
+                        1)
+        return HeldValuesPlace(per_line=math.ceil(count / math.ceil(count / per_line)))
+
+    def _room_beside_ranges(self, place: HeldValuesPlace) -> int:
+        """The equations' width beside the range controls, and beside the held values' columns if they are there."""
+        width = self._panel_inner_width() - self._middle.spacing() - self._domain_grid.sizeHint().width()
+        if place.per_line is None and self._fixed_widgets:
+            width -= self._domain_row.spacing() + self._held_grid_width(lambda position: position // DOMAIN_ROWS,
+                                                                         least=place.narrow)
+        return max(width, EquationsArea.LEAST_WIDTH)
+
+    def _panel_inner_width(self) -> int:
+        margins = self.layout().contentsMargins()
+        return self.width() - margins.left() - margins.right()
+
+    def _held_grid_width(self, column_of: Callable[[int], int], least: bool) -> int:
+        """The held values' grid's width with the nth of them in column column_of(n) (a name, a slider and a box), each
+        widget as wide as it asks to be, or (least) at its least width."""
+        widest: dict[tuple[int, int], int] = {}
+        for position, widgets in enumerate(self._held_value_widgets()):
+            column = column_of(position)
+            for offset, widget in enumerate(widgets):
+                width = least_width(widget) if least else widget.sizeHint().width()
+                # a name's margin as it would be there (see _arrange_held_values), not as it is
+                width += (HELD_VALUES_GAP if column and not offset else 0) - widget.contentsMargins().left()
+                widest[column, offset] = max(widest.get((column, offset), 0), width)
+        return sum(widest.values()) + max(self.held_grid.horizontalSpacing(), 0) * (len(widest) - 1)
+
+    def _fitting_layout(self, equations: Sequence[str], in_a_row: bool, room: int, scale: float) -> str:
+        """The first of these layouts whose width fits the room at this text scale: all in a row (if asked), f over a
+        row of partials, f over columns of partials (as many as fit, for more than a few), else f and the partials one
+        under another.
+
+        Six partials in two columns ran past the right edge of a 1093-pixel window, to be read by scrolling sideways:
+        one under another, they scroll down, whole rows in sight. Seven in three columns did at 1280 pixels, where two
+        columns fit.
+        """
         shorter = [laid_out_equations(equations, partials_in_a_row=True)]
+        shorter += [laid_out_equations(equations, columns=columns)
+                    for columns in range(most_partial_columns(len(equations) - 1), 1, -1)]
         if in_a_row:
             shorter.insert(0, laid_out_equations(equations, in_a_row=True))
-        room = self.equations_area.viewport().width()
-        fitting = (text for text in shorter if self._unwrapped_width(text) <= room)
-        return next(fitting, laid_out_equations(equations))
+        fitting = (text for text in shorter if self._unwrapped_size(text, scale).width() <= room)
+        return next(fitting, laid_out_equations(equations, columns=1))
 
     def _domain_height(self) -> int:
         """The range controls' height in DOMAIN_ROWS rows, whichever of them show."""
@@ -480,15 +610,16 @@ class FormulaPanel(QWidget):
         spacing = max(self._domain_grid.verticalSpacing(), 0)
         return (DOMAIN_ROWS - 1) * (range_row + spacing) + grid_row
 
-    def _unwrapped_width(self, text: str) -> float:
-        """The equations' width laid out as this text, unwrapped, in the label's font (measured once per text)."""
-        font = self.derivatives_label.text_font()
+    def _unwrapped_size(self, text: str, scale: float) -> QSizeF:
+        """The equations' size laid out as this text, unwrapped, in the label's font at this text scale, measured once
+        per text and font."""
+        font = self.derivatives_label.text_font(scale)
         key = (text, font.key())
-        if key not in self._row_widths:
-            if len(self._row_widths) > ROW_WIDTHS_KEPT:
-                self._row_widths.clear()
-            self._row_widths[key] = self.derivatives_label.unwrapped_width(text)
-        return self._row_widths[key]
+        if key not in self._row_sizes:
+            if len(self._row_sizes) > ROW_SIZES_KEPT:
+                self._row_sizes.clear()
+            self._row_sizes[key] = self.derivatives_label.unwrapped_size(text, scale)
+        return self._row_sizes[key]
 
     def _field_changed(self, field: GridField) -> None:
         """Say so under the equations when there is nothing to draw or part is blank; follow a held value's slider."""
@@ -576,10 +707,11 @@ class FormulaPanel(QWidget):
             widget = self.held_grid.takeAt(0).widget()
             widget.hide()
             widget.deleteLater()
-        self._fixed_widgets = {}
-        for position, name in enumerate(wanted):
+        self._fixed_widgets, self._held_labels = {}, {}
+        for name in wanted:
             slider = takes_keys_when_tabbed_to(QSlider(Qt.Orientation.Horizontal))
             slider.setRange(0, FIXED_SLIDER_STEPS)
+            slider.setMinimumWidth(HELD_SLIDER_LEAST)
             spin = hands_keys_back(NumberBox())
             spin.setSingleStep(0.1)
             spin.setKeyboardTracking(False)
@@ -596,19 +728,59 @@ class FormulaPanel(QWidget):
             label.setBuddy(spin)
             slider.setAccessibleName(f"{name} held at (slider)")
             spin.setAccessibleName(f"{name} held at")
-            row, column = position % DOMAIN_ROWS, 3 * (position // DOMAIN_ROWS)
-            for offset, widget in enumerate((label, slider, spin)):
-                self.held_grid.addWidget(widget, row, column + offset)
             self._fixed_widgets[name] = (slider, spin)
-        # no taller than the range controls: three rows of held values' boxes (a pixel taller than the grid's list)
-        # made the panel a pixel taller, and the views moved
-        self.held_values.setMaximumHeight(self._domain_height())
-        self.held_values.setVisible(bool(wanted))
+            self._held_labels[name] = label
+        self._arrange_held_values(self._held_place)
+        self._show_held_values()
         chained: QWidget = self.resolution_box  # Tab reaches the held values right after the grid
         for slider, spin in self._fixed_widgets.values():
             QWidget.setTabOrder(chained, slider)
             QWidget.setTabOrder(slider, spin)
             chained = spin
+
+    def _held_value_widgets(self) -> list[tuple[QWidget, QWidget, QWidget]]:
+        """Each held value's name, slider and box, in the formula's order."""
+        return [(self._held_labels[name], *widgets) for name, widgets in self._fixed_widgets.items()]
+
+    def _arrange_held_values(self, place: HeldValuesPlace) -> None:
+        """Put the held values in this place: beside the range controls, DOMAIN_ROWS to a column, or in a row of their
+        own under the equations and the range controls."""
+        per_line = place.per_line
+        if (per_line is None) != (self._held_place.per_line is None):
+            (self._held_row if per_line is None else self._held_column).removeWidget(self.held_values)
+            if per_line is None:
+                self._held_column.insertWidget(0, self.held_values)
+            else:
+                self._held_row.insertWidget(0, self.held_values)
+        self._held_place = place
+        for widgets in self._held_value_widgets():
+            for widget in widgets:
+                self.held_grid.removeWidget(widget)
+        for position, (label, slider, box) in enumerate(self._held_value_widgets()):
+            if per_line is None:
+                row, column = position % DOMAIN_ROWS, position // DOMAIN_ROWS
+            else:
+                row, column = divmod(position, per_line)
+            label.setContentsMargins(HELD_VALUES_GAP if column else 0, 0, 0, 0)
+            slider.setMaximumWidth(HELD_SLIDER_LEAST if place.narrow else NO_SIZE_LIMIT)
+            for offset, widget in enumerate((label, slider, box)):
+                self.held_grid.addWidget(widget, row, 3 * column + offset)
+        # beside them, no taller than the range controls: three rows of held values' boxes (a pixel taller than the
+        # grid's list) made the panel a pixel taller, and the views moved
+        self.held_values.setMaximumHeight(self._domain_height() if per_line is None else NO_SIZE_LIMIT)
+
+    def _show_held_values(self) -> None:
+        """Show the held values if there are any, and (in a row of their own) while the range controls show."""
+        beside = self._held_place.per_line is None
+        shown = bool(self._fixed_widgets) and (beside or self.domain_widget.isVisibleTo(self))
+        if shown == self.held_values.isHidden():
+            self.held_values.setVisible(shown)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The range controls were hidden or shown (presenting): the held values' own row follows them."""
+        if watched is self.domain_widget and event.type() in (QEvent.Type.Hide, QEvent.Type.Show):
+            self._show_held_values()
+        return super().eventFilter(watched, event)
 
     def _show_fixed_values(self) -> None:
         """Show the session's held values in their sliders and boxes (moving a slider changes its box too)."""
@@ -754,9 +926,10 @@ def equations_in_a_row(equations: Sequence[str]) -> str:
     return f"<table cellspacing='0' cellpadding='0'><tr>{cells}</tr></table>"
 
 
-def laid_out_equations(equations: Sequence[str], in_a_row: bool = False, partials_in_a_row: bool = False) -> str:
-    """f's equation, then its partials stacked, in columns side by side when there are more than a few; or all in
-    a row; or (partials_in_a_row) f on a line, its partials in a row under it.
+def laid_out_equations(equations: Sequence[str], in_a_row: bool = False, partials_in_a_row: bool = False,
+                       columns: int | None = None) -> str:
+    """f's equation, then its partials stacked, in columns side by side when there are more than a few (or in so many
+    columns); or all in a row; or (partials_in_a_row) f on a line, its partials in a row under it.
 
     Seven variables stacked eight equations high and left the views a third of the window; presenting at 720
     pixels, f = x + 2y's three short equations stacked took a quarter of the screen.
@@ -766,13 +939,23 @@ def laid_out_equations(equations: Sequence[str], in_a_row: bool = False, partial
     first, partials = equations[0], list(equations[1:])
     if partials_in_a_row:
         return first + equations_in_a_row(partials)
-    if len(partials) <= PARTIALS_STACKED:
+    columns = most_partial_columns(len(partials)) if columns is None else columns
+    if columns <= 1:
         return "".join(equations)
-    columns = math.ceil(len(partials) / PARTIALS_STACKED)
     depth = math.ceil(len(partials) / columns)
     cells = ["".join(f"<td style='padding-right:{EQUATION_COLUMN_GAP}px'>{partial}</td>"
                      for partial in partials[row::depth]) for row in range(depth)]
     return first + "<table cellspacing='0' cellpadding='0'>" + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
+
+
+def most_partial_columns(count: int) -> int:
+    """How many columns this many partials are set out in where the width allows: PARTIALS_STACKED to a column."""
+    return math.ceil(count / PARTIALS_STACKED)
+
+
+def least_width(widget: QWidget) -> int:
+    """The least width a layout gives this widget."""
+    return max(widget.minimumWidth(), widget.minimumSizeHint().width())
 
 
 def fixed_slider_range(value: float) -> tuple[float, float]:

@@ -8,8 +8,9 @@ probe's table, against under 1 ms for one document laid out once per text and wi
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QAction,
@@ -21,10 +22,13 @@ from PySide6.QtGui import (
     QPalette,
     QResizeEvent,
     QTextDocument,
+    QTextFrame,
+    QTextTable,
 )
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 NO_WRAP = -1.0  # QTextDocument's text width for a layout without wrapping
+PLACE_MARK = "\u200b"  # a zero-width space: marks a place in a text, to learn where it is laid out (unwrapped_marks)
 LEAST_WIDTH = 0.0  # the text width whose layout is as narrow as the text allows
 
 
@@ -56,17 +60,19 @@ class RichTextLabel(QWidget):
         self.setText(text)
 
     def row_spans(self) -> list[tuple[float, float]]:
-        """Where the text's top-level tables (the equations' rows) begin and end, in the label's pixels, in order.
+        """Where the rows of the text's top-level tables (the equations' rows, or the rows of their columns) begin and
+        end, in the label's pixels, in order.
 
         From the lines they hold: a table holding a table whose cells are centred (a partial's cases) has its frame
         drawn a few pixels below its text, and a row cut at the frame's top showed the top of the row's first case.
+        Seven partials in columns were one row: the equations' area ended above them all, under f.
         """
         self._laid_out(float(self.width()) if self._word_wrap else NO_WRAP)
         document = self._in_text_font()
         layout = document.documentLayout()
         spans = []
-        for frame in document.rootFrame().childFrames():
-            block, last = document.findBlock(frame.firstPosition()), frame.lastPosition()
+        for first, last in _table_rows(document.rootFrame().childFrames()):
+            block = document.findBlock(first)
             rects = []
             while block.isValid() and block.position() <= last:
                 rects.append(layout.blockBoundingRect(block))
@@ -113,7 +119,12 @@ class RichTextLabel(QWidget):
         The formula panel measures a layout of the equations before it shows it: the text was parsed and laid out
         once to be measured, then twice more to be shown.
         """
-        font = self.text_font()
+        return self.unwrapped_size(text).width()
+
+    def unwrapped_size(self, text: str, scale: float | None = None) -> QSizeF:
+        """The size of this HTML laid out unwrapped in the text font (at this text scale, else the label's); shown at
+        that scale, setText then shows it without parsing it again."""
+        font = self.text_font(scale)
         held = (text, font.key())
         if self._spare is None:
             self._spare = self._new_document()
@@ -123,7 +134,27 @@ class RichTextLabel(QWidget):
             self._spare.setTextWidth(NO_WRAP)
             self._spare.setHtml(text)
             self._spare_holds = held
-        return self._spare.idealWidth()
+        return QSizeF(self._spare.idealWidth(), self._spare.size().height())
+
+    def unwrapped_marks(self, text: str, scale: float) -> tuple[float, list[float]]:
+        """This HTML's width laid out unwrapped in the text font at this text scale, and how far from its left edge each
+        PLACE_MARK in it stands, in order: one layout for all, where measuring the text up to each took one each (the
+        formula panel breaks a long line before one of its terms, forty terms to choose from)."""
+        document = QTextDocument()
+        document.setDocumentMargin(0.0)
+        document.setDefaultFont(self.text_font(scale))
+        document.setTextWidth(NO_WRAP)
+        document.setHtml(text)
+        width = document.idealWidth()  # laid out: the blocks have their lines
+        layout, offsets = document.documentLayout(), []
+        cursor = document.find(PLACE_MARK)
+        while not cursor.isNull():
+            block = cursor.block()
+            at = cursor.selectionStart() - block.position()
+            line = block.layout().lineForTextPosition(at)
+            offsets.append(layout.blockBoundingRect(block).x() + line.cursorToX(at)[0])
+            cursor = document.find(PLACE_MARK, cursor)
+        return width, offsets
 
     def _room_needed(self) -> tuple[QSize, int]:
         """What layouts ask of the label: its size hint (less an ignored width) and, wrapped, its height here."""
@@ -132,11 +163,12 @@ class RichTextLabel(QWidget):
             hint = QSize(0, hint.height())
         return hint, self._wrapped_height(self.width()) if self._word_wrap else -1
 
-    def text_font(self) -> QFont:
-        """The font the text is drawn in: the label's, times the text scale."""
+    def text_font(self, scale: float | None = None) -> QFont:
+        """The font the text is drawn in: the label's, times the text scale (or this scale)."""
         font = QFont(self.font())
-        if self._text_scale != 1.0:
-            font.setPointSizeF(font.pointSizeF() * self._text_scale)
+        scale = self._text_scale if scale is None else scale
+        if scale != 1.0:
+            font.setPointSizeF(font.pointSizeF() * scale)
         return font
 
     def set_text_scale(self, scale: float) -> None:
@@ -289,6 +321,16 @@ class RichTextLabel(QWidget):
         for action in self._copy_actions:
             menu.addAction(action)
         menu.exec(event.globalPos())
+
+
+def _table_rows(frames: list[QTextFrame]) -> Iterator[tuple[int, int]]:
+    """The first and last positions of each of these frames' rows (a frame not a table: the frame whole)."""
+    for frame in frames:
+        if isinstance(frame, QTextTable):
+            for row in range(frame.rows()):
+                yield frame.cellAt(row, 0).firstPosition(), frame.cellAt(row, frame.columns() - 1).lastPosition()
+        else:
+            yield frame.firstPosition(), frame.lastPosition()
 
 
 class WrappedNoteLabel(RichTextLabel):

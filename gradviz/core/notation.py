@@ -65,6 +65,7 @@ FRACTION_RULE_COLOR = "#808080"
 CASES_BRACE_SIZE = "xx-large"  # the brace of a piecewise function's cases, to reach over two rows
 # Space after the cases' conditions before a term after them (+ 2y), so that it stands apart from the one it is beside
 CASES_AFTER_SPACE_PX = 12
+LINE_BREAK_GAP_PX = 2  # between the lines of an equation broken over lines
 
 _GREEK_NAMES = (
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
@@ -1162,6 +1163,99 @@ def _html_row(markup: str, as_line: bool = False) -> str:
             cells.append(f'<td valign="middle" style="white-space: pre{space}">{piece}</td>')
     margin = ' style="margin-top: 3px; margin-bottom: 3px"' if as_line else ""
     return f'<table cellspacing="0" cellpadding="0"{margin}><tr>' + "".join(cells) + "</tr></table>"
+
+
+_MARKUP_TOKENS = re.compile(r"(<[^>]*>)")
+_TERM_BREAKS = ("+ ", MINUS + " ")  # a line of an equation may break before these, between its terms
+_ROW_CELL = '<td valign="middle" style="white-space: pre">'  # a cell of an equation's row holding text
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A place where an equation's line may break: the space before a + or − between terms."""
+
+    at: int  # where in the row the space is
+    depth: int  # how deep in brackets it is (0: between the equation's own terms)
+    indent_at: int  # where in the row the text of the cell further lines start in begins: their indent is the width
+    # before it
+    markup: str  # what takes the space's place to break the line there (a row of the equation's table begins)
+
+
+@dataclass(frozen=True)
+class TermBreaks:
+    """An equation's row (see _html_row) and the places its line may break: before the + and − between terms, its
+    own or (deeper) those within its brackets; never within powers, |…|, fractions or cases."""
+
+    row: str  # f's name in a cell of its own, so that further lines start right of ' = ', as a partial's do
+    places: tuple[LineBreak, ...]
+
+    def marked(self, mark: str) -> tuple[str, list[int]]:
+        """The row with this (zero-width) mark where each place is, and where each cell further lines would start in
+        begins; and those positions, in order."""
+        positions = sorted({place.at for place in self.places} | {place.indent_at for place in self.places})
+        ends = [*positions, len(self.row)]
+        marked = "".join(mark + self.row[start:end] for start, end in itertools.pairwise(ends))
+        return self.row[:ends[0]] + marked, positions
+
+    def broken_at(self, places: Sequence[LineBreak]) -> str:
+        """The row broken over lines at these of its places (in order): each further line a row of its table, in the
+        column of the cell it breaks, so that the equation's name stays beside its first line."""
+        pieces, start = [], 0
+        for place in places:
+            pieces += [self.row[start:place.at], place.markup]
+            start = place.at + 1
+        return "".join(pieces) + self.row[start:]
+
+
+def term_breaks(row: str) -> TermBreaks:
+    """Where this equation's row may break over lines: Beale's ∂f/∂x breaks into its three terms at 1093 pixels wide,
+    rather than run past the panel's edge."""
+    pieces: list[str] = []
+    places: list[LineBreak] = []
+    tables: list[list[str]] = []  # the tables open, each its opening tag and its open cell's
+    scripts = brackets = cells = cell_start = length = 0  # super- or subscripts and brackets in; the row's cells
+    in_bars = False  # within |…|
+    for token in _MARKUP_TOKENS.split(row):
+        if token.startswith("<"):
+            tag, opening = token.lstrip("</").split(" ", 1)[0].rstrip(">").lower(), not token.startswith("</")
+            if tag == "table" and opening:
+                tables.append([token, ""])
+            elif tag == "table":
+                tables.pop()
+            elif tag in ("sup", "sub"):
+                scripts += 1 if opening else -1
+            elif tag == "td" and opening and tables:
+                tables[-1][1] = token
+                if len(tables) == 1:
+                    cells, cell_start = cells + 1, length + len(token)
+        elif 0 < len(tables) <= 2 and "white-space: pre" in tables[-1][1] and 'class="cases"' not in tables[-1][0]:
+            text = token
+            for index, character in enumerate(text):
+                brackets += (character in "([{") - (character in ")]}")
+                in_bars = in_bars != (character == "|")
+                if character != " " or scripts or in_bars:
+                    continue
+                at = length + len(token) - len(text) + index  # where in the row (past f's name's cell, if made)
+                if text.startswith(_TERM_BREAKS, index + 1):
+                    places.append(LineBreak(at, brackets, cell_start, _line_break(tables, cells)))
+                elif cells == 1 and len(tables) == 1 and not brackets and text.startswith("= ", index + 1):
+                    token = text[:index] + "</td>" + _ROW_CELL + text[index:]  # f's name: a cell of its own
+                    cells, cell_start, tables[0][1] = 2, at + len("</td>" + _ROW_CELL), _ROW_CELL
+        pieces.append(token)
+        length += len(token)
+    return TermBreaks("".join(pieces), tuple(places))
+
+
+def _line_break(tables: Sequence[Sequence[str]], cells: int) -> str:
+    """The markup that ends a line inside these open tables (the row's own first, with this many of its cells begun)
+    and begins a further row of the row's table in the same column, inside the same cells, a little lower: a power on
+    the further line reached into the line above."""
+    ended = "</td></tr></table>" * (len(tables) - 1) + "</td></tr>"
+    cell = tables[0][1].replace('style="', f'style="padding-top: {LINE_BREAK_GAP_PX}px; ', 1)
+    if cell == tables[0][1]:
+        cell = cell.replace("<td", f'<td style="padding-top: {LINE_BREAK_GAP_PX}px"', 1)
+    inner = "".join(f"{table}<tr>{open_cell}" for table, open_cell in tables[1:])
+    return ended + "<tr>" + "<td></td>" * (cells - 1) + cell + inner
 
 
 def _as_block(markup: str) -> str:
