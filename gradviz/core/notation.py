@@ -293,8 +293,9 @@ def short_decimal(value: sympy.Rational) -> str | None:
 
 
 # In a formula typed in scientific notation (1e10), a number written with this many zeros or more before its digits
-# (0.00001) or after them (100000, 150000) prints as a short decimal times a power of ten: 10¹⁰ and 10⁻⁶ read at a
-# glance, 10000000000 and 0.000001 do not; 123456 has no zeros to spare and stays so
+# (0.0001, 0.00015: the one before the point counts) or after them (10000, 150000) prints as a short decimal times a
+# power of ten: 10¹⁰ and 10⁻⁶ read at a glance, 10000000000 and 0.000001 do not; 1000 and 0.001 read at a glance as
+# they are, and 123456 has no zeros to spare and stays so
 SCIENTIFIC_ZEROS = 4
 
 
@@ -310,7 +311,7 @@ def scientific_parts(value: sympy.Rational) -> tuple[str, int] | None:
     text = str(mantissa) if mantissa.is_Integer else short_decimal(mantissa)
     if text is None:
         return None
-    zeros = -exponent - 1 if exponent < 0 else exponent - len(text.replace(".", "")) + 1
+    zeros = -exponent if exponent < 0 else exponent - len(text.replace(".", "")) + 1
     return (text, exponent) if zeros >= SCIENTIFIC_ZEROS else None
 
 
@@ -527,12 +528,13 @@ class _TextbookForms:
 
     def _scientific(self, number: sympy.Number) -> str | None:
         """A number as m·10ᵏ where the formula was typed in scientific notation and the number is as large or small as
-        scientific_parts writes so (a float as format_number writes it with an exponent): 2·10¹⁰, −10⁻⁶; else None."""
+        scientific_parts writes so (a float to the digits format_number shows, with an exponent if it writes one):
+        2·10¹⁰, −10⁻⁶, 10⁻⁴; else None."""
         if not (self.spelling.scientific and number.is_Number):
             return None
-        if number.is_Float:
+        if number.is_Float:  # to the digits format_number shows, by the same zeros as an exact number
             mantissa, _, exponent = format_number(abs(number), ascii_minus=True).partition("e")
-            parts = (mantissa, int(exponent)) if exponent else None
+            parts = (mantissa, int(exponent)) if exponent else scientific_parts(sympy.Rational(mantissa))
         else:
             parts = scientific_parts(abs(number))
         if parts is None:
