@@ -19,6 +19,7 @@ from gradviz.core.notation import (
     Spelling,
     format_number,
     format_number_apart,
+    format_numbers_alike,
     format_numbers_apart,
     gradient_label,
     html_equation,
@@ -628,3 +629,18 @@ def test_cases_of_one_value_print_in_rows_where_their_otherwise_can_hold() -> No
     assert unicode_math(in_order, of_max) == "1"
     assert unicode_math(in_order).endswith("0 otherwise}")  # no max typed: nothing tells its rows hold everywhere
     assert printed_partials("min(x, y, x + y)")[0] == "{1 if x < y and y > 0; 1 if y ≤ 0 and x ≤ 0; 0 otherwise}"
+
+
+@pytest.mark.parametrize(("values", "digits", "expected"), [
+    ((-0.955336489125606, -0.955336489), 10, ["−0.9553364891", "−0.9553364890"]),  # the trailing 0 kept: read alike
+    ((485165195.41, 485165199.0), 9, ["485165195", "485165199"]),
+    ((485165195.41, 485165199.0), 6, ["4.85165e8", "4.85165e8"]),  # one power of ten, not 485165195 beside 4.85e8
+    ((1.0, 1.001358), 3, ["1", "1"]),  # zeros every one ends in dropped
+    ((100000.0, 84147.1), 2, ["100000", "80000"]),
+    ((1.2e-7, 1.25e-7), 3, ["1.20e−7", "1.25e−7"]),
+    ((9.9996, 9.9994), 4, ["10", "10"]),  # rounded up past a power of ten
+    ((0.0, -0.0), 3, ["0", "0"]),
+    ((-1e-9, 3.0), 2, ["0", "3"]),  # −0.0 is 0
+])
+def test_numbers_written_alike_share_a_decimal_place_and_a_notation(values, digits: int, expected: list[str]) -> None:
+    assert format_numbers_alike(values, digits) == expected

@@ -172,6 +172,28 @@ def format_numbers_apart(values: Iterable[SupportsFloat], digits: int = 6, ascii
     return [format_number_apart(number, numbers, digits, ascii_minus) for number in numbers]
 
 
+def format_numbers_alike(values: Sequence[SupportsFloat], digits: int) -> list[str]:
+    """Numbers to be read digit by digit: all to the decimal place of the largest's digits-th significant digit, in
+    one notation (plain where format_number writes that largest plainly, else over one power of ten), trailing zeros
+    dropped only where every one has them: −0.9553364891 and −0.9553364890, 4.85165e8 and 4.85165e8, 1 and 1."""
+    numbers = [float(value) for value in values]
+    largest = max((abs(number) for number in numbers), default=0.0)
+    if largest == 0.0 or not all(math.isfinite(number) for number in numbers):
+        return [format_number(number, digits) for number in numbers]
+    exponent = int(f"{largest:.{digits - 1}e}".partition("e")[2])  # after rounding: 9.9996 to 4 digits is 10.00
+    place = exponent - digits + 1  # the power of ten of the last digit written
+    scale = 0 if exponent >= -4 and (exponent < digits or largest < WHOLE_NUMBER_LIMIT) else exponent
+    decimals = scale - place
+    texts = [f"{number / 10.0**scale:.{decimals}f}" if decimals >= 0 else f"{round(number, -place):.0f}"
+             for number in numbers]
+    while all("." in text and text.endswith("0") for text in texts):
+        texts = [text[:-1] for text in texts]
+    texts = [text.rstrip(".") for text in texts]
+    texts = [text.lstrip("-") if not text.strip("-0.") else text for text in texts]  # −0.00 is 0
+    power = f"e{scale}" if scale else ""
+    return [(text if text == "0" else text + power).replace("-", MINUS) for text in texts]
+
+
 def point_text(names: Sequence[str], values: Sequence[SupportsFloat]) -> str:
     """'(x, y) = (1, 2)' for several variables, 'w = 1' for one: names as given, values as format_number writes."""
     listed, numbers = ", ".join(names), ", ".join(format_number(value) for value in values)
