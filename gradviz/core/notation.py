@@ -172,6 +172,12 @@ def format_numbers_apart(values: Iterable[SupportsFloat], digits: int = 6, ascii
     return [format_number_apart(number, numbers, digits, ascii_minus) for number in numbers]
 
 
+def format_value(value: SupportsFloat) -> str:
+    """f at a point as every readout of it writes it (the probe panel, the probe's legends on the map and in 3D, the
+    status bar), so that they read alike: format_number's significant digits, 1004.5 everywhere, not 1004 in one."""
+    return format_number(value)
+
+
 def format_numbers_alike(values: Sequence[SupportsFloat], digits: int) -> list[str]:
     """Numbers to be read digit by digit: all to the decimal place of the largest's digits-th significant digit, in
     one notation (plain where format_number writes that largest plainly, else over one power of ten), trailing zeros
