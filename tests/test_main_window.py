@@ -1012,18 +1012,18 @@ def test_a_small_map_leaves_f_at_the_point_to_the_level_line_in_its_legend(make_
     from gradviz.app.contour_view import LEGEND_SHARE
 
     window = make_main_window("three-variables", size=(900, 768))  # the map of 1024 pixels before the docks gave way
-    window.session.set_step(5)  # f(0.3277, 0.07776, 1) = 3.119: a long row
+    window.session.set_step(5)  # f(0.3277, 0.07776, 1) = 3.11947: a long row
     view, text = window.contour_view, window.contour_view.probe_text
     view.grab()
     plot = text.plot_rect(text.deviceTransform(view.viewportTransform()))
     shown = " ".join(text.legend_texts).replace("\u00a0", " ")  # its lines, as wrapped
-    assert shown == "∇f here: its x, y part (z held) level line f = 3.119"
+    assert shown == "∇f here: its x, y part (z held) level line f = 3.11947"
     assert text.legend_rect.width() * text.legend_rect.height() <= LEGEND_SHARE * plot.width() * plot.height()
-    assert text.legend_texts[-1].endswith("f\u00a0=\u00a03.119")  # the equation is not broken: "f =" / "3.119"
+    assert text.legend_texts[-1].endswith("f\u00a0=\u00a03.11947")  # the equation is not broken: "f =" / "3.11947"
     view.resize(900, 800)
     view.grab()
     shown = " ".join(text.legend_texts).replace("\u00a0", " ")
-    assert shown.startswith("f(0.3277, 0.07776, 1) = 3.119 ") and shown.endswith(" level line f = 3.119")
+    assert shown.startswith("f(0.3277, 0.07776, 1) = 3.11947 ") and shown.endswith(" level line f = 3.11947")
 
 
 @pytest.mark.parametrize(("size", "noted"), [((1024, 768), True), ((1600, 1000), False)])

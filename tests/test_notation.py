@@ -19,6 +19,7 @@ from gradviz.core.notation import (
     Spelling,
     format_number,
     format_number_apart,
+    format_numbers_alike,
     format_numbers_apart,
     gradient_label,
     html_equation,
@@ -663,3 +664,18 @@ def test_an_equations_line_may_break_before_its_terms_never_within_a_power_or_ba
     assert table.rows() == len(between_terms) + 1 == 3
     assert [cell_text(table, line, 0) for line in range(3)] == ["∂f∂x", "", ""]
     assert all(cell_text(table, line, table.columns() - 1).startswith("− ") for line in (1, 2))
+
+
+@pytest.mark.parametrize(("values", "digits", "expected"), [
+    ((-0.955336489125606, -0.955336489), 10, ["−0.9553364891", "−0.9553364890"]),  # the trailing 0 kept: read alike
+    ((485165195.41, 485165199.0), 9, ["485165195", "485165199"]),
+    ((485165195.41, 485165199.0), 6, ["4.85165e8", "4.85165e8"]),  # one power of ten, not 485165195 beside 4.85e8
+    ((1.0, 1.001358), 3, ["1", "1"]),  # zeros every one ends in dropped
+    ((100000.0, 84147.1), 2, ["100000", "80000"]),
+    ((1.2e-7, 1.25e-7), 3, ["1.20e−7", "1.25e−7"]),
+    ((9.9996, 9.9994), 4, ["10", "10"]),  # rounded up past a power of ten
+    ((0.0, -0.0), 3, ["0", "0"]),
+    ((-1e-9, 3.0), 2, ["0", "3"]),  # −0.0 is 0
+])
+def test_numbers_written_alike_share_a_decimal_place_and_a_notation(values, digits: int, expected: list[str]) -> None:
+    assert format_numbers_alike(values, digits) == expected

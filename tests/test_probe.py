@@ -13,6 +13,8 @@ from gradviz.core.grid import NoiseFloor
 from gradviz.core.probe import (
     RELATIVE_STEP,
     SLICE_HEIGHT_MARGIN,
+    GradientCheck,
+    check_texts,
     contour_tangent_direction,
     probe_at,
     slice_curves,
@@ -205,6 +207,21 @@ def test_an_estimate_shows_the_digits_its_error_leaves_it() -> None:
     assert wiggly.estimate == pytest.approx(84147.1, abs=0.1) and wiggly.agrees is None  # could be off by 47000
     assert (wiggly.shown_estimate, wiggly.shown_difference) == (80000.0, 20000.0)
     assert to_place_of(-0.2955202066609417, 1.3e-10) == -0.2955202067 and to_place_of(1.5, 0.0) == 1.5
+
+
+def test_the_check_writes_the_exact_partial_and_its_estimate_alike() -> None:
+    """sin(x)·cos(y) at (π, 0.3) read −0.955336 beside −0.955336489, eˣ at 20 4.85165e8 beside 485165199: both are
+    now to the estimate's decimal place in one notation, 0 where that place is above both."""
+    waves = probe_at(compiled_formula("sin(x) cos(y)"), {"x": math.pi, "y": 0.3}, XY).checks[0]
+    assert check_texts(waves) == ("−0.9553364891", "−0.9553364890")
+    growth = probe_at(compiled_formula("exp(x) + y"), {"x": 20.0, "y": 0.0}, XY).checks
+    assert [check_texts(check) for check in growth] == [("485165195", "485165199"), ("1", "1")]
+    blurred = GradientCheck("x", 485165195.4, 485165198.6, 1e-5, 3.2, 6.6e-9, True, error=2000.0)
+    assert check_texts(blurred) == ("4.85165e8", "4.85165e8")  # to the thousands: over one power of ten
+    floored = probe_at(compiled_formula("sin(pi x) cos(y)"), {"x": 1.0, "y": 0.3}, XY, noise=NoiseFloor(gradient=3e-12))
+    assert floored.checks[1].exact == 0.0 and check_texts(floored.checks[1]) == ("0", "0")
+    assert check_texts(GradientCheck("x", 1e-9, 0.0, 1e-5, 1e-9, 1.0, True, error=1e-8)) == ("0", "0")
+    assert check_texts(GradientCheck("x", 2.5, 2.5, 1e-5, 0.0, 0.0, True)) == ("2.5", "2.5")  # no error to round to
 
 
 def test_the_checks_rounding_counts_terms_that_cancel_in_f() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from polylines import blended_pixels
@@ -1144,3 +1146,29 @@ def test_a_narrow_runs_dock_names_its_comparisons_shortly_two_a_line(make_main_w
     qtbot.wait(50)
     assert [(full, button.text()) for full, button in buttons] == [(full, full) for full, _button in buttons]
     assert not any(button.toolTip().startswith(full) for full, button in buttons)
+
+
+def test_every_readout_of_f_at_the_probe_and_the_check_columns_read_alike(open_window, qtbot) -> None:
+    """x² + y² + 1000 at (1.5, 1.5): the 3D legend said f(1.5, 1.5) = 1004 while the probe said 1004.5; eˣ's check at
+    x = 20 set 4.85165e8 beside 485165199, and sin(x)·cos(y)'s at x = π −0.955336 beside −0.955336489."""
+    window, docks = open_window("bowl")
+    window.session.set_analysis(analyze("x^2 + y^2 + 1000"))
+    window.session.set_probe({"x": 1.5, "y": 1.5})
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    assert dict(panel.rows)["f"] == "1004.5"
+    qtbot.waitUntil(lambda: window.surface_view.probe_overlay is not None, timeout=3000)
+    assert window.surface_view.probe_overlay.legend[0].text == "f(1.5, 1.5) = 1004.5"
+    qtbot.waitUntil(lambda: bool(window.contour_view.probe_text.legend_texts), timeout=3000)
+    assert any(text.endswith("= 1004.5") for text in window.contour_view.probe_text.legend_texts)
+    window._show_hover(1.5, 1.5)
+    assert "f = 1004.5 " in window.hover_label.text()
+    window.session.set_analysis(analyze("exp(x) + y"))
+    window.session.set_probe({"x": 20.0, "y": 0.0})
+    qtbot.waitUntil(lambda: panel.probe is not None and panel.probe.point["x"] == 20.0, timeout=3000)
+    cells = check_cells(panel.check_label.plain_text())
+    assert cells["∂f/∂x"][:2] == ["485165195", "485165199"] and cells["∂f/∂y"][:2] == ["1", "1"]
+    window.session.set_analysis(analyze("sin(x) cos(y)"))
+    window.session.set_probe({"x": math.pi, "y": 0.3})
+    qtbot.waitUntil(lambda: panel.probe is not None and panel.probe.point["x"] == math.pi, timeout=3000)
+    assert check_cells(panel.check_label.plain_text())["∂f/∂x"][:2] == ["−0.9553364891", "−0.9553364890"]

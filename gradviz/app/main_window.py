@@ -53,7 +53,7 @@ from gradviz.app.syntax_help_dialog import SYNTAX_HELP_SIZE, SyntaxHelpDialog
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
 from gradviz.core.analysis import Analysis
 from gradviz.core.critical import critical_count
-from gradviz.core.notation import for_function, format_number, latex_equations, unicode_name
+from gradviz.core.notation import for_function, format_number, format_value, latex_equations, unicode_name
 from gradviz.core.presets import DEFAULT_PRESET, Preset, all_presets, find_preset
 from gradviz.core.scenario import Scenario
 from gradviz.core.session import NOT_A_RANGE, RUN_REFUSED, Session
@@ -517,7 +517,7 @@ class MainWindow(QMainWindow):
         name = session.analysis.formula.name
         coordinates = ", ".join(f"{unicode_name(axis)} = {format_number(point[axis], 4)}" for axis in axes)
         components = ", ".join(format_number(g, 4) for g in gradient)
-        self.hover_label.setText(f"{coordinates}   {name} = {format_number(value, 5)}   ∇{name} = ({components})")
+        self.hover_label.setText(f"{coordinates}   {name} = {format_value(value)}   ∇{name} = ({components})")
 
     def _type_start(self) -> None:
         """Ask for the selected run's start by its coordinates: the map's click, for the keyboard or exact numbers."""

@@ -30,13 +30,13 @@ from gradviz.core.probe import (
     GradientCheck,
     Probe,
     SliceCurve,
+    check_texts,
     probe_at,
     slice_curves,
 )
 from gradviz.core.session import Session
 
 PROBE_MODE_SHORTCUT = "P"
-CHECK_DIGITS = 10  # the estimate's digits at most (it is rounded to those its error leaves it)
 DIFFERENCE_DIGITS = 2
 KINK_SLOPE_DIGITS = 6  # the one-sided slopes on a kink, estimates to about the step's size
 SLICE_HEIGHT = 100
@@ -344,12 +344,13 @@ CANNOT_TELL_NOTES = {  # by whether rounding or the step makes most of the estim
 
 
 def check_rows(check: GradientCheck, label: str) -> str:
-    """One partial's check as table rows: the exact partial, its estimate to the digits it has and their difference
+    """One partial's check as table rows: the exact partial and its estimate to the digits it has, written alike
+    (check_texts), and their difference
     marked ✓, ✗ or ?; on a kink, where the central difference averages the slopes on its two sides, a row with those
     slopes under it instead of ✗."""
     mark = CHECK_MARKS[check.agrees] if check.one_sided is None else ""
-    row = (f"<tr><td>{label}</td><td align='right'>{format_number(check.exact)}</td>"
-           f"<td align='right'>{format_number(check.shown_estimate, CHECK_DIGITS)}</td>"
+    exact, estimate = check_texts(check)
+    row = (f"<tr><td>{label}</td><td align='right'>{exact}</td><td align='right'>{estimate}</td>"
            f"<td align='right'>{format_number(check.shown_difference, DIFFERENCE_DIGITS)} {mark}</td></tr>")
     if check.one_sided is None:
         return row

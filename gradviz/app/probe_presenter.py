@@ -48,7 +48,7 @@ from gradviz.core.compiled import CompiledFormula
 from gradviz.core.descent import RunSettings, converged_kind
 from gradviz.core.grid import GridField, broken_curve, contourable
 from gradviz.core.height_scale import HeightScale, height_scale_for
-from gradviz.core.notation import format_number, gradient_label, partial_label, unicode_name
+from gradviz.core.notation import format_number, format_value, gradient_label, partial_label, unicode_name
 from gradviz.core.probe import Probe, SliceCurve, contour_tangent_direction, probe_at, slice_curves, tangent_plane
 from gradviz.core.session import Session
 
@@ -219,7 +219,7 @@ def level_line(compiled: CompiledFormula, probe: Probe, field: GridField, crossi
 def value_row(probe: Probe, name: str) -> LegendRow:
     """'f(1, 2) = 11': f at the point, every variable's value given ('f = 11' where there is little room)."""
     arguments = ", ".join(format_number(probe.point[variable], DIGITS) for variable in probe.variables)
-    value = format_number(probe.value, DIGITS)
+    value = format_value(probe.value)
     return LegendRow(f"{name}({arguments}) = {value}", short=f"{name} = {value}")
 
 
@@ -233,7 +233,7 @@ def offset_text(variable: str, value: float) -> str:
 
 def plane_equation(probe: Probe, name: str) -> str:
     """'f ≈ 15 + 10(x − 1) + 14(y − 2)': the tangent plane, the linear approximation of f at the point."""
-    terms = [format_number(probe.value, DIGITS)]
+    terms = [format_value(probe.value)]
     for axis, partial in zip(probe.axes, probe.axis_partials, strict=True):
         if partial != 0.0:
             terms.append(f"{'−' if partial < 0 else '+'} {format_number(abs(partial), DIGITS)}"
@@ -326,7 +326,7 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
                  if right_angle is not None and edge_cut((gx, gy), scale, (x0, y0), plotted, reference) else None)
     line = level_line(compiled, probe, field, flat)
     if len(line) > 1:  # f's level at a point far off the map may cross none of it: no line, nothing to name
-        level = f"{name}\u00a0=\u00a0{format_number(probe.value, DIGITS)}"
+        level = f"{name}\u00a0=\u00a0{format_value(probe.value)}"
         legend.append(LegendRow(f"level line {level}", LEVEL_COLOUR, short=level))
     return ContourProbeOverlay(point=(x0, y0), colour=GRADIENT_COLOUR, arrows=arrows, guides=guides,
                                level_line=line, level_colour=LEVEL_COLOUR,

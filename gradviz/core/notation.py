@@ -173,6 +173,34 @@ def format_numbers_apart(values: Iterable[SupportsFloat], digits: int = 6, ascii
     return [format_number_apart(number, numbers, digits, ascii_minus) for number in numbers]
 
 
+def format_value(value: SupportsFloat) -> str:
+    """f at a point as every readout of it writes it (the probe panel, the probe's legends on the map and in 3D, the
+    status bar), so that they read alike: format_number's significant digits, 1004.5 everywhere, not 1004 in one."""
+    return format_number(value)
+
+
+def format_numbers_alike(values: Sequence[SupportsFloat], digits: int) -> list[str]:
+    """Numbers to be read digit by digit: all to the decimal place of the largest's digits-th significant digit, in
+    one notation (plain where format_number writes that largest plainly, else over one power of ten), trailing zeros
+    dropped only where every one has them: −0.9553364891 and −0.9553364890, 4.85165e8 and 4.85165e8, 1 and 1."""
+    numbers = [float(value) for value in values]
+    largest = max((abs(number) for number in numbers), default=0.0)
+    if largest == 0.0 or not all(math.isfinite(number) for number in numbers):
+        return [format_number(number, digits) for number in numbers]
+    exponent = int(f"{largest:.{digits - 1}e}".partition("e")[2])  # after rounding: 9.9996 to 4 digits is 10.00
+    place = exponent - digits + 1  # the power of ten of the last digit written
+    scale = 0 if exponent >= -4 and (exponent < digits or largest < WHOLE_NUMBER_LIMIT) else exponent
+    decimals = scale - place
+    texts = [f"{number / 10.0**scale:.{decimals}f}" if decimals >= 0 else f"{round(number, -place):.0f}"
+             for number in numbers]
+    while all("." in text and text.endswith("0") for text in texts):
+        texts = [text[:-1] for text in texts]
+    texts = [text.rstrip(".") for text in texts]
+    texts = [text.lstrip("-") if not text.strip("-0.") else text for text in texts]  # −0.00 is 0
+    power = f"e{scale}" if scale else ""
+    return [(text if text == "0" else text + power).replace("-", MINUS) for text in texts]
+
+
 def point_text(names: Sequence[str], values: Sequence[SupportsFloat]) -> str:
     """'(x, y) = (1, 2)' for several variables, 'w = 1' for one: names as given, values as format_number writes."""
     listed, numbers = ", ".join(names), ", ".join(format_number(value) for value in values)
@@ -294,8 +322,9 @@ def short_decimal(value: sympy.Rational) -> str | None:
 
 
 # In a formula typed in scientific notation (1e10), a number written with this many zeros or more before its digits
-# (0.00001) or after them (100000, 150000) prints as a short decimal times a power of ten: 10¹⁰ and 10⁻⁶ read at a
-# glance, 10000000000 and 0.000001 do not; 123456 has no zeros to spare and stays so
+# (0.0001, 0.00015: the one before the point counts) or after them (10000, 150000) prints as a short decimal times a
+# power of ten: 10¹⁰ and 10⁻⁶ read at a glance, 10000000000 and 0.000001 do not; 1000 and 0.001 read at a glance as
+# they are, and 123456 has no zeros to spare and stays so
 SCIENTIFIC_ZEROS = 4
 
 
@@ -311,7 +340,7 @@ def scientific_parts(value: sympy.Rational) -> tuple[str, int] | None:
     text = str(mantissa) if mantissa.is_Integer else short_decimal(mantissa)
     if text is None:
         return None
-    zeros = -exponent - 1 if exponent < 0 else exponent - len(text.replace(".", "")) + 1
+    zeros = -exponent if exponent < 0 else exponent - len(text.replace(".", "")) + 1
     return (text, exponent) if zeros >= SCIENTIFIC_ZEROS else None
 
 
@@ -528,12 +557,13 @@ class _TextbookForms:
 
     def _scientific(self, number: sympy.Number) -> str | None:
         """A number as m·10ᵏ where the formula was typed in scientific notation and the number is as large or small as
-        scientific_parts writes so (a float as format_number writes it with an exponent): 2·10¹⁰, −10⁻⁶; else None."""
+        scientific_parts writes so (a float to the digits format_number shows, with an exponent if it writes one):
+        2·10¹⁰, −10⁻⁶, 10⁻⁴; else None."""
         if not (self.spelling.scientific and number.is_Number):
             return None
-        if number.is_Float:
+        if number.is_Float:  # to the digits format_number shows, by the same zeros as an exact number
             mantissa, _, exponent = format_number(abs(number), ascii_minus=True).partition("e")
-            parts = (mantissa, int(exponent)) if exponent else None
+            parts = (mantissa, int(exponent)) if exponent else scientific_parts(sympy.Rational(mantissa))
         else:
             parts = scientific_parts(abs(number))
         if parts is None:

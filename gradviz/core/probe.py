@@ -39,7 +39,7 @@ import numpy as np
 from gradviz.core.compiled import CompiledFormula
 from gradviz.core.descent import converged_kind
 from gradviz.core.grid import NO_NOISE_FLOOR, NoiseFloor, jump_edges
-from gradviz.core.notation import partial_label
+from gradviz.core.notation import format_numbers_alike, partial_label
 
 RELATIVE_STEP = 1e-5  # h = RELATIVE_STEP·max(1, |x|)
 ROUNDING_MARGIN = 4.0  # the estimate's rounding error: this many times the rounding of f's terms over 2h (module doc)
@@ -47,6 +47,8 @@ CANNOT_TELL_SHARE = 0.1  # an estimate's error this share of the slope or more: 
 CANNOT_TELL_ABOVE = 1e-6  # …a slope larger than this (a smaller one is checked against 0, to the estimate's error)
 KINK_JUMP_LEAST = 1e-6  # a jump between the one-sided slopes up to this share of the larger (or of 1): no kink
 KINK_JUMP_KEPT = 0.75  # a jump between the one-sided slopes that keeps this share of itself with h halved: a kink
+CHECK_DIGITS = 10  # the significant digits of the check's exact partial and estimate at most (see check_texts)
+UNBOUNDED_DIGITS = 6  # …and where the estimate's error is 0 or not finite
 DEFAULT_SAMPLES = 200
 SLICE_HEIGHT_MARGIN = 0.06  # a slice plot shows this share of its height range more above and below
 
@@ -81,6 +83,22 @@ class GradientCheck:
     def rounding_dominates(self) -> bool:
         """Whether the estimate's error is mostly its rounding (f large beside its change), not the step's size."""
         return 2.0 * self.rounding >= self.error
+
+
+def check_texts(check: GradientCheck) -> tuple[str, str]:
+    """The exact partial and its estimate as the check writes them, to be read digit by digit: both to the decimal
+    place of the estimate's error (CHECK_DIGITS significant digits at most), in one notation (format_numbers_alike):
+    −0.9553364891 beside −0.9553364890, not −0.955336 beside −0.955336489; 0 and 0 where that place is above both."""
+    exact, estimate, error = check.exact, check.shown_estimate, check.error
+    largest = to_place_of(max(abs(exact), abs(estimate)), error)
+    if not (math.isfinite(largest) and math.isfinite(error) and error > 0.0):
+        digits = UNBOUNDED_DIGITS
+    elif largest == 0.0:
+        return "0", "0"
+    else:
+        digits = min(CHECK_DIGITS, math.floor(math.log10(largest)) - math.floor(math.log10(error)) + 1)
+    exact_text, estimate_text = format_numbers_alike((exact, estimate), max(1, digits))
+    return exact_text, estimate_text
 
 
 def to_place_of(value: float, error: float) -> float:
