@@ -57,7 +57,6 @@ def box_typed_into(qtbot, value: float, typed: str, reported: list[str], changes
     changes into changes."""
     box = NumberBox()
     qtbot.addWidget(box)
-    box.setKeyboardTracking(False)  # as the range boxes: the value is taken on Enter, not as each digit is typed
     box.setValue(value)
     box.refused.connect(reported.append)
     box.valueChanged.connect((changes if changes is not None else []).append)
@@ -164,7 +163,6 @@ def said_box(qtbot, value: float) -> tuple[NumberBox, ElidingStatusBar]:
     bar = ElidingStatusBar()
     for widget in (box, bar):
         qtbot.addWidget(widget)
-    box.setKeyboardTracking(False)
     box.setValue(value)
     box.say_refusals("β₁", bar.showMessage, bar.take_back)
     return box, bar

@@ -205,6 +205,9 @@ class NumberBox(QDoubleSpinBox):
         """A box for values between low and high (whole numbers only, with whole)."""
         super().__init__(parent)
         self._whole = whole
+        # a value is taken whole, on Enter or leaving the box: the speed took 1 on the way to 1/10, the point dialog 1e1
+        # on the way to 1e13
+        self.setKeyboardTracking(False)
         self.setDecimals(KEPT_DECIMALS)
         self.setRange(low, high)
         self.refusals = Refusals(self)  # what the box said it could not use, taken back once a value is taken
