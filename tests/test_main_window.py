@@ -1900,7 +1900,8 @@ def test_the_speed_box_takes_no_part_of_a_number_as_it_is_typed(make_main_window
     changes: list[float] = []
     speed.valueChanged.connect(changes.append)
     for typed, why in (("1/10", "the box takes numbers from 0.5 to 120"), ("1000", "the box takes numbers from 0.5 to "
-                                                                                   "120")):
+                                                                                   "120"),
+                       ("12,5", "write the decimal point as a point (12.5)")):
         type_into(qtbot, speed, typed)
         assert speed.value() == 8 and speed.text() == "8 steps/s" and timer.interval() == 125, typed
         assert bar.full_message() == f"speed = {typed} was not used: {why} (it stays 8).", typed

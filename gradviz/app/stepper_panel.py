@@ -155,8 +155,6 @@ def lr_refusal(text: str) -> str:
     ('nan is not a number'), or its range; '' if it is one."""
     if number_text(text).startswith("-"):
         return "η is positive: to step uphill, choose the wrong update sign (S) instead"
-    if "," in text:
-        return f"write the decimal point as a point ({typed_text_shown(text.replace(',', '.'))})"
     why = text_refusal(text)
     if why or number_refusal(text, *LR_TYPED_RANGE):
         return why or f"η is a number from {format_number(LR_TYPED_RANGE[0])} to {format_number(LR_TYPED_RANGE[1])}"
