@@ -220,6 +220,33 @@ def test_a_coordinate_the_point_dialog_cannot_take_is_put_back_saying_why(make_m
     assert window.statusBar().full_message() == said
 
 
+def test_the_point_dialog_refuses_a_decimal_comma_asking_for_a_point(make_main_window, activate, answer_modal) -> None:
+    """x = 2,5 typed for the start was refused, and then taken as 25 (the comma dropped as a thousands separator)."""
+    from gradviz.app.point_dialog import PointDialog
+
+    window = keyboard_window(make_main_window, activate, "bowl")
+    session = window.session
+    x = session.run_specs[0].start["x"]
+    said = f"x = 2,5 was not used: write the decimal point as a point (2.5) (it stays {format_number(x)})."
+    seen: list[tuple[bool, float, str]] = []
+
+    def type_with_a_comma(dialog: PointDialog) -> None:
+        box = dialog.boxes["x"]
+        box.selectAll()
+        QTest.keyClicks(box, "2,5")
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        seen.append((dialog.isVisible(), box.value(), dialog.refusal_label.text()))
+        box.selectAll()
+        QTest.keyClicks(box, "1.25")
+        QTest.keyClick(box, Qt.Key.Key_Return)
+
+    answer_modal(PointDialog, type_with_a_comma)
+    menu_action(window, "Run", "Set the start point…").trigger()
+    session.wait_for_runs()
+    assert seen == [(True, x, said)], "open, x as it was, saying why"
+    assert session.run_specs[0].start["x"] == 1.25, "written with a point, it is taken"
+
+
 def test_a_coordinate_typed_with_a_letter_is_said_refused_whole_and_then_put_right(make_main_window, activate,
                                                                                    answer_modal) -> None:
     """A letter typed into the point dialog was refused as a key, and the keys around it made another number (0.5q1:

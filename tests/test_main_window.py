@@ -1899,6 +1899,30 @@ def test_the_budget_and_speed_boxes_say_why_they_cannot_take_what_is_typed(make_
     assert bar.full_message() == "speed = fast was not used: it is not a number (it stays 8)."
 
 
+def test_the_speed_box_takes_no_part_of_a_number_as_it_is_typed(make_main_window, qtbot) -> None:
+    """Speed 8 typed 1/10 became 1 on the way (1000 became 100, 5x 5): the box took each number typed so far, and
+    said it stayed at that."""
+    window = make_main_window("bowl")
+    speed, bar, timer = window.stepper.speed_box, window.statusBar(), window.stepper.timer
+    changes: list[float] = []
+    speed.valueChanged.connect(changes.append)
+    for typed, why in (("1/10", "the box takes numbers from 0.5 to 120"), ("1000", "the box takes numbers from 0.5 to "
+                                                                                   "120"),
+                       ("12,5", "write the decimal point as a point (12.5)")):
+        type_into(qtbot, speed, typed)
+        assert speed.value() == 8 and speed.text() == "8 steps/s" and timer.interval() == 125, typed
+        assert bar.full_message() == f"speed = {typed} was not used: {why} (it stays 8).", typed
+    speed.setFocus()
+    speed.selectAll()
+    qtbot.keyClicks(speed, "5x")
+    assert speed.value() == 8 and timer.interval() == 125
+    assert bar.full_message() == "speed = 5x cannot be used: it is not a number; Enter keeps 8."
+    qtbot.keyClick(speed, Qt.Key.Key_Backspace)
+    assert speed.value() == 8 and changes == [], "5 is taken on Enter, not as it is typed"
+    qtbot.keyClick(speed, Qt.Key.Key_Return)
+    assert speed.value() == 5 and timer.interval() == 200 and changes == [5]
+
+
 def test_copying_a_picture_waits_for_the_basins_behind_a_dialog_that_can_cancel(make_main_window, qtbot,
                                                                                   monkeypatch) -> None:
     """Copy picture found the basins at once when the window had not yet: the window froze for seconds."""

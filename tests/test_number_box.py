@@ -57,7 +57,6 @@ def box_typed_into(qtbot, value: float, typed: str, reported: list[str], changes
     changes into changes."""
     box = NumberBox()
     qtbot.addWidget(box)
-    box.setKeyboardTracking(False)  # as the range boxes: the value is taken on Enter, not as each digit is typed
     box.setValue(value)
     box.refused.connect(reported.append)
     box.valueChanged.connect((changes if changes is not None else []).append)
@@ -86,6 +85,10 @@ def test_a_number_put_back_is_reported(qtbot, typed: str, refused: list[str]) ->
     ("-inf", "-inf is not a finite number"),
     ("1e400", "the box takes numbers from −1e12 to 1e12"),  # a number, beyond a float's
     ("1e-400", "1e-400 is too small to tell from 0"),  # it became 0 without a word
+    ("2,5", "write the decimal point as a point (2.5)"),  # the comma was dropped, as a thousands separator: 25
+    ("-1,5e-3", "write the decimal point as a point (-1.5e-3)"),
+    ("1,5/2", "write the decimal point as a point (1.5/2)"),
+    ("1,000,000", "write it without commas (1000000)"), ("1,a", "it is not a number"), (",", "it is not a number"),
     ("-0.5e-999", "-0.5e-999 is too small to tell from 0"),
     ("0e-400", ""), ("-0.0", ""),
     ("0x10", "write it in decimals (16)"),
@@ -164,7 +167,6 @@ def said_box(qtbot, value: float) -> tuple[NumberBox, ElidingStatusBar]:
     bar = ElidingStatusBar()
     for widget in (box, bar):
         qtbot.addWidget(widget)
-    box.setKeyboardTracking(False)
     box.setValue(value)
     box.say_refusals("β₁", bar.showMessage, bar.take_back)
     return box, bar
@@ -215,8 +217,8 @@ def test_text_that_is_no_number_is_shown_as_typed_said_and_refused_whole_on_ente
 
 
 def box_in_window(window, kind: str) -> tuple[QWidget, str, Callable[[], float]]:
-    """A number box of the window (a range's end, a held value, η or Adam's β₁), the words naming it in messages, and
-    the value it sets."""
+    """A number box of the window (a range's end, a held value, η, Adam's β₁, the speed or the step budget), the words
+    naming it in messages, and the value it sets (the speed: the play timer's interval)."""
     session, panel = window.session, window.formula_panel
     if kind == "range":
         return panel.high_boxes[0], "x to", lambda: session.plot.ranges["x"][1]
@@ -224,12 +226,17 @@ def box_in_window(window, kind: str) -> tuple[QWidget, str, Callable[[], float]]
         return panel._fixed_widgets["z"][1], "z held at", lambda: session.fixed["z"]
     if kind == "η":
         return window.stepper.lr_edit, "η =", lambda: session.run_specs[0].lr
+    if kind == "speed":
+        return window.stepper.speed_box, "speed =", lambda: window.stepper.timer.interval()
+    if kind == "budget":
+        return window.stepper.budget_box, "step budget =", lambda: session.run_specs[0].max_steps
     session.update_run(0, optimizer="adam", params={"beta1": 0.9, "beta2": 0.999})
     session.wait_for_runs()
     return window.stepper._parameter_boxes["beta1"], "β₁ =", lambda: session.run_specs[0].params["beta1"]
 
 
 WINDOW_BOXES = [("bowl", "range"), ("three-variables", "held"), ("bowl", "η"), ("bowl", "β₁")]
+COMMA_REFUSED = "write the decimal point as a point (2.5)"
 
 
 def refusal_said(window, name: str, typed: str, why: str = "it is not a number") -> bool:
@@ -318,3 +325,19 @@ def test_an_eta_refused_is_taken_back_once_an_eta_is_typed_or_slid_to(make_main_
     slider.setValue(slider.value() + 50)
     session.wait_for_runs()
     assert session.run_specs[0].lr > 0.05 and bar.full_message() == ""
+
+
+@pytest.mark.parametrize(("preset", "kind"), [*WINDOW_BOXES, ("bowl", "speed"), ("bowl", "budget")])
+def test_a_decimal_comma_is_refused_whole_asking_for_a_point(make_main_window, qtbot, preset: str, kind: str) -> None:
+    """2,5 typed made 25, the comma dropped as a thousands separator, while the status bar said it was not used."""
+    window = make_main_window(preset)
+    box, name, taken = box_in_window(window, kind)
+    value, shown = taken(), box.text()
+    kept = box.value() if isinstance(box, NumberBox) else value
+    type_over(qtbot, box, "2,5")
+    assert taken() == value
+    assert window.statusBar().full_message() == (f"{name} 2,5 cannot be used: {COMMA_REFUSED}; Enter keeps "
+                                                 f"{format_number(kept)}.")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    window.session.wait_for_runs()
+    assert taken() == value and box.text() == shown and refusal_said(window, name, "2,5", COMMA_REFUSED)

@@ -398,7 +398,6 @@ class FormulaPanel(QWidget):
 
     def _range_box(self, row: int) -> NumberBox:
         box = hands_keys_back(NumberBox())
-        box.setKeyboardTracking(False)
         box.setMinimumWidth(80)
         box.valueChanged.connect(lambda _value: self._range_edited(row))
         box.refused.connect(lambda typed: self._range_refused(row, box, typed))
@@ -714,7 +713,6 @@ class FormulaPanel(QWidget):
             slider.setMinimumWidth(HELD_SLIDER_LEAST)
             spin = hands_keys_back(NumberBox())
             spin.setSingleStep(0.1)
-            spin.setKeyboardTracking(False)
             self._set_fixed_widgets(name, slider, spin)
             slider.valueChanged.connect(lambda value, n=name: self._fixed_slider_moved(n, value))
             spin.valueChanged.connect(lambda value, n=name: self._fixed_edited(n, value))

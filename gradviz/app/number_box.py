@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
+from PySide6.QtCore import QLocale, QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QLineEdit, QWidget
 
@@ -24,6 +24,7 @@ _FRACTION = re.compile(rf"({_DECIMAL})/({_DECIMAL})")  # 1/10, as a student writ
 _PARTIAL_FRACTION = re.compile(rf"{_DECIMAL}/{_PARTIAL_NUMBER.pattern}")  # 1/ on the way to 1/10
 # 0x10, 0b101: a number, written as Python would (or its "0x" being typed)
 _INTEGER_LITERAL = re.compile(r"[+-]?0[xXoObB][0-9a-fA-F_]*")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")  # 1,000,000 or 12,345.5: commas grouping digits
 SHOWN_DIGITS = 7
 KEPT_DECIMALS = 323  # QDoubleSpinBox rounds its value to this many decimals: its most, which keep every number whole
 STEPPED_DIGITS = 15  # a value stepped by the arrows keeps these significant digits: 0.94, not 0.9400000000000001
@@ -83,7 +84,7 @@ def text_refusal(text: str) -> str:
     try:
         value = typed_number(typed)
     except ValueError:
-        return _integer_literal_refusal(number_text(typed))
+        return _comma_refusal(number_text(typed)) or _integer_literal_refusal(number_text(typed))
     if math.isnan(value):
         return f"{typed_text_shown(typed)} is not a number"
     if math.isinf(value) and not re.search(r"\d", typed):  # "inf" or "-Infinity", not a number beyond a float's
@@ -94,10 +95,36 @@ def text_refusal(text: str) -> str:
 
 
 def could_become_number(text: str) -> bool:
-    """Whether typed text is a number, or could be as more is typed ('1e', '1/', '0x'): not '0.0.', '1x' or '0,'."""
+    """Whether typed text is a number, or could be as more is typed ('1e', '1/', '0x'): not '0.0.', '1x', '0,' or
+    '2,5' (said as it is typed, to be written with a point)."""
     typed = number_text(text)
+    if "," in typed:
+        return False
     partial = (_PARTIAL_NUMBER, _PARTIAL_FRACTION, _INTEGER_LITERAL)
     return text_refusal(typed) != NOT_A_NUMBER or any(pattern.fullmatch(typed) for pattern in partial)
+
+
+def _comma_refusal(typed: str) -> str:
+    """'write the decimal point as a point (2.5)' for 2,5, 'write it without commas (1000000)' for 1,000,000; '' for
+    text with no comma, or no number with its commas mended.
+
+    A spin box of Qt's dropped a comma as a thousands separator: 2,5 typed was refused, and then became 25.
+    """
+    pointed = typed.replace(",", ".")
+    if typed.count(",") == 1 and _is_number(pointed):
+        return f"write the decimal point as a point ({typed_text_shown(pointed)})"
+    if _THOUSANDS.fullmatch(typed):
+        return f"write it without commas ({typed_text_shown(typed.replace(',', ''))})"
+    return ""
+
+
+def _is_number(text: str) -> bool:
+    """Whether typed_number reads text as a number."""
+    try:
+        typed_number(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _integer_literal_refusal(typed: str) -> str:
@@ -205,6 +232,14 @@ class NumberBox(QDoubleSpinBox):
         """A box for values between low and high (whole numbers only, with whole)."""
         super().__init__(parent)
         self._whole = whole
+        # the box reads and writes numbers its own way (typed_number, format_number), never the desktop's: the C
+        # locale, no group separator
+        locale = QLocale.c()
+        locale.setNumberOptions(QLocale.NumberOption.OmitGroupSeparator | QLocale.NumberOption.RejectGroupSeparator)
+        self.setLocale(locale)
+        # a value is taken whole, on Enter or leaving the box: the speed took 1 on the way to 1/10, the point dialog 1e1
+        # on the way to 1e13
+        self.setKeyboardTracking(False)
         self.setDecimals(KEPT_DECIMALS)
         self.setRange(low, high)
         self.refusals = Refusals(self)  # what the box said it could not use, taken back once a value is taken
@@ -249,6 +284,13 @@ class NumberBox(QDoubleSpinBox):
     def validate(self, text: str, position: int) -> tuple[QValidator.State, str, int]:
         """As typed_state says for the number typed and the box's limits."""
         return typed_state(self.typed_part(text), self.minimum(), self.maximum(), self._whole), text, position
+
+    def fixup(self, text: str) -> str:
+        """Text as typed: refused whole, never mended into another number.
+
+        Qt's fixup dropped a comma as a thousands separator after the box had refused 2,5: x to 2,5 became 25.
+        """
+        return text
 
     def stepBy(self, steps: int) -> None:
         """Step from the number typed or shown, as the box does, without a binary fraction's noise in the value.

@@ -39,7 +39,6 @@ class PointDialog(QDialog):
                 continue
             box = NumberBox()
             box.setValue(float(value))
-            box.setKeyboardTracking(False)  # typing 1e13, the box took 1e1 on the way (x = 10) and kept it
             box.setAccessibleName(f"{window_title}: {name}")
             box.say_refusals(unicode_name(name), self.message.emit, self.message_taken_back.emit)
             box.refused.connect(self._put_back)

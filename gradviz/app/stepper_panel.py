@@ -155,8 +155,6 @@ def lr_refusal(text: str) -> str:
     ('nan is not a number'), or its range; '' if it is one."""
     if number_text(text).startswith("-"):
         return "η is positive: to step uphill, choose the wrong update sign (S) instead"
-    if "," in text:
-        return f"write the decimal point as a point ({typed_text_shown(text.replace(',', '.'))})"
     why = text_refusal(text)
     if why or number_refusal(text, *LR_TYPED_RANGE):
         return why or f"η is a number from {format_number(LR_TYPED_RANGE[0])} to {format_number(LR_TYPED_RANGE[1])}"
@@ -316,7 +314,6 @@ class StepperPanel(QWidget):
         # 0 steps: the start alone, as a lesson's first look at a slope has it
         self.budget_box = hands_keys_back(NumberBox(0, MAX_STEPS, whole=True))
         self.budget_box.setPrefix("budget ")
-        self.budget_box.setKeyboardTracking(False)
         self.budget_box.setSuffix(" steps")
         self.budget_box.setAccessibleName("Step budget")
         self.budget_box.setToolTip("The most steps each run takes (0: the start alone)")
@@ -530,7 +527,6 @@ class StepperPanel(QWidget):
         for key, title, _default, low, high in HYPER_PARAMETERS.get(optimizer, ()):
             box = hands_keys_back(NumberBox(low, high))  # 0.99999 as it is: four decimals showed it as 1.0000
             box.setSingleStep(0.01)
-            box.setKeyboardTracking(False)
             box.valueChanged.connect(lambda value, k=key: self._parameter_edited(k, value))
             box.say_refusals(title, self.message.emit, self.message_taken_back.emit)
             label = QLabel(title)
