@@ -150,10 +150,7 @@ class SteadyLabelAxis(pg.AxisItem):
 
     def offset_text(self) -> str:
         """The offset the tick labels count from as it is added to them ("+7.2e10"), or "" for none."""
-        offset = self._shown_offset()
-        if offset == 0.0:
-            return ""
-        return f"{'+' if offset > 0 else '−'}{offset_text(offset, abs(self.range[1] - self.range[0]))}"
+        return offset_title("", self._shown_offset(), abs(self.range[1] - self.range[0]))
 
     def showLabel(self, show: bool = True) -> None:
         """Show the title or not; an axis counting from an offset always shows it (it names the offset)."""
@@ -164,8 +161,7 @@ class SteadyLabelAxis(pg.AxisItem):
         offset = self._shown_offset()
         if offset == 0.0 or not self.names_offset:
             return super().labelString()
-        added = self.offset_text()  # the labels are added to the offset: "+7.2e10"; titled, they are f − 7.2e10
-        text = f"{self.labelText} {'−' if offset > 0 else '+'} {added[1:]}" if self.labelText else added
+        text = offset_title(self.labelText, offset, abs(self.range[1] - self.range[0]))
         style = ";".join(f"{key}: {value}" for key, value in self.labelStyle.items())
         return f"<span style='{style}'>{html.escape(text)}</span>"
 
@@ -322,10 +318,15 @@ class ColourLevels:
     lo: float
     hi: float
     ticks: tuple[tuple[float, str], ...]
+    offset: float = 0.0  # what the ticks' texts count from (see tick_offset), named in the bar's title
 
     def fractions(self, heights: np.ndarray) -> np.ndarray:
         """Each height's colour-map position (heights beyond lo and hi take the end colours)."""
         return level_fractions(heights, self.levels, self.lo, self.hi)
+
+    def title(self, name: str) -> str:
+        """The colour bar's title for f of this name: "f − 1000" where the ticks count from 1000 (see offset_title)."""
+        return offset_title(name, self.offset, self.hi - self.lo)
 
 
 @dataclass(frozen=True)
@@ -655,6 +656,16 @@ def offset_text(offset: float, span: float) -> str:
     while unit * 10.0 <= abs(offset) and abs(offset / (unit * 10.0) - round(offset / (unit * 10.0))) < 1e-6:
         unit *= 10.0
     return format_tick(abs(offset), unit)
+
+
+def offset_title(title: str, offset: float, span: float) -> str:
+    """An axis's title naming the offset its tick labels count from over a range this wide (see tick_offset):
+    "f − 7.2e10", the labels being f less it; without a title, the offset as added to them ("+7.2e10"); for no
+    offset the title as it is."""
+    if offset == 0.0:
+        return title
+    size = offset_text(offset, span)
+    return f"{title} {'−' if offset > 0 else '+'} {size}" if title else f"{'+' if offset > 0 else '−'}{size}"
 
 
 def qimage_to_array(image: QtGui.QImage) -> np.ndarray:
