@@ -877,8 +877,8 @@ def test_ticks_close_together_for_their_size_count_from_an_offset_the_title_name
     """exp(10x) + y² along y at x = 2.5: f from 72004899337 to 72004899346 was labelled in eleven digits."""
     from gradviz.app.view_common import offset_text, tick_offset
 
-    assert tick_offset(72004899337.0, 72004899346.0) == 72004899340.0
-    assert offset_text(72004899340.0, 9.0) == "7.200489934e10"
+    assert tick_offset(72004899337.0, 72004899346.0) == 72004899300.0  # labels 38, 40…: as f less it, two digits
+    assert offset_text(72004899300.0, 9.0) == "7.20048993e10"
     assert tick_offset(1000.0, 1001.0) == 0.0 and tick_offset(0.0, 3e12) == 0.0  # few digits tell these apart
     assert tick_offset(-1000003.0, -999997.0) == -1e6 and offset_text(5.0, 1e-4) == "5"
     plot = PanelPlot()
@@ -890,12 +890,26 @@ def test_ticks_close_together_for_their_size_count_from_an_offset_the_title_name
     labels = drawn_tick_labels(left)
     assert len(labels) >= 3 and all(len(label) <= 3 for label in labels), labels
     assert len(set(labels)) == len(labels)
-    assert left.label.toPlainText().strip() == "f − 7.200489934e10"
+    assert left.label.toPlainText().strip() == "f − 7.20048993e10"
     plot.show_range((0.0, 1.0), (0.0, 3e12), 0.0, 0.0)
     plot.show()
     qtbot.waitExposed(plot)
     plot.grab()
     assert {"1e12", "2e12"} <= set(drawn_tick_labels(left)) and left.label.toPlainText().strip() == "f"
+
+
+@pytest.mark.parametrize(("low", "high", "offset"), [(1008.41, 1009.0, 1000.0), (999.8, 1000.2, 1000.0),
+                                                   (1009.5, 1010.2, 1010.0), (-1009.0, -1008.41, -1000.0),
+                                                   (1008.7025, 1008.705, 1008.7), (1000.0, 1000.000002, 1000.0)])
+def test_an_axis_counts_from_the_roundest_offset_that_leaves_its_labels_short(low, high, offset) -> None:
+    """f from 1008.4 to 1009 counted from 1009, its labels −0.6, −0.4, −0.2, 0: it counts from 1000 now (8.4, 8.6…),
+    as roundly as leaves the labels three digits, from a round value within the range where there is one, else from
+    the one next to it towards 0 (the labels have f's sign)."""
+    from gradviz.app.view_common import tick_offset
+
+    assert tick_offset(low, high) == pytest.approx(offset, rel=1e-15)
+    counted = [abs(low - offset), abs(high - offset)]
+    assert max(counted) < 100 * (high - low), "in three digits at the ticks' precision"
 
 
 def test_the_probes_slices_and_the_loss_plot_label_exp_10x_in_few_digits(open_window, qtbot) -> None:
@@ -908,7 +922,7 @@ def test_the_probes_slices_and_the_loss_plot_label_exp_10x_in_few_digits(open_wi
     along_y = docks.probe_panel.slice_plots[1]
     labels = drawn_tick_labels(along_y.plot.getPlotItem().getAxis("left"))
     assert labels and all(len(label) <= 4 for label in labels), labels
-    assert along_y.title.text().endswith("; axis labels +7.20048993e10")
+    assert along_y.title.text().endswith("; axis labels +7.2004899e10")
     seen(docks, "loss_dock", docks.loss_plot, qtbot)
     labels = drawn_tick_labels(docks.loss_plot.plot.getPlotItem().getAxis("left"))
     assert labels and all(len(label) <= 6 for label in labels), labels

@@ -35,6 +35,7 @@ LABEL_GAP = 1.0  # of a cap height (an average character's width side by side): 
 LINE_SAMPLE_SPACING = 4.0  # pixels between the points sampled along drawn lines, which tags keep off (times the scale)
 LINE_CLEARANCE = 3.0  # pixels a tag keeps clear of the middle of a drawn line (times the presentation scale)
 MOST_TICK_DIGITS = 5  # significant digits a tick label may need; an axis whose labels need more counts from an offset
+OFFSET_LABEL_DIGITS = 3  # significant digits at most of labels counted from an offset (8.4 over f = 1008.4)
 MOST_LABEL_DIGITS = 15  # significant digits a label may have: as many as a double holds for sure
 STEP_ROUNDING = 1e-6  # of a tick step: a tick value this near a multiple of its step is that multiple (on_step)
 
@@ -636,18 +637,30 @@ def format_tick(value: float, step: float) -> str:
 def tick_offset(lo: float, hi: float) -> float:
     """What an axis over lo..hi counts its ticks from: 0 unless labels would need over MOST_TICK_DIGITS digits.
 
-    f from 72004899338 to 72004899346 was labelled 72004899338, 72004899340…; counted from 72004899340 the
-    labels read −2, 0, 2, 4. The offset is a round value near the middle, a multiple of a power of ten at least
-    the range's width, so the labels count from it in few digits.
+    f from 72004899338 to 72004899346 was labelled 72004899338, 72004899340…; counted from 72004899300 the
+    labels read 38, 40, 42. The offset is as round a value as leaves the labels OFFSET_LABEL_DIGITS digits or fewer:
+    a multiple of a power of ten in the range (999.8 to 1000.2 counts from 1000: −0.2, 0, 0.2), else the one
+    next to it towards 0, so the labels have f's sign (1008.4 to 1009 counts from 1000: 8.4, 8.6, 9, not from
+    1009: −0.6, −0.4, 0).
     """
     lo, hi = sorted((float(lo), float(hi)))
     span, size = hi - lo, max(abs(lo), abs(hi))
     if not (math.isfinite(span) and math.isfinite(size)) or span <= 0.0 or size == 0.0:
         return 0.0
-    if math.floor(math.log10(size)) - math.floor(math.log10(span)) + 2 <= MOST_TICK_DIGITS:
+    if label_digits(size, span) <= MOST_TICK_DIGITS:
         return 0.0
-    unit = 10.0 ** math.ceil(math.log10(span))
+    for exponent in range(math.floor(math.log10(size)), math.ceil(math.log10(span)) - 1, -1):
+        unit = 10.0**exponent
+        inside = math.ceil(lo / unit) * unit
+        offset = inside if inside <= hi else math.trunc((lo if lo > 0.0 else hi) / unit) * unit
+        if offset != 0.0 and label_digits(max(abs(lo - offset), abs(hi - offset)), span) <= OFFSET_LABEL_DIGITS:
+            return offset
     return round((lo + hi) / 2.0 / unit) * unit
+
+
+def label_digits(size: float, span: float) -> int:
+    """About the significant digits labels of values up to this size need to tell ticks over a range this wide apart."""
+    return math.floor(math.log10(size)) - math.floor(math.log10(span)) + 2 if size > 0.0 else 1
 
 
 def offset_text(offset: float, span: float) -> str:
