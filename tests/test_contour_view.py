@@ -509,6 +509,9 @@ def test_labels_too_close_give_way_evenly_and_uneven_ones_one_by_one() -> None:
     assert spaced_labels(starts, starts + 8.0, 4.0, list("abcdef")).tolist() == list(range(6))
     uneven = np.array([0.0, 10.0, 40.0, 45.0, 60.0])
     assert spaced_labels(uneven, uneven + 8.0, 6.0, list("abcde")).tolist() == [0, 2, 4]
+    three = starts[:3]  # a short axis's −10, 0, 10 kept 0 alone, which tells nothing of the scale
+    assert spaced_labels(three, three + 8.0, 6.0, ["-10", "0", "10"]).tolist() == [0, 2]
+    assert spaced_labels(three, three + 8.0, 20.0, ["-10", "0", "10"]).tolist() == [1], "no two keep apart"
 
 
 def test_the_colour_bars_labels_of_1_over_x2_plus_y2_never_touch_at_any_height(view, qtbot):
