@@ -305,9 +305,12 @@ def _descent_spec(args: argparse.Namespace, variables: Sequence[str], held: dict
 
 def run_descend(args: argparse.Namespace) -> int:
     """Run gradient descent from a start point and print every step (the variables given to --hold stay put)."""
+    import numpy as np
+
     from gradviz.core.analysis import analyze
     from gradviz.core.notation import for_function, format_number, partial_label
     from gradviz.core.runs import compute_run
+    from gradviz.core.session import noise_floors_on_new_maps
 
     params = _optimizer_params(args, args.optimizer)  # refused before the formula's symbolic work
     analysis = analyze(args.formula)
@@ -316,6 +319,11 @@ def run_descend(args: argparse.Namespace) -> int:
     result = compute_run(analysis.compiled, _descent_spec(args, formula.variables, held, params),
                          [name for name in formula.variables if name not in held])
     run, names = result.run, result.free
+    # computed in floats, as in the window, whose step table shows rounding as 0 (f = 1.97e−31 where it is 0
+    # exactly): the text shows each step as derive --at does there; JSON and CSV keep the numbers as computed
+    noise = noise_floors_on_new_maps(analysis.compiled, result.points, names)
+    gradients = noise.shown_partials(np.array([step.gradient for step in run.steps], dtype=float))
+    message = for_function(run.message_shown(gradients[-1].tolist()), formula.name)  # |∇f| = 0, as the window's
     if args.json:
         document = {
             "formula": str(formula.expr),
@@ -325,7 +333,7 @@ def run_descend(args: argparse.Namespace) -> int:
             "sign": args.sign,
             "lr": args.lr,
             "stop_reason": run.stop_reason,
-            "message": for_function(run.message, formula.name),  # why, as the text output's "stop:" line says
+            "message": message,  # why, as the text output's "stop:" line says
             "steps": [
                 {
                     "k": step.k,
@@ -349,13 +357,14 @@ def run_descend(args: argparse.Namespace) -> int:
         sys.stdout.write(buffer.getvalue())
         return 0
     rows = [["k", *names, formula.name, *gradient_labels]]
-    for step in run.steps:
-        rows.append([str(step.k), *(format_number(v) for v in step.point), format_number(step.value),
-                     *(format_number(g) for g in step.gradient)])
+    values = noise.shown_values(result.values)
+    for step, value, gradient in zip(run.steps, values.tolist(), gradients.tolist(), strict=True):
+        rows.append([str(step.k), *(format_number(v) for v in step.point), format_number(value),
+                     *(format_number(g) for g in gradient)])
     if held:
         print(", ".join(f"{name} = {format_number(value)}" for name, value in held.items()) + " held")
     print(_table(rows))
-    print(f"stop: {for_function(run.message, formula.name)}")
+    print(f"stop: {message}")
     return 0
 
 

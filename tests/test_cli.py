@@ -207,6 +207,33 @@ def test_descend_one_step_of_the_seed_example(capsys: pytest.CaptureFixture[str]
     assert document["message"] == "converged at step 1 (|∇f| = 0 < 1e−6): a minimum"
 
 
+def test_descend_prints_rounding_as_0_as_the_windows_step_table_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """One step of (3 − 2w − b)² from (0, 0) at η = 0.1 lands on the valley floor: the table printed f = 1.97215e−31
+    and partials of 1.8e−15, rounding the window's step table shows as 0. Each step now reads as derive --at reads
+    there (its values through the window's noise floor); JSON and CSV keep the numbers as computed."""
+    one_step = ["(3 - 2w - b)^2", "--start", "w=0,b=0", "--lr", "0.1", "--steps", "1"]
+    code, out, _ = run_cli(capsys, "descend", *one_step)
+    lines = out.splitlines()
+    assert code == 0 and lines[2].split() == ["1", "1.2", "0.6", "0", "0", "0"], out
+    assert lines[-1] == "stop: converged at step 1 (|∇f| = 0 < 1e−6): a minimum"
+    document = json.loads(run_cli(capsys, "descend", *one_step, "--json")[1])
+    landed = document["steps"][1]
+    assert 0.0 < landed["value"] < 1e-30 and 0.0 < landed["gradient"]["w"] < 1e-14
+    assert document["message"] == lines[-1].removeprefix("stop: ")  # in words, as the window's readout says it
+    assert 0.0 < float(run_cli(capsys, "descend", *one_step, "--csv")[1].splitlines()[2].split(",")[3]) < 1e-30
+    for formula, start, more in (("(3 - 2w - b)^2", "w=0,b=0", ["--lr", "0.1", "--steps", "3"]),
+                                 ("(0.7x - 7.7)^2 + y^2", "x=0,y=0", ["--lr", "1.0204081632653061"]),  # to x = 11
+                                 ("(0.1x + 0.2y - 0.3)^2 * z", "x=0,y=0,z=5", ["--lr", "2"])):  # z moves too
+        table = run_cli(capsys, "descend", formula, "--start", start, *more)[1].splitlines()[1:-1]
+        steps = json.loads(run_cli(capsys, "descend", formula, "--start", start, *more, "--json")[1])["steps"]
+        for row, step in zip(table, steps, strict=True):
+            at = ",".join(f"{name}={value!r}" for name, value in step["point"].items())
+            derived = run_cli(capsys, "derive", formula, "--at", at)[1].splitlines()
+            read = [line.partition(" = ")[2] for line in derived[-len(step["point"]) - 2:-1]]  # f and its partials
+            assert row.split()[len(step["point"]) + 1:] == read, (formula, row, derived)
+        assert table[-1].split()[len(steps[-1]["point"]) + 1] == "0" != steps[-1]["value"], (formula, table)
+
+
 def test_descend_on_the_crease_of_max_goes_on_downhill(capsys: pytest.CaptureFixture[str]) -> None:
     """max(x, y) has no minimum, but its ∇f was (0, 0) on the crease x = y: this run 'converged at step 2
     (|∇f| = 0 < 1e−6)' at (0.5, 0.5). There the slope is now x's, typed first: the run steps on down the crease."""

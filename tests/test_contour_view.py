@@ -451,21 +451,29 @@ def test_a_curve_in_log_height_labels_its_height_axis_with_values_of_f(view):
 
 
 def test_the_colour_bar_makes_room_for_long_level_labels(view, qtbot):
-    """Nine-digit levels (x² + y² + 100000000) are all drawn: pyqtgraph leaves out labels that do not fit the axis."""
+    """Nine-digit levels given with their labels (log height over x² + y² + 100000000 reads 100000000.5, 100000001…)
+    are all drawn: pyqtgraph leaves out labels that do not fit the axis. Levels it writes itself that would need nine
+    digits count from an offset the title names, in the usual width."""
     xs, grid_x, grid_y = grid()
     bar = view.colour_bar
     axis = bar.getAxis("right")
+    bowl = grid_x**2 + grid_y**2
+    levels = np.array([0.5, 1.0, 2.0, 4.0, 6.0])
+    nine_digits = [f"{100000000 + level:.10g}" for level in levels]
     widths = {}
-    for offset, scale in ((0.0, 1.0), (0.0, 1000.0), (100000000.0, 1.0), (0.0, 1.0)):
-        view.set_field(xs, xs, scale * (grid_x**2 + grid_y**2) + offset)
+    for case, heights, given, title in (("short", bowl, None, "f"), ("five digits", 1000.0 * bowl, None, "f"),
+                                        ("from an offset", bowl + 1e8, None, "f − 1e8"),
+                                        ("nine digits", bowl, nine_digits, "f"), ("short again", bowl, None, "f")):
+        view.set_field(xs, xs, heights, levels=None if given is None else levels, level_labels=given)
         qtbot.wait(50)  # the layout gives the axis its new width
-        assert drawn_tick_texts(axis) == list(bar.tick_labels()), offset
-        widths[offset, scale] = axis.width()
-        title = bar.titleLabel.mapRectToScene(bar.titleLabel.itemRect())
-        assert bar.title() == "f" and title.bottom() <= bar.vb.sceneBoundingRect().top() + 1, "the title is above"
-    assert widths[0.0, 1000.0] == AXIS_LEAST_WIDTH, "five-digit levels fit the usual width"
-    assert widths[100000000.0, 1.0] > AXIS_LEAST_WIDTH
-    assert widths[0.0, 1.0] == AXIS_LEAST_WIDTH  # short labels: back to the usual width
+        assert drawn_tick_texts(axis) == list(bar.tick_labels()), case
+        widths[case] = axis.width()
+        title_box = bar.titleLabel.mapRectToScene(bar.titleLabel.itemRect())
+        assert bar.title() == title and title_box.bottom() <= bar.vb.sceneBoundingRect().top() + 1, "the title is above"
+    assert widths["five digits"] == AXIS_LEAST_WIDTH, "five-digit levels fit the usual width"
+    assert widths["from an offset"] == AXIS_LEAST_WIDTH and bar.tick_labels() != ()
+    assert widths["nine digits"] > AXIS_LEAST_WIDTH
+    assert widths["short again"] == AXIS_LEAST_WIDTH  # short labels: back to the usual width
 
 
 def test_axes_write_small_values_as_they_are(view, qtbot):
@@ -501,6 +509,9 @@ def test_labels_too_close_give_way_evenly_and_uneven_ones_one_by_one() -> None:
     assert spaced_labels(starts, starts + 8.0, 4.0, list("abcdef")).tolist() == list(range(6))
     uneven = np.array([0.0, 10.0, 40.0, 45.0, 60.0])
     assert spaced_labels(uneven, uneven + 8.0, 6.0, list("abcde")).tolist() == [0, 2, 4]
+    three = starts[:3]  # a short axis's −10, 0, 10 kept 0 alone, which tells nothing of the scale
+    assert spaced_labels(three, three + 8.0, 6.0, ["-10", "0", "10"]).tolist() == [0, 2]
+    assert spaced_labels(three, three + 8.0, 20.0, ["-10", "0", "10"]).tolist() == [1], "no two keep apart"
 
 
 def test_the_colour_bars_labels_of_1_over_x2_plus_y2_never_touch_at_any_height(view, qtbot):

@@ -33,6 +33,7 @@ from gradviz.app.exporter import (
 )
 from gradviz.app.panel_base import OUTCOME_COLOURS
 from gradviz.app.presenters import run_colour
+from gradviz.core.analysis import analyze_in_process
 from gradviz.export import ExportCancelled, ExportError, probe_video, read_video_frames
 
 SMALL = (320, 180)
@@ -416,6 +417,25 @@ def test_an_exported_legend_names_no_keys(make_main_window) -> None:
         renderer.close()
     assert "scales differ" in legend or "right angle looks skewed" in legend
     assert "equal aspect" not in legend, "a picture for slides has no keys to press"
+
+
+def test_exported_heights_near_a_large_value_count_from_an_offset_as_in_the_window(window, tmp_path) -> None:
+    """x² + y² + 1000 over ±0.001: a picture's 3D height axis and colour bars read f − 1000 above short labels, as
+    the window's do (they read 1000.0000002, 1000.0000006…), and so does the map's bar in an SVG."""
+    window.session.set_analysis(analyze_in_process("x^2 + y^2 + 1000"))
+    for axis in ("x", "y"):
+        window.session.set_range(axis, -0.001, 0.001)
+    renderer = renderer_for(window)
+    try:
+        renderer.render_step(0)
+        drawn = renderer.surface_view.drawn_axis_texts
+        assert [text for text, _box in drawn].count("f − 1000") == 2, drawn  # over the height axis and the colour bar
+        assert renderer.contour_view.colour_bar.title() == "f − 1000"
+        assert all(len(label) <= 6 for label in renderer.contour_view.colour_bar.tick_labels())
+    finally:
+        renderer.close()
+    options = ExportOptions(kind="image", size=(800, 600), panels="contour")
+    assert "f − 1000" in export_contour_svg(window.session, options, tmp_path / "map.svg").read_text(encoding="utf-8")
 
 
 def test_contour_panel_as_svg(window, tmp_path) -> None:

@@ -16,6 +16,7 @@ from gradviz.core.grid import (
     evaluate_grid,
     jump_edges,
     log_height,
+    noise_floor_on_maps,
     partly_blank,
     robust_range,
     unjoined_neighbours,
@@ -311,3 +312,23 @@ def test_a_height_that_overflows_in_part_of_the_ranges_is_said_to_be_left_blank_
     for pole in ("log(x) + y", "1/(x**2 + y**2)"):  # −inf and inf at 0, a grid point: a division by zero, no overflow
         assert partly_blank(evaluate_grid(compiled_of(pole), square(3.0))) == "", pole
     assert partly_blank(evaluate_grid(compiled_of("exp(1000 + x**2) + y"), square(3.0))) == ""  # nothing to draw
+
+
+@pytest.mark.parametrize(("text", "variables", "axes"), [("(3 - 2*x - y)**2", ("x", "y"), ("x", "y")),
+                                                         ("sqrt(x) + exp(x*y) * z", ("x", "y", "z"), ("x", "y")),
+                                                         ("1/x + x**4", ("x",), ("x",)),
+                                                         ("(0.1*x + 0.2*y - 0.3)**2 * z", ("x", "y", "z"), ("z",))])
+def test_noise_floors_from_cell_corners_are_the_whole_maps(text, variables, axes) -> None:
+    """noise_floor_on_maps finds each point's floor from its grid cell's corners alone: the one the whole map, its
+    other variables held at the point, gives (off the map, where f is undefined round it, and on a grid line too)."""
+    compiled = compiled_of(text, variables)
+    points = np.random.default_rng(7).uniform(-3.5, 3.5, (30, len(variables)))
+    points[0, 0] = -1.0  # on a grid line of the first map's
+    ranges = [((-1.0, 3.0), (-2.0, 2.0))[: len(axes)] if row % 2 else ((-4.0, 4.0), (-4.0, 4.0))[: len(axes)]
+              for row in range(len(points))]
+    floors = noise_floor_on_maps(compiled, points, axes, ranges, 101)
+    assert np.count_nonzero(floors.gradient) >= 8 and np.count_nonzero(floors.gradient == 0.0) >= 2, floors
+    for point, its_ranges, value, gradient in zip(points, ranges, floors.value, floors.gradient, strict=True):
+        held = {name: coordinate for name, coordinate in zip(variables, point, strict=True) if name not in axes}
+        whole = evaluate_grid(compiled, Domain(axes, its_ranges, 101, held)).noise_floor_at(variables, point)
+        assert (value, gradient) == pytest.approx((whole.value, whole.gradient), rel=1e-12, abs=0.0), point

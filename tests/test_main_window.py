@@ -24,7 +24,7 @@ from gradviz.app.formula_panel import (
 )
 from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour
-from gradviz.app.surface_view import TrajectoryItem
+from gradviz.app.surface_view import BOX_HALF_WIDTH, BOX_HEIGHT, FLOOR_Z, TrajectoryItem
 from gradviz.app.teaching_docks import DOCK_LEAST, dock_column_width
 from gradviz.app.view_common import qimage_to_array, segment_boxes
 from gradviz.core.analysis import analyze
@@ -862,13 +862,54 @@ def test_heights_near_a_large_value_read_apart_on_the_3d_axis_and_the_colour_bar
 
     def read_numbers() -> tuple[list[float], list[float]]:
         heights = [label for _height, label in sorted(window.surface_view.axis_labels.z_ticks)]
-        return tuple([float(label.replace("−", "-")) for label in labels]
-                     for labels in (heights, window.contour_view.colour_bar.tick_labels()))
+        bar = window.contour_view.colour_bar
+        return tuple([offset_named(title) + float(label.replace("−", "-")) for label in labels]
+                     for title, labels in ((window.surface_view.axis_labels.titles[2], heights),
+                                           (bar.title(), bar.tick_labels())))
 
     least = float(formula.rpartition("+ ")[2])
     qtbot.waitUntil(lambda: all(value >= least for labels in read_numbers() for value in labels), timeout=5000)
     for values in read_numbers():
         assert len(values) >= 3 and all(np.diff(values) > 0), values  # each label unlike the one below it
+
+
+def offset_named(title: str) -> float:
+    """The offset an axis's title says its labels count from: 1000 in "f − 1000", −2 in "x + 2", 0 in "f"."""
+    _name, sign, size = title.rsplit(" ", 2) if title.count(" ") >= 2 else ("", "", "0")
+    return {"−": 1.0, "+": -1.0}.get(sign, 0.0) * float(size)
+
+
+def test_heights_near_a_large_value_count_from_an_offset_on_the_3d_axis_and_the_colour_bars(make_main_window,
+                                                                                            qtbot) -> None:
+    """x² + y² + 1000 over ±0.001: the 3D height axis and both colour bars read 1000.0000002, 1000.0000006… where the
+    map's axes count from an offset named in their titles. They count from 1000 now, in a few digits, under f − 1000;
+    the 3D axis's title is drawn before its labels, left of the box, and ordinary ranges keep their titles."""
+    window = make_main_window("bowl")
+    view, bar = window.surface_view, window.contour_view.colour_bar
+    assert (*view.axis_labels.titles, view.colour_bar_title(), bar.title()) == ("x", "y", "f", "f", "f")
+    type_formula(window, qtbot, "x^2 + y^2 + 1000")
+    for axis in ("x", "y"):
+        window.session.set_range(axis, -0.001, 0.001)
+    qtbot.waitUntil(lambda: view.axis_labels.titles[2] == "f − 1000", timeout=5000)
+    assert view.axis_labels.titles[:2] == ("x", "y")  # ±0.001 reads in a few digits as it is
+    values = window.session.field.values
+    lowest, span = float(values.min()), float(np.ptp(values))
+    read = {"3D height axis": (view.axis_labels.titles[2], [text for _, text in view.axis_labels.z_ticks]),
+            "3D colour bar": (view.colour_bar_title(), [text for _, text in view.colour_bar_ticks()]),
+            "map's colour bar": (bar.title(), list(bar.tick_labels()))}
+    for where, (title, labels) in read.items():
+        assert title == "f − 1000" and len(labels) >= 3 and all(len(label) <= 6 for label in labels), (where, labels)
+        heights = sorted(1000.0 + float(label.replace("−", "-")) for label in labels)
+        assert all(np.diff(heights) > 0) and lowest - span / 4 <= heights[0] < heights[-1] <= lowest + 1.25 * span, (
+            where, labels)
+    width, height = view.width(), view.height()
+    view.render_to_array(width, height)
+    titles = [box for text, box in view.drawn_axis_texts if text == "f − 1000"]  # the axis's and the colour bar's
+    half_width, half_depth = BOX_HALF_WIDTH, view.scene_mapping.half_depth
+    corners = [(x, y, z) for x in (-half_width, half_width) for y in (-half_depth, half_depth)
+               for z in (FLOOR_Z, BOX_HEIGHT)]
+    box_corners = view.project_scene_points(np.array(corners), width, height)
+    assert len(titles) == 2 and min(box.right() for box in titles) <= box_corners[:, 0].min(), titles
 
 
 def test_the_probe_tags_in_3d_keep_off_the_axis_labels(make_main_window) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from polylines import blended_pixels
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTextDocument
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea, QTabBar
 
 from gradviz.app.loss_plot import loss_curves
@@ -879,8 +879,8 @@ def test_ticks_close_together_for_their_size_count_from_an_offset_the_title_name
     """exp(10x) + y² along y at x = 2.5: f from 72004899337 to 72004899346 was labelled in eleven digits."""
     from gradviz.app.view_common import offset_text, tick_offset
 
-    assert tick_offset(72004899337.0, 72004899346.0) == 72004899340.0
-    assert offset_text(72004899340.0, 9.0) == "7.200489934e10"
+    assert tick_offset(72004899337.0, 72004899346.0) == 72004899300.0  # labels 38, 40…: as f less it, two digits
+    assert offset_text(72004899300.0, 9.0) == "7.20048993e10"
     assert tick_offset(1000.0, 1001.0) == 0.0 and tick_offset(0.0, 3e12) == 0.0  # few digits tell these apart
     assert tick_offset(-1000003.0, -999997.0) == -1e6 and offset_text(5.0, 1e-4) == "5"
     plot = PanelPlot()
@@ -892,12 +892,102 @@ def test_ticks_close_together_for_their_size_count_from_an_offset_the_title_name
     labels = drawn_tick_labels(left)
     assert len(labels) >= 3 and all(len(label) <= 3 for label in labels), labels
     assert len(set(labels)) == len(labels)
-    assert left.label.toPlainText().strip() == "f − 7.200489934e10"
+    assert left.label.toPlainText().strip() == "f − 7.20048993e10"
     plot.show_range((0.0, 1.0), (0.0, 3e12), 0.0, 0.0)
     plot.show()
     qtbot.waitExposed(plot)
     plot.grab()
     assert {"1e12", "2e12"} <= set(drawn_tick_labels(left)) and left.label.toPlainText().strip() == "f"
+
+
+@pytest.mark.parametrize(("low", "high", "offset"), [(1008.41, 1009.0, 1000.0), (999.8, 1000.2, 1000.0),
+                                                   (1009.5, 1010.2, 1010.0), (-1009.0, -1008.41, -1000.0),
+                                                   (1008.7025, 1008.705, 1008.7), (1000.0, 1000.000002, 1000.0)])
+def test_an_axis_counts_from_the_roundest_offset_that_leaves_its_labels_short(low, high, offset) -> None:
+    """f from 1008.4 to 1009 counted from 1009, its labels −0.6, −0.4, −0.2, 0: it counts from 1000 now (8.4, 8.6…),
+    as roundly as leaves the labels three digits, from a round value within the range where there is one, else from
+    the one next to it towards 0 (the labels have f's sign)."""
+    from gradviz.app.view_common import tick_offset
+
+    assert tick_offset(low, high) == pytest.approx(offset, rel=1e-15)
+    counted = [abs(low - offset), abs(high - offset)]
+    assert max(counted) < 100 * (high - low), "in three digits at the ticks' precision"
+
+
+def test_a_short_axis_is_given_two_labelled_ticks_in_as_little_more_than_its_range_as_will_do() -> None:
+    """A slice's f axis 36 pixels long over 1008.37 to 1009.04 labelled 8.5 alone: pyqtgraph's ticks 8.4 … 9.0 are
+    too close for more, and it leaves out the 9 at the top edge. The step and range given take two labels or more,
+    pitch pixels apart, clear of the top: every other tick of 0.2 as it is (8.4, 8.8), 1008 and 1009 in 28 pixels."""
+    from gradviz.app.view_common import range_with_labelled_ticks
+
+    pitch, inset = 19.0, 6.1
+    assert range_with_labelled_ticks(0.0, 1.0, 20.0, pitch, inset) == (0.0, 1.0, 0.0)  # too short for two
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        low = float(rng.uniform(-2000.0, 2000.0))
+        high = low + float(10.0 ** rng.uniform(-7.0, 3.0))
+        length = float(rng.uniform(26.0, 200.0))
+        start, end, step = range_with_labelled_ticks(low, high, length, pitch, inset)
+        assert start <= low and end >= high and step > 0.0, (low, high, length)
+        ticks = np.arange(np.ceil(start / step - 1e-9), np.floor(end / step + 1e-9) + 1) * step
+        pixels = (ticks - start) / (end - start) * length
+        labelled = pixels[pixels <= length - inset + 1e-4]  # every other one at most is left unlabelled
+        assert len(labelled) >= 2 and labelled[-1] - labelled[0] >= pitch - 1e-4, (low, high, length, step)
+        assert 2.0 * step / (end - start) * length >= pitch - 1e-4, "a labelled tick, then one between at most"
+        assert end - start <= max(4.0 * (high - low), 2.0 * step), "no wider than it must be"
+    assert range_with_labelled_ticks(1008.3747, 1009.0355, 36.4, pitch, inset) == (1008.3747, 1009.0355, 0.2)
+    start, end, step = range_with_labelled_ticks(1008.3747, 1009.0355, 28.4, pitch, inset)
+    assert (start, step) == (1008.0, 1.0) and 1009.0 + inset / 28.4 * (end - start) <= end < 1009.5
+
+
+def test_a_slices_short_f_axis_labels_two_ticks_from_a_round_offset(open_window, qtbot) -> None:
+    """x² + y² + 1000 probed at (2.95, 0.01) over x from 2.9 to 3: the slice along x labelled its f axis −0.2 alone,
+    counted from +1009, and the one along y 0.004 alone. Each labels two ticks or more now, whole on the plot (its
+    range widened a little where it must be), counted from 1000 along x (8.5, 9.0), as the window's bars and the
+    loss plot count, or as they are (1008, 1009); so in a smaller window, and over ±0.001 (8e-7 alone)."""
+    window, docks = open_window("bowl")
+    window.controller.submit("x^2 + y^2 + 1000", immediately=True)
+    qtbot.waitUntil(lambda: window.session.analysis.formula.text == "x^2 + y^2 + 1000", timeout=5000)
+    seen(docks, "probe_dock", docks.probe_panel, qtbot)
+    near_3 = ({"+1000", ""}, {"+1008.7", ""})  # in a short plot, 1008 and 1009 read as they are
+    for size, ranges, probed, counted_from in (((1600, 1000), ((2.9, 3.0), (-0.05, 0.05)), (2.95, 0.01), near_3),
+                                               ((1280, 720), ((2.9, 3.0), (-0.05, 0.05)), (2.95, 0.01), near_3),
+                                               ((1280, 720), ((-0.001, 0.001), (-0.001, 0.001)), (0.0003, -0.0002),
+                                                ({"+1000"}, {"+1000"}))):
+        window.resize(*size)
+        for axis_name, axis_range in zip("xy", ranges, strict=True):
+            window.session.set_range(axis_name, *axis_range)
+        window.session.set_probe(dict(zip("xy", probed, strict=True)))
+        qtbot.waitUntil(docks.probe_panel.is_current, timeout=3000)
+        for plot, curve, offsets in zip(docks.probe_panel.slice_plots, docks.probe_panel.slices, counted_from,
+                                        strict=True):
+            item = plot.plot.getPlotItem()
+            axis = item.getAxis("left")
+            # drawn, the axis takes the width its labels need (pyqtgraph leaves out those wider than it was)
+            qtbot.waitUntil(lambda axis=axis, plot=plot: plot.grab() and len(drawn_tick_labels(axis)) >= 2,
+                            timeout=3000)
+            labels = drawn_tick_labels(axis)
+            offset = plot.title.text().partition("; axis labels ")[2]
+            assert len(labels) >= 2 and offset in offsets, (labels, plot.title.text(), size)
+            values = sorted(float(offset or "0") + float(label) for label in labels)
+            shown_low, shown_high = item.getViewBox().viewRange()[1]
+            assert shown_low <= min(curve.values) and max(curve.values) <= shown_high
+            assert shown_low <= values[0] < values[-1] <= shown_high, (labels, shown_low, shown_high)
+            assert shown_high - shown_low < 3.0 * np.ptp(curve.values), "widened no more than it must be"
+            top = max(label_middles(axis))  # the highest label's digits inside the plot, not cut off above it
+            assert top - QFontMetricsF(axis.style["tickFont"] or QFont()).capHeight() / 2.0 >= 0.0
+    seen(docks, "loss_dock", docks.loss_plot, qtbot)
+    assert "+1009" not in docks.loss_plot.caption.text()
+
+
+def label_middles(axis) -> list[float]:
+    """Where the middles of an axis's drawn labels are, up and down its plot widget (0 at its top)."""
+    image = QImage(400, 300, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    _, _, text_specs = axis.generateDrawSpecs(painter)
+    painter.end()
+    view = axis.scene().views()[0]
+    return [view.mapFromScene(axis.mapToScene(rect.center())).y() for rect, _flags, _text in text_specs]
 
 
 def test_the_probes_slices_and_the_loss_plot_label_exp_10x_in_few_digits(open_window, qtbot) -> None:
@@ -910,7 +1000,7 @@ def test_the_probes_slices_and_the_loss_plot_label_exp_10x_in_few_digits(open_wi
     along_y = docks.probe_panel.slice_plots[1]
     labels = drawn_tick_labels(along_y.plot.getPlotItem().getAxis("left"))
     assert labels and all(len(label) <= 4 for label in labels), labels
-    assert along_y.title.text().endswith("; axis labels +7.20048993e10")
+    assert along_y.title.text().endswith("; axis labels +7.2004899e10")
     seen(docks, "loss_dock", docks.loss_plot, qtbot)
     labels = drawn_tick_labels(docks.loss_plot.plot.getPlotItem().getAxis("left"))
     assert labels and all(len(label) <= 6 for label in labels), labels

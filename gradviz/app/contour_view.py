@@ -54,6 +54,7 @@ from gradviz.app.view_common import (
     simplify_polyline,
     square_around,
     steady_axes,
+    tick_offset,
 )
 from gradviz.core.critical import grid_extremes
 from gradviz.core.grid import Rim, broken_curve, contourable, unjoined_neighbours
@@ -204,14 +205,16 @@ def offset_levels(lo: float, hi: float, count: int) -> np.ndarray:
     return np.unique(levels[(levels > lo) & (levels < hi)])
 
 
-def level_texts(levels: np.ndarray, span: float) -> list[str]:
-    """Labels for levels: with the decimals of their common step, or compact when the spacing varies (with the
-    digits that tell them apart: 1000.000001, 1000.000002 over f = 1000, not 1000 twice)."""
+def level_texts(levels: np.ndarray, span: float, offset: float = 0.0) -> list[str]:
+    """Labels for levels, counted from an offset (see tick_offset): with the decimals of their common step, or
+    compact when the spacing varies (with the digits that tell them apart: 1000.000001, 1000.000002 over f = 1000,
+    not 1000 twice)."""
     steps = np.diff(levels)
+    counted = np.asarray(levels, dtype=np.float64) - offset
     if len(steps) and not np.allclose(steps, steps[0], rtol=1e-6):
-        return format_numbers_apart(levels, 4, ascii_minus=True)
+        return format_numbers_apart(counted, 4, ascii_minus=True)
     step = float(steps[0]) if len(steps) else max(span, 1e-12)
-    return [format_tick(float(level), step) for level in levels]
+    return [format_tick(float(level), step) for level in counted]
 
 
 def labelled_level_indices(levels: np.ndarray, most: int = 8, preferred: np.ndarray | None = None) -> np.ndarray:
@@ -273,14 +276,16 @@ def map_colour_levels(heights: np.ndarray, height_range: tuple[float, float] | N
             level_labels = [label for label, kept in zip(level_labels, inside, strict=True) if kept]
         levels = levels[inside]
     shown = labelled_level_indices(levels, preferred=labelled_heights)
-    texts = level_texts(levels[shown], hi - lo) if level_labels is None else [level_labels[i] for i in shown]
+    offset = tick_offset(lo, hi) if level_labels is None else 0.0  # f − 1000 over 1000.0000002 to 1000.0000018
+    texts = level_texts(levels[shown], hi - lo, offset) if level_labels is None else [level_labels[i] for i in shown]
     fractions = level_fractions(levels, levels, lo, hi)[shown]
     ticks = tuple(zip(fractions.tolist(), texts, strict=True))
     finite = heights[np.isfinite(heights)]
     if not len(levels) and finite.size and level_labels is None and float(np.ptp(finite)) == 0.0:
         value = float(finite[0])  # a flat f has no level lines: the bar names the one value it takes (5, not nothing)
         ticks = ((0.5 if hi <= lo else float(np.clip((value - lo) / (hi - lo), 0.0, 1.0)), format_number(value)),)
-    return ColourLevels(levels, lo, hi, ticks)
+        offset = 0.0
+    return ColourLevels(levels, lo, hi, ticks, offset)
 
 
 def contour_heights(heights: np.ndarray) -> np.ndarray:
@@ -1903,7 +1908,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         else:
             self.arrows.clear()
         self.colour_bar.set_ticks([fraction for fraction, _ in colour.ticks], [text for _, text in colour.ticks],
-                                  labels[2])
+                                  colour.title(labels[2]))
         self._set_axis_titles(labels[0], labels[1])
         self._set_height_ticks(None)  # the left axis is y again
         self._set_range((xs[0], xs[-1]), (ys[0], ys[-1]))

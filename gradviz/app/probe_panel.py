@@ -21,6 +21,7 @@ from gradviz.app.contour_view import ContourView
 from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, wrong_sign
 from gradviz.app.point_dialog import ask_point
 from gradviz.app.rich_text import OneLineLabel, RichTextLabel
+from gradviz.app.view_common import range_with_labelled_ticks
 from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.grid import broken_curve, robust_range
 from gradviz.core.notation import format_number, partial_label, point_text, unicode_name
@@ -187,17 +188,21 @@ class SlicePlot(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.title)
         layout.addWidget(self.plot, 1)
+        self._ranges: tuple[tuple[float, float], tuple[float, float]] | None = None  # the slice's, before margins
+        self._title = ""
+        item.getViewBox().sigResized.connect(self._refit)
 
     def show_slice(self, curve: SliceCurve, title: str) -> None:
         """Draw one slice and its tangent, the title naming what the f axis's labels count from if not 0."""
         self.plot.set_axis_title("bottom", unicode_name(curve.axis))
         values = np.where(np.isfinite(curve.values), curve.values, np.nan)
+        self._ranges = None
         if np.isfinite(values).any():  # the range the 3D view would draw (a pole does not flatten the rest)
             low, high = robust_range(values)
             if curve.tangent is not None and math.isfinite(curve.f0):
                 low, high = min(low, curve.f0), max(high, curve.f0)  # and the point
-            self.plot.show_range((float(curve.coordinates[0]), float(curve.coordinates[-1])),
-                                 (float(low), float(high)), 0.02, SLICE_HEIGHT_MARGIN)
+            self._ranges = (float(curve.coordinates[0]), float(curve.coordinates[-1])), (float(low), float(high))
+            self._show_ranges()
             self.curve.setData(*broken_curve(curve.coordinates, values, low, high, curve.jumps))
         else:
             self.curve.setData(curve.coordinates, values)
@@ -210,8 +215,30 @@ class SlicePlot(QWidget):
         self.tangent.setData([x1, x2], [y1, y2])
         self.point.setData([curve.x0], [curve.f0])
 
+    def _show_ranges(self) -> None:
+        """Show the slice's ranges, f's with its margin; where its short axis would label fewer than two ticks so,
+        widened with ticks that take two labels or more (see range_with_labelled_ticks)."""
+        (x_low, x_high), (low, high) = self._ranges
+        margin = SLICE_HEIGHT_MARGIN * (high - low)
+        item = self.plot.getPlotItem()
+        axis = item.getAxis("left")
+        low, high, length = low - margin, high + margin, item.getViewBox().height()
+        step = 0.0
+        if axis.labels_drawn_over((low, high), length) < 2:
+            low, high, step = range_with_labelled_ticks(low, high, length, axis.label_pitch() + 1.0,
+                                                        axis.label_inset())
+        axis.set_tick_step(step)
+        self.plot.show_range((x_low, x_high), (low, high), 0.02, 0.0)
+
+    def _refit(self) -> None:
+        """Fit the f axis's range and ticks to the plot's new height, and name their offset in the title again."""
+        if self._ranges is not None:
+            self._show_ranges()
+            self._show_title(self._title)
+
     def _show_title(self, title: str) -> None:
         """The title, and after it what the f axis's labels (38, 40…) count from: "…; axis labels +7.2e10"."""
+        self._title = title
         offset = self.plot.getPlotItem().getAxis("left").offset_text()
         self.title.setText(f"{title}; axis labels {offset}" if offset else title)
 

@@ -39,6 +39,7 @@ from gradviz.app.view_common import (
     line_samples,
     moved_inside,
     nice_ticks,
+    offset_title,
     path_exit,
     place_critical_tags,
     plotted_range,
@@ -48,6 +49,7 @@ from gradviz.app.view_common import (
     spaced_boxes,
     spaced_labels,
     square_around,
+    tick_offset,
     widened_range,
 )
 from gradviz.core.grid import Rim
@@ -95,11 +97,18 @@ PLANE_FILL: RgbaColour = (0.96, 0.96, 1.0, 0.38)  # drawn in front of the surfac
 PLANE_EDGE: RgbaColour = (0.2, 0.2, 0.26, 0.9)
 
 
-def labelled_ticks(lo: float, hi: float, target_count: int = 5) -> list[tuple[float, str]]:
-    """Nice ticks inside [lo, hi] paired with their labels."""
+def labelled_ticks(lo: float, hi: float, target_count: int = 5, offset: float = 0.0) -> list[tuple[float, str]]:
+    """Nice ticks inside [lo, hi] paired with their labels, which count from the offset (see tick_offset)."""
     ticks = nice_ticks(lo, hi, target_count)
     step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else max(abs(hi - lo), 1.0)
-    return [(float(value), format_tick(float(value), step)) for value in ticks]
+    return [(float(value), format_tick(float(value) - offset, step)) for value in ticks]
+
+
+def counted_ticks(value_range: tuple[float, float], title: str) -> tuple[list[tuple[float, str]], str]:
+    """An axis's labelled ticks over a range and its title, as the 2D axes count: labels that would need many
+    digits (1000.0000002, 1000.0000004 near f = 1000) count from a round offset the title names (f − 1000)."""
+    offset = tick_offset(*value_range)
+    return labelled_ticks(*value_range, offset=offset), offset_title(title, offset, value_range[1] - value_range[0])
 
 
 def qmatrix_to_array(matrix: QtGui.QMatrix4x4) -> np.ndarray:
@@ -1391,6 +1400,7 @@ class TextPlacer:
         self.painter = painter
         self.frame = frame
         self.taken: list[QtCore.QRectF] = []
+        self.texts: list[str] = []  # of the labels drawn, as their boxes are taken
 
     PAD = (2.0, 3.0)  # pixels across and up and down from a label's text (its width and cap height) to its box
 
@@ -1434,6 +1444,7 @@ class TextPlacer:
         self.painter.setFont(font)
         self.painter.drawText(QtCore.QPointF(left, y + cap_height / 2), text)
         self.taken.append(rect)
+        self.texts.append(text)
         return True
 
 
@@ -1543,6 +1554,7 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         self._colour_levels: ColourLevels | None = None  # the map's colouring, shared (None: linear in height)
         self._mapping = SceneMapping((0.0, 1.0), (0.0, 1.0), (0.0, 1.0))
         self._axis_labels = AxisLabels(("x", "y", "f"), (), (), ())
+        self._height_name = "f"  # f's name, which the height axis's and the colour bar's titles begin with
         self._curve_mode = False
         self._surface_heights: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # as given to set_surface
         self._critical_points: tuple[np.ndarray, tuple[str, ...], tuple[bool, ...]] = (np.zeros((0, 3)), (), ())
@@ -1557,6 +1569,7 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         # the last frame's axis and colour bar label boxes, and the probe's tags, in logical pixels
         self.drawn_labels: tuple[tuple[QtCore.QRectF, ...], tuple[QtCore.QRectF, ...]] = ((), ())
         self.drawn_legend = QtCore.QRectF()  # the probe's legend, as last drawn (logical pixels)
+        self.drawn_axis_texts: tuple[tuple[str, QtCore.QRectF], ...] = ()  # the axes' and colour bar's, as last drawn
         # the probe's tags (text, box, colour) and the leader lines (line, colour) from far-off tags, as last drawn
         self.drawn_tags: tuple[tuple[str, QtCore.QRectF, RgbaColour], ...] = ()
         self.drawn_leaders: tuple[tuple[QtCore.QLineF, RgbaColour], ...] = ()
@@ -1711,12 +1724,14 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         """Store the mapping, rebuild the mesh (build_mesh does, in the mapping) and the frame, re-place the runs."""
         self._mapping = mapping
         self._scene_revision += 1
-        x_ticks = labelled_ticks(*mapping.x_range)
-        y_ticks = labelled_ticks(*mapping.y_range) if show_y_axis else []
-        z_list = list(z_ticks) if z_ticks is not None else labelled_ticks(*mapping.z_range)
+        title_x, title_y, self._height_name = titles
+        x_ticks, title_x = counted_ticks(mapping.x_range, title_x)
+        y_ticks, title_y = counted_ticks(mapping.y_range, title_y) if show_y_axis else ([], title_y)
+        z_list, title_z = (list(z_ticks), titles[2]) if z_ticks is not None else counted_ticks(mapping.z_range,
+                                                                                                 titles[2])
         lo, hi = mapping.z_range
         z_list = [(value, text) for value, text in z_list if lo - 1e-9 * (hi - lo) <= value <= hi + 1e-9 * (hi - lo)]
-        self._axis_labels = AxisLabels(titles, tuple(x_ticks), tuple(y_ticks), tuple(z_list))
+        self._axis_labels = AxisLabels((title_x, title_y, title_z), tuple(x_ticks), tuple(y_ticks), tuple(z_list))
         self._colour_mesh()
         build_mesh()
         self.trajectory_item.set_clip(BOX_HALF_WIDTH, mapping.half_depth)
@@ -1768,6 +1783,12 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
             return list(self._colour_levels.ticks)
         lo, hi = self._mapping.z_range
         return [((value - lo) / (hi - lo), text) for value, text in self._axis_labels.z_ticks]
+
+    def colour_bar_title(self) -> str:
+        """The colour bar's title: f's name, less the offset its labels count from (f − 1000) as the map's bar says."""
+        if self._colour_levels is not None and not self._curve_mode:
+            return self._colour_levels.title(self._height_name)
+        return self._axis_labels.titles[2]
 
     def set_trajectories(self, runs: Sequence[TrajectoryData]) -> None:
         """Draw these descent runs (replacing earlier ones); the critical points' names keep off their paths."""
@@ -2561,10 +2582,14 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
     def text_room(self, width: float, height: float) -> tuple[float, float]:
         """Logical pixels the colour bar takes right of the picture and the height labels left of it.
 
-        For a frame of this logical size: both are as wide as their widest height label needs.
+        For a frame of this logical size: both are as wide as their widest height label needs, the labels' side
+        as wide as the height axis's title too where it names an offset ("f − 1000", drawn where they are).
         """
-        metrics = QtGui.QFontMetricsF(self._fonts(width, height, self.text_scale)[0])
+        tick_font, title_font = self._fonts(width, height, self.text_scale)
+        metrics = QtGui.QFontMetricsF(tick_font)
         widest = max((metrics.horizontalAdvance(text) for _, text in self._axis_labels.z_ticks), default=0.0)
+        if self._height_title_names_offset():
+            widest = max(widest, QtGui.QFontMetricsF(title_font).horizontalAdvance(self._axis_labels.titles[2]))
         widest_bar = max((metrics.horizontalAdvance(text) for _, text in self.colour_bar_ticks()), default=0.0)
         bar = (BAR_GAP + BAR_WIDTH) * metrics.height() + BAR_TICK_ROOM * self.presentation_scale + widest_bar
         return bar + EDGE_ROOM, widest + Z_LABEL_OFFSET * metrics.height() + EDGE_ROOM
@@ -2586,6 +2611,7 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         self._paint_axis_labels(placer, to_pixels, tick_font, title_font)
         placer.frame = QtCore.QRectF(0.0, 0.0, width, height)
         self._paint_colour_bar(placer, bar_left, height, tick_font, title_font)
+        self.drawn_axis_texts = tuple(zip(placer.texts, placer.taken, strict=True))
         return [*placer.taken, *self._paint_critical_points(painter, to_pixels, width, height, placer.taken)]
 
     def _paint_axis_labels(self, placer: TextPlacer, to_pixels, tick_font: QtGui.QFont,
@@ -2662,6 +2688,15 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         anchors = to_pixels([(corner[0], corner[1], float(self._mapping.scene_z(v))) for v, _ in ticks])
         metrics = QtGui.QFontMetricsF(tick_font)
         offset = metrics.height() * Z_LABEL_OFFSET
+        top = to_pixels([(corner[0], corner[1], BOX_HEIGHT * 1.09)])[0]
+        title_width = QtGui.QFontMetricsF(title_font).horizontalAdvance(title)
+
+        def draw_title() -> None:
+            placer.draw(title_font, max(top[0] - offset, title_width + EDGE_ROOM), top[1], title, right_aligned=True,
+                        kept_inside=True)
+
+        if self._height_title_names_offset():  # "f − 1000": the labels cannot be read without it
+            draw_title()  # before the labels: the top one gives way to it, not it to the top one
         widest = max((metrics.horizontalAdvance(text) for _, text in ticks), default=0.0)
         gap = LABEL_GAP * metrics.capHeight()  # as the floor's labels keep: Himmelblau's 1 sat on 0.007, touching
         # from the drawn height 0 (f's lowest value, or 0 for a signed f) outwards: crowded labels give way evenly
@@ -2669,10 +2704,12 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         for index in sorted(range(len(ticks)), key=lambda index: abs(ticks[index][0])):  # kept whole inside the frame
             (px, py), text = anchors[index], ticks[index][1]
             placer.draw(tick_font, max(px - offset, widest + EDGE_ROOM), py, text, right_aligned=True, gap=gap)
-        top = to_pixels([(corner[0], corner[1], BOX_HEIGHT * 1.09)])[0]
-        title_width = QtGui.QFontMetricsF(title_font).horizontalAdvance(title)
-        placer.draw(title_font, max(top[0] - offset, title_width + EDGE_ROOM), top[1], title, right_aligned=True,
-                    kept_inside=True)
+        if not self._height_title_names_offset():
+            draw_title()
+
+    def _height_title_names_offset(self) -> bool:
+        """Whether the height axis's title names an offset its labels count from ("f − 1000", not "f")."""
+        return self._axis_labels.titles[2] != self._height_name
 
     def _paint_colour_bar(self, placer: TextPlacer, left: float, height: float, tick_font: QtGui.QFont,
                           title_font: QtGui.QFont) -> None:
@@ -2696,5 +2733,5 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         for index in spaced_labels(ys - cap / 2.0, ys + cap / 2.0, LABEL_GAP * cap, [text for _, text in ticks]):
             placer.draw(tick_font, bar.right() + BAR_TICK_ROOM * scale, float(ys[index]), ticks[index][1],
                         left_aligned=True)
-        placer.draw(title_font, bar.center().x(), bar.top() - metrics.height(), self._axis_labels.titles[2],
+        placer.draw(title_font, bar.center().x(), bar.top() - metrics.height(), self.colour_bar_title(),
                     kept_inside=True)

@@ -35,7 +35,9 @@ LABEL_GAP = 1.0  # of a cap height (an average character's width side by side): 
 LINE_SAMPLE_SPACING = 4.0  # pixels between the points sampled along drawn lines, which tags keep off (times the scale)
 LINE_CLEARANCE = 3.0  # pixels a tag keeps clear of the middle of a drawn line (times the presentation scale)
 MOST_TICK_DIGITS = 5  # significant digits a tick label may need; an axis whose labels need more counts from an offset
+OFFSET_LABEL_DIGITS = 3  # significant digits at most of labels counted from an offset (8.4 over f = 1008.4)
 MOST_LABEL_DIGITS = 15  # significant digits a label may have: as many as a double holds for sure
+MOST_STEPS_TRIED = 40  # round steps range_with_labelled_ticks tries, up from the finest: ten powers of ten
 STEP_ROUNDING = 1e-6  # of a tick step: a tick value this near a multiple of its step is that multiple (on_step)
 
 
@@ -115,6 +117,7 @@ class SteadyLabelAxis(pg.AxisItem):
     least_width: int | None = None  # see set_least_width
     width_slack = WIDTH_SLACK  # see set_least_width
     offset = 0.0  # what the tick labels count from (named in the title): 0, or see tick_offset
+    label_overhang = 0.0  # pixels the labels may reach past the ends of a vertical axis (see set_tick_step)
     names_offset = True  # False: the offset is named elsewhere (a slice plot's title line), never in the axis title
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -150,10 +153,7 @@ class SteadyLabelAxis(pg.AxisItem):
 
     def offset_text(self) -> str:
         """The offset the tick labels count from as it is added to them ("+7.2e10"), or "" for none."""
-        offset = self._shown_offset()
-        if offset == 0.0:
-            return ""
-        return f"{'+' if offset > 0 else '−'}{offset_text(offset, abs(self.range[1] - self.range[0]))}"
+        return offset_title("", self._shown_offset(), abs(self.range[1] - self.range[0]))
 
     def showLabel(self, show: bool = True) -> None:
         """Show the title or not; an axis counting from an offset always shows it (it names the offset)."""
@@ -164,8 +164,7 @@ class SteadyLabelAxis(pg.AxisItem):
         offset = self._shown_offset()
         if offset == 0.0 or not self.names_offset:
             return super().labelString()
-        added = self.offset_text()  # the labels are added to the offset: "+7.2e10"; titled, they are f − 7.2e10
-        text = f"{self.labelText} {'−' if offset > 0 else '+'} {added[1:]}" if self.labelText else added
+        text = offset_title(self.labelText, offset, abs(self.range[1] - self.range[0]))
         style = ";".join(f"{key}: {value}" for key, value in self.labelStyle.items())
         return f"<span style='{style}'>{html.escape(text)}</span>"
 
@@ -213,6 +212,53 @@ class SteadyLabelAxis(pg.AxisItem):
     def _tick_metrics(self) -> QtGui.QFontMetricsF:
         """The metrics of the tick labels' font (the application's unless the axis has its own)."""
         return QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
+
+    def label_pitch(self) -> float:
+        """The least distance from the middle of one label to the next's along a vertical axis (see apart)."""
+        return (1.0 + LABEL_GAP) * self._tick_metrics().capHeight()
+
+    def label_inset(self) -> float:
+        """How far from the end of a vertical axis drawing a grid a tick must be for pyqtgraph to draw its label: half
+        the label's height (0.8 of a line's), which would cross the end nearer."""
+        return 0.4 * math.ceil(self._tick_metrics().height()) + 0.5
+
+    def set_tick_step(self, step: float) -> None:
+        """Tick every multiple of this step, a vertical axis's labels reaching below its low end where they must (a
+        tick there is labelled; the plot's bottom axis leaves them room); for 0 where pyqtgraph would, inside it."""
+        spacing = [(step, 0.0)] if step else None
+        if spacing != self._tickSpacing:
+            self.prepareGeometryChange()  # the bounds grow or shrink by the labels' overhang
+            self.label_overhang = self.label_inset() if step and self.orientation in ("left", "right") else 0.0
+            self.setTickSpacing(levels=spacing)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        """pyqtgraph's bounds, reaching below a vertical axis's low end by label_overhang (see set_tick_step):
+        pyqtgraph leaves out a label that would cross an end of an axis drawing a grid."""
+        rect = super().boundingRect()
+        return rect.adjusted(0.0, 0.0, 0.0, self.label_overhang) if self.label_overhang else rect
+
+    def labels_drawn_over(self, span: tuple[float, float], length: float) -> int:
+        """How many labels a vertical axis over this range, this many pixels long, draws with pyqtgraph's ticks: those
+        of its first level whose label (0.8 of a line high) stays within its ends, apart from one another (see apart).
+        A label this leaves out may be drawn (a pixel's doubt), one it counts always is."""
+        low, high = sorted(span)
+        saved, self._tickSpacing = self._tickSpacing, None  # pyqtgraph's own ticks, not those set
+        try:
+            levels = self.tickValues(low, high, length) if high > low and length > 0 else []
+        finally:
+            self._tickSpacing = saved
+        if not levels or not len(levels[0][1]):
+            return 0
+        spacing, values = levels[0]
+        metrics = self._tick_metrics()
+        middles = (np.asarray(values, dtype=float) - low) / (high - low) * length
+        inside = (middles >= self.label_inset()) & (middles <= length - self.label_inset())
+        offset = tick_offset(low, high)
+        texts = [format_tick((value - offset) * self.scale, spacing * self.scale)
+                 for value, kept in zip(values, inside, strict=True) if kept]
+        cap = metrics.capHeight()
+        middles = middles[inside]
+        return len(spaced_labels(middles - cap / 2.0, middles + cap / 2.0, LABEL_GAP * cap, texts))
 
     def _label_texts(self, span: tuple[float, float] | None = None, length: float | None = None) -> list[str]:
         """The labels of the first tick level, as they would be drawn over a range at a length (the axis's own)."""
@@ -322,10 +368,15 @@ class ColourLevels:
     lo: float
     hi: float
     ticks: tuple[tuple[float, str], ...]
+    offset: float = 0.0  # what the ticks' texts count from (see tick_offset), named in the bar's title
 
     def fractions(self, heights: np.ndarray) -> np.ndarray:
         """Each height's colour-map position (heights beyond lo and hi take the end colours)."""
         return level_fractions(heights, self.levels, self.lo, self.hi)
+
+    def title(self, name: str) -> str:
+        """The colour bar's title for f of this name: "f − 1000" where the ticks count from 1000 (see offset_title)."""
+        return offset_title(name, self.offset, self.hi - self.lo)
 
 
 @dataclass(frozen=True)
@@ -466,12 +517,20 @@ def spaced_boxes(boxes: Sequence[QtCore.QRectF], gap: float, texts: Sequence[str
 
 
 def every_kth_label(texts: Sequence[str], apart: Callable[[int, int], bool]) -> np.ndarray:
-    """Indices of every k-th label, k as small as leaves each kept label apart from the next, a "0" among them."""
+    """Indices of every k-th label, k as small as leaves each kept label apart from the next, a "0" among them
+    unless it would be alone where two others keep apart: −10 and 10, not 0 alone, on a short axis."""
     count = len(texts)
     anchor = list(texts).index("0") if "0" in texts else None
+
+    def spaced(kept: np.ndarray) -> bool:
+        return all(apart(int(first), int(second)) for first, second in itertools.pairwise(kept))
+
     for stride in range(1, count):
         kept = np.arange(0 if anchor is None else anchor % stride, count, stride)
-        if all(apart(int(first), int(second)) for first, second in itertools.pairwise(kept)):
+        if len(kept) == 1:  # a lone 0 says nothing of the scale
+            return next((other for wider in range(stride, count) for first in range(wider)
+                         if len(other := np.arange(first, count, wider)) > 1 and spaced(other)), kept)
+        if spaced(kept):
             return kept
     return np.arange(0 if anchor is None else anchor, count, max(count, 1))
 
@@ -598,6 +657,36 @@ def nice_ticks(lo: float, hi: float, target_count: int = 5) -> np.ndarray:
     return np.arange(first, last + 1) * step
 
 
+def range_with_labelled_ticks(low: float, high: float, length: float, pitch: float,
+                              high_inset: float) -> tuple[float, float, float]:
+    """A round tick step (see round_step) for an axis over low..high, this many pixels long, and the range to show
+    with it, in as little more than low..high as will do: two labelled ticks at least, pitch pixels apart or more,
+    the higher high_inset pixels from the high end at least (pyqtgraph leaves out a label that would cross it).
+
+    Ticks are half a pitch apart at least, every other one labelled where they are closer than a pitch (see
+    spaced_labels): a slice's short f axis read one label, 8.5 alone of 1008.4 to 1009 (from 1008.37 to 1009.1 it
+    reads 8.5 and 9), 0 alone of −9.7 to 10.2 (from −10 to 13.6: −10 and 10). (low, high, 0) where no step does:
+    an empty range, an axis too short for two labels.
+    """
+    span = high - low
+    if not (math.isfinite(span) and span > 0.0) or length <= pitch + high_inset:
+        return low, high, 0.0
+    share = high_inset / length  # of the range, above the higher labelled tick
+    best = (low, high, 0.0)  # the range's ends and the step
+    step = round_step(span * pitch / length / 2.0)
+    for _ in range(MOST_STEPS_TRIED):
+        for first, apart in itertools.product(range(math.floor(low / step) - 1, math.ceil(high / step) + 1), (1, 2)):
+            below, above = first * step, (first + apart) * step  # the labelled ticks, and every one between them
+            width = max(span, high - below, (above - low) / (1.0 - share), (above - below) / (1.0 - share))
+            if ((above - below) * length / width >= pitch and 2.0 * step * length / width >= pitch
+                    and (not best[2] or width < best[1] - best[0])):
+                best = (min(low, below), min(low, below) + width, step)
+        step = round_step(step * 1.01)  # the next round step
+        if best[2] and step >= best[1] - best[0]:  # a coarser step needs a wider range than the best one
+            break
+    return best
+
+
 def on_step(value: float, step: float) -> float:
     """A tick value within rounding of a multiple of its step (STEP_ROUNDING of a step) as that multiple, else as is.
 
@@ -635,18 +724,30 @@ def format_tick(value: float, step: float) -> str:
 def tick_offset(lo: float, hi: float) -> float:
     """What an axis over lo..hi counts its ticks from: 0 unless labels would need over MOST_TICK_DIGITS digits.
 
-    f from 72004899338 to 72004899346 was labelled 72004899338, 72004899340…; counted from 72004899340 the
-    labels read −2, 0, 2, 4. The offset is a round value near the middle, a multiple of a power of ten at least
-    the range's width, so the labels count from it in few digits.
+    f from 72004899338 to 72004899346 was labelled 72004899338, 72004899340…; counted from 72004899300 the
+    labels read 38, 40, 42. The offset is as round a value as leaves the labels OFFSET_LABEL_DIGITS digits or fewer:
+    a multiple of a power of ten in the range (999.8 to 1000.2 counts from 1000: −0.2, 0, 0.2), else the one
+    next to it towards 0, so the labels have f's sign (1008.4 to 1009 counts from 1000: 8.4, 8.6, 9, not from
+    1009: −0.6, −0.4, 0).
     """
     lo, hi = sorted((float(lo), float(hi)))
     span, size = hi - lo, max(abs(lo), abs(hi))
     if not (math.isfinite(span) and math.isfinite(size)) or span <= 0.0 or size == 0.0:
         return 0.0
-    if math.floor(math.log10(size)) - math.floor(math.log10(span)) + 2 <= MOST_TICK_DIGITS:
+    if label_digits(size, span) <= MOST_TICK_DIGITS:
         return 0.0
-    unit = 10.0 ** math.ceil(math.log10(span))
+    for exponent in range(math.floor(math.log10(size)), math.ceil(math.log10(span)) - 1, -1):
+        unit = 10.0**exponent
+        inside = math.ceil(lo / unit) * unit
+        offset = inside if inside <= hi else math.trunc((lo if lo > 0.0 else hi) / unit) * unit
+        if offset != 0.0 and label_digits(max(abs(lo - offset), abs(hi - offset)), span) <= OFFSET_LABEL_DIGITS:
+            return offset
     return round((lo + hi) / 2.0 / unit) * unit
+
+
+def label_digits(size: float, span: float) -> int:
+    """About the significant digits labels of values up to this size need to tell ticks over a range this wide apart."""
+    return math.floor(math.log10(size)) - math.floor(math.log10(span)) + 2 if size > 0.0 else 1
 
 
 def offset_text(offset: float, span: float) -> str:
@@ -655,6 +756,16 @@ def offset_text(offset: float, span: float) -> str:
     while unit * 10.0 <= abs(offset) and abs(offset / (unit * 10.0) - round(offset / (unit * 10.0))) < 1e-6:
         unit *= 10.0
     return format_tick(abs(offset), unit)
+
+
+def offset_title(title: str, offset: float, span: float) -> str:
+    """An axis's title naming the offset its tick labels count from over a range this wide (see tick_offset):
+    "f − 7.2e10", the labels being f less it; without a title, the offset as added to them ("+7.2e10"); for no
+    offset the title as it is."""
+    if offset == 0.0:
+        return title
+    size = offset_text(offset, span)
+    return f"{title} {'−' if offset > 0 else '+'} {size}" if title else f"{'+' if offset > 0 else '−'}{size}"
 
 
 def qimage_to_array(image: QtGui.QImage) -> np.ndarray:

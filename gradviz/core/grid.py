@@ -197,24 +197,14 @@ class GridField:
         if any(variable not in variables for variable in self.domain.variables):
             return NO_NOISE_FLOOR
         coordinates = points[..., [list(variables).index(variable) for variable in self.domain.variables]]
-        inside = np.ones(coordinates.shape[:-1], dtype=bool)
-        cells = []
-        for axis, grid in enumerate((self.xs,) if self.ys is None else (self.xs, self.ys)):
-            along = coordinates[..., axis]
-            inside &= (along >= grid[0]) & (along <= grid[-1])
-            cells.append(np.clip(np.searchsorted(grid, np.nan_to_num(along), side="right") - 1, 0, len(grid) - 2))
+        cells, inside = cells_around((self.xs,) if self.ys is None else (self.xs, self.ys), coordinates)
         magnitude = self.gradient_magnitude
         if self.ys is None:
             corners = [magnitude[cells[0]], magnitude[cells[0] + 1]]
         else:  # rows follow y
             column, row = cells
             corners = [magnitude[row + down, column + across] for down in (0, 1) for across in (0, 1)]
-        largest = functools.reduce(np.fmax, corners)  # NaN only where every corner is
-        reference = np.where(inside & np.isfinite(largest), largest, 0.0)
-        if reference.ndim == 0:
-            reference = float(reference)
-        span = max(hi - lo for lo, hi in self.domain.ranges)
-        return NoiseFloor(ROUNDING_SHARE**2 * reference * span, ROUNDING_SHARE * reference)
+        return floor_from_corners(corners, inside, max(hi - lo for lo, hi in self.domain.ranges))
 
     @functools.cached_property
     def lowest(self) -> float | None:
@@ -226,6 +216,58 @@ class GridField:
     def overflowed(self) -> bool:
         """Whether some height was too large for a float (±inf), not merely undefined."""
         return self.overflowed_share > 0.0
+
+
+def cells_around(grids: Sequence[np.ndarray], coordinates: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each point's grid cell, by the index of its lower corner along each axis, and whether the point is on the grid
+    (coordinates: the last axis along the grids)."""
+    inside = np.ones(coordinates.shape[:-1], dtype=bool)
+    cells = []
+    for axis, grid in enumerate(grids):
+        along = coordinates[..., axis]
+        inside &= (along >= grid[0]) & (along <= grid[-1])
+        cells.append(np.clip(np.searchsorted(grid, np.nan_to_num(along), side="right") - 1, 0, len(grid) - 2))
+    return cells, inside
+
+
+def floor_from_corners(corners: Sequence[np.ndarray], inside: np.ndarray, span: float | np.ndarray) -> NoiseFloor:
+    """The noise floor at points from |∇f| at their grid cells' corners, on a map this wide (see NoiseFloor); none
+    at a point off the grid or with no finite |∇f| round it."""
+    largest = functools.reduce(np.fmax, corners)  # NaN only where every corner is
+    reference = np.where(inside & np.isfinite(largest), largest, 0.0)
+    if reference.ndim == 0:
+        reference = float(reference)
+    return NoiseFloor(ROUNDING_SHARE**2 * reference * span, ROUNDING_SHARE * reference)
+
+
+def noise_floor_on_maps(compiled: CompiledFormula, points: ArrayLike, axes: tuple[str, ...],
+                        ranges: Sequence[tuple[tuple[float, float], ...]], resolution: int) -> NoiseFloor:
+    """The noise floor at each point (a row per point, coordinates in the order of compiled's variables) on its own
+    map: of these axes over its ranges (one tuple per point), its other variables held at the point. What
+    evaluate_grid(compiled, Domain(axes, ranges, resolution, held)).noise_floor_at gives, found from |∇f| at the
+    corners of the point's grid cell alone, not at a whole map's points for each point."""
+    points = np.asarray(points, dtype=float).reshape(len(ranges), len(compiled.variables))
+    columns = [compiled.variables.index(name) for name in axes]
+    offsets = np.array(np.meshgrid(*[(0, 1)] * len(axes), indexing="ij")).reshape(len(axes), -1).T  # cell corners
+    corners = np.empty((len(points), len(offsets), len(axes)))
+    inside = np.empty(len(points), dtype=bool)
+    rows_by_ranges: dict[tuple[tuple[float, float], ...], list[int]] = {}
+    for row, its_ranges in enumerate(ranges):
+        rows_by_ranges.setdefault(tuple(its_ranges), []).append(row)
+    for its_ranges, rows in rows_by_ranges.items():
+        grids = [np.linspace(low, high, resolution) for low, high in its_ranges]
+        cells, inside[rows] = cells_around(grids, points[np.ix_(rows, columns)])
+        for axis, (grid, cell) in enumerate(zip(grids, cells, strict=True)):
+            corners[rows, :, axis] = grid[cell[:, None] + offsets[:, axis]]
+    inputs = [corners[:, :, axes.index(name)] if name in axes else points[:, [column]]
+              for column, name in enumerate(compiled.variables)]
+    values, components = compiled.evaluate(inputs)
+    partials = np.stack([components[column] for column in columns])
+    partials[:, ~(np.isfinite(values) & np.all(np.isfinite(partials), axis=0))] = np.nan  # as evaluate_grid masks them
+    with np.errstate(over="ignore"):
+        magnitude = np.sqrt(np.sum(np.square(partials), axis=0))
+    spans = np.array([max(high - low for low, high in its_ranges) for its_ranges in ranges])
+    return floor_from_corners(list(magnitude.T), inside, spans)
 
 
 def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:

@@ -17,7 +17,7 @@ from gradviz.core.critical import CriticalPoints, critical_points
 from gradviz.core.errors import DescentError, FormulaError
 from gradviz.core.events import Signal
 from gradviz.core.formula import is_model_loss, is_model_parameter
-from gradviz.core.grid import NO_NOISE_FLOOR, Domain, GridField, NoiseFloor, evaluate_grid
+from gradviz.core.grid import NO_NOISE_FLOOR, Domain, GridField, NoiseFloor, evaluate_grid, noise_floor_on_maps
 from gradviz.core.height_scale import round_step
 from gradviz.core.notation import for_function, format_number, format_number_apart, unicode_name
 from gradviz.core.runs import RunBatch, RunResult
@@ -666,15 +666,27 @@ def noise_floor_on_a_new_map(compiled: CompiledFormula, point: Mapping[str, floa
     """The noise floor at a point (see GridField.noise_floor_at) on the map a new window draws f on, its ranges
     widened to round ends to hold the point and the variables it does not plot held there: the window's readouts
     show f and its partials below it as 0, and so does a caller with no window (derive --at)."""
-    axes = axes_to_plot(DEFAULT_AXES, compiled.variables)
+    return noise_floors_on_new_maps(compiled, [[point[name] for name in compiled.variables]])
+
+
+def noise_floors_on_new_maps(compiled: CompiledFormula, points: ArrayLike,
+                             movable: Sequence[str] | None = None) -> NoiseFloor:
+    """The noise floor at each of these points (a row each, in the order of compiled's variables) on the map a new
+    window would draw f on for it alone, as noise_floor_on_a_new_map finds it; the map plots one or two of the
+    movable variables (all of them unless given: the others are held), the row of floors one per point."""
+    points = np.asarray(points, dtype=float).reshape(-1, len(compiled.variables))
+    axes = axes_to_plot(DEFAULT_AXES, tuple(movable if movable is not None else compiled.variables))
     if not axes:
         return NO_NOISE_FLOOR
     low, high = DEFAULT_RANGE
-    ranges = tuple(widened_to_round_ends(DEFAULT_RANGE, (min(low, point[axis]), max(high, point[axis])))
-                   for axis in axes)
-    held = {name: point[name] for name in compiled.variables if name not in axes}
-    field = evaluate_grid(compiled, Domain(axes, ranges, DEFAULT_RESOLUTION, held))
-    return field.noise_floor_at(compiled.variables, [point[name] for name in compiled.variables])
+    plotted = points[:, [compiled.variables.index(axis) for axis in axes]]
+    beyond = ~np.all((plotted >= low) & (plotted <= high), axis=1)  # maps other than the one of the usual ranges
+    ranges = [(DEFAULT_RANGE,) * len(axes)] * len(points)
+    for row in np.flatnonzero(beyond):
+        ranges[row] = tuple(widened_to_round_ends(DEFAULT_RANGE, (min(low, value), max(high, value)))
+                            for value in plotted[row].tolist())
+    floors = noise_floor_on_maps(compiled, points, axes, ranges, DEFAULT_RESOLUTION)
+    return floors if len(points) > 1 else NoiseFloor(float(floors.value[0]), float(floors.gradient[0]))
 
 
 def widened_to_round_ends(old: tuple[float, float], needed: tuple[float, float]) -> tuple[float, float]:
