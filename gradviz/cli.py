@@ -370,8 +370,11 @@ def run_descend(args: argparse.Namespace) -> int:
 
 def _run_spec(args: argparse.Namespace, base: Any, variables: Sequence[str], source: str) -> Any:
     """The first run of an export: the scenario's (or a new one) with the options given on the command line; source
-    names where the run comes from ('the preset's run 1'), should its optimizer take no such hyper-parameter."""
-    from dataclasses import replace
+    names where the run comes from ('the preset's run 1'), should its optimizer take no such hyper-parameter.
+
+    Its label goes with a change of what it describes, as in the window ('GD η = 0.001' run at --lr 0.0005).
+    """
+    from gradviz.core.scenario import changed_run
 
     start = parse_assignments(args.start, "--start") if args.start is not None else {}
     _check_known(variables, start, "--start")
@@ -383,7 +386,7 @@ def _run_spec(args: argparse.Namespace, base: Any, variables: Sequence[str], sou
     params = _optimizer_params(args, optimizer, "" if args.optimizer is not None else f" ({source})")
     if params:
         changes["params"] = {**base.params, **params}
-    return replace(base, **changes)
+    return changed_run(base, **changes)
 
 
 def _formula_scenario(analysis: Any, args: argparse.Namespace) -> Any:
@@ -663,7 +666,7 @@ def _scene_changes(args: argparse.Namespace, session: Any) -> tuple[str, ...]:
     scene = _file_scene(args) if args.scenario is not None else None
     if scene is None or not scene.caption:
         return ()
-    return scene_changes(scene.scenario, session.scenario(), session.analysis.formula.variables)
+    return scene_changes(scene.scenario, session.scenario(), session.analysis.formula)
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -368,6 +368,31 @@ def test_a_lesson_scene_exported_with_other_run_options_strikes_its_caption_and_
     assert _scene_changes(as_written, _export_session(as_written)) == ()
 
 
+RACE = os.path.join(os.path.dirname(__file__), os.pardir, "resources", "lessons", "08-optimizer-race.json")
+
+
+def test_a_run_option_drops_the_name_it_makes_untrue_as_in_the_window(tmp_path) -> None:
+    """--lr 0.0005 on the race's "GD η = 0.001" exported "Changed: run 1 (η = 0.0005)" over "● GD η = 0.001   step 0 /
+    2000   η = 0.0005": the run is named by its optimizer, as the window's readout names a run edited there."""
+    from gradviz.app.exporter import Caption
+    from gradviz.cli import _command_parser, _export_session, _scene_changes
+
+    given = ["--scenario", RACE, "--scene", "1", "--lr", "0.0005", "--step", "0"]
+    assert export(*given, *SMALL, "--out", str(tmp_path / "race.png")) == 0
+    args = _command_parser().parse_args(["export", *given, "--out", "x.png"])
+    session = _export_session(args)
+    assert [spec.label for spec in session.run_specs] == ["", "momentum η = 0.001", "Adam η = 0.1"]
+    assert _scene_changes(args, session) == ("run 1 (η = 0.0005)",)
+    caption = Caption(session, (640, 360), "A race", 0, _scene_changes(args, session))
+    texts = [segment.text for segment in caption.run_columns(session, 0, 0)]
+    assert texts[1:4] == ["Gradient descent", "step 0 / 2000", "η = 0.0005"], texts
+    assert "η = 0.001" not in " ".join(texts)
+    for kept in (["--steps", "50"], ["--lr", "0.001"]):  # a budget, or the η it says: the name stays true
+        session = _export_session(_command_parser().parse_args(["export", "--scenario", RACE, "--scene", "1", *kept,
+                                                                "--out", "x.png"]))
+        assert session.run_specs[0].label == "GD η = 0.001", kept
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--scenario", LESSON], "is a lesson of 5 scenes: choose the scene to export with --scene N, 1 to 5"),
     (["--scenario", LESSON, "--scene", "6"], "--scene N, 1 to 5, not 6"),

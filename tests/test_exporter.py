@@ -34,6 +34,7 @@ from gradviz.app.exporter import (
 from gradviz.app.panel_base import OUTCOME_COLOURS
 from gradviz.app.presenters import run_colour
 from gradviz.core.analysis import analyze_in_process
+from gradviz.core.notation import format_number
 from gradviz.export import ExportCancelled, ExportError, probe_video, read_video_frames
 
 SMALL = (320, 180)
@@ -389,7 +390,7 @@ def test_the_caption_names_labelled_runs_as_the_readout_does(window) -> None:
     caption = Caption(session, (1280, 720))
     first, second = ([segment.text for segment in caption.run_line(session, index)] for index in (0, 1))
     assert first[:3] == ["●", "small η", "step 0 / 29"]
-    assert second[1:3] == ["", f"step 0 / {len(session.runs[1].run.steps) - 1}"]
+    assert second[1:3] == ["Gradient descent", f"step 0 / {len(session.runs[1].run.steps) - 1}"]  # as the readout
     assert len({len(first), len(second)}) == 1  # the name's column is kept for both, aligned
     session.set_runs([replace(spec, label="") for spec in session.run_specs])
     session.wait_for_runs()
@@ -940,6 +941,39 @@ def test_a_picture_of_a_scene_changed_in_class_strikes_its_caption_and_says_what
     assert np.sum(np.abs(tag - QColor(SCENE_CHANGED_COLOUR).getRgb()[:3]).sum(axis=2) < 40) > 100, "what changed"
     window.session.update_run(0, lr=0.1, sign="correct")
     assert shown_scene_changes(window) == (), "as written again: a picture now is headed by the caption alone"
+
+
+def test_a_picture_names_an_edited_run_of_a_lesson_as_the_readout_does(
+        make_main_window, activate, answer_modal, monkeypatch, qtbot, tmp_path) -> None:
+    """In the optimizers race, − and S on "GD η = 0.001" left its row of a picture nameless ("●   step 0 / 6   η =
+    0.000794 …") while the readout said "Gradient descent"."""
+    from PySide6.QtCore import Qt
+
+    from gradviz.app.export_dialog import export_image_from
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window(None)
+    lesson = next(lesson for lesson in shipped_lessons() if lesson.title == "Optimizers race")
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    activate(window)
+    for key in (Qt.Key.Key_Minus, Qt.Key.Key_S):
+        qtbot.keyClick(window, key)
+    window.session.wait_for_runs()
+    first = window.session.run_specs[0]
+    assert (first.label, first.sign, first.lr < 0.001) == ("", "wrong", True), "the run edited drops its name"
+    readout = window.stepper.readout.toolTip().splitlines()
+    assert readout[0].startswith("● Gradient descent") and readout[1].startswith("■ momentum η = 0.001"), readout
+    asked: list[ExportOptions] = []
+    monkeypatch.setattr(export_dialog, "basins_ready", lambda *_args: False)
+    answer_modal(ExportDialog, lambda dialog: (asked.append(dialog.options()), dialog.reject()))
+    export_image_from(window)
+    (image,) = asked
+    session, step = window.session, window.session.step
+    caption = Caption(session, (1280, 720), image.scene_caption, step, image.scene_changes)
+    names = [[segment.text for segment in caption.run_columns(session, index, step)][1] for index in range(3)]
+    assert names == ["Gradient descent", "momentum η = 0.001", "Adam η = 0.1"]
+    assert image.scene_changes == (f"run 1 (η = {format_number(first.lr)}, wrong sign)",)
 
 
 def caption_pixels(session, size: tuple[int, int]) -> np.ndarray:

@@ -46,7 +46,7 @@ from gradviz.app.view_common import bounded_presentation_scale, reference_font
 from gradviz.core.basins import basins
 from gradviz.core.lessons import changes_text
 from gradviz.core.notation import format_number, function_line, held_text, unicode_math
-from gradviz.core.runs import RunResult, first_step_outside, point_text
+from gradviz.core.runs import RunResult, first_step_outside, point_text, run_name
 from gradviz.core.scenario import PLAY_SPEED, Camera
 from gradviz.core.session import Session
 from gradviz.export.writers import (
@@ -438,7 +438,7 @@ class Caption:
         swatch = QtGui.QColor.fromRgbF(*run_colour(index, session.theme))
         segments = [CaptionSegment(run_glyph(index), swatch)] if len(session.runs) > 1 else []
         if any(other.spec.label for other in session.runs):  # the runs' names, as the window's readout gives them
-            segments.append(CaptionSegment(spec.label, text))
+            segments.append(CaptionSegment(run_name(spec), text))
         learning_rate = f"η = {format_number(spec.lr)}"
         segments += [
             CaptionSegment(f"step {step_index} / {last}", text),

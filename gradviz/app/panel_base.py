@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from gradviz.app.colormaps import RUN_COLOURS
 from gradviz.app.presenters import run_colour, run_symbol
 from gradviz.app.view_common import TEXT_COLOUR, SteadyLabelAxis, show_axes, steady_axes
-from gradviz.core.descent import OPTIMIZER_TITLES, Run
+from gradviz.core.descent import Run
 from gradviz.core.notation import format_number, unicode_name
-from gradviz.core.runs import RunResult
+from gradviz.core.runs import RunResult, run_name
 from gradviz.core.scenario import RunSpec
 from gradviz.core.session import Session
 
@@ -58,11 +58,11 @@ def run_titles(specs: Sequence[RunSpec]) -> tuple[str, ...]:
 
 
 def _settings_title(spec: RunSpec) -> str:
-    """A run's label, else its optimizer, η and a wrong sign."""
+    """A run's label, else its name (see run_name) with its η and a wrong sign."""
     if spec.label:
         return spec.label
     sign = ", wrong sign" if spec.sign == "wrong" else ""
-    return f"{OPTIMIZER_TITLES[spec.optimizer]}, η = {format_number(spec.lr)}{sign}"
+    return f"{run_name(spec)}, η = {format_number(spec.lr)}{sign}"
 
 
 def run_qcolour(index: int, theme: str = "default") -> QColor:

@@ -48,6 +48,7 @@ from gradviz.app.presenters import run_colour, run_glyph
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import GROUP_SPACING, WrappingRow
 from gradviz.core.notation import format_number, point_text, unicode_name
+from gradviz.core.runs import run_name
 from gradviz.core.scenario import MAX_STEPS, PLAY_SPEED
 from gradviz.core.session import Session
 
@@ -636,7 +637,7 @@ class StepperPanel(QWidget):
         if len(session.runs) > 1:  # say which run each line is, by its mark in its colour
             colour = QColor.fromRgbF(*run_colour(index, session.theme)).name()
             which = (f"<span style='color:{colour}'>{run_glyph(index)}</span> "
-                     f"<b>{html.escape(result.spec.label or dict(OPTIMIZERS)[result.spec.optimizer])}</b> &nbsp; ")
+                     f"<b>{html.escape(run_name(result.spec))}</b> &nbsp; ")
         return [
             f"{which}<b>step {step_index}</b> / {len(result.run.steps) - 1}",
             *italic_clauses(status),

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from gradviz.core.compiled import CompiledFormula
-from gradviz.core.descent import DescentInProgress, OptimizerSettings, Run, RunSettings
+from gradviz.core.descent import OPTIMIZER_TITLES, DescentInProgress, OptimizerSettings, Run, RunSettings
 from gradviz.core.errors import DescentError
 from gradviz.core.notation import format_number, held_text, unicode_name
 from gradviz.core.scenario import RunSpec
@@ -148,6 +148,11 @@ def where_it_went(result: RunResult, variables: Sequence[str], function_name: st
     free = [variables.index(name) for name in result.free]
     value = format_number(float(result.values[step]), 5)
     return f"{point_text(result.free, result.points[step, free])}, {function_name} = {value}"
+
+
+def run_name(spec: RunSpec) -> str:
+    """What a run is called in readouts, legends and pictures: its label ('GD η = 0.001'), else its optimizer's name."""
+    return spec.label or OPTIMIZER_TITLES[spec.optimizer]
 
 
 def optimizer_settings(spec: RunSpec) -> OptimizerSettings:

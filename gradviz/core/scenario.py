@@ -58,6 +58,18 @@ class RunSpec:
     label: str = ""
 
 
+def changed_run(spec: RunSpec, **changes: Any) -> RunSpec:
+    """The run with these settings changed (lr, sign, optimizer, max_steps, params, start, label).
+
+    A label says what made the run (η = 0.45, start (1.5)): a change of what it describes drops it, unless a label
+    is given too; a step budget alone keeps it.
+    """
+    changed = replace(spec, **changes)
+    if "label" not in changes and replace(changed, label=spec.label, max_steps=spec.max_steps) != spec:
+        return replace(changed, label="")
+    return changed
+
+
 @dataclass(frozen=True)
 class PlotSettings:
     """Which variables are plotted, over which ranges, at which grid resolution."""

@@ -31,6 +31,7 @@ from gradviz.core.scenario import (
     RunSpec,
     Scenario,
     ViewOptions,
+    changed_run,
     range_problem,
     usable_range,
 )
@@ -414,15 +415,10 @@ class Session:
         self._recompute_runs(fallback_specs=previous)
 
     def update_run(self, index: int, **changes: object) -> None:
-        """Change settings of one run (lr, sign, optimizer, max_steps, params, start).
-
-        A label says what made the run (η = 0.45, start (1.5)): a change of what it describes drops it.
-        """
+        """Change settings of one run (lr, sign, optimizer, max_steps, params, start): its label goes with a change of
+        what it describes (see changed_run)."""
         specs = list(self.run_specs)
-        old = specs[index]
-        specs[index] = replace(old, **changes)  # type: ignore[arg-type]
-        if "label" not in changes and replace(specs[index], label=old.label, max_steps=old.max_steps) != old:
-            specs[index] = replace(specs[index], label="")
+        specs[index] = changed_run(specs[index], **changes)
         self.set_runs(specs)
 
     def set_start(self, point: dict[str, float], index: int = 0) -> None:
