@@ -955,3 +955,52 @@ def test_a_caption_the_views_no_longer_fit_is_struck_with_what_changed_until_the
     session.update_run(0, lr=0.1)
     assert bar.changed.text().startswith("Changed: η = 0.1 — ")
     press(window, qtbot, Qt.Key.Key_Escape)
+
+
+def test_a_retyped_formula_and_a_curves_arrows_leave_the_caption_and_shift_rs_word_goes_with_the_scene(
+        make_main_window, activate, qtbot) -> None:
+    """In "The sign of the update", L(w)=(w-3)^2 typed over L(w) = (w - 3)^2 struck the caption with "Changed: another
+    formula", and A then D with "arrows downhill" though a curve has no arrows. Presenting, "Scene 1 is back as
+    written: Ctrl+Z takes that back." stayed up on the next scene and in the next lesson."""
+    window = make_main_window(None, size=(1280, 800))
+    lessons = {lesson.title: lesson for lesson in shipped_lessons()}
+    window.document.open_lesson(lessons["The sign of the update"])
+    window.controller.wait()
+    activate(window)
+    player, session, bar, status = (window.lesson_player, window.session, window.lesson_player.caption_bar,
+                                    window.statusBar())
+    press(window, qtbot, Qt.Key.Key_F5)
+    box = window.formula_panel.formula_edit
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "L(w)=(w-3)^2")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: session.analysis.formula.text == "L(w)=(w-3)^2", timeout=5000)
+    assert bar.changed.isHidden() and not bar.caption.font().strikeOut(), "the scene's own formula"
+    window.setFocus()
+    press(window, qtbot, Qt.Key.Key_A)
+    press(window, qtbot, Qt.Key.Key_D)
+    assert session.view.arrows == "downhill", "A is for a map's arrows; D turns them all the same"
+    assert bar.changed.isHidden() and player.shown_changes() == (), "no arrows on a curve to point anywhere"
+
+    back = "Scene 1 is back as written: Ctrl+Z takes that back."
+
+    def put_back() -> None:
+        press(window, qtbot, Qt.Key.Key_S)
+        assert bar.changed.text().startswith("Changed: ") and "wrong sign" in bar.changed.text()
+        press(window, qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
+        session.wait_for_runs()
+        qtbot.wait(50)  # the runs put back come in, their signals heard
+        assert bar.changed.isHidden() and status.currentMessage() == back, "said while it holds"
+
+    put_back()
+    press(window, qtbot, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert player.index == 1 and status.currentMessage() == "", "not said of the next scene"
+    press(window, qtbot, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    put_back()
+    press(window, qtbot, Qt.Key.Key_Minus)
+    assert session.run_specs[0].lr < 0.1 and status.currentMessage() == "", "an edit since: Ctrl+Z takes that back"
+    put_back()
+    window.document.open_lesson(lessons["Optimizers race"])
+    window.controller.wait()
+    assert player.lesson.title == "Optimizers race" and status.currentMessage() == "", "not said in another lesson"

@@ -107,7 +107,8 @@ def test_every_scene_applies_and_every_run_plays_to_its_end(lesson_index: int, s
     aspect = scene.scenario.view.equal_aspect  # a scene that leaves it open gets the viewer's (here: not equal)
     assert session.scenario() == replace(scene.scenario, view=replace(scene.scenario.view, equal_aspect=bool(aspect)))
     assert scene.written_for == scene.scenario
-    assert scene_changes(scene.written_for, session.scenario(), session.variables) == (), "shown as its caption says"
+    changes = scene_changes(scene.written_for, session.scenario(), session.analysis.formula)
+    assert changes == (), "shown as its caption says"
     session.set_step(session.last_step)
     for index, result in enumerate(session.runs):
         assert session.step_state(index).finished
@@ -118,7 +119,7 @@ def changes_after(scene: Scene, edit: Callable[[Session], object]) -> tuple[str,
     """What a session showing the scene names as changed from what its caption was written for after edit(session)."""
     session = shown(scene)
     edit(session)
-    return scene_changes(scene.written_for, session.scenario(), session.variables)
+    return scene_changes(scene.written_for, session.scenario(), session.analysis.formula)
 
 
 def test_what_changed_from_what_a_caption_was_written_for_is_named_with_its_new_values() -> None:
@@ -131,10 +132,19 @@ def test_what_changed_from_what_a_caption_was_written_for_is_named_with_its_new_
     assert changes_after(first, lambda session: session.set_start({"w": -1.5})) == ("start w = −1.5",)
     assert changes_after(first, lambda session: session.update_run(0, optimizer="momentum", max_steps=30)) == (
         "Momentum", "step budget 30")
-    assert changes_after(first, lambda session: session.set_view(arrows="downhill")) == ("arrows downhill",)
     assert changes_after(first, lambda session: session.set_probe({"w": 1.0})) == ("probe at w = 1",)
     assert changes_after(first, lambda session: session.set_analysis(analysis_of("L(w) = (w - 2)^2"))) == (
         "another formula",)
+    for other in ("f(w) = (w - 3)^2", "L(w) = w^2 - 6w + 9", "L(w, b) = (w - 3)^2"):  # another name, spelling, space
+        assert changes_after(first, lambda session, text=other: session.set_analysis(analysis_of(text))) == (
+            "another formula",), other
+    assert changes_after(first, lambda session: session.set_analysis(analysis_of("L(w)=(w-3)²"))) == (), \
+        "the scene's own formula retyped"
+    assert changes_after(first, lambda session: session.set_view(arrows="downhill")) == (), "a curve has no arrows"
+    bowl = lesson("Gradient descent on a bowl").scenes[0]
+    assert changes_after(bowl, lambda session: session.set_view(arrows="downhill")) == ("arrows downhill",)
+    assert changes_after(bowl, lambda session: session.set_view(arrows="downhill", show_arrows=False)) == (), \
+        "no arrows drawn to point anywhere"
     assert changes_after(both, lambda session: session.update_run(1, lr=0.05)) == ("run 2 (η = 0.05)",)
     assert changes_after(both, lambda session: session.set_runs(session.run_specs[:1])) == ("1 run",)
     momentum = lesson("Rosenbrock's valley").scenes[1]

@@ -414,6 +414,8 @@ class LessonPlayer(QObject):
         self.example: Preset | None = None  # the gallery example shown after the scene `index`, not one of its scenes
         self.unshowable: int | None = None  # a scene that just could not be shown: moving on skips it
         self._loading_text = ""  # what the status bar says while a scene slow to prepare is on its way
+        self._reset_notice = ""  # the status bar's word that Shift+R put the scene back, while it holds
+        self._reset_edits: Scenario | None = None  # the edits the scene was put back to, once shown
         self._loading_hint = QTimer(self)
         self._loading_hint.setSingleShot(True)
         self._loading_hint.setInterval(LOADING_HINT_MS)
@@ -519,6 +521,7 @@ class LessonPlayer(QObject):
         self._stop_loading_hint()
         self.caption_bar.hide()
         self.show_notes(False)  # the next lesson starts without them
+        self._forget_reset_notice()
         self.scene_changed.emit()
 
     def close_asking(self) -> None:
@@ -745,7 +748,7 @@ class LessonPlayer(QObject):
             return ()
         written = self.lesson.scenes[self.index].written_for
         assert written is not None  # a scene's is its own scenario if not given
-        return scene_changes(written, self._session.scenario(), analysis.formula.variables)
+        return scene_changes(written, self._session.scenario(), analysis.formula)
 
     def _show_changes(self) -> None:
         """The caption struck through, with what changed and how to put it back, while the views no longer fit it.
@@ -756,6 +759,25 @@ class LessonPlayer(QObject):
         changes = self.shown_changes()
         text = f"{changes_text(changes)} — {RESET_SCENE_KEY} puts the scene back as written" if changes else ""
         self.caption_bar.show_changes(text, ", ".join(changes))
+        self._follow_reset_notice(changes)
+
+    def _follow_reset_notice(self, changes: tuple[str, ...]) -> None:
+        """Take back the status bar's "Scene 1 is back as written: Ctrl+Z takes that back." once the scene put back is
+        edited again; it stayed up before the audience on the next scene and in the next lesson."""
+        if not self._reset_notice or self._window.controller.busy:  # the scene as written not shown yet
+            return
+        edits = replace(edited_part(self._session.scenario()), probe=None)  # a probe following the mouse edits nothing
+        if self._reset_edits is None and not changes:
+            self._reset_edits = edits
+        elif changes or edits != self._reset_edits:
+            self._forget_reset_notice()
+
+    def _forget_reset_notice(self) -> None:
+        """Clear the status bar's word that Shift+R put the scene back, if it still says so."""
+        notice, self._reset_notice, self._reset_edits = self._reset_notice, "", None
+        status = self._window.statusBar()
+        if notice and status.currentMessage() == notice:
+            status.clearMessage()
 
     def reset_scene(self) -> None:
         """Shift+R: the scene shown as its caption was written for it (as read, added or last saved), its clock, camera
@@ -768,8 +790,9 @@ class LessonPlayer(QObject):
         written = self.lesson.scenes[self.index].written_for
         assert written is not None
         self._window.open_scenario(written, restore=True)
-        self._window.statusBar().showMessage(f"Scene {self.index + 1} is back as written: Ctrl+Z takes that back.",
-                                             6000)
+        self._reset_notice = f"Scene {self.index + 1} is back as written: Ctrl+Z takes that back."
+        self._reset_edits = None  # until the scene as written is shown
+        self._window.statusBar().showMessage(self._reset_notice, 6000)
 
     def _rearranged(self, lesson: Lesson, place: Callable[[int], int]) -> None:
         """Take the lesson as changed around the scene shown: scene `i` (neither the scene shown nor one on its way
@@ -882,6 +905,7 @@ class LessonPlayer(QObject):
         list say so, and the window's edits from now on are the scene's (not the example's)."""
         self.index, self.example = index, example
         self._arrived = None if example is not None else edited_part(self._session.scenario())
+        self._forget_reset_notice()  # said of the scene before
         self._stop_loading_hint()
         self._show_caption()
         self.scene_changed.emit()

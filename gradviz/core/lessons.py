@@ -11,11 +11,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from gradviz.core.descent import OPTIMIZER_TITLES
 from gradviz.core.errors import FormulaError, ScenarioError
+from gradviz.core.formula import Formula, parse_formula
 from gradviz.core.notation import format_number, unicode_name
 from gradviz.core.runs import optimizer_settings, point_text
 from gradviz.core.scenario import (
@@ -150,17 +151,18 @@ def _setting_text(value: object) -> str:
     return format_number(value)  # type: ignore[arg-type]
 
 
-def scene_changes(written: Scenario, shown: Scenario, variables: tuple[str, ...]) -> tuple[str, ...]:
-    """What the scenario shown (of a formula of these variables) sets otherwise than the scenario a caption was
-    written for, each in a few words with its new value: ('η = 0.0316', 'wrong sign'); () if nothing.
+def scene_changes(written: Scenario, shown: Scenario, formula: Formula) -> tuple[str, ...]:
+    """What the scenario shown (of this parsed formula) sets otherwise than the scenario a caption was written for,
+    each in a few words with its new value: ('η = 0.0316', 'wrong sign'); () if nothing.
 
-    These are what a caption states: the formula, what is plotted and held, the runs, the arrows' direction and the
-    probe. Where the map looks (its ranges, the grid), how the views draw (log height, fill, arrows shown or not,
-    critical points, basins, aspect), the runs' names and the clock are not: changing them makes no caption untrue.
+    These are what a caption states: the formula (by what it means, not how it is spaced or spelt), what is plotted
+    and held, the runs, the direction of the arrows drawn on a map and the probe. Where the map looks (its ranges, the
+    grid), how the views draw (log height, fill, arrows shown or not, critical points, basins, aspect), the runs' names
+    and the clock are not: changing them makes no caption untrue.
     """
-    if written.formula != shown.formula:
+    if not same_formula(written.formula, formula):
         return ("another formula",)
-    written = scenario_as_shown(written, variables)
+    written = scenario_as_shown(written, formula.variables)
     axes = shown.plot.axes
     changes = []
     if written.plot.axes != axes:
@@ -176,12 +178,29 @@ def scene_changes(written: Scenario, shown: Scenario, variables: tuple[str, ...]
             changes += run
     if len(written.runs) != len(shown.runs):
         changes.append(f"{len(shown.runs)} run{'' if len(shown.runs) == 1 else 's'}")
-    if written.view.arrows != shown.view.arrows:
+    drawn = len(axes) > 1 and shown.view.show_arrows  # a curve has no arrows, nor a map with them hidden
+    if drawn and written.view.arrows != shown.view.arrows:
         changes.append(f"arrows {shown.view.arrows}")
     probe = None if shown.probe is None else [shown.probe[name] for name in axes]  # its held values are named above
     if probe != (None if written.probe is None else [written.probe[name] for name in axes]):
         changes.append("probe on the run" if probe is None else f"probe at {point_text(axes, probe)}")
     return tuple(changes)
+
+
+def same_formula(text: str, formula: Formula) -> bool:
+    """Whether formula text means the parsed formula: the same name, variables and expression, however spaced or
+    spelt (L(w)=(w-3)^2 is L(w) = (w - 3)²); text that does not parse means none."""
+    return text == formula.text or _formula_meaning(text) == (formula.name, formula.variables, formula.expr)
+
+
+@lru_cache(maxsize=64)
+def _formula_meaning(text: str) -> tuple[object, ...] | None:
+    """A formula's name, variables and expression, parsed once for every comparison (None if it does not parse)."""
+    try:
+        parsed = parse_formula(text)
+    except FormulaError:
+        return None
+    return parsed.name, parsed.variables, parsed.expr
 
 
 def changes_text(changes: tuple[str, ...]) -> str:
