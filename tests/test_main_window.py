@@ -957,7 +957,7 @@ def test_a_small_map_names_the_arrows_and_keeps_the_descent_path_in_sight(make_m
     plot = drawn_map_plot(window)
     assert plot.height() < 100
     assert text.tag_texts[0] == "∇f" and set(text.tag_texts[1:]) <= {"∂f/∂x", "∂f/∂y"}
-    assert text.legend_texts == ("f\u00a0=\u00a05.699",)
+    assert text.legend_texts == ("f\u00a0=\u00a05.69863",)
     covered = sum(box.width() * box.height() for box in (*text.tag_boxes, text.legend_rect))
     assert covered < 0.35 * plot.width() * plot.height()
     window.resize(1600, 1000)  # a larger map keeps the values
