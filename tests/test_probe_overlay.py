@@ -738,13 +738,17 @@ def test_critical_points_names_keep_off_the_probe_arrows(make_main_window, qtbot
     window = make_main_window("himmelblau", size=(1280, 720))
     window.session.set_view(critical_points=True, basins=True)
     window.controller.wait()
-    qtbot.wait(100)
     view = window.contour_view
-    view.grab()
     points = view.critical_points
+
+    def drawn_names() -> list[tuple[str, object]]:
+        view.grab()
+        transform = points.deviceTransform(view.viewportTransform())
+        return [(text, box) for text, box, _colour in points.label_placer(transform).tags]
+
+    qtbot.waitUntil(lambda: "saddle" in [text for text, _box in drawn_names()])  # found between the window's events
+    names = drawn_names()
     transform = points.deviceTransform(view.viewportTransform())
-    names = [(text, box) for text, box, _colour in points.label_placer(transform).tags]
-    assert "saddle" in [text for text, _box in names]
     arrows = view.probe_arrows.arrow_pixels(transform)
     assert len(arrows) == 3
     crossed = [text for text, box in names for tail, tip in arrows if clipped_segment(tail, tip, box) is not None]
