@@ -746,7 +746,7 @@ def test_critical_points_names_keep_off_the_probe_arrows(make_main_window, qtbot
         transform = points.deviceTransform(view.viewportTransform())
         return [(text, box) for text, box, _colour in points.label_placer(transform).tags]
 
-    qtbot.waitUntil(lambda: "saddle" in [text for text, _box in drawn_names()])  # found between the window's events
+    qtbot.waitUntil(lambda: bool(drawn_names()))  # found between the window's events
     names = drawn_names()
     transform = points.deviceTransform(view.viewportTransform())
     arrows = view.probe_arrows.arrow_pixels(transform)
