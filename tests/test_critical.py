@@ -283,6 +283,26 @@ def test_a_search_past_its_time_limit_says_so() -> None:
     assert found("sin(10x) sin(10y)").left_out == TOO_MANY
 
 
+def test_time_the_search_spends_waiting_for_the_machine_is_not_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit counts the search's own work: on a machine busy with other programs Himmelblau's points went unmarked
+    ("finding them all takes too long here") where the same search takes a tenth of the limit."""
+    import time
+
+    import gradviz.core.critical as critical_module
+
+    newton = critical_module._newton
+
+    def newton_on_a_busy_machine(*args: object) -> object:
+        time.sleep(0.02)  # the thread waits its turn: 9 points, 3 × the limit in all
+        return newton(*args)
+
+    monkeypatch.setattr(critical_module, "_newton", newton_on_a_busy_machine)
+    analysis = analyze_in_process("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
+    field = evaluate_grid(analysis.compiled, Domain(("x", "y"), ((-5.0, 5.0), (-5.0, 5.0)), 200))
+    critical = critical_points(analysis.compiled, field, time_limit=0.1)
+    assert critical.complete and len(critical.points) == 9
+
+
 def test_with_a_variable_held_the_points_are_named_as_the_slices() -> None:
     """'Marked a minimum: where ∇f = 0' at (0, 0) with z held at 1, where ∇f = (0, 0, 6)."""
     analysis = analyze_in_process("x^2 + y^2 + 3z^2")

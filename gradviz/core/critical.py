@@ -23,7 +23,8 @@ from gradviz.core.grid import GridField
 from gradviz.core.notation import format_number, unicode_name
 
 MOST_GUESSES = 150  # grid points tried (a fraction of a millisecond of Newton each); more: too many points to mark
-TIME_LIMIT = 0.1  # seconds of Newton at most (the window waits for them); then they are not all found
+TIME_LIMIT = 0.1  # seconds of Newton at most (the window waits for them); then they are not all found. Counted in
+# the thread's processor time: a busy machine (another program, a video being written) must not make them go unmarked
 TOO_MANY = "there are too many here to find one by one"
 TOO_SLOW = "finding them all takes too long here"
 KINKS_TOO_MANY = "too many places to try"  # why minima, maxima and saddles at kinks were not looked for
@@ -110,7 +111,7 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
 
     Not complete where the grid suggests more than MOST_GUESSES of them, or they take over time_limit seconds to find.
     """
-    started = time.perf_counter()
+    started = time.thread_time()
     domain = field.domain
     held = tuple(domain.fixed.items())
     plotted = [compiled.variables.index(name) for name in domain.variables]
@@ -138,7 +139,7 @@ def critical_points(compiled: CompiledFormula, field: GridField, time_limit: flo
         if tried == MOST_GUESSES:
             left_out = TOO_MANY
             break
-        if time.perf_counter() - started > time_limit:  # too many to try in any time, or too slow to find
+        if time.thread_time() - started > time_limit:  # too many to try in any time, or too slow to find
             untried = int(np.count_nonzero(~along_a_line[index:]))
             left_out = TOO_MANY if tried + untried > MOST_GUESSES else TOO_SLOW
             break
@@ -226,7 +227,7 @@ def _kink_extrema(compiled: CompiledFormula, field: GridField, base: np.ndarray,
     if len(guesses) > KINK_GUESSES:  # a few of many would mislead (and a valley floor's are all alike)
         return [], KINKS_TOO_MANY
     for guess, sign in guesses:
-        if time.perf_counter() > deadline:
+        if time.thread_time() > deadline:
             return [], KINKS_TOO_SLOW
         point = _lowest_nearby(compiled, base, plotted, guess, cells, sign)
         if point is None or any(np.all(np.abs(point - other) < cells) for other in known):
@@ -305,7 +306,7 @@ def _kink_crossings(compiled: CompiledFormula, field: GridField, base: np.ndarra
         centre = np.array([(xs[column] + xs[column + 1]) / 2, (ys[row] + ys[row + 1]) / 2])
         if any(np.all(np.abs(centre - point) < 1.5 * cells) for point in known):
             continue
-        if time.perf_counter() > deadline:
+        if time.thread_time() > deadline:
             return [], KINKS_TOO_SLOW
         point = _kink_point(compiled, base, plotted, centre, cells, np.flatnonzero(crossed[:, row, column]))
         if point is None or any(np.all(np.abs(point - other) < cells) for other in known):
