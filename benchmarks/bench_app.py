@@ -49,6 +49,7 @@ def startup_child() -> None:
     window.controller.wait()
     app.processEvents()
     print(f"filled {time.perf_counter()}", flush=True)
+    window.close()  # as the app quits: a window left open crashed Python's exit at times (the figures were out)
 
 
 def reference_work_ms(repeats: int = 7) -> float:
