@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -711,6 +712,30 @@ def test_enter_in_a_field_hands_the_keys_back_to_the_window(make_main_window, qt
         qtbot.keyClicks(box, typed)
         qtbot.keyClick(box, Qt.Key.Key_Return)
         assert not box.hasFocus() and box.value() == float(typed)
+
+
+def test_enter_in_the_box_while_a_preset_loads_brings_the_whole_preset(make_main_window, qtbot, monkeypatch) -> None:
+    """The box shows an example's formula while it loads: Enter there drew that formula alone over the bowl's ranges
+    and run, and the example never came."""
+    from gradviz.app import formula_controller
+    from gradviz.core.analysis import analyze_in_process
+
+    window = make_main_window("bowl")
+    himmelblau = find_preset("himmelblau").scenario
+
+    def slow_analyze(text: str) -> object:
+        time.sleep(0.3)  # a formula that takes a moment: the box already shows it
+        return analyze_in_process(text)
+
+    monkeypatch.setattr(formula_controller, "analyze", slow_analyze)
+    window.open_scenario(himmelblau)
+    box = window.formula_panel.formula_edit
+    assert box.text() == himmelblau.formula
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert window.controller.wait()
+    assert window.session.analysis.formula.text == himmelblau.formula
+    assert window.session.plot.ranges == himmelblau.plot.ranges
+    assert [spec.start for spec in window.session.run_specs] == [spec.start for spec in himmelblau.runs]
 
 
 def test_the_readout_writes_one_variable_plainly(make_main_window) -> None:

@@ -96,6 +96,10 @@ class FormulaController(QObject):
         text = self._pending_text
         if scenario is None and text == self._applied_text and self._session.error is None:
             return
+        if scenario is None and self._scenario is not None and text == self._scenario.formula:
+            # Enter in the box while a scene loads, its formula shown there: that scene comes whole, not its
+            # formula alone over the scene still shown (its ranges, runs and caption were lost)
+            return
         dropped, self._scenario = self._scenario, scenario
         self._generation += 1
         self._set_busy(True)
