@@ -1284,13 +1284,18 @@ def line_samples(polylines: Sequence[np.ndarray], spacing: float, within: QtCore
     """Points about spacing pixels apart along polylines ((n, 2) pixels each; NaN rows break them), inside within.
 
     For tags to keep off drawn lines (see TagPlacer's crossed). A segment longer than within's diagonal (a diverged
-    run's step) is sampled as if that long: its samples stay few.
+    run's step, millions of pixels long) is sampled along its part inside within alone: its samples stay few, and
+    spread over all of it they missed the part in sight, where a tag lay over it.
     """
     points = joined_by_gaps(polylines)  # sampled in one go: a dozen short lines one by one took half a millisecond
     starts, ends = points[:-1], points[1:]
     finite = np.isfinite(starts).all(axis=1) & np.isfinite(ends).all(axis=1)
     starts, ends = starts[finite], ends[finite]
-    lengths = np.minimum(np.hypot(*(ends - starts).T), math.hypot(within.width(), within.height()))
+    diagonal = math.hypot(within.width(), within.height())
+    for index in np.flatnonzero(np.hypot(*(ends - starts).T) > diagonal):
+        inside = clipped_segment(starts[index], ends[index], within)
+        starts[index], ends[index] = (starts[index], starts[index]) if inside is None else inside  # none: out of sight
+    lengths = np.minimum(np.hypot(*(ends - starts).T), diagonal)
     counts = np.ceil(lengths / spacing).astype(int) + 1
     segment = np.repeat(np.arange(len(starts)), counts)
     first = np.repeat(np.cumsum(counts) - counts, counts)
