@@ -340,7 +340,8 @@ class TrajectoryData:
     colour: RgbaColour
     current_index: int = -1
     symbol: str = "o"  # the shape of its step marks on the map (pyqtgraph's symbol names)
-    where: Callable[[int], str] | None = None  # where its point is at a step ('w = −112, f = 13228'), for off the map
+    # where its point is at a step ('w = −112, f = 13228', then shorter forms), for off the map
+    where: Callable[[int], tuple[str, ...]] | None = None
 
 
 def level_fractions(heights: np.ndarray, levels: np.ndarray, lo: float, hi: float) -> np.ndarray:
