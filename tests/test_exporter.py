@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 from polylines import blended_pixels
 from PySide6.QtCore import QRectF, QTimer, QtMsgType
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QTransform
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
+from run_marks import marks_in, run_mark_pixels, step_dot_pixels
 
 from gradviz.app import export_dialog, exporter
 from gradviz.app.colormaps import colormap_lut
@@ -1065,6 +1066,34 @@ def test_a_run_that_leaves_the_plot_is_told_beside_a_run_with_fewer_columns(make
     red = np.array(QColor(WRONG_SIGN_COLOUR).getRgb()[:3])
     pixels = caption_pixels(session, (1280, 720))[:, round(caption.margin + caption.tail_starts[0][1]):, :3]
     assert int((np.abs(pixels.astype(int) - red).max(axis=2) < 40).sum()) > 200, "the note is drawn, in red"
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (800, 600)])
+def test_an_exported_frames_edge_tag_lies_inside_the_map_off_the_paths_dots(make_main_window, size) -> None:
+    """(x − 3)² + y² from (0, 0.5) with the wrong sign walks off the map's left edge: a video's tag saying where the
+    ball went lay back along the path, over its dots and its start, and ran off a narrow map's right edge."""
+    session = make_main_window("bowl").session
+    session.set_analysis(analyze_in_process("(x-3)^2 + y^2"))
+    session.set_runs([replace(session.run_specs[0], start={"x": 0.0, "y": 0.5}, lr=0.05, sign="wrong", max_steps=40)])
+    session.wait_for_runs()
+    renderer = FrameRenderer(copy_session(session), size)
+    try:
+        frame = renderer.render_step(40)
+        view, slot, export = renderer.contour_view, renderer.slot("contour"), renderer.contour_export
+        ratio = export.target.width() / export.source.width()
+        transform = view.off_map.deviceTransform(QTransform.fromScale(ratio, ratio))  # as the frame's map is painted
+        tags, plot = view.off_map.tags, view.off_map.plot_rect(transform)
+        marks, dots = run_mark_pixels(view, transform), step_dot_pixels(view, transform)
+    finally:
+        renderer.close()
+    ((text, box),) = tags
+    assert text.startswith("(x, y) = (−132.8, 22.63)") and plot.contains(box), (text, box, plot)
+    assert len(marks) == 41 and marks_in(box, marks) == []
+    shown = [dot for dot in dots if plot.contains(*dot)]
+    assert len(shown) >= 5
+    run_rgb = np.array(run_colour(0)[:3]) * 255
+    for x, y in shown:  # each drawn in the run's colour in the frame: none under the tag's patch
+        assert np.abs(frame[slot.top + round(y), slot.left + round(x), :3] - run_rgb).max() < 60, (x, y)
 
 
 def caption_ink(session, size: tuple[int, int], step: int, path) -> np.ndarray:

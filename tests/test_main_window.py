@@ -15,6 +15,7 @@ from polylines import distances_to_polyline
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidget
+from run_marks import changed_box, marks_in, run_mark_pixels, step_dot_pixels
 from window_keys import paste_into, tab_to
 
 from gradviz.app.formula_panel import (
@@ -1387,6 +1388,58 @@ def test_the_edge_pointer_says_where_the_ball_went(make_main_window, qtbot) -> N
     session.set_step(1)
     view.grab()
     assert view.off_map.tags == [] and view.off_map.pointers == []
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 640)])
+def test_the_edge_pointers_tag_is_shortened_to_lie_wholly_inside_a_narrow_map(make_main_window, qtbot, size) -> None:
+    """(w − 3)² with the wrong sign (S), then x² + 10y² at its last step, the basins shown (W): the tag
+    '(x, y) = (8.793, 8.334e7), f = 6.9463e16 ↑' was wider than the map and ran off its right edge."""
+    window = make_main_window("double-well", size=size)
+    type_formula(window, qtbot, "(w-3)^2")
+    activate(window, qtbot)
+    qtbot.keyClick(window.formula_panel.formula_edit, Qt.Key.Key_Return)  # Enter hands the keys back
+    qtbot.keyClick(window, Qt.Key.Key_S)
+    type_formula(window, qtbot, "x^2 + 10y^2")
+    qtbot.keyClick(window.formula_panel.formula_edit, Qt.Key.Key_Return)
+    session, view = window.session, window.contour_view
+    assert session.run_specs[0].sign == "wrong"
+    session.set_step(session.last_step)
+    qtbot.keyClick(window, Qt.Key.Key_W)
+    window.basins_keeper.wait()
+    tagged = qimage_to_array(view.grab().toImage())
+    ((text, box),) = view.off_map.tags
+    transform = view.off_map.deviceTransform(view.viewportTransform())
+    plot = view.off_map.plot_rect(transform)
+    assert text.endswith("(8.793, 8.334e7) ↑") and plot.contains(box), (text, box, plot)
+    assert not box.intersects(view.basins_legend.boxes(transform)[0])
+    view.run_items[0].where = None  # the pointer alone
+    view.off_map.update()
+    drawn = changed_box(tagged, qimage_to_array(view.grab().toImage()))
+    assert drawn.width() > 50 and plot.adjusted(-1, -1, 1, 1).contains(drawn), (drawn, plot)  # no pixel beyond it
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1600, 1000)])
+def test_the_edge_pointers_tag_keeps_off_the_path_it_points_along(make_main_window, size) -> None:
+    """(x − 3)² + y² from (0, 0.5) with the wrong sign walks off the map's left edge: the tag lay back along the
+    path, over its dots and its start."""
+    window = make_main_window("bowl", size=size)
+    session, view = window.session, window.contour_view
+    session.set_analysis(analyze("(x-3)^2 + y^2"))
+    session.set_runs([replace(session.run_specs[0], start={"x": 0.0, "y": 0.5}, lr=0.05, sign="wrong", max_steps=40)])
+    session.wait_for_runs()
+    session.set_step(40)
+    image = qimage_to_array(view.grab().toImage())
+    ((text, box),) = view.off_map.tags
+    transform = view.off_map.deviceTransform(view.viewportTransform())
+    plot = view.off_map.plot_rect(transform)
+    assert text.startswith("(x, y) = (−132.8, 22.63)") and text.endswith("←") and plot.contains(box)
+    marks = run_mark_pixels(view, transform)
+    assert len(marks) == 41 and marks_in(box, marks) == []
+    dots = [dot for dot in step_dot_pixels(view, transform) if plot.contains(*dot)]
+    assert len(dots) >= 5
+    run_rgb = np.array(run_colour(0)[:3]) * 255
+    for x, y in dots:  # each drawn in the run's colour: none under the tag's patch
+        assert np.abs(image[round(y), round(x), :3] - run_rgb).max() < 60, (x, y)
 
 
 def test_z_zooms_out_to_show_a_run_that_left_the_map(make_main_window, qtbot) -> None:

@@ -95,6 +95,9 @@ CURVE_COLOUR = QtGui.QColor(40, 70, 160)
 TANGENT_COLOUR = QtGui.QColor(200, 60, 40)
 HALO_COLOUR_STRONG = QtGui.QColor(255, 255, 255)  # opaque, as translucent wide strokes cost Qt far more
 EDGE_COLOUR = QtGui.QColor(20, 20, 28)  # opaque: a translucent wide stroke costs Qt four times as much
+# An off-map tag over a step's dot hides as much as over this many points sampled along a line (see TagPlacer's
+# crossed): more than a tag ever covers of lines, so that it lies across a path, or along it, rather than over a dot.
+DOT_WEIGHT = 10_000.0
 POINT_CLEARANCE = 11.0  # labels keep this far (pixels) from the point, where a run's ball may sit
 TAGS_ROOM = 70.0  # pixels each way from the point that its arrows' tags usually take
 TAGS_SHARE = 0.2  # of the map, at most, that the arrows' tags cover in full: beyond it they are shortened to names
@@ -686,10 +689,11 @@ class OffMapItem(ViewOverlayItem):
     The pointer's tip is where the run's path last left the plot, and it points the way the path went on.
     """
 
-    def __init__(self, basins_legend: BasinsLegendItem) -> None:
-        """Start with no runs; the tags keep off the basins' legend."""
+    def __init__(self, basins_legend: BasinsLegendItem, landmarks: MapLandmarks) -> None:
+        """Start with no runs; the tags keep off the basins' legend, the start marker and the critical points."""
         super().__init__()
         self.basins_legend = basins_legend
+        self.landmarks = landmarks
         self.runs: list[RunItems] = []
         self.pointers: list[QtGui.QPolygonF] = []  # the pointers last drawn, in device pixels…
         self.tags: list[tuple[str, QtCore.QRectF]] = []  # …and their tags: what each reads and its box
@@ -724,8 +728,7 @@ class OffMapItem(ViewOverlayItem):
         size = POINTER_SIZE * self.pixel_scale
         painter.save()
         painter.resetTransform()
-        placer = TagPlacer(painter, self.label_font(), 4.0 * self.pixel_scale, plot,
-                           tuple(self.basins_legend.boxes(transform)))
+        tags: list[tuple[list[str], np.ndarray, np.ndarray, RgbaColour]] = []  # texts, anchor, direction, colour
         for items in self.runs:
             ball = items.ball_point
             if ball is None or plot.contains(QtCore.QPointF(*to_device(transform, np.array([ball]))[0])):
@@ -736,11 +739,33 @@ class OffMapItem(ViewOverlayItem):
                 direction = step / float(np.hypot(*step))
                 self.pointers.append(draw_pointer(painter, tip, direction, size, items.colour))
                 if items.where is not None:
-                    placer.place(f"{items.where(items.current)} {arrow_glyph(direction)}", tip - direction * size,
-                                 -direction, items.colour.getRgbF())
-        placer.draw()
-        self.tags = [(text, box) for text, box, _colour in placer.tags]
+                    glyph = arrow_glyph(direction)
+                    tags.append(([f"{text} {glyph}" for text in items.where(items.current)], tip - direction * size,
+                                 -direction, items.colour.getRgbF()))
+        if tags:
+            placer = self._tag_placer(painter, transform, plot)
+            for texts, anchor, direction, colour in tags:
+                placer.place_fitting(texts, anchor, direction, colour, (0.0, DOT_WEIGHT - 1.0))  # nothing, then no dot
+            placer.draw()
+            self.tags = [(text, box) for text, box, _colour in placer.tags]
         painter.restore()
+
+    def _tag_placer(self, painter: QtGui.QPainter, transform: QtGui.QTransform, plot: QtCore.QRectF) -> TagPlacer:
+        """A placer of the tags inside the plot, off the runs' starts and balls, the basins' legend, the start marker
+        and the critical points, and covering as little as they can of the steps' dots (each as much as DOT_WEIGHT
+        points of a line), then of the runs' paths and a one-variable curve: an exported video's tag lay over the
+        dots of the path it pointed along."""
+        scale = self.pixel_scale
+        ends = [square_around(to_device(transform, np.array([point]))[0], size * scale / 2)
+                for items in self.runs for point, size in items.end_marks()]
+        avoid = (*self.basins_legend.boxes(transform), *self.landmarks.start_marker_box(transform),
+                 *self.landmarks.critical_points.boxes(transform), *(end for end in ends if end.intersects(plot)))
+        paths = [to_device(transform, items.drawn_path()) for items in self.runs]
+        dots = points_in(to_device(transform, np.vstack([items.step_dots() for items in self.runs])), plot)
+        lines = line_samples([self.landmarks.curve_pixels(transform), *paths], LINE_SAMPLE_SPACING * scale, plot)
+        weights = np.concatenate([np.ones(len(lines)), np.full(len(dots), DOT_WEIGHT)])
+        return TagPlacer(painter, self.label_font(), 4.0 * scale, plot, avoid, np.vstack([lines, dots]),
+                         LINE_CLEARANCE * scale, weights)
 
 
 def arrow_glyph(direction: np.ndarray) -> str:
@@ -1804,7 +1829,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
             item.setZValue(z_value)
         self.probe_arrows.setZValue(PROBE_ARROWS_Z)  # over the runs: the arrows start at the ball, which hid them
         self.probe_text.setZValue(40)
-        self.off_map = OffMapItem(self.basins_legend)
+        self.off_map = OffMapItem(self.basins_legend, self.landmarks)
         self.off_map.setZValue(39)
         self.plot_item.addItem(self.off_map, ignoreBounds=True)
         for item in (*layers, self.probe_text):
@@ -2479,7 +2504,8 @@ class RunItems:
         self._simplified: tuple[np.ndarray, tuple[float, float]] | None = None  # kept indices, for this pixel size
         self.ball_point: tuple[float, float] | None = None  # where the ball is (None: no ball)
         self.current = 0  # the index of the point with the ball
-        self.where: Callable[[int], str] | None = None  # where the point is at a step, said off the map
+        # where the point is at a step, said off the map: its forms, fullest first
+        self.where: Callable[[int], tuple[str, ...]] | None = None
         for z_value, item in enumerate(self.items(), start=20):
             item.setZValue(z_value)
             view.plot_item.addItem(item)
@@ -2549,6 +2575,20 @@ class RunItems:
         self.ball.setData(self.xs[index : index + 1], self.ys[index : index + 1])
         self.ball_point = (float(self.xs[index]), float(self.ys[index]))
         self.current = index
+
+    def end_marks(self) -> list[tuple[tuple[float, float], float]]:
+        """The run's start ring and its ball as drawn: each plot point with its size in pixels before any scale."""
+        if len(self.xs) == 0:
+            return []
+        _marker_size, start_size, ball_size = self.sizes
+        start = ((float(self.xs[0]), float(self.ys[0])), start_size)
+        return [start] if self.ball_point is None else [start, (self.ball_point, ball_size)]
+
+    def step_dots(self) -> np.ndarray:
+        """The dots of the steps passed, as drawn (see show_up_to): (n, 2) plot points, none for a long run."""
+        if not len(self.markers.data):
+            return np.zeros((0, 2))
+        return np.column_stack([self.xs[1:self.current], self.ys[1:self.current]])
 
     def drawn_path(self) -> np.ndarray:
         """The path as drawn up to the ball, (n, 2) in plot coordinates (none for a path of one point)."""

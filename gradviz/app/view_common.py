@@ -340,7 +340,8 @@ class TrajectoryData:
     colour: RgbaColour
     current_index: int = -1
     symbol: str = "o"  # the shape of its step marks on the map (pyqtgraph's symbol names)
-    where: Callable[[int], str] | None = None  # where its point is at a step ('w = −112, f = 13228'), for off the map
+    # where its point is at a step ('w = −112, f = 13228', then shorter forms), for off the map
+    where: Callable[[int], tuple[str, ...]] | None = None
 
 
 def level_fractions(heights: np.ndarray, levels: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -951,15 +952,18 @@ class TagPlacer:
 
     def __init__(self, painter: QtGui.QPainter | None, font: QtGui.QFont, gap: float, bounds: QtCore.QRectF,
                  avoid: tuple[QtCore.QRectF, ...] = (), crossed: np.ndarray | None = None,
-                 crossed_pad: float = 0.0) -> None:
+                 crossed_pad: float = 0.0, crossed_weights: np.ndarray | None = None) -> None:
         """Tags in this font `gap` pixels clear of their anchors, off the boxes to avoid; the painter (if any) draws.
 
         crossed holds points (n, 2) sampled along lines drawn under the tags (see line_samples): a tag covers as
-        few of them as it can, counting those within crossed_pad pixels of its box (the lines' half width).
+        few of them as it can, counting those within crossed_pad pixels of its box (the lines' half width), each
+        as much as its weight in crossed_weights (n,) where given (a run's dot more than a point of its line), else
+        once.
         """
         self.painter = painter
         self.crossed = np.zeros((0, 2)) if crossed is None else crossed
         self.crossed_pad = crossed_pad
+        self.crossed_weights = crossed_weights
         self.font = font
         self._bold_font = bold(font)
         self._font_description = font.toString()  # measuring looks tags up by it: made once, not per candidate
@@ -970,7 +974,7 @@ class TagPlacer:
         self.tags: list[tuple[str, QtCore.QRectF, RgbaColour]] = []  # text, box, colour: as placed
 
     def place(self, text: str, anchor: np.ndarray, direction: np.ndarray, colour: RgbaColour,
-              optional: bool = False, shorter: str = "") -> QtCore.QRectF | None:
+              optional: bool = False, shorter: str = "", most_covered: float = math.inf) -> QtCore.QRectF | None:
         """Place a tag beyond anchor along the unit pixel direction (or turned from it) and return its box.
 
         The tags are drawn by draw, once all are placed: their leader lines first, so no line crosses a tag.
@@ -980,7 +984,9 @@ class TagPlacer:
         the first clear one moved into the bounds, failing that the first moved in (a tag is never cut at the bounds'
         edge); but a tag with no place inside the bounds and its anchor out of them is left out (None). An optional
         tag is left out rather than cover another or stray out of the bounds (a small map has no room). A tag with a
-        shorter text (∇f for ∇f = (…)) tries it before it covers another or the legend.
+        shorter text (∇f for ∇f = (…)) tries it before it covers another or the legend. Given most_covered, a tag
+        takes only a place that covers at most that much of the crossed points too, else is left out as an optional
+        one is.
         """
         area = self._reach(text, anchor)  # every candidate lies in it: only what is taken there can be in the way
         nearby = [other for other in self.taken if other.intersects(area)]
@@ -989,6 +995,8 @@ class TagPlacer:
         corners = corners.tolist()  # QRectF takes Python floats fastest
         first_inside = first_clear = None  # indices of candidates, in the order offered
         for index in np.argsort(covers, kind="stable").tolist() if covers.any() else range(len(corners)):
+            if covers[index] > most_covered:
+                break  # the others, in order of what they cover, cover more
             box = QtCore.QRectF(*corners[index], width, height)
             clear = not any(box.intersects(other) for other in nearby)
             if self.bounds.contains(box):
@@ -1000,8 +1008,8 @@ class TagPlacer:
         if first_inside is None and not self.bounds.contains(float(anchor[0]), float(anchor[1])):
             return None  # what it names is out of sight
         if shorter and shorter != text:
-            return self.place(shorter, anchor, direction, colour, optional)
-        if optional:
+            return self.place(shorter, anchor, direction, colour, optional, most_covered=most_covered)
+        if optional or most_covered < math.inf:
             return None
         if first_inside is not None:
             box = QtCore.QRectF(*corners[first_inside], width, height)
@@ -1010,18 +1018,20 @@ class TagPlacer:
         return self._keep(text, box, anchor, colour)
 
     def _covers(self, corners: np.ndarray, width: float, height: float, area: QtCore.QRectF) -> np.ndarray:
-        """How many crossed points each candidate box (top-left corners, one size) covers, within crossed_pad of it.
+        """How many crossed points each candidate box (top-left corners, one size) covers, within crossed_pad of it,
+        each counted as much as its weight.
 
         Every candidate lies in area: only the crossed points near it are counted.
         """
         pad = self.crossed_pad
-        crossed = points_in(self.crossed, area.adjusted(-pad, -pad, pad, pad)) if len(self.crossed) else self.crossed
+        near = in_box(self.crossed, area.adjusted(-pad, -pad, pad, pad))
+        crossed = self.crossed[near]
         if not len(crossed):
             return np.zeros(len(corners), dtype=int)
         lefts, tops = corners[:, 0:1] - pad, corners[:, 1:2] - pad
         xs, ys = crossed[:, 0], crossed[:, 1]
         inside = (xs >= lefts) & (xs <= lefts + width + 2 * pad) & (ys >= tops) & (ys <= tops + height + 2 * pad)
-        return inside.sum(axis=1)
+        return inside.sum(axis=1) if self.crossed_weights is None else inside @ self.crossed_weights[near]
 
     def _keep(self, text: str, box: QtCore.QRectF, anchor: np.ndarray, colour: RgbaColour) -> QtCore.QRectF:
         """Take the box for the tag (with a leader back to a far anchor) and return it."""
@@ -1055,11 +1065,31 @@ class TagPlacer:
         choices = (fulls, *((fulls[:1] + shorts[1:],) if lead else ()), shorts)
         most_area = most_share * self.bounds.width() * self.bounds.height()
         for texts in choices[:-1]:
-            sizes = [self._tag_sizes(text)[:2] for text in texts]
-            fit = all(width <= self.bounds.width() and height <= self.bounds.height() for width, height in sizes)
-            if fit and sum(width * height for width, height in sizes) <= most_area:
+            area = sum(width * height for width, height in map(self.tag_size, texts))
+            if all(self.fits(text) for text in texts) and area <= most_area:
                 return texts
         return choices[-1]
+
+    def place_fitting(self, texts: Sequence[str], anchor: np.ndarray, direction: np.ndarray, colour: RgbaColour,
+                      most_covered: Sequence[float] = (0.0,)) -> QtCore.QRectF | None:
+        """Place the first of a tag's texts (fullest first) that has a place inside the bounds clear of what is taken
+        and covering at most the first of most_covered of the crossed points, else at most the next, and so on; else
+        the first with a place clear of what is taken (covering as little as it can), else the shortest that fits
+        in the bounds wherever place puts it (see place); none if none fits: a tag wider than the bounds was cut at
+        their edge."""
+        fitting = [text for text in texts if self.fits(text)]
+        tries = [*((text, most) for most in most_covered for text in fitting),
+                 *((text, math.inf) for text in fitting[:-1])]
+        for text, most in tries:
+            box = self.place(text, anchor, direction, colour, optional=True, most_covered=most)
+            if box is not None:
+                return box
+        return self.place(fitting[-1], anchor, direction, colour) if fitting else None
+
+    def fits(self, text: str) -> bool:
+        """Whether a tag with this text fits in the bounds."""
+        width, height = self.tag_size(text)
+        return width <= self.bounds.width() and height <= self.bounds.height()
 
     def tag_size(self, text: str) -> tuple[float, float]:
         """The width and height of a tag's box (its text on its patch)."""
@@ -1276,21 +1306,31 @@ def clipped_segment(start: np.ndarray, end: np.ndarray, rect: QtCore.QRectF) -> 
 
 def points_in(points: np.ndarray, box: QtCore.QRectF) -> np.ndarray:
     """The points (n, 2) inside a box (edges included)."""
+    return points[in_box(points, box)]
+
+
+def in_box(points: np.ndarray, box: QtCore.QRectF) -> np.ndarray:
+    """Whether each of the points (n, 2) is inside a box (edges included), as (n,) booleans."""
     xs, ys = points[:, 0], points[:, 1]
-    return points[(xs >= box.left()) & (xs <= box.right()) & (ys >= box.top()) & (ys <= box.bottom())]
+    return (xs >= box.left()) & (xs <= box.right()) & (ys >= box.top()) & (ys <= box.bottom())
 
 
 def line_samples(polylines: Sequence[np.ndarray], spacing: float, within: QtCore.QRectF) -> np.ndarray:
     """Points about spacing pixels apart along polylines ((n, 2) pixels each; NaN rows break them), inside within.
 
     For tags to keep off drawn lines (see TagPlacer's crossed). A segment longer than within's diagonal (a diverged
-    run's step) is sampled as if that long: its samples stay few.
+    run's step, millions of pixels long) is sampled along its part inside within alone: its samples stay few, and
+    spread over all of it they missed the part in sight, where a tag lay over it.
     """
     points = joined_by_gaps(polylines)  # sampled in one go: a dozen short lines one by one took half a millisecond
     starts, ends = points[:-1], points[1:]
     finite = np.isfinite(starts).all(axis=1) & np.isfinite(ends).all(axis=1)
     starts, ends = starts[finite], ends[finite]
-    lengths = np.minimum(np.hypot(*(ends - starts).T), math.hypot(within.width(), within.height()))
+    diagonal = math.hypot(within.width(), within.height())
+    for index in np.flatnonzero(np.hypot(*(ends - starts).T) > diagonal):
+        inside = clipped_segment(starts[index], ends[index], within)
+        starts[index], ends[index] = (starts[index], starts[index]) if inside is None else inside  # none: out of sight
+    lengths = np.minimum(np.hypot(*(ends - starts).T), diagonal)
     counts = np.ceil(lengths / spacing).astype(int) + 1
     segment = np.repeat(np.arange(len(starts)), counts)
     first = np.repeat(np.cumsum(counts) - counts, counts)

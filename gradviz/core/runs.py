@@ -139,15 +139,26 @@ def point_text(names: Sequence[str], values: Sequence[float]) -> str:
     """Where a run's point is, as captions and the map's edge pointers say it: 'w = −112' for one variable,
     '(x, y) = (3, −4.5)' for several, each to 4 significant digits."""
     written = [unicode_name(name) for name in names]
-    where = ", ".join(format_number(float(value), 4) for value in values)
+    where = values_text(values)
     return f"{written[0]} = {where}" if len(written) == 1 else f"({', '.join(written)}) = ({where})"
 
 
-def where_it_went(result: RunResult, variables: Sequence[str], function_name: str, step: int) -> str:
-    """'w = −112, f = 13228': a run's point at a step and f there (to 5 digits), for a point off the picture."""
+def values_text(values: Sequence[float]) -> str:
+    """'3, −4.5': a point's values, each to 4 significant digits."""
+    return ", ".join(format_number(float(value), 4) for value in values)
+
+
+def where_it_went(result: RunResult, variables: Sequence[str], function_name: str, step: int) -> tuple[str, ...]:
+    """'w = −112, f = 13228': a run's point at a step and f there (to 5 digits), for a point off the picture; then
+    shorter forms, for a map too narrow for it: the point alone, and with several variables its bare values
+    ('(8.793, 8.334e7)')."""
     free = [variables.index(name) for name in result.free]
-    value = format_number(float(result.values[step]), 5)
-    return f"{point_text(result.free, result.points[step, free])}, {function_name} = {value}"
+    values = result.points[step, free]
+    point = point_text(result.free, values)
+    forms = (f"{point}, {function_name} = {format_number(float(result.values[step]), 5)}", point)
+    if len(free) == 1:
+        return forms
+    return (*forms, f"({values_text(values)})")
 
 
 def run_name(spec: RunSpec) -> str:
