@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, 
 from PySide6.QtWidgets import QApplication, QScrollArea, QTabBar
 
 from gradviz.app.loss_plot import loss_curves
-from gradviz.app.panel_base import WRONG_SIGN_COLOUR, OpaqueGridAxis, PanelPlot, opaque_over, run_titles
+from gradviz.app.panel_base import WRONG_SIGN_COLOUR, OpaqueGridAxis, PanelPlot, opaque_over
 from gradviz.app.presenters import run_colour
 from gradviz.app.probe_panel import check_table
 from gradviz.app.stepper_panel import lr_to_slider
@@ -33,6 +33,7 @@ from gradviz.core.errors import GradvizError
 from gradviz.core.lessons import shipped_lessons
 from gradviz.core.notation import format_number
 from gradviz.core.probe import probe_at
+from gradviz.core.runs import run_titles
 from gradviz.core.scenario import RunSpec
 from gradviz.core.step_table import from_csv, step_table
 
@@ -788,7 +789,10 @@ def test_runs_that_read_alike_are_told_apart_by_their_starts_or_parameters() -> 
     assert run_titles([left, right]) == ("1. Gradient descent, η = 0.1, from (−1, 2)",
                                          "2. Gradient descent, η = 0.1, from (1.5, 2)")
     heavy, light = (RunSpec(start={"x": 1.0}, optimizer="momentum", params={"momentum": beta}) for beta in (0.9, 0.5))
-    assert run_titles([heavy, light])[1].endswith(", momentum = 0.5")
+    assert run_titles([heavy, light]) == ("1. Momentum, η = 0.1", "2. Momentum (momentum = 0.5), η = 0.1")
+    tuned, plain = (RunSpec(start={"x": 1.0}, optimizer="adam", params=params)
+                    for params in ({"beta1": 0.8, "beta2": 0.99}, {"beta1": 0.9}))  # 0.9: Adam's own β₁, given
+    assert run_titles([tuned, plain]) == ("1. Adam (β₁ = 0.8, β₂ = 0.99), η = 0.1", "2. Adam, η = 0.1")
     labelled = RunSpec(start={"x": 1.5, "y": 2.0}, label="η = 0.1")
     assert run_titles([left, labelled]) == ("1. Gradient descent, η = 0.1", "2. η = 0.1")
 
