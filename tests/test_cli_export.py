@@ -107,6 +107,26 @@ def test_momentum_changes_the_first_run_of_an_optimizer_that_has_it() -> None:
         assert sessions[0].runs[0].points[2].tolist() != sessions[1].runs[0].points[2].tolist()
 
 
+def test_the_caption_names_the_optimizer_and_its_settings_as_the_window_does(tmp_path) -> None:
+    """--optimizer nesterov --momentum 0.5 drew 'Nesterov, −∇f' over the picture: the window's optimizer is Nesterov
+    momentum, and the momentum given went unsaid."""
+    from gradviz.app.exporter import Caption, ExportOptions, render_image
+    from gradviz.cli import _command_parser, _export_session
+
+    given = ["--preset", "bowl", "--optimizer", "nesterov", "--momentum", "0.5", "--step", "3"]
+    target = tmp_path / "nesterov.png"
+    assert export(*given, *SMALL, "--out", str(target)) == 0
+    image = QImage(str(target)).convertToFormat(QImage.Format.Format_RGBA8888)
+    exported = np.frombuffer(image.constBits(), np.uint8).reshape(180, 320, 4)
+    session = _export_session(_command_parser().parse_args(["export", *given, "--out", "x.png"]))
+    session.wait_for_runs()
+    caption = Caption(session, (320, 180), still_step=3)
+    assert [segment.text for segment in caption.run_columns(session, 0, 3)][1:3] == [
+        "η = 0.1", "Nesterov momentum (momentum = 0.5), −∇f"]
+    drawn = render_image(session, ExportOptions(kind="image", size=(320, 180)), 3)
+    assert np.abs(exported[:caption.height].astype(int) - drawn[:caption.height]).max() == 0, "the caption drawn"
+
+
 def test_a_scenario_file_is_held_as_the_app_holds_it(tmp_path) -> None:
     """A file holding z at 1 whose run starts at z = 2 was drawn at z = 2 by export, at z = 1 by the app."""
     from dataclasses import replace

@@ -398,6 +398,25 @@ def test_the_caption_names_labelled_runs_as_the_readout_does(window) -> None:
     assert [segment.text for segment in Caption(session, (1280, 720)).run_line(session, 0)][1].startswith("step")
 
 
+def test_the_caption_names_each_optimizer_and_its_settings_as_the_window_does(window) -> None:
+    """A picture's update rule read 'Nesterov, −∇f' where the window says Nesterov momentum, and Adam at β₁ = 0.8,
+    β₂ = 0.99 read 'Adam, −∇f' as Adam at its defaults did."""
+    from gradviz.core.scenario import RunSpec
+
+    session = window.session
+    start = session.run_specs[0].start
+    session.set_runs([RunSpec(start=start, optimizer="nesterov", max_steps=FRAMES - 1),
+                      RunSpec(start=start, optimizer="adam", params={"beta1": 0.8, "beta2": 0.99}),
+                      RunSpec(start=start, optimizer="adam", sign="wrong")])
+    session.wait_for_runs()
+    caption = Caption(session, (1280, 720))
+    lines = [[segment.text for segment in caption.run_line(session, index, 0)] for index in range(3)]
+    assert [line[:4] for line in lines] == [
+        ["●", "step 0 / 29", "η = 0.1", "Nesterov momentum, −∇f"],
+        ["■", f"step 0 / {len(session.runs[1].run.steps) - 1}", "η = 0.1", "Adam (β₁ = 0.8, β₂ = 0.99), −∇f"],
+        ["▲", f"step 0 / {len(session.runs[2].run.steps) - 1}", "η = 0.1", "Adam, +∇f"]]
+
+
 def test_the_caption_names_the_held_values_after_a_formula_cut_short(make_main_window) -> None:
     session = make_main_window("three-variables").session
     assert Caption(session, (1280, 720)).title == "f(x, y, z) = x² + 2y² + 3z²   (z = 1 held)"

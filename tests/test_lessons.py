@@ -152,6 +152,12 @@ def test_what_changed_from_what_a_caption_was_written_for_is_named_with_its_new_
         "momentum = 0.5",)
     assert changes_after(momentum, lambda session: session.update_run(0, params={"momentum": 0.9})) == (), \
         "torch's default, given"
+    race = lesson("Optimizers race").scenes[0]
+    adam = next(index for index, spec in enumerate(race.scenario.runs) if spec.optimizer == "adam")
+    assert changes_after(race, lambda session: session.update_run(adam, params={"beta1": 0.8, "amsgrad": True})) == (
+        f"run {adam + 1} (β₁ = 0.8, AMSGrad = on)",)
+    assert changes_after(race, lambda session: session.update_run(0, params={"weight_decay": 0.01})) == (
+        "run 1 (weight decay = 0.01)",), "named as people read it, not weight_decay"
     hold = lesson("Partial derivatives as slopes").scenes[1]
     assert changes_after(hold, lambda session: session.set_fixed("y", 2.0)) == ("y held at 2",)
 

@@ -1692,7 +1692,7 @@ def test_basins_colour_each_start_by_where_descent_ends(make_main_window, qtbot)
     session.set_runs([replace(spec, lr=0.12) for spec in session.run_specs])  # the band shown was η = 0.02's
     assert not view.basins_image.isVisible() and window.basins_keeper.busy
     window.basins_keeper.wait()
-    assert view.basins_image.isVisible() and view.basins_legend.rows[0].text == "each start's end, η = 0.12"
+    assert view.basins_image.isVisible() and view.basins_legend.rows[0].text == "each start's end, η\u00a0=\u00a00.12"
     session.set_runs([replace(spec, optimizer="newton") for spec in session.run_specs])
     window.basins_keeper.wait()
     assert not view.basins_image.isVisible()

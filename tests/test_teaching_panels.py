@@ -9,10 +9,10 @@ import pytest
 from polylines import blended_pixels
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QTextDocument
-from PySide6.QtWidgets import QApplication, QScrollArea, QTabBar
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QTabBar
 
 from gradviz.app.loss_plot import loss_curves
-from gradviz.app.panel_base import WRONG_SIGN_COLOUR, OpaqueGridAxis, PanelPlot, opaque_over, run_titles
+from gradviz.app.panel_base import WRONG_SIGN_COLOUR, OpaqueGridAxis, PanelPlot, opaque_over
 from gradviz.app.presenters import run_colour
 from gradviz.app.probe_panel import check_table
 from gradviz.app.stepper_panel import lr_to_slider
@@ -33,6 +33,7 @@ from gradviz.core.errors import GradvizError
 from gradviz.core.lessons import shipped_lessons
 from gradviz.core.notation import format_number
 from gradviz.core.probe import probe_at
+from gradviz.core.runs import run_titles
 from gradviz.core.scenario import RunSpec
 from gradviz.core.step_table import from_csv, step_table
 
@@ -788,9 +789,53 @@ def test_runs_that_read_alike_are_told_apart_by_their_starts_or_parameters() -> 
     assert run_titles([left, right]) == ("1. Gradient descent, η = 0.1, from (−1, 2)",
                                          "2. Gradient descent, η = 0.1, from (1.5, 2)")
     heavy, light = (RunSpec(start={"x": 1.0}, optimizer="momentum", params={"momentum": beta}) for beta in (0.9, 0.5))
-    assert run_titles([heavy, light])[1].endswith(", momentum = 0.5")
+    assert run_titles([heavy, light]) == ("1. Momentum, η = 0.1", "2. Momentum (momentum = 0.5), η = 0.1")
+    tuned, plain = (RunSpec(start={"x": 1.0}, optimizer="adam", params=params)
+                    for params in ({"beta1": 0.8, "beta2": 0.99}, {"beta1": 0.9}))  # 0.9: Adam's own β₁, given
+    assert run_titles([tuned, plain]) == ("1. Adam (β₁ = 0.8, β₂ = 0.99), η = 0.1", "2. Adam, η = 0.1")
     labelled = RunSpec(start={"x": 1.5, "y": 2.0}, label="η = 0.1")
     assert run_titles([left, labelled]) == ("1. Gradient descent, η = 0.1", "2. η = 0.1")
+
+
+def test_an_optimizers_settings_are_named_everywhere_as_its_boxes_name_them(open_window, qtbot) -> None:
+    """Adam at β₁ = 0.8 was '1. Adam, η = 0.1, beta1 = 0.8, beta2 = 0.99' in the loss legend and the run choosers,
+    plain 'Adam' in the Runs list, the map's basins legend and the readout, beside the stepper's β₁ and β₂ boxes; and
+    Nesterov momentum was 'Nesterov' in the optimizer list and in the readout's 'Nesterov step on ∇f'."""
+    from gradviz.app.caption_lines import NO_BREAK
+    from gradviz.app.panel_base import RunChooser
+
+    window, docks = open_window("himmelblau")
+    session = window.session
+    start = session.run_specs[0].start
+    session.set_runs([RunSpec(start=start, optimizer="adam", params={"beta1": 0.8, "beta2": 0.99}),
+                      RunSpec(start=start, optimizer="adam"),
+                      RunSpec(start=start, optimizer="nesterov", lr=0.01)])
+    session.set_view(basins=True)
+    session.wait_for_runs()
+    window.basins_keeper.wait()
+    boxes = [label.text() for label in window.stepper.parameter_widget.findChildren(QLabel) if label.buddy()]
+    assert boxes == ["β₁", "β₂"]
+    tuned = "Adam (β₁ = 0.8, β₂ = 0.99)"
+    seen(docks, "runs_dock", docks.runs_panel, qtbot)
+    tree = docks.runs_panel.tree
+    assert [tree.topLevelItem(index).text(1) for index in range(3)] == [tuned, "Adam", "Nesterov momentum"]
+    titles = [f"1. {tuned}, η = 0.1", "2. Adam, η = 0.1", "3. Nesterov momentum, η = 0.01"]
+    seen(docks, "loss_dock", docks.loss_plot, qtbot)
+    assert docks.loss_plot.legend.plain_text().split("   ") == [f"{mark} {title}" for mark, title in
+                                                               zip("●■▲", titles, strict=True)]
+    for panel in (docks.step_table_panel, docks.update_panel):
+        chooser = panel.findChild(RunChooser)
+        assert [chooser.itemText(index) for index in range(chooser.count())] == titles
+    legend = window.contour_view.basins_legend.rows[0].text
+    assert legend.replace(NO_BREAK, " ") == f"each start's end, {tuned}, η = 0.1"
+    assert "β₂ = 0.99" not in legend, "a setting wraps with its value"
+    readout = window.stepper.readout.plain_text()
+    assert f"{tuned} step on ∇f" in readout and "Nesterov momentum step on ∇f, η = 0.01" in readout
+    box = window.stepper.optimizer_box
+    assert [box.itemText(index) for index in range(box.count())] == [
+        "Gradient descent", "Momentum", "Nesterov momentum", "AdaGrad", "RMSProp", "Adam", "Newton's method"]
+    shown = " ".join([readout, legend, *titles, *(tree.topLevelItem(index).text(1) for index in range(3))])
+    assert "beta" not in shown and "Nesterov," not in shown
 
 
 def test_runs_are_told_apart_by_their_marks_shape_as_well_as_colour(make_main_window) -> None:

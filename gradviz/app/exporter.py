@@ -39,14 +39,14 @@ from gradviz.app.presentation import REFERENCE_SCREEN, scale_view
 from gradviz.app.presenters import ContourPresenter, SurfacePresenter, run_colour, run_glyph
 from gradviz.app.probe_presenter import ProbePresenter
 from gradviz.app.qt_workarounds import keep_singletons_alive
-from gradviz.app.stepper_panel import MIN_PLAY_SPEED, OPTIMIZERS
+from gradviz.app.stepper_panel import MIN_PLAY_SPEED
 from gradviz.app.surface_view import TEXT_COLOUR, SurfaceView
 from gradviz.app.themes import theme_named
 from gradviz.app.view_common import bounded_presentation_scale, reference_font
 from gradviz.core.basins import basins
 from gradviz.core.lessons import changes_text
 from gradviz.core.notation import format_number, function_line, held_text, unicode_math
-from gradviz.core.runs import RunResult, first_step_outside, point_text, run_name
+from gradviz.core.runs import RunResult, first_step_outside, optimizer_text, point_text, run_name
 from gradviz.core.scenario import PLAY_SPEED, Camera
 from gradviz.core.session import Session
 from gradviz.export.writers import (
@@ -88,7 +88,6 @@ SCENE_CAPTION_FLAGS = int(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.Alignmen
                           | QtCore.Qt.TextFlag.TextWordWrap)
 CAPTION_BACKGROUND = QtGui.QColor(247, 247, 249)
 CAPTION_RULE = QtGui.QColor(40, 40, 48, 60)
-OPTIMIZER_TITLES = dict(OPTIMIZERS)
 
 
 @dataclass(frozen=True)
@@ -433,7 +432,7 @@ class Caption:
             point = self._point_name(session, index)
             rule = f"{point} ← {point} {operator} η∇{name}"
         else:
-            rule = f"{OPTIMIZER_TITLES.get(spec.optimizer, spec.optimizer)}, {operator}∇{name}"
+            rule = f"{optimizer_text(spec)}, {operator}∇{name}"
         text = QtGui.QColor(TEXT_COLOUR)
         swatch = QtGui.QColor.fromRgbF(*run_colour(index, session.theme))
         segments = [CaptionSegment(run_glyph(index), swatch)] if len(session.runs) > 1 else []

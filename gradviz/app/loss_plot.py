@@ -11,12 +11,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, run_qcolour, run_titles
+from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, run_qcolour
 from gradviz.app.presenters import run_glyph, run_symbol
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.view_common import widened_range
 from gradviz.core.notation import format_number
-from gradviz.core.runs import RunResult
+from gradviz.core.runs import RunResult, run_titles
 from gradviz.core.session import Session
 
 CURVE_WIDTH = 2.4

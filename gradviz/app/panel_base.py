@@ -1,8 +1,6 @@
-"""What the teaching panels share: refreshing only what is seen, the selected run, run titles and swatches."""
+"""What the teaching panels share: refreshing only what is seen, the selected run, its chooser and swatches."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
@@ -15,8 +13,7 @@ from gradviz.app.presenters import run_colour, run_symbol
 from gradviz.app.view_common import TEXT_COLOUR, SteadyLabelAxis, show_axes, steady_axes
 from gradviz.core.descent import Run
 from gradviz.core.notation import format_number, unicode_name
-from gradviz.core.runs import RunResult, run_name
-from gradviz.core.scenario import RunSpec
+from gradviz.core.runs import RunResult, run_titles
 from gradviz.core.session import Session
 
 MAX_RUNS = len(RUN_COLOURS)  # one distinct colour per run
@@ -35,34 +32,6 @@ def outcome_colour(run: Run) -> str:
     if run.missed_minimum:
         return NOT_A_MINIMUM_COLOUR
     return OUTCOME_COLOURS.get(run.stop_reason, MUTED_COLOUR)
-
-
-def run_titles(specs: Sequence[RunSpec]) -> tuple[str, ...]:
-    """How runs are named in lists and legends: '1. η = 0.01' from a label, else from the settings.
-
-    Runs whose settings read alike are told apart by their starts ('…, from (1, 2)'), else by their
-    optimizer's parameters.
-    """
-    settings = [_settings_title(spec) for spec in specs]
-    titles = []
-    for index, (spec, title) in enumerate(zip(specs, settings, strict=True)):
-        alike = [other for other, other_title in zip(specs, settings, strict=True)
-                 if other_title == title and not other.label]
-        if not spec.label and len(alike) > 1:
-            if len({tuple(other.start.values()) for other in alike}) > 1:
-                title += f", from ({', '.join(format_number(value, 3) for value in spec.start.values())})"
-            elif spec.params and len({tuple(sorted(other.params.items())) for other in alike}) > 1:
-                title += ", " + ", ".join(f"{name} = {format_number(value)}" for name, value in spec.params.items())
-        titles.append(f"{index + 1}. {title}")
-    return tuple(titles)
-
-
-def _settings_title(spec: RunSpec) -> str:
-    """A run's label, else its name (see run_name) with its η and a wrong sign."""
-    if spec.label:
-        return spec.label
-    sign = ", wrong sign" if spec.sign == "wrong" else ""
-    return f"{run_name(spec)}, η = {format_number(spec.lr)}{sign}"
 
 
 def run_qcolour(index: int, theme: str = "default") -> QColor:

@@ -8,17 +8,18 @@ from functools import partial
 
 import numpy as np
 
+from gradviz.app.caption_lines import kept_together
 from gradviz.app.colormaps import BASIN_COLOURS, DIVERGED_COLOUR, RUN_SYMBOLS, UNSETTLED_COLOUR
 from gradviz.app.contour_view import ContourView, log_scale_levels, map_colour_levels
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.themes import theme_named
 from gradviz.app.view_common import CRITICAL_NAMES, ColourLevels, LegendRow, TrajectoryData
 from gradviz.core.basins import DIVERGED, UNSETTLED, Basins, finer_ends
-from gradviz.core.descent import CONVERGED_KINDS, OPTIMIZER_TITLES
+from gradviz.core.descent import CONVERGED_KINDS
 from gradviz.core.grid import GridField, Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
 from gradviz.core.notation import format_number, format_numbers_apart, unicode_name
-from gradviz.core.runs import RunResult, where_it_went
+from gradviz.core.runs import RunResult, optimizer_text, where_it_went
 from gradviz.core.scenario import RunSpec, ViewOptions
 from gradviz.core.session import Session
 
@@ -45,9 +46,10 @@ def basins_image(basins: Basins) -> np.ndarray:
 
 def basins_legend(basins: Basins, axes: tuple[str, ...], spec: RunSpec) -> tuple[LegendRow, ...]:
     """What each colour of the basins means: the place runs reach, or diverge, or are still moving."""
-    optimizer = "" if spec.optimizer == "gd" else f"{OPTIMIZER_TITLES[spec.optimizer]}, "
+    optimizer = "" if spec.optimizer == "gd" else f"{optimizer_text(spec)}, "
     sign = ", wrong sign" if spec.sign == "wrong" else ""
-    rows = [LegendRow(f"each start's end, {optimizer}η = {format_number(spec.lr)}{sign}", note=True)]
+    # a setting kept with its value when the note wraps: "β₂ =" ended a line, "0.99)" began the next
+    rows = [LegendRow(kept_together(f"each start's end, {optimizer}η = {format_number(spec.lr)}{sign}"), note=True)]
     for index, attractor in enumerate(basins.attractors):
         place = ", ".join(format_number(value, LEGEND_DIGITS) for value in attractor.point)
         place = f"({place})" if len(axes) > 1 else f"{unicode_name(axes[0])} = {place}"

@@ -42,8 +42,8 @@ from gradviz.core.comparisons import (
     wrong_sign_twin,
 )
 from gradviz.core.compiled import CompiledFormula
-from gradviz.core.descent import OPTIMIZER_TITLES
 from gradviz.core.notation import format_number
+from gradviz.core.runs import optimizer_text
 from gradviz.core.scenario import RunSpec
 from gradviz.core.session import Session
 
@@ -275,10 +275,11 @@ class RunsPanel(LazyPanel):
         self.tree.clear()
         for index, result in enumerate(self._session.runs):
             spec = result.spec
-            item = QTreeWidgetItem([spec.label or f"run {index + 1}", OPTIMIZER_TITLES[spec.optimizer],
-                                    format_number(spec.lr), spec.sign])
+            optimizer = optimizer_text(spec)
+            item = QTreeWidgetItem([spec.label or f"run {index + 1}", optimizer, format_number(spec.lr), spec.sign])
             item.setIcon(0, run_swatch(index, self._session.theme))
             item.setToolTip(0, spec.label or f"run {index + 1}")
+            item.setToolTip(1, optimizer)
             if spec.sign == "wrong":
                 item.setForeground(3, QColor(WRONG_SIGN_COLOUR))
             message = self._session.stop_message(index)

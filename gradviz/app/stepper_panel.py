@@ -47,29 +47,22 @@ from gradviz.app.panel_base import no_run_text
 from gradviz.app.presenters import run_colour, run_glyph
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import GROUP_SPACING, WrappingRow
+from gradviz.core.descent import OPTIMIZER_NAMES, OPTIMIZER_TITLES, SETTING_TITLES
 from gradviz.core.notation import format_number, point_text, unicode_name
-from gradviz.core.runs import run_name
-from gradviz.core.scenario import MAX_STEPS, PLAY_SPEED
+from gradviz.core.runs import optimizer_text, run_name
+from gradviz.core.scenario import MAX_STEPS, PLAY_SPEED, RunSpec
 from gradviz.core.session import Session
 
 LR_MIN_LOG, LR_MAX_LOG = -4.0, 1.0
 LR_SLIDER_STEPS = 500
 MIN_PLAY_SPEED, MAX_PLAY_SPEED = 0.5, 120.0
-OPTIMIZERS = (
-    ("gd", "Gradient descent"),
-    ("momentum", "Momentum"),
-    ("nesterov", "Nesterov"),
-    ("adagrad", "AdaGrad"),
-    ("rmsprop", "RMSProp"),
-    ("adam", "Adam"),
-    ("newton", "Newton"),
-)
-HYPER_PARAMETERS: dict[str, tuple[tuple[str, str, float, float, float], ...]] = {
-    "momentum": (("momentum", "momentum", 0.9, 0.0, 0.999),),
-    "nesterov": (("momentum", "momentum", 0.9, 0.0, 0.999),),
-    "rmsprop": (("alpha", "α", 0.99, 0.0, 0.9999), ("momentum", "momentum", 0.0, 0.0, 0.999)),
-    "adam": (("beta1", "β₁", 0.9, 0.0, 0.9999), ("beta2", "β₂", 0.999, 0.0, 0.99999)),
-    "adagrad": (("lr_decay", "lr decay", 0.0, 0.0, 1.0),),
+# Each optimizer's settings that have a box (named as SETTING_TITLES names them): default, lowest, highest.
+HYPER_PARAMETERS: dict[str, tuple[tuple[str, float, float, float], ...]] = {
+    "momentum": (("momentum", 0.9, 0.0, 0.999),),
+    "nesterov": (("momentum", 0.9, 0.0, 0.999),),
+    "rmsprop": (("alpha", 0.99, 0.0, 0.9999), ("momentum", 0.0, 0.0, 0.999)),
+    "adam": (("beta1", 0.9, 0.0, 0.9999), ("beta2", 0.999, 0.0, 0.99999)),
+    "adagrad": (("lr_decay", 0.0, 0.0, 1.0),),
 }
 
 
@@ -352,8 +345,8 @@ class StepperPanel(QWidget):
         self.optimizer_box = QComboBox()
         self.optimizer_box.setToolTip("Optimizer: how each step is made from the gradient")
         self.optimizer_box.setAccessibleName("Optimizer")
-        for name, title in OPTIMIZERS:
-            self.optimizer_box.addItem(title, name)
+        for name in OPTIMIZER_NAMES:
+            self.optimizer_box.addItem(OPTIMIZER_TITLES[name], name)
         self.optimizer_box.activated.connect(lambda _: self._edit_run(optimizer=self.optimizer_box.currentData(),
                                                                       params={}))
         self._parameter_boxes: dict[str, NumberBox] = {}
@@ -525,14 +518,15 @@ class StepperPanel(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         self._parameter_boxes = {}
-        for key, title, _default, low, high in HYPER_PARAMETERS.get(optimizer, ()):
+        for key, _default, low, high in HYPER_PARAMETERS.get(optimizer, ()):
+            title = SETTING_TITLES[key]
             box = hands_keys_back(NumberBox(low, high))  # 0.99999 as it is: four decimals showed it as 1.0000
             box.setSingleStep(0.01)
             box.valueChanged.connect(lambda value, k=key: self._parameter_edited(k, value))
             box.say_refusals(title, self.message.emit, self.message_taken_back.emit)
             label = QLabel(title)
             label.setBuddy(box)
-            box.setAccessibleName(f"{dict(OPTIMIZERS).get(optimizer, optimizer)} {title}")
+            box.setAccessibleName(f"{OPTIMIZER_TITLES[optimizer]} {title}")
             self.parameter_row.addWidget(label)
             self.parameter_row.addWidget(box)
             self._parameter_boxes[key] = box
@@ -562,7 +556,7 @@ class StepperPanel(QWidget):
         self.budget_box.setValue(spec.max_steps)
         if set(self._parameter_boxes) != {p[0] for p in HYPER_PARAMETERS.get(spec.optimizer, ())}:
             self._rebuild_parameters(spec.optimizer)
-        defaults = {key: default for key, _title, default, _low, _high in HYPER_PARAMETERS.get(spec.optimizer, ())}
+        defaults = {key: default for key, default, _low, _high in HYPER_PARAMETERS.get(spec.optimizer, ())}
         for key, box in self._parameter_boxes.items():  # the run's own, also after a value it refused
             if not box.hasFocus():
                 box.setValue(spec.params.get(key, defaults[key]))
@@ -583,14 +577,16 @@ class StepperPanel(QWidget):
         return f"({partials}) = ({gradient})", f"length {format_number(norm)} ({fixed} held)"
 
     @staticmethod
-    def _update_text(optimizer: str, correct: bool, name: str) -> str:
-        """The update the run takes: w − η∇f for plain descent, the optimizer's step on ∇f (or on −∇f) for others."""
+    def _update_text(spec: RunSpec, name: str) -> str:
+        """The update the run takes: w − η∇f for plain descent, the optimizer's step on ∇f (or on −∇f) for others,
+        the optimizer named with the settings it changes (see optimizer_text)."""
         wrong = "<b style='color:#b00020'>{}</b>"
-        if optimizer in ("gd", "newton"):
+        correct = spec.sign == "correct"
+        if spec.optimizer in ("gd", "newton"):
             sign = "−" if correct else wrong.format("+")
-            return f"w {sign} η{'H⁻¹' if optimizer == 'newton' else ''}∇{name}"
+            return f"w {sign} η{'H⁻¹' if spec.optimizer == 'newton' else ''}∇{name}"
         fed = f"∇{name}" if correct else wrong.format(f"−∇{name}")
-        return f"{dict(OPTIMIZERS)[optimizer]} step on {fed}"
+        return f"{html.escape(optimizer_text(spec))} step on {fed}"
 
     def _show_step(self, step: int) -> None:
         session = self._session
@@ -632,7 +628,7 @@ class StepperPanel(QWidget):
         shown_gradient = noise.shown_gradient(record.gradient)
         gradient = ", ".join(format_number(g) for g in shown_gradient)
         norm = math.hypot(*shown_gradient)
-        update = self._update_text(result.spec.optimizer, result.spec.sign == "correct", name)
+        update = self._update_text(result.spec, name)
         which = ""
         if len(session.runs) > 1:  # say which run each line is, by its mark in its colour
             colour = QColor.fromRgbF(*run_colour(index, session.theme)).name()

@@ -38,6 +38,22 @@ OPTIMIZER_TITLES: dict[str, str] = {
     "adam": "Adam",
     "newton": "Newton's method",
 }
+# Each optimizer setting as people read it (the stepper's boxes, run titles, captions, what a lesson scene changed);
+# scenario files and the engine keep the keys on the left (Adam's betas as beta1 and beta2 in files).
+SETTING_TITLES: dict[str, str] = {
+    "lr": "η",
+    "momentum": "momentum",
+    "dampening": "dampening",
+    "beta1": "β₁",
+    "beta2": "β₂",
+    "eps": "ε",
+    "alpha": "α",
+    "centered": "centered",
+    "lr_decay": "lr decay",
+    "initial_accumulator_value": "initial accumulator",
+    "weight_decay": "weight decay",
+    "amsgrad": "AMSGrad",
+}
 # A run's stop reason in a few words, for captions (Run.message says it in full).
 OUTCOME_WORDS: dict[str, str] = {
     "converged": "converged",

@@ -18,7 +18,7 @@ from gradviz.core.descent import OPTIMIZER_TITLES
 from gradviz.core.errors import FormulaError, ScenarioError
 from gradviz.core.formula import Formula, parse_formula
 from gradviz.core.notation import format_number, unicode_name
-from gradviz.core.runs import optimizer_settings, point_text
+from gradviz.core.runs import hyper_parameters, point_text, setting_text
 from gradviz.core.scenario import (
     SCENARIO_FORMAT,
     RunSpec,
@@ -124,31 +124,14 @@ def _run_changes(written: RunSpec, shown: RunSpec, axes: tuple[str, ...]) -> lis
     if written.sign != shown.sign:
         changes.append(f"{shown.sign} sign")
     if written.optimizer == shown.optimizer:
-        before, after = _hyper_parameters(written), _hyper_parameters(shown)
-        changes += [f"{unicode_name(name)} = {_setting_text(value)}" for name, value in after.items()
+        before, after = hyper_parameters(written), hyper_parameters(shown)
+        changes += [setting_text(name, value) for name, value in after.items()
                     if before.get(name) != value]
     if any(written.start[name] != shown.start[name] for name in axes):
         changes.append(f"start {point_text(axes, [shown.start[name] for name in axes])}")
     if written.max_steps != shown.max_steps:
         changes.append(f"step budget {shown.max_steps}")
     return changes
-
-
-def _hyper_parameters(spec: RunSpec) -> dict[str, object]:
-    """The settings a run's optimizer reads besides η, defaults filled in (Adam's betas as beta1 and beta2)."""
-    settings = optimizer_settings(spec).hyper_parameters()
-    settings.pop("lr", None)
-    betas = settings.pop("betas", None)
-    if isinstance(betas, tuple):
-        settings.update(beta1=betas[0], beta2=betas[1])
-    return settings
-
-
-def _setting_text(value: object) -> str:
-    """An optimizer setting's value as the run panel writes it: 'on' / 'off' for a switch, else the number."""
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    return format_number(value)  # type: ignore[arg-type]
 
 
 def scene_changes(written: Scenario, shown: Scenario, formula: Formula) -> tuple[str, ...]:

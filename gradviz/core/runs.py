@@ -12,7 +12,14 @@ from typing import Any
 import numpy as np
 
 from gradviz.core.compiled import CompiledFormula
-from gradviz.core.descent import OPTIMIZER_TITLES, DescentInProgress, OptimizerSettings, Run, RunSettings
+from gradviz.core.descent import (
+    OPTIMIZER_TITLES,
+    SETTING_TITLES,
+    DescentInProgress,
+    OptimizerSettings,
+    Run,
+    RunSettings,
+)
 from gradviz.core.errors import DescentError
 from gradviz.core.notation import format_number, held_text, unicode_name
 from gradviz.core.scenario import RunSpec
@@ -164,6 +171,65 @@ def where_it_went(result: RunResult, variables: Sequence[str], function_name: st
 def run_name(spec: RunSpec) -> str:
     """What a run is called in readouts, legends and pictures: its label ('GD η = 0.001'), else its optimizer's name."""
     return spec.label or OPTIMIZER_TITLES[spec.optimizer]
+
+
+def setting_text(name: str, value: object) -> str:
+    """An optimizer setting as people read it: 'β₁ = 0.8', 'lr decay = 0.01', 'AMSGrad = on' (files keep the key)."""
+    shown = ("on" if value else "off") if isinstance(value, bool) else format_number(value)  # type: ignore[arg-type]
+    return f"{SETTING_TITLES.get(name, name.replace('_', ' '))} = {shown}"
+
+
+def hyper_parameters(spec: RunSpec) -> dict[str, object]:
+    """The settings a run's optimizer reads besides η, defaults filled in, in its order (Adam's betas as beta1 and
+    beta2, where betas is)."""
+    settings: dict[str, object] = {}
+    for name, value in optimizer_settings(spec).hyper_parameters().items():
+        if name == "betas" and isinstance(value, tuple):
+            settings.update(beta1=value[0], beta2=value[1])
+        elif name != "lr":
+            settings[name] = value
+    return settings
+
+
+def changed_settings(spec: RunSpec) -> tuple[str, ...]:
+    """The settings a run gives its optimizer other than the defaults, as read: ('β₁ = 0.8', 'β₂ = 0.99').
+
+    Settings its optimizer does not read (a momentum left in a file's plain descent) are not named: they change
+    nothing.
+    """
+    defaults = hyper_parameters(replace(spec, params={}))
+    return tuple(setting_text(name, value) for name, value in hyper_parameters(spec).items()
+                 if defaults.get(name) != value)
+
+
+def optimizer_text(spec: RunSpec) -> str:
+    """A run's optimizer with the settings it changes, as every list, legend and caption names it: 'Adam (β₁ = 0.8,
+    β₂ = 0.99)', 'Nesterov momentum'."""
+    changed = changed_settings(spec)
+    title = OPTIMIZER_TITLES[spec.optimizer]
+    return f"{title} ({', '.join(changed)})" if changed else title
+
+
+def run_titles(specs: Sequence[RunSpec]) -> tuple[str, ...]:
+    """How runs are named in lists and legends: '1. η = 0.01' from a label, else from the settings ('1. Adam (β₁ =
+    0.8), η = 0.1, wrong sign'); runs whose settings read alike are told apart by their starts ('…, from (1, 2)')."""
+    settings = [_settings_title(spec) for spec in specs]
+    titles = []
+    for index, (spec, title) in enumerate(zip(specs, settings, strict=True)):
+        alike = [other for other, other_title in zip(specs, settings, strict=True)
+                 if other_title == title and not other.label]
+        if not spec.label and len({tuple(other.start.values()) for other in alike}) > 1:
+            title += f", from ({', '.join(format_number(value, 3) for value in spec.start.values())})"
+        titles.append(f"{index + 1}. {title}")
+    return tuple(titles)
+
+
+def _settings_title(spec: RunSpec) -> str:
+    """A run's label, else its optimizer (see optimizer_text) with its η and a wrong sign."""
+    if spec.label:
+        return spec.label
+    sign = ", wrong sign" if spec.sign == "wrong" else ""
+    return f"{optimizer_text(spec)}, η = {format_number(spec.lr)}{sign}"
 
 
 def optimizer_settings(spec: RunSpec) -> OptimizerSettings:
