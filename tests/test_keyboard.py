@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QWidget
-from window_keys import tab_to
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
+from window_keys import tab_to, whole_lines
 
 from gradviz.core.notation import format_number
 
@@ -164,12 +164,6 @@ def test_the_start_point_and_the_probe_can_be_typed(make_main_window, activate, 
     answer_modal(PointDialog, lambda dialog: dialog.reject())
     menu_action(window, "Run", "Set the start point…").trigger()
     assert session.run_specs[0].start["x"] == -1.5
-
-
-def whole_lines(label: QLabel) -> bool:
-    """Whether a word-wrapped label is as tall as its lines: the dialog cut the reason's last line off."""
-    QApplication.processEvents()
-    return label.height() >= label.heightForWidth(label.width())
 
 
 @pytest.mark.parametrize(("typed", "why"), [("1e13", "the box takes numbers from −1e12 to 1e12"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 
 def tab_to(target: QWidget, backwards: bool = False, presses: int = 80) -> None:
@@ -24,3 +24,10 @@ def paste_into(qtbot, box: QWidget, pasted: str) -> None:
     box.selectAll()
     qtbot.keyClick(box, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
+def whole_lines(label: QLabel) -> bool:
+    """Whether a word-wrapped label is as tall as its lines: a dialog cut the last line of why a number was refused
+    off."""
+    QApplication.processEvents()
+    return label.height() >= label.heightForWidth(label.width())

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QMainWindow, QWidget
 
 from gradviz.app.number_box import NumberBox
+from gradviz.app.refusal_label import RefusalLabel
 from gradviz.app.status_bar import ElidingStatusBar
 from gradviz.core.notation import format_number, unicode_name
 
@@ -32,6 +33,7 @@ class PointDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(QLabel(prompt))
         self.boxes: dict[str, NumberBox] = {}
+        self.refusal_label = RefusalLabel()  # why a number typed was put back: the status bar is behind the dialog
         for name, value in point.items():
             if name in self.held:
                 form.addRow(f"{unicode_name(name)}:", QLabel(f"{format_number(self.held[name])}  (held: its slider "
@@ -40,19 +42,10 @@ class PointDialog(QDialog):
             box = NumberBox()
             box.setValue(float(value))
             box.setAccessibleName(f"{window_title}: {name}")
-            box.say_refusals(unicode_name(name), self.message.emit, self.message_taken_back.emit)
-            box.refused.connect(self._put_back)
+            self.refusal_label.watch(box, unicode_name(name))
+            box.refusals.connect_to(self.message.emit, self.message_taken_back.emit)
             form.addRow(f"{unicode_name(name)}:", box)
             self.boxes[name] = box
-        self.refusal_label = QLabel()  # why a number typed was put back, here: the status bar is behind the dialog
-        self.refusal_label.setWordWrap(True)
-        self.refusal_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.refusal_label.setStyleSheet("color: #b00020")
-        self.refusal_label.hide()
-        # a number was just put back: OK (its click took the keys) keeps the dialog, unless a number was taken since
-        self._refusal_unread = False
-        self.message.connect(self._show_refusal)
-        self.message_taken_back.connect(self._take_back_refusal)
         form.addRow(self.refusal_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -63,33 +56,13 @@ class PointDialog(QDialog):
             first.setFocus()
             first.selectAll()
 
-    def _show_refusal(self, text: str) -> None:
-        self.refusal_label.setText(text)
-        self.refusal_label.show()
-        self.adjustSize()  # the dialog grows to the reason's lines: as it was, they were cut off at its bottom
-
-    def _take_back_refusal(self, text: str) -> None:
-        """A number was taken since the refusal shown: it no longer holds, nor holds the dialog open."""
-        if self.refusal_label.text() == text:
-            self.refusal_label.hide()
-            self.refusal_label.clear()
-            self._refusal_unread = False
-            self.adjustSize()
-
-    def _put_back(self, _typed: str) -> None:
-        self._refusal_unread = True
-
     def accept(self) -> None:
         """Close taking the numbers, unless the number typed was refused on the way: the dialog stays, saying why.
 
         Clicking OK took the keys from a box holding 1e13, which put x back and said so behind the closing dialog.
         """
-        for box in self.boxes.values():
-            box.take_typed()  # OK pressed with the keys still in a box (a click takes them first)
-        if self._refusal_unread:
-            self._refusal_unread = False  # read: OK again takes the numbers as they are now
-            return
-        super().accept()
+        if not self.refusal_label.holds_open(self.boxes.values()):
+            super().accept()
 
     def point(self) -> dict[str, float]:
         """The coordinates as typed, and the held values."""
