@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
-from window_keys import tab_to, whole_lines
+from window_keys import tab_to, type_over, whole_lines
 
 from gradviz.core.notation import format_number
 
@@ -275,6 +275,35 @@ def test_a_coordinate_typed_with_a_letter_is_said_refused_whole_and_then_put_rig
                     ("0.5", "", False, False)]
     assert session.run_specs[0].start["x"] == 0.5, "one Enter took the number typed and closed the dialog"
     assert window.statusBar().full_message() == "", "the refusal said in the status bar is taken back too"
+
+
+def test_ok_after_a_coordinate_refused_on_enter_closes_the_point_dialog(make_main_window, activate,
+                                                                       answer_modal) -> None:
+    """Enter refused x = 0.5q1 and said why; OK, clicked then to keep x as it was, did nothing the first time."""
+    from gradviz.app.point_dialog import PointDialog
+
+    window = keyboard_window(make_main_window, activate, "bowl")
+    session = window.session
+    start = dict(session.run_specs[0].start)
+    seen: list[object] = []
+
+    def refuse_then_click_ok(dialog: PointDialog) -> None:
+        type_over(dialog.boxes["x"], "0.5q1")
+        QTest.keyClick(dialog.boxes["x"], Qt.Key.Key_Return)
+        seen.append((dialog.refusal_label.text(), dialog.isVisible()))
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        QTest.mouseClick(ok, Qt.MouseButton.LeftButton)
+        seen.append(dialog.isVisible())
+        if dialog.isVisible():
+            dialog.reject()
+
+    answer_modal(PointDialog, refuse_then_click_ok)
+    menu_action(window, "Run", "Set the start point…").trigger()
+    session.wait_for_runs()
+    kept = format_number(start["x"])
+    assert seen == [(f"x = 0.5q1 was not used: it is not a number (it stays {kept}).", True), False], (
+        "the reason read, one click on OK closes the dialog")
+    assert session.run_specs[0].start == start
 
 
 def test_tab_passes_by_panels_behind_a_tab_and_controls_that_take_no_keys(make_main_window, activate) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLabel, QWidget
 
 
 def tab_to(target: QWidget, backwards: bool = False, presses: int = 80) -> None:
@@ -24,6 +24,13 @@ def paste_into(qtbot, box: QWidget, pasted: str) -> None:
     box.selectAll()
     qtbot.keyClick(box, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
+def type_over(box: QAbstractSpinBox, typed: str) -> None:
+    """Type over the number in a box, key by key (Enter not pressed)."""
+    box.setFocus()
+    box.selectAll()
+    QTest.keyClicks(box, typed)
 
 
 def whole_lines(label: QLabel) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from gradviz.app.number_box import NumberBox
 
@@ -13,8 +13,8 @@ from gradviz.app.number_box import NumberBox
 class RefusalLabel(QLabel):
     """A dialog's line saying why a number typed was put back, or why text typed is none, until a number is taken.
 
-    A number put back just now keeps the dialog open, once, when it is accepted (see holds_open): clicking OK took
-    the keys from a box holding 1e13, which put x back and said so behind the closing dialog.
+    A number put back as the dialog is accepted keeps it open, once (see holds_open): clicking OK took the keys from
+    a box holding 1e13, which put x back and said so behind the closing dialog.
     """
 
     def __init__(self) -> None:
@@ -23,7 +23,7 @@ class RefusalLabel(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setStyleSheet("color: #b00020")
         self.hide()
-        # a number was just put back: accepting (its click took the keys) keeps the dialog, unless one was taken since
+        # a number was put back as the keys went to the button accepting the dialog: its click, next, keeps the dialog
         self._unread = False
 
     def watch(self, box: NumberBox, name: str) -> None:
@@ -47,15 +47,22 @@ class RefusalLabel(QLabel):
             self.window().adjustSize()
 
     def _put_back(self, _typed: str) -> None:
-        self._unread = True
+        """Hold the dialog open for the reason if the keys left the box for its accepting button (pressed: its click
+        comes next).
+
+        Put back on Enter, or as the keys went to another box, the reason was read: Save pressed later did nothing.
+        """
+        focused = QApplication.focusWidget()
+        buttons = focused.parent() if focused is not None else None
+        self._unread = (isinstance(buttons, QDialogButtonBox)
+                        and buttons.buttonRole(focused) == QDialogButtonBox.ButtonRole.AcceptRole)
 
     def holds_open(self, boxes: Iterable[NumberBox]) -> bool:
         """Take the numbers typed into the boxes (accepted with the keys still in one, as a shortcut leaves them);
-        whether a number was put back just now, which the dialog stays open to show.
+        whether a number was put back on the way, which the dialog stays open to show.
 
         Once: accepting again takes the numbers as they are now.
         """
-        for box in boxes:
-            box.take_typed()
-        unread, self._unread = self._unread, False
+        refused = [box.take_typed() for box in boxes]  # each box, not up to the first refusing
+        unread, self._unread = self._unread or any(refused), False
         return unread
