@@ -10,11 +10,13 @@ from xml.etree import ElementTree
 import numpy as np
 import pytest
 from polylines import blended_pixels
-from PySide6.QtCore import QRectF, QTimer, QtMsgType
+from PySide6.QtCore import QRectF, Qt, QTimer, QtMsgType
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QTransform
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox, QPushButton
 from run_marks import marks_in, run_mark_pixels, step_dot_pixels
+from window_keys import type_over, whole_lines
 
 from gradviz.app import export_dialog, exporter
 from gradviz.app.colormaps import colormap_lut
@@ -729,6 +731,75 @@ def test_the_steps_per_frame_read_as_english(window) -> None:
     assert dialog.steps_box.text() == "1 step per frame"
     dialog.steps_box.setValue(3)
     assert dialog.steps_box.text() == "3 steps per frame"
+
+
+@pytest.mark.parametrize(("box_name", "name", "typed", "why", "kept", "entered", "taken"), [
+    ("fps_box", "frame rate", "2,5", "write the decimal point as a point (2.5)", "30", "24",
+     lambda options: options.fps == 24),
+    ("fps_box", "frame rate", "abc", "it is not a number", "30", "24", lambda options: options.fps == 24),
+    ("width_box", "width", "12x", "it is not a number", "1280", "640", lambda options: options.size == (640, 720)),
+    ("hold_box", "hold", "2,5", "write the decimal point as a point (2.5)", "1", "1/4",
+     lambda options: options.hold_seconds == 0.25),
+])
+def test_text_the_dialogs_boxes_cannot_use_is_refused_saying_why(window, answer_modal, tmp_path, box_name: str,
+                                                                 name: str, typed: str, why: str, kept: str,
+                                                                 entered: str, taken) -> None:
+    """The frame rate, size and timing boxes took 2,5 as 25 (the comma dropped as a thousands separator) and dropped
+    letters typed without a word. Now the dialog says why as the text is typed, and Enter puts the number back saying
+    so, the dialog open to put it right; a number typed and entered is taken, and Enter goes on to Save."""
+    seen: list[tuple] = []
+
+    def type_and_enter(dialog: ExportDialog) -> None:
+        dialog.path_edit.setText(str(tmp_path / "clip.mp4"))
+        box, said = getattr(dialog, box_name), dialog.refusal_label
+        type_over(box, typed)
+        seen.append((box.text(), said.text(), said.isVisible() and whole_lines(said)))
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        seen.append((box.text(), said.text(), said.isVisible() and whole_lines(said), dialog.isVisible()))
+        type_over(box, entered)
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        seen.append((said.text(), said.isVisible(), dialog.isVisible()))
+        if dialog.isVisible():
+            dialog.reject()
+
+    answer_modal(ExportDialog, type_and_enter)
+    asked = export_dialog.ask_export(window, "video")
+    suffix = {"fps_box": " fps", "width_box": "", "hold_box": " s at the end"}[box_name]
+    assert seen == [(typed + suffix, f"{name} = {typed} cannot be used: {why}; Enter keeps {kept}.", True),
+                    (kept + suffix, f"{name} = {typed} was not used: {why} (it stays {kept}).", True, True),
+                    ("", False, False)], "said as typed, put back on Enter saying why, taken back once a number is"
+    assert asked is not None and taken(asked[0]), "Enter took the number typed, and saved"
+
+
+def test_save_takes_no_text_a_box_cannot_use(window, answer_modal, tmp_path) -> None:
+    """Save takes the numbers typed, never text a box refuses: clicked with 2,5 typed, the dialog stays open saying
+    why, the frame rate as it was; a refusal read already (on Enter) does not stop the next Save."""
+    seen: list[tuple[str, str, bool]] = []
+
+    def click_save(dialog: ExportDialog) -> None:
+        dialog.path_edit.setText(str(tmp_path / "clip.mp4"))
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        type_over(dialog.fps_box, "2,5")
+        QTest.mouseClick(save, Qt.MouseButton.LeftButton)  # the keys leave the box for the button first
+        seen.append((dialog.fps_box.text(), dialog.refusal_label.text(), dialog.isVisible()))
+        type_over(dialog.width_box, "12x")
+        save.click()  # the keys still in the box, as a shortcut leaves them
+        seen.append((dialog.width_box.text(), dialog.refusal_label.text(), dialog.isVisible()))
+        type_over(dialog.hold_box, "abc")
+        QTest.keyClick(dialog.hold_box, Qt.Key.Key_Return)
+        type_over(dialog.width_box, "640")
+        save.click()
+        seen.append((dialog.width_box.text(), dialog.refusal_label.text(), dialog.isVisible()))
+        if dialog.isVisible():
+            dialog.reject()
+
+    answer_modal(ExportDialog, click_save)
+    asked = export_dialog.ask_export(window, "video")
+    assert seen == [("30 fps", "frame rate = 2,5 was not used: write the decimal point as a point (2.5) (it stays 30).",
+                     True),
+                    ("1280", "width = 12x was not used: it is not a number (it stays 1280).", True),
+                    ("640", "hold = abc was not used: it is not a number (it stays 1).", False)]
+    assert asked is not None and asked[0].size == (640, 720) and (asked[0].fps, asked[0].hold_seconds) == (30, 1)
 
 
 def test_options_are_checked_and_steps_planned() -> None:

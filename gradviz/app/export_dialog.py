@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
-    QSpinBox,
     QWidget,
 )
 
@@ -52,7 +50,9 @@ from gradviz.app.exporter import (
     frame_layout,
     frame_steps,
 )
+from gradviz.app.number_box import NumberBox
 from gradviz.app.presentation import REFERENCE_SCREEN
+from gradviz.app.refusal_label import RefusalLabel
 from gradviz.app.settings import app_settings, remember_all
 from gradviz.core.errors import GradvizError
 from gradviz.core.scenario import PLAY_SPEED
@@ -119,7 +119,10 @@ class ExportDialog(QDialog):
         self.size_box = QComboBox()
         for title, size in SIZE_PRESETS:
             self.size_box.addItem(title, size)
-        self.width_box, self.height_box = self._spin_box(MIN_SIDE, MAX_SIDE), self._spin_box(MIN_SIDE, MAX_SIDE)
+        # why a number typed was put back (2,5 frames per second), here: the status bar is behind the dialog
+        self.refusal_label = RefusalLabel()
+        self.width_box = self._number_box("width", MIN_SIDE, MAX_SIDE, whole=True)
+        self.height_box = self._number_box("height", MIN_SIDE, MAX_SIDE, whole=True)
         size_row = QHBoxLayout()
         size_row.addWidget(self.size_box)
         size_row.addWidget(self.width_box)
@@ -132,20 +135,20 @@ class ExportDialog(QDialog):
         self.loss_box = QComboBox()  # f at each step for every run, in a strip under the panels
         for title, scale in LOSS_CHOICES:
             self.loss_box.addItem(title, scale)
-        self.fps_box = self._spin_box(int(MIN_FPS), int(MAX_FPS), " fps")
+        self.fps_box = self._number_box("frame rate", MIN_FPS, MAX_FPS, " fps", whole=True)
         self.pace_box = QComboBox()
         for key, title in PACE_CHOICES:
             self.pace_box.addItem(title, key)
-        self.speed_box = self._double_box(MIN_SPEED, MAX_SPEED, " steps/s", decimals=2)
-        self.steps_box = self._spin_box(1, MAX_STEPS_PER_FRAME, " step per frame")
+        self.speed_box = self._number_box("speed", MIN_SPEED, MAX_SPEED, " steps/s")
+        self.steps_box = self._number_box("steps per frame", 1, MAX_STEPS_PER_FRAME, " step per frame", whole=True)
         self.steps_box.valueChanged.connect(
             lambda count: self.steps_box.setSuffix(" step per frame" if count == 1 else " steps per frame"))
         pace_row = QHBoxLayout()
         pace_row.addWidget(self.pace_box)
         pace_row.addWidget(self.speed_box)
         pace_row.addWidget(self.steps_box)
-        self.hold_box = self._double_box(0.0, MAX_HOLD_SECONDS, " s at the end")
-        self.orbit_box = self._double_box(-MAX_ORBIT_DEGREES, MAX_ORBIT_DEGREES, "° over the video")
+        self.hold_box = self._number_box("hold", 0.0, MAX_HOLD_SECONDS, " s at the end")
+        self.orbit_box = self._number_box("orbit", -MAX_ORBIT_DEGREES, MAX_ORBIT_DEGREES, "° over the video")
         self.summary = QLabel()
 
         form = QFormLayout()
@@ -161,6 +164,7 @@ class ExportDialog(QDialog):
             form.addRow("Hold last frame", self.hold_box)
             form.addRow("Orbit 3D camera", self.orbit_box)
             form.addRow("", self.summary)
+        form.addRow(self.refusal_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -178,20 +182,21 @@ class ExportDialog(QDialog):
         self._format_changed()
         self._size_typed()
 
-    @staticmethod
-    def _spin_box(low: int, high: int, suffix: str = "") -> QSpinBox:
-        box = QSpinBox()
-        box.setRange(low, high)
+    def _number_box(self, name: str, low: float, high: float, suffix: str = "", whole: bool = False) -> NumberBox:
+        """A box for numbers from low to high (whole ones, with whole), saying in the dialog why one typed as `name`
+        was put back.
+
+        A spin box of Qt's dropped a letter typed without a word, and a decimal comma: 2,5 frames per second became 25.
+        """
+        box = NumberBox(low, high, whole=whole)
         box.setSuffix(suffix)
+        self.refusal_label.watch(box, name)
         return box
 
-    @staticmethod
-    def _double_box(low: float, high: float, suffix: str, decimals: int = 1) -> QDoubleSpinBox:
-        box = QDoubleSpinBox()
-        box.setDecimals(decimals)  # before the range, which is rounded to the decimals
-        box.setRange(low, high)
-        box.setSuffix(suffix)
-        return box
+    def _number_boxes(self) -> tuple[NumberBox, ...]:
+        """The dialog's number boxes (the video's timing too, unused in an image's)."""
+        return (self.width_box, self.height_box, self.fps_box, self.speed_box, self.steps_box, self.hold_box,
+                self.orbit_box)
 
     # ----- remembered choices ----------------------------------------------------------------------------------
     def _key(self, name: str) -> str:
@@ -283,9 +288,9 @@ class ExportDialog(QDialog):
     def options(self) -> ExportOptions:
         """The chosen options (an ExportError if they cannot be used)."""
         return ExportOptions(
-            kind=self.kind, size=(self.width_box.value(), self.height_box.value()), fps=float(self.fps_box.value()),
+            kind=self.kind, size=(int(self.width_box.value()), int(self.height_box.value())), fps=self.fps_box.value(),
             pace=self.pace_box.currentData(), steps_per_second=self.speed_box.value(),
-            steps_per_frame=self.steps_box.value(), panels=self.panels_box.currentData(),
+            steps_per_frame=int(self.steps_box.value()), panels=self.panels_box.currentData(),
             overlay=self.overlay_check.isChecked(), loss=bool(self.loss_box.currentData()) and self.suffix() != ".svg",
             loss_log=self.loss_box.currentData() == "log",
             hold_seconds=self.hold_box.value(),
@@ -303,7 +308,12 @@ class ExportDialog(QDialog):
         return text
 
     def accept(self) -> None:
-        """Close only with options and a target that can be used, and remember them."""
+        """Close only with options and a target that can be used, and remember them.
+
+        A number typed and put back on the way (Save clicked with 2,5 in a box) keeps the dialog open, saying why.
+        """
+        if self.refusal_label.holds_open(self._number_boxes()):
+            return
         try:
             options = self.options()
             check_target(self.target(), options)
