@@ -88,7 +88,10 @@ def test_a_number_put_back_is_reported(qtbot, typed: str, refused: list[str]) ->
     ("2,5", "write the decimal point as a point (2.5)"),  # the comma was dropped, as a thousands separator: 25
     ("-1,5e-3", "write the decimal point as a point (-1.5e-3)"),
     ("1,5/2", "write the decimal point as a point (1.5/2)"),
-    ("1,000,000", "write it without commas (1000000)"), ("1,a", "it is not a number"), (",", "it is not a number"),
+    ("1,000,000", "write it without commas (1000000)"),
+    ("1,000", "write a decimal point as a point (1.000), thousands without commas (1000)"),
+    ("-12,500", "write a decimal point as a point (-12.500), thousands without commas (-12500)"),
+    ("12,50", "write the decimal point as a point (12.50)"), ("1,a", "it is not a number"), (",", "it is not a number"),
     ("-0.5e-999", "-0.5e-999 is too small to tell from 0"),
     ("0e-400", ""), ("-0.0", ""),
     ("0x10", "write it in decimals (16)"),

@@ -105,12 +105,15 @@ def could_become_number(text: str) -> bool:
 
 
 def _comma_refusal(typed: str) -> str:
-    """'write the decimal point as a point (2.5)' for 2,5, 'write it without commas (1000000)' for 1,000,000; '' for
-    text with no comma, or no number with its commas mended.
+    """'write the decimal point as a point (2.5)' for 2,5, 'write it without commas (1000000)' for 1,000,000, both
+    ways for 1,000 (a thousand to some, one to others); '' for text with no comma, or no number with its commas mended.
 
     A spin box of Qt's dropped a comma as a thousands separator: 2,5 typed was refused, and then became 25.
     """
     pointed = typed.replace(",", ".")
+    if typed.count(",") == 1 and _THOUSANDS.fullmatch(typed) and "." not in typed:  # 1,000: a thousand, or 1.000?
+        return (f"write a decimal point as a point ({typed_text_shown(pointed)}), thousands without commas "
+                f"({typed_text_shown(typed.replace(',', ''))})")
     if typed.count(",") == 1 and _is_number(pointed):
         return f"write the decimal point as a point ({typed_text_shown(pointed)})"
     if _THOUSANDS.fullmatch(typed):
