@@ -311,6 +311,25 @@ def test_a_refusal_is_taken_back_once_the_box_takes_a_number(make_main_window, q
     assert taken() == 0.5 and bar.full_message() == "Playing 60 steps per second"
 
 
+@pytest.mark.parametrize(("preset", "kind"), [("bowl", "range"), ("three-variables", "held")])
+def test_a_refusal_is_taken_back_once_the_box_s_value_changes_from_elsewhere(make_main_window, qtbot, preset: str,
+                                                                            kind: str) -> None:
+    """'x to 0.0.5 was not used … (x stays from −3 to 0.25)' stayed up after the map was zoomed to other ranges (z's
+    after its slider moved), until it timed out."""
+    window = make_main_window(preset)
+    box, name, taken = box_in_window(window, kind)
+    type_over(qtbot, box, "0.25")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    type_over(qtbot, box, "0.0.5")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert refusal_said(window, name, "0.0.5") and taken() == 0.25
+    if kind == "range":
+        window.session.set_range("x", -1.0, 0.5)  # as zooming the map does
+    else:
+        window.formula_panel._fixed_widgets["z"][0].setValue(window.formula_panel._fixed_widgets["z"][0].maximum())
+    assert taken() != 0.25 and window.statusBar().full_message() == ""
+
+
 def test_an_eta_refused_is_taken_back_once_an_eta_is_typed_or_slid_to(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     edit, slider, session = window.stepper.lr_edit, window.stepper.lr_slider, window.session

@@ -247,6 +247,9 @@ class NumberBox(QDoubleSpinBox):
         self.setRange(low, high)
         self.refusals = Refusals(self)  # what the box said it could not use, taken back once a value is taken
         watch_typing(self.lineEdit(), self.typed_part, self.unusable_typed, self.refusals)
+        # A value from elsewhere (the map zoomed, a slider moved) ends what was said too: '(x stays from −3 to 0.25)'
+        # stayed up over other ranges until it timed out
+        self.valueChanged.connect(lambda _value: self.refusals.take_back())
 
     def typed_part(self, text: str) -> str:
         """The number's part of the box's text, without its prefix and suffix: 'budget 60 steps' → '60'."""
