@@ -39,41 +39,30 @@ def expected_wheel_files() -> set[str]:
     return modules | resources
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The wheel built the way users build it (sdist, then the wheel from the sdist), and the build's log."""
-    out = tmp_path_factory.mktemp("dist")
-    result = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
-                            capture_output=True, text=True, timeout=600, check=False)
-    assert result.returncode == 0, f"the build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    (wheel,) = out.glob("gradviz-*.whl")
-    return wheel, result.stdout + result.stderr
-
-
-def test_wheel_holds_exactly_the_modules_and_resources(built: tuple[Path, str]) -> None:
-    wheel, _ = built
+def test_wheel_holds_exactly_the_modules_and_resources(built_wheel: tuple[Path, str]) -> None:
+    wheel, _ = built_wheel
     with zipfile.ZipFile(wheel) as archive:
         names = {name for name in archive.namelist() if ".dist-info/" not in name}
     assert expected_wheel_files() - names == set(), "missing from the wheel (see package-data in pyproject.toml)"
     assert names - expected_wheel_files() == set(), "in the wheel but not in the source tree"
 
 
-def test_wheel_declares_the_command_and_version(built: tuple[Path, str]) -> None:
-    wheel, _ = built
+def test_wheel_declares_the_command_and_version(built_wheel: tuple[Path, str]) -> None:
+    wheel, _ = built_wheel
     assert wheel.name == f"gradviz-{gradviz.__version__}-py3-none-any.whl"
     with zipfile.ZipFile(wheel) as archive:
         entry_points = archive.read(f"gradviz-{gradviz.__version__}.dist-info/entry_points.txt").decode()
     assert "gradviz = gradviz.cli:main" in entry_points
 
 
-def test_build_leaves_no_data_folder_undeclared(built: tuple[Path, str]) -> None:
-    _, log = built
+def test_build_leaves_no_data_folder_undeclared(built_wheel: tuple[Path, str]) -> None:
+    _, log = built_wheel
     assert "Package would be ignored" not in log, "add the new resources folder to [tool.setuptools] packages"
 
 
 @pytest.mark.slow
-def test_wheel_installs_and_runs_in_a_fresh_environment(built: tuple[Path, str], tmp_path: Path) -> None:
-    wheel, _ = built
+def test_wheel_installs_and_runs_in_a_fresh_environment(built_wheel: tuple[Path, str], tmp_path: Path) -> None:
+    wheel, _ = built_wheel
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     try:
