@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the one-folder gradviz bundle with PyInstaller and report its size and its largest parts.
-#   bash packaging/build_bundle.sh [DIST]     the bundle goes to DIST/gradviz (default: dist/gradviz)
-# The bundle is made from gradviz's wheel, built here first; PYTHON (default .venv/bin/python) runs the build.
+#   bash packaging/build_bundle.sh [DIST [WHEEL]]     the bundle goes to DIST/gradviz (default: dist/gradviz)
+# The bundle is made from gradviz's wheel: WHEEL, one built already, or else one built here first (the sdist, then
+# the wheel from the sdist, as `python -m build` builds it); PYTHON (default .venv/bin/python) runs the build.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dist="$(realpath -m "${1:-$root/dist}")"
@@ -15,9 +16,13 @@ if ! "$python" -c "import PyInstaller, build" 2>/dev/null; then
 fi
 
 start=$SECONDS
-echo "build_bundle: building the wheel" >&2
-"$python" -m build --outdir "$work/wheel" "$root" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-wheel="$(ls "$work"/wheel/gradviz-*.whl)"
+if [ -n "${2:-}" ]; then
+    wheel="$(realpath "$2")"
+else
+    echo "build_bundle: building the wheel" >&2
+    "$python" -m build --outdir "$work/wheel" "$root" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+    wheel="$(ls "$work"/wheel/gradviz-*.whl)"
+fi
 "$python" -m zipfile -e "$wheel" "$work/stage"
 
 echo "build_bundle: running PyInstaller" >&2

@@ -33,6 +33,21 @@ def close_without_asking(window: object) -> None:
     window.document.forget_changes()  # type: ignore[attr-defined]
 
 
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """gradviz's wheel built the way users build it (sdist, then the wheel from the sdist), and the build's log; built
+    once for the wheel's tests and the bundle made from it."""
+    import subprocess
+    import sys
+
+    out, root = tmp_path_factory.mktemp("dist"), Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(root)],
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, f"the build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    (wheel,) = out.glob("gradviz-*.whl")
+    return wheel, result.stdout + result.stderr
+
+
 @pytest.fixture
 def make_main_window(qtbot: object) -> Iterator[Callable[..., object]]:
     """Build shown main windows that open a preset; closed on teardown."""

@@ -12,17 +12,23 @@ import pytest
 
 import gradviz
 
-# Settings that would make an installed gradviz load code or ffmpeg from elsewhere than its own installation.
-_FOREIGN_SETTINGS = {"PYTHONPATH", "PYTHONHOME", "IMAGEIO_FFMPEG_EXE"}
+# Settings that would make an installed gradviz load code or ffmpeg from elsewhere than its own installation (pip, given
+# the source tree's path, took it for gradviz installed already and left the command out), and the one that would keep
+# it from keeping the byte code it compiles, as an installed program does.
+_FOREIGN_SETTINGS = {"PYTHONPATH", "PYTHONHOME", "IMAGEIO_FFMPEG_EXE", "PYTHONDONTWRITEBYTECODE"}
+
+
+def app_environment() -> dict[str, str]:
+    """This process's environment without the settings an installed gradviz must not see."""
+    return {name: value for name, value in os.environ.items() if name not in _FOREIGN_SETTINGS}
 
 
 def run_app(executable: Path, *args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run ``executable`` with ``args`` in ``cwd``, away from the source tree; fail with its output if it fails."""
-    environment = {name: value for name, value in os.environ.items() if name not in _FOREIGN_SETTINGS}
     command = f"{executable.name} {' '.join(args)}"
     try:
-        result = subprocess.run([str(executable), *args], cwd=cwd, env=environment, capture_output=True, text=True,
-                                encoding="utf-8", timeout=timeout, check=False)
+        result = subprocess.run([str(executable), *args], cwd=cwd, env=app_environment(), capture_output=True,
+                                text=True, encoding="utf-8", timeout=timeout, check=False)
     except subprocess.TimeoutExpired as error:
         pytest.fail(f"{command} did not finish in {timeout} s:\n{error.stdout}\n{error.stderr}")
     assert result.returncode == 0, f"{command} exited {result.returncode}:\n{result.stderr}"

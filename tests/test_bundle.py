@@ -23,11 +23,12 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The folder of a freshly built bundle (the build takes a minute or two); removed afterwards, it is big."""
+def bundle(tmp_path_factory: pytest.TempPathFactory, built_wheel: tuple[Path, str]) -> Iterator[Path]:
+    """The folder of a bundle freshly built from the wheel the packaging tests check (the build takes a minute or two);
+    removed afterwards, it is big."""
     dist = tmp_path_factory.mktemp("bundle")
     started = time.monotonic()
-    result = subprocess.run(["bash", str(ROOT / "packaging" / "build_bundle.sh"), str(dist)],
+    result = subprocess.run(["bash", str(ROOT / "packaging" / "build_bundle.sh"), str(dist), str(built_wheel[0])],
                             env={**os.environ, "PYTHON": sys.executable},
                             capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False)
     assert result.returncode == 0, f"the bundle build failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"

@@ -597,6 +597,8 @@ def test_changes_are_autosaved_and_a_clean_close_removes_them(make_main_window, 
 CRASHING_WINDOW = """
 import os
 import sys
+from gradviz.core.analysis import default_worker
+default_worker().start()  # first, as the gradviz command starts it: SymPy loads there while the window loads here
 from gradviz.app.launch import configure_qt
 configure_qt()
 from PySide6.QtWidgets import QApplication
@@ -619,15 +621,31 @@ os._exit(9)
 """
 
 
-def crash_a_window(*file_and_edit: str) -> Path:
-    """Run a window in another process that keeps its state and then dies without closing; its recovery file.
+def crash_windows(count: int, *file_and_edit: str) -> list[Path]:
+    """Run `count` windows at once, each in a process of its own that keeps its state and then dies without closing;
+    their recovery files.
 
-    Given a scenario file and "edit" or "watch", the window shows that file, edited or only watched.
+    Given a scenario file and "edit" or "watch", the windows show that file, edited or only watched.
     """
-    result = subprocess.run([sys.executable, "-c", CRASHING_WINDOW, *file_and_edit], capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 9, result.stderr
-    return Path(result.stdout.strip())
+    processes = [subprocess.Popen([sys.executable, "-c", CRASHING_WINDOW, *file_and_edit], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(count)]
+    kept = []
+    try:
+        for process in processes:
+            out, err = process.communicate(timeout=120)
+            assert process.returncode == 9, err
+            kept.append(Path(out.strip()))
+    finally:
+        for process in processes:
+            process.kill()  # any still running after a failure
+    return kept
+
+
+def crash_a_window(*file_and_edit: str) -> Path:
+    """Run a window in another process that keeps its state and then dies without closing; its recovery file (see
+    crash_windows)."""
+    (kept,) = crash_windows(1, *file_and_edit)
+    return kept
 
 
 def test_the_state_comes_back_after_a_crash(launched, monkeypatch) -> None:
@@ -799,7 +817,7 @@ def test_every_crashed_window_is_offered_and_a_newer_ones_state_is_kept(launched
     import os
     import time
 
-    older, newer = crash_a_window(), crash_a_window()
+    older, newer = crash_windows(2)
     os.utime(older, (time.time() - 60, time.time() - 60))
     newer.write_text(newer.read_text(encoding="utf-8").replace('"version": 2', '"version": 99', 1), encoding="utf-8")
     dialogs = Dialogs(monkeypatch, Choice.Yes)
@@ -808,7 +826,7 @@ def test_every_crashed_window_is_offered_and_a_newer_ones_state_is_kept(launched
     window.controller.wait()  # a state restored is deleted once it is shown
     assert dialogs.warnings == [] and len(dialogs.questions) == 1
     assert newer.exists() and not older.exists()  # the newer gradviz's state waits for it; the older came back
-    third, fourth = crash_a_window(), crash_a_window()
+    third, fourth = crash_windows(2)
     os.utime(third, (time.time() - 60, time.time() - 60))
     dialogs.answer = Choice.No
     assert not launched(find_preset("bowl")).document.offer_recovery()
