@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
-from test_main_window import SHOT, activate, type_formula
+from test_main_window import SHOT, activate, type_formula, type_into
 
 from gradviz.core.lessons import shipped_lessons
 from gradviz.core.presets import find_preset
@@ -67,8 +67,7 @@ def test_run_settings_come_back_one_edit_at_a_time_and_the_clock_stays(make_main
     activate(window, qtbot)
     session, stepper = window.session, window.stepper
     first = session.run_specs[0]
-    stepper.lr_edit.setText("0.25")
-    stepper.lr_edit.editingFinished.emit()
+    type_into(qtbot, stepper.lr_edit, "0.25")
     settle(window, qtbot)
     stepper.flip_sign()
     window.contour_view.start_dragged.emit(-1.0, 2.0)  # a drag of the start marker: many moves, one edit

@@ -87,6 +87,34 @@ def test_keys_move_between_scenes(make_main_window, activate, qtbot) -> None:
     assert shows_scene(window, lesson, 1)
 
 
+def test_a_box_with_the_keys_shows_the_next_scene_s_value_and_saving_keeps_it(make_main_window, activate) -> None:
+    """With the keys in the η box (nothing typed), the next scene showed η = 0.09 everywhere but there: the box kept
+    scene 1's 0.01, and Ctrl+S wrote 0.01 into scene 2. The formula box did the same with a scene's formula."""
+    window = make_main_window(None)
+    lesson = next(lesson for lesson in shipped_lessons() if lesson.title.startswith("The learning rate"))
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    activate(window)
+    player, session, rate = window.lesson_player, window.session, window.stepper.lr_edit
+    rate.setFocus()
+    player.caption_bar.next_button.click()
+    window.controller.wait()
+    assert player.index == 1 and rate.hasFocus()
+    assert rate.text() == "0.09" and session.run_specs[0].lr == 0.09
+    assert window.commit_typing()  # as saving does
+    assert session.run_specs[0].lr == 0.09
+    formula_box = window.formula_panel.formula_edit
+    window.document.open_lesson(next(lesson for lesson in shipped_lessons() if lesson.title.startswith("The gradient")))
+    window.controller.wait()
+    formula_box.setFocus()
+    player.caption_bar.next_button.click()
+    window.controller.wait()
+    assert formula_box.hasFocus() and formula_box.text() == session.analysis.formula.text == "f(x, y) = x^2 + y^2"
+    assert window.commit_typing()
+    window.controller.wait()
+    assert session.analysis.formula.text == "f(x, y) = x^2 + y^2"
+
+
 @pytest.fixture
 def scenario_file(tmp_path):
     """A scenario file on disk: the saddle."""

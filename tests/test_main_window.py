@@ -578,8 +578,7 @@ def test_sign_and_learning_rate_controls_change_the_run(make_main_window, qtbot)
     assert stepper.wrong_button.isChecked()
     qtbot.keyClick(window, Qt.Key.Key_S)
     assert window.session.run_specs[0].sign == "correct"
-    stepper.lr_edit.setText("0.25")
-    stepper.lr_edit.editingFinished.emit()
+    type_into(qtbot, stepper.lr_edit, "0.25")
     assert window.session.run_specs[0].lr == 0.25
     values = window.session.runs[0].values
     assert values[-1] < values[0]

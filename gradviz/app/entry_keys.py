@@ -107,6 +107,15 @@ KEYBOARD_FOCUS = "gradviz_keyboard_focus"  # the property set on a control the k
 FOCUS_FRAME_WIDTH = 2  # pixels: the frame around a combo box, or a tab bar's current tab, reached with Tab
 
 
+def typing_in(edit: QLineEdit) -> bool:
+    """Whether text is being typed into edit: it has the keys and text typed since it last showed a value.
+
+    A field that only held the keys kept the value of the scene before: the next scene's η = 0.09 showed everywhere
+    but in the η box, which went on saying 0.01, and saving took that 0.01 for typed into scene 2.
+    """
+    return edit.hasFocus() and edit.isModified()
+
+
 def types_text(event: QKeyEvent) -> bool:
     """Whether the key types a visible character (a letter, a digit, a sign)."""
     text = event.text()

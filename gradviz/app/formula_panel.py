@@ -30,6 +30,7 @@ from gradviz.app.entry_keys import (
     lets_undo_through,
     takes_keys_when_tabbed_to,
     types_text,
+    typing_in,
 )
 from gradviz.app.formula_controller import FormulaController
 from gradviz.app.number_box import NumberBox, text_refusal, typed_number, typed_text_shown
@@ -423,7 +424,7 @@ class FormulaPanel(QWidget):
     # ----- from the session ----------------------------------------------------------------------------------
     def _show_formula(self, analysis: Analysis) -> None:
         formula, derivatives = analysis.formula, analysis.derivatives
-        if self.formula_edit.text() != formula.text and not self.formula_edit.hasFocus():
+        if self.formula_edit.text() != formula.text and not typing_in(self.formula_edit):
             self.show_formula_text(formula.text)
         self._formula_notes = derivatives.shown_notes
         self._equations = equations_to_show(analysis)

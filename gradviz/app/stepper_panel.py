@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.app.entry_keys import hands_keys_back, takes_keys_when_tabbed_to
+from gradviz.app.entry_keys import hands_keys_back, takes_keys_when_tabbed_to, typing_in
 from gradviz.app.number_box import (
     NumberBox,
     Refusals,
@@ -477,9 +477,9 @@ class StepperPanel(QWidget):
             self._edit_run(lr=slider_to_lr(position))
 
     def _lr_typed(self) -> None:
-        """Give the run the η typed ('1/10' is 0.1), unless it is none."""
+        """Give the run the η typed ('1/10' is 0.1), unless it is none, or the box shows the run's own."""
         text = self.lr_edit.text()
-        if not lr_refusal(text):
+        if self.lr_edit.isModified() and not lr_refusal(text):
             self._edit_run(lr=typed_number(text))
 
     def _budget_changed(self, budget: float) -> None:
@@ -549,7 +549,7 @@ class StepperPanel(QWidget):
         spec = self._session.run_specs[0]
         self._updating = True
         self.lr_slider.setValue(lr_to_slider(spec.lr))
-        if not self.lr_edit.hasFocus():
+        if not typing_in(self.lr_edit):
             self.lr_edit.setText(f"{spec.lr:g}")
         (self.correct_button if spec.sign == "correct" else self.wrong_button).setChecked(True)
         self.optimizer_box.setCurrentIndex(max(0, self.optimizer_box.findData(spec.optimizer)))
@@ -558,7 +558,7 @@ class StepperPanel(QWidget):
             self._rebuild_parameters(spec.optimizer)
         defaults = {key: default for key, default, _low, _high in HYPER_PARAMETERS.get(spec.optimizer, ())}
         for key, box in self._parameter_boxes.items():  # the run's own, also after a value it refused
-            if not box.hasFocus():
+            if not typing_in(box.lineEdit()):
                 box.setValue(spec.params.get(key, defaults[key]))
         self._updating = False
 
