@@ -1307,3 +1307,26 @@ def test_every_readout_of_f_at_the_probe_and_the_check_columns_read_alike(open_w
     window.session.set_probe({"x": math.pi, "y": 0.3})
     qtbot.waitUntil(lambda: panel.probe is not None and panel.probe.point["x"] == math.pi, timeout=3000)
     assert check_cells(panel.check_label.plain_text())["∂f/∂x"][:2] == ["−0.9553364891", "−0.9553364890"]
+
+
+def test_the_hover_readout_writes_the_point_f_and_its_gradient_as_the_probe_panel_does(open_window, qtbot) -> None:
+    """Under the pointer the status bar wrote ∇f to 4 digits (0.823 where the probe panel wrote 0.823045) and a partial
+    below the noise floor as computed (1e−13 beside a slope of about 1), where the panel, the stepper and the legends
+    write 0."""
+    from PySide6.QtTest import QTest
+
+    window, docks = open_window("bowl")
+    session, view = window.session, window.contour_view
+    session.set_analysis(analyze("x^2/3 + 1e-13 y"))
+    QTest.mouseMove(view.viewport(), view.data_to_widget(-1.0, -1.0).toPoint())  # from elsewhere: a move is seen
+    with qtbot.waitSignal(view.hovered, timeout=3000) as hovered:
+        QTest.mouseMove(view.viewport(), view.data_to_widget(1.2345, 0.5).toPoint())
+    x, y = hovered.args
+    session.set_probe({"x": x, "y": y})
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    rows = dict(panel.rows)
+    shown_x, shown_y = rows["at"].removeprefix("(x, y) = (").removesuffix(")").split(", ")
+    assert rows["∂f/∂y"] == "0"
+    assert window.hover_label.text() == (f"x = {shown_x}, y = {shown_y}   f = {rows['f']}   "
+                                         f"∇f = ({rows['∂f/∂x']}, {rows['∂f/∂y']})")
