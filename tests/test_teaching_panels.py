@@ -1330,3 +1330,16 @@ def test_the_hover_readout_writes_the_point_f_and_its_gradient_as_the_probe_pane
     assert rows["∂f/∂y"] == "0"
     assert window.hover_label.text() == (f"x = {shown_x}, y = {shown_y}   f = {rows['f']}   "
                                          f"∇f = ({rows['∂f/∂x']}, {rows['∂f/∂y']})")
+
+
+def test_the_probe_off_the_map_shows_rounding_as_0_as_on_it(open_window, qtbot) -> None:
+    """cos(x) + y at x = π on a map of ±3: ∂f/∂x computes as −1.2e−16, rounding. Off the map no noise floor applied,
+    and the panel read −1.22465e−16, its check −1.2246e−16 beside an estimate of 0.0000e−16."""
+    window, docks = open_window("bowl")
+    window.session.set_analysis(analyze("cos(x) + y"))
+    window.session.set_probe({"x": math.pi, "y": 1.0})
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    assert window.session.plot.ranges["x"] == (-3.0, 3.0)
+    assert dict(panel.rows)["∂f/∂x"] == "0" and dict(panel.rows)["∂f/∂y"] == "1"
+    assert check_cells(panel.check_label.plain_text())["∂f/∂x"] == ["0", "0", "0 ✓"]
