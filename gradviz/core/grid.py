@@ -98,6 +98,13 @@ KEPT_POINT_FLOORS = 64  # single points' noise floors a map keeps (a step asks s
 ROUNDING_SHARE = 1e-12  # a partial below this share of |∇f| round about it is rounding: 0 (see NoiseFloor)
 
 
+def zeroed_below(values: ArrayLike, floor: ArrayLike) -> np.ndarray:
+    """values, each smaller in size than its floor 0: rounding left over from the numbers they came from, not a number
+    to show (NaN and infinities kept)."""
+    values = np.asarray(values, dtype=float)
+    return np.where(np.abs(values) < floor, 0.0, values)
+
+
 @dataclass(frozen=True)
 class NoiseFloor:
     """The sizes below which f and its partials are rounding left over from the numbers they came from: shown as 0.
@@ -117,12 +124,12 @@ class NoiseFloor:
 
     def shown_values(self, values: np.ndarray) -> np.ndarray:
         """Values of f as shown: 0 below the floor (NaN and infinities kept)."""
-        return np.where(np.abs(values) < self.value, 0.0, values)
+        return zeroed_below(values, self.value)
 
     def shown_partials(self, partials: np.ndarray) -> np.ndarray:
         """Partials as shown (one point's, or a row of them per point): each below its point's floor 0."""
         floor = np.asarray(self.gradient)
-        return np.where(np.abs(partials) < (floor[..., None] if floor.ndim else floor), 0.0, partials)
+        return zeroed_below(partials, floor[..., None] if floor.ndim else floor)
 
     def shown_value(self, value: float) -> float:
         """f as shown (see shown_values)."""
