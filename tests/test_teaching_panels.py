@@ -1343,3 +1343,19 @@ def test_the_probe_off_the_map_shows_rounding_as_0_as_on_it(open_window, qtbot) 
     assert window.session.plot.ranges["x"] == (-3.0, 3.0)
     assert dict(panel.rows)["∂f/∂x"] == "0" and dict(panel.rows)["∂f/∂y"] == "1"
     assert check_cells(panel.check_label.plain_text())["∂f/∂x"] == ["0", "0", "0 ✓"]
+
+
+def test_the_probe_legends_write_the_point_as_the_panel_does(open_window, qtbot) -> None:
+    """The legends on the map and in 3D wrote the probe point to 4 digits, f(1.235, −0.5) = 2.024, beside the panel's
+    (x, y) = (1.23457, −0.5) and f = 2.02416."""
+    window, docks = open_window("bowl")
+    window.session.set_probe({"x": 1.234567, "y": -0.5})
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    rows = dict(panel.rows)
+    assert rows["at"] == "(x, y) = (1.23457, −0.5)"
+    value_row = f"f(1.23457, −0.5) = {rows['f']}"
+    qtbot.waitUntil(lambda: window.surface_view.probe_overlay is not None, timeout=3000)
+    assert window.surface_view.probe_overlay.legend[0].text == value_row
+    qtbot.waitUntil(lambda: bool(window.contour_view.probe_text.legend_texts), timeout=3000)
+    assert window.contour_view.probe_text.legend_texts[0].replace("\u00a0", " ") == value_row
