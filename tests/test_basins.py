@@ -57,6 +57,20 @@ def test_himmelblau_has_four_basins_of_about_a_quarter_each() -> None:
     assert sorted(np.round(attractor.point, 3).tolist() for attractor in found.attractors)[-2] == [3.0, 2.0]
 
 
+@pytest.mark.parametrize(("text", "spec"), [("x^2 + y^2", {}), ("x^2 + y^2", {"lr": 0.02}), ("x^2", {}),
+                                          ("x^2 + 10y^2", {"lr": 0.05, "optimizer": "momentum"})])
+def test_a_minimum_at_0_is_found_at_0_not_where_the_runs_stopped_about_it(text: str, spec: dict) -> None:
+    """The bowl's basins legend read "min (−6.11e−23, 9.81e−8)": where its runs, each stopping once |∇f| < 1e−6, ended
+    on average. Nearer 0 than such runs can tell (1e−6 over f's least curvature there) a coordinate is 0."""
+    (minimum,) = basins_of(text, **spec).attractors
+    assert minimum.point == (0.0,) * len(minimum.point)
+
+
+def test_a_minimum_off_0_keeps_its_coordinates() -> None:
+    (minimum,) = basins_of("(x - 1)^2 + (y + 5e-6)^2").attractors
+    assert minimum.point == pytest.approx((1.0, -5e-6), abs=1e-6) and minimum.point[1] != 0.0
+
+
 def test_the_wrong_sign_sends_every_start_away_and_a_saddle_sends_all_but_its_line() -> None:
     assert basins_of("x^2 + y^2", sign="wrong").share(DIVERGED) == 1.0
     saddle = basins_of("x^2 - y^2")

@@ -383,6 +383,21 @@ def test_the_caption_says_why_the_run_stopped_once_it_has(window, tmp_path) -> N
     assert green_in_caption(last) > 50
 
 
+def test_the_captions_f_reads_as_the_stepper_writes_it(make_main_window) -> None:
+    """Pictures wrote f to 5 digits (f = 6.6807) where the stepper's readout wrote 6.68071."""
+    from gradviz.app.stepper_panel import plain_text
+
+    window = make_main_window("rosenbrock")
+    session = window.session
+    caption = Caption(session, (1280, 720))
+    for step in (0, 5, 60):
+        session.set_step(step)
+        readout = plain_text(window.stepper.readout.text())
+        written = caption.run_line(session, 0, step)[-1].text
+        assert written.startswith("f = ") and f"   {written}   " in readout.replace("\n", "   "), (written, readout)
+    assert caption.run_line(session, 0, 5)[-1].text == "f = 6.68071"
+
+
 def test_the_caption_names_labelled_runs_as_the_readout_does(window) -> None:
     """A lesson's runs ('small η', 'large η') were told apart in the caption by their colours alone."""
     from dataclasses import replace
@@ -1248,5 +1263,5 @@ def test_a_portrait_still_has_no_blank_line_between_its_runs(make_main_window, t
     assert longest_blank(ink.any(axis=1)) < 0.5 * video.line_height
     caption = Caption(session, (1080, 1920), still_step=5)
     assert caption.run_rows == [1, 1] and caption.height <= len(ink) + 3
-    assert video.run_rows == [1, 2], "a video holds the row the second run's outcome will take: its panels stay put"
+    assert video.run_rows[1] == 2, "a video holds the row the second run's outcome will take: its panels stay put"
     assert video.height > caption.height

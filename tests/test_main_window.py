@@ -1078,7 +1078,7 @@ def test_a_small_map_leaves_f_at_the_point_to_the_level_line_in_its_legend(make_
     from gradviz.app.contour_view import LEGEND_SHARE
 
     window = make_main_window("three-variables", size=(900, 768))  # the map of 1024 pixels before the docks gave way
-    window.session.set_step(5)  # f(0.3277, 0.07776, 1) = 3.11947: a long row
+    window.session.set_step(5)  # f(0.32768, 0.07776, 1) = 3.11947: a long row
     view, text = window.contour_view, window.contour_view.probe_text
     view.grab()
     plot = text.plot_rect(text.deviceTransform(view.viewportTransform()))
@@ -1089,7 +1089,7 @@ def test_a_small_map_leaves_f_at_the_point_to_the_level_line_in_its_legend(make_
     view.resize(900, 800)
     view.grab()
     shown = " ".join(text.legend_texts).replace("\u00a0", " ")
-    assert shown.startswith("f(0.3277, 0.07776, 1) = 3.11947 ") and shown.endswith(" level line f = 3.11947")
+    assert shown.startswith("f(0.32768, 0.07776, 1) = 3.11947 ") and shown.endswith(" level line f = 3.11947")
 
 
 @pytest.mark.parametrize(("size", "noted"), [((1024, 768), True), ((1600, 1000), False)])
@@ -2038,6 +2038,23 @@ def test_the_speed_box_takes_no_part_of_a_number_as_it_is_typed(make_main_window
     assert speed.value() == 8 and changes == [], "5 is taken on Enter, not as it is typed"
     qtbot.keyClick(speed, Qt.Key.Key_Return)
     assert speed.value() == 5 and timer.interval() == 200 and changes == [5]
+
+
+def test_the_basins_legend_names_the_bowls_minimum_at_0_0_and_places_as_the_readouts_write_them(make_main_window,
+                                                                                                  qtbot) -> None:
+    """On the bowl the legend read "min (−6.11e−23, 9.81e−8)", the rounding where the runs stopped, and Himmelblau's
+    minima to 3 digits, (−2.81, 3.13), where the probe panel writes −2.80512 and 3.13131."""
+    window = make_main_window("bowl")
+    activate(window, qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_W)
+    window.basins_keeper.wait()
+    assert [row.text for row in window.contour_view.basins_legend.rows if row.colour is not None] == ["min (0, 0)"]
+    window.open_scenario(find_preset("himmelblau").scenario, wait=True)
+    assert not window.session.view.basins  # the example opens as it was saved, without them
+    qtbot.keyClick(window, Qt.Key.Key_W)
+    window.basins_keeper.wait()
+    places = [row.text for row in window.contour_view.basins_legend.rows if row.colour is not None]
+    assert "min (3, 2)" in places and "min (−2.80512, 3.13131)" in places, places
 
 
 def test_copying_a_picture_waits_for_the_basins_behind_a_dialog_that_can_cancel(make_main_window, qtbot,

@@ -459,7 +459,8 @@ def test_the_noise_floor_is_the_points_own_not_the_steepest_corner_of_the_map(
     field = evaluate_grid(compiled, Domain(XY, ((-half_width, half_width),) * 2))
     probe = probe_at(compiled, dict(zip(XY, point, strict=True)), XY, noise=field.noise_floor_at(XY, point))
     assert probe.gradient["x"] == pytest.approx(slope) and probe.value == pytest.approx(math.exp(point[0] * point[1]))
-    steps = np.array([point, (1e6, 0.0), (math.nan, 0.0)])  # a run's steps: on the map, off it, undefined
-    floors = field.noise_floor_at(("y", "x"), steps[:, ::-1])
-    assert floors.gradient[0] > 0.0 and floors.gradient[0] < 1e-9 * slope and list(floors.gradient[1:]) == [0.0, 0.0]
+    steps = np.array([point, (half_width + 1.0, 0.0), (1e6, 0.0), (math.nan, 0.0)])  # a run's steps: on the map,
+    floors = field.noise_floor_at(("y", "x"), steps[:, ::-1])  # off it, off it where f overflows round it, undefined
+    assert floors.gradient[0] > 0.0 and floors.gradient[0] < 1e-9 * slope
+    assert 0.0 < floors.gradient[1] < 1e-9 * (half_width + 1.0) * 2 and list(floors.gradient[2:]) == [0.0, 0.0]
     assert field.noise_floor_at(("x",), (1.0,)).gradient == 0.0  # a point that does not say where y is

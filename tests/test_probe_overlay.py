@@ -128,7 +128,7 @@ def test_arrows_fade_away_as_a_run_converges_and_none_point_where_the_gradient_i
     assert result.stop_reason == "converged" and math.hypot(*result.steps[-1].gradient) < 1e-6
     assert lengths[0] > 1.0 and lengths[-1] == 0.0  # a long arrow at the start; none at (3, 2), where |∇f| < 1e-6
     assert all(later <= earlier * 1.2 for earlier, later in itertools.pairwise(lengths[5:]))  # shrinking as it nears
-    assert notes[-1] == ["∇f ≈ 0 here (|∇f| = 8.628e−7), too short to draw: a minimum"]
+    assert notes[-1] == ["∇f ≈ 0 here (|∇f| = 8.62842e−7), too short to draw: a minimum"]
     assert notes[0] == []
     assert contour.right_angle is None  # at the end: no direction for the level line to be at right angles to
 
@@ -500,7 +500,7 @@ def test_at_a_saddle_the_level_line_is_the_whole_cross_and_no_arrow_points_anywh
     _surface, contour = ProbePresenter(session, None, None).compute()
     assert all(arrow.tip == arrow.tail for arrow in contour.arrows) and contour.right_angle is None
     assert [row.text for row in contour.legend if row.note] == [
-        "∇f ≈ 0 here (|∇f| = 9.256e−7), too short to draw: a saddle point, not a minimum"]
+        "∇f ≈ 0 here (|∇f| = 9.25596e−7), too short to draw: a saddle point, not a minimum"]
     line = contour.level_line
     pieces = np.split(line, np.flatnonzero(~np.isfinite(line).all(axis=1)))
     finite = line[np.isfinite(line).all(axis=1)]

@@ -1307,3 +1307,55 @@ def test_every_readout_of_f_at_the_probe_and_the_check_columns_read_alike(open_w
     window.session.set_probe({"x": math.pi, "y": 0.3})
     qtbot.waitUntil(lambda: panel.probe is not None and panel.probe.point["x"] == math.pi, timeout=3000)
     assert check_cells(panel.check_label.plain_text())["∂f/∂x"][:2] == ["−0.9553364891", "−0.9553364890"]
+
+
+def test_the_hover_readout_writes_the_point_f_and_its_gradient_as_the_probe_panel_does(open_window, qtbot) -> None:
+    """Under the pointer the status bar wrote ∇f to 4 digits (0.823 where the probe panel wrote 0.823045) and a partial
+    below the noise floor as computed (1e−13 beside a slope of about 1), where the panel, the stepper and the legends
+    write 0."""
+    from PySide6.QtTest import QTest
+
+    window, docks = open_window("bowl")
+    session, view = window.session, window.contour_view
+    session.set_analysis(analyze("x^2/3 + 1e-13 y"))
+    QTest.mouseMove(view.viewport(), view.data_to_widget(-1.0, -1.0).toPoint())  # from elsewhere: a move is seen
+    with qtbot.waitSignal(view.hovered, timeout=3000) as hovered:
+        QTest.mouseMove(view.viewport(), view.data_to_widget(1.2345, 0.5).toPoint())
+    x, y = hovered.args
+    session.set_probe({"x": x, "y": y})
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    rows = dict(panel.rows)
+    shown_x, shown_y = rows["at"].removeprefix("(x, y) = (").removesuffix(")").split(", ")
+    assert rows["∂f/∂y"] == "0"
+    assert window.hover_label.text() == (f"x = {shown_x}, y = {shown_y}   f = {rows['f']}   "
+                                         f"∇f = ({rows['∂f/∂x']}, {rows['∂f/∂y']})")
+
+
+def test_the_probe_off_the_map_shows_rounding_as_0_as_on_it(open_window, qtbot) -> None:
+    """cos(x) + y at x = π on a map of ±3: ∂f/∂x computes as −1.2e−16, rounding. Off the map no noise floor applied,
+    and the panel read −1.22465e−16, its check −1.2246e−16 beside an estimate of 0.0000e−16."""
+    window, docks = open_window("bowl")
+    window.session.set_analysis(analyze("cos(x) + y"))
+    window.session.set_probe({"x": math.pi, "y": 1.0})
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    assert window.session.plot.ranges["x"] == (-3.0, 3.0)
+    assert dict(panel.rows)["∂f/∂x"] == "0" and dict(panel.rows)["∂f/∂y"] == "1"
+    assert check_cells(panel.check_label.plain_text())["∂f/∂x"] == ["0", "0", "0 ✓"]
+
+
+def test_the_probe_legends_write_the_point_as_the_panel_does(open_window, qtbot) -> None:
+    """The legends on the map and in 3D wrote the probe point to 4 digits, f(1.235, −0.5) = 2.024, beside the panel's
+    (x, y) = (1.23457, −0.5) and f = 2.02416."""
+    window, docks = open_window("bowl")
+    window.session.set_probe({"x": 1.234567, "y": -0.5})
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    rows = dict(panel.rows)
+    assert rows["at"] == "(x, y) = (1.23457, −0.5)"
+    value_row = f"f(1.23457, −0.5) = {rows['f']}"
+    qtbot.waitUntil(lambda: window.surface_view.probe_overlay is not None, timeout=3000)
+    assert window.surface_view.probe_overlay.legend[0].text == value_row
+    qtbot.waitUntil(lambda: bool(window.contour_view.probe_text.legend_texts), timeout=3000)
+    assert window.contour_view.probe_text.legend_texts[0].replace("\u00a0", " ") == value_row

@@ -45,7 +45,7 @@ from gradviz.app.themes import theme_named
 from gradviz.app.view_common import bounded_presentation_scale, reference_font
 from gradviz.core.basins import basins
 from gradviz.core.lessons import changes_text
-from gradviz.core.notation import format_number, function_line, held_text, unicode_math
+from gradviz.core.notation import format_number, format_value, function_line, held_text, unicode_math
 from gradviz.core.runs import RunResult, first_step_outside, optimizer_text, point_text, run_name
 from gradviz.core.scenario import PLAY_SPEED, Camera
 from gradviz.core.session import Session
@@ -518,12 +518,12 @@ class Caption:
         return self._first_outside[index]
 
     def value_texts(self, session: Session, result: RunResult) -> list[str]:
-        """'f = 0.11529' at each step of a run: f to 5 digits, 0 where it is rounding (written once per run: a frame
-        asks for one step's)."""
+        """'f = 0.115293' at each step of a run, as the window's readouts write it (format_value), 0 where it is
+        rounding (written once per run: a frame asks for one step's)."""
         key = id(result)  # the session holds its runs while the caption is drawn
         if key not in self._value_texts:
             shown = session.noise_floor_at(session.variables, result.points).shown_values(result.values)
-            self._value_texts[key] = [f"{session.analysis.formula.name} = {format_number(value, 5)}"
+            self._value_texts[key] = [f"{session.analysis.formula.name} = {format_value(value)}"
                                       for value in shown.tolist()]
         return self._value_texts[key]
 

@@ -53,7 +53,14 @@ from gradviz.app.syntax_help_dialog import SYNTAX_HELP_SIZE, SyntaxHelpDialog
 from gradviz.app.teaching_docks import install_teaching_docks, share_dock_column
 from gradviz.core.analysis import Analysis
 from gradviz.core.critical import critical_count
-from gradviz.core.notation import for_function, format_number, format_value, latex_equations, unicode_name
+from gradviz.core.notation import (
+    for_function,
+    format_number,
+    format_value,
+    format_values,
+    latex_equations,
+    unicode_name,
+)
 from gradviz.core.presets import DEFAULT_PRESET, Preset, all_presets, find_preset
 from gradviz.core.scenario import Scenario
 from gradviz.core.session import NOT_A_RANGE, RUN_REFUSED, Session
@@ -504,6 +511,7 @@ class MainWindow(QMainWindow):
 
     # ----- the contour panel's pointer -----------------------------------------------------------------------
     def _show_hover(self, x: float, y: float) -> None:
+        """x, y, f and ∇f under the pointer, written as the probe panel writes them: rounding as 0 (the noise floor)."""
         session = self.session
         if session.analysis is None:
             return
@@ -514,10 +522,11 @@ class MainWindow(QMainWindow):
             point[axes[1]] = y
         vector = np.array([point[name] for name in session.variables], dtype=float)
         value, gradient = session.analysis.compiled.value_and_gradient(vector)
+        noise = session.noise_floor_at(session.variables, vector)
         name = session.analysis.formula.name
-        coordinates = ", ".join(f"{unicode_name(axis)} = {format_number(point[axis], 4)}" for axis in axes)
-        components = ", ".join(format_number(g, 4) for g in gradient)
-        self.hover_label.setText(f"{coordinates}   {name} = {format_value(value)}   ∇{name} = ({components})")
+        coordinates = ", ".join(f"{unicode_name(axis)} = {format_value(point[axis])}" for axis in axes)
+        self.hover_label.setText(f"{coordinates}   {name} = {format_value(noise.shown_value(value))}   "
+                                 f"∇{name} = ({format_values(noise.shown_gradient(gradient))})")
 
     def _type_start(self) -> None:
         """Ask for the selected run's start by its coordinates: the map's click, for the keyboard or exact numbers."""

@@ -18,13 +18,12 @@ from gradviz.core.basins import DIVERGED, UNSETTLED, Basins, finer_ends
 from gradviz.core.descent import CONVERGED_KINDS
 from gradviz.core.grid import GridField, Rim, curve_to_rim
 from gradviz.core.height_scale import ROUND_VALUE_DIGITS, HeightScale, height_scale_for
-from gradviz.core.notation import format_number, format_numbers_apart, unicode_name
+from gradviz.core.notation import format_number, format_numbers_apart, format_values, unicode_name
 from gradviz.core.runs import RunResult, optimizer_text, where_it_went
 from gradviz.core.scenario import RunSpec, ViewOptions
 from gradviz.core.session import Session
 
 BASINS_FINER = 4  # a map's basins are drawn on a grid this many times finer than its starts (borders smoothed)
-LEGEND_DIGITS = 3  # significant digits of a place in the basins' legend
 # What a place where runs converge is (see descent.converged_kind), named as the critical points' tags name it.
 KIND_WORDS = dict(zip(CONVERGED_KINDS, (CRITICAL_NAMES[kind] for kind in ("minimum", "maximum", "saddle")),
                       strict=True))
@@ -51,7 +50,7 @@ def basins_legend(basins: Basins, axes: tuple[str, ...], spec: RunSpec) -> tuple
     # a setting kept with its value when the note wraps: "β₂ =" ended a line, "0.99)" began the next
     rows = [LegendRow(kept_together(f"each start's end, {optimizer}η = {format_number(spec.lr)}{sign}"), note=True)]
     for index, attractor in enumerate(basins.attractors):
-        place = ", ".join(format_number(value, LEGEND_DIGITS) for value in attractor.point)
+        place = format_values(attractor.point)
         place = f"({place})" if len(axes) > 1 else f"{unicode_name(axes[0])} = {place}"
         what = KIND_WORDS.get(attractor.kind, "∇f = 0")
         rows.append(LegendRow(f"{what} {place}", BASIN_COLOURS[index % len(BASIN_COLOURS)], short=what))

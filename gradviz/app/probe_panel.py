@@ -24,7 +24,7 @@ from gradviz.app.rich_text import OneLineLabel, RichTextLabel
 from gradviz.app.view_common import range_with_labelled_ticks
 from gradviz.app.wrapping_row import WrappingRow
 from gradviz.core.grid import broken_curve, robust_range
-from gradviz.core.notation import format_number, partial_label, point_text, unicode_name
+from gradviz.core.notation import format_number, format_value, partial_label, point_text, unicode_name
 from gradviz.core.probe import (
     RELATIVE_STEP,
     SLICE_HEIGHT_MARGIN,
@@ -345,12 +345,12 @@ def probe_rows(probe: Probe, name: str) -> list[tuple[str, str]]:
         rows.append(("held", _point_text(probe, held)))
     if not probe.valid:
         return [*rows, ("", probe.reason)]  # the reason names the function itself
-    rows.append((name, format_number(probe.value)))
-    rows += [(partial_label(name, variable), format_number(probe.gradient[variable])) for variable in probe.variables]
-    rows.append((f"|∇{name}|", format_number(probe.gradient_norm)))
+    rows.append((name, format_value(probe.value)))
+    rows += [(partial_label(name, variable), format_value(probe.gradient[variable])) for variable in probe.variables]
+    rows.append((f"|∇{name}|", format_value(probe.gradient_norm)))
     if held:  # the length a run in the plotted variables sees (the stepper's readout gives it too)
         plotted = ", ".join(map(unicode_name, probe.axes))
-        rows.append((f"its {plotted} part", format_number(math.hypot(*probe.axis_partials))))
+        rows.append((f"its {plotted} part", format_value(math.hypot(*probe.axis_partials))))
     rows.append(("steepest ascent", _ascent_text(probe)))
     return rows
 
@@ -402,7 +402,7 @@ def check_table(probe: Probe, name: str) -> str:
 
 def slice_title(probe: Probe, curve: SliceCurve, name: str) -> str:
     """'f(x, 2): slope ∂f/∂x = 10' — f along one axis with every other variable held at the probe."""
-    arguments = ", ".join(unicode_name(variable) if variable == curve.axis else format_number(probe.point[variable], 4)
+    arguments = ", ".join(unicode_name(variable) if variable == curve.axis else format_value(probe.point[variable])
                           for variable in probe.variables)
     slope = probe.gradient[curve.axis]  # the partial there, 0 where it is rounding
-    return f"{name}({arguments}): slope {partial_label(name, curve.axis)} = {format_number(slope)}"
+    return f"{name}({arguments}): slope {partial_label(name, curve.axis)} = {format_value(slope)}"

@@ -48,7 +48,14 @@ from gradviz.core.compiled import CompiledFormula
 from gradviz.core.descent import RunSettings, converged_kind
 from gradviz.core.grid import GridField, broken_curve, contourable
 from gradviz.core.height_scale import HeightScale, height_scale_for
-from gradviz.core.notation import format_number, format_value, gradient_label, partial_label, unicode_name
+from gradviz.core.notation import (
+    format_number,
+    format_value,
+    format_values,
+    gradient_label,
+    partial_label,
+    unicode_name,
+)
 from gradviz.core.probe import Probe, SliceCurve, contour_tangent_direction, probe_at, slice_curves, tangent_plane
 from gradviz.core.session import Session
 
@@ -70,7 +77,7 @@ ARROW_ROOM_FILL = 0.85  # arrows reach at most this share of the way to the edge
 CRAMPED_NOTE = "arrows cut short by the edge of the map (the tags give their values)"
 CRAMPED_NOTE_SHORT = "cut short by the edge"
 NEWTON_STEPS = 2
-DIGITS = 4
+TAG_DIGITS = 4  # of the partials on the arrows' tags, kept short over the map (its legend gives format_value's)
 ASPECT_NOTE = "{} and {} drawn at different scales: the right angle looks skewed"
 ASPECT_NOTE_SHORT = "scales differ"
 ASPECT_KEY_HINT = " ({}: equal aspect)"  # in the window only: a picture for slides has no keys
@@ -218,9 +225,9 @@ def level_line(compiled: CompiledFormula, probe: Probe, field: GridField, crossi
 # ----- overlays -------------------------------------------------------------------------------------------
 def value_row(probe: Probe, name: str) -> LegendRow:
     """'f(1, 2) = 11': f at the point, every variable's value given ('f = 11' where there is little room)."""
-    arguments = ", ".join(format_number(probe.point[variable], DIGITS) for variable in probe.variables)
     value = format_value(probe.value)
-    return LegendRow(f"{name}({arguments}) = {value}", short=f"{name} = {value}")
+    return LegendRow(f"{name}({format_values(probe.point[variable] for variable in probe.variables)}) = {value}",
+                     short=f"{name} = {value}")
 
 
 def offset_text(variable: str, value: float) -> str:
@@ -228,7 +235,7 @@ def offset_text(variable: str, value: float) -> str:
     if value == 0.0:
         return unicode_name(variable)
     sign = "−" if value > 0 else "+"
-    return f"({unicode_name(variable)} {sign} {format_number(abs(value), DIGITS)})"
+    return f"({unicode_name(variable)} {sign} {format_value(abs(value))})"
 
 
 def plane_equation(probe: Probe, name: str) -> str:
@@ -236,14 +243,14 @@ def plane_equation(probe: Probe, name: str) -> str:
     terms = [format_value(probe.value)]
     for axis, partial in zip(probe.axes, probe.axis_partials, strict=True):
         if partial != 0.0:
-            terms.append(f"{'−' if partial < 0 else '+'} {format_number(abs(partial), DIGITS)}"
+            terms.append(f"{'−' if partial < 0 else '+'} {format_value(abs(partial))}"
                          f"{offset_text(axis, probe.point[axis])}")
     return f"tangent plane: {name} ≈ {' '.join(terms)}"
 
 
 def partial_texts(probe: Probe, name: str) -> tuple[str, ...]:
     """'∂f/∂x = 10' for each plotted axis."""
-    return tuple(f"{partial_label(name, axis)} = {format_number(partial, DIGITS)}"
+    return tuple(f"{partial_label(name, axis)} = {format_number(partial, TAG_DIGITS)}"
                  for axis, partial in zip(probe.axes, probe.axis_partials, strict=True))
 
 
@@ -304,7 +311,7 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
     along_x, along_y, tip = arrow_tips(probe, scale)
     x_colour, y_colour = PARTIAL_COLOURS
     x_label, y_label = partial_texts(probe, name)
-    components = ", ".join(format_number(p, DIGITS) for p in probe.axis_partials)
+    components = ", ".join(format_number(p, TAG_DIGITS) for p in probe.axis_partials)
     x_name, y_name = (partial_label(name, axis) for axis in probe.axes)
     arrows = (OverlayArrow((x0, y0), along_x, x_colour, x_label, short=x_name),
               OverlayArrow((x0, y0), along_y, y_colour, y_label, short=y_name),
@@ -342,7 +349,7 @@ def flat_note(probe: Probe, compiled: CompiledFormula, name: str, norm: float) -
     with np.errstate(all="ignore"):
         hessian = compiled.hessian(np.array([probe.point[variable] for variable in compiled.variables]))
     kind = converged_kind(hessian[np.ix_(indices, indices)], norm)
-    return (f"{gradient_label(name)} ≈ 0 here (|{gradient_label(name)}| = {format_number(norm, DIGITS)}), "
+    return (f"{gradient_label(name)} ≈ 0 here (|{gradient_label(name)}| = {format_value(norm)}), "
             f"too short to draw: {kind or 'a flat point'}")
 
 

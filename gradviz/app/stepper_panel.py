@@ -48,7 +48,7 @@ from gradviz.app.presenters import run_colour, run_glyph
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.wrapping_row import GROUP_SPACING, WrappingRow
 from gradviz.core.descent import OPTIMIZER_NAMES, OPTIMIZER_TITLES, SETTING_TITLES
-from gradviz.core.notation import format_number, point_text, unicode_name
+from gradviz.core.notation import format_number, format_value, format_values, point_text, unicode_name
 from gradviz.core.runs import optimizer_text, run_name
 from gradviz.core.scenario import MAX_STEPS, PLAY_SPEED, RunSpec
 from gradviz.core.session import Session
@@ -568,13 +568,13 @@ class StepperPanel(QWidget):
         held = [variable for variable in self._session.variables if variable not in free]
         if not held:
             vector = f"({gradient})" if len(free) > 1 else gradient
-            return f"∇{name} = {vector}", f"|∇{name}| = {format_number(norm)}"
+            return f"∇{name} = {vector}", f"|∇{name}| = {format_value(norm)}"
         partials = ", ".join(f"∂{name}/∂{unicode_name(variable)}" for variable in free)
-        fixed = ", ".join(f"{unicode_name(variable)} = {format_number(self._session.fixed.get(variable, 0.0))}"
+        fixed = ", ".join(f"{unicode_name(variable)} = {format_value(self._session.fixed.get(variable, 0.0))}"
                           for variable in held)
         if len(free) == 1:  # one partial: no vector, and its length is its size
             return f"{partials} = {gradient}", f"({fixed} held)"
-        return f"({partials}) = ({gradient})", f"length {format_number(norm)} ({fixed} held)"
+        return f"({partials}) = ({gradient})", f"length {format_value(norm)} ({fixed} held)"
 
     @staticmethod
     def _update_text(spec: RunSpec, name: str) -> str:
@@ -626,7 +626,7 @@ class StepperPanel(QWidget):
         record = result.run.steps[step_index]
         noise = session.noise_floor_at(session.variables, result.points[step_index])
         shown_gradient = noise.shown_gradient(record.gradient)
-        gradient = ", ".join(format_number(g) for g in shown_gradient)
+        gradient = format_values(shown_gradient)
         norm = math.hypot(*shown_gradient)
         update = self._update_text(result.spec, name)
         which = ""
@@ -638,7 +638,7 @@ class StepperPanel(QWidget):
             f"{which}<b>step {step_index}</b> / {len(result.run.steps) - 1}",
             *italic_clauses(status),
             point_text([unicode_name(variable) for variable in result.free], record.point),
-            f"{name} = {format_number(noise.shown_value(record.value))}",
+            f"{name} = {format_value(noise.shown_value(record.value))}",
             *self._gradient_parts(name, result.free, gradient, norm),
             f"{update}, η = {format_number(result.spec.lr)}",
         ]

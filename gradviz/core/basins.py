@@ -22,7 +22,7 @@ from gradviz.core.descent import (
     many_starts_update,
 )
 from gradviz.core.errors import DescentError
-from gradviz.core.grid import Domain
+from gradviz.core.grid import Domain, zeroed_below
 from gradviz.core.runs import optimizer_settings
 from gradviz.core.scenario import RunSpec
 
@@ -217,6 +217,7 @@ def _attractors(compiled: CompiledFormula, domain: Domain, held: dict[str, float
         plotted = [compiled.variables.index(name) for name in domain.variables]
         hessian = compiled.hessian(full)[np.ix_(plotted, plotted)]
         kind = converged_kind(hessian, float(np.linalg.norm(gradient[plotted])))
+        place = zeroed_below(place, place_precision(hessian, widths))  # the bowl's minimum: (0, 0), not (−6e−23, 1e−7)
         found.append((float(value), index, Attractor(tuple(place.tolist()), float(value), kind,
                                                      float(np.count_nonzero(labels == index)) / total)))
     found.sort(key=lambda entry: (entry[0] if math.isfinite(entry[0]) else math.inf, entry[2].point))
@@ -224,6 +225,15 @@ def _attractors(compiled: CompiledFormula, domain: Domain, held: dict[str, float
     for rank, (_, index, _) in enumerate(found):
         order[index] = rank
     return tuple(attractor for _, _, attractor in found), order[labels]
+
+
+def place_precision(hessian: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """How far from where ∇f = 0 runs that converged there may end, along each plotted axis: a run stops once |∇f| is
+    below TOLERANCE, up to TOLERANCE / |λ| away for the Hessian's eigenvalue λ of least size; never more than SAME_PLACE
+    of a range's width, within which runs end at the same place (x⁴'s minimum, where λ = 0)."""
+    smallest = float(np.min(np.abs(np.linalg.eigvalsh(hessian)))) if np.isfinite(hessian).all() else 0.0
+    reach = TOLERANCE / smallest if smallest > 0.0 else math.inf
+    return np.minimum(reach, SAME_PLACE * widths)
 
 
 def basins_summary(basins: Basins) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradviz.core.compiled import CompiledFormula
-from gradviz.core.grid import GridField
+from gradviz.core.grid import GridField, zeroed_below
 from gradviz.core.notation import format_number, unicode_name
 
 MOST_GUESSES = 150  # grid points tried (a fraction of a millisecond of Newton each); more: too many points to mark
@@ -232,7 +232,7 @@ def _kink_extrema(compiled: CompiledFormula, field: GridField, base: np.ndarray,
         point = _lowest_nearby(compiled, base, plotted, guess, cells, sign)
         if point is None or any(np.all(np.abs(point - other) < cells) for other in known):
             continue
-        point[np.abs(point) < ZERO_IN_CELLS * cells] = 0.0  # the search's rounding: abs(x) + abs(y)'s 0 is 0
+        point = zeroed_below(point, ZERO_IN_CELLS * cells)  # the search's rounding: abs(x) + abs(y)'s 0 is 0
         full = base.copy()
         full[plotted] = point
         kind = _kink_kind(compiled, full, plotted, cells, span)
@@ -547,7 +547,7 @@ def _newton(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], gue
 def _critical_point(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], point: np.ndarray,
                     cells: np.ndarray, span: float, kind: str, kink: bool = False) -> CriticalPoint:
     """The CriticalPoint at a point found, the rounding noise about 0 taken off its coordinates and its f."""
-    point = np.where(np.abs(point) < ZERO_IN_CELLS * cells, 0.0, point)
+    point = zeroed_below(point, ZERO_IN_CELLS * cells)
     full = base.copy()
     full[plotted] = point
     value = _value(compiled, full)

@@ -98,11 +98,19 @@ KEPT_POINT_FLOORS = 64  # single points' noise floors a map keeps (a step asks s
 ROUNDING_SHARE = 1e-12  # a partial below this share of |∇f| round about it is rounding: 0 (see NoiseFloor)
 
 
+def zeroed_below(values: ArrayLike, floor: ArrayLike) -> np.ndarray:
+    """values, each smaller in size than its floor 0: rounding left over from the numbers they came from, not a number
+    to show (NaN and infinities kept)."""
+    values = np.asarray(values, dtype=float)
+    return np.where(np.abs(values) < floor, 0.0, values)
+
+
 @dataclass(frozen=True)
 class NoiseFloor:
     """The sizes below which f and its partials are rounding left over from the numbers they came from: shown as 0.
 
-    A partial below ROUNDING_SHARE times |∇f| round about the point (at the corners of its grid cell) is rounding.
+    A partial below ROUNDING_SHARE times |∇f| round about the point (at the corners of its grid cell; off the map, of
+    the grid continued past its edge at its spacing) is rounding.
     A point that close to a flat point (in the map's terms, ROUNDING_SHARE of its span away) is as good as on it, and
     f differs there from its value at the flat point by about ROUNDING_SHARE² times that |∇f| times the span: below
     that, f is rounding too. One step of (3 − 2w − b)² from (0, 0) with η = 0.1 lands on the minimum with
@@ -116,12 +124,12 @@ class NoiseFloor:
 
     def shown_values(self, values: np.ndarray) -> np.ndarray:
         """Values of f as shown: 0 below the floor (NaN and infinities kept)."""
-        return np.where(np.abs(values) < self.value, 0.0, values)
+        return zeroed_below(values, self.value)
 
     def shown_partials(self, partials: np.ndarray) -> np.ndarray:
         """Partials as shown (one point's, or a row of them per point): each below its point's floor 0."""
         floor = np.asarray(self.gradient)
-        return np.where(np.abs(partials) < (floor[..., None] if floor.ndim else floor), 0.0, partials)
+        return zeroed_below(partials, floor[..., None] if floor.ndim else floor)
 
     def shown_value(self, value: float) -> float:
         """f as shown (see shown_values)."""
@@ -155,6 +163,7 @@ class GridField:
     jumps: tuple[np.ndarray, ...]  # per axis of values: where f jumps between neighbours (see jump_edges)
     rim: Rim | None = None  # where f stops being defined, beside the undefined grid points (see domain_rim)
     overflowed_share: float = 0.0  # of the grid points: where the height was too large for a float (±inf)
+    compiled: CompiledFormula | None = field(default=None, repr=False)  # f, for the noise floor off the map
 
     @functools.cached_property
     def gradient_magnitude(self) -> np.ndarray:
@@ -175,7 +184,9 @@ class GridField:
         """Below what f and its partials are rounding at these points (coordinates in the order of variables; one
         point, or a row per point), from the largest |∇f| at the corners of each one's grid cell (see NoiseFloor).
 
-        No floor at a point off the map, with a plotted variable it lacks, or with no finite |∇f| round it.
+        Off the map the cell is that of the grid continued past its edge, |∇f| at its corners computed from f: at
+        x = π on a map of ±3, cos(x)'s slope, computed as −1.2e−16, is rounding as it would be on the map. No floor at
+        a point with a plotted variable it lacks, with no finite |∇f| round it, or off a map that was not given f.
         """
         points = np.asarray(points, dtype=float)
         if points.ndim == 1:  # one point, asked for by the readout, the probe and the caption at each step: kept
@@ -204,7 +215,31 @@ class GridField:
         else:  # rows follow y
             column, row = cells
             corners = [magnitude[row + down, column + across] for down in (0, 1) for across in (0, 1)]
-        return floor_from_corners(corners, inside, max(hi - lo for lo, hi in self.domain.ranges))
+        floor = floor_from_corners(corners, inside, max(hi - lo for lo, hi in self.domain.ranges))
+        return floor if np.all(inside) else self._with_floors_off_the_map(floor, inside, variables, points)
+
+    def _with_floors_off_the_map(self, floor: NoiseFloor, inside: np.ndarray, variables: Sequence[str],
+                                 points: np.ndarray) -> NoiseFloor:
+        """The floor on the map where inside, and off it the floor of the grid continued past its edge (see
+        noise_floor_at): none there without f, or where a point does not say where one of f's variables is and the
+        map does not hold it."""
+        compiled = self.compiled
+        if compiled is None:
+            return floor
+        held = [self.domain.fixed.get(name, math.nan) for name in compiled.variables]
+        columns = [list(variables).index(name) if name in variables else None for name in compiled.variables]
+        rows = points.reshape(-1, points.shape[-1])
+        full = np.column_stack([rows[:, column] if column is not None else np.full(len(rows), value)
+                                for column, value in zip(columns, held, strict=True)])
+        off = np.flatnonzero(~inside.reshape(-1))
+        beyond = noise_floor_on_maps(compiled, full[off], self.domain.variables, [self.domain.ranges] * len(off),
+                                     self.domain.resolution)
+        values, gradients = (np.broadcast_to(part, inside.shape).reshape(-1).copy()
+                             for part in (floor.value, floor.gradient))
+        values[off], gradients[off] = beyond.value, beyond.gradient
+        if inside.ndim == 0:
+            return NoiseFloor(float(values[0]), float(gradients[0]))
+        return NoiseFloor(values.reshape(inside.shape), gradients.reshape(inside.shape))
 
     @functools.cached_property
     def lowest(self) -> float | None:
@@ -230,6 +265,21 @@ def cells_around(grids: Sequence[np.ndarray], coordinates: np.ndarray) -> tuple[
     return cells, inside
 
 
+def continued_cell_corners(grids: Sequence[np.ndarray], coordinates: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """The corners of each point's grid cell (coordinates: a row per point; offsets: a row per corner, 0 or 1 along
+    each grid), shaped (points, corners, grids): for a point beyond a grid's ends, of the grid continued at its
+    spacing."""
+    cells, _inside = cells_around(grids, coordinates)
+    corners = np.empty((len(coordinates), len(offsets), len(grids)))
+    for axis, (grid, cell) in enumerate(zip(grids, cells, strict=True)):
+        along = coordinates[:, axis]
+        spacing = grid[1] - grid[0]
+        continued = grid[0] + (np.floor((along - grid[0]) / spacing)[:, None] + offsets[:, axis]) * spacing
+        within = ((along >= grid[0]) & (along <= grid[-1]))[:, None]
+        corners[:, :, axis] = np.where(within, grid[cell[:, None] + offsets[:, axis]], continued)
+    return corners
+
+
 def floor_from_corners(corners: Sequence[np.ndarray], inside: np.ndarray, span: float | np.ndarray) -> NoiseFloor:
     """The noise floor at points from |∇f| at their grid cells' corners, on a map this wide (see NoiseFloor); none
     at a point off the grid or with no finite |∇f| round it."""
@@ -245,20 +295,18 @@ def noise_floor_on_maps(compiled: CompiledFormula, points: ArrayLike, axes: tupl
     """The noise floor at each point (a row per point, coordinates in the order of compiled's variables) on its own
     map: of these axes over its ranges (one tuple per point), its other variables held at the point. What
     evaluate_grid(compiled, Domain(axes, ranges, resolution, held)).noise_floor_at gives, found from |∇f| at the
-    corners of the point's grid cell alone, not at a whole map's points for each point."""
+    corners of the point's grid cell alone (off the map, of the grid continued), not at a whole map's points for
+    each point."""
     points = np.asarray(points, dtype=float).reshape(len(ranges), len(compiled.variables))
     columns = [compiled.variables.index(name) for name in axes]
     offsets = np.array(np.meshgrid(*[(0, 1)] * len(axes), indexing="ij")).reshape(len(axes), -1).T  # cell corners
     corners = np.empty((len(points), len(offsets), len(axes)))
-    inside = np.empty(len(points), dtype=bool)
     rows_by_ranges: dict[tuple[tuple[float, float], ...], list[int]] = {}
     for row, its_ranges in enumerate(ranges):
         rows_by_ranges.setdefault(tuple(its_ranges), []).append(row)
     for its_ranges, rows in rows_by_ranges.items():
         grids = [np.linspace(low, high, resolution) for low, high in its_ranges]
-        cells, inside[rows] = cells_around(grids, points[np.ix_(rows, columns)])
-        for axis, (grid, cell) in enumerate(zip(grids, cells, strict=True)):
-            corners[rows, :, axis] = grid[cell[:, None] + offsets[:, axis]]
+        corners[rows] = continued_cell_corners(grids, points[np.ix_(rows, columns)], offsets)
     inputs = [corners[:, :, axes.index(name)] if name in axes else points[:, [column]]
               for column, name in enumerate(compiled.variables)]
     values, components = compiled.evaluate(inputs)
@@ -267,7 +315,7 @@ def noise_floor_on_maps(compiled: CompiledFormula, points: ArrayLike, axes: tupl
     with np.errstate(over="ignore"):
         magnitude = np.sqrt(np.sum(np.square(partials), axis=0))
     spans = np.array([max(high - low for low, high in its_ranges) for its_ranges in ranges])
-    return floor_from_corners(list(magnitude.T), inside, spans)
+    return floor_from_corners(list(magnitude.T), np.all(np.isfinite(points[:, columns]), axis=1), spans)
 
 
 def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:
@@ -317,6 +365,7 @@ def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:
         jumps=jump_edges(compiled, inputs, values, slopes, varying, span),
         rim=None if all_finite else domain_rim(compiled, inputs, values, domain),
         overflowed_share=float(overflowed_share),
+        compiled=compiled,
     )
 
 

@@ -174,9 +174,16 @@ def format_numbers_apart(values: Iterable[SupportsFloat], digits: int = 6, ascii
 
 
 def format_value(value: SupportsFloat) -> str:
-    """f at a point as every readout of it writes it (the probe panel, the probe's legends on the map and in 3D, the
-    status bar), so that they read alike: format_number's significant digits, 1004.5 everywhere, not 1004 in one."""
+    """f at a point, a coordinate or a partial as every readout writes it (the probe panel, the stepper, the status
+    bar, the map's legends, the pictures' captions), so that they read alike: format_number's significant digits,
+    1004.5 everywhere, not 1004 in one."""
     return format_number(value)
+
+
+def format_values(values: Iterable[SupportsFloat]) -> str:
+    """A point's coordinates or ∇f's components as every readout writes them (format_value), between commas:
+    '1.5, −0.25'."""
+    return ", ".join(format_value(value) for value in values)
 
 
 def format_numbers_alike(values: Sequence[SupportsFloat], digits: int) -> list[str]:
@@ -202,8 +209,8 @@ def format_numbers_alike(values: Sequence[SupportsFloat], digits: int) -> list[s
 
 
 def point_text(names: Sequence[str], values: Sequence[SupportsFloat]) -> str:
-    """'(x, y) = (1, 2)' for several variables, 'w = 1' for one: names as given, values as format_number writes."""
-    listed, numbers = ", ".join(names), ", ".join(format_number(value) for value in values)
+    """'(x, y) = (1, 2)' for several variables, 'w = 1' for one: names as given, values as format_values writes."""
+    listed, numbers = ", ".join(names), format_values(values)
     return f"({listed}) = ({numbers})" if len(names) > 1 else f"{listed} = {numbers}"
 
 

@@ -21,7 +21,7 @@ from gradviz.core.descent import (
     RunSettings,
 )
 from gradviz.core.errors import DescentError
-from gradviz.core.notation import format_number, held_text, unicode_name
+from gradviz.core.notation import format_number, format_value, held_text, unicode_name
 from gradviz.core.scenario import RunSpec
 
 # Distances from a run's start, near and far, at which a slice of f is looked at to see whether it is flat all over
@@ -156,13 +156,13 @@ def values_text(values: Sequence[float]) -> str:
 
 
 def where_it_went(result: RunResult, variables: Sequence[str], function_name: str, step: int) -> tuple[str, ...]:
-    """'w = −112, f = 13228': a run's point at a step and f there (to 5 digits), for a point off the picture; then
-    shorter forms, for a map too narrow for it: the point alone, and with several variables its bare values
-    ('(8.793, 8.334e7)')."""
+    """'w = −112, f = 13227.9': a run's point at a step and f there (as the readouts write it), for a point off the
+    picture; then shorter forms, for a map too narrow for it: the point alone, and with several variables its bare
+    values ('(8.793, 8.334e7)')."""
     free = [variables.index(name) for name in result.free]
     values = result.points[step, free]
     point = point_text(result.free, values)
-    forms = (f"{point}, {function_name} = {format_number(float(result.values[step]), 5)}", point)
+    forms = (f"{point}, {function_name} = {format_value(float(result.values[step]))}", point)
     if len(free) == 1:
         return forms
     return (*forms, f"({values_text(values)})")
