@@ -23,9 +23,10 @@ moving on leaves the example, and the scene, as they were).
 
 A scene's edits (a learning rate changed in class, a run added) stay with the lesson when another
 scene is shown: going back shows the scene as it was left, the title is marked as modified, and
-File → Save writes the lesson with them. A caption is written for its scene as read, added or last
-saved (see Scene.written_for): while the views differ from that in what a caption states (see
-scene_changes), it is struck through with what changed under it, and Shift+R puts the scene back.
+File → Save writes the lesson with them. A caption is written for its scene as read, added, last
+saved or as it was when the caption was rewritten (see Scene.written_for): while the views differ
+from that in what a caption states (see scene_changes), it is struck through with what changed
+under it, and Shift+R puts the scene back.
 Lessons → Add this view as a scene makes a lesson (or adds to the one open) from what the window
 shows; its caption and notes can be edited, a scene removed.
 Lessons → Scenes… lists every scene to go to, move, copy, edit or remove (see scene_list).
@@ -71,6 +72,7 @@ from gradviz.core.lessons import (
     save_lesson,
     scene_changes,
     shipped_lessons,
+    with_caption,
     with_scene,
     with_scene_copied,
     with_scene_moved,
@@ -663,7 +665,7 @@ class LessonPlayer(QObject):
         if text is None:
             return
         lesson = self.edited_lesson()
-        edited = replace(lesson.scenes[index], caption=text.caption, notes=text.notes)
+        edited = with_caption(lesson.scenes[index], text.caption, text.notes)
         self._rearranged(replace(with_scene(lesson, index, edited), title=text.title), lambda place: place)
 
     def remove_scene(self) -> None:
@@ -780,8 +782,8 @@ class LessonPlayer(QObject):
             status.clearMessage()
 
     def reset_scene(self) -> None:
-        """Shift+R: the scene shown as its caption was written for it (as read, added or last saved), its clock, camera
-        and look kept; Ctrl+Z takes it back as an edit. Not for a gallery example shown after the scene."""
+        """Shift+R: the scene shown as its caption was written for it (as read, added, last saved or captioned anew),
+        its clock, camera and look kept; Ctrl+Z takes it back as an edit. Not for a gallery example after the scene."""
         if self.lesson is None or self._on_its_way:
             return
         if self.example is not None:
