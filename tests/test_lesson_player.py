@@ -111,6 +111,34 @@ def test_scenes_keep_the_window_look_and_a_scenario_file_ends_the_lesson(make_ma
     assert window.windowTitle().startswith(scenario_file.name)
 
 
+def test_a_lesson_is_presented_at_the_scale_its_scenes_keep_and_edited_at_the_windows(make_main_window) -> None:
+    """A lesson whose scenes were saved presented at 2.2 was presented at the lecturer's 1.6, as a scenario file saved
+    so was not: its scenes were shown keeping the window's look, their scale dropped with its theme."""
+    from dataclasses import replace
+
+    from gradviz.app.presentation import remembered_presentation_scale
+
+    window = make_main_window("bowl")
+    session = window.session
+    shipped = shipped_lessons()[1]
+    first, *others = shipped.scenes
+    large = replace(first, scenario=replace(first.scenario, presentation_scale=2.2, theme="projector"))
+    window.document.open_lesson(replace(shipped, scenes=(large, *others)))
+    window.controller.wait()
+    assert (session.theme, session.presentation_scale) == ("default", 1.0), "the editing window keeps its look"
+    window.presentation.enter()
+    assert session.presentation_scale == pytest.approx(2.2), "the scene's scale on a 1920 × 1080 screen"
+    assert window.surface_view.presentation_scale == pytest.approx(2.2)
+    window.lesson_player.next_scene()
+    window.controller.wait()
+    assert session.presentation_scale == pytest.approx(remembered_presentation_scale()), "a scene without one"
+    window.lesson_player.previous_scene()
+    window.controller.wait()
+    assert (session.theme, session.presentation_scale) == ("projector", pytest.approx(2.2))
+    window.presentation.leave()
+    assert (session.theme, session.presentation_scale) == ("default", 1.0)
+
+
 def test_the_caption_bar_sits_above_the_panels_and_the_window_makes_room_for_it(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     central, content, bar = window.centralWidget(), window.main_splitter, window.lesson_player.caption_bar

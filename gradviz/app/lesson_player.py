@@ -14,12 +14,13 @@ Moving through a lesson, as a presenter's clicker does it:
   kept shown or hidden from scene to scene.
 
 Without a lesson the same keys play and step the run. A scene is shown as its lesson describes it,
-in the window's current theme and presentation scale. The caption bar names it once its views are on screen (one slow
-to prepare says so in the status bar meanwhile); one that cannot be shown leaves the lesson, the caption and the
-formula box at what was shown (the status bar says why), and moving on from there skips it. Opening a file (a scenario
-or a lesson) ends the lesson; a gallery example picked in a lesson is shown after the current scene without ending it,
-not as a scene of its own until Lessons → Add this view as a scene adds it (the scene keeps the edits made before;
-moving on leaves the example, and the scene, as they were).
+in the window's current theme and at the window's scale; presenting, it is presented at the scale its file keeps for
+it (saved while presenting), else the lecturer's, as a scenario file is. The caption bar names it once its views are
+on screen (one slow to prepare says so in the status bar meanwhile); one that cannot be shown leaves the lesson, the
+caption and the formula box at what was shown (the status bar says why), and moving on from there skips it. Opening a
+file (a scenario or a lesson) ends the lesson; a gallery example picked in a lesson is shown after the current scene
+without ending it, not as a scene of its own until Lessons → Add this view as a scene adds it (the scene keeps the edits
+made before; moving on leaves the example, and the scene, as they were).
 
 A scene's edits (a learning rate changed in class, a run added) stay with the lesson when another
 scene is shown: going back shows the scene as it was left, the title is marked as modified, and
@@ -921,12 +922,14 @@ class LessonPlayer(QObject):
             self.lesson, self._saved, self.path = opening.lesson, opening.saved, opening.path
             self._request = self._example_asked = None  # an example shown in the lesson before goes with it
             self.unshowable = None
+            self._present_at_scenes_scale(opening.lesson.scenes[opening.index].scenario)
             self._shown(opening.index, opening.example)
             self.lesson_opened.emit(self.lesson)
         elif request is not None and scenario is request.scenario:
             self._request, self.lesson = None, request.lesson
             if request.removing is not None or self.unshowable == request.index:  # renumbered, or shown this time
                 self.unshowable = None
+            self._present_at_scenes_scale(scenario)
             self._shown(request.index, None)
         elif self._example_asked is not None and scenario is self._example_asked.scenario:
             example, self._example_asked = self._example_asked, None
@@ -937,6 +940,15 @@ class LessonPlayer(QObject):
                 f"scene (Alt+L, S) adds it. Scene {scene} keeps its edits and stays as it was.", 10000)
         elif self.lesson is not None:
             self.close_lesson()
+
+    def _present_at_scenes_scale(self, scene: Scenario) -> None:
+        """A scene shown is presented at the scale its file keeps for it, as a scenario file is (see
+        Session.set_presenting_scale); the editing window keeps its own scale, and the window keeps its theme.
+
+        Shown keeping the window's look (which a scene on its way must not undo when presenting is entered or left
+        meanwhile), a lesson saved while presenting at 2.4 was presented at the lecturer's 1.6 again.
+        """
+        self._session.set_presenting_scale(scene.presentation_scale)
 
     def _scenario_failed(self, scenario: Scenario, why: str) -> None:
         """What was asked for could not be shown: all stays as it was, the formula box too, and the status bar (or,
