@@ -139,6 +139,34 @@ def test_scenes_keep_the_window_look_and_a_scenario_file_ends_the_lesson(make_ma
     assert window.windowTitle().startswith(scenario_file.name)
 
 
+def test_a_lesson_is_presented_at_the_scale_its_scenes_keep_and_edited_at_the_windows(make_main_window) -> None:
+    """A lesson whose scenes were saved presented at 2.2 was presented at the lecturer's 1.6, as a scenario file saved
+    so was not: its scenes were shown keeping the window's look, their scale dropped with its theme."""
+    from dataclasses import replace
+
+    from gradviz.app.presentation import remembered_presentation_scale
+
+    window = make_main_window("bowl")
+    session = window.session
+    shipped = shipped_lessons()[1]
+    first, *others = shipped.scenes
+    large = replace(first, scenario=replace(first.scenario, presentation_scale=2.2, theme="projector"))
+    window.document.open_lesson(replace(shipped, scenes=(large, *others)))
+    window.controller.wait()
+    assert (session.theme, session.presentation_scale) == ("default", 1.0), "the editing window keeps its look"
+    window.presentation.enter()
+    assert session.presentation_scale == pytest.approx(2.2), "the scene's scale on a 1920 × 1080 screen"
+    assert window.surface_view.presentation_scale == pytest.approx(2.2)
+    window.lesson_player.next_scene()
+    window.controller.wait()
+    assert session.presentation_scale == pytest.approx(remembered_presentation_scale()), "a scene without one"
+    window.lesson_player.previous_scene()
+    window.controller.wait()
+    assert (session.theme, session.presentation_scale) == ("projector", pytest.approx(2.2))
+    window.presentation.leave()
+    assert (session.theme, session.presentation_scale) == ("default", 1.0)
+
+
 def test_the_caption_bar_sits_above_the_panels_and_the_window_makes_room_for_it(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     central, content, bar = window.centralWidget(), window.main_splitter, window.lesson_player.caption_bar
@@ -983,6 +1011,49 @@ def test_a_caption_the_views_no_longer_fit_is_struck_with_what_changed_until_the
     session.update_run(0, lr=0.1)
     assert bar.changed.text().startswith("Changed: η = 0.1 — ")
     press(window, qtbot, Qt.Key.Key_Escape)
+
+
+def test_a_caption_rewritten_is_written_for_the_scene_as_it_shows_then(make_main_window, monkeypatch) -> None:
+    """η changed in class, then the caption rewritten for it: the new words were struck through at once with
+    "Changed: η = 0.3", and Shift+R threw away the η they were written for. Only saving made them fit."""
+    from gradviz.app import lesson_player
+    from gradviz.app.lesson_editor import SceneText
+
+    window = make_main_window(None, size=(1280, 800))
+    lesson = next(candidate for candidate in shipped_lessons() if candidate.title == "The sign of the update")
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    player, session, bar = window.lesson_player, window.session, window.lesson_player.caption_bar
+    session.update_run(0, lr=0.3)
+    assert bar.changed.text().startswith("Changed: η = 0.3 — ")
+    answers = [SceneText(lesson.title, lesson.scenes[0].caption, "Say why it overshoots."),
+               SceneText(lesson.title, "η = 0.3: the steps overshoot the minimum at 3.", "Say why it overshoots.")]
+    monkeypatch.setattr(lesson_player, "ask_scene_text", lambda *_args: answers.pop(0))
+    player.edit_scene()
+    assert bar.caption.font().strikeOut() and bar.changed.text().startswith("Changed: η = 0.3 — "), (
+        "new notes under the same words: they were written for η = 0.1")
+    player.edit_scene()
+    assert bar.caption.text() == "η = 0.3: the steps overshoot the minimum at 3."
+    assert bar.changed.isHidden() and not bar.caption.font().strikeOut(), "written for what the views show"
+    assert window.isWindowModified(), "not saved yet"
+
+    session.update_run(0, lr=0.1)
+    assert bar.changed.text().startswith("Changed: η = 0.1 — "), "the old η no longer fits the new words"
+    player.reset_scene()
+    window.controller.wait()
+    session.wait_for_runs()
+    assert session.run_specs[0].lr == 0.3 and bar.changed.isHidden(), "Shift+R: back to what the caption says"
+
+    player.show_scene(1)
+    window.controller.wait()
+    session.update_run(0, lr=0.02)
+    player.show_scene(0)
+    window.controller.wait()
+    answers.append(SceneText(lesson.title, "η = 0.02 creeps towards the minimum.", ""))
+    player.edit_scene_at(1)  # the Scenes panel's Caption…: a scene not shown, written for it as it was left
+    player.show_scene(1)
+    window.controller.wait()
+    assert session.run_specs[0].lr == 0.02 and bar.changed.isHidden() and not bar.caption.font().strikeOut()
 
 
 def test_a_retyped_formula_and_a_curves_arrows_leave_the_caption_and_shift_rs_word_goes_with_the_scene(

@@ -14,18 +14,20 @@ Moving through a lesson, as a presenter's clicker does it:
   kept shown or hidden from scene to scene.
 
 Without a lesson the same keys play and step the run. A scene is shown as its lesson describes it,
-in the window's current theme and presentation scale. The caption bar names it once its views are on screen (one slow
-to prepare says so in the status bar meanwhile); one that cannot be shown leaves the lesson, the caption and the
-formula box at what was shown (the status bar says why), and moving on from there skips it. Opening a file (a scenario
-or a lesson) ends the lesson; a gallery example picked in a lesson is shown after the current scene without ending it,
-not as a scene of its own until Lessons → Add this view as a scene adds it (the scene keeps the edits made before;
-moving on leaves the example, and the scene, as they were).
+in the window's current theme and at the window's scale; presenting, it is presented at the scale its file keeps for
+it (saved while presenting), else the lecturer's, as a scenario file is. The caption bar names it once its views are
+on screen (one slow to prepare says so in the status bar meanwhile); one that cannot be shown leaves the lesson, the
+caption and the formula box at what was shown (the status bar says why), and moving on from there skips it. Opening a
+file (a scenario or a lesson) ends the lesson; a gallery example picked in a lesson is shown after the current scene
+without ending it, not as a scene of its own until Lessons → Add this view as a scene adds it (the scene keeps the edits
+made before; moving on leaves the example, and the scene, as they were).
 
 A scene's edits (a learning rate changed in class, a run added) stay with the lesson when another
 scene is shown: going back shows the scene as it was left, the title is marked as modified, and
-File → Save writes the lesson with them. A caption is written for its scene as read, added or last
-saved (see Scene.written_for): while the views differ from that in what a caption states (see
-scene_changes), it is struck through with what changed under it, and Shift+R puts the scene back.
+File → Save writes the lesson with them. A caption is written for its scene as read, added, last
+saved or as it was when the caption was rewritten (see Scene.written_for): while the views differ
+from that in what a caption states (see scene_changes), it is struck through with what changed
+under it, and Shift+R puts the scene back.
 Lessons → Add this view as a scene makes a lesson (or adds to the one open) from what the window
 shows; its caption and notes can be edited, a scene removed.
 Lessons → Scenes… lists every scene to go to, move, copy, edit or remove (see scene_list).
@@ -71,6 +73,7 @@ from gradviz.core.lessons import (
     save_lesson,
     scene_changes,
     shipped_lessons,
+    with_caption,
     with_scene,
     with_scene_copied,
     with_scene_moved,
@@ -663,7 +666,7 @@ class LessonPlayer(QObject):
         if text is None:
             return
         lesson = self.edited_lesson()
-        edited = replace(lesson.scenes[index], caption=text.caption, notes=text.notes)
+        edited = with_caption(lesson.scenes[index], text.caption, text.notes)
         self._rearranged(replace(with_scene(lesson, index, edited), title=text.title), lambda place: place)
 
     def remove_scene(self) -> None:
@@ -780,8 +783,8 @@ class LessonPlayer(QObject):
             status.clearMessage()
 
     def reset_scene(self) -> None:
-        """Shift+R: the scene shown as its caption was written for it (as read, added or last saved), its clock, camera
-        and look kept; Ctrl+Z takes it back as an edit. Not for a gallery example shown after the scene."""
+        """Shift+R: the scene shown as its caption was written for it (as read, added, last saved or captioned anew),
+        its clock, camera and look kept; Ctrl+Z takes it back as an edit. Not for a gallery example after the scene."""
         if self.lesson is None or self._on_its_way:
             return
         if self.example is not None:
@@ -919,12 +922,14 @@ class LessonPlayer(QObject):
             self.lesson, self._saved, self.path = opening.lesson, opening.saved, opening.path
             self._request = self._example_asked = None  # an example shown in the lesson before goes with it
             self.unshowable = None
+            self._present_at_scenes_scale(opening.lesson.scenes[opening.index].scenario)
             self._shown(opening.index, opening.example)
             self.lesson_opened.emit(self.lesson)
         elif request is not None and scenario is request.scenario:
             self._request, self.lesson = None, request.lesson
             if request.removing is not None or self.unshowable == request.index:  # renumbered, or shown this time
                 self.unshowable = None
+            self._present_at_scenes_scale(scenario)
             self._shown(request.index, None)
         elif self._example_asked is not None and scenario is self._example_asked.scenario:
             example, self._example_asked = self._example_asked, None
@@ -935,6 +940,15 @@ class LessonPlayer(QObject):
                 f"scene (Alt+L, S) adds it. Scene {scene} keeps its edits and stays as it was.", 10000)
         elif self.lesson is not None:
             self.close_lesson()
+
+    def _present_at_scenes_scale(self, scene: Scenario) -> None:
+        """A scene shown is presented at the scale its file keeps for it, as a scenario file is (see
+        Session.set_presenting_scale); the editing window keeps its own scale, and the window keeps its theme.
+
+        Shown keeping the window's look (which a scene on its way must not undo when presenting is entered or left
+        meanwhile), a lesson saved while presenting at 2.4 was presented at the lecturer's 1.6 again.
+        """
+        self._session.set_presenting_scale(scene.presentation_scale)
 
     def _scenario_failed(self, scenario: Scenario, why: str) -> None:
         """What was asked for could not be shown: all stays as it was, the formula box too, and the status bar (or,

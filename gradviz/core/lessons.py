@@ -51,8 +51,9 @@ MOST_CHANGES_NAMED = 3  # a scene changed in more ways than this names the first
 class Scene:
     """One step of a lesson: the scenario shown, a short caption on screen and notes for the speaker.
 
-    written_for is the scenario its caption was written for: as the scene was read from its file, added or last saved
-    (its own scenario if not given). Its scenario holds the edits made since, which the caption may no longer fit.
+    written_for is the scenario its caption was written for: as the scene was read from its file, added, last saved or
+    its caption last rewritten (its own scenario if not given). Its scenario holds the edits made since, which the
+    caption may no longer fit.
     """
 
     caption: str
@@ -77,6 +78,18 @@ class Lesson:
 def with_scene(lesson: Lesson, index: int, scene: Scene) -> Lesson:
     """The lesson with its scene `index` replaced."""
     return replace(lesson, scenes=(*lesson.scenes[:index], scene, *lesson.scenes[index + 1:]))
+
+
+def with_caption(scene: Scene, caption: str, notes: str) -> Scene:
+    """The scene with this caption and notes; a caption rewritten is written for the scene as it is now, edits and all.
+
+    Whoever rewrites a caption writes it for what the views show: the new words, struck through with the changes made
+    before them, told the lecturer that the scene no longer fitted what had just been written for it. Notes and an
+    unchanged caption leave the scenario the caption was written for as it was.
+    """
+    if caption == scene.caption:
+        return replace(scene, notes=notes)
+    return replace(scene, caption=caption, notes=notes, written_for=scene.scenario)
 
 
 def with_scene_moved(lesson: Lesson, index: int, to: int) -> Lesson:
