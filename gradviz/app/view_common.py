@@ -451,7 +451,8 @@ class ContourProbeOverlay:
     the level line, along ∇f) of the right-angle mark. Over a curve: ``tangent``, the two ends of the
     tangent segment, and ``tangent_label``, both in ``colour``. ``aspect_note`` is added to the legend when
     the axes are drawn at different scales (so right angles look skewed); ``edge_note`` when the edge of the map
-    cut the ∇f arrow (the last arrow) so short that, drawn, it hardly reaches past the ball.
+    cut the ∇f arrow (the last arrow) so short that, drawn, it hardly reaches past the ball; ``faded_note``, giving
+    ∇f, when that arrow is too short to be drawn at all (a run closing in on a minimum), so its tag is not drawn.
     """
 
     point: tuple[float, float]
@@ -466,6 +467,7 @@ class ContourProbeOverlay:
     legend: tuple[LegendRow, ...] = ()
     aspect_note: LegendRow | None = None
     edge_note: LegendRow | None = None
+    faded_note: LegendRow | None = None
 
 
 def apart(text_specs: list[tuple], vertical: bool, metrics: QtGui.QFontMetricsF) -> list[tuple]:
