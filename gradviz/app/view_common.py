@@ -1207,10 +1207,10 @@ POINTER_SIZE = 22.0  # pixels from the tip of the arrow at a ball that left the 
 def path_exit(path: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Where a path whose end lies outside a box last left it, and the step it left by.
 
-    Rows of path are points; the box bounds their first two coordinates. None when the path ends inside the box, or
-    never was inside it.
+    Rows of path are points; the box bounds as many of their first coordinates as it has. None when the path ends
+    inside the box, or never was inside it.
     """
-    corner = path[:, :2]
+    corner = path[:, :len(low)]
     inside = np.all((low <= corner) & (corner <= high), axis=1)
     if not len(path) or inside[-1] or not inside.any():
         return None
