@@ -14,7 +14,7 @@ from PySide6 import QtCore
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from gradviz.app.colormaps import PARTIAL_COLOURS
-from gradviz.app.contour_view import ContourView, LevelLineItem, to_device
+from gradviz.app.contour_view import ContourView, LevelLineItem, ProbeArrowsItem, to_device
 from gradviz.app.probe_presenter import ProbePresenter, level_line, plane_equation, tangent_segment
 from gradviz.app.surface_view import CURVE_FRONT, finite_runs
 from gradviz.app.view_common import qimage_to_array, simplified_path_indices, simplify_polyline
@@ -817,3 +817,36 @@ def test_the_slope_label_keeps_off_the_curve_and_the_runs_paths(make_main_window
     samples = line_samples(lines, 2.0, text.plot_rect(transform))
     (slope_tag,) = (box for box, tag in zip(text.tag_boxes, text.tag_texts, strict=True) if tag.startswith("slope"))
     assert not any(slope_tag.contains(QtCore.QPointF(x, y)) for x, y in samples)
+
+
+def gradient_arrow_pixels(view: ContourView) -> float:
+    """The length in device pixels of the ∇f arrow the map draws at the probe."""
+    tail, tip = view.probe_arrows.arrow_pixels(view.probe_arrows.deviceTransform(view.viewportTransform()))[-1]
+    return float(np.hypot(*(tip - tail)))
+
+
+def test_the_arrows_shrink_with_the_gradient_as_the_ball_arrives_in_the_window_and_an_export(make_main_window) -> None:
+    """Himmelblau: |∇f| is 26 at step 0 and 0.07 at step 24, at (2.999, 2.003); the arrows were about as long."""
+    from gradviz.app.exporter import FrameRenderer, copy_session
+
+    window = make_main_window("himmelblau", size=(1280, 720))
+    session = window.session
+    session.set_probe(None)  # following the ball
+    norms = [math.hypot(*session.runs[0].run.steps[step].gradient) for step in (0, 24)]
+    assert norms[0] == pytest.approx(26.08, abs=0.01) and norms[1] < 0.1
+    renderer = FrameRenderer(copy_session(session), (1280, 720), "contour", False)
+    lengths = {}
+    for view, show, drawn in (("window", session.set_step, window.contour_view),
+                              ("export", renderer.show_step, renderer.contour_view)):
+        for step in (0, 24):
+            show(step)
+            lengths[view, step] = gradient_arrow_pixels(drawn)
+    renderer.close()
+    for view in ("window", "export"):
+        assert lengths[view, 0] > 40  # a readable arrow at the start…
+        # …and in proportion to |∇f| (within what x and y drawn at slightly different scales make of its direction)
+        assert lengths[view, 24] / lengths[view, 0] == pytest.approx(norms[1] / norms[0], rel=0.1)
+        assert lengths[view, 24] < ProbeArrowsItem.SHORTEST  # too short to draw: the legend gives ∇f instead
+    text = window.contour_view.probe_text
+    window.contour_view.grab()
+    assert any(line.startswith("∇f = (−0.02679, 0.0644)") for line in text.legend_texts), text.legend_texts

@@ -22,6 +22,7 @@ from gradviz.app.surface_view import (
     SurfaceView,
     TrajectoryItem,
     cells_across_jumps,
+    clip_segment,
     coarse_grid_triangles,
     grid_normals,
     grid_triangles,
@@ -894,3 +895,29 @@ def test_the_colour_bars_labels_never_touch_and_give_way_evenly(view, monkeypatc
                    for (above, _), (below, _) in itertools.pairwise(labels)), (height, labels)
         indices = sorted(texts.index(text) for _, text in labels)
         assert len(set(np.diff(indices))) == 1 and 0 in indices, f"evenly, from 0: {indices}"
+
+
+@pytest.mark.parametrize("rate", [1.2, 50.0])
+def test_a_diverging_path_is_cut_where_it_leaves_the_box_not_laid_along_its_lid(make_main_window, rate) -> None:
+    """The bowl at η = 1.2 or 50 leaves the box at step 1: its later steps, far above the heights drawn, were drawn at
+    the lid's height, so the steps between them crossed the box as bars floating over the surface."""
+    window = make_main_window("bowl", size=(1280, 720))
+    session, surface = window.session, window.surface_view
+    session.update_run(0, lr=rate, max_steps=6)
+    session.set_step(session.last_step)
+    item = surface.trajectory_item
+    drawn = item.path_points(0).astype(np.float64)
+    run = session.runs[0]
+    true = surface.scene_mapping.to_scene(np.column_stack([run.points[:, :2], run.values]), clamp=False)
+    true[:, 2] += TRAJECTORY_LIFT
+    assert len(drawn) == len(true) >= 4
+    for (start, end), (true_start, true_end) in zip(itertools.pairwise(drawn), itertools.pairwise(true), strict=True):
+        inside, true_inside = clip_segment(start, end, *item.box), clip_segment(true_start, true_end, *item.box)
+        assert (inside is None) == (true_inside is None)  # what is drawn of a step in the box is the step itself
+        if inside is not None:
+            assert np.allclose(inside, true_inside, atol=1e-4)
+    surface.render_to_array(surface.width(), surface.height())
+    (point, _step, _colour), = item.exits()
+    _low, high = item.box
+    if rate == 50.0:  # step 1 lands 80 000 above the bowl's top, straight over it: the path leaves by the lid
+        assert point[2] == pytest.approx(high[2]) and np.all(np.abs(point[:2]) < 0.9 * np.array(high[:2]))

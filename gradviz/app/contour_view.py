@@ -1314,6 +1314,12 @@ class ProbeArrowsItem(ViewOverlayItem):
         """Whether the right-angle mark is drawn: there is one, beside a ∇f arrow long enough to be drawn."""
         if self.overlay is None or self.overlay.right_angle is None:
             return False
+        return self.gradient_drawn(transform)
+
+    def gradient_drawn(self, transform: QtGui.QTransform) -> bool:
+        """Whether the ∇f arrow (the last) is long enough to be drawn."""
+        if self.overlay is None or not self.overlay.arrows:
+            return False
         tail, tip = self.arrow_pixels(transform)[-1]
         return float(np.hypot(*(tip - tail))) >= self.SHORTEST * self.pixel_scale
 
@@ -1418,6 +1424,8 @@ class ProbeTextItem(ViewOverlayItem):
         rows = overlay.legend
         if overlay.edge_note and self.arrow_too_short(transform):
             rows = (*rows, overlay.edge_note)
+        elif overlay.faded_note and not self._arrows.gradient_drawn(transform):  # no arrow, so no tag gives ∇f
+            rows = (*rows, overlay.faded_note)
         if self.aspect_dropped:
             rows = (*rows, EQUAL_ASPECT_DROPPED)
         elif overlay.aspect_note and overlay.right_angle is not None and self.scales_differ(transform):

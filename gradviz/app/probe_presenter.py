@@ -68,14 +68,13 @@ ASPECT_KEY = "view/equal_aspect"
 SURFACE_TANGENT_SHARE = 0.28  # a tangent's half-length, as a share of the axis range (or height range if steeper)
 CURVE_TANGENT_SHARE = 0.16
 PLANE_SHARE = 0.2  # the tangent plane's half-width, as a share of each axis range
-ARROW_SHARE = 0.38  # the longest gradient arrow, as a share of the shorter axis range
-ARROW_FLOOR = 0.55  # gradient arrows never get shorter than this share of the longest…
-FLOOR_FADES_BELOW = 1e-5  # …while |∇f| is at least this share of the reference; below it the floor shrinks with it
+ARROW_SHARE = 0.38  # the longest gradient arrow, as a share of the shorter axis range (at the field's median |∇f|)
 NEGLIGIBLE_GRADIENT = 1e-7  # |∇f| below this share of the reference has no arrows: ∇f ≈ 0 here (a run converged)
 CONVERGED_BELOW = RunSettings.tolerance  # nor below the |∇f| at which runs stop as converged
 ARROW_ROOM_FILL = 0.85  # arrows reach at most this share of the way to the edge of the ranges
 CRAMPED_NOTE = "arrows cut short by the edge of the map (the tags give their values)"
 CRAMPED_NOTE_SHORT = "cut short by the edge"
+FADED_NOTE = "{} = ({}), too short to draw at the map's scale"
 NEWTON_STEPS = 2
 TAG_DIGITS = 4  # of the partials on the arrows' tags, kept short over the map (its legend gives format_value's)
 ASPECT_NOTE = "{} and {} drawn at different scales: the right angle looks skewed"
@@ -111,28 +110,24 @@ def with_point(curve: SliceCurve) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return coordinates, values, jumps
 
 
-def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[float, float],
+def arrow_scale(gradient: tuple[float, float], full_at: float, reference: float, point: tuple[float, float],
                 ranges: tuple[tuple[float, float], tuple[float, float]], within: bool = True) -> float:
     """Data units per unit of ∇f, one scale for all three arrows so the components add up to ∇f.
 
-    The gradient arrow grows with the square root of |∇f| up to ARROW_SHARE of the shorter axis range
-    (reached at the reference magnitude) and does not drop below ARROW_FLOOR of that, so a gentle slope's
-    direction still shows; only where |∇f| falls below FLOOR_FADES_BELOW of the reference does that floor
-    shrink in proportion, so the arrows fade away as a run closes in on a critical point (none at all below
-    NEGLIGIBLE_GRADIENT: see negligible_gradient). The arrows are shortened to stay inside the ranges (a point
-    on their edge, pointing out, gets none: see edge_cut) unless within is False; from a point outside them they
-    are not.
+    The arrows' lengths are in proportion to |∇f| at one scale for the whole field, so a step's arrows compare
+    with another's: the ∇f arrow is ARROW_SHARE of the shorter axis range long where |∇f| is full_at (the field's
+    median, a typical slope), and no longer where |∇f| is larger, so the steep rim of a map does not stretch its
+    arrows off it. Nothing keeps a gentle slope's arrows from shrinking: they fade away as a run closes in on a
+    critical point (the view leaves out those too short to draw, and there are none at all below
+    NEGLIGIBLE_GRADIENT: see negligible_gradient). The arrows are shortened to stay inside the ranges (a point on
+    their edge, pointing out, gets none: see edge_cut) unless within is False; from a point outside them they are
+    not.
     """
     norm = math.hypot(*gradient)
     if norm == 0.0 or negligible_gradient(norm, reference):
         return 0.0
     spans = [high - low for low, high in ranges]
-    if reference > 0:
-        relative = norm / reference
-        floor = ARROW_FLOOR * min(relative / FLOOR_FADES_BELOW, 1.0)
-        fraction = min(max(math.sqrt(relative), floor), 1.0)
-    else:
-        fraction = 1.0
+    fraction = min(norm / full_at, 1.0) if full_at > 0 else 1.0
     scale = ARROW_SHARE * min(spans) * fraction / norm
     if not within:
         return scale
@@ -144,15 +139,16 @@ def arrow_scale(gradient: tuple[float, float], reference: float, point: tuple[fl
 
 
 def edge_cut(gradient: tuple[float, float], scale: float, point: tuple[float, float],
-             ranges: tuple[tuple[float, float], tuple[float, float]], reference: float) -> bool:
+             ranges: tuple[tuple[float, float], tuple[float, float]], field: GridField) -> bool:
     """Whether the edge of the ranges cut the ∇f arrow shorter (a point near it, ∇f pointing out).
 
     Whether it is then too short to read depends on the pixels it is drawn in: the view decides (see
     ContourProbeOverlay.edge_note).
     """
+    reference = field.gradient_reference
     if negligible_gradient(math.hypot(*gradient), reference):
         return False
-    return scale < 0.999 * arrow_scale(gradient, reference, point, ranges, within=False)
+    return scale < 0.999 * arrow_scale(gradient, field.gradient_typical, reference, point, ranges, within=False)
 
 
 def negligible_gradient(norm: float, reference: float) -> bool:
@@ -289,10 +285,11 @@ def surface_overlay(probe: Probe, slices: tuple[SliceCurve, ...], scale: HeightS
     return SurfaceProbeOverlay(point=point, slices=tuple(lines), plane=corners, legend=legend)
 
 
-def map_arrow_scale(probe: Probe, ranges: Mapping[str, tuple[float, float]], reference: float) -> float:
-    """Data units per unit of ∇f of the map's arrows at the probe point (see arrow_scale)."""
+def map_arrow_scale(probe: Probe, ranges: Mapping[str, tuple[float, float]], field: GridField) -> float:
+    """Data units per unit of ∇f of the map's arrows at the probe point, at the field's scale (see arrow_scale)."""
     plotted = tuple(ranges[axis] for axis in probe.axes)
-    return arrow_scale(probe.axis_partials, reference, probe.plane_point, plotted)
+    return arrow_scale(probe.axis_partials, field.gradient_typical, field.gradient_reference, probe.plane_point,
+                       plotted)
 
 
 def arrow_tips(probe: Probe, scale: float) -> tuple[tuple[float, float], ...]:
@@ -302,12 +299,12 @@ def arrow_tips(probe: Probe, scale: float) -> tuple[tuple[float, float], ...]:
 
 
 def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, ranges: Mapping[str, tuple[float, float]],
-                name: str, reference: float) -> ContourProbeOverlay:
+                name: str) -> ContourProbeOverlay:
     """The map picture: ∂f/∂x, ∂f/∂y and ∇f arrows at one scale, dashed completions, the level line."""
     x0, y0 = probe.plane_point
     gx, gy = probe.axis_partials
     plotted = tuple(ranges[axis] for axis in probe.axes)
-    scale = map_arrow_scale(probe, ranges, reference)
+    scale = map_arrow_scale(probe, ranges, field)
     along_x, along_y, tip = arrow_tips(probe, scale)
     x_colour, y_colour = PARTIAL_COLOURS
     x_label, y_label = partial_texts(probe, name)
@@ -319,7 +316,7 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
                            short=gradient_label(name)))
     guides = (OverlayGuide(along_x, tip, y_colour), OverlayGuide(along_y, tip, x_colour))
     norm = math.hypot(gx, gy)
-    flat = negligible_gradient(norm, reference)
+    flat = negligible_gradient(norm, field.gradient_reference)
     along = None if flat else contour_tangent_direction(probe)
     right_angle = None if along is None else (along, probe.plane_ascent_direction)
     legend = [value_row(probe, name)]
@@ -330,7 +327,9 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
     if right_angle is None:
         legend.append(LegendRow(flat_note(probe, compiled, name, norm), note=True))
     edge_note = (LegendRow(CRAMPED_NOTE, note=True, short=CRAMPED_NOTE_SHORT, kept=True)
-                 if right_angle is not None and edge_cut((gx, gy), scale, (x0, y0), plotted, reference) else None)
+                 if right_angle is not None and edge_cut((gx, gy), scale, (x0, y0), plotted, field) else None)
+    faded_note = None if flat else LegendRow(FADED_NOTE.format(gradient_label(name), components), note=True,
+                                             short=f"{gradient_label(name)} = ({components})", kept=True)
     line = level_line(compiled, probe, field, flat)
     if len(line) > 1:  # f's level at a point far off the map may cross none of it: no line, nothing to name
         level = f"{name}\u00a0=\u00a0{format_value(probe.value)}"
@@ -338,7 +337,8 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
     return ContourProbeOverlay(point=(x0, y0), colour=GRADIENT_COLOUR, arrows=arrows, guides=guides,
                                level_line=line, level_colour=LEVEL_COLOUR,
                                right_angle=right_angle, legend=tuple(legend),
-                               aspect_note=aspect_note(probe.axes), edge_note=edge_note)
+                               aspect_note=aspect_note(probe.axes), edge_note=edge_note,
+                               faded_note=faded_note)
 
 
 def flat_note(probe: Probe, compiled: CompiledFormula, name: str, norm: float) -> str:
@@ -455,8 +455,7 @@ class ProbePresenter:
             return
         self._start_drawn_from = inputs
         probe = self._probe_at(start) if len(session.plot.axes) == 2 else None
-        tips = () if probe is None else arrow_tips(probe, map_arrow_scale(probe, session.plot.ranges,
-                                                                          session.field.gradient_reference))
+        tips = () if probe is None else arrow_tips(probe, map_arrow_scale(probe, session.plot.ranges, session.field))
         self.contour_view.set_start_arrows(np.array([(probe.plane_point, tip) for tip in tips]))
 
     def _probe_at(self, point: dict[str, float] | None) -> Probe | None:
@@ -482,7 +481,7 @@ class ProbePresenter:
         surface = surface_overlay(probe, slices, scale, field, ranges, name, self.plane_shown)
         if len(axes) == 1:
             return surface, curve_overlay(probe, scale, field, ranges, name)
-        overlay = map_overlay(probe, compiled, field, ranges, name, field.gradient_reference)
+        overlay = map_overlay(probe, compiled, field, ranges, name)
         return surface, overlay if self.key_hints else replace(overlay, aspect_note=aspect_note(axes, None))
 
     # ----- choices ------------------------------------------------------------------------------------------

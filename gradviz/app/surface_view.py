@@ -71,6 +71,8 @@ LEGEND_SHARE = 0.15  # of the view beside the colour bar, at most, that the prob
 BACKGROUND = (1.0, 1.0, 1.0, 1.0)
 TickList = Sequence[tuple[float, str]]
 UNCLIPPED = (1e9, 1e9)
+UNBOXED = ((-1e9, -1e9, -1e9), (1e9, 1e9, 1e9))
+FAR_HEIGHT = 1e30 * BOX_HEIGHT  # a run's point beyond the box higher than this is drawn this high
 # Clipping boxes are this much larger than the box: lines drawn exactly at its edge keep every fragment.
 CLIP_SLACK = 1.0001
 # a long run's path (SIMPLIFIED_FROM points or more) is drawn within this much of itself (a sixth of a pixel in a
@@ -278,24 +280,6 @@ class VertexBuffer:
         GL.glBindBuffer(GL.GL_ARRAY_BUFFER, 0)
 
 
-_FLAT_VERTEX = """
-ATTRIBUTE vec3 a_position;
-uniform mat4 u_mvp;
-VARYING vec2 v_plane;
-void main() {
-    gl_Position = u_mvp * vec4(a_position, 1.0);
-    v_plane = a_position.xy;
-}
-"""
-_FLAT_FRAGMENT = """
-uniform vec4 u_colour;
-uniform vec2 u_clip;  // half sizes of the box outside which nothing is drawn
-VARYING vec2 v_plane;
-void main() {
-    if (any(greaterThan(abs(v_plane), u_clip))) discard;
-    FRAG_COLOUR = u_colour;
-}
-"""
 
 _MESH_VERTEX = """
 ATTRIBUTE vec3 a_position;
@@ -418,6 +402,7 @@ void main() {
 """
 
 
+# lines and fills in one colour, nothing of them drawn outside a box
 _BOXED_VERTEX = """
 ATTRIBUTE vec3 a_position;
 uniform mat4 u_mvp;
@@ -475,15 +460,16 @@ class ShadedItem(pg_gl.GLGraphicsItem.GLGraphicsItem):
         return self.pixel_scale() * (float(getattr(view, "presentation_scale", 1.0)) if view is not None else 1.0)
 
     def draw_lines(self, buffer: VertexBuffer, first: int, count: int, colour: Sequence[float], mode: int,
-                   clip: tuple[float, float] = UNCLIPPED) -> None:
-        """Draw count vertices of an (n, 3) position buffer in one colour, only inside the clip box."""
+                   box: tuple[Sequence[float], Sequence[float]] = UNBOXED) -> None:
+        """Draw count vertices of an (n, 3) position buffer in one colour, only inside the box (lowest, highest)."""
         if count <= 0:
             return
         program = self.program("flat")
         GL.glUseProgram(program.program_id)
         program.set_matrix4("u_mvp", self.mvpMatrix())
         program.set_vector("u_colour", colour)
-        program.set_vector("u_clip", clip)
+        program.set_vector("u_low", box[0])
+        program.set_vector("u_high", box[1])
         buffer.bind_attributes([(0, 3)], 3)
         GL.glDrawArrays(mode, first, count)
         VertexBuffer.unbind_attributes([0])
@@ -884,7 +870,7 @@ def level_coordinates(heights: np.ndarray, levels: np.ndarray, fallback_step: fl
 class SceneFrameItem(ShadedItem):
     """The box around the plot: light back walls and floor with grid lines at the ticks."""
 
-    program_sources: ClassVar = {"flat": (_FLAT_VERTEX, _FLAT_FRAGMENT, ("a_position",))}
+    program_sources: ClassVar = {"flat": (_BOXED_VERTEX, _BOXED_FRAGMENT, ("a_position",))}
     PANE_COLOUR = (0.955, 0.957, 0.965, 1.0)
     GRID_COLOUR = (0.80, 0.81, 0.84, 1.0)
     EDGE_COLOUR = (0.45, 0.46, 0.50, 1.0)
@@ -989,7 +975,7 @@ class TrajectoryItem(ShadedItem):
     """
 
     program_sources: ClassVar = {
-        "flat": (_FLAT_VERTEX, _FLAT_FRAGMENT, ("a_position",)),
+        "flat": (_BOXED_VERTEX, _BOXED_FRAGMENT, ("a_position",)),
         "sprite": (_SPRITE_VERTEX, _SPRITE_FRAGMENT, ("a_position",)),
     }
     LINE_WIDTH = 3.0
@@ -1010,11 +996,22 @@ class TrajectoryItem(ShadedItem):
         self._points = np.zeros((0, 3), np.float32)  # every run's points, one after the other
         self._runs: list[DrawnRun] = []
         self._current: list[int] = []
-        self._clip = UNCLIPPED
+        self._clip = UNCLIPPED  # the sprites are drawn only over the box's floor (half sizes)…
+        self._box = UNBOXED  # …and the paths only inside the box (lowest and highest corners)
 
-    def set_clip(self, half_width: float, half_depth: float) -> None:
-        """Hide the parts of runs that leave the box (half sizes in scene units)."""
-        self._clip = (half_width * CLIP_SLACK, half_depth * CLIP_SLACK)
+    @property
+    def box(self) -> tuple[Sequence[float], Sequence[float]]:
+        """The lowest and highest corners (scene units) of the box outside which no path is drawn."""
+        return self._box
+
+    def set_box(self, low: tuple[float, float, float], high: tuple[float, float, float]) -> None:
+        """Hide the parts of runs that leave the box (scene units, centred on the z axis).
+
+        A path that leaves it is cut where it does; its marks and ball are hidden outside the box's floor plan (their
+        heights are kept within the box, see SurfaceView.run_scene_points).
+        """
+        self._clip = (high[0], high[1])
+        self._box = (low, high)
         self.update()
 
     def set_runs(self, scene_points: list[np.ndarray], colours: list[RgbaColour], current: list[int],
@@ -1055,12 +1052,13 @@ class TrajectoryItem(ShadedItem):
 
         Points and directions are in scene units; a run that starts outside the box has none.
         """
-        half = np.array(self._clip)
+        low, high = (np.array(corner) for corner in self._box)
         found = []
         for (first, _count, colour, *_), current in zip(self._runs, self._current, strict=True):
-            if np.all(np.abs(self._points[first + current, :2]) <= half):  # the usual case: the ball is inside
+            ball = self._points[first + current]
+            if np.all((low <= ball) & (ball <= high)):  # the usual case: the ball is inside
                 continue
-            leaving = path_exit(self._points[first : first + current + 1].astype(np.float64), -half, half)
+            leaving = path_exit(self._points[first : first + current + 1].astype(np.float64), low, high)
             if leaving is not None:
                 found.append((*leaving, colour))
         return found
@@ -1125,7 +1123,7 @@ class TrajectoryItem(ShadedItem):
             GL.glEnable(GL.GL_LINE_SMOOTH)
         GL.glDepthMask(GL.GL_FALSE)  # the path lies under its own marks, start and ball, not over them
         for buffer, start, vertices in self.path_pieces(run, current):
-            self.draw_lines(buffer, start, vertices, faded, GL.GL_LINE_STRIP, self._clip)
+            self.draw_lines(buffer, start, vertices, faded, GL.GL_LINE_STRIP, self._box)
         GL.glDepthMask(GL.GL_TRUE)
         if smooth:
             GL.glDisable(GL.GL_LINE_SMOOTH)
@@ -1734,9 +1732,10 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         self._axis_labels = AxisLabels((title_x, title_y, title_z), tuple(x_ticks), tuple(y_ticks), tuple(z_list))
         self._colour_mesh()
         build_mesh()
-        self.trajectory_item.set_clip(BOX_HALF_WIDTH, mapping.half_depth)
         half_width, half_depth = BOX_HALF_WIDTH * CLIP_SLACK, mapping.half_depth * CLIP_SLACK
-        self.probe_item.set_box((-half_width, -half_depth, 0.0), (half_width, half_depth, BOX_HEIGHT + TRAJECTORY_LIFT))
+        box = (-half_width, -half_depth, 0.0), (half_width, half_depth, (BOX_HEIGHT + TRAJECTORY_LIFT) * CLIP_SLACK)
+        self.trajectory_item.set_box(*box)
+        self.probe_item.set_box(*box)
         scene_x_ticks = mapping.scene_x([v for v, _ in x_ticks])
         scene_y_ticks = mapping.scene_y([v for v, _ in y_ticks])
         self.frame_item.set_frame(scene_x_ticks, scene_y_ticks, mapping.scene_z([v for v, _ in z_list]),
@@ -1823,10 +1822,26 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         """Whether the camera looks at the curve from the -y side."""
         return (self.cameraPosition() - self.opts["center"]).y() <= 0
 
+    def run_scene_points(self, points: np.ndarray) -> np.ndarray:
+        """A run's points in scene units: heights kept within the box over its floor plan, true beyond it.
+
+        Over the box a point above (or below) the heights drawn sits on its lid (or floor), as its ball does; a point
+        beyond the box keeps its true height, so a step from there back over the box climbs out of its lid and is cut
+        there rather than drawn along it: a diverging run's steps, all above the heights drawn, lay bars across it.
+        """
+        scene = self._data_to_scene(points, clamp=False)
+        clamped = self._data_to_scene(points)
+        half = np.array([BOX_HALF_WIDTH, self._mapping.half_depth]) * CLIP_SLACK
+        with np.errstate(invalid="ignore"):
+            over_box = np.all(np.abs(scene[:, :2]) <= half, axis=1)
+        scene[over_box, 2] = clamped[over_box, 2]
+        scene[:, 2] = np.clip(scene[:, 2], -FAR_HEIGHT, FAR_HEIGHT)  # finite in the GPU's floats, and far off the box
+        return scene
+
     def _upload_runs(self) -> None:
         """Send the runs' scene points to the trajectory item."""
         self.trajectory_item.set_runs(
-            [self._data_to_scene(run.points) for run in self._runs],
+            [self.run_scene_points(run.points) for run in self._runs],
             [run.colour for run in self._runs],
             [run.current_index for run in self._runs],
             [run.symbol for run in self._runs],

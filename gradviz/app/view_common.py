@@ -451,7 +451,8 @@ class ContourProbeOverlay:
     the level line, along ∇f) of the right-angle mark. Over a curve: ``tangent``, the two ends of the
     tangent segment, and ``tangent_label``, both in ``colour``. ``aspect_note`` is added to the legend when
     the axes are drawn at different scales (so right angles look skewed); ``edge_note`` when the edge of the map
-    cut the ∇f arrow (the last arrow) so short that, drawn, it hardly reaches past the ball.
+    cut the ∇f arrow (the last arrow) so short that, drawn, it hardly reaches past the ball; ``faded_note``, giving
+    ∇f, when that arrow is too short to be drawn at all (a run closing in on a minimum), so its tag is not drawn.
     """
 
     point: tuple[float, float]
@@ -466,6 +467,7 @@ class ContourProbeOverlay:
     legend: tuple[LegendRow, ...] = ()
     aspect_note: LegendRow | None = None
     edge_note: LegendRow | None = None
+    faded_note: LegendRow | None = None
 
 
 def apart(text_specs: list[tuple], vertical: bool, metrics: QtGui.QFontMetricsF) -> list[tuple]:
@@ -1205,10 +1207,10 @@ POINTER_SIZE = 22.0  # pixels from the tip of the arrow at a ball that left the 
 def path_exit(path: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Where a path whose end lies outside a box last left it, and the step it left by.
 
-    Rows of path are points; the box bounds their first two coordinates. None when the path ends inside the box, or
-    never was inside it.
+    Rows of path are points; the box bounds as many of their first coordinates as it has. None when the path ends
+    inside the box, or never was inside it.
     """
-    corner = path[:, :2]
+    corner = path[:, :len(low)]
     inside = np.all((low <= corner) & (corner <= high), axis=1)
     if not len(path) or inside[-1] or not inside.any():
         return None

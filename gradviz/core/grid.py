@@ -93,7 +93,8 @@ class Rim:
     sources: np.ndarray
 
 
-REFERENCE_PERCENTILE = 90  # the gradient magnitude GridField.gradient_reference takes, among the grid's
+REFERENCE_PERCENTILE = 90  # the percentile of the grid's |∇f| GridField.gradient_reference takes…
+TYPICAL_PERCENTILE = 50  # …and GridField.gradient_typical
 KEPT_POINT_FLOORS = 64  # single points' noise floors a map keeps (a step asks several times for one)
 ROUNDING_SHARE = 1e-12  # a partial below this share of |∇f| round about it is rounding: 0 (see NoiseFloor)
 
@@ -175,10 +176,19 @@ class GridField:
     def gradient_reference(self) -> float:
         """A typical size of the plotted gradient: the 90th percentile of |∇f| over the grid (0 if none is finite).
 
-        Arrows are drawn at full length at this size.
+        The map's field of arrows is drawn at full length at this size.
         """
+        return self._gradient_percentile(REFERENCE_PERCENTILE)
+
+    @functools.cached_property
+    def gradient_typical(self) -> float:
+        """The median |∇f| over the grid (0 if none is finite): the probe's arrows are drawn at full length from it."""
+        return self._gradient_percentile(TYPICAL_PERCENTILE)
+
+    def _gradient_percentile(self, percentile: float) -> float:
+        """This percentile of the finite |∇f| over the grid (0 if none is finite)."""
         finite = self.gradient_magnitude[np.isfinite(self.gradient_magnitude)]
-        return float(np.percentile(finite, REFERENCE_PERCENTILE)) if finite.size else 0.0
+        return float(np.percentile(finite, percentile)) if finite.size else 0.0
 
     def noise_floor_at(self, variables: Sequence[str], points: ArrayLike) -> NoiseFloor:
         """Below what f and its partials are rounding at these points (coordinates in the order of variables; one
