@@ -850,3 +850,15 @@ def test_the_arrows_shrink_with_the_gradient_as_the_ball_arrives_in_the_window_a
     text = window.contour_view.probe_text
     window.contour_view.grab()
     assert any(line.startswith("∇f = (−0.02679, 0.0644)") for line in text.legend_texts), text.legend_texts
+
+
+@pytest.mark.parametrize("preset", ["beale", "himmelblau", "bowl"])
+def test_a_run_s_start_has_arrows_to_read_however_steep_the_rest_of_the_map(make_main_window, preset: str) -> None:
+    """Beale's start (|∇f| = 99 against the map's median 1286) had its arrows hidden under the ball at the median's
+    scale, their tags beside nothing: the arrows are full length at the start's |∇f| (within the field's range)."""
+    window = make_main_window(preset, size=(1280, 720))
+    window.session.set_probe(None)
+    window.session.set_step(0)
+    view = window.contour_view
+    shorter_side = min(view.plot_item.vb.width(), view.plot_item.vb.height())
+    assert gradient_arrow_pixels(view) > 0.2 * shorter_side

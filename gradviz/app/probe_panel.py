@@ -57,6 +57,12 @@ def current_probe_point(session: Session, at_start: bool = False) -> dict[str, f
         return None
     if session.probe is not None:
         return dict(session.probe)
+    return run_point(session, at_start)
+
+
+def run_point(session: Session, at_start: bool = True) -> dict[str, float] | None:
+    """Run 1's start (or, not at_start, its point at the clock), whatever the probe shows; its start as set before it
+    is run, None without one."""
     variables = session.variables
     if session.runs and session.runs[0].points.shape[1] == len(variables):
         row = session.runs[0].points[0 if at_start else session.step_state(0).step_index]

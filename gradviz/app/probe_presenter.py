@@ -32,7 +32,7 @@ from gradviz.app.actions import ActionFactory
 from gradviz.app.colormaps import GRADIENT_COLOUR, LEVEL_COLOUR, PARTIAL_COLOURS, RgbaColour
 from gradviz.app.contour_view import ContourView, contour_heights
 from gradviz.app.presentation import remember
-from gradviz.app.probe_panel import current_probe_point
+from gradviz.app.probe_panel import current_probe_point, run_point
 from gradviz.app.settings import app_settings
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.view_common import (
@@ -68,7 +68,8 @@ ASPECT_KEY = "view/equal_aspect"
 SURFACE_TANGENT_SHARE = 0.28  # a tangent's half-length, as a share of the axis range (or height range if steeper)
 CURVE_TANGENT_SHARE = 0.16
 PLANE_SHARE = 0.2  # the tangent plane's half-width, as a share of each axis range
-ARROW_SHARE = 0.38  # the longest gradient arrow, as a share of the shorter axis range (at the field's median |∇f|)
+ARROW_SHARE = 0.38  # the longest gradient arrow, as a share of the shorter axis range (see arrows_full_at)
+GENTLEST_FULL_SHARE = 0.1  # the |∇f| drawn full length is at least this share of the field's median (arrows_full_at)
 NEGLIGIBLE_GRADIENT = 1e-7  # |∇f| below this share of the reference has no arrows: ∇f ≈ 0 here (a run converged)
 CONVERGED_BELOW = RunSettings.tolerance  # nor below the |∇f| at which runs stop as converged
 ARROW_ROOM_FILL = 0.85  # arrows reach at most this share of the way to the edge of the ranges
@@ -138,8 +139,22 @@ def arrow_scale(gradient: tuple[float, float], full_at: float, reference: float,
     return scale
 
 
+def arrows_full_at(field: GridField, start_gradient: float | None) -> float:
+    """The |∇f| whose arrow is drawn full length: that at run 1's start, so a run's arrows start long and shrink in
+    proportion as it arrives, within GENTLEST_FULL_SHARE to 1 times the field's median |∇f|.
+
+    At the median alone, Beale's start (|∇f| = 99 against a median of 1286) had arrows hidden under its ball, their
+    tags beside nothing; a start steeper than most of the map does not shorten every other point's arrows, nor one
+    on a flat floor stretch them.
+    """
+    typical = field.gradient_typical
+    if start_gradient is None or not math.isfinite(start_gradient) or start_gradient <= 0.0:
+        return typical
+    return min(typical, max(start_gradient, GENTLEST_FULL_SHARE * typical))
+
+
 def edge_cut(gradient: tuple[float, float], scale: float, point: tuple[float, float],
-             ranges: tuple[tuple[float, float], tuple[float, float]], field: GridField) -> bool:
+             ranges: tuple[tuple[float, float], tuple[float, float]], field: GridField, full_at: float) -> bool:
     """Whether the edge of the ranges cut the ∇f arrow shorter (a point near it, ∇f pointing out).
 
     Whether it is then too short to read depends on the pixels it is drawn in: the view decides (see
@@ -148,7 +163,7 @@ def edge_cut(gradient: tuple[float, float], scale: float, point: tuple[float, fl
     reference = field.gradient_reference
     if negligible_gradient(math.hypot(*gradient), reference):
         return False
-    return scale < 0.999 * arrow_scale(gradient, field.gradient_typical, reference, point, ranges, within=False)
+    return scale < 0.999 * arrow_scale(gradient, full_at, reference, point, ranges, within=False)
 
 
 def negligible_gradient(norm: float, reference: float) -> bool:
@@ -285,11 +300,11 @@ def surface_overlay(probe: Probe, slices: tuple[SliceCurve, ...], scale: HeightS
     return SurfaceProbeOverlay(point=point, slices=tuple(lines), plane=corners, legend=legend)
 
 
-def map_arrow_scale(probe: Probe, ranges: Mapping[str, tuple[float, float]], field: GridField) -> float:
-    """Data units per unit of ∇f of the map's arrows at the probe point, at the field's scale (see arrow_scale)."""
+def map_arrow_scale(probe: Probe, ranges: Mapping[str, tuple[float, float]], field: GridField, full_at: float) -> float:
+    """Data units per unit of ∇f of the map's arrows at the probe point, full length at |∇f| = full_at (see
+    arrow_scale and arrows_full_at)."""
     plotted = tuple(ranges[axis] for axis in probe.axes)
-    return arrow_scale(probe.axis_partials, field.gradient_typical, field.gradient_reference, probe.plane_point,
-                       plotted)
+    return arrow_scale(probe.axis_partials, full_at, field.gradient_reference, probe.plane_point, plotted)
 
 
 def arrow_tips(probe: Probe, scale: float) -> tuple[tuple[float, float], ...]:
@@ -299,12 +314,12 @@ def arrow_tips(probe: Probe, scale: float) -> tuple[tuple[float, float], ...]:
 
 
 def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, ranges: Mapping[str, tuple[float, float]],
-                name: str) -> ContourProbeOverlay:
+                name: str, full_at: float) -> ContourProbeOverlay:
     """The map picture: ∂f/∂x, ∂f/∂y and ∇f arrows at one scale, dashed completions, the level line."""
     x0, y0 = probe.plane_point
     gx, gy = probe.axis_partials
     plotted = tuple(ranges[axis] for axis in probe.axes)
-    scale = map_arrow_scale(probe, ranges, field)
+    scale = map_arrow_scale(probe, ranges, field, full_at)
     along_x, along_y, tip = arrow_tips(probe, scale)
     x_colour, y_colour = PARTIAL_COLOURS
     x_label, y_label = partial_texts(probe, name)
@@ -327,7 +342,7 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
     if right_angle is None:
         legend.append(LegendRow(flat_note(probe, compiled, name, norm), note=True))
     edge_note = (LegendRow(CRAMPED_NOTE, note=True, short=CRAMPED_NOTE_SHORT, kept=True)
-                 if right_angle is not None and edge_cut((gx, gy), scale, (x0, y0), plotted, field) else None)
+                 if right_angle is not None and edge_cut((gx, gy), scale, (x0, y0), plotted, field, full_at) else None)
     faded_note = None if flat else LegendRow(FADED_NOTE.format(gradient_label(name), components), note=True,
                                              short=f"{gradient_label(name)} = ({components})", kept=True)
     line = level_line(compiled, probe, field, flat)
@@ -441,7 +456,7 @@ class ProbePresenter:
         """Everything the overlays are drawn from: formula and field (as objects), point, plot, view, choices."""
         session = self.session
         return (session.analysis, session.field, current_probe_point(session), session.plot, session.view,
-                self.shown, self.plane_shown)
+                self.shown, self.plane_shown, run_point(session))  # the arrows' scale is the start's
 
     def _show_start_arrows(self) -> None:
         """Hand the map the arrows drawn at run 1's start while the probe follows the descent: its legends keep off
@@ -455,8 +470,14 @@ class ProbePresenter:
             return
         self._start_drawn_from = inputs
         probe = self._probe_at(start) if len(session.plot.axes) == 2 else None
-        tips = () if probe is None else arrow_tips(probe, map_arrow_scale(probe, session.plot.ranges, session.field))
+        tips = () if probe is None else arrow_tips(probe, map_arrow_scale(probe, session.plot.ranges, session.field,
+                                                                          self._arrows_full_at()))
         self.contour_view.set_start_arrows(np.array([(probe.plane_point, tip) for tip in tips]))
+
+    def _arrows_full_at(self) -> float:
+        """The |∇f| the map's arrows are full length at: run 1's start's, within the field's range (arrows_full_at)."""
+        start = self._probe_at(run_point(self.session))
+        return arrows_full_at(self.session.field, None if start is None else math.hypot(*start.axis_partials))
 
     def _probe_at(self, point: dict[str, float] | None) -> Probe | None:
         """The probe at this point of the plotted field, if it can be drawn there."""
@@ -481,7 +502,7 @@ class ProbePresenter:
         surface = surface_overlay(probe, slices, scale, field, ranges, name, self.plane_shown)
         if len(axes) == 1:
             return surface, curve_overlay(probe, scale, field, ranges, name)
-        overlay = map_overlay(probe, compiled, field, ranges, name)
+        overlay = map_overlay(probe, compiled, field, ranges, name, self._arrows_full_at())
         return surface, overlay if self.key_hints else replace(overlay, aspect_note=aspect_note(axes, None))
 
     # ----- choices ------------------------------------------------------------------------------------------
