@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self._range_timer.timeout.connect(self._apply_pending_range)
 
         self.contour_view.hovered.connect(self._show_hover)
+        self.session.field_changed.connect(self._renew_hover)  # after the presenters: the map shows the new ranges
         self.contour_view.clicked.connect(self._set_start)
         self.contour_view.start_dragged.connect(self._set_start)
         self.contour_view.range_changed.connect(self._follow_range)
@@ -518,6 +519,17 @@ class MainWindow(QMainWindow):
         coordinates = ", ".join(f"{unicode_name(axis)} = {format_number(point[axis], 4)}" for axis in axes)
         components = ", ".join(format_number(g, 4) for g in gradient)
         self.hover_label.setText(f"{coordinates}   {name} = {format_value(value)}   ∇{name} = ({components})")
+
+    def _renew_hover(self, _field: object = None) -> None:
+        """A new field under a still pointer: the readout is the new f's at the pointer, or none once it left the map.
+
+        The readout only followed the mouse's moves, so it kept the formula before's value through later scenes.
+        """
+        point = self.contour_view.pointer_point()
+        if point is None:
+            self.hover_label.clear()
+        else:
+            self._show_hover(*point)
 
     def _type_start(self) -> None:
         """Ask for the selected run's start by its coordinates: the map's click, for the keyboard or exact numbers."""
