@@ -2579,3 +2579,21 @@ def test_the_hover_readout_follows_a_new_formula_under_a_still_pointer(make_main
     qtbot.waitUntil(lambda: view.pointer_point() is None, timeout=3000)
     window.open_scenario(find_preset("booth").scenario, wait=True)
     assert window.hover_label.text() == ""
+
+
+def test_what_the_status_bar_said_of_critical_points_goes_with_them(make_main_window, qtbot) -> None:
+    """"Marked a saddle point: where ∇f = 0." stayed in the status bar over Booth and Himmelblau opened after it,
+    which mark none."""
+    window = make_main_window("cubic-mixed")
+    window.open_scenario(replace(window.session.scenario(), formula="f(x, y) = x^2 - y^2"), wait=True)
+    window.critical_action.trigger()
+    assert window.statusBar().full_message() == "Marked a saddle point: where ∇f = 0."
+    for preset in ("booth", "himmelblau"):
+        window.open_scenario(find_preset(preset).scenario, wait=True)
+        assert not window.session.view.critical_points
+        assert window.statusBar().full_message() == "", preset
+    window.critical_action.trigger()  # marked again, then taken away with C: so is their count
+    assert window.statusBar().full_message().startswith("Marked 4 minima")
+    window.statusBar().showMessage("Saved lecture.mp4")  # another's message stays
+    window.critical_action.trigger()
+    assert window.statusBar().full_message() == "Saved lecture.mp4"

@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.run_progress)
         self.settings_notice = SettingsNotice(self.statusBar(), self)
         self._pending_range: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self._critical_told = ""  # what the status bar last said of the critical points marked
         self._range_timer = QTimer(self)
         self._range_timer.setSingleShot(True)
         self._range_timer.setInterval(RANGE_FOLLOW_MS)
@@ -353,14 +354,21 @@ class MainWindow(QMainWindow):
 
     def _tell_critical_points(self, _changed: object = None, counted: bool = False) -> None:
         """Say why in the status bar when critical points are asked for but cannot all be found; if counted, what
-        was marked (a new formula typed with them on said nothing)."""
+        was marked (a new formula typed with them on said nothing). Once none are marked, what was said of them goes:
+        "Marked a saddle point" stayed over Booth's map, opened without them, as if it were marked there."""
         critical = self.session.critical_points() if self.session.view.critical_points else None
+        told = ""
         if critical is not None and not critical.complete:
-            self.statusBar().showMessage(f"Critical points not marked: {critical.left_out}. Narrow the plotted ranges.",
-                                         8000)
+            told = f"Critical points not marked: {critical.left_out}. Narrow the plotted ranges."
         elif critical is not None and counted:
-            name = self.session.analysis.formula.name  # "at a kink of L, where ∇L is undefined"
-            self.statusBar().showMessage(for_function(critical_count(critical), name), 8000)
+            told = for_function(critical_count(critical), self.session.analysis.formula.name)  # "…where ∇L is…"
+        status = self.statusBar()
+        if told:
+            status.showMessage(told, 8000)
+        elif critical is None and self._critical_told and status.full_message() == self._critical_told:
+            status.clearMessage()
+        if told or critical is None:
+            self._critical_told = told
 
     def _flip_critical_points(self) -> None:
         """Mark the critical points, or stop; once marked, count them in the status bar."""
