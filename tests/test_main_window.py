@@ -2597,3 +2597,17 @@ def test_what_the_status_bar_said_of_critical_points_goes_with_them(make_main_wi
     window.statusBar().showMessage("Saved lecture.mp4")  # another's message stays
     window.critical_action.trigger()
     assert window.statusBar().full_message() == "Saved lecture.mp4"
+
+
+def test_the_resolution_box_counts_a_curves_points_not_a_grid(make_main_window, qtbot) -> None:
+    """One-variable formulas, drawn as a curve through 200 points, said "grid 200 × 200" in the formula panel."""
+    window = make_main_window("cubic-mixed")
+    panel, session = window.formula_panel, window.session
+    assert (panel._grid_word.text(), panel.resolution_box.currentText()) == ("grid", "200 × 200")
+    for formula in ("log(x)", "x^3 - 3x"):
+        type_formula(window, qtbot, formula)
+        assert session.plot.axes == ("x",) and session.field.xs.size == session.plot.resolution == 200
+        assert (panel._grid_word.text(), panel.resolution_box.currentText()) == ("curve", "200 points")
+    assert panel.resolution_box.itemText(0) == "50 points"
+    window.open_scenario(find_preset("booth").scenario, wait=True)
+    assert (panel._grid_word.text(), panel.resolution_box.currentText()) == ("grid", "200 × 200")
