@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
@@ -1265,3 +1266,33 @@ def test_a_portrait_still_has_no_blank_line_between_its_runs(make_main_window, t
     assert caption.run_rows == [1, 1] and caption.height <= len(ink) + 3
     assert video.run_rows[1] == 2, "a video holds the row the second run's outcome will take: its panels stay put"
     assert video.height > caption.height
+
+
+def test_the_dialog_proposes_the_lesson_scenes_or_the_scenario_files_name(window, answer_modal, monkeypatch,
+                                                                          tmp_path) -> None:
+    """Inside a lesson's scene, File → Export video proposed gradviz-descent.mp4 every time."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from gradviz.core.lessons import lesson_to_dict, shipped_lessons
+
+    def proposed(kind: str = "video") -> str:
+        names: list[str] = []
+        answer_modal(ExportDialog, lambda dialog: (names.append(Path(dialog.target()).name), dialog.reject()))
+        (export_dialog.export_video_from if kind == "video" else export_dialog.export_image_from)(window)
+        return names[0]
+
+    assert proposed() == "gradviz-descent.mp4"  # untitled
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(tmp_path / "saddle.gradviz.json"), ""))
+    assert window.save_as()
+    assert proposed("image") == "saddle.png"
+    lesson_file = tmp_path / "learning-rate.json"
+    lesson_file.write_text(json.dumps(lesson_to_dict(shipped_lessons()[4])), encoding="utf-8")
+    assert window.open_file(lesson_file)
+    window.controller.wait()
+    window.lesson_player.next_scene()
+    window.controller.wait()
+    assert window.lesson_player.index == 1
+    assert proposed() == "learning-rate-scene-2.mp4"
+    window.document.open_lesson(shipped_lessons()[2])  # shipped, no file of its own: named by its title
+    window.controller.wait()
+    assert proposed() == "gradient-descent-on-a-bowl-scene-1.mp4"

@@ -980,7 +980,7 @@ def test_a_caption_the_views_no_longer_fit_is_struck_with_what_changed_until_the
     session.wait_for_runs()
     lr = format_number(session.run_specs[0].lr)
     assert session.run_specs[0].sign == "wrong" and lr != "0.1"
-    assert bar.changed.text() == f"Changed: η = {lr}, wrong sign — Shift+R puts the scene back as written"
+    assert bar.changed.text() == f"Changed: η = {lr}, wrong sign", "presenting: the facts, not the lecturer's keys"
     assert bar.caption.text() == lesson.scenes[0].caption and bar.caption.font().strikeOut()
     qtbot.waitUntil(lambda: changed_tag_pixels(window) > 5 * bar.changed.height(), timeout=3000)
     assert darkest_caption_ink(window) > 80, "greyed"
@@ -1003,13 +1003,13 @@ def test_a_caption_the_views_no_longer_fit_is_struck_with_what_changed_until_the
     assert bar.changed.isHidden()
 
     session.update_run(0, lr=0.3)
-    assert bar.changed.text().startswith("Changed: η = 0.3 — ")
+    assert bar.changed.text() == "Changed: η = 0.3"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(tmp_path / "faster.json"), ""))
     assert window.save()
     assert bar.changed.isHidden(), "an edit saved into the lesson is what its caption is for now"
     assert load_lesson(tmp_path / "faster.json").scenes[0].scenario.runs[0].lr == 0.3
     session.update_run(0, lr=0.1)
-    assert bar.changed.text().startswith("Changed: η = 0.1 — ")
+    assert bar.changed.text() == "Changed: η = 0.1"
     press(window, qtbot, Qt.Key.Key_Escape)
 
 

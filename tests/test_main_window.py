@@ -13,7 +13,7 @@ from failures import fail_drawing
 from ink import ink_line_bands, ink_line_lefts
 from polylines import distances_to_polyline
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QFocusEvent, QTextDocument
+from PySide6.QtGui import QCursor, QFocusEvent, QMouseEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidget
 from run_marks import changed_box, marks_in, run_mark_pixels, step_dot_pixels
 from window_keys import paste_into, tab_to
@@ -2576,3 +2576,54 @@ def test_a_formula_of_eight_variables_lays_the_equations_out_for_its_held_values
     held = [panel.held_grid.itemAt(index).widget() for index in range(panel.held_grid.count())]
     assert len(held) == 18 and all(widget.isVisible() for widget in held)  # x3 … x8: a name, a slider, a box each
     assert len(set(widths)) <= 2, widths
+
+
+def test_the_hover_readout_follows_a_new_formula_under_a_still_pointer(make_main_window, qtbot) -> None:
+    """Hovered at (−1, 1) on cubic-mixed, the readout kept that formula's f and ∇f through the scenes opened after it
+    while the mouse stayed put; it is the new formula's at the pointer now, and gone once the pointer left the map."""
+    window = make_main_window("cubic-mixed")
+    view = window.contour_view
+    position = view.data_to_widget(-1.0, 1.0)
+    QCursor.setPos(view.viewport().mapToGlobal(position.toPoint()))
+    QApplication.sendEvent(view.viewport(), QMouseEvent(QEvent.Type.MouseMove, position, view.viewport().mapToGlobal(
+        position), Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    assert window.hover_label.text().startswith("x = −")
+    assert "∇f = (−4" in window.hover_label.text()
+    window.open_scenario(replace(window.session.scenario(), formula="f(x, y) = x + 10y"), wait=True)
+    assert window.hover_label.text().endswith("∇f = (1, 10)")
+    QCursor.setPos(window.formula_panel.mapToGlobal(window.formula_panel.rect().center()))
+    qtbot.waitUntil(lambda: view.pointer_point() is None, timeout=3000)
+    window.open_scenario(find_preset("booth").scenario, wait=True)
+    assert window.hover_label.text() == ""
+
+
+def test_what_the_status_bar_said_of_critical_points_goes_with_them(make_main_window, qtbot) -> None:
+    """"Marked a saddle point: where ∇f = 0." stayed in the status bar over Booth and Himmelblau opened after it,
+    which mark none."""
+    window = make_main_window("cubic-mixed")
+    window.open_scenario(replace(window.session.scenario(), formula="f(x, y) = x^2 - y^2"), wait=True)
+    window.critical_action.trigger()
+    assert window.statusBar().full_message() == "Marked a saddle point: where ∇f = 0."
+    for preset in ("booth", "himmelblau"):
+        window.open_scenario(find_preset(preset).scenario, wait=True)
+        assert not window.session.view.critical_points
+        assert window.statusBar().full_message() == "", preset
+    window.critical_action.trigger()  # marked again, then taken away with C: so is their count
+    assert window.statusBar().full_message().startswith("Marked 4 minima")
+    window.statusBar().showMessage("Saved lecture.mp4")  # another's message stays
+    window.critical_action.trigger()
+    assert window.statusBar().full_message() == "Saved lecture.mp4"
+
+
+def test_the_resolution_box_counts_a_curves_points_not_a_grid(make_main_window, qtbot) -> None:
+    """One-variable formulas, drawn as a curve through 200 points, said "grid 200 × 200" in the formula panel."""
+    window = make_main_window("cubic-mixed")
+    panel, session = window.formula_panel, window.session
+    assert (panel._grid_word.text(), panel.resolution_box.currentText()) == ("grid", "200 × 200")
+    for formula in ("log(x)", "x^3 - 3x"):
+        type_formula(window, qtbot, formula)
+        assert session.plot.axes == ("x",) and session.field.xs.size == session.plot.resolution == 200
+        assert (panel._grid_word.text(), panel.resolution_box.currentText()) == ("curve", "200 points")
+    assert panel.resolution_box.itemText(0) == "50 points"
+    window.open_scenario(find_preset("booth").scenario, wait=True)
+    assert (panel._grid_word.text(), panel.resolution_box.currentText()) == ("grid", "200 × 200")

@@ -921,3 +921,37 @@ def test_a_files_presentation_scale_applies_only_while_presenting_fitted_to_the_
         laptop.controller.wait()
         assert laptop.session.presentation_scale == pytest.approx(1.7), "opened while presenting: at its scale"
         laptop.presentation.leave()
+
+
+def test_presenting_keeps_the_facts_of_the_maps_and_captions_notes_but_not_the_lecturers_keys(make_main_window,
+                                                                                                qtbot) -> None:
+    """Presenting showed the audience "scales differ (E: equal aspect)" on the map and "Changed: η = 0.174 — Shift+R
+    puts the scene back as written" under the caption: keys for the lecturer, as an export leaves them out."""
+    from gradviz.core.lessons import shipped_lessons
+
+    window = make_main_window(None, size=(1280, 720))
+    lesson = next(candidate for candidate in shipped_lessons() if candidate.title.startswith("The learning rate"))
+    window.document.open_lesson(lesson)
+    window.controller.wait()
+    session, view, bar = window.session, window.contour_view, window.lesson_player.caption_bar
+    axis = session.plot.axes[0]
+    low, high = session.plot.ranges[axis]
+    session.set_range(axis, low, high + 2 * (high - low))  # three times as wide: right angles look skewed
+    window._nudge_lr(10)  # a change the caption names
+    session.wait_for_runs()
+
+    def legend() -> str:
+        view.grab()
+        return " | ".join(view.probe_text.legend_texts)
+
+    def caption_note() -> str:
+        return bar.changed.text() if bar.changed.isVisible() else ""
+
+    assert "(E: equal aspect)" in legend()
+    assert caption_note().startswith("Changed: ") and caption_note().endswith("Shift+R puts the scene back as written")
+    window.presentation.enter()
+    qtbot.waitUntil(lambda: window.isFullScreen(), timeout=3000)
+    assert "equal aspect" not in legend() and ("scales differ" in legend() or "right angle looks skewed" in legend())
+    assert caption_note().startswith("Changed: ") and "Shift+R" not in caption_note()
+    window.presentation.leave()
+    assert "(E: equal aspect)" in legend() and "Shift+R" in caption_note()

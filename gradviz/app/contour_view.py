@@ -2318,9 +2318,24 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
     # ---------------------------------------------------------------- mouse
     def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
         """Report the data position under the mouse."""
-        if self.view_box.sceneBoundingRect().contains(scene_pos):
-            point = self.view_box.mapSceneToView(scene_pos)
-            self.hovered.emit(float(point.x()), float(point.y()))
+        point = self._plot_point(scene_pos)
+        if point is not None:
+            self.hovered.emit(*point)
+
+    def _plot_point(self, scene_pos: QtCore.QPointF) -> tuple[float, float] | None:
+        """The data point at a scene position, or None outside the plot's frame."""
+        if not self.view_box.sceneBoundingRect().contains(scene_pos):
+            return None
+        point = self.view_box.mapSceneToView(scene_pos)
+        return float(point.x()), float(point.y())
+
+    def pointer_point(self) -> tuple[float, float] | None:
+        """The data point under the mouse pointer now, or None if the pointer is not over the plot."""
+        cursor = QtGui.QCursor.pos()
+        under = QtWidgets.QApplication.widgetAt(cursor)
+        if under is None or not self.isVisible() or not (under is self or self.isAncestorOf(under)):
+            return None  # another window, or a dialog, lies over the map there
+        return self._plot_point(self.mapToScene(self.viewport().mapFromGlobal(cursor)))
 
     def _on_mouse_clicked(self, event: object) -> None:
         """Report left clicks inside the plot in data coordinates."""

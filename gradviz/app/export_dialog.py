@@ -8,6 +8,7 @@ passes) runs in a worker thread. Cancelling or a failure leaves nothing at the t
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from dataclasses import fields, replace
@@ -76,7 +77,8 @@ IMAGE_FORMATS = (("png", "PNG image", ".png"), ("svg", "SVG drawing (contour map
 BATCH_SECONDS = 0.05
 ENCODER_POLL_MS = 50
 ENCODER_STOP_SECONDS = 5.0  # a window closing waits this long at most for a stopped encoder to end
-DEFAULT_NAME = "gradviz-descent"
+DEFAULT_NAME = "gradviz-descent"  # the name proposed for what no file names (an untitled scenario, an example)
+NOT_IN_A_NAME = re.compile(r"[^\w]+")  # runs of what a proposed file name leaves out of a lesson's title
 
 
 def with_suffix(path: str, suffix: str) -> str:
@@ -92,12 +94,14 @@ class ExportDialog(QDialog):
 
     def __init__(self, kind: str, session: Session, parent: QWidget | None = None,
                  loss_log: bool | None = None, steps_per_second: float = PLAY_SPEED, scene_caption: str = "",
-                 screen_height: int = REFERENCE_SCREEN.height(), scene_changes: tuple[str, ...] = ()) -> None:
+                 screen_height: int = REFERENCE_SCREEN.height(), scene_changes: tuple[str, ...] = (),
+                 name: str = DEFAULT_NAME) -> None:
         """A dialog for an 'image' or 'video'; a loss strip takes the scale loss_log gives (the window's), if given;
         a video plays at first at steps_per_second (the window's speed); scene_caption heads the caption, struck
         through with scene_changes (how the views differ from what it was written for); screen_height is the window's
-        screen's, which the session's presentation scale is for."""
+        screen's, which the session's presentation scale is for; name: the file's name proposed, without suffix."""
         super().__init__(parent)
+        self.name = name
         self.kind = kind
         self.session = session
         self.loss_log = loss_log
@@ -208,7 +212,7 @@ class ExportDialog(QDialog):
         folder = settings.value("export/folder", str(Path.home()))
         format_key = settings.value(self._key("format"), self.formats[0][0])
         self.format_box.setCurrentIndex(max(0, self.format_box.findData(format_key)))
-        self.path_edit.setText(with_suffix(str(Path(folder) / DEFAULT_NAME), self.suffix()))
+        self.path_edit.setText(with_suffix(str(Path(folder) / self.name), self.suffix()))
         self.width_box.setValue(remembered.size[0])
         self.height_box.setValue(remembered.size[1])
         self.panels_box.setCurrentIndex(max(0, self.panels_box.findData(remembered.panels)))
@@ -236,7 +240,7 @@ class ExportDialog(QDialog):
         return self.formats[self.format_box.currentIndex()][2]
 
     def _format_changed(self) -> None:
-        self.path_edit.setText(with_suffix(self.path_edit.text() or DEFAULT_NAME, self.suffix()))
+        self.path_edit.setText(with_suffix(self.path_edit.text() or self.name, self.suffix()))
         svg = self.suffix() == ".svg"
         if svg:
             self.panels_box.setCurrentIndex(self.panels_box.findData("contour"))
@@ -355,6 +359,24 @@ def shown_scene_caption(window: QMainWindow) -> str:
 def shown_scene_changes(window: QMainWindow) -> tuple[str, ...]:
     """How the window's views differ from what the lesson scene's caption was written for (() if they fit it)."""
     return window.lesson_player.shown_changes()
+
+
+def proposed_name(window: QMainWindow) -> str:
+    """The export's file name proposed, without suffix: a lesson's and its scene's (learning-rate-scene-2), the
+    scenario file's, else DEFAULT_NAME. Every export from a lesson proposed gradviz-descent.mp4, the last one's name."""
+    player = window.lesson_player
+    if player.lesson is not None:
+        lesson = file_stem(player.path) if player.path is not None else player.lesson.title.split(":")[0]
+        return f"{NOT_IN_A_NAME.sub('-', lesson.lower()).strip('-') or 'lesson'}-scene-{player.index + 1}"
+    return file_stem(window.current_path) if window.current_path is not None else DEFAULT_NAME
+
+
+def file_stem(path: Path) -> str:
+    """A scenario or lesson file's name without its suffixes: saddle for saddle.gradviz.json."""
+    name = path.name
+    for suffix in (".json", ".gradviz"):
+        name = name.removesuffix(suffix)
+    return name or DEFAULT_NAME
 
 
 def screen_height_of(window: QWidget) -> int:
@@ -576,7 +598,8 @@ def ask_export(window: QMainWindow, kind: str) -> tuple[ExportOptions, str] | No
     The dialog is deleted once answered: each one opened stayed in memory, half a megabyte each.
     """
     dialog = ExportDialog(kind, window.session, window, shown_loss_log(window), window.stepper.speed_box.value(),
-                          shown_scene_caption(window), screen_height_of(window), shown_scene_changes(window))
+                          shown_scene_caption(window), screen_height_of(window), shown_scene_changes(window),
+                          proposed_name(window))
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None

@@ -59,6 +59,9 @@ EQUATIONS_MARKUP_LIMIT = 5000  # characters of rich text f and its partials may 
 # stalled the window 0.9 s, 8.5 KB of eight partials 0.24 s (the panel lays them out at each width the window tries);
 # the tutorials' model loss with five held values, (y − w₁x₁ − w₂x₂ − w₃x₃)², takes 4.7 KB, laid out in 0.1 s
 TAGS = re.compile(r"<[^>]*>")
+GRID_WORDS = {False: "grid", True: "curve"}  # the resolution box's name: for a map, and for a one-variable curve
+GRID_TIPS = {False: "Grid points along each plotted axis: more draw finer, fewer draw faster",
+             True: "Points the curve is drawn through: more draw finer, fewer draw faster"}
 NO_SIZE_LIMIT = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX: a widget's maximum size when it has none
 
 
@@ -327,7 +330,7 @@ class FormulaPanel(QWidget):
         self.high_boxes = [self._range_box(row) for row in range(2)]
         self.resolution_box = QComboBox()
         for resolution in GRID_RESOLUTIONS:
-            self.resolution_box.addItem(f"{resolution} × {resolution}", resolution)
+            self.resolution_box.addItem(resolution_text(resolution), resolution)
         self.resolution_box.activated.connect(self._resolution_chosen)
         for box in self.axis_boxes:
             box.activated.connect(self._axes_edited)
@@ -340,12 +343,12 @@ class FormulaPanel(QWidget):
             domain_grid.addWidget(self.low_boxes[row], row, 2)
             domain_grid.addWidget(to_word, row, 3)
             domain_grid.addWidget(self.high_boxes[row], row, 4)
-        grid_word = QLabel("grid")
-        grid_word.setBuddy(self.resolution_box)
-        domain_grid.addWidget(grid_word, 2, 0)
+        self._grid_word = QLabel(GRID_WORDS[False])
+        self._grid_word.setBuddy(self.resolution_box)
+        domain_grid.addWidget(self._grid_word, 2, 0)
         domain_grid.addWidget(self.resolution_box, 2, 2, 1, 3)
         self.resolution_box.setAccessibleName("Grid resolution")
-        self.resolution_box.setToolTip("Grid points along each plotted axis: more draw finer, fewer draw faster")
+        self.resolution_box.setToolTip(GRID_TIPS[False])
         self.preset_box.setAccessibleName("Gallery of examples")
         self.held_values = QWidget()  # hidden while empty, and while its rows are made (see _rebuild_fixed)
         self.held_values.hide()
@@ -689,11 +692,19 @@ class FormulaPanel(QWidget):
             self._mark_range(row, "")
         index = self.resolution_box.findData(plot.resolution)
         if index < 0:
-            self.resolution_box.addItem(f"{plot.resolution} × {plot.resolution}", plot.resolution)
+            self.resolution_box.addItem("", plot.resolution)
             index = self.resolution_box.count() - 1
+        self._name_resolutions(curve=len(plot.axes) == 1)
         self.resolution_box.setCurrentIndex(index)
         self._updating = False
         self._rebuild_fixed(variables)
+
+    def _name_resolutions(self, curve: bool) -> None:
+        """The resolution's choices as a map's grid ("200 × 200") or as points along a curve ("200 points")."""
+        self._grid_word.setText(GRID_WORDS[curve])
+        self.resolution_box.setToolTip(GRID_TIPS[curve])
+        for index in range(self.resolution_box.count()):
+            self.resolution_box.setItemText(index, resolution_text(int(self.resolution_box.itemData(index)), curve))
 
     def _rebuild_fixed(self, variables: tuple[str, ...]) -> None:
         wanted = [name for name in variables if name in self._session.fixed]
@@ -887,6 +898,11 @@ class FormulaPanel(QWidget):
         self.preset_box.setCurrentIndex(0)
         if preset is not None:
             self.preset_chosen.emit(preset)
+
+
+def resolution_text(resolution: int, curve: bool = False) -> str:
+    """A resolution as the grid box says it: '200 × 200' for a map, '200 points' for a curve."""
+    return f"{resolution} points" if curve else f"{resolution} × {resolution}"
 
 
 def equations_to_show(analysis: Analysis) -> tuple[str, ...]:

@@ -419,6 +419,7 @@ class LessonPlayer(QObject):
         self._loading_text = ""  # what the status bar says while a scene slow to prepare is on its way
         self._reset_notice = ""  # the status bar's word that Shift+R put the scene back, while it holds
         self._reset_edits: Scenario | None = None  # the edits the scene was put back to, once shown
+        self.key_hints = True  # the caption names the keys that act on it (not while presenting: for the lecturer)
         self._loading_hint = QTimer(self)
         self._loading_hint.setSingleShot(True)
         self._loading_hint.setInterval(LOADING_HINT_MS)
@@ -760,9 +761,15 @@ class LessonPlayer(QObject):
         η = 0.0316.
         """
         changes = self.shown_changes()
-        text = f"{changes_text(changes)} — {RESET_SCENE_KEY} puts the scene back as written" if changes else ""
+        hint = f" — {RESET_SCENE_KEY} puts the scene back as written" if self.key_hints else ""
+        text = changes_text(changes) + hint if changes else ""
         self.caption_bar.show_changes(text, ", ".join(changes))
         self._follow_reset_notice(changes)
+
+    def show_key_hints(self, shown: bool) -> None:
+        """Name the keys that act on the caption (the editing window), or not (presenting: the audience sees it)."""
+        self.key_hints = shown
+        self._show_changes()
 
     def _follow_reset_notice(self, changes: tuple[str, ...]) -> None:
         """Take back the status bar's "Scene 1 is back as written: Ctrl+Z takes that back." once the scene put back is

@@ -129,12 +129,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.run_progress)
         self.settings_notice = SettingsNotice(self.statusBar(), self)
         self._pending_range: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self._critical_told = ""  # what the status bar last said of the critical points marked
         self._range_timer = QTimer(self)
         self._range_timer.setSingleShot(True)
         self._range_timer.setInterval(RANGE_FOLLOW_MS)
         self._range_timer.timeout.connect(self._apply_pending_range)
 
         self.contour_view.hovered.connect(self._show_hover)
+        self.session.field_changed.connect(self._renew_hover)  # after the presenters: the map shows the new ranges
         self.contour_view.clicked.connect(self._set_start)
         self.contour_view.start_dragged.connect(self._set_start)
         self.contour_view.range_changed.connect(self._follow_range)
@@ -359,14 +361,21 @@ class MainWindow(QMainWindow):
 
     def _tell_critical_points(self, _changed: object = None, counted: bool = False) -> None:
         """Say why in the status bar when critical points are asked for but cannot all be found; if counted, what
-        was marked (a new formula typed with them on said nothing)."""
+        was marked (a new formula typed with them on said nothing). Once none are marked, what was said of them goes:
+        "Marked a saddle point" stayed over Booth's map, opened without them, as if it were marked there."""
         critical = self.session.critical_points() if self.session.view.critical_points else None
+        told = ""
         if critical is not None and not critical.complete:
-            self.statusBar().showMessage(f"Critical points not marked: {critical.left_out}. Narrow the plotted ranges.",
-                                         8000)
+            told = f"Critical points not marked: {critical.left_out}. Narrow the plotted ranges."
         elif critical is not None and counted:
-            name = self.session.analysis.formula.name  # "at a kink of L, where ∇L is undefined"
-            self.statusBar().showMessage(for_function(critical_count(critical), name), 8000)
+            told = for_function(critical_count(critical), self.session.analysis.formula.name)  # "…where ∇L is…"
+        status = self.statusBar()
+        if told:
+            status.showMessage(told, 8000)
+        elif critical is None and self._critical_told and status.full_message() == self._critical_told:
+            status.clearMessage()
+        if told or critical is None:
+            self._critical_told = told
 
     def _flip_critical_points(self) -> None:
         """Mark the critical points, or stop; once marked, count them in the status bar."""
@@ -527,6 +536,17 @@ class MainWindow(QMainWindow):
         coordinates = ", ".join(f"{unicode_name(axis)} = {format_value(point[axis])}" for axis in axes)
         self.hover_label.setText(f"{coordinates}   {name} = {format_value(noise.shown_value(value))}   "
                                  f"∇{name} = ({format_values(noise.shown_gradient(gradient))})")
+
+    def _renew_hover(self, _field: object = None) -> None:
+        """A new field under a still pointer: the readout is the new f's at the pointer, or none once it left the map.
+
+        The readout only followed the mouse's moves, so it kept the formula before's value through later scenes.
+        """
+        point = self.contour_view.pointer_point()
+        if point is None:
+            self.hover_label.clear()
+        else:
+            self._show_hover(*point)
 
     def _type_start(self) -> None:
         """Ask for the selected run's start by its coordinates: the map's click, for the keyboard or exact numbers."""

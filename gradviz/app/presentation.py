@@ -429,6 +429,7 @@ class PresentationMode(QObject):
             widget.hide()
         self._show_run_progress(window.run_progress.shown)
         window.lesson_player.show_notes(False)  # a projector mirroring the screen shows them only when asked
+        self._show_key_hints(False)
         session.set_theme(PRESENTATION_THEME)
         self._present_at(self._scale_to_present())
         self.look.show_scale()  # the equations and readout at their presenting size, whether the scale changed or not
@@ -445,6 +446,7 @@ class PresentationMode(QObject):
         window, session = self._window, self._window.session
         window.stepper.set_presenting(False)
         window.contour_view.allow_keys(True)
+        self._show_key_hints(True)
         self._show_blank(False)
         self.message.hide()  # the scale is remembered when the lecturer changes it, not here: capped by a small
         session.set_theme(saved.theme)  # projector's screen, it lowered the scale remembered for the usual one
@@ -465,6 +467,12 @@ class PresentationMode(QObject):
         # the window system resizes the window back a little later, which would share its width out anew
         for delay in LAYOUT_SETTLE_DELAYS_MS:
             QTimer.singleShot(delay, self._window, lambda: self._restore_layout(saved))
+
+    def _show_key_hints(self, shown: bool) -> None:
+        """The map's notes and the caption name the keys that act on them while editing; presenting, they keep the
+        facts ("scales differ", "Changed: η = 0.174") and leave out the keys: the lecturer's, not the audience's."""
+        self._window.probe_presenter.show_key_hints(shown)
+        self._window.lesson_player.show_key_hints(shown)
 
     def _restore_layout(self, saved: object) -> None:
         """Put docks, toolbars and splitters back as they were before presenting (unless presenting again)."""

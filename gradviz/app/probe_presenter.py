@@ -410,7 +410,7 @@ class ProbePresenter:
 
     def __init__(self, session: Session, surface_view: SurfaceView | None, contour_view: ContourView | None,
                  key_hints: bool = True) -> None:
-        """Draw on these views (key_hints: name the keys that change the picture, as the window does)."""
+        """Draw on these views (key_hints: name the keys that change the picture, as the editing window does)."""
         self.session = session
         self.key_hints = key_hints
         self.surface_view = surface_view
@@ -504,6 +504,12 @@ class ProbePresenter:
             return surface, curve_overlay(probe, scale, field, ranges, name)
         overlay = map_overlay(probe, compiled, field, ranges, name, self._arrows_full_at())
         return surface, overlay if self.key_hints else replace(overlay, aspect_note=aspect_note(axes, None))
+
+    def show_key_hints(self, shown: bool) -> None:
+        """Name the keys that change the picture, or not (presenting: the audience sees the map, not the keyboard)."""
+        self.key_hints = shown
+        self._drawn_from = None  # the same inputs, drawn with other notes
+        self.refresh()
 
     # ----- choices ------------------------------------------------------------------------------------------
     def set_shown(self, shown: bool) -> None:
