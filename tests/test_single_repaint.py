@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from pyqtgraph import GraphicsView
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QCursor
 
 from gradviz.app.panel_base import LazyPanel
 from gradviz.app.surface_view import SurfaceView
@@ -126,16 +127,19 @@ def test_new_formulas_repaint_the_window_once_and_never_lay_it_out(make_main_win
     Laid out by its window, such a change went on to the docks and toolbars, and the dock column was painted a
     second time after the repaint. The step table's new column widths and scroll bars are in the same repaint too.
     (The 3D view's antialiased redraw, once the picture settles, is held off. A formula that changes the least
-    height of the central area, say with a fraction, does lay the window out.)
+    height of the central area, say with a fraction, does lay the window out.) The pointer rests on the map: the
+    hover readout, read again for each new f, laid the window out too.
     """
     monkeypatch.setattr(SurfaceView, "SETTLE_MS", 60_000)
     window = make_main_window("bowl")
     window.teaching_docks.show_panel(panel_in_front)
+    view = window.contour_view
+    QCursor.setPos(view.mapToGlobal(view.rect().center()))
     formulas = ("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "sin(x) + cos(y)", "x^3 - 3x y^2 + 4", "x^2 + 10y^2")
     analyses = [analyze(text) for text in formulas]
     qtbot.wait(300)
     events = WindowEvents(window)
-    limits_shown = set()
+    limits_shown, readouts = set(), set()
     for lap in range(2):  # in the first, plots whose tick labels grow wider are painted again (see above)
         for analysis in analyses:
             before = dict(events.counts)
@@ -146,6 +150,8 @@ def test_new_formulas_repaint_the_window_once_and_never_lay_it_out(make_main_win
             if lap:
                 assert (repaints, layouts) == (1, 0), analysis.formula.text
             limits_shown.add(window.teaching_docks.lr_guidance.tick.position is not None)
+            readouts.add(window.hover_label.text())
+    assert len(readouts) == len(formulas), "the readout gives each f at the pointer"
     assert limits_shown == {True, False}, "the formulas show the limit tick and hide it"
 
 

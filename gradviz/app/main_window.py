@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -46,7 +45,7 @@ from gradviz.app.settings import remember_all, saved_bytes
 from gradviz.app.settings_notice import SettingsNotice
 from gradviz.app.shortcuts_help import ShortcutsDialog
 from gradviz.app.single_repaint import SingleRepaint
-from gradviz.app.status_bar import ElidingStatusBar
+from gradviz.app.status_bar import ElidingStatusBar, ReadoutLabel
 from gradviz.app.stepper_panel import NumberEdit, StepperPanel, lr_to_slider, slider_to_lr
 from gradviz.app.surface_view import SurfaceView
 from gradviz.app.syntax_help_dialog import SYNTAX_HELP_SIZE, SyntaxHelpDialog
@@ -123,7 +122,7 @@ class MainWindow(QMainWindow):
         self.panel_heights = PanelHeights(self.main_splitter)
         self.setCentralWidget(self.main_splitter)
 
-        self.hover_label = QLabel()
+        self.hover_label = ReadoutLabel()
         self.statusBar().addPermanentWidget(self.hover_label)
         self.run_progress = RunProgress(self.session)
         self.statusBar().addPermanentWidget(self.run_progress)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QSizeGrip, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QSizeGrip, QStatusBar, QWidget
 
 MESSAGE_LEFT = 6  # where QStatusBar starts its message, and how far before its first permanent widget it ends…
 MESSAGE_GAP = 2
@@ -83,6 +83,39 @@ class ElidingStatusBar(QStatusBar):
         fitted = fitted_message(self._message, self.fontMetrics().horizontalAdvance, self.message_width())
         if fitted != self.currentMessage():
             self._show_fitted(max(self._timeout - self._shown.elapsed(), 1) if self._timeout else 0)
+
+
+class ReadoutLabel(QLabel):
+    """A readout in the status bar whose new text never lays the window out: its size is fixed, widened only for a
+    text wider than any it showed (and again when its font changes).
+
+    A label sized to its text asks its window for a new layout at every text: the hover readout, read again for a
+    new formula under a still pointer, laid the whole window out (docks and toolbars too) and painted it twice.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fit_font()
+
+    def setText(self, text: str) -> None:
+        """Show the text, widening the label first if it is wider than the label."""
+        super().setText(text)
+        wanted = self.sizeHint().width()
+        if wanted > self.width():
+            self.setFixedWidth(wanted)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new font: the label's height, and its width, are this font's."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_font()
+
+    def _fit_font(self) -> None:
+        text = self.text()
+        super().setText("Ag")  # a line's height in this font, with or without a text
+        height = self.sizeHint().height()
+        super().setText(text)
+        self.setFixedSize(self.sizeHint().width() if text else 0, height)
 
 
 def fitted_message(message: str, advance: Callable[[str], float], width: int) -> str:
