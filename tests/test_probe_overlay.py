@@ -826,30 +826,38 @@ def gradient_arrow_pixels(view: ContourView) -> float:
 
 
 def test_the_arrows_shrink_with_the_gradient_as_the_ball_arrives_in_the_window_and_an_export(make_main_window) -> None:
-    """Himmelblau: |∇f| is 26 at step 0 and 0.07 at step 24, at (2.999, 2.003); the arrows were about as long."""
+    """Himmelblau: |∇f| is 26 at step 0, 18 at step 8, 0.07 at step 24 and 0.0006 at step 40; the arrows were about
+    as long at each. They shrink in proportion down to a quarter of their length, keep that while the run is on
+    its way (at a hundredth of the start's |∇f| Rosenbrock's valley had no arrows), and vanish as it arrives."""
     from gradviz.app.exporter import FrameRenderer, copy_session
+    from gradviz.app.probe_presenter import ARROW_FLOOR
 
     window = make_main_window("himmelblau", size=(1280, 720))
     session = window.session
     session.set_probe(None)  # following the ball
-    norms = [math.hypot(*session.runs[0].run.steps[step].gradient) for step in (0, 24)]
-    assert norms[0] == pytest.approx(26.08, abs=0.01) and norms[1] < 0.1
+    steps = (0, 8, 24, 40)
+    norms = [math.hypot(*session.runs[0].run.steps[step].gradient) for step in steps]
+    assert norms[0] == pytest.approx(26.08, abs=0.01) and norms[2] < 0.1 and norms[3] < 0.001
     renderer = FrameRenderer(copy_session(session), (1280, 720), "contour", False)
-    lengths = {}
+    pixels, lengths = {}, {}
     for view, show, drawn in (("window", session.set_step, window.contour_view),
                               ("export", renderer.show_step, renderer.contour_view)):
-        for step in (0, 24):
+        for step in steps:
             show(step)
-            lengths[view, step] = gradient_arrow_pixels(drawn)
+            drawn.grab()
+            pixels[view, step] = gradient_arrow_pixels(drawn)
+            arrow = drawn.probe_arrows.overlay.arrows[-1]  # ∇f's, in the map's units
+            lengths[view, step] = math.dist(arrow.tail, arrow.tip)
     renderer.close()
     for view in ("window", "export"):
-        assert lengths[view, 0] > 40  # a readable arrow at the start…
-        # …and in proportion to |∇f| (within what x and y drawn at slightly different scales make of its direction)
-        assert lengths[view, 24] / lengths[view, 0] == pytest.approx(norms[1] / norms[0], rel=0.1)
-        assert lengths[view, 24] < ProbeArrowsItem.SHORTEST  # too short to draw: the legend gives ∇f instead
+        assert pixels[view, 0] > 40  # a readable arrow at the start…
+        assert lengths[view, 8] / lengths[view, 0] == pytest.approx(norms[1] / norms[0])  # …in proportion to |∇f|…
+        assert lengths[view, 24] / lengths[view, 0] == pytest.approx(ARROW_FLOOR)  # …down to a floor…
+        assert pixels[view, 24] > 20
+        assert pixels[view, 40] < ProbeArrowsItem.SHORTEST  # …then too short to draw: the legend gives ∇f instead
     text = window.contour_view.probe_text
     window.contour_view.grab()
-    assert any(line.startswith("∇f = (−0.02679, 0.0644)") for line in text.legend_texts), text.legend_texts
+    assert any(line.startswith("∇f = (−0.0002286, 0.0005519)") for line in text.legend_texts), text.legend_texts
 
 
 @pytest.mark.parametrize("preset", ["beale", "himmelblau", "bowl"])

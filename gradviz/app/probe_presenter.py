@@ -70,6 +70,8 @@ CURVE_TANGENT_SHARE = 0.16
 PLANE_SHARE = 0.2  # the tangent plane's half-width, as a share of each axis range
 ARROW_SHARE = 0.38  # the longest gradient arrow, as a share of the shorter axis range (see arrows_full_at)
 GENTLEST_FULL_SHARE = 0.1  # the |∇f| drawn full length is at least this share of the field's median (arrows_full_at)
+ARROW_FLOOR = 0.25  # the ∇f arrow is never shorter than this share of its full length…
+FLOOR_FADES_BELOW = 1e-3  # …while |∇f| is at least this share of the |∇f| drawn full length; below, the floor shrinks
 NEGLIGIBLE_GRADIENT = 1e-7  # |∇f| below this share of the reference has no arrows: ∇f ≈ 0 here (a run converged)
 CONVERGED_BELOW = RunSettings.tolerance  # nor below the |∇f| at which runs stop as converged
 ARROW_ROOM_FILL = 0.85  # arrows reach at most this share of the way to the edge of the ranges
@@ -116,19 +118,22 @@ def arrow_scale(gradient: tuple[float, float], full_at: float, reference: float,
     """Data units per unit of ∇f, one scale for all three arrows so the components add up to ∇f.
 
     The arrows' lengths are in proportion to |∇f| at one scale for the whole field, so a step's arrows compare
-    with another's: the ∇f arrow is ARROW_SHARE of the shorter axis range long where |∇f| is full_at (the field's
-    median, a typical slope), and no longer where |∇f| is larger, so the steep rim of a map does not stretch its
-    arrows off it. Nothing keeps a gentle slope's arrows from shrinking: they fade away as a run closes in on a
-    critical point (the view leaves out those too short to draw, and there are none at all below
-    NEGLIGIBLE_GRADIENT: see negligible_gradient). The arrows are shortened to stay inside the ranges (a point on
-    their edge, pointing out, gets none: see edge_cut) unless within is False; from a point outside them they are
-    not.
+    with another's: the ∇f arrow is ARROW_SHARE of the shorter axis range long where |∇f| is full_at (run 1's
+    start's: see arrows_full_at), and no longer where |∇f| is larger, so the steep rim of a map does not stretch its
+    arrows off it. Down to ARROW_FLOOR of that length they shrink with |∇f|; shorter, they would vanish while a
+    run still crawls along a valley (Rosenbrock's at step 60, |∇f| a hundredth of the start's, had no arrows to
+    say which way ∇f points across it), so they keep that length until |∇f| falls below FLOOR_FADES_BELOW of
+    full_at. Then they fade away as the run closes in on a critical point (the view leaves out those too short to
+    draw, and there are none at all below NEGLIGIBLE_GRADIENT: see negligible_gradient). The arrows are shortened
+    to stay inside the ranges (a point on their edge, pointing out, gets none: see edge_cut) unless within is False;
+    from a point outside them they are not.
     """
     norm = math.hypot(*gradient)
     if norm == 0.0 or negligible_gradient(norm, reference):
         return 0.0
     spans = [high - low for low, high in ranges]
     fraction = min(norm / full_at, 1.0) if full_at > 0 else 1.0
+    fraction = max(fraction, ARROW_FLOOR * min(fraction / FLOOR_FADES_BELOW, 1.0))
     scale = ARROW_SHARE * min(spans) * fraction / norm
     if not within:
         return scale
