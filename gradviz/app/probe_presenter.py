@@ -48,7 +48,14 @@ from gradviz.core.compiled import CompiledFormula
 from gradviz.core.descent import RunSettings, converged_kind
 from gradviz.core.grid import GridField, broken_curve, contourable
 from gradviz.core.height_scale import HeightScale, height_scale_for
-from gradviz.core.notation import format_number, format_value, gradient_label, partial_label, unicode_name
+from gradviz.core.notation import (
+    format_number,
+    format_value,
+    gradient_label,
+    partial_label,
+    terms_kept_whole,
+    unicode_name,
+)
 from gradviz.core.probe import Probe, SliceCurve, contour_tangent_direction, probe_at, slice_curves, tangent_plane
 from gradviz.core.session import Session
 
@@ -232,13 +239,14 @@ def offset_text(variable: str, value: float) -> str:
 
 
 def plane_equation(probe: Probe, name: str) -> str:
-    """'f ≈ 15 + 10(x − 1) + 14(y − 2)': the tangent plane, the linear approximation of f at the point."""
+    """'f ≈ 15 + 10(x − 1) + 14(y − 2)': the tangent plane, the linear approximation of f at the point, its lines
+    broken only before a term (see terms_kept_whole)."""
     terms = [format_value(probe.value)]
     for axis, partial in zip(probe.axes, probe.axis_partials, strict=True):
         if partial != 0.0:
             terms.append(f"{'−' if partial < 0 else '+'} {format_number(abs(partial), DIGITS)}"
                          f"{offset_text(axis, probe.point[axis])}")
-    return f"tangent plane: {name} ≈ {' '.join(terms)}"
+    return f"tangent plane: {terms_kept_whole(f'{name} ≈ ' + ' '.join(terms))}"
 
 
 def partial_texts(probe: Probe, name: str) -> tuple[str, ...]:
