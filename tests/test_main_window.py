@@ -301,8 +301,8 @@ def test_an_error_shows_over_the_equations_and_moves_no_view(make_main_window, q
     qtbot.wait(40)
     assert (window.surface_view.height(), window.contour_view.height()) == heights
     area = panel.equations_area
-    top = panel.error_label.mapTo(area.viewport(), QPoint(0, 0)).y()
-    assert top == 0 and panel.error_label.height() < area.viewport().height(), "in sight, at the area's top"
+    top = panel.error_label.mapTo(area, QPoint(0, 0)).y()
+    assert top == 0 and panel.error_label.height() == area.height(), "in the equations' place"
     assert panel.derivatives_label.text_font().pointSizeF() == scale, "the equations keep their size"
     type_formula(window, qtbot, "x^2 + 2y^2")
     qtbot.waitUntil(lambda: not panel.error_label.isVisible(), timeout=3000)
@@ -318,11 +318,36 @@ def test_an_error_wraps_in_sight_and_hides_with_the_formula_box_while_presenting
     type_formula(window, qtbot, "x^2 ++ y^2")
     qtbot.waitUntil(panel.error_label.isVisible, timeout=3000)
     qtbot.wait(40)
-    assert panel.error_label.width() <= panel.equations_area.viewport().width()
+    assert panel.error_label.width() <= panel.equations_area.width()
     window.presentation.enter()
     qtbot.waitUntil(lambda: not panel.error_label.isVisible(), timeout=3000)
     window.presentation.leave()
     qtbot.waitUntil(panel.error_label.isVisible, timeout=3000)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 640)])
+def test_an_error_is_shown_whole_in_the_equations_place(make_main_window, qtbot, size) -> None:
+    """"3x^2+" showed its error in a scroll area of the equations' height, its scroll bar a few pixels long and the
+    partials scrolled away; beside a held variable's slider a long formula's error was cut mid-line."""
+    long_formula = " + ".join(f"sin({k}*x)*cos({k}*z)/{k}" for k in range(1, 80))
+    for preset, text in (("bowl", "3x^2+"), ("three-variables", long_formula)):
+        window = make_main_window(preset, size=size)
+        panel, area = window.formula_panel, window.formula_panel.equations_area
+        equations = panel.derivatives_label.text()
+        window.try_formula(text)
+        window.controller.wait()
+        qtbot.waitUntil(panel.error_label.isVisible, timeout=3000)
+        qtbot.wait(40)
+        label = panel.error_label
+        shown = label.visibleRegion().boundingRect()
+        assert shown.height() >= label.heightForWidth(label.width()), (preset, size, shown, label.size())
+        assert shown.width() == label.width() <= area.width()
+        assert not area.verticalScrollBar().isVisible() and not area.horizontalScrollBar().isVisible()
+        assert panel.derivatives_label.visibleRegion().isEmpty(), "the error is in the equations' place"
+        window.try_formula(window.session.analysis.formula.text)
+        window.controller.wait()
+        qtbot.waitUntil(lambda label=label: not label.isVisible(), timeout=3000)
+        assert panel.derivatives_label.text() == equations and not panel.derivatives_label.visibleRegion().isEmpty()
 
 
 def test_a_formula_that_fails_to_draw_says_so_and_the_last_good_one_stays(make_main_window, qtbot,

@@ -679,3 +679,13 @@ def test_an_equations_line_may_break_before_its_terms_never_within_a_power_or_ba
 ])
 def test_numbers_written_alike_share_a_decimal_place_and_a_notation(values, digits: int, expected: list[str]) -> None:
     assert format_numbers_alike(values, digits) == expected
+
+
+def test_plain_text_breaks_only_outside_brackets_where_asked() -> None:
+    from gradviz.core.notation import NO_BREAK_SPACE, breakable_only_at, terms_kept_whole
+
+    breaks = terms_kept_whole("f ≈ 1.97 − 3.9(x + 0.99) + 2(y − 1)").split(" ")
+    assert [part.replace(NO_BREAK_SPACE, " ") for part in breaks] == ["f ≈ 1.97", "− 3.9(x + 0.99)", "+ 2(y − 1)"]
+    title = breakable_only_at("1. Adam (β₁ = 0.8, β₂ = 0.99), η = 0.1 · wrong sign", after=(",", "·"))
+    assert [part.replace(NO_BREAK_SPACE, " ") for part in title.split(" ")] == [
+        "1. Adam (β₁ = 0.8, β₂ = 0.99),", "η = 0.1 ·", "wrong sign"]

@@ -17,9 +17,10 @@ from gradviz.app.colormaps import PARTIAL_COLOURS
 from gradviz.app.contour_view import ContourView, LevelLineItem, ProbeArrowsItem, to_device
 from gradviz.app.probe_presenter import ProbePresenter, level_line, plane_equation, tangent_segment
 from gradviz.app.surface_view import CURVE_FRONT, finite_runs
-from gradviz.app.view_common import qimage_to_array, simplified_path_indices, simplify_polyline
+from gradviz.app.view_common import LegendLayout, qimage_to_array, simplified_path_indices, simplify_polyline
 from gradviz.core.analysis import analyze_in_process
 from gradviz.core.height_scale import HeightScale, height_scale_for
+from gradviz.core.notation import NO_BREAK_SPACE
 from gradviz.core.presets import find_preset
 from gradviz.core.probe import probe_at
 from gradviz.core.session import Session
@@ -167,12 +168,29 @@ def test_tangent_plane_and_its_equation() -> None:
     corners = surface.plane
     assert corners.shape == (4, 3)
     assert corners[:, 2] == pytest.approx(15 + 10 * (corners[:, 0] - 1) + 14 * (corners[:, 1] - 2), rel=1e-12)
-    assert surface.legend[-1].text == "tangent plane: f ≈ 15 + 10(x − 1) + 14(y − 2)"
+    assert surface.legend[-1].text.replace(NO_BREAK_SPACE, " ") == "tangent plane: f ≈ 15 + 10(x − 1) + 14(y − 2)"
     loss = session_for("two-weight-loss").analysis.compiled
     probe = probe_at(loss, {"w1": -1.5, "w2": 0.0}, ("w1", "w2"))
-    assert plane_equation(probe, "L") == "tangent plane: L ≈ 42.25 − 13(w₁ + 1.5) − 26w₂"
+    assert plane_equation(probe, "L").replace(NO_BREAK_SPACE, " ") == "tangent plane: L ≈ 42.25 − 13(w₁ + 1.5) − 26w₂"
     presenter.set_plane_shown(False)
     assert presenter.surface_overlay.plane is None
+
+
+def test_the_tangent_planes_legend_row_breaks_only_before_a_term(qapp) -> None:
+    """Wrapped at its spaces, the 3D legend's row read "f ≈ 1.97043 − 3.955(x +" above "0.9926) + …"."""
+    session = session_for("rosenbrock")
+    presenter = ProbePresenter(session, None, None)
+    presenter.set_plane_shown(True)
+    row = presenter.surface_overlay.legend[-1]
+    font = QApplication.font()
+    whole = LegendLayout(font, (row,), 10.0, 4000.0).size.width()
+    for lines in (2, 3, 4):  # widths that break it onto more lines
+        layout = LegendLayout(font, (row,), 10.0, whole / lines + 30.0)
+        texts = [text.replace(NO_BREAK_SPACE, " ") for _row, text, _first, _indent in layout.lines]
+        assert len(texts) > 1 and " ".join(texts) == row.text.replace(NO_BREAK_SPACE, " ")
+        equation = next(index for index, text in enumerate(texts) if "≈" in text)
+        assert all(text.count("(") == text.count(")") for text in texts), texts
+        assert all(text.startswith(("+ ", "− ")) for text in texts[equation + 1:]), texts
 
 
 def test_tangent_segments_look_alike_whatever_their_slope() -> None:

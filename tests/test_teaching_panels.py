@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -31,7 +32,7 @@ from gradviz.app.view_common import qimage_to_array
 from gradviz.core.analysis import analyze, analyze_in_process
 from gradviz.core.errors import GradvizError
 from gradviz.core.lessons import shipped_lessons
-from gradviz.core.notation import format_number
+from gradviz.core.notation import NO_BREAK_SPACE, format_number
 from gradviz.core.probe import probe_at
 from gradviz.core.runs import run_titles
 from gradviz.core.scenario import RunSpec
@@ -854,6 +855,25 @@ def test_runs_are_told_apart_by_their_marks_shape_as_well_as_colour(make_main_wi
     assert legend.index("●") < legend.index("■") < legend.index("▲")
     circle, square = (run_swatch(index).pixmap(14, 14).toImage() for index in (0, 1))
     assert circle.pixelColor(1, 1).alpha() == 0 and square.pixelColor(2, 2).alpha() == 255  # a square fills corners
+
+
+def test_the_loss_legend_breaks_between_words_only(make_main_window, qtbot) -> None:
+    """At 1024 × 640 the wrong-sign preset's legend read "wrong si" over "gn": a run's title wider than the legend
+    broke anywhere."""
+    window = make_main_window("wrong-sign", size=(1024, 640))
+    docks = window.teaching_docks
+    seen(docks, "loss_dock", docks.loss_plot, qtbot)
+    legend = docks.loss_plot.legend
+    words = legend.plain_text().split()
+    assert "sign" in words
+    narrowest = legend.minimumSizeHint().width()
+    assert legend.width() >= narrowest, "the dock is at least as wide as the legend's widest word"
+    for width in range(legend.width(), narrowest - 1, -7):
+        legend.resize(width, legend.heightForWidth(width))
+        lines = [line.replace(NO_BREAK_SPACE, " ").strip() for line in legend.shown_lines()]
+        assert " ".join(lines).split() == words, (width, lines)
+        assert all(line.endswith(",") or next_line[0] in "●■▲" for line, next_line in itertools.pairwise(lines)), (
+            width, lines)
 
 
 def loss_plot_of_runs(make_main_window, quick_button: str) -> tuple:

@@ -90,17 +90,19 @@ class EquationsArea(QScrollArea):
     def __init__(self, label: RichTextLabel, notes: QWidget, error: QWidget) -> None:
         """Hold these equations with these notes under them and an error over them, following the size they ask for.
 
-        The error shows in the area, over the equations it keeps: above the area, it made the panel taller while
-        it showed, and the views moved as a student typed.
+        The error shows in the area, in the place of the equations it keeps (see show_error): above the area, it made
+        the panel taller while it showed, and the views moved as a student typed.
         """
         super().__init__()
         self.label = label
         self.notes = notes
         self.error = error
+        error.setParent(self)
+        error.setAutoFillBackground(True)  # the equations kept under it do not show through
+        error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(error)
         column.addWidget(label)
         column.addWidget(notes)
         column.addStretch(1)
@@ -119,6 +121,31 @@ class EquationsArea(QScrollArea):
         self._asked_with_bar = False
         self._held_height: int | None = None
         self.viewport().installEventFilter(self)
+
+    def show_error(self, shown: bool) -> None:
+        """Show the error in the equations' place, or the equations again (the last good ones, kept under it).
+
+        Over the equations, in a scroll area of their height, an error of three lines scrolled them out of sight
+        behind a scroll bar a few pixels long; beside a held variable's slider the area was narrow, and a long
+        formula's error was cut mid-line. The area is now at least as high as the error needs at its width.
+        """
+        if shown != self.error.isVisibleTo(self):
+            self.error.setVisible(shown)
+            self.error.raise_()
+            self.updateGeometry()
+        self._place_error()
+        self.show_vertical_bar_if_needed()
+
+    def _error_height(self) -> int:
+        """The height the error needs at the area's width, or 0 while it is hidden."""
+        return self.error.heightForWidth(self.width()) if self.error.isVisibleTo(self) else 0
+
+    def _place_error(self) -> None:
+        """Lay the error over the whole area, if shown, asking for more height where its text needs it."""
+        if self.error.isVisibleTo(self):
+            self.error.setGeometry(self.rect())
+            if self._error_height() > self.height():
+                self.updateGeometry()
 
     def hold_height(self, height: int | None) -> None:
         """Ask for this height whatever the equations (None: for the equations' own height)."""
@@ -147,15 +174,15 @@ class EquationsArea(QScrollArea):
         content = self.widget().sizeHint()
         self._asked_with_bar = self._needs_bar()
         if self._held_height is not None:
-            return QSize(content.width(), self._held_height)
+            return QSize(content.width(), max(self._held_height, self._error_height()))
         bar = self.horizontalScrollBar().sizeHint().height() if self._asked_with_bar else 0
         height = self.content_height() if self.viewport().isVisible() else content.height()
-        return QSize(content.width(), height + bar)
+        return QSize(content.width(), max(height + bar, self._error_height()))
 
     def minimumSizeHint(self) -> QSize:
-        """Narrow, and about one equation high (no higher than the size hint)."""
+        """Narrow, and about one equation high (no higher than the size hint), or as high as the error shown."""
         one_equation = math.ceil(self.label.fontMetrics().lineSpacing() * LEAST_EQUATION_LINES)
-        return QSize(self.LEAST_WIDTH, min(one_equation, self.sizeHint().height()))
+        return QSize(self.LEAST_WIDTH, max(min(one_equation, self.sizeHint().height()), self._error_height()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Ask for the scroll bar's room when a new width makes it appear or go; scroll down when made shorter.
@@ -164,7 +191,7 @@ class EquationsArea(QScrollArea):
         showed it for a moment, before the area grew to them, and that narrower moment painted the window twice.
         """
         super().resizeEvent(event)
-        self.error.setMaximumWidth(self.viewport().width())  # wrapped in sight, not at the widest equation's width
+        self._place_error()
         self.show_vertical_bar_if_needed()
         if event.size().width() != event.oldSize().width():
             self.room_changed.emit()
@@ -177,22 +204,19 @@ class EquationsArea(QScrollArea):
         width = self.viewport().width() if width is None else width
         return column.heightForWidth(width) if column.hasHeightForWidth() else column.sizeHint().height()
 
-    def equations_height(self, width: int | None = None) -> int:
-        """The equations' and notes' height at this width (else the area's now): what their text size is chosen for."""
-        width = self.viewport().width() if width is None else width
-        if not self.error.isVisibleTo(self):
-            return self.content_height(width)
-        error = self.error.heightForWidth(width)
-        return self.content_height(width) - max(error, 0) - self.widget().layout().spacing()
-
     def show_vertical_bar_if_needed(self) -> None:
-        """Offer the vertical scroll bar while the equations and notes are taller than the area."""
-        bar = self.horizontalScrollBar().sizeHint().height() if self._needs_bar() else 0
+        """Offer the vertical scroll bar while the equations and notes are taller than the area (neither bar while the
+        error is in their place)."""
+        covered = self.error.isVisibleTo(self)
+        bar = self.horizontalScrollBar().sizeHint().height() if self._needs_bar() and not covered else 0
         content_height = self.content_height()
-        squeezed = self.height() - bar < content_height
+        squeezed = self.height() - bar < content_height and not covered
         policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded if squeezed else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         if policy != self.verticalScrollBarPolicy():  # set again, it lays the bars out anew and repaints the window
             self.setVerticalScrollBarPolicy(policy)
+        across = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if covered else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        if across != self.horizontalScrollBarPolicy():
+            self.setHorizontalScrollBarPolicy(across)
         self._end_on_a_whole_line(self.height() - bar, self.height() - bar - content_height if squeezed else 0)
 
     def _end_on_a_whole_line(self, room: int, overflow: int) -> None:
@@ -439,9 +463,7 @@ class FormulaPanel(QWidget):
 
     def _show_error_with_the_box(self) -> None:
         """An error shows while the formula box does: presenting hides the box, and its error with it."""
-        shown = bool(self.error_label.text()) and self.editor_row.isVisibleTo(self)
-        if shown != self.error_label.isVisibleTo(self):
-            self.error_label.setVisible(shown)
+        self.equations_area.show_error(bool(self.error_label.text()) and self.editor_row.isVisibleTo(self))
 
     def _lay_out_equations(self) -> None:
         """The shortest layout of f and its partials that fits the area's width, else f and the partials stacked;
@@ -494,14 +516,14 @@ class FormulaPanel(QWidget):
             for scale in EQUATION_TEXT_SCALES:
                 self._show_equations(equations, scale, room)
                 fits_across = self._unwrapped_size(label.text(), scale).width() <= room
-                if area.equations_height(room) <= held and fits_across:
+                if area.content_height(room) <= held and fits_across:
                     return
         if fits_across:  # only too tall, on the line at the smallest size: the rows past the area scroll into view
             return
         for scale in EQUATION_TEXT_SCALES:
             broken = [self._broken_between_terms(equation, scale, room) for equation in self._labels_on_the_line]
             self._show_equations(broken, scale, room)
-            if area.equations_height(room) <= held:
+            if area.content_height(room) <= held:
                 return
 
     def _broken_between_terms(self, equation: str, scale: float, room: int) -> str:
@@ -648,8 +670,7 @@ class FormulaPanel(QWidget):
         self.formula_edit.setStyleSheet("" if error is None else "QLineEdit { background: #fff0f0; color: #1a1a1a; }")
         if error is None:
             self.error_label.clear()
-            self.error_label.setVisible(False)
-            self.equations_area.show_vertical_bar_if_needed()
+            self.equations_area.show_error(False)
             return
         text = self.formula_edit.text()
         message = f"<b style='color:#b00020'>⚠ {html.escape(error.message)}</b>"
@@ -660,9 +681,8 @@ class FormulaPanel(QWidget):
         kept = "The views keep showing the last formula that worked. " if self._session.analysis is not None else ""
         message += f"<br><span style='color:#666'>{kept}Shift+F1: what can be typed.</span>"
         self.error_label.setText(message)
+        self.equations_area.updateGeometry()  # another error may need another height
         self._show_error_with_the_box()
-        self.equations_area.show_vertical_bar_if_needed()
-        self.equations_area.verticalScrollBar().setValue(0)  # the error in sight, at the area's top
 
     def _show_busy(self, busy: bool) -> None:
         self.status_label.setText("working…" if busy else "")

@@ -15,7 +15,7 @@ from gradviz.app.panel_base import LazyPanel, PanelPlot, muted, run_qcolour
 from gradviz.app.presenters import run_glyph, run_symbol
 from gradviz.app.rich_text import RichTextLabel
 from gradviz.app.view_common import widened_range
-from gradviz.core.notation import format_number
+from gradviz.core.notation import NO_BREAK_SPACE, breakable_only_at, format_number
 from gradviz.core.runs import RunResult, run_titles
 from gradviz.core.session import Session
 
@@ -60,11 +60,11 @@ def loss_curves(runs: tuple[RunResult, ...], name: str, log: bool) -> LossCurves
 
 
 def legend_html(runs: tuple[RunResult, ...], theme: str = "default") -> str:
-    """A legend that flows above the plot instead of covering it: the run's mark (● ■ ▲ …) and title per run."""
+    """A legend that flows above the plot instead of covering it: the run's mark (● ■ ▲ …) and title per run, a
+    title breaking over lines only after its commas (never inside its brackets), its mark with its first words."""
     return " &nbsp; ".join(
-        f"<span style='white-space: nowrap'><span style='color:{run_qcolour(index, theme).name()}'>"
-        f"{run_glyph(index)}</span> "
-        f"{html.escape(title)}</span>"
+        f"<span style='color:{run_qcolour(index, theme).name()}'>{run_glyph(index)}</span>{NO_BREAK_SPACE}"
+        f"{html.escape(breakable_only_at(title, after=(',',)))}"
         for index, title in enumerate(run_titles([result.spec for result in runs]))
     )
 
@@ -113,8 +113,8 @@ class LossPlot(LazyPanel):
         self.log_box = QCheckBox("log scale")
         self.log_box.setToolTip("Show f on a logarithmic axis: convergence at a steady rate becomes a straight line")
         self.log_box.toggled.connect(self.schedule_refresh)
-        self.caption = RichTextLabel(word_wrap=True)
-        self.legend = RichTextLabel(word_wrap=True)
+        self.caption = RichTextLabel(word_wrap=True, whole_words=True)
+        self.legend = RichTextLabel(word_wrap=True, whole_words=True)
         top = QHBoxLayout()
         top.addWidget(self.caption, 1)
         top.addWidget(self.log_box)

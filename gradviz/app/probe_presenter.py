@@ -54,6 +54,7 @@ from gradviz.core.notation import (
     format_values,
     gradient_label,
     partial_label,
+    terms_kept_whole,
     unicode_name,
 )
 from gradviz.core.probe import Probe, SliceCurve, contour_tangent_direction, probe_at, slice_curves, tangent_plane
@@ -255,13 +256,14 @@ def offset_text(variable: str, value: float) -> str:
 
 
 def plane_equation(probe: Probe, name: str) -> str:
-    """'f ≈ 15 + 10(x − 1) + 14(y − 2)': the tangent plane, the linear approximation of f at the point."""
+    """'f ≈ 15 + 10(x − 1) + 14(y − 2)': the tangent plane, the linear approximation of f at the point, its lines
+    broken only before a term (see terms_kept_whole)."""
     terms = [format_value(probe.value)]
     for axis, partial in zip(probe.axes, probe.axis_partials, strict=True):
         if partial != 0.0:
             terms.append(f"{'−' if partial < 0 else '+'} {format_value(abs(partial))}"
                          f"{offset_text(axis, probe.point[axis])}")
-    return f"tangent plane: {name} ≈ {' '.join(terms)}"
+    return f"tangent plane: {terms_kept_whole(f'{name} ≈ ' + ' '.join(terms))}"
 
 
 def partial_texts(probe: Probe, name: str) -> tuple[str, ...]:

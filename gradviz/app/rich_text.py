@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextDocument,
     QTextFrame,
+    QTextOption,
     QTextTable,
 )
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
@@ -41,9 +42,15 @@ class RichTextLabel(QWidget):
     """
 
     def __init__(self, text: str = "", parent: QWidget | None = None, word_wrap: bool = False,
-                 steady: bool = False) -> None:
-        """A label showing text, wrapped at its width if word_wrap, and keeping its tallest height if steady."""
+                 steady: bool = False, whole_words: bool = False) -> None:
+        """A label showing text, wrapped at its width if word_wrap, and keeping its tallest height if steady.
+
+        With whole_words a line breaks only at a space, never inside a word (or a run of no-break spaces): the label
+        is then at least as wide as its widest word. Else, as QLabel does, a word wider than the label breaks
+        anywhere (the loss plot's legend read "wrong si" over "gn").
+        """
         super().__init__(parent)
+        self._whole_words = whole_words
         self._text = ""
         self._word_wrap = word_wrap
         self._steady = steady
@@ -81,6 +88,17 @@ class RichTextLabel(QWidget):
                 spans.append((min(rect.top() for rect in rects), max(rect.bottom() for rect in rects)))
         return sorted(spans)
 
+    def shown_lines(self) -> list[str]:
+        """The text's lines as laid out at the label's width now, without markup (no-break spaces kept)."""
+        self._laid_out(float(self.width()) if self._word_wrap else NO_WRAP)
+        lines, block = [], self._in_text_font().begin()
+        while block.isValid():
+            layout = block.layout()
+            lines += [block.text()[line.textStart():line.textStart() + line.textLength()]
+                      for line in map(layout.lineAt, range(layout.lineCount()))]
+            block = block.next()
+        return lines
+
     def text(self) -> str:
         """The text as set (HTML)."""
         return self._text
@@ -111,6 +129,10 @@ class RichTextLabel(QWidget):
         document.setDocumentMargin(0.0)
         document.setUndoRedoEnabled(False)
         document.setDefaultFont(self.text_font())
+        if self._whole_words:
+            option = document.defaultTextOption()
+            option.setWrapMode(QTextOption.WrapMode.WordWrap)
+            document.setDefaultTextOption(option)
         return document
 
     def unwrapped_width(self, text: str) -> float:

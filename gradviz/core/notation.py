@@ -1283,6 +1283,25 @@ def term_breaks(row: str) -> TermBreaks:
     return TermBreaks("".join(pieces), tuple(places))
 
 
+NO_BREAK_SPACE = "\u00a0"  # a space a line neither ends nor begins at
+
+
+def breakable_only_at(text: str, before: tuple[str, ...] = (), after: tuple[str, ...] = ()) -> str:
+    """The text with no-break spaces, but where a line may break: outside brackets, before one of `before` or after
+    one of `after` (a legend wraps plain text at its spaces: "(x + 0.9926)" broke after its "+")."""
+    pieces, depth = [], 0
+    for index, character in enumerate(text):
+        depth += (character in "([{") - (character in ")]}")
+        breakable = depth == 0 and (text.startswith(before, index + 1) or text[:index].endswith(after))
+        pieces.append(NO_BREAK_SPACE if character == " " and not breakable else character)
+    return "".join(pieces)
+
+
+def terms_kept_whole(text: str) -> str:
+    """A plain-text equation whose lines may break only before its + and − terms, as term_breaks breaks a row."""
+    return breakable_only_at(text, before=_TERM_BREAKS)
+
+
 def _line_break(tables: Sequence[Sequence[str]], cells: int) -> str:
     """The markup that ends a line inside these open tables (the row's own first, with this many of its cells begun)
     and begins a further row of the row's table in the same column, inside the same cells, a little lower: a power on
