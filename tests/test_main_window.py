@@ -516,6 +516,22 @@ def test_clicking_the_contour_panel_sets_the_start(make_main_window, qtbot) -> N
     assert window.session.runs[0].points[0][0] == pytest.approx(start["x"])
 
 
+def test_a_clicked_start_is_as_precise_as_a_pixel_not_more(make_main_window, qtbot) -> None:
+    """A click set the start at (0.501859, −1.23217): its digits past a pixel's size said nothing of where the user
+    pointed, and the readouts, the step table and a saved file carried them."""
+    window = make_main_window("bowl")
+    view = window.contour_view
+    width, height = view.view_box.viewPixelSize()
+    assert 0.001 < width < 0.1 and 0.001 < height < 0.1  # a pixel spans some hundredths: two or three decimals
+    target = view.data_to_widget(0.501859, -1.23217)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(round(target.x()), round(target.y())))
+    start = window.session.run_specs[0].start
+    for value, pixel, pointed in ((start["x"], width, 0.501859), (start["y"], height, -1.23217)):
+        assert value == pytest.approx(pointed, abs=1.5 * pixel)  # where the user pointed, within the pixel…
+        decimals = -math.floor(math.log10(pixel))
+        assert value == round(value, decimals) and len(repr(value).partition(".")[2]) <= decimals  # …no finer
+
+
 def test_keyboard_steps_and_plays(make_main_window, qtbot) -> None:
     window = make_main_window("bowl")
     activate(window, qtbot)

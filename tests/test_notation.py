@@ -26,6 +26,7 @@ from gradviz.core.notation import (
     html_math,
     latex_math,
     partial_label,
+    round_to_resolution,
     second_partial_label,
     substituted_update,
     term_breaks,
@@ -689,3 +690,11 @@ def test_plain_text_breaks_only_outside_brackets_where_asked() -> None:
     title = breakable_only_at("1. Adam (β₁ = 0.8, β₂ = 0.99), η = 0.1 · wrong sign", after=(",", "·"))
     assert [part.replace(NO_BREAK_SPACE, " ") for part in title.split(" ")] == [
         "1. Adam (β₁ = 0.8, β₂ = 0.99),", "η = 0.1 ·", "wrong sign"]
+
+
+@pytest.mark.parametrize(("value", "resolution", "rounded"), [
+    (0.501859, 0.0083, 0.502), (-1.23217, 0.02, -1.23), (1234.5, 50.0, 1230.0), (0.25, 1.0, 0.0),
+    (3.0, 0.0, 3.0), (3.14159, float("nan"), 3.14159), (float("inf"), 0.01, float("inf")),
+])
+def test_a_pointer_s_value_is_kept_to_the_decimal_place_of_its_pixel(value, resolution, rounded) -> None:
+    assert round_to_resolution(value, resolution) == rounded

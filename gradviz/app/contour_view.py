@@ -58,7 +58,7 @@ from gradviz.app.view_common import (
 )
 from gradviz.core.critical import grid_extremes
 from gradviz.core.grid import Rim, broken_curve, contourable, unjoined_neighbours
-from gradviz.core.notation import format_number, format_numbers_apart
+from gradviz.core.notation import format_number, format_numbers_apart, round_to_resolution
 
 SKEWED_MEDIAN_POSITION = 0.12
 LOG_LEVEL_SPAN = 1e-4
@@ -2326,8 +2326,12 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         """The data point at a scene position, or None outside the plot's frame."""
         if not self.view_box.sceneBoundingRect().contains(scene_pos):
             return None
-        point = self.view_box.mapSceneToView(scene_pos)
-        return float(point.x()), float(point.y())
+        return self.pixel_point(self.view_box.mapSceneToView(scene_pos))
+
+    def pixel_point(self, point: QtCore.QPointF) -> tuple[float, float]:
+        """A data point the pointer gave, to the decimal place of one pixel (0.502, not 0.501859, for a click)."""
+        width, height = self.view_box.viewPixelSize()
+        return round_to_resolution(float(point.x()), width), round_to_resolution(float(point.y()), height)
 
     def pointer_point(self) -> tuple[float, float] | None:
         """The data point under the mouse pointer now, or None if the pointer is not over the plot."""
@@ -2344,14 +2348,12 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         scene_pos = event.scenePos()
         if self.view_box.sceneBoundingRect().contains(scene_pos):
             self._give_keys_back()  # the start was set: → steps the run from it
-            point = self.view_box.mapSceneToView(scene_pos)
-            self.clicked.emit(float(point.x()), float(point.y()))
+            self.clicked.emit(*self.pixel_point(self.view_box.mapSceneToView(scene_pos)))
 
     def _on_start_moved(self, marker: pg.TargetItem) -> None:
         """Report the start marker's position while the user drags it."""
         if not self._setting_start:
-            position = marker.pos()
-            self.start_dragged.emit(float(position.x()), float(position.y()))
+            self.start_dragged.emit(*self.pixel_point(marker.pos()))
 
     def _on_range_changed_by_user(self, *_: object) -> None:
         """Report the new visible ranges after the user panned or zoomed; the map's keys go on doing so."""

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -165,8 +165,7 @@ class ProbeControl(QObject):
         if event.type() == QEvent.Type.MouseButtonPress:
             scene_position = self._view.mapToScene(event.position().toPoint())
             if self._view.view_box.sceneBoundingRect().contains(scene_position):
-                point: QPointF = self._view.view_box.mapSceneToView(scene_position)
-                self.pin_at(point.x(), point.y())
+                self.pin_at(*self._view.pixel_point(self._view.view_box.mapSceneToView(scene_position)))
         return True
 
 

@@ -186,6 +186,15 @@ def format_values(values: Iterable[SupportsFloat]) -> str:
     return ", ".join(format_value(value) for value in values)
 
 
+def round_to_resolution(value: float, resolution: float) -> float:
+    """The value to the decimal place of the largest power of ten not above resolution (a pointer's one pixel): a
+    click's 0.501859 is 0.502 where a pixel spans 0.008, still within that pixel."""
+    if not (math.isfinite(value) and math.isfinite(resolution) and resolution > 0.0):
+        return value
+    rounded = round(value, -math.floor(math.log10(resolution)))
+    return rounded if math.isfinite(rounded) else value
+
+
 def format_numbers_alike(values: Sequence[SupportsFloat], digits: int) -> list[str]:
     """Numbers to be read digit by digit: all to the decimal place of the largest's digits-th significant digit, in
     one notation (plain where format_number writes that largest plainly, else over one power of ten), trailing zeros
