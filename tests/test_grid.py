@@ -331,4 +331,4 @@ def test_noise_floors_from_cell_corners_are_the_whole_maps(text, variables, axes
     for point, its_ranges, value, gradient in zip(points, ranges, floors.value, floors.gradient, strict=True):
         held = {name: coordinate for name, coordinate in zip(variables, point, strict=True) if name not in axes}
         whole = evaluate_grid(compiled, Domain(axes, its_ranges, 101, held)).noise_floor_at(variables, point)
-        assert (value, gradient) == pytest.approx((whole.value, whole.gradient), rel=1e-12, abs=0.0), point
+        assert (value, *gradient) == pytest.approx((whole.value, *whole.gradient), rel=1e-12, abs=0.0), point

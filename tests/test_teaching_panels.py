@@ -144,6 +144,19 @@ def test_where_kinks_cancel_the_probe_reads_the_slope_of_f_and_its_check_agrees(
     assert equations.split()[-8:] == ["∂f", "∂x", "=", partials[0], "∂f", "∂y", "=", partials[1]]
 
 
+def test_a_partial_dwarfed_by_another_is_no_rounding_in_the_probe_panel(open_window, qtbot) -> None:
+    """x¹⁰⁰ + y¹⁰⁰ at (2.5, 1.5) showed ∂f/∂y = 0, under 100y⁹⁹: its 2.7e19 is a trillionth of ∂f/∂x's 2.5e41,
+    the size the floor of rounding was taken from for every partial."""
+    window, docks = open_window("bowl")
+    window.session.set_analysis(analyze("x^100 + y^100"))
+    window.session.set_probe({"x": 2.5, "y": 1.5})
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    rows = dict(panel.rows)
+    assert [rows["∂f/∂x"], rows["∂f/∂y"]] == [format_number(100 * 2.5**99), format_number(100 * 1.5**99)]
+    assert panel.probe.gradient["y"] == pytest.approx(2.7104e19, rel=1e-4)
+
+
 def test_both_slices_show_without_scrolling_in_a_1280_by_720_window(make_main_window, qtbot) -> None:
     window = make_main_window("himmelblau", size=(1280, 720))
     docks = window.teaching_docks
