@@ -321,7 +321,7 @@ def run_descend(args: argparse.Namespace) -> int:
     run, names = result.run, result.free
     # computed in floats, as in the window, whose step table shows rounding as 0 (f = 1.97e−31 where it is 0
     # exactly): the text shows each step as derive --at does there; JSON and CSV keep the numbers as computed
-    noise = noise_floors_on_new_maps(analysis.compiled, result.points, names)
+    noise = noise_floors_on_new_maps(analysis.compiled, result.points, names).of(names)
     gradients = noise.shown_partials(np.array([step.gradient for step in run.steps], dtype=float))
     message = for_function(run.message_shown(gradients[-1].tolist()), formula.name)  # |∇f| = 0, as the window's
     if args.json:

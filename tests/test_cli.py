@@ -82,6 +82,17 @@ def test_derive_at_a_point_prints_rounding_as_0_as_the_windows_probe_does(capsys
         assert (printed[0] == "0") == (formula != "x^4"), lines
 
 
+def test_derive_at_a_point_floors_each_partial_on_its_own_size(capsys: pytest.CaptureFixture[str]) -> None:
+    """x¹⁰⁰ + y¹⁰⁰ at (2.5, 1.5) printed ∂f/∂y = 0 under ∂f/∂y = 100y⁹⁹: its 2.7e19 was floored against
+    ∂f/∂x's 2.5e41. Terms that cancel still leave rounding: 3(x + 1)² − 3x² − 6x − 3 at 1.37 is 0, not −1.8e−15."""
+    code, out, _ = run_cli(capsys, "derive", "x^100 + y^100", "--at", "x=2.5,y=1.5")
+    assert code == 0 and out.splitlines()[-3:-1] == ["  ∂f/∂x = 2.48921e41", "  ∂f/∂y = 2.71041e19"]
+    cancelling = "1e6((x + 1)^3 - x^3 - 3x^2 - 3x) + 1e-6 y"  # |∇f| is 1e−6: a trillionth of it is below the −1.8e−9
+    lines = run_cli(capsys, "derive", cancelling, "--at", "x=1.37,y=2")[1].splitlines()
+    assert lines[-3:] == ["  ∂f/∂x = 0", "  ∂f/∂y = 1e−6", "  |∇f| = 1e−6"]
+    assert json.loads(run_cli(capsys, "derive", cancelling, "--at", "x=1.37,y=2", "--json")[1])["gradient"]["x"] != 0
+
+
 def test_a_point_names_its_variables_as_the_formula_does(capsys: pytest.CaptureFixture[str]) -> None:
     """--at w₁=3 was refused: "'w₁' is not a variable of the formula (w1)"."""
     code, out, _ = run_cli(capsys, "derive", "w₁^2 + w2", "--at", "w₁=3,w₂=1")

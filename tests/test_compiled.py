@@ -368,3 +368,17 @@ def test_the_kink_functions_come_in_one_order_in_every_process() -> None:
     orders = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 4)}
     assert len(orders) == 1 and "Abs(x) - Abs(y - 1)" in orders.pop()
+
+
+def test_partial_scales_add_up_the_sizes_of_each_partials_terms() -> None:
+    """The scale a partial's rounding is relative to: (3 − 2x − y)²'s ∂f/∂x = 8x + 4y − 12 has |8x| + |4y| + 12; a
+    partial that is no sum is its own size; a source without partial_scales gives |∂f/∂xᵢ|."""
+    compiled = compiled_of("(3 - 2*x - y)**2 + exp(y)")
+    xs, ys = np.array([[1.2], [-1.0]]), np.array([0.6, 2.0])
+    scales = compiled.evaluate_partial_scales([xs, ys])
+    assert scales.shape == (2, 2, 2)
+    np.testing.assert_allclose(scales[0], 8 * abs(xs) + 4 * abs(ys) + 12)
+    np.testing.assert_allclose(scales[1], 4 * abs(xs) + 2 * abs(ys) + 6 + np.exp(ys))
+    assert compiled.evaluate_partial_scales([1.2, 0.6])[0] == pytest.approx(24.0)  # where ∂f/∂x is 0 or rounding
+    bare = CompiledFormula(replace(compiled.source, partial_scales=""))
+    np.testing.assert_allclose(bare.evaluate_partial_scales([xs, ys]), np.abs(np.stack(compiled.evaluate([xs, ys])[1])))

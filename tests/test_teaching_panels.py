@@ -145,6 +145,19 @@ def test_where_kinks_cancel_the_probe_reads_the_slope_of_f_and_its_check_agrees(
     assert equations.split()[-8:] == ["∂f", "∂x", "=", partials[0], "∂f", "∂y", "=", partials[1]]
 
 
+def test_a_partial_dwarfed_by_another_is_no_rounding_in_the_probe_panel(open_window, qtbot) -> None:
+    """x¹⁰⁰ + y¹⁰⁰ at (2.5, 1.5) showed ∂f/∂y = 0, under 100y⁹⁹: its 2.7e19 is a trillionth of ∂f/∂x's 2.5e41,
+    the size the floor of rounding was taken from for every partial."""
+    window, docks = open_window("bowl")
+    window.session.set_analysis(analyze("x^100 + y^100"))
+    window.session.set_probe({"x": 2.5, "y": 1.5})
+    panel = docks.probe_panel
+    seen(docks, "probe_dock", panel, qtbot)
+    rows = dict(panel.rows)
+    assert [rows["∂f/∂x"], rows["∂f/∂y"]] == [format_number(100 * 2.5**99), format_number(100 * 1.5**99)]
+    assert panel.probe.gradient["y"] == pytest.approx(2.7104e19, rel=1e-4)
+
+
 def test_both_slices_show_without_scrolling_in_a_1280_by_720_window(make_main_window, qtbot) -> None:
     window = make_main_window("himmelblau", size=(1280, 720))
     docks = window.teaching_docks
@@ -1331,13 +1344,13 @@ def test_every_readout_of_f_at_the_probe_and_the_check_columns_read_alike(open_w
 
 def test_the_hover_readout_writes_the_point_f_and_its_gradient_as_the_probe_panel_does(open_window, qtbot) -> None:
     """Under the pointer the status bar wrote ∇f to 4 digits (0.823 where the probe panel wrote 0.823045) and a partial
-    below the noise floor as computed (1e−13 beside a slope of about 1), where the panel, the stepper and the legends
-    write 0."""
+    below the noise floor as computed (∂f/∂y = 9.3e−10 where terms of some 1e6 cancel to 0), where the panel, the
+    stepper and the legends write 0."""
     from PySide6.QtTest import QTest
 
     window, docks = open_window("bowl")
     session, view = window.session, window.contour_view
-    session.set_analysis(analyze("x^2/3 + 1e-13 y"))
+    session.set_analysis(analyze("x^2/3 + 1e6((y + 1)^3 - y^3 - 3y^2 - 3y)"))
     QTest.mouseMove(view.viewport(), view.data_to_widget(-1.0, -1.0).toPoint())  # from elsewhere: a move is seen
     with qtbot.waitSignal(view.hovered, timeout=3000) as hovered:
         QTest.mouseMove(view.viewport(), view.data_to_widget(1.2345, 0.5).toPoint())
@@ -1347,7 +1360,7 @@ def test_the_hover_readout_writes_the_point_f_and_its_gradient_as_the_probe_pane
     seen(docks, "probe_dock", panel, qtbot)
     rows = dict(panel.rows)
     shown_x, shown_y = rows["at"].removeprefix("(x, y) = (").removesuffix(")").split(", ")
-    assert rows["∂f/∂y"] == "0"
+    assert rows["∂f/∂y"] == "0" and session.analysis.compiled.value_and_gradient(np.array([x, y]))[1][1] != 0.0
     assert window.hover_label.text() == (f"x = {shown_x}, y = {shown_y}   f = {rows['f']}   "
                                          f"∇f = ({rows['∂f/∂x']}, {rows['∂f/∂y']})")
 

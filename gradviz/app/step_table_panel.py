@@ -127,7 +127,7 @@ class StepTableModel(QAbstractTableModel):
             count = len(run.run.variables)  # the columns: k, the point, f, ∇f, …
             gradient = slice(count + 2, 2 * count + 2)
             self.numbers[:, count + 1] = noise.shown_values(self.numbers[:, count + 1])
-            self.numbers[:, gradient] = noise.shown_partials(self.numbers[:, gradient])
+            self.numbers[:, gradient] = noise.of(run.run.variables).shown_partials(self.numbers[:, gradient])
         self._headings = column_headings(run.run.variables, function_name) if run is not None else []
         self.current_row = -1
         self.endResetModel()

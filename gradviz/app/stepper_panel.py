@@ -624,7 +624,7 @@ class StepperPanel(QWidget):
         result = session.runs[index]
         name = session.analysis.formula.name
         record = result.run.steps[step_index]
-        noise = session.noise_floor_at(session.variables, result.points[step_index])
+        noise = session.noise_floor_at(session.variables, result.points[step_index]).of(result.free)
         shown_gradient = noise.shown_gradient(record.gradient)
         gradient = format_values(shown_gradient)
         norm = math.hypot(*shown_gradient)

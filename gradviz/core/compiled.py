@@ -6,6 +6,8 @@ of two plain functions (it runs in the symbolic worker process, see :mod:`gradvi
 * ``f_and_grad(x, y, ...)`` returning ``value, (df/dx, df/dy, ...)``, sharing common
   subexpressions between the value and every partial derivative;
 * ``hessian(x, y, ...)`` returning the rows of the Hessian;
+* ``partial_scales(x, y, ...)`` returning, for each partial, the sum of the absolute values of the terms it
+  adds up: the size its rounding is relative to (see :meth:`CompiledFormula.evaluate_partial_scales`);
 * for a formula with kinks, ``kinks(x, y, ...)`` returning the functions whose zeros are its kinks (u for abs(u)
   and relu(u), a − b for max(a, b) and min(a, b)) and their gradients (see kink_functions).
 
@@ -38,6 +40,7 @@ from gradviz.core.errors import FormulaError
 
 VALUE_AND_GRADIENT_NAME = "f_and_grad"
 HESSIAN_NAME = "hessian"
+PARTIAL_SCALES_NAME = "partial_scales"
 KINKS_NAME = "kinks"
 MOST_KINK_FUNCTIONS = 24  # a max of many arguments has a kink between each pair: beyond these, none is looked at
 
@@ -58,6 +61,7 @@ class CompiledSource:
     unchanging: tuple[str, ...] = ()  # the variables f does not depend on: their partial is 0 everywhere
     kinked: bool = False  # f has abs, min, max or relu in it: it may have kinks, where ∇f jumps
     kinks: str = ""  # the source of kinks(x, y, ...) (see kink_functions), "" without kinks or with too many
+    partial_scales: str = ""  # the source of partial_scales(x, y, ...) (see _partial_scales_source)
 
 
 class _FormulaPrinter(NumPyPrinter):
@@ -164,7 +168,24 @@ def generate_source(derivatives: Derivatives) -> CompiledSource:
         kinked=formula.expr.has(sympy.Abs, sympy.Min, sympy.Max),
         kinks=_kinks_source([function.xreplace(renamed) for function in kink_functions(formula.expr)],
                             tuple(renamed.values()), signature),
+        partial_scales=_partial_scales_source(partials, signature),
     )
+
+
+def _partial_scales_source(partials: list[sympy.Expr], signature: str) -> str:
+    """The source of partial_scales(x, y, ...): for each partial, |t₁| + |t₂| + … over the terms t it adds up.
+
+    A sum's rounding is relative to its terms' sizes, not to its own: 3(x + 1)² − 3x² − 6x − 3 is 0 in exact
+    arithmetic and some 1e−14 in floats, the size of its terms times the machine epsilon.
+    """
+    terms = [sympy.Add.make_args(partial) for partial in partials]
+    opening, codes, _ = _print_with_shared_terms([term for its_terms in terms for term in its_terms],
+                                                 PARTIAL_SCALES_NAME + signature)
+    sums, start = [], 0
+    for its_terms in terms:
+        sums.append(" + ".join(f"numpy.abs({code})" for code in codes[start:start + len(its_terms)]))
+        start += len(its_terms)
+    return f"{opening}    return ({', '.join(sums)},)\n"
 
 
 def kink_functions(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
@@ -248,6 +269,8 @@ class CompiledFormula:
         self._value_and_gradient = _build_function(source.value_and_gradient, VALUE_AND_GRADIENT_NAME)
         self._hessian = _build_function(source.hessian, HESSIAN_NAME)
         self._kinks = _build_function(source.kinks, KINKS_NAME) if source.kinks else None
+        self._partial_scales = (_build_function(source.partial_scales, PARTIAL_SCALES_NAME)
+                                if source.partial_scales else None)
         # How many coordinates value_and_gradient_floats evaluates on Python floats (-1: never, not float safe).
         self._float_arity = len(self.variables) if source.float_safe else -1
 
@@ -327,6 +350,17 @@ class CompiledFormula:
         return _full_float_array(value, shape, taken), tuple(
             _full_float_array(component, shape, taken) for component in gradient
         )
+
+    def evaluate_partial_scales(self, arrays: Sequence[np.ndarray | float]) -> np.ndarray:
+        """Each partial's scale on broadcast inputs, shape (n, *shape) for n variables: the sum of the absolute values
+        of the terms it adds up, which its rounding error is relative to (|∂f/∂xᵢ| itself, for a source without it)."""
+        if self._partial_scales is None:
+            return np.abs(np.stack(self.evaluate(arrays)[1]))
+        inputs = [np.asarray(array, dtype=float) for array in arrays]
+        shape = np.broadcast_shapes(*(array.shape for array in inputs))
+        with np.errstate(all="ignore"):
+            scales = self._partial_scales(*inputs)
+        return np.stack([np.broadcast_to(_real_array(scale), shape) for scale in scales])
 
     def evaluate_hessian(self, arrays: Sequence[np.ndarray | float]) -> np.ndarray:
         """The Hessian on broadcast inputs: a new float array of the common shape plus (n, n) for n variables."""

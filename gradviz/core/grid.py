@@ -96,7 +96,7 @@ class Rim:
 REFERENCE_PERCENTILE = 90  # the percentile of the grid's |∇f| GridField.gradient_reference takes…
 TYPICAL_PERCENTILE = 50  # …and GridField.gradient_typical
 KEPT_POINT_FLOORS = 64  # single points' noise floors a map keeps (a step asks several times for one)
-ROUNDING_SHARE = 1e-12  # a partial below this share of |∇f| round about it is rounding: 0 (see NoiseFloor)
+ROUNDING_SHARE = 1e-12  # a partial below this share of its own scale round about it is rounding: 0 (see NoiseFloor)
 
 
 def zeroed_below(values: ArrayLike, floor: ArrayLike) -> np.ndarray:
@@ -110,27 +110,47 @@ def zeroed_below(values: ArrayLike, floor: ArrayLike) -> np.ndarray:
 class NoiseFloor:
     """The sizes below which f and its partials are rounding left over from the numbers they came from: shown as 0.
 
-    A partial below ROUNDING_SHARE times |∇f| round about the point (at the corners of its grid cell; off the map, of
-    the grid continued past its edge at its spacing) is rounding.
+    Each partial has its own floor: ROUNDING_SHARE times its scale round about the point (at the corners of its grid
+    cell; off the map, of the grid continued past its edge at its spacing), the scale being the sum of the sizes of the
+    terms it adds up (CompiledFormula.evaluate_partial_scales).
+    Round about the point, because a partial crossing 0 there is rounding on a size set by its neighbours':
+    sin(πx) + cos(πy)'s ∂f/∂y = −π sin(πy) computes as 7.7e−16 at y = 2; of its terms, because terms that cancel
+    leave rounding on their own size: 3(x + 1)² − 3x² − 6x − 3 computes as −1.8e−15. Its own, not |∇f|'s: x¹⁰⁰ +
+    y¹⁰⁰'s ∂f/∂y = 2.7e19 at (2.5, 1.5) is exact beside ∂f/∂x = 2.5e41, and was shown as 0.
     A point that close to a flat point (in the map's terms, ROUNDING_SHARE of its span away) is as good as on it, and
-    f differs there from its value at the flat point by about ROUNDING_SHARE² times that |∇f| times the span: below
-    that, f is rounding too. One step of (3 − 2w − b)² from (0, 0) with η = 0.1 lands on the minimum with
+    f differs there from its value at the flat point by about ROUNDING_SHARE² times |∇f| round about it times the
+    span: below that, f is rounding too. One step of (3 − 2w − b)² from (0, 0) with η = 0.1 lands on the minimum with
     f = 1.97e−31 and ∇f = (1.8e−15, 8.9e−16), all of it rounding; descents that converge stop far above the floor
     (f ≈ 1e−14, |∇f| ≈ 1e−7). The floor is local: exp(xy) over ±10 has |∇f| up to 1e45 in its corners, and e at
-    (1, 1) is no rounding. For many points at once (a run's steps) the floors are arrays, one entry per point.
+    (1, 1) is no rounding. For many points at once (a run's steps) the floors are arrays, one entry (or row of
+    partials' floors) per point.
     """
 
     value: float | np.ndarray = 0.0
-    gradient: float | np.ndarray = 0.0
+    gradient: float | np.ndarray = 0.0  # one floor for every partial, or along the last axis each variable's
+    variables: tuple[str, ...] = ()  # whose partials gradient's last axis holds the floors of (() for one floor)
+
+    def of(self, variables: Sequence[str]) -> NoiseFloor:
+        """The floor of these variables' partials alone, in their order (a run's free variables, for its steps)."""
+        if not self.variables:
+            return self
+        columns = [self.variables.index(name) for name in variables]
+        return NoiseFloor(self.value, np.asarray(self.gradient)[..., columns], tuple(variables))
+
+    def at(self, index: int) -> NoiseFloor:
+        """The floor at one of its points (a run's step, say)."""
+        return NoiseFloor(float(np.asarray(self.value)[index]), np.asarray(self.gradient)[index], self.variables)
 
     def shown_values(self, values: np.ndarray) -> np.ndarray:
         """Values of f as shown: 0 below the floor (NaN and infinities kept)."""
         return zeroed_below(values, self.value)
 
     def shown_partials(self, partials: np.ndarray) -> np.ndarray:
-        """Partials as shown (one point's, or a row of them per point): each below its point's floor 0."""
-        floor = np.asarray(self.gradient)
-        return zeroed_below(partials, floor[..., None] if floor.ndim else floor)
+        """Partials as shown (one point's, or a row of them per point, of the floor's variables): each below its
+        floor 0."""
+        if self.variables and np.shape(partials)[-1] != len(self.variables):
+            raise ValueError(f"partials of {len(self.variables)} variables expected, not {np.shape(partials)[-1]}")
+        return zeroed_below(partials, self.gradient)
 
     def shown_value(self, value: float) -> float:
         """f as shown (see shown_values)."""
@@ -164,7 +184,7 @@ class GridField:
     jumps: tuple[np.ndarray, ...]  # per axis of values: where f jumps between neighbours (see jump_edges)
     rim: Rim | None = None  # where f stops being defined, beside the undefined grid points (see domain_rim)
     overflowed_share: float = 0.0  # of the grid points: where the height was too large for a float (±inf)
-    compiled: CompiledFormula | None = field(default=None, repr=False)  # f, for the noise floor off the map
+    compiled: CompiledFormula | None = field(default=None, repr=False)  # f: its partials' noise floors need it
 
     @functools.cached_property
     def gradient_magnitude(self) -> np.ndarray:
@@ -192,11 +212,12 @@ class GridField:
 
     def noise_floor_at(self, variables: Sequence[str], points: ArrayLike) -> NoiseFloor:
         """Below what f and its partials are rounding at these points (coordinates in the order of variables; one
-        point, or a row per point), from the largest |∇f| at the corners of each one's grid cell (see NoiseFloor).
+        point, or a row per point), from their sizes at the corners of each one's grid cell (see NoiseFloor), the
+        partials' floors those of the formula's variables, in its order.
 
-        Off the map the cell is that of the grid continued past its edge, |∇f| at its corners computed from f: at
-        x = π on a map of ±3, cos(x)'s slope, computed as −1.2e−16, is rounding as it would be on the map. No floor at
-        a point with a plotted variable it lacks, with no finite |∇f| round it, or off a map that was not given f.
+        Off the map the cell is that of the grid continued past its edge, f and its partials at its corners: at x = π
+        on a map of ±3, cos(x)'s slope, computed as −1.2e−16, is rounding as it would be on the map. No floor on a map
+        that was not given f, at a point with a plotted variable it lacks, or with nothing finite round it.
         """
         points = np.asarray(points, dtype=float)
         if points.ndim == 1:  # one point, asked for by the readout, the probe and the caption at each step: kept
@@ -214,42 +235,17 @@ class GridField:
         return {}
 
     def _noise_floors_at(self, variables: Sequence[str], points: np.ndarray) -> NoiseFloor:
-        """The noise floor at these points (see noise_floor_at)."""
-        if any(variable not in variables for variable in self.domain.variables):
-            return NO_NOISE_FLOOR
-        coordinates = points[..., [list(variables).index(variable) for variable in self.domain.variables]]
-        cells, inside = cells_around((self.xs,) if self.ys is None else (self.xs, self.ys), coordinates)
-        magnitude = self.gradient_magnitude
-        if self.ys is None:
-            corners = [magnitude[cells[0]], magnitude[cells[0] + 1]]
-        else:  # rows follow y
-            column, row = cells
-            corners = [magnitude[row + down, column + across] for down in (0, 1) for across in (0, 1)]
-        floor = floor_from_corners(corners, inside, max(hi - lo for lo, hi in self.domain.ranges))
-        return floor if np.all(inside) else self._with_floors_off_the_map(floor, inside, variables, points)
-
-    def _with_floors_off_the_map(self, floor: NoiseFloor, inside: np.ndarray, variables: Sequence[str],
-                                 points: np.ndarray) -> NoiseFloor:
-        """The floor on the map where inside, and off it the floor of the grid continued past its edge (see
-        noise_floor_at): none there without f, or where a point does not say where one of f's variables is and the
-        map does not hold it."""
+        """The noise floor at these points (see noise_floor_at): noise_floor_on_maps' on this map."""
         compiled = self.compiled
-        if compiled is None:
-            return floor
-        held = [self.domain.fixed.get(name, math.nan) for name in compiled.variables]
-        columns = [list(variables).index(name) if name in variables else None for name in compiled.variables]
-        rows = points.reshape(-1, points.shape[-1])
-        full = np.column_stack([rows[:, column] if column is not None else np.full(len(rows), value)
-                                for column, value in zip(columns, held, strict=True)])
-        off = np.flatnonzero(~inside.reshape(-1))
-        beyond = noise_floor_on_maps(compiled, full[off], self.domain.variables, [self.domain.ranges] * len(off),
+        if compiled is None or any(variable not in variables for variable in self.domain.variables):
+            return NO_NOISE_FLOOR
+        rows = points.reshape(-1, len(variables))
+        held = self.domain.fixed  # NaN for a variable neither the points nor the map say where it is: no floor
+        full = np.array([rows[:, list(variables).index(name)] if name in variables
+                         else np.full(len(rows), held.get(name, math.nan)) for name in compiled.variables]).T
+        floors = noise_floor_on_maps(compiled, full, self.domain.variables, [self.domain.ranges] * len(rows),
                                      self.domain.resolution)
-        values, gradients = (np.broadcast_to(part, inside.shape).reshape(-1).copy()
-                             for part in (floor.value, floor.gradient))
-        values[off], gradients[off] = beyond.value, beyond.gradient
-        if inside.ndim == 0:
-            return NoiseFloor(float(values[0]), float(gradients[0]))
-        return NoiseFloor(values.reshape(inside.shape), gradients.reshape(inside.shape))
+        return floors if points.ndim > 1 else floors.at(0)
 
     @functools.cached_property
     def lowest(self) -> float | None:
@@ -290,23 +286,13 @@ def continued_cell_corners(grids: Sequence[np.ndarray], coordinates: np.ndarray,
     return corners
 
 
-def floor_from_corners(corners: Sequence[np.ndarray], inside: np.ndarray, span: float | np.ndarray) -> NoiseFloor:
-    """The noise floor at points from |∇f| at their grid cells' corners, on a map this wide (see NoiseFloor); none
-    at a point off the grid or with no finite |∇f| round it."""
-    largest = functools.reduce(np.fmax, corners)  # NaN only where every corner is
-    reference = np.where(inside & np.isfinite(largest), largest, 0.0)
-    if reference.ndim == 0:
-        reference = float(reference)
-    return NoiseFloor(ROUNDING_SHARE**2 * reference * span, ROUNDING_SHARE * reference)
-
-
 def noise_floor_on_maps(compiled: CompiledFormula, points: ArrayLike, axes: tuple[str, ...],
                         ranges: Sequence[tuple[tuple[float, float], ...]], resolution: int) -> NoiseFloor:
     """The noise floor at each point (a row per point, coordinates in the order of compiled's variables) on its own
-    map: of these axes over its ranges (one tuple per point), its other variables held at the point. What
-    evaluate_grid(compiled, Domain(axes, ranges, resolution, held)).noise_floor_at gives, found from |∇f| at the
-    corners of the point's grid cell alone (off the map, of the grid continued), not at a whole map's points for
-    each point."""
+    map: of these axes over its ranges (one tuple per point), its other variables held at the point. Found from f's
+    partials and their scales at the corners of the point's grid cell alone (off the map, of the grid continued), not
+    at a whole map's points for each point; the partials' floors in the order of compiled's variables (see
+    NoiseFloor)."""
     points = np.asarray(points, dtype=float).reshape(len(ranges), len(compiled.variables))
     columns = [compiled.variables.index(name) for name in axes]
     offsets = np.array(np.meshgrid(*[(0, 1)] * len(axes), indexing="ij")).reshape(len(axes), -1).T  # cell corners
@@ -320,12 +306,20 @@ def noise_floor_on_maps(compiled: CompiledFormula, points: ArrayLike, axes: tupl
     inputs = [corners[:, :, axes.index(name)] if name in axes else points[:, [column]]
               for column, name in enumerate(compiled.variables)]
     values, components = compiled.evaluate(inputs)
-    partials = np.stack([components[column] for column in columns])
-    partials[:, ~(np.isfinite(values) & np.all(np.isfinite(partials), axis=0))] = np.nan  # as evaluate_grid masks them
+    all_partials = np.stack(components)
+    scales = compiled.evaluate_partial_scales(inputs)
+    # as evaluate_grid masks them: nothing where f is undefined, a partial nowhere it is
+    scales[~(np.isfinite(values) & np.isfinite(all_partials) & np.isfinite(scales))] = np.nan
+    partials = all_partials[columns]
+    partials[:, ~(np.isfinite(values) & np.all(np.isfinite(partials), axis=0))] = np.nan
     with np.errstate(over="ignore"):
-        magnitude = np.sqrt(np.sum(np.square(partials), axis=0))
+        magnitude = np.fmax.reduce(np.sqrt(np.sum(np.square(partials), axis=0)), axis=1)  # NaN only where every is
+    largest_scales = np.fmax.reduce(scales, axis=2).T
     spans = np.array([max(high - low for low, high in its_ranges) for its_ranges in ranges])
-    return floor_from_corners(list(magnitude.T), np.all(np.isfinite(points[:, columns]), axis=1), spans)
+    given = np.all(np.isfinite(points[:, columns]), axis=1)  # a point with no place on the map has no cell round it
+    reference = np.where(given & np.isfinite(magnitude), magnitude, 0.0)
+    gradient = np.where(given[:, None] & np.isfinite(largest_scales), ROUNDING_SHARE * largest_scales, 0.0)
+    return NoiseFloor(ROUNDING_SHARE**2 * reference * spans, gradient, compiled.variables)
 
 
 def evaluate_grid(compiled: CompiledFormula, domain: Domain) -> GridField:

@@ -207,10 +207,11 @@ def _truncation_error(compiled: CompiledFormula, point: list[float], index: int,
 
 
 def gradient_check(compiled: CompiledFormula, point: np.ndarray, value: float, gradient: np.ndarray,
-                   floor: float = 0.0) -> tuple[GradientCheck, ...]:
+                   floors: float | np.ndarray = 0.0) -> tuple[GradientCheck, ...]:
     """Each exact partial derivative at the point beside its central finite difference, within the difference's
-    error bound or the partials' noise floor, whichever is larger (see the module doc)."""
+    error bound or the partial's noise floor (one for all, or one each), whichever is larger (see the module doc)."""
     checks = []
+    floors = np.broadcast_to(floors, len(compiled.variables)).tolist()
     coordinates = point.tolist()  # on Python floats: the probe checks at every step of a playback
     for index, name in enumerate(compiled.variables):
         intended = RELATIVE_STEP * max(1.0, abs(coordinates[index]))
@@ -220,7 +221,7 @@ def gradient_check(compiled: CompiledFormula, point: np.ndarray, value: float, g
         exact = float(gradient[index])
         change = max(abs(estimate), abs(exact)) * max(1.0, abs(coordinates[index]))  # over the coordinate's scale
         rounding = float(ROUNDING_MARGIN * np.finfo(float).eps * (sizes + 2.0 * change) / (2.0 * step))
-        error = max(rounding + truncation, floor)
+        error = max(rounding + truncation, floors[index])
         absolute = abs(exact - estimate)
         largest = max(abs(exact), abs(estimate))
         relative = absolute / largest if largest > 0.0 else 0.0
@@ -285,6 +286,7 @@ def probe_at(compiled: CompiledFormula, point: Mapping[str, float], axes: tuple[
         value, gradient = compiled.value_and_gradient(coordinates)
     except ArithmeticError:
         value, gradient = math.nan, np.full(len(coordinates), np.nan)
+    noise = noise.of(compiled.variables)
     value, gradient = noise.shown_value(value), np.array(noise.shown_gradient(gradient.tolist()))
     reason = _problem(compiled, value, gradient, name)
     if reason:
@@ -307,7 +309,7 @@ def probe_at(compiled: CompiledFormula, point: Mapping[str, float], axes: tuple[
         gradient_norm=math.hypot(*gradient.tolist()),
         ascent_direction=_unit(gradient),
         plane_ascent_direction=_unit(plane_gradient),
-        checks=gradient_check(compiled, coordinates, value, gradient, float(np.max(noise.gradient))),
+        checks=gradient_check(compiled, coordinates, value, gradient, noise.gradient),
         flat_kind=flat_kind,
     )
 

@@ -177,7 +177,8 @@ class Session:
         """Why run `index` stopped, as the window says it: its function by name, its last |∇f| as the readout shows it
         (rounding as 0: see Run.message_shown)."""
         result = self.runs[index]
-        shown = self.noise_floor_at(self.variables, result.points[-1]).shown_gradient(result.run.final_step.gradient)
+        noise = self.noise_floor_at(self.variables, result.points[-1]).of(result.free)
+        shown = noise.shown_gradient(result.run.final_step.gradient)
         return for_function(result.run.message_shown(shown), self.analysis.formula.name if self.analysis else "f")
 
     @property
@@ -682,7 +683,7 @@ def noise_floors_on_new_maps(compiled: CompiledFormula, points: ArrayLike,
         ranges[row] = tuple(widened_to_round_ends(DEFAULT_RANGE, (min(low, value), max(high, value)))
                             for value in plotted[row].tolist())
     floors = noise_floor_on_maps(compiled, points, axes, ranges, DEFAULT_RESOLUTION)
-    return floors if len(points) > 1 else NoiseFloor(float(floors.value[0]), float(floors.gradient[0]))
+    return floors if len(points) > 1 else floors.at(0)
 
 
 def widened_to_round_ends(old: tuple[float, float], needed: tuple[float, float]) -> tuple[float, float]:
