@@ -28,6 +28,13 @@ def test_derive_text_shows_the_seed_answer(capsys: pytest.CaptureFixture[str]) -
     assert "∂f/∂x = 10" in out and "∂f/∂y = 14" in out
 
 
+
+def test_a_greek_letter_spelled_out_names_the_variable_in_the_formula_and_in_the_options(capsys) -> None:
+    code, out, _ = run_cli(capsys, "derive", "theta^2 + 3 theta phi", "--at", "theta=1,phi=2")
+    assert code == 0
+    assert out.splitlines()[:3] == ["f(θ, φ) = θ² + 3θφ", "∂f/∂θ = 2θ + 3φ", "∂f/∂φ = 3θ"]
+    assert "  ∂f/∂θ = 8" in out.splitlines() and "  ∂f/∂φ = 3" in out.splitlines()
+
 def test_derive_where_f_overflows_says_so_not_undefined(capsys: pytest.CaptureFixture[str]) -> None:
     """x² + y² at x = y = 1e308 printed f = undefined: it has a value, too large for the computer's numbers."""
     code, out, _ = run_cli(capsys, "derive", "x^2+y^2", "--at", "x=1e308,y=1e308")

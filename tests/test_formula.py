@@ -133,6 +133,9 @@ NOTATION: list[tuple[str, sympy.Expr]] = [
     ("sin²(x) + cos^2(x)", sympy.sin(x) ** 2 + sympy.cos(x) ** 2),
     ("x_1 + x_2", sympy.Symbol("x_1", real=True) + sympy.Symbol("x_2", real=True)),
     ("θ^2 + α", theta**2 + alpha),
+    ("theta^2 + 3 theta alpha", theta**2 + 3 * theta * alpha),  # a keyboard has no θ: its name is read as it
+    ("Delta^2 + lambda", sympy.Symbol("Δ", real=True) ** 2 + sympy.Symbol("λ", real=True)),
+    ("theta1 + theta_2", sympy.Symbol("θ1", real=True) + sympy.Symbol("θ_2", real=True)),
     ("ｘ＋１", x + 1),
     ("x\u3000+\u00a0y\u200b", x + y),
     (
@@ -304,7 +307,8 @@ REFUSALS: list[tuple[str, str, int | None]] = [
     ("xy(x+1)", "unknown function 'xy' (for a product write x*y*(…))", 0),
     ("loss", "unknown name 'loss'", 0),
     ("x + speed", "unknown name 'speed'", 4),
-    ("theta^2", "type θ", 0),
+    ("THETA^2", "type θ", 0),
+    ("x + thetax", "unknown name 'thetax'", 4),
     ("ab_1", "subscripted name", 0),
     ("e2 + x", "e is a constant", 0),
     ("sin x", "sin needs parentheses", 0),
@@ -432,7 +436,6 @@ SECURITY_PROBES = [
     "__import__",
     "().__class__.__base__.__subclasses__()",
     "lambda: 1",
-    "lambda",
     "x.evalf",
     "x.evalf()",
     "'abc'",
@@ -464,6 +467,10 @@ SECURITY_PROBES = [
 def test_classic_sympify_exploits_are_refused(text: str) -> None:
     with pytest.raises(FormulaError):
         parse(text)
+
+
+def test_lambda_alone_is_the_greek_letter_never_python_s_keyword() -> None:
+    assert parse("lambda").expr == sympy.Symbol("λ", real=True)
 
 
 def _real(name: str) -> sympy.Symbol:

@@ -256,6 +256,23 @@ _GREEK_LETTERS = {
     "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
 }  # fmt: skip
 
+
+
+def greek_spelled(name: str) -> str | None:
+    """The name with a Greek letter spelled out in it written as the letter ('theta' θ, 'theta1' θ1, 'Delta_x' Δ_x),
+    or None if it does not start with one spelled in lower case or with a capital (pi is a constant, not a name)."""
+    match = re.match(r"[A-Za-z]+", name)
+    spelled = match.group() if match else ""
+    if spelled.lower() not in _GREEK_LETTERS or spelled.lower() == "pi":
+        return None
+    letter = _GREEK_LETTERS[spelled.lower()]
+    if spelled.istitle():
+        letter = letter.upper()
+    elif not spelled.islower():
+        return None  # THETA, tHeta: not how a name is spelled
+    return letter + name[len(spelled):]
+
+
 _KINK_NOTES = {
     "abs": "abs is not differentiable at 0; gradviz uses slope 0 there.",
     "relu": "relu is not differentiable at 0; gradviz uses slope 0 there, like PyTorch.",
@@ -979,6 +996,7 @@ class _Parser:
     def _split_word(self, token: _Token) -> list[tuple[str, int, int]]:
         """The variables (and lone constants) a word that is not a declared name stands for."""
         name, spelling = token.text, self._spelling(token)
+        name = greek_spelled(name) or name  # theta is θ: a keyboard has no θ to type
         letters = _LETTERS_PATTERN.match(name).group()
         suffix = name[len(letters) :]
         if suffix.startswith("_") and len(letters) == 1 and letters not in _CONSTANTS:
@@ -1571,12 +1589,15 @@ def _subscript_notes(digit_named: Iterable[str], variables: Sequence[str],
 
 
 def variable_name(text: str) -> str:
-    """The variable a name typed outside a formula stands for, read as a formula reads it (w₁ is w1); else the text."""
+    """The variable a name typed outside a formula stands for, read as a formula reads it (w₁ is w1, theta is θ);
+    else the text."""
     try:
         tokens = _Tokenizer(text).run()
     except FormulaError:
         return text
-    return tokens[0].text if len(tokens) == 2 and tokens[0].kind is _Kind.WORD else text
+    if len(tokens) != 2 or tokens[0].kind is not _Kind.WORD:
+        return text
+    return greek_spelled(tokens[0].text) or tokens[0].text
 
 
 def _check_distinct_names(variables: Sequence[str]) -> None:

@@ -35,7 +35,7 @@ NOTATION: tuple[tuple[str, str], ...] = (
     ("powers", "x^2, x**2 or x²; e^(−x^2) for a power of e"),
     ("products", "2x, 3xy, 2(x + 1), x·y or x*y: a run of single letters is a product"),
     ("absolute values", "|w1| + |w2|, ||x| − 1|"),
-    ("variables", "any names: x, y, z, w1, w_2, b, θ (type the Greek letter itself)"),
+    ("variables", "any names: x, y, z, w1, w_2, b, θ (or theta, its name spelled out: alpha, beta, lambda …)"),
     ("a name and an order", "L(w, b) = (3 − 2w − b)^2 names the function L and plots w, then b"),
     ("constants", "pi or π, and e"),
 )
