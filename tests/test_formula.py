@@ -922,3 +922,20 @@ def test_formula_module_never_calls_evaluating_functions() -> None:
         elif isinstance(node, ast.Attribute):
             used.add(node.attr)
     assert not used & {"eval", "exec", "sympify", "parse_expr", "__import__", "lambdify"}
+
+
+@pytest.mark.parametrize(("text", "note"), [
+    ("x^(2/3) + y^2", "x^(2/3) is undefined for x < 0, as in numpy: |x|^(2/3) is defined everywhere"),
+    ("(x + y)^(1/3)", "(x + y)^(1/3) is undefined for x + y < 0, as in numpy (fractional powers of numbers ≥ 0 only)"),
+    ("x^(2/3) + y^2 + sqrt(y) + (x^2 + 1)^(1/3)", "x^(2/3) is undefined for x < 0"),
+])
+def test_an_odd_root_of_a_base_that_may_be_negative_is_noted(text: str, note: str) -> None:
+    """x^(2/3) at x = −8 is 4 in a calculus class; gradviz, as numpy, has no value there, and its map had a blank
+    half without a word why."""
+    (written,) = parse(text).notes
+    assert written.startswith(note)
+
+
+@pytest.mark.parametrize("text", ["sqrt(x) + y", "x^(1/2) + y", "(x^2 + 1)^(1/3) + y", "|x|^(2/3) + y", "x^3 + y"])
+def test_powers_defined_wherever_a_real_root_is_have_no_root_note(text: str) -> None:
+    assert not any("undefined for" in note for note in parse(text).notes)

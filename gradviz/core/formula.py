@@ -1520,6 +1520,22 @@ def _notes(functions_used: Sequence[str], expr: sympy.Expr) -> tuple[str, ...]:
     return tuple(_KINK_NOTES[function] for function in kinds if expr.has(_KINK_TYPES[function]))
 
 
+def _root_note(expr: sympy.Expr) -> tuple[str, ...]:
+    """A note on a fractional power with an odd root of a base that may be negative: x^(2/3) has a real value at
+    x = −8 in a calculus class (4), none in gradviz, which takes such powers of numbers ≥ 0 only, as numpy does."""
+    powers = sorted((power for power in expr.atoms(sympy.Pow) if power.exp.is_Rational and not power.exp.is_Integer
+                     and power.exp.q % 2 == 1 and power.base.is_nonnegative is not True), key=sympy.default_sort_key)
+    if not powers:
+        return ()
+    base, exponent = powers[0].base, powers[0].exp
+    shown = sympy.sstr(base).replace("**", "^")
+    power = f"^({exponent.p}/{exponent.q})"
+    written = f"{shown}{power}" if isinstance(base, sympy.Symbol) else f"({shown}){power}"
+    if exponent.p % 2 == 0:
+        return (f"{written} is undefined for {shown} < 0, as in numpy: |{shown}|{power} is defined everywhere",)
+    return (f"{written} is undefined for {shown} < 0, as in numpy (fractional powers of numbers ≥ 0 only)",)
+
+
 def _division_note(text: str, numerator: tuple[int, int], denominator: tuple[int, int],
                    factor: tuple[int, int]) -> str:
     """'x/2y is read as (x/2)·y, left to right: for x/(2y) write the parentheses'."""
@@ -1664,7 +1680,7 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     _check_result(expr, symbols)
     numbers = [token.text.lower() for token in tokens if token.kind is _Kind.NUMBER]
     decimals = any(not number.isdigit() for number in numbers)
-    notes = _notes(parser.functions_used, expr)
+    notes = _notes(parser.functions_used, expr) + _root_note(expr)
     if parser.division_then_product is not None:
         notes += (_division_note(text, *parser.division_then_product),)
     if parser.power_then_factor is not None:
