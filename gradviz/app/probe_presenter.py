@@ -429,6 +429,7 @@ class ProbePresenter:
         self.actions: dict[str, QAction] = {}
         self._drawn_from: tuple | None = None
         self._start_drawn_from: tuple | None = None  # what the arrows at run 1's start were last worked out from
+        self._full_at: tuple[tuple, float] | None = None  # what arrows_full_at was last worked out from, and gave
         if key_hints:  # the window: the viewer's remembered aspect (an export draws its scenario's)
             session.preferred_equal_aspect = _remembered(ASPECT_KEY, False)
             session.set_view(equal_aspect=session.preferred_equal_aspect)
@@ -482,9 +483,20 @@ class ProbePresenter:
         self.contour_view.set_start_arrows(np.array([(probe.plane_point, tip) for tip in tips]))
 
     def _arrows_full_at(self) -> float:
-        """The |∇f| the map's arrows are full length at: run 1's start's, within the field's range (arrows_full_at)."""
-        start = self._probe_at(run_point(self.session))
-        return arrows_full_at(self.session.field, None if start is None else math.hypot(*start.axis_partials))
+        """The |∇f| the map's arrows are full length at: run 1's start's, within the field's range (arrows_full_at).
+
+        Kept while the field and the start are the same: worked out at every step, the start's probe took a
+        millisecond of each frame of playback.
+        """
+        session = self.session
+        start_point = run_point(session)
+        key = (session.analysis, session.field, None if start_point is None else tuple(start_point.items()),
+               session.plot.axes)
+        if self._full_at is None or not _same_inputs(key, self._full_at[0]):
+            start = self._probe_at(start_point)
+            self._full_at = (key, arrows_full_at(session.field,
+                                                 None if start is None else math.hypot(*start.axis_partials)))
+        return self._full_at[1]
 
     def _probe_at(self, point: dict[str, float] | None) -> Probe | None:
         """The probe at this point of the plotted field, if it can be drawn there."""
