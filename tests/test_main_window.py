@@ -2638,6 +2638,33 @@ def test_the_hover_readout_follows_a_new_formula_under_a_still_pointer(make_main
     assert window.hover_label.text() == ""
 
 
+def test_the_hover_readout_goes_as_the_pointer_leaves_the_map(make_main_window, monkeypatch) -> None:
+    """Moved off the map, onto its axes or out of the view, the pointer left the readout of the last point it was
+    over, as if it were still there."""
+    import pyqtgraph as pg
+
+    monkeypatch.setitem(pg.CONFIG_OPTIONS, "mouseRateLimit", 0)  # the map's scene drops moves that come too often
+    window = make_main_window("cubic-mixed")
+    QCursor.setPos(window.mapToGlobal(QPoint(window.width() + 200, window.height() + 200)))  # the moves are these
+    view = window.contour_view
+    viewport = view.viewport()
+    label = window.hover_label
+
+    def move_to(position: QPointF) -> None:
+        QApplication.sendEvent(viewport, QMouseEvent(QEvent.Type.MouseMove, position, viewport.mapToGlobal(position),
+                                                     Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                                                     Qt.KeyboardModifier.NoModifier))
+
+    move_to(view.data_to_widget(-1.0, 1.0))
+    assert label.text().startswith("x = −1")
+    move_to(QPointF(4.0, viewport.height() / 2))  # on the y axis's labels
+    assert label.text() == ""
+    move_to(view.data_to_widget(0.5, 0.5))
+    assert label.text().startswith("x = 0.5")
+    QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))  # out of the view
+    assert label.text() == ""
+
+
 def test_what_the_status_bar_said_of_critical_points_goes_with_them(make_main_window, qtbot) -> None:
     """"Marked a saddle point: where ∇f = 0." stayed in the status bar over Booth and Himmelblau opened after it,
     which mark none."""

@@ -1636,6 +1636,7 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
     """
 
     hovered = QtCore.Signal(float, float)
+    hover_left = QtCore.Signal()  # the pointer left the plot (for the axes, the colour bar or another widget)
     clicked = QtCore.Signal(float, float)
     start_dragged = QtCore.Signal(float, float)
     range_changed = QtCore.Signal(tuple, tuple)
@@ -2321,6 +2322,13 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         point = self._plot_point(scene_pos)
         if point is not None:
             self.hovered.emit(*point)
+        else:
+            self.hover_left.emit()
+
+    def leaveEvent(self, event: QtCore.QEvent) -> None:
+        """The pointer left the view: what was under it is no longer."""
+        super().leaveEvent(event)
+        self.hover_left.emit()
 
     def _plot_point(self, scene_pos: QtCore.QPointF) -> tuple[float, float] | None:
         """The data point at a scene position, or None outside the plot's frame."""

@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self._range_timer.timeout.connect(self._apply_pending_range)
 
         self.contour_view.hovered.connect(self._show_hover)
+        self.contour_view.hover_left.connect(self.hover_label.clear)  # no readout of a point the pointer left
         self.session.field_changed.connect(self._renew_hover)  # after the presenters: the map shows the new ranges
         self.contour_view.clicked.connect(self._set_start)
         self.contour_view.start_dragged.connect(self._set_start)
