@@ -275,6 +275,7 @@ def greek_spelled(name: str) -> str | None:
 
 _KINK_NOTES = {
     "abs": "abs is not differentiable at 0; gradviz uses slope 0 there.",
+    "root of a square": "√(u²) is |u|, not differentiable where u = 0; gradviz uses slope 0 there.",
     "relu": "relu is not differentiable at 0; gradviz uses slope 0 there, like PyTorch.",
     "min": "min is not differentiable where its arguments are equal; gradviz uses the slope of the one typed last "
            "there.",
@@ -284,7 +285,8 @@ _KINK_NOTES = {
 
 KINK_NOTES = frozenset(_KINK_NOTES.values())  # the notes on a typed function's kink
 
-_KINK_TYPES = {"abs": sympy.Abs, "relu": sympy.Max, "min": sympy.Min, "max": sympy.Max}
+_KINK_TYPES = {"abs": sympy.Abs, "root of a square": sympy.Abs, "relu": sympy.Max, "min": sympy.Min,
+               "max": sympy.Max}
 
 _ALLOWED_NODE_TYPES: tuple[type, ...] = (
     sympy.Symbol,
@@ -1516,7 +1518,7 @@ def _notes(functions_used: Sequence[str], expr: sympy.Expr) -> tuple[str, ...]:
     """Notes on the kinks of the non-differentiable functions that are still in the expression."""
     kinds = [function for function in dict.fromkeys(functions_used) if function in _KINK_NOTES]
     if "abs" not in kinds:
-        kinds.append("abs")  # sqrt(x^2) is |x| too
+        kinds.append("root of a square")  # sqrt(x^2) is |x| too, though no abs was typed
     return tuple(_KINK_NOTES[function] for function in kinds if expr.has(_KINK_TYPES[function]))
 
 
