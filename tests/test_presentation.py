@@ -953,5 +953,8 @@ def test_presenting_keeps_the_facts_of_the_maps_and_captions_notes_but_not_the_l
     qtbot.waitUntil(lambda: window.isFullScreen(), timeout=3000)
     assert "equal aspect" not in legend() and ("scales differ" in legend() or "right angle looks skewed" in legend())
     assert caption_note().startswith("Changed: ") and "Shift+R" not in caption_note()
+    window.lesson_player.reset_scene()  # Shift+R's word over the picture: the fact, not the lecturer's undo key
+    scene = window.lesson_player.index + 1
+    qtbot.waitUntil(lambda: window.statusBar().full_message() == f"Scene {scene} is back as written.", timeout=3000)
     window.presentation.leave()
     assert "(E: equal aspect)" in legend() and "Shift+R" in caption_note()

@@ -800,7 +800,8 @@ class LessonPlayer(QObject):
         written = self.lesson.scenes[self.index].written_for
         assert written is not None
         self._window.open_scenario(written, restore=True)
-        self._reset_notice = f"Scene {self.index + 1} is back as written: Ctrl+Z takes that back."
+        undo = ": Ctrl+Z takes that back" if self.key_hints else ""  # presenting, the audience reads it
+        self._reset_notice = f"Scene {self.index + 1} is back as written{undo}."
         self._reset_edits = None  # until the scene as written is shown
         self._window.statusBar().showMessage(self._reset_notice, 6000)
 
