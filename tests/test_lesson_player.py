@@ -1082,7 +1082,7 @@ def test_a_retyped_formula_and_a_curves_arrows_leave_the_caption_and_shift_rs_wo
     assert session.view.arrows == "downhill", "A is for a map's arrows; D turns them all the same"
     assert bar.changed.isHidden() and player.shown_changes() == (), "no arrows on a curve to point anywhere"
 
-    back = "Scene 1 is back as written: Ctrl+Z takes that back."
+    back = "Scene 1 is back as written."  # presenting (F5): without the lecturer's Ctrl+Z
 
     def put_back() -> None:
         press(window, qtbot, Qt.Key.Key_S)
