@@ -39,6 +39,7 @@ from gradviz.app.panel_base import OUTCOME_COLOURS
 from gradviz.app.presenters import run_colour
 from gradviz.core.analysis import analyze_in_process
 from gradviz.core.notation import format_number
+from gradviz.core.presets import find_preset
 from gradviz.export import ExportCancelled, ExportError, probe_video, read_video_frames
 
 SMALL = (320, 180)
@@ -1281,7 +1282,11 @@ def test_the_dialog_proposes_the_lesson_scenes_or_the_scenario_files_name(window
         (export_dialog.export_video_from if kind == "video" else export_dialog.export_image_from)(window)
         return names[0]
 
-    assert proposed() == "gradviz-descent.mp4"  # untitled
+    assert proposed() == "bowl.mp4"  # a gallery example, untitled: its name
+    window.open_scenario(find_preset("bowl-at-1-2").scenario, wait=True)
+    assert proposed() == "bowl-at-1-2.mp4"  # the bowl's formula, started where this example starts
+    window.session.set_analysis(analyze_in_process("x^2 + 3y^2"))
+    assert proposed() == "gradviz-descent.mp4"  # untitled, and no example's formula
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(tmp_path / "saddle.gradviz.json"), ""))
     assert window.save_as()
     assert proposed("image") == "saddle.png"

@@ -56,6 +56,7 @@ from gradviz.app.presentation import REFERENCE_SCREEN
 from gradviz.app.refusal_label import RefusalLabel
 from gradviz.app.settings import app_settings, remember_all
 from gradviz.core.errors import GradvizError
+from gradviz.core.presets import all_presets
 from gradviz.core.scenario import PLAY_SPEED
 from gradviz.core.session import Session
 from gradviz.export.writers import ExportCancelled
@@ -363,12 +364,20 @@ def shown_scene_changes(window: QMainWindow) -> tuple[str, ...]:
 
 def proposed_name(window: QMainWindow) -> str:
     """The export's file name proposed, without suffix: a lesson's and its scene's (learning-rate-scene-2), the
-    scenario file's, else DEFAULT_NAME. Every export from a lesson proposed gradviz-descent.mp4, the last one's name."""
+    scenario file's, a gallery example's while its formula is shown (rosenbrock), else DEFAULT_NAME. Every export
+    from a lesson proposed gradviz-descent.mp4, the last one's name."""
     player = window.lesson_player
     if player.lesson is not None:
         lesson = file_stem(player.path) if player.path is not None else player.lesson.title.split(":")[0]
         return f"{NOT_IN_A_NAME.sub('-', lesson.lower()).strip('-') or 'lesson'}-scene-{player.index + 1}"
-    return file_stem(window.current_path) if window.current_path is not None else DEFAULT_NAME
+    if window.current_path is not None:
+        return file_stem(window.current_path)
+    session = window.session
+    shown = session.analysis.formula.text if session.analysis is not None else None
+    examples = [preset for preset in all_presets() if preset.scenario.formula == shown]
+    runs = [spec.start for spec in session.run_specs]  # the bowl and the bowl from (1, 2) share their formula
+    started_alike = [preset for preset in examples if [spec.start for spec in preset.scenario.runs] == runs]
+    return next((preset.id for preset in (*started_alike, *examples)), DEFAULT_NAME)
 
 
 def file_stem(path: Path) -> str:
