@@ -137,3 +137,14 @@ def test_finer_ends_keep_every_start_and_smooth_a_diagonal_border() -> None:
     for fine, most_jump in ((finer_ends(below, 4), 2), (np.kron(below, np.ones((4, 4), dtype=int)), 4)):
         border = np.argmax(fine[8:-8] == 1, axis=1)  # along each fine row: where it turns from 0 to 1
         assert np.max(np.diff(border)) == most_jump  # about one fine cell a row, not a step of four every fourth
+
+
+def test_the_basins_legend_s_short_form_still_names_each_minimum_s_place() -> None:
+    """Short of room, Himmelblau's legend read "min" four times: which colour was which minimum it no longer said."""
+    from gradviz.app.presenters import basins_legend
+
+    found = basins_of("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", 5.0, lr=0.01)
+    rows = basins_legend(found, ("x", "y"), RunSpec(start={"x": 0.0, "y": 0.0}, lr=0.01))
+    shorts = {row.short for row in rows if not row.note}
+    assert shorts == {"min (3, 2)", "min (3.6, −1.8)", "min (−3.8, −3.3)", "min (−2.8, 3.1)"}
+    assert all(len(row.short) < len(row.text) for row in rows if not row.note and row.text != row.short)

@@ -43,6 +43,9 @@ def basins_image(basins: Basins) -> np.ndarray:
     return np.rint(palette[slots] * 255).astype(np.uint8)
 
 
+SHORT_PLACE_DIGITS = 2  # of a basin's place in the legend's short form
+
+
 def basins_legend(basins: Basins, axes: tuple[str, ...], spec: RunSpec) -> tuple[LegendRow, ...]:
     """What each colour of the basins means: the place runs reach, or diverge, or are still moving."""
     optimizer = "" if spec.optimizer == "gd" else f"{optimizer_text(spec)}, "
@@ -50,10 +53,11 @@ def basins_legend(basins: Basins, axes: tuple[str, ...], spec: RunSpec) -> tuple
     # a setting kept with its value when the note wraps: "β₂ =" ended a line, "0.99)" began the next
     rows = [LegendRow(kept_together(f"each start's end, {optimizer}η = {format_number(spec.lr)}{sign}"), note=True)]
     for index, attractor in enumerate(basins.attractors):
-        place = format_values(attractor.point)
-        place = f"({place})" if len(axes) > 1 else f"{unicode_name(axes[0])} = {place}"
         what = KIND_WORDS.get(attractor.kind, "∇f = 0")
-        rows.append(LegendRow(f"{what} {place}", BASIN_COLOURS[index % len(BASIN_COLOURS)], short=what))
+        places = [format_values(attractor.point),  # short, still which minimum: four rows of "min" told nothing
+                  ", ".join(format_number(value, SHORT_PLACE_DIGITS) for value in attractor.point)]
+        full, short = (f"({place})" if len(axes) > 1 else f"{unicode_name(axes[0])} = {place}" for place in places)
+        rows.append(LegendRow(f"{what} {full}", BASIN_COLOURS[index % len(BASIN_COLOURS)], short=f"{what} {short}"))
     for end, words, colour in ((DIVERGED, "diverges", DIVERGED_COLOUR),
                                (UNSETTLED, f"moving after {basins.steps} steps", UNSETTLED_COLOUR)):
         if basins.share(end):
