@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
+import contourpy
 import numpy as np
 import pytest
 from OpenGL import GL
@@ -17,7 +19,13 @@ from gradviz.app.colormaps import PARTIAL_COLOURS
 from gradviz.app.contour_view import ContourView, LevelLineItem, ProbeArrowsItem, to_device
 from gradviz.app.probe_presenter import ProbePresenter, level_line, plane_equation, tangent_segment
 from gradviz.app.surface_view import CURVE_FRONT, finite_runs
-from gradviz.app.view_common import LegendLayout, qimage_to_array, simplified_path_indices, simplify_polyline
+from gradviz.app.view_common import (
+    LegendLayout,
+    qimage_to_array,
+    simplified_indices,
+    simplified_path_indices,
+    thinned_smooth_indices,
+)
 from gradviz.core.analysis import analyze_in_process
 from gradviz.core.height_scale import HeightScale, height_scale_for
 from gradviz.core.notation import NO_BREAK_SPACE
@@ -429,19 +437,33 @@ def test_one_change_computes_the_overlays_once_for_what_they_show(make_main_wind
     assert contour_overlay.point == pytest.approx(window.session.runs[0].points[window.session.step][:2])
 
 
-def test_thinning_a_polyline_keeps_it_within_tolerance_and_keeps_its_ends() -> None:
+@pytest.mark.parametrize("thinned_indices", [simplified_indices, thinned_smooth_indices])
+def test_thinning_a_polyline_keeps_it_within_tolerance_and_keeps_its_ends(thinned_indices: Callable) -> None:
     turns = np.linspace(0.0, 2 * np.pi, 800)
     ellipse = np.column_stack([300 + 200 * np.cos(turns), 300 + 80 * np.sin(turns)])
     for tolerance in (0.1, 1.0):
-        thinned = simplify_polyline(ellipse, tolerance)
+        thinned = ellipse[thinned_indices(ellipse, tolerance)]
         assert len(thinned) < len(ellipse) / 4
         assert np.array_equal(thinned[[0, -1]], ellipse[[0, -1]])
         assert distances_to_polyline(ellipse, thinned).max() <= tolerance
     straight = np.column_stack([np.linspace(0, 10, 50), np.linspace(0, 5, 50)])
-    assert np.array_equal(simplify_polyline(straight, 0.1), straight[[0, -1]])
+    assert np.array_equal(thinned_indices(straight, 0.1), [0, 49])
     spike = np.array([[0.0, 0.0], [5.0, 0.0], [-3.0, 0.0], [10.0, 0.0]])  # doubles back along its own chord
-    assert np.array_equal(simplify_polyline(spike, 0.1), spike)
-    assert np.array_equal(simplify_polyline(spike[:2], 0.1), spike[:2])
+    assert np.array_equal(thinned_indices(spike, 0.1), np.arange(4))
+    assert np.array_equal(thinned_indices(spike[:2], 0.1), [0, 1])
+    corner = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [2.0, 1.0], [2.0, 2.0]])  # a level line through a saddle
+    assert np.array_equal(thinned_indices(corner, 0.1), [0, 2, 4])
+
+
+def test_a_level_line_is_thinned_as_far_by_halving_as_by_douglas_peucker() -> None:
+    """A level line traced on a grid (vertices where it crosses the grid lines) loses as many vertices either way."""
+    xs = np.linspace(-2.0, 2.0, 200)
+    heights = (1 - xs[None, :]) ** 2 + 100 * (xs[:, None] - xs[None, :] ** 2) ** 2
+    line = max(contourpy.contour_generator(xs, xs, heights).lines(4.0), key=len) * 140.0  # about a map's pixels
+    halved, peucker = thinned_smooth_indices(line, 0.1), simplified_indices(line, 0.1)
+    assert len(peucker) < len(line) / 4
+    assert len(halved) <= 1.2 * len(peucker)
+    assert distances_to_polyline(line, line[halved]).max() <= 0.1
 
 
 def test_a_long_path_of_small_steps_is_thinned_within_tolerance() -> None:

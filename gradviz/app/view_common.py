@@ -598,37 +598,80 @@ def simplified_indices(points: np.ndarray, tolerance: float) -> np.ndarray:
     Douglas–Peucker, ends kept. Distances are to the kept chord as a segment, so no spike is lost; every round
     adds, for each chord still farther than tolerance from a vertex it skips, the farthest such vertex, and
     looks no more at the vertices of chords that are close enough (a quarter less time for a 2,000-step run).
+    Each coordinate is worked on as a column of its own: indexing rows of (n, d) took a third of the time.
     """
     count = len(points)
     if count < 3:
         return np.arange(count)
+    columns = [np.ascontiguousarray(points[:, axis], dtype=np.float64) for axis in range(points.shape[1])]
     keep = np.zeros(count, dtype=bool)
     keep[[0, -1]] = True
     skipped = np.arange(1, count - 1)  # the vertices under a chord not yet known to be close enough: they shrink
+    limit = tolerance * tolerance
     while len(skipped):
         kept = np.flatnonzero(keep)
-        chord = np.searchsorted(kept, skipped) - 1
-        start = points[kept[chord]]
-        along = points[kept[chord + 1]] - start
-        length_squared = np.einsum("ij,ij->i", along, along)
-        offset = points[skipped] - start
+        chord = np.searchsorted(kept, skipped)  # each skipped vertex's chord, by the index of its end among the kept
+        first, last = kept[chord - 1], kept[chord]
+        offsets = [column[skipped] - column[first] for column in columns]
+        alongs = [column[last] - column[first] for column in columns]
+        length_squared = sum(along * along for along in alongs)
         with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.clip(np.einsum("ij,ij->i", offset, along) / length_squared, 0.0, 1.0)
+            share = np.clip(sum(offset * along for offset, along in zip(offsets, alongs, strict=True))
+                            / length_squared, 0.0, 1.0)
         share[length_squared == 0] = 0.0
-        gap = offset - share[:, None] * along
-        distance = np.einsum("ij,ij->i", gap, gap)
-        chord_starts = np.empty(len(chord), dtype=bool)
-        chord_starts[0] = True
-        np.not_equal(chord[1:], chord[:-1], out=chord_starts[1:])
-        under = np.cumsum(chord_starts) - 1  # each skipped vertex's chord, counted among the chords still open
-        farthest = np.maximum.reduceat(distance, np.flatnonzero(chord_starts))[under]
-        too_far = farthest > tolerance * tolerance
+        distance = sum((offset - share * along) ** 2 for offset, along in zip(offsets, alongs, strict=True))
+        starts = np.flatnonzero(np.diff(chord, prepend=-1))  # where each chord's skipped vertices begin
+        farthest = np.repeat(np.maximum.reduceat(distance, starts), np.diff(starts, append=len(chord)))
+        too_far = farthest > limit
         candidates = np.flatnonzero(too_far & (distance == farthest))
-        added = candidates[np.diff(under[candidates], prepend=-1) != 0]  # the first farthest vertex of each chord
+        added = candidates[np.diff(chord[candidates], prepend=-1) != 0]  # the first farthest vertex of each chord
         keep[skipped[added]] = True
         too_far[added] = False
         skipped = skipped[too_far]
     return np.flatnonzero(keep)
+
+
+def thinned_smooth_indices(points: np.ndarray, tolerance: float) -> np.ndarray:
+    """The indices, in order, of the vertices of a smooth polyline (n, 2) that keep it within tolerance of itself.
+
+    For a line of many vertices close to their chords, such as a level line traced on a fine grid: each round
+    drops every other vertex (the odd ones, then the even ones) whose two neighbours' chord, as a segment, passes
+    within tolerance of every vertex of the line between them, until two rounds drop none. It keeps as few
+    vertices as simplified_indices on such a line in a third of its time (fewer rounds, each on the x and y
+    columns alone); on a long wandering path, whose vertices go a few at a time, it takes longer.
+    """
+    count = len(points)
+    if count < 3:
+        return np.arange(count)
+    xs, ys = (np.ascontiguousarray(points[:, axis], dtype=np.float64) for axis in (0, 1))
+    kept = np.arange(count)
+    limit = tolerance * tolerance
+    idle_rounds, first_tried = 0, 1
+    while idle_rounds < 2 and len(kept) > 2:
+        tried = np.arange(first_tried, len(kept) - 1, 2)  # positions among the kept, each between two kept
+        first_tried = 3 - first_tried
+        if not len(tried):
+            idle_rounds += 1
+            continue
+        spans = kept[tried + 1] - kept[tried - 1] - 1
+        starts = np.cumsum(spans) - spans  # where each tried vertex's stretch begins among the between vertices
+        owner = np.repeat(np.arange(len(tried)), spans)
+        between = np.arange(int(starts[-1] + spans[-1])) + np.repeat(kept[tried - 1] + 1 - starts, spans)
+        left, right = kept[tried - 1][owner], kept[tried + 1][owner]
+        along_x, along_y = xs[right] - xs[left], ys[right] - ys[left]
+        offset_x, offset_y = xs[between] - xs[left], ys[between] - ys[left]
+        length_squared = along_x * along_x + along_y * along_y
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.clip((offset_x * along_x + offset_y * along_y) / length_squared, 0.0, 1.0)
+        share[length_squared == 0] = 0.0
+        gap_x, gap_y = offset_x - share * along_x, offset_y - share * along_y
+        dropped = np.maximum.reduceat(gap_x * gap_x + gap_y * gap_y, starts) <= limit
+        if dropped.any():
+            kept = np.delete(kept, tried[dropped])
+            idle_rounds = 0
+        else:
+            idle_rounds += 1
+    return kept
 
 
 SIMPLIFIED_FROM = 2000  # points: a run's path this long or longer is drawn simplified, in both views
