@@ -334,6 +334,22 @@ def test_noise_floors_from_cell_corners_are_the_whole_maps(text, variables, axes
         assert (value, *gradient) == pytest.approx((whole.value, *whole.gradient), rel=1e-12, abs=0.0), point
 
 
+def test_points_of_one_grid_cell_share_its_noise_floor_and_their_other_coordinates_still_count() -> None:
+    """A run's slow steps stay in one cell for many frames: its floor is worked out once, and it is the cell's (the
+    points' own held coordinates, a third variable's, are part of it)."""
+    compiled = compiled_of("sqrt(x) + exp(x*y) * z", ("x", "y", "z"))
+    field = evaluate_grid(compiled, Domain(("x", "y"), ((-1.0, 3.0), (-2.0, 2.0)), 101, {"z": 0.5}))
+    variables = ("x", "y", "z")
+    cell = [(1.2011, 0.6012, 0.5), (1.2035, 0.6031, 0.5), (1.2301, 0.6301, 0.5)]  # one cell: grid lines 0.04 apart
+    first, second, third = (field.noise_floor_at(variables, point) for point in cell)
+    assert first is second is third
+    computed = noise_floor_on_maps(compiled, np.array(cell), ("x", "y"), [field.domain.ranges] * 3, 101)
+    assert np.array_equal(computed.gradient, np.tile(first.gradient, (3, 1))) and first.value > 0.0
+    elsewhere = field.noise_floor_at(variables, (1.2011, 0.6012, 40.0))
+    assert elsewhere.gradient[2] == first.gradient[2] and elsewhere.gradient[1] > 10 * first.gradient[1]  # z·x·e^xy
+    assert field.noise_floor_at(variables, (1.1999, 0.6012, 0.5)) is not first  # the cell to its left
+
+
 def test_a_point_off_the_map_has_the_noise_floor_of_the_grid_continued_past_its_edge() -> None:
     """cos(x) + y at x = π on a map of ±3: ∂f/∂x computes as −1.2e−16, rounding, but off the map there was no floor
     and the probe and the gradient check showed it. Off the map the floor is that of the grid continued: what a map

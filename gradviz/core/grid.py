@@ -221,13 +221,28 @@ class GridField:
         """
         points = np.asarray(points, dtype=float)
         if points.ndim == 1:  # one point, asked for by the readout, the probe and the caption at each step: kept
-            key = (tuple(variables), tuple(points.tolist()))
+            key = self._point_floor_key(tuple(variables), points)
             if key not in self._point_floors:
                 if len(self._point_floors) >= KEPT_POINT_FLOORS:
                     self._point_floors.clear()
                 self._point_floors[key] = self._noise_floors_at(variables, points)
             return self._point_floors[key]
         return self._noise_floors_at(variables, points)
+
+    def _point_floor_key(self, variables: tuple[str, ...], point: np.ndarray) -> tuple:
+        """What one point's floor depends on: on the map, its grid cell and its other coordinates (a run's slow steps
+        share a cell for many frames); off it, the point."""
+        plotted = self.domain.variables
+        if all(name in variables for name in plotted):
+            along = [float(point[variables.index(name)]) for name in plotted]
+            grids = [self.xs, self.ys][:len(plotted)]
+            if all(grid[0] <= value <= grid[-1] for grid, value in zip(grids, along, strict=True)):
+                cells = tuple(min(int(np.searchsorted(grid, value, side="right")) - 1, len(grid) - 2)
+                              for grid, value in zip(grids, along, strict=True))
+                others = tuple(float(value) for name, value in zip(variables, point, strict=True)
+                               if name not in plotted)
+                return "cell", variables, cells, others
+        return variables, tuple(point.tolist())
 
     @functools.cached_property
     def _point_floors(self) -> dict[tuple, NoiseFloor]:
