@@ -1036,6 +1036,9 @@ class TagPlacer:
         area = self._reach(text, anchor)  # every candidate lies in it: only what is taken there can be in the way
         nearby = [other for other in self.taken if other.intersects(area)]
         corners, width, height = self._candidate_corners(text, anchor, direction)
+        nearest = self._first_free(corners[:len(self.TURNS)], width, height, area, nearby)
+        if nearest is not None:  # what the search below finds first: it covers nothing, so none covers less
+            return self._keep(text, nearest, anchor, colour)
         covers = self._covers(corners, width, height, area)
         corners = corners.tolist()  # QRectF takes Python floats fastest
         first_inside = first_clear = None  # indices of candidates, in the order offered
@@ -1061,6 +1064,17 @@ class TagPlacer:
         else:
             box = moved_inside(QtCore.QRectF(*corners[first_clear or 0], width, height), self.bounds)
         return self._keep(text, box, anchor, colour)
+
+    def _first_free(self, corners: np.ndarray, width: float, height: float, area: QtCore.QRectF,
+                    nearby: Sequence[QtCore.QRectF]) -> QtCore.QRectF | None:
+        """The first of these candidate boxes that covers none of the crossed points, inside the bounds and clear of
+        what is taken, if one is: most tags find one at the nearest reach, and looking there alone took a fifth of
+        the time of weighing every candidate."""
+        for index in np.flatnonzero(self._covers(corners, width, height, area) == 0).tolist():
+            box = QtCore.QRectF(*corners[index].tolist(), width, height)
+            if self.bounds.contains(box) and not any(box.intersects(other) for other in nearby):
+                return box
+        return None
 
     def _covers(self, corners: np.ndarray, width: float, height: float, area: QtCore.QRectF) -> np.ndarray:
         """How many crossed points each candidate box (top-left corners, one size) covers, within crossed_pad of it,
