@@ -599,6 +599,38 @@ def test_runs_follow_the_current_index(view):
     assert ball.data["y"].tolist() == [0.0]
 
 
+def test_a_diverging_runs_steps_from_off_the_map_to_off_it_are_drawn_faint(view):
+    """η = 0.11 on x² + 10y²: y flips sign and grows 1.2× per step. Once off the map, each step crossed it as a solid
+    line with a halo, and together they hid the map under an orange band; now they are thin faint lines."""
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + 10 * grid_y**2)
+    factors = np.array([1 - 2 * 0.11, 1 - 20 * 0.11])
+    path = np.array([(-1.8, 0.7) * factors**step for step in range(26)])
+    path = np.column_stack([path, np.zeros(len(path))])
+    colour = (0.95, 0.45, 0.05, 1.0)
+    view.set_trajectories([TrajectoryData(path, colour, 25)])
+    items = view.run_items[0]
+    outside = np.any(np.abs(path[:, :2]) > 2.0, axis=1)
+    jumps = outside[:-1] & outside[1:]
+    assert 10 < jumps.sum() < 25 and not jumps[:3].any()
+    assert np.array_equal(items.off_plot_steps(path[:, 0], path[:, 1]), jumps)
+    image = view.render_to_array(WIDTH, HEIGHT)[..., :3].astype(float)
+    run_coloured = np.linalg.norm(image - 255 * np.array(colour[:3]), axis=-1) < 60
+    top_left, bottom_right = (view.data_to_widget(x, y).toPoint() for x, y in ((-0.4, 1.0), (0.0, -1.0)))
+    rows, columns = slice(top_left.y(), bottom_right.y()), slice(top_left.x(), bottom_right.x())
+    band = run_coloured[rows, columns]
+    assert band.mean() < 0.1, "the steps crossing the map are faint, not solid (half of it was run-coloured)"
+    first = path[0, :2] + 0.5 * (path[1, :2] - path[0, :2])  # the first step, inside the map, in the run's colour
+    centre = view.data_to_widget(*first).toPoint()
+    assert run_coloured[centre.y() - 3:centre.y() + 4, centre.x() - 3:centre.x() + 4].any()
+    view.set_trajectories([])
+    bare = view.render_to_array(WIDTH, HEIGHT)[..., :3].astype(float)
+    assert np.abs(image[rows, columns] - bare[rows, columns]).max() > 40, "yet they are drawn"
+    view.set_trajectories([TrajectoryData(path[:4], colour, 3)])  # the same items, a run that stays on the map
+    assert items.line.opts["connect"] == "all" and len(items.jumps.xData) == 0
+    assert view.render_to_array(WIDTH, HEIGHT).any()
+
+
 def test_runs_move_with_the_mode_and_stay_put_on_a_new_field(view):
     """A run shows its (x, y) on the map and its (w, f) on the curve; a new map leaves it where it is."""
     xs, grid_x, grid_y = grid()

@@ -92,6 +92,8 @@ BASINS_OPACITY = 0.85  # the basins' colours over the map: its level lines and a
 LINE_LEAST_CONTRAST_LUMINANCE = 0.55  # a map drawn with lines only: lighter level colours are darkened to this
 ARROW_COLOUR = QtGui.QColor(25, 25, 35, 235)
 HALO_COLOUR = QtGui.QColor(255, 255, 255, 150)
+JUMP_ALPHA = 0.45  # a run's step from off the plot to off it again: this opaque…
+JUMP_WIDTH = 1.0  # …and this wide (pixels, before the presentation scale), no halo
 CURVE_COLOUR = QtGui.QColor(40, 70, 160)
 TANGENT_COLOUR = QtGui.QColor(200, 60, 40)
 HALO_COLOUR_STRONG = QtGui.QColor(255, 255, 255)  # opaque, as translucent wide strokes cost Qt far more
@@ -2518,7 +2520,13 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
 
 
 class RunItems:
-    """The plot items of one run: halo and line up to the current point, markers, start ring and ball."""
+    """The plot items of one run: halo and line up to the current point, markers, start ring and ball.
+
+    A step from outside the plot to outside it again (a diverging run, its points ever farther off) is drawn as
+    a thin faint line: drawn as the others, the steps of the learning-rate lesson's η = 0.11 crossed the map as a
+    solid orange band, twenty lines side by side, over the picture the lesson is about. The off-map pointer says
+    where the run went.
+    """
 
     def __init__(self, colour: tuple[float, float, float, float], view: ContourView) -> None:
         """Create the items in the view's plot."""
@@ -2527,6 +2535,7 @@ class RunItems:
         self.sizes = (view.MARKER_SIZE, view.START_SIZE, view.BALL_SIZE)
         self.halo = pg.PlotCurveItem(antialias=True)
         self.line = pg.PlotCurveItem(antialias=True)
+        self.jumps = pg.PlotCurveItem(antialias=True)  # the steps from off the plot to off it again, faint
         self.markers = pg.ScatterPlotItem(brush=self.colour)
         self.start = pg.ScatterPlotItem(brush=pg.mkBrush("w"))
         self.ball = pg.ScatterPlotItem(brush=self.colour)
@@ -2550,6 +2559,9 @@ class RunItems:
         self.scales = (scale, marker_scale)
         self.halo.setPen(pg.mkPen(HALO_COLOUR, width=(self.width + 3.0) * scale))
         self.line.setPen(pg.mkPen(self.colour, width=self.width * scale))
+        faint = QtGui.QColor(self.colour)
+        faint.setAlphaF(JUMP_ALPHA)
+        self.jumps.setPen(pg.mkPen(faint, width=JUMP_WIDTH * scale))
         marker_size, start_size, ball_size = (size * marker_scale for size in self.sizes)
         self.markers.setSize(marker_size)
         self.markers.setPen(pg.mkPen(30, 30, 40, width=1.2 * marker_scale))
@@ -2560,7 +2572,7 @@ class RunItems:
 
     def items(self) -> tuple[pg.GraphicsObject, ...]:
         """All items, bottom to top."""
-        return (self.halo, self.line, self.markers, self.start, self.ball)
+        return (self.jumps, self.halo, self.line, self.markers, self.start, self.ball)
 
     def set_colour(self, colour: tuple[float, float, float, float]) -> None:
         """Draw the run in this colour."""
@@ -2594,7 +2606,7 @@ class RunItems:
     def show_up_to(self, index: int) -> None:
         """Show the path up to and including point index, with the ball there."""
         if len(self.xs) == 0:
-            for item in (self.halo, self.line, self.ball):
+            for item in (self.jumps, self.halo, self.line, self.ball):
                 item.setData([], [])
             self.ball_point = None
             return
@@ -2602,14 +2614,32 @@ class RunItems:
         xs, ys = (self.xs[: index + 1], self.ys[: index + 1]) if drawn is None else (self.xs[drawn], self.ys[drawn])
         if len(xs) < 2:  # a path of one point draws nothing, but left an empty path (d="") in an SVG
             xs, ys = xs[:0], ys[:0]
-        for curve in (self.halo, self.line):
-            curve.setData(xs, ys)
+        jumps = self.off_plot_steps(xs, ys)
+        if jumps.any():
+            finite = np.isfinite(xs) & np.isfinite(ys)
+            drawn = np.append(~jumps & finite[:-1] & finite[1:], False)  # whether point i joins point i + 1
+            for curve in (self.halo, self.line):
+                curve.setData(xs, ys, connect=drawn)
+            self.jumps.setData(xs, ys, connect=np.append(jumps, False))
+        else:
+            for curve in (self.halo, self.line):
+                curve.setData(xs, ys, connect="all")  # a curve keeps the connect it was last given
+            self.jumps.setData([], [], connect="all")
         if len(self.markers.data):
             visible = np.arange(1, len(self.xs) - 1) < index
             self.markers.setPointsVisible(visible)
         self.ball.setData(self.xs[index : index + 1], self.ys[index : index + 1])
         self.ball_point = (float(self.xs[index]), float(self.ys[index]))
         self.current = index
+
+    def off_plot_steps(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Whether each step between these points (n − 1 of them) goes from outside the plot shown to outside it."""
+        if len(xs) < 2:
+            return np.zeros(0, dtype=bool)
+        (low_x, high_x), (low_y, high_y) = self.view_box.viewRange()
+        with np.errstate(invalid="ignore"):
+            outside = ~((xs >= low_x) & (xs <= high_x) & (ys >= low_y) & (ys <= high_y))
+        return outside[:-1] & outside[1:]
 
     def end_marks(self) -> list[tuple[tuple[float, float], float]]:
         """The run's start ring and its ball as drawn: each plot point with its size in pixels before any scale."""
