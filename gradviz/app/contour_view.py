@@ -2617,9 +2617,9 @@ class RunItems:
         jumps = self.off_plot_steps(xs, ys)
         if jumps.any():
             finite = np.isfinite(xs) & np.isfinite(ys)
-            drawn = np.append(~jumps & finite[:-1] & finite[1:], False)  # whether point i joins point i + 1
+            joined = np.append(~jumps & finite[:-1] & finite[1:], False)  # whether point i joins point i + 1
             for curve in (self.halo, self.line):
-                curve.setData(xs, ys, connect=drawn)
+                curve.setData(xs, ys, connect=joined)
             self.jumps.setData(xs, ys, connect=np.append(jumps, False))
         else:
             for curve in (self.halo, self.line):
