@@ -33,6 +33,7 @@ from gradviz.app.view_common import (
     LegendRow,
     TrajectoryData,
     clipped_segment,
+    clipped_segments,
     path_exit,
     qimage_to_array,
     segment_boxes,
@@ -631,6 +632,26 @@ def test_a_diverging_runs_steps_from_off_the_map_to_off_it_are_drawn_faint(view)
     assert view.render_to_array(WIDTH, HEIGHT).any()
 
 
+def test_faint_steps_on_the_same_pixels_read_as_faint_as_one(view):
+    """Six steps crossing the map along the same line (x stays, y flips and grows) blended one over another into a
+    nearly solid line; their union is filled once, as faint as a single step."""
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    path = np.array([(-1.0, 0.0), *((0.5, 3.0 * (-3.0) ** k) for k in range(7))])
+    colour = (0.95, 0.45, 0.05, 1.0)
+    view.set_trajectories([TrajectoryData(np.column_stack([path, np.zeros(len(path))]), colour, len(path) - 1)])
+    assert view.run_items[0].off_plot_steps(path[:, 0], path[:, 1]).sum() == 6
+    image = view.render_to_array(WIDTH, HEIGHT)[..., :3].astype(float)
+    view.set_trajectories([])
+    bare = view.render_to_array(WIDTH, HEIGHT)[..., :3].astype(float)
+    run = 255 * np.array(colour[:3])
+    for y in (-1.5, -0.7, 1.2):
+        centre = view.data_to_widget(0.5, y).toPoint()
+        drawn, under = image[centre.y(), centre.x() - 3:centre.x() + 4], bare[centre.y(), centre.x() - 3:centre.x() + 4]
+        share = np.sum((drawn - under) * (run - under), axis=1) / np.sum((run - under) ** 2, axis=1)
+        assert 0.15 < max(share) < 0.6, f"at y = {y} the crossing steps cover {max(share):.0%} of the run's colour"
+
+
 def test_runs_move_with_the_mode_and_stay_put_on_a_new_field(view):
     """A run shows its (x, y) on the map and its (w, f) on the curve; a new map leaves it where it is."""
     xs, grid_x, grid_y = grid()
@@ -968,7 +989,25 @@ def test_a_path_leaves_a_box_where_its_last_step_out_crosses_the_side():
     point, _ = path_exit(np.array([[1.0, 1.0], [-1.0, -3.0]]), low, high)  # the corner: y = 0 comes first
     assert np.allclose(point, [0.5, 0.0])
     assert path_exit(path[:3], low, high) is None, "it ends inside"
-    assert path_exit(np.array([[5.0, 5.0], [6.0, 6.0]]), low, high) is None, "it never was inside"
+    assert path_exit(np.array([[5.0, 5.0], [6.0, 6.0]]), low, high) is None, "it never touches the box"
+    diverging = np.array([[1.0, 1.0], [1.5, -1.0], [2.0, 3.0], [2.5, -5.0]])  # leaves below, then crosses twice
+    point, step = path_exit(diverging, low, high)
+    assert np.allclose(point, [2.5 - 0.5 * 5.0 / 8.0, 0.0]) and np.allclose(step, [0.5, -8.0]), \
+        "the last crossing counts: the pointer stood where the run first left, on the side away from its ball"
+    point, _ = path_exit(diverging[1:], low, high)  # it starts outside and crosses
+    assert np.allclose(point[1], 0.0)
+
+
+def test_clipped_segments_keep_the_parts_inside_a_rectangle():
+    """Vectorised Liang–Barsky: crossing, inside, outside, touching a corner, and infinite ends."""
+    rect = QtCore.QRectF(0.0, 0.0, 4.0, 2.0)
+    starts = np.array([[-1.0, 1.0], [1.0, 0.5], [5.0, 5.0], [-1.0, 1.0], [1.0, 1.0], [1.0, 1.0]])
+    ends = np.array([[5.0, 1.0], [2.0, 1.5], [6.0, 6.0], [1.0, 3.0], [np.inf, 1.0], [1e300, -1e300]])
+    inside_starts, inside_ends = clipped_segments(starts, ends, rect)
+    assert np.allclose(inside_starts[:3], [[0.0, 1.0], [1.0, 0.5], [0.0, 2.0]])
+    assert np.allclose(inside_ends[:3], [[4.0, 1.0], [2.0, 1.5], [0.0, 2.0]])
+    assert len(inside_starts) == 4, "the infinite one is dropped"
+    assert np.allclose(inside_starts[3], [1.0, 1.0]) and np.allclose(inside_ends[3], [2.0, 0.0])
 
 
 def test_the_basins_legend_drops_its_title_before_the_places_its_colours_name(view, qtbot):

@@ -33,6 +33,7 @@ from gradviz.app.view_common import (
     TrajectoryData,
     arrow_outlines,
     bounded_presentation_scale,
+    clipped_segments,
     draw_critical_points,
     draw_pointer,
     finite_runs,
@@ -2519,6 +2520,42 @@ class ContourView(FontScaledView, pg.GraphicsLayoutWidget):
         return qimage_to_array(image)
 
 
+class UnionStrokeCurve(pg.PlotCurveItem):
+    """A curve of separate segments whose translucent line is laid once where segments cross or lie on each other.
+
+    Qt strokes a thin line segment by segment, blending each: a diverging run's faint steps, the later ones on the
+    same few pixels, added up to a solid band (the learning-rate lesson's η = 0.11 by step 30). The segments are
+    clipped to the plot, outlined in device pixels and filled as one shape, so the whole reads as faint as one line.
+    """
+
+    def paint(self, painter: QtGui.QPainter, *args: object) -> None:
+        """Fill the outline of every joined segment's visible part, at once, in the pen's colour."""
+        xs, ys = self.getData()
+        connect = self.opts["connect"]
+        view_box = self.getViewBox()
+        if xs is None or len(xs) < 2 or not isinstance(connect, np.ndarray) or view_box is None:
+            return
+        transform = painter.transform()
+        points = to_device(transform, np.column_stack([xs, ys]))
+        joined = np.flatnonzero(connect[:-1])
+        pen = QtGui.QPen(self.opts["pen"])
+        width = max(pen.widthF(), 1.0)
+        plot = transform.mapRect(view_box.viewRect()).adjusted(-width, -width, width, width)
+        starts, ends = clipped_segments(points[joined], points[joined + 1], plot)
+        if not len(starts):
+            return
+        ends_in_turn = np.stack([starts, ends], axis=1).reshape(-1, 2)
+        segments = pg.functions.arrayToQPath(ends_in_turn[:, 0], ends_in_turn[:, 1], connect="pairs")
+        stroker = QtGui.QPainterPathStroker()
+        stroker.setWidth(width)
+        stroker.setCapStyle(QtCore.Qt.PenCapStyle.FlatCap)
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, bool(self.opts["antialias"]))
+        painter.fillPath(stroker.createStroke(segments), pen.color())
+        painter.restore()
+
+
 class RunItems:
     """The plot items of one run: halo and line up to the current point, markers, start ring and ball.
 
@@ -2535,7 +2572,7 @@ class RunItems:
         self.sizes = (view.MARKER_SIZE, view.START_SIZE, view.BALL_SIZE)
         self.halo = pg.PlotCurveItem(antialias=True)
         self.line = pg.PlotCurveItem(antialias=True)
-        self.jumps = pg.PlotCurveItem(antialias=True)  # the steps from off the plot to off it again, faint
+        self.jumps = UnionStrokeCurve(antialias=True)  # the steps from off the plot to off it again, faint
         self.markers = pg.ScatterPlotItem(brush=self.colour)
         self.start = pg.ScatterPlotItem(brush=pg.mkBrush("w"))
         self.ball = pg.ScatterPlotItem(brush=self.colour)

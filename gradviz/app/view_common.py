@@ -1266,18 +1266,20 @@ POINTER_SIZE = 22.0  # pixels from the tip of the arrow at a ball that left the 
 def path_exit(path: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Where a path whose end lies outside a box last left it, and the step it left by.
 
-    Rows of path are points; the box bounds as many of their first coordinates as it has. None when the path ends
-    inside the box, or never was inside it.
+    Rows of path are points; the box bounds as many of their first coordinates as it has. The last step that touches
+    the box counts, be it one from inside or one across it from outside to outside (a diverging run's later steps:
+    the pointer stayed where the run first left, on the side opposite its ball). None when the path ends inside the
+    box, or no step of it touches the box.
     """
     corner = path[:, :len(low)]
-    inside = np.all((low <= corner) & (corner <= high), axis=1)
-    if not len(path) or inside[-1] or not inside.any():
+    if len(path) < 2 or np.all((low <= corner[-1]) & (corner[-1] <= high)):
         return None
-    last = int(np.flatnonzero(inside)[-1])
-    start, step = path[last], path[last + 1] - path[last]
-    leaving = [(max(bound - start[k], 0.0) if step[k] > 0 else min(other - start[k], 0.0)) / step[k]
-               for k, (bound, other) in enumerate(zip(high, low, strict=True)) if step[k]]
-    return start + min(leaving) * step, step
+    touching, _first, last = clip_parameters(path[:-1], path[1:], low, high)
+    if not touching.any():
+        return None
+    index = int(np.flatnonzero(touching)[-1])
+    step = path[index + 1] - path[index]
+    return path[index] + last[index] * step, step
 
 
 def arrow_outlines(tails: np.ndarray, tips: np.ndarray, head_length: float, head_half_width: float,
@@ -1363,6 +1365,34 @@ def clipped_segment(start: np.ndarray, end: np.ndarray, rect: QtCore.QRectF) -> 
         if low > high:
             return None
     return start + delta * low, start + delta * high
+
+
+def clip_parameters(starts: np.ndarray, ends: np.ndarray, low: np.ndarray,
+                    high: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which lines (rows of starts and ends) touch a box, and from what share of each to what share its part in the box
+    runs (vectorised Liang–Barsky); the box bounds as many of their first coordinates as low and high have."""
+    count = len(low)
+    starts, ends = np.asarray(starts, dtype=np.float64)[:, :count], np.asarray(ends, dtype=np.float64)[:, :count]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        delta = ends - starts
+        first, last = np.zeros(len(starts)), np.ones(len(starts))
+        touching = np.isfinite(delta).all(axis=1) & np.isfinite(starts).all(axis=1)
+        for k in range(count):
+            for move, room in ((-delta[:, k], starts[:, k] - low[k]), (delta[:, k], high[k] - starts[:, k])):
+                touching &= (move != 0.0) | (room >= 0.0)
+                share = room / move
+                first = np.where(move < 0.0, np.maximum(first, share), first)
+                last = np.where(move > 0.0, np.minimum(last, share), last)
+        return touching & (first <= last), first, last
+
+
+def clipped_segments(starts: np.ndarray, ends: np.ndarray, rect: QtCore.QRectF) -> tuple[np.ndarray, np.ndarray]:
+    """The parts inside a rectangle of the lines (rows of starts and ends, (n, 2) each) that have any."""
+    starts, ends = np.asarray(starts, dtype=np.float64), np.asarray(ends, dtype=np.float64)
+    touching, first, last = clip_parameters(starts, ends, np.array([rect.left(), rect.top()]),
+                                            np.array([rect.right(), rect.bottom()]))
+    delta = (ends - starts)[touching]
+    return starts[touching] + delta * first[touching, None], starts[touching] + delta * last[touching, None]
 
 
 def points_in(points: np.ndarray, box: QtCore.QRectF) -> np.ndarray:
