@@ -30,15 +30,19 @@ TOO_SLOW = "finding them all takes too long here"
 KINKS_TOO_MANY = "too many places to try"  # why minima, maxima and saddles at kinks were not looked for
 KINKS_TOO_SLOW = "trying every place takes too long here"
 NEWTON_STEPS = 40  # enough for the slow (linear) approach to a degenerate point such as x⁴'s
+LINEAR_RATIOS = (0.3, 0.99)  # Newton's steps shrinking by a steady ratio in this range approach a degenerate point…
+ALIGNED = 0.999  # …along one line (the cosine between two steps): see _past_linear_steps
 SETTLED = 1e-12  # a Newton step this small, in grid cells, ends the search
 EDGE = 1e-6  # of a grid cell: a point found this far beyond a range's end is on it (rounding)
 GRADIENT_TOLERANCE = 1e-7  # of the grid's typical |∇f|: what is left of ∇f at a point found
 RING_POINTS = 16  # around a point whose Hessian cannot tell its kind, one grid cell away
-RING_SCALES = (1.0, 4.0, 16.0)  # radii of the rings tried in turn, in grid cells, until f changes measurably
+RING_SCALES = (1.0, 4.0, 16.0, 64.0)  # radii of the rings tried in turn, in grid cells, until f changes measurably
 LINE_WIDTH = 1.5  # grid cells either side of a line of critical points found, in which grid points are not tried
 KINK_SCALE = 1 / 16  # of a cell: ∇f there is at most half its size a cell away, unless the point is on a kink
 LINE_CONTRAST = 1e-3  # along a straight line of critical points ∇f is this far below its size the other ways
 LINE_REACH = 8  # grid cells along a flat direction from which Newton's method must find another critical point
+GROWTH_REACH = 2.0  # ∇f along a flat direction, at the reach, twice it and four times it…
+GROWTH = 3.0  # …growing this many times or more each time: a power of the distance, no line (x¹²'s grows 2¹¹ times)
 LEVEL_TOLERANCE = 1e-13  # of |f| plus f's span over the grid: a change of f smaller than this is none
 ZERO_IN_CELLS = 1e-9  # of a grid cell: a coordinate found this near 0 is 0 (sin(3x)·cos(2y) + x²/5's y, −4.7e−38)
 ZERO_IN_SPAN = 1e-12  # of f's span over the grid: f this near 0 at a point found is 0 (Himmelblau's minima, 7.9e−31)
@@ -524,6 +528,7 @@ def _newton(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], gue
     """Where Newton's method on the plotted ∇f = 0 goes from the guess, if it gets there inside the ranges."""
     full = base.copy()
     point = guess.astype(np.float64)
+    before: np.ndarray | None = None  # the step before
     for _ in range(NEWTON_STEPS):
         full[plotted] = point
         gradient = _plotted_gradient(compiled, full, plotted)
@@ -532,6 +537,9 @@ def _newton(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], gue
             return None
         step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
         point = point - step
+        if before is not None:
+            point = _past_linear_steps(compiled, full, plotted, point, step, before)
+        before = step
         if not all(low - cell <= value <= high + cell
                    for value, (low, high), cell in zip(point, ranges, cells, strict=True)):
             return None
@@ -542,6 +550,31 @@ def _newton(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], gue
     inside = all(low - EDGE * cell <= value <= high + EDGE * cell
                  for value, (low, high), cell in zip(point, ranges, cells, strict=True))
     return point if inside and float(np.max(np.abs(gradient))) <= tolerance else None
+
+
+def _past_linear_steps(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], point: np.ndarray,
+                       step: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """Where Newton's steps are heading, when they shrink by a steady ratio along one line, if ∇f is smaller there.
+
+    Newton's method nears a degenerate point linearly: at x¹² it keeps 10/11 of the way left at each step, and
+    stopped 40 steps on at x = 0.000333 (x⁴ + y⁴'s minimum was put at 1.4e−9). The steps left form a geometric
+    series; its sum, added at once (Aitken's extrapolation), lands on the point.
+    """
+    length, length_before = float(np.linalg.norm(step)), float(np.linalg.norm(before))
+    if not (length > 0.0 and length_before > 0.0):
+        return point
+    ratio = length / length_before
+    if not (LINEAR_RATIOS[0] <= ratio <= LINEAR_RATIOS[1]) or float(step @ before) < ALIGNED * length * length_before:
+        return point
+    ahead = point - step * (ratio / (1.0 - ratio))
+
+    def largest_slope(at: np.ndarray) -> float:
+        moved = full.copy()
+        moved[plotted] = at
+        slope = np.abs(_plotted_gradient(compiled, moved, plotted))
+        return float(np.max(slope)) if np.isfinite(slope).all() else math.inf
+
+    return ahead if largest_slope(ahead) < largest_slope(point) else point
 
 
 def _critical_point(compiled: CompiledFormula, base: np.ndarray, plotted: list[int], point: np.ndarray,
@@ -687,19 +720,25 @@ def _line_goes_on(compiled: CompiledFormula, full: np.ndarray, plotted: list[int
     point, distance = full[plotted], LINE_REACH * float(np.min(cells))
     step = distance * direction
 
-    def slope_towards(way: np.ndarray) -> float:
-        """The largest |∂f| at the reach's distance, this way and the opposite."""
+    def slope_towards(way: np.ndarray, reach: float = 1.0) -> float:
+        """The largest |∂f| at the reach's distance (times reach), this way and the opposite."""
         largest = 0.0
         for sign in (1.0, -1.0):
             beyond = full.copy()
-            beyond[plotted] = point + sign * distance * way
+            beyond[plotted] = point + sign * reach * distance * way
             largest = max(largest, float(np.max(np.abs(_plotted_gradient(compiled, beyond, plotted)))))
         return largest
 
     along = slope_towards(direction)
-    # and far below the tolerance, or (in a plane) below the slope the other ways: x⁸ + y⁸ is as flat every way
-    if along <= LINE_CONTRAST * tolerance or (along <= tolerance and len(plotted) == 2 and along <= LINE_CONTRAST * max(
-            slope_towards(way) for way in _ring(len(plotted)))):
+    # In a plane: below the tolerance, and far below the slope the other ways (x⁸ + y⁸ and x¹² + y¹² are as flat
+    # every way: far below a tolerance set by the steep edges of the map, their minima were called lines).
+    # On a line: far below the tolerance, unless it grows as a power of the distance (x²⁰'s minimum).
+    if len(plotted) == 2:
+        if along <= tolerance and along <= LINE_CONTRAST * max(slope_towards(way) for way in _ring(2)):
+            return True
+    elif along <= LINE_CONTRAST * tolerance and not (along > 0.0 and all(
+            GROWTH * slope_towards(direction, reach / GROWTH_REACH) <= slope_towards(direction, reach)
+            for reach in (GROWTH_REACH, GROWTH_REACH**2))):
         return True
     reach = LINE_REACH * cells
     wider = tuple((low - margin, high + margin) for (low, high), margin in zip(ranges, reach, strict=True))
