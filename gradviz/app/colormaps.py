@@ -47,7 +47,7 @@ def hex_to_rgba(code: str) -> RgbaColour:
 # Okabe–Ito palette, ordered so the first runs stand out on viridis and on blue-white-red.
 RUN_COLOURS: tuple[RgbaColour, ...] = tuple(
     hex_to_rgba(code)
-    for code in ("#d55e00", "#cc79a7", "#e69f00", "#56b4e9", "#009e73", "#0072b2", "#f0e442", "#000000")
+    for code in ("#d55e00", "#cc79a7", "#56b4e9", "#e69f00", "#009e73", "#0072b2", "#f0e442", "#000000")
 )
 
 # Each run's marks on the map take a shape of their own as well as a colour (runs 1 and 3 look alike to a

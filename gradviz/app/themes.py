@@ -9,7 +9,7 @@ import numpy as np
 from gradviz.app.colormaps import DEFAULT_COLORMAP, RUN_COLOURS, RgbaColour, colormap_lut, hex_to_rgba
 
 PROJECTOR_RUN_COLOURS: tuple[RgbaColour, ...] = (
-    RUN_COLOURS[0], RUN_COLOURS[5], RUN_COLOURS[1], RUN_COLOURS[4], RUN_COLOURS[2],
+    RUN_COLOURS[0], RUN_COLOURS[5], RUN_COLOURS[1], RUN_COLOURS[4], RUN_COLOURS[3],
     hex_to_rgba("#7b3294"), hex_to_rgba("#8c510a"), RUN_COLOURS[7],
 )  # Okabe–Ito without yellow and sky blue, which a projector washes out on white; a dark purple and brown for
 # as many runs as the default colours hold; black last, as it is the colour of the gradient arrows
