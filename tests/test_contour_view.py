@@ -632,6 +632,19 @@ def test_a_diverging_runs_steps_from_off_the_map_to_off_it_are_drawn_faint(view)
     assert view.render_to_array(WIDTH, HEIGHT).any()
 
 
+def test_the_off_map_tags_glyph_points_where_the_ball_is(view):
+    """A run that left the map downwards and leapt up past its top right (the optimizer race's GD at step 2) was
+    tagged '(3115, 1105) ↓' at the bottom, where it had left: the glyph now points from there to the ball."""
+    xs, grid_x, grid_y = grid()
+    view.set_field(xs, xs, grid_x**2 + grid_y**2)
+    path = np.array([(0.0, 0.0, 0.0), (0.5, -5.0, 0.0), (30.0, 20.0, 0.0)])
+    view.set_trajectories([TrajectoryData(path, (0.95, 0.45, 0.05, 1.0), 2)])
+    view.run_items[0].where = lambda index: (f"point {index}",)
+    view.render_to_array(WIDTH, HEIGHT)
+    ((text, box),) = view.off_map.tags
+    assert text == "point 2 ↗" and box.bottom() > view.data_to_widget(0.0, -1.0).y(), "tagged where it left, below"
+
+
 def test_faint_steps_on_the_same_pixels_read_as_faint_as_one(view):
     """Six steps crossing the map along the same line (x stays, y flips and grows) blended one over another into a
     nearly solid line; their union is filled once, as faint as a single step."""

@@ -742,8 +742,9 @@ class OffMapItem(ViewOverlayItem):
                 tip, step = leaving
                 direction = step / float(np.hypot(*step))
                 self.pointers.append(draw_pointer(painter, tip, direction, size, items.colour))
-                if items.where is not None:
-                    glyph = arrow_glyph(direction)
+                if items.where is not None:  # the glyph points where the ball is: it may have come back past the map
+                    towards = to_device(transform, np.array([ball]))[0] - tip
+                    glyph = arrow_glyph(towards if np.isfinite(towards).all() and towards.any() else direction)
                     tags.append(([f"{text} {glyph}" for text in items.where(items.current)], tip - direction * size,
                                  -direction, items.colour.getRgbF()))
         if tags:
