@@ -122,7 +122,7 @@ def test_the_caption_names_the_optimizer_and_its_settings_as_the_window_does(tmp
     session.wait_for_runs()
     caption = Caption(session, (320, 180), still_step=3)
     assert [segment.text for segment in caption.run_columns(session, 0, 3)][1:3] == [
-        "η = 0.1", "Nesterov momentum (momentum = 0.5), −∇f"]
+        "η = 0.1", "Nesterov momentum (momentum = 0.5) step on ∇f"]
     drawn = render_image(session, ExportOptions(kind="image", size=(320, 180)), 3)
     assert np.abs(exported[:caption.height].astype(int) - drawn[:caption.height]).max() == 0, "the caption drawn"
 

@@ -431,9 +431,13 @@ def test_the_caption_names_each_optimizer_and_its_settings_as_the_window_does(wi
     caption = Caption(session, (1280, 720))
     lines = [[segment.text for segment in caption.run_line(session, index, 0)] for index in range(3)]
     assert [line[:4] for line in lines] == [
-        ["●", "step 0 / 29", "η = 0.1", "Nesterov momentum, −∇f"],
-        ["■", f"step 0 / {len(session.runs[1].run.steps) - 1}", "η = 0.1", "Adam (β₁ = 0.8, β₂ = 0.99), −∇f"],
-        ["▲", f"step 0 / {len(session.runs[2].run.steps) - 1}", "η = 0.1", "Adam, +∇f"]]
+        ["●", "step 0 / 29", "η = 0.1", "Nesterov momentum step on ∇f"],
+        ["■", f"step 0 / {len(session.runs[1].run.steps) - 1}", "η = 0.1", "Adam (β₁ = 0.8, β₂ = 0.99) step on ∇f"],
+        ["▲", f"step 0 / {len(session.runs[2].run.steps) - 1}", "η = 0.1", "Adam step on −∇f"]]
+    session.set_runs([RunSpec(start=start, optimizer="newton", max_steps=5)])  # was 'Newton's method, −∇f'
+    session.wait_for_runs()
+    rule = Caption(session, (1280, 720)).run_line(session, 0, 0)[2].text
+    assert rule.endswith("− ηH⁻¹∇f") and "←" in rule
 
 
 def test_the_caption_names_the_held_values_after_a_formula_cut_short(make_main_window) -> None:

@@ -427,12 +427,12 @@ class Caption:
         spec = result.spec
         name = session.analysis.formula.name
         last = len(result.run.steps) - 1
-        operator = "−" if spec.sign == "correct" else "+"
-        if spec.optimizer == "gd":
+        correct = spec.sign == "correct"
+        if spec.optimizer in ("gd", "newton"):  # the rule as the window's readout gives it (see StepperPanel)
             point = self._point_name(session, index)
-            rule = f"{point} ← {point} {operator} η∇{name}"
-        else:
-            rule = f"{optimizer_text(spec)}, {operator}∇{name}"
+            rule = f"{point} ← {point} {'−' if correct else '+'} η{'H⁻¹' if spec.optimizer == 'newton' else ''}∇{name}"
+        else:  # the optimizer's step, taken on ∇f (on −∇f with the wrong sign): 'Adam, −∇f' read as Adam down −∇f
+            rule = f"{optimizer_text(spec)} step on {'' if correct else '−'}∇{name}"
         text = QtGui.QColor(TEXT_COLOUR)
         swatch = QtGui.QColor.fromRgbF(*run_colour(index, session.theme))
         segments = [CaptionSegment(run_glyph(index), swatch)] if len(session.runs) > 1 else []
