@@ -83,6 +83,23 @@ def test_the_gradient_check_says_kink_with_its_one_sided_slopes_instead_of_a_cro
     assert "✗" in check_table(missed, "f") and "kink" not in check_table(missed, "f")  # wiggles the steps all miss
 
 
+def test_the_gradient_checks_step_stays_on_one_line(qapp) -> None:
+    """In a narrow dock 'max(1, |v|)' broke after its first bar: 'max(1, |' on one line, 'v|)' on the next."""
+    probe = probe_at(analyze_in_process("x^2 + y").compiled, {"x": 1.0, "y": 1.0}, ("x", "y"))
+    document = QTextDocument()
+    document.setHtml(check_table(probe, "f"))
+    for width in range(200, 420, 7):  # the phrase alone is about 150 pixels wide
+        document.setTextWidth(width)
+        document.size()  # laid out
+        block, lines = document.begin(), []
+        while block.isValid():
+            layout = block.layout()
+            lines += [block.text()[line.textStart():line.textStart() + line.textLength()]
+                      for line in map(layout.lineAt, range(layout.lineCount()))]
+            block = block.next()
+        assert any("max(1,\u00a0|\u2060v|)" in line for line in lines), (width, lines)
+
+
 def check_cells(text: str) -> dict[str, list[str]]:
     """The gradient check's rows in its plain text, by partial: exact, estimate, difference and mark."""
     lines = text.splitlines()

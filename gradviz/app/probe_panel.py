@@ -397,7 +397,9 @@ def check_table(probe: Probe, name: str) -> str:
         return ""
     header = "".join(f"<th align='right'>{title}</th>" for title in ("", "exact", "estimate", "difference"))
     body = "".join(check_rows(check, partial_label(name, check.variable)) for check in probe.checks)
-    formula = (f"({name}(v + h) − {name}(v − h)) / 2h with h = {format_number(RELATIVE_STEP)}·max(1, |v|); "
+    # on one line: it broke after '|' (a word joiner holds it to the 'v', no-break spaces the rest)
+    step = f"h = {format_number(RELATIVE_STEP)}·max(1, |\u2060v|)".replace(" ", "\u00a0")
+    formula = (f"({name}(v + h) − {name}(v − h)) / 2h with {step}; "
                f"each estimate to the digits its error (rounding and step) leaves it")
     causes = sorted({check.rounding_dominates for check in probe.checks if check.agrees is None}, reverse=True)
     untold = "<br>".join(muted(CANNOT_TELL_NOTES[cause].format(name=name)) for cause in causes)
