@@ -406,6 +406,15 @@ REFUSALS: list[tuple[str, str, int | None]] = [
     ("cos^-1(x)", "for the inverse function write acos(…)", 4),
     ("x*nan", "'nan' (not a number) cannot be in a formula", 2),  # and n·a·n
     ("f(beta, β) = beta - β", "beta and β are two variables written alike, β", None),  # shown as β − β
+    ("sinxcosx", "did you mean sin(x)*cos(x)?", 0),  # "sin(xcosx)?"
+    ("expxsinx", "did you mean exp(x)*sin(x)?", 0),  # "e*x*p*x*sin(x)?"
+    ("pisinx", "did you mean pi*sin(x)?", 0),
+    ("0,5x^2 + y", "a decimal point is written '.', not ',': 0.5", 1),  # "',' is only allowed between arguments"
+    ("f(x, y) = 1,25x + y", "a decimal point is written '.', not ',': 1.25", 11),
+    ("х + y", "it is the Cyrillic х, type the Latin x", 0),  # "'х' is not allowed", showing what looks like x
+    ("x + ж", "it is a Cyrillic letter", 4),
+    ("log(x, 2)", "write log2(x), log10(x) or log(x)/log(b)", 0),
+    ("log_2(x)", "write log2(x), log10(x) or log(x)/log(b)", 0),  # "a subscripted name is one letter"
 ]
 
 
@@ -540,6 +549,15 @@ def test_a_power_that_is_likely_meant_to_take_in_what_follows_gets_a_note(text: 
     """e^2x was read as x·e² and x^1/2 as x/2 without a word: students mean e^(2x) and √x."""
     formula = parse(text)
     assert formula.expr == expr and formula.notes == (note,)
+
+
+def test_a_greek_letter_before_brackets_is_a_product_and_a_note_says_so() -> None:
+    """gamma(x) became γ·x without a word: a student meant the Gamma function (σ(x): the sigmoid)."""
+    formula = parse("gamma(x) + y")
+    assert str(formula.expr) == "x*γ + y" and formula.variables == ("x", "y", "γ")
+    assert formula.notes == ("gamma(…) is read as γ·(…), γ a variable: there is no gamma function",)
+    assert parse("σ(x + y)").notes == ("σ(…) is read as σ·(…), σ a variable: there is no σ function",)
+    assert parse("gamma x + θ").notes == () and parse("f(σ, x) = σ(x + 1)").notes == ()
 
 
 def test_other_programs_constants_are_variables_here_and_a_note_says_so() -> None:

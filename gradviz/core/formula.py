@@ -432,6 +432,19 @@ def _describe_character(character: str) -> str:
     return f"U+{ord(character):04X}"
 
 
+# Cyrillic letters drawn as Latin ones: a Russian or Ukrainian keyboard layout types them for x, y, a, c…
+_CYRILLIC_LOOKALIKES = dict(zip("аеорсухкАВЕКМНОРСТХУ", "aeopcyxkABEKMHOPCTXY", strict=True))
+
+
+def _script_hint(character: str) -> str:
+    """What to type instead of a letter of another script ('' for any other character)."""
+    if not unicodedata.name(character, "").startswith("CYRILLIC"):
+        return ""
+    if character in _CYRILLIC_LOOKALIKES:
+        return f": it is the Cyrillic {character}, type the Latin {_CYRILLIC_LOOKALIKES[character]}"
+    return ": it is a Cyrillic letter (names are Latin or Greek letters)"
+
+
 class _Tokenizer:
     """Splits normalised text into allowlisted tokens, refusing anything else."""
 
@@ -517,7 +530,8 @@ class _Tokenizer:
             raise FormulaError(_REFUSED_CHARACTERS[character], start, start + 1)
         else:
             raise FormulaError(
-                f"{_describe_character(self._text[start])} is not allowed in a formula", start, start + 1
+                f"{_describe_character(self._text[start])} is not allowed in a formula{_script_hint(character)}",
+                start, start + 1,
             )
 
 
@@ -706,22 +720,28 @@ def _is_minus_one(node: _Node) -> bool:
 
 
 def _embedded_name(letters: str) -> tuple[str, int] | None:
-    """The longest function or constant name inside ``letters`` (any case), with its index."""
+    """The first function or constant name inside ``letters`` (any case), the longest of those starting there (sinh,
+    not sin), with its index."""
     lowered = letters.lower()
-    for name in _EMBEDDABLE_NAMES:
-        index = lowered.find(name)
-        if index >= 0:
-            return name, index
-    return None
+    found = [(lowered.find(name), -len(name), name) for name in _EMBEDDABLE_NAMES if name in lowered]
+    if not found:
+        return None
+    index, _length, name = min(found)
+    return name, index
 
 
 def _suggest(letters: str, suffix: str, embedded: str, index: int) -> str:
+    """What a word with a function or constant name in it was likely meant as: xsinxcosx as x*sin(x)*cos(x)."""
     before = "*".join(letters[:index])
     after = letters[index + len(embedded) :] + suffix
+    later = _embedded_name(after) if after and not suffix else None
     if embedded in _FUNCTIONS:
-        core = f"{embedded}({after or '…'})"
-    else:
-        core = "*".join(part for part in (embedded, after) if part)
+        if later is not None and later[1] > 0:  # sinxcosx: sin(x)*cos(x), not sin(xcosx)
+            core = f"{embedded}({after[:later[1]]})*{_suggest(after[later[1]:], '', later[0], 0)}"
+        else:
+            core = f"{embedded}({after or '…'})"
+    else:  # pisinx: pi*sin(x)
+        core = "*".join(part for part in (embedded, _suggest(after, "", *later) if later else after) if part)
     return f"{before}*{core}" if before else core
 
 
@@ -793,6 +813,10 @@ class _Parser:
 
     def _unexpected(self, token: _Token) -> FormulaError:
         spelling = self._spelling(token)
+        if token.kind is _Kind.COMMA:
+            decimal = self._decimal_comma(token)
+            if decimal is not None:
+                return FormulaError(f"a decimal point is written '.', not ',': {decimal}", token.start, token.end)
         messages = {
             _Kind.CLOSE: "unmatched ')'",
             _Kind.COMMA: "',' is only allowed between the arguments of a function like max(x, y)",
@@ -802,6 +826,15 @@ class _Parser:
             _Kind.BAR: "unmatched '|'",
         }
         return FormulaError(messages.get(token.kind, f"unexpected '{spelling}'"), token.start, token.end)
+
+    def _decimal_comma(self, comma: _Token) -> str | None:
+        """The number a comma between digits was meant to split, written with a point (1,5 → 1.5); None if none."""
+        text = self._text
+        before = len(text[: comma.start]) - len(text[: comma.start].rstrip("0123456789"))
+        after = len(text[comma.end :]) - len(text[comma.end :].lstrip("0123456789"))
+        if not (before and after):
+            return None
+        return f"{text[comma.start - before : comma.start]}.{text[comma.end : comma.end + after]}"
 
     def _missing_operand(self, token: _Token) -> FormulaError:
         previous = self._tokens[self._index - 1] if self._index else None
@@ -990,6 +1023,13 @@ class _Parser:
                                "finite values", token.start, token.end)
         if name in _LOOKALIKE_CONSTANTS and _LOOKALIKE_CONSTANTS[name] not in self.lookalike_notes:
             self.lookalike_notes.append(_LOOKALIKE_CONSTANTS[name])
+        greek = greek_spelled(name) or (name if _LETTERS_PATTERN.fullmatch(name) and not name.isascii() else None)
+        if greek is not None and len(greek) == 1 and self._peek().kind is _Kind.OPEN:
+            # gamma(x), σ(x): a student means a function; here it is a product, and says so
+            note = (f"{self._spelling(token)}(…) is read as {greek}·(…), {greek} a variable: there is no "
+                    f"{self._spelling(token)} function")
+            if note not in self.lookalike_notes:
+                self.lookalike_notes.append(note)
         return [
             _Name(piece, True, start, end) if piece in _CONSTANTS else self._variable(piece, start, end)
             for piece, start, end in self._split_word(token)
@@ -1003,6 +1043,8 @@ class _Parser:
         suffix = name[len(letters) :]
         if suffix.startswith("_") and len(letters) == 1 and letters not in _CONSTANTS:
             return [(name, token.start, token.end)]
+        if "_" in suffix and letters in ("log", "ln"):
+            raise FormulaError(f"unknown name '{spelling}'{_LOG_BASES_HINT}", token.start, token.end)
         if "_" in suffix:
             raise FormulaError(
                 f"unknown name '{spelling}': a subscripted name is one letter, '_', a subscript, like x_1",
@@ -1112,7 +1154,12 @@ def _check_arity(function: str, count: int, start: int, end: int) -> None:
     spec = _FUNCTIONS[function]
     if count < spec.min_arguments or (spec.max_arguments is not None and count > spec.max_arguments):
         verb = "takes" if spec.max_arguments is not None else "needs"
-        raise FormulaError(f"{function} {verb} {_arity(function)} (got {count})", start, end)
+        hint = _LOG_BASES_HINT if function in ("log", "ln") and count == 2 else ""
+        raise FormulaError(f"{function} {verb} {_arity(function)} (got {count}){hint}", start, end)
+
+
+# log(x, 2) and log_2(x) as a student writes a logarithm to a base
+_LOG_BASES_HINT = ": for a logarithm to a base write log2(x), log10(x) or log(x)/log(b)"
 
 
 # ---------------------------------------------------------------------------------------------
