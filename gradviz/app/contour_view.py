@@ -690,7 +690,7 @@ class OffMapItem(ViewOverlayItem):
     """Where a run's ball has left the visible plot (a wrong sign, too large a step), a pointer in the run's colour,
     tagged with where the ball is ('w = −112, f = 13228 ↗').
 
-    The pointer's tip is where the run's path last left the plot, and it points the way the path went on.
+    The pointer's tip is where the run's path last crossed out of the plot, and it points the way the path went on.
     """
 
     def __init__(self, basins_legend: BasinsLegendItem, landmarks: MapLandmarks) -> None:
@@ -742,9 +742,12 @@ class OffMapItem(ViewOverlayItem):
                 tip, step = leaving
                 direction = step / float(np.hypot(*step))
                 self.pointers.append(draw_pointer(painter, tip, direction, size, items.colour))
-                if items.where is not None:  # the glyph points where the ball is: it may have come back past the map
+                if items.where is not None:
+                    # over a map the glyph points where the ball is (it may have leapt back past the map); on a
+                    # curve the way the run went on along it ("↖" up the left arm, not "↑" where f has grown most)
                     towards = to_device(transform, np.array([ball]))[0] - tip
-                    glyph = arrow_glyph(towards if np.isfinite(towards).all() and towards.any() else direction)
+                    on_curve = self.landmarks.curve.isVisible() or not np.isfinite(towards).all() or not towards.any()
+                    glyph = arrow_glyph(direction if on_curve else towards)
                     tags.append(([f"{text} {glyph}" for text in items.where(items.current)], tip - direction * size,
                                  -direction, items.colour.getRgbF()))
         if tags:
