@@ -1418,9 +1418,13 @@ def line_samples(polylines: Sequence[np.ndarray], spacing: float, within: QtCore
     finite = np.isfinite(starts).all(axis=1) & np.isfinite(ends).all(axis=1)
     starts, ends = starts[finite], ends[finite]
     diagonal = math.hypot(within.width(), within.height())
-    for index in np.flatnonzero(np.hypot(*(ends - starts).T) > diagonal):
-        inside = clipped_segment(starts[index], ends[index], within)
-        starts[index], ends[index] = (starts[index], starts[index]) if inside is None else inside  # none: out of sight
+    long = np.flatnonzero(np.hypot(*(ends - starts).T) > diagonal)
+    if len(long):  # each cut to its part inside within, all at once; none inside: out of sight, nothing sampled
+        touching, first, last = clip_parameters(starts[long], ends[long], np.array([within.left(), within.top()]),
+                                                np.array([within.right(), within.bottom()]))
+        first, last = np.where(touching, first, 0.0), np.where(touching, last, 0.0)
+        delta = ends[long] - starts[long]
+        starts[long], ends[long] = starts[long] + delta * first[:, None], starts[long] + delta * last[:, None]
     lengths = np.minimum(np.hypot(*(ends - starts).T), diagonal)
     counts = np.ceil(lengths / spacing).astype(int) + 1
     segment = np.repeat(np.arange(len(starts)), counts)
