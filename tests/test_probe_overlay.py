@@ -97,6 +97,24 @@ def test_overlays_show_the_partials_perpendicular_gradient_and_level_line(preset
                                    rel=1e-6, abs=1e-9), "every vertex of the level line lies on the level"
 
 
+def test_with_the_field_showing_minus_gradient_the_probe_arrows_point_downhill_too() -> None:
+    """Lesson 2's flipped field: the probe's arrows are −∂f/∂x, −∂f/∂y and −∇f, the way the field's arrows point."""
+    session = session_for("bowl-at-1-2")
+    uphill = ProbePresenter(session, None, None).compute()[1]
+    session.set_view(arrows="downhill")
+    downhill = ProbePresenter(session, None, None).compute()[1]
+    up_gradient, down_gradient = (np.subtract(arrows[-1].tip, arrows[-1].tail) for arrows in (uphill.arrows,
+                                                                                              downhill.arrows))
+    ratio = np.linalg.norm(down_gradient) / np.linalg.norm(up_gradient)  # each the longest its edge of the map allows
+    for up, down in zip(uphill.arrows, downhill.arrows, strict=True):
+        assert down.tail == up.tail
+        assert np.subtract(down.tip, down.tail) == pytest.approx(-ratio * np.subtract(up.tip, up.tail))
+    assert [arrow.label for arrow in downhill.arrows] == ["−∂f/∂x = −2", "−∂f/∂y = −4", "−∇f = (−2, −4)"]
+    assert [arrow.label for arrow in uphill.arrows] == ["∂f/∂x = 2", "∂f/∂y = 4", "∇f = (2, 4)"]
+    (_along, up_ascent), (_along2, down_ascent) = uphill.right_angle, downhill.right_angle
+    assert np.asarray(down_ascent) == pytest.approx(-np.asarray(up_ascent)), "the right angle is marked on the −∇f side"
+
+
 def test_level_line_near_a_narrow_valley_tip_is_the_whole_line_not_a_scrap() -> None:
     # Rosenbrock's level f(−1.4178, 1.9995) turns round within a grid cell of this point; the grid also
     # traces a five-point scrap of it beside the point

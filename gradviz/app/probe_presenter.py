@@ -320,22 +320,37 @@ def arrow_tips(probe: Probe, scale: float) -> tuple[tuple[float, float], ...]:
     return (x0 + scale * gx, y0), (x0, y0 + scale * gy), (x0 + scale * gx, y0 + scale * gy)
 
 
+def arrows_probe(probe: Probe, downhill: bool) -> Probe:
+    """The probe whose plotted partials the map's arrows draw: as it is, or negated when the field shows −∇f (the
+    arrows at the point then point the way the field's do, and still add up to the resultant)."""
+    if not downhill:
+        return probe
+    direction = probe.plane_ascent_direction
+    return replace(probe, axis_partials=tuple(-p for p in probe.axis_partials),
+                   plane_ascent_direction=None if direction is None else tuple(-d for d in direction))
+
+
 def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, ranges: Mapping[str, tuple[float, float]],
-                name: str, full_at: float) -> ContourProbeOverlay:
-    """The map picture: ∂f/∂x, ∂f/∂y and ∇f arrows at one scale, dashed completions, the level line."""
+                name: str, full_at: float, downhill: bool = False) -> ContourProbeOverlay:
+    """The map picture: ∂f/∂x, ∂f/∂y and ∇f arrows at one scale (−∂f/∂x, −∂f/∂y and −∇f when downhill), dashed
+    completions, the level line."""
+    probe = arrows_probe(probe, downhill)
     x0, y0 = probe.plane_point
     gx, gy = probe.axis_partials
     plotted = tuple(ranges[axis] for axis in probe.axes)
     scale = map_arrow_scale(probe, ranges, field, full_at)
     along_x, along_y, tip = arrow_tips(probe, scale)
     x_colour, y_colour = PARTIAL_COLOURS
-    x_label, y_label = partial_texts(probe, name)
+    minus = "−" if downhill else ""
+    x_name, y_name = (minus + partial_label(name, axis) for axis in probe.axes)
+    x_label, y_label = (f"{label} = {format_number(partial, TAG_DIGITS)}"
+                        for label, partial in zip((x_name, y_name), probe.axis_partials, strict=True))
     components = ", ".join(format_number(p, TAG_DIGITS) for p in probe.axis_partials)
-    x_name, y_name = (partial_label(name, axis) for axis in probe.axes)
+    arrow_name = minus + gradient_label(name)
     arrows = (OverlayArrow((x0, y0), along_x, x_colour, x_label, short=x_name),
               OverlayArrow((x0, y0), along_y, y_colour, y_label, short=y_name),
-              OverlayArrow((x0, y0), tip, GRADIENT_COLOUR, f"{gradient_label(name)} = ({components})", weight=1.4,
-                           short=gradient_label(name)))
+              OverlayArrow((x0, y0), tip, GRADIENT_COLOUR, f"{arrow_name} = ({components})", weight=1.4,
+                           short=arrow_name))
     guides = (OverlayGuide(along_x, tip, y_colour), OverlayGuide(along_y, tip, x_colour))
     norm = math.hypot(gx, gy)
     flat = negligible_gradient(norm, field.gradient_reference)
@@ -350,8 +365,8 @@ def map_overlay(probe: Probe, compiled: CompiledFormula, field: GridField, range
         legend.append(LegendRow(flat_note(probe, compiled, name, norm), note=True))
     edge_note = (LegendRow(CRAMPED_NOTE, note=True, short=CRAMPED_NOTE_SHORT, kept=True)
                  if right_angle is not None and edge_cut((gx, gy), scale, (x0, y0), plotted, field, full_at) else None)
-    faded_note = None if flat else LegendRow(FADED_NOTE.format(gradient_label(name), components), note=True,
-                                             short=f"{gradient_label(name)} = ({components})", kept=True)
+    faded_note = None if flat else LegendRow(FADED_NOTE.format(arrow_name, components), note=True,
+                                             short=f"{arrow_name} = ({components})", kept=True)
     line = level_line(compiled, probe, field, flat)
     if len(line) > 1:  # f's level at a point far off the map may cross none of it: no line, nothing to name
         level = f"{name}\u00a0=\u00a0{format_value(probe.value)}"
@@ -478,6 +493,8 @@ class ProbePresenter:
             return
         self._start_drawn_from = inputs
         probe = self._probe_at(start) if len(session.plot.axes) == 2 else None
+        if probe is not None:
+            probe = arrows_probe(probe, session.view.arrows == "downhill")
         tips = () if probe is None else arrow_tips(probe, map_arrow_scale(probe, session.plot.ranges, session.field,
                                                                           self._arrows_full_at()))
         self.contour_view.set_start_arrows(np.array([(probe.plane_point, tip) for tip in tips]))
@@ -521,7 +538,8 @@ class ProbePresenter:
         surface = surface_overlay(probe, slices, scale, field, ranges, name, self.plane_shown)
         if len(axes) == 1:
             return surface, curve_overlay(probe, scale, field, ranges, name)
-        overlay = map_overlay(probe, compiled, field, ranges, name, self._arrows_full_at())
+        overlay = map_overlay(probe, compiled, field, ranges, name, self._arrows_full_at(),
+                              downhill=session.view.arrows == "downhill")
         return surface, overlay if self.key_hints else replace(overlay, aspect_note=aspect_note(axes, None))
 
     def show_key_hints(self, shown: bool) -> None:
