@@ -477,8 +477,7 @@ def test_a_tag_placed_far_from_its_arrow_is_joined_to_it_by_a_line(make_main_win
     window = make_main_window(None, size=(1100, 720))  # a map small enough for it in its square frame (equal aspect)
     lesson = next(lesson for lesson in shipped_lessons() if lesson.title.startswith("The gradient"))
     window.lesson_player.open_lesson(lesson)
-    window.lesson_player.next_scene()
-    window.lesson_player.next_scene()
+    window.lesson_player.next_scene()  # the probe at (1, 2), near the top of the map
     window.controller.wait()
     window.presentation.enter()
     window.session.set_presentation_scale(1.8)  # tags large enough on this map to be pushed off their arrows
