@@ -568,6 +568,22 @@ def test_at_a_saddle_the_level_line_is_the_whole_cross_and_no_arrow_points_anywh
         assert len(arm) and np.abs(arm).max() > 1.5
 
 
+def test_a_part_too_short_to_draw_beside_a_drawn_gradient_still_gets_its_tag(make_main_window) -> None:
+    """The saddle's ∂f/∂y = −0.1 beside ∂f/∂x = 3.6 is under the 6 pixels an arrow needs; the legend says the tags
+    give the values, so its tag is there (and a zero part's tag along its axis)."""
+    from gradviz.app.contour_view import ProbeArrowsItem, tag_direction
+
+    window = make_main_window("saddle", size=(1400, 900))
+    view = window.contour_view
+    view.grab()
+    transform = view.probe_text.deviceTransform(view.viewportTransform())
+    (_x_tail, _x_tip), (y_tail, y_tip), _gradient = view.probe_arrows.arrow_pixels(transform)
+    assert np.hypot(*(y_tip - y_tail)) < ProbeArrowsItem.SHORTEST
+    assert {"∇f = (3.6, −0.1)", "∂f/∂x = 3.6", "∂f/∂y = −0.1"} == set(view.probe_text.tag_texts)
+    assert tag_direction(np.zeros(2), np.zeros(2), 1) == pytest.approx([0.0, -1.0])
+    assert tag_direction(np.zeros(2), np.array([0.0, 3.0]), 1) == pytest.approx([0.0, 1.0])
+
+
 @pytest.mark.parametrize("preset", ["himmelblau", "shifted-bowl", "x2y-plus-xy2"])
 def test_the_probe_tags_on_the_map_keep_off_the_arrows(make_main_window, preset) -> None:
     """At 1280 × 720 Himmelblau's ∂f/∂y tag covered the ∇f arrow beside it."""

@@ -29,6 +29,7 @@ from gradviz.app.view_common import (
     LegendLayout,
     LegendRow,
     NearTagPlacer,
+    OverlayArrow,
     TagPlacer,
     TrajectoryData,
     arrow_outlines,
@@ -1217,6 +1218,15 @@ def area(rect: QtCore.QRectF) -> float:
     return 0.0 if rect.isEmpty() else rect.width() * rect.height()
 
 
+def tag_direction(tail: np.ndarray, tip: np.ndarray, index: int) -> np.ndarray:
+    """The unit direction (device pixels) a probe arrow's tag is placed along: the arrow's own, or for a part of
+    length zero its axis's (index 1: ∂f/∂y, up the map; 2: ∂f/∂x, to the right)."""
+    length = float(np.hypot(*(tip - tail)))
+    if length > 0.0:
+        return (tip - tail) / length
+    return np.array([0.0, -1.0]) if index == 1 else np.array([1.0, 0.0])
+
+
 def to_device(transform: QtGui.QTransform, points: np.ndarray) -> np.ndarray:
     """Data points (n, 2) in device pixels through a data-to-device transform."""
     linear = np.array([[transform.m11(), transform.m21()], [transform.m12(), transform.m22()]])
@@ -1464,12 +1474,10 @@ class ProbeTextItem(ViewOverlayItem):
         plot = self.plot_rect(transform)
         paths = line_samples([to_device(transform, path) for path in self._paths], LINE_SAMPLE_SPACING * scale, plot)
         placer = TagPlacer(painter, font, 4.0 * scale, plot, avoid, paths, LINE_CLEARANCE * scale)  # off the paths
-        arrows = [(index, arrow, tail, tip) for index, (arrow, (tail, tip))  # ∇f first: it gets the place it asks for
-                  in enumerate(reversed(list(zip(overlay.arrows, self._arrows.arrow_pixels(transform), strict=True))))
-                  if np.hypot(*(tip - tail)) >= ProbeArrowsItem.SHORTEST * scale and arrow.label]
+        arrows = self._tagged_arrows(transform)
         texts = placer.fitted_texts([(arrow.label, arrow.short) for _, arrow, _, _ in arrows], TAGS_SHARE, lead=True)
         for text, (index, arrow, tail, tip) in zip(texts, arrows, strict=True):  # the partials' only where they fit
-            placer.place(text, tip, (tip - tail) / float(np.hypot(*(tip - tail))), arrow.colour, optional=index > 0,
+            placer.place(text, tip, tag_direction(tail, tip, index), arrow.colour, optional=index > 0,
                          shorter=arrow.short)
         if overlay.tangent is not None and overlay.tangent_label:
             self._place_tangent_label(placer, transform)
@@ -1478,6 +1486,18 @@ class ProbeTextItem(ViewOverlayItem):
         self.tag_texts = tuple(text for text, _box, _colour in placer.tags)
         self.leaders = tuple(placer.leaders)
         painter.restore()
+
+    def _tagged_arrows(self, transform: QtGui.QTransform) -> list[tuple[int, OverlayArrow, np.ndarray, np.ndarray]]:
+        """The arrows that get a tag, ∇f first (it gets the place it asks for), with their index in that order and
+        their tails and tips in device pixels: those drawn, and a part too short to draw beside a ∇f that is drawn
+        (the saddle's ∂f/∂y = −0.1 beside ∂f/∂x = 3.6: the legend says the tags give the values)."""
+        shortest = ProbeArrowsItem.SHORTEST * self.pixel_scale
+        arrows = [(index, arrow, tail, tip) for index, (arrow, (tail, tip))
+                  in enumerate(reversed(list(zip(self.overlay.arrows, self._arrows.arrow_pixels(transform),
+                                                 strict=True))))]
+        drawn = [np.hypot(*(tip - tail)) >= shortest for _, _, tail, tip in arrows]
+        return [entry for entry, long_enough in zip(arrows, drawn, strict=True)
+                if entry[1].label and (long_enough or (entry[0] > 0 and drawn[0]))]
 
     def _legend_boxes(self) -> tuple[QtCore.QRectF, ...]:
         """The legend's box as last drawn, if it was."""
