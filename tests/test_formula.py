@@ -377,6 +377,8 @@ REFUSALS: list[tuple[str, str, int | None]] = [
     ("sin^-1(x)", "positive whole power", 4),
     ("x⁻ + 1", "superscript", 1),
     ("5", "no variables", None),
+    ("0/0", "division by zero", 2),  # it said "no variables": the constant's own fault comes first
+    ("log(0)", "log(0) is undefined", 0),
     ("f(x, y) =", "type a formula after '='", 8),
     ("f(x, x) = x", "listed twice", 5),
     ("f(x, 2) = x", "header lists variable names", 5),
