@@ -889,3 +889,10 @@ def test_a_step_out_of_fs_domain_is_named_as_such_not_as_an_overflow() -> None:
     assert left.stop_reason == "diverged" and left.message.endswith("f is undefined there, outside its domain")
     grown = descend(analyze_in_process("exp(x^2) + y^2").compiled, (3.0, 1.0), lr=0.5)
     assert grown.stop_reason == "diverged" and grown.message.endswith("f overflowed")
+
+
+@pytest.mark.parametrize("formula", ["1/x + y^2", "log(x^2 + y^2)"])
+def test_a_start_on_a_pole_is_named_as_such_not_as_an_overflow(formula: str) -> None:
+    """1/x at x = 0 said "f overflowed": f is infinite there, and finite a hair away."""
+    with pytest.raises(DescentError, match=r"cannot start from \(x, y\) = \(0, 0\): f is infinite there, a pole"):
+        descend(analyze_in_process(formula).compiled, (0.0, 0.0), lr=0.1)

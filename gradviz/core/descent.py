@@ -97,6 +97,8 @@ FALLBACK_EPS = 1e-8
 MAX_STEP_BUDGET = 100_000
 PIECE_STEPS = 1024  # a run computed piece by piece pauses after this many steps
 VALUE_BOUND = 1e100  # |f| beyond this counts as divergence
+POLE_PROBE = 1e-9  # relative step beside a point where f is infinite, to tell a pole from an overflow
+POLE_PROBLEM = "f is infinite there, a pole (a division by zero or a logarithm of 0)"
 SINGULAR_RATIO = 1e-12  # a Hessian whose smallest |eigenvalue| is below this times the largest is singular
 EIGENVALUE_ROUNDING = 1e-9  # of the largest curvature: a smaller one counts as zero
 HESSIAN_DECIDES = 10.0  # a curvature tells what a run converged to when larger than this times √|∇f| there
@@ -737,7 +739,7 @@ def _evaluate(
     if math.isnan(value):  # sqrt(x) at x < 0: the point is outside f's domain; f itself stayed small
         return "f is undefined there, outside its domain"
     if not math.isfinite(value):
-        return "f overflowed"
+        return POLE_PROBLEM if _at_a_pole(objective, point) else "f overflowed"
     if abs(value) > VALUE_BOUND:
         return f"|f| grew beyond {_format_number(VALUE_BOUND)}"
     if value_and_gradient_floats is None:
@@ -746,6 +748,22 @@ def _evaluate(
     if not math.isfinite(gradient_norm):
         return "the gradient overflowed or became undefined"
     return value, gradient, gradient_norm
+
+
+def _at_a_pole(objective: Objective, point: tuple[float, ...]) -> bool:
+    """Whether f, infinite at the point, is finite a hair away from it along some axis: a pole (1/x or log(x) at 0),
+    not an overflow (exp(1000) is infinite all around)."""
+    for axis, coordinate in enumerate(point):
+        for side in (-1.0, 1.0):
+            nearby = list(point)
+            nearby[axis] = coordinate + side * POLE_PROBE * max(1.0, abs(coordinate))
+            try:
+                value = float(objective.value_and_gradient(np.array(nearby))[0])
+            except ArithmeticError:
+                continue
+            if math.isfinite(value):
+                return True
+    return False
 
 
 def _gradient_floats(gradient: object, dim: int) -> tuple[float, ...]:
