@@ -851,6 +851,12 @@ def test_critical_points_are_marked_faintly_where_the_surface_hides_them(view):
     assert (np.abs(marked[patch].astype(int) - plain[patch]).max(axis=-1) > 60).any()
     foot_mark = mark_contrast(marked, plain, view.drawn_critical_points[1])
     assert 0.25 < foot_mark / mark_contrast(marked, plain, top) < 0.75, "the hidden foot's mark is there, faint"
+    name_contrast = []  # its name too: a "min" in full beside a "max" read as in sight
+    for box in view.drawn_critical_boxes:
+        rows, columns = slice(round(box.top()), round(box.bottom())), slice(round(box.left()), round(box.right()))
+        name_contrast.append(float(np.abs(marked[rows, columns, :3].astype(int) - plain[rows, columns, :3]).max()))
+    assert view.drawn_critical_names == ("max", "min")
+    assert 0.25 < name_contrast[1] / name_contrast[0] < 0.75, "the hidden foot's name is faint as its mark"
     view.top_view()
     assert view.hidden_by_surface(scene).tolist() == [False, False]
     view.set_critical_points(np.zeros((0, 3)), ())

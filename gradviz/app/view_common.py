@@ -1246,7 +1246,8 @@ def place_critical_tags(painter: QtGui.QPainter | None, centres: np.ndarray, kin
 
 def draw_critical_points(painter: QtGui.QPainter, centres: np.ndarray, kinds: Sequence[str], scale: float,
                          placer: TagPlacer, mark_opacity: float = 1.0) -> None:
-    """Each critical point's mark, white with a dark edge, then the names the placer placed (in device pixels)."""
+    """Each critical point's mark, white with a dark edge, then the names the placer placed (in device pixels), all
+    at mark_opacity (points the surface hides: a faint "min" beside a "max" in full reads as behind it)."""
     painter.save()
     painter.setOpacity(painter.opacity() * mark_opacity)
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
@@ -1254,9 +1255,9 @@ def draw_critical_points(painter: QtGui.QPainter, centres: np.ndarray, kinds: Se
     painter.setBrush(CRITICAL_FILL)
     for (x, y), kind in zip(centres, kinds, strict=True):
         painter.drawPath(critical_marker(kind, QtCore.QPointF(x, y), CRITICAL_MARKER_PIXELS * scale))
-    painter.restore()
     placer.painter = painter
     placer.draw()
+    painter.restore()
 
 
 POINTER_OUTLINE = QtGui.QColor(30, 30, 40)
