@@ -132,6 +132,14 @@ def test_lines_of_critical_points_straight_or_curved_are_found_whole(text: str, 
     assert critical.complete and critical.on_lines and [point.kind for point in critical.points] == kinds, text
 
 
+@pytest.mark.parametrize("text", ["max(0, x)^2", "relu(x)", "relu(x - 1) + relu(-x - 1)"])
+def test_a_flat_stretch_of_a_curve_is_no_single_minimum(text: str) -> None:
+    """max(0, x)² is 0 all along x ≤ 0: it was "a minimum at x = −0.0150754", the grid point nearest the kink."""
+    critical = found(text)
+    assert critical.on_lines and critical.points == (), text
+    assert critical_count(critical) == "∇f = 0 along a whole stretch here (f is flat there), not at single points."
+
+
 @pytest.mark.parametrize("text", ["exp(exp(exp(x))) + y", "exp(1000x) + y", "exp(x^2 + y^2)^100"])
 def test_a_gradient_too_large_to_square_is_no_guess_and_raises_no_warning(text: str) -> None:
     """|∇f|² past the largest float (warnings are errors here): none of these has a critical point."""

@@ -669,8 +669,20 @@ def _kind(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], cells
         if rises and falls:
             return ("saddle" if len(plotted) == 2 else "inflection"), ring[0]
         if rises or falls:
+            flat_way = _flat_way(change, ring, changes, level) if len(plotted) == 1 else None
+            if flat_way is not None:  # max(0, x)²: f rises one way and stays as it is the other, as far as seen
+                return LINE, flat_way
             return ("minimum" if rises else "maximum"), ring[0]
     return None, ring[0]
+
+
+def _flat_way(change: Callable[[np.ndarray, float], float], ring: list[np.ndarray], changes: np.ndarray,
+              level: float) -> np.ndarray | None:
+    """The way f does not change, on this ring and the widest (a flat stretch of f going on), if there is one."""
+    for way, nearby in zip(ring, changes, strict=True):
+        if abs(nearby) <= level and abs(change(way, RING_SCALES[-1])) <= level:
+            return way
+    return None
 
 
 def _floor_turns_back(compiled: CompiledFormula, full: np.ndarray, plotted: list[int], eigenvalues: np.ndarray,
@@ -755,7 +767,8 @@ def critical_count(critical: CriticalPoints, verb: str = "Marked", ranges: str =
     ranges names where they were looked for: the command line plots nothing, and says "the ranges searched".
     """
     points, zero, of_the_slice = critical.points, critical.zero_condition(), critical.of_the_slice()
-    along = f"{zero} along a whole line here (a valley floor or a ridge), not at single points"
+    along = (f"{zero} along a whole stretch here (f is flat there), not at single points" if len(critical.axes) == 1
+             else f"{zero} along a whole line here (a valley floor or a ridge), not at single points")
     if critical.undefined:
         return f"f is undefined everywhere in {ranges}: there are no critical points to find."
     if critical.everywhere:
