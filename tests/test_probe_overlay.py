@@ -672,6 +672,27 @@ def test_critical_names_on_the_map_keep_off_the_probes_level_line(make_main_wind
             assert not box.adjusted(-0.5, -0.5, 0.5, 0.5).intersects(tag)  # apart
 
 
+def test_a_critical_name_with_no_room_beside_its_mark_goes_farther_with_a_leader(qapp) -> None:
+    """Lesson 9, scene 1 exported at 1280 × 720: Himmelblau's maximum lies between the probe's ∇f and ∂f/∂y arrows
+    and its "max" was left out, on the one lesson about critical points. The map places it farther, with a line."""
+    from PySide6.QtGui import QFont
+
+    from gradviz.app.view_common import place_critical_tags
+
+    centre = np.array([200.0, 200.0])
+    walls = [QtCore.QRectF(150.0, 150.0, 100.0, 36.0), QtCore.QRectF(150.0, 214.0, 100.0, 36.0),
+             QtCore.QRectF(150.0, 186.0, 42.0, 28.0), QtCore.QRectF(208.0, 186.0, 42.0, 28.0)]  # no room near it
+    font = QFont()
+    font.setPixelSize(13)
+    bounds = QtCore.QRectF(0.0, 0.0, 400.0, 400.0)
+    near = place_critical_tags(None, centre[None, :], ["maximum"], 1.0, font, bounds, walls)
+    assert near.tags == []
+    far = place_critical_tags(None, centre[None, :], ["maximum"], 1.0, font, bounds, walls, far=True)
+    ((text, box, _colour),), ((leader, _line_colour),) = far.tags, far.leaders
+    assert text == "max" and not any(box.intersects(wall) for wall in walls) and bounds.contains(box)
+    assert (leader.x1(), leader.y1()) == tuple(centre), "the line runs back to the ▲"
+
+
 def test_the_probe_tags_on_the_map_keep_off_the_drawn_path(make_main_window) -> None:
     """Elongated bowl at 1280 × 720, step 4: the ∂f/∂x tag lay across the zigzag path, two segments and a step dot."""
     window = make_main_window("elongated-bowl", size=(1280, 720))

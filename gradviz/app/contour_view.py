@@ -1163,7 +1163,7 @@ class CriticalPointsItem(ViewOverlayItem):
             placed = place_critical_tags(None, centres, self.kinds(), self.pixel_scale, self.label_font(),
                                          self.plot_rect(transform),
                                          [*avoid, *arrows, *self.path_boxes(transform, centres)], level, pad,
-                                         self.kinks())
+                                         self.kinks(), far=True)
             self._placed = (key, placed)
         return placed
 

@@ -1226,21 +1226,29 @@ def critical_name(kind: str, kink: bool = False) -> str:
 def place_critical_tags(painter: QtGui.QPainter | None, centres: np.ndarray, kinds: Sequence[str], scale: float,
                         font: QtGui.QFont, bounds: QtCore.QRectF,
                         avoid: Sequence[QtCore.QRectF] = (), crossed: np.ndarray | None = None,
-                        crossed_pad: float = 0.0, kinks: Sequence[bool] = ()) -> NearTagPlacer:
+                        crossed_pad: float = 0.0, kinks: Sequence[bool] = (), far: bool = False) -> NearTagPlacer:
     """Critical points' names placed beside their marks (centres in device pixels), clear of the marks and of avoid.
 
     Each name goes first where CRITICAL_TAG_DIRECTIONS says, then turned round its mark; with no room, it is left
-    out (the mark stays). Names cover as little as they can of the lines sampled in crossed (see TagPlacer). The
-    points that kinks flags are at a kink of f (none if empty): named "saddle (kink)", or "saddle" where that has
-    no room.
+    out (the mark stays), or with far, once the others are placed, tried as far off as a TagPlacer's tags go, a
+    leader line back to its mark (the map's maximum between the probe's ∇f and ∂f/∂y arrows, Himmelblau's in
+    lesson 9). Names cover as little as they can of the lines sampled in crossed (see TagPlacer). The points that
+    kinks flags are at a kink of f (none if empty): named "saddle (kink)", or "saddle" where that has no room.
     """
     half = CRITICAL_MARKER_PIXELS * scale / 2
     marks = [square_around(centre, half) for centre in centres]
     placer = NearTagPlacer(painter, font, CRITICAL_MARKER_PIXELS * scale * 0.6, bounds, (*avoid, *marks), crossed,
                            crossed_pad)
+    left_out = []
     for centre, kind, kink in zip(centres, kinds, kinks or [False] * len(kinds), strict=True):
-        placer.place(critical_name(kind, kink), centre, CRITICAL_TAG_DIRECTIONS[kind], CRITICAL_TEXT, optional=True,
-                     shorter=CRITICAL_NAMES[kind] if kink else "")
+        name, shorter = critical_name(kind, kink), CRITICAL_NAMES[kind] if kink else ""
+        if placer.place(name, centre, CRITICAL_TAG_DIRECTIONS[kind], CRITICAL_TEXT, optional=True,
+                        shorter=shorter) is None:
+            left_out.append((name, shorter, centre, kind))
+    if far and left_out:
+        placer.REACHES = TagPlacer.REACHES  # this placer's own, from here on
+        for name, shorter, centre, kind in left_out:
+            placer.place(name, centre, CRITICAL_TAG_DIRECTIONS[kind], CRITICAL_TEXT, optional=True, shorter=shorter)
     return placer
 
 
