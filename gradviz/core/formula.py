@@ -1720,7 +1720,7 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
         raise FormulaError(f"the formula has no variables: for a constant write {header.name}(x, y) = {constant}",
                            sign.end, len(text))
     if not order:
-        _Builder(text, {}).build(tree)  # a constant that is itself wrong ("0/0 is undefined") says so first
+        _Builder(text, {}).build(tree)  # a constant that is itself wrong (0/0: "division by zero") says so first
         raise FormulaError("the formula has no variables: use letters like x and y")
     _check_distinct_names(order)
 
