@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidg
 from run_marks import changed_box, marks_in, run_mark_pixels, step_dot_pixels
 from window_keys import paste_into, tab_to
 
+from gradviz.app.contour_view import to_device
 from gradviz.app.formula_panel import (
     FORMULA_BOX_MAX_CHARS,
     HELD_SLIDER_LEAST,
@@ -2695,3 +2696,17 @@ def test_the_resolution_box_counts_a_curves_points_not_a_grid(make_main_window, 
     assert panel.resolution_box.itemText(0) == "50 points"
     window.open_scenario(find_preset("booth").scenario, wait=True)
     assert (panel._grid_word.text(), panel.resolution_box.currentText()) == ("grid", "200 × 200")
+
+
+def test_the_gradient_tag_with_no_room_at_the_tip_goes_whole_beside_the_point(make_main_window) -> None:
+    """With the default preset's map 500 px wide the ∇f tip stands by the map's top edge, between ∂f/∂y's tag and the
+    colour bar: its tag was cut to "∇f", with room for it whole on the other side of the point."""
+    window = make_main_window("cubic-mixed", size=(1400, 900))
+    window.view_splitter.setSizes([sum(window.view_splitter.sizes()) - 500, 500])
+    view, text = window.contour_view, window.contour_view.probe_text
+    plot = drawn_map_plot(window)
+    assert text.tag_texts[0] == "∇f = (10, 14)"
+    point = to_device(text.deviceTransform(view.viewportTransform()), np.array([[1.0, 2.0]]))[0]
+    tag = text.tag_boxes[0]
+    assert plot.contains(tag) and tag.top() > point[1]  # under the point, away from the arrow going up
+    assert not any(tag.intersects(other) for other in text.tag_boxes[1:])

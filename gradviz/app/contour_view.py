@@ -1473,12 +1473,17 @@ class ProbeTextItem(ViewOverlayItem):
                  *self._landmarks.critical_points.boxes(transform), *self._basins_legend.boxes(transform), *shafts)
         plot = self.plot_rect(transform)
         paths = line_samples([to_device(transform, path) for path in self._paths], LINE_SAMPLE_SPACING * scale, plot)
-        placer = TagPlacer(painter, font, 4.0 * scale, plot, avoid, paths, LINE_CLEARANCE * scale)  # off the paths
+        def new_placer() -> TagPlacer:
+            return TagPlacer(painter, font, 4.0 * scale, plot, avoid, paths, LINE_CLEARANCE * scale)  # off the paths
+
+        placer = new_placer()
         arrows = self._tagged_arrows(transform)
         texts = placer.fitted_texts([(arrow.label, arrow.short) for _, arrow, _, _ in arrows], TAGS_SHARE, lead=True)
-        for text, (index, arrow, tail, tip) in zip(texts, arrows, strict=True):  # the partials' only where they fit
-            placer.place(text, tip, tag_direction(tail, tip, index), arrow.colour, optional=index > 0,
-                         shorter=arrow.short)
+        if self._place_arrow_tags(placer, arrows, texts, whole_gradient=False):
+            whole = new_placer()
+            if not self._place_arrow_tags(whole, arrows, texts, whole_gradient=True) and (
+                    len(whole.tags) >= len(placer.tags)):
+                placer = whole
         if overlay.tangent is not None and overlay.tangent_label:
             self._place_tangent_label(placer, transform)
         placer.draw()
@@ -1486,6 +1491,30 @@ class ProbeTextItem(ViewOverlayItem):
         self.tag_texts = tuple(text for text, _box, _colour in placer.tags)
         self.leaders = tuple(placer.leaders)
         painter.restore()
+
+    @staticmethod
+    def _place_arrow_tags(placer: TagPlacer, arrows: Sequence[tuple[int, OverlayArrow, np.ndarray, np.ndarray]],
+                          texts: Sequence[str], whole_gradient: bool) -> bool:
+        """Place the arrows' tags (see _tagged_arrows) with these texts, the partials' only where they fit; whether
+        ∇f's tag, meant in full, was cut to its name for want of room.
+
+        With whole_gradient, a ∇f tag with no room in full beyond the arrow's tip goes beyond its tail (the probe
+        point) instead, on the far side from the arrow, before it is cut: on the default preset's map 500 pixels
+        wide the tip stood by the top edge, between ∂f/∂y's tag and the colour bar, and read "∇f" alone, with room
+        for the whole tag below the point. (paint keeps that placing only where the partials' tags lose nothing by it.)
+        """
+        cut = False
+        for text, (index, arrow, tail, tip) in zip(texts, arrows, strict=True):
+            direction = tag_direction(tail, tip, index)
+            if index == 0 and text != arrow.short:
+                if whole_gradient and any(placer.place(text, anchor, way, arrow.colour, optional=True) is not None
+                                          for anchor, way in ((tip, direction), (tail, -direction))):
+                    continue
+                box = placer.place(text, tip, direction, arrow.colour, shorter=arrow.short)
+                cut = box is not None and placer.tags[-1][0] == arrow.short
+                continue
+            placer.place(text, tip, direction, arrow.colour, optional=index > 0, shorter=arrow.short)
+        return cut
 
     def _tagged_arrows(self, transform: QtGui.QTransform) -> list[tuple[int, OverlayArrow, np.ndarray, np.ndarray]]:
         """The arrows that get a tag, ∇f first (it gets the place it asks for), with their index in that order and
