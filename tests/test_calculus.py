@@ -370,3 +370,17 @@ def test_second_partials_by_another_variable_keep_the_typed_order() -> None:
     printed = [unicode_math(partial, derivatives.partial_spelling(index))
                for index, partial in enumerate(derivatives.partials)]
     assert printed == ["2^x·ln(2)·yz", "2^x·z", "2^x·y"]  # ∂f/∂y was z·2^x
+
+
+def test_secant_cosecant_and_cotangent_are_their_quotients_with_the_textbook_slopes() -> None:
+    """sec, csc and cot, which calculus courses use, were unknown functions."""
+    analysis = analyze_in_process("sec(x) + csc(y) + cot(x*y)")
+    u, v = analysis.derivatives.formula.symbols
+    expected = 1 / sympy.cos(u) + 1 / sympy.sin(v) + sympy.cos(u * v) / sympy.sin(u * v)
+    assert analysis.derivatives.formula.expr == expected
+    x, y = 0.3, 0.7
+    value, (slope_x, slope_y) = analysis.compiled.value_and_gradient((x, y))
+    secant, cosecant, cotangent = 1 / np.cos(x), 1 / np.sin(y), np.cos(x * y) / np.sin(x * y)
+    assert value == pytest.approx(secant + cosecant + cotangent, rel=1e-12)
+    assert slope_x == pytest.approx(secant * np.tan(x) - y / np.sin(x * y) ** 2, rel=1e-12)  # (sec)' = sec·tan
+    assert slope_y == pytest.approx(-cosecant / np.tan(y) - x / np.sin(x * y) ** 2, rel=1e-12)  # (csc)' = −csc·cot

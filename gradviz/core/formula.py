@@ -166,6 +166,18 @@ def _softplus(argument: sympy.Expr) -> sympy.Expr:
     return sympy.log(sympy.Add(sympy.S.One, sympy.exp(argument)))
 
 
+def _secant(argument: sympy.Expr) -> sympy.Expr:
+    return sympy.Pow(sympy.cos(argument), -1)
+
+
+def _cosecant(argument: sympy.Expr) -> sympy.Expr:
+    return sympy.Pow(sympy.sin(argument), -1)
+
+
+def _cotangent(argument: sympy.Expr) -> sympy.Expr:
+    return sympy.Mul(sympy.cos(argument), sympy.Pow(sympy.sin(argument), -1))
+
+
 _LOG_BASES = {"log10": 10, "log2": 2}  # the logarithms to a base, which SymPy holds as ln(u)/ln(base)
 
 
@@ -180,6 +192,9 @@ _FUNCTIONS: dict[str, _Function] = {
     "sin": _Function(sympy.sin),
     "cos": _Function(sympy.cos),
     "tan": _Function(sympy.tan),
+    "sec": _Function(_secant),
+    "csc": _Function(_cosecant),
+    "cot": _Function(_cotangent),
     "asin": _Function(sympy.asin),
     "acos": _Function(sympy.acos),
     "atan": _Function(sympy.atan),
