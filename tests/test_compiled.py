@@ -188,6 +188,36 @@ def test_overflow_gives_inf_without_warnings() -> None:
     assert gradient[0] == np.inf
 
 
+def stable_sigmoid(x: float) -> float:
+    """1/(1 + exp(−x)) by the textbook's stable formula: exp(x)/(1 + exp(x)) for negative x."""
+    return 1 / (1 + np.exp(-x)) if x >= 0 else np.exp(x) / (1 + np.exp(x))
+
+
+@pytest.mark.parametrize("x", [-800.0, -30.0, -1.0, 0.0, 2.0, 30.0, 800.0])
+def test_sigmoid_and_softplus_stay_finite_where_exp_overflows(x: float) -> None:
+    """exp(800) is inf: log(1 + exp(x)) and the sigmoid's slope exp(−x)/(1 + exp(−x))² gave inf and inf/inf = NaN."""
+    sigmoid, its_mirror = stable_sigmoid(x), stable_sigmoid(-x)
+    softplus = max(x, 0.0) + np.log1p(np.exp(-abs(x)))
+    slope = sigmoid * its_mirror
+    expected = [sigmoid + softplus, slope, sigmoid]
+    compiled = compiled_of("1/(1 + exp(-x)) + log(1 + exp(y))")
+    for arrays in ([x, x], [np.array([x]), np.array([x])]):
+        value, gradient = compiled.evaluate(arrays)
+        assert np.allclose(np.ravel([value, *gradient]), expected, rtol=1e-12, atol=0)
+        hessian = compiled.evaluate_hessian(arrays)  # its entries add up terms of size ≤ 1: rounding 1e−16 absolute
+        assert np.allclose(np.ravel(hessian), [slope * (its_mirror - sigmoid), 0, 0, slope], rtol=1e-9, atol=1e-14)
+    value, gradient = compiled.value_and_gradient([x, x])
+    assert np.allclose([value, *gradient], expected, rtol=1e-12, atol=0)
+
+
+def test_a_logistic_loss_gradient_stays_finite_for_large_margins() -> None:
+    """log(1 + exp(−w·x)) at w·x = −1000: the loss 1000 and the gradient −x, not inf and NaN."""
+    compiled = compiled_of("log(1 + exp(-(2*w + b)))", ("w", "b"))
+    value, gradient = compiled.value_and_gradient([-500.0, 0.0])
+    assert value == pytest.approx(1000.0)
+    assert gradient == pytest.approx([-2.0, -1.0])
+
+
 def test_complex_results_count_as_undefined(monkeypatch) -> None:
     """The compiled code's own guard: differentiate refuses such a formula before it gets here."""
     from gradviz.core import calculus

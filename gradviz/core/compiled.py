@@ -64,6 +64,61 @@ class CompiledSource:
     partial_scales: str = ""  # the source of partial_scales(x, y, ...) (see _partial_scales_source)
 
 
+class LogOnePlusExp(sympy.Function):
+    """log(1 + exp(u)), computed as max(u, 0) + log(1 + exp(−|u|)): finite for u beyond 709, where exp(u) overflows."""
+
+
+def _one_plus_exp_argument(expr: sympy.Expr) -> sympy.Expr | None:
+    """u when expr is 1 + exp(u), else None."""
+    if isinstance(expr, sympy.Add) and len(expr.args) == 2 and sympy.S.One in expr.args:
+        other = expr.args[1] if expr.args[0] == 1 else expr.args[0]
+        if isinstance(other, sympy.exp):
+            return other.args[0]
+    return None
+
+
+def without_exponential_overflow(expr: sympy.Expr) -> sympy.Expr:
+    """expr, equal, with log(1 + exp(u)) and quotients by (1 + exp(u))ⁿ written to stay finite for large |u|.
+
+    log(1 + exp(u)) becomes LogOnePlusExp(u). In a product, the exponentials and the powers (1 + exp(u))⁻ⁿ join
+    into one exponential exp(a − n·log(1 + exp(u))): the sigmoid's slope exp(u)/(1 + exp(u))² is inf/inf = NaN
+    for u ≳ 710 and 0·… for u ≲ −710, its rewrite exp(u − 2·log(1 + exp(u))) is about exp(−u) or exp(u), as it
+    should be.
+    """
+    if not expr.has(sympy.exp):
+        return expr
+    rewritten: dict[sympy.Basic, sympy.Basic] = {}
+
+    def rewrite(part: sympy.Basic) -> sympy.Basic:
+        if part.is_Atom or not part.args:
+            return part
+        if part not in rewritten:
+            args = tuple(rewrite(arg) for arg in part.args)
+            rewritten[part] = _joined_exponentials(part.func(*args) if args != part.args else part)
+        return rewritten[part]
+
+    return rewrite(expr)
+
+
+def _joined_exponentials(part: sympy.Basic) -> sympy.Basic:
+    """One node of without_exponential_overflow's rewrite, its arguments rewritten already."""
+    if isinstance(part, sympy.log) and (argument := _one_plus_exp_argument(part.args[0])) is not None:
+        return LogOnePlusExp(argument)
+    if not isinstance(part, (sympy.Mul, sympy.Pow)):
+        return part
+    exponent, others, joined = sympy.S.Zero, [], False
+    for factor in sympy.Mul.make_args(part):
+        base, power = factor.as_base_exp()
+        argument = _one_plus_exp_argument(base)
+        if argument is not None and power.is_Number and power < 0:
+            exponent, joined = exponent + power * LogOnePlusExp(argument), True
+        elif isinstance(factor, sympy.exp):  # one of them may be a power (1 + exp(u))⁻ⁿ rewritten already
+            exponent, joined = exponent + factor.args[0], joined or factor.args[0].has(LogOnePlusExp)
+        else:
+            others.append(factor)
+    return sympy.Mul(*others, sympy.exp(exponent)) if joined else part
+
+
 class _FormulaPrinter(NumPyPrinter):
     """SymPy's NumPy printer, made to broadcast everywhere and to refuse non-NumPy functions."""
 
@@ -106,6 +161,13 @@ class _FormulaPrinter(NumPyPrinter):
     def _print_Heaviside(self, expr: sympy.Heaviside) -> str:  # noqa: N802 (SymPy's printer naming)
         at_zero = expr.args[1] if len(expr.args) > 1 else sympy.S.Half
         return f"{self._module_format('numpy.heaviside')}({self._print(expr.args[0])}, {self._print(at_zero)})"
+
+    def _print_LogOnePlusExp(self, expr: LogOnePlusExp) -> str:  # noqa: N802 (SymPy's printer naming)
+        # as logaddexp(0, u) computes it, a third faster: log1p has no vectorised loop, exp of −|u| ≤ 0 is quick
+        maximum, log1p, exp, absolute = map(self._module_format, ("numpy.maximum", "numpy.log1p", "numpy.exp",
+                                                                  "numpy.abs"))
+        argument = self._print(expr.args[0])
+        return f"({maximum}({argument}, 0) + {log1p}({exp}(-{absolute}({argument}))))"
 
     def _print_Abs(self, expr: sympy.Abs) -> str:  # noqa: N802 (SymPy's printer naming)
         return f"{self._module_format('numpy.abs')}({self._print(expr.args[0])})"
@@ -229,6 +291,7 @@ def _argument_names(variables: tuple[str, ...]) -> tuple[str, ...]:
 def _print_with_shared_terms(exprs: list[sympy.Expr], signature: str) -> tuple[str, list[str], bool]:
     """A function's opening (``def`` line, shared-term assignments), each of ``exprs`` printed, and float safety."""
     printer = _FormulaPrinter()
+    exprs = [without_exponential_overflow(expr) for expr in exprs]
     replacements, reduced = sympy.cse(exprs, symbols=sympy.numbered_symbols("_t"), order="none")
     try:
         lines = [f"def {signature}:", *(f"    {name} = {printer.doprint(expr)}" for name, expr in replacements)]
