@@ -243,8 +243,16 @@ _INSTEAD: dict[str, str] = {
     "sine": "write sin(x)",
     "cosine": "write cos(x)",
     "tangent": "write tan(x)",
+    "secant": "write sec(x)",
+    "cosecant": "write csc(x)",
+    "cosec": "write csc(x)",
+    "cotangent": "write cot(x)",
+    "cotan": "write cot(x)",
+    "sign": "write x/abs(x) for sign(x) (undefined at 0)",
     "logistic": "write sigmoid(x) for the logistic function",
 }
+# Other countries' short names for functions here (tg is tan in Russia): suggested, not taken, as xy(…) is a product
+_SHORT_NAMES_ELSEWHERE: dict[str, str] = {"tg": "tan", "ctg": "cot", "sh": "sinh", "ch": "cosh", "th": "tanh"}
 CONSTANT_NAMES: tuple[str, ...] = ("pi", "π", "e")
 # Other programs' names for numbers a formula cannot hold: read as products of letters they would mislead
 _NOT_NUMBERS: dict[str, str] = {
@@ -1083,8 +1091,9 @@ class _Parser:
         if len(letters) > 1 and self._peek().kind is _Kind.OPEN:
             hint = f" (for a product write {'*'.join(letters)}*(…))" if len(letters) <= MAX_SPLIT_LETTERS else ""
             raise FormulaError(_unknown_function(spelling, hint), token.start, token.end)
-        if len(letters) > MAX_SPLIT_LETTERS:
-            raise FormulaError(f"unknown name '{spelling}'", token.start, token.end)
+        if len(letters) > MAX_SPLIT_LETTERS:  # a word: a variable once a header names it (f(speed, time) = …)
+            raise FormulaError(f"unknown name '{spelling}': to use it as a variable, name it in a header, like "
+                               f"f({spelling}, …) = …", token.start, token.end)
         if suffix and letters[-1] in _CONSTANTS:
             raise FormulaError(
                 f"'{spelling}' is unclear: {letters[-1]} is a constant, write {letters[-1]}*{suffix}",
@@ -1151,7 +1160,8 @@ class _Parser:
 
 def _unknown_function(spelling: str, hint: str = "") -> str:
     """What a call of a function gradviz does not have is told: a near name (else the hint), and the functions."""
-    near = difflib.get_close_matches(spelling.lower(), FUNCTION_NAMES, n=1, cutoff=_NEAR_NAME_SIMILARITY)
+    near = ([_SHORT_NAMES_ELSEWHERE[spelling.lower()]] if spelling.lower() in _SHORT_NAMES_ELSEWHERE
+            else difflib.get_close_matches(spelling.lower(), FUNCTION_NAMES, n=1, cutoff=_NEAR_NAME_SIMILARITY))
     if near:  # sqr(x) is more likely sqrt(x) than s·q·r·(x)
         return f"unknown function '{spelling}': did you mean {near[0]}? the functions are {_LISTED_FUNCTIONS}"
     return f"unknown function '{spelling}'{hint}: the functions are {_LISTED_FUNCTIONS}"

@@ -38,8 +38,9 @@ NOTATION: tuple[tuple[str, str], ...] = (
     ("powers", "x^2, x**2 or x²; e^(−x^2) for a power of e"),
     ("products", "2x, 3xy, 2(x + 1), x·y or x*y: a run of single letters is a product"),
     ("absolute values", "|w1| + |w2|, ||x| − 1|"),
-    ("variables", "any names: x, y, z, w1, w_2, b, θ (or theta, its name spelled out: alpha, beta, lambda …)"),
-    ("a name and an order", "L(w, b) = (3 − 2w − b)^2 names the function L and plots w, then b"),
+    ("variables", "x, y, z, w1, w_2, b, θ (or theta, its name spelled out: alpha, beta, lambda …)"),
+    ("a name and an order", "L(w, b) = (3 − 2w − b)^2 names the function L and plots w, then b; "
+                            "E(speed, mass) = mass·speed^2/2 makes words variables"),
     ("constants", "pi or π, and e"),
 )
 
