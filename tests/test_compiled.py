@@ -218,6 +218,22 @@ def test_a_logistic_loss_gradient_stays_finite_for_large_margins() -> None:
     assert gradient == pytest.approx([-2.0, -1.0])
 
 
+@pytest.mark.parametrize(("x", "y"), [(800.0, 800.0), (800.0, -800.0), (-800.0, 800.0), (0.5, 0.25)])
+def test_a_softmax_and_its_log_sum_exp_stay_finite_where_exp_overflows(x: float, y: float) -> None:
+    """softmax's share exp(x)/(exp(x) + exp(y) + exp(−x)) and log(exp(x) + exp(y)), by the shift that keeps exp ≤ 1."""
+    top = max(x, y, -x)
+    ex, ey, e_minus_x = np.exp(x - top), np.exp(y - top), np.exp(-x - top)
+    total = ex + ey + e_minus_x
+    share = ex / total
+    share_gradient = [share - share * (ex - e_minus_x) / total, -share * ey / total]
+    value, gradient = compiled_of("exp(x)/(exp(x) + exp(y) + exp(-x))").value_and_gradient([x, y])
+    assert np.allclose([value, *gradient], [share, *share_gradient], rtol=1e-12, atol=1e-300)
+    value, gradient = compiled_of("log(exp(x) + exp(y))").value_and_gradient([x, y])
+    larger = max(x, y)
+    log_sum = larger + np.log(np.exp(x - larger) + np.exp(y - larger))
+    assert np.allclose([value, *gradient], [log_sum, np.exp(x - log_sum), np.exp(y - log_sum)], rtol=1e-12)
+
+
 def test_complex_results_count_as_undefined(monkeypatch) -> None:
     """The compiled code's own guard: differentiate refuses such a formula before it gets here."""
     from gradviz.core import calculus

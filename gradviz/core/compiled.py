@@ -64,26 +64,34 @@ class CompiledSource:
     partial_scales: str = ""  # the source of partial_scales(x, y, ...) (see _partial_scales_source)
 
 
-class LogOnePlusExp(sympy.Function):
-    """log(1 + exp(u)), computed as max(u, 0) + log(1 + exp(−|u|)): finite for u beyond 709, where exp(u) overflows."""
+class LogSumExp(sympy.Function):
+    """log(exp(u₁) + exp(u₂) + …), computed so that no exp(uᵢ) overflows (log(1 + exp(u)) is LogSumExp(0, u))."""
 
 
-def _one_plus_exp_argument(expr: sympy.Expr) -> sympy.Expr | None:
-    """u when expr is 1 + exp(u), else None."""
-    if isinstance(expr, sympy.Add) and len(expr.args) == 2 and sympy.S.One in expr.args:
-        other = expr.args[1] if expr.args[0] == 1 else expr.args[0]
-        if isinstance(other, sympy.exp):
-            return other.args[0]
-    return None
+def _exponents_summed(expr: sympy.Expr) -> tuple[sympy.Expr, ...] | None:
+    """(u₁, u₂, …) when expr is a sum of two or more exponentials exp(uᵢ), c·exp(uᵢ) or constants c > 0, else None."""
+    if not isinstance(expr, sympy.Add):
+        return None
+    exponents, has_exponential = [], False
+    for term in expr.args:
+        if term.is_Number and term > 0:
+            exponents.append(sympy.log(term))
+            continue
+        factor, exponential = term.as_coeff_Mul()
+        if not (isinstance(exponential, sympy.exp) and factor > 0):
+            return None
+        exponents.append(exponential.args[0] + sympy.log(factor))
+        has_exponential = True
+    return tuple(exponents) if has_exponential else None
 
 
 def without_exponential_overflow(expr: sympy.Expr) -> sympy.Expr:
-    """expr, equal, with log(1 + exp(u)) and quotients by (1 + exp(u))ⁿ written to stay finite for large |u|.
+    """expr, equal, with logarithms of and quotients by sums of exponentials written to stay finite for large |u|.
 
-    log(1 + exp(u)) becomes LogOnePlusExp(u). In a product, the exponentials and the powers (1 + exp(u))⁻ⁿ join
-    into one exponential exp(a − n·log(1 + exp(u))): the sigmoid's slope exp(u)/(1 + exp(u))² is inf/inf = NaN
-    for u ≳ 710 and 0·… for u ≲ −710, its rewrite exp(u − 2·log(1 + exp(u))) is about exp(−u) or exp(u), as it
-    should be.
+    log(exp(u₁) + exp(u₂) + …) (softplus is log(1 + exp(u))) becomes LogSumExp(u₁, u₂, …). In a product, the
+    exponentials and the powers of such sums to −n join into one exponential exp(a − n·LogSumExp(…)): the sigmoid's
+    slope exp(u)/(1 + exp(u))² is inf/inf = NaN for u ≳ 710 and its rewrite exp(u − 2·log(1 + exp(u))) about exp(−u),
+    as it should be; softmax's exp(x)/(exp(x) + exp(y)) is 1 at x = 800, y = 0, not NaN.
     """
     if not expr.has(sympy.exp):
         return expr
@@ -102,21 +110,28 @@ def without_exponential_overflow(expr: sympy.Expr) -> sympy.Expr:
 
 def _joined_exponentials(part: sympy.Basic) -> sympy.Basic:
     """One node of without_exponential_overflow's rewrite, its arguments rewritten already."""
-    if isinstance(part, sympy.log) and (argument := _one_plus_exp_argument(part.args[0])) is not None:
-        return LogOnePlusExp(argument)
+    if isinstance(part, sympy.log) and (exponents := _exponents_summed(part.args[0])) is not None:
+        return LogSumExp(*exponents)
     if not isinstance(part, (sympy.Mul, sympy.Pow)):
         return part
     exponent, others, joined = sympy.S.Zero, [], False
     for factor in sympy.Mul.make_args(part):
         base, power = factor.as_base_exp()
-        argument = _one_plus_exp_argument(base)
-        if argument is not None and power.is_Number and power < 0:
-            exponent, joined = exponent + power * LogOnePlusExp(argument), True
-        elif isinstance(factor, sympy.exp):  # one of them may be a power (1 + exp(u))⁻ⁿ rewritten already
-            exponent, joined = exponent + factor.args[0], joined or factor.args[0].has(LogOnePlusExp)
+        exponents = _exponents_summed(base)
+        if exponents is not None and power.is_Number and power < 0:
+            exponent, joined = exponent + power * LogSumExp(*exponents), True
+        elif isinstance(factor, sympy.exp):  # one of them may be a power of a sum rewritten already
+            exponent, joined = exponent + factor.args[0], joined or factor.args[0].has(LogSumExp)
         else:
             others.append(factor)
-    return sympy.Mul(*others, sympy.exp(exponent)) if joined else part
+    if not joined:
+        return part
+    joined_exponential = sympy.exp(exponent)
+    for index, factor in enumerate(others):  # (exp(x) − exp(−x))·exp(…): each exponential joins it, as inf·0 is NaN
+        if isinstance(factor, sympy.Add) and factor.has(sympy.exp):
+            terms = (_joined_exponentials(sympy.Mul(term, joined_exponential)) for term in factor.args)
+            return sympy.Mul(*others[:index], *others[index + 1:], sympy.Add(*terms))
+    return sympy.Mul(*others, joined_exponential)
 
 
 class _FormulaPrinter(NumPyPrinter):
@@ -162,12 +177,13 @@ class _FormulaPrinter(NumPyPrinter):
         at_zero = expr.args[1] if len(expr.args) > 1 else sympy.S.Half
         return f"{self._module_format('numpy.heaviside')}({self._print(expr.args[0])}, {self._print(at_zero)})"
 
-    def _print_LogOnePlusExp(self, expr: LogOnePlusExp) -> str:  # noqa: N802 (SymPy's printer naming)
-        # as logaddexp(0, u) computes it, a third faster: log1p has no vectorised loop, exp of −|u| ≤ 0 is quick
-        maximum, log1p, exp, absolute = map(self._module_format, ("numpy.maximum", "numpy.log1p", "numpy.exp",
-                                                                  "numpy.abs"))
-        argument = self._print(expr.args[0])
-        return f"({maximum}({argument}, 0) + {log1p}({exp}(-{absolute}({argument}))))"
+    def _print_LogSumExp(self, expr: LogSumExp) -> str:  # noqa: N802 (SymPy's printer naming)
+        if len(expr.args) == 2 and expr.args[0] == 0:  # log(1 + exp(u)) as logaddexp(0, u) computes it, a third
+            argument = self._print(expr.args[1])  # faster: log1p has no vectorised loop, exp(−|u|) ≤ 1 is quick
+            maximum, log1p, exp, absolute = map(self._module_format, ("numpy.maximum", "numpy.log1p", "numpy.exp",
+                                                                      "numpy.abs"))
+            return f"({maximum}({argument}, 0) + {log1p}({exp}(-{absolute}({argument}))))"
+        return self._nest("numpy.logaddexp", expr.args)
 
     def _print_Abs(self, expr: sympy.Abs) -> str:  # noqa: N802 (SymPy's printer naming)
         return f"{self._module_format('numpy.abs')}({self._print(expr.args[0])})"
