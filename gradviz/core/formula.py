@@ -249,6 +249,8 @@ _INSTEAD: dict[str, str] = {
     "cotangent": "write cot(x)",
     "cotan": "write cot(x)",
     "sign": "write x/abs(x) for sign(x) (undefined at 0)",
+    "sgn": "write x/abs(x) for sgn(x) (undefined at 0)",
+    "signum": "write x/abs(x) for signum(x) (undefined at 0)",
     "logistic": "write sigmoid(x) for the logistic function",
 }
 # Other countries' short names for functions here (tg is tan in Russia): suggested, not taken, as xy(…) is a product
@@ -1087,13 +1089,15 @@ class _Parser:
             if following.kind is _Kind.WORD and following.start == token.end and suffix.isdigit():
                 suffix += following.text  # sin2x: sin(2x), not sin(2)
             suggestion = _suggest(letters, suffix, *embedded)
+            if len(letters) - index - len(name_in_it) >= MAX_SPLIT_LETTERS:  # second: a word more likely than sec(ond)
+                raise FormulaError(f"{_undeclared_word(spelling)}, or did you mean {suggestion}?", token.start,
+                                   token.end)
             raise FormulaError(f"unknown name '{spelling}' — did you mean {suggestion}?", token.start, token.end)
         if len(letters) > 1 and self._peek().kind is _Kind.OPEN:
             hint = f" (for a product write {'*'.join(letters)}*(…))" if len(letters) <= MAX_SPLIT_LETTERS else ""
             raise FormulaError(_unknown_function(spelling, hint), token.start, token.end)
         if len(letters) > MAX_SPLIT_LETTERS:  # a word: a variable once a header names it (f(speed, time) = …)
-            raise FormulaError(f"unknown name '{spelling}': to use it as a variable, name it in a header, like "
-                               f"f({spelling}, …) = …", token.start, token.end)
+            raise FormulaError(_undeclared_word(spelling), token.start, token.end)
         if suffix and letters[-1] in _CONSTANTS:
             raise FormulaError(
                 f"'{spelling}' is unclear: {letters[-1]} is a constant, write {letters[-1]}*{suffix}",
@@ -1156,6 +1160,11 @@ class _Parser:
         if power is None:
             return call
         return _Binary("^", call, power, name.start, closing.end)
+
+
+def _undeclared_word(spelling: str) -> str:
+    """What a word that is no variable of the formula is told: a header makes it one."""
+    return f"unknown name '{spelling}': to use it as a variable, name it in a header, like f({spelling}, …) = …"
 
 
 def _unknown_function(spelling: str, hint: str = "") -> str:
