@@ -70,6 +70,15 @@ class PaintCount(QObject):
             self.counts[watched] += 1
         return False
 
+    def wait_until_quiet(self, qtbot: object, quiet_ms: int = 400, most_ms: int = 10_000) -> None:
+        """Wait until none of the widgets has been painted for quiet_ms (a busy machine runs late timers later)."""
+        waited, quiet = 0, 0
+        while quiet < quiet_ms and waited < most_ms:
+            before = dict(self.counts)
+            qtbot.wait(100)  # type: ignore[attr-defined]
+            waited += 100
+            quiet = quiet + 100 if self.counts == before else 0
+
 
 def test_a_new_formula_paints_each_plot_once(make_main_window: Callable, qtbot: object) -> None:
     """The plots' new view ranges are applied before the repaint, so no plot is painted a second time after it.
@@ -83,9 +92,11 @@ def test_a_new_formula_paints_each_plot_once(make_main_window: Callable, qtbot: 
     plots = [view.viewport() for view in window.findChildren(GraphicsView) if view.isVisible()]
     shown = [plot for plot in plots if not plot.visibleRegion().isEmpty()]
     assert len(shown) >= 3, "the map, a slice plot and the loss plot"
+    PaintCount(shown).wait_until_quiet(qtbot)  # the first formula's paints all done, however late
     count = PaintCount(shown)
     QTimer.singleShot(0, lambda: window.session.set_analysis(analyze("(x - 2)^2 + 30y^2 + 9")))
     qtbot.wait(300)
+    count.wait_until_quiet(qtbot)
     assert list(count.counts.values()) == [1] * len(shown)
 
 
