@@ -2,6 +2,7 @@
 # Set up gradviz on a fresh Debian machine and launch it or run its tests.
 #   bash packaging/dev.sh app [gradviz arguments]   install, then launch the app
 #   bash packaging/dev.sh test [pytest arguments]   install with test extras, then run the whole suite
+#                                                    (on one worker per core, at most four; -n 0: in one process)
 # System libraries Qt and OpenGL need (and a virtual display) are installed with apt-get where missing.
 set -euo pipefail
 
@@ -51,7 +52,7 @@ case "$mode" in
     test)
         install_python_packages "[test]"
         "$venv/bin/ruff" check gradviz tests benchmarks
-        exec "$venv/bin/python" -m pytest "$@"
+        exec "$venv/bin/python" -m pytest -n auto --maxprocesses 4 --dist loadgroup "$@"
         ;;
     *)
         echo "usage: bash packaging/dev.sh app|test [arguments]" >&2

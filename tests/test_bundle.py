@@ -18,6 +18,7 @@ BUILD_TIMEOUT = 900
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("wheel"),  # with test_packaging's tests, on one worker: the wheel is built once
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the bundle is built for Linux"),
 ]
 

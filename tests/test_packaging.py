@@ -16,6 +16,8 @@ from installed_app import app_environment, check_version_and_derive, run_app
 
 import gradviz
 
+pytestmark = pytest.mark.xdist_group("wheel")  # with test_bundle's tests, on one worker: the wheel is built once
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
 ICONS = ROOT / "resources" / "icons"
