@@ -306,7 +306,12 @@ REFUSALS: list[tuple[str, str, int | None]] = [
     ("1 + Sin(x)", "did you mean sin", 4),
     ("xy(x+1)", "unknown function 'xy' (for a product write x*y*(…))", 0),
     ("loss", "unknown name 'loss'", 0),
-    ("x + speed", "unknown name 'speed': to use it as a variable, name it in a header, like f(speed, …) = …", 4),
+    ("x + speed", "unknown name 'speed': to use it as a variable, name it in a header: f(x, speed) = x + speed", 4),
+    ("f(x) = x + speed", "to use it as a variable, add it to the header: f(x, speed) = x + speed", 11),
+    ("E = mass*c^2", "unknown name 'mass': to use it as a variable, name it in a header: E(mass, c) = mass*c^2", 4),
+    ("speed + sin(x) + height^2 + 1", "name it in a header: f(speed, x, height) = speed + sin(x) + height^2 + 1", 0),
+    ("x + speed + mass*(height - 2)^2 + velocity^2", "f(x, speed, mass, height, velocity) = …", 4),
+    ("xy + speed", "unknown name 'speed': to use it as a variable, name it in a header, like f(speed, …) = …", 5),
     ("second + x", "unknown name 'second': to use it as a variable, name it in a header, like f(second, …) = …, or "
      "did you mean sec(ond)?", 0),
     ("x^exponent", "name it in a header, like f(exponent, …) = …, or did you mean exp(onent)?", 2),

@@ -78,6 +78,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import itertools
 import math
 import re
 import unicodedata
@@ -356,6 +357,7 @@ _LETTER_CLASS = "A-Za-z\u0391-\u03a9\u03b1-\u03c9"
 _WORD_PATTERN = re.compile(rf"[{_LETTER_CLASS}]+[0-9{_SUBSCRIPT_DIGITS}]*(?:_[A-Za-z0-9]+)?")
 _LETTERS_PATTERN = re.compile(rf"[{_LETTER_CLASS}]+")
 _NAME_PATTERN = re.compile(rf"[{_LETTER_CLASS}]+[0-9]*(?:_[A-Za-z0-9]+)?")
+_ONE_LETTER_NAME = re.compile(rf"[{_LETTER_CLASS}](?:[0-9]+|_[A-Za-z0-9]+)?")  # x, w1, x_a: a variable as it stands
 _NUMBER_PATTERN = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
 _SUPERSCRIPT_POWER = re.compile("[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
@@ -784,8 +786,10 @@ class _Parser:
         declared: frozenset[str],
         allowed: frozenset[str] | None,
         allowed_description: str,
+        header: _Header | None = None,
     ) -> None:
         self._tokens = tokens
+        self._header = header  # where the variables may be named (None: they are given, not named by a header)
         self._text = text
         self._declared = declared
         self._allowed = allowed
@@ -1097,7 +1101,13 @@ class _Parser:
             hint = f" (for a product write {'*'.join(letters)}*(…))" if len(letters) <= MAX_SPLIT_LETTERS else ""
             raise FormulaError(_unknown_function(spelling, hint), token.start, token.end)
         if len(letters) > MAX_SPLIT_LETTERS:  # a word: a variable once a header names it (f(speed, time) = …)
-            raise FormulaError(_undeclared_word(spelling), token.start, token.end)
+            header = self._header_naming_words()
+            if header is None:
+                raise FormulaError(_undeclared_word(spelling), token.start, token.end)
+            named = self._header is not None and self._header.variables
+            verb = "add it to the header" if named else "name it in a header"
+            raise FormulaError(f"unknown name '{spelling}': to use it as a variable, {verb}: {header}", token.start,
+                               token.end)
         if suffix and letters[-1] in _CONSTANTS:
             raise FormulaError(
                 f"'{spelling}' is unclear: {letters[-1]} is a constant, write {letters[-1]}*{suffix}",
@@ -1110,6 +1120,31 @@ class _Parser:
         if suffix.isdigit() and last_letter + suffix not in self.digit_named:
             self.digit_named.append(last_letter + suffix)
         return pieces
+
+    def _header_naming_words(self) -> str | None:
+        """The header that makes the formula's words its variables, f(mass, speed) = …, if the words are plain.
+
+        None where a word could be meant otherwise (xy, a product; sinx; theta, θ), or the variables are given.
+        """
+        if self._header is None:
+            return None
+        names = list(self._header.variables or ())
+        for token, following in itertools.pairwise(self._tokens):
+            word = token.text
+            if token.kind is not _Kind.WORD or word in names or word in _CONSTANTS:
+                continue
+            if word in _FUNCTIONS and following.kind is _Kind.OPEN:
+                continue
+            one_letter = _ONE_LETTER_NAME.fullmatch(word) is not None and word not in _LOOKALIKE_CONSTANTS
+            plain_word = (word.isascii() and word.isalpha() and len(word) > MAX_SPLIT_LETTERS and word not in _INSTEAD
+                          and word not in _NOT_NUMBERS and greek_spelled(word) is None and _embedded_name(word) is None
+                          and following.kind is not _Kind.OPEN)
+            if not (one_letter or plain_word) or len(names) == MAX_VARIABLES:
+                return None
+            names.append(word)
+        body = self._text[self._tokens[0].start :].strip()
+        shown = body if len(body) <= _SHOWN_TEXT_LENGTH else "…"
+        return f"{self._header.name}({', '.join(names)}) = {shown}"
 
     def _variable(self, name: str, start: int, end: int) -> _Name:
         if self._allowed is not None and name not in self._allowed:
@@ -1732,7 +1767,7 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     else:
         allowed, description = None, ""
     declared = frozenset((*(header.variables or ()), *(given or ())))
-    parser = _Parser(header.body, text, declared, allowed, description)
+    parser = _Parser(header.body, text, declared, allowed, description, header if given is None else None)
     tree = parser.parse()
 
     if given is not None:
