@@ -13,6 +13,8 @@ from gradviz.app.run_scheduler import SlicedRunScheduler
 from gradviz.core.descent import MAX_STEP_BUDGET, PIECE_STEPS
 from gradviz.core.lessons import shipped_lessons
 
+pytestmark = pytest.mark.timing  # the window's pauses are measured: run alone (see packaging/dev.sh)
+
 SLOW_START = {"x": -1.5, "y": 2.0}
 SLOW_LR = 1e-5  # from SLOW_START on Rosenbrock's valley, GD is far from converged after 100,000 steps
 

@@ -599,6 +599,7 @@ def test_a_surface_after_a_curve_is_seen_from_the_surface_camera(make_main_windo
     assert edge_ink() < 0.06  # the box, labels and colour bar keep inside the frame (0.16 with the curve's camera)
 
 
+@pytest.mark.timing
 def test_playback_keeps_to_the_speed_asked_for(make_main_window, qtbot) -> None:
     window = make_main_window("rosenbrock")
     stepper, session = window.stepper, window.session

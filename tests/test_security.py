@@ -53,6 +53,7 @@ print(json.dumps(times))
 """
 
 
+@pytest.mark.timing
 def test_parsing_costly_powers_is_quick_in_process() -> None:
     result = subprocess.run(
         [sys.executable, "-c", _TIMING_SCRIPT],

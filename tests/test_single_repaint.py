@@ -13,6 +13,7 @@ from gradviz.app.panel_base import LazyPanel
 from gradviz.app.surface_view import SurfaceView
 from gradviz.core.analysis import analyze
 
+pytestmark = pytest.mark.timing  # paints are counted as late timers land: run alone (see packaging/dev.sh)
 
 class FirstPaintWatch(QObject):
     """At the first repaint of a widget, note which panels still show an older state."""
