@@ -428,3 +428,20 @@ def test_partial_scales_add_up_the_sizes_of_each_partials_terms() -> None:
     assert compiled.evaluate_partial_scales([1.2, 0.6])[0] == pytest.approx(24.0)  # where ∂f/∂x is 0 or rounding
     bare = CompiledFormula(replace(compiled.source, partial_scales=""))
     np.testing.assert_allclose(bare.evaluate_partial_scales([xs, ys]), np.abs(np.stack(compiled.evaluate([xs, ys])[1])))
+
+
+def test_f_and_its_derivatives_are_undefined_where_the_formula_typed_is() -> None:
+    """sqrt(x)^2 + y^2 is x + y² to SymPy: computed, f, ∇f and the Hessian are NaN where x < 0, as typed."""
+    compiled = analyze_in_process("sqrt(x)^2 + y^2").compiled
+    xs = np.array([-1.0, -1e-9, 0.0, 2.0])
+    values, (df_dx, df_dy) = compiled.evaluate([xs, np.full(4, 3.0)])
+    np.testing.assert_array_equal(values, [np.nan, np.nan, 9.0, 11.0])
+    np.testing.assert_array_equal(df_dx, [np.nan, np.nan, 1.0, 1.0])
+    np.testing.assert_array_equal(df_dy, [np.nan, np.nan, 6.0, 6.0])
+    assert np.isnan(compiled.hessian([-1.0, 3.0])).all()
+    np.testing.assert_array_equal(compiled.hessian([2.0, 3.0]), [[0.0, 0.0], [0.0, 2.0]])
+    below, above = compiled.value_and_gradient_floats([-1.0, 3.0]), compiled.value_and_gradient_floats([2.0, 3.0])
+    assert np.isnan(below[0]) and np.isnan(below[1]).all()
+    assert above == (11.0, (1.0, 6.0))
+    plain = analyze_in_process("x + y^2").compiled  # the same expression, typed so: defined everywhere
+    assert plain.value_and_gradient_floats([-1.0, 3.0]) == (8.0, (1.0, 6.0))

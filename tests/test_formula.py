@@ -973,3 +973,27 @@ def test_an_odd_root_of_a_base_that_may_be_negative_is_noted(text: str, note: st
 @pytest.mark.parametrize("text", ["sqrt(x) + y", "x^(1/2) + y", "(x^2 + 1)^(1/3) + y", "|x|^(2/3) + y", "x^3 + y"])
 def test_powers_defined_wherever_a_real_root_is_have_no_root_note(text: str) -> None:
     assert not any("undefined for" in note for note in parse(text).notes)
+
+
+@pytest.mark.parametrize(("text", "condition", "note"), [
+    ("sqrt(x)^2 + y^2", "x >= 0", "sqrt(x) is undefined where x < 0, so f is too"),
+    ("exp(log(x)) + y", "x > 0", "log(x) is undefined where x ≤ 0"),
+    ("sqrt(x)*sqrt(x) + y", "x >= 0", "sqrt(x) is undefined where x < 0"),
+    ("sin(asin(x)) + y", "x**2 <= 1", "asin(x) is undefined where |x| > 1"),
+    ("ln(x + y) - ln(x + y) + y^2", "x + y > 0", "ln(x + y) is undefined where x + y ≤ 0"),
+    ("(x^(1/4))^4 + y", "x >= 0", "x^(1/4) is undefined where x < 0"),
+])
+def test_a_domain_simplified_away_is_kept_with_a_note(text: str, condition: str, note: str) -> None:
+    """√x² is x to SymPy, defined everywhere: typed, f is undefined where x < 0, and the map must show it so."""
+    formula = parse(text)
+    assert [str(kept) for kept in formula.defined_where] == [condition]
+    assert any(written.startswith(note) for written in formula.notes), formula.notes
+
+
+@pytest.mark.parametrize("text", ["sqrt(x) + y", "sqrt(x)^3 + y", "sqrt(x^2) + y", "log(exp(x)) + y", "x^2 + y",
+                                  "log(x)^2 + sqrt(y)"])
+def test_a_domain_the_expression_still_sets_adds_no_condition(text: str) -> None:
+    """Where the root or logarithm is still there (x^(3/2) is √x³) or sets nothing (√(x²), ln(e^x)), none is kept."""
+    formula = parse(text)
+    assert formula.defined_where == ()
+    assert not any("the equations, simplified" in note for note in formula.notes)

@@ -221,11 +221,18 @@ def generate_source(derivatives: Derivatives) -> CompiledSource:
     formula = derivatives.formula
     arguments = _argument_names(formula.variables)
     renamed = dict(zip(formula.symbols, (sympy.Symbol(name, real=True) for name in arguments), strict=True))
-    value = formula.expr.xreplace(renamed)
-    partials = [partial.xreplace(renamed) for partial in derivatives.partials]
+    defined = sympy.And(*(condition.xreplace(renamed) for condition in formula.defined_where))
+
+    def where_defined(expr: sympy.Expr) -> sympy.Expr:
+        """expr, NaN where f as typed is undefined though its simplified expression is not (√x²: where x < 0)."""
+        renamed_expr = expr.xreplace(renamed)
+        return renamed_expr if defined is sympy.true else sympy.Piecewise((renamed_expr, defined), (sympy.nan, True))
+
+    value = where_defined(formula.expr)
+    partials = [where_defined(partial) for partial in derivatives.partials]
     size = len(arguments)
     upper = [(row, column) for row in range(size) for column in range(row, size)]
-    upper_entries = [derivatives.hessian[row][column].xreplace(renamed) for row, column in upper]
+    upper_entries = [where_defined(derivatives.hessian[row][column]) for row, column in upper]
     signature = f"({', '.join(arguments)})"
     value_opening, (value_code, *partial_codes), float_safe = _print_with_shared_terms(
         [value, *partials], VALUE_AND_GRADIENT_NAME + signature

@@ -136,6 +136,9 @@ class Formula:
     typed_e_powers: tuple[sympy.Expr, ...] = ()  # the exponent u of every e^u typed (SymPy's exp(u))
     typed_log_bases: tuple[TypedLog, ...] = ()  # (u, 10) for every log10(u) typed, (u, 2) for log2(u)
     typed_scientific: bool = False  # a number was typed in scientific notation (1e10, 2.5e-6)
+    # Where the roots, logarithms and arcsines typed are defined, for those SymPy simplified away (√x² is x, e^ln(x)
+    # is x): f is undefined where any of these conditions fails, as it was typed (see lost_domains)
+    defined_where: tuple[sympy.Basic, ...] = ()
 
     @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:
@@ -1296,6 +1299,7 @@ class _Builder:
         self.typed_products: list[tuple[sympy.Expr, ...]] = []
         self.typed_e_powers: list[sympy.Expr] = []
         self.typed_log_bases: list[TypedLog] = []
+        self.restricted: dict[sympy.Expr, str] = {}  # every root, logarithm and arcsine built, with its typed text
 
     def _shown(self, node: _Node) -> str:
         shown = self._text[node.start : node.end].strip()
@@ -1428,6 +1432,8 @@ class _Builder:
                 raise FormulaError(f"exponent {part.exp} is too large (limit {MAX_EXPONENT})", node.start, node.end)
             if part is not expr and part.is_number:
                 self._value(part, node)  # e.g. the coefficient 10^400 of x*10^200*10^200
+            if _restricts_domain(part) and part not in self.restricted:
+                self.restricted[part] = self._shown(node)
         return _Built(expr, self._value(expr, node) if expr.is_number else None)
 
     def _value(self, expr: sympy.Expr, node: _Node) -> float:
@@ -1654,6 +1660,55 @@ def _root_note(expr: sympy.Expr) -> tuple[str, ...]:
     return (f"{written} is undefined for {shown} < 0, as in numpy (fractional powers of numbers ≥ 0 only)",)
 
 
+def _restricts_domain(part: sympy.Basic) -> bool:
+    """Whether part is a root (a fractional power), logarithm or arcsine of a variable: defined in a part of it."""
+    if part.is_Pow:
+        return bool(part.exp.is_Rational and not part.exp.is_Integer and not part.base.is_number)
+    return isinstance(part, (sympy.log, sympy.asin, sympy.acos)) and not part.args[0].is_number
+
+
+def _domain_condition(part: sympy.Expr) -> sympy.Basic:
+    """Where a root, logarithm or arcsine is defined (as numpy computes it): base ≥ 0 (> 0 under a negative power),
+    argument > 0, argument² ≤ 1."""
+    if part.is_Pow:
+        return sympy.Gt(part.base, 0) if part.exp.is_negative else sympy.Ge(part.base, 0)
+    if isinstance(part, sympy.log):
+        return sympy.Gt(part.args[0], 0)
+    return sympy.Le(part.args[0] ** 2, 1)
+
+
+def _undefined_where(part: sympy.Expr) -> str:
+    """Where a root, logarithm or arcsine is undefined, for a note: 'x < 0', 'x + y ≤ 0', '|x| > 1'."""
+    inner = part.base if part.is_Pow else part.args[0]
+    shown = sympy.sstr(inner).replace("**", "^")
+    if isinstance(part, (sympy.asin, sympy.acos)):
+        return f"|{shown}| > 1"
+    return f"{shown} ≤ 0" if isinstance(part, sympy.log) or part.exp.is_negative else f"{shown} < 0"
+
+
+def lost_domains(expr: sympy.Expr, restricted: dict[sympy.Expr, str]) -> tuple[tuple[sympy.Basic, ...],
+                                                                                tuple[str, ...]]:
+    """The conditions under which f is defined that SymPy's simplification dropped, and a note on each.
+
+    √x² is x and e^ln(x) is x to SymPy, defined everywhere; typed, they are undefined where x < 0 and x ≤ 0. For each
+    root, logarithm and arcsine typed (restricted, with its typed text) that is no longer in expr and whose
+    condition no part left in expr already sets, the condition is kept; conditions SymPy decides true are dropped.
+    """
+    kept = {_domain_condition(part) for part in sympy.preorder_traversal(expr) if _restricts_domain(part)}
+    conditions: dict[sympy.Basic, None] = {}
+    notes: list[str] = []
+    for part, typed in restricted.items():
+        if expr.has(part):
+            continue
+        condition = _domain_condition(part)
+        if condition is sympy.true or condition in kept or condition in conditions:
+            continue
+        conditions[condition] = None
+        notes.append(f"{typed} is undefined where {_undefined_where(part)}, so f is too: the equations, simplified, "
+                     "do not show it")
+    return tuple(conditions), tuple(notes)
+
+
 def _division_note(text: str, numerator: tuple[int, int], denominator: tuple[int, int],
                    factor: tuple[int, int]) -> str:
     """'x/2y is read as (x/2)·y, left to right: for x/(2y) write the parentheses'."""
@@ -1799,7 +1854,8 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
     _check_result(expr, symbols)
     numbers = [token.text.lower() for token in tokens if token.kind is _Kind.NUMBER]
     decimals = any(not number.isdigit() for number in numbers)
-    notes = _notes(parser.functions_used, expr) + _root_note(expr)
+    defined_where, domain_notes = lost_domains(expr, builder.restricted)
+    notes = _notes(parser.functions_used, expr) + _root_note(expr) + domain_notes
     if parser.division_then_product is not None:
         notes += (_division_note(text, *parser.division_then_product),)
     if parser.power_then_factor is not None:
@@ -1814,4 +1870,4 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
                    typed_products=tuple(dict.fromkeys(builder.typed_products)),
                    typed_e_powers=tuple(dict.fromkeys(builder.typed_e_powers)),
                    typed_log_bases=tuple(dict.fromkeys(builder.typed_log_bases)),
-                   typed_scientific=any("e" in number for number in numbers))
+                   typed_scientific=any("e" in number for number in numbers), defined_where=defined_where)
