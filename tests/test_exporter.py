@@ -976,6 +976,29 @@ def test_a_4k_picture_from_the_window_is_drawn_in_pieces_behind_a_progress_dialo
     assert "Saved" in window.statusBar().currentMessage()
 
 
+def test_exports_draw_with_the_windows_shader_programs_and_leave_none_behind(window) -> None:
+    """Every export compiled its own programs and left them in the shared context: 6–7 MB for each picture."""
+    from OpenGL import GL
+
+    from gradviz.app import surface_view
+
+    def programs_in_the_context() -> set[int]:
+        window.surface_view.make_current()
+        try:
+            return {name for name in range(1, 200) if GL.glIsProgram(name)}
+        finally:
+            window.surface_view.done_current()
+
+    window.surface_view.render_to_array(320, 240)
+    before = programs_in_the_context()
+    assert before == {program.program_id for program in surface_view._PROGRAMS.values()} and len(before) >= 3
+    first = render_image(window.session, ExportOptions(kind="image", size=SMALL, panels="3d"))
+    for _ in range(3):
+        assert np.array_equal(render_image(window.session, ExportOptions(kind="image", size=SMALL, panels="3d")),
+                              first)
+        assert programs_in_the_context() == before
+
+
 def test_cancelling_a_picture_leaves_nothing(window, qtbot, tmp_path) -> None:
     run = export_dialog.start_image_export(window, ExportOptions(kind="image", size=(1920, 1080)),
                                            str(tmp_path / "a.png"))
