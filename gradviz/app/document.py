@@ -156,7 +156,7 @@ class DocumentKeeper(QObject):
         self._autosave_timer.setSingleShot(True)
         self._autosave_timer.setInterval(AUTOSAVE_MS)
         self._autosave_timer.timeout.connect(self.autosave)
-        self.recent_menu = QMenu("Open &recent")
+        self.recent_menu = QMenu("Open &recent", window)  # the window's: a menu without a parent outlived it
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         session = self._session
         for signal in (session.formula_changed, session.plot_changed, session.field_changed, session.runs_changed,
