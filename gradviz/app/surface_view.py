@@ -2228,6 +2228,7 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
 
     def release_gl(self) -> None:
         """Delete the view's framebuffers and GPU buffers (for a view that draws no more, such as an export's)."""
+        self._settle_timer.stop()  # its antialiased redraw would draw with the deleted buffers
         if self._gl_context is None:
             return
         self.make_current()
