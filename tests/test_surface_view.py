@@ -201,6 +201,21 @@ def test_trajectory_ball_is_drawn_at_the_current_point(view):
     assert magenta.sum() >= 10
 
 
+def test_a_released_view_asked_for_a_frame_draws_no_items_and_does_not_crash(view, qtbot):
+    """A window closing lays itself out again: its 3D view, its buffers deleted, drew with them and crashed."""
+    xs, ys, heights = bowl()
+    view.set_surface(xs, ys, heights, (0.0, 8.0))
+    path = np.array([[1.5 * 0.8**k, -1.2 * 0.8**k, 0.0] for k in range(12)])
+    view.set_trajectories([TrajectoryData(path, MAGENTA, 6)])
+    drawn = view.render_to_array(WIDTH, HEIGHT)
+    view.release_gl()
+    view.update()
+    qtbot.wait(view.SETTLE_MS + 100)  # the prerendered frame, a repaint, and no antialiased redraw after them
+    empty = view.render_to_array(WIDTH, HEIGHT)
+    colours = [len(np.unique(image[..., :3].reshape(-1, 3), axis=0)) for image in (drawn, empty)]
+    assert empty.shape == drawn.shape and colours[1] < colours[0] / 10  # the frame, axes and labels alone
+
+
 @pytest.mark.parametrize(("symbol", "corners"), [("o", (False, False, False, False)), ("s", (True, True, True, True)),
                                                  ("t1", (False, False, True, True))])
 def test_the_ball_takes_its_runs_shape(view, symbol, corners):

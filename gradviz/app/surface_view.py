@@ -1580,6 +1580,7 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
         self._framebuffers = FramebufferPool()
         self._static_keys: dict[str, tuple] = {}
         self._static_text: dict[str, TextLayer] = {}
+        self._released = False  # its GPU buffers deleted (see release_gl): it draws no more items
         # the last frame's axis and colour bar label boxes, and the probe's tags, in logical pixels
         self.drawn_labels: tuple[tuple[QtCore.QRectF, ...], tuple[QtCore.QRectF, ...]] = ((), ())
         self.drawn_legend = QtCore.QRectF()  # the probe's legend, as last drawn (logical pixels)
@@ -2227,8 +2228,13 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
             self._gl_context.doneCurrent()
 
     def release_gl(self) -> None:
-        """Delete the view's framebuffers and GPU buffers (for a view that draws no more, such as an export's)."""
-        self._settle_timer.stop()  # its antialiased redraw would draw with the deleted buffers
+        """Delete the view's framebuffers and GPU buffers (for a view that draws no more, such as an export's).
+
+        A frame asked for later (the window closing lays itself out again) is drawn without the items: drawn
+        with the deleted buffers, it crashed.
+        """
+        self._released = True
+        self._settle_timer.stop()
         if self._gl_context is None:
             return
         self.make_current()
@@ -2569,6 +2575,8 @@ class SurfaceView(FontScaledView, GLViewMixin, QtWidgets.QWidget):
 
     def _draw_items(self, items: list, width: int, height: int) -> None:
         """Draw these top-level items (and their children) with the current camera."""
+        if self._released:
+            return
         viewport = (0, 0, width, height)
         self.setProjection(viewport, viewport)
         self.setModelview()
