@@ -313,6 +313,15 @@ def test_newton_stops_on_a_singular_hessian(objective: HandObjective) -> None:
     assert run.final_step.update is None
 
 
+def test_newton_stops_where_the_curvature_is_zero_but_for_rounding() -> None:
+    """The sigmoid's curvature at 0 comes out 5.6e−17: its Newton step ran 4.5e15 away, "diverged" with no why."""
+    run = formula_run("sigmoid(x)", (0.0,), optimizer="newton")
+    assert run.stop_reason == "singular_hessian" and len(run.steps) == 1
+    assert run.message.startswith("stopped at step 0: the Hessian is nearly singular there (eigenvalues 5.55e−17)")
+    assert run.message.endswith("Newton's step H⁻¹∇f would be 4.5e15 long")
+    assert formula_run("sigmoid(x)", (1.0,), optimizer="newton").stop_reason != "singular_hessian"
+
+
 def test_newton_on_a_saddle_still_steps_and_says_so() -> None:
     saddle = quadratic([[2.0, 0.0], [0.0, -2.0]], [0.0, 0.0])
     run = descend(saddle, (1.0, 2.0), name="newton", lr=1.0)

@@ -100,6 +100,9 @@ VALUE_BOUND = 1e100  # |f| beyond this counts as divergence
 POLE_PROBE = 1e-9  # relative step beside a point where f is infinite, to tell a pole from an overflow
 POLE_PROBLEM = "f is infinite there, a pole (a division by zero or a logarithm of 0)"
 SINGULAR_RATIO = 1e-12  # a Hessian whose smallest |eigenvalue| is below this times the largest is singular
+# Newton's step H⁻¹∇f longer than this times max(1, |w|) is of a Hessian zero but for rounding (the sigmoid's
+# curvature at 0 came out 5.6e−17, a step of 4.5e15) or as good as zero: the run stops there, saying so
+NEWTON_REACH = 1e12
 EIGENVALUE_ROUNDING = 1e-9  # of the largest curvature: a smaller one counts as zero
 HESSIAN_DECIDES = 10.0  # a curvature tells what a run converged to when larger than this times √|∇f| there
 # times max(1, |coordinates|): how far around a point the Hessian cannot tell f is looked at (a quartic's rise or
@@ -663,6 +666,14 @@ class _NewtonRule(_UpdateRule):
             raise _Stop(
                 "singular_hessian", "the Hessian is singular there, so Newton's step is undefined"
             ) from None
+        reach = float(np.linalg.norm(direction))
+        if math.isfinite(reach) and reach > NEWTON_REACH * max(1.0, float(np.max(np.abs(point)))):
+            listed = ", ".join(_format_number(value) for value in eigenvalues)
+            raise _Stop(
+                "singular_hessian",
+                f"the Hessian is nearly singular there (eigenvalues {listed}): Newton's step H⁻¹∇f would be "
+                f"{_format_number(reach)} long",
+            )
         self._hessian, self._direction = hessian, direction
         return (direction * -self._lr).tolist()
 
