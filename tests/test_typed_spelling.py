@@ -49,14 +49,20 @@ def shown(text: str) -> list[str]:
     ("L(w1, w2) = (5 - w1 - 2w2)^2 + 3(|w1| + |w2|)", ["(5 − w₁ − 2w₂)² + 3|w₁| + 3|w₂|",
                                                        "−2(5 − w₁ − 2w₂) + 3sign(w₁)", "−4(5 − w₁ − 2w₂) + 3sign(w₂)"]),
     ("-x^2 + y", ["−x² + y", "−2x", "1"]),  # f as typed: it was y − x²
-    # σ′ with σ's own e^(−x), not e^x/(e^x + 1)²; σ(wx + b)'s one exponent one way, not e^(−b − wx) and e^(−(wx + b))
-    ("sigmoid(x)", ["1/(1 + exp(−x))", "exp(−x)/(1 + exp(−x))²"]),
-    ("sigmoid(x y)", ["1/(1 + exp(−xy))", "y·exp(−xy)/(1 + exp(−xy))²", "x·exp(−xy)/(1 + exp(−xy))²"]),
-    ("sigmoid(w x + b)", ["1/(1 + exp(−(wx + b)))", "x·exp(−(wx + b))/(1 + exp(−(wx + b)))²",
-                          "exp(−(wx + b))/(1 + exp(−(wx + b)))²", "w·exp(−(wx + b))/(1 + exp(−(wx + b)))²"]),
+    # typed as sigmoid: σ and σ′ = σ(1 − σ) so, not 1/(1 + exp(−x)) and exp(−x)/(1 + exp(−x))²
+    ("sigmoid(x)", ["sigmoid(x)", "sigmoid(x)·(1 − sigmoid(x))"]),
+    ("sigmoid(x y)", ["sigmoid(xy)", "y·sigmoid(xy)·(1 − sigmoid(xy))", "x·sigmoid(xy)·(1 − sigmoid(xy))"]),
+    ("sigmoid(w x + b)", ["sigmoid(wx + b)", "x·sigmoid(wx + b)·(1 − sigmoid(wx + b))",
+                          "sigmoid(wx + b)·(1 − sigmoid(wx + b))", "w·sigmoid(wx + b)·(1 − sigmoid(wx + b))"]),
+    # the quotient typed: kept so, its one exponent one way (−x − y as typed, not −(x + y)); typed e^: e^, not exp
     ("1/(1 + e^(-x - y))", ["1/(1 + e^(−x − y))", "e^(−x − y)/(1 + e^(−x − y))²",
-                            "e^(−x − y)/(1 + e^(−x − y))²"]),  # typed −x − y: kept so; typed e^: e^, not exp
-    ("softplus(x + y)", ["ln(1 + exp(x + y))", "exp(x + y)/(1 + exp(x + y))", "exp(x + y)/(1 + exp(x + y))"]),
+                            "e^(−x − y)/(1 + e^(−x − y))²"]),
+    ("softplus(x + y)", ["softplus(x + y)", "sigmoid(x + y)", "sigmoid(x + y)"]),  # softplus′ is the sigmoid
+    # sec, csc and cot as typed, their derivatives as textbooks write them (SymPy's y·sin(x)/cos²(x), −cos(x)/sin²(x))
+    ("y sec(x)", ["y·sec(x)", "y·tan(x)·sec(x)", "sec(x)"]),
+    ("sec(x)^2", ["sec²(x)", "2tan(x)·sec²(x)"]),
+    ("csc(x) + cot(y)", ["csc(x) + cot(y)", "−csc(x)·cot(x)", "−1 − cot²(y)"]),
+    ("sec(x) + 1/cos(x)", ["2sec(x)", "2tan(x)·sec(x)"]),  # SymPy's sum of the two: one secant
 ])
 def test_f_and_partials_read_as_typed(text: str, expected: list[str]) -> None:
     assert shown(text) == expected
@@ -230,12 +236,14 @@ def test_html_writes_a_typed_power_of_e_with_a_superscript() -> None:
     ("x exp(-(x^2 + y^2)/2)", ["x·exp(−(x² + y²)/2)", "(1 − x²)·exp(−(x² + y²)/2)", "−xy·exp(−(x² + y²)/2)"]),
     ("(x^2 + 2x)(y - 1)", ["(x² + 2x)(y − 1)", "2(x + 1)(y − 1)", "x² + 2x"]),  # it was (2x + 2)(y − 1)
     ("(2x + 2)(y - 1)^2", ["(2x + 2)(y − 1)²", "2(y − 1)²", "2(2x + 2)(y − 1)"]),  # f's own bracket as typed
-    # every partial with the chain rule's (σ − y): ∂f/∂w was 2x(1 − y(1 + e^…))·e^…/(1 + e^…)³ beside ∂f/∂y = −2(σ − y)
-    ("(sigmoid(w x + b) - y)^2", ["(1/(1 + exp(−(wx + b))) − y)²",
-                                  "2x(1/(1 + exp(−(wx + b))) − y)·exp(−(wx + b))/(1 + exp(−(wx + b)))²",
-                                  "2(1/(1 + exp(−(wx + b))) − y)·exp(−(wx + b))/(1 + exp(−(wx + b)))²",
-                                  "2w(1/(1 + exp(−(wx + b))) − y)·exp(−(wx + b))/(1 + exp(−(wx + b)))²",
-                                  "−2(1/(1 + exp(−(wx + b))) − y)"]),
+    # every partial with the chain rule's (σ − y) and σ′ = σ(1 − σ): ∂f/∂w was 2x(1 − y(1 + e^…))·e^…/(1 + e^…)³
+    ("(sigmoid(w x + b) - y)^2", ["(sigmoid(wx + b) − y)²",
+                                  "2x(sigmoid(wx + b) − y)·sigmoid(wx + b)·(1 − sigmoid(wx + b))",
+                                  "2(sigmoid(wx + b) − y)·sigmoid(wx + b)·(1 − sigmoid(wx + b))",
+                                  "2w(sigmoid(wx + b) − y)·sigmoid(wx + b)·(1 − sigmoid(wx + b))",
+                                  "−2(sigmoid(wx + b) − y)"]),
+    # a sum SymPy puts over one denominator keeps the quotient: sigmoid(u)² times a sum of e^−u's read worse
+    ("x sigmoid(y)^2", ["x·sigmoid(y)²", "sigmoid(y)²", "2x·sigmoid(y)²·(1 − sigmoid(y))"]),
 ])
 def test_partials_read_as_a_textbook_writes_them(text: str, expected: list[str]) -> None:
     assert shown(text) == expected
@@ -280,12 +288,16 @@ def test_latex_writes_the_partials_in_the_panels_textbook_forms(text: str, expec
     assert [line.split(" = ", 1)[1] for line in lines[1:]] == expected
 
 
-def test_the_sigmoids_exponent_reads_one_way_in_html_and_latex() -> None:
+def test_the_sigmoid_and_its_slope_read_as_typed_in_html_and_latex() -> None:
     derivatives = analyze_in_process("sigmoid(w x + b)").derivatives
     markup = html_math(derivatives.partials[0], derivatives.partial_spelling(0))
-    assert markup.count("e<sup>−(<i>w</i><i>x</i> + <i>b</i>)</sup>") == 2 and "−<i>b</i>" not in markup
-    assert latex_equations(derivatives)[1] == (r"\frac{\partial f}{\partial w} = "
-                                               r"\frac{x e^{- (w x + b)}}{\left(1 + e^{- (w x + b)}\right)^{2}}")
+    sigmoid = "sigmoid(<i>w</i><i>x</i> + <i>b</i>)"
+    assert markup == f"<i>x</i>·{sigmoid}·(1 − {sigmoid})"
+    sigmoid = r"\operatorname{sigmoid}{\left(w x + b \right)}"
+    slope = rf"\frac{{\partial f}}{{\partial w}} = x \left(1 - {sigmoid}\right) {sigmoid}"
+    assert latex_equations(derivatives)[:2] == (f"f(w, b, x) = {sigmoid}", slope)
+    secant = latex_equations(analyze_in_process("y sec(x)").derivatives)
+    assert secant[1] == r"\frac{\partial f}{\partial x} = y \tan{\left(x \right)} \sec{\left(x \right)}"
 
 
 def test_typed_terms_follow_the_sum_from_left_to_right() -> None:
@@ -375,3 +387,19 @@ def test_spelled_formulas_read_back_as_the_same_formula(text: str) -> None:
 ])
 def test_latex_equations_read_as_typed(text: str, expected: list[str]) -> None:
     assert list(latex_equations(analyze_in_process(text).derivatives)) == expected
+
+
+@pytest.mark.parametrize("text", ["y sec(x)", "sec(x)^2 + csc(y)", "csc(x) cot(y)", "sigmoid(x y)", "x sigmoid(y)^2",
+                                  "(sigmoid(w x + b) - y)^2", "softplus(x + y) + sigmoid(x)^3", "x sigmoid(2x - y)"])
+def test_partials_written_in_the_typed_functions_read_back_as_the_same_functions(text: str) -> None:
+    analysis = analyze_in_process(text)
+    formula, derivatives = analysis.formula, analysis.derivatives
+    points = [dict(zip(formula.symbols, values, strict=False))
+              for values in ((0.3, 0.7, -0.4, 0.9), (1.1, -0.6, 0.25, -1.3))]
+    printed = [unicode_math(formula.expr, formula.spelling),
+               *(unicode_math(partial, derivatives.partial_spelling(index))
+                 for index, partial in enumerate(derivatives.partials))]
+    for line, exact in zip(printed, [formula.expr, *derivatives.partials], strict=True):
+        read = parse_formula(line, formula.variables).expr
+        for point in points:
+            assert float(read.subs(point)) == pytest.approx(float(exact.subs(point)), rel=1e-12, abs=1e-12), line

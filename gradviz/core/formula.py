@@ -91,7 +91,7 @@ import sympy
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 
 from gradviz.core.errors import FormulaError
-from gradviz.core.notation import Spelling, TypedArguments, TypedLog
+from gradviz.core.notation import TYPED_QUOTIENT_NAMES, Spelling, TypedArguments, TypedLog, TypedQuotient
 
 MAX_TEXT_LENGTH = 500
 MAX_TOKENS = 300
@@ -135,6 +135,7 @@ class Formula:
     typed_products: tuple[tuple[sympy.Expr, ...], ...] = ()  # the factors (no numbers) of every product, as typed
     typed_e_powers: tuple[sympy.Expr, ...] = ()  # the exponent u of every e^u typed (SymPy's exp(u))
     typed_log_bases: tuple[TypedLog, ...] = ()  # (u, 10) for every log10(u) typed, (u, 2) for log2(u)
+    typed_quotients: tuple[TypedQuotient, ...] = ()  # ('sec', u) for every sec(u) typed; csc, cot, sigmoid, softplus
     typed_scientific: bool = False  # a number was typed in scientific notation (1e10, 2.5e-6)
     # Where the roots, logarithms and arcsines typed are defined, for those SymPy simplified away (√x² is x, e^ln(x)
     # is x): f is undefined where any of these conditions fails, as it was typed (see lost_domains)
@@ -148,10 +149,10 @@ class Formula:
     @property
     def spelling(self) -> Spelling:
         """How to print f as it was typed: its terms, factors and max's arguments in the typed order, relu, e^u,
-        log₁₀(u), decimals and powers of ten (2·10¹⁰) so."""
+        log₁₀(u), sec(u), sigmoid(u), decimals and powers of ten (2·10¹⁰) so."""
         return Spelling(self.typed_terms, self.typed_sums, self.typed_decimals, self.typed_arguments, self.typed_relus,
                         self.typed_products, self.typed_e_powers, log_bases=self.typed_log_bases,
-                        scientific=self.typed_scientific)
+                        scientific=self.typed_scientific, quotients=self.typed_quotients)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1299,6 +1300,7 @@ class _Builder:
         self.typed_products: list[tuple[sympy.Expr, ...]] = []
         self.typed_e_powers: list[sympy.Expr] = []
         self.typed_log_bases: list[TypedLog] = []
+        self.typed_quotients: list[TypedQuotient] = []
         self.restricted: dict[sympy.Expr, str] = {}  # every root, logarithm and arcsine built, with its typed text
 
     def _shown(self, node: _Node) -> str:
@@ -1417,6 +1419,8 @@ class _Builder:
             self.typed_relus.append(arguments[0])
         elif node.function in _LOG_BASES:
             self.typed_log_bases.append((arguments[0], _LOG_BASES[node.function]))
+        elif node.function in TYPED_QUOTIENT_NAMES:
+            self.typed_quotients.append((node.function, arguments[0]))
         elif node.function in _EXTREME_FUNCTIONS:  # max(x, max(y, z)) is SymPy's max(x, y, z): its arguments in a row;
             extreme = _EXTREME_FUNCTIONS[node.function]  # a relu stays one, max(relu(x), y) (SymPy's max(0, x, y))
             self.typed_arguments[built.expr] = node.function, tuple(
@@ -1870,4 +1874,5 @@ def parse_formula(text: str, variables: Sequence[str] | None = None) -> Formula:
                    typed_products=tuple(dict.fromkeys(builder.typed_products)),
                    typed_e_powers=tuple(dict.fromkeys(builder.typed_e_powers)),
                    typed_log_bases=tuple(dict.fromkeys(builder.typed_log_bases)),
+                   typed_quotients=tuple(dict.fromkeys(builder.typed_quotients)),
                    typed_scientific=any("e" in number for number in numbers), defined_where=defined_where)

@@ -238,6 +238,8 @@ def _latex_number(value: SupportsFloat, digits: int = 6) -> str:
 
 TypedArguments = tuple[str, tuple[sympy.Expr, ...]]  # a max or min typed: 'max' or 'min' and its arguments in order
 TypedLog = tuple[sympy.Expr, int]  # a logarithm typed to a base: its argument u and the base, 10 for log10(u)
+TypedQuotient = tuple[str, sympy.Expr]  # a function SymPy holds as a quotient, typed: its name and argument u
+TYPED_QUOTIENT_NAMES = ("sec", "csc", "cot", "sigmoid", "softplus")  # sec(u) is 1/cos(u), sigmoid(u) 1/(1 + e^−u)…
 
 
 @dataclass(frozen=True)
@@ -250,7 +252,8 @@ class Spelling:
     max(0, u) for each u of relus is relu(u); a product with the factors of one of products (numbers aside) comes in
     that one's order; exp(u) for each u of e_powers is e^u; ln(u)/ln(b) for each (u, b) of log_bases is log_b(u);
     with scientific, numbers with zeros to spare print as a short decimal times a power of ten (2·10¹⁰, 10⁻⁶; see
-    scientific_parts).
+    scientific_parts); the quotients typed as sec, csc, cot, sigmoid or softplus of u print so, and the quotients
+    their derivatives give in those functions as textbooks write them (see _quotients_to_typed).
     """
 
     term_order: tuple[sympy.Expr, ...] = ()
@@ -262,6 +265,7 @@ class Spelling:
     e_powers: tuple[sympy.Expr, ...] = ()
     log_bases: tuple[TypedLog, ...] = ()
     scientific: bool = False
+    quotients: tuple[TypedQuotient, ...] = ()
 
     def factor_order(self, factors: Sequence[sympy.Expr]) -> list[sympy.Expr] | None:
         """A product's factors in the order they were typed, numbers first, where its factors other than numbers are
@@ -385,7 +389,8 @@ CASE_IF = "if"
 CASE_OTHERWISE = "otherwise"
 
 # Functions whose powers print before their argument, as textbooks write them: sin²(x), not sin(x)²
-_POWER_BEFORE_ARGUMENT = (sympy.sin, sympy.cos, sympy.tan, sympy.sinh, sympy.cosh, sympy.tanh)
+_POWER_BEFORE_ARGUMENT = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot, sympy.sinh, sympy.cosh,
+                          sympy.tanh)
 
 
 def _is_function_square(term: sympy.Expr) -> bool:
@@ -599,8 +604,19 @@ class _TextbookForms:
         return super().parenthesize(item, level, strict=strict)  # type: ignore[misc]
 
     def _as_typed_factors(self, factors: Sequence[sympy.Expr]) -> list[sympy.Expr]:
-        """A product's factors with |u|³ and log₁₀(u) as typed (see _abs_powers_rejoined, _logs_to_typed_bases)."""
-        return _logs_to_typed_bases(_abs_powers_rejoined(factors), self.spelling.log_bases)
+        """A product's factors with |u|³, log₁₀(u), sec(u) and the like as typed (see _abs_powers_rejoined,
+        _logs_to_typed_bases, _quotients_to_typed)."""
+        factors = _logs_to_typed_bases(_abs_powers_rejoined(factors), self.spelling.log_bases)
+        return _quotients_to_typed(factors, self.spelling.quotients) if self.spelling.quotients else factors
+
+    def _print(self, expr: sympy.Basic, **settings: object) -> str:
+        """Print a part of the expression; a power or logarithm alone that a typed function is a quotient of as
+        that function: sec(x) for 1/cos(x), sigmoid(x) for 1/(1 + e^−x), softplus(x) for ln(1 + e^x)."""
+        if self.spelling.quotients and isinstance(expr, (sympy.Pow, sympy.log)):
+            typed = self._as_typed_factors([expr])
+            if typed != [expr]:
+                expr = typed[0] if len(typed) == 1 else sympy.Mul(*typed, evaluate=False)
+        return super()._print(expr, **settings)  # type: ignore[misc]
 
     def _as_ordered_terms(self, expr: sympy.Expr, order: str | None = None) -> list[sympy.Expr]:
         terms = list(super()._as_ordered_terms(expr, order=order))  # type: ignore[misc]
@@ -772,6 +788,85 @@ def _logs_to_typed_bases(factors: Sequence[sympy.Expr], log_bases: Sequence[Type
         if power * divided < 0 and abs(divided) >= abs(power):
             factors[logarithm] = LogToBase(argument, base) ** power
             factors[divisor] = sympy.log(base) ** (divided + power)
+    return [factor for factor in factors if factor != 1]
+
+
+# sigmoid(u) and softplus(u) as printed: functions of no meaning to SymPy, never evaluated
+_SIGMOID, _SOFTPLUS = sympy.Function("sigmoid"), sympy.Function("softplus")
+
+
+def _integer_power(factors: Sequence[sympy.Expr], base: sympy.Expr) -> tuple[int, int] | None:
+    """Where base to an integer power is among the factors, and the power; None if it is not."""
+    index = _integer_power_index(factors, base)
+    return None if index is None else (index, int(factors[index].as_base_exp()[1]))
+
+
+def _reciprocals_to_typed(factors: list[sympy.Expr], argument: sympy.Expr, typed: Callable[..., sympy.Expr],
+                          divisor: Callable[..., sympy.Expr], partner: Callable[..., sympy.Expr],
+                          ratio: Callable[..., sympy.Expr]) -> list[sympy.Expr]:
+    """The factors with divisor(u)^−n as typed(u)^n and a partner(u)^m over it (m ≤ n) as ratio(u)^m: sec(u)^n for
+    1/cos(u)^n, tan(u)·sec(u) for sin(u)/cos²(u) (typed sec, divisor cos, partner sin, ratio tan)."""
+    below = _integer_power(factors, divisor(argument))
+    if below is None or below[1] >= 0:
+        return factors
+    depth = -below[1]
+    above = _integer_power(factors, partner(argument))
+    if above is not None and 0 < above[1] <= depth:
+        factors[above[0]] = ratio(argument, evaluate=False) ** above[1]
+        depth -= above[1]
+    factors[below[0]] = typed(argument, evaluate=False) ** depth
+    return factors
+
+
+def _cotangents_to_typed(factors: list[sympy.Expr], argument: sympy.Expr) -> list[sympy.Expr]:
+    """The factors with cos(u)^m over sin(u)^n as cot(u)^k (k the lesser of m and n) times what is left over."""
+    above, below = _integer_power(factors, sympy.cos(argument)), _integer_power(factors, sympy.sin(argument))
+    if above is None or below is None or above[1] <= 0 or below[1] >= 0:
+        return factors
+    common = min(above[1], -below[1])
+    factors[above[0]] = sympy.cos(argument) ** (above[1] - common)
+    factors[below[0]] = sympy.sin(argument) ** (below[1] + common)
+    return [*factors, sympy.cot(argument, evaluate=False) ** common]
+
+
+def _logistics_to_typed(factors: list[sympy.Expr], argument: sympy.Expr, sign: int) -> list[sympy.Expr]:
+    """The factors with e^(ju) over (1 + e^u)^k as sigmoid(u)^j·(1 − sigmoid(u))^(k − j) (sign +1: softplus′ is the
+    sigmoid), e^(−ju) over (1 + e^−u)^k as (1 − sigmoid(u))^j·sigmoid(u)^(k − j) (sign −1: sigmoid′ is σ(1 − σ))."""
+    exponent = argument if sign > 0 else sympy.Mul(sympy.S.NegativeOne, argument)
+    below = _integer_power(factors, sympy.Add(sympy.S.One, sympy.exp(exponent)))
+    if below is None or below[1] >= 0:
+        return factors
+    sigmoid = _SIGMOID(argument)
+    over_sum, over_one = (sigmoid, 1 - sigmoid) if sign > 0 else (1 - sigmoid, sigmoid)
+    depth = -below[1]
+    times = next((times for times in range(depth, 0, -1) if sympy.exp(times * exponent) in factors), 0)
+    others = [factor for index, factor in enumerate(factors) if index != below[0]]
+    if not times and (sign > 0 or any(factor.has(sympy.exp(exponent)) for factor in others)):
+        return factors  # sigmoid(u)² times a sum of e^−u's read worse than the quotient SymPy's sum is over
+    if times:
+        factors[factors.index(sympy.exp(times * exponent))] = over_sum ** times
+    factors[below[0]] = over_one ** (depth - times)
+    return factors
+
+
+def _quotients_to_typed(factors: Sequence[sympy.Expr], quotients: Sequence[TypedQuotient]) -> list[sympy.Expr]:
+    """The factors with the quotients of each function typed (see TypedQuotient) written in it as textbooks do:
+    y·tan(x)·sec(x) for ∂/∂x of y·sec(x) (SymPy's y·sin(x)/cos²(x)), −cot(x)·csc(x), −1 − cot²(x),
+    y·sigmoid(xy)·(1 − sigmoid(xy)) for ∂/∂x of sigmoid(xy), sigmoid(x) for softplus′(x)."""
+    factors = list(factors)
+    for name, argument in quotients:
+        if name == "sec":
+            factors = _reciprocals_to_typed(factors, argument, sympy.sec, sympy.cos, sympy.sin, sympy.tan)
+        elif name == "csc":
+            factors = _reciprocals_to_typed(factors, argument, sympy.csc, sympy.sin, sympy.cos, sympy.cot)
+        elif name == "cot":
+            factors = _cotangents_to_typed(factors, argument)
+        elif name == "sigmoid":
+            factors = _logistics_to_typed(factors, argument, -1)
+        elif (softplus := _integer_power(factors, sympy.log(sympy.Add(sympy.S.One, sympy.exp(argument))))) is not None:
+            factors[softplus[0]] = _SOFTPLUS(argument) ** softplus[1]
+        else:
+            factors = _logistics_to_typed(factors, argument, 1)
     return [factor for factor in factors if factor != 1]
 
 
