@@ -840,12 +840,20 @@ def _logistics_to_typed(factors: list[sympy.Expr], argument: sympy.Expr, sign: i
     over_sum, over_one = (sigmoid, 1 - sigmoid) if sign > 0 else (1 - sigmoid, sigmoid)
     depth = -below[1]
     times = next((times for times in range(depth, 0, -1) if sympy.exp(times * exponent) in factors), 0)
-    others = [factor for index, factor in enumerate(factors) if index != below[0]]
-    if not times and (sign > 0 or any(factor.has(sympy.exp(exponent)) for factor in others)):
-        return factors  # sigmoid(u)² times a sum of e^−u's read worse than the quotient SymPy's sum is over
     if times:
         factors[factors.index(sympy.exp(times * exponent))] = over_sum ** times
+    elif sign > 0 or any(factor.has(sympy.exp(exponent)) for index, factor in enumerate(factors) if index != below[0]):
+        return factors  # sigmoid(u)² times a sum of e^−u's reads worse than SymPy's one quotient
     factors[below[0]] = over_one ** (depth - times)
+    return factors
+
+
+def _softpluses_to_typed(factors: list[sympy.Expr], argument: sympy.Expr) -> list[sympy.Expr]:
+    """The factors with ln(1 + e^u)^k as softplus(u)^k, and softplus′'s e^u over (1 + e^u) as sigmoid(u)."""
+    logarithm = _integer_power(factors, sympy.log(sympy.Add(sympy.S.One, sympy.exp(argument))))
+    if logarithm is None:
+        return _logistics_to_typed(factors, argument, 1)
+    factors[logarithm[0]] = _SOFTPLUS(argument) ** logarithm[1]
     return factors
 
 
@@ -863,10 +871,8 @@ def _quotients_to_typed(factors: Sequence[sympy.Expr], quotients: Sequence[Typed
             factors = _cotangents_to_typed(factors, argument)
         elif name == "sigmoid":
             factors = _logistics_to_typed(factors, argument, -1)
-        elif (softplus := _integer_power(factors, sympy.log(sympy.Add(sympy.S.One, sympy.exp(argument))))) is not None:
-            factors[softplus[0]] = _SOFTPLUS(argument) ** softplus[1]
         else:
-            factors = _logistics_to_typed(factors, argument, 1)
+            factors = _softpluses_to_typed(factors, argument)
     return [factor for factor in factors if factor != 1]
 
 
